@@ -1,0 +1,106 @@
+/**
+ * Edit log operations, as HDFS's FSEditLogOp with the -66 writer's fields. The Namespace core
+ * produces these for every mutation and applies them (the same `applyOp` serves live mutations
+ * and replay after restart), the codec turns them into Hadoop's binary framing, and `oev` prints
+ * them as Hadoop's XML.
+ */
+
+export const EDITS_LAYOUT_VERSION = -66;
+
+/** Opcodes from FSEditLogOpCodes.java. */
+export const OPCODES = {
+  OP_ADD: 0,
+  OP_RENAME_OLD: 1,
+  OP_DELETE: 2,
+  OP_MKDIR: 3,
+  OP_SET_REPLICATION: 4,
+  OP_CLOSE: 9,
+  OP_TIMES: 13,
+  OP_RENAME: 15,
+  OP_REASSIGN_LEASE: 22,
+  OP_END_LOG_SEGMENT: 23,
+  OP_START_LOG_SEGMENT: 24,
+  OP_UPDATE_BLOCKS: 25,
+  OP_SET_GENSTAMP_V2: 31,
+  OP_ALLOCATE_BLOCK_ID: 32,
+  OP_ADD_BLOCK: 33,
+  OP_INVALID: 0xff,
+} as const;
+
+export type OpName = Exclude<keyof typeof OPCODES, 'OP_INVALID'>;
+
+export interface PermissionStatus {
+  user: string;
+  group: string;
+  /** Permission bits, e.g. 0o644 (printed in decimal by oev: 420). */
+  mode: number;
+}
+
+export interface BlockRef {
+  blockId: number;
+  numBytes: number;
+  genStamp: number;
+}
+
+/** RPC ids for retry caches: a 16-byte client id and the call id; absent = null / -2. */
+export interface RpcIds {
+  clientId: string | null; // UUID text of the 16 bytes, or null when absent
+  callId: number; // -2 when absent
+}
+
+export const NO_RPC_IDS: RpcIds = { clientId: null, callId: -2 };
+
+export type RenameOption = 'NONE' | 'OVERWRITE' | 'TO_TRASH';
+
+interface OpBase {
+  txid: number;
+}
+
+export interface AddOrCloseFields {
+  inodeId: number; // new inode id for OP_ADD, 0 for OP_CLOSE
+  path: string;
+  replication: number;
+  mtime: number;
+  atime: number;
+  blockSize: number;
+  blocks: BlockRef[];
+  permission: PermissionStatus;
+}
+
+export type EditLogOp =
+  | (OpBase & { op: 'OP_START_LOG_SEGMENT' })
+  | (OpBase & { op: 'OP_END_LOG_SEGMENT' })
+  | (OpBase & { op: 'OP_MKDIR'; inodeId: number; path: string; timestamp: number; permission: PermissionStatus })
+  | (OpBase &
+      AddOrCloseFields & {
+        op: 'OP_ADD';
+        clientName: string;
+        clientMachine: string;
+        overwrite: boolean;
+        storagePolicyId: number; // 0 = unspecified
+        erasureCodingPolicyId: number; // 0 for replicated files
+        rpcIds: RpcIds;
+      })
+  | (OpBase & AddOrCloseFields & { op: 'OP_CLOSE' })
+  | (OpBase & { op: 'OP_ALLOCATE_BLOCK_ID'; blockId: number })
+  | (OpBase & { op: 'OP_SET_GENSTAMP_V2'; genStamp: number })
+  | (OpBase & { op: 'OP_ADD_BLOCK'; path: string; blocks: BlockRef[]; rpcIds: RpcIds })
+  | (OpBase & { op: 'OP_UPDATE_BLOCKS'; path: string; blocks: BlockRef[]; rpcIds: RpcIds })
+  | (OpBase & { op: 'OP_DELETE'; path: string; timestamp: number; rpcIds: RpcIds })
+  | (OpBase & { op: 'OP_RENAME_OLD'; src: string; dst: string; timestamp: number; rpcIds: RpcIds })
+  | (OpBase & {
+      op: 'OP_RENAME';
+      src: string;
+      dst: string;
+      timestamp: number;
+      options: RenameOption[];
+      rpcIds: RpcIds;
+    })
+  | (OpBase & { op: 'OP_SET_REPLICATION'; path: string; replication: number })
+  | (OpBase & { op: 'OP_TIMES'; path: string; mtime: number; atime: number })
+  | (OpBase & { op: 'OP_REASSIGN_LEASE'; leaseHolder: string; path: string; newHolder: string });
+
+export type EditLogOpOf<N extends OpName> = Extract<EditLogOp, { op: N }>;
+
+/** An op before the edit log assigns its transaction id. */
+export type PendingOp = EditLogOp extends infer O ? (O extends EditLogOp ? Omit<O, 'txid'> : never) : never;

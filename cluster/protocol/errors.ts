@@ -1,0 +1,48 @@
+/**
+ * The error registry. Every failure that crosses a process boundary is a coded reply carrying one
+ * of these names (HDFS's exception classes), a message in HDFS's words, and never a dropped
+ * connection. `RemoteError` is what cores throw for operating errors and what the client rethrows.
+ */
+export const ERROR_CLASSES = {
+  FileNotFoundException: 'java.io.FileNotFoundException',
+  FileAlreadyExistsException: 'org.apache.hadoop.fs.FileAlreadyExistsException',
+  ParentNotDirectoryException: 'org.apache.hadoop.fs.ParentNotDirectoryException',
+  PathIsNotEmptyDirectoryException: 'org.apache.hadoop.fs.PathIsNotEmptyDirectoryException',
+  InvalidPathException: 'org.apache.hadoop.fs.InvalidPathException',
+  SafeModeException: 'org.apache.hadoop.hdfs.server.namenode.SafeModeException',
+  AlreadyBeingCreatedException: 'org.apache.hadoop.hdfs.protocol.AlreadyBeingCreatedException',
+  LeaseExpiredException: 'org.apache.hadoop.hdfs.server.namenode.LeaseExpiredException',
+  NotReplicatedYetException: 'org.apache.hadoop.hdfs.server.namenode.NotReplicatedYetException',
+  NoDatanodesException: 'org.apache.hadoop.ipc.RemoteException',
+  DisallowedDatanodeException: 'org.apache.hadoop.hdfs.server.protocol.DisallowedDatanodeException',
+  UnregisteredNodeException: 'org.apache.hadoop.hdfs.protocol.UnregisteredNodeException',
+  IncorrectVersionException: 'org.apache.hadoop.hdfs.server.common.IncorrectVersionException',
+  InconsistentFSStateException: 'org.apache.hadoop.hdfs.server.common.InconsistentFSStateException',
+  HadoopIllegalArgumentException: 'org.apache.hadoop.HadoopIllegalArgumentException',
+  IllegalArgumentException: 'java.lang.IllegalArgumentException',
+  ChecksumException: 'org.apache.hadoop.fs.ChecksumException',
+  ReplicaNotFoundException: 'org.apache.hadoop.hdfs.server.datanode.ReplicaNotFoundException',
+  ReplicaAlreadyExistsException: 'org.apache.hadoop.hdfs.server.datanode.ReplicaAlreadyExistsException',
+  IOException: 'java.io.IOException',
+  MalformedFrameException: 'org.apache.hadoop.ipc.RpcException',
+  UnknownMethodException: 'org.apache.hadoop.ipc.RpcNoSuchMethodException',
+} as const;
+
+export type ErrorClass = keyof typeof ERROR_CLASSES;
+
+/** An operating error with HDFS's exception name; safe to send over the wire. */
+export class RemoteError extends Error {
+  readonly errorClass: ErrorClass;
+  constructor(errorClass: ErrorClass, message: string) {
+    super(message);
+    this.name = errorClass;
+    this.errorClass = errorClass;
+  }
+  get javaClassName(): string {
+    return ERROR_CLASSES[this.errorClass];
+  }
+}
+
+export function isErrorClass(name: string): name is ErrorClass {
+  return Object.hasOwn(ERROR_CLASSES, name);
+}
