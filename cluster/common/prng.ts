@@ -62,7 +62,8 @@ export function createPrng(seed: string | number): Prng {
     uint32,
     next: () => uint32() / 4294967296,
     int: (bound: number) => {
-      if (!Number.isInteger(bound) || bound <= 0) throw new Error(`prng.int: bound must be a positive integer, got ${bound}`);
+      if (!Number.isInteger(bound) || bound <= 0)
+        throw new Error(`prng.int: bound must be a positive integer, got ${bound}`);
       return Math.floor((uint32() / 4294967296) * bound);
     },
     fork: (label: string) => createPrng(`${seedText}/${label}`),

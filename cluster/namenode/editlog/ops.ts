@@ -70,7 +70,13 @@ export interface AddOrCloseFields {
 export type EditLogOp =
   | (OpBase & { op: 'OP_START_LOG_SEGMENT' })
   | (OpBase & { op: 'OP_END_LOG_SEGMENT' })
-  | (OpBase & { op: 'OP_MKDIR'; inodeId: number; path: string; timestamp: number; permission: PermissionStatus })
+  | (OpBase & {
+      op: 'OP_MKDIR';
+      inodeId: number;
+      path: string;
+      timestamp: number;
+      permission: PermissionStatus;
+    })
   | (OpBase &
       AddOrCloseFields & {
         op: 'OP_ADD';

@@ -1,0 +1,30 @@
+/**
+ * Java's Date.toString() ("EEE MMM dd HH:mm:ss zzz yyyy"), which HDFS prints in VERSION files,
+ * fsck headers and dfsadmin reports. The lab prints UTC so outputs are reproducible.
+ */
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+export function javaDateString(epochMs: number): string {
+  const d = new Date(epochMs);
+  return (
+    `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${pad2(d.getUTCDate())} ` +
+    `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`
+  );
+}
+
+/** `yyyy-MM-dd HH:mm:ss` in UTC, as `hdfs dfs -stat %y` prints. */
+export function isoSecondsUtc(epochMs: number): string {
+  const d = new Date(epochMs);
+  return (
+    `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ` +
+    `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`
+  );
+}
+
+/** `yyyy-MM-dd HH:mm` in UTC, as `hdfs dfs -ls` prints (Hadoop uses the local zone; the lab pins UTC). */
+export function isoMinutesUtc(epochMs: number): string {
+  return isoSecondsUtc(epochMs).slice(0, 16);
+}

@@ -1,0 +1,82 @@
+/**
+ * Data shapes that travel in messages and feed the Hadoop-shaped command outputs.
+ * Field names follow HDFS (HdfsFileStatus, LocatedBlock, DatanodeInfo).
+ */
+import type { BlockRef } from '../namenode/editlog/ops.js';
+
+export type { BlockRef };
+
+/** A DataNode's identity as registered (DatanodeID). `name` is the lab's short id: dn1, dn2, … */
+export interface DatanodeId {
+  name: string;
+  datanodeUuid: string;
+  storageId: string; // DS-<uuid>
+  ipAddr: string;
+  hostName: string;
+  xferPort: number;
+  infoPort: number;
+  ipcPort: number;
+}
+
+export type AdminState = 'NORMAL' | 'DECOMMISSION_INPROGRESS' | 'DECOMMISSIONED';
+export type DatanodeLiveness = 'live' | 'stale' | 'dead';
+
+export interface DatanodeInfo extends DatanodeId {
+  networkLocation: string; // e.g. /dc1/rack1
+  capacity: number;
+  dfsUsed: number;
+  nonDfsUsed: number;
+  remaining: number;
+  blockPoolUsed: number;
+  xceiverCount: number;
+  lastUpdate: number; // epoch ms of last heartbeat
+  lastBlockReportTime: number; // 0 = never
+  numBlocks: number;
+  adminState: AdminState;
+  liveness: DatanodeLiveness;
+  pendingCommands: number;
+}
+
+export interface FileStatus {
+  path: string;
+  /** Local name (last path component; '' for /). */
+  pathSuffix: string;
+  type: 'FILE' | 'DIRECTORY';
+  length: number;
+  owner: string;
+  group: string;
+  permission: number; // mode bits, e.g. 0o644
+  replication: number; // 0 for directories
+  blockSize: number; // 0 for directories
+  modificationTime: number;
+  accessTime: number;
+  fileId: number;
+  childrenNum: number;
+  /** True while a writer holds the file open (a lease). */
+  underConstruction: boolean;
+}
+
+/** A block with the DataNodes that hold it, ordered for the reader (LocatedBlock). */
+export interface LocatedBlock {
+  block: BlockRef;
+  blockPoolId: string;
+  startOffset: number;
+  locations: DatanodeId[];
+  /** Network location of each entry of `locations`. */
+  racks: string[];
+  isCorrupt: boolean;
+  /** Replicas known corrupt, not offered to readers (for fsck). */
+  corruptLocations?: string[];
+}
+
+export interface LocatedBlocks {
+  fileLength: number;
+  underConstruction: boolean;
+  blocks: LocatedBlock[];
+  isLastBlockComplete: boolean;
+}
+
+/** Full block name as printed by fsck and logs: blk_<id>_<gs>. */
+export function blockName(block: { blockId: number; genStamp: number }): string {
+  return `blk_${block.blockId}_${block.genStamp}`;
+}
