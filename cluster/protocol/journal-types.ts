@@ -1,0 +1,61 @@
+/**
+ * The journal's record shapes. Every process appends one JSON line per frame it sends or
+ * receives and per state event; every viewer (lab traffic, trace, dashboard, checks, grader)
+ * reads these records and nothing else of a running process.
+ */
+import type { RpcMethod, StateEvent } from './messages.js';
+
+export type FrameMessage =
+  | { type: 'rpc-call'; method: RpcMethod; callId: number; params: unknown }
+  | { type: 'rpc-reply'; method: RpcMethod; callId: number; ok: boolean; result?: unknown; error?: string }
+  | {
+      type: 'dt-op';
+      op: string;
+      block: string;
+      targets?: string[];
+      stage?: string;
+      clientName?: string;
+      offset?: number;
+      len?: number;
+    }
+  | { type: 'dt-response'; block: string; status: string; firstBadLink?: string; message?: string }
+  | { type: 'packet'; block: string; seqno: number; offset: number; len: number; last: boolean }
+  | { type: 'ack'; block: string; seqno: number; replies: string[] }
+  | { type: 'read-status'; block: string; status: string };
+
+export type Channel = 'rpc' | 'data';
+
+export interface JournalFrame {
+  k: 'frame';
+  /** Epoch milliseconds with microsecond fraction. */
+  t: number;
+  /** The process that wrote the record (nn, snn, dn1, client). */
+  proc: string;
+  dir: 'send' | 'recv';
+  ch: Channel;
+  /** Connection id, shared by both ends: `<src>-><dst>#<n>`. */
+  conn: string;
+  src: string;
+  srcAddr: string;
+  dst: string;
+  dstAddr: string;
+  msg: FrameMessage;
+  /** Bytes of the whole frame on the wire. */
+  bytes: number;
+  /** Block payload bytes the frame carries (0 for headers and RPCs). */
+  data: number;
+  /** First bytes of the frame, hex (send side only). */
+  hex?: string;
+  /** The user operation this frame belongs to. */
+  op?: string;
+}
+
+export interface JournalEvent {
+  k: 'event';
+  t: number;
+  proc: string;
+  event: StateEvent;
+  op?: string;
+}
+
+export type JournalRecord = JournalFrame | JournalEvent;

@@ -1,0 +1,43 @@
+/**
+ * Every limit of the lab in one place, with units in the names and the reason for each value.
+ */
+
+/** One RPC frame (request or reply). Block reports of a class-sized cluster fit with room to spare. */
+export const RPC_FRAME_BYTES_MAX = 16 * 1024 * 1024;
+
+/** RPC calls a connection may have in flight before the server stops reading it (back-pressure). */
+export const RPC_CALLS_IN_FLIGHT_MAX = 1024;
+
+/** A DataNode refuses more concurrent DataTransfer connections than this (dfs.datanode.max.transfer.threads is 4096; a laptop lab needs far fewer). */
+export const XCEIVERS_MAX = 256;
+
+/** Packets a client keeps un-acked in a pipeline (dfs.client.write.max-packets-in-flight). */
+export const PACKETS_IN_FLIGHT_MAX = 80;
+
+/** Bytes of a frame kept in the journal for `lab traffic -X` (enough for every header the lab sends). */
+export const JOURNAL_HEX_BYTES_MAX = 96;
+
+/** A journal file rolls over to journal.1.jsonl past this size, so a long class does not fill the disk. */
+export const JOURNAL_FILE_BYTES_MAX = 256 * 1024 * 1024;
+
+/** The journal writer flushes at least this often, so viewers see frames promptly. */
+export const JOURNAL_FLUSH_INTERVAL_MS = 50;
+
+/** DataNodes per cluster: addresses are 127.0.<rack>.<n>, and a laptop runs out of memory first. */
+export const DATANODES_MAX = 64;
+
+/** Racks per cluster (the third octet of a DataNode's loopback address). */
+export const RACKS_MAX = 32;
+
+/** How long a command waits for an RPC reply before it reports the peer as unresponsive. */
+export const RPC_TIMEOUT_MS = 30_000;
+
+/** How long `lab stop` waits for a process to exit after SIGTERM before it sends SIGKILL. */
+export const STOP_GRACE_MS = 5_000;
+
+/** How long `lab start` waits for every DataNode to register and the NameNode to leave safemode. */
+export const START_READY_TIMEOUT_MS = 30_000;
+
+/** Client write retries of `complete` / `addBlock` while the NameNode waits for replicas (HDFS: 5, from 400 ms doubling). */
+export const CLIENT_LOCATE_FOLLOWING_BLOCK_RETRIES = 5;
+export const CLIENT_LOCATE_FOLLOWING_BLOCK_FIRST_WAIT_MS = 50;

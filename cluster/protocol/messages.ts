@@ -1,0 +1,288 @@
+/**
+ * The one message union of the lab. Every RPC is a request/response pair named after HDFS's
+ * ClientProtocol / DatanodeProtocol (plus the NamenodeProtocol calls of the Secondary NameNode and
+ * a few lab controls); DataTransfer frames (writeBlock, readBlock, packets, acks) are described in
+ * data-transfer.ts and packet.ts. Tools, the journal, tests and the dashboard name and describe
+ * messages only through this module and describe.ts.
+ */
+import type { BlockRef } from '../namenode/editlog/ops.js';
+import type { DatanodeId, DatanodeInfo, FileStatus, LocatedBlock, LocatedBlocks } from './types.js';
+
+export type Protocol = 'ClientProtocol' | 'DatanodeProtocol' | 'NamenodeProtocol' | 'LabControl';
+
+/** Commands the NameNode attaches to heartbeat replies (it never calls a DataNode itself). */
+export type DatanodeCommand =
+  | { action: 'DNA_TRANSFER'; poolId: string; block: BlockRef; targets: DatanodeId[]; targetRacks: string[] }
+  | { action: 'DNA_INVALIDATE'; poolId: string; blocks: BlockRef[] }
+  | { action: 'DNA_REGISTER' }
+  | {
+      action: 'DNA_RECOVERBLOCK';
+      poolId: string;
+      block: BlockRef;
+      newGenStamp: number;
+      replicas: DatanodeId[];
+    };
+
+export type ReceivedDeletedStatus = 'RECEIVING' | 'RECEIVED' | 'DELETED';
+
+export interface NamespaceInfo {
+  namespaceId: number;
+  clusterId: string;
+  blockPoolId: string;
+  layoutVersion: number;
+  cTime: number;
+  softwareVersion: string;
+}
+
+export interface SafeModeStatus {
+  on: boolean;
+  manual: boolean;
+  /** HDFS's tip sentences ("The reported blocks … Safe mode will be turned off …"). */
+  tip: string;
+}
+
+export interface FsckRequest {
+  path: string;
+  files: boolean;
+  blocks: boolean;
+  locations: boolean;
+  racks: boolean;
+  openforwrite: boolean;
+}
+
+/** Per-file facts fsck prints; the formatter in lab/format/fsck.ts turns these into Hadoop's text. */
+export interface FsckFile {
+  path: string;
+  isDir: boolean;
+  length: number;
+  replication: number;
+  underConstruction: boolean;
+  blocks: {
+    block: BlockRef;
+    live: { name: string; addr: string; storageId: string; rack: string }[];
+    corrupt: { name: string; addr: string; storageId: string; rack: string }[];
+    misReplicated: boolean;
+  }[];
+}
+
+export interface FsckResult {
+  exists: boolean;
+  numDatanodes: number;
+  numRacks: number;
+  defaultReplication: number;
+  blockPoolId: string;
+  files: FsckFile[];
+}
+
+export interface NameNodeStatus {
+  safemode: SafeModeStatus;
+  lastTxid: number;
+  lastCheckpointTxid: number;
+  lastCheckpointMs: number;
+  clusterId: string;
+  blockPoolId: string;
+  live: number;
+  dead: number;
+  stale: number;
+  blocks: number;
+  underReplicated: number;
+  corruptBlocks: number;
+  missingBlocks: number;
+  pendingDeletion: number;
+  capacity: number;
+  dfsUsed: number;
+  remaining: number;
+}
+
+export interface ContentSummary {
+  length: number;
+  fileCount: number;
+  directoryCount: number;
+  spaceConsumed: number;
+  quota: number;
+  spaceQuota: number;
+}
+
+/** The RPC table: method → request params and result. */
+export interface RpcMethods {
+  // ClientProtocol
+  mkdirs: { req: { src: string; permission: number; createParent: boolean }; res: boolean };
+  create: {
+    req: {
+      src: string;
+      permission: number;
+      clientName: string;
+      clientMachine: string;
+      overwrite: boolean;
+      createParent: boolean;
+      replication: number;
+      blockSize: number;
+    };
+    res: FileStatus;
+  };
+  addBlock: {
+    req: {
+      src: string;
+      clientName: string;
+      previous: BlockRef | null;
+      excludeNodes: string[];
+      fileId: number;
+    };
+    res: LocatedBlock;
+  };
+  abandonBlock: { req: { src: string; clientName: string; block: BlockRef; fileId: number }; res: null };
+  complete: { req: { src: string; clientName: string; last: BlockRef | null; fileId: number }; res: boolean };
+  getBlockLocations: {
+    req: { src: string; offset: number; length: number; readerHost: string };
+    res: LocatedBlocks | null;
+  };
+  getFileInfo: { req: { src: string }; res: FileStatus | null };
+  getListing: { req: { src: string }; res: FileStatus[] | null };
+  getContentSummary: { req: { src: string }; res: ContentSummary };
+  delete: { req: { src: string; recursive: boolean }; res: boolean };
+  rename: { req: { src: string; dst: string }; res: boolean };
+  setReplication: { req: { src: string; replication: number }; res: boolean };
+  setTimes: { req: { src: string; mtime: number; atime: number }; res: null };
+  renewLease: { req: { clientName: string }; res: null };
+  reportBadBlocks: { req: { blocks: { block: BlockRef; datanode: string }[] }; res: null };
+  updateBlockForPipeline: { req: { block: BlockRef; clientName: string }; res: { block: BlockRef } };
+  updatePipeline: {
+    req: { clientName: string; oldBlock: BlockRef; newBlock: BlockRef; datanodes: string[] };
+    res: null;
+  };
+  getAdditionalDatanode: {
+    req: { src: string; block: BlockRef; existing: string[]; excludes: string[]; clientName: string };
+    res: LocatedBlock;
+  };
+  getDatanodeReport: { req: { type: 'ALL' | 'LIVE' | 'DEAD' }; res: DatanodeInfo[] };
+  setSafeMode: { req: { action: 'SAFEMODE_GET' | 'SAFEMODE_ENTER' | 'SAFEMODE_LEAVE' }; res: SafeModeStatus };
+  fsck: { req: FsckRequest; res: FsckResult };
+  getNameNodeStatus: { req: Record<string, never>; res: NameNodeStatus };
+  rollEdits: { req: Record<string, never>; res: { txid: number } };
+  saveNamespace: { req: Record<string, never>; res: { txid: number } };
+  // DatanodeProtocol
+  versionRequest: { req: Record<string, never>; res: NamespaceInfo };
+  registerDatanode: { req: { datanode: DatanodeId }; res: { datanode: DatanodeId; networkLocation: string } };
+  sendHeartbeat: {
+    req: {
+      datanode: string;
+      capacity: number;
+      dfsUsed: number;
+      remaining: number;
+      nonDfsUsed: number;
+      xceiverCount: number;
+      xmitsInProgress: number;
+    };
+    res: { commands: DatanodeCommand[]; safemode: boolean };
+  };
+  blockReport: {
+    req: { datanode: string; poolId: string; blocks: [number, number, number][] /* id, length, genstamp */ };
+    res: { commands: DatanodeCommand[] };
+  };
+  blockReceivedAndDeleted: {
+    req: { datanode: string; poolId: string; entries: { block: BlockRef; status: ReceivedDeletedStatus }[] };
+    res: null;
+  };
+  // NamenodeProtocol (Secondary NameNode)
+  rollEditLog: { req: Record<string, never>; res: { lastCheckpointTxid: number; curSegmentTxid: number } };
+  getEditLogManifest: {
+    req: { sinceTxid: number };
+    res: { segments: { startTxid: number; endTxid: number }[] };
+  };
+  getTransactionId: {
+    req: Record<string, never>;
+    res: { txid: number; lastCheckpointTxid: number; lastCheckpointMs: number };
+  };
+  // LabControl: fault injection and lab plumbing, not HDFS.
+  labPing: { req: Record<string, never>; res: { id: string; pid: number; startedMs: number } };
+}
+
+export type RpcMethod = keyof RpcMethods;
+export type RpcRequest<M extends RpcMethod> = RpcMethods[M]['req'];
+export type RpcResult<M extends RpcMethod> = RpcMethods[M]['res'];
+
+export const PROTOCOL_OF: Record<RpcMethod, Protocol> = {
+  mkdirs: 'ClientProtocol',
+  create: 'ClientProtocol',
+  addBlock: 'ClientProtocol',
+  abandonBlock: 'ClientProtocol',
+  complete: 'ClientProtocol',
+  getBlockLocations: 'ClientProtocol',
+  getFileInfo: 'ClientProtocol',
+  getListing: 'ClientProtocol',
+  getContentSummary: 'ClientProtocol',
+  delete: 'ClientProtocol',
+  rename: 'ClientProtocol',
+  setReplication: 'ClientProtocol',
+  setTimes: 'ClientProtocol',
+  renewLease: 'ClientProtocol',
+  reportBadBlocks: 'ClientProtocol',
+  updateBlockForPipeline: 'ClientProtocol',
+  updatePipeline: 'ClientProtocol',
+  getAdditionalDatanode: 'ClientProtocol',
+  getDatanodeReport: 'ClientProtocol',
+  setSafeMode: 'ClientProtocol',
+  fsck: 'ClientProtocol',
+  getNameNodeStatus: 'ClientProtocol',
+  rollEdits: 'ClientProtocol',
+  saveNamespace: 'ClientProtocol',
+  versionRequest: 'DatanodeProtocol',
+  registerDatanode: 'DatanodeProtocol',
+  sendHeartbeat: 'DatanodeProtocol',
+  blockReport: 'DatanodeProtocol',
+  blockReceivedAndDeleted: 'DatanodeProtocol',
+  rollEditLog: 'NamenodeProtocol',
+  getEditLogManifest: 'NamenodeProtocol',
+  getTransactionId: 'NamenodeProtocol',
+  labPing: 'LabControl',
+};
+
+export function isRpcMethod(name: string): name is RpcMethod {
+  return Object.hasOwn(PROTOCOL_OF, name);
+}
+
+/** The envelope of an RPC call on the wire (after the 4-byte length). */
+export interface RpcCallFrame {
+  callId: number;
+  method: RpcMethod;
+  protocol: Protocol;
+  clientId: string;
+  /** Groups the frames of one user operation (a put, a checkpoint) for traces. */
+  opId?: string;
+  params: unknown;
+}
+
+export interface RpcErrorBody {
+  exception: string;
+  javaClassName: string;
+  message: string;
+}
+
+export type RpcReplyFrame =
+  { callId: number; ok: true; result: unknown } | { callId: number; ok: false; error: RpcErrorBody };
+
+/** State events every process writes to the journal beside frames. */
+export type StateEvent =
+  | { type: 'process-started'; pid: number; addresses: string[] }
+  | { type: 'process-stopping'; reason: string }
+  | { type: 'datanode-registered'; datanode: string; location: string }
+  | { type: 'datanode-stale'; datanode: string; lastHeartbeatAgoMs: number }
+  | { type: 'datanode-dead'; datanode: string; lastHeartbeatAgoMs: number }
+  | { type: 'datanode-live'; datanode: string }
+  | { type: 'safemode'; on: boolean; tip: string }
+  | { type: 'block-allocated'; path: string; block: BlockRef; targets: string[] }
+  | { type: 'block-complete'; block: BlockRef; replicas: string[] }
+  | { type: 'block-low-redundancy'; block: BlockRef; live: number; expected: number; priority: number }
+  | { type: 'block-missing'; block: BlockRef }
+  | { type: 'replica-corrupt'; block: BlockRef; datanode: string; reason: string }
+  | { type: 'replica-finalized'; block: BlockRef; datanode: string; path: string }
+  | { type: 'replica-deleted'; block: BlockRef; datanode: string }
+  | { type: 'replication-scheduled'; block: BlockRef; source: string; targets: string[] }
+  | { type: 'invalidate-scheduled'; blocks: BlockRef[]; datanode: string }
+  | { type: 'edit-logged'; txid: number; op: string; path?: string }
+  | { type: 'edits-rolled'; segment: string; nextTxid: number }
+  | { type: 'checkpoint-done'; txid: number; imageBytes: number }
+  | { type: 'checksum-error'; block: BlockRef; datanode: string; offset: number }
+  | { type: 'pipeline-recovery'; block: BlockRef; bad: string; newGenStamp: number }
+  | { type: 'lease-recovered'; path: string; holder: string }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; text: string };
