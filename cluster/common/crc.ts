@@ -1,0 +1,106 @@
+/**
+ * The one wrapper around `@node-rs/crc32` (native, SIMD). Everything else imports checksums from here.
+ *
+ * - `crc32c` is Castagnoli, HDFS's default `dfs.checksum.type` (.meta files, packets).
+ * - `crc32` is zlib/IEEE, the checksum of the edit log records.
+ * Self-tests: crc32c("123456789") = 0xE3069283, crc32("123456789") = 0xCBF43926.
+ */
+import { crc32 as nativeCrc32, crc32c as nativeCrc32c } from '@node-rs/crc32';
+
+export type ChecksumAlgorithm = 'CRC32' | 'CRC32C';
+
+/** Bytes of one stored checksum (a big-endian uint32). */
+export const CRC_BYTES = 4;
+
+/** CRC32C of `data`; pass a previous result as `initial` to continue over split input. Unsigned. */
+export function crc32c(data: Uint8Array | string, initial = 0): number {
+  return nativeCrc32c(data, initial) >>> 0;
+}
+
+/** zlib/IEEE CRC32 of `data` (the edit log's checksum). Unsigned. */
+export function crc32(data: Uint8Array | string, initial = 0): number {
+  return nativeCrc32(data, initial) >>> 0;
+}
+
+function crcOf(algorithm: ChecksumAlgorithm): (data: Uint8Array) => number {
+  return algorithm === 'CRC32C' ? crc32c : crc32;
+}
+
+/** Number of checksum chunks covering `dataBytes`; the last chunk may be short. */
+export function chunkCount(dataBytes: number, bytesPerChecksum: number): number {
+  assertBytesPerChecksum(bytesPerChecksum);
+  return Math.ceil(dataBytes / bytesPerChecksum);
+}
+
+/**
+ * Writes one big-endian CRC per `bytesPerChecksum` chunk of `data` into `target` at `targetOffset`,
+ * so packet and .meta builders fill their single output buffer without a temporary array.
+ * Returns the number of bytes written.
+ */
+export function writeChunkChecksums(
+  data: Uint8Array,
+  target: Buffer,
+  targetOffset: number,
+  bytesPerChecksum: number,
+  algorithm: ChecksumAlgorithm = 'CRC32C',
+): number {
+  const crc = crcOf(algorithm);
+  const sumsBytes = chunkCount(data.length, bytesPerChecksum) * CRC_BYTES;
+  if (targetOffset + sumsBytes > target.length) {
+    throw new RangeError(
+      `writeChunkChecksums: need ${sumsBytes} bytes at ${targetOffset}, target has ${target.length}`,
+    );
+  }
+  let out = targetOffset;
+  for (let start = 0; start < data.length; start += bytesPerChecksum) {
+    // subarray is a view, not a copy: the native CRC reads the caller's bytes in place.
+    target.writeUInt32BE(crc(data.subarray(start, start + bytesPerChecksum)), out);
+    out += CRC_BYTES;
+  }
+  return sumsBytes;
+}
+
+/** Big-endian uint32 CRC per chunk of `data` (4 × ceil(len / bytesPerChecksum) bytes). */
+export function chunkChecksums(
+  data: Uint8Array,
+  bytesPerChecksum = 512,
+  algorithm: ChecksumAlgorithm = 'CRC32C',
+): Buffer {
+  const sums = Buffer.allocUnsafe(chunkCount(data.length, bytesPerChecksum) * CRC_BYTES);
+  writeChunkChecksums(data, sums, 0, bytesPerChecksum, algorithm);
+  return sums;
+}
+
+/**
+ * Index of the first chunk of `data` whose CRC differs from `sums`, or -1 when all match.
+ * When `sums` covers fewer or more chunks than `data` has, the first chunk without a partner
+ * counts as bad: a truncated block or .meta file is corruption too.
+ */
+export function verifyChunkChecksums(
+  data: Uint8Array,
+  sums: Uint8Array,
+  bytesPerChecksum = 512,
+  algorithm: ChecksumAlgorithm = 'CRC32C',
+): number {
+  if (sums.length % CRC_BYTES !== 0) {
+    throw new RangeError(
+      `verifyChunkChecksums: ${sums.length} checksum bytes is not a multiple of ${CRC_BYTES}`,
+    );
+  }
+  const crc = crcOf(algorithm);
+  const view = new DataView(sums.buffer, sums.byteOffset, sums.length);
+  const dataChunks = chunkCount(data.length, bytesPerChecksum);
+  const sumChunks = sums.length / CRC_BYTES;
+  const common = Math.min(dataChunks, sumChunks);
+  for (let i = 0; i < common; i++) {
+    const start = i * bytesPerChecksum;
+    if (crc(data.subarray(start, start + bytesPerChecksum)) !== view.getUint32(i * CRC_BYTES)) return i;
+  }
+  return dataChunks === sumChunks ? -1 : common;
+}
+
+function assertBytesPerChecksum(bytesPerChecksum: number): void {
+  if (!Number.isInteger(bytesPerChecksum) || bytesPerChecksum <= 0) {
+    throw new RangeError(`bytesPerChecksum must be a positive integer, got ${bytesPerChecksum}`);
+  }
+}

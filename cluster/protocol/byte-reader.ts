@@ -1,0 +1,180 @@
+/**
+ * Async exact-length reads over a socket (or any Readable) for DataTransferProtocol: incoming
+ * chunks wait in a list and are cut on demand, so a frame costs at most one copy (none when it
+ * sits inside one chunk). The stream is paused while more than BUFFERED_BYTES_MAX wait unread.
+ */
+import type { Readable } from 'node:stream';
+import { RemoteError } from './errors.js';
+import {
+  decodeOpBody,
+  decodeOpPrefix,
+  malformed,
+  OP_BODY_BYTES_MAX,
+  type DecodedOpRequest,
+} from './data-transfer.js';
+import { decodePacket, PACKET_LENGTHS_BYTES, packetFrameLengths, type DecodedPacket } from './packet.js';
+
+/** Backpressure threshold: a few default packets ahead of the reader is enough to keep a pipeline busy. */
+export const BUFFERED_BYTES_MAX = 1024 * 1024;
+/** A protobuf varint of a 64-bit value never exceeds 10 bytes. */
+const VARINT_BYTES_MAX = 10;
+
+export interface ReadPacket extends DecodedPacket {
+  /** The whole frame as received, for the journal's hex view and for forwarding downstream. */
+  raw: Buffer;
+}
+
+/** One reader per stream; reads are sequential (await each before the next), as the protocol is. */
+export class SocketByteReader {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private ended = false;
+  private failure: Error | null = null;
+  private wake: (() => void) | null = null;
+  private readonly onData = (chunk: Buffer): void => {
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    if (this.buffered > BUFFERED_BYTES_MAX) this.stream.pause();
+    this.notify();
+  };
+  private readonly onEnd = (): void => {
+    this.ended = true;
+    this.notify();
+  };
+  private readonly onError = (err: Error): void => {
+    this.failure = err;
+    this.notify();
+  };
+
+  constructor(private readonly stream: Readable) {
+    stream.on('data', this.onData);
+    stream.on('end', this.onEnd);
+    stream.on('close', this.onEnd);
+    stream.on('error', this.onError);
+  }
+
+  /** Waits for the next byte; false when the stream ended cleanly at a frame boundary. */
+  async hasMore(): Promise<boolean> {
+    await this.fill(1);
+    return this.buffered > 0;
+  }
+
+  async readExactly(n: number, what = `${n} bytes`): Promise<Buffer> {
+    await this.fill(n);
+    if (this.buffered < n) throw this.eofError(n, what);
+    return this.take(n);
+  }
+
+  async readU16(): Promise<number> {
+    return (await this.readExactly(2, 'u16')).readUInt16BE(0);
+  }
+
+  async readU32(): Promise<number> {
+    return (await this.readExactly(4, 'u32')).readUInt32BE(0);
+  }
+
+  /** A protobuf base-128 varint of at most 2^53. */
+  async readVarint(): Promise<number> {
+    let value = 0;
+    for (let i = 0; i < VARINT_BYTES_MAX; i++) {
+      const byte = (await this.readExactly(1, 'varint byte'))[0] as number;
+      value += (byte & 0x7f) * 2 ** (7 * i);
+      if ((byte & 0x80) === 0) {
+        if (!Number.isSafeInteger(value)) throw malformed(`varint ${value} exceeds 2^53`);
+        return value;
+      }
+    }
+    throw malformed(`varint longer than ${VARINT_BYTES_MAX} bytes`);
+  }
+
+  /** A varint length and that many bytes, refusing lengths over `maxBytes` before reading them. */
+  async readDelimited(maxBytes: number, what: string): Promise<Buffer> {
+    const length = await this.readVarint();
+    if (length > maxBytes)
+      throw malformed(`${what} of ${length} bytes announced; at most ${maxBytes} expected`);
+    return this.readExactly(length, what);
+  }
+
+  /** `u16 version · u8 op · varint length · JSON body`. */
+  async readOpRequest(): Promise<DecodedOpRequest> {
+    const op = decodeOpPrefix(await this.readExactly(3, 'op request prefix (u16 version, u8 op)'));
+    const body = await this.readDelimited(OP_BODY_BYTES_MAX, `${op} body`);
+    return { op, body: decodeOpBody(op, body) } as DecodedOpRequest;
+  }
+
+  /** One packet frame, read contiguously so header, checksums and data are views into `raw`. */
+  async readPacket(): Promise<ReadPacket> {
+    await this.fill(PACKET_LENGTHS_BYTES);
+    if (this.buffered < PACKET_LENGTHS_BYTES)
+      throw this.eofError(PACKET_LENGTHS_BYTES, 'packet lengths (PLEN, HLEN)');
+    const { frameBytes } = packetFrameLengths(this.peek(PACKET_LENGTHS_BYTES));
+    const raw = await this.readExactly(frameBytes, 'packet frame');
+    return { ...decodePacket(raw), raw };
+  }
+
+  /** Stops listening; the caller owns (and ends) the socket. */
+  close(): void {
+    this.stream.off('data', this.onData);
+    this.stream.off('end', this.onEnd);
+    this.stream.off('close', this.onEnd);
+    this.stream.off('error', this.onError);
+    this.ended = true;
+    this.chunks = [];
+    this.buffered = 0;
+    this.notify();
+  }
+
+  private async fill(n: number): Promise<void> {
+    while (this.buffered < n && !this.ended) {
+      if (this.failure) throw this.failure;
+      if (this.stream.isPaused()) this.stream.resume();
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  /** The first `n` buffered bytes without consuming them (n must be buffered). */
+  private peek(n: number): Buffer {
+    const first = this.chunks[0] as Buffer;
+    return first.length >= n ? first.subarray(0, n) : Buffer.concat(this.chunks, n);
+  }
+
+  /** Removes and returns `n` buffered bytes: a view when one chunk holds them, else one copy. */
+  private take(n: number): Buffer {
+    if (n === 0) return Buffer.alloc(0);
+    const first = this.chunks[0] as Buffer;
+    let out: Buffer;
+    if (first.length >= n) {
+      out = first.subarray(0, n);
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+    } else {
+      out = Buffer.allocUnsafe(n);
+      let filled = 0;
+      while (filled < n) {
+        const chunk = this.chunks[0] as Buffer;
+        const used = Math.min(chunk.length, n - filled);
+        chunk.copy(out, filled, 0, used);
+        filled += used;
+        if (used === chunk.length) this.chunks.shift();
+        else this.chunks[0] = chunk.subarray(used);
+      }
+    }
+    this.buffered -= n;
+    if (this.buffered <= BUFFERED_BYTES_MAX && this.stream.isPaused() && !this.ended) this.stream.resume();
+    return out;
+  }
+
+  private eofError(n: number, what: string): RemoteError {
+    return new RemoteError(
+      'IOException',
+      `Premature EOF: expected ${n} bytes of ${what}, the stream ended after ${this.buffered}`,
+    );
+  }
+}
