@@ -1,0 +1,1089 @@
+/**
+ * The NameNode's namespace: HDFS's FSDirectory plus the id counters of FSNamesystem (inode ids,
+ * block ids, generation stamps), without its god class or its locks.
+ *
+ * ONE APPLY PATH. The namespace changes only in `applyOp`. Each public mutation
+ *   1. validates its input against the current state and throws a RemoteError with HDFS's
+ *      exception name and words when it is invalid (nothing has changed at that point);
+ *   2. builds the PendingOps HDFS would log, in HDFS's order, and applies each one through
+ *      `applyOp` as soon as it is built (a later op may depend on an earlier one: OP_ADD needs the
+ *      directories its OP_MKDIRs made, the next inode id follows the last one applied);
+ *   3. returns the PendingOps. The NameNode runtime appends them to the edit log, which assigns
+ *      txids. Ops are not given txids here because the log owns that sequence (segment starts and
+ *      ends take txids too); `applyOp` ignores `txid`, so it takes ops with or without one.
+ * Replay after a restart is `applyOp` for every op read from the edit log — the same code.
+ *
+ * Leases follow the same rule for which files are open (OP_ADD opens, OP_CLOSE and deletes
+ * close, OP_REASSIGN_LEASE moves). Lease renewal times are not logged state: the runtime renews
+ * them through `leases` as renewLease RPCs arrive, and calls `leases.renewAll(now)` after loading,
+ * as HDFS does on startup.
+ *
+ * What is not here: replica locations and block states (COMMITTED/COMPLETE) belong to the BlockMap;
+ * the caller checks "enough replicas" before `allocateBlock`/`completeFile`, and drops the blocks a
+ * delete returns. Permissions are recorded but not enforced (dfs.permissions.enabled=false).
+ */
+import { RemoteError, type ErrorClass } from '../protocol/errors.js';
+import { blockName, type FileStatus } from '../protocol/types.js';
+import {
+  NO_RPC_IDS,
+  type BlockRef,
+  type EditLogOp,
+  type EditLogOpOf,
+  type OpName,
+  type PendingOp,
+  type PermissionStatus,
+  type RpcIds,
+} from './editlog/ops.js';
+import {
+  GENSTAMP_RESERVED,
+  LAST_RESERVED_BLOCK_ID,
+  LONG_MAX,
+  NAMENODE_LAYOUT_VERSION,
+  ROOT_INODE_ID,
+  type FsImage,
+  type ImageINode,
+} from './fsimage/image.js';
+import {
+  addChild,
+  fileLength,
+  fullPath,
+  getChild,
+  newDirectory,
+  newFile,
+  removeChild,
+  touchDirectory,
+  walk,
+  type INode,
+  type INodeDirectory,
+  type INodeFile,
+} from './inode.js';
+import { LEASE_SOFT_LIMIT_MS, LeaseManager, NAMENODE_LEASE_HOLDER } from './leases.js';
+import { checkPath, childPath, isSameOrUnder, joinComponents } from './paths.js';
+
+/** dfs.namenode.replication.min: fewer replicas than this and a block is not complete. */
+export const REPLICATION_MIN = 1;
+/** dfs.replication.max: the most replicas a file may ask for. */
+export const REPLICATION_MAX = 512;
+/** dfs.namenode.fs-limits.min-block-size: HDFS refuses smaller blocks (1 MiB) to protect the NN's memory. */
+export const BLOCK_SIZE_MIN_BYTES = 1_048_576;
+/** dfs.namenode.accesstime.precision: a read updates atime (OP_TIMES) at most once per hour. */
+export const ACCESS_TIME_PRECISION_MS = 3_600_000;
+/** The first generation stamp a fresh image has used up (genstampV1 of every modern image). */
+const GENSTAMP_V1 = GENSTAMP_RESERVED;
+
+export interface NamespaceFormat {
+  /** The user that formatted: owner of `/`. */
+  superuser: string;
+  /** dfs.permissions.superusergroup. */
+  supergroup?: string;
+  /** Random non-zero 31-bit int chosen at format time (by the caller's seeded PRNG). */
+  namespaceId: number;
+}
+
+export interface NamespaceOptions {
+  leaseSoftLimitMs?: number;
+  minBlockSizeBytes?: number;
+}
+
+export interface CreateOptions {
+  permission: PermissionStatus;
+  clientName: string;
+  clientMachine: string;
+  overwrite: boolean;
+  createParent: boolean;
+  replication: number;
+  blockSizeBytes: number;
+  nowMs: number;
+  rpcIds?: RpcIds;
+}
+
+export interface ContentSummary {
+  length: number;
+  fileCount: number;
+  directoryCount: number;
+  spaceConsumed: number;
+}
+
+type AnyOp = EditLogOp | PendingOp;
+/** One kind of op, with or without its txid. */
+type OpOf<N extends OpName> = Omit<EditLogOpOf<N>, 'txid'>;
+
+function fail(errorClass: ErrorClass, message: string): RemoteError {
+  return new RemoteError(errorClass, message);
+}
+
+/** Block.matchingIdAndGenStamp: the same block in the same generation (two nulls match). */
+function sameBlock(a: BlockRef | null, b: BlockRef | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.blockId === b.blockId && a.genStamp === b.genStamp;
+}
+
+function copyBlocks(blocks: readonly BlockRef[]): BlockRef[] {
+  return blocks.map((b) => ({ blockId: b.blockId, numBytes: b.numBytes, genStamp: b.genStamp }));
+}
+
+/** FSDirMkdirOp.addImplicitUwx: directories made on the way get u+wx so the caller can go through. */
+function withImplicitUwx(base: PermissionStatus, owner: PermissionStatus): PermissionStatus {
+  return { user: owner.user, group: owner.group, mode: (base.mode & 0o777) | 0o300 };
+}
+
+/** A path looked up in the tree: what exists along it, and what is named by it. */
+interface PathWalk {
+  path: string;
+  components: string[];
+  /** The INodes that exist along the path, root first (`existing[i]` is named by components[0..i)). */
+  existing: INode[];
+  /** The INode the path names, or null. */
+  last: INode | null;
+  /** A file standing where the path needs a directory (its path), or null. */
+  fileInTheWay: string | null;
+}
+
+export class Namespace {
+  readonly leases = new LeaseManager();
+  private root: INodeDirectory;
+  private readonly inodesById = new Map<number, INode>();
+  private readonly fileByBlockId = new Map<number, INodeFile>();
+  private namespaceIdValue: number;
+  private lastInodeIdValue = ROOT_INODE_ID;
+  private lastAllocatedBlockIdValue = LAST_RESERVED_BLOCK_ID;
+  private genstampV2Value = GENSTAMP_RESERVED;
+  private readonly leaseSoftLimitMs: number;
+  private readonly minBlockSizeBytes: number;
+
+  /** A freshly formatted namespace: only `/`, owned by the superuser, mode 0755, mtime 0. */
+  constructor(format: NamespaceFormat, options: NamespaceOptions = {}) {
+    this.namespaceIdValue = format.namespaceId;
+    this.leaseSoftLimitMs = options.leaseSoftLimitMs ?? LEASE_SOFT_LIMIT_MS;
+    this.minBlockSizeBytes = options.minBlockSizeBytes ?? BLOCK_SIZE_MIN_BYTES;
+    this.root = newDirectory({
+      id: ROOT_INODE_ID,
+      name: '',
+      permission: { user: format.superuser, group: format.supergroup ?? 'supergroup', mode: 0o755 },
+      mtime: 0,
+      nsQuota: LONG_MAX,
+    });
+    this.inodesById.set(ROOT_INODE_ID, this.root);
+  }
+
+  get namespaceId(): number {
+    return this.namespaceIdValue;
+  }
+  get lastInodeId(): number {
+    return this.lastInodeIdValue;
+  }
+  get lastAllocatedBlockId(): number {
+    return this.lastAllocatedBlockIdValue;
+  }
+  get genstampV2(): number {
+    return this.genstampV2Value;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Image
+  // ---------------------------------------------------------------------------------------------
+
+  static fromImage(image: FsImage, options: NamespaceOptions = {}): Namespace {
+    const rootImage = image.inodes.find((i) => i.id === ROOT_INODE_ID);
+    if (!rootImage?.directory) throw new Error(`fsimage: no root directory (inode ${ROOT_INODE_ID})`);
+    const ns = new Namespace(
+      { superuser: rootImage.directory.permission.user, namespaceId: image.namespaceId },
+      options,
+    );
+    ns.loadImage(image);
+    return ns;
+  }
+
+  private loadImage(image: FsImage): void {
+    this.inodesById.clear();
+    for (const inode of image.inodes) this.inodesById.set(inode.id, fromImageINode(inode));
+    const root = this.inodesById.get(ROOT_INODE_ID);
+    if (root?.kind !== 'DIRECTORY') throw new Error('fsimage: the root inode is not a directory');
+    this.root = root;
+    for (const entry of image.directories) {
+      const parent = this.inodesById.get(entry.parent);
+      if (parent?.kind !== 'DIRECTORY') throw new Error(`fsimage: parent ${entry.parent} is not a directory`);
+      for (const childId of entry.children) {
+        const child = this.inodesById.get(childId);
+        if (!child) throw new Error(`fsimage: directory ${entry.parent} lists unknown inode ${childId}`);
+        addChild(parent, child);
+      }
+    }
+    for (const inode of this.inodesById.values()) {
+      if (inode !== this.root && inode.parent === null)
+        throw new Error(`fsimage: inode ${inode.id} has no parent`);
+      if (inode.kind !== 'FILE') continue;
+      for (const b of inode.blocks) this.fileByBlockId.set(b.blockId, inode);
+      if (inode.underConstruction)
+        this.leases.addLease(inode.underConstruction.clientName, fullPath(inode), 0);
+    }
+    this.namespaceIdValue = image.namespaceId;
+    this.lastInodeIdValue = image.lastInodeId;
+    this.lastAllocatedBlockIdValue = image.lastAllocatedBlockId;
+    this.genstampV2Value = image.genstampV2;
+  }
+
+  /** The image HDFS would save at `txid`: inodes in id order, children by name, open files. */
+  toImage(txid: number): FsImage {
+    const inodes = [...this.inodesById.values()].sort((a, b) => a.id - b.id);
+    return {
+      layoutVersion: NAMENODE_LAYOUT_VERSION,
+      namespaceId: this.namespaceIdValue,
+      genstampV1: GENSTAMP_V1,
+      genstampV2: this.genstampV2Value,
+      genstampV1Limit: 0,
+      lastAllocatedBlockId: this.lastAllocatedBlockIdValue,
+      txid,
+      lastInodeId: this.lastInodeIdValue,
+      inodes: inodes.map(toImageINode),
+      directories: inodes.flatMap((n) =>
+        n.kind === 'DIRECTORY' && n.children.length > 0
+          ? [{ parent: n.id, children: n.children.map((c) => c.id) }]
+          : [],
+      ),
+      filesUnderConstruction: inodes.flatMap((n) =>
+        n.kind === 'FILE' && n.underConstruction ? [{ id: n.id, path: fullPath(n) }] : [],
+      ),
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Mutations: validate, build ops, apply them, return them
+  // ---------------------------------------------------------------------------------------------
+
+  /** `hdfs dfs -mkdir [-p]`: one OP_MKDIR per missing directory, parent first; [] if it exists. */
+  mkdirs(
+    path: string,
+    options: { permission: PermissionStatus; createParent: boolean; nowMs: number },
+  ): PendingOp[] {
+    const w = this.walkForCreate(path);
+    if (w.last?.kind === 'FILE')
+      throw fail('FileAlreadyExistsException', `Path is not a directory: ${w.path}`);
+    if (w.last) return [];
+    if (!options.createParent) this.verifyParentDir(w);
+    const missing = w.components.slice(w.existing.length - 1);
+    const ancestorPermission = withImplicitUwx(options.permission, options.permission);
+    const ops: PendingOp[] = [];
+    let dirPath = joinComponents(w.components.slice(0, w.existing.length - 1));
+    missing.forEach((name, i) => {
+      dirPath = childPath(dirPath, name);
+      const permission = i === missing.length - 1 ? options.permission : ancestorPermission;
+      this.emit(ops, {
+        op: 'OP_MKDIR',
+        inodeId: this.lastInodeIdValue + 1,
+        path: dirPath,
+        timestamp: options.nowMs,
+        permission,
+      });
+    });
+    return ops;
+  }
+
+  /**
+   * ClientProtocol.create. Ops: [OP_MKDIR for missing parents (createParent)…, OP_ADD]. Overwriting
+   * an existing file logs no OP_DELETE: as in HDFS, OP_ADD with OVERWRITE true deletes the old file
+   * when applied (live and on replay), and its blocks come back in `removedBlocks`.
+   */
+  create(
+    path: string,
+    options: CreateOptions,
+  ): { ops: PendingOp[]; fileId: number; removedBlocks: BlockRef[] } {
+    const w = this.walkForCreate(path);
+    this.verifyReplication(w.path, options.replication, options.clientMachine);
+    if (options.blockSizeBytes < this.minBlockSizeBytes) {
+      throw fail(
+        'IOException',
+        `Specified block size is less than configured minimum value (dfs.namenode.fs-limits.min-block-size): ${options.blockSizeBytes} < ${this.minBlockSizeBytes}`,
+      );
+    }
+    const existing = w.last;
+    if (existing?.kind === 'DIRECTORY') {
+      throw fail('FileAlreadyExistsException', `${w.path} already exists as a directory`);
+    }
+    let removedBlocks: BlockRef[] = [];
+    if (existing) {
+      if (!options.overwrite) {
+        this.refuseIfBeingWritten(existing, w.path, options);
+        throw fail(
+          'FileAlreadyExistsException',
+          `${w.path} for client ${options.clientMachine} already exists`,
+        );
+      }
+      removedBlocks = copyBlocks(existing.blocks);
+    } else if (!options.createParent) {
+      this.verifyParentDir(w);
+    }
+    const ops: PendingOp[] = [];
+    if (!existing) this.emitAncestorMkdirs(ops, w, options.permission, options.nowMs);
+    const fileId = this.lastInodeIdValue + 1;
+    this.emit(ops, {
+      op: 'OP_ADD',
+      inodeId: fileId,
+      path: w.path,
+      replication: options.replication,
+      mtime: options.nowMs,
+      atime: options.nowMs,
+      blockSize: options.blockSizeBytes,
+      blocks: [],
+      permission: { ...options.permission },
+      clientName: options.clientName,
+      clientMachine: options.clientMachine,
+      overwrite: options.overwrite,
+      storagePolicyId: 0,
+      erasureCodingPolicyId: 0,
+      rpcIds: options.rpcIds ?? NO_RPC_IDS,
+    });
+    return { ops, fileId, removedBlocks };
+  }
+
+  /**
+   * ClientProtocol.addBlock, NameNode side. `previous` is the client's last block with its final
+   * length (null for the first block). Ops: [OP_ALLOCATE_BLOCK_ID, OP_SET_GENSTAMP_V2, OP_ADD_BLOCK].
+   * A retry whose reply was lost gets the block it was already given, with no ops. `nowMs` is
+   * accepted for symmetry with the other calls; HDFS's addBlock changes no times.
+   */
+  allocateBlock(
+    path: string,
+    options: { clientName: string; previous: BlockRef | null; nowMs?: number },
+  ): { block: BlockRef; ops: PendingOp[] } {
+    const w = this.walkPath(path);
+    const file = this.checkLease(w, options.clientName);
+    const last = file.blocks.at(-1) ?? null;
+    if (!sameBlock(options.previous, last)) {
+      const penultimate = file.blocks.at(-2) ?? null;
+      if (last && sameBlock(options.previous, penultimate)) {
+        if (last.numBytes !== 0) {
+          throw fail(
+            'IOException',
+            `Request looked like a retry to allocate block ${blockName(last)} but it already contains ${last.numBytes} bytes`,
+          );
+        }
+        return { block: { ...last }, ops: [] };
+      }
+      const passed = options.previous ? blockName(options.previous) : 'null';
+      throw fail(
+        'IOException',
+        `Cannot allocate block in ${w.path}: passed 'previous' block ${passed} does not match actual last block in file ${last ? blockName(last) : 'null'}`,
+      );
+    }
+    const block: BlockRef = {
+      blockId: this.lastAllocatedBlockIdValue + 1,
+      numBytes: 0,
+      genStamp: this.genstampV2Value + 1,
+    };
+    const ops: PendingOp[] = [];
+    this.emit(ops, { op: 'OP_ALLOCATE_BLOCK_ID', blockId: block.blockId });
+    this.emit(ops, { op: 'OP_SET_GENSTAMP_V2', genStamp: block.genStamp });
+    const blocks = options.previous ? [{ ...options.previous }, { ...block }] : [{ ...block }];
+    this.emit(ops, { op: 'OP_ADD_BLOCK', path: w.path, blocks, rpcIds: NO_RPC_IDS });
+    return { block, ops };
+  }
+
+  /**
+   * ClientProtocol.complete: [OP_CLOSE] with every block at its final size, INODEID 0, the close
+   * time as MTIME and the create time as ATIME; releases the lease. A retry of a complete whose
+   * reply was lost (file already closed, same last block) succeeds with no ops.
+   */
+  completeFile(
+    path: string,
+    options: { clientName: string; last: BlockRef | null; nowMs: number },
+  ): PendingOp[] {
+    const w = this.walkPath(path);
+    const node = w.last;
+    if (
+      node?.kind === 'FILE' &&
+      !node.underConstruction &&
+      sameBlock(options.last, node.blocks.at(-1) ?? null)
+    ) {
+      return [];
+    }
+    const file = this.checkLease(w, options.clientName);
+    const blocks = copyBlocks(file.blocks);
+    const fileLast = blocks.at(-1);
+    if (options.last && fileLast) {
+      this.checkCommit(fileLast, options.last);
+      fileLast.numBytes = options.last.numBytes;
+    }
+    const ops: PendingOp[] = [];
+    this.emit(ops, {
+      op: 'OP_CLOSE',
+      inodeId: 0,
+      path: w.path,
+      replication: file.replication,
+      mtime: options.nowMs,
+      atime: file.atime,
+      blockSize: file.preferredBlockSize,
+      blocks,
+      permission: { ...file.permission },
+    });
+    return ops;
+  }
+
+  /** ClientProtocol.abandonBlock: drops the file's last block ([OP_UPDATE_BLOCKS]); [] if it is not the last. */
+  abandonBlock(path: string, options: { clientName: string; block: BlockRef }): PendingOp[] {
+    const w = this.walkPath(path);
+    const file = this.checkLease(w, options.clientName);
+    const last = file.blocks.at(-1);
+    if (!last || last.blockId !== options.block.blockId) return [];
+    const ops: PendingOp[] = [];
+    this.emit(ops, {
+      op: 'OP_UPDATE_BLOCKS',
+      path: w.path,
+      blocks: copyBlocks(file.blocks.slice(0, -1)),
+      rpcIds: NO_RPC_IDS,
+    });
+    return ops;
+  }
+
+  /** Pipeline recovery step 4: a new generation stamp for the block being written ([OP_SET_GENSTAMP_V2]). */
+  updateBlockForPipeline(options: { block: BlockRef; clientName: string }): {
+    genStamp: number;
+    ops: PendingOp[];
+  } {
+    this.checkUCBlock(options.block, options.clientName);
+    const genStamp = this.genstampV2Value + 1;
+    const ops: PendingOp[] = [];
+    this.emit(ops, { op: 'OP_SET_GENSTAMP_V2', genStamp });
+    return { genStamp, ops };
+  }
+
+  /** Pipeline recovery step 6: the last block takes its new genstamp and length ([OP_UPDATE_BLOCKS]). */
+  updatePipeline(options: {
+    clientName: string;
+    oldBlock: BlockRef;
+    newBlock: BlockRef;
+    rpcIds?: RpcIds;
+  }): PendingOp[] {
+    const { oldBlock, newBlock } = options;
+    if (newBlock.blockId !== oldBlock.blockId) {
+      throw fail(
+        'IOException',
+        `${blockName(newBlock)} and ${blockName(oldBlock)} has different block identifier`,
+      );
+    }
+    const { file, path } = this.checkUCBlock(oldBlock, options.clientName);
+    const stored = file.blocks.at(-1)!;
+    if (newBlock.genStamp <= stored.genStamp || newBlock.numBytes < stored.numBytes) {
+      throw fail(
+        'IOException',
+        `Update ${blockName(oldBlock)} (len = ${stored.numBytes}) to an older state: ${blockName(newBlock)} (len = ${newBlock.numBytes})`,
+      );
+    }
+    if (newBlock.genStamp > this.genstampV2Value) {
+      throw fail(
+        'IOException',
+        `Generation stamp ${newBlock.genStamp} of ${blockName(newBlock)} was never issued`,
+      );
+    }
+    const blocks = copyBlocks(file.blocks);
+    blocks[blocks.length - 1] = { ...newBlock };
+    const ops: PendingOp[] = [];
+    this.emit(ops, { op: 'OP_UPDATE_BLOCKS', path, blocks, rpcIds: options.rpcIds ?? NO_RPC_IDS });
+    return ops;
+  }
+
+  /**
+   * ClientProtocol.rename (the old rename, `hdfs dfs -mv`): [OP_RENAME_OLD]. Renaming into an
+   * existing directory moves the source inside it. Like HDFS, a missing source, an existing
+   * destination, a missing destination parent, or a destination under the source answer false
+   * rather than an exception.
+   */
+  rename(
+    src: string,
+    dst: string,
+    options: { nowMs: number; rpcIds?: RpcIds },
+  ): { ok: boolean; ops: PendingOp[] } {
+    const s = this.walkPath(src);
+    const d = this.walkForCreate(dst);
+    const refused = { ok: false, ops: [] };
+    if (!s.last || s.last === this.root) return refused;
+    const actualDst = d.last?.kind === 'DIRECTORY' ? childPath(d.path, s.last.name) : d.path;
+    const ops: PendingOp[] = [];
+    const op: PendingOp = {
+      op: 'OP_RENAME_OLD',
+      src: s.path,
+      dst: actualDst,
+      timestamp: options.nowMs,
+      rpcIds: options.rpcIds ?? NO_RPC_IDS,
+    };
+    if (actualDst === s.path) {
+      this.emit(ops, op);
+      return { ok: true, ops };
+    }
+    if (isSameOrUnder(actualDst, s.path)) return refused;
+    const target = this.walkPath(actualDst);
+    if (target.last || target.existing.length < target.components.length) return refused;
+    this.emit(ops, op);
+    return { ok: true, ops };
+  }
+
+  /**
+   * ClientProtocol.delete: [OP_DELETE] (one op however big the subtree). False for a missing path
+   * and for `/`. `removedBlocks` lists every block of every file removed, for the BlockMap.
+   */
+  delete(
+    path: string,
+    options: { recursive: boolean; nowMs: number; rpcIds?: RpcIds },
+  ): { ok: boolean; ops: PendingOp[]; removedBlocks: BlockRef[] } {
+    const w = this.walkPath(path);
+    const node = w.last;
+    if (!node) return { ok: false, ops: [], removedBlocks: [] };
+    if (!options.recursive && node.kind === 'DIRECTORY' && node.children.length > 0) {
+      throw fail('PathIsNotEmptyDirectoryException', `\`${w.path} is non empty': Directory is not empty`);
+    }
+    if (node === this.root) return { ok: false, ops: [], removedBlocks: [] };
+    const removedBlocks = [...walk(node)].flatMap((n) => (n.kind === 'FILE' ? copyBlocks(n.blocks) : []));
+    const ops: PendingOp[] = [];
+    this.emit(ops, {
+      op: 'OP_DELETE',
+      path: w.path,
+      timestamp: options.nowMs,
+      rpcIds: options.rpcIds ?? NO_RPC_IDS,
+    });
+    return { ok: true, ops, removedBlocks };
+  }
+
+  /** ClientProtocol.setReplication: [OP_SET_REPLICATION]; false (no ops) for a directory or a missing path. */
+  setReplication(
+    path: string,
+    replication: number,
+  ): { ok: boolean; ops: PendingOp[]; oldReplication: number; newReplication: number } {
+    const w = this.walkPath(path);
+    this.verifyReplication(w.path, replication, null);
+    const node = w.last;
+    if (node?.kind !== 'FILE') return { ok: false, ops: [], oldReplication: 0, newReplication: replication };
+    const oldReplication = node.replication;
+    const ops: PendingOp[] = [];
+    this.emit(ops, { op: 'OP_SET_REPLICATION', path: w.path, replication });
+    return { ok: true, ops, oldReplication, newReplication: replication };
+  }
+
+  /** ClientProtocol.setTimes: [OP_TIMES]; -1 leaves a time unchanged (both -1: no op). */
+  setTimes(path: string, times: { mtime: number; atime: number }): PendingOp[] {
+    const w = this.walkPath(path);
+    if (!w.last) throw fail('FileNotFoundException', `File/Directory ${w.path} does not exist.`);
+    if (times.mtime === -1 && times.atime === -1) return [];
+    const ops: PendingOp[] = [];
+    this.emit(ops, { op: 'OP_TIMES', path: w.path, mtime: times.mtime, atime: times.atime });
+    return ops;
+  }
+
+  /**
+   * A read of a file (getBlockLocations) moves its atime when the last one is older than the
+   * precision: [OP_TIMES with MTIME -1]. [] otherwise, and for directories or missing paths.
+   */
+  recordAccess(path: string, nowMs: number, precisionMs = ACCESS_TIME_PRECISION_MS): PendingOp[] {
+    const node = this.walkPath(path).last;
+    if (node?.kind !== 'FILE' || precisionMs <= 0 || nowMs <= node.atime + precisionMs) return [];
+    return this.setTimes(path, { mtime: -1, atime: nowMs });
+  }
+
+  /**
+   * Lease recovery: the NameNode takes the file's lease over ([OP_REASSIGN_LEASE], new holder
+   * HDFS_NameNode by default) before recovering its last block and closing it.
+   */
+  reassignLease(path: string, options: { nowMs: number; newHolder?: string }): PendingOp[] {
+    const w = this.walkPath(path);
+    const node = w.last;
+    if (node?.kind !== 'FILE' || !node.underConstruction) {
+      throw fail('IOException', `Cannot reassign the lease of ${w.path}: it is not a file open for writing`);
+    }
+    const newHolder = options.newHolder ?? NAMENODE_LEASE_HOLDER;
+    const ops: PendingOp[] = [];
+    this.emit(ops, {
+      op: 'OP_REASSIGN_LEASE',
+      leaseHolder: node.underConstruction.clientName,
+      path: w.path,
+      newHolder,
+    });
+    this.leases.renewLease(newHolder, options.nowMs);
+    return ops;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Queries
+  // ---------------------------------------------------------------------------------------------
+
+  /** The INode a path names, or null (also when a file stands in the middle of the path). */
+  resolve(path: string): INode | null {
+    return this.walkPath(path).last;
+  }
+
+  getFileInfo(path: string): FileStatus | null {
+    const w = this.walkPath(path);
+    return w.last ? toFileStatus(w.last, w.path) : null;
+  }
+
+  /** A directory's entries by name; a file lists as itself; null when the path does not exist. */
+  getListing(path: string): FileStatus[] | null {
+    const w = this.walkPath(path);
+    const node = w.last;
+    if (!node) return null;
+    if (node.kind === 'FILE') return [toFileStatus(node, w.path)];
+    return node.children.map((c) => toFileStatus(c, childPath(w.path, c.name)));
+  }
+
+  getBlocks(path: string): BlockRef[] | null {
+    const node = this.walkPath(path).last;
+    return node?.kind === 'FILE' ? copyBlocks(node.blocks) : null;
+  }
+
+  fileOfBlock(blockId: number): { path: string; file: INodeFile } | null {
+    const file = this.fileByBlockId.get(blockId);
+    return file ? { path: fullPath(file), file } : null;
+  }
+
+  /**
+   * `hdfs dfs -count` / `-du -s`. spaceConsumed counts each block × replication; the last block of
+   * a file being written counts as a whole preferred block, as HDFS reserves it.
+   */
+  contentSummary(path: string): ContentSummary {
+    const w = this.walkPath(path);
+    if (!w.last) throw fail('FileNotFoundException', `File does not exist: ${w.path}`);
+    const summary: ContentSummary = { length: 0, fileCount: 0, directoryCount: 0, spaceConsumed: 0 };
+    for (const n of walk(w.last)) {
+      if (n.kind === 'DIRECTORY') {
+        summary.directoryCount += 1;
+        continue;
+      }
+      const length = fileLength(n);
+      const last = n.blocks.at(-1);
+      const reserved = n.underConstruction && last ? Math.max(0, n.preferredBlockSize - last.numBytes) : 0;
+      summary.fileCount += 1;
+      summary.length += length;
+      summary.spaceConsumed += (length + reserved) * n.replication;
+    }
+    return summary;
+  }
+
+  /** Every file with its path, in path order (fsck's walk). */
+  *allFiles(under = '/'): Generator<{ path: string; file: INodeFile }> {
+    const start = this.walkPath(under).last;
+    if (!start) return;
+    for (const n of walk(start)) if (n.kind === 'FILE') yield { path: fullPath(n), file: n };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The one apply path (live mutations and edit-log replay)
+  // ---------------------------------------------------------------------------------------------
+
+  applyOp(op: AnyOp): void {
+    switch (op.op) {
+      case 'OP_START_LOG_SEGMENT':
+      case 'OP_END_LOG_SEGMENT':
+        return;
+      case 'OP_MKDIR':
+        return this.applyMkdir(op);
+      case 'OP_ADD':
+        return this.applyAdd(op);
+      case 'OP_CLOSE':
+        return this.applyClose(op);
+      case 'OP_ALLOCATE_BLOCK_ID':
+        this.lastAllocatedBlockIdValue = op.blockId;
+        return;
+      case 'OP_SET_GENSTAMP_V2':
+        this.genstampV2Value = op.genStamp;
+        return;
+      case 'OP_ADD_BLOCK':
+        return this.applyAddBlock(op);
+      case 'OP_UPDATE_BLOCKS': {
+        const file = this.openFileFor(op, op.path);
+        this.setBlocks(file, op.blocks);
+        return;
+      }
+      case 'OP_DELETE': {
+        // Like FSDirDeleteOp.deleteForEditLog, a delete of something already gone changes nothing.
+        const node = this.walkPath(op.path).last;
+        if (node && node !== this.root) this.unlink(node, op.timestamp);
+        return;
+      }
+      case 'OP_RENAME_OLD':
+        return this.applyRename(op, op.src, op.dst, op.timestamp, false);
+      case 'OP_RENAME':
+        return this.applyRename(op, op.src, op.dst, op.timestamp, op.options.includes('OVERWRITE'));
+      case 'OP_SET_REPLICATION': {
+        const node = this.walkPath(op.path).last;
+        if (node?.kind === 'FILE') node.replication = op.replication;
+        return;
+      }
+      case 'OP_TIMES': {
+        const node = this.walkPath(op.path).last;
+        if (!node) throw corrupt(op, op.path, 'no such file or directory');
+        if (op.mtime !== -1) node.mtime = op.mtime;
+        if (op.atime !== -1 && node.kind === 'FILE') node.atime = op.atime;
+        return;
+      }
+      case 'OP_REASSIGN_LEASE': {
+        const file = this.openFileFor(op, op.path);
+        file.underConstruction = {
+          clientName: op.newHolder,
+          clientMachine: file.underConstruction!.clientMachine,
+        };
+        this.leases.reassign(op.path, op.newHolder);
+        return;
+      }
+      default: {
+        const unknown: never = op;
+        throw new Error(`applyOp: unknown op ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  private applyMkdir(op: OpOf<'OP_MKDIR'>): void {
+    const { parent, name } = this.newEntryPlace(op, op.path);
+    const dir = newDirectory({ id: op.inodeId, name, permission: op.permission, mtime: op.timestamp });
+    this.link(parent, dir, op.timestamp);
+  }
+
+  private applyAdd(op: OpOf<'OP_ADD'>): void {
+    const old = this.walkPath(op.path).last;
+    if (old?.kind === 'FILE' && op.overwrite) this.unlink(old, op.mtime);
+    const { parent, name } = this.newEntryPlace(op, op.path);
+    const file = newFile({
+      id: op.inodeId,
+      name,
+      permission: op.permission,
+      mtime: op.mtime,
+      atime: op.atime,
+      replication: op.replication,
+      preferredBlockSize: op.blockSize,
+      storagePolicyId: op.storagePolicyId,
+      blocks: [],
+      underConstruction: { clientName: op.clientName, clientMachine: op.clientMachine },
+    });
+    this.link(parent, file, op.mtime);
+    this.setBlocks(file, op.blocks);
+    this.leases.addLease(op.clientName, op.path, op.mtime);
+  }
+
+  private applyClose(op: OpOf<'OP_CLOSE'>): void {
+    const file = this.openFileFor(op, op.path);
+    this.setBlocks(file, op.blocks);
+    file.mtime = op.mtime;
+    file.atime = op.atime;
+    this.leases.removeLease(file.underConstruction!.clientName, op.path);
+    file.underConstruction = null;
+  }
+
+  private applyAddBlock(op: OpOf<'OP_ADD_BLOCK'>): void {
+    const file = this.openFileFor(op, op.path);
+    const [penultimate, last] = op.blocks.length === 2 ? op.blocks : [null, op.blocks[0]];
+    if (!last) throw corrupt(op, op.path, 'no block');
+    const blocks = copyBlocks(file.blocks);
+    if (penultimate) {
+      const stored = blocks.at(-1);
+      if (stored?.blockId !== penultimate.blockId) {
+        throw corrupt(op, op.path, `penultimate ${blockName(penultimate)} is not the file's last block`);
+      }
+      blocks[blocks.length - 1] = { ...penultimate };
+    }
+    blocks.push({ ...last });
+    this.setBlocks(file, blocks);
+  }
+
+  private applyRename(op: AnyOp, src: string, dst: string, timestamp: number, overwrite: boolean): void {
+    if (src === dst) return;
+    const node = this.walkPath(src).last;
+    if (!node || node === this.root) throw corrupt(op, src, 'source does not exist');
+    const existing = this.walkPath(dst).last;
+    if (existing && overwrite) this.unlink(existing, timestamp);
+    const { parent, name } = this.newEntryPlace(op, dst);
+    const oldParent = node.parent!;
+    removeChild(oldParent, node);
+    touchDirectory(oldParent, timestamp);
+    node.name = name;
+    addChild(parent, node);
+    touchDirectory(parent, timestamp);
+    this.leases.renamePaths(src, dst);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers
+  // ---------------------------------------------------------------------------------------------
+
+  private emit(ops: PendingOp[], op: PendingOp): void {
+    this.applyOp(op);
+    ops.push(op);
+  }
+
+  private walkPath(path: string): PathWalk {
+    const components = checkPath(path);
+    const normalized = joinComponents(components);
+    const existing: INode[] = [this.root];
+    let current: INode = this.root;
+    for (let i = 0; i < components.length; i++) {
+      if (current.kind !== 'DIRECTORY') {
+        return { path: normalized, components, existing, last: null, fileInTheWay: fullPath(current) };
+      }
+      const child = getChild(current, components[i]!);
+      if (!child) return { path: normalized, components, existing, last: null, fileInTheWay: null };
+      existing.push(child);
+      current = child;
+    }
+    return { path: normalized, components, existing, last: current, fileInTheWay: null };
+  }
+
+  /**
+   * Lookup for calls that create entries: a file in the middle of the path is an error, in HDFS's
+   * words (FSPermissionChecker.checkIsDirectory). Other calls treat such a path as missing — HDFS
+   * answers them with an AccessControlException carrying the same text, which the lab's error
+   * registry does not have.
+   */
+  private walkForCreate(path: string): PathWalk {
+    const w = this.walkPath(path);
+    if (w.fileInTheWay) throw fail('ParentNotDirectoryException', `${w.fileInTheWay} (is not a directory)`);
+    return w;
+  }
+
+  /** FSDirectory.verifyParentDir: without createParent the parent must already exist. */
+  private verifyParentDir(w: PathWalk): void {
+    if (w.components.length >= 2 && w.existing.length < w.components.length) {
+      throw fail(
+        'FileNotFoundException',
+        `Parent directory doesn't exist: ${joinComponents(w.components.slice(0, -1))}`,
+      );
+    }
+  }
+
+  private emitAncestorMkdirs(
+    ops: PendingOp[],
+    w: PathWalk,
+    permission: PermissionStatus,
+    nowMs: number,
+  ): void {
+    const nearest = w.existing.at(-1)!;
+    const ancestorPermission = withImplicitUwx(nearest.permission, permission);
+    let dirPath = fullPath(nearest);
+    for (const name of w.components.slice(w.existing.length - 1, -1)) {
+      dirPath = childPath(dirPath, name);
+      this.emit(ops, {
+        op: 'OP_MKDIR',
+        inodeId: this.lastInodeIdValue + 1,
+        path: dirPath,
+        timestamp: nowMs,
+        permission: ancestorPermission,
+      });
+    }
+  }
+
+  private verifyReplication(path: string, replication: number, clientMachine: string | null): void {
+    let problem: string | null = null;
+    if (replication > REPLICATION_MAX) problem = ` exceeds maximum of ${REPLICATION_MAX}`;
+    else if (!(replication >= REPLICATION_MIN))
+      problem = ` is less than the required minimum of ${REPLICATION_MIN}`;
+    if (problem === null) return;
+    const who = clientMachine === null ? '' : `, clientName=${clientMachine}`;
+    throw fail('IOException', `Requested replication factor of ${replication}${problem} for ${path}${who}`);
+  }
+
+  /**
+   * FSNamesystem.recoverLeaseInternal for CREATE_FILE without overwrite: a file another client is
+   * writing cannot be created again. After the holder's soft limit the NameNode would start lease
+   * recovery (the runtime's job, driven by `leases.expired`); the caller is told to retry.
+   */
+  private refuseIfBeingWritten(file: INodeFile, path: string, options: CreateOptions): void {
+    const uc = file.underConstruction;
+    if (!uc) return;
+    const failed = `Failed to CREATE_FILE ${path} for ${options.clientName} on ${options.clientMachine} because`;
+    if (uc.clientName === options.clientName) {
+      throw fail(
+        'AlreadyBeingCreatedException',
+        `${failed} ${options.clientName} is already the current lease holder.`,
+      );
+    }
+    if (this.leases.softLimitExpired(uc.clientName, options.nowMs, this.leaseSoftLimitMs)) {
+      throw fail('IOException', `${failed} lease recovery is in progress. Try again later.`);
+    }
+    throw fail(
+      'AlreadyBeingCreatedException',
+      `${failed} this file lease is currently owned by ${uc.clientName} on ${uc.clientMachine}`,
+    );
+  }
+
+  /** FSNamesystem.checkLease: the caller must hold the lease of an open file. */
+  private checkLease(w: PathWalk, clientName: string): INodeFile {
+    const node = w.last;
+    const where = `${w.path} (inode ${node?.id ?? 0}) ${this.leases.describe(clientName)}`;
+    if (!node) throw fail('FileNotFoundException', `File does not exist: ${where}`);
+    if (node.kind !== 'FILE') throw fail('LeaseExpiredException', `INode is not a regular file: ${where}`);
+    if (!node.underConstruction)
+      throw fail('LeaseExpiredException', `File is not open for writing: ${where}`);
+    const owner = node.underConstruction.clientName;
+    if (owner !== clientName) {
+      throw fail(
+        'LeaseExpiredException',
+        `Client (=${clientName}) is not the lease owner (=${owner}: ${where}`,
+      );
+    }
+    return node;
+  }
+
+  /** BlockInfo.commitBlock's checks: the client must commit the block the NameNode has, same generation. */
+  private checkCommit(stored: BlockRef, committed: BlockRef): void {
+    if (stored.blockId !== committed.blockId) {
+      throw fail(
+        'IOException',
+        `Trying to commit inconsistent block: id = ${committed.blockId}, expected id = ${stored.blockId}`,
+      );
+    }
+    if (stored.genStamp !== committed.genStamp) {
+      throw fail(
+        'IOException',
+        `Commit block with mismatching GS. NN has ${blockName(stored)}, client submits ${blockName(committed)}`,
+      );
+    }
+  }
+
+  /**
+   * FSNamesystem.checkUCBlock: the block must be the last block of a file open for writing, and the
+   * caller must hold that file's lease. (The BlockMap knows the block's exact state; here "not the
+   * last block of an open file" stands for "no longer UNDER_CONSTRUCTION".)
+   */
+  private checkUCBlock(block: BlockRef, clientName: string): { file: INodeFile; path: string } {
+    const file = this.fileByBlockId.get(block.blockId);
+    if (!file) throw fail('IOException', `${blockName(block)} does not exist.`);
+    if (!file.underConstruction || file.blocks.at(-1)?.blockId !== block.blockId) {
+      throw fail(
+        'IOException',
+        `Unexpected BlockUCState: ${blockName(block)} is COMPLETE but not UNDER_CONSTRUCTION`,
+      );
+    }
+    const owner = file.underConstruction.clientName;
+    if (owner !== clientName) {
+      throw fail(
+        'LeaseExpiredException',
+        `Lease mismatch on ${blockName(block)} used by ${owner} but is accessed by ${clientName}`,
+      );
+    }
+    return { file, path: fullPath(file) };
+  }
+
+  /** Where an op's new entry goes: its parent must exist as a directory and the name must be free. */
+  private newEntryPlace(op: AnyOp, path: string): { parent: INodeDirectory; name: string } {
+    const w = this.walkPath(path);
+    const name = w.components.at(-1);
+    if (name === undefined) throw corrupt(op, path, 'the root already exists');
+    if (w.last) throw corrupt(op, path, 'already exists');
+    const parent = w.existing[w.components.length - 1];
+    if (parent?.kind !== 'DIRECTORY') throw corrupt(op, path, 'parent directory does not exist');
+    return { parent, name };
+  }
+
+  private openFileFor(op: AnyOp, path: string): INodeFile {
+    const node = this.walkPath(path).last;
+    if (node?.kind !== 'FILE' || !node.underConstruction)
+      throw corrupt(op, path, 'not a file open for writing');
+    return node;
+  }
+
+  private link(parent: INodeDirectory, child: INode, mtime: number): void {
+    addChild(parent, child);
+    touchDirectory(parent, mtime);
+    this.inodesById.set(child.id, child);
+    // Inode ids are never reused: the counter follows the largest id ever applied.
+    if (child.id > this.lastInodeIdValue) this.lastInodeIdValue = child.id;
+  }
+
+  private unlink(node: INode, mtime: number): void {
+    this.leases.removeUnder(fullPath(node));
+    for (const n of walk(node)) {
+      this.inodesById.delete(n.id);
+      if (n.kind === 'FILE') for (const b of n.blocks) this.fileByBlockId.delete(b.blockId);
+    }
+    const parent = node.parent!;
+    removeChild(parent, node);
+    touchDirectory(parent, mtime);
+  }
+
+  private setBlocks(file: INodeFile, blocks: readonly BlockRef[]): void {
+    for (const b of file.blocks)
+      if (this.fileByBlockId.get(b.blockId) === file) this.fileByBlockId.delete(b.blockId);
+    file.blocks = copyBlocks(blocks);
+    for (const b of file.blocks) this.fileByBlockId.set(b.blockId, file);
+  }
+}
+
+function corrupt(op: AnyOp, path: string, why: string): Error {
+  const txid = 'txid' in op ? ` (txid ${op.txid})` : '';
+  return new Error(`cannot apply ${op.op}${txid} to ${path}: ${why}`);
+}
+
+function toFileStatus(node: INode, path: string): FileStatus {
+  const isFile = node.kind === 'FILE';
+  return {
+    path,
+    pathSuffix: node.name,
+    type: node.kind,
+    length: isFile ? fileLength(node) : 0,
+    owner: node.permission.user,
+    group: node.permission.group,
+    permission: node.permission.mode,
+    replication: isFile ? node.replication : 0,
+    blockSize: isFile ? node.preferredBlockSize : 0,
+    modificationTime: node.mtime,
+    accessTime: isFile ? node.atime : 0,
+    fileId: node.id,
+    childrenNum: isFile ? 0 : node.children.length,
+    underConstruction: isFile && node.underConstruction !== null,
+  };
+}
+
+function toImageINode(node: INode): ImageINode {
+  if (node.kind === 'DIRECTORY') {
+    return {
+      id: node.id,
+      type: 'DIRECTORY',
+      name: node.name,
+      directory: {
+        mtime: node.mtime,
+        permission: { ...node.permission },
+        nsQuota: node.nsQuota,
+        dsQuota: node.dsQuota,
+      },
+    };
+  }
+  return {
+    id: node.id,
+    type: 'FILE',
+    name: node.name,
+    file: {
+      replication: node.replication,
+      mtime: node.mtime,
+      atime: node.atime,
+      preferredBlockSize: node.preferredBlockSize,
+      permission: { ...node.permission },
+      blocks: copyBlocks(node.blocks),
+      storagePolicyId: node.storagePolicyId,
+      ...(node.underConstruction ? { underConstruction: { ...node.underConstruction } } : {}),
+    },
+  };
+}
+
+function fromImageINode(image: ImageINode): INode {
+  if (image.type === 'DIRECTORY') {
+    const d = image.directory;
+    if (!d) throw new Error(`fsimage: directory inode ${image.id} has no directory record`);
+    return newDirectory({
+      id: image.id,
+      name: image.name,
+      permission: d.permission,
+      mtime: d.mtime,
+      nsQuota: d.nsQuota,
+      dsQuota: d.dsQuota,
+    });
+  }
+  const f = image.file;
+  if (!f) throw new Error(`fsimage: file inode ${image.id} has no file record`);
+  return newFile({
+    id: image.id,
+    name: image.name,
+    permission: f.permission,
+    mtime: f.mtime,
+    atime: f.atime,
+    replication: f.replication,
+    preferredBlockSize: f.preferredBlockSize,
+    storagePolicyId: f.storagePolicyId,
+    blocks: f.blocks,
+    underConstruction: f.underConstruction ?? null,
+  });
+}
