@@ -1,0 +1,74 @@
+/**
+ * The cluster description (`<home>/cluster.json`): everything a command needs to find and talk to a
+ * running cluster — addresses, ports, racks, the seed and the -D overrides. Written by `lab start`,
+ * read by every process and every command.
+ */
+import path from 'node:path';
+import { resolveConfig, type LabConfig } from '../config/config.js';
+
+export const DESCRIPTION_VERSION = 1;
+
+export interface NodeAddress {
+  id: string;
+  host: string;
+  port: number;
+}
+
+export interface DatanodeDescription extends NodeAddress {
+  /** Network location, e.g. /rack1 or /dc1/rack2. */
+  rack: string;
+}
+
+export interface ClusterDescription {
+  version: number;
+  seed: string;
+  createdMs: number;
+  /** Hadoop keys given with -D (and the ones --block-size / --replication set). */
+  conf: Record<string, string>;
+  namenode: NodeAddress;
+  secondary: NodeAddress | null;
+  datanodes: DatanodeDescription[];
+  /** The address `lab` commands bind as the HDFS client (off-cluster by default). */
+  client: { host: string; rack: string };
+  /** Whether each process has its own 127.0.x.y address (Linux) or all share 127.0.0.1. */
+  loopbackAliases: boolean;
+}
+
+/** Paths inside a lab home, laid out like ${hadoop.tmp.dir}. */
+export function homePaths(home: string) {
+  return {
+    home,
+    description: path.join(home, 'cluster.json'),
+    journal: path.join(home, 'journal.jsonl'),
+    logs: path.join(home, 'logs'),
+    pids: path.join(home, 'pids'),
+    nameDir: path.join(home, 'dfs', 'name'),
+    checkpointDir: path.join(home, 'dfs', 'namesecondary'),
+    dataDir: (id: string) => path.join(home, 'dfs', 'data', id),
+    log: (id: string) => path.join(home, 'logs', `${id}.log`),
+    pid: (id: string) => path.join(home, 'pids', `${id}.pid`),
+    startLock: path.join(home, 'start.lock'),
+  };
+}
+
+export type HomePaths = ReturnType<typeof homePaths>;
+
+export function datanodeById(desc: ClusterDescription, id: string): DatanodeDescription | undefined {
+  return desc.datanodes.find((d) => d.id === id);
+}
+
+/**
+ * The effective configuration of a cluster: Hadoop's defaults, the lab's defaults, the -D
+ * overrides recorded at start, and the addresses the cluster actually bound.
+ */
+export function configOf(desc: ClusterDescription, home: string): LabConfig {
+  const nn = `${desc.namenode.host}:${desc.namenode.port}`;
+  const derived: Record<string, string> = {
+    'fs.defaultFS': `hdfs://${nn}`,
+    'dfs.namenode.rpc-address': nn,
+    'hadoop.tmp.dir': home,
+  };
+  if (desc.secondary)
+    derived['dfs.namenode.secondary.http-address'] = `${desc.secondary.host}:${desc.secondary.port}`;
+  return resolveConfig(desc.conf, derived);
+}

@@ -1,0 +1,312 @@
+/**
+ * BlockManager: the BlockMap (block → replicas on DataNodes), block states
+ * (UNDER_CONSTRUCTION → COMMITTED → COMPLETE), block reports, corrupt replicas, the
+ * low-redundancy queues with HDFS's priorities, pending reconstruction and invalidation work.
+ * Replica locations live only here, in memory: the fsimage never holds them, block reports
+ * rebuild them after a restart. A core: no I/O; time and choices come in as arguments.
+ */
+import type { BlockRef } from './editlog/ops.js';
+import type { ReceivedDeletedStatus } from '../protocol/messages.js';
+
+export type BlockUCState = 'UNDER_CONSTRUCTION' | 'COMMITTED' | 'COMPLETE';
+export type ReplicaState = 'RBW' | 'FINALIZED';
+
+export interface ReplicaInfo {
+  datanode: string;
+  genStamp: number;
+  numBytes: number;
+  state: ReplicaState;
+}
+
+export interface BlockInfo {
+  blockId: number;
+  genStamp: number;
+  numBytes: number;
+  expectedReplication: number;
+  ucState: BlockUCState;
+  /** Where the NameNode sent the block (the pipeline), until replicas are reported. */
+  expectedLocations: string[];
+  replicas: Map<string, ReplicaInfo>;
+  /** DataNode → why its replica is corrupt. */
+  corrupt: Map<string, string>;
+}
+
+/** LowRedundancyBlocks priorities. */
+export const QUEUE_HIGHEST_PRIORITY = 0;
+export const QUEUE_VERY_LOW_REDUNDANCY = 1;
+export const QUEUE_LOW_REDUNDANCY = 2;
+export const QUEUE_REPLICAS_BADLY_DISTRIBUTED = 3;
+export const QUEUE_WITH_CORRUPT_BLOCKS = 4;
+
+export interface ReplicaChange {
+  kind: 'added' | 'removed' | 'invalidate' | 'corrupt' | 'completed';
+  block: BlockRef;
+  datanode: string;
+  reason?: string;
+}
+
+export function refOf(b: BlockInfo): BlockRef {
+  return { blockId: b.blockId, numBytes: b.numBytes, genStamp: b.genStamp };
+}
+
+export class BlockManager {
+  private readonly blocks = new Map<number, BlockInfo>();
+  /** DataNode → blocks it should delete (DNA_INVALIDATE work). */
+  private readonly invalidates = new Map<string, Map<number, BlockRef>>();
+  /** Block → targets of a scheduled re-replication and when it was scheduled. */
+  readonly pendingReconstruction = new Map<number, { targets: string[]; scheduledMs: number }>();
+
+  constructor(private readonly minReplication: number) {}
+
+  get size(): number {
+    return this.blocks.size;
+  }
+
+  get(blockId: number): BlockInfo | undefined {
+    return this.blocks.get(blockId);
+  }
+
+  all(): IterableIterator<BlockInfo> {
+    return this.blocks.values();
+  }
+
+  /** A block from the namespace (image load or replay): complete unless its file is being written. */
+  addFromNamespace(ref: BlockRef, expectedReplication: number, ucState: BlockUCState): void {
+    const existing = this.blocks.get(ref.blockId);
+    if (existing) {
+      existing.genStamp = ref.genStamp;
+      existing.numBytes = ref.numBytes;
+      existing.expectedReplication = expectedReplication;
+      existing.ucState = ucState;
+      return;
+    }
+    this.blocks.set(ref.blockId, {
+      blockId: ref.blockId,
+      genStamp: ref.genStamp,
+      numBytes: ref.numBytes,
+      expectedReplication,
+      ucState,
+      expectedLocations: [],
+      replicas: new Map(),
+      corrupt: new Map(),
+    });
+  }
+
+  addUnderConstruction(ref: BlockRef, expectedReplication: number, targets: string[]): void {
+    this.addFromNamespace(ref, expectedReplication, 'UNDER_CONSTRUCTION');
+    (this.blocks.get(ref.blockId) as BlockInfo).expectedLocations = targets;
+  }
+
+  /** The client reports the block's final length and genstamp: COMMITTED, or COMPLETE at once when enough replicas are finalized. */
+  commit(ref: BlockRef): BlockInfo | undefined {
+    const b = this.blocks.get(ref.blockId);
+    if (!b) return undefined;
+    b.numBytes = ref.numBytes;
+    b.genStamp = ref.genStamp;
+    if (b.ucState === 'UNDER_CONSTRUCTION') b.ucState = 'COMMITTED';
+    this.tryComplete(b);
+    return b;
+  }
+
+  private tryComplete(b: BlockInfo): boolean {
+    if (b.ucState !== 'COMMITTED') return false;
+    let finalized = 0;
+    for (const r of b.replicas.values()) {
+      if (r.state === 'FINALIZED' && r.genStamp === b.genStamp && r.numBytes === b.numBytes) finalized++;
+    }
+    if (finalized < this.minReplication) return false;
+    b.ucState = 'COMPLETE';
+    b.expectedLocations = [];
+    return true;
+  }
+
+  isComplete(blockId: number): boolean {
+    return this.blocks.get(blockId)?.ucState === 'COMPLETE';
+  }
+
+  /** New genstamp after pipeline recovery; replicas with the old one become stale. */
+  updateGenStamp(blockId: number, genStamp: number, numBytes: number, pipeline: string[]): void {
+    const b = this.blocks.get(blockId);
+    if (!b) return;
+    b.genStamp = genStamp;
+    b.numBytes = numBytes;
+    b.expectedLocations = pipeline;
+  }
+
+  setExpectedReplication(blockIds: number[], replication: number): void {
+    for (const id of blockIds) {
+      const b = this.blocks.get(id);
+      if (b) b.expectedReplication = replication;
+    }
+  }
+
+  /** Blocks of a deleted file: forget them and have every replica deleted. */
+  removeBlocks(refs: BlockRef[]): void {
+    for (const ref of refs) {
+      const b = this.blocks.get(ref.blockId);
+      if (!b) continue;
+      for (const dn of b.replicas.keys()) this.queueInvalidate(dn, refOf(b));
+      for (const dn of b.expectedLocations) this.queueInvalidate(dn, refOf(b));
+      this.blocks.delete(ref.blockId);
+      this.pendingReconstruction.delete(ref.blockId);
+    }
+  }
+
+  queueInvalidate(datanode: string, ref: BlockRef): void {
+    let m = this.invalidates.get(datanode);
+    if (!m) this.invalidates.set(datanode, (m = new Map()));
+    m.set(ref.blockId, ref);
+  }
+
+  pendingDeletionCount(): number {
+    let n = 0;
+    for (const m of this.invalidates.values()) n += m.size;
+    return n;
+  }
+
+  /** Up to `limit` blocks this DataNode should delete now. */
+  takeInvalidates(datanode: string, limit: number): BlockRef[] {
+    const m = this.invalidates.get(datanode);
+    if (!m) return [];
+    const out: BlockRef[] = [];
+    for (const [id, ref] of m) {
+      if (out.length >= limit) break;
+      out.push(ref);
+      m.delete(id);
+    }
+    if (m.size === 0) this.invalidates.delete(datanode);
+    return out;
+  }
+
+  hasInvalidates(datanode: string): boolean {
+    return (this.invalidates.get(datanode)?.size ?? 0) > 0;
+  }
+
+  /** An incremental report entry (blockReceivedAndDeleted). */
+  received(datanode: string, ref: BlockRef, status: ReceivedDeletedStatus): ReplicaChange[] {
+    const b = this.blocks.get(ref.blockId);
+    if (status === 'DELETED') {
+      if (b?.replicas.delete(datanode)) return [{ kind: 'removed', block: ref, datanode }];
+      b?.corrupt.delete(datanode);
+      return [];
+    }
+    if (!b) {
+      // The file was deleted while the replica was being written: have it removed.
+      this.queueInvalidate(datanode, ref);
+      return [{ kind: 'invalidate', block: ref, datanode, reason: 'block does not belong to any file' }];
+    }
+    return this.addReplica(b, datanode, ref, status === 'RECEIVED' ? 'FINALIZED' : 'RBW');
+  }
+
+  private addReplica(b: BlockInfo, datanode: string, ref: BlockRef, state: ReplicaState): ReplicaChange[] {
+    if (ref.genStamp < b.genStamp) {
+      // A replica left behind by pipeline recovery: HDFS marks it corrupt and deletes it.
+      this.queueInvalidate(datanode, ref);
+      b.replicas.delete(datanode);
+      return [
+        {
+          kind: 'invalidate',
+          block: ref,
+          datanode,
+          reason: `generation stamp ${ref.genStamp} is older than ${b.genStamp}`,
+        },
+      ];
+    }
+    if (state === 'FINALIZED' && b.ucState === 'COMPLETE' && ref.numBytes !== b.numBytes) {
+      b.corrupt.set(datanode, `length ${ref.numBytes} does not match ${b.numBytes}`);
+      return [{ kind: 'corrupt', block: ref, datanode, reason: `length mismatch` }];
+    }
+    const had = b.replicas.get(datanode);
+    b.replicas.set(datanode, { datanode, genStamp: ref.genStamp, numBytes: ref.numBytes, state });
+    const changes: ReplicaChange[] = [];
+    if (!had || had.state !== state) changes.push({ kind: 'added', block: ref, datanode });
+    if (state === 'FINALIZED') {
+      const pending = this.pendingReconstruction.get(b.blockId);
+      if (pending) {
+        pending.targets = pending.targets.filter((t) => t !== datanode);
+        if (pending.targets.length === 0) this.pendingReconstruction.delete(b.blockId);
+      }
+      if (this.tryComplete(b)) changes.push({ kind: 'completed', block: refOf(b), datanode });
+    }
+    return changes;
+  }
+
+  /**
+   * A full block report: replicas the DataNode no longer has are removed, new ones added, and
+   * replicas of unknown blocks (deleted files) or stale generation stamps are scheduled for deletion.
+   */
+  processReport(datanode: string, reported: [number, number, number][]): ReplicaChange[] {
+    const changes: ReplicaChange[] = [];
+    const seen = new Set<number>();
+    for (const [blockId, numBytes, genStamp] of reported) {
+      seen.add(blockId);
+      const ref = { blockId, numBytes, genStamp };
+      const b = this.blocks.get(blockId);
+      if (!b) {
+        this.queueInvalidate(datanode, ref);
+        changes.push({
+          kind: 'invalidate',
+          block: ref,
+          datanode,
+          reason: 'block does not belong to any file',
+        });
+        continue;
+      }
+      changes.push(...this.addReplica(b, datanode, ref, 'FINALIZED'));
+    }
+    for (const b of this.blocks.values()) {
+      if (
+        b.replicas.has(datanode) &&
+        !seen.has(b.blockId) &&
+        b.replicas.get(datanode)?.state === 'FINALIZED'
+      ) {
+        b.replicas.delete(datanode);
+        changes.push({ kind: 'removed', block: refOf(b), datanode });
+      }
+    }
+    return changes;
+  }
+
+  /** A dead DataNode: all its replicas leave the BlockMap. */
+  removeDatanode(datanode: string): BlockInfo[] {
+    const affected: BlockInfo[] = [];
+    for (const b of this.blocks.values()) {
+      const had = b.replicas.delete(datanode);
+      b.corrupt.delete(datanode);
+      if (had) affected.push(b);
+      const pending = this.pendingReconstruction.get(b.blockId);
+      if (pending?.targets.includes(datanode)) this.pendingReconstruction.delete(b.blockId);
+    }
+    this.invalidates.delete(datanode);
+    return affected;
+  }
+
+  markCorrupt(blockId: number, datanode: string, reason: string): BlockInfo | undefined {
+    const b = this.blocks.get(blockId);
+    if (!b || !b.replicas.has(datanode)) return undefined;
+    b.corrupt.set(datanode, reason);
+    return b;
+  }
+
+  /** Finalized, current, not corrupt replicas on usable DataNodes. */
+  liveReplicas(b: BlockInfo, usable: (dn: string) => boolean): string[] {
+    const out: string[] = [];
+    for (const r of b.replicas.values()) {
+      if (r.state !== 'FINALIZED' || r.genStamp !== b.genStamp) continue;
+      if (b.corrupt.has(r.datanode) || !usable(r.datanode)) continue;
+      out.push(r.datanode);
+    }
+    return out;
+  }
+
+  /** LowRedundancyBlocks.getPriority for a replicated block, or null when it needs nothing. */
+  priority(b: BlockInfo, live: number, racksOk: boolean): number | null {
+    if (b.ucState !== 'COMPLETE') return null;
+    const expected = b.expectedReplication;
+    if (live === 0) return QUEUE_WITH_CORRUPT_BLOCKS;
+    if (live >= expected) return racksOk ? null : QUEUE_REPLICAS_BADLY_DISTRIBUTED;
+    if (live === 1) return QUEUE_HIGHEST_PRIORITY;
+    if (live * 3 < expected) return QUEUE_VERY_LOW_REDUNDANCY;
+    return QUEUE_LOW_REDUNDANCY;
+  }
+}

@@ -1,0 +1,874 @@
+/**
+ * The NameNode core: the Namespace, the BlockManager, the DatanodeManager, the placement policy
+ * and safe mode, answering every RPC of ClientProtocol / DatanodeProtocol as a pure function of
+ * (state, request, now). It never touches a socket, a file or a clock: each call returns its
+ * result, the edit-log ops it applied (the runtime logs them durably before replying) and the
+ * state events for the journal. `tick(now)` runs the periodic monitors (liveness, safe mode,
+ * re-replication). The NameNode never calls a DataNode: commands ride on heartbeat replies.
+ */
+import type { Prng } from '../common/prng.js';
+import { RemoteError } from '../protocol/errors.js';
+import type {
+  ContentSummary,
+  DatanodeCommand,
+  FsckFile,
+  FsckRequest,
+  FsckResult,
+  NameNodeStatus,
+  NamespaceInfo,
+  RpcMethod,
+  RpcMethods,
+  SafeModeStatus,
+  StateEvent,
+} from '../protocol/messages.js';
+import type { DatanodeId, DatanodeInfo, FileStatus, LocatedBlock, LocatedBlocks } from '../protocol/types.js';
+import { DEFAULT_RACK, NetworkTopology, type TopologyEndpoint } from '../net/topology.js';
+import { BlockManager, refOf, type BlockInfo, type ReplicaChange } from './block-manager.js';
+import { DatanodeManager, type DatanodeDescriptor } from './datanode-manager.js';
+import type { BlockRef, PendingOp, RpcIds } from './editlog/ops.js';
+import { NAMENODE_LAYOUT_VERSION } from './fsimage/image.js';
+import type { NamespaceIdentity } from './identity.js';
+import type { Namespace } from './namespace.js';
+import {
+  chooseReplicaToDelete,
+  chooseTarget,
+  isPlacementSatisfied,
+  sortLocatedReplicas,
+  type PlacementCandidate,
+} from './placement.js';
+import { SafeMode, type SafeModeConfig } from './safemode.js';
+
+export interface NameNodeSettings {
+  defaultReplication: number;
+  minReplication: number;
+  maxReplication: number;
+  heartbeatIntervalMs: number;
+  recheckIntervalMs: number;
+  staleIntervalMs: number;
+  safemode: SafeModeConfig;
+  redundancyIntervalMs: number;
+  maxStreams: number;
+  maxStreamsHardLimit: number;
+  workMultiplier: number;
+  invalidateLimit: number;
+  pendingReconstructionTimeoutMs: number;
+  accessTimePrecisionMs: number;
+  considerLoad: boolean;
+  avoidReadStale: boolean;
+  avoidWriteStale: boolean;
+  superuser: string;
+  supergroup: string;
+  softwareVersion: string;
+}
+
+export interface CallContext {
+  /** The caller's lab id (client, dn1, snn). */
+  caller: string;
+  /** The caller's IP address as seen on the socket. */
+  callerAddr: string;
+  nowMs: number;
+  rpcIds?: RpcIds;
+}
+
+export interface CoreOutput<T = unknown> {
+  result: T;
+  /** Ops already applied to the namespace, to be made durable (txids assigned) before replying. */
+  ops: PendingOp[];
+  events: StateEvent[];
+}
+
+export interface NameNodeCoreOptions {
+  settings: NameNodeSettings;
+  identity: NamespaceIdentity;
+  namespace: Namespace;
+  prng: Prng;
+  /** Network location of a host address (DataNode IPs and the client's address). */
+  rackOfHost: (host: string) => string;
+  /** The txid of the newest image and when it was saved (for status and checkpoints). */
+  lastCheckpoint: { txid: number; ms: number };
+}
+
+type Handler = (params: never, ctx: CallContext) => unknown;
+
+export class NameNodeCore {
+  readonly namespace: Namespace;
+  readonly blocks: BlockManager;
+  readonly datanodes: DatanodeManager;
+  readonly topology = new NetworkTopology();
+  readonly safemode: SafeMode;
+  private readonly settings: NameNodeSettings;
+  private readonly identity: NamespaceIdentity;
+  private readonly prng: Prng;
+  private readonly rackOfHost: (host: string) => string;
+  private lastRedundancyMs = 0;
+  /** Blocks already announced as low-redundancy, so the journal says it once per episode. */
+  private readonly announcedLow = new Set<number>();
+  private ops: PendingOp[] = [];
+  private events: StateEvent[] = [];
+  lastCheckpoint: { txid: number; ms: number };
+  lastTxid = 0;
+
+  constructor(opts: NameNodeCoreOptions) {
+    this.settings = opts.settings;
+    this.identity = opts.identity;
+    this.namespace = opts.namespace;
+    this.prng = opts.prng;
+    this.rackOfHost = opts.rackOfHost;
+    this.lastCheckpoint = opts.lastCheckpoint;
+    this.blocks = new BlockManager(opts.settings.minReplication);
+    this.datanodes = new DatanodeManager(
+      {
+        heartbeatIntervalMs: opts.settings.heartbeatIntervalMs,
+        recheckIntervalMs: opts.settings.recheckIntervalMs,
+        staleIntervalMs: opts.settings.staleIntervalMs,
+      },
+      (id) => this.rackOfHost(id.ipAddr),
+    );
+    this.safemode = new SafeMode(opts.settings.safemode);
+    for (const { file } of this.namespace.allFiles()) {
+      file.blocks.forEach((b, i) => {
+        const uc = file.underConstruction !== null && i === file.blocks.length - 1;
+        this.blocks.addFromNamespace(b, file.replication, uc ? 'UNDER_CONSTRUCTION' : 'COMPLETE');
+      });
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Dispatch
+  // ---------------------------------------------------------------------------------------------
+
+  call<M extends RpcMethod>(
+    method: M,
+    params: RpcMethods[M]['req'],
+    ctx: CallContext,
+  ): CoreOutput<RpcMethods[M]['res']> {
+    const handler = this.handlers[method] as Handler | undefined;
+    if (!handler) throw new RemoteError('UnknownMethodException', `the NameNode does not serve ${method}`);
+    this.ops = [];
+    this.events = [];
+    try {
+      const result = handler(params as never, ctx) as RpcMethods[M]['res'];
+      return { result, ops: this.ops, events: this.events };
+    } finally {
+      this.ops = [];
+      this.events = [];
+    }
+  }
+
+  private log(ops: PendingOp[]): void {
+    this.ops.push(...ops);
+  }
+
+  private emit(event: StateEvent): void {
+    this.events.push(event);
+  }
+
+  private readonly handlers: {
+    [M in RpcMethod]?: (params: RpcMethods[M]['req'], ctx: CallContext) => RpcMethods[M]['res'];
+  } = {
+    mkdirs: (p, ctx) => {
+      this.checkNotInSafeMode(`Cannot create directory ${p.src}`, ctx.nowMs);
+      this.log(
+        this.namespace.mkdirs(p.src, {
+          permission: this.permission(p.permission),
+          createParent: p.createParent,
+          nowMs: ctx.nowMs,
+        }),
+      );
+      return true;
+    },
+    create: (p, ctx) => {
+      this.checkNotInSafeMode(`Cannot create file${p.src}`, ctx.nowMs);
+      const replication = p.replication > 0 ? p.replication : this.settings.defaultReplication;
+      const created = this.namespace.create(p.src, {
+        permission: this.permission(p.permission),
+        clientName: p.clientName,
+        clientMachine: p.clientMachine || ctx.callerAddr,
+        overwrite: p.overwrite,
+        createParent: p.createParent,
+        replication,
+        blockSizeBytes: p.blockSize,
+        nowMs: ctx.nowMs,
+        ...(ctx.rpcIds ? { rpcIds: ctx.rpcIds } : {}),
+      });
+      this.log(created.ops);
+      this.blocks.removeBlocks(created.removedBlocks);
+      return this.fileStatusOrThrow(p.src);
+    },
+    addBlock: (p, ctx) => this.addBlock(p, ctx),
+    abandonBlock: (p) => {
+      this.log(this.namespace.abandonBlock(p.src, { clientName: p.clientName, block: p.block }));
+      this.blocks.removeBlocks([p.block]);
+      return null;
+    },
+    complete: (p, ctx) => this.complete(p, ctx),
+    getBlockLocations: (p, ctx) => this.getBlockLocations(p, ctx),
+    getFileInfo: (p) => this.namespace.getFileInfo(p.src),
+    getListing: (p) => this.namespace.getListing(p.src),
+    getContentSummary: (p) => this.contentSummary(p.src),
+    delete: (p, ctx) => {
+      this.checkNotInSafeMode(`Cannot delete ${p.src}`, ctx.nowMs);
+      const deleted = this.namespace.delete(p.src, {
+        recursive: p.recursive,
+        nowMs: ctx.nowMs,
+        ...(ctx.rpcIds ? { rpcIds: ctx.rpcIds } : {}),
+      });
+      this.log(deleted.ops);
+      this.blocks.removeBlocks(deleted.removedBlocks);
+      return deleted.ok;
+    },
+    rename: (p, ctx) => {
+      this.checkNotInSafeMode(`Cannot rename ${p.src}`, ctx.nowMs);
+      const renamed = this.namespace.rename(p.src, p.dst, {
+        nowMs: ctx.nowMs,
+        ...(ctx.rpcIds ? { rpcIds: ctx.rpcIds } : {}),
+      });
+      this.log(renamed.ops);
+      return renamed.ok;
+    },
+    setReplication: (p, ctx) => {
+      this.checkNotInSafeMode(`Cannot set replication for ${p.src}`, ctx.nowMs);
+      const changed = this.namespace.setReplication(p.src, p.replication);
+      this.log(changed.ops);
+      if (changed.ok) {
+        const blocks = this.namespace.getBlocks(p.src) ?? [];
+        this.blocks.setExpectedReplication(
+          blocks.map((b) => b.blockId),
+          p.replication,
+        );
+      }
+      return changed.ok;
+    },
+    setTimes: (p, ctx) => {
+      this.checkNotInSafeMode(`Cannot set times ${p.src}`, ctx.nowMs);
+      this.log(this.namespace.setTimes(p.src, { mtime: p.mtime, atime: p.atime }));
+      return null;
+    },
+    renewLease: (p, ctx) => {
+      this.namespace.leases.renewLease(p.clientName, ctx.nowMs);
+      return null;
+    },
+    reportBadBlocks: (p) => {
+      for (const { block, datanode } of p.blocks) this.markCorrupt(block, datanode, 'reported by client');
+      return null;
+    },
+    updateBlockForPipeline: (p, ctx) => {
+      this.checkNotInSafeMode(
+        `Cannot get a new generation stamp and an access token for block ${p.block.blockId}`,
+        ctx.nowMs,
+      );
+      const updated = this.namespace.updateBlockForPipeline({ block: p.block, clientName: p.clientName });
+      this.log(updated.ops);
+      return { block: { ...p.block, genStamp: updated.genStamp } };
+    },
+    updatePipeline: (p) => {
+      this.log(
+        this.namespace.updatePipeline({
+          clientName: p.clientName,
+          oldBlock: p.oldBlock,
+          newBlock: p.newBlock,
+        }),
+      );
+      this.blocks.updateGenStamp(p.newBlock.blockId, p.newBlock.genStamp, p.newBlock.numBytes, p.datanodes);
+      return null;
+    },
+    getAdditionalDatanode: (p, ctx) => this.getAdditionalDatanode(p, ctx),
+    getDatanodeReport: (p) => this.datanodeReport(p.type),
+    setSafeMode: (p, ctx) => {
+      if (p.action === 'SAFEMODE_ENTER') {
+        this.safemode.enterManually();
+        this.emit({ type: 'safemode', on: true, tip: this.safeModeStatus(ctx.nowMs).tip });
+      } else if (p.action === 'SAFEMODE_LEAVE') {
+        if (this.safemode.isOn()) {
+          this.safemode.leave();
+          this.emit({ type: 'safemode', on: false, tip: '' });
+        }
+      }
+      return this.safeModeStatus(ctx.nowMs);
+    },
+    fsck: (p) => this.fsck(p),
+    getNameNodeStatus: (_p, ctx) => this.status(ctx.nowMs),
+    versionRequest: () => this.namespaceInfo(),
+    registerDatanode: (p, ctx) => this.registerDatanode(p.datanode, ctx.nowMs),
+    sendHeartbeat: (p, ctx) => this.heartbeat(p, ctx.nowMs),
+    blockReport: (p, ctx) => {
+      const d = this.datanodes.get(p.datanode);
+      if (!d || d.liveness === 'dead') return { commands: [{ action: 'DNA_REGISTER' }] };
+      d.lastBlockReportMs = ctx.nowMs;
+      this.applyReplicaChanges(this.blocks.processReport(p.datanode, p.blocks));
+      this.checkSafeMode(ctx.nowMs);
+      return { commands: [] };
+    },
+    blockReceivedAndDeleted: (p, ctx) => {
+      if (!this.datanodes.isUsable(p.datanode)) return null;
+      for (const entry of p.entries) {
+        this.applyReplicaChanges(this.blocks.received(p.datanode, entry.block, entry.status));
+      }
+      this.checkSafeMode(ctx.nowMs);
+      return null;
+    },
+    getTransactionId: () => ({
+      txid: this.lastTxid,
+      lastCheckpointTxid: this.lastCheckpoint.txid,
+      lastCheckpointMs: this.lastCheckpoint.ms,
+    }),
+  };
+
+  // ---------------------------------------------------------------------------------------------
+  // Client protocol
+  // ---------------------------------------------------------------------------------------------
+
+  private permission(mode: number): { user: string; group: string; mode: number } {
+    return { user: this.settings.superuser, group: this.settings.supergroup, mode };
+  }
+
+  private fileStatusOrThrow(src: string): FileStatus {
+    const status = this.namespace.getFileInfo(src);
+    if (!status) throw new RemoteError('FileNotFoundException', `File does not exist: ${src}`);
+    return status;
+  }
+
+  private checkNotInSafeMode(what: string, nowMs: number): void {
+    if (!this.safemode.isOn()) return;
+    throw new RemoteError(
+      'SafeModeException',
+      `${what}. Name node is in safe mode.\n${this.safeModeStatus(nowMs).tip}`,
+    );
+  }
+
+  /** The DataNode whose address the writer/reader runs on, if any (client on a DataNode's host). */
+  private datanodeAt(host: string): string | null {
+    const match = this.datanodes.live().find((d) => d.id.ipAddr === host);
+    return match ? match.id.name : null;
+  }
+
+  private readerEndpoint(host: string): TopologyEndpoint {
+    return this.datanodeAt(host) ?? { location: this.rackOfHost(host), host };
+  }
+
+  private candidates(): PlacementCandidate[] {
+    return this.datanodes.all().map((d) => ({
+      name: d.id.name,
+      state: d.liveness,
+      adminState: 'NORMAL',
+      remainingBytes: d.remaining,
+      xceiverCount: d.xceiverCount,
+    }));
+  }
+
+  private chooseTargets(opts: {
+    writer: string | null;
+    replicas: number;
+    chosen: string[];
+    excluded: string[];
+    blockSize: number;
+  }): string[] {
+    return chooseTarget(
+      {
+        writer: opts.writer,
+        replicas: opts.replicas,
+        chosen: opts.chosen,
+        excluded: new Set(opts.excluded),
+        candidates: this.candidates(),
+        blockSizeBytes: opts.blockSize,
+        prng: this.prng,
+        considerLoad: this.settings.considerLoad,
+        avoidStale: this.settings.avoidWriteStale,
+      },
+      this.topology,
+    ).targets;
+  }
+
+  private located(block: BlockRef, names: string[], startOffset: number, isCorrupt = false): LocatedBlock {
+    const descriptors = names.map((n) => this.datanodes.get(n)).filter((d): d is DatanodeDescriptor => !!d);
+    return {
+      block: { ...block },
+      blockPoolId: this.identity.blockPoolId,
+      startOffset,
+      locations: descriptors.map((d) => ({ ...d.id })),
+      racks: descriptors.map((d) => d.location),
+      isCorrupt,
+    };
+  }
+
+  private addBlock(p: RpcMethods['addBlock']['req'], ctx: CallContext): LocatedBlock {
+    this.checkNotInSafeMode(`Cannot add block to ${p.src}`, ctx.nowMs);
+    const status = this.fileStatusOrThrow(p.src);
+    const existing = this.namespace.getBlocks(p.src) ?? [];
+    // The block before `previous` must be COMPLETE before another is allocated (HDFS's
+    // NotReplicatedYetException); the client backs off and retries.
+    const beforePrevious = p.previous ? existing.slice(0, -1) : existing;
+    for (const b of beforePrevious) {
+      if (!this.blocks.isComplete(b.blockId)) {
+        throw new RemoteError('NotReplicatedYetException', `Not replicated yet: ${p.src}`);
+      }
+    }
+    const writer = this.datanodeAt(ctx.callerAddr);
+    const targets = this.chooseTargets({
+      writer,
+      replicas: status.replication,
+      chosen: [],
+      excluded: p.excludeNodes,
+      blockSize: status.blockSize,
+    });
+    if (targets.length < this.settings.minReplication) {
+      const running = this.datanodes.live().length;
+      throw new RemoteError(
+        'IOException',
+        `File ${p.src} could only be written to ${targets.length} of the ${this.settings.minReplication} minReplication nodes. ` +
+          `There are ${running} datanode(s) running and ${p.excludeNodes.length} node(s) are excluded in this operation.`,
+      );
+    }
+    if (p.previous) this.blocks.commit(p.previous);
+    const allocated = this.namespace.allocateBlock(p.src, {
+      clientName: p.clientName,
+      previous: p.previous,
+      nowMs: ctx.nowMs,
+    });
+    this.log(allocated.ops);
+    this.blocks.addUnderConstruction(allocated.block, status.replication, targets);
+    this.emit({ type: 'block-allocated', path: p.src, block: allocated.block, targets });
+    const startOffset = existing.reduce(
+      (sum, b) => sum + (b.blockId === allocated.block.blockId ? 0 : b.numBytes),
+      0,
+    );
+    return this.located(allocated.block, targets, startOffset);
+  }
+
+  private complete(p: RpcMethods['complete']['req'], ctx: CallContext): boolean {
+    this.checkNotInSafeMode(`Cannot complete file ${p.src}`, ctx.nowMs);
+    if (p.last) this.blocks.commit(p.last);
+    const blocks = this.namespace.getBlocks(p.src);
+    if (blocks === null) throw new RemoteError('FileNotFoundException', `File does not exist: ${p.src}`);
+    const status = this.fileStatusOrThrow(p.src);
+    if (!status.underConstruction) {
+      // A retry of a complete that already succeeded.
+      this.log(
+        this.namespace.completeFile(p.src, { clientName: p.clientName, last: p.last, nowMs: ctx.nowMs }),
+      );
+      return true;
+    }
+    // Every block must be COMPLETE (minimally replicated) — else the client waits and retries.
+    for (const b of blocks) {
+      if (!this.blocks.isComplete(b.blockId)) return false;
+    }
+    this.log(
+      this.namespace.completeFile(p.src, { clientName: p.clientName, last: p.last, nowMs: ctx.nowMs }),
+    );
+    for (const b of blocks) {
+      const info = this.blocks.get(b.blockId);
+      if (info)
+        this.emit({ type: 'block-complete', block: refOf(info), replicas: [...info.replicas.keys()] });
+    }
+    return true;
+  }
+
+  private getBlockLocations(
+    p: RpcMethods['getBlockLocations']['req'],
+    ctx: CallContext,
+  ): LocatedBlocks | null {
+    const status = this.namespace.getFileInfo(p.src);
+    if (!status) throw new RemoteError('FileNotFoundException', `File does not exist: ${p.src}`);
+    if (status.type !== 'FILE')
+      throw new RemoteError('FileNotFoundException', `Path is not a file: ${p.src}`);
+    const blocks = this.namespace.getBlocks(p.src) ?? [];
+    const reader = this.readerEndpoint(p.readerHost || ctx.callerAddr);
+    const holders: Record<string, { state: 'live' | 'stale' | 'dead'; adminState: 'NORMAL' }> = {};
+    for (const d of this.datanodes.all()) holders[d.id.name] = { state: d.liveness, adminState: 'NORMAL' };
+    const located: LocatedBlock[] = [];
+    let offset = 0;
+    const end = p.length > 0 ? p.offset + p.length : Number.POSITIVE_INFINITY;
+    blocks.forEach((b, i) => {
+      const blockStart = offset;
+      offset += b.numBytes;
+      const isLast = i === blocks.length - 1;
+      if (offset <= p.offset && !(isLast && b.numBytes === 0)) return;
+      if (blockStart >= end && blockStart > p.offset) return;
+      const info = this.blocks.get(b.blockId);
+      if (!info) return;
+      let names = this.blocks.liveReplicas(info, (dn) => this.datanodes.isUsable(dn));
+      let corrupt = false;
+      if (names.length === 0 && info.ucState !== 'COMPLETE') {
+        names = info.expectedLocations.filter((dn) => this.datanodes.isUsable(dn));
+      }
+      if (names.length === 0 && info.corrupt.size > 0) {
+        names = [...info.corrupt.keys()].filter((dn) => this.datanodes.isUsable(dn));
+        corrupt = true;
+      }
+      const sorted = sortLocatedReplicas(reader, names, this.topology, this.prng, {
+        holders,
+        avoidStale: this.settings.avoidReadStale,
+      });
+      const lb = this.located(refOf(info), sorted, blockStart, corrupt);
+      lb.corruptLocations = [...info.corrupt.keys()];
+      located.push(lb);
+    });
+    const last = blocks.at(-1);
+    if (!this.safemode.isOn())
+      this.log(this.namespace.recordAccess(p.src, ctx.nowMs, this.settings.accessTimePrecisionMs));
+    return {
+      fileLength: status.length,
+      underConstruction: status.underConstruction,
+      blocks: located,
+      isLastBlockComplete: last ? this.blocks.isComplete(last.blockId) : true,
+    };
+  }
+
+  private getAdditionalDatanode(
+    p: RpcMethods['getAdditionalDatanode']['req'],
+    _ctx: CallContext,
+  ): LocatedBlock {
+    const status = this.fileStatusOrThrow(p.src);
+    const targets = this.chooseTargets({
+      writer: null,
+      replicas: 1,
+      chosen: p.existing,
+      excluded: [...p.excludes, ...p.existing],
+      blockSize: status.blockSize,
+    });
+    return this.located(p.block, [...p.existing, ...targets], 0);
+  }
+
+  private contentSummary(src: string): ContentSummary {
+    const s = this.namespace.contentSummary(src);
+    return { ...s, quota: -1, spaceQuota: -1 };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Datanode protocol
+  // ---------------------------------------------------------------------------------------------
+
+  namespaceInfo(): NamespaceInfo {
+    return {
+      namespaceId: this.identity.namespaceId,
+      clusterId: this.identity.clusterId,
+      blockPoolId: this.identity.blockPoolId,
+      layoutVersion: NAMENODE_LAYOUT_VERSION,
+      cTime: this.identity.cTime,
+      softwareVersion: this.settings.softwareVersion,
+    };
+  }
+
+  private registerDatanode(id: DatanodeId, nowMs: number): { datanode: DatanodeId; networkLocation: string } {
+    const previous = this.datanodes.get(id.name);
+    if (previous) this.blocks.removeDatanode(id.name); // a re-registration starts from its block report
+    const d = this.datanodes.register(id, nowMs);
+    this.topology.add({ name: id.name, location: d.location, address: `${id.ipAddr}:${id.xferPort}` });
+    this.emit({ type: 'datanode-registered', datanode: id.name, location: d.location });
+    return { datanode: id, networkLocation: d.location };
+  }
+
+  private heartbeat(
+    p: RpcMethods['sendHeartbeat']['req'],
+    nowMs: number,
+  ): RpcMethods['sendHeartbeat']['res'] {
+    const beat = this.datanodes.heartbeat(
+      p.datanode,
+      {
+        capacity: p.capacity,
+        dfsUsed: p.dfsUsed,
+        nonDfsUsed: p.nonDfsUsed,
+        remaining: p.remaining,
+        xceiverCount: p.xceiverCount,
+        xmitsInProgress: p.xmitsInProgress,
+      },
+      nowMs,
+    );
+    if (!beat) return { commands: [{ action: 'DNA_REGISTER' }], safemode: this.safemode.isOn() };
+    if (beat.cameBack) this.emit({ type: 'datanode-live', datanode: p.datanode });
+    if (this.safemode.isOn()) return { commands: [], safemode: true };
+    const commands: DatanodeCommand[] = this.datanodes.takeCommands(p.datanode);
+    const invalidate = this.blocks.takeInvalidates(p.datanode, this.settings.invalidateLimit);
+    if (invalidate.length > 0) {
+      commands.push({ action: 'DNA_INVALIDATE', poolId: this.identity.blockPoolId, blocks: invalidate });
+    }
+    return { commands, safemode: false };
+  }
+
+  private applyReplicaChanges(changes: ReplicaChange[]): void {
+    for (const c of changes) {
+      if (c.kind === 'invalidate') {
+        this.emit({ type: 'invalidate-scheduled', blocks: [c.block], datanode: c.datanode });
+      } else if (c.kind === 'corrupt') {
+        this.emit({
+          type: 'replica-corrupt',
+          block: c.block,
+          datanode: c.datanode,
+          reason: c.reason ?? 'corrupt',
+        });
+      } else if (c.kind === 'completed') {
+        this.announcedLow.delete(c.block.blockId);
+      }
+    }
+  }
+
+  private markCorrupt(block: BlockRef, datanode: string, reason: string): void {
+    const info = this.blocks.markCorrupt(block.blockId, datanode, reason);
+    if (info) this.emit({ type: 'replica-corrupt', block: refOf(info), datanode, reason });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Monitors
+  // ---------------------------------------------------------------------------------------------
+
+  /** Periodic work: liveness (stale/dead), safe mode, re-replication and excess-replica removal. */
+  tick(nowMs: number): StateEvent[] {
+    this.events = [];
+    const changes = this.datanodes.checkLiveness(nowMs);
+    for (const s of changes.stale)
+      this.emit({ type: 'datanode-stale', datanode: s.name, lastHeartbeatAgoMs: s.agoMs });
+    for (const d of changes.dead) {
+      this.emit({ type: 'datanode-dead', datanode: d.name, lastHeartbeatAgoMs: d.agoMs });
+      this.blocks.removeDatanode(d.name);
+    }
+    this.checkSafeMode(nowMs);
+    if (!this.safemode.isOn() && nowMs - this.lastRedundancyMs >= this.settings.redundancyIntervalMs) {
+      this.lastRedundancyMs = nowMs;
+      this.computeRedundancyWork(nowMs);
+    }
+    const out = this.events;
+    this.events = [];
+    return out;
+  }
+
+  private safeModeInputs(): { totalBlocks: number; safeBlocks: number; liveDatanodes: number } {
+    let total = 0;
+    let safe = 0;
+    for (const b of this.blocks.all()) {
+      if (b.ucState !== 'COMPLETE') continue;
+      total++;
+      if (
+        this.blocks.liveReplicas(b, (dn) => this.datanodes.isUsable(dn)).length >=
+        this.settings.minReplication
+      )
+        safe++;
+    }
+    return { totalBlocks: total, safeBlocks: safe, liveDatanodes: this.datanodes.live().length };
+  }
+
+  private checkSafeMode(nowMs: number): void {
+    if (!this.safemode.isOn()) return;
+    if (this.safemode.check(this.safeModeInputs(), nowMs))
+      this.emit({ type: 'safemode', on: false, tip: '' });
+  }
+
+  safeModeStatus(nowMs: number): SafeModeStatus {
+    return {
+      on: this.safemode.isOn(),
+      manual: this.safemode.isManual(),
+      tip: this.safemode.tip(this.safeModeInputs(), nowMs),
+    };
+  }
+
+  private usable = (dn: string): boolean => this.datanodes.isUsable(dn);
+
+  private computeRedundancyWork(nowMs: number): void {
+    const needed: { info: BlockInfo; live: string[]; priority: number }[] = [];
+    for (const info of this.blocks.all()) {
+      const pending = this.blocks.pendingReconstruction.get(info.blockId);
+      if (pending && nowMs - pending.scheduledMs > this.settings.pendingReconstructionTimeoutMs) {
+        this.blocks.pendingReconstruction.delete(info.blockId);
+      }
+      const live = this.blocks.liveReplicas(info, this.usable);
+      const racksOk = isPlacementSatisfied(live, info.expectedReplication, this.topology);
+      const priority = this.blocks.priority(info, live.length, racksOk);
+      if (info.ucState === 'COMPLETE' && live.length > info.expectedReplication) {
+        this.removeExcess(info, live, nowMs);
+        continue;
+      }
+      if (info.ucState === 'COMPLETE' && live.length >= info.expectedReplication && info.corrupt.size > 0) {
+        this.invalidateCorrupt(info);
+      }
+      if (priority === null) {
+        this.announcedLow.delete(info.blockId);
+        continue;
+      }
+      if (!this.announcedLow.has(info.blockId)) {
+        this.announcedLow.add(info.blockId);
+        if (live.length === 0) this.emit({ type: 'block-missing', block: refOf(info) });
+        else {
+          this.emit({
+            type: 'block-low-redundancy',
+            block: refOf(info),
+            live: live.length,
+            expected: info.expectedReplication,
+            priority,
+          });
+        }
+      }
+      if (priority < 4 && !this.blocks.pendingReconstruction.has(info.blockId))
+        needed.push({ info, live, priority });
+    }
+    needed.sort((a, b) => a.priority - b.priority || a.info.blockId - b.info.blockId);
+    const budget = this.settings.workMultiplier * this.datanodes.live().length;
+    const streams = new Map<string, number>();
+    for (const d of this.datanodes.live()) streams.set(d.id.name, d.xmitsInProgress);
+    for (const { info, live, priority } of needed.slice(0, budget)) {
+      const limit = priority === 0 ? this.settings.maxStreamsHardLimit : this.settings.maxStreams;
+      const source = live.find((dn) => (streams.get(dn) ?? 0) < limit);
+      if (!source) continue;
+      const want = priority === 3 ? 1 : info.expectedReplication - live.length;
+      const targets = this.chooseTargets({
+        writer: source,
+        replicas: want,
+        chosen: live,
+        excluded: [...info.replicas.keys(), ...info.corrupt.keys()],
+        blockSize: info.numBytes,
+      });
+      if (targets.length === 0) continue;
+      streams.set(source, (streams.get(source) ?? 0) + 1);
+      const targetIds = targets.map((t) => this.datanodes.get(t)).filter((d): d is DatanodeDescriptor => !!d);
+      this.datanodes.queueCommand(source, {
+        action: 'DNA_TRANSFER',
+        poolId: this.identity.blockPoolId,
+        block: refOf(info),
+        targets: targetIds.map((d) => ({ ...d.id })),
+        targetRacks: targetIds.map((d) => d.location),
+      });
+      this.blocks.pendingReconstruction.set(info.blockId, { targets, scheduledMs: nowMs });
+      this.emit({ type: 'replication-scheduled', block: refOf(info), source, targets });
+    }
+  }
+
+  private removeExcess(info: BlockInfo, live: string[], nowMs: number): void {
+    let remaining = [...live];
+    while (remaining.length > info.expectedReplication) {
+      const lastHeartbeatMs: Record<string, number> = {};
+      const remainingBytes: Record<string, number> = {};
+      for (const dn of remaining) {
+        const d = this.datanodes.get(dn);
+        lastHeartbeatMs[dn] = d?.lastHeartbeatMs ?? 0;
+        remainingBytes[dn] = d?.remaining ?? 0;
+      }
+      const victim = chooseReplicaToDelete(
+        remaining,
+        { lastHeartbeatMs, remainingBytes, nowMs, heartbeatIntervalMs: this.settings.heartbeatIntervalMs },
+        this.topology,
+      );
+      if (!victim) return;
+      info.replicas.delete(victim);
+      this.blocks.queueInvalidate(victim, refOf(info));
+      this.emit({ type: 'invalidate-scheduled', blocks: [refOf(info)], datanode: victim });
+      remaining = remaining.filter((dn) => dn !== victim);
+    }
+  }
+
+  private invalidateCorrupt(info: BlockInfo): void {
+    for (const dn of [...info.corrupt.keys()]) {
+      info.corrupt.delete(dn);
+      info.replicas.delete(dn);
+      this.blocks.queueInvalidate(dn, refOf(info));
+      this.emit({ type: 'invalidate-scheduled', blocks: [refOf(info)], datanode: dn });
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reports
+  // ---------------------------------------------------------------------------------------------
+
+  private datanodeReport(type: 'ALL' | 'LIVE' | 'DEAD'): DatanodeInfo[] {
+    const counts = new Map<string, number>();
+    for (const b of this.blocks.all())
+      for (const dn of b.replicas.keys()) counts.set(dn, (counts.get(dn) ?? 0) + 1);
+    return this.datanodes
+      .all()
+      .filter((d) => type === 'ALL' || (type === 'LIVE' ? d.liveness !== 'dead' : d.liveness === 'dead'))
+      .map((d) => this.datanodes.info(d, counts.get(d.id.name) ?? 0));
+  }
+
+  private fsck(p: FsckRequest): FsckResult {
+    const base: FsckResult = {
+      exists: false,
+      numDatanodes: this.datanodes.live().length,
+      numRacks: new Set(this.datanodes.live().map((d) => d.location)).size,
+      defaultReplication: this.settings.defaultReplication,
+      blockPoolId: this.identity.blockPoolId,
+      files: [],
+    };
+    const root = this.namespace.getFileInfo(p.path);
+    if (!root) return base;
+    base.exists = true;
+    const walk = (path: string, status: FileStatus): void => {
+      if (status.type === 'DIRECTORY') {
+        base.files.push({
+          path,
+          isDir: true,
+          length: 0,
+          replication: 0,
+          underConstruction: false,
+          blocks: [],
+        });
+        for (const child of this.namespace.getListing(path) ?? []) walk(child.path, child);
+        return;
+      }
+      base.files.push(this.fsckFile(path, status));
+    };
+    walk(p.path, root);
+    return base;
+  }
+
+  private fsckFile(path: string, status: FileStatus): FsckFile {
+    const describe = (dn: string): { name: string; addr: string; storageId: string; rack: string } => {
+      const d = this.datanodes.get(dn);
+      return {
+        name: dn,
+        addr: d ? `${d.id.ipAddr}:${d.id.xferPort}` : dn,
+        storageId: d?.id.storageId ?? '',
+        rack: d?.location ?? DEFAULT_RACK,
+      };
+    };
+    const blocks = (this.namespace.getBlocks(path) ?? []).map((b) => {
+      const info = this.blocks.get(b.blockId);
+      const live = info ? this.blocks.liveReplicas(info, this.usable) : [];
+      const corrupt = info ? [...info.corrupt.keys()] : [];
+      return {
+        block: info ? refOf(info) : b,
+        live: live.map(describe),
+        corrupt: corrupt.map(describe),
+        misReplicated: live.length > 0 && !isPlacementSatisfied(live, status.replication, this.topology),
+      };
+    });
+    return {
+      path,
+      isDir: false,
+      length: status.length,
+      replication: status.replication,
+      underConstruction: status.underConstruction,
+      blocks,
+    };
+  }
+
+  status(nowMs: number): NameNodeStatus {
+    let under = 0;
+    let corrupt = 0;
+    let missing = 0;
+    for (const b of this.blocks.all()) {
+      if (b.ucState !== 'COMPLETE') continue;
+      const live = this.blocks.liveReplicas(b, this.usable).length;
+      if (b.corrupt.size > 0) corrupt++;
+      if (live === 0) missing++;
+      else if (live < b.expectedReplication) under++;
+    }
+    const all = this.datanodes.all();
+    const live = all.filter((d) => d.liveness !== 'dead');
+    return {
+      safemode: this.safeModeStatus(nowMs),
+      lastTxid: this.lastTxid,
+      lastCheckpointTxid: this.lastCheckpoint.txid,
+      lastCheckpointMs: this.lastCheckpoint.ms,
+      clusterId: this.identity.clusterId,
+      blockPoolId: this.identity.blockPoolId,
+      live: live.length,
+      dead: all.length - live.length,
+      stale: all.filter((d) => d.liveness === 'stale').length,
+      blocks: this.blocks.size,
+      underReplicated: under,
+      corruptBlocks: corrupt,
+      missingBlocks: missing,
+      pendingDeletion: this.blocks.pendingDeletionCount(),
+      capacity: live.reduce((s, d) => s + d.capacity, 0),
+      dfsUsed: live.reduce((s, d) => s + d.dfsUsed, 0),
+      remaining: live.reduce((s, d) => s + d.remaining, 0),
+    };
+  }
+}

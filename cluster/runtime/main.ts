@@ -1,0 +1,59 @@
+/**
+ * The entry point of every daemon process: `node dist/cluster/runtime/main.js --role nn|snn|dn
+ * --home <home> --id <id>`. One error boundary per process: an operating error is logged with a
+ * clear message and the process exits non-zero; SIGTERM/SIGINT stop it cleanly.
+ */
+import { parseArgs } from 'node:util';
+
+type Role = 'nn' | 'snn' | 'dn';
+
+interface Stoppable {
+  stop(): Promise<void>;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      role: { type: 'string' },
+      home: { type: 'string' },
+      id: { type: 'string' },
+    },
+  });
+  const role = values.role as Role | undefined;
+  const home = values.home;
+  const id = values.id;
+  if (!role || !home || !id || !['nn', 'snn', 'dn'].includes(role)) {
+    throw new Error('usage: main.js --role nn|snn|dn --home <lab home> --id <process id>');
+  }
+  let daemon: Stoppable;
+  if (role === 'nn') {
+    const { runNameNode } = await import('./namenode-process.js');
+    daemon = await runNameNode({ home, id });
+  } else if (role === 'dn') {
+    const { runDataNode } = await import('./datanode-process.js');
+    daemon = await runDataNode({ home, id });
+  } else {
+    const { runSecondaryNameNode } = await import('./secondary-process.js');
+    daemon = await runSecondaryNameNode({ home, id });
+  }
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${id}: received ${signal}, shutting down`);
+    daemon
+      .stop()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        console.error(`${id}: error during shutdown: ${(err as Error).stack ?? String(err)}`);
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error(`FATAL: ${(err as Error).stack ?? String(err)}`);
+  process.exit(1);
+});

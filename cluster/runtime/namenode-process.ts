@@ -1,0 +1,286 @@
+/**
+ * The NameNode process: wires the NameNode core to the name directory, the edit log, the RPC
+ * server, the journal and timers. Start-up follows HDFS: lock, load the newest fsimage, finalize
+ * a crashed in-progress segment, replay the edits after the image, open a new segment, enter
+ * safe mode, serve RPCs. A mutation is answered only after its ops are durable in the edit log.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import { createPrng } from '../common/prng.js';
+import { configOf, homePaths, type ClusterDescription } from '../launcher/description.js';
+import { NameNodeCore, type NameNodeSettings } from '../namenode/namenode.js';
+import type { EditLogOp, PendingOp } from '../namenode/editlog/ops.js';
+import { identityFromSeed } from '../namenode/identity.js';
+import { Namespace } from '../namenode/namespace.js';
+import type { RpcMethod, RpcMethods, StateEvent } from '../protocol/messages.js';
+import { EditLogFile } from './edit-log-file.js';
+import { Journal } from './journal.js';
+import {
+  currentDir,
+  formatNameDir,
+  isFormatted,
+  listCurrent,
+  loadNameDir,
+  lockStorage,
+  purgeOldStorage,
+  saveImage,
+  unlockStorage,
+  writeSeenTxid,
+} from './name-storage.js';
+import { startRpcServer, type RpcServer } from './rpc-server.js';
+import { fsimageName } from '../namenode/name-dir.js';
+import type { LabConfig } from '../config/config.js';
+
+/** How often the NameNode's monitors run (liveness, safe mode, redundancy); each has its own interval inside. */
+const MONITOR_TICK_MS = 200;
+
+export const SOFTWARE_VERSION = '3.3.6-lab';
+
+/** Mutating RPCs: answered only after their ops are durable. Everything else is answered at once. */
+export function readDescription(home: string): ClusterDescription {
+  const file = homePaths(home).description;
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as ClusterDescription;
+  } catch (err) {
+    throw new Error(`cannot read the cluster description ${file}: ${(err as Error).message}`);
+  }
+}
+
+function settingsFrom(config: LabConfig): NameNodeSettings {
+  return {
+    defaultReplication: config.int('dfs.replication'),
+    minReplication: config.int('dfs.namenode.replication.min'),
+    maxReplication: config.int('dfs.replication.max'),
+    heartbeatIntervalMs: config.ms('dfs.heartbeat.interval'),
+    recheckIntervalMs: config.ms('dfs.namenode.heartbeat.recheck-interval'),
+    staleIntervalMs: Math.max(
+      config.ms('dfs.namenode.stale.datanode.interval'),
+      3 * config.ms('dfs.heartbeat.interval'),
+    ),
+    safemode: {
+      thresholdPct: config.float('dfs.namenode.safemode.threshold-pct'),
+      minDatanodes: config.int('dfs.namenode.safemode.min.datanodes'),
+      extensionMs: config.ms('dfs.namenode.safemode.extension'),
+    },
+    redundancyIntervalMs: config.ms('dfs.namenode.redundancy.interval.seconds'),
+    maxStreams: config.int('dfs.namenode.replication.max-streams'),
+    maxStreamsHardLimit: config.int('dfs.namenode.replication.max-streams-hard-limit'),
+    workMultiplier: config.int('dfs.namenode.replication.work.multiplier.per.iteration'),
+    invalidateLimit: config.int('dfs.block.invalidate.limit'),
+    pendingReconstructionTimeoutMs: config.ms('dfs.namenode.reconstruction.pending.timeout-sec'),
+    accessTimePrecisionMs: config.ms('dfs.namenode.accesstime.precision'),
+    considerLoad: config.bool('dfs.namenode.redundancy.considerLoad'),
+    avoidReadStale: config.bool('dfs.namenode.avoid.read.stale.datanode'),
+    avoidWriteStale: config.bool('dfs.namenode.avoid.write.stale.datanode'),
+    superuser: labUser(),
+    supergroup: config.get('dfs.permissions.superusergroup'),
+    softwareVersion: SOFTWARE_VERSION,
+  };
+}
+
+/** The user that owns the namespace: the OS user running the lab, as HDFS uses the formatting user. */
+export function labUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'student';
+  }
+}
+
+/** A map from host address to network location: DataNode addresses and the client's. */
+export function rackResolver(desc: ClusterDescription): (host: string) => string {
+  const byHost = new Map<string, string>();
+  for (const dn of desc.datanodes) if (desc.loopbackAliases) byHost.set(dn.host, dn.rack);
+  return (host: string) => {
+    const direct = byHost.get(host);
+    if (direct) return direct;
+    if (host === desc.client.host) return desc.client.rack;
+    return '/default-rack';
+  };
+}
+
+export async function runNameNode({
+  home,
+  id,
+}: {
+  home: string;
+  id: string;
+}): Promise<{ stop(): Promise<void> }> {
+  const paths = homePaths(home);
+  const desc = readDescription(home);
+  const config = configOf(desc, home);
+  const journal = new Journal(paths.journal, id);
+  const settings = settingsFrom(config);
+  const nameDir = paths.nameDir;
+  lockStorage(nameDir);
+
+  if (!isFormatted(nameDir)) {
+    const identity = identityFromSeed(desc.seed, desc.namenode.host);
+    const fresh = new Namespace({
+      superuser: settings.superuser,
+      supergroup: settings.supergroup,
+      namespaceId: identity.namespaceId,
+    });
+    formatNameDir(nameDir, identity, fresh.toImage(0), Date.now());
+    console.log(`Storage directory ${nameDir} has been successfully formatted.`);
+  }
+  const loaded = loadNameDir(nameDir);
+  for (const note of loaded.notes) {
+    console.log(note);
+    journal.event({ type: 'log', level: 'warn', text: note });
+  }
+  const namespace = Namespace.fromImage(loaded.image);
+  for (const op of loaded.editsToReplay) namespace.applyOp(op);
+  // Lease renewal times are not logged: every lease restarts its clock now, as in HDFS.
+  namespace.leases.renewAll(Date.now());
+  let lastTxid = loaded.editsToReplay.at(-1)?.txid ?? loaded.image.txid;
+  console.log(
+    `Loaded image ${loaded.imageFile} and replayed ${loaded.editsToReplay.length} edits; last txid ${lastTxid}`,
+  );
+
+  const core = new NameNodeCore({
+    settings,
+    identity: loaded.identity,
+    namespace,
+    prng: createPrng(desc.seed).fork('namenode'),
+    rackOfHost: rackResolver(desc),
+    lastCheckpoint: { txid: loaded.image.txid, ms: imageMtime(nameDir, loaded.image.txid) },
+  });
+
+  let editLog = EditLogFile.create(currentDir(nameDir), lastTxid + 1);
+  lastTxid += 1;
+  core.lastTxid = lastTxid;
+  writeSeenTxid(nameDir, editLog.startTxid);
+
+  const journalEvents = (events: StateEvent[], opId?: string): void => {
+    for (const e of events) journal.event(e, opId);
+  };
+  journalEvents([{ type: 'safemode', on: true, tip: core.safeModeStatus(Date.now()).tip }]);
+
+  /** Assign txids in order and make the ops durable; the caller replies after this resolves. */
+  const logOps = (pending: PendingOp[], opId?: string): Promise<void> => {
+    if (pending.length === 0) return Promise.resolve();
+    const ops = pending.map((p) => ({ ...p, txid: ++lastTxid }) as EditLogOp);
+    core.lastTxid = lastTxid;
+    for (const op of ops) {
+      const path = 'path' in op ? op.path : 'src' in op ? op.src : undefined;
+      journal.event({ type: 'edit-logged', txid: op.txid, op: op.op, ...(path ? { path } : {}) }, opId);
+    }
+    return editLog.logSync(ops);
+  };
+
+  /** Ends the current segment and opens the next (a roll); returns the first txid of the new segment. */
+  const rollEditLog = async (): Promise<number> => {
+    const endTxid = ++lastTxid;
+    const finalName = await editLog.finalize(endTxid);
+    editLog = EditLogFile.create(currentDir(nameDir), endTxid + 1);
+    lastTxid = endTxid + 1;
+    core.lastTxid = lastTxid;
+    writeSeenTxid(nameDir, editLog.startTxid);
+    journal.event({ type: 'edits-rolled', segment: finalName, nextTxid: editLog.startTxid });
+    return editLog.startTxid;
+  };
+
+  const handler = async (
+    method: RpcMethod,
+    params: unknown,
+    ctx: { caller: string; callerAddr: string; opId?: string },
+  ): Promise<unknown> => {
+    const nowMs = Date.now();
+    if (method === 'rollEdits' || method === 'rollEditLog') {
+      if (core.safemode.isOn() && method === 'rollEditLog') {
+        throw new Error('Log not rolled. Name node is in safe mode.');
+      }
+      const next = await rollEditLog();
+      return method === 'rollEdits'
+        ? { txid: next }
+        : { lastCheckpointTxid: core.lastCheckpoint.txid, curSegmentTxid: next };
+    }
+    if (method === 'saveNamespace') {
+      if (!core.safemode.isOn()) {
+        throw new Error('Safe mode should be turned ON in order to create namespace image.');
+      }
+      const next = await rollEditLog();
+      const imageTxid = next - 1;
+      saveImage(nameDir, namespace.toImage(imageTxid));
+      core.lastCheckpoint = { txid: imageTxid, ms: Date.now() };
+      purge();
+      journal.event({
+        type: 'checkpoint-done',
+        txid: imageTxid,
+        imageBytes: fs.statSync(`${currentDir(nameDir)}/${fsimageName(imageTxid)}`).size,
+      });
+      return { txid: imageTxid };
+    }
+    if (method === 'getEditLogManifest') {
+      return { segments: manifest((params as RpcMethods['getEditLogManifest']['req']).sinceTxid) };
+    }
+    const out = core.call(method, params as never, { caller: ctx.caller, callerAddr: ctx.callerAddr, nowMs });
+    journalEvents(out.events, ctx.opId);
+    await logOps(out.ops, ctx.opId);
+    return out.result;
+  };
+
+  const manifest = (sinceTxid: number): { startTxid: number; endTxid: number }[] =>
+    listCurrent(nameDir)
+      .map((n) => /^edits_(\d+)-(\d+)$/.exec(n))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({ startTxid: Number(m[1]), endTxid: Number(m[2]) }))
+      .filter((s) => s.endTxid >= sinceTxid)
+      .sort((a, b) => a.startTxid - b.startTxid);
+
+  const purge = (): void => {
+    purgeOldStorage(nameDir, {
+      checkpointsRetained: config.int('dfs.namenode.num.checkpoints.retained'),
+      extraEditsRetained: config.int('dfs.namenode.num.extra.edits.retained'),
+    });
+  };
+
+  let server: RpcServer;
+  try {
+    server = await startRpcServer({
+      host: desc.namenode.host,
+      port: desc.namenode.port,
+      selfId: id,
+      journal,
+      handler,
+      onInternalError: (err, method) =>
+        console.error(`internal error in ${method}: ${(err as Error).stack ?? String(err)}`),
+    });
+  } catch (err) {
+    throw new Error(
+      `cannot bind the NameNode RPC address ${desc.namenode.host}:${desc.namenode.port}: ${(err as Error).message}`,
+    );
+  }
+  journal.event({ type: 'process-started', pid: process.pid, addresses: [`${server.host}:${server.port}`] });
+  console.log(`NameNode RPC up at ${server.host}:${server.port}; STATE* Safe mode ON.`);
+
+  const timer = setInterval(() => {
+    const events = core.tick(Date.now());
+    journalEvents(events);
+    for (const e of events) {
+      if (e.type === 'safemode' && !e.on) console.log('STATE* Safe mode is OFF');
+      if (e.type === 'datanode-dead')
+        console.log(`BLOCK* removeDeadDatanode: lost heartbeat from ${e.datanode}`);
+    }
+  }, MONITOR_TICK_MS);
+
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      journal.event({ type: 'process-stopping', reason: 'stop requested' });
+      await server.close();
+      await editLog.close();
+      unlockStorage(nameDir);
+      journal.close();
+    },
+  };
+}
+
+function imageMtime(nameDir: string, txid: number): number {
+  try {
+    return fs.statSync(`${currentDir(nameDir)}/${fsimageName(txid)}`).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
