@@ -1,0 +1,54 @@
+/**
+ * `hdfs dfs -ls` lines (Ls.java): type and permission, ACL flag, replication (`-` for directories),
+ * owner, group, size, `yyyy-MM-dd HH:mm`, path. Column widths are computed over the whole listing,
+ * starting from Ls's minimums (replication 3, size 10). The lab prints times in UTC.
+ */
+import { isoMinutesUtc } from '../../cluster/common/java-date.js';
+import { formatHumanReadable } from '../../cluster/common/units.js';
+import type { FileStatus } from '../../cluster/protocol/types.js';
+import { permissionSymbolic } from './permission.js';
+
+export interface LsOptions {
+  /** Print `Found N items` first: true when the argument was a directory (and not -R). */
+  header: boolean;
+  /** `-h`: sizes with binary prefixes (`1.5 K`). */
+  human: boolean;
+}
+
+/** Returns the exact stdout text (each line ends with a newline); '' for an empty listing. */
+export function formatLs(entries: readonly FileStatus[], options: LsOptions): string {
+  if (entries.length === 0) return '';
+  // Ls measures the raw replication and length, even with -h.
+  let replWidth = 3;
+  let lenWidth = 10;
+  let ownerWidth = 0;
+  let groupWidth = 0;
+  for (const s of entries) {
+    replWidth = Math.max(replWidth, String(s.replication).length);
+    lenWidth = Math.max(lenWidth, String(s.length).length);
+    ownerWidth = Math.max(ownerWidth, s.owner.length);
+    groupWidth = Math.max(groupWidth, s.group.length);
+  }
+  // Ls uses "%s" (no padding, no space) for an all-empty owner or group column.
+  const column = (text: string, width: number): string => (width > 0 ? `${text.padEnd(width)} ` : text);
+  const lines = entries.map((s) => {
+    const isDir = s.type === 'DIRECTORY';
+    const size = options.human ? formatHumanReadable(s.length) : String(s.length);
+    return (
+      (isDir ? 'd' : '-') +
+      permissionSymbolic(s.permission) +
+      ' ' + // ACL bit: the lab has no ACLs
+      (isDir ? '-' : String(s.replication)).padStart(replWidth) +
+      ' ' +
+      column(s.owner, ownerWidth) +
+      column(s.group, groupWidth) +
+      size.padStart(lenWidth) +
+      ' ' +
+      isoMinutesUtc(s.modificationTime) +
+      ' ' +
+      s.path
+    );
+  });
+  const header = options.header ? [`Found ${entries.length} items`] : [];
+  return [...header, ...lines].map((l) => `${l}\n`).join('');
+}
