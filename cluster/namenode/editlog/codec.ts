@@ -1,0 +1,486 @@
+/**
+ * The edit log segment format of Hadoop's -66 writer (EditLogFileOutputStream, FSEditLogOp):
+ * a header (layout version + empty feature flags) and records framed as
+ * opcode · int length · long txid · body · CRC32, the CRC (zlib/IEEE) covering opcode..body.
+ *
+ * Pure: buffers in, buffers out. The NameNode driver writes what `encodeOp` returns, pads in-progress
+ * files with PREALLOCATE_BYTES of 0xFF, and hands whole files to `decodeSegment` on startup.
+ */
+import { crc32 } from '../../common/crc.js';
+import {
+  EDITS_LAYOUT_VERSION,
+  NO_RPC_IDS,
+  OPCODES,
+  type AddOrCloseFields,
+  type BlockRef,
+  type EditLogOp,
+  type OpName,
+  type PermissionStatus,
+  type RenameOption,
+  type RpcIds,
+} from './ops.js';
+import { BufferBuilder, CursorReader, bytesToUuid, uuidToBytes } from './writable.js';
+
+/** In-progress segments grow in steps of this many bytes, filled with 0xFF (OP_INVALID). */
+export const PREALLOCATE_BYTES = 1024 * 1024;
+
+/** Header bytes: int32 layout version + int32 feature-flag count (always 0). */
+export const EDITS_HEADER_BYTES = 8;
+
+/** opcode (1) + length (4) + txid (8) + crc (4): the smallest record, one with an empty body. */
+export const RECORD_BYTES_MIN = 17;
+
+/** dfs.namenode.max.op.size: a length field above this is garbage, not a record. */
+export const OP_BYTES_MAX = 50 * 1024 * 1024;
+
+/** Rename option byte values (Options.Rename). */
+const RENAME_OPTION_CODES: Record<RenameOption, number> = { NONE: 0, OVERWRITE: 1, TO_TRASH: 2 };
+
+const OP_NAME_BY_CODE = new Map<number, OpName>(
+  (Object.entries(OPCODES) as [keyof typeof OPCODES, number][])
+    .filter((e): e is [OpName, number] => e[0] !== 'OP_INVALID')
+    .map(([name, code]) => [code, name]),
+);
+
+/** A segment that cannot be trusted: a bad record with valid records after it (not a torn tail). */
+export class EditLogCorruptionError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+    readonly txid: number | null,
+  ) {
+    super(message);
+    this.name = 'EditLogCorruptionError';
+  }
+}
+
+export interface DecodedSegment {
+  layoutVersion: number;
+  ops: EditLogOp[];
+  /** Bytes from the start of the file through the end of the last good record. */
+  validBytes: number;
+  /** A truncated or checksum-failing last record (a crash mid-write): reported, not thrown. */
+  tornTail?: { offset: number; reason: string };
+}
+
+export function encodeEditsHeader(layoutVersion = EDITS_LAYOUT_VERSION): Buffer {
+  return new BufferBuilder().int(layoutVersion).int(0).finish();
+}
+
+/** One framed record: opcode, length = 4 + 8 + body, txid, body, CRC32 over all of that. */
+export function encodeOp(op: EditLogOp): Buffer {
+  const body = encodeBody(op);
+  const head = new BufferBuilder()
+    .byte(OPCODES[op.op])
+    .int(4 + 8 + body.length)
+    .long(op.txid)
+    .raw(body)
+    .finish();
+  return new BufferBuilder().raw(head).int(crc32(head)).finish();
+}
+
+/** Header + records, as a finalized segment file holds them. */
+export function encodeSegment(ops: readonly EditLogOp[], layoutVersion = EDITS_LAYOUT_VERSION): Buffer {
+  return Buffer.concat([encodeEditsHeader(layoutVersion), ...ops.map(encodeOp)]);
+}
+
+function encodeBody(op: EditLogOp): Buffer {
+  const w = new BufferBuilder();
+  switch (op.op) {
+    case 'OP_START_LOG_SEGMENT':
+    case 'OP_END_LOG_SEGMENT':
+      break;
+    case 'OP_ADD':
+      writeAddCloseCommon(w, op);
+      w.int(0); // ACL entries: none
+      w.byte(0); // xattrs: an empty delimited XAttrEditLogProto
+      w.utf8(op.clientName).utf8(op.clientMachine).bool(op.overwrite);
+      w.byte(op.storagePolicyId).byte(op.erasureCodingPolicyId);
+      writeRpcIds(w, op.rpcIds);
+      break;
+    case 'OP_CLOSE':
+      writeAddCloseCommon(w, op);
+      break;
+    case 'OP_MKDIR':
+      w.long(op.inodeId).utf8(op.path).long(op.timestamp).long(op.timestamp); // mtime, then atime (same value)
+      writePermission(w, op.permission);
+      w.int(0).byte(0); // no ACL entries, empty xattrs
+      break;
+    case 'OP_ALLOCATE_BLOCK_ID':
+      w.long(op.blockId);
+      break;
+    case 'OP_SET_GENSTAMP_V2':
+      w.long(op.genStamp);
+      break;
+    case 'OP_ADD_BLOCK':
+      if (op.blocks.length !== 1 && op.blocks.length !== 2) {
+        throw new RangeError(
+          `OP_ADD_BLOCK carries [penultimate,] last: 1 or 2 blocks, got ${op.blocks.length}`,
+        );
+      }
+      w.utf8(op.path);
+      writeCompactBlocks(w, op.blocks);
+      writeRpcIds(w, op.rpcIds);
+      break;
+    case 'OP_UPDATE_BLOCKS':
+      w.utf8(op.path);
+      writeCompactBlocks(w, op.blocks);
+      writeRpcIds(w, op.rpcIds);
+      break;
+    case 'OP_DELETE':
+      w.utf8(op.path).long(op.timestamp);
+      writeRpcIds(w, op.rpcIds);
+      break;
+    case 'OP_RENAME_OLD':
+      w.utf8(op.src).utf8(op.dst).long(op.timestamp);
+      writeRpcIds(w, op.rpcIds);
+      break;
+    case 'OP_RENAME':
+      w.utf8(op.src).utf8(op.dst).long(op.timestamp);
+      w.int(op.options.length); // BytesWritable: int length + one byte per option
+      for (const o of op.options) w.byte(RENAME_OPTION_CODES[o]);
+      writeRpcIds(w, op.rpcIds);
+      break;
+    case 'OP_SET_REPLICATION':
+      w.utf8(op.path).short(op.replication);
+      break;
+    case 'OP_TIMES':
+      w.utf8(op.path).long(op.mtime).long(op.atime);
+      break;
+    case 'OP_REASSIGN_LEASE':
+      w.utf8(op.leaseHolder).utf8(op.path).utf8(op.newHolder);
+      break;
+  }
+  return w.finish();
+}
+
+function writeAddCloseCommon(w: BufferBuilder, f: AddOrCloseFields): void {
+  w.long(f.inodeId).utf8(f.path).short(f.replication).long(f.mtime).long(f.atime).long(f.blockSize);
+  w.int(f.blocks.length); // ArrayWritable of full blocks
+  for (const b of f.blocks) w.long(b.blockId).long(b.numBytes).long(b.genStamp);
+  writePermission(w, f.permission);
+}
+
+function writePermission(w: BufferBuilder, p: PermissionStatus): void {
+  w.text(p.user).text(p.group).short(p.mode);
+}
+
+/** FSImageSerialization.writeCompactBlockArray: sizes and genstamps as deltas from the previous block. */
+function writeCompactBlocks(w: BufferBuilder, blocks: readonly BlockRef[]): void {
+  w.vint(blocks.length);
+  let prev = { numBytes: 0, genStamp: 0 };
+  for (const b of blocks) {
+    w.long(b.blockId)
+      .vlong(b.numBytes - prev.numBytes)
+      .vlong(b.genStamp - prev.genStamp);
+    prev = b;
+  }
+}
+
+function writeRpcIds(w: BufferBuilder, ids: RpcIds): void {
+  w.shortBytes(ids.clientId === null ? Buffer.alloc(0) : uuidToBytes(ids.clientId)).int(ids.callId);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding
+
+/**
+ * Reads a whole segment file. Stops at an 0xFF opcode (preallocated padding, which must be all
+ * 0x00/0xFF). A bad last record — truncated, checksum mismatch, undecodable — is a torn tail: the
+ * ops before it are returned with `tornTail` set. A bad record with a valid record anywhere after it
+ * is corruption and throws EditLogCorruptionError with its offset and txid.
+ */
+export function decodeSegment(buf: Buffer): DecodedSegment {
+  if (buf.length < EDITS_HEADER_BYTES) {
+    throw new EditLogCorruptionError(
+      `edit log header truncated: ${buf.length} of ${EDITS_HEADER_BYTES} bytes (layout version + feature flags)`,
+      0,
+      null,
+    );
+  }
+  const layoutVersion = buf.readInt32BE(0);
+  const flagCount = buf.readInt32BE(4);
+  if (flagCount !== 0) {
+    throw new EditLogCorruptionError(
+      `edit log header has ${flagCount} layout feature flags; only 0 is supported`,
+      4,
+      null,
+    );
+  }
+  const ops: EditLogOp[] = [];
+  let pos = EDITS_HEADER_BYTES;
+  while (pos < buf.length) {
+    if (buf[pos] === OPCODES.OP_INVALID) {
+      checkPadding(buf, pos, lastTxid(ops));
+      return { layoutVersion, ops, validBytes: pos };
+    }
+    const record = readRecord(buf, pos);
+    if (!record.ok) {
+      failOrTear(buf, pos, record, lastTxid(ops));
+      return { layoutVersion, ops, validBytes: pos, tornTail: { offset: pos, reason: record.reason } };
+    }
+    ops.push(record.op);
+    pos = record.end;
+  }
+  return { layoutVersion, ops, validBytes: pos };
+}
+
+type RecordResult =
+  { ok: true; op: EditLogOp; end: number } | { ok: false; reason: string; txid: number | null };
+
+function readRecord(buf: Buffer, pos: number): RecordResult {
+  const opcode = buf[pos] as number;
+  const name = OP_NAME_BY_CODE.get(opcode);
+  const txid = pos + 13 <= buf.length ? safeTxid(buf.readBigInt64BE(pos + 5)) : null;
+  if (name === undefined) return { ok: false, reason: `unknown opcode 0x${hex2(opcode)}`, txid };
+  if (pos + 5 > buf.length) return { ok: false, reason: 'truncated length field', txid };
+  const length = buf.readInt32BE(pos + 1);
+  if (length < 12 || length > OP_BYTES_MAX) {
+    return { ok: false, reason: `${name}: impossible length ${length} (expected 12..${OP_BYTES_MAX})`, txid };
+  }
+  const end = pos + 1 + length + 4;
+  if (end > buf.length) {
+    return {
+      ok: false,
+      reason: `${name}: truncated record (need ${end - pos} bytes, have ${buf.length - pos})`,
+      txid,
+    };
+  }
+  const stored = buf.readUInt32BE(pos + 1 + length);
+  const computed = crc32(buf.subarray(pos, pos + 1 + length));
+  if (stored !== computed) {
+    return {
+      ok: false,
+      reason: `${name}: checksum mismatch (stored ${hex8(stored)}, computed ${hex8(computed)})`,
+      txid,
+    };
+  }
+  if (txid === null) return { ok: false, reason: `${name}: txid does not fit a JS number`, txid };
+  try {
+    const r = new CursorReader(buf, pos + 13, pos + 1 + length);
+    const op = decodeBody(name, txid, r);
+    if (r.remaining !== 0)
+      return { ok: false, reason: `${name}: ${r.remaining} unread byte(s) after the body`, txid };
+    return { ok: true, op, end };
+  } catch (e) {
+    return { ok: false, reason: `${name}: ${(e as Error).message}`, txid };
+  }
+}
+
+/** Throws unless nothing valid follows the bad record at `pos` (then it is a torn tail). */
+function failOrTear(
+  buf: Buffer,
+  pos: number,
+  bad: { reason: string; txid: number | null },
+  prevTxid: number | null,
+): void {
+  const next = findValidRecordAfter(buf, pos + 1, prevTxid);
+  if (next === null) return;
+  const txid = bad.txid ?? (prevTxid === null ? null : prevTxid + 1);
+  throw new EditLogCorruptionError(
+    `corrupt edit log record at offset ${pos} (txid ${txid ?? 'unknown'}): ${bad.reason}; ` +
+      `a valid record (txid ${next.txid}) follows at offset ${next.offset}, so this is not a torn tail`,
+    pos,
+    txid,
+  );
+}
+
+/** Scans forward for any record whose frame and checksum are valid and whose txid moves forward. */
+function findValidRecordAfter(
+  buf: Buffer,
+  from: number,
+  prevTxid: number | null,
+): { offset: number; txid: number } | null {
+  for (let o = from; o + RECORD_BYTES_MIN <= buf.length; o++) {
+    if (!OP_NAME_BY_CODE.has(buf[o] as number)) continue;
+    const length = buf.readInt32BE(o + 1);
+    if (length < 12 || length > OP_BYTES_MAX || o + 1 + length + 4 > buf.length) continue;
+    if (buf.readUInt32BE(o + 1 + length) !== crc32(buf.subarray(o, o + 1 + length))) continue;
+    const txid = safeTxid(buf.readBigInt64BE(o + 5));
+    if (txid !== null && (prevTxid === null || txid > prevTxid)) return { offset: o, txid };
+  }
+  return null;
+}
+
+/** After OP_INVALID only padding (0x00 / 0xFF) may follow; anything else means records were lost. */
+function checkPadding(buf: Buffer, pos: number, prevTxid: number | null): void {
+  for (let o = pos; o < buf.length; o++) {
+    const b = buf[o];
+    if (b !== 0x00 && b !== 0xff) {
+      throw new EditLogCorruptionError(
+        `edit log has data (0x${hex2(b as number)}) at offset ${o} after the OP_INVALID terminator at offset ${pos}`,
+        o,
+        prevTxid === null ? null : prevTxid + 1,
+      );
+    }
+  }
+}
+
+function decodeBody(name: OpName, txid: number, r: CursorReader): EditLogOp {
+  switch (name) {
+    case 'OP_START_LOG_SEGMENT':
+    case 'OP_END_LOG_SEGMENT':
+      return { op: name, txid };
+    case 'OP_ADD': {
+      const common = readAddCloseCommon(r);
+      readNoAcls(r);
+      readNoXAttrs(r);
+      const clientName = r.utf8('clientName');
+      const clientMachine = r.utf8('clientMachine');
+      const overwrite = r.bool('overwrite');
+      const storagePolicyId = r.byte('storagePolicyId') & 0xff;
+      const erasureCodingPolicyId = r.byte('erasureCodingPolicyId') & 0xff;
+      const rpcIds = readRpcIds(r);
+      return {
+        op: name,
+        txid,
+        ...common,
+        clientName,
+        clientMachine,
+        overwrite,
+        storagePolicyId,
+        erasureCodingPolicyId,
+        rpcIds,
+      };
+    }
+    case 'OP_CLOSE':
+      return { op: name, txid, ...readAddCloseCommon(r) };
+    case 'OP_MKDIR': {
+      const inodeId = r.long('inodeId');
+      const path = r.utf8('path');
+      const timestamp = r.long('mtime');
+      r.long('atime');
+      const permission = readPermission(r);
+      readNoAcls(r);
+      readNoXAttrs(r);
+      return { op: name, txid, inodeId, path, timestamp, permission };
+    }
+    case 'OP_ALLOCATE_BLOCK_ID':
+      return { op: name, txid, blockId: r.long('blockId') };
+    case 'OP_SET_GENSTAMP_V2':
+      return { op: name, txid, genStamp: r.long('genStamp') };
+    case 'OP_ADD_BLOCK':
+    case 'OP_UPDATE_BLOCKS': {
+      const path = r.utf8('path');
+      const blocks = readCompactBlocks(r);
+      if (name === 'OP_ADD_BLOCK' && blocks.length !== 1 && blocks.length !== 2) {
+        throw new RangeError(`OP_ADD_BLOCK has ${blocks.length} blocks; expected 1 or 2`);
+      }
+      return { op: name, txid, path, blocks, rpcIds: readRpcIds(r) };
+    }
+    case 'OP_DELETE': {
+      const path = r.utf8('path');
+      const timestamp = r.long('timestamp');
+      return { op: name, txid, path, timestamp, rpcIds: readRpcIds(r) };
+    }
+    case 'OP_RENAME_OLD': {
+      const src = r.utf8('src');
+      const dst = r.utf8('dst');
+      const timestamp = r.long('timestamp');
+      return { op: name, txid, src, dst, timestamp, rpcIds: readRpcIds(r) };
+    }
+    case 'OP_RENAME': {
+      const src = r.utf8('src');
+      const dst = r.utf8('dst');
+      const timestamp = r.long('timestamp');
+      const options = readRenameOptions(r);
+      return { op: name, txid, src, dst, timestamp, options, rpcIds: readRpcIds(r) };
+    }
+    case 'OP_SET_REPLICATION':
+      return { op: name, txid, path: r.utf8('path'), replication: r.short('replication') };
+    case 'OP_TIMES':
+      return { op: name, txid, path: r.utf8('path'), mtime: r.long('mtime'), atime: r.long('atime') };
+    case 'OP_REASSIGN_LEASE':
+      return {
+        op: name,
+        txid,
+        leaseHolder: r.utf8('leaseHolder'),
+        path: r.utf8('path'),
+        newHolder: r.utf8('newHolder'),
+      };
+  }
+}
+
+function readAddCloseCommon(r: CursorReader): AddOrCloseFields {
+  const inodeId = r.long('inodeId');
+  const path = r.utf8('path');
+  const replication = r.short('replication');
+  const mtime = r.long('mtime');
+  const atime = r.long('atime');
+  const blockSize = r.long('blockSize');
+  const count = r.int('block count');
+  if (count < 0 || count > r.remaining / 24) throw new RangeError(`impossible block count ${count}`);
+  const blocks: BlockRef[] = [];
+  for (let i = 0; i < count; i++) {
+    blocks.push({ blockId: r.long('blockId'), numBytes: r.long('numBytes'), genStamp: r.long('genStamp') });
+  }
+  return { inodeId, path, replication, mtime, atime, blockSize, blocks, permission: readPermission(r) };
+}
+
+function readPermission(r: CursorReader): PermissionStatus {
+  return { user: r.text('user'), group: r.text('group'), mode: r.short('mode') & 0xffff };
+}
+
+function readCompactBlocks(r: CursorReader): BlockRef[] {
+  const count = r.vint('block count');
+  if (count < 0 || count > r.remaining / 10) throw new RangeError(`impossible block count ${count}`);
+  const blocks: BlockRef[] = [];
+  let prev = { numBytes: 0, genStamp: 0 };
+  for (let i = 0; i < count; i++) {
+    const blockId = r.long('blockId');
+    const b = {
+      blockId,
+      numBytes: prev.numBytes + r.vlong('numBytes delta'),
+      genStamp: prev.genStamp + r.vlong('genStamp delta'),
+    };
+    blocks.push(b);
+    prev = b;
+  }
+  return blocks;
+}
+
+function readRpcIds(r: CursorReader): RpcIds {
+  const clientId = r.shortBytes('RPC client id');
+  const callId = r.int('RPC call id');
+  if (clientId.length === 0) return callId === NO_RPC_IDS.callId ? NO_RPC_IDS : { clientId: null, callId };
+  return { clientId: bytesToUuid(clientId), callId };
+}
+
+function readRenameOptions(r: CursorReader): RenameOption[] {
+  const count = r.int('rename option count');
+  if (count < 0 || count > r.remaining) throw new RangeError(`impossible rename option count ${count}`);
+  const byCode = Object.entries(RENAME_OPTION_CODES) as [RenameOption, number][];
+  return Array.from(r.bytes(count, 'rename options'), (code) => {
+    const found = byCode.find(([, c]) => c === code);
+    if (!found) throw new RangeError(`unknown rename option ${code}`);
+    return found[0];
+  });
+}
+
+/** The lab writes no ACLs; a log that has some cannot be represented by EditLogOp, so say so. */
+function readNoAcls(r: CursorReader): void {
+  const count = r.int('ACL entry count');
+  if (count !== 0) throw new RangeError(`${count} ACL entries: ACLs are not supported by the lab`);
+}
+
+function readNoXAttrs(r: CursorReader): void {
+  // A protobuf varint length prefix; 0 (one byte) is the empty XAttrEditLogProto.
+  const first = r.byte('xattrs length') & 0xff;
+  if (first !== 0) throw new RangeError('non-empty xattrs: xattrs are not supported by the lab');
+}
+
+function lastTxid(ops: readonly EditLogOp[]): number | null {
+  return ops.length === 0 ? null : (ops[ops.length - 1] as EditLogOp).txid;
+}
+
+function safeTxid(v: bigint): number | null {
+  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : null;
+}
+
+function hex2(b: number): string {
+  return b.toString(16).padStart(2, '0');
+}
+
+function hex8(v: number): string {
+  return `0x${v.toString(16).padStart(8, '0')}`;
+}
