@@ -4,7 +4,6 @@
  * read by every process and every command.
  */
 import path from 'node:path';
-import { resolveConfig, type LabConfig } from '../config/config.js';
 
 export const DESCRIPTION_VERSION = 1;
 
@@ -55,20 +54,4 @@ export type HomePaths = ReturnType<typeof homePaths>;
 
 export function datanodeById(desc: ClusterDescription, id: string): DatanodeDescription | undefined {
   return desc.datanodes.find((d) => d.id === id);
-}
-
-/**
- * The effective configuration of a cluster: Hadoop's defaults, the lab's defaults, the -D
- * overrides recorded at start, and the addresses the cluster actually bound.
- */
-export function configOf(desc: ClusterDescription, home: string): LabConfig {
-  const nn = `${desc.namenode.host}:${desc.namenode.port}`;
-  const derived: Record<string, string> = {
-    'fs.defaultFS': `hdfs://${nn}`,
-    'dfs.namenode.rpc-address': nn,
-    'hadoop.tmp.dir': home,
-  };
-  if (desc.secondary)
-    derived['dfs.namenode.secondary.http-address'] = `${desc.secondary.host}:${desc.secondary.port}`;
-  return resolveConfig(desc.conf, derived);
 }

@@ -5,9 +5,10 @@
  * safe mode, serve RPCs. A mutation is answered only after its ops are durable in the edit log.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import { createPrng } from '../common/prng.js';
-import { configOf, homePaths, type ClusterDescription } from '../launcher/description.js';
+import { labUser } from '../common/user.js';
+import { clusterConfig } from '../launcher/cluster-config.js';
+import { homePaths, type ClusterDescription } from '../launcher/description.js';
 import { NameNodeCore, type NameNodeSettings } from '../namenode/namenode.js';
 import type { EditLogOp, PendingOp } from '../namenode/editlog/ops.js';
 import { identityFromSeed } from '../namenode/identity.js';
@@ -78,15 +79,6 @@ function settingsFrom(config: LabConfig): NameNodeSettings {
   };
 }
 
-/** The user that owns the namespace: the OS user running the lab, as HDFS uses the formatting user. */
-export function labUser(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'student';
-  }
-}
-
 /** A map from host address to network location: DataNode addresses and the client's. */
 export function rackResolver(desc: ClusterDescription): (host: string) => string {
   const byHost = new Map<string, string>();
@@ -108,7 +100,7 @@ export async function runNameNode({
 }): Promise<{ stop(): Promise<void> }> {
   const paths = homePaths(home);
   const desc = readDescription(home);
-  const config = configOf(desc, home);
+  const config = clusterConfig(desc, home);
   const journal = new Journal(paths.journal, id);
   const settings = settingsFrom(config);
   const nameDir = paths.nameDir;

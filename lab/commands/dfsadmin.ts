@@ -1,0 +1,92 @@
+/**
+ * `lab dfsadmin -report [-live] [-dead] | -printTopology | -safemode … | -rollEdits |
+ * -saveNamespace` — HDFS's admin command, answered by the NameNode.
+ */
+import { printTopology, NetworkTopology } from '../../cluster/net/topology.js';
+import type { Command } from '../cli/commander.js';
+import { homeOf } from '../cli/context.js';
+import { UsageError } from '../cli/errors.js';
+import { out, printJson } from '../cli/output.js';
+import { withSession, type ClusterSession } from '../cli/session.js';
+import { formatDfsadminReport } from '../format/dfsadmin-report.js';
+import { runDfsadminAdmin } from './dfsadmin-admin.js';
+
+const USAGE = `Usage: lab dfsadmin
+\t[-report [-live] [-dead]]
+\t[-safemode <enter | leave | get | wait>]
+\t[-saveNamespace]
+\t[-rollEdits]
+\t[-printTopology]
+\t[--json]`;
+
+export function registerDfsadmin(program: Command): void {
+  program
+    .command('dfsadmin')
+    .description('cluster administration: -report, -safemode, -rollEdits, -saveNamespace, -printTopology')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .helpOption(false)
+    .argument('[args...]')
+    .action(async (args: string[], _opts: unknown, command: Command) => {
+      const json = args.includes('--json');
+      const rest = args.filter((a) => a !== '--json');
+      const sub = rest[0];
+      if (!sub) throw new UsageError('dfsadmin: no command given', USAGE);
+      await withSession(homeOf(command), async (session) => {
+        switch (sub) {
+          case '-report':
+            return report(session, rest.slice(1), json);
+          case '-printTopology':
+            return topology(session, json);
+          default:
+            return runDfsadminAdmin(rest, { session, json });
+        }
+      });
+    });
+}
+
+async function report(session: ClusterSession, args: string[], json: boolean): Promise<void> {
+  for (const a of args) {
+    if (a !== '-live' && a !== '-dead') throw new UsageError(`dfsadmin: -report does not take ${a}`, USAGE);
+  }
+  const live = args.includes('-live');
+  const dead = args.includes('-dead');
+  const [status, datanodes] = await Promise.all([
+    session.namenode.call('getNameNodeStatus', {}),
+    session.namenode.call('getDatanodeReport', { type: 'ALL' }),
+  ]);
+  if (json) {
+    printJson({ status, datanodes });
+    return;
+  }
+  const text = formatDfsadminReport(
+    {
+      capacity: status.capacity,
+      used: status.dfsUsed,
+      remaining: status.remaining,
+      safeMode: status.safemode.on,
+      lowRedundancyBlocks: status.underReplicated,
+      corruptBlocks: status.corruptBlocks,
+      missingBlocks: status.missingBlocks,
+      missingReplicationOneBlocks: 0,
+      highestPriorityLowRedundancyBlocks: 0,
+      pendingDeletionBlocks: status.pendingDeletion,
+    },
+    datanodes,
+    { ...(live ? { live } : {}), ...(dead ? { dead } : {}) },
+  );
+  out(text);
+}
+
+async function topology(session: ClusterSession, json: boolean): Promise<void> {
+  const datanodes = await session.namenode.call('getDatanodeReport', { type: 'ALL' });
+  const topo = new NetworkTopology(
+    datanodes.map((d) => ({
+      name: d.name,
+      location: d.networkLocation,
+      address: `${d.ipAddr}:${d.xferPort}`,
+    })),
+  );
+  if (json) printJson(topo.toTree());
+  else out(printTopology(topo));
+}

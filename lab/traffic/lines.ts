@@ -1,0 +1,90 @@
+/**
+ * Traffic lines from journal records, tcpdump-shaped:
+ * `05:12:01.123456 client 127.0.0.10:43210 > nn 127.0.0.1:8020: create src=/a.txt replication=3, length 212`.
+ * Each frame is journaled by both ends; the traffic view shows it once, from the sender's record.
+ */
+import { describeMessage } from '../../cluster/protocol/describe.js';
+import type { JournalFrame, JournalRecord } from '../../cluster/protocol/journal-types.js';
+
+export type TrafficKind = 'rpc' | 'data' | 'heartbeat';
+
+export interface TrafficFilter {
+  node?: string;
+  op?: string;
+  kind?: TrafficKind;
+  path?: string;
+  block?: string;
+  sinceMs?: number;
+  heartbeats: boolean;
+}
+
+const HEARTBEAT_METHODS = new Set([
+  'sendHeartbeat',
+  'labPing',
+  'getDatanodeReport',
+  'getNameNodeStatus',
+  'setSafeMode',
+]);
+
+export function kindOf(frame: JournalFrame): TrafficKind {
+  if (frame.ch === 'data') return 'data';
+  const msg = frame.msg;
+  if ((msg.type === 'rpc-call' || msg.type === 'rpc-reply') && msg.method === 'sendHeartbeat')
+    return 'heartbeat';
+  return 'rpc';
+}
+
+function isPlumbing(frame: JournalFrame): boolean {
+  const msg = frame.msg;
+  return (msg.type === 'rpc-call' || msg.type === 'rpc-reply') && HEARTBEAT_METHODS.has(msg.method);
+}
+
+/** The frames to show: send-side records (one per frame), filtered. */
+export function selectFrames(records: readonly JournalRecord[], filter: TrafficFilter): JournalFrame[] {
+  const out: JournalFrame[] = [];
+  for (const r of records) {
+    if (r.k !== 'frame' || r.dir !== 'send') continue;
+    if (!matches(r, filter)) continue;
+    out.push(r);
+  }
+  return out;
+}
+
+export function matches(frame: JournalFrame, filter: TrafficFilter): boolean {
+  if (!filter.heartbeats && isPlumbing(frame)) return false;
+  if (filter.kind && kindOf(frame) !== filter.kind) return false;
+  if (filter.node && frame.src !== filter.node && frame.dst !== filter.node) return false;
+  if (filter.sinceMs !== undefined && frame.t < filter.sinceMs) return false;
+  const text = describeMessage(frame.msg);
+  if (filter.op && !text.split(' ')[0]?.toLowerCase().startsWith(filter.op.toLowerCase())) return false;
+  if (filter.path && !text.includes(filter.path)) return false;
+  if (filter.block && !text.includes(filter.block)) return false;
+  return true;
+}
+
+function clock(t: number): string {
+  const d = new Date(Math.floor(t));
+  const micros = Math.round((t - Math.floor(t / 1000) * 1000) * 1000)
+    .toString()
+    .padStart(6, '0');
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${micros}`;
+}
+
+export function trafficLine(frame: JournalFrame): string {
+  return `${clock(frame.t)} ${frame.src} ${frame.srcAddr} > ${frame.dst} ${frame.dstAddr}: ${describeMessage(frame.msg)}, length ${frame.bytes}`;
+}
+
+/** `tcpdump -X`-style hex + ASCII of the recorded first bytes of a frame. */
+export function hexDump(hex: string): string {
+  const bytes = Buffer.from(hex, 'hex');
+  const lines: string[] = [];
+  for (let off = 0; off < bytes.length; off += 16) {
+    const row = bytes.subarray(off, off + 16);
+    const groups: string[] = [];
+    for (let i = 0; i < row.length; i += 2) groups.push(row.subarray(i, i + 2).toString('hex'));
+    const ascii = Array.from(row, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
+    lines.push(`\t0x${off.toString(16).padStart(4, '0')}:  ${groups.join(' ').padEnd(39)}  ${ascii}`);
+  }
+  return lines.join('\n');
+}
