@@ -1,0 +1,399 @@
+/**
+ * The DataNode process: one volume (datanode-storage.ts), the DataXceiverServer (xceiver.ts) and
+ * a BPServiceActor talking to the NameNode (reference §7.2, §7.6):
+ *
+ *   versionRequest (retried until the NameNode answers) → format/load the volume →
+ *   registerDatanode → full blockReport → heartbeat every dfs.heartbeat.interval, executing the
+ *   commands on each reply (DNA_TRANSFER, DNA_INVALIDATE, DNA_REGISTER); a full report again every
+ *   dfs.blockreport.intervalMsec; RECEIVING/RECEIVED reported at once, DELETED with the next
+ *   heartbeat.
+ *
+ * The NameNode never calls a DataNode. When it is unreachable (restarting) the actor keeps
+ * retrying on its timers and never crashes the process; a restarted NameNode answers the next
+ * heartbeat with DNA_REGISTER and gets a fresh registration and full report.
+ */
+import { clusterConfig } from '../launcher/cluster-config.js';
+import { datanodeById, homePaths } from '../launcher/description.js';
+import { readDescription } from '../launcher/home.js';
+import { RemoteError } from '../protocol/errors.js';
+import type {
+  DatanodeCommand,
+  NamespaceInfo,
+  ReceivedDeletedStatus,
+  RpcMethod,
+  RpcRequest,
+  RpcResult,
+} from '../protocol/messages.js';
+import type { BlockRef, DatanodeId } from '../protocol/types.js';
+import { DatanodeStorage, extendedBlockName } from './datanode-storage.js';
+import { Journal } from './journal.js';
+import { RpcClient } from './rpc-client.js';
+import { startXceiverServer, transferReplica, type XceiverServer } from './xceiver.js';
+
+/** versionRequest retry period before the NameNode first answers (HDFS waits 5 s; a lab start wants the DataNodes up within a second). */
+export const VERSION_REQUEST_RETRY_MS = 250;
+/** How long the DataNode waits for the NameNode's answer to one DatanodeProtocol call. */
+const NAMENODE_CALL_TIMEOUT_MS = 10_000;
+
+export interface DataNodeHandle {
+  stop(): Promise<void>;
+}
+
+export async function runDataNode(options: { home: string; id: string }): Promise<DataNodeHandle> {
+  const { home, id } = options;
+  const description = readDescription(home);
+  if (!description) throw new Error(`${id}: no cluster description at ${homePaths(home).description}`);
+  const me = datanodeById(description, id);
+  if (!me)
+    throw new Error(`${id}: not a DataNode of the cluster described in ${homePaths(home).description}`);
+  const config = clusterConfig(description, home);
+  const journal = new Journal(homePaths(home).journal, id);
+  let storage: DatanodeStorage | null = null;
+  let server: XceiverServer | null = null;
+  const actor = new BPServiceActor({
+    selfId: id,
+    host: me.host,
+    namenode: description.namenode,
+    journal,
+    heartbeatIntervalMs: config.ms('dfs.heartbeat.interval'),
+    blockReportIntervalMs: config.ms('dfs.blockreport.intervalMsec'),
+  });
+  try {
+    storage = DatanodeStorage.open({
+      dataDir: homePaths(home).dataDir(id),
+      datanodeName: id,
+      seed: description.seed,
+    });
+    const ns = await actor.handshake();
+    storage.loadOrFormat(ns, Date.now());
+    log(
+      'info',
+      `${id}: volume ${storage.dataDir} loaded for ${ns.blockPoolId} (${storage.identity.storageId})`,
+    );
+    server = await startXceiverServer({
+      host: me.host,
+      port: me.port,
+      selfId: id,
+      journal,
+      storage,
+      onReceiving: (block) => actor.reportIncremental(block, 'RECEIVING'),
+      onReceived: (block, replica) => {
+        journal.event({ type: 'replica-finalized', block, datanode: id, path: replica.blockPath });
+        actor.reportIncremental(block, 'RECEIVED');
+      },
+      onBadSourceReplica: (block, source) => actor.reportBadReplica(block, source),
+      log,
+    });
+    log('info', `${id}: DataXceiverServer listening on ${me.host}:${server.port}`);
+    actor.start(storage, server);
+  } catch (err) {
+    actor.stop();
+    await server?.close();
+    storage?.close();
+    journal.close();
+    throw err;
+  }
+  return {
+    stop: async () => {
+      actor.stop();
+      await server?.close();
+      storage?.stats(Date.now());
+      storage?.close();
+      journal.event({ type: 'process-stopping', reason: 'stop requested' });
+      journal.close();
+    },
+  };
+}
+
+function log(level: 'info' | 'warn', text: string): void {
+  const line = `${new Date().toISOString()} ${level.toUpperCase()} ${text}`;
+  if (level === 'warn') console.error(line);
+  else console.log(line);
+}
+
+interface ActorOptions {
+  selfId: string;
+  host: string;
+  namenode: { id: string; host: string; port: number };
+  journal: Journal;
+  heartbeatIntervalMs: number;
+  blockReportIntervalMs: number;
+}
+
+/** BPServiceActor: the DataNode's side of DatanodeProtocol for one NameNode. */
+class BPServiceActor {
+  private rpc: RpcClient | null = null;
+  private connecting: Promise<RpcClient> | null = null;
+  private stopped = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private storage: DatanodeStorage | null = null;
+  private server: XceiverServer | null = null;
+  private needRegister = true;
+  private pendingIbr: { block: BlockRef; status: ReceivedDeletedStatus }[] = [];
+  private xmitsInProgress = 0;
+  private lastWarn = '';
+
+  constructor(private readonly opts: ActorOptions) {}
+
+  /** versionRequest until the NameNode answers (it may still be starting). */
+  async handshake(): Promise<NamespaceInfo> {
+    while (!this.stopped) {
+      try {
+        return await this.call('versionRequest', {});
+      } catch (err) {
+        this.warnOnce(
+          `${this.opts.selfId}: versionRequest to ${this.opts.namenode.id} failed (${(err as Error).message}); retrying`,
+        );
+        await sleep(VERSION_REQUEST_RETRY_MS);
+      }
+    }
+    throw new Error(`${this.opts.selfId}: stopped before the NameNode answered`);
+  }
+
+  start(storage: DatanodeStorage, server: XceiverServer): void {
+    this.storage = storage;
+    this.server = server;
+    this.schedule(0, () => this.heartbeatTick(), this.opts.heartbeatIntervalMs);
+    this.schedule(
+      this.opts.blockReportIntervalMs,
+      () => this.blockReportTick(),
+      this.opts.blockReportIntervalMs,
+    );
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.rpc?.close();
+    this.rpc = null;
+  }
+
+  /** RECEIVING and RECEIVED go at once; DELETED waits for the next heartbeat (HDFS's IBR rules). */
+  reportIncremental(block: BlockRef, status: ReceivedDeletedStatus): void {
+    this.pendingIbr.push({ block, status });
+    if (status !== 'DELETED') void this.flushIbr();
+  }
+
+  reportBadReplica(block: BlockRef, source: string): void {
+    void this.call('reportBadBlocks', { blocks: [{ block, datanode: source }] }).catch((err: unknown) =>
+      log('warn', `${this.opts.selfId}: reportBadBlocks for ${source} failed: ${(err as Error).message}`),
+    );
+  }
+
+  /** Runs `fn` after `firstMs`, then `everyMs` after each run ends (runs never overlap). */
+  private schedule(firstMs: number, fn: () => Promise<void>, everyMs: number): void {
+    const arm = (ms: number): void => {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        run();
+      }, ms);
+      this.timers.add(t);
+    };
+    const run = (): void => {
+      if (this.stopped) return;
+      void fn()
+        .catch((err: unknown) => this.warnOnce(`${this.opts.selfId}: ${(err as Error).message}`))
+        .finally(() => {
+          if (!this.stopped) arm(everyMs);
+        });
+    };
+    arm(firstMs);
+  }
+
+  private async heartbeatTick(): Promise<void> {
+    if (this.needRegister) await this.register();
+    const storage = this.storage as DatanodeStorage;
+    const stats = storage.stats(Date.now());
+    let reply: RpcResult<'sendHeartbeat'>;
+    try {
+      reply = await this.call('sendHeartbeat', {
+        datanode: this.opts.selfId,
+        capacity: stats.capacity,
+        dfsUsed: stats.dfsUsed,
+        remaining: stats.remaining,
+        nonDfsUsed: stats.nonDfsUsed,
+        xceiverCount: this.server?.xceiverCount() ?? 0,
+        xmitsInProgress: this.xmitsInProgress,
+      });
+    } catch (err) {
+      if (err instanceof RemoteError && err.errorClass === 'UnregisteredNodeException')
+        this.needRegister = true;
+      throw err;
+    }
+    this.lastWarn = '';
+    for (const command of reply.commands) this.execute(command);
+    await this.flushIbr();
+  }
+
+  private async blockReportTick(): Promise<void> {
+    if (this.needRegister) return; // the registration sends one
+    await this.blockReport();
+  }
+
+  private async register(): Promise<void> {
+    const storage = this.storage as DatanodeStorage;
+    const server = this.server as XceiverServer;
+    const datanode: DatanodeId = {
+      name: this.opts.selfId,
+      datanodeUuid: storage.identity.datanodeUuid,
+      storageId: storage.identity.storageId,
+      ipAddr: this.opts.host,
+      hostName: 'localhost',
+      xferPort: server.port,
+      infoPort: 0,
+      ipcPort: 0,
+    };
+    const reply = await this.call('registerDatanode', { datanode });
+    this.needRegister = false;
+    log(
+      'info',
+      `${this.opts.selfId}: registered with ${this.opts.namenode.id} as ${datanode.ipAddr}:${datanode.xferPort} (${reply.networkLocation})`,
+    );
+    await this.blockReport();
+  }
+
+  private async blockReport(): Promise<void> {
+    const storage = this.storage as DatanodeStorage;
+    const blocks = storage.listFinalized();
+    const reply = await this.call('blockReport', {
+      datanode: this.opts.selfId,
+      poolId: storage.poolId,
+      blocks,
+    });
+    for (const command of reply.commands) this.execute(command);
+  }
+
+  private flushing: Promise<void> | null = null;
+
+  /** Sends every queued incremental entry in one call; entries stay queued if the call fails. */
+  private async flushIbr(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    if (this.pendingIbr.length === 0 || this.needRegister || !this.storage) return;
+    const entries = this.pendingIbr;
+    this.pendingIbr = [];
+    const send = this.call('blockReceivedAndDeleted', {
+      datanode: this.opts.selfId,
+      poolId: this.storage.poolId,
+      entries,
+    })
+      .then(() => undefined)
+      .catch((err: unknown) => {
+        this.pendingIbr = [...entries, ...this.pendingIbr];
+        this.warnOnce(
+          `${this.opts.selfId}: blockReceivedAndDeleted failed (${(err as Error).message}); will retry`,
+        );
+      })
+      .finally(() => {
+        this.flushing = null;
+      });
+    this.flushing = send;
+    await send;
+  }
+
+  private execute(command: DatanodeCommand): void {
+    const storage = this.storage as DatanodeStorage;
+    switch (command.action) {
+      case 'DNA_REGISTER':
+        log('info', `${this.opts.selfId}: ${this.opts.namenode.id} asked to re-register (DNA_REGISTER)`);
+        this.needRegister = true;
+        return;
+      case 'DNA_INVALIDATE':
+        for (const block of command.blocks) {
+          if (storage.deleteReplica(block)) {
+            this.opts.journal.event({ type: 'replica-deleted', block, datanode: this.opts.selfId });
+            log('info', `${this.opts.selfId}: Deleted ${extendedBlockName(command.poolId, block)}`);
+          }
+          // Reported as DELETED even when absent, so the NameNode drops it from its map.
+          this.reportIncremental(block, 'DELETED');
+        }
+        return;
+      case 'DNA_TRANSFER':
+        void this.transfer(command);
+        return;
+      default:
+        log('info', `${this.opts.selfId}: ignoring ${command.action} (not modelled by the lab)`);
+    }
+  }
+
+  private async transfer(command: Extract<DatanodeCommand, { action: 'DNA_TRANSFER' }>): Promise<void> {
+    const storage = this.storage as DatanodeStorage;
+    const name = extendedBlockName(command.poolId, command.block);
+    const replica = storage.readReplica(command.block.blockId);
+    const targets = command.targets.map((t) => t.name).join(', ');
+    if (!replica) {
+      log('warn', `${this.opts.selfId}: can't transfer ${name}: no finalized replica here`);
+      return;
+    }
+    this.xmitsInProgress++;
+    try {
+      await transferReplica({
+        selfId: this.opts.selfId,
+        journal: this.opts.journal,
+        localAddress: this.opts.host,
+        poolId: command.poolId,
+        replica,
+        targets: command.targets,
+        op: `transfer-${command.block.blockId}`,
+      });
+      log(
+        'info',
+        `${this.opts.selfId}: DataTransfer: Transmitted ${name} (numBytes=${replica.numBytes}) to ${targets}`,
+      );
+    } catch (err) {
+      log('warn', `${this.opts.selfId}: failed to transfer ${name} to ${targets}: ${(err as Error).message}`);
+    } finally {
+      this.xmitsInProgress--;
+    }
+  }
+
+  private async call<M extends RpcMethod>(method: M, params: RpcRequest<M>): Promise<RpcResult<M>> {
+    const rpc = await this.connect();
+    try {
+      return await rpc.call(method, params, { timeoutMs: NAMENODE_CALL_TIMEOUT_MS });
+    } catch (err) {
+      if (!(err instanceof RemoteError)) {
+        // The connection broke (NameNode stopped or restarting): reconnect on the next call, and
+        // register again, since a restarted NameNode does not know us.
+        if (this.rpc === rpc) {
+          rpc.close();
+          this.rpc = null;
+          this.needRegister = true;
+        }
+      }
+      throw err;
+    }
+  }
+
+  private async connect(): Promise<RpcClient> {
+    if (this.rpc) return this.rpc;
+    if (this.stopped) throw new Error('DataNode stopping');
+    this.connecting ??= RpcClient.connect({
+      host: this.opts.namenode.host,
+      port: this.opts.namenode.port,
+      selfId: this.opts.selfId,
+      peerId: this.opts.namenode.id,
+      journal: this.opts.journal,
+      localAddress: this.opts.host,
+    }).finally(() => {
+      this.connecting = null;
+    });
+    const rpc = await this.connecting;
+    if (this.stopped) {
+      rpc.close();
+      throw new Error('DataNode stopping');
+    }
+    this.rpc = rpc;
+    return rpc;
+  }
+
+  private warnOnce(text: string): void {
+    if (text === this.lastWarn) return;
+    this.lastWarn = text;
+    log('warn', text);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,1165 @@
+/**
+ * DataTransferProtocol over TCP (reference §10.2–10.3, §11): the DataNode's DataXceiverServer
+ * and the initiator side shared by the DFS client and DataNode-initiated copies (DNA_TRANSFER).
+ *
+ * WRITE_BLOCK is a real pipeline: each DataNode connects to the next target before it answers
+ * the setup, forwards every packet downstream before writing it, and acks a packet upstream only
+ * after the downstream ack for that seqno arrived (the last DataNode acks at once). READ_BLOCK
+ * streams the block file's bytes with the checksums stored in the .meta file, so a corrupted block
+ * file is caught by the reader.
+ *
+ * Every frame sent or received is journaled at both ends with the same `conn` id
+ * (`<initiator ip:port>-><acceptor ip:port>`). Op bodies carry `from` (the initiator's lab id) and
+ * `op` (the user operation) so the acceptor can name its peer and group frames in traces.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import { verifyChunkChecksums } from '../common/crc.js';
+import { SocketByteReader } from '../protocol/byte-reader.js';
+import {
+  encodeBlockOpResponse,
+  encodeClientReadStatus,
+  encodeOpRequest,
+  decodeBlockOpResponseBody,
+  decodeClientReadStatusBody,
+  OP_BODY_BYTES_MAX,
+  PIPELINE_ACK_BYTES_MAX,
+  type BlockConstructionStage,
+  type BlockOpResponse,
+  type OpReadBlock,
+  type OpWriteBlock,
+  type StatusName,
+  type TransferTarget,
+} from '../protocol/data-transfer.js';
+import { RemoteError } from '../protocol/errors.js';
+import type { FrameMessage } from '../protocol/journal-types.js';
+import { PACKETS_IN_FLIGHT_MAX, XCEIVERS_MAX } from '../protocol/limits.js';
+import {
+  BYTES_PER_CHECKSUM,
+  CHECKSUM_SIZE,
+  decodePipelineAckBody,
+  encodePacket,
+  encodePipelineAck,
+  PACKET_DATA_BYTES,
+  type PipelineAck,
+} from '../protocol/packet.js';
+import type { BlockRef } from '../protocol/types.js';
+import { META_HEADER_BYTES } from '../datanode/meta.js';
+import type { DatanodeStorage, ReplicaFiles, ReplicaWriter } from './datanode-storage.js';
+import type { Journal } from './journal.js';
+
+/** Connecting to a DataNode's xfer port: a live DataNode on loopback answers in microseconds; 5 s lets a busy laptop through and still reports a dead one quickly. */
+export const DATA_CONNECT_TIMEOUT_MS = 5_000;
+/** A DataTransfer socket idle this long is dropped (dfs.client.socket-timeout, 60 s in HDFS). */
+export const DATA_SOCKET_TIMEOUT_MS = 60_000;
+/**
+ * Bytes read from a block file per read(2) when sending a block: 16 full packets (≈1 MiB), so a
+ * packet never spans two reads and each read is large and sequential.
+ */
+export const BLOCK_READ_WINDOW_BYTES = 16 * PACKET_DATA_BYTES;
+
+/** A DataNode as a DataTransfer peer (datatransfer.proto DatanodeInfoProto, reduced). */
+export type XferTarget = TransferTarget;
+
+/** Op bodies as the lab sends them: HDFS's fields plus the initiator's id and the user operation. */
+type Traced<T> = T & { from?: string; op?: string };
+
+/** One end of one DataTransfer connection, as the journal names it. */
+interface Link {
+  socket: net.Socket;
+  reader: SocketByteReader;
+  journal: Journal;
+  conn: string;
+  selfId: string;
+  selfAddr: string;
+  peerId: string;
+  peerAddr: string;
+  op?: string;
+}
+
+function journalSend(link: Link, msg: FrameMessage, raw: Buffer, data = 0): void {
+  link.journal.frame({
+    dir: 'send',
+    ch: 'data',
+    conn: link.conn,
+    src: link.selfId,
+    srcAddr: link.selfAddr,
+    dst: link.peerId,
+    dstAddr: link.peerAddr,
+    msg,
+    bytes: raw.length,
+    data,
+    raw,
+    ...(link.op ? { op: link.op } : {}),
+  });
+}
+
+function journalRecv(link: Link, msg: FrameMessage, bytes: number, data = 0): void {
+  link.journal.frame({
+    dir: 'recv',
+    ch: 'data',
+    conn: link.conn,
+    src: link.peerId,
+    srcAddr: link.peerAddr,
+    dst: link.selfId,
+    dstAddr: link.selfAddr,
+    msg,
+    bytes,
+    data,
+    ...(link.op ? { op: link.op } : {}),
+  });
+}
+
+/** Writes a frame; resolves at once unless the socket buffer is full, then waits for 'drain'. */
+function writeFrame(socket: net.Socket, frame: Buffer): Promise<void> | undefined {
+  if (socket.destroyed) {
+    return Promise.reject(
+      new RemoteError('IOException', 'Connection reset while sending (the socket is closed)'),
+    );
+  }
+  if (socket.write(frame)) return undefined;
+  return new Promise<void>((resolve, reject) => {
+    const cleanup = (): void => {
+      socket.off('drain', onDrain);
+      socket.off('close', onClose);
+    };
+    const onDrain = (): void => {
+      cleanup();
+      resolve();
+    };
+    const onClose = (): void => {
+      cleanup();
+      reject(new RemoteError('IOException', 'Connection reset while sending (the peer closed the socket)'));
+    };
+    socket.on('drain', onDrain);
+    socket.on('close', onClose);
+  });
+}
+
+function blockLabel(block: { blockId: number; genStamp: number }): string {
+  return `blk_${block.blockId}_${block.genStamp}`;
+}
+
+/** Bytes of a varint-delimited frame whose body has `bodyBytes` bytes. */
+function delimitedBytes(bodyBytes: number): number {
+  let n = 1;
+  for (let v = bodyBytes; v >= 0x80; v = Math.floor(v / 128)) n++;
+  return n + bodyBytes;
+}
+
+async function readResponse(link: Link, block: string): Promise<BlockOpResponse> {
+  const body = await link.reader.readDelimited(OP_BODY_BYTES_MAX, 'BlockOpResponse');
+  const resp = decodeBlockOpResponseBody(body);
+  journalRecv(link, dtResponseMsg(block, resp), delimitedBytes(body.length));
+  return resp;
+}
+
+function sendResponse(link: Link, block: string, resp: BlockOpResponse): Promise<void> | undefined {
+  const raw = encodeBlockOpResponse(resp);
+  journalSend(link, dtResponseMsg(block, resp), raw);
+  return writeFrame(link.socket, raw);
+}
+
+function dtResponseMsg(block: string, resp: BlockOpResponse): FrameMessage {
+  return {
+    type: 'dt-response',
+    block,
+    status: resp.status,
+    ...(resp.firstBadLink ? { firstBadLink: resp.firstBadLink } : {}),
+    ...(resp.message ? { message: resp.message } : {}),
+  };
+}
+
+async function readAck(link: Link, block: string): Promise<PipelineAck> {
+  const body = await link.reader.readDelimited(PIPELINE_ACK_BYTES_MAX, 'PipelineAck');
+  const ack = decodePipelineAckBody(body);
+  journalRecv(
+    link,
+    { type: 'ack', block, seqno: ack.seqno, replies: ack.replies },
+    delimitedBytes(body.length),
+  );
+  return ack;
+}
+
+function sendAck(link: Link, block: string, seqno: number, replies: StatusName[]): void {
+  const raw = encodePipelineAck({ seqno, replies });
+  journalSend(link, { type: 'ack', block, seqno, replies }, raw);
+  link.socket.write(raw);
+}
+
+function packetMsg(block: string, seqno: number, offset: number, len: number, last: boolean): FrameMessage {
+  return { type: 'packet', block, seqno, offset, len, last };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Initiator side
+// ---------------------------------------------------------------------------------------------
+
+export interface InitiatorOptions {
+  /** Our lab id (client, dn3). */
+  selfId: string;
+  journal: Journal;
+  /** Bind our end to this address (the client's or DataNode's own loopback address). */
+  localAddress?: string | undefined;
+  /** The user operation these frames belong to (put-…, get-…). */
+  op?: string | undefined;
+}
+
+/** Opens a DataTransfer connection to a DataNode's xfer port. */
+async function openLink(options: InitiatorOptions & { target: XferTarget }): Promise<Link> {
+  const { target } = options;
+  const socket = await new Promise<net.Socket>((resolve, reject) => {
+    const s = net.connect({
+      host: target.ipAddr,
+      port: target.xferPort,
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+    });
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(
+        new RemoteError(
+          'IOException',
+          `Connection to ${target.name} (${target.ipAddr}:${target.xferPort}) timed out after ${DATA_CONNECT_TIMEOUT_MS} ms`,
+        ),
+      );
+    }, DATA_CONNECT_TIMEOUT_MS);
+    s.once('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(
+        new RemoteError(
+          'IOException',
+          `Cannot connect to ${target.name} at ${target.ipAddr}:${target.xferPort} (${err.code ?? err.message})`,
+        ),
+      );
+    });
+    s.once('connect', () => {
+      clearTimeout(timer);
+      s.removeAllListeners('error');
+      resolve(s);
+    });
+  });
+  socket.setNoDelay(true);
+  socket.setTimeout(DATA_SOCKET_TIMEOUT_MS, () =>
+    socket.destroy(
+      new RemoteError('IOException', `${DATA_SOCKET_TIMEOUT_MS} ms timeout while waiting for ${target.name}`),
+    ),
+  );
+  socket.on('error', () => {
+    // Surfaced through the reader and writeFrame; an unhandled 'error' would crash the process.
+  });
+  const selfAddr = `${socket.localAddress}:${socket.localPort}`;
+  const peerAddr = `${socket.remoteAddress}:${socket.remotePort}`;
+  return {
+    socket,
+    reader: new SocketByteReader(socket),
+    journal: options.journal,
+    conn: `${selfAddr}->${peerAddr}`,
+    selfId: options.selfId,
+    selfAddr,
+    peerId: target.name,
+    peerAddr,
+    ...(options.op ? { op: options.op } : {}),
+  };
+}
+
+function closeLink(link: Link): void {
+  link.reader.close();
+  link.socket.destroy();
+}
+
+/** Pipeline setup failed; `badTarget` is HDFS's firstBadLink (the DataNode to exclude). */
+export class PipelineSetupError extends RemoteError {
+  constructor(
+    message: string,
+    readonly badTarget: string,
+  ) {
+    super('IOException', message);
+  }
+}
+
+/** A packet was not acked SUCCESS by every DataNode; `badTarget` is the first that failed. */
+export class PipelineAckError extends RemoteError {
+  constructor(
+    message: string,
+    readonly badTarget: string,
+  ) {
+    super('IOException', message);
+  }
+}
+
+export interface BlockWriterOptions extends InitiatorOptions {
+  /** The pipeline, in order; the first is the one we connect to. */
+  targets: readonly XferTarget[];
+  poolId: string;
+  block: { blockId: number; genStamp: number };
+  /** '' marks a DataNode-initiated copy (receivers verify every chunk and write to tmp/). */
+  clientName: string;
+  stage?: BlockConstructionStage;
+  /** The DataNode the bytes come from, for DataNode-initiated copies. */
+  source?: string;
+}
+
+/**
+ * The initiator of a WRITE_BLOCK pipeline (DataStreamer's core): sets the pipeline up, sends
+ * packets (at most PACKETS_IN_FLIGHT_MAX un-acked, honouring socket back-pressure), reads acks,
+ * and at close waits for every ack, sends the empty last packet and waits for its ack.
+ */
+export class BlockWriter {
+  private seqno = 0;
+  private offset = 0;
+  private readonly ackQueue: number[] = [];
+  private failure: Error | null = null;
+  private wake: (() => void) | null = null;
+  private lastSeqno: number | null = null;
+  private readonly ackLoop: Promise<void>;
+
+  private constructor(
+    private readonly link: Link,
+    private readonly targets: readonly XferTarget[],
+    private readonly label: string,
+  ) {
+    this.ackLoop = this.readAcks();
+  }
+
+  /** Connects to targets[0], sends WRITE_BLOCK with the rest as downstream, reads the setup response. */
+  static async open(options: BlockWriterOptions): Promise<BlockWriter> {
+    const first = options.targets[0];
+    if (!first) throw new RemoteError('IOException', 'BlockWriter.open: empty pipeline');
+    const label = blockLabel(options.block);
+    let link: Link;
+    try {
+      link = await openLink({ ...options, target: first });
+    } catch (err) {
+      throw new PipelineSetupError(
+        `Bad connect ack with firstBadLink as ${first.name}: ${(err as Error).message}`,
+        first.name,
+      );
+    }
+    const body: Traced<OpWriteBlock> = {
+      header: {
+        block: {
+          poolId: options.poolId,
+          blockId: options.block.blockId,
+          genStamp: options.block.genStamp,
+          numBytes: 0,
+        },
+        clientName: options.clientName,
+      },
+      targets: options.targets.slice(1).map(toTransferTarget),
+      ...(options.source ? { source: options.source } : {}),
+      stage: options.stage ?? 'PIPELINE_SETUP_CREATE',
+      pipelineSize: options.targets.length,
+      minBytesRcvd: 0,
+      maxBytesRcvd: 0,
+      latestGenerationStamp: options.block.genStamp,
+      requestedChecksum: { type: 'CRC32C', bytesPerChecksum: 512 },
+      from: options.selfId,
+      ...(options.op ? { op: options.op } : {}),
+    };
+    let resp: BlockOpResponse;
+    try {
+      sendOp(link, 'WRITE_BLOCK', body, label);
+      resp = await readResponse(link, label);
+    } catch (err) {
+      closeLink(link);
+      throw new PipelineSetupError(
+        `Bad connect ack with firstBadLink as ${first.name}: ${(err as Error).message}`,
+        first.name,
+      );
+    }
+    if (resp.status !== 'SUCCESS') {
+      closeLink(link);
+      const bad = resp.firstBadLink || first.name;
+      throw new PipelineSetupError(
+        `Bad connect ack with firstBadLink as ${bad}${resp.message ? ` (${resp.message})` : ''}`,
+        bad,
+      );
+    }
+    return new BlockWriter(link, options.targets, label);
+  }
+
+  get bytesSent(): number {
+    return this.offset;
+  }
+
+  /**
+   * Sends one packet of `data` (≤ PACKET_DATA_BYTES, a whole number of chunks unless it is the
+   * block's last data). `checksums` are the stored CRCs to send as they are (DataNode copies);
+   * absent, they are computed.
+   */
+  async writePacket(data: Buffer, checksums?: Buffer): Promise<void> {
+    while (this.ackQueue.length >= PACKETS_IN_FLIGHT_MAX && !this.failure) await this.nextAck();
+    if (this.failure) throw this.failure;
+    const frame = encodePacket({
+      offsetInBlock: this.offset,
+      seqno: this.seqno,
+      lastPacketInBlock: false,
+      data,
+      ...(checksums ? { checksums } : {}),
+    });
+    this.ackQueue.push(this.seqno);
+    journalSend(
+      this.link,
+      packetMsg(this.label, this.seqno, this.offset, data.length, false),
+      frame,
+      data.length,
+    );
+    this.seqno++;
+    this.offset += data.length;
+    const wait = writeFrame(this.link.socket, frame);
+    if (wait) await wait;
+  }
+
+  /** Waits for every ack, sends the empty last packet, waits for its ack; returns the block length. */
+  async close(): Promise<number> {
+    try {
+      while (this.ackQueue.length > 0 && !this.failure) await this.nextAck();
+      if (this.failure) throw this.failure;
+      const frame = encodePacket({
+        offsetInBlock: this.offset,
+        seqno: this.seqno,
+        lastPacketInBlock: true,
+        data: Buffer.alloc(0),
+      });
+      this.lastSeqno = this.seqno;
+      this.ackQueue.push(this.seqno);
+      journalSend(this.link, packetMsg(this.label, this.seqno, this.offset, 0, true), frame);
+      await writeFrame(this.link.socket, frame);
+      await this.ackLoop;
+      if (this.failure) throw this.failure;
+      return this.offset;
+    } finally {
+      closeLink(this.link);
+    }
+  }
+
+  abort(): void {
+    this.failure ??= new RemoteError('IOException', 'pipeline aborted');
+    closeLink(this.link);
+    this.notify();
+  }
+
+  private nextAck(): Promise<void> {
+    return new Promise<void>((resolve) => (this.wake = resolve));
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  private async readAcks(): Promise<void> {
+    try {
+      while (true) {
+        const ack = await readAck(this.link, this.label);
+        const expected = this.ackQueue[0];
+        if (expected === undefined || ack.seqno !== expected) {
+          throw new PipelineAckError(
+            `Pipeline ack for ${this.label}: seqno ${ack.seqno} arrived, expected ${expected ?? 'none'}`,
+            this.targets[0]?.name ?? '?',
+          );
+        }
+        const badIndex = ack.replies.findIndex((r) => r !== 'SUCCESS');
+        if (badIndex >= 0 || ack.replies.length < this.targets.length) {
+          const index = badIndex >= 0 ? badIndex : ack.replies.length;
+          const bad = this.targets[index]?.name ?? '?';
+          throw new PipelineAckError(
+            `Bad response ${ack.replies[index] ?? 'missing'} for ${this.label} from datanode ${bad} (ack seqno ${ack.seqno}, replies [${ack.replies.join(',')}])`,
+            bad,
+          );
+        }
+        this.ackQueue.shift();
+        this.notify();
+        if (ack.seqno === this.lastSeqno) return;
+      }
+    } catch (err) {
+      this.failure ??=
+        err instanceof RemoteError
+          ? err
+          : new PipelineAckError(
+              `Pipeline to ${this.targets[0]?.name} failed: ${(err as Error).message}`,
+              this.targets[0]?.name ?? '?',
+            );
+      this.notify();
+    }
+  }
+}
+
+function toTransferTarget(t: XferTarget): TransferTarget {
+  return { name: t.name, ipAddr: t.ipAddr, xferPort: t.xferPort };
+}
+
+function sendOp<K extends 'WRITE_BLOCK' | 'READ_BLOCK'>(
+  link: Link,
+  op: K,
+  body: Traced<K extends 'WRITE_BLOCK' ? OpWriteBlock : OpReadBlock>,
+  label: string,
+): void {
+  const raw = encodeOpRequest(op, body as never);
+  const msg: FrameMessage =
+    op === 'WRITE_BLOCK'
+      ? {
+          type: 'dt-op',
+          op,
+          block: label,
+          targets: (body as OpWriteBlock).targets.map((t) => t.name),
+          stage: (body as OpWriteBlock).stage,
+          clientName: body.header.clientName,
+        }
+      : {
+          type: 'dt-op',
+          op,
+          block: label,
+          clientName: body.header.clientName,
+          offset: (body as OpReadBlock).offset,
+          len: (body as OpReadBlock).len,
+        };
+  journalSend(link, msg, raw);
+  link.socket.write(raw);
+}
+
+/** Sends a whole block from an async source of packet-sized pieces; returns the block length. */
+export async function writeBlockPipeline(
+  options: BlockWriterOptions & { packets: AsyncIterable<{ data: Buffer; checksums?: Buffer }> },
+): Promise<number> {
+  const writer = await BlockWriter.open(options);
+  try {
+    for await (const p of options.packets) await writer.writePacket(p.data, p.checksums);
+    return await writer.close();
+  } catch (err) {
+    writer.abort();
+    throw err;
+  }
+}
+
+/** A chunk failed its CRC32C at the reader (HDFS's ChecksumException). */
+export class ChecksumError extends RemoteError {
+  constructor(
+    readonly block: string,
+    readonly datanode: string,
+    readonly position: number,
+  ) {
+    super('ChecksumException', `Checksum error: ${block} from ${datanode} at ${position}`);
+  }
+}
+
+export interface ReadBlockOptions extends InitiatorOptions {
+  target: XferTarget;
+  poolId: string;
+  block: { blockId: number; genStamp: number; numBytes: number };
+  clientName: string;
+  /** Byte offset in the block to start at (need not be chunk-aligned). */
+  offset: number;
+  len: number;
+}
+
+/**
+ * READ_BLOCK from one DataNode: yields the block's bytes from `offset` (views into received
+ * frames), verifying every chunk's CRC32C first; sends CHECKSUM_OK after a clean read.
+ * Throws ChecksumError on a bad chunk and RemoteError on a refused op or a broken connection.
+ */
+export async function* readBlock(options: ReadBlockOptions): AsyncGenerator<Buffer> {
+  const label = blockLabel(options.block);
+  const link = await openLink(options);
+  try {
+    const body: Traced<OpReadBlock> = {
+      header: {
+        block: { poolId: options.poolId, ...options.block },
+        clientName: options.clientName,
+      },
+      offset: options.offset,
+      len: options.len,
+      sendChecksums: true,
+      from: options.selfId,
+      ...(options.op ? { op: options.op } : {}),
+    };
+    sendOp(link, 'READ_BLOCK', body, label);
+    const resp = await readResponse(link, label);
+    if (resp.status !== 'SUCCESS') {
+      throw new RemoteError(
+        'IOException',
+        `Got error, status=${resp.status}, for OP_READ_BLOCK, ${options.poolId}:${label} from ${options.target.name}${resp.message ? `: ${resp.message}` : ''}`,
+      );
+    }
+    const end = options.offset + options.len;
+    while (true) {
+      const pkt = await link.reader.readPacket();
+      const h = pkt.header;
+      journalRecv(
+        link,
+        packetMsg(label, h.seqno, h.offsetInBlock, h.dataLen, h.lastPacketInBlock),
+        pkt.raw.length,
+        h.dataLen,
+      );
+      if (h.lastPacketInBlock) break;
+      const bad = verifyChunkChecksums(pkt.data, pkt.checksums, BYTES_PER_CHECKSUM);
+      if (bad >= 0)
+        throw new ChecksumError(
+          `${options.poolId}:${label}`,
+          options.target.name,
+          h.offsetInBlock + bad * BYTES_PER_CHECKSUM,
+        );
+      const from = Math.max(options.offset - h.offsetInBlock, 0);
+      const to = Math.min(end - h.offsetInBlock, pkt.data.length);
+      if (to > from) yield pkt.data.subarray(from, to);
+    }
+    const raw = encodeClientReadStatus({ status: 'CHECKSUM_OK' });
+    journalSend(link, { type: 'read-status', block: label, status: 'CHECKSUM_OK' }, raw);
+    await writeFrame(link.socket, raw);
+    link.socket.end();
+  } finally {
+    closeLink(link);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// DataNode side: the DataXceiverServer
+// ---------------------------------------------------------------------------------------------
+
+export interface XceiverServerOptions {
+  host: string;
+  port: number;
+  selfId: string;
+  journal: Journal;
+  storage: DatanodeStorage;
+  /** A client's RBW replica was created (blockReceivedAndDeleted RECEIVING). */
+  onReceiving(block: BlockRef): void;
+  /** A replica was finalized (blockReceivedAndDeleted RECEIVED, at once). */
+  onReceived(block: BlockRef, replica: ReplicaFiles): void;
+  /** A DataNode-initiated copy arrived with bad checksums: the source replica is corrupt. */
+  onBadSourceReplica(block: BlockRef, source: string): void;
+  /** Operating problems worth a line in the DataNode's log. */
+  log(level: 'info' | 'warn', text: string): void;
+}
+
+export interface XceiverServer {
+  host: string;
+  port: number;
+  /** Open DataTransfer connections (the heartbeat's xceiverCount). */
+  xceiverCount(): number;
+  close(): Promise<void>;
+}
+
+export async function startXceiverServer(options: XceiverServerOptions): Promise<XceiverServer> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {
+      // Surfaced through the reader; an unhandled 'error' would crash the DataNode.
+    });
+    socket.setNoDelay(true);
+    socket.setTimeout(DATA_SOCKET_TIMEOUT_MS, () => socket.destroy());
+    void serveConnection(socket, options).catch((err: unknown) =>
+      options.log(
+        'warn',
+        `DataXceiver error processing request from ${socket.remoteAddress}:${socket.remotePort}: ${(err as Error).message}`,
+      ),
+    );
+  });
+  server.maxConnections = XCEIVERS_MAX;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: options.host, port: options.port, exclusive: true }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as net.AddressInfo;
+  return {
+    host: options.host,
+    port: address.port,
+    xceiverCount: () => sockets.size,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function serveConnection(socket: net.Socket, options: XceiverServerOptions): Promise<void> {
+  const selfAddr = `${socket.localAddress}:${socket.localPort}`;
+  const peerAddr = `${socket.remoteAddress}:${socket.remotePort}`;
+  const link: Link = {
+    socket,
+    reader: new SocketByteReader(socket),
+    journal: options.journal,
+    conn: `${peerAddr}->${selfAddr}`,
+    selfId: options.selfId,
+    selfAddr,
+    peerId: peerAddr,
+    peerAddr,
+  };
+  try {
+    if (!(await link.reader.hasMore())) return;
+    const req = await link.reader.readOpRequest();
+    const body = req.body as Traced<{
+      header?: { block?: { blockId: number; genStamp: number }; clientName?: string };
+    }>;
+    if (typeof body.from === 'string') link.peerId = body.from;
+    if (typeof body.op === 'string') link.op = body.op;
+    const reqBytes = encodeOpRequest(req.op, req.body as never).length;
+    const block = body.header?.block;
+    const label = block ? blockLabel(block) : '?';
+    if (req.op === 'WRITE_BLOCK') {
+      const w = req.body as Traced<OpWriteBlock>;
+      journalRecv(
+        link,
+        {
+          type: 'dt-op',
+          op: req.op,
+          block: label,
+          targets: w.targets.map((t) => t.name),
+          stage: w.stage,
+          clientName: w.header.clientName,
+        },
+        reqBytes,
+      );
+      await receiveBlock(link, w, options);
+    } else if (req.op === 'READ_BLOCK') {
+      const r = req.body as Traced<OpReadBlock>;
+      journalRecv(
+        link,
+        {
+          type: 'dt-op',
+          op: req.op,
+          block: label,
+          clientName: r.header.clientName,
+          offset: r.offset,
+          len: r.len,
+        },
+        reqBytes,
+      );
+      await sendBlock(link, r, options);
+    } else {
+      journalRecv(link, { type: 'dt-op', op: req.op, block: label }, reqBytes);
+      await sendResponse(link, label, {
+        status: 'ERROR_UNSUPPORTED',
+        message: `${req.op} is not supported by the lab's DataNode`,
+      });
+    }
+  } catch (err) {
+    // A malformed op gets a coded answer where the protocol still allows one.
+    if (err instanceof RemoteError && err.errorClass === 'MalformedFrameException' && !socket.destroyed) {
+      try {
+        await sendResponse(link, '?', { status: 'ERROR_INVALID', message: err.message });
+      } catch {
+        // peer gone
+      }
+    }
+    throw err;
+  } finally {
+    link.reader.close();
+    socket.end();
+    setTimeout(() => socket.destroy(), 1_000).unref();
+  }
+}
+
+interface PendingAck {
+  seqno: number;
+  last: boolean;
+  /** Resolves when this DataNode has written (and, for the last packet, finalized) the packet. */
+  local: Promise<void>;
+}
+
+/** WRITE_BLOCK at a DataNode (DataXceiver.writeBlock + BlockReceiver + PacketResponder). */
+async function receiveBlock(
+  up: Link,
+  op: Traced<OpWriteBlock>,
+  options: XceiverServerOptions,
+): Promise<void> {
+  const { storage } = options;
+  const eb = op.header.block;
+  const label = blockLabel(eb);
+  const block: BlockRef = { blockId: eb.blockId, genStamp: eb.genStamp, numBytes: 0 };
+  const isTransfer = op.header.clientName === '';
+  if (eb.poolId !== storage.poolId) {
+    await sendResponse(up, label, {
+      status: 'ERROR',
+      message: `block pool ${eb.poolId} is not served here (${storage.poolId})`,
+    });
+    return;
+  }
+  let writer: ReplicaWriter;
+  try {
+    writer = isTransfer ? storage.createTemporary(block) : storage.createRbw(block);
+  } catch (err) {
+    await sendResponse(up, label, { status: 'ERROR', message: (err as Error).message });
+    return;
+  }
+  let finished = false;
+  let mirror: Link | null = null;
+  try {
+    if (!isTransfer) options.onReceiving(block);
+    const next = op.targets[0];
+    let firstBadLink = '';
+    if (next) {
+      try {
+        mirror = await openLink({
+          selfId: options.selfId,
+          journal: options.journal,
+          localAddress: up.socket.localAddress,
+          op: up.op,
+          target: next,
+        });
+        sendOp(mirror, 'WRITE_BLOCK', { ...op, targets: op.targets.slice(1), from: options.selfId }, label);
+        const resp = await readResponse(mirror, label);
+        if (resp.status !== 'SUCCESS') firstBadLink = resp.firstBadLink || next.name;
+      } catch (err) {
+        options.log(
+          'warn',
+          `Datanode ${options.selfId} got a failure connecting to downstream ${next.name}: ${(err as Error).message}`,
+        );
+        firstBadLink = next.name;
+      }
+    }
+    if (firstBadLink) {
+      await sendResponse(up, label, {
+        status: 'ERROR',
+        firstBadLink,
+        message: `pipeline setup failed at ${firstBadLink}`,
+      });
+      return;
+    }
+    await sendResponse(up, label, { status: 'SUCCESS', firstBadLink: '' });
+    // The last DataNode verifies client writes; every receiver verifies a DataNode-initiated copy.
+    const verify = isTransfer || !mirror;
+    const queue: PendingAck[] = [];
+    let responderError: Error | null = null;
+    const responder = mirror ? respond(up, mirror, queue, label) : null;
+    // Handled here so a downstream failure never becomes an unhandled rejection; the loop checks it.
+    responder?.catch((err: unknown) => (responderError = err as Error));
+    while (true) {
+      const pkt = await up.reader.readPacket();
+      const h = pkt.header;
+      journalRecv(
+        up,
+        packetMsg(label, h.seqno, h.offsetInBlock, h.dataLen, h.lastPacketInBlock),
+        pkt.raw.length,
+        h.dataLen,
+      );
+      if (h.offsetInBlock !== writer.bytesWritten) {
+        throw new RemoteError(
+          'IOException',
+          `packet ${h.seqno} of ${label} at offset ${h.offsetInBlock}, expected ${writer.bytesWritten}`,
+        );
+      }
+      let pending: PendingAck | null = null;
+      if (responderError) throw responderError;
+      if (mirror) {
+        // Queue before forwarding: the downstream ack may arrive while we wait for 'drain'.
+        let markWritten!: () => void;
+        let markFailed!: (e: Error) => void;
+        const local = new Promise<void>((res, rej) => {
+          markWritten = res;
+          markFailed = rej;
+        });
+        local.catch(() => undefined);
+        pending = { seqno: h.seqno, last: h.lastPacketInBlock, local };
+        queue.push(pending);
+        journalSend(
+          mirror,
+          packetMsg(label, h.seqno, h.offsetInBlock, h.dataLen, h.lastPacketInBlock),
+          pkt.raw,
+          h.dataLen,
+        );
+        const wait = writeFrame(mirror.socket, pkt.raw);
+        try {
+          storeOne(writer, pkt.data, pkt.checksums, verify, label, h.offsetInBlock);
+        } catch (err) {
+          markFailed(err as Error);
+          throw err;
+        }
+        if (h.lastPacketInBlock) {
+          finished = true;
+          void finalizeAndReport(writer, block, options).then(markWritten, markFailed);
+        } else markWritten();
+        if (wait) await wait;
+      } else {
+        try {
+          storeOne(writer, pkt.data, pkt.checksums, verify, label, h.offsetInBlock);
+        } catch (err) {
+          if (err instanceof ChecksumError) {
+            sendAck(up, label, h.seqno, ['ERROR_CHECKSUM']);
+            if (isTransfer && op.source) options.onBadSourceReplica({ ...block, numBytes: 0 }, op.source);
+          }
+          throw err;
+        }
+        if (h.lastPacketInBlock) {
+          finished = true;
+          await finalizeAndReport(writer, block, options);
+        }
+        sendAck(up, label, h.seqno, ['SUCCESS']);
+      }
+      if (h.lastPacketInBlock) break;
+    }
+    if (responder) await responder;
+  } catch (err) {
+    if (err instanceof ChecksumError && isTransfer && op.source && mirror) {
+      options.onBadSourceReplica({ ...block, numBytes: 0 }, op.source);
+    }
+    throw err;
+  } finally {
+    if (!finished) writer.abort();
+    if (mirror) closeLink(mirror);
+  }
+}
+
+function storeOne(
+  writer: ReplicaWriter,
+  data: Buffer,
+  sums: Buffer,
+  verify: boolean,
+  label: string,
+  offset: number,
+): void {
+  if (sums.length !== Math.ceil(data.length / BYTES_PER_CHECKSUM) * CHECKSUM_SIZE) {
+    throw new RemoteError(
+      'IOException',
+      `packet of ${label} at ${offset}: ${sums.length} checksum bytes for ${data.length} data bytes`,
+    );
+  }
+  if (verify) {
+    const bad = verifyChunkChecksums(data, sums, BYTES_PER_CHECKSUM);
+    if (bad >= 0) throw new ChecksumError(label, 'upstream', offset + bad * BYTES_PER_CHECKSUM);
+  }
+  writer.append(data, sums);
+}
+
+async function finalizeAndReport(
+  writer: ReplicaWriter,
+  block: BlockRef,
+  options: XceiverServerOptions,
+): Promise<void> {
+  const replica = await writer.finalize();
+  options.onReceived({ ...block, numBytes: replica.numBytes }, replica);
+}
+
+/** PacketResponder: for each downstream ack, wait for our own write, then ack upstream with our status first. */
+async function respond(up: Link, mirror: Link, queue: PendingAck[], label: string): Promise<void> {
+  while (true) {
+    let ack: PipelineAck;
+    try {
+      ack = await readAck(mirror, label);
+    } catch (err) {
+      // The mirror died: tell upstream we are fine and the next DataNode is not (HDFS's MIRROR_ERROR).
+      const head = queue[0];
+      if (head) sendAck(up, label, head.seqno, ['SUCCESS', 'ERROR']);
+      throw err;
+    }
+    const head = queue.shift();
+    if (!head || head.seqno !== ack.seqno) {
+      throw new RemoteError(
+        'IOException',
+        `downstream ack seqno ${ack.seqno} for ${label}, expected ${head?.seqno ?? 'none'}`,
+      );
+    }
+    try {
+      await head.local;
+    } catch (err) {
+      sendAck(up, label, head.seqno, [
+        err instanceof ChecksumError ? 'ERROR_CHECKSUM' : 'ERROR',
+        ...ack.replies,
+      ]);
+      throw err;
+    }
+    sendAck(up, label, ack.seqno, ['SUCCESS', ...ack.replies]);
+    if (ack.replies.some((r) => r !== 'SUCCESS'))
+      throw new RemoteError('IOException', `downstream reported [${ack.replies.join(',')}] for ${label}`);
+    if (head.last) return;
+  }
+}
+
+/** READ_BLOCK at a DataNode (BlockSender): data from the block file, checksums as stored in .meta. */
+async function sendBlock(link: Link, op: Traced<OpReadBlock>, options: XceiverServerOptions): Promise<void> {
+  const eb = op.header.block;
+  const label = blockLabel(eb);
+  const replica = options.storage.readReplica(eb.blockId);
+  if (!replica || replica.genStamp < eb.genStamp) {
+    await sendResponse(link, label, {
+      status: 'ERROR',
+      message: `ReplicaNotFoundException: Replica not found for ${eb.poolId}:${label}`,
+    });
+    return;
+  }
+  const length = replica.numBytes;
+  if (
+    !Number.isSafeInteger(op.offset) ||
+    !Number.isSafeInteger(op.len) ||
+    op.offset < 0 ||
+    op.len < 0 ||
+    op.offset > length
+  ) {
+    await sendResponse(link, label, {
+      status: 'ERROR_INVALID',
+      message: `Offset ${op.offset} and length ${op.len} don't match block ${eb.poolId}:${label} ( blockLen ${length} )`,
+    });
+    return;
+  }
+  const end = Math.min(op.offset + op.len, length);
+  const start = Math.floor(op.offset / BYTES_PER_CHECKSUM) * BYTES_PER_CHECKSUM;
+  let blockFd: number;
+  let metaFd: number;
+  try {
+    blockFd = fs.openSync(replica.blockPath, 'r');
+    metaFd = fs.openSync(replica.metaPath, 'r');
+  } catch (err) {
+    await sendResponse(link, label, {
+      status: 'ERROR',
+      message: `cannot open replica ${label}: ${(err as Error).message}`,
+    });
+    return;
+  }
+  try {
+    await sendResponse(link, label, {
+      status: 'SUCCESS',
+      checksum: { type: 'CRC32C', bytesPerChecksum: BYTES_PER_CHECKSUM },
+      chunkOffset: start,
+    });
+    const seqno = await streamReplica({
+      blockFd,
+      metaFd,
+      start,
+      end,
+      send: (offset, seq, data, checksums) => {
+        const frame = encodePacket({
+          offsetInBlock: offset,
+          seqno: seq,
+          lastPacketInBlock: false,
+          data,
+          checksums,
+        });
+        journalSend(link, packetMsg(label, seq, offset, data.length, false), frame, data.length);
+        return writeFrame(link.socket, frame);
+      },
+    });
+    const last = encodePacket({ offsetInBlock: end, seqno, lastPacketInBlock: true, data: Buffer.alloc(0) });
+    journalSend(link, packetMsg(label, seqno, end, 0, true), last);
+    await writeFrame(link.socket, last);
+  } finally {
+    fs.closeSync(blockFd);
+    fs.closeSync(metaFd);
+  }
+  // The client answers with ClientReadStatus after a clean read; a client that stops early just closes.
+  try {
+    const body = await link.reader.readDelimited(OP_BODY_BYTES_MAX, 'ClientReadStatus');
+    const status = decodeClientReadStatusBody(body);
+    journalRecv(
+      link,
+      { type: 'read-status', block: label, status: status.status },
+      delimitedBytes(body.length),
+    );
+  } catch {
+    // no status: fine
+  }
+}
+
+/**
+ * Reads [start, end) of a replica in BLOCK_READ_WINDOW_BYTES windows with the matching stored
+ * checksums, hands each packet-sized piece to `send` (awaiting back-pressure), and returns the
+ * next seqno. A .meta file shorter than the block yields zero checksums, which the reader rejects.
+ */
+async function streamReplica(args: {
+  blockFd: number;
+  metaFd: number;
+  start: number;
+  end: number;
+  send: (offset: number, seqno: number, data: Buffer, checksums: Buffer) => Promise<void> | undefined;
+}): Promise<number> {
+  const window = Buffer.allocUnsafe(BLOCK_READ_WINDOW_BYTES);
+  const sums = Buffer.allocUnsafe((BLOCK_READ_WINDOW_BYTES / BYTES_PER_CHECKSUM) * CHECKSUM_SIZE);
+  let seqno = 0;
+  for (let pos = args.start; pos < args.end;) {
+    const want = Math.min(BLOCK_READ_WINDOW_BYTES, args.end - pos);
+    const got = await readAt(args.blockFd, window, want, pos);
+    if (got < want)
+      throw new RemoteError('IOException', `block file ended at ${pos + got}, expected ${args.end} bytes`);
+    const sumsWant = Math.ceil(got / BYTES_PER_CHECKSUM) * CHECKSUM_SIZE;
+    const sumsGot = await readAt(
+      args.metaFd,
+      sums,
+      sumsWant,
+      META_HEADER_BYTES + (pos / BYTES_PER_CHECKSUM) * CHECKSUM_SIZE,
+    );
+    if (sumsGot < sumsWant) sums.fill(0, sumsGot, sumsWant);
+    for (let off = 0; off < got; off += PACKET_DATA_BYTES) {
+      const n = Math.min(PACKET_DATA_BYTES, got - off);
+      const sumOff = (off / BYTES_PER_CHECKSUM) * CHECKSUM_SIZE;
+      const wait = args.send(
+        pos + off,
+        seqno++,
+        window.subarray(off, off + n),
+        sums.subarray(sumOff, sumOff + Math.ceil(n / BYTES_PER_CHECKSUM) * CHECKSUM_SIZE),
+      );
+      if (wait) await wait;
+    }
+    pos += got;
+  }
+  return seqno;
+}
+
+function readAt(fd: number, buf: Buffer, length: number, position: number): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    let total = 0;
+    const step = (): void => {
+      fs.read(fd, buf, total, length - total, position + total, (err, n) => {
+        if (err) return reject(err);
+        total += n;
+        if (n === 0 || total >= length) resolve(total);
+        else step();
+      });
+    };
+    step();
+  });
+}
+
+/**
+ * DNA_TRANSFER: copies a finalized replica to `targets` as a DataNode-initiated WRITE_BLOCK
+ * (empty client name, stage PIPELINE_SETUP_CREATE, source = this DataNode), sending the checksums
+ * stored in the .meta file so receivers detect a corrupt source. Receivers report RECEIVED.
+ */
+export async function transferReplica(options: {
+  selfId: string;
+  journal: Journal;
+  localAddress?: string;
+  poolId: string;
+  replica: ReplicaFiles;
+  targets: readonly XferTarget[];
+  op?: string;
+}): Promise<number> {
+  const { replica } = options;
+  const writer = await BlockWriter.open({
+    selfId: options.selfId,
+    journal: options.journal,
+    localAddress: options.localAddress,
+    op: options.op,
+    targets: options.targets,
+    poolId: options.poolId,
+    block: { blockId: replica.blockId, genStamp: replica.genStamp },
+    clientName: '',
+    stage: 'PIPELINE_SETUP_CREATE',
+    source: options.selfId,
+  });
+  const blockFd = fs.openSync(replica.blockPath, 'r');
+  const metaFd = fs.openSync(replica.metaPath, 'r');
+  try {
+    const length = fs.fstatSync(blockFd).size;
+    await streamReplica({
+      blockFd,
+      metaFd,
+      start: 0,
+      end: length,
+      // Copies: writePacket encodes into a fresh frame, so the reused read window is safe.
+      send: (_offset, _seqno, data, checksums) => writer.writePacket(data, checksums),
+    });
+    return await writer.close();
+  } catch (err) {
+    writer.abort();
+    throw err;
+  } finally {
+    fs.closeSync(blockFd);
+    fs.closeSync(metaFd);
+  }
+}
