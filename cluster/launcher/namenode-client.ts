@@ -1,0 +1,47 @@
+/**
+ * Short RPC conversations of the launcher with the NameNode (readiness polls, `lab status`).
+ * They are lab plumbing, not HDFS traffic a student asked for, so this side keeps them out of the
+ * journal (the NameNode still journals what it receives, as it does for every frame).
+ */
+import { RemoteError } from '../protocol/errors.js';
+import { Journal } from '../runtime/journal.js';
+import { ConnectError, RpcClient } from '../runtime/rpc-client.js';
+import type { ClusterDescription } from './description.js';
+
+/** A poll that gets no answer this fast is retried by the caller's wait loop rather than awaited. */
+export const NAMENODE_POLL_TIMEOUT_MS = 2_000;
+
+/**
+ * Run `talk` over a fresh connection to the NameNode. Returns undefined if the NameNode cannot be
+ * reached or does not answer in time (not started yet, or down); a RemoteError is an answer and
+ * is rethrown.
+ */
+export async function withNamenode<T>(
+  description: ClusterDescription,
+  talk: (client: RpcClient) => Promise<T>,
+  options: { timeoutMs?: number } = {},
+): Promise<T | undefined> {
+  const journal = new Journal(null, 'client');
+  let client: RpcClient | undefined;
+  try {
+    client = await RpcClient.connect({
+      host: description.namenode.host,
+      port: description.namenode.port,
+      selfId: 'client',
+      peerId: 'nn',
+      journal,
+      timeoutMs: options.timeoutMs ?? NAMENODE_POLL_TIMEOUT_MS,
+      ...(description.loopbackAliases ? { localAddress: description.client.host } : {}),
+    });
+    return await talk(client);
+  } catch (error) {
+    if (error instanceof RemoteError) throw error;
+    // Refused, reset, closed or timed out: the RPC client reports those as ConnectError or a plain
+    // Error. Anything else (a TypeError…) is a bug and must surface.
+    if (error instanceof ConnectError || Object.getPrototypeOf(error) === Error.prototype) return undefined;
+    throw error;
+  } finally {
+    client?.close();
+    journal.close();
+  }
+}

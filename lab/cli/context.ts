@@ -1,0 +1,11 @@
+/**
+ * What every command needs from the global options: the lab home.
+ */
+import { resolveHome } from '../../cluster/launcher/home.js';
+import type { Command } from './commander.js';
+
+/** `--home` (anywhere on the command line) > LAB_HOME > ~/.hdfs-lab. */
+export function homeOf(command: Command): string {
+  const { home } = command.optsWithGlobals<{ home?: string }>();
+  return resolveHome({ home });
+}

@@ -1,0 +1,36 @@
+/**
+ * The `lab` program: every command registered on one commander program. Each command lives in
+ * lab/commands/<name>.ts and exports `register<Name>(program)`; add new ones to the list below.
+ */
+import { Command } from './commander.js';
+import { registerDistance } from '../commands/distance.js';
+import { registerGetconf } from '../commands/getconf.js';
+import { registerKill } from '../commands/kill.js';
+import { registerRestart } from '../commands/restart.js';
+import { registerStart } from '../commands/start.js';
+import { registerStatus } from '../commands/status.js';
+import { registerStop } from '../commands/stop.js';
+import { registerTopology } from '../commands/topology.js';
+
+export function buildProgram(): Command {
+  const program = new Command('lab')
+    .description('hdfs-lab: a real multi-process mini HDFS on localhost, to watch and to break')
+    .option('--home <dir>', 'run directory of the cluster (default: LAB_HOME, else ~/.hdfs-lab)')
+    .showHelpAfterError('(run `lab --help` or `lab <command> --help` for usage)')
+    .exitOverride();
+  for (const register of [
+    registerStart,
+    registerStop,
+    registerStatus,
+    registerRestart,
+    registerKill,
+    registerGetconf,
+    registerTopology,
+    registerDistance,
+  ]) {
+    register(program);
+  }
+  // Errors of sub-commands reach the boundary too, instead of commander calling process.exit.
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}

@@ -1,0 +1,155 @@
+/**
+ * `lab start`: boot the cluster, print where everything is, and (without --detach) stay in the
+ * foreground until Ctrl-C or SIGTERM, then stop the cluster.
+ */
+import { formatByteDesc } from '../../cluster/common/units.js';
+import { clusterConfig } from '../../cluster/launcher/cluster-config.js';
+import type { ClusterDescription } from '../../cluster/launcher/description.js';
+import { inspectHome } from '../../cluster/launcher/home.js';
+import { startCluster, stopNodes, type StartedCluster } from '../../cluster/launcher/launcher.js';
+import { homeOf } from '../cli/context.js';
+import type { Command } from '../cli/commander.js';
+import { err, out } from '../cli/output.js';
+import { renderTable } from '../format/table.js';
+import { collect, parseWholeNumber } from '../cli/parse.js';
+
+/** How often the foreground `lab start` checks whether `lab stop` (elsewhere) took the cluster down. */
+const FOREGROUND_CHECK_INTERVAL_MS = 500;
+
+interface StartFlags {
+  datanodes?: number;
+  racks?: number;
+  topology?: string;
+  blockSize?: string;
+  replication?: number;
+  seed?: string;
+  D: string[];
+  detach?: boolean;
+  ephemeralPorts?: boolean;
+}
+
+export function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description('boot a NameNode, a Secondary NameNode and N DataNodes as processes on this machine')
+    .option(
+      '--datanodes <N>',
+      'number of DataNodes (default 3, or one per --topology line)',
+      parseWholeNumber,
+    )
+    .option('--racks <R>', 'spread the DataNodes over R racks /rack1../rackR', parseWholeNumber)
+    .option('--topology <FILE>', 'TableMapping file: "dn1 /dc1/rack1" or "127.0.1.1 /dc1/rack1" per line')
+    .option('--block-size <SIZE>', 'dfs.blocksize: 1m, 64m, bytes (default 128m as in Hadoop)')
+    .option(
+      '--replication <N>',
+      'dfs.replication (default 3, capped at the DataNode count)',
+      parseWholeNumber,
+    )
+    .option('--seed <S>', 'fix ids and choices so the same cluster can be rebuilt (default: random, printed)')
+    .option('-D <key=value>', 'set a Hadoop key, e.g. -D dfs.heartbeat.interval=1s (repeatable)', collect, [])
+    .option('--detach', 'return once the cluster is ready and leave it running')
+    .option('--ephemeral-ports', 'bind every process to a free ephemeral port (also LAB_PORTS=ephemeral)')
+    .action(async (flags: StartFlags, command: Command) => {
+      await start(homeOf(command), flags);
+    });
+}
+
+async function start(home: string, flags: StartFlags): Promise<void> {
+  const stopSignal = foregroundSignal();
+  let cluster: StartedCluster;
+  try {
+    cluster = await startCluster({
+      home,
+      datanodes: flags.datanodes,
+      racks: flags.racks,
+      topologyFile: flags.topology,
+      blockSize: flags.blockSize,
+      replication: flags.replication,
+      seed: flags.seed,
+      defines: flags.D,
+      ephemeralPorts: flags.ephemeralPorts === true || process.env.LAB_PORTS === 'ephemeral',
+      log: (line) => err(line),
+    });
+  } catch (error) {
+    stopSignal.dispose();
+    throw error;
+  }
+  out(summary(cluster, flags.detach === true));
+  if (flags.detach === true) {
+    stopSignal.dispose();
+    return;
+  }
+  const reason = await Promise.race([stopSignal.received, clusterGone(home)]);
+  stopSignal.dispose();
+  if (reason === 'gone') {
+    out('The cluster was stopped from elsewhere (`lab stop`); leaving.');
+    return;
+  }
+  out(`\n${reason}: stopping the cluster…`);
+  const results = await stopNodes(home);
+  out(`Stopped ${results.filter((r) => r.outcome !== 'not running').length} processes.`);
+}
+
+/** Resolves with the signal name on SIGINT / SIGTERM; installed before the start so Ctrl-C during it is kept. */
+function foregroundSignal(): { received: Promise<string>; dispose: () => void } {
+  let resolve: (signal: string) => void = () => {};
+  const received = new Promise<string>((r) => (resolve = r));
+  const handler = (signal: NodeJS.Signals): void => resolve(signal);
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    received,
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+/** Resolves 'gone' once no process of the home is running any more. */
+function clusterGone(home: string): Promise<'gone'> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (inspectHome(home).running.length > 0) return;
+      clearInterval(timer);
+      resolve('gone');
+    }, FOREGROUND_CHECK_INTERVAL_MS);
+  });
+}
+
+export function summary(cluster: StartedCluster, detached: boolean): string {
+  const { description, home } = cluster;
+  const config = clusterConfig(description, home);
+  const blockSize = config.bytes('dfs.blocksize');
+  const lines = [
+    `hdfs-lab: cluster up with ${description.datanodes.length} DataNode(s), ready in ${cluster.readyMs} ms.`,
+    '',
+    ...processRows(description),
+    '',
+    `  fs.defaultFS     ${config.get('fs.defaultFS')}`,
+    `  block size       ${formatByteDesc(blockSize)} (dfs.blocksize=${config.get('dfs.blocksize')})`,
+    `  replication      ${config.get('dfs.replication')} (dfs.replication)`,
+    `  seed             ${description.seed}   (lab start --seed ${description.seed} rebuilds this cluster)`,
+    `  run directory    ${home}   (logs/, pids/, dfs/, journal.jsonl, cluster.json)`,
+    `  addresses        ${description.loopbackAliases ? 'one loopback address per process' : 'all on 127.0.0.1 (no loopback aliases here), distinct ports'}`,
+    '',
+    detached
+      ? 'Running in the background. Stop it with `lab stop`; see it with `lab status`.'
+      : 'Press Ctrl-C to stop the cluster (or run `lab stop` in another terminal).',
+  ];
+  return lines.join('\n');
+}
+
+function processRows(description: ClusterDescription): string[] {
+  const rows = [
+    ['NameNode', 'nn', `${description.namenode.host}:${description.namenode.port}`, ''],
+    ...(description.secondary
+      ? [['SecondaryNameNode', 'snn', `${description.secondary.host}:${description.secondary.port}`, '']]
+      : []),
+    ...description.datanodes.map((dn) => ['DataNode', dn.id, `${dn.host}:${dn.port}`, dn.rack]),
+  ];
+  return renderTable(rows)
+    .trimEnd()
+    .split('\n')
+    .map((line) => `  ${line.trimEnd()}`);
+}

@@ -1,0 +1,44 @@
+/**
+ * `lab topology [--json]`: the cluster's network topology as a tree — data centres, racks and
+ * DataNodes with their addresses — built from the cluster description, as the NameNode builds it.
+ */
+import { NetworkTopology, type TopologyTreeNode } from '../../cluster/net/topology.js';
+import type { ClusterDescription } from '../../cluster/launcher/description.js';
+import { requireDescription } from '../../cluster/launcher/launcher.js';
+import { homeOf } from '../cli/context.js';
+import type { Command } from '../cli/commander.js';
+import { out, printJson } from '../cli/output.js';
+
+export function registerTopology(program: Command): void {
+  program
+    .command('topology')
+    .description('print the network topology: data centres, racks, DataNodes with addresses')
+    .option('--json', 'print the tree as JSON')
+    .action((flags: { json?: boolean }, command: Command) => {
+      const description = requireDescription(homeOf(command));
+      const tree = topologyOf(description).toTree();
+      if (flags.json === true) printJson(tree);
+      else out(renderTree(tree).join('\n'));
+    });
+}
+
+export function topologyOf(description: ClusterDescription): NetworkTopology {
+  return new NetworkTopology(
+    description.datanodes.map((dn) => ({ name: dn.id, location: dn.rack, address: `${dn.host}:${dn.port}` })),
+  );
+}
+
+/** Box-drawing tree, one node per line; DataNodes show their transfer address. */
+export function renderTree(root: TopologyTreeNode): string[] {
+  const lines = ['/'];
+  const walk = (node: TopologyTreeNode, prefix: string): void => {
+    node.children.forEach((child, index) => {
+      const last = index === node.children.length - 1;
+      const label = child.leaf ? `${child.name}  ${child.leaf.address}` : child.name;
+      lines.push(`${prefix}${last ? '└── ' : '├── '}${label}`);
+      walk(child, prefix + (last ? '    ' : '│   '));
+    });
+  };
+  walk(root, '');
+  return lines;
+}
