@@ -68,7 +68,14 @@ export function readPidFiles(home: string): PidEntry[] {
       const pid = /^\d+$/.test(text) ? Number(text) : 0;
       return { id: name.slice(0, -'.pid'.length), pid };
     })
-    .sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+    .sort(
+      (a, b) => processRank(a.id) - processRank(b.id) || a.id.localeCompare(b.id, 'en', { numeric: true }),
+    );
+}
+
+/** nn, snn, then DataNodes in number order: the order of every listing. */
+function processRank(id: string): number {
+  return id === 'nn' ? 0 : id === 'snn' ? 1 : 2;
 }
 
 export function readPid(home: string, id: string): number | undefined {

@@ -11,6 +11,23 @@ import type { ClusterDescription } from './description.js';
 /** A poll that gets no answer this fast is retried by the caller's wait loop rather than awaited. */
 export const NAMENODE_POLL_TIMEOUT_MS = 2_000;
 
+/** Connect to the NameNode as the client, from the client's own loopback address when there is one. */
+export function connectNamenode(
+  description: ClusterDescription,
+  journal: Journal,
+  options: { timeoutMs?: number } = {},
+): Promise<RpcClient> {
+  return RpcClient.connect({
+    host: description.namenode.host,
+    port: description.namenode.port,
+    selfId: 'client',
+    peerId: 'nn',
+    journal,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(description.loopbackAliases ? { localAddress: description.client.host } : {}),
+  });
+}
+
 /**
  * Run `talk` over a fresh connection to the NameNode. Returns undefined if the NameNode cannot be
  * reached or does not answer in time (not started yet, or down); a RemoteError is an answer and
@@ -24,14 +41,8 @@ export async function withNamenode<T>(
   const journal = new Journal(null, 'client');
   let client: RpcClient | undefined;
   try {
-    client = await RpcClient.connect({
-      host: description.namenode.host,
-      port: description.namenode.port,
-      selfId: 'client',
-      peerId: 'nn',
-      journal,
+    client = await connectNamenode(description, journal, {
       timeoutMs: options.timeoutMs ?? NAMENODE_POLL_TIMEOUT_MS,
-      ...(description.loopbackAliases ? { localAddress: description.client.host } : {}),
     });
     return await talk(client);
   } catch (error) {
