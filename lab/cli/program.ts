@@ -11,6 +11,10 @@ import { registerStart } from '../commands/start.js';
 import { registerStatus } from '../commands/status.js';
 import { registerStop } from '../commands/stop.js';
 import { registerTopology } from '../commands/topology.js';
+import { registerDfsadmin } from '../commands/dfsadmin.js';
+import { registerFs } from '../commands/fs.js';
+import { registerFsck } from '../commands/fsck.js';
+import { registerTraffic } from '../commands/traffic.js';
 
 export function buildProgram(): Command {
   const program = new Command('lab')
@@ -27,6 +31,10 @@ export function buildProgram(): Command {
     registerGetconf,
     registerTopology,
     registerDistance,
+    registerFs,
+    registerFsck,
+    registerDfsadmin,
+    registerTraffic,
   ]) {
     register(program);
   }

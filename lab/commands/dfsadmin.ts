@@ -9,7 +9,6 @@ import { UsageError } from '../cli/errors.js';
 import { out, printJson } from '../cli/output.js';
 import { withSession, type ClusterSession } from '../cli/session.js';
 import { formatDfsadminReport } from '../format/dfsadmin-report.js';
-import { runDfsadminAdmin } from './dfsadmin-admin.js';
 
 const USAGE = `Usage: lab dfsadmin
 \t[-report [-live] [-dead]]
@@ -38,8 +37,10 @@ export function registerDfsadmin(program: Command): void {
             return report(session, rest.slice(1), json);
           case '-printTopology':
             return topology(session, json);
-          default:
+          default: {
+            const { runDfsadminAdmin } = await import('./dfsadmin-admin.js');
             return runDfsadminAdmin(rest, { session, json });
+          }
         }
       });
     });
