@@ -1,0 +1,484 @@
+/**
+ * The Secondary NameNode process (SecondaryNameNode.java). Its checkpoint directory is laid out
+ * like the NameNode's name directory (in_use.lock, current/VERSION with storageType NAME_NODE,
+ * fsimage_* + .md5, edits_*). Every dfs.namenode.checkpoint.check.period it asks the NameNode for
+ * its transaction id and, when a checkpoint is due (cluster/secondary/checkpointer.ts), rolls the
+ * edit log, fetches the image (only if it changed) and the new segments over `/imagetransfer`,
+ * merges them, saves fsimage_<E> in its own directory and uploads it.
+ *
+ * It serves a tiny HTTP API at its own address (dfs.namenode.secondary.http-address):
+ *   POST /checkpoint   run a checkpoint now (what `lab checkpoint` calls); answers a CheckpointResult
+ *   GET  /status       the last checkpoint and the failure count, as JSON
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { clusterConfig } from '../launcher/cluster-config.js';
+import { homePaths, type ClusterDescription } from '../launcher/description.js';
+import { readDescription } from '../launcher/home.js';
+import { decodeSegment } from '../namenode/editlog/codec.js';
+import type { EditLogOp } from '../namenode/editlog/ops.js';
+import { decodeImage, encodeImage } from '../namenode/fsimage/codec.js';
+import { editsName, fsimageName, parseNameDirFileName } from '../namenode/name-dir.js';
+import type { NamespaceIdentity } from '../namenode/identity.js';
+import {
+  mergeCheckpoint,
+  planCheckpoint,
+  shouldCheckpoint,
+  type CheckpointReason,
+  type SegmentRef,
+} from '../secondary/checkpointer.js';
+import { fsyncDir } from './edit-log-file.js';
+import {
+  downloadEdits,
+  downloadImage,
+  readNamenodeHttpAddress,
+  storageInfoText,
+  uploadImage,
+  type TransferClientOptions,
+} from './image-transfer.js';
+import { Journal } from './journal.js';
+import {
+  currentDir,
+  installImageBytes,
+  isFormatted,
+  listCurrent,
+  lockStorage,
+  purgeOldStorage,
+  readVersion,
+  unlockStorage,
+  writeVersion,
+} from './name-storage.js';
+import { RpcClient } from './rpc-client.js';
+
+/** How long `lab checkpoint` waits for the Secondary NameNode to finish one (transfers included). */
+export const FORCED_CHECKPOINT_TIMEOUT_MS = 120_000;
+
+/** What one checkpoint did; the answer of POST /checkpoint. */
+export interface CheckpointResult {
+  reason: CheckpointReason | 'forced';
+  /** The txid of the new image (the end of the rolled segment). */
+  txid: number;
+  imageFile: string;
+  imageBytes: number;
+  /** The NameNode image the merge started from, and whether it had to be downloaded. */
+  fromImageTxid: number;
+  imageDownloaded: boolean;
+  /** Segments downloaded for this merge. */
+  segmentsDownloaded: string[];
+  /** The segment the roll finalized on the NameNode. */
+  rolledSegment: string;
+  durationMs: number;
+}
+
+export async function runSecondaryNameNode({
+  home,
+  id,
+}: {
+  home: string;
+  id: string;
+}): Promise<{ stop(): Promise<void> }> {
+  const paths = homePaths(home);
+  const desc = readDescription(home);
+  if (!desc)
+    throw new Error(`no cluster description ${paths.description}; start the cluster with \`lab start\``);
+  if (!desc.secondary) throw new Error('this cluster has no Secondary NameNode in its description');
+  const config = clusterConfig(desc, home);
+  const journal = new Journal(paths.journal, id);
+  const checkpointDir = paths.checkpointDir;
+  lockStorage(checkpointDir);
+  fs.mkdirSync(currentDir(checkpointDir), { recursive: true });
+
+  const settings = {
+    checkPeriodMs: config.ms('dfs.namenode.checkpoint.check.period'),
+    periodMs: config.ms('dfs.namenode.checkpoint.period'),
+    txns: config.int('dfs.namenode.checkpoint.txns'),
+    maxRetries: config.int('dfs.namenode.checkpoint.max-retries'),
+    retained: {
+      checkpointsRetained: config.int('dfs.namenode.num.checkpoints.retained'),
+      extraEditsRetained: config.int('dfs.namenode.num.extra.edits.retained'),
+    },
+  };
+  const log = (level: 'info' | 'warn' | 'error', text: string): void => {
+    (level === 'info' ? console.log : console.error)(text);
+    journal.event({ type: 'log', level, text });
+  };
+  const checkpointer = new Checkpointer({
+    home,
+    id,
+    desc,
+    journal,
+    checkpointDir,
+    retained: settings.retained,
+    log,
+  });
+
+  let mergeErrors = 0;
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+
+  /** One check (doWork): ask the NameNode, checkpoint if due. Failures are logged, never thrown. */
+  const check = async (): Promise<void> => {
+    try {
+      const tx = await checkpointer.withNamenode((nn) => nn.call('getTransactionId', {}));
+      const due = shouldCheckpoint({
+        nowMs: Date.now(),
+        lastCheckpointMs: tx.lastCheckpointMs,
+        lastCheckpointTxid: tx.lastCheckpointTxid,
+        nnTxid: tx.txid,
+        periodMs: settings.periodMs,
+        txns: settings.txns,
+      });
+      if (!due.due || due.reason === null) return;
+      await checkpointer.run(due.reason);
+      mergeErrors = 0;
+    } catch (err) {
+      log('error', `Exception in doCheckpoint: ${(err as Error).message}`);
+      if (!(err instanceof MergeError)) return;
+      mergeErrors++;
+      if (mergeErrors > settings.maxRetries) {
+        log(
+          'error',
+          `Merging failed ${mergeErrors} times; exiting (dfs.namenode.checkpoint.max-retries=${settings.maxRetries}).`,
+        );
+        void stop().finally(() => process.exit(1));
+      }
+    }
+  };
+  const schedule = (): void => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      void check().finally(schedule);
+    }, settings.checkPeriodMs);
+  };
+
+  const server = await startControlServer({
+    host: desc.secondary.host,
+    port: desc.secondary.port,
+    journal,
+    checkpoint: () => checkpointer.run('forced'),
+    status: () => ({
+      lastCheckpoint: checkpointer.lastResult,
+      mergeErrors,
+      checkPeriodMs: settings.checkPeriodMs,
+    }),
+  });
+  journal.event({
+    type: 'process-started',
+    pid: process.pid,
+    addresses: [`${desc.secondary.host}:${server.port}`],
+  });
+  console.log(
+    `Secondary NameNode up at http://${desc.secondary.host}:${server.port}; checkpoint dir ${checkpointDir}; ` +
+      `checking every ${settings.checkPeriodMs / 1000} s (period ${settings.periodMs / 1000} s, txns ${settings.txns})`,
+  );
+  schedule();
+
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    journal.event({ type: 'process-stopping', reason: 'stop requested' });
+    await server.close();
+    unlockStorage(checkpointDir);
+    journal.close();
+  };
+  return { stop };
+}
+
+/** A failure while loading or merging (as opposed to talking to the NameNode): counts toward max-retries. */
+class MergeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MergeError';
+  }
+}
+
+interface CheckpointerOptions {
+  home: string;
+  id: string;
+  desc: ClusterDescription;
+  journal: Journal;
+  checkpointDir: string;
+  retained: { checkpointsRetained: number; extraEditsRetained: number };
+  log: (level: 'info' | 'warn' | 'error', text: string) => void;
+}
+
+/** The checkpoint itself (doCheckpoint), one at a time. */
+class Checkpointer {
+  lastResult: CheckpointResult | null = null;
+  private running: Promise<CheckpointResult> | null = null;
+
+  constructor(private readonly opts: CheckpointerOptions) {}
+
+  /** A checkpoint already running is joined rather than started twice. */
+  run(reason: CheckpointResult['reason']): Promise<CheckpointResult> {
+    this.running ??= this.doCheckpoint(reason).finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  /** A fresh connection per conversation: the NameNode may have restarted since the last one. */
+  async withNamenode<T>(talk: (nn: RpcClient) => Promise<T>): Promise<T> {
+    const { desc } = this.opts;
+    const nn = await RpcClient.connect({
+      host: desc.namenode.host,
+      port: desc.namenode.port,
+      selfId: this.opts.id,
+      peerId: 'nn',
+      journal: this.opts.journal,
+      ...(desc.loopbackAliases && desc.secondary ? { localAddress: desc.secondary.host } : {}),
+    });
+    try {
+      return await talk(nn);
+    } finally {
+      nn.close();
+    }
+  }
+
+  private transferOptions(): TransferClientOptions {
+    const { desc, home } = this.opts;
+    const address = readNamenodeHttpAddress(home, desc);
+    if (!address) throw new Error('the NameNode has not published its HTTP address (is it running?)');
+    return {
+      address,
+      selfId: this.opts.id,
+      journal: this.opts.journal,
+      ...(desc.loopbackAliases && desc.secondary ? { localAddress: desc.secondary.host } : {}),
+    };
+  }
+
+  private async doCheckpoint(reason: CheckpointResult['reason']): Promise<CheckpointResult> {
+    const startedMs = Date.now();
+    const { log, checkpointDir } = this.opts;
+    const opId = `checkpoint-${startedMs}`;
+    const { sig, manifest, identity } = await this.withNamenode(async (nn) => {
+      const info = await nn.call('versionRequest', {}, { opId });
+      const rolled = await nn.call('rollEditLog', {}, { opId });
+      const segments = await nn.call(
+        'getEditLogManifest',
+        { sinceTxid: rolled.lastCheckpointTxid + 1 },
+        { opId },
+      );
+      return { sig: rolled, manifest: segments.segments, identity: info };
+    });
+    this.ensureStorage(identity, startedMs);
+    const have = this.holdings();
+    const plan = planCheckpoint({
+      nnImageTxid: sig.lastCheckpointTxid,
+      curSegmentTxid: sig.curSegmentTxid,
+      manifest,
+      haveImageTxids: have.images,
+      haveSegments: have.segments,
+    });
+    const transfer = this.transferOptions();
+    if (plan.fetchImage) {
+      log('info', 'Image has changed. Downloading updated image from NN.');
+      const bytes = await downloadImage(transfer, plan.imageTxid);
+      installImageBytes(checkpointDir, plan.imageTxid, bytes);
+      log('info', `Downloaded file ${fsimageName(plan.imageTxid)} size ${bytes.length} bytes.`);
+    } else {
+      log('info', 'Image has not changed. Will not download image.');
+    }
+    const downloaded: string[] = [];
+    for (const seg of plan.fetchSegments) {
+      const bytes = await downloadEdits(transfer, seg.startTxid, seg.endTxid);
+      const name = editsName(seg.startTxid, seg.endTxid);
+      writeDurably(path.join(currentDir(checkpointDir), name), bytes);
+      downloaded.push(name);
+      log('info', `Downloaded file ${name} size ${bytes.length} bytes.`);
+    }
+    const image = this.merge(plan.imageTxid, plan.replaySegments, plan.targetTxid);
+    const bytes = encodeImage(image);
+    installImageBytes(checkpointDir, image.txid, bytes);
+    await uploadImage(transfer, { txid: image.txid, bytes, storageInfo: storageInfoText(identity) });
+    purgeOldStorage(checkpointDir, this.opts.retained);
+    log('info', `Checkpoint done. New Image Size: ${bytes.length}`);
+    const rolled = plan.replaySegments.at(-1) as SegmentRef;
+    this.lastResult = {
+      reason,
+      txid: image.txid,
+      imageFile: fsimageName(image.txid),
+      imageBytes: bytes.length,
+      fromImageTxid: plan.imageTxid,
+      imageDownloaded: plan.fetchImage,
+      segmentsDownloaded: downloaded,
+      rolledSegment: editsName(rolled.startTxid, rolled.endTxid),
+      durationMs: Date.now() - startedMs,
+    };
+    return this.lastResult;
+  }
+
+  /** Load fsimage_<imageTxid> and the segments from the checkpoint dir and merge them. */
+  private merge(imageTxid: number, segments: readonly SegmentRef[], targetTxid: number) {
+    const cur = currentDir(this.opts.checkpointDir);
+    try {
+      const image = decodeImage(fs.readFileSync(path.join(cur, fsimageName(imageTxid))));
+      const ops: EditLogOp[][] = segments.map(
+        (s) => decodeSegment(fs.readFileSync(path.join(cur, editsName(s.startTxid, s.endTxid)))).ops,
+      );
+      const merged = mergeCheckpoint(image, ops);
+      if (merged.txid !== targetTxid) {
+        throw new Error(`the segments end at txid ${merged.txid}, the roll ended the log at ${targetTxid}`);
+      }
+      return merged;
+    } catch (err) {
+      // Reload everything next time (HDFS sets loadImage = true after a merge error).
+      fs.rmSync(path.join(cur, fsimageName(imageTxid)), { force: true });
+      for (const s of segments) fs.rmSync(path.join(cur, editsName(s.startTxid, s.endTxid)), { force: true });
+      throw new MergeError(
+        `merge of ${fsimageName(imageTxid)} with ${segments.length} segments failed: ${(err as Error).message}`,
+      );
+    }
+  }
+
+  /** VERSION matching the NameNode's namespace; a checkpoint dir of another namespace is emptied. */
+  private ensureStorage(identity: NamespaceIdentity, nowMs: number): void {
+    const dir = this.opts.checkpointDir;
+    if (isFormatted(dir)) {
+      const ours = readVersion(dir);
+      if (ours.namespaceId === identity.namespaceId && ours.clusterId === identity.clusterId) return;
+      this.opts.log(
+        'warn',
+        `checkpoint directory ${dir} belongs to namespace ${ours.namespaceId}; emptying it`,
+      );
+      fs.rmSync(currentDir(dir), { recursive: true, force: true });
+      fs.mkdirSync(currentDir(dir), { recursive: true });
+    }
+    writeVersion(dir, identity, nowMs);
+  }
+
+  private holdings(): { images: number[]; segments: SegmentRef[] } {
+    const images: number[] = [];
+    const segments: SegmentRef[] = [];
+    for (const name of listCurrent(this.opts.checkpointDir)) {
+      const p = parseNameDirFileName(name);
+      if (p.kind === 'fsimage') images.push(p.txid);
+      if (p.kind === 'edits') segments.push({ startTxid: p.startTxid, endTxid: p.endTxid });
+    }
+    return { images, segments };
+  }
+}
+
+function writeDurably(file: string, data: Buffer): void {
+  const tmp = `${file}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeSync(fd, data);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+  fsyncDir(path.dirname(file));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The control endpoint
+// ---------------------------------------------------------------------------------------------
+
+interface ControlServerOptions {
+  host: string;
+  port: number;
+  journal: Journal;
+  checkpoint: () => Promise<CheckpointResult>;
+  status: () => unknown;
+}
+
+async function startControlServer(
+  opts: ControlServerOptions,
+): Promise<{ port: number; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const line = `${req.method ?? '?'} ${req.url ?? ''}`;
+    opts.journal.event({ type: 'log', level: 'info', text: `snn-http: recv ${line}` });
+    const answer = (status: number, body: unknown): void => {
+      opts.journal.event({
+        type: 'log',
+        level: status === 200 ? 'info' : 'warn',
+        text: `snn-http: send ${status} for ${line}`,
+      });
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body) + '\n');
+    };
+    req.resume();
+    if (req.method === 'POST' && req.url === '/checkpoint') {
+      opts.checkpoint().then(
+        (result) => answer(200, result),
+        (err: unknown) => answer(500, { error: (err as Error).message }),
+      );
+      return;
+    }
+    if (req.method === 'GET' && req.url === '/status') return answer(200, opts.status());
+    answer(404, { error: `expected POST /checkpoint or GET /status, got ${line}` });
+  });
+  server.requestTimeout = FORCED_CHECKPOINT_TIMEOUT_MS;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: opts.host, port: opts.port, exclusive: true }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as { port: number }).port;
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** `lab checkpoint`'s side: ask the Secondary NameNode to checkpoint now and wait for the result. */
+export function requestCheckpoint(desc: ClusterDescription): Promise<CheckpointResult> {
+  const snn = desc.secondary;
+  if (!snn) {
+    return Promise.reject(new Error('this cluster has no Secondary NameNode, so nothing can checkpoint it'));
+  }
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: snn.host,
+        port: snn.port,
+        method: 'POST',
+        path: '/checkpoint',
+        timeout: FORCED_CHECKPOINT_TIMEOUT_MS,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            reject(
+              new Error(
+                `the Secondary NameNode answered ${res.statusCode} with ${JSON.stringify(text.slice(0, 200))}`,
+              ),
+            );
+            return;
+          }
+          if (res.statusCode === 200) resolve(body as CheckpointResult);
+          else reject(new Error(`checkpoint failed: ${(body as { error?: string }).error ?? text}`));
+        });
+      },
+    );
+    req.on('timeout', () =>
+      req.destroy(
+        new Error(`the Secondary NameNode did not finish within ${FORCED_CHECKPOINT_TIMEOUT_MS} ms`),
+      ),
+    );
+    req.on('error', (err) =>
+      reject(
+        new Error(
+          `cannot reach the Secondary NameNode at ${snn.host}:${snn.port} (${err.message}); is it running? Try \`lab status\`.`,
+        ),
+      ),
+    );
+    req.end();
+  });
+}
