@@ -1,0 +1,716 @@
+/**
+ * The DFS client (DFSClient, DFSOutputStream, DFSInputStream): one per `lab` command invocation.
+ *
+ * Write (reference §10.1): create → per block addBlock (NotReplicatedYetException backoff;
+ * abandonBlock + excludeNodes when the pipeline cannot be set up) → packets through the first
+ * DataNode of the pipeline only → the next block only after the previous block's last packet is
+ * acked → complete, retried while it answers false. Block bytes never go to the NameNode.
+ *
+ * Read (reference §11): getBlockLocations (readerHost = the client's host) → per block the nearest
+ * replica → every chunk's CRC32C verified → on a checksum error or a dead DataNode, the next
+ * replica, resuming where the bad one stopped → bad replicas reported by HDFS's rules.
+ *
+ * The pure decisions (block and packet cuts, replica order, what to report, retry waits) are in
+ * plan.ts; the DataTransfer protocol is in cluster/runtime/xceiver.ts.
+ */
+import { randomInt } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { LabConfig } from '../config/config.js';
+import { clusterConfig } from '../launcher/cluster-config.js';
+import { homePaths, type ClusterDescription } from '../launcher/description.js';
+import { readDescription } from '../launcher/home.js';
+import { RemoteError } from '../protocol/errors.js';
+import {
+  CLIENT_LOCATE_FOLLOWING_BLOCK_FIRST_WAIT_MS,
+  CLIENT_LOCATE_FOLLOWING_BLOCK_RETRIES,
+} from '../protocol/limits.js';
+import type { RpcMethod, RpcRequest, RpcResult } from '../protocol/messages.js';
+import { PACKET_DATA_BYTES } from '../protocol/packet.js';
+import type { BlockRef, LocatedBlock, LocatedBlocks } from '../protocol/types.js';
+import { Journal } from '../runtime/journal.js';
+import { RpcClient } from '../runtime/rpc-client.js';
+import { BlockWriter, ChecksumError, PipelineSetupError, readBlock } from '../runtime/xceiver.js';
+import {
+  clientNameFor,
+  nextReplica,
+  packetRoom,
+  replicasToReport,
+  retryDelaysMs,
+  type ReplicaFailure,
+} from './plan.js';
+
+/** Lease renewal period: min(soft, hard limit) / 2 = 30 s, as HDFS's LeaseRenewer. */
+export const LEASE_RENEW_INTERVAL_MS = 30_000;
+/** dfs.client.block.write.retries: pipeline setups tried per block before giving up. */
+export const BLOCK_WRITE_RETRIES = 3;
+/** Local file reads during a put: large sequential reads, sliced into 64 KiB packets. */
+export const LOCAL_READ_BYTES = 16 * PACKET_DATA_BYTES;
+/** Default permission of a new file: 0666 masked by the default umask 022. */
+export const DEFAULT_FILE_PERMISSION = 0o644;
+/** The suffix `-put` and `-get` write under before renaming to the final name (CommandWithDestination). */
+export const COPYING_SUFFIX = '._COPYING_';
+
+export type ProgressCallback = (bytesDone: number, totalBytes: number) => void;
+
+/** What a client needs of a cluster: its description, effective config, journal and a NameNode connection. */
+export interface DFSClientSession {
+  description: ClusterDescription;
+  config: LabConfig;
+  journal: Journal;
+  namenode: RpcClient;
+}
+
+export interface DFSClientOptions {
+  session: DFSClientSession;
+  /** Warnings HDFS's client logs (checksum errors, failed replicas); default: stderr. */
+  warn?: (line: string) => void;
+  /** close() also closes the session's NameNode connection and journal (connect() sets it). */
+  ownsSession?: boolean;
+}
+
+export interface CreateOptions {
+  overwrite?: boolean;
+  replication?: number;
+  blockSize?: number;
+  permission?: number;
+  createParent?: boolean;
+  onProgress?: ProgressCallback;
+  /** Expected total bytes, for onProgress (unknown: 0). */
+  totalBytes?: number;
+  opId?: string;
+}
+
+export interface TransferOptions {
+  overwrite?: boolean;
+  replication?: number;
+  blockSize?: number;
+  onProgress?: ProgressCallback;
+  /** `-put -d` / `-cp -d`: write the destination directly, without `._COPYING_`. */
+  direct?: boolean;
+  opId?: string;
+}
+
+export interface ReadOptions {
+  /** Byte offset in the file to start at (`-tail`). */
+  offset?: number;
+  onProgress?: ProgressCallback;
+  opId?: string;
+}
+
+export class DFSClient {
+  readonly clientName: string;
+  readonly clientHost: string;
+  private opCounter = 0;
+  private openStreams = 0;
+  private leaseTimer: NodeJS.Timeout | null = null;
+  private readonly warn: (line: string) => void;
+  private readonly session: DFSClientSession;
+
+  constructor(private readonly options: DFSClientOptions) {
+    this.session = options.session;
+    this.clientName = clientNameFor(randomInt(0, 2 ** 31 - 1));
+    this.clientHost = options.session.description.client.host;
+    this.warn = options.warn ?? ((line) => process.stderr.write(`${line}\n`));
+  }
+
+  /** Connects to the NameNode of the cluster in `home`; close() closes the connection and journal. */
+  static async connect(options: {
+    home: string;
+    journal?: Journal;
+    warn?: (line: string) => void;
+  }): Promise<DFSClient> {
+    const description = readDescription(options.home);
+    if (!description) {
+      throw new RemoteError(
+        'IOException',
+        `no cluster in ${options.home} (no cluster.json); start one with \`lab start\``,
+      );
+    }
+    const journal = options.journal ?? new Journal(homePaths(options.home).journal, 'client');
+    let namenode: RpcClient;
+    try {
+      namenode = await RpcClient.connect({
+        host: description.namenode.host,
+        port: description.namenode.port,
+        selfId: 'client',
+        peerId: description.namenode.id,
+        journal,
+        ...(description.client.host ? { localAddress: description.client.host } : {}),
+      });
+    } catch (err) {
+      if (!options.journal) journal.close();
+      throw err;
+    }
+    return new DFSClient({
+      session: { description, config: clusterConfig(description, options.home), journal, namenode },
+      ownsSession: true,
+      ...(options.warn ? { warn: options.warn } : {}),
+    });
+  }
+
+  get config(): LabConfig {
+    return this.session.config;
+  }
+
+  get journal(): Journal {
+    return this.session.journal;
+  }
+
+  /** A fresh operation id (`put-<pid>-<n>`) grouping one user operation's frames in the journal. */
+  nextOpId(verb: string): string {
+    return `${verb}-${process.pid}-${++this.opCounter}`;
+  }
+
+  call<M extends RpcMethod>(method: M, params: RpcRequest<M>, opId?: string): Promise<RpcResult<M>> {
+    return this.session.namenode.call(method, params, opId ? { opId } : {});
+  }
+
+  async close(): Promise<void> {
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
+    this.leaseTimer = null;
+    if (this.options.ownsSession) {
+      this.session.namenode.close();
+      this.session.journal.close();
+    } else this.session.journal.flush();
+  }
+
+  // ---- write ----
+
+  async create(src: string, options: CreateOptions = {}): Promise<DFSOutputStream> {
+    const opId = options.opId ?? this.nextOpId('create');
+    const blockSize = options.blockSize ?? this.config.bytes('dfs.blocksize');
+    const status = await this.call(
+      'create',
+      {
+        src,
+        permission: options.permission ?? DEFAULT_FILE_PERMISSION,
+        clientName: this.clientName,
+        clientMachine: this.clientHost,
+        overwrite: options.overwrite ?? false,
+        createParent: options.createParent ?? true,
+        replication: options.replication ?? this.config.int('dfs.replication'),
+        blockSize,
+      },
+      opId,
+    );
+    this.leaseOpened();
+    return new DFSOutputStream(this, {
+      src,
+      fileId: status.fileId,
+      blockSizeBytes: status.blockSize || blockSize,
+      opId,
+      onProgress: options.onProgress,
+      totalBytes: options.totalBytes ?? 0,
+      onClosed: () => this.leaseClosed(),
+    });
+  }
+
+  /**
+   * `hdfs dfs -put`: streams a local file to `<dst>._COPYING_`, then renames it to `<dst>`
+   * (deleting an existing `<dst>` first when overwriting). A directory `dst` receives the file
+   * under its local name.
+   */
+  async putFile(
+    localPath: string,
+    dst: string,
+    options: TransferOptions = {},
+  ): Promise<{ path: string; bytes: number }> {
+    const opId = options.opId ?? this.nextOpId('put');
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(localPath);
+    } catch {
+      throw new RemoteError('FileNotFoundException', `\`${localPath}': No such file or directory`);
+    }
+    if (stat.isDirectory())
+      throw new RemoteError('IOException', `\`${localPath}': Is a directory (use -put on files)`);
+    const fd = fs.openSync(localPath, 'r');
+    try {
+      return await this.writeTo(dst, path.basename(localPath), localChunks(fd), stat.size, options, opId);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /** `hdfs dfs -cp`: the bytes come to this client from the DataNodes and go back through a new pipeline. */
+  async copy(
+    src: string,
+    dst: string,
+    options: TransferOptions = {},
+  ): Promise<{ path: string; bytes: number }> {
+    const opId = options.opId ?? this.nextOpId('cp');
+    const input = await this.open(src, opId);
+    return this.writeTo(dst, path.posix.basename(src), input, input.fileLength, options, opId);
+  }
+
+  /**
+   * Writes `source` to `dst` (or `dst/<name>` when `dst` is a directory) through
+   * `<target>._COPYING_` and a rename, as FsShell's CommandWithDestination does.
+   */
+  private async writeTo(
+    dst: string,
+    name: string,
+    source: AsyncIterable<Buffer>,
+    totalBytes: number,
+    options: TransferOptions,
+    opId: string,
+  ): Promise<{ path: string; bytes: number }> {
+    let target = dst;
+    let existing = await this.call('getFileInfo', { src: target }, opId);
+    if (existing?.type === 'DIRECTORY') {
+      target = joinHdfs(target, name);
+      existing = await this.call('getFileInfo', { src: target }, opId);
+    }
+    if (existing?.type === 'DIRECTORY')
+      throw new RemoteError('FileAlreadyExistsException', `\`${target}': Is a directory`);
+    if (existing && !options.overwrite)
+      throw new RemoteError('FileAlreadyExistsException', `\`${target}': File exists`);
+    const writing = options.direct ? target : `${target}${COPYING_SUFFIX}`;
+    const out = await this.create(writing, {
+      overwrite: true,
+      opId,
+      totalBytes,
+      ...pick(options, ['replication', 'blockSize', 'onProgress']),
+    });
+    let bytes = 0;
+    try {
+      for await (const chunk of source) {
+        await out.write(chunk);
+        bytes += chunk.length;
+      }
+      await out.close();
+    } catch (err) {
+      out.abort();
+      await this.call('delete', { src: writing, recursive: false }, opId).catch(() => false);
+      throw err;
+    }
+    if (writing !== target) {
+      if (existing) await this.call('delete', { src: target, recursive: false }, opId);
+      const renamed = await this.call('rename', { src: writing, dst: target }, opId);
+      if (!renamed) throw new RemoteError('IOException', `rename ${writing} to ${target} failed`);
+    }
+    return { path: target, bytes };
+  }
+
+  private leaseOpened(): void {
+    this.openStreams++;
+    if (this.leaseTimer) return;
+    this.leaseTimer = setInterval(() => {
+      void this.call('renewLease', { clientName: this.clientName }).catch((err: unknown) =>
+        this.warn(
+          `WARN hdfs.LeaseRenewer: Failed to renew lease for [${this.clientName}]: ${(err as Error).message}`,
+        ),
+      );
+    }, LEASE_RENEW_INTERVAL_MS);
+    this.leaseTimer.unref();
+  }
+
+  private leaseClosed(): void {
+    this.openStreams--;
+    if (this.openStreams > 0 || !this.leaseTimer) return;
+    clearInterval(this.leaseTimer);
+    this.leaseTimer = null;
+  }
+
+  // ---- read ----
+
+  /** getBlockLocations for a whole file: its length and blocks, replicas nearest first. */
+  async open(src: string, opId = this.nextOpId('open'), offset = 0): Promise<DFSInputStream> {
+    const located = await this.call(
+      'getBlockLocations',
+      { src, offset: 0, length: Number.MAX_SAFE_INTEGER, readerHost: this.clientHost },
+      opId,
+    );
+    if (!located) throw new RemoteError('FileNotFoundException', `File does not exist: ${src}`);
+    return new DFSInputStream(this, src, located, opId, offset);
+  }
+
+  /** The file's bytes from `offset`, block after block, each chunk verified. */
+  async *readFile(src: string, options: ReadOptions = {}): AsyncGenerator<Buffer> {
+    const input = await this.open(src, options.opId ?? this.nextOpId('cat'), options.offset ?? 0);
+    let done = 0;
+    for await (const chunk of input) {
+      done += chunk.length;
+      options.onProgress?.(done, input.fileLength);
+      yield chunk;
+    }
+  }
+
+  /** `hdfs dfs -get`: writes `<local>._COPYING_`, then renames it to `<local>`. */
+  async getFile(
+    src: string,
+    localPath: string,
+    options: TransferOptions = {},
+  ): Promise<{ path: string; bytes: number }> {
+    const opId = options.opId ?? this.nextOpId('get');
+    let target = localPath;
+    if (isDirectory(target)) target = path.join(target, path.posix.basename(src));
+    if (fs.existsSync(target) && !options.overwrite)
+      throw new RemoteError('FileAlreadyExistsException', `\`${target}': File exists`);
+    const input = await this.open(src, opId);
+    const copying = options.direct ? target : `${target}${COPYING_SUFFIX}`;
+    const fd = fs.openSync(copying, 'w');
+    let done = 0;
+    try {
+      for await (const chunk of input) {
+        writeAll(fd, chunk);
+        done += chunk.length;
+        options.onProgress?.(done, input.fileLength);
+      }
+      fs.closeSync(fd);
+    } catch (err) {
+      fs.closeSync(fd);
+      fs.rmSync(copying, { force: true });
+      throw err;
+    }
+    if (copying !== target) fs.renameSync(copying, target);
+    return { path: target, bytes: done };
+  }
+
+  /** Reads one block from its replicas in order, failing over and reporting bad replicas (§11). */
+  async *readLocatedBlock(
+    located: LocatedBlock,
+    src: string,
+    opId: string,
+    startInBlock = 0,
+  ): AsyncGenerator<Buffer> {
+    const { block, blockPoolId } = located;
+    const names = located.locations.map((l) => l.name);
+    const failed = new Map<string, ReplicaFailure>();
+    let delivered = startInBlock;
+    let succeeded = false;
+    while (!succeeded) {
+      const name = nextReplica(names, failed);
+      const target = located.locations.find((l) => l.name === name);
+      if (!name || !target) break;
+      try {
+        for await (const chunk of readBlock({
+          selfId: 'client',
+          journal: this.journal,
+          localAddress: this.clientHost || undefined,
+          op: opId,
+          target,
+          poolId: blockPoolId,
+          block,
+          clientName: this.clientName,
+          offset: delivered,
+          len: block.numBytes - delivered,
+        })) {
+          delivered += chunk.length;
+          yield chunk;
+        }
+        succeeded = true;
+      } catch (err) {
+        if (err instanceof ChecksumError) {
+          failed.set(name, 'checksum');
+          this.journal.event({ type: 'checksum-error', block, datanode: name, offset: err.position }, opId);
+          this.warn(
+            `WARN hdfs.DFSClient: Found Checksum error for ${blockPoolId}:blk_${block.blockId}_${block.genStamp} from ${name} at ${err.position}`,
+          );
+        } else {
+          failed.set(name, 'io');
+          this.warn(
+            `WARN hdfs.DFSClient: Failed to connect to ${target.ipAddr}:${target.xferPort} (${name}) for block ${blockPoolId}:blk_${block.blockId}_${block.genStamp}, add to deadNodes and continue. ${(err as Error).message}`,
+          );
+        }
+      }
+    }
+    const bad = replicasToReport({ failed, succeeded, replicaCount: names.length });
+    if (bad.length > 0) {
+      await this.call(
+        'reportBadBlocks',
+        { blocks: bad.map((datanode) => ({ block, datanode })) },
+        opId,
+      ).catch((err: unknown) =>
+        this.warn(`WARN hdfs.DFSClient: reportBadBlocks failed: ${(err as Error).message}`),
+      );
+    }
+    if (!succeeded) {
+      const tried = [...failed]
+        .map(([n, why]) => `${n} (${why === 'checksum' ? 'checksum error' : 'unreachable'})`)
+        .join(', ');
+      throw new RemoteError(
+        'IOException',
+        `Could not obtain block: ${blockPoolId}:blk_${block.blockId}_${block.genStamp} file=${src}` +
+          (tried ? `; tried ${tried}` : '; no live replica'),
+      );
+    }
+  }
+}
+
+/** A file being read: iterate it for its bytes from `offset`. */
+export class DFSInputStream implements AsyncIterable<Buffer> {
+  constructor(
+    private readonly client: DFSClient,
+    readonly src: string,
+    readonly located: LocatedBlocks,
+    private readonly opId: string,
+    private readonly offset = 0,
+  ) {}
+
+  get fileLength(): number {
+    return this.located.fileLength;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
+    for (const lb of this.located.blocks) {
+      const end = lb.startOffset + lb.block.numBytes;
+      if (lb.block.numBytes === 0 || end <= this.offset) continue;
+      yield* this.client.readLocatedBlock(lb, this.src, this.opId, Math.max(0, this.offset - lb.startOffset));
+    }
+  }
+}
+
+interface OutputStreamOptions {
+  src: string;
+  fileId: number;
+  blockSizeBytes: number;
+  opId: string;
+  onProgress: ProgressCallback | undefined;
+  totalBytes: number;
+  onClosed: () => void;
+}
+
+/**
+ * A file being written (DFSOutputStream + DataStreamer): bytes are cut into packets of at most
+ * 64,512 bytes that never span blocks, and sent through one pipeline per block.
+ */
+export class DFSOutputStream {
+  private readonly staging = Buffer.allocUnsafe(PACKET_DATA_BYTES);
+  private stagingFill = 0;
+  private blockBytesSent = 0;
+  private bytesWritten = 0;
+  private writer: BlockWriter | null = null;
+  private current: LocatedBlock | null = null;
+  private previous: BlockRef | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly client: DFSClient,
+    private readonly opts: OutputStreamOptions,
+  ) {}
+
+  get path(): string {
+    return this.opts.src;
+  }
+
+  /** Queues `data`; resolves once it is handed to the pipeline (the caller may reuse the buffer). */
+  async write(data: Buffer): Promise<void> {
+    if (this.closed) throw new RemoteError('IOException', `Stream for ${this.opts.src} is closed`);
+    let off = 0;
+    while (off < data.length) {
+      if (!this.writer) await this.startBlock();
+      const room = packetRoom({
+        blockBytesSent: this.blockBytesSent,
+        packetFill: this.stagingFill,
+        blockSizeBytes: this.opts.blockSizeBytes,
+      });
+      const n = Math.min(room, data.length - off);
+      if (this.stagingFill === 0 && n === room) {
+        // A whole packet inside the caller's buffer: no staging copy (encodePacket copies once).
+        await this.sendPacket(data.subarray(off, off + n));
+      } else {
+        data.copy(this.staging, this.stagingFill, off, off + n);
+        this.stagingFill += n;
+        if (n === room) await this.flushStaging();
+      }
+      off += n;
+    }
+  }
+
+  /** Sends what is left, ends the last block, and completes the file (retrying while the NameNode waits for replicas). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      if (this.stagingFill > 0) await this.flushStaging();
+      if (this.writer) await this.endBlock();
+      await this.complete();
+    } finally {
+      this.closed = true;
+      this.opts.onClosed();
+    }
+  }
+
+  /** Drops the pipeline after a failure (the NameNode's lease recovery cleans up the file). */
+  abort(): void {
+    this.writer?.abort();
+    this.writer = null;
+    if (!this.closed) {
+      this.closed = true;
+      this.opts.onClosed();
+    }
+  }
+
+  private async flushStaging(): Promise<void> {
+    const fill = this.stagingFill;
+    this.stagingFill = 0;
+    await this.sendPacket(this.staging.subarray(0, fill));
+  }
+
+  private async sendPacket(data: Buffer): Promise<void> {
+    const writer = this.writer as BlockWriter;
+    await writer.writePacket(data);
+    this.blockBytesSent += data.length;
+    this.bytesWritten += data.length;
+    this.opts.onProgress?.(this.bytesWritten, this.opts.totalBytes);
+    if (this.blockBytesSent === this.opts.blockSizeBytes) await this.endBlock();
+  }
+
+  private async endBlock(): Promise<void> {
+    const writer = this.writer as BlockWriter;
+    const located = this.current as LocatedBlock;
+    this.writer = null;
+    await writer.close();
+    this.previous = { ...located.block, numBytes: this.blockBytesSent };
+    this.blockBytesSent = 0;
+  }
+
+  /** addBlock, then set the pipeline up; a DataNode that fails setup is abandoned and excluded. */
+  private async startBlock(): Promise<void> {
+    const exclude: string[] = [];
+    let lastError: Error | null = null;
+    for (let attempt = 0; attempt < BLOCK_WRITE_RETRIES; attempt++) {
+      const located = await this.addBlock(exclude);
+      try {
+        this.writer = await BlockWriter.open({
+          selfId: 'client',
+          journal: this.client.journal,
+          localAddress: this.client.clientHost || undefined,
+          op: this.opts.opId,
+          targets: located.locations,
+          poolId: located.blockPoolId,
+          block: located.block,
+          clientName: this.client.clientName,
+          stage: 'PIPELINE_SETUP_CREATE',
+        });
+        this.current = located;
+        return;
+      } catch (err) {
+        if (!(err instanceof PipelineSetupError)) throw err;
+        lastError = err;
+        await this.client.call(
+          'abandonBlock',
+          {
+            src: this.opts.src,
+            clientName: this.client.clientName,
+            block: located.block,
+            fileId: this.opts.fileId,
+          },
+          this.opts.opId,
+        );
+        exclude.push(err.badTarget);
+      }
+    }
+    throw new RemoteError(
+      'IOException',
+      `Unable to create new block. (${this.opts.src}: ${lastError?.message ?? 'pipeline setup failed'}; excluded ${exclude.join(', ')})`,
+    );
+  }
+
+  private async addBlock(excludeNodes: string[]): Promise<LocatedBlock> {
+    const delays = retryDelaysMs(
+      CLIENT_LOCATE_FOLLOWING_BLOCK_RETRIES,
+      CLIENT_LOCATE_FOLLOWING_BLOCK_FIRST_WAIT_MS,
+    );
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.client.call(
+          'addBlock',
+          {
+            src: this.opts.src,
+            clientName: this.client.clientName,
+            previous: this.previous,
+            excludeNodes,
+            fileId: this.opts.fileId,
+          },
+          this.opts.opId,
+        );
+      } catch (err) {
+        const wait = delays[attempt];
+        if (
+          !(err instanceof RemoteError) ||
+          err.errorClass !== 'NotReplicatedYetException' ||
+          wait === undefined
+        )
+          throw err;
+        await sleep(wait);
+      }
+    }
+  }
+
+  private async complete(): Promise<void> {
+    const delays = retryDelaysMs(
+      CLIENT_LOCATE_FOLLOWING_BLOCK_RETRIES,
+      CLIENT_LOCATE_FOLLOWING_BLOCK_FIRST_WAIT_MS,
+    );
+    for (let attempt = 0; ; attempt++) {
+      const done = await this.client.call(
+        'complete',
+        {
+          src: this.opts.src,
+          clientName: this.client.clientName,
+          last: this.previous,
+          fileId: this.opts.fileId,
+        },
+        this.opts.opId,
+      );
+      if (done) return;
+      const wait = delays[attempt];
+      if (wait === undefined) {
+        const last =
+          this.previous && this.current
+            ? `${this.current.blockPoolId}:blk_${this.previous.blockId}_${this.previous.genStamp}`
+            : '(none)';
+        throw new RemoteError(
+          'IOException',
+          `Unable to close file ${this.opts.src} because the last block ${last} does not have enough number of replicas.`,
+        );
+      }
+      await sleep(wait);
+    }
+  }
+}
+
+function joinHdfs(dir: string, name: string): string {
+  return dir.endsWith('/') ? `${dir}${name}` : `${dir}/${name}`;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A local file in LOCAL_READ_BYTES reads; each chunk is valid until the next is requested. */
+async function* localChunks(fd: number): AsyncGenerator<Buffer> {
+  const buf = Buffer.allocUnsafe(LOCAL_READ_BYTES);
+  while (true) {
+    const n = await readInto(fd, buf);
+    if (n === 0) return;
+    yield buf.subarray(0, n);
+  }
+}
+
+function readInto(fd: number, buf: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    fs.read(fd, buf, 0, buf.length, null, (err, n) => (err ? reject(err) : resolve(n)));
+  });
+}
+
+function writeAll(fd: number, buf: Buffer): void {
+  let off = 0;
+  while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function pick<T extends object, K extends keyof T>(obj: T, keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
+  return out;
+}
