@@ -61,6 +61,10 @@ function describeRpcCall(method: string, params: unknown): string {
     const dn = p.datanode as { name?: string; ipAddr?: string; xferPort?: number } | undefined;
     return `registerDatanode ${dn?.name ?? '?'} ${dn?.ipAddr ?? '?'}:${dn?.xferPort ?? '?'}`;
   }
+  if (method === 'reportBadBlocks' && Array.isArray(p.blocks)) {
+    const bad = p.blocks as { block: { blockId: number; genStamp: number }; datanode: string }[];
+    return `reportBadBlocks ${bad.map((b) => `${blockName(b.block)} on ${b.datanode}`).join(', ')}`;
+  }
   if (method === 'blockReceivedAndDeleted' && Array.isArray(p.entries)) {
     const entries = p.entries as { block: { blockId: number; genStamp: number }; status: string }[];
     return `blockReceivedAndDeleted ${entries.map((e) => `${e.status} ${blockName(e.block)}`).join(', ')}`;
@@ -133,6 +137,21 @@ export function describeMessage(msg: FrameMessage): string {
     case 'read-status':
       return `clientReadStatus ${msg.block} ${msg.status}`;
   }
+}
+
+/**
+ * A run of packets or acks of one block over one hop, as one line (`lab trace` aggregates them so
+ * a many-megabyte put stays readable): `packets blk_1073741825_1001 ×16, 1048576 bytes` where the
+ * bytes are the block payload the packets carried; `acks blk_1073741825_1001 ×16`.
+ */
+export function describeFrameRun(run: {
+  type: 'packet' | 'ack';
+  block: string;
+  count: number;
+  dataBytes: number;
+}): string {
+  if (run.type === 'ack') return `acks ${run.block} \u00d7${run.count}`;
+  return `packets ${run.block} \u00d7${run.count}, ${run.dataBytes} bytes`;
 }
 
 /** `src->dst message` — the raft-style line used by scenario tests and the dashboard. */

@@ -1,0 +1,399 @@
+/**
+ * A deterministic simulator of a whole cluster around the real NameNode core: simulated
+ * DataNodes heartbeat on a simulated clock, execute DNA_TRANSFER / DNA_INVALIDATE, send block
+ * reports and incremental reports; a simulated client writes files through create / addBlock /
+ * complete. No sockets, files or timers — a seed reproduces every run, and golden scenario tests
+ * (test/scenario/testdata/*.txt) read its transcript. Lines are produced by the one describer.
+ */
+import { createPrng, prngUuid } from '../common/prng.js';
+import { resolveConfig } from '../config/config.js';
+import type { BlockRef } from '../namenode/editlog/ops.js';
+import { identityFromSeed } from '../namenode/identity.js';
+import { NameNodeCore, type NameNodeSettings } from '../namenode/namenode.js';
+import { Namespace } from '../namenode/namespace.js';
+import { spreadOverRacks } from '../net/racks.js';
+import { describeMessage, describeStateEvent } from '../protocol/describe.js';
+import type { FrameMessage } from '../protocol/journal-types.js';
+import type { DatanodeCommand, RpcMethod, RpcMethods, StateEvent } from '../protocol/messages.js';
+import { blockName, type DatanodeId } from '../protocol/types.js';
+
+/** The simulator advances time in steps of this size. */
+const SIM_STEP_MS = 100;
+/** Simulated DataNode capacity: plenty for any scenario. */
+const SIM_CAPACITY_BYTES = 100 * 1024 * 1024 * 1024;
+
+export interface SimOptions {
+  datanodes: number;
+  racks: number;
+  replication: number;
+  blockSizeBytes: number;
+  seed: string;
+  conf?: Record<string, string>;
+}
+
+interface SimDatanode {
+  id: DatanodeId;
+  rack: string;
+  alive: boolean;
+  replicas: Map<number, BlockRef>;
+  nextHeartbeatMs: number;
+  /** Deletions waiting for the next heartbeat cycle (as 3.x sends them). */
+  pendingDeleted: BlockRef[];
+}
+
+export class ClusterSim {
+  readonly core: NameNodeCore;
+  readonly transcript: string[] = [];
+  nowMs = 0;
+  private readonly datanodes = new Map<string, SimDatanode>();
+  private readonly heartbeatMs: number;
+  private readonly blockSizeBytes: number;
+  private readonly replication: number;
+  private clientCounter = 0;
+
+  constructor(options: SimOptions) {
+    const config = resolveConfig({
+      'dfs.replication': String(options.replication),
+      'dfs.blocksize': String(options.blockSizeBytes),
+      ...(options.conf ?? {}),
+    });
+    this.heartbeatMs = config.ms('dfs.heartbeat.interval');
+    this.blockSizeBytes = options.blockSizeBytes;
+    this.replication = options.replication;
+    const identity = identityFromSeed(options.seed, '127.0.0.1');
+    const settings: NameNodeSettings = {
+      defaultReplication: options.replication,
+      minReplication: config.int('dfs.namenode.replication.min'),
+      maxReplication: config.int('dfs.replication.max'),
+      heartbeatIntervalMs: this.heartbeatMs,
+      recheckIntervalMs: config.ms('dfs.namenode.heartbeat.recheck-interval'),
+      staleIntervalMs: Math.max(config.ms('dfs.namenode.stale.datanode.interval'), 3 * this.heartbeatMs),
+      safemode: { thresholdPct: 0.999, minDatanodes: 0, extensionMs: 0 },
+      redundancyIntervalMs: config.ms('dfs.namenode.redundancy.interval.seconds'),
+      maxStreams: config.int('dfs.namenode.replication.max-streams'),
+      maxStreamsHardLimit: config.int('dfs.namenode.replication.max-streams-hard-limit'),
+      workMultiplier: config.int('dfs.namenode.replication.work.multiplier.per.iteration'),
+      invalidateLimit: config.int('dfs.block.invalidate.limit'),
+      pendingReconstructionTimeoutMs: config.ms('dfs.namenode.reconstruction.pending.timeout-sec'),
+      accessTimePrecisionMs: 0,
+      considerLoad: false,
+      avoidReadStale: false,
+      avoidWriteStale: false,
+      superuser: 'student',
+      supergroup: 'supergroup',
+      softwareVersion: 'sim',
+    };
+    const racks = spreadOverRacks(options.datanodes, options.racks);
+    const rackByIp = new Map<string, string>();
+    const prng = createPrng(options.seed);
+    racks.forEach((rack, i) => {
+      const name = `dn${i + 1}`;
+      const ip = `127.0.${Number(rack.replace(/\D/g, '')) || 1}.${i + 1}`;
+      rackByIp.set(ip, rack);
+      const uuid = prngUuid(prng.fork(name));
+      this.datanodes.set(name, {
+        id: {
+          name,
+          datanodeUuid: uuid,
+          storageId: `DS-${uuid}`,
+          ipAddr: ip,
+          hostName: name,
+          xferPort: 9866,
+          infoPort: 0,
+          ipcPort: 0,
+        },
+        rack,
+        alive: true,
+        replicas: new Map(),
+        nextHeartbeatMs: 0,
+        pendingDeleted: [],
+      });
+    });
+    const namespace = new Namespace({ superuser: 'student', namespaceId: identity.namespaceId });
+    this.core = new NameNodeCore({
+      settings,
+      identity,
+      namespace,
+      prng: prng.fork('namenode'),
+      rackOfHost: (host) => rackByIp.get(host) ?? '/default-rack',
+      lastCheckpoint: { txid: 0, ms: 0 },
+    });
+    for (const dn of this.datanodes.values()) this.startDatanode(dn, false);
+    this.tickCore();
+  }
+
+  private line(text: string): void {
+    this.transcript.push(text);
+  }
+
+  private events(events: StateEvent[]): void {
+    for (const e of events) {
+      if (e.type === 'edit-logged' || e.type === 'safemode') continue;
+      this.line(describeStateEvent('nn', e));
+    }
+  }
+
+  private frame(src: string, dst: string, msg: FrameMessage): void {
+    this.line(`${src}->${dst} ${describeMessage(msg)}`);
+  }
+
+  /** Calls the NameNode core as `caller`; its events go to the transcript. */
+  private call<M extends RpcMethod>(
+    caller: string,
+    callerAddr: string,
+    method: M,
+    params: RpcMethods[M]['req'],
+  ): RpcMethods[M]['res'] {
+    const out = this.core.call(method, params, { caller, callerAddr, nowMs: this.nowMs });
+    this.events(out.events);
+    return out.result;
+  }
+
+  private startDatanode(dn: SimDatanode, announce: boolean): void {
+    dn.alive = true;
+    dn.nextHeartbeatMs = this.nowMs + this.heartbeatMs;
+    this.call(dn.id.name, dn.id.ipAddr, 'registerDatanode', { datanode: dn.id });
+    const blocks = [...dn.replicas.values()].map(
+      (b) => [b.blockId, b.numBytes, b.genStamp] as [number, number, number],
+    );
+    if (announce)
+      this.frame(dn.id.name, 'nn', {
+        type: 'rpc-call',
+        method: 'blockReport',
+        callId: 0,
+        params: { blocks: { count: blocks.length } },
+      });
+    this.call(dn.id.name, dn.id.ipAddr, 'blockReport', { datanode: dn.id.name, poolId: '', blocks });
+    this.heartbeat(dn);
+  }
+
+  private heartbeat(dn: SimDatanode): void {
+    const used = [...dn.replicas.values()].reduce((s, b) => s + b.numBytes, 0);
+    if (dn.pendingDeleted.length > 0) {
+      const entries = dn.pendingDeleted.map((block) => ({ block, status: 'DELETED' as const }));
+      dn.pendingDeleted = [];
+      this.frame(dn.id.name, 'nn', {
+        type: 'rpc-call',
+        method: 'blockReceivedAndDeleted',
+        callId: 0,
+        params: { entries },
+      });
+      this.call(dn.id.name, dn.id.ipAddr, 'blockReceivedAndDeleted', {
+        datanode: dn.id.name,
+        poolId: '',
+        entries,
+      });
+    }
+    const reply = this.call(dn.id.name, dn.id.ipAddr, 'sendHeartbeat', {
+      datanode: dn.id.name,
+      capacity: SIM_CAPACITY_BYTES,
+      dfsUsed: used,
+      remaining: SIM_CAPACITY_BYTES - used,
+      nonDfsUsed: 0,
+      xceiverCount: 0,
+      xmitsInProgress: 0,
+    });
+    if (reply.commands.length > 0) {
+      this.frame('nn', dn.id.name, {
+        type: 'rpc-reply',
+        method: 'sendHeartbeat',
+        callId: 0,
+        ok: true,
+        result: reply,
+      });
+    }
+    for (const command of reply.commands) this.execute(dn, command);
+  }
+
+  private execute(dn: SimDatanode, command: DatanodeCommand): void {
+    switch (command.action) {
+      case 'DNA_REGISTER':
+        this.startDatanode(dn, true);
+        return;
+      case 'DNA_INVALIDATE':
+        for (const b of command.blocks) {
+          dn.replicas.delete(b.blockId);
+          dn.pendingDeleted.push(b);
+        }
+        return;
+      case 'DNA_TRANSFER': {
+        const held = dn.replicas.get(command.block.blockId);
+        if (!held) return;
+        for (const target of command.targets) {
+          this.frame(dn.id.name, target.name, {
+            type: 'dt-op',
+            op: 'WRITE_BLOCK',
+            block: blockName(held),
+            stage: 'PIPELINE_SETUP_CREATE',
+          });
+          this.receive(target.name, held);
+        }
+        return;
+      }
+      case 'DNA_RECOVERBLOCK':
+        return;
+    }
+  }
+
+  /** A DataNode finalizes a replica and reports it at once (RECEIVED). */
+  private receive(name: string, block: BlockRef): void {
+    const dn = this.datanodes.get(name);
+    if (!dn?.alive) return;
+    dn.replicas.set(block.blockId, { ...block });
+    const entries = [{ block: { ...block }, status: 'RECEIVED' as const }];
+    this.frame(name, 'nn', {
+      type: 'rpc-call',
+      method: 'blockReceivedAndDeleted',
+      callId: 0,
+      params: { entries },
+    });
+    this.call(name, dn.id.ipAddr, 'blockReceivedAndDeleted', { datanode: name, poolId: '', entries });
+  }
+
+  private tickCore(): void {
+    this.events(this.core.tick(this.nowMs));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Scenario commands
+  // -------------------------------------------------------------------------------------------
+
+  /** Writes a file of `sizeBytes` from an off-cluster client, as create / addBlock… / complete. */
+  put(path: string, sizeBytes: number, options: { replication?: number } = {}): void {
+    const clientName = `DFSClient_NONMAPREDUCE_sim_${++this.clientCounter}`;
+    const clientAddr = '127.0.0.10';
+    this.frame('client', 'nn', {
+      type: 'rpc-call',
+      method: 'create',
+      callId: 0,
+      params: {
+        src: path,
+        replication: options.replication ?? this.replication,
+        blockSize: this.blockSizeBytes,
+      },
+    });
+    const status = this.call('client', clientAddr, 'create', {
+      src: path,
+      permission: 0o644,
+      clientName,
+      clientMachine: clientAddr,
+      overwrite: false,
+      createParent: true,
+      replication: options.replication ?? this.replication,
+      blockSize: this.blockSizeBytes,
+    });
+    let previous: BlockRef | null = null;
+    let remaining = sizeBytes;
+    while (remaining > 0 || previous === null) {
+      const located = this.call('client', clientAddr, 'addBlock', {
+        src: path,
+        clientName,
+        previous,
+        excludeNodes: [],
+        fileId: status.fileId,
+      });
+      const numBytes = Math.min(remaining, this.blockSizeBytes);
+      const block: BlockRef = { ...located.block, numBytes };
+      const pipeline = located.locations.map((l) => l.name);
+      this.frame('client', pipeline[0] ?? '?', {
+        type: 'dt-op',
+        op: 'WRITE_BLOCK',
+        block: blockName(block),
+        targets: pipeline.slice(1),
+        stage: 'PIPELINE_SETUP_CREATE',
+      });
+      for (const name of pipeline) this.receive(name, block);
+      previous = block;
+      remaining -= numBytes;
+      if (sizeBytes === 0) break;
+    }
+    const done = this.call('client', clientAddr, 'complete', {
+      src: path,
+      clientName,
+      last: previous,
+      fileId: status.fileId,
+    });
+    this.frame('client', 'nn', {
+      type: 'rpc-call',
+      method: 'complete',
+      callId: 0,
+      params: { src: path, last: previous },
+    });
+    if (!done) this.line(`client: complete ${path} returned false`);
+  }
+
+  setrep(path: string, replication: number): void {
+    this.frame('client', 'nn', {
+      type: 'rpc-call',
+      method: 'setReplication',
+      callId: 0,
+      params: { src: path, replication },
+    });
+    this.call('client', '127.0.0.10', 'setReplication', { src: path, replication });
+  }
+
+  rm(path: string): void {
+    this.frame('client', 'nn', {
+      type: 'rpc-call',
+      method: 'delete',
+      callId: 0,
+      params: { src: path, recursive: true },
+    });
+    this.call('client', '127.0.0.10', 'delete', { src: path, recursive: true });
+  }
+
+  kill(name: string): void {
+    const dn = this.requireDatanode(name);
+    dn.alive = false;
+    this.line(`${name}: killed`);
+  }
+
+  restart(name: string): void {
+    const dn = this.requireDatanode(name);
+    this.line(`${name}: restarted`);
+    this.startDatanode(dn, true);
+  }
+
+  /** Marks a replica corrupt as a reading client would report it. */
+  reportBad(path: string, blockIndex: number, name: string): void {
+    const block = (this.core.namespace.getBlocks(path) ?? [])[blockIndex];
+    if (!block) throw new Error(`${path} has no block ${blockIndex}`);
+    this.frame('client', 'nn', {
+      type: 'rpc-call',
+      method: 'reportBadBlocks',
+      callId: 0,
+      params: { blocks: [{ block, datanode: name }] },
+    });
+    this.call('client', '127.0.0.10', 'reportBadBlocks', { blocks: [{ block, datanode: name }] });
+  }
+
+  advance(ms: number): void {
+    const end = this.nowMs + ms;
+    while (this.nowMs < end) {
+      this.nowMs = Math.min(end, this.nowMs + SIM_STEP_MS);
+      for (const dn of this.datanodes.values()) {
+        if (!dn.alive || this.nowMs < dn.nextHeartbeatMs) continue;
+        dn.nextHeartbeatMs += this.heartbeatMs;
+        this.heartbeat(dn);
+      }
+      this.tickCore();
+    }
+  }
+
+  /** Where each block of a file has replicas now, as `blk_<id>: dn1,dn3`. */
+  replicas(path: string): string[] {
+    return (this.core.namespace.getBlocks(path) ?? []).map((b) => {
+      const holders = [...this.datanodes.values()]
+        .filter((d) => d.replicas.has(b.blockId))
+        .map((d) => d.id.name);
+      return `blk_${b.blockId}: ${holders.join(',')}`;
+    });
+  }
+
+  private requireDatanode(name: string): SimDatanode {
+    const dn = this.datanodes.get(name);
+    if (!dn)
+      throw new Error(`no DataNode ${name}; this cluster has ${[...this.datanodes.keys()].join(', ')}`);
+    return dn;
+  }
+}
