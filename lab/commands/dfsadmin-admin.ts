@@ -1,0 +1,79 @@
+/**
+ * The persistence sub-commands of `lab dfsadmin` (DFSAdmin.java): `-rollEdits`, `-saveNamespace`,
+ * `-safemode get|enter|leave|wait`. lab/commands/dfsadmin.ts dispatches here; output as Hadoop's.
+ */
+import { safemodeGetLine } from '../format/safemode.js';
+import { UsageError } from '../cli/errors.js';
+import { out, printJson } from '../cli/output.js';
+import type { ClusterSession } from '../cli/session.js';
+
+export interface DfsadminAdminContext {
+  session: ClusterSession;
+  json: boolean;
+}
+
+/** How often `-safemode wait` asks the NameNode (DFSAdmin polls every 5 s; a lab cluster is quicker). */
+export const SAFEMODE_WAIT_POLL_MS = 200;
+
+const USAGE = `Usage: lab dfsadmin [-safemode <enter | leave | get | wait>] [-saveNamespace] [-rollEdits]`;
+
+const SAFEMODE_ACTIONS = {
+  get: 'SAFEMODE_GET',
+  enter: 'SAFEMODE_ENTER',
+  leave: 'SAFEMODE_LEAVE',
+  wait: 'SAFEMODE_GET',
+} as const;
+
+export async function runDfsadminAdmin(argv: readonly string[], ctx: DfsadminAdminContext): Promise<void> {
+  const [sub, ...rest] = argv;
+  switch (sub) {
+    case '-rollEdits':
+      noMoreArgs(sub, rest);
+      return rollEdits(ctx);
+    case '-saveNamespace':
+      noMoreArgs(sub, rest);
+      return saveNamespace(ctx);
+    case '-safemode':
+      return safemode(rest, ctx);
+    default:
+      throw new UsageError(`dfsadmin: ${sub ?? '(nothing)'}: Unknown command`, USAGE);
+  }
+}
+
+function noMoreArgs(sub: string, rest: readonly string[]): void {
+  if (rest.length > 0)
+    throw new UsageError(`dfsadmin: ${sub} takes no arguments, got ${rest.join(' ')}`, USAGE);
+}
+
+async function rollEdits(ctx: DfsadminAdminContext): Promise<void> {
+  const { txid } = await ctx.session.namenode.call('rollEdits', {});
+  if (ctx.json) return printJson({ newSegmentTxid: txid });
+  out('Successfully rolled edit logs.');
+  out(`New segment starts at txid ${txid}`);
+}
+
+async function saveNamespace(ctx: DfsadminAdminContext): Promise<void> {
+  const { txid } = await ctx.session.namenode.call('saveNamespace', {});
+  if (ctx.json) return printJson({ imageTxid: txid });
+  out('Save namespace successful');
+}
+
+async function safemode(rest: readonly string[], ctx: DfsadminAdminContext): Promise<void> {
+  const [word, ...extra] = rest;
+  const action =
+    word === undefined ? undefined : SAFEMODE_ACTIONS[word.toLowerCase() as keyof typeof SAFEMODE_ACTIONS];
+  if (action === undefined || extra.length > 0) {
+    throw new UsageError(`dfsadmin: -safemode expects one of enter, leave, get, wait`, USAGE);
+  }
+  const nn = ctx.session.namenode;
+  let status = await nn.call('setSafeMode', { action });
+  if (word?.toLowerCase() === 'wait') {
+    // DFSAdmin -safemode wait polls until safe mode is off, however long that takes.
+    while (status.on) {
+      await new Promise((resolve) => setTimeout(resolve, SAFEMODE_WAIT_POLL_MS));
+      status = await nn.call('setSafeMode', { action: 'SAFEMODE_GET' });
+    }
+  }
+  if (ctx.json) return printJson(status);
+  out(safemodeGetLine(status.on));
+}

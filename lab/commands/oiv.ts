@@ -1,0 +1,179 @@
+/**
+ * `lab oiv -p XML|Delimited|FileDistribution -i FSIMAGE [-o OUT]` — HDFS's Offline Image Viewer
+ * over an fsimage file (the running cluster's, or a copy): no cluster needed. Without -o the
+ * output goes to stdout (Hadoop's `-o -`). The shared input/output handling of the offline viewers
+ * (this and `lab oev`) lives here too.
+ */
+import fs from 'node:fs';
+import { decodeImage, ImageFormatError } from '../../cluster/namenode/fsimage/codec.js';
+import type { FsImage } from '../../cluster/namenode/fsimage/image.js';
+import { imageToDelimited, imageToXml } from '../../cluster/namenode/fsimage/oiv.js';
+import type { Command } from '../cli/commander.js';
+import { UsageError } from '../cli/errors.js';
+import { parseHadoopArgs, type HadoopArgs } from '../cli/hadoop-args.js';
+
+const USAGE = `Usage: lab oiv [OPTIONS] -i INPUTFILE [-o OUTPUTFILE]
+  -i,--inputFile <arg>   FSImage file to process (e.g. <home>/dfs/name/current/fsimage_<txid>)
+  -o,--outputFile <arg>  Name of output file; stdout when absent or '-'
+  -p,--processor <arg>   XML | Delimited | FileDistribution
+  -delimiter <arg>       Delimited: the field separator (default a tab)
+  -step <arg>            FileDistribution: bucket width in bytes (default 2097152)
+  -maxSize <arg>         FileDistribution: the largest size with its own bucket (default 137438953472)`;
+
+/** FileDistributionCalculator's defaults: 2 MiB buckets up to 128 GiB. */
+export const FILE_DISTRIBUTION_STEP_DEFAULT = 2_097_152;
+export const FILE_DISTRIBUTION_MAX_SIZE_DEFAULT = 137_438_953_472;
+/** Hadoop refuses more intervals than this (FileDistributionCalculator.MAX_INTERVALS). */
+const FILE_DISTRIBUTION_INTERVALS_MAX = 10_000_000;
+
+export function registerOiv(program: Command): void {
+  program
+    .command('oiv')
+    .description('dump an fsimage file: -p XML | Delimited | FileDistribution -i FSIMAGE [-o OUT]')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .helpOption(false)
+    .argument('[args...]')
+    .action((args: string[]) => {
+      const parsed = parseViewerArgs('oiv', args, USAGE, ['delimiter', 'step', 'maxSize']);
+      const processor = (one(parsed, 'p') ?? 'Web').toUpperCase();
+      const input = required(parsed, 'i', 'oiv', USAGE);
+      const image = readImage(input);
+      let text: string;
+      if (processor === 'XML') text = imageToXml(image);
+      else if (processor === 'DELIMITED') {
+        const delimiter = one(parsed, 'delimiter');
+        text = imageToDelimited(image, delimiter === undefined ? {} : { delimiter });
+      } else if (processor === 'FILEDISTRIBUTION') {
+        text = fileDistribution(image, {
+          step: wholeNumber(parsed, 'step', FILE_DISTRIBUTION_STEP_DEFAULT),
+          maxSize: wholeNumber(parsed, 'maxSize', FILE_DISTRIBUTION_MAX_SIZE_DEFAULT),
+        });
+      } else {
+        throw new UsageError(
+          `oiv: the lab has no ${one(parsed, 'p') ?? 'Web (the default)'} processor; use -p XML, -p Delimited or -p FileDistribution`,
+          USAGE,
+        );
+      }
+      writeDumpOutput(one(parsed, 'o'), text);
+    });
+}
+
+/** The options both viewers take: -p, -i, -o (and their --long forms) plus `extra` one-value options. */
+export function parseViewerArgs(
+  command: string,
+  args: readonly string[],
+  usage: string,
+  extra: string[] = [],
+): HadoopArgs {
+  const long: Record<string, string> = { '--processor': '-p', '--inputFile': '-i', '--outputFile': '-o' };
+  const parsed = parseHadoopArgs(
+    args.map((a) => long[a] ?? a),
+    { command, usage, options: ['p', 'i', 'o', ...extra].map((name) => ({ name, values: 1 })) },
+  );
+  if (parsed.operands.length > 0)
+    throw new UsageError(`${command}: unexpected argument ${parsed.operands[0]}`, usage);
+  return parsed;
+}
+
+export function one(parsed: HadoopArgs, name: string): string | undefined {
+  return parsed.options.get(name)?.at(-1);
+}
+
+export function required(parsed: HadoopArgs, name: string, command: string, usage: string): string {
+  const value = one(parsed, name);
+  if (value === undefined) throw new UsageError(`${command}: Missing required option: ${name}`, usage);
+  return value;
+}
+
+function wholeNumber(parsed: HadoopArgs, name: string, fallback: number): number {
+  const text = one(parsed, name);
+  if (text === undefined) return fallback;
+  if (!/^[1-9]\d*$/.test(text))
+    throw new UsageError(`oiv: -${name} expects a positive whole number, got '${text}'`, USAGE);
+  return Number(text);
+}
+
+/** Reads an offline viewer's input; a missing or unreadable file is a usage error saying what was expected. */
+export function readDumpInput(file: string, what: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new UsageError(
+      `cannot read ${file} (${code}); expected ${what}, e.g. one listed by \`ls $LAB_HOME/dfs/name/current\``,
+    );
+  }
+}
+
+/** `-o FILE` writes the file; no -o (or `-o -`) writes stdout. */
+export function writeDumpOutput(target: string | undefined, text: string): void {
+  if (target === undefined || target === '-') {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    fs.writeFileSync(target, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new UsageError(`cannot write ${target} (${code})`);
+  }
+}
+
+function readImage(file: string): FsImage {
+  const bytes = readDumpInput(file, 'an fsimage file (fsimage_<19-digit txid>)');
+  try {
+    return decodeImage(bytes);
+  } catch (error) {
+    const hint = /edits/.test(file) ? ' This looks like an edit log segment: dump it with `lab oev -i`.' : '';
+    const detail =
+      error instanceof ImageFormatError ? error.message : `unreadable image (${(error as Error).message})`;
+    throw new UsageError(`oiv: ${file}: ${detail}.${hint}`);
+  }
+}
+
+/**
+ * `hdfs oiv -p FileDistribution` (FileDistributionCalculator): files counted in buckets of `step`
+ * bytes by length (bucket = ceil(length / step), the last one for everything above maxSize), then
+ * totals; totalSpace counts every replica (length × replication).
+ */
+export function fileDistribution(image: FsImage, options: { step: number; maxSize: number }): string {
+  const intervals = Math.floor(options.maxSize / options.step);
+  if (intervals > FILE_DISTRIBUTION_INTERVALS_MAX) {
+    throw new UsageError(
+      `oiv: too many distribution intervals (maxSize/step = ${intervals}, should be less than ${FILE_DISTRIBUTION_INTERVALS_MAX})`,
+    );
+  }
+  const distribution = new Map<number, number>();
+  let totalFiles = 0;
+  let totalDirectories = 0;
+  let totalBlocks = 0;
+  let totalSpace = 0;
+  let maxFileSize = 0;
+  for (const inode of image.inodes) {
+    if (inode.type === 'DIRECTORY') {
+      totalDirectories++;
+      continue;
+    }
+    if (!inode.file) continue;
+    totalFiles++;
+    totalBlocks += inode.file.blocks.length;
+    const size = inode.file.blocks.reduce((sum, b) => sum + b.numBytes, 0);
+    maxFileSize = Math.max(maxFileSize, size);
+    totalSpace += size * inode.file.replication;
+    const bucket = Math.min(size > options.maxSize ? intervals : Math.ceil(size / options.step), intervals);
+    distribution.set(bucket, (distribution.get(bucket) ?? 0) + 1);
+  }
+  const lines = ['Processed 0 inodes.', 'Size\tNumFiles'];
+  for (const bucket of [...distribution.keys()].sort((a, b) => a - b)) {
+    lines.push(`${bucket * options.step}\t${distribution.get(bucket)}`);
+  }
+  lines.push(
+    `totalFiles = ${totalFiles}`,
+    `totalDirectories = ${totalDirectories}`,
+    `totalBlocks = ${totalBlocks}`,
+    `totalSpace = ${totalSpace}`,
+    `maxFileSize = ${maxFileSize}`,
+  );
+  return lines.join('\n') + '\n';
+}
