@@ -5,4 +5,12 @@
 import { runCli } from './cli/boundary.js';
 import { buildProgram } from './cli/program.js';
 
+// `lab traffic | head`: a reader that went away is not an error of the lab.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 process.exitCode = await runCli(buildProgram(), process.argv.slice(2));
