@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { chunkChecksums } from '../../cluster/common/crc.js';
+import { verifyReplica } from '../../cluster/datanode/meta.js';
+import type { NamespaceInfo } from '../../cluster/protocol/messages.js';
+import { DatanodeStorage, deriveStorageIdentity } from '../../cluster/runtime/datanode-storage.js';
+
+const POOL = 'BP-1234567-127.0.0.1-1736157598000';
+const NS: NamespaceInfo = {
+  namespaceId: 42,
+  clusterId: 'CID-8368f407-a3a6-4d9e-86eb-ed62198078e6',
+  blockPoolId: POOL,
+  layoutVersion: -66,
+  cTime: 0,
+  softwareVersion: '3.3.6',
+};
+const NOW = Date.UTC(2025, 0, 6, 10, 0, 0);
+
+let dataDir: string;
+let open: DatanodeStorage[] = [];
+
+function openStorage(): DatanodeStorage {
+  const storage = DatanodeStorage.open({ dataDir, datanodeName: 'dn1', seed: 'seed-7' });
+  open.push(storage);
+  return storage;
+}
+
+beforeEach(() => {
+  dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dn-storage-')), 'dn1');
+});
+
+afterEach(() => {
+  for (const s of open) s.close();
+  open = [];
+  fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
+});
+
+describe('volume format and load', () => {
+  it('writes the HDFS tree, VERSION files and in_use.lock', () => {
+    const storage = openStorage();
+    storage.loadOrFormat(NS, NOW);
+    expect(fs.readFileSync(path.join(dataDir, 'in_use.lock'), 'utf8')).toBe(
+      `${process.pid}@${os.hostname()}`,
+    );
+    const version = fs.readFileSync(path.join(dataDir, 'current/VERSION'), 'utf8').split('\n');
+    expect(version[0]).toBe('#Mon Jan 06 10:00:00 UTC 2025');
+    expect(version.slice(1, 7).map((l) => l.split('=')[0])).toEqual([
+      'storageID',
+      'clusterID',
+      'cTime',
+      'datanodeUuid',
+      'storageType',
+      'layoutVersion',
+    ]);
+    expect(version).toContain(`clusterID=${NS.clusterId}`);
+    expect(version).toContain('storageType=DATA_NODE');
+    expect(version).toContain('layoutVersion=-57');
+    expect(version.find((l) => l.startsWith('storageID='))).toMatch(/^storageID=DS-[0-9a-f-]{36}$/);
+    const bpVersion = fs.readFileSync(path.join(dataDir, 'current', POOL, 'current/VERSION'), 'utf8');
+    expect(bpVersion).toBe(
+      `#Mon Jan 06 10:00:00 UTC 2025\nnamespaceID=42\ncTime=0\nblockpoolID=${POOL}\nlayoutVersion=-57\n`,
+    );
+    for (const dir of ['current/finalized', 'current/rbw', 'tmp']) {
+      expect(fs.statSync(path.join(dataDir, 'current', POOL, dir)).isDirectory()).toBe(true);
+    }
+  });
+
+  it('derives the same uuids from the same seed and DataNode id', () => {
+    expect(deriveStorageIdentity('seed-7', 'dn1')).toEqual(deriveStorageIdentity('seed-7', 'dn1'));
+    expect(deriveStorageIdentity('seed-7', 'dn1')).not.toEqual(deriveStorageIdentity('seed-7', 'dn2'));
+    expect(openStorage().identity).toEqual(deriveStorageIdentity('seed-7', 'dn1'));
+  });
+
+  it('refuses a volume locked by a live process', () => {
+    openStorage();
+    expect(() => openStorage()).toThrow(/Cannot lock storage .*The directory is already locked/);
+  });
+
+  it('takes over a lock left by a dead process', () => {
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(path.join(dataDir, 'in_use.lock'), '999999999@gone');
+    expect(() => openStorage()).not.toThrow();
+  });
+
+  it('refuses a volume formatted for another cluster with HDFS message', () => {
+    const first = openStorage();
+    first.loadOrFormat(NS, NOW);
+    first.close();
+    const second = openStorage();
+    expect(() => second.loadOrFormat({ ...NS, clusterId: 'CID-other' }, NOW)).toThrow(
+      `Incompatible clusterIDs in ${dataDir}: namenode clusterID = CID-other; datanode clusterID = ${NS.clusterId}`,
+    );
+  });
+});
+
+describe('replica lifecycle', () => {
+  const block = { blockId: 1073741825, genStamp: 1001, numBytes: 0 };
+  const data = Buffer.alloc(1000, 0x61);
+
+  it('writes rbw, finalizes into finalized/subdir0/subdir0 with a verifying .meta', async () => {
+    const storage = openStorage();
+    storage.loadOrFormat(NS, NOW);
+    const writer = storage.createRbw(block);
+    const rbw = path.join(dataDir, 'current', POOL, 'current/rbw');
+    expect(fs.readdirSync(rbw).sort()).toEqual(['blk_1073741825', 'blk_1073741825_1001.meta']);
+    writer.append(data.subarray(0, 512), chunkChecksums(data.subarray(0, 512)));
+    writer.append(data.subarray(512), chunkChecksums(data.subarray(512)));
+    const replica = await writer.finalize();
+    const dir = path.join(dataDir, 'current', POOL, 'current/finalized/subdir0/subdir0');
+    expect(replica.blockPath).toBe(path.join(dir, 'blk_1073741825'));
+    expect(replica.metaPath).toBe(path.join(dir, 'blk_1073741825_1001.meta'));
+    expect(fs.readdirSync(rbw)).toEqual([]);
+    const meta = fs.readFileSync(replica.metaPath);
+    expect(meta.length).toBe(15);
+    expect(verifyReplica(fs.readFileSync(replica.blockPath), meta)).toEqual({ ok: true });
+    expect(storage.listFinalized()).toEqual([[1073741825, 1000, 1001]]);
+    expect(storage.readReplica(1073741825)?.numBytes).toBe(1000);
+    expect(() => storage.createRbw(block)).toThrow(/already exists in state FINALIZED/);
+  });
+
+  it('writes DataNode-to-DataNode copies under tmp/ and deletes replicas', async () => {
+    const storage = openStorage();
+    storage.loadOrFormat(NS, NOW);
+    const writer = storage.createTemporary(block);
+    expect(fs.readdirSync(path.join(dataDir, 'current', POOL, 'tmp'))).toHaveLength(2);
+    writer.append(data, chunkChecksums(data));
+    await writer.finalize();
+    expect(storage.deleteReplica(block)).toBe(true);
+    expect(storage.listFinalized()).toEqual([]);
+    expect(storage.deleteReplica(block)).toBe(false);
+  });
+
+  it('finds finalized replicas again after a restart, and drops an aborted rbw', async () => {
+    const storage = openStorage();
+    storage.loadOrFormat(NS, NOW);
+    const writer = storage.createRbw(block);
+    writer.append(data, chunkChecksums(data));
+    await writer.finalize();
+    storage.createRbw({ ...block, blockId: block.blockId + 1 }).abort();
+    storage.close();
+    const again = openStorage();
+    again.loadOrFormat(NS, NOW);
+    expect(again.listFinalized()).toEqual([[1073741825, 1000, 1001]]);
+    const stats = again.stats(NOW);
+    expect(stats.dfsUsed).toBe(1000 + 15);
+    expect(stats.capacity).toBeGreaterThan(stats.remaining);
+    expect(fs.readFileSync(path.join(dataDir, 'current', POOL, 'current/dfsUsed'), 'utf8')).toBe(
+      `1015 ${NOW}`,
+    );
+  });
+});
