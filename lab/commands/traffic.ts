@@ -1,12 +1,10 @@
 /**
  * `lab traffic [-X] [--follow] [--node N] [--op OP] [--kind rpc|data|heartbeat] [--path P]
- * [--block B] [--since SECONDS] [--heartbeats | --no-heartbeats] [--json]` — every frame the
+ * [--block B] [--since DURATION] [--heartbeats | --no-heartbeats] [--json]` — every frame the
  * cluster sent, one tcpdump-shaped line each, read from the journal.
  */
-import fs from 'node:fs';
 import { homePaths } from '../../cluster/launcher/description.js';
 import type { JournalFrame } from '../../cluster/protocol/journal-types.js';
-import { parseJournal, readJournal } from '../../cluster/runtime/journal.js';
 import type { Command } from '../cli/commander.js';
 import { homeOf } from '../cli/context.js';
 import { UsageError } from '../cli/errors.js';
@@ -15,12 +13,14 @@ import {
   hexDump,
   matches,
   selectFrames,
+  sinceInstantMs,
   trafficLine,
   type TrafficFilter,
   type TrafficKind,
 } from '../traffic/lines.js';
+import { JournalTail } from '../traffic/tail.js';
 
-/** How often `--follow` looks for new journal lines. */
+/** How often `--follow` looks for new journal lines: well under the journal's own flush interval times two. */
 const FOLLOW_POLL_MS = 100;
 
 interface TrafficOptions {
@@ -41,35 +41,18 @@ export function registerTraffic(program: Command): void {
     .command('traffic')
     .description('print every frame between client, NameNode and DataNodes, like tcpdump')
     .option('-X, --hex', 'show the first bytes of each frame as hex and ASCII')
-    .option('-f, --follow', 'keep printing new frames')
-    .option('--node <id>', 'only frames from or to this process (nn, dn1, client)')
+    .option('-f, --follow', 'keep printing new frames (heartbeats hidden unless --heartbeats)')
+    .option('--node <id>', 'only frames from or to this process (nn, snn, dn1, client)')
     .option('--op <name>', 'only this RPC or data op (create, addBlock, writeBlock, packet …)')
     .option('--kind <kind>', 'rpc, data or heartbeat')
     .option('--path <path>', 'only frames naming this HDFS path')
     .option('--block <id>', 'only frames naming this block (blk_… or its id)')
-    .option('--since <seconds>', 'only frames of the last SECONDS seconds')
+    .option('--since <duration>', 'only frames of the last DURATION (30 = seconds, 90s, 5m)')
     .option('--heartbeats', 'include heartbeats and status polls (default unless --follow)')
     .option('--no-heartbeats', 'leave out heartbeats and status polls')
     .option('--json', 'one JSON journal record per line')
     .action(async (opts: TrafficOptions, command: Command) => {
-      if (opts.kind && !['rpc', 'data', 'heartbeat'].includes(opts.kind)) {
-        throw new UsageError(`traffic: --kind must be rpc, data or heartbeat, not ${opts.kind}`);
-      }
-      const filter: TrafficFilter = {
-        heartbeats: opts.heartbeats ?? !opts.follow,
-        ...(opts.node ? { node: opts.node } : {}),
-        ...(opts.op ? { op: opts.op } : {}),
-        ...(opts.kind ? { kind: opts.kind as TrafficKind } : {}),
-        ...(opts.path ? { path: opts.path } : {}),
-        ...(opts.block ? { block: opts.block } : {}),
-      };
-      if (opts.since !== undefined) {
-        const seconds = Number(opts.since);
-        if (!Number.isFinite(seconds) || seconds < 0)
-          throw new UsageError(`traffic: --since takes seconds, not ${opts.since}`);
-        filter.sinceMs = Date.now() - seconds * 1000;
-      }
-      if (filter.kind === 'heartbeat') filter.heartbeats = true;
+      const filter = trafficFilter(opts, Date.now());
       const file = homePaths(homeOf(command)).journal;
       const print = (frame: JournalFrame): void => {
         if (opts.json) out(JSON.stringify(frame));
@@ -78,36 +61,52 @@ export function registerTraffic(program: Command): void {
           if (opts.hex && frame.hex) out(hexDump(frame.hex));
         }
       };
-      for (const frame of selectFrames(readJournal(file), filter)) print(frame);
+      // Read the existing journal and remember where it ended, so following misses nothing.
+      const tail = new JournalTail(file, { fromStart: true });
+      for (const frame of selectFrames(tail.read(), filter)) print(frame);
       if (!opts.follow) return;
-      await follow(file, (frame) => {
+      await follow(tail, (frame) => {
         if (frame.dir === 'send' && matches(frame, filter)) print(frame);
       });
     });
 }
 
-async function follow(file: string, onFrame: (frame: JournalFrame) => void): Promise<void> {
-  let offset = fs.existsSync(file) ? fs.statSync(file).size : 0;
-  let carry = '';
+/** The command's flags as a filter; a bad flag is a usage error naming what was expected. */
+export function trafficFilter(opts: TrafficOptions, nowMs: number): TrafficFilter {
+  if (opts.kind && !['rpc', 'data', 'heartbeat'].includes(opts.kind)) {
+    throw new UsageError(`traffic: --kind must be rpc, data or heartbeat, not ${opts.kind}`);
+  }
+  const filter: TrafficFilter = {
+    heartbeats: opts.heartbeats ?? !opts.follow,
+    ...(opts.node ? { node: opts.node } : {}),
+    ...(opts.op ? { op: opts.op } : {}),
+    ...(opts.kind ? { kind: opts.kind as TrafficKind } : {}),
+    ...(opts.path ? { path: opts.path } : {}),
+    ...(opts.block ? { block: opts.block } : {}),
+  };
+  if (opts.since !== undefined) {
+    try {
+      filter.sinceMs = sinceInstantMs(opts.since, nowMs);
+    } catch (error) {
+      throw new UsageError(`traffic: ${(error as Error).message}`);
+    }
+  }
+  if (filter.kind === 'heartbeat') filter.heartbeats = true;
+  return filter;
+}
+
+async function follow(tail: JournalTail, onFrame: (frame: JournalFrame) => void): Promise<void> {
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
-      if (!fs.existsSync(file)) return;
-      const size = fs.statSync(file).size;
-      if (size < offset) offset = 0; // rolled over
-      if (size === offset) return;
-      const fd = fs.openSync(file, 'r');
-      const buf = Buffer.alloc(size - offset);
-      fs.readSync(fd, buf, 0, buf.length, offset);
-      fs.closeSync(fd);
-      offset = size;
-      const text = carry + buf.toString('utf8');
-      const cut = text.lastIndexOf('\n');
-      carry = text.slice(cut + 1);
-      for (const r of parseJournal(text.slice(0, cut + 1))) if (r.k === 'frame') onFrame(r);
+      for (const r of tail.read()) if (r.k === 'frame') onFrame(r);
     }, FOLLOW_POLL_MS);
-    process.once('SIGINT', () => {
+    const stop = (): void => {
       clearInterval(timer);
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
       resolve();
-    });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
   });
 }

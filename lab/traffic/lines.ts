@@ -3,6 +3,7 @@
  * `05:12:01.123456 client 127.0.0.10:43210 > nn 127.0.0.1:8020: create src=/a.txt replication=3, length 212`.
  * Each frame is journaled by both ends; the traffic view shows it once, from the sender's record.
  */
+import { parseDuration } from '../../cluster/common/units.js';
 import { describeMessage } from '../../cluster/protocol/describe.js';
 import type { JournalFrame, JournalRecord } from '../../cluster/protocol/journal-types.js';
 
@@ -60,6 +61,26 @@ export function matches(frame: JournalFrame, filter: TrafficFilter): boolean {
   if (filter.path && !text.includes(filter.path)) return false;
   if (filter.block && !text.includes(filter.block)) return false;
   return true;
+}
+
+/** The block ids a frame names (`blk_<id>` anywhere in its description), for filters and traces. */
+export function blockIdsOf(frame: JournalFrame): number[] {
+  const ids: number[] = [];
+  for (const m of describeMessage(frame.msg).matchAll(/blk_(\d+)/g)) {
+    const id = Number(m[1]);
+    if (!ids.includes(id)) ids.push(id);
+  }
+  return ids;
+}
+
+/**
+ * `--since 30` (seconds), `--since 90s`, `--since 5m`: the epoch-ms instant that far before `nowMs`.
+ * Throws the units module's error on anything else.
+ */
+export function sinceInstantMs(text: string, nowMs: number): number {
+  const ms = parseDuration(text, 's');
+  if (ms < 0) throw new RangeError(`--since takes a duration that is not negative, not ${text}`);
+  return nowMs - ms;
 }
 
 function clock(t: number): string {

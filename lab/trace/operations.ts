@@ -1,0 +1,228 @@
+/**
+ * One operation's records out of the whole journal. A client command tags every frame it causes
+ * with an operation id (`put-…`, `get-…`), and the NameNode and DataNodes copy it onto the frames
+ * and events that follow from it, so most operations are simply "the records with this `op`".
+ * Work the DataNodes start on their own has no id: a re-replication is grouped by its block, from
+ * the heartbeat reply carrying DNA_TRANSFER to the target's blockReceivedAndDeleted; a checkpoint
+ * by the Secondary NameNode's calls from rollEditLog to checkpoint-done.
+ *
+ * Frames are taken from the sender's record (every frame is journaled at both ends; a trace shows
+ * it once). Pure functions of the records.
+ */
+import type { JournalEvent, JournalFrame, JournalRecord } from '../../cluster/protocol/journal-types.js';
+import { blockIdsOf } from '../traffic/lines.js';
+
+export type OperationKind = 'put' | 'get' | 'rereplication' | 'checkpoint' | 'other';
+
+export const OPERATION_KINDS: readonly OperationKind[] = [
+  'put',
+  'get',
+  'rereplication',
+  'checkpoint',
+  'other',
+];
+
+export interface Operation {
+  id: string;
+  kind: OperationKind;
+  /** The HDFS path the operation names (first `src` of its RPCs), if any. */
+  path?: string;
+  startMs: number;
+  endMs: number;
+  /** Send-side frames and state events, in journal time order. */
+  records: (JournalFrame | JournalEvent)[];
+}
+
+/** How long after its DNA_TRANSFER a re-replication's frames are still counted as its own. */
+export const REREPLICATION_WINDOW_MS = 60_000;
+/** How long before the heartbeat reply the NameNode's replication-scheduled event may lie (one heartbeat interval and then some). */
+export const REREPLICATION_LEAD_MS = 10_000;
+/** A checkpoint not done this long after its rollEditLog is shown as far as it got. */
+export const CHECKPOINT_WINDOW_MS = 120_000;
+
+/** Commands whose op ids count as a put or a get (`lab fs -put` tags `put-…`, `-copyFromLocal` …). */
+const KIND_OF_PREFIX: Record<string, OperationKind> = {
+  put: 'put',
+  copyFromLocal: 'put',
+  moveFromLocal: 'put',
+  appendToFile: 'put',
+  get: 'get',
+  cat: 'get',
+  copyToLocal: 'get',
+  text: 'get',
+  tail: 'get',
+  rereplication: 'rereplication',
+  checkpoint: 'checkpoint',
+};
+
+export function operationKindOf(id: string): OperationKind {
+  const prefix = id.split(/[-:_]/)[0] ?? '';
+  return KIND_OF_PREFIX[prefix] ?? KIND_OF_PREFIX[prefix.toLowerCase()] ?? 'other';
+}
+
+function isShown(r: JournalRecord): r is JournalFrame | JournalEvent {
+  return r.k === 'event' || r.dir === 'send';
+}
+
+function pathOf(records: readonly JournalRecord[]): string | undefined {
+  for (const r of records) {
+    if (r.k !== 'frame' || r.msg.type !== 'rpc-call') continue;
+    const src = (r.msg.params as { src?: unknown } | null)?.src;
+    if (typeof src === 'string') return src.replace(/\._COPYING_$/, '');
+  }
+  return undefined;
+}
+
+function makeOperation(id: string, kind: OperationKind, records: (JournalFrame | JournalEvent)[]): Operation {
+  records.sort((a, b) => a.t - b.t);
+  const path = pathOf(records);
+  return {
+    id,
+    kind,
+    ...(path !== undefined ? { path } : {}),
+    startMs: records[0]?.t ?? 0,
+    endMs: records[records.length - 1]?.t ?? 0,
+    records,
+  };
+}
+
+function taggedOperations(records: readonly JournalRecord[]): Operation[] {
+  const groups = new Map<string, (JournalFrame | JournalEvent)[]>();
+  for (const r of records) {
+    if (!r.op || !isShown(r)) continue;
+    let group = groups.get(r.op);
+    if (!group) groups.set(r.op, (group = []));
+    group.push(r);
+  }
+  return [...groups].map(([id, group]) => makeOperation(id, operationKindOf(id), group));
+}
+
+function eventBlockIds(event: JournalEvent): number[] {
+  const e = event.event as { block?: { blockId: number }; blocks?: { blockId: number }[] };
+  if (e.block) return [e.block.blockId];
+  return (e.blocks ?? []).map((b) => b.blockId);
+}
+
+function transferBlockIds(frame: JournalFrame): number[] {
+  const msg = frame.msg;
+  if (msg.type !== 'rpc-reply' || msg.method !== 'sendHeartbeat' || !msg.ok) return [];
+  const commands = ((msg.result as { commands?: unknown[] } | undefined)?.commands ?? []) as {
+    action?: string;
+    block?: { blockId: number };
+  }[];
+  return commands.filter((c) => c.action === 'DNA_TRANSFER' && c.block).map((c) => c.block!.blockId);
+}
+
+/** Both halves of every RPC among `chosen`: a reply brings its call and the other way round. */
+function withRpcPartners(
+  chosen: Set<JournalFrame | JournalEvent>,
+  candidates: readonly (JournalFrame | JournalEvent)[],
+): void {
+  const keys = new Set<string>();
+  for (const r of chosen) {
+    if (r.k === 'frame' && (r.msg.type === 'rpc-call' || r.msg.type === 'rpc-reply')) {
+      keys.add(`${r.conn}#${r.msg.callId}`);
+    }
+  }
+  for (const r of candidates) {
+    if (r.k !== 'frame' || (r.msg.type !== 'rpc-call' && r.msg.type !== 'rpc-reply')) continue;
+    if (keys.has(`${r.conn}#${r.msg.callId}`)) chosen.add(r);
+  }
+}
+
+function rereplications(untagged: readonly (JournalFrame | JournalEvent)[]): Operation[] {
+  const seeds: { block: number; t: number; frame: JournalFrame }[] = [];
+  for (const r of untagged) {
+    if (r.k === 'frame') for (const block of transferBlockIds(r)) seeds.push({ block, t: r.t, frame: r });
+  }
+  const ops: Operation[] = [];
+  seeds.forEach((seed, i) => {
+    const next = seeds.slice(i + 1).find((s) => s.block === seed.block);
+    const previous = seeds
+      .slice(0, i)
+      .reverse()
+      .find((s) => s.block === seed.block);
+    const from = Math.max(seed.t - REREPLICATION_LEAD_MS, previous?.t ?? -Infinity);
+    const to = Math.min(seed.t + REREPLICATION_WINDOW_MS, next?.t ?? Infinity);
+    const chosen = new Set<JournalFrame | JournalEvent>([seed.frame]);
+    for (const r of untagged) {
+      if (r.t < from || r.t >= to) continue;
+      if (r.k === 'event') {
+        if (eventBlockIds(r).includes(seed.block)) chosen.add(r);
+      } else if (r.t >= seed.t && blockIdsOf(r).includes(seed.block)) {
+        chosen.add(r);
+      }
+    }
+    withRpcPartners(chosen, untagged);
+    const id = `rereplication-blk_${seed.block}-${Math.round(seed.t)}`;
+    ops.push(makeOperation(id, 'rereplication', [...chosen]));
+  });
+  return ops;
+}
+
+const CHECKPOINT_METHODS = new Set(['rollEditLog', 'getEditLogManifest', 'getTransactionId']);
+
+function checkpoints(untagged: readonly (JournalFrame | JournalEvent)[]): Operation[] {
+  const starts = untagged.filter(
+    (r): r is JournalFrame => r.k === 'frame' && r.msg.type === 'rpc-call' && r.msg.method === 'rollEditLog',
+  );
+  return starts.map((start, i) => {
+    const nextStart = starts[i + 1]?.t ?? Infinity;
+    const done = untagged.find(
+      (r) => r.t >= start.t && r.k === 'event' && r.event.type === 'checkpoint-done',
+    );
+    const to = Math.min(done ? done.t : start.t + CHECKPOINT_WINDOW_MS, nextStart - 0.001);
+    const chosen = new Set<JournalFrame | JournalEvent>();
+    for (const r of untagged) {
+      if (r.t < start.t || r.t > to) continue;
+      if (r.k === 'frame') {
+        const method = r.msg.type === 'rpc-call' || r.msg.type === 'rpc-reply' ? r.msg.method : '';
+        if ((r.src === 'snn' || r.dst === 'snn') && CHECKPOINT_METHODS.has(method)) chosen.add(r);
+      } else if (
+        r.event.type === 'checkpoint-done' ||
+        r.event.type === 'edits-rolled' ||
+        (r.event.type === 'log' && r.event.text.startsWith('imagetransfer'))
+      ) {
+        chosen.add(r);
+      }
+    }
+    withRpcPartners(chosen, untagged);
+    return makeOperation(`checkpoint-${Math.round(start.t)}`, 'checkpoint', [...chosen]);
+  });
+}
+
+/** Every operation the journal holds, oldest first. */
+export function listOperations(records: readonly JournalRecord[]): Operation[] {
+  const untagged = records.filter((r): r is JournalFrame | JournalEvent => !r.op && isShown(r));
+  const ops = [...taggedOperations(records), ...rereplications(untagged), ...checkpoints(untagged)];
+  return ops.sort((a, b) => a.startMs - b.startMs);
+}
+
+export interface OperationQuery {
+  /** An operation id, or a unique prefix of one. */
+  op?: string;
+  /** The most recent operation of this kind. */
+  last?: OperationKind;
+  /** With `last`: only operations on this HDFS path. */
+  path?: string;
+}
+
+/** The operation a query names, or undefined; a prefix matching several ids is an error. */
+export function findOperation(
+  records: readonly JournalRecord[],
+  query: OperationQuery,
+): Operation | undefined {
+  const ops = listOperations(records);
+  if (query.op !== undefined) {
+    const exact = ops.find((o) => o.id === query.op);
+    if (exact) return exact;
+    const prefixed = ops.filter((o) => o.id.startsWith(query.op!));
+    if (prefixed.length > 1) {
+      throw new RangeError(`operation id ${query.op} is ambiguous: ${prefixed.map((o) => o.id).join(', ')}`);
+    }
+    return prefixed[0];
+  }
+  const kind = query.last ?? 'put';
+  const fitting = ops.filter((o) => o.kind === kind && (query.path === undefined || o.path === query.path));
+  return fitting[fitting.length - 1];
+}

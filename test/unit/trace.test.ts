@@ -1,0 +1,117 @@
+import { XMLValidator } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import { countTraffic, dataBytesBetween, dataBytesTo, sumTraffic } from '../../lab/trace/counts.js';
+import { layoutSequence, renderSequenceText } from '../../lab/trace/diagram.js';
+import { findOperation, listOperations, operationKindOf } from '../../lab/trace/operations.js';
+import { renderSequenceHtml, renderSequenceSvg } from '../../lab/trace/svg.js';
+import { JournalScript, scriptedJournal } from '../scenario/traffic/fixture.js';
+
+const records = scriptedJournal();
+const lastPut = () => findOperation(records, { last: 'put' })!;
+
+describe('operations', () => {
+  it('finds the put, the get, the re-replication and the checkpoint, oldest first', () => {
+    const ops = listOperations(records);
+    expect(ops.map((o) => [o.kind, o.path ?? null])).toEqual([
+      ['put', '/a.txt'],
+      ['get', '/a.txt'],
+      ['rereplication', null],
+      ['checkpoint', null],
+    ]);
+    expect(ops[0]!.id).toBe('put-7f3a');
+  });
+
+  it('names kinds from the op id prefix', () => {
+    expect(operationKindOf('put-1')).toBe('put');
+    expect(operationKindOf('copyFromLocal-2')).toBe('put');
+    expect(operationKindOf('cat-3')).toBe('get');
+    expect(operationKindOf('mkdir-4')).toBe('other');
+  });
+
+  it('finds by id, unique id prefix, last of a kind and path', () => {
+    expect(findOperation(records, { op: 'get-91c0' })!.kind).toBe('get');
+    expect(findOperation(records, { op: 'get-9' })!.id).toBe('get-91c0');
+    expect(findOperation(records, { last: 'put', path: '/b.txt' })).toBeUndefined();
+    const s = new JournalScript();
+    s.rpc('client', 'nn', 'create', { src: '/x' }, {}, 'put-aa1');
+    s.rpc('client', 'nn', 'create', { src: '/y' }, {}, 'put-aa2');
+    expect(() => findOperation(s.records, { op: 'put-aa' })).toThrow(/ambiguous/);
+    expect(findOperation(s.records, { last: 'put' })!.path).toBe('/y');
+  });
+
+  it('groups a re-replication by its block: DNA_TRANSFER, the copy, the target telling the NameNode', () => {
+    const op = findOperation(records, { last: 'rereplication' })!;
+    const text = renderSequenceText(layoutSequence(op));
+    expect(text).toContain('heartbeatResponse commands=[DNA_TRANSFER blk_1073741825_1001 -> dn3]');
+    expect(text).toContain('writeBlock blk_1073741825_1001 targets=[] stage=TRANSFER');
+    expect(text).toContain('blockReceivedAndDeleted RECEIVED blk_1073741825_1001');
+    // The put's own pipeline for the same block is not part of it.
+    expect(text).not.toContain('client');
+  });
+});
+
+describe('layoutSequence', () => {
+  it('puts client, nn and the DataNodes in lane order', () => {
+    expect(layoutSequence(lastPut()).lanes).toEqual(['client', 'nn', 'dn1', 'dn2', 'dn3']);
+  });
+
+  it('aggregates the packets and the acks of a block per hop, keeping their totals', () => {
+    const rows = layoutSequence(lastPut()).rows.filter((r) => r.kind === 'arrow' && r.frames > 1);
+    expect(rows.map((r) => (r.kind === 'arrow' ? `${r.from}->${r.to} ${r.text}` : ''))).toEqual([
+      'client->dn1 packets blk_1073741825_1001 ×17, 1048576 bytes',
+      'dn1->dn2 packets blk_1073741825_1001 ×17, 1048576 bytes',
+      'dn2->dn1 acks blk_1073741825_1001 ×17',
+      'dn1->client acks blk_1073741825_1001 ×17',
+      'client->dn2 packets blk_1073741826_1002 ×9, 524288 bytes',
+      'dn2->dn3 packets blk_1073741826_1002 ×9, 524288 bytes',
+      'dn3->dn2 acks blk_1073741826_1002 ×9',
+      'dn2->client acks blk_1073741826_1002 ×9',
+    ]);
+  });
+
+  it('keeps a large put short: rows grow with blocks, not packets', () => {
+    const s = new JournalScript();
+    s.rpc('client', 'nn', 'create', { src: '/big' }, {}, 'put-big');
+    s.writeBlock(['client', 'dn1', 'dn2', 'dn3'], { blockId: 1, genStamp: 1 }, 150 * 1024 * 1024, {
+      op: 'put-big',
+    });
+    const diagram = layoutSequence(findOperation(s.records, { op: 'put-big' })!);
+    expect(diagram.rows.length).toBeLessThan(20);
+    expect(diagram.rows.some((r) => r.text === 'packets blk_1_1 ×2401, 157286400 bytes')).toBe(true);
+  });
+});
+
+describe('counts', () => {
+  it('says that no data byte of a put goes to the NameNode, and what each hop carried', () => {
+    const counts = countTraffic(lastPut().records);
+    expect(dataBytesTo(counts, 'nn')).toBe(0);
+    expect(dataBytesBetween(counts, { src: 'client', dst: 'dn1' })).toBe(1048576);
+    expect(dataBytesBetween(counts, { src: 'dn1', dst: 'dn2' })).toBe(1048576);
+    expect(dataBytesBetween(counts, { src: 'dn2', dst: 'dn3' })).toBe(524288);
+    expect(sumTraffic(counts, { src: 'client', kind: 'rpc' }).messages).toBe(5);
+    expect(sumTraffic(counts, { src: 'client', dst: 'nn' }).bytes).toBe(212 + 180 + 190 + 120 + 120);
+  });
+
+  it('counts each frame once although both ends journal it', () => {
+    const counts = countTraffic(records);
+    const sent = records.filter((r) => r.k === 'frame' && r.dir === 'send').length;
+    expect(sumTraffic(counts, {}).messages).toBe(sent);
+  });
+});
+
+describe('SVG and HTML', () => {
+  it('draw the same rows as the text, as well-formed documents', () => {
+    const diagram = layoutSequence(lastPut());
+    const svg = renderSequenceSvg(diagram);
+    expect(XMLValidator.validate(svg)).toBe(true);
+    expect(svg.match(/<line [^>]*marker-end/g)).toHaveLength(
+      diagram.rows.filter((r) => r.kind === 'arrow').length,
+    );
+    for (const lane of diagram.lanes) expect(svg).toContain(`font-weight="bold">${lane}</text>`);
+    expect(svg).toContain('packets blk_1073741825_1001 ×17, 1048576 bytes');
+    const html = renderSequenceHtml(diagram, countTraffic(lastPut().records));
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain(svg.trimEnd());
+    expect(html).toContain('DATA BYTES');
+  });
+});

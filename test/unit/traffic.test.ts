@@ -1,0 +1,186 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encodeFrame } from '../../cluster/protocol/rpc-frame.js';
+import type { JournalFrame, JournalRecord } from '../../cluster/protocol/journal-types.js';
+import { JOURNAL_HEX_BYTES_MAX } from '../../cluster/protocol/limits.js';
+import { Journal, readJournal } from '../../cluster/runtime/journal.js';
+import { UsageError } from '../../lab/cli/errors.js';
+import { trafficFilter } from '../../lab/commands/traffic.js';
+import { blockIdsOf, hexDump, kindOf, selectFrames, trafficLine } from '../../lab/traffic/lines.js';
+import { JournalTail } from '../../lab/traffic/tail.js';
+import { scriptedJournal } from '../scenario/traffic/fixture.js';
+
+const records = scriptedJournal();
+const describeAll = (frames: JournalFrame[]): string[] =>
+  frames.map((f) => `${f.src}->${f.dst} ${trafficLine(f).split(': ').slice(1).join(': ')}`);
+
+describe('selectFrames', () => {
+  it('shows each frame once, from its sender', () => {
+    const all = selectFrames(records, { heartbeats: true });
+    const sent = records.filter((r) => r.k === 'frame' && r.dir === 'send').length;
+    expect(all).toHaveLength(sent);
+    expect(all.every((f) => f.proc === f.src)).toBe(true);
+  });
+
+  it('leaves heartbeats out unless asked, and --kind heartbeat shows only them', () => {
+    const quiet = selectFrames(records, { heartbeats: false });
+    expect(quiet.some((f) => kindOf(f) === 'heartbeat')).toBe(false);
+    const beats = selectFrames(records, { heartbeats: true, kind: 'heartbeat' });
+    expect(beats.length).toBeGreaterThan(10);
+    expect(
+      new Set(
+        beats.map((f) => (f.msg.type === 'rpc-call' || f.msg.type === 'rpc-reply' ? f.msg.method : '')),
+      ),
+    ).toEqual(new Set(['sendHeartbeat']));
+  });
+
+  it('--node keeps frames from or to that process', () => {
+    const frames = selectFrames(records, { heartbeats: false, node: 'dn3' });
+    expect(frames.length).toBeGreaterThan(0);
+    expect(frames.every((f) => f.src === 'dn3' || f.dst === 'dn3')).toBe(true);
+  });
+
+  it('--op matches the operation name (calls and their responses), case-insensitively', () => {
+    const frames = selectFrames(records, { heartbeats: false, op: 'addblock' });
+    expect(describeAll(frames)).toEqual([
+      'client->nn addBlock src=/a.txt._COPYING_ excludeNodes=[], length 180',
+      'nn->client addBlockResponse blk_1073741825_1001 targets=[dn1,dn2], length 60',
+      'client->nn addBlock src=/a.txt._COPYING_ previous=blk_1073741825_1001 excludeNodes=[], length 190',
+      'nn->client addBlockResponse blk_1073741826_1002 targets=[dn2,dn3], length 60',
+    ]);
+  });
+
+  it('--kind data keeps DataTransfer frames only; --block by name or id', () => {
+    const data = selectFrames(records, { heartbeats: false, kind: 'data' });
+    expect(data.every((f) => f.ch === 'data')).toBe(true);
+    const byId = selectFrames(records, { heartbeats: false, block: '1073741826' });
+    const byName = selectFrames(records, { heartbeats: false, block: 'blk_1073741826' });
+    expect(byId).toEqual(byName);
+    expect(byId.every((f) => blockIdsOf(f).includes(1073741826))).toBe(true);
+    expect(byId.length).toBeGreaterThan(20);
+  });
+
+  it('--path keeps the frames naming the path', () => {
+    const frames = selectFrames(records, { heartbeats: false, path: '/a.txt' });
+    expect(frames.map((f) => trafficLine(f)).every((l) => l.includes('/a.txt'))).toBe(true);
+    expect(frames.some((f) => f.msg.type === 'rpc-call' && f.msg.method === 'getBlockLocations')).toBe(true);
+  });
+
+  it('--since drops older frames', () => {
+    const lastMs = records[records.length - 1]!.t;
+    const filter = trafficFilter({ since: '5s' }, lastMs + 1000);
+    expect(filter.sinceMs).toBe(lastMs - 4000);
+    const frames = selectFrames(records, filter);
+    expect(frames.length).toBeGreaterThan(0);
+    expect(frames.length).toBeLessThan(selectFrames(records, { heartbeats: true }).length);
+    expect(frames.every((f) => f.t >= lastMs - 4000)).toBe(true);
+  });
+});
+
+describe('trafficFilter (the flags)', () => {
+  it('hides heartbeats by default only when following', () => {
+    expect(trafficFilter({}, 0).heartbeats).toBe(true);
+    expect(trafficFilter({ follow: true }, 0).heartbeats).toBe(false);
+    expect(trafficFilter({ follow: true, heartbeats: true }, 0).heartbeats).toBe(true);
+    expect(trafficFilter({ follow: true, kind: 'heartbeat' }, 0).heartbeats).toBe(true);
+  });
+
+  it('reads --since as seconds or a duration, and rejects nonsense with a usage error', () => {
+    expect(trafficFilter({ since: '30' }, 100_000).sinceMs).toBe(70_000);
+    expect(trafficFilter({ since: '1m' }, 100_000).sinceMs).toBe(40_000);
+    expect(() => trafficFilter({ since: 'yesterday' }, 0)).toThrow(UsageError);
+    expect(() => trafficFilter({ kind: 'udp' }, 0)).toThrow(/rpc, data or heartbeat/);
+  });
+});
+
+describe('-X hex dump', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'traffic-hex-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('shows the frame bytes the sender journaled, 16 per row, with their ASCII', () => {
+    const raw = encodeFrame({
+      callId: 7,
+      method: 'create',
+      protocol: 'ClientProtocol',
+      clientId: 'client',
+      params: { src: '/a.txt._COPYING_', replication: 3 },
+    });
+    const file = path.join(dir, 'journal.jsonl');
+    const journal = new Journal(file, 'client');
+    journal.frame({
+      dir: 'send',
+      ch: 'rpc',
+      conn: 'a->b',
+      src: 'client',
+      srcAddr: 'a',
+      dst: 'nn',
+      dstAddr: 'b',
+      msg: { type: 'rpc-call', method: 'create', callId: 7, params: {} },
+      bytes: raw.length,
+      raw,
+    });
+    journal.close();
+    const [frame] = readJournal(file) as JournalFrame[];
+    const dump = hexDump(frame!.hex!);
+    const rows = dump.split('\n');
+    const shown = JOURNAL_HEX_BYTES_MAX < raw.length ? raw.subarray(0, JOURNAL_HEX_BYTES_MAX) : raw;
+    expect(rows).toHaveLength(Math.ceil(shown.length / 16));
+    // The hex columns read back as exactly the frame's first bytes.
+    const back = Buffer.from(rows.map((r) => r.slice(10, 49).replace(/ /g, '')).join(''), 'hex');
+    expect(back.equals(shown)).toBe(true);
+    expect(rows[0]).toMatch(/^\t0x0000: {2}[0-9a-f]{4} /);
+    expect(dump.replace(/\n/g, '')).toContain('create');
+  });
+});
+
+describe('JournalTail', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'traffic-tail-'));
+    file = path.join(dir, 'journal.jsonl');
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const line = (r: JournalRecord): string => JSON.stringify(r) + '\n';
+  const ev = (text: string): JournalRecord => ({
+    k: 'event',
+    t: 1,
+    proc: 'nn',
+    event: { type: 'log', level: 'info', text },
+  });
+
+  it('delivers appended whole lines once, keeping a torn line (even mid UTF-8 character) for later', () => {
+    fs.writeFileSync(file, line(ev('old')));
+    const tail = new JournalTail(file);
+    expect(tail.read()).toEqual([]);
+    const text = line(ev('héllo /dir/ファイル'));
+    const bytes = Buffer.from(text);
+    const cut = bytes.indexOf(Buffer.from('ファ')) + 1; // inside a 3-byte character
+    fs.appendFileSync(file, bytes.subarray(0, cut));
+    expect(tail.read()).toEqual([]);
+    fs.appendFileSync(file, bytes.subarray(cut));
+    expect(tail.read()).toEqual([ev('héllo /dir/ファイル')]);
+    expect(tail.read()).toEqual([]);
+  });
+
+  it('reads from the start when asked, and again from the start after a roll-over', () => {
+    fs.writeFileSync(file, line(ev('a')) + line(ev('b')));
+    const tail = new JournalTail(file, { fromStart: true });
+    expect(tail.read()).toHaveLength(2);
+    fs.writeFileSync(file, line(ev('c')));
+    expect(tail.read()).toEqual([ev('c')]);
+  });
+
+  it('waits for a journal that does not exist yet', () => {
+    const tail = new JournalTail(file);
+    expect(tail.read()).toEqual([]);
+    fs.writeFileSync(file, line(ev('first')));
+    expect(tail.read()).toEqual([ev('first')]);
+  });
+});
