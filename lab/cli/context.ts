@@ -9,3 +9,8 @@ export function homeOf(command: Command): string {
   const { home } = command.optsWithGlobals<{ home?: string }>();
   return resolveHome({ home });
 }
+
+/** `--on dnN`: run the HDFS client as if on that DataNode's host. */
+export function clientOnOf(command: Command): string | undefined {
+  return command.optsWithGlobals<{ on?: string }>().on;
+}

@@ -20,6 +20,10 @@ export function buildProgram(): Command {
   const program = new Command('lab')
     .description('hdfs-lab: a real multi-process mini HDFS on localhost, to watch and to break')
     .option('--home <dir>', 'run directory of the cluster (default: LAB_HOME, else ~/.hdfs-lab)')
+    .option(
+      '--on <datanode>',
+      "run HDFS client commands as if on this DataNode's host (default: off-cluster; or LAB_CLIENT_ON)",
+    )
     .showHelpAfterError('(run `lab --help` or `lab <command> --help` for usage)')
     .exitOverride();
   for (const register of [

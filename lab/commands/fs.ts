@@ -10,7 +10,7 @@ import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
 import type { FileStatus } from '../../cluster/protocol/types.js';
 import type { Command } from '../cli/commander.js';
-import { homeOf } from '../cli/context.js';
+import { clientOnOf, homeOf } from '../cli/context.js';
 import { CommandExit, UsageError } from '../cli/errors.js';
 import { parseHadoopArgs, type HadoopOptionSpec } from '../cli/hadoop-args.js';
 import { err, out, printJson } from '../cli/output.js';
@@ -78,7 +78,11 @@ function shellError(name: string, p: string, error: unknown): string {
 }
 
 /** Runs `body` per path, printing FsShell's error line for failures; returns the exit code. */
-async function eachPath(ctx: FsContext, paths: string[], body: (p: string) => Promise<void>): Promise<number> {
+async function eachPath(
+  ctx: FsContext,
+  paths: string[],
+  body: (p: string) => Promise<void>,
+): Promise<number> {
   let code = 0;
   for (const p of paths) {
     try {
@@ -98,7 +102,11 @@ async function stat(ctx: FsContext, p: string): Promise<FileStatus> {
 }
 
 function requireOperands(name: string, usage: string, operands: string[], min: number): void {
-  if (operands.length < min) throw new UsageError(`-${name}: Not enough arguments: expected ${min} but got ${operands.length}`, `Usage: lab fs ${usage}`);
+  if (operands.length < min)
+    throw new UsageError(
+      `-${name}: Not enough arguments: expected ${min} but got ${operands.length}`,
+      `Usage: lab fs ${usage}`,
+    );
 }
 
 const COMMANDS: Record<string, FsCommandSpec> = {
@@ -148,9 +156,14 @@ const COMMANDS: Record<string, FsCommandSpec> = {
         if (!parents) {
           const parent = path.posix.dirname(src);
           const parentStatus = await ctx.session.namenode.call('getFileInfo', { src: parent });
-          if (!parentStatus) throw new RemoteError('FileNotFoundException', `${parent}: No such file or directory`);
+          if (!parentStatus)
+            throw new RemoteError('FileNotFoundException', `${parent}: No such file or directory`);
         }
-        await ctx.session.namenode.call('mkdirs', { src, permission: 0o755, createParent: true }, { opId: opId('mkdir') });
+        await ctx.session.namenode.call(
+          'mkdirs',
+          { src, permission: 0o755, createParent: true },
+          { opId: opId('mkdir') },
+        );
       });
     },
   },
@@ -189,7 +202,11 @@ const COMMANDS: Record<string, FsCommandSpec> = {
         await stat(ctx, p);
         const target = await ctx.session.namenode.call('getFileInfo', { src: qualify(dst) });
         if (target && target.type === 'FILE') throw new RemoteError('FileAlreadyExistsException', dst);
-        const ok = await ctx.session.namenode.call('rename', { src: qualify(p), dst: qualify(dst) }, { opId: opId('mv') });
+        const ok = await ctx.session.namenode.call(
+          'rename',
+          { src: qualify(p), dst: qualify(dst) },
+          { opId: opId('mv') },
+        );
         if (!ok) {
           err(`mv: \`${p}' to \`${dst}': Input/output error`);
           throw new CommandExit(1);
@@ -226,9 +243,14 @@ const COMMANDS: Record<string, FsCommandSpec> = {
       const a = parseHadoopArgs(args, { command: '-test', options: flags('d', 'e', 'f', 's', 'z') });
       const which = ['d', 'e', 'f', 's', 'z'].filter((f) => a.options.has(f));
       if (which.length !== 1 || a.operands.length !== 1) {
-        throw new UsageError('-test: expects exactly one of -d -e -f -s -z and one path', `Usage: lab fs ${COMMANDS.test!.usage}`);
+        throw new UsageError(
+          '-test: expects exactly one of -d -e -f -s -z and one path',
+          `Usage: lab fs ${COMMANDS.test!.usage}`,
+        );
       }
-      const status = await ctx.session.namenode.call('getFileInfo', { src: qualify(a.operands[0] as string) });
+      const status = await ctx.session.namenode.call('getFileInfo', {
+        src: qualify(a.operands[0] as string),
+      });
       const ok =
         status !== null &&
         (which[0] === 'e' ||
@@ -268,9 +290,16 @@ const COMMANDS: Record<string, FsCommandSpec> = {
       const files: string[] = [];
       const code = await eachPath(ctx, a.operands.slice(1), async (p) => {
         const status = await stat(ctx, p);
-        const targets = status.type === 'FILE' ? [status] : (await listRecursive(ctx, status.path)).filter((s) => s.type === 'FILE');
+        const targets =
+          status.type === 'FILE'
+            ? [status]
+            : (await listRecursive(ctx, status.path)).filter((s) => s.type === 'FILE');
         for (const f of targets) {
-          await ctx.session.namenode.call('setReplication', { src: f.path, replication }, { opId: opId('setrep') });
+          await ctx.session.namenode.call(
+            'setReplication',
+            { src: f.path, replication },
+            { opId: opId('setrep') },
+          );
           out(`Replication ${replication} set: ${f.path}`);
           files.push(f.path);
         }
@@ -306,7 +335,8 @@ const COMMANDS: Record<string, FsCommandSpec> = {
         }
       });
       if (ctx.json) printJson(rows);
-      else if (rows.length > 0) out(formatDu(rows, { human: a.options.has('h'), header: a.options.has('v') }).trimEnd());
+      else if (rows.length > 0)
+        out(formatDu(rows, { human: a.options.has('h'), header: a.options.has('v') }).trimEnd());
       return code;
     },
   },
@@ -324,7 +354,13 @@ const COMMANDS: Record<string, FsCommandSpec> = {
       });
       if (ctx.json) printJson(rows);
       else if (rows.length > 0) {
-        out(formatCount(rows, { quotas: a.options.has('q'), human: a.options.has('h'), header: a.options.has('v') }).trimEnd());
+        out(
+          formatCount(rows, {
+            quotas: a.options.has('q'),
+            human: a.options.has('h'),
+            header: a.options.has('v'),
+          }).trimEnd(),
+        );
       }
       return code;
     },
@@ -375,7 +411,8 @@ const COMMANDS: Record<string, FsCommandSpec> = {
       return eachPath(ctx, a.operands, async (p) => {
         const status = await stat(ctx, p);
         if (status.type === 'DIRECTORY') throw new RemoteError('IOException', `\`${p}': Is a directory`);
-        for await (const chunk of ctx.client.readFile(status.path, { opId: opId('cat') })) await writeStdout(chunk);
+        for await (const chunk of ctx.client.readFile(status.path, { opId: opId('cat') }))
+          await writeStdout(chunk);
       });
     },
   },
@@ -388,7 +425,8 @@ const COMMANDS: Record<string, FsCommandSpec> = {
       return eachPath(ctx, a.operands.slice(0, 1), async (p) => {
         const status = await stat(ctx, p);
         const offset = Math.max(0, status.length - TAIL_BYTES);
-        for await (const chunk of ctx.client.readFile(status.path, { offset, opId: opId('tail') })) await writeStdout(chunk);
+        for await (const chunk of ctx.client.readFile(status.path, { offset, opId: opId('tail') }))
+          await writeStdout(chunk);
       });
     },
   },
@@ -403,8 +441,12 @@ const COMMANDS: Record<string, FsCommandSpec> = {
       const dstStatus = await ctx.session.namenode.call('getFileInfo', { src: qualify(dst) });
       return eachPath(ctx, sources, async (p) => {
         const status = await stat(ctx, p);
-        if (status.type === 'DIRECTORY') throw new RemoteError('IOException', `\`${p}': Is a directory (use -get and -put for trees)`);
-        const target = dstStatus?.type === 'DIRECTORY' ? `${dstStatus.path}/${path.posix.basename(status.path)}` : qualify(dst);
+        if (status.type === 'DIRECTORY')
+          throw new RemoteError('IOException', `\`${p}': Is a directory (use -get and -put for trees)`);
+        const target =
+          dstStatus?.type === 'DIRECTORY'
+            ? `${dstStatus.path}/${path.posix.basename(status.path)}`
+            : qualify(dst);
         await ctx.client.copy(status.path, target, { overwrite: a.options.has('f'), opId: opId('cp') });
       });
     },
@@ -436,7 +478,12 @@ async function listRecursive(ctx: FsContext, dir: string): Promise<FileStatus[]>
 async function waitForReplication(ctx: FsContext, file: string, replication: number): Promise<void> {
   const deadline = Date.now() + SETREP_WAIT_MS;
   for (;;) {
-    const located = await ctx.session.namenode.call('getBlockLocations', { src: file, offset: 0, length: 0, readerHost: '' });
+    const located = await ctx.session.namenode.call('getBlockLocations', {
+      src: file,
+      offset: 0,
+      length: 0,
+      readerHost: '',
+    });
     const short = (located?.blocks ?? []).filter((b) => b.locations.length !== replication);
     if (short.length === 0) return;
     if (Date.now() > deadline) {
@@ -461,7 +508,8 @@ async function put(args: string[], ctx: FsContext, name: string): Promise<number
   }
   let code = 0;
   for (const local of sources) {
-    const target = dstStatus?.type === 'DIRECTORY' ? `${dstStatus.path}/${path.basename(local)}` : qualify(dst);
+    const target =
+      dstStatus?.type === 'DIRECTORY' ? `${dstStatus.path}/${path.basename(local)}` : qualify(dst);
     let size: number;
     try {
       const st = fs.statSync(local);
@@ -504,7 +552,8 @@ async function get(args: string[], ctx: FsContext, name: string): Promise<number
   const dstIsDir = fs.existsSync(localDst) && fs.statSync(localDst).isDirectory();
   return eachPath(ctx, sources, async (p) => {
     const status = await stat(ctx, p);
-    if (status.type === 'DIRECTORY') throw new RemoteError('IOException', `\`${p}': Is a directory (the lab copies files; get each file)`);
+    if (status.type === 'DIRECTORY')
+      throw new RemoteError('IOException', `\`${p}': Is a directory (the lab copies files; get each file)`);
     const target = dstIsDir ? path.join(localDst, path.posix.basename(status.path)) : localDst;
     if (fs.existsSync(target) && !a.options.has('f')) {
       err(`${ctx.name}: \`${target}': File exists`);
@@ -520,14 +569,18 @@ async function get(args: string[], ctx: FsContext, name: string): Promise<number
 }
 
 export function fsUsage(): string {
-  return ['Usage: lab fs [generic options]', ...Object.values(COMMANDS).map((c) => `\t[${c.usage}]`)].join('\n');
+  return ['Usage: lab fs [generic options]', ...Object.values(COMMANDS).map((c) => `\t[${c.usage}]`)].join(
+    '\n',
+  );
 }
 
 export function registerFs(program: Command): void {
   program
     .command('fs')
     .alias('dfs')
-    .description('file system shell: -put -get -cat -tail -ls -mkdir -rm -mv -cp -touchz -test -stat -setrep -du -count -df')
+    .description(
+      'file system shell: -put -get -cat -tail -ls -mkdir -rm -mv -cp -touchz -test -stat -setrep -du -count -df',
+    )
     .allowUnknownOption()
     .allowExcessArguments()
     .helpOption(false)
@@ -544,14 +597,25 @@ export function registerFs(program: Command): void {
       const name = sub.startsWith('-') ? sub.slice(1) : sub;
       const spec = COMMANDS[name];
       if (!spec) throw new UsageError(`${sub}: Unknown command`, fsUsage());
-      const code = await withSession(homeOf(command), async (session) => {
-        const client = new DFSClient({ session: { description: session.description, config: session.config, journal: session.journal, namenode: session.namenode } });
-        try {
-          return await spec.run(rest.slice(1), { session, client, json, name });
-        } finally {
-          await client.close();
-        }
-      });
+      const code = await withSession(
+        homeOf(command),
+        async (session) => {
+          const client = new DFSClient({
+            session: {
+              description: session.description,
+              config: session.config,
+              journal: session.journal,
+              namenode: session.namenode,
+            },
+          });
+          try {
+            return await spec.run(rest.slice(1), { session, client, json, name });
+          } finally {
+            await client.close();
+          }
+        },
+        { on: clientOnOf(command) },
+      );
       if (code !== 0) throw new CommandExit(code);
     });
 }
