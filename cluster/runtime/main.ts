@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   if (!role || !home || !id || !['nn', 'snn', 'dn'].includes(role)) {
     throw new Error('usage: main.js --role nn|snn|dn --home <lab home> --id <process id>');
   }
+  const profiler = await maybeStartProfiler(id);
   let daemon: Stoppable;
   if (role === 'nn') {
     const { runNameNode } = await import('./namenode-process.js');
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     console.log(`${id}: received ${signal}, shutting down`);
     daemon
       .stop()
+      .then(() => profiler?.())
       .then(() => process.exit(0))
       .catch((err: unknown) => {
         console.error(`${id}: error during shutdown: ${(err as Error).stack ?? String(err)}`);
@@ -51,6 +53,31 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * LAB_CPU_PROF_DIR=<dir>: profile this daemon with the inspector and write <id>.cpuprofile there
+ * on a clean stop (Node refuses --cpu-prof in NODE_OPTIONS). For finding where time goes.
+ */
+async function maybeStartProfiler(id: string): Promise<(() => Promise<void>) | null> {
+  const dir = process.env.LAB_CPU_PROF_DIR;
+  if (!dir) return null;
+  const inspector = await import('node:inspector');
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object): Promise<unknown> =>
+    new Promise((resolve, reject) =>
+      session.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${id}.cpuprofile`), JSON.stringify(profile));
+  };
 }
 
 main().catch((err: unknown) => {

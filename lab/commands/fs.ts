@@ -561,7 +561,11 @@ async function get(args: string[], ctx: FsContext, name: string): Promise<number
     }
     const progress = progressReporter(`get ${path.posix.basename(status.path)}`, status.length);
     try {
-      await ctx.client.getFile(status.path, target, { opId: opId('get'), onProgress: progress.update });
+      await ctx.client.getFile(status.path, target, {
+        overwrite: a.options.has('f'),
+        opId: opId('get'),
+        onProgress: progress.update,
+      });
     } finally {
       progress.done();
     }
