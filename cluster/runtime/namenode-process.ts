@@ -29,6 +29,7 @@ import {
   writeSeenTxid,
 } from './name-storage.js';
 import { startRpcServer, type RpcServer } from './rpc-server.js';
+import { startImageTransfer } from './image-transfer.js';
 import { fsimageName } from '../namenode/name-dir.js';
 import type { LabConfig } from '../config/config.js';
 
@@ -43,7 +44,7 @@ export function readDescription(home: string): ClusterDescription {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as ClusterDescription;
   } catch (err) {
-    throw new Error(`cannot read the cluster description ${file}: ${(err as Error).message}`);
+    throw new Error(`cannot read the cluster description ${file}: ${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -242,8 +243,10 @@ export async function runNameNode({
   } catch (err) {
     throw new Error(
       `cannot bind the NameNode RPC address ${desc.namenode.host}:${desc.namenode.port}: ${(err as Error).message}`,
+      { cause: err },
     );
   }
+  await startImageTransfer({ home, desc, config, journal, nameDir, core });
   journal.event({ type: 'process-started', pid: process.pid, addresses: [`${server.host}:${server.port}`] });
   console.log(`NameNode RPC up at ${server.host}:${server.port}; STATE* Safe mode ON.`);
 

@@ -8,6 +8,7 @@ import { RPC_TIMEOUT_MS } from '../protocol/limits.js';
 import { PROTOCOL_OF, type RpcMethod, type RpcRequest, type RpcResult } from '../protocol/messages.js';
 import { RPC_PREAMBLE, RpcFrameDecoder, encodeFrame, parseReplyFrame } from '../protocol/rpc-frame.js';
 import { compactForJournal, type Journal } from './journal.js';
+import { faultDelay, faultView } from './faults.js';
 
 export interface RpcClientOptions {
   host: string;
@@ -47,6 +48,8 @@ export class RpcClient {
   private local = '';
   private remote = '';
   private closedError: Error | null = null;
+  /** Frames go out in call order, also when a slow-node delay holds some back. */
+  private sendChain: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly socket: net.Socket,
@@ -54,6 +57,15 @@ export class RpcClient {
   ) {}
 
   static connect(opts: RpcClientOptions): Promise<RpcClient> {
+    // Fault hook: a partitioned peer refuses the connection, as an unreachable host would.
+    const cut = faultView(opts.journal, opts.selfId).cutReason(opts.peerId);
+    if (cut)
+      return Promise.reject(
+        new ConnectError(
+          `cannot reach ${opts.peerId} at ${opts.host}:${opts.port} (ECONNREFUSED: ${cut})`,
+          'ECONNREFUSED',
+        ),
+      );
     return new Promise((resolve, reject) => {
       const socket = net.connect({
         host: opts.host,
@@ -94,6 +106,15 @@ export class RpcClient {
     opts: { opId?: string; timeoutMs?: number } = {},
   ): Promise<RpcResult<M>> {
     if (this.closedError) return Promise.reject(this.closedError);
+    // Fault hook: a partition that starts mid-connection breaks it; a slow process delays each frame.
+    const faults = faultView(this.opts.journal, this.opts.selfId);
+    const cut = faults.cutReason(this.opts.peerId);
+    if (cut) {
+      this.close();
+      return Promise.reject(
+        new ConnectError(`connection to ${this.opts.peerId} lost (${cut})`, 'ECONNRESET'),
+      );
+    }
     const callId = this.nextCallId++;
     const frame = {
       callId,
@@ -126,7 +147,9 @@ export class RpcClient {
       const entry: Pending = { method, resolve: resolve as (v: unknown) => void, reject, timer };
       if (opts.opId) entry.opId = opts.opId;
       this.pending.set(callId, entry);
-      this.socket.write(raw);
+      const delay = faultDelay(faults);
+      if (delay) this.sendChain = this.sendChain.then(() => delay);
+      this.sendChain = this.sendChain.then(() => void this.socket.write(raw));
     });
   }
 

@@ -5,7 +5,7 @@
  */
 import type { FsckResult } from '../../cluster/protocol/messages.js';
 import type { Command } from '../cli/commander.js';
-import { clientOnOf, homeOf } from '../cli/context.js';
+import { homeOf } from '../cli/context.js';
 import { CommandExit, UsageError } from '../cli/errors.js';
 import { parseHadoopArgs } from '../cli/hadoop-args.js';
 import { out, err, printJson } from '../cli/output.js';

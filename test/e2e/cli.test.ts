@@ -138,7 +138,7 @@ describe.skipIf(!built)('lab CLI on a real cluster', () => {
     expect(before.length).toBeGreaterThanOrEqual(5);
     expect(lab('stop').code).toBe(0);
     for (const pid of before) {
-      let alive = true;
+      let alive: boolean;
       try {
         process.kill(pid, 0);
         alive = !fs.readFileSync(`/proc/${pid}/status`, 'utf8').includes('State:\tZ');
