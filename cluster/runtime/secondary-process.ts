@@ -326,6 +326,7 @@ class Checkpointer {
     } catch (err) {
       // Reload everything next time (HDFS sets loadImage = true after a merge error).
       fs.rmSync(path.join(cur, fsimageName(imageTxid)), { force: true });
+      fs.rmSync(path.join(cur, `${fsimageName(imageTxid)}.md5`), { force: true });
       for (const s of segments) fs.rmSync(path.join(cur, editsName(s.startTxid, s.endTxid)), { force: true });
       throw new MergeError(
         `merge of ${fsimageName(imageTxid)} with ${segments.length} segments failed: ${(err as Error).message}`,

@@ -1,0 +1,225 @@
+/**
+ * Checkpoints on a real cluster: by transaction count and by period (short -D values), a forced
+ * one with `lab checkpoint`, dfsadmin -rollEdits / -saveNamespace / -safemode, oiv and oev on the
+ * cluster's own files, and a NameNode restart from the checkpoint plus the edits after it.
+ * Processes run from dist/ (skipped until built), in a temporary LAB_HOME with ephemeral ports.
+ */
+import fs, { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { restartNode, startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
+import type { ClusterDescription } from '../../cluster/launcher/description.js';
+import { withNamenode } from '../../cluster/launcher/namenode-client.js';
+import { readJournal } from '../../cluster/runtime/journal.js';
+import { runCli } from '../../lab/cli/boundary.js';
+import { Command } from '../../lab/cli/commander.js';
+import { withSession } from '../../lab/cli/session.js';
+import { registerCheckpoint } from '../../lab/commands/checkpoint.js';
+import { runDfsadminAdmin } from '../../lab/commands/dfsadmin-admin.js';
+import { registerOev } from '../../lab/commands/oev.js';
+import { registerOiv } from '../../lab/commands/oiv.js';
+
+const repo = path.resolve(import.meta.dirname, '../..');
+const built = existsSync(path.join(repo, 'dist/cluster/runtime/main.js'));
+const WAIT_MS = 20_000;
+
+/** Polls `probe` until it returns a value, or fails at the deadline saying what was awaited. */
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${WAIT_MS} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function current(home: string): string[] {
+  return fs.readdirSync(path.join(home, 'dfs/name/current')).sort();
+}
+
+/** The newest checkpoint image txid above `aboveTxid` in the NameNode's name dir, if any. */
+function imageAbove(home: string, aboveTxid: number): number | undefined {
+  const txids = current(home).flatMap((f) => (/^fsimage_(\d{19})$/.exec(f) ? [Number(f.slice(8))] : []));
+  const best = Math.max(...txids);
+  return best > aboveTxid ? best : undefined;
+}
+
+async function mkdirs(desc: ClusterDescription, paths: string[]): Promise<void> {
+  await withNamenode(
+    desc,
+    async (nn) => {
+      for (const src of paths) await nn.call('mkdirs', { src, permission: 0o755, createParent: true });
+    },
+    { timeoutMs: 10_000 },
+  );
+}
+
+/** Runs `lab <args>` in-process with only this file's commands; returns exit code and output. */
+async function lab(
+  home: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const program = new Command('lab').option('--home <dir>').exitOverride();
+  for (const register of [registerCheckpoint, registerOiv, registerOev]) register(program);
+  return capture(() => runCli(program, ['--home', home, ...args]));
+}
+
+async function capture(
+  body: () => Promise<number | void>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const outSpy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    const code = (await body()) ?? 0;
+    return { code, stdout, stderr };
+  } finally {
+    outSpy.mockRestore();
+    errSpy.mockRestore();
+  }
+}
+
+async function dfsadmin(
+  home: string,
+  ...argv: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return capture(async () => {
+    try {
+      await withSession(home, (session) => runDfsadminAdmin(argv, { session, json: false }));
+      return 0;
+    } catch (error) {
+      process.stderr.write(`${(error as Error).message}\n`);
+      return 1;
+    }
+  });
+}
+
+describe.skipIf(!built)('checkpoints on a running cluster', () => {
+  const homes: string[] = [];
+  const newHome = (): string => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-ckpt-it-'));
+    homes.push(home);
+    return home;
+  };
+
+  afterEach(async () => {
+    for (const home of homes) await stopNodes(home).catch(() => []);
+  });
+  afterAll(() => {
+    for (const home of homes) fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('checkpoints once dfs.namenode.checkpoint.txns transactions accumulate', async () => {
+    const home = newHome();
+    const { description } = await startCluster({
+      home,
+      datanodes: 1,
+      ephemeralPorts: true,
+      defines: ['dfs.namenode.checkpoint.check.period=1', 'dfs.namenode.checkpoint.txns=20'],
+    });
+    expect(imageAbove(home, 0)).toBeUndefined();
+    await mkdirs(
+      description,
+      Array.from({ length: 25 }, (_, i) => `/txns/d${i}`),
+    );
+    const txid = await waitFor('a checkpoint image above txid 0', () => imageAbove(home, 0));
+    expect(txid).toBeGreaterThanOrEqual(25);
+    expect(current(home)).toContain(`fsimage_${String(txid).padStart(19, '0')}.md5`);
+    // The Secondary's own directory mirrors the layout.
+    const secondary = fs.readdirSync(path.join(home, 'dfs/namesecondary/current'));
+    expect(secondary).toEqual(
+      expect.arrayContaining(['VERSION', `fsimage_${String(txid).padStart(19, '0')}`]),
+    );
+    expect(fs.readFileSync(path.join(home, 'dfs/namesecondary/current/VERSION'), 'utf8')).toMatch(
+      /storageType=NAME_NODE/,
+    );
+    const done = await waitFor('checkpoint-done in the journal', () =>
+      readJournal(path.join(home, 'journal.jsonl')).find(
+        (r) => r.k === 'event' && r.event.type === 'checkpoint-done' && r.event.txid === txid,
+      ),
+    );
+    expect(done.proc).toBe('nn');
+    expect(fs.readFileSync(path.join(home, 'logs/snn.log'), 'utf8')).toMatch(
+      /Checkpoint done\. New Image Size: \d+/,
+    );
+  });
+
+  it('checkpoints once dfs.namenode.checkpoint.period has passed, with few transactions', async () => {
+    const home = newHome();
+    await startCluster({
+      home,
+      datanodes: 1,
+      ephemeralPorts: true,
+      defines: ['dfs.namenode.checkpoint.check.period=1', 'dfs.namenode.checkpoint.period=2'],
+    });
+    const txid = await waitFor('a checkpoint by period', () => imageAbove(home, 0));
+    expect(txid).toBeGreaterThan(0);
+  });
+
+  it('forces a checkpoint, rolls and saves with dfsadmin, dumps the files, and restarts from checkpoint + edits', async () => {
+    const home = newHome();
+    const { description } = await startCluster({ home, datanodes: 1, ephemeralPorts: true });
+    await mkdirs(description, ['/a/b', '/c']);
+
+    const forced = await lab(home, 'checkpoint');
+    expect(forced.code, forced.stderr).toBe(0);
+    const txid = imageAbove(home, 0) as number;
+    const image = `fsimage_${String(txid).padStart(19, '0')}`;
+    expect(forced.stdout).toContain(`Checkpoint done at txid ${txid}: ${image}`);
+    expect(forced.stdout).toContain(`+ ${image}   (the new checkpoint image)`);
+    expect(forced.stdout).toMatch(/\+ edits_0{18}1-\d{19} {3}\(finalized by the roll\)/);
+
+    const rolled = await dfsadmin(home, '-rollEdits');
+    expect(rolled.stdout).toBe(`Successfully rolled edit logs.\nNew segment starts at txid ${txid + 3}\n`);
+    expect(current(home)).toContain(`edits_inprogress_${String(txid + 3).padStart(19, '0')}`);
+
+    expect((await dfsadmin(home, '-saveNamespace')).stderr).toMatch(/Safe mode should be turned ON/);
+    expect((await dfsadmin(home, '-safemode', 'enter')).stdout).toBe('Safe mode is ON\n');
+    expect((await dfsadmin(home, '-safemode', 'get')).stdout).toBe('Safe mode is ON\n');
+    expect((await dfsadmin(home, '-saveNamespace')).stdout).toBe('Save namespace successful\n');
+    expect((await dfsadmin(home, '-safemode', 'leave')).stdout).toBe('Safe mode is OFF\n');
+    expect((await dfsadmin(home, '-safemode', 'wait')).stdout).toBe('Safe mode is OFF\n');
+
+    // oiv / oev on the cluster's own files.
+    const newest = imageAbove(home, txid) as number;
+    const imageFile = path.join(home, 'dfs/name/current', `fsimage_${String(newest).padStart(19, '0')}`);
+    const xml = await lab(home, 'oiv', '-p', 'XML', '-i', imageFile);
+    expect(xml.stdout).toMatch(/^<\?xml version="1\.0"\?>\n<fsimage><version>/);
+    expect(xml.stdout).toContain('<name>b</name>');
+    const out = path.join(home, 'image.tsv');
+    expect((await lab(home, 'oiv', '-p', 'Delimited', '-i', imageFile, '-o', out)).code).toBe(0);
+    expect(fs.readFileSync(out, 'utf8')).toMatch(/^Path\t/);
+    expect((await lab(home, 'oiv', '-p', 'FileDistribution', '-i', imageFile)).stdout).toMatch(
+      /totalDirectories = 4\n/,
+    );
+    const segment = current(home).find((f) => /^edits_\d{19}-\d{19}$/.test(f)) as string;
+    const stats = await lab(home, 'oev', '-p', 'stats', '-i', path.join(home, 'dfs/name/current', segment));
+    expect(stats.stdout).toMatch(/OP_MKDIR\s+\(\s*3\): 3\n/);
+    const wrong = await lab(home, 'oev', '-i', imageFile);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('is an fsimage, not an edit log segment');
+    const missing = await lab(home, 'oiv', '-p', 'XML', '-i', path.join(home, 'nope'));
+    expect(missing.stderr).toMatch(/cannot read .*nope \(ENOENT\); expected an fsimage file/);
+
+    // Edits after the newest image, then a restart: image + replayed edits give everything back.
+    await mkdirs(description, ['/after/checkpoint']);
+    await restartNode(home, 'nn');
+    const log = fs.readFileSync(path.join(home, 'logs/nn.log'), 'utf8');
+    expect(log).toMatch(
+      new RegExp(`Loaded image fsimage_${String(newest).padStart(19, '0')} and replayed [1-9]\\d* edits`),
+    );
+    const found = await withNamenode(description, async (nn) =>
+      Promise.all(['/a/b', '/c', '/after/checkpoint'].map((src) => nn.call('getFileInfo', { src }))),
+    );
+    expect(found?.map((s) => s?.type)).toEqual(['DIRECTORY', 'DIRECTORY', 'DIRECTORY']);
+  });
+});
