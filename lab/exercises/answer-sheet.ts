@@ -1,0 +1,190 @@
+/**
+ * The answers file a student submits (`<home>/exercises/answers.yaml`), pure: read it as far as it
+ * goes, naming what cannot be read; write it; merge two of them.
+ *
+ *   # hdfs-lab answers. Submit this file.
+ *   pack: hdfs-basics
+ *   seed: alice
+ *   answers:
+ *     upload-basics:
+ *       block-count: 2
+ *       last-block: 22 MB
+ *       sizes: [128m, 22m]
+ *
+ * Scalars are kept as written (`007` stays `007`), and each question's reader decides what they
+ * mean. A file without `answers:` whose top-level keys are exercises is read the same way.
+ */
+import type { RawAnswer } from './answers.js';
+import { parseYaml, stringifyYaml, type Position, type YamlMap, type YamlNode } from './yaml.js';
+
+export interface AnswerSheet {
+  pack?: string;
+  seed?: string;
+  /** exercise id → question id → answer (a map of part id → answer for group questions). */
+  answers: Record<string, Record<string, RawAnswer>>;
+}
+
+/** An answer (or a part of the file) that could not be read, with where it is. */
+export interface UnreadableAnswer {
+  /** `upload-basics/block-count`, `upload-basics`, or undefined for the file itself. */
+  name?: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+export interface ReadSheet {
+  sheet: AnswerSheet;
+  unreadable: UnreadableAnswer[];
+}
+
+/** Nesting past groups (exercise → question → part → list) is not an answer. */
+const ANSWER_DEPTH_MAX = 3;
+const HEADER_KEYS = new Set(['pack', 'seed', 'version']);
+/** Keys that would reach Object.prototype when used as properties. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+export function emptySheet(header: { pack?: string; seed?: string } = {}): AnswerSheet {
+  return { ...header, answers: {} };
+}
+
+export function parseAnswerSheet(text: string): ReadSheet {
+  const parsed = parseYaml(text);
+  const unreadable: UnreadableAnswer[] = parsed.errors.map((e) => ({
+    ...e.pos,
+    message: `YAML: ${e.message}`,
+  }));
+  const sheet = emptySheet();
+  const root = parsed.root;
+  if (root === undefined || (root.kind === 'scalar' && root.value === null)) return { sheet, unreadable };
+  if (root.kind !== 'map') {
+    unreadable.push({
+      ...root.pos,
+      message: 'expected a map of exercises (answers: { exercise: { question: answer } })',
+    });
+    return { sheet, unreadable };
+  }
+  let exercises: YamlMap | undefined = root;
+  for (const entry of root.entries) {
+    if (entry.value?.kind !== 'scalar' && HEADER_KEYS.has(entry.key)) {
+      unreadable.push({ ...entry.keyPos, message: `${entry.key} should be a single value` });
+    } else if (entry.key === 'pack' || entry.key === 'seed') {
+      const value = entry.value?.kind === 'scalar' ? entry.value.source : '';
+      if (value !== '') sheet[entry.key] = value;
+    } else if (entry.key === 'answers') {
+      if (entry.value?.kind === 'map') exercises = entry.value;
+      else if (!(entry.value?.kind === 'scalar' && entry.value.value === null)) {
+        unreadable.push({ ...entry.keyPos, message: 'answers should be a map of exercises' });
+        exercises = undefined;
+      } else exercises = undefined;
+    }
+  }
+  for (const exercise of exercises?.entries ?? []) {
+    if (exercises === root && (HEADER_KEYS.has(exercise.key) || exercise.key === 'answers')) continue;
+    if (UNSAFE_KEYS.has(exercise.key)) {
+      unreadable.push({ ...exercise.keyPos, message: `'${exercise.key}' cannot be an exercise id` });
+      continue;
+    }
+    readExercise(exercise.key, exercise.value, exercise.keyPos, sheet, unreadable);
+  }
+  return { sheet, unreadable };
+}
+
+function readExercise(
+  id: string,
+  node: YamlNode | undefined,
+  keyPos: Position,
+  sheet: AnswerSheet,
+  unreadable: UnreadableAnswer[],
+): void {
+  if (node === undefined || (node.kind === 'scalar' && node.value === null)) return;
+  if (node.kind !== 'map') {
+    unreadable.push({ name: id, ...keyPos, message: 'expected a map of question ids to answers' });
+    return;
+  }
+  const answers: Record<string, RawAnswer> = {};
+  for (const entry of node.entries) {
+    const name = `${id}/${entry.key}`;
+    if (UNSAFE_KEYS.has(entry.key)) {
+      unreadable.push({ name, ...entry.keyPos, message: `'${entry.key}' cannot be a question id` });
+      continue;
+    }
+    if (
+      entry.value === undefined ||
+      (entry.value.kind === 'scalar' && entry.value.value === null && entry.value.source === '')
+    ) {
+      continue; // left blank: not answered
+    }
+    const read = readRaw(entry.value, 1);
+    if (read.ok) answers[entry.key] = read.value;
+    else unreadable.push({ name, ...read.pos, message: read.message });
+  }
+  sheet.answers[id] = { ...sheet.answers[id], ...answers };
+}
+
+function readRaw(
+  node: YamlNode,
+  depth: number,
+): { ok: true; value: RawAnswer } | { ok: false; pos: Position; message: string } {
+  if (node.kind === 'scalar') return { ok: true, value: node.source };
+  if (depth >= ANSWER_DEPTH_MAX)
+    return { ok: false, pos: node.pos, message: 'nested too deeply to be an answer' };
+  if (node.kind === 'seq') {
+    const items: RawAnswer[] = [];
+    for (const item of node.items) {
+      const read = readRaw(item, depth + 1);
+      if (!read.ok) return read;
+      items.push(read.value);
+    }
+    return { ok: true, value: items };
+  }
+  const parts: Record<string, RawAnswer> = {};
+  for (const entry of node.entries) {
+    if (UNSAFE_KEYS.has(entry.key))
+      return { ok: false, pos: entry.keyPos, message: `'${entry.key}' cannot be a part id` };
+    if (entry.value === undefined) continue;
+    const read = readRaw(entry.value, depth + 1);
+    if (!read.ok) return read;
+    parts[entry.key] = read.value;
+  }
+  return { ok: true, value: parts };
+}
+
+/** The file as the lab writes it: a header comment, then pack, seed and the answers. */
+export function formatAnswerSheet(sheet: AnswerSheet): string {
+  const body: Record<string, unknown> = {};
+  if (sheet.pack !== undefined) body.pack = sheet.pack;
+  if (sheet.seed !== undefined) body.seed = sheet.seed;
+  body.answers = sheet.answers;
+  return `# hdfs-lab answers: edit with care, then submit this file.\n${stringifyYaml(body)}`;
+}
+
+/** `update`'s answers over `base`'s, question by question; `update`'s header where it has one. */
+export function mergeAnswerSheets(base: AnswerSheet, update: AnswerSheet): AnswerSheet {
+  const answers: AnswerSheet['answers'] = { ...base.answers };
+  for (const [exercise, questions] of Object.entries(update.answers)) {
+    answers[exercise] = { ...answers[exercise], ...questions };
+  }
+  const pack = update.pack ?? base.pack;
+  const seed = update.seed ?? base.seed;
+  return { ...(pack === undefined ? {} : { pack }), ...(seed === undefined ? {} : { seed }), answers };
+}
+
+/** Set one answer (a new sheet; the old one is unchanged). */
+export function withAnswer(
+  sheet: AnswerSheet,
+  exercise: string,
+  question: string,
+  answer: RawAnswer,
+): AnswerSheet {
+  return mergeAnswerSheets(sheet, { answers: { [exercise]: { [question]: answer } } });
+}
+
+export function answerOf(sheet: AnswerSheet, exercise: string, question: string): RawAnswer | undefined {
+  return sheet.answers[exercise]?.[question];
+}
+
+/** `answers.yaml:7:5: upload-basics/sizes: nested too deeply to be an answer`. */
+export function formatUnreadable(u: UnreadableAnswer, file = 'answers.yaml'): string {
+  return `${file}:${u.line}:${u.column}: ${u.name === undefined ? '' : `${u.name}: `}${u.message}`;
+}

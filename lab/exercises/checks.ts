@@ -1,0 +1,433 @@
+/**
+ * Checks: a question's answer against the truth. Each check says pass, fail, unknown (the cluster
+ * had not settled by the deadline, or the expected answer could not be computed) or skip (a
+ * prerequisite did not pass). A failure says what was expected, what was found and where to look.
+ *
+ * `judge` is pure: a question, the student's answer and what the probe gave. `checkExercise`
+ * drives it: it asks the probes, retries unsettled ones with an injected clock until the deadline,
+ * and skips questions whose prerequisites did not pass.
+ */
+import { parseDuration, parseSize } from '../../cluster/common/units.js';
+import type { ProbeExpectation } from '../scenario/steps.js';
+import {
+  compareAnswer,
+  displayValue,
+  readAnswer,
+  readInput,
+  toRaw,
+  type RawAnswer,
+  type ReadableQuestion,
+  type Value,
+} from './answers.js';
+import type { Exercise, PackQuestion } from './pack.js';
+import { lookAt, selectValue, type ProbeOutcome, type ProbeRunner } from './probes.js';
+import type { LeafQuestion, ProbeArgs, ProbeName, ProbeRef } from './schema.js';
+
+export type CheckStatus = 'pass' | 'fail' | 'unknown' | 'skip';
+
+export interface CheckResult {
+  /** `exercise/question`, or `exercise/question/part` for a part. */
+  name: string;
+  exercise: string;
+  question: string;
+  status: CheckStatus;
+  score: number;
+  maxScore: number;
+  /** Details withheld from feedback (the grade reports print `hiddenMessage`). */
+  hidden: boolean;
+  /** One paragraph: what was expected, what was found, where to look next. */
+  message: string;
+  expected?: string;
+  found?: string;
+  lookAt?: string;
+  parts?: CheckResult[];
+}
+
+/** Time, injected so tests and the simulator drive it. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export const CHECK_LIMITS = {
+  /** Re-replication after a DataNode is declared dead takes a few heartbeats (3 s each in the lab). */
+  deadlineMsDefault: 15_000,
+  /** Between probes of a cluster that has not settled: a heartbeat is 3 s, so 0.5 s misses little. */
+  retryIntervalMs: 500,
+} as const;
+
+export interface CheckEnv {
+  probes: ProbeRunner;
+  clock: Clock;
+  deadlineMsDefault?: number;
+}
+
+export const HIDDEN_MESSAGE = 'hidden check: details are not shown';
+
+/** The message a student may see: a hidden check's details are withheld. */
+export function publicMessage(result: CheckResult): string {
+  if (!result.hidden || result.status === 'pass') return result.hidden ? 'passed' : result.message;
+  return result.status === 'skip' ? result.message : HIDDEN_MESSAGE;
+}
+
+// ---- the pure judge --------------------------------------------------------------------------
+
+/** What the cluster (or the pack) says the answer is. */
+export type Expected =
+  | { kind: 'stored'; value: unknown }
+  | { kind: 'probe'; ref: ProbeRef; outcome: ProbeOutcome<unknown> }
+  | { kind: 'none' };
+
+interface Verdict {
+  status: CheckStatus;
+  fraction: number;
+  message: string;
+  expected?: string;
+  found?: string;
+  lookAt?: string;
+}
+
+function lookAtRef(ref: { probe: string; args?: Record<string, unknown> }): string {
+  return lookAt(ref.probe as ProbeName, (ref.args ?? {}) as ProbeArgs<ProbeName>);
+}
+
+/** Expected value read from stored or probed data; a Verdict when it cannot be had. */
+function expectedValue(
+  question: ReadableQuestion,
+  expected: Expected,
+): { value: Value | undefined } | Verdict {
+  if (expected.kind === 'none') return { value: undefined };
+  if (expected.kind === 'stored') {
+    const read = readAnswer(question, toRaw(expected.value));
+    return read.ok
+      ? { value: read.value }
+      : unknownVerdict(`the pack's answer cannot be read: ${read.message}`);
+  }
+  const where = lookAtRef(expected.ref);
+  const { outcome } = expected;
+  if (outcome.status === 'unsettled')
+    return unknownVerdict(`the cluster has not settled (${outcome.reason}); try again in a moment`, where);
+  if (outcome.status === 'error')
+    return unknownVerdict(
+      `the expected answer could not be read from the cluster: ${outcome.message}`,
+      where,
+    );
+  const selected = selectValue(outcome.value, expected.ref.select);
+  if (!selected.ok)
+    return unknownVerdict(
+      `the expected answer could not be read from the cluster: ${selected.message}`,
+      where,
+    );
+  const read = readAnswer(question, toRaw(selected.value));
+  return read.ok
+    ? { value: read.value }
+    : unknownVerdict(`the cluster's value cannot be read as ${question.type}: ${read.message}`, where);
+}
+
+function unknownVerdict(message: string, where?: string): Verdict {
+  return { status: 'unknown', fraction: 0, message, ...(where === undefined ? {} : { lookAt: where }) };
+}
+
+/** A question with a written answer (every type but task). */
+export function judgeAnswer(
+  question: ReadableQuestion,
+  answer: RawAnswer | undefined,
+  expected: Expected,
+): Verdict {
+  const where = expected.kind === 'probe' ? lookAtRef(expected.ref) : undefined;
+  const withWhere = (text: string) => (where === undefined ? text : `${text}; look at: ${where}`);
+  if (answer === undefined || answer === '') return { status: 'fail', fraction: 0, message: 'no answer' };
+  const found = readAnswer(question, answer);
+  if (!found.ok)
+    return { status: 'fail', fraction: 0, message: `your answer could not be read: ${found.message}` };
+  const exp = expectedValue(question, expected);
+  if ('status' in exp) return exp;
+  const fraction = compareAnswer(question, found.value, exp.value);
+  const foundText = displayValue(question, found.value);
+  const expectedText =
+    exp.value === undefined ? describeTextRule(question) : displayValue(question, exp.value);
+  const texts = {
+    expected: expectedText,
+    found: foundText,
+    ...(where === undefined ? {} : { lookAt: where }),
+  };
+  if (fraction >= 1) return { status: 'pass', fraction: 1, message: `right: ${foundText}`, ...texts };
+  const partly = fraction > 0 ? ` (partly right: ${Math.round(fraction * 100)}%)` : '';
+  return {
+    status: 'fail',
+    fraction,
+    message: withWhere(`expected ${expectedText}, found ${foundText}${partly}`),
+    ...texts,
+  };
+}
+
+function describeTextRule(question: ReadableQuestion): string {
+  return question.type === 'text' && question.regex !== undefined
+    ? `an answer matching /${question.regex}/`
+    : 'an answer';
+}
+
+/** Substitute a task's input for "$answer" in its probe arguments. */
+export function taskArgs(check: ProbeExpectation, input: Value | undefined): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(check.args ?? {}).map(([k, v]) => [k, v === '$answer' ? input : v]),
+  );
+}
+
+/** Does the observed value satisfy the task's condition? A reason when it does not. */
+export function satisfies(
+  check: ProbeExpectation,
+  value: unknown,
+): { ok: true } | { ok: false; expected: string } {
+  const conditions: string[] = [];
+  let ok = true;
+  if (check.equals !== undefined) {
+    conditions.push(`= ${JSON.stringify(check.equals)}`);
+    ok &&= looselyEqual(value, check.equals);
+  }
+  if (check.atLeast !== undefined) {
+    conditions.push(`≥ ${check.atLeast}`);
+    ok &&= typeof value === 'number' && value >= check.atLeast;
+  }
+  if (check.atMost !== undefined) {
+    conditions.push(`≤ ${check.atMost}`);
+    ok &&= typeof value === 'number' && value <= check.atMost;
+  }
+  if (check.matches !== undefined) {
+    conditions.push(`matching /${check.matches}/`);
+    ok &&= new RegExp(check.matches, 'u').test(typeof value === 'string' ? value : JSON.stringify(value));
+  }
+  if (conditions.length === 0) conditions.push('present');
+  return ok ? { ok: true } : { ok: false, expected: conditions.join(' and ') };
+}
+
+/** `equals: 16m` matches 16777216; `equals: [dn1, dn2]` matches the same list; objects field by field. */
+function looselyEqual(value: unknown, expected: unknown): boolean {
+  if (typeof value === 'number' && typeof expected === 'string') {
+    try {
+      return parseSize(expected) === value;
+    } catch {
+      return String(value) === expected.trim();
+    }
+  }
+  if (Array.isArray(value) && Array.isArray(expected)) {
+    return value.length === expected.length && value.every((v, i) => looselyEqual(v, expected[i]));
+  }
+  if (value !== null && expected !== null && typeof value === 'object' && typeof expected === 'object') {
+    return Object.entries(expected).every(([k, v]) => looselyEqual((value as Record<string, unknown>)[k], v));
+  }
+  return value === expected || (typeof value !== 'object' && String(value) === String(expected));
+}
+
+/** A task: the cluster must show what the task asks. */
+export function judgeTask(
+  check: ProbeExpectation,
+  outcome: ProbeOutcome<unknown>,
+  args: Record<string, unknown>,
+): Verdict {
+  const where = lookAtRef({ probe: check.probe, args });
+  if (outcome.status === 'unsettled')
+    return unknownVerdict(`the cluster has not settled (${outcome.reason})`, where);
+  if (outcome.status === 'error')
+    return { status: 'fail', fraction: 0, message: `${outcome.message}; look at: ${where}`, lookAt: where };
+  const selected = selectValue(outcome.value, check.select);
+  if (!selected.ok)
+    return { status: 'fail', fraction: 0, message: `${selected.message}; look at: ${where}`, lookAt: where };
+  const verdict = satisfies(check, selected.value);
+  const found = JSON.stringify(selected.value) ?? 'nothing';
+  const subject = check.select === undefined ? check.probe : `${check.probe} ${check.select}`;
+  if (verdict.ok)
+    return { status: 'pass', fraction: 1, message: `done: ${subject} is ${found}`, found, lookAt: where };
+  return {
+    status: 'fail',
+    fraction: 0,
+    message: `expected ${subject} ${verdict.expected}, found ${found}; look at: ${where}`,
+    expected: verdict.expected,
+    found,
+    lookAt: where,
+  };
+}
+
+// ---- the driver ------------------------------------------------------------------------------
+
+function deadlineMs(question: { deadline?: string | number | undefined }, env: CheckEnv): number {
+  if (question.deadline === undefined) return env.deadlineMsDefault ?? CHECK_LIMITS.deadlineMsDefault;
+  return parseDuration(String(question.deadline), 's');
+}
+
+/** Run a probe until it settles or the deadline passes; the last outcome. */
+export async function probeUntilSettled(
+  env: CheckEnv,
+  name: string,
+  args: Record<string, unknown>,
+  deadline: number,
+): Promise<ProbeOutcome<unknown>> {
+  const end = env.clock.now() + deadline;
+  for (;;) {
+    const outcome = (await env.probes.run(
+      name as ProbeName,
+      args as ProbeArgs<ProbeName>,
+    )) as ProbeOutcome<unknown>;
+    if (outcome.status !== 'unsettled' || env.clock.now() >= end) return outcome;
+    await env.clock.sleep(Math.min(CHECK_LIMITS.retryIntervalMs, Math.max(0, end - env.clock.now())));
+  }
+}
+
+async function verdictOf(
+  question: LeafQuestion,
+  answer: RawAnswer | undefined,
+  env: CheckEnv,
+): Promise<Verdict> {
+  const deadline = deadlineMs(question, env);
+  if (question.type === 'task') {
+    let input: Value | undefined;
+    if (question.input !== undefined) {
+      if (answer === undefined || answer === '') return { status: 'fail', fraction: 0, message: 'no answer' };
+      const read = readInput(question.input, answer);
+      if (!read.ok)
+        return { status: 'fail', fraction: 0, message: `your answer could not be read: ${read.message}` };
+      input = read.value;
+    }
+    const args = taskArgs(question.check, input);
+    return judgeTask(
+      question.check,
+      await probeUntilSettled(env, question.check.probe, args, deadline),
+      args,
+    );
+  }
+  if (answer === undefined || answer === '') return { status: 'fail', fraction: 0, message: 'no answer' };
+  let expected: Expected = { kind: 'none' };
+  if (question.answer !== undefined) expected = { kind: 'stored', value: question.answer };
+  else if (question.expect !== undefined) {
+    const ref = question.expect;
+    expected = {
+      kind: 'probe',
+      ref,
+      outcome: await probeUntilSettled(env, ref.probe, ref.args ?? {}, deadline),
+    };
+  }
+  return judgeAnswer(question, answer, expected);
+}
+
+function resultOf(
+  exercise: string,
+  path: string[],
+  question: { points?: number | undefined; hidden?: boolean | undefined },
+  verdict: Verdict,
+): CheckResult {
+  const maxScore = question.points ?? 0;
+  const score =
+    verdict.status === 'pass' ? maxScore : verdict.status === 'fail' ? maxScore * verdict.fraction : 0;
+  const { fraction: _fraction, ...rest } = verdict;
+  return {
+    name: [exercise, ...path].join('/'),
+    exercise,
+    question: path[0]!,
+    ...rest,
+    score: Math.round(score * 100) / 100,
+    maxScore,
+    hidden: question.hidden ?? false,
+  };
+}
+
+/** Check one question (with its parts), given what its prerequisites did. */
+export async function checkQuestion(
+  exercise: string,
+  question: PackQuestion,
+  answer: RawAnswer | undefined,
+  env: CheckEnv,
+): Promise<CheckResult> {
+  if (question.type !== 'group')
+    return resultOf(exercise, [question.id], question, await verdictOf(question, answer, env));
+  const byPart = answer !== undefined && typeof answer === 'object' && !Array.isArray(answer) ? answer : {};
+  const parts: CheckResult[] = [];
+  for (const part of question.parts) {
+    const verdict = await verdictOf(part, ownAnswer(byPart, part.id), env);
+    parts.push(
+      resultOf(
+        exercise,
+        [question.id, part.id],
+        { ...part, hidden: part.hidden ?? question.hidden },
+        verdict,
+      ),
+    );
+  }
+  const status: CheckStatus = parts.some((p) => p.status === 'fail')
+    ? 'fail'
+    : parts.some((p) => p.status === 'unknown')
+      ? 'unknown'
+      : 'pass';
+  const score = parts.reduce((sum, p) => sum + p.score, 0);
+  const passed = parts.filter((p) => p.status === 'pass').length;
+  const message =
+    status === 'pass'
+      ? `all ${parts.length} parts right`
+      : `${passed} of ${parts.length} parts right; ${parts
+          .filter((p) => p.status !== 'pass')
+          .map((p) => `${p.name.split('/').pop()}: ${p.hidden ? HIDDEN_MESSAGE : p.message}`)
+          .join('; ')}`;
+  return {
+    name: `${exercise}/${question.id}`,
+    exercise,
+    question: question.id,
+    status,
+    score: Math.round(score * 100) / 100,
+    maxScore: question.points,
+    hidden: question.hidden ?? false,
+    message,
+    parts,
+  };
+}
+
+/** An answer by id, never one inherited from Object.prototype (a question called `constructor`). */
+function ownAnswer(
+  answers: Readonly<Record<string, RawAnswer>> | undefined,
+  id: string,
+): RawAnswer | undefined {
+  return answers !== undefined && Object.hasOwn(answers, id) ? answers[id] : undefined;
+}
+
+/** Which prerequisite (if any) keeps a question from being checked. */
+export function blockedBy(
+  exercise: string,
+  question: PackQuestion,
+  results: ReadonlyMap<string, CheckResult>,
+): { name: string; status: CheckStatus } | undefined {
+  for (const dep of question.depends ?? []) {
+    const name = dep.includes('/') ? dep : `${exercise}/${dep}`;
+    const status = results.get(name)?.status ?? 'skip';
+    if (status !== 'pass') return { name, status };
+  }
+  return undefined;
+}
+
+/**
+ * Check every question of an exercise in order. `earlier` holds results of other exercises for
+ * cross-exercise dependencies; the results of this one are added to it.
+ */
+export async function checkExercise(
+  exercise: Exercise,
+  answers: Readonly<Record<string, RawAnswer>> | undefined,
+  env: CheckEnv,
+  earlier: Map<string, CheckResult> = new Map(),
+): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const question of exercise.questions) {
+    const blocker = blockedBy(exercise.id, question, earlier);
+    const result = blocker
+      ? resultOf(exercise.id, [question.id], question, {
+          status: 'skip',
+          fraction: 0,
+          message: `skipped: ${blocker.name} must pass first (it is ${blocker.status})`,
+        })
+      : await checkQuestion(exercise.id, question, ownAnswer(answers, question.id), env);
+    earlier.set(result.name, result);
+    results.push(result);
+  }
+  return results;
+}

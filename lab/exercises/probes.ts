@@ -1,0 +1,203 @@
+/**
+ * The probe vocabulary: the questions a check may ask the live cluster, with the shape of each
+ * answer. Probes read what the cluster shows anyone — the NameNode's answers, the DataNodes'
+ * files, the name directory, the journal, the effective configuration — never process internals.
+ * Implementations come with the live cluster; this file is the contract and a fake for tests.
+ */
+import type { ProbeArgs, ProbeName } from './schema.js';
+
+export interface FileInfo {
+  path: string;
+  type: 'file' | 'directory';
+  length: number;
+  replication: number;
+  blockSizeBytes: number;
+  inodeId: number;
+}
+
+export interface BlockSummary {
+  /** blk_1073741825 */
+  blockName: string;
+  blockId: number;
+  genStamp: number;
+  numBytes: number;
+  /** DataNode ids holding a finalized replica, nearest first for the client. */
+  replicas: string[];
+}
+
+export interface ReplicaLocation {
+  datanode: string;
+  rack: string;
+  state: 'finalized' | 'rbw' | 'corrupt';
+}
+
+export interface ReplicaFiles {
+  datanode: string;
+  /** Absolute path of blk_<id> under …/BP-…/current/finalized/subdirX/subdirY/. */
+  blockFile: string;
+  /** Absolute path of blk_<id>_<genstamp>.meta beside it. */
+  metaFile: string;
+  blockBytes: number;
+  metaBytes: number;
+}
+
+export interface MetaHeader {
+  version: number;
+  checksumType: 'CRC32C' | 'CRC32' | 'NULL';
+  bytesPerChecksum: number;
+}
+
+export interface DatanodeState {
+  id: string;
+  rack: string;
+  state: 'live' | 'dead' | 'stale' | 'decommissioned';
+}
+
+export interface EditOp {
+  txid: number;
+  /** OP_ADD, OP_ALLOCATE_BLOCK_ID, … as oev prints them. */
+  opCode: string;
+  fields: Record<string, string>;
+}
+
+/** The result type of each probe. */
+export interface ProbeResults {
+  'file.info': FileInfo;
+  'file.blocks': BlockSummary[];
+  'file.blockCount': number;
+  'block.replicas': ReplicaLocation[];
+  'block.files': ReplicaFiles[];
+  'block.metaHeader': MetaHeader;
+  'datanode.list': DatanodeState[];
+  'topology.distance': number;
+  'topology.rack': string;
+  /** File names in the directory's current/, sorted: fsimage_…, edits_…, seen_txid, VERSION. */
+  'namedir.files': string[];
+  'edits.ops': EditOp[];
+  'fsimage.inodeId': number;
+  /** Bytes sent matching the filter (frames' payload sizes from the journal). */
+  'journal.bytes': number;
+  /** `client->nn create`, `dn1->nn blockReceivedAndDeleted`, … in journal order. */
+  'journal.rpcOrder': string[];
+  'config.get': string;
+  'fsck.status': 'HEALTHY' | 'CORRUPT';
+}
+
+export type ProbeResult<N extends ProbeName> = ProbeResults[N];
+
+/**
+ * What a probe found. `unsettled`: the cluster is still converging (re-replication pending, a
+ * DataNode not yet declared dead, safemode on) — the check retries until its deadline and says
+ * "unknown" if it never settles. `error`: the probe could not answer (no such file).
+ */
+export type ProbeOutcome<T> =
+  { status: 'ok'; value: T } | { status: 'unsettled'; reason: string } | { status: 'error'; message: string };
+
+export interface ProbeRunner {
+  run<N extends ProbeName>(name: N, args: ProbeArgs<N>): Promise<ProbeOutcome<ProbeResult<N>>>;
+}
+
+/** Where a student looks to see what each probe sees: the "where to look next" of a failure. */
+export const PROBE_LOOK_AT: { [N in ProbeName]: (args: ProbeArgs<N>) => string } = {
+  'file.info': (a) => `lab fs -stat "%n %b %r %o" ${a.path}`,
+  'file.blocks': (a) => `lab fsck ${a.path} -files -blocks`,
+  'file.blockCount': (a) => `lab fsck ${a.path} -files -blocks`,
+  'block.replicas': (a) => `lab fsck ${a.path} -files -blocks -locations`,
+  'block.files': () => "the DataNodes' dfs/data/dnN/current/BP-*/current/finalized/subdir*/subdir*/ folders",
+  'block.metaHeader': () => "the first 7 bytes of the block's .meta file (xxd blk_*.meta | head -1)",
+  'datanode.list': () => 'lab dfsadmin -report',
+  'topology.distance': (a) => `lab distance ${a.a} ${a.b}`,
+  'topology.rack': () => 'lab topology',
+  'namedir.files': (a) => `ls dfs/${a.dir ?? 'name'}/current in the lab home`,
+  'edits.ops': () => 'lab oev -p xml -i <edits file> -o edits.xml',
+  'fsimage.inodeId': () => 'lab oiv -p XML -i <fsimage file> -o fsimage.xml',
+  'journal.bytes': () => 'lab traffic',
+  'journal.rpcOrder': () => 'lab traffic (or lab trace)',
+  'config.get': (a) => `lab getconf -confKey ${a.key}`,
+  'fsck.status': (a) => `lab fsck ${a.path ?? '/'}`,
+};
+
+export function lookAt<N extends ProbeName>(name: N, args: ProbeArgs<N>): string {
+  return PROBE_LOOK_AT[name](args);
+}
+
+/**
+ * Reads `select` (`0.numBytes`, `-1.numBytes`, `*.numBytes`, `length`, `replicas.length`) from a
+ * probe result. Negative indices count from the end; `*` maps over a list; `length` is a list's
+ * or a string's length when the value has no such field.
+ */
+export function selectValue(
+  value: unknown,
+  select: string | undefined,
+): { ok: true; value: unknown } | { ok: false; message: string } {
+  if (select === undefined || select.trim() === '') return { ok: true, value };
+  const segments = select.split('.').map((s) => s.trim());
+  return selectSegments(value, segments, '');
+}
+
+function selectSegments(
+  value: unknown,
+  segments: string[],
+  done: string,
+): { ok: true; value: unknown } | { ok: false; message: string } {
+  const [head, ...rest] = segments;
+  if (head === undefined) return { ok: true, value };
+  const here = done === '' ? head : `${done}.${head}`;
+  if (head === '*') {
+    if (!Array.isArray(value)) return { ok: false, message: `select ${here}: not a list` };
+    const mapped: unknown[] = [];
+    for (const item of value) {
+      const one = selectSegments(item, rest, here);
+      if (!one.ok) return one;
+      mapped.push(one.value);
+    }
+    return { ok: true, value: mapped };
+  }
+  if (Array.isArray(value) && /^-?\d+$/.test(head)) {
+    const index = Number(head) < 0 ? value.length + Number(head) : Number(head);
+    if (index < 0 || index >= value.length) {
+      return { ok: false, message: `select ${here}: no element ${head} in a list of ${value.length}` };
+    }
+    return selectSegments(value[index], rest, here);
+  }
+  if (value !== null && typeof value === 'object' && Object.hasOwn(value, head)) {
+    return selectSegments((value as Record<string, unknown>)[head], rest, here);
+  }
+  if (head === 'length' && (Array.isArray(value) || typeof value === 'string')) {
+    return selectSegments(value.length, rest, here);
+  }
+  return { ok: false, message: `select ${here}: no field ${head}` };
+}
+
+/** A probe answer for the fake: a value, a full outcome, or a function of the arguments. */
+export type FakeProbeAnswer =
+  unknown | ((args: Record<string, unknown>, call: number) => ProbeOutcome<unknown>);
+
+/**
+ * A ProbeRunner over a table, for tests and for `lab pack validate` dry runs. A plain value is
+ * answered `ok`; a function receives the arguments and how many times this probe was called
+ * before (to script convergence: unsettled twice, then ok). Unknown probes answer `error`.
+ */
+export function fakeProbes(table: Partial<Record<ProbeName, FakeProbeAnswer>>): ProbeRunner & {
+  calls: { name: ProbeName; args: unknown }[];
+} {
+  const calls: { name: ProbeName; args: unknown }[] = [];
+  return {
+    calls,
+    run<N extends ProbeName>(name: N, args: ProbeArgs<N>): Promise<ProbeOutcome<ProbeResult<N>>> {
+      const call = calls.filter((c) => c.name === name).length;
+      calls.push({ name, args });
+      const answer = table[name];
+      if (answer === undefined)
+        return Promise.resolve({ status: 'error', message: `no fake for probe ${name}` });
+      const outcome =
+        typeof answer === 'function'
+          ? (answer as (a: Record<string, unknown>, n: number) => ProbeOutcome<unknown>)(
+              args as Record<string, unknown>,
+              call,
+            )
+          : { status: 'ok' as const, value: answer };
+      return Promise.resolve(outcome as ProbeOutcome<ProbeResult<N>>);
+    },
+  };
+}

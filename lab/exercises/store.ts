@@ -1,0 +1,51 @@
+/**
+ * Where progress and answers live in the lab home, and the file I/O around the pure readers:
+ * `<home>/exercises/progress.json` and `<home>/exercises/answers.yaml` (the file a student
+ * submits). Writes go to a temporary file and are renamed, so Ctrl-C never leaves half a file; an
+ * unreadable file is kept aside (`.unreadable`), never overwritten.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { formatAnswerSheet, parseAnswerSheet, type AnswerSheet, type ReadSheet } from './answer-sheet.js';
+import { emptyProgress, formatProgress, parseProgress, type Progress } from './progress.js';
+
+export function exercisePaths(home: string) {
+  const dir = path.join(home, 'exercises');
+  return { dir, progress: path.join(dir, 'progress.json'), answers: path.join(dir, 'answers.yaml') };
+}
+
+function writeAtomically(file: string, text: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, file);
+}
+
+/** The saved progress; a broken file is moved aside and named in `warning`. */
+export function loadProgress(home: string): { progress: Progress; warning?: string } {
+  const file = exercisePaths(home).progress;
+  if (!existsSync(file)) return { progress: emptyProgress() };
+  const parsed = parseProgress(readFileSync(file, 'utf8'));
+  if (parsed.ok) return { progress: parsed.progress };
+  const aside = `${file}.unreadable`;
+  renameSync(file, aside);
+  return {
+    progress: emptyProgress(),
+    warning: `${file}: ${parsed.message}; kept as ${aside}, starting afresh`,
+  };
+}
+
+export function saveProgress(home: string, progress: Progress): void {
+  writeAtomically(exercisePaths(home).progress, formatProgress(progress));
+}
+
+/** The saved answers (an answers file given by path otherwise), read as far as they go. */
+export function loadAnswers(homeOrFile: { home: string } | { file: string }): ReadSheet & { file: string } {
+  const file = 'home' in homeOrFile ? exercisePaths(homeOrFile.home).answers : homeOrFile.file;
+  if (!existsSync(file)) return { file, sheet: { answers: {} }, unreadable: [] };
+  return { file, ...parseAnswerSheet(readFileSync(file, 'utf8')) };
+}
+
+export function saveAnswers(home: string, sheet: AnswerSheet): void {
+  writeAtomically(exercisePaths(home).answers, formatAnswerSheet(sheet));
+}
