@@ -16,12 +16,17 @@ export class JournalTail {
   /** Bytes after the last newline read so far (a line still being written). */
   private carry: Buffer = Buffer.alloc(0);
 
-  /** `fromStart`: deliver what the journal already holds too; otherwise only what is appended. */
+  /**
+   * `fromStart`: deliver what the journal already holds too; `backBytes`: start that many bytes
+   * before the end (the first, cut line is skipped); otherwise only what is appended from now.
+   */
   constructor(
     readonly file: string,
-    options: { fromStart?: boolean } = {},
+    options: { fromStart?: boolean; backBytes?: number } = {},
   ) {
-    this.offset = options.fromStart || !fs.existsSync(file) ? 0 : fs.statSync(file).size;
+    const size = fs.existsSync(file) ? fs.statSync(file).size : 0;
+    if (options.fromStart) this.offset = 0;
+    else this.offset = Math.max(0, size - (options.backBytes ?? 0));
   }
 
   /** The whole records appended since the last call (none if the file is missing). */

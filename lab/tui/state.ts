@@ -1,0 +1,284 @@
+/**
+ * The dashboard's state model: everything the panes show, fed only by journal records, the
+ * NameNode's RPC answers (status, DataNode report, fsck of /) and which pid files name a live
+ * process. Pure: no sockets, no timers, no terminal — the blessed shell (./dashboard.ts) feeds it
+ * and draws it, tests and the benchmark drive it with synthetic records.
+ */
+import type { ClusterDescription } from '../../cluster/launcher/description.js';
+import { describeFrame, describeStateEvent } from '../../cluster/protocol/describe.js';
+import type { JournalRecord } from '../../cluster/protocol/journal-types.js';
+import type { FsckResult, NameNodeStatus } from '../../cluster/protocol/messages.js';
+import type { DatanodeInfo } from '../../cluster/protocol/types.js';
+import { blockName } from '../../cluster/protocol/types.js';
+import { compareProcs } from '../trace/counts.js';
+import { DASHBOARD_CLIENT_ID, kindOf, type TrafficKind } from '../traffic/lines.js';
+import { RateSeries, RingBuffer } from './ring.js';
+
+/** Traffic lines kept (the pane shows the last screenful; pausing shows what was kept). */
+export const TRAFFIC_ENTRIES_MAX = 2_000;
+/** Seconds of history in the bytes/s charts: "the last minute". */
+export const CHART_WINDOW_SECONDS = 60;
+/** Files and directories listed in the namespace pane; fsck answers beyond this are cut. */
+export const NAMESPACE_ENTRIES_MAX = 500;
+/** A heartbeat this recent makes a DataNode's pulse beat. */
+export const PULSE_MS = 1_500;
+
+export type NodeState = 'live' | 'stale' | 'dead' | 'decommissioned' | 'unknown';
+
+export interface NodeView {
+  id: string;
+  role: 'nn' | 'snn' | 'dn';
+  address: string;
+  rack: string;
+  /** DataNodes: as the NameNode sees them. nn / snn: live while their process runs. */
+  state: NodeState;
+  /** Whether the process's pid file names a live process (null: not known yet). */
+  processUp: boolean | null;
+  lastHeartbeatMs: number | null;
+}
+
+export type EntryKind = TrafficKind | 'event';
+
+export interface TrafficEntry {
+  t: number;
+  kind: EntryKind;
+  text: string;
+}
+
+export interface BlockView {
+  name: string;
+  replicas: string[];
+  corrupt: string[];
+  /** Fewer live replicas than the file's replication. */
+  underReplicated: boolean;
+}
+
+export interface FileView {
+  path: string;
+  depth: number;
+  isDir: boolean;
+  length: number;
+  replication: number;
+  blocks: BlockView[];
+}
+
+export type Focus = 'nodes' | 'files';
+
+export interface DashboardState {
+  nodes: NodeView[];
+  traffic: RingBuffer<TrafficEntry>;
+  /** While paused, the traffic pane shows this snapshot; records keep being applied. */
+  frozen: TrafficEntry[] | null;
+  /** '' shows everything but heartbeats; rpc / data / heartbeat / event pick a kind; else a substring. */
+  filter: string;
+  rates: Map<string, RateSeries>;
+  files: FileView[];
+  selectedFile: number;
+  selectedNode: number;
+  focus: Focus;
+  status: NameNodeStatus | null;
+  namenodeReachable: boolean;
+  datanodes: DatanodeInfo[];
+  /** Set when a record says the namespace or a replica changed; the shell then re-runs fsck. */
+  namespaceDirty: boolean;
+  helpVisible: boolean;
+  /** The last action's outcome, shown in the footer. */
+  message: string;
+  recordsApplied: number;
+}
+
+export function createDashboardState(description: ClusterDescription): DashboardState {
+  const nodes: NodeView[] = [
+    node('nn', 'nn', `${description.namenode.host}:${description.namenode.port}`, ''),
+    ...(description.secondary
+      ? [node('snn', 'snn', `${description.secondary.host}:${description.secondary.port}`, '')]
+      : []),
+    ...description.datanodes.map((dn) => node(dn.id, 'dn', `${dn.host}:${dn.port}`, dn.rack)),
+  ];
+  return {
+    nodes,
+    traffic: new RingBuffer<TrafficEntry>(TRAFFIC_ENTRIES_MAX),
+    frozen: null,
+    filter: '',
+    rates: new Map(description.datanodes.map((dn) => [dn.id, new RateSeries(CHART_WINDOW_SECONDS)])),
+    files: [],
+    selectedFile: 0,
+    selectedNode: 0,
+    focus: 'nodes',
+    status: null,
+    namenodeReachable: false,
+    datanodes: [],
+    namespaceDirty: true,
+    helpVisible: false,
+    message: '',
+    recordsApplied: 0,
+  };
+}
+
+function node(id: string, role: NodeView['role'], address: string, rack: string): NodeView {
+  return { id, role, address, rack, state: 'unknown', processUp: null, lastHeartbeatMs: null };
+}
+
+function nodeById(state: DashboardState, id: string): NodeView | undefined {
+  return state.nodes.find((n) => n.id === id);
+}
+
+/** Events after which the namespace pane's files, blocks or replicas may be out of date. */
+const NAMESPACE_EVENTS = new Set([
+  'edit-logged',
+  'block-complete',
+  'block-low-redundancy',
+  'block-missing',
+  'replica-corrupt',
+  'replica-deleted',
+  'replica-finalized',
+  'datanode-dead',
+  'datanode-live',
+]);
+
+export function applyRecord(state: DashboardState, record: JournalRecord): void {
+  state.recordsApplied += 1;
+  if (record.k === 'event') {
+    applyEvent(state, record.proc, record.event);
+    state.traffic.push({ t: record.t, kind: 'event', text: describeStateEvent(record.proc, record.event) });
+    return;
+  }
+  // Each frame is journaled by both ends; count and show it once, from the sender's record.
+  if (record.dir !== 'send') return;
+  const kind = kindOf(record);
+  if (kind === 'heartbeat' && record.msg.type === 'rpc-call') {
+    const dn = nodeById(state, record.src);
+    if (dn) dn.lastHeartbeatMs = record.t;
+  }
+  if (record.data > 0) {
+    state.rates.get(record.src)?.add(record.t, record.data);
+    state.rates.get(record.dst)?.add(record.t, record.data);
+  }
+  if (record.src === DASHBOARD_CLIENT_ID || record.dst === DASHBOARD_CLIENT_ID) return;
+  state.traffic.push({ t: record.t, kind, text: describeFrame(record) });
+}
+
+function applyEvent(
+  state: DashboardState,
+  proc: string,
+  event: Extract<JournalRecord, { k: 'event' }>['event'],
+): void {
+  if (NAMESPACE_EVENTS.has(event.type)) state.namespaceDirty = true;
+  switch (event.type) {
+    case 'datanode-dead':
+    case 'datanode-stale':
+    case 'datanode-live': {
+      const dn = nodeById(state, event.datanode);
+      if (dn)
+        dn.state =
+          event.type === 'datanode-dead' ? 'dead' : event.type === 'datanode-stale' ? 'stale' : 'live';
+      return;
+    }
+    case 'datanode-registered': {
+      const dn = nodeById(state, event.datanode);
+      if (dn) dn.state = 'live';
+      return;
+    }
+    case 'process-started': {
+      const n = nodeById(state, proc);
+      if (n) n.processUp = true;
+      if (n && n.role !== 'dn') n.state = 'live';
+      return;
+    }
+    case 'process-stopping': {
+      const n = nodeById(state, proc);
+      if (n) n.processUp = false;
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** The NameNode's answers of one poll; undefined when it did not answer. */
+export interface StatusSnapshot {
+  status: NameNodeStatus;
+  datanodes: DatanodeInfo[];
+}
+
+export function applyStatus(state: DashboardState, snapshot: StatusSnapshot | undefined): void {
+  state.namenodeReachable = snapshot !== undefined;
+  if (!snapshot) return;
+  state.status = snapshot.status;
+  state.datanodes = [...snapshot.datanodes].sort((a, b) => compareProcs(a.name, b.name));
+  for (const info of snapshot.datanodes) {
+    const dn = nodeById(state, info.name);
+    if (!dn) continue;
+    dn.state = info.adminState === 'DECOMMISSIONED' ? 'decommissioned' : info.liveness;
+    if (info.lastUpdate > (dn.lastHeartbeatMs ?? 0)) dn.lastHeartbeatMs = info.lastUpdate;
+  }
+}
+
+/** Which processes have a live pid (from the pid files): nn and snn are live exactly while they run. */
+export function applyProcesses(state: DashboardState, running: ReadonlySet<string>): void {
+  for (const n of state.nodes) {
+    n.processUp = running.has(n.id);
+    if (n.role !== 'dn') n.state = n.processUp ? 'live' : 'dead';
+  }
+}
+
+/** The namespace and its blocks from an fsck of / (files, blocks, locations). */
+export function applyNamespace(state: DashboardState, fsck: FsckResult): void {
+  const selectedPath = state.files[state.selectedFile]?.path;
+  const files = fsck.files
+    .slice()
+    .sort((a, b) => a.path.localeCompare(b.path))
+    .slice(0, NAMESPACE_ENTRIES_MAX)
+    .map((f): FileView => ({
+      path: f.path,
+      depth: f.path === '/' ? 0 : f.path.split('/').length - 1,
+      isDir: f.isDir,
+      length: f.length,
+      replication: f.replication,
+      blocks: f.blocks.map((b) => ({
+        name: blockName(b.block),
+        replicas: b.live.map((l) => l.name).sort(compareProcs),
+        corrupt: b.corrupt.map((c) => c.name).sort(compareProcs),
+        underReplicated: b.live.length < f.replication,
+      })),
+    }));
+  state.files = files;
+  const keep = files.findIndex((f) => f.path === selectedPath);
+  state.selectedFile = keep >= 0 ? keep : Math.min(state.selectedFile, Math.max(0, files.length - 1));
+  state.namespaceDirty = false;
+}
+
+export function selectedFile(state: DashboardState): FileView | undefined {
+  return state.files[state.selectedFile];
+}
+
+export function selectedNode(state: DashboardState): NodeView | undefined {
+  return state.nodes[state.selectedNode];
+}
+
+/** DataNodes holding a replica (live or corrupt) of the selected file: highlighted in the topology. */
+export function highlightedNodes(state: DashboardState): Set<string> {
+  const file = selectedFile(state);
+  const out = new Set<string>();
+  for (const b of file?.blocks ?? []) for (const id of [...b.replicas, ...b.corrupt]) out.add(id);
+  return out;
+}
+
+/** Whether a traffic entry passes the pane's filter. Heartbeats only when asked for. */
+export function passesFilter(entry: TrafficEntry, filter: string): boolean {
+  const f = filter.trim();
+  if (f === '') return entry.kind !== 'heartbeat';
+  if (f === 'rpc' || f === 'data' || f === 'heartbeat' || f === 'event') return entry.kind === f;
+  return entry.kind !== 'heartbeat' && entry.text.includes(f);
+}
+
+/** The last `rows` traffic entries to show, honouring pause and filter. */
+export function visibleTraffic(state: DashboardState, rows: number): TrafficEntry[] {
+  const keep = (e: TrafficEntry): boolean => passesFilter(e, state.filter);
+  if (state.frozen) return state.frozen.filter(keep).slice(-rows);
+  return state.traffic.last(rows, keep);
+}
+
+export function togglePause(state: DashboardState): void {
+  state.frozen = state.frozen ? null : state.traffic.toArray();
+}

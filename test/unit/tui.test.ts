@@ -1,0 +1,251 @@
+import { describe, expect, it } from 'vitest';
+import type { ClusterDescription } from '../../cluster/launcher/description.js';
+import type { FsckResult } from '../../cluster/protocol/messages.js';
+import type { DatanodeInfo } from '../../cluster/protocol/types.js';
+import { handleKey } from '../../lab/tui/keys.js';
+import { computeLayout, type Rect } from '../../lab/tui/layout.js';
+import { escapeTags, sparkline, topologyLines, trafficLines } from '../../lab/tui/panes.js';
+import { RateSeries, RingBuffer } from '../../lab/tui/ring.js';
+import {
+  applyNamespace,
+  applyRecord,
+  applyStatus,
+  createDashboardState,
+  highlightedNodes,
+  TRAFFIC_ENTRIES_MAX,
+  visibleTraffic,
+} from '../../lab/tui/state.js';
+import { scriptedJournal, T0_MS } from '../scenario/traffic/fixture.js';
+
+export function threeDatanodes(): ClusterDescription {
+  return {
+    version: 1,
+    seed: 's',
+    createdMs: 0,
+    conf: {},
+    namenode: { id: 'nn', host: '127.0.0.1', port: 8020 },
+    secondary: { id: 'snn', host: '127.0.0.2', port: 9868 },
+    datanodes: [
+      { id: 'dn1', host: '127.0.1.1', port: 9866, rack: '/rack1' },
+      { id: 'dn2', host: '127.0.1.2', port: 9866, rack: '/rack1' },
+      { id: 'dn3', host: '127.0.2.3', port: 9866, rack: '/rack2' },
+    ],
+    client: { host: '127.0.0.10', rack: '/default-rack' },
+    loopbackAliases: true,
+  };
+}
+
+const untag = (line: string): string => line.replace(/\{[^}]*\}/g, '');
+
+describe('RingBuffer', () => {
+  it('keeps the last N items, oldest first', () => {
+    const ring = new RingBuffer<number>(3);
+    for (let i = 1; i <= 5; i++) ring.push(i);
+    expect(ring.toArray()).toEqual([3, 4, 5]);
+    expect(ring.length).toBe(3);
+    expect(ring.last(2)).toEqual([4, 5]);
+    expect(ring.last(5, (n) => n % 2 === 1)).toEqual([3, 5]);
+  });
+});
+
+describe('RateSeries', () => {
+  it('sums per second over a sliding window and forgets what slid out', () => {
+    const rates = new RateSeries(4);
+    rates.add(10_100, 5);
+    rates.add(10_900, 5);
+    rates.add(12_000, 7);
+    expect(rates.series(13_500)).toEqual([10, 0, 7, 0]);
+    expect(rates.series(15_000)).toEqual([7, 0, 0, 0]);
+    rates.add(14_000, 1); // reuses the bucket of second 10
+    expect(rates.series(14_000)).toEqual([0, 7, 0, 1]);
+  });
+});
+
+describe('computeLayout', () => {
+  const overlaps = (a: Rect, b: Rect): boolean =>
+    a.left < b.left + b.width &&
+    b.left < a.left + a.width &&
+    a.top < b.top + b.height &&
+    b.top < a.top + a.height;
+
+  for (const [cols, rows, dns] of [
+    [80, 24, 3],
+    [80, 24, 8],
+    [120, 40, 4],
+    [200, 60, 16],
+  ] as const) {
+    it(`tiles ${cols}×${rows} with ${dns} DataNodes: every pane inside, none overlapping, all rows used`, () => {
+      const layout = computeLayout(cols, rows, dns);
+      const rects = [...Object.values(layout.panes), layout.footer];
+      for (const r of rects) {
+        expect(r.left + r.width).toBeLessThanOrEqual(cols);
+        expect(r.top + r.height).toBeLessThanOrEqual(rows);
+        expect(r.height).toBeGreaterThanOrEqual(1);
+      }
+      for (let i = 0; i < rects.length; i++)
+        for (let j = i + 1; j < rects.length; j++) expect(overlaps(rects[i]!, rects[j]!)).toBe(false);
+      expect(rects.reduce((sum, r) => sum + r.width * r.height, 0)).toBe(cols * rows);
+      expect(layout.panes.traffic.height).toBeGreaterThanOrEqual(5);
+    });
+  }
+});
+
+describe('the state model', () => {
+  it('shows each frame once, heartbeats hidden until filtered for', () => {
+    const state = createDashboardState(threeDatanodes());
+    for (const r of scriptedJournal()) applyRecord(state, r);
+    const shown = visibleTraffic(state, 10_000);
+    expect(
+      shown.some(
+        (e) =>
+          e.text === 'client->nn create src=/a.txt._COPYING_ replication=2 blockSize=1048576 overwrite=false',
+      ),
+    ).toBe(true);
+    expect(shown.some((e) => e.kind === 'heartbeat')).toBe(false);
+    state.filter = 'heartbeat';
+    expect(visibleTraffic(state, 10_000).every((e) => e.kind === 'heartbeat')).toBe(true);
+    expect(visibleTraffic(state, 10_000).length).toBeGreaterThan(0);
+  });
+
+  it('bounds the traffic it keeps', () => {
+    const state = createDashboardState(threeDatanodes());
+    const records = scriptedJournal();
+    for (let i = 0; i < 10; i++) for (const r of records) applyRecord(state, r);
+    expect(state.traffic.length).toBe(TRAFFIC_ENTRIES_MAX);
+  });
+
+  it('counts block bytes per DataNode per second and beats the pulse on heartbeats', () => {
+    const state = createDashboardState(threeDatanodes());
+    const records = scriptedJournal().filter((r) => r.op === 'put-7f3a');
+    for (const r of records) applyRecord(state, r);
+    const second = Math.floor(records[0]!.t / 1000) * 1000;
+    const total = (id: string): number =>
+      state.rates
+        .get(id)!
+        .series(second + 1000)
+        .reduce((a, b) => a + b, 0);
+    expect(total('dn1')).toBe(2 * 1048576); // in from the client, out to dn2
+    expect(total('dn3')).toBe(524288);
+    applyRecord(state, scriptedJournal()[0]!); // dn1's first heartbeat
+    const lines = topologyLines(state, 60, T0_MS + 100).map(untag);
+    expect(lines.find((l) => l.includes('dn1'))).toContain('♥');
+    expect(lines.find((l) => l.includes('dn2'))).not.toContain('♥');
+  });
+
+  it('takes DataNode states from events and the NameNode report', () => {
+    const state = createDashboardState(threeDatanodes());
+    applyRecord(state, {
+      k: 'event',
+      t: 1,
+      proc: 'nn',
+      event: { type: 'datanode-dead', datanode: 'dn2', lastHeartbeatAgoMs: 15000 },
+    });
+    expect(state.nodes.find((n) => n.id === 'dn2')!.state).toBe('dead');
+    expect(state.namespaceDirty).toBe(true);
+    const info = { name: 'dn2', liveness: 'live', adminState: 'NORMAL', lastUpdate: 5 } as DatanodeInfo;
+    applyStatus(state, { status: {} as never, datanodes: [info] });
+    expect(state.nodes.find((n) => n.id === 'dn2')!.state).toBe('live');
+    applyStatus(state, undefined);
+    expect(state.namenodeReachable).toBe(false);
+  });
+
+  it('highlights the DataNodes holding replicas of the selected file, keeping the selection across refreshes', () => {
+    const state = createDashboardState(threeDatanodes());
+    const replica = (name: string) => ({ name, addr: '', storageId: '', rack: '' });
+    const fsck: FsckResult = {
+      exists: true,
+      numDatanodes: 3,
+      numRacks: 2,
+      defaultReplication: 2,
+      blockPoolId: 'BP',
+      files: [
+        { path: '/', isDir: true, length: 0, replication: 0, underConstruction: false, blocks: [] },
+        {
+          path: '/b.txt',
+          isDir: false,
+          length: 10,
+          replication: 2,
+          underConstruction: false,
+          blocks: [
+            {
+              block: { blockId: 2, genStamp: 1, numBytes: 10 },
+              live: [replica('dn3'), replica('dn1')],
+              corrupt: [],
+              misReplicated: false,
+            },
+          ],
+        },
+        {
+          path: '/a.txt',
+          isDir: false,
+          length: 10,
+          replication: 2,
+          underConstruction: false,
+          blocks: [
+            {
+              block: { blockId: 1, genStamp: 1, numBytes: 10 },
+              live: [replica('dn2')],
+              corrupt: [replica('dn1')],
+              misReplicated: false,
+            },
+          ],
+        },
+      ],
+    };
+    applyNamespace(state, fsck);
+    expect(state.files.map((f) => f.path)).toEqual(['/', '/a.txt', '/b.txt']);
+    state.selectedFile = 2;
+    expect([...highlightedNodes(state)].sort()).toEqual(['dn1', 'dn3']);
+    applyNamespace(state, { ...fsck, files: [fsck.files[1]!, fsck.files[0]!] });
+    expect(state.files[state.selectedFile]!.path).toBe('/b.txt');
+    state.selectedFile = 1;
+    applyNamespace(state, fsck);
+    expect(state.files[1]!.blocks[0]).toMatchObject({
+      replicas: ['dn2'],
+      corrupt: ['dn1'],
+      underReplicated: true,
+    });
+  });
+});
+
+describe('keys', () => {
+  it('act on the selected node, or say how to select one', () => {
+    const state = createDashboardState(threeDatanodes());
+    state.focus = 'files';
+    expect(handleKey(state, 'k')).toBeNull();
+    expect(state.message).toMatch(/select a node/);
+    handleKey(state, 'tab');
+    handleKey(state, 'down');
+    handleKey(state, 'down');
+    expect(handleKey(state, 'k')).toEqual({ type: 'kill', node: 'dn1' });
+    expect(handleKey(state, 'r')).toEqual({ type: 'restart', node: 'dn1' });
+  });
+
+  it('toggle help (any key closes it) and pause, and ask for the prompts', () => {
+    const state = createDashboardState(threeDatanodes());
+    handleKey(state, '?');
+    expect(state.helpVisible).toBe(true);
+    expect(handleKey(state, 'q')).toBeNull();
+    expect(state.helpVisible).toBe(false);
+    handleKey(state, 'p');
+    expect(state.frozen).not.toBeNull();
+    expect(untag(trafficLines(state, 60, 5)[0]!)).toContain('PAUSED');
+    handleKey(state, 'p');
+    expect(state.frozen).toBeNull();
+    expect(handleKey(state, 'f')).toEqual({ type: 'filter-prompt' });
+    expect(handleKey(state, 'q')).toEqual({ type: 'quit-prompt' });
+    expect(handleKey(state, 'C')).toEqual({ type: 'checkpoint' });
+    expect(handleKey(state, 'u')).toEqual({ type: 'put-sample' });
+  });
+});
+
+describe('pane text', () => {
+  it('escapes braces so cluster text is never read as blessed tags', () => {
+    expect(escapeTags('{"a":1}')).toBe('{open}"a":1{close}');
+  });
+
+  it('draws sparklines scaled to their maximum', () => {
+    expect(sparkline([0, 0, 0])).toBe('▁▁▁');
+    expect(sparkline([0, 50, 100])).toBe('▁▄█');
+  });
+});
