@@ -36,6 +36,8 @@ export interface UnreadableAnswer {
 export interface ReadSheet {
   sheet: AnswerSheet;
   unreadable: UnreadableAnswer[];
+  /** Where each exercise (`ex`) and answer (`ex/q`) was written, for messages about them. */
+  positions: Map<string, Position>;
 }
 
 /** Nesting past groups (exercise → question → part → list) is not an answer. */
@@ -55,14 +57,16 @@ export function parseAnswerSheet(text: string): ReadSheet {
     message: `YAML: ${e.message}`,
   }));
   const sheet = emptySheet();
+  const positions = new Map<string, Position>();
   const root = parsed.root;
-  if (root === undefined || (root.kind === 'scalar' && root.value === null)) return { sheet, unreadable };
+  if (root === undefined || (root.kind === 'scalar' && root.value === null))
+    return { sheet, unreadable, positions };
   if (root.kind !== 'map') {
     unreadable.push({
       ...root.pos,
       message: 'expected a map of exercises (answers: { exercise: { question: answer } })',
     });
-    return { sheet, unreadable };
+    return { sheet, unreadable, positions };
   }
   let exercises: YamlMap | undefined = root;
   for (const entry of root.entries) {
@@ -85,9 +89,10 @@ export function parseAnswerSheet(text: string): ReadSheet {
       unreadable.push({ ...exercise.keyPos, message: `'${exercise.key}' cannot be an exercise id` });
       continue;
     }
-    readExercise(exercise.key, exercise.value, exercise.keyPos, sheet, unreadable);
+    positions.set(exercise.key, exercise.keyPos);
+    readExercise(exercise.key, exercise.value, exercise.keyPos, sheet, unreadable, positions);
   }
-  return { sheet, unreadable };
+  return { sheet, unreadable, positions };
 }
 
 function readExercise(
@@ -96,6 +101,7 @@ function readExercise(
   keyPos: Position,
   sheet: AnswerSheet,
   unreadable: UnreadableAnswer[],
+  positions: Map<string, Position>,
 ): void {
   if (node === undefined || (node.kind === 'scalar' && node.value === null)) return;
   if (node.kind !== 'map') {
@@ -105,6 +111,7 @@ function readExercise(
   const answers: Record<string, RawAnswer> = {};
   for (const entry of node.entries) {
     const name = `${id}/${entry.key}`;
+    positions.set(name, entry.keyPos);
     if (UNSAFE_KEYS.has(entry.key)) {
       unreadable.push({ name, ...entry.keyPos, message: `'${entry.key}' cannot be a question id` });
       continue;

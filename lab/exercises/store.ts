@@ -42,7 +42,7 @@ export function saveProgress(home: string, progress: Progress): void {
 /** The saved answers (an answers file given by path otherwise), read as far as they go. */
 export function loadAnswers(homeOrFile: { home: string } | { file: string }): ReadSheet & { file: string } {
   const file = 'home' in homeOrFile ? exercisePaths(homeOrFile.home).answers : homeOrFile.file;
-  if (!existsSync(file)) return { file, sheet: { answers: {} }, unreadable: [] };
+  if (!existsSync(file)) return { file, sheet: { answers: {} }, unreadable: [], positions: new Map() };
   return { file, ...parseAnswerSheet(readFileSync(file, 'utf8')) };
 }
 

@@ -7,6 +7,7 @@
 import type { AnswerSheet, UnreadableAnswer } from '../exercises/answer-sheet.js';
 import { checkExercise, type CheckEnv, type CheckResult } from '../exercises/checks.js';
 import type { Pack } from '../exercises/pack.js';
+import type { Position } from '../exercises/yaml.js';
 import { buildGrade, type GradeReport } from './score.js';
 
 export interface GradeRequest {
@@ -16,24 +17,30 @@ export interface GradeRequest {
   seed: string;
   sheet: AnswerSheet;
   unreadable: readonly UnreadableAnswer[];
+  /** Where answers were written (from parseAnswerSheet), to place messages about stray ones. */
+  positions?: ReadonlyMap<string, Position>;
   answersFile?: string;
 }
 
 /** Answers the pack has no question for: named, so a typo in an id is not silently ignored. */
-export function strayAnswers(pack: Pack, sheet: AnswerSheet): UnreadableAnswer[] {
+export function strayAnswers(
+  pack: Pack,
+  sheet: AnswerSheet,
+  positions: ReadonlyMap<string, Position> = new Map(),
+): UnreadableAnswer[] {
   const stray: UnreadableAnswer[] = [];
+  const at = (name: string) => positions.get(name) ?? { line: 1, column: 1 };
   for (const [exerciseId, answers] of Object.entries(sheet.answers)) {
     const exercise = pack.exercises.find((e) => e.id === exerciseId);
     if (!exercise) {
-      stray.push({ name: exerciseId, line: 1, column: 1, message: `the pack has no exercise ${exerciseId}` });
+      stray.push({ name: exerciseId, ...at(exerciseId), message: `the pack has no exercise ${exerciseId}` });
       continue;
     }
     for (const questionId of Object.keys(answers)) {
       if (!exercise.questions.some((q) => q.id === questionId)) {
         stray.push({
           name: `${exerciseId}/${questionId}`,
-          line: 1,
-          column: 1,
+          ...at(`${exerciseId}/${questionId}`),
           message: `exercise ${exerciseId} has no question ${questionId}`,
         });
       }
@@ -56,7 +63,7 @@ export async function gradeSheet(request: GradeRequest, env: CheckEnv): Promise<
     pack: { id: request.pack.id, version: request.pack.version, hash: request.packHash },
     seed: request.seed,
     results,
-    unreadable: [...request.unreadable, ...strayAnswers(request.pack, request.sheet)],
+    unreadable: [...request.unreadable, ...strayAnswers(request.pack, request.sheet, request.positions)],
     ...(request.answersFile === undefined ? {} : { answersFile: request.answersFile }),
   });
 }

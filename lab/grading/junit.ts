@@ -6,13 +6,15 @@ import { feedbackOf, fileProblems } from './feedback.js';
 import type { GradeReport } from './score.js';
 
 function escapeXml(text: string): string {
-  return text
-    // XML 1.0 cannot carry control characters other than tab, newline and carriage return.
-    .replace(/./gsu, (c) => (c < ' ' && c !== '\t' && c !== '\n' && c !== '\r' ? '' : c))
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+  return (
+    text
+      // XML 1.0 cannot carry control characters other than tab, newline and carriage return.
+      .replace(/./gsu, (c) => (c < ' ' && c !== '\t' && c !== '\n' && c !== '\r' ? '' : c))
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+  );
 }
 
 export function junitXml(report: GradeReport): string {

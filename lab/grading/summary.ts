@@ -25,7 +25,7 @@ export function textSummary(report: GradeReport): string {
       lines.push(exercise);
     }
     const [first, ...rest] = feedbackOf(report, t).split('\n');
-    const head = `  ${t.status.padEnd(8)}${`${points(t.score)}/${points(t.maxScore)}`.padEnd(8)}${t.question}`;
+    const head = `  ${t.status.padEnd(8)}${`${points(t.score)}/${points(t.maxScore)}`.padEnd(11)}${t.question}`;
     lines.push(t.status === 'pass' ? head : `${head}: ${first}`, ...rest.map((r) => `      ${r}`));
   }
   const problems = fileProblems(report);

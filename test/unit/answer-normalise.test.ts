@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import {
+  compareAnswer,
+  normalisePath,
+  readAnswer,
+  type ReadableQuestion,
+} from '../../lab/exercises/answers.js';
+
+const base = { id: 'q', prompt: 'Q?' };
+const bytes = { ...base, type: 'number', unit: 'bytes' } as ReadableQuestion;
+
+function same(question: ReadableQuestion, given: string | string[], expected: string | string[]): number {
+  const found = readAnswer(question, given);
+  const want = readAnswer(question, expected);
+  if (!found.ok || !want.ok) throw new Error(`unreadable: ${JSON.stringify([found, want])}`);
+  return compareAnswer(question, found.value, want.value);
+}
+
+describe('number answers', () => {
+  it('reads 128 MB, 134217728, 128m and 128MiB as the same number of bytes', () => {
+    for (const given of ['128 MB', '134217728', '128m', '128MiB', '134,217,728', '"128 MB"']) {
+      expect(same(bytes, given, '134217728'), given).toBe(1);
+    }
+  });
+
+  it('fails a wrong size and says why a non-size cannot be read', () => {
+    expect(same(bytes, '64m', '128m')).toBe(0);
+    expect(readAnswer(bytes, 'lots')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('not a size'),
+    });
+  });
+
+  it('accepts a count with a word after it but not a size unit where a count is asked', () => {
+    const count = { ...base, type: 'number' } as ReadableQuestion;
+    expect(same(count, '2 blocks', '2')).toBe(1);
+    expect(same(count, '2.0', '2')).toBe(1);
+    expect(readAnswer(count, '2 MB')).toMatchObject({ ok: false });
+  });
+
+  it('applies absolute, size and percentage tolerances', () => {
+    const abs = { ...base, type: 'number', tolerance: 0.5 } as ReadableQuestion;
+    expect(same(abs, '10.4', '10')).toBe(1);
+    expect(same(abs, '10.6', '10')).toBe(0);
+    const size = { ...base, type: 'number', unit: 'bytes', tolerance: '1m' } as ReadableQuestion;
+    expect(same(size, '22.5 MB', '22m')).toBe(1);
+    const pct = { ...base, type: 'number', tolerance: '5%' } as ReadableQuestion;
+    expect(same(pct, '104', '100')).toBe(1);
+    expect(same(pct, '106', '100')).toBe(0);
+  });
+
+  it('reads durations in the question unit', () => {
+    const seconds = { ...base, type: 'number', unit: 's' } as ReadableQuestion;
+    expect(same(seconds, '630000ms', '630')).toBe(1);
+    expect(same(seconds, '10.5 min', '630')).toBe(1);
+  });
+});
+
+describe('text, path, choice and true/false answers', () => {
+  it('ignores case, spacing, quotes and a final full stop; accepts alternatives and a regex', () => {
+    const text = { ...base, type: 'text', accept: ['a block'] } as ReadableQuestion;
+    expect(same(text, '  Block. ', 'block')).toBe(1);
+    expect(same(text, 'A   BLOCK', 'block')).toBe(1);
+    const regex = { ...base, type: 'text', regex: 'blk_\\d+' } as ReadableQuestion;
+    const found = readAnswer(regex, 'BLK_1073741825');
+    expect(found.ok && compareAnswer(regex, found.value, undefined)).toBe(1);
+  });
+
+  it('normalises paths: duplicate and trailing slashes, dots, hdfs:// prefixes', () => {
+    expect(normalisePath('/data//a/')).toBe('/data/a');
+    expect(normalisePath('hdfs://localhost:9000/data/./x/../a')).toBe('/data/a');
+    expect(normalisePath('/')).toBe('/');
+    expect(same({ ...base, type: 'path' } as ReadableQuestion, '/dfs/name/', '/dfs//name')).toBe(1);
+  });
+
+  it('takes an option by id, by "b)", or by its text', () => {
+    const choice = {
+      ...base,
+      type: 'choice',
+      options: ['The NameNode', 'The DataNodes'],
+    } as ReadableQuestion;
+    for (const given of ['b', 'B', 'b)', 'the datanodes', 'b) The DataNodes'])
+      expect(same(choice, given, 'b'), given).toBe(1);
+    expect(readAnswer(choice, 'z')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('a) The NameNode'),
+    });
+  });
+
+  it('reads multiple choice as a set, with partial credit when asked', () => {
+    const options = ['NameNode', 'DataNode', 'ResourceManager'];
+    const strict = { ...base, type: 'multiple-choice', options } as ReadableQuestion;
+    expect(same(strict, 'b, a', ['a', 'b'])).toBe(1);
+    expect(same(strict, 'a c', ['a', 'b'])).toBe(0);
+    const partial = { ...strict, partialCredit: true } as ReadableQuestion;
+    expect(same(partial, ['a'], ['a', 'b'])).toBe(0.5);
+  });
+
+  it('reads true/false from true, yes, t, y and their opposites', () => {
+    const tf = { ...base, type: 'true-false' } as ReadableQuestion;
+    for (const yes of ['true', 'Yes', 'T', 'y']) expect(same(tf, yes, 'true'), yes).toBe(1);
+    for (const no of ['false', 'NO', 'f']) expect(same(tf, no, 'false'), no).toBe(1);
+    expect(readAnswer(tf, 'maybe')).toMatchObject({ ok: false });
+  });
+});
+
+describe('lists and sets', () => {
+  it('compares lists in order and sets in any order, element by element with units', () => {
+    const list = { ...base, type: 'list', items: 'number', unit: 'bytes' } as ReadableQuestion;
+    expect(same(list, '128m, 22m', ['134217728', '23068672'])).toBe(1);
+    expect(same(list, '22m, 128m', ['134217728', '23068672'])).toBe(0);
+    const set = { ...base, type: 'set', items: 'path' } as ReadableQuestion;
+    expect(same(set, ['/rack2/', '/rack1'], ['/rack1', '/rack2'])).toBe(1);
+    expect(same(set, '/rack1, /rack1, /rack2', ['/rack1', '/rack2'])).toBe(1);
+  });
+
+  it('gives partial credit for sets (extras cost) and lists (by position)', () => {
+    const set = { ...base, type: 'set', partialCredit: true } as ReadableQuestion;
+    expect(same(set, 'dn1, dn2', ['dn1', 'dn2', 'dn3', 'dn4'])).toBe(0.5);
+    expect(same(set, 'dn1, dn2, dn9', ['dn1', 'dn2', 'dn3', 'dn4'])).toBe(0.25);
+    const list = { ...base, type: 'list', partialCredit: true } as ReadableQuestion;
+    expect(same(list, 'a, x, c', ['a', 'b', 'c'])).toBeCloseTo(2 / 3);
+  });
+});

@@ -1,0 +1,216 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseAnswerSheet } from '../../lab/exercises/answer-sheet.js';
+import { checkExercise, type Clock } from '../../lab/exercises/checks.js';
+import { loadPack } from '../../lab/exercises/load.js';
+import { fakeProbes, type ProbeOutcome } from '../../lab/exercises/probes.js';
+import { renderReport } from '../../lab/grading/formats.js';
+import { gradeSheet } from '../../lab/grading/grade.js';
+import { exitCodeOf } from '../../lab/grading/score.js';
+
+const loaded = loadPack(path.join('test/fixtures/packs', 'valid'));
+const pack = loaded.pack!;
+const MB = 1024 * 1024;
+
+/** A clock that advances only when slept on: retries take no real time. */
+function fakeClock(): Clock & { slept: number } {
+  let now = 0;
+  return {
+    slept: 0,
+    now: () => now,
+    sleep(ms) {
+      now += ms;
+      this.slept += ms;
+      return Promise.resolve();
+    },
+  };
+}
+
+/** A cluster where /data/a.bin is 150 MB at 128 MB blocks with `replication` replicas. */
+function cluster(replication = 3) {
+  return fakeProbes({
+    'file.blockCount': 2,
+    'file.blocks': [
+      {
+        blockName: 'blk_1073741825',
+        blockId: 1073741825,
+        genStamp: 1001,
+        numBytes: 128 * MB,
+        replicas: ['dn1'],
+      },
+      {
+        blockName: 'blk_1073741826',
+        blockId: 1073741826,
+        genStamp: 1002,
+        numBytes: 22 * MB,
+        replicas: ['dn2'],
+      },
+    ],
+    'file.info': {
+      path: '/data/a.bin',
+      type: 'file',
+      length: 150 * MB,
+      replication,
+      blockSizeBytes: 128 * MB,
+      inodeId: 16386,
+    },
+  });
+}
+
+const CORRECT = `
+pack: fixture-basics
+seed: alice
+answers:
+  upload-basics:
+    block-count: 2 blocks
+    last-block: 22 MB
+    sizes: [128m, 23068672]
+  concepts:
+    snn-standby: no
+    who-stores: The DataNodes
+    daemons: a, b
+    meta-dir: /dfs//name/
+    word: Block.
+    parts: { rf: 3, bs: 134217728 }
+    racks: [/rack2, /rack1]
+`;
+
+async function grade(answers: string, probes = cluster()) {
+  const { sheet, unreadable, positions } = parseAnswerSheet(answers);
+  return gradeSheet(
+    { pack, packHash: loaded.hash, labVersion: '0.1.0', seed: 'alice', sheet, unreadable, positions },
+    { probes, clock: fakeClock() },
+  );
+}
+
+describe('grading', () => {
+  it('gives full marks and exit 0 for right answers written in any accepted form', async () => {
+    const report = await grade(CORRECT);
+    expect(report.tests.filter((t) => t.status !== 'pass').map((t) => `${t.name}: ${t.message}`)).toEqual([]);
+    expect(report.score).toBe(report.maxScore);
+    expect(report.maxScore).toBe(10 + 8);
+    expect(exitCodeOf(report.status)).toBe(0);
+  });
+
+  it('scores a partly wrong sheet: partial credit, a failure that teaches, a skipped dependant, a hidden task', async () => {
+    const answers = CORRECT.replace('block-count: 2 blocks', 'block-count: 3')
+      .replace('daemons: a, b', 'daemons: a')
+      .replace('parts: { rf: 3, bs: 134217728 }', 'parts: { rf: 2, bs: 128m }');
+    const report = await grade(answers, cluster(2));
+    const byName = new Map(report.tests.map((t) => [t.name, t]));
+    expect(byName.get('upload-basics/block-count')).toMatchObject({
+      status: 'fail',
+      score: 0,
+      message: 'expected 2, found 3; look at: lab fsck /data/a.bin -files -blocks',
+    });
+    expect(byName.get('upload-basics/last-block')).toMatchObject({
+      status: 'skip',
+      message: expect.stringContaining('block-count must pass first'),
+    });
+    expect(byName.get('concepts/racks')).toMatchObject({ status: 'skip' });
+    expect(byName.get('concepts/daemons')).toMatchObject({ status: 'fail', score: 0.5 });
+    expect(byName.get('concepts/parts')).toMatchObject({ status: 'fail', score: 1, maxScore: 2 });
+    expect(byName.get('upload-basics/setrep')).toMatchObject({ status: 'fail', hidden: true });
+    expect(report.status).toBe('fail');
+    expect(exitCodeOf(report.status)).toBe(1);
+
+    const json = JSON.parse(renderReport(report, 'classroom')) as {
+      tests: { name: string; message: string; score: number }[];
+    };
+    const setrep = json.tests.find((t) => t.name === 'upload-basics/setrep');
+    expect(setrep?.message).toBe('hidden check: details are not shown');
+    expect(JSON.stringify(json)).not.toContain('replication');
+  });
+
+  it('grades a malformed, partial sheet as far as it goes and names what it could not read', async () => {
+    const answers =
+      'answers:\n  upload-basics:\n    block-count: 2\n    last-block: [[[1]]]\n    typo-question: 5\n  concepts:\n    who-stores: [b, [c]]\n    snn-standby: maybe\n';
+    const report = await grade(answers);
+    const byName = new Map(report.tests.map((t) => [t.name, t]));
+    expect(byName.get('upload-basics/block-count')?.status).toBe('pass');
+    expect(byName.get('upload-basics/last-block')).toMatchObject({ status: 'fail', message: 'no answer' });
+    expect(byName.get('concepts/snn-standby')?.message).toContain("'maybe' is not true or false");
+    expect(byName.get('concepts/who-stores')).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('expected one option'),
+    });
+    expect(report.unreadable.map((u) => u.name)).toEqual([
+      'upload-basics/last-block',
+      'upload-basics/typo-question',
+    ]);
+    const summary = renderReport(report, 'text');
+    expect(summary).toContain(
+      'unreadable answer: answers.yaml:4:19: upload-basics/last-block: nested too deeply',
+    );
+    expect(summary).toContain(
+      'answers.yaml:5:5: upload-basics/typo-question: exercise upload-basics has no question typo-question',
+    );
+    expect(summary).toMatch(/score 4.50\/18: fail\n$/);
+
+    const garbage = await grade('{{{{ not yaml');
+    expect(garbage.status).toBe('fail');
+    expect(garbage.unreadable[0]?.message).toMatch(/^YAML:/);
+  });
+
+  it('says unknown (exit 2) when the cluster does not settle before the deadline, after retrying', async () => {
+    const unsettled = fakeProbes({
+      'file.blockCount': (): ProbeOutcome<unknown> => ({
+        status: 'unsettled',
+        reason: 'blk_1073741826 is under-replicated',
+      }),
+    });
+    const clock = fakeClock();
+    const exercise = { ...pack.exercises[0]!, questions: pack.exercises[0]!.questions.slice(0, 1) };
+    const [result] = await checkExercise(
+      exercise,
+      { 'block-count': '2' },
+      { probes: unsettled, clock, deadlineMsDefault: 3000 },
+    );
+    expect(result).toMatchObject({
+      status: 'unknown',
+      score: 0,
+      message: expect.stringContaining('has not settled (blk_1073741826 is under-replicated)'),
+    });
+    expect(clock.slept).toBe(3000);
+    expect(unsettled.calls.length).toBe(7);
+  });
+
+  it('passes once the cluster settles within the deadline', async () => {
+    const settling = fakeProbes({
+      'file.blockCount': (_args: unknown, call: number): ProbeOutcome<unknown> =>
+        call < 2 ? { status: 'unsettled', reason: 'safemode' } : { status: 'ok', value: 2 },
+    });
+    const exercise = { ...pack.exercises[0]!, questions: pack.exercises[0]!.questions.slice(0, 1) };
+    const [result] = await checkExercise(
+      exercise,
+      { 'block-count': '2' },
+      { probes: settling, clock: fakeClock() },
+    );
+    expect(result?.status).toBe('pass');
+  });
+
+  it('writes JUnit XML, Gradescope and lab JSON with the pack hash, seed and escaped messages', async () => {
+    const report = await grade(CORRECT.replace('word: Block.', 'word: "<b>&"'));
+    const xml = renderReport(report, 'junit');
+    expect(xml).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="fixture-basics" tests="11" failures="1" errors="0" skipped="0">/,
+    );
+    expect(xml).toContain('<testcase name="word" classname="fixture-basics.concepts">');
+    expect(xml).toContain('found &lt;b&gt;&amp;');
+    expect(xml).toContain(`<property name="pack.hash" value="${loaded.hash}"/>`);
+    const gradescope = JSON.parse(renderReport(report, 'gradescope')) as {
+      score: number;
+      tests: { status: string; max_score: number }[];
+    };
+    expect(gradescope.score).toBe(17);
+    expect(gradescope.tests.filter((t) => t.status === 'failed')).toHaveLength(1);
+    const lab = JSON.parse(renderReport(report, 'json')) as Record<string, unknown>;
+    expect(lab).toMatchObject({
+      status: 'fail',
+      lab_status: 'fail',
+      max_score: 18,
+      seed: 'alice',
+      pack: { id: 'fixture-basics', hash: loaded.hash },
+    });
+  });
+});

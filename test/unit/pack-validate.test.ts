@@ -1,0 +1,172 @@
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { newPack, validateFolder } from '../../lab/commands/pack.js';
+import { loadPack } from '../../lab/exercises/load.js';
+import { formatDiagnostic } from '../../lab/exercises/pack.js';
+import { packHash } from '../../lab/exercises/pack-hash.js';
+import { scaffoldPack } from '../../lab/exercises/scaffold.js';
+import { validatePack } from '../../lab/exercises/validate.js';
+import { chooseVariant } from '../../lab/exercises/variant.js';
+
+const FIXTURES = 'test/fixtures/packs';
+
+function errorsOf(dir: string): string[] {
+  return loadPack(path.join(FIXTURES, dir)).diagnostics.map((d) => formatDiagnostic(d));
+}
+
+describe('loading a valid pack', () => {
+  const loaded = loadPack(path.join(FIXTURES, 'valid'));
+
+  it('resolves exercises, step files, README and hints', () => {
+    expect(loaded.diagnostics).toEqual([]);
+    const [upload, concepts] = loaded.pack!.exercises;
+    expect(upload?.steps.map((s) => s.file ?? 'inline')).toEqual([
+      'upload-basics/steps/01-look.md',
+      'inline',
+    ]);
+    expect(upload?.intro).toContain('Blocks of an upload');
+    expect(upload?.hints).toEqual([
+      { text: "Count the blocks in fsck's output.", cost: 0 },
+      { text: 'The last block is not padded.', cost: 1 },
+    ]);
+    expect(upload?.setup[2]).toEqual({ put: { path: '/data/a.bin', size: '150m', blockSize: '128m' } });
+    expect(concepts?.depends).toEqual(['upload-basics']);
+  });
+
+  it('splits the exercise points over the questions that give none, and group points over parts', () => {
+    const [upload, concepts] = loaded.pack!.exercises;
+    expect(upload?.questions.map((q) => q.points)).toEqual([2, 3, 2.5, 2.5]);
+    expect(upload?.points).toBe(10);
+    const group = concepts?.questions.find((q) => q.id === 'parts');
+    expect(group?.type === 'group' && group.parts.map((p) => p.points)).toEqual([1, 1]);
+  });
+
+  it('hashes the same files the same way, and any change changes it', () => {
+    expect(loaded.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(loadPack(path.join(FIXTURES, 'valid')).hash).toBe(loaded.hash);
+    const files = [
+      { path: 'a', bytes: Buffer.from('x') },
+      { path: 'b', bytes: Buffer.from('y') },
+    ];
+    expect(packHash(files)).toBe(packHash([...files].reverse()));
+    expect(packHash(files)).not.toBe(
+      packHash([
+        { path: 'a', bytes: Buffer.from('xb') },
+        { path: 'b', bytes: Buffer.from('y') },
+      ]),
+    );
+  });
+
+  it('chooses the same cluster for the same seed, within the bounds', () => {
+    const cluster = loaded.pack!.cluster;
+    expect(chooseVariant(cluster, 'alice')).toEqual(chooseVariant(cluster, 'alice'));
+    const variants = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((s) => chooseVariant(cluster, s));
+    for (const v of variants) {
+      expect(v.datanodes).toBeGreaterThanOrEqual(3);
+      expect(v.datanodes).toBeLessThanOrEqual(5);
+      expect([1048576, 2097152]).toContain(v.blockSizeBytes);
+    }
+    expect(new Set(variants.map((v) => `${v.datanodes}/${v.blockSizeBytes}`)).size).toBeGreaterThan(1);
+  });
+});
+
+describe('broken packs name the file, line and column', () => {
+  it('an unknown key and an unknown step, at their own lines', () => {
+    expect(errorsOf('unknown-key')).toEqual([
+      expect.stringMatching(
+        /^ex\/exercise\.yaml:5:5: error: unknown step 'putt'; steps are: start, mkdir, put/,
+      ),
+      "ex/exercise.yaml:10:5: error: unknown key 'pionts'",
+    ]);
+  });
+
+  it('problems across files: missing exercise folder and step file, unreadable answer, unknown probe', () => {
+    const errors = errorsOf('cross-file');
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        'pack.yaml:4:39: error: replication above the 2 DataNodes a student may get',
+        'pack.yaml:7:5: error: exercise missing: no missing/exercise.yaml in the pack',
+        'ex/exercise.yaml:7:5: error: no file ex/steps/nowhere.md in the pack',
+        "ex/exercise.yaml:12:13: error: the answer cannot be read as number: 'lots' is not a number",
+        expect.stringMatching(
+          /^ex\/exercise\.yaml:16:22: error: unknown probe 'file\.blockCout'; probes are: file\.info/,
+        ),
+        'ex/exercise.yaml:17:5: error: question q3 needs an answer (stored) or expect (a probe of the cluster)',
+      ]),
+    );
+  });
+
+  it('a YAML syntax error, a missing pack.yaml, and wrong probe arguments', () => {
+    const yaml = validatePack(new Map([['pack.yaml', 'id: x\nexercises: [a, "b\n']]));
+    expect(yaml.diagnostics[0]).toMatchObject({
+      file: 'pack.yaml',
+      severity: 'error',
+      message: expect.stringContaining('YAML'),
+    });
+    expect(yaml.diagnostics[0]!.line).toBeGreaterThanOrEqual(2);
+    expect(validatePack(new Map()).diagnostics[0]?.message).toBe('no pack.yaml in this folder');
+    const files = scaffoldPack('p');
+    files.set(
+      'first-upload/exercise.yaml',
+      files.get('first-upload/exercise.yaml')!.replace('path: /data/a.bin', 'file: /data/a.bin'),
+    );
+    const args = validatePack(files).diagnostics.map((d) => formatDiagnostic(d));
+    expect(args).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^first-upload\/exercise\.yaml:\d+:\d+: error: file\.blockCount: /),
+      ]),
+    );
+  });
+
+  it('a conf key that looks like a typo is a warning, not an error', () => {
+    const files = scaffoldPack('p');
+    files.set(
+      'pack.yaml',
+      files
+        .get('pack.yaml')!
+        .replace('replication: 3', 'replication: 3\n  conf:\n    dfs.heartbeat.intervl: 3s'),
+    );
+    const result = validatePack(files);
+    expect(result.pack).toBeDefined();
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        line: 12,
+        message: expect.stringContaining('did you mean dfs.heartbeat.interval'),
+      }),
+    ]);
+  });
+});
+
+describe('lab pack new / validate', () => {
+  it('scaffolds a pack that validates, and refuses to overwrite', () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'lab-pack-')), 'my-pack');
+    expect(newPack('my-pack', { dir })).toContain('created pack my-pack');
+    const report = validateFolder(dir);
+    expect(report.errors).toBe(0);
+    expect(report.text).toMatch(/pack my-pack 0\.1\.0 is valid: 1 exercises, 3 questions \(sha256:/);
+    expect(() => newPack('my-pack', { dir })).toThrow(/exists already/);
+    expect(() => newPack('My Pack', { dir: `${dir}-2` })).toThrow(/not an id/);
+    rmSync(path.dirname(dir), { recursive: true });
+  });
+
+  it('prints each problem with the folder, file, line and column', () => {
+    const report = validateFolder(path.join(FIXTURES, 'unknown-key'));
+    expect(report.errors).toBe(2);
+    expect(report.text).toContain(
+      `${FIXTURES}/unknown-key/ex/exercise.yaml:10:5: error: unknown key 'pionts'`,
+    );
+  });
+
+  it('reports a pack folder without pack.yaml as one error', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lab-pack-'));
+    mkdirSync(path.join(dir, 'x'));
+    writeFileSync(path.join(dir, 'x', 'notes.txt'), 'hello');
+    expect(validateFolder(dir)).toEqual({
+      text: `${dir}/pack.yaml:1:1: error: no pack.yaml in this folder`,
+      errors: 1,
+    });
+  });
+});
