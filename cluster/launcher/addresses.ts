@@ -18,6 +18,7 @@ import { compareNames } from '../net/topology.js';
 /** Hadoop 3.x default ports (reference §1). */
 export const DEFAULT_PORTS = {
   namenodeRpc: 8020,
+  namenodeHttp: 9870,
   secondaryHttp: 9868,
   datanodeXfer: 9866,
 } as const;
@@ -36,6 +37,8 @@ export interface PlannedAddress {
   host: string;
   /** The port wanted: Hadoop's default (or a per-DataNode offset of it); 0 = any free port. */
   port: number;
+  /** A second, HTTP port (the NameNode's /imagetransfer), chosen the same way. */
+  httpPort?: number;
 }
 
 export interface AddressPlan {
@@ -90,7 +93,12 @@ export function planAddresses(input: AddressPlanInput): AddressPlan {
     return { id: dn.id, host: datanodeAliasHost(rackIndex, number), port: port(DEFAULT_PORTS.datanodeXfer) };
   });
   return {
-    namenode: { id: 'nn', host: LOOPBACK, port: port(DEFAULT_PORTS.namenodeRpc) },
+    namenode: {
+      id: 'nn',
+      host: LOOPBACK,
+      port: port(DEFAULT_PORTS.namenodeRpc),
+      httpPort: port(DEFAULT_PORTS.namenodeHttp),
+    },
     secondary: {
       id: 'snn',
       host: input.loopbackAliases ? '127.0.0.2' : LOOPBACK,
@@ -124,7 +132,13 @@ export async function assignPorts(plan: AddressPlan): Promise<AddressPlan> {
   const assign = async (address: PlannedAddress): Promise<PlannedAddress> => {
     const server = await listenPreferred(address.host, address.port);
     held.push(server);
-    return { ...address, port: (server.address() as net.AddressInfo).port };
+    const assigned = { ...address, port: (server.address() as net.AddressInfo).port };
+    if (address.httpPort !== undefined) {
+      const http = await listenPreferred(address.host, address.httpPort);
+      held.push(http);
+      assigned.httpPort = (http.address() as net.AddressInfo).port;
+    }
+    return assigned;
   };
   try {
     const namenode = await assign(plan.namenode);

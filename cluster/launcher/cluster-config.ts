@@ -15,6 +15,9 @@ export function derivedConf(description: ClusterDescription, home: string): Reco
     'dfs.namenode.name.dir': `file://${homePaths(home).nameDir}`,
     'dfs.namenode.checkpoint.dir': `file://${homePaths(home).checkpointDir}`,
   };
+  if (description.namenode.httpPort !== undefined) {
+    derived['dfs.namenode.http-address'] = `${description.namenode.host}:${description.namenode.httpPort}`;
+  }
   if (description.secondary) {
     derived['dfs.namenode.secondary.http-address'] =
       `${description.secondary.host}:${description.secondary.port}`;

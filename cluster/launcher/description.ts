@@ -11,6 +11,8 @@ export interface NodeAddress {
   id: string;
   host: string;
   port: number;
+  /** The NameNode's HTTP port (dfs.namenode.http-address: /imagetransfer for checkpoints). */
+  httpPort?: number;
 }
 
 export interface DatanodeDescription extends NodeAddress {

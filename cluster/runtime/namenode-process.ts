@@ -77,17 +77,29 @@ function settingsFrom(config: LabConfig): NameNodeSettings {
     superuser: labUser(),
     supergroup: config.get('dfs.permissions.superusergroup'),
     softwareVersion: SOFTWARE_VERSION,
+    leaseSoftLimitMs: config.ms('lab.lease.soft-limit-ms'),
+    leaseHardLimitMs: config.ms('dfs.namenode.lease-hard-limit-sec'),
   };
 }
 
 /** A map from host address to network location: DataNode addresses and the client's. */
-export function rackResolver(desc: ClusterDescription): (host: string) => string {
+export function rackResolver(
+  desc: ClusterDescription,
+  reload?: () => ClusterDescription | undefined,
+): (host: string) => string {
   const byHost = new Map<string, string>();
   for (const dn of desc.datanodes) if (desc.loopbackAliases) byHost.set(dn.host, dn.rack);
   return (host: string) => {
     const direct = byHost.get(host);
     if (direct) return direct;
     if (host === desc.client.host) return desc.client.rack;
+    // A host we do not know may be a DataNode added since we started (lab add-datanode): look it
+    // up in cluster.json again, as Hadoop runs the topology script for a host it has not seen.
+    const added = desc.loopbackAliases ? reload?.()?.datanodes.find((dn) => dn.host === host) : undefined;
+    if (added) {
+      byHost.set(host, added.rack);
+      return added.rack;
+    }
     return '/default-rack';
   };
 }
@@ -122,7 +134,7 @@ export async function runNameNode({
     console.log(note);
     journal.event({ type: 'log', level: 'warn', text: note });
   }
-  const namespace = Namespace.fromImage(loaded.image);
+  const namespace = Namespace.fromImage(loaded.image, { leaseSoftLimitMs: settings.leaseSoftLimitMs });
   for (const op of loaded.editsToReplay) namespace.applyOp(op);
   // Lease renewal times are not logged: every lease restarts its clock now, as in HDFS.
   namespace.leases.renewAll(Date.now());
@@ -136,7 +148,13 @@ export async function runNameNode({
     identity: loaded.identity,
     namespace,
     prng: createPrng(desc.seed).fork('namenode'),
-    rackOfHost: rackResolver(desc),
+    rackOfHost: rackResolver(desc, () => {
+      try {
+        return readDescription(home);
+      } catch {
+        return undefined;
+      }
+    }),
     lastCheckpoint: { txid: loaded.image.txid, ms: imageMtime(nameDir, loaded.image.txid) },
   });
 
@@ -150,6 +168,14 @@ export async function runNameNode({
   };
   journalEvents([{ type: 'safemode', on: true, tip: core.safeModeStatus(Date.now()).tip }]);
 
+  /**
+   * Every append and every roll goes through this chain in call order. An op's txid is fixed when
+   * it is logged, so it must land in the segment that txid belongs to: the old segment if it was
+   * logged before a roll, the new one (and only once the old one is durable, so a crash leaves no
+   * gap) if after. A chain step only enqueues an append; group commit still batches the syncs.
+   */
+  let logChain: Promise<unknown> = Promise.resolve();
+
   /** Assign txids in order and make the ops durable; the caller replies after this resolves. */
   const logOps = (pending: PendingOp[], opId?: string): Promise<void> => {
     if (pending.length === 0) return Promise.resolve();
@@ -159,19 +185,27 @@ export async function runNameNode({
       const path = 'path' in op ? op.path : 'src' in op ? op.src : undefined;
       journal.event({ type: 'edit-logged', txid: op.txid, op: op.op, ...(path ? { path } : {}) }, opId);
     }
-    return editLog.logSync(ops);
+    let written: Promise<void> = Promise.resolve();
+    const step = logChain.then(() => {
+      written = editLog.logSync(ops);
+    });
+    logChain = step;
+    return step.then(() => written);
   };
 
   /** Ends the current segment and opens the next (a roll); returns the first txid of the new segment. */
-  const rollEditLog = async (): Promise<number> => {
+  const rollEditLog = (): Promise<number> => {
     const endTxid = ++lastTxid;
-    const finalName = await editLog.finalize(endTxid);
-    editLog = EditLogFile.create(currentDir(nameDir), endTxid + 1);
-    lastTxid = endTxid + 1;
+    lastTxid += 1; // OP_START_LOG_SEGMENT of the next segment
     core.lastTxid = lastTxid;
-    writeSeenTxid(nameDir, editLog.startTxid);
-    journal.event({ type: 'edits-rolled', segment: finalName, nextTxid: editLog.startTxid });
-    return editLog.startTxid;
+    const step = logChain.then(async () => {
+      const finalName = await editLog.finalize(endTxid);
+      editLog = EditLogFile.create(currentDir(nameDir), endTxid + 1);
+      writeSeenTxid(nameDir, editLog.startTxid);
+      journal.event({ type: 'edits-rolled', segment: finalName, nextTxid: endTxid + 1 });
+    });
+    logChain = step.catch(() => undefined);
+    return step.then(() => endTxid + 1);
   };
 
   const handler = async (
@@ -259,10 +293,18 @@ export async function runNameNode({
         console.log(`BLOCK* removeDeadDatanode: lost heartbeat from ${e.datanode}`);
     }
   }, MONITOR_TICK_MS);
+  // LeaseManager.Monitor: expired leases are recovered; the ops it makes are logged like an RPC's.
+  const leaseTimer = setInterval(() => {
+    const out = core.checkLeases(Date.now());
+    journalEvents(out.events);
+    for (const e of out.events) if (e.type === 'log') console.log(e.text);
+    logOps(out.ops).catch((err: unknown) => console.error(`lease monitor: ${(err as Error).message}`));
+  }, config.ms('dfs.namenode.lease-recheck-interval-ms'));
 
   return {
     stop: async () => {
       clearInterval(timer);
+      clearInterval(leaseTimer);
       journal.event({ type: 'process-stopping', reason: 'stop requested' });
       await server.close();
       await editLog.close();

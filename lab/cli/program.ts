@@ -15,6 +15,11 @@ import { registerDfsadmin } from '../commands/dfsadmin.js';
 import { registerFs } from '../commands/fs.js';
 import { registerFsck } from '../commands/fsck.js';
 import { registerTraffic } from '../commands/traffic.js';
+import { registerTrace } from '../commands/trace.js';
+import { registerTui } from '../commands/tui.js';
+import { registerOiv } from '../commands/oiv.js';
+import { registerOev } from '../commands/oev.js';
+import { registerCheckpoint } from '../commands/checkpoint.js';
 
 export function buildProgram(): Command {
   const program = new Command('lab')
@@ -39,6 +44,11 @@ export function buildProgram(): Command {
     registerFsck,
     registerDfsadmin,
     registerTraffic,
+    registerTrace,
+    registerTui,
+    registerOiv,
+    registerOev,
+    registerCheckpoint,
   ]) {
     register(program);
   }

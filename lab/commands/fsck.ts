@@ -56,7 +56,7 @@ export function registerFsck(program: Command): void {
       const report = toReport(result.r, {
         args: args.filter((a) => a.startsWith('-') && a !== '--json'),
         path,
-        nnHttpAddress: `${result.session.description.namenode.host}:9870`,
+        nnHttpAddress: `${result.session.description.namenode.host}:${result.session.description.namenode.httpPort ?? 9870}`,
         clientIp: result.session.description.client.host,
         minReplication: result.session.config.int('dfs.namenode.replication.min'),
         startTimeMs,

@@ -12,7 +12,7 @@ const twoDcs = [
 describe('address plan', () => {
   it('gives each process its own loopback address with Hadoop default ports when aliases exist', () => {
     const plan = planAddresses({ datanodes: twoDcs, loopbackAliases: true, ephemeralPorts: false });
-    expect(plan.namenode).toEqual({ id: 'nn', host: '127.0.0.1', port: 8020 });
+    expect(plan.namenode).toEqual({ id: 'nn', host: '127.0.0.1', port: 8020, httpPort: 9870 });
     expect(plan.secondary).toEqual({ id: 'snn', host: '127.0.0.2', port: 9868 });
     expect(plan.client.host).toBe('127.0.0.10');
     // 127.0.<rack index>.<K>, the same transfer port 9866 everywhere.
