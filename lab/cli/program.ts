@@ -20,6 +20,7 @@ import { registerTui } from '../commands/tui.js';
 import { registerOiv } from '../commands/oiv.js';
 import { registerOev } from '../commands/oev.js';
 import { registerCheckpoint } from '../commands/checkpoint.js';
+import { registerPack } from '../commands/pack.js';
 
 export function buildProgram(): Command {
   const program = new Command('lab')
@@ -49,6 +50,7 @@ export function buildProgram(): Command {
     registerOiv,
     registerOev,
     registerCheckpoint,
+    registerPack,
   ]) {
     register(program);
   }
