@@ -1,0 +1,574 @@
+/**
+ * The probe contract of probes.ts, answered by a real cluster in a lab home. Every probe reads
+ * what the cluster shows anyone: the NameNode's RPC answers (as `lab fsck`, `lab fs -stat` and
+ * `lab dfsadmin -report` get them), the files on the DataNodes' disks and in the name directory,
+ * the journal, and the effective configuration. Nothing here reaches into a process.
+ *
+ * A probe answers `unsettled` while the cluster is visibly converging (safemode, a file still
+ * open, fewer or more replicas than wanted, a stale DataNode, disks and NameNode disagreeing), so
+ * a check retries it until its deadline; it answers `error` when the question has no answer
+ * (no such file, no cluster).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+import { ConfigError } from '../../cluster/config/config.js';
+import { clusterConfig } from '../../cluster/launcher/cluster-config.js';
+import { homePaths, type ClusterDescription } from '../../cluster/launcher/description.js';
+import { readDescription } from '../../cluster/launcher/home.js';
+import { connectNamenode } from '../../cluster/launcher/namenode-client.js';
+import {
+  blockFileName,
+  finalizedDir,
+  idToBlockDir,
+  parseMetaFileName,
+} from '../../cluster/datanode/layout.js';
+import { META_HEADER_BYTES, parseMeta } from '../../cluster/datanode/meta.js';
+import { decodeSegment } from '../../cluster/namenode/editlog/codec.js';
+import { editsToXml } from '../../cluster/namenode/editlog/oev.js';
+import { decodeImage } from '../../cluster/namenode/fsimage/codec.js';
+import { inodePaths } from '../../cluster/namenode/fsimage/oiv.js';
+import { parseNameDirFileName } from '../../cluster/namenode/name-dir.js';
+import { RemoteError } from '../../cluster/protocol/errors.js';
+import type { JournalEvent, JournalFrame } from '../../cluster/protocol/journal-types.js';
+import type { FsckFile, RpcMethod, RpcMethods } from '../../cluster/protocol/messages.js';
+import type { DatanodeInfo, FileStatus } from '../../cluster/protocol/types.js';
+import { Journal, readJournal } from '../../cluster/runtime/journal.js';
+import { UsageError } from '../cli/errors.js';
+import { distanceBetween } from '../commands/distance.js';
+import { compareProcs, countTraffic, sumTraffic } from '../trace/counts.js';
+import { findOperation, OPERATION_KINDS, type OperationKind } from '../trace/operations.js';
+import { kindOf } from '../traffic/lines.js';
+import type {
+  BlockSummary,
+  DatanodeState,
+  EditOp,
+  MetaHeader,
+  ProbeOutcome,
+  ProbeResult,
+  ProbeRunner,
+  ReplicaFiles,
+  ReplicaLocation,
+} from './probes.js';
+import { check, ProbeArgSchemas, type ProbeArgs, type ProbeName } from './schema.js';
+
+/**
+ * The id the probes' RPC connection carries. `lab traffic` and the dashboard treat this id's
+ * frames as plumbing (lab/traffic/lines.ts), so checking an answer leaves no trace in the traffic
+ * a student is asked about; the journal probes skip it too.
+ */
+export const PROBE_CLIENT_ID = 'dashboard';
+
+/** A probe's own RPC gets this long: a NameNode that does not answer is not settled. */
+const PROBE_RPC_TIMEOUT_MS = 5_000;
+
+type Outcome<T> = ProbeOutcome<T>;
+
+function ok<T>(value: T): Outcome<T> {
+  return { status: 'ok', value };
+}
+function unsettled<T>(reason: string): Outcome<T> {
+  return { status: 'unsettled', reason };
+}
+function failed<T>(message: string): Outcome<T> {
+  return { status: 'error', message };
+}
+
+/** A probe that cannot go on: thrown inside a probe, turned into its outcome by `run`. */
+class ProbeStop extends Error {
+  constructor(readonly outcome: Outcome<never>) {
+    super(outcome.status === 'ok' ? 'ok' : outcome.status === 'error' ? outcome.message : outcome.reason);
+  }
+}
+
+function stop(outcome: Outcome<never>): never {
+  throw new ProbeStop(outcome);
+}
+
+/** The probes of one lab home. Each call reads the home afresh: the cluster may have changed. */
+export function liveProbes(home: string): ProbeRunner {
+  return {
+    async run<N extends ProbeName>(name: N, args: ProbeArgs<N>): Promise<ProbeOutcome<ProbeResult<N>>> {
+      const parsed = check(ProbeArgSchemas[name], args ?? {});
+      if (!parsed.ok) {
+        const what = parsed.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ');
+        return failed(`probe ${name}: bad arguments (${what})`);
+      }
+      try {
+        const probe = PROBES[name] as (ctx: ProbeContext, a: unknown) => Promise<ProbeResult<N>>;
+        return ok(await probe(new ProbeContext(home), parsed.value));
+      } catch (error) {
+        if (error instanceof ProbeStop) return error.outcome;
+        if (error instanceof RemoteError) return failed(`the NameNode answered ${error.message}`);
+        if (error instanceof ConfigError || error instanceof UsageError) return failed(error.message);
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT')
+          return unsettled(`the NameNode does not answer (${code}); is the cluster running? (lab status)`);
+        throw error;
+      }
+    },
+  };
+}
+
+/** What one probe call reads, each piece at most once. */
+class ProbeContext {
+  private descriptionValue: ClusterDescription | undefined;
+  private report: DatanodeInfo[] | undefined;
+
+  constructor(readonly home: string) {}
+
+  get description(): ClusterDescription {
+    if (this.descriptionValue) return this.descriptionValue;
+    const description = readDescription(this.home);
+    if (!description) stop(failed(`no cluster in ${this.home}: start one with \`lab start\``));
+    this.descriptionValue = description;
+    return description;
+  }
+
+  get paths() {
+    return homePaths(this.home);
+  }
+
+  /** One RPC to the NameNode, over a connection of its own that is not journaled on this side. */
+  async call<M extends RpcMethod>(method: M, params: RpcMethods[M]['req']): Promise<RpcMethods[M]['res']> {
+    const journal = new Journal(null, PROBE_CLIENT_ID);
+    let client: Awaited<ReturnType<typeof connectNamenode>> | undefined;
+    try {
+      client = await connectNamenode(this.description, journal, { timeoutMs: PROBE_RPC_TIMEOUT_MS });
+      return await client.call(method, params);
+    } catch (error) {
+      if (error instanceof RemoteError) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      return stop(
+        unsettled(`the NameNode does not answer (${message}); is the cluster running? (lab status)`),
+      );
+    } finally {
+      client?.close();
+      journal.close();
+    }
+  }
+
+  async requireOutOfSafemode(): Promise<void> {
+    const status = await this.call('getNameNodeStatus', {});
+    if (status.safemode.on) stop(unsettled('the NameNode is in safemode'));
+  }
+
+  async datanodes(): Promise<DatanodeInfo[]> {
+    this.report ??= await this.call('getDatanodeReport', { type: 'ALL' });
+    return this.report;
+  }
+
+  async fileStatus(src: string): Promise<FileStatus> {
+    const status = await this.call('getFileInfo', { src });
+    if (!status) stop(failed(`${src}: no such file or directory`));
+    return status;
+  }
+
+  async closedFile(src: string): Promise<FileStatus> {
+    const status = await this.fileStatus(src);
+    if (status.type !== 'FILE') stop(failed(`${src} is a directory, not a file`));
+    if (status.underConstruction) stop(unsettled(`${src} is still being written (open for write)`));
+    return status;
+  }
+
+  async fsckFile(src: string): Promise<FsckFile> {
+    await this.closedFile(src);
+    const result = await this.call('fsck', {
+      path: src,
+      files: true,
+      blocks: true,
+      locations: true,
+      racks: true,
+      openforwrite: false,
+    });
+    const file = result.files.find((f) => f.path === src && !f.isDir);
+    if (!file) stop(failed(`${src}: fsck does not list it as a file`));
+    return file;
+  }
+
+  async blockPoolId(): Promise<string> {
+    return (await this.call('getNameNodeStatus', {})).blockPoolId;
+  }
+
+  /** The ids of DataNodes the NameNode has declared dead. */
+  async deadDatanodes(): Promise<Set<string>> {
+    return new Set((await this.datanodes()).filter((d) => d.liveness === 'dead').map((d) => d.name));
+  }
+}
+
+function blockAt<T>(blocks: readonly T[], index: number | undefined, src: string): T {
+  const i = index ?? 0;
+  const block = blocks[i];
+  if (block === undefined) stop(failed(`${src} has ${blocks.length} block(s); there is no block ${i}`));
+  return block;
+}
+
+// ---- namespace and blocks --------------------------------------------------------------------
+
+async function fileInfo(ctx: ProbeContext, a: ProbeArgs<'file.info'>): Promise<ProbeResult<'file.info'>> {
+  const status = await ctx.fileStatus(a.path);
+  if (status.underConstruction) stop(unsettled(`${a.path} is still being written (open for write)`));
+  return {
+    path: a.path,
+    type: status.type === 'FILE' ? 'file' : 'directory',
+    length: status.length,
+    replication: status.replication,
+    blockSizeBytes: status.blockSize,
+    inodeId: status.fileId,
+  };
+}
+
+async function fileBlocks(ctx: ProbeContext, a: { path: string }): Promise<BlockSummary[]> {
+  const status = await ctx.closedFile(a.path);
+  const located = await ctx.call('getBlockLocations', {
+    src: a.path,
+    offset: 0,
+    length: status.length,
+    readerHost: ctx.description.client.host,
+  });
+  if (!located) stop(failed(`${a.path}: no such file`));
+  if (!located.isLastBlockComplete) stop(unsettled(`the last block of ${a.path} is not complete yet`));
+  return located.blocks.map((b) => ({
+    blockName: `blk_${b.block.blockId}`,
+    blockId: b.block.blockId,
+    genStamp: b.block.genStamp,
+    numBytes: b.block.numBytes,
+    replicas: b.locations.map((l) => l.name),
+  }));
+}
+
+/** Replicas as fsck shows them; unsettled while their number differs from what can be had. */
+async function blockReplicas(ctx: ProbeContext, a: ProbeArgs<'block.replicas'>): Promise<ReplicaLocation[]> {
+  await ctx.requireOutOfSafemode();
+  const file = await ctx.fsckFile(a.path);
+  const block = blockAt(file.blocks, a.block, a.path);
+  const report = await ctx.datanodes();
+  const live = report.filter((d) => d.liveness !== 'dead').length;
+  const wanted = Math.min(file.replication, live);
+  const name = `blk_${block.block.blockId}`;
+  if (block.live.length < wanted)
+    stop(unsettled(`${name} has ${block.live.length} live replica(s) of ${wanted}: re-replication pending`));
+  if (block.live.length > file.replication)
+    stop(
+      unsettled(
+        `${name} has ${block.live.length} replicas for replication ${file.replication}: excess pending`,
+      ),
+    );
+  const stale = block.live.filter((r) => report.find((d) => d.name === r.name)?.liveness === 'stale');
+  if (stale.length > 0)
+    stop(
+      unsettled(`${stale.map((r) => r.name).join(', ')} missed heartbeats (stale), not yet declared dead`),
+    );
+  return [
+    ...block.live.map((r) => ({ datanode: r.name, rack: r.rack, state: 'finalized' as const })),
+    ...block.corrupt.map((r) => ({ datanode: r.name, rack: r.rack, state: 'corrupt' as const })),
+  ].sort((x, y) => compareProcs(x.datanode, y.datanode));
+}
+
+// ---- the DataNodes' disks ----------------------------------------------------------------------
+
+/** The finalized replica files of a block on one DataNode's disk, or undefined if it has none. */
+function replicaFilesOn(
+  ctx: ProbeContext,
+  datanode: string,
+  bpid: string,
+  blockId: number,
+): ReplicaFiles | undefined {
+  const dir = path.join(finalizedDir(ctx.paths.dataDir(datanode), bpid), idToBlockDir(blockId));
+  const blockFile = path.join(dir, blockFileName(blockId));
+  if (!fs.existsSync(blockFile)) return undefined;
+  const metaName = listDir(dir).find((n) => parseMetaFileName(n)?.blockId === blockId);
+  const metaFile = metaName === undefined ? '' : path.join(dir, metaName);
+  return {
+    datanode,
+    blockFile,
+    metaFile,
+    blockBytes: fs.statSync(blockFile).size,
+    metaBytes: metaName === undefined ? 0 : fs.statSync(metaFile).size,
+  };
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The block's files on the disks of the DataNodes that are not dead (a dead DataNode's disk still
+ * holds its old replicas, which HDFS no longer counts), or of the one DataNode asked for.
+ */
+async function blockFiles(ctx: ProbeContext, a: ProbeArgs<'block.files'>): Promise<ReplicaFiles[]> {
+  const replicas = await blockReplicas(ctx, { path: a.path, block: a.block });
+  const blocks = await fileBlocks(ctx, { path: a.path });
+  const block = blockAt(blocks, a.block, a.path);
+  const bpid = await ctx.blockPoolId();
+  if (a.datanode !== undefined) {
+    if (!ctx.description.datanodes.some((d) => d.id === a.datanode))
+      stop(failed(`this cluster has no DataNode ${a.datanode}`));
+    const files = replicaFilesOn(ctx, a.datanode, bpid, block.blockId);
+    if (!files) stop(failed(`${a.datanode} holds no finalized replica of ${block.blockName}`));
+    return [files];
+  }
+  const dead = await ctx.deadDatanodes();
+  const found = ctx.description.datanodes
+    .filter((d) => !dead.has(d.id))
+    .map((d) => replicaFilesOn(ctx, d.id, bpid, block.blockId))
+    .filter((f): f is ReplicaFiles => f !== undefined);
+  const onDisk = found.map((f) => f.datanode).join(',');
+  const known = replicas.map((r) => r.datanode).join(',');
+  if (onDisk !== known)
+    stop(unsettled(`${block.blockName} is on the disks of [${onDisk}] but the NameNode knows [${known}]`));
+  const short = found.find((f) => f.blockBytes !== block.numBytes);
+  if (short)
+    stop(
+      unsettled(`${short.datanode}'s ${block.blockName} has ${short.blockBytes} of ${block.numBytes} bytes`),
+    );
+  return found;
+}
+
+async function metaHeader(ctx: ProbeContext, a: ProbeArgs<'block.metaHeader'>): Promise<MetaHeader> {
+  const [files] = await blockFiles(ctx, a);
+  if (!files?.metaFile)
+    stop(failed(`no .meta file beside the replica of block ${a.block ?? 0} of ${a.path}`));
+  const header = Buffer.alloc(META_HEADER_BYTES);
+  const fd = fs.openSync(files.metaFile, 'r');
+  try {
+    fs.readSync(fd, header, 0, META_HEADER_BYTES, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const parsed = parseMeta(header);
+  return {
+    version: parsed.version,
+    checksumType: parsed.checksumType,
+    bytesPerChecksum: parsed.bytesPerChecksum,
+  };
+}
+
+// ---- DataNodes and topology --------------------------------------------------------------------
+
+async function datanodeList(ctx: ProbeContext): Promise<DatanodeState[]> {
+  const report = await ctx.datanodes();
+  return report
+    .map((d) => ({
+      id: d.name,
+      rack: d.networkLocation,
+      state:
+        d.adminState === 'DECOMMISSIONED'
+          ? ('decommissioned' as const)
+          : (d.liveness as DatanodeState['state']),
+    }))
+    .sort((x, y) => compareProcs(x.id, y.id));
+}
+
+async function topologyRack(ctx: ProbeContext, a: ProbeArgs<'topology.rack'>): Promise<string> {
+  const reported = (await ctx.datanodes()).find((d) => d.name === a.datanode);
+  if (reported) return reported.networkLocation;
+  const described = ctx.description.datanodes.find((d) => d.id === a.datanode);
+  if (!described) stop(failed(`this cluster has no DataNode ${a.datanode}`));
+  return described.rack;
+}
+
+// ---- the name directory ------------------------------------------------------------------------
+
+function nameDirCurrent(ctx: ProbeContext, dir: 'name' | 'namesecondary' = 'name'): string {
+  const base = dir === 'name' ? ctx.paths.nameDir : ctx.paths.checkpointDir;
+  return path.join(base, 'current');
+}
+
+function namedirFiles(ctx: ProbeContext, a: ProbeArgs<'namedir.files'>): string[] {
+  const current = nameDirCurrent(ctx, a.dir);
+  if (!fs.existsSync(current)) {
+    const why = a.dir === 'namesecondary' ? ' (no checkpoint has been made yet)' : '';
+    stop(failed(`${current} does not exist${why}`));
+  }
+  return listDir(current);
+}
+
+/** Every op of every segment in the name directory (finalized and in progress), by txid. */
+function readEditOps(ctx: ProbeContext): EditOp[] {
+  const current = nameDirCurrent(ctx);
+  const segments = listDir(current)
+    .map((name) => ({ name, parsed: parseNameDirFileName(name) }))
+    .filter(({ parsed }) => parsed.kind === 'edits' || parsed.kind === 'edits_inprogress');
+  const byTxid = new Map<number, EditOp>();
+  for (const { name } of segments) {
+    const segment = decodeSegment(fs.readFileSync(path.join(current, name)));
+    for (const op of editOpsOf(editsToXml(segment))) if (!byTxid.has(op.txid)) byTxid.set(op.txid, op);
+  }
+  return [...byTxid.values()].sort((x, y) => x.txid - y.txid);
+}
+
+const xml = new XMLParser({ parseTagValue: false, isArray: (name) => name === 'RECORD' });
+
+/**
+ * The ops as `lab oev -p xml` prints them: OPCODE, and each DATA element as a field. Nested
+ * elements are joined with dots (PERMISSION_STATUS.USERNAME); an element repeated among its
+ * siblings is numbered from 0 (BLOCK.0.BLOCK_ID, BLOCK.1.BLOCK_ID).
+ */
+export function editOpsOf(oevXml: string): EditOp[] {
+  const doc = xml.parse(oevXml) as {
+    EDITS?: { RECORD?: { OPCODE: string; DATA: Record<string, unknown> }[] };
+  };
+  return (doc.EDITS?.RECORD ?? []).map((record) => {
+    const fields: Record<string, string> = {};
+    flatten(record.DATA ?? {}, '', fields);
+    return { txid: Number(fields.TXID), opCode: String(record.OPCODE), fields };
+  });
+}
+
+function flatten(value: unknown, prefix: string, into: Record<string, string>): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => flatten(item, `${prefix}.${i}`, into));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) flatten(v, prefix === '' ? k : `${prefix}.${k}`, into);
+  } else {
+    into[prefix] = value === undefined || value === null ? '' : String(value);
+  }
+}
+
+function editsOps(ctx: ProbeContext, a: ProbeArgs<'edits.ops'>): EditOp[] {
+  return readEditOps(ctx).filter(
+    (op) =>
+      (a.fromTxid === undefined || op.txid >= a.fromTxid) &&
+      (a.toTxid === undefined || op.txid <= a.toTxid) &&
+      (a.opCode === undefined || op.opCode === a.opCode.toUpperCase()),
+  );
+}
+
+/** The inode id of a path in the newest fsimage of the name directory. */
+function fsimageInodeId(ctx: ProbeContext, a: ProbeArgs<'fsimage.inodeId'>): number {
+  const current = nameDirCurrent(ctx);
+  const images = listDir(current)
+    .map((name) => ({ name, parsed: parseNameDirFileName(name) }))
+    .flatMap(({ name, parsed }) => (parsed.kind === 'fsimage' ? [{ name, txid: parsed.txid }] : []))
+    .sort((x, y) => y.txid - x.txid);
+  const newest = images[0];
+  if (!newest) stop(failed(`no fsimage in ${current}`));
+  const image = decodeImage(fs.readFileSync(path.join(current, newest.name)));
+  const wanted = a.path.length > 1 ? a.path.replace(/\/+$/, '') : a.path;
+  for (const [id, p] of inodePaths(image)) if (p === wanted) return id;
+  return stop(
+    failed(`${a.path} is not in ${newest.name} (it may be newer than the last checkpoint: lab checkpoint)`),
+  );
+}
+
+// ---- the journal -------------------------------------------------------------------------------
+
+/**
+ * The send-side records to count: one operation's (`put /data/a.bin`, `get /x`, or an operation
+ * id such as put-1234), or the whole journal. Frames of the probes and the dashboard are left out.
+ */
+function journalRecords(ctx: ProbeContext, op: string | undefined): (JournalFrame | JournalEvent)[] {
+  const records = readJournal(ctx.paths.journal);
+  let chosen: (JournalFrame | JournalEvent)[];
+  if (op === undefined) {
+    chosen = records.filter((r): r is JournalFrame | JournalEvent => r.k === 'event' || r.dir === 'send');
+  } else {
+    const [first, ...rest] = op.trim().split(/\s+/);
+    const kind = OPERATION_KINDS.find((k) => k === first) as OperationKind | undefined;
+    const query =
+      kind !== undefined && rest.length > 0
+        ? { last: kind, path: rest.join(' ') }
+        : kind
+          ? { last: kind }
+          : { op };
+    let found;
+    try {
+      found = findOperation(records, query);
+    } catch (error) {
+      return stop(failed((error as Error).message));
+    }
+    if (!found) return stop(failed(`the journal holds no operation "${op}" (see lab trace)`));
+    chosen = found.records;
+  }
+  return chosen.filter((r) => r.k === 'event' || (r.src !== PROBE_CLIENT_ID && r.dst !== PROBE_CLIENT_ID));
+}
+
+/**
+ * Bytes sent: with kind `data`, the block bytes the DataTransfer frames carried (what a file's size
+ * is compared with); with kind `rpc`, whole RPC frames (heartbeats are their own kind and left
+ * out); with no kind, whole frames of every kind.
+ */
+function journalBytes(ctx: ProbeContext, a: ProbeArgs<'journal.bytes'>): number {
+  const counts = countTraffic(journalRecords(ctx, a.op));
+  const query = {
+    ...(a.src === undefined ? {} : { src: a.src }),
+    ...(a.dst === undefined ? {} : { dst: a.dst }),
+    ...(a.kind === undefined ? {} : { kind: a.kind }),
+  };
+  const total = sumTraffic(counts, query);
+  return a.kind === 'data' ? total.dataBytes : total.bytes;
+}
+
+/**
+ * `client->nn create`, `client->dn1 writeBlock`, `dn1->nn blockReceivedAndDeleted`: the requests
+ * (RPC calls and DataTransfer operations, not replies, packets or heartbeats) in journal order.
+ */
+function journalRpcOrder(ctx: ProbeContext, a: ProbeArgs<'journal.rpcOrder'>): string[] {
+  const lines: string[] = [];
+  for (const r of journalRecords(ctx, a.op)) {
+    if (r.k !== 'frame' || kindOf(r) === 'heartbeat') continue;
+    if (a.src !== undefined && r.src !== a.src) continue;
+    if (a.dst !== undefined && r.dst !== a.dst) continue;
+    const msg = r.msg;
+    if (msg.type === 'rpc-call') {
+      if (
+        msg.method === 'labPing' ||
+        msg.method === 'getNameNodeStatus' ||
+        msg.method === 'getDatanodeReport'
+      )
+        continue;
+      lines.push(`${r.src}->${r.dst} ${msg.method}`);
+    } else if (msg.type === 'dt-op') {
+      const name = msg.op === 'WRITE_BLOCK' ? 'writeBlock' : msg.op === 'READ_BLOCK' ? 'readBlock' : msg.op;
+      lines.push(`${r.src}->${r.dst} ${name}`);
+    }
+  }
+  return lines;
+}
+
+// ---- configuration and health ------------------------------------------------------------------
+
+function configGet(ctx: ProbeContext, a: ProbeArgs<'config.get'>): string {
+  return clusterConfig(ctx.description, ctx.home).get(a.key);
+}
+
+async function fsckStatus(ctx: ProbeContext, a: ProbeArgs<'fsck.status'>): Promise<'HEALTHY' | 'CORRUPT'> {
+  await ctx.requireOutOfSafemode();
+  const src = a.path ?? '/';
+  const result = await ctx.call('fsck', {
+    path: src,
+    files: true,
+    blocks: true,
+    locations: false,
+    racks: false,
+    openforwrite: false,
+  });
+  if (!result.exists) stop(failed(`${src}: no such file or directory`));
+  // HDFS's rule: a block is corrupt (or missing) only when no good replica is left.
+  const bad = result.files.some((f) => f.blocks.some((b) => b.live.length === 0));
+  return bad ? 'CORRUPT' : 'HEALTHY';
+}
+
+const PROBES: { [N in ProbeName]: (ctx: ProbeContext, args: ProbeArgs<N>) => Promise<ProbeResult<N>> } = {
+  'file.info': fileInfo,
+  'file.blocks': fileBlocks,
+  'file.blockCount': async (ctx, a) => (await fileBlocks(ctx, a)).length,
+  'block.replicas': blockReplicas,
+  'block.files': blockFiles,
+  'block.metaHeader': metaHeader,
+  'datanode.list': (ctx) => datanodeList(ctx),
+  'topology.distance': (ctx, a) => Promise.resolve(distanceBetween(ctx.description, a.a, a.b).distance),
+  'topology.rack': topologyRack,
+  'namedir.files': (ctx, a) => Promise.resolve(namedirFiles(ctx, a)),
+  'edits.ops': (ctx, a) => Promise.resolve(editsOps(ctx, a)),
+  'fsimage.inodeId': (ctx, a) => Promise.resolve(fsimageInodeId(ctx, a)),
+  'journal.bytes': (ctx, a) => Promise.resolve(journalBytes(ctx, a)),
+  'journal.rpcOrder': (ctx, a) => Promise.resolve(journalRpcOrder(ctx, a)),
+  'config.get': (ctx, a) => Promise.resolve(configGet(ctx, a)),
+  'fsck.status': fsckStatus,
+};
