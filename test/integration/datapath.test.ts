@@ -92,6 +92,9 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
       const located = await locations('/data/in.bin');
       for (const lb of located.blocks) {
         expect(lb.locations).toHaveLength(3);
+        // Three distinct DataNodes, spanning both racks (the rack rule).
+        expect(new Set(lb.locations.map((l) => l.name)).size).toBe(3);
+        expect(new Set(lb.racks).size).toBe(2);
         for (const dn of lb.locations) {
           const dataDir = homePaths(home).dataDir(dn.name);
           const blockFile = finalizedBlockPath(dataDir, lb.blockPoolId, lb.block.blockId);
