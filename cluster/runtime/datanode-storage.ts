@@ -10,8 +10,8 @@
  * <dataDir>/current/BP-…/current/finalized/     subdir<d1>/subdir<d2>/blk_<id>, blk_<id>_<gs>.meta
  * <dataDir>/current/BP-…/tmp/                   TEMPORARY replicas (DataNode-to-DataNode copies)
  *
- * Writes are one write(2) per packet for data and one for its checksums, and one fdatasync of the
- * block file at finalize (HDFS does not sync per packet). Path arithmetic lives in
+ * Writes are one write(2) per packet for data and one for its checksums, off the event loop; like
+ * HDFS (dfs.datanode.synconclose=false) nothing is fsynced at finalize. Path arithmetic lives in
  * cluster/datanode/layout.ts and the .meta format in cluster/datanode/meta.ts.
  */
 import fs from 'node:fs';
@@ -38,7 +38,6 @@ import type { NamespaceInfo } from '../protocol/messages.js';
 import type { BlockRef } from '../protocol/types.js';
 import { isDaemonAlive } from '../launcher/home.js';
 
-const fdatasync = promisify(fs.fdatasync);
 const close = promisify(fs.close);
 
 export const LOCK_FILE = 'in_use.lock';
@@ -341,8 +340,18 @@ export class DatanodeStorage {
 }
 
 /**
- * A replica being written: one write(2) per packet into the block file and one into the .meta
- * file (whose 7-byte header is written at creation), one fdatasync and two renames at finalize.
+ * Bytes of a replica's writes that may be queued on libuv's thread pool before `append` falls back
+ * to writing synchronously: enough to overlap disk and network for a few dozen packets, small
+ * enough that a slow disk pushes back on the pipeline instead of filling memory.
+ */
+const REPLICA_WRITE_BACKLOG_BYTES_MAX = 8 * 1024 * 1024;
+
+/**
+ * A replica being written: each packet's data and checksums are written at their positions in the
+ * block and .meta files (whose 7-byte header is written at creation) without blocking the event
+ * loop, so a DataNode keeps forwarding and acking while its disk works; finalize waits for every
+ * write, closes both files and moves them to finalized/. Like HDFS with its default
+ * dfs.datanode.synconclose=false, the block is not fsynced: it is in the OS's hands once written.
  */
 export class ReplicaWriter {
   readonly block: BlockRef;
@@ -352,7 +361,12 @@ export class ReplicaWriter {
   private blockFd: number;
   private metaFd: number;
   private bytes = 0;
+  private metaBytes = META_HEADER_BYTES;
   private done = false;
+  private backlogBytes = 0;
+  private pendingWrites = 0;
+  private writeError: Error | null = null;
+  private drained: (() => void)[] = [];
   private readonly onFinalize: (written: ReplicaFiles) => Promise<ReplicaFiles>;
 
   constructor(options: {
@@ -379,16 +393,48 @@ export class ReplicaWriter {
   /** Appends one packet's data and its chunk checksums (as received: big-endian CRC32C). */
   append(data: Buffer, checksums: Buffer): void {
     if (this.done) throw new Error('ReplicaWriter.append after finalize/abort');
-    if (data.length > 0) writeAll(this.blockFd, data);
-    if (checksums.length > 0) writeAll(this.metaFd, checksums);
+    if (this.writeError) throw this.writeError;
+    this.write(this.blockFd, data, this.bytes);
+    this.write(this.metaFd, checksums, this.metaBytes);
     this.bytes += data.length;
+    this.metaBytes += checksums.length;
   }
 
-  /** fdatasync the block file, close both, move them to finalized/subdirX/subdirY/. */
+  private write(fd: number, buf: Buffer, position: number): void {
+    if (buf.length === 0) return;
+    if (this.backlogBytes + buf.length > REPLICA_WRITE_BACKLOG_BYTES_MAX) {
+      writeAllAt(fd, buf, position);
+      return;
+    }
+    this.backlogBytes += buf.length;
+    this.pendingWrites++;
+    const step = (offset: number): void => {
+      fs.write(fd, buf, offset, buf.length - offset, position + offset, (err, written) => {
+        if (err) return this.settle(buf.length, err);
+        if (offset + written < buf.length) return step(offset + written);
+        this.settle(buf.length, null);
+      });
+    };
+    step(0);
+  }
+
+  private settle(length: number, err: Error | null): void {
+    if (err && !this.writeError) this.writeError = err;
+    this.backlogBytes -= length;
+    this.pendingWrites--;
+    if (this.pendingWrites === 0) for (const wake of this.drained.splice(0)) wake();
+  }
+
+  private async drain(): Promise<void> {
+    if (this.pendingWrites > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
+    if (this.writeError) throw this.writeError;
+  }
+
+  /** Waits for every write, closes both files, moves them to finalized/subdirX/subdirY/. */
   async finalize(): Promise<ReplicaFiles> {
     if (this.done) throw new Error('ReplicaWriter.finalize twice');
     this.done = true;
-    await fdatasync(this.blockFd);
+    await this.drain();
     await Promise.all([close(this.blockFd), close(this.metaFd)]);
     return this.onFinalize({
       blockId: this.block.blockId,
@@ -403,21 +449,26 @@ export class ReplicaWriter {
   abort(): void {
     if (this.done) return;
     this.done = true;
-    for (const fd of [this.blockFd, this.metaFd]) {
-      try {
-        fs.closeSync(fd);
-      } catch {
-        // already closed
+    const remove = (): void => {
+      for (const fd of [this.blockFd, this.metaFd]) {
+        try {
+          fs.closeSync(fd);
+        } catch {
+          // already closed
+        }
       }
-    }
-    fs.rmSync(this.blockPath, { force: true });
-    fs.rmSync(this.metaPath, { force: true });
+      fs.rmSync(this.blockPath, { force: true });
+      fs.rmSync(this.metaPath, { force: true });
+    };
+    // Writes still on the thread pool must finish before their file descriptors close.
+    if (this.pendingWrites > 0) this.drained.push(remove);
+    else remove();
   }
 }
 
-function writeAll(fd: number, buf: Buffer): void {
+function writeAllAt(fd: number, buf: Buffer, position: number): void {
   let off = 0;
-  while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+  while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off, position + off);
 }
 
 function writeFileAtomic(file: string, text: string): void {
