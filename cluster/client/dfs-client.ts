@@ -30,7 +30,14 @@ import { PACKET_DATA_BYTES } from '../protocol/packet.js';
 import type { BlockRef, LocatedBlock, LocatedBlocks } from '../protocol/types.js';
 import { Journal } from '../runtime/journal.js';
 import { RpcClient } from '../runtime/rpc-client.js';
-import { BlockWriter, ChecksumError, PipelineSetupError, readBlock } from '../runtime/xceiver.js';
+import {
+  BlockWriter,
+  ChecksumError,
+  PipelineAckError,
+  PipelineSetupError,
+  readBlock,
+} from '../runtime/xceiver.js';
+import { parseReplacePolicy, planRecovery, shouldReplaceDatanode } from './pipeline-recovery.js';
 import {
   clientNameFor,
   nextReplica,
@@ -162,6 +169,11 @@ export class DFSClient {
     return `${verb}-${process.pid}-${++this.opCounter}`;
   }
 
+  /** A warning line as HDFS's client logs it (stderr by default). */
+  warnLine(line: string): void {
+    this.warn(line);
+  }
+
   call<M extends RpcMethod>(method: M, params: RpcRequest<M>, opId?: string): Promise<RpcResult<M>> {
     return this.session.namenode.call(method, params, opId ? { opId } : {});
   }
@@ -198,6 +210,7 @@ export class DFSClient {
     return new DFSOutputStream(this, {
       src,
       fileId: status.fileId,
+      replication: status.replication,
       blockSizeBytes: status.blockSize || blockSize,
       opId,
       onProgress: options.onProgress,
@@ -302,8 +315,19 @@ export class DFSClient {
           `WARN hdfs.LeaseRenewer: Failed to renew lease for [${this.clientName}]: ${(err as Error).message}`,
         ),
       );
-    }, LEASE_RENEW_INTERVAL_MS);
+    }, this.leaseRenewIntervalMs());
     this.leaseTimer.unref();
+  }
+
+  /** LeaseRenewer: every min(soft, hard limit) / 2 — 30 s in Hadoop, shorter with the lab's limits. */
+  private leaseRenewIntervalMs(): number {
+    try {
+      const soft = this.config.ms('lab.lease.soft-limit-ms');
+      const hard = this.config.ms('dfs.namenode.lease-hard-limit-sec');
+      return Math.max(100, Math.floor(Math.min(soft, hard) / 2));
+    } catch {
+      return LEASE_RENEW_INTERVAL_MS;
+    }
   }
 
   private leaseClosed(): void {
@@ -464,6 +488,7 @@ export class DFSInputStream implements AsyncIterable<Buffer> {
 
 interface OutputStreamOptions {
   src: string;
+  replication: number;
   fileId: number;
   blockSizeBytes: number;
   opId: string;
@@ -485,6 +510,8 @@ export class DFSOutputStream {
   private current: LocatedBlock | null = null;
   private previous: BlockRef | null = null;
   private closed = false;
+  /** Pipeline recoveries of the current block (DataStreamer gives up after 5). */
+  private recoveries = 0;
 
   constructor(
     private readonly client: DFSClient,
@@ -549,8 +576,11 @@ export class DFSOutputStream {
   }
 
   private async sendPacket(data: Buffer): Promise<void> {
-    const writer = this.writer as BlockWriter;
-    await writer.writePacket(data);
+    const sentAfter = this.blockBytesSent + data.length;
+    await this.withRecovery(async (writer) => {
+      // After a recovery the packet may already be among the re-sent ones.
+      if (writer.bytesSent < sentAfter) await writer.writePacket(data);
+    });
     this.blockBytesSent += data.length;
     this.bytesWritten += data.length;
     this.opts.onProgress?.(this.bytesWritten, this.opts.totalBytes);
@@ -558,12 +588,117 @@ export class DFSOutputStream {
   }
 
   private async endBlock(): Promise<void> {
-    const writer = this.writer as BlockWriter;
-    const located = this.current as LocatedBlock;
+    await this.withRecovery((writer) => writer.close().then(() => undefined));
     this.writer = null;
-    await writer.close();
+    const located = this.current as LocatedBlock;
     this.previous = { ...located.block, numBytes: this.blockBytesSent };
     this.blockBytesSent = 0;
+  }
+
+  /** Runs a pipeline step; when a DataNode fails, rebuilds the pipeline without it and runs it again. */
+  private async withRecovery(step: (writer: BlockWriter) => Promise<void>): Promise<void> {
+    while (true) {
+      const writer = this.writer as BlockWriter;
+      try {
+        await step(writer);
+        return;
+      } catch (err) {
+        if (!(err instanceof RemoteError) || this.closed) throw err;
+        await this.recoverPipeline(writer, err);
+      }
+    }
+  }
+
+  /**
+   * DataStreamer's pipeline recovery (reference §10.4): drop the bad DataNode, get a new
+   * generation stamp (updateBlockForPipeline), reopen the pipeline with
+   * PIPELINE_SETUP_STREAMING_RECOVERY — the DataNodes cut their RBW replicas back to the acked
+   * bytes and rename the .meta to the new genstamp — re-send the un-acked packets, then
+   * updatePipeline. Replacement DataNodes are not added (see docs/failures.md).
+   */
+  private async recoverPipeline(failed: BlockWriter, err: RemoteError): Promise<void> {
+    const located = this.current as LocatedBlock;
+    const resume = failed.resumeState();
+    failed.abort();
+    this.writer = null;
+    let pipeline = located.locations.map((l) => l.name);
+    let bad = err instanceof PipelineAckError || err instanceof PipelineSetupError ? err.badTarget : '';
+    const name = `${located.blockPoolId}:blk_${located.block.blockId}_${located.block.genStamp}`;
+    while (true) {
+      const plan = planRecovery({ pipeline, bad, attempts: this.recoveries++ });
+      if (!plan.ok) {
+        throw new RemoteError('IOException', `${plan.message} (${this.opts.src}, ${name}: ${err.message})`);
+      }
+      this.client.warnLine(
+        `WARN hdfs.DataStreamer: Error Recovery for ${name} in pipeline [${pipeline.join(', ')}]: datanode ${bad || pipeline[0]} is bad. (${err.message})`,
+      );
+      if (this.wantsReplacement(plan.pipeline.length)) {
+        this.client.warnLine(
+          `WARN hdfs.DataStreamer: replace-datanode-on-failure asks for a new DataNode for ${name}; the lab continues with [${plan.pipeline.join(', ')}] and the NameNode re-replicates after close`,
+        );
+      }
+      const { block: bumped } = await this.client.call(
+        'updateBlockForPipeline',
+        { block: located.block, clientName: this.client.clientName },
+        this.opts.opId,
+      );
+      const newGenStamp = bumped.genStamp;
+      const keep = located.locations
+        .map((l, i) => ({ l, rack: located.racks[i] ?? '' }))
+        .filter(({ l }) => plan.pipeline.includes(l.name));
+      this.client.journal.event(
+        { type: 'pipeline-recovery', block: located.block, bad: bad || (pipeline[0] ?? '?'), newGenStamp },
+        this.opts.opId,
+      );
+      try {
+        this.writer = await BlockWriter.open({
+          selfId: 'client',
+          journal: this.client.journal,
+          localAddress: this.client.clientHost || undefined,
+          op: this.opts.opId,
+          targets: keep.map(({ l }) => l),
+          poolId: located.blockPoolId,
+          block: { blockId: located.block.blockId, genStamp: newGenStamp },
+          clientName: this.client.clientName,
+          stage: 'PIPELINE_SETUP_STREAMING_RECOVERY',
+          resume,
+        });
+      } catch (setupErr) {
+        if (!(setupErr instanceof PipelineSetupError)) throw setupErr;
+        pipeline = plan.pipeline;
+        bad = setupErr.badTarget;
+        continue;
+      }
+      const newBlock = { blockId: located.block.blockId, genStamp: newGenStamp, numBytes: resume.ackedBytes };
+      await this.client.call(
+        'updatePipeline',
+        {
+          clientName: this.client.clientName,
+          oldBlock: located.block,
+          newBlock,
+          datanodes: plan.pipeline,
+        },
+        this.opts.opId,
+      );
+      this.current = {
+        ...located,
+        block: { ...located.block, genStamp: newGenStamp },
+        locations: keep.map(({ l }) => l),
+        racks: keep.map(({ rack }) => rack),
+      };
+      return;
+    }
+  }
+
+  private wantsReplacement(remaining: number): boolean {
+    const config = this.client.config;
+    return shouldReplaceDatanode({
+      enabled: config.bool('dfs.client.block.write.replace-datanode-on-failure.enable'),
+      policy: parseReplacePolicy(config.get('dfs.client.block.write.replace-datanode-on-failure.policy')),
+      replication: this.opts.replication,
+      remaining,
+      hflushedOrAppended: false,
+    });
   }
 
   /** addBlock, then set the pipeline up; a DataNode that fails setup is abandoned and excluded. */
@@ -585,6 +720,7 @@ export class DFSOutputStream {
           stage: 'PIPELINE_SETUP_CREATE',
         });
         this.current = located;
+        this.recoveries = 0;
         return;
       } catch (err) {
         if (!(err instanceof PipelineSetupError)) throw err;

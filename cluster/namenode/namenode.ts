@@ -37,6 +37,8 @@ import {
   type PlacementCandidate,
 } from './placement.js';
 import { SafeMode, type SafeModeConfig } from './safemode.js';
+import { LeaseMonitor } from './lease-monitor.js';
+import { LEASE_HARD_LIMIT_MS, LEASE_SOFT_LIMIT_MS } from './leases.js';
 
 export interface NameNodeSettings {
   defaultReplication: number;
@@ -59,6 +61,9 @@ export interface NameNodeSettings {
   superuser: string;
   supergroup: string;
   softwareVersion: string;
+  /** Lease limits (reference §10.6); absent: Hadoop's 60 s / 1,200 s. */
+  leaseSoftLimitMs?: number;
+  leaseHardLimitMs?: number;
 }
 
 export interface CallContext {
@@ -96,6 +101,7 @@ export class NameNodeCore {
   readonly datanodes: DatanodeManager;
   readonly topology = new NetworkTopology();
   readonly safemode: SafeMode;
+  readonly leaseMonitor: LeaseMonitor;
   private readonly settings: NameNodeSettings;
   private readonly identity: NamespaceIdentity;
   private readonly prng: Prng;
@@ -125,6 +131,24 @@ export class NameNodeCore {
       (id) => this.rackOfHost(id.ipAddr),
     );
     this.safemode = new SafeMode(opts.settings.safemode);
+    this.leaseMonitor = new LeaseMonitor(
+      {
+        softLimitMs: opts.settings.leaseSoftLimitMs ?? LEASE_SOFT_LIMIT_MS,
+        hardLimitMs: opts.settings.leaseHardLimitMs ?? LEASE_HARD_LIMIT_MS,
+        // A DataNode sees the command at its next heartbeat and answers at once; allow a few.
+        recoveryTimeoutMs: 5 * opts.settings.heartbeatIntervalMs,
+      },
+      {
+        namespace: this.namespace,
+        blocks: this.blocks,
+        poolId: opts.identity.blockPoolId,
+        usable: (dn) => this.datanodes.isUsable(dn),
+        datanodeId: (dn) => this.datanodes.get(dn)?.id,
+        queueCommand: (dn, command) => this.datanodes.queueCommand(dn, command),
+        log: (ops) => this.log(ops),
+        emit: (event) => this.emit(event),
+      },
+    );
     for (const { file } of this.namespace.allFiles()) {
       file.blocks.forEach((b, i) => {
         const uc = file.underConstruction !== null && i === file.blocks.length - 1;
@@ -179,6 +203,7 @@ export class NameNodeCore {
     },
     create: (p, ctx) => {
       this.checkNotInSafeMode(`Cannot create file${p.src}`, ctx.nowMs);
+      this.requestRecoveryIfAbandoned(p.src, p.clientName, ctx.nowMs);
       const replication = p.replication > 0 ? p.replication : this.settings.defaultReplication;
       const created = this.namespace.create(p.src, {
         permission: this.permission(p.permission),
@@ -610,6 +635,32 @@ export class NameNodeCore {
   // ---------------------------------------------------------------------------------------------
   // Monitors
   // ---------------------------------------------------------------------------------------------
+
+  /**
+   * recoverLeaseInternal's trigger: another client wants a file whose writer is past the soft
+   * limit. The Namespace refuses this call ("lease recovery is in progress"); the lease monitor
+   * starts the recovery at its next pass, so the ops it logs never ride on a failed call.
+   */
+  private requestRecoveryIfAbandoned(src: string, clientName: string, nowMs: number): void {
+    const holder = this.namespace.leases.holderOf(src);
+    if (!holder || holder === clientName) return;
+    const softLimitMs = this.settings.leaseSoftLimitMs ?? LEASE_SOFT_LIMIT_MS;
+    if (this.namespace.leases.softLimitExpired(holder, nowMs, softLimitMs))
+      this.leaseMonitor.requestRecovery(src);
+  }
+
+  /** The lease monitor's pass (dfs.namenode.lease-recheck-interval-ms): its ops must be logged. */
+  checkLeases(nowMs: number): CoreOutput<null> {
+    this.ops = [];
+    this.events = [];
+    try {
+      if (!this.safemode.isOn()) this.leaseMonitor.check(nowMs);
+      return { result: null, ops: this.ops, events: this.events };
+    } finally {
+      this.ops = [];
+      this.events = [];
+    }
+  }
 
   /** Periodic work: liveness (stale/dead), safe mode, re-replication and excess-replica removal. */
   tick(nowMs: number): StateEvent[] {

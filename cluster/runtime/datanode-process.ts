@@ -28,7 +28,9 @@ import type { BlockRef, DatanodeId } from '../protocol/types.js';
 import { DatanodeStorage, extendedBlockName } from './datanode-storage.js';
 import { Journal } from './journal.js';
 import { RpcClient } from './rpc-client.js';
-import { startXceiverServer, transferReplica, type XceiverServer } from './xceiver.js';
+import { startXceiverServer, transferReplica, recoverReplica, type XceiverServer } from './xceiver.js';
+import { VolumeScanner } from './block-scanner.js';
+import { scanPeriodMs } from '../datanode/scanner.js';
 
 /** versionRequest retry period before the NameNode first answers (HDFS waits 5 s; a lab start wants the DataNodes up within a second). */
 export const VERSION_REQUEST_RETRY_MS = 250;
@@ -50,6 +52,7 @@ export async function runDataNode(options: { home: string; id: string }): Promis
   const journal = new Journal(homePaths(home).journal, id);
   let storage: DatanodeStorage | null = null;
   let server: XceiverServer | null = null;
+  let scanner: VolumeScanner | null = null;
   const actor = new BPServiceActor({
     selfId: id,
     host: me.host,
@@ -86,6 +89,22 @@ export async function runDataNode(options: { home: string; id: string }): Promis
     });
     log('info', `${id}: DataXceiverServer listening on ${me.host}:${server.port}`);
     actor.start(storage, server);
+    scanner = new VolumeScanner({
+      storage,
+      settings: {
+        scanPeriodMs: scanPeriodMs({
+          hours: config.int('dfs.datanode.scan.period.hours'),
+          labOverrideMs: config.ms('lab.datanode.scan.period-ms'),
+        }),
+        bytesPerSecond: config.bytes('dfs.block.scanner.volume.bytes.per.second'),
+      },
+      onBadReplica: (block, detail) => {
+        journal.event({ type: 'log', level: 'warn', text: `${id}: block scanner found blk_${block.blockId}_${block.genStamp} bad: ${detail}` });
+        actor.reportBadReplica(block, id);
+      },
+      log,
+    });
+    scanner.start();
   } catch (err) {
     actor.stop();
     await server?.close();
@@ -95,6 +114,7 @@ export async function runDataNode(options: { home: string; id: string }): Promis
   }
   return {
     stop: async () => {
+      scanner?.stop();
       actor.stop();
       await server?.close();
       storage?.stats(Date.now());
@@ -204,7 +224,6 @@ class BPServiceActor {
   private async heartbeatTick(): Promise<void> {
     if (this.needRegister) await this.register();
     const storage = this.storage as DatanodeStorage;
-    const stats = storage.stats(Date.now());
     let reply: RpcResult<'sendHeartbeat'>;
     try {
       reply = await this.call('sendHeartbeat', {
@@ -311,8 +330,11 @@ class BPServiceActor {
       case 'DNA_TRANSFER':
         void this.transfer(command);
         return;
+      case 'DNA_RECOVERBLOCK':
+        void this.recoverBlock(command);
+        return;
       default:
-        log('info', `${this.opts.selfId}: ignoring ${command.action} (not modelled by the lab)`);
+        log('info', `${this.opts.selfId}: ignoring ${(command as { action: string }).action} (not modelled by the lab)`);
     }
   }
 
@@ -344,6 +366,36 @@ class BPServiceActor {
       log('warn', `${this.opts.selfId}: failed to transfer ${name} to ${targets}: ${(err as Error).message}`);
     } finally {
       this.xmitsInProgress--;
+    }
+  }
+
+  /**
+   * Lease recovery of one replica (the lab's simplified block recovery, docs/failures.md): finalize
+   * this DataNode's replica under the recovery generation stamp and report it RECEIVED; the
+   * NameNode settles the length the replicas agree on.
+   */
+  private async recoverBlock(command: Extract<DatanodeCommand, { action: 'DNA_RECOVERBLOCK' }>): Promise<void> {
+    const storage = this.storage as DatanodeStorage;
+    const name = extendedBlockName(command.poolId, command.block);
+    try {
+      const recovered = await recoverReplica({ storage, block: command.block, newGenStamp: command.newGenStamp });
+      if (!recovered) {
+        log('warn', `${this.opts.selfId}: no replica of ${name} to recover`);
+        return;
+      }
+      log(
+        'info',
+        `${this.opts.selfId}: recovered ${name} as blk_${recovered.block.blockId}_${recovered.block.genStamp} (numBytes=${recovered.block.numBytes})`,
+      );
+      this.opts.journal.event({
+        type: 'replica-finalized',
+        block: recovered.block,
+        datanode: this.opts.selfId,
+        path: recovered.replica.blockPath,
+      });
+      this.reportIncremental(recovered.block, 'RECEIVED');
+    } catch (err) {
+      log('warn', `${this.opts.selfId}: recovery of ${name} failed: ${(err as Error).message}`);
     }
   }
 

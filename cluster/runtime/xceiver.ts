@@ -45,6 +45,8 @@ import {
 } from '../protocol/packet.js';
 import type { BlockRef } from '../protocol/types.js';
 import { META_HEADER_BYTES } from '../datanode/meta.js';
+import { blockFileName, metaFileName, parseMetaFileName, rbwDir } from '../datanode/layout.js';
+import path from 'node:path';
 import type { DatanodeStorage, ReplicaFiles, ReplicaWriter } from './datanode-storage.js';
 import type { Journal } from './journal.js';
 
@@ -208,6 +210,12 @@ export interface InitiatorOptions {
 /** Opens a DataTransfer connection to a DataNode's xfer port. */
 async function openLink(options: InitiatorOptions & { target: XferTarget }): Promise<Link> {
   const { target } = options;
+  if (cut) {
+    throw new RemoteError(
+      'IOException',
+      `Cannot connect to ${target.name} at ${target.ipAddr}:${target.xferPort} (ECONNREFUSED: ${cut})`,
+    );
+  }
   const socket = await new Promise<net.Socket>((resolve, reject) => {
     const s = net.connect({
       host: target.ipAddr,
@@ -312,6 +320,9 @@ export class BlockWriter {
   private wake: (() => void) | null = null;
   private lastSeqno: number | null = null;
   private readonly ackLoop: Promise<void>;
+  /** Data packets sent and not yet acked, kept for pipeline recovery (DataStreamer's ackQueue). */
+  private readonly unacked = new Map<number, { offset: number; len: number; frame: Buffer }>();
+  private ackedBytesValue = 0;
 
   private constructor(
     private readonly link: Link,
@@ -321,8 +332,12 @@ export class BlockWriter {
     this.ackLoop = this.readAcks();
   }
 
-  /** Connects to targets[0], sends WRITE_BLOCK with the rest as downstream, reads the setup response. */
-  static async open(options: BlockWriterOptions): Promise<BlockWriter> {
+  /**
+   * Connects to targets[0], sends WRITE_BLOCK with the rest as downstream, reads the setup response.
+   * With `resume` (pipeline recovery, stage PIPELINE_SETUP_STREAMING_RECOVERY) the DataNodes carry
+   * on from `resume.ackedBytes` and the un-acked packets are sent again, with their old seqnos.
+   */
+  static async open(options: BlockWriterOptions & { resume?: WriterResume }): Promise<BlockWriter> {
     const first = options.targets[0];
     if (!first) throw new RemoteError('IOException', 'BlockWriter.open: empty pipeline');
     const label = blockLabel(options.block);
@@ -349,8 +364,8 @@ export class BlockWriter {
       ...(options.source ? { source: options.source } : {}),
       stage: options.stage ?? 'PIPELINE_SETUP_CREATE',
       pipelineSize: options.targets.length,
-      minBytesRcvd: 0,
-      maxBytesRcvd: 0,
+      minBytesRcvd: options.resume?.ackedBytes ?? 0,
+      maxBytesRcvd: options.resume?.offset ?? 0,
       latestGenerationStamp: options.block.genStamp,
       requestedChecksum: { type: 'CRC32C', bytesPerChecksum: 512 },
       from: options.selfId,
@@ -375,11 +390,41 @@ export class BlockWriter {
         bad,
       );
     }
-    return new BlockWriter(link, options.targets, label);
+    const writer = new BlockWriter(link, options.targets, label);
+    if (options.resume) await writer.resend(options.resume);
+    return writer;
   }
 
   get bytesSent(): number {
     return this.offset;
+  }
+
+  /** Bytes every DataNode of the pipeline has acknowledged. */
+  get ackedBytes(): number {
+    return this.ackedBytesValue;
+  }
+
+  /** What a recovered pipeline needs to carry on where this one failed (after abort()). */
+  resumeState(): WriterResume {
+    const frames = [...this.unacked.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([seqno, p]) => ({ seqno, ...p }));
+    return { ackedBytes: this.ackedBytesValue, offset: this.offset, nextSeqno: this.seqno, frames };
+  }
+
+  private async resend(resume: WriterResume): Promise<void> {
+    this.seqno = resume.nextSeqno;
+    this.offset = resume.ackedBytes;
+    this.ackedBytesValue = resume.ackedBytes;
+    for (const f of resume.frames) {
+      this.ackQueue.push(f.seqno);
+      this.unacked.set(f.seqno, { offset: f.offset, len: f.len, frame: f.frame });
+      journalSend(this.link, packetMsg(this.label, f.seqno, f.offset, f.len, false), f.frame, f.len);
+      this.offset = f.offset + f.len;
+      const wait = writeFrame(this.link.socket, f.frame);
+      if (wait) await wait;
+    }
+    this.offset = resume.offset;
   }
 
   /**
@@ -398,6 +443,7 @@ export class BlockWriter {
       ...(checksums ? { checksums } : {}),
     });
     this.ackQueue.push(this.seqno);
+    this.unacked.set(this.seqno, { offset: this.offset, len: data.length, frame });
     journalSend(
       this.link,
       packetMsg(this.label, this.seqno, this.offset, data.length, false),
@@ -470,6 +516,11 @@ export class BlockWriter {
           );
         }
         this.ackQueue.shift();
+        const sent = this.unacked.get(ack.seqno);
+        if (sent) {
+          this.ackedBytesValue = sent.offset + sent.len;
+          this.unacked.delete(ack.seqno);
+        }
         this.notify();
         if (ack.seqno === this.lastSeqno) return;
       }
@@ -484,6 +535,17 @@ export class BlockWriter {
       this.notify();
     }
   }
+}
+
+/** A failed pipeline's position, handed to the recovered one (BlockWriter.open's `resume`). */
+export interface WriterResume {
+  /** Bytes acked by every DataNode: the recovered replicas are cut back to this (minBytesRcvd). */
+  ackedBytes: number;
+  /** Bytes sent so far (maxBytesRcvd). */
+  offset: number;
+  nextSeqno: number;
+  /** Packets sent but not acked, in seqno order, as encoded frames (packets carry no genstamp). */
+  frames: { seqno: number; offset: number; len: number; frame: Buffer }[];
 }
 
 function toTransferTarget(t: XferTarget): TransferTarget {
@@ -782,15 +844,35 @@ async function receiveBlock(
     });
     return;
   }
+  const recovering = op.stage === 'PIPELINE_SETUP_STREAMING_RECOVERY' || op.stage === 'PIPELINE_CLOSE_RECOVERY';
   let writer: ReplicaWriter;
   try {
-    writer = isTransfer ? storage.createTemporary(block) : storage.createRbw(block);
+    if (recovering) {
+      // The old pipeline's receiver for this block may not have noticed the failure yet.
+      await cancelActiveWrite(block.blockId);
+      writer = reopenRbw(storage, block, op.minBytesRcvd);
+      options.log(
+        'info',
+        `${options.selfId}: recovering RBW replica blk_${block.blockId} at ${op.minBytesRcvd} bytes with new generation stamp ${block.genStamp}`,
+      );
+    } else writer = isTransfer ? storage.createTemporary(block) : storage.createRbw(block);
   } catch (err) {
     await sendResponse(up, label, { status: 'ERROR', message: (err as Error).message });
     return;
   }
   let finished = false;
   let mirror: Link | null = null;
+  let markDone!: () => void;
+  const done = new Promise<void>((resolve) => (markDone = resolve));
+  if (!isTransfer) {
+    activeWrites.set(block.blockId, {
+      done,
+      cancel: () => {
+        up.socket.destroy();
+        if (mirror) closeLink(mirror);
+      },
+    });
+  }
   try {
     if (!isTransfer) options.onReceiving(block);
     const next = op.targets[0];
@@ -902,9 +984,147 @@ async function receiveBlock(
     }
     throw err;
   } finally {
-    if (!finished) writer.abort();
+    // A client's replica stays in rbw/ when its pipeline breaks: pipeline recovery or lease
+    // recovery carries on from it (HDFS keeps RBW replicas too). Copies to tmp/ are dropped.
+    if (!finished) {
+      if (isTransfer) writer.abort();
+      else keepRbw(storage, writer);
+    }
     if (mirror) closeLink(mirror);
+    if (!isTransfer && activeWrites.get(block.blockId)?.done === done) activeWrites.delete(block.blockId);
+    markDone();
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// RBW replicas across failures: pipeline recovery and lease (block) recovery
+// ---------------------------------------------------------------------------------------------
+
+/** Client writes in progress on this DataNode, by block id, so a recovery can end the old one first. */
+const activeWrites = new Map<number, { done: Promise<void>; cancel(): void }>();
+
+async function cancelActiveWrite(blockId: number): Promise<void> {
+  const active = activeWrites.get(blockId);
+  if (!active) return;
+  active.cancel();
+  await active.done;
+}
+
+/**
+ * Closes a failed write's files but leaves them in rbw/. ReplicaWriter.abort() closes and deletes;
+ * moving the files aside first keeps them (renaming an open file is safe on POSIX).
+ */
+function keepRbw(storage: DatanodeStorage, writer: ReplicaWriter): void {
+  const dir = rbwDir(storage.dataDir, storage.poolId);
+  const files = [
+    path.join(dir, blockFileName(writer.block.blockId)),
+    path.join(dir, metaFileName(writer.block.blockId, writer.block.genStamp)),
+  ];
+  try {
+    for (const f of files) fs.renameSync(f, `${f}.keep`);
+  } catch {
+    writer.abort();
+    return;
+  }
+  writer.abort();
+  for (const f of files) fs.renameSync(`${f}.keep`, f);
+}
+
+/** The rbw/ files of a block (any generation stamp), or null. */
+function findRbw(storage: DatanodeStorage, blockId: number): { blockPath: string; metaPath: string } | null {
+  const dir = rbwDir(storage.dataDir, storage.poolId);
+  const blockPath = path.join(dir, blockFileName(blockId));
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return null;
+  }
+  const meta = names.find((n) => parseMetaFileName(n)?.blockId === blockId);
+  if (!meta || !fs.existsSync(blockPath)) return null;
+  return { blockPath, metaPath: path.join(dir, meta) };
+}
+
+/** Bytes of an rbw replica its .meta covers: a crash may leave data past the last checksum. */
+function validRbwLength(files: { blockPath: string; metaPath: string }): number {
+  const dataBytes = fs.statSync(files.blockPath).size;
+  const sums = Math.floor((fs.statSync(files.metaPath).size - META_HEADER_BYTES) / CHECKSUM_SIZE);
+  return Math.min(dataBytes, sums * BYTES_PER_CHECKSUM);
+}
+
+/**
+ * FsDatasetImpl.recoverRbw, lab style: the RBW replica is cut back to `lengthBytes` and continues
+ * under the new generation stamp — its .meta is renamed `blk_<id>_<newGS>.meta` — in a writer that
+ * appends after it. The bytes are copied through a fresh ReplicaWriter (the storage's only writer),
+ * a piece at a time.
+ */
+function reopenRbw(storage: DatanodeStorage, block: BlockRef, lengthBytes: number): ReplicaWriter {
+  const files = findRbw(storage, block.blockId);
+  if (!files) {
+    throw new RemoteError(
+      'ReplicaNotFoundException',
+      `Cannot recover a non-existent replica blk_${block.blockId} in rbw/ of ${storage.dataDir}`,
+    );
+  }
+  const valid = validRbwLength(files);
+  if (valid < lengthBytes) {
+    throw new RemoteError(
+      'IOException',
+      `Replica blk_${block.blockId} has ${valid} bytes, less than the ${lengthBytes} acknowledged`,
+    );
+  }
+  const meta = fs.readFileSync(files.metaPath);
+  const aside = `${files.blockPath}.recovering`;
+  fs.renameSync(files.blockPath, aside);
+  fs.rmSync(files.metaPath, { force: true });
+  const writer = storage.createRbw({ ...block, numBytes: 0 });
+  const fd = fs.openSync(aside, 'r');
+  try {
+    const piece = Buffer.allocUnsafe(PACKET_DATA_BYTES);
+    for (let off = 0; off < lengthBytes; ) {
+      const n = fs.readSync(fd, piece, 0, Math.min(piece.length, lengthBytes - off), off);
+      if (n === 0) break;
+      const first = META_HEADER_BYTES + (off / BYTES_PER_CHECKSUM) * CHECKSUM_SIZE;
+      const sums = meta.subarray(first, first + Math.ceil(n / BYTES_PER_CHECKSUM) * CHECKSUM_SIZE);
+      writer.append(Buffer.from(piece.subarray(0, n)), Buffer.from(sums));
+      off += n;
+    }
+  } finally {
+    fs.closeSync(fd);
+    fs.rmSync(aside, { force: true });
+  }
+  return writer;
+}
+
+/**
+ * Lease recovery on one DataNode (DNA_RECOVERBLOCK, simplified: see docs/failures.md). Ends any
+ * write still open on the block, then finalizes this DataNode's replica under `newGenStamp`: an RBW
+ * replica at the length its checksums cover, a finalized one by renaming its .meta. Null when this
+ * DataNode has no replica of the block.
+ */
+export async function recoverReplica(args: {
+  storage: DatanodeStorage;
+  block: BlockRef;
+  newGenStamp: number;
+}): Promise<{ block: BlockRef; replica: ReplicaFiles } | null> {
+  const { storage, block, newGenStamp } = args;
+  await cancelActiveWrite(block.blockId);
+  const finalized = storage.readReplica(block.blockId);
+  if (finalized) {
+    if (finalized.genStamp < newGenStamp) {
+      const renamed = path.join(path.dirname(finalized.metaPath), metaFileName(block.blockId, newGenStamp));
+      fs.renameSync(finalized.metaPath, renamed);
+      storage.listFinalized(); // reload the replica map from disk
+    }
+    const replica = storage.readReplica(block.blockId);
+    if (!replica) return null;
+    return { block: { blockId: block.blockId, genStamp: replica.genStamp, numBytes: replica.numBytes }, replica };
+  }
+  const files = findRbw(storage, block.blockId);
+  if (!files) return null;
+  const writer = reopenRbw(storage, { ...block, genStamp: newGenStamp }, validRbwLength(files));
+  const replica = await writer.finalize();
+  return { block: { blockId: block.blockId, genStamp: newGenStamp, numBytes: replica.numBytes }, replica };
 }
 
 function storeOne(

@@ -1,0 +1,69 @@
+/**
+ * The pure decisions of write-pipeline recovery (DataStreamer, reference §10.4): which DataNodes
+ * stay in the pipeline, whether HDFS's replace-datanode-on-failure policy asks for a new one, and
+ * the messages HDFS gives up with. The I/O (updateBlockForPipeline, the recovery WRITE_BLOCK,
+ * updatePipeline) is in dfs-client.ts.
+ */
+
+/** Consecutive recoveries of one block before the write fails (DataStreamer's 5). */
+export const PIPELINE_RECOVERY_ATTEMPTS_MAX = 5;
+
+export type ReplaceDatanodePolicy = 'NEVER' | 'DEFAULT' | 'ALWAYS';
+
+/**
+ * ReplaceDatanodeOnFailure.satisfy: with r = replication and n = DataNodes left, nothing is added
+ * when n is 0 or already ≥ r; otherwise NEVER never adds, ALWAYS always does, and DEFAULT adds when
+ * r ≥ 3 and either half the pipeline is gone (⌊r/2⌋ ≥ n) or the block was hflushed/appended.
+ */
+export function shouldReplaceDatanode(args: {
+  enabled: boolean;
+  policy: ReplaceDatanodePolicy;
+  replication: number;
+  remaining: number;
+  hflushedOrAppended: boolean;
+}): boolean {
+  const { replication: r, remaining: n } = args;
+  if (!args.enabled || n === 0 || n >= r) return false;
+  switch (args.policy) {
+    case 'NEVER':
+      return false;
+    case 'ALWAYS':
+      return true;
+    case 'DEFAULT':
+      return r >= 3 && (Math.floor(r / 2) >= n || args.hflushedOrAppended);
+  }
+}
+
+export function parseReplacePolicy(value: string): ReplaceDatanodePolicy {
+  const upper = value.trim().toUpperCase();
+  if (upper === 'NEVER' || upper === 'DEFAULT' || upper === 'ALWAYS') return upper;
+  throw new Error(
+    `dfs.client.block.write.replace-datanode-on-failure.policy: ${value} is not one of NEVER, DEFAULT, ALWAYS`,
+  );
+}
+
+export type RecoveryPlan = { ok: true; pipeline: string[] } | { ok: false; message: string };
+
+/**
+ * The pipeline after `bad` failed: the others, in order. HDFS's messages when nothing is left or
+ * when the same block has been recovered too often.
+ */
+export function planRecovery(args: {
+  pipeline: readonly string[];
+  bad: string;
+  attempts: number;
+}): RecoveryPlan {
+  if (args.attempts >= PIPELINE_RECOVERY_ATTEMPTS_MAX) {
+    return {
+      ok: false,
+      message: `Failing write. Tried pipeline recovery ${PIPELINE_RECOVERY_ATTEMPTS_MAX} times without success.`,
+    };
+  }
+  // An error that names no DataNode is blamed on the first one, the one we talk to.
+  const bad = args.pipeline.includes(args.bad) ? args.bad : args.pipeline[0];
+  const pipeline = args.pipeline.filter((dn) => dn !== bad);
+  if (pipeline.length === 0) {
+    return { ok: false, message: `All datanodes [${args.pipeline.join(', ')}] are bad. Aborting...` };
+  }
+  return { ok: true, pipeline };
+}

@@ -1,0 +1,341 @@
+/**
+ * Failures on real processes (issue 4): a NameNode and four DataNodes over two racks, short
+ * timers (-D), driven by the DFS client in this process and by a child-process writer that is
+ * killed. Every wait is a condition with a deadline. Skipped until the daemons are built.
+ */
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs, { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DFSClient } from '../../cluster/client/dfs-client.js';
+import { finalizedBlockPath, finalizedMetaPath, rbwDir } from '../../cluster/datanode/layout.js';
+import { homePaths } from '../../cluster/launcher/description.js';
+import { killNode, restartNode, startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
+import type { JournalEvent } from '../../cluster/protocol/journal-types.js';
+import type { StateEvent } from '../../cluster/protocol/messages.js';
+import type { LocatedBlock, LocatedBlocks } from '../../cluster/protocol/types.js';
+import { readJournal } from '../../cluster/runtime/journal.js';
+
+const repo = path.resolve(import.meta.dirname, '../..');
+const KiB = 1024;
+const PACKET = 64_512;
+
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  deadlineMs = 20_000,
+): Promise<T> {
+  const end = Date.now() + deadlineMs;
+  let last: unknown = null;
+  while (Date.now() < end) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(
+    `timed out after ${deadlineMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`,
+  );
+}
+
+function events(home: string): { proc: string; event: StateEvent }[] {
+  return readJournal(homePaths(home).journal)
+    .filter((r): r is JournalEvent => r.k === 'event')
+    .map((r) => ({ proc: r.proc, event: r.event as StateEvent }));
+}
+
+describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
+  'failures on a real cluster',
+  () => {
+    let home: string;
+    let client: DFSClient;
+
+    beforeAll(async () => {
+      home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-failures-'));
+      await startCluster({
+        home,
+        datanodes: 4,
+        racks: 2,
+        blockSize: '1m',
+        replication: 3,
+        seed: 'failures',
+        ephemeralPorts: true,
+        defines: [
+          'dfs.heartbeat.interval=1',
+          'dfs.namenode.heartbeat.recheck-interval=500',
+          'dfs.namenode.redundancy.interval.seconds=1',
+          'lab.datanode.scan.period-ms=3000',
+          'lab.lease.soft-limit-ms=2000',
+          'dfs.namenode.lease-hard-limit-sec=4',
+          'dfs.namenode.lease-recheck-interval-ms=500',
+        ],
+      });
+      client = await DFSClient.connect({ home, warn: () => undefined });
+    }, 30_000);
+
+    afterAll(async () => {
+      await client?.close();
+      if (home) {
+        await stopNodes(home);
+        fs.rmSync(home, { recursive: true, force: true });
+      }
+    });
+
+    async function located(src: string): Promise<LocatedBlocks> {
+      const l = await client.call('getBlockLocations', {
+        src,
+        offset: 0,
+        length: Number.MAX_SAFE_INTEGER,
+        readerHost: client.clientHost,
+      });
+      if (!l) throw new Error(`${src} not found`);
+      return l;
+    }
+
+    async function firstBlock(src: string): Promise<LocatedBlock> {
+      return (await located(src)).blocks[0] as LocatedBlock;
+    }
+
+    async function put(src: string, bytes: Buffer): Promise<void> {
+      const out = await client.create(src, { overwrite: false, replication: 3 });
+      await out.write(bytes);
+      await out.close();
+    }
+
+    async function read(src: string): Promise<Buffer> {
+      const parts: Buffer[] = [];
+      for await (const chunk of client.readFile(src)) parts.push(Buffer.from(chunk));
+      return Buffer.concat(parts);
+    }
+
+    function blockFile(dn: string, lb: LocatedBlock): string {
+      return finalizedBlockPath(homePaths(home).dataDir(dn), lb.blockPoolId, lb.block.blockId);
+    }
+
+    function flipByte(file: string, offset: number): void {
+      const fd = fs.openSync(file, 'r+');
+      const b = Buffer.alloc(1);
+      fs.readSync(fd, b, 0, 1, offset);
+      b[0] = (b[0] as number) ^ 0xff;
+      fs.writeSync(fd, b, 0, 1, offset);
+      fs.closeSync(fd);
+    }
+
+    /** Live replicas with a rack each, from fsck (the NameNode's BlockMap). */
+    async function replicasOf(
+      src: string,
+    ): Promise<{ live: { name: string; rack: string }[]; corrupt: string[] }> {
+      const r = await client.call('fsck', {
+        path: src,
+        files: true,
+        blocks: true,
+        locations: true,
+        racks: true,
+        openforwrite: false,
+      });
+      const b = r.files[0]?.blocks[0];
+      return {
+        live: b?.live.map((l) => ({ name: l.name, rack: l.rack })) ?? [],
+        corrupt: b?.corrupt.map((c) => c.name) ?? [],
+      };
+    }
+
+    it('refuses a second writer with AlreadyBeingCreatedException', async () => {
+      const a = await client.create('/lease/two', { overwrite: false });
+      await a.write(Buffer.alloc(1000, 1));
+      const other = await DFSClient.connect({ home, warn: () => undefined });
+      try {
+        await expect(other.create('/lease/two', { overwrite: false })).rejects.toMatchObject({
+          errorClass: 'AlreadyBeingCreatedException',
+          message: expect.stringContaining(`this file lease is currently owned by ${client.clientName}`),
+        });
+      } finally {
+        await other.close();
+      }
+      await a.close();
+      expect(await read('/lease/two')).toEqual(Buffer.alloc(1000, 1));
+    });
+
+    it('corrupt replica: reads stay correct, the replica is reported, replaced and deleted', async () => {
+      const data = crypto.randomBytes(150 * KiB);
+      await put('/corrupt/read.bin', data);
+      const lb = await firstBlock('/corrupt/read.bin');
+      const [bad] = lb.locations.map((l) => l.name);
+      flipByte(blockFile(bad as string, lb), 1000);
+      // Reads return the right bytes whichever replica comes first.
+      for (let i = 0; i < 3; i++) expect(await read('/corrupt/read.bin')).toEqual(data);
+      // Reported (by the reader's failover, or by bad's block scanner) and replaced.
+      await waitFor('the corrupt replica replaced and deleted', async () => {
+        const r = await replicasOf('/corrupt/read.bin');
+        const gone = !fs.existsSync(blockFile(bad as string, lb));
+        return r.live.length === 3 && !r.live.some((l) => l.name === bad) && gone ? r : undefined;
+      });
+      const corruptEvents = events(home).filter(
+        (e) =>
+          e.event.type === 'replica-corrupt' &&
+          e.event.datanode === bad &&
+          e.event.block.blockId === lb.block.blockId,
+      );
+      expect(corruptEvents.length).toBeGreaterThan(0);
+      expect(await read('/corrupt/read.bin')).toEqual(data);
+    });
+
+    it('the block scanner finds a corrupt replica nobody reads and reports it', async () => {
+      const data = crypto.randomBytes(70 * KiB);
+      await put('/corrupt/unread.bin', data);
+      const lb = await firstBlock('/corrupt/unread.bin');
+      const bad = lb.locations[1]?.name as string;
+      flipByte(blockFile(bad, lb), 600);
+      await waitFor('the scanner to report the replica', () =>
+        events(home).find(
+          (e) =>
+            e.proc === bad &&
+            e.event.type === 'log' &&
+            e.event.text.includes(`block scanner found blk_${lb.block.blockId}_`),
+        ),
+      );
+      await waitFor('the scanned-bad replica replaced', async () => {
+        const r = await replicasOf('/corrupt/unread.bin');
+        return r.live.length === 3 && !r.live.some((l) => l.name === bad) ? r : undefined;
+      });
+      const cursor = path.join(
+        homePaths(home).dataDir(bad),
+        'current',
+        lb.blockPoolId,
+        'current',
+        'scanner.cursor',
+      );
+      expect(JSON.parse(fs.readFileSync(cursor, 'utf8'))).toHaveProperty('iterStartMs');
+    });
+
+    it('a DataNode killed mid-write: the pipeline is rebuilt, the write completes, the cluster heals', async () => {
+      const old = crypto.randomBytes(200 * KiB);
+      await put('/dn/old.bin', old);
+      const oldBlock = await firstBlock('/dn/old.bin');
+      const data = crypto.randomBytes(6 * PACKET + 1234);
+      const out = await client.create('/dn/mid-write.bin', { overwrite: false, replication: 3 });
+      await out.write(data.subarray(0, 3 * PACKET));
+      const uc = await firstBlock('/dn/mid-write.bin');
+      const pipeline = uc.locations.map((l) => l.name);
+      // A DataNode of the pipeline that also holds a replica of /dn/old.bin, so both heal stories show.
+      const victim = pipeline.find((dn) => oldBlock.locations.some((l) => l.name === dn)) as string;
+      expect(victim).toBeDefined();
+      await killNode(home, victim);
+      await out.write(data.subarray(3 * PACKET));
+      await out.close();
+      expect(await read('/dn/mid-write.bin')).toEqual(data);
+      const after = await firstBlock('/dn/mid-write.bin');
+      expect(after.block.genStamp).toBeGreaterThan(uc.block.genStamp);
+      expect(after.locations.map((l) => l.name)).not.toContain(victim);
+      expect(events(home).some((e) => e.event.type === 'pipeline-recovery' && e.event.bad === victim)).toBe(
+        true,
+      );
+      // Survivors hold the replica under the new genstamp.
+      for (const dn of after.locations.map((l) => l.name)) {
+        expect(
+          fs.existsSync(
+            finalizedMetaPath(
+              homePaths(home).dataDir(dn),
+              after.blockPoolId,
+              after.block.blockId,
+              after.block.genStamp,
+            ),
+          ),
+        ).toBe(true);
+      }
+
+      // The victim is declared dead; every block gets back to 3 live replicas over both racks.
+      await waitFor(
+        'victim dead',
+        () => events(home).find((e) => e.event.type === 'datanode-dead' && e.event.datanode === victim),
+        25_000,
+      );
+      for (const src of ['/dn/old.bin', '/dn/mid-write.bin']) {
+        const r = await waitFor(`${src} re-replicated`, async () => {
+          const x = await replicasOf(src);
+          return x.live.length === 3 ? x : undefined;
+        });
+        expect(r.live.map((l) => l.name)).not.toContain(victim);
+        expect(new Set(r.live.map((l) => l.rack)).size).toBe(2);
+      }
+
+      // Before it returns, make one of its replicas stale (an older generation stamp).
+      const dataDir = homePaths(home).dataDir(victim);
+      const meta = finalizedMetaPath(
+        dataDir,
+        oldBlock.blockPoolId,
+        oldBlock.block.blockId,
+        oldBlock.block.genStamp,
+      );
+      const staleMeta = finalizedMetaPath(
+        dataDir,
+        oldBlock.blockPoolId,
+        oldBlock.block.blockId,
+        oldBlock.block.genStamp - 1,
+      );
+      fs.renameSync(meta, staleMeta);
+      await restartNode(home, victim);
+      await waitFor('the stale replica deleted', () => (fs.existsSync(staleMeta) ? undefined : true));
+      const r = await replicasOf('/dn/old.bin');
+      expect(r.live.length).toBe(3);
+      expect(await read('/dn/old.bin')).toEqual(old);
+    }, 60_000);
+
+    it('a writer that dies holding a lease: the NameNode recovers and closes the file', async () => {
+      const script = `
+      const { DFSClient } = await import(process.env.DFS_CLIENT_JS);
+      const c = await DFSClient.connect({ home: process.env.LAB_HOME, warn: () => {} });
+      const out = await c.create('/lease/dead.bin', { overwrite: false, replication: 3 });
+      await out.write(Buffer.alloc(${2 * PACKET + 5000}, 7));
+      console.log('written');
+      setInterval(() => {}, 1000);
+    `;
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+        env: {
+          ...process.env,
+          LAB_HOME: home,
+          DFS_CLIENT_JS: path.join(repo, 'dist/cluster/client/dfs-client.js'),
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      const bpid = (await firstBlock('/lease/two')).blockPoolId;
+      try {
+        // Two full packets reach every DataNode of the pipeline (the rest stays in the client's buffer).
+        await waitFor('two packets on three DataNodes', () => {
+          let n = 0;
+          for (const dn of ['dn1', 'dn2', 'dn3', 'dn4']) {
+            const dir = rbwDir(homePaths(home).dataDir(dn), bpid);
+            try {
+              for (const f of fs.readdirSync(dir))
+                if (/^blk_\d+$/.test(f) && fs.statSync(path.join(dir, f)).size === 2 * PACKET) n++;
+            } catch {
+              // not there yet
+            }
+          }
+          return n >= 3 ? n : undefined;
+        });
+        child.kill('SIGKILL');
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      const status = await waitFor('the file closed by lease recovery', async () => {
+        const s = await client.call('getFileInfo', { src: '/lease/dead.bin' });
+        return s && !s.underConstruction ? s : undefined;
+      });
+      expect(status.length).toBe(2 * PACKET);
+      expect(await read('/lease/dead.bin')).toEqual(Buffer.alloc(2 * PACKET, 7));
+      const logged = events(home)
+        .filter((e) => e.event.type === 'edit-logged' && e.event.path === '/lease/dead.bin')
+        .map((e) => (e.event as { op: string }).op);
+      expect(logged).toEqual(expect.arrayContaining(['OP_REASSIGN_LEASE', 'OP_UPDATE_BLOCKS', 'OP_CLOSE']));
+      expect(
+        events(home).some((e) => e.event.type === 'lease-recovered' && e.event.path === '/lease/dead.bin'),
+      ).toBe(true);
+    }, 40_000);
+  },
+);
