@@ -38,7 +38,8 @@ export function kindOf(frame: JournalFrame): TrafficKind {
 /** The lab id the dashboard's own NameNode polls carry: plumbing, shown only with --heartbeats. */
 export const DASHBOARD_CLIENT_ID = 'dashboard';
 
-function isPlumbing(frame: JournalFrame): boolean {
+/** Heartbeats, status polls and the dashboard's own calls: hidden unless heartbeats are asked for. */
+export function isPlumbing(frame: JournalFrame): boolean {
   if (frame.src === DASHBOARD_CLIENT_ID || frame.dst === DASHBOARD_CLIENT_ID) return true;
   const msg = frame.msg;
   return (msg.type === 'rpc-call' || msg.type === 'rpc-reply') && HEARTBEAT_METHODS.has(msg.method);

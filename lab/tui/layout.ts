@@ -46,8 +46,8 @@ export function computeLayout(columns: number, rows: number, datanodes: number):
   const topologyWanted = datanodes + 6 + BORDER; // nn, snn, up to a few racks
   const topologyHeight = Math.max(6, Math.min(topologyWanted, Math.floor(body * 0.5)));
   // The right column: status fixed; DataNodes and charts as tall as their rows up to a share of the height.
-  const share = Math.max(4, Math.floor((body - STATUS_ROWS) / 4));
-  const datanodesHeight = Math.min(datanodes + 1 + BORDER, share + 1);
+  const share = Math.max(5, Math.floor((body - STATUS_ROWS) / 3));
+  const datanodesHeight = Math.min(datanodes + 1 + BORDER, share);
   const chartsHeight = Math.min(datanodes + BORDER, share);
   const trafficHeight = Math.max(3, body - STATUS_ROWS - datanodesHeight - chartsHeight);
   let top = 0;

@@ -52,11 +52,16 @@ function paint(text: string, colour: string | null, width: number, ...styles: st
     .join('')}`;
 }
 
-function clock(t: number): string {
+/** Local time to the millisecond; only seconds.millis in a narrow pane, where the text matters more. */
+function clock(t: number, narrow: boolean): string {
   const d = new Date(t);
   const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+  const seconds = `${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+  return narrow ? seconds : `${pad(d.getHours())}:${pad(d.getMinutes())}:${seconds}`;
 }
+
+/** Below this pane width the traffic lines drop hours and minutes. */
+const NARROW_TRAFFIC_COLUMNS = 70;
 
 /** Racks with their DataNodes (state, address, pulse); the NameNodes above. Replicas of the selected file marked ◆. */
 export function topologyLines(state: DashboardState, width: number, nowMs: number): string[] {
@@ -98,7 +103,12 @@ export function trafficLines(state: DashboardState, width: number, rows: number)
   ].filter(Boolean);
   const header = notes.length > 0 ? [paint(notes.join('  '), 'white', width, 'inverse')] : [];
   const entries = visibleTraffic(state, Math.max(0, rows - header.length));
-  return [...header, ...entries.map((e) => paint(`${clock(e.t)} ${e.text}`, KIND_COLOURS[e.kind], width))];
+  return [
+    ...header,
+    ...entries.map((e) =>
+      paint(`${clock(e.t, width < NARROW_TRAFFIC_COLUMNS)} ${e.text}`, KIND_COLOURS[e.kind], width),
+    ),
+  ];
 }
 
 /** The file tree, then the selected file's blocks with the DataNodes of each replica. */
@@ -207,6 +217,7 @@ export function chartLines(state: DashboardState, width: number, nowMs: number):
 /** NameNode status: safemode, last txid, last checkpoint, DataNodes live / stale / dead, block health. */
 export function statusLines(state: DashboardState, width: number, nowMs: number): string[] {
   const s = state.status;
+  if (!state.statusPolled) return [paint('asking the NameNode…', 'gray', width)];
   if (!state.namenodeReachable || !s) {
     return [
       paint(s ? 'NameNode not answering (last known status below)' : 'NameNode not answering', 'red', width),
@@ -218,7 +229,7 @@ export function statusLines(state: DashboardState, width: number, nowMs: number)
       : 'none yet';
   return [
     paint(
-      `safemode ${s.safemode.on ? 'ON' : 'OFF'}   last txid ${s.lastTxid}   checkpoint ${checkpoint}`,
+      `safemode ${s.safemode.on ? 'ON' : 'OFF'}  txid ${s.lastTxid}  checkpoint ${checkpoint}`,
       s.safemode.on ? 'yellow' : null,
       width,
     ),
@@ -228,7 +239,7 @@ export function statusLines(state: DashboardState, width: number, nowMs: number)
       width,
     ),
     paint(
-      `blocks ${s.blocks}  under-replicated ${s.underReplicated}  corrupt ${s.corruptBlocks}  missing ${s.missingBlocks}`,
+      `blocks ${s.blocks}  under ${s.underReplicated}  corrupt ${s.corruptBlocks}  missing ${s.missingBlocks}`,
       s.missingBlocks > 0 || s.corruptBlocks > 0 ? 'red' : s.underReplicated > 0 ? 'yellow' : null,
       width,
     ),

@@ -11,7 +11,7 @@ import type { FsckResult, NameNodeStatus } from '../../cluster/protocol/messages
 import type { DatanodeInfo } from '../../cluster/protocol/types.js';
 import { blockName } from '../../cluster/protocol/types.js';
 import { compareProcs } from '../trace/counts.js';
-import { DASHBOARD_CLIENT_ID, kindOf, type TrafficKind } from '../traffic/lines.js';
+import { DASHBOARD_CLIENT_ID, isPlumbing, kindOf, type TrafficKind } from '../traffic/lines.js';
 import { RateSeries, RingBuffer } from './ring.js';
 
 /** Traffic lines kept (the pane shows the last screenful; pausing shows what was kept). */
@@ -78,6 +78,8 @@ export interface DashboardState {
   focus: Focus;
   status: NameNodeStatus | null;
   namenodeReachable: boolean;
+  /** Whether the NameNode has been polled at least once (before that, nothing is known). */
+  statusPolled: boolean;
   datanodes: DatanodeInfo[];
   /** Set when a record says the namespace or a replica changed; the shell then re-runs fsck. */
   namespaceDirty: boolean;
@@ -107,6 +109,7 @@ export function createDashboardState(description: ClusterDescription): Dashboard
     focus: 'nodes',
     status: null,
     namenodeReachable: false,
+    statusPolled: false,
     datanodes: [],
     namespaceDirty: true,
     helpVisible: false,
@@ -155,7 +158,12 @@ export function applyRecord(state: DashboardState, record: JournalRecord): void 
     state.rates.get(record.dst)?.add(record.t, record.data);
   }
   if (record.src === DASHBOARD_CLIENT_ID || record.dst === DASHBOARD_CLIENT_ID) return;
-  state.traffic.push({ t: record.t, kind, text: describeFrame(record) });
+  // Status polls (lab status, the launcher) go with the heartbeats: shown when filtered for.
+  state.traffic.push({
+    t: record.t,
+    kind: isPlumbing(record) ? 'heartbeat' : kind,
+    text: describeFrame(record),
+  });
 }
 
 function applyEvent(
@@ -203,6 +211,7 @@ export interface StatusSnapshot {
 
 export function applyStatus(state: DashboardState, snapshot: StatusSnapshot | undefined): void {
   state.namenodeReachable = snapshot !== undefined;
+  state.statusPolled = true;
   if (!snapshot) return;
   state.status = snapshot.status;
   state.datanodes = [...snapshot.datanodes].sort((a, b) => compareProcs(a.name, b.name));

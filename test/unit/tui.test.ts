@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterDescription } from '../../cluster/launcher/description.js';
 import type { FsckResult } from '../../cluster/protocol/messages.js';
 import type { DatanodeInfo } from '../../cluster/protocol/types.js';
 import { handleKey } from '../../lab/tui/keys.js';
@@ -15,25 +14,7 @@ import {
   TRAFFIC_ENTRIES_MAX,
   visibleTraffic,
 } from '../../lab/tui/state.js';
-import { scriptedJournal, T0_MS } from '../scenario/traffic/fixture.js';
-
-export function threeDatanodes(): ClusterDescription {
-  return {
-    version: 1,
-    seed: 's',
-    createdMs: 0,
-    conf: {},
-    namenode: { id: 'nn', host: '127.0.0.1', port: 8020 },
-    secondary: { id: 'snn', host: '127.0.0.2', port: 9868 },
-    datanodes: [
-      { id: 'dn1', host: '127.0.1.1', port: 9866, rack: '/rack1' },
-      { id: 'dn2', host: '127.0.1.2', port: 9866, rack: '/rack1' },
-      { id: 'dn3', host: '127.0.2.3', port: 9866, rack: '/rack2' },
-    ],
-    client: { host: '127.0.0.10', rack: '/default-rack' },
-    loopbackAliases: true,
-  };
-}
+import { scriptedJournal, T0_MS, threeDatanodes } from '../scenario/traffic/fixture.js';
 
 const untag = (line: string): string => line.replace(/\{[^}]*\}/g, '');
 

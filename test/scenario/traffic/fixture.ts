@@ -4,6 +4,7 @@
  * block re-replicated dn1 → dn3, and a checkpoint. Every frame is journaled at both ends, as the
  * runtime does. Times are fixed so the goldens are stable.
  */
+import type { ClusterDescription } from '../../../cluster/launcher/description.js';
 import type { FrameMessage, JournalRecord } from '../../../cluster/protocol/journal-types.js';
 import type { StateEvent } from '../../../cluster/protocol/messages.js';
 
@@ -18,8 +19,8 @@ export const ADDRESSES: Record<string, string> = {
   dn3: '127.0.2.3:9866',
 };
 
-const BLK1 = { blockId: 1073741825, genStamp: 1001 };
-const BLK2 = { blockId: 1073741826, genStamp: 1002 };
+const BLK1 = { blockId: 1073741825, genStamp: 1001, numBytes: 1048576 };
+const BLK2 = { blockId: 1073741826, genStamp: 1002, numBytes: 524288 };
 const PACKET_BYTES = 65536;
 const PACKET_HEADER_BYTES = 31 + 512; // lengths, header proto and checksums of a full packet, near enough
 
@@ -361,4 +362,23 @@ export function scriptedJournal(): JournalRecord[] {
   s.event('snn', { type: 'log', level: 'info', text: 'imagetransfer: GET edits 1-9 from nn' });
   s.event('nn', { type: 'checkpoint-done', txid: 9, imageBytes: 512 });
   return s.records;
+}
+
+/** The cluster the scripted journal comes from: nn, snn, dn1 and dn2 on /rack1, dn3 on /rack2. */
+export function threeDatanodes(): ClusterDescription {
+  return {
+    version: 1,
+    seed: 's',
+    createdMs: 0,
+    conf: {},
+    namenode: { id: 'nn', host: '127.0.0.1', port: 8020 },
+    secondary: { id: 'snn', host: '127.0.0.2', port: 9868 },
+    datanodes: [
+      { id: 'dn1', host: '127.0.1.1', port: 9866, rack: '/rack1' },
+      { id: 'dn2', host: '127.0.1.2', port: 9866, rack: '/rack1' },
+      { id: 'dn3', host: '127.0.2.3', port: 9866, rack: '/rack2' },
+    ],
+    client: { host: '127.0.0.10', rack: '/default-rack' },
+    loopbackAliases: true,
+  };
 }
