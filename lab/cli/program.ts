@@ -17,6 +17,10 @@ import { registerFsck } from '../commands/fsck.js';
 import { registerTraffic } from '../commands/traffic.js';
 import { registerTrace } from '../commands/trace.js';
 import { registerTui } from '../commands/tui.js';
+import { registerOiv } from '../commands/oiv.js';
+import { registerOev } from '../commands/oev.js';
+import { registerCheckpoint } from '../commands/checkpoint.js';
+import { registerPack } from '../commands/pack.js';
 
 export function buildProgram(): Command {
   const program = new Command('lab')
@@ -43,6 +47,10 @@ export function buildProgram(): Command {
     registerTraffic,
     registerTrace,
     registerTui,
+    registerOiv,
+    registerOev,
+    registerCheckpoint,
+    registerPack,
   ]) {
     register(program);
   }
