@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { planRecovery, shouldReplaceDatanode } from '../../cluster/client/pipeline-recovery.js';
+
+const base = { enabled: true, policy: 'DEFAULT' as const, hflushedOrAppended: false };
+
+describe('pipeline recovery decisions', () => {
+  it('DEFAULT replaces only when replication >= 3 and half the pipeline is gone (or hflushed)', () => {
+    expect(shouldReplaceDatanode({ ...base, replication: 3, remaining: 2 })).toBe(false);
+    expect(shouldReplaceDatanode({ ...base, replication: 3, remaining: 1 })).toBe(true);
+    expect(shouldReplaceDatanode({ ...base, replication: 2, remaining: 1 })).toBe(false);
+    expect(shouldReplaceDatanode({ ...base, replication: 3, remaining: 2, hflushedOrAppended: true })).toBe(
+      true,
+    );
+    expect(shouldReplaceDatanode({ ...base, policy: 'ALWAYS', replication: 2, remaining: 1 })).toBe(true);
+    expect(shouldReplaceDatanode({ ...base, policy: 'NEVER', replication: 3, remaining: 1 })).toBe(false);
+    expect(shouldReplaceDatanode({ ...base, enabled: false, replication: 3, remaining: 1 })).toBe(false);
+  });
+
+  it('drops the bad DataNode, and gives up with HDFS messages', () => {
+    expect(planRecovery({ pipeline: ['dn1', 'dn2', 'dn3'], bad: 'dn2', attempts: 0 })).toEqual({
+      ok: true,
+      pipeline: ['dn1', 'dn3'],
+    });
+    expect(planRecovery({ pipeline: ['dn1', 'dn2'], bad: '', attempts: 0 })).toEqual({
+      ok: true,
+      pipeline: ['dn2'],
+    });
+    expect(planRecovery({ pipeline: ['dn1'], bad: 'dn1', attempts: 0 })).toMatchObject({
+      ok: false,
+      message: 'All datanodes [dn1] are bad. Aborting...',
+    });
+    expect(planRecovery({ pipeline: ['dn1', 'dn2'], bad: 'dn1', attempts: 5 })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('Tried pipeline recovery 5 times'),
+    });
+  });
+});

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import {
+  addSuspect,
+  afterScan,
+  freshCursor,
+  nextScanStep,
+  parseCursor,
+  formatCursor,
+  scanPeriodMs,
+  throttleDelayMs,
+} from '../../cluster/datanode/scanner.js';
+
+const settings = { scanPeriodMs: 10_000, bytesPerSecond: 1_048_576 };
+
+describe('block scanner scheduling', () => {
+  it('walks replicas in id order, then waits for the period since the pass started', () => {
+    let cursor = freshCursor();
+    const seen: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const step = nextScanStep({ cursor, blockIds: [30, 10, 20], suspects: [], nowMs: 1_000, settings });
+      expect(step.kind).toBe('scan');
+      if (step.kind !== 'scan') return;
+      seen.push(step.blockId);
+      cursor = afterScan(step.cursor, step.blockId, step.suspect);
+    }
+    expect(seen).toEqual([10, 20, 30]);
+    const end = nextScanStep({ cursor, blockIds: [10, 20, 30], suspects: [], nowMs: 2_000, settings });
+    expect(end).toMatchObject({ kind: 'wait', untilMs: 11_000, cursor: { atEnd: true } });
+    if (end.kind !== 'wait') return;
+    const again = nextScanStep({ cursor: end.cursor, blockIds: [10], suspects: [], nowMs: 11_000, settings });
+    expect(again).toMatchObject({ kind: 'scan', blockId: 10, cursor: { iterStartMs: 11_000 } });
+  });
+
+  it('scans suspects first without moving the cursor', () => {
+    const step = nextScanStep({
+      cursor: freshCursor(),
+      blockIds: [1, 2, 3],
+      suspects: [3],
+      nowMs: 0,
+      settings,
+    });
+    expect(step).toMatchObject({ kind: 'scan', blockId: 3, suspect: true });
+    expect(afterScan(freshCursor(), 3, true).curEntry).toBeNull();
+    expect(addSuspect([1, 2], 2)).toEqual([1, 2]);
+  });
+
+  it('is disabled by a zero rate or a negative period, and reads the lab override', () => {
+    expect(
+      nextScanStep({
+        cursor: freshCursor(),
+        blockIds: [1],
+        suspects: [],
+        nowMs: 0,
+        settings: { scanPeriodMs: 1, bytesPerSecond: 0 },
+      }).kind,
+    ).toBe('disabled');
+    expect(scanPeriodMs({ hours: -1, labOverrideMs: 0 })).toBe(0);
+    expect(scanPeriodMs({ hours: 0, labOverrideMs: 0 })).toBe(504 * 3_600_000);
+    expect(scanPeriodMs({ hours: 504, labOverrideMs: 60_000 })).toBe(60_000);
+  });
+
+  it('throttles to the configured rate and round-trips the cursor JSON', () => {
+    expect(throttleDelayMs(1_048_576, 1_048_576)).toBe(1000);
+    const c = { ...freshCursor(), iterStartMs: 5, curEntry: 'blk_1073741825' };
+    expect(parseCursor(formatCursor(c))).toEqual(c);
+    expect(parseCursor('not json')).toEqual(freshCursor());
+  });
+});
