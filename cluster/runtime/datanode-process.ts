@@ -12,6 +12,7 @@
  * retrying on its timers and never crashes the process; a restarted NameNode answers the next
  * heartbeat with DNA_REGISTER and gets a fresh registration and full report.
  */
+import { configuredCapacityBytes, withCapacity } from '../balancer/capacity.js';
 import { clusterConfig } from '../launcher/cluster-config.js';
 import { datanodeById, homePaths } from '../launcher/description.js';
 import { readDescription } from '../launcher/home.js';
@@ -60,6 +61,7 @@ export async function runDataNode(options: { home: string; id: string }): Promis
     journal,
     heartbeatIntervalMs: config.ms('dfs.heartbeat.interval'),
     blockReportIntervalMs: config.ms('dfs.blockreport.intervalMsec'),
+    capacityBytes: configuredCapacityBytes(config),
   });
   try {
     storage = DatanodeStorage.open({
@@ -138,6 +140,8 @@ interface ActorOptions {
   journal: Journal;
   heartbeatIntervalMs: number;
   blockReportIntervalMs: number;
+  /** lab.datanode.capacity: the capacity reported instead of the shared disk's (balancer lessons). */
+  capacityBytes: number | undefined;
 }
 
 /** BPServiceActor: the DataNode's side of DatanodeProtocol for one NameNode. */
@@ -224,6 +228,7 @@ class BPServiceActor {
   private async heartbeatTick(): Promise<void> {
     if (this.needRegister) await this.register();
     const storage = this.storage as DatanodeStorage;
+    const stats = withCapacity(storage.stats(Date.now()), this.opts.capacityBytes);
     let reply: RpcResult<'sendHeartbeat'>;
     try {
       reply = await this.call('sendHeartbeat', {

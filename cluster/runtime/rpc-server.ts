@@ -7,6 +7,7 @@
 import net from 'node:net';
 import { RemoteError, isErrorClass, ERROR_CLASSES } from '../protocol/errors.js';
 import { compactForJournal, type Journal } from './journal.js';
+import { faultDelay, faultView } from './faults.js';
 import type { RpcCallFrame, RpcMethod, RpcReplyFrame } from '../protocol/messages.js';
 import { RpcFrameDecoder, encodeFrame, parseCallFrame } from '../protocol/rpc-frame.js';
 
@@ -107,11 +108,18 @@ function serveConnection(socket: net.Socket, opts: RpcServerOptions): void {
       raw,
       ...(opId ? { op: opId } : {}),
     });
-    if (!socket.destroyed) socket.write(raw);
+    const delay = faultDelay(faultView(opts.journal, opts.selfId));
+    if (delay) void delay.then(() => !socket.destroyed && socket.write(raw));
+    else if (!socket.destroyed) socket.write(raw);
   };
 
   const handleCall = async (call: RpcCallFrame, raw: Buffer): Promise<void> => {
     caller = call.clientId || caller;
+    // Fault hook: a frame from across a partition never arrives; the caller sees no answer.
+    if (faultView(opts.journal, opts.selfId).cutReason(caller)) {
+      socket.destroy();
+      return;
+    }
     opts.journal.frame({
       dir: 'recv',
       ch: 'rpc',

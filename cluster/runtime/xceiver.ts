@@ -49,6 +49,7 @@ import { blockFileName, metaFileName, parseMetaFileName, rbwDir } from '../datan
 import path from 'node:path';
 import type { DatanodeStorage, ReplicaFiles, ReplicaWriter } from './datanode-storage.js';
 import type { Journal } from './journal.js';
+import { faultDelay, faultView } from './faults.js';
 
 /** Connecting to a DataNode's xfer port: a live DataNode on loopback answers in microseconds; 5 s lets a busy laptop through and still reports a dead one quickly. */
 export const DATA_CONNECT_TIMEOUT_MS = 5_000;
@@ -210,6 +211,8 @@ export interface InitiatorOptions {
 /** Opens a DataTransfer connection to a DataNode's xfer port. */
 async function openLink(options: InitiatorOptions & { target: XferTarget }): Promise<Link> {
   const { target } = options;
+  // Fault hook: a DataNode across a partition refuses the connection.
+  const cut = faultView(options.journal, options.selfId).cutReason(target.name);
   if (cut) {
     throw new RemoteError(
       'IOException',
@@ -442,6 +445,7 @@ export class BlockWriter {
       data,
       ...(checksums ? { checksums } : {}),
     });
+    await faultDelay(faultView(this.link.journal, this.link.selfId));
     this.ackQueue.push(this.seqno);
     this.unacked.set(this.seqno, { offset: this.offset, len: data.length, frame });
     journalSend(
@@ -761,6 +765,8 @@ async function serveConnection(socket: net.Socket, options: XceiverServerOptions
       header?: { block?: { blockId: number; genStamp: number }; clientName?: string };
     }>;
     if (typeof body.from === 'string') link.peerId = body.from;
+    // Fault hook: an op from across a partition never arrives.
+    if (faultView(options.journal, options.selfId).cutReason(link.peerId)) return;
     if (typeof body.op === 'string') link.op = body.op;
     const reqBytes = encodeOpRequest(req.op, req.body as never).length;
     const block = body.header?.block;
@@ -941,6 +947,7 @@ async function receiveBlock(
         local.catch(() => undefined);
         pending = { seqno: h.seqno, last: h.lastPacketInBlock, local };
         queue.push(pending);
+        await faultDelay(faultView(mirror.journal, mirror.selfId));
         journalSend(
           mirror,
           packetMsg(label, h.seqno, h.offsetInBlock, h.dataLen, h.lastPacketInBlock),
@@ -1243,7 +1250,8 @@ async function sendBlock(link: Link, op: Traced<OpReadBlock>, options: XceiverSe
       metaFd,
       start,
       end,
-      send: (offset, seq, data, checksums) => {
+      send: async (offset, seq, data, checksums) => {
+        await faultDelay(faultView(link.journal, link.selfId));
         const frame = encodePacket({
           offsetInBlock: offset,
           seqno: seq,

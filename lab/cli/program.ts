@@ -15,6 +15,13 @@ import { registerDfsadmin } from '../commands/dfsadmin.js';
 import { registerFs } from '../commands/fs.js';
 import { registerFsck } from '../commands/fsck.js';
 import { registerTraffic } from '../commands/traffic.js';
+import { registerCorrupt } from '../commands/corrupt.js';
+import { registerPartition } from '../commands/partition.js';
+import { registerHeal } from '../commands/heal.js';
+import { registerSlow } from '../commands/slow.js';
+import { registerAddDatanode } from '../commands/add-datanode.js';
+import { registerBalancer } from '../commands/balancer.js';
+import { registerRun } from '../commands/run.js';
 import { registerTrace } from '../commands/trace.js';
 import { registerTui } from '../commands/tui.js';
 import { registerOiv } from '../commands/oiv.js';
@@ -45,6 +52,13 @@ export function buildProgram(): Command {
     registerFsck,
     registerDfsadmin,
     registerTraffic,
+    registerCorrupt,
+    registerPartition,
+    registerHeal,
+    registerSlow,
+    registerAddDatanode,
+    registerBalancer,
+    registerRun,
     registerTrace,
     registerTui,
     registerOiv,

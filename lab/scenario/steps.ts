@@ -91,7 +91,10 @@ export const StepOptionSchemas = {
   corrupt: z.strictObject({
     path: HdfsPath,
     block: z.number().int().nonnegative().default(0).meta({ description: 'Index of the block in the file.' }),
-    replica: DatanodeId.meta({ description: 'The DataNode whose replica is damaged.' }),
+    replica: DatanodeId.optional().meta({
+      description:
+        'The DataNode whose replica is damaged (default: the first DataNode listed for the block).',
+    }),
     mode: z.enum(['flip', 'truncate', 'delete']).optional(),
   }),
   partition: z
@@ -124,6 +127,10 @@ export const StepOptionSchemas = {
       atLeast: z.number().optional(),
       atMost: z.number().optional(),
       matches: z.string().optional(),
+      notMatches: z
+        .string()
+        .optional()
+        .meta({ description: 'The value must not match this regular expression (e.g. a journal line).' }),
       deadline: DurationSchema.optional(),
     })
     .meta({ description: 'Observe the cluster through a probe and compare.' }),
