@@ -320,7 +320,8 @@ export function clusterSources(home: string): DashboardSources {
         case 'put-sample':
           return putSample(home, ++samples);
         case 'corrupt':
-          // TODO(issue 4): call the corrupt-replica helper once it exists (`lab corrupt PATH --block N --replica DN`).
+          // TODO(issue 4): once lab/scenario/corrupt.ts is committed, call
+          // corruptReplica({ home, description, namenode, request: { path: action.path, block: action.blockIndex, replica: action.datanode } }).
           return `corrupt: not available yet in this lab build (would corrupt ${action.block} on ${action.datanode})`;
       }
     },

@@ -7,7 +7,7 @@ import { selectedFile, selectedNode, togglePause, type DashboardState } from './
 export type DashboardAction =
   | { type: 'kill'; node: string }
   | { type: 'restart'; node: string }
-  | { type: 'corrupt'; path: string; block: string; datanode: string }
+  | { type: 'corrupt'; path: string; blockIndex: number; block: string; datanode: string }
   | { type: 'put-sample' }
   | { type: 'checkpoint' }
   | { type: 'filter-prompt' }
@@ -36,7 +36,8 @@ function nodeAction(state: DashboardState, type: 'kill' | 'restart'): DashboardA
 
 function corruptAction(state: DashboardState): DashboardAction | null {
   const file = selectedFile(state);
-  const block = file?.blocks.find((b) => b.replicas.length > 0);
+  const blockIndex = file?.blocks.findIndex((b) => b.replicas.length > 0) ?? -1;
+  const block = file?.blocks[blockIndex];
   if (!file || file.isDir || !block) {
     state.message = 'corrupt: select a file with a live replica in the namespace first (Tab, then ↑ ↓)';
     return null;
@@ -44,7 +45,7 @@ function corruptAction(state: DashboardState): DashboardAction | null {
   // The selected DataNode's replica if it holds one, else the first live replica.
   const n = selectedNode(state);
   const datanode = n && block.replicas.includes(n.id) ? n.id : block.replicas[0]!;
-  return { type: 'corrupt', path: file.path, block: block.name, datanode };
+  return { type: 'corrupt', path: file.path, blockIndex, block: block.name, datanode };
 }
 
 /** Apply a key; returns the cluster action it asks for, if any. Key names are blessed's. */
