@@ -185,6 +185,7 @@ export class ScenarioRunner implements StepRunner {
         return this.put(options as StepOptions['put'], ctx);
       case 'get': {
         const o = options as StepOptions['get'];
+        fs.mkdirSync(path.dirname(this.local(o.local)), { recursive: true });
         const got = await withClient(ctx.home, (c) =>
           c.getFile(o.path, this.local(o.local), { overwrite: true }),
         );
@@ -517,9 +518,4 @@ export function formatOutcome(outcome: StepOutcome): string {
     case 'failed':
       return `FAILED: ${outcome.message}`;
   }
-}
-
-/** Exists for callers that stage local files (get targets) beside the scenario. */
-export function ensureDir(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true });
 }
