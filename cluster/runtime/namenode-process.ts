@@ -9,7 +9,8 @@ import { createPrng } from '../common/prng.js';
 import { labUser } from '../common/user.js';
 import { clusterConfig } from '../launcher/cluster-config.js';
 import { homePaths, type ClusterDescription } from '../launcher/description.js';
-import { NameNodeCore, type NameNodeSettings } from '../namenode/namenode.js';
+import { NameNodeCore } from '../namenode/namenode.js';
+import { namenodeSettings } from '../namenode/settings.js';
 import type { EditLogOp, PendingOp } from '../namenode/editlog/ops.js';
 import { identityFromSeed } from '../namenode/identity.js';
 import { Namespace } from '../namenode/namespace.js';
@@ -31,7 +32,6 @@ import {
 import { startRpcServer, type RpcServer } from './rpc-server.js';
 import { startImageTransfer } from './image-transfer.js';
 import { fsimageName } from '../namenode/name-dir.js';
-import type { LabConfig } from '../config/config.js';
 
 /** How often the NameNode's monitors run (liveness, safe mode, redundancy); each has its own interval inside. */
 const MONITOR_TICK_MS = 200;
@@ -46,40 +46,6 @@ export function readDescription(home: string): ClusterDescription {
   } catch (err) {
     throw new Error(`cannot read the cluster description ${file}: ${(err as Error).message}`, { cause: err });
   }
-}
-
-function settingsFrom(config: LabConfig): NameNodeSettings {
-  return {
-    defaultReplication: config.int('dfs.replication'),
-    minReplication: config.int('dfs.namenode.replication.min'),
-    maxReplication: config.int('dfs.replication.max'),
-    heartbeatIntervalMs: config.ms('dfs.heartbeat.interval'),
-    recheckIntervalMs: config.ms('dfs.namenode.heartbeat.recheck-interval'),
-    staleIntervalMs: Math.max(
-      config.ms('dfs.namenode.stale.datanode.interval'),
-      3 * config.ms('dfs.heartbeat.interval'),
-    ),
-    safemode: {
-      thresholdPct: config.float('dfs.namenode.safemode.threshold-pct'),
-      minDatanodes: config.int('dfs.namenode.safemode.min.datanodes'),
-      extensionMs: config.ms('dfs.namenode.safemode.extension'),
-    },
-    redundancyIntervalMs: config.ms('dfs.namenode.redundancy.interval.seconds'),
-    maxStreams: config.int('dfs.namenode.replication.max-streams'),
-    maxStreamsHardLimit: config.int('dfs.namenode.replication.max-streams-hard-limit'),
-    workMultiplier: config.int('dfs.namenode.replication.work.multiplier.per.iteration'),
-    invalidateLimit: config.int('dfs.block.invalidate.limit'),
-    pendingReconstructionTimeoutMs: config.ms('dfs.namenode.reconstruction.pending.timeout-sec'),
-    accessTimePrecisionMs: config.ms('dfs.namenode.accesstime.precision'),
-    considerLoad: config.bool('dfs.namenode.redundancy.considerLoad'),
-    avoidReadStale: config.bool('dfs.namenode.avoid.read.stale.datanode'),
-    avoidWriteStale: config.bool('dfs.namenode.avoid.write.stale.datanode'),
-    superuser: labUser(),
-    supergroup: config.get('dfs.permissions.superusergroup'),
-    softwareVersion: SOFTWARE_VERSION,
-    leaseSoftLimitMs: config.ms('lab.lease.soft-limit-ms'),
-    leaseHardLimitMs: config.ms('dfs.namenode.lease-hard-limit-sec'),
-  };
 }
 
 /** A map from host address to network location: DataNode addresses and the client's. */
@@ -115,7 +81,7 @@ export async function runNameNode({
   const desc = readDescription(home);
   const config = clusterConfig(desc, home);
   const journal = new Journal(paths.journal, id);
-  const settings = settingsFrom(config);
+  const settings = namenodeSettings(config, { superuser: labUser(), softwareVersion: SOFTWARE_VERSION });
   const nameDir = paths.nameDir;
   lockStorage(nameDir);
 

@@ -10,6 +10,7 @@ import { resolveConfig } from '../config/config.js';
 import type { BlockRef } from '../namenode/editlog/ops.js';
 import { identityFromSeed } from '../namenode/identity.js';
 import { NameNodeCore, type NameNodeSettings } from '../namenode/namenode.js';
+import { namenodeSettings } from '../namenode/settings.js';
 import { Namespace } from '../namenode/namespace.js';
 import { spreadOverRacks } from '../net/racks.js';
 import { describeMessage, describeStateEvent } from '../protocol/describe.js';
@@ -61,27 +62,13 @@ export class ClusterSim {
     this.blockSizeBytes = options.blockSizeBytes;
     this.replication = options.replication;
     const identity = identityFromSeed(options.seed, '127.0.0.1');
+    // The process's settings for this configuration, with what a simulation pins: no safe-mode
+    // extension, no load-based rejection (all simulated DataNodes are idle), atime never updated.
     const settings: NameNodeSettings = {
-      defaultReplication: options.replication,
-      minReplication: config.int('dfs.namenode.replication.min'),
-      maxReplication: config.int('dfs.replication.max'),
-      heartbeatIntervalMs: this.heartbeatMs,
-      recheckIntervalMs: config.ms('dfs.namenode.heartbeat.recheck-interval'),
-      staleIntervalMs: Math.max(config.ms('dfs.namenode.stale.datanode.interval'), 3 * this.heartbeatMs),
+      ...namenodeSettings(config, { superuser: 'student', softwareVersion: 'sim' }),
       safemode: { thresholdPct: 0.999, minDatanodes: 0, extensionMs: 0 },
-      redundancyIntervalMs: config.ms('dfs.namenode.redundancy.interval.seconds'),
-      maxStreams: config.int('dfs.namenode.replication.max-streams'),
-      maxStreamsHardLimit: config.int('dfs.namenode.replication.max-streams-hard-limit'),
-      workMultiplier: config.int('dfs.namenode.replication.work.multiplier.per.iteration'),
-      invalidateLimit: config.int('dfs.block.invalidate.limit'),
-      pendingReconstructionTimeoutMs: config.ms('dfs.namenode.reconstruction.pending.timeout-sec'),
       accessTimePrecisionMs: 0,
       considerLoad: false,
-      avoidReadStale: false,
-      avoidWriteStale: false,
-      superuser: 'student',
-      supergroup: 'supergroup',
-      softwareVersion: 'sim',
     };
     const racks = spreadOverRacks(options.datanodes, options.racks);
     const rackByIp = new Map<string, string>();

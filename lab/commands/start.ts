@@ -1,6 +1,6 @@
 /**
- * `lab start`: boot the cluster, print where everything is, and (without --detach) stay in the
- * foreground until Ctrl-C or SIGTERM, then stop the cluster.
+ * `lab start`: boot the cluster, print where everything is, and (without --detach) open the
+ * dashboard on a terminal, or stay in the foreground until Ctrl-C or SIGTERM, then stop the cluster.
  */
 import { formatByteDesc } from '../../cluster/common/units.js';
 import { clusterConfig } from '../../cluster/launcher/cluster-config.js';
@@ -77,6 +77,17 @@ async function start(home: string, flags: StartFlags): Promise<void> {
   out(summary(cluster, flags.detach === true));
   if (flags.detach === true) {
     stopSignal.dispose();
+    return;
+  }
+  if (process.stdin.isTTY && process.stdout.isTTY && !process.env.CI) {
+    // On a terminal the foreground `lab start` is the dashboard; `q` asks whether to stop.
+    stopSignal.dispose();
+    const { runDashboard } = await import('../tui/dashboard.js');
+    const choice = await runDashboard({ home });
+    if (choice === 'stop') {
+      const results = await stopNodes(home);
+      out(`Stopped ${results.filter((r) => r.outcome !== 'not running').length} processes.`);
+    } else out('The cluster keeps running; `lab tui` attaches again, `lab stop` stops it.');
     return;
   }
   const reason = await Promise.race([stopSignal.received, clusterGone(home)]);

@@ -15,6 +15,7 @@ import { homePaths } from '../../cluster/launcher/description.js';
 import { killNode, startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import { Journal } from '../../cluster/runtime/journal.js';
 import { RpcClient } from '../../cluster/runtime/rpc-client.js';
+import { benchDashboard } from '../../lab/tui/bench.js';
 
 const MiB = 1024 * 1024;
 const FILE_BYTES = 150 * 1000 * 1000; // "150 MB" as the seed's exercise says
@@ -312,24 +313,20 @@ async function main(): Promise<void> {
   }
 
   try {
-    // The dashboard module may not be built (it arrives with issue 5): resolve it at run time.
-    const dashboardModule = '../../lab/tui/bench.js';
-    const dashboard = (await import(dashboardModule)) as {
-      benchDashboard?: (o: {
-        eventsPerSecond: number;
-      }) => Promise<{ framesPerSecond: number; cpuPercent: number }>;
-    };
-    if (dashboard.benchDashboard) {
-      log('dashboard under 2000 journal events/s');
-      const r = await dashboard.benchDashboard({ eventsPerSecond: 2000 });
-      rows.push({
-        what: 'dashboard at 2000 journal events/s',
-        figure: `${r.framesPerSecond.toFixed(1)} frames/s, ${r.cpuPercent.toFixed(0)} % of a core`,
-        target: '≥ 10 frames/s, < 100 % of a core',
-      });
-    }
-  } catch {
-    // The dashboard benchmark arrives with the dashboard.
+    log('dashboard under 2000 journal events/s');
+    const r = await benchDashboard({ eventsPerSecond: 2000 });
+    rows.push({
+      what: 'dashboard rendering at 2000 journal events/s',
+      figure: `${r.framesPerSecond.toFixed(1)} frames/s, ${(r.cpuCores * 100).toFixed(0)} % of a core`,
+      target: '≥ 10 frames/s, < 100 % of a core',
+    });
+  } catch (error) {
+    rows.push({
+      what: 'dashboard at 2000 journal events/s',
+      figure: 'failed',
+      target: '',
+      note: (error as Error).message,
+    });
   }
 
   fs.rmSync(scratch, { recursive: true, force: true });
