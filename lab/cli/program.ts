@@ -28,6 +28,7 @@ import { registerOiv } from '../commands/oiv.js';
 import { registerOev } from '../commands/oev.js';
 import { registerCheckpoint } from '../commands/checkpoint.js';
 import { registerPack } from '../commands/pack.js';
+import { registerExercise } from '../commands/exercise.js';
 
 export function buildProgram(): Command {
   const program = new Command('lab')
@@ -65,6 +66,7 @@ export function buildProgram(): Command {
     registerOev,
     registerCheckpoint,
     registerPack,
+    registerExercise,
   ]) {
     register(program);
   }

@@ -1,0 +1,251 @@
+/**
+ * The exercise commands of students:
+ *   lab exercises                  packs and exercises, with progress
+ *   lab exercise ID [--seed S]     prepare the cluster, walk the steps, ask and check the questions
+ *   lab check ID [--answers FILE]  re-check without prompting (saved answers, or a file)
+ *   lab hint ID                    the next hint
+ *   lab progress                   points per exercise
+ *   lab reset ID                   forget an exercise's progress, hints and answers
+ * Every one takes `--pack DIR` (repeatable) besides the built-in packs of exercises/.
+ */
+import path from 'node:path';
+import { labUser } from '../../cluster/common/user.js';
+import { inspectHome } from '../../cluster/launcher/home.js';
+import type { Command } from '../cli/commander.js';
+import { homeOf } from '../cli/context.js';
+import { CommandExit, UsageError } from '../cli/errors.js';
+import { collect } from '../cli/parse.js';
+import { err, out, printJson } from '../cli/output.js';
+import { formatUnreadable } from '../exercises/answer-sheet.js';
+import { systemClock, type CheckEnv } from '../exercises/checks.js';
+import { liveProbes } from '../exercises/live-probes.js';
+import type { Exercise } from '../exercises/pack.js';
+import { inquirerPrompter } from '../exercises/prompts.js';
+import { findInCatalog, loadCatalog, type Catalog, type FoundExercise } from '../exercises/runner/catalog.js';
+import { checkSaved, renderCheck } from '../exercises/runner/check.js';
+import { startOptionsFor } from '../exercises/runner/cluster.js';
+import { prepareCluster } from '../exercises/runner/prepare.js';
+import { renderCatalog, renderHint, renderProgress, styleFor } from '../exercises/runner/render.js';
+import { SavedState } from '../exercises/runner/saved.js';
+import { walkExercise, type RunnerIo } from '../exercises/runner/walk.js';
+import { loadAnswers } from '../exercises/store.js';
+import type { ClusterVariant } from '../exercises/variant.js';
+import { ScenarioRunner } from '../scenario/runner.js';
+
+interface PackFlags {
+  pack: string[];
+}
+
+function withPackOption(command: Command): Command {
+  return command.option(
+    '--pack <dir>',
+    'also use this pack folder (or folder of packs); repeatable',
+    collect,
+    [],
+  );
+}
+
+function catalogOf(flags: PackFlags): Catalog {
+  const catalog = loadCatalog({ extraDirs: flags.pack });
+  for (const problem of catalog.problems) err(`lab: ${problem}`);
+  return catalog;
+}
+
+function find(flags: PackFlags, id: string): FoundExercise {
+  const found = findInCatalog(catalogOf(flags), id);
+  if (!found.ok) throw new UsageError(found.message);
+  return found.found;
+}
+
+function savedState(home: string): SavedState {
+  const saved = new SavedState(home);
+  for (const warning of saved.warnings) err(`lab: ${warning}`);
+  return saved;
+}
+
+function io(): RunnerIo {
+  return { prompter: inquirerPrompter, print: out, style: styleFor(process.stdout) };
+}
+
+function checkEnv(home: string): CheckEnv {
+  return { probes: liveProbes(home), clock: systemClock };
+}
+
+export function registerExercise(program: Command): void {
+  withPackOption(
+    program
+      .command('exercises')
+      .description('list the exercise packs and their exercises, with your progress'),
+  )
+    .option('--json', 'print packs, exercises and progress as JSON')
+    .action((flags: PackFlags & { json?: boolean }, command: Command) => {
+      const catalog = catalogOf(flags);
+      const saved = savedState(homeOf(command));
+      if (flags.json === true)
+        printJson({
+          packs: catalog.packs.map(({ pack, dir }) => ({
+            id: pack.id,
+            title: pack.title,
+            version: pack.version,
+            dir,
+            exercises: pack.exercises
+              .filter((e) => !e.hidden)
+              .map((e) => ({
+                id: e.id,
+                title: e.title,
+                points: e.points,
+                status: saved.progress.packs[pack.id]?.exercises[e.id]?.status ?? 'not-started',
+              })),
+          })),
+        });
+      else out(renderCatalog(catalog.packs, saved.progress, styleFor(process.stdout)));
+    });
+
+  withPackOption(
+    program
+      .command('exercise')
+      .description('work through an exercise: the lab prepares the cluster, explains, asks and checks')
+      .argument('<id>', 'exercise id (or pack/exercise)'),
+  )
+    .option('--seed <seed>', 'your seed (default: the one you used before, else your user name)')
+    .option('--no-setup', "use the cluster as it is: do not start it or replay the exercises' setup")
+    .action(async (id: string, flags: PackFlags & { seed?: string; setup: boolean }, command: Command) => {
+      const code = await runExercise(homeOf(command), find(flags, id), flags);
+      if (code !== 0) throw new CommandExit(code);
+    });
+
+  withPackOption(
+    program
+      .command('check')
+      .description('check an exercise without prompting: your saved answers, or an answers file')
+      .argument('<id>', 'exercise id (or pack/exercise)'),
+  )
+    .option('--answers <file>', 'an answers file (answers.yaml) instead of the saved answers')
+    .option('--json', 'print the results as JSON')
+    .action(async (id: string, flags: PackFlags & { answers?: string; json?: boolean }, command: Command) => {
+      const home = homeOf(command);
+      const { entry, exercise } = find(flags, id);
+      if (inspectHome(home).running.length === 0)
+        throw new UsageError(
+          `no cluster is running in ${home}: checks read the live cluster. Start it with \`lab exercise ${exercise.id}\` (or \`lab start\`).`,
+        );
+      const saved = savedState(home);
+      let answers = saved.answersOf(exercise);
+      if (flags.answers !== undefined) {
+        const file = loadAnswers({ file: path.resolve(flags.answers) });
+        for (const u of file.unreadable) err(`lab: ${formatUnreadable(u, flags.answers)}`);
+        answers = Object.hasOwn(file.sheet.answers, exercise.id)
+          ? file.sheet.answers[exercise.id]
+          : undefined;
+      }
+      const { results, exitCode } = await checkSaved({
+        pack: entry.pack,
+        exercise,
+        answers,
+        progress: saved.progress,
+        env: checkEnv(home),
+      });
+      saved.recordChecks(entry.pack, exercise, results);
+      if (flags.json === true) printJson({ exercise: `${entry.pack.id}/${exercise.id}`, results });
+      else out(renderCheck(exercise, results, styleFor(process.stdout)));
+      if (exitCode !== 0) throw new CommandExit(exitCode);
+    });
+
+  withPackOption(
+    program
+      .command('hint')
+      .description("show the exercise's next hint")
+      .argument('<id>', 'exercise id (or pack/exercise)'),
+  ).action((id: string, flags: PackFlags, command: Command) => {
+    const { entry, exercise } = find(flags, id);
+    const saved = savedState(homeOf(command));
+    const index = saved.nextHint(entry.pack, exercise);
+    if (index === undefined)
+      out(exercise.hints.length === 0 ? `${exercise.id} has no hints.` : `No more hints for ${exercise.id}.`);
+    else out(renderHint(exercise.hints[index]!, index, exercise.hints.length, styleFor(process.stdout)));
+  });
+
+  withPackOption(program.command('progress').description('your progress and points, per exercise'))
+    .option('--json', 'print the saved progress as JSON')
+    .action((flags: PackFlags & { json?: boolean }, command: Command) => {
+      const saved = savedState(homeOf(command));
+      if (flags.json === true) printJson(saved.progress);
+      else out(renderProgress(catalogOf(flags).packs, saved.progress, styleFor(process.stdout)));
+    });
+
+  withPackOption(
+    program
+      .command('reset')
+      .description("forget an exercise's progress, hints and answers (the cluster is left as it is)")
+      .argument('<id>', 'exercise id (or pack/exercise)'),
+  ).action((id: string, flags: PackFlags, command: Command) => {
+    const { entry, exercise } = find(flags, id);
+    const saved = savedState(homeOf(command));
+    saved.reset(entry.pack, exercise);
+    out(
+      `Forgot the progress, hints and answers of ${entry.pack.id}/${exercise.id}. ` +
+        'The cluster is unchanged; `lab exercise ' +
+        `${exercise.id}\` starts the exercise again.`,
+    );
+  });
+}
+
+/** The interactive walk; returns the exit code (130 after Ctrl-C, as a shell reports it). */
+async function runExercise(
+  home: string,
+  { entry, exercise }: FoundExercise,
+  flags: { seed?: string; setup: boolean },
+): Promise<number> {
+  const saved = savedState(home);
+  const seed = flags.seed ?? saved.seedOf(entry.pack) ?? labUser();
+  if (saved.seedOf(entry.pack) !== seed) saved.setSeed(entry.pack, seed);
+  const runnerIo = io();
+  const interrupt = new AbortController();
+  let inSetup = false;
+  // Outside a prompt (a setup step, a check), Ctrl-C is a signal: during setup, stop between steps;
+  // elsewhere leave at once. Everything is saved already; the cluster runs in processes of its own.
+  const onSigint = () => {
+    if (inSetup && !interrupt.signal.aborted) {
+      interrupt.abort();
+      err('\nStopping after the current setup step; the cluster keeps running.');
+      return;
+    }
+    err('\nStopped. Your answers and progress are saved; the cluster keeps running.');
+    process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    if (flags.setup) {
+      inSetup = true;
+      const prepared = await prepareCluster({
+        home,
+        pack: entry.pack,
+        packDir: entry.dir,
+        exercise,
+        seed,
+        io: runnerIo,
+        signal: interrupt.signal,
+        stepsFor: (e: Exercise, variant: ClusterVariant) =>
+          new ScenarioRunner({
+            baseDir: path.join(entry.dir, path.dirname(e.file)),
+            clusterDefaults: startOptionsFor(variant, { home, packDir: entry.dir }),
+          }),
+      });
+      inSetup = false;
+      if (!prepared.ok) {
+        err(`lab: ${prepared.message}`);
+        return interrupt.signal.aborted ? 130 : 1;
+      }
+    }
+    const outcome = await walkExercise({
+      pack: entry.pack,
+      exercise,
+      saved,
+      env: checkEnv(home),
+      io: runnerIo,
+    });
+    return outcome === 'cancelled' ? 130 : 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Getting the student's cluster ready for an exercise: the pack's cluster with their seed, running,
+ * with the setups of this exercise and the ones before it replayed. A cluster that is not the
+ * pack's is replaced only when the student agrees (it wipes its HDFS data); declining keeps it.
+ */
+import { inspectHome, readDescription } from '../../../cluster/launcher/home.js';
+import { withNamenode } from '../../../cluster/launcher/namenode-client.js';
+import { stepName, type StepRunner } from '../../scenario/steps.js';
+import type { Exercise, Pack } from '../pack.js';
+import { chooseVariant, type ClusterVariant } from '../variant.js';
+import { bootCluster, clusterState, wipeCluster } from './cluster.js';
+import { loadSetupRecord, replaySetup, setupPlan } from './setup.js';
+import type { RunnerIo } from './walk.js';
+
+export interface Preparation {
+  home: string;
+  pack: Pack;
+  packDir: string;
+  exercise: Exercise;
+  seed: string;
+  io: RunnerIo;
+  /** A step runner for an exercise's setup (its `put local:` files are beside its exercise.yaml). */
+  stepsFor(exercise: Exercise, variant: ClusterVariant): StepRunner;
+  signal?: AbortSignal;
+  ephemeralPorts?: boolean;
+}
+
+export type PrepareOutcome = { ok: true } | { ok: false; message: string };
+
+export async function prepareCluster(p: Preparation): Promise<PrepareOutcome> {
+  const variant = chooseVariant(p.pack.cluster, p.seed);
+  const log = (line: string) => p.io.print(p.io.style.dim(line));
+  const boot = async (what: string) => {
+    p.io.print(`${what} (${variant.datanodes} DataNodes, seed ${p.seed})…`);
+    await bootCluster(variant, {
+      home: p.home,
+      packDir: p.packDir,
+      log,
+      ...(p.ephemeralPorts === undefined ? {} : { ephemeralPorts: p.ephemeralPorts }),
+    });
+  };
+  const state = clusterState(p.home, variant);
+  if (state.kind === 'none') await boot("Starting the pack's cluster");
+  else if (state.kind === 'pack' && !state.running)
+    await boot("Starting the pack's cluster again, with its data");
+  else if (state.kind === 'other') {
+    p.io.print(`The cluster in ${p.home} is not the one ${p.pack.id} needs: ${state.reasons.join('; ')}.`);
+    const choice = await p.io.prompter.select<'replace' | 'keep' | 'quit'>({
+      message: 'What should the lab do?',
+      choices: [
+        { value: 'replace', name: "Replace it with the pack's cluster (its HDFS data is deleted)" },
+        { value: 'keep', name: 'Keep it and carry on (answers are still checked against it)' },
+        { value: 'quit', name: 'Quit (nothing is changed)' },
+      ],
+    });
+    if (choice === 'quit') return { ok: false, message: 'Nothing was changed.' };
+    if (choice === 'replace') {
+      await wipeCluster(p.home);
+      await boot("Starting the pack's cluster");
+    } else if (!state.running) await boot('Starting the existing cluster');
+  }
+  return replay(p, variant);
+}
+
+async function replay(p: Preparation, variant: ClusterVariant): Promise<PrepareOutcome> {
+  const description = readDescription(p.home);
+  if (!description) return { ok: false, message: `no cluster description in ${p.home}` };
+  const status = await withNamenode(description, (nn) => nn.call('getNameNodeStatus', {}));
+  if (!status) return { ok: false, message: 'the NameNode does not answer; see `lab status`' };
+  const record = loadSetupRecord(p.home, status.clusterId);
+  const plan = setupPlan(p.pack, p.exercise, new Set(record.applied));
+  if (plan.length === 0) return { ok: true };
+  const earlier = plan.filter((e) => e.id !== p.exercise.id).map((e) => e.id);
+  p.io.print(
+    earlier.length > 0
+      ? `Preparing the cluster: the setup of ${earlier.join(', ')} (the exercises before this one), then of ${p.exercise.id}.`
+      : `Preparing the cluster for ${p.exercise.id}.`,
+  );
+  let applied = record;
+  for (const exercise of plan) {
+    const result = await replaySetup({
+      home: p.home,
+      pack: p.pack,
+      plan: [exercise],
+      record: applied,
+      steps: keepRunningCluster(p.home, p.stepsFor(exercise, variant)),
+      context: {
+        home: p.home,
+        seed: p.seed,
+        log: (line) => p.io.print(p.io.style.dim(line)),
+        ...(p.signal === undefined ? {} : { signal: p.signal }),
+      },
+    });
+    if (result.status === 'failed')
+      return {
+        ok: false,
+        message:
+          `The setup of ${result.exercise} stopped at \`${result.step}\`: ${result.message}.\n` +
+          `The cluster is left as it is; see \`lab status\` and the logs in ${p.home}/logs, then run the exercise again.`,
+      };
+    applied = { ...applied, applied: [...applied.applied, `${p.pack.id}/${exercise.id}`] };
+  }
+  return { ok: true };
+}
+
+/**
+ * Exercise setups begin with `start: {}` so that each can run on a clean lab home; on the cluster
+ * the runner has just prepared (the pack's, with the student's seed) that step is already done.
+ */
+export function keepRunningCluster(home: string, inner: StepRunner): StepRunner {
+  return {
+    run: (step, context) =>
+      stepName(step) === 'start' && inspectHome(home).running.length > 0
+        ? Promise.resolve({ status: 'done', note: 'the cluster is already running' })
+        : inner.run(step, context),
+  };
+}

@@ -1,0 +1,214 @@
+/**
+ * `lab exercise ID`, once the cluster is ready: the exercise's text, its steps one at a time (the
+ * student works in another terminal meanwhile), then its questions, each checked against the
+ * cluster as soon as it is answered. Hints on request at every pause. Answers and progress are
+ * saved after every change; Ctrl-C in a prompt leaves with everything saved and the cluster as it is.
+ *
+ * The I/O is injected (prompts, printing, probes, clock), so tests drive the whole walk with
+ * @inquirer/testing and a fake probe set.
+ */
+import type { RawAnswer } from '../answers.js';
+import { checkQuestion, type CheckEnv, type CheckResult } from '../checks.js';
+import type { Exercise, Pack, PackQuestion } from '../pack.js';
+import { PromptCancelled, type Prompter } from '../prompts.js';
+import { askQuestion, questionText } from './ask.js';
+import { renderHint, renderMarkdown, renderResult, type Style } from './render.js';
+import type { SavedState } from './saved.js';
+
+export interface RunnerIo {
+  prompter: Prompter;
+  print(text: string): void;
+  style: Style;
+}
+
+export interface Walk {
+  pack: Pack;
+  exercise: Exercise;
+  saved: SavedState;
+  env: CheckEnv;
+  io: RunnerIo;
+}
+
+export type WalkOutcome = 'passed' | 'finished' | 'quit' | 'cancelled';
+
+type PauseChoice = 'next' | 'hint' | 'questions' | 'quit';
+type AfterChoice = 'again' | 'recheck' | 'hint' | 'skip' | 'quit';
+
+/** Walk an exercise from where the student left it. */
+export async function walkExercise(walk: Walk): Promise<WalkOutcome> {
+  try {
+    return await walkSteps(walk);
+  } catch (error) {
+    if (!(error instanceof PromptCancelled)) throw error;
+    walk.io.print(
+      `\nStopped. Your answers and progress are saved (${walk.saved.files.answers}); the cluster keeps running.\n` +
+        `Carry on with \`lab exercise ${walk.exercise.id}\`.`,
+    );
+    return 'cancelled';
+  }
+}
+
+async function walkSteps(walk: Walk): Promise<WalkOutcome> {
+  const { pack, exercise, saved, io } = walk;
+  io.print(`${io.style.bold(`${exercise.title}`)} ${io.style.dim(`(${pack.id}/${exercise.id})`)}`);
+  if (exercise.intro !== undefined) io.print(`\n${renderMarkdown(exercise.intro, io.style)}`);
+  const first = Math.min(saved.stepOf(pack, exercise), exercise.steps.length);
+  if (first > 0 && first < exercise.steps.length) io.print(io.style.dim(`\n(resuming at step ${first + 1})`));
+  for (let i = first; i < exercise.steps.length; i++) {
+    const step = exercise.steps[i]!;
+    const title = step.title === undefined ? '' : ` · ${step.title}`;
+    io.print(
+      `\n${io.style.bold(`Step ${i + 1}/${exercise.steps.length}${title}`)}\n${renderMarkdown(step.markdown, io.style)}`,
+    );
+    const last = i === exercise.steps.length - 1;
+    const choice = await pause(walk, last ? 'Done: on to the questions' : 'Done: next step', !last);
+    if (choice === 'quit') return quit(walk);
+    saved.recordStep(pack, exercise, choice === 'questions' ? exercise.steps.length : i + 1);
+    if (choice === 'questions') break;
+  }
+  return walkQuestions(walk);
+}
+
+/** Between steps: go on, a hint (then ask again), jump to the questions, or leave. */
+async function pause(walk: Walk, nextLabel: string, offerQuestions: boolean): Promise<PauseChoice> {
+  for (;;) {
+    const choice = await walk.io.prompter.select<PauseChoice>({
+      message: 'Work in another terminal, then',
+      choices: [
+        { value: 'next', name: nextLabel },
+        { value: 'hint', name: 'Show a hint' },
+        ...(offerQuestions ? [{ value: 'questions' as const, name: 'Skip to the questions' }] : []),
+        { value: 'quit', name: 'Quit (progress is saved)' },
+      ],
+    });
+    if (choice !== 'hint') return choice;
+    showHint(walk);
+  }
+}
+
+function showHint(walk: Walk): void {
+  const { pack, exercise, saved, io } = walk;
+  const index = saved.nextHint(pack, exercise);
+  if (index === undefined) {
+    io.print(
+      exercise.hints.length === 0 ? 'This exercise has no hints.' : 'No more hints: that was the last one.',
+    );
+    return;
+  }
+  io.print(renderHint(exercise.hints[index]!, index, exercise.hints.length, io.style));
+}
+
+function quit(walk: Walk): WalkOutcome {
+  walk.io.print(
+    `Saved. Carry on later with \`lab exercise ${walk.exercise.id}\`; the cluster keeps running.`,
+  );
+  return 'quit';
+}
+
+/** Which prerequisite (question or `exercise/question`) has not passed, from the saved progress. */
+function blocker(walk: Walk, question: PackQuestion): string | undefined {
+  for (const dep of question.depends ?? []) {
+    const name = dep.includes('/') ? dep : `${walk.exercise.id}/${dep}`;
+    if (walk.saved.statusOf(walk.pack, name) !== 'pass') return name;
+  }
+  return undefined;
+}
+
+async function walkQuestions(walk: Walk): Promise<WalkOutcome> {
+  const { pack, exercise, saved, io } = walk;
+  const questions = exercise.questions;
+  if (questions.length > 0) io.print(`\n${io.style.bold('Questions')}`);
+  for (const [index, question] of questions.entries()) {
+    if (saved.statusOf(pack, `${exercise.id}/${question.id}`) === 'pass') {
+      io.print(io.style.dim(`✓ ${question.id}: already right`));
+      continue;
+    }
+    const outcome = await answerUntilDone(walk, question, { index, total: questions.length });
+    if (outcome === 'quit') return quit(walk);
+  }
+  const passed = questions.filter((q) => saved.statusOf(pack, `${exercise.id}/${q.id}`) === 'pass').length;
+  if (passed === questions.length) {
+    io.print(io.style.good(`\nExercise ${exercise.id} passed.`) + nextExercise(pack, exercise));
+    return 'passed';
+  }
+  io.print(
+    `\n${passed}/${questions.length} right. Come back with \`lab exercise ${exercise.id}\`, or re-check with \`lab check ${exercise.id}\`.`,
+  );
+  return 'finished';
+}
+
+function nextExercise(pack: Pack, exercise: Exercise): string {
+  const visible = pack.exercises.filter((e) => !e.hidden);
+  const next = visible[visible.findIndex((e) => e.id === exercise.id) + 1];
+  return next === undefined
+    ? ' That was the last exercise of the pack.'
+    : ` Next: \`lab exercise ${next.id}\`.`;
+}
+
+async function answerUntilDone(
+  walk: Walk,
+  question: PackQuestion,
+  where: { index: number; total: number },
+): Promise<'done' | 'quit'> {
+  const { pack, exercise, saved, io } = walk;
+  const blockedBy = blocker(walk, question);
+  io.print(`\n${questionText(question, where, io.style)}`);
+  if (blockedBy !== undefined) {
+    io.print(io.style.dim(`- skipped for now: ${blockedBy} must be right first`));
+    return 'done';
+  }
+  let answer: RawAnswer | undefined = saved.answer(exercise, question.id);
+  let ask = true;
+  for (;;) {
+    if (ask) {
+      answer = await askQuestion(question, answer, io);
+      if (answer === undefined) {
+        const next = await afterMenu(walk, undefined);
+        if (next === 'quit') return 'quit';
+        if (next === 'skip') return 'done';
+        continue;
+      }
+      if (question.type !== 'task' || question.input !== undefined)
+        saved.setAnswer(exercise, question.id, answer);
+    }
+    io.print(io.style.dim('checking against your cluster…'));
+    const result = await checkQuestion(exercise.id, question, answer, walk.env);
+    saved.recordChecks(pack, exercise, [result]);
+    io.print(renderResult(result, io.style));
+    if (result.status === 'pass') {
+      if (question.explanation !== undefined) io.print(renderMarkdown(question.explanation, io.style));
+      return 'done';
+    }
+    const next = await afterMenu(walk, result);
+    if (next === 'quit') return 'quit';
+    if (next === 'skip') return 'done';
+    ask = next === 'again';
+  }
+}
+
+/** After a wrong or undecided answer: answer again, check again, a hint, skip or leave. */
+async function afterMenu(walk: Walk, result: CheckResult | undefined): Promise<AfterChoice> {
+  for (;;) {
+    const choice = await walk.io.prompter.select<AfterChoice>({
+      message: 'What now?',
+      choices: [
+        { value: 'again', name: result === undefined ? 'Answer now' : 'Answer again' },
+        ...(result !== undefined && result.status !== 'fail'
+          ? [
+              {
+                value: 'recheck' as const,
+                name: 'Check the same answer again (the cluster may have settled)',
+              },
+            ]
+          : result !== undefined
+            ? [{ value: 'recheck' as const, name: 'Check again (after changing the cluster)' }]
+            : []),
+        { value: 'hint', name: 'Show a hint' },
+        { value: 'skip', name: 'Skip this question for now' },
+        { value: 'quit', name: 'Quit (progress is saved)' },
+      ],
+    });
+    if (choice !== 'hint') return choice;
+    showHint(walk);
+  }
+}
