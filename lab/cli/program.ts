@@ -28,6 +28,7 @@ import { registerOiv } from '../commands/oiv.js';
 import { registerOev } from '../commands/oev.js';
 import { registerCheckpoint } from '../commands/checkpoint.js';
 import { registerPack } from '../commands/pack.js';
+import { registerGrade } from '../commands/grade.js';
 import { registerExercise } from '../commands/exercise.js';
 
 export function buildProgram(): Command {
@@ -66,6 +67,7 @@ export function buildProgram(): Command {
     registerOev,
     registerCheckpoint,
     registerPack,
+    registerGrade,
     registerExercise,
   ]) {
     register(program);

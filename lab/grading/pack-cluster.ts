@@ -1,0 +1,256 @@
+/**
+ * The I/O stage of `lab grade` and `lab pack test`: one fresh cluster in a temporary lab home,
+ * booted as the student's variant; every exercise's setup replayed in pack order (as a student
+ * working through the pack leaves it); after each exercise's setup, a visitor checks that
+ * exercise; at the end — or on an error, or on Ctrl-C — every process it started is stopped and
+ * the temporary home removed.
+ *
+ * Setup that cannot complete (a step that fails or times out) makes the rest of the pack
+ * unknowable: the visitor is told, and grades say *unknown* rather than fail a student for a
+ * cluster that did not converge.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inspectHome } from '../../cluster/launcher/home.js';
+import { stopNodes } from '../../cluster/launcher/launcher.js';
+import { systemClock, type CheckEnv } from '../exercises/checks.js';
+import { liveProbes } from '../exercises/live-probes.js';
+import type { Exercise } from '../exercises/pack.js';
+import { variantStartOptions, type SeededPack } from '../exercises/seeded.js';
+import { formatOutcome, ScenarioRunner } from '../scenario/runner.js';
+import {
+  describeStep,
+  stepName,
+  type Step,
+  type StepContext,
+  type StepOutcome,
+  type StepRunner,
+} from '../scenario/steps.js';
+import type { TaskCommand } from './task-commands.js';
+
+/** A `lab …` command of a task gets this long (a `-setrep -w` waits for re-replication). */
+const TASK_COMMAND_TIMEOUT_MS = 120_000;
+/** What is kept of a command's output for the report. */
+const COMMAND_OUTPUT_CHARS_MAX = 400;
+
+export interface PackClusterOptions {
+  /** A seeded, valid pack (loadSeededPack). */
+  seeded: SeededPack & { pack: NonNullable<SeededPack['pack']>; variant: NonNullable<SeededPack['variant']> };
+  /** Only these exercises are visited (the setups of those before them still run). */
+  exercises?: readonly string[] | undefined;
+  /** Where the temporary home goes; default the OS temp folder. */
+  workDir?: string | undefined;
+  /** Keep the temporary home afterwards (to read its logs). */
+  keepHome?: boolean | undefined;
+  ephemeralPorts?: boolean | undefined;
+  daemonScript?: string | undefined;
+  readyTimeoutMs?: number | undefined;
+  /** How long a check waits for an unsettled cluster (default the checks' 15 s). */
+  deadlineMsDefault?: number | undefined;
+  signal?: AbortSignal | undefined;
+  log?: ((line: string) => void) | undefined;
+}
+
+export interface CommandOutcome {
+  command: string;
+  ok: boolean;
+  /** A line for the report: `ok`, or the error and the command's last output. */
+  detail: string;
+}
+
+export type ExerciseStage =
+  | {
+      ready: true;
+      home: string;
+      env: CheckEnv;
+      /** Run a task's commands on this cluster, in order, stopping at none (each is reported). */
+      runCommands(commands: readonly TaskCommand[], cwd: string): Promise<CommandOutcome[]>;
+    }
+  | { ready: false; reason: string };
+
+/** Which exercises are visited, and up to which one setups are replayed. */
+export function exercisesToVisit(exercises: readonly Exercise[], only?: readonly string[]): Exercise[] {
+  if (only === undefined) return [...exercises];
+  const unknown = only.filter((id) => !exercises.some((e) => e.id === id));
+  if (unknown.length > 0) throw new Error(`the pack has no exercise ${unknown.join(', ')}`);
+  const last = Math.max(...only.map((id) => exercises.findIndex((e) => e.id === id)));
+  return exercises.slice(0, last + 1);
+}
+
+/** The repository (or installed package) root: bin/lab.js and package.json live there. */
+export function labRoot(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  // Compiled: dist/lab/grading; from sources (vitest): lab/grading.
+  return here.split(path.sep).includes('dist') ? path.resolve(here, '../../..') : path.resolve(here, '../..');
+}
+
+export function labVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(labRoot(), 'package.json'), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * Setup steps on a cluster that is already up: a later exercise's `start: {}` means "the pack's
+ * cluster", which is running, so it is done rather than a second cluster refused by the launcher.
+ */
+class SetupSteps implements StepRunner {
+  constructor(private readonly inner: StepRunner) {}
+
+  run(step: Step, context: StepContext): Promise<StepOutcome> {
+    if (stepName(step) === 'start' && inspectHome(context.home).running.length > 0)
+      return Promise.resolve({ status: 'done', note: "the pack's cluster is running already" });
+    return this.inner.run(step, context);
+  }
+}
+
+export async function withPackCluster(
+  options: PackClusterOptions,
+  visit: (exercise: Exercise, stage: ExerciseStage) => Promise<void>,
+): Promise<void> {
+  const { pack, variant, dir: packDir, seed } = options.seeded;
+  const log = options.log ?? (() => {});
+  const plan = exercisesToVisit(pack.exercises, options.exercises);
+  const visited = new Set(options.exercises ?? plan.map((e) => e.id));
+  const root = fs.mkdtempSync(path.join(options.workDir ?? os.tmpdir(), 'hdfs-lab-grade-'));
+  const home = path.join(root, 'home');
+  const clusterDefaults = {
+    ...variantStartOptions(variant, { packDir, scratchDir: root }),
+    ephemeralPorts: options.ephemeralPorts ?? process.env.LAB_PORTS === 'ephemeral',
+  };
+  const runnerOptions = {
+    clusterDefaults,
+    ephemeralPorts: clusterDefaults.ephemeralPorts,
+    ...(options.daemonScript === undefined ? {} : { daemonScript: options.daemonScript }),
+    ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
+  };
+  const context: StepContext = {
+    home,
+    seed,
+    log,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  };
+  const env: CheckEnv = {
+    probes: liveProbes(home),
+    clock: systemClock,
+    ...(options.deadlineMsDefault === undefined ? {} : { deadlineMsDefault: options.deadlineMsDefault }),
+  };
+  let broken: string | undefined;
+  try {
+    for (const [index, exercise] of plan.entries()) {
+      if (options.signal?.aborted) broken ??= 'interrupted (Ctrl-C)';
+      if (broken === undefined) {
+        const steps = new SetupSteps(
+          new ScenarioRunner({ ...runnerOptions, baseDir: path.join(packDir, exercise.id) }),
+        );
+        const setup =
+          index === 0 && (exercise.setup[0] === undefined || stepName(exercise.setup[0]) !== 'start')
+            ? [{ start: {} } as Step, ...exercise.setup]
+            : exercise.setup;
+        broken = await replay(exercise.id, setup, steps, context);
+      }
+      if (!visited.has(exercise.id)) continue;
+      await visit(
+        exercise,
+        broken !== undefined
+          ? { ready: false, reason: broken }
+          : {
+              ready: true,
+              home,
+              env,
+              runCommands: (commands, cwd) =>
+                runCommands(commands, {
+                  home,
+                  cwd,
+                  context,
+                  runnerOptions,
+                  packDir: path.join(packDir, exercise.id),
+                }),
+            },
+      );
+    }
+  } finally {
+    const stopped = await stopNodes(home).catch(() => []);
+    const count = stopped.filter((s) => s.outcome !== 'not running').length;
+    if (count > 0) log(`stopped ${count} processes of the grading cluster`);
+    if (options.keepHome === true) log(`the grading cluster's home is kept in ${home}`);
+    else fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** One exercise's setup; undefined when done, else why the cluster is not the one expected. */
+async function replay(
+  exercise: string,
+  setup: readonly Step[],
+  steps: StepRunner,
+  context: StepContext,
+): Promise<string | undefined> {
+  context.log(`setup of ${exercise}:`);
+  for (const step of setup) {
+    if (context.signal?.aborted) return 'interrupted (Ctrl-C)';
+    const outcome = await steps.run(step, context);
+    context.log(`  ${describeStep(step)}: ${formatOutcome(outcome)}`);
+    if (outcome.status !== 'done')
+      return `the setup of ${exercise} stopped at \`${describeStep(step)}\`: ${formatOutcome(outcome)}`;
+  }
+  return undefined;
+}
+
+async function runCommands(
+  commands: readonly TaskCommand[],
+  where: {
+    home: string;
+    cwd: string;
+    context: StepContext;
+    runnerOptions: ConstructorParameters<typeof ScenarioRunner>[0];
+    packDir: string;
+  },
+): Promise<CommandOutcome[]> {
+  const outcomes: CommandOutcome[] = [];
+  for (const command of commands) {
+    if (where.context.signal?.aborted) break;
+    if (command.kind === 'step') {
+      const runner = new SetupSteps(new ScenarioRunner({ ...where.runnerOptions, baseDir: where.cwd }));
+      const outcome = await runner.run(command.step, where.context);
+      outcomes.push({ command: command.text, ok: outcome.status === 'done', detail: formatOutcome(outcome) });
+    } else outcomes.push(await runLab(command, where));
+  }
+  return outcomes;
+}
+
+function runLab(
+  command: Extract<TaskCommand, { kind: 'lab' }>,
+  where: { home: string; cwd: string },
+): Promise<CommandOutcome> {
+  const bin = path.join(labRoot(), 'bin', 'lab.js');
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [bin, '--home', where.home, ...command.argv],
+      {
+        cwd: where.cwd,
+        env: { ...process.env, CI: 'true', LAB_HOME: where.home },
+        timeout: TASK_COMMAND_TIMEOUT_MS,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        const tail = `${stderr}${stdout}`.trim().slice(-COMMAND_OUTPUT_CHARS_MAX);
+        if (!error) resolve({ command: command.text, ok: true, detail: 'ok' });
+        else
+          resolve({
+            command: command.text,
+            ok: false,
+            detail: `exit ${String(error.code ?? error.signal ?? '?')}${tail === '' ? '' : `: ${tail}`}`,
+          });
+      },
+    );
+  });
+}

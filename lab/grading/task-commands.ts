@@ -1,0 +1,179 @@
+/**
+ * "Do it" tasks in a submitted answers file. A task is checked by observing the cluster, and a
+ * grader boots a fresh cluster, so the answer to a task is what the student did — the commands —
+ * which the grader runs on that cluster before checking:
+ *
+ *   setrep-two: lab fs -setrep -w 2 /e1/mine.bin          # a task without input: its commands
+ *   upload-16m-tail:                                      # a task with input: the value and how
+ *     input: /e1/tail16.bin
+ *     run:
+ *       - put /e1/tail16.bin size=48m blockSize=32m       # a setup step in its one-line form
+ *
+ * A command is either `lab …` (run as the lab CLI against the grading cluster; only commands that
+ * act on a running cluster) or a setup step written as `describeStep` prints it. Pure here:
+ * parsing; running is in run-commands.ts.
+ */
+import type { RawAnswer } from '../exercises/answers.js';
+import { check } from '../exercises/schema.js';
+import { StepSchema, STEP_NAMES, type Step, type StepName } from '../scenario/steps.js';
+
+/** Limits, with why: a task is a handful of commands; more is a script, not an answer. */
+export const TASK_COMMAND_LIMITS = {
+  commandsPerTaskMax: 20,
+  commandBytesMax: 1000,
+} as const;
+
+/** `lab` sub-commands a task may run: they act on a running cluster and leave it running. */
+export const TASK_LAB_COMMANDS = new Set([
+  'fs',
+  'dfsadmin',
+  'fsck',
+  'kill',
+  'restart',
+  'corrupt',
+  'partition',
+  'heal',
+  'checkpoint',
+  'balancer',
+  'add-datanode',
+  'getconf',
+  'topology',
+  'distance',
+  'oiv',
+  'oev',
+]);
+
+export type TaskCommand =
+  { kind: 'lab'; text: string; argv: string[] } | { kind: 'step'; text: string; step: Step };
+
+export interface TaskAnswer {
+  /** What the check reads as the task's input (`$answer`), when the task takes one. */
+  input?: RawAnswer;
+  commands: TaskCommand[];
+  /** Commands that could not be read, with why. */
+  problems: string[];
+}
+
+/** Split a command line like a POSIX shell would for simple words and quotes (no expansions). */
+export function splitWords(text: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote !== undefined) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"' && i + 1 < text.length) word += text[++i];
+      else word += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      word += c === '\\' && i + 1 < text.length ? text[++i] : c;
+      inWord = true;
+    }
+  }
+  if (quote !== undefined) throw new Error(`unterminated ${quote} quote`);
+  if (inWord) words.push(word);
+  return words;
+}
+
+/** The option a step's bare first word sets: `put /a` → path, `kill dn3` → datanode. */
+const LEAD: Partial<Record<StepName, string>> = {
+  mkdir: 'path',
+  put: 'path',
+  get: 'path',
+  rm: 'path',
+  setrep: 'path',
+  corrupt: 'path',
+  kill: 'datanode',
+  stop: 'datanode',
+  restart: 'datanode',
+  'wait-for': 'condition',
+  expect: 'probe',
+};
+
+function scalarOf(text: string): string | number | boolean {
+  if (/^\d+$/.test(text)) return Number(text);
+  if (text === 'true' || text === 'false') return text === 'true';
+  return text;
+}
+
+/** `put /e1/a.bin size=48m blockSize=32m` → `{ put: { path, size, blockSize } }`, validated. */
+export function parseStepLine(text: string): Step {
+  const [name, ...rest] = splitWords(text);
+  if (name === undefined || !(STEP_NAMES as readonly string[]).includes(name))
+    throw new Error(`'${name ?? ''}' is neither \`lab …\` nor a step (${STEP_NAMES.join(', ')})`);
+  if (name === 'start') throw new Error('a task cannot start another cluster');
+  const options: Record<string, unknown> = {};
+  for (const [index, word] of rest.entries()) {
+    const eq = word.indexOf('=');
+    if (eq > 0) options[word.slice(0, eq)] = scalarOf(word.slice(eq + 1));
+    else if (index === 0 && LEAD[name as StepName] !== undefined)
+      options[LEAD[name as StepName]!] = scalarOf(word);
+    else throw new Error(`'${word}': options are key=value (e.g. size=48m)`);
+  }
+  if (name === 'wait-for' && options.deadline === undefined) options.deadline = '60s';
+  const read = check(StepSchema, { [name]: options });
+  if (!read.ok)
+    throw new Error(read.issues.map((i) => `${[name, ...i.path].join('.')}: ${i.message}`).join('; '));
+  return read.value as Step;
+}
+
+export function parseCommand(text: string): TaskCommand {
+  if (text.length > TASK_COMMAND_LIMITS.commandBytesMax)
+    throw new Error(`longer than ${TASK_COMMAND_LIMITS.commandBytesMax} characters`);
+  const words = splitWords(text.trim());
+  if (words[0] === 'lab' || words[0] === 'npx') {
+    const argv = words[0] === 'npx' ? words.slice(words[1] === 'lab' ? 2 : 1) : words.slice(1);
+    const sub = argv.find((w) => !w.startsWith('-'));
+    if (sub === undefined || !TASK_LAB_COMMANDS.has(sub))
+      throw new Error(
+        `lab ${sub ?? ''}: a task may run lab ${[...TASK_LAB_COMMANDS].join(', ')} (on the running cluster)`,
+      );
+    if (argv.some((w) => w === '--home' || w.startsWith('--home=')))
+      throw new Error('--home: the grader chooses the cluster');
+    return { kind: 'lab', text, argv };
+  }
+  return { kind: 'step', text, step: parseStepLine(text) };
+}
+
+function commandTexts(raw: RawAnswer | undefined): string[] {
+  if (raw === undefined) return [];
+  if (typeof raw === 'string') return raw.trim() === '' ? [] : [raw];
+  if (Array.isArray(raw)) return raw.flatMap((r) => commandTexts(r));
+  return [];
+}
+
+/**
+ * A task's answer, read. Without input: the answer is its commands. With input: a plain value is
+ * the input alone; a map gives `input` and `run`.
+ */
+export function readTaskAnswer(raw: RawAnswer | undefined, takesInput: boolean): TaskAnswer {
+  const isMap = raw !== undefined && typeof raw === 'object' && !Array.isArray(raw);
+  const map = isMap ? (raw as Record<string, RawAnswer>) : undefined;
+  const input = map ? map.input : takesInput ? raw : undefined;
+  const texts = commandTexts(map ? map.run : takesInput ? undefined : raw);
+  const commands: TaskCommand[] = [];
+  const problems: string[] = [];
+  if (map) {
+    const unknown = Object.keys(map).filter((k) => k !== 'input' && k !== 'run');
+    if (unknown.length > 0)
+      problems.push(`unknown key(s) ${unknown.join(', ')}: a task answer has input and run`);
+  }
+  for (const text of texts.slice(0, TASK_COMMAND_LIMITS.commandsPerTaskMax)) {
+    try {
+      commands.push(parseCommand(text));
+    } catch (error) {
+      problems.push(`\`${text}\`: ${(error as Error).message}`);
+    }
+  }
+  if (texts.length > TASK_COMMAND_LIMITS.commandsPerTaskMax)
+    problems.push(`more than ${TASK_COMMAND_LIMITS.commandsPerTaskMax} commands; the rest were not run`);
+  return { ...(input === undefined ? {} : { input }), commands, problems };
+}
