@@ -137,6 +137,13 @@ export function planMoves(options: {
     classification.datanodes.map((d) => ({ name: d.name, location: d.rack, address: d.name })),
   );
   const budget = new Map(classification.datanodes.map((d) => [d.name, d.maxSizeToMoveBytes]));
+  // Bytes each DataNode would hold after the moves planned so far, and its distance from the average.
+  const used = new Map(classification.datanodes.map((d) => [d.name, d.dfsUsed]));
+  const capacity = new Map(classification.datanodes.map((d) => [d.name, d.capacity]));
+  const deviation = (name: string, delta: number): number =>
+    Math.abs(
+      (used.get(name) ?? 0) + delta - ((capacity.get(name) ?? 0) * classification.averageUtilization) / 100,
+    );
   const moved = new Set<number>();
   const moves: PlannedMove[] = [];
   const blocks = [...options.blocks].sort((a, b) => b.numBytes - a.numBytes || a.blockId - b.blockId);
@@ -145,7 +152,13 @@ export function planMoves(options: {
       if ((budget.get(source.name) ?? 0) <= 0 || (budget.get(target.name) ?? 0) <= 0) break;
       if (moved.has(block.blockId) || block.numBytes === 0) continue;
       if (!block.replicas.includes(source.name) || block.replicas.includes(target.name)) continue;
+      // A block larger than the imbalance would only move it elsewhere (and back next iteration).
+      const before = deviation(source.name, 0) + deviation(target.name, 0);
+      const after = deviation(source.name, -block.numBytes) + deviation(target.name, block.numBytes);
+      if (after >= before) continue;
       if (!isGoodMove(block, source.name, target.name, topology, classification, options)) continue;
+      used.set(source.name, (used.get(source.name) ?? 0) - block.numBytes);
+      used.set(target.name, (used.get(target.name) ?? 0) + block.numBytes);
       moved.add(block.blockId);
       moves.push({ ...pick(block), source: source.name, target: target.name });
       budget.set(source.name, (budget.get(source.name) ?? 0) - block.numBytes);

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { classify, isBalanced, planMoves, type StorageReport } from '../../cluster/balancer/plan.js';
+import { parseThreshold, progressLine } from '../../lab/commands/balancer.js';
+
+const MiB = 1024 * 1024;
+const report = (name: string, usedMiB: number, rack = '/default-rack'): StorageReport => ({
+  name,
+  rack,
+  capacity: 8 * MiB,
+  dfsUsed: usedMiB * MiB,
+  remaining: (8 - usedMiB) * MiB,
+  lastUpdateMs: 1_000,
+});
+
+describe('balancer classes', () => {
+  it('classifies by utilisation against the average ± threshold', () => {
+    const c = classify([report('dn1', 6), report('dn2', 6), report('dn3', 6), report('dn4', 0)], 10);
+    expect(c.averageUtilization).toBeCloseTo(56.25);
+    expect(c.datanodes.map((d) => d.class)).toEqual([
+      'over-utilized',
+      'over-utilized',
+      'over-utilized',
+      'under-utilized',
+    ]);
+    expect(isBalanced(c)).toBe(false);
+    expect(isBalanced(classify([report('dn1', 4), report('dn2', 5)], 20))).toBe(true);
+  });
+});
+
+describe('balancer moves', () => {
+  it('moves a block to the empty DataNode from the replica the NameNode will delete, without overshooting', () => {
+    const c = classify([report('dn1', 6), report('dn2', 6), report('dn3', 6), report('dn4', 0)], 10);
+    const blocks = Array.from({ length: 6 }, (_, i) => ({
+      blockId: 1073741825 + i,
+      genStamp: 1001 + i,
+      numBytes: MiB,
+      expected: 3,
+      replicas: ['dn1', 'dn2', 'dn3'],
+    }));
+    const moves = planMoves({ classification: c, blocks, nowMs: 1_000, heartbeatIntervalMs: 1_000 });
+    expect(moves.length).toBeGreaterThan(0);
+    // Equal free space: the NameNode deletes the excess replica of the first DataNode by name.
+    expect(moves.every((m) => m.source === 'dn1' && m.target === 'dn4')).toBe(true);
+    expect(new Set(moves.map((m) => m.blockId)).size).toBe(moves.length);
+  });
+
+  it('never lowers the number of racks a block spans', () => {
+    const reports = [report('dn1', 6, '/rack1'), report('dn2', 1, '/rack2'), report('dn3', 0, '/rack1')];
+    const c = classify(reports, 10);
+    const moves = planMoves({
+      classification: c,
+      blocks: [{ blockId: 1, genStamp: 1, numBytes: MiB, expected: 2, replicas: ['dn1', 'dn2'] }],
+      nowMs: 1_000,
+      heartbeatIntervalMs: 1_000,
+    });
+    // dn1 → dn3 keeps racks {rack1, rack2}; nothing may leave /rack2's only replica.
+    expect(moves.every((m) => m.source !== 'dn2')).toBe(true);
+  });
+});
+
+describe('balancer output and arguments', () => {
+  it('prints Hadoop-shaped progress lines', () => {
+    expect(
+      progressLine({
+        nowMs: Date.UTC(2026, 10, 21, 17, 5, 9),
+        iteration: 2,
+        bytesMoved: 2 * MiB,
+        bytesLeftToMove: 1536 * 1024,
+        bytesBeingMoved: MiB,
+        namenodeUri: 'hdfs://127.0.0.1:8020',
+      }),
+    ).toBe(
+      'Nov 21, 2026, 5:05:09 PM          2                 2 MB             1.50 MB               1 MB  hdfs://127.0.0.1:8020',
+    );
+  });
+
+  it('reads -threshold as Hadoop does', () => {
+    expect(parseThreshold([])).toBe(10);
+    expect(parseThreshold(['-threshold', '5'])).toBe(5);
+    expect(() => parseThreshold(['-threshold', '0.5'])).toThrow(/Number out of range: threshold = 0.5/);
+  });
+});
