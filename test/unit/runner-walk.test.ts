@@ -1,0 +1,216 @@
+// The interactive runner, driven through @inquirer/testing (which replaces the prompts of
+// @inquirer/prompts with ones on a fake terminal) over the fixture pack and a fake probe set.
+import { screen } from '@inquirer/testing/vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Clock } from '../../lab/exercises/checks.js';
+import { loadPack } from '../../lab/exercises/load.js';
+import type { Pack } from '../../lab/exercises/pack.js';
+import { fakeProbes } from '../../lab/exercises/probes.js';
+import { inquirerPrompter } from '../../lab/exercises/prompts.js';
+import { PLAIN } from '../../lab/exercises/runner/render.js';
+import { SavedState } from '../../lab/exercises/runner/saved.js';
+import { walkExercise, type WalkOutcome } from '../../lab/exercises/runner/walk.js';
+import { exercisePaths } from '../../lab/exercises/store.js';
+
+const MB = 1024 * 1024;
+const FIXTURE = path.resolve('test/fixtures/packs/valid');
+
+/** A clock that never waits: unsettled probes are retried until the (virtual) deadline at once. */
+function instantClock(): Clock {
+  let now = 0;
+  return {
+    now: () => now,
+    sleep: (ms) => {
+      now += ms;
+      return Promise.resolve();
+    },
+  };
+}
+
+function fixturePack(): Pack {
+  const loaded = loadPack(FIXTURE);
+  if (!loaded.pack) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
+  return loaded.pack;
+}
+
+/** The cluster as the fake probes see it: /data/a.bin of 150 MB at 128 MB blocks, replication 3. */
+function clusterProbes(options: { replication?: number; unsettledBlocks?: number } = {}) {
+  return fakeProbes({
+    'file.blockCount': 2,
+    'file.blocks': (_args: unknown, call: number) =>
+      call < (options.unsettledBlocks ?? 0)
+        ? { status: 'unsettled', reason: 're-replication pending' }
+        : {
+            status: 'ok',
+            value: [
+              { blockName: 'blk_1', blockId: 1, genStamp: 1001, numBytes: 128 * MB, replicas: ['dn1'] },
+              { blockName: 'blk_2', blockId: 2, genStamp: 1002, numBytes: 22 * MB, replicas: ['dn2'] },
+            ],
+          },
+    'file.info': {
+      path: '/data/a.bin',
+      type: 'file',
+      length: 150 * MB,
+      replication: options.replication ?? 3,
+      blockSizeBytes: 128 * MB,
+      inodeId: 16387,
+    },
+  });
+}
+
+let home: string;
+let printed: string[];
+
+beforeEach(() => {
+  home = mkdtempSync(path.join(tmpdir(), 'runner-walk-'));
+  printed = [];
+});
+afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+function startWalk(
+  pack: Pack,
+  exerciseId: string,
+  probes: ReturnType<typeof fakeProbes>,
+): { outcome: Promise<WalkOutcome>; saved: SavedState } {
+  const exercise = pack.exercises.find((e) => e.id === exerciseId)!;
+  const saved = new SavedState(home, () => new Date('2026-01-02T03:04:05Z'));
+  const outcome = walkExercise({
+    pack,
+    exercise,
+    saved,
+    env: { probes, clock: instantClock(), deadlineMsDefault: 2_000 },
+    io: { prompter: inquirerPrompter, print: (text) => printed.push(text), style: PLAIN },
+  });
+  return { outcome, saved };
+}
+
+/** Type an answer; `last` when no prompt follows (the walk ends), so there is no next screen. */
+async function answer(keys: string, options: { last?: boolean } = {}): Promise<void> {
+  screen.type(keys);
+  screen.keypress('enter');
+  if (options.last !== true) await screen.next();
+}
+
+async function choose(downs: number): Promise<void> {
+  for (let i = 0; i < downs; i++) screen.keypress('down');
+  screen.keypress('enter');
+  await screen.next();
+}
+
+const output = () => printed.join('\n');
+
+describe('lab exercise: the interactive walk', () => {
+  it('shows the steps, gives a hint, checks each answer against the probes and saves as it goes', async () => {
+    const pack = fixturePack();
+    const { outcome } = startWalk(pack, 'upload-basics', clusterProbes());
+
+    expect(screen.getScreen()).toContain('Work in another terminal');
+    expect(output()).toContain('Step 1/2');
+    expect(output()).toContain('lab fsck /data/a.bin -files -blocks -locations');
+    await choose(0); // step 1 done
+    expect(output()).toContain('Step 2/2 · Inline');
+    await choose(1); // a hint
+    expect(output()).toContain('Hint 1/2: Count the blocks');
+    expect(screen.getScreen()).toContain('Done: on to the questions');
+    await choose(0);
+
+    // block-count: a wrong answer first; the message says what was expected and where to look.
+    expect(output()).toContain('How many blocks?');
+    await answer('3');
+    expect(output()).toContain('expected: 2');
+    expect(output()).toContain('found:    3');
+    expect(output()).toContain('look at:  lab fsck /data/a.bin -files -blocks');
+    const afterFail = JSON.parse(readFileSync(exercisePaths(home).progress, 'utf8'));
+    expect(afterFail.packs['fixture-basics'].exercises['upload-basics'].checks['block-count'].status).toBe(
+      'fail',
+    );
+    await choose(0); // answer again
+    screen.keypress('backspace');
+    await answer('2');
+    expect(output()).toContain('✓ pass block-count');
+
+    await answer('22 MB'); // last-block, read as bytes
+    expect(output()).toContain('✓ pass last-block');
+    await answer('128m, 23068672'); // sizes, a list in order
+    expect(output()).toContain('✓ pass sizes');
+    expect(screen.getScreen()).toContain('Done? Check the cluster now');
+    screen.keypress('enter'); // the setrep task, checked on the cluster
+    await expect(outcome).resolves.toBe('passed');
+    expect(output()).toContain('Exercise upload-basics passed. Next: `lab exercise concepts`.');
+
+    const answers = readFileSync(exercisePaths(home).answers, 'utf8');
+    expect(answers).toContain('block-count: "2"');
+    expect(answers).toContain('last-block: 22 MB');
+    const progress = JSON.parse(readFileSync(exercisePaths(home).progress, 'utf8'));
+    const saved = progress.packs['fixture-basics'].exercises['upload-basics'];
+    expect(saved.status).toBe('passed');
+    expect(saved.hintsShown).toBe(1);
+    expect(saved.step).toBe(2);
+  });
+
+  it('says unknown while the cluster has not settled, and passes when checked again', async () => {
+    const pack = fixturePack();
+    // Already at the questions, the first one right.
+    const saved = new SavedState(home);
+    const exercise = pack.exercises.find((e) => e.id === 'upload-basics')!;
+    saved.recordStep(pack, exercise, 2);
+    saved.recordChecks(pack, exercise, [
+      {
+        name: 'upload-basics/block-count',
+        exercise: 'upload-basics',
+        question: 'block-count',
+        status: 'pass',
+        score: 2,
+        maxScore: 2,
+        hidden: false,
+        message: 'right',
+      },
+    ]);
+    // file.blocks stays unsettled past the 2 s deadline of the first check (5 calls), then settles.
+    const { outcome } = startWalk(pack, 'upload-basics', clusterProbes({ unsettledBlocks: 6 }));
+    expect(output()).toContain('✓ block-count: already right');
+    await answer('22m');
+    expect(output()).toContain('? unknown last-block');
+    expect(output()).toContain('the cluster has not settled (re-replication pending)');
+    expect(screen.getScreen()).toContain('Check the same answer again');
+    await choose(1);
+    expect(output()).toContain('✓ pass last-block');
+    // Ctrl-C at the next prompt: everything so far is saved.
+    screen.keypress({ name: 'c', ctrl: true });
+    await expect(outcome).resolves.toBe('cancelled');
+    expect(output()).toContain('Stopped. Your answers and progress are saved');
+    const answers = readFileSync(exercisePaths(home).answers, 'utf8');
+    expect(answers).toContain('last-block: 22m');
+  });
+
+  it('asks choice, true/false, multiple choice and group questions with their own prompts', async () => {
+    const pack = fixturePack();
+    const { outcome } = startWalk(pack, 'concepts', fakeProbes({}));
+    expect(screen.getScreen()).toContain('True or false?');
+    await choose(1); // False: right
+    expect(output()).toContain('✓ pass snn-standby');
+    expect(screen.getScreen()).toContain('b) The DataNodes');
+    await choose(1);
+    expect(output()).toContain('✓ pass who-stores');
+    screen.keypress('space'); // a) NameNode
+    screen.keypress('down');
+    screen.keypress('space'); // b) DataNode
+    screen.keypress('enter');
+    await screen.next();
+    expect(output()).toContain('✓ pass daemons');
+    await answer('/dfs//name/');
+    expect(output()).toContain('✓ pass meta-dir');
+    await answer('A Block');
+    expect(output()).toContain('✓ pass word');
+    expect(output()).toContain('Default replication?');
+    await answer('3');
+    await answer('128 MB', { last: true });
+    // racks depends on upload-basics/block-count, which has not passed: skipped, not asked.
+    await expect(outcome).resolves.toBe('finished');
+    expect(output()).toContain('✓ pass parts: all 2 parts right');
+    expect(output()).toContain('- skipped for now: upload-basics/block-count must be right first');
+  });
+});
