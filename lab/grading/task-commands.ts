@@ -131,13 +131,13 @@ export function parseCommand(text: string): TaskCommand {
   const words = splitWords(text.trim());
   if (words[0] === 'lab' || words[0] === 'npx') {
     const argv = words[0] === 'npx' ? words.slice(words[1] === 'lab' ? 2 : 1) : words.slice(1);
+    if (argv.some((w) => w === '--home' || w.startsWith('--home=')))
+      throw new Error('--home: the grader chooses the cluster');
     const sub = argv.find((w) => !w.startsWith('-'));
     if (sub === undefined || !TASK_LAB_COMMANDS.has(sub))
       throw new Error(
         `lab ${sub ?? ''}: a task may run lab ${[...TASK_LAB_COMMANDS].join(', ')} (on the running cluster)`,
       );
-    if (argv.some((w) => w === '--home' || w.startsWith('--home=')))
-      throw new Error('--home: the grader chooses the cluster');
     return { kind: 'lab', text, argv };
   }
   return { kind: 'step', text, step: parseStepLine(text) };

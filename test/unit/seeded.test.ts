@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { renderTemplate, evaluateTemplate, compactSize } from '../../lab/exercises/seeded-template.js';
+import { readParams, seedPackTexts, variantStartOptions } from '../../lab/exercises/seeded.js';
+
+const PACK = `id: seeded
+title: Seeded
+version: 1.0.0
+cluster:
+  datanodes: { min: 3, max: 6 }
+  blockSize: { oneOf: [1m, 2m, 4m] }
+  replication: 2
+exercises: [upload]
+`;
+const PARAMS = `file:
+  size: { size: { min: 3m, max: 40m, step: 512k } }
+  name: { name: { prefix: part-, length: 6 } }
+victim: { datanode: { exclude: [dn1] } }
+`;
+const EXERCISE = `id: upload
+title: Upload
+setup:
+  - put: { path: /s/{{file.name}}.bin, size: {{file.size}} }
+  - kill: { datanode: {{victim}} }
+steps:
+  - { text: 'Upload {{ file.size | human }} at {{ cluster.blockSize | human }}: {{ ceil(file.size / cluster.blockSize) }} blocks.' }
+questions:
+  - id: blocks
+    type: number
+    prompt: How many blocks does /s/{{file.name}}.bin have?
+    expect: { probe: file.blockCount, args: { path: /s/{{file.name}}.bin } }
+`;
+
+function texts(extra: Record<string, string> = {}): Map<string, string> {
+  return new Map(
+    Object.entries({
+      'pack.yaml': PACK,
+      'params.yaml': PARAMS,
+      'upload/exercise.yaml': EXERCISE,
+      ...extra,
+    }),
+  );
+}
+
+function studentView(seed: string) {
+  const seeded = seedPackTexts(texts(), seed);
+  expect(seeded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const exercise = seeded.pack!.exercises[0]!;
+  return { seeded, exercise, setup: JSON.stringify(exercise.setup), text: exercise.steps[0]!.markdown };
+}
+
+describe('templates', () => {
+  it('computes with sizes, keeps their kind and formats them', () => {
+    const scope = new Map([
+      ['f', { size: 10 * 1024 * 1024 }],
+      ['b', { size: 4 * 1024 * 1024 }],
+    ]);
+    expect(renderTemplate('{{ f }} {{ f | bytes }} {{ f | human }}', scope).text).toBe('10m 10485760 10 MB');
+    expect(evaluateTemplate('ceil(f / b)', scope)).toBe(3);
+    expect(renderTemplate('{{ f - (ceil(f / b) - 1) * b }}', scope).text).toBe('2m');
+    expect(compactSize(1000)).toBe('1000');
+  });
+
+  it('names unknown variables and bad syntax at their line and column, and keeps \\{{ literal', () => {
+    const r = renderTemplate('a\n  {{ nope }} \\{{ kept }} {{ 1 + }}', new Map());
+    expect(r.problems).toEqual([
+      { line: 2, column: 3, message: "template {{ nope }}: unknown variable 'nope'" },
+      { line: 2, column: 26, message: 'template {{ 1 + }}: empty expression' },
+    ]);
+    expect(r.text).toContain('{{ kept }}');
+  });
+});
+
+describe('params.yaml', () => {
+  it('reads groups and kinds, and places mistakes', () => {
+    const read = readParams('params.yaml', `${PARAMS}bad: { int: { min: 5, max: 1 } }\n`);
+    expect(read.params.map((p) => p.name)).toEqual(['file.size', 'file.name', 'victim']);
+    expect(read.diagnostics).toEqual([
+      expect.objectContaining({
+        file: 'params.yaml',
+        line: 5,
+        column: 1,
+        message: 'bad: int needs whole min ≤ max',
+      }),
+    ]);
+  });
+});
+
+describe('a seeded pack', () => {
+  it('gives the same student the same cluster, files and text on every load', () => {
+    const a = studentView('alice');
+    const again = studentView('alice');
+    expect(again.setup).toBe(a.setup);
+    expect(again.text).toBe(a.text);
+    expect(again.seeded.variant).toEqual(a.seeded.variant);
+  });
+
+  it('gives other students other names, sizes and victims, inside the bounds', () => {
+    const views = ['alice', 'bob', 'carol', 'dave', 'erin'].map(studentView);
+    expect(new Set(views.map((v) => v.setup)).size).toBeGreaterThan(1);
+    for (const v of views) {
+      const [put, kill] = v.seeded.pack!.exercises[0]!.setup as [
+        { put: { path: string; size: string } },
+        { kill: { datanode: string } },
+      ];
+      expect(put.put.path).toMatch(/^\/s\/part-[a-z2-9]{6}\.bin$/);
+      const victim = Number(kill.kill.datanode.slice(2));
+      expect(victim).toBeGreaterThanOrEqual(2);
+      expect(victim).toBeLessThanOrEqual(v.seeded.variant!.datanodes);
+      expect(v.text).toMatch(/^Upload \d+(\.\d+)? MB at [124] MB: \d+ blocks\.$/);
+    }
+  });
+
+  it('leaves a pack without templates exactly as written', () => {
+    const plain = seedPackTexts(
+      new Map([
+        ['pack.yaml', PACK.replace('[upload]', '[plain]')],
+        ['plain/exercise.yaml', 'id: plain\ntitle: Plain\n'],
+      ]),
+      's',
+    );
+    expect(plain.pack?.exercises[0]?.title).toBe('Plain');
+  });
+
+  it('reports a template mistake at its file, line and column, not as YAML noise', () => {
+    const bad = seedPackTexts(
+      texts({ 'upload/exercise.yaml': EXERCISE.replace('{{victim}}', '{{victm}}') }),
+      'alice',
+    );
+    expect(bad.pack).toBeUndefined();
+    expect(bad.diagnostics).toEqual([
+      expect.objectContaining({
+        file: 'upload/exercise.yaml',
+        line: 5,
+        column: 23,
+        message: "template {{victm}}: unknown variable 'victm'",
+      }),
+    ]);
+  });
+
+  it('turns a variant into lab start options, writing an inline topology as a table file', () => {
+    const options = variantStartOptions(
+      {
+        seed: 's',
+        datanodes: 2,
+        topology: { dn1: '/r1', dn2: '/r2' },
+        blockSizeBytes: 1048576,
+        replication: 2,
+        conf: { 'dfs.heartbeat.interval': '1s' },
+      },
+      { packDir: '/nowhere', scratchDir: `${process.env.TMPDIR ?? '/tmp'}/seeded-test-${process.pid}` },
+    );
+    expect(options).toMatchObject({
+      datanodes: 2,
+      blockSize: '1048576',
+      replication: 2,
+      seed: 's',
+      defines: ['dfs.heartbeat.interval=1s'],
+    });
+    expect(options.topologyFile).toMatch(/topology\.table$/);
+    expect(options.racks).toBeUndefined();
+  });
+});
