@@ -212,7 +212,8 @@ describe('the dashboard in a headless 80×24 terminal', () => {
     await h.dashboard.poll();
     key(h, '\t', 'tab');
     key(h, '', 'down');
-    const screen = await h.screen();
+    // blessed flushes its output asynchronously: wait for the frame that shows the selection.
+    const screen = await waitFor(h, 'blk_1073741825_1001 [dn1 dn2]');
     expect(screen).toContain('blk_1073741825_1001 [dn1 dn2]');
     expect(screen).toMatch(/◆dn1/);
     expect(screen).toMatch(/◆dn2/);
