@@ -198,9 +198,14 @@ export function satisfies(
     conditions.push(`≤ ${check.atMost}`);
     ok &&= typeof value === 'number' && value <= check.atMost;
   }
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
   if (check.matches !== undefined) {
     conditions.push(`matching /${check.matches}/`);
-    ok &&= new RegExp(check.matches, 'u').test(typeof value === 'string' ? value : JSON.stringify(value));
+    ok &&= new RegExp(check.matches, 'mu').test(text);
+  }
+  if (check.notMatches !== undefined) {
+    conditions.push(`not matching /${check.notMatches}/`);
+    ok &&= !new RegExp(check.notMatches, 'mu').test(text);
   }
   if (conditions.length === 0) conditions.push('present');
   return ok ? { ok: true } : { ok: false, expected: conditions.join(' and ') };

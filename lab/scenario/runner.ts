@@ -439,8 +439,8 @@ export class ScenarioRunner implements StepRunner {
 }
 
 /**
- * An expect step's verdict: the exercise checks' `satisfies` (equals, atLeast, atMost, matches)
- * plus `notMatches`, over the probe's value or the part of it `select` names.
+ * An expect step's verdict: the exercise checks' `satisfies` (equals, atLeast, atMost, matches,
+ * notMatches), over the probe's value or the part of it `select` names.
  */
 export function judgeExpect(
   o: StepOptions['expect'],
@@ -455,14 +455,11 @@ export function judgeExpect(
     typeof selected.value === 'string' ? selected.value : (JSON.stringify(selected.value) ?? 'nothing');
   const brief = shown.length > 120 ? `${shown.slice(0, 120)}…` : shown;
   const verdict = satisfies(o, selected.value);
-  if (!verdict.ok) return { pass: false, message: `expected ${subject} ${verdict.expected}, found ${brief}` };
-  if (o.notMatches !== undefined) {
-    const hit = new RegExp(o.notMatches, 'mu').exec(shown);
-    if (hit)
-      return {
-        pass: false,
-        message: `expected ${subject} not matching /${o.notMatches}/, found "${hit[0]}"`,
-      };
+  if (!verdict.ok) {
+    // For "must not contain", the offending part says more than the whole journal would.
+    const hit = o.notMatches === undefined ? null : new RegExp(o.notMatches, 'mu').exec(shown);
+    const found = hit ? `"${hit[0]}"` : brief;
+    return { pass: false, message: `expected ${subject} ${verdict.expected}, found ${found}` };
   }
   return { pass: true, message: `${subject} is ${brief}` };
 }
