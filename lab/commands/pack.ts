@@ -10,7 +10,8 @@ import { err, out } from '../cli/output.js';
 import { formatDiagnostic } from '../exercises/pack.js';
 import { scaffoldPack } from '../exercises/scaffold.js';
 import { IdSchema } from '../exercises/schema.js';
-import { describeParams, loadSeededPack, variantStartOptions } from '../exercises/seeded.js';
+import { describeParams, loadSeededPack } from '../exercises/seeded.js';
+import { startOptionsFor } from '../exercises/runner/cluster.js';
 import { parseWholeNumber } from '../cli/parse.js';
 import { homeOf } from '../cli/context.js';
 import { startCluster } from '../../cluster/launcher/launcher.js';
@@ -147,9 +148,11 @@ export async function startPack(
   if (!seeded.pack || !seeded.variant || !seeded.scope)
     throw new UsageError(`pack start: the pack does not validate; run lab pack validate ${dir}`);
   const cluster = await startCluster({
-    home,
-    ...variantStartOptions(seeded.variant, { packDir: dir, scratchDir: path.join(home, 'exercises') }),
-    ephemeralPorts: flags.ephemeralPorts === true || process.env.LAB_PORTS === 'ephemeral',
+    ...startOptionsFor(seeded.variant, {
+      home,
+      packDir: dir,
+      ephemeralPorts: flags.ephemeralPorts === true || process.env.LAB_PORTS === 'ephemeral',
+    }),
     log: (line) => err(line),
   });
   return [

@@ -19,15 +19,10 @@
  * {{ cluster.replication }}. Each parameter draws from its own fork of the seed (by its full name),
  * so adding a parameter never changes the others.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { createPrng, type Prng } from '../../cluster/common/prng.js';
 import { parseSize } from '../../cluster/common/units.js';
-import {
-  DEFAULT_BLOCK_SIZE_BYTES,
-  DEFAULT_REPLICATION,
-  type StartOptions,
-} from '../../cluster/launcher/plan.js';
+import { DEFAULT_BLOCK_SIZE_BYTES, DEFAULT_REPLICATION } from '../../cluster/launcher/plan.js';
 import { readPackFiles, type LoadedPack } from './load.js';
 import type { Diagnostic } from './pack.js';
 import { packHash } from './pack-hash.js';
@@ -372,32 +367,4 @@ export function describeParams(scope: SeededScope): string[] {
   for (const [exercise, own] of scope.exercises)
     for (const [name, value] of own) lines.push(`${exercise}: ${name} = ${show(value)}`);
   return lines;
-}
-
-/**
- * `lab start` options for a variant: its DataNodes, racks or topology, block size, replication,
- * -D overrides and seed. A topology written as a map in pack.yaml becomes a TableMapping file in
- * `scratchDir`; one named by file is read from the pack folder.
- */
-export function variantStartOptions(
-  variant: ClusterVariant,
-  where: { packDir: string; scratchDir: string },
-): StartOptions {
-  let topologyFile: string | undefined;
-  if (typeof variant.topology === 'string') topologyFile = path.resolve(where.packDir, variant.topology);
-  else if (variant.topology !== undefined) {
-    fs.mkdirSync(where.scratchDir, { recursive: true });
-    topologyFile = path.join(where.scratchDir, 'topology.table');
-    const lines = Object.entries(variant.topology).map(([dn, rack]) => `${dn} ${rack}`);
-    fs.writeFileSync(topologyFile, `# written by hdfs-lab for seed ${variant.seed}\n${lines.join('\n')}\n`);
-  }
-  return {
-    datanodes: variant.datanodes,
-    ...(variant.racks === undefined || topologyFile !== undefined ? {} : { racks: variant.racks }),
-    ...(topologyFile === undefined ? {} : { topologyFile }),
-    ...(variant.blockSizeBytes === undefined ? {} : { blockSize: String(variant.blockSizeBytes) }),
-    ...(variant.replication === undefined ? {} : { replication: variant.replication }),
-    seed: variant.seed,
-    defines: Object.entries(variant.conf).map(([k, v]) => `${k}=${v}`),
-  };
 }

@@ -19,7 +19,8 @@ import { stopNodes } from '../../cluster/launcher/launcher.js';
 import { systemClock, type CheckEnv } from '../exercises/checks.js';
 import { liveProbes } from '../exercises/live-probes.js';
 import type { Exercise } from '../exercises/pack.js';
-import { variantStartOptions, type SeededPack } from '../exercises/seeded.js';
+import { startOptionsFor } from '../exercises/runner/cluster.js';
+import type { SeededPack } from '../exercises/seeded.js';
 import { formatOutcome, ScenarioRunner } from '../scenario/runner.js';
 import {
   describeStep,
@@ -122,10 +123,13 @@ export async function withPackCluster(
   const visited = new Set(options.exercises ?? plan.map((e) => e.id));
   const root = fs.mkdtempSync(path.join(options.workDir ?? os.tmpdir(), 'hdfs-lab-grade-'));
   const home = path.join(root, 'home');
-  const clusterDefaults = {
-    ...variantStartOptions(variant, { packDir, scratchDir: root }),
+  // The same options `lab exercise` boots a student's cluster with (an inline topology is written
+  // into the temporary home).
+  const clusterDefaults = startOptionsFor(variant, {
+    home,
+    packDir,
     ephemeralPorts: options.ephemeralPorts ?? process.env.LAB_PORTS === 'ephemeral',
-  };
+  });
   const runnerOptions = {
     clusterDefaults,
     ephemeralPorts: clusterDefaults.ephemeralPorts,

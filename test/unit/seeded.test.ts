@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderTemplate, evaluateTemplate, compactSize } from '../../lab/exercises/seeded-template.js';
-import { readParams, seedPackTexts, variantStartOptions } from '../../lab/exercises/seeded.js';
+import { readParams, seedPackTexts } from '../../lab/exercises/seeded.js';
 
 const PACK = `id: seeded
 title: Seeded
@@ -135,28 +135,5 @@ describe('a seeded pack', () => {
         message: "template {{victm}}: unknown variable 'victm'",
       }),
     ]);
-  });
-
-  it('turns a variant into lab start options, writing an inline topology as a table file', () => {
-    const options = variantStartOptions(
-      {
-        seed: 's',
-        datanodes: 2,
-        topology: { dn1: '/r1', dn2: '/r2' },
-        blockSizeBytes: 1048576,
-        replication: 2,
-        conf: { 'dfs.heartbeat.interval': '1s' },
-      },
-      { packDir: '/nowhere', scratchDir: `${process.env.TMPDIR ?? '/tmp'}/seeded-test-${process.pid}` },
-    );
-    expect(options).toMatchObject({
-      datanodes: 2,
-      blockSize: '1048576',
-      replication: 2,
-      seed: 's',
-      defines: ['dfs.heartbeat.interval=1s'],
-    });
-    expect(options.topologyFile).toMatch(/topology\.table$/);
-    expect(options.racks).toBeUndefined();
   });
 });
