@@ -8,6 +8,7 @@ import path from 'node:path';
 import { labUser } from '../../cluster/common/user.js';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
+import { JOURNAL_FLUSH_INTERVAL_MS } from '../../cluster/protocol/limits.js';
 import type { FileStatus } from '../../cluster/protocol/types.js';
 import type { Command } from '../cli/commander.js';
 import { clientOnOf, homeOf } from '../cli/context.js';
@@ -454,9 +455,28 @@ const COMMANDS: Record<string, FsCommandSpec> = {
 };
 
 let opCounter = 0;
+/** Operation ids this command created, for `--trace`. */
+const createdOps: string[] = [];
 /** A per-command operation id, so `lab trace` can group the operation's frames. */
 export function opId(kind: string): string {
-  return `${kind}-${process.pid}-${++opCounter}`;
+  const id = `${kind}-${process.pid}-${++opCounter}`;
+  createdOps.push(id);
+  return id;
+}
+
+/** `--trace`: the sequence diagram of each put/get this command ran, from the journal. */
+async function printTraces(home: string): Promise<void> {
+  const { readJournal } = await import('../../cluster/runtime/journal.js');
+  const { homePaths } = await import('../../cluster/launcher/description.js');
+  const { findOperation } = await import('../trace/operations.js');
+  const { layoutSequence, renderSequenceText } = await import('../trace/diagram.js');
+  // The DataNodes write their journal lines at most JOURNAL_FLUSH_INTERVAL_MS after a frame.
+  await new Promise((resolve) => setTimeout(resolve, 2 * JOURNAL_FLUSH_INTERVAL_MS));
+  const records = readJournal(homePaths(home).journal);
+  for (const id of createdOps.filter((op) => /^(put|get|cat|cp)-/.test(op))) {
+    const operation = findOperation(records, { op: id });
+    if (operation) out(renderSequenceText(layoutSequence(operation)));
+  }
 }
 
 function writeStdout(chunk: Buffer): Promise<void> {
@@ -591,7 +611,8 @@ export function registerFs(program: Command): void {
     .argument('[args...]')
     .action(async (args: string[], _opts: unknown, command: Command) => {
       const json = args.includes('--json');
-      const rest = args.filter((a) => a !== '--json');
+      const trace = args.includes('--trace');
+      const rest = args.filter((a) => a !== '--json' && a !== '--trace');
       const sub = rest[0];
       if (!sub || sub === '-help' || sub === '-usage') {
         out(fsUsage());
@@ -620,6 +641,7 @@ export function registerFs(program: Command): void {
         },
         { on: clientOnOf(command) },
       );
+      if (trace) await printTraces(homeOf(command));
       if (code !== 0) throw new CommandExit(code);
     });
 }
