@@ -30,6 +30,14 @@ interface Row {
 }
 
 const rows: Row[] = [];
+
+/**
+ * `BENCH_ONLY=io128m,mkdir npm run bench` runs only the named sections (machine, start, io128m, io1m,
+ * mkdir, rerepl, dashboard) and prints their rows without rewriting docs/BENCHMARKS.md, so one figure
+ * can be measured several times on a shared machine.
+ */
+const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
+const wanted = (section: string): boolean => only === null || only.has(section);
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
@@ -224,22 +232,24 @@ async function main(): Promise<void> {
   const local = path.join(scratch, 'file150.bin');
   fs.writeFileSync(local, data);
 
-  log('machine: spawning 10 bare node processes');
-  const spawnMs = await spawnBareNodes(10);
-  rows.push({
-    what: 'machine: spawn 10 bare `node` processes (in parallel)',
-    figure: ms(spawnMs),
-    target: '(limit)',
-  });
-  log('machine: writing 150 MB three times with CRC32C');
-  const diskMs = writeThreeCopiesWithCrc(data);
-  rows.push({
-    what: 'machine: write 150 MB to 3 files with CRC32C, fsync',
-    figure: ms(diskMs),
-    target: '(limit for a replication-3 put)',
-  });
+  if (wanted('machine')) {
+    log('machine: spawning 10 bare node processes');
+    const spawnMs = await spawnBareNodes(10);
+    rows.push({
+      what: 'machine: spawn 10 bare `node` processes (in parallel)',
+      figure: ms(spawnMs),
+      target: '(limit)',
+    });
+    log('machine: writing 150 MB three times with CRC32C');
+    const diskMs = writeThreeCopiesWithCrc(data);
+    rows.push({
+      what: 'machine: write 150 MB to 3 files with CRC32C, fsync',
+      figure: ms(diskMs),
+      target: '(limit for a replication-3 put)',
+    });
+  }
 
-  for (const n of [3, 9]) {
+  for (const n of wanted('start') ? [3, 9] : []) {
     log(`lab start with ${n} DataNodes`);
     await withCluster(`start${n}`, { datanodes: n }, async (home, readyMs) => {
       rows.push({
@@ -265,7 +275,7 @@ async function main(): Promise<void> {
     });
   }
 
-  for (const blockSize of ['128m', '1m']) {
+  for (const blockSize of ['128m', '1m'].filter((b) => wanted(`io${b}`))) {
     await withCluster(`io${blockSize}`, { datanodes: 3, blockSize }, async (home) => {
       for (const replication of [1, 3]) {
         log(`put/get 150 MB, block ${blockSize}, replication ${replication}`);
@@ -285,52 +295,60 @@ async function main(): Promise<void> {
     });
   }
 
-  log('NameNode mkdir throughput with durable edits');
-  await withCluster('mkdir', { datanodes: 1 }, async (home) => {
-    const opsPerS = await mkdirThroughput(home);
-    rows.push({
-      what: `NameNode mkdirs over RPC, each durable (fdatasync, group commit), ${MKDIR_IN_FLIGHT} in flight`,
-      figure: `${opsPerS.toFixed(0)} ops/s`,
-      target: '≥ 5000 ops/s',
-    });
-  });
-
-  log('replication restored after a DataNode kill');
-  try {
-    const restoreMs = await replicationRestored();
-    rows.push({
-      what: 'kill a DataNode holding replicas → every block back at 3 replicas',
-      figure: ms(restoreMs),
-      target: 'dead after 14 s (lab default) + copy',
-    });
-  } catch (error) {
-    rows.push({
-      what: 'kill a DataNode → replication restored',
-      figure: 'failed',
-      target: '',
-      note: (error as Error).message,
+  if (wanted('mkdir')) {
+    log('NameNode mkdir throughput with durable edits');
+    await withCluster('mkdir', { datanodes: 1 }, async (home) => {
+      const opsPerS = await mkdirThroughput(home);
+      rows.push({
+        what: `NameNode mkdirs over RPC, each durable (fdatasync, group commit), ${MKDIR_IN_FLIGHT} in flight`,
+        figure: `${opsPerS.toFixed(0)} ops/s`,
+        target: '≥ 5000 ops/s',
+      });
     });
   }
 
-  try {
-    log('dashboard under 2000 journal events/s');
-    const r = await benchDashboard({ eventsPerSecond: 2000 });
-    rows.push({
-      what: 'dashboard rendering at 2000 journal events/s',
-      figure: `${r.framesPerSecond.toFixed(1)} frames/s, ${(r.cpuCores * 100).toFixed(0)} % of a core`,
-      target: '≥ 10 frames/s, < 100 % of a core',
-    });
-  } catch (error) {
-    rows.push({
-      what: 'dashboard at 2000 journal events/s',
-      figure: 'failed',
-      target: '',
-      note: (error as Error).message,
-    });
+  if (wanted('rerepl')) {
+    log('replication restored after a DataNode kill');
+    try {
+      const restoreMs = await replicationRestored();
+      rows.push({
+        what: 'kill a DataNode holding replicas → every block back at 3 replicas',
+        figure: ms(restoreMs),
+        target: 'dead after 14 s (lab default) + copy',
+      });
+    } catch (error) {
+      rows.push({
+        what: 'kill a DataNode → replication restored',
+        figure: 'failed',
+        target: '',
+        note: (error as Error).message,
+      });
+    }
+  }
+
+  if (wanted('dashboard')) {
+    try {
+      log('dashboard under 2000 journal events/s');
+      const r = await benchDashboard({ eventsPerSecond: 2000 });
+      rows.push({
+        what: 'dashboard rendering at 2000 journal events/s',
+        figure: `${r.framesPerSecond.toFixed(1)} frames/s, ${(r.cpuCores * 100).toFixed(0)} % of a core`,
+        target: '≥ 10 frames/s, < 100 % of a core',
+      });
+    } catch (error) {
+      rows.push({
+        what: 'dashboard at 2000 journal events/s',
+        figure: 'failed',
+        target: '',
+        note: (error as Error).message,
+      });
+    }
   }
 
   fs.rmSync(scratch, { recursive: true, force: true });
-  writeReport();
+  if (only)
+    process.stdout.write(rows.map((r) => `| ${r.what} | ${r.figure} | ${r.target} |`).join('\n') + '\n');
+  else writeReport();
 }
 
 function writeReport(): void {
