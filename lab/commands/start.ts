@@ -10,6 +10,7 @@ import { startCluster, stopNodes, type StartedCluster } from '../../cluster/laun
 import { homeOf } from '../cli/context.js';
 import type { Command } from '../cli/commander.js';
 import { err, out } from '../cli/output.js';
+import { UsageError } from '../cli/errors.js';
 import { renderTable } from '../format/table.js';
 import { collect, parseWholeNumber } from '../cli/parse.js';
 
@@ -26,6 +27,7 @@ interface StartFlags {
   D: string[];
   detach?: boolean;
   ephemeralPorts?: boolean;
+  pack?: string;
 }
 
 export function registerStart(program: Command): void {
@@ -47,6 +49,10 @@ export function registerStart(program: Command): void {
     )
     .option('--seed <S>', 'fix ids and choices so the same cluster can be rebuilt (default: random, printed)')
     .option('-D <key=value>', 'set a Hadoop key, e.g. -D dfs.heartbeat.interval=1s (repeatable)', collect, [])
+    .option(
+      '--pack <DIR>',
+      "the cluster an exercise pack needs, with the student's --seed choosing its variant",
+    )
     .option('--detach', 'return once the cluster is ready and leave it running')
     .option('--ephemeral-ports', 'bind every process to a free ephemeral port (also LAB_PORTS=ephemeral)')
     .action(async (flags: StartFlags, command: Command) => {
@@ -57,17 +63,22 @@ export function registerStart(program: Command): void {
 async function start(home: string, flags: StartFlags): Promise<void> {
   const stopSignal = foregroundSignal();
   let cluster: StartedCluster;
+  const ephemeralPorts = flags.ephemeralPorts === true || process.env.LAB_PORTS === 'ephemeral';
   try {
     cluster = await startCluster({
-      home,
-      datanodes: flags.datanodes,
-      racks: flags.racks,
-      topologyFile: flags.topology,
-      blockSize: flags.blockSize,
-      replication: flags.replication,
-      seed: flags.seed,
-      defines: flags.D,
-      ephemeralPorts: flags.ephemeralPorts === true || process.env.LAB_PORTS === 'ephemeral',
+      ...(flags.pack
+        ? await packStartOptions(flags.pack, flags.seed, home, ephemeralPorts)
+        : {
+            home,
+            datanodes: flags.datanodes,
+            racks: flags.racks,
+            topologyFile: flags.topology,
+            blockSize: flags.blockSize,
+            replication: flags.replication,
+            seed: flags.seed,
+            defines: flags.D,
+            ephemeralPorts,
+          }),
       log: (line) => err(line),
     });
   } catch (error) {
@@ -99,6 +110,29 @@ async function start(home: string, flags: StartFlags): Promise<void> {
   out(`\n${reason}: stopping the cluster…`);
   const results = await stopNodes(home);
   out(`Stopped ${results.filter((r) => r.outcome !== 'not running').length} processes.`);
+}
+
+/**
+ * `--pack DIR --seed S`: the cluster the pack asks for, in the variant the student's seed picks
+ * (the same options `lab exercise` and `lab grade` use, so all three build the same cluster).
+ */
+async function packStartOptions(
+  dir: string,
+  seed: string | undefined,
+  home: string,
+  ephemeralPorts: boolean,
+): Promise<Parameters<typeof startCluster>[0]> {
+  if (!seed) throw new UsageError('start --pack needs --seed S (the student id that picks the variant)');
+  const { loadSeededPack, describeParams } = await import('../exercises/seeded.js');
+  const { startOptionsFor } = await import('../exercises/runner/cluster.js');
+  const seeded = loadSeededPack(dir, seed);
+  if (!seeded.pack || !seeded.variant || !seeded.scope) {
+    throw new UsageError(
+      `start --pack: ${dir} does not validate; run lab pack validate ${dir} --seed ${seed}`,
+    );
+  }
+  for (const line of describeParams(seeded.scope)) err(`  ${line}`);
+  return startOptionsFor(seeded.variant, { home, packDir: dir, ephemeralPorts });
 }
 
 /** Resolves with the signal name on SIGINT / SIGTERM; installed before the start so Ctrl-C during it is kept. */
