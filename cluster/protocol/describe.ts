@@ -85,19 +85,27 @@ function describeRpcReply(method: string, ok: boolean, result: unknown, error?: 
     const lbs = result as {
       blocks?: { block: { blockId: number; genStamp: number }; locations: { name: string }[] }[];
     };
-    const text = (lbs.blocks ?? []).map(
-      (b) => `${blockName(b.block)}@[${b.locations.map((l) => l.name).join(',')}]`,
-    );
+    // The journal keeps long lists as `{ count }` (compactForJournal): a 150-block file's answer.
+    if (!Array.isArray(lbs.blocks)) return `getBlockLocationsResponse ${countOf(lbs.blocks)} blocks`;
+    const text = lbs.blocks.map((b) => `${blockName(b.block)}@[${b.locations.map((l) => l.name).join(',')}]`);
     return `getBlockLocationsResponse ${text.join(' ')}`.trimEnd();
   }
   if (method === 'sendHeartbeat' && result && typeof result === 'object') {
     const r = result as { commands?: unknown[] };
+    if (r.commands !== undefined && !Array.isArray(r.commands))
+      return `heartbeatResponse commands=${countOf(r.commands)}`;
     const commands = (r.commands ?? []) as Record<string, unknown>[];
     if (commands.length === 0) return 'heartbeatResponse';
     return `heartbeatResponse commands=[${commands.map(describeCommand).join(', ')}]`;
   }
   if (typeof result === 'boolean') return `${method}Response ${result}`;
   return `${method}Response`;
+}
+
+/** The length of a list the journal compacted to `{ count }`. */
+function countOf(value: unknown): string {
+  const count = (value as { count?: unknown } | null | undefined)?.count;
+  return typeof count === 'number' ? String(count) : '?';
 }
 
 function describeCommand(cmd: Record<string, unknown>): string {

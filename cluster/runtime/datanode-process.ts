@@ -81,10 +81,10 @@ export async function runDataNode(options: { home: string; id: string }): Promis
       selfId: id,
       journal,
       storage,
-      onReceiving: (block) => actor.reportIncremental(block, 'RECEIVING'),
-      onReceived: (block, replica) => {
+      onReceiving: (block, opId) => actor.reportIncremental(block, 'RECEIVING', opId),
+      onReceived: (block, replica, opId) => {
         journal.event({ type: 'replica-finalized', block, datanode: id, path: replica.blockPath });
-        actor.reportIncremental(block, 'RECEIVED');
+        actor.reportIncremental(block, 'RECEIVED', opId);
       },
       onBadSourceReplica: (block, source) => actor.reportBadReplica(block, source),
       log,
@@ -101,7 +101,11 @@ export async function runDataNode(options: { home: string; id: string }): Promis
         bytesPerSecond: config.bytes('dfs.block.scanner.volume.bytes.per.second'),
       },
       onBadReplica: (block, detail) => {
-        journal.event({ type: 'log', level: 'warn', text: `${id}: block scanner found blk_${block.blockId}_${block.genStamp} bad: ${detail}` });
+        journal.event({
+          type: 'log',
+          level: 'warn',
+          text: `${id}: block scanner found blk_${block.blockId}_${block.genStamp} bad: ${detail}`,
+        });
         actor.reportBadReplica(block, id);
       },
       log,
@@ -153,7 +157,8 @@ class BPServiceActor {
   private storage: DatanodeStorage | null = null;
   private server: XceiverServer | null = null;
   private needRegister = true;
-  private pendingIbr: { block: BlockRef; status: ReceivedDeletedStatus }[] = [];
+  /** `opId`: the client operation whose WRITE_BLOCK made the replica (its trace holds the report). */
+  private pendingIbr: { block: BlockRef; status: ReceivedDeletedStatus; opId?: string }[] = [];
   private xmitsInProgress = 0;
   private lastWarn = '';
 
@@ -194,8 +199,8 @@ class BPServiceActor {
   }
 
   /** RECEIVING and RECEIVED go at once; DELETED waits for the next heartbeat (HDFS's IBR rules). */
-  reportIncremental(block: BlockRef, status: ReceivedDeletedStatus): void {
-    this.pendingIbr.push({ block, status });
+  reportIncremental(block: BlockRef, status: ReceivedDeletedStatus, opId?: string): void {
+    this.pendingIbr.push({ block, status, ...(opId === undefined ? {} : { opId }) });
     if (status !== 'DELETED') void this.flushIbr();
   }
 
@@ -294,14 +299,24 @@ class BPServiceActor {
   private async flushIbr(): Promise<void> {
     while (this.flushing) await this.flushing;
     if (this.pendingIbr.length === 0 || this.needRegister || !this.storage) return;
-    const entries = this.pendingIbr;
-    this.pendingIbr = [];
-    const send = this.call('blockReceivedAndDeleted', {
-      datanode: this.opts.selfId,
-      poolId: this.storage.poolId,
-      entries,
-    })
-      .then(() => undefined)
+    // One call per client operation: the leading entries of the same op, sent under its op id.
+    const opId = this.pendingIbr[0]?.opId;
+    const count = this.pendingIbr.findIndex((e) => e.opId !== opId);
+    const entries = count < 0 ? this.pendingIbr : this.pendingIbr.slice(0, count);
+    this.pendingIbr = count < 0 ? [] : this.pendingIbr.slice(count);
+    let sent = false;
+    const send = this.call(
+      'blockReceivedAndDeleted',
+      {
+        datanode: this.opts.selfId,
+        poolId: this.storage.poolId,
+        entries: entries.map(({ block, status }) => ({ block, status })),
+      },
+      opId,
+    )
+      .then(() => {
+        sent = true;
+      })
       .catch((err: unknown) => {
         this.pendingIbr = [...entries, ...this.pendingIbr];
         this.warnOnce(
@@ -313,6 +328,7 @@ class BPServiceActor {
       });
     this.flushing = send;
     await send;
+    if (sent && this.pendingIbr.some((e) => e.status !== 'DELETED')) await this.flushIbr();
   }
 
   private execute(command: DatanodeCommand): void {
@@ -339,7 +355,10 @@ class BPServiceActor {
         void this.recoverBlock(command);
         return;
       default:
-        log('info', `${this.opts.selfId}: ignoring ${(command as { action: string }).action} (not modelled by the lab)`);
+        log(
+          'info',
+          `${this.opts.selfId}: ignoring ${(command as { action: string }).action} (not modelled by the lab)`,
+        );
     }
   }
 
@@ -379,11 +398,17 @@ class BPServiceActor {
    * this DataNode's replica under the recovery generation stamp and report it RECEIVED; the
    * NameNode settles the length the replicas agree on.
    */
-  private async recoverBlock(command: Extract<DatanodeCommand, { action: 'DNA_RECOVERBLOCK' }>): Promise<void> {
+  private async recoverBlock(
+    command: Extract<DatanodeCommand, { action: 'DNA_RECOVERBLOCK' }>,
+  ): Promise<void> {
     const storage = this.storage as DatanodeStorage;
     const name = extendedBlockName(command.poolId, command.block);
     try {
-      const recovered = await recoverReplica({ storage, block: command.block, newGenStamp: command.newGenStamp });
+      const recovered = await recoverReplica({
+        storage,
+        block: command.block,
+        newGenStamp: command.newGenStamp,
+      });
       if (!recovered) {
         log('warn', `${this.opts.selfId}: no replica of ${name} to recover`);
         return;
@@ -404,10 +429,17 @@ class BPServiceActor {
     }
   }
 
-  private async call<M extends RpcMethod>(method: M, params: RpcRequest<M>): Promise<RpcResult<M>> {
+  private async call<M extends RpcMethod>(
+    method: M,
+    params: RpcRequest<M>,
+    opId?: string,
+  ): Promise<RpcResult<M>> {
     const rpc = await this.connect();
     try {
-      return await rpc.call(method, params, { timeoutMs: NAMENODE_CALL_TIMEOUT_MS });
+      return await rpc.call(method, params, {
+        timeoutMs: NAMENODE_CALL_TIMEOUT_MS,
+        ...(opId === undefined ? {} : { opId }),
+      });
     } catch (err) {
       if (!(err instanceof RemoteError)) {
         // The connection broke (NameNode stopped or restarting): reconnect on the next call, and

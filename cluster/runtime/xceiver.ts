@@ -689,10 +689,13 @@ export interface XceiverServerOptions {
   selfId: string;
   journal: Journal;
   storage: DatanodeStorage;
-  /** A client's RBW replica was created (blockReceivedAndDeleted RECEIVING). */
-  onReceiving(block: BlockRef): void;
-  /** A replica was finalized (blockReceivedAndDeleted RECEIVED, at once). */
-  onReceived(block: BlockRef, replica: ReplicaFiles): void;
+  /**
+   * A client's RBW replica was created (blockReceivedAndDeleted RECEIVING). `opId` is the client's
+   * operation from the WRITE_BLOCK op, so the report is part of the put's trace.
+   */
+  onReceiving(block: BlockRef, opId?: string): void;
+  /** A replica was finalized (blockReceivedAndDeleted RECEIVED, at once); `opId` as above. */
+  onReceived(block: BlockRef, replica: ReplicaFiles, opId?: string): void;
   /** A DataNode-initiated copy arrived with bad checksums: the source replica is corrupt. */
   onBadSourceReplica(block: BlockRef, source: string): void;
   /** Operating problems worth a line in the DataNode's log. */
@@ -850,7 +853,8 @@ async function receiveBlock(
     });
     return;
   }
-  const recovering = op.stage === 'PIPELINE_SETUP_STREAMING_RECOVERY' || op.stage === 'PIPELINE_CLOSE_RECOVERY';
+  const recovering =
+    op.stage === 'PIPELINE_SETUP_STREAMING_RECOVERY' || op.stage === 'PIPELINE_CLOSE_RECOVERY';
   let writer: ReplicaWriter;
   try {
     if (recovering) {
@@ -880,7 +884,7 @@ async function receiveBlock(
     });
   }
   try {
-    if (!isTransfer) options.onReceiving(block);
+    if (!isTransfer) options.onReceiving(block, up.op);
     const next = op.targets[0];
     let firstBadLink = '';
     if (next) {
@@ -963,7 +967,7 @@ async function receiveBlock(
         }
         if (h.lastPacketInBlock) {
           finished = true;
-          void finalizeAndReport(writer, block, options).then(markWritten, markFailed);
+          void finalizeAndReport(writer, block, options, up.op).then(markWritten, markFailed);
         } else markWritten();
         if (wait) await wait;
       } else {
@@ -978,7 +982,7 @@ async function receiveBlock(
         }
         if (h.lastPacketInBlock) {
           finished = true;
-          await finalizeAndReport(writer, block, options);
+          await finalizeAndReport(writer, block, options, up.op);
         }
         sendAck(up, label, h.seqno, ['SUCCESS']);
       }
@@ -1088,7 +1092,7 @@ function reopenRbw(storage: DatanodeStorage, block: BlockRef, lengthBytes: numbe
   const fd = fs.openSync(aside, 'r');
   try {
     const piece = Buffer.allocUnsafe(PACKET_DATA_BYTES);
-    for (let off = 0; off < lengthBytes; ) {
+    for (let off = 0; off < lengthBytes;) {
       const n = fs.readSync(fd, piece, 0, Math.min(piece.length, lengthBytes - off), off);
       if (n === 0) break;
       const first = META_HEADER_BYTES + (off / BYTES_PER_CHECKSUM) * CHECKSUM_SIZE;
@@ -1125,7 +1129,10 @@ export async function recoverReplica(args: {
     }
     const replica = storage.readReplica(block.blockId);
     if (!replica) return null;
-    return { block: { blockId: block.blockId, genStamp: replica.genStamp, numBytes: replica.numBytes }, replica };
+    return {
+      block: { blockId: block.blockId, genStamp: replica.genStamp, numBytes: replica.numBytes },
+      replica,
+    };
   }
   const files = findRbw(storage, block.blockId);
   if (!files) return null;
@@ -1159,9 +1166,10 @@ async function finalizeAndReport(
   writer: ReplicaWriter,
   block: BlockRef,
   options: XceiverServerOptions,
+  opId: string | undefined,
 ): Promise<void> {
   const replica = await writer.finalize();
-  options.onReceived({ ...block, numBytes: replica.numBytes }, replica);
+  options.onReceived({ ...block, numBytes: replica.numBytes }, replica, opId);
 }
 
 /** PacketResponder: for each downstream ack, wait for our own write, then ack upstream with our status first. */

@@ -21,6 +21,7 @@ import {
   blockFileName,
   finalizedDir,
   idToBlockDir,
+  parseBlockFileName,
   parseMetaFileName,
 } from '../../cluster/datanode/layout.js';
 import { META_HEADER_BYTES, parseMeta } from '../../cluster/datanode/meta.js';
@@ -38,7 +39,7 @@ import { UsageError } from '../cli/errors.js';
 import { distanceBetween } from '../commands/distance.js';
 import { compareProcs, countTraffic, sumTraffic } from '../trace/counts.js';
 import { findOperation, OPERATION_KINDS, type OperationKind } from '../trace/operations.js';
-import { kindOf } from '../traffic/lines.js';
+import { DASHBOARD_CLIENT_ID, kindOf } from '../traffic/lines.js';
 import type {
   BlockSummary,
   DatanodeState,
@@ -53,11 +54,11 @@ import type {
 import { check, ProbeArgSchemas, type ProbeArgs, type ProbeName } from './schema.js';
 
 /**
- * The id the probes' RPC connection carries. `lab traffic` and the dashboard treat this id's
+ * The probes' RPC connection carries the dashboard's id: `lab traffic` and the dashboard treat its
  * frames as plumbing (lab/traffic/lines.ts), so checking an answer leaves no trace in the traffic
  * a student is asked about; the journal probes skip it too.
  */
-export const PROBE_CLIENT_ID = 'dashboard';
+const PROBE_CLIENT_ID = DASHBOARD_CLIENT_ID;
 
 /** A probe's own RPC gets this long: a NameNode that does not answer is not settled. */
 const PROBE_RPC_TIMEOUT_MS = 5_000;
@@ -364,6 +365,47 @@ async function datanodeList(ctx: ProbeContext): Promise<DatanodeState[]> {
     .sort((x, y) => compareProcs(x.id, y.id));
 }
 
+async function datanodeState(
+  ctx: ProbeContext,
+  a: ProbeArgs<'datanode.state'>,
+): Promise<DatanodeState['state']> {
+  const found = (await datanodeList(ctx)).find((d) => d.id === a.datanode);
+  if (found) return found.state;
+  if (ctx.description.datanodes.some((d) => d.id === a.datanode))
+    stop(unsettled(`${a.datanode} has not registered with the NameNode yet`));
+  return stop(failed(`this cluster has no DataNode ${a.datanode}`));
+}
+
+/**
+ * The finalized replicas on one DataNode's disk, by block id — what the DataNode holds, whatever
+ * the NameNode knows (a dead DataNode's disk still has its old replicas).
+ */
+async function datanodeBlocks(ctx: ProbeContext, a: ProbeArgs<'datanode.blocks'>): Promise<number[]> {
+  if (!ctx.description.datanodes.some((d) => d.id === a.datanode))
+    stop(failed(`this cluster has no DataNode ${a.datanode}`));
+  const root = finalizedDir(ctx.paths.dataDir(a.datanode), await ctx.blockPoolId());
+  const ids: number[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of listEntries(dir)) {
+      if (entry.isDirectory()) walk(path.join(dir, entry.name));
+      else {
+        const parsed = parseBlockFileName(entry.name);
+        if (parsed) ids.push(parsed.blockId);
+      }
+    }
+  };
+  walk(root);
+  return ids.sort((x, y) => x - y);
+}
+
+function listEntries(dir: string): fs.Dirent[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
 async function topologyRack(ctx: ProbeContext, a: ProbeArgs<'topology.rack'>): Promise<string> {
   const reported = (await ctx.datanodes()).find((d) => d.name === a.datanode);
   if (reported) return reported.networkLocation;
@@ -430,12 +472,26 @@ function flatten(value: unknown, prefix: string, into: Record<string, string>): 
   }
 }
 
+/**
+ * Whether an op names `file`: its PATH, SRC or DST (OP_ADD, OP_CLOSE, OP_RENAME_OLD, …), also as
+ * the `._COPYING_` name a shell put writes first. Ops without a path (OP_ALLOCATE_BLOCK_ID,
+ * OP_SET_GENSTAMP_V2) name none.
+ */
+function opNames(op: EditOp, file: string): boolean {
+  const wanted = file.length > 1 ? file.replace(/\/+$/, '') : file;
+  return ['PATH', 'SRC', 'DST'].some((key) => {
+    const value = op.fields[key];
+    return value === wanted || value === `${wanted}._COPYING_`;
+  });
+}
+
 function editsOps(ctx: ProbeContext, a: ProbeArgs<'edits.ops'>): EditOp[] {
   return readEditOps(ctx).filter(
     (op) =>
       (a.fromTxid === undefined || op.txid >= a.fromTxid) &&
       (a.toTxid === undefined || op.txid <= a.toTxid) &&
-      (a.opCode === undefined || op.opCode === a.opCode.toUpperCase()),
+      (a.opCode === undefined || op.opCode === a.opCode.toUpperCase()) &&
+      (a.path === undefined || opNames(op, a.path)),
   );
 }
 
@@ -562,6 +618,8 @@ const PROBES: { [N in ProbeName]: (ctx: ProbeContext, args: ProbeArgs<N>) => Pro
   'block.files': blockFiles,
   'block.metaHeader': metaHeader,
   'datanode.list': (ctx) => datanodeList(ctx),
+  'datanode.state': datanodeState,
+  'datanode.blocks': datanodeBlocks,
   'topology.distance': (ctx, a) => Promise.resolve(distanceBetween(ctx.description, a.a, a.b).distance),
   'topology.rack': topologyRack,
   'namedir.files': (ctx, a) => Promise.resolve(namedirFiles(ctx, a)),

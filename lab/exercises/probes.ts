@@ -69,6 +69,10 @@ export interface ProbeResults {
   'block.files': ReplicaFiles[];
   'block.metaHeader': MetaHeader;
   'datanode.list': DatanodeState[];
+  /** One DataNode's state as `lab dfsadmin -report` shows it. */
+  'datanode.state': DatanodeState['state'];
+  /** Ids of the finalized replicas on one DataNode's disk, ascending (blk_<id> files). */
+  'datanode.blocks': number[];
   'topology.distance': number;
   'topology.rack': string;
   /** File names in the directory's current/, sorted: fsimage_…, edits_…, seen_txid, VERSION. */
@@ -106,6 +110,9 @@ export const PROBE_LOOK_AT: { [N in ProbeName]: (args: ProbeArgs<N>) => string }
   'block.files': () => "the DataNodes' dfs/data/dnN/current/BP-*/current/finalized/subdir*/subdir*/ folders",
   'block.metaHeader': () => "the first 7 bytes of the block's .meta file (xxd blk_*.meta | head -1)",
   'datanode.list': () => 'lab dfsadmin -report',
+  'datanode.state': (a) => `lab dfsadmin -report (the entry of ${a.datanode})`,
+  'datanode.blocks': (a) =>
+    `the blk_ files under dfs/data/${a.datanode}/current/BP-*/current/finalized/ in the lab home`,
   'topology.distance': (a) => `lab distance ${a.a} ${a.b}`,
   'topology.rack': () => 'lab topology',
   'namedir.files': (a) => `ls dfs/${a.dir ?? 'name'}/current in the lab home`,

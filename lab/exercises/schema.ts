@@ -294,6 +294,8 @@ export const ProbeArgSchemas = {
   'block.files': z.strictObject({ path: Path, block: BlockIndex, datanode: Datanode.optional() }),
   'block.metaHeader': z.strictObject({ path: Path, block: BlockIndex, datanode: Datanode.optional() }),
   'datanode.list': z.strictObject({}),
+  'datanode.state': z.strictObject({ datanode: Datanode }),
+  'datanode.blocks': z.strictObject({ datanode: Datanode }),
   'topology.distance': z.strictObject({ a: z.string(), b: z.string() }),
   'topology.rack': z.strictObject({ datanode: Datanode }),
   'namedir.files': z.strictObject({ dir: z.enum(['name', 'namesecondary']).optional() }),
@@ -301,6 +303,9 @@ export const ProbeArgSchemas = {
     fromTxid: z.number().int().optional(),
     toTxid: z.number().int().optional(),
     opCode: z.string().optional(),
+    path: Path.optional().meta({
+      description: "Only ops naming this path (PATH, SRC or DST; a shell put's PATH._COPYING_ too).",
+    }),
   }),
   'fsimage.inodeId': z.strictObject({ path: Path }),
   'journal.bytes': z.strictObject({

@@ -41,6 +41,11 @@ import {
   type StepRunner,
 } from './steps.js';
 
+/** `<home>/exercises/scratch`: where a `get` step's relative `local:` path lands. */
+export function scratchDirOf(home: string): string {
+  return path.join(home, 'exercises', 'scratch');
+}
+
 /** How often a wait-for or expect re-reads the cluster: a tenth of a lab heartbeat. */
 export const POLL_INTERVAL_MS = 100;
 /** setrep with wait and an expect without a deadline wait this long. */
@@ -49,8 +54,13 @@ export const DEFAULT_DEADLINE_MS = 60_000;
 const GENERATE_PIECE_BYTES = 1 << 20;
 
 export interface RunnerOptions {
-  /** Where `put local:` and `get local:` paths are resolved (the scenario file's or pack's folder). */
+  /** Where `put local:` paths are resolved (the scenario file's or the exercise's folder). */
   baseDir?: string;
+  /**
+   * Where relative `get local:` paths land: a scratch folder of the lab home by default
+   * (`<home>/exercises/scratch`), so a download never writes into a pack or a scenario's folder.
+   */
+  scratchDir?: string;
   /** The cluster `start` boots when a step gives no option (an exercise pack's cluster). */
   clusterDefaults?: StartOptions;
   /** Tests: every port ephemeral, so clusters can run side by side. */
@@ -168,6 +178,10 @@ export class ScenarioRunner implements StepRunner {
     return path.resolve(this.options.baseDir ?? process.cwd(), file);
   }
 
+  private download(home: string, file: string): string {
+    return path.resolve(this.options.scratchDir ?? scratchDirOf(home), file);
+  }
+
   private async execute(step: Step, ctx: StepContext): Promise<string | undefined> {
     const name = stepName(step);
     const options = (step as Record<string, unknown>)[name];
@@ -185,9 +199,10 @@ export class ScenarioRunner implements StepRunner {
         return this.put(options as StepOptions['put'], ctx);
       case 'get': {
         const o = options as StepOptions['get'];
-        fs.mkdirSync(path.dirname(this.local(o.local)), { recursive: true });
+        const target = this.download(ctx.home, o.local);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
         const got = await withClient(ctx.home, (c) =>
-          c.getFile(o.path, this.local(o.local), { overwrite: true }),
+          c.getFile(o.path, target, { overwrite: true, opId: c.nextOpId('get') }),
         );
         return `${got.bytes} bytes to ${got.path}`;
       }
@@ -283,13 +298,22 @@ export class ScenarioRunner implements StepRunner {
       ...(o.blockSize !== undefined ? { blockSize: parseSize(String(o.blockSize)) } : {}),
     };
     if (o.local !== undefined) {
-      const put = await withClient(ctx.home, (c) => c.putFile(this.local(o.local as string), o.path, write));
+      const put = await withClient(ctx.home, (c) =>
+        c.putFile(this.local(o.local as string), o.path, { ...write, opId: c.nextOpId('put') }),
+      );
       return `${put.bytes} bytes from ${o.local}`;
     }
     const size = parseSize(String(o.size));
     const content = o.content ?? 'random';
     await withClient(ctx.home, async (c) => {
-      const stream = await c.create(o.path, { ...write, overwrite: false, totalBytes: size });
+      // A `put-…` operation id, as `lab fs -put` gives its uploads, so that `lab trace` and the
+      // journal probes (`op: put /e2/a.bin`) find the setup's uploads too.
+      const stream = await c.create(o.path, {
+        ...write,
+        overwrite: false,
+        totalBytes: size,
+        opId: c.nextOpId('put'),
+      });
       try {
         for (let offset = 0; offset < size; offset += GENERATE_PIECE_BYTES) {
           const length = Math.min(GENERATE_PIECE_BYTES, size - offset);
@@ -401,11 +425,9 @@ export class ScenarioRunner implements StepRunner {
         };
       case 'fsck-healthy':
         return async () => {
-          const outcome = await withClient(home, (c) =>
-            runLiveProbe({ home, namenode: c, sinceMs: this.sinceMs }, 'fsck.status', {
-              path: o.target ?? '/',
-            }),
-          );
+          const outcome = await runLiveProbe({ home, sinceMs: this.sinceMs }, 'fsck.status', {
+            path: o.target ?? '/',
+          });
           if (outcome.status !== 'ok') return outcome.status === 'error' ? outcome.message : outcome.reason;
           return outcome.value === 'HEALTHY' ? null : `fsck says ${String(outcome.value)}`;
         };
@@ -420,9 +442,7 @@ export class ScenarioRunner implements StepRunner {
       `expect ${o.probe}`,
       deadlineMs,
       async () => {
-        const outcome = await withClient(ctx.home, (c) =>
-          runLiveProbe({ home: ctx.home, namenode: c, sinceMs: this.sinceMs }, o.probe, args),
-        );
+        const outcome = await runLiveProbe({ home: ctx.home, sinceMs: this.sinceMs }, o.probe, args);
         const verdict = judgeExpect(o, outcome);
         last = verdict.message;
         return verdict.pass ? null : verdict.message;

@@ -35,7 +35,10 @@ export function kindOf(frame: JournalFrame): TrafficKind {
   return 'rpc';
 }
 
-/** The lab id the dashboard's own NameNode polls carry: plumbing, shown only with --heartbeats. */
+/**
+ * The lab id the dashboard's own NameNode polls and the exercise probes' calls carry
+ * (lab/exercises/live-probes.ts): plumbing, shown only with --heartbeats, never in a trace.
+ */
 export const DASHBOARD_CLIENT_ID = 'dashboard';
 
 /** Heartbeats, status polls and the dashboard's own calls: hidden unless heartbeats are asked for. */

@@ -43,7 +43,7 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
       const report = await runScenario(
         scenario.steps,
         { home, seed: scenario.seed ?? '1', log: (line) => lines.push(line) },
-        { baseDir: outDir, ephemeralPorts: true },
+        { baseDir: outDir, scratchDir: outDir, ephemeralPorts: true },
       );
       expect(report.ok, lines.join('\n')).toBe(true);
       expect(fs.readFileSync(path.join(outDir, 'out/hello-copy.txt'), 'utf8')).toBe(
