@@ -9,8 +9,7 @@
  * Every one takes `--pack DIR` (repeatable) besides the built-in packs of exercises/.
  */
 import path from 'node:path';
-import { labUser } from '../../cluster/common/user.js';
-import { inspectHome } from '../../cluster/launcher/home.js';
+import { inspectHome, readDescription } from '../../cluster/launcher/home.js';
 import type { Command } from '../cli/commander.js';
 import { homeOf } from '../cli/context.js';
 import { CommandExit, UsageError } from '../cli/errors.js';
@@ -30,7 +29,7 @@ import { SavedState } from '../exercises/runner/saved.js';
 import { walkExercise, type RunnerIo } from '../exercises/runner/walk.js';
 import { loadAnswers } from '../exercises/store.js';
 import type { ClusterVariant } from '../exercises/variant.js';
-import { ScenarioRunner } from '../scenario/runner.js';
+import { ScenarioRunner, scratchDirOf } from '../scenario/runner.js';
 
 interface PackFlags {
   pack: string[];
@@ -45,14 +44,25 @@ function withPackOption(command: Command): Command {
   );
 }
 
-function catalogOf(flags: PackFlags): Catalog {
-  const catalog = loadCatalog({ extraDirs: flags.pack });
+/** A pack id's seed: the one asked for, else the one saved in the student's progress. */
+type SeedOf = (packId: string) => string | undefined;
+
+function savedSeeds(saved: SavedState, asked?: string): SeedOf {
+  return (packId) => asked ?? saved.progress.packs[packId]?.seed;
+}
+
+/**
+ * Packs are rendered with the student's seed (their parameters and templates); without a saved or
+ * given one, with their user name, as `lab exercise` would start.
+ */
+function catalogOf(flags: PackFlags, seedOf: SeedOf): Catalog {
+  const catalog = loadCatalog({ extraDirs: flags.pack, seedOf });
   for (const problem of catalog.problems) err(`lab: ${problem}`);
   return catalog;
 }
 
-function find(flags: PackFlags, id: string): FoundExercise {
-  const found = findInCatalog(catalogOf(flags), id);
+function find(flags: PackFlags, id: string, seedOf: SeedOf): FoundExercise {
+  const found = findInCatalog(catalogOf(flags, seedOf), id);
   if (!found.ok) throw new UsageError(found.message);
   return found.found;
 }
@@ -79,8 +89,8 @@ export function registerExercise(program: Command): void {
   )
     .option('--json', 'print packs, exercises and progress as JSON')
     .action((flags: PackFlags & { json?: boolean }, command: Command) => {
-      const catalog = catalogOf(flags);
       const saved = savedState(homeOf(command));
+      const catalog = catalogOf(flags, savedSeeds(saved));
       if (flags.json === true)
         printJson({
           packs: catalog.packs.map(({ pack, dir }) => ({
@@ -110,7 +120,9 @@ export function registerExercise(program: Command): void {
     .option('--seed <seed>', 'your seed (default: the one you used before, else your user name)')
     .option('--no-setup', "use the cluster as it is: do not start it or replay the exercises' setup")
     .action(async (id: string, flags: PackFlags & { seed?: string; setup: boolean }, command: Command) => {
-      const code = await runExercise(homeOf(command), find(flags, id), flags);
+      const home = homeOf(command);
+      const found = find(flags, id, savedSeeds(savedState(home), flags.seed));
+      const code = await runExercise(home, found, flags);
       if (code !== 0) throw new CommandExit(code);
     });
 
@@ -124,12 +136,18 @@ export function registerExercise(program: Command): void {
     .option('--json', 'print the results as JSON')
     .action(async (id: string, flags: PackFlags & { answers?: string; json?: boolean }, command: Command) => {
       const home = homeOf(command);
-      const { entry, exercise } = find(flags, id);
+      const saved = savedState(home);
+      // The answers are checked against the running cluster: its seed chose the pack's parameters.
+      const clusterSeed = readDescription(home)?.seed;
+      const { entry, exercise } = find(
+        flags,
+        id,
+        (packId) => clusterSeed ?? saved.progress.packs[packId]?.seed,
+      );
       if (inspectHome(home).running.length === 0)
         throw new UsageError(
           `no cluster is running in ${home}: checks read the live cluster. Start it with \`lab exercise ${exercise.id}\` (or \`lab start\`).`,
         );
-      const saved = savedState(home);
       let answers = saved.answersOf(exercise);
       if (flags.answers !== undefined) {
         const file = loadAnswers({ file: path.resolve(flags.answers) });
@@ -157,8 +175,8 @@ export function registerExercise(program: Command): void {
       .description("show the exercise's next hint")
       .argument('<id>', 'exercise id (or pack/exercise)'),
   ).action((id: string, flags: PackFlags, command: Command) => {
-    const { entry, exercise } = find(flags, id);
     const saved = savedState(homeOf(command));
+    const { entry, exercise } = find(flags, id, savedSeeds(saved));
     const index = saved.nextHint(entry.pack, exercise);
     if (index === undefined)
       out(exercise.hints.length === 0 ? `${exercise.id} has no hints.` : `No more hints for ${exercise.id}.`);
@@ -170,7 +188,10 @@ export function registerExercise(program: Command): void {
     .action((flags: PackFlags & { json?: boolean }, command: Command) => {
       const saved = savedState(homeOf(command));
       if (flags.json === true) printJson(saved.progress);
-      else out(renderProgress(catalogOf(flags).packs, saved.progress, styleFor(process.stdout)));
+      else
+        out(
+          renderProgress(catalogOf(flags, savedSeeds(saved)).packs, saved.progress, styleFor(process.stdout)),
+        );
     });
 
   withPackOption(
@@ -179,8 +200,8 @@ export function registerExercise(program: Command): void {
       .description("forget an exercise's progress, hints and answers (the cluster is left as it is)")
       .argument('<id>', 'exercise id (or pack/exercise)'),
   ).action((id: string, flags: PackFlags, command: Command) => {
-    const { entry, exercise } = find(flags, id);
     const saved = savedState(homeOf(command));
+    const { entry, exercise } = find(flags, id, savedSeeds(saved));
     saved.reset(entry.pack, exercise);
     out(
       `Forgot the progress, hints and answers of ${entry.pack.id}/${exercise.id}. ` +
@@ -197,7 +218,8 @@ async function runExercise(
   flags: { seed?: string; setup: boolean },
 ): Promise<number> {
   const saved = savedState(home);
-  const seed = flags.seed ?? saved.seedOf(entry.pack) ?? labUser();
+  // The catalog rendered the pack with this seed (the one given, else saved, else the user name).
+  const seed = entry.seed;
   if (saved.seedOf(entry.pack) !== seed) saved.setSeed(entry.pack, seed);
   const runnerIo = io();
   const interrupt = new AbortController();
@@ -228,6 +250,7 @@ async function runExercise(
         stepsFor: (e: Exercise, variant: ClusterVariant) =>
           new ScenarioRunner({
             baseDir: path.join(entry.dir, path.dirname(e.file)),
+            scratchDir: scratchDirOf(home),
             clusterDefaults: startOptionsFor(variant, { home, packDir: entry.dir }),
           }),
       });

@@ -3,12 +3,17 @@
  * the lab's own exercises/) and any given with `--pack DIR` (a pack folder, or a folder of packs).
  * Each is loaded and validated; one that does not validate is named with its diagnostics and left
  * out, so a broken pack never hides the others.
+ *
+ * A pack is loaded as one student sees it (seeded.ts): its parameters chosen and its `{{ … }}`
+ * templates rendered with that student's seed — the one their progress or their cluster names,
+ * else their user name — so the setup, texts and expected answers are theirs.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadPack } from '../load.js';
+import { labUser } from '../../../cluster/common/user.js';
 import { formatDiagnostic, type Exercise, type Pack } from '../pack.js';
+import { loadSeededPack, type SeededPack } from '../seeded.js';
 import { PACK_FILE } from '../validate.js';
 
 export interface CatalogPack {
@@ -16,6 +21,8 @@ export interface CatalogPack {
   hash: string;
   pack: Pack;
   builtIn: boolean;
+  /** The seed the pack's parameters and templates were rendered with. */
+  seed: string;
 }
 
 export interface Catalog {
@@ -45,7 +52,27 @@ export function packDirsIn(dir: string): string[] {
     .filter((sub) => existsSync(path.join(sub, PACK_FILE)));
 }
 
-export function loadCatalog(options: { extraDirs?: readonly string[]; builtinDir?: string } = {}): Catalog {
+/** Loads a pack for the seed `seedOf` gives its id (its parameters depend on it), else `fallback`. */
+function loadForSeed(
+  dir: string,
+  seedOf: (packId: string) => string | undefined,
+  fallback: string,
+): SeededPack {
+  const first = loadSeededPack(dir, fallback);
+  const wanted = first.pack === undefined ? undefined : seedOf(first.pack.id);
+  return wanted === undefined || wanted === fallback ? first : loadSeededPack(dir, wanted);
+}
+
+export function loadCatalog(
+  options: {
+    extraDirs?: readonly string[];
+    builtinDir?: string;
+    /** The student's seed for a pack id (saved progress, the running cluster); default their user name. */
+    seedOf?: (packId: string) => string | undefined;
+  } = {},
+): Catalog {
+  const fallback = labUser();
+  const seedOf = options.seedOf ?? (() => undefined);
   const catalog: Catalog = { packs: [], problems: [] };
   const sources = [
     ...packDirsIn(options.builtinDir ?? builtinPacksDir()).map((dir) => ({ dir, builtIn: true })),
@@ -56,7 +83,7 @@ export function loadCatalog(options: { extraDirs?: readonly string[]; builtinDir
     }),
   ];
   for (const { dir, builtIn } of sources) {
-    const loaded = loadPack(dir);
+    const loaded = loadForSeed(dir, seedOf, fallback);
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
     if (!loaded.pack || errors.length > 0) {
       catalog.problems.push(
@@ -73,7 +100,7 @@ export function loadCatalog(options: { extraDirs?: readonly string[]; builtinDir
         continue;
       }
     }
-    catalog.packs.push({ dir, hash: loaded.hash, pack: loaded.pack, builtIn });
+    catalog.packs.push({ dir, hash: loaded.hash, pack: loaded.pack, builtIn, seed: loaded.seed });
   }
   return catalog;
 }
