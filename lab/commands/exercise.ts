@@ -8,6 +8,7 @@
  *   lab reset ID                   forget an exercise's progress, hints and answers
  * Every one takes `--pack DIR` (repeatable) besides the built-in packs of exercises/.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inspectHome, readDescription } from '../../cluster/launcher/home.js';
 import type { Command } from '../cli/commander.js';
@@ -15,7 +16,7 @@ import { homeOf } from '../cli/context.js';
 import { CommandExit, UsageError } from '../cli/errors.js';
 import { collect } from '../cli/parse.js';
 import { err, out, printJson } from '../cli/output.js';
-import { formatUnreadable } from '../exercises/answer-sheet.js';
+import { formatUnreadable, parseAnswerSheet } from '../exercises/answer-sheet.js';
 import { systemClock, type CheckEnv } from '../exercises/checks.js';
 import { liveProbes } from '../exercises/live-probes.js';
 import type { Exercise } from '../exercises/pack.js';
@@ -27,7 +28,8 @@ import { prepareCluster } from '../exercises/runner/prepare.js';
 import { renderCatalog, renderHint, renderProgress, styleFor } from '../exercises/runner/render.js';
 import { SavedState } from '../exercises/runner/saved.js';
 import { walkExercise, type RunnerIo } from '../exercises/runner/walk.js';
-import { loadAnswers } from '../exercises/store.js';
+import { renderWithScope } from '../exercises/seeded.js';
+import { prepareAnswers } from '../grading/grade-cluster.js';
 import type { ClusterVariant } from '../exercises/variant.js';
 import { ScenarioRunner, scratchDirOf } from '../scenario/runner.js';
 
@@ -150,12 +152,21 @@ export function registerExercise(program: Command): void {
         );
       let answers = saved.answersOf(exercise);
       if (flags.answers !== undefined) {
-        const file = loadAnswers({ file: path.resolve(flags.answers) });
-        for (const u of file.unreadable) err(`lab: ${formatUnreadable(u, flags.answers)}`);
-        answers = Object.hasOwn(file.sheet.answers, exercise.id)
-          ? file.sheet.answers[exercise.id]
+        const file = path.resolve(flags.answers);
+        if (!existsSync(file)) throw new UsageError(`${flags.answers}: no such answers file`);
+        // A pack's reference solution may use the pack's template variables ({{ corrupted }}).
+        const text = readFileSync(file, 'utf8');
+        const read = parseAnswerSheet(
+          entry.scope === undefined ? text : renderWithScope(text, entry.scope).text,
+        );
+        for (const u of read.unreadable) err(`lab: ${formatUnreadable(u, flags.answers)}`);
+        answers = Object.hasOwn(read.sheet.answers, exercise.id)
+          ? read.sheet.answers[exercise.id]
           : undefined;
       }
+      // A task is checked on this cluster: the commands an answers file records for it (for
+      // \`lab grade\`, which replays them on a fresh cluster) are not run here.
+      if (answers !== undefined) answers = prepareAnswers(exercise, answers).answers;
       const { results, exitCode } = await checkSaved({
         pack: entry.pack,
         exercise,

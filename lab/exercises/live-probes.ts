@@ -275,7 +275,8 @@ function replicaFilesOn(
   bpid: string,
   blockId: number,
 ): ReplicaFiles | undefined {
-  const dir = path.join(finalizedDir(ctx.paths.dataDir(datanode), bpid), idToBlockDir(blockId));
+  const dataDir = ctx.paths.dataDir(datanode);
+  const dir = path.join(finalizedDir(dataDir, bpid), idToBlockDir(blockId));
   const blockFile = path.join(dir, blockFileName(blockId));
   if (!fs.existsSync(blockFile)) return undefined;
   const metaName = listDir(dir).find((n) => parseMetaFileName(n)?.blockId === blockId);
@@ -284,6 +285,8 @@ function replicaFilesOn(
     datanode,
     blockFile,
     metaFile,
+    blockFileInDataDir: path.relative(dataDir, blockFile),
+    metaFileInDataDir: metaName === undefined ? '' : path.relative(dataDir, metaFile),
     blockBytes: fs.statSync(blockFile).size,
     metaBytes: metaName === undefined ? 0 : fs.statSync(metaFile).size,
   };

@@ -37,6 +37,12 @@ export interface ReplicaFiles {
   blockFile: string;
   /** Absolute path of blk_<id>_<genstamp>.meta beside it. */
   metaFile: string;
+  /**
+   * The same two paths from the DataNode's data directory (current/BP-…/current/finalized/…):
+   * the same on every machine for a seed, so an answers file can hold them.
+   */
+  blockFileInDataDir: string;
+  metaFileInDataDir: string;
   blockBytes: number;
   metaBytes: number;
 }

@@ -46,6 +46,15 @@ export function scratchDirOf(home: string): string {
   return path.join(home, 'exercises', 'scratch');
 }
 
+let opCounter = 0;
+/**
+ * `put-<pid>-<n>`, the shape of `lab fs`'s operation ids. Counted per process, not per DFSClient:
+ * each step opens a client of its own, whose counter would give every upload the same id.
+ */
+function nextOpId(verb: 'put' | 'get'): string {
+  return `${verb}-${process.pid}-${++opCounter}`;
+}
+
 /** How often a wait-for or expect re-reads the cluster: a tenth of a lab heartbeat. */
 export const POLL_INTERVAL_MS = 100;
 /** setrep with wait and an expect without a deadline wait this long. */
@@ -202,7 +211,7 @@ export class ScenarioRunner implements StepRunner {
         const target = this.download(ctx.home, o.local);
         fs.mkdirSync(path.dirname(target), { recursive: true });
         const got = await withClient(ctx.home, (c) =>
-          c.getFile(o.path, target, { overwrite: true, opId: c.nextOpId('get') }),
+          c.getFile(o.path, target, { overwrite: true, opId: nextOpId('get') }),
         );
         return `${got.bytes} bytes to ${got.path}`;
       }
@@ -299,7 +308,7 @@ export class ScenarioRunner implements StepRunner {
     };
     if (o.local !== undefined) {
       const put = await withClient(ctx.home, (c) =>
-        c.putFile(this.local(o.local as string), o.path, { ...write, opId: c.nextOpId('put') }),
+        c.putFile(this.local(o.local as string), o.path, { ...write, opId: nextOpId('put') }),
       );
       return `${put.bytes} bytes from ${o.local}`;
     }
@@ -312,7 +321,7 @@ export class ScenarioRunner implements StepRunner {
         ...write,
         overwrite: false,
         totalBytes: size,
-        opId: c.nextOpId('put'),
+        opId: nextOpId('put'),
       });
       try {
         for (let offset = 0; offset < size; offset += GENERATE_PIECE_BYTES) {

@@ -88,16 +88,22 @@ describe.skipIf(!built)('live probes on a real cluster', () => {
   });
 
   it("finds the replica files on the DataNodes' disks and reads the .meta header", async () => {
-    const files = await ok<{ datanode: string; blockFile: string; metaFile: string; blockBytes: number }[]>(
-      probes,
-      'block.files',
-      { path: '/data/a.bin', block: 2 },
-    );
+    const files = await ok<
+      {
+        datanode: string;
+        blockFile: string;
+        blockFileInDataDir: string;
+        metaFile: string;
+        blockBytes: number;
+      }[]
+    >(probes, 'block.files', { path: '/data/a.bin', block: 2 });
     const replicas = await ok<{ datanode: string }[]>(probes, 'block.replicas', {
       path: '/data/a.bin',
       block: 2,
     });
     expect(files.map((f) => f.datanode)).toEqual(replicas.map((r) => r.datanode));
+    for (const f of files)
+      expect(path.join(home, 'dfs/data', f.datanode, f.blockFileInDataDir)).toBe(f.blockFile);
     for (const f of files) {
       expect(f.blockFile).toMatch(
         /dfs\/data\/dn\d\/current\/BP-[^/]+\/current\/finalized\/subdir\d+\/subdir\d+\/blk_\d+$/,
@@ -123,6 +129,19 @@ describe.skipIf(!built)('live probes on a real cluster', () => {
     expect(await ok(probes, 'topology.distance', { a: a!.id, b: a!.id })).toBe(0);
     expect(await ok(probes, 'topology.distance', { a: a!.id, b: b!.id })).toBe(a!.rack === b!.rack ? 2 : 4);
     expect(await ok(probes, 'topology.distance', { a: a!.id, b: other.id })).toBe(4);
+    expect(await ok(probes, 'datanode.state', { datanode: other.id })).toBe('live');
+    expect(await probes.run('datanode.state', { datanode: 'dn99' })).toMatchObject({ status: 'error' });
+  });
+
+  it("lists the block ids on one DataNode's disk", async () => {
+    const blocks = await ok<{ blockId: number; replicas: string[] }[]>(probes, 'file.blocks', {
+      path: '/data/a.bin',
+    });
+    for (const dn of description.datanodes) {
+      const held = blocks.filter((b) => b.replicas.includes(dn.id)).map((b) => b.blockId);
+      expect(await ok(probes, 'datanode.blocks', { datanode: dn.id }), dn.id).toEqual(held);
+    }
+    expect(await probes.run('datanode.blocks', { datanode: 'dn99' })).toMatchObject({ status: 'error' });
   });
 
   it('reads the name directory, the edit log as oev shows it and the fsimage', async () => {
@@ -137,6 +156,16 @@ describe.skipIf(!built)('live probes on a real cluster', () => {
     expect(adds[0]!.fields).toMatchObject({ PATH: '/data/a.bin._COPYING_', REPLICATION: '3' });
     expect(adds[0]!.fields['PERMISSION_STATUS.MODE']).toBe('420');
     expect(await ok(probes, 'fsimage.inodeId', { path: '/' })).toBe(16385);
+    // A path keeps the ops naming it, under its ._COPYING_ name too: the shell put's six.
+    const ofFile = await ok<{ opCode: string }[]>(probes, 'edits.ops', { path: '/data/a.bin' });
+    expect(ofFile.map((op) => op.opCode)).toEqual([
+      'OP_ADD',
+      'OP_ADD_BLOCK',
+      'OP_ADD_BLOCK',
+      'OP_ADD_BLOCK',
+      'OP_CLOSE',
+      'OP_RENAME_OLD',
+    ]);
   });
 
   it('counts the traffic of the put from the journal: block bytes to DataNodes only', async () => {
@@ -147,6 +176,10 @@ describe.skipIf(!built)('live probes on a real cluster', () => {
     expect(order.indexOf('client->nn create')).toBeLessThan(order.indexOf('client->nn addBlock'));
     expect(order.filter((o) => o === 'client->nn addBlock')).toHaveLength(3);
     expect(order).toContain('client->nn complete');
+    // The DataNodes' reports of the put's replicas carry its op id: RECEIVING and RECEIVED.
+    const reports = await ok<string[]>(probes, 'journal.rpcOrder', { op, dst: 'nn' });
+    const received = reports.filter((o) => o.endsWith(' blockReceivedAndDeleted'));
+    expect(new Set(received.map((o) => o.split('->')[0])).size).toBe(3);
   });
 
   it('reads the effective configuration and the health fsck reports', async () => {

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { labUser } from '../../../cluster/common/user.js';
 import { formatDiagnostic, type Exercise, type Pack } from '../pack.js';
-import { loadSeededPack, type SeededPack } from '../seeded.js';
+import { loadSeededPack, type SeededPack, type SeededScope } from '../seeded.js';
 import { PACK_FILE } from '../validate.js';
 
 export interface CatalogPack {
@@ -23,6 +23,8 @@ export interface CatalogPack {
   builtIn: boolean;
   /** The seed the pack's parameters and templates were rendered with. */
   seed: string;
+  /** The parameters chosen for that seed (to render an answers file of the pack's solutions). */
+  scope?: SeededScope;
 }
 
 export interface Catalog {
@@ -100,7 +102,14 @@ export function loadCatalog(
         continue;
       }
     }
-    catalog.packs.push({ dir, hash: loaded.hash, pack: loaded.pack, builtIn, seed: loaded.seed });
+    catalog.packs.push({
+      dir,
+      hash: loaded.hash,
+      pack: loaded.pack,
+      builtIn,
+      seed: loaded.seed,
+      ...(loaded.scope === undefined ? {} : { scope: loaded.scope }),
+    });
   }
   return catalog;
 }
