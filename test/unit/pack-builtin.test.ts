@@ -9,11 +9,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAnswerSheet } from '../../lab/exercises/answer-sheet.js';
 import { checkExercise, judgeAnswer, type Clock } from '../../lab/exercises/checks.js';
-import { loadPack } from '../../lab/exercises/load.js';
+import { loadSeededPack, renderWithScope } from '../../lab/exercises/seeded.js';
 import { formatDiagnostic, type Exercise, type Pack } from '../../lab/exercises/pack.js';
 import { fakeProbes } from '../../lab/exercises/probes.js';
 import type { LeafQuestion } from '../../lab/exercises/schema.js';
 import { chooseVariant } from '../../lab/exercises/variant.js';
+import { prepareAnswers } from '../../lab/grading/grade-cluster.js';
 import { strayAnswers } from '../../lab/grading/grade.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
@@ -21,12 +22,19 @@ const PACK_DIR = path.join(repo, 'exercises/hdfs-basics');
 const ANSWERS = path.join(repo, 'solutions/hdfs-basics/answers.yaml');
 const MiB = 1024 * 1024;
 
+/** The pack as the student with seed "reference" sees it (params.yaml: killed dn4, corrupted dn5). */
 function loaded(): Pack {
-  const result = loadPack(PACK_DIR);
+  const result = loadSeededPack(PACK_DIR, 'reference');
   const errors = result.diagnostics.map((d) => formatDiagnostic(d, 'exercises/hdfs-basics'));
   expect(errors, errors.join('\n')).toEqual([]);
   expect(result.pack).toBeDefined();
   return result.pack!;
+}
+
+/** The reference answers, rendered with seed reference's parameters as `lab check` renders them. */
+function solution(): ReturnType<typeof parseAnswerSheet> {
+  const scope = loadSeededPack(PACK_DIR, 'reference').scope!;
+  return parseAnswerSheet(renderWithScope(readFileSync(ANSWERS, 'utf8'), scope).text);
 }
 
 function exercise(pack: Pack, id: string): Exercise {
@@ -47,8 +55,13 @@ const stillClock: Clock = { now: () => 0, sleep: () => Promise.resolve() };
 
 describe('the built-in pack hdfs-basics', () => {
   it('validates without errors or warnings', () => {
-    const result = loadPack(PACK_DIR);
-    expect(result.diagnostics.map((d) => formatDiagnostic(d))).toEqual([]);
+    for (const seed of ['reference', 'alice', 'bob']) {
+      const result = loadSeededPack(PACK_DIR, seed);
+      expect(
+        result.diagnostics.map((d) => formatDiagnostic(d)),
+        seed,
+      ).toEqual([]);
+    }
   });
 
   it("covers the issue's eleven topics with text, setup and questions", () => {
@@ -96,7 +109,7 @@ describe('the built-in pack hdfs-basics', () => {
 
   it('the reference answers sheet is readable and answers only questions the pack has', () => {
     const pack = loaded();
-    const read = parseAnswerSheet(readFileSync(ANSWERS, 'utf8'));
+    const read = solution();
     expect(read.unreadable).toEqual([]);
     expect(read.sheet.pack).toBe('hdfs-basics');
     expect(strayAnswers(pack, read.sheet)).toEqual([]);
@@ -104,7 +117,7 @@ describe('the built-in pack hdfs-basics', () => {
 
   it('every stored answer is matched by the reference solution and a wrong answer fails with a message', () => {
     const pack = loaded();
-    const sheet = parseAnswerSheet(readFileSync(ANSWERS, 'utf8')).sheet;
+    const sheet = solution().sheet;
     let checked = 0;
     for (const ex of pack.exercises) {
       for (const { path: names, question } of leaves(ex)) {
@@ -187,9 +200,10 @@ describe('the built-in pack hdfs-basics', () => {
         },
       }),
     });
-    const sheet = parseAnswerSheet(readFileSync(ANSWERS, 'utf8')).sheet;
+    const sheet = solution().sheet;
     const env = { probes, clock: stillClock };
-    const results = await checkExercise(ex, sheet.answers['upload-blocks'], env);
+    const answers = prepareAnswers(ex, sheet.answers['upload-blocks']).answers;
+    const results = await checkExercise(ex, answers, env);
     const byId = new Map(results.map((r) => [r.question, r]));
     for (const id of [
       'eighty-blocks',
@@ -209,11 +223,7 @@ describe('the built-in pack hdfs-basics', () => {
     expect(byId.get('setrep-two')?.status).toBe('fail');
     expect(byId.get('setrep-replicas')?.status).toBe('skip');
 
-    const wrong = await checkExercise(
-      ex,
-      { ...sheet.answers['upload-blocks'], 'eighty-sizes': ['64m', '64m'] },
-      env,
-    );
+    const wrong = await checkExercise(ex, { ...answers, 'eighty-sizes': ['64m', '64m'] }, env);
     const sizes = wrong.find((r) => r.question === 'eighty-sizes')!;
     expect(sizes.status).toBe('fail');
     expect(sizes.message).toContain('expected [67108864 (64 MB), 16777216 (16 MB)]');
@@ -245,6 +255,9 @@ describe('the built-in pack hdfs-basics', () => {
               '/home/lab/dfs/data/dn3/current/BP-1-127.0.0.1-1/current/finalized/subdir0/subdir0/blk_1073741833',
             metaFile:
               '/home/lab/dfs/data/dn3/current/BP-1-127.0.0.1-1/current/finalized/subdir0/subdir0/blk_1073741833_1009.meta',
+            blockFileInDataDir: 'current/BP-1-127.0.0.1-1/current/finalized/subdir0/subdir0/blk_1073741833',
+            metaFileInDataDir:
+              'current/BP-1-127.0.0.1-1/current/finalized/subdir0/subdir0/blk_1073741833_1009.meta',
             blockBytes: args.path === '/e3/hello.txt' ? 1000 : 2046,
             metaBytes: args.path === '/e3/hello.txt' ? 15 : 23,
           },
@@ -256,15 +269,13 @@ describe('the built-in pack hdfs-basics', () => {
       }),
       'config.get': () => ({ status: 'ok', value: '512' }),
     });
-    const sheet = parseAnswerSheet(readFileSync(ANSWERS, 'utf8')).sheet;
+    const sheet = solution().sheet;
     const answers = {
       ...sheet.answers['block-files'],
       'block-id': '1073741833',
       genstamp: '1009',
-      'block-file-dn3':
-        '/home/lab/dfs/data/dn3/current/BP-1-127.0.0.1-1/current/finalized/subdir0/subdir0/blk_1073741833',
-      'meta-file-dn3':
-        '/home/lab/dfs/data/dn3/current/BP-1-127.0.0.1-1/current/finalized/subdir0/subdir0/blk_1073741833_1009.meta',
+      'block-file-dn3': 'current/BP-1-127.0.0.1-1/current/finalized/subdir0/subdir0/blk_1073741833',
+      'meta-file-dn3': 'current/BP-1-127.0.0.1-1/current/finalized/subdir0/subdir0/blk_1073741833_1009.meta',
     };
     const results = await checkExercise(ex, answers, { probes, clock: stillClock });
     for (const r of results) expect(r.status, `${r.name}: ${r.message}`).toBe('pass');
