@@ -492,6 +492,21 @@ export class ReplicaWriter {
     });
   }
 
+  /**
+   * Ends a failed write but keeps both files where they are (an rbw replica for pipeline or lease
+   * recovery): every appended byte is written and both files are closed before it resolves.
+   */
+  async keep(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    this.flush();
+    try {
+      await this.drain();
+    } finally {
+      await Promise.all([close(this.blockFd), close(this.metaFd)]).catch(() => undefined);
+    }
+  }
+
   /** Drops a replica whose write failed. */
   abort(): void {
     if (this.done) return;

@@ -999,7 +999,7 @@ async function receiveBlock(
     // recovery carries on from it (HDFS keeps RBW replicas too). Copies to tmp/ are dropped.
     if (!finished) {
       if (isTransfer) writer.abort();
-      else keepRbw(storage, writer);
+      else await keepRbw(writer);
     }
     if (mirror) closeLink(mirror);
     if (!isTransfer && activeWrites.get(block.blockId)?.done === done) activeWrites.delete(block.blockId);
@@ -1022,23 +1022,16 @@ async function cancelActiveWrite(blockId: number): Promise<void> {
 }
 
 /**
- * Closes a failed write's files but leaves them in rbw/. ReplicaWriter.abort() closes and deletes;
- * moving the files aside first keeps them (renaming an open file is safe on POSIX).
+ * Closes a failed write's files but leaves them in rbw/, with every appended byte written, before
+ * the write counts as ended: a recovery that waits for it (cancelActiveWrite) then finds the
+ * replica complete on disk.
  */
-function keepRbw(storage: DatanodeStorage, writer: ReplicaWriter): void {
-  const dir = rbwDir(storage.dataDir, storage.poolId);
-  const files = [
-    path.join(dir, blockFileName(writer.block.blockId)),
-    path.join(dir, metaFileName(writer.block.blockId, writer.block.genStamp)),
-  ];
+async function keepRbw(writer: ReplicaWriter): Promise<void> {
   try {
-    for (const f of files) fs.renameSync(f, `${f}.keep`);
+    await writer.keep();
   } catch {
-    writer.abort();
-    return;
+    // What reached the disk stays; recovery uses the bytes the .meta covers.
   }
-  writer.abort();
-  for (const f of files) fs.renameSync(`${f}.keep`, f);
 }
 
 /** The rbw/ files of a block (any generation stamp), or null. */
