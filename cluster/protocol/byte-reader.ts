@@ -2,6 +2,11 @@
  * Async exact-length reads over a socket (or any Readable) for DataTransferProtocol: incoming
  * chunks wait in a list and are cut on demand, so a frame costs at most one copy (none when it
  * sits inside one chunk). The stream is paused while more than BUFFERED_BYTES_MAX wait unread.
+ *
+ * A socket we connect ourselves can read into a ReadArena instead (net.connect's `onread`): the
+ * kernel copies straight into a large buffer, consecutive reads sit side by side, and a frame that
+ * spans two reads is still one view, so the data path reads without copying or allocating per
+ * packet. Accepted sockets cannot take `onread` in Node 20 and use 'data' events.
  */
 import type { Readable } from 'node:stream';
 import { RemoteError } from './errors.js';
@@ -18,6 +23,54 @@ import { decodePacket, PACKET_LENGTHS_BYTES, packetFrameLengths, type DecodedPac
 export const BUFFERED_BYTES_MAX = 1024 * 1024;
 /** A protobuf varint of a 64-bit value never exceeds 10 bytes. */
 const VARINT_BYTES_MAX = 10;
+/** One read arena: a few dozen packets, replaced (never reused) when full, so views stay valid. */
+export const READ_ARENA_BYTES = 4 * 1024 * 1024;
+/** A connection's first arena: enough for the many small acks of a write; a read moves on to full arenas. */
+const READ_ARENA_FIRST_BYTES = 256 * 1024;
+/** At most this much per read(2) into an arena: large reads, and BUFFERED_BYTES_MAX still bounds the backlog. */
+const ARENA_READ_BYTES_MAX = 1024 * 1024;
+/** An arena with less room than this left is replaced, so no read is made small by the arena's end. */
+const ARENA_READ_BYTES_MIN = 128 * 1024;
+
+/**
+ * The `onread` option for net.connect: reads land in arenas (256 KiB, then 4 MiB), each handed to
+ * the reader as a view. An arena is never written twice, so views (frames, packet data) stay valid as long as
+ * anyone holds them.
+ */
+export class ReadArena {
+  private arena = Buffer.allocUnsafe(READ_ARENA_FIRST_BYTES);
+  private fill = 0;
+  private sink: ((chunk: Buffer) => void) | null = null;
+  private early: Buffer[] = [];
+
+  readonly onread = {
+    buffer: (): Uint8Array => {
+      if (this.arena.length - this.fill < ARENA_READ_BYTES_MIN) {
+        this.arena = Buffer.allocUnsafe(READ_ARENA_BYTES);
+        this.fill = 0;
+      }
+      return this.arena.subarray(this.fill, this.fill + ARENA_READ_BYTES_MAX);
+    },
+    callback: (bytes: number, buf: Uint8Array): boolean => {
+      const chunk = Buffer.from(buf.buffer, buf.byteOffset, bytes);
+      if (buf.buffer === this.arena.buffer) this.fill = buf.byteOffset - this.arena.byteOffset + bytes;
+      if (this.sink) this.sink(chunk);
+      else this.early.push(chunk);
+      return true;
+    },
+  };
+
+  /** Delivers reads to `sink`, starting with any that arrived before. */
+  attach(sink: (chunk: Buffer) => void): void {
+    this.sink = sink;
+    for (const chunk of this.early.splice(0)) sink(chunk);
+  }
+
+  detach(): void {
+    this.sink = null;
+    this.early = [];
+  }
+}
 
 export interface ReadPacket extends DecodedPacket {
   /** The whole frame as received, for the journal's hex view and for forwarding downstream. */
@@ -32,7 +85,15 @@ export class SocketByteReader {
   private failure: Error | null = null;
   private wake: (() => void) | null = null;
   private readonly onData = (chunk: Buffer): void => {
-    this.chunks.push(chunk);
+    const last = this.chunks[this.chunks.length - 1];
+    if (last && last.buffer === chunk.buffer && last.byteOffset + last.length === chunk.byteOffset) {
+      // Side by side in one arena: one view, so a frame spanning two reads needs no copy.
+      this.chunks[this.chunks.length - 1] = Buffer.from(
+        last.buffer,
+        last.byteOffset,
+        last.length + chunk.length,
+      );
+    } else this.chunks.push(chunk);
     this.buffered += chunk.length;
     if (this.buffered > BUFFERED_BYTES_MAX) this.stream.pause();
     this.notify();
@@ -46,8 +107,13 @@ export class SocketByteReader {
     this.notify();
   };
 
-  constructor(private readonly stream: Readable) {
-    stream.on('data', this.onData);
+  /** With `arena`, the stream was connected with `arena.onread` and emits no 'data'. */
+  constructor(
+    private readonly stream: Readable,
+    private readonly arena?: ReadArena,
+  ) {
+    if (arena) arena.attach(this.onData);
+    else stream.on('data', this.onData);
     stream.on('end', this.onEnd);
     stream.on('close', this.onEnd);
     stream.on('error', this.onError);
@@ -114,6 +180,7 @@ export class SocketByteReader {
 
   /** Stops listening; the caller owns (and ends) the socket. */
   close(): void {
+    this.arena?.detach();
     this.stream.off('data', this.onData);
     this.stream.off('end', this.onEnd);
     this.stream.off('close', this.onEnd);

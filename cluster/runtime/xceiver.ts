@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { verifyChunkChecksums } from '../common/crc.js';
-import { SocketByteReader } from '../protocol/byte-reader.js';
+import { ReadArena, SocketByteReader } from '../protocol/byte-reader.js';
 import {
   encodeBlockOpResponse,
   encodeClientReadStatus,
@@ -219,10 +219,13 @@ async function openLink(options: InitiatorOptions & { target: XferTarget }): Pro
       `Cannot connect to ${target.name} at ${target.ipAddr}:${target.xferPort} (ECONNREFUSED: ${cut})`,
     );
   }
+  // Our own connections read into arenas: packets and acks arrive as views, without a copy each.
+  const arena = new ReadArena();
   const socket = await new Promise<net.Socket>((resolve, reject) => {
     const s = net.connect({
       host: target.ipAddr,
       port: target.xferPort,
+      onread: arena.onread,
       ...(options.localAddress ? { localAddress: options.localAddress } : {}),
     });
     const timer = setTimeout(() => {
@@ -262,7 +265,7 @@ async function openLink(options: InitiatorOptions & { target: XferTarget }): Pro
   const peerAddr = `${socket.remoteAddress}:${socket.remotePort}`;
   return {
     socket,
-    reader: new SocketByteReader(socket),
+    reader: new SocketByteReader(socket, arena),
     journal: options.journal,
     conn: `${selfAddr}->${peerAddr}`,
     selfId: options.selfId,
