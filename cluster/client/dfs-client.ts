@@ -305,6 +305,8 @@ export class DFSClient {
       const renamed = await this.call('rename', { src: writing, dst: target }, opId);
       if (!renamed) throw new RemoteError('IOException', `rename ${writing} to ${target} failed`);
     }
+    // The operation's frames are in the journal when it returns, for viewers and checks that read it next.
+    this.journal.flush();
     return { path: target, bytes };
   }
 
@@ -394,6 +396,7 @@ export class DFSClient {
       throw err;
     }
     if (copying !== target) fs.renameSync(copying, target);
+    this.journal.flush();
     return { path: target, bytes: done };
   }
 
