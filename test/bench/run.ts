@@ -38,6 +38,7 @@ const rows: Row[] = [];
  */
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const wanted = (section: string): boolean => only === null || only.has(section);
+const loadAtStart = os.loadavg()[0] ?? 0;
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
@@ -357,6 +358,7 @@ function writeReport(): void {
     '# Benchmarks',
     '',
     `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}.`,
+    `Load average (1 min) ${loadAtStart.toFixed(2)} at the start, ${(os.loadavg()[0] ?? 0).toFixed(2)} at the end: on a shared machine other work competes with the lab's processes.`,
     'The machine rows are the same work without the lab (its floor); the lab rows run real processes on loopback.',
     '',
     '| measurement | figure | target |',
