@@ -742,7 +742,9 @@ export async function startXceiverServer(options: XceiverServerOptions): Promise
   return {
     host: options.host,
     port: address.port,
-    xceiverCount: () => sockets.size,
+    // HDFS counts the DataXceiverServer thread too, so an idle DataNode reports 1; placement's
+    // considerLoad (xceivers > 2 × average) would otherwise refuse a node with one transfer.
+    xceiverCount: () => sockets.size + 1,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
@@ -923,7 +925,8 @@ async function receiveBlock(
     const verify = isTransfer || !mirror;
     const queue: PendingAck[] = [];
     let responderError: Error | null = null;
-    const responder = mirror ? respond(up, mirror, queue, label) : null;
+    const mirrorState = { failedBeforeAck: false };
+    const responder = mirror ? respond(up, mirror, queue, label, mirrorState) : null;
     // Handled here so a downstream failure never becomes an unhandled rejection; the loop checks it.
     responder?.catch((err: unknown) => (responderError = err as Error));
     while (true) {
@@ -942,7 +945,11 @@ async function receiveBlock(
         );
       }
       let pending: PendingAck | null = null;
-      if (responderError) throw responderError;
+      if (responderError) {
+        // Blame the DataNode that failed (downstream), not this one, as HDFS's MIRROR_ERROR ack does.
+        if (mirrorState.failedBeforeAck) sendAck(up, label, h.seqno, ['SUCCESS', 'ERROR']);
+        throw responderError;
+      }
       if (mirror) {
         // Queue before forwarding: the downstream ack may arrive while we wait for 'drain'.
         let markWritten!: () => void;
@@ -1169,15 +1176,23 @@ async function finalizeAndReport(
 }
 
 /** PacketResponder: for each downstream ack, wait for our own write, then ack upstream with our status first. */
-async function respond(up: Link, mirror: Link, queue: PendingAck[], label: string): Promise<void> {
+async function respond(
+  up: Link,
+  mirror: Link,
+  queue: PendingAck[],
+  label: string,
+  mirrorState: { failedBeforeAck: boolean },
+): Promise<void> {
   while (true) {
     let ack: PipelineAck;
     try {
       ack = await readAck(mirror, label);
     } catch (err) {
       // The mirror died: tell upstream we are fine and the next DataNode is not (HDFS's MIRROR_ERROR).
+      // With no packet waiting, the ack goes out with the next packet that arrives (see the receive loop).
       const head = queue[0];
       if (head) sendAck(up, label, head.seqno, ['SUCCESS', 'ERROR']);
+      else mirrorState.failedBeforeAck = true;
       throw err;
     }
     const head = queue.shift();
