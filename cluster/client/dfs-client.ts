@@ -19,7 +19,7 @@ import path from 'node:path';
 import type { LabConfig } from '../config/config.js';
 import { clusterConfig } from '../launcher/cluster-config.js';
 import { homePaths, type ClusterDescription } from '../launcher/description.js';
-import { readDescription } from '../launcher/home.js';
+import { requireDescription } from '../launcher/home.js';
 import { RemoteError } from '../protocol/errors.js';
 import {
   CLIENT_LOCATE_FOLLOWING_BLOCK_FIRST_WAIT_MS,
@@ -129,13 +129,7 @@ export class DFSClient {
     journal?: Journal;
     warn?: (line: string) => void;
   }): Promise<DFSClient> {
-    const description = readDescription(options.home);
-    if (!description) {
-      throw new RemoteError(
-        'IOException',
-        `no cluster in ${options.home} (no cluster.json); start one with \`lab start\``,
-      );
-    }
+    const description = requireDescription(options.home);
     const journal = options.journal ?? new Journal(homePaths(options.home).journal, 'client');
     let namenode: RpcClient;
     try {

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { homePaths, type ClusterDescription } from './description.js';
+import { LauncherError } from './errors.js';
 
 /** What identifies a lab daemon in /proc/<pid>/cmdline. */
 export const DAEMON_SCRIPT_MARK = 'cluster/runtime/main.js';
@@ -38,6 +39,17 @@ export function readDescription(home: string): ClusterDescription | undefined {
     return undefined;
   }
   return JSON.parse(text) as ClusterDescription;
+}
+
+/** The description of the cluster in `home`, or a LauncherError that says how to get one. */
+export function requireDescription(home: string): ClusterDescription {
+  const description = readDescription(home);
+  if (description === undefined) {
+    throw new LauncherError(
+      `No cluster in ${home} (no cluster.json). Start one with \`lab start\`, or point --home / LAB_HOME at its run directory.`,
+    );
+  }
+  return description;
 }
 
 export function writeDescription(home: string, description: ClusterDescription): void {

@@ -34,6 +34,9 @@ import { withNamenode } from './namenode-client.js';
 import { planCluster, type StartOptions } from './plan.js';
 import { describeExit, spawnDaemon, type SpawnedDaemon } from './spawn.js';
 import { formatLogTail, waitFor } from './wait.js';
+import { requireDescription } from './home.js';
+
+export { requireDescription };
 
 /** After SIGKILL the kernel frees a process at once; this only bounds a wait that should not happen. */
 const KILL_CONFIRM_MS = 5_000;
@@ -317,16 +320,6 @@ function processExists(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-export function requireDescription(home: string): ClusterDescription {
-  const description = readDescription(home);
-  if (description === undefined) {
-    throw new LauncherError(
-      `No cluster in ${home} (no cluster.json). Start one with \`lab start\`, or point --home / LAB_HOME at its run directory.`,
-    );
-  }
-  return description;
 }
 
 function requireProcessId(description: ClusterDescription, id: string): void {

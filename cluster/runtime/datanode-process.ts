@@ -15,7 +15,7 @@
 import { configuredCapacityBytes, withCapacity } from '../balancer/capacity.js';
 import { clusterConfig } from '../launcher/cluster-config.js';
 import { datanodeById, homePaths } from '../launcher/description.js';
-import { readDescription } from '../launcher/home.js';
+import { requireDescription } from '../launcher/home.js';
 import { RemoteError } from '../protocol/errors.js';
 import type {
   DatanodeCommand,
@@ -44,8 +44,7 @@ export interface DataNodeHandle {
 
 export async function runDataNode(options: { home: string; id: string }): Promise<DataNodeHandle> {
   const { home, id } = options;
-  const description = readDescription(home);
-  if (!description) throw new Error(`${id}: no cluster description at ${homePaths(home).description}`);
+  const description = requireDescription(home);
   const me = datanodeById(description, id);
   if (!me)
     throw new Error(`${id}: not a DataNode of the cluster described in ${homePaths(home).description}`);

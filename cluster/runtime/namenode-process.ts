@@ -9,6 +9,7 @@ import { createPrng } from '../common/prng.js';
 import { labUser } from '../common/user.js';
 import { clusterConfig } from '../launcher/cluster-config.js';
 import { homePaths, type ClusterDescription } from '../launcher/description.js';
+import { requireDescription } from '../launcher/home.js';
 import { NameNodeCore } from '../namenode/namenode.js';
 import { namenodeSettings } from '../namenode/settings.js';
 import type { EditLogOp, PendingOp } from '../namenode/editlog/ops.js';
@@ -37,16 +38,6 @@ import { fsimageName } from '../namenode/name-dir.js';
 const MONITOR_TICK_MS = 200;
 
 export const SOFTWARE_VERSION = '3.3.6-lab';
-
-/** Mutating RPCs: answered only after their ops are durable. Everything else is answered at once. */
-export function readDescription(home: string): ClusterDescription {
-  const file = homePaths(home).description;
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as ClusterDescription;
-  } catch (err) {
-    throw new Error(`cannot read the cluster description ${file}: ${(err as Error).message}`, { cause: err });
-  }
-}
 
 /** A map from host address to network location: DataNode addresses and the client's. */
 export function rackResolver(
@@ -78,7 +69,7 @@ export async function runNameNode({
   id: string;
 }): Promise<{ stop(): Promise<void> }> {
   const paths = homePaths(home);
-  const desc = readDescription(home);
+  const desc = requireDescription(home);
   const config = clusterConfig(desc, home);
   const journal = new Journal(paths.journal, id);
   const settings = namenodeSettings(config, { superuser: labUser(), softwareVersion: SOFTWARE_VERSION });
@@ -116,7 +107,7 @@ export async function runNameNode({
     prng: createPrng(desc.seed).fork('namenode'),
     rackOfHost: rackResolver(desc, () => {
       try {
-        return readDescription(home);
+        return requireDescription(home);
       } catch {
         return undefined;
       }

@@ -15,7 +15,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { clusterConfig } from '../launcher/cluster-config.js';
 import { homePaths, type ClusterDescription } from '../launcher/description.js';
-import { readDescription } from '../launcher/home.js';
+import { requireDescription } from '../launcher/home.js';
 import { decodeSegment } from '../namenode/editlog/codec.js';
 import type { EditLogOp } from '../namenode/editlog/ops.js';
 import { decodeImage, encodeImage } from '../namenode/fsimage/codec.js';
@@ -79,9 +79,7 @@ export async function runSecondaryNameNode({
   id: string;
 }): Promise<{ stop(): Promise<void> }> {
   const paths = homePaths(home);
-  const desc = readDescription(home);
-  if (!desc)
-    throw new Error(`no cluster description ${paths.description}; start the cluster with \`lab start\``);
+  const desc = requireDescription(home);
   if (!desc.secondary) throw new Error('this cluster has no Secondary NameNode in its description');
   const config = clusterConfig(desc, home);
   const journal = new Journal(paths.journal, id);
