@@ -20,6 +20,7 @@ import type { LabConfig } from '../config/config.js';
 import { clusterConfig } from '../launcher/cluster-config.js';
 import { homePaths, type ClusterDescription } from '../launcher/description.js';
 import { requireDescription } from '../launcher/home.js';
+import { connectNamenode } from '../launcher/namenode-client.js';
 import { RemoteError } from '../protocol/errors.js';
 import {
   CLIENT_LOCATE_FOLLOWING_BLOCK_FIRST_WAIT_MS,
@@ -133,14 +134,7 @@ export class DFSClient {
     const journal = options.journal ?? new Journal(homePaths(options.home).journal, 'client');
     let namenode: RpcClient;
     try {
-      namenode = await RpcClient.connect({
-        host: description.namenode.host,
-        port: description.namenode.port,
-        selfId: 'client',
-        peerId: description.namenode.id,
-        journal,
-        ...(description.client.host ? { localAddress: description.client.host } : {}),
-      });
+      namenode = await connectNamenode(description, journal);
     } catch (err) {
       if (!options.journal) journal.close();
       throw err;

@@ -8,7 +8,8 @@ import { homePaths, type ClusterDescription } from '../../cluster/launcher/descr
 import { requireDescription } from '../../cluster/launcher/launcher.js';
 import type { LabConfig } from '../../cluster/config/config.js';
 import { Journal } from '../../cluster/runtime/journal.js';
-import { RpcClient } from '../../cluster/runtime/rpc-client.js';
+import type { RpcClient } from '../../cluster/runtime/rpc-client.js';
+import { connectNamenode } from '../../cluster/launcher/namenode-client.js';
 import { UsageError } from './errors.js';
 
 export interface ClusterSession {
@@ -50,14 +51,7 @@ export async function openSession(
   const journal = new Journal(homePaths(home).journal, 'client');
   let namenode: RpcClient;
   try {
-    namenode = await RpcClient.connect({
-      host: description.namenode.host,
-      port: description.namenode.port,
-      selfId: 'client',
-      peerId: 'nn',
-      journal,
-      ...(description.loopbackAliases ? { localAddress: description.client.host } : {}),
-    });
+    namenode = await connectNamenode(description, journal);
   } catch (error) {
     journal.close();
     throw error;
