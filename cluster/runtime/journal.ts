@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { Channel, FrameMessage, JournalRecord } from '../protocol/journal-types.js';
+import type { FrameMessage, JournalFrame, JournalRecord } from '../protocol/journal-types.js';
 import {
   JOURNAL_FILE_BYTES_MAX,
   JOURNAL_FLUSH_INTERVAL_MS,
@@ -29,21 +29,12 @@ export function nowPrecise(): number {
   return Math.round((performance.timeOrigin + performance.now()) * 1000) / 1000;
 }
 
-export interface FrameRecordInput {
-  dir: 'send' | 'recv';
-  ch: Channel;
-  conn: string;
-  src: string;
-  srcAddr: string;
-  dst: string;
-  dstAddr: string;
-  msg: FrameMessage;
-  bytes: number;
+/** What a process says about a frame; the journal adds when, who wrote it, and the hex view. */
+export type FrameRecordInput = Omit<JournalFrame, 'k' | 't' | 'proc' | 'data' | 'hex'> & {
   data?: number;
   /** The frame's bytes; the first JOURNAL_HEX_BYTES_MAX go to the journal on the send side. */
   raw?: Buffer;
-  op?: string;
-}
+};
 
 export class Journal {
   private pending: string[] = [];
