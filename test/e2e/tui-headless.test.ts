@@ -150,6 +150,9 @@ function harness(columns = 80, rows = 24): Harness {
       dashboard.tick();
     },
     screen: async () => {
+      // blessed buffers its output and flushes it on the next tick; let that happen, then wait
+      // until the terminal has parsed everything written so far.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       await new Promise<void>((resolve) => term.write('', resolve));
       const lines: string[] = [];
       for (let i = 0; i < term.rows; i++)

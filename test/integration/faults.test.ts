@@ -150,6 +150,19 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
       expect(added.datanode.id).toBe('dn4');
       const live = await client.call('getDatanodeReport', { type: 'LIVE' });
       expect(live.map((d) => d.name)).toContain('dn4');
+      // The balancer plans from the usage the DataNodes heartbeat: wait until every one has
+      // reported its capacity and the others their replicas.
+      await waitFor(
+        async () => {
+          const report = await client.call('getDatanodeReport', { type: 'LIVE' });
+          return (
+            report.length === 4 &&
+            report.every((d) => d.capacity > 0) &&
+            report.filter((d) => d.name !== 'dn4').every((d) => d.dfsUsed > 0)
+          );
+        },
+        { deadlineMs: 10_000, what: 'every DataNode to report its capacity and usage' },
+      );
       const lines: string[] = [];
       const result = await withSession(home, (session) =>
         runBalancer(session, { thresholdPct: 10, print: (line) => lines.push(line) }),
