@@ -73,25 +73,30 @@ export class RpcClient {
         ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
       });
       socket.setNoDelay(true);
-      const onError = (err: NodeJS.ErrnoException): void => {
+      // One error listener for the socket's whole life, so no error is ever unhandled: before the
+      // connection is up it rejects the connect, afterwards it fails the pending calls.
+      let client: RpcClient | null = null;
+      socket.on('error', (err: NodeJS.ErrnoException) => {
+        if (client) {
+          client.failAll(err);
+          return;
+        }
         reject(
           new ConnectError(
             `cannot reach ${opts.peerId} at ${opts.host}:${opts.port} (${err.code ?? err.message}); is the cluster running? Try \`lab status\`.`,
             err.code ?? 'ECONNECT',
           ),
         );
-      };
-      socket.once('error', onError);
+      });
       socket.once('connect', () => {
-        socket.off('error', onError);
-        const client = new RpcClient(socket, opts);
-        client.local = `${socket.localAddress}:${socket.localPort}`;
-        client.remote = `${socket.remoteAddress}:${socket.remotePort}`;
+        const connected = new RpcClient(socket, opts);
+        client = connected;
+        connected.local = `${socket.localAddress}:${socket.localPort}`;
+        connected.remote = `${socket.remoteAddress}:${socket.remotePort}`;
+        socket.on('data', (chunk: Buffer) => connected.onData(chunk));
+        socket.on('close', () => connected.failAll(new Error(`connection to ${opts.peerId} closed`)));
         socket.write(RPC_PREAMBLE);
-        socket.on('data', (chunk: Buffer) => client.onData(chunk));
-        socket.on('error', (err) => client.failAll(err));
-        socket.on('close', () => client.failAll(new Error(`connection to ${opts.peerId} closed`)));
-        resolve(client);
+        resolve(connected);
       });
     });
   }
