@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { corruptReplica } from '../scenario/corrupt.js';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { homePaths, type ClusterDescription } from '../../cluster/launcher/description.js';
 import { inspectHome } from '../../cluster/launcher/home.js';
@@ -319,10 +320,19 @@ export function clusterSources(home: string): DashboardSources {
         }
         case 'put-sample':
           return putSample(home, ++samples);
-        case 'corrupt':
-          // TODO(issue 4): once lab/scenario/corrupt.ts is committed, call
-          // corruptReplica({ home, description, namenode, request: { path: action.path, block: action.blockIndex, replica: action.datanode } }).
-          return `corrupt: not available yet in this lab build (would corrupt ${action.block} on ${action.datanode})`;
+        case 'corrupt': {
+          const done = await namenode.ask((client) =>
+            corruptReplica({
+              home,
+              description,
+              namenode: client,
+              request: { path: action.path, block: action.blockIndex, replica: action.datanode },
+            }),
+          );
+          return done
+            ? `corrupt: wrote BADBAD into ${done.block} on ${done.datanode} at offset ${done.offset}; a read or the block scanner will find it`
+            : 'corrupt: the NameNode is not answering';
+        }
       }
     },
     close: () => namenode.close(),
