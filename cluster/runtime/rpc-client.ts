@@ -78,7 +78,13 @@ export class RpcClient {
       let client: RpcClient | null = null;
       socket.on('error', (err: NodeJS.ErrnoException) => {
         if (client) {
-          client.failAll(err);
+          // A reset or broken pipe after connecting: the peer went away (killed, restarted).
+          client.failAll(
+            new ConnectError(
+              `lost the connection to ${opts.peerId} (${err.code ?? err.message})`,
+              err.code ?? 'ECONNRESET',
+            ),
+          );
           return;
         }
         reject(
@@ -94,7 +100,9 @@ export class RpcClient {
         connected.local = `${socket.localAddress}:${socket.localPort}`;
         connected.remote = `${socket.remoteAddress}:${socket.remotePort}`;
         socket.on('data', (chunk: Buffer) => connected.onData(chunk));
-        socket.on('close', () => connected.failAll(new Error(`connection to ${opts.peerId} closed`)));
+        socket.on('close', () =>
+          connected.failAll(new ConnectError(`connection to ${opts.peerId} closed`, 'ECLOSED')),
+        );
         socket.write(RPC_PREAMBLE);
         resolve(connected);
       });
