@@ -190,6 +190,19 @@ function sendAck(link: Link, block: string, seqno: number, replies: StatusName[]
   link.socket.write(raw);
 }
 
+/** The next packet on a link, journaled as received. */
+async function readPacketJournaled(link: Link, label: string): ReturnType<Link['reader']['readPacket']> {
+  const pkt = await link.reader.readPacket();
+  const h = pkt.header;
+  journalRecv(
+    link,
+    packetMsg(label, h.seqno, h.offsetInBlock, h.dataLen, h.lastPacketInBlock),
+    pkt.raw.length,
+    h.dataLen,
+  );
+  return pkt;
+}
+
 function packetMsg(block: string, seqno: number, offset: number, len: number, last: boolean): FrameMessage {
   return { type: 'packet', block, seqno, offset, len, last };
 }
@@ -653,14 +666,8 @@ export async function* readBlock(options: ReadBlockOptions): AsyncGenerator<Buff
     }
     const end = options.offset + options.len;
     while (true) {
-      const pkt = await link.reader.readPacket();
+      const pkt = await readPacketJournaled(link, label);
       const h = pkt.header;
-      journalRecv(
-        link,
-        packetMsg(label, h.seqno, h.offsetInBlock, h.dataLen, h.lastPacketInBlock),
-        pkt.raw.length,
-        h.dataLen,
-      );
       if (h.lastPacketInBlock) break;
       const bad = verifyChunkChecksums(pkt.data, pkt.checksums, BYTES_PER_CHECKSUM);
       if (bad >= 0)
@@ -930,14 +937,8 @@ async function receiveBlock(
     // Handled here so a downstream failure never becomes an unhandled rejection; the loop checks it.
     responder?.catch((err: unknown) => (responderError = err as Error));
     while (true) {
-      const pkt = await up.reader.readPacket();
+      const pkt = await readPacketJournaled(up, label);
       const h = pkt.header;
-      journalRecv(
-        up,
-        packetMsg(label, h.seqno, h.offsetInBlock, h.dataLen, h.lastPacketInBlock),
-        pkt.raw.length,
-        h.dataLen,
-      );
       if (h.offsetInBlock !== writer.bytesWritten) {
         throw new RemoteError(
           'IOException',
