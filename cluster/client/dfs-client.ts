@@ -28,7 +28,7 @@ import {
 } from '../protocol/limits.js';
 import type { RpcMethod, RpcRequest, RpcResult } from '../protocol/messages.js';
 import { PACKET_DATA_BYTES } from '../protocol/packet.js';
-import type { BlockRef, LocatedBlock, LocatedBlocks } from '../protocol/types.js';
+import type { BlockRef, DatanodeId, LocatedBlock, LocatedBlocks } from '../protocol/types.js';
 import { Journal } from '../runtime/journal.js';
 import { RpcClient } from '../runtime/rpc-client.js';
 import {
@@ -37,8 +37,15 @@ import {
   PipelineAckError,
   PipelineSetupError,
   readBlock,
+  transferBlock,
 } from '../runtime/xceiver.js';
-import { parseReplacePolicy, planRecovery, shouldReplaceDatanode } from './pipeline-recovery.js';
+import {
+  parseReplacePolicy,
+  planRecovery,
+  REPLACE_DATANODE_TRIES,
+  shouldReplaceDatanode,
+  type ReplaceDatanodePolicy,
+} from './pipeline-recovery.js';
 import {
   clientNameFor,
   nextReplica,
@@ -584,7 +591,7 @@ export class DFSOutputStream {
   }
 
   private async endBlock(): Promise<void> {
-    await this.withRecovery((writer) => writer.close().then(() => undefined));
+    await this.withRecovery((writer) => writer.close().then(() => undefined), { closing: true });
     this.writer = null;
     const located = this.current as LocatedBlock;
     this.previous = { ...located.block, numBytes: this.blockBytesSent };
@@ -592,7 +599,10 @@ export class DFSOutputStream {
   }
 
   /** Runs a pipeline step; when a DataNode fails, rebuilds the pipeline without it and runs it again. */
-  private async withRecovery(step: (writer: BlockWriter) => Promise<void>): Promise<void> {
+  private async withRecovery(
+    step: (writer: BlockWriter) => Promise<void>,
+    options: { closing: boolean } = { closing: false },
+  ): Promise<void> {
     while (true) {
       const writer = this.writer as BlockWriter;
       try {
@@ -600,38 +610,57 @@ export class DFSOutputStream {
         return;
       } catch (err) {
         if (!(err instanceof RemoteError) || this.closed) throw err;
-        await this.recoverPipeline(writer, err);
+        await this.recoverPipeline(writer, err, options.closing);
       }
     }
   }
 
   /**
-   * DataStreamer's pipeline recovery (reference §10.4): drop the bad DataNode, get a new
-   * generation stamp (updateBlockForPipeline), reopen the pipeline with
-   * PIPELINE_SETUP_STREAMING_RECOVERY — the DataNodes cut their RBW replicas back to the acked
-   * bytes and rename the .meta to the new genstamp — re-send the un-acked packets, then
-   * updatePipeline. Replacement DataNodes are not added (see docs/failures.md).
+   * DataStreamer's pipeline recovery (reference §10.4): drop the bad DataNode; when the
+   * replace-datanode-on-failure policy asks, add one (getAdditionalDatanode, then TRANSFER_BLOCK
+   * copies a survivor's RBW replica to it); get a new generation stamp (updateBlockForPipeline);
+   * reopen the pipeline with PIPELINE_SETUP_STREAMING_RECOVERY — the DataNodes cut their RBW
+   * replicas back to the acked bytes and rename the .meta to the new genstamp — re-send the
+   * un-acked packets, then updatePipeline.
    */
-  private async recoverPipeline(failed: BlockWriter, err: RemoteError): Promise<void> {
+  private async recoverPipeline(failed: BlockWriter, err: RemoteError, closing: boolean): Promise<void> {
     const located = this.current as LocatedBlock;
     const resume = failed.resumeState();
     failed.abort();
     this.writer = null;
-    let pipeline = located.locations.map((l) => l.name);
+    // HDFS's PIPELINE_CLOSE stage: every data packet is acked, only the end of the block failed.
+    const pipelineClosing = closing && resume.frames.length === 0 && resume.ackedBytes === resume.offset;
+    let pipeline = pipelineOf(located);
     let bad = err instanceof PipelineAckError || err instanceof PipelineSetupError ? err.badTarget : '';
+    /** Every DataNode dropped from this block's pipeline: never offered back as a replacement. */
+    const dropped: string[] = [];
     const name = `${located.blockPoolId}:blk_${located.block.blockId}_${located.block.genStamp}`;
     while (true) {
-      const plan = planRecovery({ pipeline, bad, attempts: this.recoveries++ });
+      const names = pipeline.map((m) => m.target.name);
+      const plan = planRecovery({ pipeline: names, bad, attempts: this.recoveries++ });
       if (!plan.ok) {
         throw new RemoteError('IOException', `${plan.message} (${this.opts.src}, ${name}: ${err.message})`);
       }
+      const badName = bad && names.includes(bad) ? bad : (names[0] ?? '?');
+      dropped.push(badName);
       this.client.warnLine(
-        `WARN hdfs.DataStreamer: Error Recovery for ${name} in pipeline [${pipeline.join(', ')}]: datanode ${bad || pipeline[0]} is bad. (${err.message})`,
+        `WARN hdfs.DataStreamer: Error Recovery for ${name} in pipeline [${names.join(', ')}]: datanode ${badName} is bad. (${err.message})`,
       );
-      if (this.wantsReplacement(plan.pipeline.length)) {
-        this.client.warnLine(
-          `WARN hdfs.DataStreamer: replace-datanode-on-failure asks for a new DataNode for ${name}; the lab continues with [${plan.pipeline.join(', ')}] and the NameNode re-replicates after close`,
-        );
+      let members = pipeline.filter((m) => plan.pipeline.includes(m.target.name));
+      if (this.wantsReplacement(members.length)) {
+        if (pipelineClosing) {
+          // DataStreamer: no transfer while the pipeline is closing; the NameNode re-replicates.
+          this.client.warnLine(
+            `WARN hdfs.DataStreamer: ${name} fails at close; no DataNode added to [${plan.pipeline.join(', ')}], the NameNode re-replicates the block`,
+          );
+        } else {
+          members = await this.addDatanode({
+            located,
+            members,
+            excludes: dropped,
+            ackedBytes: resume.ackedBytes,
+          });
+        }
       }
       const { block: bumped } = await this.client.call(
         'updateBlockForPipeline',
@@ -639,29 +668,22 @@ export class DFSOutputStream {
         this.opts.opId,
       );
       const newGenStamp = bumped.genStamp;
-      const keep = located.locations
-        .map((l, i) => ({ l, rack: located.racks[i] ?? '' }))
-        .filter(({ l }) => plan.pipeline.includes(l.name));
       this.client.journal.event(
-        { type: 'pipeline-recovery', block: located.block, bad: bad || (pipeline[0] ?? '?'), newGenStamp },
+        { type: 'pipeline-recovery', block: located.block, bad: badName, newGenStamp },
         this.opts.opId,
       );
       try {
         this.writer = await BlockWriter.open({
-          selfId: 'client',
-          journal: this.client.journal,
-          localAddress: this.client.clientHost || undefined,
-          op: this.opts.opId,
-          targets: keep.map(({ l }) => l),
+          ...this.writerBase(),
+          targets: members.map((m) => m.target),
           poolId: located.blockPoolId,
           block: { blockId: located.block.blockId, genStamp: newGenStamp },
-          clientName: this.client.clientName,
           stage: 'PIPELINE_SETUP_STREAMING_RECOVERY',
           resume,
         });
       } catch (setupErr) {
         if (!(setupErr instanceof PipelineSetupError)) throw setupErr;
-        pipeline = plan.pipeline;
+        pipeline = members;
         bad = setupErr.badTarget;
         continue;
       }
@@ -672,27 +694,118 @@ export class DFSOutputStream {
           clientName: this.client.clientName,
           oldBlock: located.block,
           newBlock,
-          datanodes: plan.pipeline,
+          datanodes: members.map((m) => m.target.name),
         },
         this.opts.opId,
       );
       this.current = {
         ...located,
         block: { ...located.block, genStamp: newGenStamp },
-        locations: keep.map(({ l }) => l),
-        racks: keep.map(({ rack }) => rack),
+        locations: members.map((m) => m.target),
+        racks: members.map((m) => m.rack),
       };
       return;
     }
   }
 
-  private wantsReplacement(remaining: number): boolean {
-    const config = this.client.config;
+  /**
+   * DataStreamer.addDatanode2ExistingPipeline: the NameNode chooses one more DataNode for the
+   * block (getAdditionalDatanode, placement policy and rack rule, the dropped DataNodes
+   * excluded), then a survivor copies its RBW replica — the acked bytes — to it with
+   * TRANSFER_BLOCK. A failed copy excludes that DataNode and tries again, with the next survivor
+   * as the source, at most REPLACE_DATANODE_TRIES times. With no DataNode to add, the write fails
+   * (best-effort false) or continues with the survivors (best-effort true).
+   */
+  private async addDatanode(args: {
+    located: LocatedBlock;
+    members: PipelineMember[];
+    excludes: string[];
+    ackedBytes: number;
+  }): Promise<PipelineMember[]> {
+    const { located, members } = args;
+    const existing = members.map((m) => m.target.name);
+    const excludes = [...args.excludes];
+    const block = { ...located.block, numBytes: args.ackedBytes };
+    let lastError: Error | null = null;
+    for (let tried = 0; tried < REPLACE_DATANODE_TRIES; tried++) {
+      const lb = await this.client.call(
+        'getAdditionalDatanode',
+        { src: this.opts.src, block, existing, excludes, clientName: this.client.clientName },
+        this.opts.opId,
+      );
+      const offered = pipelineOf(lb);
+      const added = offered.find((m) => !existing.includes(m.target.name));
+      const source = members[tried % members.length];
+      if (!added || !source) {
+        lastError = new RemoteError(
+          'IOException',
+          `Failed to replace a bad datanode on the existing pipeline due to no more good datanodes being available to try. (Nodes: current=[${existing.join(', ')}], original=[${located.locations.map((l) => l.name).join(', ')}]). The current failed datanode replacement policy is ${this.replacePolicy()}, and a client may configure this via 'dfs.client.block.write.replace-datanode-on-failure.policy' in its configuration.`,
+        );
+        break;
+      }
+      try {
+        await transferBlock({
+          ...this.writerBase(),
+          source: source.target,
+          targets: [added.target],
+          poolId: located.blockPoolId,
+          block,
+        });
+      } catch (transferErr) {
+        if (!(transferErr instanceof RemoteError)) throw transferErr;
+        this.client.warnLine(
+          `WARN hdfs.DataStreamer: Error transferring data from ${source.target.name} to ${added.target.name}: ${transferErr.message}`,
+        );
+        lastError = transferErr;
+        excludes.push(added.target.name);
+        continue;
+      }
+      // The NameNode's order: the survivors, then the new DataNode at the end of the pipeline.
+      return offered.filter((m) => existing.includes(m.target.name) || m === added);
+    }
+    if (!this.client.config.bool('dfs.client.block.write.replace-datanode-on-failure.best-effort')) {
+      throw lastError ?? new RemoteError('IOException', 'Failed to add a node');
+    }
+    this.client.warnLine(
+      `WARN hdfs.DataStreamer: Failed to replace datanode. Continue with the remaining datanodes [${existing.join(', ')}] since dfs.client.block.write.replace-datanode-on-failure.best-effort is set to true. (${lastError?.message ?? ''})`,
+    );
+    return members;
+  }
+
+  /** The fields every client-initiated DataTransfer op shares. */
+  private writerBase(): {
+    selfId: string;
+    journal: Journal;
+    localAddress: string | undefined;
+    op: string;
+    clientName: string;
+  } {
+    return {
+      selfId: 'client',
+      journal: this.client.journal,
+      localAddress: this.client.clientHost || undefined,
+      op: this.opts.opId,
+      clientName: this.client.clientName,
+    };
+  }
+
+  private replacePolicy(): ReplaceDatanodePolicy {
+    return parseReplacePolicy(
+      this.client.config.get('dfs.client.block.write.replace-datanode-on-failure.policy'),
+    );
+  }
+
+  /**
+   * ReplaceDatanodeOnFailure.satisfy with HDFS's inputs: r is the file's replication (from the
+   * NameNode's create answer), n the DataNodes left in the pipeline after dropping the bad one.
+   * The lab has no hflush or append, so that clause of DEFAULT is never true.
+   */
+  private wantsReplacement(survivors: number): boolean {
     return shouldReplaceDatanode({
-      enabled: config.bool('dfs.client.block.write.replace-datanode-on-failure.enable'),
-      policy: parseReplacePolicy(config.get('dfs.client.block.write.replace-datanode-on-failure.policy')),
+      enabled: this.client.config.bool('dfs.client.block.write.replace-datanode-on-failure.enable'),
+      policy: this.replacePolicy(),
       replication: this.opts.replication,
-      remaining,
+      remaining: survivors,
       hflushedOrAppended: false,
     });
   }
@@ -705,14 +818,10 @@ export class DFSOutputStream {
       const located = await this.addBlock(exclude);
       try {
         this.writer = await BlockWriter.open({
-          selfId: 'client',
-          journal: this.client.journal,
-          localAddress: this.client.clientHost || undefined,
-          op: this.opts.opId,
+          ...this.writerBase(),
           targets: located.locations,
           poolId: located.blockPoolId,
           block: located.block,
-          clientName: this.client.clientName,
           stage: 'PIPELINE_SETUP_CREATE',
         });
         this.current = located;
@@ -802,6 +911,16 @@ export class DFSOutputStream {
       await sleep(wait);
     }
   }
+}
+
+/** A DataNode of a write pipeline with its rack, as a LocatedBlock lists them. */
+interface PipelineMember {
+  target: DatanodeId;
+  rack: string;
+}
+
+function pipelineOf(lb: LocatedBlock): PipelineMember[] {
+  return lb.locations.map((target, i) => ({ target, rack: lb.racks[i] ?? '' }));
 }
 
 function joinHdfs(dir: string, name: string): string {

@@ -1,12 +1,15 @@
 /**
  * The pure decisions of write-pipeline recovery (DataStreamer, reference §10.4): which DataNodes
  * stay in the pipeline, whether HDFS's replace-datanode-on-failure policy asks for a new one, and
- * the messages HDFS gives up with. The I/O (updateBlockForPipeline, the recovery WRITE_BLOCK,
- * updatePipeline) is in dfs-client.ts.
+ * the messages HDFS gives up with. The I/O (getAdditionalDatanode, TRANSFER_BLOCK,
+ * updateBlockForPipeline, the recovery WRITE_BLOCK, updatePipeline) is in dfs-client.ts.
  */
 
 /** Consecutive recoveries of one block before the write fails (DataStreamer's 5). */
 export const PIPELINE_RECOVERY_ATTEMPTS_MAX = 5;
+
+/** DataStreamer.addDatanode2ExistingPipeline: new DataNodes tried (getAdditionalDatanode + TRANSFER_BLOCK) per recovery. */
+export const REPLACE_DATANODE_TRIES = 3;
 
 export type ReplaceDatanodePolicy = 'NEVER' | 'DEFAULT' | 'ALWAYS';
 

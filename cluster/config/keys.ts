@@ -525,6 +525,13 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     description:
       'When to replace: DEFAULT = replication ≥ 3 and (half the pipeline lost or appending/hflushed).',
   },
+  {
+    name: 'dfs.client.block.write.replace-datanode-on-failure.best-effort',
+    type: 'bool',
+    hadoopDefault: 'false',
+    description:
+      'When no replacement DataNode can be added: true continues with the survivors, false fails the write.',
+  },
 
   // ---- Block scanner (§11) ----
   {

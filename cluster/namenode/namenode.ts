@@ -539,13 +539,19 @@ export class NameNodeCore {
     };
   }
 
+  /**
+   * FSNamesystem.getAdditionalDatanode (pipeline recovery, reference §10.4): one more target for
+   * a block being written, chosen by the placement policy with the pipeline's DataNodes counted
+   * for the rack rule; the answer lists those DataNodes, then the new one.
+   */
   private getAdditionalDatanode(
     p: RpcMethods['getAdditionalDatanode']['req'],
-    _ctx: CallContext,
+    ctx: CallContext,
   ): LocatedBlock {
     const status = this.fileStatusOrThrow(p.src);
+    this.namespace.checkLeaseHolder(p.src, p.clientName);
     const targets = this.chooseTargets({
-      writer: null,
+      writer: this.datanodeAt(ctx.callerAddr),
       replicas: 1,
       chosen: p.existing,
       excluded: [...p.excludes, ...p.existing],

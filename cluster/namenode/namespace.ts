@@ -900,6 +900,11 @@ export class Namespace {
     );
   }
 
+  /** FSNamesystem.checkLease for calls that change no INode (getAdditionalDatanode). */
+  checkLeaseHolder(path: string, clientName: string): void {
+    this.checkLease(this.walkPath(path), clientName);
+  }
+
   /** FSNamesystem.checkLease: the caller must hold the lease of an open file. */
   private checkLease(w: PathWalk, clientName: string): INodeFile {
     const node = w.last;

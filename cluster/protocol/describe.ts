@@ -128,7 +128,12 @@ export function describeMessage(msg: FrameMessage): string {
     case 'rpc-reply':
       return describeRpcReply(msg.method, msg.ok, msg.result, msg.error);
     case 'dt-op': {
-      const name = msg.op === 'WRITE_BLOCK' ? 'writeBlock' : msg.op === 'READ_BLOCK' ? 'readBlock' : msg.op;
+      const names: Record<string, string> = {
+        WRITE_BLOCK: 'writeBlock',
+        READ_BLOCK: 'readBlock',
+        TRANSFER_BLOCK: 'transferBlock',
+      };
+      const name = names[msg.op] ?? msg.op;
       const extra: string[] = [];
       if (msg.targets) extra.push(`targets=[${msg.targets.join(',')}]`);
       if (msg.stage) extra.push(`stage=${msg.stage}`);

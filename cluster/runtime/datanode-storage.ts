@@ -205,6 +205,26 @@ export class DatanodeStorage {
     return this.createReplica(block, 'TEMPORARY');
   }
 
+  /**
+   * FsDatasetImpl.convertTemporaryToRbw: a TRANSFER_RBW copy, complete and closed in tmp/, becomes
+   * the block's rbw replica, so the recovery pipeline that follows can reopen it. An rbw replica
+   * of the block already here is refused rather than overwritten.
+   */
+  convertTemporaryToRbw(block: BlockRef): void {
+    const from = tmpDir(this.dataDir, this.poolId);
+    const to = rbwDir(this.dataDir, this.poolId);
+    if (fs.existsSync(path.join(to, blockFileName(block.blockId)))) {
+      throw new RemoteError(
+        'ReplicaAlreadyExistsException',
+        `Block ${extendedBlockName(this.poolId, block)} already exists in state RBW and thus cannot be converted.`,
+      );
+    }
+    fs.mkdirSync(to, { recursive: true });
+    const meta = metaFileName(block.blockId, block.genStamp);
+    fs.renameSync(path.join(from, meta), path.join(to, meta));
+    fs.renameSync(path.join(from, blockFileName(block.blockId)), path.join(to, blockFileName(block.blockId)));
+  }
+
   private createReplica(block: BlockRef, state: 'RBW' | 'TEMPORARY'): ReplicaWriter {
     const existing = this.replicas.get(block.blockId);
     if (existing) {

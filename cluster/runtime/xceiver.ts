@@ -27,6 +27,7 @@ import {
   type BlockConstructionStage,
   type BlockOpResponse,
   type OpReadBlock,
+  type OpTransferBlock,
   type OpWriteBlock,
   type StatusName,
   type TransferTarget,
@@ -572,33 +573,41 @@ function toTransferTarget(t: XferTarget): TransferTarget {
   return { name: t.name, ipAddr: t.ipAddr, xferPort: t.xferPort };
 }
 
-function sendOp<K extends 'WRITE_BLOCK' | 'READ_BLOCK'>(
-  link: Link,
-  op: K,
-  body: Traced<K extends 'WRITE_BLOCK' ? OpWriteBlock : OpReadBlock>,
-  label: string,
-): void {
+type SentOp = 'WRITE_BLOCK' | 'READ_BLOCK' | 'TRANSFER_BLOCK';
+type SentBody<K extends SentOp> = Traced<
+  K extends 'WRITE_BLOCK' ? OpWriteBlock : K extends 'READ_BLOCK' ? OpReadBlock : OpTransferBlock
+>;
+
+function sendOp<K extends SentOp>(link: Link, op: K, body: SentBody<K>, label: string): void {
   const raw = encodeOpRequest(op, body as never);
-  const msg: FrameMessage =
-    op === 'WRITE_BLOCK'
-      ? {
-          type: 'dt-op',
-          op,
-          block: label,
-          targets: (body as OpWriteBlock).targets.map((t) => t.name),
-          stage: (body as OpWriteBlock).stage,
-          clientName: body.header.clientName,
-        }
-      : {
-          type: 'dt-op',
-          op,
-          block: label,
-          clientName: body.header.clientName,
-          offset: (body as OpReadBlock).offset,
-          len: (body as OpReadBlock).len,
-        };
-  journalSend(link, msg, raw);
+  journalSend(link, opMsg(op, body, label), raw);
   link.socket.write(raw);
+}
+
+/** The journal's view of an op, the same at both ends. */
+function opMsg<K extends SentOp>(op: K, body: SentBody<K>, label: string): FrameMessage {
+  const clientName = body.header.clientName;
+  if (op === 'READ_BLOCK') {
+    const r = body as OpReadBlock;
+    return { type: 'dt-op', op, block: label, clientName, offset: r.offset, len: r.len };
+  }
+  const targets = (body as OpWriteBlock | OpTransferBlock).targets.map((t) => t.name);
+  if (op === 'TRANSFER_BLOCK') {
+    // len: the bytes to copy, the client's acknowledged length of the block.
+    return { type: 'dt-op', op, block: label, targets, clientName, len: body.header.block.numBytes };
+  }
+  return { type: 'dt-op', op, block: label, targets, stage: (body as OpWriteBlock).stage, clientName };
+}
+
+/** The fields a client's op shares: the block and client name, plus the lab's initiator id and operation. */
+function clientOp(
+  options: InitiatorOptions & { poolId: string; block: BlockRef; clientName: string },
+): Traced<{ header: OpReadBlock['header'] }> {
+  return {
+    header: { block: { poolId: options.poolId, ...options.block }, clientName: options.clientName },
+    from: options.selfId,
+    ...(options.op ? { op: options.op } : {}),
+  };
 }
 
 /** Sends a whole block from an async source of packet-sized pieces; returns the block length. */
@@ -646,15 +655,10 @@ export async function* readBlock(options: ReadBlockOptions): AsyncGenerator<Buff
   const link = await openLink(options);
   try {
     const body: Traced<OpReadBlock> = {
-      header: {
-        block: { poolId: options.poolId, ...options.block },
-        clientName: options.clientName,
-      },
+      ...clientOp(options),
       offset: options.offset,
       len: options.len,
       sendChecksums: true,
-      from: options.selfId,
-      ...(options.op ? { op: options.op } : {}),
     };
     sendOp(link, 'READ_BLOCK', body, label);
     const resp = await readResponse(link, label);
@@ -788,34 +792,16 @@ async function serveConnection(socket: net.Socket, options: XceiverServerOptions
     const label = block ? blockLabel(block) : '?';
     if (req.op === 'WRITE_BLOCK') {
       const w = req.body as Traced<OpWriteBlock>;
-      journalRecv(
-        link,
-        {
-          type: 'dt-op',
-          op: req.op,
-          block: label,
-          targets: w.targets.map((t) => t.name),
-          stage: w.stage,
-          clientName: w.header.clientName,
-        },
-        reqBytes,
-      );
+      journalRecv(link, opMsg(req.op, w, label), reqBytes);
       await receiveBlock(link, w, options);
     } else if (req.op === 'READ_BLOCK') {
       const r = req.body as Traced<OpReadBlock>;
-      journalRecv(
-        link,
-        {
-          type: 'dt-op',
-          op: req.op,
-          block: label,
-          clientName: r.header.clientName,
-          offset: r.offset,
-          len: r.len,
-        },
-        reqBytes,
-      );
+      journalRecv(link, opMsg(req.op, r, label), reqBytes);
       await sendBlock(link, r, options);
+    } else if (req.op === 'TRANSFER_BLOCK') {
+      const t = req.body as Traced<OpTransferBlock>;
+      journalRecv(link, opMsg(req.op, t, label), reqBytes);
+      await transferRbw(link, t, options);
     } else {
       journalRecv(link, { type: 'dt-op', op: req.op, block: label }, reqBytes);
       await sendResponse(link, label, {
@@ -857,7 +843,12 @@ async function receiveBlock(
   const eb = op.header.block;
   const label = blockLabel(eb);
   const block: BlockRef = { blockId: eb.blockId, genStamp: eb.genStamp, numBytes: 0 };
+  // A DataNode-initiated copy (DNA_TRANSFER) has no client; a TRANSFER_RBW copy (pipeline
+  // recovery adding a DataNode) has one. Both arrive in tmp/; the first is finalized, the second
+  // becomes an rbw replica (BlockReceiver's isDatanode / isTransfer).
   const isTransfer = op.header.clientName === '';
+  const isRbwTransfer = op.stage === 'TRANSFER_RBW';
+  const isClientWrite = !isTransfer && !isRbwTransfer;
   if (eb.poolId !== storage.poolId) {
     await sendResponse(up, label, {
       status: 'ERROR',
@@ -877,7 +868,7 @@ async function receiveBlock(
         'info',
         `${options.selfId}: recovering RBW replica blk_${block.blockId} at ${op.minBytesRcvd} bytes with new generation stamp ${block.genStamp}`,
       );
-    } else writer = isTransfer ? storage.createTemporary(block) : storage.createRbw(block);
+    } else writer = isClientWrite ? storage.createRbw(block) : storage.createTemporary(block);
   } catch (err) {
     await sendResponse(up, label, { status: 'ERROR', message: (err as Error).message });
     return;
@@ -886,7 +877,7 @@ async function receiveBlock(
   let mirror: Link | null = null;
   let markDone!: () => void;
   const done = new Promise<void>((resolve) => (markDone = resolve));
-  if (!isTransfer) {
+  if (isClientWrite) {
     activeWrites.set(block.blockId, {
       done,
       cancel: () => {
@@ -896,7 +887,7 @@ async function receiveBlock(
     });
   }
   try {
-    if (!isTransfer) options.onReceiving(block, up.op);
+    if (isClientWrite) options.onReceiving(block, up.op);
     const next = op.targets[0];
     let firstBadLink = '';
     if (next) {
@@ -928,8 +919,12 @@ async function receiveBlock(
       return;
     }
     await sendResponse(up, label, { status: 'SUCCESS', firstBadLink: '' });
-    // The last DataNode verifies client writes; every receiver verifies a DataNode-initiated copy.
-    const verify = isTransfer || !mirror;
+    // The last DataNode verifies client writes; every receiver verifies a copy.
+    const verify = !isClientWrite || !mirror;
+    const complete = (): Promise<void> =>
+      isRbwTransfer
+        ? keepTransferredRbw(writer, block, options)
+        : finalizeAndReport(writer, block, options, up.op);
     const queue: PendingAck[] = [];
     let responderError: Error | null = null;
     const mirrorState = { failedBeforeAck: false };
@@ -978,7 +973,7 @@ async function receiveBlock(
         }
         if (h.lastPacketInBlock) {
           finished = true;
-          void finalizeAndReport(writer, block, options, up.op).then(markWritten, markFailed);
+          void complete().then(markWritten, markFailed);
         } else markWritten();
         if (wait) await wait;
       } else {
@@ -993,7 +988,7 @@ async function receiveBlock(
         }
         if (h.lastPacketInBlock) {
           finished = true;
-          await finalizeAndReport(writer, block, options, up.op);
+          await complete();
         }
         sendAck(up, label, h.seqno, ['SUCCESS']);
       }
@@ -1009,11 +1004,11 @@ async function receiveBlock(
     // A client's replica stays in rbw/ when its pipeline breaks: pipeline recovery or lease
     // recovery carries on from it (HDFS keeps RBW replicas too). Copies to tmp/ are dropped.
     if (!finished) {
-      if (isTransfer) writer.abort();
-      else await keepRbw(writer);
+      if (isClientWrite) await keepRbw(writer);
+      else writer.abort();
     }
     if (mirror) closeLink(mirror);
-    if (!isTransfer && activeWrites.get(block.blockId)?.done === done) activeWrites.delete(block.blockId);
+    if (isClientWrite && activeWrites.get(block.blockId)?.done === done) activeWrites.delete(block.blockId);
     markDone();
   }
 }
@@ -1164,6 +1159,20 @@ function storeOne(
     if (bad >= 0) throw new ChecksumError(label, 'upstream', offset + bad * BYTES_PER_CHECKSUM);
   }
   writer.append(data, sums);
+}
+
+/** The end of a TRANSFER_RBW copy: close the tmp/ files and make them the block's rbw replica. */
+async function keepTransferredRbw(
+  writer: ReplicaWriter,
+  block: BlockRef,
+  options: XceiverServerOptions,
+): Promise<void> {
+  await writer.keep();
+  options.storage.convertTemporaryToRbw(block);
+  options.log(
+    'info',
+    `${options.selfId}: received RBW replica blk_${block.blockId}_${block.genStamp} (${writer.bytesWritten} bytes) for pipeline recovery`,
+  );
 }
 
 async function finalizeAndReport(
@@ -1378,27 +1387,41 @@ export async function transferReplica(options: {
   op?: string;
 }): Promise<number> {
   const { replica } = options;
-  const writer = await BlockWriter.open({
-    selfId: options.selfId,
-    journal: options.journal,
-    localAddress: options.localAddress,
-    op: options.op,
-    targets: options.targets,
-    poolId: options.poolId,
-    block: { blockId: replica.blockId, genStamp: replica.genStamp },
-    clientName: '',
-    stage: 'PIPELINE_SETUP_CREATE',
-    source: options.selfId,
+  return sendReplicaFiles({
+    pipeline: {
+      selfId: options.selfId,
+      journal: options.journal,
+      localAddress: options.localAddress,
+      op: options.op,
+      targets: options.targets,
+      poolId: options.poolId,
+      block: { blockId: replica.blockId, genStamp: replica.genStamp },
+      clientName: '',
+      stage: 'PIPELINE_SETUP_CREATE',
+      source: options.selfId,
+    },
+    files: replica,
   });
-  const blockFd = fs.openSync(replica.blockPath, 'r');
-  const metaFd = fs.openSync(replica.metaPath, 'r');
+}
+
+/**
+ * A DataNode-initiated copy: the first `lengthBytes` bytes of a replica's files (all of them when
+ * absent) through a new pipeline, with the checksums stored in the .meta file. Returns the length.
+ */
+async function sendReplicaFiles(args: {
+  pipeline: BlockWriterOptions;
+  files: { blockPath: string; metaPath: string };
+  lengthBytes?: number;
+}): Promise<number> {
+  const writer = await BlockWriter.open(args.pipeline);
+  const blockFd = fs.openSync(args.files.blockPath, 'r');
+  const metaFd = fs.openSync(args.files.metaPath, 'r');
   try {
-    const length = fs.fstatSync(blockFd).size;
     await streamReplica({
       blockFd,
       metaFd,
       start: 0,
-      end: length,
+      end: args.lengthBytes ?? fs.fstatSync(blockFd).size,
       // Copies: writePacket encodes into a fresh frame, so the reused read window is safe.
       send: (_offset, _seqno, data, checksums) => writer.writePacket(data, checksums),
     });
@@ -1410,4 +1433,103 @@ export async function transferReplica(options: {
     fs.closeSync(blockFd);
     fs.closeSync(metaFd);
   }
+}
+
+/**
+ * The client's side of TRANSFER_BLOCK (DataStreamer.transfer): asks `source`, a DataNode of the
+ * pipeline, to copy its RBW replica's first `block.numBytes` bytes (the acknowledged ones) to
+ * `targets`, and waits for its answer, which comes after the copy.
+ */
+export async function transferBlock(
+  options: InitiatorOptions & {
+    source: XferTarget;
+    targets: readonly XferTarget[];
+    poolId: string;
+    block: BlockRef;
+    clientName: string;
+  },
+): Promise<void> {
+  const label = blockLabel(options.block);
+  const link = await openLink({ ...options, target: options.source });
+  try {
+    const body: Traced<OpTransferBlock> = {
+      ...clientOp(options),
+      targets: options.targets.map(toTransferTarget),
+    };
+    sendOp(link, 'TRANSFER_BLOCK', body, label);
+    const resp = await readResponse(link, label);
+    if (resp.status !== 'SUCCESS') {
+      throw new RemoteError(
+        'IOException',
+        `Failed to add a datanode. Response status: ${resp.status}${resp.message ? ` (${resp.message})` : ''}`,
+      );
+    }
+  } finally {
+    closeLink(link);
+  }
+}
+
+/**
+ * TRANSFER_BLOCK at the source DataNode (DataNode.transferReplicaForPipelineRecovery): the failed
+ * pipeline's write on this DataNode is ended first, so its RBW replica is complete on disk; then
+ * the first `numBytes` bytes go to the targets as WRITE_BLOCK stage TRANSFER_RBW, with the
+ * checksums stored in the .meta file, under the replica's own generation stamp. The answer to the
+ * client is sent when the copy is done.
+ */
+async function transferRbw(
+  link: Link,
+  op: Traced<OpTransferBlock>,
+  options: XceiverServerOptions,
+): Promise<void> {
+  const eb = op.header.block;
+  const label = blockLabel(eb);
+  const refuse = (message: string): Promise<void> | undefined =>
+    sendResponse(link, label, { status: 'ERROR', message });
+  if (eb.poolId !== options.storage.poolId) {
+    await refuse(`block pool ${eb.poolId} is not served here (${options.storage.poolId})`);
+    return;
+  }
+  await cancelActiveWrite(eb.blockId);
+  const files = findRbw(options.storage, eb.blockId);
+  if (!files) {
+    await refuse(`ReplicaNotFoundException: no RBW replica of ${eb.poolId}:${label} on ${options.selfId}`);
+    return;
+  }
+  const storedGenStamp = parseMetaFileName(path.basename(files.metaPath))?.genStamp ?? 0;
+  const visible = validRbwLength(files);
+  if (storedGenStamp < eb.genStamp || visible < eb.numBytes) {
+    await refuse(
+      `replica blk_${eb.blockId}_${storedGenStamp} has ${visible} bytes; the transfer needs genstamp ≥ ${eb.genStamp} and ${eb.numBytes} bytes`,
+    );
+    return;
+  }
+  try {
+    await sendReplicaFiles({
+      pipeline: {
+        selfId: options.selfId,
+        journal: options.journal,
+        localAddress: link.socket.localAddress,
+        op: link.op,
+        targets: op.targets,
+        poolId: eb.poolId,
+        block: { blockId: eb.blockId, genStamp: storedGenStamp },
+        clientName: op.header.clientName,
+        stage: 'TRANSFER_RBW',
+        source: options.selfId,
+      },
+      files,
+      lengthBytes: eb.numBytes,
+    });
+  } catch (err) {
+    options.log('warn', `${options.selfId}: TRANSFER_RBW of ${label} failed: ${(err as Error).message}`);
+    await refuse(
+      `TRANSFER_RBW of ${label} to [${op.targets.map((t) => t.name).join(', ')}] failed: ${(err as Error).message}`,
+    );
+    return;
+  }
+  options.log(
+    'info',
+    `${options.selfId}: transferred RBW replica ${label} (${eb.numBytes} bytes) to [${op.targets.map((t) => t.name).join(', ')}]`,
+  );
+  await sendResponse(link, label, { status: 'SUCCESS' });
 }

@@ -17,31 +17,11 @@ import type { JournalEvent } from '../../cluster/protocol/journal-types.js';
 import type { StateEvent } from '../../cluster/protocol/messages.js';
 import type { LocatedBlock, LocatedBlocks } from '../../cluster/protocol/types.js';
 import { readJournal } from '../../cluster/runtime/journal.js';
+import { waitFor } from './wait-for.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const KiB = 1024;
 const PACKET = 64_512;
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  deadlineMs = 20_000,
-): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  let last: unknown = null;
-  while (Date.now() < end) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(
-    `timed out after ${deadlineMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`,
-  );
-}
 
 function events(home: string): { proc: string; event: StateEvent }[] {
   return readJournal(homePaths(home).journal)
