@@ -149,6 +149,10 @@ export function describeMessage(msg: FrameMessage): string {
       return `ack ${msg.block} seqno=${msg.seqno} [${msg.replies.join(',')}]`;
     case 'read-status':
       return `clientReadStatus ${msg.block} ${msg.status}`;
+    case 'http-request':
+      return `${msg.method} ${msg.path}${msg.query ? `?${msg.query}` : ''}`;
+    case 'http-response':
+      return `HTTP ${msg.status} (${msg.contentBytes} bytes)`;
   }
 }
 

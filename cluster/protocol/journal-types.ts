@@ -21,9 +21,16 @@ export type FrameMessage =
   | { type: 'dt-response'; block: string; status: string; firstBadLink?: string; message?: string }
   | { type: 'packet'; block: string; seqno: number; offset: number; len: number; last: boolean }
   | { type: 'ack'; block: string; seqno: number; replies: string[] }
-  | { type: 'read-status'; block: string; status: string };
+  | { type: 'read-status'; block: string; status: string }
+  /** An HTTP request line (the checkpoint transfers and the Secondary NameNode's control API). */
+  | { type: 'http-request'; method: HttpMethod; path: string; query: string }
+  /** Its response; `contentBytes` is the body's length (image or edits bytes, or a text/JSON answer). */
+  | { type: 'http-response'; status: number; contentBytes: number };
 
-export type Channel = 'rpc' | 'data';
+export type HttpMethod = 'GET' | 'PUT' | 'POST';
+
+/** rpc: Hadoop RPC; data: DataTransferProtocol; http: the image transfers and the Secondary's API. */
+export type Channel = 'rpc' | 'data' | 'http';
 
 export interface JournalFrame {
   k: 'frame';
@@ -33,7 +40,7 @@ export interface JournalFrame {
   proc: string;
   dir: 'send' | 'recv';
   ch: Channel;
-  /** Connection id, shared by both ends: `<src>-><dst>#<n>`. */
+  /** Connection id, shared by both ends: `<connecting ip:port>-><accepting ip:port>`. */
   conn: string;
   src: string;
   srcAddr: string;
@@ -42,7 +49,7 @@ export interface JournalFrame {
   msg: FrameMessage;
   /** Bytes of the whole frame on the wire. */
   bytes: number;
-  /** Block payload bytes the frame carries (0 for headers and RPCs). */
+  /** Block, image or edits payload bytes the frame carries (0 for headers, RPCs and control answers). */
   data: number;
   /** First bytes of the frame, hex (send side only). */
   hex?: string;

@@ -8,8 +8,8 @@
  * image's MD5 in the same header and is installed only if it matches (fsimage.ckpt_N → fsimage_N
  * + .md5), after which old images and segments are purged and the NameNode records the checkpoint.
  *
- * The journal has no frame type for HTTP yet, so each request and response is journaled as a
- * `log` state event starting with `imagetransfer:`.
+ * Each request and response is an `http` frame in the journal at both ends (./http-journal.ts),
+ * tagged with the checkpoint's operation id, which the Secondary sends in a header.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -20,6 +20,13 @@ import type { ClusterDescription } from '../launcher/description.js';
 import { md5Hex } from '../namenode/fsimage/md5.js';
 import { NAMENODE_LAYOUT_VERSION } from '../namenode/fsimage/image.js';
 import { editsName, fsimageName } from '../namenode/name-dir.js';
+import {
+  HttpTimeoutError,
+  httpCall,
+  recvHttpRequest,
+  sendHttpResponse,
+  type HttpExchange,
+} from './http-journal.js';
 import type { Journal } from './journal.js';
 import { currentDir, installImageBytes, purgeOldStorage, readVersion } from './name-storage.js';
 
@@ -28,9 +35,6 @@ export const NAMENODE_HTTP_PORT_DEFAULT = 9870;
 
 /** The header carrying a file's MD5 (TransferFsImage.MD5_HEADER). */
 export const MD5_HEADER = 'x-md5-digest';
-
-/** Who is asking, so the NameNode's journal lines name the Secondary NameNode (lab header). */
-export const CALLER_HEADER = 'x-lab-caller';
 
 /** An uploaded image larger than this is refused: a lab namespace is far smaller, garbage is not. */
 export const IMAGE_UPLOAD_BYTES_MAX = 512 * 1024 * 1024;
@@ -94,8 +98,11 @@ export interface ImageTransferServer {
 export async function startImageTransfer(opts: ImageTransferServerOptions): Promise<ImageTransferServer> {
   const host = opts.desc.namenode.host;
   const server = http.createServer((req, res) => {
-    serveImageTransfer(req, res, opts).catch((err: unknown) => {
-      reply(res, opts.journal, describeRequest(req), 500, `internal error: ${(err as Error).message}`);
+    // A PUT's body is the image: its content-length is the payload the request frame carries.
+    const dataBytes = req.method === 'PUT' ? Number(req.headers['content-length'] ?? 0) || 0 : 0;
+    const exchange = recvHttpRequest(opts.journal, req, { serverId: opts.journal.proc, dataBytes });
+    serveImageTransfer(req, res, opts, exchange).catch((err: unknown) => {
+      reply(res, exchange, 500, `internal error: ${(err as Error).message}`);
     });
   });
   server.requestTimeout = IMAGE_TRANSFER_TIMEOUT_MS;
@@ -137,78 +144,46 @@ async function listenWithFallback(server: http.Server, host: string, port: numbe
   return (server.address() as net.AddressInfo).port;
 }
 
-interface RequestInfo {
-  caller: string;
-  line: string;
-}
-
-function describeRequest(req: http.IncomingMessage): RequestInfo {
-  const caller = String(req.headers[CALLER_HEADER] ?? `${req.socket.remoteAddress}:${req.socket.remotePort}`);
-  return { caller, line: `${req.method ?? '?'} ${req.url ?? ''}` };
-}
-
-function reply(
-  res: http.ServerResponse,
-  journal: Journal,
-  info: RequestInfo,
-  status: number,
-  message: string,
-): void {
-  journal.event({
-    type: 'log',
-    level: status >= 400 ? 'warn' : 'info',
-    text: `imagetransfer: send ${status} to ${info.caller} for ${info.line}: ${message}`,
+/** A text answer (errors, the PUT's confirmation); the journal's response frame describes it. */
+function reply(res: http.ServerResponse, exchange: HttpExchange, status: number, message: string): void {
+  sendHttpResponse(exchange, res, {
+    status,
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
+    body: Buffer.from(`${message}\n`, 'utf8'),
   });
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
-  res.end(`${message}\n`);
 }
 
 async function serveImageTransfer(
   req: http.IncomingMessage,
   res: http.ServerResponse,
   opts: ImageTransferServerOptions,
+  exchange: HttpExchange,
 ): Promise<void> {
-  const info = describeRequest(req);
-  opts.journal.event({
-    type: 'log',
-    level: 'info',
-    text: `imagetransfer: recv ${info.line} from ${info.caller}`,
-  });
   const url = new URL(req.url ?? '/', 'http://namenode');
   if (url.pathname !== IMAGE_TRANSFER_PATH) {
-    reply(
-      res,
-      opts.journal,
-      info,
-      404,
-      `no such path ${url.pathname}; the NameNode serves ${IMAGE_TRANSFER_PATH}`,
-    );
+    req.resume();
+    reply(res, exchange, 404, `no such path ${url.pathname}; the NameNode serves ${IMAGE_TRANSFER_PATH}`);
     return;
   }
   const q = url.searchParams;
   if (req.method === 'GET' && q.get('getimage') === '1') {
     const txid = txidParam(q, 'txid');
-    if (txid === null)
-      return reply(res, opts.journal, info, 400, 'getimage needs txid=<non-negative integer>');
-    return sendFile(res, opts, info, fsimageName(txid));
+    if (txid === null) return reply(res, exchange, 400, 'getimage needs txid=<non-negative integer>');
+    return sendFile(res, opts, exchange, fsimageName(txid));
   }
   if (req.method === 'GET' && q.get('getedit') === '1') {
     const start = txidParam(q, 'startTxId');
     const end = txidParam(q, 'endTxId');
     if (start === null || end === null || end < start) {
-      return reply(res, opts.journal, info, 400, 'getedit needs startTxId=S&endTxId=E with S <= E');
+      return reply(res, exchange, 400, 'getedit needs startTxId=S&endTxId=E with S <= E');
     }
-    return sendFile(res, opts, info, editsName(start, end));
+    return sendFile(res, opts, exchange, editsName(start, end));
   }
-  if (req.method === 'PUT') return receiveImage(req, res, opts, info);
+  if (req.method === 'PUT') return receiveImage(req, res, opts, exchange);
+  req.resume();
   reply(
     res,
-    opts.journal,
-    info,
+    exchange,
     400,
     'expected GET ?getimage=1&txid=N, GET ?getedit=1&startTxId=S&endTxId=E, or PUT ?txid=N&imageFile=IMAGE',
   );
@@ -223,7 +198,7 @@ function txidParam(q: URLSearchParams, name: string): number | null {
 function sendFile(
   res: http.ServerResponse,
   opts: ImageTransferServerOptions,
-  info: RequestInfo,
+  exchange: HttpExchange,
   name: string,
 ): void {
   const file = path.join(currentDir(opts.nameDir), name);
@@ -231,25 +206,14 @@ function sendFile(
   try {
     bytes = fs.readFileSync(file);
   } catch {
-    reply(
-      res,
-      opts.journal,
-      info,
-      404,
-      `${name} is not in the NameNode's name directory (purged or never written)`,
-    );
+    reply(res, exchange, 404, `${name} is not in the NameNode's name directory (purged or never written)`);
     return;
   }
-  res.writeHead(200, {
-    'content-type': 'application/octet-stream',
-    'content-length': bytes.length,
-    [MD5_HEADER]: md5Hex(bytes),
-  });
-  res.end(bytes);
-  opts.journal.event({
-    type: 'log',
-    level: 'info',
-    text: `imagetransfer: send 200 ${name} (${bytes.length} bytes) to ${info.caller}`,
+  sendHttpResponse(exchange, res, {
+    status: 200,
+    headers: { 'content-type': 'application/octet-stream', [MD5_HEADER]: md5Hex(bytes) },
+    body: bytes,
+    dataBytes: bytes.length,
   });
 }
 
@@ -262,59 +226,41 @@ async function receiveImage(
   req: http.IncomingMessage,
   res: http.ServerResponse,
   opts: ImageTransferServerOptions,
-  info: RequestInfo,
+  exchange: HttpExchange,
 ): Promise<void> {
   const q = new URL(req.url ?? '/', 'http://namenode').searchParams;
   const txid = txidParam(q, 'txid');
   const expectedMd5 = req.headers[MD5_HEADER];
   if (txid === null || q.get('imageFile') !== 'IMAGE' || typeof expectedMd5 !== 'string') {
     req.resume();
-    return reply(
-      res,
-      opts.journal,
-      info,
-      400,
-      `PUT needs txid=N&imageFile=IMAGE and an ${MD5_HEADER} header`,
-    );
+    return reply(res, exchange, 400, `PUT needs txid=N&imageFile=IMAGE and an ${MD5_HEADER} header`);
   }
   const storageInfo = q.get('storageInfo');
   const ours = storageInfoText(readVersion(opts.nameDir));
   if (storageInfo !== null && storageInfo !== ours) {
     req.resume();
-    return reply(
-      res,
-      opts.journal,
-      info,
-      403,
-      `storageInfo ${storageInfo} does not match this NameNode's ${ours}`,
-    );
+    return reply(res, exchange, 403, `storageInfo ${storageInfo} does not match this NameNode's ${ours}`);
   }
   if (fs.existsSync(path.join(currentDir(opts.nameDir), fsimageName(txid)))) {
     req.resume();
-    return reply(
-      res,
-      opts.journal,
-      info,
-      409,
-      `Another checkpointer already uploaded a checkpoint for txid ${txid}`,
-    );
+    return reply(res, exchange, 409, `Another checkpointer already uploaded a checkpoint for txid ${txid}`);
   }
   const body = await readBody(req, IMAGE_UPLOAD_BYTES_MAX);
   if (body === null) {
-    return reply(res, opts.journal, info, 413, `image larger than ${IMAGE_UPLOAD_BYTES_MAX} bytes refused`);
+    return reply(res, exchange, 413, `image larger than ${IMAGE_UPLOAD_BYTES_MAX} bytes refused`);
   }
   try {
     installImageBytes(opts.nameDir, txid, body, expectedMd5);
   } catch (err) {
-    return reply(res, opts.journal, info, 400, (err as Error).message);
+    return reply(res, exchange, 400, (err as Error).message);
   }
   purgeOldStorage(opts.nameDir, {
     checkpointsRetained: opts.config.int('dfs.namenode.num.checkpoints.retained'),
     extraEditsRetained: opts.config.int('dfs.namenode.num.extra.edits.retained'),
   });
   opts.core.lastCheckpoint = { txid, ms: Date.now() };
-  opts.journal.event({ type: 'checkpoint-done', txid, imageBytes: body.length });
-  reply(res, opts.journal, info, 200, `installed ${fsimageName(txid)} (${body.length} bytes)`);
+  opts.journal.event({ type: 'checkpoint-done', txid, imageBytes: body.length }, exchange.op);
+  reply(res, exchange, 200, `installed ${fsimageName(txid)} (${body.length} bytes)`);
 }
 
 function readBody(req: http.IncomingMessage, bytesMax: number): Promise<Buffer | null> {
@@ -344,6 +290,8 @@ export interface TransferClientOptions {
   /** Bind the local end here (the Secondary's own loopback alias). */
   localAddress?: string;
   journal: Journal;
+  /** The checkpoint these transfers belong to: their frames, and the NameNode's, carry it. */
+  opId?: string;
 }
 
 export class ImageTransferError extends Error {
@@ -396,70 +344,37 @@ export async function uploadImage(
   }
 }
 
-interface HttpResult {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-}
-
-function request(
+async function request(
   opts: TransferClientOptions,
   method: 'GET' | 'PUT',
   query: string,
   body: Buffer | null,
   headers: Record<string, string>,
-): Promise<HttpResult> {
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   const [host, portText] = opts.address.split(':') as [string, string];
-  const line = `${method} ${IMAGE_TRANSFER_PATH}?${query}`;
-  opts.journal.event({
-    type: 'log',
-    level: 'info',
-    text: `imagetransfer: send ${line} to nn${body ? ` (${body.length} bytes)` : ''}`,
-  });
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host,
-        port: Number(portText),
-        method,
-        path: `${IMAGE_TRANSFER_PATH}?${query}`,
-        headers: {
-          ...headers,
-          [CALLER_HEADER]: opts.selfId,
-          ...(body
-            ? { 'content-length': String(body.length), 'content-type': 'application/octet-stream' }
-            : {}),
-        },
-        timeout: IMAGE_TRANSFER_TIMEOUT_MS,
-        ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const result = { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) };
-          opts.journal.event({
-            type: 'log',
-            level: result.status === 200 ? 'info' : 'warn',
-            text: `imagetransfer: recv ${result.status} (${result.body.length} bytes) from nn for ${line}`,
-          });
-          resolve(result);
-        });
-      },
+  const url = `${IMAGE_TRANSFER_PATH}?${query}`;
+  try {
+    return await httpCall({
+      journal: opts.journal,
+      selfId: opts.selfId,
+      peerId: 'nn',
+      host,
+      port: Number(portText),
+      method,
+      url,
+      headers,
+      body,
+      dataBytes: body?.length ?? 0,
+      // A 200 to a GET is the image or the segment; anything else is a text answer.
+      responseDataBytes: (status, resBody) => (method === 'GET' && status === 200 ? resBody.length : 0),
+      op: opts.opId,
+      timeoutMs: IMAGE_TRANSFER_TIMEOUT_MS,
+      localAddress: opts.localAddress,
+    });
+  } catch (err) {
+    if (err instanceof HttpTimeoutError) throw new ImageTransferError(err.message);
+    throw new ImageTransferError(
+      `cannot reach the NameNode's HTTP server at ${opts.address}: ${(err as Error).message}`,
     );
-    req.on('timeout', () =>
-      req.destroy(new ImageTransferError(`${line} timed out after ${IMAGE_TRANSFER_TIMEOUT_MS} ms`)),
-    );
-    req.on('error', (err) =>
-      reject(
-        err instanceof ImageTransferError
-          ? err
-          : new ImageTransferError(
-              `cannot reach the NameNode's HTTP server at ${opts.address}: ${err.message}`,
-            ),
-      ),
-    );
-    req.end(body ?? undefined);
-  });
+  }
 }

@@ -37,6 +37,7 @@ import {
   uploadImage,
   type TransferClientOptions,
 } from './image-transfer.js';
+import { HttpTimeoutError, httpCall, recvHttpRequest, sendHttpResponse } from './http-journal.js';
 import { Journal } from './journal.js';
 import {
   currentDir,
@@ -69,6 +70,8 @@ export interface CheckpointResult {
   /** The segment the roll finalized on the NameNode. */
   rolledSegment: string;
   durationMs: number;
+  /** The operation id its frames carry in the journal (`lab trace --op`). */
+  opId: string;
 }
 
 export async function runSecondaryNameNode({
@@ -128,7 +131,7 @@ export async function runSecondaryNameNode({
         txns: settings.txns,
       });
       if (!due.due || due.reason === null) return;
-      await checkpointer.run(due.reason);
+      await checkpointer.start(due.reason).done;
       mergeErrors = 0;
     } catch (err) {
       log('error', `Exception in doCheckpoint: ${(err as Error).message}`);
@@ -154,7 +157,7 @@ export async function runSecondaryNameNode({
     host: desc.secondary.host,
     port: desc.secondary.port,
     journal,
-    checkpoint: () => checkpointer.run('forced'),
+    checkpoint: () => checkpointer.start('forced'),
     status: () => ({
       lastCheckpoint: checkpointer.lastResult,
       mergeErrors,
@@ -202,18 +205,30 @@ interface CheckpointerOptions {
   log: (level: 'info' | 'warn' | 'error', text: string) => void;
 }
 
+interface RunningCheckpoint {
+  opId: string;
+  done: Promise<CheckpointResult>;
+}
+
 /** The checkpoint itself (doCheckpoint), one at a time. */
 class Checkpointer {
   lastResult: CheckpointResult | null = null;
-  private running: Promise<CheckpointResult> | null = null;
+  private running: RunningCheckpoint | null = null;
+  private checkpointsStarted = 0;
 
   constructor(private readonly opts: CheckpointerOptions) {}
 
-  /** A checkpoint already running is joined rather than started twice. */
-  run(reason: CheckpointResult['reason']): Promise<CheckpointResult> {
-    this.running ??= this.doCheckpoint(reason).finally(() => {
+  /**
+   * A checkpoint already running is joined rather than started twice. Its operation id
+   * (`checkpoint-<pid>-<n>`) tags its RPCs and transfers, so a trace shows it whole.
+   */
+  start(reason: CheckpointResult['reason']): RunningCheckpoint {
+    if (this.running) return this.running;
+    const opId = `checkpoint-${process.pid}-${++this.checkpointsStarted}`;
+    const done = this.doCheckpoint(reason, opId).finally(() => {
       this.running = null;
     });
+    this.running = { opId, done };
     return this.running;
   }
 
@@ -235,7 +250,7 @@ class Checkpointer {
     }
   }
 
-  private transferOptions(): TransferClientOptions {
+  private transferOptions(opId: string): TransferClientOptions {
     const { desc, home } = this.opts;
     const address = readNamenodeHttpAddress(home, desc);
     if (!address) throw new Error('the NameNode has not published its HTTP address (is it running?)');
@@ -243,14 +258,14 @@ class Checkpointer {
       address,
       selfId: this.opts.id,
       journal: this.opts.journal,
+      opId,
       ...(desc.loopbackAliases && desc.secondary ? { localAddress: desc.secondary.host } : {}),
     };
   }
 
-  private async doCheckpoint(reason: CheckpointResult['reason']): Promise<CheckpointResult> {
+  private async doCheckpoint(reason: CheckpointResult['reason'], opId: string): Promise<CheckpointResult> {
     const startedMs = Date.now();
     const { log, checkpointDir } = this.opts;
-    const opId = `checkpoint-${startedMs}`;
     const { sig, manifest, identity } = await this.withNamenode(async (nn) => {
       const info = await nn.call('versionRequest', {}, { opId });
       const rolled = await nn.call('rollEditLog', {}, { opId });
@@ -270,7 +285,7 @@ class Checkpointer {
       haveImageTxids: have.images,
       haveSegments: have.segments,
     });
-    const transfer = this.transferOptions();
+    const transfer = this.transferOptions(opId);
     if (plan.fetchImage) {
       log('info', 'Image has changed. Downloading updated image from NN.');
       const bytes = await downloadImage(transfer, plan.imageTxid);
@@ -304,6 +319,7 @@ class Checkpointer {
       segmentsDownloaded: downloaded,
       rolledSegment: editsName(rolled.startTxid, rolled.endTxid),
       durationMs: Date.now() - startedMs,
+      opId,
     };
     return this.lastResult;
   }
@@ -381,7 +397,7 @@ interface ControlServerOptions {
   host: string;
   port: number;
   journal: Journal;
-  checkpoint: () => Promise<CheckpointResult>;
+  checkpoint: () => RunningCheckpoint;
   status: () => unknown;
 }
 
@@ -389,20 +405,19 @@ async function startControlServer(
   opts: ControlServerOptions,
 ): Promise<{ port: number; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
-    const line = `${req.method ?? '?'} ${req.url ?? ''}`;
-    opts.journal.event({ type: 'log', level: 'info', text: `snn-http: recv ${line}` });
-    const answer = (status: number, body: unknown): void => {
-      opts.journal.event({
-        type: 'log',
-        level: status === 200 ? 'info' : 'warn',
-        text: `snn-http: send ${status} for ${line}`,
-      });
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body) + '\n');
-    };
     req.resume();
-    if (req.method === 'POST' && req.url === '/checkpoint') {
-      opts.checkpoint().then(
+    const line = `${req.method ?? '?'} ${req.url ?? ''}`;
+    // A checkpoint is started (or joined) before its request is journaled, so the request carries its id.
+    const running = req.method === 'POST' && req.url === '/checkpoint' ? opts.checkpoint() : null;
+    const exchange = recvHttpRequest(opts.journal, req, { serverId: opts.journal.proc, op: running?.opId });
+    const answer = (status: number, body: unknown): void =>
+      sendHttpResponse(exchange, res, {
+        status,
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from(JSON.stringify(body) + '\n', 'utf8'),
+      });
+    if (running) {
+      running.done.then(
         (result) => answer(200, result),
         (err: unknown) => answer(500, { error: (err as Error).message }),
       );
@@ -430,54 +445,48 @@ async function startControlServer(
   };
 }
 
-/** `lab checkpoint`'s side: ask the Secondary NameNode to checkpoint now and wait for the result. */
-export function requestCheckpoint(desc: ClusterDescription): Promise<CheckpointResult> {
+/**
+ * `lab checkpoint`'s side: ask the Secondary NameNode to checkpoint now and wait for the result.
+ * The request and the answer are journaled by `journal` (the caller's: `client`, the dashboard's).
+ */
+export async function requestCheckpoint(
+  desc: ClusterDescription,
+  journal: Journal = new Journal(null, 'client'),
+): Promise<CheckpointResult> {
   const snn = desc.secondary;
-  if (!snn) {
-    return Promise.reject(new Error('this cluster has no Secondary NameNode, so nothing can checkpoint it'));
+  if (!snn) throw new Error('this cluster has no Secondary NameNode, so nothing can checkpoint it');
+  let res: { status: number; body: Buffer };
+  try {
+    res = await httpCall({
+      journal,
+      selfId: journal.proc,
+      peerId: snn.id,
+      host: snn.host,
+      port: snn.port,
+      method: 'POST',
+      url: '/checkpoint',
+      timeoutMs: FORCED_CHECKPOINT_TIMEOUT_MS,
+    });
+  } catch (err) {
+    if (err instanceof HttpTimeoutError) {
+      throw new Error(`the Secondary NameNode did not finish within ${FORCED_CHECKPOINT_TIMEOUT_MS} ms`, {
+        cause: err,
+      });
+    }
+    throw new Error(
+      `cannot reach the Secondary NameNode at ${snn.host}:${snn.port} (${(err as Error).message}); is it running? Try \`lab status\`.`,
+      { cause: err },
+    );
   }
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: snn.host,
-        port: snn.port,
-        method: 'POST',
-        path: '/checkpoint',
-        timeout: FORCED_CHECKPOINT_TIMEOUT_MS,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown;
-          try {
-            body = JSON.parse(text);
-          } catch {
-            reject(
-              new Error(
-                `the Secondary NameNode answered ${res.statusCode} with ${JSON.stringify(text.slice(0, 200))}`,
-              ),
-            );
-            return;
-          }
-          if (res.statusCode === 200) resolve(body as CheckpointResult);
-          else reject(new Error(`checkpoint failed: ${(body as { error?: string }).error ?? text}`));
-        });
-      },
+  const text = res.body.toString('utf8');
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Error(
+      `the Secondary NameNode answered ${res.status} with ${JSON.stringify(text.slice(0, 200))}`,
     );
-    req.on('timeout', () =>
-      req.destroy(
-        new Error(`the Secondary NameNode did not finish within ${FORCED_CHECKPOINT_TIMEOUT_MS} ms`),
-      ),
-    );
-    req.on('error', (err) =>
-      reject(
-        new Error(
-          `cannot reach the Secondary NameNode at ${snn.host}:${snn.port} (${err.message}); is it running? Try \`lab status\`.`,
-        ),
-      ),
-    );
-    req.end();
-  });
+  }
+  if (res.status === 200) return body as CheckpointResult;
+  throw new Error(`checkpoint failed: ${(body as { error?: string }).error ?? text}`);
 }

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { homePaths } from '../../cluster/launcher/description.js';
 import { requireDescription } from '../../cluster/launcher/launcher.js';
+import { Journal } from '../../cluster/runtime/journal.js';
 import { requestCheckpoint, type CheckpointResult } from '../../cluster/runtime/secondary-process.js';
 import type { Command } from '../cli/commander.js';
 import { homeOf } from '../cli/context.js';
@@ -35,10 +36,14 @@ export function registerCheckpoint(program: Command): void {
       const current = path.join(homePaths(home).nameDir, 'current');
       const before = listing(current);
       let result: CheckpointResult;
+      // The request and its answer go to the cluster's journal, as the `client` end of the frames.
+      const journal = new Journal(homePaths(home).journal, 'client');
       try {
-        result = await requestCheckpoint(description);
+        result = await requestCheckpoint(description, journal);
       } catch (error) {
         throw new UsageError(`checkpoint: ${(error as Error).message}`);
+      } finally {
+        journal.close();
       }
       const changes = diffListings(before, listing(current));
       if (flags.json === true) printJson({ checkpoint: result, nameDir: current, changes });

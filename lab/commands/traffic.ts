@@ -1,5 +1,5 @@
 /**
- * `lab traffic [-X] [--follow] [--node N] [--op OP] [--kind rpc|data|heartbeat] [--path P]
+ * `lab traffic [-X] [--follow] [--node N] [--op OP] [--kind rpc|data|heartbeat|http] [--path P]
  * [--block B] [--since DURATION] [--heartbeats | --no-heartbeats] [--json]` — every frame the
  * cluster sent, one tcpdump-shaped line each, read from the journal.
  */
@@ -10,13 +10,14 @@ import { homeOf } from '../cli/context.js';
 import { UsageError } from '../cli/errors.js';
 import { out } from '../cli/output.js';
 import {
+  TRAFFIC_KINDS,
   hexDump,
+  isTrafficKind,
   matches,
   selectFrames,
   sinceInstantMs,
   trafficLine,
   type TrafficFilter,
-  type TrafficKind,
 } from '../traffic/lines.js';
 import { JournalTail } from '../traffic/tail.js';
 
@@ -44,7 +45,7 @@ export function registerTraffic(program: Command): void {
     .option('-f, --follow', 'keep printing new frames (heartbeats hidden unless --heartbeats)')
     .option('--node <id>', 'only frames from or to this process (nn, snn, dn1, client)')
     .option('--op <name>', 'only this RPC or data op (create, addBlock, writeBlock, packet …)')
-    .option('--kind <kind>', 'rpc, data or heartbeat')
+    .option('--kind <kind>', TRAFFIC_KINDS.join(', '))
     .option('--path <path>', 'only frames naming this HDFS path')
     .option('--block <id>', 'only frames naming this block (blk_… or its id)')
     .option('--since <duration>', 'only frames of the last DURATION (30 = seconds, 90s, 5m)')
@@ -73,14 +74,15 @@ export function registerTraffic(program: Command): void {
 
 /** The command's flags as a filter; a bad flag is a usage error naming what was expected. */
 export function trafficFilter(opts: TrafficOptions, nowMs: number): TrafficFilter {
-  if (opts.kind && !['rpc', 'data', 'heartbeat'].includes(opts.kind)) {
-    throw new UsageError(`traffic: --kind must be rpc, data or heartbeat, not ${opts.kind}`);
+  if (opts.kind && !isTrafficKind(opts.kind)) {
+    const kinds = `${TRAFFIC_KINDS.slice(0, -1).join(', ')} or ${TRAFFIC_KINDS.at(-1)}`;
+    throw new UsageError(`traffic: --kind must be ${kinds}, not ${opts.kind}`);
   }
   const filter: TrafficFilter = {
     heartbeats: opts.heartbeats ?? !opts.follow,
     ...(opts.node ? { node: opts.node } : {}),
     ...(opts.op ? { op: opts.op } : {}),
-    ...(opts.kind ? { kind: opts.kind as TrafficKind } : {}),
+    ...(opts.kind && isTrafficKind(opts.kind) ? { kind: opts.kind } : {}),
     ...(opts.path ? { path: opts.path } : {}),
     ...(opts.block ? { block: opts.block } : {}),
   };

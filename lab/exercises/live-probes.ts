@@ -31,6 +31,7 @@ import { decodeImage } from '../../cluster/namenode/fsimage/codec.js';
 import { inodePaths } from '../../cluster/namenode/fsimage/oiv.js';
 import { parseNameDirFileName } from '../../cluster/namenode/name-dir.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
+import { describeMessage } from '../../cluster/protocol/describe.js';
 import type { JournalEvent, JournalFrame } from '../../cluster/protocol/journal-types.js';
 import type { FsckFile, RpcMethod, RpcMethods } from '../../cluster/protocol/messages.js';
 import type { DatanodeInfo, FileStatus } from '../../cluster/protocol/types.js';
@@ -549,8 +550,9 @@ function journalRecords(ctx: ProbeContext, op: string | undefined): (JournalFram
 
 /**
  * Bytes sent: with kind `data`, the block bytes the DataTransfer frames carried (what a file's size
- * is compared with); with kind `rpc`, whole RPC frames (heartbeats are their own kind and left
- * out); with no kind, whole frames of every kind.
+ * is compared with); with kind `http`, the image and edits bytes the checkpoint transfers carried
+ * (what an fsimage's size is compared with); with kind `rpc`, whole RPC frames (heartbeats are their
+ * own kind and left out); with no kind, whole frames of every kind.
  */
 function journalBytes(ctx: ProbeContext, a: ProbeArgs<'journal.bytes'>): number {
   const counts = countTraffic(journalRecords(ctx, a.op));
@@ -560,12 +562,13 @@ function journalBytes(ctx: ProbeContext, a: ProbeArgs<'journal.bytes'>): number 
     ...(a.kind === undefined ? {} : { kind: a.kind }),
   };
   const total = sumTraffic(counts, query);
-  return a.kind === 'data' ? total.dataBytes : total.bytes;
+  return a.kind === 'data' || a.kind === 'http' ? total.dataBytes : total.bytes;
 }
 
 /**
- * `client->nn create`, `client->dn1 writeBlock`, `dn1->nn blockReceivedAndDeleted`: the requests
- * (RPC calls and DataTransfer operations, not replies, packets or heartbeats) in journal order.
+ * `client->nn create`, `client->dn1 writeBlock`, `snn->nn GET /imagetransfer?getimage=1&txid=9`: the
+ * requests (RPC calls, DataTransfer operations and HTTP requests, not replies, packets or
+ * heartbeats) in journal order.
  */
 function journalRpcOrder(ctx: ProbeContext, a: ProbeArgs<'journal.rpcOrder'>): string[] {
   const lines: string[] = [];
@@ -585,6 +588,8 @@ function journalRpcOrder(ctx: ProbeContext, a: ProbeArgs<'journal.rpcOrder'>): s
     } else if (msg.type === 'dt-op') {
       const name = msg.op === 'WRITE_BLOCK' ? 'writeBlock' : msg.op === 'READ_BLOCK' ? 'readBlock' : msg.op;
       lines.push(`${r.src}->${r.dst} ${name}`);
+    } else if (msg.type === 'http-request') {
+      lines.push(`${r.src}->${r.dst} ${describeMessage(msg)}`);
     }
   }
   return lines;

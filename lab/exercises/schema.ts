@@ -311,7 +311,7 @@ export const ProbeArgSchemas = {
   'journal.bytes': z.strictObject({
     src: z.string().optional(),
     dst: z.string().optional(),
-    kind: z.enum(['rpc', 'data']).optional(),
+    kind: z.enum(['rpc', 'data', 'http']).optional(),
     op: z
       .string()
       .optional()

@@ -4,11 +4,15 @@
  * and events that follow from it, so most operations are simply "the records with this `op`".
  * Work the DataNodes start on their own has no id: a re-replication is grouped by its block, from
  * the heartbeat reply carrying DNA_TRANSFER to the target's blockReceivedAndDeleted; a checkpoint
- * by the Secondary NameNode's calls from rollEditLog to checkpoint-done.
+ * by the Secondary NameNode's calls from rollEditLog to checkpoint-done (a checkpoint's RPCs and
+ * HTTP transfers carry its `checkpoint-<pid>-<n>` id; the window is for records without one).
  *
  * Frames are taken from the sender's record (every frame is journaled at both ends; a trace shows
- * it once). Pure functions of the records.
+ * it once), except an HTTP request whose sender could not know the id: `lab checkpoint`'s POST
+ * /checkpoint is tagged by the Secondary NameNode that receives it, so it is shown from that end.
+ * Pure functions of the records.
  */
+import { describeMessage } from '../../cluster/protocol/describe.js';
 import type { JournalEvent, JournalFrame, JournalRecord } from '../../cluster/protocol/journal-types.js';
 import { blockIdsOf } from '../traffic/lines.js';
 
@@ -86,10 +90,31 @@ function makeOperation(id: string, kind: OperationKind, records: (JournalFrame |
   };
 }
 
+/** Conn and text of a frame: the same frame's records at both ends share it. */
+function frameKey(frame: JournalFrame): string {
+  return `${frame.conn}\u0000${describeMessage(frame.msg)}`;
+}
+
+/** HTTP requests tagged only by their receiver, shown from the receiver's record. */
+function receiverTagged(records: readonly JournalRecord[]): Set<JournalFrame> {
+  const taggedSends = new Set<string>();
+  for (const r of records) {
+    if (r.k === 'frame' && r.ch === 'http' && r.dir === 'send' && r.op) taggedSends.add(frameKey(r));
+  }
+  const out = new Set<JournalFrame>();
+  for (const r of records) {
+    if (r.k !== 'frame' || r.ch !== 'http' || r.dir !== 'recv' || !r.op) continue;
+    if (r.msg.type === 'http-request' && !taggedSends.has(frameKey(r))) out.add(r);
+  }
+  return out;
+}
+
 function taggedOperations(records: readonly JournalRecord[]): Operation[] {
   const groups = new Map<string, (JournalFrame | JournalEvent)[]>();
+  const fromReceiver = receiverTagged(records);
   for (const r of records) {
-    if (!r.op || !isShown(r)) continue;
+    const shown = r.k === 'event' || r.dir === 'send' || fromReceiver.has(r);
+    if (!r.op || !shown) continue;
     let group = groups.get(r.op);
     if (!group) groups.set(r.op, (group = []));
     group.push(r);
@@ -177,12 +202,9 @@ function checkpoints(untagged: readonly (JournalFrame | JournalEvent)[]): Operat
       if (r.t < start.t || r.t > to) continue;
       if (r.k === 'frame') {
         const method = r.msg.type === 'rpc-call' || r.msg.type === 'rpc-reply' ? r.msg.method : '';
-        if ((r.src === 'snn' || r.dst === 'snn') && CHECKPOINT_METHODS.has(method)) chosen.add(r);
-      } else if (
-        r.event.type === 'checkpoint-done' ||
-        r.event.type === 'edits-rolled' ||
-        (r.event.type === 'log' && r.event.text.startsWith('imagetransfer'))
-      ) {
+        const bySnn = r.src === 'snn' || r.dst === 'snn';
+        if (bySnn && (CHECKPOINT_METHODS.has(method) || r.ch === 'http')) chosen.add(r);
+      } else if (r.event.type === 'checkpoint-done' || r.event.type === 'edits-rolled') {
         chosen.add(r);
       }
     }

@@ -18,6 +18,7 @@ const KIND_COLOURS: Record<string, string> = {
   rpc: '#1f6feb',
   data: '#2da44e',
   heartbeat: '#8c959f',
+  http: '#8250df',
 };
 
 export function escapeXml(text: string): string {

@@ -7,7 +7,18 @@ import { parseDuration } from '../../cluster/common/units.js';
 import { describeMessage } from '../../cluster/protocol/describe.js';
 import type { JournalFrame, JournalRecord } from '../../cluster/protocol/journal-types.js';
 
-export type TrafficKind = 'rpc' | 'data' | 'heartbeat';
+/**
+ * rpc: Hadoop RPC calls and replies; data: DataTransferProtocol; heartbeat: DataNode heartbeats;
+ * http: the checkpoint's image transfers and the Secondary NameNode's control API (its own kind,
+ * not rpc: it is another protocol on another port, and it carries image bytes as data does).
+ */
+export const TRAFFIC_KINDS = ['rpc', 'data', 'heartbeat', 'http'] as const;
+
+export type TrafficKind = (typeof TRAFFIC_KINDS)[number];
+
+export function isTrafficKind(text: string): text is TrafficKind {
+  return (TRAFFIC_KINDS as readonly string[]).includes(text);
+}
 
 export interface TrafficFilter {
   node?: string;
@@ -29,6 +40,7 @@ const HEARTBEAT_METHODS = new Set([
 
 export function kindOf(frame: JournalFrame): TrafficKind {
   if (frame.ch === 'data') return 'data';
+  if (frame.ch === 'http') return 'http';
   const msg = frame.msg;
   if ((msg.type === 'rpc-call' || msg.type === 'rpc-reply') && msg.method === 'sendHeartbeat')
     return 'heartbeat';

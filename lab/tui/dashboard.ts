@@ -200,7 +200,7 @@ export class Dashboard {
     if (action.type === 'filter-prompt') {
       this.prompt = {
         kind: 'filter',
-        label: 'filter (rpc, data, heartbeat, event or text; Enter applies, empty clears):',
+        label: 'filter (rpc, data, http, heartbeat, event or text; Enter applies, empty clears):',
         text: this.state.filter,
       };
       return;

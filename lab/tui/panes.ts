@@ -20,6 +20,7 @@ export const KIND_COLOURS: Record<EntryKind, string> = {
   rpc: 'cyan',
   data: 'green',
   heartbeat: 'gray',
+  http: 'magenta',
   event: 'yellow',
 };
 
@@ -257,7 +258,7 @@ export const HELP_LINES = [
   "  c        corrupt a replica of the selected file's first block",
   '  u        put a sample file into /samples',
   '  C        make the Secondary NameNode checkpoint now',
-  '  f        filter traffic: rpc, data, heartbeat, event, or any text',
+  '  f        filter traffic: rpc, data, http, heartbeat, event, or any text',
   '  p        pause / resume the traffic pane',
   '  q        quit (asks: stop the cluster or leave it running)',
 ];

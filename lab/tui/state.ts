@@ -11,7 +11,13 @@ import type { FsckResult, NameNodeStatus } from '../../cluster/protocol/messages
 import type { DatanodeInfo } from '../../cluster/protocol/types.js';
 import { blockName } from '../../cluster/protocol/types.js';
 import { compareProcs } from '../trace/counts.js';
-import { DASHBOARD_CLIENT_ID, isPlumbing, kindOf, type TrafficKind } from '../traffic/lines.js';
+import {
+  DASHBOARD_CLIENT_ID,
+  isPlumbing,
+  isTrafficKind,
+  kindOf,
+  type TrafficKind,
+} from '../traffic/lines.js';
 import { RateSeries, RingBuffer } from './ring.js';
 
 /** Traffic lines kept (the pane shows the last screenful; pausing shows what was kept). */
@@ -277,7 +283,7 @@ export function highlightedNodes(state: DashboardState): Set<string> {
 export function passesFilter(entry: TrafficEntry, filter: string): boolean {
   const f = filter.trim();
   if (f === '') return entry.kind !== 'heartbeat';
-  if (f === 'rpc' || f === 'data' || f === 'heartbeat' || f === 'event') return entry.kind === f;
+  if (f === 'event' || isTrafficKind(f)) return entry.kind === f;
   return entry.kind !== 'heartbeat' && entry.text.includes(f);
 }
 

@@ -11,6 +11,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { restartNode, startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import type { ClusterDescription } from '../../cluster/launcher/description.js';
 import { withNamenode } from '../../cluster/launcher/namenode-client.js';
+import type { JournalFrame } from '../../cluster/protocol/journal-types.js';
 import { readJournal } from '../../cluster/runtime/journal.js';
 import { runCli } from '../../lab/cli/boundary.js';
 import { Command } from '../../lab/cli/commander.js';
@@ -19,6 +20,7 @@ import { registerCheckpoint } from '../../lab/commands/checkpoint.js';
 import { runDfsadminAdmin } from '../../lab/commands/dfsadmin-admin.js';
 import { registerOev } from '../../lab/commands/oev.js';
 import { registerOiv } from '../../lab/commands/oiv.js';
+import { findOperation } from '../../lab/trace/operations.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const built = existsSync(path.join(repo, 'dist/cluster/runtime/main.js'));
@@ -103,6 +105,69 @@ async function dfsadmin(
   });
 }
 
+/**
+ * The journal holds a checkpoint's HTTP frames at both ends: the same conn, the same message, the
+ * image's bytes as the PUT's data; its RPCs and transfers share one operation id, and
+ * `lab trace --last checkpoint` shows them with `lab checkpoint`'s POST.
+ */
+async function expectCheckpointFrames(home: string, image: string): Promise<void> {
+  const imageBytes = fs.statSync(path.join(home, 'dfs/name/current', image)).size;
+  const txid = Number(image.slice('fsimage_'.length));
+  const http = (): JournalFrame[] =>
+    readJournal(path.join(home, 'journal.jsonl')).filter(
+      (r): r is JournalFrame => r.k === 'frame' && r.ch === 'http',
+    );
+  const isPut = (f: JournalFrame): boolean =>
+    f.msg.type === 'http-request' && f.msg.method === 'PUT' && f.msg.query.startsWith(`txid=${txid}&`);
+  // The processes flush their journals every few milliseconds: wait for both ends of the PUT's answer.
+  const frames = await waitFor('both ends of the image upload and its answer in the journal', () => {
+    const all = http();
+    const put = all.filter(isPut);
+    const answers = all.filter((f) => f.conn === put[0]?.conn && f.msg.type === 'http-response');
+    return put.length === 2 && answers.length >= 2 ? all : undefined;
+  });
+  const [putSend, putRecv] = ['send', 'recv'].map((dir) => frames.find((f) => isPut(f) && f.dir === dir)!);
+  expect(putSend).toMatchObject({ proc: 'snn', src: 'snn', dst: 'nn', data: imageBytes });
+  expect(putSend!.hex).toMatch(/^505554202f696d6167657472616e73666572/); // "PUT /imagetransfer"
+  expect(putRecv).toMatchObject({
+    proc: 'nn',
+    conn: putSend!.conn,
+    msg: putSend!.msg,
+    bytes: putSend!.bytes,
+    data: imageBytes,
+    op: putSend!.op,
+  });
+  expect(putSend!.op).toMatch(/^checkpoint-\d+-\d+$/);
+  const op = putSend!.op!;
+  // Every transfer frame of the checkpoint is journaled at both ends with one conn and the same bytes.
+  const ofOp = frames.filter((f) => f.op === op && f.conn.endsWith(putSend!.dstAddr));
+  const sends = ofOp.filter((f) => f.dir === 'send');
+  expect(sends.map((f) => f.msg.type)).toContain('http-response');
+  for (const sent of sends) {
+    const received = ofOp.filter(
+      (f) => f.dir === 'recv' && f.conn === sent.conn && JSON.stringify(f.msg) === JSON.stringify(sent.msg),
+    );
+    expect(received.map((f) => [f.proc, f.bytes, f.data])).toContainEqual([sent.dst, sent.bytes, sent.data]);
+  }
+  const putAnswer = sends.find((f) => f.src === 'nn' && f.conn === putSend!.conn && f.t > putSend!.t);
+  expect(putAnswer?.msg).toMatchObject({ type: 'http-response', status: 200 });
+
+  const trace = findOperation(readJournal(path.join(home, 'journal.jsonl')), { last: 'checkpoint' });
+  expect(trace?.id).toBe(op);
+  const shown = (trace?.records ?? []).flatMap((r) =>
+    r.k === 'frame' ? [`${r.src}->${r.dst} ${r.msg.type}`] : [],
+  );
+  expect(shown).toEqual(
+    expect.arrayContaining([
+      'client->snn http-request',
+      'snn->nn rpc-call',
+      'snn->nn http-request',
+      'nn->snn http-response',
+      'snn->client http-response',
+    ]),
+  );
+}
+
 describe.skipIf(!built)('checkpoints on a running cluster', () => {
   const homes: string[] = [];
   const newHome = (): string => {
@@ -177,6 +242,7 @@ describe.skipIf(!built)('checkpoints on a running cluster', () => {
     expect(forced.stdout).toContain(`Checkpoint done at txid ${txid}: ${image}`);
     expect(forced.stdout).toContain(`+ ${image}   (the new checkpoint image)`);
     expect(forced.stdout).toMatch(/\+ edits_0{18}1-\d{19} {3}\(finalized by the roll\)/);
+    await expectCheckpointFrames(home, image);
 
     const rolled = await dfsadmin(home, '-rollEdits');
     expect(rolled.stdout).toBe(`Successfully rolled edit logs.\nNew segment starts at txid ${txid + 3}\n`);

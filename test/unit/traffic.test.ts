@@ -91,7 +91,7 @@ describe('trafficFilter (the flags)', () => {
     expect(trafficFilter({ since: '30' }, 100_000).sinceMs).toBe(70_000);
     expect(trafficFilter({ since: '1m' }, 100_000).sinceMs).toBe(40_000);
     expect(() => trafficFilter({ since: 'yesterday' }, 0)).toThrow(UsageError);
-    expect(() => trafficFilter({ kind: 'udp' }, 0)).toThrow(/rpc, data or heartbeat/);
+    expect(() => trafficFilter({ kind: 'udp' }, 0)).toThrow(/rpc, data, heartbeat or http/);
   });
 });
 

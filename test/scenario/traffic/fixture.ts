@@ -37,12 +37,19 @@ export class JournalScript {
     return this;
   }
 
-  private connOf(src: string, dst: string): { conn: string; srcAddr: string; dstAddr: string } {
-    const key = `${src}>${dst}`;
+  /** The NameNode's HTTP server: the checkpoint transfers go there, not to its RPC port. */
+  static readonly NAMENODE_HTTP_ADDRESS = '127.0.0.1:9870';
+
+  private connOf(
+    src: string,
+    dst: string,
+    dstAddress = ADDRESSES[dst],
+  ): { conn: string; srcAddr: string; dstAddr: string } {
+    const key = `${src}>${dst}>${dstAddress}`;
     let conn = this.conns.get(key);
     const srcHost = (ADDRESSES[src] ?? '127.0.0.99').split(':')[0]!;
     if (!conn) {
-      conn = `${srcHost}:${this.ports++}->${ADDRESSES[dst]}`;
+      conn = `${srcHost}:${this.ports++}->${dstAddress}`;
       this.conns.set(key, conn);
     }
     const [srcAddr, dstAddr] = conn.split('->') as [string, string];
@@ -58,12 +65,16 @@ export class JournalScript {
       bytes: number;
       data?: number;
       op?: string | undefined;
-      ch?: 'rpc' | 'data';
+      ch?: 'rpc' | 'data' | 'http';
       reply?: boolean;
       hex?: string;
+      /** The server's address when not its RPC or data address (`NAMENODE_HTTP_ADDRESS`). */
+      serverAddress?: string;
     },
   ): this {
-    const link = options.reply ? this.connOf(dst, src) : this.connOf(src, dst);
+    const link = options.reply
+      ? this.connOf(dst, src, options.serverAddress ?? ADDRESSES[src])
+      : this.connOf(src, dst, options.serverAddress ?? ADDRESSES[dst]);
     const [srcAddr, dstAddr] = options.reply ? [link.dstAddr, link.srcAddr] : [link.srcAddr, link.dstAddr];
     const base = {
       k: 'frame' as const,
@@ -88,6 +99,38 @@ export class JournalScript {
     this.advance(0.05);
     this.records.push({ ...base, t: this.clock, proc: dst, dir: 'recv' });
     return this.advance(0.2);
+  }
+
+  /** An HTTP request and its response on the NameNode's HTTP port (the `nn-http` address). */
+  http(
+    src: string,
+    request: { method: 'GET' | 'PUT'; path: string; query: string; contentBytes?: number },
+    response: { status: number; contentBytes: number },
+    op: string,
+  ): this {
+    const headBytes = 120;
+    const body = request.contentBytes ?? 0;
+    const serverAddress = JournalScript.NAMENODE_HTTP_ADDRESS;
+    this.frame(
+      src,
+      'nn',
+      { type: 'http-request', method: request.method, path: request.path, query: request.query },
+      { bytes: headBytes + body, data: body, op, ch: 'http', serverAddress },
+    );
+    this.advance(1);
+    return this.frame(
+      'nn',
+      src,
+      { type: 'http-response', ...response },
+      {
+        bytes: headBytes + response.contentBytes,
+        data: request.method === 'GET' ? response.contentBytes : 0,
+        op,
+        ch: 'http',
+        reply: true,
+        serverAddress,
+      },
+    );
   }
 
   /** A call and its reply. */
@@ -352,15 +395,34 @@ export function scriptedJournal(): JournalRecord[] {
   // A checkpoint by the Secondary NameNode.
   s.advance(4000);
   s.rpc('snn', 'nn', 'getTransactionId', {}, { txid: 9, lastCheckpointTxid: 0, lastCheckpointMs: 0 });
-  s.rpc('snn', 'nn', 'rollEditLog', {}, { lastCheckpointTxid: 0, curSegmentTxid: 10 });
-  s.event('nn', {
-    type: 'edits-rolled',
-    segment: 'edits_0000000000000000001-0000000000000000009',
-    nextTxid: 10,
-  });
-  s.rpc('snn', 'nn', 'getEditLogManifest', { sinceTxid: 1 }, { segments: [{ startTxid: 1, endTxid: 9 }] });
-  s.event('snn', { type: 'log', level: 'info', text: 'imagetransfer: GET edits 1-9 from nn' });
-  s.event('nn', { type: 'checkpoint-done', txid: 9, imageBytes: 512 });
+  const ckpt = 'checkpoint-4242-1';
+  s.rpc('snn', 'nn', 'rollEditLog', {}, { lastCheckpointTxid: 0, curSegmentTxid: 10 }, ckpt);
+  s.event(
+    'nn',
+    { type: 'edits-rolled', segment: 'edits_0000000000000000001-0000000000000000009', nextTxid: 10 },
+    ckpt,
+  );
+  s.rpc(
+    'snn',
+    'nn',
+    'getEditLogManifest',
+    { sinceTxid: 1 },
+    { segments: [{ startTxid: 1, endTxid: 9 }] },
+    ckpt,
+  );
+  s.http(
+    'snn',
+    { method: 'GET', path: '/imagetransfer', query: 'getedit=1&startTxId=1&endTxId=9' },
+    { status: 200, contentBytes: 1024 },
+    ckpt,
+  );
+  s.http(
+    'snn',
+    { method: 'PUT', path: '/imagetransfer', query: 'txid=9&imageFile=IMAGE', contentBytes: 512 },
+    { status: 200, contentBytes: 48 },
+    ckpt,
+  );
+  s.event('nn', { type: 'checkpoint-done', txid: 9, imageBytes: 512 }, ckpt);
   return s.records;
 }
 
