@@ -110,6 +110,27 @@ function requireOperands(name: string, usage: string, operands: string[], min: n
     );
 }
 
+const PUT_FLAGS = flags('f', 'p', 'd', 'l');
+const GET_FLAGS = flags('f', 'p', 'ignoreCrc', 'crc');
+
+/** -put and its synonym -copyFromLocal. */
+function copyFromLocalSpec(name: string): FsCommandSpec {
+  return {
+    usage: `-${name} [-f] [-p] [-d] <localsrc> ... <dst>`,
+    options: PUT_FLAGS,
+    run: (args, ctx) => put(args, ctx, name),
+  };
+}
+
+/** -get and its synonym -copyToLocal. */
+function copyToLocalSpec(name: string): FsCommandSpec {
+  return {
+    usage: `-${name} [-f] [-p] <src> ... <localdst>`,
+    options: GET_FLAGS,
+    run: (args, ctx) => get(args, ctx, name),
+  };
+}
+
 const COMMANDS: Record<string, FsCommandSpec> = {
   ls: {
     usage: '-ls [-d] [-h] [-R] [<path> ...]',
@@ -383,26 +404,10 @@ const COMMANDS: Record<string, FsCommandSpec> = {
       return 0;
     },
   },
-  put: {
-    usage: '-put [-f] [-p] [-d] <localsrc> ... <dst>',
-    options: flags('f', 'p', 'd', 'l'),
-    run: (args, ctx) => put(args, ctx, '-put'),
-  },
-  copyFromLocal: {
-    usage: '-copyFromLocal [-f] [-p] [-d] <localsrc> ... <dst>',
-    options: flags('f', 'p', 'd', 'l'),
-    run: (args, ctx) => put(args, ctx, '-copyFromLocal'),
-  },
-  get: {
-    usage: '-get [-f] [-p] <src> ... <localdst>',
-    options: flags('f', 'p', 'ignoreCrc', 'crc'),
-    run: (args, ctx) => get(args, ctx, '-get'),
-  },
-  copyToLocal: {
-    usage: '-copyToLocal [-f] [-p] <src> ... <localdst>',
-    options: flags('f', 'p', 'ignoreCrc', 'crc'),
-    run: (args, ctx) => get(args, ctx, '-copyToLocal'),
-  },
+  put: copyFromLocalSpec('put'),
+  copyFromLocal: copyFromLocalSpec('copyFromLocal'),
+  get: copyToLocalSpec('get'),
+  copyToLocal: copyToLocalSpec('copyToLocal'),
   cat: {
     usage: '-cat <src> ...',
     options: flags('ignoreCrc'),
@@ -517,8 +522,8 @@ async function waitForReplication(ctx: FsContext, file: string, replication: num
 }
 
 async function put(args: string[], ctx: FsContext, name: string): Promise<number> {
-  const a = parseHadoopArgs(args, { command: name, options: flags('f', 'p', 'd', 'l') });
-  requireOperands(name.slice(1), COMMANDS.put!.usage, a.operands, 2);
+  const a = parseHadoopArgs(args, { command: `-${name}`, options: PUT_FLAGS });
+  requireOperands(name, copyFromLocalSpec(name).usage, a.operands, 2);
   const dst = a.operands.at(-1) as string;
   const sources = a.operands.slice(0, -1);
   const dstStatus = await ctx.session.namenode.call('getFileInfo', { src: qualify(dst) });
@@ -565,8 +570,8 @@ async function put(args: string[], ctx: FsContext, name: string): Promise<number
 }
 
 async function get(args: string[], ctx: FsContext, name: string): Promise<number> {
-  const a = parseHadoopArgs(args, { command: name, options: flags('f', 'p', 'ignoreCrc', 'crc') });
-  requireOperands(name.slice(1), COMMANDS.get!.usage, a.operands, 2);
+  const a = parseHadoopArgs(args, { command: `-${name}`, options: GET_FLAGS });
+  requireOperands(name, copyToLocalSpec(name).usage, a.operands, 2);
   const localDst = a.operands.at(-1) as string;
   const sources = a.operands.slice(0, -1);
   const dstIsDir = fs.existsSync(localDst) && fs.statSync(localDst).isDirectory();
