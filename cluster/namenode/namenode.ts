@@ -37,6 +37,8 @@ import {
   type PlacementCandidate,
 } from './placement.js';
 import { SafeMode, type SafeModeConfig } from './safemode.js';
+import { PERMISSION_STORED_MASK, PermissionChecker } from './permission.js';
+import { permissionBits, requestChecker } from './request-checks.js';
 import { LeaseMonitor } from './lease-monitor.js';
 import { LEASE_HARD_LIMIT_MS, LEASE_SOFT_LIMIT_MS } from './leases.js';
 
@@ -58,8 +60,14 @@ export interface NameNodeSettings {
   considerLoad: boolean;
   avoidReadStale: boolean;
   avoidWriteStale: boolean;
+  /** The user who started the NameNode (owner of `/`): the superuser. */
   superuser: string;
+  /** dfs.permissions.superusergroup: its members are superusers too. */
   supergroup: string;
+  /** dfs.permissions.enabled (absent: true, Hadoop's default). */
+  permissionsEnabled?: boolean;
+  /** dfs.bytes-per-checksum (absent: 512): block sizes must be multiples of it. */
+  bytesPerChecksum?: number;
   softwareVersion: string;
   /** Lease limits (reference §10.6); absent: Hadoop's 60 s / 1,200 s. */
   leaseSoftLimitMs?: number;
@@ -73,6 +81,11 @@ export interface CallContext {
   callerAddr: string;
   nowMs: number;
   rpcIds?: RpcIds;
+  /**
+   * The caller's user (the connection context's user, HADOOP_USER_NAME on the client side);
+   * absent: the superuser, as for the NameNode's own work.
+   */
+  user?: string;
 }
 
 export interface CoreOutput<T = unknown> {
@@ -91,6 +104,8 @@ export interface NameNodeCoreOptions {
   rackOfHost: (host: string) => string;
   /** The txid of the newest image and when it was saved (for status and checkpoints). */
   lastCheckpoint: { txid: number; ms: number };
+  /** A user's groups, as Hadoop's group mapping gives them (absent: nobody is in any group). */
+  groupsOf?: (user: string) => readonly string[];
 }
 
 type Handler = (params: never, ctx: CallContext) => unknown;
@@ -106,6 +121,8 @@ export class NameNodeCore {
   private readonly identity: NamespaceIdentity;
   private readonly prng: Prng;
   private readonly rackOfHost: (host: string) => string;
+  private readonly groupsOf: (user: string) => readonly string[];
+  private readonly requests: ReturnType<typeof requestChecker>;
   private lastRedundancyMs = 0;
   /** Blocks already announced as low-redundancy, so the journal says it once per episode. */
   private readonly announcedLow = new Set<number>();
@@ -120,6 +137,8 @@ export class NameNodeCore {
     this.namespace = opts.namespace;
     this.prng = opts.prng;
     this.rackOfHost = opts.rackOfHost;
+    this.groupsOf = opts.groupsOf ?? (() => []);
+    this.requests = requestChecker({ bytesPerChecksum: opts.settings.bytesPerChecksum ?? 512 });
     this.lastCheckpoint = opts.lastCheckpoint;
     this.blocks = new BlockManager(opts.settings.minReplication);
     this.datanodes = new DatanodeManager(
@@ -168,6 +187,7 @@ export class NameNodeCore {
   ): CoreOutput<RpcMethods[M]['res']> {
     const handler = this.handlers[method] as Handler | undefined;
     if (!handler) throw new RemoteError('UnknownMethodException', `the NameNode does not serve ${method}`);
+    this.requests.check(method, params);
     this.ops = [];
     this.events = [];
     try {
@@ -191,10 +211,11 @@ export class NameNodeCore {
     [M in RpcMethod]?: (params: RpcMethods[M]['req'], ctx: CallContext) => RpcMethods[M]['res'];
   } = {
     mkdirs: (p, ctx) => {
+      this.namespace.checkPermission(p.src, this.checker(ctx), { ancestorAccess: 'WRITE' });
       this.checkNotInSafeMode(`Cannot create directory ${p.src}`, ctx.nowMs);
       this.log(
         this.namespace.mkdirs(p.src, {
-          permission: this.permission(p.permission),
+          permission: this.newPermission(p.src, p.permission, ctx),
           createParent: p.createParent,
           nowMs: ctx.nowMs,
         }),
@@ -202,11 +223,16 @@ export class NameNodeCore {
       return true;
     },
     create: (p, ctx) => {
+      const exists = this.namespace.resolve(p.src) !== null;
+      this.namespace.checkPermission(p.src, this.checker(ctx), {
+        ancestorAccess: 'WRITE',
+        ...(p.overwrite && exists ? { access: 'WRITE' as const } : {}),
+      });
       this.checkNotInSafeMode(`Cannot create file${p.src}`, ctx.nowMs);
       this.requestRecoveryIfAbandoned(p.src, p.clientName, ctx.nowMs);
       const replication = p.replication > 0 ? p.replication : this.settings.defaultReplication;
       const created = this.namespace.create(p.src, {
-        permission: this.permission(p.permission),
+        permission: this.newPermission(p.src, p.permission, ctx),
         clientName: p.clientName,
         clientMachine: p.clientMachine || ctx.callerAddr,
         overwrite: p.overwrite,
@@ -228,10 +254,25 @@ export class NameNodeCore {
     },
     complete: (p, ctx) => this.complete(p, ctx),
     getBlockLocations: (p, ctx) => this.getBlockLocations(p, ctx),
-    getFileInfo: (p) => this.namespace.getFileInfo(p.src),
-    getListing: (p) => this.namespace.getListing(p.src),
-    getContentSummary: (p) => this.contentSummary(p.src),
+    getFileInfo: (p, ctx) => {
+      this.namespace.checkPermission(p.src, this.checker(ctx), {});
+      return this.namespace.getFileInfo(p.src);
+    },
+    getListing: (p, ctx) => {
+      const isDir = this.namespace.resolve(p.src)?.kind === 'DIRECTORY';
+      this.namespace.checkPermission(p.src, this.checker(ctx), isDir ? { access: 'READ_EXECUTE' } : {});
+      return this.namespace.getListing(p.src);
+    },
+    getContentSummary: (p, ctx) => {
+      this.namespace.checkPermission(p.src, this.checker(ctx), { subAccess: 'READ_EXECUTE' });
+      return this.contentSummary(p.src);
+    },
     delete: (p, ctx) => {
+      this.namespace.checkPermission(p.src, this.checker(ctx), {
+        parentAccess: 'WRITE',
+        subAccess: 'ALL',
+        ignoreEmptyDir: true,
+      });
       this.checkNotInSafeMode(`Cannot delete ${p.src}`, ctx.nowMs);
       const deleted = this.namespace.delete(p.src, {
         recursive: p.recursive,
@@ -243,6 +284,14 @@ export class NameNodeCore {
       return deleted.ok;
     },
     rename: (p, ctx) => {
+      const pc = this.checker(ctx);
+      this.namespace.checkPermission(p.src, pc, { parentAccess: 'WRITE' });
+      // The old rename moves into an existing directory: the entry it makes is dst/<name>.
+      const name = p.src.replace(/\/+$/, '').split('/').at(-1) ?? '';
+      const into = this.namespace.resolve(p.dst)?.kind === 'DIRECTORY' && name !== '';
+      this.namespace.checkPermission(into ? `${p.dst.replace(/\/+$/, '')}/${name}` : p.dst, pc, {
+        ancestorAccess: 'WRITE',
+      });
       this.checkNotInSafeMode(`Cannot rename ${p.src}`, ctx.nowMs);
       const renamed = this.namespace.rename(p.src, p.dst, {
         nowMs: ctx.nowMs,
@@ -252,6 +301,7 @@ export class NameNodeCore {
       return renamed.ok;
     },
     setReplication: (p, ctx) => {
+      this.namespace.checkPermission(p.src, this.checker(ctx), { access: 'WRITE' });
       this.checkNotInSafeMode(`Cannot set replication for ${p.src}`, ctx.nowMs);
       const changed = this.namespace.setReplication(p.src, p.replication);
       this.log(changed.ops);
@@ -265,8 +315,37 @@ export class NameNodeCore {
       return changed.ok;
     },
     setTimes: (p, ctx) => {
+      this.namespace.checkPermission(p.src, this.checker(ctx), { access: 'WRITE' });
       this.checkNotInSafeMode(`Cannot set times ${p.src}`, ctx.nowMs);
       this.log(this.namespace.setTimes(p.src, { mtime: p.mtime, atime: p.atime }));
+      return null;
+    },
+    setPermission: (p, ctx) => {
+      this.namespace.checkPermission(p.src, this.checker(ctx), { owner: true });
+      this.checkNotInSafeMode(`Cannot set permission for ${p.src}`, ctx.nowMs);
+      this.log(this.namespace.setPermission(p.src, permissionBits(p.permission) & PERMISSION_STORED_MASK));
+      return null;
+    },
+    setOwner: (p, ctx) => {
+      const pc = this.checker(ctx);
+      this.namespace.checkPermission(p.src, pc, { owner: true });
+      if (pc && !pc.isSuperUser) {
+        // FSDirAttrOp.setOwner: only the superuser gives a file away or picks a group it is not in.
+        if (p.username !== null && p.username !== pc.user) {
+          throw new RemoteError(
+            'AccessControlException',
+            `User ${pc.user} is not a super user (non-super user cannot change owner).`,
+          );
+        }
+        if (p.groupname !== null && !pc.isMemberOf(p.groupname)) {
+          throw new RemoteError(
+            'AccessControlException',
+            `User ${pc.user} does not belong to ${p.groupname}`,
+          );
+        }
+      }
+      this.checkNotInSafeMode(`Cannot set owner for ${p.src}`, ctx.nowMs);
+      this.log(this.namespace.setOwner(p.src, { username: p.username, groupname: p.groupname }));
       return null;
     },
     renewLease: (p, ctx) => {
@@ -298,8 +377,12 @@ export class NameNodeCore {
       return null;
     },
     getAdditionalDatanode: (p, ctx) => this.getAdditionalDatanode(p, ctx),
-    getDatanodeReport: (p) => this.datanodeReport(p.type),
+    getDatanodeReport: (p, ctx) => {
+      this.checker(ctx)?.checkSuperuserPrivilege();
+      return this.datanodeReport(p.type);
+    },
     setSafeMode: (p, ctx) => {
+      if (p.action !== 'SAFEMODE_GET') this.checker(ctx)?.checkSuperuserPrivilege();
       if (p.action === 'SAFEMODE_ENTER') {
         this.safemode.enterManually();
         this.emit({ type: 'safemode', on: true, tip: this.safeModeStatus(ctx.nowMs).tip });
@@ -343,8 +426,31 @@ export class NameNodeCore {
   // Client protocol
   // ---------------------------------------------------------------------------------------------
 
-  private permission(mode: number): { user: string; group: string; mode: number } {
-    return { user: this.settings.superuser, group: this.settings.supergroup, mode };
+  /**
+   * The caller as FSPermissionChecker sees it, or null when nothing is to be checked
+   * (dfs.permissions.enabled false, or the superuser).
+   */
+  checker(ctx: CallContext): PermissionChecker | null {
+    if (this.settings.permissionsEnabled === false) return null;
+    const user = ctx.user ?? this.settings.superuser;
+    const pc = new PermissionChecker(user, this.groupsOf(user), {
+      fsOwner: this.settings.superuser,
+      supergroup: this.settings.supergroup,
+    });
+    return pc.isSuperUser ? null : pc;
+  }
+
+  /** A new INode's permission: owned by the caller, in its parent's group (as HDFS inherits it). */
+  private newPermission(
+    src: string,
+    mode: number,
+    ctx: CallContext,
+  ): { user: string; group: string; mode: number } {
+    return {
+      user: ctx.user ?? this.settings.superuser,
+      group: this.namespace.inheritedGroup(src),
+      mode: permissionBits(mode) & PERMISSION_STORED_MASK,
+    };
   }
 
   private fileStatusOrThrow(src: string): FileStatus {
@@ -492,6 +598,7 @@ export class NameNodeCore {
     p: RpcMethods['getBlockLocations']['req'],
     ctx: CallContext,
   ): LocatedBlocks | null {
+    this.namespace.checkPermission(p.src, this.checker(ctx), { access: 'READ' });
     const status = this.namespace.getFileInfo(p.src);
     if (!status) throw new RemoteError('FileNotFoundException', `File does not exist: ${p.src}`);
     if (status.type !== 'FILE')

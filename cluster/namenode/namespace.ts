@@ -20,7 +20,8 @@
  *
  * What is not here: replica locations and block states (COMMITTED/COMPLETE) belong to the BlockMap;
  * the caller checks "enough replicas" before `allocateBlock`/`completeFile`, and drops the blocks a
- * delete returns. Permissions are recorded but not enforced (dfs.permissions.enabled=false).
+ * delete returns. Permissions are checked by `checkPermission` (FSPermissionChecker's rules),
+ * which the NameNode core calls before a mutation or a read with the caller's PermissionChecker.
  */
 import { RemoteError, type ErrorClass } from '../protocol/errors.js';
 import { blockName, type FileStatus } from '../protocol/types.js';
@@ -59,6 +60,7 @@ import {
 } from './inode.js';
 import { LEASE_SOFT_LIMIT_MS, LeaseManager, NAMENODE_LEASE_HOLDER } from './leases.js';
 import { checkPath, childPath, isSameOrUnder, joinComponents } from './paths.js';
+import type { FsAction, PermissionChecker } from './permission.js';
 
 /** dfs.namenode.replication.min: fewer replicas than this and a block is not complete. */
 export const REPLICATION_MIN = 1;
@@ -82,7 +84,10 @@ export interface NamespaceFormat {
 
 export interface NamespaceOptions {
   leaseSoftLimitMs?: number;
+  /** dfs.namenode.fs-limits.min-block-size (absent: 1 MiB). */
   minBlockSizeBytes?: number;
+  /** dfs.replication.max (absent: 512). */
+  maxReplication?: number;
 }
 
 export interface CreateOptions {
@@ -102,6 +107,22 @@ export interface ContentSummary {
   fileCount: number;
   directoryCount: number;
   spaceConsumed: number;
+}
+
+/**
+ * What one call needs, as FSDirectory.checkPermission's arguments: `ancestorAccess` on the deepest
+ * existing ancestor, `parentAccess` on the parent, `access` on the path itself, `subAccess` on
+ * every directory below it (empty ones skipped), `owner`: the caller must own the path.
+ * Traverse (EXECUTE on every directory up to the ancestor) is always checked.
+ */
+export interface AccessRequest {
+  ancestorAccess?: FsAction;
+  parentAccess?: FsAction;
+  access?: FsAction;
+  subAccess?: FsAction;
+  /** With subAccess: directories with no entries are not checked (delete's rule). */
+  ignoreEmptyDir?: boolean;
+  owner?: boolean;
 }
 
 type AnyOp = EditLogOp | PendingOp;
@@ -150,12 +171,14 @@ export class Namespace {
   private genstampV2Value = GENSTAMP_RESERVED;
   private readonly leaseSoftLimitMs: number;
   private readonly minBlockSizeBytes: number;
+  private readonly maxReplication: number;
 
   /** A freshly formatted namespace: only `/`, owned by the superuser, mode 0755, mtime 0. */
   constructor(format: NamespaceFormat, options: NamespaceOptions = {}) {
     this.namespaceIdValue = format.namespaceId;
     this.leaseSoftLimitMs = options.leaseSoftLimitMs ?? LEASE_SOFT_LIMIT_MS;
     this.minBlockSizeBytes = options.minBlockSizeBytes ?? BLOCK_SIZE_MIN_BYTES;
+    this.maxReplication = options.maxReplication ?? REPLICATION_MAX;
     this.root = newDirectory({
       id: ROOT_INODE_ID,
       name: '',
@@ -600,6 +623,80 @@ export class Namespace {
     return ops;
   }
 
+  /** ClientProtocol.setPermission: [OP_SET_PERMISSIONS]; the mode keeps HDFS's 10 bits. */
+  setPermission(path: string, mode: number): PendingOp[] {
+    const w = this.walkPath(path);
+    if (!w.last) throw fail('FileNotFoundException', `File does not exist: ${w.path}`);
+    const ops: PendingOp[] = [];
+    this.emit(ops, { op: 'OP_SET_PERMISSIONS', src: w.path, mode: mode & 0o1777 });
+    return ops;
+  }
+
+  /** ClientProtocol.setOwner: [OP_SET_OWNER]; a null user or group stays as it is. */
+  setOwner(path: string, owner: { username: string | null; groupname: string | null }): PendingOp[] {
+    const w = this.walkPath(path);
+    if (!w.last) throw fail('FileNotFoundException', `File does not exist: ${w.path}`);
+    const ops: PendingOp[] = [];
+    this.emit(ops, { op: 'OP_SET_OWNER', src: w.path, ...owner });
+    return ops;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Permissions
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * FSPermissionChecker.checkPermission over the INodes along `path`. A null checker (permissions
+   * disabled, or the superuser) checks nothing. Throws AccessControlException in HDFS's words.
+   */
+  checkPermission(path: string, pc: PermissionChecker | null, request: AccessRequest): void {
+    if (pc === null || pc.isSuperUser) return;
+    const w = this.walkPath(path);
+    const length = w.components.length + 1; // the root, then one INode per component
+    const at = (i: number): INode | null => (i >= 0 && i < w.existing.length ? w.existing[i]! : null);
+    const pathOf = (i: number): string => joinComponents(w.components.slice(0, i));
+    const subject = (n: INode): { permission: PermissionStatus; isDirectory: boolean } => ({
+      permission: n.permission,
+      isDirectory: n.kind === 'DIRECTORY',
+    });
+    let ancestorIndex = length - 2;
+    while (ancestorIndex >= 0 && at(ancestorIndex) === null) ancestorIndex--;
+    for (let i = 0; i <= ancestorIndex; i++) {
+      const n = at(i)!;
+      if (n.kind !== 'DIRECTORY') break; // a file in the way: the call reports it in its own words
+      pc.check(subject(n), pathOf(i), 'EXECUTE');
+    }
+    const last = at(length - 1);
+    const parent = at(length - 2);
+    if (request.parentAccess && impliesWrite(request.parentAccess) && parent && last) {
+      pc.checkStickyBit(subject(parent), pathOf(length - 2), subject(last), pathOf(length - 1));
+    }
+    const ancestor = at(ancestorIndex);
+    if (request.ancestorAccess && length > 1 && ancestor)
+      pc.check(subject(ancestor), pathOf(ancestorIndex), request.ancestorAccess);
+    if (request.parentAccess && length > 1 && parent)
+      pc.check(subject(parent), pathOf(length - 2), request.parentAccess);
+    if (request.access && last) pc.check(subject(last), pathOf(length - 1), request.access);
+    if (request.subAccess && last?.kind === 'DIRECTORY') {
+      for (const n of walk(last)) {
+        if (n.kind !== 'DIRECTORY' || (request.ignoreEmptyDir && n.children.length === 0)) continue;
+        pc.check(subject(n), fullPath(n), request.subAccess);
+      }
+    }
+    if (request.owner) {
+      if (!last) throw fail('FileNotFoundException', `File does not exist: ${w.path}`);
+      pc.checkOwner(subject(last), pathOf(length - 1));
+    }
+  }
+
+  /** The group a new entry at `path` gets: its nearest existing ancestor's, as HDFS inherits it. */
+  inheritedGroup(path: string): string {
+    const w = this.walkPath(path);
+    const within = w.last ? w.existing.slice(0, -1) : w.existing;
+    const dirs = within.filter((n) => n.kind === 'DIRECTORY');
+    return (dirs.at(-1) ?? this.root).permission.group;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Queries
   // ---------------------------------------------------------------------------------------------
@@ -704,6 +801,22 @@ export class Namespace {
       case 'OP_SET_REPLICATION': {
         const node = this.walkPath(op.path).last;
         if (node?.kind === 'FILE') node.replication = op.replication;
+        return;
+      }
+      case 'OP_SET_PERMISSIONS': {
+        const node = this.walkPath(op.src).last;
+        if (!node) throw corrupt(op, op.src, 'no such file or directory');
+        node.permission = { ...node.permission, mode: op.mode };
+        return;
+      }
+      case 'OP_SET_OWNER': {
+        const node = this.walkPath(op.src).last;
+        if (!node) throw corrupt(op, op.src, 'no such file or directory');
+        node.permission = {
+          user: op.username ?? node.permission.user,
+          group: op.groupname ?? node.permission.group,
+          mode: node.permission.mode,
+        };
         return;
       }
       case 'OP_TIMES': {
@@ -868,7 +981,7 @@ export class Namespace {
 
   private verifyReplication(path: string, replication: number, clientMachine: string | null): void {
     let problem: string | null = null;
-    if (replication > REPLICATION_MAX) problem = ` exceeds maximum of ${REPLICATION_MAX}`;
+    if (replication > this.maxReplication) problem = ` exceeds maximum of ${this.maxReplication}`;
     else if (!(replication >= REPLICATION_MIN))
       problem = ` is less than the required minimum of ${REPLICATION_MIN}`;
     if (problem === null) return;
@@ -1006,6 +1119,11 @@ export class Namespace {
     file.blocks = copyBlocks(blocks);
     for (const b of file.blocks) this.fileByBlockId.set(b.blockId, file);
   }
+}
+
+/** Whether an FsAction includes WRITE (the sticky-bit rule applies to changes in the parent). */
+function impliesWrite(action: FsAction): boolean {
+  return action === 'WRITE' || action === 'WRITE_EXECUTE' || action === 'READ_WRITE' || action === 'ALL';
 }
 
 function corrupt(op: AnyOp, path: string, why: string): Error {

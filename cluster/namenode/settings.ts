@@ -37,6 +37,8 @@ export function namenodeSettings(
     avoidWriteStale: config.bool('dfs.namenode.avoid.write.stale.datanode'),
     superuser: identity.superuser,
     supergroup: config.get('dfs.permissions.superusergroup'),
+    permissionsEnabled: config.bool('dfs.permissions.enabled'),
+    bytesPerChecksum: config.int('dfs.bytes-per-checksum'),
     softwareVersion: identity.softwareVersion,
     leaseSoftLimitMs: config.ms('lab.lease.soft-limit-ms'),
     leaseHardLimitMs: config.ms('dfs.namenode.lease-hard-limit-sec'),

@@ -9,6 +9,7 @@ export const ERROR_CLASSES = {
   ParentNotDirectoryException: 'org.apache.hadoop.fs.ParentNotDirectoryException',
   PathIsNotEmptyDirectoryException: 'org.apache.hadoop.fs.PathIsNotEmptyDirectoryException',
   InvalidPathException: 'org.apache.hadoop.fs.InvalidPathException',
+  AccessControlException: 'org.apache.hadoop.security.AccessControlException',
   SafeModeException: 'org.apache.hadoop.hdfs.server.namenode.SafeModeException',
   AlreadyBeingCreatedException: 'org.apache.hadoop.hdfs.protocol.AlreadyBeingCreatedException',
   LeaseExpiredException: 'org.apache.hadoop.hdfs.server.namenode.LeaseExpiredException',

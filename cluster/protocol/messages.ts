@@ -143,6 +143,8 @@ export interface RpcMethods {
   rename: { req: { src: string; dst: string }; res: boolean };
   setReplication: { req: { src: string; replication: number }; res: boolean };
   setTimes: { req: { src: string; mtime: number; atime: number }; res: null };
+  setPermission: { req: { src: string; permission: number }; res: null };
+  setOwner: { req: { src: string; username: string | null; groupname: string | null }; res: null };
   renewLease: { req: { clientName: string }; res: null };
   reportBadBlocks: { req: { blocks: { block: BlockRef; datanode: string }[] }; res: null };
   updateBlockForPipeline: { req: { block: BlockRef; clientName: string }; res: { block: BlockRef } };
@@ -215,6 +217,8 @@ export const PROTOCOL_OF: Record<RpcMethod, Protocol> = {
   rename: 'ClientProtocol',
   setReplication: 'ClientProtocol',
   setTimes: 'ClientProtocol',
+  setPermission: 'ClientProtocol',
+  setOwner: 'ClientProtocol',
   renewLease: 'ClientProtocol',
   reportBadBlocks: 'ClientProtocol',
   updateBlockForPipeline: 'ClientProtocol',

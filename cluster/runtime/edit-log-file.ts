@@ -12,6 +12,45 @@ import { PREALLOCATE_BYTES, decodeSegment, encodeEditsHeader, encodeOp } from '.
 import type { EditLogOp } from '../namenode/editlog/ops.js';
 import { editsInProgressName, editsName } from '../namenode/name-dir.js';
 
+/** The file operations a segment makes after it is created; tests inject failures here. */
+export interface EditLogIo {
+  write(fd: number, buffer: Buffer, offset: number, length: number, position: number): number;
+  fdatasync(fd: number, callback: (err: NodeJS.ErrnoException | null) => void): void;
+}
+
+const NODE_IO: EditLogIo = {
+  write: (fd, buffer, offset, length, position) => fs.writeSync(fd, buffer, offset, length, position),
+  fdatasync: (fd, callback) => fs.fdatasync(fd, callback),
+};
+
+/**
+ * A fault for tests of fail-stop on real processes (LAB_FAULT_EDITLOG_FAIL_FILE): while
+ * `triggerFile` exists, every write to the edit log fails with EIO, as a dying disk answers.
+ */
+export function failingWhileExists(triggerFile: string): EditLogIo {
+  const check = (what: string): void => {
+    if (!fs.existsSync(triggerFile)) return;
+    const err: NodeJS.ErrnoException = new Error(`EIO: i/o error, ${what} (fault: ${triggerFile} exists)`);
+    err.code = 'EIO';
+    throw err;
+  };
+  return {
+    write: (fd, buffer, offset, length, position) => {
+      check('write');
+      return NODE_IO.write(fd, buffer, offset, length, position);
+    },
+    fdatasync: (fd, callback) => {
+      try {
+        check('fdatasync');
+      } catch (err) {
+        setImmediate(() => callback(err as NodeJS.ErrnoException));
+        return;
+      }
+      NODE_IO.fdatasync(fd, callback);
+    },
+  };
+}
+
 interface Waiter {
   resolve: () => void;
   reject: (err: Error) => void;
@@ -33,6 +72,7 @@ export class EditLogFile {
     fd: number,
     position: number,
     allocated: number,
+    private readonly io: EditLogIo,
   ) {
     this.fd = fd;
     this.position = position;
@@ -49,9 +89,9 @@ export class EditLogFile {
   }
 
   /** Opens a new segment starting with OP_START_LOG_SEGMENT at `startTxid`, durable before it returns. */
-  static create(currentDir: string, startTxid: number): EditLogFile {
+  static create(currentDir: string, startTxid: number, io: EditLogIo = NODE_IO): EditLogFile {
     const file = path.join(currentDir, editsInProgressName(startTxid));
-    const fd = fs.openSync(file, 'wx+');
+    const fd = fs.openSync(file, 'wx+', 0o600);
     const header = encodeEditsHeader();
     const start = encodeOp({ op: 'OP_START_LOG_SEGMENT', txid: startTxid });
     const first = Buffer.concat([header, start]);
@@ -59,14 +99,16 @@ export class EditLogFile {
     fs.writeSync(fd, Buffer.concat([first, pad]), 0, PREALLOCATE_BYTES, 0);
     fs.fsyncSync(fd);
     fsyncDir(currentDir);
-    return new EditLogFile(currentDir, startTxid, fd, first.length, PREALLOCATE_BYTES);
+    return new EditLogFile(currentDir, startTxid, fd, first.length, PREALLOCATE_BYTES, io);
   }
 
   /** Appends ops (txids already assigned, in order) and resolves once they are on disk. */
   logSync(ops: readonly EditLogOp[]): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
     if (ops.length === 0) return Promise.resolve();
-    for (const op of ops) this.pendingBuffers.push(encodeOp(op));
+    // Encode all before queueing any, so a refused op leaves nothing half-queued.
+    const encoded = ops.map((op) => encodeOp(op));
+    this.pendingBuffers.push(...encoded);
     this.lastWrittenTxid = (ops[ops.length - 1] as EditLogOp).txid;
     return new Promise<void>((resolve, reject) => {
       this.pendingWaiters.push({ resolve, reject });
@@ -88,13 +130,13 @@ export class EditLogFile {
       this.pendingWaiters = [];
       try {
         this.ensureAllocated(this.position + buf.length);
-        fs.writeSync(this.fd, buf, 0, buf.length, this.position);
+        this.io.write(this.fd, buf, 0, buf.length, this.position);
         this.position += buf.length;
       } catch (err) {
         this.fail(err as Error, waiters);
         return;
       }
-      fs.fdatasync(this.fd, (err) => {
+      this.io.fdatasync(this.fd, (err) => {
         if (err) {
           this.fail(err, waiters);
           return;
@@ -108,7 +150,7 @@ export class EditLogFile {
 
   private fail(err: Error, waiters: Waiter[]): void {
     // An edit log that cannot be written must stop the NameNode from acknowledging anything.
-    this.failed = new Error(`edit log write failed: ${err.message}`);
+    this.failed = err;
     for (const w of [...waiters, ...this.pendingWaiters]) w.reject(this.failed);
     this.pendingWaiters = [];
     this.pendingBuffers = [];
@@ -118,7 +160,7 @@ export class EditLogFile {
   private ensureAllocated(needed: number): void {
     while (needed > this.allocated) {
       const pad = Buffer.alloc(PREALLOCATE_BYTES, 0xff);
-      fs.writeSync(this.fd, pad, 0, pad.length, this.allocated);
+      this.io.write(this.fd, pad, 0, pad.length, this.allocated);
       this.allocated += PREALLOCATE_BYTES;
     }
   }

@@ -12,11 +12,13 @@ import { homePaths, type ClusterDescription } from '../launcher/description.js';
 import { requireDescription } from '../launcher/home.js';
 import { NameNodeCore } from '../namenode/namenode.js';
 import { namenodeSettings } from '../namenode/settings.js';
-import type { EditLogOp, PendingOp } from '../namenode/editlog/ops.js';
+import type { PendingOp } from '../namenode/editlog/ops.js';
 import { identityFromSeed } from '../namenode/identity.js';
 import { Namespace } from '../namenode/namespace.js';
 import type { RpcMethod, RpcMethods, StateEvent } from '../protocol/messages.js';
-import { EditLogFile } from './edit-log-file.js';
+import { EditLog } from './edit-log.js';
+import { failingWhileExists } from './edit-log-file.js';
+import { unixGroups } from './unix-groups.js';
 import { Journal } from './journal.js';
 import {
   currentDir,
@@ -36,6 +38,9 @@ import { fsimageName } from '../namenode/name-dir.js';
 
 /** How often the NameNode's monitors run (liveness, safe mode, redundancy); each has its own interval inside. */
 const MONITOR_TICK_MS = 200;
+
+/** How long a NameNode whose edit log failed waits for its error replies to go out before exiting. */
+const TERMINATE_GRACE_MS = 200;
 
 export const SOFTWARE_VERSION = '3.3.6-lab';
 
@@ -64,9 +69,12 @@ export function rackResolver(
 export async function runNameNode({
   home,
   id,
+  terminate = (code: number) => process.exit(code),
 }: {
   home: string;
   id: string;
+  /** ExitUtil.terminate: how the NameNode stops when its edit log cannot be written. */
+  terminate?: (code: number) => void;
 }): Promise<{ stop(): Promise<void> }> {
   const paths = homePaths(home);
   const desc = requireDescription(home);
@@ -91,11 +99,15 @@ export async function runNameNode({
     console.log(note);
     journal.event({ type: 'log', level: 'warn', text: note });
   }
-  const namespace = Namespace.fromImage(loaded.image, { leaseSoftLimitMs: settings.leaseSoftLimitMs });
+  const namespace = Namespace.fromImage(loaded.image, {
+    leaseSoftLimitMs: settings.leaseSoftLimitMs,
+    minBlockSizeBytes: config.bytes('dfs.namenode.fs-limits.min-block-size'),
+    maxReplication: settings.maxReplication,
+  });
   for (const op of loaded.editsToReplay) namespace.applyOp(op);
   // Lease renewal times are not logged: every lease restarts its clock now, as in HDFS.
   namespace.leases.renewAll(Date.now());
-  let lastTxid = loaded.editsToReplay.at(-1)?.txid ?? loaded.image.txid;
+  const lastTxid = loaded.editsToReplay.at(-1)?.txid ?? loaded.image.txid;
   console.log(
     `Loaded image ${loaded.imageFile} and replayed ${loaded.editsToReplay.length} edits; last txid ${lastTxid}`,
   );
@@ -113,64 +125,72 @@ export async function runNameNode({
       }
     }),
     lastCheckpoint: { txid: loaded.image.txid, ms: imageMtime(nameDir, loaded.image.txid) },
+    groupsOf: unixGroups(),
   });
 
-  let editLog = EditLogFile.create(currentDir(nameDir), lastTxid + 1);
-  lastTxid += 1;
-  core.lastTxid = lastTxid;
-  writeSeenTxid(nameDir, editLog.startTxid);
+  const editLog = new EditLog({
+    currentDir: currentDir(nameDir),
+    lastTxid,
+    terminate: (message) => {
+      // ExitUtil.terminate: say why where the student will look (the log and the journal), then exit.
+      console.error(message);
+      console.error(`ExitUtil: Exiting with status 1: ${message}`);
+      journal.event({ type: 'log', level: 'error', text: message });
+      journal.event({ type: 'process-stopping', reason: message });
+      journal.flush();
+      // Every call is refused from now on; the short wait lets the failed calls' replies (which
+      // carry this message) reach their clients before the process goes.
+      setTimeout(() => terminate(1), TERMINATE_GRACE_MS);
+    },
+    ...(process.env.LAB_FAULT_EDITLOG_FAIL_FILE
+      ? { io: failingWhileExists(process.env.LAB_FAULT_EDITLOG_FAIL_FILE) }
+      : {}),
+  });
+  core.lastTxid = editLog.lastTxid;
+  writeSeenTxid(nameDir, editLog.segmentStartTxid);
 
   const journalEvents = (events: StateEvent[], opId?: string): void => {
     for (const e of events) journal.event(e, opId);
   };
   journalEvents([{ type: 'safemode', on: true, tip: core.safeModeStatus(Date.now()).tip }]);
 
-  /**
-   * Every append and every roll goes through this chain in call order. An op's txid is fixed when
-   * it is logged, so it must land in the segment that txid belongs to: the old segment if it was
-   * logged before a roll, the new one (and only once the old one is durable, so a crash leaves no
-   * gap) if after. A chain step only enqueues an append; group commit still batches the syncs.
-   */
-  let logChain: Promise<unknown> = Promise.resolve();
-
-  /** Assign txids in order and make the ops durable; the caller replies after this resolves. */
+  /** Logs the ops (txids assigned in order) and resolves once they are durable. */
   const logOps = (pending: PendingOp[], opId?: string): Promise<void> => {
-    if (pending.length === 0) return Promise.resolve();
-    const ops = pending.map((p) => ({ ...p, txid: ++lastTxid }) as EditLogOp);
-    core.lastTxid = lastTxid;
+    const { ops, durable } = editLog.log(pending);
+    core.lastTxid = editLog.lastTxid;
     for (const op of ops) {
       const path = 'path' in op ? op.path : 'src' in op ? op.src : undefined;
       journal.event({ type: 'edit-logged', txid: op.txid, op: op.op, ...(path ? { path } : {}) }, opId);
     }
-    let written: Promise<void> = Promise.resolve();
-    const step = logChain.then(() => {
-      written = editLog.logSync(ops);
-    });
-    logChain = step;
-    return step.then(() => written);
+    return durable;
   };
 
   /** Ends the current segment and opens the next (a roll); returns the first txid of the new segment. */
   const rollEditLog = (): Promise<number> => {
-    const endTxid = ++lastTxid;
-    lastTxid += 1; // OP_START_LOG_SEGMENT of the next segment
-    core.lastTxid = lastTxid;
-    const step = logChain.then(async () => {
-      const finalName = await editLog.finalize(endTxid);
-      editLog = EditLogFile.create(currentDir(nameDir), endTxid + 1);
-      writeSeenTxid(nameDir, editLog.startTxid);
-      journal.event({ type: 'edits-rolled', segment: finalName, nextTxid: endTxid + 1 });
+    const next = editLog.roll((finalName, nextTxid) => {
+      writeSeenTxid(nameDir, nextTxid);
+      journal.event({ type: 'edits-rolled', segment: finalName, nextTxid });
     });
-    logChain = step.catch(() => undefined);
-    return step.then(() => endTxid + 1);
+    core.lastTxid = editLog.lastTxid;
+    return next;
   };
 
   const handler = async (
     method: RpcMethod,
     params: unknown,
-    ctx: { caller: string; callerAddr: string; opId?: string },
+    ctx: { caller: string; callerAddr: string; opId?: string; user?: string },
   ): Promise<unknown> => {
     const nowMs = Date.now();
+    editLog.checkWritable();
+    const callContext = {
+      caller: ctx.caller,
+      callerAddr: ctx.callerAddr,
+      nowMs,
+      ...(ctx.user ? { user: ctx.user } : {}),
+    };
+    if (method === 'rollEdits' || method === 'saveNamespace') {
+      core.checker(callContext)?.checkSuperuserPrivilege();
+    }
     if (method === 'rollEdits' || method === 'rollEditLog') {
       if (core.safemode.isOn() && method === 'rollEditLog') {
         throw new Error('Log not rolled. Name node is in safe mode.');
@@ -199,7 +219,7 @@ export async function runNameNode({
     if (method === 'getEditLogManifest') {
       return { segments: manifest((params as RpcMethods['getEditLogManifest']['req']).sinceTxid) };
     }
-    const out = core.call(method, params as never, { caller: ctx.caller, callerAddr: ctx.callerAddr, nowMs });
+    const out = core.call(method, params as never, callContext);
     journalEvents(out.events, ctx.opId);
     await logOps(out.ops, ctx.opId);
     return out.result;

@@ -144,6 +144,14 @@ function encodeBody(op: EditLogOp): Buffer {
     case 'OP_SET_REPLICATION':
       w.utf8(op.path).short(op.replication);
       break;
+    case 'OP_SET_PERMISSIONS':
+      w.utf8(op.src).short(op.mode);
+      break;
+    case 'OP_SET_OWNER':
+      w.utf8(op.src)
+        .utf8(op.username ?? '')
+        .utf8(op.groupname ?? '');
+      break;
     case 'OP_TIMES':
       w.utf8(op.path).long(op.mtime).long(op.atime);
       break;
@@ -388,6 +396,14 @@ function decodeBody(name: OpName, txid: number, r: CursorReader): EditLogOp {
     }
     case 'OP_SET_REPLICATION':
       return { op: name, txid, path: r.utf8('path'), replication: r.short('replication') };
+    case 'OP_SET_PERMISSIONS':
+      return { op: name, txid, src: r.utf8('src'), mode: r.short('mode') & 0xffff };
+    case 'OP_SET_OWNER': {
+      const src = r.utf8('src');
+      const username = r.utf8('username') || null;
+      const groupname = r.utf8('groupname') || null;
+      return { op: name, txid, src, username, groupname };
+    }
     case 'OP_TIMES':
       return { op: name, txid, path: r.utf8('path'), mtime: r.long('mtime'), atime: r.long('atime') };
     case 'OP_REASSIGN_LEASE':

@@ -99,6 +99,14 @@ function dataChildren(op: EditLogOp): XmlNode[] {
       ];
     case 'OP_SET_REPLICATION':
       return [leaf('PATH', op.path), leaf('REPLICATION', op.replication)];
+    case 'OP_SET_PERMISSIONS':
+      return [leaf('SRC', op.src), leaf('MODE', op.mode)];
+    case 'OP_SET_OWNER':
+      return [
+        leaf('SRC', op.src),
+        ...(op.username === null ? [] : [leaf('USERNAME', op.username)]),
+        ...(op.groupname === null ? [] : [leaf('GROUPNAME', op.groupname)]),
+      ];
     case 'OP_TIMES':
       return [leaf('LENGTH', 0), leaf('PATH', op.path), leaf('MTIME', op.mtime), leaf('ATIME', op.atime)];
     case 'OP_REASSIGN_LEASE':

@@ -14,6 +14,8 @@ export const OPCODES = {
   OP_DELETE: 2,
   OP_MKDIR: 3,
   OP_SET_REPLICATION: 4,
+  OP_SET_PERMISSIONS: 7,
+  OP_SET_OWNER: 8,
   OP_CLOSE: 9,
   OP_TIMES: 13,
   OP_RENAME: 15,
@@ -103,6 +105,9 @@ export type EditLogOp =
       rpcIds: RpcIds;
     })
   | (OpBase & { op: 'OP_SET_REPLICATION'; path: string; replication: number })
+  | (OpBase & { op: 'OP_SET_PERMISSIONS'; src: string; mode: number })
+  /** A null user or group is left unchanged (written as "" on disk). */
+  | (OpBase & { op: 'OP_SET_OWNER'; src: string; username: string | null; groupname: string | null })
   | (OpBase & { op: 'OP_TIMES'; path: string; mtime: number; atime: number })
   | (OpBase & { op: 'OP_REASSIGN_LEASE'; leaseHolder: string; path: string; newHolder: string });
 
