@@ -15,6 +15,7 @@ import {
   decodeOpPrefix,
   malformed,
   OP_BODY_BYTES_MAX,
+  varintBytes,
   type DecodedOpRequest,
 } from './data-transfer.js';
 import { decodePacket, PACKET_LENGTHS_BYTES, packetFrameLengths, type DecodedPacket } from './packet.js';
@@ -161,11 +162,13 @@ export class SocketByteReader {
     return this.readExactly(length, what);
   }
 
-  /** `u16 version · u8 op · varint length · JSON body`. */
-  async readOpRequest(): Promise<DecodedOpRequest> {
+  /** `u16 version · u8 op · varint length · Op…Proto`; `bytes` is the whole request's length. */
+  async readOpRequest(): Promise<DecodedOpRequest & { bytes: number }> {
     const op = decodeOpPrefix(await this.readExactly(3, 'op request prefix (u16 version, u8 op)'));
     const body = await this.readDelimited(OP_BODY_BYTES_MAX, `${op} body`);
-    return { op, body: decodeOpBody(op, body) } as DecodedOpRequest;
+    const bytes = 3 + varintBytes(body.length).length + body.length;
+    if (op === 'READ_METADATA') return { op, body: undefined, bytes };
+    return { op, body: decodeOpBody(op, body), bytes } as DecodedOpRequest & { bytes: number };
   }
 
   /** One packet frame, read contiguously so header, checksums and data are views into `raw`. */

@@ -1,25 +1,50 @@
 /**
- * DataTransferProtocol framing (reference §10.2): the streaming protocol between clients and
- * DataNodes on the xfer port, separate from the NameNode RPC.
+ * DataTransferProtocol's ops and responses (hadoop-wire.md §3): the streaming protocol between
+ * clients and DataNodes on the xfer port, separate from the NameNode RPC.
  *
- * Request:  u16 version (28) · u8 op · varint body length · body
- * Response: varint body length · body (BlockOpResponse, ClientReadStatus)
+ * Request:  u16 version (28) · u8 op · varint length · Op…Proto
+ * Response: varint length · BlockOpResponseProto (ClientReadStatusProto from a reader)
  *
- * Hadoop's bodies are protobuf messages (OpWriteBlockProto, BlockOpResponseProto, …). The lab's
- * bodies are UTF-8 JSON of the same fields instead, on purpose: a student reading a hex dump of
- * the journal sees `{"header":{"block":…` and can follow the op without a .proto decoder. The
- * framing around the body (version, op code, varint length) and the packets that follow stay
- * byte-compatible with Hadoop (see packet.ts).
+ * The messages are datatransfer.proto's (cluster/protocol/proto), encoded and decoded by
+ * @bufbuild/protobuf; this module converts them to the plain objects the DataNode and the client
+ * work with (numbers instead of bigints, names instead of enum numbers) and checks what the
+ * library does not: required fields on decode, and uint64 values that a JS number cannot hold.
+ * Packets and pipeline acks are in packet.ts.
  */
+import { create, fromBinary, toBinary, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 import { RemoteError } from './errors.js';
-import { ProtoReader, ProtoWriter } from '../common/protobuf.js';
+import { missingRequiredField } from './required-fields.js';
+import {
+  BaseHeaderProtoSchema,
+  BlockOpResponseProtoSchema,
+  ClientOperationHeaderProtoSchema,
+  ClientReadStatusProtoSchema,
+  OpBlockChecksumProtoSchema,
+  OpCopyBlockProtoSchema,
+  OpReadBlockProtoSchema,
+  OpReplaceBlockProtoSchema,
+  OpTransferBlockProtoSchema,
+  OpWriteBlockProto_BlockConstructionStage,
+  OpWriteBlockProtoSchema,
+  Status,
+  type BaseHeaderProto,
+  type BlockOpResponseProto,
+  type ClientOperationHeaderProto,
+  type DataTransferTraceInfoProto,
+} from './gen/datatransfer_pb.js';
+import {
+  ChecksumTypeProto,
+  DatanodeInfoProtoSchema,
+  type DatanodeInfoProto,
+  type ExtendedBlockProto,
+} from './gen/hdfs_pb.js';
 
 export const DATA_TRANSFER_VERSION = 28;
 
 // Limits. Each one bounds what a peer can make us buffer before we have looked at it.
-/** An op or response body: a JSON op with a few targets is < 1 KiB; 64 KiB leaves room and stops garbage early. */
+/** An op or response: a WRITE_BLOCK with a few targets is < 1 KiB; 64 KiB leaves room and stops garbage early. */
 export const OP_BODY_BYTES_MAX = 64 * 1024;
-/** One packet frame: a default packet is ~65 KiB; 16 MiB allows large dfs.client-write-packet-size experiments. */
+/** One packet frame: a default packet is ~65 KiB; Java's DataNode accepts up to 16 MiB (PacketReceiver's MAX_PACKET_SIZE). */
 export const PACKET_BYTES_MAX = 16 * 1024 * 1024;
 /** A pipeline ack: ~4 bytes per DataNode; 1 KiB covers any pipeline the lab can build. */
 export const PIPELINE_ACK_BYTES_MAX = 1024;
@@ -51,7 +76,7 @@ export const STATUS_CODES = {
   OOB_RESERVED3: 11,
   IN_PROGRESS: 12,
   ERROR_BLOCK_PINNED: 13,
-} as const;
+} as const satisfies Record<string, Status>;
 export type StatusName = keyof typeof STATUS_CODES;
 
 export function statusName(code: number): StatusName | undefined {
@@ -62,53 +87,62 @@ export function opName(code: number): DataTransferOpName | undefined {
   return (Object.keys(OP_CODES) as DataTransferOpName[]).find((name) => OP_CODES[name] === code);
 }
 
-// ---- Op bodies (field names of datatransfer.proto) ----
+// ---- The ops as the lab works with them ----
 
-export interface ExtendedBlockJson {
+export interface ExtendedBlock {
   poolId: string;
   blockId: number;
   genStamp: number;
   numBytes: number;
 }
 
-export interface ClientOperationHeader {
-  block: ExtendedBlockJson;
-  clientName: string;
-}
-
+/**
+ * A DataNode as a DataTransfer peer (DatanodeInfoProto's id). `name` is the lab's id (dn3); it
+ * is not on the wire: a receiver names a target from its address (see XceiverServerOptions).
+ */
 export interface TransferTarget {
   name: string;
   ipAddr: string;
   xferPort: number;
+  hostName?: string;
+  datanodeUuid?: string;
+  infoPort?: number;
+  ipcPort?: number;
 }
 
-export type BlockConstructionStage =
-  | 'PIPELINE_SETUP_APPEND'
-  | 'PIPELINE_SETUP_APPEND_RECOVERY'
-  | 'DATA_STREAMING'
-  | 'PIPELINE_SETUP_STREAMING_RECOVERY'
-  | 'PIPELINE_CLOSE'
-  | 'PIPELINE_CLOSE_RECOVERY'
-  | 'PIPELINE_SETUP_CREATE'
-  | 'TRANSFER_RBW'
-  | 'TRANSFER_FINALIZED';
+/** BaseHeaderProto: the block, and the lab's operation id carried as HDFS's trace ids. */
+export interface BaseHeader {
+  block: ExtendedBlock;
+  /** The user operation (put-123-4); travels in traceInfo, see opIdToTraceInfo. */
+  opId?: string;
+}
 
-export interface RequestedChecksum {
-  type: 'CRC32C';
-  bytesPerChecksum: 512;
+/** ClientOperationHeaderProto: '' as clientName marks a DataNode-initiated copy. */
+export interface ClientOperationHeader extends BaseHeader {
+  clientName: string;
+}
+
+export type BlockConstructionStage = keyof typeof OpWriteBlockProto_BlockConstructionStage;
+
+export type ChecksumTypeName = 'NULL' | 'CRC32' | 'CRC32C';
+
+export interface DataChecksum {
+  type: ChecksumTypeName;
+  bytesPerChecksum: number;
 }
 
 export interface OpWriteBlock {
   header: ClientOperationHeader;
   /** Downstream DataNodes only: each DataNode forwards the op with itself removed. */
   targets: TransferTarget[];
-  source?: string;
+  /** The DataNode the bytes come from, for DataNode-initiated copies. */
+  source?: TransferTarget;
   stage: BlockConstructionStage;
   pipelineSize: number;
   minBytesRcvd: number;
   maxBytesRcvd: number;
   latestGenerationStamp: number;
-  requestedChecksum: RequestedChecksum;
+  requestedChecksum: DataChecksum;
 }
 
 export interface OpReadBlock {
@@ -123,17 +157,51 @@ export interface OpTransferBlock {
   targets: TransferTarget[];
 }
 
+export interface OpReplaceBlock {
+  header: BaseHeader;
+  /** The DataNode whose replica the NameNode may delete afterwards (its storage or DataNode uuid). */
+  delHint: string;
+  /** The DataNode to copy the replica from (the balancer's proxy). */
+  source: TransferTarget;
+}
+
+export interface OpCopyBlock {
+  header: BaseHeader;
+}
+
+export interface OpBlockChecksum {
+  header: BaseHeader;
+}
+
 export interface OpBodies {
   WRITE_BLOCK: OpWriteBlock;
   READ_BLOCK: OpReadBlock;
   TRANSFER_BLOCK: OpTransferBlock;
+  REPLACE_BLOCK: OpReplaceBlock;
+  COPY_BLOCK: OpCopyBlock;
+  BLOCK_CHECKSUM: OpBlockChecksum;
 }
 
-/** The typed body for ops the lab models, a plain object for the rest. */
-export type OpBody<K extends DataTransferOpName> = K extends keyof OpBodies ? OpBodies[K] : object;
+/** The ops the lab's DataNode serves; READ_METADATA is refused with ERROR_UNSUPPORTED. */
+export type ServedOp = keyof OpBodies;
 
-export interface ClientReadStatus {
-  status: StatusName;
+export type OpBody<K extends ServedOp> = OpBodies[K];
+
+export type DecodedOpRequest =
+  { [K in ServedOp]: { op: K; body: OpBody<K> } }[ServedOp] | { op: 'READ_METADATA'; body: undefined };
+
+export interface ReadOpChecksumInfo {
+  checksum: DataChecksum;
+  /** The requested offset rounded down to a chunk boundary: the first packet starts there. */
+  chunkOffset: number;
+}
+
+export interface BlockChecksumResponse {
+  bytesPerCrc: number;
+  crcPerBlock: number;
+  /** MD5 over the block's chunk CRCs. */
+  blockChecksum: Buffer;
+  crcType?: ChecksumTypeName;
 }
 
 export interface BlockOpResponse {
@@ -141,45 +209,239 @@ export interface BlockOpResponse {
   /** The DataNode that could not be reached while setting up a pipeline ('' when none). */
   firstBadLink?: string;
   message?: string;
-  checksum?: { type: 'NULL' | 'CRC32' | 'CRC32C'; bytesPerChecksum: number };
-  /** READ_BLOCK: the chunk-aligned offset the packets start at. */
-  chunkOffset?: number;
+  readOpChecksumInfo?: ReadOpChecksumInfo;
+  checksumResponse?: BlockChecksumResponse;
 }
 
-export type DecodedOpRequest = { [K in DataTransferOpName]: { op: K; body: OpBody<K> } }[DataTransferOpName];
+export interface ClientReadStatus {
+  status: StatusName;
+}
+
+// ---- Operation ids in HDFS's trace fields ----
+
+const VERB_BYTES_MAX = 8;
+const OP_ID_PATTERN = /^([a-z]{1,8})-(\d{1,10})(?:-(\d{1,10}))?$/;
+/** parentId's top bit marks a one-number id (`transfer-<blockId>`). */
+const ONE_NUMBER_BIT = 1n << 63n;
+const U32_LIMIT = 2n ** 32n;
+
+/**
+ * The lab's operation ids (`<verb>-<pid>-<n>` as DFSClient.nextOpId makes them, or
+ * `<verb>-<n>` such as a DataNode's `transfer-<blockId>`) ride in HDFS's own trace field,
+ * DataTransferTraceInfoProto, so a DataNode can tag the frames and block reports of a client's
+ * `put` with the put's id without a lab-only field on the wire: traceId holds the verb as up to
+ * 8 ASCII bytes, parentId holds pid · 2^32 + n (or 2^63 + n for one number). A real DataNode
+ * ignores both (they are HTrace's span ids); an id of another shape is not sent.
+ */
+export function opIdToTraceInfo(opId: string): { traceId: bigint; parentId: bigint } | undefined {
+  const m = OP_ID_PATTERN.exec(opId);
+  if (!m) return undefined;
+  const verb = m[1] as string;
+  const first = BigInt(m[2] as string);
+  let traceId = 0n;
+  for (const c of Buffer.from(verb, 'ascii')) traceId = (traceId << 8n) | BigInt(c);
+  if (m[3] === undefined)
+    return first < ONE_NUMBER_BIT ? { traceId, parentId: ONE_NUMBER_BIT | first } : undefined;
+  const second = BigInt(m[3]);
+  if (first >= U32_LIMIT || second >= U32_LIMIT) return undefined;
+  return { traceId, parentId: (first << 32n) | second };
+}
+
+/** The inverse of opIdToTraceInfo; undefined for trace ids the lab did not make. */
+export function traceInfoToOpId(trace: { traceId: bigint; parentId: bigint }): string | undefined {
+  const verb: number[] = [];
+  for (let v = trace.traceId; v > 0n; v >>= 8n) verb.unshift(Number(v & 0xffn));
+  if (verb.length === 0 || verb.length > VERB_BYTES_MAX || !verb.every((c) => c >= 0x61 && c <= 0x7a))
+    return undefined;
+  const numbers =
+    (trace.parentId & ONE_NUMBER_BIT) !== 0n
+      ? `${trace.parentId & ~ONE_NUMBER_BIT}`
+      : `${trace.parentId >> 32n}-${trace.parentId & (U32_LIMIT - 1n)}`;
+  const opId = `${Buffer.from(verb).toString('ascii')}-${numbers}`;
+  return OP_ID_PATTERN.test(opId) ? opId : undefined;
+}
 
 // ---- Encoding ----
 
-/** `u16 28 · u8 op · varint length · JSON body`. */
-export function encodeOpRequest<K extends DataTransferOpName>(op: K, body: OpBody<K>): Buffer {
-  const json = encodeJson(body, `${op} body`);
+const STAGES = OpWriteBlockProto_BlockConstructionStage;
+
+const CHECKSUM_TYPES: Record<ChecksumTypeName, ChecksumTypeProto> = {
+  NULL: ChecksumTypeProto.CHECKSUM_NULL,
+  CRC32: ChecksumTypeProto.CHECKSUM_CRC32,
+  CRC32C: ChecksumTypeProto.CHECKSUM_CRC32C,
+};
+
+/** `u16 28 · u8 op · varint length · Op…Proto`. */
+export function encodeOpRequest<K extends ServedOp>(op: K, body: OpBody<K>): Buffer {
+  const proto = encodeOpBody(op, body);
+  checkBodyLength(proto.length, `${op} body`);
   const prefix = Buffer.allocUnsafe(3);
   prefix.writeUInt16BE(DATA_TRANSFER_VERSION, 0);
   prefix.writeUInt8(OP_CODES[op], 2);
-  return Buffer.concat([prefix, varintBytes(json.length), json]);
+  return Buffer.concat([prefix, varintBytes(proto.length), proto]);
+}
+
+function encodeOpBody<K extends ServedOp>(op: K, body: OpBody<K>): Uint8Array {
+  const b = body as OpBodies[ServedOp];
+  switch (op) {
+    case 'WRITE_BLOCK': {
+      const w = b as OpWriteBlock;
+      return toBinary(
+        OpWriteBlockProtoSchema,
+        create(OpWriteBlockProtoSchema, {
+          header: clientHeaderProto(w.header),
+          targets: w.targets.map(datanodeInfoProto),
+          ...(w.source ? { source: datanodeInfoProto(w.source) } : {}),
+          stage: STAGES[w.stage],
+          pipelineSize: w.pipelineSize,
+          minBytesRcvd: BigInt(w.minBytesRcvd),
+          maxBytesRcvd: BigInt(w.maxBytesRcvd),
+          latestGenerationStamp: BigInt(w.latestGenerationStamp),
+          requestedChecksum: checksumProto(w.requestedChecksum),
+        }),
+      );
+    }
+    case 'READ_BLOCK': {
+      const r = b as OpReadBlock;
+      return toBinary(
+        OpReadBlockProtoSchema,
+        create(OpReadBlockProtoSchema, {
+          header: clientHeaderProto(r.header),
+          offset: BigInt(r.offset),
+          len: BigInt(r.len),
+          // Java writes sendChecksums only when false (its default is true).
+          ...(r.sendChecksums ? {} : { sendChecksums: false }),
+        }),
+      );
+    }
+    case 'TRANSFER_BLOCK': {
+      const t = b as OpTransferBlock;
+      return toBinary(
+        OpTransferBlockProtoSchema,
+        create(OpTransferBlockProtoSchema, {
+          header: clientHeaderProto(t.header),
+          targets: t.targets.map(datanodeInfoProto),
+        }),
+      );
+    }
+    case 'REPLACE_BLOCK': {
+      const r = b as OpReplaceBlock;
+      return toBinary(
+        OpReplaceBlockProtoSchema,
+        create(OpReplaceBlockProtoSchema, {
+          header: baseHeaderProto(r.header),
+          delHint: r.delHint,
+          source: datanodeInfoProto(r.source),
+        }),
+      );
+    }
+    case 'COPY_BLOCK':
+      return toBinary(
+        OpCopyBlockProtoSchema,
+        create(OpCopyBlockProtoSchema, { header: baseHeaderProto((b as OpCopyBlock).header) }),
+      );
+    case 'BLOCK_CHECKSUM':
+      return toBinary(
+        OpBlockChecksumProtoSchema,
+        create(OpBlockChecksumProtoSchema, { header: baseHeaderProto((b as OpBlockChecksum).header) }),
+      );
+  }
+  throw new RangeError(`encodeOpRequest: ${String(op)} is not an op the lab sends`);
+}
+
+function extendedBlockProto(block: ExtendedBlock): ExtendedBlockProto {
+  return {
+    $typeName: 'hadoop.hdfs.ExtendedBlockProto',
+    poolId: block.poolId,
+    blockId: BigInt(block.blockId),
+    generationStamp: BigInt(block.genStamp),
+    numBytes: BigInt(block.numBytes),
+  };
+}
+
+function baseHeaderProto(header: BaseHeader): BaseHeaderProto {
+  const trace = header.opId === undefined ? undefined : opIdToTraceInfo(header.opId);
+  return create(BaseHeaderProtoSchema, {
+    block: extendedBlockProto(header.block),
+    // Block access tokens are off in the lab: every field empty but present, as Java sends it.
+    token: { identifier: new Uint8Array(0), password: new Uint8Array(0), kind: '', service: '' },
+    ...(trace ? { traceInfo: trace } : {}),
+  });
+}
+
+function clientHeaderProto(header: ClientOperationHeader): ClientOperationHeaderProto {
+  return create(ClientOperationHeaderProtoSchema, {
+    baseHeader: baseHeaderProto(header),
+    clientName: header.clientName,
+  });
+}
+
+function datanodeInfoProto(t: TransferTarget): DatanodeInfoProto {
+  return create(DatanodeInfoProtoSchema, {
+    id: {
+      ipAddr: t.ipAddr,
+      hostName: t.hostName ?? t.ipAddr,
+      datanodeUuid: t.datanodeUuid ?? '',
+      xferPort: t.xferPort,
+      infoPort: t.infoPort ?? 0,
+      ipcPort: t.ipcPort ?? 0,
+    },
+  });
+}
+
+function checksumProto(c: DataChecksum): { type: ChecksumTypeProto; bytesPerChecksum: number } {
+  return { type: CHECKSUM_TYPES[c.type], bytesPerChecksum: c.bytesPerChecksum };
 }
 
 export function encodeBlockOpResponse(resp: BlockOpResponse): Buffer {
-  return encodeDelimitedJson(resp, 'BlockOpResponse');
+  const proto = create(BlockOpResponseProtoSchema, {
+    status: STATUS_CODES[resp.status],
+    ...(resp.firstBadLink !== undefined ? { firstBadLink: resp.firstBadLink } : {}),
+    ...(resp.checksumResponse
+      ? {
+          checksumResponse: {
+            bytesPerCrc: resp.checksumResponse.bytesPerCrc,
+            crcPerBlock: BigInt(resp.checksumResponse.crcPerBlock),
+            blockChecksum: resp.checksumResponse.blockChecksum,
+            ...(resp.checksumResponse.crcType
+              ? { crcType: CHECKSUM_TYPES[resp.checksumResponse.crcType] }
+              : {}),
+          },
+        }
+      : {}),
+    ...(resp.readOpChecksumInfo
+      ? {
+          readOpChecksumInfo: {
+            checksum: checksumProto(resp.readOpChecksumInfo.checksum),
+            chunkOffset: BigInt(resp.readOpChecksumInfo.chunkOffset),
+          },
+        }
+      : {}),
+    ...(resp.message !== undefined ? { message: resp.message } : {}),
+  });
+  return delimited(toBinary(BlockOpResponseProtoSchema, proto), 'BlockOpResponse');
 }
 
 export function encodeClientReadStatus(status: ClientReadStatus): Buffer {
-  return encodeDelimitedJson(status, 'ClientReadStatus');
+  const proto = create(ClientReadStatusProtoSchema, { status: STATUS_CODES[status.status] });
+  return delimited(toBinary(ClientReadStatusProtoSchema, proto), 'ClientReadStatus');
 }
 
-function encodeDelimitedJson(value: object, what: string): Buffer {
-  const json = encodeJson(value, what);
-  return Buffer.concat([varintBytes(json.length), json]);
+function delimited(body: Uint8Array, what: string): Buffer {
+  checkBodyLength(body.length, what);
+  return Buffer.concat([varintBytes(body.length), body]);
 }
 
-function encodeJson(value: object, what: string): Buffer {
-  const json = Buffer.from(JSON.stringify(value), 'utf8');
-  checkBodyLength(json.length, what);
-  return json;
-}
-
-function varintBytes(n: number): Buffer {
-  return new ProtoWriter().varint(n).finish();
+/** Protobuf's unsigned varint (lengths, never above OP_BODY_BYTES_MAX here). */
+export function varintBytes(n: number): Buffer {
+  const out: number[] = [];
+  let v = n;
+  while (v >= 0x80) {
+    out.push((v & 0x7f) | 0x80);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+  return Buffer.from(out);
 }
 
 // ---- Decoding ----
@@ -206,20 +468,173 @@ export function decodeOpPrefix(prefix: Buffer): DataTransferOpName {
   return op;
 }
 
-/** Parses a JSON op body already cut out of the stream. */
-export function decodeOpBody<K extends DataTransferOpName>(op: K, body: Buffer): OpBody<K> {
-  return decodeJsonObject(body, `${op} body`) as OpBody<K>;
+/** Decodes a protobuf message and checks its required fields; errors name what arrived. */
+export function decodeProto<D extends DescMessage>(
+  schema: D,
+  bytes: Uint8Array,
+  what: string,
+): MessageShape<D> {
+  let message: MessageShape<D>;
+  try {
+    message = fromBinary(schema, bytes);
+  } catch (err) {
+    throw malformed(
+      `${what}: not a ${schema.typeName} (${(err as Error).message}); bytes ${hex(Buffer.from(bytes), 32)}`,
+    );
+  }
+  const missing = missingRequiredField(schema, message);
+  if (missing)
+    throw malformed(`${what}: required field ${missing} not set; bytes ${hex(Buffer.from(bytes), 32)}`);
+  return message;
+}
+
+/** An Op…Proto already cut out of the stream. READ_METADATA and unknown ops are not served. */
+export function decodeOpBody<K extends ServedOp>(op: K, body: Buffer): OpBody<K> {
+  checkBodyLength(body.length, `${op} body`);
+  const what = `${op} body`;
+  switch (op) {
+    case 'WRITE_BLOCK': {
+      const w = decodeProto(OpWriteBlockProtoSchema, body, what);
+      const result: OpWriteBlock = {
+        header: clientHeader(w.header!, what),
+        targets: w.targets.map(transferTarget),
+        ...(w.source ? { source: transferTarget(w.source) } : {}),
+        stage: stageName(w.stage, what),
+        pipelineSize: w.pipelineSize,
+        minBytesRcvd: u64(w.minBytesRcvd, `${what} minBytesRcvd`),
+        maxBytesRcvd: u64(w.maxBytesRcvd, `${what} maxBytesRcvd`),
+        latestGenerationStamp: u64(w.latestGenerationStamp, `${what} latestGenerationStamp`),
+        requestedChecksum: dataChecksum(w.requestedChecksum!, what),
+      };
+      return result as OpBody<K>;
+    }
+    case 'READ_BLOCK': {
+      const r = decodeProto(OpReadBlockProtoSchema, body, what);
+      const result: OpReadBlock = {
+        header: clientHeader(r.header!, what),
+        offset: u64(r.offset, `${what} offset`),
+        len: u64(r.len, `${what} len`),
+        sendChecksums: r.sendChecksums,
+      };
+      return result as OpBody<K>;
+    }
+    case 'TRANSFER_BLOCK': {
+      const t = decodeProto(OpTransferBlockProtoSchema, body, what);
+      const result: OpTransferBlock = {
+        header: clientHeader(t.header!, what),
+        targets: t.targets.map(transferTarget),
+      };
+      return result as OpBody<K>;
+    }
+    case 'REPLACE_BLOCK': {
+      const r = decodeProto(OpReplaceBlockProtoSchema, body, what);
+      const result: OpReplaceBlock = {
+        header: baseHeader(r.header!, what),
+        delHint: r.delHint,
+        source: transferTarget(r.source!),
+      };
+      return result as OpBody<K>;
+    }
+    case 'COPY_BLOCK': {
+      const c = decodeProto(OpCopyBlockProtoSchema, body, what);
+      return { header: baseHeader(c.header!, what) } as OpBody<K>;
+    }
+    case 'BLOCK_CHECKSUM': {
+      const c = decodeProto(OpBlockChecksumProtoSchema, body, what);
+      return { header: baseHeader(c.header!, what) } as OpBody<K>;
+    }
+  }
+  throw malformed(`${String(op)} is not served by the lab's DataNode`);
+}
+
+function baseHeader(h: BaseHeaderProto, what: string): BaseHeader {
+  const b = h.block!;
+  const opId = h.traceInfo ? traceInfoToOpId(h.traceInfo as DataTransferTraceInfoProto) : undefined;
+  return {
+    block: {
+      poolId: b.poolId,
+      blockId: u64(b.blockId, `${what} block id`),
+      genStamp: u64(b.generationStamp, `${what} generation stamp`),
+      numBytes: u64(b.numBytes, `${what} block length`),
+    },
+    ...(opId ? { opId } : {}),
+  };
+}
+
+function clientHeader(h: ClientOperationHeaderProto, what: string): ClientOperationHeader {
+  return { ...baseHeader(h.baseHeader!, what), clientName: h.clientName };
+}
+
+function transferTarget(info: DatanodeInfoProto): TransferTarget {
+  const id = info.id!;
+  return {
+    name: `${id.ipAddr}:${id.xferPort}`,
+    ipAddr: id.ipAddr,
+    xferPort: id.xferPort,
+    hostName: id.hostName,
+    datanodeUuid: id.datanodeUuid,
+    infoPort: id.infoPort,
+    ipcPort: id.ipcPort,
+  };
+}
+
+function stageName(stage: number, what: string): BlockConstructionStage {
+  const name = STAGES[stage] as BlockConstructionStage | undefined;
+  if (name === undefined) throw malformed(`${what}: unknown BlockConstructionStage ${stage}`);
+  return name;
+}
+
+function checksumTypeName(type: number): ChecksumTypeName | undefined {
+  return (Object.keys(CHECKSUM_TYPES) as ChecksumTypeName[]).find((n) => CHECKSUM_TYPES[n] === type);
+}
+
+function dataChecksum(c: { type: number; bytesPerChecksum: number }, what: string): DataChecksum {
+  const type = checksumTypeName(c.type);
+  if (type === undefined) throw malformed(`${what}: unknown ChecksumTypeProto ${c.type}`);
+  return { type, bytesPerChecksum: c.bytesPerChecksum };
+}
+
+/**
+ * A uint64 off the wire as a JS number. Block ids, generation stamps, offsets and lengths are
+ * unsigned 64-bit numbers in HDFS; the lab's stay far below 2^53, so a larger one is refused
+ * rather than rounded.
+ */
+export function u64(v: bigint, what: string): number {
+  if (v < 0n || v > BigInt(Number.MAX_SAFE_INTEGER))
+    throw malformed(`${what} ${v} is outside 0..2^53-1, the range the lab's DataNode handles`);
+  return Number(v);
 }
 
 /** A whole request frame (prefix, varint length, body) held in memory. */
 export function decodeOpRequest(frame: Buffer): DecodedOpRequest {
   const op = decodeOpPrefix(frame);
   const body = cutDelimited(frame, 3, `${op} body`);
+  if (op === 'READ_METADATA') return { op, body: undefined };
   return { op, body: decodeOpBody(op, body) } as DecodedOpRequest;
 }
 
 export function decodeBlockOpResponseBody(body: Buffer): BlockOpResponse {
-  return decodeStatusBody<BlockOpResponse>(body, 'BlockOpResponse');
+  const r: BlockOpResponseProto = decodeProto(BlockOpResponseProtoSchema, body, 'BlockOpResponse');
+  const resp: BlockOpResponse = { status: toStatusName(r.status, 'BlockOpResponse') };
+  if (Object.hasOwn(r, 'firstBadLink')) resp.firstBadLink = r.firstBadLink;
+  if (Object.hasOwn(r, 'message')) resp.message = r.message;
+  if (r.readOpChecksumInfo) {
+    resp.readOpChecksumInfo = {
+      checksum: dataChecksum(r.readOpChecksumInfo.checksum!, 'BlockOpResponse'),
+      chunkOffset: u64(r.readOpChecksumInfo.chunkOffset, 'BlockOpResponse chunkOffset'),
+    };
+  }
+  if (r.checksumResponse) {
+    const c = r.checksumResponse;
+    const crcType = Object.hasOwn(c, 'crcType') ? checksumTypeName(c.crcType) : undefined;
+    resp.checksumResponse = {
+      bytesPerCrc: c.bytesPerCrc,
+      crcPerBlock: u64(c.crcPerBlock, 'BlockOpResponse crcPerBlock'),
+      blockChecksum: Buffer.from(c.blockChecksum),
+      ...(crcType ? { crcType } : {}),
+    };
+  }
+  return resp;
 }
 
 /** A varint-delimited BlockOpResponse held in memory. */
@@ -228,11 +643,18 @@ export function decodeBlockOpResponse(frame: Buffer): BlockOpResponse {
 }
 
 export function decodeClientReadStatusBody(body: Buffer): ClientReadStatus {
-  return decodeStatusBody<ClientReadStatus>(body, 'ClientReadStatus');
+  const s = decodeProto(ClientReadStatusProtoSchema, body, 'ClientReadStatus');
+  return { status: toStatusName(s.status, 'ClientReadStatus') };
 }
 
 export function decodeClientReadStatus(frame: Buffer): ClientReadStatus {
   return decodeClientReadStatusBody(cutDelimited(frame, 0, 'ClientReadStatus'));
+}
+
+function toStatusName(code: number, what: string): StatusName {
+  const name = statusName(code);
+  if (name === undefined) throw malformed(`${what}: unknown Status ${code}`);
+  return name;
 }
 
 /** Throws MalformedFrameException when a body length exceeds OP_BODY_BYTES_MAX. */
@@ -243,43 +665,22 @@ export function checkBodyLength(length: number, what: string): void {
 }
 
 function cutDelimited(frame: Buffer, start: number, what: string): Buffer {
-  const reader = new ProtoReader(frame, start);
-  let length: number;
-  try {
-    length = reader.varintNumber();
-  } catch {
-    throw malformed(`${what}: bad varint length prefix at byte ${start} (${hex(frame.subarray(start), 10)})`);
+  let length = 0;
+  let pos = start;
+  for (let shift = 0; ; shift += 7) {
+    const byte = frame[pos++];
+    if (byte === undefined || shift > 28)
+      throw malformed(
+        `${what}: bad varint length prefix at byte ${start} (${hex(frame.subarray(start), 10)})`,
+      );
+    length += (byte & 0x7f) * 2 ** shift;
+    if ((byte & 0x80) === 0) break;
   }
   checkBodyLength(length, what);
-  const body = frame.subarray(reader.pos, reader.pos + length);
-  if (body.length !== length || reader.pos + length !== frame.length) {
-    throw malformed(`${what}: length prefix says ${length} bytes, ${frame.length - reader.pos} bytes follow`);
+  if (pos + length !== frame.length) {
+    throw malformed(`${what}: length prefix says ${length} bytes, ${frame.length - pos} bytes follow`);
   }
-  return body;
-}
-
-function decodeJsonObject(body: Buffer, what: string): Record<string, unknown> {
-  checkBodyLength(body.length, what);
-  let value: unknown;
-  try {
-    value = JSON.parse(body.toString('utf8'));
-  } catch (err) {
-    throw malformed(`${what} is not JSON (${(err as Error).message}); starts ${hex(body, 16)}`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw malformed(`${what} must be a JSON object, got ${JSON.stringify(value).slice(0, 60)}`);
-  }
-  return value as Record<string, unknown>;
-}
-
-/** A JSON body whose `status` must name a Status; the other fields are passed through. */
-function decodeStatusBody<T extends { status: StatusName }>(body: Buffer, what: string): T {
-  const value = decodeJsonObject(body, what);
-  const status = value.status;
-  if (typeof status !== 'string' || !Object.hasOwn(STATUS_CODES, status)) {
-    throw malformed(`${what}.status is ${JSON.stringify(status)}; expected a Status name such as "SUCCESS"`);
-  }
-  return value as unknown as T;
+  return frame.subarray(pos, pos + length);
 }
 
 function describeOpCodes(): string {

@@ -1,32 +1,27 @@
 /**
- * Hadoop's data packets and pipeline acks (PacketHeader.java, PipelineAck.java; reference §10.3),
- * byte-compatible with the real wire:
+ * Hadoop's data packets and pipeline acks (hadoop-wire.md §3.4, §3.5), byte-compatible with the
+ * real wire:
  *
  *   PLEN u32 (4 + checksum bytes + data bytes) · HLEN u16 · PacketHeaderProto · CRCs · data
  *
+ * PacketHeaderProto and PipelineAckProto are datatransfer.proto's, through @bufbuild/protobuf.
  * The packet path carries every byte of every block, so it copies data once (into the frame)
  * and decodes frames into views (subarray), never into fresh buffers.
  */
-import { CRC_BYTES, chunkCount, writeChunkChecksums } from '../common/crc.js';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { CRC_BYTES, chunkCount, writeChunkChecksums, type ChecksumAlgorithm } from '../common/crc.js';
 import {
-  ProtoReader,
-  ProtoWriter,
-  toSigned64,
-  unzigzag,
-  WIRE_FIXED32,
-  WIRE_FIXED64,
-  WIRE_LENGTH_DELIMITED,
-  WIRE_VARINT,
-} from '../common/protobuf.js';
-import {
+  decodeProto,
   malformed,
   hex,
   PACKET_BYTES_MAX,
   PIPELINE_ACK_BYTES_MAX,
   STATUS_CODES,
   statusName,
+  varintBytes,
   type StatusName,
 } from './data-transfer.js';
+import { PacketHeaderProtoSchema, PipelineAckProtoSchema } from './gen/datatransfer_pb.js';
 
 // Status lives with the rest of datatransfer.proto; re-exported because acks are read here.
 export { STATUS_CODES, type StatusName } from './data-transfer.js';
@@ -64,8 +59,10 @@ export interface PacketInput {
   lastPacketInBlock: boolean;
   syncBlock?: boolean;
   data: Buffer;
-  /** One CRC32C per 512-byte chunk; computed from `data` when absent. */
+  /** One CRC per 512-byte chunk; computed from `data` when absent, with `checksumType`. */
   checksums?: Buffer;
+  /** The writer's checksum (CRC32C unless said otherwise; the Go client writes CRC32). */
+  checksumType?: ChecksumAlgorithm;
 }
 
 export interface DecodedPacket {
@@ -95,7 +92,7 @@ export function encodePacket(input: PacketInput): Buffer {
   frame.writeUInt16BE(headerBytes, 4);
   let pos = writeHeaderProto(frame, PACKET_LENGTHS_BYTES, { ...input, dataLen: data.length });
   if (input.checksums) pos += input.checksums.copy(frame, pos);
-  else pos += writeChunkChecksums(data, frame, pos, BYTES_PER_CHECKSUM);
+  else pos += writeChunkChecksums(data, frame, pos, BYTES_PER_CHECKSUM, input.checksumType ?? 'CRC32C');
   data.copy(frame, pos);
   return frame;
 }
@@ -105,8 +102,7 @@ export function encodeLastPacket(offsetInBlock: number, seqno: number): Buffer {
   return encodePacket({ offsetInBlock, seqno, lastPacketInBlock: true, data: Buffer.alloc(0) });
 }
 
-// PacketHeaderProto written by hand into the frame (fields in number order, as protobuf-java does)
-// so a packet costs one allocation; ProtoWriter would build and concatenate several small buffers.
+/** PacketHeaderProto into the frame at `start`; fixed-width fields, so 25 bytes (27 with syncBlock). */
 function writeHeaderProto(
   frame: Buffer,
   start: number,
@@ -118,29 +114,19 @@ function writeHeaderProto(
     syncBlock?: boolean;
   },
 ): number {
-  let pos = start;
-  frame[pos++] = 0x09; // field 1 offsetInBlock, sfixed64
-  pos = writeInt64LE(frame, h.offsetInBlock, pos);
-  frame[pos++] = 0x11; // field 2 seqno, sfixed64
-  pos = writeInt64LE(frame, h.seqno, pos);
-  frame[pos++] = 0x18; // field 3 lastPacketInBlock, bool
-  frame[pos++] = h.lastPacketInBlock ? 1 : 0;
-  frame[pos++] = 0x25; // field 4 dataLen, sfixed32
-  frame.writeInt32LE(h.dataLen, pos);
-  pos += 4;
-  if (h.syncBlock) {
-    frame[pos++] = 0x28; // field 5 syncBlock, bool, only written when true
-    frame[pos++] = 1;
-  }
-  return pos;
-}
-
-/** A safe integer as a little-endian int64, via two 32-bit halves (no BigInt on the hot path). */
-function writeInt64LE(frame: Buffer, value: number, pos: number): number {
-  const high = Math.floor(value / 0x1_0000_0000);
-  frame.writeUInt32LE(value - high * 0x1_0000_0000, pos);
-  frame.writeInt32LE(high, pos + 4);
-  return pos + 8;
+  const proto = toBinary(
+    PacketHeaderProtoSchema,
+    create(PacketHeaderProtoSchema, {
+      offsetInBlock: BigInt(h.offsetInBlock),
+      seqno: BigInt(h.seqno),
+      lastPacketInBlock: h.lastPacketInBlock,
+      dataLen: h.dataLen,
+      // Java writes syncBlock only when it is true.
+      ...(h.syncBlock ? { syncBlock: true } : {}),
+    }),
+  );
+  frame.set(proto, start);
+  return start + proto.length;
 }
 
 /** Checks a frame's first 6 bytes and returns its lengths; shared by decodePacket and the socket reader. */
@@ -170,53 +156,20 @@ export function packetFrameLengths(prefix: Buffer): { plen: number; hlen: number
 
 /** Parses the HLEN bytes of a PacketHeaderProto. */
 export function decodePacketHeader(proto: Buffer): PacketHeader {
-  const reader = new ProtoReader(proto);
-  const seen = new Set<number>();
-  const header: PacketHeader = {
-    offsetInBlock: 0,
-    seqno: 0,
-    lastPacketInBlock: false,
-    dataLen: 0,
-    syncBlock: false,
+  const h = decodeProto(PacketHeaderProtoSchema, proto, 'PacketHeaderProto');
+  if (h.dataLen < 0) throw malformed(`PacketHeaderProto dataLen is ${h.dataLen}; expected ≥ 0`);
+  return {
+    offsetInBlock: safe(h.offsetInBlock, 'PacketHeaderProto offsetInBlock', proto),
+    seqno: safe(h.seqno, 'PacketHeaderProto seqno', proto),
+    lastPacketInBlock: h.lastPacketInBlock,
+    dataLen: h.dataLen,
+    syncBlock: h.syncBlock,
   };
-  try {
-    while (!reader.done()) {
-      const f = reader.field();
-      seen.add(f.field);
-      if (f.field === 1)
-        header.offsetInBlock = safe(toSigned64(expectWire(f, WIRE_FIXED64)), 'offsetInBlock');
-      else if (f.field === 2) header.seqno = safe(toSigned64(expectWire(f, WIRE_FIXED64)), 'seqno');
-      else if (f.field === 3) header.lastPacketInBlock = expectWire(f, WIRE_VARINT) !== 0n;
-      else if (f.field === 4) header.dataLen = Number(BigInt.asIntN(32, expectWire(f, WIRE_FIXED32)));
-      else if (f.field === 5) header.syncBlock = expectWire(f, WIRE_VARINT) !== 0n;
-    }
-  } catch (err) {
-    if (err instanceof RangeError) throw malformed(`PacketHeaderProto ${hex(proto, 27)}: ${err.message}`);
-    throw err;
-  }
-  for (const [field, name] of [
-    [1, 'offsetInBlock'],
-    [2, 'seqno'],
-    [3, 'lastPacketInBlock'],
-    [4, 'dataLen'],
-  ] as const) {
-    if (!seen.has(field))
-      throw malformed(`PacketHeaderProto ${hex(proto, 27)} lacks required field ${field} ${name}`);
-  }
-  if (header.dataLen < 0) throw malformed(`PacketHeaderProto dataLen is ${header.dataLen}; expected ≥ 0`);
-  return header;
 }
 
-function expectWire(f: { field: number; wireType: number; value?: bigint }, wireType: number): bigint {
-  if (f.wireType !== wireType || f.value === undefined) {
-    throw new RangeError(`field ${f.field} has wire type ${f.wireType}, expected ${wireType}`);
-  }
-  return f.value;
-}
-
-function safe(v: bigint, name: string): number {
+function safe(v: bigint, what: string, bytes: Buffer): number {
   if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
-    throw new RangeError(`${name} ${v} exceeds 2^53`);
+    throw malformed(`${what} ${v} exceeds 2^53 (${hex(bytes, 32)})`);
   }
   return Number(v);
 }
@@ -249,23 +202,62 @@ export interface PipelineAck {
   /** One Status per DataNode, upstream DataNode first. */
   replies: StatusName[];
   downstreamAckTimeNanos: number;
-  /** Per reply: status in the low 4 bits, ECN in bits 5–6, SLOW in bit 7. Defaults to the plain statuses. */
+  /** Per reply: the status in bits 0-3, ECN in bits 5-6, SLOW in bits 7-8 (see ackFlag). */
   flags: number[];
 }
 
-/** Varint-delimited PipelineAckProto, fields in number order as protobuf-java writes them. */
+/** PipelineAck's ECN values (explicit congestion notification), bits 5-6 of a flag. */
+export const ACK_ECN = { DISABLED: 0, SUPPORTED: 1, SUPPORTED2: 2, CONGESTED: 3 } as const;
+export type AckEcn = keyof typeof ACK_ECN;
+/** PipelineAck's SLOW values, bits 7-8 of a flag: a DataNode that reports itself slow. */
+export const ACK_SLOW = { DISABLED: 0, SLOW: 1 } as const;
+export type AckSlow = keyof typeof ACK_SLOW;
+
+const FLAG_STATUS_MASK = 0x0f;
+const FLAG_ECN_SHIFT = 5;
+const FLAG_SLOW_SHIFT = 7;
+
+/** One reply's flag word (PipelineAck.combineHeader). */
+export function ackFlag(reply: { status: StatusName; ecn?: AckEcn; slow?: AckSlow }): number {
+  return (
+    STATUS_CODES[reply.status] |
+    (ACK_ECN[reply.ecn ?? 'DISABLED'] << FLAG_ECN_SHIFT) |
+    (ACK_SLOW[reply.slow ?? 'DISABLED'] << FLAG_SLOW_SHIFT)
+  );
+}
+
+/** A flag word's parts; undefined for a status or ECN value the protocol does not define. */
+export function parseAckFlag(flag: number): { status: StatusName; ecn: AckEcn; slow: AckSlow } | undefined {
+  const status = statusName(flag & FLAG_STATUS_MASK);
+  const ecn = (Object.keys(ACK_ECN) as AckEcn[]).find((k) => ACK_ECN[k] === ((flag >> FLAG_ECN_SHIFT) & 3));
+  const slow = (Object.keys(ACK_SLOW) as AckSlow[]).find(
+    (k) => ACK_SLOW[k] === ((flag >> FLAG_SLOW_SHIFT) & 3),
+  );
+  return status && ecn && slow ? { status, ecn, slow } : undefined;
+}
+
+/**
+ * Varint-delimited PipelineAckProto as a Java DataNode writes it: seqno, one reply per DataNode,
+ * downstreamAckTimeNanos, and one flag per reply (status only: the lab reports no congestion).
+ * A one-DataNode SUCCESS ack for seqno 1 is `09 08 02 10 00 18 00 22 01 00`, ten bytes: never
+ * under the 5 bytes the Go client reads first.
+ */
 export function encodePipelineAck(ack: {
   seqno: number;
   replies: StatusName[];
   downstreamAckTimeNanos?: number;
   flags?: number[];
 }): Buffer {
-  const w = new ProtoWriter().sint(1, ack.seqno);
-  for (const reply of ack.replies) w.uint(2, STATUS_CODES[reply]);
-  w.uint(3, ack.downstreamAckTimeNanos ?? 0);
-  const flags = ack.flags ?? ack.replies.map((reply) => STATUS_CODES[reply]);
-  if (flags.length > 0) w.packedVarints(4, flags);
-  return w.finishDelimited();
+  const proto = toBinary(
+    PipelineAckProtoSchema,
+    create(PipelineAckProtoSchema, {
+      seqno: BigInt(ack.seqno),
+      reply: ack.replies.map((r) => STATUS_CODES[r]),
+      downstreamAckTimeNanos: BigInt(ack.downstreamAckTimeNanos ?? 0),
+      flag: ack.flags ?? ack.replies.map((status) => ackFlag({ status })),
+    }),
+  );
+  return Buffer.concat([varintBytes(proto.length), proto]);
 }
 
 /** A PipelineAckProto body (after its varint length has been read). */
@@ -273,52 +265,43 @@ export function decodePipelineAckBody(body: Buffer): PipelineAck {
   if (body.length > PIPELINE_ACK_BYTES_MAX) {
     throw malformed(`pipeline ack of ${body.length} bytes; at most ${PIPELINE_ACK_BYTES_MAX} expected`);
   }
-  const ack: PipelineAck = { seqno: 0, replies: [], downstreamAckTimeNanos: 0, flags: [] };
-  let sawSeqno = false;
-  try {
-    const reader = new ProtoReader(body);
-    while (!reader.done()) {
-      const f = reader.field();
-      if (f.field === 1) {
-        ack.seqno = safe(unzigzag(expectWire(f, WIRE_VARINT)), 'seqno');
-        sawSeqno = true;
-      } else if (f.field === 2) ack.replies.push(...varints(f).map(toStatus));
-      else if (f.field === 3)
-        ack.downstreamAckTimeNanos = safe(expectWire(f, WIRE_VARINT), 'downstreamAckTimeNanos');
-      else if (f.field === 4) ack.flags.push(...varints(f).map(Number));
-    }
-  } catch (err) {
-    if (err instanceof RangeError) throw malformed(`PipelineAckProto ${hex(body, 32)}: ${err.message}`);
-    throw err;
+  const a = decodeProto(PipelineAckProtoSchema, body, 'PipelineAckProto');
+  const replies: StatusName[] = [];
+  for (const code of a.reply) {
+    const name = statusName(code);
+    if (name === undefined)
+      throw malformed(`PipelineAckProto ${hex(body, 32)}: unknown Status ${code} in reply`);
+    replies.push(name);
   }
-  if (!sawSeqno) throw malformed(`PipelineAckProto ${hex(body, 32)} lacks required field 1 seqno`);
-  return ack;
+  // A DataNode that only sends flags (none does today) still says what each reply was.
+  if (replies.length === 0) {
+    for (const flag of a.flag) {
+      const parsed = parseAckFlag(flag);
+      if (parsed) replies.push(parsed.status);
+    }
+  }
+  return {
+    seqno: safe(a.seqno, 'PipelineAckProto seqno', body),
+    replies,
+    downstreamAckTimeNanos: safe(a.downstreamAckTimeNanos, 'PipelineAckProto downstreamAckTimeNanos', body),
+    flags: [...a.flag],
+  };
 }
 
 /** A whole varint-delimited ack held in memory. */
 export function decodePipelineAck(frame: Buffer): PipelineAck {
-  const reader = new ProtoReader(frame);
-  try {
-    const inner = reader.delimited();
-    if (!reader.done()) throw new RangeError(`${frame.length - reader.pos} bytes after the ack`);
-    return decodePipelineAckBody(frame.subarray(inner.pos, inner.end));
-  } catch (err) {
-    if (err instanceof RangeError) throw malformed(`pipeline ack ${hex(frame, 32)}: ${err.message}`);
-    throw err;
+  let length = 0;
+  let pos = 0;
+  for (let shift = 0; ; shift += 7) {
+    const byte = frame[pos++];
+    if (byte === undefined || shift > 28)
+      throw malformed(`pipeline ack ${hex(frame, 32)}: bad length prefix`);
+    length += (byte & 0x7f) * 2 ** shift;
+    if ((byte & 0x80) === 0) break;
   }
-}
-
-/** Repeated varint fields arrive unpacked (one tag each) or packed (one length-delimited run). */
-function varints(f: { field: number; wireType: number; value?: bigint; bytes?: Buffer }): bigint[] {
-  if (f.wireType !== WIRE_LENGTH_DELIMITED || !f.bytes) return [expectWire(f, WIRE_VARINT)];
-  const inner = new ProtoReader(f.bytes);
-  const out: bigint[] = [];
-  while (!inner.done()) out.push(inner.varint());
-  return out;
-}
-
-function toStatus(code: bigint): StatusName {
-  const name = statusName(Number(code));
-  if (name === undefined) throw new RangeError(`unknown Status ${code} in reply`);
-  return name;
+  if (pos + length !== frame.length)
+    throw malformed(
+      `pipeline ack ${hex(frame, 32)}: length prefix says ${length} bytes, ${frame.length - pos} follow`,
+    );
+  return decodePipelineAckBody(frame.subarray(pos));
 }

@@ -14,7 +14,8 @@
  */
 import { configuredCapacityBytes, withCapacity } from '../balancer/capacity.js';
 import { clusterConfig } from '../launcher/cluster-config.js';
-import { datanodeById, homePaths } from '../launcher/description.js';
+import { datanodeById, homePaths, type ClusterDescription } from '../launcher/description.js';
+import { peerNameOf } from '../launcher/peer-names.js';
 import { requireDescription } from '../launcher/home.js';
 import { RemoteError } from '../protocol/errors.js';
 import type {
@@ -37,6 +38,29 @@ import { scanPeriodMs } from '../datanode/scanner.js';
 export const VERSION_REQUEST_RETRY_MS = 250;
 /** How long the DataNode waits for the NameNode's answer to one DatanodeProtocol call. */
 const NAMENODE_CALL_TIMEOUT_MS = 10_000;
+
+/** An unknown peer address re-reads cluster.json (a DataNode added since) at most this often. */
+const DESCRIPTION_RELOAD_MS = 1_000;
+
+/** Names DataTransfer peers from the cluster description, re-read when an address is unknown. */
+function peerNamer(
+  home: string,
+  initial: ClusterDescription,
+): (ip: string, port?: number) => string | undefined {
+  let description = initial;
+  let loadedMs = Date.now();
+  return (ip, port) => {
+    const known = peerNameOf(description, ip, port);
+    if (known !== undefined || Date.now() - loadedMs < DESCRIPTION_RELOAD_MS) return known;
+    loadedMs = Date.now();
+    try {
+      description = requireDescription(home);
+    } catch {
+      // keep the last description
+    }
+    return peerNameOf(description, ip, port);
+  };
+}
 
 export interface DataNodeHandle {
   stop(): Promise<void>;
@@ -87,6 +111,7 @@ export async function runDataNode(options: { home: string; id: string }): Promis
       },
       onBadSourceReplica: (block, source) => actor.reportBadReplica(block, source),
       log,
+      nameOf: peerNamer(home, description),
     });
     log('info', `${id}: DataXceiverServer listening on ${me.host}:${server.port}`);
     actor.start(storage, server);
@@ -374,6 +399,11 @@ class BPServiceActor {
     try {
       await transferReplica({
         selfId: this.opts.selfId,
+        self: {
+          name: this.opts.selfId,
+          ipAddr: this.opts.host,
+          xferPort: (this.server as XceiverServer).port,
+        },
         journal: this.opts.journal,
         localAddress: this.opts.host,
         poolId: command.poolId,

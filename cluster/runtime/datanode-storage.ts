@@ -32,7 +32,12 @@ import {
   rbwDir,
   tmpDir,
 } from '../datanode/layout.js';
-import { encodeMetaHeader, META_HEADER_BYTES } from '../datanode/meta.js';
+import {
+  DEFAULT_CHECKSUM,
+  encodeMetaHeader,
+  META_HEADER_BYTES,
+  type ChecksumSpec,
+} from '../datanode/meta.js';
 import { RemoteError } from '../protocol/errors.js';
 import type { NamespaceInfo } from '../protocol/messages.js';
 import type { BlockRef } from '../protocol/types.js';
@@ -195,14 +200,14 @@ export class DatanodeStorage {
     for (const replica of this.scanFinalized()) this.replicas.set(replica.blockId, replica);
   }
 
-  /** An RBW replica for a client write (`rbw/`). */
-  createRbw(block: BlockRef): ReplicaWriter {
-    return this.createReplica(block, 'RBW');
+  /** An RBW replica for a client write (`rbw/`); its .meta header records the writer's checksum. */
+  createRbw(block: BlockRef, checksum: ChecksumSpec = DEFAULT_CHECKSUM): ReplicaWriter {
+    return this.createReplica(block, 'RBW', checksum);
   }
 
   /** A TEMPORARY replica for a DataNode-to-DataNode copy (`BP-…/tmp/`). */
-  createTemporary(block: BlockRef): ReplicaWriter {
-    return this.createReplica(block, 'TEMPORARY');
+  createTemporary(block: BlockRef, checksum: ChecksumSpec = DEFAULT_CHECKSUM): ReplicaWriter {
+    return this.createReplica(block, 'TEMPORARY', checksum);
   }
 
   /**
@@ -225,7 +230,7 @@ export class DatanodeStorage {
     fs.renameSync(path.join(from, blockFileName(block.blockId)), path.join(to, blockFileName(block.blockId)));
   }
 
-  private createReplica(block: BlockRef, state: 'RBW' | 'TEMPORARY'): ReplicaWriter {
+  private createReplica(block: BlockRef, state: 'RBW' | 'TEMPORARY', checksum: ChecksumSpec): ReplicaWriter {
     const existing = this.replicas.get(block.blockId);
     if (existing) {
       throw new RemoteError(
@@ -241,6 +246,7 @@ export class DatanodeStorage {
       state,
       blockPath,
       metaPath,
+      checksum,
       finalize: (written) => this.finalizeReplica(written),
     });
   }
@@ -393,6 +399,8 @@ interface WriteBatch {
 export class ReplicaWriter {
   readonly block: BlockRef;
   readonly state: 'RBW' | 'TEMPORARY';
+  /** The checksum its .meta header records and its packets carry. */
+  readonly checksum: ChecksumSpec;
   private readonly blockPath: string;
   private readonly metaPath: string;
   private blockFd: number;
@@ -414,16 +422,18 @@ export class ReplicaWriter {
     state: 'RBW' | 'TEMPORARY';
     blockPath: string;
     metaPath: string;
+    checksum?: ChecksumSpec;
     finalize: (written: ReplicaFiles) => Promise<ReplicaFiles>;
   }) {
     this.block = options.block;
     this.state = options.state;
+    this.checksum = options.checksum ?? DEFAULT_CHECKSUM;
     this.blockPath = options.blockPath;
     this.metaPath = options.metaPath;
     this.onFinalize = options.finalize;
     this.blockFd = fs.openSync(this.blockPath, 'w');
     this.metaFd = fs.openSync(this.metaPath, 'w');
-    fs.writeSync(this.metaFd, encodeMetaHeader());
+    fs.writeSync(this.metaFd, encodeMetaHeader(this.checksum));
     this.dataBatch = { fd: this.blockFd, position: 0, buffers: [], bytes: 0 };
     this.metaBatch = { fd: this.metaFd, position: META_HEADER_BYTES, buffers: [], bytes: 0 };
   }
@@ -433,7 +443,8 @@ export class ReplicaWriter {
   }
 
   /**
-   * Appends one packet's data and its chunk checksums (as received: big-endian CRC32C). The buffers
+   * Appends one packet's data and its chunk checksums (as received: big-endian, of the type in
+   * the .meta header). The buffers
    * are written later in this event-loop turn and must not be changed before (received frames and
    * fresh copies never are).
    */

@@ -9,12 +9,13 @@
  * file is caught by the reader.
  *
  * Every frame sent or received is journaled at both ends with the same `conn` id
- * (`<initiator ip:port>-><acceptor ip:port>`). Op bodies carry `from` (the initiator's lab id) and
- * `op` (the user operation) so the acceptor can name its peer and group frames in traces.
+ * (`<initiator ip:port>-><acceptor ip:port>`). Nothing lab-only is on the wire: the acceptor names
+ * its peer from the peer's address (XceiverServerOptions.nameOf), and the user operation travels
+ * in HDFS's trace ids (BaseHeaderProto.traceInfo, see data-transfer.ts) so traces group frames.
  */
 import fs from 'node:fs';
 import net from 'node:net';
-import { verifyChunkChecksums } from '../common/crc.js';
+import { verifyChunkChecksums, type ChecksumAlgorithm } from '../common/crc.js';
 import { ReadArena, SocketByteReader } from '../protocol/byte-reader.js';
 import {
   encodeBlockOpResponse,
@@ -26,7 +27,11 @@ import {
   PIPELINE_ACK_BYTES_MAX,
   type BlockConstructionStage,
   type BlockOpResponse,
+  type ClientOperationHeader,
+  type DataChecksum,
+  type OpBody,
   type OpReadBlock,
+  type OpReplaceBlock,
   type OpTransferBlock,
   type OpWriteBlock,
   type StatusName,
@@ -41,11 +46,12 @@ import {
   decodePipelineAckBody,
   encodePacket,
   encodePipelineAck,
+  HEARTBEAT_SEQNO,
   PACKET_DATA_BYTES,
   type PipelineAck,
 } from '../protocol/packet.js';
 import type { BlockRef } from '../protocol/types.js';
-import { META_HEADER_BYTES } from '../datanode/meta.js';
+import { META_HEADER_BYTES, parseMeta, type ChecksumSpec } from '../datanode/meta.js';
 import { blockFileName, metaFileName, parseMetaFileName, rbwDir } from '../datanode/layout.js';
 import path from 'node:path';
 import type { DatanodeStorage, ReplicaFiles, ReplicaWriter } from './datanode-storage.js';
@@ -64,9 +70,6 @@ export const BLOCK_READ_WINDOW_BYTES = 16 * PACKET_DATA_BYTES;
 
 /** A DataNode as a DataTransfer peer (datatransfer.proto DatanodeInfoProto, reduced). */
 export type XferTarget = TransferTarget;
-
-/** Op bodies as the lab sends them: HDFS's fields plus the initiator's id and the user operation. */
-type Traced<T> = T & { from?: string; op?: string };
 
 /** One end of one DataTransfer connection, as the journal names it. */
 interface Link {
@@ -324,7 +327,9 @@ export interface BlockWriterOptions extends InitiatorOptions {
   clientName: string;
   stage?: BlockConstructionStage;
   /** The DataNode the bytes come from, for DataNode-initiated copies. */
-  source?: string;
+  source?: XferTarget;
+  /** The checksum of the packets (CRC32C unless a copy sends a replica's stored CRC32 sums). */
+  checksum?: DataChecksum;
 }
 
 /**
@@ -370,26 +375,16 @@ export class BlockWriter {
         first.name,
       );
     }
-    const body: Traced<OpWriteBlock> = {
-      header: {
-        block: {
-          poolId: options.poolId,
-          blockId: options.block.blockId,
-          genStamp: options.block.genStamp,
-          numBytes: 0,
-        },
-        clientName: options.clientName,
-      },
+    const body: OpWriteBlock = {
+      header: clientHeader({ ...options, block: { ...options.block, numBytes: 0 } }),
       targets: options.targets.slice(1).map(toTransferTarget),
-      ...(options.source ? { source: options.source } : {}),
+      ...(options.source ? { source: toTransferTarget(options.source) } : {}),
       stage: options.stage ?? 'PIPELINE_SETUP_CREATE',
       pipelineSize: options.targets.length,
       minBytesRcvd: options.resume?.ackedBytes ?? 0,
       maxBytesRcvd: options.resume?.offset ?? 0,
       latestGenerationStamp: options.block.genStamp,
-      requestedChecksum: { type: 'CRC32C', bytesPerChecksum: 512 },
-      from: options.selfId,
-      ...(options.op ? { op: options.op } : {}),
+      requestedChecksum: options.checksum ?? { type: 'CRC32C', bytesPerChecksum: BYTES_PER_CHECKSUM },
     };
     let resp: BlockOpResponse;
     try {
@@ -570,43 +565,64 @@ export interface WriterResume {
 }
 
 function toTransferTarget(t: XferTarget): TransferTarget {
-  return { name: t.name, ipAddr: t.ipAddr, xferPort: t.xferPort };
+  return { ...t };
 }
 
-type SentOp = 'WRITE_BLOCK' | 'READ_BLOCK' | 'TRANSFER_BLOCK';
-type SentBody<K extends SentOp> = Traced<
-  K extends 'WRITE_BLOCK' ? OpWriteBlock : K extends 'READ_BLOCK' ? OpReadBlock : OpTransferBlock
->;
+type SentOp =
+  'WRITE_BLOCK' | 'READ_BLOCK' | 'TRANSFER_BLOCK' | 'REPLACE_BLOCK' | 'COPY_BLOCK' | 'BLOCK_CHECKSUM';
 
-function sendOp<K extends SentOp>(link: Link, op: K, body: SentBody<K>, label: string): void {
-  const raw = encodeOpRequest(op, body as never);
+function sendOp<K extends SentOp>(link: Link, op: K, body: OpBody<K>, label: string): void {
+  const raw = encodeOpRequest(op, body);
   journalSend(link, opMsg(op, body, label), raw);
   link.socket.write(raw);
 }
 
 /** The journal's view of an op, the same at both ends. */
-function opMsg<K extends SentOp>(op: K, body: SentBody<K>, label: string): FrameMessage {
-  const clientName = body.header.clientName;
+function opMsg<K extends SentOp>(op: K, body: OpBody<K>, label: string): FrameMessage {
+  const clientName = 'clientName' in body.header ? body.header.clientName : undefined;
+  const named = clientName === undefined ? {} : { clientName };
   if (op === 'READ_BLOCK') {
     const r = body as OpReadBlock;
-    return { type: 'dt-op', op, block: label, clientName, offset: r.offset, len: r.len };
+    return { type: 'dt-op', op, block: label, ...named, offset: r.offset, len: r.len };
   }
-  const targets = (body as OpWriteBlock | OpTransferBlock).targets.map((t) => t.name);
+  if (op === 'WRITE_BLOCK') {
+    const w = body as OpWriteBlock;
+    return {
+      type: 'dt-op',
+      op,
+      block: label,
+      targets: w.targets.map((t) => t.name),
+      stage: w.stage,
+      ...named,
+    };
+  }
   if (op === 'TRANSFER_BLOCK') {
     // len: the bytes to copy, the client's acknowledged length of the block.
-    return { type: 'dt-op', op, block: label, targets, clientName, len: body.header.block.numBytes };
+    const t = body as OpTransferBlock;
+    return {
+      type: 'dt-op',
+      op,
+      block: label,
+      targets: t.targets.map((x) => x.name),
+      ...named,
+      len: body.header.block.numBytes,
+    };
   }
-  return { type: 'dt-op', op, block: label, targets, stage: (body as OpWriteBlock).stage, clientName };
+  if (op === 'REPLACE_BLOCK') {
+    const r = body as OpReplaceBlock;
+    return { type: 'dt-op', op, block: label, targets: [r.source.name] };
+  }
+  return { type: 'dt-op', op, block: label };
 }
 
-/** The fields a client's op shares: the block and client name, plus the lab's initiator id and operation. */
-function clientOp(
+/** The header of a client's op: the block, the client name and the user operation. */
+function clientHeader(
   options: InitiatorOptions & { poolId: string; block: BlockRef; clientName: string },
-): Traced<{ header: OpReadBlock['header'] }> {
+): ClientOperationHeader {
   return {
-    header: { block: { poolId: options.poolId, ...options.block }, clientName: options.clientName },
-    from: options.selfId,
-    ...(options.op ? { op: options.op } : {}),
+    block: { poolId: options.poolId, ...options.block },
+    clientName: options.clientName,
+    ...(options.op ? { opId: options.op } : {}),
   };
 }
 
@@ -624,7 +640,26 @@ export async function writeBlockPipeline(
   }
 }
 
-/** A chunk failed its CRC32C at the reader (HDFS's ChecksumException). */
+/**
+ * The checksum a READ_BLOCK answer announces, if the reader can verify it: CRC32 or CRC32C with
+ * 4-byte sums, as HDFS's readers require (a NULL checksum is refused, like the Go client does).
+ */
+function readableChecksum(
+  resp: BlockOpResponse,
+  block: string,
+  datanode: string,
+): { type: ChecksumAlgorithm; bytesPerChecksum: number } {
+  const c = resp.readOpChecksumInfo?.checksum;
+  if (!c || c.type === 'NULL' || c.bytesPerChecksum <= 0) {
+    throw new RemoteError(
+      'IOException',
+      `${datanode} answered READ_BLOCK of ${block} with checksum ${c ? `${c.type}/${c.bytesPerChecksum}` : '(none)'}; a reader needs CRC32 or CRC32C`,
+    );
+  }
+  return { type: c.type, bytesPerChecksum: c.bytesPerChecksum };
+}
+
+/** A chunk failed its CRC at the reader (HDFS's ChecksumException). */
 export class ChecksumError extends RemoteError {
   constructor(
     readonly block: string,
@@ -654,8 +689,8 @@ export async function* readBlock(options: ReadBlockOptions): AsyncGenerator<Buff
   const label = blockLabel(options.block);
   const link = await openLink(options);
   try {
-    const body: Traced<OpReadBlock> = {
-      ...clientOp(options),
+    const body: OpReadBlock = {
+      header: clientHeader(options),
       offset: options.offset,
       len: options.len,
       sendChecksums: true,
@@ -668,17 +703,18 @@ export async function* readBlock(options: ReadBlockOptions): AsyncGenerator<Buff
         `Got error, status=${resp.status}, for OP_READ_BLOCK, ${options.poolId}:${label} from ${options.target.name}${resp.message ? `: ${resp.message}` : ''}`,
       );
     }
+    const checksum = readableChecksum(resp, `${options.poolId}:${label}`, options.target.name);
     const end = options.offset + options.len;
     while (true) {
       const pkt = await readPacketJournaled(link, label);
       const h = pkt.header;
       if (h.lastPacketInBlock) break;
-      const bad = verifyChunkChecksums(pkt.data, pkt.checksums, BYTES_PER_CHECKSUM);
+      const bad = verifyChunkChecksums(pkt.data, pkt.checksums, checksum.bytesPerChecksum, checksum.type);
       if (bad >= 0)
         throw new ChecksumError(
           `${options.poolId}:${label}`,
           options.target.name,
-          h.offsetInBlock + bad * BYTES_PER_CHECKSUM,
+          h.offsetInBlock + bad * checksum.bytesPerChecksum,
         );
       const from = Math.max(options.offset - h.offsetInBlock, 0);
       const to = Math.min(end - h.offsetInBlock, pkt.data.length);
@@ -714,6 +750,11 @@ export interface XceiverServerOptions {
   onBadSourceReplica(block: BlockRef, source: string): void;
   /** Operating problems worth a line in the DataNode's log. */
   log(level: 'info' | 'warn', text: string): void;
+  /**
+   * The lab id (dn2, client) of the process at `ip` (and xfer `port`, for a DataNode named as a
+   * target), or undefined; frames to an unnamed peer are journaled with its address.
+   */
+  nameOf?(ip: string, port?: number): string | undefined;
 }
 
 export interface XceiverServer {
@@ -774,36 +815,31 @@ async function serveConnection(socket: net.Socket, options: XceiverServerOptions
     conn: `${peerAddr}->${selfAddr}`,
     selfId: options.selfId,
     selfAddr,
-    peerId: peerAddr,
+    peerId: options.nameOf?.(socket.remoteAddress ?? '') ?? peerAddr,
     peerAddr,
   };
   try {
     if (!(await link.reader.hasMore())) return;
     const req = await link.reader.readOpRequest();
-    const body = req.body as Traced<{
-      header?: { block?: { blockId: number; genStamp: number }; clientName?: string };
-    }>;
-    if (typeof body.from === 'string') link.peerId = body.from;
     // Fault hook: an op from across a partition never arrives.
     if (faultView(options.journal, options.selfId).cutReason(link.peerId)) return;
-    if (typeof body.op === 'string') link.op = body.op;
-    const reqBytes = encodeOpRequest(req.op, req.body as never).length;
-    const block = body.header?.block;
-    const label = block ? blockLabel(block) : '?';
-    if (req.op === 'WRITE_BLOCK') {
-      const w = req.body as Traced<OpWriteBlock>;
-      journalRecv(link, opMsg(req.op, w, label), reqBytes);
-      await receiveBlock(link, w, options);
-    } else if (req.op === 'READ_BLOCK') {
-      const r = req.body as Traced<OpReadBlock>;
-      journalRecv(link, opMsg(req.op, r, label), reqBytes);
-      await sendBlock(link, r, options);
-    } else if (req.op === 'TRANSFER_BLOCK') {
-      const t = req.body as Traced<OpTransferBlock>;
-      journalRecv(link, opMsg(req.op, t, label), reqBytes);
-      await transferRbw(link, t, options);
-    } else {
-      journalRecv(link, { type: 'dt-op', op: req.op, block: label }, reqBytes);
+    if (req.op === 'READ_METADATA') {
+      journalRecv(link, { type: 'dt-op', op: req.op, block: '?' }, req.bytes);
+      await sendResponse(link, '?', {
+        status: 'ERROR_UNSUPPORTED',
+        message: `${req.op} is not supported by the lab's DataNode`,
+      });
+      return;
+    }
+    nameTargets(req.body as { targets?: TransferTarget[]; source?: TransferTarget }, options);
+    const header = req.body.header;
+    if (header.opId) link.op = header.opId;
+    const label = blockLabel(header.block);
+    journalRecv(link, opMsg(req.op, req.body as never, label), req.bytes);
+    if (req.op === 'WRITE_BLOCK') await receiveBlock(link, req.body, options);
+    else if (req.op === 'READ_BLOCK') await sendBlock(link, req.body, options);
+    else if (req.op === 'TRANSFER_BLOCK') await transferRbw(link, req.body, options);
+    else {
       await sendResponse(link, label, {
         status: 'ERROR_UNSUPPORTED',
         message: `${req.op} is not supported by the lab's DataNode`,
@@ -826,6 +862,18 @@ async function serveConnection(socket: net.Socket, options: XceiverServerOptions
   }
 }
 
+/** Gives the DataNodes an op names (targets, source) their lab ids, found from their addresses. */
+function nameTargets(
+  body: { targets?: TransferTarget[]; source?: TransferTarget },
+  options: XceiverServerOptions,
+): void {
+  const named = (t: TransferTarget): void => {
+    t.name = options.nameOf?.(t.ipAddr, t.xferPort) ?? t.name;
+  };
+  body.targets?.forEach(named);
+  if (body.source) named(body.source);
+}
+
 interface PendingAck {
   seqno: number;
   last: boolean;
@@ -834,11 +882,7 @@ interface PendingAck {
 }
 
 /** WRITE_BLOCK at a DataNode (DataXceiver.writeBlock + BlockReceiver + PacketResponder). */
-async function receiveBlock(
-  up: Link,
-  op: Traced<OpWriteBlock>,
-  options: XceiverServerOptions,
-): Promise<void> {
+async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverServerOptions): Promise<void> {
   const { storage } = options;
   const eb = op.header.block;
   const label = blockLabel(eb);
@@ -858,6 +902,11 @@ async function receiveBlock(
   }
   const recovering =
     op.stage === 'PIPELINE_SETUP_STREAMING_RECOVERY' || op.stage === 'PIPELINE_CLOSE_RECOVERY';
+  const checksum = storableChecksum(op.requestedChecksum);
+  if (typeof checksum === 'string') {
+    await sendResponse(up, label, { status: 'ERROR_UNSUPPORTED', firstBadLink: '', message: checksum });
+    return;
+  }
   let writer: ReplicaWriter;
   try {
     if (recovering) {
@@ -868,7 +917,9 @@ async function receiveBlock(
         'info',
         `${options.selfId}: recovering RBW replica blk_${block.blockId} at ${op.minBytesRcvd} bytes with new generation stamp ${block.genStamp}`,
       );
-    } else writer = isClientWrite ? storage.createRbw(block) : storage.createTemporary(block);
+    } else {
+      writer = isClientWrite ? storage.createRbw(block, checksum) : storage.createTemporary(block, checksum);
+    }
   } catch (err) {
     await sendResponse(up, label, { status: 'ERROR', message: (err as Error).message });
     return;
@@ -899,7 +950,7 @@ async function receiveBlock(
           op: up.op,
           target: next,
         });
-        sendOp(mirror, 'WRITE_BLOCK', { ...op, targets: op.targets.slice(1), from: options.selfId }, label);
+        sendOp(mirror, 'WRITE_BLOCK', { ...op, targets: op.targets.slice(1) }, label);
         const resp = await readResponse(mirror, label);
         if (resp.status !== 'SUCCESS') firstBadLink = resp.firstBadLink || next.name;
       } catch (err) {
@@ -934,6 +985,18 @@ async function receiveBlock(
     while (true) {
       const pkt = await readPacketJournaled(up, label);
       const h = pkt.header;
+      if (isHeartbeat(h)) {
+        // A writer's keep-alive (the Go client sends one every 30 s of silence): nothing to
+        // store; acked at once by the last DataNode, after the downstream ack by the others.
+        if (!mirror) sendAck(up, label, h.seqno, ['SUCCESS']);
+        else {
+          queue.push({ seqno: h.seqno, last: false, local: Promise.resolve() });
+          journalSend(mirror, packetMsg(label, h.seqno, h.offsetInBlock, 0, false), pkt.raw);
+          const wait = writeFrame(mirror.socket, pkt.raw);
+          if (wait) await wait;
+        }
+        continue;
+      }
       if (h.offsetInBlock !== writer.bytesWritten) {
         throw new RemoteError(
           'IOException',
@@ -966,7 +1029,7 @@ async function receiveBlock(
         );
         const wait = writeFrame(mirror.socket, pkt.raw);
         try {
-          storeOne(writer, pkt.data, pkt.checksums, verify, label, h.offsetInBlock);
+          storeOne(writer, pkt.data, pkt.checksums, verify ? writer.checksum : null, label, h.offsetInBlock);
         } catch (err) {
           markFailed(err as Error);
           throw err;
@@ -978,11 +1041,12 @@ async function receiveBlock(
         if (wait) await wait;
       } else {
         try {
-          storeOne(writer, pkt.data, pkt.checksums, verify, label, h.offsetInBlock);
+          storeOne(writer, pkt.data, pkt.checksums, verify ? writer.checksum : null, label, h.offsetInBlock);
         } catch (err) {
           if (err instanceof ChecksumError) {
             sendAck(up, label, h.seqno, ['ERROR_CHECKSUM']);
-            if (isTransfer && op.source) options.onBadSourceReplica({ ...block, numBytes: 0 }, op.source);
+            if (isTransfer && op.source)
+              options.onBadSourceReplica({ ...block, numBytes: 0 }, op.source.name);
           }
           throw err;
         }
@@ -997,7 +1061,7 @@ async function receiveBlock(
     if (responder) await responder;
   } catch (err) {
     if (err instanceof ChecksumError && isTransfer && op.source && mirror) {
-      options.onBadSourceReplica({ ...block, numBytes: 0 }, op.source);
+      options.onBadSourceReplica({ ...block, numBytes: 0 }, op.source.name);
     }
     throw err;
   } finally {
@@ -1087,7 +1151,12 @@ function reopenRbw(storage: DatanodeStorage, block: BlockRef, lengthBytes: numbe
   const aside = `${files.blockPath}.recovering`;
   fs.renameSync(files.blockPath, aside);
   fs.rmSync(files.metaPath, { force: true });
-  const writer = storage.createRbw({ ...block, numBytes: 0 });
+  // The replica keeps the checksum it was written with, whatever the recovering writer asks for.
+  const stored = parseMeta(meta.subarray(0, META_HEADER_BYTES));
+  const writer = storage.createRbw(
+    { ...block, numBytes: 0 },
+    { type: stored.checksumType, bytesPerChecksum: stored.bytesPerChecksum },
+  );
   const fd = fs.openSync(aside, 'r');
   try {
     const piece = Buffer.allocUnsafe(PACKET_DATA_BYTES);
@@ -1144,7 +1213,7 @@ function storeOne(
   writer: ReplicaWriter,
   data: Buffer,
   sums: Buffer,
-  verify: boolean,
+  verifyWith: ChecksumSpec | null,
   label: string,
   offset: number,
 ): void {
@@ -1154,11 +1223,28 @@ function storeOne(
       `packet of ${label} at ${offset}: ${sums.length} checksum bytes for ${data.length} data bytes`,
     );
   }
-  if (verify) {
-    const bad = verifyChunkChecksums(data, sums, BYTES_PER_CHECKSUM);
+  if (verifyWith && verifyWith.type !== 'NULL') {
+    const bad = verifyChunkChecksums(data, sums, verifyWith.bytesPerChecksum, verifyWith.type);
     if (bad >= 0) throw new ChecksumError(label, 'upstream', offset + bad * BYTES_PER_CHECKSUM);
   }
   writer.append(data, sums);
+}
+
+/** A packet with seqno -1 and no data: a writer's heartbeat (DFSPacket.HEART_BEAT_SEQNO). */
+function isHeartbeat(h: { seqno: number; dataLen: number }): boolean {
+  return h.seqno === HEARTBEAT_SEQNO && h.dataLen === 0;
+}
+
+/**
+ * The checksum a writer asks for, if this DataNode can store it: CRC32 (the Go client) or CRC32C
+ * (Java's default), over 512-byte chunks, the lab's one chunk size. Otherwise the refusal's text.
+ */
+function storableChecksum(requested: DataChecksum): ChecksumSpec | string {
+  if (requested.type === 'NULL')
+    return 'a CHECKSUM_NULL write cannot be verified; the lab DataNode stores CRC32 or CRC32C';
+  if (requested.bytesPerChecksum !== BYTES_PER_CHECKSUM)
+    return `bytesPerChecksum ${requested.bytesPerChecksum} is not supported; the lab DataNode uses ${BYTES_PER_CHECKSUM}`;
+  return { type: requested.type, bytesPerChecksum: requested.bytesPerChecksum };
 }
 
 /** The end of a TRANSFER_RBW copy: close the tmp/ files and make them the block's rbw replica. */
@@ -1229,7 +1315,7 @@ async function respond(
 }
 
 /** READ_BLOCK at a DataNode (BlockSender): data from the block file, checksums as stored in .meta. */
-async function sendBlock(link: Link, op: Traced<OpReadBlock>, options: XceiverServerOptions): Promise<void> {
+async function sendBlock(link: Link, op: OpReadBlock, options: XceiverServerOptions): Promise<void> {
   const eb = op.header.block;
   const label = blockLabel(eb);
   const replica = options.storage.readReplica(eb.blockId);
@@ -1258,6 +1344,7 @@ async function sendBlock(link: Link, op: Traced<OpReadBlock>, options: XceiverSe
   const start = Math.floor(op.offset / BYTES_PER_CHECKSUM) * BYTES_PER_CHECKSUM;
   let blockFd: number;
   let metaFd: number;
+  let checksum: ChecksumSpec;
   try {
     blockFd = fs.openSync(replica.blockPath, 'r');
     metaFd = fs.openSync(replica.metaPath, 'r');
@@ -1269,10 +1356,21 @@ async function sendBlock(link: Link, op: Traced<OpReadBlock>, options: XceiverSe
     return;
   }
   try {
+    checksum = readMetaHeader(metaFd);
+  } catch (err) {
+    fs.closeSync(blockFd);
+    fs.closeSync(metaFd);
+    await sendResponse(link, label, {
+      status: 'ERROR',
+      message: `replica ${label}: ${(err as Error).message}`,
+    });
+    return;
+  }
+  try {
+    // The reader learns the replica's checksum here: a block the Go client wrote reads back as CRC32.
     await sendResponse(link, label, {
       status: 'SUCCESS',
-      checksum: { type: 'CRC32C', bytesPerChecksum: BYTES_PER_CHECKSUM },
-      chunkOffset: start,
+      readOpChecksumInfo: { checksum, chunkOffset: start },
     });
     const seqno = await streamReplica({
       blockFd,
@@ -1311,6 +1409,14 @@ async function sendBlock(link: Link, op: Traced<OpReadBlock>, options: XceiverSe
   } catch {
     // no status: fine
   }
+}
+
+/** The checksum type and chunk size a replica's .meta header records. */
+function readMetaHeader(metaFd: number): ChecksumSpec {
+  const header = Buffer.alloc(META_HEADER_BYTES);
+  const n = fs.readSync(metaFd, header, 0, META_HEADER_BYTES, 0);
+  const parsed = parseMeta(header.subarray(0, n));
+  return { type: parsed.checksumType, bytesPerChecksum: parsed.bytesPerChecksum };
 }
 
 /**
@@ -1379,6 +1485,8 @@ function readAt(fd: number, buf: Buffer, length: number, position: number): Prom
  */
 export async function transferReplica(options: {
   selfId: string;
+  /** This DataNode as a DataTransfer peer: the op's `source`. */
+  self: XferTarget;
   journal: Journal;
   localAddress?: string;
   poolId: string;
@@ -1398,7 +1506,7 @@ export async function transferReplica(options: {
       block: { blockId: replica.blockId, genStamp: replica.genStamp },
       clientName: '',
       stage: 'PIPELINE_SETUP_CREATE',
-      source: options.selfId,
+      source: options.self,
     },
     files: replica,
   });
@@ -1413,9 +1521,16 @@ async function sendReplicaFiles(args: {
   files: { blockPath: string; metaPath: string };
   lengthBytes?: number;
 }): Promise<number> {
-  const writer = await BlockWriter.open(args.pipeline);
-  const blockFd = fs.openSync(args.files.blockPath, 'r');
   const metaFd = fs.openSync(args.files.metaPath, 'r');
+  let writer: BlockWriter;
+  try {
+    // The stored checksums travel as they are, so the op announces the replica's own type.
+    writer = await BlockWriter.open({ ...args.pipeline, checksum: readMetaHeader(metaFd) });
+  } catch (err) {
+    fs.closeSync(metaFd);
+    throw err;
+  }
+  const blockFd = fs.openSync(args.files.blockPath, 'r');
   try {
     await streamReplica({
       blockFd,
@@ -1452,8 +1567,8 @@ export async function transferBlock(
   const label = blockLabel(options.block);
   const link = await openLink({ ...options, target: options.source });
   try {
-    const body: Traced<OpTransferBlock> = {
-      ...clientOp(options),
+    const body: OpTransferBlock = {
+      header: clientHeader(options),
       targets: options.targets.map(toTransferTarget),
     };
     sendOp(link, 'TRANSFER_BLOCK', body, label);
@@ -1476,11 +1591,7 @@ export async function transferBlock(
  * checksums stored in the .meta file, under the replica's own generation stamp. The answer to the
  * client is sent when the copy is done.
  */
-async function transferRbw(
-  link: Link,
-  op: Traced<OpTransferBlock>,
-  options: XceiverServerOptions,
-): Promise<void> {
+async function transferRbw(link: Link, op: OpTransferBlock, options: XceiverServerOptions): Promise<void> {
   const eb = op.header.block;
   const label = blockLabel(eb);
   const refuse = (message: string): Promise<void> | undefined =>
@@ -1515,7 +1626,11 @@ async function transferRbw(
         block: { blockId: eb.blockId, genStamp: storedGenStamp },
         clientName: op.header.clientName,
         stage: 'TRANSFER_RBW',
-        source: options.selfId,
+        source: {
+          name: options.selfId,
+          ipAddr: link.socket.localAddress ?? '',
+          xferPort: link.socket.localPort ?? 0,
+        },
       },
       files,
       lengthBytes: eb.numBytes,

@@ -184,7 +184,7 @@ async function dispatch(
     block: { blockId: move.blockId, genStamp: move.genStamp },
     clientName: '',
     stage: 'PIPELINE_SETUP_CREATE',
-    source: move.source,
+    source: { name: source.name, ipAddr: source.ipAddr, xferPort: source.xferPort },
   });
   const startMs = Date.now();
   let sent = 0;

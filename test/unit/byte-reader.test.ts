@@ -63,10 +63,11 @@ describe('SocketByteReader', () => {
       len: 10,
       sendChecksums: true,
     };
-    stream.write(encodeOpRequest('READ_BLOCK', body));
+    const request = encodeOpRequest('READ_BLOCK', body);
+    stream.write(request);
     stream.write(encodePipelineAck({ seqno: 4, replies: ['SUCCESS'] }));
     expect(await reader.hasMore()).toBe(true);
-    expect(await reader.readOpRequest()).toEqual({ op: 'READ_BLOCK', body });
+    expect(await reader.readOpRequest()).toEqual({ op: 'READ_BLOCK', body, bytes: request.length });
     const ack = decodePipelineAckBody(await reader.readDelimited(1024, 'pipeline ack'));
     expect(ack).toMatchObject({ seqno: 4, replies: ['SUCCESS'] });
   });
