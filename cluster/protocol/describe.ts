@@ -121,8 +121,15 @@ function describeCommand(cmd: Record<string, unknown>): string {
   }
 }
 
+/** The preamble's auth protocol byte by name (Hadoop's AuthProtocol: NONE 0x00, SASL 0xDF = -33). */
+const AUTH_PROTOCOLS: Record<number, string> = { 0: 'NONE', 0xdf: 'SASL', [-33]: 'SASL' };
+
 export function describeMessage(msg: FrameMessage): string {
   switch (msg.type) {
+    case 'rpc-preamble':
+      return `hrpc preamble version=${msg.version} serviceClass=${msg.serviceClass} auth=${AUTH_PROTOCOLS[msg.authProtocol] ?? msg.authProtocol}`;
+    case 'rpc-context':
+      return `connectionContext protocol=${msg.protocol}${msg.user !== undefined ? ` user=${msg.user}` : ''}`;
     case 'rpc-call':
       return describeRpcCall(msg.method, msg.params);
     case 'rpc-reply':

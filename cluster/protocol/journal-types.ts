@@ -6,6 +6,13 @@
 import type { RpcMethod, StateEvent } from './messages.js';
 
 export type FrameMessage =
+  /**
+   * The 7 bytes a Hadoop IPC client sends first on a connection (`hrpc`, version, service class,
+   * auth protocol): journaled as their own frame so `lab traffic` shows them on their own line.
+   */
+  | { type: 'rpc-preamble'; version: number; serviceClass: number; authProtocol: number }
+  /** The connection context (callId -3): the protocol the connection speaks and the effective user. */
+  | { type: 'rpc-context'; protocol: string; user?: string }
   | { type: 'rpc-call'; method: RpcMethod; callId: number; params: unknown }
   | { type: 'rpc-reply'; method: RpcMethod; callId: number; ok: boolean; result?: unknown; error?: string }
   | {
@@ -51,7 +58,15 @@ export interface JournalFrame {
   bytes: number;
   /** Block, image or edits payload bytes the frame carries (0 for headers, RPCs and control answers). */
   data: number;
-  /** First bytes of the frame, hex (send side only). */
+  /**
+   * The frame's bytes as they went on the wire, base64, for `lab traffic -X`: the whole frame up to
+   * JOURNAL_RAW_BYTES_MAX; of a frame carrying block, image or edits bytes (`data` > 0) only its
+   * headers and checksums and the first JOURNAL_PAYLOAD_RAW_BYTES_MAX payload bytes. Fewer bytes
+   * than `bytes` means the rest was not kept. Written for whichever side passed the bytes (the
+   * sending side for the lab's own processes; the receiving side for a peer that keeps no journal).
+   */
+  raw?: string;
+  /** First bytes of the frame as hex: what journals written before `raw` existed kept. */
   hex?: string;
   /** The user operation this frame belongs to. */
   op?: string;

@@ -14,8 +14,18 @@ export const XCEIVERS_MAX = 256;
 /** Packets a client keeps un-acked in a pipeline (dfs.client.write.max-packets-in-flight). */
 export const PACKETS_IN_FLIGHT_MAX = 80;
 
-/** Bytes of a frame kept in the journal for `lab traffic -X` (enough for every header the lab sends). */
-export const JOURNAL_HEX_BYTES_MAX = 96;
+/**
+ * Bytes of one frame kept in the journal for `lab traffic -X`: every RPC and DataTransfer header
+ * whole, a listing or block report of a class-sized cluster too; bigger frames are cut here.
+ */
+export const JOURNAL_RAW_BYTES_MAX = 64 * 1024;
+
+/**
+ * Payload bytes kept of a frame that carries block, image or edits data: enough to recognise the
+ * bytes in a hex dump. The payload itself is on disk already (replicas, fsimage); keeping it in the
+ * journal would double every write.
+ */
+export const JOURNAL_PAYLOAD_RAW_BYTES_MAX = 64;
 
 /** A journal file rolls over to journal.1.jsonl past this size, so a long class does not fill the disk. */
 export const JOURNAL_FILE_BYTES_MAX = 256 * 1024 * 1024;

@@ -6,7 +6,7 @@
  * edits bytes the frame carries (0 for control answers and errors).
  */
 import http from 'node:http';
-import { JOURNAL_HEX_BYTES_MAX } from '../protocol/limits.js';
+import { JOURNAL_RAW_BYTES_MAX } from '../protocol/limits.js';
 import type { HttpMethod } from '../protocol/journal-types.js';
 import type { Journal } from './journal.js';
 
@@ -117,11 +117,14 @@ function headText(startLine: string, pairs: readonly [string, string][]): string
   return `${startLine}\r\n${pairs.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
 }
 
-/** The head and the first body bytes: what the journal keeps of a sent frame for the hex view. */
+/**
+ * The head and the body's first bytes, for the hex view; the journal keeps of it what its limits
+ * say (the whole of a control answer, the first bytes of an image or edits body).
+ */
 function rawStart(head: string, body: Buffer | null): Buffer {
   const start = Buffer.from(head, 'latin1');
-  if (!body || start.length >= JOURNAL_HEX_BYTES_MAX) return start;
-  return Buffer.concat([start, body.subarray(0, JOURNAL_HEX_BYTES_MAX - start.length)]);
+  if (!body || start.length >= JOURNAL_RAW_BYTES_MAX) return start;
+  return Buffer.concat([start, body.subarray(0, JOURNAL_RAW_BYTES_MAX - start.length)]);
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {

@@ -10,7 +10,8 @@ import type { FrameMessage, JournalFrame, JournalRecord } from '../protocol/jour
 import {
   JOURNAL_FILE_BYTES_MAX,
   JOURNAL_FLUSH_INTERVAL_MS,
-  JOURNAL_HEX_BYTES_MAX,
+  JOURNAL_PAYLOAD_RAW_BYTES_MAX,
+  JOURNAL_RAW_BYTES_MAX,
 } from '../protocol/limits.js';
 import type { StateEvent } from '../protocol/messages.js';
 
@@ -29,12 +30,27 @@ export function nowPrecise(): number {
   return Math.round((performance.timeOrigin + performance.now()) * 1000) / 1000;
 }
 
-/** What a process says about a frame; the journal adds when, who wrote it, and the hex view. */
-export type FrameRecordInput = Omit<JournalFrame, 'k' | 't' | 'proc' | 'data' | 'hex'> & {
+/** What a process says about a frame; the journal adds when, who wrote it, and the bytes kept. */
+export type FrameRecordInput = Omit<JournalFrame, 'k' | 't' | 'proc' | 'data' | 'hex' | 'raw'> & {
   data?: number;
-  /** The frame's bytes; the first JOURNAL_HEX_BYTES_MAX go to the journal on the send side. */
+  /**
+   * The frame's bytes as on the wire, whole. The journal keeps what rawKeptBytes says. Pass them on
+   * the side that should show them in `lab traffic -X`: the sending side, or the receiving side of a
+   * frame from a peer that keeps no journal (a real Hadoop client).
+   */
   raw?: Buffer;
 };
+
+/**
+ * How many of a frame's bytes the journal keeps: all of them up to JOURNAL_RAW_BYTES_MAX, except
+ * that of the `data` payload bytes at the end of a frame only the first
+ * JOURNAL_PAYLOAD_RAW_BYTES_MAX are kept (headers and checksums stay whole).
+ */
+export function rawKeptBytes(frameBytes: number, dataBytes: number): number {
+  const payloadKept = Math.min(Math.max(dataBytes, 0), JOURNAL_PAYLOAD_RAW_BYTES_MAX);
+  const headBytes = Math.max(frameBytes - Math.max(dataBytes, 0), 0);
+  return Math.min(frameBytes, headBytes + payloadKept, JOURNAL_RAW_BYTES_MAX);
+}
 
 export class Journal {
   private pending: string[] = [];
@@ -64,8 +80,9 @@ export class Journal {
       `,"src":${this.quoted(input.src)},"srcAddr":${this.quoted(input.srcAddr)}` +
       `,"dst":${this.quoted(input.dst)},"dstAddr":${this.quoted(input.dstAddr)}` +
       `,"msg":${this.messageJson(input.msg)},"bytes":${jsonNumber(input.bytes)},"data":${jsonNumber(input.data ?? 0)}`;
-    if (input.dir === 'send' && input.raw) {
-      line += `,"hex":"${input.raw.toString('hex', 0, Math.min(input.raw.length, JOURNAL_HEX_BYTES_MAX))}"`;
+    if (input.raw) {
+      const kept = Math.min(input.raw.length, rawKeptBytes(input.bytes, input.data ?? 0));
+      line += `,"raw":"${input.raw.toString('base64', 0, kept)}"`;
     }
     if (input.op) line += `,"op":${this.quoted(input.op)}`;
     this.appendLine(line + '}\n');

@@ -1,5 +1,5 @@
 /**
- * `lab traffic [-X] [--follow] [--node N] [--op OP] [--kind rpc|data|heartbeat|http] [--path P]
+ * `lab traffic [-X] [-s SNAPLEN] [--follow] [--node N] [--op OP] [--kind rpc|data|heartbeat|http] [--path P]
  * [--block B] [--since DURATION] [--heartbeats | --no-heartbeats] [--json]` — every frame the
  * cluster sent, one tcpdump-shaped line each, read from the journal.
  */
@@ -11,7 +11,7 @@ import { UsageError } from '../cli/errors.js';
 import { out } from '../cli/output.js';
 import {
   TRAFFIC_KINDS,
-  hexDump,
+  frameDump,
   isTrafficKind,
   matches,
   selectFrames,
@@ -26,6 +26,7 @@ const FOLLOW_POLL_MS = 100;
 
 interface TrafficOptions {
   hex?: boolean;
+  snaplen?: string;
   follow?: boolean;
   node?: string;
   op?: string;
@@ -41,7 +42,8 @@ export function registerTraffic(program: Command): void {
   program
     .command('traffic')
     .description('print every frame between client, NameNode and DataNodes, like tcpdump')
-    .option('-X, --hex', 'show the first bytes of each frame as hex and ASCII')
+    .option('-X, --hex', "show each frame's bytes as hex and ASCII, like tcpdump -X")
+    .option('-s, --snaplen <bytes>', 'with -X, show at most this many bytes of each frame (0: all)')
     .option('-f, --follow', 'keep printing new frames (heartbeats hidden unless --heartbeats)')
     .option('--node <id>', 'only frames from or to this process (nn, snn, dn1, client)')
     .option('--op <name>', 'only this RPC or data op (create, addBlock, writeBlock, packet …)')
@@ -54,12 +56,14 @@ export function registerTraffic(program: Command): void {
     .option('--json', 'one JSON journal record per line')
     .action(async (opts: TrafficOptions, command: Command) => {
       const filter = trafficFilter(opts, Date.now());
+      const snapLengthBytes = snapLength(opts.snaplen);
       const file = homePaths(homeOf(command)).journal;
       const print = (frame: JournalFrame): void => {
         if (opts.json) out(JSON.stringify(frame));
         else {
           out(trafficLine(frame));
-          if (opts.hex && frame.hex) out(hexDump(frame.hex));
+          const dump = opts.hex ? frameDump(frame, snapLengthBytes) : null;
+          if (dump) out(dump);
         }
       };
       // Read the existing journal and remember where it ended, so following misses nothing.
@@ -95,6 +99,14 @@ export function trafficFilter(opts: TrafficOptions, nowMs: number): TrafficFilte
   }
   if (filter.kind === 'heartbeat') filter.heartbeats = true;
   return filter;
+}
+
+/** `-s SNAPLEN`: a whole number of bytes, 0 for whole frames (tcpdump's meaning). */
+export function snapLength(text: string | undefined): number {
+  if (text === undefined) return 0;
+  if (!/^\d+$/.test(text))
+    throw new UsageError(`traffic: -s takes a number of bytes (0: whole frames), not ${text}`);
+  return Number(text);
 }
 
 async function follow(tail: JournalTail, onFrame: (frame: JournalFrame) => void): Promise<void> {

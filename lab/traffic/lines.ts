@@ -116,9 +116,37 @@ export function trafficLine(frame: JournalFrame): string {
   return `${clock(frame.t)} ${frame.src} ${frame.srcAddr} > ${frame.dst} ${frame.dstAddr}: ${describeMessage(frame.msg)}, length ${frame.bytes}`;
 }
 
-/** `tcpdump -X`-style hex + ASCII of the recorded first bytes of a frame. */
-export function hexDump(hex: string): string {
-  const bytes = Buffer.from(hex, 'hex');
+/** The bytes of a frame its record kept (`raw`, or `hex` in journals written before it), if any. */
+export function keptBytes(frame: JournalFrame): Buffer | null {
+  if (frame.raw !== undefined) return Buffer.from(frame.raw, 'base64');
+  if (frame.hex !== undefined) return Buffer.from(frame.hex, 'hex');
+  return null;
+}
+
+/**
+ * The `-X` view of a frame: its kept bytes as hex and ASCII, at most `snapLengthBytes` of them (0: all,
+ * as tcpdump's `-s 0`), and a last line saying how many bytes of the frame are not shown and why.
+ */
+export function frameDump(frame: JournalFrame, snapLengthBytes = 0): string | null {
+  const kept = keptBytes(frame);
+  if (!kept) return null;
+  const shown = snapLengthBytes > 0 ? kept.subarray(0, snapLengthBytes) : kept;
+  const lines = shown.length > 0 ? [hexDump(shown)] : [];
+  const missing = frame.bytes - shown.length;
+  if (missing > 0) {
+    const why =
+      shown.length < kept.length
+        ? `-s ${snapLengthBytes}`
+        : frame.data > 0
+          ? 'payload not journaled'
+          : 'not journaled';
+    lines.push(`\t[${missing} more bytes: ${why}]`);
+  }
+  return lines.join('\n');
+}
+
+/** `tcpdump -X`-style hex + ASCII of bytes, 16 a row. */
+export function hexDump(bytes: Buffer): string {
   const lines: string[] = [];
   for (let off = 0; off < bytes.length; off += 16) {
     const row = bytes.subarray(off, off + 16);

@@ -2,13 +2,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeMessage } from '../../cluster/protocol/describe.js';
 import { encodeFrame } from '../../cluster/protocol/rpc-frame.js';
 import type { JournalFrame, JournalRecord } from '../../cluster/protocol/journal-types.js';
-import { JOURNAL_HEX_BYTES_MAX } from '../../cluster/protocol/limits.js';
+import { JOURNAL_PAYLOAD_RAW_BYTES_MAX, JOURNAL_RAW_BYTES_MAX } from '../../cluster/protocol/limits.js';
 import { Journal, readJournal } from '../../cluster/runtime/journal.js';
 import { UsageError } from '../../lab/cli/errors.js';
 import { trafficFilter } from '../../lab/commands/traffic.js';
-import { blockIdsOf, hexDump, kindOf, selectFrames, trafficLine } from '../../lab/traffic/lines.js';
+import {
+  blockIdsOf,
+  frameDump,
+  keptBytes,
+  kindOf,
+  selectFrames,
+  trafficLine,
+} from '../../lab/traffic/lines.js';
 import { JournalTail } from '../../lab/traffic/tail.js';
 import { scriptedJournal } from '../scenario/traffic/fixture.js';
 
@@ -102,16 +110,8 @@ describe('-X hex dump', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('shows the frame bytes the sender journaled, 16 per row, with their ASCII', () => {
-    const raw = encodeFrame({
-      callId: 7,
-      method: 'create',
-      protocol: 'ClientProtocol',
-      clientId: 'client',
-      params: { src: '/a.txt._COPYING_', replication: 3 },
-    });
-    const file = path.join(dir, 'journal.jsonl');
-    const journal = new Journal(file, 'client');
+  const rpcFrame = (raw: Buffer, extra: Partial<Parameters<Journal['frame']>[0]> = {}): void => {
+    const journal = new Journal(path.join(dir, 'journal.jsonl'), 'client');
     journal.frame({
       dir: 'send',
       ch: 'rpc',
@@ -123,18 +123,72 @@ describe('-X hex dump', () => {
       msg: { type: 'rpc-call', method: 'create', callId: 7, params: {} },
       bytes: raw.length,
       raw,
+      ...extra,
     });
     journal.close();
-    const [frame] = readJournal(file) as JournalFrame[];
-    const dump = hexDump(frame!.hex!);
-    const rows = dump.split('\n');
-    const shown = JOURNAL_HEX_BYTES_MAX < raw.length ? raw.subarray(0, JOURNAL_HEX_BYTES_MAX) : raw;
-    expect(rows).toHaveLength(Math.ceil(shown.length / 16));
-    // The hex columns read back as exactly the frame's first bytes.
-    const back = Buffer.from(rows.map((r) => r.slice(10, 49).replace(/ /g, '')).join(''), 'hex');
-    expect(back.equals(shown)).toBe(true);
-    expect(rows[0]).toMatch(/^\t0x0000: {2}[0-9a-f]{4} /);
-    expect(dump.replace(/\n/g, '')).toContain('create');
+  };
+  const onlyFrame = (): JournalFrame => readJournal(path.join(dir, 'journal.jsonl'))[0] as JournalFrame;
+  /** The bytes the hex columns of a dump show. */
+  const dumpedBytes = (dump: string): Buffer =>
+    Buffer.from(
+      dump
+        .split('\n')
+        .filter((r) => r.startsWith('\t0x'))
+        .map((r) => r.slice(10, 49).replace(/ /g, ''))
+        .join(''),
+      'hex',
+    );
+
+  it('shows the whole frame the sender journaled, 16 bytes a row, with their ASCII', () => {
+    const raw = encodeFrame({
+      callId: 7,
+      method: 'create',
+      protocol: 'ClientProtocol',
+      clientId: 'client',
+      params: { src: '/a.txt._COPYING_', replication: 3 },
+    });
+    rpcFrame(raw);
+    const dump = frameDump(onlyFrame())!;
+    expect(dump.split('\n')).toHaveLength(Math.ceil(raw.length / 16));
+    expect(dumpedBytes(dump).equals(raw)).toBe(true);
+    expect(dump.split('\n')[0]).toMatch(/^\t0x0000: {2}[0-9a-f]{4} /);
+    const ascii = dump
+      .split('\n')
+      .map((r) => r.slice(51))
+      .join('');
+    expect(ascii).toContain('/a.txt._COPYING_');
+  });
+
+  it('-s SNAPLEN shows the first SNAPLEN bytes and says how many more the frame has', () => {
+    const raw = Buffer.from('hrpc\x09\x00\x00' + 'x'.repeat(100), 'latin1');
+    rpcFrame(raw);
+    const dump = frameDump(onlyFrame(), 20)!;
+    expect(dumpedBytes(dump).equals(raw.subarray(0, 20))).toBe(true);
+    expect(dump).toContain(`[${raw.length - 20} more bytes: -s 20]`);
+  });
+
+  it('keeps the headers and checksums of a data packet whole and only the first payload bytes', () => {
+    const head = Buffer.alloc(31 + 4 * 128, 0xab); // PLEN, HLEN, header, one CRC per 512-byte chunk
+    const payload = Buffer.alloc(64 * 1024, 0x5a);
+    const raw = Buffer.concat([head, payload]);
+    rpcFrame(raw, { ch: 'data', data: payload.length });
+    const frame = onlyFrame();
+    const kept = keptBytes(frame)!;
+    expect(kept.length).toBe(head.length + JOURNAL_PAYLOAD_RAW_BYTES_MAX);
+    expect(kept.equals(raw.subarray(0, kept.length))).toBe(true);
+    expect(frameDump(frame)).toContain(`[${raw.length - kept.length} more bytes: payload not journaled]`);
+  });
+
+  it('cuts any frame at JOURNAL_RAW_BYTES_MAX', () => {
+    const raw = Buffer.alloc(JOURNAL_RAW_BYTES_MAX + 1000, 0x41);
+    rpcFrame(raw);
+    expect(keptBytes(onlyFrame())!.length).toBe(JOURNAL_RAW_BYTES_MAX);
+  });
+
+  it('reads the hex of journals written before whole frames were kept', () => {
+    const frame = { ...(scriptedJournal().find((r) => r.k === 'frame') as JournalFrame), hex: '6872706309' };
+    delete frame.raw;
+    expect(keptBytes(frame)!.toString('latin1')).toBe('hrpc\x09');
   });
 });
 
@@ -182,5 +236,20 @@ describe('JournalTail', () => {
     expect(tail.read()).toEqual([]);
     fs.writeFileSync(file, line(ev('first')));
     expect(tail.read()).toEqual([ev('first')]);
+  });
+});
+
+describe('connection preamble and context lines', () => {
+  it('describes the preamble and the connection context as their own frames', () => {
+    expect(describeMessage({ type: 'rpc-preamble', version: 9, serviceClass: 0, authProtocol: 0 })).toBe(
+      'hrpc preamble version=9 serviceClass=0 auth=NONE',
+    );
+    expect(
+      describeMessage({
+        type: 'rpc-context',
+        protocol: 'org.apache.hadoop.hdfs.protocol.ClientProtocol',
+        user: 'alice',
+      }),
+    ).toBe('connectionContext protocol=org.apache.hadoop.hdfs.protocol.ClientProtocol user=alice');
   });
 });
