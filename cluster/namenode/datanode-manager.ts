@@ -21,6 +21,8 @@ export interface DatanodeDescriptor {
   liveness: DatanodeLiveness;
   /** Commands waiting for this DataNode's next heartbeat. */
   commands: DatanodeCommand[];
+  /** The full block report lease the last heartbeat reply granted (0: none outstanding). */
+  blockReportLeaseId: number;
 }
 
 export interface LivenessTimes {
@@ -36,6 +38,8 @@ export interface LivenessChanges {
 
 export class DatanodeManager {
   private readonly byName = new Map<string, DatanodeDescriptor>();
+  /** HDFS's datanodeMap: a DataNode is known by the datanodeUuid of its storage. */
+  private readonly nameByUuid = new Map<string, string>();
   private lastCheckMs = 0;
 
   constructor(
@@ -65,13 +69,21 @@ export class DatanodeManager {
       xmitsInProgress: 0,
       liveness: 'live',
       commands: [],
+      blockReportLeaseId: 0,
     };
+    if (existing) this.nameByUuid.delete(existing.id.datanodeUuid);
     this.byName.set(id.name, descriptor);
+    this.nameByUuid.set(id.datanodeUuid, id.name);
     return descriptor;
   }
 
   get(name: string): DatanodeDescriptor | undefined {
     return this.byName.get(name);
+  }
+
+  byUuid(datanodeUuid: string): DatanodeDescriptor | undefined {
+    const name = this.nameByUuid.get(datanodeUuid);
+    return name === undefined ? undefined : this.byName.get(name);
   }
 
   /** Live (and stale) DataNodes: the ones that may hold usable replicas. */

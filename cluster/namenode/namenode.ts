@@ -11,6 +11,7 @@ import { RemoteError } from '../protocol/errors.js';
 import type {
   ContentSummary,
   DatanodeCommand,
+  DatanodeRegistration,
   FsckFile,
   FsckRequest,
   FsckResult,
@@ -106,6 +107,11 @@ export interface NameNodeCoreOptions {
   lastCheckpoint: { txid: number; ms: number };
   /** A user's groups, as Hadoop's group mapping gives them (absent: nobody is in any group). */
   groupsOf?: (user: string) => readonly string[];
+  /**
+   * The lab's name (dn1, dn2, …) for the DataNode registering from this transfer address; HDFS
+   * names a DataNode by that address (ip:port), which is the default.
+   */
+  datanodeNameOf?: (address: { ipAddr: string; xferPort: number }) => string | undefined;
 }
 
 type Handler = (params: never, ctx: CallContext) => unknown;
@@ -123,6 +129,9 @@ export class NameNodeCore {
   private readonly rackOfHost: (host: string) => string;
   private readonly groupsOf: (user: string) => readonly string[];
   private readonly requests: ReturnType<typeof requestChecker>;
+  private readonly datanodeNameOf: NonNullable<NameNodeCoreOptions['datanodeNameOf']>;
+  /** BlockReportLeaseManager's ids: the next lease a heartbeat reply grants. */
+  private nextBlockReportLeaseId = 1;
   private lastRedundancyMs = 0;
   /** Blocks already announced as low-redundancy, so the journal says it once per episode. */
   private readonly announcedLow = new Set<number>();
@@ -135,6 +144,7 @@ export class NameNodeCore {
     this.settings = opts.settings;
     this.identity = opts.identity;
     this.namespace = opts.namespace;
+    this.datanodeNameOf = opts.datanodeNameOf ?? (() => undefined);
     this.prng = opts.prng;
     this.rackOfHost = opts.rackOfHost;
     this.groupsOf = opts.groupsOf ?? (() => []);
@@ -397,29 +407,40 @@ export class NameNodeCore {
     fsck: (p) => this.fsck(p),
     getNameNodeStatus: (_p, ctx) => this.status(ctx.nowMs),
     versionRequest: () => this.namespaceInfo(),
-    registerDatanode: (p, ctx) => this.registerDatanode(p.datanode, ctx.nowMs),
+    registerDatanode: (p, ctx) => this.registerDatanode(p.registration, ctx.nowMs),
     sendHeartbeat: (p, ctx) => this.heartbeat(p, ctx.nowMs),
     blockReport: (p, ctx) => {
-      const d = this.datanodes.get(p.datanode);
-      if (!d || d.liveness === 'dead') return { commands: [{ action: 'DNA_REGISTER' }] };
+      const d = this.reportingDatanode(p.registration, 'ProcessReport');
+      // BlockReportLeaseManager: lease 0 bypasses the rate limit; an unknown lease is refused
+      // (HDFS drops the report and waits for the next one).
+      if (p.leaseId !== 0 && p.leaseId !== d.blockReportLeaseId) return { commands: [] };
+      d.blockReportLeaseId = 0;
       d.lastBlockReportMs = ctx.nowMs;
-      this.applyReplicaChanges(this.blocks.processReport(p.datanode, p.blocks));
+      d.id.storageId = p.storageId;
+      this.applyReplicaChanges(this.blocks.processReport(d.id.name, p.blocks));
       this.checkSafeMode(ctx.nowMs);
       return { commands: [] };
     },
     blockReceivedAndDeleted: (p, ctx) => {
-      if (!this.datanodes.isUsable(p.datanode)) return null;
+      const d = this.reportingDatanode(p.registration, 'Got incremental block report');
       for (const entry of p.entries) {
-        this.applyReplicaChanges(this.blocks.received(p.datanode, entry.block, entry.status));
+        this.applyReplicaChanges(this.blocks.received(d.id.name, entry.block, entry.status));
       }
       this.checkSafeMode(ctx.nowMs);
       return null;
     },
-    getTransactionId: () => ({
-      txid: this.lastTxid,
-      lastCheckpointTxid: this.lastCheckpoint.txid,
-      lastCheckpointMs: this.lastCheckpoint.ms,
-    }),
+    errorReport: (p) => {
+      this.verifyRequest(p.registration);
+      const name = this.datanodes.byUuid(p.registration.datanode.datanodeUuid)?.id.name ?? '?';
+      this.emit({
+        type: 'log',
+        level: p.errorCode === 'NOTIFY' ? 'info' : 'warn',
+        text: `Error report from ${name}: ${p.message}`,
+      });
+      return null;
+    },
+    getTransactionId: () => ({ txid: this.lastTxid }),
+    getMostRecentCheckpointTxId: () => ({ txid: this.lastCheckpoint.txid }),
   };
 
   // ---------------------------------------------------------------------------------------------
@@ -687,40 +708,92 @@ export class NameNodeCore {
     };
   }
 
-  private registerDatanode(id: DatanodeId, nowMs: number): { datanode: DatanodeId; networkLocation: string } {
-    const previous = this.datanodes.get(id.name);
-    if (previous) this.blocks.removeDatanode(id.name); // a re-registration starts from its block report
+  /**
+   * NameNodeRpcServer.verifyRequest: a registration from another namespace (its namespace id,
+   * cluster id and cTime, HDFS's registration id) is refused.
+   */
+  private verifyRequest(registration: DatanodeRegistration): void {
+    const theirs = registration.storageInfo;
+    const ours = this.identity;
+    if (
+      theirs.namespaceId === ours.namespaceId &&
+      theirs.clusterId === ours.clusterId &&
+      theirs.cTime === ours.cTime
+    )
+      return;
+    throw new RemoteError(
+      'UnregisteredNodeException',
+      `Unregistered server: ${describeRegistration(registration)}: registration ID NS-${theirs.namespaceId}-${theirs.clusterId}-${theirs.cTime} but the expected ID is NS-${ours.namespaceId}-${ours.clusterId}-${ours.cTime}`,
+    );
+  }
+
+  /** The registered, live DataNode a report comes from; HDFS refuses a report from any other. */
+  private reportingDatanode(registration: DatanodeRegistration, what: string): DatanodeDescriptor {
+    this.verifyRequest(registration);
+    const d = this.datanodes.byUuid(registration.datanode.datanodeUuid);
+    if (d && d.liveness !== 'dead') return d;
+    throw new RemoteError(
+      'IOException',
+      `${what} from dead or unregistered node: ${describeRegistration(registration)}`,
+    );
+  }
+
+  private registerDatanode(
+    registration: DatanodeRegistration,
+    nowMs: number,
+  ): { registration: DatanodeRegistration } {
+    this.verifyRequest(registration);
+    const wire = registration.datanode;
+    const xferAddr = `${wire.ipAddr}:${wire.xferPort}`;
+    const known = this.datanodes.byUuid(wire.datanodeUuid);
+    const name =
+      known?.id.name ?? this.datanodeNameOf({ ipAddr: wire.ipAddr, xferPort: wire.xferPort }) ?? xferAddr;
+    const id: DatanodeId = { ...wire, name, storageId: known?.id.storageId ?? wire.storageId };
+    if (this.datanodes.get(name)) this.blocks.removeDatanode(name); // a re-registration starts from its block report
     const d = this.datanodes.register(id, nowMs);
-    this.topology.add({ name: id.name, location: d.location, address: `${id.ipAddr}:${id.xferPort}` });
-    this.emit({ type: 'datanode-registered', datanode: id.name, location: d.location });
-    return { datanode: id, networkLocation: d.location };
+    this.topology.add({ name, location: d.location, address: xferAddr });
+    this.emit({ type: 'datanode-registered', datanode: name, location: d.location });
+    return { registration };
   }
 
   private heartbeat(
     p: RpcMethods['sendHeartbeat']['req'],
     nowMs: number,
   ): RpcMethods['sendHeartbeat']['res'] {
-    const beat = this.datanodes.heartbeat(
-      p.datanode,
-      {
-        capacity: p.capacity,
-        dfsUsed: p.dfsUsed,
-        nonDfsUsed: p.nonDfsUsed,
-        remaining: p.remaining,
-        xceiverCount: p.xceiverCount,
-        xmitsInProgress: p.xmitsInProgress,
-      },
-      nowMs,
-    );
-    if (!beat) return { commands: [{ action: 'DNA_REGISTER' }], safemode: this.safemode.isOn() };
-    if (beat.cameBack) this.emit({ type: 'datanode-live', datanode: p.datanode });
-    if (this.safemode.isOn()) return { commands: [], safemode: true };
-    const commands: DatanodeCommand[] = this.datanodes.takeCommands(p.datanode);
-    const invalidate = this.blocks.takeInvalidates(p.datanode, this.settings.invalidateLimit);
+    this.verifyRequest(p.registration);
+    const haStatus = { state: 'ACTIVE' as const, txid: this.lastTxid };
+    const known = this.datanodes.byUuid(p.registration.datanode.datanodeUuid);
+    const name = known?.id.name ?? '';
+    const beat = known
+      ? this.datanodes.heartbeat(
+          name,
+          {
+            capacity: p.report.capacity,
+            dfsUsed: p.report.dfsUsed,
+            nonDfsUsed: p.report.nonDfsUsed,
+            remaining: p.report.remaining,
+            xceiverCount: p.xceiverCount,
+            xmitsInProgress: p.xmitsInProgress,
+          },
+          nowMs,
+        )
+      : null;
+    if (!beat) return { commands: [{ action: 'DNA_REGISTER' }], haStatus, fullBlockReportLeaseId: 0 };
+    beat.descriptor.id.storageId = p.report.storageId;
+    if (beat.cameBack) this.emit({ type: 'datanode-live', datanode: name });
+    let fullBlockReportLeaseId = 0;
+    if (p.requestFullBlockReportLease) {
+      beat.descriptor.blockReportLeaseId = this.nextBlockReportLeaseId++;
+      fullBlockReportLeaseId = beat.descriptor.blockReportLeaseId;
+    }
+    // In safe mode the NameNode sends no replication or deletion work.
+    if (this.safemode.isOn()) return { commands: [], haStatus, fullBlockReportLeaseId };
+    const commands: DatanodeCommand[] = this.datanodes.takeCommands(name);
+    const invalidate = this.blocks.takeInvalidates(name, this.settings.invalidateLimit);
     if (invalidate.length > 0) {
       commands.push({ action: 'DNA_INVALIDATE', poolId: this.identity.blockPoolId, blocks: invalidate });
     }
-    return { commands, safemode: false };
+    return { commands, haStatus, fullBlockReportLeaseId };
   }
 
   private applyReplicaChanges(changes: ReplicaChange[]): void {
@@ -1035,4 +1108,10 @@ export class NameNodeCore {
       remaining: live.reduce((s, d) => s + d.remaining, 0),
     };
   }
+}
+
+/** DatanodeRegistration's text in HDFS's messages: DatanodeRegistration(ip:port, datanodeUuid=…, …). */
+function describeRegistration(registration: DatanodeRegistration): string {
+  const dn = registration.datanode;
+  return `DatanodeRegistration(${dn.ipAddr}:${dn.xferPort}, datanodeUuid=${dn.datanodeUuid}, infoPort=${dn.infoPort}, ipcPort=${dn.ipcPort})`;
 }

@@ -118,6 +118,21 @@ const datanodeId = shape({
   infoPort: integer(0, 65535),
 });
 
+/** DatanodeRegistration: the DataNode's id and the namespace identity of its storage. */
+const registration = shape({
+  datanode: datanodeId,
+  storageInfo: shape({
+    layoutVersion: integer(-0x8000_0000, 0x7fff_ffff),
+    namespaceId: integer(0, 0xffff_ffff),
+    clusterId: string(NAME_LENGTH_MAX),
+    cTime: long,
+  }),
+  softwareVersion: string(NAME_LENGTH_MAX),
+});
+
+/** Longest errorReport text accepted. */
+const MESSAGE_LENGTH_MAX = 64 * 1024;
+
 /** A time in ms since the epoch, or -1 for "leave unchanged". */
 const time = integer(-1, LONG_MAX);
 
@@ -194,19 +209,26 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
     getDatanodeReport: { type: oneOf('ALL', 'LIVE', 'DEAD') },
     setSafeMode: { action: oneOf('SAFEMODE_GET', 'SAFEMODE_ENTER', 'SAFEMODE_LEAVE') },
     fsck: { path },
-    registerDatanode: { datanode: datanodeId },
+    registerDatanode: { registration },
     sendHeartbeat: {
-      datanode: nonEmptyName,
-      capacity: long,
-      dfsUsed: long,
-      remaining: long,
-      nonDfsUsed: long,
+      registration,
+      report: shape({
+        storageId: string(NAME_LENGTH_MAX),
+        failed: boolean,
+        capacity: long,
+        dfsUsed: long,
+        remaining: long,
+        blockPoolUsed: long,
+        nonDfsUsed: long,
+      }),
       xceiverCount: long,
       xmitsInProgress: long,
+      requestFullBlockReportLease: boolean,
     },
     blockReport: {
-      datanode: nonEmptyName,
+      registration,
       poolId: string(NAME_LENGTH_MAX),
+      storageId: string(NAME_LENGTH_MAX),
       blocks: listOf(
         (v) =>
           Array.isArray(v) && v.length === 3 && v.every((n) => long(n) === null)
@@ -214,11 +236,19 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
             : 'must be [blockId, length, genstamp], each an integer ≥ 0',
         REPORT_LENGTH_MAX,
       ),
+      leaseId: long,
+      reportId: integer(-LONG_MAX, LONG_MAX),
     },
     blockReceivedAndDeleted: {
-      datanode: nonEmptyName,
+      registration,
       poolId: string(NAME_LENGTH_MAX),
+      storageId: string(NAME_LENGTH_MAX),
       entries: listOf(shape({ block, status: oneOf('RECEIVING', 'RECEIVED', 'DELETED') }), LIST_LENGTH_MAX),
+    },
+    errorReport: {
+      registration,
+      errorCode: oneOf('NOTIFY', 'DISK_ERROR', 'INVALID_BLOCK', 'FATAL_DISK_ERROR'),
+      message: string(MESSAGE_LENGTH_MAX),
     },
   };
 }

@@ -45,8 +45,6 @@ const RPC_CALL_FIELDS: Record<string, string[]> = {
   rename: ['src', 'dst'],
   setReplication: ['src', 'replication'],
   reportBadBlocks: ['blocks'],
-  registerDatanode: [],
-  sendHeartbeat: ['xceiverCount', 'dfsUsed'],
   blockReport: ['blocks'],
   blockReceivedAndDeleted: ['entries'],
   setSafeMode: ['action'],
@@ -58,8 +56,14 @@ const RPC_CALL_FIELDS: Record<string, string[]> = {
 function describeRpcCall(method: string, params: unknown): string {
   const p = (params ?? {}) as Record<string, unknown>;
   if (method === 'registerDatanode') {
-    const dn = p.datanode as { name?: string; ipAddr?: string; xferPort?: number } | undefined;
-    return `registerDatanode ${dn?.name ?? '?'} ${dn?.ipAddr ?? '?'}:${dn?.xferPort ?? '?'}`;
+    const dn = (p.registration as { datanode?: { ipAddr?: string; xferPort?: number } } | undefined)
+      ?.datanode;
+    return `registerDatanode ${dn?.ipAddr ?? '?'}:${dn?.xferPort ?? '?'}`;
+  }
+  if (method === 'sendHeartbeat') {
+    const report = (p.report ?? {}) as Record<string, unknown>;
+    const lease = p.requestFullBlockReportLease === true ? ' requestFullBlockReportLease' : '';
+    return `sendHeartbeat ${kv({ xceiverCount: p.xceiverCount, dfsUsed: report.dfsUsed }, ['xceiverCount', 'dfsUsed'])}${lease}`;
   }
   if (method === 'reportBadBlocks' && Array.isArray(p.blocks)) {
     const bad = p.blocks as { block: { blockId: number; genStamp: number }; datanode: string }[];
@@ -95,8 +99,10 @@ function describeRpcReply(method: string, ok: boolean, result: unknown, error?: 
     if (r.commands !== undefined && !Array.isArray(r.commands))
       return `heartbeatResponse commands=${countOf(r.commands)}`;
     const commands = (r.commands ?? []) as Record<string, unknown>[];
-    if (commands.length === 0) return 'heartbeatResponse';
-    return `heartbeatResponse commands=[${commands.map(describeCommand).join(', ')}]`;
+    const leaseId = (result as { fullBlockReportLeaseId?: unknown }).fullBlockReportLeaseId;
+    const lease = typeof leaseId === 'number' && leaseId !== 0 ? ` fullBlockReportLeaseId=${leaseId}` : '';
+    if (commands.length === 0) return `heartbeatResponse${lease}`;
+    return `heartbeatResponse commands=[${commands.map(describeCommand).join(', ')}]${lease}`;
   }
   if (typeof result === 'boolean') return `${method}Response ${result}`;
   return `${method}Response`;

@@ -25,14 +25,72 @@ export type DatanodeCommand =
 
 export type ReceivedDeletedStatus = 'RECEIVING' | 'RECEIVED' | 'DELETED';
 
-export interface NamespaceInfo {
+/** StorageInfo: the identity a NameNode's or DataNode's storage records in current/VERSION. */
+export interface StorageInfo {
+  /** Negative, as in HDFS (e.g. -66 for a 3.3 NameNode, -57 for a DataNode). */
+  layoutVersion: number;
   namespaceId: number;
   clusterId: string;
-  blockPoolId: string;
-  layoutVersion: number;
   cTime: number;
+}
+
+/** What versionRequest answers (NamespaceInfo): the namespace a DataNode formats its block pool for. */
+export interface NamespaceInfo extends StorageInfo {
+  blockPoolId: string;
   softwareVersion: string;
 }
+
+/**
+ * DatanodeRegistration: who a DataNode is, sent with every DatanodeProtocol call. The NameNode
+ * knows a DataNode by `datanode.datanodeUuid`; `datanode.name` is the sender's own lab id and the
+ * NameNode ignores it (the wire has no such field: the NameNode names a DataNode from its address).
+ */
+export interface DatanodeRegistration {
+  datanode: DatanodeId;
+  storageInfo: StorageInfo;
+  softwareVersion: string;
+}
+
+/** One storage's usage in a heartbeat (StorageReport); the lab's DataNodes have one volume. */
+export interface StorageReport {
+  storageId: string;
+  failed: boolean;
+  capacity: number;
+  dfsUsed: number;
+  remaining: number;
+  blockPoolUsed: number;
+  nonDfsUsed: number;
+}
+
+/** The HA status a heartbeat reply carries (NNHAStatusHeartbeat); the lab's NameNode is ACTIVE. */
+export interface HaStatus {
+  state: 'ACTIVE' | 'STANDBY' | 'OBSERVER';
+  /** The last transaction id the NameNode has written. */
+  txid: number;
+}
+
+/** A replica in a full block report: id, bytes on disk, generation stamp. */
+export type ReportedReplica = [number, number, number];
+
+/** rollEditLog's answer (CheckpointSignature). */
+export interface CheckpointSignature {
+  blockPoolId: string;
+  /** The txid of the NameNode's newest image: where the checkpoint's merge starts. */
+  mostRecentCheckpointTxid: number;
+  /** The first txid of the segment the roll opened. */
+  curSegmentTxid: number;
+  storageInfo: StorageInfo;
+}
+
+/** One edit-log segment of getEditLogManifest (RemoteEditLog). */
+export interface RemoteEditLog {
+  startTxid: number;
+  endTxid: number;
+  isInProgress: boolean;
+}
+
+/** errorReport's codes (DatanodeProtocol.NOTIFY, DISK_ERROR, INVALID_BLOCK, FATAL_DISK_ERROR). */
+export type DatanodeErrorCode = 'NOTIFY' | 'DISK_ERROR' | 'INVALID_BLOCK' | 'FATAL_DISK_ERROR';
 
 export interface SafeModeStatus {
   on: boolean;
@@ -164,37 +222,62 @@ export interface RpcMethods {
   saveNamespace: { req: Record<string, never>; res: { txid: number } };
   // DatanodeProtocol
   versionRequest: { req: Record<string, never>; res: NamespaceInfo };
-  registerDatanode: { req: { datanode: DatanodeId }; res: { datanode: DatanodeId; networkLocation: string } };
+  registerDatanode: {
+    req: { registration: DatanodeRegistration };
+    res: { registration: DatanodeRegistration };
+  };
   sendHeartbeat: {
     req: {
-      datanode: string;
-      capacity: number;
-      dfsUsed: number;
-      remaining: number;
-      nonDfsUsed: number;
+      registration: DatanodeRegistration;
+      report: StorageReport;
       xceiverCount: number;
       xmitsInProgress: number;
+      /** Asks for a full block report lease (HDFS 3.x: set until a report has been sent). */
+      requestFullBlockReportLease: boolean;
     };
-    res: { commands: DatanodeCommand[]; safemode: boolean };
+    res: {
+      commands: DatanodeCommand[];
+      haStatus: HaStatus;
+      /** Non-zero: the lease the next full block report must carry. */
+      fullBlockReportLeaseId: number;
+    };
   };
   blockReport: {
-    req: { datanode: string; poolId: string; blocks: [number, number, number][] /* id, length, genstamp */ };
+    req: {
+      registration: DatanodeRegistration;
+      poolId: string;
+      storageId: string;
+      blocks: ReportedReplica[];
+      /** The lease from a heartbeat reply; 0 bypasses the NameNode's rate limit, as in HDFS. */
+      leaseId: number;
+      /** Identifies this report (BlockReportContext.id). */
+      reportId: number;
+    };
     res: { commands: DatanodeCommand[] };
   };
   blockReceivedAndDeleted: {
-    req: { datanode: string; poolId: string; entries: { block: BlockRef; status: ReceivedDeletedStatus }[] };
+    req: {
+      registration: DatanodeRegistration;
+      poolId: string;
+      storageId: string;
+      entries: { block: BlockRef; status: ReceivedDeletedStatus }[];
+    };
+    res: null;
+  };
+  errorReport: {
+    req: { registration: DatanodeRegistration; errorCode: DatanodeErrorCode; message: string };
     res: null;
   };
   // NamenodeProtocol (Secondary NameNode)
-  rollEditLog: { req: Record<string, never>; res: { lastCheckpointTxid: number; curSegmentTxid: number } };
+  rollEditLog: { req: Record<string, never>; res: { signature: CheckpointSignature } };
   getEditLogManifest: {
     req: { sinceTxid: number };
-    res: { segments: { startTxid: number; endTxid: number }[] };
+    res: { segments: RemoteEditLog[] };
   };
-  getTransactionId: {
-    req: Record<string, never>;
-    res: { txid: number; lastCheckpointTxid: number; lastCheckpointMs: number };
-  };
+  /** The id of the last transaction written to the edit log. */
+  getTransactionId: { req: Record<string, never>; res: { txid: number } };
+  /** The txid of the NameNode's newest fsimage. */
+  getMostRecentCheckpointTxId: { req: Record<string, never>; res: { txid: number } };
   // LabControl: fault injection and lab plumbing, not HDFS.
   labPing: { req: Record<string, never>; res: { id: string; pid: number; startedMs: number } };
 }
@@ -235,9 +318,11 @@ export const PROTOCOL_OF: Record<RpcMethod, Protocol> = {
   sendHeartbeat: 'DatanodeProtocol',
   blockReport: 'DatanodeProtocol',
   blockReceivedAndDeleted: 'DatanodeProtocol',
+  errorReport: 'DatanodeProtocol',
   rollEditLog: 'NamenodeProtocol',
   getEditLogManifest: 'NamenodeProtocol',
   getTransactionId: 'NamenodeProtocol',
+  getMostRecentCheckpointTxId: 'NamenodeProtocol',
   labPing: 'LabControl',
 };
 

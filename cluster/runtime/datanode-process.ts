@@ -3,10 +3,12 @@
  * a BPServiceActor talking to the NameNode (reference §7.2, §7.6):
  *
  *   versionRequest (retried until the NameNode answers) → format/load the volume →
- *   registerDatanode → full blockReport → heartbeat every dfs.heartbeat.interval, executing the
- *   commands on each reply (DNA_TRANSFER, DNA_INVALIDATE, DNA_REGISTER); a full report again every
- *   dfs.blockreport.intervalMsec; RECEIVING/RECEIVED reported at once, DELETED with the next
- *   heartbeat.
+ *   registerDatanode → sendHeartbeat asking for a full block report lease → blockReport with the
+ *   lease the reply granted → heartbeat every dfs.heartbeat.interval, executing the commands on
+ *   each reply (DNA_TRANSFER, DNA_INVALIDATE, DNA_REGISTER, DNA_RECOVERBLOCK); a lease (and a full
+ *   report) again every dfs.blockreport.intervalMsec. Incremental reports are batched as HDFS's
+ *   IncrementalBlockReportManager does: RECEIVED is sent at once, with whatever else is pending;
+ *   RECEIVING and DELETED wait for the next heartbeat.
  *
  * The NameNode never calls a DataNode. When it is unreachable (restarting) the actor keeps
  * retrying on its timers and never crashes the process; a restarted NameNode answers the next
@@ -20,13 +22,16 @@ import { requireDescription } from '../launcher/home.js';
 import { RemoteError } from '../protocol/errors.js';
 import type {
   DatanodeCommand,
+  DatanodeErrorCode,
+  DatanodeRegistration,
   NamespaceInfo,
   ReceivedDeletedStatus,
   RpcMethod,
   RpcRequest,
   RpcResult,
 } from '../protocol/messages.js';
-import type { BlockRef, DatanodeId } from '../protocol/types.js';
+import { DATANODE_LAYOUT_VERSION } from '../datanode/layout.js';
+import type { BlockRef } from '../protocol/types.js';
 import { DatanodeStorage, extendedBlockName } from './datanode-storage.js';
 import { Journal } from './journal.js';
 import { RpcClient } from './rpc-client.js';
@@ -181,6 +186,11 @@ class BPServiceActor {
   private storage: DatanodeStorage | null = null;
   private server: XceiverServer | null = null;
   private needRegister = true;
+  /** The namespace versionRequest returned: the registration's storage info. */
+  private namespace: NamespaceInfo | null = null;
+  /** A full block report is due: heartbeats ask for a lease until one has been sent. */
+  private fullReportDue = true;
+  private blockReportsSent = 0;
   /** `opId`: the client operation whose WRITE_BLOCK made the replica (its trace holds the report). */
   private pendingIbr: { block: BlockRef; status: ReceivedDeletedStatus; opId?: string }[] = [];
   private xmitsInProgress = 0;
@@ -192,7 +202,8 @@ class BPServiceActor {
   async handshake(): Promise<NamespaceInfo> {
     while (!this.stopped) {
       try {
-        return await this.call('versionRequest', {});
+        this.namespace = await this.call('versionRequest', {});
+        return this.namespace;
       } catch (err) {
         this.warnOnce(
           `${this.opts.selfId}: versionRequest to ${this.opts.namenode.id} failed (${(err as Error).message}); retrying`,
@@ -209,7 +220,10 @@ class BPServiceActor {
     this.schedule(0, () => this.heartbeatTick(), this.opts.heartbeatIntervalMs);
     this.schedule(
       this.opts.blockReportIntervalMs,
-      () => this.blockReportTick(),
+      () => {
+        this.fullReportDue = true;
+        return Promise.resolve();
+      },
       this.opts.blockReportIntervalMs,
     );
   }
@@ -222,10 +236,22 @@ class BPServiceActor {
     this.rpc = null;
   }
 
-  /** RECEIVING and RECEIVED go at once; DELETED waits for the next heartbeat (HDFS's IBR rules). */
+  /** RECEIVED goes at once (with everything pending); RECEIVING and DELETED wait for the next heartbeat. */
   reportIncremental(block: BlockRef, status: ReceivedDeletedStatus, opId?: string): void {
+    // One pending entry per block, the newest, as HDFS's per-storage map keeps it: a RECEIVING
+    // still queued when pipeline recovery finalizes the replica under a new generation stamp must
+    // not reach the NameNode after it (the stale stamp would get the good replica deleted).
+    this.pendingIbr = this.pendingIbr.filter((e) => e.block.blockId !== block.blockId);
     this.pendingIbr.push({ block, status, ...(opId === undefined ? {} : { opId }) });
-    if (status !== 'DELETED') void this.flushIbr();
+    if (status === 'RECEIVED') void this.flushIbr();
+  }
+
+  /** errorReport: tells the NameNode's log about a failure here (HDFS's trySendErrorReport). */
+  reportError(errorCode: DatanodeErrorCode, message: string): void {
+    if (this.needRegister || !this.storage) return;
+    void this.call('errorReport', { registration: this.registration(), errorCode, message }).catch(
+      (err: unknown) => log('warn', `${this.opts.selfId}: errorReport failed: ${(err as Error).message}`),
+    );
   }
 
   reportBadReplica(block: BlockRef, source: string): void {
@@ -261,13 +287,19 @@ class BPServiceActor {
     let reply: RpcResult<'sendHeartbeat'>;
     try {
       reply = await this.call('sendHeartbeat', {
-        datanode: this.opts.selfId,
-        capacity: stats.capacity,
-        dfsUsed: stats.dfsUsed,
-        remaining: stats.remaining,
-        nonDfsUsed: stats.nonDfsUsed,
+        registration: this.registration(),
+        report: {
+          storageId: storage.identity.storageId,
+          failed: false,
+          capacity: stats.capacity,
+          dfsUsed: stats.dfsUsed,
+          remaining: stats.remaining,
+          blockPoolUsed: stats.dfsUsed,
+          nonDfsUsed: stats.nonDfsUsed,
+        },
         xceiverCount: this.server?.xceiverCount() ?? 0,
         xmitsInProgress: this.xmitsInProgress,
+        requestFullBlockReportLease: this.fullReportDue,
       });
     } catch (err) {
       if (err instanceof RemoteError && err.errorClass === 'UnregisteredNodeException')
@@ -277,53 +309,81 @@ class BPServiceActor {
     this.lastWarn = '';
     for (const command of reply.commands) this.execute(command);
     await this.flushIbr();
+    if (this.fullReportDue && reply.fullBlockReportLeaseId !== 0 && !this.needRegister)
+      await this.blockReport(reply.fullBlockReportLeaseId);
   }
 
-  private async blockReportTick(): Promise<void> {
-    if (this.needRegister) return; // the registration sends one
-    await this.blockReport();
+  /** DatanodeRegistration: sent with every call, so the NameNode knows which DataNode speaks. */
+  private registration(): DatanodeRegistration {
+    const storage = this.storage as DatanodeStorage;
+    const server = this.server as XceiverServer;
+    const ns = this.namespace as NamespaceInfo;
+    return {
+      datanode: {
+        name: this.opts.selfId,
+        datanodeUuid: storage.identity.datanodeUuid,
+        storageId: storage.identity.storageId,
+        ipAddr: this.opts.host,
+        hostName: 'localhost',
+        xferPort: server.port,
+        infoPort: 0,
+        ipcPort: 0,
+      },
+      storageInfo: {
+        layoutVersion: DATANODE_LAYOUT_VERSION,
+        namespaceId: ns.namespaceId,
+        clusterId: ns.clusterId,
+        cTime: ns.cTime,
+      },
+      softwareVersion: ns.softwareVersion,
+    };
   }
 
   private async register(): Promise<void> {
-    const storage = this.storage as DatanodeStorage;
-    const server = this.server as XceiverServer;
-    const datanode: DatanodeId = {
-      name: this.opts.selfId,
-      datanodeUuid: storage.identity.datanodeUuid,
-      storageId: storage.identity.storageId,
-      ipAddr: this.opts.host,
-      hostName: 'localhost',
-      xferPort: server.port,
-      infoPort: 0,
-      ipcPort: 0,
-    };
-    const reply = await this.call('registerDatanode', { datanode });
+    const registration = this.registration();
+    await this.call('registerDatanode', { registration });
     this.needRegister = false;
+    // A new registration starts from a full block report, asked for on the next heartbeat.
+    this.fullReportDue = true;
+    const dn = registration.datanode;
     log(
       'info',
-      `${this.opts.selfId}: registered with ${this.opts.namenode.id} as ${datanode.ipAddr}:${datanode.xferPort} (${reply.networkLocation})`,
+      `${this.opts.selfId}: registered with ${this.opts.namenode.id} as ${dn.ipAddr}:${dn.xferPort}`,
     );
-    await this.blockReport();
   }
 
-  private async blockReport(): Promise<void> {
+  private async blockReport(leaseId: number): Promise<void> {
     const storage = this.storage as DatanodeStorage;
-    const blocks = storage.listFinalized();
     const reply = await this.call('blockReport', {
-      datanode: this.opts.selfId,
+      registration: this.registration(),
       poolId: storage.poolId,
-      blocks,
+      storageId: storage.identity.storageId,
+      blocks: storage.listFinalized(),
+      leaseId,
+      reportId: ++this.blockReportsSent,
     });
+    this.fullReportDue = false;
     for (const command of reply.commands) this.execute(command);
   }
 
   private flushing: Promise<void> | null = null;
 
-  /** Sends every queued incremental entry in one call; entries stay queued if the call fails. */
+  /**
+   * Sends every queued incremental entry; entries stay queued if a call fails. The lab sends one
+   * call per client operation (the entries of one put under its op id, for `lab trace`); HDFS
+   * sends them all in one.
+   */
   private async flushIbr(): Promise<void> {
-    while (this.flushing) await this.flushing;
-    if (this.pendingIbr.length === 0 || this.needRegister || !this.storage) return;
-    // One call per client operation: the leading entries of the same op, sent under its op id.
+    for (;;) {
+      while (this.flushing) await this.flushing;
+      if (this.pendingIbr.length === 0 || this.needRegister || !this.storage) return;
+      if (!(await this.sendIbrGroup())) return;
+    }
+  }
+
+  /** Sends the leading entries of one op; false when the call failed. */
+  private async sendIbrGroup(): Promise<boolean> {
+    const storage = this.storage as DatanodeStorage;
     const opId = this.pendingIbr[0]?.opId;
     const count = this.pendingIbr.findIndex((e) => e.opId !== opId);
     const entries = count < 0 ? this.pendingIbr : this.pendingIbr.slice(0, count);
@@ -332,8 +392,9 @@ class BPServiceActor {
     const send = this.call(
       'blockReceivedAndDeleted',
       {
-        datanode: this.opts.selfId,
-        poolId: this.storage.poolId,
+        registration: this.registration(),
+        poolId: storage.poolId,
+        storageId: storage.identity.storageId,
         entries: entries.map(({ block, status }) => ({ block, status })),
       },
       opId,
@@ -342,7 +403,8 @@ class BPServiceActor {
         sent = true;
       })
       .catch((err: unknown) => {
-        this.pendingIbr = [...entries, ...this.pendingIbr];
+        const newer = new Set(this.pendingIbr.map((e) => e.block.blockId));
+        this.pendingIbr = [...entries.filter((e) => !newer.has(e.block.blockId)), ...this.pendingIbr];
         this.warnOnce(
           `${this.opts.selfId}: blockReceivedAndDeleted failed (${(err as Error).message}); will retry`,
         );
@@ -352,7 +414,7 @@ class BPServiceActor {
       });
     this.flushing = send;
     await send;
-    if (sent && this.pendingIbr.some((e) => e.status !== 'DELETED')) await this.flushIbr();
+    return sent;
   }
 
   private execute(command: DatanodeCommand): void {
@@ -392,7 +454,10 @@ class BPServiceActor {
     const replica = storage.readReplica(command.block.blockId);
     const targets = command.targets.map((t) => t.name).join(', ');
     if (!replica) {
-      log('warn', `${this.opts.selfId}: can't transfer ${name}: no finalized replica here`);
+      // DataNode.transferBlock: a block that is not here (or not finalized) is reported, not sent.
+      const text = `Can't send invalid block ${name}`;
+      log('warn', `${this.opts.selfId}: ${text}`);
+      this.reportError('INVALID_BLOCK', text);
       return;
     }
     this.xmitsInProgress++;

@@ -15,7 +15,7 @@ import { namenodeSettings } from '../namenode/settings.js';
 import type { PendingOp } from '../namenode/editlog/ops.js';
 import { identityFromSeed } from '../namenode/identity.js';
 import { Namespace } from '../namenode/namespace.js';
-import type { RpcMethod, RpcMethods, StateEvent } from '../protocol/messages.js';
+import type { RemoteEditLog, RpcMethod, RpcMethods, StateEvent } from '../protocol/messages.js';
 import { EditLog } from './edit-log.js';
 import { failingWhileExists } from './edit-log-file.js';
 import { unixGroups } from './unix-groups.js';
@@ -64,6 +64,20 @@ export function rackResolver(
     }
     return '/default-rack';
   };
+}
+
+/**
+ * The lab's name (dn1, …) of the DataNode at a transfer address, from cluster.json (read again for
+ * a DataNode added since the NameNode started); undefined for an address the lab did not start.
+ */
+export function datanodeNamer(
+  desc: ClusterDescription,
+  reload: () => ClusterDescription | undefined,
+): (address: { ipAddr: string; xferPort: number }) => string | undefined {
+  const find = (d: ClusterDescription, a: { ipAddr: string; xferPort: number }): string | undefined =>
+    d.datanodes.find((dn) => dn.host === a.ipAddr && dn.port === a.xferPort)?.id;
+  return (address) =>
+    find(desc, address) ?? ((fresh) => (fresh ? find(fresh, address) : undefined))(reload());
 }
 
 export async function runNameNode({
@@ -126,6 +140,13 @@ export async function runNameNode({
     }),
     lastCheckpoint: { txid: loaded.image.txid, ms: imageMtime(nameDir, loaded.image.txid) },
     groupsOf: unixGroups(),
+    datanodeNameOf: datanodeNamer(desc, () => {
+      try {
+        return requireDescription(home);
+      } catch {
+        return undefined;
+      }
+    }),
   });
 
   const editLog = new EditLog({
@@ -196,9 +217,21 @@ export async function runNameNode({
         throw new Error('Log not rolled. Name node is in safe mode.');
       }
       const next = await rollEditLog();
-      return method === 'rollEdits'
-        ? { txid: next }
-        : { lastCheckpointTxid: core.lastCheckpoint.txid, curSegmentTxid: next };
+      if (method === 'rollEdits') return { txid: next };
+      const ns = core.namespaceInfo();
+      return {
+        signature: {
+          blockPoolId: ns.blockPoolId,
+          mostRecentCheckpointTxid: core.lastCheckpoint.txid,
+          curSegmentTxid: next,
+          storageInfo: {
+            layoutVersion: ns.layoutVersion,
+            namespaceId: ns.namespaceId,
+            clusterId: ns.clusterId,
+            cTime: ns.cTime,
+          },
+        },
+      } satisfies RpcMethods['rollEditLog']['res'];
     }
     if (method === 'saveNamespace') {
       if (!core.safemode.isOn()) {
@@ -225,11 +258,11 @@ export async function runNameNode({
     return out.result;
   };
 
-  const manifest = (sinceTxid: number): { startTxid: number; endTxid: number }[] =>
+  const manifest = (sinceTxid: number): RemoteEditLog[] =>
     listCurrent(nameDir)
       .map((n) => /^edits_(\d+)-(\d+)$/.exec(n))
       .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => ({ startTxid: Number(m[1]), endTxid: Number(m[2]) }))
+      .map((m) => ({ startTxid: Number(m[1]), endTxid: Number(m[2]), isInProgress: false }))
       .filter((s) => s.endTxid >= sinceTxid)
       .sort((a, b) => a.startTxid - b.startTxid);
 

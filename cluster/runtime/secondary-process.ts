@@ -118,14 +118,25 @@ export async function runSecondaryNameNode({
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
 
-  /** One check (doWork): ask the NameNode, checkpoint if due. Failures are logged, never thrown. */
+  const startedMs = Date.now();
+
+  /**
+   * One check (doWork): the NameNode's transaction id against this Secondary's own newest image
+   * (HDFS's countUncheckpointedTxns); checkpoint if due. Before its first checkpoint the Secondary
+   * counts from the NameNode's newest image (getMostRecentCheckpointTxId) and from its own start.
+   * Failures are logged, never thrown.
+   */
   const check = async (): Promise<void> => {
     try {
-      const tx = await checkpointer.withNamenode((nn) => nn.call('getTransactionId', {}));
+      const own = checkpointer.newestImage();
+      const tx = await checkpointer.withNamenode(async (nn) => ({
+        txid: (await nn.call('getTransactionId', {})).txid,
+        imageTxid: own ? own.txid : (await nn.call('getMostRecentCheckpointTxId', {})).txid,
+      }));
       const due = shouldCheckpoint({
         nowMs: Date.now(),
-        lastCheckpointMs: tx.lastCheckpointMs,
-        lastCheckpointTxid: tx.lastCheckpointTxid,
+        lastCheckpointMs: own ? own.savedMs : startedMs,
+        lastCheckpointTxid: tx.imageTxid,
         nnTxid: tx.txid,
         periodMs: settings.periodMs,
         txns: settings.txns,
@@ -271,15 +282,15 @@ class Checkpointer {
       const rolled = await nn.call('rollEditLog', {}, { opId });
       const segments = await nn.call(
         'getEditLogManifest',
-        { sinceTxid: rolled.lastCheckpointTxid + 1 },
+        { sinceTxid: rolled.signature.mostRecentCheckpointTxid + 1 },
         { opId },
       );
-      return { sig: rolled, manifest: segments.segments, identity: info };
+      return { sig: rolled.signature, manifest: segments.segments, identity: info };
     });
     this.ensureStorage(identity, startedMs);
     const have = this.holdings();
     const plan = planCheckpoint({
-      nnImageTxid: sig.lastCheckpointTxid,
+      nnImageTxid: sig.mostRecentCheckpointTxid,
       curSegmentTxid: sig.curSegmentTxid,
       manifest,
       haveImageTxids: have.images,
@@ -362,6 +373,18 @@ class Checkpointer {
       fs.mkdirSync(currentDir(dir), { recursive: true });
     }
     writeVersion(dir, identity, nowMs);
+  }
+
+  /** This Secondary's newest image in its checkpoint directory, and when it was saved. */
+  newestImage(): { txid: number; savedMs: number } | null {
+    const txid = Math.max(-1, ...this.holdings().images);
+    if (txid < 0) return null;
+    const file = path.join(currentDir(this.opts.checkpointDir), fsimageName(txid));
+    try {
+      return { txid, savedMs: fs.statSync(file).mtimeMs };
+    } catch {
+      return null;
+    }
   }
 
   private holdings(): { images: number[]; segments: SegmentRef[] } {

@@ -15,7 +15,14 @@ import { Namespace } from '../namenode/namespace.js';
 import { spreadOverRacks } from '../net/racks.js';
 import { describeMessage, describeStateEvent } from '../protocol/describe.js';
 import type { FrameMessage } from '../protocol/journal-types.js';
-import type { DatanodeCommand, RpcMethod, RpcMethods, StateEvent } from '../protocol/messages.js';
+import type {
+  DatanodeCommand,
+  DatanodeRegistration,
+  NamespaceInfo,
+  RpcMethod,
+  RpcMethods,
+  StateEvent,
+} from '../protocol/messages.js';
 import { blockName, type DatanodeId } from '../protocol/types.js';
 
 /** The simulator advances time in steps of this size. */
@@ -51,6 +58,7 @@ export class ClusterSim {
   private readonly blockSizeBytes: number;
   private readonly replication: number;
   private clientCounter = 0;
+  private readonly namespaceInfo: NamespaceInfo;
 
   constructor(options: SimOptions) {
     const config = resolveConfig({
@@ -104,7 +112,10 @@ export class ClusterSim {
       prng: prng.fork('namenode'),
       rackOfHost: (host) => rackByIp.get(host) ?? '/default-rack',
       lastCheckpoint: { txid: 0, ms: 0 },
+      datanodeNameOf: ({ ipAddr }) =>
+        [...this.datanodes.values()].find((d) => d.id.ipAddr === ipAddr)?.id.name,
     });
+    this.namespaceInfo = this.core.namespaceInfo();
     for (const dn of this.datanodes.values()) this.startDatanode(dn, false);
     this.tickCore();
   }
@@ -136,10 +147,25 @@ export class ClusterSim {
     return out.result;
   }
 
+  private registration(dn: SimDatanode): DatanodeRegistration {
+    const ns = this.namespaceInfo;
+    return {
+      datanode: dn.id,
+      storageInfo: {
+        layoutVersion: -57,
+        namespaceId: ns.namespaceId,
+        clusterId: ns.clusterId,
+        cTime: ns.cTime,
+      },
+      softwareVersion: ns.softwareVersion,
+    };
+  }
+
+  /** Registers and sends a full block report (lease 0: HDFS's bypass of the report rate limit). */
   private startDatanode(dn: SimDatanode, announce: boolean): void {
     dn.alive = true;
     dn.nextHeartbeatMs = this.nowMs + this.heartbeatMs;
-    this.call(dn.id.name, dn.id.ipAddr, 'registerDatanode', { datanode: dn.id });
+    this.call(dn.id.name, dn.id.ipAddr, 'registerDatanode', { registration: this.registration(dn) });
     const blocks = [...dn.replicas.values()].map(
       (b) => [b.blockId, b.numBytes, b.genStamp] as [number, number, number],
     );
@@ -150,7 +176,14 @@ export class ClusterSim {
         callId: 0,
         params: { blocks: { count: blocks.length } },
       });
-    this.call(dn.id.name, dn.id.ipAddr, 'blockReport', { datanode: dn.id.name, poolId: '', blocks });
+    this.call(dn.id.name, dn.id.ipAddr, 'blockReport', {
+      registration: this.registration(dn),
+      poolId: '',
+      storageId: dn.id.storageId,
+      blocks,
+      leaseId: 0,
+      reportId: 0,
+    });
     this.heartbeat(dn);
   }
 
@@ -166,19 +199,26 @@ export class ClusterSim {
         params: { entries },
       });
       this.call(dn.id.name, dn.id.ipAddr, 'blockReceivedAndDeleted', {
-        datanode: dn.id.name,
+        registration: this.registration(dn),
         poolId: '',
+        storageId: dn.id.storageId,
         entries,
       });
     }
     const reply = this.call(dn.id.name, dn.id.ipAddr, 'sendHeartbeat', {
-      datanode: dn.id.name,
-      capacity: SIM_CAPACITY_BYTES,
-      dfsUsed: used,
-      remaining: SIM_CAPACITY_BYTES - used,
-      nonDfsUsed: 0,
+      registration: this.registration(dn),
+      report: {
+        storageId: dn.id.storageId,
+        failed: false,
+        capacity: SIM_CAPACITY_BYTES,
+        dfsUsed: used,
+        remaining: SIM_CAPACITY_BYTES - used,
+        blockPoolUsed: used,
+        nonDfsUsed: 0,
+      },
       xceiverCount: 0,
       xmitsInProgress: 0,
+      requestFullBlockReportLease: false,
     });
     if (reply.commands.length > 0) {
       this.frame('nn', dn.id.name, {
@@ -234,7 +274,12 @@ export class ClusterSim {
       callId: 0,
       params: { entries },
     });
-    this.call(name, dn.id.ipAddr, 'blockReceivedAndDeleted', { datanode: name, poolId: '', entries });
+    this.call(name, dn.id.ipAddr, 'blockReceivedAndDeleted', {
+      registration: this.registration(dn),
+      poolId: '',
+      storageId: dn.id.storageId,
+      entries,
+    });
   }
 
   private tickCore(): void {

@@ -167,8 +167,8 @@ export class JournalScript {
       dn,
       'nn',
       'sendHeartbeat',
-      { datanode: dn, xceiverCount: 1, dfsUsed: 0 },
-      { commands, safemode: false },
+      { xceiverCount: 1, report: { dfsUsed: 0 }, requestFullBlockReportLease: false },
+      { commands, haStatus: { state: 'ACTIVE', txid: 0 }, fullBlockReportLeaseId: 0 },
     );
   }
 
