@@ -19,8 +19,8 @@ import {
   commandToProto,
   datanodeProtocol,
   DATANODE_PROTOCOL,
-} from '../../cluster/protocol/registry/datanode-protocol.js';
-import { NAMENODE_PROTOCOL, namenodeProtocol } from '../../cluster/protocol/registry/namenode-protocol.js';
+} from '../../cluster/protocol/registry/datanode-protocol-codec.js';
+import { NAMENODE_PROTOCOL, namenodeProtocol } from '../../cluster/protocol/registry/namenode-protocol-codec.js';
 import {
   DatanodeCommandProtoSchema,
   ReceivedDeletedBlockInfoProtoSchema,

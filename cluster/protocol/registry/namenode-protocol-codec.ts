@@ -21,7 +21,7 @@ import {
   RollEditLogRequestProtoSchema,
   RollEditLogResponseProtoSchema,
 } from '../gen/namenode_protocol_pb.js';
-import { datanodeProtocol, type MethodCodec } from './datanode-protocol.js';
+import { datanodeProtocol, type MethodCodec } from './datanode-protocol-codec.js';
 import { required, storageInfoFromProto, storageInfoToProto, toNumber, toU64 } from './server-types.js';
 
 export const NAMENODE_PROTOCOL = 'org.apache.hadoop.hdfs.server.protocol.NamenodeProtocol';
