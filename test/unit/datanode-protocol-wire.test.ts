@@ -20,7 +20,10 @@ import {
   datanodeProtocol,
   DATANODE_PROTOCOL,
 } from '../../cluster/protocol/registry/datanode-protocol-codec.js';
-import { NAMENODE_PROTOCOL, namenodeProtocol } from '../../cluster/protocol/registry/namenode-protocol-codec.js';
+import {
+  NAMENODE_PROTOCOL,
+  namenodeProtocol,
+} from '../../cluster/protocol/registry/namenode-protocol-codec.js';
 import {
   DatanodeCommandProtoSchema,
   ReceivedDeletedBlockInfoProtoSchema,
