@@ -26,12 +26,14 @@ import {
   CLIENT_LOCATE_FOLLOWING_BLOCK_FIRST_WAIT_MS,
   CLIENT_LOCATE_FOLLOWING_BLOCK_RETRIES,
 } from '../protocol/limits.js';
+import type { BlockChecksumResponse, DataChecksum } from '../protocol/data-transfer.js';
 import type { RpcMethod, RpcRequest, RpcResult } from '../protocol/messages.js';
 import { PACKET_DATA_BYTES } from '../protocol/packet.js';
 import type { BlockRef, DatanodeId, LocatedBlock, LocatedBlocks } from '../protocol/types.js';
 import { Journal } from '../runtime/journal.js';
 import { RpcClient } from '../runtime/rpc-client.js';
 import {
+  blockChecksum,
   BlockWriter,
   ChecksumError,
   PipelineAckError,
@@ -46,6 +48,7 @@ import {
   shouldReplaceDatanode,
   type ReplaceDatanodePolicy,
 } from './pipeline-recovery.js';
+import { fileChecksum, type FileChecksum } from './file-checksum.js';
 import {
   clientNameFor,
   nextReplica,
@@ -347,6 +350,49 @@ export class DFSClient {
     );
     if (!located) throw new RemoteError('FileNotFoundException', `File does not exist: ${src}`);
     return new DFSInputStream(this, src, located, opId, offset);
+  }
+
+  /**
+   * The file's MD5-of-MD5-of-CRC checksum (DistributedFileSystem.getFileChecksum): BLOCK_CHECKSUM
+   * to a replica of each block, the next replica when one fails; null for a file without blocks.
+   */
+  async getFileChecksum(src: string, opId = this.nextOpId('checksum')): Promise<FileChecksum | null> {
+    const located = await this.call(
+      'getBlockLocations',
+      { src, offset: 0, length: Number.MAX_SAFE_INTEGER, readerHost: this.clientHost },
+      opId,
+    );
+    if (!located) throw new RemoteError('FileNotFoundException', `File does not exist: ${src}`);
+    const answers: BlockChecksumResponse[] = [];
+    for (const lb of located.blocks) {
+      let answer: BlockChecksumResponse | null = null;
+      const errors: string[] = [];
+      for (const target of lb.locations) {
+        try {
+          answer = await blockChecksum({
+            selfId: 'client',
+            journal: this.journal,
+            localAddress: this.clientHost || undefined,
+            op: opId,
+            target,
+            poolId: lb.blockPoolId,
+            block: lb.block,
+          });
+          break;
+        } catch (err) {
+          errors.push(`${target.name}: ${(err as Error).message}`);
+        }
+      }
+      if (!answer) {
+        throw new RemoteError(
+          'IOException',
+          `Fail to get block MD5 for ${lb.blockPoolId}:blk_${lb.block.blockId}_${lb.block.genStamp}${errors.length ? ` (${errors.join('; ')})` : '; no live replica'}`,
+        );
+      }
+      answers.push(answer);
+    }
+    this.journal.flush();
+    return fileChecksum(answers);
   }
 
   /** The file's bytes from `offset`, block after block, each chunk verified. */
@@ -779,6 +825,7 @@ export class DFSOutputStream {
     localAddress: string | undefined;
     op: string;
     clientName: string;
+    checksum: DataChecksum;
   } {
     return {
       selfId: 'client',
@@ -786,6 +833,11 @@ export class DFSOutputStream {
       localAddress: this.client.clientHost || undefined,
       op: this.opts.opId,
       clientName: this.client.clientName,
+      // dfs.checksum.type as HDFS's writer reads it; the DataNode records it in the replica's .meta.
+      checksum: {
+        type: this.client.config.get('dfs.checksum.type') as DataChecksum['type'],
+        bytesPerChecksum: this.client.config.int('dfs.bytes-per-checksum'),
+      },
     };
   }
 

@@ -219,46 +219,64 @@ export interface ClientReadStatus {
 
 // ---- Operation ids in HDFS's trace fields ----
 
-const VERB_BYTES_MAX = 8;
-const OP_ID_PATTERN = /^([a-z]{1,8})-(\d{1,10})(?:-(\d{1,10}))?$/;
-/** parentId's top bit marks a one-number id (`transfer-<blockId>`). */
-const ONE_NUMBER_BIT = 1n << 63n;
-const U32_LIMIT = 2n ** 32n;
+const OP_ID_PATTERN = /^([a-zA-Z]{1,13})-(\d{1,16})(?:-(\d{1,10}))?$/;
+/** Verbs are camelCase words (put, copyFromLocal): a random HTrace id seldom decodes to one. */
+const VERB_PATTERN = /^[a-z]+(?:[A-Z][a-z]+)*$/;
+const VERB_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+/** Base of the verb's digits: each letter is 1..52, so a verb of up to 13 letters fits 75 bits. */
+const VERB_BASE = BigInt(VERB_ALPHABET.length + 1);
+const NUMBERS_BITS = 52n;
+const PID_BITS = 22n;
+const COUNTER_BITS = 30n;
+const U64 = (1n << 64n) - 1n;
 
 /**
- * The lab's operation ids (`<verb>-<pid>-<n>` as DFSClient.nextOpId makes them, or
+ * The lab's operation ids (`<verb>-<pid>-<n>` as DFSClient.nextOpId and `lab fs` make them, or
  * `<verb>-<n>` such as a DataNode's `transfer-<blockId>`) ride in HDFS's own trace field,
  * DataTransferTraceInfoProto, so a DataNode can tag the frames and block reports of a client's
- * `put` with the put's id without a lab-only field on the wire: traceId holds the verb as up to
- * 8 ASCII bytes, parentId holds pid · 2^32 + n (or 2^63 + n for one number). A real DataNode
- * ignores both (they are HTrace's span ids); an id of another shape is not sent.
+ * `put` with the put's id without a lab-only field on the wire. traceId and parentId together are
+ * one 128-bit number: the verb's letters as base-53 digits (75 bits), a bit for the one-number
+ * form, then the numbers (52 bits: pid in 22 and n in 30, or the one number). A real DataNode
+ * ignores them (they are HTrace's span ids); an id of another shape is not sent.
  */
 export function opIdToTraceInfo(opId: string): { traceId: bigint; parentId: bigint } | undefined {
   const m = OP_ID_PATTERN.exec(opId);
-  if (!m) return undefined;
-  const verb = m[1] as string;
+  if (!m || !VERB_PATTERN.test(m[1] as string)) return undefined;
+  let verb = 0n;
+  for (const c of m[1] as string) verb = verb * VERB_BASE + BigInt(VERB_ALPHABET.indexOf(c) + 1);
   const first = BigInt(m[2] as string);
-  let traceId = 0n;
-  for (const c of Buffer.from(verb, 'ascii')) traceId = (traceId << 8n) | BigInt(c);
-  if (m[3] === undefined)
-    return first < ONE_NUMBER_BIT ? { traceId, parentId: ONE_NUMBER_BIT | first } : undefined;
-  const second = BigInt(m[3]);
-  if (first >= U32_LIMIT || second >= U32_LIMIT) return undefined;
-  return { traceId, parentId: (first << 32n) | second };
+  let numbers: bigint;
+  let oneNumber = 0n;
+  if (m[3] === undefined) {
+    if (first >= 1n << NUMBERS_BITS) return undefined;
+    numbers = first;
+    oneNumber = 1n;
+  } else {
+    const second = BigInt(m[3]);
+    if (first >= 1n << PID_BITS || second >= 1n << COUNTER_BITS) return undefined;
+    numbers = (first << COUNTER_BITS) | second;
+  }
+  const all = (verb << (NUMBERS_BITS + 1n)) | (oneNumber << NUMBERS_BITS) | numbers;
+  return { traceId: all >> 64n, parentId: all & U64 };
 }
 
-/** The inverse of opIdToTraceInfo; undefined for trace ids the lab did not make. */
+/** The inverse of opIdToTraceInfo; undefined for trace ids that do not decode to a lab id. */
 export function traceInfoToOpId(trace: { traceId: bigint; parentId: bigint }): string | undefined {
-  const verb: number[] = [];
-  for (let v = trace.traceId; v > 0n; v >>= 8n) verb.unshift(Number(v & 0xffn));
-  if (verb.length === 0 || verb.length > VERB_BYTES_MAX || !verb.every((c) => c >= 0x61 && c <= 0x7a))
-    return undefined;
-  const numbers =
-    (trace.parentId & ONE_NUMBER_BIT) !== 0n
-      ? `${trace.parentId & ~ONE_NUMBER_BIT}`
-      : `${trace.parentId >> 32n}-${trace.parentId & (U32_LIMIT - 1n)}`;
-  const opId = `${Buffer.from(verb).toString('ascii')}-${numbers}`;
-  return OP_ID_PATTERN.test(opId) ? opId : undefined;
+  const all = (trace.traceId << 64n) | trace.parentId;
+  const numbers = all & ((1n << NUMBERS_BITS) - 1n);
+  const oneNumber = (all >> NUMBERS_BITS) & 1n;
+  let verb = all >> (NUMBERS_BITS + 1n);
+  let letters = '';
+  while (verb > 0n) {
+    const digit = Number(verb % VERB_BASE);
+    if (digit === 0) return undefined;
+    letters = VERB_ALPHABET[digit - 1] + letters;
+    verb /= VERB_BASE;
+  }
+  const tail =
+    oneNumber === 1n ? `${numbers}` : `${numbers >> COUNTER_BITS}-${numbers & ((1n << COUNTER_BITS) - 1n)}`;
+  const opId = `${letters}-${tail}`;
+  return VERB_PATTERN.test(letters) && OP_ID_PATTERN.test(opId) ? opId : undefined;
 }
 
 // ---- Encoding ----

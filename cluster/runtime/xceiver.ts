@@ -13,9 +13,10 @@
  * its peer from the peer's address (XceiverServerOptions.nameOf), and the user operation travels
  * in HDFS's trace ids (BaseHeaderProto.traceInfo, see data-transfer.ts) so traces group frames.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
-import { verifyChunkChecksums, type ChecksumAlgorithm } from '../common/crc.js';
+import { chunkChecksums, verifyChunkChecksums, type ChecksumAlgorithm } from '../common/crc.js';
 import { ReadArena, SocketByteReader } from '../protocol/byte-reader.js';
 import {
   encodeBlockOpResponse,
@@ -25,8 +26,10 @@ import {
   decodeClientReadStatusBody,
   OP_BODY_BYTES_MAX,
   PIPELINE_ACK_BYTES_MAX,
+  type BlockChecksumResponse,
   type BlockConstructionStage,
   type BlockOpResponse,
+  type OpBlockChecksum,
   type ClientOperationHeader,
   type DataChecksum,
   type OpBody,
@@ -353,6 +356,8 @@ export class BlockWriter {
     private readonly link: Link,
     private readonly targets: readonly XferTarget[],
     private readonly label: string,
+    /** The checksum the packets carry (computed here unless given, as a DataNode's copy does). */
+    private readonly checksumType: ChecksumAlgorithm,
   ) {
     this.ackLoop = this.readAcks();
   }
@@ -405,7 +410,8 @@ export class BlockWriter {
         bad,
       );
     }
-    const writer = new BlockWriter(link, options.targets, label);
+    const type = body.requestedChecksum.type === 'CRC32' ? 'CRC32' : 'CRC32C';
+    const writer = new BlockWriter(link, options.targets, label, type);
     if (options.resume) await writer.resend(options.resume);
     return writer;
   }
@@ -455,6 +461,7 @@ export class BlockWriter {
       seqno: this.seqno,
       lastPacketInBlock: false,
       data,
+      checksumType: this.checksumType,
       ...(checksums ? { checksums } : {}),
     });
     await faultDelay(faultView(this.link.journal, this.link.selfId));
@@ -839,6 +846,7 @@ async function serveConnection(socket: net.Socket, options: XceiverServerOptions
     if (req.op === 'WRITE_BLOCK') await receiveBlock(link, req.body, options);
     else if (req.op === 'READ_BLOCK') await sendBlock(link, req.body, options);
     else if (req.op === 'TRANSFER_BLOCK') await transferRbw(link, req.body, options);
+    else if (req.op === 'BLOCK_CHECKSUM') await sendBlockChecksum(link, req.body, options);
     else {
       await sendResponse(link, label, {
         status: 'ERROR_UNSUPPORTED',
@@ -1411,6 +1419,70 @@ async function sendBlock(link: Link, op: OpReadBlock, options: XceiverServerOpti
   }
 }
 
+/**
+ * BLOCK_CHECKSUM at a DataNode (DataXceiver.blockChecksum): MD5 over the block's chunk CRCs as
+ * stored in its .meta file (4 bytes big-endian each, in the type the block was written with).
+ * A request for fewer bytes than the replica holds covers the chunks up to that length, the last
+ * one's CRC recomputed over the bytes asked for when the length ends mid-chunk.
+ */
+async function sendBlockChecksum(
+  link: Link,
+  op: OpBlockChecksum,
+  options: XceiverServerOptions,
+): Promise<void> {
+  const eb = op.header.block;
+  const label = blockLabel(eb);
+  const replica = options.storage.readReplica(eb.blockId);
+  if (!replica || replica.genStamp < eb.genStamp) {
+    await sendResponse(link, label, {
+      status: 'ERROR',
+      message: `ReplicaNotFoundException: Replica not found for ${eb.poolId}:${label}`,
+    });
+    return;
+  }
+  let answer: BlockChecksumResponse;
+  try {
+    answer = blockChecksumOf(replica, eb.numBytes);
+  } catch (err) {
+    await sendResponse(link, label, {
+      status: 'ERROR',
+      message: `replica ${label}: ${(err as Error).message}`,
+    });
+    return;
+  }
+  await sendResponse(link, label, { status: 'SUCCESS', checksumResponse: answer });
+}
+
+function blockChecksumOf(replica: ReplicaFiles, requestedBytes: number): BlockChecksumResponse {
+  const meta = parseMeta(fs.readFileSync(replica.metaPath));
+  if (meta.checksumType === 'NULL')
+    throw new RemoteError('IOException', 'the replica has no checksums (NULL)');
+  const bpc = meta.bytesPerChecksum;
+  const length = requestedBytes > 0 && requestedBytes < replica.numBytes ? requestedBytes : replica.numBytes;
+  const chunks = Math.ceil(length / bpc);
+  const crcs = Buffer.from(meta.checksums.subarray(0, chunks * CHECKSUM_SIZE));
+  if (length < replica.numBytes && length % bpc !== 0) {
+    const start = (chunks - 1) * bpc;
+    const partial = Buffer.alloc(length - start);
+    const fd = fs.openSync(replica.blockPath, 'r');
+    try {
+      fs.readSync(fd, partial, 0, partial.length, start);
+    } finally {
+      fs.closeSync(fd);
+    }
+    crcs.writeUInt32BE(
+      chunkChecksums(partial, bpc, meta.checksumType).readUInt32BE(0),
+      (chunks - 1) * CHECKSUM_SIZE,
+    );
+  }
+  return {
+    bytesPerCrc: bpc,
+    crcPerBlock: chunks,
+    blockChecksum: crypto.createHash('md5').update(crcs).digest(),
+    crcType: meta.checksumType,
+  };
+}
+
 /** The checksum type and chunk size a replica's .meta header records. */
 function readMetaHeader(metaFd: number): ChecksumSpec {
   const header = Buffer.alloc(META_HEADER_BYTES);
@@ -1547,6 +1619,34 @@ async function sendReplicaFiles(args: {
   } finally {
     fs.closeSync(blockFd);
     fs.closeSync(metaFd);
+  }
+}
+
+/**
+ * The client's side of BLOCK_CHECKSUM: one DataNode's MD5-of-CRCs of a block (DFSClient's
+ * FileChecksumHelper asks the replicas in turn until one answers).
+ */
+export async function blockChecksum(
+  options: InitiatorOptions & { target: XferTarget; poolId: string; block: BlockRef },
+): Promise<BlockChecksumResponse> {
+  const label = blockLabel(options.block);
+  const link = await openLink(options);
+  try {
+    const header = {
+      block: { poolId: options.poolId, ...options.block },
+      ...(options.op ? { opId: options.op } : {}),
+    };
+    sendOp(link, 'BLOCK_CHECKSUM', { header }, label);
+    const resp = await readResponse(link, label);
+    if (resp.status !== 'SUCCESS' || !resp.checksumResponse) {
+      throw new RemoteError(
+        'IOException',
+        `Bad response ${resp.status} for OP_BLOCK_CHECKSUM of ${options.poolId}:${label} from ${options.target.name}${resp.message ? `: ${resp.message}` : ''}`,
+      );
+    }
+    return resp.checksumResponse;
+  } finally {
+    closeLink(link);
   }
 }
 

@@ -163,6 +163,9 @@ async function blockMap(session: ClusterSession): Promise<BlockReplicas[]> {
     );
 }
 
+/** Moves dispatched by this process, numbering their operation ids. */
+let moveCounter = 0;
+
 /** One move: read the replica from the source, copy it to the target as a DataNode copy would. */
 async function dispatch(
   session: ClusterSession,
@@ -175,7 +178,8 @@ async function dispatch(
   if (!source || !target) return false;
   const poolId = (await session.namenode.call('versionRequest', {})).blockPoolId;
   const localAddress = session.description.loopbackAliases ? session.description.client.host : undefined;
-  const op = `balancer-${process.pid}-${move.blockId}`;
+  // `balancer-<pid>-<n>`, the shape of the lab's operation ids, so the DataNodes' frames join the move's trace.
+  const op = `balancer-${process.pid}-${++moveCounter}`;
   const common = { selfId: 'balancer', journal: session.journal, localAddress, op };
   const writer = await BlockWriter.open({
     ...common,

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { labUser } from '../../cluster/common/user.js';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
+import { formatChecksumLine } from '../../cluster/client/file-checksum.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
 import { JOURNAL_FLUSH_INTERVAL_MS } from '../../cluster/protocol/limits.js';
 import type { FileStatus } from '../../cluster/protocol/types.js';
@@ -419,6 +420,26 @@ const COMMANDS: Record<string, FsCommandSpec> = {
         if (status.type === 'DIRECTORY') throw new RemoteError('IOException', `\`${p}': Is a directory`);
         for await (const chunk of ctx.client.readFile(status.path, { opId: opId('cat') }))
           await writeStdout(chunk);
+      });
+    },
+  },
+  checksum: {
+    usage: '-checksum [-v] <src> ...',
+    options: flags('v'),
+    run: async (args, ctx) => {
+      const a = parseHadoopArgs(args, { command: '-checksum', options: flags('v') });
+      requireOperands('checksum', COMMANDS.checksum!.usage, a.operands, 1);
+      return eachPath(ctx, a.operands, async (p) => {
+        const status = await stat(ctx, p);
+        if (status.type === 'DIRECTORY') throw new RemoteError('IOException', `\`${p}': Is a directory`);
+        const checksum = await ctx.client.getFileChecksum(status.path, opId('checksum'));
+        if (ctx.json)
+          printJson({
+            path: p,
+            algorithm: checksum?.algorithmName ?? 'NONE',
+            bytes: checksum?.bytes.toString('hex') ?? '',
+          });
+        else out(formatChecksumLine(p, checksum));
       });
     },
   },

@@ -10,7 +10,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { finalizedBlockPath, finalizedMetaPath } from '../../cluster/datanode/layout.js';
-import { verifyReplica } from '../../cluster/datanode/meta.js';
+import { chunkChecksums } from '../../cluster/common/crc.js';
+import { parseMeta, verifyReplica } from '../../cluster/datanode/meta.js';
+import { clusterConfig } from '../../cluster/launcher/cluster-config.js';
+import { requireDescription } from '../../cluster/launcher/home.js';
+import { connectNamenode } from '../../cluster/launcher/namenode-client.js';
 import { homePaths } from '../../cluster/launcher/description.js';
 import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import type { JournalFrame } from '../../cluster/protocol/journal-types.js';
@@ -133,6 +137,10 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
       }
       expect(chain).toHaveLength(4);
       expect(new Set(chain.slice(1))).toEqual(new Set(order));
+      // The DataNodes tag their frames with the client's operation, which reached them in the
+      // op's trace ids (nothing lab-only on the wire).
+      expect(writeOps.map((f) => f.op)).toEqual(writeOps.map(() => writeOps[0]?.op));
+      expect(writeOps[0]?.op).toMatch(/^put-\d+-\d+$/);
       const all = frames(home);
       const toNameNode = all.filter((f) => f.dst === 'nn' || f.src === 'nn');
       expect(toNameNode.length).toBeGreaterThan(0);
@@ -145,6 +153,65 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
       // Both ends of a connection journal it under the same id.
       const sent = writeOps[0] as JournalFrame;
       expect(all.some((f) => f.dir === 'recv' && f.conn === sent.conn && f.msg.type === 'dt-op')).toBe(true);
+    });
+
+    it("stores a CRC32 writer's blocks as CRC32, serves them back, and checksums them as HDFS does", async () => {
+      // A writer with dfs.checksum.type=CRC32, as the Go client writes (CRC32/512).
+      const description = requireDescription(home);
+      const conf = { ...description.conf, 'dfs.checksum.type': 'CRC32' };
+      const namenode = await connectNamenode(description, client.journal);
+      const crc32Client = new DFSClient({
+        session: {
+          description,
+          config: clusterConfig({ ...description, conf }, home),
+          journal: client.journal,
+          namenode,
+        },
+        warn: () => undefined,
+      });
+      const data = Buffer.concat([content.subarray(0, MiB), Buffer.from('bar\n')]);
+      const local = path.join(home, 'crc32.bin');
+      fs.writeFileSync(local, data);
+      try {
+        await crc32Client.putFile(local, '/data/crc32.bin');
+      } finally {
+        await crc32Client.close();
+        namenode.close();
+      }
+      const located = await locations('/data/crc32.bin');
+      for (const lb of located.blocks) {
+        for (const dn of lb.locations) {
+          const dataDir = homePaths(home).dataDir(dn.name);
+          const meta = parseMeta(
+            fs.readFileSync(finalizedMetaPath(dataDir, lb.blockPoolId, lb.block.blockId, lb.block.genStamp)),
+          );
+          expect(meta.checksumType).toBe('CRC32');
+        }
+      }
+      // Read back by the default (CRC32C) client: the DataNode announces CRC32 and the reader verifies it.
+      const parts: Buffer[] = [];
+      for await (const chunk of client.readFile('/data/crc32.bin')) parts.push(Buffer.from(chunk));
+      expect(Buffer.concat(parts).equals(data)).toBe(true);
+      // The file checksum: two blocks, crcPerBlock from the first (2048 chunks of 512 bytes), CRC32.
+      const checksum = await client.getFileChecksum('/data/crc32.bin');
+      expect(checksum?.algorithmName).toBe('MD5-of-2048MD5-of-512CRC32');
+      const md5 = (b: Buffer): Buffer => crypto.createHash('md5').update(b).digest();
+      const blockMd5s = [data.subarray(0, MiB), data.subarray(MiB)].map((b) =>
+        md5(chunkChecksums(b, 512, 'CRC32')),
+      );
+      const padded = Buffer.alloc(32);
+      Buffer.concat(blockMd5s).copy(padded);
+      expect(checksum?.md5.equals(md5(padded))).toBe(true);
+    });
+
+    it('answers BLOCK_CHECKSUM with the MD5 of the stored CRC32C sums (§3.7)', async () => {
+      const local = path.join(home, 'bar.txt');
+      fs.writeFileSync(local, 'bar\n');
+      await client.putFile(local, '/data/bar.txt');
+      const checksum = await client.getFileChecksum('/data/bar.txt');
+      // The worked example of hadoop-wire.md §3.7.
+      expect(checksum?.md5.toString('hex')).toBe('27c076e4987344253650d3335a5d08ce');
+      expect(checksum?.algorithmName).toBe('MD5-of-0MD5-of-512CRC32C');
     });
 
     it('reads around a corrupt replica and reports it with reportBadBlocks', async () => {

@@ -136,7 +136,12 @@ describe('op requests', () => {
   });
 
   it('carry the lab operation id in HDFS trace ids, and only ids of its shape', () => {
-    for (const id of ['put-12345-7', 'transfer-1073741825', 'balancer-99-1073741826']) {
+    for (const id of [
+      'put-12345-7',
+      'copyFromLocal-4194303-1073741823',
+      'transfer-1073741825',
+      'balancer-4242-3',
+    ]) {
       const trace = opIdToTraceInfo(id);
       expect(trace).toBeDefined();
       expect(traceInfoToOpId(trace!)).toBe(id);
