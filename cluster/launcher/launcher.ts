@@ -227,10 +227,16 @@ function diagnose(home: string, daemons: ReadonlyMap<string, SpawnedDaemon>): st
     .join('\n');
 }
 
-/** Any reply counts, an error reply too: the NameNode's RPC server is up and reading frames. */
+/**
+ * Any reply counts, an error reply too: the NameNode's RPC server is up and reading frames. The
+ * call is `dfsadmin -safemode get`'s, which a NameNode answers in safe mode and out of it.
+ */
 async function namenodeAnswers(description: ClusterDescription): Promise<boolean> {
   try {
-    return (await withNamenode(description, (client) => client.call('labPing', {}))) !== undefined;
+    const answer = await withNamenode(description, (client) =>
+      client.call('setSafeMode', { action: 'SAFEMODE_GET' }),
+    );
+    return answer !== undefined;
   } catch (error) {
     if (error instanceof RemoteError) return true;
     throw error;

@@ -12,10 +12,6 @@ import type {
   ContentSummary,
   DatanodeCommand,
   DatanodeRegistration,
-  FsckFile,
-  FsckRequest,
-  FsckResult,
-  NameNodeStatus,
   NamespaceInfo,
   RpcMethod,
   RpcMethods,
@@ -28,7 +24,9 @@ import { BlockManager, refOf, type BlockInfo, type ReplicaChange } from './block
 import { DatanodeManager, type DatanodeDescriptor } from './datanode-manager.js';
 import type { BlockRef, PendingOp, RpcIds } from './editlog/ops.js';
 import { NAMENODE_LAYOUT_VERSION } from './fsimage/image.js';
+import type { FsckFile, FsckRequest, FsckResult } from './fsck-report.js';
 import type { NamespaceIdentity } from './identity.js';
+import type { NameNodeStatus } from './jmx.js';
 import type { Namespace } from './namespace.js';
 import {
   chooseReplicaToDelete,
@@ -1003,7 +1001,7 @@ export class NameNodeCore {
   // Reports
   // ---------------------------------------------------------------------------------------------
 
-  private datanodeReport(type: 'ALL' | 'LIVE' | 'DEAD'): DatanodeInfo[] {
+  datanodeReport(type: 'ALL' | 'LIVE' | 'DEAD'): DatanodeInfo[] {
     const counts = new Map<string, number>();
     for (const b of this.blocks.all())
       for (const dn of b.replicas.keys()) counts.set(dn, (counts.get(dn) ?? 0) + 1);
@@ -1013,7 +1011,15 @@ export class NameNodeCore {
       .map((d) => this.datanodes.info(d, counts.get(d.id.name) ?? 0));
   }
 
-  private fsck(p: FsckRequest): FsckResult {
+  /** Files and directories (FilesTotal) and files open for write, for /jmx. */
+  namespaceCounts(): { filesTotal: number; filesUnderConstruction: number } {
+    const summary = this.namespace.contentSummary('/');
+    const open = this.namespace.leases.leases().reduce((n, lease) => n + lease.paths.size, 0);
+    return { filesTotal: summary.fileCount + summary.directoryCount, filesUnderConstruction: open };
+  }
+
+  /** NamenodeFsck's walk of the namespace under a path, with each block's replicas (the /fsck servlet). */
+  fsck(p: FsckRequest): FsckResult {
     const base: FsckResult = {
       exists: false,
       numDatanodes: this.datanodes.live().length,

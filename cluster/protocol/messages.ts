@@ -6,6 +6,8 @@
  * messages only through this module and describe.ts.
  */
 import type { BlockRef } from '../namenode/editlog/ops.js';
+import type { FsckRequest, FsckResult } from '../namenode/fsck-report.js';
+import type { NameNodeStatus } from '../namenode/jmx.js';
 import type { DatanodeId, DatanodeInfo, FileStatus, LocatedBlock, LocatedBlocks } from './types.js';
 
 export type Protocol = 'ClientProtocol' | 'DatanodeProtocol' | 'NamenodeProtocol' | 'LabControl';
@@ -97,59 +99,6 @@ export interface SafeModeStatus {
   manual: boolean;
   /** HDFS's tip sentences ("The reported blocks … Safe mode will be turned off …"). */
   tip: string;
-}
-
-export interface FsckRequest {
-  path: string;
-  files: boolean;
-  blocks: boolean;
-  locations: boolean;
-  racks: boolean;
-  openforwrite: boolean;
-}
-
-/** Per-file facts fsck prints; the formatter in lab/format/fsck.ts turns these into Hadoop's text. */
-export interface FsckFile {
-  path: string;
-  isDir: boolean;
-  length: number;
-  replication: number;
-  underConstruction: boolean;
-  blocks: {
-    block: BlockRef;
-    live: { name: string; addr: string; storageId: string; rack: string }[];
-    corrupt: { name: string; addr: string; storageId: string; rack: string }[];
-    misReplicated: boolean;
-  }[];
-}
-
-export interface FsckResult {
-  exists: boolean;
-  numDatanodes: number;
-  numRacks: number;
-  defaultReplication: number;
-  blockPoolId: string;
-  files: FsckFile[];
-}
-
-export interface NameNodeStatus {
-  safemode: SafeModeStatus;
-  lastTxid: number;
-  lastCheckpointTxid: number;
-  lastCheckpointMs: number;
-  clusterId: string;
-  blockPoolId: string;
-  live: number;
-  dead: number;
-  stale: number;
-  blocks: number;
-  underReplicated: number;
-  corruptBlocks: number;
-  missingBlocks: number;
-  pendingDeletion: number;
-  capacity: number;
-  dfsUsed: number;
-  remaining: number;
 }
 
 export interface ContentSummary {

@@ -13,20 +13,13 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import type { LabConfig } from '../config/config.js';
 import type { ClusterDescription } from '../launcher/description.js';
 import { md5Hex } from '../namenode/fsimage/md5.js';
 import { NAMENODE_LAYOUT_VERSION } from '../namenode/fsimage/image.js';
 import { editsName, fsimageName } from '../namenode/name-dir.js';
-import {
-  HttpTimeoutError,
-  httpCall,
-  recvHttpRequest,
-  sendHttpResponse,
-  type HttpExchange,
-} from './http-journal.js';
+import { HttpTimeoutError, httpCall, sendHttpResponse, type HttpExchange } from './http-journal.js';
 import type { Journal } from './journal.js';
 import { currentDir, installImageBytes, purgeOldStorage, readVersion } from './name-storage.js';
 
@@ -88,64 +81,13 @@ export interface ImageTransferServerOptions {
   core: { lastCheckpoint: { txid: number; ms: number } };
 }
 
-export interface ImageTransferServer {
-  host: string;
-  port: number;
-  close(): Promise<void>;
-}
-
-/** Starts the NameNode's HTTP server with `/imagetransfer` and publishes its address. */
-export async function startImageTransfer(opts: ImageTransferServerOptions): Promise<ImageTransferServer> {
-  const host = opts.desc.namenode.host;
-  const server = http.createServer((req, res) => {
-    // A PUT's body is the image: its content-length is the payload the request frame carries.
-    const dataBytes = req.method === 'PUT' ? Number(req.headers['content-length'] ?? 0) || 0 : 0;
-    const exchange = recvHttpRequest(opts.journal, req, { serverId: opts.journal.proc, dataBytes });
-    serveImageTransfer(req, res, opts, exchange).catch((err: unknown) => {
-      reply(res, exchange, 500, `internal error: ${(err as Error).message}`);
-    });
-  });
-  server.requestTimeout = IMAGE_TRANSFER_TIMEOUT_MS;
-  const wanted = namenodeHttpPortWanted(opts.desc, opts.config);
-  const port = await listenWithFallback(server, host, wanted);
-  fs.writeFileSync(namenodeHttpAddressFile(opts.home), `${host}:${port}\n`);
-  opts.journal.event({
-    type: 'log',
-    level: 'info',
-    text: `imagetransfer: HTTP server up at http://${host}:${port}`,
-  });
-  return {
-    host,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-async function listenWithFallback(server: http.Server, host: string, port: number): Promise<number> {
-  const listen = (p: number): Promise<void> =>
-    new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host, port: p, exclusive: true }, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  try {
-    await listen(port);
-  } catch (err) {
-    // 9870 taken (another lab or a real Hadoop): any free port will do, the address file records it.
-    if (port === 0 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-    await listen(0);
-  }
-  return (server.address() as net.AddressInfo).port;
-}
-
 /** A text answer (errors, the PUT's confirmation); the journal's response frame describes it. */
-function reply(res: http.ServerResponse, exchange: HttpExchange, status: number, message: string): void {
+export function reply(
+  res: http.ServerResponse,
+  exchange: HttpExchange,
+  status: number,
+  message: string,
+): void {
   sendHttpResponse(exchange, res, {
     status,
     headers: { 'content-type': 'text/plain; charset=utf-8' },
@@ -153,19 +95,14 @@ function reply(res: http.ServerResponse, exchange: HttpExchange, status: number,
   });
 }
 
-async function serveImageTransfer(
+/** ImageServlet: one request to `/imagetransfer` (the NameNode's HTTP server routes it here). */
+export async function serveImageTransfer(
   req: http.IncomingMessage,
   res: http.ServerResponse,
   opts: ImageTransferServerOptions,
   exchange: HttpExchange,
 ): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://namenode');
-  if (url.pathname !== IMAGE_TRANSFER_PATH) {
-    req.resume();
-    reply(res, exchange, 404, `no such path ${url.pathname}; the NameNode serves ${IMAGE_TRANSFER_PATH}`);
-    return;
-  }
-  const q = url.searchParams;
+  const q = new URL(req.url ?? '/', 'http://namenode').searchParams;
   if (req.method === 'GET' && q.get('getimage') === '1') {
     const txid = txidParam(q, 'txid');
     if (txid === null) return reply(res, exchange, 400, 'getimage needs txid=<non-negative integer>');

@@ -33,7 +33,7 @@ import {
   writeSeenTxid,
 } from './name-storage.js';
 import { startRpcServer, type RpcServer } from './rpc-server.js';
-import { startImageTransfer } from './image-transfer.js';
+import { startNamenodeHttp } from './namenode-http.js';
 import { fsimageName } from '../namenode/name-dir.js';
 
 /** How often the NameNode's monitors run (liveness, safe mode, redundancy); each has its own interval inside. */
@@ -290,7 +290,18 @@ export async function runNameNode({
       { cause: err },
     );
   }
-  await startImageTransfer({ home, desc, config, journal, nameDir, core });
+  const startedMs = Date.now();
+  const httpServer = await startNamenodeHttp({
+    home,
+    desc,
+    config,
+    journal,
+    nameDir,
+    core,
+    rpcAddress: `${server.host}:${server.port}`,
+    softwareVersion: SOFTWARE_VERSION,
+    startedMs,
+  });
   journal.event({ type: 'process-started', pid: process.pid, addresses: [`${server.host}:${server.port}`] });
   console.log(`NameNode RPC up at ${server.host}:${server.port}; STATE* Safe mode ON.`);
 
@@ -317,6 +328,7 @@ export async function runNameNode({
       clearInterval(leaseTimer);
       journal.event({ type: 'process-stopping', reason: 'stop requested' });
       await server.close();
+      await httpServer.close();
       await editLog.close();
       unlockStorage(nameDir);
       journal.close();

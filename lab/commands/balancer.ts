@@ -1,6 +1,6 @@
 /**
  * `lab balancer [-threshold P]`: Hadoop's balancer as a client-side tool. Each iteration asks the
- * NameNode for the DataNodes' storage reports (getDatanodeReport) and the block map (fsck of /),
+ * NameNode for the DataNodes' storage reports (getDatanodeReport) and the block map (/fsck of /),
  * plans moves with the pure planner (cluster/balancer/plan.ts), and carries each one out over
  * DataTransfer: READ_BLOCK from the source, then a DataNode-style copy (WRITE_BLOCK with an empty
  * client name and source = the over-used DataNode) to the target, throttled to
@@ -19,6 +19,7 @@ import {
   type PlannedMove,
   type StorageReport,
 } from '../../cluster/balancer/plan.js';
+import { fetchBlockMap } from '../../cluster/launcher/namenode-http-client.js';
 import { waitFor } from '../../cluster/launcher/wait.js';
 import { PACKET_DATA_BYTES } from '../../cluster/protocol/packet.js';
 import type { DatanodeInfo } from '../../cluster/protocol/types.js';
@@ -140,16 +141,9 @@ function storageReport(info: DatanodeInfo): StorageReport {
   };
 }
 
-/** Every complete block with its live replicas, from fsck of / (the lab has no getBlocks RPC). */
+/** Every complete block with its live replicas, from the NameNode's /fsck walk of / (the lab has no getBlocks RPC). */
 async function blockMap(session: ClusterSession): Promise<BlockReplicas[]> {
-  const fsck = await session.namenode.call('fsck', {
-    path: '/',
-    files: true,
-    blocks: true,
-    locations: true,
-    racks: false,
-    openforwrite: false,
-  });
+  const fsck = await fetchBlockMap(session, '/', { selfId: 'client', journal: session.journal });
   return fsck.files
     .filter((f) => !f.isDir && !f.underConstruction)
     .flatMap((f) =>

@@ -2,6 +2,7 @@
  * `lab dfsadmin -report [-live] [-dead] | -printTopology | -safemode … | -rollEdits |
  * -saveNamespace` — HDFS's admin command, answered by the NameNode.
  */
+import { fetchNamenodeStatus } from '../../cluster/launcher/namenode-http-client.js';
 import { printTopology, NetworkTopology } from '../../cluster/net/topology.js';
 import type { Command } from '../cli/commander.js';
 import { homeOf } from '../cli/context.js';
@@ -53,7 +54,7 @@ async function report(session: ClusterSession, args: string[], json: boolean): P
   const live = args.includes('-live');
   const dead = args.includes('-dead');
   const [status, datanodes] = await Promise.all([
-    session.namenode.call('getNameNodeStatus', {}),
+    fetchNamenodeStatus(session, { selfId: 'client', journal: session.journal }),
     session.namenode.call('getDatanodeReport', { type: 'ALL' }),
   ]);
   if (json) {

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { labUser } from '../../cluster/common/user.js';
+import { fetchNamenodeStatus } from '../../cluster/launcher/namenode-http-client.js';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { formatChecksumLine } from '../../cluster/client/file-checksum.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
@@ -393,7 +394,10 @@ const COMMANDS: Record<string, FsCommandSpec> = {
     options: flags('h'),
     run: async (args, ctx) => {
       const a = parseHadoopArgs(args, { command: '-df', options: flags('h') });
-      const status = await ctx.session.namenode.call('getNameNodeStatus', {});
+      const status = await fetchNamenodeStatus(ctx.session, {
+        selfId: 'client',
+        journal: ctx.session.journal,
+      });
       const row = {
         filesystem: ctx.session.config.get('fs.defaultFS'),
         capacity: status.capacity,

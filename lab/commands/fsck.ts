@@ -1,16 +1,23 @@
 /**
  * `lab fsck <path> [-files [-blocks [-locations | -racks]]] [-openforwrite] [--json]` — HDFS's
- * fsck: the NameNode walks the namespace and reports each file's blocks and replicas; the
- * formatter prints Hadoop's text and the exit code says HEALTHY (0) or not (1).
+ * fsck, as DFSck runs it: an HTTP GET of the NameNode's `/fsck` servlet, which walks the namespace
+ * and writes the report; the client prints `Connecting to namenode via …` to stderr, copies the
+ * report to stdout and takes its exit code from the last line (HEALTHY 0, CORRUPT 1).
+ * `--json` asks the same servlet for the lab's structured form of the walk (`&format=json`).
  */
-import type { FsckResult } from '../../cluster/protocol/messages.js';
+import {
+  fetchFsckWalk,
+  getFromNamenode,
+  namenodeHttpAddress,
+  NamenodeHttpError,
+} from '../../cluster/launcher/namenode-http-client.js';
 import type { Command } from '../cli/commander.js';
 import { homeOf } from '../cli/context.js';
 import { CommandExit, UsageError } from '../cli/errors.js';
 import { parseHadoopArgs } from '../cli/hadoop-args.js';
 import { out, err, printJson } from '../cli/output.js';
 import { withSession } from '../cli/session.js';
-import { formatFsck, type FsckEntry, type FsckReport } from '../format/fsck.js';
+import { dfsckStdout, fsckExitCode, fsckUrlPath } from '../format/fsck.js';
 import { labUser } from '../../cluster/common/user.js';
 
 const USAGE =
@@ -35,11 +42,11 @@ export function registerFsck(program: Command): void {
       const path = parsed.operands[0];
       if (!path || parsed.operands.length > 1) throw new UsageError('fsck: expects exactly one path', USAGE);
       const flags = new Set(FLAGS.filter((f) => parsed.options.has(f)));
-      const startTimeMs = Date.now();
-      const result = await withSession(homeOf(command), (session) =>
-        session.namenode
-          .call(
-            'fsck',
+      const exitCode = await withSession(homeOf(command), async (session) => {
+        const call = { selfId: 'client', journal: session.journal, op: `fsck-${process.pid}` };
+        if (parsed.json) {
+          const walk = await fetchFsckWalk(
+            session,
             {
               path,
               files: flags.has('files'),
@@ -48,82 +55,32 @@ export function registerFsck(program: Command): void {
               racks: flags.has('racks'),
               openforwrite: flags.has('openforwrite'),
             },
-            { opId: `fsck-${process.pid}` },
-          )
-          .then((r) => ({ r, session })),
-      );
-      const endTimeMs = Date.now();
-      const report = toReport(result.r, {
-        args: args.filter((a) => a.startsWith('-') && a !== '--json'),
-        path,
-        nnHttpAddress: `${result.session.description.namenode.host}:${result.session.description.namenode.httpPort ?? 9870}`,
-        clientIp: result.session.description.client.host,
-        minReplication: result.session.config.int('dfs.namenode.replication.min'),
-        startTimeMs,
-        endTimeMs,
+            call,
+          );
+          // The report's rule: a checked file with a block that has no live replica left is corrupt.
+          const checked = walk.files.filter((f) => !f.underConstruction || flags.has('openforwrite'));
+          const code = checked.some((f) => f.blocks.some((b) => b.live.length === 0)) ? 1 : 0;
+          printJson({ ...walk, exitCode: code });
+          return code;
+        }
+        const urlPath = fsckUrlPath({
+          args: args.filter((a) => a.startsWith('-') && a !== '--json'),
+          user: labUser(),
+          path,
+        });
+        err(`Connecting to namenode via http://${namenodeHttpAddress(session)}${urlPath}`);
+        const res = await getFromNamenode(session, urlPath, call);
+        const body = res.body.toString('utf8');
+        if (res.status !== 200) {
+          // DFSck's URLConnection throws on an error status: the servlet's text is the message.
+          throw new NamenodeHttpError(
+            `fsck: the NameNode answered ${res.status}: ${body.trim()}`,
+            res.status,
+          );
+        }
+        out(dfsckStdout(body));
+        return fsckExitCode(body);
       });
-      const text = formatFsck(report);
-      if (parsed.json) printJson({ ...result.r, exitCode: text.exitCode });
-      else {
-        if (text.stderr) err(text.stderr);
-        out(text.stdout);
-      }
-      if (text.exitCode !== 0) throw new CommandExit(text.exitCode);
+      if (exitCode !== 0) throw new CommandExit(exitCode);
     });
-}
-
-export function toReport(
-  result: FsckResult,
-  ctx: {
-    args: string[];
-    path: string;
-    nnHttpAddress: string;
-    clientIp: string;
-    minReplication: number;
-    startTimeMs: number;
-    endTimeMs: number;
-  },
-): FsckReport {
-  const entries: FsckEntry[] = result.files.map((f) =>
-    f.isDir
-      ? { kind: 'dir', path: f.path }
-      : {
-          kind: 'file',
-          path: f.path,
-          length: f.length,
-          replication: f.replication,
-          underConstruction: f.underConstruction,
-          blocks: f.blocks.map((b) => ({
-            block: b.block,
-            blockPoolId: result.blockPoolId,
-            liveReplicas: b.live.length,
-            corrupt: b.live.length === 0 && b.corrupt.length > 0,
-            replicas: [
-              ...b.live.map((r) => ({ xferAddr: r.addr, storageId: r.storageId, rack: r.rack })),
-              ...b.corrupt.map((r) => ({
-                xferAddr: r.addr,
-                storageId: r.storageId,
-                rack: r.rack,
-                corrupt: true,
-              })),
-            ],
-          })),
-        },
-  );
-  return {
-    args: ctx.args,
-    path: ctx.path,
-    user: labUser(),
-    clientIp: ctx.clientIp,
-    nnHttpAddress: ctx.nnHttpAddress,
-    startTimeMs: ctx.startTimeMs,
-    endTimeMs: ctx.endTimeMs,
-    elapsedMs: ctx.endTimeMs - ctx.startTimeMs,
-    pathExists: result.exists,
-    numDatanodes: result.numDatanodes,
-    numRacks: result.numRacks,
-    defaultReplication: result.defaultReplication,
-    minReplication: ctx.minReplication,
-    entries,
-  };
 }

@@ -18,6 +18,14 @@ import { homePaths, type ClusterDescription } from '../../cluster/launcher/descr
 import { readDescription } from '../../cluster/launcher/home.js';
 import { connectNamenode } from '../../cluster/launcher/namenode-client.js';
 import {
+  fetchBlockMap,
+  fetchFsckWalk,
+  fetchNamenodeStatus,
+  NamenodeHttpError,
+  type NamenodeHttpCallOptions,
+  type NamenodeHttpTarget,
+} from '../../cluster/launcher/namenode-http-client.js';
+import {
   blockFileName,
   finalizedDir,
   idToBlockDir,
@@ -33,7 +41,8 @@ import { parseNameDirFileName } from '../../cluster/namenode/name-dir.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
 import { describeMessage } from '../../cluster/protocol/describe.js';
 import type { JournalEvent, JournalFrame } from '../../cluster/protocol/journal-types.js';
-import type { FsckFile, RpcMethod, RpcMethods } from '../../cluster/protocol/messages.js';
+import type { FsckFile } from '../../cluster/namenode/fsck-report.js';
+import type { RpcMethod, RpcMethods } from '../../cluster/protocol/messages.js';
 import type { DatanodeInfo, FileStatus } from '../../cluster/protocol/types.js';
 import { Journal, readJournal } from '../../cluster/runtime/journal.js';
 import { UsageError } from '../cli/errors.js';
@@ -150,9 +159,24 @@ class ProbeContext {
     }
   }
 
+  /** One GET to the NameNode's HTTP server (/fsck, /jmx), not journaled on this side. */
+  async http<T>(
+    fetch: (target: NamenodeHttpTarget, options: NamenodeHttpCallOptions) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await fetch(
+        { home: this.home, description: this.description },
+        { selfId: PROBE_CLIENT_ID, timeoutMs: PROBE_RPC_TIMEOUT_MS },
+      );
+    } catch (error) {
+      if (!(error instanceof NamenodeHttpError)) throw error;
+      return stop(unsettled(`${error.message}; is the cluster running? (lab status)`));
+    }
+  }
+
   async requireOutOfSafemode(): Promise<void> {
-    const status = await this.call('getNameNodeStatus', {});
-    if (status.safemode.on) stop(unsettled('the NameNode is in safemode'));
+    const safemode = await this.call('setSafeMode', { action: 'SAFEMODE_GET' });
+    if (safemode.on) stop(unsettled('the NameNode is in safemode'));
   }
 
   async datanodes(): Promise<DatanodeInfo[]> {
@@ -175,21 +199,14 @@ class ProbeContext {
 
   async fsckFile(src: string): Promise<FsckFile> {
     await this.closedFile(src);
-    const result = await this.call('fsck', {
-      path: src,
-      files: true,
-      blocks: true,
-      locations: true,
-      racks: true,
-      openforwrite: false,
-    });
+    const result = await this.http((target, options) => fetchBlockMap(target, src, options));
     const file = result.files.find((f) => f.path === src && !f.isDir);
     if (!file) stop(failed(`${src}: fsck does not list it as a file`));
     return file;
   }
 
   async blockPoolId(): Promise<string> {
-    return (await this.call('getNameNodeStatus', {})).blockPoolId;
+    return (await this.http(fetchNamenodeStatus)).blockPoolId;
   }
 
   /** The ids of DataNodes the NameNode has declared dead. */
@@ -601,17 +618,15 @@ function configGet(ctx: ProbeContext, a: ProbeArgs<'config.get'>): string {
   return clusterConfig(ctx.description, ctx.home).get(a.key);
 }
 
+/** `lab fsck PATH -files -blocks`: what the health probe asks /fsck for. */
+const FSCK_FILES_BLOCKS = { files: true, blocks: true, locations: false, racks: false, openforwrite: false };
+
 async function fsckStatus(ctx: ProbeContext, a: ProbeArgs<'fsck.status'>): Promise<'HEALTHY' | 'CORRUPT'> {
   await ctx.requireOutOfSafemode();
   const src = a.path ?? '/';
-  const result = await ctx.call('fsck', {
-    path: src,
-    files: true,
-    blocks: true,
-    locations: false,
-    racks: false,
-    openforwrite: false,
-  });
+  const result = await ctx.http((target, options) =>
+    fetchFsckWalk(target, { ...FSCK_FILES_BLOCKS, path: src }, options),
+  );
   if (!result.exists) stop(failed(`${src}: no such file or directory`));
   // HDFS's rule: a block is corrupt (or missing) only when no good replica is left.
   const bad = result.files.some((f) => f.blocks.some((b) => b.live.length === 0));

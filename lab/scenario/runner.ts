@@ -26,11 +26,13 @@ import type { StartOptions } from '../../cluster/launcher/plan.js';
 import { addPartition, healAll, describeFaults } from '../../cluster/runtime/faults.js';
 import { readJournal } from '../../cluster/runtime/journal.js';
 import { homePaths } from '../../cluster/launcher/description.js';
+import { fetchBlockMap } from '../../cluster/launcher/namenode-http-client.js';
 import { requestCheckpoint } from '../../cluster/runtime/secondary-process.js';
 import { satisfies } from '../exercises/checks.js';
 import { selectValue, type ProbeOutcome } from '../exercises/probes.js';
 import { corruptReplica, describeCorruption } from './corrupt.js';
 import { runLiveProbe } from './live-probes.js';
+import { DASHBOARD_CLIENT_ID } from '../traffic/lines.js';
 import {
   describeStep,
   stepName,
@@ -384,28 +386,22 @@ export class ScenarioRunner implements StepRunner {
     };
     switch (o.condition) {
       case 'replicated':
-        return () =>
-          withClient(home, async (c) => {
-            const fsck = await c.call('fsck', {
-              path: o.target ?? '/',
-              files: true,
-              blocks: true,
-              locations: true,
-              racks: false,
-              openforwrite: false,
-            });
-            if (!fsck.exists) return `${o.target ?? '/'} does not exist`;
-            for (const f of fsck.files) {
-              if (f.isDir) continue;
-              if (f.underConstruction) return `${f.path} is still being written`;
-              for (const b of f.blocks) {
-                if (b.live.length !== f.replication || b.corrupt.length > 0) {
-                  return `blk_${b.block.blockId} of ${f.path} has ${b.live.length} live replica(s) (${b.live.map((r) => r.name).join(', ')}), ${b.corrupt.length} corrupt, replication ${f.replication}`;
-                }
+        return async () => {
+          const fsck = await fetchBlockMap({ home, description: requireDescription(home) }, o.target ?? '/', {
+            selfId: DASHBOARD_CLIENT_ID,
+          });
+          if (!fsck.exists) return `${o.target ?? '/'} does not exist`;
+          for (const f of fsck.files) {
+            if (f.isDir) continue;
+            if (f.underConstruction) return `${f.path} is still being written`;
+            for (const b of f.blocks) {
+              if (b.live.length !== f.replication || b.corrupt.length > 0) {
+                return `blk_${b.block.blockId} of ${f.path} has ${b.live.length} live replica(s) (${b.live.map((r) => r.name).join(', ')}), ${b.corrupt.length} corrupt, replication ${f.replication}`;
               }
             }
-            return null;
-          });
+          }
+          return null;
+        };
       case 'dead':
       case 'live':
         return () =>

@@ -14,9 +14,10 @@ import { corruptReplica } from '../scenario/corrupt.js';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { homePaths, type ClusterDescription } from '../../cluster/launcher/description.js';
 import { inspectHome } from '../../cluster/launcher/home.js';
+import { fetchBlockMap, fetchNamenodeStatus } from '../../cluster/launcher/namenode-http-client.js';
 import { killNode, requireDescription, restartNode } from '../../cluster/launcher/launcher.js';
 import type { JournalRecord } from '../../cluster/protocol/journal-types.js';
-import type { FsckResult } from '../../cluster/protocol/messages.js';
+import type { FsckResult } from '../../cluster/namenode/fsck-report.js';
 import { Journal } from '../../cluster/runtime/journal.js';
 import { RpcClient } from '../../cluster/runtime/rpc-client.js';
 import { requestCheckpoint } from '../../cluster/runtime/secondary-process.js';
@@ -280,26 +281,19 @@ export function clusterSources(home: string): DashboardSources {
   const description = requireDescription(home);
   const tail = new JournalTail(homePaths(home).journal, { backBytes: ATTACH_JOURNAL_BYTES });
   const namenode = new NamenodePoller(description);
+  // Status from /jmx and the namespace from /fsck, as a monitoring tool reads them over HTTP.
+  const target = { home, description };
+  const http = { selfId: DASHBOARD_CLIENT_ID, timeoutMs: STATUS_POLL_MS * 2 };
   let samples = 0;
   return {
     description,
     readRecords: () => tail.read(),
     pollStatus: () =>
       namenode.ask(async (client) => ({
-        status: await client.call('getNameNodeStatus', {}),
+        status: await fetchNamenodeStatus(target, http),
         datanodes: await client.call('getDatanodeReport', { type: 'ALL' }),
       })),
-    pollNamespace: () =>
-      namenode.ask((client) =>
-        client.call('fsck', {
-          path: '/',
-          files: true,
-          blocks: true,
-          locations: true,
-          racks: false,
-          openforwrite: true,
-        }),
-      ),
+    pollNamespace: () => namenode.ask(() => fetchBlockMap(target, '/', http)),
     runningProcesses: () => new Set(inspectHome(home).running.map((entry) => entry.id)),
     act: async (action) => {
       switch (action.type) {

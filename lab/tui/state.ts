@@ -7,7 +7,8 @@
 import type { ClusterDescription } from '../../cluster/launcher/description.js';
 import { describeFrame, describeStateEvent } from '../../cluster/protocol/describe.js';
 import type { JournalRecord } from '../../cluster/protocol/journal-types.js';
-import type { FsckResult, NameNodeStatus } from '../../cluster/protocol/messages.js';
+import type { FsckResult } from '../../cluster/namenode/fsck-report.js';
+import type { NameNodeStatus } from '../../cluster/namenode/jmx.js';
 import type { DatanodeInfo } from '../../cluster/protocol/types.js';
 import { blockName } from '../../cluster/protocol/types.js';
 import { compareProcs } from '../trace/counts.js';

@@ -7,7 +7,8 @@
 import { PassThrough, Writable } from 'node:stream';
 import xterm from '@xterm/headless';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FsckResult, NameNodeStatus } from '../../cluster/protocol/messages.js';
+import type { FsckResult } from '../../cluster/namenode/fsck-report.js';
+import type { NameNodeStatus } from '../../cluster/namenode/jmx.js';
 import type { JournalRecord } from '../../cluster/protocol/journal-types.js';
 import type { DatanodeInfo } from '../../cluster/protocol/types.js';
 import { Dashboard, type DashboardSources } from '../../lab/tui/dashboard.js';

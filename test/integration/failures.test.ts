@@ -12,7 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { finalizedBlockPath, finalizedMetaPath, rbwDir } from '../../cluster/datanode/layout.js';
 import { homePaths } from '../../cluster/launcher/description.js';
-import { killNode, restartNode, startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
+import {
+  killNode,
+  requireDescription,
+  restartNode,
+  startCluster,
+  stopNodes,
+} from '../../cluster/launcher/launcher.js';
+import { fetchBlockMap } from '../../cluster/launcher/namenode-http-client.js';
 import type { JournalEvent } from '../../cluster/protocol/journal-types.js';
 import type { StateEvent } from '../../cluster/protocol/messages.js';
 import type { LocatedBlock, LocatedBlocks } from '../../cluster/protocol/types.js';
@@ -110,13 +117,8 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
     async function replicasOf(
       src: string,
     ): Promise<{ live: { name: string; rack: string }[]; corrupt: string[] }> {
-      const r = await client.call('fsck', {
-        path: src,
-        files: true,
-        blocks: true,
-        locations: true,
-        racks: true,
-        openforwrite: false,
+      const r = await fetchBlockMap({ home, description: requireDescription(home) }, src, {
+        selfId: 'client',
       });
       const b = r.files[0]?.blocks[0];
       return {

@@ -12,7 +12,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { addDatanode } from '../../cluster/launcher/add-datanode.js';
-import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
+import { requireDescription, startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
+import { fetchBlockMap } from '../../cluster/launcher/namenode-http-client.js';
 import { waitFor } from '../../cluster/launcher/wait.js';
 import { setSlow, healAll } from '../../cluster/runtime/faults.js';
 import { Journal } from '../../cluster/runtime/journal.js';
@@ -175,13 +176,8 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
       // Every block keeps three replicas, and dn4 now holds some of them.
       await waitFor(
         async () => {
-          const fsck = await client.call('fsck', {
-            path: '/',
-            files: true,
-            blocks: true,
-            locations: true,
-            racks: false,
-            openforwrite: false,
+          const fsck = await fetchBlockMap({ home, description: requireDescription(home) }, '/', {
+            selfId: 'client',
           });
           const blocks = fsck.files.flatMap((f) => f.blocks);
           return (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FsckResult } from '../../cluster/protocol/messages.js';
+import type { FsckResult } from '../../cluster/namenode/fsck-report.js';
 import type { DatanodeInfo } from '../../cluster/protocol/types.js';
 import { handleKey } from '../../lab/tui/keys.js';
 import { computeLayout, type Rect } from '../../lab/tui/layout.js';

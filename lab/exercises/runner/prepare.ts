@@ -4,7 +4,8 @@
  * pack's is replaced only when the student agrees (it wipes its HDFS data); declining keeps it.
  */
 import { inspectHome, readDescription } from '../../../cluster/launcher/home.js';
-import { withNamenode } from '../../../cluster/launcher/namenode-client.js';
+import { fetchNamenodeStatus, NamenodeHttpError } from '../../../cluster/launcher/namenode-http-client.js';
+import { DASHBOARD_CLIENT_ID } from '../../traffic/lines.js';
 import { stepName, type StepRunner } from '../../scenario/steps.js';
 import type { Exercise, Pack } from '../pack.js';
 import { chooseVariant, type ClusterVariant } from '../variant.js';
@@ -65,9 +66,16 @@ export async function prepareCluster(p: Preparation): Promise<PrepareOutcome> {
 async function replay(p: Preparation, variant: ClusterVariant): Promise<PrepareOutcome> {
   const description = readDescription(p.home);
   if (!description) return { ok: false, message: `no cluster description in ${p.home}` };
-  const status = await withNamenode(description, (nn) => nn.call('getNameNodeStatus', {}));
-  if (!status) return { ok: false, message: 'the NameNode does not answer; see `lab status`' };
-  const record = loadSetupRecord(p.home, status.clusterId);
+  let clusterId: string;
+  try {
+    // NameNodeInfo's ClusterId, as a monitoring tool reads it from /jmx.
+    clusterId = (await fetchNamenodeStatus({ home: p.home, description }, { selfId: DASHBOARD_CLIENT_ID }))
+      .clusterId;
+  } catch (error) {
+    if (!(error instanceof NamenodeHttpError)) throw error;
+    return { ok: false, message: `the NameNode does not answer (${error.message}); see \`lab status\`` };
+  }
+  const record = loadSetupRecord(p.home, clusterId);
   const plan = setupPlan(p.pack, p.exercise, new Set(record.applied));
   if (plan.length === 0) return { ok: true };
   const earlier = plan.filter((e) => e.id !== p.exercise.id).map((e) => e.id);

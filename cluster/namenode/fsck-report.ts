@@ -1,0 +1,487 @@
+/**
+ * The NameNode's fsck report (NamenodeFsck): the text the `/fsck` servlet streams to DFSck
+ * (`hdfs fsck`, `lab fsck`). Pure: the HTTP side (cluster/runtime/namenode-http.ts) hands it the
+ * namespace walk the core made (FsckResult) and the request's parameters; this module computes
+ * fsck's counters from the walk, so the summary always agrees with the per-file lines.
+ * The client's half (the `Connecting to namenode via …` line, the exit code) is lab/format/fsck.ts.
+ */
+import { javaDateString } from '../common/java-date.js';
+import { floatPercentOf, javaFloatPercent } from '../common/units.js';
+import { blockName, type BlockRef } from '../protocol/types.js';
+
+/** NamenodeFsck's status words: DFSck's exit code comes from the report's last line. */
+export const FSCK_HEALTHY_STATUS = 'is HEALTHY';
+export const FSCK_CORRUPT_STATUS = 'is CORRUPT';
+export const FSCK_NONEXISTENT_STATUS = 'does not exist';
+
+/** What /fsck's query asks for: the path and DFSck's flags (files=1, blocks=1, …). */
+export interface FsckRequest {
+  path: string;
+  files: boolean;
+  blocks: boolean;
+  locations: boolean;
+  racks: boolean;
+  openforwrite: boolean;
+}
+
+/** One entry of the core's namespace walk: a directory, or a file with its blocks and replicas. */
+export interface FsckFile {
+  path: string;
+  isDir: boolean;
+  length: number;
+  replication: number;
+  underConstruction: boolean;
+  blocks: {
+    block: BlockRef;
+    live: { name: string; addr: string; storageId: string; rack: string }[];
+    corrupt: { name: string; addr: string; storageId: string; rack: string }[];
+    misReplicated: boolean;
+  }[];
+}
+
+/**
+ * The core's walk of the namespace under a path, with each block's replicas (the BlockMap). Also
+ * what `/fsck?…&format=json` answers: the lab's structured form of the same report.
+ */
+export interface FsckResult {
+  exists: boolean;
+  numDatanodes: number;
+  numRacks: number;
+  defaultReplication: number;
+  blockPoolId: string;
+  files: FsckFile[];
+}
+
+export interface FsckReplica {
+  /** ip:xferPort of the DataNode. */
+  xferAddr: string;
+  /** DS-<uuid> */
+  storageId: string;
+  storageType?: string; // DISK
+  /** Network location of the DataNode, e.g. /default-rack or /dc1/rack1. */
+  rack: string;
+  /** The NameNode holds this replica as corrupt. */
+  corrupt?: boolean;
+}
+
+export interface FsckBlock {
+  block: BlockRef;
+  blockPoolId: string;
+  /** Replicas on live, in-service DataNodes that are not corrupt (NumberReplicas.liveReplicas). */
+  liveReplicas: number;
+  decommissionedReplicas?: number;
+  decommissioningReplicas?: number;
+  /** LocatedBlock.isCorrupt: every known replica is corrupt. */
+  corrupt: boolean;
+  /** Every storage the block map holds for the block, corrupt ones included, in block-map order. */
+  replicas: FsckReplica[];
+}
+
+export type FsckEntry =
+  | { kind: 'dir'; path: string }
+  | { kind: 'symlink'; path: string }
+  | {
+      kind: 'file';
+      path: string;
+      length: number;
+      replication: number;
+      /** Open for write (has a lease). */
+      underConstruction: boolean;
+      /** False while the last block is still being written. Default true. */
+      lastBlockComplete?: boolean;
+      blocks: FsckBlock[];
+    };
+
+export interface FsckReport {
+  /** The fsck flags as typed, in order: -files, -blocks, -locations, -racks, -openforwrite, … */
+  args: string[];
+  /** The checked path (as resolved by the client). */
+  path: string;
+  user: string;
+  clientIp: string;
+  /** NameNode HTTP address host:port. */
+  nnHttpAddress: string;
+  startTimeMs: number;
+  endTimeMs: number;
+  elapsedMs: number;
+  /** False → `Path '<path>' does not exist`. */
+  pathExists: boolean;
+  numDatanodes: number;
+  numRacks: number;
+  /** dfs.replication, printed as "Default replication factor". */
+  defaultReplication: number;
+  /** dfs.namenode.replication.min. */
+  minReplication: number;
+  /** The namespace walk in NamenodeFsck's order (a directory, then its children by name). */
+  entries: FsckEntry[];
+}
+
+/** NamenodeFsck.Result: the counters behind the summary. */
+class Result {
+  missingIds = 0;
+  missingSize = 0;
+  corruptFiles = 0;
+  corruptBlocks = 0;
+  corruptSize = 0;
+  excessiveReplicas = 0;
+  missingReplicas = 0;
+  decommissionedReplicas = 0;
+  decommissioningReplicas = 0;
+  numUnderMinReplicatedBlocks = 0;
+  numOverReplicatedBlocks = 0;
+  numUnderReplicatedBlocks = 0;
+  numMisReplicatedBlocks = 0;
+  numMinReplicatedBlocks = 0;
+  totalBlocks = 0;
+  numExpectedReplicas = 0;
+  totalOpenFilesBlocks = 0;
+  totalFiles = 0;
+  totalOpenFiles = 0;
+  totalSize = 0;
+  totalOpenFilesSize = 0;
+  totalReplicas = 0;
+
+  isHealthy(): boolean {
+    return this.missingIds === 0 && this.corruptBlocks === 0;
+  }
+
+  /** ` (<float> %)` after a count, only when there are blocks. */
+  percent(count: number): string {
+    return this.totalBlocks > 0 ? ` (${javaFloatPercent(floatPercentOf(count, this.totalBlocks))} %)` : '';
+  }
+
+  replicationFactor(): string {
+    if (this.totalBlocks === 0) return '0.0';
+    return javaFloatPercent(Math.fround(Math.fround(this.totalReplicas) / Math.fround(this.totalBlocks)));
+  }
+
+  toString(defaultReplication: number, minReplication: number): string {
+    let res = ` Total size:\t${this.totalSize} B`;
+    if (this.totalOpenFilesSize !== 0) res += ` (Total open files size: ${this.totalOpenFilesSize} B)`;
+    res += `\n Total files:\t${this.totalFiles}`;
+    if (this.totalOpenFiles !== 0) res += ` (Files currently being written: ${this.totalOpenFiles})`;
+    res += `\n Total blocks (validated):\t${this.totalBlocks}`;
+    if (this.totalBlocks > 0) {
+      res += ` (avg. block size ${Math.trunc(this.totalSize / this.totalBlocks)} B)`;
+    }
+    if (this.totalOpenFilesBlocks !== 0) {
+      res += ` (Total open file blocks (not validated): ${this.totalOpenFilesBlocks})`;
+    }
+    if (this.corruptFiles > 0 || this.numUnderMinReplicatedBlocks > 0) {
+      res += '\n  ********************************';
+      if (this.numUnderMinReplicatedBlocks > 0) {
+        res += `\n  UNDER MIN REPL'D BLOCKS:\t${this.numUnderMinReplicatedBlocks}`;
+        res += this.percent(this.numUnderMinReplicatedBlocks);
+        res += `\n  dfs.namenode.replication.min:\t${minReplication}`;
+      }
+      if (this.corruptFiles > 0) {
+        res += `\n  CORRUPT FILES:\t${this.corruptFiles}`;
+        if (this.missingSize > 0) {
+          res += `\n  MISSING BLOCKS:\t${this.missingIds}\n  MISSING SIZE:\t\t${this.missingSize} B`;
+        }
+        if (this.corruptBlocks > 0) {
+          res += `\n  CORRUPT BLOCKS: \t${this.corruptBlocks}\n  CORRUPT SIZE:\t\t${this.corruptSize} B`;
+        }
+      }
+      res += '\n  ********************************';
+    }
+    res += `\n Minimally replicated blocks:\t${this.numMinReplicatedBlocks}${this.percent(this.numMinReplicatedBlocks)}`;
+    res += `\n Over-replicated blocks:\t${this.numOverReplicatedBlocks}${this.percent(this.numOverReplicatedBlocks)}`;
+    res += `\n Under-replicated blocks:\t${this.numUnderReplicatedBlocks}${this.percent(this.numUnderReplicatedBlocks)}`;
+    res += `\n Mis-replicated blocks:\t\t${this.numMisReplicatedBlocks}${this.percent(this.numMisReplicatedBlocks)}`;
+    res += `\n Default replication factor:\t${defaultReplication}`;
+    res += `\n Average block replication:\t${this.replicationFactor()}`;
+    res += `\n Missing blocks:\t\t${this.missingIds}`;
+    res += `\n Corrupt blocks:\t\t${this.corruptBlocks}`;
+    res += `\n Missing replicas:\t\t${this.missingReplicas}`;
+    if (this.totalReplicas > 0) {
+      res += ` (${javaFloatPercent(floatPercentOf(this.missingReplicas, this.numExpectedReplicas))} %)`;
+    }
+    if (this.decommissionedReplicas > 0) res += `\n DecommissionedReplicas:\t${this.decommissionedReplicas}`;
+    if (this.decommissioningReplicas > 0)
+      res += `\n DecommissioningReplicas:\t${this.decommissioningReplicas}`;
+    return res;
+  }
+}
+
+/** The lab has no erasure-coded files: ErasureCodingResult with every counter at zero. */
+const EC_RESULT_EMPTY = [
+  ' Total size:\t0 B',
+  ' Total files:\t0',
+  ' Total block groups (validated):\t0',
+  ' Minimally erasure-coded block groups:\t0',
+  ' Over-erasure-coded block groups:\t0',
+  ' Under-erasure-coded block groups:\t0',
+  ' Unsatisfactory placement block groups:\t0',
+  ' Average block group size:\t0.0',
+  ' Missing block groups:\t\t0',
+  ' Corrupt block groups:\t\t0',
+  ' Missing internal blocks:\t0',
+].join('\n');
+
+export interface Flags {
+  files: boolean;
+  blocks: boolean;
+  locations: boolean;
+  racks: boolean;
+  openForWrite: boolean;
+}
+
+/**
+ * BlockPlacementPolicyDefault.verifyBlockPlacement: on a cluster with more than one rack a block
+ * must span min(2, replication) racks (or every rack there is). Returns the error text or null.
+ */
+function placementViolation(block: FsckBlock, replication: number, numRacks: number): string | null {
+  if (numRacks <= 1) return null;
+  // LocatedBlock locations: the non-corrupt replicas, or all of them when every one is corrupt.
+  const usable = block.corrupt ? block.replicas : block.replicas.filter((r) => !r.corrupt);
+  const currentRacks = new Set(usable.map((r) => r.rack)).size;
+  const requiredRacks = Math.min(2, replication);
+  if (requiredRacks <= currentRacks || currentRacks >= numRacks) return null;
+  return (
+    `Block should be additionally replicated on ${requiredRacks - currentRacks} more rack(s). ` +
+    `Total number of racks in the cluster: ${numRacks}`
+  );
+}
+
+function replicaInfo(block: FsckBlock, flags: Flags): string {
+  if (!flags.locations && !flags.racks) return '';
+  const items = block.replicas.map((r) =>
+    flags.racks
+      ? `${r.rack}/${r.xferAddr}`
+      : `DatanodeInfoWithStorage[${r.xferAddr},${r.storageId},${r.storageType ?? 'DISK'}]`,
+  );
+  return ` [${items.join(', ')}]`;
+}
+
+/** collectFileSummary + collectBlocksSummary for one file; returns what NamenodeFsck prints. */
+function checkFile(
+  entry: Extract<FsckEntry, { kind: 'file' }>,
+  res: Result,
+  flags: Flags,
+  report: FsckReport,
+): string {
+  const { path, length, replication } = entry;
+  const isOpen = entry.underConstruction;
+  if (isOpen && !flags.openForWrite) {
+    res.totalOpenFilesSize += length;
+    res.totalOpenFilesBlocks += entry.blocks.length;
+    res.totalOpenFiles++;
+    return '';
+  }
+  let out = '';
+  res.totalFiles++;
+  res.totalSize += length;
+  res.totalBlocks += entry.blocks.length;
+  const policy = `replicated: replication=${replication},`;
+  if (flags.openForWrite && isOpen) {
+    out += `${path} ${length} bytes, ${policy} ${entry.blocks.length} block(s), OPENFORWRITE: `;
+  } else if (flags.files) {
+    out += `${path} ${length} bytes, ${policy} ${entry.blocks.length} block(s): `;
+  }
+
+  let missing = 0;
+  let corrupt = 0;
+  let missize = 0;
+  let corruptSize = 0;
+  let underPerFile = 0;
+  let misPerFile = 0;
+  let blockReport = '';
+  let blockNumber = 0;
+  const lastIncomplete = entry.lastBlockComplete === false;
+  const complete = lastIncomplete ? entry.blocks.slice(0, -1) : entry.blocks;
+  for (const b of complete) {
+    const name = `${b.blockPoolId}:${blockName(b.block)}`;
+    const decommissioned = b.decommissionedReplicas ?? 0;
+    const decommissioning = b.decommissioningReplicas ?? 0;
+    res.decommissionedReplicas += decommissioned;
+    res.decommissioningReplicas += decommissioning;
+    const total = b.liveReplicas + decommissioned + decommissioning;
+    res.totalReplicas += total;
+    const isMissing = total === 0;
+    res.numExpectedReplicas += replication;
+    if (total < report.minReplication) res.numUnderMinReplicatedBlocks++;
+    if (b.liveReplicas > replication) {
+      res.excessiveReplicas += b.liveReplicas - replication;
+      res.numOverReplicatedBlocks++;
+    }
+    if (b.corrupt) {
+      res.corruptBlocks++;
+      res.corruptSize += b.block.numBytes;
+      corrupt++;
+      corruptSize += b.block.numBytes;
+      out += `\n${path}: CORRUPT blockpool ${b.blockPoolId} block blk_${b.block.blockId}\n`;
+    }
+    if (total >= report.minReplication) res.numMinReplicatedBlocks++;
+    if (total < replication && !isMissing) {
+      res.missingReplicas += replication - total;
+      res.numUnderReplicatedBlocks++;
+      underPerFile++;
+      if (!flags.files) out += `\n${path}: `;
+      out +=
+        ` Under replicated ${name}. Target Replicas is ${replication} but found ${b.liveReplicas} ` +
+        `live replica(s), ${decommissioned} decommissioned replica(s), ${decommissioning} ` +
+        `decommissioning replica(s).\n`;
+    }
+    const violation = placementViolation(b, replication, report.numRacks);
+    if (violation !== null) {
+      res.numMisReplicatedBlocks++;
+      misPerFile++;
+      if (!flags.files) {
+        if (underPerFile === 0) out += '\n';
+        out += `${path}: `;
+      }
+      out += ` Replica placement policy is violated for ${name}. ${violation}\n`;
+    }
+    blockReport += `${blockNumber}. ${name} len=${b.block.numBytes}`;
+    if (isMissing && !b.corrupt) {
+      blockReport += ' MISSING!';
+      res.missingIds++;
+      res.missingSize += b.block.numBytes;
+      missing++;
+      missize += b.block.numBytes;
+    } else {
+      blockReport += ` Live_repl=${b.liveReplicas}`;
+      const info = replicaInfo(b, flags);
+      if (info !== '') blockReport += ` ${info}`;
+    }
+    blockReport += '\n';
+    blockNumber++;
+  }
+  const last = entry.blocks[entry.blocks.length - 1];
+  if (lastIncomplete && last) {
+    blockReport += `\nUnder Construction Block:\n${blockNumber}. ${last.blockPoolId}:${blockName(last.block)}`;
+    blockReport += ` len=${last.block.numBytes} Expected_repl=${last.replicas.length}`;
+    const info = replicaInfo(last, flags);
+    if (info !== '') blockReport += ` ${info}`;
+  }
+  if (missing > 0 || corrupt > 0) {
+    if (!flags.files) {
+      if (missing > 0) out += `\n${path}: MISSING ${missing} blocks of total size ${missize} B.`;
+      if (corrupt > 0) out += `\n${path}: CORRUPT ${corrupt} blocks of total size ${corruptSize} B.`;
+    }
+    res.corruptFiles++;
+  }
+  if (flags.files) {
+    if (missing > 0 || corrupt > 0) {
+      if (missing > 0) out += ` MISSING ${missing} blocks of total size ${missize} B\n`;
+      if (corrupt > 0) out += ` CORRUPT ${corrupt} blocks of total size ${corruptSize} B\n`;
+    } else if (underPerFile === 0 && misPerFile === 0) {
+      out += ' OK\n';
+    }
+    if (flags.blocks) out += `${blockReport}\n`;
+  }
+  return out;
+}
+
+/** The NameNode's report text (what the /fsck servlet streams), without DFSck's final newline. */
+function namenodeText(report: FsckReport, flags: Flags): { text: string; healthy: boolean } {
+  let out =
+    `FSCK started by ${report.user} (auth:SIMPLE) from /${report.clientIp} for path ${report.path} ` +
+    `at ${javaDateString(report.startTimeMs)}\n`;
+  if (!report.pathExists) {
+    return { text: `${out}\n\nPath '${report.path}' ${FSCK_NONEXISTENT_STATUS}`, healthy: true };
+  }
+  const res = new Result();
+  let totalDirs = 0;
+  let totalSymlinks = 0;
+  for (const entry of report.entries) {
+    if (entry.kind === 'dir') {
+      if (flags.files) out += `${entry.path} <dir>\n`;
+      totalDirs++;
+    } else if (entry.kind === 'symlink') {
+      if (flags.files) out += `${entry.path} <symlink>\n`;
+      totalSymlinks++;
+    } else {
+      out += checkFile(entry, res, flags, report);
+    }
+  }
+  const healthy = res.isHealthy();
+  out += `\nStatus: ${healthy ? 'HEALTHY' : 'CORRUPT'}\n`;
+  out += ` Number of data-nodes:\t${report.numDatanodes}\n`;
+  out += ` Number of racks:\t\t${report.numRacks}\n`;
+  out += ` Total dirs:\t\t\t${totalDirs}\n`;
+  out += ` Total symlinks:\t\t${totalSymlinks}\n`;
+  out += `\nReplicated Blocks:\n${res.toString(report.defaultReplication, report.minReplication)}\n`;
+  out += `\nErasure Coded Block Groups:\n${EC_RESULT_EMPTY}\n`;
+  out += `FSCK ended at ${javaDateString(report.endTimeMs)} in ${report.elapsedMs} milliseconds\n`;
+  out += `\n\nThe filesystem under path '${report.path}' ${healthy ? FSCK_HEALTHY_STATUS : FSCK_CORRUPT_STATUS}`;
+  return { text: out, healthy };
+}
+
+/** The flags of a report, from DFSck's options as typed. */
+export function fsckFlags(args: readonly string[]): Flags {
+  return {
+    files: args.includes('-files'),
+    blocks: args.includes('-blocks'),
+    locations: args.includes('-locations'),
+    racks: args.includes('-racks'),
+    openForWrite: args.includes('-openforwrite'),
+  };
+}
+
+/** The report text NamenodeFsck writes for the /fsck servlet (its last line has no newline). */
+export function fsckReportText(report: FsckReport): { text: string; healthy: boolean } {
+  return namenodeText(report, fsckFlags(report.args));
+}
+
+/**
+ * A report from the core's walk and the request: what FsckServlet knows (the caller's user and
+ * address, the start and end of the walk).
+ */
+export function toReport(
+  result: FsckResult,
+  ctx: {
+    args: string[];
+    path: string;
+    user: string;
+    nnHttpAddress: string;
+    clientIp: string;
+    minReplication: number;
+    startTimeMs: number;
+    endTimeMs: number;
+  },
+): FsckReport {
+  const entries: FsckEntry[] = result.files.map((f) =>
+    f.isDir
+      ? { kind: 'dir', path: f.path }
+      : {
+          kind: 'file',
+          path: f.path,
+          length: f.length,
+          replication: f.replication,
+          underConstruction: f.underConstruction,
+          blocks: f.blocks.map((b) => ({
+            block: b.block,
+            blockPoolId: result.blockPoolId,
+            liveReplicas: b.live.length,
+            corrupt: b.live.length === 0 && b.corrupt.length > 0,
+            replicas: [
+              ...b.live.map((r) => ({ xferAddr: r.addr, storageId: r.storageId, rack: r.rack })),
+              ...b.corrupt.map((r) => ({
+                xferAddr: r.addr,
+                storageId: r.storageId,
+                rack: r.rack,
+                corrupt: true,
+              })),
+            ],
+          })),
+        },
+  );
+  return {
+    args: ctx.args,
+    path: ctx.path,
+    user: ctx.user,
+    clientIp: ctx.clientIp,
+    nnHttpAddress: ctx.nnHttpAddress,
+    startTimeMs: ctx.startTimeMs,
+    endTimeMs: ctx.endTimeMs,
+    elapsedMs: ctx.endTimeMs - ctx.startTimeMs,
+    pathExists: result.exists,
+    numDatanodes: result.numDatanodes,
+    numRacks: result.numRacks,
+    defaultReplication: result.defaultReplication,
+    minReplication: ctx.minReplication,
+    entries,
+  };
+}

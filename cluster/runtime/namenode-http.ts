@@ -1,0 +1,202 @@
+/**
+ * The NameNode's HTTP server (dfs.namenode.http-address, 9870 by default), serving what HDFS
+ * serves over HTTP:
+ *   GET /fsck?ugi=USER&path=P&files=1&blocks=1&locations=1&racks=1&openforwrite=1
+ *        FsckServlet: the NameNode walks the namespace and streams NamenodeFsck's report text.
+ *        `&format=json` (lab-only) answers the same walk as JSON (FsckResult) for the lab's own
+ *        tools: `lab fsck --json`, the dashboard, the balancer, probes and scenarios.
+ *   GET /jmx[?qry=Hadoop:service=NameNode,name=…][?get=NAME::ATTRIBUTE]
+ *        JMXJsonServlet: the NameNode's beans (cluster/namenode/jmx.ts).
+ *   GET|PUT /imagetransfer    ImageServlet: the checkpoint's transfers (./image-transfer.ts).
+ * Each request and response is an `http` frame in the journal (./http-journal.ts). The server
+ * binds the NameNode's loopback address only.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { fsckReportText, toReport, type FsckRequest } from '../namenode/fsck-report.js';
+import { jmxBody, namenodeBeans, queryBeans } from '../namenode/jmx.js';
+import type { NameNodeCore } from '../namenode/namenode.js';
+import { recvHttpRequest, sendHttpResponse, type HttpExchange } from './http-journal.js';
+import {
+  IMAGE_TRANSFER_PATH,
+  IMAGE_TRANSFER_TIMEOUT_MS,
+  namenodeHttpAddressFile,
+  namenodeHttpPortWanted,
+  reply,
+  serveImageTransfer,
+  type ImageTransferServerOptions,
+} from './image-transfer.js';
+
+export const FSCK_PATH = '/fsck';
+export const JMX_PATH = '/jmx';
+
+/** hadoop.http.staticuser.user: who an HTTP request without a user is. */
+export const HTTP_STATIC_USER = 'dr.who';
+
+/** A path in /fsck's query longer than this is refused: HDFS's own limit on a path is 8000 bytes. */
+const FSCK_PATH_BYTES_MAX = 8_000;
+
+export interface NamenodeHttpOptions extends ImageTransferServerOptions {
+  core: NameNodeCore;
+  /** The NameNode's RPC address (NameNodeStatus.HostAndPort). */
+  rpcAddress: string;
+  softwareVersion: string;
+  startedMs: number;
+}
+
+export interface NamenodeHttpServer {
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Starts the NameNode's HTTP server and publishes its address (nn-http.address). */
+export async function startNamenodeHttp(opts: NamenodeHttpOptions): Promise<NamenodeHttpServer> {
+  const host = opts.desc.namenode.host;
+  const server = http.createServer((req, res) => {
+    // A PUT's body is the image: its content-length is the payload the request frame carries.
+    const dataBytes = req.method === 'PUT' ? Number(req.headers['content-length'] ?? 0) || 0 : 0;
+    const exchange = recvHttpRequest(opts.journal, req, { serverId: opts.journal.proc, dataBytes });
+    route(req, res, opts, exchange).catch((err: unknown) => {
+      reply(res, exchange, 500, `internal error: ${(err as Error).message}`);
+    });
+  });
+  server.requestTimeout = IMAGE_TRANSFER_TIMEOUT_MS;
+  const port = await listenWithFallback(server, host, namenodeHttpPortWanted(opts.desc, opts.config));
+  fs.writeFileSync(namenodeHttpAddressFile(opts.home), `${host}:${port}\n`);
+  opts.journal.event({ type: 'log', level: 'info', text: `HTTP server up at http://${host}:${port}` });
+  return {
+    host,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function listenWithFallback(server: http.Server, host: string, port: number): Promise<number> {
+  const listen = (p: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port: p, exclusive: true }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  try {
+    await listen(port);
+  } catch (err) {
+    // 9870 taken (another lab or a real Hadoop): any free port will do, the address file records it.
+    if (port === 0 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    await listen(0);
+  }
+  return (server.address() as net.AddressInfo).port;
+}
+
+async function route(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  opts: NamenodeHttpOptions,
+  exchange: HttpExchange,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://namenode');
+  if (url.pathname === IMAGE_TRANSFER_PATH) return serveImageTransfer(req, res, opts, exchange);
+  req.resume();
+  if (url.pathname === FSCK_PATH || url.pathname === JMX_PATH) {
+    if (req.method !== 'GET') {
+      return reply(res, exchange, 405, `HTTP method ${req.method ?? '?'} is not supported by this URL`);
+    }
+    return url.pathname === FSCK_PATH
+      ? serveFsck(req, res, opts, exchange, url.searchParams)
+      : serveJmx(res, opts, exchange, url.searchParams);
+  }
+  reply(
+    res,
+    exchange,
+    404,
+    `no such path ${url.pathname}; the NameNode serves ${FSCK_PATH}, ${JMX_PATH} and ${IMAGE_TRANSFER_PATH}`,
+  );
+}
+
+/** DFSck's flags as /fsck's query carries them (`files=1`); any value but absent turns one on. */
+function fsckRequestOf(query: URLSearchParams): FsckRequest | string {
+  const path = query.get('path');
+  if (path === null) return 'fsck needs path=<an absolute HDFS path>';
+  if (!path.startsWith('/')) return `fsck: path ${path} is not absolute`;
+  if (Buffer.byteLength(path) > FSCK_PATH_BYTES_MAX)
+    return `fsck: path longer than ${FSCK_PATH_BYTES_MAX} bytes`;
+  return {
+    path,
+    files: query.has('files'),
+    blocks: query.has('blocks'),
+    locations: query.has('locations'),
+    racks: query.has('racks'),
+    openforwrite: query.has('openforwrite'),
+  };
+}
+
+/** NamenodeFsck's options in DFSck's order, to name them in the report as DFSck typed them. */
+const FSCK_FLAG_ORDER = ['files', 'openforwrite', 'blocks', 'locations', 'racks'] as const;
+
+function serveFsck(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  opts: NamenodeHttpOptions,
+  exchange: HttpExchange,
+  query: URLSearchParams,
+): void {
+  const request = fsckRequestOf(query);
+  if (typeof request === 'string') return reply(res, exchange, 400, request);
+  const startTimeMs = Date.now();
+  const walk = opts.core.fsck(request);
+  if (query.get('format') === 'json') {
+    return sendHttpResponse(exchange, res, {
+      status: 200,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: Buffer.from(`${JSON.stringify(walk)}\n`, 'utf8'),
+    });
+  }
+  const report = toReport(walk, {
+    args: FSCK_FLAG_ORDER.filter((f) => request[f]).map((f) => `-${f}`),
+    path: request.path,
+    user: query.get('ugi') ?? query.get('user.name') ?? HTTP_STATIC_USER,
+    nnHttpAddress: `${exchange.link.serverAddr}`,
+    clientIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '?',
+    minReplication: opts.config.int('dfs.namenode.replication.min'),
+    startTimeMs,
+    endTimeMs: Date.now(),
+  });
+  sendHttpResponse(exchange, res, {
+    status: 200,
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
+    body: Buffer.from(fsckReportText(report).text, 'utf8'),
+  });
+}
+
+function serveJmx(
+  res: http.ServerResponse,
+  opts: NamenodeHttpOptions,
+  exchange: HttpExchange,
+  query: URLSearchParams,
+): void {
+  const nowMs = Date.now();
+  const beans = namenodeBeans({
+    status: opts.core.status(nowMs),
+    datanodes: opts.core.datanodeReport('ALL'),
+    ...opts.core.namespaceCounts(),
+    rpcAddress: opts.rpcAddress,
+    nameDirs: [opts.nameDir],
+    softwareVersion: opts.softwareVersion,
+    startedMs: opts.startedMs,
+    nowMs,
+  });
+  const answer = queryBeans(beans, query);
+  sendHttpResponse(exchange, res, {
+    status: answer.status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: Buffer.from(jmxBody(answer), 'utf8'),
+  });
+}
