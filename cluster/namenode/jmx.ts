@@ -47,7 +47,7 @@ export interface NamenodeJmxSnapshot {
   nowMs: number;
 }
 
-export type JmxValue = string | number | boolean;
+export type JmxValue = string | number | boolean | string[];
 
 export interface JmxBean {
   name: string;

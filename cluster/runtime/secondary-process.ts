@@ -9,6 +9,7 @@
  * It serves a tiny HTTP API at its own address (dfs.namenode.secondary.http-address):
  *   POST /checkpoint   run a checkpoint now (what `lab checkpoint` calls); answers a CheckpointResult
  *   GET  /status       the last checkpoint and the failure count, as JSON
+ *   GET  /jmx          SecondaryNameNodeInfo, as Hadoop's JMXJsonServlet (cluster/secondary/jmx.ts)
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -21,6 +22,8 @@ import type { EditLogOp } from '../namenode/editlog/ops.js';
 import { decodeImage, encodeImage } from '../namenode/fsimage/codec.js';
 import { editsName, fsimageName, parseNameDirFileName } from '../namenode/name-dir.js';
 import type { NamespaceIdentity } from '../namenode/identity.js';
+import { jmxBody, queryBeans, type JmxBean } from '../namenode/jmx.js';
+import { secondaryBeans } from '../secondary/jmx.js';
 import {
   mergeCheckpoint,
   planCheckpoint,
@@ -50,6 +53,7 @@ import {
   unlockStorage,
   writeVersion,
 } from './name-storage.js';
+import { SOFTWARE_VERSION } from './namenode-process.js';
 import { RpcClient } from './rpc-client.js';
 
 /** How long `lab checkpoint` waits for the Secondary NameNode to finish one (transfers included). */
@@ -114,6 +118,7 @@ export async function runSecondaryNameNode({
     log,
   });
 
+  const startedMs = Date.now();
   let mergeErrors = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
@@ -174,6 +179,15 @@ export async function runSecondaryNameNode({
       mergeErrors,
       checkPeriodMs: settings.checkPeriodMs,
     }),
+    beans: () =>
+      secondaryBeans({
+        namenodeAddress: `${desc.namenode.host}:${desc.namenode.port}`,
+        startedMs,
+        lastCheckpointMs: checkpointer.lastDoneMs,
+        checkpointDirs: [checkpointDir],
+        softwareVersion: SOFTWARE_VERSION,
+        nowMs: Date.now(),
+      }),
   });
   journal.event({
     type: 'process-started',
@@ -224,6 +238,8 @@ interface RunningCheckpoint {
 /** The checkpoint itself (doCheckpoint), one at a time. */
 class Checkpointer {
   lastResult: CheckpointResult | null = null;
+  /** When the last checkpoint finished (SecondaryNameNodeInfo.LastCheckpointTime). */
+  lastDoneMs: number | null = null;
   private running: RunningCheckpoint | null = null;
   private checkpointsStarted = 0;
 
@@ -332,6 +348,7 @@ class Checkpointer {
       durationMs: Date.now() - startedMs,
       opId,
     };
+    this.lastDoneMs = Date.now();
     return this.lastResult;
   }
 
@@ -422,6 +439,8 @@ interface ControlServerOptions {
   journal: Journal;
   checkpoint: () => RunningCheckpoint;
   status: () => unknown;
+  /** The beans GET /jmx lists. */
+  beans: () => JmxBean[];
 }
 
 async function startControlServer(
@@ -447,7 +466,16 @@ async function startControlServer(
       return;
     }
     if (req.method === 'GET' && req.url === '/status') return answer(200, opts.status());
-    answer(404, { error: `expected POST /checkpoint or GET /status, got ${line}` });
+    const url = new URL(req.url ?? '/', 'http://secondary');
+    if (req.method === 'GET' && url.pathname === '/jmx') {
+      const jmx = queryBeans(opts.beans(), url.searchParams);
+      return sendHttpResponse(exchange, res, {
+        status: jmx.status,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: Buffer.from(jmxBody(jmx), 'utf8'),
+      });
+    }
+    answer(404, { error: `expected POST /checkpoint, GET /status or GET /jmx, got ${line}` });
   });
   server.requestTimeout = FORCED_CHECKPOINT_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {

@@ -240,6 +240,17 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
       );
     });
 
+    it('dfsadmin -report and fs -df print the capacity /jmx publishes', async () => {
+      const info = bean(await beans(address), 'NameNodeInfo');
+      const report = await lab(home, 'dfsadmin', '-report');
+      expect(report.code).toBe(0);
+      expect(report.stdout).toMatch(new RegExp(`^Configured Capacity: ${String(info.Total)} `, 'm'));
+      expect(report.stdout).toContain('Live datanodes (3):');
+      const df = await lab(home, 'fs', '-df', '--json');
+      expect(df.code).toBe(0);
+      expect(JSON.parse(df.stdout)).toMatchObject({ capacity: info.Total });
+    });
+
     it('selects beans with qry and one attribute with get, as JMXJsonServlet does', async () => {
       const one = await beans(address, '?qry=Hadoop:service=NameNode,name=FSNamesystemState');
       expect(one.map((b) => b.name)).toEqual(['Hadoop:service=NameNode,name=FSNamesystemState']);
@@ -262,6 +273,29 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
         },
       ]);
       expect((await get(address, '/jmx?qry=nonsense')).status).toBe(400);
+    });
+
+    it("serves the Secondary NameNode's SecondaryNameNodeInfo bean", async () => {
+      const desc = requireDescription(home);
+      const secondary = `${desc.secondary?.host}:${desc.secondary?.port}`;
+      const info = async (): Promise<Bean> => {
+        const answer = await get(secondary, '/jmx?qry=Hadoop:service=SecondaryNameNode,name=*');
+        expect(answer.status).toBe(200);
+        const all = (JSON.parse(answer.body) as { beans: Bean[] }).beans;
+        expect(all.map((b) => b.name)).toEqual([
+          'Hadoop:service=SecondaryNameNode,name=SecondaryNameNodeInfo',
+        ]);
+        return all[0]!;
+      };
+      const before = await info();
+      expect(before.HostAndPort).toBe(`${desc.namenode.host}:${desc.namenode.port}`);
+      expect(Number(before.StartTime)).toBeGreaterThan(0);
+      expect(before.CheckpointDirectories).toEqual([homePaths(home).checkpointDir]);
+      const forced = await lab(home, 'checkpoint');
+      expect(forced.code, forced.stderr).toBe(0);
+      const after = await info();
+      expect(Number(after.LastCheckpointTime)).toBeGreaterThanOrEqual(Number(before.StartTime));
+      expect(Number(after.LastCheckpointDeltaMs)).toBeGreaterThanOrEqual(0);
     });
 
     it('reports a lost block as CORRUPT (exit 1) and the dead DataNode in /jmx', async () => {
