@@ -118,7 +118,6 @@ export async function runSecondaryNameNode({
     log,
   });
 
-  const startedMs = Date.now();
   let mergeErrors = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
