@@ -324,7 +324,9 @@ class BPServiceActor {
         datanodeUuid: storage.identity.datanodeUuid,
         storageId: storage.identity.storageId,
         ipAddr: this.opts.host,
-        hostName: 'localhost',
+        // The lab's DataNodes are hosts named dn1, dn2, … (as dfs.datanode.hostname would name
+        // them): the NameNode's journal names the connection after this.
+        hostName: this.opts.selfId,
         xferPort: server.port,
         infoPort: 0,
         ipcPort: 0,

@@ -48,7 +48,7 @@ const REGISTRATION: DatanodeRegistration = {
     datanodeUuid: 'u-1',
     storageId: 'DS-1',
     ipAddr: '127.0.0.2',
-    hostName: 'localhost',
+    hostName: 'dn1',
     xferPort: 9866,
     infoPort: 0,
     ipcPort: 0,
@@ -148,11 +148,16 @@ describe('DatanodeProtocol bytes', () => {
     );
   });
 
-  it('the NameNode reads a registration without the lab name: the DataNode is its transfer address', () => {
+  it('a DataNode read from the wire is named by its host name, else by its transfer address', () => {
     const decoded = request('registerDatanode', { registration: REGISTRATION }) as {
       registration: DatanodeRegistration;
     };
-    expect(decoded.registration.datanode.name).toBe('127.0.0.2:9866');
+    expect(decoded.registration.datanode.name).toBe('dn1');
+    const noHost = { ...REGISTRATION, datanode: { ...REGISTRATION.datanode, hostName: '' } };
+    const unnamed = request('registerDatanode', { registration: noHost }) as {
+      registration: DatanodeRegistration;
+    };
+    expect(unnamed.registration.datanode.name).toBe('127.0.0.2:9866');
     expect(decoded.registration.datanode.datanodeUuid).toBe('u-1');
     expect(decoded.registration.storageInfo).toEqual(REGISTRATION.storageInfo);
   });
@@ -183,7 +188,13 @@ describe('DatanodeProtocol bytes', () => {
 
   it('TRANSFER and recovery commands keep their targets and replicas', () => {
     const c = datanodeProtocol.sendHeartbeat;
-    const target = { ...REGISTRATION.datanode, name: 'dn2', datanodeUuid: 'u-2', storageId: 'DS-2' };
+    const target = {
+      ...REGISTRATION.datanode,
+      name: 'dn2',
+      hostName: 'dn2',
+      datanodeUuid: 'u-2',
+      storageId: 'DS-2',
+    };
     const block = { blockId: 1073741825, genStamp: 1001, numBytes: 1048576 };
     const res = c.responseFromProto(
       fromBinary(
@@ -206,7 +217,7 @@ describe('DatanodeProtocol bytes', () => {
         action: 'DNA_TRANSFER',
         poolId: 'BP-1',
         block,
-        targets: [{ ...target, name: '127.0.0.2:9866' }],
+        targets: [target],
         targetRacks: ['/rack2'],
       },
       {
@@ -214,7 +225,7 @@ describe('DatanodeProtocol bytes', () => {
         poolId: 'BP-1',
         block,
         newGenStamp: 1002,
-        replicas: [{ ...target, name: '127.0.0.2:9866' }],
+        replicas: [target],
       },
     ]);
   });

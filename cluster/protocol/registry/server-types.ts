@@ -151,12 +151,13 @@ export function datanodeIdToProto(id: DatanodeId): DatanodeIDProto {
 }
 
 /**
- * A DatanodeID read from the wire. Its `name` is HDFS's (the transfer address ip:port) until the
- * receiver knows better; the storage id is the one given, if the message carries it elsewhere.
+ * A DatanodeID read from the wire. Its `name` is its host name (the lab's DataNodes are hosts dn1,
+ * dn2, …), else HDFS's name for it, the transfer address ip:port; the storage id is the one given,
+ * if the message carries it elsewhere.
  */
 export function datanodeIdFromProto(proto: DatanodeIDProto, storageId = ''): DatanodeId {
   return {
-    name: `${proto.ipAddr}:${proto.xferPort}`,
+    name: proto.hostName || `${proto.ipAddr}:${proto.xferPort}`,
     datanodeUuid: proto.datanodeUuid,
     storageId,
     ipAddr: proto.ipAddr,
