@@ -40,7 +40,8 @@ export function homePaths(home: string) {
   return {
     home,
     description: path.join(home, 'cluster.json'),
-    journal: path.join(home, 'journal.jsonl'),
+    /** The journal directory: one segment file per writing process at a time (runtime/journal.ts). */
+    journal: path.join(home, 'journal'),
     logs: path.join(home, 'logs'),
     pids: path.join(home, 'pids'),
     nameDir: path.join(home, 'dfs', 'name'),

@@ -27,8 +27,25 @@ export const JOURNAL_RAW_BYTES_MAX = 64 * 1024;
  */
 export const JOURNAL_PAYLOAD_RAW_BYTES_MAX = 64;
 
-/** A journal file rolls over to journal.1.jsonl past this size, so a long class does not fill the disk. */
-export const JOURNAL_FILE_BYTES_MAX = 256 * 1024 * 1024;
+/**
+ * A process closes its journal segment and starts the next past this size. Small enough that the
+ * oldest history goes in steps of a few percent of the total; big enough that a busy DataNode rolls
+ * at most every few seconds.
+ */
+export const JOURNAL_SEGMENT_BYTES_MAX = 64 * 1024 * 1024;
+
+/**
+ * The whole journal directory is kept under about this size (plus the segments being written, at
+ * most JOURNAL_SEGMENT_BYTES_MAX per live process): the oldest closed segments are deleted first, so
+ * a class that runs all term keeps its newest hour or so of traffic and never fills the disk.
+ */
+export const JOURNAL_TOTAL_BYTES_MAX = 1024 * 1024 * 1024;
+
+/**
+ * Segment files kept at most: every `lab fs` command writes its own small segment, and a directory of
+ * a few thousand files still lists in milliseconds.
+ */
+export const JOURNAL_SEGMENTS_MAX = 2000;
 
 /** The journal writer flushes at least this often, so viewers see frames promptly. */
 export const JOURNAL_FLUSH_INTERVAL_MS = 50;

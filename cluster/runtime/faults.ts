@@ -212,8 +212,8 @@ const watchers = new Map<string, FaultWatcher>();
  * the lab home). A journal without a file (unit tests) gets a view with no faults.
  */
 export function faultView(journal: Journal, selfId: string): FaultView {
-  if (journal.file === null) return INERT;
-  const home = path.dirname(journal.file);
+  if (journal.dir === null) return INERT;
+  const home = path.dirname(journal.dir);
   const key = `${home}\u0000${selfId}`;
   let watcher = watchers.get(key);
   if (!watcher) {

@@ -1,21 +1,27 @@
 /**
- * The journal: one JSON line per frame or state event, appended by every process of a cluster
- * to `<home>/journal.jsonl`. Writes are batched (one write(2) of whole lines at most every
- * JOURNAL_FLUSH_INTERVAL_MS) and the file is opened O_APPEND, so lines of different processes
- * never interleave.
+ * The journal: one JSON line per frame or state event, written by every process of a cluster into
+ * the journal directory `<home>/journal/`. Each process writes only its own segment files,
+ * `<proc>-<pid>-<seq>-<startMs>.jsonl`, so no two writers ever share a file and no writer's file is
+ * renamed or deleted under it. A segment past JOURNAL_SEGMENT_BYTES_MAX is closed by its writer, which
+ * starts the next one and deletes the oldest closed segments of any writer while the directory holds
+ * more than JOURNAL_TOTAL_BYTES_MAX or JOURNAL_SEGMENTS_MAX files. Readers merge the segments in time
+ * order (./journal-reader.ts). Writes are batched: one write(2) of whole lines at most every
+ * JOURNAL_FLUSH_INTERVAL_MS.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { FrameMessage, JournalFrame, JournalRecord } from '../protocol/journal-types.js';
 import {
-  JOURNAL_FILE_BYTES_MAX,
   JOURNAL_FLUSH_INTERVAL_MS,
+  JOURNAL_SEGMENT_BYTES_MAX,
+  JOURNAL_SEGMENTS_MAX,
+  JOURNAL_TOTAL_BYTES_MAX,
   JOURNAL_PAYLOAD_RAW_BYTES_MAX,
   JOURNAL_RAW_BYTES_MAX,
 } from '../protocol/limits.js';
 import type { StateEvent } from '../protocol/messages.js';
-
-export const JOURNAL_FILE = 'journal.jsonl';
+import { pruneJournal, segmentFileName } from './journal-segments.js';
 
 /** Quoted strings a journal keeps for reuse: a cluster's ids, addresses and open blocks fit easily. */
 const QUOTED_CACHE_ENTRIES_MAX = 4096;
@@ -55,16 +61,31 @@ export function rawKeptBytes(frameBytes: number, dataBytes: number): number {
 export class Journal {
   private pending: string[] = [];
   private pendingBytes = 0;
+  /** Time of the oldest buffered line: the start time in the name of a segment opened for it. */
+  private pendingFirstMs = 0;
   private timer: NodeJS.Timeout | null = null;
-  private fd: number | null;
+  private fd: number | null = null;
+  /** Sequence number of the segment open (or to be opened next), and its bytes written so far. */
+  private seq = 0;
+  private segmentBytes = 0;
+  private segmentName = '';
   private closed = false;
   private readonly quotedCache = new Map<string, string>();
 
+  /**
+   * `dir`: the journal directory (created if missing), or null for a process that keeps no journal.
+   * No file is created until the first record is flushed, so a command that journals nothing leaves
+   * nothing behind.
+   */
   constructor(
-    readonly file: string | null,
+    readonly dir: string | null,
     readonly proc: string,
-  ) {
-    this.fd = file ? fs.openSync(file, 'a') : null;
+    readonly limits: JournalLimits = journalLimitsFromEnv(),
+  ) {}
+
+  /** The segment file this journal is writing, if one is open (tests and the soak script). */
+  get segmentFile(): string | null {
+    return this.fd === null || !this.dir ? null : path.join(this.dir, this.segmentName);
   }
 
   /**
@@ -73,9 +94,10 @@ export class Journal {
    * each line parses back to exactly the record JSON.stringify of the same fields would give.
    */
   frame(input: FrameRecordInput): void {
-    if (this.closed || this.fd === null) return;
+    if (this.closed || this.dir === null) return;
+    const t = nowPrecise();
     let line =
-      `{"k":"frame","t":${jsonNumber(nowPrecise())},"proc":${this.quoted(this.proc)}` +
+      `{"k":"frame","t":${jsonNumber(t)},"proc":${this.quoted(this.proc)}` +
       `,"dir":${this.quoted(input.dir)},"ch":${this.quoted(input.ch)},"conn":${this.quoted(input.conn)}` +
       `,"src":${this.quoted(input.src)},"srcAddr":${this.quoted(input.srcAddr)}` +
       `,"dst":${this.quoted(input.dst)},"dstAddr":${this.quoted(input.dstAddr)}` +
@@ -85,7 +107,7 @@ export class Journal {
       line += `,"raw":"${input.raw.toString('base64', 0, kept)}"`;
     }
     if (input.op) line += `,"op":${this.quoted(input.op)}`;
-    this.appendLine(line + '}\n');
+    this.appendLine(line + '}\n', t);
   }
 
   /** Packets and acks, the per-packet messages, by hand in their field order; the rest by JSON.stringify. */
@@ -117,20 +139,17 @@ export class Journal {
   }
 
   event(event: StateEvent, op?: string): void {
+    if (this.closed || this.dir === null) return;
     const record: JournalRecord = { k: 'event', t: nowPrecise(), proc: this.proc, event };
     if (op) record.op = op;
-    this.append(record);
+    this.appendLine(JSON.stringify(record) + '\n', record.t);
   }
 
-  private append(record: JournalRecord): void {
-    if (this.closed || this.fd === null) return;
-    this.appendLine(JSON.stringify(record) + '\n');
-  }
-
-  private appendLine(line: string): void {
+  private appendLine(line: string, t: number): void {
+    if (this.pending.length === 0) this.pendingFirstMs = t;
     this.pending.push(line);
     this.pendingBytes += line.length;
-    if (this.pendingBytes > 256 * 1024) this.flush();
+    if (this.pendingBytes > FLUSH_BYTES) this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), JOURNAL_FLUSH_INTERVAL_MS);
       this.timer.unref();
@@ -143,57 +162,86 @@ export class Journal {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.fd === null || this.pending.length === 0) return;
+    if (this.dir === null || this.pending.length === 0) return;
     const text = this.pending.join('');
+    const firstMs = this.pendingFirstMs;
     this.pending = [];
     this.pendingBytes = 0;
     try {
-      fs.writeSync(this.fd, text);
-      this.rollIfLarge();
+      if (this.fd === null) this.openSegment(firstMs);
+      const bytes = Buffer.from(text, 'utf8');
+      fs.writeSync(this.fd!, bytes);
+      this.segmentBytes += bytes.length;
+      if (this.segmentBytes >= this.limits.segmentBytesMax) this.closeSegment();
     } catch {
       // A journal that cannot be written must not take the process down; viewers will miss lines.
+      // The segment is given up so the next flush starts a fresh one (the disk may have room again).
+      this.closeSegment();
     }
   }
 
-  private rollIfLarge(): void {
-    if (this.fd === null || !this.file) return;
-    const size = fs.fstatSync(this.fd).size;
-    if (size < JOURNAL_FILE_BYTES_MAX) return;
+  /** Opens the next segment (this writer's only open file) and trims the directory to its limits. */
+  private openSegment(firstMs: number): void {
+    const dir = this.dir!;
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.seq += 1;
+    this.segmentName = segmentFileName({
+      proc: this.proc,
+      pid: process.pid,
+      seq: this.seq,
+      startMs: Math.floor(firstMs),
+    });
+    this.fd = fs.openSync(path.join(dir, this.segmentName), 'a', 0o600);
+    this.segmentBytes = 0;
+    pruneJournal(dir, {
+      keep: this.segmentName,
+      totalBytesMax: this.limits.totalBytesMax,
+      segmentsMax: this.limits.segmentsMax,
+    });
+  }
+
+  private closeSegment(): void {
+    if (this.fd === null) return;
     try {
-      fs.renameSync(this.file, this.file.replace(/\.jsonl$/, '.1.jsonl'));
+      fs.closeSync(this.fd);
     } catch {
-      // Another process rolled it first.
+      // Already closed or the disk is gone: nothing more to do for this segment.
     }
-    fs.closeSync(this.fd);
-    this.fd = fs.openSync(this.file, 'a');
+    this.fd = null;
   }
 
   close(): void {
     this.flush();
     this.closed = true;
-    if (this.fd !== null) fs.closeSync(this.fd);
-    this.fd = null;
+    this.closeSegment();
   }
 }
 
-/** Parse journal text into records, skipping a torn last line (a writer may be mid-append). */
-export function parseJournal(text: string): JournalRecord[] {
-  const out: JournalRecord[] = [];
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    try {
-      out.push(JSON.parse(line) as JournalRecord);
-    } catch {
-      // torn or foreign line
-    }
-  }
-  return out;
+export interface JournalLimits {
+  segmentBytesMax: number;
+  totalBytesMax: number;
+  segmentsMax: number;
 }
 
-export function readJournal(file: string): JournalRecord[] {
-  if (!fs.existsSync(file)) return [];
-  return parseJournal(fs.readFileSync(file, 'utf8'));
+/**
+ * The limits from limits.ts, unless LAB_JOURNAL_SEGMENT_BYTES / LAB_JOURNAL_TOTAL_BYTES name others
+ * (whole bytes): the soak test rolls a real cluster's journal many times with tiny segments, and
+ * every process of a cluster inherits the environment of the `lab start` that launched it.
+ */
+export function journalLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): JournalLimits {
+  const bytes = (text: string | undefined, fallback: number): number =>
+    text !== undefined && /^\d+$/.test(text) && Number(text) > 0 ? Number(text) : fallback;
+  return {
+    segmentBytesMax: bytes(env.LAB_JOURNAL_SEGMENT_BYTES, JOURNAL_SEGMENT_BYTES_MAX),
+    totalBytesMax: bytes(env.LAB_JOURNAL_TOTAL_BYTES, JOURNAL_TOTAL_BYTES_MAX),
+    segmentsMax: JOURNAL_SEGMENTS_MAX,
+  };
 }
+
+/** Buffered bytes that make a writer flush at once rather than wait for its timer. */
+const FLUSH_BYTES = 256 * 1024;
+
+export { parseJournal, readJournal } from './journal-reader.js';
 
 /** Shrink large arrays in logged params (block reports) to a count, so the journal stays small. */
 export function compactForJournal(value: unknown, depth = 0): unknown {

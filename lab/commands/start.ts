@@ -175,7 +175,7 @@ export function summary(cluster: StartedCluster, detached: boolean): string {
     `  block size       ${formatByteDesc(blockSize)} (dfs.blocksize=${config.get('dfs.blocksize')})`,
     `  replication      ${config.get('dfs.replication')} (dfs.replication)`,
     `  seed             ${description.seed}   (lab start --seed ${description.seed} rebuilds this cluster)`,
-    `  run directory    ${home}   (logs/, pids/, dfs/, journal.jsonl, cluster.json)`,
+    `  run directory    ${home}   (logs/, pids/, dfs/, journal/, cluster.json)`,
     `  addresses        ${description.loopbackAliases ? 'one loopback address per process' : 'all on 127.0.0.1 (no loopback aliases here), distinct ports'}`,
     '',
     detached

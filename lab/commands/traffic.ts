@@ -13,12 +13,13 @@ import {
   TRAFFIC_KINDS,
   frameDump,
   isTrafficKind,
+  isSendLine,
   matches,
-  selectFrames,
   sinceInstantMs,
   trafficLine,
   type TrafficFilter,
 } from '../traffic/lines.js';
+import { journalRecords } from '../../cluster/runtime/journal-reader.js';
 import { JournalTail } from '../traffic/tail.js';
 
 /** How often `--follow` looks for new journal lines: well under the journal's own flush interval times two. */
@@ -57,7 +58,7 @@ export function registerTraffic(program: Command): void {
     .action(async (opts: TrafficOptions, command: Command) => {
       const filter = trafficFilter(opts, Date.now());
       const snapLengthBytes = snapLength(opts.snaplen);
-      const file = homePaths(homeOf(command)).journal;
+      const dir = homePaths(homeOf(command)).journal;
       const print = (frame: JournalFrame): void => {
         if (opts.json) out(JSON.stringify(frame));
         else {
@@ -66,10 +67,18 @@ export function registerTraffic(program: Command): void {
           if (dump) out(dump);
         }
       };
-      // Read the existing journal and remember where it ended, so following misses nothing.
-      const tail = new JournalTail(file, { fromStart: true });
-      for (const frame of selectFrames(tail.read(), filter)) print(frame);
-      if (!opts.follow) return;
+      // Where following starts is fixed first; the history is read up to there, so nothing is
+      // missed or printed twice.
+      const tail = opts.follow ? new JournalTail(dir) : null;
+      const history = journalRecords(dir, {
+        ...(filter.sinceMs !== undefined ? { sinceMs: filter.sinceMs } : {}),
+        ...(tail ? { endBytes: tail.startOffsets() } : {}),
+        lineFilter: isSendLine,
+      });
+      for (const record of history) {
+        if (record.k === 'frame' && record.dir === 'send' && matches(record, filter)) print(record);
+      }
+      if (!tail) return;
       await follow(tail, (frame) => {
         if (frame.dir === 'send' && matches(frame, filter)) print(frame);
       });

@@ -29,8 +29,8 @@ function journalLines(ctx: LiveProbeContext, args: Args): ProbeOutcome<unknown> 
   const unknown = Object.keys(args).filter((k) => k !== 'proc');
   if (unknown.length > 0)
     return { status: 'error', message: `probe journal.lines takes only proc (not ${unknown.join(', ')})` };
-  const lines = readJournal(homePaths(ctx.home).journal)
-    .filter((r) => r.t >= ctx.sinceMs && (r.k === 'event' || r.dir === 'send'))
+  const lines = readJournal(homePaths(ctx.home).journal, { sinceMs: ctx.sinceMs })
+    .filter((r) => r.k === 'event' || r.dir === 'send')
     .filter((r) => proc === undefined || r.proc === proc)
     .map((r) => describeRecord(r));
   return { status: 'ok', value: lines.join('\n') };

@@ -419,8 +419,8 @@ export class ScenarioRunner implements StepRunner {
           });
       case 'checkpoint-done':
         return () => {
-          const done = readJournal(homePaths(home).journal).filter(
-            (r) => r.k === 'event' && r.event.type === 'checkpoint-done' && r.t >= this.sinceMs,
+          const done = readJournal(homePaths(home).journal, { sinceMs: this.sinceMs }).filter(
+            (r) => r.k === 'event' && r.event.type === 'checkpoint-done',
           ).length;
           if (done > this.checkpointsSeen) {
             this.checkpointsSeen = done;

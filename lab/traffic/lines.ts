@@ -60,6 +60,14 @@ export function isPlumbing(frame: JournalFrame): boolean {
   return (msg.type === 'rpc-call' || msg.type === 'rpc-reply') && HEARTBEAT_METHODS.has(msg.method);
 }
 
+/**
+ * Whether a journal line can be a send-side frame, without parsing it: the writer spells the field
+ * exactly so (runtime/journal.ts), and skipping the receive side halves what `lab traffic` parses.
+ */
+export function isSendLine(line: string): boolean {
+  return line.includes('"dir":"send"');
+}
+
 /** The frames to show: send-side records (one per frame), filtered. */
 export function selectFrames(records: readonly JournalRecord[], filter: TrafficFilter): JournalFrame[] {
   const out: JournalFrame[] = [];

@@ -1,60 +1,138 @@
 /**
  * Reading a journal as it grows: `lab traffic --follow` and the dashboard poll a JournalTail for
- * the records appended since the last read. A torn last line (a writer mid-append) is kept until
- * its newline arrives; a journal that rolled over (journal.jsonl renamed to journal.1.jsonl and
- * started afresh) is read again from its start.
+ * the records appended since the last read, from every segment of the journal directory, in time
+ * order. Writers flush every JOURNAL_FLUSH_INTERVAL_MS, so a record can reach the disk that long
+ * after a later record of another process: the tail holds records back until they are
+ * JOURNAL_REORDER_WINDOW_MS old and releases them sorted, so a response never shows before its
+ * request. A torn last line (a writer mid-append) is kept until its newline arrives; a segment
+ * deleted by pruning is forgotten.
  */
 import fs from 'node:fs';
 import type { JournalRecord } from '../../cluster/protocol/journal-types.js';
-import { parseJournal } from '../../cluster/runtime/journal.js';
+import { JOURNAL_FLUSH_INTERVAL_MS } from '../../cluster/protocol/limits.js';
+import { parseJournal } from '../../cluster/runtime/journal-reader.js';
+import { listSegments, type Segment } from '../../cluster/runtime/journal-segments.js';
 
-/** Bytes read per poll at most, so one poll after a burst cannot allocate without bound. */
+/** Bytes read per segment per poll at most, so one poll after a burst cannot allocate without bound. */
 export const TAIL_READ_BYTES_MAX = 4 * 1024 * 1024;
 
-export class JournalTail {
-  private offset: number;
+/**
+ * How long the tail holds a record back before releasing it: a writer's flush interval plus room
+ * for a busy machine to run the writer's timer late.
+ */
+export const JOURNAL_REORDER_WINDOW_MS = 4 * JOURNAL_FLUSH_INTERVAL_MS + 100;
+
+interface Position {
+  offset: number;
   /** Bytes after the last newline read so far (a line still being written). */
-  private carry: Buffer = Buffer.alloc(0);
+  carry: Buffer;
+}
+
+export class JournalTail {
+  private readonly positions = new Map<string, Position>();
+  /** Records read but not yet old enough to release, in no particular order. */
+  private held: JournalRecord[] = [];
+  private readonly now: () => number;
 
   /**
-   * `fromStart`: deliver what the journal already holds too; `backBytes`: start that many bytes
-   * before the end (the first, cut line is skipped); otherwise only what is appended from now.
+   * `fromStart`: deliver what the journal already holds too; `backBytes`: also deliver up to that
+   * many bytes of the end of each writer's newest segment (the first, cut line is skipped);
+   * otherwise only what is appended from now. `now`: the clock the reorder window is measured on.
    */
   constructor(
-    readonly file: string,
-    options: { fromStart?: boolean; backBytes?: number } = {},
+    readonly dir: string,
+    options: { fromStart?: boolean; backBytes?: number; now?: () => number } = {},
   ) {
-    const size = fs.existsSync(file) ? fs.statSync(file).size : 0;
-    if (options.fromStart) this.offset = 0;
-    else this.offset = Math.max(0, size - (options.backBytes ?? 0));
+    this.now = options.now ?? Date.now;
+    if (options.fromStart) return;
+    const newest = new Map<string, Segment>();
+    for (const s of listSegments(dir)) {
+      const seen = newest.get(s.writer);
+      if (!seen || seen.seq < s.seq) newest.set(s.writer, s);
+    }
+    for (const s of listSegments(dir)) {
+      const back = newest.get(s.writer) === s ? (options.backBytes ?? 0) : 0;
+      const offset = Math.max(0, s.bytes - back);
+      this.positions.set(s.name, { offset, carry: Buffer.alloc(0) });
+      if (offset > 0 && back > 0) this.skipCutLine(s, offset);
+    }
   }
 
-  /** The whole records appended since the last call (none if the file is missing). */
-  read(): JournalRecord[] {
-    let size: number;
-    try {
-      size = fs.statSync(this.file).size;
-    } catch {
-      return [];
+  /** Where the tail starts reading each segment: the history before it is `journalRecords(…, { endBytes })`. */
+  startOffsets(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [name, p] of this.positions) out.set(name, p.offset);
+    return out;
+  }
+
+  /**
+   * The records appended since the last call that are at least JOURNAL_REORDER_WINDOW_MS old, in
+   * time order; `all`: every record read, however new (tests, and a last read before exiting).
+   */
+  read(options: { all?: boolean } = {}): JournalRecord[] {
+    const segments = listSegments(this.dir);
+    const present = new Set<string>();
+    for (const s of segments) {
+      present.add(s.name);
+      this.readSegment(s);
     }
-    if (size < this.offset) {
-      this.offset = 0; // rolled over
-      this.carry = Buffer.alloc(0);
+    for (const name of this.positions.keys()) if (!present.has(name)) this.positions.delete(name);
+    if (this.held.length === 0) return [];
+    this.held.sort((a, b) => a.t - b.t);
+    if (options.all) {
+      const out = this.held;
+      this.held = [];
+      return out;
     }
-    if (size === this.offset) return [];
-    const length = Math.min(size - this.offset, TAIL_READ_BYTES_MAX);
+    const cutoff = this.now() - JOURNAL_REORDER_WINDOW_MS;
+    let count = 0;
+    while (count < this.held.length && this.held[count]!.t <= cutoff) count++;
+    return this.held.splice(0, count);
+  }
+
+  private readSegment(s: Segment): void {
+    let position = this.positions.get(s.name);
+    if (!position) {
+      position = { offset: 0, carry: Buffer.alloc(0) };
+      this.positions.set(s.name, position);
+    }
+    if (s.bytes <= position.offset) return;
+    const length = Math.min(s.bytes - position.offset, TAIL_READ_BYTES_MAX);
     const buf = Buffer.alloc(length);
-    const fd = fs.openSync(this.file, 'r');
+    let read: number;
     try {
-      fs.readSync(fd, buf, 0, length, this.offset);
-    } finally {
-      fs.closeSync(fd);
+      const fd = fs.openSync(s.file, 'r');
+      try {
+        read = fs.readSync(fd, buf, 0, length, position.offset);
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch {
+      return; // pruned since the listing
     }
-    this.offset += length;
+    position.offset += read;
     // Split on the newline byte, not in a string, so a UTF-8 character cut by the read stays whole.
-    const bytes = this.carry.length > 0 ? Buffer.concat([this.carry, buf]) : buf;
+    const bytes = Buffer.concat([position.carry, buf.subarray(0, read)]);
     const cut = bytes.lastIndexOf(0x0a);
-    this.carry = Buffer.from(bytes.subarray(cut + 1));
-    return cut < 0 ? [] : parseJournal(bytes.subarray(0, cut + 1).toString('utf8'));
+    position.carry = Buffer.from(bytes.subarray(cut + 1));
+    if (cut >= 0) for (const r of parseJournal(bytes.toString('utf8', 0, cut + 1))) this.held.push(r);
+  }
+
+  /** Starting inside a segment: drop the bytes up to the first newline at or after `offset - 1`. */
+  private skipCutLine(s: Segment, offset: number): void {
+    const position = this.positions.get(s.name)!;
+    const probe = Buffer.alloc(Math.min(s.bytes - offset + 1, TAIL_READ_BYTES_MAX));
+    try {
+      const fd = fs.openSync(s.file, 'r');
+      try {
+        const read = fs.readSync(fd, probe, 0, probe.length, offset - 1);
+        const newline = probe.subarray(0, read).indexOf(0x0a);
+        position.offset = newline < 0 ? s.bytes : offset + newline;
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch {
+      // pruned meanwhile: nothing to skip
+    }
   }
 }

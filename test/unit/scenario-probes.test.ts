@@ -33,10 +33,15 @@ describe('scenario probes', () => {
   });
 
   it('reads journal.lines from the journal since the run began, and takes only proc', async () => {
-    const journal = path.join(home, 'journal.jsonl');
+    const journal = path.join(home, 'journal');
     const event = (t: number, proc: string) =>
       JSON.stringify({ k: 'event', t, proc, event: { type: 'log', level: 'info', text: `${proc} at ${t}` } });
-    fs.writeFileSync(journal, `${[event(1, 'nn'), event(5, 'nn'), event(6, 'dn1')].join('\n')}\n`);
+    fs.mkdirSync(journal);
+    fs.writeFileSync(
+      path.join(journal, 'nn-100-000001-1.jsonl'),
+      `${[event(1, 'nn'), event(5, 'nn')].join('\n')}\n`,
+    );
+    fs.writeFileSync(path.join(journal, 'dn1-101-000001-6.jsonl'), `${event(6, 'dn1')}\n`);
     const outcome = await runLiveProbe({ home, sinceMs: 2 }, 'journal.lines', { proc: 'nn' });
     expect(outcome.status).toBe('ok');
     const lines = outcome.status === 'ok' ? String(outcome.value).split('\n') : [];

@@ -17,7 +17,7 @@ import {
   selectFrames,
   trafficLine,
 } from '../../lab/traffic/lines.js';
-import { JournalTail } from '../../lab/traffic/tail.js';
+import { JOURNAL_REORDER_WINDOW_MS, JournalTail } from '../../lab/traffic/tail.js';
 import { scriptedJournal } from '../scenario/traffic/fixture.js';
 
 const records = scriptedJournal();
@@ -111,7 +111,7 @@ describe('-X hex dump', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const rpcFrame = (raw: Buffer, extra: Partial<Parameters<Journal['frame']>[0]> = {}): void => {
-    const journal = new Journal(path.join(dir, 'journal.jsonl'), 'client');
+    const journal = new Journal(dir, 'client');
     journal.frame({
       dir: 'send',
       ch: 'rpc',
@@ -127,7 +127,7 @@ describe('-X hex dump', () => {
     });
     journal.close();
   };
-  const onlyFrame = (): JournalFrame => readJournal(path.join(dir, 'journal.jsonl'))[0] as JournalFrame;
+  const onlyFrame = (): JournalFrame => readJournal(dir)[0] as JournalFrame;
   /** The bytes the hex columns of a dump show. */
   const dumpedBytes = (dump: string): Buffer =>
     Buffer.from(
@@ -194,48 +194,60 @@ describe('-X hex dump', () => {
 
 describe('JournalTail', () => {
   let dir: string;
-  let file: string;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'traffic-tail-'));
-    file = path.join(dir, 'journal.jsonl');
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const line = (r: JournalRecord): string => JSON.stringify(r) + '\n';
-  const ev = (text: string): JournalRecord => ({
+  const ev = (text: string, t = 1, proc = 'nn'): JournalRecord => ({
     k: 'event',
-    t: 1,
-    proc: 'nn',
+    t,
+    proc,
     event: { type: 'log', level: 'info', text },
   });
+  const segment = (name: string): string => path.join(dir, name);
 
   it('delivers appended whole lines once, keeping a torn line (even mid UTF-8 character) for later', () => {
+    const file = segment('nn-100-000001-1.jsonl');
     fs.writeFileSync(file, line(ev('old')));
-    const tail = new JournalTail(file);
-    expect(tail.read()).toEqual([]);
+    const tail = new JournalTail(dir);
+    expect(tail.read({ all: true })).toEqual([]);
     const text = line(ev('héllo /dir/ファイル'));
     const bytes = Buffer.from(text);
     const cut = bytes.indexOf(Buffer.from('ファ')) + 1; // inside a 3-byte character
     fs.appendFileSync(file, bytes.subarray(0, cut));
-    expect(tail.read()).toEqual([]);
+    expect(tail.read({ all: true })).toEqual([]);
     fs.appendFileSync(file, bytes.subarray(cut));
-    expect(tail.read()).toEqual([ev('héllo /dir/ファイル')]);
-    expect(tail.read()).toEqual([]);
+    expect(tail.read({ all: true })).toEqual([ev('héllo /dir/ファイル')]);
+    expect(tail.read({ all: true })).toEqual([]);
   });
 
-  it('reads from the start when asked, and again from the start after a roll-over', () => {
-    fs.writeFileSync(file, line(ev('a')) + line(ev('b')));
-    const tail = new JournalTail(file, { fromStart: true });
-    expect(tail.read()).toHaveLength(2);
-    fs.writeFileSync(file, line(ev('c')));
-    expect(tail.read()).toEqual([ev('c')]);
+  it("reads from the start when asked, and a writer's next segment from its start", () => {
+    fs.writeFileSync(segment('nn-100-000001-1.jsonl'), line(ev('a', 1)) + line(ev('b', 2)));
+    const tail = new JournalTail(dir, { fromStart: true });
+    expect(tail.read({ all: true })).toHaveLength(2);
+    fs.writeFileSync(segment('nn-100-000002-3.jsonl'), line(ev('c', 3)));
+    expect(tail.read({ all: true })).toEqual([ev('c', 3)]);
   });
 
   it('waits for a journal that does not exist yet', () => {
-    const tail = new JournalTail(file);
-    expect(tail.read()).toEqual([]);
-    fs.writeFileSync(file, line(ev('first')));
-    expect(tail.read()).toEqual([ev('first')]);
+    const tail = new JournalTail(path.join(dir, 'journal'));
+    expect(tail.read({ all: true })).toEqual([]);
+    fs.mkdirSync(path.join(dir, 'journal'));
+    fs.writeFileSync(path.join(dir, 'journal', 'nn-100-000001-1.jsonl'), line(ev('first')));
+    expect(tail.read({ all: true })).toEqual([ev('first')]);
+  });
+
+  it("holds records back for the reorder window and releases every writer's records in time order", () => {
+    let now = 9_030;
+    const tail = new JournalTail(dir, { now: () => now });
+    // The DataNode flushed first, but the client's request was recorded before the DataNode's reply.
+    fs.writeFileSync(segment('dn1-101-000001-9000.jsonl'), line(ev('reply', 9_020, 'dn1')));
+    expect(tail.read()).toEqual([]); // 10 ms old: within the window
+    fs.writeFileSync(segment('client-102-000001-9000.jsonl'), line(ev('request', 9_010, 'client')));
+    now = 9_020 + JOURNAL_REORDER_WINDOW_MS;
+    expect(tail.read().map((r) => r.t)).toEqual([9_010, 9_020]);
   });
 });
 

@@ -94,7 +94,7 @@ export async function wipeCluster(home: string): Promise<void> {
   await stopNodes(home);
   const paths = homePaths(home);
   rmSync(path.join(home, 'dfs'), { recursive: true, force: true });
-  rmSync(paths.journal, { force: true });
+  rmSync(paths.journal, { recursive: true, force: true });
 }
 
 export async function bootCluster(

@@ -1,0 +1,183 @@
+/**
+ * The journal's segments: one writer per file, rolled by its writer, merged in time order on read,
+ * the directory kept under its limits by deleting the oldest closed segments only.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { JournalRecord } from '../../cluster/protocol/journal-types.js';
+import { Journal, type JournalLimits } from '../../cluster/runtime/journal.js';
+import { journalRecords, offsetOfTime, readJournal } from '../../cluster/runtime/journal-reader.js';
+import {
+  closedSegments,
+  listSegments,
+  parseSegmentName,
+  pruneJournal,
+} from '../../cluster/runtime/journal-segments.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'journal-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const tiny: JournalLimits = { segmentBytesMax: 4096, totalBytesMax: 1 << 30, segmentsMax: 10_000 };
+const log = (journal: Journal, text: string): void =>
+  journal.event({ type: 'log', level: 'info', text }, undefined);
+const texts = (records: JournalRecord[]): string[] =>
+  records.map((r) => (r.k === 'event' && r.event.type === 'log' ? r.event.text : '?'));
+/** A pid no process has: segments of it are closed. */
+const DEAD_PID = 4_194_303;
+
+describe('Journal writer', () => {
+  it('creates nothing until it has a record to write', () => {
+    const journal = new Journal(path.join(dir, 'journal'), 'client', tiny);
+    journal.close();
+    expect(fs.existsSync(path.join(dir, 'journal'))).toBe(false);
+  });
+
+  it('writes only its own segments and rolls them itself, losing no record', () => {
+    const journal = new Journal(dir, 'dn1', tiny);
+    for (let i = 0; i < 500; i++) {
+      log(journal, `record ${i}`);
+      if (i % 20 === 19) journal.flush();
+    }
+    journal.close();
+    const segments = listSegments(dir);
+    expect(segments.length).toBeGreaterThan(5);
+    for (const s of segments) {
+      expect(s.proc).toBe('dn1');
+      expect(s.pid).toBe(process.pid);
+      // Whole lines only, and no segment far past the roll size (one flush may overshoot it).
+      expect(fs.readFileSync(s.file, 'utf8').endsWith('\n')).toBe(true);
+      expect(s.bytes).toBeLessThan(tiny.segmentBytesMax * 2);
+    }
+    expect(segments.map((s) => s.seq)).toEqual(segments.map((_, i) => i + 1));
+    expect(texts(readJournal(dir))).toEqual(Array.from({ length: 500 }, (_, i) => `record ${i}`));
+  });
+
+  it('names a segment after its first record, so readers can skip by time without opening it', () => {
+    const journal = new Journal(dir, 'nn', tiny);
+    log(journal, 'first');
+    journal.close();
+    const [segment] = listSegments(dir);
+    const [record] = readJournal(dir);
+    expect(segment!.startMs).toBe(Math.floor(record!.t));
+    expect(parseSegmentName(segment!.name)).toMatchObject({ proc: 'nn', seq: 1 });
+  });
+});
+
+describe('reading merges every writer in time order', () => {
+  it('interleaves the records of several writers by time', () => {
+    const writers = ['client', 'nn', 'dn1', 'dn2'].map((proc) => new Journal(dir, proc, tiny));
+    for (let i = 0; i < 400; i++) {
+      log(writers[i % writers.length]!, `step ${i}`);
+      // Flush unevenly: the files' order on disk is not the order of the records.
+      if (i % 7 === 0) writers[(i * 3) % writers.length]!.flush();
+    }
+    for (const w of writers) w.close();
+    const records = readJournal(dir);
+    expect(texts(records)).toEqual(Array.from({ length: 400 }, (_, i) => `step ${i}`));
+    const times = records.map((r) => r.t);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+
+  it('--since finds the first record by bisection and equals filtering the whole journal', () => {
+    const file = path.join(dir, `nn-${DEAD_PID}-000001-1000.jsonl`);
+    const lines: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const text = `record ${i} ${'x'.repeat(i % 97)}`;
+      lines.push(
+        JSON.stringify({
+          k: 'event',
+          t: 1000 + i * 1.5,
+          proc: 'nn',
+          event: { type: 'log', level: 'info', text },
+        }),
+      );
+    }
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    const size = fs.statSync(file).size;
+    expect(size).toBeGreaterThan(1024 * 1024); // enough to bisect
+    const all = readJournal(dir);
+    for (const sinceMs of [0, 1000, 1000.5, 5000, 20_000, 30_998.5, 40_000]) {
+      const expected = all.filter((r) => r.t >= sinceMs);
+      const offset = offsetOfTime(file, sinceMs, size);
+      const before = lines.slice(0, all.length - expected.length).join('\n');
+      expect(offset).toBe(before ? Buffer.byteLength(before) + 1 : 0);
+      const read = [...journalRecords(dir, { sinceMs })];
+      expect(read.length).toBe(expected.length);
+      expect([read[0]?.t, read.at(-1)?.t]).toEqual([expected[0]?.t, expected.at(-1)?.t]);
+    }
+  });
+
+  it('skips a torn last line and reads a segment only up to endBytes when asked', () => {
+    const file = path.join(dir, `nn-${DEAD_PID}-000001-1.jsonl`);
+    const a = JSON.stringify({
+      k: 'event',
+      t: 1,
+      proc: 'nn',
+      event: { type: 'log', level: 'info', text: 'a' },
+    });
+    const b = JSON.stringify({
+      k: 'event',
+      t: 2,
+      proc: 'nn',
+      event: { type: 'log', level: 'info', text: 'b' },
+    });
+    fs.writeFileSync(file, `${a}\n${b}\n{"k":"ev`);
+    expect(texts(readJournal(dir))).toEqual(['a', 'b']);
+    const endBytes = new Map([[path.basename(file), a.length + 1]]);
+    expect(texts(readJournal(dir, { endBytes }))).toEqual(['a']);
+  });
+});
+
+describe('the directory stays under its limits', () => {
+  it('deletes the oldest closed segments, never one a live writer may still append to', () => {
+    const limits: JournalLimits = { segmentBytesMax: 2048, totalBytesMax: 16 * 1024, segmentsMax: 10_000 };
+    // A live writer that wrote early and keeps its segment open.
+    const idle = new Journal(dir, 'snn', limits);
+    log(idle, 'idle writer');
+    idle.flush();
+    const busy = new Journal(dir, 'dn1', limits);
+    for (let i = 0; i < 2000; i++) {
+      log(busy, `busy ${i}`);
+      if (i % 10 === 9) busy.flush();
+    }
+    busy.flush();
+    const segments = listSegments(dir);
+    const total = segments.reduce((sum, s) => sum + s.bytes, 0);
+    // Bounded: the limit plus the segments being written (each under two roll sizes).
+    expect(total).toBeLessThanOrEqual(limits.totalBytesMax + 2 * 2 * limits.segmentBytesMax);
+    // The idle writer's open segment is kept though it is the oldest; the newest records are all there.
+    const records = texts(readJournal(dir));
+    expect(records).toContain('idle writer');
+    expect(records.at(-1)).toBe('busy 1999');
+    const busyKept = records.filter((t) => t.startsWith('busy '));
+    const firstKept = Number(busyKept[0]!.split(' ')[1]);
+    expect(busyKept).toEqual(Array.from({ length: 2000 - firstKept }, (_, i) => `busy ${firstKept + i}`));
+    expect(firstKept).toBeGreaterThan(0);
+    idle.close();
+    busy.close();
+  });
+
+  it("counts a dead process's last segment as closed, and caps the number of files", () => {
+    for (let i = 1; i <= 5; i++) {
+      const line = JSON.stringify({
+        k: 'event',
+        t: i,
+        proc: 'client',
+        event: { type: 'log', level: 'info', text: `c${i}` },
+      });
+      fs.writeFileSync(path.join(dir, `client-${DEAD_PID - i}-000001-${i}.jsonl`), line + '\n');
+    }
+    const live = new Journal(dir, 'nn', tiny);
+    log(live, 'live');
+    live.flush();
+    expect(closedSegments(listSegments(dir))).toHaveLength(5);
+    pruneJournal(dir, { segmentsMax: 3 });
+    expect(texts(readJournal(dir))).toEqual(['c4', 'c5', 'live']);
+    live.close();
+  });
+});
