@@ -11,3 +11,13 @@ export function labUser(): string {
     return 'student';
   }
 }
+
+/**
+ * The user a client acts as, as Hadoop's UserGroupInformation picks it under simple
+ * authentication: HADOOP_USER_NAME when set, else the OS user. The RPC connection context carries
+ * it to the NameNode, which checks permissions as that user.
+ */
+export function hadoopUser(env: NodeJS.ProcessEnv = process.env): string {
+  const named = env.HADOOP_USER_NAME?.trim();
+  return named ? named : labUser();
+}

@@ -22,11 +22,36 @@ export function resolveHome(options: { home?: string | undefined; env?: NodeJS.P
   return path.resolve(chosen ?? path.join(os.homedir(), '.hdfs-lab'));
 }
 
+/**
+ * Modes of what the lab home holds, whatever the umask: HDFS's dfs.namenode.storage.dir.perm and
+ * dfs.datanode.data.dir.perm (700) for directories, and files only their owner reads (the edit
+ * log, images, block files and the logs are the cluster's state; nobody else may change them).
+ */
+export const HOME_DIR_MODE = 0o700;
+export const HOME_FILE_MODE = 0o600;
+
 /** Create the directories a cluster needs (data dirs are created by the daemons themselves). */
 export function ensureLayout(home: string): void {
   const paths = homePaths(home);
   for (const dir of [paths.home, paths.logs, paths.pids, path.dirname(paths.nameDir)]) {
-    fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(dir, { recursive: true, mode: HOME_DIR_MODE });
+  }
+}
+
+/** The skeleton `ensureLayout` makes, deepest first (for removing it again after a failed start). */
+export function layoutDirs(home: string): string[] {
+  const paths = homePaths(home);
+  return [path.dirname(paths.nameDir), paths.pids, paths.logs, paths.home];
+}
+
+/** Removes the directories of `dirs` that are empty (in order); anything with content stays. */
+export function removeEmptyDirs(dirs: readonly string[]): void {
+  for (const dir of dirs) {
+    try {
+      fs.rmdirSync(dir);
+    } catch {
+      // Not empty (a log to read), or already gone: either way it stays as it is.
+    }
   }
 }
 
@@ -55,7 +80,7 @@ export function requireDescription(home: string): ClusterDescription {
 export function writeDescription(home: string, description: ClusterDescription): void {
   const file = homePaths(home).description;
   const temp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temp, JSON.stringify(description, null, 2) + '\n');
+  fs.writeFileSync(temp, JSON.stringify(description, null, 2) + '\n', { mode: HOME_FILE_MODE });
   fs.renameSync(temp, file);
 }
 
@@ -100,7 +125,7 @@ export function readPid(home: string, id: string): number | undefined {
 }
 
 export function writePid(home: string, id: string, pid: number): void {
-  fs.writeFileSync(homePaths(home).pid(id), `${pid}\n`);
+  fs.writeFileSync(homePaths(home).pid(id), `${pid}\n`, { mode: HOME_FILE_MODE });
 }
 
 export function removePid(home: string, id: string): void {

@@ -18,6 +18,7 @@ import { assignPorts, detectLoopbackAliases } from './addresses.js';
 import { homePaths, type ClusterDescription } from './description.js';
 import { LauncherError } from './errors.js';
 import {
+  HOME_FILE_MODE,
   cleanStalePids,
   ensureLayout,
   inspectHome,
@@ -25,7 +26,10 @@ import {
   readDescription,
   readPid,
   readPidFiles,
+  layoutDirs,
+  removeEmptyDirs,
   removePid,
+  requireDescription,
   runningClusterMessage,
   writeDescription,
   writePid,
@@ -34,7 +38,6 @@ import { withNamenode } from './namenode-client.js';
 import { planCluster, type StartOptions } from './plan.js';
 import { describeExit, spawnDaemon, type SpawnedDaemon } from './spawn.js';
 import { formatLogTail, waitFor } from './wait.js';
-import { requireDescription } from './home.js';
 
 export { requireDescription };
 
@@ -94,8 +97,19 @@ export async function startCluster(options: StartClusterOptions): Promise<Starte
   const home = path.resolve(options.home);
   const log = options.log ?? (() => {});
   const script = checkDaemonScript(options.daemonScript ?? defaultDaemonScript());
+  // A start that fails in a home it made leaves nothing behind but what tells why (the logs).
+  const homeExisted = fs.existsSync(home);
+  const freshHome = !homeExisted || fs.readdirSync(home).length === 0;
+  const skeleton = homeExisted ? layoutDirs(home).filter((d) => d !== home) : layoutDirs(home);
   ensureLayout(home);
-  const releaseLock = takeStartLock(home);
+  let releaseLock: () => void;
+  try {
+    releaseLock = takeStartLock(home);
+  } catch (error) {
+    if (freshHome) removeEmptyDirs(skeleton);
+    throw error;
+  }
+  let started = false;
   try {
     const { running } = inspectHome(home);
     const refusal = runningClusterMessage(home, running);
@@ -114,15 +128,20 @@ export async function startCluster(options: StartClusterOptions): Promise<Starte
     for (const warning of plan.warnings) log(`WARNING: ${warning}`);
     const description = await withAssignedPorts(plan.description);
     writeDescription(home, description);
-    const started = await bootProcesses(
+    const booted = await bootProcesses(
       home,
       description,
       script,
       options.readyTimeoutMs ?? START_READY_TIMEOUT_MS,
     );
-    return { home, description, warnings: plan.warnings, ...started };
+    started = true;
+    return { home, description, warnings: plan.warnings, ...booted };
   } finally {
     releaseLock();
+    if (!started && freshHome && isEmptyDir(homePaths(home).logs)) {
+      fs.rmSync(homePaths(home).description, { force: true });
+      removeEmptyDirs(skeleton);
+    }
   }
 }
 
@@ -300,11 +319,19 @@ function fallbackSeed(home: string, log: (line: string) => void): string {
   return String(randomInt(1, 1_000_000));
 }
 
+function isEmptyDir(dir: string): boolean {
+  try {
+    return fs.readdirSync(dir).length === 0;
+  } catch {
+    return true;
+  }
+}
+
 /** One `lab start` at a time per home: two racing starts would both pass the running check. */
 function takeStartLock(home: string): () => void {
   const lock = homePaths(home).startLock;
   try {
-    fs.writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
+    fs.writeFileSync(lock, `${process.pid}\n`, { flag: 'wx', mode: HOME_FILE_MODE });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const holder = Number(fs.readFileSync(lock, 'utf8').trim());

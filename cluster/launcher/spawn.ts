@@ -41,7 +41,7 @@ export function spawnDaemon(options: SpawnDaemonOptions): SpawnedDaemon {
   // The log file descriptor is handed to the child itself (not piped through us): after `--detach`
   // returns, the daemon keeps writing its log with no parent in between.
   // execa's types only name descriptors 3–9; at run time it hands any descriptor to spawn().
-  const logFd = fs.openSync(options.logFile, 'a') as 3;
+  const logFd = fs.openSync(options.logFile, 'a', 0o600) as 3;
   const subprocess = execa(process.execPath, [options.script, ...options.args], {
     cwd: options.cwd,
     env: options.env ?? process.env,

@@ -4,6 +4,7 @@
  * clear message and the process exits non-zero; SIGTERM/SIGINT stop it cleanly.
  */
 import { parseArgs } from 'node:util';
+import { installSafeLogging } from './safe-log.js';
 
 type Role = 'nn' | 'snn' | 'dn';
 
@@ -12,6 +13,10 @@ interface Stoppable {
 }
 
 async function main(): Promise<void> {
+  // Everything a daemon creates in the lab home is its owner's only, whatever the umask
+  // (dfs.namenode.storage.dir.perm and dfs.datanode.data.dir.perm are 700 in HDFS).
+  process.umask(0o077);
+  installSafeLogging();
   const { values } = parseArgs({
     options: {
       role: { type: 'string' },

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { labUser } from '../../cluster/common/user.js';
+import { hadoopUser } from '../../cluster/common/user.js';
 import { fetchNamenodeStatus } from '../../cluster/launcher/namenode-http-client.js';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { formatChecksumLine } from '../../cluster/client/file-checksum.js';
@@ -57,7 +57,7 @@ export function qualify(p: string): string {
     return slash === -1 ? '/' : rest.slice(slash);
   }
   if (p.startsWith('/')) return p;
-  const home = `/user/${labUser()}`;
+  const home = `/user/${hadoopUser()}`;
   return p === '.' || p === '' ? home : `${home}/${p}`;
 }
 
@@ -77,7 +77,29 @@ function shellError(name: string, p: string, error: unknown): string {
         return `${name}: ${error.message}`;
     }
   }
+  const local = localError(error);
+  if (local) return `${name}: \`${local.path ?? p}': ${local.text}`;
   throw error;
+}
+
+/** FsShell's words for a local file system error (the local side of -get / -put). */
+const LOCAL_ERRORS: Record<string, string> = {
+  ENOENT: 'No such file or directory',
+  ENOTDIR: 'Is not a directory',
+  EISDIR: 'Is a directory',
+  EACCES: 'Permission denied',
+  EPERM: 'Permission denied',
+  EEXIST: 'File exists',
+  ENOSPC: 'No space left on device',
+  EDQUOT: 'Disk quota exceeded',
+  EROFS: 'Read-only file system',
+};
+
+function localError(error: unknown): { path: string | undefined; text: string } | null {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const text = code === undefined ? undefined : LOCAL_ERRORS[code];
+  if (text === undefined) return null;
+  return { path: (error as NodeJS.ErrnoException).path, text };
 }
 
 /** Runs `body` per path, printing FsShell's error line for failures; returns the exit code. */
@@ -605,6 +627,11 @@ async function get(args: string[], ctx: FsContext, name: string): Promise<number
     if (status.type === 'DIRECTORY')
       throw new RemoteError('IOException', `\`${p}': Is a directory (the lab copies files; get each file)`);
     const target = dstIsDir ? path.join(localDst, path.posix.basename(status.path)) : localDst;
+    if (!fs.existsSync(path.dirname(path.resolve(target)))) {
+      // CommandWithDestination: a destination whose parent is missing is PathNotFoundException.
+      err(`${ctx.name}: \`${target}': No such file or directory`);
+      throw new CommandExit(1);
+    }
     if (fs.existsSync(target) && !a.options.has('f')) {
       err(`${ctx.name}: \`${target}': File exists`);
       throw new CommandExit(1);

@@ -146,7 +146,8 @@ describe('startCluster validation (no process is started)', () => {
       expect(error).toBeInstanceOf(LauncherError);
       expect((error as LauncherError).kind).toBe('usage');
       expect((error as Error).message).toContain('cannot read topology file');
-      expect(fs.readdirSync(path.join(home, 'pids'))).toEqual([]);
+      // Nothing was started, and the failed start took its empty skeleton away again.
+      expect(fs.readdirSync(home)).toEqual([]);
     } finally {
       fs.rmSync(home, { recursive: true, force: true });
     }
