@@ -117,6 +117,7 @@ export async function runDataNode(options: { home: string; id: string }): Promis
       onBadSourceReplica: (block, source) => actor.reportBadReplica(block, source),
       log,
       nameOf: peerNamer(home, description),
+      balanceBytesPerSec: config.bytes('dfs.datanode.balance.bandwidthPerSec'),
     });
     log('info', `${id}: DataXceiverServer listening on ${me.host}:${server.port}`);
     actor.start(storage, server);

@@ -30,6 +30,7 @@ import {
   type BlockConstructionStage,
   type BlockOpResponse,
   type OpBlockChecksum,
+  type OpCopyBlock,
   type ClientOperationHeader,
   type DataChecksum,
   type OpBody,
@@ -762,6 +763,8 @@ export interface XceiverServerOptions {
    * target), or undefined; frames to an unnamed peer are journaled with its address.
    */
   nameOf?(ip: string, port?: number): string | undefined;
+  /** dfs.datanode.balance.bandwidthPerSec: how fast COPY_BLOCK sends a replica for the balancer (0: unthrottled). */
+  balanceBytesPerSec?: number;
 }
 
 export interface XceiverServer {
@@ -847,12 +850,8 @@ async function serveConnection(socket: net.Socket, options: XceiverServerOptions
     else if (req.op === 'READ_BLOCK') await sendBlock(link, req.body, options);
     else if (req.op === 'TRANSFER_BLOCK') await transferRbw(link, req.body, options);
     else if (req.op === 'BLOCK_CHECKSUM') await sendBlockChecksum(link, req.body, options);
-    else {
-      await sendResponse(link, label, {
-        status: 'ERROR_UNSUPPORTED',
-        message: `${req.op} is not supported by the lab's DataNode`,
-      });
-    }
+    else if (req.op === 'REPLACE_BLOCK') await serveReplaceBlock(link, req.body, options);
+    else await serveCopyBlock(link, req.body, options);
   } catch (err) {
     // A malformed op gets a coded answer where the protocol still allows one.
     if (err instanceof RemoteError && err.errorClass === 'MalformedFrameException' && !socket.destroyed) {
@@ -1323,7 +1322,12 @@ async function respond(
 }
 
 /** READ_BLOCK at a DataNode (BlockSender): data from the block file, checksums as stored in .meta. */
-async function sendBlock(link: Link, op: OpReadBlock, options: XceiverServerOptions): Promise<void> {
+async function sendBlock(
+  link: Link,
+  op: OpReadBlock,
+  options: XceiverServerOptions,
+  bytesPerSec = 0,
+): Promise<void> {
   const eb = op.header.block;
   const label = blockLabel(eb);
   const replica = options.storage.readReplica(eb.blockId);
@@ -1375,6 +1379,7 @@ async function sendBlock(link: Link, op: OpReadBlock, options: XceiverServerOpti
     return;
   }
   try {
+    const startMs = Date.now();
     // The reader learns the replica's checksum here: a block the Go client wrote reads back as CRC32.
     await sendResponse(link, label, {
       status: 'SUCCESS',
@@ -1387,6 +1392,7 @@ async function sendBlock(link: Link, op: OpReadBlock, options: XceiverServerOpti
       end,
       send: async (offset, seq, data, checksums) => {
         await faultDelay(faultView(link.journal, link.selfId));
+        await throttle(offset - start, startMs, bytesPerSec);
         const frame = encodePacket({
           offsetInBlock: offset,
           seqno: seq,
@@ -1481,6 +1487,104 @@ function blockChecksumOf(replica: ReplicaFiles, requestedBytes: number): BlockCh
     blockChecksum: crypto.createHash('md5').update(crcs).digest(),
     crcType: meta.checksumType,
   };
+}
+
+/**
+ * REPLACE_BLOCK at the balancer's target DataNode (DataXceiver.replaceBlock): copies the replica
+ * from the proxy (op.source) with COPY_BLOCK into tmp/, finalizes it, reports it RECEIVED (the
+ * NameNode then has one replica too many and removes one, the delete hint's by HDFS's rule), and
+ * answers the balancer when the copy is done.
+ */
+async function serveReplaceBlock(
+  link: Link,
+  op: OpReplaceBlock,
+  options: XceiverServerOptions,
+): Promise<void> {
+  const eb = op.header.block;
+  const label = blockLabel(eb);
+  const refuse = (message: string): Promise<void> | undefined =>
+    sendResponse(link, label, { status: 'ERROR', message });
+  if (eb.poolId !== options.storage.poolId) {
+    await refuse(`block pool ${eb.poolId} is not served here (${options.storage.poolId})`);
+    return;
+  }
+  if (options.storage.readReplica(eb.blockId)) {
+    await refuse(`Block ${eb.poolId}:${label} already exists on ${options.selfId}: not moved`);
+    return;
+  }
+  const block: BlockRef = { blockId: eb.blockId, genStamp: eb.genStamp, numBytes: 0 };
+  let proxy: Link;
+  try {
+    proxy = await openLink({
+      selfId: options.selfId,
+      journal: options.journal,
+      localAddress: link.socket.localAddress,
+      op: link.op,
+      target: op.source,
+    });
+  } catch (err) {
+    await refuse(`cannot reach proxy ${op.source.name}: ${(err as Error).message}`);
+    return;
+  }
+  let writer: ReplicaWriter | null = null;
+  let finished = false;
+  try {
+    sendOp(proxy, 'COPY_BLOCK', { header: op.header }, label);
+    const resp = await readResponse(proxy, label);
+    if (resp.status !== 'SUCCESS') {
+      await refuse(
+        `copy from ${op.source.name} failed: ${resp.status}${resp.message ? ` (${resp.message})` : ''}`,
+      );
+      return;
+    }
+    const checksum = readableChecksum(resp, `${eb.poolId}:${label}`, op.source.name);
+    writer = options.storage.createTemporary(block, checksum);
+    while (true) {
+      const pkt = await readPacketJournaled(proxy, label);
+      if (pkt.header.lastPacketInBlock) break;
+      storeOne(writer, pkt.data, pkt.checksums, checksum, label, pkt.header.offsetInBlock);
+    }
+    finished = true;
+    await finalizeAndReport(writer, block, options, link.op);
+  } catch (err) {
+    if (err instanceof ChecksumError) options.onBadSourceReplica(block, op.source.name);
+    await refuse(`copy of ${label} from ${op.source.name} failed: ${(err as Error).message}`);
+    return;
+  } finally {
+    if (writer && !finished) writer.abort();
+    closeLink(proxy);
+  }
+  options.log(
+    'info',
+    `${options.selfId}: Moved ${eb.poolId}:${label} from ${op.source.name}, delHint=${op.delHint}`,
+  );
+  await sendResponse(link, label, { status: 'SUCCESS' });
+}
+
+/**
+ * COPY_BLOCK at the proxy (DataXceiver.copyBlock): the whole finalized replica, as READ_BLOCK
+ * sends it, throttled to dfs.datanode.balance.bandwidthPerSec.
+ */
+async function serveCopyBlock(link: Link, op: OpCopyBlock, options: XceiverServerOptions): Promise<void> {
+  const replica = options.storage.readReplica(op.header.block.blockId);
+  await sendBlock(
+    link,
+    {
+      header: { ...op.header, clientName: '' },
+      offset: 0,
+      len: replica?.numBytes ?? op.header.block.numBytes,
+      sendChecksums: true,
+    },
+    options,
+    options.balanceBytesPerSec ?? 0,
+  );
+}
+
+/** DataTransferThrottler: resolves when `sent` bytes fit the bandwidth since `startMs`. */
+function throttle(sent: number, startMs: number, bytesPerSec: number): Promise<void> | undefined {
+  if (bytesPerSec <= 0) return undefined;
+  const waitMs = startMs + (sent * 1000) / bytesPerSec - Date.now();
+  return waitMs > 0 ? new Promise((resolve) => setTimeout(resolve, waitMs)) : undefined;
 }
 
 /** The checksum type and chunk size a replica's .meta header records. */
@@ -1619,6 +1723,45 @@ async function sendReplicaFiles(args: {
   } finally {
     fs.closeSync(blockFd);
     fs.closeSync(metaFd);
+  }
+}
+
+/**
+ * The balancer's side of REPLACE_BLOCK (Dispatcher.PendingMove): asks `target` to copy the replica
+ * from `proxy`; the answer comes when the copy is done (IN_PROGRESS answers before it are skipped).
+ */
+export async function replaceBlock(
+  options: InitiatorOptions & {
+    target: XferTarget;
+    proxy: XferTarget;
+    delHint: string;
+    poolId: string;
+    block: BlockRef;
+  },
+): Promise<void> {
+  const label = blockLabel(options.block);
+  const link = await openLink(options);
+  try {
+    const header = {
+      block: { poolId: options.poolId, ...options.block },
+      ...(options.op ? { opId: options.op } : {}),
+    };
+    sendOp(
+      link,
+      'REPLACE_BLOCK',
+      { header, delHint: options.delHint, source: toTransferTarget(options.proxy) },
+      label,
+    );
+    let resp = await readResponse(link, label);
+    while (resp.status === 'IN_PROGRESS') resp = await readResponse(link, label);
+    if (resp.status !== 'SUCCESS') {
+      throw new RemoteError(
+        'IOException',
+        `Got error, status=${resp.status}, block move of ${options.poolId}:${label} to ${options.target.name}${resp.message ? `: ${resp.message}` : ''}`,
+      );
+    }
+  } finally {
+    closeLink(link);
   }
 }
 

@@ -2,8 +2,8 @@
  * `lab balancer [-threshold P]`: Hadoop's balancer as a client-side tool. Each iteration asks the
  * NameNode for the DataNodes' storage reports (getDatanodeReport) and the block map (/fsck of /),
  * plans moves with the pure planner (cluster/balancer/plan.ts), and carries each one out over
- * DataTransfer: READ_BLOCK from the source, then a DataNode-style copy (WRITE_BLOCK with an empty
- * client name and source = the over-used DataNode) to the target, throttled to
+ * DataTransfer as HDFS's Dispatcher does: REPLACE_BLOCK to the target, which copies the replica
+ * from the source with COPY_BLOCK, DataNode to DataNode, throttled by the source to
  * dfs.datanode.balance.bandwidthPerSec. The target reports RECEIVED to the NameNode, which then
  * holds one replica too many and deletes the source's (the planner only picks moves where the
  * NameNode's excess choice is the source — what HDFS's REPLACE_BLOCK with a delete hint does).
@@ -21,9 +21,8 @@ import {
 } from '../../cluster/balancer/plan.js';
 import { fetchBlockMap } from '../../cluster/launcher/namenode-http-client.js';
 import { waitFor } from '../../cluster/launcher/wait.js';
-import { PACKET_DATA_BYTES } from '../../cluster/protocol/packet.js';
 import type { DatanodeInfo } from '../../cluster/protocol/types.js';
-import { BlockWriter, readBlock } from '../../cluster/runtime/xceiver.js';
+import { replaceBlock } from '../../cluster/runtime/xceiver.js';
 import type { Command } from '../cli/commander.js';
 import { homeOf } from '../cli/context.js';
 import { CommandExit, UsageError } from '../cli/errors.js';
@@ -80,7 +79,6 @@ export async function runBalancer(
   const now = options.nowMs ?? Date.now;
   const startMs = now();
   const heartbeatMs = session.config.ms('dfs.heartbeat.interval');
-  const bandwidth = session.config.bytes('dfs.datanode.balance.bandwidthPerSec');
   const uri = `hdfs://${session.description.namenode.host}:${session.description.namenode.port}`;
   options.print(BALANCER_HEADER);
   let bytesMoved = 0;
@@ -113,7 +111,7 @@ export async function runBalancer(
     const byName = new Map(infos.map((i) => [i.name, i]));
     let movedNow = 0;
     for (const move of moves) {
-      const ok = await dispatch(session, move, byName, bandwidth).catch(() => false);
+      const ok = await dispatch(session, move, byName).catch(() => false);
       if (ok) {
         movedNow += move.numBytes;
         allMoves.push(move);
@@ -160,63 +158,34 @@ async function blockMap(session: ClusterSession): Promise<BlockReplicas[]> {
 /** Moves dispatched by this process, numbering their operation ids. */
 let moveCounter = 0;
 
-/** One move: read the replica from the source, copy it to the target as a DataNode copy would. */
+/**
+ * One move, as HDFS's Dispatcher does it: REPLACE_BLOCK to the target, which copies the replica
+ * from the source DataNode (COPY_BLOCK, throttled there to dfs.datanode.balance.bandwidthPerSec)
+ * and answers when the copy is finalized; the source is the delete hint.
+ */
 async function dispatch(
   session: ClusterSession,
   move: PlannedMove,
   byName: ReadonlyMap<string, DatanodeInfo>,
-  bandwidthBytesPerSec: number,
 ): Promise<boolean> {
   const source = byName.get(move.source);
   const target = byName.get(move.target);
   if (!source || !target) return false;
   const poolId = (await session.namenode.call('versionRequest', {})).blockPoolId;
   const localAddress = session.description.loopbackAliases ? session.description.client.host : undefined;
-  // `balancer-<pid>-<n>`, the shape of the lab's operation ids, so the DataNodes' frames join the move's trace.
-  const op = `balancer-${process.pid}-${++moveCounter}`;
-  const common = { selfId: 'balancer', journal: session.journal, localAddress, op };
-  const writer = await BlockWriter.open({
-    ...common,
-    targets: [target],
+  await replaceBlock({
+    selfId: 'balancer',
+    journal: session.journal,
+    localAddress,
+    // `balancer-<pid>-<n>`, the shape of the lab's operation ids, so the DataNodes' frames join the move's trace.
+    op: `balancer-${process.pid}-${++moveCounter}`,
+    target,
+    proxy: source,
+    delHint: source.datanodeUuid,
     poolId,
-    block: { blockId: move.blockId, genStamp: move.genStamp },
-    clientName: '',
-    stage: 'PIPELINE_SETUP_CREATE',
-    source: { name: source.name, ipAddr: source.ipAddr, xferPort: source.xferPort },
+    block: { blockId: move.blockId, genStamp: move.genStamp, numBytes: move.numBytes },
   });
-  const startMs = Date.now();
-  let sent = 0;
-  try {
-    for await (const chunk of readBlock({
-      ...common,
-      target: source,
-      poolId,
-      block: { blockId: move.blockId, genStamp: move.genStamp, numBytes: move.numBytes },
-      clientName: 'balancer',
-      offset: 0,
-      len: move.numBytes,
-    })) {
-      for (let off = 0; off < chunk.length; off += PACKET_DATA_BYTES) {
-        const piece = chunk.subarray(off, Math.min(chunk.length, off + PACKET_DATA_BYTES));
-        await throttle(sent, startMs, bandwidthBytesPerSec);
-        await writer.writePacket(Buffer.from(piece));
-        sent += piece.length;
-      }
-    }
-    await writer.close();
-    return true;
-  } catch (error) {
-    writer.abort();
-    throw error;
-  }
-}
-
-/** DataTransferThrottler: hold back until `sent` bytes fit the bandwidth since `startMs`. */
-function throttle(sent: number, startMs: number, bandwidthBytesPerSec: number): Promise<void> | undefined {
-  if (bandwidthBytesPerSec <= 0) return undefined;
-  const dueMs = startMs + (sent * 1000) / bandwidthBytesPerSec;
-  const waitMs = dueMs - Date.now();
-  return waitMs > 0 ? new Promise((resolve) => setTimeout(resolve, waitMs)) : undefined;
+  return true;
 }
 
 /**

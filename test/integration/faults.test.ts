@@ -16,7 +16,9 @@ import { requireDescription, startCluster, stopNodes } from '../../cluster/launc
 import { fetchBlockMap } from '../../cluster/launcher/namenode-http-client.js';
 import { waitFor } from '../../cluster/launcher/wait.js';
 import { setSlow, healAll } from '../../cluster/runtime/faults.js';
-import { Journal } from '../../cluster/runtime/journal.js';
+import { Journal, readJournal } from '../../cluster/runtime/journal.js';
+import { homePaths } from '../../cluster/launcher/description.js';
+import type { JournalFrame } from '../../cluster/protocol/journal-types.js';
 import { ChecksumError, readBlock } from '../../cluster/runtime/xceiver.js';
 import type { LocatedBlock } from '../../cluster/protocol/types.js';
 import { runBalancer } from '../../lab/commands/balancer.js';
@@ -173,6 +175,16 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
       expect(lines).toContain('The cluster is balanced. Exiting...');
       expect(result.moves.length).toBeGreaterThan(0);
       expect(result.moves.some((m) => m.target === 'dn4')).toBe(true);
+      // Each move is DataNode to DataNode, as HDFS's balancer does it: REPLACE_BLOCK to the target,
+      // COPY_BLOCK from the target to the source; the balancer itself carries no block bytes.
+      const moveFrames = readJournal(homePaths(home).journal).filter(
+        (r): r is JournalFrame => r.k === 'frame' && r.ch === 'data' && r.dir === 'send',
+      );
+      const replaces = moveFrames.filter((f) => f.msg.type === 'dt-op' && f.msg.op === 'REPLACE_BLOCK');
+      expect(replaces.filter((f) => f.src === 'balancer').map((f) => f.dst)).toContain('dn4');
+      const copies = moveFrames.filter((f) => f.msg.type === 'dt-op' && f.msg.op === 'COPY_BLOCK');
+      expect(copies.some((f) => f.src === 'dn4' && result.moves.some((m) => m.source === f.dst))).toBe(true);
+      expect(moveFrames.filter((f) => f.src === 'balancer').every((f) => f.data === 0)).toBe(true);
       // Every block keeps three replicas, and dn4 now holds some of them.
       await waitFor(
         async () => {
