@@ -19,6 +19,7 @@ import { out, err, printJson } from '../cli/output.js';
 import { withSession } from '../cli/session.js';
 import { dfsckStdout, fsckExitCode, fsckUrlPath } from '../format/fsck.js';
 import { labUser } from '../../cluster/common/user.js';
+import { qualify } from './fs.js';
 
 const USAGE =
   'Usage: lab fsck <path> [-list-corruptfileblocks | [-move | -delete | -openforwrite] [-files [-blocks [-locations | -racks | -replicaDetails]]]] [--json]';
@@ -39,8 +40,11 @@ export function registerFsck(program: Command): void {
         options: FLAGS.map((name) => ({ name })),
         usage: USAGE,
       });
-      const path = parsed.operands[0];
-      if (!path || parsed.operands.length > 1) throw new UsageError('fsck: expects exactly one path', USAGE);
+      const operand = parsed.operands[0];
+      if (!operand || parsed.operands.length > 1)
+        throw new UsageError('fsck: expects exactly one path', USAGE);
+      // DFSck resolves the path as the file system does (relative to /user/<name>, scheme dropped).
+      const path = qualify(operand);
       const flags = new Set(FLAGS.filter((f) => parsed.options.has(f)));
       const exitCode = await withSession(homeOf(command), async (session) => {
         const call = { selfId: 'client', journal: session.journal, op: `fsck-${process.pid}` };
