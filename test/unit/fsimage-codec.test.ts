@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ProtoReader } from '../../cluster/common/protobuf.js';
+import { fromBinary } from '@bufbuild/protobuf';
+import { BinaryReader } from '@bufbuild/protobuf/wire';
+import { FileSummarySchema } from '../../cluster/protocol/gen/fsimage_pb.js';
 import {
   IMAGE_SECTIONS,
   ImageFormatError,
@@ -13,22 +15,12 @@ import { freshImage, scriptedImage } from '../golden/history.js';
 /** Section names and [offset, end) as the FileSummary lists them. */
 function summarySections(buf: Buffer): { name: string; offset: number; length: number }[] {
   const len = buf.readInt32BE(buf.length - 4);
-  const r = new ProtoReader(buf, buf.length - 4 - len, buf.length - 4).delimited();
-  const out: { name: string; offset: number; length: number }[] = [];
-  while (!r.done()) {
-    const f = r.field();
-    if (f.field !== 4 || !f.bytes) continue;
-    const s = new ProtoReader(f.bytes);
-    const entry = { name: '', offset: 0, length: 0 };
-    while (!s.done()) {
-      const g = s.field();
-      if (g.field === 1) entry.name = g.bytes?.toString() ?? '';
-      if (g.field === 2) entry.length = Number(g.value);
-      if (g.field === 3) entry.offset = Number(g.value);
-    }
-    out.push(entry);
-  }
-  return out;
+  const body = new BinaryReader(buf.subarray(buf.length - 4 - len, buf.length - 4)).bytes();
+  return fromBinary(FileSummarySchema, body).sections.map((s) => ({
+    name: s.name,
+    offset: Number(s.offset),
+    length: Number(s.length),
+  }));
 }
 
 describe('fsimage protobuf codec', () => {

@@ -7,10 +7,38 @@
  * ids 1, 2, … in first-use order (inodes in image order, user before group) and no mask bits are
  * written. Images are therefore not byte-identical to Hadoop's, while `oiv` XML stays exact.
  *
- * Pure: `encodeImage` returns the file's bytes, `decodeImage` takes them.
+ * Pure: `encodeImage` returns the file's bytes, `decodeImage` takes them. The messages are
+ * fsimage.proto's (cluster/protocol/proto), through @bufbuild/protobuf.
  */
 import type { BlockRef, PermissionStatus } from '../editlog/ops.js';
-import { ProtoReader, ProtoWriter, toSigned64, type ProtoField } from '../../common/protobuf.js';
+import {
+  create,
+  fromBinary,
+  isFieldSet,
+  toBinary,
+  type DescMessage,
+  type MessageInitShape,
+  type MessageShape,
+} from '@bufbuild/protobuf';
+import { BinaryReader } from '@bufbuild/protobuf/wire';
+import {
+  CacheManagerSectionSchema,
+  ErasureCodingSectionSchema,
+  FilesUnderConstructionSection_FileUnderConstructionEntrySchema,
+  FileSummarySchema,
+  INodeDirectorySection_DirEntrySchema,
+  INodeSection_INode_Type,
+  INodeSection_INodeSchema,
+  INodeSectionSchema,
+  NameSystemSectionSchema,
+  SecretManagerSectionSchema,
+  SnapshotSectionSchema,
+  StringTableSection_EntrySchema,
+  StringTableSectionSchema,
+  type INodeSection_INode,
+  type INodeSection_INodeDirectory,
+  type INodeSection_INodeFile,
+} from '../../protocol/gen/fsimage_pb.js';
 import {
   NAMENODE_LAYOUT_VERSION,
   type FsImage,
@@ -105,8 +133,10 @@ const LAST_ALLOCATED_STRIPED_BLOCK_ID = -(1n << 63n);
 /** The CacheManager's first directive id. */
 const NEXT_CACHE_DIRECTIVE_ID = 1;
 
-const INODE_TYPE_CODES = { FILE: 1, DIRECTORY: 2 } as const;
-const INODE_TYPE_SYMLINK = 3;
+const INODE_TYPE_CODES = {
+  FILE: INodeSection_INode_Type.FILE,
+  DIRECTORY: INodeSection_INode_Type.DIRECTORY,
+} as const;
 
 /** Permission fixed64 layout: user id in bits 40..63, group id in bits 16..39, mode in bits 0..15. */
 const STRING_ID_MASK = 0xffffffn;
@@ -152,6 +182,26 @@ export function permissionOf(inode: ImageINode): PermissionStatus {
 // ---------------------------------------------------------------------------------------------
 // Encoding
 
+/** One varint-length-delimited message, as the image's sections hold them. */
+function delimited<Desc extends DescMessage>(schema: Desc, init: MessageInitShape<Desc>): Buffer {
+  const body = toBinary(schema, create(schema, init));
+  return Buffer.concat([varint(body.length), body]);
+}
+
+function varint(n: number): Buffer {
+  const out: number[] = [];
+  let v = n;
+  while (v >= 0x80) {
+    out.push((v & 0x7f) | 0x80);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+  return Buffer.from(out);
+}
+
+/** A signed 64-bit value in a uint64 field (quota -1, Long.MIN_VALUE), as Java writes it. */
+const u64 = (v: number | bigint): bigint => BigInt.asUintN(64, BigInt(v));
+
 export function encodeImage(image: FsImage): Buffer {
   const strings = buildStringTable(image);
   const bodies: Record<ImageSectionName, Buffer> = {
@@ -160,96 +210,127 @@ export function encodeImage(image: FsImage): Buffer {
     INODE: inodeSection(image, strings),
     INODE_DIR: inodeDirectorySection(image),
     FILES_UNDERCONSTRUCTION: filesUnderConstructionSection(image),
-    SNAPSHOT: new ProtoWriter().uint(1, 0).uint(3, 0).finishDelimited(), // snapshotCounter, numSnapshots
+    SNAPSHOT: delimited(SnapshotSectionSchema, { snapshotCounter: 0, numSnapshots: 0 }),
     INODE_REFERENCE: Buffer.alloc(0),
-    SECRET_MANAGER: new ProtoWriter().uint(1, 0).uint(2, 0).uint(3, 0).uint(4, 0).finishDelimited(),
-    CACHE_MANAGER: new ProtoWriter().uint(1, NEXT_CACHE_DIRECTIVE_ID).uint(2, 0).uint(3, 0).finishDelimited(),
+    SECRET_MANAGER: delimited(SecretManagerSectionSchema, {
+      currentId: 0,
+      tokenSequenceNumber: 0,
+      numKeys: 0,
+      numTokens: 0,
+    }),
+    CACHE_MANAGER: delimited(CacheManagerSectionSchema, {
+      nextDirectiveId: BigInt(NEXT_CACHE_DIRECTIVE_ID),
+      numPools: 0,
+      numDirectives: 0,
+    }),
     STRING_TABLE: stringTableSection(strings),
   };
-  const summary = new ProtoWriter().uint(1, IMAGE_ONDISK_VERSION).uint(2, image.layoutVersion >>> 0);
   const parts: Buffer[] = [Buffer.from(IMAGE_MAGIC, 'ascii')];
+  const sections: { name: string; length: bigint; offset: bigint }[] = [];
   let offset = IMAGE_MAGIC.length;
   for (const name of IMAGE_SECTIONS) {
     const body = bodies[name];
-    summary.message(4, new ProtoWriter().string(1, name).uint(2, body.length).uint(3, offset));
+    sections.push({ name, length: BigInt(body.length), offset: BigInt(offset) });
     parts.push(body);
     offset += body.length;
   }
-  const summaryBytes = summary.finishDelimited();
+  const summaryBytes = delimited(FileSummarySchema, {
+    ondiskVersion: IMAGE_ONDISK_VERSION,
+    layoutVersion: image.layoutVersion >>> 0,
+    sections,
+  });
   const summaryLength = Buffer.alloc(4);
   summaryLength.writeInt32BE(summaryBytes.length);
   return Buffer.concat([...parts, summaryBytes, summaryLength]);
 }
 
 function nameSystemSection(image: FsImage): Buffer {
-  return new ProtoWriter()
-    .uint(1, image.namespaceId >>> 0)
-    .uint(2, image.genstampV1)
-    .uint(3, image.genstampV2)
-    .uint(4, image.genstampV1Limit)
-    .uint(5, image.lastAllocatedBlockId)
-    .uint(6, image.txid)
-    .uint(8, LAST_ALLOCATED_STRIPED_BLOCK_ID)
-    .finishDelimited();
+  return delimited(NameSystemSectionSchema, {
+    namespaceId: image.namespaceId >>> 0,
+    genstampV1: u64(image.genstampV1),
+    genstampV2: u64(image.genstampV2),
+    genstampV1Limit: u64(image.genstampV1Limit),
+    lastAllocatedBlockId: u64(image.lastAllocatedBlockId),
+    transactionId: u64(image.txid),
+    lastAllocatedStripedBlockId: u64(LAST_ALLOCATED_STRIPED_BLOCK_ID),
+  });
 }
 
 function erasureCodingSection(): Buffer {
-  const w = new ProtoWriter();
-  for (const p of BUILTIN_EC_POLICIES) {
-    const schema = new ProtoWriter().string(1, p.codecName).uint(2, p.dataUnits).uint(3, p.parityUnits);
-    w.message(
-      1,
-      new ProtoWriter()
-        .string(1, p.name)
-        .message(2, schema)
-        .uint(3, p.cellSize)
-        .uint(4, p.id)
-        .uint(5, EC_STATE_CODES[p.state]),
-    );
-  }
-  return w.finishDelimited();
+  return delimited(ErasureCodingSectionSchema, {
+    policies: BUILTIN_EC_POLICIES.map((p) => ({
+      name: p.name,
+      schema: { codecName: p.codecName, dataUnits: p.dataUnits, parityUnits: p.parityUnits },
+      cellSize: p.cellSize,
+      id: p.id,
+      state: EC_STATE_CODES[p.state],
+    })),
+  });
 }
 
 function inodeSection(image: FsImage, strings: Map<string, number>): Buffer {
-  const parts = [new ProtoWriter().uint(1, image.lastInodeId).uint(2, image.inodes.length).finishDelimited()];
+  const parts = [
+    delimited(INodeSectionSchema, {
+      lastInodeId: u64(image.lastInodeId),
+      numInodes: u64(image.inodes.length),
+    }),
+  ];
   for (const inode of image.inodes) {
-    const w = new ProtoWriter()
-      .uint(1, INODE_TYPE_CODES[inode.type])
-      .uint(2, inode.id)
-      .bytes(3, Buffer.from(inode.name, 'utf8'));
-    if (inode.type === 'FILE') w.message(4, fileMessage(inode, strings));
-    else w.message(5, directoryMessage(inode, strings));
-    parts.push(w.finishDelimited());
+    parts.push(
+      delimited(INodeSection_INodeSchema, {
+        type: INODE_TYPE_CODES[inode.type],
+        id: u64(inode.id),
+        name: Buffer.from(inode.name, 'utf8'),
+        ...(inode.type === 'FILE'
+          ? { file: fileMessage(inode, strings) }
+          : { directory: directoryMessage(inode, strings) }),
+      }),
+    );
   }
   return Buffer.concat(parts);
 }
 
-function fileMessage(inode: ImageINode, strings: Map<string, number>): ProtoWriter {
+function fileMessage(
+  inode: ImageINode,
+  strings: Map<string, number>,
+): MessageInitShape<typeof INodeSection_INodeSchema>['file'] {
   const f = inode.file;
   if (!f) throw new ImageFormatError(`FILE inode ${inode.id} has no file attributes`);
-  const w = new ProtoWriter()
-    .uint(1, f.replication)
-    .uint(2, f.mtime)
-    .uint(3, f.atime)
-    .uint(4, f.preferredBlockSize)
-    .fixed64(5, encodePermission(f.permission, strings));
-  for (const b of f.blocks)
-    w.message(6, new ProtoWriter().uint(1, b.blockId).uint(2, b.genStamp).uint(3, b.numBytes));
-  if (f.underConstruction) {
-    const uc = f.underConstruction;
-    w.message(7, new ProtoWriter().string(1, uc.clientName).string(2, uc.clientMachine));
-  }
-  return w.uint(10, f.storagePolicyId);
+  return {
+    replication: f.replication,
+    modificationTime: u64(f.mtime),
+    accessTime: u64(f.atime),
+    preferredBlockSize: u64(f.preferredBlockSize),
+    permission: encodePermission(f.permission, strings),
+    blocks: f.blocks.map((b) => ({
+      blockId: u64(b.blockId),
+      genStamp: u64(b.genStamp),
+      numBytes: u64(b.numBytes),
+    })),
+    ...(f.underConstruction
+      ? {
+          fileUC: {
+            clientName: f.underConstruction.clientName,
+            clientMachine: f.underConstruction.clientMachine,
+          },
+        }
+      : {}),
+    storagePolicyID: f.storagePolicyId,
+  };
 }
 
-function directoryMessage(inode: ImageINode, strings: Map<string, number>): ProtoWriter {
+function directoryMessage(
+  inode: ImageINode,
+  strings: Map<string, number>,
+): MessageInitShape<typeof INodeSection_INodeSchema>['directory'] {
   const d = inode.directory;
   if (!d) throw new ImageFormatError(`DIRECTORY inode ${inode.id} has no directory attributes`);
-  return new ProtoWriter()
-    .uint(1, d.mtime)
-    .uint(2, BigInt(d.nsQuota))
-    .uint(3, BigInt(d.dsQuota))
-    .fixed64(4, encodePermission(d.permission, strings));
+  return {
+    modificationTime: u64(d.mtime),
+    nsQuota: u64(BigInt(d.nsQuota)),
+    dsQuota: u64(BigInt(d.dsQuota)),
+    permission: encodePermission(d.permission, strings),
+  };
 }
 
 function encodePermission(p: PermissionStatus, strings: Map<string, number>): bigint {
@@ -262,10 +343,10 @@ function inodeDirectorySection(image: FsImage): Buffer {
   const parts = image.directories
     .filter((d) => d.children.length > 0)
     .map((d) =>
-      new ProtoWriter()
-        .uint(1, d.parent)
-        .packedVarints(2, childrenInNameOrder(image, d.children))
-        .finishDelimited(),
+      delimited(INodeDirectorySection_DirEntrySchema, {
+        parent: u64(d.parent),
+        children: childrenInNameOrder(image, d.children).map(u64),
+      }),
     );
   return Buffer.concat(parts);
 }
@@ -273,14 +354,17 @@ function inodeDirectorySection(image: FsImage): Buffer {
 function filesUnderConstructionSection(image: FsImage): Buffer {
   return Buffer.concat(
     image.filesUnderConstruction.map((f) =>
-      new ProtoWriter().uint(1, f.id).string(2, f.path).finishDelimited(),
+      delimited(FilesUnderConstructionSection_FileUnderConstructionEntrySchema, {
+        inodeId: u64(f.id),
+        fullPath: f.path,
+      }),
     ),
   );
 }
 
 function stringTableSection(strings: Map<string, number>): Buffer {
-  const parts = [new ProtoWriter().uint(1, strings.size).finishDelimited()];
-  for (const [str, id] of strings) parts.push(new ProtoWriter().uint(1, id).string(2, str).finishDelimited());
+  const parts = [delimited(StringTableSectionSchema, { numEntry: strings.size })];
+  for (const [str, id] of strings) parts.push(delimited(StringTableSection_EntrySchema, { id, str }));
   return Buffer.concat(parts);
 }
 
@@ -295,11 +379,11 @@ export function decodeImage(buf: Buffer): FsImage {
     );
   }
   const summary = readSummary(buf);
-  const section = (name: ImageSectionName): ProtoReader | null => {
+  const section = (name: ImageSectionName): SectionReader | null => {
     const s = summary.sections.get(name);
-    return s ? new ProtoReader(buf, s.offset, s.offset + s.length) : null;
+    return s ? new SectionReader(buf.subarray(s.offset, s.offset + s.length), name) : null;
   };
-  const required = (name: ImageSectionName): ProtoReader => {
+  const required = (name: ImageSectionName): SectionReader => {
     const r = section(name);
     if (!r) throw new ImageFormatError(`fsimage has no ${name} section`);
     return r;
@@ -315,6 +399,28 @@ export function decodeImage(buf: Buffer): FsImage {
     directories: readDirEntries(section('INODE_DIR')),
     filesUnderConstruction: readFilesUnderConstruction(section('FILES_UNDERCONSTRUCTION')),
   };
+}
+
+/** A section's bytes read as a run of varint-delimited messages. */
+class SectionReader {
+  private readonly reader: BinaryReader;
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly name: string,
+  ) {
+    this.reader = new BinaryReader(bytes);
+  }
+
+  done(): boolean {
+    return this.reader.pos >= this.bytes.length;
+  }
+
+  next<Desc extends DescMessage>(schema: Desc, what: string): MessageShape<Desc> {
+    return wrap(`${what} in ${this.name}`, () => {
+      const body = this.reader.bytes();
+      return fromBinary(schema, body);
+    });
+  }
 }
 
 interface Summary {
@@ -333,194 +439,112 @@ function readSummary(buf: Buffer): Summary {
       `fsimage summary length ${summaryBytes} (last 4 bytes) does not fit a ${buf.length}-byte file`,
     );
   }
-  const outer = new ProtoReader(buf, start, buf.length - 4);
-  const r = wrap('FileSummary', () => outer.delimited());
-  if (r.end !== outer.end)
+  const tail = buf.subarray(start, buf.length - 4);
+  const reader = new BinaryReader(tail);
+  const body = wrap('FileSummary', () => reader.bytes());
+  if (reader.pos !== tail.length)
     throw new ImageFormatError('FileSummary length prefix does not match the trailing length');
-  let ondiskVersion = -1;
-  let layoutVersion: number | null = null;
+  const summary = wrap('FileSummary', () => fromBinary(FileSummarySchema, body));
+  if (summary.codec)
+    throw new ImageFormatError(`compressed fsimage (codec ${summary.codec}) is not supported`);
+  if (summary.ondiskVersion !== IMAGE_ONDISK_VERSION) {
+    throw new ImageFormatError(
+      `fsimage ondiskVersion ${summary.ondiskVersion}, expected ${IMAGE_ONDISK_VERSION}`,
+    );
+  }
   const sections = new Map<string, { offset: number; length: number }>();
-  for (const f of fields(r, 'FileSummary')) {
-    if (f.field === 1) ondiskVersion = num(f);
-    else if (f.field === 2) layoutVersion = Number(BigInt.asIntN(32, f.value ?? 0n));
-    else if (f.field === 3)
-      throw new ImageFormatError(`compressed fsimage (codec ${f.bytes?.toString('utf8')}) is not supported`);
-    else if (f.field === 4) {
-      const s = readSection(msg(f), start);
-      sections.set(s.name, s);
+  for (const s of summary.sections) {
+    const offset = num(s.offset, 'FileSummary.Section.offset');
+    const length = num(s.length, 'FileSummary.Section.length');
+    if (offset < IMAGE_MAGIC.length || offset + length > start) {
+      throw new ImageFormatError(
+        `section ${s.name} [${offset}, ${offset + length}) lies outside the image body`,
+      );
     }
+    sections.set(s.name, { offset, length });
   }
-  if (ondiskVersion !== IMAGE_ONDISK_VERSION) {
-    throw new ImageFormatError(`fsimage ondiskVersion ${ondiskVersion}, expected ${IMAGE_ONDISK_VERSION}`);
-  }
-  return { layoutVersion: layoutVersion ?? NAMENODE_LAYOUT_VERSION, sections };
+  const layoutVersion = isFieldSet(summary, FileSummarySchema.field.layoutVersion)
+    ? summary.layoutVersion | 0
+    : NAMENODE_LAYOUT_VERSION;
+  return { layoutVersion, sections };
 }
 
-function readSection(r: ProtoReader, sectionsEnd: number): { name: string; offset: number; length: number } {
-  let name = '';
-  let offset = 0;
-  let length = 0;
-  for (const f of fields(r, 'FileSummary.Section')) {
-    if (f.field === 1) name = str(f);
-    else if (f.field === 2) length = num(f);
-    else if (f.field === 3) offset = num(f);
-  }
-  if (offset < IMAGE_MAGIC.length || offset + length > sectionsEnd) {
-    throw new ImageFormatError(`section ${name} [${offset}, ${offset + length}) lies outside the image body`);
-  }
-  return { name, offset, length };
-}
-
-function readStringTable(r: ProtoReader | null): Map<number, string> {
+function readStringTable(r: SectionReader | null): Map<number, string> {
   const table = new Map<number, string>();
   if (!r) return table;
-  const header = wrap('StringTableSection', () => r.delimited());
-  let count = 0;
-  for (const f of fields(header, 'StringTableSection')) if (f.field === 1) count = num(f);
-  for (let i = 0; i < count; i++) {
-    let id = 0;
-    let s = '';
-    for (const f of fields(
-      wrap('string table entry', () => r.delimited()),
-      'StringTableSection.Entry',
-    )) {
-      if (f.field === 1) id = num(f);
-      else if (f.field === 2) s = str(f);
-    }
-    table.set(id, s);
+  const header = r.next(StringTableSectionSchema, 'StringTableSection');
+  for (let i = 0; i < header.numEntry; i++) {
+    const entry = r.next(StringTableSection_EntrySchema, 'string table entry');
+    table.set(entry.id, entry.str);
   }
   return table;
 }
 
 function readNameSystem(
-  r: ProtoReader,
+  r: SectionReader,
 ): Omit<FsImage, 'layoutVersion' | 'lastInodeId' | 'inodes' | 'directories' | 'filesUnderConstruction'> {
-  const ns = {
-    namespaceId: 0,
-    genstampV1: 0,
-    genstampV2: 0,
-    genstampV1Limit: 0,
-    lastAllocatedBlockId: 0,
-    txid: 0,
+  const ns = r.next(NameSystemSectionSchema, 'NameSystemSection');
+  return {
+    namespaceId: ns.namespaceId,
+    genstampV1: num(ns.genstampV1, 'genstampV1'),
+    genstampV2: num(ns.genstampV2, 'genstampV2'),
+    genstampV1Limit: num(ns.genstampV1Limit, 'genstampV1Limit'),
+    lastAllocatedBlockId: num(ns.lastAllocatedBlockId, 'lastAllocatedBlockId'),
+    txid: num(ns.transactionId, 'transactionId'),
   };
-  const keys = [
-    'namespaceId',
-    'genstampV1',
-    'genstampV2',
-    'genstampV1Limit',
-    'lastAllocatedBlockId',
-    'txid',
-  ] as const;
-  for (const f of fields(
-    wrap('NameSystemSection', () => r.delimited()),
-    'NameSystemSection',
-  )) {
-    const key = keys[f.field - 1];
-    if (key) ns[key] = num(f);
-  }
-  return ns;
 }
 
 function readInodes(
-  r: ProtoReader,
+  r: SectionReader,
   strings: Map<number, string>,
 ): { lastInodeId: number; inodes: ImageINode[] } {
-  let lastInodeId = 0;
-  let count = 0;
-  for (const f of fields(
-    wrap('INodeSection', () => r.delimited()),
-    'INodeSection',
-  )) {
-    if (f.field === 1) lastInodeId = num(f);
-    else if (f.field === 2) count = num(f);
-  }
+  const header = r.next(INodeSectionSchema, 'INodeSection');
+  const count = num(header.numInodes, 'numInodes');
   const inodes: ImageINode[] = [];
-  for (let i = 0; i < count; i++)
-    inodes.push(
-      readInode(
-        wrap(`inode ${i + 1} of ${count}`, () => r.delimited()),
-        strings,
-      ),
-    );
-  return { lastInodeId, inodes };
+  for (let i = 0; i < count; i++) {
+    inodes.push(readInode(r.next(INodeSection_INodeSchema, `inode ${i + 1} of ${count}`), strings));
+  }
+  return { lastInodeId: num(header.lastInodeId, 'lastInodeId'), inodes };
 }
 
-function readInode(r: ProtoReader, strings: Map<number, string>): ImageINode {
-  let type = 0;
-  let id = 0;
-  let name = '';
-  let file: ImageFile | undefined;
-  let directory: ImageDirectory | undefined;
-  for (const f of fields(r, 'INode')) {
-    if (f.field === 1) type = num(f);
-    else if (f.field === 2) id = num(f);
-    else if (f.field === 3) name = str(f);
-    else if (f.field === 4) file = readFile(msg(f), strings);
-    else if (f.field === 5) directory = readDirectory(msg(f), strings);
-  }
-  if (type === INODE_TYPE_CODES.FILE && file) return { id, type: 'FILE', name, file };
-  if (type === INODE_TYPE_CODES.DIRECTORY && directory) return { id, type: 'DIRECTORY', name, directory };
-  if (type === INODE_TYPE_SYMLINK)
+function readInode(n: INodeSection_INode, strings: Map<number, string>): ImageINode {
+  const id = num(n.id, 'INode.id');
+  const name = Buffer.from(n.name).toString('utf8');
+  if (n.type === INodeSection_INode_Type.FILE && n.file)
+    return { id, type: 'FILE', name, file: readFile(n.file, strings) };
+  if (n.type === INodeSection_INode_Type.DIRECTORY && n.directory)
+    return { id, type: 'DIRECTORY', name, directory: readDirectory(n.directory, strings) };
+  if (n.type === INodeSection_INode_Type.SYMLINK)
     throw new ImageFormatError(`inode ${id} is a symlink; the lab has no symlinks`);
-  throw new ImageFormatError(`inode ${id}: type ${type} without matching attributes`);
+  throw new ImageFormatError(`inode ${id}: type ${n.type} without matching attributes`);
 }
 
-function readFile(r: ProtoReader, strings: Map<number, string>): ImageFile {
-  const file: ImageFile = {
-    replication: 0,
-    mtime: 0,
-    atime: 0,
-    preferredBlockSize: 0,
-    permission: { user: '', group: '', mode: 0 },
-    blocks: [],
-    storagePolicyId: 0,
+function readFile(f: INodeSection_INodeFile, strings: Map<number, string>): ImageFile {
+  return {
+    replication: f.replication,
+    mtime: num(f.modificationTime, 'INodeFile.modificationTime'),
+    atime: num(f.accessTime, 'INodeFile.accessTime'),
+    preferredBlockSize: num(f.preferredBlockSize, 'INodeFile.preferredBlockSize'),
+    permission: decodePermission(f.permission, strings),
+    blocks: f.blocks.map((b): BlockRef => ({
+      blockId: num(b.blockId, 'BlockProto.blockId'),
+      numBytes: num(b.numBytes, 'BlockProto.numBytes'),
+      genStamp: num(b.genStamp, 'BlockProto.genStamp'),
+    })),
+    ...(f.fileUC
+      ? { underConstruction: { clientName: f.fileUC.clientName, clientMachine: f.fileUC.clientMachine } }
+      : {}),
+    storagePolicyId: f.storagePolicyID,
   };
-  for (const f of fields(r, 'INodeFile')) {
-    if (f.field === 1) file.replication = num(f);
-    else if (f.field === 2) file.mtime = num(f);
-    else if (f.field === 3) file.atime = num(f);
-    else if (f.field === 4) file.preferredBlockSize = num(f);
-    else if (f.field === 5) file.permission = decodePermission(f.value ?? 0n, strings);
-    else if (f.field === 6) file.blocks.push(readBlock(msg(f)));
-    else if (f.field === 7) file.underConstruction = readFileUc(msg(f));
-    else if (f.field === 10) file.storagePolicyId = num(f);
-  }
-  return file;
 }
 
-function readBlock(r: ProtoReader): BlockRef {
-  const b = { blockId: 0, genStamp: 0, numBytes: 0 };
-  for (const f of fields(r, 'BlockProto')) {
-    if (f.field === 1) b.blockId = num(f);
-    else if (f.field === 2) b.genStamp = num(f);
-    else if (f.field === 3) b.numBytes = num(f);
-  }
-  return { blockId: b.blockId, numBytes: b.numBytes, genStamp: b.genStamp };
-}
-
-function readFileUc(r: ProtoReader): { clientName: string; clientMachine: string } {
-  const uc = { clientName: '', clientMachine: '' };
-  for (const f of fields(r, 'FileUnderConstructionFeature')) {
-    if (f.field === 1) uc.clientName = str(f);
-    else if (f.field === 2) uc.clientMachine = str(f);
-  }
-  return uc;
-}
-
-function readDirectory(r: ProtoReader, strings: Map<number, string>): ImageDirectory {
-  const d: ImageDirectory = {
-    mtime: 0,
-    permission: { user: '', group: '', mode: 0 },
-    nsQuota: '-1',
-    dsQuota: '-1',
+function readDirectory(d: INodeSection_INodeDirectory, strings: Map<number, string>): ImageDirectory {
+  return {
+    mtime: num(d.modificationTime, 'INodeDirectory.modificationTime'),
+    permission: decodePermission(d.permission, strings),
+    nsQuota: BigInt.asIntN(64, d.nsQuota).toString(),
+    dsQuota: BigInt.asIntN(64, d.dsQuota).toString(),
   };
-  for (const f of fields(r, 'INodeDirectory')) {
-    if (f.field === 1) d.mtime = num(f);
-    else if (f.field === 2) d.nsQuota = toSigned64(f.value ?? 0n).toString();
-    else if (f.field === 3) d.dsQuota = toSigned64(f.value ?? 0n).toString();
-    else if (f.field === 4) d.permission = decodePermission(f.value ?? 0n, strings);
-  }
-  return d;
 }
 
 function decodePermission(v: bigint, strings: Map<number, string>): PermissionStatus {
@@ -537,45 +561,28 @@ function decodePermission(v: bigint, strings: Map<number, string>): PermissionSt
   };
 }
 
-function readDirEntries(r: ProtoReader | null): FsImage['directories'] {
+function readDirEntries(r: SectionReader | null): FsImage['directories'] {
   const dirs: FsImage['directories'] = [];
   while (r && !r.done()) {
-    const entry = { parent: 0, children: [] as number[] };
-    for (const f of fields(
-      wrap('INodeDirectorySection.DirEntry', () => r.delimited()),
-      'DirEntry',
-    )) {
-      if (f.field === 1) entry.parent = num(f);
-      else if (f.field === 2 && f.bytes) {
-        const packed = new ProtoReader(f.bytes);
-        while (!packed.done()) entry.children.push(packed.varintNumber());
-      } else if (f.field === 2) entry.children.push(num(f));
-      else if (f.field === 3)
-        throw new ImageFormatError(`directory ${entry.parent} has reference children (snapshots)`);
-    }
-    dirs.push(entry);
+    const entry = r.next(INodeDirectorySection_DirEntrySchema, 'INodeDirectorySection.DirEntry');
+    const parent = num(entry.parent, 'DirEntry.parent');
+    if (entry.refChildren.length > 0)
+      throw new ImageFormatError(`directory ${parent} has reference children (snapshots)`);
+    dirs.push({ parent, children: entry.children.map((c) => num(c, 'DirEntry.children')) });
   }
   return dirs;
 }
 
-function readFilesUnderConstruction(r: ProtoReader | null): FsImage['filesUnderConstruction'] {
+function readFilesUnderConstruction(r: SectionReader | null): FsImage['filesUnderConstruction'] {
   const files: FsImage['filesUnderConstruction'] = [];
   while (r && !r.done()) {
-    const entry = { id: 0, path: '' };
-    for (const f of fields(
-      wrap('FileUnderConstructionEntry', () => r.delimited()),
+    const entry = r.next(
+      FilesUnderConstructionSection_FileUnderConstructionEntrySchema,
       'FileUnderConstructionEntry',
-    )) {
-      if (f.field === 1) entry.id = num(f);
-      else if (f.field === 2) entry.path = str(f);
-    }
-    files.push(entry);
+    );
+    files.push({ id: num(entry.inodeId, 'FileUnderConstructionEntry.inodeId'), path: entry.fullPath });
   }
   return files;
-}
-
-function* fields(r: ProtoReader, what: string): Generator<ProtoField> {
-  while (!r.done()) yield wrap(what, () => r.field());
 }
 
 /** Protobuf reader errors become ImageFormatErrors that name the message being read. */
@@ -588,23 +595,8 @@ function wrap<T>(what: string, read: () => T): T {
   }
 }
 
-function msg(f: ProtoField): ProtoReader {
-  if (!f.bytes)
-    throw new ImageFormatError(`field ${f.field}: expected a message, found wire type ${f.wireType}`);
-  return new ProtoReader(f.bytes);
-}
-
-function str(f: ProtoField): string {
-  if (!f.bytes)
-    throw new ImageFormatError(`field ${f.field}: expected a string, found wire type ${f.wireType}`);
-  return f.bytes.toString('utf8');
-}
-
-function num(f: ProtoField): number {
-  const v = f.value;
-  if (v === undefined)
-    throw new ImageFormatError(`field ${f.field}: expected a number, found wire type ${f.wireType}`);
+function num(v: bigint, field: string): number {
   if (v > BigInt(Number.MAX_SAFE_INTEGER))
-    throw new ImageFormatError(`field ${f.field}: ${v} does not fit a JS number`);
+    throw new ImageFormatError(`${field}: ${v} does not fit a JS number`);
   return Number(v);
 }
