@@ -7,11 +7,14 @@
  * <dataDir>/current/BP-…/tmp/
  */
 import { join } from 'node:path';
+import { RemoteError } from '../protocol/errors.js';
+import { isBlockPoolId, parseBlockPoolId } from '../protocol/identifiers.js';
+
+export { isBlockPoolId };
 
 /** DataNode layout version written to VERSION files: -57 is the 32x32 finalized layout. */
 export const DATANODE_LAYOUT_VERSION = -57;
 
-const BLOCK_POOL_ID_PATTERN = /^BP-\d+-\d{1,3}(\.\d{1,3}){3}-\d+$/;
 const BLOCK_FILE_PATTERN = /^blk_(-?\d+)$/;
 const META_FILE_PATTERN = /^blk_(-?\d+)_(\d+)\.meta$/;
 
@@ -31,16 +34,9 @@ export function idToBlockDir(blockId: number | bigint): string {
   return `subdir${(blockId >> 16) & 31}/subdir${(blockId >> 8) & 31}`;
 }
 
-export function isBlockPoolId(name: string): boolean {
-  return BLOCK_POOL_ID_PATTERN.test(name);
-}
-
 /** `<dataDir>/current/<bpid>`; the pool id is checked so a wire value cannot escape the volume. */
 export function blockPoolDir(dataDir: string, bpid: string): string {
-  if (!isBlockPoolId(bpid)) {
-    throw new RangeError(`not a block pool id: '${bpid}' (expected BP-<rand>-<ip>-<ctime ms>)`);
-  }
-  return join(dataDir, 'current', bpid);
+  return join(dataDir, 'current', parseBlockPoolId(bpid, 'block pool directory'));
 }
 
 export function finalizedDir(dataDir: string, bpid: string): string {
@@ -56,12 +52,27 @@ export function tmpDir(dataDir: string, bpid: string): string {
   return join(blockPoolDir(dataDir, bpid), 'tmp');
 }
 
+/**
+ * `blk_<id>`. The id is checked again here although callers parse it at the boundary
+ * (cluster/protocol/identifiers.ts): a value typed `number` can still be a string at run time, and
+ * `blk_../../x` must never become a path.
+ */
 export function blockFileName(blockId: number | bigint): string {
-  return `blk_${blockId}`;
+  return `blk_${fileNameInteger(blockId, 'block id')}`;
 }
 
 export function metaFileName(blockId: number | bigint, genStamp: number | bigint): string {
-  return `blk_${blockId}_${genStamp}.meta`;
+  return `blk_${fileNameInteger(blockId, 'block id')}_${fileNameInteger(genStamp, 'generation stamp')}.meta`;
+}
+
+/** An integer's decimal digits (a leading minus for the signed ids HDFS logs), or a thrown error. */
+function fileNameInteger(value: number | bigint, what: string): string {
+  if (typeof value === 'bigint' || Number.isSafeInteger(value)) return String(value);
+  const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  throw new RemoteError(
+    'IllegalArgumentException',
+    `a replica file name needs an integer ${what}, got ${typeof value} ${shown.slice(0, 80)}`,
+  );
 }
 
 export function finalizedBlockPath(dataDir: string, bpid: string, blockId: number | bigint): string {

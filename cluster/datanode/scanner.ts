@@ -33,6 +33,17 @@ export interface ScannerSettings {
   bytesPerSecond: number;
 }
 
+/**
+ * The volume's finalized replicas as the scanner sees them: the in-memory replica map
+ * (cluster/datanode/replica-map.ts), so choosing the next replica costs a lookup, not a disk walk
+ * or a sort.
+ */
+export interface ScanIndex {
+  has(blockId: number): boolean;
+  /** The smallest block id greater than `blockId` (the first when null), or undefined. */
+  nextAfter(blockId: number | null): number | undefined;
+}
+
 export type ScanStep =
   | { kind: 'disabled' }
   | { kind: 'scan'; blockId: number; suspect: boolean; cursor: ScannerCursor }
@@ -93,21 +104,20 @@ export function formatCursor(cursor: ScannerCursor): string {
 }
 
 /**
- * The next thing the scanner should do, given the finalized replicas (ids, any order), the
- * suspects and the clock. Suspects first; then the next replica after the cursor in id order; at
+ * The next thing the scanner should do, given the finalized replicas, the suspects and the clock. Suspects first; then the next replica after the cursor in id order; at
  * the end of a pass, wait until the period since the pass started is over, then start again.
  */
 export function nextScanStep(args: {
   cursor: ScannerCursor;
-  blockIds: readonly number[];
+  replicas: ScanIndex;
   suspects: readonly number[];
   nowMs: number;
   settings: ScannerSettings;
 }): ScanStep {
   const { settings, nowMs } = args;
   if (settings.scanPeriodMs <= 0 || settings.bytesPerSecond <= 0) return { kind: 'disabled' };
-  const present = new Set(args.blockIds);
-  const suspect = args.suspects.find((id) => present.has(id));
+  const { replicas } = args;
+  const suspect = args.suspects.find((id) => replicas.has(id));
   if (suspect !== undefined) return { kind: 'scan', blockId: suspect, suspect: true, cursor: args.cursor };
   let cursor = args.cursor;
   if (cursor.iterStartMs < 0 || (cursor.atEnd && nowMs >= cursor.iterStartMs + settings.scanPeriodMs)) {
@@ -115,7 +125,7 @@ export function nextScanStep(args: {
   }
   if (cursor.atEnd) return { kind: 'wait', untilMs: cursor.iterStartMs + settings.scanPeriodMs, cursor };
   const after = entryBlockId(cursor.curEntry);
-  const next = [...present].sort((a, b) => a - b).find((id) => after === null || id > after);
+  const next = replicas.nextAfter(after);
   if (next === undefined) {
     const ended = { ...cursor, atEnd: true };
     return { kind: 'wait', untilMs: ended.iterStartMs + settings.scanPeriodMs, cursor: ended };

@@ -13,6 +13,7 @@
  */
 import { create, fromBinary, toBinary, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 import { RemoteError } from './errors.js';
+import { parseExtendedBlock } from './identifiers.js';
 import { missingRequiredField } from './required-fields.js';
 import {
   BaseHeaderProtoSchema,
@@ -568,15 +569,22 @@ export function decodeOpBody<K extends ServedOp>(op: K, body: Buffer): OpBody<K>
 function baseHeader(h: BaseHeaderProto, what: string): BaseHeader {
   const b = h.block!;
   const opId = h.traceInfo ? traceInfoToOpId(h.traceInfo as DataTransferTraceInfoProto) : undefined;
-  return {
-    block: {
-      poolId: b.poolId,
-      blockId: u64(b.blockId, `${what} block id`),
-      genStamp: u64(b.generationStamp, `${what} generation stamp`),
-      numBytes: u64(b.numBytes, `${what} block length`),
-    },
-    ...(opId ? { opId } : {}),
-  };
+  return { block: checkedBlock(b, `${what} header.block`), ...(opId ? { opId } : {}) };
+}
+
+/**
+ * An op's block: its pool id, id and generation stamp become file names on the DataNode, so they are
+ * checked here, at the boundary, as HDFS types them (cluster/protocol/identifiers.ts: uint64s below
+ * 2^53, `BP-<rand>-<ip>-<ms>`). A bad one is a malformed op, answered ERROR_INVALID.
+ */
+function checkedBlock(b: ExtendedBlockProto, what: string): ExtendedBlock {
+  const fields = { poolId: b.poolId, blockId: b.blockId, genStamp: b.generationStamp, numBytes: b.numBytes };
+  try {
+    return parseExtendedBlock(fields, what);
+  } catch (err) {
+    if (err instanceof RemoteError) throw malformed(err.message);
+    throw err;
+  }
 }
 
 function clientHeader(h: ClientOperationHeaderProto, what: string): ClientOperationHeader {

@@ -21,6 +21,7 @@ import {
   nextScanStep,
   parseCursor,
   throttleDelayMs,
+  type ScanIndex,
   type ScannerCursor,
   type ScannerSettings,
 } from '../datanode/scanner.js';
@@ -38,6 +39,9 @@ export type ScanResult =
   | { ok: false; reason: 'checksum' | 'length'; offset: number; bytes: number }
   | { ok: false; reason: 'io'; message: string; bytes: number };
 
+/** The scanner's read buffer, allocated once: a pass over thousands of small replicas allocates nothing per replica. */
+let scanBuffer: Buffer | null = null;
+
 /** Verifies a replica's block file against its .meta, chunk by chunk, without holding it all in memory. */
 export function scanReplica(replica: Pick<ReplicaFiles, 'blockPath' | 'metaPath'>): ScanResult {
   let meta: Buffer;
@@ -52,7 +56,8 @@ export function scanReplica(replica: Pick<ReplicaFiles, 'blockPath' | 'metaPath'
     const parsed = parseMeta(meta);
     const { bytesPerChecksum, checksums } = parsed;
     const sumBytes = 4;
-    const buf = Buffer.allocUnsafe(SCAN_READ_BYTES - (SCAN_READ_BYTES % bytesPerChecksum));
+    scanBuffer ??= Buffer.allocUnsafe(SCAN_READ_BYTES);
+    const buf = scanBuffer.subarray(0, SCAN_READ_BYTES - (SCAN_READ_BYTES % bytesPerChecksum));
     let offset = 0;
     while (true) {
       const n = fs.readSync(fd, buf, 0, buf.length, offset);
@@ -142,13 +147,18 @@ export class VolumeScanner {
 
   private stepInput(): {
     cursor: ScannerCursor;
-    blockIds: number[];
+    replicas: ScanIndex;
     suspects: number[];
     settings: ScannerSettings;
   } {
+    const { storage } = this.opts;
     return {
       cursor: this.cursor,
-      blockIds: this.opts.storage.listFinalized().map(([id]) => id),
+      // The storage's in-memory replica map: O(1) per step, never a walk of the volume.
+      replicas: {
+        has: (blockId) => storage.hasReplica(blockId),
+        nextAfter: (blockId) => storage.nextReplicaAfter(blockId),
+      },
       suspects: this.suspects,
       settings: this.opts.settings,
     };

@@ -14,11 +14,13 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { resolveInside } from '../common/contained-path.js';
 import type { LabConfig } from '../config/config.js';
 import type { ClusterDescription } from '../launcher/description.js';
 import { md5Hex } from '../namenode/fsimage/md5.js';
 import { NAMENODE_LAYOUT_VERSION } from '../namenode/fsimage/image.js';
 import { editsName, fsimageName } from '../namenode/name-dir.js';
+import { parseTxId } from '../protocol/identifiers.js';
 import { HttpTimeoutError, httpCall, sendHttpResponse, type HttpExchange } from './http-journal.js';
 import type { Journal } from './journal.js';
 import { currentDir, installImageBytes, purgeOldStorage, readVersion } from './name-storage.js';
@@ -126,10 +128,15 @@ export async function serveImageTransfer(
   );
 }
 
+/** A txid query parameter, checked as the uint64 it names a file with (fsimage_<txid>); null if absent or malformed. */
 function txidParam(q: URLSearchParams, name: string): number | null {
   const text = q.get(name);
-  if (text === null || !/^\d{1,16}$/.test(text)) return null;
-  return Number(text);
+  if (text === null) return null;
+  try {
+    return parseTxId(text, name);
+  } catch {
+    return null;
+  }
 }
 
 function sendFile(
@@ -138,9 +145,11 @@ function sendFile(
   exchange: HttpExchange,
   name: string,
 ): void {
-  const file = path.join(currentDir(opts.nameDir), name);
+  // Names are built from checked txids; the containment check holds even if that changes.
+  const file = resolveInside(currentDir(opts.nameDir), name);
   let bytes: Buffer;
   try {
+    if (file === null) throw new Error(`${name} is outside the name directory`);
     bytes = fs.readFileSync(file);
   } catch {
     reply(res, exchange, 404, `${name} is not in the NameNode's name directory (purged or never written)`);

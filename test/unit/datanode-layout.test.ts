@@ -64,7 +64,7 @@ describe('paths under a data dir', () => {
   });
 
   it('refuses a pool id that is not BP-…, so ../ cannot escape the volume', () => {
-    expect(() => blockPoolDir('/d', '../etc')).toThrow(/not a block pool id/);
+    expect(() => blockPoolDir('/d', '../etc')).toThrow(/block pool id must look like BP-/);
   });
 
   it('recognises block pool ids', () => {
@@ -81,6 +81,14 @@ describe('block and meta file names', () => {
     expect(parseBlockFileName('blk_1073741825')).toEqual({ blockId: 1073741825 });
     expect(parseBlockFileName('blk_-5')).toEqual({ blockId: -5 });
     expect(parseMetaFileName('blk_1073741825_1001.meta')).toEqual({ blockId: 1073741825, genStamp: 1001 });
+  });
+
+  it('refuses a block id or generation stamp that is not an integer, so ../ cannot become a name', () => {
+    const id = '../../../.bashrc' as unknown as number;
+    expect(() => blockFileName(id)).toThrow(/needs an integer block id, got string "..\/..\/..\/.bashrc"/);
+    expect(() => metaFileName(1, id)).toThrow(/needs an integer generation stamp/);
+    expect(() => metaFileName(id, 1)).toThrow(/needs an integer block id/);
+    expect(() => blockFileName(1.5)).toThrow(/needs an integer block id/);
   });
 
   it('rejects other names', () => {

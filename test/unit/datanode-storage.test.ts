@@ -151,3 +151,84 @@ describe('replica lifecycle', () => {
     );
   });
 });
+
+describe('volume containment (the second line of defence)', () => {
+  const data = Buffer.alloc(100, 0x62);
+
+  /** Every file under `dir`, relative, sorted. */
+  function filesUnder(dir: string): string[] {
+    return (fs.readdirSync(dir, { recursive: true }) as string[]).sort();
+  }
+
+  it('refuses a block id that is a path, whatever its static type, before touching the disk', () => {
+    const storage = openStorage();
+    storage.loadOrFormat(NS, NOW);
+    const before = filesUnder(path.dirname(dataDir));
+    const attack = { blockId: '../../../../../escaped' as unknown as number, genStamp: 1001, numBytes: 0 };
+    expect(() => storage.createRbw(attack)).toThrow(/createRbw block\.blockId: block id must be an unsigned/);
+    expect(() => storage.createTemporary(attack)).toThrow(/unsigned 64-bit integer/);
+    expect(() => storage.createRbw({ blockId: 1073741825, genStamp: -1, numBytes: 0 })).toThrow(
+      /generation stamp -1 is outside the unsigned 64-bit range/,
+    );
+    expect(filesUnder(path.dirname(dataDir))).toEqual(before);
+  });
+
+  it('refuses paths that resolve outside the volume, lexically', () => {
+    const storage = openStorage();
+    storage.loadOrFormat(NS, NOW);
+    const inside = path.join(dataDir, 'current', POOL, 'current', 'rbw', 'blk_1');
+    expect(storage.containedPath(inside)).toBe(inside);
+    expect(() => storage.containedPath(path.join(dataDir, 'current', '..', '..', 'x'))).toThrow(
+      /Refusing to touch .*x: it is outside the volume/,
+    );
+    expect(() => storage.containedPath('/etc/passwd')).toThrow(/outside the volume/);
+    expect(() => storage.containedPath(`${dataDir}-sibling/x`)).toThrow(/outside the volume/);
+    // A name that merely starts with two dots stays inside.
+    expect(storage.containedPath(path.join(dataDir, '..blk'))).toBe(path.join(dataDir, '..blk'));
+  });
+
+  it('refuses to write through a symbolic link that leads out of the volume', () => {
+    const storage = openStorage();
+    storage.loadOrFormat(NS, NOW);
+    const outside = path.join(path.dirname(dataDir), 'outside');
+    fs.mkdirSync(outside);
+    const rbw = path.join(dataDir, 'current', POOL, 'current', 'rbw');
+    fs.rmSync(rbw, { recursive: true });
+    fs.symlinkSync(outside, rbw);
+    expect(() => storage.createRbw({ blockId: 1073741825, genStamp: 1001, numBytes: 0 })).toThrow(
+      /outside the volume/,
+    );
+    // A link in place of the replica file itself is refused too.
+    fs.rmSync(rbw);
+    fs.mkdirSync(rbw);
+    fs.symlinkSync(path.join(outside, 'target'), path.join(rbw, 'blk_1073741826'));
+    expect(() => storage.createRbw({ blockId: 1073741826, genStamp: 1001, numBytes: 0 })).toThrow(
+      /outside the volume/,
+    );
+    expect(fs.readdirSync(outside)).toEqual([]);
+  });
+
+  it('keeps the replica map and dfsUsed in memory through finalize, genstamp bump and delete', async () => {
+    const storage = openStorage();
+    storage.loadOrFormat(NS, NOW);
+    for (const blockId of [1073741826, 1073741825]) {
+      const writer = storage.createRbw({ blockId, genStamp: 1001, numBytes: 0 });
+      writer.append(data, chunkChecksums(data));
+      await writer.finalize();
+    }
+    expect(storage.replicaCount).toBe(2);
+    expect(storage.nextReplicaAfter(null)).toBe(1073741825);
+    expect(storage.nextReplicaAfter(1073741825)).toBe(1073741826);
+    // 100 data bytes + 7-byte header + one 4-byte checksum, per replica.
+    expect(storage.stats(NOW).dfsUsed).toBe(2 * 111);
+    expect(storage.bumpGenStamp({ blockId: 1073741825 }, 1005)).toBe(true);
+    expect(storage.bumpGenStamp({ blockId: 1073741825 }, 1004)).toBe(false);
+    const bumped = storage.readReplica(1073741825);
+    expect(path.basename(bumped?.metaPath ?? '')).toBe('blk_1073741825_1005.meta');
+    expect(fs.existsSync(bumped?.metaPath ?? '')).toBe(true);
+    expect(storage.deleteReplica({ blockId: 1073741826 })).toBe(true);
+    expect(storage.stats(NOW).dfsUsed).toBe(111);
+    // The disk agrees with the map.
+    expect(storage.listFinalized()).toEqual([[1073741825, 100, 1005]]);
+  });
+});

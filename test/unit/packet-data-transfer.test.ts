@@ -204,6 +204,23 @@ describe('op requests', () => {
     );
   });
 
+  it("check the block's ids at the boundary, before they can name a file (issue 15)", () => {
+    const withBlock = (patch: object): Buffer =>
+      encodeOpRequest('WRITE_BLOCK', {
+        ...GO_WRITE,
+        header: { ...GO_WRITE.header, block: { ...GO_WRITE.header.block, ...patch } },
+      });
+    expect(() => decodeOpRequest(withBlock({ poolId: 'BP-1/../../../.ssh' }))).toThrow(
+      expect.objectContaining({
+        errorClass: 'MalformedFrameException',
+        message: expect.stringMatching(/^WRITE_BLOCK body header\.block\.poolId: block pool id must be BP-/),
+      }),
+    );
+    expect(() => decodeOpRequest(withBlock({ blockId: 2 ** 60 }))).toThrow(
+      /header\.block\.blockId: block id 1152921504606846976 is a valid uint64 but beyond 2\^53 - 1/,
+    );
+  });
+
   it('limit the body to OP_BODY_BYTES_MAX both ways', () => {
     const huge = { ...GO_WRITE, header: { ...GO_WRITE.header, clientName: 'x'.repeat(OP_BODY_BYTES_MAX) } };
     expect(() => encodeOpRequest('WRITE_BLOCK', huge)).toThrow(

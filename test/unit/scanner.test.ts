@@ -9,6 +9,13 @@ import {
   scanPeriodMs,
   throttleDelayMs,
 } from '../../cluster/datanode/scanner.js';
+import { ReplicaMap } from '../../cluster/datanode/replica-map.js';
+
+function replicas(ids: number[]): ReplicaMap<{ blockId: number }> {
+  const map = new ReplicaMap<{ blockId: number }>();
+  for (const blockId of ids) map.set({ blockId });
+  return map;
+}
 
 const settings = { scanPeriodMs: 10_000, bytesPerSecond: 1_048_576 };
 
@@ -17,24 +24,42 @@ describe('block scanner scheduling', () => {
     let cursor = freshCursor();
     const seen: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const step = nextScanStep({ cursor, blockIds: [30, 10, 20], suspects: [], nowMs: 1_000, settings });
+      const step = nextScanStep({
+        cursor,
+        replicas: replicas([30, 10, 20]),
+        suspects: [],
+        nowMs: 1_000,
+        settings,
+      });
       expect(step.kind).toBe('scan');
       if (step.kind !== 'scan') return;
       seen.push(step.blockId);
       cursor = afterScan(step.cursor, step.blockId, step.suspect);
     }
     expect(seen).toEqual([10, 20, 30]);
-    const end = nextScanStep({ cursor, blockIds: [10, 20, 30], suspects: [], nowMs: 2_000, settings });
+    const end = nextScanStep({
+      cursor,
+      replicas: replicas([10, 20, 30]),
+      suspects: [],
+      nowMs: 2_000,
+      settings,
+    });
     expect(end).toMatchObject({ kind: 'wait', untilMs: 11_000, cursor: { atEnd: true } });
     if (end.kind !== 'wait') return;
-    const again = nextScanStep({ cursor: end.cursor, blockIds: [10], suspects: [], nowMs: 11_000, settings });
+    const again = nextScanStep({
+      cursor: end.cursor,
+      replicas: replicas([10]),
+      suspects: [],
+      nowMs: 11_000,
+      settings,
+    });
     expect(again).toMatchObject({ kind: 'scan', blockId: 10, cursor: { iterStartMs: 11_000 } });
   });
 
   it('scans suspects first without moving the cursor', () => {
     const step = nextScanStep({
       cursor: freshCursor(),
-      blockIds: [1, 2, 3],
+      replicas: replicas([1, 2, 3]),
       suspects: [3],
       nowMs: 0,
       settings,
@@ -48,7 +73,7 @@ describe('block scanner scheduling', () => {
     expect(
       nextScanStep({
         cursor: freshCursor(),
-        blockIds: [1],
+        replicas: replicas([1]),
         suspects: [],
         nowMs: 0,
         settings: { scanPeriodMs: 1, bytesPerSecond: 0 },

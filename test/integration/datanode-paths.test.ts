@@ -1,0 +1,240 @@
+/**
+ * Issue 15, defect 1, reproduced against a real DataNode: a local process sends crafted WRITE_BLOCK
+ * ops whose block id, generation stamp or pool id is a `../` path aimed at a file outside the lab
+ * home (on the JSON wire the issue's attack put a string in blockId; on the protobuf wire the same
+ * bytes go into the uint64 field as a length-delimited string, or into the pool id, which is a
+ * string). The DataNode must answer ERROR_INVALID, leave every file outside its volume untouched,
+ * stay up, and still take a put afterwards.
+ *
+ * The lab home sits inside a scratch directory of this test, and the attack aims at a "victim" file
+ * in that scratch directory, so even a regression can only touch files the test owns.
+ */
+import crypto from 'node:crypto';
+import fs, { existsSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DFSClient } from '../../cluster/client/dfs-client.js';
+import { rbwDir } from '../../cluster/datanode/layout.js';
+import { homePaths, type ClusterDescription } from '../../cluster/launcher/description.js';
+import { isDaemonAlive } from '../../cluster/launcher/home.js';
+import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
+import { decodeBlockOpResponseBody, type BlockOpResponse } from '../../cluster/protocol/data-transfer.js';
+import { encodeLastPacket, encodePacket } from '../../cluster/protocol/packet.js';
+
+const repo = path.resolve(import.meta.dirname, '../..');
+const VICTIM_TEXT = 'the student’s own file\n';
+const ATTACK_BYTES = Buffer.from('echo owned\n');
+
+/** Every path under `dir`, relative, sorted. */
+function listTree(dir: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).sort();
+}
+
+/** A varint-delimited message at the start of `buf`, or null while incomplete. */
+function firstDelimited(buf: Buffer): Buffer | null {
+  let length = 0;
+  let shift = 0;
+  for (let i = 0; i < buf.length && i < 5; i++) {
+    const byte = buf[i] as number;
+    length += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+    if ((byte & 0x80) === 0) return buf.length >= i + 1 + length ? buf.subarray(i + 1, i + 1 + length) : null;
+  }
+  return null;
+}
+
+interface CraftedBlock {
+  poolId: string;
+  /** A bigint is written as the uint64 the field is; a string as length-delimited bytes. */
+  blockId: bigint | string;
+  genStamp: bigint | string;
+}
+
+/** Protobuf's base-128 varint. */
+function varint(value: bigint | number): Buffer {
+  let v = BigInt(value);
+  const out: number[] = [];
+  do {
+    const low = Number(v & 0x7fn);
+    v >>= 7n;
+    out.push(v > 0n ? low | 0x80 : low);
+  } while (v > 0n);
+  return Buffer.from(out);
+}
+
+/** A field: varint (wire type 0) for a number, length-delimited (2) for a string or nested bytes. */
+function field(n: number, value: bigint | number | string | Buffer): Buffer {
+  if (typeof value === 'bigint' || typeof value === 'number')
+    return Buffer.concat([varint(n << 3), varint(value)]);
+  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+  return Buffer.concat([varint((n << 3) | 2), varint(bytes.length), bytes]);
+}
+
+/**
+ * A WRITE_BLOCK request built byte by byte from datatransfer.proto's field numbers, as an attacker
+ * would, so that fields can carry what no well-behaved encoder writes: u16 28 · u8 80 · varint
+ * length · OpWriteBlockProto.
+ */
+function craftedWriteBlock(block: CraftedBlock): Buffer {
+  // ExtendedBlockProto: poolId 1, blockId 2, generationStamp 3, numBytes 4.
+  const eb = Buffer.concat([
+    field(1, block.poolId),
+    field(2, block.blockId),
+    field(3, block.genStamp),
+    field(4, 0),
+  ]);
+  // ClientOperationHeaderProto { baseHeader 1 { block 1 }, clientName 2 }.
+  const header = Buffer.concat([field(1, field(1, eb)), field(2, 'DFSClient_attacker')]);
+  // OpWriteBlockProto: header 1, stage 4 (PIPELINE_SETUP_CREATE = 6), pipelineSize 5, minBytesRcvd 6,
+  // maxBytesRcvd 7, latestGenerationStamp 8, requestedChecksum 9 { type 1 (CRC32C = 2), bytesPerChecksum 2 }.
+  const body = Buffer.concat([
+    field(1, header),
+    field(4, 6),
+    field(5, 1),
+    field(6, 0),
+    field(7, 0),
+    field(8, 1001),
+    field(9, Buffer.concat([field(1, 2), field(2, 512)])),
+  ]);
+  return Buffer.concat([Buffer.from([0x00, 0x1c, 80]), varint(body.length), body]);
+}
+
+/**
+ * Sends one WRITE_BLOCK as any local process could, then (if the DataNode accepted it) one packet of
+ * attacker bytes and the end-of-block packet, as the attack in the issue did. Returns the
+ * DataNode's BlockOpResponse.
+ */
+async function craftedWrite(
+  target: { host: string; port: number },
+  block: CraftedBlock,
+): Promise<BlockOpResponse> {
+  const socket = net.connect(target.port, target.host);
+  socket.on('error', () => undefined);
+  let received = Buffer.alloc(0);
+  let closed = false;
+  socket.on('data', (chunk: Buffer) => (received = Buffer.concat([received, chunk])));
+  socket.on('close', () => (closed = true));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  socket.write(craftedWriteBlock(block));
+  const deadline = Date.now() + 10_000;
+  let body = firstDelimited(received);
+  while (body === null) {
+    if (closed || Date.now() > deadline) throw new Error('the DataNode sent no BlockOpResponse');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    body = firstDelimited(received);
+  }
+  const response = decodeBlockOpResponseBody(body);
+  if (response.status === 'SUCCESS') {
+    socket.write(encodePacket({ offsetInBlock: 0, seqno: 0, lastPacketInBlock: false, data: ATTACK_BYTES }));
+    socket.write(encodeLastPacket(ATTACK_BYTES.length, 1));
+    while (!closed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  socket.destroy();
+  return response;
+}
+
+describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
+  'a DataNode never writes outside its volume (issue 15, defect 1)',
+  () => {
+    let scratch: string;
+    let home: string;
+    let victim: string;
+    let client: DFSClient;
+    let description: ClusterDescription;
+    let poolId: string;
+
+    beforeAll(async () => {
+      scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-dnpaths-'));
+      home = path.join(scratch, 'home');
+      victim = path.join(scratch, 'victim');
+      fs.writeFileSync(victim, VICTIM_TEXT);
+      await startCluster({ home, datanodes: 1, replication: 1, seed: 'dnpaths', ephemeralPorts: true });
+      client = await DFSClient.connect({ home, warn: () => undefined });
+      description = JSON.parse(fs.readFileSync(homePaths(home).description, 'utf8')) as ClusterDescription;
+      const local = path.join(scratch, 'small.txt');
+      fs.writeFileSync(local, 'before\n');
+      await client.putFile(local, '/before.txt');
+      const located = await client.call('getBlockLocations', {
+        src: '/before.txt',
+        offset: 0,
+        length: 1,
+        readerHost: client.clientHost,
+      });
+      poolId = located?.blocks[0]?.blockPoolId ?? '';
+    });
+
+    afterAll(async () => {
+      await client?.close();
+      if (home) await stopNodes(home);
+      if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+    });
+
+    /** `../` segments that climb from the DataNode's rbw/ directory up to the scratch directory. */
+    function climbToScratch(): string {
+      const rbw = rbwDir(homePaths(home).dataDir('dn1'), poolId);
+      const levels = path.relative(scratch, rbw).split(path.sep).length;
+      // `blk_` + `../` makes a first segment `blk_..` that the next `..` cancels: one extra level.
+      return '../'.repeat(levels + 1);
+    }
+
+    it('refuses ids that are paths with ERROR_INVALID and touches nothing outside the lab home', async () => {
+      expect(poolId).toMatch(/^BP-/);
+      const dn = description.datanodes[0] as { host: string; port: number };
+      const climb = climbToScratch();
+      const outsideBefore = listTree(scratch).filter((p) => !p.startsWith('home'));
+      const attacks: [CraftedBlock, RegExp][] = [
+        // blk_<id> → <scratch>/victim
+        [{ poolId, blockId: `${climb}victim`, genStamp: 1001n }, /WRITE_BLOCK/],
+        // blk_<id>_<gs>.meta → <scratch>/victim.meta
+        [{ poolId, blockId: 1073741900n, genStamp: `${climb}victim` }, /WRITE_BLOCK/],
+        // current/<bpid>/… → <scratch>/victim
+        [
+          { poolId: `${poolId}/../../../../../../victim`, blockId: 1073741901n, genStamp: 1001n },
+          /header\.block\.poolId: block pool id must be BP-/,
+        ],
+        // A legal uint64 the lab cannot hold in a number (an erasure-coded group id).
+        [
+          { poolId, blockId: 9223372036854775824n, genStamp: 1001n },
+          /header\.block\.blockId: .*erasure-coded/,
+        ],
+      ];
+      for (const [block, reason] of attacks) {
+        const response = await craftedWrite(dn, block);
+        expect(response.status, String(block.blockId)).toBe('ERROR_INVALID');
+        expect(response.message).toMatch(reason);
+      }
+      expect(fs.readFileSync(victim, 'utf8')).toBe(VICTIM_TEXT);
+      expect(listTree(scratch).filter((p) => !p.startsWith('home'))).toEqual(outsideBefore);
+    });
+
+    it('the NameNode serves no file named by a path in an image-transfer txid', async () => {
+      const { host, httpPort } = description.namenode;
+      for (const query of [
+        'getimage=1&txid=../../../victim',
+        'getimage=1&txid=1%2F..%2F..%2Fvictim',
+        'getedit=1&startTxId=1&endTxId=../../victim',
+      ]) {
+        const res = await fetch(`http://${host}:${httpPort}/imagetransfer?${query}`);
+        expect(res.status, query).toBe(400);
+        expect(await res.text()).not.toContain(VICTIM_TEXT);
+      }
+    });
+
+    it('stays up and still stores and serves a file afterwards', async () => {
+      const pid = Number(fs.readFileSync(homePaths(home).pid('dn1'), 'utf8').trim());
+      expect(isDaemonAlive(pid)).toBe(true);
+      const content = crypto.randomBytes(200_000);
+      const local = path.join(scratch, 'after.bin');
+      fs.writeFileSync(local, content);
+      await client.putFile(local, '/after.bin');
+      const back = path.join(scratch, 'after.back');
+      await client.getFile('/after.bin', back);
+      expect(fs.readFileSync(back).equals(content)).toBe(true);
+    });
+  },
+);
