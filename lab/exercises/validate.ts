@@ -217,8 +217,37 @@ function readExercise(
 }
 
 function checkStep(step: Step, path: PropertyKey[], report: FileReport): void {
+  checkLocalPath(step, path, report);
   if (stepName(step) !== 'expect' || !('expect' in step)) return;
   checkProbe(step.expect.probe, step.expect.args ?? {}, [...path, 'expect'], report, undefined);
+}
+
+/**
+ * A setup step's `local` file stays inside the pack (put reads a file of the pack) or the lab home's
+ * scratch folder (get writes there): a relative path without `..`, so a pack someone hands a
+ * student can neither read nor overwrite the student's own files (issue 15).
+ */
+function checkLocalPath(step: Step, path: PropertyKey[], report: FileReport): void {
+  const name = stepName(step);
+  if (name !== 'put' && name !== 'get') return;
+  const local = ((step as Record<string, unknown>)[name] as { local?: unknown } | undefined)?.local;
+  if (typeof local !== 'string' || isPackRelative(local)) return;
+  const where = name === 'put' ? 'a file of the pack' : "a file in the lab home's scratch folder";
+  report.at(
+    [...path, name, 'local'],
+    `local ${local} leaves its folder: ${name} names ${where}, so give a relative path without '..'`,
+  );
+}
+
+function isPackRelative(file: string): boolean {
+  const parts = file.split(/[\\/]/);
+  return (
+    file !== '' &&
+    !file.startsWith('/') &&
+    !file.startsWith('\\') &&
+    !/^[a-zA-Z]:/.test(file) &&
+    !parts.includes('..')
+  );
 }
 
 /** A probe name and its arguments; "$answer" stands for a task's input, of type `input`. */

@@ -33,7 +33,7 @@ const rows: Row[] = [];
 
 /**
  * `BENCH_ONLY=io128m,mkdir npm run bench` runs only the named sections (machine, start, io128m, io1m,
- * mkdir, rerepl, dashboard) and prints their rows without rewriting docs/BENCHMARKS.md, so one figure
+ * mkdir, smallfiles, rerepl, dashboard) and prints their rows without rewriting docs/BENCHMARKS.md, so one figure
  * can be measured several times on a shared machine.
  */
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
@@ -227,6 +227,56 @@ async function replicationRestored(): Promise<number> {
   });
 }
 
+const SMALL_FILES = 5000;
+const SMALL_FILE_BYTES = 1000;
+/** Idle CPU is averaged over this window: one lab scan period and one full block report (60 s each). */
+const IDLE_WINDOW_MS = 60_000;
+
+/** User + system CPU seconds a process has used (/proc/<pid>/stat, fields 14 and 15). */
+function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  const hz = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  return ticks / hz;
+}
+
+function datanodePids(home: string): number[] {
+  const desc = JSON.parse(fs.readFileSync(homePaths(home).description, 'utf8')) as {
+    datanodes: { id: string }[];
+  };
+  return desc.datanodes.map((d) => Number(fs.readFileSync(homePaths(home).pid(d.id), 'utf8').trim()));
+}
+
+/**
+ * Issue 15's small-files case: SMALL_FILES files of SMALL_FILE_BYTES put one after another (as
+ * `hdfs dfs -put dir` does) at replication 3 on 3 DataNodes, so each holds ~5 000 replicas; then
+ * each DataNode's CPU while idle, averaged over IDLE_WINDOW_MS (the block scanner's pass and a full
+ * block report fall inside it).
+ */
+async function smallFiles(): Promise<{ putMs: number; idleCpuCores: number }> {
+  return withCluster('small', { datanodes: 3, replication: 3 }, async (home) => {
+    const local = path.join(home, 'small.bin');
+    fs.writeFileSync(local, crypto.randomBytes(SMALL_FILE_BYTES));
+    const client = await DFSClient.connect({ home });
+    let putMs: number;
+    try {
+      ({ ms: putMs } = await timed(async () => {
+        for (let i = 0; i < SMALL_FILES; i++) await client.putFile(local, `/small/f${i}`, {});
+      }));
+    } finally {
+      await client.close();
+    }
+    const pids = datanodePids(home);
+    const before = pids.map(cpuSeconds);
+    const start = performance.now();
+    await new Promise((r) => setTimeout(r, IDLE_WINDOW_MS));
+    const seconds = (performance.now() - start) / 1000;
+    const cores = pids.map((pid, i) => (cpuSeconds(pid) - (before[i] as number)) / seconds);
+    return { putMs, idleCpuCores: Math.max(...cores) };
+  });
+}
+
 async function main(): Promise<void> {
   const data = crypto.randomBytes(FILE_BYTES);
   const scratch = tempHome('data');
@@ -305,6 +355,21 @@ async function main(): Promise<void> {
         figure: `${opsPerS.toFixed(0)} ops/s`,
         target: '≥ 5000 ops/s',
       });
+    });
+  }
+
+  if (wanted('smallfiles')) {
+    log(`put ${SMALL_FILES} small files, then idle DataNode CPU over ${IDLE_WINDOW_MS / 1000} s`);
+    const r = await smallFiles();
+    rows.push({
+      what: `put ${SMALL_FILES} files of ${SMALL_FILE_BYTES} bytes one after another, replication 3, 3 DataNodes`,
+      figure: ms(r.putMs),
+      target: '(issue 15: 1 337 s before the replica map)',
+    });
+    rows.push({
+      what: `idle DataNode CPU with ${SMALL_FILES} replicas (largest of 3, over ${IDLE_WINDOW_MS / 1000} s: a scanner pass and a block report)`,
+      figure: `${(r.idleCpuCores * 100).toFixed(2)} % of a core`,
+      target: '< 2 % of a core',
     });
   }
 

@@ -120,6 +120,29 @@ describe('broken packs name the file, line and column', () => {
     );
   });
 
+  it("a setup step's local file must stay in the pack or the scratch folder", () => {
+    const files = scaffoldPack('p');
+    const steps = [
+      '  - put: { path: /data/a.txt, local: ../../../.ssh/id_rsa }',
+      '  - get: { path: /data/a.txt, local: /home/student/.bashrc }',
+      '  - get: { path: /data/a.txt, local: out/../../../.bashrc }',
+      '  - put: { path: /data/b.txt, local: data/b.txt }',
+      '  - get: { path: /data/b.txt, local: b-copy.txt }',
+    ];
+    files.set(
+      'first-upload/exercise.yaml',
+      files
+        .get('first-upload/exercise.yaml')!
+        .replace('  - start: {}\n', `  - start: {}\n${steps.join('\n')}\n`),
+    );
+    const errors = validatePack(files).diagnostics.map((d) => formatDiagnostic(d));
+    expect(errors).toEqual([
+      "first-upload/exercise.yaml:6:38: error: local ../../../.ssh/id_rsa leaves its folder: put names a file of the pack, so give a relative path without '..'",
+      "first-upload/exercise.yaml:7:38: error: local /home/student/.bashrc leaves its folder: get names a file in the lab home's scratch folder, so give a relative path without '..'",
+      "first-upload/exercise.yaml:8:38: error: local out/../../../.bashrc leaves its folder: get names a file in the lab home's scratch folder, so give a relative path without '..'",
+    ]);
+  });
+
   it('a conf key that looks like a typo is a warning, not an error', () => {
     const files = scaffoldPack('p');
     files.set(
