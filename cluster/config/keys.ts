@@ -414,6 +414,22 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     description: 'Checkpoint once this many transactions are not in a checkpoint.',
   },
   {
+    name: 'dfs.namenode.resource.du.reserved',
+    type: 'bytes',
+    hadoopDefault: '104857600',
+    min: 0,
+    description:
+      'Free space the name directory volume must keep; below it the NameNode enters safe mode (resources low).',
+  },
+  {
+    name: 'dfs.namenode.resource.check.interval',
+    type: 'duration',
+    unit: 'ms',
+    hadoopDefault: '5000',
+    min: 1,
+    description: 'How often the NameNode checks the free space of its name directory volume.',
+  },
+  {
     name: 'dfs.namenode.checkpoint.check.period',
     type: 'duration',
     unit: 's',

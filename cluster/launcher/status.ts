@@ -37,6 +37,8 @@ export interface ClusterStatus {
   seed: string;
   namenodeReachable: boolean;
   safemode: boolean | null;
+  /** Why safe mode is on, in HDFS's words (low resources, manual, thresholds); null when off or unknown. */
+  safemodeTip: string | null;
   processes: ProcessStatus[];
 }
 
@@ -52,6 +54,7 @@ export async function clusterStatus(home: string): Promise<ClusterStatus> {
     seed: description.seed,
     namenodeReachable: answer !== undefined,
     safemode: answer === undefined ? null : answer.safemode.on,
+    safemodeTip: answer?.safemode.on ? answer.safemode.tip : null,
     processes: processIds(description).map((id) => processStatus(home, description, id, answer && reported)),
   };
 }

@@ -19,6 +19,7 @@ export interface SafeModeInputs {
 export class SafeMode {
   private on = true;
   private manual = false;
+  private resourcesLow = false;
   private extensionStartMs: number | null = null;
 
   constructor(private readonly config: SafeModeConfig) {}
@@ -37,9 +38,23 @@ export class SafeMode {
     this.extensionStartMs = null;
   }
 
+  /**
+   * NameNodeResourceMonitor: the name directory's volume is low on space. Like a manual entry it
+   * lasts until an administrator leaves it (after freeing space).
+   */
+  enterForLowResources(): void {
+    this.enterManually();
+    this.resourcesLow = true;
+  }
+
+  isResourcesLow(): boolean {
+    return this.resourcesLow;
+  }
+
   leave(): void {
     this.on = false;
     this.manual = false;
+    this.resourcesLow = false;
     this.extensionStartMs = null;
   }
 
@@ -78,6 +93,13 @@ export class SafeMode {
   /** HDFS's tip text (BlockManagerSafeMode.getSafeModeTip), empty when off. */
   tip(inputs: SafeModeInputs, nowMs: number): string {
     if (!this.on) return '';
+    if (this.resourcesLow) {
+      return (
+        'Resources are low on NN. Please add or free up more resources then turn off safe mode manually. ' +
+        'NOTE:  If you turn off safe mode before adding resources, the NN will immediately return to safe mode. ' +
+        'Use "hdfs dfsadmin -safemode leave" to turn safe mode off.'
+      );
+    }
     if (this.manual) {
       return 'It was turned on manually. Use "hdfs dfsadmin -safemode leave" to turn safe mode off.';
     }

@@ -17,6 +17,7 @@ import { identityFromSeed } from '../namenode/identity.js';
 import { Namespace } from '../namenode/namespace.js';
 import type { RemoteEditLog, RpcMethod, RpcMethods, StateEvent } from '../protocol/messages.js';
 import { EditLog } from './edit-log.js';
+import { hasResourcesAvailable } from './resource-checker.js';
 import { failingWhileExists } from './edit-log-file.js';
 import { unixGroups } from './unix-groups.js';
 import { Journal } from './journal.js';
@@ -196,6 +197,17 @@ export async function runNameNode({
     return next;
   };
 
+  /** NameNodeResourceMonitor: safe mode before the name directory's volume fills up. */
+  const reservedBytes = config.bytes('dfs.namenode.resource.du.reserved');
+  const checkResources = (): void => {
+    if (core.safemode.isResourcesLow() || hasResourcesAvailable(nameDir, reservedBytes)) return;
+    core.safemode.enterForLowResources();
+    const text = 'NameNode low on available disk space. Entering safe mode.';
+    console.warn(text);
+    journal.event({ type: 'log', level: 'warn', text });
+    journal.event({ type: 'safemode', on: true, tip: core.safeModeStatus(Date.now()).tip });
+  };
+
   const handler = async (
     method: RpcMethod,
     params: unknown,
@@ -203,6 +215,9 @@ export async function runNameNode({
   ): Promise<unknown> => {
     const nowMs = Date.now();
     editLog.checkWritable();
+    // Checked before every call too, not only every check interval: a put can fill a small
+    // volume faster than that, and the edit log must never be the write that finds it full.
+    checkResources();
     const callContext = {
       caller: ctx.caller,
       callerAddr: ctx.callerAddr,
@@ -314,6 +329,8 @@ export async function runNameNode({
         console.log(`BLOCK* removeDeadDatanode: lost heartbeat from ${e.datanode}`);
     }
   }, MONITOR_TICK_MS);
+  checkResources();
+  const resourceTimer = setInterval(checkResources, config.ms('dfs.namenode.resource.check.interval'));
   // LeaseManager.Monitor: expired leases are recovered; the ops it makes are logged like an RPC's.
   const leaseTimer = setInterval(() => {
     const out = core.checkLeases(Date.now());
@@ -326,6 +343,7 @@ export async function runNameNode({
     stop: async () => {
       clearInterval(timer);
       clearInterval(leaseTimer);
+      clearInterval(resourceTimer);
       journal.event({ type: 'process-stopping', reason: 'stop requested' });
       await server.close();
       await httpServer.close();

@@ -38,4 +38,5 @@ function printStatus(status: ClusterStatus, nowMs = Date.now()): void {
     ? `NameNode answering; safemode ${status.safemode ? 'ON' : 'off'}.`
     : 'NameNode not reachable: DataNode states unknown (process states from pid files).';
   out(`${nn} Run directory ${status.home}, seed ${status.seed}.`);
+  if (status.safemodeTip) out(`Safe mode is ON. ${status.safemodeTip}`);
 }
