@@ -73,6 +73,9 @@ export interface NameNodeSettings {
   leaseHardLimitMs?: number;
 }
 
+/** dfs.ls.limit: directory entries a getListing answer holds at most (Hadoop's default). */
+export const LS_LIMIT = 1000;
+
 export interface CallContext {
   /** The caller's lab id (client, dn1, snn). */
   caller: string;
@@ -269,7 +272,13 @@ export class NameNodeCore {
     getListing: (p, ctx) => {
       const isDir = this.namespace.resolve(p.src)?.kind === 'DIRECTORY';
       this.namespace.checkPermission(p.src, this.checker(ctx), isDir ? { access: 'READ_EXECUTE' } : {});
-      return this.namespace.getListing(p.src);
+      // FSDirStatAndListingOp: entries sorted by name, strictly after startAfter, dfs.ls.limit a page.
+      const all = this.namespace.getListing(p.src);
+      if (!all) return null;
+      const after = Buffer.from(p.startAfter ?? '', 'utf8');
+      const rest = all.filter((e) => Buffer.compare(Buffer.from(e.pathSuffix, 'utf8'), after) > 0);
+      const entries = rest.slice(0, LS_LIMIT);
+      return { entries, remainingEntries: rest.length - entries.length };
     },
     getContentSummary: (p, ctx) => {
       this.namespace.checkPermission(p.src, this.checker(ctx), { subAccess: 'READ_EXECUTE' });
@@ -371,7 +380,7 @@ export class NameNodeCore {
       );
       const updated = this.namespace.updateBlockForPipeline({ block: p.block, clientName: p.clientName });
       this.log(updated.ops);
-      return { block: { ...p.block, genStamp: updated.genStamp } };
+      return { block: { ...p.block, genStamp: updated.genStamp }, blockPoolId: this.identity.blockPoolId };
     },
     updatePipeline: (p) => {
       this.log(

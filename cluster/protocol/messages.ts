@@ -144,7 +144,11 @@ export interface RpcMethods {
     res: LocatedBlocks | null;
   };
   getFileInfo: { req: { src: string }; res: FileStatus | null };
-  getListing: { req: { src: string }; res: FileStatus[] | null };
+  /** One page of a directory (dfs.ls.limit entries), after the local name `startAfter`. */
+  getListing: {
+    req: { src: string; startAfter?: string };
+    res: { entries: FileStatus[]; remainingEntries: number } | null;
+  };
   getContentSummary: { req: { src: string }; res: ContentSummary };
   delete: { req: { src: string; recursive: boolean }; res: boolean };
   rename: { req: { src: string; dst: string }; res: boolean };
@@ -154,7 +158,10 @@ export interface RpcMethods {
   setOwner: { req: { src: string; username: string | null; groupname: string | null }; res: null };
   renewLease: { req: { clientName: string }; res: null };
   reportBadBlocks: { req: { blocks: { block: BlockRef; datanode: string }[] }; res: null };
-  updateBlockForPipeline: { req: { block: BlockRef; clientName: string }; res: { block: BlockRef } };
+  updateBlockForPipeline: {
+    req: { block: BlockRef; clientName: string };
+    res: { block: BlockRef; blockPoolId?: string };
+  };
   updatePipeline: {
     req: { clientName: string; oldBlock: BlockRef; newBlock: BlockRef; datanodes: string[] };
     res: null;
