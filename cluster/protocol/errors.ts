@@ -27,7 +27,6 @@ export const ERROR_CLASSES = {
   IOException: 'java.io.IOException',
   MalformedFrameException: 'org.apache.hadoop.ipc.RpcException',
   UnknownMethodException: 'org.apache.hadoop.ipc.RpcNoSuchMethodException',
-  AccessControlException: 'org.apache.hadoop.security.AccessControlException',
 } as const;
 
 export type ErrorClass = keyof typeof ERROR_CLASSES;

@@ -1,12 +1,13 @@
 /**
  * Protobuf decoding as a Hadoop peer does it: @bufbuild/protobuf's fromBinary does not check
- * `required` fields, so every decoded message goes through one checker over its descriptor
- * (recursively, as protobuf-java and google.golang.org/protobuf do), and every number the wire
+ * `required` fields, so every decoded message goes through the one checker (required-fields.ts,
+ * recursive as protobuf-java and google.golang.org/protobuf are), and every number the wire
  * carries is range-checked when it becomes one of the lab's JS numbers (uint64 arrives as bigint).
  */
-import { create, fromBinary, isFieldSet, toBinary } from '@bufbuild/protobuf';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import type { DescMessage, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
 import { RemoteError } from './errors.js';
+import { missingRequiredField } from './required-fields.js';
 
 /** A message that cannot be read: not protobuf, truncated, or missing a required field. */
 export class ProtoDecodeError extends Error {
@@ -14,32 +15,6 @@ export class ProtoDecodeError extends Error {
     super(message);
     this.name = 'ProtoDecodeError';
   }
-}
-
-/** The dotted paths of the required fields missing in `msg` and in every message it holds. */
-export function missingRequiredFields(schema: DescMessage, msg: object, prefix = ''): string[] {
-  const missing: string[] = [];
-  const record = msg as Record<string, unknown>;
-  for (const field of schema.fields) {
-    const name = `${prefix}${field.name}`;
-    if (field.fieldKind === 'list') {
-      if (field.listKind === 'message') {
-        const list = record[field.localName] as object[];
-        list.forEach((item, i) =>
-          missing.push(...missingRequiredFields(field.message, item, `${name}[${i}].`)),
-        );
-      }
-      continue;
-    }
-    if (field.fieldKind === 'map') continue;
-    const set = isFieldSet(msg as MessageShape<DescMessage>, field);
-    // FeatureSet_FieldPresence.LEGACY_REQUIRED: proto2's `required`.
-    if (!set && field.presence === 3) missing.push(name);
-    if (set && field.fieldKind === 'message') {
-      missing.push(...missingRequiredFields(field.message, record[field.localName] as object, `${name}.`));
-    }
-  }
-  return missing;
 }
 
 /** Decode and check one message; the error text is protobuf-java's. */
@@ -52,9 +27,13 @@ export function decodeProto<Desc extends DescMessage>(schema: Desc, bytes: Uint8
       `While parsing a protocol message, the input ended unexpectedly or was malformed (${schema.typeName}: ${(err as Error).message})`,
     );
   }
-  const missing = missingRequiredFields(schema, msg);
-  if (missing.length > 0)
-    throw new ProtoDecodeError(`Message missing required fields: ${missing.join(', ')} (${schema.typeName})`);
+  const missing = missingRequiredField(schema, msg);
+  if (missing !== undefined) {
+    // protobuf-java's words, with the field's path below the message (`fs.owner`).
+    throw new ProtoDecodeError(
+      `Message missing required fields: ${missing.slice(schema.typeName.length + 1)} (${schema.typeName})`,
+    );
+  }
   return msg;
 }
 
