@@ -110,6 +110,28 @@ export interface ContentSummary {
   spaceQuota: number;
 }
 
+/** FsServerDefaults: what a writer needs before it creates a file. */
+export interface ServerDefaults {
+  blockSize: number;
+  bytesPerChecksum: number;
+  writePacketSize: number;
+  replication: number;
+  fileBufferSize: number;
+  trashIntervalMinutes: number;
+  checksumType: 'CRC32' | 'CRC32C';
+}
+
+/** The file system's totals (`hdfs df`, FileSystem.getStatus). */
+export interface FsStats {
+  capacity: number;
+  used: number;
+  remaining: number;
+  underReplicated: number;
+  corruptBlocks: number;
+  missingBlocks: number;
+  pendingDeletionBlocks: number;
+}
+
 /** The RPC table: method → request params and result. */
 export interface RpcMethods {
   // ClientProtocol
@@ -154,6 +176,11 @@ export interface RpcMethods {
   rename: { req: { src: string; dst: string }; res: boolean };
   setReplication: { req: { src: string; replication: number }; res: boolean };
   setTimes: { req: { src: string; mtime: number; atime: number }; res: null };
+  /** HDFS's rename with options (what Go's and Java's FileSystem.rename use): OVERWRITE replaces an existing file or empty directory. */
+  rename2: { req: { src: string; dst: string; overwrite: boolean }; res: null };
+  getServerDefaults: { req: Record<string, never>; res: ServerDefaults };
+  getFsStats: { req: Record<string, never>; res: FsStats };
+  getPreferredBlockSize: { req: { src: string }; res: number };
   setPermission: { req: { src: string; permission: number }; res: null };
   setOwner: { req: { src: string; username: string | null; groupname: string | null }; res: null };
   renewLease: { req: { clientName: string }; res: null };
@@ -256,6 +283,10 @@ export const PROTOCOL_OF: Record<RpcMethod, Protocol> = {
   rename: 'ClientProtocol',
   setReplication: 'ClientProtocol',
   setTimes: 'ClientProtocol',
+  rename2: 'ClientProtocol',
+  getServerDefaults: 'ClientProtocol',
+  getFsStats: 'ClientProtocol',
+  getPreferredBlockSize: 'ClientProtocol',
   setPermission: 'ClientProtocol',
   setOwner: 'ClientProtocol',
   renewLease: 'ClientProtocol',

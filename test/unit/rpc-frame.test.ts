@@ -126,7 +126,7 @@ describe('IPC request frames (§1.4)', () => {
     const mkdirs = entryFor(CLIENT_PROTOCOL, 'mkdirs')!.decodeRequest(
       hex('0a 02 2f 61 12 06 08 ed 83 80 80 08 18 01'),
     );
-    expect(mkdirs).toEqual({ src: '/a', permission: 0o755, createParent: true });
+    expect(mkdirs).toEqual({ src: '/a', permission: 0x8000_01ed, createParent: true });
     const listing = entryFor(CLIENT_PROTOCOL, 'getListing')!.decodeRequest(
       hex('0a 06 2f 5f 74 65 73 74 12 00 18 00'),
     );

@@ -23,7 +23,7 @@ import {
   EMPTY_TOKEN,
 } from './hdfs-types.js';
 import { CLIENT_PROTOCOL, protoMethod, type ProtocolTable, type RpcMethodEntry } from './types.js';
-import type { DatanodeIDProto } from '../gen/hdfs_pb.js';
+import { ChecksumTypeProto, type DatanodeIDProto } from '../gen/hdfs_pb.js';
 
 const P = CLIENT_PROTOCOL;
 
@@ -163,10 +163,10 @@ const entries: RpcMethodEntry[] = [
     request: cp.MkdirsRequestProtoSchema,
     response: cp.MkdirsResponseProtoSchema,
     toRequest: (p) => ({ src: p.src, masked: { perm: p.permission }, createParent: p.createParent }),
-    // Go sends os.ModeDir (0x80000000) with the mode; HDFS keeps the permission bits (§2.7).
+    // Go sends os.ModeDir (0x80000000) with the mode; the core's request checks keep the permission bits (§2.7).
     fromRequest: (m) => ({
       src: m.src,
-      permission: (m.masked?.perm ?? 0o755) & 0o7777,
+      permission: m.masked?.perm ?? 0o755,
       createParent: m.createParent,
     }),
     toResponse: (ok) => ({ result: ok }),
@@ -189,7 +189,7 @@ const entries: RpcMethodEntry[] = [
     }),
     fromRequest: (m) => ({
       src: m.src,
-      permission: (m.masked?.perm ?? 0o644) & 0o7777,
+      permission: m.masked?.perm ?? 0o644,
       clientName: m.clientName,
       clientMachine: '',
       overwrite: (m.createFlag & CREATE_FLAG_OVERWRITE) !== 0,
@@ -305,6 +305,118 @@ const entries: RpcMethodEntry[] = [
     toResponse: (ok) => ({ result: ok }),
     fromResponse: (m) => m.result,
     journalFields: ['src', 'dst'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'rename2',
+    request: cp.Rename2RequestProtoSchema,
+    response: cp.Rename2ResponseProtoSchema,
+    toRequest: (p) => ({ src: p.src, dst: p.dst, overwriteDest: p.overwrite }),
+    fromRequest: (m) => ({ src: m.src, dst: m.dst, overwrite: m.overwriteDest }),
+    toResponse: () => ({}),
+    fromResponse: () => null,
+    journalFields: ['src', 'dst', 'overwrite'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'setPermission',
+    request: cp.SetPermissionRequestProtoSchema,
+    response: cp.SetPermissionResponseProtoSchema,
+    toRequest: (p) => ({ src: p.src, permission: { perm: p.permission } }),
+    fromRequest: (m) => ({
+      src: m.src,
+      permission: wireNumber(m.permission?.perm ?? 0, 'permission', { max: 0xffff }),
+    }),
+    toResponse: () => ({}),
+    fromResponse: () => null,
+    journalFields: ['src', 'permission'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'setOwner',
+    request: cp.SetOwnerRequestProtoSchema,
+    response: cp.SetOwnerResponseProtoSchema,
+    toRequest: (p) => ({
+      src: p.src,
+      ...(p.username !== null ? { username: p.username } : {}),
+      ...(p.groupname !== null ? { groupname: p.groupname } : {}),
+    }),
+    // Go always sends both fields, "" meaning "leave it" (hadoop-wire.md §2.7).
+    fromRequest: (m) => ({ src: m.src, username: m.username || null, groupname: m.groupname || null }),
+    toResponse: () => ({}),
+    fromResponse: () => null,
+    journalFields: ['src', 'username', 'groupname'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'getServerDefaults',
+    request: cp.GetServerDefaultsRequestProtoSchema,
+    response: cp.GetServerDefaultsResponseProtoSchema,
+    toRequest: () => ({}),
+    fromRequest: () => ({}),
+    toResponse: (d) => ({
+      serverDefaults: {
+        blockSize: toUint64(d.blockSize),
+        bytesPerChecksum: d.bytesPerChecksum,
+        writePacketSize: d.writePacketSize,
+        replication: d.replication,
+        fileBufferSize: d.fileBufferSize,
+        encryptDataTransfer: false,
+        trashInterval: toUint64(d.trashIntervalMinutes),
+        checksumType:
+          d.checksumType === 'CRC32' ? ChecksumTypeProto.CHECKSUM_CRC32 : ChecksumTypeProto.CHECKSUM_CRC32C,
+      },
+    }),
+    fromResponse: (m) => {
+      const d = m.serverDefaults;
+      if (!d) throw new RangeError('GetServerDefaultsResponseProto without serverDefaults');
+      return {
+        blockSize: wireNumber(d.blockSize, 'blockSize'),
+        bytesPerChecksum: d.bytesPerChecksum,
+        writePacketSize: d.writePacketSize,
+        replication: d.replication,
+        fileBufferSize: d.fileBufferSize,
+        trashIntervalMinutes: wireNumber(d.trashInterval, 'trashInterval'),
+        checksumType: d.checksumType === ChecksumTypeProto.CHECKSUM_CRC32 ? 'CRC32' : 'CRC32C',
+      };
+    },
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'getFsStats',
+    request: cp.GetFsStatusRequestProtoSchema,
+    response: cp.GetFsStatsResponseProtoSchema,
+    toRequest: () => ({}),
+    fromRequest: () => ({}),
+    toResponse: (s) => ({
+      capacity: toUint64(s.capacity),
+      used: toUint64(s.used),
+      remaining: toUint64(s.remaining),
+      underReplicated: toUint64(s.underReplicated),
+      corruptBlocks: toUint64(s.corruptBlocks),
+      missingBlocks: toUint64(s.missingBlocks),
+      pendingDeletionBlocks: toUint64(s.pendingDeletionBlocks),
+    }),
+    fromResponse: (m) => ({
+      capacity: wireNumber(m.capacity, 'capacity'),
+      used: wireNumber(m.used, 'used'),
+      remaining: wireNumber(m.remaining, 'remaining'),
+      underReplicated: wireNumber(m.underReplicated, 'under_replicated'),
+      corruptBlocks: wireNumber(m.corruptBlocks, 'corrupt_blocks'),
+      missingBlocks: wireNumber(m.missingBlocks, 'missing_blocks'),
+      pendingDeletionBlocks: wireNumber(m.pendingDeletionBlocks, 'pending_deletion_blocks'),
+    }),
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'getPreferredBlockSize',
+    request: cp.GetPreferredBlockSizeRequestProtoSchema,
+    response: cp.GetPreferredBlockSizeResponseProtoSchema,
+    toRequest: (p) => ({ filename: p.src }),
+    fromRequest: (m) => ({ src: m.filename }),
+    toResponse: (n) => ({ bsize: toUint64(n) }),
+    fromResponse: (m) => wireNumber(m.bsize, 'bsize'),
+    journalFields: ['src'],
   }),
   protoMethod({
     protocol: P,
