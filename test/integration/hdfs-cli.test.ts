@@ -31,8 +31,13 @@ describe.skipIf(!built || !hdfsBinary)('the Debian hdfs client against the lab',
   let home = '';
   let work = '';
   let env: NodeJS.ProcessEnv = {};
-  const hdfs = (...args: string[]): Run => {
-    const r = spawnSync(hdfsBinary, args, { env, encoding: 'utf8', timeout: 30_000 });
+  const hdfs = (...args: string[]): Run => hdfsAs(USER, ...args);
+  const hdfsAs = (user: string, ...args: string[]): Run => {
+    const r = spawnSync(hdfsBinary, args, {
+      env: { ...env, HADOOP_USER_NAME: user },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   };
   const ok = (...args: string[]): string => {
@@ -89,7 +94,12 @@ describe.skipIf(!built || !hdfsBinary)('the Debian hdfs client against the lab',
     ok('touch', '/user/alice/a/f.txt');
     ok('mv', '/user/alice/a/f.txt', '/user/alice/a/g.txt');
     ok('chmod', '600', '/user/alice/a/g.txt');
-    ok('chown', `${USER}:staff`, '/user/alice/a/g.txt');
+    // Only the superuser (who started the NameNode) gives a file to a group alice is not in.
+    const denied = hdfs('chown', `${USER}:staff`, '/user/alice/a/g.txt');
+    expect(denied.code).not.toBe(0);
+    expect(denied.stderr).toMatch(/chown \/user\/alice\/a\/g\.txt: permission denied/);
+    const byAdmin = hdfsAs(os.userInfo().username, 'chown', `${USER}:staff`, '/user/alice/a/g.txt');
+    expect(byAdmin.code, byAdmin.stderr).toBe(0);
     const listing = ok('ls', '-l', '/user/alice/a');
     expect(listing).toMatch(
       /^drwxr-xr-x +alice +supergroup +0 .* b\n-rw------- +alice +staff +0 .* g\.txt\n$/,
@@ -104,7 +114,11 @@ describe.skipIf(!built || !hdfsBinary)('the Debian hdfs client against the lab',
     const local = path.join(work, 'in.bin');
     fs.writeFileSync(local, content);
     ok('put', local, '/user/alice/a/in.bin');
-    const cat = spawnSync(hdfsBinary, ['cat', '/user/alice/a/in.bin'], { env, timeout: 30_000 });
+    const cat = spawnSync(hdfsBinary, ['cat', '/user/alice/a/in.bin'], {
+      env,
+      timeout: 30_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     expect(cat.status).toBe(0);
     expect(Buffer.compare(cat.stdout, content)).toBe(0);
     expect(ok('du', '-s', '-h', '/user/alice/a')).toMatch(/^2\.3M +\/user\/alice\/a\n$/);
