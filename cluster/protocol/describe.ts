@@ -118,10 +118,6 @@ export function describeMessage(msg: FrameMessage): string {
       return describeRpcCall(msg.method, msg.params);
     case 'rpc-reply':
       return describeRpcReply(msg.method, msg.ok, msg.result, msg.error);
-    case 'rpc-preamble':
-      return `hrpc version=${msg.version} auth=${msg.authProtocol === 0 ? 'NONE' : msg.authProtocol === 0xdf ? 'SASL' : msg.authProtocol}`;
-    case 'rpc-context':
-      return `connectionContext user=${msg.user} protocol=${msg.protocol}`;
     case 'dt-op': {
       const names: Record<string, string> = {
         WRITE_BLOCK: 'writeBlock',

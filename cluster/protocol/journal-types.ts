@@ -15,10 +15,6 @@ export type FrameMessage =
   | { type: 'rpc-context'; protocol: string; user?: string }
   | { type: 'rpc-call'; method: RpcMethod; callId: number; params: unknown }
   | { type: 'rpc-reply'; method: RpcMethod; callId: number; ok: boolean; result?: unknown; error?: string }
-  /** The 7 bytes that open an IPC connection (`hrpc`, version, service class, auth protocol). */
-  | { type: 'rpc-preamble'; version: number; authProtocol: number }
-  /** The connection context (callId -3): who calls, on which protocol. The server answers nothing. */
-  | { type: 'rpc-context'; user: string; protocol: string }
   | {
       type: 'dt-op';
       op: string;

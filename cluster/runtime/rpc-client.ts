@@ -144,7 +144,12 @@ export class RpcClient {
     const context = encodeConnectionContext({ clientId: this.clientId, user, protocol: this.protocol });
     this.journal(
       'send',
-      { type: 'rpc-preamble', version: RPC_PREAMBLE[4] ?? 9, authProtocol: RPC_PREAMBLE[6] ?? 0 },
+      {
+        type: 'rpc-preamble',
+        version: RPC_PREAMBLE[4] ?? 9,
+        serviceClass: RPC_PREAMBLE[5] ?? 0,
+        authProtocol: RPC_PREAMBLE[6] ?? 0,
+      },
       RPC_PREAMBLE,
     );
     this.journal('send', { type: 'rpc-context', user, protocol: this.protocol }, context);

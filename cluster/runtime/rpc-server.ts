@@ -210,7 +210,11 @@ class Connection {
       this.socket.end(HTTP_GET_RESPONSE);
       return;
     }
-    this.journal('recv', { type: 'rpc-preamble', version: raw[4] ?? 0, authProtocol: raw[6] ?? 0 }, raw);
+    this.journal(
+      'recv',
+      { type: 'rpc-preamble', version: raw[4] ?? 0, serviceClass: raw[5] ?? 0, authProtocol: raw[6] ?? 0 },
+      raw,
+    );
     if (verdict.kind === 'fatal') this.fatal(verdict.error);
   }
 

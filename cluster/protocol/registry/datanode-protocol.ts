@@ -13,25 +13,25 @@ export const DATANODE_PROTOCOL_TABLE: ProtocolTable = {
   registerDatanode: jsonMethod({
     protocol: P,
     method: 'registerDatanode',
-    callerName: (p) => p.datanode.name,
+    callerName: (p) => p.registration.datanode.name,
   }),
   sendHeartbeat: jsonMethod({
     protocol: P,
     method: 'sendHeartbeat',
     journalFields: ['xceiverCount', 'dfsUsed'],
-    callerName: (p) => p.datanode,
+    callerName: (p) => p.registration.datanode.name,
   }),
   blockReport: jsonMethod({
     protocol: P,
     method: 'blockReport',
     journalFields: ['blocks'],
-    callerName: (p) => p.datanode,
+    callerName: (p) => p.registration.datanode.name,
   }),
   blockReceivedAndDeleted: jsonMethod({
     protocol: P,
     method: 'blockReceivedAndDeleted',
     journalFields: ['entries'],
-    callerName: (p) => p.datanode,
+    callerName: (p) => p.registration.datanode.name,
   }),
   reportBadBlocks: jsonMethod({ protocol: P, method: 'reportBadBlocks', journalFields: ['blocks'] }),
 };
