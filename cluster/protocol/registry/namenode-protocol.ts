@@ -12,5 +12,5 @@ export const NAMENODE_PROTOCOL_TABLE: ProtocolTable = {
   versionRequest: jsonMethod({ protocol: P, method: 'versionRequest' }),
   getTransactionId: jsonMethod({ protocol: P, method: 'getTransactionId' }),
   rollEditLog: jsonMethod({ protocol: P, method: 'rollEditLog' }),
-  getEditLogManifest: jsonMethod({ protocol: P, method: 'getEditLogManifest', journalFields: ['sinceTxid'] }),
+  getEditLogManifest: jsonMethod({ protocol: P, method: 'getEditLogManifest' }),
 };
