@@ -7,7 +7,8 @@ import { GetFileInfoResponseProtoSchema } from '../../cluster/protocol/gen/clien
 import { HdfsFileStatusProto_FileType } from '../../cluster/protocol/gen/hdfs_pb.js';
 import { RPC_FRAME_BYTES_MAX } from '../../cluster/protocol/limits.js';
 import { encodeProto } from '../../cluster/protocol/proto-codec.js';
-import { CLIENT_PROTOCOL, entryFor } from '../../cluster/protocol/registry/index.js';
+import { PROTOCOL_OF } from '../../cluster/protocol/messages.js';
+import { CLIENT_PROTOCOL, PROTOCOL_TABLES, entryFor } from '../../cluster/protocol/registry/index.js';
 import {
   HTTP_GET_RESPONSE,
   IpcFatalError,
@@ -213,6 +214,25 @@ describe('IPC response frames (§1.4)', () => {
     });
     expect(frame.subarray(5, 11).toString('hex')).toBe('08ffffffff0f');
     expect(decodeResponse(frame).callId).toBe(-1);
+  });
+});
+
+describe('the method registry', () => {
+  it("has an entry for every method of the lab's RpcMethods, under the protocol messages.ts names", () => {
+    const javaName = {
+      ClientProtocol: CLIENT_PROTOCOL,
+      DatanodeProtocol: 'org.apache.hadoop.hdfs.server.protocol.DatanodeProtocol',
+      NamenodeProtocol: 'org.apache.hadoop.hdfs.server.protocol.NamenodeProtocol',
+      LabControl: 'org.hdfslab.LabStatusProtocol',
+    } as Record<string, string>;
+    const missing = Object.entries(PROTOCOL_OF)
+      .filter(
+        ([method, protocol]) =>
+          !entryFor(javaName[protocol] ?? protocol, method) &&
+          !Object.values(PROTOCOL_TABLES).some((t) => method in t),
+      )
+      .map(([method]) => method);
+    expect(missing).toEqual([]);
   });
 });
 

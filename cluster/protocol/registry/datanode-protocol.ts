@@ -33,5 +33,6 @@ export const DATANODE_PROTOCOL_TABLE: ProtocolTable = {
     journalFields: ['entries'],
     callerName: (p) => p.registration.datanode.name,
   }),
+  errorReport: jsonMethod({ protocol: P, method: 'errorReport' }),
   reportBadBlocks: jsonMethod({ protocol: P, method: 'reportBadBlocks', journalFields: ['blocks'] }),
 };

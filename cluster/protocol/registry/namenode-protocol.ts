@@ -11,6 +11,7 @@ const P = NAMENODE_PROTOCOL;
 export const NAMENODE_PROTOCOL_TABLE: ProtocolTable = {
   versionRequest: jsonMethod({ protocol: P, method: 'versionRequest' }),
   getTransactionId: jsonMethod({ protocol: P, method: 'getTransactionId' }),
+  getMostRecentCheckpointTxId: jsonMethod({ protocol: P, method: 'getMostRecentCheckpointTxId' }),
   rollEditLog: jsonMethod({ protocol: P, method: 'rollEditLog' }),
   getEditLogManifest: jsonMethod({ protocol: P, method: 'getEditLogManifest' }),
 };
