@@ -42,6 +42,8 @@ import { LeaseMonitor } from './lease-monitor.js';
 import { LEASE_HARD_LIMIT_MS, LEASE_SOFT_LIMIT_MS } from './leases.js';
 
 export interface NameNodeSettings {
+  /** dfs.blocksize: the block size getServerDefaults offers writers. */
+  defaultBlockSizeBytes?: number;
   defaultReplication: number;
   minReplication: number;
   maxReplication: number;
@@ -72,6 +74,14 @@ export interface NameNodeSettings {
   leaseSoftLimitMs?: number;
   leaseHardLimitMs?: number;
 }
+
+/** Hadoop's defaults the lab does not configure: dfs.blocksize, dfs.client-write-packet-size, io.file.buffer.size. */
+const DEFAULT_BLOCK_SIZE_BYTES = 128 * 1024 * 1024;
+const WRITE_PACKET_SIZE_BYTES = 64 * 1024;
+const FILE_BUFFER_SIZE_BYTES = 4096;
+
+/** dfs.ls.limit: directory entries a getListing answer holds at most (Hadoop's default). */
+export const LS_LIMIT = 1000;
 
 export interface CallContext {
   /** The caller's lab id (client, dn1, snn). */
@@ -269,7 +279,13 @@ export class NameNodeCore {
     getListing: (p, ctx) => {
       const isDir = this.namespace.resolve(p.src)?.kind === 'DIRECTORY';
       this.namespace.checkPermission(p.src, this.checker(ctx), isDir ? { access: 'READ_EXECUTE' } : {});
-      return this.namespace.getListing(p.src);
+      // FSDirStatAndListingOp: entries sorted by name, strictly after startAfter, dfs.ls.limit a page.
+      const all = this.namespace.getListing(p.src);
+      if (!all) return null;
+      const after = Buffer.from(p.startAfter ?? '', 'utf8');
+      const rest = all.filter((e) => Buffer.compare(Buffer.from(e.pathSuffix, 'utf8'), after) > 0);
+      const entries = rest.slice(0, LS_LIMIT);
+      return { entries, remainingEntries: rest.length - entries.length };
     },
     getContentSummary: (p, ctx) => {
       this.namespace.checkPermission(p.src, this.checker(ctx), { subAccess: 'READ_EXECUTE' });
@@ -307,6 +323,35 @@ export class NameNodeCore {
       });
       this.log(renamed.ops);
       return renamed.ok;
+    },
+    rename2: (p, ctx) => this.rename2(p, ctx),
+    getServerDefaults: () => ({
+      blockSize: this.settings.defaultBlockSizeBytes ?? DEFAULT_BLOCK_SIZE_BYTES,
+      bytesPerChecksum: this.settings.bytesPerChecksum ?? 512,
+      writePacketSize: WRITE_PACKET_SIZE_BYTES,
+      replication: this.settings.defaultReplication,
+      fileBufferSize: FILE_BUFFER_SIZE_BYTES,
+      trashIntervalMinutes: 0,
+      checksumType: 'CRC32C',
+    }),
+    getFsStats: (_p, ctx) => {
+      const s = this.status(ctx.nowMs);
+      return {
+        capacity: s.capacity,
+        used: s.dfsUsed,
+        remaining: s.remaining,
+        underReplicated: s.underReplicated,
+        corruptBlocks: s.corruptBlocks,
+        missingBlocks: s.missingBlocks,
+        pendingDeletionBlocks: s.pendingDeletion,
+      };
+    },
+    getPreferredBlockSize: (p, ctx) => {
+      this.namespace.checkPermission(p.src, this.checker(ctx), {});
+      const status = this.namespace.getFileInfo(p.src);
+      if (!status || status.type !== 'FILE')
+        throw new RemoteError('FileNotFoundException', `File does not exist: ${p.src}`);
+      return status.blockSize;
     },
     setReplication: (p, ctx) => {
       this.namespace.checkPermission(p.src, this.checker(ctx), { access: 'WRITE' });
@@ -371,7 +416,7 @@ export class NameNodeCore {
       );
       const updated = this.namespace.updateBlockForPipeline({ block: p.block, clientName: p.clientName });
       this.log(updated.ops);
-      return { block: { ...p.block, genStamp: updated.genStamp } };
+      return { block: { ...p.block, genStamp: updated.genStamp }, blockPoolId: this.identity.blockPoolId };
     },
     updatePipeline: (p) => {
       this.log(
@@ -611,6 +656,53 @@ export class NameNodeCore {
         this.emit({ type: 'block-complete', block: refOf(info), replicas: [...info.replicas.keys()] });
     }
     return true;
+  }
+
+  /**
+   * FSDirRenameOp.renameTo with options (rename2): the destination is the exact new path, never
+   * "into" a directory; with OVERWRITE an existing file or empty directory of the same kind is
+   * replaced. Logged as the delete of the old destination and the rename.
+   */
+  private rename2(p: RpcMethods['rename2']['req'], ctx: CallContext): null {
+    const pc = this.checker(ctx);
+    this.namespace.checkPermission(p.src, pc, { parentAccess: 'WRITE' });
+    this.namespace.checkPermission(p.dst, pc, { ancestorAccess: 'WRITE' });
+    this.checkNotInSafeMode(`Cannot rename ${p.src}`, ctx.nowMs);
+    const src = this.namespace.getFileInfo(p.src);
+    if (!src) throw new RemoteError('FileNotFoundException', `rename source ${p.src} is not found.`);
+    const dst = this.namespace.getFileInfo(p.dst);
+    if (dst) {
+      if (dst.path === src.path)
+        throw new RemoteError(
+          'FileAlreadyExistsException',
+          `The source ${p.src} and destination ${p.dst} are the same`,
+        );
+      if (dst.type !== src.type) {
+        const kind = src.type === 'DIRECTORY' ? 'directories' : 'files';
+        throw new RemoteError('IOException', `Source ${p.src} and destination ${p.dst} must both be ${kind}`);
+      }
+      if (!p.overwrite)
+        throw new RemoteError('FileAlreadyExistsException', `rename destination ${p.dst} already exists`);
+      if (dst.type === 'DIRECTORY' && dst.childrenNum > 0)
+        throw new RemoteError('IOException', `rename destination directory is not empty: ${p.dst}`);
+      const deleted = this.namespace.delete(p.dst, { recursive: false, nowMs: ctx.nowMs });
+      this.log(deleted.ops);
+      this.blocks.removeBlocks(deleted.removedBlocks);
+    } else {
+      const parent = p.dst.replace(/\/[^/]*\/?$/, '') || '/';
+      const parentStatus = this.namespace.getFileInfo(parent);
+      if (!parentStatus)
+        throw new RemoteError('FileNotFoundException', `rename destination parent ${p.dst} not found.`);
+      if (parentStatus.type !== 'DIRECTORY')
+        throw new RemoteError('ParentNotDirectoryException', `rename destination parent ${p.dst} is a file.`);
+    }
+    const renamed = this.namespace.rename(p.src, p.dst, {
+      nowMs: ctx.nowMs,
+      ...(ctx.rpcIds ? { rpcIds: ctx.rpcIds } : {}),
+    });
+    if (!renamed.ok) throw new RemoteError('IOException', `rename from ${p.src} to ${p.dst} failed.`);
+    this.log(renamed.ops);
+    return null;
   }
 
   private getBlockLocations(

@@ -12,6 +12,7 @@ export function namenodeSettings(
 ): NameNodeSettings {
   return {
     defaultReplication: config.int('dfs.replication'),
+    defaultBlockSizeBytes: config.bytes('dfs.blocksize'),
     minReplication: config.int('dfs.namenode.replication.min'),
     maxReplication: config.int('dfs.replication.max'),
     heartbeatIntervalMs: config.ms('dfs.heartbeat.interval'),

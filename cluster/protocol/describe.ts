@@ -5,6 +5,7 @@
  */
 import type { FrameMessage, JournalEvent, JournalFrame } from './journal-types.js';
 import type { StateEvent } from './messages.js';
+import { journalFieldsOf } from './registry/index.js';
 import { blockName } from './types.js';
 
 function kv(obj: Record<string, unknown>, keys: string[]): string {
@@ -30,29 +31,6 @@ function formatValue(value: unknown): string {
   return String(value);
 }
 
-/** Key fields shown per RPC method; anything else is left to --json. */
-const RPC_CALL_FIELDS: Record<string, string[]> = {
-  mkdirs: ['src', 'createParent'],
-  create: ['src', 'replication', 'blockSize', 'overwrite'],
-  addBlock: ['src', 'previous', 'excludeNodes'],
-  abandonBlock: ['src', 'block'],
-  complete: ['src', 'last'],
-  getBlockLocations: ['src', 'offset', 'length'],
-  getFileInfo: ['src'],
-  getListing: ['src'],
-  getContentSummary: ['src'],
-  delete: ['src', 'recursive'],
-  rename: ['src', 'dst'],
-  setReplication: ['src', 'replication'],
-  reportBadBlocks: ['blocks'],
-  blockReport: ['blocks'],
-  blockReceivedAndDeleted: ['entries'],
-  setSafeMode: ['action'],
-  fsck: ['path'],
-  updatePipeline: ['oldBlock', 'newBlock', 'datanodes'],
-  updateBlockForPipeline: ['block'],
-};
-
 function describeRpcCall(method: string, params: unknown): string {
   const p = (params ?? {}) as Record<string, unknown>;
   if (method === 'registerDatanode') {
@@ -73,8 +51,8 @@ function describeRpcCall(method: string, params: unknown): string {
     const entries = p.entries as { block: { blockId: number; genStamp: number }; status: string }[];
     return `blockReceivedAndDeleted ${entries.map((e) => `${e.status} ${blockName(e.block)}`).join(', ')}`;
   }
-  const fields = RPC_CALL_FIELDS[method] ?? [];
-  const rest = kv(p, fields);
+  const fields = journalFieldsOf(method);
+  const rest = kv(p, [...fields]);
   return rest ? `${method} ${rest}` : method;
 }
 

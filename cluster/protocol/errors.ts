@@ -34,14 +34,23 @@ export type ErrorClass = keyof typeof ERROR_CLASSES;
 /** An operating error with HDFS's exception name; safe to send over the wire. */
 export class RemoteError extends Error {
   readonly errorClass: ErrorClass;
-  constructor(errorClass: ErrorClass, message: string) {
+  private readonly javaClass: string | undefined;
+  /** `javaClass` keeps the class a peer named when the registry has no short name for it. */
+  constructor(errorClass: ErrorClass, message: string, javaClass?: string) {
     super(message);
     this.name = errorClass;
     this.errorClass = errorClass;
+    this.javaClass = javaClass;
   }
   get javaClassName(): string {
-    return ERROR_CLASSES[this.errorClass];
+    return this.javaClass ?? ERROR_CLASSES[this.errorClass];
   }
+}
+
+/** The RemoteError for an exception a peer reported by its Java class name. */
+export function remoteErrorOfJavaClass(javaClass: string, message: string): RemoteError {
+  const known = (Object.keys(ERROR_CLASSES) as ErrorClass[]).find((k) => ERROR_CLASSES[k] === javaClass);
+  return known ? new RemoteError(known, message) : new RemoteError('IOException', message, javaClass);
 }
 
 export function isErrorClass(name: string): name is ErrorClass {

@@ -5,8 +5,20 @@
 /** One RPC frame (request or reply). Block reports of a class-sized cluster fit with room to spare. */
 export const RPC_FRAME_BYTES_MAX = 16 * 1024 * 1024;
 
-/** RPC calls a connection may have in flight before the server stops reading it (back-pressure). */
-export const RPC_CALLS_IN_FLIGHT_MAX = 1024;
+/**
+ * RPC calls one connection may have in flight before the server stops reading it (back-pressure:
+ * the client's writes then wait in TCP). Go sends one at a time; Java multiplexes a few.
+ */
+export const RPC_CALLS_IN_FLIGHT_PER_CONNECTION_MAX = 64;
+
+/** RPC calls in flight over all connections of one server before it stops reading any of them (Hadoop's call queue is 100 per handler). */
+export const RPC_CALLS_IN_FLIGHT_SERVER_MAX = 1024;
+
+/**
+ * A server closes a connection idle this long: 2 × ipc.client.connection.maxidletime (10 s), as
+ * Hadoop's Server does; clients close theirs after maxidletime and reconnect on the next call.
+ */
+export const RPC_CONNECTION_IDLE_MS = 2 * 10_000;
 
 /** A DataNode refuses more concurrent DataTransfer connections than this (dfs.datanode.max.transfer.threads is 4096; a laptop lab needs far fewer). */
 export const XCEIVERS_MAX = 256;

@@ -110,6 +110,28 @@ export interface ContentSummary {
   spaceQuota: number;
 }
 
+/** FsServerDefaults: what a writer needs before it creates a file. */
+export interface ServerDefaults {
+  blockSize: number;
+  bytesPerChecksum: number;
+  writePacketSize: number;
+  replication: number;
+  fileBufferSize: number;
+  trashIntervalMinutes: number;
+  checksumType: 'CRC32' | 'CRC32C';
+}
+
+/** The file system's totals (`hdfs df`, FileSystem.getStatus). */
+export interface FsStats {
+  capacity: number;
+  used: number;
+  remaining: number;
+  underReplicated: number;
+  corruptBlocks: number;
+  missingBlocks: number;
+  pendingDeletionBlocks: number;
+}
+
 /** The RPC table: method → request params and result. */
 export interface RpcMethods {
   // ClientProtocol
@@ -144,17 +166,29 @@ export interface RpcMethods {
     res: LocatedBlocks | null;
   };
   getFileInfo: { req: { src: string }; res: FileStatus | null };
-  getListing: { req: { src: string }; res: FileStatus[] | null };
+  /** One page of a directory (dfs.ls.limit entries), after the local name `startAfter`. */
+  getListing: {
+    req: { src: string; startAfter?: string };
+    res: { entries: FileStatus[]; remainingEntries: number } | null;
+  };
   getContentSummary: { req: { src: string }; res: ContentSummary };
   delete: { req: { src: string; recursive: boolean }; res: boolean };
   rename: { req: { src: string; dst: string }; res: boolean };
   setReplication: { req: { src: string; replication: number }; res: boolean };
   setTimes: { req: { src: string; mtime: number; atime: number }; res: null };
+  /** HDFS's rename with options (what Go's and Java's FileSystem.rename use): OVERWRITE replaces an existing file or empty directory. */
+  rename2: { req: { src: string; dst: string; overwrite: boolean }; res: null };
+  getServerDefaults: { req: Record<string, never>; res: ServerDefaults };
+  getFsStats: { req: Record<string, never>; res: FsStats };
+  getPreferredBlockSize: { req: { src: string }; res: number };
   setPermission: { req: { src: string; permission: number }; res: null };
   setOwner: { req: { src: string; username: string | null; groupname: string | null }; res: null };
   renewLease: { req: { clientName: string }; res: null };
   reportBadBlocks: { req: { blocks: { block: BlockRef; datanode: string }[] }; res: null };
-  updateBlockForPipeline: { req: { block: BlockRef; clientName: string }; res: { block: BlockRef } };
+  updateBlockForPipeline: {
+    req: { block: BlockRef; clientName: string };
+    res: { block: BlockRef; blockPoolId?: string };
+  };
   updatePipeline: {
     req: { clientName: string; oldBlock: BlockRef; newBlock: BlockRef; datanodes: string[] };
     res: null;
@@ -249,6 +283,10 @@ export const PROTOCOL_OF: Record<RpcMethod, Protocol> = {
   rename: 'ClientProtocol',
   setReplication: 'ClientProtocol',
   setTimes: 'ClientProtocol',
+  rename2: 'ClientProtocol',
+  getServerDefaults: 'ClientProtocol',
+  getFsStats: 'ClientProtocol',
+  getPreferredBlockSize: 'ClientProtocol',
   setPermission: 'ClientProtocol',
   setOwner: 'ClientProtocol',
   renewLease: 'ClientProtocol',

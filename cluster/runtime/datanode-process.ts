@@ -35,6 +35,7 @@ import type { BlockRef } from '../protocol/types.js';
 import { DatanodeStorage, extendedBlockName } from './datanode-storage.js';
 import { Journal } from './journal.js';
 import { RpcClient } from './rpc-client.js';
+import { DATANODE_PROTOCOL } from '../protocol/registry/index.js';
 import { startXceiverServer, transferReplica, recoverReplica, type XceiverServer } from './xceiver.js';
 import { VolumeScanner } from './block-scanner.js';
 import { scanPeriodMs } from '../datanode/scanner.js';
@@ -560,6 +561,7 @@ class BPServiceActor {
       selfId: this.opts.selfId,
       peerId: this.opts.namenode.id,
       journal: this.opts.journal,
+      protocol: DATANODE_PROTOCOL,
       localAddress: this.opts.host,
     }).finally(() => {
       this.connecting = null;

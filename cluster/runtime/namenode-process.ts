@@ -35,6 +35,7 @@ import {
 } from './name-storage.js';
 import { startRpcServer, type RpcServer } from './rpc-server.js';
 import { startNamenodeHttp } from './namenode-http.js';
+import { NAMENODE_PROTOCOL } from '../protocol/registry/index.js';
 import { fsimageName } from '../namenode/name-dir.js';
 
 /** How often the NameNode's monitors run (liveness, safe mode, redundancy); each has its own interval inside. */
@@ -296,6 +297,7 @@ export async function runNameNode({
       selfId: id,
       journal,
       handler,
+      callerOfProtocol: { [NAMENODE_PROTOCOL]: desc.secondary?.id ?? 'snn' },
       onInternalError: (err, method) =>
         console.error(`internal error in ${method}: ${(err as Error).stack ?? String(err)}`),
     });

@@ -1,23 +1,42 @@
 /**
- * The RPC client: one TCP connection to a server, calls multiplexed by call id. Replies with
- * `ok: false` are rethrown as RemoteError carrying HDFS's exception name and message.
+ * The RPC client, Hadoop IPC version 9 as Java's org.apache.hadoop.ipc.Client speaks it: connect,
+ * write the preamble and the connection context (user, protocol) without waiting, then calls with
+ * increasing callIds, several in flight, each answer matched by its callId. An ERROR or FATAL
+ * answer is rethrown as a RemoteError with HDFS's exception class and message.
  */
+import crypto from 'node:crypto';
 import net from 'node:net';
-import { RemoteError, isErrorClass } from '../protocol/errors.js';
+import { labUser } from '../common/user.js';
+import { RemoteError, remoteErrorOfJavaClass } from '../protocol/errors.js';
 import { RPC_TIMEOUT_MS } from '../protocol/limits.js';
-import { PROTOCOL_OF, type RpcMethod, type RpcRequest, type RpcResult } from '../protocol/messages.js';
-import { RPC_PREAMBLE, RpcFrameDecoder, encodeFrame, parseReplyFrame } from '../protocol/rpc-frame.js';
+import type { RpcMethod, RpcRequest, RpcResult } from '../protocol/messages.js';
+import { CLIENT_PROTOCOL, entryForCall, type ProtocolName } from '../protocol/registry/index.js';
+import {
+  RPC_PREAMBLE,
+  RpcFrameDecoder,
+  RpcStatus,
+  callerContextOfOp,
+  decodeResponse,
+  encodeCall,
+  encodeConnectionContext,
+  newClientId,
+} from '../protocol/rpc-frame.js';
+import type { FrameMessage } from '../protocol/journal-types.js';
 import { compactForJournal, type Journal } from './journal.js';
 import { faultDelay, faultView } from './faults.js';
 
 export interface RpcClientOptions {
   host: string;
   port: number;
-  /** Our lab id (client, dn1, snn) — the server journals frames under it. */
+  /** Our lab id (client, dn1, snn): the journal's name for this end. */
   selfId: string;
   /** The server's lab id (nn). */
   peerId: string;
   journal: Journal;
+  /** The protocol named in the connection context (ClientProtocol unless a daemon's). */
+  protocol?: ProtocolName;
+  /** The effective user under SIMPLE authentication: HADOOP_USER_NAME, else the OS user, as Hadoop's UGI. */
+  user?: string;
   /** Bind the local end to this address (e.g. the client's own loopback alias). */
   localAddress?: string;
   timeoutMs?: number;
@@ -25,6 +44,7 @@ export interface RpcClientOptions {
 
 interface Pending {
   method: RpcMethod;
+  params: unknown;
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
@@ -41,20 +61,29 @@ export class ConnectError extends Error {
   }
 }
 
+export function defaultRpcUser(): string {
+  return process.env.HADOOP_USER_NAME || labUser();
+}
+
 export class RpcClient {
+  /** Java's Client counts call ids from 0. */
   private nextCallId = 0;
   private pending = new Map<number, Pending>();
   private decoder = new RpcFrameDecoder(false);
   private local = '';
   private remote = '';
   private closedError: Error | null = null;
+  private readonly clientId = newClientId((n) => crypto.randomBytes(n));
+  private readonly protocol: ProtocolName;
   /** Frames go out in call order, also when a slow-node delay holds some back. */
   private sendChain: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly socket: net.Socket,
     private readonly opts: RpcClientOptions,
-  ) {}
+  ) {
+    this.protocol = opts.protocol ?? CLIENT_PROTOCOL;
+  }
 
   static connect(opts: RpcClientOptions): Promise<RpcClient> {
     // Fault hook: a partitioned peer refuses the connection, as an unreachable host would.
@@ -103,14 +132,51 @@ export class RpcClient {
         socket.on('close', () =>
           connected.failAll(new ConnectError(`connection to ${opts.peerId} closed`, 'ECLOSED')),
         );
-        socket.write(RPC_PREAMBLE);
+        connected.open();
         resolve(connected);
       });
     });
   }
 
+  /** The preamble and the connection context, back to back; the server answers neither. */
+  private open(): void {
+    const user = this.opts.user ?? defaultRpcUser();
+    const context = encodeConnectionContext({ clientId: this.clientId, user, protocol: this.protocol });
+    this.journal(
+      'send',
+      {
+        type: 'rpc-preamble',
+        version: RPC_PREAMBLE[4] ?? 9,
+        serviceClass: RPC_PREAMBLE[5] ?? 0,
+        authProtocol: RPC_PREAMBLE[6] ?? 0,
+      },
+      RPC_PREAMBLE,
+    );
+    this.journal('send', { type: 'rpc-context', user, protocol: this.protocol }, context);
+    this.socket.write(Buffer.concat([RPC_PREAMBLE, context]));
+  }
+
   get localAddress(): string {
     return this.local;
+  }
+
+  private journal(dir: 'send' | 'recv', msg: FrameMessage, raw: Buffer, opId?: string): void {
+    const ours = { name: this.opts.selfId, addr: this.local };
+    const theirs = { name: this.opts.peerId, addr: this.remote };
+    const [src, dst] = dir === 'send' ? [ours, theirs] : [theirs, ours];
+    this.opts.journal.frame({
+      dir,
+      ch: 'rpc',
+      conn: `${this.local}->${this.remote}`,
+      src: src.name,
+      srcAddr: src.addr,
+      dst: dst.name,
+      dstAddr: dst.addr,
+      msg,
+      bytes: raw.length,
+      raw,
+      ...(opId ? { op: opId } : {}),
+    });
   }
 
   call<M extends RpcMethod>(
@@ -128,38 +194,39 @@ export class RpcClient {
         new ConnectError(`connection to ${this.opts.peerId} lost (${cut})`, 'ECONNRESET'),
       );
     }
-    const callId = this.nextCallId++;
-    const frame = {
-      callId,
-      method,
-      protocol: PROTOCOL_OF[method],
-      clientId: this.opts.selfId,
-      ...(opts.opId ? { opId: opts.opId } : {}),
-      params,
-    };
-    const raw = encodeFrame(frame);
-    this.opts.journal.frame({
-      dir: 'send',
-      ch: 'rpc',
-      conn: `${this.local}->${this.remote}`,
-      src: this.opts.selfId,
-      srcAddr: this.local,
-      dst: this.opts.peerId,
-      dstAddr: this.remote,
-      msg: { type: 'rpc-call', method, callId, params: compactForJournal(params) },
-      bytes: raw.length,
+    const entry = entryForCall(this.protocol, method);
+    const callId = this.nextCallId;
+    this.nextCallId = (this.nextCallId + 1) | 0;
+    let raw: Buffer;
+    try {
+      raw = encodeCall({
+        callId,
+        clientId: this.clientId,
+        methodName: method,
+        protocol: entry.protocol,
+        request: entry.encodeRequest(params),
+        ...(opts.opId ? { callerContext: callerContextOfOp(opts.opId) } : {}),
+      });
+    } catch (err) {
+      return Promise.reject(
+        new RemoteError('IOException', `cannot encode ${method}: ${(err as Error).message}`),
+      );
+    }
+    this.journal(
+      'send',
+      { type: 'rpc-call', method, callId, params: compactForJournal(params) },
       raw,
-      ...(opts.opId ? { op: opts.opId } : {}),
-    });
+      opts.opId,
+    );
     return new Promise<RpcResult<M>>((resolve, reject) => {
       const timeoutMs = opts.timeoutMs ?? this.opts.timeoutMs ?? RPC_TIMEOUT_MS;
       const timer = setTimeout(() => {
         this.pending.delete(callId);
         reject(new Error(`${this.opts.peerId} did not answer ${method} within ${timeoutMs} ms`));
       }, timeoutMs);
-      const entry: Pending = { method, resolve: resolve as (v: unknown) => void, reject, timer };
-      if (opts.opId) entry.opId = opts.opId;
-      this.pending.set(callId, entry);
+      const pending: Pending = { method, params, resolve: resolve as (v: unknown) => void, reject, timer };
+      if (opts.opId) pending.opId = opts.opId;
+      this.pending.set(callId, pending);
       const delay = faultDelay(faults);
       if (delay) this.sendChain = this.sendChain.then(() => delay);
       this.sendChain = this.sendChain.then(() => void this.socket.write(raw));
@@ -169,52 +236,63 @@ export class RpcClient {
   private onData(chunk: Buffer): void {
     this.decoder.push(chunk);
     try {
-      for (let raw = this.decoder.nextRaw(); raw; raw = this.decoder.nextRaw()) {
-        const reply = parseReplyFrame(raw);
-        const entry = this.pending.get(reply.callId);
-        this.opts.journal.frame({
-          dir: 'recv',
-          ch: 'rpc',
-          conn: `${this.local}->${this.remote}`,
-          src: this.opts.peerId,
-          srcAddr: this.remote,
-          dst: this.opts.selfId,
-          dstAddr: this.local,
-          msg: reply.ok
-            ? {
-                type: 'rpc-reply',
-                method: entry?.method ?? 'labPing',
-                callId: reply.callId,
-                ok: true,
-                result: compactForJournal(reply.result),
-              }
-            : {
-                type: 'rpc-reply',
-                method: entry?.method ?? 'labPing',
-                callId: reply.callId,
-                ok: false,
-                error: `${reply.error.exception}: ${reply.error.message}`,
-              },
-          bytes: raw.length,
-          ...(entry?.opId ? { op: entry.opId } : {}),
-        });
-        if (!entry) {
-          if (reply.callId === -1 && !reply.ok)
-            this.failAll(new RemoteError('MalformedFrameException', reply.error.message));
-          continue;
-        }
-        this.pending.delete(reply.callId);
-        clearTimeout(entry.timer);
-        if (reply.ok) entry.resolve(reply.result);
-        else {
-          const cls = isErrorClass(reply.error.exception) ? reply.error.exception : 'IOException';
-          entry.reject(new RemoteError(cls, reply.error.message));
-        }
-      }
+      for (let unit = this.decoder.next(); unit; unit = this.decoder.next()) this.onResponse(unit.raw);
     } catch (err) {
       this.failAll(err as Error);
       this.socket.destroy();
     }
+  }
+
+  private onResponse(raw: Buffer): void {
+    const { header, callId, body } = decodeResponse(raw);
+    const entry = this.pending.get(callId);
+    const method = entry?.method ?? ('fatal' as RpcMethod);
+    if (header.status === RpcStatus.SUCCESS) {
+      if (!entry) return;
+      this.pending.delete(callId);
+      clearTimeout(entry.timer);
+      let result: unknown;
+      try {
+        result = entryForCall(this.protocol, entry.method).decodeResponse(body, entry.params as never);
+      } catch (err) {
+        this.journal(
+          'recv',
+          { type: 'rpc-reply', method, callId, ok: false, error: (err as Error).message },
+          raw,
+          entry.opId,
+        );
+        entry.reject(
+          new RemoteError('IOException', `${method}: unreadable response: ${(err as Error).message}`),
+        );
+        return;
+      }
+      this.journal(
+        'recv',
+        { type: 'rpc-reply', method, callId, ok: true, result: compactForJournal(result ?? null) },
+        raw,
+        entry.opId,
+      );
+      entry.resolve(result);
+      return;
+    }
+    const error = remoteErrorOfJavaClass(header.exceptionClassName ?? '', header.errorMsg ?? '');
+    const shortName = (header.exceptionClassName ?? '').split('.').pop() ?? '';
+    this.journal(
+      'recv',
+      { type: 'rpc-reply', method, callId, ok: false, error: `${shortName}: ${header.errorMsg ?? ''}` },
+      raw,
+      entry?.opId,
+    );
+    if (header.status === RpcStatus.FATAL) {
+      // The server closes the connection after a FATAL answer: every call in flight fails with it.
+      this.failAll(error);
+      this.socket.destroy();
+      return;
+    }
+    if (!entry) return;
+    this.pending.delete(callId);
+    clearTimeout(entry.timer);
+    entry.reject(error);
   }
 
   private failAll(err: Error): void {

@@ -1,22 +1,56 @@
 /**
- * The RPC server: accepts connections, checks the `hrpc` preamble, decodes frames, runs the
- * handler, and answers every call with a coded reply — an operating error becomes an
- * `ok: false` reply with HDFS's exception name, never a dropped connection. Every frame in both
- * directions goes to the journal.
+ * The RPC server, Hadoop IPC version 9 (hadoop-wire.md §1): per connection it checks the preamble,
+ * reads the connection context (the caller's user and protocol; no reply), then runs each call
+ * through the method registry and answers with the caller's callId. An application error is an
+ * ERROR reply with the Java exception class and the connection stays open; what Hadoop's Server
+ * answers FATAL (bad preamble or header, a call before the context, an unreadable request) gets a
+ * FATAL reply and the connection is closed. Several calls may be in flight per connection (Java
+ * clients multiplex); past the limits the server stops reading (back-pressure). Every frame in
+ * both directions goes to the journal with its bytes and its one-line decoded form.
  */
 import net from 'node:net';
-import { RemoteError, isErrorClass, ERROR_CLASSES } from '../protocol/errors.js';
+import { ERROR_CLASSES, RemoteError, isErrorClass } from '../protocol/errors.js';
+import {
+  RPC_CALLS_IN_FLIGHT_PER_CONNECTION_MAX,
+  RPC_CALLS_IN_FLIGHT_SERVER_MAX,
+} from '../protocol/limits.js';
+import type { RpcMethod } from '../protocol/messages.js';
+import { ProtoDecodeError } from '../protocol/proto-codec.js';
+import {
+  CLIENT_PROTOCOL,
+  entryFor,
+  isProtocolName,
+  type ProtocolName,
+  type RpcMethodEntry,
+} from '../protocol/registry/index.js';
+import {
+  HTTP_GET_RESPONSE,
+  IpcFatalError,
+  RpcErrorCode,
+  RpcFrameDecoder,
+  checkPreamble,
+  clientIdText,
+  decodeInbound,
+  encodeResponse,
+  opIdOfCallerContext,
+  type ResponseError,
+} from '../protocol/rpc-frame.js';
 import { compactForJournal, type Journal } from './journal.js';
 import { faultDelay, faultView } from './faults.js';
-import type { RpcCallFrame, RpcMethod, RpcReplyFrame } from '../protocol/messages.js';
-import { RpcFrameDecoder, encodeFrame, parseCallFrame } from '../protocol/rpc-frame.js';
+import type { FrameMessage } from '../protocol/journal-types.js';
 
 export interface RpcCallContext {
-  /** The caller's lab id (dn1, client, snn). */
+  /** The caller's lab id (dn1, snn, client): a DataNode by its registration, else by protocol. */
   caller: string;
   /** The caller's address as seen on the socket. */
   callerAddr: string;
+  /** The effective user of the connection context (SIMPLE authentication). */
+  user: string;
+  protocol: ProtocolName;
   callId: number;
+  /** The call's RpcIds for the edit log's retry cache: the client id as UUID text and the call id. */
+  rpcIds: { clientId: string; callId: number };
+  /** The lab's operation id from the call's CallerContext, when the lab's client sent one. */
   opId?: string;
 }
 
@@ -28,6 +62,8 @@ export interface RpcServerOptions {
   selfId: string;
   journal: Journal;
   handler: RpcHandler;
+  /** The lab id of callers on a protocol's connections until a request names them (NamenodeProtocol: the Secondary). */
+  callerOfProtocol?: Partial<Record<ProtocolName, string>>;
   /** Called for a failure that is not a RemoteError (a bug): logged, answered as IOException. */
   onInternalError?: (err: unknown, method: string) => void;
 }
@@ -40,11 +76,12 @@ export interface RpcServer {
 
 export async function startRpcServer(opts: RpcServerOptions): Promise<RpcServer> {
   const sockets = new Set<net.Socket>();
+  const load = new ServerLoad();
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.setNoDelay(true);
     socket.on('close', () => sockets.delete(socket));
-    serveConnection(socket, opts);
+    new Connection(socket, opts, load).start();
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -65,118 +102,329 @@ export async function startRpcServer(opts: RpcServerOptions): Promise<RpcServer>
   };
 }
 
-function serveConnection(socket: net.Socket, opts: RpcServerOptions): void {
-  const decoder = new RpcFrameDecoder(true);
-  const remote = `${socket.remoteAddress}:${socket.remotePort}`;
-  const local = `${socket.localAddress}:${socket.localPort}`;
-  const conn = `${remote}->${local}`;
-  let caller = remote;
+/** Calls in flight over the whole server; connections paused for it wait here. */
+class ServerLoad {
+  inFlight = 0;
+  private waiting = new Set<() => void>();
+  full(): boolean {
+    return this.inFlight >= RPC_CALLS_IN_FLIGHT_SERVER_MAX;
+  }
+  wait(resume: () => void): void {
+    this.waiting.add(resume);
+  }
+  done(): void {
+    this.inFlight--;
+    const waiting = [...this.waiting];
+    this.waiting.clear();
+    for (const resume of waiting) resume();
+  }
+}
 
-  const sendReply = (frame: RpcReplyFrame, method: RpcMethod, opId: string | undefined): void => {
-    let raw: Buffer;
-    try {
-      raw = encodeFrame(frame);
-    } catch (err) {
-      const error = toErrorBody(err);
-      frame = { callId: frame.callId, ok: false, error };
-      raw = encodeFrame(frame);
+class Connection {
+  private readonly decoder = new RpcFrameDecoder(true);
+  private readonly remote: string;
+  private readonly local: string;
+  private readonly conn: string;
+  private contextRead = false;
+  private user = '';
+  private protocol: ProtocolName = CLIENT_PROTOCOL;
+  private caller = 'client';
+  private inFlight = 0;
+  private closed = false;
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly opts: RpcServerOptions,
+    private readonly load: ServerLoad,
+  ) {
+    this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.local = `${socket.localAddress}:${socket.localPort}`;
+    this.conn = `${this.remote}->${this.local}`;
+  }
+
+  start(): void {
+    this.socket.on('data', (chunk: Buffer) => {
+      this.decoder.push(chunk);
+      this.pump();
+    });
+    this.socket.on('error', () => this.socket.destroy());
+    this.socket.on('close', () => {
+      this.closed = true;
+    });
+  }
+
+  /** Read and dispatch whole frames until the buffer runs dry or a limit says wait. */
+  private pump(): void {
+    while (!this.closed) {
+      if (this.inFlight >= RPC_CALLS_IN_FLIGHT_PER_CONNECTION_MAX) {
+        this.socket.pause();
+        return;
+      }
+      if (this.load.full()) {
+        this.socket.pause();
+        this.load.wait(() => this.resume());
+        return;
+      }
+      let unit;
+      try {
+        unit = this.decoder.next();
+      } catch (err) {
+        this.fatal(err as IpcFatalError);
+        return;
+      }
+      if (!unit) return;
+      if (unit.kind === 'preamble') this.onPreamble(unit.raw);
+      else this.onFrame(unit.raw);
     }
-    opts.journal.frame({
-      dir: 'send',
+  }
+
+  private resume(): void {
+    if (this.closed) return;
+    this.socket.resume();
+    this.pump();
+  }
+
+  private journal(dir: 'send' | 'recv', msg: FrameMessage, raw: Buffer, opId?: string): void {
+    const ours = { name: this.opts.selfId, addr: this.local };
+    const theirs = { name: this.caller, addr: this.remote };
+    const [src, dst] = dir === 'send' ? [ours, theirs] : [theirs, ours];
+    this.opts.journal.frame({
+      dir,
       ch: 'rpc',
-      conn,
-      src: opts.selfId,
-      srcAddr: local,
-      dst: caller,
-      dstAddr: remote,
-      msg: frame.ok
-        ? {
-            type: 'rpc-reply',
-            method,
-            callId: frame.callId,
-            ok: true,
-            result: compactForJournal(frame.result),
-          }
-        : {
-            type: 'rpc-reply',
-            method,
-            callId: frame.callId,
-            ok: false,
-            error: `${frame.error.exception}: ${frame.error.message}`,
-          },
+      conn: this.conn,
+      src: src.name,
+      srcAddr: src.addr,
+      dst: dst.name,
+      dstAddr: dst.addr,
+      msg,
       bytes: raw.length,
       raw,
       ...(opId ? { op: opId } : {}),
     });
-    const delay = faultDelay(faultView(opts.journal, opts.selfId));
-    if (delay) void delay.then(() => !socket.destroyed && socket.write(raw));
-    else if (!socket.destroyed) socket.write(raw);
-  };
+  }
 
-  const handleCall = async (call: RpcCallFrame, raw: Buffer): Promise<void> => {
-    caller = call.clientId || caller;
-    // Fault hook: a frame from across a partition never arrives; the caller sees no answer.
-    if (faultView(opts.journal, opts.selfId).cutReason(caller)) {
-      socket.destroy();
+  private onPreamble(raw: Buffer): void {
+    const verdict = checkPreamble(raw);
+    if (verdict.kind === 'http') {
+      this.closed = true;
+      this.socket.end(HTTP_GET_RESPONSE);
       return;
     }
-    opts.journal.frame({
-      dir: 'recv',
-      ch: 'rpc',
-      conn,
-      src: caller,
-      srcAddr: remote,
-      dst: opts.selfId,
-      dstAddr: local,
-      msg: {
-        type: 'rpc-call',
-        method: call.method,
-        callId: call.callId,
-        params: compactForJournal(call.params),
-      },
-      bytes: raw.length,
-      ...(call.opId ? { op: call.opId } : {}),
-    });
-    try {
-      const ctx: RpcCallContext = { caller, callerAddr: socket.remoteAddress ?? '', callId: call.callId };
-      if (call.opId) ctx.opId = call.opId;
-      const result = await opts.handler(call.method, call.params ?? {}, ctx);
-      sendReply({ callId: call.callId, ok: true, result: result ?? null }, call.method, call.opId);
-    } catch (err) {
-      if (!(err instanceof RemoteError)) opts.onInternalError?.(err, call.method);
-      sendReply({ callId: call.callId, ok: false, error: toErrorBody(err) }, call.method, call.opId);
-    }
-  };
+    this.journal(
+      'recv',
+      { type: 'rpc-preamble', version: raw[4] ?? 0, serviceClass: raw[5] ?? 0, authProtocol: raw[6] ?? 0 },
+      raw,
+    );
+    if (verdict.kind === 'fatal') this.fatal(verdict.error);
+  }
 
-  socket.on('data', (chunk: Buffer) => {
-    decoder.push(chunk);
+  private onFrame(raw: Buffer): void {
+    let frame;
     try {
-      for (let raw = decoder.nextRaw(); raw; raw = decoder.nextRaw()) {
-        let call: RpcCallFrame;
-        try {
-          call = parseCallFrame(raw);
-        } catch (err) {
-          // A frame we cannot read still gets an answer, then the connection is closed because
-          // we cannot trust its framing any more.
-          const callId = -1;
-          const frame: RpcReplyFrame = { callId, ok: false, error: toErrorBody(err) };
-          socket.end(encodeFrame(frame));
-          return;
-        }
-        void handleCall(call, raw);
-      }
+      frame = decodeInbound(raw, this.contextRead);
     } catch (err) {
-      socket.end(encodeFrame({ callId: -1, ok: false, error: toErrorBody(err) }));
+      this.fatal(err as IpcFatalError);
+      return;
     }
-  });
-  socket.on('error', () => socket.destroy());
+    if (frame.kind === 'ping') return; // Java's client pings after its read timeout; Hadoop answers nothing.
+    if (frame.kind === 'context') {
+      this.contextRead = true;
+      this.user = frame.context.userInfo?.effectiveUser ?? '';
+      const protocol = frame.context.protocol ?? '';
+      if (isProtocolName(protocol)) {
+        this.protocol = protocol;
+        this.caller = this.opts.callerOfProtocol?.[protocol] ?? this.caller;
+      }
+      this.journal('recv', { type: 'rpc-context', user: this.user, protocol }, raw);
+      return;
+    }
+    const { header, requestHeader } = frame;
+    const callId = header.callId;
+    const methodName = requestHeader.methodName;
+    const protocolName = requestHeader.declaringClassProtocolName;
+    const reply = { callId, clientId: header.clientId, retryCount: header.retryCount };
+    const entry = entryFor(protocolName, methodName);
+    if (!entry) {
+      const known = isProtocolName(protocolName);
+      this.journal('recv', { type: 'rpc-call', method: methodName as RpcMethod, callId, params: {} }, raw);
+      this.respond(reply, methodName as RpcMethod, undefined, {
+        error: known
+          ? {
+              exceptionClassName: ERROR_CLASSES.UnknownMethodException,
+              errorMsg: `Unknown method ${methodName} called on ${protocolName} protocol.`,
+              errorDetail: RpcErrorCode.ERROR_NO_SUCH_METHOD,
+            }
+          : {
+              exceptionClassName: 'org.apache.hadoop.ipc.RpcNoSuchProtocolException',
+              errorMsg: `Unknown protocol: ${protocolName}`,
+              errorDetail: RpcErrorCode.ERROR_NO_SUCH_PROTOCOL,
+            },
+      });
+      return;
+    }
+    let params: unknown;
+    try {
+      params = entry.decodeRequest(frame.request);
+    } catch (err) {
+      if (err instanceof ProtoDecodeError) {
+        this.fatal(
+          new IpcFatalError(
+            RpcErrorCode.FATAL_DESERIALIZING_REQUEST,
+            `IPC server unable to read call parameters: ${err.message}`,
+            undefined,
+            callId,
+          ),
+        );
+        return;
+      }
+      this.journal('recv', { type: 'rpc-call', method: entry.method, callId, params: {} }, raw);
+      this.respond(reply, entry.method, undefined, { error: errorOf(err) });
+      return;
+    }
+    this.caller = (entry as RpcMethodEntry).callerName?.(params as never) ?? this.caller;
+    // Fault hook: a frame from across a partition never arrives; the caller sees no answer.
+    if (faultView(this.opts.journal, this.opts.selfId).cutReason(this.caller)) {
+      this.closed = true;
+      this.socket.destroy();
+      return;
+    }
+    const opId = opIdOfCallerContext(header.callerContext?.context);
+    this.journal(
+      'recv',
+      { type: 'rpc-call', method: entry.method, callId, params: compactForJournal(params) },
+      raw,
+      opId,
+    );
+    const ctx: RpcCallContext = {
+      caller: this.caller,
+      callerAddr: this.socket.remoteAddress ?? '',
+      user: this.user,
+      protocol: entry.protocol,
+      callId,
+      rpcIds: { clientId: clientIdText(header.clientId), callId },
+      ...(opId ? { opId } : {}),
+    };
+    this.inFlight++;
+    this.load.inFlight++;
+    void this.run(entry, params, ctx, reply).finally(() => {
+      this.inFlight--;
+      this.load.done();
+      this.resume();
+    });
+  }
+
+  private async run(
+    entry: RpcMethodEntry,
+    params: unknown,
+    ctx: RpcCallContext,
+    reply: { callId: number; clientId: Uint8Array; retryCount: number },
+  ): Promise<void> {
+    let result: unknown;
+    try {
+      result = await this.opts.handler(entry.method, params, ctx);
+    } catch (err) {
+      if (!(err instanceof RemoteError)) this.opts.onInternalError?.(err, entry.method);
+      this.respond(reply, entry.method, ctx.opId, { error: errorOf(err) });
+      return;
+    }
+    let body: Uint8Array;
+    try {
+      body = entry.encodeResponse(result as never);
+    } catch (err) {
+      this.opts.onInternalError?.(err, entry.method);
+      this.respond(reply, entry.method, ctx.opId, {
+        error: {
+          exceptionClassName: ERROR_CLASSES.IOException,
+          errorMsg: `cannot serialize the ${entry.method} response: ${(err as Error).message}`,
+          errorDetail: RpcErrorCode.ERROR_SERIALIZING_RESPONSE,
+        },
+      });
+      return;
+    }
+    this.respond(reply, entry.method, ctx.opId, { body, result });
+  }
+
+  private respond(
+    reply: { callId: number; clientId: Uint8Array; retryCount: number },
+    method: RpcMethod,
+    opId: string | undefined,
+    outcome: { body: Uint8Array; result: unknown } | { error: ResponseError },
+  ): void {
+    if (this.closed || this.socket.destroyed) return;
+    const raw =
+      'error' in outcome
+        ? encodeResponse({ ...reply, error: outcome.error })
+        : encodeResponse({ ...reply, body: outcome.body });
+    const msg: FrameMessage =
+      'error' in outcome
+        ? {
+            type: 'rpc-reply',
+            method,
+            callId: reply.callId,
+            ok: false,
+            error: `${shortClass(outcome.error.exceptionClassName)}: ${outcome.error.errorMsg}`,
+          }
+        : {
+            type: 'rpc-reply',
+            method,
+            callId: reply.callId,
+            ok: true,
+            result: compactForJournal(outcome.result ?? null),
+          };
+    this.journal('send', msg, raw, opId);
+    const delay = faultDelay(faultView(this.opts.journal, this.opts.selfId));
+    if (delay) void delay.then(() => !this.socket.destroyed && this.socket.write(raw));
+    else this.socket.write(raw);
+  }
+
+  /** A FATAL reply as Hadoop sends it, then the connection is closed. */
+  private fatal(err: IpcFatalError): void {
+    if (this.closed) return;
+    this.closed = true;
+    const fatalError =
+      err instanceof IpcFatalError ? err : new IpcFatalError(RpcErrorCode.FATAL_UNKNOWN, String(err));
+    const raw = encodeResponse({
+      callId: fatalError.callId,
+      error: {
+        exceptionClassName: fatalError.exceptionClass,
+        errorMsg: fatalError.message,
+        errorDetail: fatalError.code,
+      },
+      fatal: true,
+    });
+    this.journal(
+      'send',
+      {
+        type: 'rpc-reply',
+        method: 'fatal' as RpcMethod,
+        callId: fatalError.callId,
+        ok: false,
+        error: `FATAL ${shortClass(fatalError.exceptionClass)}: ${fatalError.message}`,
+      },
+      raw,
+    );
+    this.socket.end(raw);
+  }
 }
 
-export function toErrorBody(err: unknown): { exception: string; javaClassName: string; message: string } {
+function shortClass(javaClass: string): string {
+  return javaClass.slice(javaClass.lastIndexOf('.') + 1);
+}
+
+/** An exception as HDFS reports it: the Java class and the message. */
+export function errorOf(err: unknown): ResponseError {
   if (err instanceof RemoteError) {
-    return { exception: err.errorClass, javaClassName: err.javaClassName, message: err.message };
+    return {
+      exceptionClassName: err.javaClassName,
+      errorMsg: err.message,
+      errorDetail: RpcErrorCode.ERROR_APPLICATION,
+    };
   }
   const message = err instanceof Error ? err.message : String(err);
   const name = err instanceof Error && isErrorClass(err.name) ? err.name : 'IOException';
-  return { exception: name, javaClassName: ERROR_CLASSES[name as keyof typeof ERROR_CLASSES], message };
+  return {
+    exceptionClassName: ERROR_CLASSES[name as keyof typeof ERROR_CLASSES],
+    errorMsg: message,
+    errorDetail: RpcErrorCode.ERROR_APPLICATION,
+  };
 }

@@ -55,6 +55,7 @@ import {
 } from './name-storage.js';
 import { SOFTWARE_VERSION } from './namenode-process.js';
 import { RpcClient } from './rpc-client.js';
+import { NAMENODE_PROTOCOL } from '../protocol/registry/index.js';
 
 /** How long `lab checkpoint` waits for the Secondary NameNode to finish one (transfers included). */
 export const FORCED_CHECKPOINT_TIMEOUT_MS = 120_000;
@@ -267,6 +268,7 @@ class Checkpointer {
       selfId: this.opts.id,
       peerId: 'nn',
       journal: this.opts.journal,
+      protocol: NAMENODE_PROTOCOL,
       ...(desc.loopbackAliases && desc.secondary ? { localAddress: desc.secondary.host } : {}),
     });
     try {

@@ -3,6 +3,7 @@
  * shapes and error lines (``ls: `/nope': No such file or directory``). The `lab` process is the
  * HDFS client: metadata goes to the NameNode, block bytes straight to and from DataNodes.
  */
+import { listAll } from '../../cluster/client/listing.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { hadoopUser } from '../../cluster/common/user.js';
@@ -177,7 +178,7 @@ const COMMANDS: Record<string, FsCommandSpec> = {
           if (!ctx.json && all.length > 0) out(formatLs(all, { header: false, human }).trimEnd());
           return;
         }
-        const entries = (await ctx.session.namenode.call('getListing', { src: status.path })) ?? [];
+        const entries = (await listAll(ctx.session.namenode, status.path)) ?? [];
         listings.push(entries);
         if (!ctx.json && entries.length > 0) out(formatLs(entries, { header: true, human }).trimEnd());
       });
@@ -372,7 +373,7 @@ const COMMANDS: Record<string, FsCommandSpec> = {
           rows.push({ path: p, length: s.length, spaceConsumed: s.spaceConsumed });
           return;
         }
-        for (const child of (await ctx.session.namenode.call('getListing', { src: status.path })) ?? []) {
+        for (const child of (await listAll(ctx.session.namenode, status.path)) ?? []) {
           if (child.type === 'FILE') rows.push(duEntryOfFile(child));
           else {
             const s = await ctx.session.namenode.call('getContentSummary', { src: child.path });
@@ -540,7 +541,7 @@ function writeStdout(chunk: Buffer): Promise<void> {
 
 async function listRecursive(ctx: FsContext, dir: string): Promise<FileStatus[]> {
   const out: FileStatus[] = [];
-  for (const entry of (await ctx.session.namenode.call('getListing', { src: dir })) ?? []) {
+  for (const entry of (await listAll(ctx.session.namenode, dir)) ?? []) {
     out.push(entry);
     if (entry.type === 'DIRECTORY') out.push(...(await listRecursive(ctx, entry.path)));
   }

@@ -3,6 +3,7 @@
  * working; when the edit log cannot be written the NameNode stops (fail-stop), and after a
  * restart the namespace is what `-ls` showed before the failure.
  */
+import { listAll } from '../../cluster/client/listing.js';
 import fs, { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,7 +37,7 @@ async function connect(home: string): Promise<{ nn: RpcClient; close(): void }> 
 }
 
 async function listing(nn: RpcClient): Promise<string[]> {
-  return ((await nn.call('getListing', { src: '/' })) ?? []).map((s) => s.path).sort();
+  return ((await listAll(nn, '/')) ?? []).map((s) => s.path).sort();
 }
 
 describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))('NameNode safety', () => {

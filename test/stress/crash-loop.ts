@@ -5,6 +5,7 @@
  * short test in `npm test` (test/integration/crash.test.ts) and by `npm run crash-test`
  * (test/stress/crash-test.ts) for many trials.
  */
+import { listAll } from '../../cluster/client/listing.js';
 import { createPrng } from '../../cluster/common/prng.js';
 import { killNode, startCluster, startNode, stopNodes } from '../../cluster/launcher/launcher.js';
 import type { ClusterDescription } from '../../cluster/launcher/description.js';
@@ -144,7 +145,7 @@ async function verify(home: string, trial: number, acks: readonly Ack[]): Promis
         throw new Error(`the restarted NameNode stayed in safe mode for ${RESTART_DEADLINE_MS} ms`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    const listing = (await nn.call('getListing', { src: `/t${trial}` })) ?? [];
+    const listing = (await listAll(nn, `/t${trial}`)) ?? [];
     const found = new Map(listing.map((s) => [`/t${trial}/${s.pathSuffix}`, s]));
     return acks
       .filter((a) => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeMessage } from '../../cluster/protocol/describe.js';
-import { encodeFrame } from '../../cluster/protocol/rpc-frame.js';
+import { encodeCall } from '../../cluster/protocol/rpc-frame.js';
 import type { JournalFrame, JournalRecord } from '../../cluster/protocol/journal-types.js';
 import { JOURNAL_PAYLOAD_RAW_BYTES_MAX, JOURNAL_RAW_BYTES_MAX } from '../../cluster/protocol/limits.js';
 import { Journal, readJournal } from '../../cluster/runtime/journal.js';
@@ -140,12 +140,12 @@ describe('-X hex dump', () => {
     );
 
   it('shows the whole frame the sender journaled, 16 bytes a row, with their ASCII', () => {
-    const raw = encodeFrame({
+    const raw = encodeCall({
       callId: 7,
-      method: 'create',
-      protocol: 'ClientProtocol',
-      clientId: 'client',
-      params: { src: '/a.txt._COPYING_', replication: 3 },
+      clientId: new Uint8Array(16),
+      methodName: 'create',
+      protocol: 'org.apache.hadoop.hdfs.protocol.ClientProtocol',
+      request: Buffer.from('/a.txt._COPYING_'),
     });
     rpcFrame(raw);
     const dump = frameDump(onlyFrame())!;

@@ -1,0 +1,610 @@
+/**
+ * ClientProtocol's table: every method an HDFS client (the lab's own, Go's hdfs, Java's
+ * DFSClient) calls on the NameNode, with its messages from client_protocol.proto and the
+ * converters to the lab's RpcMethods. Facts: hadoop-wire.md §2.
+ */
+import * as cp from '../gen/client_protocol_pb.js';
+import type { RpcMethod } from '../messages.js';
+import { wireNumber, wireSignedLong, toUint64 } from '../proto-codec.js';
+import {
+  blockRefFromProto,
+  childPath,
+  datanodeIdFromProto,
+  datanodeInfoFromProto,
+  datanodeInfoToProto,
+  extendedBlockToProto,
+  fileStatusFromProto,
+  fileStatusToProto,
+  locatedBlockFromProto,
+  locatedBlockToProto,
+  locatedBlocksFromProto,
+  locatedBlocksToProto,
+  namedDatanodeToProto,
+  EMPTY_TOKEN,
+} from './hdfs-types.js';
+import { CLIENT_PROTOCOL, protoMethod, type ProtocolTable, type RpcMethodEntry } from './types.js';
+import { ChecksumTypeProto, type DatanodeIDProto } from '../gen/hdfs_pb.js';
+
+const P = CLIENT_PROTOCOL;
+
+/** Block pool ids are not in the lab's BlockRef; a block leaving the client names the pool it came from. */
+let clientBlockPoolId = '';
+/** The lab's client learns the pool from the first located block; the server fills its own. */
+export function rememberBlockPoolId(poolId: string): void {
+  if (poolId) clientBlockPoolId = poolId;
+}
+
+const CREATE_FLAG_CREATE = cp.CreateFlagProto.CREATE;
+const CREATE_FLAG_OVERWRITE = cp.CreateFlagProto.OVERWRITE;
+
+const REPORT_TYPES = {
+  ALL: cp.DatanodeReportTypeProto.ALL,
+  LIVE: cp.DatanodeReportTypeProto.LIVE,
+  DEAD: cp.DatanodeReportTypeProto.DEAD,
+} as const;
+
+const SAFEMODE_ACTIONS = {
+  SAFEMODE_LEAVE: cp.SafeModeActionProto.SAFEMODE_LEAVE,
+  SAFEMODE_ENTER: cp.SafeModeActionProto.SAFEMODE_ENTER,
+  SAFEMODE_GET: cp.SafeModeActionProto.SAFEMODE_GET,
+} as const;
+
+function keyOf<K extends string>(table: Record<K, number>, value: number, what: string): K {
+  const key = (Object.keys(table) as K[]).find((k) => table[k] === value);
+  if (!key) throw new RangeError(`${what} ${value} is not supported by the lab`);
+  return key;
+}
+
+function located(lb: Parameters<typeof locatedBlockFromProto>[0]): ReturnType<typeof locatedBlockFromProto> {
+  const out = locatedBlockFromProto(lb);
+  rememberBlockPoolId(out.blockPoolId);
+  return out;
+}
+
+const entries: RpcMethodEntry[] = [
+  protoMethod({
+    protocol: P,
+    method: 'getFileInfo',
+    request: cp.GetFileInfoRequestProtoSchema,
+    response: cp.GetFileInfoResponseProtoSchema,
+    toRequest: (p) => ({ src: p.src }),
+    fromRequest: (m) => ({ src: m.src }),
+    // A missing path is SUCCESS with an empty message, as HDFS answers (hadoop-wire.md §0.3 #2).
+    toResponse: (s) => (s ? { fs: fileStatusToProto(s, '') } : {}),
+    fromResponse: (m, p) => (m.fs ? fileStatusFromProto(m.fs, p.src) : null),
+    journalFields: ['src'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'getListing',
+    request: cp.GetListingRequestProtoSchema,
+    response: cp.GetListingResponseProtoSchema,
+    toRequest: (p) => ({
+      src: p.src,
+      startAfter: Buffer.from(p.startAfter ?? '', 'utf8'),
+      needLocation: false,
+    }),
+    fromRequest: (m) => ({ src: m.src, startAfter: Buffer.from(m.startAfter).toString('utf8') }),
+    toResponse: (r) =>
+      r
+        ? {
+            dirList: {
+              partialListing: r.entries.map((e) => fileStatusToProto(e, e.pathSuffix)),
+              remainingEntries: r.remainingEntries,
+            },
+          }
+        : {},
+    fromResponse: (m, p) =>
+      m.dirList
+        ? {
+            entries: m.dirList.partialListing.map((e) =>
+              fileStatusFromProto(e, childPath(p.src, Buffer.from(e.path).toString('utf8'))),
+            ),
+            remainingEntries: m.dirList.remainingEntries,
+          }
+        : null,
+    journalFields: ['src', 'startAfter'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'getBlockLocations',
+    request: cp.GetBlockLocationsRequestProtoSchema,
+    response: cp.GetBlockLocationsResponseProtoSchema,
+    toRequest: (p) => ({ src: p.src, offset: toUint64(p.offset), length: toUint64(p.length) }),
+    fromRequest: (m) => ({
+      src: m.src,
+      offset: wireNumber(m.offset, 'offset'),
+      length: wireNumber(m.length, 'length'),
+      readerHost: '',
+    }),
+    toResponse: (r) => (r ? { locations: locatedBlocksToProto(r) } : {}),
+    fromResponse: (m) => {
+      if (!m.locations) return null;
+      const out = locatedBlocksFromProto(m.locations);
+      for (const b of out.blocks) rememberBlockPoolId(b.blockPoolId);
+      return out;
+    },
+    journalFields: ['src', 'offset', 'length'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'getContentSummary',
+    request: cp.GetContentSummaryRequestProtoSchema,
+    response: cp.GetContentSummaryResponseProtoSchema,
+    toRequest: (p) => ({ path: p.src }),
+    fromRequest: (m) => ({ src: m.path }),
+    toResponse: (c) => ({
+      summary: {
+        length: toUint64(c.length),
+        fileCount: toUint64(c.fileCount),
+        directoryCount: toUint64(c.directoryCount),
+        quota: toUint64(c.quota),
+        spaceConsumed: toUint64(c.spaceConsumed),
+        spaceQuota: toUint64(c.spaceQuota),
+      },
+    }),
+    fromResponse: (m) => {
+      const c = m.summary;
+      if (!c) throw new RangeError('GetContentSummaryResponseProto without summary');
+      return {
+        length: wireNumber(c.length, 'length'),
+        fileCount: wireNumber(c.fileCount, 'fileCount'),
+        directoryCount: wireNumber(c.directoryCount, 'directoryCount'),
+        quota: wireSignedLong(c.quota, 'quota'),
+        spaceConsumed: wireNumber(c.spaceConsumed, 'spaceConsumed'),
+        spaceQuota: wireSignedLong(c.spaceQuota, 'spaceQuota'),
+      };
+    },
+    journalFields: ['src'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'mkdirs',
+    request: cp.MkdirsRequestProtoSchema,
+    response: cp.MkdirsResponseProtoSchema,
+    toRequest: (p) => ({ src: p.src, masked: { perm: p.permission }, createParent: p.createParent }),
+    // Go sends os.ModeDir (0x80000000) with the mode; the core's request checks keep the permission bits (§2.7).
+    fromRequest: (m) => ({
+      src: m.src,
+      permission: m.masked?.perm ?? 0o755,
+      createParent: m.createParent,
+    }),
+    toResponse: (ok) => ({ result: ok }),
+    fromResponse: (m) => m.result,
+    journalFields: ['src', 'createParent'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'create',
+    request: cp.CreateRequestProtoSchema,
+    response: cp.CreateResponseProtoSchema,
+    toRequest: (p) => ({
+      src: p.src,
+      masked: { perm: p.permission },
+      clientName: p.clientName,
+      createFlag: CREATE_FLAG_CREATE | (p.overwrite ? CREATE_FLAG_OVERWRITE : 0),
+      createParent: p.createParent,
+      replication: p.replication,
+      blockSize: toUint64(p.blockSize),
+    }),
+    fromRequest: (m) => ({
+      src: m.src,
+      permission: m.masked?.perm ?? 0o644,
+      clientName: m.clientName,
+      clientMachine: '',
+      overwrite: (m.createFlag & CREATE_FLAG_OVERWRITE) !== 0,
+      createParent: m.createParent,
+      replication: wireNumber(m.replication, 'replication', { max: 0x7fff }),
+      blockSize: wireNumber(m.blockSize, 'blockSize'),
+    }),
+    toResponse: (s) => ({ fs: fileStatusToProto(s, '') }),
+    fromResponse: (m, p) =>
+      m.fs
+        ? fileStatusFromProto(m.fs, p.src)
+        : {
+            path: p.src,
+            pathSuffix: p.src.slice(p.src.lastIndexOf('/') + 1),
+            type: 'FILE',
+            length: 0,
+            owner: '',
+            group: '',
+            permission: p.permission,
+            replication: p.replication,
+            blockSize: p.blockSize,
+            modificationTime: 0,
+            accessTime: 0,
+            fileId: 0,
+            childrenNum: 0,
+            underConstruction: true,
+          },
+    journalFields: ['src', 'replication', 'blockSize', 'overwrite'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'addBlock',
+    request: cp.AddBlockRequestProtoSchema,
+    response: cp.AddBlockResponseProtoSchema,
+    toRequest: (p) => ({
+      src: p.src,
+      clientName: p.clientName,
+      ...(p.previous ? { previous: extendedBlockToProto(p.previous, clientBlockPoolId) } : {}),
+      excludeNodes: p.excludeNodes.map(namedDatanodeToProto),
+      fileId: toUint64(p.fileId),
+    }),
+    fromRequest: (m) => ({
+      src: m.src,
+      clientName: m.clientName,
+      previous: m.previous ? blockRefFromProto(m.previous) : null,
+      excludeNodes: m.excludeNodes.map((d) => d.id?.hostName ?? ''),
+      fileId: wireNumber(m.fileId, 'fileId'),
+    }),
+    toResponse: (lb) => ({ block: locatedBlockToProto(lb) }),
+    fromResponse: (m) => located(m.block as NonNullable<typeof m.block>),
+    journalFields: ['src', 'previous', 'excludeNodes'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'abandonBlock',
+    request: cp.AbandonBlockRequestProtoSchema,
+    response: cp.AbandonBlockResponseProtoSchema,
+    toRequest: (p) => ({
+      b: extendedBlockToProto(p.block, clientBlockPoolId),
+      src: p.src,
+      holder: p.clientName,
+      fileId: toUint64(p.fileId),
+    }),
+    fromRequest: (m) => ({
+      src: m.src,
+      clientName: m.holder,
+      block: blockRefFromProto(m.b as NonNullable<typeof m.b>),
+      fileId: wireNumber(m.fileId, 'fileId'),
+    }),
+    toResponse: () => ({}),
+    fromResponse: () => null,
+    journalFields: ['src', 'block'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'complete',
+    request: cp.CompleteRequestProtoSchema,
+    response: cp.CompleteResponseProtoSchema,
+    toRequest: (p) => ({
+      src: p.src,
+      clientName: p.clientName,
+      ...(p.last ? { last: extendedBlockToProto(p.last, clientBlockPoolId) } : {}),
+      fileId: toUint64(p.fileId),
+    }),
+    fromRequest: (m) => ({
+      src: m.src,
+      clientName: m.clientName,
+      last: m.last ? blockRefFromProto(m.last) : null,
+      fileId: wireNumber(m.fileId, 'fileId'),
+    }),
+    toResponse: (ok) => ({ result: ok }),
+    fromResponse: (m) => m.result,
+    journalFields: ['src', 'last'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'delete',
+    request: cp.DeleteRequestProtoSchema,
+    response: cp.DeleteResponseProtoSchema,
+    toRequest: (p) => ({ src: p.src, recursive: p.recursive }),
+    fromRequest: (m) => ({ src: m.src, recursive: m.recursive }),
+    toResponse: (ok) => ({ result: ok }),
+    fromResponse: (m) => m.result,
+    journalFields: ['src', 'recursive'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'rename',
+    request: cp.RenameRequestProtoSchema,
+    response: cp.RenameResponseProtoSchema,
+    toRequest: (p) => ({ src: p.src, dst: p.dst }),
+    fromRequest: (m) => ({ src: m.src, dst: m.dst }),
+    toResponse: (ok) => ({ result: ok }),
+    fromResponse: (m) => m.result,
+    journalFields: ['src', 'dst'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'rename2',
+    request: cp.Rename2RequestProtoSchema,
+    response: cp.Rename2ResponseProtoSchema,
+    toRequest: (p) => ({ src: p.src, dst: p.dst, overwriteDest: p.overwrite }),
+    fromRequest: (m) => ({ src: m.src, dst: m.dst, overwrite: m.overwriteDest }),
+    toResponse: () => ({}),
+    fromResponse: () => null,
+    journalFields: ['src', 'dst', 'overwrite'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'setPermission',
+    request: cp.SetPermissionRequestProtoSchema,
+    response: cp.SetPermissionResponseProtoSchema,
+    toRequest: (p) => ({ src: p.src, permission: { perm: p.permission } }),
+    fromRequest: (m) => ({
+      src: m.src,
+      permission: wireNumber(m.permission?.perm ?? 0, 'permission', { max: 0xffff }),
+    }),
+    toResponse: () => ({}),
+    fromResponse: () => null,
+    journalFields: ['src', 'permission'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'setOwner',
+    request: cp.SetOwnerRequestProtoSchema,
+    response: cp.SetOwnerResponseProtoSchema,
+    toRequest: (p) => ({
+      src: p.src,
+      ...(p.username !== null ? { username: p.username } : {}),
+      ...(p.groupname !== null ? { groupname: p.groupname } : {}),
+    }),
+    // Go always sends both fields, "" meaning "leave it" (hadoop-wire.md §2.7).
+    fromRequest: (m) => ({ src: m.src, username: m.username || null, groupname: m.groupname || null }),
+    toResponse: () => ({}),
+    fromResponse: () => null,
+    journalFields: ['src', 'username', 'groupname'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'getServerDefaults',
+    request: cp.GetServerDefaultsRequestProtoSchema,
+    response: cp.GetServerDefaultsResponseProtoSchema,
+    toRequest: () => ({}),
+    fromRequest: () => ({}),
+    toResponse: (d) => ({
+      serverDefaults: {
+        blockSize: toUint64(d.blockSize),
+        bytesPerChecksum: d.bytesPerChecksum,
+        writePacketSize: d.writePacketSize,
+        replication: d.replication,
+        fileBufferSize: d.fileBufferSize,
+        encryptDataTransfer: false,
+        trashInterval: toUint64(d.trashIntervalMinutes),
+        checksumType:
+          d.checksumType === 'CRC32' ? ChecksumTypeProto.CHECKSUM_CRC32 : ChecksumTypeProto.CHECKSUM_CRC32C,
+      },
+    }),
+    fromResponse: (m) => {
+      const d = m.serverDefaults;
+      if (!d) throw new RangeError('GetServerDefaultsResponseProto without serverDefaults');
+      return {
+        blockSize: wireNumber(d.blockSize, 'blockSize'),
+        bytesPerChecksum: d.bytesPerChecksum,
+        writePacketSize: d.writePacketSize,
+        replication: d.replication,
+        fileBufferSize: d.fileBufferSize,
+        trashIntervalMinutes: wireNumber(d.trashInterval, 'trashInterval'),
+        checksumType: d.checksumType === ChecksumTypeProto.CHECKSUM_CRC32 ? 'CRC32' : 'CRC32C',
+      };
+    },
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'getFsStats',
+    request: cp.GetFsStatusRequestProtoSchema,
+    response: cp.GetFsStatsResponseProtoSchema,
+    toRequest: () => ({}),
+    fromRequest: () => ({}),
+    toResponse: (s) => ({
+      capacity: toUint64(s.capacity),
+      used: toUint64(s.used),
+      remaining: toUint64(s.remaining),
+      underReplicated: toUint64(s.underReplicated),
+      corruptBlocks: toUint64(s.corruptBlocks),
+      missingBlocks: toUint64(s.missingBlocks),
+      pendingDeletionBlocks: toUint64(s.pendingDeletionBlocks),
+    }),
+    fromResponse: (m) => ({
+      capacity: wireNumber(m.capacity, 'capacity'),
+      used: wireNumber(m.used, 'used'),
+      remaining: wireNumber(m.remaining, 'remaining'),
+      underReplicated: wireNumber(m.underReplicated, 'under_replicated'),
+      corruptBlocks: wireNumber(m.corruptBlocks, 'corrupt_blocks'),
+      missingBlocks: wireNumber(m.missingBlocks, 'missing_blocks'),
+      pendingDeletionBlocks: wireNumber(m.pendingDeletionBlocks, 'pending_deletion_blocks'),
+    }),
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'getPreferredBlockSize',
+    request: cp.GetPreferredBlockSizeRequestProtoSchema,
+    response: cp.GetPreferredBlockSizeResponseProtoSchema,
+    toRequest: (p) => ({ filename: p.src }),
+    fromRequest: (m) => ({ src: m.filename }),
+    toResponse: (n) => ({ bsize: toUint64(n) }),
+    fromResponse: (m) => wireNumber(m.bsize, 'bsize'),
+    journalFields: ['src'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'setReplication',
+    request: cp.SetReplicationRequestProtoSchema,
+    response: cp.SetReplicationResponseProtoSchema,
+    toRequest: (p) => ({ src: p.src, replication: p.replication }),
+    fromRequest: (m) => ({
+      src: m.src,
+      replication: wireNumber(m.replication, 'replication', { max: 0x7fff }),
+    }),
+    toResponse: (ok) => ({ result: ok }),
+    fromResponse: (m) => m.result,
+    journalFields: ['src', 'replication'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'setTimes',
+    request: cp.SetTimesRequestProtoSchema,
+    response: cp.SetTimesResponseProtoSchema,
+    toRequest: (p) => ({ src: p.src, mtime: toUint64(p.mtime), atime: toUint64(p.atime) }),
+    fromRequest: (m) => ({
+      src: m.src,
+      mtime: wireSignedLong(m.mtime, 'mtime'),
+      atime: wireSignedLong(m.atime, 'atime'),
+    }),
+    toResponse: () => ({}),
+    fromResponse: () => null,
+    journalFields: ['src', 'mtime', 'atime'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'renewLease',
+    request: cp.RenewLeaseRequestProtoSchema,
+    response: cp.RenewLeaseResponseProtoSchema,
+    toRequest: (p) => ({ clientName: p.clientName }),
+    fromRequest: (m) => ({ clientName: m.clientName }),
+    toResponse: () => ({}),
+    fromResponse: () => null,
+    journalFields: ['clientName'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'reportBadBlocks',
+    request: cp.ReportBadBlocksRequestProtoSchema,
+    response: cp.ReportBadBlocksResponseProtoSchema,
+    toRequest: (p) => ({
+      blocks: p.blocks.map(({ block, datanode }) => ({
+        b: extendedBlockToProto(block, clientBlockPoolId),
+        offset: 0n,
+        locs: [namedDatanodeToProto(datanode)],
+        corrupt: true,
+        blockToken: EMPTY_TOKEN,
+      })),
+    }),
+    fromRequest: (m) => ({
+      blocks: m.blocks.flatMap((lb) =>
+        lb.locs.map((d) => ({
+          block: blockRefFromProto(lb.b as NonNullable<typeof lb.b>),
+          datanode: d.id?.hostName ?? '',
+        })),
+      ),
+    }),
+    toResponse: () => ({}),
+    fromResponse: () => null,
+    journalFields: ['blocks'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'updateBlockForPipeline',
+    request: cp.UpdateBlockForPipelineRequestProtoSchema,
+    response: cp.UpdateBlockForPipelineResponseProtoSchema,
+    toRequest: (p) => ({ block: extendedBlockToProto(p.block, clientBlockPoolId), clientName: p.clientName }),
+    fromRequest: (m) => ({
+      block: blockRefFromProto(m.block as NonNullable<typeof m.block>),
+      clientName: m.clientName,
+    }),
+    // HDFS answers the request's block with the new generation stamp and no locations (§4.2).
+    toResponse: (r) => ({
+      block: {
+        b: extendedBlockToProto(r.block, r.blockPoolId ?? ''),
+        offset: 0n,
+        locs: [],
+        corrupt: false,
+        blockToken: EMPTY_TOKEN,
+      },
+    }),
+    fromResponse: (m) => {
+      const b = m.block?.b;
+      if (!b) throw new RangeError('UpdateBlockForPipelineResponseProto without block.b');
+      return { block: blockRefFromProto(b), blockPoolId: b.poolId };
+    },
+    journalFields: ['block'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'updatePipeline',
+    request: cp.UpdatePipelineRequestProtoSchema,
+    response: cp.UpdatePipelineResponseProtoSchema,
+    toRequest: (p) => ({
+      clientName: p.clientName,
+      oldBlock: extendedBlockToProto(p.oldBlock, clientBlockPoolId),
+      newBlock: extendedBlockToProto(p.newBlock, clientBlockPoolId),
+      newNodes: p.datanodes.map((name) => namedDatanodeToProto(name).id as object as DatanodeIDProto),
+      storageIDs: p.datanodes.map(() => ''),
+    }),
+    fromRequest: (m) => ({
+      clientName: m.clientName,
+      oldBlock: blockRefFromProto(m.oldBlock as NonNullable<typeof m.oldBlock>),
+      newBlock: blockRefFromProto(m.newBlock as NonNullable<typeof m.newBlock>),
+      datanodes: m.newNodes.map((d) => datanodeIdFromProto(d).name),
+    }),
+    toResponse: () => ({}),
+    fromResponse: () => null,
+    journalFields: ['oldBlock', 'newBlock', 'datanodes'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'getAdditionalDatanode',
+    request: cp.GetAdditionalDatanodeRequestProtoSchema,
+    response: cp.GetAdditionalDatanodeResponseProtoSchema,
+    toRequest: (p) => ({
+      src: p.src,
+      blk: extendedBlockToProto(p.block, clientBlockPoolId),
+      existings: p.existing.map(namedDatanodeToProto),
+      excludes: p.excludes.map(namedDatanodeToProto),
+      numAdditionalNodes: 1,
+      clientName: p.clientName,
+    }),
+    fromRequest: (m) => ({
+      src: m.src,
+      block: blockRefFromProto(m.blk as NonNullable<typeof m.blk>),
+      existing: m.existings.map((d) => d.id?.hostName ?? ''),
+      excludes: m.excludes.map((d) => d.id?.hostName ?? ''),
+      clientName: m.clientName,
+    }),
+    toResponse: (lb) => ({ block: locatedBlockToProto(lb) }),
+    fromResponse: (m) => located(m.block as NonNullable<typeof m.block>),
+    journalFields: ['src', 'block', 'existing'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'getDatanodeReport',
+    request: cp.GetDatanodeReportRequestProtoSchema,
+    response: cp.GetDatanodeReportResponseProtoSchema,
+    toRequest: (p) => ({ type: REPORT_TYPES[p.type] }),
+    fromRequest: (m) => ({ type: keyOf(REPORT_TYPES, m.type, 'DatanodeReportTypeProto') }),
+    toResponse: (list) => ({ di: list.map(datanodeInfoToProto) }),
+    fromResponse: (m) => m.di.map(datanodeInfoFromProto),
+    journalFields: ['type'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'setSafeMode',
+    request: cp.SetSafeModeRequestProtoSchema,
+    response: cp.SetSafeModeResponseProtoSchema,
+    toRequest: (p) => ({ action: SAFEMODE_ACTIONS[p.action] }),
+    fromRequest: (m) => ({ action: keyOf(SAFEMODE_ACTIONS, m.action, 'SafeModeActionProto') }),
+    toResponse: (s) => ({ result: s.on }),
+    // The wire carries only "is safe mode on"; the tip sentences are the NameNode's web UI's.
+    fromResponse: (m) => ({ on: m.result, manual: false, tip: '' }),
+    journalFields: ['action'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'rollEdits',
+    request: cp.RollEditsRequestProtoSchema,
+    response: cp.RollEditsResponseProtoSchema,
+    toRequest: () => ({}),
+    fromRequest: () => ({}),
+    toResponse: (r) => ({ newSegmentTxId: toUint64(r.txid) }),
+    fromResponse: (m) => ({ txid: wireNumber(m.newSegmentTxId, 'newSegmentTxId') }),
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'saveNamespace',
+    request: cp.SaveNamespaceRequestProtoSchema,
+    response: cp.SaveNamespaceResponseProtoSchema,
+    toRequest: () => ({}),
+    fromRequest: () => ({}),
+    toResponse: () => ({ saved: true }),
+    // HDFS says only whether it saved; the image's txid is in the NameNode's log and name dir.
+    fromResponse: () => ({ txid: -1 }),
+  }),
+];
+
+export const CLIENT_PROTOCOL_TABLE: ProtocolTable = Object.fromEntries(
+  entries.map((e) => [e.method, e]),
+) as ProtocolTable;
+
+export type ClientProtocolMethod = RpcMethod;

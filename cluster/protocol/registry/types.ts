@@ -1,0 +1,110 @@
+/**
+ * The shape of one entry of the RPC method registry: everything about one method of one HDFS
+ * protocol in one place — its protocol and method name on the wire, the request and response
+ * messages, the converters between those messages and the lab's typed API (RpcMethods in
+ * messages.ts, which the cores keep using), the journal fields and the one-line describer.
+ * Adding a method is one `protoMethod({...})` in its protocol's table.
+ */
+import type { DescMessage, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
+import type { RpcMethod, RpcRequest, RpcResult } from '../messages.js';
+import { ProtoDecodeError, decodeProto, encodeProto } from '../proto-codec.js';
+
+/** The Java interface names that go in the connection context and in every RequestHeaderProto. */
+export const CLIENT_PROTOCOL = 'org.apache.hadoop.hdfs.protocol.ClientProtocol';
+export const DATANODE_PROTOCOL = 'org.apache.hadoop.hdfs.server.protocol.DatanodeProtocol';
+export const NAMENODE_PROTOCOL = 'org.apache.hadoop.hdfs.server.protocol.NamenodeProtocol';
+/** Lab-only status calls that HDFS answers over HTTP (/fsck, /jmx); they leave once those callers move. */
+export const LAB_STATUS_PROTOCOL = 'org.hdfslab.LabStatusProtocol';
+
+export type ProtocolName =
+  typeof CLIENT_PROTOCOL | typeof DATANODE_PROTOCOL | typeof NAMENODE_PROTOCOL | typeof LAB_STATUS_PROTOCOL;
+
+export interface RpcMethodEntry<M extends RpcMethod = RpcMethod> {
+  protocol: ProtocolName;
+  /** The method name on the wire (RequestHeaderProto.methodName) and in the lab's RpcMethods. */
+  method: M;
+  /** Request message type name, for `lab traffic` and errors (`hadoop.hdfs.GetFileInfoRequestProto`). */
+  requestType: string;
+  responseType: string;
+  encodeRequest(params: RpcRequest<M>): Uint8Array;
+  /** Throws ProtoDecodeError for bytes a Hadoop server would refuse to read (FATAL), RemoteError for values out of range. */
+  decodeRequest(bytes: Uint8Array): RpcRequest<M>;
+  encodeResponse(result: RpcResult<M>): Uint8Array;
+  /** `body` is null when the frame held the header only (Go and Java both read that as an empty message). */
+  decodeResponse(body: Uint8Array | null, params: RpcRequest<M>): RpcResult<M>;
+  /** The request fields `lab traffic` shows after the method name (`getFileInfo src=/a.bin`). */
+  journalFields: readonly string[];
+  /** The lab name of the caller when the request says who it is (a DataNode's registration). */
+  callerName?(params: RpcRequest<M>): string | undefined;
+}
+
+/** A registry table: one protocol's entries by method name. */
+export type ProtocolTable = { readonly [M in RpcMethod]?: RpcMethodEntry<M> };
+
+/** The definition of one protobuf-carried method; `protoMethod` turns it into an entry. */
+export interface ProtoMethodDef<M extends RpcMethod, Req extends DescMessage, Res extends DescMessage> {
+  protocol: ProtocolName;
+  method: M;
+  request: Req;
+  response: Res;
+  toRequest(params: RpcRequest<M>): MessageInitShape<Req>;
+  fromRequest(msg: MessageShape<Req>): RpcRequest<M>;
+  toResponse(result: RpcResult<M>): MessageInitShape<Res>;
+  fromResponse(msg: MessageShape<Res>, params: RpcRequest<M>): RpcResult<M>;
+  journalFields?: readonly string[];
+  callerName?(params: RpcRequest<M>): string | undefined;
+}
+
+export function protoMethod<M extends RpcMethod, Req extends DescMessage, Res extends DescMessage>(
+  def: ProtoMethodDef<M, Req, Res>,
+): RpcMethodEntry<M> {
+  return {
+    protocol: def.protocol,
+    method: def.method,
+    requestType: def.request.typeName,
+    responseType: def.response.typeName,
+    encodeRequest: (params) => encodeProto(def.request, def.toRequest(params)),
+    decodeRequest: (bytes) => def.fromRequest(decodeProto(def.request, bytes)),
+    encodeResponse: (result) => encodeProto(def.response, def.toResponse(result)),
+    decodeResponse: (body, params) =>
+      def.fromResponse(decodeProto(def.response, body ?? new Uint8Array()), params),
+    journalFields: def.journalFields ?? [],
+    ...(def.callerName ? { callerName: def.callerName } : {}),
+  };
+}
+
+/**
+ * A method whose protobuf messages are not written yet: its request and response travel as one
+ * bytes payload of UTF-8 JSON inside the real IPC framing. Only for the DatanodeProtocol and
+ * NamenodeProtocol tables until their .proto files land, and for the lab-only status protocol.
+ */
+export function jsonMethod<M extends RpcMethod>(def: {
+  protocol: ProtocolName;
+  method: M;
+  journalFields?: readonly string[];
+  callerName?(params: RpcRequest<M>): string | undefined;
+}): RpcMethodEntry<M> {
+  const parse = (bytes: Uint8Array | null, what: string): unknown => {
+    if (!bytes || bytes.length === 0) return null;
+    try {
+      return JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown;
+    } catch (err) {
+      throw new ProtoDecodeError(
+        `${def.method} ${what} is not the lab's JSON payload (${(err as Error).message})`,
+      );
+    }
+  };
+  const bytesOf = (value: unknown): Uint8Array => Buffer.from(JSON.stringify(value ?? null), 'utf8');
+  return {
+    protocol: def.protocol,
+    method: def.method,
+    requestType: `hdfslab.json.${def.method}`,
+    responseType: `hdfslab.json.${def.method}`,
+    encodeRequest: (params) => bytesOf(params),
+    decodeRequest: (bytes) => (parse(bytes, 'request') ?? {}) as RpcRequest<M>,
+    encodeResponse: (result) => bytesOf(result),
+    decodeResponse: (body) => parse(body, 'response') as RpcResult<M>,
+    journalFields: def.journalFields ?? [],
+    ...(def.callerName ? { callerName: def.callerName } : {}),
+  };
+}

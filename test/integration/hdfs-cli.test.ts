@@ -1,0 +1,137 @@
+/**
+ * A real HDFS client against the lab: the Debian `hdfs` command (colinmarc/hdfs, Go) talks to a
+ * lab NameNode and DataNode with only HADOOP_NAMENODE set, and prints what it prints against HDFS.
+ * Real processes, ephemeral ports, their own run directory. Skipped (with the reason printed) when
+ * `hdfs` is not installed or the daemons are not built; CI installs hdfs-cli.
+ */
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs, { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireDescription } from '../../cluster/launcher/home.js';
+import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
+import { withNamenode } from '../../cluster/launcher/namenode-client.js';
+
+const repo = path.resolve(import.meta.dirname, '../..');
+const built = existsSync(path.join(repo, 'dist/cluster/runtime/main.js'));
+const hdfsBinary = spawnSync('sh', ['-c', 'command -v hdfs'], { encoding: 'utf8' }).stdout.trim();
+if (!hdfsBinary)
+  console.log('hdfs-cli tests skipped: the `hdfs` command (Debian package hdfs-cli) is not installed');
+const USER = 'alice';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+describe.skipIf(!built || !hdfsBinary)('the Debian hdfs client against the lab', () => {
+  let home = '';
+  let work = '';
+  let env: NodeJS.ProcessEnv = {};
+  const hdfs = (...args: string[]): Run => hdfsAs(USER, ...args);
+  const hdfsAs = (user: string, ...args: string[]): Run => {
+    const r = spawnSync(hdfsBinary, args, {
+      env: { ...env, HADOOP_USER_NAME: user },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  };
+  const ok = (...args: string[]): string => {
+    const r = hdfs(...args);
+    expect(r.code, `hdfs ${args.join(' ')}: ${r.stderr}`).toBe(0);
+    return r.stdout;
+  };
+
+  beforeAll(async () => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-hdfs-cli-'));
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-hdfs-cli-work-'));
+    await startCluster({
+      home,
+      datanodes: 1,
+      racks: 1,
+      blockSize: '1m',
+      replication: 1,
+      seed: 'hdfs-cli',
+      ephemeralPorts: true,
+    });
+    const nn = requireDescription(home).namenode;
+    env = {
+      PATH: process.env.PATH,
+      HOME: work,
+      HADOOP_NAMENODE: `${nn.host}:${nn.port}`,
+      HADOOP_USER_NAME: USER,
+    };
+    // The NameNode's superuser (who started it) gives alice a home to work in, as an admin would.
+    await withNamenode(requireDescription(home), async (nn) => {
+      await nn.call('mkdirs', { src: '/user/alice', permission: 0o755, createParent: true });
+      await nn.call('setOwner', { src: '/user/alice', username: USER, groupname: null });
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    if (home) {
+      await stopNodes(home);
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it('makes directories with mkdir -p and lists them with ls -l as alice', () => {
+    ok('mkdir', '-p', '/user/alice/a/b/c');
+    const listing = ok('ls', '-l', '/user/alice/a');
+    expect(listing).toMatch(/^drwxr-xr-x alice +supergroup +0 \w{3} +\d+ \d\d:\d\d b\n$/);
+    expect(ok('ls', '/user/alice/a/b')).toBe('c\n');
+    const again = hdfs('mkdir', '/user/alice/a');
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toMatch(/file already exists/);
+  });
+
+  it('creates an empty file with touch, renames it with mv, and changes its mode and owner', () => {
+    ok('touch', '/user/alice/a/f.txt');
+    ok('mv', '/user/alice/a/f.txt', '/user/alice/a/g.txt');
+    ok('chmod', '600', '/user/alice/a/g.txt');
+    // Only the superuser (who started the NameNode) gives a file to a group alice is not in.
+    const denied = hdfs('chown', `${USER}:staff`, '/user/alice/a/g.txt');
+    expect(denied.code).not.toBe(0);
+    expect(denied.stderr).toMatch(/chown \/user\/alice\/a\/g\.txt: permission denied/);
+    const byAdmin = hdfsAs(os.userInfo().username, 'chown', `${USER}:staff`, '/user/alice/a/g.txt');
+    expect(byAdmin.code, byAdmin.stderr).toBe(0);
+    const listing = ok('ls', '-l', '/user/alice/a');
+    expect(listing).toMatch(
+      /^drwxr-xr-x +alice +supergroup +0 .* b\n-rw------- +alice +staff +0 .* g\.txt\n$/,
+    );
+    const missing = hdfs('ls', '/user/alice/a/f.txt');
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/f\.txt: file does not exist/);
+  });
+
+  it('puts a multi-block file, reads it back byte for byte, and sizes it with du -s -h', () => {
+    const content = crypto.randomBytes(2 * 1024 * 1024 + 300_000);
+    const local = path.join(work, 'in.bin');
+    fs.writeFileSync(local, content);
+    ok('put', local, '/user/alice/a/in.bin');
+    const cat = spawnSync(hdfsBinary, ['cat', '/user/alice/a/in.bin'], {
+      env,
+      timeout: 30_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    expect(cat.status).toBe(0);
+    expect(Buffer.compare(cat.stdout, content)).toBe(0);
+    expect(ok('du', '-s', '-h', '/user/alice/a')).toMatch(/^2\.3M +\/user\/alice\/a\n$/);
+  });
+
+  it('reports the file system with df -h and removes a tree with rm -r', () => {
+    const df = ok('df', '-h').split('\n');
+    expect(df[0]).toMatch(/^ *Filesystem +Size +Used +Available +Use%$/);
+    expect(df[1]).toMatch(/^127\.0\.0\.1:\d+ +\d+(\.\d)?[KMGT] +\d+(\.\d)?[BKMGT]? +\d+(\.\d)?[KMGT] +\d+%$/);
+    ok('rm', '-r', '/user/alice/a/b');
+    expect(ok('ls', '/user/alice/a')).toBe('g.txt\nin.bin\n');
+    const refused = hdfs('rm', '/user/alice/a/nope');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/nope: file does not exist/);
+  });
+});
