@@ -2,7 +2,10 @@
  * What each key does, as a pure function of the state: view keys (help, focus, selection, pause)
  * change the state here; keys that act on the cluster return an action for the shell to run.
  */
-import { selectedFile, selectedNode, togglePause, type DashboardState } from './state.js';
+import { scrollTraffic, selectedFile, selectedNode, togglePause, type DashboardState } from './state.js';
+
+/** Lines PgUp / PgDn move the traffic pane: most of its height at 80×24 and above. */
+const TRAFFIC_SCROLL_LINES = 5;
 
 export type DashboardAction =
   | { type: 'kill'; node: string }
@@ -66,6 +69,14 @@ export function handleKey(state: DashboardState, key: string): DashboardAction |
       return null;
     case 'down':
       move(state, 1);
+      return null;
+    case 'pageup':
+      scrollTraffic(state, TRAFFIC_SCROLL_LINES);
+      state.message = 'traffic scrolled back (PgDn forward, p resumes)';
+      return null;
+    case 'pagedown':
+      scrollTraffic(state, -TRAFFIC_SCROLL_LINES);
+      state.message = state.frozen ? '' : 'traffic resumed';
       return null;
     case 'p':
       togglePause(state);

@@ -99,7 +99,11 @@ export function topologyLines(state: DashboardState, width: number, nowMs: numbe
 /** The last traffic lines that fit, coloured by kind; a header line says paused / filter. */
 export function trafficLines(state: DashboardState, width: number, rows: number): string[] {
   const notes = [
-    state.frozen ? 'PAUSED (p resumes)' : '',
+    state.frozen
+      ? state.scrollBack > 0
+        ? `BACK ${state.scrollBack} (PgDn, p resumes)`
+        : 'PAUSED (p resumes)'
+      : '',
     state.filter ? `filter: ${state.filter}` : '',
   ].filter(Boolean);
   const header = notes.length > 0 ? [paint(notes.join('  '), 'white', width, 'inverse')] : [];
@@ -260,6 +264,7 @@ export const HELP_LINES = [
   '  C        make the Secondary NameNode checkpoint now',
   '  f        filter traffic: rpc, data, http, heartbeat, event, or any text',
   '  p        pause / resume the traffic pane',
+  '  PgUp/PgDn scroll the traffic pane back and forward',
   '  q        quit (asks: stop the cluster or leave it running)',
 ];
 

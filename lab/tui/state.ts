@@ -5,8 +5,8 @@
  * and draws it, tests and the benchmark drive it with synthetic records.
  */
 import type { ClusterDescription } from '../../cluster/launcher/description.js';
-import { describeFrame, describeStateEvent } from '../../cluster/protocol/describe.js';
-import type { JournalRecord } from '../../cluster/protocol/journal-types.js';
+import { describeFrame, describeFrameRun, describeStateEvent } from '../../cluster/protocol/describe.js';
+import type { JournalFrame, JournalRecord } from '../../cluster/protocol/journal-types.js';
 import type { FsckResult } from '../../cluster/namenode/fsck-report.js';
 import type { NameNodeStatus } from '../../cluster/namenode/jmx.js';
 import type { DatanodeInfo } from '../../cluster/protocol/types.js';
@@ -50,6 +50,28 @@ export interface TrafficEntry {
   t: number;
   kind: EntryKind;
   text: string;
+  /** Frames this line stands for: a run of packets or acks of one block over one hop is one line. */
+  frames?: number;
+}
+
+/**
+ * Packets or acks of one block over one hop this far apart are shown as two lines: a pipeline that
+ * stalls and resumes shows the stall.
+ */
+export const TRAFFIC_RUN_GAP_MS = 2_000;
+/** Open runs followed at most; a put to 10 DataNodes has a few dozen hops at once. */
+const TRAFFIC_RUNS_MAX = 256;
+
+/** A run of packets or acks still collecting frames into its line. */
+interface TrafficRun {
+  entry: TrafficEntry;
+  type: 'packet' | 'ack';
+  block: string;
+  prefix: string;
+  dataBytes: number;
+  lastMs: number;
+  /** state.entriesPushed when the run's line was pushed: past the ring's capacity it is gone. */
+  serial: number;
 }
 
 export interface BlockView {
@@ -76,6 +98,11 @@ export interface DashboardState {
   traffic: RingBuffer<TrafficEntry>;
   /** While paused, the traffic pane shows this snapshot; records keep being applied. */
   frozen: TrafficEntry[] | null;
+  /** Lines scrolled back from the newest (PgUp / PgDn); scrolling back pauses the pane. */
+  scrollBack: number;
+  /** Open runs of packets and acks by hop and block, and how many lines were ever pushed. */
+  runs: Map<string, TrafficRun>;
+  entriesPushed: number;
   /** '' shows everything but heartbeats; rpc / data / heartbeat / event pick a kind; else a substring. */
   filter: string;
   rates: Map<string, RateSeries>;
@@ -108,6 +135,9 @@ export function createDashboardState(description: ClusterDescription): Dashboard
     nodes,
     traffic: new RingBuffer<TrafficEntry>(TRAFFIC_ENTRIES_MAX),
     frozen: null,
+    scrollBack: 0,
+    runs: new Map(),
+    entriesPushed: 0,
     filter: '',
     rates: new Map(description.datanodes.map((dn) => [dn.id, new RateSeries(CHART_WINDOW_SECONDS)])),
     files: [],
@@ -150,7 +180,7 @@ export function applyRecord(state: DashboardState, record: JournalRecord): void 
   state.recordsApplied += 1;
   if (record.k === 'event') {
     applyEvent(state, record.proc, record.event);
-    state.traffic.push({ t: record.t, kind: 'event', text: describeStateEvent(record.proc, record.event) });
+    pushEntry(state, { t: record.t, kind: 'event', text: describeStateEvent(record.proc, record.event) });
     return;
   }
   // Each frame is journaled by both ends; count and show it once, from the sender's record.
@@ -165,11 +195,64 @@ export function applyRecord(state: DashboardState, record: JournalRecord): void 
     state.rates.get(record.dst)?.add(record.t, record.data);
   }
   if (record.src === DASHBOARD_CLIENT_ID || record.dst === DASHBOARD_CLIENT_ID) return;
+  if (joinRun(state, record)) return;
   // Status polls (lab status, the launcher) go with the heartbeats: shown when filtered for.
-  state.traffic.push({
+  const entry: TrafficEntry = {
     t: record.t,
     kind: isPlumbing(record) ? 'heartbeat' : kind,
     text: describeFrame(record),
+  };
+  pushEntry(state, entry);
+  startRun(state, record, entry);
+}
+
+function pushEntry(state: DashboardState, entry: TrafficEntry): void {
+  state.traffic.push(entry);
+  state.entriesPushed += 1;
+}
+
+function runKey(frame: JournalFrame): string | undefined {
+  const msg = frame.msg;
+  if (msg.type !== 'packet' && msg.type !== 'ack') return undefined;
+  return `${msg.type}\u0000${frame.src}\u0000${frame.dst}\u0000${msg.block}`;
+}
+
+/** Counts a packet or ack into the open line of its hop and block, if there is one still shown. */
+function joinRun(state: DashboardState, frame: JournalFrame): boolean {
+  const key = runKey(frame);
+  const run = key === undefined ? undefined : state.runs.get(key);
+  if (!run || key === undefined) return false;
+  const shown = state.entriesPushed - run.serial < state.traffic.capacity;
+  if (!shown || frame.t - run.lastMs > TRAFFIC_RUN_GAP_MS) {
+    state.runs.delete(key);
+    return false;
+  }
+  run.entry.frames = (run.entry.frames ?? 1) + 1;
+  run.dataBytes += frame.data;
+  run.lastMs = frame.t;
+  run.entry.text = `${run.prefix} ${describeFrameRun({ type: run.type, block: run.block, count: run.entry.frames, dataBytes: run.dataBytes })}`;
+  // The block's last packet (and its ack) ends the run.
+  if (frame.msg.type === 'packet' && frame.msg.last) state.runs.delete(key);
+  return true;
+}
+
+function startRun(state: DashboardState, frame: JournalFrame, entry: TrafficEntry): void {
+  const key = runKey(frame);
+  const msg = frame.msg;
+  if (key === undefined || (msg.type !== 'packet' && msg.type !== 'ack')) return;
+  if (msg.type === 'packet' && msg.last) return;
+  if (state.runs.size >= TRAFFIC_RUNS_MAX) {
+    for (const [k, run] of state.runs) if (frame.t - run.lastMs > TRAFFIC_RUN_GAP_MS) state.runs.delete(k);
+    if (state.runs.size >= TRAFFIC_RUNS_MAX) state.runs.delete(state.runs.keys().next().value!);
+  }
+  state.runs.set(key, {
+    entry,
+    type: msg.type,
+    block: msg.block,
+    prefix: `${frame.src}->${frame.dst}`,
+    dataBytes: frame.data,
+    lastMs: frame.t,
+    serial: state.entriesPushed,
   });
 }
 
@@ -288,13 +371,34 @@ export function passesFilter(entry: TrafficEntry, filter: string): boolean {
   return entry.kind !== 'heartbeat' && entry.text.includes(f);
 }
 
-/** The last `rows` traffic entries to show, honouring pause and filter. */
+/** The last `rows` traffic entries to show, honouring pause, scroll-back and filter. */
 export function visibleTraffic(state: DashboardState, rows: number): TrafficEntry[] {
   const keep = (e: TrafficEntry): boolean => passesFilter(e, state.filter);
-  if (state.frozen) return state.frozen.filter(keep).slice(-rows);
-  return state.traffic.last(rows, keep);
+  if (!state.frozen) return state.traffic.last(rows, keep);
+  const kept = state.frozen.filter(keep);
+  // Never scroll past the oldest line kept: the first screenful stays full.
+  state.scrollBack = Math.max(0, Math.min(state.scrollBack, kept.length - rows));
+  const end = kept.length - state.scrollBack;
+  return kept.slice(Math.max(0, end - rows), end);
+}
+
+/** A copy of the lines kept, as they read now (open runs keep counting in the live ring). */
+function snapshot(state: DashboardState): TrafficEntry[] {
+  return state.traffic.toArray().map((e) => ({ ...e }));
 }
 
 export function togglePause(state: DashboardState): void {
-  state.frozen = state.frozen ? null : state.traffic.toArray();
+  state.frozen = state.frozen ? null : snapshot(state);
+  state.scrollBack = 0;
+}
+
+/**
+ * Scrolls the traffic pane `lines` back (positive) or forward (negative) through the lines kept.
+ * Scrolling back pauses the pane on what it showed; scrolling forward to the newest line resumes it.
+ */
+export function scrollTraffic(state: DashboardState, lines: number): void {
+  if (lines > 0 && !state.frozen) state.frozen = snapshot(state);
+  if (!state.frozen) return;
+  state.scrollBack = Math.max(0, state.scrollBack + lines);
+  if (lines < 0 && state.scrollBack === 0) state.frozen = null;
 }

@@ -88,10 +88,46 @@ describe('the state model', () => {
     expect(visibleTraffic(state, 10_000).length).toBeGreaterThan(0);
   });
 
+  it('shows a run of packets or acks of one block over one hop as one line that counts them', () => {
+    const state = createDashboardState(threeDatanodes());
+    const records = scriptedJournal();
+    for (const r of records) applyRecord(state, r);
+    const shown = visibleTraffic(state, 10_000).map((e) => e.text);
+    // Every hop and block that carried packets, counted from the journal's send-side records.
+    const runs = new Map<string, number>();
+    for (const r of records) {
+      if (r.k !== 'frame' || r.dir !== 'send' || r.msg.type !== 'packet') continue;
+      const key = `${r.src}->${r.dst} packets ${r.msg.block}`;
+      runs.set(key, (runs.get(key) ?? 0) + 1);
+    }
+    expect(runs.size).toBeGreaterThan(0);
+    for (const [key, count] of runs) {
+      const lines = shown.filter(
+        (t) => t.startsWith(key) || t.startsWith(key.replace(' packets ', ' packet ')),
+      );
+      expect(lines).toHaveLength(1);
+      if (count > 1) expect(lines[0]).toContain(`\u00d7${count},`);
+    }
+  });
+
+  it('scrolls back through the lines kept (pausing there) and forward again to the live view', () => {
+    const state = createDashboardState(threeDatanodes());
+    for (const r of scriptedJournal()) applyRecord(state, r);
+    const newest = visibleTraffic(state, 4);
+    handleKey(state, 'pageup');
+    expect(state.frozen).not.toBeNull();
+    const back = visibleTraffic(state, 4);
+    expect(back).not.toEqual(newest);
+    expect(untag(trafficLines(state, 80, 5)[0]!)).toContain('BACK');
+    handleKey(state, 'pagedown');
+    expect(state.frozen).toBeNull();
+    expect(visibleTraffic(state, 4)).toEqual(newest);
+  });
+
   it('bounds the traffic it keeps', () => {
     const state = createDashboardState(threeDatanodes());
     const records = scriptedJournal();
-    for (let i = 0; i < 10; i++) for (const r of records) applyRecord(state, r);
+    for (let i = 0; i < 40; i++) for (const r of records) applyRecord(state, r);
     expect(state.traffic.length).toBe(TRAFFIC_ENTRIES_MAX);
   });
 
