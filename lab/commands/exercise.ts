@@ -16,7 +16,7 @@ import { homeOf } from '../cli/context.js';
 import { CommandExit, UsageError } from '../cli/errors.js';
 import { collect } from '../cli/parse.js';
 import { err, out, printJson } from '../cli/output.js';
-import { formatUnreadable, parseAnswerSheet } from '../exercises/answer-sheet.js';
+import { formatUnreadable } from '../exercises/answer-sheet.js';
 import { systemClock, type CheckEnv } from '../exercises/checks.js';
 import { liveProbes } from '../exercises/live-probes.js';
 import type { Exercise } from '../exercises/pack.js';
@@ -28,7 +28,8 @@ import { prepareCluster } from '../exercises/runner/prepare.js';
 import { renderCatalog, renderHint, renderProgress, styleFor } from '../exercises/runner/render.js';
 import { SavedState } from '../exercises/runner/saved.js';
 import { walkExercise, type RunnerIo } from '../exercises/runner/walk.js';
-import { renderWithScope } from '../exercises/seeded.js';
+import { readAnswersText } from '../exercises/seeded.js';
+import { settleTimes } from '../exercises/settle-time.js';
 import { prepareAnswers } from '../grading/grade-cluster.js';
 import type { ClusterVariant } from '../exercises/variant.js';
 import { ScenarioRunner, scratchDirOf } from '../scenario/runner.js';
@@ -80,7 +81,12 @@ function io(): RunnerIo {
 }
 
 function checkEnv(home: string): CheckEnv {
-  return { probes: liveProbes(home), clock: systemClock };
+  // Checks wait as long as this cluster's intervals need (settle-time.ts).
+  return {
+    probes: liveProbes(home),
+    clock: systemClock,
+    deadlineMsDefault: settleTimes(readDescription(home)?.conf).checkMs,
+  };
 }
 
 export function registerExercise(program: Command): void {
@@ -154,11 +160,9 @@ export function registerExercise(program: Command): void {
       if (flags.answers !== undefined) {
         const file = path.resolve(flags.answers);
         if (!existsSync(file)) throw new UsageError(`${flags.answers}: no such answers file`);
-        // A pack's reference solution may use the pack's template variables ({{ corrupted }}).
-        const text = readFileSync(file, 'utf8');
-        const read = parseAnswerSheet(
-          entry.scope === undefined ? text : renderWithScope(text, entry.scope).text,
-        );
+        // A pack's reference solution may use the pack's template variables ({{ corrupted }});
+        // lab grade renders them the same way (readAnswersText).
+        const read = readAnswersText(readFileSync(file, 'utf8'), entry.scope);
         for (const u of read.unreadable) err(`lab: ${formatUnreadable(u, flags.answers)}`);
         answers = Object.hasOwn(read.sheet.answers, exercise.id)
           ? read.sheet.answers[exercise.id]

@@ -3,7 +3,7 @@
  * `{{ file.size | human }}` in any YAML or Markdown file of a pack are replaced by the student's
  * own values before the pack is validated (seeded.ts). The language is small on purpose:
  * dotted names, numbers, sizes with a Hadoop suffix (`10m`), + - * /, parentheses, the functions
- * ceil, floor, round, min, max, and a final format (`| bytes`, `| human`, `| mb`).
+ * ceil, floor, round, min, max, pad (`pad(T, 19)`: zeros in front), and a final format (`| bytes`, `| human`, `| mb`).
  *
  * Sizes keep their kind through arithmetic (size + size, size * n, size / n stay sizes; size /
  * size is a number), so `{{ file.size }}` renders as `22m` — what a `put` step and `lab fs -D
@@ -129,7 +129,26 @@ const FUNCTIONS: Record<string, (args: TemplateValue[]) => TemplateValue> = {
   round: (a) => keepKind(a[0], Math.round(numberOf(one(a)))),
   min: (a) => a.reduce((x, y) => (numberOf(y) < numberOf(x) ? y : x)),
   max: (a) => a.reduce((x, y) => (numberOf(y) > numberOf(x) ? y : x)),
+  pad: padded,
 };
+
+/** Limits, with why: HDFS's txids in file names are 19 digits; nothing a pack writes is wider. */
+const PAD_WIDTH_MAX = 32;
+
+/**
+ * `pad(T, 19)`: a whole number written with leading zeros to a width, as the NameNode names its
+ * files (`edits_inprogress_0000000000000000086`, NNStorage's `%019d`).
+ */
+function padded(args: TemplateValue[]): TemplateValue {
+  if (args.length !== 2)
+    throw new TemplateError(`pad takes a number and a width, got ${args.length} argument(s)`);
+  const n = numberOf(args[0]!);
+  const width = numberOf(args[1]!);
+  if (!Number.isSafeInteger(n) || n < 0) throw new TemplateError(`pad: ${n} is not a whole number ≥ 0`);
+  if (!Number.isInteger(width) || width < 1 || width > PAD_WIDTH_MAX)
+    throw new TemplateError(`pad: the width must be 1 to ${PAD_WIDTH_MAX}, got ${width}`);
+  return String(n).padStart(width, '0');
+}
 
 function one(args: TemplateValue[]): TemplateValue {
   if (args.length !== 1) throw new TemplateError(`expected one argument, got ${args.length}`);

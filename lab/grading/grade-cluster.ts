@@ -5,11 +5,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseAnswerSheet, type AnswerSheet, type UnreadableAnswer } from '../exercises/answer-sheet.js';
+import type { AnswerSheet, UnreadableAnswer } from '../exercises/answer-sheet.js';
 import type { RawAnswer } from '../exercises/answers.js';
 import { checkExercise, type CheckResult } from '../exercises/checks.js';
 import { formatDiagnostic, type Exercise } from '../exercises/pack.js';
-import { loadSeededPack, type SeededPack } from '../exercises/seeded.js';
+import { loadSeededPack, readAnswersText, type SeededPack, type SeededScope } from '../exercises/seeded.js';
 import type { Position } from '../exercises/yaml.js';
 import { strayAnswers } from './grade.js';
 import { labVersion, withPackCluster, type CommandOutcome, type PackClusterOptions } from './pack-cluster.js';
@@ -36,8 +36,14 @@ export function loadReadyPack(dir: string, seed: string): ReadySeededPack {
   return seeded as ReadySeededPack;
 }
 
-/** The answers file, read as far as it goes; a file that cannot be read at all is one problem. */
-export function readSheetFile(file: string): {
+/**
+ * The answers file, read as far as it goes, with the student's template values rendered as `lab
+ * check` renders them; a file that cannot be read at all is one problem.
+ */
+export function readSheetFile(
+  file: string,
+  scope: SeededScope | undefined,
+): {
   sheet: AnswerSheet;
   unreadable: UnreadableAnswer[];
   positions: Map<string, Position>;
@@ -55,7 +61,7 @@ export function readSheetFile(file: string): {
       positions: new Map(),
     };
   }
-  return parseAnswerSheet(text);
+  return readAnswersText(text, scope);
 }
 
 /** A sheet whose header names another pack or seed is still graded, with the mismatch named. */
@@ -144,7 +150,7 @@ export interface GradeOnClusterOptions extends Omit<PackClusterOptions, 'seeded'
 /** Boot, replay, check, score, stop. Throws PackError for a pack that does not validate. */
 export async function gradeOnCluster(options: GradeOnClusterOptions): Promise<GradeReport> {
   const seeded = loadReadyPack(options.packDir, options.seed);
-  const read = readSheetFile(options.answersFile);
+  const read = readSheetFile(options.answersFile, seeded.scope);
   const unreadable = [
     ...read.unreadable,
     ...headerProblems(read.sheet, seeded.pack.id, options.seed),

@@ -21,6 +21,7 @@ import { liveProbes } from '../exercises/live-probes.js';
 import type { Exercise } from '../exercises/pack.js';
 import { startOptionsFor } from '../exercises/runner/cluster.js';
 import type { SeededPack } from '../exercises/seeded.js';
+import { settleTimes } from '../exercises/settle-time.js';
 import { formatOutcome, ScenarioRunner } from '../scenario/runner.js';
 import {
   describeStep,
@@ -49,7 +50,7 @@ export interface PackClusterOptions {
   ephemeralPorts?: boolean | undefined;
   daemonScript?: string | undefined;
   readyTimeoutMs?: number | undefined;
-  /** How long a check waits for an unsettled cluster (default the checks' 15 s). */
+  /** How long a check waits for the cluster (default: from the cluster's intervals, settle-time.ts). */
   deadlineMsDefault?: number | undefined;
   signal?: AbortSignal | undefined;
   log?: ((line: string) => void) | undefined;
@@ -145,7 +146,8 @@ export async function withPackCluster(
   const env: CheckEnv = {
     probes: liveProbes(home),
     clock: systemClock,
-    ...(options.deadlineMsDefault === undefined ? {} : { deadlineMsDefault: options.deadlineMsDefault }),
+    // Checks wait as long as the student's cluster needs (its heartbeat and recheck intervals).
+    deadlineMsDefault: options.deadlineMsDefault ?? settleTimes(variant.conf).checkMs,
   };
   let broken: string | undefined;
   try {

@@ -8,14 +8,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  mergeAnswerSheets,
-  parseAnswerSheet,
-  type AnswerSheet,
-  formatUnreadable,
-} from '../exercises/answer-sheet.js';
+import { mergeAnswerSheets, type AnswerSheet, formatUnreadable } from '../exercises/answer-sheet.js';
 import { checkExercise, publicMessage, type CheckResult } from '../exercises/checks.js';
-import { renderWithScope, type SeededScope } from '../exercises/seeded.js';
+import { readAnswersText, type SeededScope } from '../exercises/seeded.js';
 import { loadReadyPack, prepareAnswers, unknownResults, withCommandNotes } from './grade-cluster.js';
 import { withPackCluster, type CommandOutcome, type PackClusterOptions } from './pack-cluster.js';
 import type { GradeStatus } from './score.js';
@@ -51,9 +46,7 @@ export function readSolution(dir: string, scope: SeededScope): { sheet: AnswerSh
   let sheet: AnswerSheet = { answers: {} };
   const problems: string[] = [];
   for (const file of yamlFiles(dir)) {
-    const rendered = renderWithScope(fs.readFileSync(file, 'utf8'), scope);
-    problems.push(...rendered.problems.map((p) => `${file}:${p}`));
-    const read = parseAnswerSheet(rendered.text);
+    const read = readAnswersText(fs.readFileSync(file, 'utf8'), scope);
     problems.push(...read.unreadable.map((u) => formatUnreadable(u, file)));
     sheet = mergeAnswerSheets(sheet, read.sheet);
   }
@@ -104,7 +97,9 @@ async function testSeed(options: PackTestOptions, seed: string): Promise<SeedRes
       result.solved.push(...unknownResults(exercise, stage.reason));
       return;
     }
-    result.unsolved.push(...(await checkExercise(exercise, {}, stage.env, earlierUnsolved)));
+    result.unsolved.push(
+      ...(await checkExercise(exercise, {}, { ...stage.env, tasksOnce: true }, earlierUnsolved)),
+    );
     const own = solution.sheet.answers[exercise.id];
     const prepared = prepareAnswers(exercise, own);
     result.problems.push(...prepared.unreadable.map((u) => `${u.name ?? exercise.id}: ${u.message}`));

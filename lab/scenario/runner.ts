@@ -27,8 +27,10 @@ import { addPartition, healAll, describeFaults } from '../../cluster/runtime/fau
 import { readJournal } from '../../cluster/runtime/journal.js';
 import { homePaths } from '../../cluster/launcher/description.js';
 import { fetchBlockMap } from '../../cluster/launcher/namenode-http-client.js';
+import { readDescription } from '../../cluster/launcher/home.js';
 import { requestCheckpoint } from '../../cluster/runtime/secondary-process.js';
 import { satisfies } from '../exercises/checks.js';
+import { settleTimes } from '../exercises/settle-time.js';
 import { selectValue, type ProbeOutcome } from '../exercises/probes.js';
 import { corruptReplica, describeCorruption } from './corrupt.js';
 import { runLiveProbe } from './live-probes.js';
@@ -369,7 +371,11 @@ export class ScenarioRunner implements StepRunner {
   }
 
   private async waitFor(o: StepOptions['wait-for'], ctx: StepContext): Promise<string | undefined> {
-    const deadlineMs = durationMs(o.deadline, DEFAULT_DEADLINE_MS);
+    // A DataNode's death or return is waited for as long as the cluster's own intervals need
+    // on a busy machine (settle-time.ts), however short the deadline the pack wrote.
+    const times = settleTimes(readDescription(ctx.home)?.conf);
+    const clusterMs = o.condition === 'dead' ? times.deadMs : o.condition === 'live' ? times.liveMs : 0;
+    const deadlineMs = Math.max(durationMs(o.deadline, DEFAULT_DEADLINE_MS), clusterMs);
     const startedMs = Date.now();
     const what = `${o.condition}${o.target ? ` ${o.target}` : ''}`;
     const check = this.condition(o, ctx);

@@ -15,11 +15,10 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAnswerSheet } from '../../lab/exercises/answer-sheet.js';
 import type { RawAnswer } from '../../lab/exercises/answers.js';
 import { checkExercise, type CheckEnv, type CheckResult } from '../../lab/exercises/checks.js';
 import type { Exercise } from '../../lab/exercises/pack.js';
-import { loadSeededPack, renderWithScope } from '../../lab/exercises/seeded.js';
+import { loadSeededPack, readAnswersText } from '../../lab/exercises/seeded.js';
 import { prepareAnswers } from '../../lab/grading/grade-cluster.js';
 import { withPackCluster } from '../../lab/grading/pack-cluster.js';
 
@@ -106,7 +105,7 @@ describe.skipIf(!built)('hdfs-basics end to end (seed reference)', () => {
       if (!seeded.pack || !seeded.variant || !seeded.scope)
         throw new Error(`the pack does not load: ${seeded.diagnostics.map((d) => d.message).join('; ')}`);
       const visited = seeded.pack.exercises.slice(0, ALL ? undefined : QUICK_COUNT).map((e) => e.id);
-      const sheet = parseAnswerSheet(renderWithScope(readFileSync(ANSWERS, 'utf8'), seeded.scope).text).sheet;
+      const sheet = readAnswersText(readFileSync(ANSWERS, 'utf8'), seeded.scope).sheet;
       const problems: string[] = [];
       const passed: string[] = [];
       const log: string[] = [];

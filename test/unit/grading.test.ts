@@ -7,6 +7,7 @@ import { fakeProbes, type ProbeOutcome } from '../../lab/exercises/probes.js';
 import { renderReport } from '../../lab/grading/formats.js';
 import { gradeSheet } from '../../lab/grading/grade.js';
 import { exitCodeOf } from '../../lab/grading/score.js';
+import { settleTimes } from '../../lab/exercises/settle-time.js';
 
 const loaded = loadPack(path.join('test/fixtures/packs', 'valid'));
 const pack = loaded.pack!;
@@ -212,5 +213,123 @@ describe('grading', () => {
       seed: 'alice',
       pack: { id: 'fixture-basics', hash: loaded.hash },
     });
+  });
+});
+
+describe('a group answered right', () => {
+  it('earns its points exactly, though each of three parts earns a rounded third', async () => {
+    const exercise = {
+      id: 'thirds',
+      title: 'Thirds',
+      setup: [],
+      steps: [],
+      hints: [],
+      questions: [
+        {
+          id: 'spof',
+          type: 'group' as const,
+          prompt: 'Three parts',
+          points: 4,
+          parts: ['a', 'b', 'c'].map((id) => ({
+            id,
+            type: 'choice' as const,
+            prompt: id,
+            options: ['x', 'y'],
+            answer: 'a',
+            points: 4 / 3,
+          })),
+        },
+      ],
+    };
+    const [result] = await checkExercise(
+      exercise as unknown as Parameters<typeof checkExercise>[0],
+      { spof: { a: 'a', b: 'a', c: 'a' } },
+      { probes: cluster(), clock: fakeClock() },
+      new Map(),
+    );
+    expect([result?.status, result?.score, result?.maxScore]).toEqual(['pass', 4, 4]);
+  });
+});
+
+describe('a task checked while the cluster catches up', () => {
+  const exercise = {
+    id: 'restart',
+    title: 'Restart',
+    setup: [],
+    steps: [],
+    hints: [],
+    questions: [
+      {
+        id: 'back',
+        type: 'task' as const,
+        prompt: 'Restart dn3.',
+        points: 2,
+        check: { probe: 'datanode.state', args: { datanode: 'dn3' }, equals: 'live' },
+      },
+    ],
+  } as unknown as Parameters<typeof checkExercise>[0];
+  // The NameNode still calls dn3 dead for its first three readings, as it does until the restarted
+  // DataNode has registered.
+  const restarting = () =>
+    fakeProbes({
+      'datanode.state': (_args: Record<string, unknown>, call: number) => ({
+        status: 'ok',
+        value: call < 3 ? 'dead' : 'live',
+      }),
+    });
+
+  it('passes once the cluster shows it done, within the deadline', async () => {
+    const clock = fakeClock();
+    const [result] = await checkExercise(
+      exercise,
+      {},
+      { probes: restarting(), clock, deadlineMsDefault: 15_000 },
+      new Map(),
+    );
+    expect([result?.status, clock.slept]).toEqual(['pass', 1500]);
+  });
+
+  it('fails with what it last saw when the deadline passes first, or at once when asked to', async () => {
+    const slow = fakeProbes({ 'datanode.state': 'dead' });
+    const clock = fakeClock();
+    const [late] = await checkExercise(
+      exercise,
+      {},
+      { probes: slow, clock, deadlineMsDefault: 2_000 },
+      new Map(),
+    );
+    expect([late?.status, late?.message, clock.slept]).toEqual([
+      'fail',
+      expect.stringContaining('found "dead"'),
+      2_000,
+    ]);
+    const once = fakeClock();
+    const [now] = await checkExercise(
+      exercise,
+      {},
+      { probes: restarting(), clock: once, tasksOnce: true },
+      new Map(),
+    );
+    expect([now?.status, once.slept]).toEqual(['fail', 0]);
+  });
+});
+
+describe('waits from the cluster intervals', () => {
+  it("follow the pack's 1 s heartbeats and Hadoop's 3 s / 5 min, never under the floor", () => {
+    // Dead after 2 × recheck + 10 × heartbeat (DatanodeManager), plus one recheck, three times over.
+    expect(
+      settleTimes({ 'dfs.heartbeat.interval': '1s', 'dfs.namenode.heartbeat.recheck-interval': '2000' }),
+    ).toEqual({
+      checkMs: 15_000,
+      deadMs: 3 * (14_000 + 2_000),
+      liveMs: 15_000,
+    });
+    const hadoop = settleTimes({
+      'dfs.heartbeat.interval': '3s',
+      'dfs.namenode.heartbeat.recheck-interval': '300000',
+      'dfs.namenode.redundancy.interval.seconds': '3s',
+    });
+    expect(hadoop.deadMs).toBe(3 * (630_000 + 300_000));
+    expect(hadoop.checkMs).toBe(3 * (9_000 + 3_000));
   });
 });

@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAnswerSheet } from '../../lab/exercises/answer-sheet.js';
+import type { ReadSheet } from '../../lab/exercises/answer-sheet.js';
 import { checkExercise, judgeAnswer, type Clock } from '../../lab/exercises/checks.js';
-import { loadSeededPack, renderWithScope } from '../../lab/exercises/seeded.js';
+import { loadSeededPack, readAnswersText } from '../../lab/exercises/seeded.js';
 import { formatDiagnostic, type Exercise, type Pack } from '../../lab/exercises/pack.js';
 import { fakeProbes } from '../../lab/exercises/probes.js';
 import type { LeafQuestion } from '../../lab/exercises/schema.js';
@@ -32,9 +32,9 @@ function loaded(): Pack {
 }
 
 /** The reference answers, rendered with seed reference's parameters as `lab check` renders them. */
-function solution(): ReturnType<typeof parseAnswerSheet> {
+function solution(): ReadSheet {
   const scope = loadSeededPack(PACK_DIR, 'reference').scope!;
-  return parseAnswerSheet(renderWithScope(readFileSync(ANSWERS, 'utf8'), scope).text);
+  return readAnswersText(readFileSync(ANSWERS, 'utf8'), scope);
 }
 
 function exercise(pack: Pack, id: string): Exercise {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderTemplate, evaluateTemplate, compactSize } from '../../lab/exercises/seeded-template.js';
-import { readParams, seedPackTexts } from '../../lab/exercises/seeded.js';
+import { readAnswersText, readParams, seedPackTexts } from '../../lab/exercises/seeded.js';
 
 const PACK = `id: seeded
 title: Seeded
@@ -58,6 +58,17 @@ describe('templates', () => {
     expect(evaluateTemplate('ceil(f / b)', scope)).toBe(3);
     expect(renderTemplate('{{ f - (ceil(f / b) - 1) * b }}', scope).text).toBe('2m');
     expect(compactSize(1000)).toBe('1000');
+  });
+
+  it("pads a txid to HDFS's 19 digits, and refuses what cannot be padded", () => {
+    const scope = new Map([['n', 3]]);
+    // The edits segment of txids 1..85: edits_0000000000000000001-0000000000000000085 (%019d).
+    expect(renderTemplate('edits_{{ pad(1, 19) }}-{{ pad(76 + 3 * n, 19) }}', scope).text).toBe(
+      'edits_0000000000000000001-0000000000000000085',
+    );
+    expect(renderTemplate('{{ pad(1234, 2) }}', scope).text).toBe('1234');
+    expect(renderTemplate('{{ pad(n / 2, 19) }}', scope).problems[0]?.message).toMatch(/not a whole number/);
+    expect(renderTemplate('{{ pad(n) }}', scope).problems[0]?.message).toMatch(/a number and a width/);
   });
 
   it('names unknown variables and bad syntax at their line and column, and keeps \\{{ literal', () => {
@@ -134,6 +145,25 @@ describe('a seeded pack', () => {
         column: 23,
         message: "template {{victm}}: unknown variable 'victm'",
       }),
+    ]);
+  });
+});
+
+describe('an answers file for one student', () => {
+  it("is rendered with the seed's values before it is read, its template mistakes placed", () => {
+    const seeded = seedPackTexts(texts(), 'alice');
+    const blockSize = seeded.variant!.blockSizeBytes!;
+    const read = readAnswersText(
+      "answers:\n  upload:\n    blocks: '{{ ceil(10m / cluster.blockSize) }}'\n    task: lab kill {{ victim }}\n    bad: '{{ nope }}'\n",
+      seeded.scope,
+    );
+    expect(read.sheet.answers['upload']).toEqual({
+      blocks: String(Math.ceil((10 * 1024 * 1024) / blockSize)),
+      task: `lab kill ${String(seeded.scope!.pack.get('victim'))}`,
+      bad: '{{ nope }}',
+    });
+    expect(read.unreadable).toEqual([
+      { line: 5, column: 11, message: "template {{ nope }}: unknown variable 'nope'" },
     ]);
   });
 });
