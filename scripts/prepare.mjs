@@ -27,7 +27,15 @@ function newestSourceMs() {
   return newest;
 }
 
+// The one way onto PATH the README gives (bin/lab, no global install): say it for this checkout.
+function printPathLine() {
+  console.log(
+    `hdfs-lab: to run \`lab\` in any terminal, add to ~/.bashrc:\n  export PATH="${path.join(root, 'bin')}:$PATH"`,
+  );
+}
+
 if (fs.existsSync(stamp) && newestSourceMs() <= fs.statSync(stamp).mtimeMs) {
+  printPathLine();
   process.exit(0);
 }
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -36,3 +44,4 @@ execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], {
   cwd: root,
 });
 fs.writeFileSync(stamp, `${new Date().toISOString()}\n`);
+printPathLine();

@@ -340,9 +340,45 @@ function dependencyExists(dep: string, earlier: ReadonlySet<string>, before: rea
   return exercise?.questions.some((q) => q.id === dep.slice(slash + 1)) ?? false;
 }
 
+/**
+ * Logs that grow with everything a student does: the edit log and the journal. Which of their
+ * arguments name a fixed object (a file's records, an operation's frames, a txid range).
+ */
+const GROWING_LOGS: Readonly<Record<string, readonly string[]>> = {
+  'edits.ops': ['path', 'toTxid'],
+  'journal.rpcOrder': ['op'],
+  'journal.bytes': ['op'],
+};
+
+/**
+ * The rule of docs/instructors.md, "Questions name fixed objects": an answer `lab check` accepted
+ * must stay right while the student goes on working, and must be what `lab grade` finds on a
+ * cluster that replayed the student's commands. Reading the end of a growing log (`select: -1`),
+ * or counting all of it (`length`), changes with the student's next upload; a question names the
+ * object instead: `edits.ops` with `path` (or a `toTxid`), `journal.*` with `op`. A pattern that
+ * matches anywhere in the log (`matches:`) stays true once true, and is allowed.
+ */
+function checkStableReading(
+  probe: { probe: string; args?: Record<string, unknown> | undefined; select?: string | undefined },
+  path: PropertyKey[],
+  report: FileReport,
+): void {
+  const naming = GROWING_LOGS[probe.probe];
+  if (naming === undefined || naming.some((key) => probe.args?.[key] !== undefined)) return;
+  const segments = (probe.select ?? '').split('.').map((s) => s.trim());
+  const fromEnd = segments.some((s) => /^-\d+$/.test(s));
+  const counts = segments[0] === 'length';
+  if (!fromEnd && !counts) return;
+  report.at(
+    [...path, 'select'],
+    `${probe.probe} select ${probe.select ?? ''} reads ${fromEnd ? 'the end' : 'the size'} of a log that grows with everything the student does: name the object instead (${naming.map((k) => `args.${k}`).join(' or ')}), so an answer once right stays right`,
+  );
+}
+
 function checkLeaf(q: LeafQuestion, path: PropertyKey[], report: FileReport): void {
   if (q.type === 'task') {
     checkProbe(q.check.probe, q.check.args ?? {}, [...path, 'check'], report, q.input);
+    checkStableReading(q.check, [...path, 'check'], report);
     return;
   }
   if ('tolerance' in q && q.tolerance !== undefined) {
@@ -369,8 +405,10 @@ function checkLeaf(q: LeafQuestion, path: PropertyKey[], report: FileReport): vo
     const read = readAnswer(q, toRaw(q.answer));
     if (!read.ok) report.at([...path, 'answer'], `the answer cannot be read as ${q.type}: ${read.message}`);
   }
-  if (q.expect !== undefined)
+  if (q.expect !== undefined) {
     checkProbe(q.expect.probe, q.expect.args ?? {}, [...path, 'expect'], report, undefined);
+    checkStableReading(q.expect, [...path, 'expect'], report);
+  }
 }
 
 /** Every question of an exercise with its test name, groups expanded into parts. */

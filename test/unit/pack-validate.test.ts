@@ -143,6 +143,46 @@ describe('broken packs name the file, line and column', () => {
     ]);
   });
 
+  it('refuses questions that read the end or the size of a growing log, and accepts named objects', () => {
+    const files = scaffoldPack('p');
+    const questions = `
+  - id: last-txid
+    type: number
+    prompt: The txid of the last transaction.
+    expect: { probe: edits.ops, select: -1.txid }
+  - id: all-mkdirs
+    type: number
+    prompt: How many OP_MKDIR records in all?
+    expect: { probe: edits.ops, args: { opCode: OP_MKDIR }, select: length }
+  - id: last-rpc
+    type: task
+    prompt: Do something; the check reads the last RPC.
+    check: { probe: journal.rpcOrder, select: '-1', equals: client->nn complete }
+  - id: close-txid
+    type: number
+    prompt: The txid of the OP_CLOSE of /data/a.bin.
+    expect: { probe: edits.ops, args: { path: /data/a.bin, opCode: OP_CLOSE }, select: 0.txid }
+  - id: reported
+    type: task
+    prompt: Read the corrupt replica.
+    check: { probe: journal.rpcOrder, args: { src: client, dst: nn }, matches: reportBadBlocks }
+`;
+    files.set(
+      'first-upload/exercise.yaml',
+      files.get('first-upload/exercise.yaml')!.replace('questions:\n', `questions:${questions}`),
+    );
+    const errors = validatePack(files)
+      .diagnostics.filter((d) => d.severity === 'error')
+      .map((d) => d.message);
+    expect(errors).toEqual([
+      expect.stringMatching(
+        /^edits\.ops select -1\.txid reads the end of a log .*args\.path or args\.toTxid/,
+      ),
+      expect.stringMatching(/^edits\.ops select length reads the size of a log/),
+      expect.stringMatching(/^journal\.rpcOrder select -1 reads the end of a log .*args\.op/),
+    ]);
+  });
+
   it('a conf key that looks like a typo is a warning, not an error', () => {
     const files = scaffoldPack('p');
     files.set(

@@ -1,0 +1,113 @@
+/**
+ * Every command the built-in pack prints runs as printed: each `lab …` of its introductions,
+ * steps, prompts, explanations, hints and where-to-look lines is a command `lab` reads (its
+ * sub-command and flags exist; `lab fs`'s shell command exists), and none is `npx lab`, which
+ * outside the repository runs an unrelated npm package. And `lab` itself is reachable the way the
+ * README's set-up puts it on PATH (bin/lab), from a folder outside the repository.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../lab/cli/program.js';
+import { fsUsage } from '../../lab/commands/fs.js';
+import { PROBE_LOOK_AT } from '../../lab/exercises/probes.js';
+import { loadSeededPack } from '../../lab/exercises/seeded.js';
+import { commandProblem, commandsInText, exerciseCommands } from '../../lab/exercises/text-commands.js';
+
+const repo = path.resolve(import.meta.dirname, '../..');
+const PACK_DIR = path.join(repo, 'exercises/hdfs-basics');
+const fsCommands = new Set([...fsUsage().matchAll(/\[-(\w+)/g)].map((m) => m[1]!));
+
+describe('commands in texts', () => {
+  it('are found in code spans and fenced blocks, without what the shell adds', () => {
+    const text = [
+      'Run `lab fsck /a -files` and `ls -l`, then:',
+      '```',
+      '$ lab fs --on <that DataNode> -cat /e9/x.txt > /dev/null',
+      'lab traffic --op reportBadBlocks | head   # the report',
+      'xxd blk_1 | head',
+      '```',
+    ].join('\n');
+    expect(commandsInText(text)).toEqual([
+      'lab fs --on <that DataNode> -cat /e9/x.txt',
+      'lab traffic --op reportBadBlocks',
+      'lab fsck /a -files',
+    ]);
+  });
+
+  it('are read as lab reads them: a wrong sub-command, flag or shell command is named', () => {
+    const program = buildProgram();
+    const problem = (text: string) => commandProblem(text, program, fsCommands);
+    expect(problem('lab fsck /a -files -blocks -locations')).toBeUndefined();
+    expect(problem('lab --on dn3 fs -cat /a')).toBeUndefined();
+    expect(problem('lab pack test exercises/hdfs-basics --seeds 3')).toBeUndefined();
+    expect(problem('lab fsk /a')).toBe('lab fsk: no such command');
+    expect(problem('lab fs -catt /a')).toBe('lab fs -catt: no such file system command');
+    expect(problem('lab traffic --opp create')).toBe('lab traffic: unknown option --opp');
+    expect(problem('lab --onn dn3 fs -ls /')).toBe('lab: unknown option --onn');
+    expect(problem('npx lab fs -ls /')).toMatch(/unrelated npm package/);
+  });
+});
+
+describe('the built-in pack', () => {
+  const seeded = loadSeededPack(PACK_DIR, 'reference');
+  const pack = seeded.pack!;
+
+  it('prints only commands lab reads, and never npx lab', () => {
+    const program = buildProgram();
+    const commands = pack.exercises.flatMap((e) => exerciseCommands(e));
+    // Where-to-look lines of failed checks, for every probe a question of the pack uses.
+    for (const exercise of pack.exercises)
+      for (const q of exercise.questions)
+        for (const leaf of q.type === 'group' ? q.parts : [q]) {
+          const ref = leaf.type === 'task' ? leaf.check : leaf.expect;
+          if (ref === undefined) continue;
+          const look = (PROBE_LOOK_AT as Record<string, (a: unknown) => string>)[ref.probe]!(ref.args ?? {});
+          for (const command of look.startsWith('lab ') ? [look.replace(/\s\(.*$/, '')] : [])
+            commands.push({ where: `${exercise.id} ${leaf.id} look-at`, command });
+        }
+    expect(commands.length).toBeGreaterThan(40);
+    const problems = commands.flatMap(({ where, command }) => {
+      const problem = commandProblem(command, program, fsCommands);
+      return problem === undefined ? [] : [`${where}: \`${command}\`: ${problem}`];
+    });
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('lab on PATH', () => {
+  const built = fs.existsSync(path.join(repo, 'dist/lab/main.js'));
+  it.skipIf(!built)(
+    'runs as `lab` from a folder outside the repository with bin/ on PATH',
+    { timeout: 60_000 },
+    async () => {
+      const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-path-'));
+      try {
+        const result = await new Promise<{ code: number; stdout: string }>((resolve) => {
+          execFile(
+            'lab',
+            ['--help'],
+            {
+              cwd: outside,
+              env: {
+                ...process.env,
+                PATH: `${path.join(repo, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`,
+              },
+            },
+            (error, stdout) =>
+              resolve({
+                code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1,
+                stdout,
+              }),
+          );
+        });
+        expect(result.code).toBe(0);
+        expect(result.stdout).toContain('hdfs-lab');
+      } finally {
+        fs.rmSync(outside, { recursive: true, force: true });
+      }
+    },
+  );
+});
