@@ -29,8 +29,8 @@ function newestSourceMs() {
 
 // The one way onto PATH the README gives (bin/lab, no global install): say it for this checkout.
 function printPathLine() {
-  console.log(
-    `hdfs-lab: to run \`lab\` in any terminal, add to ~/.bashrc:\n  export PATH="${path.join(root, 'bin')}:$PATH"`,
+  process.stdout.write(
+    `hdfs-lab: to run \`lab\` in any terminal, add to ~/.bashrc:\n  export PATH="${path.join(root, 'bin')}:$PATH"\n`,
   );
 }
 
