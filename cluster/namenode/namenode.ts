@@ -447,8 +447,6 @@ export class NameNodeCore {
       }
       return this.safeModeStatus(ctx.nowMs);
     },
-    fsck: (p) => this.fsck(p),
-    getNameNodeStatus: (_p, ctx) => this.status(ctx.nowMs),
     versionRequest: () => this.namespaceInfo(),
     registerDatanode: (p, ctx) => this.registerDatanode(p.registration, ctx.nowMs),
     sendHeartbeat: (p, ctx) => this.heartbeat(p, ctx.nowMs),

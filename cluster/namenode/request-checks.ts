@@ -208,7 +208,6 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
     },
     getDatanodeReport: { type: oneOf('ALL', 'LIVE', 'DEAD') },
     setSafeMode: { action: oneOf('SAFEMODE_GET', 'SAFEMODE_ENTER', 'SAFEMODE_LEAVE') },
-    fsck: { path },
     registerDatanode: { registration },
     sendHeartbeat: {
       registration,

@@ -6,11 +6,9 @@
  * messages only through this module and describe.ts.
  */
 import type { BlockRef } from '../namenode/editlog/ops.js';
-import type { FsckRequest, FsckResult } from '../namenode/fsck-report.js';
-import type { NameNodeStatus } from '../namenode/jmx.js';
 import type { DatanodeId, DatanodeInfo, FileStatus, LocatedBlock, LocatedBlocks } from './types.js';
 
-export type Protocol = 'ClientProtocol' | 'DatanodeProtocol' | 'NamenodeProtocol' | 'LabControl';
+export type Protocol = 'ClientProtocol' | 'DatanodeProtocol' | 'NamenodeProtocol';
 
 /** Commands the NameNode attaches to heartbeat replies (it never calls a DataNode itself). */
 export type DatanodeCommand =
@@ -199,8 +197,6 @@ export interface RpcMethods {
   };
   getDatanodeReport: { req: { type: 'ALL' | 'LIVE' | 'DEAD' }; res: DatanodeInfo[] };
   setSafeMode: { req: { action: 'SAFEMODE_GET' | 'SAFEMODE_ENTER' | 'SAFEMODE_LEAVE' }; res: SafeModeStatus };
-  fsck: { req: FsckRequest; res: FsckResult };
-  getNameNodeStatus: { req: Record<string, never>; res: NameNodeStatus };
   rollEdits: { req: Record<string, never>; res: { txid: number } };
   saveNamespace: { req: Record<string, never>; res: { txid: number } };
   // DatanodeProtocol
@@ -261,8 +257,6 @@ export interface RpcMethods {
   getTransactionId: { req: Record<string, never>; res: { txid: number } };
   /** The txid of the NameNode's newest fsimage. */
   getMostRecentCheckpointTxId: { req: Record<string, never>; res: { txid: number } };
-  // LabControl: fault injection and lab plumbing, not HDFS.
-  labPing: { req: Record<string, never>; res: { id: string; pid: number; startedMs: number } };
 }
 
 export type RpcMethod = keyof RpcMethods;
@@ -296,8 +290,6 @@ export const PROTOCOL_OF: Record<RpcMethod, Protocol> = {
   getAdditionalDatanode: 'ClientProtocol',
   getDatanodeReport: 'ClientProtocol',
   setSafeMode: 'ClientProtocol',
-  fsck: 'ClientProtocol',
-  getNameNodeStatus: 'ClientProtocol',
   rollEdits: 'ClientProtocol',
   saveNamespace: 'ClientProtocol',
   versionRequest: 'DatanodeProtocol',
@@ -310,7 +302,6 @@ export const PROTOCOL_OF: Record<RpcMethod, Protocol> = {
   getEditLogManifest: 'NamenodeProtocol',
   getTransactionId: 'NamenodeProtocol',
   getMostRecentCheckpointTxId: 'NamenodeProtocol',
-  labPing: 'LabControl',
 };
 
 export function isRpcMethod(name: string): name is RpcMethod {

@@ -595,12 +595,7 @@ function journalRpcOrder(ctx: ProbeContext, a: ProbeArgs<'journal.rpcOrder'>): s
     if (a.dst !== undefined && r.dst !== a.dst) continue;
     const msg = r.msg;
     if (msg.type === 'rpc-call') {
-      if (
-        msg.method === 'labPing' ||
-        msg.method === 'getNameNodeStatus' ||
-        msg.method === 'getDatanodeReport'
-      )
-        continue;
+      if (msg.method === 'getDatanodeReport') continue;
       lines.push(`${r.src}->${r.dst} ${msg.method}`);
     } else if (msg.type === 'dt-op') {
       const name = msg.op === 'WRITE_BLOCK' ? 'writeBlock' : msg.op === 'READ_BLOCK' ? 'readBlock' : msg.op;

@@ -30,13 +30,7 @@ export interface TrafficFilter {
   heartbeats: boolean;
 }
 
-const HEARTBEAT_METHODS = new Set([
-  'sendHeartbeat',
-  'labPing',
-  'getDatanodeReport',
-  'getNameNodeStatus',
-  'setSafeMode',
-]);
+const HEARTBEAT_METHODS = new Set(['sendHeartbeat', 'getDatanodeReport', 'setSafeMode']);
 
 export function kindOf(frame: JournalFrame): TrafficKind {
   if (frame.ch === 'data') return 'data';

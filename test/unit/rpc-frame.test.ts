@@ -223,7 +223,6 @@ describe('the method registry', () => {
       ClientProtocol: CLIENT_PROTOCOL,
       DatanodeProtocol: 'org.apache.hadoop.hdfs.server.protocol.DatanodeProtocol',
       NamenodeProtocol: 'org.apache.hadoop.hdfs.server.protocol.NamenodeProtocol',
-      LabControl: 'org.hdfslab.LabStatusProtocol',
     } as Record<string, string>;
     const missing = Object.entries(PROTOCOL_OF)
       .filter(

@@ -7,12 +7,10 @@
 import type { RpcMethod } from '../messages.js';
 import { CLIENT_PROTOCOL_TABLE } from './client-protocol.js';
 import { DATANODE_PROTOCOL_TABLE } from './datanode-protocol.js';
-import { LAB_STATUS_PROTOCOL_TABLE } from './lab-status-protocol.js';
 import { NAMENODE_PROTOCOL_TABLE } from './namenode-protocol.js';
 import {
   CLIENT_PROTOCOL,
   DATANODE_PROTOCOL,
-  LAB_STATUS_PROTOCOL,
   NAMENODE_PROTOCOL,
   type ProtocolName,
   type ProtocolTable,
@@ -25,7 +23,6 @@ export const PROTOCOL_TABLES: Readonly<Record<ProtocolName, ProtocolTable>> = {
   [CLIENT_PROTOCOL]: CLIENT_PROTOCOL_TABLE,
   [DATANODE_PROTOCOL]: DATANODE_PROTOCOL_TABLE,
   [NAMENODE_PROTOCOL]: NAMENODE_PROTOCOL_TABLE,
-  [LAB_STATUS_PROTOCOL]: LAB_STATUS_PROTOCOL_TABLE,
 };
 
 export function isProtocolName(name: string): name is ProtocolName {

@@ -13,11 +13,8 @@ import { ProtoDecodeError, decodeProto, encodeProto } from '../proto-codec.js';
 export const CLIENT_PROTOCOL = 'org.apache.hadoop.hdfs.protocol.ClientProtocol';
 export const DATANODE_PROTOCOL = 'org.apache.hadoop.hdfs.server.protocol.DatanodeProtocol';
 export const NAMENODE_PROTOCOL = 'org.apache.hadoop.hdfs.server.protocol.NamenodeProtocol';
-/** Lab-only status calls that HDFS answers over HTTP (/fsck, /jmx); they leave once those callers move. */
-export const LAB_STATUS_PROTOCOL = 'org.hdfslab.LabStatusProtocol';
 
-export type ProtocolName =
-  typeof CLIENT_PROTOCOL | typeof DATANODE_PROTOCOL | typeof NAMENODE_PROTOCOL | typeof LAB_STATUS_PROTOCOL;
+export type ProtocolName = typeof CLIENT_PROTOCOL | typeof DATANODE_PROTOCOL | typeof NAMENODE_PROTOCOL;
 
 export interface RpcMethodEntry<M extends RpcMethod = RpcMethod> {
   protocol: ProtocolName;
