@@ -11,7 +11,7 @@
  * replica, resuming where the bad one stopped → bad replicas reported by HDFS's rules.
  *
  * The pure decisions (block and packet cuts, replica order, what to report, retry waits) are in
- * plan.ts; the DataTransfer protocol is in cluster/runtime/xceiver.ts.
+ * plan.ts; the DataTransfer ops are block-writer.ts, block-reader.ts and datanode-ops.ts.
  */
 import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
@@ -32,15 +32,10 @@ import { PACKET_DATA_BYTES } from '../protocol/packet.js';
 import type { BlockRef, DatanodeId, LocatedBlock, LocatedBlocks } from '../protocol/types.js';
 import { Journal } from '../runtime/journal.js';
 import { RpcClient } from '../runtime/rpc-client.js';
-import {
-  blockChecksum,
-  BlockWriter,
-  ChecksumError,
-  PipelineAckError,
-  PipelineSetupError,
-  readBlock,
-  transferBlock,
-} from '../runtime/xceiver.js';
+import { ChecksumError } from '../runtime/data-link.js';
+import { BlockWriter, PipelineAckError, PipelineSetupError } from './block-writer.js';
+import { readBlock } from './block-reader.js';
+import { blockChecksum, transferBlock } from './datanode-ops.js';
 import {
   parseReplacePolicy,
   planRecovery,

@@ -1,5 +1,5 @@
 /**
- * The DataNode process: one volume (datanode-storage.ts), the DataXceiverServer (xceiver.ts) and
+ * The DataNode process: one volume (datanode-storage.ts), the DataXceiverServer (data-xceiver.ts) and
  * a BPServiceActor talking to the NameNode (reference §7.2, §7.6):
  *
  *   versionRequest (retried until the NameNode answers) → format/load the volume →
@@ -36,7 +36,10 @@ import { DatanodeStorage, extendedBlockName } from './datanode-storage.js';
 import { Journal } from './journal.js';
 import { RpcClient } from './rpc-client.js';
 import { DATANODE_PROTOCOL } from '../protocol/registry/index.js';
-import { startXceiverServer, transferReplica, recoverReplica, type XceiverServer } from './xceiver.js';
+import { recoverReplica } from './block-receiver.js';
+import { transferReplica } from './block-sender.js';
+import type { XceiverServer } from './data-link.js';
+import { startXceiverServer } from './data-xceiver.js';
 import { VolumeScanner } from './block-scanner.js';
 import { scanPeriodMs } from '../datanode/scanner.js';
 

@@ -22,7 +22,7 @@ import {
 import { fetchBlockMap } from '../../cluster/launcher/namenode-http-client.js';
 import { waitFor } from '../../cluster/launcher/wait.js';
 import type { DatanodeInfo } from '../../cluster/protocol/types.js';
-import { replaceBlock } from '../../cluster/runtime/xceiver.js';
+import { replaceBlock } from '../../cluster/client/datanode-ops.js';
 import type { Command } from '../cli/commander.js';
 import { homeOf } from '../cli/context.js';
 import { CommandExit, UsageError } from '../cli/errors.js';

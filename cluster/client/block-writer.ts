@@ -1,0 +1,314 @@
+/**
+ * The writer of a WRITE_BLOCK pipeline (HDFS's DataStreamer core), used by the client and by
+ * DataNode-initiated copies: sets the pipeline up, sends packets with at most
+ * PACKETS_IN_FLIGHT_MAX un-acked, reads the acks, and keeps un-acked packets for pipeline recovery.
+ */
+import type { ChecksumAlgorithm } from '../common/crc.js';
+import type {
+  BlockConstructionStage,
+  BlockOpResponse,
+  DataChecksum,
+  OpWriteBlock,
+} from '../protocol/data-transfer.js';
+import { RemoteError } from '../protocol/errors.js';
+import { PACKETS_IN_FLIGHT_MAX } from '../protocol/limits.js';
+import { BYTES_PER_CHECKSUM, encodePacket } from '../protocol/packet.js';
+import { faultDelay, faultView } from '../runtime/faults.js';
+import {
+  journalSend,
+  writeFrame,
+  blockLabel,
+  readResponse,
+  readAck,
+  packetMsg,
+  openLink,
+  closeLink,
+  toTransferTarget,
+  sendOp,
+  clientHeader,
+} from '../runtime/data-link.js';
+import type { XferTarget, Link, InitiatorOptions } from '../runtime/data-link.js';
+
+/** Pipeline setup failed; `badTarget` is HDFS's firstBadLink (the DataNode to exclude). */
+export class PipelineSetupError extends RemoteError {
+  constructor(
+    message: string,
+    readonly badTarget: string,
+  ) {
+    super('IOException', message);
+  }
+}
+
+/** A packet was not acked SUCCESS by every DataNode; `badTarget` is the first that failed. */
+export class PipelineAckError extends RemoteError {
+  constructor(
+    message: string,
+    readonly badTarget: string,
+  ) {
+    super('IOException', message);
+  }
+}
+
+export interface BlockWriterOptions extends InitiatorOptions {
+  /** The pipeline, in order; the first is the one we connect to. */
+  targets: readonly XferTarget[];
+  poolId: string;
+  block: { blockId: number; genStamp: number };
+  /** '' marks a DataNode-initiated copy (receivers verify every chunk and write to tmp/). */
+  clientName: string;
+  stage?: BlockConstructionStage;
+  /** The DataNode the bytes come from, for DataNode-initiated copies. */
+  source?: XferTarget;
+  /** The checksum of the packets (CRC32C unless a copy sends a replica's stored CRC32 sums). */
+  checksum?: DataChecksum;
+}
+
+/**
+ * The initiator of a WRITE_BLOCK pipeline (DataStreamer's core): sets the pipeline up, sends
+ * packets (at most PACKETS_IN_FLIGHT_MAX un-acked, honouring socket back-pressure), reads acks,
+ * and at close waits for every ack, sends the empty last packet and waits for its ack.
+ */
+export class BlockWriter {
+  private seqno = 0;
+  private offset = 0;
+  private readonly ackQueue: number[] = [];
+  private failure: Error | null = null;
+  private wake: (() => void) | null = null;
+  private lastSeqno: number | null = null;
+  private readonly ackLoop: Promise<void>;
+  /** Data packets sent and not yet acked, kept for pipeline recovery (DataStreamer's ackQueue). */
+  private readonly unacked = new Map<number, { offset: number; len: number; frame: Buffer }>();
+  private ackedBytesValue = 0;
+
+  private constructor(
+    private readonly link: Link,
+    private readonly targets: readonly XferTarget[],
+    private readonly label: string,
+    /** The checksum the packets carry (computed here unless given, as a DataNode's copy does). */
+    private readonly checksumType: ChecksumAlgorithm,
+  ) {
+    this.ackLoop = this.readAcks();
+  }
+
+  /**
+   * Connects to targets[0], sends WRITE_BLOCK with the rest as downstream, reads the setup response.
+   * With `resume` (pipeline recovery, stage PIPELINE_SETUP_STREAMING_RECOVERY) the DataNodes carry
+   * on from `resume.ackedBytes` and the un-acked packets are sent again, with their old seqnos.
+   */
+  static async open(options: BlockWriterOptions & { resume?: WriterResume }): Promise<BlockWriter> {
+    const first = options.targets[0];
+    if (!first) throw new RemoteError('IOException', 'BlockWriter.open: empty pipeline');
+    const label = blockLabel(options.block);
+    let link: Link;
+    try {
+      link = await openLink({ ...options, target: first });
+    } catch (err) {
+      throw new PipelineSetupError(
+        `Bad connect ack with firstBadLink as ${first.name}: ${(err as Error).message}`,
+        first.name,
+      );
+    }
+    const body: OpWriteBlock = {
+      header: clientHeader({ ...options, block: { ...options.block, numBytes: 0 } }),
+      targets: options.targets.slice(1).map(toTransferTarget),
+      ...(options.source ? { source: toTransferTarget(options.source) } : {}),
+      stage: options.stage ?? 'PIPELINE_SETUP_CREATE',
+      pipelineSize: options.targets.length,
+      minBytesRcvd: options.resume?.ackedBytes ?? 0,
+      maxBytesRcvd: options.resume?.offset ?? 0,
+      latestGenerationStamp: options.block.genStamp,
+      requestedChecksum: options.checksum ?? { type: 'CRC32C', bytesPerChecksum: BYTES_PER_CHECKSUM },
+    };
+    let resp: BlockOpResponse;
+    try {
+      sendOp(link, 'WRITE_BLOCK', body, label);
+      resp = await readResponse(link, label);
+    } catch (err) {
+      closeLink(link);
+      throw new PipelineSetupError(
+        `Bad connect ack with firstBadLink as ${first.name}: ${(err as Error).message}`,
+        first.name,
+      );
+    }
+    if (resp.status !== 'SUCCESS') {
+      closeLink(link);
+      const bad = resp.firstBadLink || first.name;
+      throw new PipelineSetupError(
+        `Bad connect ack with firstBadLink as ${bad}${resp.message ? ` (${resp.message})` : ''}`,
+        bad,
+      );
+    }
+    const type = body.requestedChecksum.type === 'CRC32' ? 'CRC32' : 'CRC32C';
+    const writer = new BlockWriter(link, options.targets, label, type);
+    if (options.resume) await writer.resend(options.resume);
+    return writer;
+  }
+
+  get bytesSent(): number {
+    return this.offset;
+  }
+
+  /** Bytes every DataNode of the pipeline has acknowledged. */
+  get ackedBytes(): number {
+    return this.ackedBytesValue;
+  }
+
+  /** What a recovered pipeline needs to carry on where this one failed (after abort()). */
+  resumeState(): WriterResume {
+    const frames = [...this.unacked.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([seqno, p]) => ({ seqno, ...p }));
+    return { ackedBytes: this.ackedBytesValue, offset: this.offset, nextSeqno: this.seqno, frames };
+  }
+
+  private async resend(resume: WriterResume): Promise<void> {
+    this.seqno = resume.nextSeqno;
+    this.offset = resume.ackedBytes;
+    this.ackedBytesValue = resume.ackedBytes;
+    for (const f of resume.frames) {
+      this.ackQueue.push(f.seqno);
+      this.unacked.set(f.seqno, { offset: f.offset, len: f.len, frame: f.frame });
+      journalSend(this.link, packetMsg(this.label, f.seqno, f.offset, f.len, false), f.frame, f.len);
+      this.offset = f.offset + f.len;
+      const wait = writeFrame(this.link.socket, f.frame);
+      if (wait) await wait;
+    }
+    this.offset = resume.offset;
+  }
+
+  /**
+   * Sends one packet of `data` (≤ PACKET_DATA_BYTES, a whole number of chunks unless it is the
+   * block's last data). `checksums` are the stored CRCs to send as they are (DataNode copies);
+   * absent, they are computed.
+   */
+  async writePacket(data: Buffer, checksums?: Buffer): Promise<void> {
+    while (this.ackQueue.length >= PACKETS_IN_FLIGHT_MAX && !this.failure) await this.nextAck();
+    if (this.failure) throw this.failure;
+    const frame = encodePacket({
+      offsetInBlock: this.offset,
+      seqno: this.seqno,
+      lastPacketInBlock: false,
+      data,
+      checksumType: this.checksumType,
+      ...(checksums ? { checksums } : {}),
+    });
+    await faultDelay(faultView(this.link.journal, this.link.selfId));
+    this.ackQueue.push(this.seqno);
+    this.unacked.set(this.seqno, { offset: this.offset, len: data.length, frame });
+    journalSend(
+      this.link,
+      packetMsg(this.label, this.seqno, this.offset, data.length, false),
+      frame,
+      data.length,
+    );
+    this.seqno++;
+    this.offset += data.length;
+    const wait = writeFrame(this.link.socket, frame);
+    if (wait) await wait;
+  }
+
+  /** Waits for every ack, sends the empty last packet, waits for its ack; returns the block length. */
+  async close(): Promise<number> {
+    try {
+      while (this.ackQueue.length > 0 && !this.failure) await this.nextAck();
+      if (this.failure) throw this.failure;
+      const frame = encodePacket({
+        offsetInBlock: this.offset,
+        seqno: this.seqno,
+        lastPacketInBlock: true,
+        data: Buffer.alloc(0),
+      });
+      this.lastSeqno = this.seqno;
+      this.ackQueue.push(this.seqno);
+      journalSend(this.link, packetMsg(this.label, this.seqno, this.offset, 0, true), frame);
+      await writeFrame(this.link.socket, frame);
+      await this.ackLoop;
+      if (this.failure) throw this.failure;
+      return this.offset;
+    } finally {
+      closeLink(this.link);
+    }
+  }
+
+  abort(): void {
+    this.failure ??= new RemoteError('IOException', 'pipeline aborted');
+    closeLink(this.link);
+    this.notify();
+  }
+
+  private nextAck(): Promise<void> {
+    return new Promise<void>((resolve) => (this.wake = resolve));
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  private async readAcks(): Promise<void> {
+    try {
+      while (true) {
+        const ack = await readAck(this.link, this.label);
+        const expected = this.ackQueue[0];
+        if (expected === undefined || ack.seqno !== expected) {
+          throw new PipelineAckError(
+            `Pipeline ack for ${this.label}: seqno ${ack.seqno} arrived, expected ${expected ?? 'none'}`,
+            this.targets[0]?.name ?? '?',
+          );
+        }
+        const badIndex = ack.replies.findIndex((r) => r !== 'SUCCESS');
+        if (badIndex >= 0 || ack.replies.length < this.targets.length) {
+          const index = badIndex >= 0 ? badIndex : ack.replies.length;
+          const bad = this.targets[index]?.name ?? '?';
+          throw new PipelineAckError(
+            `Bad response ${ack.replies[index] ?? 'missing'} for ${this.label} from datanode ${bad} (ack seqno ${ack.seqno}, replies [${ack.replies.join(',')}])`,
+            bad,
+          );
+        }
+        this.ackQueue.shift();
+        const sent = this.unacked.get(ack.seqno);
+        if (sent) {
+          this.ackedBytesValue = sent.offset + sent.len;
+          this.unacked.delete(ack.seqno);
+        }
+        this.notify();
+        if (ack.seqno === this.lastSeqno) return;
+      }
+    } catch (err) {
+      this.failure ??=
+        err instanceof RemoteError
+          ? err
+          : new PipelineAckError(
+              `Pipeline to ${this.targets[0]?.name} failed: ${(err as Error).message}`,
+              this.targets[0]?.name ?? '?',
+            );
+      this.notify();
+    }
+  }
+}
+
+/** A failed pipeline's position, handed to the recovered one (BlockWriter.open's `resume`). */
+export interface WriterResume {
+  /** Bytes acked by every DataNode: the recovered replicas are cut back to this (minBytesRcvd). */
+  ackedBytes: number;
+  /** Bytes sent so far (maxBytesRcvd). */
+  offset: number;
+  nextSeqno: number;
+  /** Packets sent but not acked, in seqno order, as encoded frames (packets carry no genstamp). */
+  frames: { seqno: number; offset: number; len: number; frame: Buffer }[];
+}
+
+/** Sends a whole block from an async source of packet-sized pieces; returns the block length. */
+export async function writeBlockPipeline(
+  options: BlockWriterOptions & { packets: AsyncIterable<{ data: Buffer; checksums?: Buffer }> },
+): Promise<number> {
+  const writer = await BlockWriter.open(options);
+  try {
+    for await (const p of options.packets) await writer.writePacket(p.data, p.checksums);
+    return await writer.close();
+  } catch (err) {
+    writer.abort();
+    throw err;
+  }
+}

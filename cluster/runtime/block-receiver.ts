@@ -1,0 +1,552 @@
+/**
+ * The DataNode's write path (HDFS's BlockReceiver and PacketResponder): WRITE_BLOCK as a real
+ * pipeline — each DataNode connects to the next target before it answers the setup, forwards every
+ * packet downstream before writing it, and acks a packet upstream only after the downstream ack for
+ * that seqno (the last DataNode acks at once) — with the RBW replicas pipeline and lease recovery
+ * carry on from, and REPLACE_BLOCK's receiving side.
+ */
+import fs from 'node:fs';
+import { verifyChunkChecksums } from '../common/crc.js';
+import type { DataChecksum, OpReplaceBlock, OpWriteBlock } from '../protocol/data-transfer.js';
+import { RemoteError } from '../protocol/errors.js';
+import {
+  BYTES_PER_CHECKSUM,
+  CHECKSUM_SIZE,
+  HEARTBEAT_SEQNO,
+  PACKET_DATA_BYTES,
+  type PipelineAck,
+} from '../protocol/packet.js';
+import type { BlockRef } from '../protocol/types.js';
+import { META_HEADER_BYTES, parseMeta, type ChecksumSpec } from '../datanode/meta.js';
+import { blockFileName, metaFileName, parseMetaFileName, rbwDir } from '../datanode/layout.js';
+import path from 'node:path';
+import type { DatanodeStorage, ReplicaFiles, ReplicaWriter } from './datanode-storage.js';
+import { faultDelay, faultView } from './faults.js';
+import {
+  journalSend,
+  writeFrame,
+  blockLabel,
+  readResponse,
+  sendResponse,
+  readAck,
+  sendAck,
+  readPacketJournaled,
+  packetMsg,
+  openLink,
+  closeLink,
+  sendOp,
+  readableChecksum,
+  ChecksumError,
+} from './data-link.js';
+import type { Link, XceiverServerOptions } from './data-link.js';
+
+interface PendingAck {
+  seqno: number;
+  last: boolean;
+  /** Resolves when this DataNode has written (and, for the last packet, finalized) the packet. */
+  local: Promise<void>;
+}
+
+/** WRITE_BLOCK at a DataNode (DataXceiver.writeBlock + BlockReceiver + PacketResponder). */
+export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverServerOptions): Promise<void> {
+  const { storage } = options;
+  const eb = op.header.block;
+  const label = blockLabel(eb);
+  const block: BlockRef = { blockId: eb.blockId, genStamp: eb.genStamp, numBytes: 0 };
+  // A DataNode-initiated copy (DNA_TRANSFER) has no client; a TRANSFER_RBW copy (pipeline
+  // recovery adding a DataNode) has one. Both arrive in tmp/; the first is finalized, the second
+  // becomes an rbw replica (BlockReceiver's isDatanode / isTransfer).
+  const isTransfer = op.header.clientName === '';
+  const isRbwTransfer = op.stage === 'TRANSFER_RBW';
+  const isClientWrite = !isTransfer && !isRbwTransfer;
+  if (eb.poolId !== storage.poolId) {
+    await sendResponse(up, label, {
+      status: 'ERROR',
+      message: `block pool ${eb.poolId} is not served here (${storage.poolId})`,
+    });
+    return;
+  }
+  const recovering =
+    op.stage === 'PIPELINE_SETUP_STREAMING_RECOVERY' || op.stage === 'PIPELINE_CLOSE_RECOVERY';
+  const checksum = storableChecksum(op.requestedChecksum);
+  if (typeof checksum === 'string') {
+    await sendResponse(up, label, { status: 'ERROR_UNSUPPORTED', firstBadLink: '', message: checksum });
+    return;
+  }
+  let writer: ReplicaWriter;
+  try {
+    if (recovering) {
+      // The old pipeline's receiver for this block may not have noticed the failure yet.
+      await cancelActiveWrite(block.blockId);
+      writer = reopenRbw(storage, block, op.minBytesRcvd);
+      options.log(
+        'info',
+        `${options.selfId}: recovering RBW replica blk_${block.blockId} at ${op.minBytesRcvd} bytes with new generation stamp ${block.genStamp}`,
+      );
+    } else {
+      writer = isClientWrite ? storage.createRbw(block, checksum) : storage.createTemporary(block, checksum);
+    }
+  } catch (err) {
+    await sendResponse(up, label, { status: 'ERROR', message: (err as Error).message });
+    return;
+  }
+  let finished = false;
+  let mirror: Link | null = null;
+  let markDone!: () => void;
+  const done = new Promise<void>((resolve) => (markDone = resolve));
+  if (isClientWrite) {
+    activeWrites.set(block.blockId, {
+      done,
+      cancel: () => {
+        up.socket.destroy();
+        if (mirror) closeLink(mirror);
+      },
+    });
+  }
+  try {
+    if (isClientWrite) options.onReceiving(block, up.op);
+    const next = op.targets[0];
+    let firstBadLink = '';
+    if (next) {
+      try {
+        mirror = await openLink({
+          selfId: options.selfId,
+          journal: options.journal,
+          localAddress: up.socket.localAddress,
+          op: up.op,
+          target: next,
+        });
+        sendOp(mirror, 'WRITE_BLOCK', { ...op, targets: op.targets.slice(1) }, label);
+        const resp = await readResponse(mirror, label);
+        if (resp.status !== 'SUCCESS') firstBadLink = resp.firstBadLink || next.name;
+      } catch (err) {
+        options.log(
+          'warn',
+          `Datanode ${options.selfId} got a failure connecting to downstream ${next.name}: ${(err as Error).message}`,
+        );
+        firstBadLink = next.name;
+      }
+    }
+    if (firstBadLink) {
+      await sendResponse(up, label, {
+        status: 'ERROR',
+        firstBadLink,
+        message: `pipeline setup failed at ${firstBadLink}`,
+      });
+      return;
+    }
+    await sendResponse(up, label, { status: 'SUCCESS', firstBadLink: '' });
+    // The last DataNode verifies client writes; every receiver verifies a copy.
+    const verify = !isClientWrite || !mirror;
+    const complete = (): Promise<void> =>
+      isRbwTransfer
+        ? keepTransferredRbw(writer, block, options)
+        : finalizeAndReport(writer, block, options, up.op);
+    const queue: PendingAck[] = [];
+    let responderError: Error | null = null;
+    const mirrorState = { failedBeforeAck: false };
+    const responder = mirror ? respond(up, mirror, queue, label, mirrorState) : null;
+    // Handled here so a downstream failure never becomes an unhandled rejection; the loop checks it.
+    responder?.catch((err: unknown) => (responderError = err as Error));
+    while (true) {
+      const pkt = await readPacketJournaled(up, label);
+      const h = pkt.header;
+      if (isHeartbeat(h)) {
+        // A writer's keep-alive (the Go client sends one every 30 s of silence): nothing to
+        // store; acked at once by the last DataNode, after the downstream ack by the others.
+        if (!mirror) sendAck(up, label, h.seqno, ['SUCCESS']);
+        else {
+          queue.push({ seqno: h.seqno, last: false, local: Promise.resolve() });
+          journalSend(mirror, packetMsg(label, h.seqno, h.offsetInBlock, 0, false), pkt.raw);
+          const wait = writeFrame(mirror.socket, pkt.raw);
+          if (wait) await wait;
+        }
+        continue;
+      }
+      if (h.offsetInBlock !== writer.bytesWritten) {
+        throw new RemoteError(
+          'IOException',
+          `packet ${h.seqno} of ${label} at offset ${h.offsetInBlock}, expected ${writer.bytesWritten}`,
+        );
+      }
+      let pending: PendingAck | null = null;
+      if (responderError) {
+        // Blame the DataNode that failed (downstream), not this one, as HDFS's MIRROR_ERROR ack does.
+        if (mirrorState.failedBeforeAck) sendAck(up, label, h.seqno, ['SUCCESS', 'ERROR']);
+        throw responderError;
+      }
+      if (mirror) {
+        // Queue before forwarding: the downstream ack may arrive while we wait for 'drain'.
+        let markWritten!: () => void;
+        let markFailed!: (e: Error) => void;
+        const local = new Promise<void>((res, rej) => {
+          markWritten = res;
+          markFailed = rej;
+        });
+        local.catch(() => undefined);
+        pending = { seqno: h.seqno, last: h.lastPacketInBlock, local };
+        queue.push(pending);
+        await faultDelay(faultView(mirror.journal, mirror.selfId));
+        journalSend(
+          mirror,
+          packetMsg(label, h.seqno, h.offsetInBlock, h.dataLen, h.lastPacketInBlock),
+          pkt.raw,
+          h.dataLen,
+        );
+        const wait = writeFrame(mirror.socket, pkt.raw);
+        try {
+          storeOne(writer, pkt.data, pkt.checksums, verify ? writer.checksum : null, label, h.offsetInBlock);
+        } catch (err) {
+          markFailed(err as Error);
+          throw err;
+        }
+        if (h.lastPacketInBlock) {
+          finished = true;
+          void complete().then(markWritten, markFailed);
+        } else markWritten();
+        if (wait) await wait;
+      } else {
+        try {
+          storeOne(writer, pkt.data, pkt.checksums, verify ? writer.checksum : null, label, h.offsetInBlock);
+        } catch (err) {
+          if (err instanceof ChecksumError) {
+            sendAck(up, label, h.seqno, ['ERROR_CHECKSUM']);
+            if (isTransfer && op.source)
+              options.onBadSourceReplica({ ...block, numBytes: 0 }, op.source.name);
+          }
+          throw err;
+        }
+        if (h.lastPacketInBlock) {
+          finished = true;
+          await complete();
+        }
+        sendAck(up, label, h.seqno, ['SUCCESS']);
+      }
+      if (h.lastPacketInBlock) break;
+    }
+    if (responder) await responder;
+  } catch (err) {
+    if (err instanceof ChecksumError && isTransfer && op.source && mirror) {
+      options.onBadSourceReplica({ ...block, numBytes: 0 }, op.source.name);
+    }
+    throw err;
+  } finally {
+    // A client's replica stays in rbw/ when its pipeline breaks: pipeline recovery or lease
+    // recovery carries on from it (HDFS keeps RBW replicas too). Copies to tmp/ are dropped.
+    if (!finished) {
+      if (isClientWrite) await keepRbw(writer);
+      else writer.abort();
+    }
+    if (mirror) closeLink(mirror);
+    if (isClientWrite && activeWrites.get(block.blockId)?.done === done) activeWrites.delete(block.blockId);
+    markDone();
+  }
+}
+
+/** Client writes in progress on this DataNode, by block id, so a recovery can end the old one first. */
+const activeWrites = new Map<number, { done: Promise<void>; cancel(): void }>();
+
+export async function cancelActiveWrite(blockId: number): Promise<void> {
+  const active = activeWrites.get(blockId);
+  if (!active) return;
+  active.cancel();
+  await active.done;
+}
+
+/**
+ * Closes a failed write's files but leaves them in rbw/, with every appended byte written, before
+ * the write counts as ended: a recovery that waits for it (cancelActiveWrite) then finds the
+ * replica complete on disk.
+ */
+async function keepRbw(writer: ReplicaWriter): Promise<void> {
+  try {
+    await writer.keep();
+  } catch {
+    // What reached the disk stays; recovery uses the bytes the .meta covers.
+  }
+}
+
+/** The rbw/ files of a block (any generation stamp), or null. */
+export function findRbw(
+  storage: DatanodeStorage,
+  blockId: number,
+): { blockPath: string; metaPath: string } | null {
+  const dir = rbwDir(storage.dataDir, storage.poolId);
+  const blockPath = path.join(dir, blockFileName(blockId));
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return null;
+  }
+  const meta = names.find((n) => parseMetaFileName(n)?.blockId === blockId);
+  if (!meta || !fs.existsSync(blockPath)) return null;
+  return { blockPath, metaPath: path.join(dir, meta) };
+}
+
+/** Bytes of an rbw replica its .meta covers: a crash may leave data past the last checksum. */
+export function validRbwLength(files: { blockPath: string; metaPath: string }): number {
+  const dataBytes = fs.statSync(files.blockPath).size;
+  const sums = Math.floor((fs.statSync(files.metaPath).size - META_HEADER_BYTES) / CHECKSUM_SIZE);
+  return Math.min(dataBytes, sums * BYTES_PER_CHECKSUM);
+}
+
+/**
+ * FsDatasetImpl.recoverRbw, lab style: the RBW replica is cut back to `lengthBytes` and continues
+ * under the new generation stamp — its .meta is renamed `blk_<id>_<newGS>.meta` — in a writer that
+ * appends after it. The bytes are copied through a fresh ReplicaWriter (the storage's only writer),
+ * a piece at a time.
+ */
+function reopenRbw(storage: DatanodeStorage, block: BlockRef, lengthBytes: number): ReplicaWriter {
+  const files = findRbw(storage, block.blockId);
+  if (!files) {
+    throw new RemoteError(
+      'ReplicaNotFoundException',
+      `Cannot recover a non-existent replica blk_${block.blockId} in rbw/ of ${storage.dataDir}`,
+    );
+  }
+  const valid = validRbwLength(files);
+  if (valid < lengthBytes) {
+    throw new RemoteError(
+      'IOException',
+      `Replica blk_${block.blockId} has ${valid} bytes, less than the ${lengthBytes} acknowledged`,
+    );
+  }
+  const meta = fs.readFileSync(files.metaPath);
+  const aside = `${files.blockPath}.recovering`;
+  fs.renameSync(files.blockPath, aside);
+  fs.rmSync(files.metaPath, { force: true });
+  // The replica keeps the checksum it was written with, whatever the recovering writer asks for.
+  const stored = parseMeta(meta.subarray(0, META_HEADER_BYTES));
+  const writer = storage.createRbw(
+    { ...block, numBytes: 0 },
+    { type: stored.checksumType, bytesPerChecksum: stored.bytesPerChecksum },
+  );
+  const fd = fs.openSync(aside, 'r');
+  try {
+    const piece = Buffer.allocUnsafe(PACKET_DATA_BYTES);
+    for (let off = 0; off < lengthBytes;) {
+      const n = fs.readSync(fd, piece, 0, Math.min(piece.length, lengthBytes - off), off);
+      if (n === 0) break;
+      const first = META_HEADER_BYTES + (off / BYTES_PER_CHECKSUM) * CHECKSUM_SIZE;
+      const sums = meta.subarray(first, first + Math.ceil(n / BYTES_PER_CHECKSUM) * CHECKSUM_SIZE);
+      writer.append(Buffer.from(piece.subarray(0, n)), Buffer.from(sums));
+      off += n;
+    }
+  } finally {
+    fs.closeSync(fd);
+    fs.rmSync(aside, { force: true });
+  }
+  return writer;
+}
+
+/**
+ * Lease recovery on one DataNode (DNA_RECOVERBLOCK, simplified: see docs/failures.md). Ends any
+ * write still open on the block, then finalizes this DataNode's replica under `newGenStamp`: an RBW
+ * replica at the length its checksums cover, a finalized one by renaming its .meta. Null when this
+ * DataNode has no replica of the block.
+ */
+export async function recoverReplica(args: {
+  storage: DatanodeStorage;
+  block: BlockRef;
+  newGenStamp: number;
+}): Promise<{ block: BlockRef; replica: ReplicaFiles } | null> {
+  const { storage, block, newGenStamp } = args;
+  await cancelActiveWrite(block.blockId);
+  const finalized = storage.readReplica(block.blockId);
+  if (finalized) {
+    if (finalized.genStamp < newGenStamp) {
+      const renamed = path.join(path.dirname(finalized.metaPath), metaFileName(block.blockId, newGenStamp));
+      fs.renameSync(finalized.metaPath, renamed);
+      storage.listFinalized(); // reload the replica map from disk
+    }
+    const replica = storage.readReplica(block.blockId);
+    if (!replica) return null;
+    return {
+      block: { blockId: block.blockId, genStamp: replica.genStamp, numBytes: replica.numBytes },
+      replica,
+    };
+  }
+  const files = findRbw(storage, block.blockId);
+  if (!files) return null;
+  const writer = reopenRbw(storage, { ...block, genStamp: newGenStamp }, validRbwLength(files));
+  const replica = await writer.finalize();
+  return { block: { blockId: block.blockId, genStamp: newGenStamp, numBytes: replica.numBytes }, replica };
+}
+
+function storeOne(
+  writer: ReplicaWriter,
+  data: Buffer,
+  sums: Buffer,
+  verifyWith: ChecksumSpec | null,
+  label: string,
+  offset: number,
+): void {
+  if (sums.length !== Math.ceil(data.length / BYTES_PER_CHECKSUM) * CHECKSUM_SIZE) {
+    throw new RemoteError(
+      'IOException',
+      `packet of ${label} at ${offset}: ${sums.length} checksum bytes for ${data.length} data bytes`,
+    );
+  }
+  if (verifyWith && verifyWith.type !== 'NULL') {
+    const bad = verifyChunkChecksums(data, sums, verifyWith.bytesPerChecksum, verifyWith.type);
+    if (bad >= 0) throw new ChecksumError(label, 'upstream', offset + bad * BYTES_PER_CHECKSUM);
+  }
+  writer.append(data, sums);
+}
+
+/** A packet with seqno -1 and no data: a writer's heartbeat (DFSPacket.HEART_BEAT_SEQNO). */
+function isHeartbeat(h: { seqno: number; dataLen: number }): boolean {
+  return h.seqno === HEARTBEAT_SEQNO && h.dataLen === 0;
+}
+
+/**
+ * The checksum a writer asks for, if this DataNode can store it: CRC32 (the Go client) or CRC32C
+ * (Java's default), over 512-byte chunks, the lab's one chunk size. Otherwise the refusal's text.
+ */
+function storableChecksum(requested: DataChecksum): ChecksumSpec | string {
+  if (requested.type === 'NULL')
+    return 'a CHECKSUM_NULL write cannot be verified; the lab DataNode stores CRC32 or CRC32C';
+  if (requested.bytesPerChecksum !== BYTES_PER_CHECKSUM)
+    return `bytesPerChecksum ${requested.bytesPerChecksum} is not supported; the lab DataNode uses ${BYTES_PER_CHECKSUM}`;
+  return { type: requested.type, bytesPerChecksum: requested.bytesPerChecksum };
+}
+
+/** The end of a TRANSFER_RBW copy: close the tmp/ files and make them the block's rbw replica. */
+async function keepTransferredRbw(
+  writer: ReplicaWriter,
+  block: BlockRef,
+  options: XceiverServerOptions,
+): Promise<void> {
+  await writer.keep();
+  options.storage.convertTemporaryToRbw(block);
+  options.log(
+    'info',
+    `${options.selfId}: received RBW replica blk_${block.blockId}_${block.genStamp} (${writer.bytesWritten} bytes) for pipeline recovery`,
+  );
+}
+
+async function finalizeAndReport(
+  writer: ReplicaWriter,
+  block: BlockRef,
+  options: XceiverServerOptions,
+  opId: string | undefined,
+): Promise<void> {
+  const replica = await writer.finalize();
+  options.onReceived({ ...block, numBytes: replica.numBytes }, replica, opId);
+}
+
+/** PacketResponder: for each downstream ack, wait for our own write, then ack upstream with our status first. */
+async function respond(
+  up: Link,
+  mirror: Link,
+  queue: PendingAck[],
+  label: string,
+  mirrorState: { failedBeforeAck: boolean },
+): Promise<void> {
+  while (true) {
+    let ack: PipelineAck;
+    try {
+      ack = await readAck(mirror, label);
+    } catch (err) {
+      // The mirror died: tell upstream we are fine and the next DataNode is not (HDFS's MIRROR_ERROR).
+      // With no packet waiting, the ack goes out with the next packet that arrives (see the receive loop).
+      const head = queue[0];
+      if (head) sendAck(up, label, head.seqno, ['SUCCESS', 'ERROR']);
+      else mirrorState.failedBeforeAck = true;
+      throw err;
+    }
+    const head = queue.shift();
+    if (!head || head.seqno !== ack.seqno) {
+      throw new RemoteError(
+        'IOException',
+        `downstream ack seqno ${ack.seqno} for ${label}, expected ${head?.seqno ?? 'none'}`,
+      );
+    }
+    try {
+      await head.local;
+    } catch (err) {
+      sendAck(up, label, head.seqno, [
+        err instanceof ChecksumError ? 'ERROR_CHECKSUM' : 'ERROR',
+        ...ack.replies,
+      ]);
+      throw err;
+    }
+    sendAck(up, label, ack.seqno, ['SUCCESS', ...ack.replies]);
+    if (ack.replies.some((r) => r !== 'SUCCESS'))
+      throw new RemoteError('IOException', `downstream reported [${ack.replies.join(',')}] for ${label}`);
+    if (head.last) return;
+  }
+}
+
+/**
+ * REPLACE_BLOCK at the balancer's target DataNode (DataXceiver.replaceBlock): copies the replica
+ * from the proxy (op.source) with COPY_BLOCK into tmp/, finalizes it, reports it RECEIVED (the
+ * NameNode then has one replica too many and removes one, the delete hint's by HDFS's rule), and
+ * answers the balancer when the copy is done.
+ */
+export async function serveReplaceBlock(
+  link: Link,
+  op: OpReplaceBlock,
+  options: XceiverServerOptions,
+): Promise<void> {
+  const eb = op.header.block;
+  const label = blockLabel(eb);
+  const refuse = (message: string): Promise<void> | undefined =>
+    sendResponse(link, label, { status: 'ERROR', message });
+  if (eb.poolId !== options.storage.poolId) {
+    await refuse(`block pool ${eb.poolId} is not served here (${options.storage.poolId})`);
+    return;
+  }
+  if (options.storage.readReplica(eb.blockId)) {
+    await refuse(`Block ${eb.poolId}:${label} already exists on ${options.selfId}: not moved`);
+    return;
+  }
+  const block: BlockRef = { blockId: eb.blockId, genStamp: eb.genStamp, numBytes: 0 };
+  let proxy: Link;
+  try {
+    proxy = await openLink({
+      selfId: options.selfId,
+      journal: options.journal,
+      localAddress: link.socket.localAddress,
+      op: link.op,
+      target: op.source,
+    });
+  } catch (err) {
+    await refuse(`cannot reach proxy ${op.source.name}: ${(err as Error).message}`);
+    return;
+  }
+  let writer: ReplicaWriter | null = null;
+  let finished = false;
+  try {
+    sendOp(proxy, 'COPY_BLOCK', { header: op.header }, label);
+    const resp = await readResponse(proxy, label);
+    if (resp.status !== 'SUCCESS') {
+      await refuse(
+        `copy from ${op.source.name} failed: ${resp.status}${resp.message ? ` (${resp.message})` : ''}`,
+      );
+      return;
+    }
+    const checksum = readableChecksum(resp, `${eb.poolId}:${label}`, op.source.name);
+    writer = options.storage.createTemporary(block, checksum);
+    while (true) {
+      const pkt = await readPacketJournaled(proxy, label);
+      if (pkt.header.lastPacketInBlock) break;
+      storeOne(writer, pkt.data, pkt.checksums, checksum, label, pkt.header.offsetInBlock);
+    }
+    finished = true;
+    await finalizeAndReport(writer, block, options, link.op);
+  } catch (err) {
+    if (err instanceof ChecksumError) options.onBadSourceReplica(block, op.source.name);
+    await refuse(`copy of ${label} from ${op.source.name} failed: ${(err as Error).message}`);
+    return;
+  } finally {
+    if (writer && !finished) writer.abort();
+    closeLink(proxy);
+  }
+  options.log(
+    'info',
+    `${options.selfId}: Moved ${eb.poolId}:${label} from ${op.source.name}, delHint=${op.delHint}`,
+  );
+  await sendResponse(link, label, { status: 'SUCCESS' });
+}

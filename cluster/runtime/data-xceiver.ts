@@ -1,0 +1,122 @@
+/**
+ * The DataNode's DataXceiverServer and DataXceiver: accepts DataTransfer connections (at most
+ * XCEIVERS_MAX, each dropped after DATA_SOCKET_TIMEOUT_MS idle), reads the op, names the peer from
+ * its address and hands the op to BlockReceiver (WRITE_BLOCK, REPLACE_BLOCK) or BlockSender
+ * (READ_BLOCK, COPY_BLOCK, BLOCK_CHECKSUM, TRANSFER_BLOCK).
+ */
+import net from 'node:net';
+import { SocketByteReader } from '../protocol/byte-reader.js';
+import type { TransferTarget } from '../protocol/data-transfer.js';
+import { RemoteError } from '../protocol/errors.js';
+import { XCEIVERS_MAX } from '../protocol/limits.js';
+import { faultView } from './faults.js';
+import { DATA_SOCKET_TIMEOUT_MS, journalRecv, blockLabel, sendResponse, opMsg } from './data-link.js';
+import type { Link, XceiverServerOptions, XceiverServer } from './data-link.js';
+import { receiveBlock, serveReplaceBlock } from './block-receiver.js';
+import { sendBlock, sendBlockChecksum, serveCopyBlock, transferRbw } from './block-sender.js';
+
+export async function startXceiverServer(options: XceiverServerOptions): Promise<XceiverServer> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {
+      // Surfaced through the reader; an unhandled 'error' would crash the DataNode.
+    });
+    socket.setNoDelay(true);
+    socket.setTimeout(DATA_SOCKET_TIMEOUT_MS, () => socket.destroy());
+    void serveConnection(socket, options).catch((err: unknown) =>
+      options.log(
+        'warn',
+        `DataXceiver error processing request from ${socket.remoteAddress}:${socket.remotePort}: ${(err as Error).message}`,
+      ),
+    );
+  });
+  server.maxConnections = XCEIVERS_MAX;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: options.host, port: options.port, exclusive: true }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as net.AddressInfo;
+  return {
+    host: options.host,
+    port: address.port,
+    // HDFS counts the DataXceiverServer thread too, so an idle DataNode reports 1; placement's
+    // considerLoad (xceivers > 2 × average) would otherwise refuse a node with one transfer.
+    xceiverCount: () => sockets.size + 1,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function serveConnection(socket: net.Socket, options: XceiverServerOptions): Promise<void> {
+  const selfAddr = `${socket.localAddress}:${socket.localPort}`;
+  const peerAddr = `${socket.remoteAddress}:${socket.remotePort}`;
+  const link: Link = {
+    socket,
+    reader: new SocketByteReader(socket),
+    journal: options.journal,
+    conn: `${peerAddr}->${selfAddr}`,
+    selfId: options.selfId,
+    selfAddr,
+    peerId: options.nameOf?.(socket.remoteAddress ?? '') ?? peerAddr,
+    peerAddr,
+  };
+  try {
+    if (!(await link.reader.hasMore())) return;
+    const req = await link.reader.readOpRequest();
+    // Fault hook: an op from across a partition never arrives.
+    if (faultView(options.journal, options.selfId).cutReason(link.peerId)) return;
+    if (req.op === 'READ_METADATA') {
+      journalRecv(link, { type: 'dt-op', op: req.op, block: '?' }, req.bytes);
+      await sendResponse(link, '?', {
+        status: 'ERROR_UNSUPPORTED',
+        message: `${req.op} is not supported by the lab's DataNode`,
+      });
+      return;
+    }
+    nameTargets(req.body as { targets?: TransferTarget[]; source?: TransferTarget }, options);
+    const header = req.body.header;
+    if (header.opId) link.op = header.opId;
+    const label = blockLabel(header.block);
+    journalRecv(link, opMsg(req.op, req.body as never, label), req.bytes);
+    if (req.op === 'WRITE_BLOCK') await receiveBlock(link, req.body, options);
+    else if (req.op === 'READ_BLOCK') await sendBlock(link, req.body, options);
+    else if (req.op === 'TRANSFER_BLOCK') await transferRbw(link, req.body, options);
+    else if (req.op === 'BLOCK_CHECKSUM') await sendBlockChecksum(link, req.body, options);
+    else if (req.op === 'REPLACE_BLOCK') await serveReplaceBlock(link, req.body, options);
+    else await serveCopyBlock(link, req.body, options);
+  } catch (err) {
+    // A malformed op gets a coded answer where the protocol still allows one.
+    if (err instanceof RemoteError && err.errorClass === 'MalformedFrameException' && !socket.destroyed) {
+      try {
+        await sendResponse(link, '?', { status: 'ERROR_INVALID', message: err.message });
+      } catch {
+        // peer gone
+      }
+    }
+    throw err;
+  } finally {
+    link.reader.close();
+    socket.end();
+    setTimeout(() => socket.destroy(), 1_000).unref();
+  }
+}
+
+/** Gives the DataNodes an op names (targets, source) their lab ids, found from their addresses. */
+function nameTargets(
+  body: { targets?: TransferTarget[]; source?: TransferTarget },
+  options: XceiverServerOptions,
+): void {
+  const named = (t: TransferTarget): void => {
+    t.name = options.nameOf?.(t.ipAddr, t.xferPort) ?? t.name;
+  };
+  body.targets?.forEach(named);
+  if (body.source) named(body.source);
+}
