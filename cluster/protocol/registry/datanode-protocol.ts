@@ -1,38 +1,80 @@
 /**
  * DatanodeProtocol's table (org.apache.hadoop.hdfs.server.protocol.DatanodeProtocol): what a
- * DataNode asks its NameNode. Helper `dnproto` replaces these placeholder entries with
- * datanode_protocol.proto messages (`protoMethod`, as in client-protocol.ts); until then the
- * requests ride the real IPC framing with a JSON payload.
+ * DataNode asks its NameNode, on datanode_protocol.proto's messages; the converters are in
+ * datanode-protocol-codec.ts. Every call but versionRequest carries the DataNode's registration,
+ * and the connection is named after the host name in it (the lab's DataNodes are hosts dn1, dn2, …).
  */
-import { DATANODE_PROTOCOL, jsonMethod, type ProtocolTable } from './types.js';
+import type { DescMessage } from '@bufbuild/protobuf';
+import type { DatanodeRegistration, RpcMethod } from '../messages.js';
+import {
+  ReportBadBlocksRequestProtoSchema,
+  ReportBadBlocksResponseProtoSchema,
+} from '../gen/datanode_protocol_pb.js';
+import { datanodeProtocol as codec, type MethodCodec } from './datanode-protocol-codec.js';
+import { blockRefFromProto, EMPTY_TOKEN, extendedBlockToProto, namedDatanodeToProto } from './hdfs-types.js';
+import { DATANODE_PROTOCOL, protoMethod, type ProtocolName, type ProtocolTable } from './types.js';
 
 const P = DATANODE_PROTOCOL;
 
+const callerName = (p: { registration: DatanodeRegistration }): string | undefined =>
+  p.registration.datanode.hostName || undefined;
+
+/** A registry entry from a method's converters. */
+export function fromCodec<M extends RpcMethod, Req extends DescMessage, Res extends DescMessage>(
+  protocol: ProtocolName,
+  method: M,
+  c: MethodCodec<M, Req, Res>,
+  extra: { journalFields?: readonly string[]; callerName?: (params: never) => string | undefined } = {},
+) {
+  return protoMethod({
+    protocol,
+    method,
+    request: c.request,
+    response: c.response,
+    toRequest: (p) => c.requestToProto(p),
+    fromRequest: (m) => c.requestFromProto(m),
+    toResponse: (r) => c.responseToProto(r),
+    fromResponse: (m) => c.responseFromProto(m),
+    ...(extra.journalFields ? { journalFields: extra.journalFields } : {}),
+    ...(extra.callerName ? { callerName: extra.callerName } : {}),
+  });
+}
+
 export const DATANODE_PROTOCOL_TABLE: ProtocolTable = {
-  versionRequest: jsonMethod({ protocol: P, method: 'versionRequest' }),
-  registerDatanode: jsonMethod({
-    protocol: P,
-    method: 'registerDatanode',
-    callerName: (p) => p.registration.datanode.name,
-  }),
-  sendHeartbeat: jsonMethod({
-    protocol: P,
-    method: 'sendHeartbeat',
-    journalFields: ['xceiverCount', 'dfsUsed'],
-    callerName: (p) => p.registration.datanode.name,
-  }),
-  blockReport: jsonMethod({
-    protocol: P,
-    method: 'blockReport',
-    journalFields: ['blocks'],
-    callerName: (p) => p.registration.datanode.name,
-  }),
-  blockReceivedAndDeleted: jsonMethod({
-    protocol: P,
-    method: 'blockReceivedAndDeleted',
+  versionRequest: fromCodec(P, 'versionRequest', codec.versionRequest),
+  registerDatanode: fromCodec(P, 'registerDatanode', codec.registerDatanode, { callerName }),
+  sendHeartbeat: fromCodec(P, 'sendHeartbeat', codec.sendHeartbeat, { callerName }),
+  blockReport: fromCodec(P, 'blockReport', codec.blockReport, { journalFields: ['blocks'], callerName }),
+  blockReceivedAndDeleted: fromCodec(P, 'blockReceivedAndDeleted', codec.blockReceivedAndDeleted, {
     journalFields: ['entries'],
-    callerName: (p) => p.registration.datanode.name,
+    callerName,
   }),
-  errorReport: jsonMethod({ protocol: P, method: 'errorReport' }),
-  reportBadBlocks: jsonMethod({ protocol: P, method: 'reportBadBlocks', journalFields: ['blocks'] }),
+  errorReport: fromCodec(P, 'errorReport', codec.errorReport, { journalFields: ['errorCode'], callerName }),
+  // The same message layout as ClientProtocol's: each bad replica a LocatedBlock naming its DataNode.
+  reportBadBlocks: protoMethod({
+    protocol: P,
+    method: 'reportBadBlocks',
+    request: ReportBadBlocksRequestProtoSchema,
+    response: ReportBadBlocksResponseProtoSchema,
+    toRequest: (p) => ({
+      blocks: p.blocks.map(({ block, datanode }) => ({
+        b: extendedBlockToProto(block, ''),
+        offset: 0n,
+        locs: [namedDatanodeToProto(datanode)],
+        corrupt: true,
+        blockToken: EMPTY_TOKEN,
+      })),
+    }),
+    fromRequest: (m) => ({
+      blocks: m.blocks.flatMap((lb) =>
+        lb.locs.map((d) => ({
+          block: blockRefFromProto(lb.b as NonNullable<typeof lb.b>),
+          datanode: d.id?.hostName ?? '',
+        })),
+      ),
+    }),
+    toResponse: () => ({}),
+    fromResponse: () => null,
+    journalFields: ['blocks'],
+  }),
 };

@@ -1,17 +1,18 @@
 /**
  * NamenodeProtocol's table (org.apache.hadoop.hdfs.server.protocol.NamenodeProtocol): the
- * Secondary NameNode's calls. Helper `dnproto` replaces these placeholder entries with
- * namenode_protocol.proto messages (`protoMethod`); until then they ride the real IPC framing
- * with a JSON payload.
+ * Secondary NameNode's calls on namenode_protocol.proto's messages; the converters are in
+ * namenode-protocol-codec.ts.
  */
-import { NAMENODE_PROTOCOL, jsonMethod, type ProtocolTable } from './types.js';
+import { fromCodec } from './datanode-protocol.js';
+import { namenodeProtocol as codec } from './namenode-protocol-codec.js';
+import { NAMENODE_PROTOCOL, type ProtocolTable } from './types.js';
 
 const P = NAMENODE_PROTOCOL;
 
 export const NAMENODE_PROTOCOL_TABLE: ProtocolTable = {
-  versionRequest: jsonMethod({ protocol: P, method: 'versionRequest' }),
-  getTransactionId: jsonMethod({ protocol: P, method: 'getTransactionId' }),
-  getMostRecentCheckpointTxId: jsonMethod({ protocol: P, method: 'getMostRecentCheckpointTxId' }),
-  rollEditLog: jsonMethod({ protocol: P, method: 'rollEditLog' }),
-  getEditLogManifest: jsonMethod({ protocol: P, method: 'getEditLogManifest' }),
+  versionRequest: fromCodec(P, 'versionRequest', codec.versionRequest),
+  getTransactionId: fromCodec(P, 'getTransactionId', codec.getTransactionId),
+  getMostRecentCheckpointTxId: fromCodec(P, 'getMostRecentCheckpointTxId', codec.getMostRecentCheckpointTxId),
+  rollEditLog: fromCodec(P, 'rollEditLog', codec.rollEditLog),
+  getEditLogManifest: fromCodec(P, 'getEditLogManifest', codec.getEditLogManifest),
 };
