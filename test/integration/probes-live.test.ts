@@ -53,7 +53,9 @@ describe.skipIf(!built)('live probes on a real cluster', () => {
     fs.writeFileSync(local, Buffer.alloc(FILE_BYTES, 7));
     const client = await DFSClient.connect({ home });
     try {
-      await client.putFile(local, '/data/a.bin', { opId: 'put-probes-test' });
+      // An op id of `lab fs -put`'s shape (verb-pid-n): it fits HDFS's trace ids, so the DataNodes
+      // learn it from the WRITE_BLOCK header and tag their block reports with it.
+      await client.putFile(local, '/data/a.bin', { opId: `put-${process.pid}-1` });
     } finally {
       await client.close();
     }
