@@ -124,6 +124,50 @@ describe.skipIf(!built || !hdfsBinary)('the Debian hdfs client against the lab',
     expect(ok('du', '-s', '-h', '/user/alice/a')).toMatch(/^2\.3M +\/user\/alice\/a\n$/);
   });
 
+  it('round-trips bytes both ways with lab fs, and agrees with lab fs -checksum', () => {
+    const lab = (...args: string[]): Run => {
+      const r = spawnSync(process.execPath, [path.join(repo, 'bin/lab.js'), ...args], {
+        env: { ...process.env, LAB_HOME: home, HADOOP_USER_NAME: USER },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+    };
+    // Written by the Go client (CRC32 checksums), read by the lab's client.
+    const fromGo = crypto.randomBytes(1024 * 1024 + 4321);
+    fs.writeFileSync(path.join(work, 'go.bin'), fromGo);
+    ok('put', path.join(work, 'go.bin'), '/user/alice/go.bin');
+    const got = lab('fs', '-get', '/user/alice/go.bin', path.join(work, 'go.back'));
+    expect(got.code, got.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(work, 'go.back')).equals(fromGo)).toBe(true);
+    // Written by the lab's client (CRC32C), read by the Go client: get, head and tail.
+    const fromLab = crypto.randomBytes(1024 * 1024 + 777);
+    fs.writeFileSync(path.join(work, 'lab.bin'), fromLab);
+    const put = lab('fs', '-put', path.join(work, 'lab.bin'), '/user/alice/lab.bin');
+    expect(put.code, put.stderr).toBe(0);
+    ok('get', '/user/alice/lab.bin', path.join(work, 'lab.back'));
+    expect(fs.readFileSync(path.join(work, 'lab.back')).equals(fromLab)).toBe(true);
+    const head = spawnSync(hdfsBinary, ['head', '-c', '100', '/user/alice/lab.bin'], {
+      env,
+      timeout: 30_000,
+    });
+    expect(head.stdout.equals(fromLab.subarray(0, 100))).toBe(true);
+    const tail = spawnSync(hdfsBinary, ['tail', '-c', '100', '/user/alice/lab.bin'], {
+      env,
+      timeout: 30_000,
+    });
+    expect(tail.stdout.equals(fromLab.subarray(fromLab.length - 100))).toBe(true);
+    // Both clients compute HDFS's MD5-of-MD5-of-CRC from the DataNodes' BLOCK_CHECKSUM answers:
+    // the Go client prints the MD5; FileChecksum's bytes end with it.
+    for (const file of ['/user/alice/go.bin', '/user/alice/lab.bin']) {
+      const md5 = ok('checksum', file).split(' ')[0] as string;
+      expect(md5).toMatch(/^[0-9a-f]{32}$/);
+      const ours = lab('fs', '-checksum', file);
+      expect(ours.code, ours.stderr).toBe(0);
+      expect(ours.stdout.trim().endsWith(md5)).toBe(true);
+    }
+  });
+
   it('reports the file system with df -h and removes a tree with rm -r', () => {
     const df = ok('df', '-h').split('\n');
     expect(df[0]).toMatch(/^ *Filesystem +Size +Used +Available +Use%$/);
