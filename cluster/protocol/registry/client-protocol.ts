@@ -21,6 +21,8 @@ import {
   locatedBlocksToProto,
   namedDatanodeToProto,
   EMPTY_TOKEN,
+  badReplicasFromProto,
+  badReplicasToProto,
 } from './hdfs-types.js';
 import { CLIENT_PROTOCOL, protoMethod, type ProtocolTable, type RpcMethodEntry } from './types.js';
 import { ChecksumTypeProto, type DatanodeIDProto } from '../gen/hdfs_pb.js';
@@ -463,23 +465,8 @@ const entries: RpcMethodEntry[] = [
     method: 'reportBadBlocks',
     request: cp.ReportBadBlocksRequestProtoSchema,
     response: cp.ReportBadBlocksResponseProtoSchema,
-    toRequest: (p) => ({
-      blocks: p.blocks.map(({ block, datanode }) => ({
-        b: extendedBlockToProto(block, clientBlockPoolId),
-        offset: 0n,
-        locs: [namedDatanodeToProto(datanode)],
-        corrupt: true,
-        blockToken: EMPTY_TOKEN,
-      })),
-    }),
-    fromRequest: (m) => ({
-      blocks: m.blocks.flatMap((lb) =>
-        lb.locs.map((d) => ({
-          block: blockRefFromProto(lb.b as NonNullable<typeof lb.b>),
-          datanode: d.id?.hostName ?? '',
-        })),
-      ),
-    }),
+    toRequest: (p) => ({ blocks: badReplicasToProto(p.blocks, clientBlockPoolId) }),
+    fromRequest: (m) => ({ blocks: badReplicasFromProto(m.blocks) }),
     toResponse: () => ({}),
     fromResponse: () => null,
     journalFields: ['blocks'],

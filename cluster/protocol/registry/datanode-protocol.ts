@@ -11,7 +11,7 @@ import {
   ReportBadBlocksResponseProtoSchema,
 } from '../gen/datanode_protocol_pb.js';
 import { datanodeProtocol as codec, type MethodCodec } from './datanode-protocol-codec.js';
-import { blockRefFromProto, EMPTY_TOKEN, extendedBlockToProto, namedDatanodeToProto } from './hdfs-types.js';
+import { badReplicasFromProto, badReplicasToProto } from './hdfs-types.js';
 import { DATANODE_PROTOCOL, protoMethod, type ProtocolName, type ProtocolTable } from './types.js';
 
 const P = DATANODE_PROTOCOL;
@@ -56,23 +56,8 @@ export const DATANODE_PROTOCOL_TABLE: ProtocolTable = {
     method: 'reportBadBlocks',
     request: ReportBadBlocksRequestProtoSchema,
     response: ReportBadBlocksResponseProtoSchema,
-    toRequest: (p) => ({
-      blocks: p.blocks.map(({ block, datanode }) => ({
-        b: extendedBlockToProto(block, ''),
-        offset: 0n,
-        locs: [namedDatanodeToProto(datanode)],
-        corrupt: true,
-        blockToken: EMPTY_TOKEN,
-      })),
-    }),
-    fromRequest: (m) => ({
-      blocks: m.blocks.flatMap((lb) =>
-        lb.locs.map((d) => ({
-          block: blockRefFromProto(lb.b as NonNullable<typeof lb.b>),
-          datanode: d.id?.hostName ?? '',
-        })),
-      ),
-    }),
+    toRequest: (p) => ({ blocks: badReplicasToProto(p.blocks, '') }),
+    fromRequest: (m) => ({ blocks: badReplicasFromProto(m.blocks) }),
     toResponse: () => ({}),
     fromResponse: () => null,
     journalFields: ['blocks'],

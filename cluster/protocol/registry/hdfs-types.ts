@@ -249,3 +249,29 @@ export function fileStatusFromProto(p: HdfsFileStatusProto, path: string): FileS
 export function childPath(dir: string, name: string): string {
   return dir === '/' || dir === '' ? `/${name}` : `${dir.replace(/\/+$/, '')}/${name}`;
 }
+
+/**
+ * Bad replicas as reportBadBlocks carries them in ClientProtocol and DatanodeProtocol alike: each a
+ * LocatedBlock (marked corrupt) naming the DataNode that holds the bad replica.
+ */
+export function badReplicasToProto(
+  replicas: { block: BlockRef; datanode: string }[],
+  poolId: string,
+): MessageInitShape<typeof LocatedBlockProtoSchema>[] {
+  return replicas.map(({ block, datanode }) => ({
+    b: extendedBlockToProto(block, poolId),
+    offset: 0n,
+    locs: [namedDatanodeToProto(datanode)],
+    corrupt: true,
+    blockToken: EMPTY_TOKEN,
+  }));
+}
+
+export function badReplicasFromProto(blocks: LocatedBlockProto[]): { block: BlockRef; datanode: string }[] {
+  return blocks.flatMap((lb) =>
+    lb.locs.map((d) => ({
+      block: blockRefFromProto(lb.b as NonNullable<typeof lb.b>),
+      datanode: d.id?.hostName ?? '',
+    })),
+  );
+}
