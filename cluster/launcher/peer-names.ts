@@ -15,8 +15,11 @@ export function peerNameOf(desc: ClusterDescription, ip: string, port?: number):
   if (!desc.loopbackAliases) return undefined;
   const dn = desc.datanodes.find((d) => d.host === ipv4);
   if (dn) return dn.id;
-  if (desc.client.host === ipv4) return 'client';
-  if (desc.namenode.host === ipv4) return desc.namenode.id;
-  if (desc.secondary?.host === ipv4) return desc.secondary.id;
+  // Neither the NameNode nor the Secondary ever opens a DataTransfer connection (the NameNode's
+  // commands ride on heartbeat replies), so a peer at their address is a client running beside
+  // them, e.g. the Debian `hdfs` command dialling from 127.0.0.1.
+  if (desc.client.host === ipv4 || desc.namenode.host === ipv4 || desc.secondary?.host === ipv4) {
+    return 'client';
+  }
   return undefined;
 }

@@ -13,7 +13,8 @@ import {
   TRAFFIC_KINDS,
   frameDump,
   isTrafficKind,
-  isSendLine,
+  isShown,
+  journaledSenders,
   matches,
   sinceInstantMs,
   trafficLine,
@@ -73,14 +74,17 @@ export function registerTraffic(program: Command): void {
       const history = journalRecords(dir, {
         ...(filter.sinceMs !== undefined ? { sinceMs: filter.sinceMs } : {}),
         ...(tail ? { endBytes: tail.startOffsets() } : {}),
-        lineFilter: isSendLine,
       });
-      for (const record of history) {
-        if (record.k === 'frame' && record.dir === 'send' && matches(record, filter)) print(record);
+      // Receive-side records count too: they are the only record of a real HDFS client's frames.
+      const records = [...history];
+      const journaled = journaledSenders(records);
+      for (const record of records) {
+        if (record.k === 'frame' && isShown(record, journaled) && matches(record, filter)) print(record);
       }
       if (!tail) return;
       await follow(tail, (frame) => {
-        if (frame.dir === 'send' && matches(frame, filter)) print(frame);
+        journaledSenders([frame], journaled);
+        if (isShown(frame, journaled) && matches(frame, filter)) print(frame);
       });
     });
 }

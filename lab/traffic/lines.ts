@@ -54,19 +54,31 @@ export function isPlumbing(frame: JournalFrame): boolean {
   return (msg.type === 'rpc-call' || msg.type === 'rpc-reply') && HEARTBEAT_METHODS.has(msg.method);
 }
 
-/**
- * Whether a journal line can be a send-side frame, without parsing it: the writer spells the field
- * exactly so (runtime/journal.ts), and skipping the receive side halves what `lab traffic` parses.
- */
-export function isSendLine(line: string): boolean {
-  return line.includes('"dir":"send"');
+/** A frame's sender as both ends record it: the connection and the sending socket's address. */
+function senderKey(frame: JournalFrame): string {
+  return `${frame.conn}|${frame.srcAddr}`;
 }
 
-/** The frames to show: send-side records (one per frame), filtered. */
+/** The senders that journal their own frames (every lab process); see isShown. */
+export function journaledSenders(records: Iterable<JournalRecord>, into = new Set<string>()): Set<string> {
+  for (const r of records) if (r.k === 'frame' && r.dir === 'send') into.add(senderKey(r));
+  return into;
+}
+
+/**
+ * One record per frame: the send-side record, or, for a sender that keeps no journal (a real HDFS
+ * client such as the Debian `hdfs` command, which only the lab's receiving end sees), the receiver's.
+ */
+export function isShown(frame: JournalFrame, journaled: ReadonlySet<string>): boolean {
+  return frame.dir === 'send' || !journaled.has(senderKey(frame));
+}
+
+/** The frames to show (one record per frame, see isShown), filtered. */
 export function selectFrames(records: readonly JournalRecord[], filter: TrafficFilter): JournalFrame[] {
+  const journaled = journaledSenders(records);
   const out: JournalFrame[] = [];
   for (const r of records) {
-    if (r.k !== 'frame' || r.dir !== 'send') continue;
+    if (r.k !== 'frame' || !isShown(r, journaled)) continue;
     if (!matches(r, filter)) continue;
     out.push(r);
   }

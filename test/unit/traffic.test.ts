@@ -265,3 +265,36 @@ describe('connection preamble and context lines', () => {
     ).toBe('connectionContext protocol=org.apache.hadoop.hdfs.protocol.ClientProtocol user=alice');
   });
 });
+
+describe('frames of a sender that keeps no journal', () => {
+  const frame = (dir: 'send' | 'recv', proc: string, conn: string, srcAddr: string): JournalFrame => ({
+    k: 'frame',
+    t: 1,
+    proc,
+    dir,
+    ch: 'rpc',
+    conn,
+    src: 'client',
+    srcAddr,
+    dst: 'nn',
+    dstAddr: '127.0.0.1:8020',
+    msg: { type: 'rpc-call', method: 'getFileInfo', callId: 0, params: { src: '/a' } },
+    bytes: 110,
+    data: 0,
+  });
+
+  it('shows the receiver record of a real client frame, and one record of a lab frame', () => {
+    const lab = '127.0.0.10:40000->127.0.0.1:8020';
+    const goClient = '127.0.0.1:50000->127.0.0.1:8020';
+    const records: JournalRecord[] = [
+      frame('send', 'client', lab, '127.0.0.10:40000'),
+      frame('recv', 'nn', lab, '127.0.0.10:40000'),
+      frame('recv', 'nn', goClient, '127.0.0.1:50000'),
+    ];
+    const shown = selectFrames(records, { heartbeats: true });
+    expect(shown.map((f) => `${f.proc} ${f.dir} ${f.conn}`)).toEqual([
+      `client send ${lab}`,
+      `nn recv ${goClient}`,
+    ]);
+  });
+});
