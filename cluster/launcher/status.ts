@@ -8,6 +8,7 @@ import { homePaths, type ClusterDescription } from './description.js';
 import { isDaemonAlive, readPid } from './home.js';
 import { processIds, requireDescription, roleOf, type Role } from './launcher.js';
 import { withNamenode } from './namenode-client.js';
+import { fetchNamenodeStatus } from './namenode-http-client.js';
 
 export const ROLE_NAMES: Record<Role, string> = {
   nn: 'NameNode',
@@ -54,9 +55,22 @@ export async function clusterStatus(home: string): Promise<ClusterStatus> {
     seed: description.seed,
     namenodeReachable: answer !== undefined,
     safemode: answer === undefined ? null : answer.safemode.on,
-    safemodeTip: answer?.safemode.on ? answer.safemode.tip : null,
+    safemodeTip: answer?.safemode.on ? await safemodeTip(home, description) : null,
     processes: processIds(description).map((id) => processStatus(home, description, id, answer && reported)),
   };
+}
+
+/**
+ * Why safe mode is on, in HDFS's words: setSafeMode's answer is only on/off (as on HDFS's wire), so
+ * the reason comes from /jmx (NameNodeInfo.Safemode), as the NameNode web UI shows it.
+ */
+async function safemodeTip(home: string, description: ClusterDescription): Promise<string | null> {
+  try {
+    const status = await fetchNamenodeStatus({ home, description }, { selfId: 'client' });
+    return status.safemode.tip || null;
+  } catch {
+    return null;
+  }
 }
 
 function processStatus(
