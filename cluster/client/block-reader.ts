@@ -17,8 +17,8 @@ import {
   clientHeader,
   readableChecksum,
   ChecksumError,
-} from '../runtime/data-link.js';
-import type { XferTarget, InitiatorOptions } from '../runtime/data-link.js';
+} from '../transport/data-link.js';
+import type { XferTarget, InitiatorOptions } from '../transport/data-link.js';
 
 export interface ReadBlockOptions extends InitiatorOptions {
   target: XferTarget;

@@ -13,7 +13,7 @@ import type {
 import { RemoteError } from '../protocol/errors.js';
 import { PACKETS_IN_FLIGHT_MAX } from '../protocol/limits.js';
 import { BYTES_PER_CHECKSUM, encodePacket } from '../protocol/packet.js';
-import { faultDelay, faultView } from '../runtime/faults.js';
+import { faultDelay, faultView } from '../transport/faults.js';
 import {
   journalSend,
   writeFrame,
@@ -26,8 +26,8 @@ import {
   toTransferTarget,
   sendOp,
   clientHeader,
-} from '../runtime/data-link.js';
-import type { XferTarget, Link, InitiatorOptions } from '../runtime/data-link.js';
+} from '../transport/data-link.js';
+import type { XferTarget, Link, InitiatorOptions } from '../transport/data-link.js';
 
 /** Pipeline setup failed; `badTarget` is HDFS's firstBadLink (the DataNode to exclude). */
 export class PipelineSetupError extends RemoteError {

@@ -14,8 +14,8 @@ import {
   toTransferTarget,
   sendOp,
   clientHeader,
-} from '../runtime/data-link.js';
-import type { XferTarget, InitiatorOptions } from '../runtime/data-link.js';
+} from '../transport/data-link.js';
+import type { XferTarget, InitiatorOptions } from '../transport/data-link.js';
 
 /**
  * The balancer's side of REPLACE_BLOCK (Dispatcher.PendingMove): asks `target` to copy the replica

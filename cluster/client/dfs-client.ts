@@ -17,10 +17,10 @@ import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LabConfig } from '../config/config.js';
-import { clusterConfig } from '../launcher/cluster-config.js';
-import { homePaths, type ClusterDescription } from '../launcher/description.js';
-import { requireDescription } from '../launcher/home.js';
-import { connectNamenode } from '../launcher/namenode-client.js';
+import { clusterConfig } from '../home/cluster-config.js';
+import { homePaths, type ClusterDescription } from '../home/description.js';
+import { requireDescription } from '../home/home.js';
+import { connectNamenode } from './namenode-client.js';
 import { RemoteError } from '../protocol/errors.js';
 import {
   CLIENT_LOCATE_FOLLOWING_BLOCK_FIRST_WAIT_MS,
@@ -30,9 +30,9 @@ import type { BlockChecksumResponse, DataChecksum } from '../protocol/data-trans
 import type { RpcMethod, RpcRequest, RpcResult } from '../protocol/messages.js';
 import { PACKET_DATA_BYTES } from '../protocol/packet.js';
 import type { BlockRef, DatanodeId, LocatedBlock, LocatedBlocks } from '../protocol/types.js';
-import { Journal } from '../runtime/journal.js';
-import { RpcClient } from '../runtime/rpc-client.js';
-import { ChecksumError } from '../runtime/data-link.js';
+import { Journal } from '../transport/journal.js';
+import { RpcClient } from '../transport/rpc-client.js';
+import { ChecksumError } from '../transport/data-link.js';
 import { BlockWriter, PipelineAckError, PipelineSetupError } from './block-writer.js';
 import { readBlock } from './block-reader.js';
 import { blockChecksum, transferBlock } from './datanode-ops.js';

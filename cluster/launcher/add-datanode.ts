@@ -8,9 +8,9 @@
 import { DATANODES_MAX } from '../protocol/limits.js';
 import { DEFAULT_RACK, compareNames } from '../net/topology.js';
 import { assignPorts, datanodeAliasHost, datanodeNumber, LOOPBACK, rackIndexes } from './addresses.js';
-import type { ClusterDescription, DatanodeDescription } from './description.js';
-import { LauncherError } from './errors.js';
-import { writeDescription } from './home.js';
+import type { ClusterDescription, DatanodeDescription } from '../home/description.js';
+import { LauncherError } from '../home/errors.js';
+import { writeDescription } from '../home/home.js';
 import { requireDescription, startNode, stopNodes } from './launcher.js';
 
 /**

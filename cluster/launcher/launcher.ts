@@ -15,8 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { RemoteError } from '../protocol/errors.js';
 import { START_READY_TIMEOUT_MS, STOP_GRACE_MS } from '../protocol/limits.js';
 import { assignPorts, detectLoopbackAliases } from './addresses.js';
-import { homePaths, type ClusterDescription } from './description.js';
-import { LauncherError } from './errors.js';
+import { homePaths, type ClusterDescription } from '../home/description.js';
+import { LauncherError } from '../home/errors.js';
 import {
   HOME_FILE_MODE,
   cleanStalePids,
@@ -33,8 +33,8 @@ import {
   runningClusterMessage,
   writeDescription,
   writePid,
-} from './home.js';
-import { withNamenode } from './namenode-client.js';
+} from '../home/home.js';
+import { withNamenode } from '../client/namenode-client.js';
 import { planCluster, type StartOptions } from './plan.js';
 import { describeExit, spawnDaemon, type SpawnedDaemon } from './spawn.js';
 import { formatLogTail, waitFor } from './wait.js';

@@ -10,8 +10,12 @@ import { spreadOverRacks } from '../net/racks.js';
 import { parseTableMapping } from '../net/table-mapping.js';
 import { DEFAULT_RACK, InvalidTopologyError, NetworkTopology } from '../net/topology.js';
 import { datanodeNumber, planAddresses, rackIndexes, type AddressPlan } from './addresses.js';
-import { DESCRIPTION_VERSION, type ClusterDescription, type DatanodeDescription } from './description.js';
-import { LauncherError } from './errors.js';
+import {
+  DESCRIPTION_VERSION,
+  type ClusterDescription,
+  type DatanodeDescription,
+} from '../home/description.js';
+import { LauncherError } from '../home/errors.js';
 
 /** Hadoop's defaults for the two keys `lab start` has flags for (hdfs-default.xml). */
 export const DEFAULT_BLOCK_SIZE_BYTES = 134_217_728;

@@ -4,11 +4,11 @@
  * which is the lesson of `lab kill dn1`: the process is gone at once, the NameNode notices later.
  */
 import type { DatanodeInfo } from '../protocol/types.js';
-import { homePaths, type ClusterDescription } from './description.js';
-import { isDaemonAlive, readPid } from './home.js';
+import { homePaths, type ClusterDescription } from '../home/description.js';
+import { isDaemonAlive, readPid } from '../home/home.js';
 import { processIds, requireDescription, roleOf, type Role } from './launcher.js';
-import { withNamenode } from './namenode-client.js';
-import { fetchNamenodeStatus } from './namenode-http-client.js';
+import { withNamenode } from '../client/namenode-client.js';
+import { fetchNamenodeStatus } from '../client/namenode-http-client.js';
 
 export const ROLE_NAMES: Record<Role, string> = {
   nn: 'NameNode',

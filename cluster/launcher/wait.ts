@@ -4,7 +4,7 @@
  * Maelstrom shows a crashed node's last output.
  */
 import fs from 'node:fs';
-import { LauncherError } from './errors.js';
+import { LauncherError } from '../home/errors.js';
 
 /** How often a condition is polled: fast enough to add little to `lab start`, cheap enough to ignore. */
 export const WAIT_POLL_INTERVAL_MS = 25;

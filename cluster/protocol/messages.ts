@@ -5,7 +5,7 @@
  * data-transfer.ts and packet.ts. Tools, the journal, tests and the dashboard name and describe
  * messages only through this module and describe.ts.
  */
-import type { BlockRef } from '../namenode/editlog/ops.js';
+import type { BlockRef } from './types.js';
 import type { DatanodeId, DatanodeInfo, FileStatus, LocatedBlock, LocatedBlocks } from './types.js';
 
 export type Protocol = 'ClientProtocol' | 'DatanodeProtocol' | 'NamenodeProtocol';

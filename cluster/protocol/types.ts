@@ -2,9 +2,12 @@
  * Data shapes that travel in messages and feed the Hadoop-shaped command outputs.
  * Field names follow HDFS (HdfsFileStatus, LocatedBlock, DatanodeInfo).
  */
-import type { BlockRef } from '../namenode/editlog/ops.js';
-
-export type { BlockRef };
+/** A block as the namespace and the wire name it: id, length, generation stamp (HDFS's Block). */
+export interface BlockRef {
+  blockId: number;
+  numBytes: number;
+  genStamp: number;
+}
 
 /** A DataNode's identity as registered (DatanodeID). `name` is the lab's short id: dn1, dn2, … */
 export interface DatanodeId {

@@ -21,7 +21,7 @@ import { META_HEADER_BYTES, parseMeta, type ChecksumSpec } from '../datanode/met
 import { blockFileName, metaFileName, parseMetaFileName, rbwDir } from '../datanode/layout.js';
 import path from 'node:path';
 import type { DatanodeStorage, ReplicaFiles, ReplicaWriter } from './datanode-storage.js';
-import { faultDelay, faultView } from './faults.js';
+import { faultDelay, faultView } from '../transport/faults.js';
 import {
   journalSend,
   writeFrame,
@@ -37,8 +37,9 @@ import {
   sendOp,
   readableChecksum,
   ChecksumError,
-} from './data-link.js';
-import type { Link, XceiverServerOptions } from './data-link.js';
+} from '../transport/data-link.js';
+import type { Link } from '../transport/data-link.js';
+import type { XceiverServerOptions } from './xceiver-server.js';
 
 interface PendingAck {
   seqno: number;

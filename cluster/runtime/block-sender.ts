@@ -22,8 +22,8 @@ import { META_HEADER_BYTES, parseMeta, type ChecksumSpec } from '../datanode/met
 import { parseMetaFileName } from '../datanode/layout.js';
 import path from 'node:path';
 import type { ReplicaFiles } from './datanode-storage.js';
-import type { Journal } from './journal.js';
-import { faultDelay, faultView } from './faults.js';
+import type { Journal } from '../transport/journal.js';
+import { faultDelay, faultView } from '../transport/faults.js';
 import {
   journalSend,
   journalRecv,
@@ -32,8 +32,9 @@ import {
   delimitedBytes,
   sendResponse,
   packetMsg,
-} from './data-link.js';
-import type { XferTarget, Link, XceiverServerOptions } from './data-link.js';
+} from '../transport/data-link.js';
+import type { XferTarget, Link } from '../transport/data-link.js';
+import type { XceiverServerOptions } from './xceiver-server.js';
 import { BlockWriter } from '../client/block-writer.js';
 import type { BlockWriterOptions } from '../client/block-writer.js';
 import { cancelActiveWrite, findRbw, validRbwLength } from './block-receiver.js';

@@ -9,9 +9,16 @@ import { SocketByteReader } from '../protocol/byte-reader.js';
 import type { TransferTarget } from '../protocol/data-transfer.js';
 import { RemoteError } from '../protocol/errors.js';
 import { XCEIVERS_MAX } from '../protocol/limits.js';
-import { faultView } from './faults.js';
-import { DATA_SOCKET_TIMEOUT_MS, journalRecv, blockLabel, sendResponse, opMsg } from './data-link.js';
-import type { Link, XceiverServerOptions, XceiverServer } from './data-link.js';
+import { faultView } from '../transport/faults.js';
+import {
+  DATA_SOCKET_TIMEOUT_MS,
+  journalRecv,
+  blockLabel,
+  sendResponse,
+  opMsg,
+} from '../transport/data-link.js';
+import type { Link } from '../transport/data-link.js';
+import type { XceiverServerOptions, XceiverServer } from './xceiver-server.js';
 import { receiveBlock, serveReplaceBlock } from './block-receiver.js';
 import { sendBlock, sendBlockChecksum, serveCopyBlock, transferRbw } from './block-sender.js';
 

@@ -15,10 +15,10 @@
  * heartbeat with DNA_REGISTER and gets a fresh registration and full report.
  */
 import { configuredCapacityBytes, withCapacity } from '../balancer/capacity.js';
-import { clusterConfig } from '../launcher/cluster-config.js';
-import { datanodeById, homePaths, type ClusterDescription } from '../launcher/description.js';
-import { peerNameOf } from '../launcher/peer-names.js';
-import { requireDescription } from '../launcher/home.js';
+import { clusterConfig } from '../home/cluster-config.js';
+import { datanodeById, homePaths, type ClusterDescription } from '../home/description.js';
+import { peerNameOf } from '../home/peer-names.js';
+import { requireDescription } from '../home/home.js';
 import { RemoteError } from '../protocol/errors.js';
 import type {
   DatanodeCommand,
@@ -33,12 +33,12 @@ import type {
 import { DATANODE_LAYOUT_VERSION } from '../datanode/layout.js';
 import type { BlockRef } from '../protocol/types.js';
 import { DatanodeStorage, extendedBlockName } from './datanode-storage.js';
-import { Journal } from './journal.js';
-import { RpcClient } from './rpc-client.js';
+import { Journal } from '../transport/journal.js';
+import { RpcClient } from '../transport/rpc-client.js';
 import { DATANODE_PROTOCOL } from '../protocol/registry/index.js';
 import { recoverReplica } from './block-receiver.js';
 import { transferReplica } from './block-sender.js';
-import type { XceiverServer } from './data-link.js';
+import type { XceiverServer } from './xceiver-server.js';
 import { startXceiverServer } from './data-xceiver.js';
 import { VolumeScanner } from './block-scanner.js';
 import { scanPeriodMs } from '../datanode/scanner.js';

@@ -54,7 +54,7 @@ import { RemoteError } from '../protocol/errors.js';
 import { parseBlockId, parseGenStamp } from '../protocol/identifiers.js';
 import type { NamespaceInfo } from '../protocol/messages.js';
 import type { BlockRef } from '../protocol/types.js';
-import { isDaemonAlive } from '../launcher/home.js';
+import { isDaemonAlive } from '../home/home.js';
 
 const close = promisify(fs.close);
 

@@ -16,17 +16,19 @@ import http from 'node:http';
 import path from 'node:path';
 import { resolveInside } from '../common/contained-path.js';
 import type { LabConfig } from '../config/config.js';
-import type { ClusterDescription } from '../launcher/description.js';
+import type { ClusterDescription } from '../home/description.js';
 import { md5Hex } from '../namenode/fsimage/md5.js';
 import { NAMENODE_LAYOUT_VERSION } from '../namenode/fsimage/image.js';
 import { editsName, fsimageName } from '../namenode/name-dir.js';
 import { parseTxId } from '../protocol/identifiers.js';
-import { HttpTimeoutError, httpCall, sendHttpResponse, type HttpExchange } from './http-journal.js';
-import type { Journal } from './journal.js';
+import {
+  HttpTimeoutError,
+  httpCall,
+  sendHttpResponse,
+  type HttpExchange,
+} from '../transport/http-journal.js';
+import type { Journal } from '../transport/journal.js';
 import { currentDir, installImageBytes, purgeOldStorage, readVersion } from './name-storage.js';
-
-/** Hadoop's default NameNode HTTP port (dfs.namenode.http-address). */
-export const NAMENODE_HTTP_PORT_DEFAULT = 9870;
 
 /** The header carrying a file's MD5 (TransferFsImage.MD5_HEADER). */
 export const MD5_HEADER = 'x-md5-digest';
@@ -38,36 +40,6 @@ export const IMAGE_UPLOAD_BYTES_MAX = 512 * 1024 * 1024;
 export const IMAGE_TRANSFER_TIMEOUT_MS = 60_000;
 
 export const IMAGE_TRANSFER_PATH = '/imagetransfer';
-
-/** Where the NameNode publishes the address its HTTP server bound (the description has no HTTP port yet). */
-export function namenodeHttpAddressFile(home: string): string {
-  return path.join(home, 'nn-http.address');
-}
-
-/**
- * The port the NameNode's HTTP server wants: the description's (when the launcher records one),
- * else a port set with -D dfs.namenode.http-address, else 9870 on a cluster using Hadoop's default
- * ports and an ephemeral one otherwise.
- */
-export function namenodeHttpPortWanted(desc: ClusterDescription, config: LabConfig): number {
-  const recorded = (desc.namenode as { httpPort?: number }).httpPort;
-  if (recorded !== undefined) return recorded;
-  const configured = Number(/:(\d+)$/.exec(config.get('dfs.namenode.http-address'))?.[1] ?? 0);
-  if (configured !== 0) return configured;
-  return desc.namenode.port === 8020 ? NAMENODE_HTTP_PORT_DEFAULT : 0;
-}
-
-/** The NameNode's HTTP address as `host:port`, or undefined when it has not started one. */
-export function readNamenodeHttpAddress(home: string, desc: ClusterDescription): string | undefined {
-  const recorded = (desc.namenode as { httpPort?: number }).httpPort;
-  if (recorded) return `${desc.namenode.host}:${recorded}`;
-  try {
-    const text = fs.readFileSync(namenodeHttpAddressFile(home), 'utf8').trim();
-    return /^[\d.]+:\d+$/.test(text) ? text : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // NameNode side

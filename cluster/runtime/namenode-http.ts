@@ -17,12 +17,11 @@ import net from 'node:net';
 import { fsckReportText, toReport, type FsckRequest } from '../namenode/fsck-report.js';
 import { jmxBody, namenodeBeans, queryBeans } from '../namenode/jmx.js';
 import type { NameNodeCore } from '../namenode/namenode.js';
-import { recvHttpRequest, sendHttpResponse, type HttpExchange } from './http-journal.js';
+import { namenodeHttpAddressFile, namenodeHttpPortWanted } from '../home/http-address.js';
+import { recvHttpRequest, sendHttpResponse, type HttpExchange } from '../transport/http-journal.js';
 import {
   IMAGE_TRANSFER_PATH,
   IMAGE_TRANSFER_TIMEOUT_MS,
-  namenodeHttpAddressFile,
-  namenodeHttpPortWanted,
   reply,
   serveImageTransfer,
   type ImageTransferServerOptions,

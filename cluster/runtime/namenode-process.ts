@@ -7,9 +7,9 @@
 import fs from 'node:fs';
 import { createPrng } from '../common/prng.js';
 import { labUser } from '../common/user.js';
-import { clusterConfig } from '../launcher/cluster-config.js';
-import { homePaths, type ClusterDescription } from '../launcher/description.js';
-import { requireDescription } from '../launcher/home.js';
+import { clusterConfig } from '../home/cluster-config.js';
+import { homePaths, type ClusterDescription } from '../home/description.js';
+import { requireDescription } from '../home/home.js';
 import { NameNodeCore } from '../namenode/namenode.js';
 import { namenodeSettings } from '../namenode/settings.js';
 import type { PendingOp } from '../namenode/editlog/ops.js';
@@ -20,7 +20,7 @@ import { EditLog } from './edit-log.js';
 import { hasResourcesAvailable } from './resource-checker.js';
 import { failingWhileExists } from './edit-log-file.js';
 import { unixGroups } from './unix-groups.js';
-import { Journal } from './journal.js';
+import { Journal } from '../transport/journal.js';
 import {
   currentDir,
   formatNameDir,

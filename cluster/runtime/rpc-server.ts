@@ -35,8 +35,8 @@ import {
   opIdOfCallerContext,
   type ResponseError,
 } from '../protocol/rpc-frame.js';
-import { compactForJournal, type Journal } from './journal.js';
-import { faultDelay, faultView } from './faults.js';
+import { compactForJournal, type Journal } from '../transport/journal.js';
+import { faultDelay, faultView } from '../transport/faults.js';
 import type { FrameMessage } from '../protocol/journal-types.js';
 
 export interface RpcCallContext {

@@ -14,9 +14,9 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { clusterConfig } from '../launcher/cluster-config.js';
-import { homePaths, type ClusterDescription } from '../launcher/description.js';
-import { requireDescription } from '../launcher/home.js';
+import { clusterConfig } from '../home/cluster-config.js';
+import { homePaths, type ClusterDescription } from '../home/description.js';
+import { requireDescription } from '../home/home.js';
 import { decodeSegment } from '../namenode/editlog/codec.js';
 import type { EditLogOp } from '../namenode/editlog/ops.js';
 import { decodeImage, encodeImage } from '../namenode/fsimage/codec.js';
@@ -31,17 +31,17 @@ import {
   type CheckpointReason,
   type SegmentRef,
 } from '../secondary/checkpointer.js';
+import { readNamenodeHttpAddress } from '../home/http-address.js';
 import { fsyncDir } from './edit-log-file.js';
 import {
   downloadEdits,
   downloadImage,
-  readNamenodeHttpAddress,
   storageInfoText,
   uploadImage,
   type TransferClientOptions,
 } from './image-transfer.js';
-import { HttpTimeoutError, httpCall, recvHttpRequest, sendHttpResponse } from './http-journal.js';
-import { Journal } from './journal.js';
+import { HttpTimeoutError, httpCall, recvHttpRequest, sendHttpResponse } from '../transport/http-journal.js';
+import { Journal } from '../transport/journal.js';
 import {
   currentDir,
   installImageBytes,
@@ -54,7 +54,7 @@ import {
   writeVersion,
 } from './name-storage.js';
 import { SOFTWARE_VERSION } from './namenode-process.js';
-import { RpcClient } from './rpc-client.js';
+import { RpcClient } from '../transport/rpc-client.js';
 import { NAMENODE_PROTOCOL } from '../protocol/registry/index.js';
 
 /** How long `lab checkpoint` waits for the Secondary NameNode to finish one (transfers included). */

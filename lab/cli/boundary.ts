@@ -5,9 +5,9 @@
  */
 import { UnitParseError } from '../../cluster/common/units.js';
 import { ConfigError } from '../../cluster/config/config.js';
-import { LauncherError } from '../../cluster/launcher/errors.js';
+import { LauncherError } from '../../cluster/home/errors.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
-import { ConnectError } from '../../cluster/runtime/rpc-client.js';
+import { ConnectError } from '../../cluster/transport/rpc-client.js';
 import { CommanderError, type Command } from './commander.js';
 import { CommandExit, UsageError } from './errors.js';
 import { err } from './output.js';

@@ -1,7 +1,7 @@
 /**
  * What every command needs from the global options: the lab home.
  */
-import { resolveHome } from '../../cluster/launcher/home.js';
+import { resolveHome } from '../../cluster/home/home.js';
 import type { Command } from './commander.js';
 
 /** `--home` (anywhere on the command line) > LAB_HOME > ~/.hdfs-lab. */

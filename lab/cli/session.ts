@@ -3,13 +3,13 @@
  * journal (the `lab` command is the HDFS client, and its frames are journaled as `client`), and
  * an RPC connection to the NameNode bound to the client's own address.
  */
-import { clusterConfig } from '../../cluster/launcher/cluster-config.js';
-import { homePaths, type ClusterDescription } from '../../cluster/launcher/description.js';
+import { clusterConfig } from '../../cluster/home/cluster-config.js';
+import { homePaths, type ClusterDescription } from '../../cluster/home/description.js';
 import { requireDescription } from '../../cluster/launcher/launcher.js';
 import type { LabConfig } from '../../cluster/config/config.js';
-import { Journal } from '../../cluster/runtime/journal.js';
-import type { RpcClient } from '../../cluster/runtime/rpc-client.js';
-import { connectNamenode } from '../../cluster/launcher/namenode-client.js';
+import { Journal } from '../../cluster/transport/journal.js';
+import type { RpcClient } from '../../cluster/transport/rpc-client.js';
+import { connectNamenode } from '../../cluster/client/namenode-client.js';
 import { UsageError } from './errors.js';
 
 export interface ClusterSession {

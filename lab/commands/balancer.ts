@@ -19,7 +19,7 @@ import {
   type PlannedMove,
   type StorageReport,
 } from '../../cluster/balancer/plan.js';
-import { fetchBlockMap } from '../../cluster/launcher/namenode-http-client.js';
+import { fetchBlockMap } from '../../cluster/client/namenode-http-client.js';
 import { waitFor } from '../../cluster/launcher/wait.js';
 import type { DatanodeInfo } from '../../cluster/protocol/types.js';
 import { replaceBlock } from '../../cluster/client/datanode-ops.js';

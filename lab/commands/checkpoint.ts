@@ -6,9 +6,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { homePaths } from '../../cluster/launcher/description.js';
+import { homePaths } from '../../cluster/home/description.js';
 import { requireDescription } from '../../cluster/launcher/launcher.js';
-import { Journal } from '../../cluster/runtime/journal.js';
+import { Journal } from '../../cluster/transport/journal.js';
 import { requestCheckpoint, type CheckpointResult } from '../../cluster/runtime/secondary-process.js';
 import type { Command } from '../cli/commander.js';
 import { homeOf } from '../cli/context.js';

@@ -2,7 +2,7 @@
  * `lab dfsadmin -report [-live] [-dead] | -printTopology | -safemode … | -rollEdits |
  * -saveNamespace` — HDFS's admin command, answered by the NameNode.
  */
-import { fetchNamenodeStatus } from '../../cluster/launcher/namenode-http-client.js';
+import { fetchNamenodeStatus } from '../../cluster/client/namenode-http-client.js';
 import { printTopology, NetworkTopology } from '../../cluster/net/topology.js';
 import type { Command } from '../cli/commander.js';
 import { homeOf } from '../cli/context.js';

@@ -3,7 +3,7 @@
  * path through the topology tree that adds up to it: 0 same DataNode, 2 same rack, 4 same data
  * centre, 6 across data centres.
  */
-import type { ClusterDescription } from '../../cluster/launcher/description.js';
+import type { ClusterDescription } from '../../cluster/home/description.js';
 import { requireDescription } from '../../cluster/launcher/launcher.js';
 import type { TopologyEndpoint } from '../../cluster/net/topology.js';
 import { homeOf } from '../cli/context.js';

@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { inspectHome, readDescription } from '../../cluster/launcher/home.js';
+import { inspectHome, readDescription } from '../../cluster/home/home.js';
 import type { Command } from '../cli/commander.js';
 import { homeOf } from '../cli/context.js';
 import { CommandExit, UsageError } from '../cli/errors.js';

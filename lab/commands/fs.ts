@@ -7,7 +7,7 @@ import { listAll } from '../../cluster/client/listing.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { hadoopUser } from '../../cluster/common/user.js';
-import { fetchNamenodeStatus } from '../../cluster/launcher/namenode-http-client.js';
+import { fetchNamenodeStatus } from '../../cluster/client/namenode-http-client.js';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { formatChecksumLine } from '../../cluster/client/file-checksum.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
@@ -519,8 +519,8 @@ export function opId(kind: string): string {
 
 /** `--trace`: the sequence diagram of each put/get this command ran, from the journal. */
 async function printTraces(home: string): Promise<void> {
-  const { readJournal } = await import('../../cluster/runtime/journal.js');
-  const { homePaths } = await import('../../cluster/launcher/description.js');
+  const { readJournal } = await import('../../cluster/transport/journal.js');
+  const { homePaths } = await import('../../cluster/home/description.js');
   const { findOperation } = await import('../trace/operations.js');
   const { layoutSequence, renderSequenceText } = await import('../trace/diagram.js');
   // The DataNodes write their journal lines at most JOURNAL_FLUSH_INTERVAL_MS after a frame.

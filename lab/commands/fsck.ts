@@ -10,7 +10,7 @@ import {
   getFromNamenode,
   namenodeHttpAddress,
   NamenodeHttpError,
-} from '../../cluster/launcher/namenode-http-client.js';
+} from '../../cluster/client/namenode-http-client.js';
 import type { Command } from '../cli/commander.js';
 import { homeOf } from '../cli/context.js';
 import { CommandExit, UsageError } from '../cli/errors.js';

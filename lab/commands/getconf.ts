@@ -7,8 +7,8 @@
  */
 import { resolveConfig } from '../../cluster/config/config.js';
 import { getconfOutput } from '../../cluster/config/getconf.js';
-import { clusterConfig } from '../../cluster/launcher/cluster-config.js';
-import { readDescription } from '../../cluster/launcher/home.js';
+import { clusterConfig } from '../../cluster/home/cluster-config.js';
+import { readDescription } from '../../cluster/home/home.js';
 import { homeOf } from '../cli/context.js';
 import type { Command } from '../cli/commander.js';
 import { CommandExit } from '../cli/errors.js';

@@ -1,5 +1,5 @@
 /** `lab heal`: end every partition and slow node (`lab partition`, `lab slow`). */
-import { describeFaults, healAll } from '../../cluster/runtime/faults.js';
+import { describeFaults, healAll } from '../../cluster/transport/faults.js';
 import type { Command } from '../cli/commander.js';
 import { homeOf } from '../cli/context.js';
 import { out } from '../cli/output.js';

@@ -5,7 +5,7 @@
  * which declares it dead by the usual rule. `lab heal` ends it.
  */
 import { requireDescription } from '../../cluster/launcher/launcher.js';
-import { addPartition, FaultTargetError, FAULT_POLL_MS } from '../../cluster/runtime/faults.js';
+import { addPartition, FaultTargetError, FAULT_POLL_MS } from '../../cluster/transport/faults.js';
 import type { Command } from '../cli/commander.js';
 import { homeOf } from '../cli/context.js';
 import { UsageError } from '../cli/errors.js';

@@ -5,7 +5,7 @@
  * Ctrl-C stops between steps and leaves the cluster as it is.
  */
 import path from 'node:path';
-import { readDescription } from '../../cluster/launcher/home.js';
+import { readDescription } from '../../cluster/home/home.js';
 import { runScenario } from '../scenario/runner.js';
 import { loadScenario, ScenarioFileError } from '../scenario/scenario-file.js';
 import type { Command } from '../cli/commander.js';

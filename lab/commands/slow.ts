@@ -3,7 +3,7 @@
  * packet, like a congested link or an overloaded disk (`--delay 0` or `lab heal` ends it).
  */
 import { requireDescription } from '../../cluster/launcher/launcher.js';
-import { FaultTargetError, setSlow } from '../../cluster/runtime/faults.js';
+import { FaultTargetError, setSlow } from '../../cluster/transport/faults.js';
 import type { Command } from '../cli/commander.js';
 import { homeOf } from '../cli/context.js';
 import { UsageError } from '../cli/errors.js';

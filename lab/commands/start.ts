@@ -3,9 +3,9 @@
  * dashboard on a terminal, or stay in the foreground until Ctrl-C or SIGTERM, then stop the cluster.
  */
 import { formatByteDesc } from '../../cluster/common/units.js';
-import { clusterConfig } from '../../cluster/launcher/cluster-config.js';
-import type { ClusterDescription } from '../../cluster/launcher/description.js';
-import { inspectHome } from '../../cluster/launcher/home.js';
+import { clusterConfig } from '../../cluster/home/cluster-config.js';
+import type { ClusterDescription } from '../../cluster/home/description.js';
+import { inspectHome } from '../../cluster/home/home.js';
 import { startCluster, stopNodes, type StartedCluster } from '../../cluster/launcher/launcher.js';
 import { homeOf } from '../cli/context.js';
 import type { Command } from '../cli/commander.js';

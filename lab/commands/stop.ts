@@ -1,7 +1,7 @@
 /**
  * `lab stop [NODE…]`: SIGTERM, then SIGKILL after the grace period; no process is left behind.
  */
-import { inspectHome } from '../../cluster/launcher/home.js';
+import { inspectHome } from '../../cluster/home/home.js';
 import { stopNodes, type StopResult } from '../../cluster/launcher/launcher.js';
 import { homeOf } from '../cli/context.js';
 import type { Command } from '../cli/commander.js';

@@ -3,7 +3,7 @@
  * DataNodes with their addresses — built from the cluster description, as the NameNode builds it.
  */
 import { NetworkTopology, type TopologyTreeNode } from '../../cluster/net/topology.js';
-import type { ClusterDescription } from '../../cluster/launcher/description.js';
+import type { ClusterDescription } from '../../cluster/home/description.js';
 import { requireDescription } from '../../cluster/launcher/launcher.js';
 import { homeOf } from '../cli/context.js';
 import type { Command } from '../cli/commander.js';

@@ -4,8 +4,8 @@
  * read from the journal (`lab trace put /a.txt` is the last put of /a.txt; `lab trace` the last put).
  */
 import fs from 'node:fs';
-import { homePaths } from '../../cluster/launcher/description.js';
-import { readJournal } from '../../cluster/runtime/journal.js';
+import { homePaths } from '../../cluster/home/description.js';
+import { readJournal } from '../../cluster/transport/journal.js';
 import type { Command } from '../cli/commander.js';
 import { homeOf } from '../cli/context.js';
 import { UsageError } from '../cli/errors.js';

@@ -3,7 +3,7 @@
  * [--block B] [--since DURATION] [--heartbeats | --no-heartbeats] [--json]` — every frame the
  * cluster sent, one tcpdump-shaped line each, read from the journal.
  */
-import { homePaths } from '../../cluster/launcher/description.js';
+import { homePaths } from '../../cluster/home/description.js';
 import type { JournalFrame } from '../../cluster/protocol/journal-types.js';
 import type { Command } from '../cli/commander.js';
 import { homeOf } from '../cli/context.js';
@@ -20,7 +20,7 @@ import {
   trafficLine,
   type TrafficFilter,
 } from '../traffic/lines.js';
-import { journalRecords } from '../../cluster/runtime/journal-reader.js';
+import { journalRecords } from '../../cluster/transport/journal-reader.js';
 import { JournalTail } from '../traffic/tail.js';
 
 /** How often `--follow` looks for new journal lines: well under the journal's own flush interval times two. */

@@ -13,10 +13,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { ConfigError } from '../../cluster/config/config.js';
-import { clusterConfig } from '../../cluster/launcher/cluster-config.js';
-import { homePaths, type ClusterDescription } from '../../cluster/launcher/description.js';
-import { readDescription } from '../../cluster/launcher/home.js';
-import { connectNamenode } from '../../cluster/launcher/namenode-client.js';
+import { clusterConfig } from '../../cluster/home/cluster-config.js';
+import { homePaths, type ClusterDescription } from '../../cluster/home/description.js';
+import { readDescription } from '../../cluster/home/home.js';
+import { connectNamenode } from '../../cluster/client/namenode-client.js';
 import {
   fetchBlockMap,
   fetchFsckWalk,
@@ -24,7 +24,7 @@ import {
   NamenodeHttpError,
   type NamenodeHttpCallOptions,
   type NamenodeHttpTarget,
-} from '../../cluster/launcher/namenode-http-client.js';
+} from '../../cluster/client/namenode-http-client.js';
 import {
   blockFileName,
   finalizedDir,
@@ -44,7 +44,7 @@ import type { JournalEvent, JournalFrame } from '../../cluster/protocol/journal-
 import type { FsckFile } from '../../cluster/namenode/fsck-report.js';
 import type { RpcMethod, RpcMethods } from '../../cluster/protocol/messages.js';
 import type { DatanodeInfo, FileStatus } from '../../cluster/protocol/types.js';
-import { Journal, readJournal } from '../../cluster/runtime/journal.js';
+import { Journal, readJournal } from '../../cluster/transport/journal.js';
 import { UsageError } from '../cli/errors.js';
 import { distanceBetween } from '../commands/distance.js';
 import { compareProcs, countTraffic, sumTraffic } from '../trace/counts.js';

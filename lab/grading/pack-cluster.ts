@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inspectHome } from '../../cluster/launcher/home.js';
+import { inspectHome } from '../../cluster/home/home.js';
 import { stopNodes } from '../../cluster/launcher/launcher.js';
 import { systemClock, type CheckEnv } from '../exercises/checks.js';
 import { liveProbes } from '../exercises/live-probes.js';

@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import { createPrng } from '../../cluster/common/prng.js';
 import { finalizedBlockPath, finalizedMetaPath } from '../../cluster/datanode/layout.js';
-import { homePaths, type ClusterDescription } from '../../cluster/launcher/description.js';
+import { homePaths, type ClusterDescription } from '../../cluster/home/description.js';
 import type { RpcMethod, RpcRequest, RpcResult } from '../../cluster/protocol/messages.js';
 import { blockName, type LocatedBlock } from '../../cluster/protocol/types.js';
 

@@ -6,9 +6,9 @@
  * 11.0 s ago)`), so a scenario can expect a described line with `matches` or its absence with
  * `notMatches`.
  */
-import { homePaths } from '../../cluster/launcher/description.js';
+import { homePaths } from '../../cluster/home/description.js';
 import { describeRecord } from '../../cluster/protocol/describe.js';
-import { readJournal } from '../../cluster/runtime/journal.js';
+import { readJournal } from '../../cluster/transport/journal.js';
 import { liveProbes } from '../exercises/live-probes.js';
 import type { ProbeOutcome } from '../exercises/probes.js';
 import { isProbeName, PROBE_NAMES } from '../exercises/schema.js';

@@ -23,11 +23,11 @@ import {
   stopNodes,
 } from '../../cluster/launcher/launcher.js';
 import type { StartOptions } from '../../cluster/launcher/plan.js';
-import { addPartition, healAll, describeFaults } from '../../cluster/runtime/faults.js';
-import { readJournal } from '../../cluster/runtime/journal.js';
-import { homePaths } from '../../cluster/launcher/description.js';
-import { fetchBlockMap } from '../../cluster/launcher/namenode-http-client.js';
-import { readDescription } from '../../cluster/launcher/home.js';
+import { addPartition, healAll, describeFaults } from '../../cluster/transport/faults.js';
+import { readJournal } from '../../cluster/transport/journal.js';
+import { homePaths } from '../../cluster/home/description.js';
+import { fetchBlockMap } from '../../cluster/client/namenode-http-client.js';
+import { readDescription } from '../../cluster/home/home.js';
 import { requestCheckpoint } from '../../cluster/runtime/secondary-process.js';
 import { satisfies } from '../exercises/checks.js';
 import { settleTimes } from '../exercises/settle-time.js';

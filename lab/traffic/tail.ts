@@ -10,8 +10,8 @@
 import fs from 'node:fs';
 import type { JournalRecord } from '../../cluster/protocol/journal-types.js';
 import { JOURNAL_FLUSH_INTERVAL_MS } from '../../cluster/protocol/limits.js';
-import { parseJournal } from '../../cluster/runtime/journal-reader.js';
-import { listSegments, type Segment } from '../../cluster/runtime/journal-segments.js';
+import { parseJournal } from '../../cluster/transport/journal-reader.js';
+import { listSegments, type Segment } from '../../cluster/transport/journal-segments.js';
 
 /** Bytes read per segment per poll at most, so one poll after a burst cannot allocate without bound. */
 export const TAIL_READ_BYTES_MAX = 4 * 1024 * 1024;

@@ -6,7 +6,7 @@
  * (target: 2 000 events/s → at least 10 frames/s, under one core).
  */
 import { PassThrough, Writable } from 'node:stream';
-import type { ClusterDescription } from '../../cluster/launcher/description.js';
+import type { ClusterDescription } from '../../cluster/home/description.js';
 import type { JournalRecord } from '../../cluster/protocol/journal-types.js';
 import { Dashboard, RENDER_INTERVAL_MS } from './dashboard.js';
 

@@ -4,7 +4,7 @@
  * process. Pure: no sockets, no timers, no terminal — the blessed shell (./dashboard.ts) feeds it
  * and draws it, tests and the benchmark drive it with synthetic records.
  */
-import type { ClusterDescription } from '../../cluster/launcher/description.js';
+import type { ClusterDescription } from '../../cluster/home/description.js';
 import { describeFrame, describeFrameRun, describeStateEvent } from '../../cluster/protocol/describe.js';
 import type { JournalFrame, JournalRecord } from '../../cluster/protocol/journal-types.js';
 import type { FsckResult } from '../../cluster/namenode/fsck-report.js';

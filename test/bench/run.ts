@@ -11,10 +11,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chunkChecksums } from '../../cluster/common/crc.js';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
-import { homePaths } from '../../cluster/launcher/description.js';
+import { homePaths } from '../../cluster/home/description.js';
 import { killNode, startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
-import { Journal } from '../../cluster/runtime/journal.js';
-import { RpcClient } from '../../cluster/runtime/rpc-client.js';
+import { Journal } from '../../cluster/transport/journal.js';
+import { RpcClient } from '../../cluster/transport/rpc-client.js';
 import { benchDashboard } from '../../lab/tui/bench.js';
 
 const MiB = 1024 * 1024;

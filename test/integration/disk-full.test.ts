@@ -12,7 +12,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
-import { isDaemonAlive, readPid } from '../../cluster/launcher/home.js';
+import { isDaemonAlive, readPid } from '../../cluster/home/home.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(repo, 'bin/lab.js');

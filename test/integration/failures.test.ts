@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { finalizedBlockPath, finalizedMetaPath, rbwDir } from '../../cluster/datanode/layout.js';
-import { homePaths } from '../../cluster/launcher/description.js';
+import { homePaths } from '../../cluster/home/description.js';
 import {
   killNode,
   requireDescription,
@@ -19,11 +19,11 @@ import {
   startCluster,
   stopNodes,
 } from '../../cluster/launcher/launcher.js';
-import { fetchBlockMap } from '../../cluster/launcher/namenode-http-client.js';
+import { fetchBlockMap } from '../../cluster/client/namenode-http-client.js';
 import type { JournalEvent } from '../../cluster/protocol/journal-types.js';
 import type { StateEvent } from '../../cluster/protocol/messages.js';
 import type { LocatedBlock, LocatedBlocks } from '../../cluster/protocol/types.js';
-import { readJournal } from '../../cluster/runtime/journal.js';
+import { readJournal } from '../../cluster/transport/journal.js';
 import { waitFor } from './wait-for.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');

@@ -10,9 +10,9 @@ import fs, { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireDescription } from '../../cluster/launcher/home.js';
+import { requireDescription } from '../../cluster/home/home.js';
 import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
-import { withNamenode } from '../../cluster/launcher/namenode-client.js';
+import { withNamenode } from '../../cluster/client/namenode-client.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const built = existsSync(path.join(repo, 'dist/cluster/runtime/main.js'));

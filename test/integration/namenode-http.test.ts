@@ -14,9 +14,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
-import { homePaths } from '../../cluster/launcher/description.js';
+import { homePaths } from '../../cluster/home/description.js';
 import { killNode, requireDescription, startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
-import { readNamenodeHttpAddress } from '../../cluster/runtime/image-transfer.js';
+import { readNamenodeHttpAddress } from '../../cluster/home/http-address.js';
 import { waitFor } from './wait-for.js';
 
 const run = promisify(execFile);

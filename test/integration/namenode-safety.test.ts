@@ -9,9 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, startNode, stopNodes } from '../../cluster/launcher/launcher.js';
-import { isDaemonAlive, readPid, requireDescription } from '../../cluster/launcher/home.js';
-import { Journal } from '../../cluster/runtime/journal.js';
-import { RpcClient } from '../../cluster/runtime/rpc-client.js';
+import { isDaemonAlive, readPid, requireDescription } from '../../cluster/home/home.js';
+import { Journal } from '../../cluster/transport/journal.js';
+import { RpcClient } from '../../cluster/transport/rpc-client.js';
 import { waitFor } from './wait-for.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { parseSize } from '../../cluster/common/units.js';
-import type { ClusterDescription } from '../../cluster/launcher/description.js';
+import type { ClusterDescription } from '../../cluster/home/description.js';
 import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import { liveProbes } from '../../lab/exercises/live-probes.js';
 import type { ProbeRunner } from '../../lab/exercises/probes.js';

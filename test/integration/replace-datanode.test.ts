@@ -12,12 +12,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { finalizedMetaPath } from '../../cluster/datanode/layout.js';
-import { homePaths } from '../../cluster/launcher/description.js';
+import { homePaths } from '../../cluster/home/description.js';
 import { killNode, startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import type { JournalFrame, JournalRecord } from '../../cluster/protocol/journal-types.js';
 import type { StateEvent } from '../../cluster/protocol/messages.js';
 import type { LocatedBlock } from '../../cluster/protocol/types.js';
-import { readJournal } from '../../cluster/runtime/journal.js';
+import { readJournal } from '../../cluster/transport/journal.js';
 import { waitFor } from './wait-for.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');

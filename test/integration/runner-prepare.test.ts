@@ -9,7 +9,7 @@ import fs, { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readDescription } from '../../cluster/launcher/home.js';
+import { readDescription } from '../../cluster/home/home.js';
 import { stopNodes } from '../../cluster/launcher/launcher.js';
 import { systemClock } from '../../lab/exercises/checks.js';
 import { liveProbes } from '../../lab/exercises/live-probes.js';

@@ -8,10 +8,10 @@
 import { listAll } from '../../cluster/client/listing.js';
 import { createPrng } from '../../cluster/common/prng.js';
 import { killNode, startCluster, startNode, stopNodes } from '../../cluster/launcher/launcher.js';
-import type { ClusterDescription } from '../../cluster/launcher/description.js';
-import { readDescription } from '../../cluster/launcher/home.js';
-import { Journal } from '../../cluster/runtime/journal.js';
-import { RpcClient } from '../../cluster/runtime/rpc-client.js';
+import type { ClusterDescription } from '../../cluster/home/description.js';
+import { readDescription } from '../../cluster/home/home.js';
+import { Journal } from '../../cluster/transport/journal.js';
+import { RpcClient } from '../../cluster/transport/rpc-client.js';
 
 /** Clients issuing mutations at once, so a kill lands with several RPCs in flight. */
 const WORKERS = 4;

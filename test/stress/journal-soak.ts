@@ -14,9 +14,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
-import { homePaths } from '../../cluster/launcher/description.js';
+import { homePaths } from '../../cluster/home/description.js';
 import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
-import { listSegments } from '../../cluster/runtime/journal-segments.js';
+import { listSegments } from '../../cluster/transport/journal-segments.js';
 
 const run = promisify(execFile);
 /** The repository: the nearest directory above this file with a package.json (from test/ or dist/test/). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterDescription } from '../../cluster/launcher/description.js';
+import type { ClusterDescription } from '../../cluster/home/description.js';
 import {
   FaultTargetError,
   parseFaults,
@@ -7,7 +7,7 @@ import {
   resolvePartitionTarget,
   slowDelayMs,
   type FaultState,
-} from '../../cluster/runtime/faults.js';
+} from '../../cluster/transport/faults.js';
 
 const description = {
   secondary: { id: 'snn', host: '127.0.0.2', port: 9868 },

@@ -7,14 +7,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JournalRecord } from '../../cluster/protocol/journal-types.js';
-import { Journal, type JournalLimits } from '../../cluster/runtime/journal.js';
-import { journalRecords, offsetOfTime, readJournal } from '../../cluster/runtime/journal-reader.js';
+import { Journal, type JournalLimits } from '../../cluster/transport/journal.js';
+import { journalRecords, offsetOfTime, readJournal } from '../../cluster/transport/journal-reader.js';
 import {
   closedSegments,
   listSegments,
   parseSegmentName,
   pruneJournal,
-} from '../../cluster/runtime/journal-segments.js';
+} from '../../cluster/transport/journal-segments.js';
 
 let dir: string;
 beforeEach(() => {

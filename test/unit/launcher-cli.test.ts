@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterDescription } from '../../cluster/launcher/description.js';
+import type { ClusterDescription } from '../../cluster/home/description.js';
 import { parseHadoopArgs } from '../../lab/cli/hadoop-args.js';
 import { UsageError } from '../../lab/cli/errors.js';
 import { distanceBetween } from '../../lab/commands/distance.js';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { homePaths } from '../../cluster/launcher/description.js';
+import { homePaths } from '../../cluster/home/description.js';
 import {
   cleanStalePids,
   ensureLayout,
@@ -13,7 +13,7 @@ import {
   resolveHome,
   runningClusterMessage,
   writePid,
-} from '../../cluster/launcher/home.js';
+} from '../../cluster/home/home.js';
 
 const homes: string[] = [];
 function tempHome(): string {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LauncherError } from '../../cluster/launcher/errors.js';
+import { LauncherError } from '../../cluster/home/errors.js';
 import { startCluster } from '../../cluster/launcher/launcher.js';
 import { planCluster, type PlanInput, type StartOptions } from '../../cluster/launcher/plan.js';
 

@@ -19,8 +19,8 @@ import {
   encodeFrame,
   type DecodedResponse,
 } from '../../cluster/protocol/rpc-frame.js';
-import { Journal } from '../../cluster/runtime/journal.js';
-import { RpcClient } from '../../cluster/runtime/rpc-client.js';
+import { Journal } from '../../cluster/transport/journal.js';
+import { RpcClient } from '../../cluster/transport/rpc-client.js';
 import { startRpcServer, type RpcCallContext, type RpcServer } from '../../cluster/runtime/rpc-server.js';
 
 const journal = new Journal(null, 'test');

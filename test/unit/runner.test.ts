@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ClusterDescription } from '../../cluster/launcher/description.js';
+import type { ClusterDescription } from '../../cluster/home/description.js';
 import { fakeProbes } from '../../lab/exercises/probes.js';
 import { findInCatalog, loadCatalog } from '../../lab/exercises/runner/catalog.js';
 import { checkSaved, renderCheck } from '../../lab/exercises/runner/check.js';

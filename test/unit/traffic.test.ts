@@ -6,7 +6,7 @@ import { describeMessage } from '../../cluster/protocol/describe.js';
 import { encodeCall } from '../../cluster/protocol/rpc-frame.js';
 import type { JournalFrame, JournalRecord } from '../../cluster/protocol/journal-types.js';
 import { JOURNAL_PAYLOAD_RAW_BYTES_MAX, JOURNAL_RAW_BYTES_MAX } from '../../cluster/protocol/limits.js';
-import { Journal, readJournal } from '../../cluster/runtime/journal.js';
+import { Journal, readJournal } from '../../cluster/transport/journal.js';
 import { UsageError } from '../../lab/cli/errors.js';
 import { trafficFilter } from '../../lab/commands/traffic.js';
 import {

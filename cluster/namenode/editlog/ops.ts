@@ -4,6 +4,7 @@
  * and replay after restart), the codec turns them into Hadoop's binary framing, and `oev` prints
  * them as Hadoop's XML.
  */
+import type { BlockRef } from '../../protocol/types.js';
 
 export const EDITS_LAYOUT_VERSION = -66;
 
@@ -38,11 +39,7 @@ export interface PermissionStatus {
   mode: number;
 }
 
-export interface BlockRef {
-  blockId: number;
-  numBytes: number;
-  genStamp: number;
-}
+export type { BlockRef };
 
 /** RPC ids for retry caches: a 16-byte client id and the call id; absent = null / -2. */
 export interface RpcIds {

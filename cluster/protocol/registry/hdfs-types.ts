@@ -7,7 +7,7 @@
  * is a host of that name on its own loopback address (Go and Java clients dial ipAddr:xferPort).
  */
 import type { MessageInitShape } from '@bufbuild/protobuf';
-import type { BlockRef } from '../../namenode/editlog/ops.js';
+import type { BlockRef } from '../types.js';
 import {
   DatanodeInfoProto_AdminState,
   HdfsFileStatusProto_FileType,

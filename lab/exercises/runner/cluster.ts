@@ -7,9 +7,9 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { formatByteDesc } from '../../../cluster/common/units.js';
-import { clusterConfig } from '../../../cluster/launcher/cluster-config.js';
-import { homePaths, type ClusterDescription } from '../../../cluster/launcher/description.js';
-import { inspectHome, readDescription } from '../../../cluster/launcher/home.js';
+import { clusterConfig } from '../../../cluster/home/cluster-config.js';
+import { homePaths, type ClusterDescription } from '../../../cluster/home/description.js';
+import { inspectHome, readDescription } from '../../../cluster/home/home.js';
 import { startCluster, stopNodes, type StartClusterOptions } from '../../../cluster/launcher/launcher.js';
 import { exercisePaths } from '../store.js';
 import type { ClusterVariant } from '../variant.js';

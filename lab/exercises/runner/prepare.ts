@@ -3,8 +3,8 @@
  * with the setups of this exercise and the ones before it replayed. A cluster that is not the
  * pack's is replaced only when the student agrees (it wipes its HDFS data); declining keeps it.
  */
-import { inspectHome, readDescription } from '../../../cluster/launcher/home.js';
-import { fetchNamenodeStatus, NamenodeHttpError } from '../../../cluster/launcher/namenode-http-client.js';
+import { inspectHome, readDescription } from '../../../cluster/home/home.js';
+import { fetchNamenodeStatus, NamenodeHttpError } from '../../../cluster/client/namenode-http-client.js';
 import { DASHBOARD_CLIENT_ID } from '../../traffic/lines.js';
 import { stepName, type StepRunner } from '../../scenario/steps.js';
 import type { Exercise, Pack } from '../pack.js';

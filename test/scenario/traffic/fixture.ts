@@ -4,7 +4,7 @@
  * block re-replicated dn1 → dn3, and a checkpoint. Every frame is journaled at both ends, as the
  * runtime does. Times are fixed so the goldens are stable.
  */
-import type { ClusterDescription } from '../../../cluster/launcher/description.js';
+import type { ClusterDescription } from '../../../cluster/home/description.js';
 import type { FrameMessage, JournalRecord } from '../../../cluster/protocol/journal-types.js';
 import type { StateEvent } from '../../../cluster/protocol/messages.js';
 

@@ -29,7 +29,6 @@ import { RemoteError } from '../protocol/errors.js';
 import type { FrameMessage } from '../protocol/journal-types.js';
 import { decodePipelineAckBody, encodePipelineAck, type PipelineAck } from '../protocol/packet.js';
 import type { BlockRef } from '../protocol/types.js';
-import type { DatanodeStorage, ReplicaFiles } from './datanode-storage.js';
 import type { Journal } from './journal.js';
 import { faultView } from './faults.js';
 
@@ -364,38 +363,4 @@ export class ChecksumError extends RemoteError {
   ) {
     super('ChecksumException', `Checksum error: ${block} from ${datanode} at ${position}`);
   }
-}
-
-export interface XceiverServerOptions {
-  host: string;
-  port: number;
-  selfId: string;
-  journal: Journal;
-  storage: DatanodeStorage;
-  /**
-   * A client's RBW replica was created (blockReceivedAndDeleted RECEIVING). `opId` is the client's
-   * operation from the WRITE_BLOCK op, so the report is part of the put's trace.
-   */
-  onReceiving(block: BlockRef, opId?: string): void;
-  /** A replica was finalized (blockReceivedAndDeleted RECEIVED, at once); `opId` as above. */
-  onReceived(block: BlockRef, replica: ReplicaFiles, opId?: string): void;
-  /** A DataNode-initiated copy arrived with bad checksums: the source replica is corrupt. */
-  onBadSourceReplica(block: BlockRef, source: string): void;
-  /** Operating problems worth a line in the DataNode's log. */
-  log(level: 'info' | 'warn', text: string): void;
-  /**
-   * The lab id (dn2, client) of the process at `ip` (and xfer `port`, for a DataNode named as a
-   * target), or undefined; frames to an unnamed peer are journaled with its address.
-   */
-  nameOf?(ip: string, port?: number): string | undefined;
-  /** dfs.datanode.balance.bandwidthPerSec: how fast COPY_BLOCK sends a replica for the balancer (0: unthrottled). */
-  balanceBytesPerSec?: number;
-}
-
-export interface XceiverServer {
-  host: string;
-  port: number;
-  /** Open DataTransfer connections (the heartbeat's xceiverCount). */
-  xceiverCount(): number;
-  close(): Promise<void>;
 }

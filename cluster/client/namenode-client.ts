@@ -4,9 +4,9 @@
  * journal (the NameNode still journals what it receives, as it does for every frame).
  */
 import { RemoteError } from '../protocol/errors.js';
-import { Journal } from '../runtime/journal.js';
-import { ConnectError, RpcClient } from '../runtime/rpc-client.js';
-import type { ClusterDescription } from './description.js';
+import { Journal } from '../transport/journal.js';
+import { ConnectError, RpcClient } from '../transport/rpc-client.js';
+import type { ClusterDescription } from '../home/description.js';
 
 /** A poll that gets no answer this fast is retried by the caller's wait loop rather than awaited. */
 export const NAMENODE_POLL_TIMEOUT_MS = 2_000;

@@ -7,11 +7,11 @@
  */
 import type { FsckRequest, FsckResult } from '../namenode/fsck-report.js';
 import { statusFromBeans, type JmxBean, type NameNodeStatus } from '../namenode/jmx.js';
-import { httpCall, type HttpCallResult } from '../runtime/http-journal.js';
-import { readNamenodeHttpAddress } from '../runtime/image-transfer.js';
-import { Journal } from '../runtime/journal.js';
-import type { ClusterDescription } from './description.js';
-import { LauncherError } from './errors.js';
+import { httpCall, type HttpCallResult } from '../transport/http-journal.js';
+import { readNamenodeHttpAddress } from '../home/http-address.js';
+import { Journal } from '../transport/journal.js';
+import type { ClusterDescription } from '../home/description.js';
+import { LauncherError } from '../home/errors.js';
 
 /** An fsck of a lab namespace or a /jmx read takes milliseconds; a NameNode this slow is stuck. */
 export const NAMENODE_HTTP_TIMEOUT_MS = 10_000;

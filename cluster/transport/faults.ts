@@ -14,7 +14,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ClusterDescription } from '../launcher/description.js';
+import type { ClusterDescription } from '../home/description.js';
 import type { Journal } from './journal.js';
 
 export const FAULTS_FILE = 'faults.json';
