@@ -78,12 +78,62 @@ export function parseHadoopArgs(argv: readonly string[], spec: HadoopArgsSpec): 
   return result;
 }
 
-/** `lab fs -ls -R /`: the first argument is the sub-command, the rest its arguments. */
-export function splitHadoopCommand(argv: readonly string[]): { command: string | undefined; rest: string[] } {
-  const [command, ...rest] = argv;
-  return { command, rest };
-}
-
 function usageError(spec: HadoopArgsSpec, message: string): UsageError {
   return new UsageError(`${spec.command}: ${message}`, spec.usage);
+}
+
+/**
+ * A usage error as FsShell reports it (an IllegalArgumentException out of CommandFormat.parse):
+ * `<cmd>: <message>`, then the command's usage line, exit -1 (255).
+ */
+export class CommandFormatError extends Error {
+  override readonly name = 'CommandFormatError';
+}
+
+export interface CommandFormatSpec {
+  /** Fewest operands (CommandFormat's minPar). */
+  min?: number;
+  /** Most operands (maxPar); unbounded by default. */
+  max?: number;
+  /** Flags, and options that take a value (`values: 1`: CommandFormat.addOptionWithValue). */
+  options: readonly HadoopOptionSpec[];
+}
+
+/**
+ * FsShell's option parsing (CommandFormat.parse): options come first and end at the first argument
+ * that is not one ('-' is stdin, an operand; '--' is dropped and ends them), so a flag after a path
+ * is a path. An option with a value takes the next argument unless it starts with '-' or taking it
+ * would leave fewer than `min` operands (then its value is ''). Messages are CommandFormat's
+ * UnknownOptionException / NotEnoughArgumentsException / TooManyArgumentsException texts.
+ */
+export function parseCommandFormat(argv: readonly string[], spec: CommandFormatSpec): HadoopArgs {
+  const byName = new Map(spec.options.map((option) => [option.name, option]));
+  const args = [...argv];
+  const result: HadoopArgs = { options: new Map(), operands: [], defines: [], json: false };
+  const min = spec.min ?? 0;
+  while (args.length > 0) {
+    const arg = args[0] as string;
+    if (!arg.startsWith('-') || arg === '-') break;
+    args.shift();
+    if (arg === '--') break;
+    const option = byName.get(arg.slice(1));
+    if (option === undefined) throw new CommandFormatError(`Illegal option ${arg}`);
+    if ((option.values ?? 0) === 0) {
+      result.options.set(option.name, []);
+      continue;
+    }
+    const next = args[0];
+    const value = next !== undefined && args.length > min && !next.startsWith('-') ? next : '';
+    if (value !== '') args.shift();
+    result.options.set(option.name, [value]);
+  }
+  if (args.length < min) {
+    throw new CommandFormatError(`Not enough arguments: expected ${min} but got ${args.length}`);
+  }
+  const max = spec.max ?? Number.POSITIVE_INFINITY;
+  if (args.length > max) {
+    throw new CommandFormatError(`Too many arguments: expected ${max} but got ${args.length}`);
+  }
+  result.operands = args;
+  return result;
 }

@@ -3,137 +3,48 @@
  * shapes and error lines (``ls: `/nope': No such file or directory``). The `lab` process is the
  * HDFS client: metadata goes to the NameNode, block bytes straight to and from DataNodes.
  */
-import { listAll } from '../../cluster/client/listing.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { hadoopUser } from '../../cluster/common/user.js';
+import { listAll } from '../../cluster/client/listing.js';
 import { fetchNamenodeStatus } from '../../cluster/client/namenode-http-client.js';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { formatChecksumLine } from '../../cluster/client/file-checksum.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
-import { JOURNAL_FLUSH_INTERVAL_MS } from '../../cluster/protocol/limits.js';
 import type { FileStatus } from '../../cluster/protocol/types.js';
+import { JOURNAL_FLUSH_INTERVAL_MS } from '../../cluster/protocol/limits.js';
 import type { Command } from '../cli/commander.js';
 import { clientOnOf, homeOf } from '../cli/context.js';
-import { CommandExit, UsageError } from '../cli/errors.js';
-import { parseHadoopArgs, type HadoopOptionSpec } from '../cli/hadoop-args.js';
+import { CommandExit } from '../cli/errors.js';
+import { CommandFormatError, parseCommandFormat, type HadoopArgs } from '../cli/hadoop-args.js';
 import { err, out, printJson } from '../cli/output.js';
 import { progressReporter } from '../cli/progress.js';
-import { withSession, type ClusterSession } from '../cli/session.js';
+import { withSession } from '../cli/session.js';
 import { formatCount } from '../format/count.js';
 import { formatDf } from '../format/df.js';
 import { duEntryOfFile, formatDu } from '../format/du.js';
 import { formatLs } from '../format/ls.js';
 import { STAT_DEFAULT_FORMAT, formatStat } from '../format/stat.js';
+import {
+  createdOps,
+  eachPath,
+  flags,
+  listRecursive,
+  opId,
+  qualify,
+  shellError,
+  stat,
+  writeStdout,
+  type FsCommandSpec,
+  type FsContext,
+} from './fs-command.js';
+
+export { qualify } from './fs-command.js';
 
 /** `-tail` prints the last kilobyte, as FsShell does. */
 const TAIL_BYTES = 1024;
 /** `-setrep -w` gives up after this long and says which blocks were still short. */
 const SETREP_WAIT_MS = 120_000;
 const SETREP_POLL_MS = 200;
-
-interface FsContext {
-  session: ClusterSession;
-  client: DFSClient;
-  json: boolean;
-  /** The command name for error lines: ls, put, … */
-  name: string;
-}
-
-type FsCommand = (args: string[], ctx: FsContext) => Promise<number>;
-
-interface FsCommandSpec {
-  usage: string;
-  options: HadoopOptionSpec[];
-  run: FsCommand;
-}
-
-const flags = (...names: string[]): HadoopOptionSpec[] => names.map((name) => ({ name }));
-
-/** Hadoop resolves relative paths against the user's home directory /user/<name>. */
-export function qualify(p: string): string {
-  if (p.startsWith('hdfs://')) {
-    const rest = p.slice('hdfs://'.length);
-    const slash = rest.indexOf('/');
-    return slash === -1 ? '/' : rest.slice(slash);
-  }
-  if (p.startsWith('/')) return p;
-  const home = `/user/${hadoopUser()}`;
-  return p === '.' || p === '' ? home : `${home}/${p}`;
-}
-
-/** The text FsShell prints for an HDFS exception after `<cmd>: `<path>': `. */
-function shellError(name: string, p: string, error: unknown): string {
-  if (error instanceof RemoteError) {
-    switch (error.errorClass) {
-      case 'FileNotFoundException':
-        return `${name}: \`${p}': No such file or directory`;
-      case 'FileAlreadyExistsException':
-        return `${name}: \`${p}': File exists`;
-      case 'PathIsNotEmptyDirectoryException':
-        return `${name}: \`${p}': Directory is not empty`;
-      case 'ParentNotDirectoryException':
-        return `${name}: \`${p}': Is not a directory`;
-      default:
-        return `${name}: ${error.message}`;
-    }
-  }
-  const local = localError(error);
-  if (local) return `${name}: \`${local.path ?? p}': ${local.text}`;
-  throw error;
-}
-
-/** FsShell's words for a local file system error (the local side of -get / -put). */
-const LOCAL_ERRORS: Record<string, string> = {
-  ENOENT: 'No such file or directory',
-  ENOTDIR: 'Is not a directory',
-  EISDIR: 'Is a directory',
-  EACCES: 'Permission denied',
-  EPERM: 'Permission denied',
-  EEXIST: 'File exists',
-  ENOSPC: 'No space left on device',
-  EDQUOT: 'Disk quota exceeded',
-  EROFS: 'Read-only file system',
-};
-
-function localError(error: unknown): { path: string | undefined; text: string } | null {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  const text = code === undefined ? undefined : LOCAL_ERRORS[code];
-  if (text === undefined) return null;
-  return { path: (error as NodeJS.ErrnoException).path, text };
-}
-
-/** Runs `body` per path, printing FsShell's error line for failures; returns the exit code. */
-async function eachPath(
-  ctx: FsContext,
-  paths: string[],
-  body: (p: string) => Promise<void>,
-): Promise<number> {
-  let code = 0;
-  for (const p of paths) {
-    try {
-      await body(p);
-    } catch (error) {
-      err(shellError(ctx.name, p, error));
-      code = 1;
-    }
-  }
-  return code;
-}
-
-async function stat(ctx: FsContext, p: string): Promise<FileStatus> {
-  const status = await ctx.session.namenode.call('getFileInfo', { src: qualify(p) });
-  if (!status) throw new RemoteError('FileNotFoundException', `File does not exist: ${p}`);
-  return status;
-}
-
-function requireOperands(name: string, usage: string, operands: string[], min: number): void {
-  if (operands.length < min)
-    throw new UsageError(
-      `-${name}: Not enough arguments: expected ${min} but got ${operands.length}`,
-      `Usage: lab fs ${usage}`,
-    );
-}
 
 const PUT_FLAGS = flags('f', 'p', 'd', 'l');
 const GET_FLAGS = flags('f', 'p', 'ignoreCrc', 'crc');
@@ -143,7 +54,8 @@ function copyFromLocalSpec(name: string): FsCommandSpec {
   return {
     usage: `-${name} [-f] [-p] [-d] <localsrc> ... <dst>`,
     options: PUT_FLAGS,
-    run: (args, ctx) => put(args, ctx, name),
+    min: 2,
+    run: (a, ctx) => put(a, ctx),
   };
 }
 
@@ -152,7 +64,8 @@ function copyToLocalSpec(name: string): FsCommandSpec {
   return {
     usage: `-${name} [-f] [-p] <src> ... <localdst>`,
     options: GET_FLAGS,
-    run: (args, ctx) => get(args, ctx, name),
+    min: 2,
+    run: (a, ctx) => get(a, ctx),
   };
 }
 
@@ -160,8 +73,7 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   ls: {
     usage: '-ls [-d] [-h] [-R] [<path> ...]',
     options: flags('d', 'h', 'R'),
-    run: async (args, ctx) => {
-      const a = parseHadoopArgs(args, { command: '-ls', options: flags('d', 'h', 'R') });
+    run: async (a, ctx) => {
       const paths = a.operands.length > 0 ? a.operands : ['.'];
       const human = a.options.has('h');
       const listings: FileStatus[][] = [];
@@ -189,9 +101,8 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   mkdir: {
     usage: '-mkdir [-p] <path> ...',
     options: flags('p'),
-    run: async (args, ctx) => {
-      const a = parseHadoopArgs(args, { command: '-mkdir', options: flags('p') });
-      requireOperands('mkdir', COMMANDS.mkdir!.usage, a.operands, 1);
+    min: 1,
+    run: async (a, ctx) => {
       const parents = a.options.has('p');
       return eachPath(ctx, a.operands, async (p) => {
         const src = qualify(p);
@@ -217,9 +128,8 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   rm: {
     usage: '-rm [-f] [-r|-R] [-skipTrash] <src> ...',
     options: flags('f', 'r', 'R', 'skipTrash'),
-    run: async (args, ctx) => {
-      const a = parseHadoopArgs(args, { command: '-rm', options: flags('f', 'r', 'R', 'skipTrash') });
-      requireOperands('rm', COMMANDS.rm!.usage, a.operands, 1);
+    min: 1,
+    run: async (a, ctx) => {
       const recursive = a.options.has('r') || a.options.has('R');
       const force = a.options.has('f');
       return eachPath(ctx, a.operands, async (p) => {
@@ -241,9 +151,8 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   mv: {
     usage: '-mv <src> ... <dst>',
     options: [],
-    run: async (args, ctx) => {
-      const a = parseHadoopArgs(args, { command: '-mv', options: [] });
-      requireOperands('mv', COMMANDS.mv!.usage, a.operands, 2);
+    min: 2,
+    run: async (a, ctx) => {
       const dst = a.operands.at(-1) as string;
       return eachPath(ctx, a.operands.slice(0, -1), async (p) => {
         await stat(ctx, p);
@@ -264,9 +173,8 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   touchz: {
     usage: '-touchz <path> ...',
     options: [],
-    run: async (args, ctx) => {
-      const a = parseHadoopArgs(args, { command: '-touchz', options: [] });
-      requireOperands('touchz', COMMANDS.touchz!.usage, a.operands, 1);
+    min: 1,
+    run: async (a, ctx) => {
       return eachPath(ctx, a.operands, async (p) => {
         const existing = await ctx.session.namenode.call('getFileInfo', { src: qualify(p) });
         if (existing?.type === 'DIRECTORY') {
@@ -286,15 +194,13 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   test: {
     usage: '-test -[defsz] <path>',
     options: flags('d', 'e', 'f', 's', 'z'),
-    run: async (args, ctx) => {
-      const a = parseHadoopArgs(args, { command: '-test', options: flags('d', 'e', 'f', 's', 'z') });
+    min: 1,
+    max: 1,
+    run: async (a, ctx) => {
+      // Test.processOptions: exactly one flag.
       const which = ['d', 'e', 'f', 's', 'z'].filter((f) => a.options.has(f));
-      if (which.length !== 1 || a.operands.length !== 1) {
-        throw new UsageError(
-          '-test: expects exactly one of -d -e -f -s -z and one path',
-          `Usage: lab fs ${COMMANDS.test!.usage}`,
-        );
-      }
+      if (which.length === 0) throw new CommandFormatError('No test flag given');
+      if (which.length > 1) throw new CommandFormatError('Only one test flag is allowed');
       const status = await ctx.session.namenode.call('getFileInfo', {
         src: qualify(a.operands[0] as string),
       });
@@ -311,9 +217,8 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   stat: {
     usage: '-stat [format] <path> ...',
     options: [],
-    run: async (args, ctx) => {
-      const a = parseHadoopArgs(args, { command: '-stat', options: [] });
-      requireOperands('stat', COMMANDS.stat!.usage, a.operands, 1);
+    min: 1,
+    run: async (a, ctx) => {
       const [first, ...rest] = a.operands;
       const hasFormat = rest.length > 0 && first !== undefined && first.includes('%');
       const format = hasFormat ? (first as string) : STAT_DEFAULT_FORMAT;
@@ -327,12 +232,11 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   setrep: {
     usage: '-setrep [-R] [-w] <rep> <path> ...',
     options: flags('R', 'w'),
-    run: async (args, ctx) => {
-      const a = parseHadoopArgs(args, { command: '-setrep', options: flags('R', 'w') });
-      requireOperands('setrep', COMMANDS.setrep!.usage, a.operands, 2);
+    min: 2,
+    run: async (a, ctx) => {
       const replication = Number(a.operands[0]);
       if (!Number.isInteger(replication) || replication < 1) {
-        throw new UsageError(`-setrep: Illegal replication, a positive integer expected: ${a.operands[0]}`);
+        throw new CommandFormatError(`Illegal replication, a positive integer expected: ${a.operands[0]}`);
       }
       const files: string[] = [];
       const code = await eachPath(ctx, a.operands.slice(1), async (p) => {
@@ -362,8 +266,7 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   du: {
     usage: '-du [-s] [-h] [-v] <path> ...',
     options: flags('s', 'h', 'v'),
-    run: async (args, ctx) => {
-      const a = parseHadoopArgs(args, { command: '-du', options: flags('s', 'h', 'v') });
+    run: async (a, ctx) => {
       const paths = a.operands.length > 0 ? a.operands : ['.'];
       const rows: { path: string; length: number; spaceConsumed: number }[] = [];
       const code = await eachPath(ctx, paths, async (p) => {
@@ -390,9 +293,8 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   count: {
     usage: '-count [-q] [-h] [-v] <path> ...',
     options: flags('q', 'h', 'v'),
-    run: async (args, ctx) => {
-      const a = parseHadoopArgs(args, { command: '-count', options: flags('q', 'h', 'v') });
-      requireOperands('count', COMMANDS.count!.usage, a.operands, 1);
+    min: 1,
+    run: async (a, ctx) => {
       const rows: Parameters<typeof formatCount>[0][number][] = [];
       const code = await eachPath(ctx, a.operands, async (p) => {
         const status = await stat(ctx, p);
@@ -415,8 +317,7 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   df: {
     usage: '-df [-h] [<path> ...]',
     options: flags('h'),
-    run: async (args, ctx) => {
-      const a = parseHadoopArgs(args, { command: '-df', options: flags('h') });
+    run: async (a, ctx) => {
       const status = await fetchNamenodeStatus(ctx.session, {
         selfId: 'client',
         journal: ctx.session.journal,
@@ -439,9 +340,8 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   cat: {
     usage: '-cat <src> ...',
     options: flags('ignoreCrc'),
-    run: async (args, ctx) => {
-      const a = parseHadoopArgs(args, { command: '-cat', options: flags('ignoreCrc') });
-      requireOperands('cat', COMMANDS.cat!.usage, a.operands, 1);
+    min: 1,
+    run: async (a, ctx) => {
       return eachPath(ctx, a.operands, async (p) => {
         const status = await stat(ctx, p);
         if (status.type === 'DIRECTORY') throw new RemoteError('IOException', `\`${p}': Is a directory`);
@@ -453,9 +353,8 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   checksum: {
     usage: '-checksum [-v] <src> ...',
     options: flags('v'),
-    run: async (args, ctx) => {
-      const a = parseHadoopArgs(args, { command: '-checksum', options: flags('v') });
-      requireOperands('checksum', COMMANDS.checksum!.usage, a.operands, 1);
+    min: 1,
+    run: async (a, ctx) => {
       return eachPath(ctx, a.operands, async (p) => {
         const status = await stat(ctx, p);
         if (status.type === 'DIRECTORY') throw new RemoteError('IOException', `\`${p}': Is a directory`);
@@ -473,9 +372,8 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   tail: {
     usage: '-tail [-f] <file>',
     options: flags('f'),
-    run: async (args, ctx) => {
-      const a = parseHadoopArgs(args, { command: '-tail', options: flags('f') });
-      requireOperands('tail', COMMANDS.tail!.usage, a.operands, 1);
+    min: 1,
+    run: async (a, ctx) => {
       return eachPath(ctx, a.operands.slice(0, 1), async (p) => {
         const status = await stat(ctx, p);
         const offset = Math.max(0, status.length - TAIL_BYTES);
@@ -487,9 +385,8 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   cp: {
     usage: '-cp [-f] <src> ... <dst>',
     options: flags('f', 'p', 'd'),
-    run: async (args, ctx) => {
-      const a = parseHadoopArgs(args, { command: '-cp', options: flags('f', 'p', 'd') });
-      requireOperands('cp', COMMANDS.cp!.usage, a.operands, 2);
+    min: 2,
+    run: async (a, ctx) => {
       const dst = a.operands.at(-1) as string;
       const sources = a.operands.slice(0, -1);
       const dstStatus = await ctx.session.namenode.call('getFileInfo', { src: qualify(dst) });
@@ -507,16 +404,6 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   },
 };
 
-let opCounter = 0;
-/** Operation ids this command created, for `--trace`. */
-const createdOps: string[] = [];
-/** A per-command operation id, so `lab trace` can group the operation's frames. */
-export function opId(kind: string): string {
-  const id = `${kind}-${process.pid}-${++opCounter}`;
-  createdOps.push(id);
-  return id;
-}
-
 /** `--trace`: the sequence diagram of each put/get this command ran, from the journal. */
 async function printTraces(home: string): Promise<void> {
   const { readJournal } = await import('../../cluster/transport/journal.js');
@@ -530,22 +417,6 @@ async function printTraces(home: string): Promise<void> {
     const operation = findOperation(records, { op: id });
     if (operation) out(renderSequenceText(layoutSequence(operation)));
   }
-}
-
-function writeStdout(chunk: Buffer): Promise<void> {
-  return new Promise((resolve) => {
-    if (process.stdout.write(chunk)) resolve();
-    else process.stdout.once('drain', () => resolve());
-  });
-}
-
-async function listRecursive(ctx: FsContext, dir: string): Promise<FileStatus[]> {
-  const out: FileStatus[] = [];
-  for (const entry of (await listAll(ctx.session.namenode, dir)) ?? []) {
-    out.push(entry);
-    if (entry.type === 'DIRECTORY') out.push(...(await listRecursive(ctx, entry.path)));
-  }
-  return out;
 }
 
 async function waitForReplication(ctx: FsContext, file: string, replication: number): Promise<void> {
@@ -569,9 +440,7 @@ async function waitForReplication(ctx: FsContext, file: string, replication: num
   }
 }
 
-async function put(args: string[], ctx: FsContext, name: string): Promise<number> {
-  const a = parseHadoopArgs(args, { command: `-${name}`, options: PUT_FLAGS });
-  requireOperands(name, copyFromLocalSpec(name).usage, a.operands, 2);
+async function put(a: HadoopArgs, ctx: FsContext): Promise<number> {
   const dst = a.operands.at(-1) as string;
   const sources = a.operands.slice(0, -1);
   const dstStatus = await ctx.session.namenode.call('getFileInfo', { src: qualify(dst) });
@@ -617,9 +486,7 @@ async function put(args: string[], ctx: FsContext, name: string): Promise<number
   return code;
 }
 
-async function get(args: string[], ctx: FsContext, name: string): Promise<number> {
-  const a = parseHadoopArgs(args, { command: `-${name}`, options: GET_FLAGS });
-  requireOperands(name, copyToLocalSpec(name).usage, a.operands, 2);
+async function get(a: HadoopArgs, ctx: FsContext): Promise<number> {
   const localDst = a.operands.at(-1) as string;
   const sources = a.operands.slice(0, -1);
   const dstIsDir = fs.existsSync(localDst) && fs.statSync(localDst).isDirectory();
@@ -650,10 +517,13 @@ async function get(args: string[], ctx: FsContext, name: string): Promise<number
   });
 }
 
+/** FsShell's usagePrefix, with the lab's command name for `hadoop fs`. */
+const FS_USAGE_PREFIX = 'Usage: lab fs [generic options]';
+/** FsShell.run's exit code for a usage error: -1 as a process status. */
+const SHELL_USAGE_EXIT = 255;
+
 export function fsUsage(): string {
-  return ['Usage: lab fs [generic options]', ...Object.values(COMMANDS).map((c) => `\t[${c.usage}]`)].join(
-    '\n',
-  );
+  return [FS_USAGE_PREFIX, ...Object.values(COMMANDS).map((c) => `\t[${c.usage}]`)].join('\n');
 }
 
 export function registerFs(program: Command): void {
@@ -672,34 +542,61 @@ export function registerFs(program: Command): void {
       const trace = args.includes('--trace');
       const rest = args.filter((a) => a !== '--json' && a !== '--trace');
       const sub = rest[0];
-      if (!sub || sub === '-help' || sub === '-usage') {
+      if (!sub) {
+        // FsShell.run with no arguments: the usage of every command on stderr, exit -1.
+        err(fsUsage());
+        throw new CommandExit(SHELL_USAGE_EXIT);
+      }
+      if (sub === '-help' || sub === '-usage') {
         out(fsUsage());
-        if (!sub) throw new CommandExit(1);
         return;
       }
-      const name = sub.startsWith('-') ? sub.slice(1) : sub;
-      const spec = COMMANDS[name];
-      if (!spec) throw new UsageError(`${sub}: Unknown command`, fsUsage());
-      const code = await withSession(
-        homeOf(command),
-        async (session) => {
-          const client = new DFSClient({
-            session: {
-              description: session.description,
-              config: session.config,
-              journal: session.journal,
-              namenode: session.namenode,
-            },
-          });
-          try {
-            return await spec.run(rest.slice(1), { session, client, json, name });
-          } finally {
-            await client.close();
-          }
-        },
-        { on: clientOnOf(command) },
-      );
-      if (trace) await printTraces(homeOf(command));
-      if (code !== 0) throw new CommandExit(code);
+      const spec = sub.startsWith('-') ? COMMANDS[sub.slice(1)] : undefined;
+      if (!spec) {
+        err(`${sub}: Unknown command`);
+        if (!sub.startsWith('-') && COMMANDS[sub] !== undefined)
+          err(`Did you mean -${sub}?  This command begins with a dash.`);
+        throw new CommandExit(SHELL_USAGE_EXIT);
+      }
+      try {
+        const code = await runCommand(spec, rest.slice(1), { command, json, name: sub.slice(1) });
+        if (trace) await printTraces(homeOf(command));
+        if (code !== 0) throw new CommandExit(code);
+      } catch (error) {
+        if (!(error instanceof CommandFormatError)) throw error;
+        // FsShell.run: an IllegalArgumentException prints `-cmd: message` and the command's usage.
+        err(`${sub}: ${error.message}`);
+        err(`${FS_USAGE_PREFIX} ${spec.usage}`);
+        throw new CommandExit(SHELL_USAGE_EXIT);
+      }
     });
+}
+
+/** Parses the command's arguments with its own spec and runs it in a session with the cluster. */
+async function runCommand(
+  spec: FsCommandSpec,
+  args: string[],
+  options: { command: Command; json: boolean; name: string },
+): Promise<number> {
+  const parsed = parseCommandFormat(args, spec);
+  const { command, json, name } = options;
+  return withSession(
+    homeOf(command),
+    async (session) => {
+      const client = new DFSClient({
+        session: {
+          description: session.description,
+          config: session.config,
+          journal: session.journal,
+          namenode: session.namenode,
+        },
+      });
+      try {
+        return await spec.run(parsed, { session, client, json, name });
+      } finally {
+        await client.close();
+      }
+    },
+    { on: clientOnOf(command) },
+  );
 }
