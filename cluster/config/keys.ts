@@ -489,10 +489,19 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   },
   {
     name: 'fs.trash.interval',
-    type: 'int',
+    // Hadoop reads it with getFloat: a fraction of a minute is how the lab shows the emptier at work.
+    type: 'float',
     hadoopDefault: '0',
     min: 0,
     description: 'Minutes deleted files stay in .Trash (0 = delete at once).',
+  },
+  {
+    name: 'fs.trash.checkpoint.interval',
+    type: 'float',
+    hadoopDefault: '0',
+    min: 0,
+    description:
+      "Minutes between the NameNode's trash checkpoints (0, or more than fs.trash.interval, = fs.trash.interval).",
   },
 
   // ---- Leases (§10.6) ----

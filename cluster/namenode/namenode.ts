@@ -39,6 +39,8 @@ import { SafeMode, type SafeModeConfig } from './safemode.js';
 import { PERMISSION_STORED_MASK, PermissionChecker } from './permission.js';
 import { permissionBits, requestChecker } from './request-checks.js';
 import { LeaseMonitor } from './lease-monitor.js';
+import { TrashEmptier } from './trash-emptier.js';
+import { trashMinutesToMs } from '../common/trash.js';
 import { LEASE_HARD_LIMIT_MS, LEASE_SOFT_LIMIT_MS } from './leases.js';
 
 export interface NameNodeSettings {
@@ -70,6 +72,10 @@ export interface NameNodeSettings {
   /** dfs.bytes-per-checksum (absent: 512): block sizes must be multiples of it. */
   bytesPerChecksum?: number;
   softwareVersion: string;
+  /** fs.trash.interval (minutes, may be fractional in the lab); absent or 0: no trash, no emptier. */
+  trashIntervalMinutes?: number;
+  /** fs.trash.checkpoint.interval (minutes); 0: the deletion interval. */
+  trashCheckpointIntervalMinutes?: number;
   /** Lease limits (reference §10.6); absent: Hadoop's 60 s / 1,200 s. */
   leaseSoftLimitMs?: number;
   leaseHardLimitMs?: number;
@@ -131,6 +137,7 @@ export class NameNodeCore {
   readonly topology = new NetworkTopology();
   readonly safemode: SafeMode;
   readonly leaseMonitor: LeaseMonitor;
+  private readonly trashEmptier: TrashEmptier;
   private readonly settings: NameNodeSettings;
   private readonly identity: NamespaceIdentity;
   private readonly prng: Prng;
@@ -168,6 +175,10 @@ export class NameNodeCore {
       (id) => this.rackOfHost(id.ipAddr),
     );
     this.safemode = new SafeMode(opts.settings.safemode);
+    this.trashEmptier = new TrashEmptier({
+      deletionMs: trashMinutesToMs(opts.settings.trashIntervalMinutes ?? 0),
+      checkpointMs: trashMinutesToMs(opts.settings.trashCheckpointIntervalMinutes ?? 0),
+    });
     this.leaseMonitor = new LeaseMonitor(
       {
         softLimitMs: opts.settings.leaseSoftLimitMs ?? LEASE_SOFT_LIMIT_MS,
@@ -331,7 +342,8 @@ export class NameNodeCore {
       writePacketSize: WRITE_PACKET_SIZE_BYTES,
       replication: this.settings.defaultReplication,
       fileBufferSize: FILE_BUFFER_SIZE_BYTES,
-      trashIntervalMinutes: 0,
+      // FSNamesystem reads fs.trash.interval with getLong: whole minutes on the wire.
+      trashIntervalMinutes: Math.floor(this.settings.trashIntervalMinutes ?? 0),
       checksumType: 'CRC32C',
     }),
     getFsStats: (_p, ctx) => {
@@ -694,6 +706,17 @@ export class NameNodeCore {
       if (parentStatus.type !== 'DIRECTORY')
         throw new RemoteError('ParentNotDirectoryException', `rename destination parent ${p.dst} is a file.`);
     }
+    if (p.toTrash) {
+      // A move to the trash is logged as HDFS logs it: OP_RENAME with OPTIONS TO_TRASH.
+      this.log(
+        this.namespace.renameTo(p.src, p.dst, {
+          options: ['TO_TRASH'],
+          nowMs: ctx.nowMs,
+          ...(ctx.rpcIds ? { rpcIds: ctx.rpcIds } : {}),
+        }),
+      );
+      return null;
+    }
     const renamed = this.namespace.rename(p.src, p.dst, {
       nowMs: ctx.nowMs,
       ...(ctx.rpcIds ? { rpcIds: ctx.rpcIds } : {}),
@@ -929,6 +952,27 @@ export class NameNodeCore {
     this.events = [];
     try {
       if (!this.safemode.isOn()) this.leaseMonitor.check(nowMs);
+      return { result: null, ops: this.ops, events: this.events };
+    } finally {
+      this.ops = [];
+      this.events = [];
+    }
+  }
+
+  /**
+   * The trash emptier's pass (TrashPolicyDefault.Emptier, every fs.trash.checkpoint.interval): old
+   * checkpoints deleted, Current checkpointed. Its ops must be logged like an RPC's.
+   */
+  emptyTrash(nowMs: number): CoreOutput<null> {
+    this.ops = [];
+    this.events = [];
+    try {
+      const out = this.safemode.isOn() ? null : this.trashEmptier.tick(this.namespace, nowMs);
+      if (out) {
+        this.log(out.ops);
+        this.blocks.removeBlocks(out.removedBlocks);
+        for (const text of out.log) this.emit({ type: 'log', level: 'info', text });
+      }
       return { result: null, ops: this.ops, events: this.events };
     } finally {
       this.ops = [];

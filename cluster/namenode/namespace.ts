@@ -33,6 +33,7 @@ import {
   type OpName,
   type PendingOp,
   type PermissionStatus,
+  type RenameOption,
   type RpcIds,
 } from './editlog/ops.js';
 import {
@@ -538,6 +539,39 @@ export class Namespace {
     if (target.last || target.existing.length < target.components.length) return refused;
     this.emit(ops, op);
     return { ok: true, ops };
+  }
+
+  /**
+   * FSDirRenameOp.renameTo with options: [OP_RENAME] carrying them (TO_TRASH for a move to the
+   * trash, NONE for a trash checkpoint). The caller has already checked what rename2 refuses; here
+   * the source must exist and the destination's parent must be a directory.
+   */
+  renameTo(
+    src: string,
+    dst: string,
+    options: { options: RenameOption[]; nowMs: number; rpcIds?: RpcIds },
+  ): PendingOp[] {
+    const s = this.walkPath(src);
+    const d = this.walkForCreate(dst);
+    if (!s.last || s.last === this.root)
+      throw fail('FileNotFoundException', `rename source ${src} is not found.`);
+    if (d.last && !options.options.includes('OVERWRITE'))
+      throw fail('FileAlreadyExistsException', `rename destination ${dst} already exists`);
+    if (d.existing.length < d.components.length)
+      throw fail('FileNotFoundException', `rename destination parent ${dst} not found.`);
+    if (isSameOrUnder(d.path, s.path))
+      // FSDirRenameOp.validateDestination's words.
+      throw fail('IOException', `Rename destination ${d.path} is a directory or file under source ${s.path}`);
+    const ops: PendingOp[] = [];
+    this.emit(ops, {
+      op: 'OP_RENAME',
+      src: s.path,
+      dst: d.path,
+      timestamp: options.nowMs,
+      options: options.options,
+      rpcIds: options.rpcIds ?? NO_RPC_IDS,
+    });
+    return ops;
   }
 
   /**

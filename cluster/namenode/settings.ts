@@ -41,6 +41,8 @@ export function namenodeSettings(
     permissionsEnabled: config.bool('dfs.permissions.enabled'),
     bytesPerChecksum: config.int('dfs.bytes-per-checksum'),
     softwareVersion: identity.softwareVersion,
+    trashIntervalMinutes: config.float('fs.trash.interval'),
+    trashCheckpointIntervalMinutes: config.float('fs.trash.checkpoint.interval'),
     leaseSoftLimitMs: config.ms('lab.lease.soft-limit-ms'),
     leaseHardLimitMs: config.ms('dfs.namenode.lease-hard-limit-sec'),
   };

@@ -175,7 +175,7 @@ export interface RpcMethods {
   setReplication: { req: { src: string; replication: number }; res: boolean };
   setTimes: { req: { src: string; mtime: number; atime: number }; res: null };
   /** HDFS's rename with options (what Go's and Java's FileSystem.rename use): OVERWRITE replaces an existing file or empty directory. */
-  rename2: { req: { src: string; dst: string; overwrite: boolean }; res: null };
+  rename2: { req: { src: string; dst: string; overwrite: boolean; toTrash?: boolean }; res: null };
   getServerDefaults: { req: Record<string, never>; res: ServerDefaults };
   getFsStats: { req: Record<string, never>; res: FsStats };
   getPreferredBlockSize: { req: { src: string }; res: number };

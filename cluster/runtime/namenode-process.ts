@@ -341,9 +341,18 @@ export async function runNameNode({
     logOps(out.ops).catch((err: unknown) => console.error(`lease monitor: ${(err as Error).message}`));
   }, config.ms('dfs.namenode.lease-recheck-interval-ms'));
 
+  // TrashPolicyDefault.Emptier: the core decides when a pass is due; checked with the monitor tick.
+  const trashTimer = setInterval(() => {
+    const out = core.emptyTrash(Date.now());
+    journalEvents(out.events);
+    for (const e of out.events) if (e.type === 'log') console.log(e.text);
+    logOps(out.ops).catch((err: unknown) => console.error(`trash emptier: ${(err as Error).message}`));
+  }, MONITOR_TICK_MS);
+
   return {
     stop: async () => {
       clearInterval(timer);
+      clearInterval(trashTimer);
       clearInterval(leaseTimer);
       clearInterval(resourceTimer);
       journal.event({ type: 'process-stopping', reason: 'stop requested' });

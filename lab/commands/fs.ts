@@ -20,6 +20,7 @@ import { err, out, printJson } from '../cli/output.js';
 import { progressReporter } from '../cli/progress.js';
 import { withSession } from '../cli/session.js';
 import { formatCount } from '../format/count.js';
+import { EXPUNGE, moveToAppropriateTrash } from './fs-trash.js';
 import { formatDf } from '../format/df.js';
 import { duEntryOfFile, formatDu } from '../format/du.js';
 import { formatLs } from '../format/ls.js';
@@ -143,11 +144,13 @@ const COMMANDS: Record<string, FsCommandSpec> = {
           err(`rm: \`${p}': Is a directory`);
           throw new CommandExit(1);
         }
+        if (!a.options.has('skipTrash') && (await moveToAppropriateTrash(ctx, status.path))) return;
         await ctx.session.namenode.call('delete', { src, recursive }, { opId: opId('rm') });
         out(`Deleted ${p}`);
       });
     },
   },
+  expunge: EXPUNGE,
   mv: {
     usage: '-mv <src> ... <dst>',
     options: [],

