@@ -3,7 +3,7 @@
  * the one error boundary, which turns every failure into a message and an exit code.
  */
 import { runCli } from './cli/boundary.js';
-import { buildProgram } from './cli/program.js';
+import { buildProgram } from './program.js';
 
 // `lab traffic | head`: a reader that went away is not an error of the lab.
 for (const stream of [process.stdout, process.stderr]) {

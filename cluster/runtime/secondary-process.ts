@@ -28,7 +28,8 @@ import {
   mergeCheckpoint,
   planCheckpoint,
   shouldCheckpoint,
-  type CheckpointReason,
+  FORCED_CHECKPOINT_TIMEOUT_MS,
+  type CheckpointResult,
   type SegmentRef,
 } from '../secondary/checkpointer.js';
 import { readNamenodeHttpAddress } from '../home/http-address.js';
@@ -40,7 +41,7 @@ import {
   uploadImage,
   type TransferClientOptions,
 } from './image-transfer.js';
-import { HttpTimeoutError, httpCall, recvHttpRequest, sendHttpResponse } from '../transport/http-journal.js';
+import { recvHttpRequest, sendHttpResponse } from '../transport/http-journal.js';
 import { Journal } from '../transport/journal.js';
 import {
   currentDir,
@@ -56,28 +57,6 @@ import {
 import { SOFTWARE_VERSION } from './namenode-process.js';
 import { RpcClient } from '../transport/rpc-client.js';
 import { NAMENODE_PROTOCOL } from '../protocol/registry/index.js';
-
-/** How long `lab checkpoint` waits for the Secondary NameNode to finish one (transfers included). */
-export const FORCED_CHECKPOINT_TIMEOUT_MS = 120_000;
-
-/** What one checkpoint did; the answer of POST /checkpoint. */
-export interface CheckpointResult {
-  reason: CheckpointReason | 'forced';
-  /** The txid of the new image (the end of the rolled segment). */
-  txid: number;
-  imageFile: string;
-  imageBytes: number;
-  /** The NameNode image the merge started from, and whether it had to be downloaded. */
-  fromImageTxid: number;
-  imageDownloaded: boolean;
-  /** Segments downloaded for this merge. */
-  segmentsDownloaded: string[];
-  /** The segment the roll finalized on the NameNode. */
-  rolledSegment: string;
-  durationMs: number;
-  /** The operation id its frames carry in the journal (`lab trace --op`). */
-  opId: string;
-}
 
 export async function runSecondaryNameNode({
   home,
@@ -495,50 +474,4 @@ async function startControlServer(
         server.close(() => resolve());
       }),
   };
-}
-
-/**
- * `lab checkpoint`'s side: ask the Secondary NameNode to checkpoint now and wait for the result.
- * The request and the answer are journaled by `journal` (the caller's: `client`, the dashboard's).
- */
-export async function requestCheckpoint(
-  desc: ClusterDescription,
-  journal: Journal = new Journal(null, 'client'),
-): Promise<CheckpointResult> {
-  const snn = desc.secondary;
-  if (!snn) throw new Error('this cluster has no Secondary NameNode, so nothing can checkpoint it');
-  let res: { status: number; body: Buffer };
-  try {
-    res = await httpCall({
-      journal,
-      selfId: journal.proc,
-      peerId: snn.id,
-      host: snn.host,
-      port: snn.port,
-      method: 'POST',
-      url: '/checkpoint',
-      timeoutMs: FORCED_CHECKPOINT_TIMEOUT_MS,
-    });
-  } catch (err) {
-    if (err instanceof HttpTimeoutError) {
-      throw new Error(`the Secondary NameNode did not finish within ${FORCED_CHECKPOINT_TIMEOUT_MS} ms`, {
-        cause: err,
-      });
-    }
-    throw new Error(
-      `cannot reach the Secondary NameNode at ${snn.host}:${snn.port} (${(err as Error).message}); is it running? Try \`lab status\`.`,
-      { cause: err },
-    );
-  }
-  const text = res.body.toString('utf8');
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new Error(
-      `the Secondary NameNode answered ${res.status} with ${JSON.stringify(text.slice(0, 200))}`,
-    );
-  }
-  if (res.status === 200) return body as CheckpointResult;
-  throw new Error(`checkpoint failed: ${(body as { error?: string }).error ?? text}`);
 }

@@ -121,3 +121,25 @@ export function mergeCheckpoint(image: FsImage, segments: readonly (readonly Edi
   }
   return namespace.toImage(lastTxid);
 }
+
+/** How long `lab checkpoint` waits for the Secondary NameNode to finish one (transfers included). */
+export const FORCED_CHECKPOINT_TIMEOUT_MS = 120_000;
+
+/** What one checkpoint did; the answer of POST /checkpoint. */
+export interface CheckpointResult {
+  reason: CheckpointReason | 'forced';
+  /** The txid of the new image (the end of the rolled segment). */
+  txid: number;
+  imageFile: string;
+  imageBytes: number;
+  /** The NameNode image the merge started from, and whether it had to be downloaded. */
+  fromImageTxid: number;
+  imageDownloaded: boolean;
+  /** Segments downloaded for this merge. */
+  segmentsDownloaded: string[];
+  /** The segment the roll finalized on the NameNode. */
+  rolledSegment: string;
+  durationMs: number;
+  /** The operation id its frames carry in the journal (`lab trace --op`). */
+  opId: string;
+}

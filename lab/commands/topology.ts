@@ -2,8 +2,8 @@
  * `lab topology [--json]`: the cluster's network topology as a tree — data centres, racks and
  * DataNodes with their addresses — built from the cluster description, as the NameNode builds it.
  */
-import { NetworkTopology, type TopologyTreeNode } from '../../cluster/net/topology.js';
-import type { ClusterDescription } from '../../cluster/home/description.js';
+import { topologyOf } from '../../cluster/home/topology.js';
+import type { TopologyTreeNode } from '../../cluster/net/topology.js';
 import { requireDescription } from '../../cluster/launcher/launcher.js';
 import { homeOf } from '../cli/context.js';
 import type { Command } from '../cli/commander.js';
@@ -20,12 +20,6 @@ export function registerTopology(program: Command): void {
       if (flags.json === true) printJson(tree);
       else out(renderTree(tree).join('\n'));
     });
-}
-
-export function topologyOf(description: ClusterDescription): NetworkTopology {
-  return new NetworkTopology(
-    description.datanodes.map((dn) => ({ name: dn.id, location: dn.rack, address: `${dn.host}:${dn.port}` })),
-  );
 }
 
 /** Box-drawing tree, one node per line; DataNodes show their transfer address. */

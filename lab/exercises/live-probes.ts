@@ -46,7 +46,7 @@ import type { RpcMethod, RpcMethods } from '../../cluster/protocol/messages.js';
 import type { DatanodeInfo, FileStatus } from '../../cluster/protocol/types.js';
 import { Journal, readJournal } from '../../cluster/transport/journal.js';
 import { UsageError } from '../cli/errors.js';
-import { distanceBetween } from '../commands/distance.js';
+import { distanceBetween } from '../../cluster/home/topology.js';
 import { compareProcs, countTraffic, sumTraffic } from '../trace/counts.js';
 import { findOperation, OPERATION_KINDS, type OperationKind } from '../trace/operations.js';
 import { DASHBOARD_CLIENT_ID, kindOf } from '../traffic/lines.js';

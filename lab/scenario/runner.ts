@@ -28,7 +28,7 @@ import { readJournal } from '../../cluster/transport/journal.js';
 import { homePaths } from '../../cluster/home/description.js';
 import { fetchBlockMap } from '../../cluster/client/namenode-http-client.js';
 import { readDescription } from '../../cluster/home/home.js';
-import { requestCheckpoint } from '../../cluster/runtime/secondary-process.js';
+import { requestCheckpoint } from '../../cluster/client/secondary-http-client.js';
 import { satisfies } from '../exercises/checks.js';
 import { settleTimes } from '../exercises/settle-time.js';
 import { selectValue, type ProbeOutcome } from '../exercises/probes.js';

@@ -20,7 +20,7 @@ import type { JournalRecord } from '../../cluster/protocol/journal-types.js';
 import type { FsckResult } from '../../cluster/namenode/fsck-report.js';
 import { Journal } from '../../cluster/transport/journal.js';
 import { RpcClient } from '../../cluster/transport/rpc-client.js';
-import { requestCheckpoint } from '../../cluster/runtime/secondary-process.js';
+import { requestCheckpoint } from '../../cluster/client/secondary-http-client.js';
 import { DASHBOARD_CLIENT_ID } from '../traffic/lines.js';
 import { JournalTail } from '../traffic/tail.js';
 import { releaseInput } from './blessed.js';

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ClusterDescription } from '../../cluster/home/description.js';
 import { parseHadoopArgs } from '../../lab/cli/hadoop-args.js';
 import { UsageError } from '../../lab/cli/errors.js';
-import { distanceBetween } from '../../lab/commands/distance.js';
-import { renderTree, topologyOf } from '../../lab/commands/topology.js';
+import { distanceBetween, topologyOf } from '../../cluster/home/topology.js';
+import { renderTree } from '../../lab/commands/topology.js';
 
 describe('parseHadoopArgs', () => {
   const spec = { command: 'fsck', options: [{ name: 'files' }, { name: 'blockId', values: 1 }] };

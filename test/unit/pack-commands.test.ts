@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../../lab/cli/program.js';
+import { buildProgram } from '../../lab/program.js';
 import { fsUsage } from '../../lab/commands/fs.js';
 import { PROBE_LOOK_AT } from '../../lab/exercises/probes.js';
 import { loadSeededPack } from '../../lab/exercises/seeded.js';
