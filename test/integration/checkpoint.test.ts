@@ -22,21 +22,10 @@ import { runDfsadminAdmin } from '../../lab/commands/dfsadmin-admin.js';
 import { registerOev } from '../../lab/commands/oev.js';
 import { registerOiv } from '../../lab/commands/oiv.js';
 import { findOperation } from '../../lab/trace/operations.js';
+import { waitFor } from './wait-for.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const built = existsSync(path.join(repo, 'dist/cluster/runtime/main.js'));
-const WAIT_MS = 20_000;
-
-/** Polls `probe` until it returns a value, or fails at the deadline saying what was awaited. */
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${WAIT_MS} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 function current(home: string): string[] {
   return fs.readdirSync(path.join(home, 'dfs/name/current')).sort();

@@ -20,19 +20,10 @@ import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import type { JournalFrame } from '../../cluster/protocol/journal-types.js';
 import type { LocatedBlocks } from '../../cluster/protocol/types.js';
 import { readJournal } from '../../cluster/transport/journal.js';
+import { waitFor } from './wait-for.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const MiB = 1024 * 1024;
-
-async function waitFor<T>(what: string, probe: () => T | undefined, deadlineMs = 10_000): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  while (Date.now() < end) {
-    const value = probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}`);
-}
 
 function frames(home: string): JournalFrame[] {
   return readJournal(homePaths(home).journal).filter((r): r is JournalFrame => r.k === 'frame');

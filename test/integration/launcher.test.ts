@@ -2,36 +2,13 @@
  * Boots a real cluster through the built CLI (bin/lab.js → dist/), in its own LAB_HOME with
  * ephemeral ports so it can run beside another cluster. Skipped until the daemons are built.
  */
-import { execFile } from 'node:child_process';
 import fs, { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLab as lab } from './lab-process.js';
 
-const run = promisify(execFile);
 const repo = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(repo, 'bin/lab.js');
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function lab(home: string, ...args: string[]): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      cwd: repo,
-      env: { ...process.env, LAB_HOME: home, LAB_PORTS: 'ephemeral' },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
 
 /** Gone, or a zombie waiting for a parent that does not reap (PID 1 in some containers). */
 function processGone(pid: number): boolean {

@@ -6,22 +6,19 @@
  * NameNodeStatusMXBean). Expected values come from the cluster itself: the cluster id in the
  * name directory's VERSION file, the DataNodes the launcher started, the blocks of the file put.
  */
-import { execFile } from 'node:child_process';
 import fs, { existsSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { homePaths } from '../../cluster/home/description.js';
 import { killNode, requireDescription, startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import { readNamenodeHttpAddress } from '../../cluster/home/http-address.js';
+import { runLab as lab } from './lab-process.js';
 import { waitFor } from './wait-for.js';
 
-const run = promisify(execFile);
 const repo = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(repo, 'bin/lab.js');
 const MiB = 1024 * 1024;
 
 interface Answer {
@@ -63,23 +60,6 @@ function bean(all: Bean[], name: string): Bean {
   const found = all.find((b) => b.name === `Hadoop:service=NameNode,name=${name}`);
   if (!found) throw new Error(`no bean ${name} among ${all.map((b) => b.name).join(', ')}`);
   return found;
-}
-
-async function lab(
-  home: string,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      cwd: repo,
-      env: { ...process.env, LAB_HOME: home, LAB_PORTS: 'ephemeral' },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
 }
 
 describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(

@@ -9,32 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, startNode, stopNodes } from '../../cluster/launcher/launcher.js';
-import { isDaemonAlive, readPid, requireDescription } from '../../cluster/home/home.js';
-import { Journal } from '../../cluster/transport/journal.js';
+import { isDaemonAlive, readPid } from '../../cluster/home/home.js';
 import { RpcClient } from '../../cluster/transport/rpc-client.js';
+import { connectNamenodeRpc as connect } from './lab-process.js';
 import { waitFor } from './wait-for.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
-
-async function connect(home: string): Promise<{ nn: RpcClient; close(): void }> {
-  const desc = requireDescription(home);
-  const journal = new Journal(null, 'client');
-  const nn = await RpcClient.connect({
-    host: desc.namenode.host,
-    port: desc.namenode.port,
-    selfId: 'client',
-    peerId: 'nn',
-    journal,
-    timeoutMs: 10_000,
-  });
-  return {
-    nn,
-    close: () => {
-      nn.close();
-      journal.close();
-    },
-  };
-}
 
 async function listing(nn: RpcClient): Promise<string[]> {
   return ((await listAll(nn, '/')) ?? []).map((s) => s.path).sort();

@@ -9,9 +9,7 @@ import { listAll } from '../../cluster/client/listing.js';
 import { createPrng } from '../../cluster/common/prng.js';
 import { killNode, startCluster, startNode, stopNodes } from '../../cluster/launcher/launcher.js';
 import type { ClusterDescription } from '../../cluster/home/description.js';
-import { readDescription } from '../../cluster/home/home.js';
-import { Journal } from '../../cluster/transport/journal.js';
-import { RpcClient } from '../../cluster/transport/rpc-client.js';
+import { connectNamenodeRpc as connect } from '../integration/lab-process.js';
 
 /** Clients issuing mutations at once, so a kill lands with several RPCs in flight. */
 const WORKERS = 4;
@@ -73,26 +71,6 @@ export async function runCrashTrials(options: CrashOptions): Promise<TrialResult
     if (description) await stopNodes(options.home);
   }
   return results;
-}
-
-async function connect(home: string): Promise<{ nn: RpcClient; close(): void }> {
-  const desc = readDescription(home) as ClusterDescription;
-  const journal = new Journal(null, 'client');
-  const nn = await RpcClient.connect({
-    host: desc.namenode.host,
-    port: desc.namenode.port,
-    selfId: 'client',
-    peerId: 'nn',
-    journal,
-    timeoutMs: 10_000,
-  });
-  return {
-    nn,
-    close: () => {
-      nn.close();
-      journal.close();
-    },
-  };
 }
 
 async function runTrial(home: string, trial: number, killAfter: number): Promise<TrialResult> {

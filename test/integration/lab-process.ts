@@ -1,0 +1,56 @@
+/**
+ * What real-process tests share: running the built `lab` command against a run directory, and an
+ * RPC connection to that cluster's NameNode as the lab's client makes it.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { requireDescription } from '../../cluster/home/home.js';
+import { Journal } from '../../cluster/transport/journal.js';
+import { RpcClient } from '../../cluster/transport/rpc-client.js';
+
+const run = promisify(execFile);
+export const REPO = path.resolve(import.meta.dirname, '../..');
+export const LAB_BIN = path.join(REPO, 'bin/lab.js');
+
+export interface LabOutcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `lab ARGS` with LAB_HOME=home and ephemeral ports; never throws, the exit code is in the outcome. */
+export async function runLab(home: string, ...args: string[]): Promise<LabOutcome> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [LAB_BIN, ...args], {
+      cwd: REPO,
+      env: { ...process.env, LAB_HOME: home, LAB_PORTS: 'ephemeral' },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+/** An RPC client on the NameNode of the cluster in `home`, journaling as `client`. */
+export async function connectNamenodeRpc(home: string): Promise<{ nn: RpcClient; close(): void }> {
+  const desc = requireDescription(home);
+  const journal = new Journal(null, 'client');
+  const nn = await RpcClient.connect({
+    host: desc.namenode.host,
+    port: desc.namenode.port,
+    selfId: 'client',
+    peerId: 'nn',
+    journal,
+    timeoutMs: 10_000,
+  });
+  return {
+    nn,
+    close: () => {
+      nn.close();
+      journal.close();
+    },
+  };
+}
