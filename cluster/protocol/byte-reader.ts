@@ -7,6 +7,10 @@
  * kernel copies straight into a large buffer, consecutive reads sit side by side, and a frame that
  * spans two reads is still one view, so the data path reads without copying or allocating per
  * packet. Accepted sockets cannot take `onread` in Node 20 and use 'data' events.
+ *
+ * A frame bigger than BUFFERED_BYTES_MAX must be held whole before it is decoded; a server's
+ * readers share a ByteBudget for those bytes, so many connections announcing big frames cannot
+ * grow the process (issue 15, defect 6).
  */
 import type { Readable } from 'node:stream';
 import { RemoteError } from './errors.js';
@@ -73,6 +77,27 @@ export class ReadArena {
   }
 }
 
+/** Bytes that a server's readers may hold beyond their read-ahead, over all their connections. */
+export class ByteBudget {
+  private used = 0;
+
+  constructor(readonly bytesMax: number) {}
+
+  get usedBytes(): number {
+    return this.used;
+  }
+
+  tryTake(n: number): boolean {
+    if (this.used + n > this.bytesMax) return false;
+    this.used += n;
+    return true;
+  }
+
+  give(n: number): void {
+    this.used -= n;
+  }
+}
+
 export interface ReadPacket extends DecodedPacket {
   /** The whole frame as received, for the journal's hex view and for forwarding downstream. */
   raw: Buffer;
@@ -85,6 +110,8 @@ export class SocketByteReader {
   private ended = false;
   private failure: Error | null = null;
   private wake: (() => void) | null = null;
+  /** Bytes of the frame being read taken from `budget` (beyond BUFFERED_BYTES_MAX). */
+  private reserved = 0;
   private readonly onData = (chunk: Buffer): void => {
     const last = this.chunks[this.chunks.length - 1];
     if (last && last.buffer === chunk.buffer && last.byteOffset + last.length === chunk.byteOffset) {
@@ -112,6 +139,7 @@ export class SocketByteReader {
   constructor(
     private readonly stream: Readable,
     private readonly arena?: ReadArena,
+    private readonly budget?: ByteBudget,
   ) {
     if (arena) arena.attach(this.onData);
     else stream.on('data', this.onData);
@@ -127,9 +155,32 @@ export class SocketByteReader {
   }
 
   async readExactly(n: number, what = `${n} bytes`): Promise<Buffer> {
-    await this.fill(n);
-    if (this.buffered < n) throw this.eofError(n, what);
-    return this.take(n);
+    this.reserve(n, what);
+    try {
+      await this.fill(n);
+      if (this.buffered < n) throw this.eofError(n, what);
+      return this.take(n);
+    } finally {
+      this.unreserve();
+    }
+  }
+
+  /** Takes what a frame of `n` bytes needs beyond the read-ahead from the shared budget, or refuses it. */
+  private reserve(n: number, what: string): void {
+    if (!this.budget || n <= BUFFERED_BYTES_MAX) return;
+    const extra = n - BUFFERED_BYTES_MAX;
+    if (!this.budget.tryTake(extra)) {
+      throw new RemoteError(
+        'IOException',
+        `${what} of ${n} bytes refused: the server already holds ${this.budget.usedBytes} bytes of large frames (at most ${this.budget.bytesMax})`,
+      );
+    }
+    this.reserved = extra;
+  }
+
+  private unreserve(): void {
+    this.budget?.give(this.reserved);
+    this.reserved = 0;
   }
 
   async readU16(): Promise<number> {
@@ -191,6 +242,7 @@ export class SocketByteReader {
     this.ended = true;
     this.chunks = [];
     this.buffered = 0;
+    this.unreserve();
     this.notify();
   }
 

@@ -20,8 +20,60 @@ export const RPC_CALLS_IN_FLIGHT_SERVER_MAX = 1024;
  */
 export const RPC_CONNECTION_IDLE_MS = 2 * 10_000;
 
+/**
+ * The idle sweep runs this often (ipc.client.connection.idle-scan-interval.ms, 10 s). Hadoop's
+ * ConnectionManager sweeps only while more than ipc.client.idlethreshold (4000) connections are
+ * open; the lab sweeps always, since a laptop process cannot afford thousands of idle sockets.
+ * "Idle" is Hadoop's: no call in progress and nothing received for RPC_CONNECTION_IDLE_MS.
+ */
+export const RPC_IDLE_SCAN_INTERVAL_MS = 10_000;
+
+/**
+ * Connections one RPC server holds at once; more are closed as they arrive, as Hadoop does past
+ * ipc.server.max.connections (unlimited by default there; a class of 30 needs a few dozen).
+ */
+export const RPC_CONNECTIONS_MAX = 512;
+
+/**
+ * Bytes of unfinished request frames one RPC server holds over all its connections. Each frame may
+ * be up to RPC_FRAME_BYTES_MAX, so a few slow senders could otherwise pin 16 MiB each; past this
+ * sum the connection holding the most unfinished bytes is closed and its memory given back.
+ */
+export const RPC_BUFFERED_BYTES_SERVER_MAX = 64 * 1024 * 1024;
+
+/**
+ * Reply bytes waiting to go out on one connection before the server stops reading its requests: a
+ * peer that sends calls and never reads the answers is held back by TCP instead of growing the
+ * NameNode (100 000 unread replies grew it by 550 MiB before this limit).
+ */
+export const RPC_REPLY_BYTES_QUEUED_PER_CONNECTION_MAX = 1024 * 1024;
+
 /** A DataNode refuses more concurrent DataTransfer connections than this (dfs.datanode.max.transfer.threads is 4096; a laptop lab needs far fewer). */
 export const XCEIVERS_MAX = 256;
+
+/**
+ * Bytes a DataNode holds over all its DataTransfer connections for frames bigger than one
+ * connection's read-ahead (BUFFERED_BYTES_MAX, 1 MiB). A packet may announce up to 16 MiB
+ * (PacketReceiver's MAX_PACKET_SIZE), but HDFS's writers send 64 KiB ones; without this sum a few
+ * hundred connections each announcing a 16 MiB packet could pin gigabytes. A frame that would
+ * exceed it is refused and its connection closed.
+ */
+export const XCEIVER_LARGE_FRAME_BYTES_SERVER_MAX = 64 * 1024 * 1024;
+
+/**
+ * An HTTP connection with nothing sent or received this long is closed (hadoop.http.idle_timeout.ms,
+ * HttpServer2's 60 s): a browser's keep-alive socket or a silent peer holds nothing for ever.
+ */
+export const HTTP_IDLE_TIMEOUT_MS = 60_000;
+
+/**
+ * A request's headers must arrive within this (Node's headersTimeout; Jetty has only the idle
+ * timeout): a peer dribbling one header byte at a time cannot hold a connection for ever.
+ */
+export const HTTP_HEADERS_TIMEOUT_MS = 20_000;
+
+/** Connections one HTTP server holds at once; more are closed as they arrive. */
+export const HTTP_CONNECTIONS_MAX = 256;
 
 /** Packets a client keeps un-acked in a pipeline (dfs.client.write.max-packets-in-flight). */
 export const PACKETS_IN_FLIGHT_MAX = 80;

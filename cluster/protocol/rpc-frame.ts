@@ -113,6 +113,11 @@ export type DecodedUnit = { kind: 'preamble'; raw: Buffer } | { kind: 'frame'; r
  * out. A frame announcing more than RPC_FRAME_BYTES_MAX is refused before its body is buffered.
  */
 export class RpcFrameDecoder {
+  /**
+   * Chunks as the socket delivered them. A partial frame is kept as these chunks and copied once,
+   * when it is whole: concatenating on every arrival cost a 16 MiB frame ~2 GiB of short-lived
+   * copies and left the process's heap fragmented (issue 15, defect 6).
+   */
   private chunks: Buffer[] = [];
   private bufferedBytes = 0;
   private preambleSeen: boolean;
@@ -130,23 +135,45 @@ export class RpcFrameDecoder {
     this.bufferedBytes += chunk.length;
   }
 
-  private head(): Buffer {
-    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks, this.bufferedBytes)];
-    return this.chunks[0] ?? Buffer.alloc(0);
+  /** Drops everything buffered (the connection is closing), so the memory can be given back. */
+  clear(): void {
+    this.chunks = [];
+    this.bufferedBytes = 0;
   }
 
+  /** The first `n` buffered bytes (n ≤ buffered) without consuming them; copies only `n` bytes. */
+  private peek(n: number): Buffer {
+    const first = this.chunks[0] as Buffer;
+    return first.length >= n ? first.subarray(0, n) : Buffer.concat(this.chunks, n).subarray(0, n);
+  }
+
+  /** Removes and returns `n` buffered bytes: a view when the first chunk holds them, else one copy. */
   private take(n: number): Buffer {
-    const head = this.head();
-    const out = head.subarray(0, n);
-    const rest = head.subarray(n);
-    this.chunks = rest.length > 0 ? [rest] : [];
+    const first = this.chunks[0] as Buffer;
+    let out: Buffer;
+    if (first.length >= n) {
+      out = first.subarray(0, n);
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+    } else {
+      out = Buffer.allocUnsafe(n);
+      let filled = 0;
+      while (filled < n) {
+        const chunk = this.chunks[0] as Buffer;
+        const used = Math.min(chunk.length, n - filled);
+        chunk.copy(out, filled, 0, used);
+        filled += used;
+        if (used === chunk.length) this.chunks.shift();
+        else this.chunks[0] = chunk.subarray(used);
+      }
+    }
     this.bufferedBytes -= n;
     return out;
   }
 
   next(): DecodedUnit | null {
     if (!this.preambleSeen) {
-      if (this.bufferedBytes >= 4 && this.head().subarray(0, 4).toString('latin1') === 'GET ') {
+      if (this.bufferedBytes >= 4 && this.peek(4).toString('latin1') === 'GET ') {
         this.preambleSeen = true;
         return { kind: 'preamble', raw: this.take(4) };
       }
@@ -155,7 +182,7 @@ export class RpcFrameDecoder {
       return { kind: 'preamble', raw: this.take(RPC_PREAMBLE.length) };
     }
     if (this.bufferedBytes < 4) return null;
-    const len = this.head().readUInt32BE(0);
+    const len = this.peek(4).readUInt32BE(0);
     if (len > RPC_FRAME_BYTES_MAX) {
       throw new IpcFatalError(
         RpcResponseHeaderProto_RpcErrorCodeProto.FATAL_INVALID_RPC_HEADER,

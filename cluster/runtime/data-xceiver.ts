@@ -1,14 +1,15 @@
 /**
  * The DataNode's DataXceiverServer and DataXceiver: accepts DataTransfer connections (at most
- * XCEIVERS_MAX, each dropped after DATA_SOCKET_TIMEOUT_MS idle), reads the op, names the peer from
+ * XCEIVERS_MAX, each dropped after DATA_SOCKET_TIMEOUT_MS idle, frames beyond a connection's
+ * read-ahead bounded by XCEIVER_LARGE_FRAME_BYTES_SERVER_MAX together), reads the op, names the peer from
  * its address and hands the op to BlockReceiver (WRITE_BLOCK, REPLACE_BLOCK) or BlockSender
  * (READ_BLOCK, COPY_BLOCK, BLOCK_CHECKSUM, TRANSFER_BLOCK).
  */
 import net from 'node:net';
-import { SocketByteReader } from '../protocol/byte-reader.js';
+import { ByteBudget, SocketByteReader } from '../protocol/byte-reader.js';
 import type { TransferTarget } from '../protocol/data-transfer.js';
 import { RemoteError } from '../protocol/errors.js';
-import { XCEIVERS_MAX } from '../protocol/limits.js';
+import { XCEIVER_LARGE_FRAME_BYTES_SERVER_MAX, XCEIVERS_MAX } from '../protocol/limits.js';
 import { faultView } from '../transport/faults.js';
 import {
   DATA_SOCKET_TIMEOUT_MS,
@@ -24,6 +25,7 @@ import { sendBlock, sendBlockChecksum, serveCopyBlock, transferRbw } from './blo
 
 export async function startXceiverServer(options: XceiverServerOptions): Promise<XceiverServer> {
   const sockets = new Set<net.Socket>();
+  const budget = new ByteBudget(XCEIVER_LARGE_FRAME_BYTES_SERVER_MAX);
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -32,7 +34,7 @@ export async function startXceiverServer(options: XceiverServerOptions): Promise
     });
     socket.setNoDelay(true);
     socket.setTimeout(DATA_SOCKET_TIMEOUT_MS, () => socket.destroy());
-    void serveConnection(socket, options).catch((err: unknown) =>
+    void serveConnection(socket, options, budget).catch((err: unknown) =>
       options.log(
         'warn',
         `DataXceiver error processing request from ${socket.remoteAddress}:${socket.remotePort}: ${(err as Error).message}`,
@@ -62,12 +64,16 @@ export async function startXceiverServer(options: XceiverServerOptions): Promise
   };
 }
 
-async function serveConnection(socket: net.Socket, options: XceiverServerOptions): Promise<void> {
+async function serveConnection(
+  socket: net.Socket,
+  options: XceiverServerOptions,
+  budget: ByteBudget,
+): Promise<void> {
   const selfAddr = `${socket.localAddress}:${socket.localPort}`;
   const peerAddr = `${socket.remoteAddress}:${socket.remotePort}`;
   const link: Link = {
     socket,
-    reader: new SocketByteReader(socket),
+    reader: new SocketByteReader(socket, undefined, budget),
     journal: options.journal,
     conn: `${peerAddr}->${selfAddr}`,
     selfId: options.selfId,

@@ -140,6 +140,9 @@ export function storageInfoText(identity: { namespaceId: number; cTime: number; 
   return `${NAMENODE_LAYOUT_VERSION}:${identity.namespaceId}:${identity.cTime}:${identity.clusterId}`;
 }
 
+/** Transaction ids of the image uploads being received. */
+const uploadsInProgress = new Set<number>();
+
 async function receiveImage(
   req: http.IncomingMessage,
   res: http.ServerResponse,
@@ -153,9 +156,11 @@ async function receiveImage(
     req.resume();
     return reply(res, exchange, 400, `PUT needs txid=N&imageFile=IMAGE and an ${MD5_HEADER} header`);
   }
+  // ImageServlet.validateRequest: an upload must name this NameNode's storage (a missing one does
+  // not match either), so a stray PUT is refused before its body is read.
   const storageInfo = q.get('storageInfo');
   const ours = storageInfoText(readVersion(opts.nameDir));
-  if (storageInfo !== null && storageInfo !== ours) {
+  if (storageInfo !== ours) {
     req.resume();
     return reply(res, exchange, 403, `storageInfo ${storageInfo} does not match this NameNode's ${ours}`);
   }
@@ -163,7 +168,28 @@ async function receiveImage(
     req.resume();
     return reply(res, exchange, 409, `Another checkpointer already uploaded a checkpoint for txid ${txid}`);
   }
-  const body = await readBody(req, IMAGE_UPLOAD_BYTES_MAX);
+  // ImageServlet's currentlyDownloadingCheckpoints: one upload at a time, so at most one image
+  // body (≤ IMAGE_UPLOAD_BYTES_MAX) is ever held in memory.
+  if (uploadsInProgress.size > 0) {
+    req.resume();
+    return reply(
+      res,
+      exchange,
+      409,
+      `Another checkpointer is already in the process of uploading a checkpoint made at transaction ID ${[...uploadsInProgress][0]}`,
+    );
+  }
+  if (Number(req.headers['content-length'] ?? 0) > IMAGE_UPLOAD_BYTES_MAX) {
+    req.resume();
+    return reply(res, exchange, 413, `image larger than ${IMAGE_UPLOAD_BYTES_MAX} bytes refused`);
+  }
+  uploadsInProgress.add(txid);
+  let body: Buffer | null;
+  try {
+    body = await readBody(req, IMAGE_UPLOAD_BYTES_MAX);
+  } finally {
+    uploadsInProgress.delete(txid);
+  }
   if (body === null) {
     return reply(res, exchange, 413, `image larger than ${IMAGE_UPLOAD_BYTES_MAX} bytes refused`);
   }
@@ -193,6 +219,10 @@ function readBody(req: http.IncomingMessage, bytesMax: number): Promise<Buffer |
     });
     req.on('end', () => resolve(tooBig ? null : Buffer.concat(chunks)));
     req.on('error', reject);
+    // A peer that goes away mid-body: without this the upload would count as in progress for ever.
+    req.on('close', () => {
+      if (!req.complete) reject(new Error(`image upload aborted after ${total} bytes`));
+    });
   });
 }
 

@@ -19,6 +19,7 @@ import { jmxBody, namenodeBeans, queryBeans } from '../namenode/jmx.js';
 import type { NameNodeCore } from '../namenode/namenode.js';
 import { namenodeHttpAddressFile, namenodeHttpPortWanted } from '../home/http-address.js';
 import { recvHttpRequest, sendHttpResponse, type HttpExchange } from '../transport/http-journal.js';
+import { limitHttpServer } from './http-limits.js';
 import {
   IMAGE_TRANSFER_PATH,
   IMAGE_TRANSFER_TIMEOUT_MS,
@@ -61,7 +62,7 @@ export async function startNamenodeHttp(opts: NamenodeHttpOptions): Promise<Name
       reply(res, exchange, 500, `internal error: ${(err as Error).message}`);
     });
   });
-  server.requestTimeout = IMAGE_TRANSFER_TIMEOUT_MS;
+  limitHttpServer(server, { requestTimeoutMs: IMAGE_TRANSFER_TIMEOUT_MS });
   const port = await listenWithFallback(server, host, namenodeHttpPortWanted(opts.desc, opts.config));
   fs.writeFileSync(namenodeHttpAddressFile(opts.home), `${host}:${port}\n`);
   opts.journal.event({ type: 'log', level: 'info', text: `HTTP server up at http://${host}:${port}` });

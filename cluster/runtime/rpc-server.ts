@@ -7,12 +7,24 @@
  * FATAL reply and the connection is closed. Several calls may be in flight per connection (Java
  * clients multiplex); past the limits the server stops reading (back-pressure). Every frame in
  * both directions goes to the journal with its bytes and its one-line decoded form.
+ *
+ * Bounds (issue 15, defect 6; values and reasons in limits.ts): calls in flight per connection and
+ * per server, unsent reply bytes per connection (then the server stops reading that peer),
+ * connections per server, unfinished request bytes over the whole server (past the budget the
+ * connection holding the most is closed and its buffers dropped), and Hadoop's idle rule: a
+ * connection with no call in progress that sent nothing for 2 × ipc.client.connection.maxidletime
+ * is closed by a sweep every ipc.client.connection.idle-scan-interval.ms.
  */
 import net from 'node:net';
 import { ERROR_CLASSES, RemoteError, isErrorClass } from '../protocol/errors.js';
 import {
+  RPC_BUFFERED_BYTES_SERVER_MAX,
   RPC_CALLS_IN_FLIGHT_PER_CONNECTION_MAX,
   RPC_CALLS_IN_FLIGHT_SERVER_MAX,
+  RPC_CONNECTION_IDLE_MS,
+  RPC_CONNECTIONS_MAX,
+  RPC_IDLE_SCAN_INTERVAL_MS,
+  RPC_REPLY_BYTES_QUEUED_PER_CONNECTION_MAX,
 } from '../protocol/limits.js';
 import type { RpcMethod } from '../protocol/messages.js';
 import { ProtoDecodeError } from '../protocol/proto-codec.js';
@@ -66,7 +78,23 @@ export interface RpcServerOptions {
   callerOfProtocol?: Partial<Record<ProtocolName, string>>;
   /** Called for a failure that is not a RemoteError (a bug): logged, answered as IOException. */
   onInternalError?: (err: unknown, method: string) => void;
+  /** Tests shorten the bounds of limits.ts; daemons use those. */
+  limits?: Partial<RpcServerLimits>;
 }
+
+export interface RpcServerLimits {
+  idleMs: number;
+  idleScanIntervalMs: number;
+  bufferedBytesMax: number;
+  connectionsMax: number;
+}
+
+const DEFAULT_LIMITS: RpcServerLimits = {
+  idleMs: RPC_CONNECTION_IDLE_MS,
+  idleScanIntervalMs: RPC_IDLE_SCAN_INTERVAL_MS,
+  bufferedBytesMax: RPC_BUFFERED_BYTES_SERVER_MAX,
+  connectionsMax: RPC_CONNECTIONS_MAX,
+};
 
 export interface RpcServer {
   port: number;
@@ -76,13 +104,18 @@ export interface RpcServer {
 
 export async function startRpcServer(opts: RpcServerOptions): Promise<RpcServer> {
   const sockets = new Set<net.Socket>();
-  const load = new ServerLoad();
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const load = new ServerLoad(limits, opts);
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.setNoDelay(true);
     socket.on('close', () => sockets.delete(socket));
     new Connection(socket, opts, load).start();
   });
+  // Past the cap Node closes new connections as they arrive, as Hadoop's Listener does.
+  server.maxConnections = limits.connectionsMax;
+  const sweep = setInterval(() => load.closeIdle(Date.now()), limits.idleScanIntervalMs);
+  sweep.unref();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host: opts.host, port: opts.port, exclusive: true }, () => {
@@ -96,16 +129,50 @@ export async function startRpcServer(opts: RpcServerOptions): Promise<RpcServer>
     host: opts.host,
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(sweep);
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
   };
 }
 
-/** Calls in flight over the whole server; connections paused for it wait here. */
+/**
+ * What one server holds over all its connections: calls in flight (connections paused for them
+ * wait here), unfinished request bytes, and the connections themselves for the idle sweep.
+ */
 class ServerLoad {
   inFlight = 0;
+  bufferedBytes = 0;
+  readonly connections = new Set<Connection>();
   private waiting = new Set<() => void>();
+
+  constructor(
+    readonly limits: RpcServerLimits,
+    private readonly opts: RpcServerOptions,
+  ) {}
+
+  /** Hadoop's ConnectionManager.closeIdle: no call in progress and nothing received for idleMs. */
+  closeIdle(nowMs: number): void {
+    for (const c of [...this.connections]) {
+      if (c.idleSince(nowMs) >= this.limits.idleMs) c.drop();
+    }
+  }
+
+  /** Over the byte budget: close the connection holding the most unfinished bytes until under it. */
+  enforceBudget(): void {
+    while (this.bufferedBytes > this.limits.bufferedBytesMax) {
+      let biggest: Connection | null = null;
+      for (const c of this.connections) if (!biggest || c.buffered > biggest.buffered) biggest = c;
+      if (!biggest || biggest.buffered === 0) return;
+      this.opts.journal.event({
+        type: 'log',
+        level: 'warn',
+        text: `IPC Server: closing connection ${biggest.name}: it holds ${biggest.buffered} bytes of unfinished requests and the server ${this.bufferedBytes} (at most ${this.limits.bufferedBytesMax})`,
+      });
+      biggest.drop();
+    }
+  }
+
   full(): boolean {
     return this.inFlight >= RPC_CALLS_IN_FLIGHT_SERVER_MAX;
   }
@@ -131,6 +198,10 @@ class Connection {
   private caller = 'client';
   private inFlight = 0;
   private closed = false;
+  /** Bytes of this connection counted in the server's bufferedBytes. */
+  private accounted = 0;
+  private lastContactMs = Date.now();
+  private waitingDrain = false;
 
   constructor(
     private readonly socket: net.Socket,
@@ -142,15 +213,52 @@ class Connection {
     this.conn = `${this.remote}->${this.local}`;
   }
 
+  get name(): string {
+    return this.remote;
+  }
+
+  get buffered(): number {
+    return this.decoder.buffered;
+  }
+
+  /** Milliseconds since the peer last sent anything, or 0 while a call of it is in progress. */
+  idleSince(nowMs: number): number {
+    return this.inFlight > 0 ? 0 : nowMs - this.lastContactMs;
+  }
+
+  /** Closes without an answer (idle, or over the byte budget) and gives the buffers back. */
+  drop(): void {
+    this.closed = true;
+    this.socket.destroy();
+    this.release();
+  }
+
   start(): void {
+    this.load.connections.add(this);
     this.socket.on('data', (chunk: Buffer) => {
+      this.lastContactMs = Date.now();
       this.decoder.push(chunk);
       this.pump();
+      this.account();
+      this.load.enforceBudget();
     });
     this.socket.on('error', () => this.socket.destroy());
     this.socket.on('close', () => {
       this.closed = true;
+      this.release();
     });
+  }
+
+  /** Keeps the server's count of unfinished bytes equal to the sum over its connections. */
+  private account(): void {
+    this.load.bufferedBytes += this.decoder.buffered - this.accounted;
+    this.accounted = this.decoder.buffered;
+  }
+
+  private release(): void {
+    this.decoder.clear();
+    this.account();
+    this.load.connections.delete(this);
   }
 
   /** Read and dispatch whole frames until the buffer runs dry or a limit says wait. */
@@ -158,6 +266,18 @@ class Connection {
     while (!this.closed) {
       if (this.inFlight >= RPC_CALLS_IN_FLIGHT_PER_CONNECTION_MAX) {
         this.socket.pause();
+        return;
+      }
+      if (this.socket.writableLength > RPC_REPLY_BYTES_QUEUED_PER_CONNECTION_MAX) {
+        // The peer does not read its answers: stop reading its calls until they drain.
+        this.socket.pause();
+        if (!this.waitingDrain) {
+          this.waitingDrain = true;
+          this.socket.once('drain', () => {
+            this.waitingDrain = false;
+            this.resume();
+          });
+        }
         return;
       }
       if (this.load.full()) {
@@ -182,6 +302,7 @@ class Connection {
     if (this.closed) return;
     this.socket.resume();
     this.pump();
+    this.account();
   }
 
   private journal(dir: 'send' | 'recv', msg: FrameMessage, raw: Buffer, opId?: string): void {

@@ -43,6 +43,7 @@ import {
 } from './image-transfer.js';
 import { recvHttpRequest, sendHttpResponse } from '../transport/http-journal.js';
 import { Journal } from '../transport/journal.js';
+import { limitHttpServer } from './http-limits.js';
 import {
   currentDir,
   installImageBytes,
@@ -457,7 +458,7 @@ async function startControlServer(
     }
     answer(404, { error: `expected POST /checkpoint, GET /status or GET /jmx, got ${line}` });
   });
-  server.requestTimeout = FORCED_CHECKPOINT_TIMEOUT_MS;
+  limitHttpServer(server, { requestTimeoutMs: FORCED_CHECKPOINT_TIMEOUT_MS });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host: opts.host, port: opts.port, exclusive: true }, () => {

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { SocketByteReader } from '../../cluster/protocol/byte-reader.js';
+import { BUFFERED_BYTES_MAX, ByteBudget, SocketByteReader } from '../../cluster/protocol/byte-reader.js';
 import { encodeOpRequest } from '../../cluster/protocol/data-transfer.js';
 import {
   encodeLastPacket,
@@ -115,5 +115,34 @@ describe('SocketByteReader', () => {
     const packet = await reader.readPacket();
     expect(packet.data.length).toBe(data.length);
     reader.close();
+  });
+
+  it('shares a budget for frames beyond the read-ahead: a second big frame is refused until the first is read', async () => {
+    const budget = new ByteBudget(3 * 1024 * 1024);
+    const a = new PassThrough();
+    const b = new PassThrough();
+    const readerA = new SocketByteReader(a, undefined, budget);
+    const readerB = new SocketByteReader(b, undefined, budget);
+    const frameBytes = BUFFERED_BYTES_MAX + 2 * 1024 * 1024;
+    const data = Buffer.alloc(3 * 1024 * 1024, 7);
+    const frame = encodePacket({ offsetInBlock: 0, seqno: 0, lastPacketInBlock: false, data });
+    expect(frame.length).toBeGreaterThan(frameBytes);
+    // A announces its packet and sends half of it: it holds its reservation while it waits.
+    a.write(frame.subarray(0, frame.length >> 1));
+    const pendingA = readerA.readPacket();
+    b.write(frame);
+    await expect(readerB.readPacket()).rejects.toThrow(
+      /refused: the server already holds \d+ bytes of large frames/,
+    );
+    a.write(frame.subarray(frame.length >> 1));
+    expect((await pendingA).data.equals(data)).toBe(true);
+    expect(budget.usedBytes).toBe(0);
+    // Small frames never touch the budget.
+    readerB.close();
+    const other = new SocketByteReader(b, undefined, budget);
+    b.write(Buffer.from([0x02, 0x08, 0x01]));
+    expect((await other.readExactly(3)).length).toBe(3);
+    readerA.close();
+    other.close();
   });
 });
