@@ -13,6 +13,7 @@ import type {
   DatanodeCommand,
   DatanodeRegistration,
   NamespaceInfo,
+  RemoteEditLog,
   RpcMethod,
   RpcMethods,
   SafeModeStatus,
@@ -108,7 +109,22 @@ export interface CoreOutput<T = unknown> {
   /** Ops already applied to the namespace, to be made durable (txids assigned) before replying. */
   ops: PendingOp[];
   events: StateEvent[];
+  /**
+   * Work on the name directory the core decided and the runtime does (roll the edit log, save an
+   * image, list the finalized segments); the runtime then hands the outcome to `storageDone`,
+   * whose answer replaces `result`.
+   */
+  storage?: StorageAction;
 }
+
+/** What a storage call asks of the name directory (FSImage / FSEditLog work). */
+export type StorageAction = { kind: 'roll' } | { kind: 'save' } | { kind: 'list-segments' };
+
+/** What the runtime did for a StorageAction. */
+export type StorageDone =
+  | { kind: 'roll'; nextTxid: number }
+  | { kind: 'save'; imageTxid: number; nowMs: number }
+  | { kind: 'list-segments'; fileNames: readonly string[] };
 
 export interface NameNodeCoreOptions {
   settings: NameNodeSettings;
@@ -152,8 +168,9 @@ export class NameNodeCore {
   private readonly announcedLow = new Set<number>();
   private ops: PendingOp[] = [];
   private events: StateEvent[] = [];
-  lastCheckpoint: { txid: number; ms: number };
-  lastTxid = 0;
+  private storage: StorageAction | undefined;
+  private lastCheckpointSaved: { txid: number; ms: number };
+  private lastTxidWritten = 0;
 
   constructor(opts: NameNodeCoreOptions) {
     this.settings = opts.settings;
@@ -164,7 +181,7 @@ export class NameNodeCore {
     this.rackOfHost = opts.rackOfHost;
     this.groupsOf = opts.groupsOf ?? (() => []);
     this.requests = requestChecker({ bytesPerChecksum: opts.settings.bytesPerChecksum ?? 512 });
-    this.lastCheckpoint = opts.lastCheckpoint;
+    this.lastCheckpointSaved = opts.lastCheckpoint;
     this.blocks = new BlockManager(opts.settings.minReplication);
     this.datanodes = new DatanodeManager(
       {
@@ -219,13 +236,76 @@ export class NameNodeCore {
     this.requests.check(method, params);
     this.ops = [];
     this.events = [];
+    this.storage = undefined;
     try {
       const result = handler(params as never, ctx) as RpcMethods[M]['res'];
-      return { result, ops: this.ops, events: this.events };
+      return {
+        result,
+        ops: this.ops,
+        events: this.events,
+        ...(this.storage ? { storage: this.storage } : {}),
+      };
     } finally {
       this.ops = [];
       this.events = [];
+      this.storage = undefined;
     }
+  }
+
+  /** The newest txid written to the edit log (FSEditLog#getLastWrittenTxId). */
+  get lastTxid(): number {
+    return this.lastTxidWritten;
+  }
+
+  /** The newest image's txid and when it was saved or installed. */
+  get lastCheckpoint(): { txid: number; ms: number } {
+    return this.lastCheckpointSaved;
+  }
+
+  /** The edit log wrote up to `txid` (after a log call or a roll). */
+  noteLastTxid(txid: number): void {
+    this.lastTxidWritten = txid;
+  }
+
+  /** A checkpoint image for `txid` was saved here or uploaded by the Secondary NameNode. */
+  noteCheckpoint(txid: number, nowMs: number): void {
+    this.lastCheckpointSaved = { txid, ms: nowMs };
+  }
+
+  /**
+   * The answer to a storage call once the runtime did what `call` asked in `storage`: rollEdits'
+   * new segment's first txid, rollEditLog's CheckpointSignature, saveNamespace's image txid,
+   * getEditLogManifest's finalized segments from `sinceTxid` on.
+   */
+  storageDone<M extends 'rollEdits' | 'rollEditLog' | 'saveNamespace' | 'getEditLogManifest'>(
+    method: M,
+    params: RpcMethods[M]['req'],
+    done: StorageDone,
+  ): RpcMethods[M]['res'] {
+    type Res = RpcMethods[M]['res'];
+    if (done.kind === 'save') {
+      this.noteCheckpoint(done.imageTxid, done.nowMs);
+      return { txid: done.imageTxid } as Res;
+    }
+    if (done.kind === 'list-segments') {
+      const sinceTxid = (params as RpcMethods['getEditLogManifest']['req']).sinceTxid;
+      return { segments: finalizedSegments(done.fileNames, sinceTxid) } as Res;
+    }
+    if (method === 'rollEdits') return { txid: done.nextTxid } as Res;
+    const ns = this.namespaceInfo();
+    return {
+      signature: {
+        blockPoolId: ns.blockPoolId,
+        mostRecentCheckpointTxid: this.lastCheckpointSaved.txid,
+        curSegmentTxid: done.nextTxid,
+        storageInfo: {
+          layoutVersion: ns.layoutVersion,
+          namespaceId: ns.namespaceId,
+          clusterId: ns.clusterId,
+          cTime: ns.cTime,
+        },
+      },
+    } as Res;
   }
 
   private log(ops: PendingOp[]): void {
@@ -459,6 +539,24 @@ export class NameNodeCore {
       }
       return this.safeModeStatus(ctx.nowMs);
     },
+    // FSNamesystem#rollEditLog for dfsadmin -rollEdits: superuser only; allowed in safe mode.
+    rollEdits: (_p, ctx) => {
+      this.checker(ctx)?.checkSuperuserPrivilege();
+      this.storage = { kind: 'roll' };
+      return null as never;
+    },
+    // FSNamesystem#saveNamespace: superuser, and only in safe mode (the namespace must be still).
+    saveNamespace: (_p, ctx) => {
+      this.checker(ctx)?.checkSuperuserPrivilege();
+      if (!this.safemode.isOn()) {
+        throw new RemoteError(
+          'IOException',
+          'Safe mode should be turned ON in order to create namespace image.',
+        );
+      }
+      this.storage = { kind: 'save' };
+      return null as never;
+    },
     versionRequest: () => this.namespaceInfo(),
     registerDatanode: (p, ctx) => this.registerDatanode(p.registration, ctx.nowMs),
     sendHeartbeat: (p, ctx) => this.heartbeat(p, ctx.nowMs),
@@ -494,6 +592,18 @@ export class NameNodeCore {
     },
     getTransactionId: () => ({ txid: this.lastTxid }),
     getMostRecentCheckpointTxId: () => ({ txid: this.lastCheckpoint.txid }),
+    // FSNamesystem#rollEditLog: superuser, and never in safe mode.
+    rollEditLog: (_p, ctx) => {
+      this.checker(ctx)?.checkSuperuserPrivilege();
+      this.checkNotInSafeMode('Log not rolled', ctx.nowMs);
+      this.storage = { kind: 'roll' };
+      return null as never;
+    },
+    getEditLogManifest: (_p, ctx) => {
+      this.checker(ctx)?.checkSuperuserPrivilege();
+      this.storage = { kind: 'list-segments' };
+      return null as never;
+    },
   };
 
   // ---------------------------------------------------------------------------------------------
@@ -1254,4 +1364,17 @@ export class NameNodeCore {
 function describeRegistration(registration: DatanodeRegistration): string {
   const dn = registration.datanode;
   return `DatanodeRegistration(${dn.ipAddr}:${dn.xferPort}, datanodeUuid=${dn.datanodeUuid}, infoPort=${dn.infoPort}, ipcPort=${dn.ipcPort})`;
+}
+
+/**
+ * The finalized segments among a name directory's file names that hold txids from `sinceTxid` on,
+ * oldest first (FileJournalManager#getRemoteEditLogs; in-progress segments are left out).
+ */
+export function finalizedSegments(fileNames: readonly string[], sinceTxid: number): RemoteEditLog[] {
+  return fileNames
+    .map((n) => /^edits_(\d+)-(\d+)$/.exec(n))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ startTxid: Number(m[1]), endTxid: Number(m[2]), isInProgress: false }))
+    .filter((s) => s.endTxid >= sinceTxid)
+    .sort((a, b) => a.startTxid - b.startTxid);
 }

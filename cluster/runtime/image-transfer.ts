@@ -52,7 +52,7 @@ export interface ImageTransferServerOptions {
   journal: Journal;
   nameDir: string;
   /** The NameNode core: an installed upload becomes its last checkpoint (getTransactionId, rollEditLog). */
-  core: { lastCheckpoint: { txid: number; ms: number } };
+  core: { noteCheckpoint(txid: number, nowMs: number): void };
 }
 
 /** A text answer (errors, the PUT's confirmation); the journal's response frame describes it. */
@@ -202,7 +202,7 @@ async function receiveImage(
     checkpointsRetained: opts.config.int('dfs.namenode.num.checkpoints.retained'),
     extraEditsRetained: opts.config.int('dfs.namenode.num.extra.edits.retained'),
   });
-  opts.core.lastCheckpoint = { txid, ms: Date.now() };
+  opts.core.noteCheckpoint(txid, Date.now());
   opts.journal.event({ type: 'checkpoint-done', txid, imageBytes: body.length }, exchange.op);
   reply(res, exchange, 200, `installed ${fsimageName(txid)} (${body.length} bytes)`);
 }

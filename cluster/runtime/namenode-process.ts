@@ -10,12 +10,12 @@ import { labUser } from '../common/user.js';
 import { clusterConfig } from '../home/cluster-config.js';
 import { homePaths, type ClusterDescription } from '../home/description.js';
 import { requireDescription } from '../home/home.js';
-import { NameNodeCore } from '../namenode/namenode.js';
+import { NameNodeCore, type StorageAction, type StorageDone } from '../namenode/namenode.js';
 import { namenodeSettings } from '../namenode/settings.js';
 import type { PendingOp } from '../namenode/editlog/ops.js';
 import { identityFromSeed } from '../namenode/identity.js';
 import { Namespace } from '../namenode/namespace.js';
-import type { RemoteEditLog, RpcMethod, RpcMethods, StateEvent } from '../protocol/messages.js';
+import type { RpcMethod, StateEvent } from '../protocol/messages.js';
 import { EditLog } from './edit-log.js';
 import { hasResourcesAvailable } from './resource-checker.js';
 import { failingWhileExists } from './edit-log-file.js';
@@ -169,7 +169,7 @@ export async function runNameNode({
       ? { io: failingWhileExists(process.env.LAB_FAULT_EDITLOG_FAIL_FILE) }
       : {}),
   });
-  core.lastTxid = editLog.lastTxid;
+  core.noteLastTxid(editLog.lastTxid);
   writeSeenTxid(nameDir, editLog.segmentStartTxid);
 
   const journalEvents = (events: StateEvent[], opId?: string): void => {
@@ -180,7 +180,7 @@ export async function runNameNode({
   /** Logs the ops (txids assigned in order) and resolves once they are durable. */
   const logOps = (pending: PendingOp[], opId?: string): Promise<void> => {
     const { ops, durable } = editLog.log(pending);
-    core.lastTxid = editLog.lastTxid;
+    core.noteLastTxid(editLog.lastTxid);
     for (const op of ops) {
       const path = 'path' in op ? op.path : 'src' in op ? op.src : undefined;
       journal.event({ type: 'edit-logged', txid: op.txid, op: op.op, ...(path ? { path } : {}) }, opId);
@@ -194,7 +194,7 @@ export async function runNameNode({
       writeSeenTxid(nameDir, nextTxid);
       journal.event({ type: 'edits-rolled', segment: finalName, nextTxid });
     });
-    core.lastTxid = editLog.lastTxid;
+    core.noteLastTxid(editLog.lastTxid);
     return next;
   };
 
@@ -225,62 +225,29 @@ export async function runNameNode({
       nowMs,
       ...(ctx.user ? { user: ctx.user } : {}),
     };
-    if (method === 'rollEdits' || method === 'saveNamespace') {
-      core.checker(callContext)?.checkSuperuserPrivilege();
-    }
-    if (method === 'rollEdits' || method === 'rollEditLog') {
-      if (core.safemode.isOn() && method === 'rollEditLog') {
-        throw new Error('Log not rolled. Name node is in safe mode.');
-      }
-      const next = await rollEditLog();
-      if (method === 'rollEdits') return { txid: next };
-      const ns = core.namespaceInfo();
-      return {
-        signature: {
-          blockPoolId: ns.blockPoolId,
-          mostRecentCheckpointTxid: core.lastCheckpoint.txid,
-          curSegmentTxid: next,
-          storageInfo: {
-            layoutVersion: ns.layoutVersion,
-            namespaceId: ns.namespaceId,
-            clusterId: ns.clusterId,
-            cTime: ns.cTime,
-          },
-        },
-      } satisfies RpcMethods['rollEditLog']['res'];
-    }
-    if (method === 'saveNamespace') {
-      if (!core.safemode.isOn()) {
-        throw new Error('Safe mode should be turned ON in order to create namespace image.');
-      }
-      const next = await rollEditLog();
-      const imageTxid = next - 1;
-      saveImage(nameDir, namespace.toImage(imageTxid));
-      core.lastCheckpoint = { txid: imageTxid, ms: Date.now() };
-      purge();
-      journal.event({
-        type: 'checkpoint-done',
-        txid: imageTxid,
-        imageBytes: fs.statSync(`${currentDir(nameDir)}/${fsimageName(imageTxid)}`).size,
-      });
-      return { txid: imageTxid };
-    }
-    if (method === 'getEditLogManifest') {
-      return { segments: manifest((params as RpcMethods['getEditLogManifest']['req']).sinceTxid) };
-    }
     const out = core.call(method, params as never, callContext);
     journalEvents(out.events, ctx.opId);
     await logOps(out.ops, ctx.opId);
-    return out.result;
+    if (!out.storage) return out.result;
+    return core.storageDone(method as StorageMethod, params as never, await doStorage(out.storage));
   };
 
-  const manifest = (sinceTxid: number): RemoteEditLog[] =>
-    listCurrent(nameDir)
-      .map((n) => /^edits_(\d+)-(\d+)$/.exec(n))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => ({ startTxid: Number(m[1]), endTxid: Number(m[2]), isInProgress: false }))
-      .filter((s) => s.endTxid >= sinceTxid)
-      .sort((a, b) => a.startTxid - b.startTxid);
+  type StorageMethod = Parameters<typeof core.storageDone>[0];
+  /** The name-directory work a storage call decided in the core asked for. */
+  const doStorage = async (action: StorageAction): Promise<StorageDone> => {
+    if (action.kind === 'list-segments') return { kind: 'list-segments', fileNames: listCurrent(nameDir) };
+    const nextTxid = await rollEditLog();
+    if (action.kind === 'roll') return { kind: 'roll', nextTxid };
+    const imageTxid = nextTxid - 1;
+    saveImage(nameDir, namespace.toImage(imageTxid));
+    purge();
+    journal.event({
+      type: 'checkpoint-done',
+      txid: imageTxid,
+      imageBytes: fs.statSync(`${currentDir(nameDir)}/${fsimageName(imageTxid)}`).size,
+    });
+    return { kind: 'save', imageTxid, nowMs: Date.now() };
+  };
 
   const purge = (): void => {
     purgeOldStorage(nameDir, {
