@@ -82,6 +82,9 @@ export interface DFSClientOptions {
   warn?: (line: string) => void;
   /** close() also closes the session's NameNode connection and journal (connect() sets it). */
   ownsSession?: boolean;
+  /** Who this client is in the journal and where it connects from; default `client` at the client's host (a DataNode serving WebHDFS is its own client). */
+  selfId?: string;
+  clientHost?: string;
 }
 
 export interface CreateOptions {
@@ -116,6 +119,7 @@ export interface ReadOptions {
 export class DFSClient {
   readonly clientName: string;
   readonly clientHost: string;
+  readonly selfId: string;
   private opCounter = 0;
   private openStreams = 0;
   private leaseTimer: NodeJS.Timeout | null = null;
@@ -125,7 +129,8 @@ export class DFSClient {
   constructor(private readonly options: DFSClientOptions) {
     this.session = options.session;
     this.clientName = clientNameFor(randomInt(0, 2 ** 31 - 1));
-    this.clientHost = options.session.description.client.host;
+    this.clientHost = options.clientHost ?? options.session.description.client.host;
+    this.selfId = options.selfId ?? 'client';
     this.warn = options.warn ?? ((line) => process.stderr.write(`${line}\n`));
   }
 
@@ -365,7 +370,7 @@ export class DFSClient {
       for (const target of lb.locations) {
         try {
           answer = await blockChecksum({
-            selfId: 'client',
+            selfId: this.selfId,
             journal: this.journal,
             localAddress: this.clientHost || undefined,
             op: opId,
@@ -454,7 +459,7 @@ export class DFSClient {
       if (!name || !target) break;
       try {
         for await (const chunk of readBlock({
-          selfId: 'client',
+          selfId: this.selfId,
           journal: this.journal,
           localAddress: this.clientHost || undefined,
           op: opId,
@@ -823,7 +828,7 @@ export class DFSOutputStream {
     checksum: DataChecksum;
   } {
     return {
-      selfId: 'client',
+      selfId: this.client.selfId,
       journal: this.client.journal,
       localAddress: this.client.clientHost || undefined,
       op: this.opts.opId,

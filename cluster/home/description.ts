@@ -11,7 +11,7 @@ export interface NodeAddress {
   id: string;
   host: string;
   port: number;
-  /** The NameNode's HTTP port (dfs.namenode.http-address: /imagetransfer for checkpoints). */
+  /** The HTTP port: the NameNode's (dfs.namenode.http-address: web UI, WebHDFS, /imagetransfer) or a DataNode's (dfs.datanode.http.address). */
   httpPort?: number;
 }
 

@@ -64,11 +64,17 @@ export async function addDatanode(
   const assigned = await assignPorts({
     namenode: { id: 'nn', host: description.namenode.host, port: 0 },
     secondary: { id: 'snn', host: description.namenode.host, port: 0 },
-    datanodes: [{ id: planned.id, host: planned.host, port: ephemeral ? 0 : 9866 }],
+    datanodes: [
+      { id: planned.id, host: planned.host, port: ephemeral ? 0 : 9866, httpPort: ephemeral ? 0 : 9864 },
+    ],
     client: { host: description.client.host },
     loopbackAliases: description.loopbackAliases,
   });
-  const datanode: DatanodeDescription = { ...planned, port: assigned.datanodes[0]?.port ?? 0 };
+  const datanode: DatanodeDescription = {
+    ...planned,
+    port: assigned.datanodes[0]?.port ?? 0,
+    ...(assigned.datanodes[0]?.httpPort !== undefined ? { httpPort: assigned.datanodes[0].httpPort } : {}),
+  };
   writeDescription(home, { ...description, datanodes: [...description.datanodes, datanode] });
   try {
     const started = await startNode(home, datanode.id, {

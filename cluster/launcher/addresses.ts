@@ -21,6 +21,7 @@ export const DEFAULT_PORTS = {
   namenodeHttp: 9870,
   secondaryHttp: 9868,
   datanodeXfer: 9866,
+  datanodeHttp: 9864,
 } as const;
 
 /** The address every process shares when loopback aliases are not available. */
@@ -37,7 +38,7 @@ export interface PlannedAddress {
   host: string;
   /** The port wanted: Hadoop's default (or a per-DataNode offset of it); 0 = any free port. */
   port: number;
-  /** A second, HTTP port (the NameNode's /imagetransfer), chosen the same way. */
+  /** A second, HTTP port (the NameNode's web UI and WebHDFS, a DataNode's), chosen the same way. */
   httpPort?: number;
 }
 
@@ -83,14 +84,21 @@ export function planAddresses(input: AddressPlanInput): AddressPlan {
   const datanodes = input.datanodes.map((dn, index): PlannedAddress => {
     const number = datanodeNumber(dn.id) ?? index + 1;
     if (!input.loopbackAliases) {
+      const step = SHARED_HOST_DATANODE_PORT_STEP * (number - 1);
       return {
         id: dn.id,
         host: LOOPBACK,
-        port: port(DEFAULT_PORTS.datanodeXfer + SHARED_HOST_DATANODE_PORT_STEP * (number - 1)),
+        port: port(DEFAULT_PORTS.datanodeXfer + step),
+        httpPort: port(DEFAULT_PORTS.datanodeHttp + step),
       };
     }
     const rackIndex = indexes.get(dn.rack) as number;
-    return { id: dn.id, host: datanodeAliasHost(rackIndex, number), port: port(DEFAULT_PORTS.datanodeXfer) };
+    return {
+      id: dn.id,
+      host: datanodeAliasHost(rackIndex, number),
+      port: port(DEFAULT_PORTS.datanodeXfer),
+      httpPort: port(DEFAULT_PORTS.datanodeHttp),
+    };
   });
   return {
     namenode: {

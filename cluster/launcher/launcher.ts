@@ -157,10 +157,14 @@ async function withAssignedPorts(description: ClusterDescription): Promise<Clust
     ...description,
     namenode: assigned.namenode,
     secondary: description.secondary ? assigned.secondary : null,
-    datanodes: description.datanodes.map((dn, index) => ({
-      ...dn,
-      port: (assigned.datanodes[index] as { port: number }).port,
-    })),
+    datanodes: description.datanodes.map((dn, index) => {
+      const address = assigned.datanodes[index] as { port: number; httpPort?: number };
+      return {
+        ...dn,
+        port: address.port,
+        ...(address.httpPort !== undefined ? { httpPort: address.httpPort } : {}),
+      };
+    }),
   };
 }
 

@@ -34,7 +34,7 @@ export type FrameMessage =
   /** Its response; `contentBytes` is the body's length (image or edits bytes, or a text/JSON answer). */
   | { type: 'http-response'; status: number; contentBytes: number };
 
-export type HttpMethod = 'GET' | 'PUT' | 'POST';
+export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
 
 /** rpc: Hadoop RPC; data: DataTransferProtocol; http: the image transfers and the Secondary's API. */
 export type Channel = 'rpc' | 'data' | 'http';

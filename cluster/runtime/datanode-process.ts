@@ -42,6 +42,13 @@ import type { XceiverServer } from './xceiver-server.js';
 import { startXceiverServer } from './data-xceiver.js';
 import { VolumeScanner } from './block-scanner.js';
 import { scanPeriodMs } from '../datanode/scanner.js';
+import {
+  startDatanodeHttp,
+  DATANODE_HTTP_PORT_DEFAULT,
+  type DatanodeHttpServer,
+  type DatanodeHttpState,
+} from './datanode-http.js';
+import { SOFTWARE_VERSION } from './namenode-process.js';
 
 /** versionRequest retry period before the NameNode first answers (HDFS waits 5 s; a lab start wants the DataNodes up within a second). */
 export const VERSION_REQUEST_RETRY_MS = 250;
@@ -86,6 +93,7 @@ export async function runDataNode(options: { home: string; id: string }): Promis
   let storage: DatanodeStorage | null = null;
   let server: XceiverServer | null = null;
   let scanner: VolumeScanner | null = null;
+  let httpServer: DatanodeHttpServer | null = null;
   const actor = new BPServiceActor({
     selfId: id,
     host: me.host,
@@ -94,6 +102,7 @@ export async function runDataNode(options: { home: string; id: string }): Promis
     heartbeatIntervalMs: config.ms('dfs.heartbeat.interval'),
     blockReportIntervalMs: config.ms('dfs.blockreport.intervalMsec'),
     capacityBytes: configuredCapacityBytes(config),
+    infoPort: () => httpServer?.port ?? 0,
   });
   try {
     storage = DatanodeStorage.open({
@@ -124,6 +133,18 @@ export async function runDataNode(options: { home: string; id: string }): Promis
       balanceBytesPerSec: config.bytes('dfs.datanode.balance.bandwidthPerSec'),
     });
     log('info', `${id}: DataXceiverServer listening on ${me.host}:${server.port}`);
+    httpServer = await startDatanodeHttp({
+      id,
+      host: me.host,
+      port: datanodeHttpPortWanted(description, me),
+      journal,
+      description,
+      config,
+      softwareVersion: SOFTWARE_VERSION,
+      startedMs: Date.now(),
+      state: httpState(storage, server, ns, configuredCapacityBytes(config)),
+    });
+    log('info', `${id}: HTTP server (WebHDFS, /jmx) listening on http://${me.host}:${httpServer.port}`);
     actor.start(storage, server);
     scanner = new VolumeScanner({
       storage,
@@ -147,6 +168,7 @@ export async function runDataNode(options: { home: string; id: string }): Promis
     scanner.start();
   } catch (err) {
     actor.stop();
+    await httpServer?.close();
     await server?.close();
     storage?.close();
     journal.close();
@@ -156,12 +178,51 @@ export async function runDataNode(options: { home: string; id: string }): Promis
     stop: async () => {
       scanner?.stop();
       actor.stop();
+      await httpServer?.close();
       await server?.close();
       storage?.stats(Date.now());
       storage?.close();
       journal.event({ type: 'process-stopping', reason: 'stop requested' });
       journal.close();
     },
+  };
+}
+
+/**
+ * dfs.datanode.http.address's port: the description's (the launcher plans 9864, or 9864 + 10 per
+ * DataNode when all share 127.0.0.1), else 9864 when the DataNode uses Hadoop's transfer port and
+ * any free port otherwise; a taken port falls back to a free one (the registration announces it).
+ */
+function datanodeHttpPortWanted(
+  description: ClusterDescription,
+  me: { port: number; httpPort?: number },
+): number {
+  if (me.httpPort !== undefined) return me.httpPort;
+  return me.port === 9866 && description.loopbackAliases ? DATANODE_HTTP_PORT_DEFAULT : 0;
+}
+
+function httpState(
+  storage: DatanodeStorage,
+  server: XceiverServer,
+  ns: NamespaceInfo,
+  capacityBytes: number | undefined,
+): () => DatanodeHttpState {
+  return () => {
+    const stats = withCapacity(storage.stats(Date.now()), capacityBytes);
+    return {
+      datanodeUuid: storage.identity.datanodeUuid,
+      storageId: storage.identity.storageId,
+      clusterId: ns.clusterId,
+      blockPoolId: storage.poolId,
+      dataDir: storage.dataDir,
+      xferPort: server.port,
+      capacity: stats.capacity,
+      dfsUsed: stats.dfsUsed,
+      remaining: stats.remaining,
+      nonDfsUsed: stats.nonDfsUsed,
+      numBlocks: storage.replicaCount,
+      xceiverCount: server.xceiverCount(),
+    };
   };
 }
 
@@ -180,6 +241,8 @@ interface ActorOptions {
   blockReportIntervalMs: number;
   /** lab.datanode.capacity: the capacity reported instead of the shared disk's (balancer lessons). */
   capacityBytes: number | undefined;
+  /** The HTTP server's port (DatanodeID.infoPort), announced in every registration. */
+  infoPort: () => number;
 }
 
 /** BPServiceActor: the DataNode's side of DatanodeProtocol for one NameNode. */
@@ -333,7 +396,7 @@ class BPServiceActor {
         // them): the NameNode's journal names the connection after this.
         hostName: this.opts.selfId,
         xferPort: server.port,
-        infoPort: 0,
+        infoPort: this.opts.infoPort(),
         ipcPort: 0,
       },
       storageInfo: {

@@ -8,18 +8,24 @@
  *   GET /jmx[?qry=Hadoop:service=NameNode,name=…][?get=NAME::ATTRIBUTE]
  *        JMXJsonServlet: the NameNode's beans (cluster/namenode/jmx.ts).
  *   GET|PUT /imagetransfer    ImageServlet: the checkpoint's transfers (./image-transfer.ts).
+ *   GET|PUT|POST|DELETE /webhdfs/v1/<path>?op=…   WebHDFS (./webhdfs-namenode.ts).
+ *   GET /, /dfshealth.html, /explorer.html    the web UI (./web-ui.ts), reading /jmx and WebHDFS.
  * Each request and response is an `http` frame in the journal (./http-journal.ts). The server
  * binds the NameNode's loopback address only.
  */
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import { labUser } from '../common/user.js';
 import { fsckReportText, toReport, type FsckRequest } from '../namenode/fsck-report.js';
 import { jmxBody, namenodeBeans, queryBeans } from '../namenode/jmx.js';
 import type { NameNodeCore } from '../namenode/namenode.js';
 import { namenodeHttpAddressFile, namenodeHttpPortWanted } from '../home/http-address.js';
 import { recvHttpRequest, sendHttpResponse, type HttpExchange } from '../transport/http-journal.js';
 import { limitHttpServer } from './http-limits.js';
+import { serveWebHdfs, type WebHdfsNamenodeOptions } from './webhdfs-namenode.js';
+import { WEBHDFS_PREFIX } from './webhdfs.js';
+import { namenodeUiPage } from './web-ui.js';
 import {
   IMAGE_TRANSFER_PATH,
   IMAGE_TRANSFER_TIMEOUT_MS,
@@ -43,6 +49,8 @@ export interface NamenodeHttpOptions extends ImageTransferServerOptions {
   rpcAddress: string;
   softwareVersion: string;
   startedMs: number;
+  /** What WebHDFS needs: the NameNode's call handler (as an RPC) and its DataNodes. */
+  webhdfs: Omit<WebHdfsNamenodeOptions, 'datanodes' | 'rpcAddress'>;
 }
 
 export interface NamenodeHttpServer {
@@ -56,7 +64,10 @@ export async function startNamenodeHttp(opts: NamenodeHttpOptions): Promise<Name
   const host = opts.desc.namenode.host;
   const server = http.createServer((req, res) => {
     // A PUT's body is the image: its content-length is the payload the request frame carries.
-    const dataBytes = req.method === 'PUT' ? Number(req.headers['content-length'] ?? 0) || 0 : 0;
+    const dataBytes =
+      req.method === 'PUT' && req.url?.startsWith(IMAGE_TRANSFER_PATH)
+        ? Number(req.headers['content-length'] ?? 0) || 0
+        : 0;
     const exchange = recvHttpRequest(opts.journal, req, { serverId: opts.journal.proc, dataBytes });
     route(req, res, opts, exchange).catch((err: unknown) => {
       reply(res, exchange, 500, `internal error: ${(err as Error).message}`);
@@ -77,7 +88,8 @@ export async function startNamenodeHttp(opts: NamenodeHttpOptions): Promise<Name
   };
 }
 
-async function listenWithFallback(server: http.Server, host: string, port: number): Promise<number> {
+/** Binds `port`, or any free port when it is taken (another lab, a real Hadoop). */
+export async function listenWithFallback(server: http.Server, host: string, port: number): Promise<number> {
   const listen = (p: number): Promise<void> =>
     new Promise((resolve, reject) => {
       server.once('error', reject);
@@ -104,7 +116,27 @@ async function route(
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://namenode');
   if (url.pathname === IMAGE_TRANSFER_PATH) return serveImageTransfer(req, res, opts, exchange);
+  if (url.pathname === WEBHDFS_PREFIX || url.pathname.startsWith(`${WEBHDFS_PREFIX}/`)) {
+    return serveWebHdfs(
+      req,
+      res,
+      {
+        ...opts.webhdfs,
+        datanodes: () => opts.core.datanodeReport('ALL'),
+        rpcAddress: opts.rpcAddress,
+      },
+      exchange,
+    );
+  }
   req.resume();
+  const page = req.method === 'GET' ? namenodeUiPage(url.pathname, { defaultUser: labUser() }) : undefined;
+  if (page) {
+    return sendHttpResponse(exchange, res, {
+      status: 200,
+      headers: { 'content-type': page.contentType },
+      body: Buffer.from(page.body, 'utf8'),
+    });
+  }
   if (url.pathname === FSCK_PATH || url.pathname === JMX_PATH) {
     if (req.method !== 'GET') {
       return reply(res, exchange, 405, `HTTP method ${req.method ?? '?'} is not supported by this URL`);
@@ -117,7 +149,7 @@ async function route(
     res,
     exchange,
     404,
-    `no such path ${url.pathname}; the NameNode serves ${FSCK_PATH}, ${JMX_PATH} and ${IMAGE_TRANSFER_PATH}`,
+    `no such path ${url.pathname}; the NameNode serves / (the web UI), ${WEBHDFS_PREFIX}, ${FSCK_PATH}, ${JMX_PATH} and ${IMAGE_TRANSFER_PATH}`,
   );
 }
 

@@ -285,6 +285,11 @@ export async function runNameNode({
     rpcAddress: `${server.host}:${server.port}`,
     softwareVersion: SOFTWARE_VERSION,
     startedMs,
+    webhdfs: {
+      call: (method, params, ctx) => handler(method, params, ctx) as never,
+      defaultReplication: config.int('dfs.replication'),
+      defaultBlockSizeBytes: config.bytes('dfs.blocksize'),
+    },
   });
   journal.event({ type: 'process-started', pid: process.pid, addresses: [`${server.host}:${server.port}`] });
   console.log(`NameNode RPC up at ${server.host}:${server.port}; STATE* Safe mode ON.`);

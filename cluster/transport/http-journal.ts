@@ -161,7 +161,7 @@ export function recvHttpRequest(
   const url = req.url ?? '';
   const contentBytes = Number(req.headers['content-length'] ?? 0) || 0;
   const exchange: HttpExchange = { journal, link, method, url, op };
-  if (method === 'GET' || method === 'PUT' || method === 'POST') {
+  if (method === 'GET' || method === 'PUT' || method === 'POST' || method === 'DELETE') {
     journalHttpRequest({
       journal,
       link,
@@ -205,6 +205,55 @@ export function sendHttpResponse(
     status: answer.status,
     op: exchange.op,
   });
+}
+
+/**
+ * Streams a response whose body is produced as it goes (a WebHDFS OPEN's file bytes) and journals
+ * it once the last byte is written; `dataBytes` of the frame are the file bytes. A failure after
+ * the head went out cuts the connection, as Hadoop's DataNode does, since the status is sent.
+ */
+export async function sendHttpStream(
+  exchange: HttpExchange,
+  res: http.ServerResponse,
+  answer: { status: number; headers: Record<string, string | number>; chunks: AsyncIterable<Buffer> },
+): Promise<number> {
+  res.writeHead(answer.status, {
+    ...answer.headers,
+    ...(exchange.op ? { [OP_HEADER]: exchange.op } : {}),
+  });
+  let sent = 0;
+  try {
+    for await (const chunk of answer.chunks) {
+      sent += chunk.length;
+      if (!res.write(chunk)) {
+        await new Promise<void>((resolve, reject) => {
+          const onClose = (): void => reject(new Error('the HTTP client went away'));
+          res.once('close', onClose);
+          res.once('drain', () => {
+            res.off('close', onClose);
+            resolve();
+          });
+        });
+      }
+    }
+  } catch (err) {
+    res.destroy();
+    throw err;
+  }
+  const head = sentHead(res, `HTTP/1.1 ${answer.status} ${http.STATUS_CODES[answer.status] ?? ''}`);
+  res.end();
+  journalHttpResponse({
+    journal: exchange.journal,
+    link: exchange.link,
+    dir: 'send',
+    headBytes: Buffer.byteLength(head, 'latin1'),
+    contentBytes: sent,
+    dataBytes: sent,
+    raw: rawStart(head, null),
+    status: answer.status,
+    op: exchange.op,
+  });
+  return sent;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,295 @@
+/**
+ * The NameNode's web UI (dfshealth.html and explorer.html in Hadoop): one static page whose script
+ * reads what any tool reads — `/jmx` for Overview, Datanodes and Startup Progress, WebHDFS for
+ * Utilities → Browse the file system (LISTSTATUS, GET_BLOCK_LOCATIONS for each block's id,
+ * genstamp, size and DataNodes; OPEN to download; CREATE with noredirect to upload straight to a
+ * DataNode, as Hadoop's explorer.js does). No external scripts or styles: the lab runs offline.
+ * Element ids are stable; the browser test drives the page by them.
+ */
+
+export interface UiPage {
+  contentType: string;
+  body: string;
+}
+
+const HTML = 'text/html; charset=utf-8';
+
+/** The page for a path of the NameNode's HTTP server, or undefined when the UI has none. */
+export function namenodeUiPage(pathname: string, opts: { defaultUser: string }): UiPage | undefined {
+  if (
+    pathname === '/' ||
+    pathname === '/index.html' ||
+    pathname === '/dfshealth.html' ||
+    pathname === '/explorer.html'
+  ) {
+    return { contentType: HTML, body: dfshealthHtml(opts.defaultUser) };
+  }
+  return undefined;
+}
+
+const STYLE = `
+body{font-family:sans-serif;margin:0;background:#fafafa;color:#222}
+nav{background:#2d3e50;padding:0 16px}nav a{color:#ddd;display:inline-block;padding:12px 10px;text-decoration:none}
+nav a.active{color:#fff;background:#1b2836}nav .brand{color:#fff;font-weight:bold;margin-right:16px}
+main{padding:8px 24px}table{border-collapse:collapse;margin:8px 0 16px}
+td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:14px}th{background:#eee}
+h1{font-size:22px}h2{font-size:18px;margin-top:20px}.tab{display:none}.tab.shown{display:block}
+.err{color:#a00}.dead{background:#fdd}code{background:#eee;padding:1px 4px}
+`;
+
+function dfshealthHtml(defaultUser: string): string {
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Namenode information</title>
+<style>${STYLE}</style></head>
+<body>
+<nav><span class="brand">Hadoop</span>
+<a href="#tab-overview" id="nav-overview">Overview</a>
+<a href="#tab-datanode" id="nav-datanode">Datanodes</a>
+<a href="#tab-startup-progress" id="nav-startup-progress">Startup Progress</a>
+<a href="#tab-explorer" id="nav-explorer">Utilities: Browse the file system</a>
+</nav>
+<main>
+<section class="tab" id="tab-overview">
+<h1>Overview <span id="nn-address"></span> (<span id="nn-state"></span>)</h1>
+<table id="overview-table"></table>
+<h2>Summary</h2>
+<p id="safemode"></p>
+<table id="summary-table"></table>
+<h2>NameNode Journal Status</h2>
+<table id="journal-table"></table>
+<h2>NameNode Storage</h2>
+<table id="storage-table"></table>
+</section>
+<section class="tab" id="tab-datanode">
+<h1>Datanode Information</h1>
+<h2>In operation</h2>
+<table id="datanodes-table"><thead><tr><th>Node</th><th>Http Address</th><th>Rack</th><th>Last contact</th>
+<th>Capacity</th><th>Used</th><th>Remaining</th><th>Blocks</th><th>Block pool used</th><th>Admin state</th><th>Version</th></tr></thead><tbody></tbody></table>
+<h2>Dead</h2>
+<table id="dead-datanodes-table"><thead><tr><th>Node</th><th>Last contact</th><th>Admin state</th></tr></thead><tbody></tbody></table>
+</section>
+<section class="tab" id="tab-startup-progress">
+<h1>Startup Progress</h1>
+<table id="startup-table"><thead><tr><th>Phase</th><th>Status</th></tr></thead><tbody></tbody></table>
+</section>
+<section class="tab" id="tab-explorer">
+<h1>Browse Directory</h1>
+<form id="explorer-form"><input id="explorer-path" size="60" value="/"> <button id="explorer-go">Go!</button>
+ as user <input id="explorer-user" size="12" value="${escapeAttr(defaultUser)}"></form>
+<p id="explorer-error" class="err"></p>
+<table id="explorer-table"><thead><tr><th>Permission</th><th>Owner</th><th>Group</th><th>Size</th>
+<th>Last Modified</th><th>Replication</th><th>Block Size</th><th>Name</th></tr></thead><tbody></tbody></table>
+<p>Upload to this directory: <input type="file" id="upload-file"> <button id="upload-button">Upload</button>
+<span id="upload-status"></span></p>
+<div id="file-info" style="display:none">
+<h2>File information - <span id="file-name"></span></h2>
+<p><a id="file-download" href="#">Download</a></p>
+<p>Block <select id="block-select"></select></p>
+<table id="block-info"></table>
+</div>
+</section>
+</main>
+<script>
+${CLIENT_SCRIPT}
+</script>
+</body></html>
+`;
+}
+
+function escapeAttr(text: string): string {
+  return text.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The page's script: plain browser JavaScript, no framework. */
+const CLIENT_SCRIPT = String.raw`
+'use strict';
+const $ = (id) => document.getElementById(id);
+const esc = (s) => String(s).replace(/[&<>"]/g, (c) => '&#' + c.charCodeAt(0) + ';');
+const fmtBytes = (n) => {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = Number(n), u = 0;
+  while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+  return (u === 0 ? v : v.toFixed(2)) + ' ' + units[u];
+};
+const fmtDate = (ms) => (Number(ms) > 0 ? new Date(Number(ms)).toString() : 'Never');
+const rows = (pairs) => pairs.map(([k, v]) => '<tr><th>' + esc(k) + '</th><td>' + v + '</td></tr>').join('');
+async function jmx(name) {
+  const r = await fetch('/jmx?qry=' + encodeURIComponent(name));
+  const body = await r.json();
+  return body.beans[0] || {};
+}
+function modeString(type, perm) {
+  const p = parseInt(perm, 8);
+  const bits = 'rwxrwxrwx'.split('').map((c, i) => (p & (1 << (8 - i)) ? c : '-')).join('');
+  const sticky = p & 0o1000 ? bits.slice(0, 8) + (bits[8] === 'x' ? 't' : 'T') : bits;
+  return (type === 'DIRECTORY' ? 'd' : '-') + sticky;
+}
+
+async function showOverview() {
+  const info = await jmx('Hadoop:service=NameNode,name=NameNodeInfo');
+  const state = await jmx('Hadoop:service=NameNode,name=FSNamesystemState');
+  const status = await jmx('Hadoop:service=NameNode,name=NameNodeStatus');
+  $('nn-address').textContent = "'" + status.HostAndPort + "'";
+  $('nn-state').textContent = status.State;
+  $('overview-table').innerHTML = rows([
+    ['Started:', esc(fmtDate(info.NNStartedTimeInMillis))],
+    ['Version:', esc(info.Version)],
+    ['Cluster ID:', '<span id="cluster-id">' + esc(info.ClusterId) + '</span>'],
+    ['Block Pool ID:', '<span id="block-pool-id">' + esc(info.BlockPoolId) + '</span>'],
+  ]);
+  $('safemode').textContent = info.Safemode || 'Safe mode is off.';
+  const live = JSON.parse(info.LiveNodes || '{}');
+  const dead = JSON.parse(info.DeadNodes || '{}');
+  $('summary-table').innerHTML = rows([
+    ['Files and directories:', esc(info.TotalFiles) + ' files and directories, ' + esc(info.TotalBlocks) + ' blocks'],
+    ['Configured Capacity:', esc(fmtBytes(info.Total))],
+    ['DFS Used:', esc(fmtBytes(info.Used)) + ' (' + Number(info.PercentUsed).toFixed(2) + '%)'],
+    ['Non DFS Used:', esc(fmtBytes(info.NonDfsUsedSpace))],
+    ['DFS Remaining:', esc(fmtBytes(info.Free)) + ' (' + Number(info.PercentRemaining).toFixed(2) + '%)'],
+    ['Live Nodes', '<a href="#tab-datanode" id="live-nodes">' + Object.keys(live).length + '</a> (Decommissioned: 0)'],
+    ['Dead Nodes', '<a href="#tab-datanode" id="dead-nodes">' + Object.keys(dead).length + '</a> (Decommissioned: 0)'],
+    ['Decommissioning Nodes', String(state.NumDecommissioningDataNodes || 0)],
+    ['Number of Under-Replicated Blocks', esc(state.UnderReplicatedBlocks ?? 0)],
+    ['Number of Missing Blocks', esc(info.NumberOfMissingBlocks)],
+  ]);
+  const journal = JSON.parse(info.JournalTransactionInfo || '{}');
+  $('journal-table').innerHTML = rows([
+    ['Current transaction ID:', esc(journal.LastAppliedOrWrittenTxId ?? '')],
+    ['Most recent checkpoint transaction ID:', esc(journal.MostRecentCheckpointTxId ?? '')],
+  ]);
+  const dirs = JSON.parse(info.NameDirStatuses || '{}');
+  const active = Object.entries(dirs.active || {});
+  const failed = Object.entries(dirs.failed || {});
+  $('storage-table').innerHTML = '<tr><th>Storage Directory</th><th>Type</th><th>State</th></tr>' +
+    active.map(([d, t]) => '<tr><td>' + esc(d) + '</td><td>' + esc(t) + '</td><td>Active</td></tr>').join('') +
+    failed.map(([d, t]) => '<tr><td>' + esc(d) + '</td><td>' + esc(t) + '</td><td>Failed</td></tr>').join('');
+}
+
+async function showDatanodes() {
+  const info = await jmx('Hadoop:service=NameNode,name=NameNodeInfo');
+  const live = JSON.parse(info.LiveNodes || '{}');
+  const dead = JSON.parse(info.DeadNodes || '{}');
+  $('datanodes-table').tBodies[0].innerHTML = Object.entries(live).sort().map(([name, d]) =>
+    '<tr class="datanode"><td>' + esc(name) + ' (' + esc(d.xferaddr) + ')</td>' +
+    '<td><a href="http://' + esc(d.infoAddr) + '/">' + esc(d.infoAddr) + '</a></td>' +
+    '<td>' + esc(d.location) + '</td><td>' + esc(d.lastContact) + 's</td>' +
+    '<td>' + esc(fmtBytes(d.capacity)) + '</td><td>' + esc(fmtBytes(d.used)) + '</td>' +
+    '<td>' + esc(fmtBytes(d.remaining)) + '</td><td>' + esc(d.numBlocks) + '</td>' +
+    '<td>' + esc(fmtBytes(d.blockPoolUsed)) + '</td><td>' + esc(d.adminState) + '</td><td>' + esc(d.version) + '</td></tr>').join('');
+  $('dead-datanodes-table').tBodies[0].innerHTML = Object.entries(dead).sort().map(([name, d]) =>
+    '<tr class="datanode dead"><td>' + esc(name) + ' (' + esc(d.xferaddr) + ')</td><td>' + esc(d.lastContact) +
+    's</td><td>' + esc(d.adminState) + '</td></tr>').join('');
+}
+
+async function showStartupProgress() {
+  const info = await jmx('Hadoop:service=NameNode,name=NameNodeInfo');
+  const safe = info.Safemode || '';
+  const phases = [
+    ['Loading fsimage', 'Complete'],
+    ['Loading edits', 'Complete'],
+    ['Saving checkpoint', 'Complete'],
+    ['Safe mode', safe ? 'Running: ' + safe : 'Complete'],
+  ];
+  $('startup-table').tBodies[0].innerHTML = phases.map(([p, s]) => '<tr><td>' + esc(p) + '</td><td>' + esc(s) + '</td></tr>').join('');
+}
+
+const user = () => encodeURIComponent($('explorer-user').value || 'dr.who');
+const webhdfs = (path, op, extra) =>
+  '/webhdfs/v1' + path.split('/').map(encodeURIComponent).join('/') + '?op=' + op + '&user.name=' + user() + (extra || '');
+async function webhdfsJson(path, op, extra) {
+  const r = await fetch(webhdfs(path, op, extra));
+  const body = await r.json();
+  if (!r.ok) throw new Error(body.RemoteException ? body.RemoteException.exception + ': ' + body.RemoteException.message : 'HTTP ' + r.status);
+  return body;
+}
+let currentDir = '/';
+const join = (dir, name) => (dir.endsWith('/') ? dir : dir + '/') + name;
+
+async function browse(dir) {
+  $('explorer-error').textContent = '';
+  $('file-info').style.display = 'none';
+  try {
+    const body = await webhdfsJson(dir, 'LISTSTATUS');
+    currentDir = dir;
+    $('explorer-path').value = dir;
+    if (location.hash !== '#tab-explorer' + dir) history.replaceState(null, '', '#tab-explorer' + dir);
+    $('explorer-table').tBodies[0].innerHTML = body.FileStatuses.FileStatus.map((s) =>
+      '<tr><td>' + modeString(s.type, s.permission) + '</td><td>' + esc(s.owner) + '</td><td>' + esc(s.group) +
+      '</td><td>' + esc(fmtBytes(s.length)) + '</td><td>' + esc(fmtDate(s.modificationTime)) + '</td><td>' +
+      esc(s.replication) + '</td><td>' + esc(fmtBytes(s.blockSize)) + '</td><td><a href="#" class="entry" data-type="' +
+      esc(s.type) + '" data-name="' + esc(s.pathSuffix) + '">' + esc(s.pathSuffix) + '</a></td></tr>').join('');
+  } catch (err) {
+    $('explorer-error').textContent = String(err.message);
+  }
+}
+
+async function showFile(path) {
+  $('explorer-error').textContent = '';
+  try {
+    const body = await webhdfsJson(path, 'GET_BLOCK_LOCATIONS');
+    const blocks = body.LocatedBlocks.locatedBlocks;
+    $('file-name').textContent = path;
+    $('file-download').href = webhdfs(path, 'OPEN');
+    $('block-select').innerHTML = blocks.map((b, i) => '<option value="' + i + '">Block ' + i + '</option>').join('');
+    const showBlock = (i) => {
+      const b = blocks[i];
+      if (!b) { $('block-info').innerHTML = rows([['Blocks', 'none (an empty file)']]); return; }
+      $('block-info').innerHTML = rows([
+        ['Block ID', '<span id="block-id">' + esc(b.block.blockId) + '</span>'],
+        ['Block Pool ID', esc(b.block.blockPoolId)],
+        ['Generation Stamp', '<span id="block-genstamp">' + esc(b.block.generationStamp) + '</span>'],
+        ['Size', '<span id="block-size">' + esc(b.block.numBytes) + '</span>'],
+        ['Availability', '<ul id="block-locations">' + b.locations.map((d) =>
+          '<li>' + esc(d.hostName) + ' (' + esc(d.name) + ', ' + esc(d.networkLocation) + ')</li>').join('') + '</ul>'],
+      ]);
+    };
+    $('block-select').onchange = () => showBlock(Number($('block-select').value));
+    showBlock(0);
+    $('file-info').style.display = 'block';
+  } catch (err) {
+    $('explorer-error').textContent = String(err.message);
+  }
+}
+
+async function upload() {
+  const file = $('upload-file').files[0];
+  if (!file) return;
+  const target = join(currentDir, file.name);
+  $('upload-status').textContent = 'uploading ' + target + '…';
+  try {
+    const step1 = await webhdfsJson(target, 'CREATE', '&noredirect=true&overwrite=false');
+    const r = await fetch(step1.Location, { method: 'PUT', body: file, headers: { 'content-type': 'application/octet-stream' } });
+    if (r.status !== 201) {
+      const body = await r.json().catch(() => ({}));
+      throw new Error(body.RemoteException ? body.RemoteException.message : 'HTTP ' + r.status);
+    }
+    $('upload-status').textContent = 'uploaded ' + target;
+    await browse(currentDir);
+  } catch (err) {
+    $('upload-status').textContent = 'upload failed: ' + err.message;
+  }
+}
+
+$('explorer-table').addEventListener('click', (e) => {
+  const a = e.target.closest('a.entry');
+  if (!a) return;
+  e.preventDefault();
+  const path = join(currentDir, a.dataset.name);
+  if (a.dataset.type === 'DIRECTORY') browse(path);
+  else showFile(path);
+});
+$('explorer-form').addEventListener('submit', (e) => { e.preventDefault(); browse($('explorer-path').value || '/'); });
+$('upload-button').addEventListener('click', (e) => { e.preventDefault(); upload(); });
+
+const TABS = { 'tab-overview': showOverview, 'tab-datanode': showDatanodes, 'tab-startup-progress': showStartupProgress };
+function route() {
+  const hash = location.hash.slice(1) || (location.pathname.endsWith('explorer.html') ? 'tab-explorer' : 'tab-overview');
+  const tab = hash.startsWith('tab-explorer') ? 'tab-explorer' : TABS[hash] ? hash : 'tab-overview';
+  for (const s of document.querySelectorAll('section.tab')) s.classList.toggle('shown', s.id === tab);
+  for (const a of document.querySelectorAll('nav a[id]')) a.classList.toggle('active', a.id === 'nav-' + tab.slice(4));
+  if (tab === 'tab-explorer') browse(decodeURIComponent(hash.slice('tab-explorer'.length)) || currentDir);
+  else TABS[tab]().catch((err) => { document.getElementById(tab).insertAdjacentHTML('beforeend', '<p class="err">' + esc(err.message) + '</p>'); });
+}
+window.addEventListener('hashchange', route);
+route();
+`;

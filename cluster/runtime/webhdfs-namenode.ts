@@ -1,0 +1,245 @@
+/**
+ * WebHDFS on the NameNode (NamenodeWebHdfsMethods): the namespace ops are answered here, through
+ * the same handler as an RPC (so they are permission-checked as `user.name`, edit-logged and
+ * journaled like any call); the data ops (CREATE, APPEND, OPEN, GETFILECHECKSUM) are answered
+ * with a 307 to a DataNode's HTTP port, which does the work as an HDFS client (datanode-http.ts).
+ * The NameNode never receives file bytes.
+ */
+import { randomInt } from 'node:crypto';
+import type http from 'node:http';
+import { checkPath } from '../namenode/paths.js';
+import { RemoteError } from '../protocol/errors.js';
+import type { RpcMethod, RpcMethods } from '../protocol/messages.js';
+import type { DatanodeInfo, FileStatus } from '../protocol/types.js';
+import type { HttpExchange } from '../transport/http-journal.js';
+import {
+  blockLocationsJson,
+  boolParam,
+  contentSummaryJson,
+  fileStatusJson,
+  forbidden,
+  illegalArgument,
+  locatedBlocksJson,
+  longParam,
+  parseWebHdfsRequest,
+  permissionParam,
+  redirectLocation,
+  requiredParam,
+  sendJson,
+  sendWebHdfsError,
+  unsupported,
+  type WebHdfsRequest,
+} from './webhdfs.js';
+
+/** A call into the NameNode as an RPC is made: `user` is the effective user. */
+export type NamenodeCall = <M extends RpcMethod>(
+  method: M,
+  params: RpcMethods[M]['req'],
+  ctx: { caller: string; callerAddr: string; user: string; opId?: string },
+) => Promise<RpcMethods[M]['res']>;
+
+export interface WebHdfsNamenodeOptions {
+  call: NamenodeCall;
+  datanodes: () => DatanodeInfo[];
+  /** host:port of the NameNode's RPC server (namenoderpcaddress in redirects). */
+  rpcAddress: string;
+  defaultReplication: number;
+  defaultBlockSizeBytes: number;
+}
+
+/** The lab's pages are short: a LISTSTATUS of a huge directory stops after this many getListing pages. */
+const LISTING_PAGES_MAX = 10_000;
+
+let opCounter = 0;
+
+export async function serveWebHdfs(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  opts: WebHdfsNamenodeOptions,
+  exchange: HttpExchange,
+): Promise<void> {
+  req.resume();
+  try {
+    const request = parseWebHdfsRequest(req.method ?? '?', req.url ?? '/');
+    // FSDirectory's check, before any op: `..`, `.`, `//` and ':' components are refused, never resolved.
+    checkPath(request.path);
+    const callerAddr = req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '';
+    const opId = `webhdfs-${process.pid}-${++opCounter}`;
+    const call: Call = (method, params) =>
+      opts.call(method, params, { caller: exchange.link.clientId, callerAddr, user: request.user, opId });
+    await answer(request, { call, opts, exchange, res });
+  } catch (err) {
+    sendWebHdfsError(exchange, res, err);
+  }
+}
+
+type Call = <M extends RpcMethod>(method: M, params: RpcMethods[M]['req']) => Promise<RpcMethods[M]['res']>;
+
+interface Ctx {
+  call: Call;
+  opts: WebHdfsNamenodeOptions;
+  exchange: HttpExchange;
+  res: http.ServerResponse;
+}
+
+async function answer(req: WebHdfsRequest, ctx: Ctx): Promise<void> {
+  const { call, exchange, res } = ctx;
+  const json = (body: unknown): void => sendJson(exchange, res, 200, body);
+  const src = req.path;
+  switch (req.op) {
+    case 'GETFILESTATUS': {
+      const status = await call('getFileInfo', { src });
+      if (!status) throw new RemoteError('FileNotFoundException', `File does not exist: ${src}`);
+      return json({ FileStatus: fileStatusJson(status, '') });
+    }
+    case 'LISTSTATUS': {
+      const entries = await listAll(call, src);
+      return json({ FileStatuses: { FileStatus: entries.map((s) => fileStatusJson(s, s.pathSuffix)) } });
+    }
+    case 'LISTSTATUS_BATCH':
+      return json(await listBatch(call, src, req.params.get('startafter') ?? ''));
+    case 'GETCONTENTSUMMARY':
+      return json(contentSummaryJson(await call('getContentSummary', { src })));
+    case 'GETHOMEDIRECTORY':
+      return json({ Path: `/user/${req.user}` });
+    case 'GETTRASHROOT':
+      return json({ Path: `/user/${req.user}/.Trash` });
+    case 'GETFILEBLOCKLOCATIONS':
+    case 'GET_BLOCK_LOCATIONS': {
+      const offset = longParam(req, 'offset', 0);
+      const length = longParam(req, 'length', Number.MAX_SAFE_INTEGER);
+      const located = await call('getBlockLocations', { src, offset, length, readerHost: '' });
+      if (!located) throw new RemoteError('FileNotFoundException', `File does not exist: ${src}`);
+      if (req.op === 'GETFILEBLOCKLOCATIONS') return json(blockLocationsJson(located));
+      const byUuid = new Map(ctx.opts.datanodes().map((d) => [d.datanodeUuid, d]));
+      return json(locatedBlocksJson(located, (uuid) => byUuid.get(uuid)));
+    }
+    case 'MKDIRS':
+      return json({
+        boolean: await call('mkdirs', { src, permission: permissionParam(req, 0o755), createParent: true }),
+      });
+    case 'RENAME': {
+      const dst = requiredParam(req, 'destination');
+      if (!dst.startsWith('/')) {
+        throw illegalArgument(`Invalid parameter value: destination = ${dst} is not an absolute path.`);
+      }
+      return json({ boolean: await call('rename', { src, dst }) });
+    }
+    case 'DELETE':
+      return json({ boolean: await call('delete', { src, recursive: boolParam(req, 'recursive', false) }) });
+    case 'SETREPLICATION': {
+      const replication = longParam(req, 'replication', ctx.opts.defaultReplication, 1);
+      return json({ boolean: await call('setReplication', { src, replication }) });
+    }
+    case 'SETOWNER': {
+      const username = req.params.get('owner') || null;
+      const groupname = req.params.get('group') || null;
+      if (username === null && groupname === null) throw illegalArgument('Both owner and group are empty.');
+      await call('setOwner', { src, username, groupname });
+      return sendJson(exchange, res, 200, null);
+    }
+    case 'SETPERMISSION':
+      await call('setPermission', { src, permission: permissionParam(req, 0o755) });
+      return sendJson(exchange, res, 200, null);
+    case 'SETTIMES':
+      await call('setTimes', {
+        src,
+        mtime: longParam(req, 'modificationtime', -1, -1),
+        atime: longParam(req, 'accesstime', -1, -1),
+      });
+      return sendJson(exchange, res, 200, null);
+    case 'CREATE':
+    case 'OPEN':
+    case 'GETFILECHECKSUM':
+      return redirect(req, ctx);
+    default:
+      throw unsupported(`${req.op} is not supported`);
+  }
+}
+
+/** LISTSTATUS: every page of getListing; a file lists as itself with an empty pathSuffix. */
+async function listAll(call: Call, src: string): Promise<FileStatus[]> {
+  const status = await call('getFileInfo', { src });
+  if (!status) throw new RemoteError('FileNotFoundException', `File ${src} does not exist.`);
+  if (status.type === 'FILE') return [{ ...status, pathSuffix: '' }];
+  const entries: FileStatus[] = [];
+  let startAfter = '';
+  for (let page = 0; page < LISTING_PAGES_MAX; page++) {
+    const listing = await call('getListing', { src, startAfter });
+    if (!listing) throw new RemoteError('FileNotFoundException', `File ${src} does not exist.`);
+    entries.push(...listing.entries);
+    const last = listing.entries.at(-1);
+    if (listing.remainingEntries === 0 || !last) break;
+    startAfter = last.pathSuffix;
+  }
+  return entries;
+}
+
+/** LISTSTATUS_BATCH: one getListing page as a DirectoryListing. */
+async function listBatch(call: Call, src: string, startAfter: string): Promise<unknown> {
+  const status = await call('getFileInfo', { src });
+  if (!status) throw new RemoteError('FileNotFoundException', `File ${src} does not exist.`);
+  const listing =
+    status.type === 'FILE'
+      ? { entries: [{ ...status, pathSuffix: '' }], remainingEntries: 0 }
+      : await call('getListing', { src, startAfter });
+  if (!listing) throw new RemoteError('FileNotFoundException', `File ${src} does not exist.`);
+  return {
+    DirectoryListing: {
+      partialListing: {
+        FileStatuses: { FileStatus: listing.entries.map((s) => fileStatusJson(s, s.pathSuffix)) },
+      },
+      remainingEntries: listing.remainingEntries,
+    },
+  };
+}
+
+/**
+ * The first step of a data op (NamenodeWebHdfsMethods.chooseDatanode): a DataNode holding the
+ * block at `offset` for OPEN (the first block for GETFILECHECKSUM), any live one for CREATE; then
+ * 307 to it, or 200 {"Location":…} with noredirect=true.
+ */
+async function redirect(req: WebHdfsRequest, ctx: Ctx): Promise<void> {
+  const src = req.path;
+  const extra: Record<string, string> = {};
+  if (req.op === 'CREATE') {
+    // The DataNode parses these again; checking them here answers a bad one before any redirect.
+    boolParam(req, 'overwrite', false);
+    boolParam(req, 'createparent', true);
+    permissionParam(req, 0o644);
+    longParam(req, 'replication', null, 1);
+    longParam(req, 'blocksize', null, 1);
+  } else {
+    extra.offset = String(longParam(req, 'offset', 0));
+    longParam(req, 'length', null);
+  }
+  const live = ctx.opts.datanodes().filter((d) => d.liveness !== 'dead' && d.infoPort > 0);
+  let candidates = live.filter((d) => d.adminState === 'NORMAL');
+  if (req.op !== 'CREATE') {
+    const status = await ctx.call('getFileInfo', { src });
+    if (!status) throw new RemoteError('FileNotFoundException', `File does not exist: ${src}`);
+    if (status.type !== 'FILE') throw new RemoteError('FileNotFoundException', `Path is not a file: ${src}`);
+    const offset = req.op === 'OPEN' ? Number(extra.offset) : 0;
+    const located = await ctx.call('getBlockLocations', { src, offset, length: 1, readerHost: '' });
+    const holders = new Set((located?.blocks[0]?.locations ?? []).map((d) => d.datanodeUuid));
+    const withBlock = live.filter((d) => holders.has(d.datanodeUuid));
+    if (withBlock.length > 0) candidates = withBlock;
+  }
+  const chosen = candidates[randomInt(0, Math.max(1, candidates.length))];
+  if (!chosen) {
+    throw forbidden(
+      'IOException',
+      'java.io.IOException',
+      'Failed to find datanode, suggest to check cluster health.',
+    );
+  }
+  const location = redirectLocation({
+    datanode: chosen,
+    req,
+    namenodeRpcAddress: ctx.opts.rpcAddress,
+    extra,
+  });
+  if (boolParam(req, 'noredirect', false))
+    return sendJson(ctx.exchange, ctx.res, 200, { Location: location });
+  sendJson(ctx.exchange, ctx.res, 307, null, { location });
+}

@@ -1,0 +1,498 @@
+/**
+ * WebHDFS (`/webhdfs/v1`), the parts the NameNode and the DataNodes share: the request as Hadoop
+ * parses it (op and parameter names case-insensitive, each parameter checked against its domain),
+ * the JSON shapes of JsonUtil (FileStatus, ContentSummary, LocatedBlocks, BlockLocations,
+ * FileChecksum) with their keys in alphabetical order as Hadoop's sorted maps write them, and
+ * ExceptionHandler's RemoteException answers with its status codes. Pure apart from `sendJson`.
+ * Facts: ../../shared/reference/hdfs-facts.md §14.
+ */
+import type http from 'node:http';
+import { RemoteError, type ErrorClass } from '../protocol/errors.js';
+import type { ContentSummary } from '../protocol/messages.js';
+import type { DatanodeInfo, FileStatus, LocatedBlock, LocatedBlocks } from '../protocol/types.js';
+import { sendHttpResponse, type HttpExchange } from '../transport/http-journal.js';
+
+export const WEBHDFS_PREFIX = '/webhdfs/v1';
+
+/** hadoop.http.staticuser.user: who a request without `user.name` is. */
+export const WEBHDFS_STATIC_USER = 'dr.who';
+
+/** A body larger than this is refused by the DataNode (a lab file is far smaller; garbage is not). */
+export const WEBHDFS_UPLOAD_BYTES_MAX = 1024 * 1024 * 1024;
+
+export type WebHdfsMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
+
+/**
+ * Each method's op enum as Hadoop 3.3 declares it (GetOpParam.Op, PutOpParam.Op, PostOpParam.Op,
+ * DeleteOpParam.Op): an op in the enum the lab does not serve is an UnsupportedOperationException
+ * (400), anything else is not a value of the enum (400 IllegalArgumentException).
+ */
+const OP_ENUMS: Record<WebHdfsMethod, { javaClass: string; ops: readonly string[] }> = {
+  GET: {
+    javaClass: 'GetOpParam',
+    ops: [
+      'OPEN',
+      'GETFILESTATUS',
+      'LISTSTATUS',
+      'GETCONTENTSUMMARY',
+      'GETFILECHECKSUM',
+      'GETHOMEDIRECTORY',
+      'GETDELEGATIONTOKEN',
+      'GET_BLOCK_LOCATIONS',
+      'GETFILEBLOCKLOCATIONS',
+      'GETACLSTATUS',
+      'GETXATTRS',
+      'GETTRASHROOT',
+      'LISTXATTRS',
+      'GETALLSTORAGEPOLICY',
+      'GETSTORAGEPOLICY',
+      'NULL',
+      'CHECKACCESS',
+      'LISTSTATUS_BATCH',
+    ],
+  },
+  PUT: {
+    javaClass: 'PutOpParam',
+    ops: [
+      'CREATE',
+      'MKDIRS',
+      'CREATESYMLINK',
+      'RENAME',
+      'SETREPLICATION',
+      'SETOWNER',
+      'SETPERMISSION',
+      'SETTIMES',
+      'RENEWDELEGATIONTOKEN',
+      'CANCELDELEGATIONTOKEN',
+      'MODIFYACLENTRIES',
+      'REMOVEACLENTRIES',
+      'REMOVEDEFAULTACL',
+      'REMOVEACL',
+      'SETACL',
+      'SETXATTR',
+      'REMOVEXATTR',
+      'ENABLEECPOLICY',
+      'DISABLEECPOLICY',
+      'SETECPOLICY',
+      'ALLOWSNAPSHOT',
+      'DISALLOWSNAPSHOT',
+      'CREATESNAPSHOT',
+      'RENAMESNAPSHOT',
+      'SETSTORAGEPOLICY',
+      'SETQUOTA',
+      'SETQUOTABYSTORAGETYPE',
+      'NULL',
+    ],
+  },
+  POST: { javaClass: 'PostOpParam', ops: ['APPEND', 'CONCAT', 'TRUNCATE', 'UNSETSTORAGEPOLICY', 'NULL'] },
+  DELETE: { javaClass: 'DeleteOpParam', ops: ['DELETE', 'DELETESNAPSHOT', 'NULL'] },
+};
+
+/** The exceptions WebHDFS answers beyond the RPC registry's, with their Java classes. */
+const WEB_ONLY_CLASSES = {
+  UnsupportedOperationException: 'java.lang.UnsupportedOperationException',
+  SecurityException: 'java.lang.SecurityException',
+  AuthorizationException: 'org.apache.hadoop.security.authorize.AuthorizationException',
+  RuntimeException: 'java.lang.RuntimeException',
+} as const;
+
+/** One WebHDFS failure: the exception Hadoop would throw, and the status ExceptionHandler gives it. */
+export class WebHdfsError extends Error {
+  constructor(
+    readonly exception: string,
+    readonly javaClassName: string,
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = exception;
+  }
+}
+
+/** 400: IllegalArgumentException, as a bad parameter value is answered. */
+export function badParam(name: string, why: string): WebHdfsError {
+  return new WebHdfsError(
+    'IllegalArgumentException',
+    'java.lang.IllegalArgumentException',
+    `Invalid value for webhdfs parameter "${name}": ${why}`,
+    400,
+  );
+}
+
+export function illegalArgument(message: string): WebHdfsError {
+  return new WebHdfsError('IllegalArgumentException', 'java.lang.IllegalArgumentException', message, 400);
+}
+
+export function unsupported(message: string): WebHdfsError {
+  return new WebHdfsError(
+    'UnsupportedOperationException',
+    WEB_ONLY_CLASSES.UnsupportedOperationException,
+    message,
+    400,
+  );
+}
+
+export function forbidden(
+  exception: keyof typeof WEB_ONLY_CLASSES | ErrorClass,
+  javaClass: string,
+  message: string,
+): WebHdfsError {
+  return new WebHdfsError(exception, javaClass, message, 403);
+}
+
+/** The RPC errors that are IllegalArgumentExceptions in Java (InvalidPathException extends one). */
+const ILLEGAL_ARGUMENT_CLASSES: ReadonlySet<ErrorClass> = new Set([
+  'InvalidPathException',
+  'HadoopIllegalArgumentException',
+  'IllegalArgumentException',
+]);
+
+/**
+ * ExceptionHandler.toResponse: FileNotFoundException 404; any other IOException (permission, safe
+ * mode, file exists, non-empty directory…) 403; IllegalArgumentException and
+ * UnsupportedOperationException 400; anything else 500.
+ */
+export function webHdfsErrorOf(err: unknown): WebHdfsError {
+  if (err instanceof WebHdfsError) return err;
+  if (err instanceof RemoteError) {
+    const short = err.javaClassName.slice(err.javaClassName.lastIndexOf('.') + 1);
+    const status =
+      err.errorClass === 'FileNotFoundException'
+        ? 404
+        : ILLEGAL_ARGUMENT_CLASSES.has(err.errorClass)
+          ? 400
+          : 403;
+    return new WebHdfsError(short, err.javaClassName, err.message, status);
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new WebHdfsError('RuntimeException', WEB_ONLY_CLASSES.RuntimeException, message, 500);
+}
+
+/** JsonUtil.toJsonString(Exception): the body of every WebHDFS error. */
+export function remoteExceptionJson(err: WebHdfsError): string {
+  return JSON.stringify({
+    RemoteException: { exception: err.exception, javaClassName: err.javaClassName, message: err.message },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The request
+// ---------------------------------------------------------------------------------------------
+
+export interface WebHdfsRequest {
+  method: WebHdfsMethod;
+  /** Upper-cased, as EnumParam.Domain.parse does. */
+  op: string;
+  /** The HDFS path, percent-decoded, exactly as sent (the NameNode checks it like any path). */
+  path: string;
+  /** Parameters by lower-cased name (ParamFilter lower-cases names); the first value wins. */
+  params: ReadonlyMap<string, string>;
+  user: string;
+}
+
+/** UserParam's domain (dfs.webhdfs.user.provider.user.pattern's default). */
+const USER_PATTERN = /^[A-Za-z_][A-Za-z0-9._-]*[$]?$/;
+
+/**
+ * Parses `/webhdfs/v1/<path>?op=…&…` as NamenodeWebHdfsMethods receives it. The raw URL is used,
+ * not a normalised one: `..` must reach the path check and be refused, never resolved.
+ */
+export function parseWebHdfsRequest(method: string, rawUrl: string): WebHdfsRequest {
+  const queryAt = rawUrl.indexOf('?');
+  const rawPath = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
+  const query = new URLSearchParams(queryAt < 0 ? '' : rawUrl.slice(queryAt + 1));
+  const params = new Map<string, string>();
+  for (const [name, value] of query) {
+    const key = name.toLowerCase();
+    if (!params.has(key)) params.set(key, value);
+  }
+  let path: string;
+  try {
+    path = decodeURIComponent(rawPath.slice(WEBHDFS_PREFIX.length)) || '/';
+  } catch {
+    throw illegalArgument(`Invalid path ${rawPath}: bad percent-encoding`);
+  }
+  if (!isWebHdfsMethod(method)) {
+    throw unsupported(`HTTP method ${method} is not supported by WebHDFS (GET, PUT, POST or DELETE)`);
+  }
+  const opText = params.get('op');
+  if (opText === undefined || opText === '') {
+    throw badParam('op', `op is required (one of ${OP_ENUMS[method].ops.join(', ')})`);
+  }
+  const op = opText.toUpperCase();
+  const known = OP_ENUMS[method];
+  if (!known.ops.includes(op)) {
+    throw badParam(
+      'op',
+      method === 'PUT'
+        ? `${opText} is not a valid PUT operation.`
+        : `No enum constant org.apache.hadoop.hdfs.web.resources.${known.javaClass}.Op.${op}`,
+    );
+  }
+  const user = params.get('user.name') ?? WEBHDFS_STATIC_USER;
+  if (!USER_PATTERN.test(user)) {
+    throw badParam(
+      'user.name',
+      `Invalid value: "${user}" does not belong to the domain ${USER_PATTERN.source}`,
+    );
+  }
+  if (params.has('doas') && params.get('doas') !== user) {
+    throw forbidden(
+      'AuthorizationException',
+      WEB_ONLY_CLASSES.AuthorizationException,
+      `User: ${user} is not allowed to impersonate ${params.get('doas') ?? ''}`,
+    );
+  }
+  return { method, op, path, params, user };
+}
+
+function isWebHdfsMethod(method: string): method is WebHdfsMethod {
+  return method === 'GET' || method === 'PUT' || method === 'POST' || method === 'DELETE';
+}
+
+/** The ops a DataNode serves (WebHdfsHandler): the data half of the two-step ones. */
+export const DATANODE_OPS: ReadonlySet<string> = new Set(['CREATE', 'APPEND', 'OPEN', 'GETFILECHECKSUM']);
+
+// ---- parameter values (each Param class's domain) ----
+
+export function boolParam(req: WebHdfsRequest, name: string, fallback: boolean): boolean {
+  const text = req.params.get(name);
+  if (text === undefined || text === '') return fallback;
+  const lower = text.toLowerCase();
+  if (lower === 'true') return true;
+  if (lower === 'false') return false;
+  throw badParam(name, `Failed to parse "${text}" to Boolean.`);
+}
+
+/** LongParam: a decimal long within [min, ∞); `fallback` when absent (null: no value). */
+export function longParam<T extends number | null>(
+  req: WebHdfsRequest,
+  name: string,
+  fallback: T,
+  min = 0,
+): number | T {
+  const text = req.params.get(name);
+  if (text === undefined || text === '' || text.toLowerCase() === 'null') return fallback;
+  if (!/^-?\d+$/.test(text)) throw badParam(name, `Failed to parse "${text}" as a radix-10 long integer.`);
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw badParam(name, `"${text}" is out of range for a long.`);
+  if (value < min) throw badParam(name, `Invalid parameter range: ${name} = ${value} < ${min}`);
+  return value;
+}
+
+/** PermissionParam: an octal string, 0–1777, leading zeros optional. */
+export function permissionParam(req: WebHdfsRequest, fallback: number): number {
+  const text = req.params.get('permission');
+  if (text === undefined || text === '' || text.toLowerCase() === 'null') return fallback;
+  if (!/^[0-7]{1,4}$/.test(text) || Number.parseInt(text, 8) > 0o1777) {
+    throw badParam(
+      'permission',
+      `Invalid value: "${text}" does not belong to the domain [0-1]?[0-7][0-7][0-7]`,
+    );
+  }
+  return Number.parseInt(text, 8);
+}
+
+export function requiredParam(req: WebHdfsRequest, name: string): string {
+  const value = req.params.get(name);
+  if (value === undefined || value === '') throw badParam(name, `${name} is required for op=${req.op}`);
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON shapes (JsonUtil), keys in alphabetical order
+// ---------------------------------------------------------------------------------------------
+
+/** FsPermission as JsonUtil writes it: octal without a leading zero, the sticky bit included. */
+export function permissionString(mode: number): string {
+  return (mode & 0o1777).toString(8);
+}
+
+export function fileStatusJson(s: FileStatus, pathSuffix: string): Record<string, unknown> {
+  const dir = s.type === 'DIRECTORY';
+  return {
+    accessTime: dir ? 0 : s.accessTime,
+    blockSize: dir ? 0 : s.blockSize,
+    childrenNum: s.childrenNum,
+    fileId: s.fileId,
+    group: s.group,
+    length: dir ? 0 : s.length,
+    modificationTime: s.modificationTime,
+    owner: s.owner,
+    pathSuffix,
+    permission: permissionString(s.permission),
+    replication: dir ? 0 : s.replication,
+    storagePolicy: 0,
+    type: s.type,
+  };
+}
+
+export function contentSummaryJson(c: ContentSummary): Record<string, unknown> {
+  return {
+    ContentSummary: {
+      directoryCount: c.directoryCount,
+      ecPolicy: '',
+      fileCount: c.fileCount,
+      length: c.length,
+      quota: c.quota,
+      spaceConsumed: c.spaceConsumed,
+      spaceQuota: c.spaceQuota,
+      typeQuota: {},
+    },
+  };
+}
+
+/** JsonUtil.toJsonMap(DatanodeInfo): a location of a LocatedBlock. */
+export function datanodeInfoJson(
+  id: LocatedBlock['locations'][number],
+  info: DatanodeInfo | undefined,
+  rack: string,
+) {
+  return {
+    adminState: info?.adminState ?? 'NORMAL',
+    blockPoolUsed: info?.blockPoolUsed ?? 0,
+    cacheCapacity: 0,
+    cacheUsed: 0,
+    capacity: info?.capacity ?? 0,
+    dfsUsed: info?.dfsUsed ?? 0,
+    hostName: id.hostName,
+    infoPort: info?.infoPort ?? id.infoPort,
+    infoSecurePort: 0,
+    ipAddr: id.ipAddr,
+    ipcPort: id.ipcPort,
+    lastBlockReportMonotonic: 0,
+    lastBlockReportTime: info?.lastBlockReportTime ?? 0,
+    lastUpdate: info?.lastUpdate ?? 0,
+    lastUpdateMonotonic: 0,
+    name: `${id.ipAddr}:${id.xferPort}`,
+    networkLocation: rack,
+    remaining: info?.remaining ?? 0,
+    storageID: id.datanodeUuid,
+    xceiverCount: info?.xceiverCount ?? 0,
+    xferPort: id.xferPort,
+  };
+}
+
+function locatedBlockJson(lb: LocatedBlock, infoOf: (uuid: string) => DatanodeInfo | undefined) {
+  return {
+    block: {
+      blockId: lb.block.blockId,
+      blockPoolId: lb.blockPoolId,
+      generationStamp: lb.block.genStamp,
+      numBytes: lb.block.numBytes,
+    },
+    blockToken: { urlString: '' },
+    cachedLocations: [],
+    isCorrupt: lb.isCorrupt,
+    locations: lb.locations.map((d, i) => datanodeInfoJson(d, infoOf(d.datanodeUuid), lb.racks[i] ?? '')),
+    startOffset: lb.startOffset,
+    storageTypes: lb.locations.map(() => 'DISK'),
+  };
+}
+
+/** GET_BLOCK_LOCATIONS: JsonUtil.toJsonString(LocatedBlocks). */
+export function locatedBlocksJson(
+  located: LocatedBlocks,
+  infoOf: (uuid: string) => DatanodeInfo | undefined,
+): Record<string, unknown> {
+  const last = located.blocks.at(-1);
+  return {
+    LocatedBlocks: {
+      fileLength: located.fileLength,
+      isLastBlockComplete: located.isLastBlockComplete,
+      isUnderConstruction: located.underConstruction,
+      lastLocatedBlock: last ? locatedBlockJson(last, infoOf) : null,
+      locatedBlocks: located.blocks.map((lb) => locatedBlockJson(lb, infoOf)),
+    },
+  };
+}
+
+/** GETFILEBLOCKLOCATIONS: FileSystem.getFileBlockLocations as JSON (BlockLocation). */
+export function blockLocationsJson(located: LocatedBlocks): Record<string, unknown> {
+  return {
+    BlockLocations: {
+      BlockLocation: located.blocks.map((lb) => ({
+        cachedHosts: [],
+        corrupt: lb.isCorrupt,
+        hosts: lb.locations.map((d) => d.hostName),
+        length: lb.block.numBytes,
+        names: lb.locations.map((d) => `${d.ipAddr}:${d.xferPort}`),
+        offset: lb.startOffset,
+        storageTypes: lb.locations.map(() => 'DISK'),
+        topologyPaths: lb.locations.map((d, i) => `${lb.racks[i] ?? ''}/${d.ipAddr}:${d.xferPort}`),
+      })),
+    },
+  };
+}
+
+export function fileChecksumJson(checksum: {
+  algorithmName: string;
+  bytes: Buffer;
+}): Record<string, unknown> {
+  return {
+    FileChecksum: {
+      algorithm: checksum.algorithmName,
+      bytes: checksum.bytes.toString('hex'),
+      length: checksum.bytes.length,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answers
+// ---------------------------------------------------------------------------------------------
+
+/** A JSON answer (compact, as Hadoop's); `null` is a zero-length 200 (SETOWNER, SETPERMISSION…). */
+export function sendJson(
+  exchange: HttpExchange,
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  sendHttpResponse(exchange, res, {
+    status,
+    headers: body === null ? headers : { 'content-type': 'application/json', ...headers },
+    body: body === null ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body), 'utf8'),
+  });
+}
+
+export function sendWebHdfsError(exchange: HttpExchange, res: http.ServerResponse, err: unknown): void {
+  const error = webHdfsErrorOf(err);
+  sendHttpResponse(exchange, res, {
+    status: error.status,
+    headers: { 'content-type': 'application/json' },
+    body: Buffer.from(remoteExceptionJson(error), 'utf8'),
+  });
+}
+
+/**
+ * The Location of the NameNode's 307 (NamenodeWebHdfsMethods.redirectURI): the DataNode's HTTP
+ * address, the same path, `op`, `user.name`, `namenoderpcaddress` and the other parameters sorted
+ * by name; OPEN carries its `offset`.
+ */
+export function redirectLocation(opts: {
+  datanode: { ipAddr: string; infoPort: number };
+  req: WebHdfsRequest;
+  namenodeRpcAddress: string;
+  extra?: Record<string, string>;
+}): string {
+  const { req } = opts;
+  const rest = new Map<string, string>();
+  for (const [k, v] of req.params) if (k !== 'op' && k !== 'user.name' && k !== 'noredirect') rest.set(k, v);
+  for (const [k, v] of Object.entries(opts.extra ?? {})) rest.set(k, v);
+  // java.net.URI quotes only what a query may not hold: ':' and '/' stay as they are.
+  const q = (text: string): string => encodeURIComponent(text).replace(/%3A/gi, ':').replace(/%2F/gi, '/');
+  const pairs: [string, string][] = [
+    ['op', req.op],
+    ['user.name', req.user],
+    ['namenoderpcaddress', opts.namenodeRpcAddress],
+    ...[...rest.keys()].sort().map((k): [string, string] => [k, rest.get(k) ?? '']),
+  ];
+  const query = pairs.map(([k, v]) => `${q(k)}=${q(v)}`).join('&');
+  const encodedPath = req.path
+    .split('/')
+    .map((c) => encodeURIComponent(c))
+    .join('/');
+  return `http://${opts.datanode.ipAddr}:${opts.datanode.infoPort}${WEBHDFS_PREFIX}${encodedPath}?${query}`;
+}

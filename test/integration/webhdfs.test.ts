@@ -1,0 +1,315 @@
+/**
+ * WebHDFS on a real cluster (ephemeral ports, its own home), driven by a real third-party WebHDFS
+ * client (the npm `webhdfs` package) and by raw requests as curl sends them. Expected shapes and
+ * messages come from Hadoop (JsonUtil, NamenodeWebHdfsMethods, ExceptionHandler, the op enums;
+ * ../shared/reference/hdfs-facts.md §14); expected bytes and owners come from the cluster itself
+ * (files read back with the lab's own DFS client, `lab fs -get`, the DataNodes in cluster.json).
+ */
+import { randomBytes } from 'node:crypto';
+import fs, { existsSync } from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DFSClient } from '../../cluster/client/dfs-client.js';
+import { requireDescription, startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
+import { readNamenodeHttpAddress } from '../../cluster/home/http-address.js';
+import { REPO, runLab } from './lab-process.js';
+
+const MiB = 1024 * 1024;
+
+/** The part of the `webhdfs` package's client this test uses (it ships no types). */
+interface WebHdfsClient {
+  mkdir(path: string, mode: string, cb: (err: Error | null) => void): void;
+  writeFile(path: string, data: Buffer, cb: (err: Error | null) => void): void;
+  readFile(path: string, cb: (err: Error | null, data: Buffer) => void): void;
+  readdir(path: string, cb: (err: Error | null, files: { pathSuffix: string; type: string }[]) => void): void;
+  rename(path: string, dst: string, cb: (err: Error | null) => void): void;
+  unlink(path: string, recursive: boolean, cb: (err: Error | null) => void): void;
+  stat(path: string, cb: (err: Error | null, status: { length: number; owner: string }) => void): void;
+}
+const webhdfs = createRequire(import.meta.url)('webhdfs') as {
+  createClient(opts: { user: string; host: string; port: number; path: string }): WebHdfsClient;
+};
+
+function promised<T>(call: (cb: (err: Error | null, value?: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => call((err, value) => (err ? reject(err) : resolve(value as T))));
+}
+
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/**
+ * One request as `curl --path-as-is` sends it: no redirects followed, no lab headers, and the path
+ * as written (a URL parser would resolve `..` before the server could refuse it).
+ */
+function request(url: string, method = 'GET', body?: Buffer): Promise<Answer> {
+  const [, host = '', port = '', rawPath = '/'] = /^http:\/\/([^:/]+):(\d+)(\/.*)$/.exec(url) ?? [];
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host, port: Number(port), path: rawPath, method }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const json = (a: Answer): Record<string, unknown> =>
+  JSON.parse(a.body.toString('utf8')) as Record<string, unknown>;
+
+describe.skipIf(!existsSync(path.join(REPO, 'dist/cluster/runtime/main.js')))('WebHDFS', () => {
+  let home = '';
+  let nn = '';
+  let nnRpc = '';
+  const user = os.userInfo().username;
+  let client: WebHdfsClient;
+
+  beforeAll(async () => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-webhdfs-'));
+    await startCluster({
+      home,
+      datanodes: 3,
+      blockSize: '1m',
+      replication: 2,
+      seed: 'webhdfs',
+      ephemeralPorts: true,
+      defines: ['dfs.heartbeat.interval=1'],
+    });
+    const description = requireDescription(home);
+    nn = readNamenodeHttpAddress(home, description) ?? '';
+    nnRpc = `${description.namenode.host}:${description.namenode.port}`;
+    const [host, port] = nn.split(':') as [string, string];
+    client = webhdfs.createClient({ user, host, port: Number(port), path: '/webhdfs/v1' });
+  }, 90_000);
+
+  afterAll(async () => {
+    if (home) {
+      await stopNodes(home).catch(() => []);
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  const url = (p: string, query: string): string => `http://${nn}/webhdfs/v1${p}?${query}`;
+
+  it('the webhdfs npm client writes, reads, lists, renames and deletes', async () => {
+    const data = randomBytes(MiB + MiB / 2);
+    await promised<void>((cb) => client.mkdir('/web', '755', cb));
+    await promised<void>((cb) => client.writeFile('/web/a.bin', data, cb));
+    const back = await promised<Buffer>((cb) => client.readFile('/web/a.bin', cb));
+    expect(back.equals(data)).toBe(true);
+    const stat = await promised<{ length: number; owner: string }>((cb) => client.stat('/web/a.bin', cb));
+    expect(stat).toMatchObject({ length: data.length, owner: user });
+    const listed = await promised<{ pathSuffix: string; type: string }[]>((cb) => client.readdir('/web', cb));
+    expect(listed.map((s) => [s.pathSuffix, s.type])).toEqual([['a.bin', 'FILE']]);
+    await promised<void>((cb) => client.rename('/web/a.bin', '/web/b.bin', cb));
+    expect(
+      (await promised<{ pathSuffix: string }[]>((cb) => client.readdir('/web', cb))).map((s) => s.pathSuffix),
+    ).toEqual(['b.bin']);
+    // Written over HTTP, read with the lab's own client: the same bytes, in two 1 MiB blocks.
+    const local = path.join(home, 'b.back');
+    const got = await runLab(home, 'fs', '-get', '/web/b.bin', local);
+    expect(got.code).toBe(0);
+    expect(fs.readFileSync(local).equals(data)).toBe(true);
+    await promised<void>((cb) => client.unlink('/web/b.bin', false, cb));
+    expect(await promised<unknown[]>((cb) => client.readdir('/web', cb))).toEqual([]);
+  });
+
+  it('reads over WebHDFS what `lab fs -put` wrote, from an offset', async () => {
+    const data = randomBytes(MiB + 1000);
+    const local = path.join(home, 'put.bin');
+    fs.writeFileSync(local, data);
+    expect((await runLab(home, 'fs', '-put', local, '/put.bin')).code).toBe(0);
+    const back = await promised<Buffer>((cb) => client.readFile('/put.bin', cb));
+    expect(back.equals(data)).toBe(true);
+    const step1 = await request(url('/put.bin', `op=OPEN&user.name=${user}&offset=${MiB - 10}&length=20`));
+    expect(step1.status).toBe(307);
+    const step2 = await request(String(step1.headers.location));
+    expect(step2.status).toBe(200);
+    expect(step2.headers['content-type']).toBe('application/octet-stream');
+    expect(step2.body.equals(data.subarray(MiB - 10, MiB + 10))).toBe(true);
+  });
+
+  it('answers CREATE with a 307 to a DataNode, which writes through the pipeline and answers 201', async () => {
+    const description = requireDescription(home);
+    const step1 = await request(url('/curl.txt', `op=CREATE&user.name=${user}&overwrite=false`), 'PUT');
+    expect(step1.status).toBe(307);
+    expect(step1.body.length).toBe(0);
+    const location = new URL(String(step1.headers.location));
+    // NamenodeWebHdfsMethods.redirectURI: a DataNode's HTTP address, the same path, op and user,
+    // the NameNode's RPC address, then the other parameters by name.
+    const dn = description.datanodes.find((d) => `${d.host}:${d.httpPort}` === location.host);
+    expect(dn, `${location.host} is a DataNode's HTTP address`).toBeDefined();
+    expect(location.pathname).toBe('/webhdfs/v1/curl.txt');
+    expect(location.search).toBe(`?op=CREATE&user.name=${user}&namenoderpcaddress=${nnRpc}&overwrite=false`);
+    const step2 = await request(location.href, 'PUT', Buffer.from('hello over http\n'));
+    expect(step2.status).toBe(201);
+    expect(step2.headers.location).toBe(`hdfs://${nnRpc}/curl.txt`);
+    const reader = await DFSClient.connect({ home, warn: () => undefined });
+    try {
+      const chunks: Buffer[] = [];
+      for await (const c of reader.readFile('/curl.txt')) chunks.push(c);
+      expect(Buffer.concat(chunks).toString()).toBe('hello over http\n');
+    } finally {
+      await reader.close();
+    }
+    // The journal shows the redirect and the DataNode acting as the HDFS client of the write.
+    const traffic = await runLab(home, 'traffic', '--since', '5m');
+    const lines = traffic.stdout.split('\n');
+    expect(lines.some((l) => /> nn \S+: PUT \/webhdfs\/v1\/curl\.txt\?op=CREATE/.test(l))).toBe(true);
+    expect(lines.some((l) => /nn \S+ > .*HTTP 307/.test(l))).toBe(true);
+    expect(lines.some((l) => new RegExp(`${dn?.id} \\S+ > nn \\S+: create src=/curl\\.txt`).test(l))).toBe(
+      true,
+    );
+    expect(lines.some((l) => new RegExp(`${dn?.id} \\S+ > dn\\d \\S+: writeBlock`).test(l))).toBe(true);
+  });
+
+  it("answers Hadoop's JSON shapes, keys in alphabetical order", async () => {
+    const status = await request(url('/put.bin', 'op=GETFILESTATUS'));
+    expect(status.status).toBe(200);
+    expect(status.headers['content-type']).toBe('application/json');
+    const fileStatus = (json(status) as { FileStatus: Record<string, unknown> }).FileStatus;
+    expect(Object.keys(fileStatus)).toEqual([
+      'accessTime',
+      'blockSize',
+      'childrenNum',
+      'fileId',
+      'group',
+      'length',
+      'modificationTime',
+      'owner',
+      'pathSuffix',
+      'permission',
+      'replication',
+      'storagePolicy',
+      'type',
+    ]);
+    expect(fileStatus).toMatchObject({
+      blockSize: MiB,
+      length: MiB + 1000,
+      owner: user,
+      pathSuffix: '',
+      permission: '644',
+      replication: 2,
+      type: 'FILE',
+    });
+    // Ops and parameter names are case-insensitive (EnumParam upper-cases, ParamFilter lower-cases).
+    const lower = await request(`http://${nn}/webhdfs/v1/?OP=liststatus`);
+    expect(lower.status).toBe(200);
+    const names = (
+      json(lower) as { FileStatuses: { FileStatus: { pathSuffix: string }[] } }
+    ).FileStatuses.FileStatus.map((s) => s.pathSuffix);
+    expect(names).toEqual(expect.arrayContaining(['put.bin', 'web']));
+    const summary = json(await request(url('/put.bin', 'op=GETCONTENTSUMMARY')));
+    expect(summary).toEqual({
+      ContentSummary: {
+        directoryCount: 0,
+        ecPolicy: '',
+        fileCount: 1,
+        length: MiB + 1000,
+        quota: -1,
+        spaceConsumed: 2 * (MiB + 1000),
+        spaceQuota: -1,
+        typeQuota: {},
+      },
+    });
+    const locations = json(await request(url('/put.bin', 'op=GETFILEBLOCKLOCATIONS'))) as {
+      BlockLocations: {
+        BlockLocation: { offset: number; length: number; names: string[]; topologyPaths: string[] }[];
+      };
+    };
+    expect(locations.BlockLocations.BlockLocation.map((b) => [b.offset, b.length, b.names.length])).toEqual([
+      [0, MiB, 2],
+      [MiB, 1000, 2],
+    ]);
+    const home1 = json(await request(url('/', 'op=GETHOMEDIRECTORY&user.name=alice')));
+    expect(home1).toEqual({ Path: '/user/alice' });
+    const mkdirs = await request(url('/made/deep', `op=MKDIRS&user.name=${user}&permission=750`), 'PUT');
+    expect(json(mkdirs)).toEqual({ boolean: true });
+    expect(
+      (
+        json(await request(url('/made/deep', `op=GETFILESTATUS&user.name=${user}`))) as {
+          FileStatus: { permission: string };
+        }
+      ).FileStatus.permission,
+    ).toBe('750');
+    const del = await request(url('/no/such', `op=DELETE&user.name=${user}`), 'DELETE');
+    expect(json(del)).toEqual({ boolean: false });
+    const checksum = await request(url('/put.bin', 'op=GETFILECHECKSUM'));
+    expect(checksum.status).toBe(307);
+    const sum = json(await request(String(checksum.headers.location))) as {
+      FileChecksum: Record<string, unknown>;
+    };
+    const labSum = await runLab(home, 'fs', '-checksum', '/put.bin');
+    expect(labSum.stdout.trim().split('\t')).toEqual([
+      '/put.bin',
+      sum.FileChecksum.algorithm,
+      sum.FileChecksum.bytes,
+    ]);
+    expect(sum.FileChecksum.length).toBe(28);
+  });
+
+  it('answers bad requests with RemoteException JSON and the status ExceptionHandler gives', async () => {
+    const remote = async (u: string, method = 'GET'): Promise<[number, Record<string, string>]> => {
+      const a = await request(u, method);
+      return [a.status, (json(a) as { RemoteException: Record<string, string> }).RemoteException];
+    };
+    expect(await remote(url('/nope', 'op=GETFILESTATUS'))).toEqual([
+      404,
+      {
+        exception: 'FileNotFoundException',
+        javaClassName: 'java.io.FileNotFoundException',
+        message: 'File does not exist: /nope',
+      },
+    ]);
+    expect(await remote(url('/nope', 'op=LISTSTATUS'))).toEqual([
+      404,
+      {
+        exception: 'FileNotFoundException',
+        javaClassName: 'java.io.FileNotFoundException',
+        message: 'File /nope does not exist.',
+      },
+    ]);
+    expect(await remote(url('/', 'op=FROB'))).toEqual([
+      400,
+      {
+        exception: 'IllegalArgumentException',
+        javaClassName: 'java.lang.IllegalArgumentException',
+        message:
+          'Invalid value for webhdfs parameter "op": No enum constant org.apache.hadoop.hdfs.web.resources.GetOpParam.Op.FROB',
+      },
+    ]);
+    // An op of another method: MKDIRS is a PUT.
+    const [wrongMethod] = await remote(url('/x', 'op=MKDIRS'));
+    expect(wrongMethod).toBe(400);
+    const [dotdotStatus, dotdot] = await remote(url('/web/../etc', 'op=GETFILESTATUS'));
+    expect([dotdotStatus, dotdot.exception]).toEqual([400, 'InvalidPathException']);
+    const [negStatus, neg] = await remote(url('/put.bin', 'op=OPEN&offset=-1'));
+    expect([negStatus, neg.exception]).toEqual([400, 'IllegalArgumentException']);
+    const [userStatus, badUser] = await remote(url('/', 'op=LISTSTATUS&user.name=a%20b'));
+    expect([userStatus, badUser.message]).toEqual([400, expect.stringContaining('"user.name"')]);
+    // Permissions are the NameNode's: dr.who (no user.name) may not write into a 755 directory.
+    const [deniedStatus, denied] = await remote(url('/web', 'op=MKDIRS'), 'PUT');
+    expect([deniedStatus, denied.exception]).toEqual([403, 'AccessControlException']);
+    expect(denied.message).toMatch(/^Permission denied: user=dr\.who, access=WRITE/);
+    // Past the end of the file: the DataNode cannot seek there (an IOException, 403).
+    const beyond = await request(url('/put.bin', `op=OPEN&offset=${10 * MiB}`));
+    expect(beyond.status).toBe(307);
+    const [beyondStatus] = await remote(String(beyond.headers.location));
+    expect(beyondStatus).toBe(403);
+    // A DataNode serves only its own NameNode.
+    const dnUrl = new URL(String(beyond.headers.location));
+    dnUrl.searchParams.set('namenoderpcaddress', '10.0.0.1:8020');
+    dnUrl.searchParams.set('offset', '0');
+    const [otherStatus] = await remote(dnUrl.href);
+    expect(otherStatus).toBe(400);
+  });
+});
