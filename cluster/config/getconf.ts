@@ -6,6 +6,7 @@
  * reverse-resolve an IP), and `-journalNodes` prints an empty line (the lab has no JournalNodes).
  */
 import type { LabConfig } from './config.js';
+import { currentKey, deprecationLogLine, deprecationMessage } from './deprecations.js';
 
 export interface GetconfResult {
   stdout: string;
@@ -74,8 +75,13 @@ function hostOf(config: LabConfig, key: string): string {
   return hostPort(value, 0)?.host ?? '';
 }
 
+/** Configuration.get: a deprecated name reads its replacement and logs the deprecation once. */
 function printKey(config: LabConfig, key: string): GetconfResult {
-  return config.has(key) ? ok(config.get(key)) : fail(`Configuration ${key} is missing.`);
+  const current = currentKey(key);
+  const message = deprecationMessage(key);
+  const warning = message === undefined ? '' : `${deprecationLogLine(message)}\n`;
+  const result = config.has(current) ? ok(config.get(current)) : fail(`Configuration ${key} is missing.`);
+  return { ...result, stderr: warning + result.stderr };
 }
 
 type Handler = (config: LabConfig, args: string[]) => GetconfResult;

@@ -3,6 +3,7 @@
  * to a ClusterDescription with preferred ports, plus the warnings to print. No I/O, so every
  * validation is tested without processes or ports.
  */
+import { canonicalSettings } from '../config/deprecations.js';
 import { parseSize, UnitParseError } from '../common/units.js';
 import { ConfigError, resolveConfig, validateOverrides } from '../config/config.js';
 import { DATANODES_MAX, RACKS_MAX } from '../protocol/limits.js';
@@ -84,8 +85,9 @@ export function parseDefines(defines: readonly string[]): Record<string, string>
 export function planCluster(input: PlanInput): ClusterPlan {
   const { options } = input;
   const warnings: string[] = [];
-  const conf = parseDefines(options.defines ?? []);
-  warnings.push(...validateOverrides(conf));
+  // Hadoop's deprecated names (dfs.block.size) set their current key, with Configuration's warning.
+  const { settings: conf, warnings: deprecations } = canonicalSettings(parseDefines(options.defines ?? []));
+  warnings.push(...deprecations, ...validateOverrides(conf));
   const datanodes = planRacks(input, warnings);
   applyBlockSize(options, conf, warnings);
   applyReplication(options, conf, datanodes.length, warnings);

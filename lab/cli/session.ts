@@ -3,10 +3,10 @@
  * journal (the `lab` command is the HDFS client, and its frames are journaled as `client`), and
  * an RPC connection to the NameNode bound to the client's own address.
  */
-import { clusterConfig } from '../../cluster/home/cluster-config.js';
+import { derivedConf } from '../../cluster/home/cluster-config.js';
 import { homePaths, type ClusterDescription } from '../../cluster/home/description.js';
 import { requireDescription } from '../../cluster/launcher/launcher.js';
-import type { LabConfig } from '../../cluster/config/config.js';
+import { resolveConfig, type LabConfig } from '../../cluster/config/config.js';
 import { Journal } from '../../cluster/transport/journal.js';
 import type { RpcClient } from '../../cluster/transport/rpc-client.js';
 import { connectNamenode } from '../../cluster/client/namenode-client.js';
@@ -42,12 +42,52 @@ export function placeClient(description: ClusterDescription, on: string | undefi
   return { ...description, client: { host: dn.host, rack: dn.rack } };
 }
 
-export async function openSession(
+export interface SessionOptions {
+  on?: string | undefined;
+  /** What the user set for this client (site files, -conf, -D, -fs): see generic-options.ts. */
+  settings?: Record<string, string> | undefined;
+}
+
+/**
+ * The client's configuration: the cluster's, then the user's settings, which also win over what
+ * the launcher derived (as `-fs` overrides fs.defaultFS in Hadoop).
+ */
+export function clientConfig(
+  description: ClusterDescription | undefined,
   home: string,
-  options: { on?: string | undefined } = {},
-): Promise<ClusterSession> {
-  const description = placeClient(requireDescription(home), options.on ?? process.env.LAB_CLIENT_ON);
-  const config = clusterConfig(description, home);
+  settings: Record<string, string> = {},
+): LabConfig {
+  if (description === undefined) return resolveConfig(settings);
+  const derived = Object.fromEntries(
+    Object.entries(derivedConf(description, home)).filter(([key]) => !(key in settings)),
+  );
+  return resolveConfig({ ...description.conf, ...settings }, derived);
+}
+
+/** The NameNode fs.defaultFS names: an hdfs:// URI's authority (port 8020 when left out). */
+export function namenodeOfDefaultFs(uri: string): { host: string; port: number } {
+  const m = /^([a-zA-Z][\w+.-]*):(?:\/\/([^/]*))?/.exec(uri);
+  const scheme = m?.[1]?.toLowerCase();
+  if (scheme !== 'hdfs') {
+    const what = scheme === undefined ? `'${uri}' is not a URI` : `the ${scheme}: file system is not HDFS`;
+    throw new UsageError(
+      `fs.defaultFS ${uri}: ${what}; the lab's commands talk to an HDFS NameNode only (-fs hdfs://HOST:PORT)`,
+    );
+  }
+  const authority = m?.[2] ?? '';
+  const hp = /^([^:]+)(?::(\d+))?$/.exec(authority);
+  if (!hp) throw new UsageError(`fs.defaultFS ${uri}: names no NameNode host (hdfs://HOST:PORT)`);
+  return { host: hp[1] as string, port: hp[2] === undefined ? 8020 : Number(hp[2]) };
+}
+
+export async function openSession(home: string, options: SessionOptions = {}): Promise<ClusterSession> {
+  const cluster = requireDescription(home);
+  const config = clientConfig(cluster, home, options.settings);
+  const target = namenodeOfDefaultFs(config.get('fs.defaultFS'));
+  const description = placeClient(
+    { ...cluster, namenode: { ...cluster.namenode, ...target } },
+    options.on ?? process.env.LAB_CLIENT_ON,
+  );
   const journal = new Journal(homePaths(home).journal, 'client');
   let namenode: RpcClient;
   try {
@@ -73,7 +113,7 @@ export async function openSession(
 export async function withSession<T>(
   home: string,
   body: (session: ClusterSession) => Promise<T>,
-  options: { on?: string | undefined } = {},
+  options: SessionOptions = {},
 ): Promise<T> {
   const session = await openSession(home, options);
   try {

@@ -7,6 +7,7 @@ import { printTopology, NetworkTopology } from '../../cluster/net/topology.js';
 import type { Command } from '../cli/commander.js';
 import { homeOf } from '../cli/context.js';
 import { UsageError } from '../cli/errors.js';
+import { parseGenericOptions, userSettings } from '../cli/generic-options.js';
 import { out, printJson } from '../cli/output.js';
 import { withSession, type ClusterSession } from '../cli/session.js';
 import { formatDfsadminReport } from '../format/dfsadmin-report.js';
@@ -29,21 +30,27 @@ export function registerDfsadmin(program: Command): void {
     .argument('[args...]')
     .action(async (args: string[], _opts: unknown, command: Command) => {
       const json = args.includes('--json');
-      const rest = args.filter((a) => a !== '--json');
+      const generic = parseGenericOptions(args.filter((a) => a !== '--json'));
+      const rest = generic.rest;
       const sub = rest[0];
       if (!sub) throw new UsageError('dfsadmin: no command given', USAGE);
-      await withSession(homeOf(command), async (session) => {
-        switch (sub) {
-          case '-report':
-            return report(session, rest.slice(1), json);
-          case '-printTopology':
-            return topology(session, json);
-          default: {
-            const { runDfsadminAdmin } = await import('./dfsadmin-admin.js');
-            return runDfsadminAdmin(rest, { session, json });
+      const settings = userSettings(homeOf(command), generic);
+      await withSession(
+        homeOf(command),
+        async (session) => {
+          switch (sub) {
+            case '-report':
+              return report(session, rest.slice(1), json);
+            case '-printTopology':
+              return topology(session, json);
+            default: {
+              const { runDfsadminAdmin } = await import('./dfsadmin-admin.js');
+              return runDfsadminAdmin(rest, { session, json });
+            }
           }
-        }
-      });
+        },
+        { settings },
+      );
     });
 }
 

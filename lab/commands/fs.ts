@@ -16,6 +16,7 @@ import type { Command } from '../cli/commander.js';
 import { clientOnOf, homeOf } from '../cli/context.js';
 import { CommandExit } from '../cli/errors.js';
 import { CommandFormatError, parseCommandFormat, type HadoopArgs } from '../cli/hadoop-args.js';
+import { parseGenericOptions, userSettings } from '../cli/generic-options.js';
 import { err, out, printJson } from '../cli/output.js';
 import { progressReporter } from '../cli/progress.js';
 import { withSession } from '../cli/session.js';
@@ -543,7 +544,8 @@ export function registerFs(program: Command): void {
     .action(async (args: string[], _opts: unknown, command: Command) => {
       const json = args.includes('--json');
       const trace = args.includes('--trace');
-      const rest = args.filter((a) => a !== '--json' && a !== '--trace');
+      const generic = parseGenericOptions(args.filter((a) => a !== '--json' && a !== '--trace'));
+      const rest = generic.rest;
       const sub = rest[0];
       if (!sub) {
         // FsShell.run with no arguments: the usage of every command on stderr, exit -1.
@@ -562,7 +564,8 @@ export function registerFs(program: Command): void {
         throw new CommandExit(SHELL_USAGE_EXIT);
       }
       try {
-        const code = await runCommand(spec, rest.slice(1), { command, json, name: sub.slice(1) });
+        const settings = userSettings(homeOf(command), generic);
+        const code = await runCommand(spec, rest.slice(1), { command, json, name: sub.slice(1), settings });
         if (trace) await printTraces(homeOf(command));
         if (code !== 0) throw new CommandExit(code);
       } catch (error) {
@@ -579,10 +582,10 @@ export function registerFs(program: Command): void {
 async function runCommand(
   spec: FsCommandSpec,
   args: string[],
-  options: { command: Command; json: boolean; name: string },
+  options: { command: Command; json: boolean; name: string; settings: Record<string, string> },
 ): Promise<number> {
   const parsed = parseCommandFormat(args, spec);
-  const { command, json, name } = options;
+  const { command, json, name, settings } = options;
   return withSession(
     homeOf(command),
     async (session) => {
@@ -600,6 +603,6 @@ async function runCommand(
         await client.close();
       }
     },
-    { on: clientOnOf(command) },
+    { on: clientOnOf(command), settings },
   );
 }

@@ -15,6 +15,7 @@ import type { Command } from '../cli/commander.js';
 import { homeOf } from '../cli/context.js';
 import { CommandExit, UsageError } from '../cli/errors.js';
 import { parseHadoopArgs } from '../cli/hadoop-args.js';
+import { parseGenericOptions, userSettings } from '../cli/generic-options.js';
 import { out, err, printJson } from '../cli/output.js';
 import { withSession } from '../cli/session.js';
 import { dfsckStdout, fsckExitCode, fsckUrlPath } from '../format/fsck.js';
@@ -34,7 +35,10 @@ export function registerFsck(program: Command): void {
     .allowExcessArguments()
     .helpOption(false)
     .argument('[args...]')
-    .action(async (args: string[], _opts: unknown, command: Command) => {
+    .action(async (argv: string[], _opts: unknown, command: Command) => {
+      const generic = parseGenericOptions(argv);
+      const args = generic.rest;
+      const settings = userSettings(homeOf(command), generic);
       const parsed = parseHadoopArgs(args, {
         command: 'fsck',
         options: FLAGS.map((name) => ({ name })),
@@ -46,45 +50,49 @@ export function registerFsck(program: Command): void {
       // DFSck resolves the path as the file system does (relative to /user/<name>, scheme dropped).
       const path = qualify(operand);
       const flags = new Set(FLAGS.filter((f) => parsed.options.has(f)));
-      const exitCode = await withSession(homeOf(command), async (session) => {
-        const call = { selfId: 'client', journal: session.journal, op: `fsck-${process.pid}` };
-        if (parsed.json) {
-          const walk = await fetchFsckWalk(
-            session,
-            {
-              path,
-              files: flags.has('files'),
-              blocks: flags.has('blocks'),
-              locations: flags.has('locations'),
-              racks: flags.has('racks'),
-              openforwrite: flags.has('openforwrite'),
-            },
-            call,
-          );
-          // The report's rule: a checked file with a block that has no live replica left is corrupt.
-          const checked = walk.files.filter((f) => !f.underConstruction || flags.has('openforwrite'));
-          const code = checked.some((f) => f.blocks.some((b) => b.live.length === 0)) ? 1 : 0;
-          printJson({ ...walk, exitCode: code });
-          return code;
-        }
-        const urlPath = fsckUrlPath({
-          args: args.filter((a) => a.startsWith('-') && a !== '--json'),
-          user: labUser(),
-          path,
-        });
-        err(`Connecting to namenode via http://${namenodeHttpAddress(session)}${urlPath}`);
-        const res = await getFromNamenode(session, urlPath, call);
-        const body = res.body.toString('utf8');
-        if (res.status !== 200) {
-          // DFSck's URLConnection throws on an error status: the servlet's text is the message.
-          throw new NamenodeHttpError(
-            `fsck: the NameNode answered ${res.status}: ${body.trim()}`,
-            res.status,
-          );
-        }
-        out(dfsckStdout(body));
-        return fsckExitCode(body);
-      });
+      const exitCode = await withSession(
+        homeOf(command),
+        async (session) => {
+          const call = { selfId: 'client', journal: session.journal, op: `fsck-${process.pid}` };
+          if (parsed.json) {
+            const walk = await fetchFsckWalk(
+              session,
+              {
+                path,
+                files: flags.has('files'),
+                blocks: flags.has('blocks'),
+                locations: flags.has('locations'),
+                racks: flags.has('racks'),
+                openforwrite: flags.has('openforwrite'),
+              },
+              call,
+            );
+            // The report's rule: a checked file with a block that has no live replica left is corrupt.
+            const checked = walk.files.filter((f) => !f.underConstruction || flags.has('openforwrite'));
+            const code = checked.some((f) => f.blocks.some((b) => b.live.length === 0)) ? 1 : 0;
+            printJson({ ...walk, exitCode: code });
+            return code;
+          }
+          const urlPath = fsckUrlPath({
+            args: args.filter((a) => a.startsWith('-') && a !== '--json'),
+            user: labUser(),
+            path,
+          });
+          err(`Connecting to namenode via http://${namenodeHttpAddress(session)}${urlPath}`);
+          const res = await getFromNamenode(session, urlPath, call);
+          const body = res.body.toString('utf8');
+          if (res.status !== 200) {
+            // DFSck's URLConnection throws on an error status: the servlet's text is the message.
+            throw new NamenodeHttpError(
+              `fsck: the NameNode answered ${res.status}: ${body.trim()}`,
+              res.status,
+            );
+          }
+          out(dfsckStdout(body));
+          return fsckExitCode(body);
+        },
+        { settings },
+      );
       if (exitCode !== 0) throw new CommandExit(exitCode);
     });
 }

@@ -1,15 +1,15 @@
 /**
  * `lab getconf -confKey KEY | -namenodes | -secondaryNameNodes | -nnRpcAddresses`: `hdfs getconf`
- * over the cluster's effective configuration (defaults + its -D overrides + what the launcher
- * derived, such as fs.defaultFS). Same output streams and exit codes as Hadoop (255 for a missing
+ * over the client configuration (defaults, the cluster's -D overrides, what the launcher
+ * derived such as fs.defaultFS, then site files, -conf, -D and -fs). Same output streams and exit codes as Hadoop (255 for a missing
  * key). Without a cluster in the home it answers from the defaults, as Hadoop does without a
  * core-site.xml.
  */
-import { resolveConfig } from '../../cluster/config/config.js';
 import { getconfOutput } from '../../cluster/config/getconf.js';
-import { clusterConfig } from '../../cluster/home/cluster-config.js';
 import { readDescription } from '../../cluster/home/home.js';
 import { homeOf } from '../cli/context.js';
+import { parseGenericOptions, userSettings } from '../cli/generic-options.js';
+import { clientConfig } from '../cli/session.js';
 import type { Command } from '../cli/commander.js';
 import { CommandExit } from '../cli/errors.js';
 
@@ -21,11 +21,11 @@ export function registerGetconf(program: Command): void {
     .allowUnknownOption()
     .allowExcessArguments()
     .argument('[args...]', 'hdfs getconf arguments')
-    .action((args: string[], _flags: unknown, command: Command) => {
+    .action((argv: string[], _flags: unknown, command: Command) => {
       const home = homeOf(command);
-      const description = readDescription(home);
-      const config = description === undefined ? resolveConfig({}) : clusterConfig(description, home);
-      const result = getconfOutput(config, args);
+      const generic = parseGenericOptions(argv);
+      const config = clientConfig(readDescription(home), home, userSettings(home, generic));
+      const result = getconfOutput(config, generic.rest);
       process.stdout.write(result.stdout);
       process.stderr.write(result.stderr);
       if (result.exitCode !== 0) throw new CommandExit(result.exitCode);

@@ -8,6 +8,7 @@ import fs, { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireDescription } from '../../cluster/home/home.js';
 import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
@@ -109,5 +110,62 @@ describe.skipIf(!built)('lab fs behaves as FsShell', () => {
     expect(r.stderr).toBe("ls: `-d': No such file or directory");
     const d = await ok('fs', '-ls', '-d', '/flags');
     expect(d.trim()).toMatch(/^drwxr-xr-x +- \S+ +\S+ +0 \d{4}-\d\d-\d\d \d\d:\d\d \/flags$/);
+  });
+
+  describe('generic options (GenericOptionsParser) before the command', () => {
+    const local = (): string => {
+      const file = path.join(work, 'three-mb.bin');
+      if (!fs.existsSync(file)) fs.writeFileSync(file, Buffer.alloc(3 * 1024 * 1024, 7));
+      return file;
+    };
+
+    it('-D dfs.blocksize=2m really writes 2 MB blocks (Stat %o is the block size)', async () => {
+      await ok('fs', '-D', 'dfs.blocksize=2m', '-put', local(), '/two.bin');
+      expect((await ok('fs', '-stat', '%o %b', '/two.bin')).trim()).toBe(
+        `${2 * 1024 * 1024} ${3 * 1024 * 1024}`,
+      );
+    });
+
+    it("-Ddfs.block.size maps the deprecated key with Configuration.deprecation's warning", async () => {
+      const r = await lab('fs', '-Ddfs.block.size=3145728', '-put', local(), '/three.bin');
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(
+        /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO Configuration\.deprecation: dfs\.block\.size is deprecated\. Instead, use dfs\.blocksize$/m,
+      );
+      expect((await ok('fs', '-stat', '%o', '/three.bin')).trim()).toBe('3145728');
+    });
+
+    it('-D after the command is an option of the command, which -put does not have', async () => {
+      const r = await lab('fs', '-put', '-D', 'dfs.blocksize=2m', local(), '/nope.bin');
+      expect(r.code).toBe(255);
+      expect(r.stderr.split('\n')[0]).toBe('-put: Illegal option -D');
+    });
+
+    it('-fs hdfs://HOST:PORT talks to that NameNode; file:/// is refused', async () => {
+      const nn = requireDescription(home).namenode;
+      const listing = await ok('fs', '-fs', `hdfs://${nn.host}:${nn.port}`, '-ls', '-d', '/');
+      expect(listing).toMatch(/ \/$/m);
+      const local = await lab('fs', '-fs', 'file:///', '-ls', '/');
+      expect(local.code).toBe(1);
+      expect(local.stderr).toContain('not HDFS');
+    });
+
+    it('-conf FILE and -D reach getconf, fsck and dfsadmin too', async () => {
+      const conf = path.join(work, 'extra.xml');
+      fs.writeFileSync(
+        conf,
+        '<?xml version="1.0"?>\n<configuration>\n  <property>\n    <name>dfs.replication</name>\n    <value>1</value>\n  </property>\n</configuration>\n',
+      );
+      expect((await ok('getconf', '-conf', conf, '-confKey', 'dfs.replication')).trim()).toBe('1');
+      expect((await ok('getconf', '-D', 'dfs.replication=2', '-confKey', 'dfs.replication')).trim()).toBe(
+        '2',
+      );
+      const fsck = await lab('fsck', '-D', 'dfs.replication=1', '/two.bin');
+      expect(fsck.code).toBe(0);
+      expect(fsck.stdout).toContain('HEALTHY');
+      const report = await lab('dfsadmin', '-D', 'dfs.replication=1', '-report');
+      expect(report.code).toBe(0);
+      expect(report.stdout).toMatch(/^Configured Capacity: /m);
+    });
   });
 });
