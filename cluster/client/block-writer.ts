@@ -61,6 +61,8 @@ export interface BlockWriterOptions extends InitiatorOptions {
   source?: XferTarget;
   /** The checksum of the packets (CRC32C unless a copy sends a replica's stored CRC32 sums). */
   checksum?: DataChecksum;
+  /** An append's new generation stamp; `block` then names the replica as it is (absent: block's). */
+  latestGenerationStamp?: number;
 }
 
 /**
@@ -109,14 +111,21 @@ export class BlockWriter {
       );
     }
     const body: OpWriteBlock = {
-      header: clientHeader({ ...options, block: { ...options.block, numBytes: 0 } }),
+      // An append names the replica with its current length, as DFSClient and Go's client do.
+      header: clientHeader({
+        ...options,
+        block: {
+          ...options.block,
+          numBytes: options.stage === 'PIPELINE_SETUP_APPEND' ? (options.resume?.ackedBytes ?? 0) : 0,
+        },
+      }),
       targets: options.targets.slice(1).map(toTransferTarget),
       ...(options.source ? { source: toTransferTarget(options.source) } : {}),
       stage: options.stage ?? 'PIPELINE_SETUP_CREATE',
       pipelineSize: options.targets.length,
       minBytesRcvd: options.resume?.ackedBytes ?? 0,
       maxBytesRcvd: options.resume?.offset ?? 0,
-      latestGenerationStamp: options.block.genStamp,
+      latestGenerationStamp: options.latestGenerationStamp ?? options.block.genStamp,
       requestedChecksum: options.checksum ?? { type: 'CRC32C', bytesPerChecksum: BYTES_PER_CHECKSUM },
     };
     let resp: BlockOpResponse;

@@ -220,6 +220,36 @@ export class DFSClient {
   }
 
   /**
+   * DistributedFileSystem.append: reopens the closed file `src` for writing at its end. A partial
+   * last block is continued through the DataNodes that hold it (a new generation stamp, then
+   * WRITE_BLOCK with PIPELINE_SETUP_APPEND at the first write); a full one, or none, makes the
+   * first write allocate a new block.
+   */
+  async append(
+    src: string,
+    options: { opId?: string; onProgress?: ProgressCallback } = {},
+  ): Promise<DFSOutputStream> {
+    const opId = options.opId ?? this.nextOpId('append');
+    const { block, stat } = await this.call(
+      'append',
+      { src, clientName: this.clientName, clientMachine: this.clientHost, newBlock: false },
+      opId,
+    );
+    this.leaseOpened();
+    return new DFSOutputStream(this, {
+      src,
+      fileId: stat.fileId,
+      replication: stat.replication,
+      blockSizeBytes: stat.blockSize,
+      opId,
+      onProgress: options.onProgress,
+      totalBytes: 0,
+      onClosed: () => this.leaseClosed(),
+      lastBlock: block,
+    });
+  }
+
+  /**
    * `hdfs dfs -put`: streams a local file to `<dst>._COPYING_`, then renames it to `<dst>`
    * (deleting an existing `<dst>` first when overwriting). A directory `dst` receives the file
    * under its local name.
@@ -544,6 +574,8 @@ interface OutputStreamOptions {
   onProgress: ProgressCallback | undefined;
   totalBytes: number;
   onClosed: () => void;
+  /** append's answer: the partial last block the stream continues (null: the next write adds a block). */
+  lastBlock?: LocatedBlock | null;
 }
 
 /**
@@ -561,11 +593,24 @@ export class DFSOutputStream {
   private closed = false;
   /** Pipeline recoveries of the current block (DataStreamer gives up after 5). */
   private recoveries = 0;
+  /** The partial block an append continues, until its pipeline is set up at the first write. */
+  private appendBlock: LocatedBlock | null = null;
 
   constructor(
     private readonly client: DFSClient,
     private readonly opts: OutputStreamOptions,
-  ) {}
+  ) {
+    const last = opts.lastBlock;
+    if (last) {
+      // Closing without a write completes the file with its last block as it was.
+      this.previous = { ...last.block };
+      if (last.locations.length > 0) {
+        this.appendBlock = last;
+        this.current = last;
+        this.blockBytesSent = last.block.numBytes;
+      }
+    }
+  }
 
   get path(): string {
     return this.opts.src;
@@ -850,7 +895,7 @@ export class DFSOutputStream {
   /**
    * ReplaceDatanodeOnFailure.satisfy with HDFS's inputs: r is the file's replication (from the
    * NameNode's create answer), n the DataNodes left in the pipeline after dropping the bad one.
-   * The lab has no hflush or append, so that clause of DEFAULT is never true.
+   * An appending stream counts as appended for DEFAULT's last clause (the lab has no hflush).
    */
   private wantsReplacement(survivors: number): boolean {
     return shouldReplaceDatanode({
@@ -858,12 +903,50 @@ export class DFSOutputStream {
       policy: this.replacePolicy(),
       replication: this.opts.replication,
       remaining: survivors,
-      hflushedOrAppended: false,
+      hflushedOrAppended: this.opts.lastBlock !== undefined,
     });
+  }
+
+  /**
+   * DataStreamer.setupPipelineForAppendOrRecovery for an append: a new generation stamp for the
+   * last block (updateBlockForPipeline), WRITE_BLOCK with PIPELINE_SETUP_APPEND to the DataNodes
+   * holding it — they reopen their finalized replicas at `numBytes` — then updatePipeline.
+   */
+  private async setupAppendPipeline(located: LocatedBlock): Promise<void> {
+    this.appendBlock = null;
+    const { block: bumped } = await this.client.call(
+      'updateBlockForPipeline',
+      { block: located.block, clientName: this.client.clientName },
+      this.opts.opId,
+    );
+    const length = located.block.numBytes;
+    this.writer = await BlockWriter.open({
+      ...this.writerBase(),
+      targets: located.locations,
+      poolId: located.blockPoolId,
+      block: located.block,
+      latestGenerationStamp: bumped.genStamp,
+      stage: 'PIPELINE_SETUP_APPEND',
+      resume: { ackedBytes: length, offset: length, nextSeqno: 0, frames: [] },
+    });
+    const newBlock = { blockId: located.block.blockId, genStamp: bumped.genStamp, numBytes: length };
+    await this.client.call(
+      'updatePipeline',
+      {
+        clientName: this.client.clientName,
+        oldBlock: located.block,
+        newBlock,
+        datanodes: located.locations.map((l) => l.name),
+      },
+      this.opts.opId,
+    );
+    this.current = { ...located, block: newBlock };
+    this.recoveries = 0;
   }
 
   /** addBlock, then set the pipeline up; a DataNode that fails setup is abandoned and excluded. */
   private async startBlock(): Promise<void> {
+    if (this.appendBlock) return this.setupAppendPipeline(this.appendBlock);
     const exclude: string[] = [];
     let lastError: Error | null = null;
     for (let attempt = 0; attempt < BLOCK_WRITE_RETRIES; attempt++) {

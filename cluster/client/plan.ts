@@ -3,7 +3,7 @@
  * into blocks and a block into packets, which replica to read next, which replicas to report as
  * bad, and the retry schedule of addBlock/complete.
  */
-import { PACKET_DATA_BYTES } from '../protocol/packet.js';
+import { BYTES_PER_CHECKSUM, PACKET_DATA_BYTES } from '../protocol/packet.js';
 
 export interface BlockSlice {
   index: number;
@@ -61,11 +61,16 @@ export function packetRoom(args: {
   packetFill: number;
   blockSizeBytes: number;
   packetDataBytes?: number;
+  bytesPerChecksum?: number;
 }): number {
-  const packetBytes = Math.min(
-    args.packetDataBytes ?? PACKET_DATA_BYTES,
-    args.blockSizeBytes - args.blockBytesSent,
-  );
+  // After an append to a partial block the first packet only fills the last chunk, so that every
+  // later packet starts on a chunk boundary (DFSOutputStream's appendChunk rule).
+  const partial = args.blockBytesSent % (args.bytesPerChecksum ?? BYTES_PER_CHECKSUM);
+  const packetMax =
+    partial === 0
+      ? (args.packetDataBytes ?? PACKET_DATA_BYTES)
+      : (args.bytesPerChecksum ?? BYTES_PER_CHECKSUM) - partial;
+  const packetBytes = Math.min(packetMax, args.blockSizeBytes - args.blockBytesSent);
   return packetBytes - args.packetFill;
 }
 

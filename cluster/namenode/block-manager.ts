@@ -97,6 +97,18 @@ export class BlockManager {
     (this.blocks.get(ref.blockId) as BlockInfo).expectedLocations = targets;
   }
 
+  /**
+   * BlockManager.convertLastBlockToUnderConstruction (append): a COMPLETE block is written again;
+   * the DataNodes holding it are where the append pipeline goes.
+   */
+  reopenForAppend(blockId: number, pipeline: string[]): BlockInfo | undefined {
+    const b = this.blocks.get(blockId);
+    if (!b) return undefined;
+    b.ucState = 'UNDER_CONSTRUCTION';
+    b.expectedLocations = [...pipeline];
+    return b;
+  }
+
   /** The client reports the block's final length and genstamp: COMMITTED, or COMPLETE at once when enough replicas are finalized. */
   commit(ref: BlockRef): BlockInfo | undefined {
     const b = this.blocks.get(ref.blockId);

@@ -355,6 +355,7 @@ export class NameNodeCore {
       this.blocks.removeBlocks(created.removedBlocks);
       return this.fileStatusOrThrow(p.src);
     },
+    append: (p, ctx) => this.append(p, ctx),
     addBlock: (p, ctx) => this.addBlock(p, ctx),
     abandonBlock: (p) => {
       this.log(this.namespace.abandonBlock(p.src, { clientName: p.clientName, block: p.block }));
@@ -510,12 +511,13 @@ export class NameNodeCore {
       this.log(updated.ops);
       return { block: { ...p.block, genStamp: updated.genStamp }, blockPoolId: this.identity.blockPoolId };
     },
-    updatePipeline: (p) => {
+    updatePipeline: (p, ctx) => {
       this.log(
         this.namespace.updatePipeline({
           clientName: p.clientName,
           oldBlock: p.oldBlock,
           newBlock: p.newBlock,
+          ...(ctx.rpcIds ? { rpcIds: ctx.rpcIds } : {}),
         }),
       );
       this.blocks.updateGenStamp(p.newBlock.blockId, p.newBlock.genStamp, p.newBlock.numBytes, p.datanodes);
@@ -748,6 +750,61 @@ export class NameNodeCore {
       0,
     );
     return this.located(allocated.block, targets, startOffset);
+  }
+
+  /**
+   * FSDirAppendOp.appendFile: WRITE on the file, no lease held by another client, a last block
+   * that is COMPLETE and minimally replicated. A partial last block goes back under construction
+   * and is returned with its replicas, the pipeline the client appends through (its offset is
+   * where the block starts in the file); a full one (or NEW_BLOCK) leaves the client to addBlock.
+   */
+  private append(p: RpcMethods['append']['req'], ctx: CallContext): RpcMethods['append']['res'] {
+    this.checkNotInSafeMode(`Cannot append to file${p.src}`, ctx.nowMs);
+    const node = this.namespace.resolve(p.src);
+    if (node?.kind !== 'DIRECTORY')
+      this.namespace.checkPermission(p.src, this.checker(ctx), { access: 'WRITE' });
+    this.requestRecoveryIfAbandoned(p.src, p.clientName, ctx.nowMs);
+    const last = node?.kind === 'FILE' && !node.underConstruction ? node.blocks.at(-1) : undefined;
+    const lastInfo = last ? this.blocks.get(last.blockId) : undefined;
+    if (last && lastInfo) {
+      const name = `blk_${last.blockId}_${last.genStamp}`;
+      if (lastInfo.ucState === 'COMMITTED') {
+        throw new RemoteError(
+          'NotReplicatedYetException',
+          `append: lastBlock=${name} of src=${p.src} is COMMITTED but not yet COMPLETE.`,
+        );
+      }
+      const live = this.blocks.liveReplicas(lastInfo, this.usable).length;
+      if (live < Math.min(this.settings.minReplication, lastInfo.expectedReplication)) {
+        throw new RemoteError(
+          'IOException',
+          `append: lastBlock=${name} of src=${p.src} is not sufficiently replicated yet.`,
+        );
+      }
+    }
+    const appended = this.namespace.append(p.src, {
+      clientName: p.clientName,
+      clientMachine: p.clientMachine || ctx.callerAddr,
+      newBlock: p.newBlock,
+      nowMs: ctx.nowMs,
+      ...(ctx.rpcIds ? { rpcIds: ctx.rpcIds } : {}),
+    });
+    this.log(appended.ops);
+    const stat = this.fileStatusOrThrow(p.src);
+    if (!last || !lastInfo) return { block: null, stat };
+    const startOffset = stat.length - last.numBytes;
+    if (p.newBlock) return { block: this.located(refOf(lastInfo), [], startOffset), stat };
+    if (last.numBytes >= appended.file.preferredBlockSize) return { block: null, stat };
+    const replicas = this.blocks.liveReplicas(lastInfo, this.usable);
+    this.blocks.reopenForAppend(last.blockId, replicas);
+    const reader = this.readerEndpoint(ctx.callerAddr);
+    const holders: Record<string, { state: 'live' | 'stale' | 'dead'; adminState: 'NORMAL' }> = {};
+    for (const d of this.datanodes.all()) holders[d.id.name] = { state: d.liveness, adminState: 'NORMAL' };
+    const sorted = sortLocatedReplicas(reader, replicas, this.topology, this.prng, {
+      holders,
+      avoidStale: this.settings.avoidReadStale,
+    });
+    return { block: this.located(refOf(lastInfo), sorted, startOffset), stat };
   }
 
   private complete(p: RpcMethods['complete']['req'], ctx: CallContext): boolean {

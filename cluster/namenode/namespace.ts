@@ -361,6 +361,44 @@ export class Namespace {
   }
 
   /**
+   * ClientProtocol.append, namespace side (FSDirAppendOp.appendFile / prepareFileForAppend): the
+   * closed file at `path` is open for writing again under the caller's lease. Ops: [OP_APPEND].
+   * The caller (the NameNode core) checks the last block's replication and turns it back into a
+   * block under construction; `file` is the reopened INode.
+   */
+  append(
+    path: string,
+    options: { clientName: string; clientMachine: string; newBlock: boolean; nowMs: number; rpcIds?: RpcIds },
+  ): { ops: PendingOp[]; file: INodeFile } {
+    const w = this.walkPath(path);
+    const node = w.last;
+    if (node?.kind === 'DIRECTORY') {
+      throw fail(
+        'FileAlreadyExistsException',
+        `Cannot append to directory ${w.path}; already exists as a directory.`,
+      );
+    }
+    if (!node) {
+      throw fail(
+        'FileNotFoundException',
+        `Failed to append to non-existent file ${w.path} for client ${options.clientMachine}`,
+      );
+    }
+    this.refuseIfBeingWritten(node, w.path, { ...options, verb: 'APPEND_FILE' });
+    const ops: PendingOp[] = [];
+    this.emit(ops, {
+      op: 'OP_APPEND',
+      path: w.path,
+      clientName: options.clientName,
+      clientMachine: options.clientMachine,
+      newBlock: options.newBlock,
+      rpcIds: options.rpcIds ?? NO_RPC_IDS,
+    });
+    this.leases.renewLease(options.clientName, options.nowMs);
+    return { ops, file: node };
+  }
+
+  /**
    * ClientProtocol.addBlock, NameNode side. `previous` is the client's last block with its final
    * length (null for the first block). Ops: [OP_ALLOCATE_BLOCK_ID, OP_SET_GENSTAMP_V2, OP_ADD_BLOCK].
    * A retry whose reply was lost gets the block it was already given, with no ops. `nowMs` is
@@ -373,7 +411,11 @@ export class Namespace {
     const w = this.walkPath(path);
     const file = this.checkLease(w, options.clientName);
     const last = file.blocks.at(-1) ?? null;
-    if (!sameBlock(options.previous, last)) {
+    // FSDirWriteFileOp.analyzeFileState case 1: after an append to a file whose last block is
+    // full, the client asks for a block with no `previous`; the new block follows the full one.
+    const afterFullBlock =
+      options.previous === null && last !== null && last.numBytes >= file.preferredBlockSize;
+    if (!afterFullBlock && !sameBlock(options.previous, last)) {
       const penultimate = file.blocks.at(-2) ?? null;
       if (last && sameBlock(options.previous, penultimate)) {
         if (last.numBytes !== 0) {
@@ -398,7 +440,9 @@ export class Namespace {
     const ops: PendingOp[] = [];
     this.emit(ops, { op: 'OP_ALLOCATE_BLOCK_ID', blockId: block.blockId });
     this.emit(ops, { op: 'OP_SET_GENSTAMP_V2', genStamp: block.genStamp });
-    const blocks = options.previous ? [{ ...options.previous }, { ...block }] : [{ ...block }];
+    // HDFS logs the file's penultimate block (FSEditLog.logAddBlock), with previous's final length.
+    const penultimate = options.previous ?? (afterFullBlock ? last : null);
+    const blocks = penultimate ? [{ ...penultimate }, { ...block }] : [{ ...block }];
     this.emit(ops, { op: 'OP_ADD_BLOCK', path: w.path, blocks, rpcIds: NO_RPC_IDS });
     return { block, ops };
   }
@@ -860,6 +904,14 @@ export class Namespace {
         if (op.atime !== -1 && node.kind === 'FILE') node.atime = op.atime;
         return;
       }
+      case 'OP_APPEND': {
+        const node = this.walkPath(op.path).last;
+        if (node?.kind !== 'FILE' || node.underConstruction) throw corrupt(op, op.path, 'not a closed file');
+        node.underConstruction = { clientName: op.clientName, clientMachine: op.clientMachine };
+        // The op carries no time: the lease starts unrenewed and the live caller renews it.
+        this.leases.addLease(op.clientName, op.path, 0);
+        return;
+      }
       case 'OP_REASSIGN_LEASE': {
         const file = this.openFileFor(op, op.path);
         file.underConstruction = {
@@ -1024,14 +1076,23 @@ export class Namespace {
   }
 
   /**
-   * FSNamesystem.recoverLeaseInternal for CREATE_FILE without overwrite: a file another client is
-   * writing cannot be created again. After the holder's soft limit the NameNode would start lease
+   * FSNamesystem.recoverLeaseInternal for CREATE_FILE without overwrite and for APPEND_FILE: a file
+   * another client is writing cannot be created again or appended to. After the holder's soft limit the NameNode would start lease
    * recovery (the runtime's job, driven by `leases.expired`); the caller is told to retry.
    */
-  private refuseIfBeingWritten(file: INodeFile, path: string, options: CreateOptions): void {
+  private refuseIfBeingWritten(
+    file: INodeFile,
+    path: string,
+    options: {
+      clientName: string;
+      clientMachine: string;
+      nowMs: number;
+      verb?: 'CREATE_FILE' | 'APPEND_FILE';
+    },
+  ): void {
     const uc = file.underConstruction;
     if (!uc) return;
-    const failed = `Failed to CREATE_FILE ${path} for ${options.clientName} on ${options.clientMachine} because`;
+    const failed = `Failed to ${options.verb ?? 'CREATE_FILE'} ${path} for ${options.clientName} on ${options.clientMachine} because`;
     if (uc.clientName === options.clientName) {
       throw fail(
         'AlreadyBeingCreatedException',

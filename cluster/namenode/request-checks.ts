@@ -162,6 +162,12 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
       replication: integer(0, SHORT_MAX),
       blockSize,
     },
+    append: {
+      src: path,
+      clientName: nonEmptyName,
+      clientMachine: string(NAME_LENGTH_MAX),
+      newBlock: boolean,
+    },
     addBlock: {
       ...blockAt,
       previous: nullable(block),

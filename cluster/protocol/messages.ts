@@ -147,6 +147,15 @@ export interface RpcMethods {
     };
     res: FileStatus;
   };
+  /**
+   * Reopens a closed file for writing (CreateFlag APPEND, or APPEND|NEW_BLOCK): the last block to
+   * continue when it is partial (null when the file is empty or its last block is full, or with
+   * NEW_BLOCK a block without locations), and the file's status (LastBlockWithStatus).
+   */
+  append: {
+    req: { src: string; clientName: string; clientMachine: string; newBlock: boolean };
+    res: { block: LocatedBlock | null; stat: FileStatus };
+  };
   addBlock: {
     req: {
       src: string;
@@ -266,6 +275,7 @@ export type RpcResult<M extends RpcMethod> = RpcMethods[M]['res'];
 export const PROTOCOL_OF: Record<RpcMethod, Protocol> = {
   mkdirs: 'ClientProtocol',
   create: 'ClientProtocol',
+  append: 'ClientProtocol',
   addBlock: 'ClientProtocol',
   abandonBlock: 'ClientProtocol',
   complete: 'ClientProtocol',

@@ -53,7 +53,14 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
   const { storage } = options;
   const eb = op.header.block;
   const label = blockLabel(eb);
-  const block: BlockRef = { blockId: eb.blockId, genStamp: eb.genStamp, numBytes: 0 };
+  // An append continues the finalized replica under the writer's new generation stamp
+  // (FsDatasetImpl.append); Go's client sends the current stamp, Java's a bumped one.
+  const appending = op.stage === 'PIPELINE_SETUP_APPEND';
+  const block: BlockRef = {
+    blockId: eb.blockId,
+    genStamp: appending ? op.latestGenerationStamp : eb.genStamp,
+    numBytes: 0,
+  };
   // A DataNode-initiated copy (DNA_TRANSFER) has no client; a TRANSFER_RBW copy (pipeline
   // recovery adding a DataNode) has one. Both arrive in tmp/; the first is finalized, the second
   // becomes an rbw replica (BlockReceiver's isDatanode / isTransfer).
@@ -83,6 +90,13 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
       options.log(
         'info',
         `${options.selfId}: recovering RBW replica blk_${block.blockId} at ${op.minBytesRcvd} bytes with new generation stamp ${block.genStamp}`,
+      );
+    } else if (appending) {
+      await cancelActiveWrite(block.blockId);
+      writer = storage.appendReplica({ ...eb, numBytes: op.minBytesRcvd }, block.genStamp, op.minBytesRcvd);
+      options.log(
+        'info',
+        `${options.selfId}: appending to replica blk_${block.blockId}_${eb.genStamp} at ${op.minBytesRcvd} bytes with generation stamp ${block.genStamp}`,
       );
     } else {
       writer = isClientWrite ? storage.createRbw(block, checksum) : storage.createTemporary(block, checksum);
@@ -196,7 +210,7 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
         );
         const wait = writeFrame(mirror.socket, pkt.raw);
         try {
-          storeOne(writer, pkt.data, pkt.checksums, verify ? writer.checksum : null, label, h.offsetInBlock);
+          storeOne(writer, pkt.data, pkt.checksums, { verify, checksum }, label, h.offsetInBlock);
         } catch (err) {
           markFailed(err as Error);
           throw err;
@@ -208,7 +222,7 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
         if (wait) await wait;
       } else {
         try {
-          storeOne(writer, pkt.data, pkt.checksums, verify ? writer.checksum : null, label, h.offsetInBlock);
+          storeOne(writer, pkt.data, pkt.checksums, { verify, checksum }, label, h.offsetInBlock);
         } catch (err) {
           if (err instanceof ChecksumError) {
             sendAck(up, label, h.seqno, ['ERROR_CHECKSUM']);
@@ -375,14 +389,20 @@ export async function recoverReplica(args: {
   return { block: { blockId: block.blockId, genStamp: newGenStamp, numBytes: replica.numBytes }, replica };
 }
 
+/**
+ * Verifies (when asked) a packet's chunks against the checksum it was sent with and hands it to
+ * the replica's writer. A replica that keeps another checksum type than the packet's (an append
+ * with CRC32C to a CRC32 replica) has its CRCs computed by the writer.
+ */
 function storeOne(
   writer: ReplicaWriter,
   data: Buffer,
   sums: Buffer,
-  verifyWith: ChecksumSpec | null,
+  packet: { verify: boolean; checksum: ChecksumSpec },
   label: string,
   offset: number,
 ): void {
+  const verifyWith = packet.verify ? packet.checksum : null;
   if (sums.length !== Math.ceil(data.length / BYTES_PER_CHECKSUM) * CHECKSUM_SIZE) {
     throw new RemoteError(
       'IOException',
@@ -393,7 +413,7 @@ function storeOne(
     const bad = verifyChunkChecksums(data, sums, verifyWith.bytesPerChecksum, verifyWith.type);
     if (bad >= 0) throw new ChecksumError(label, 'upstream', offset + bad * BYTES_PER_CHECKSUM);
   }
-  writer.append(data, sums);
+  writer.append(data, packet.checksum.type === writer.checksum.type ? sums : null);
 }
 
 /** A packet with seqno -1 and no data: a writer's heartbeat (DFSPacket.HEART_BEAT_SEQNO). */
@@ -533,7 +553,7 @@ export async function serveReplaceBlock(
     while (true) {
       const pkt = await readPacketJournaled(proxy, label);
       if (pkt.header.lastPacketInBlock) break;
-      storeOne(writer, pkt.data, pkt.checksums, checksum, label, pkt.header.offsetInBlock);
+      storeOne(writer, pkt.data, pkt.checksums, { verify: true, checksum }, label, pkt.header.offsetInBlock);
     }
     finished = true;
     await finalizeAndReport(writer, block, options, link.op);

@@ -47,9 +47,11 @@ import {
   DEFAULT_CHECKSUM,
   encodeMetaHeader,
   META_HEADER_BYTES,
+  parseMeta,
   type ChecksumSpec,
 } from '../datanode/meta.js';
 import { ReplicaMap } from '../datanode/replica-map.js';
+import { CRC_BYTES, chunkChecksums, type ChecksumAlgorithm } from '../common/crc.js';
 import { RemoteError } from '../protocol/errors.js';
 import { parseBlockId, parseGenStamp } from '../protocol/identifiers.js';
 import type { NamespaceInfo } from '../protocol/messages.js';
@@ -292,6 +294,65 @@ export class DatanodeStorage {
     return true;
   }
 
+  /**
+   * FsDatasetImpl.append: the finalized replica of `block` (same generation stamp, `expectedBytes`
+   * long) moves back to rbw/ under `newGenStamp` and a writer continues it at its end. Refused in
+   * HDFS's words when there is no such replica, its stamp is newer than `newGenStamp`, or its
+   * length differs.
+   */
+  appendReplica(block: BlockRef, newGenStamp: number, expectedBytes: number): ReplicaWriter {
+    checkBlock(block, 'appendReplica');
+    parseGenStamp(newGenStamp, 'appendReplica newGenStamp');
+    const name = extendedBlockName(this.poolId, block);
+    if (newGenStamp < block.genStamp) {
+      throw new RemoteError(
+        'IOException',
+        `The new generation stamp ${newGenStamp} should be greater than the replica ${name}'s generation stamp`,
+      );
+    }
+    const replica = this.replicas.get(block.blockId);
+    if (!replica || replica.genStamp !== block.genStamp) {
+      throw new RemoteError('ReplicaNotFoundException', `Replica not found for ${name}`);
+    }
+    if (replica.numBytes !== expectedBytes) {
+      throw new RemoteError(
+        'IOException',
+        `Corrupted replica FinalizedReplica, ${name}, FINALIZED with a length of ${replica.numBytes} expected length is ${expectedBytes}`,
+      );
+    }
+    const stored = parseMeta(
+      fs.readFileSync(this.containedPath(replica.metaPath)).subarray(0, META_HEADER_BYTES),
+    );
+    const checksum: ChecksumSpec = { type: stored.checksumType, bytesPerChecksum: stored.bytesPerChecksum };
+    const dir = rbwDir(this.dataDir, this.poolId);
+    fs.mkdirSync(dir, { recursive: true });
+    const blockPath = this.containedPath(path.join(dir, blockFileName(block.blockId)));
+    const metaPath = this.containedPath(path.join(dir, metaFileName(block.blockId, newGenStamp)));
+    const tailBytes = replica.numBytes % checksum.bytesPerChecksum;
+    const tail = Buffer.alloc(tailBytes);
+    if (tailBytes > 0) {
+      const fd = fs.openSync(this.containedPath(replica.blockPath), 'r');
+      try {
+        fs.readSync(fd, tail, 0, tailBytes, replica.numBytes - tailBytes);
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
+    this.rename(replica.metaPath, metaPath);
+    this.rename(replica.blockPath, blockPath);
+    this.dfsUsedBytes -= replicaDiskBytes(replica);
+    this.replicas.delete(block.blockId);
+    return new ReplicaWriter({
+      block: { blockId: block.blockId, genStamp: newGenStamp, numBytes: replica.numBytes },
+      state: 'RBW',
+      blockPath,
+      metaPath,
+      checksum,
+      finalize: (written) => this.finalizeReplica(written),
+      resume: { bytes: replica.numBytes, tail },
+    });
+  }
+
   private rename(from: string, to: string): void {
     fs.renameSync(this.containedPath(from), this.containedPath(to));
   }
@@ -499,6 +560,14 @@ export class ReplicaWriter {
   private dataBatch: WriteBatch;
   private metaBatch: WriteBatch;
   private flushScheduled = false;
+  /**
+   * The bytes of the block's last, partial chunk (fewer than bytesPerChecksum). Its checksum is
+   * written only when the chunk is full or the replica is closed: a writer that flushed mid-chunk
+   * (Go's Flush, hflush) or appends to a partial block sends the rest of the chunk with a checksum
+   * of the new bytes only, and the .meta must hold one CRC of the whole chunk, as BlockReceiver
+   * recomputes it.
+   */
+  private tail: Buffer = EMPTY;
 
   constructor(options: {
     block: BlockRef;
@@ -507,6 +576,8 @@ export class ReplicaWriter {
     metaPath: string;
     checksum?: ChecksumSpec;
     finalize: (written: ReplicaFiles) => Promise<ReplicaFiles>;
+    /** Continue existing files (append): their length, and the bytes of their partial last chunk. */
+    resume?: { bytes: number; tail: Buffer };
   }) {
     this.block = options.block;
     this.state = options.state;
@@ -514,11 +585,19 @@ export class ReplicaWriter {
     this.blockPath = options.blockPath;
     this.metaPath = options.metaPath;
     this.onFinalize = options.finalize;
-    this.blockFd = fs.openSync(this.blockPath, 'w');
-    this.metaFd = fs.openSync(this.metaPath, 'w');
-    fs.writeSync(this.metaFd, encodeMetaHeader(this.checksum));
-    this.dataBatch = { fd: this.blockFd, position: 0, buffers: [], bytes: 0 };
-    this.metaBatch = { fd: this.metaFd, position: META_HEADER_BYTES, buffers: [], bytes: 0 };
+    const resume = options.resume;
+    this.blockFd = fs.openSync(this.blockPath, resume ? 'r+' : 'w');
+    this.metaFd = fs.openSync(this.metaPath, resume ? 'r+' : 'w');
+    if (resume) {
+      this.bytes = resume.bytes;
+      this.tail = Buffer.from(resume.tail);
+      // The partial chunk's CRC is dropped and written again, over the whole chunk, at close.
+      this.metaBytes =
+        META_HEADER_BYTES + Math.floor(resume.bytes / this.checksum.bytesPerChecksum) * CRC_BYTES;
+      fs.ftruncateSync(this.metaFd, this.metaBytes);
+    } else fs.writeSync(this.metaFd, encodeMetaHeader(this.checksum));
+    this.dataBatch = { fd: this.blockFd, position: this.bytes, buffers: [], bytes: 0 };
+    this.metaBatch = { fd: this.metaFd, position: this.metaBytes, buffers: [], bytes: 0 };
   }
 
   get bytesWritten(): number {
@@ -531,13 +610,26 @@ export class ReplicaWriter {
    * are written later in this event-loop turn and must not be changed before (received frames and
    * fresh copies never are).
    */
-  append(data: Buffer, checksums: Buffer): void {
+  append(data: Buffer, checksums: Buffer | null): void {
     if (this.done) throw new Error('ReplicaWriter.append after finalize/abort');
     if (this.writeError) throw this.writeError;
+    const bpc = this.checksum.bytesPerChecksum;
+    let sums: Buffer;
+    if (this.tail.length === 0 && checksums !== null) {
+      // The usual case: the packet starts on a chunk boundary and its CRCs are the ones to store.
+      const full = Math.floor(data.length / bpc);
+      sums = checksums.subarray(0, full * CRC_BYTES);
+      this.tail = full * bpc === data.length ? EMPTY : Buffer.from(data.subarray(full * bpc));
+    } else {
+      const joined = this.tail.length === 0 ? data : Buffer.concat([this.tail, data]);
+      const full = Math.floor(joined.length / bpc);
+      sums = chunkChecksums(joined.subarray(0, full * bpc), bpc, this.checksumAlgorithm());
+      this.tail = Buffer.from(joined.subarray(full * bpc));
+    }
     gather(this.dataBatch, data);
-    gather(this.metaBatch, checksums);
+    gather(this.metaBatch, sums);
     this.bytes += data.length;
-    this.metaBytes += checksums.length;
+    this.metaBytes += sums.length;
     if (this.dataBatch.bytes >= REPLICA_WRITE_BATCH_BYTES) this.flush();
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -546,6 +638,20 @@ export class ReplicaWriter {
         if (!this.done) this.flush();
       });
     }
+  }
+
+  private checksumAlgorithm(): ChecksumAlgorithm {
+    if (this.checksum.type === 'NULL') throw new Error('ReplicaWriter: a CHECKSUM_NULL replica has no CRCs');
+    return this.checksum.type;
+  }
+
+  /** The CRC of the partial last chunk, written when the replica is closed. */
+  private closeTail(): void {
+    if (this.tail.length === 0) return;
+    const sum = chunkChecksums(this.tail, this.checksum.bytesPerChecksum, this.checksumAlgorithm());
+    gather(this.metaBatch, sum);
+    this.metaBytes += sum.length;
+    this.tail = EMPTY;
   }
 
   /** Issues the gathered writes of both files. */
@@ -594,6 +700,7 @@ export class ReplicaWriter {
   async finalize(): Promise<ReplicaFiles> {
     if (this.done) throw new Error('ReplicaWriter.finalize twice');
     this.done = true;
+    this.closeTail();
     this.flush();
     await this.drain();
     await Promise.all([close(this.blockFd), close(this.metaFd)]);
@@ -613,6 +720,7 @@ export class ReplicaWriter {
   async keep(): Promise<void> {
     if (this.done) return;
     this.done = true;
+    this.closeTail();
     this.flush();
     try {
       await this.drain();
@@ -649,6 +757,8 @@ export class ReplicaWriter {
     else remove();
   }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 function gather(batch: WriteBatch, buf: Buffer): void {
   if (buf.length === 0) return;

@@ -212,7 +212,13 @@ export async function runNameNode({
   const handler = async (
     method: RpcMethod,
     params: unknown,
-    ctx: { caller: string; callerAddr: string; opId?: string; user?: string },
+    ctx: {
+      caller: string;
+      callerAddr: string;
+      opId?: string;
+      user?: string;
+      rpcIds?: { clientId: string; callId: number };
+    },
   ): Promise<unknown> => {
     const nowMs = Date.now();
     editLog.checkWritable();
@@ -224,6 +230,8 @@ export async function runNameNode({
       callerAddr: ctx.callerAddr,
       nowMs,
       ...(ctx.user ? { user: ctx.user } : {}),
+      // The RPC header's clientId and callId: HDFS logs them with the ops a retry cache covers.
+      ...(ctx.rpcIds ? { rpcIds: ctx.rpcIds } : {}),
     };
     const out = core.call(method, params as never, callContext);
     journalEvents(out.events, ctx.opId);

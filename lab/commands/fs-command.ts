@@ -86,7 +86,7 @@ const LOCAL_ERRORS: Record<string, string> = {
   EROFS: 'Read-only file system',
 };
 
-function localError(error: unknown): { path: string | undefined; text: string } | null {
+export function localError(error: unknown): { path: string | undefined; text: string } | null {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   const text = code === undefined ? undefined : LOCAL_ERRORS[code];
   if (text === undefined) return null;

@@ -22,6 +22,7 @@ import { progressReporter } from '../cli/progress.js';
 import { withSession } from '../cli/session.js';
 import { formatCount } from '../format/count.js';
 import { EXPUNGE, moveToAppropriateTrash } from './fs-trash.js';
+import { APPEND_TO_FILE } from './fs-append.js';
 import { formatDf } from '../format/df.js';
 import { duEntryOfFile, formatDu } from '../format/du.js';
 import { formatLs } from '../format/ls.js';
@@ -174,6 +175,7 @@ const COMMANDS: Record<string, FsCommandSpec> = {
       });
     },
   },
+  appendToFile: APPEND_TO_FILE,
   touchz: {
     usage: '-touchz <path> ...',
     options: [],
@@ -535,7 +537,7 @@ export function registerFs(program: Command): void {
     .command('fs')
     .alias('dfs')
     .description(
-      'file system shell: -put -get -cat -tail -ls -mkdir -rm -mv -cp -touchz -test -stat -setrep -du -count -df',
+      'file system shell: -put -get -cat -tail -ls -mkdir -rm -mv -cp -touchz -appendToFile -test -stat -setrep -du -count -df',
     )
     .allowUnknownOption()
     .allowExcessArguments()

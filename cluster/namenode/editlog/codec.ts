@@ -158,6 +158,10 @@ function encodeBody(op: EditLogOp): Buffer {
     case 'OP_REASSIGN_LEASE':
       w.utf8(op.leaseHolder).utf8(op.path).utf8(op.newHolder);
       break;
+    case 'OP_APPEND':
+      w.utf8(op.path).utf8(op.clientName).utf8(op.clientMachine).bool(op.newBlock);
+      writeRpcIds(w, op.rpcIds);
+      break;
   }
   return w.finish();
 }
@@ -414,6 +418,13 @@ function decodeBody(name: OpName, txid: number, r: CursorReader): EditLogOp {
         path: r.utf8('path'),
         newHolder: r.utf8('newHolder'),
       };
+    case 'OP_APPEND': {
+      const path = r.utf8('path');
+      const clientName = r.utf8('clientName');
+      const clientMachine = r.utf8('clientMachine');
+      const newBlock = r.bool('newBlock');
+      return { op: name, txid, path, clientName, clientMachine, newBlock, rpcIds: readRpcIds(r) };
+    }
   }
 }
 

@@ -111,6 +111,14 @@ function dataChildren(op: EditLogOp): XmlNode[] {
       return [leaf('LENGTH', 0), leaf('PATH', op.path), leaf('MTIME', op.mtime), leaf('ATIME', op.atime)];
     case 'OP_REASSIGN_LEASE':
       return [leaf('LEASEHOLDER', op.leaseHolder), leaf('PATH', op.path), leaf('NEWHOLDER', op.newHolder)];
+    case 'OP_APPEND':
+      return [
+        leaf('PATH', op.path),
+        leaf('CLIENT_NAME', op.clientName),
+        leaf('CLIENT_MACHINE', op.clientMachine),
+        leaf('NEWBLOCK', op.newBlock),
+        ...rpcIdNodes(op.rpcIds),
+      ];
   }
 }
 

@@ -27,6 +27,7 @@ export const OPCODES = {
   OP_SET_GENSTAMP_V2: 31,
   OP_ALLOCATE_BLOCK_ID: 32,
   OP_ADD_BLOCK: 33,
+  OP_APPEND: 47,
   OP_INVALID: 0xff,
 } as const;
 
@@ -106,7 +107,17 @@ export type EditLogOp =
   /** A null user or group is left unchanged (written as "" on disk). */
   | (OpBase & { op: 'OP_SET_OWNER'; src: string; username: string | null; groupname: string | null })
   | (OpBase & { op: 'OP_TIMES'; path: string; mtime: number; atime: number })
-  | (OpBase & { op: 'OP_REASSIGN_LEASE'; leaseHolder: string; path: string; newHolder: string });
+  | (OpBase & { op: 'OP_REASSIGN_LEASE'; leaseHolder: string; path: string; newHolder: string })
+  /** FSEditLogOp.AppendOp (layout -66 has APPEND_NEW_BLOCK): a closed file reopened for append. */
+  | (OpBase & {
+      op: 'OP_APPEND';
+      path: string;
+      clientName: string;
+      clientMachine: string;
+      /** CreateFlag.NEW_BLOCK: the appended data starts a new block instead of filling the last one. */
+      newBlock: boolean;
+      rpcIds: RpcIds;
+    });
 
 export type EditLogOpOf<N extends OpName> = Extract<EditLogOp, { op: N }>;
 

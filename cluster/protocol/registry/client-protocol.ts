@@ -38,6 +38,8 @@ export function rememberBlockPoolId(poolId: string): void {
 
 const CREATE_FLAG_CREATE = cp.CreateFlagProto.CREATE;
 const CREATE_FLAG_OVERWRITE = cp.CreateFlagProto.OVERWRITE;
+const CREATE_FLAG_APPEND = cp.CreateFlagProto.APPEND;
+const CREATE_FLAG_NEW_BLOCK = cp.CreateFlagProto.NEW_BLOCK;
 
 const REPORT_TYPES = {
   ALL: cp.DatanodeReportTypeProto.ALL,
@@ -220,6 +222,34 @@ const entries: RpcMethodEntry[] = [
             underConstruction: true,
           },
     journalFields: ['src', 'replication', 'blockSize', 'overwrite'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'append',
+    request: cp.AppendRequestProtoSchema,
+    response: cp.AppendResponseProtoSchema,
+    // DFSClient sends APPEND (or APPEND|NEW_BLOCK); Go sends no flag, which means APPEND.
+    toRequest: (p) => ({
+      src: p.src,
+      clientName: p.clientName,
+      flag: CREATE_FLAG_APPEND | (p.newBlock ? CREATE_FLAG_NEW_BLOCK : 0),
+    }),
+    fromRequest: (m) => ({
+      src: m.src,
+      clientName: m.clientName,
+      clientMachine: '',
+      newBlock: ((m.flag ?? CREATE_FLAG_APPEND) & CREATE_FLAG_NEW_BLOCK) !== 0,
+    }),
+    // Go reads stat's blocksize and replication, so stat is always sent (hadoop-wire.md §0.3 #8).
+    toResponse: (r) => ({
+      ...(r.block ? { block: locatedBlockToProto(r.block) } : {}),
+      stat: fileStatusToProto(r.stat, ''),
+    }),
+    fromResponse: (m, p) => {
+      if (!m.stat) throw new RangeError('AppendResponseProto without stat');
+      return { block: m.block ? located(m.block) : null, stat: fileStatusFromProto(m.stat, p.src) };
+    },
+    journalFields: ['src', 'newBlock'],
   }),
   protoMethod({
     protocol: P,
