@@ -196,8 +196,8 @@ async function showStartupProgress() {
 const user = () => encodeURIComponent($('explorer-user').value || 'dr.who');
 const webhdfs = (path, op, extra) =>
   '/webhdfs/v1' + path.split('/').map(encodeURIComponent).join('/') + '?op=' + op + '&user.name=' + user() + (extra || '');
-async function webhdfsJson(path, op, extra) {
-  const r = await fetch(webhdfs(path, op, extra));
+async function webhdfsJson(path, op, extra, method) {
+  const r = await fetch(webhdfs(path, op, extra), { method: method || 'GET' });
   const body = await r.json();
   if (!r.ok) throw new Error(body.RemoteException ? body.RemoteException.exception + ': ' + body.RemoteException.message : 'HTTP ' + r.status);
   return body;
@@ -257,7 +257,7 @@ async function upload() {
   const target = join(currentDir, file.name);
   $('upload-status').textContent = 'uploading ' + target + '…';
   try {
-    const step1 = await webhdfsJson(target, 'CREATE', '&noredirect=true&overwrite=false');
+    const step1 = await webhdfsJson(target, 'CREATE', '&noredirect=true&overwrite=false', 'PUT');
     const r = await fetch(step1.Location, { method: 'PUT', body: file, headers: { 'content-type': 'application/octet-stream' } });
     if (r.status !== 201) {
       const body = await r.json().catch(() => ({}));

@@ -1,0 +1,154 @@
+/**
+ * The NameNode's web UI in headless Chromium (Debian's /usr/bin/chromium through playwright-core),
+ * on a real cluster: Overview counts the live DataNodes and follows a DataNode that is killed and
+ * declared dead; the Datanodes tab lists each with its HTTP address; Browse shows a file's blocks
+ * with the DataNodes `lab fsck -files -blocks -locations` names; an upload through the page lands
+ * in HDFS byte for byte. Each page is saved as a screenshot in test-results/web-ui/.
+ */
+import { randomBytes } from 'node:crypto';
+import fs, { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DFSClient } from '../../cluster/client/dfs-client.js';
+import { readNamenodeHttpAddress } from '../../cluster/home/http-address.js';
+import { killNode, requireDescription, startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
+import { REPO, runLab } from './lab-process.js';
+import { waitFor } from './wait-for.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = path.join(REPO, 'test-results', 'web-ui');
+const MiB = 1024 * 1024;
+const built = existsSync(path.join(REPO, 'dist/cluster/runtime/main.js'));
+if (!existsSync(CHROMIUM)) {
+  console.log(`web UI tests skipped: ${CHROMIUM} is absent (apt-get install chromium; CI installs it)`);
+}
+
+describe.skipIf(!built || !existsSync(CHROMIUM))('the NameNode web UI in Chromium', () => {
+  let home = '';
+  let nn = '';
+  let browser: Browser;
+  let page: Page;
+  const data = randomBytes(MiB + MiB / 2);
+
+  beforeAll(async () => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-web-ui-'));
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await startCluster({
+      home,
+      datanodes: 3,
+      blockSize: '1m',
+      replication: 2,
+      seed: 'web-ui',
+      ephemeralPorts: true,
+      defines: ['dfs.heartbeat.interval=1', 'dfs.namenode.heartbeat.recheck-interval=500'],
+    });
+    nn = readNamenodeHttpAddress(home, requireDescription(home)) ?? '';
+    const client = await DFSClient.connect({ home, warn: () => undefined });
+    try {
+      const stream = await client.create('/data/a.bin');
+      await stream.write(data);
+      await stream.close();
+    } finally {
+      await client.close();
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--no-first-run',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (home) {
+      await stopNodes(home).catch(() => []);
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('Overview shows the cluster id and three live DataNodes', async () => {
+    await page.goto(`http://${nn}/`);
+    await page.locator('#live-nodes').getByText('3').waitFor();
+    const version = fs.readFileSync(path.join(home, 'dfs', 'name', 'current', 'VERSION'), 'utf8');
+    expect(await page.locator('#cluster-id').textContent()).toBe(/^clusterID=(.*)$/m.exec(version)?.[1]);
+    expect(await page.locator('#dead-nodes').textContent()).toBe('0');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'overview.png'), fullPage: true });
+  });
+
+  it('Datanodes lists each DataNode with its HTTP address', async () => {
+    await page.click('#nav-datanode');
+    await page.locator('#datanodes-table tr.datanode').nth(2).waitFor();
+    const rows = await page.locator('#datanodes-table tr.datanode').allTextContents();
+    for (const dn of requireDescription(home).datanodes) {
+      expect(
+        rows.some((r) => r.includes(`${dn.host}:${dn.port}`) && r.includes(`${dn.host}:${dn.httpPort}`)),
+      ).toBe(true);
+    }
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'datanodes.png'), fullPage: true });
+  });
+
+  it("Browse shows a file's blocks with the DataNodes fsck names", async () => {
+    const fsck = await runLab(home, 'fsck', '/data/a.bin', '-files', '-blocks', '-locations');
+    expect(fsck.code).toBe(0);
+    // `0. BP-…:blk_<id>_<gs> len=<n> Live_repl=2  [DatanodeInfoWithStorage[<ip:port>,DS-…,DISK], …]`
+    const blocks = [...fsck.stdout.matchAll(/^\d+\. \S+:blk_(\d+)_(\d+) len=(\d+) .*$/gm)].map((m) => ({
+      id: m[1],
+      genStamp: m[2],
+      size: m[3],
+      replicas: [...m[0].matchAll(/DatanodeInfoWithStorage\[([\d.]+:\d+),/g)].map((r) => r[1]).sort(),
+    }));
+    expect(blocks).toHaveLength(2);
+    await page.goto(`http://${nn}/explorer.html#tab-explorer/data`);
+    await page.locator('#explorer-table a.entry', { hasText: 'a.bin' }).click();
+    await page.locator('#file-info').waitFor();
+    for (const [index, block] of blocks.entries()) {
+      await page.selectOption('#block-select', String(index));
+      await page.locator('#block-id', { hasText: block.id ?? '' }).waitFor();
+      expect(await page.locator('#block-genstamp').textContent()).toBe(block.genStamp);
+      expect(await page.locator('#block-size').textContent()).toBe(block.size);
+      const shown = await page.locator('#block-locations li').allTextContents();
+      expect(shown.map((t) => /\(([\d.]+:\d+),/.exec(t)?.[1]).sort()).toEqual(block.replicas);
+    }
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'browse-file.png'), fullPage: true });
+  });
+
+  it('an upload through the page lands in HDFS', async () => {
+    const local = path.join(home, 'upload.bin');
+    fs.writeFileSync(local, data);
+    await page.goto(`http://${nn}/explorer.html#tab-explorer/data`);
+    await page.locator('#explorer-table a.entry', { hasText: 'a.bin' }).waitFor();
+    await page.setInputFiles('#upload-file', local);
+    await page.click('#upload-button');
+    await page.locator('#upload-status', { hasText: 'uploaded /data/upload.bin' }).waitFor();
+    await page.locator('#explorer-table a.entry', { hasText: 'upload.bin' }).waitFor();
+    const back = path.join(home, 'upload.back');
+    expect((await runLab(home, 'fs', '-get', '/data/upload.bin', back)).code).toBe(0);
+    expect(fs.readFileSync(back).equals(data)).toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'browse-directory.png'), fullPage: true });
+  });
+
+  it('Overview follows a DataNode that is killed and declared dead', async () => {
+    await killNode(home, 'dn3');
+    await waitFor(
+      'the Overview to show 2 live and 1 dead DataNode',
+      async () => {
+        // A new query each time: the same URL with only a hash would not load the page again.
+        await page.goto(`http://${nn}/dfshealth.html?poll=${Date.now()}#tab-overview`);
+        await page.locator('#live-nodes').waitFor();
+        const live = await page.locator('#live-nodes').textContent();
+        const dead = await page.locator('#dead-nodes').textContent();
+        return live === '2' && dead === '1' ? true : undefined;
+      },
+      60_000,
+    );
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'overview-dead-node.png'), fullPage: true });
+  }, 90_000);
+});
