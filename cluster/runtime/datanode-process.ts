@@ -1,14 +1,15 @@
 /**
  * The DataNode process: one volume (datanode-storage.ts), the DataXceiverServer (data-xceiver.ts) and
- * a BPServiceActor talking to the NameNode (reference §7.2, §7.6):
+ * a BPServiceActor talking to the NameNode:
  *
  *   versionRequest (retried until the NameNode answers) → format/load the volume →
  *   registerDatanode → sendHeartbeat asking for a full block report lease → blockReport with the
  *   lease the reply granted → heartbeat every dfs.heartbeat.interval, executing the commands on
  *   each reply (DNA_TRANSFER, DNA_INVALIDATE, DNA_REGISTER, DNA_RECOVERBLOCK); a lease (and a full
- *   report) again every dfs.blockreport.intervalMsec. Incremental reports are batched as HDFS's
- *   IncrementalBlockReportManager does: RECEIVED is sent at once, with whatever else is pending;
- *   RECEIVING and DELETED wait for the next heartbeat.
+ *   report) again every dfs.blockreport.intervalMsec. What to send when, how incremental reports
+ *   are batched and what each command means are decided by the DataNode core
+ *   (datanode/bp-service-core.ts), which the simulator runs too; this file does the calls, the
+ *   timers and the disk work.
  *
  * The NameNode never calls a DataNode. When it is unreachable (restarting) the actor keeps
  * retrying on its timers and never crashes the process; a restarted NameNode answers the next
@@ -30,6 +31,7 @@ import type {
   RpcRequest,
   RpcResult,
 } from '../protocol/messages.js';
+import { BPServiceCore, type IbrEntry } from '../datanode/bp-service-core.js';
 import { DATANODE_LAYOUT_VERSION } from '../datanode/layout.js';
 import type { BlockRef } from '../protocol/types.js';
 import { DatanodeStorage, extendedBlockName } from './datanode-storage.js';
@@ -253,14 +255,10 @@ class BPServiceActor {
   private readonly timers = new Set<NodeJS.Timeout>();
   private storage: DatanodeStorage | null = null;
   private server: XceiverServer | null = null;
-  private needRegister = true;
+  /** Registration, report scheduling, incremental-report batching and commands: decided there. */
+  private readonly core = new BPServiceCore();
   /** The namespace versionRequest returned: the registration's storage info. */
   private namespace: NamespaceInfo | null = null;
-  /** A full block report is due: heartbeats ask for a lease until one has been sent. */
-  private fullReportDue = true;
-  private blockReportsSent = 0;
-  /** `opId`: the client operation whose WRITE_BLOCK made the replica (its trace holds the report). */
-  private pendingIbr: { block: BlockRef; status: ReceivedDeletedStatus; opId?: string }[] = [];
   private xmitsInProgress = 0;
   private lastWarn = '';
 
@@ -289,7 +287,7 @@ class BPServiceActor {
     this.schedule(
       this.opts.blockReportIntervalMs,
       () => {
-        this.fullReportDue = true;
+        this.core.fullReportInterval();
         return Promise.resolve();
       },
       this.opts.blockReportIntervalMs,
@@ -306,17 +304,12 @@ class BPServiceActor {
 
   /** RECEIVED goes at once (with everything pending); RECEIVING and DELETED wait for the next heartbeat. */
   reportIncremental(block: BlockRef, status: ReceivedDeletedStatus, opId?: string): void {
-    // One pending entry per block, the newest, as HDFS's per-storage map keeps it: a RECEIVING
-    // still queued when pipeline recovery finalizes the replica under a new generation stamp must
-    // not reach the NameNode after it (the stale stamp would get the good replica deleted).
-    this.pendingIbr = this.pendingIbr.filter((e) => e.block.blockId !== block.blockId);
-    this.pendingIbr.push({ block, status, ...(opId === undefined ? {} : { opId }) });
-    if (status === 'RECEIVED') void this.flushIbr();
+    if (this.core.reportIncremental(block, status, opId)) void this.flushIbr();
   }
 
   /** errorReport: tells the NameNode's log about a failure here (HDFS's trySendErrorReport). */
   reportError(errorCode: DatanodeErrorCode, message: string): void {
-    if (this.needRegister || !this.storage) return;
+    if (this.core.needsRegistration || !this.storage) return;
     void this.call('errorReport', { registration: this.registration(), errorCode, message }).catch(
       (err: unknown) => log('warn', `${this.opts.selfId}: errorReport failed: ${(err as Error).message}`),
     );
@@ -349,7 +342,7 @@ class BPServiceActor {
   }
 
   private async heartbeatTick(): Promise<void> {
-    if (this.needRegister) await this.register();
+    if (this.core.needsRegistration) await this.register();
     const storage = this.storage as DatanodeStorage;
     const stats = withCapacity(storage.stats(Date.now()), this.opts.capacityBytes);
     let reply: RpcResult<'sendHeartbeat'>;
@@ -367,17 +360,17 @@ class BPServiceActor {
         },
         xceiverCount: this.server?.xceiverCount() ?? 0,
         xmitsInProgress: this.xmitsInProgress,
-        requestFullBlockReportLease: this.fullReportDue,
+        requestFullBlockReportLease: this.core.wantsFullReportLease,
       });
     } catch (err) {
       if (err instanceof RemoteError && err.errorClass === 'UnregisteredNodeException')
-        this.needRegister = true;
+        this.core.registrationLost();
       throw err;
     }
     this.lastWarn = '';
-    for (const command of reply.commands) this.execute(command);
+    this.execute(reply.commands);
     await this.flushIbr();
-    if (this.fullReportDue && reply.fullBlockReportLeaseId !== 0 && !this.needRegister)
+    if (this.core.shouldSendFullReport(reply.fullBlockReportLeaseId))
       await this.blockReport(reply.fullBlockReportLeaseId);
   }
 
@@ -412,9 +405,8 @@ class BPServiceActor {
   private async register(): Promise<void> {
     const registration = this.registration();
     await this.call('registerDatanode', { registration });
-    this.needRegister = false;
     // A new registration starts from a full block report, asked for on the next heartbeat.
-    this.fullReportDue = true;
+    this.core.registered();
     const dn = registration.datanode;
     log(
       'info',
@@ -430,10 +422,9 @@ class BPServiceActor {
       storageId: storage.identity.storageId,
       blocks: storage.listFinalized(),
       leaseId,
-      reportId: ++this.blockReportsSent,
+      reportId: this.core.fullReportSent(),
     });
-    this.fullReportDue = false;
-    for (const command of reply.commands) this.execute(command);
+    this.execute(reply.commands);
   }
 
   private flushing: Promise<void> | null = null;
@@ -446,18 +437,17 @@ class BPServiceActor {
   private async flushIbr(): Promise<void> {
     for (;;) {
       while (this.flushing) await this.flushing;
-      if (this.pendingIbr.length === 0 || this.needRegister || !this.storage) return;
-      if (!(await this.sendIbrGroup())) return;
+      if (!this.storage) return;
+      const group = this.core.takeIncrementalGroup();
+      if (group.length === 0) return;
+      if (!(await this.sendIbrGroup(group))) return;
     }
   }
 
-  /** Sends the leading entries of one op; false when the call failed. */
-  private async sendIbrGroup(): Promise<boolean> {
+  /** Sends one op's entries; false when the call failed (the core requeues them). */
+  private async sendIbrGroup(entries: IbrEntry[]): Promise<boolean> {
     const storage = this.storage as DatanodeStorage;
-    const opId = this.pendingIbr[0]?.opId;
-    const count = this.pendingIbr.findIndex((e) => e.opId !== opId);
-    const entries = count < 0 ? this.pendingIbr : this.pendingIbr.slice(0, count);
-    this.pendingIbr = count < 0 ? [] : this.pendingIbr.slice(count);
+    const opId = entries[0]?.opId;
     let sent = false;
     const send = this.call(
       'blockReceivedAndDeleted',
@@ -473,8 +463,7 @@ class BPServiceActor {
         sent = true;
       })
       .catch((err: unknown) => {
-        const newer = new Set(this.pendingIbr.map((e) => e.block.blockId));
-        this.pendingIbr = [...entries.filter((e) => !newer.has(e.block.blockId)), ...this.pendingIbr];
+        this.core.incrementalFailed(entries);
         this.warnOnce(
           `${this.opts.selfId}: blockReceivedAndDeleted failed (${(err as Error).message}); will retry`,
         );
@@ -487,34 +476,33 @@ class BPServiceActor {
     return sent;
   }
 
-  private execute(command: DatanodeCommand): void {
+  /** Carries out what the core made of a reply's commands. */
+  private execute(commands: readonly DatanodeCommand[]): void {
     const storage = this.storage as DatanodeStorage;
-    switch (command.action) {
-      case 'DNA_REGISTER':
-        log('info', `${this.opts.selfId}: ${this.opts.namenode.id} asked to re-register (DNA_REGISTER)`);
-        this.needRegister = true;
-        return;
-      case 'DNA_INVALIDATE':
-        for (const block of command.blocks) {
-          if (storage.deleteReplica(block)) {
-            this.opts.journal.event({ type: 'replica-deleted', block, datanode: this.opts.selfId });
-            log('info', `${this.opts.selfId}: Deleted ${extendedBlockName(command.poolId, block)}`);
+    for (const action of this.core.commands(commands)) {
+      switch (action.kind) {
+        case 'register':
+          log('info', `${this.opts.selfId}: ${this.opts.namenode.id} asked to re-register (DNA_REGISTER)`);
+          break;
+        case 'delete-replica':
+          if (storage.deleteReplica(action.block)) {
+            this.opts.journal.event({
+              type: 'replica-deleted',
+              block: action.block,
+              datanode: this.opts.selfId,
+            });
+            log('info', `${this.opts.selfId}: Deleted ${extendedBlockName(action.poolId, action.block)}`);
           }
-          // Reported as DELETED even when absent, so the NameNode drops it from its map.
-          this.reportIncremental(block, 'DELETED');
-        }
-        return;
-      case 'DNA_TRANSFER':
-        void this.transfer(command);
-        return;
-      case 'DNA_RECOVERBLOCK':
-        void this.recoverBlock(command);
-        return;
-      default:
-        log(
-          'info',
-          `${this.opts.selfId}: ignoring ${(command as { action: string }).action} (not modelled by the lab)`,
-        );
+          break;
+        case 'transfer':
+          void this.transfer(action.command);
+          break;
+        case 'recover':
+          void this.recoverBlock(action.command);
+          break;
+        case 'ignore':
+          log('info', `${this.opts.selfId}: ignoring ${action.action} (not modelled by the lab)`);
+      }
     }
   }
 
@@ -611,7 +599,7 @@ class BPServiceActor {
         if (this.rpc === rpc) {
           rpc.close();
           this.rpc = null;
-          this.needRegister = true;
+          this.core.registrationLost();
         }
       }
       throw err;

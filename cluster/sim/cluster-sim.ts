@@ -6,6 +6,7 @@
  * (test/scenario/testdata/*.txt) read its transcript. Lines are produced by the one describer.
  */
 import { createPrng, prngUuid } from '../common/prng.js';
+import { BPServiceCore } from '../datanode/bp-service-core.js';
 import { resolveConfig } from '../config/config.js';
 import type { BlockRef } from '../namenode/editlog/ops.js';
 import { identityFromSeed } from '../namenode/identity.js';
@@ -45,8 +46,8 @@ interface SimDatanode {
   alive: boolean;
   replicas: Map<number, BlockRef>;
   nextHeartbeatMs: number;
-  /** Deletions waiting for the next heartbeat cycle (as 3.x sends them). */
-  pendingDeleted: BlockRef[];
+  /** The shipped DataNode's decisions: registration, reports, incremental batching, commands. */
+  core: BPServiceCore;
 }
 
 export class ClusterSim {
@@ -101,7 +102,7 @@ export class ClusterSim {
         alive: true,
         replicas: new Map(),
         nextHeartbeatMs: 0,
-        pendingDeleted: [],
+        core: new BPServiceCore(),
       });
     });
     const namespace = new Namespace({ superuser: 'student', namespaceId: identity.namespaceId });
@@ -166,6 +167,7 @@ export class ClusterSim {
     dn.alive = true;
     dn.nextHeartbeatMs = this.nowMs + this.heartbeatMs;
     this.call(dn.id.name, dn.id.ipAddr, 'registerDatanode', { registration: this.registration(dn) });
+    dn.core.registered();
     const blocks = [...dn.replicas.values()].map(
       (b) => [b.blockId, b.numBytes, b.genStamp] as [number, number, number],
     );
@@ -181,30 +183,15 @@ export class ClusterSim {
       poolId: '',
       storageId: dn.id.storageId,
       blocks,
+      // Lease 0: HDFS's bypass of the report rate limit (the simulator reports at once).
       leaseId: 0,
-      reportId: 0,
+      reportId: dn.core.fullReportSent(),
     });
     this.heartbeat(dn);
   }
 
   private heartbeat(dn: SimDatanode): void {
     const used = [...dn.replicas.values()].reduce((s, b) => s + b.numBytes, 0);
-    if (dn.pendingDeleted.length > 0) {
-      const entries = dn.pendingDeleted.map((block) => ({ block, status: 'DELETED' as const }));
-      dn.pendingDeleted = [];
-      this.frame(dn.id.name, 'nn', {
-        type: 'rpc-call',
-        method: 'blockReceivedAndDeleted',
-        callId: 0,
-        params: { entries },
-      });
-      this.call(dn.id.name, dn.id.ipAddr, 'blockReceivedAndDeleted', {
-        registration: this.registration(dn),
-        poolId: '',
-        storageId: dn.id.storageId,
-        entries,
-      });
-    }
     const reply = this.call(dn.id.name, dn.id.ipAddr, 'sendHeartbeat', {
       registration: this.registration(dn),
       report: {
@@ -229,57 +216,70 @@ export class ClusterSim {
         result: reply,
       });
     }
-    for (const command of reply.commands) this.execute(dn, command);
+    this.execute(dn, reply.commands);
+    this.sendIncremental(dn);
   }
 
-  private execute(dn: SimDatanode, command: DatanodeCommand): void {
-    switch (command.action) {
-      case 'DNA_REGISTER':
-        this.startDatanode(dn, true);
-        return;
-      case 'DNA_INVALIDATE':
-        for (const b of command.blocks) {
-          dn.replicas.delete(b.blockId);
-          dn.pendingDeleted.push(b);
+  /** What the DataNode core made of a reply's commands, carried out on the simulated volume. */
+  private execute(dn: SimDatanode, commands: DatanodeCommand[]): void {
+    for (const action of dn.core.commands(commands)) {
+      switch (action.kind) {
+        case 'register':
+          this.startDatanode(dn, true);
+          break;
+        case 'delete-replica':
+          dn.replicas.delete(action.block.blockId);
+          break;
+        case 'transfer': {
+          const held = dn.replicas.get(action.command.block.blockId);
+          if (!held) break;
+          for (const target of action.command.targets) {
+            this.frame(dn.id.name, target.name, {
+              type: 'dt-op',
+              op: 'WRITE_BLOCK',
+              block: blockName(held),
+              stage: 'PIPELINE_SETUP_CREATE',
+            });
+            this.receive(target.name, held);
+          }
+          break;
         }
-        return;
-      case 'DNA_TRANSFER': {
-        const held = dn.replicas.get(command.block.blockId);
-        if (!held) return;
-        for (const target of command.targets) {
-          this.frame(dn.id.name, target.name, {
-            type: 'dt-op',
-            op: 'WRITE_BLOCK',
-            block: blockName(held),
-            stage: 'PIPELINE_SETUP_CREATE',
-          });
-          this.receive(target.name, held);
-        }
-        return;
+        case 'recover':
+        case 'ignore':
+          break;
       }
-      case 'DNA_RECOVERBLOCK':
-        return;
     }
   }
 
-  /** A DataNode finalizes a replica and reports it at once (RECEIVED). */
+  /** Sends the DataNode's queued incremental reports, one call per group, as the process does. */
+  private sendIncremental(dn: SimDatanode): void {
+    for (
+      let group = dn.core.takeIncrementalGroup();
+      group.length > 0;
+      group = dn.core.takeIncrementalGroup()
+    ) {
+      const entries = group.map((e) => ({ block: { ...e.block }, status: e.status }));
+      this.frame(dn.id.name, 'nn', {
+        type: 'rpc-call',
+        method: 'blockReceivedAndDeleted',
+        callId: 0,
+        params: { entries },
+      });
+      this.call(dn.id.name, dn.id.ipAddr, 'blockReceivedAndDeleted', {
+        registration: this.registration(dn),
+        poolId: '',
+        storageId: dn.id.storageId,
+        entries,
+      });
+    }
+  }
+
+  /** A DataNode finalizes a replica and reports it RECEIVED, which the core sends at once. */
   private receive(name: string, block: BlockRef): void {
     const dn = this.datanodes.get(name);
     if (!dn?.alive) return;
     dn.replicas.set(block.blockId, { ...block });
-    const entries = [{ block: { ...block }, status: 'RECEIVED' as const }];
-    this.frame(name, 'nn', {
-      type: 'rpc-call',
-      method: 'blockReceivedAndDeleted',
-      callId: 0,
-      params: { entries },
-    });
-    this.call(name, dn.id.ipAddr, 'blockReceivedAndDeleted', {
-      registration: this.registration(dn),
-      poolId: '',
-      storageId: dn.id.storageId,
-      entries,
-    });
+    if (dn.core.reportIncremental({ ...block }, 'RECEIVED')) this.sendIncremental(dn);
   }
 
   private tickCore(): void {
@@ -383,6 +383,8 @@ export class ClusterSim {
   restart(name: string): void {
     const dn = this.requireDatanode(name);
     this.line(`${name}: restarted`);
+    // A new process: nothing queued survives but the replicas on disk.
+    dn.core = new BPServiceCore();
     this.startDatanode(dn, true);
   }
 

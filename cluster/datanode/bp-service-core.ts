@@ -1,0 +1,139 @@
+/**
+ * The DataNode's decisions towards its NameNode, without I/O: HDFS's BPServiceActor and
+ * IncrementalBlockReportManager as state. The DataNode process (runtime/datanode-process.ts) and the
+ * deterministic simulator (sim/cluster-sim.ts) both drive this core, so the golden scenarios run
+ * the rules that ship:
+ *
+ * - registration: a new or re-registering DataNode registers before anything else and then owes a
+ *   full block report; a broken connection or UnregisteredNodeException means register again;
+ * - full block reports: due after registration and every dfs.blockreport.intervalMsec; a heartbeat
+ *   asks for a lease while one is due, and the report goes only with a lease the reply granted;
+ * - incremental block reports: one pending entry per block (the newest: a stale RECEIVING must not
+ *   follow the RECEIVED of a recovered replica); RECEIVED is sent at once with everything pending,
+ *   RECEIVING and DELETED wait for the next heartbeat; entries of a failed call go back in the queue
+ *   unless a newer entry for the block arrived meanwhile;
+ * - commands on a heartbeat or block-report reply become actions for the process: delete these
+ *   replicas (and report them DELETED even when absent, so the NameNode forgets them), copy a replica
+ *   (DNA_TRANSFER), recover one (DNA_RECOVERBLOCK), register again (DNA_REGISTER).
+ */
+import type { DatanodeCommand, ReceivedDeletedStatus } from '../protocol/messages.js';
+import type { BlockRef } from '../protocol/types.js';
+
+/** One incremental report entry; `opId` is the client operation that made the replica (its trace). */
+export interface IbrEntry {
+  block: BlockRef;
+  status: ReceivedDeletedStatus;
+  opId?: string;
+}
+
+/** What a NameNode command asks the DataNode process to do. */
+export type DatanodeAction =
+  | { kind: 'register' }
+  | { kind: 'delete-replica'; poolId: string; block: BlockRef }
+  | { kind: 'transfer'; command: Extract<DatanodeCommand, { action: 'DNA_TRANSFER' }> }
+  | { kind: 'recover'; command: Extract<DatanodeCommand, { action: 'DNA_RECOVERBLOCK' }> }
+  | { kind: 'ignore'; action: string };
+
+export class BPServiceCore {
+  private registerDue = true;
+  private fullReportDue = true;
+  private pending: IbrEntry[] = [];
+  private reportsSent = 0;
+
+  /** Whether the next contact must be a registerDatanode. */
+  get needsRegistration(): boolean {
+    return this.registerDue;
+  }
+
+  /** Whether a heartbeat should ask for a full block report lease. */
+  get wantsFullReportLease(): boolean {
+    return this.fullReportDue;
+  }
+
+  /** The DataNode registered: a full block report is owed next. */
+  registered(): void {
+    this.registerDue = false;
+    this.fullReportDue = true;
+  }
+
+  /** The NameNode no longer knows this DataNode (connection lost, restarted, UnregisteredNodeException). */
+  registrationLost(): void {
+    this.registerDue = true;
+  }
+
+  /** dfs.blockreport.intervalMsec has passed since the last full report was scheduled. */
+  fullReportInterval(): void {
+    this.fullReportDue = true;
+  }
+
+  /** Whether to send a full report after a heartbeat reply that granted `leaseId` (0: none). */
+  shouldSendFullReport(leaseId: number): boolean {
+    return this.fullReportDue && leaseId !== 0 && !this.registerDue;
+  }
+
+  /** A full report went out; returns its report id (1, 2, …). */
+  fullReportSent(): number {
+    this.fullReportDue = false;
+    return ++this.reportsSent;
+  }
+
+  /** Queues an incremental entry; true when it should be sent now (RECEIVED), with the rest. */
+  reportIncremental(block: BlockRef, status: ReceivedDeletedStatus, opId?: string): boolean {
+    this.pending = this.pending.filter((e) => e.block.blockId !== block.blockId);
+    this.pending.push({ block, status, ...(opId === undefined ? {} : { opId }) });
+    return status === 'RECEIVED';
+  }
+
+  /** Entries waiting to be sent. */
+  get pendingIncremental(): readonly IbrEntry[] {
+    return this.pending;
+  }
+
+  /**
+   * The next call's worth of entries, taken off the queue: the leading entries of one client
+   * operation (the lab sends one call per operation so `lab trace` shows each put's reports; HDFS
+   * sends all in one). Empty while unregistered.
+   */
+  takeIncrementalGroup(): IbrEntry[] {
+    if (this.registerDue || this.pending.length === 0) return [];
+    const opId = this.pending[0]?.opId;
+    const count = this.pending.findIndex((e) => e.opId !== opId);
+    const group = count < 0 ? this.pending : this.pending.slice(0, count);
+    this.pending = count < 0 ? [] : this.pending.slice(count);
+    return group;
+  }
+
+  /** A call carrying `group` failed: requeue its entries ahead of the rest, unless superseded. */
+  incrementalFailed(group: readonly IbrEntry[]): void {
+    const newer = new Set(this.pending.map((e) => e.block.blockId));
+    this.pending = [...group.filter((e) => !newer.has(e.block.blockId)), ...this.pending];
+  }
+
+  /** The actions for the commands of one reply, in order; invalidated blocks are queued DELETED. */
+  commands(commands: readonly DatanodeCommand[]): DatanodeAction[] {
+    const actions: DatanodeAction[] = [];
+    for (const command of commands) {
+      switch (command.action) {
+        case 'DNA_REGISTER':
+          this.registerDue = true;
+          actions.push({ kind: 'register' });
+          break;
+        case 'DNA_INVALIDATE':
+          for (const block of command.blocks) {
+            actions.push({ kind: 'delete-replica', poolId: command.poolId, block });
+            this.reportIncremental(block, 'DELETED');
+          }
+          break;
+        case 'DNA_TRANSFER':
+          actions.push({ kind: 'transfer', command });
+          break;
+        case 'DNA_RECOVERBLOCK':
+          actions.push({ kind: 'recover', command });
+          break;
+        default:
+          actions.push({ kind: 'ignore', action: (command as { action: string }).action });
+      }
+    }
+    return actions;
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The DataNode's decisions towards its NameNode (BPServiceActor and IncrementalBlockReportManager
+ * in HDFS), as the process and the simulator both run them.
+ */
+import { describe, expect, it } from 'vitest';
+import { BPServiceCore } from '../../cluster/datanode/bp-service-core.js';
+
+const blk = (blockId: number, genStamp = 1001) => ({ blockId, numBytes: 10, genStamp });
+
+describe('BPServiceCore', () => {
+  it('registers first, then owes a full block report that goes only with a granted lease', () => {
+    const core = new BPServiceCore();
+    expect(core.needsRegistration).toBe(true);
+    core.registered();
+    expect(core.wantsFullReportLease).toBe(true);
+    expect(core.shouldSendFullReport(0)).toBe(false);
+    expect(core.shouldSendFullReport(7)).toBe(true);
+    expect(core.fullReportSent()).toBe(1);
+    expect(core.wantsFullReportLease).toBe(false);
+    core.fullReportInterval();
+    expect(core.wantsFullReportLease).toBe(true);
+    core.registrationLost();
+    expect(core.shouldSendFullReport(7)).toBe(false);
+  });
+
+  it('sends RECEIVED at once and lets RECEIVING and DELETED wait for the heartbeat', () => {
+    const core = new BPServiceCore();
+    core.registered();
+    expect(core.reportIncremental(blk(1), 'RECEIVING')).toBe(false);
+    expect(core.reportIncremental(blk(2), 'DELETED')).toBe(false);
+    expect(core.reportIncremental(blk(3), 'RECEIVED')).toBe(true);
+    expect(core.takeIncrementalGroup().map((e) => e.block.blockId)).toEqual([1, 2, 3]);
+  });
+
+  it('keeps one entry per block, the newest (a stale RECEIVING never follows a recovered RECEIVED)', () => {
+    const core = new BPServiceCore();
+    core.registered();
+    core.reportIncremental(blk(1, 1001), 'RECEIVING');
+    core.reportIncremental(blk(1, 1002), 'RECEIVED');
+    expect(core.takeIncrementalGroup()).toEqual([{ block: blk(1, 1002), status: 'RECEIVED' }]);
+  });
+
+  it('groups entries by client operation and requeues a failed group unless superseded', () => {
+    const core = new BPServiceCore();
+    expect(core.reportIncremental(blk(1), 'RECEIVED', 'put-1')).toBe(true);
+    expect(core.takeIncrementalGroup()).toEqual([]); // not registered yet: nothing goes
+    core.registered();
+    core.reportIncremental(blk(2), 'RECEIVED', 'put-1');
+    core.reportIncremental(blk(3), 'RECEIVED', 'put-2');
+    const first = core.takeIncrementalGroup();
+    expect(first.map((e) => e.block.blockId)).toEqual([1, 2]);
+    core.reportIncremental(blk(2, 1005), 'RECEIVED', 'put-3');
+    core.incrementalFailed(first);
+    expect(core.pendingIncremental.map((e) => [e.block.blockId, e.block.genStamp])).toEqual([
+      [1, 1001],
+      [3, 1001],
+      [2, 1005],
+    ]);
+  });
+
+  it('turns commands into actions: invalidated blocks are deleted and reported DELETED', () => {
+    const core = new BPServiceCore();
+    core.registered();
+    const actions = core.commands([
+      { action: 'DNA_INVALIDATE', poolId: 'BP-1', blocks: [blk(4), blk(5)] },
+      { action: 'DNA_REGISTER' },
+    ]);
+    expect(actions).toEqual([
+      { kind: 'delete-replica', poolId: 'BP-1', block: blk(4) },
+      { kind: 'delete-replica', poolId: 'BP-1', block: blk(5) },
+      { kind: 'register' },
+    ]);
+    expect(core.pendingIncremental.map((e) => [e.block.blockId, e.status])).toEqual([
+      [4, 'DELETED'],
+      [5, 'DELETED'],
+    ]);
+    expect(core.needsRegistration).toBe(true);
+  });
+});
