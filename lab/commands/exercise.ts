@@ -17,21 +17,24 @@ import { CommandExit, UsageError } from '../cli/errors.js';
 import { collect } from '../cli/parse.js';
 import { err, out, printJson } from '../cli/output.js';
 import { formatUnreadable } from '../exercises/answer-sheet.js';
+import { recordStudentCommand } from '../exercises/store.js';
+import { markExercise, recordReset } from '../exercises/command-log.js';
 import { systemClock, type CheckEnv } from '../exercises/checks.js';
 import { liveProbes } from '../exercises/live-probes.js';
 import type { Exercise } from '../exercises/pack.js';
 import { inquirerPrompter } from '../exercises/prompts.js';
 import { findInCatalog, loadCatalog, type Catalog, type FoundExercise } from '../exercises/runner/catalog.js';
 import { checkSaved, renderCheck } from '../exercises/runner/check.js';
-import { startOptionsFor } from '../exercises/runner/cluster.js';
-import { prepareCluster } from '../exercises/runner/prepare.js';
+import { clusterState, startOptionsFor } from '../exercises/runner/cluster.js';
+import { prepareCluster, resetCluster } from '../exercises/runner/prepare.js';
+import { setupFolders } from '../exercises/runner/setup.js';
 import { renderCatalog, renderHint, renderProgress, styleFor } from '../exercises/runner/render.js';
 import { SavedState } from '../exercises/runner/saved.js';
 import { walkExercise, type RunnerIo } from '../exercises/runner/walk.js';
 import { readAnswersText } from '../exercises/seeded.js';
 import { settleTimes } from '../exercises/settle-time.js';
 import { prepareAnswers } from '../grading/grade-cluster.js';
-import type { ClusterVariant } from '../exercises/variant.js';
+import { chooseVariant, type ClusterVariant } from '../exercises/variant.js';
 import { ScenarioRunner, scratchDirOf } from '../scenario/runner.js';
 
 interface PackFlags {
@@ -90,6 +93,17 @@ function checkEnv(home: string): CheckEnv {
 }
 
 export function registerExercise(program: Command): void {
+  // A student working through a pack: what they run on their cluster is recorded for `lab grade`
+  // (lab/exercises/command-log.ts). The hook is the program's, so it sees every command. Commander
+  // keeps the arguments it parsed (`from: 'user'`: the words after `lab`) in rawArgs, which its
+  // typings leave out.
+  program.hook('preAction', (_program, action) =>
+    recordStudentCommand(
+      homeOf(action),
+      (program as unknown as { rawArgs: string[] }).rawArgs,
+      process.cwd(),
+    ),
+  );
   withPackOption(
     program
       .command('exercises')
@@ -212,31 +226,66 @@ export function registerExercise(program: Command): void {
   withPackOption(
     program
       .command('reset')
-      .description("forget an exercise's progress, hints and answers (the cluster is left as it is)")
+      .description(
+        'start an exercise over: its folders removed and its setup run again on the running cluster; its progress, hints and answers forgotten',
+      )
       .argument('<id>', 'exercise id (or pack/exercise)'),
-  ).action((id: string, flags: PackFlags, command: Command) => {
-    const saved = savedState(homeOf(command));
+  ).action(async (id: string, flags: PackFlags, command: Command) => {
+    const home = homeOf(command);
+    const saved = savedState(home);
     const { entry, exercise } = find(flags, id, savedSeeds(saved));
     saved.reset(entry.pack, exercise);
+    out(`Forgot the progress, hints and answers of ${entry.pack.id}/${exercise.id}.`);
+    const state = clusterState(home, chooseVariant(entry.pack.cluster, entry.seed));
+    if (state.kind !== 'pack' || !state.running) {
+      out(
+        `The cluster in ${home} is not the pack's running cluster, so its part of it was left as it is; ` +
+          `\`lab exercise ${exercise.id}\` starts the exercise again.`,
+      );
+      return;
+    }
     out(
-      `Forgot the progress, hints and answers of ${entry.pack.id}/${exercise.id}. ` +
-        'The cluster is unchanged; `lab exercise ' +
-        `${exercise.id}\` starts the exercise again.`,
+      `Resetting ${exercise.id}'s part of the cluster: ${setupFolders(exercise).join(', ') || 'nothing to remove'}, then its setup.`,
     );
+    const reset = await resetCluster({
+      home,
+      pack: entry.pack,
+      exercise,
+      seed: entry.seed,
+      io: io(),
+      stepsFor: (e: Exercise, variant: ClusterVariant) => scenarioSteps(home, entry.dir, e, variant),
+    });
+    if (!reset.ok) throw new UsageError(reset.message);
+    // lab grade does the same at this point of what the student ran (command-log.ts).
+    recordReset(home, exercise.id);
+    saved.save();
+    out(`Done: \`lab exercise ${exercise.id}\` starts it again.`);
   });
 }
 
-/** The interactive walk; returns the exit code (130 after Ctrl-C, as a shell reports it). */
-async function runExercise(
+/** The setup steps of an exercise of the pack in `packDir`, run on the cluster in `home`. */
+function scenarioSteps(home: string, packDir: string, e: Exercise, variant: ClusterVariant): ScenarioRunner {
+  return new ScenarioRunner({
+    baseDir: path.join(packDir, path.dirname(e.file)),
+    scratchDir: scratchDirOf(home),
+    clusterDefaults: startOptionsFor(variant, { home, packDir }),
+  });
+}
+
+/**
+ * The interactive walk; returns the exit code (130 after Ctrl-C, as a shell reports it). Tests
+ * give their own prompter (test/integration/runner-grade.test.ts).
+ */
+export async function runExercise(
   home: string,
   { entry, exercise }: FoundExercise,
   flags: { seed?: string; setup: boolean },
+  runnerIo: RunnerIo = io(),
 ): Promise<number> {
   const saved = savedState(home);
   // The catalog rendered the pack with this seed (the one given, else saved, else the user name).
   const seed = entry.seed;
   if (saved.seedOf(entry.pack) !== seed) saved.setSeed(entry.pack, seed);
-  const runnerIo = io();
   const interrupt = new AbortController();
   let inSetup = false;
   // Outside a prompt (a setup step, a check), Ctrl-C is a signal: during setup, stop between steps;
@@ -262,12 +311,7 @@ async function runExercise(
         seed,
         io: runnerIo,
         signal: interrupt.signal,
-        stepsFor: (e: Exercise, variant: ClusterVariant) =>
-          new ScenarioRunner({
-            baseDir: path.join(entry.dir, path.dirname(e.file)),
-            scratchDir: scratchDirOf(home),
-            clusterDefaults: startOptionsFor(variant, { home, packDir: entry.dir }),
-          }),
+        stepsFor: (e: Exercise, variant: ClusterVariant) => scenarioSteps(home, entry.dir, e, variant),
       });
       inSetup = false;
       if (!prepared.ok) {
@@ -275,6 +319,8 @@ async function runExercise(
         return interrupt.signal.aborted ? 130 : 1;
       }
     }
+    // From here on, what the student runs on the cluster is recorded under this exercise.
+    markExercise(home, exercise.id);
     const outcome = await walkExercise({
       pack: entry.pack,
       exercise,

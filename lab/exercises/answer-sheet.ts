@@ -22,6 +22,11 @@ export interface AnswerSheet {
   seed?: string;
   /** exercise id → question id → answer (a map of part id → answer for group questions). */
   answers: Record<string, Record<string, RawAnswer>>;
+  /**
+   * What the student ran on their cluster, exercise by exercise, in order (command-log.ts): a
+   * command line, or `{ run, sizes }` for one that uploaded local files. `lab grade` runs it again.
+   */
+  ran?: Record<string, RawAnswer[]>;
 }
 
 /** An answer (or a part of the file) that could not be read, with where it is. */
@@ -43,6 +48,8 @@ export interface ReadSheet {
 /** Nesting past groups (exercise → question → part → list) is not an answer. */
 const ANSWER_DEPTH_MAX = 3;
 const HEADER_KEYS = new Set(['pack', 'seed', 'version']);
+/** Top-level keys beside the answers. */
+const SECTION_KEYS = new Set(['answers', 'ran']);
 /** Keys that would reach Object.prototype when used as properties. */
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -81,10 +88,10 @@ export function parseAnswerSheet(text: string): ReadSheet {
         unreadable.push({ ...entry.keyPos, message: 'answers should be a map of exercises' });
         exercises = undefined;
       } else exercises = undefined;
-    }
+    } else if (entry.key === 'ran') readRan(entry.value, entry.keyPos, { sheet, unreadable, positions });
   }
   for (const exercise of exercises?.entries ?? []) {
-    if (exercises === root && (HEADER_KEYS.has(exercise.key) || exercise.key === 'answers')) continue;
+    if (exercises === root && (HEADER_KEYS.has(exercise.key) || SECTION_KEYS.has(exercise.key))) continue;
     if (UNSAFE_KEYS.has(exercise.key)) {
       unreadable.push({ ...exercise.keyPos, message: `'${exercise.key}' cannot be an exercise id` });
       continue;
@@ -129,6 +136,31 @@ function readExercise(
   sheet.answers[id] = { ...sheet.answers[id], ...answers };
 }
 
+/** `ran: { exercise: [command, …] }`, kept raw; the grader reads each command. */
+function readRan(
+  node: YamlNode | undefined,
+  keyPos: Position,
+  { sheet, unreadable, positions }: ReadSheet,
+): void {
+  if (node === undefined || (node.kind === 'scalar' && node.value === null)) return;
+  if (node.kind !== 'map') {
+    unreadable.push({ ...keyPos, message: 'ran should be a map of exercises to lists of commands' });
+    return;
+  }
+  const ran: Record<string, RawAnswer[]> = {};
+  for (const entry of node.entries) {
+    if (UNSAFE_KEYS.has(entry.key)) continue;
+    positions.set(`ran/${entry.key}`, entry.keyPos);
+    const read = entry.value === undefined ? undefined : readRaw(entry.value, 0);
+    if (read === undefined) continue;
+    if (!read.ok) unreadable.push({ name: `ran/${entry.key}`, ...read.pos, message: read.message });
+    else if (!Array.isArray(read.value))
+      unreadable.push({ name: `ran/${entry.key}`, ...entry.keyPos, message: 'expected a list of commands' });
+    else ran[entry.key] = read.value;
+  }
+  sheet.ran = ran;
+}
+
 function readRaw(
   node: YamlNode,
   depth: number,
@@ -163,7 +195,16 @@ export function formatAnswerSheet(sheet: AnswerSheet): string {
   if (sheet.pack !== undefined) body.pack = sheet.pack;
   if (sheet.seed !== undefined) body.seed = sheet.seed;
   body.answers = sheet.answers;
-  return `# hdfs-lab answers: edit with care, then submit this file.\n${stringifyYaml(body)}`;
+  const ran = Object.entries(sheet.ran ?? {}).filter(([, commands]) => commands.length > 0);
+  if (ran.length > 0) body.ran = Object.fromEntries(ran);
+  return (
+    '# hdfs-lab answers: edit with care, then submit this file.\n' +
+    (ran.length > 0
+      ? '# ran: what you ran on your cluster during each exercise, recorded by the lab; `lab grade`\n' +
+        '# runs it again on its own cluster, so the ids you read off yours are the ones it checks.\n'
+      : '') +
+    stringifyYaml(body)
+  );
 }
 
 /** `update`'s answers over `base`'s, question by question; `update`'s header where it has one. */
@@ -174,7 +215,13 @@ export function mergeAnswerSheets(base: AnswerSheet, update: AnswerSheet): Answe
   }
   const pack = update.pack ?? base.pack;
   const seed = update.seed ?? base.seed;
-  return { ...(pack === undefined ? {} : { pack }), ...(seed === undefined ? {} : { seed }), answers };
+  const ran = update.ran ?? base.ran;
+  return {
+    ...(pack === undefined ? {} : { pack }),
+    ...(seed === undefined ? {} : { seed }),
+    answers,
+    ...(ran === undefined ? {} : { ran }),
+  };
 }
 
 /** Set one answer (a new sheet; the old one is unchanged). */

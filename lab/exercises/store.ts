@@ -6,6 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readRanLog, ranSection, recordCommand } from './command-log.js';
 import { formatAnswerSheet, parseAnswerSheet, type AnswerSheet, type ReadSheet } from './answer-sheet.js';
 import { emptyProgress, formatProgress, parseProgress, type Progress } from './progress.js';
 
@@ -46,6 +47,32 @@ export function loadAnswers(homeOrFile: { home: string } | { file: string }): Re
   return { file, ...parseAnswerSheet(readFileSync(file, 'utf8')) };
 }
 
+/**
+ * Write the answers file, with what the student ran (command-log.ts) as its `ran` section: the
+ * log is the record, so every writer — the runner, a recorded `lab` command — writes the same.
+ */
 export function saveAnswers(home: string, sheet: AnswerSheet): void {
-  writeAtomically(exercisePaths(home).answers, formatAnswerSheet(sheet));
+  const lines = readRanLog(home);
+  const withRan = lines.length === 0 ? sheet : { ...sheet, ran: ranSection(lines) };
+  writeAtomically(exercisePaths(home).answers, formatAnswerSheet(withRan));
+}
+
+/** After a recorded command: the answers file gets it too, so it is in what the student submits. */
+export function refreshRan(home: string): void {
+  const loaded = loadAnswers({ home });
+  // An answers file the student broke by hand is not rewritten (their text would be lost).
+  if (loaded.unreadable.length > 0) return;
+  saveAnswers(home, loaded.sheet);
+}
+
+/**
+ * The CLI's hook before every command (lab/cli/program.ts): a command that acts on the cluster of
+ * a student working through a pack is recorded. Recording never stands in the command's way.
+ */
+export function recordStudentCommand(home: string, argv: readonly string[], cwd: string): void {
+  try {
+    if (recordCommand(home, argv, cwd)) refreshRan(home);
+  } catch {
+    // A read-only or full disk: the command still runs; the answers file misses this line.
+  }
 }

@@ -14,7 +14,7 @@ import type { Position } from '../exercises/yaml.js';
 import { strayAnswers } from './grade.js';
 import { labVersion, withPackCluster, type CommandOutcome, type PackClusterOptions } from './pack-cluster.js';
 import { buildGrade, type GradeReport } from './score.js';
-import { readTaskAnswer, type TaskCommand } from './task-commands.js';
+import { readRanCommands, readTaskAnswer, type TaskCommand } from './task-commands.js';
 
 /** A pack that does not validate: the instructor's problem, reported with file:line:column. */
 export class PackError extends Error {
@@ -168,6 +168,16 @@ export async function gradeOnCluster(options: GradeOnClusterOptions): Promise<Gr
       for (const r of unknown) earlier.set(r.name, r);
       results.push(...unknown);
       return;
+    }
+    // What the student ran on their cluster during this exercise, in order, before their tasks'
+    // own commands: the ids they read off their cluster are then the ones this cluster has.
+    const ran = readRanCommands(read.sheet.ran?.[exercise.id]);
+    const ranAt = read.positions.get(`ran/${exercise.id}`) ?? { line: 1, column: 1 };
+    for (const message of ran.problems) unreadable.push({ name: `ran/${exercise.id}`, ...ranAt, message });
+    if (ran.commands.length > 0) {
+      options.log?.(`${exercise.id}: running the ${ran.commands.length} command(s) the student ran`);
+      for (const outcome of await stage.runCommands(ran.commands, cwd))
+        options.log?.(`  ${outcome.command}: ${outcome.detail}`);
     }
     const notes = new Map<string, CommandOutcome[]>();
     for (const { question, commands } of prepared.commands) {

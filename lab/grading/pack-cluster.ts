@@ -20,6 +20,7 @@ import { systemClock, type CheckEnv } from '../exercises/checks.js';
 import { liveProbes } from '../exercises/live-probes.js';
 import type { Exercise } from '../exercises/pack.js';
 import { startOptionsFor } from '../exercises/runner/cluster.js';
+import { setupFolders } from '../exercises/runner/setup.js';
 import type { SeededPack } from '../exercises/seeded.js';
 import { settleTimes } from '../exercises/settle-time.js';
 import { formatOutcome, ScenarioRunner } from '../scenario/runner.js';
@@ -179,6 +180,17 @@ export async function withPackCluster(
                   context,
                   runnerOptions,
                   packDir: path.join(packDir, exercise.id),
+                  reset: async (id) => {
+                    const target = pack.exercises.find((e) => e.id === id);
+                    if (target === undefined) return `the pack has no exercise ${id}`;
+                    const steps = new SetupSteps(
+                      new ScenarioRunner({ ...runnerOptions, baseDir: path.join(packDir, target.id) }),
+                    );
+                    // As \`lab reset\` did on the student's cluster (runner/setup.ts resetSetup).
+                    for (const folder of setupFolders(target))
+                      await steps.run({ rm: { path: folder, recursive: true } } as Step, context);
+                    return replay(target.id, target.setup, steps, context);
+                  },
                 }),
             },
       );
@@ -218,12 +230,17 @@ async function runCommands(
     context: StepContext;
     runnerOptions: ConstructorParameters<typeof ScenarioRunner>[0];
     packDir: string;
+    /** Reset an exercise's part of the cluster; undefined when done, else why not. */
+    reset(exercise: string): Promise<string | undefined>;
   },
 ): Promise<CommandOutcome[]> {
   const outcomes: CommandOutcome[] = [];
   for (const command of commands) {
     if (where.context.signal?.aborted) break;
-    if (command.kind === 'step') {
+    if (command.kind === 'reset') {
+      const problem = await where.reset(command.exercise);
+      outcomes.push({ command: command.text, ok: problem === undefined, detail: problem ?? 'ok' });
+    } else if (command.kind === 'step') {
       const runner = new SetupSteps(new ScenarioRunner({ ...where.runnerOptions, baseDir: where.cwd }));
       const outcome = await runner.run(command.step, where.context);
       outcomes.push({ command: command.text, ok: outcome.status === 'done', detail: formatOutcome(outcome) });
@@ -232,15 +249,42 @@ async function runCommands(
   return outcomes;
 }
 
+/**
+ * A local file a student's command uploaded, recreated at its recorded size (command-log.ts):
+ * zeros, since ids, block counts and lengths follow from the size alone.
+ */
+function withLocalFiles(
+  argv: readonly string[],
+  sizes: Readonly<Record<string, number>>,
+): {
+  argv: string[];
+  cleanup(): void;
+} {
+  if (Object.keys(sizes).length === 0) return { argv: [...argv], cleanup: () => {} };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hdfs-lab-replay-'));
+  const stand = new Map<string, string>();
+  for (const [index, [word, bytes]] of Object.entries(sizes).entries()) {
+    const file = path.join(dir, `local-${index}${path.extname(word)}`);
+    fs.writeFileSync(file, '');
+    fs.truncateSync(file, bytes);
+    stand.set(word, file);
+  }
+  return {
+    argv: argv.map((w) => stand.get(w) ?? w),
+    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
 function runLab(
   command: Extract<TaskCommand, { kind: 'lab' }>,
   where: { home: string; cwd: string },
 ): Promise<CommandOutcome> {
   const bin = path.join(labRoot(), 'bin', 'lab.js');
-  return new Promise((resolve) => {
-    execFile(
+  const local = withLocalFiles(command.argv, command.sizes ?? {});
+  return new Promise<CommandOutcome>((resolve) => {
+    const child = execFile(
       process.execPath,
-      [bin, '--home', where.home, ...command.argv],
+      [bin, '--home', where.home, ...local.argv],
       {
         cwd: where.cwd,
         env: { ...process.env, CI: 'true', LAB_HOME: where.home },
@@ -248,6 +292,7 @@ function runLab(
         maxBuffer: 16 * 1024 * 1024,
       },
       (error, stdout, stderr) => {
+        local.cleanup();
         const tail = `${stderr}${stdout}`.trim().slice(-COMMAND_OUTPUT_CHARS_MAX);
         if (!error) resolve({ command: command.text, ok: true, detail: 'ok' });
         else
@@ -258,5 +303,7 @@ function runLab(
           });
       },
     );
+    // A command that read standard input (`lab fs -put - /x`) reads an empty one here.
+    child.stdin?.end();
   });
 }

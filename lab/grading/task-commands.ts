@@ -14,6 +14,7 @@
  * parsing; running is in run-commands.ts.
  */
 import type { RawAnswer } from '../exercises/answers.js';
+import { RAN_LIMITS } from '../exercises/command-log.js';
 import { check } from '../exercises/schema.js';
 import { StepSchema, STEP_NAMES, type Step, type StepName } from '../scenario/steps.js';
 
@@ -44,7 +45,16 @@ export const TASK_LAB_COMMANDS = new Set([
 ]);
 
 export type TaskCommand =
-  { kind: 'lab'; text: string; argv: string[] } | { kind: 'step'; text: string; step: Step };
+  | {
+      kind: 'lab';
+      text: string;
+      argv: string[];
+      /** Local files the student's command read, as written in argv → bytes (command-log.ts). */
+      sizes?: Record<string, number>;
+    }
+  | { kind: 'step'; text: string; step: Step }
+  /** `lab reset ID` in what a student ran: that exercise's folders removed and its setup rerun. */
+  | { kind: 'reset'; text: string; exercise: string };
 
 export interface TaskAnswer {
   /** What the check reads as the task's input (`$answer`), when the task takes one. */
@@ -176,4 +186,51 @@ export function readTaskAnswer(raw: RawAnswer | undefined, takesInput: boolean):
   if (texts.length > TASK_COMMAND_LIMITS.commandsPerTaskMax)
     problems.push(`more than ${TASK_COMMAND_LIMITS.commandsPerTaskMax} commands; the rest were not run`);
   return { ...(input === undefined ? {} : { input }), commands, problems };
+}
+
+/** One entry of the answers file's `ran` list: a command line, or `{ run, sizes }`. */
+function readRanEntry(raw: RawAnswer): TaskCommand {
+  if (typeof raw === 'string') {
+    const words = splitWords(raw.trim());
+    if (words.length === 3 && words[0] === 'lab' && words[1] === 'reset')
+      return { kind: 'reset', text: raw, exercise: words[2]! };
+    return parseCommand(raw);
+  }
+  if (Array.isArray(raw) || typeof raw.run !== 'string')
+    throw new Error('expected a command line, or { run, sizes }');
+  const command = parseCommand(raw.run);
+  const sizes: Record<string, number> = {};
+  const given = raw.sizes;
+  if (given !== undefined) {
+    if (typeof given !== 'object' || Array.isArray(given))
+      throw new Error('sizes: expected a map of file: bytes');
+    for (const [file, bytes] of Object.entries(given)) {
+      if (typeof bytes !== 'string' || !/^\d+$/.test(bytes) || Number(bytes) > Number.MAX_SAFE_INTEGER)
+        throw new Error(`sizes: ${file}: expected a number of bytes`);
+      sizes[file] = Number(bytes);
+    }
+  }
+  if (command.kind !== 'lab' || Object.keys(sizes).length === 0) return command;
+  return { ...command, sizes };
+}
+
+/** What a student ran during an exercise (the answers file's `ran`), read for the grader to run. */
+export function readRanCommands(raw: readonly RawAnswer[] | undefined): {
+  commands: TaskCommand[];
+  problems: string[];
+} {
+  const commands: TaskCommand[] = [];
+  const problems: string[] = [];
+  const entries = raw ?? [];
+  for (const entry of entries.slice(0, RAN_LIMITS.commandsPerExerciseMax)) {
+    try {
+      commands.push(readRanEntry(entry));
+    } catch (error) {
+      const text = typeof entry === 'string' ? entry : JSON.stringify(entry);
+      problems.push(`\`${text}\`: ${(error as Error).message}`);
+    }
+  }
+  if (entries.length > RAN_LIMITS.commandsPerExerciseMax)
+    problems.push(`more than ${RAN_LIMITS.commandsPerExerciseMax} commands; the rest were not run`);
+  return { commands, problems };
 }

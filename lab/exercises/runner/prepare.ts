@@ -10,7 +10,7 @@ import { stepName, type StepRunner } from '../../scenario/steps.js';
 import type { Exercise, Pack } from '../pack.js';
 import { chooseVariant, type ClusterVariant } from '../variant.js';
 import { bootCluster, clusterState, wipeCluster } from './cluster.js';
-import { loadSetupRecord, replaySetup, setupPlan } from './setup.js';
+import { loadSetupRecord, replaySetup, resetSetup, setupPlan } from './setup.js';
 import type { RunnerIo } from './walk.js';
 
 export interface Preparation {
@@ -63,18 +63,23 @@ export async function prepareCluster(p: Preparation): Promise<PrepareOutcome> {
   return replay(p, variant);
 }
 
-async function replay(p: Preparation, variant: ClusterVariant): Promise<PrepareOutcome> {
-  const description = readDescription(p.home);
-  if (!description) return { ok: false, message: `no cluster description in ${p.home}` };
-  let clusterId: string;
+/** The running cluster's id (NameNodeInfo's ClusterId, as a monitoring tool reads it from /jmx). */
+async function clusterIdOf(home: string): Promise<{ ok: true; id: string } | { ok: false; message: string }> {
+  const description = readDescription(home);
+  if (!description) return { ok: false, message: `no cluster description in ${home}` };
   try {
-    // NameNodeInfo's ClusterId, as a monitoring tool reads it from /jmx.
-    clusterId = (await fetchNamenodeStatus({ home: p.home, description }, { selfId: DASHBOARD_CLIENT_ID }))
-      .clusterId;
+    const status = await fetchNamenodeStatus({ home, description }, { selfId: DASHBOARD_CLIENT_ID });
+    return { ok: true, id: status.clusterId };
   } catch (error) {
     if (!(error instanceof NamenodeHttpError)) throw error;
     return { ok: false, message: `the NameNode does not answer (${error.message}); see \`lab status\`` };
   }
+}
+
+async function replay(p: Preparation, variant: ClusterVariant): Promise<PrepareOutcome> {
+  const id = await clusterIdOf(p.home);
+  if (!id.ok) return id;
+  const clusterId = id.id;
   const record = loadSetupRecord(p.home, clusterId);
   const plan = setupPlan(p.pack, p.exercise, new Set(record.applied));
   if (plan.length === 0) return { ok: true };
@@ -106,7 +111,7 @@ async function replay(p: Preparation, variant: ClusterVariant): Promise<PrepareO
           `The setup of ${result.exercise} stopped at \`${result.step}\`: ${result.message}.\n` +
           `The cluster is left as it is; see \`lab status\` and the logs in ${p.home}/logs, then run the exercise again.`,
       };
-    applied = { ...applied, applied: [...applied.applied, `${p.pack.id}/${exercise.id}`] };
+    applied = loadSetupRecord(p.home, clusterId);
   }
   return { ok: true };
 }
@@ -122,4 +127,35 @@ export function keepRunningCluster(home: string, inner: StepRunner): StepRunner 
         ? Promise.resolve({ status: 'done', note: 'the cluster is already running' })
         : inner.run(step, context),
   };
+}
+
+/**
+ * `lab reset ID` on a running cluster: the exercise's folders removed and its setup run again
+ * (setup.ts resetSetup), so the exercise starts over on the cluster as well as in the answers.
+ */
+export async function resetCluster(
+  p: Omit<Preparation, 'exercise' | 'packDir'> & { exercise: Exercise },
+): Promise<PrepareOutcome> {
+  const variant = chooseVariant(p.pack.cluster, p.seed);
+  const id = await clusterIdOf(p.home);
+  if (!id.ok) return id;
+  const result = await resetSetup({
+    home: p.home,
+    pack: p.pack,
+    exercise: p.exercise,
+    record: loadSetupRecord(p.home, id.id),
+    steps: keepRunningCluster(p.home, p.stepsFor(p.exercise, variant)),
+    context: {
+      home: p.home,
+      seed: p.seed,
+      log: (line) => p.io.print(p.io.style.dim(line)),
+      ...(p.signal === undefined ? {} : { signal: p.signal }),
+    },
+  });
+  if (result.status === 'failed')
+    return {
+      ok: false,
+      message: `The setup of ${result.exercise} stopped at \`${result.step}\`: ${result.message}; run \`lab reset ${p.exercise.id}\` again.`,
+    };
+  return { ok: true };
 }
