@@ -494,6 +494,13 @@ export class NameNodeCore {
       this.log(this.namespace.setOwner(p.src, { username: p.username, groupname: p.groupname }));
       return null;
     },
+    setQuota: (p, ctx) => {
+      // FSNamesystem.setQuota: superuser only, refused in safe mode.
+      this.checker(ctx)?.checkSuperuserPrivilege();
+      this.checkNotInSafeMode(`Cannot set quota on ${p.src}`, ctx.nowMs);
+      this.log(this.namespace.setQuota(p.src, { nsQuota: p.nsQuota, dsQuota: p.ssQuota }));
+      return null;
+    },
     renewLease: (p, ctx) => {
       this.namespace.leases.renewLease(p.clientName, ctx.nowMs);
       return null;
@@ -968,7 +975,8 @@ export class NameNodeCore {
 
   private contentSummary(src: string): ContentSummary {
     const s = this.namespace.contentSummary(src);
-    return { ...s, quota: -1, spaceQuota: -1 };
+    const q = this.namespace.quotaOf(src);
+    return { ...s, quota: Number(q?.nsQuota ?? -1), spaceQuota: Number(q?.dsQuota ?? -1) };
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -62,6 +62,7 @@ import {
 import { LEASE_SOFT_LIMIT_MS, LeaseManager, NAMENODE_LEASE_HOLDER } from './leases.js';
 import { checkPath, childPath, isSameOrUnder, joinComponents } from './paths.js';
 import type { FsAction, PermissionChecker } from './permission.js';
+import { checkQuotaArguments, fileStorageSpace, nextQuotas, QUOTA_RESET, verifyQuota } from './quota.js';
 
 /** dfs.namenode.replication.min: fewer replicas than this and a block is not complete. */
 export const REPLICATION_MIN = 1;
@@ -286,6 +287,7 @@ export class Namespace {
     if (w.last) return [];
     if (!options.createParent) this.verifyParentDir(w);
     const missing = w.components.slice(w.existing.length - 1);
+    verifyQuota(w.existing, { namespace: missing.length, storagespace: 0 });
     const ancestorPermission = withImplicitUwx(options.permission, options.permission);
     const ops: PendingOp[] = [];
     let dirPath = joinComponents(w.components.slice(0, w.existing.length - 1));
@@ -337,6 +339,9 @@ export class Namespace {
     } else if (!options.createParent) {
       this.verifyParentDir(w);
     }
+    // The new file and the directories made for it count against the name quotas on the path.
+    if (!existing)
+      verifyQuota(w.existing, { namespace: w.components.length - w.existing.length + 1, storagespace: 0 });
     const ops: PendingOp[] = [];
     if (!existing) this.emitAncestorMkdirs(ops, w, options.permission, options.nowMs);
     const fileId = this.lastInodeIdValue + 1;
@@ -432,6 +437,10 @@ export class Namespace {
         `Cannot allocate block in ${w.path}: passed 'previous' block ${passed} does not match actual last block in file ${last ? blockName(last) : 'null'}`,
       );
     }
+    // FSDirWriteFileOp.addBlock: a new block reserves a whole preferred block × replication; the
+    // previous one, committed now, counts at its final length instead of the block it reserved.
+    const grownBytes = options.previous ? options.previous.numBytes : file.preferredBlockSize;
+    verifyQuota(w.existing.slice(0, -1), { namespace: 0, storagespace: grownBytes * file.replication });
     const block: BlockRef = {
       blockId: this.lastAllocatedBlockIdValue + 1,
       numBytes: 0,
@@ -719,6 +728,35 @@ export class Namespace {
     return ops;
   }
 
+  /**
+   * ClientProtocol.setQuota (FSDirAttrOp.setQuota): [OP_SET_QUOTA] with the directory's quotas after
+   * the change; QUOTA_DONT_SET (Long.MAX) keeps one, QUOTA_RESET (-1) clears it. [] when nothing changes.
+   */
+  setQuota(path: string, requested: { nsQuota: string; dsQuota: string }): PendingOp[] {
+    checkQuotaArguments(requested.nsQuota, requested.dsQuota);
+    const w = this.walkPath(path);
+    const dir = w.last;
+    if (!dir) throw fail('FileNotFoundException', `Directory does not exist: ${w.path}`);
+    if (dir.kind !== 'DIRECTORY')
+      throw fail('PathIsNotDirectoryException', `\`${w.path}': Is not a directory`);
+    if (dir === this.root && requested.nsQuota === QUOTA_RESET)
+      throw fail('IllegalArgumentException', 'Cannot clear namespace quota on root.');
+    const next = nextQuotas(dir, requested);
+    if (!next) return [];
+    const ops: PendingOp[] = [];
+    this.emit(ops, { op: 'OP_SET_QUOTA', src: w.path, ...next });
+    return ops;
+  }
+
+  /** A directory's quotas as text (-1 none); a file has none. Null for a missing path. */
+  quotaOf(path: string): { nsQuota: string; dsQuota: string } | null {
+    const node = this.walkPath(path).last;
+    if (!node) return null;
+    return node.kind === 'DIRECTORY'
+      ? { nsQuota: node.nsQuota, dsQuota: node.dsQuota }
+      : { nsQuota: QUOTA_RESET, dsQuota: QUOTA_RESET };
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Permissions
   // ---------------------------------------------------------------------------------------------
@@ -821,12 +859,9 @@ export class Namespace {
         summary.directoryCount += 1;
         continue;
       }
-      const length = fileLength(n);
-      const last = n.blocks.at(-1);
-      const reserved = n.underConstruction && last ? Math.max(0, n.preferredBlockSize - last.numBytes) : 0;
       summary.fileCount += 1;
-      summary.length += length;
-      summary.spaceConsumed += (length + reserved) * n.replication;
+      summary.length += fileLength(n);
+      summary.spaceConsumed += fileStorageSpace(n);
     }
     return summary;
   }
@@ -910,6 +945,13 @@ export class Namespace {
         node.underConstruction = { clientName: op.clientName, clientMachine: op.clientMachine };
         // The op carries no time: the lease starts unrenewed and the live caller renews it.
         this.leases.addLease(op.clientName, op.path, 0);
+        return;
+      }
+      case 'OP_SET_QUOTA': {
+        const node = this.walkPath(op.src).last;
+        if (node?.kind !== 'DIRECTORY') throw corrupt(op, op.src, 'not a directory');
+        node.nsQuota = op.nsQuota;
+        node.dsQuota = op.dsQuota;
         return;
       }
       case 'OP_REASSIGN_LEASE': {

@@ -194,6 +194,7 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
       username: nullable(string(NAME_LENGTH_MAX)),
       groupname: nullable(string(NAME_LENGTH_MAX)),
     },
+    setQuota: { src: path, nsQuota: string(NAME_LENGTH_MAX), ssQuota: string(NAME_LENGTH_MAX) },
     renewLease: { clientName: nonEmptyName },
     reportBadBlocks: {
       blocks: listOf(shape({ block, datanode: nonEmptyName }), LIST_LENGTH_MAX),

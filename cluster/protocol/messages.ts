@@ -104,6 +104,7 @@ export interface ContentSummary {
   fileCount: number;
   directoryCount: number;
   spaceConsumed: number;
+  /** -1 = none; the root's Long.MAX arrives as 2^63 (the nearest double), see quotaText. */
   quota: number;
   spaceQuota: number;
 }
@@ -190,6 +191,11 @@ export interface RpcMethods {
   getPreferredBlockSize: { req: { src: string }; res: number };
   setPermission: { req: { src: string; permission: number }; res: null };
   setOwner: { req: { src: string; username: string | null; groupname: string | null }; res: null };
+  /**
+   * Quotas as decimal text: '9223372036854775807' (Long.MAX, QUOTA_DONT_SET) leaves one as it is,
+   * '-1' (QUOTA_RESET) clears it.
+   */
+  setQuota: { req: { src: string; nsQuota: string; ssQuota: string }; res: null };
   renewLease: { req: { clientName: string }; res: null };
   reportBadBlocks: { req: { blocks: { block: BlockRef; datanode: string }[] }; res: null };
   updateBlockForPipeline: {
@@ -293,6 +299,7 @@ export const PROTOCOL_OF: Record<RpcMethod, Protocol> = {
   getPreferredBlockSize: 'ClientProtocol',
   setPermission: 'ClientProtocol',
   setOwner: 'ClientProtocol',
+  setQuota: 'ClientProtocol',
   renewLease: 'ClientProtocol',
   reportBadBlocks: 'ClientProtocol',
   updateBlockForPipeline: 'ClientProtocol',

@@ -6,6 +6,7 @@ import { safemodeGetLine } from '../format/safemode.js';
 import { UsageError } from '../cli/errors.js';
 import { out, printJson } from '../cli/output.js';
 import type { ClusterSession } from '../cli/session.js';
+import { isQuotaCommand, runQuotaCommand } from './dfsadmin-quota.js';
 
 export interface DfsadminAdminContext {
   session: ClusterSession;
@@ -15,7 +16,7 @@ export interface DfsadminAdminContext {
 /** How often `-safemode wait` asks the NameNode (DFSAdmin polls every 5 s; a lab cluster is quicker). */
 export const SAFEMODE_WAIT_POLL_MS = 200;
 
-const USAGE = `Usage: lab dfsadmin [-safemode <enter | leave | get | wait>] [-saveNamespace] [-rollEdits]`;
+const USAGE = `Usage: lab dfsadmin [-safemode <enter | leave | get | wait>] [-saveNamespace] [-rollEdits] [-setQuota <quota> <dirname>...] [-clrQuota <dirname>...] [-setSpaceQuota <quota> <dirname>...] [-clrSpaceQuota <dirname>...]`;
 
 const SAFEMODE_ACTIONS = {
   get: 'SAFEMODE_GET',
@@ -36,6 +37,7 @@ export async function runDfsadminAdmin(argv: readonly string[], ctx: DfsadminAdm
     case '-safemode':
       return safemode(rest, ctx);
     default:
+      if (isQuotaCommand(sub)) return runQuotaCommand(sub, rest, ctx.session);
       throw new UsageError(`dfsadmin: ${sub ?? '(nothing)'}: Unknown command`, USAGE);
   }
 }

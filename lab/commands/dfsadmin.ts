@@ -23,7 +23,9 @@ const USAGE = `Usage: lab dfsadmin
 export function registerDfsadmin(program: Command): void {
   program
     .command('dfsadmin')
-    .description('cluster administration: -report, -safemode, -rollEdits, -saveNamespace, -printTopology')
+    .description(
+      'cluster administration: -report, -safemode, -rollEdits, -saveNamespace, -printTopology, -setQuota, -setSpaceQuota',
+    )
     .allowUnknownOption()
     .allowExcessArguments()
     .helpOption(false)

@@ -35,8 +35,15 @@ function quotaPrefix(quota: string, remQuota: string, spaceQuota: string, remSpa
   return `${pad(quota, 12)} ${pad(remQuota, 15)} ${pad(spaceQuota, 15)} ${pad(remSpace, 15)} `;
 }
 
+/** Long.MAX_VALUE as HDFS prints the root's name quota. */
+const LONG_MAX_TEXT = '9223372036854775807';
+
 export function formatCount(entries: readonly CountEntry[], options: CountOptions): string {
   const size = (n: number): string => (options.human ? formatHumanReadable(n) : String(n));
+  // The root's name quota is Long.MAX, which a JS number holds only as 2^63: exact text via BigInt.
+  const quotaText = (q: number): string => (q >= 2 ** 63 && !options.human ? LONG_MAX_TEXT : size(q));
+  const remaining = (q: number, used: number): string =>
+    q >= 2 ** 63 && !options.human ? (BigInt(LONG_MAX_TEXT) - BigInt(used)).toString() : size(q - used);
   const lines: string[] = [];
   if (options.header) {
     const head = summary('DIR_COUNT', 'FILE_COUNT', 'CONTENT_SIZE');
@@ -51,10 +58,10 @@ export function formatCount(entries: readonly CountEntry[], options: CountOption
       const names = quota > 0;
       const space = spaceQuota >= 0;
       prefix = quotaPrefix(
-        names ? size(quota) : 'none',
-        names ? size(quota - (e.directoryCount + e.fileCount)) : 'inf',
-        space ? size(spaceQuota) : 'none',
-        space ? size(spaceQuota - (e.spaceConsumed ?? e.length)) : 'inf',
+        names ? quotaText(quota) : 'none',
+        names ? remaining(quota, e.directoryCount + e.fileCount) : 'inf',
+        space ? quotaText(spaceQuota) : 'none',
+        space ? remaining(spaceQuota, e.spaceConsumed ?? e.length) : 'inf',
       );
     }
     lines.push(prefix + summary(size(e.directoryCount), size(e.fileCount), size(e.length)) + e.path);

@@ -107,6 +107,8 @@ function everyOp(): EditLogOp[] {
     },
     { op: 'OP_TIMES', path: '/tmp/x', mtime: -1, atime: 1736157600000 },
     { op: 'OP_REASSIGN_LEASE', leaseHolder: 'DFSClient_1', path: '/tmp/x', newHolder: 'HDFS_NameNode' },
+    { op: 'OP_SET_QUOTA', src: '/q', nsQuota: '10', dsQuota: '-1' },
+    { op: 'OP_SET_QUOTA', src: '/', nsQuota: '9223372036854775807', dsQuota: '3145728' },
   ];
   return [...scriptedHistory().slice(0, -1), ...ops.map((op, i) => ({ ...op, txid: 100 + i }) as EditLogOp)];
 }

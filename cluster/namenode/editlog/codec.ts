@@ -162,6 +162,9 @@ function encodeBody(op: EditLogOp): Buffer {
       w.utf8(op.path).utf8(op.clientName).utf8(op.clientMachine).bool(op.newBlock);
       writeRpcIds(w, op.rpcIds);
       break;
+    case 'OP_SET_QUOTA':
+      w.utf8(op.src).long(BigInt(op.nsQuota)).long(BigInt(op.dsQuota));
+      break;
   }
   return w.finish();
 }
@@ -424,6 +427,11 @@ function decodeBody(name: OpName, txid: number, r: CursorReader): EditLogOp {
       const clientMachine = r.utf8('clientMachine');
       const newBlock = r.bool('newBlock');
       return { op: name, txid, path, clientName, clientMachine, newBlock, rpcIds: readRpcIds(r) };
+    }
+    case 'OP_SET_QUOTA': {
+      const src = r.utf8('src');
+      const nsQuota = r.longBig('nsQuota').toString();
+      return { op: name, txid, src, nsQuota, dsQuota: r.longBig('dsQuota').toString() };
     }
   }
 }

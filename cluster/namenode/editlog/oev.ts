@@ -119,6 +119,8 @@ function dataChildren(op: EditLogOp): XmlNode[] {
         leaf('NEWBLOCK', op.newBlock),
         ...rpcIdNodes(op.rpcIds),
       ];
+    case 'OP_SET_QUOTA':
+      return [leaf('SRC', op.src), leaf('NSQUOTA', op.nsQuota), leaf('DSQUOTA', op.dsQuota)];
   }
 }
 

@@ -19,6 +19,7 @@ export const OPCODES = {
   OP_SET_OWNER: 8,
   OP_CLOSE: 9,
   OP_TIMES: 13,
+  OP_SET_QUOTA: 14,
   OP_RENAME: 15,
   OP_REASSIGN_LEASE: 22,
   OP_END_LOG_SEGMENT: 23,
@@ -117,7 +118,9 @@ export type EditLogOp =
       /** CreateFlag.NEW_BLOCK: the appended data starts a new block instead of filling the last one. */
       newBlock: boolean;
       rpcIds: RpcIds;
-    });
+    })
+  /** The directory's quotas after the change, as decimal text (-1 = none; the root's Long.MAX). */
+  | (OpBase & { op: 'OP_SET_QUOTA'; src: string; nsQuota: string; dsQuota: string });
 
 export type EditLogOpOf<N extends OpName> = Extract<EditLogOp, { op: N }>;
 

@@ -31,7 +31,7 @@ import type { Message } from '@bufbuild/protobuf';
 export const file_client_protocol: GenFile =
   /*@__PURE__*/
   fileDesc(
-    'ChVjbGllbnRfcHJvdG9jb2wucHJvdG8SC2hhZG9vcC5oZGZzIiYKF0dldEZpbGVJbmZvUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCSJIChhHZXRGaWxlSW5mb1Jlc3BvbnNlUHJvdG8SLAoCZnMYASABKAsyIC5oYWRvb3AuaGRmcy5IZGZzRmlsZVN0YXR1c1Byb3RvIk8KFkdldExpc3RpbmdSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEhIKCnN0YXJ0QWZ0ZXIYAiACKAwSFAoMbmVlZExvY2F0aW9uGAMgAigIIk4KF0dldExpc3RpbmdSZXNwb25zZVByb3RvEjMKB2Rpckxpc3QYASABKAsyIi5oYWRvb3AuaGRmcy5EaXJlY3RvcnlMaXN0aW5nUHJvdG8iTAodR2V0QmxvY2tMb2NhdGlvbnNSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEg4KBm9mZnNldBgCIAIoBBIOCgZsZW5ndGgYAyACKAQiVAoeR2V0QmxvY2tMb2NhdGlvbnNSZXNwb25zZVByb3RvEjIKCWxvY2F0aW9ucxgBIAEoCzIfLmhhZG9vcC5oZGZzLkxvY2F0ZWRCbG9ja3NQcm90byItCh1HZXRDb250ZW50U3VtbWFyeVJlcXVlc3RQcm90bxIMCgRwYXRoGAEgAigJIlMKHkdldENvbnRlbnRTdW1tYXJ5UmVzcG9uc2VQcm90bxIxCgdzdW1tYXJ5GAEgAigLMiAuaGFkb29wLmhkZnMuQ29udGVudFN1bW1hcnlQcm90byI1CiFHZXRQcmVmZXJyZWRCbG9ja1NpemVSZXF1ZXN0UHJvdG8SEAoIZmlsZW5hbWUYASACKAkiMwoiR2V0UHJlZmVycmVkQmxvY2tTaXplUmVzcG9uc2VQcm90bxINCgVic2l6ZRgBIAIoBCIfCh1HZXRTZXJ2ZXJEZWZhdWx0c1JlcXVlc3RQcm90byJcCh5HZXRTZXJ2ZXJEZWZhdWx0c1Jlc3BvbnNlUHJvdG8SOgoOc2VydmVyRGVmYXVsdHMYASACKAsyIi5oYWRvb3AuaGRmcy5Gc1NlcnZlckRlZmF1bHRzUHJvdG8iGQoXR2V0RnNTdGF0dXNSZXF1ZXN0UHJvdG8i8gEKF0dldEZzU3RhdHNSZXNwb25zZVByb3RvEhAKCGNhcGFjaXR5GAEgAigEEgwKBHVzZWQYAiACKAQSEQoJcmVtYWluaW5nGAMgAigEEhgKEHVuZGVyX3JlcGxpY2F0ZWQYBCACKAQSFgoOY29ycnVwdF9ibG9ja3MYBSACKAQSFgoObWlzc2luZ19ibG9ja3MYBiACKAQSHwoXbWlzc2luZ19yZXBsX29uZV9ibG9ja3MYByABKAQSGAoQYmxvY2tzX2luX2Z1dHVyZRgIIAEoBBIfChdwZW5kaW5nX2RlbGV0aW9uX2Jsb2NrcxgJIAEoBCJTCh1HZXREYXRhbm9kZVJlcG9ydFJlcXVlc3RQcm90bxIyCgR0eXBlGAEgAigOMiQuaGFkb29wLmhkZnMuRGF0YW5vZGVSZXBvcnRUeXBlUHJvdG8iTAoeR2V0RGF0YW5vZGVSZXBvcnRSZXNwb25zZVByb3RvEioKAmRpGAEgAygLMh4uaGFkb29wLmhkZnMuRGF0YW5vZGVJbmZvUHJvdG8imQEKEk1rZGlyc1JlcXVlc3RQcm90bxILCgNzcmMYASACKAkSLgoGbWFza2VkGAIgAigLMh4uaGFkb29wLmhkZnMuRnNQZXJtaXNzaW9uUHJvdG8SFAoMY3JlYXRlUGFyZW50GAMgAigIEjAKCHVubWFza2VkGAQgASgLMh4uaGFkb29wLmhkZnMuRnNQZXJtaXNzaW9uUHJvdG8iJQoTTWtkaXJzUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiNAoSRGVsZXRlUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRIRCglyZWN1cnNpdmUYAiACKAgiJQoTRGVsZXRlUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiLgoSUmVuYW1lUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRILCgNkc3QYAiACKAkiJQoTUmVuYW1lUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiWwoTUmVuYW1lMlJlcXVlc3RQcm90bxILCgNzcmMYASACKAkSCwoDZHN0GAIgAigJEhUKDW92ZXJ3cml0ZURlc3QYAyACKAgSEwoLbW92ZVRvVHJhc2gYBCABKAgiFgoUUmVuYW1lMlJlc3BvbnNlUHJvdG8iPgoaU2V0UmVwbGljYXRpb25SZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEhMKC3JlcGxpY2F0aW9uGAIgAigNIi0KG1NldFJlcGxpY2F0aW9uUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiXAoZU2V0UGVybWlzc2lvblJlcXVlc3RQcm90bxILCgNzcmMYASACKAkSMgoKcGVybWlzc2lvbhgCIAIoCzIeLmhhZG9vcC5oZGZzLkZzUGVybWlzc2lvblByb3RvIhwKGlNldFBlcm1pc3Npb25SZXNwb25zZVByb3RvIkgKFFNldE93bmVyUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRIQCgh1c2VybmFtZRgCIAEoCRIRCglncm91cG5hbWUYAyABKAkiFwoVU2V0T3duZXJSZXNwb25zZVByb3RvIkEKFFNldFRpbWVzUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRINCgVtdGltZRgCIAIoBBINCgVhdGltZRgDIAIoBCIXChVTZXRUaW1lc1Jlc3BvbnNlUHJvdG8ilgIKEkNyZWF0ZVJlcXVlc3RQcm90bxILCgNzcmMYASACKAkSLgoGbWFza2VkGAIgAigLMh4uaGFkb29wLmhkZnMuRnNQZXJtaXNzaW9uUHJvdG8SEgoKY2xpZW50TmFtZRgDIAIoCRISCgpjcmVhdGVGbGFnGAQgAigNEhQKDGNyZWF0ZVBhcmVudBgFIAIoCBITCgtyZXBsaWNhdGlvbhgGIAIoDRIRCglibG9ja1NpemUYByACKAQSMAoIdW5tYXNrZWQYCSABKAsyHi5oYWRvb3AuaGRmcy5Gc1Blcm1pc3Npb25Qcm90bxIUCgxlY1BvbGljeU5hbWUYCiABKAkSFQoNc3RvcmFnZVBvbGljeRgLIAEoCSJDChNDcmVhdGVSZXNwb25zZVByb3RvEiwKAmZzGAEgASgLMiAuaGFkb29wLmhkZnMuSGRmc0ZpbGVTdGF0dXNQcm90byJDChJBcHBlbmRSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEhIKCmNsaWVudE5hbWUYAiACKAkSDAoEZmxhZxgDIAEoDSJ0ChNBcHBlbmRSZXNwb25zZVByb3RvEi0KBWJsb2NrGAEgASgLMh4uaGFkb29wLmhkZnMuTG9jYXRlZEJsb2NrUHJvdG8SLgoEc3RhdBgCIAEoCzIgLmhhZG9vcC5oZGZzLkhkZnNGaWxlU3RhdHVzUHJvdG8iyQEKFEFkZEJsb2NrUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRISCgpjbGllbnROYW1lGAIgAigJEjEKCHByZXZpb3VzGAMgASgLMh8uaGFkb29wLmhkZnMuRXh0ZW5kZWRCbG9ja1Byb3RvEjQKDGV4Y2x1ZGVOb2RlcxgEIAMoCzIeLmhhZG9vcC5oZGZzLkRhdGFub2RlSW5mb1Byb3RvEhEKBmZpbGVJZBgFIAEoBDoBMBIUCgxmYXZvcmVkTm9kZXMYBiADKAkiRgoVQWRkQmxvY2tSZXNwb25zZVByb3RvEi0KBWJsb2NrGAEgAigLMh4uaGFkb29wLmhkZnMuTG9jYXRlZEJsb2NrUHJvdG8idgoYQWJhbmRvbkJsb2NrUmVxdWVzdFByb3RvEioKAWIYASACKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SCwoDc3JjGAIgAigJEg4KBmhvbGRlchgDIAIoCRIRCgZmaWxlSWQYBCABKAQ6ATAiGwoZQWJhbmRvbkJsb2NrUmVzcG9uc2VQcm90byKkAgohR2V0QWRkaXRpb25hbERhdGFub2RlUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRIsCgNibGsYAiACKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SMQoJZXhpc3RpbmdzGAMgAygLMh4uaGFkb29wLmhkZnMuRGF0YW5vZGVJbmZvUHJvdG8SMAoIZXhjbHVkZXMYBCADKAsyHi5oYWRvb3AuaGRmcy5EYXRhbm9kZUluZm9Qcm90bxIaChJudW1BZGRpdGlvbmFsTm9kZXMYBSACKA0SEgoKY2xpZW50TmFtZRgGIAIoCRIcChRleGlzdGluZ1N0b3JhZ2VVdWlkcxgHIAMoCRIRCgZmaWxlSWQYCCABKAQ6ATAiUwoiR2V0QWRkaXRpb25hbERhdGFub2RlUmVzcG9uc2VQcm90bxItCgVibG9jaxgBIAIoCzIeLmhhZG9vcC5oZGZzLkxvY2F0ZWRCbG9ja1Byb3RvInkKFENvbXBsZXRlUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRISCgpjbGllbnROYW1lGAIgAigJEi0KBGxhc3QYAyABKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SEQoGZmlsZUlkGAQgASgEOgEwIicKFUNvbXBsZXRlUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiaAoiVXBkYXRlQmxvY2tGb3JQaXBlbGluZVJlcXVlc3RQcm90bxIuCgVibG9jaxgBIAIoCzIfLmhhZG9vcC5oZGZzLkV4dGVuZGVkQmxvY2tQcm90bxISCgpjbGllbnROYW1lGAIgAigJIlQKI1VwZGF0ZUJsb2NrRm9yUGlwZWxpbmVSZXNwb25zZVByb3RvEi0KBWJsb2NrGAEgAigLMh4uaGFkb29wLmhkZnMuTG9jYXRlZEJsb2NrUHJvdG8i2gEKGlVwZGF0ZVBpcGVsaW5lUmVxdWVzdFByb3RvEhIKCmNsaWVudE5hbWUYASACKAkSMQoIb2xkQmxvY2sYAiACKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SMQoIbmV3QmxvY2sYAyACKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SLgoIbmV3Tm9kZXMYBCADKAsyHC5oYWRvb3AuaGRmcy5EYXRhbm9kZUlEUHJvdG8SEgoKc3RvcmFnZUlEcxgFIAMoCSIdChtVcGRhdGVQaXBlbGluZVJlc3BvbnNlUHJvdG8iYAoRRnN5bmNSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEg4KBmNsaWVudBgCIAIoCRIbCg9sYXN0QmxvY2tMZW5ndGgYAyABKBI6Ai0xEhEKBmZpbGVJZBgEIAEoBDoBMCIUChJGc3luY1Jlc3BvbnNlUHJvdG8iSgoUVHJ1bmNhdGVSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEhEKCW5ld0xlbmd0aBgCIAIoBBISCgpjbGllbnROYW1lGAMgAigJIicKFVRydW5jYXRlUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiOwoYUmVjb3ZlckxlYXNlUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRISCgpjbGllbnROYW1lGAIgAigJIisKGVJlY292ZXJMZWFzZVJlc3BvbnNlUHJvdG8SDgoGcmVzdWx0GAEgAigIIiwKFlJlbmV3TGVhc2VSZXF1ZXN0UHJvdG8SEgoKY2xpZW50TmFtZRgBIAIoCSIZChdSZW5ld0xlYXNlUmVzcG9uc2VQcm90byJNChtSZXBvcnRCYWRCbG9ja3NSZXF1ZXN0UHJvdG8SLgoGYmxvY2tzGAEgAygLMh4uaGFkb29wLmhkZnMuTG9jYXRlZEJsb2NrUHJvdG8iHgocUmVwb3J0QmFkQmxvY2tzUmVzcG9uc2VQcm90byJjChdTZXRTYWZlTW9kZVJlcXVlc3RQcm90bxIwCgZhY3Rpb24YASACKA4yIC5oYWRvb3AuaGRmcy5TYWZlTW9kZUFjdGlvblByb3RvEhYKB2NoZWNrZWQYAiABKAg6BWZhbHNlIioKGFNldFNhZmVNb2RlUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiFwoVUm9sbEVkaXRzUmVxdWVzdFByb3RvIjAKFlJvbGxFZGl0c1Jlc3BvbnNlUHJvdG8SFgoObmV3U2VnbWVudFR4SWQYASACKAQiRAoZU2F2ZU5hbWVzcGFjZVJlcXVlc3RQcm90bxIVCgp0aW1lV2luZG93GAEgASgEOgEwEhAKBXR4R2FwGAIgASgEOgEwIjEKGlNhdmVOYW1lc3BhY2VSZXNwb25zZVByb3RvEhMKBXNhdmVkGAEgASgIOgR0cnVlKnAKD0NyZWF0ZUZsYWdQcm90bxIKCgZDUkVBVEUQARINCglPVkVSV1JJVEUQAhIKCgZBUFBFTkQQBBIQCgxMQVpZX1BFUlNJU1QQEBINCglORVdfQkxPQ0sQIBIVChBTSE9VTERfUkVQTElDQVRFEIABKnkKF0RhdGFub2RlUmVwb3J0VHlwZVByb3RvEgcKA0FMTBABEggKBExJVkUQAhIICgRERUFEEAMSEwoPREVDT01NSVNTSU9OSU5HEAQSGAoURU5URVJJTkdfTUFJTlRFTkFOQ0UQBRISCg5JTl9NQUlOVEVOQU5DRRAGKmgKE1NhZmVNb2RlQWN0aW9uUHJvdG8SEgoOU0FGRU1PREVfTEVBVkUQARISCg5TQUZFTU9ERV9FTlRFUhACEhAKDFNBRkVNT0RFX0dFVBADEhcKE1NBRkVNT0RFX0ZPUkNFX0VYSVQQBA',
+    'ChVjbGllbnRfcHJvdG9jb2wucHJvdG8SC2hhZG9vcC5oZGZzIiYKF0dldEZpbGVJbmZvUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCSJIChhHZXRGaWxlSW5mb1Jlc3BvbnNlUHJvdG8SLAoCZnMYASABKAsyIC5oYWRvb3AuaGRmcy5IZGZzRmlsZVN0YXR1c1Byb3RvIk8KFkdldExpc3RpbmdSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEhIKCnN0YXJ0QWZ0ZXIYAiACKAwSFAoMbmVlZExvY2F0aW9uGAMgAigIIk4KF0dldExpc3RpbmdSZXNwb25zZVByb3RvEjMKB2Rpckxpc3QYASABKAsyIi5oYWRvb3AuaGRmcy5EaXJlY3RvcnlMaXN0aW5nUHJvdG8iTAodR2V0QmxvY2tMb2NhdGlvbnNSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEg4KBm9mZnNldBgCIAIoBBIOCgZsZW5ndGgYAyACKAQiVAoeR2V0QmxvY2tMb2NhdGlvbnNSZXNwb25zZVByb3RvEjIKCWxvY2F0aW9ucxgBIAEoCzIfLmhhZG9vcC5oZGZzLkxvY2F0ZWRCbG9ja3NQcm90byItCh1HZXRDb250ZW50U3VtbWFyeVJlcXVlc3RQcm90bxIMCgRwYXRoGAEgAigJIlMKHkdldENvbnRlbnRTdW1tYXJ5UmVzcG9uc2VQcm90bxIxCgdzdW1tYXJ5GAEgAigLMiAuaGFkb29wLmhkZnMuQ29udGVudFN1bW1hcnlQcm90byI1CiFHZXRQcmVmZXJyZWRCbG9ja1NpemVSZXF1ZXN0UHJvdG8SEAoIZmlsZW5hbWUYASACKAkiMwoiR2V0UHJlZmVycmVkQmxvY2tTaXplUmVzcG9uc2VQcm90bxINCgVic2l6ZRgBIAIoBCIfCh1HZXRTZXJ2ZXJEZWZhdWx0c1JlcXVlc3RQcm90byJcCh5HZXRTZXJ2ZXJEZWZhdWx0c1Jlc3BvbnNlUHJvdG8SOgoOc2VydmVyRGVmYXVsdHMYASACKAsyIi5oYWRvb3AuaGRmcy5Gc1NlcnZlckRlZmF1bHRzUHJvdG8iGQoXR2V0RnNTdGF0dXNSZXF1ZXN0UHJvdG8i8gEKF0dldEZzU3RhdHNSZXNwb25zZVByb3RvEhAKCGNhcGFjaXR5GAEgAigEEgwKBHVzZWQYAiACKAQSEQoJcmVtYWluaW5nGAMgAigEEhgKEHVuZGVyX3JlcGxpY2F0ZWQYBCACKAQSFgoOY29ycnVwdF9ibG9ja3MYBSACKAQSFgoObWlzc2luZ19ibG9ja3MYBiACKAQSHwoXbWlzc2luZ19yZXBsX29uZV9ibG9ja3MYByABKAQSGAoQYmxvY2tzX2luX2Z1dHVyZRgIIAEoBBIfChdwZW5kaW5nX2RlbGV0aW9uX2Jsb2NrcxgJIAEoBCJTCh1HZXREYXRhbm9kZVJlcG9ydFJlcXVlc3RQcm90bxIyCgR0eXBlGAEgAigOMiQuaGFkb29wLmhkZnMuRGF0YW5vZGVSZXBvcnRUeXBlUHJvdG8iTAoeR2V0RGF0YW5vZGVSZXBvcnRSZXNwb25zZVByb3RvEioKAmRpGAEgAygLMh4uaGFkb29wLmhkZnMuRGF0YW5vZGVJbmZvUHJvdG8imQEKEk1rZGlyc1JlcXVlc3RQcm90bxILCgNzcmMYASACKAkSLgoGbWFza2VkGAIgAigLMh4uaGFkb29wLmhkZnMuRnNQZXJtaXNzaW9uUHJvdG8SFAoMY3JlYXRlUGFyZW50GAMgAigIEjAKCHVubWFza2VkGAQgASgLMh4uaGFkb29wLmhkZnMuRnNQZXJtaXNzaW9uUHJvdG8iJQoTTWtkaXJzUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiNAoSRGVsZXRlUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRIRCglyZWN1cnNpdmUYAiACKAgiJQoTRGVsZXRlUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiLgoSUmVuYW1lUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRILCgNkc3QYAiACKAkiJQoTUmVuYW1lUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiWwoTUmVuYW1lMlJlcXVlc3RQcm90bxILCgNzcmMYASACKAkSCwoDZHN0GAIgAigJEhUKDW92ZXJ3cml0ZURlc3QYAyACKAgSEwoLbW92ZVRvVHJhc2gYBCABKAgiFgoUUmVuYW1lMlJlc3BvbnNlUHJvdG8iPgoaU2V0UmVwbGljYXRpb25SZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEhMKC3JlcGxpY2F0aW9uGAIgAigNIi0KG1NldFJlcGxpY2F0aW9uUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiXAoZU2V0UGVybWlzc2lvblJlcXVlc3RQcm90bxILCgNzcmMYASACKAkSMgoKcGVybWlzc2lvbhgCIAIoCzIeLmhhZG9vcC5oZGZzLkZzUGVybWlzc2lvblByb3RvIhwKGlNldFBlcm1pc3Npb25SZXNwb25zZVByb3RvIkgKFFNldE93bmVyUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRIQCgh1c2VybmFtZRgCIAEoCRIRCglncm91cG5hbWUYAyABKAkiFwoVU2V0T3duZXJSZXNwb25zZVByb3RvIkEKFFNldFRpbWVzUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRINCgVtdGltZRgCIAIoBBINCgVhdGltZRgDIAIoBCIXChVTZXRUaW1lc1Jlc3BvbnNlUHJvdG8ilgIKEkNyZWF0ZVJlcXVlc3RQcm90bxILCgNzcmMYASACKAkSLgoGbWFza2VkGAIgAigLMh4uaGFkb29wLmhkZnMuRnNQZXJtaXNzaW9uUHJvdG8SEgoKY2xpZW50TmFtZRgDIAIoCRISCgpjcmVhdGVGbGFnGAQgAigNEhQKDGNyZWF0ZVBhcmVudBgFIAIoCBITCgtyZXBsaWNhdGlvbhgGIAIoDRIRCglibG9ja1NpemUYByACKAQSMAoIdW5tYXNrZWQYCSABKAsyHi5oYWRvb3AuaGRmcy5Gc1Blcm1pc3Npb25Qcm90bxIUCgxlY1BvbGljeU5hbWUYCiABKAkSFQoNc3RvcmFnZVBvbGljeRgLIAEoCSJDChNDcmVhdGVSZXNwb25zZVByb3RvEiwKAmZzGAEgASgLMiAuaGFkb29wLmhkZnMuSGRmc0ZpbGVTdGF0dXNQcm90byJDChJBcHBlbmRSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEhIKCmNsaWVudE5hbWUYAiACKAkSDAoEZmxhZxgDIAEoDSJ0ChNBcHBlbmRSZXNwb25zZVByb3RvEi0KBWJsb2NrGAEgASgLMh4uaGFkb29wLmhkZnMuTG9jYXRlZEJsb2NrUHJvdG8SLgoEc3RhdBgCIAEoCzIgLmhhZG9vcC5oZGZzLkhkZnNGaWxlU3RhdHVzUHJvdG8iyQEKFEFkZEJsb2NrUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRISCgpjbGllbnROYW1lGAIgAigJEjEKCHByZXZpb3VzGAMgASgLMh8uaGFkb29wLmhkZnMuRXh0ZW5kZWRCbG9ja1Byb3RvEjQKDGV4Y2x1ZGVOb2RlcxgEIAMoCzIeLmhhZG9vcC5oZGZzLkRhdGFub2RlSW5mb1Byb3RvEhEKBmZpbGVJZBgFIAEoBDoBMBIUCgxmYXZvcmVkTm9kZXMYBiADKAkiRgoVQWRkQmxvY2tSZXNwb25zZVByb3RvEi0KBWJsb2NrGAEgAigLMh4uaGFkb29wLmhkZnMuTG9jYXRlZEJsb2NrUHJvdG8idgoYQWJhbmRvbkJsb2NrUmVxdWVzdFByb3RvEioKAWIYASACKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SCwoDc3JjGAIgAigJEg4KBmhvbGRlchgDIAIoCRIRCgZmaWxlSWQYBCABKAQ6ATAiGwoZQWJhbmRvbkJsb2NrUmVzcG9uc2VQcm90byKkAgohR2V0QWRkaXRpb25hbERhdGFub2RlUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRIsCgNibGsYAiACKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SMQoJZXhpc3RpbmdzGAMgAygLMh4uaGFkb29wLmhkZnMuRGF0YW5vZGVJbmZvUHJvdG8SMAoIZXhjbHVkZXMYBCADKAsyHi5oYWRvb3AuaGRmcy5EYXRhbm9kZUluZm9Qcm90bxIaChJudW1BZGRpdGlvbmFsTm9kZXMYBSACKA0SEgoKY2xpZW50TmFtZRgGIAIoCRIcChRleGlzdGluZ1N0b3JhZ2VVdWlkcxgHIAMoCRIRCgZmaWxlSWQYCCABKAQ6ATAiUwoiR2V0QWRkaXRpb25hbERhdGFub2RlUmVzcG9uc2VQcm90bxItCgVibG9jaxgBIAIoCzIeLmhhZG9vcC5oZGZzLkxvY2F0ZWRCbG9ja1Byb3RvInkKFENvbXBsZXRlUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRISCgpjbGllbnROYW1lGAIgAigJEi0KBGxhc3QYAyABKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SEQoGZmlsZUlkGAQgASgEOgEwIicKFUNvbXBsZXRlUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiaAoiVXBkYXRlQmxvY2tGb3JQaXBlbGluZVJlcXVlc3RQcm90bxIuCgVibG9jaxgBIAIoCzIfLmhhZG9vcC5oZGZzLkV4dGVuZGVkQmxvY2tQcm90bxISCgpjbGllbnROYW1lGAIgAigJIlQKI1VwZGF0ZUJsb2NrRm9yUGlwZWxpbmVSZXNwb25zZVByb3RvEi0KBWJsb2NrGAEgAigLMh4uaGFkb29wLmhkZnMuTG9jYXRlZEJsb2NrUHJvdG8i2gEKGlVwZGF0ZVBpcGVsaW5lUmVxdWVzdFByb3RvEhIKCmNsaWVudE5hbWUYASACKAkSMQoIb2xkQmxvY2sYAiACKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SMQoIbmV3QmxvY2sYAyACKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SLgoIbmV3Tm9kZXMYBCADKAsyHC5oYWRvb3AuaGRmcy5EYXRhbm9kZUlEUHJvdG8SEgoKc3RvcmFnZUlEcxgFIAMoCSIdChtVcGRhdGVQaXBlbGluZVJlc3BvbnNlUHJvdG8iYAoRRnN5bmNSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEg4KBmNsaWVudBgCIAIoCRIbCg9sYXN0QmxvY2tMZW5ndGgYAyABKBI6Ai0xEhEKBmZpbGVJZBgEIAEoBDoBMCIUChJGc3luY1Jlc3BvbnNlUHJvdG8iSgoUVHJ1bmNhdGVSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEhEKCW5ld0xlbmd0aBgCIAIoBBISCgpjbGllbnROYW1lGAMgAigJIicKFVRydW5jYXRlUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiOwoYUmVjb3ZlckxlYXNlUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRISCgpjbGllbnROYW1lGAIgAigJIisKGVJlY292ZXJMZWFzZVJlc3BvbnNlUHJvdG8SDgoGcmVzdWx0GAEgAigIIiwKFlJlbmV3TGVhc2VSZXF1ZXN0UHJvdG8SEgoKY2xpZW50TmFtZRgBIAIoCSIZChdSZW5ld0xlYXNlUmVzcG9uc2VQcm90byJNChtSZXBvcnRCYWRCbG9ja3NSZXF1ZXN0UHJvdG8SLgoGYmxvY2tzGAEgAygLMh4uaGFkb29wLmhkZnMuTG9jYXRlZEJsb2NrUHJvdG8iHgocUmVwb3J0QmFkQmxvY2tzUmVzcG9uc2VQcm90byJjChdTZXRTYWZlTW9kZVJlcXVlc3RQcm90bxIwCgZhY3Rpb24YASACKA4yIC5oYWRvb3AuaGRmcy5TYWZlTW9kZUFjdGlvblByb3RvEhYKB2NoZWNrZWQYAiABKAg6BWZhbHNlIioKGFNldFNhZmVNb2RlUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiFwoVUm9sbEVkaXRzUmVxdWVzdFByb3RvIjAKFlJvbGxFZGl0c1Jlc3BvbnNlUHJvdG8SFgoObmV3U2VnbWVudFR4SWQYASACKAQiRAoZU2F2ZU5hbWVzcGFjZVJlcXVlc3RQcm90bxIVCgp0aW1lV2luZG93GAEgASgEOgEwEhAKBXR4R2FwGAIgASgEOgEwIjEKGlNhdmVOYW1lc3BhY2VSZXNwb25zZVByb3RvEhMKBXNhdmVkGAEgASgIOgR0cnVlImwKFFNldFF1b3RhUmVxdWVzdFByb3RvEgwKBHBhdGgYASACKAkSFgoObmFtZXNwYWNlUXVvdGEYAiACKAQSGQoRc3RvcmFnZXNwYWNlUXVvdGEYAyACKAQSEwoLc3RvcmFnZVR5cGUYBCABKA0iFwoVU2V0UXVvdGFSZXNwb25zZVByb3RvIroBCgpYQXR0clByb3RvEj4KCW5hbWVzcGFjZRgBIAIoDjIrLmhhZG9vcC5oZGZzLlhBdHRyUHJvdG8uWEF0dHJOYW1lc3BhY2VQcm90bxIMCgRuYW1lGAIgAigJEg0KBXZhbHVlGAMgASgMIk8KE1hBdHRyTmFtZXNwYWNlUHJvdG8SCAoEVVNFUhAAEgsKB1RSVVNURUQQARIMCghTRUNVUklUWRACEgoKBlNZU1RFTRADEgcKA1JBVxAEIlkKFFNldFhBdHRyUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRImCgV4QXR0chgCIAEoCzIXLmhhZG9vcC5oZGZzLlhBdHRyUHJvdG8SDAoEZmxhZxgDIAEoDSIXChVTZXRYQXR0clJlc3BvbnNlUHJvdG8iTQoVR2V0WEF0dHJzUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRInCgZ4QXR0cnMYAiADKAsyFy5oYWRvb3AuaGRmcy5YQXR0clByb3RvIkEKFkdldFhBdHRyc1Jlc3BvbnNlUHJvdG8SJwoGeEF0dHJzGAEgAygLMhcuaGFkb29wLmhkZnMuWEF0dHJQcm90byIlChZMaXN0WEF0dHJzUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCSJCChdMaXN0WEF0dHJzUmVzcG9uc2VQcm90bxInCgZ4QXR0cnMYASADKAsyFy5oYWRvb3AuaGRmcy5YQXR0clByb3RvIk4KF1JlbW92ZVhBdHRyUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRImCgV4QXR0chgCIAEoCzIXLmhhZG9vcC5oZGZzLlhBdHRyUHJvdG8iGgoYUmVtb3ZlWEF0dHJSZXNwb25zZVByb3RvKnAKD0NyZWF0ZUZsYWdQcm90bxIKCgZDUkVBVEUQARINCglPVkVSV1JJVEUQAhIKCgZBUFBFTkQQBBIQCgxMQVpZX1BFUlNJU1QQEBINCglORVdfQkxPQ0sQIBIVChBTSE9VTERfUkVQTElDQVRFEIABKnkKF0RhdGFub2RlUmVwb3J0VHlwZVByb3RvEgcKA0FMTBABEggKBExJVkUQAhIICgRERUFEEAMSEwoPREVDT01NSVNTSU9OSU5HEAQSGAoURU5URVJJTkdfTUFJTlRFTkFOQ0UQBRISCg5JTl9NQUlOVEVOQU5DRRAGKmgKE1NhZmVNb2RlQWN0aW9uUHJvdG8SEgoOU0FGRU1PREVfTEVBVkUQARISCg5TQUZFTU9ERV9FTlRFUhACEhAKDFNBRkVNT0RFX0dFVBADEhcKE1NBRkVNT0RFX0ZPUkNFX0VYSVQQBCpIChFYQXR0clNldEZsYWdQcm90bxIOCgpYQVRUUl9OT05FEAASEAoMWEFUVFJfQ1JFQVRFEAESEQoNWEFUVFJfUkVQTEFDRRAC',
     [file_hdfs],
   );
 
@@ -1502,6 +1502,275 @@ export const SaveNamespaceResponseProtoSchema: GenMessage<SaveNamespaceResponseP
   messageDesc(file_client_protocol, 63);
 
 /**
+ * @generated from message hadoop.hdfs.SetQuotaRequestProto
+ */
+export type SetQuotaRequestProto = Message<'hadoop.hdfs.SetQuotaRequestProto'> & {
+  /**
+   * @generated from field: required string path = 1;
+   */
+  path: string;
+
+  /**
+   * Long.MAX = leave as is, -1 (two's complement) = clear
+   *
+   * @generated from field: required uint64 namespaceQuota = 2;
+   */
+  namespaceQuota: bigint;
+
+  /**
+   * @generated from field: required uint64 storagespaceQuota = 3;
+   */
+  storagespaceQuota: bigint;
+
+  /**
+   * StorageTypeProto; the lab has DISK only and refuses a type
+   *
+   * @generated from field: optional uint32 storageType = 4;
+   */
+  storageType: number;
+};
+
+/**
+ * Describes the message hadoop.hdfs.SetQuotaRequestProto.
+ * Use `create(SetQuotaRequestProtoSchema)` to create a new message.
+ */
+export const SetQuotaRequestProtoSchema: GenMessage<SetQuotaRequestProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 64);
+
+/**
+ * @generated from message hadoop.hdfs.SetQuotaResponseProto
+ */
+export type SetQuotaResponseProto = Message<'hadoop.hdfs.SetQuotaResponseProto'> & {};
+
+/**
+ * Describes the message hadoop.hdfs.SetQuotaResponseProto.
+ * Use `create(SetQuotaResponseProtoSchema)` to create a new message.
+ */
+export const SetQuotaResponseProtoSchema: GenMessage<SetQuotaResponseProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 65);
+
+/**
+ * @generated from message hadoop.hdfs.XAttrProto
+ */
+export type XAttrProto = Message<'hadoop.hdfs.XAttrProto'> & {
+  /**
+   * @generated from field: required hadoop.hdfs.XAttrProto.XAttrNamespaceProto namespace = 1;
+   */
+  namespace: XAttrProto_XAttrNamespaceProto;
+
+  /**
+   * @generated from field: required string name = 2;
+   */
+  name: string;
+
+  /**
+   * @generated from field: optional bytes value = 3;
+   */
+  value: Uint8Array;
+};
+
+/**
+ * Describes the message hadoop.hdfs.XAttrProto.
+ * Use `create(XAttrProtoSchema)` to create a new message.
+ */
+export const XAttrProtoSchema: GenMessage<XAttrProto> = /*@__PURE__*/ messageDesc(file_client_protocol, 66);
+
+/**
+ * @generated from enum hadoop.hdfs.XAttrProto.XAttrNamespaceProto
+ */
+export enum XAttrProto_XAttrNamespaceProto {
+  /**
+   * @generated from enum value: USER = 0;
+   */
+  USER = 0,
+
+  /**
+   * @generated from enum value: TRUSTED = 1;
+   */
+  TRUSTED = 1,
+
+  /**
+   * @generated from enum value: SECURITY = 2;
+   */
+  SECURITY = 2,
+
+  /**
+   * @generated from enum value: SYSTEM = 3;
+   */
+  SYSTEM = 3,
+
+  /**
+   * @generated from enum value: RAW = 4;
+   */
+  RAW = 4,
+}
+
+/**
+ * Describes the enum hadoop.hdfs.XAttrProto.XAttrNamespaceProto.
+ */
+export const XAttrProto_XAttrNamespaceProtoSchema: GenEnum<XAttrProto_XAttrNamespaceProto> =
+  /*@__PURE__*/
+  enumDesc(file_client_protocol, 66, 0);
+
+/**
+ * @generated from message hadoop.hdfs.SetXAttrRequestProto
+ */
+export type SetXAttrRequestProto = Message<'hadoop.hdfs.SetXAttrRequestProto'> & {
+  /**
+   * @generated from field: required string src = 1;
+   */
+  src: string;
+
+  /**
+   * @generated from field: optional hadoop.hdfs.XAttrProto xAttr = 2;
+   */
+  xAttr?: XAttrProto | undefined;
+
+  /**
+   * bits of XAttrSetFlagProto
+   *
+   * @generated from field: optional uint32 flag = 3;
+   */
+  flag: number;
+};
+
+/**
+ * Describes the message hadoop.hdfs.SetXAttrRequestProto.
+ * Use `create(SetXAttrRequestProtoSchema)` to create a new message.
+ */
+export const SetXAttrRequestProtoSchema: GenMessage<SetXAttrRequestProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 67);
+
+/**
+ * @generated from message hadoop.hdfs.SetXAttrResponseProto
+ */
+export type SetXAttrResponseProto = Message<'hadoop.hdfs.SetXAttrResponseProto'> & {};
+
+/**
+ * Describes the message hadoop.hdfs.SetXAttrResponseProto.
+ * Use `create(SetXAttrResponseProtoSchema)` to create a new message.
+ */
+export const SetXAttrResponseProtoSchema: GenMessage<SetXAttrResponseProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 68);
+
+/**
+ * @generated from message hadoop.hdfs.GetXAttrsRequestProto
+ */
+export type GetXAttrsRequestProto = Message<'hadoop.hdfs.GetXAttrsRequestProto'> & {
+  /**
+   * @generated from field: required string src = 1;
+   */
+  src: string;
+
+  /**
+   * @generated from field: repeated hadoop.hdfs.XAttrProto xAttrs = 2;
+   */
+  xAttrs: XAttrProto[];
+};
+
+/**
+ * Describes the message hadoop.hdfs.GetXAttrsRequestProto.
+ * Use `create(GetXAttrsRequestProtoSchema)` to create a new message.
+ */
+export const GetXAttrsRequestProtoSchema: GenMessage<GetXAttrsRequestProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 69);
+
+/**
+ * @generated from message hadoop.hdfs.GetXAttrsResponseProto
+ */
+export type GetXAttrsResponseProto = Message<'hadoop.hdfs.GetXAttrsResponseProto'> & {
+  /**
+   * @generated from field: repeated hadoop.hdfs.XAttrProto xAttrs = 1;
+   */
+  xAttrs: XAttrProto[];
+};
+
+/**
+ * Describes the message hadoop.hdfs.GetXAttrsResponseProto.
+ * Use `create(GetXAttrsResponseProtoSchema)` to create a new message.
+ */
+export const GetXAttrsResponseProtoSchema: GenMessage<GetXAttrsResponseProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 70);
+
+/**
+ * @generated from message hadoop.hdfs.ListXAttrsRequestProto
+ */
+export type ListXAttrsRequestProto = Message<'hadoop.hdfs.ListXAttrsRequestProto'> & {
+  /**
+   * @generated from field: required string src = 1;
+   */
+  src: string;
+};
+
+/**
+ * Describes the message hadoop.hdfs.ListXAttrsRequestProto.
+ * Use `create(ListXAttrsRequestProtoSchema)` to create a new message.
+ */
+export const ListXAttrsRequestProtoSchema: GenMessage<ListXAttrsRequestProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 71);
+
+/**
+ * @generated from message hadoop.hdfs.ListXAttrsResponseProto
+ */
+export type ListXAttrsResponseProto = Message<'hadoop.hdfs.ListXAttrsResponseProto'> & {
+  /**
+   * @generated from field: repeated hadoop.hdfs.XAttrProto xAttrs = 1;
+   */
+  xAttrs: XAttrProto[];
+};
+
+/**
+ * Describes the message hadoop.hdfs.ListXAttrsResponseProto.
+ * Use `create(ListXAttrsResponseProtoSchema)` to create a new message.
+ */
+export const ListXAttrsResponseProtoSchema: GenMessage<ListXAttrsResponseProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 72);
+
+/**
+ * @generated from message hadoop.hdfs.RemoveXAttrRequestProto
+ */
+export type RemoveXAttrRequestProto = Message<'hadoop.hdfs.RemoveXAttrRequestProto'> & {
+  /**
+   * @generated from field: required string src = 1;
+   */
+  src: string;
+
+  /**
+   * @generated from field: optional hadoop.hdfs.XAttrProto xAttr = 2;
+   */
+  xAttr?: XAttrProto | undefined;
+};
+
+/**
+ * Describes the message hadoop.hdfs.RemoveXAttrRequestProto.
+ * Use `create(RemoveXAttrRequestProtoSchema)` to create a new message.
+ */
+export const RemoveXAttrRequestProtoSchema: GenMessage<RemoveXAttrRequestProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 73);
+
+/**
+ * @generated from message hadoop.hdfs.RemoveXAttrResponseProto
+ */
+export type RemoveXAttrResponseProto = Message<'hadoop.hdfs.RemoveXAttrResponseProto'> & {};
+
+/**
+ * Describes the message hadoop.hdfs.RemoveXAttrResponseProto.
+ * Use `create(RemoveXAttrResponseProtoSchema)` to create a new message.
+ */
+export const RemoveXAttrResponseProtoSchema: GenMessage<RemoveXAttrResponseProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 74);
+
+/**
  * @generated from enum hadoop.hdfs.CreateFlagProto
  */
 export enum CreateFlagProto {
@@ -1616,3 +1885,30 @@ export enum SafeModeActionProto {
 export const SafeModeActionProtoSchema: GenEnum<SafeModeActionProto> =
   /*@__PURE__*/
   enumDesc(file_client_protocol, 2);
+
+/**
+ * @generated from enum hadoop.hdfs.XAttrSetFlagProto
+ */
+export enum XAttrSetFlagProto {
+  /**
+   * @generated from enum value: XATTR_NONE = 0;
+   */
+  XATTR_NONE = 0,
+
+  /**
+   * @generated from enum value: XATTR_CREATE = 1;
+   */
+  XATTR_CREATE = 1,
+
+  /**
+   * @generated from enum value: XATTR_REPLACE = 2;
+   */
+  XATTR_REPLACE = 2,
+}
+
+/**
+ * Describes the enum hadoop.hdfs.XAttrSetFlagProto.
+ */
+export const XAttrSetFlagProtoSchema: GenEnum<XAttrSetFlagProto> =
+  /*@__PURE__*/
+  enumDesc(file_client_protocol, 3);

@@ -3,7 +3,9 @@
  * DFSClient) calls on the NameNode, with its messages from client_protocol.proto and the
  * converters to the lab's RpcMethods. Facts: hadoop-wire.md §2.
  */
+import { isFieldSet } from '@bufbuild/protobuf';
 import * as cp from '../gen/client_protocol_pb.js';
+import { RemoteError } from '../errors.js';
 import type { RpcMethod } from '../messages.js';
 import { wireNumber, wireSignedLong, toUint64 } from '../proto-codec.js';
 import {
@@ -52,6 +54,18 @@ const SAFEMODE_ACTIONS = {
   SAFEMODE_ENTER: cp.SafeModeActionProto.SAFEMODE_ENTER,
   SAFEMODE_GET: cp.SafeModeActionProto.SAFEMODE_GET,
 } as const;
+
+/** Long.MAX_VALUE, which JS numbers cannot hold: the root's name quota. */
+const LONG_MAX_BIG = (1n << 63n) - 1n;
+
+/** A quota (a number; -1 none, ≥ 2^63 the root's Long.MAX) as the uint64 field's value. */
+function quotaToWire(q: number): bigint {
+  return q >= 2 ** 63 ? LONG_MAX_BIG : toUint64(q);
+}
+
+function quotaFromWire(v: bigint): number {
+  return Number(BigInt.asIntN(64, v));
+}
 
 function keyOf<K extends string>(table: Record<K, number>, value: number, what: string): K {
   const key = (Object.keys(table) as K[]).find((k) => table[k] === value);
@@ -142,9 +156,9 @@ const entries: RpcMethodEntry[] = [
         length: toUint64(c.length),
         fileCount: toUint64(c.fileCount),
         directoryCount: toUint64(c.directoryCount),
-        quota: toUint64(c.quota),
+        quota: quotaToWire(c.quota),
         spaceConsumed: toUint64(c.spaceConsumed),
-        spaceQuota: toUint64(c.spaceQuota),
+        spaceQuota: quotaToWire(c.spaceQuota),
       },
     }),
     fromResponse: (m) => {
@@ -154,9 +168,9 @@ const entries: RpcMethodEntry[] = [
         length: wireNumber(c.length, 'length'),
         fileCount: wireNumber(c.fileCount, 'fileCount'),
         directoryCount: wireNumber(c.directoryCount, 'directoryCount'),
-        quota: wireSignedLong(c.quota, 'quota'),
+        quota: quotaFromWire(c.quota),
         spaceConsumed: wireNumber(c.spaceConsumed, 'spaceConsumed'),
-        spaceQuota: wireSignedLong(c.spaceQuota, 'spaceQuota'),
+        spaceQuota: quotaFromWire(c.spaceQuota),
       };
     },
     journalFields: ['src'],
@@ -488,6 +502,32 @@ const entries: RpcMethodEntry[] = [
     toResponse: () => ({}),
     fromResponse: () => null,
     journalFields: ['src', 'mtime', 'atime'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'setQuota',
+    request: cp.SetQuotaRequestProtoSchema,
+    response: cp.SetQuotaResponseProtoSchema,
+    toRequest: (p) => ({
+      path: p.src,
+      namespaceQuota: BigInt.asUintN(64, BigInt(p.nsQuota)),
+      storagespaceQuota: BigInt.asUintN(64, BigInt(p.ssQuota)),
+    }),
+    fromRequest: (m) => {
+      if (isFieldSet(m, cp.SetQuotaRequestProtoSchema.field.storageType))
+        throw new RemoteError(
+          'IOException',
+          'Quota by storage type is not supported: the lab has one storage type (DISK)',
+        );
+      return {
+        src: m.path,
+        nsQuota: BigInt.asIntN(64, m.namespaceQuota).toString(),
+        ssQuota: BigInt.asIntN(64, m.storagespaceQuota).toString(),
+      };
+    },
+    toResponse: () => ({}),
+    fromResponse: () => null,
+    journalFields: ['src', 'nsQuota', 'ssQuota'],
   }),
   protoMethod({
     protocol: P,

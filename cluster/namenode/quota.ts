@@ -1,0 +1,105 @@
+/**
+ * Name and space quotas (DirectoryWithQuotaFeature): a directory's namespace count is the number
+ * of directories and files in its subtree, itself included; its storage space is every file's
+ * length × replication, where the last block of a file being written counts as a whole preferred
+ * block (HDFS reserves it when the block is allocated). A change that would take a directory on the
+ * path over a quota it has set is refused with HDFS's exception and words; setting a quota never
+ * checks the current usage. Counts are computed by walking the subtree (the lab's trees are small;
+ * HDFS caches them in the feature).
+ */
+import { long2String } from '../common/units.js';
+import { RemoteError } from '../protocol/errors.js';
+import { LONG_MAX } from './fsimage/image.js';
+import { fileLength, fullPath, walk, type INode, type INodeDirectory, type INodeFile } from './inode.js';
+
+/** HdfsConstants.QUOTA_RESET: "no quota". */
+export const QUOTA_RESET = '-1';
+/** HdfsConstants.QUOTA_DONT_SET (Long.MAX_VALUE): leave this quota as it is. */
+export const QUOTA_DONT_SET = LONG_MAX;
+
+export interface QuotaUsage {
+  namespace: number;
+  storagespace: number;
+}
+
+/** The storage space a file takes: its bytes × replication, a block being written as a whole block. */
+export function fileStorageSpace(file: INodeFile): number {
+  const last = file.blocks.at(-1);
+  const reserved = file.underConstruction && last ? Math.max(0, file.preferredBlockSize - last.numBytes) : 0;
+  return (fileLength(file) + reserved) * file.replication;
+}
+
+export function usageOf(node: INode): QuotaUsage {
+  const usage: QuotaUsage = { namespace: 0, storagespace: 0 };
+  for (const n of walk(node)) {
+    usage.namespace += 1;
+    if (n.kind === 'FILE') usage.storagespace += fileStorageSpace(n);
+  }
+  return usage;
+}
+
+/** Quota.isViolated: a set quota (≥ 0) that usage + a positive delta would exceed. */
+function isViolated(quota: string, used: number, delta: number): boolean {
+  return quota !== QUOTA_RESET && delta > 0 && BigInt(used + delta) > BigInt(quota);
+}
+
+/**
+ * FSDirectory.verifyQuota: every directory on the path (`ancestors`, root first) with a quota must
+ * stay within it after `delta`. The nearest directory is checked first, namespace before space.
+ */
+export function verifyQuota(ancestors: readonly INode[], delta: QuotaUsage): void {
+  if (delta.namespace <= 0 && delta.storagespace <= 0) return;
+  for (let i = ancestors.length - 1; i >= 0; i--) {
+    const dir = ancestors[i]!;
+    if (dir.kind !== 'DIRECTORY' || (dir.nsQuota === QUOTA_RESET && dir.dsQuota === QUOTA_RESET)) continue;
+    const used = usageOf(dir);
+    if (isViolated(dir.nsQuota, used.namespace, delta.namespace)) {
+      throw nsQuotaExceeded(dir, used.namespace + delta.namespace);
+    }
+    if (isViolated(dir.dsQuota, used.storagespace, delta.storagespace)) {
+      throw dsQuotaExceeded(dir, used.storagespace + delta.storagespace);
+    }
+  }
+}
+
+/** NSQuotaExceededException.getMessage. */
+function nsQuotaExceeded(dir: INodeDirectory, count: number): RemoteError {
+  return new RemoteError(
+    'NSQuotaExceededException',
+    `The NameSpace quota (directories and files) of directory ${fullPath(dir)} is exceeded: quota=${dir.nsQuota} file count=${count}`,
+  );
+}
+
+/** DSQuotaExceededException.getMessage (sizes by TraditionalBinaryPrefix.long2String). */
+function dsQuotaExceeded(dir: INodeDirectory, consumed: number): RemoteError {
+  const quota = Number(dir.dsQuota);
+  return new RemoteError(
+    'DSQuotaExceededException',
+    `The DiskSpace quota of ${fullPath(dir)} is exceeded: quota = ${dir.dsQuota} B = ${long2String(quota, 'B', 2)} but diskspace consumed = ${consumed} B = ${long2String(consumed, 'B', 2)}`,
+  );
+}
+
+/**
+ * The quotas a setQuota leaves (FSDirAttrOp.unprotectedSetQuota): QUOTA_DONT_SET keeps the old
+ * value, QUOTA_RESET clears it. Null when nothing changes (HDFS then logs no op).
+ */
+export function nextQuotas(
+  dir: INodeDirectory,
+  requested: { nsQuota: string; dsQuota: string },
+): { nsQuota: string; dsQuota: string } | null {
+  const nsQuota = requested.nsQuota === QUOTA_DONT_SET ? dir.nsQuota : requested.nsQuota;
+  const dsQuota = requested.dsQuota === QUOTA_DONT_SET ? dir.dsQuota : requested.dsQuota;
+  if (nsQuota === dir.nsQuota && dsQuota === dir.dsQuota) return null;
+  return { nsQuota, dsQuota };
+}
+
+/** FSDirAttrOp.unprotectedSetQuota's argument check: ≥ 0, or QUOTA_RESET / QUOTA_DONT_SET. */
+export function checkQuotaArguments(nsQuota: string, dsQuota: string): void {
+  const ok = (q: string): boolean => q === QUOTA_RESET || q === QUOTA_DONT_SET || /^\d+$/.test(q);
+  if (!ok(nsQuota) || !ok(dsQuota)) {
+    throw new RemoteError(
+      'IllegalArgumentException',
+      `Illegal value for nsQuota or ssQuota : ${nsQuota} and ${dsQuota}`,
+    );
+  }
+}
