@@ -21,6 +21,13 @@ export const RPC_CALLS_IN_FLIGHT_SERVER_MAX = 1024;
 export const RPC_CONNECTION_IDLE_MS = 2 * 10_000;
 
 /**
+ * A client closes its connection after this long with no call in flight and dials again on its
+ * next call (ipc.client.connection.maxidletime, 10 s, as Java's Client does), so the server's idle
+ * sweep at twice that never cuts a lab client that was merely quiet.
+ */
+export const RPC_CLIENT_IDLE_MS = 10_000;
+
+/**
  * The idle sweep runs this often (ipc.client.connection.idle-scan-interval.ms, 10 s). Hadoop's
  * ConnectionManager sweeps only while more than ipc.client.idlethreshold (4000) connections are
  * open; the lab sweeps always, since a laptop process cannot afford thousands of idle sockets.

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     throw new Error('usage: main.js --role nn|snn|dn --home <lab home> --id <process id>');
   }
   const profiler = await maybeStartProfiler(id);
+  await maybeCollectOnSignal();
   let daemon: Stoppable;
   if (role === 'nn') {
     const { runNameNode } = await import('./namenode-process.js');
@@ -83,6 +84,20 @@ async function maybeStartProfiler(id: string): Promise<(() => Promise<void>) | n
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, `${id}.cpuprofile`), JSON.stringify(profile));
   };
+}
+
+/**
+ * LAB_GC_ON_SIGUSR2=1: a full garbage collection on SIGUSR2. The all-ports fuzz (test/stress/
+ * port-fuzz.ts) asks for one before it reads each daemon's resident memory, so what it compares
+ * is memory still held, not garbage V8 has not yet had a reason to collect. Off otherwise.
+ */
+async function maybeCollectOnSignal(): Promise<void> {
+  if (process.env.LAB_GC_ON_SIGUSR2 !== '1') return;
+  const v8 = await import('node:v8');
+  const vm = await import('node:vm');
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  process.on('SIGUSR2', () => gc());
 }
 
 main().catch((err: unknown) => {

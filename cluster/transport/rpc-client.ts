@@ -3,12 +3,17 @@
  * write the preamble and the connection context (user, protocol) without waiting, then calls with
  * increasing callIds, several in flight, each answer matched by its callId. An ERROR or FATAL
  * answer is rethrown as a RemoteError with HDFS's exception class and message.
+ *
+ * Like Java's Client, it closes its own connection after ipc.client.connection.maxidletime (10 s)
+ * with no call in flight and dials again on the next call, so a long-lived client (a shell, the
+ * runner) never meets the server's idle sweep at twice that (see rpc-server.ts). A connection the
+ * server closes is not redialled: the calls fail and the owner decides (a DataNode registers again).
  */
 import crypto from 'node:crypto';
 import net from 'node:net';
 import { labUser } from '../common/user.js';
 import { RemoteError, remoteErrorOfJavaClass } from '../protocol/errors.js';
-import { RPC_TIMEOUT_MS } from '../protocol/limits.js';
+import { RPC_CLIENT_IDLE_MS, RPC_TIMEOUT_MS } from '../protocol/limits.js';
 import type { RpcMethod, RpcRequest, RpcResult } from '../protocol/messages.js';
 import { CLIENT_PROTOCOL, entryForCall, type ProtocolName } from '../protocol/registry/index.js';
 import {
@@ -40,6 +45,8 @@ export interface RpcClientOptions {
   /** Bind the local end to this address (e.g. the client's own loopback alias). */
   localAddress?: string;
   timeoutMs?: number;
+  /** Close the connection after this long with no call in flight (tests; RPC_CLIENT_IDLE_MS otherwise). */
+  idleMs?: number;
 }
 
 interface Pending {
@@ -70,6 +77,10 @@ export class RpcClient {
   private nextCallId = 0;
   private pending = new Map<number, Pending>();
   private decoder = new RpcFrameDecoder(false);
+  /** The connection; null after this client closed it for being idle (the next call dials again). */
+  private socket: net.Socket | null = null;
+  private dialing: Promise<void> | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
   private local = '';
   private remote = '';
   private closedError: Error | null = null;
@@ -78,14 +89,18 @@ export class RpcClient {
   /** Frames go out in call order, also when a slow-node delay holds some back. */
   private sendChain: Promise<void> = Promise.resolve();
 
-  private constructor(
-    private readonly socket: net.Socket,
-    private readonly opts: RpcClientOptions,
-  ) {
+  private constructor(private readonly opts: RpcClientOptions) {
     this.protocol = opts.protocol ?? CLIENT_PROTOCOL;
   }
 
-  static connect(opts: RpcClientOptions): Promise<RpcClient> {
+  static async connect(opts: RpcClientOptions): Promise<RpcClient> {
+    const client = new RpcClient(opts);
+    await client.dial();
+    return client;
+  }
+
+  private dial(): Promise<void> {
+    const opts = this.opts;
     // Fault hook: a partitioned peer refuses the connection, as an unreachable host would.
     const cut = faultView(opts.journal, opts.selfId).cutReason(opts.peerId);
     if (cut)
@@ -104,16 +119,17 @@ export class RpcClient {
       socket.setNoDelay(true);
       // One error listener for the socket's whole life, so no error is ever unhandled: before the
       // connection is up it rejects the connect, afterwards it fails the pending calls.
-      let client: RpcClient | null = null;
+      let up = false;
       socket.on('error', (err: NodeJS.ErrnoException) => {
-        if (client) {
+        if (up) {
           // A reset or broken pipe after connecting: the peer went away (killed, restarted).
-          client.failAll(
-            new ConnectError(
-              `lost the connection to ${opts.peerId} (${err.code ?? err.message})`,
-              err.code ?? 'ECONNRESET',
-            ),
-          );
+          if (this.socket === socket)
+            this.failAll(
+              new ConnectError(
+                `lost the connection to ${opts.peerId} (${err.code ?? err.message})`,
+                err.code ?? 'ECONNRESET',
+              ),
+            );
           return;
         }
         reject(
@@ -124,22 +140,27 @@ export class RpcClient {
         );
       });
       socket.once('connect', () => {
-        const connected = new RpcClient(socket, opts);
-        client = connected;
-        connected.local = `${socket.localAddress}:${socket.localPort}`;
-        connected.remote = `${socket.remoteAddress}:${socket.remotePort}`;
-        socket.on('data', (chunk: Buffer) => connected.onData(chunk));
-        socket.on('close', () =>
-          connected.failAll(new ConnectError(`connection to ${opts.peerId} closed`, 'ECLOSED')),
-        );
-        connected.open();
-        resolve(connected);
+        up = true;
+        this.socket = socket;
+        this.decoder = new RpcFrameDecoder(false);
+        this.local = `${socket.localAddress}:${socket.localPort}`;
+        this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
+        socket.on('data', (chunk: Buffer) => {
+          if (this.socket === socket) this.onData(chunk);
+        });
+        socket.on('close', () => {
+          if (this.socket === socket)
+            this.failAll(new ConnectError(`connection to ${opts.peerId} closed`, 'ECLOSED'));
+        });
+        this.open(socket);
+        this.armIdleClose();
+        resolve();
       });
     });
   }
 
   /** The preamble and the connection context, back to back; the server answers neither. */
-  private open(): void {
+  private open(socket: net.Socket): void {
     const user = this.opts.user ?? defaultRpcUser();
     const context = encodeConnectionContext({ clientId: this.clientId, user, protocol: this.protocol });
     this.journal(
@@ -153,7 +174,22 @@ export class RpcClient {
       RPC_PREAMBLE,
     );
     this.journal('send', { type: 'rpc-context', user, protocol: this.protocol }, context);
-    this.socket.write(Buffer.concat([RPC_PREAMBLE, context]));
+    socket.write(Buffer.concat([RPC_PREAMBLE, context]));
+  }
+
+  /** Java's Client: a connection with no call in flight for maxidletime is closed by its client. */
+  private armIdleClose(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    if (this.pending.size > 0 || !this.socket) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.pending.size > 0 || this.closedError) return;
+      const socket = this.socket;
+      this.socket = null;
+      socket?.destroy();
+    }, this.opts.idleMs ?? RPC_CLIENT_IDLE_MS);
+    this.idleTimer.unref();
   }
 
   get localAddress(): string {
@@ -185,6 +221,14 @@ export class RpcClient {
     opts: { opId?: string; timeoutMs?: number } = {},
   ): Promise<RpcResult<M>> {
     if (this.closedError) return Promise.reject(this.closedError);
+    if (!this.socket) {
+      // Closed for being idle: dial again, as Java's Client does on the next call.
+      this.dialing ??= this.dial().finally(() => {
+        this.dialing = null;
+      });
+      return this.dialing.then(() => this.call(method, params, opts));
+    }
+    const socket = this.socket;
     // Fault hook: a partition that starts mid-connection breaks it; a slow process delays each frame.
     const faults = faultView(this.opts.journal, this.opts.selfId);
     const cut = faults.cutReason(this.opts.peerId);
@@ -222,14 +266,17 @@ export class RpcClient {
       const timeoutMs = opts.timeoutMs ?? this.opts.timeoutMs ?? RPC_TIMEOUT_MS;
       const timer = setTimeout(() => {
         this.pending.delete(callId);
+        this.armIdleClose();
         reject(new Error(`${this.opts.peerId} did not answer ${method} within ${timeoutMs} ms`));
       }, timeoutMs);
       const pending: Pending = { method, params, resolve: resolve as (v: unknown) => void, reject, timer };
       if (opts.opId) pending.opId = opts.opId;
       this.pending.set(callId, pending);
+      if (this.idleTimer) clearTimeout(this.idleTimer);
+      this.idleTimer = null;
       const delay = faultDelay(faults);
       if (delay) this.sendChain = this.sendChain.then(() => delay);
-      this.sendChain = this.sendChain.then(() => void this.socket.write(raw));
+      this.sendChain = this.sendChain.then(() => void socket.write(raw));
     });
   }
 
@@ -239,8 +286,9 @@ export class RpcClient {
       for (let unit = this.decoder.next(); unit; unit = this.decoder.next()) this.onResponse(unit.raw);
     } catch (err) {
       this.failAll(err as Error);
-      this.socket.destroy();
+      this.socket?.destroy();
     }
+    this.armIdleClose();
   }
 
   private onResponse(raw: Buffer): void {
@@ -286,7 +334,7 @@ export class RpcClient {
     if (header.status === RpcStatus.FATAL) {
       // The server closes the connection after a FATAL answer: every call in flight fails with it.
       this.failAll(error);
-      this.socket.destroy();
+      this.socket?.destroy();
       return;
     }
     if (!entry) return;
@@ -306,6 +354,8 @@ export class RpcClient {
 
   close(): void {
     this.closedError ??= new Error('client closed');
-    this.socket.destroy();
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    this.socket?.destroy();
   }
 }

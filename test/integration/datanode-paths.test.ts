@@ -22,6 +22,7 @@ import { isDaemonAlive } from '../../cluster/home/home.js';
 import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import { decodeBlockOpResponseBody, type BlockOpResponse } from '../../cluster/protocol/data-transfer.js';
 import { encodeLastPacket, encodePacket } from '../../cluster/protocol/packet.js';
+import { craftedWriteBlock, type CraftedBlock } from '../stress/proto-bytes.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const VICTIM_TEXT = 'the student’s own file\n';
@@ -43,62 +44,6 @@ function firstDelimited(buf: Buffer): Buffer | null {
     if ((byte & 0x80) === 0) return buf.length >= i + 1 + length ? buf.subarray(i + 1, i + 1 + length) : null;
   }
   return null;
-}
-
-interface CraftedBlock {
-  poolId: string;
-  /** A bigint is written as the uint64 the field is; a string as length-delimited bytes. */
-  blockId: bigint | string;
-  genStamp: bigint | string;
-}
-
-/** Protobuf's base-128 varint. */
-function varint(value: bigint | number): Buffer {
-  let v = BigInt(value);
-  const out: number[] = [];
-  do {
-    const low = Number(v & 0x7fn);
-    v >>= 7n;
-    out.push(v > 0n ? low | 0x80 : low);
-  } while (v > 0n);
-  return Buffer.from(out);
-}
-
-/** A field: varint (wire type 0) for a number, length-delimited (2) for a string or nested bytes. */
-function field(n: number, value: bigint | number | string | Buffer): Buffer {
-  if (typeof value === 'bigint' || typeof value === 'number')
-    return Buffer.concat([varint(n << 3), varint(value)]);
-  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
-  return Buffer.concat([varint((n << 3) | 2), varint(bytes.length), bytes]);
-}
-
-/**
- * A WRITE_BLOCK request built byte by byte from datatransfer.proto's field numbers, as an attacker
- * would, so that fields can carry what no well-behaved encoder writes: u16 28 · u8 80 · varint
- * length · OpWriteBlockProto.
- */
-function craftedWriteBlock(block: CraftedBlock): Buffer {
-  // ExtendedBlockProto: poolId 1, blockId 2, generationStamp 3, numBytes 4.
-  const eb = Buffer.concat([
-    field(1, block.poolId),
-    field(2, block.blockId),
-    field(3, block.genStamp),
-    field(4, 0),
-  ]);
-  // ClientOperationHeaderProto { baseHeader 1 { block 1 }, clientName 2 }.
-  const header = Buffer.concat([field(1, field(1, eb)), field(2, 'DFSClient_attacker')]);
-  // OpWriteBlockProto: header 1, stage 4 (PIPELINE_SETUP_CREATE = 6), pipelineSize 5, minBytesRcvd 6,
-  // maxBytesRcvd 7, latestGenerationStamp 8, requestedChecksum 9 { type 1 (CRC32C = 2), bytesPerChecksum 2 }.
-  const body = Buffer.concat([
-    field(1, header),
-    field(4, 6),
-    field(5, 1),
-    field(6, 0),
-    field(7, 0),
-    field(8, 1001),
-    field(9, Buffer.concat([field(1, 2), field(2, 512)])),
-  ]);
-  return Buffer.concat([Buffer.from([0x00, 0x1c, 80]), varint(body.length), body]);
 }
 
 /**

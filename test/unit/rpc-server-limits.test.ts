@@ -118,6 +118,25 @@ describe('RPC server bounds', () => {
     client.close();
   });
 
+  it("closes a quiet client's connection from the client's side first, and the next call dials again", async () => {
+    const s = await serve({ idleMs: 400, idleScanIntervalMs: 50 });
+    // The client's own idle limit is shorter than the server's, as Java's 10 s is to Hadoop's 20 s.
+    const client = await RpcClient.connect({
+      host: '127.0.0.1',
+      port: s.port,
+      selfId: 'client',
+      peerId: 'nn',
+      journal,
+      idleMs: 150,
+    });
+    await expect(client.call('getFileInfo', { src: '/d' })).resolves.toBeNull();
+    const first = client.localAddress;
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await expect(client.call('getFileInfo', { src: '/d' })).resolves.toBeNull();
+    expect(client.localAddress).not.toBe(first);
+    client.close();
+  });
+
   it('closes the connections holding the most unfinished request bytes past the server budget', async () => {
     const budget = 1024 * 1024;
     const s = await serve({ bufferedBytesMax: budget });
