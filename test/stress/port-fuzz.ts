@@ -1,8 +1,8 @@
 /**
  * The all-ports fuzz (issue 15): a real cluster in its own scratch directory, on loopback with
  * ephemeral ports, gets malformed, oversize, wrong-typed and path-bearing requests on every port it
- * listens on — the NameNode's RPC and HTTP ports, each DataNode's transfer port (and HTTP port when
- * the description has one), the Secondary's HTTP port — from a few concurrent workers for a fixed
+ * listens on — the NameNode's RPC and HTTP ports, each DataNode's transfer and HTTP ports, the
+ * Secondary's HTTP port — from a few concurrent workers for a fixed
  * budget. Afterwards: no process died, no file appeared outside the lab home, every process's
  * resident memory came back within 20 % of what it was before (read from /proc/PID/status VmRSS,
  * waiting for the daemons' garbage collection to settle, with a deadline), and a put/get still works.
@@ -122,7 +122,11 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
     await client.call('mkdirs', { src: '/fuzz', permission: 0o777, createParent: true });
     await client.call('setOwner', { src: '/fuzz', username: FUZZ_USER, groupname: 'supergroup' });
     const poolId = await putGetWorks(client, scratch, 'before', problems);
-    const targets = targetsOf(home, description);
+    // Each DataNode's HTTP port as it registered it (DatanodeID.infoPort): ephemeral ports are
+    // chosen by the DataNode itself, so the description may not have them.
+    const report = await client.call('getDatanodeReport', { type: 'LIVE' });
+    const infoPorts = new Map(report.map((dn) => [dn.name, dn.infoPort]));
+    const targets = targetsOf(home, description, infoPorts);
     result.ports = targets.map((t) => `${t.owner} ${t.kind} ${t.host}:${t.port}`);
     log(`ports: ${result.ports.join(', ')}`);
 
@@ -190,7 +194,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
 }
 
 /** Every port the cluster listens on, from its description and the addresses it published. */
-function targetsOf(home: string, desc: ClusterDescription): Target[] {
+function targetsOf(home: string, desc: ClusterDescription, infoPorts: Map<string, number>): Target[] {
   const out: Target[] = [{ kind: 'rpc', owner: 'nn', host: desc.namenode.host, port: desc.namenode.port }];
   const nnHttp = readNamenodeHttpAddress(home, desc);
   if (nnHttp) out.push({ kind: 'http', owner: 'nn', ...hostPort(nnHttp) });
@@ -198,8 +202,8 @@ function targetsOf(home: string, desc: ClusterDescription): Target[] {
     out.push({ kind: 'http', owner: 'snn', host: desc.secondary.host, port: desc.secondary.port });
   for (const dn of desc.datanodes) {
     out.push({ kind: 'xfer', owner: dn.id, host: dn.host, port: dn.port });
-    // The DataNode's HTTP server (dfs.datanode.http.address), when the description records it.
-    const httpPort = (dn as { httpPort?: number }).httpPort;
+    // The DataNode's HTTP server (dfs.datanode.http.address).
+    const httpPort = infoPorts.get(dn.id) || dn.httpPort;
     if (httpPort) out.push({ kind: 'http', owner: dn.id, host: dn.host, port: httpPort });
   }
   return out;
