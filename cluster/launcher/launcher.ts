@@ -10,6 +10,7 @@
  */
 import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RemoteError } from '../protocol/errors.js';
@@ -278,10 +279,32 @@ async function clusterReadiness(
   const liveNames = new Set(answer.live.map((dn) => dn.name));
   const registered = description.datanodes.filter((dn) => liveNames.has(dn.id)).length;
   const total = description.datanodes.length;
+  // `lab checkpoint` right after `lab start` must find the Secondary's HTTP server listening.
+  const secondaryUp = description.secondary
+    ? await acceptsConnections(description.secondary.host, description.secondary.port)
+    : true;
   return {
-    ready: registered === total && !answer.safemode.on,
-    detail: `${registered} of ${total} DataNodes live, safemode ${answer.safemode.on ? 'on' : 'off'}`,
+    ready: registered === total && !answer.safemode.on && secondaryUp,
+    detail:
+      `${registered} of ${total} DataNodes live, safemode ${answer.safemode.on ? 'on' : 'off'}` +
+      (description.secondary
+        ? `, Secondary NameNode ${secondaryUp ? 'listening' : 'not listening yet'}`
+        : ''),
   };
+}
+
+/** Whether something accepts a TCP connection at host:port (closed again at once, nothing sent). */
+function acceptsConnections(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (up: boolean): void => {
+      socket.destroy();
+      resolve(up);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.setTimeout(1_000, () => done(false));
+  });
 }
 
 function checkDaemonScript(script: string): string {
