@@ -23,7 +23,7 @@ import type { DatanodeId, DatanodeInfo, FileStatus, LocatedBlock, LocatedBlocks 
 import { DEFAULT_RACK, NetworkTopology, type TopologyEndpoint } from '../net/topology.js';
 import { BlockManager, refOf, type BlockInfo, type ReplicaChange } from './block-manager.js';
 import { DatanodeManager, type DatanodeDescriptor } from './datanode-manager.js';
-import type { BlockRef, PendingOp, RpcIds } from './editlog/ops.js';
+import type { BlockRef, PendingOp, RenameOption, RpcIds } from './editlog/ops.js';
 import { NAMENODE_LAYOUT_VERSION } from './fsimage/image.js';
 import type { FsckFile, FsckRequest, FsckResult } from './fsck-report.js';
 import type { NamespaceIdentity } from './identity.js';
@@ -845,7 +845,7 @@ export class NameNodeCore {
   /**
    * FSDirRenameOp.renameTo with options (rename2): the destination is the exact new path, never
    * "into" a directory; with OVERWRITE an existing file or empty directory of the same kind is
-   * replaced. Logged as the delete of the old destination and the rename.
+   * replaced. Logged as one OP_RENAME with the options.
    */
   private rename2(p: RpcMethods['rename2']['req'], ctx: CallContext): null {
     const pc = this.checker(ctx);
@@ -869,9 +869,6 @@ export class NameNodeCore {
         throw new RemoteError('FileAlreadyExistsException', `rename destination ${p.dst} already exists`);
       if (dst.type === 'DIRECTORY' && dst.childrenNum > 0)
         throw new RemoteError('IOException', `rename destination directory is not empty: ${p.dst}`);
-      const deleted = this.namespace.delete(p.dst, { recursive: false, nowMs: ctx.nowMs });
-      this.log(deleted.ops);
-      this.blocks.removeBlocks(deleted.removedBlocks);
     } else {
       const parent = p.dst.replace(/\/[^/]*\/?$/, '') || '/';
       const parentStatus = this.namespace.getFileInfo(parent);
@@ -880,23 +877,22 @@ export class NameNodeCore {
       if (parentStatus.type !== 'DIRECTORY')
         throw new RemoteError('ParentNotDirectoryException', `rename destination parent ${p.dst} is a file.`);
     }
-    if (p.toTrash) {
-      // A move to the trash is logged as HDFS logs it: OP_RENAME with OPTIONS TO_TRASH.
-      this.log(
-        this.namespace.renameTo(p.src, p.dst, {
-          options: ['TO_TRASH'],
-          nowMs: ctx.nowMs,
-          ...(ctx.rpcIds ? { rpcIds: ctx.rpcIds } : {}),
-        }),
-      );
-      return null;
-    }
-    const renamed = this.namespace.rename(p.src, p.dst, {
-      nowMs: ctx.nowMs,
-      ...(ctx.rpcIds ? { rpcIds: ctx.rpcIds } : {}),
-    });
-    if (!renamed.ok) throw new RemoteError('IOException', `rename from ${p.src} to ${p.dst} failed.`);
-    this.log(renamed.ops);
+    // ClientNamenodeProtocolServerSideTranslatorPB.rename2's option list: OVERWRITE and/or
+    // TO_TRASH, else NONE. One OP_RENAME carries them; replaying it with OVERWRITE removes the old
+    // destination, as FSDirRenameOp.renameForEditLog does.
+    const options: RenameOption[] = [
+      ...(p.overwrite ? (['OVERWRITE'] as const) : []),
+      ...(p.toTrash ? (['TO_TRASH'] as const) : []),
+    ];
+    const replaced = dst?.type === 'FILE' ? (this.namespace.getBlocks(p.dst) ?? []) : [];
+    this.log(
+      this.namespace.renameTo(p.src, p.dst, {
+        options: options.length > 0 ? options : ['NONE'],
+        nowMs: ctx.nowMs,
+        ...(ctx.rpcIds ? { rpcIds: ctx.rpcIds } : {}),
+      }),
+    );
+    this.blocks.removeBlocks(replaced);
     return null;
   }
 
