@@ -30,6 +30,7 @@ import { registerCheckpoint } from './commands/checkpoint.js';
 import { registerPack } from './commands/pack.js';
 import { registerGrade } from './commands/grade.js';
 import { registerExercise } from './commands/exercise.js';
+import { registerDebug } from './commands/debug.js';
 
 export function buildProgram(): Command {
   const program = new Command('lab')
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
     registerDistance,
     registerFs,
     registerFsck,
+    registerDebug,
     registerDfsadmin,
     registerTraffic,
     registerCorrupt,

@@ -69,6 +69,16 @@ export class LeaseMonitor {
     this.requested.add(path);
   }
 
+  /**
+   * ClientProtocol.recoverLease (recoverLeaseInternal with force): releases the lease of `path`
+   * now. True when that closed the file; false while its last block is being recovered.
+   */
+  recoverNow(path: string, nowMs: number): boolean {
+    if (!this.recovering.has(path)) this.release(path, nowMs);
+    const file = this.host.namespace.resolve(path);
+    return file?.kind === 'FILE' && !file.underConstruction;
+  }
+
   isRecovering(path: string): boolean {
     return this.recovering.has(path);
   }

@@ -505,6 +505,24 @@ export class NameNodeCore {
       this.namespace.leases.renewLease(p.clientName, ctx.nowMs);
       return null;
     },
+    recoverLease: (p, ctx) => {
+      // FSNamesystem.recoverLease: a closed file needs nothing; an open one is released now.
+      this.checkNotInSafeMode(`Cannot recover the lease of ${p.src}`, ctx.nowMs);
+      const pc = this.checker(ctx);
+      this.namespace.checkPermission(p.src, pc, {});
+      const node = this.namespace.resolve(p.src);
+      if (!node) throw new RemoteError('FileNotFoundException', `File does not exist: ${p.src}`);
+      if (node.kind !== 'FILE')
+        throw new RemoteError('FileNotFoundException', `Path is not a file: ${p.src}`);
+      if (!node.underConstruction) return true;
+      this.namespace.checkPermission(p.src, pc, { access: 'WRITE' });
+      this.emit({
+        type: 'log',
+        level: 'info',
+        text: `recoverLease: [Lease.  Holder: ${node.underConstruction.clientName}], src=${p.src} from client ${p.clientName}`,
+      });
+      return this.leaseMonitor.recoverNow(p.src, ctx.nowMs);
+    },
     reportBadBlocks: (p) => {
       for (const { block, datanode } of p.blocks) this.markCorrupt(block, datanode, 'reported by client');
       return null;

@@ -196,6 +196,7 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
     },
     setQuota: { src: path, nsQuota: string(NAME_LENGTH_MAX), ssQuota: string(NAME_LENGTH_MAX) },
     renewLease: { clientName: nonEmptyName },
+    recoverLease: { src: path, clientName: nonEmptyName },
     reportBadBlocks: {
       blocks: listOf(shape({ block, datanode: nonEmptyName }), LIST_LENGTH_MAX),
     },

@@ -197,6 +197,8 @@ export interface RpcMethods {
    */
   setQuota: { req: { src: string; nsQuota: string; ssQuota: string }; res: null };
   renewLease: { req: { clientName: string }; res: null };
+  /** Starts lease recovery of an open file now: true when the file is closed (or was never open). */
+  recoverLease: { req: { src: string; clientName: string }; res: boolean };
   reportBadBlocks: { req: { blocks: { block: BlockRef; datanode: string }[] }; res: null };
   updateBlockForPipeline: {
     req: { block: BlockRef; clientName: string };
@@ -301,6 +303,7 @@ export const PROTOCOL_OF: Record<RpcMethod, Protocol> = {
   setOwner: 'ClientProtocol',
   setQuota: 'ClientProtocol',
   renewLease: 'ClientProtocol',
+  recoverLease: 'ClientProtocol',
   reportBadBlocks: 'ClientProtocol',
   updateBlockForPipeline: 'ClientProtocol',
   updatePipeline: 'ClientProtocol',

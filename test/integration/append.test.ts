@@ -226,6 +226,52 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
       }
     });
 
+    it('lab debug recoverLease closes an abandoned file, waiting out its block recovery', async () => {
+      const lab = (...args: string[]): { code: number; stdout: string; stderr: string } => {
+        const r = spawnSync(process.execPath, [path.join(repo, 'bin/lab.js'), ...args], {
+          env: { ...process.env, LAB_HOME: home },
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
+        return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+      };
+      const writer = await DFSClient.connect({ home, warn: () => undefined });
+      try {
+        // Open with no block: released and closed at once (DebugAdmin prints SUCCEEDED, exit 0).
+        await writer.create('/open-empty.bin');
+        const empty = lab('debug', 'recoverLease', '-path', '/open-empty.bin');
+        expect([empty.code, empty.stdout]).toEqual([0, 'recoverLease SUCCEEDED on /open-empty.bin\n']);
+        expect((await client.call('getFileInfo', { src: '/open-empty.bin' }))?.underConstruction).toBe(false);
+
+        // Open with a block being written, then the writer goes away: the first answer is false
+        // while the DataNodes recover the block under a new generation stamp.
+        const data = crypto.randomBytes(70_000);
+        const out = await writer.create('/open-data.bin');
+        await out.write(data);
+        out.abort();
+        const recovered = lab('debug', 'recoverLease', '-path', '/open-data.bin', '-retries', '5');
+        expect(recovered.stderr).toMatch(
+          /^recoverLease returned false\.\nRetrying in 5000 ms\.\.\.\nRetry #1\n/,
+        );
+        expect([recovered.code, recovered.stdout]).toEqual([0, 'recoverLease SUCCEEDED on /open-data.bin\n']);
+        const status = await client.call('getFileInfo', { src: '/open-data.bin' });
+        expect(status?.underConstruction).toBe(false);
+        expect(Buffer.compare(await read('/open-data.bin'), data.subarray(0, status!.length))).toBe(0);
+      } finally {
+        await writer.close();
+      }
+      const missing = lab('debug', 'recoverLease', '-path', '/nope');
+      expect([missing.code, missing.stderr]).toEqual([
+        1,
+        'recoverLease got exception: File does not exist: /nope\nGiving up on recoverLease for /nope after 1 try\n',
+      ]);
+      const noPath = lab('debug', 'recoverLease');
+      expect([noPath.code, noPath.stderr]).toEqual([
+        1,
+        'You must supply a -path argument to recoverLease.\n',
+      ]);
+    });
+
     it('lab fs -appendToFile appends local files and stdin, creating the file first', () => {
       const lab = (
         input: Buffer | string,

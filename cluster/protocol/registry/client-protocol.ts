@@ -542,6 +542,17 @@ const entries: RpcMethodEntry[] = [
   }),
   protoMethod({
     protocol: P,
+    method: 'recoverLease',
+    request: cp.RecoverLeaseRequestProtoSchema,
+    response: cp.RecoverLeaseResponseProtoSchema,
+    toRequest: (p) => ({ src: p.src, clientName: p.clientName }),
+    fromRequest: (m) => ({ src: m.src, clientName: m.clientName }),
+    toResponse: (closed) => ({ result: closed }),
+    fromResponse: (m) => m.result,
+    journalFields: ['src'],
+  }),
+  protoMethod({
+    protocol: P,
     method: 'reportBadBlocks',
     request: cp.ReportBadBlocksRequestProtoSchema,
     response: cp.ReportBadBlocksResponseProtoSchema,
