@@ -1,6 +1,6 @@
 /**
  * The DataNode's HTTP server (dfs.datanode.http.address, 9864), loopback only:
- *   /webhdfs/v1/<path>?op=CREATE|OPEN|GETFILECHECKSUM&namenoderpcaddress=…   the second step of
+ *   /webhdfs/v1/<path>?op=CREATE|APPEND|OPEN|GETFILECHECKSUM&namenoderpcaddress=…   the second step of
  *        WebHDFS's data ops (WebHdfsHandler): the DataNode acts as an HDFS client of the NameNode
  *        named in the query, as the user in `user.name`, and writes or reads through the real
  *        pipeline (create → addBlock → WRITE_BLOCK packets → complete; getBlockLocations →
@@ -11,7 +11,7 @@
  * WebHdfsHandler does, so the NameNode's web UI can upload to a DataNode from the browser.
  */
 import http from 'node:http';
-import { DFSClient } from '../client/dfs-client.js';
+import { DFSClient, type DFSOutputStream } from '../client/dfs-client.js';
 import type { LabConfig } from '../config/config.js';
 import type { ClusterDescription } from '../home/description.js';
 import { jmxBody, queryBeans, type JmxBean } from '../namenode/jmx.js';
@@ -180,12 +180,13 @@ async function serveWebHdfs(
     req.resume();
     return sendWebHdfsError(exchange, res, err);
   }
-  if (request.op !== 'CREATE') req.resume();
+  if (request.op !== 'CREATE' && request.op !== 'APPEND') req.resume();
   const opId = `webhdfs-${request.op.toLowerCase()}-${process.pid}-${++opCounter}`;
   let client: DFSClient | null = null;
   try {
     client = await clientFor(opts, request.user);
     if (request.op === 'CREATE') return await create(req, res, { request, client, exchange, opId });
+    if (request.op === 'APPEND') return await append(req, res, { request, client, exchange, opId });
     if (request.op === 'OPEN') return await open(res, { request, client, exchange, opId });
     if (request.op === 'GETFILECHECKSUM') {
       const checksum = await client.getFileChecksum(request.path, opId);
@@ -258,6 +259,20 @@ async function create(req: http.IncomingMessage, res: http.ServerResponse, ctx: 
     ...(blockSize !== null ? { blockSize } : {}),
     opId: ctx.opId,
   });
+  await pump(req, out);
+  const nn = request.params.get('namenoderpcaddress') ?? '';
+  sendJson(ctx.exchange, res, 201, null, { location: `hdfs://${nn}${request.path}`, ...CORS_HEADERS });
+}
+
+/** APPEND: the request body at the end of the file (DFSClient.append); 200 with no body. */
+async function append(req: http.IncomingMessage, res: http.ServerResponse, ctx: OpContext): Promise<void> {
+  const out = await ctx.client.append(ctx.request.path, { opId: ctx.opId });
+  await pump(req, out);
+  sendJson(ctx.exchange, res, 200, null, CORS_HEADERS);
+}
+
+/** The request body into the output stream, bounded; the stream is aborted on any failure. */
+async function pump(req: http.IncomingMessage, out: DFSOutputStream): Promise<void> {
   let received = 0;
   try {
     for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -272,8 +287,6 @@ async function create(req: http.IncomingMessage, res: http.ServerResponse, ctx: 
     out.abort();
     throw err;
   }
-  const nn = request.params.get('namenoderpcaddress') ?? '';
-  sendJson(ctx.exchange, res, 201, null, { location: `hdfs://${nn}${request.path}`, ...CORS_HEADERS });
 }
 
 /** OPEN: the file's bytes from `offset`, `length` of them at most, every chunk CRC-checked. */

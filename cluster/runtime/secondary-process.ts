@@ -44,6 +44,7 @@ import {
 import { recvHttpRequest, sendHttpResponse } from '../transport/http-journal.js';
 import { Journal } from '../transport/journal.js';
 import { limitHttpServer } from './http-limits.js';
+import { secondaryStatusPage } from './web-ui.js';
 import {
   currentDir,
   installImageBytes,
@@ -159,6 +160,17 @@ export async function runSecondaryNameNode({
       mergeErrors,
       checkPeriodMs: settings.checkPeriodMs,
     }),
+    page: () =>
+      secondaryStatusPage({
+        namenodeAddress: `${desc.namenode.host}:${desc.namenode.port}`,
+        startedMs,
+        lastCheckpointMs: checkpointer.lastDoneMs,
+        checkpointPeriodMs: settings.periodMs,
+        checkpointTxns: settings.txns,
+        checkpointDirs: [checkpointDir],
+        softwareVersion: SOFTWARE_VERSION,
+        nowMs: Date.now(),
+      }),
     beans: () =>
       secondaryBeans({
         namenodeAddress: `${desc.namenode.host}:${desc.namenode.port}`,
@@ -422,6 +434,8 @@ interface ControlServerOptions {
   status: () => unknown;
   /** The beans GET /jmx lists. */
   beans: () => JmxBean[];
+  /** The status page GET / answers (web-ui.ts). */
+  page: () => string;
 }
 
 async function startControlServer(
@@ -447,6 +461,13 @@ async function startControlServer(
       return;
     }
     if (req.method === 'GET' && req.url === '/status') return answer(200, opts.status());
+    if (req.method === 'GET' && (req.url === '/' || req.url === '/status.html')) {
+      return sendHttpResponse(exchange, res, {
+        status: 200,
+        headers: { 'content-type': 'text/html; charset=utf-8' },
+        body: Buffer.from(opts.page(), 'utf8'),
+      });
+    }
     const url = new URL(req.url ?? '/', 'http://secondary');
     if (req.method === 'GET' && url.pathname === '/jmx') {
       const jmx = queryBeans(opts.beans(), url.searchParams);
@@ -456,7 +477,9 @@ async function startControlServer(
         body: Buffer.from(jmxBody(jmx), 'utf8'),
       });
     }
-    answer(404, { error: `expected POST /checkpoint, GET /status or GET /jmx, got ${line}` });
+    answer(404, {
+      error: `expected GET / (the status page), POST /checkpoint, GET /status or GET /jmx, got ${line}`,
+    });
   });
   limitHttpServer(server, { requestTimeoutMs: FORCED_CHECKPOINT_TIMEOUT_MS });
   await new Promise<void>((resolve, reject) => {

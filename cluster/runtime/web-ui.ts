@@ -293,3 +293,50 @@ function route() {
 window.addEventListener('hashchange', route);
 route();
 `;
+
+/** What the Secondary NameNode's page shows (Hadoop's secondary/status.html). */
+export interface SecondaryPageInfo {
+  namenodeAddress: string;
+  startedMs: number;
+  /** null before this process's first checkpoint. */
+  lastCheckpointMs: number | null;
+  checkpointPeriodMs: number;
+  checkpointTxns: number;
+  checkpointDirs: readonly string[];
+  softwareVersion: string;
+  nowMs: number;
+}
+
+/** The Secondary NameNode's status page on its HTTP port (9868): server-rendered, no script. */
+export function secondaryStatusPage(info: SecondaryPageInfo): string {
+  const esc = (t: string | number): string => String(t).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const row = (k: string, v: string | number, id: string): string =>
+    `<tr><th>${esc(k)}</th><td id="${id}">${esc(v)}</td></tr>`;
+  const last =
+    info.lastCheckpointMs === null
+      ? 'Never'
+      : `${new Date(info.lastCheckpointMs).toString()} (${Math.round((info.nowMs - info.lastCheckpointMs) / 1000)} seconds ago)`;
+  const next = (info.lastCheckpointMs ?? info.startedMs) + info.checkpointPeriodMs;
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>SecondaryNamenode information</title>
+<style>${STYLE}</style></head><body>
+<nav><span class="brand">Hadoop</span><a class="active" href="/">Overview</a></nav>
+<main>
+<h1>Overview</h1>
+<table id="secondary-info">
+${row('Version', info.softwareVersion, 'version')}
+${row('NameNode Address', info.namenodeAddress, 'namenode-address')}
+${row('Started', new Date(info.startedMs).toString(), 'started')}
+${row('Last Checkpoint', last, 'last-checkpoint')}
+${row('Next Checkpoint', `${new Date(next).toString()} at the latest (period), or once ${info.checkpointTxns} transactions are uncheckpointed`, 'next-checkpoint')}
+${row('Checkpoint Period', `${Math.round(info.checkpointPeriodMs / 1000)} seconds`, 'checkpoint-period')}
+${row('Checkpoint Transactions', info.checkpointTxns, 'checkpoint-txns')}
+</table>
+<h2>Checkpoint Image URI</h2>
+<ul>${info.checkpointDirs.map((d) => `<li>file://${esc(d)}</li>`).join('')}</ul>
+<h2>Checkpoint Editlog URI</h2>
+<ul>${info.checkpointDirs.map((d) => `<li>file://${esc(d)}</li>`).join('')}</ul>
+<p>Beans: <a href="/jmx">/jmx</a></p>
+</main></body></html>
+`;
+}

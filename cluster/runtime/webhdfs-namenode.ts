@@ -149,6 +149,7 @@ async function answer(req: WebHdfsRequest, ctx: Ctx): Promise<void> {
       });
       return sendJson(exchange, res, 200, null);
     case 'CREATE':
+    case 'APPEND':
     case 'OPEN':
     case 'GETFILECHECKSUM':
       return redirect(req, ctx);
@@ -196,7 +197,8 @@ async function listBatch(call: Call, src: string, startAfter: string): Promise<u
 
 /**
  * The first step of a data op (NamenodeWebHdfsMethods.chooseDatanode): a DataNode holding the
- * block at `offset` for OPEN (the first block for GETFILECHECKSUM), any live one for CREATE; then
+ * block at `offset` for OPEN (the first block for GETFILECHECKSUM, the last for APPEND), any live
+ * one for CREATE; then
  * 307 to it, or 200 {"Location":…} with noredirect=true.
  */
 async function redirect(req: WebHdfsRequest, ctx: Ctx): Promise<void> {
@@ -209,7 +211,7 @@ async function redirect(req: WebHdfsRequest, ctx: Ctx): Promise<void> {
     permissionParam(req, 0o644);
     longParam(req, 'replication', null, 1);
     longParam(req, 'blocksize', null, 1);
-  } else {
+  } else if (req.op !== 'APPEND') {
     extra.offset = String(longParam(req, 'offset', 0));
     longParam(req, 'length', null);
   }
@@ -219,7 +221,9 @@ async function redirect(req: WebHdfsRequest, ctx: Ctx): Promise<void> {
     const status = await ctx.call('getFileInfo', { src });
     if (!status) throw new RemoteError('FileNotFoundException', `File does not exist: ${src}`);
     if (status.type !== 'FILE') throw new RemoteError('FileNotFoundException', `Path is not a file: ${src}`);
-    const offset = req.op === 'OPEN' ? Number(extra.offset) : 0;
+    // APPEND goes to a DataNode holding the last block, which the append continues.
+    const offset =
+      req.op === 'OPEN' ? Number(extra.offset) : req.op === 'APPEND' ? Math.max(0, status.length - 1) : 0;
     const located = await ctx.call('getBlockLocations', { src, offset, length: 1, readerHost: '' });
     const holders = new Set((located?.blocks[0]?.locations ?? []).map((d) => d.datanodeUuid));
     const withBlock = live.filter((d) => holders.has(d.datanodeUuid));

@@ -6,6 +6,7 @@ import { formatByteDesc } from '../../cluster/common/units.js';
 import { clusterConfig } from '../../cluster/home/cluster-config.js';
 import type { ClusterDescription } from '../../cluster/home/description.js';
 import { inspectHome } from '../../cluster/home/home.js';
+import { readNamenodeHttpAddress } from '../../cluster/home/http-address.js';
 import { startCluster, stopNodes, type StartedCluster } from '../../cluster/launcher/launcher.js';
 import { homeOf } from '../cli/context.js';
 import type { Command } from '../cli/commander.js';
@@ -176,6 +177,7 @@ export function summary(cluster: StartedCluster, detached: boolean): string {
     `  replication      ${config.get('dfs.replication')} (dfs.replication)`,
     `  seed             ${description.seed}   (lab start --seed ${description.seed} rebuilds this cluster)`,
     `  run directory    ${home}   (logs/, pids/, dfs/, journal/, cluster.json)`,
+    `  web UI           http://${readNamenodeHttpAddress(home, description) ?? `${description.namenode.host}:?`}/   (WebHDFS: /webhdfs/v1)`,
     `  addresses        ${description.loopbackAliases ? 'one loopback address per process' : 'all on 127.0.0.1 (no loopback aliases here), distinct ports'}`,
     '',
     detached

@@ -135,6 +135,24 @@ describe.skipIf(!built || !existsSync(CHROMIUM))('the NameNode web UI in Chromiu
     await page.screenshot({ path: path.join(SCREENSHOTS, 'browse-directory.png'), fullPage: true });
   });
 
+  it("a DataNode's page and the Secondary NameNode's page answer on their HTTP ports", async () => {
+    const description = requireDescription(home);
+    const dn = description.datanodes[0];
+    await page.goto(`http://${dn?.host}:${dn?.httpPort}/`);
+    expect(await page.locator('#datanode-info').textContent()).toContain(
+      `${dn?.host}:${dn?.port}`.split(':')[1],
+    );
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'datanode.png'), fullPage: true });
+    await page.goto(`http://${description.secondary?.host}:${description.secondary?.port}/`);
+    expect(await page.locator('#namenode-address').textContent()).toBe(
+      `${description.namenode.host}:${description.namenode.port}`,
+    );
+    // dfs.namenode.checkpoint.period's default, 1 hour, and .txns's, 1,000,000.
+    expect(await page.locator('#checkpoint-period').textContent()).toBe('3600 seconds');
+    expect(await page.locator('#checkpoint-txns').textContent()).toBe('1000000');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'secondary.png'), fullPage: true });
+  });
+
   it('Overview follows a DataNode that is killed and declared dead', async () => {
     await killNode(home, 'dn3');
     await waitFor(

@@ -24,6 +24,7 @@ interface WebHdfsClient {
   mkdir(path: string, mode: string, cb: (err: Error | null) => void): void;
   writeFile(path: string, data: Buffer, cb: (err: Error | null) => void): void;
   readFile(path: string, cb: (err: Error | null, data: Buffer) => void): void;
+  appendFile(path: string, data: Buffer, cb: (err: Error | null) => void): void;
   readdir(path: string, cb: (err: Error | null, files: { pathSuffix: string; type: string }[]) => void): void;
   rename(path: string, dst: string, cb: (err: Error | null) => void): void;
   unlink(path: string, recursive: boolean, cb: (err: Error | null) => void): void;
@@ -121,6 +122,20 @@ describe.skipIf(!existsSync(path.join(REPO, 'dist/cluster/runtime/main.js')))('W
     expect(fs.readFileSync(local).equals(data)).toBe(true);
     await promised<void>((cb) => client.unlink('/web/b.bin', false, cb));
     expect(await promised<unknown[]>((cb) => client.readdir('/web', cb))).toEqual([]);
+  });
+
+  it('appends: POST op=APPEND is redirected to a DataNode holding the last block, which continues it', async () => {
+    const first = randomBytes(MiB / 2);
+    const more = randomBytes(MiB);
+    await promised<void>((cb) => client.writeFile('/appended.bin', first, cb));
+    await promised<void>((cb) => client.appendFile('/appended.bin', more, cb));
+    const step1 = await request(url('/appended.bin', `op=APPEND&user.name=${user}`), 'POST');
+    expect(step1.status).toBe(307);
+    const step2 = await request(String(step1.headers.location), 'POST', Buffer.from('tail'));
+    expect([step2.status, step2.body.length]).toEqual([200, 0]);
+    const local = path.join(home, 'appended.back');
+    expect((await runLab(home, 'fs', '-get', '/appended.bin', local)).code).toBe(0);
+    expect(fs.readFileSync(local).equals(Buffer.concat([first, more, Buffer.from('tail')]))).toBe(true);
   });
 
   it('reads over WebHDFS what `lab fs -put` wrote, from an offset', async () => {
@@ -255,6 +270,30 @@ describe.skipIf(!existsSync(path.join(REPO, 'dist/cluster/runtime/main.js')))('W
       sum.FileChecksum.bytes,
     ]);
     expect(sum.FileChecksum.length).toBe(28);
+  });
+
+  it("serves each DataNode's /jmx (DataNodeInfo, FSDatasetState) and announces its HTTP port to the NameNode", async () => {
+    const description = requireDescription(home);
+    const nnInfo = json(await request(`http://${nn}/jmx?qry=Hadoop:service=NameNode,name=NameNodeInfo`)) as {
+      beans: { LiveNodes: string }[];
+    };
+    const live = JSON.parse(nnInfo.beans[0]?.LiveNodes ?? '{}') as Record<
+      string,
+      { infoAddr: string; xferaddr: string }
+    >;
+    for (const dn of description.datanodes) {
+      const entry = Object.values(live).find((n) => n.xferaddr === `${dn.host}:${dn.port}`);
+      expect(entry?.infoAddr).toBe(`${dn.host}:${dn.httpPort}`);
+      const beans = (
+        json(await request(`http://${dn.host}:${dn.httpPort}/jmx`)) as { beans: Record<string, unknown>[] }
+      ).beans;
+      expect(beans.map((b) => b.name)).toEqual([
+        'Hadoop:service=DataNode,name=DataNodeInfo',
+        'Hadoop:service=DataNode,name=FSDatasetState',
+      ]);
+      expect(beans[0]).toMatchObject({ HttpPort: String(dn.httpPort), DataPort: String(dn.port) });
+      expect(Number(beans[1]?.Capacity)).toBeGreaterThan(0);
+    }
   });
 
   it('answers bad requests with RemoteException JSON and the status ExceptionHandler gives', async () => {
