@@ -61,6 +61,10 @@ const THOUSANDS = /^[-+]?\d{1,3}(?:[,_ ]\d{3})+(?:\.\d+)?$/;
 
 function plainNumber(text: string): number | undefined {
   const t = text.trim();
+  // Forms a student copies from what they read: `0x200` (xxd, a hex dump) and `blk_1073741888`
+  // (a block's name, for its id).
+  if (/^0x[0-9a-f]+$/i.test(t)) return Number.parseInt(t.slice(2), 16);
+  if (/^blk_\d+$/.test(t)) return Number(t.slice('blk_'.length));
   if (THOUSANDS.test(t)) return Number(t.replace(/[,_ ]/g, ''));
   if (NUMBER.test(t)) return Number(t);
   if (/^[-+]?\d+(?:_\d+)+$/.test(t)) return Number(t.replace(/_/g, ''));
@@ -313,7 +317,21 @@ function itemsEqual(found: Value, expected: Value, spec: ItemSpec): boolean {
   if (typeof found === 'number' && typeof expected === 'number') {
     return Math.abs(found - expected) <= toleranceOf(spec, expected);
   }
+  if (spec.type === 'path' && typeof found === 'string' && typeof expected === 'string')
+    return pathsMatch(found, expected);
   return JSON.stringify(found) === JSON.stringify(expected);
+}
+
+/**
+ * The same path, written from where the student stood: `dc2/rack3` for `/dc2/rack3`; and for a
+ * path the pack gives relative to a folder (a block file in a DataNode's data directory), the
+ * absolute path or one relative to another folder that ends with it — what `find` prints from
+ * wherever it was run. A path that merely looks right (another pool id, another block) is not it.
+ */
+export function pathsMatch(found: string, expected: string): boolean {
+  if (found === expected) return true;
+  if (expected.startsWith('/')) return !found.startsWith('/') && `/${found}` === expected;
+  return expected !== '' && found.endsWith(`/${expected}`);
 }
 
 /**

@@ -172,8 +172,9 @@ export function judgeAnswer(
 }
 
 function describeTextRule(question: ReadableQuestion): string {
+  // The pattern itself is the pack's business: a student is told the form in words.
   return question.type === 'text' && question.regex !== undefined
-    ? `an answer matching /${question.regex}/`
+    ? 'an answer of the form the question describes'
     : 'an answer';
 }
 

@@ -19,6 +19,8 @@
  * {{ cluster.replication }}. Each parameter draws from its own fork of the seed (by its full name),
  * so adding a parameter never changes the others.
  */
+import { LOOPBACK } from '../../cluster/launcher/addresses.js';
+import { identityFromSeed } from '../../cluster/namenode/identity.js';
 import path from 'node:path';
 import { createPrng, type Prng } from '../../cluster/common/prng.js';
 import { parseSize } from '../../cluster/common/units.js';
@@ -206,6 +208,9 @@ export function clusterScope(variant: ClusterVariant): Map<string, TemplateValue
     ['cluster.datanodes', variant.datanodes],
     ['cluster.blockSize', { size: variant.blockSizeBytes ?? DEFAULT_BLOCK_SIZE_BYTES }],
     ['cluster.replication', variant.replication ?? Math.min(DEFAULT_REPLICATION, variant.datanodes)],
+    // The NameNode draws its block pool id from the seed (cluster/namenode/identity.ts) and runs
+    // on the loopback address, so a reference solution can name a block file's whole path.
+    ['cluster.blockPoolId', identityFromSeed(variant.seed, LOOPBACK).blockPoolId],
   ]);
   if (variant.racks !== undefined) scope.set('cluster.racks', variant.racks);
   return scope;

@@ -122,3 +122,38 @@ describe('lists and sets', () => {
     expect(same(list, 'a, x, c', ['a', 'b', 'c'])).toBeCloseTo(2 / 3);
   });
 });
+
+describe('forms a student copies from what they read', () => {
+  const count = { ...base, type: 'number' } as ReadableQuestion;
+  const path = { ...base, type: 'path' } as ReadableQuestion;
+
+  it('reads a hex dump value and a block name as numbers', () => {
+    expect(same(bytes, '0x200', '512')).toBe(1);
+    expect(same(count, 'blk_1073741888', '1073741888')).toBe(1);
+    expect(same(count, 'blk_1073741889', '1073741888')).toBe(0);
+  });
+
+  it('accepts a rack written with or without its slashes', () => {
+    for (const given of ['dc2/rack3', '/dc2/rack3/', '/dc2/rack3'])
+      expect(same(path, given, '/dc2/rack3')).toBe(1);
+    expect(same(path, 'dc2/rack4', '/dc2/rack3')).toBe(0);
+  });
+
+  it("accepts a block file's path as find prints it from anywhere, and no look-alike", () => {
+    const inDataDir = 'current/BP-7-127.0.0.1-17/current/finalized/subdir0/subdir0/blk_1073741840';
+    for (const given of [
+      inDataDir,
+      `./${inDataDir}`,
+      `dfs/data/dn3/${inDataDir}`,
+      `/home/alice/.hdfs-lab/dfs/data/dn3/${inDataDir}`,
+    ])
+      expect(same(path, given, inDataDir), given).toBe(1);
+    for (const given of [
+      inDataDir.replace('BP-7-', 'BP-1-'), // a made-up pool id
+      inDataDir.replace('blk_1073741840', 'blk_1073741841'), // another block
+      `/x/y${inDataDir}`, // not at a folder boundary
+      'blk_1073741840',
+    ])
+      expect(same(path, given, inDataDir), given).toBe(0);
+  });
+});

@@ -151,6 +151,32 @@ describe('lab exercise: the interactive walk', () => {
     expect(saved.step).toBe(2);
   });
 
+  it('says what a hint costs before it is taken, and brings skipped questions back at the end', async () => {
+    const pack = fixturePack();
+    const { outcome } = startWalk(pack, 'upload-basics', clusterProbes());
+    expect(screen.getScreen()).toContain('Show a hint (free)');
+    await choose(1); // the first hint, free
+    expect(screen.getScreen()).toContain('Show a hint (costs 1 point when graded)');
+    await choose(2); // to the questions
+
+    await answer('3'); // block-count, wrong
+    await choose(3); // skip it for now
+    // last-block waits for block-count; sizes and the task are asked.
+    expect(output()).toContain('skipped for now: upload-basics/block-count must be right first');
+    await answer('128m, 22m');
+    expect(output()).toContain('✓ pass sizes');
+    screen.keypress('enter'); // the task
+    await screen.next();
+
+    expect(output()).toContain('Back to the 2 questions left open');
+    screen.keypress('backspace');
+    await answer('2');
+    expect(output()).toContain('✓ pass block-count');
+    await answer('22m', { last: true });
+    await expect(outcome).resolves.toBe('passed');
+    expect(output()).toContain('✓ pass last-block');
+  });
+
   it('says unknown while the cluster has not settled, and passes when checked again', async () => {
     const pack = fixturePack();
     // Already at the questions, the first one right.

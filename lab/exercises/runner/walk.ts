@@ -76,7 +76,7 @@ async function pause(walk: Walk, nextLabel: string, offerQuestions: boolean): Pr
       message: 'Work in another terminal, then',
       choices: [
         { value: 'next', name: nextLabel },
-        { value: 'hint', name: 'Show a hint' },
+        { value: 'hint', name: hintLabel(walk) },
         ...(offerQuestions ? [{ value: 'questions' as const, name: 'Skip to the questions' }] : []),
         { value: 'quit', name: 'Quit (progress is saved)' },
       ],
@@ -84,6 +84,15 @@ async function pause(walk: Walk, nextLabel: string, offerQuestions: boolean): Pr
     if (choice !== 'hint') return choice;
     showHint(walk);
   }
+}
+
+/** The menu entry for the next hint, with its cost said before it is taken. */
+function hintLabel(walk: Walk): string {
+  const next = walk.exercise.hints[walk.saved.hintsShown(walk.pack, walk.exercise)];
+  if (next === undefined) return 'Show a hint';
+  return next.cost > 0
+    ? `Show a hint (costs ${next.cost} point${next.cost === 1 ? '' : 's'} when graded)`
+    : 'Show a hint (free)';
 }
 
 function showHint(walk: Walk): void {
@@ -118,12 +127,23 @@ async function walkQuestions(walk: Walk): Promise<WalkOutcome> {
   const { pack, exercise, saved, io } = walk;
   const questions = exercise.questions;
   if (questions.length > 0) io.print(`\n${io.style.bold('Questions')}`);
+  const skipped: number[] = [];
   for (const [index, question] of questions.entries()) {
     if (saved.statusOf(pack, `${exercise.id}/${question.id}`) === 'pass') {
       io.print(io.style.dim(`✓ ${question.id}: already right`));
       continue;
     }
-    const outcome = await answerUntilDone(walk, question, { index, total: questions.length });
+    const outcome = await answerUntilDone(walk, question, { index, total: questions.length }, false);
+    if (outcome === 'quit') return quit(walk);
+    if (outcome === 'skipped') skipped.push(index);
+  }
+  // Skipped questions (and those waiting for one) come back once, after the others.
+  if (skipped.length > 0)
+    io.print(
+      `\n${io.style.bold(`Back to the ${skipped.length} question${skipped.length === 1 ? '' : 's'} left open`)}`,
+    );
+  for (const index of skipped) {
+    const outcome = await answerUntilDone(walk, questions[index]!, { index, total: questions.length }, true);
     if (outcome === 'quit') return quit(walk);
   }
   const passed = questions.filter((q) => saved.statusOf(pack, `${exercise.id}/${q.id}`) === 'pass').length;
@@ -145,27 +165,38 @@ function nextExercise(pack: Pack, exercise: Exercise): string {
     : ` Next: \`lab exercise ${next.id}\`.`;
 }
 
+/**
+ * Ask until the question is right or the student moves on. In the last round (`final`) a
+ * question left after a wrong answer is settled: its explanation is shown then.
+ */
 async function answerUntilDone(
   walk: Walk,
   question: PackQuestion,
   where: { index: number; total: number },
-): Promise<'done' | 'quit'> {
+  final: boolean,
+): Promise<'done' | 'skipped' | 'quit'> {
   const { pack, exercise, saved, io } = walk;
   const blockedBy = blocker(walk, question);
   io.print(`\n${questionText(question, where, io.style)}`);
   if (blockedBy !== undefined) {
     io.print(io.style.dim(`- skipped for now: ${blockedBy} must be right first`));
-    return 'done';
+    return 'skipped';
   }
+  const leave = (checked: boolean): 'done' | 'skipped' => {
+    if (!final) return 'skipped';
+    if (checked && question.explanation !== undefined)
+      io.print(renderMarkdown(question.explanation, io.style));
+    return 'done';
+  };
   let answer: RawAnswer | undefined = saved.answer(exercise, question.id);
   let ask = true;
   for (;;) {
     if (ask) {
       answer = await askQuestion(question, answer, io);
       if (answer === undefined) {
-        const next = await afterMenu(walk, undefined);
+        const next = await afterMenu(walk, undefined, final);
         if (next === 'quit') return 'quit';
-        if (next === 'skip') return 'done';
+        if (next === 'skip') return leave(false);
         continue;
       }
       if (question.type !== 'task' || question.input !== undefined)
@@ -179,15 +210,15 @@ async function answerUntilDone(
       if (question.explanation !== undefined) io.print(renderMarkdown(question.explanation, io.style));
       return 'done';
     }
-    const next = await afterMenu(walk, result);
+    const next = await afterMenu(walk, result, final);
     if (next === 'quit') return 'quit';
-    if (next === 'skip') return 'done';
+    if (next === 'skip') return leave(true);
     ask = next === 'again';
   }
 }
 
 /** After a wrong or undecided answer: answer again, check again, a hint, skip or leave. */
-async function afterMenu(walk: Walk, result: CheckResult | undefined): Promise<AfterChoice> {
+async function afterMenu(walk: Walk, result: CheckResult | undefined, final: boolean): Promise<AfterChoice> {
   for (;;) {
     const choice = await walk.io.prompter.select<AfterChoice>({
       message: 'What now?',
@@ -203,8 +234,11 @@ async function afterMenu(walk: Walk, result: CheckResult | undefined): Promise<A
           : result !== undefined
             ? [{ value: 'recheck' as const, name: 'Check again (after changing the cluster)' }]
             : []),
-        { value: 'hint', name: 'Show a hint' },
-        { value: 'skip', name: 'Skip this question for now' },
+        { value: 'hint', name: hintLabel(walk) },
+        {
+          value: 'skip',
+          name: final ? 'Leave this question (it stays as it is)' : 'Skip this question for now',
+        },
         { value: 'quit', name: 'Quit (progress is saved)' },
       ],
     });
