@@ -35,7 +35,7 @@ import {
 } from './name-storage.js';
 import { startRpcServer, type RpcServer } from './rpc-server.js';
 import { startNamenodeHttp } from './namenode-http.js';
-import { NAMENODE_PROTOCOL } from '../protocol/registry/index.js';
+import { DATANODE_PROTOCOL, NAMENODE_PROTOCOL } from '../protocol/registry/index.js';
 import { fsimageName } from '../namenode/name-dir.js';
 
 /** How often the NameNode's monitors run (liveness, safe mode, redundancy); each has its own interval inside. */
@@ -80,6 +80,21 @@ export function datanodeNamer(
     d.datanodes.find((dn) => dn.host === a.ipAddr && dn.port === a.xferPort)?.id;
   return (address) =>
     find(desc, address) ?? ((fresh) => (fresh ? find(fresh, address) : undefined))(reload());
+}
+
+/**
+ * The DataNode whose host is `host`, when exactly one is: its DatanodeProtocol connection is named
+ * from its first frame on (versionRequest carries no registration).
+ */
+export function datanodeOfHost(
+  desc: ClusterDescription,
+  reload: () => ClusterDescription | undefined,
+): (host: string) => string | undefined {
+  const find = (d: ClusterDescription, host: string): string | undefined => {
+    const matches = d.datanodes.filter((dn) => dn.host === host);
+    return matches.length === 1 ? matches[0]!.id : undefined;
+  };
+  return (host) => find(desc, host) ?? ((fresh) => (fresh ? find(fresh, host) : undefined))(reload());
 }
 
 export async function runNameNode({
@@ -149,6 +164,14 @@ export async function runNameNode({
         return undefined;
       }
     }),
+  });
+
+  const datanodeHost = datanodeOfHost(desc, () => {
+    try {
+      return requireDescription(home);
+    } catch {
+      return undefined;
+    }
   });
 
   const editLog = new EditLog({
@@ -273,6 +296,7 @@ export async function runNameNode({
       journal,
       handler,
       callerOfProtocol: { [NAMENODE_PROTOCOL]: desc.secondary?.id ?? 'snn' },
+      callerOfAddress: (protocol, host) => (protocol === DATANODE_PROTOCOL ? datanodeHost(host) : undefined),
       onInternalError: (err, method) =>
         console.error(`internal error in ${method}: ${(err as Error).stack ?? String(err)}`),
     });

@@ -76,6 +76,11 @@ export interface RpcServerOptions {
   handler: RpcHandler;
   /** The lab id of callers on a protocol's connections until a request names them (NamenodeProtocol: the Secondary). */
   callerOfProtocol?: Partial<Record<ProtocolName, string>>;
+  /**
+   * The lab id of a caller known by its address on a protocol's connections (a DataNode's
+   * versionRequest comes before any registration names it), or undefined.
+   */
+  callerOfAddress?: (protocol: ProtocolName, host: string) => string | undefined;
   /** Called for a failure that is not a RemoteError (a bug): logged, answered as IOException. */
   onInternalError?: (err: unknown, method: string) => void;
   /** Tests shorten the bounds of limits.ts; daemons use those. */
@@ -354,7 +359,10 @@ class Connection {
       const protocol = frame.context.protocol ?? '';
       if (isProtocolName(protocol)) {
         this.protocol = protocol;
-        this.caller = this.opts.callerOfProtocol?.[protocol] ?? this.caller;
+        this.caller =
+          this.opts.callerOfProtocol?.[protocol] ??
+          this.opts.callerOfAddress?.(protocol, this.socket.remoteAddress ?? '') ??
+          this.caller;
       }
       this.journal('recv', { type: 'rpc-context', user: this.user, protocol }, raw);
       return;

@@ -6,7 +6,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPrng } from '../../cluster/common/prng.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
-import { CLIENT_PROTOCOL, entryFor } from '../../cluster/protocol/registry/index.js';
+import { CLIENT_PROTOCOL, DATANODE_PROTOCOL, entryFor } from '../../cluster/protocol/registry/index.js';
 import {
   HTTP_GET_RESPONSE,
   RPC_PREAMBLE,
@@ -245,5 +245,46 @@ describe('RPC server', () => {
     await expect(
       RpcClient.connect({ host: '127.0.0.1', port, selfId: 'client', peerId: 'nn', journal }),
     ).rejects.toThrowError(/cannot reach nn at 127\.0\.0\.1:\d+ \(ECONNREFUSED\); is the cluster running\?/);
+  });
+});
+
+describe('naming a DataNode before it registers', () => {
+  it('names a DatanodeProtocol connection from its address, so versionRequest is not "client"', async () => {
+    server = await startRpcServer({
+      host: '127.0.0.1',
+      port: 0,
+      selfId: 'nn',
+      journal,
+      callerOfAddress: (protocol, host) =>
+        protocol === DATANODE_PROTOCOL && host === '127.0.0.1' ? 'dn1' : undefined,
+      handler: (_method, _params, ctx) => {
+        seen.push(ctx);
+        return {
+          namespaceId: 1,
+          clusterId: 'CID-1',
+          blockPoolId: 'BP-1-127.0.0.1-1',
+          layoutVersion: -66,
+          cTime: 0,
+          softwareVersion: '3.3.6',
+        };
+      },
+    });
+    const dn = await RpcClient.connect({
+      host: '127.0.0.1',
+      port: server.port,
+      selfId: 'dn1',
+      peerId: 'nn',
+      journal,
+      protocol: DATANODE_PROTOCOL,
+    });
+    const client = await connect(server);
+    try {
+      await dn.call('versionRequest', {});
+      await client.call('getServerDefaults', {}).catch(() => undefined);
+      expect(seen.map((c) => c.caller)).toEqual(['dn1', 'client']);
+    } finally {
+      dn.close();
+      client.close();
+    }
   });
 });
