@@ -28,3 +28,15 @@ export function isoSecondsUtc(epochMs: number): string {
 export function isoMinutesUtc(epochMs: number): string {
   return isoSecondsUtc(epochMs).slice(0, 16);
 }
+
+/**
+ * `yyyy-MM-dd HH:mm` in the local time zone, as Ls's SimpleDateFormat prints it: the JVM's
+ * default zone, which follows TZ; Node's local time follows TZ the same way.
+ */
+export function isoMinutesLocal(epochMs: number): string {
+  const d = new Date(epochMs);
+  return (
+    `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ` +
+    `${pad2(d.getHours())}:${pad2(d.getMinutes())}`
+  );
+}

@@ -52,8 +52,47 @@ export function qualify(p: string): string {
   return p === '.' || p === '' ? home : `${home}/${p}`;
 }
 
+/**
+ * An error about a path, printed as PathIOException.getMessage formats it:
+ * `` `path'[ to `target']: text[: `fully qualified path'] ``.
+ */
+export class PathError extends Error {
+  override readonly name = 'PathError';
+  constructor(
+    readonly path: string,
+    readonly text: string,
+    readonly extra: { target?: string; fullyQualified?: string } = {},
+  ) {
+    super(text);
+  }
+
+  describe(): string {
+    const target = this.extra.target === undefined ? '' : ` to \`${this.extra.target}'`;
+    const fq = this.extra.fullyQualified;
+    const qualified = fq === undefined || fq === this.path ? '' : `: \`${fq}'`;
+    return `\`${this.path}'${target}: ${this.text}${qualified}`;
+  }
+}
+
+/** PathNotFoundException, PathExistsException, … : Hadoop's texts for the path errors. */
+export const PATH_ERRORS = {
+  notFound: 'No such file or directory',
+  exists: 'File exists',
+  isDirectory: 'Is a directory',
+  notDirectory: 'Is not a directory',
+  notEmpty: 'Directory is not empty',
+  io: 'Input/output error',
+} as const;
+
+/** The path as the file system's URI (PathData.path.toUri()): fs.defaultFS + the absolute path. */
+export function fullyQualified(ctx: FsContext, p: string): string {
+  if (p.startsWith('hdfs://')) return p;
+  return `${ctx.session.config.get('fs.defaultFS').replace(/\/$/, '')}${qualify(p)}`;
+}
+
 /** The text FsShell prints for an HDFS exception after `<cmd>: `<path>': `. */
 export function shellError(name: string, p: string, error: unknown): string {
+  if (error instanceof PathError) return `${name}: ${error.describe()}`;
   if (error instanceof RemoteError) {
     switch (error.errorClass) {
       case 'FileNotFoundException':
@@ -93,22 +132,134 @@ export function localError(error: unknown): { path: string | undefined; text: st
   return { path: (error as NodeJS.ErrnoException).path, text };
 }
 
-/** Runs `body` per path, printing FsShell's error line for failures; returns the exit code. */
+/**
+ * Runs `body` per path, globs expanded (Command.expandArguments), printing FsShell's error line
+ * for each failure and going on with the next; returns the exit code (1 after any error).
+ * A glob that matches nothing is PathNotFoundException, unless `ignoreUnmatched` (rm -f).
+ */
 export async function eachPath(
   ctx: FsContext,
   paths: string[],
   body: (p: string) => Promise<void>,
+  options: { ignoreUnmatched?: boolean } = {},
 ): Promise<number> {
   let code = 0;
-  for (const p of paths) {
+  for (const arg of paths) {
+    let expanded = [arg];
     try {
-      await body(p);
+      if (hasGlob(arg)) expanded = await expandGlob(ctx, arg);
     } catch (error) {
-      err(shellError(ctx.name, p, error));
+      err(shellError(ctx.name, arg, error));
       code = 1;
+      continue;
+    }
+    if (expanded.length === 0) {
+      if (options.ignoreUnmatched) continue;
+      err(`${ctx.name}: \`${arg}': ${PATH_ERRORS.notFound}`);
+      code = 1;
+      continue;
+    }
+    for (const p of expanded) {
+      try {
+        await body(p);
+      } catch (error) {
+        err(shellError(ctx.name, p, error));
+        code = 1;
+      }
     }
   }
   return code;
+}
+
+/** Whether an argument is a pattern (GlobPattern's special characters; `\\` alone only escapes). */
+export function hasGlob(p: string): boolean {
+  return /(^|[^\\])[*?[{]/.test(p);
+}
+
+/**
+ * GlobPattern's syntax as a regular expression for one path component: `*`, `?`, `[abc]`,
+ * `[a-z]`, `[^a]` / `[!a]`, `{a,b}` (nested), `\\c` for a literal c.
+ */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  let braces = 0;
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i] as string;
+    if (c === '\\' && i + 1 < glob.length) {
+      re += escapeRegExp(glob[++i] as string);
+    } else if (c === '*') re += '.*';
+    else if (c === '?') re += '.';
+    else if (c === '{') {
+      braces++;
+      re += '(?:';
+    } else if (c === '}' && braces > 0) {
+      braces--;
+      re += ')';
+    } else if (c === ',' && braces > 0) re += '|';
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 2);
+      if (end < 0) {
+        re += '\\[';
+        continue;
+      }
+      let body = glob.slice(i + 1, end);
+      if (body.startsWith('!')) body = `^${body.slice(1)}`;
+      re += `[${body.replace(/\\(?![\]^-])/g, '\\\\')}]`;
+      i = end;
+    } else re += escapeRegExp(c);
+  }
+  return new RegExp(`^${re}$`, 's');
+}
+
+function escapeRegExp(c: string): string {
+  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/**
+ * The paths a pattern matches, as FsShell prints them (the argument's own form: relative stays
+ * relative, a scheme stays), sorted as Globber sorts its results.
+ */
+export async function expandGlob(ctx: FsContext, arg: string): Promise<string[]> {
+  const scheme = /^(hdfs:\/\/[^/]*)(.*)$/.exec(arg);
+  const prefix = scheme ? (scheme[1] as string) : '';
+  const rest = scheme ? (scheme[2] as string) || '/' : arg;
+  const absolute = rest.startsWith('/');
+  const components = rest.split('/').filter((c) => c !== '' && c !== '.');
+  // Each candidate: its absolute path and its display form.
+  let candidates = [{ abs: absolute ? '/' : qualify('.'), shown: absolute ? `${prefix}/` : '' }];
+  const join = (base: string, name: string): string =>
+    base === '' ? name : base.endsWith('/') ? `${base}${name}` : `${base}/${name}`;
+  let globbed = false;
+  for (const component of components) {
+    const next: typeof candidates = [];
+    if (!hasGlob(component)) {
+      const literal = component.replace(/\\(.)/g, '$1');
+      for (const c of candidates) next.push({ abs: join(c.abs, literal), shown: join(c.shown, literal) });
+    } else {
+      globbed = true;
+      const pattern = globToRegExp(component);
+      for (const c of candidates) {
+        const children = (await listAll(ctx.session.namenode, c.abs)) ?? [];
+        for (const child of children) {
+          const name = child.path.slice(child.path.lastIndexOf('/') + 1);
+          if (pattern.test(name)) next.push({ abs: join(c.abs, name), shown: join(c.shown, name) });
+        }
+      }
+    }
+    candidates = next;
+  }
+  const found: typeof candidates = [];
+  for (const c of candidates) {
+    // Globber checks the literal components after the last pattern by a getFileInfo.
+    if (!globbed || (await ctx.session.namenode.call('getFileInfo', { src: c.abs })) !== null) found.push(c);
+  }
+  return found.map((c) => c.shown || '.').sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** How FsShell names a directory's child (PathData.getStringForChildPath). */
+export function childDisplay(parent: string, name: string): string {
+  if (parent === '.') return name;
+  return parent.endsWith('/') ? `${parent}${name}` : `${parent}/${name}`;
 }
 
 export async function stat(ctx: FsContext, p: string): Promise<FileStatus> {
@@ -134,11 +285,19 @@ export function writeStdout(chunk: Buffer): Promise<void> {
   });
 }
 
-export async function listRecursive(ctx: FsContext, dir: string): Promise<FileStatus[]> {
-  const out: FileStatus[] = [];
+/** A status with the name FsShell prints for it. */
+export interface ShownStatus {
+  status: FileStatus;
+  shown: string;
+}
+
+/** Every entry under `dir`, depth first, each directory's entries in order; names as FsShell prints them. */
+export async function listRecursive(ctx: FsContext, dir: string, shown = dir): Promise<ShownStatus[]> {
+  const out: ShownStatus[] = [];
   for (const entry of (await listAll(ctx.session.namenode, dir)) ?? []) {
-    out.push(entry);
-    if (entry.type === 'DIRECTORY') out.push(...(await listRecursive(ctx, entry.path)));
+    const name = childDisplay(shown, entry.path.slice(entry.path.lastIndexOf('/') + 1));
+    out.push({ status: entry, shown: name });
+    if (entry.type === 'DIRECTORY') out.push(...(await listRecursive(ctx, entry.path, name)));
   }
   return out;
 }

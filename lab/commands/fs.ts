@@ -4,6 +4,7 @@
  * HDFS client: metadata goes to the NameNode, block bytes straight to and from DataNodes.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { listAll } from '../../cluster/client/listing.js';
 import { fetchNamenodeStatus } from '../../cluster/client/namenode-http-client.js';
@@ -28,8 +29,12 @@ import { duEntryOfFile, formatDu } from '../format/du.js';
 import { formatLs } from '../format/ls.js';
 import { STAT_DEFAULT_FORMAT, formatStat } from '../format/stat.js';
 import {
+  childDisplay,
   createdOps,
   eachPath,
+  fullyQualified,
+  PATH_ERRORS,
+  PathError,
   flags,
   listRecursive,
   opId,
@@ -39,6 +44,7 @@ import {
   writeStdout,
   type FsCommandSpec,
   type FsContext,
+  type ShownStatus,
 } from './fs-command.js';
 
 export { qualify } from './fs-command.js';
@@ -72,32 +78,60 @@ function copyToLocalSpec(name: string): FsCommandSpec {
   };
 }
 
+/**
+ * Ls.initialiseOrderComparator: -t newest first (access time with -u), else -S largest first,
+ * else by path; -r reverses.
+ */
+function lsOrder(o: { time: boolean; size: boolean; reverse: boolean; atime: boolean }) {
+  const sign = o.reverse ? -1 : 1;
+  return (x: ShownStatus, y: ShownStatus): number => {
+    if (o.time) {
+      const t = (e: ShownStatus): number => (o.atime ? e.status.accessTime : e.status.modificationTime);
+      return sign * Math.sign(t(y) - t(x));
+    }
+    if (o.size) return sign * Math.sign(y.status.length - x.status.length);
+    return sign * (x.shown < y.shown ? -1 : x.shown > y.shown ? 1 : 0);
+  };
+}
+
 const COMMANDS: Record<string, FsCommandSpec> = {
   ls: {
-    usage: '-ls [-d] [-h] [-R] [<path> ...]',
-    options: flags('d', 'h', 'R'),
+    usage: '-ls [-C] [-d] [-h] [-R] [-t] [-S] [-r] [-u] [<path> ...]',
+    options: flags('C', 'd', 'h', 'R', 't', 'S', 'r', 'u'),
     run: async (a, ctx) => {
+      // Ls.processOptions: no path is '.', the home directory, whose entries print as bare names.
       const paths = a.operands.length > 0 ? a.operands : ['.'];
-      const human = a.options.has('h');
-      const listings: FileStatus[][] = [];
+      const has = (f: string): boolean => a.options.has(f);
+      const format = { human: has('h'), useAtime: has('u'), pathOnly: has('C') };
+      const show = (entries: ShownStatus[], header: boolean): void => {
+        if (ctx.json || entries.length === 0) return;
+        const rows = entries.map((e) => ({ ...e.status, path: e.shown }));
+        out(formatLs(rows, { ...format, header: header && !has('C') }).trimEnd());
+      };
+      const listings: FileStatus[] = [];
       const code = await eachPath(ctx, paths, async (p) => {
         const status = await stat(ctx, p);
-        if (status.type === 'FILE' || a.options.has('d')) {
-          listings.push([status]);
-          if (!ctx.json) out(formatLs([status], { header: false, human }).trimEnd());
+        if (status.type === 'FILE' || has('d')) {
+          listings.push(status);
+          show([{ status, shown: p }], false);
           return;
         }
-        if (a.options.has('R')) {
-          const all = await listRecursive(ctx, status.path);
-          listings.push(all);
-          if (!ctx.json && all.length > 0) out(formatLs(all, { header: false, human }).trimEnd());
+        if (has('R')) {
+          // Ls sorts only a plain listing; -R prints each directory's entries as listed.
+          const all = await listRecursive(ctx, status.path, p);
+          listings.push(...all.map((e) => e.status));
+          show(all, false);
           return;
         }
-        const entries = (await listAll(ctx.session.namenode, status.path)) ?? [];
-        listings.push(entries);
-        if (!ctx.json && entries.length > 0) out(formatLs(entries, { header: true, human }).trimEnd());
+        const entries = ((await listAll(ctx.session.namenode, status.path)) ?? []).map((e) => ({
+          status: e,
+          shown: childDisplay(p, e.path.slice(e.path.lastIndexOf('/') + 1)),
+        }));
+        entries.sort(lsOrder({ time: has('t'), size: has('S'), reverse: has('r'), atime: has('u') }));
+        listings.push(...entries.map((e) => e.status));
+        show(entries, true);
       });
-      if (ctx.json) printJson(listings.flat());
+      if (ctx.json) printJson(listings);
       return code;
     },
   },
@@ -112,13 +146,16 @@ const COMMANDS: Record<string, FsCommandSpec> = {
         const existing = await ctx.session.namenode.call('getFileInfo', { src });
         if (existing) {
           if (parents && existing.type === 'DIRECTORY') return;
-          throw new RemoteError('FileAlreadyExistsException', `${p} exists`);
+          throw new PathError(p, PATH_ERRORS.exists);
         }
         if (!parents) {
-          const parent = path.posix.dirname(src);
-          const parentStatus = await ctx.session.namenode.call('getFileInfo', { src: parent });
-          if (!parentStatus)
-            throw new RemoteError('FileNotFoundException', `${parent}: No such file or directory`);
+          // Mkdir.processNonexistentPath: PathNotFoundException names the missing parent.
+          const parentStatus = await ctx.session.namenode.call('getFileInfo', {
+            src: path.posix.dirname(src),
+          });
+          if (!parentStatus) throw new PathError(parentDisplay(p), PATH_ERRORS.notFound);
+          if (parentStatus.type !== 'DIRECTORY')
+            throw new PathError(parentDisplay(p), PATH_ERRORS.notDirectory);
         }
         await ctx.session.namenode.call(
           'mkdirs',
@@ -135,21 +172,28 @@ const COMMANDS: Record<string, FsCommandSpec> = {
     run: async (a, ctx) => {
       const recursive = a.options.has('r') || a.options.has('R');
       const force = a.options.has('f');
-      return eachPath(ctx, a.operands, async (p) => {
-        const src = qualify(p);
-        const status = await ctx.session.namenode.call('getFileInfo', { src });
-        if (!status) {
-          if (force) return;
-          throw new RemoteError('FileNotFoundException', p);
-        }
-        if (status.type === 'DIRECTORY' && !recursive) {
-          err(`rm: \`${p}': Is a directory`);
-          throw new CommandExit(1);
-        }
-        if (!a.options.has('skipTrash') && (await moveToAppropriateTrash(ctx, status.path))) return;
-        await ctx.session.namenode.call('delete', { src, recursive }, { opId: opId('rm') });
-        out(`Deleted ${p}`);
-      });
+      return eachPath(
+        ctx,
+        a.operands,
+        async (p) => {
+          const src = qualify(p);
+          const status = await ctx.session.namenode.call('getFileInfo', { src });
+          if (!status) {
+            if (force) return;
+            throw new PathError(p, PATH_ERRORS.notFound);
+          }
+          // Rm.processPath: PathIsDirectoryException without -r.
+          if (status.type === 'DIRECTORY' && !recursive) throw new PathError(p, PATH_ERRORS.isDirectory);
+          // The NameNode never deletes the root (FSDirDeleteOp.deleteAllowed answers false), which
+          // Rm reports as a bare PathIOException.
+          if (status.path === '/') throw new PathError(p, PATH_ERRORS.io);
+          if (!a.options.has('skipTrash') && (await moveToAppropriateTrash(ctx, status.path))) return;
+          const deleted = await ctx.session.namenode.call('delete', { src, recursive }, { opId: opId('rm') });
+          if (deleted === false) throw new PathError(p, PATH_ERRORS.io);
+          out(`Deleted ${p}`);
+        },
+        { ignoreUnmatched: force },
+      );
     },
   },
   expunge: EXPUNGE,
@@ -158,20 +202,22 @@ const COMMANDS: Record<string, FsCommandSpec> = {
     options: [],
     min: 2,
     run: async (a, ctx) => {
-      const dst = a.operands.at(-1) as string;
-      return eachPath(ctx, a.operands.slice(0, -1), async (p) => {
-        await stat(ctx, p);
-        const target = await ctx.session.namenode.call('getFileInfo', { src: qualify(dst) });
-        if (target && target.type === 'FILE') throw new RemoteError('FileAlreadyExistsException', dst);
+      const sources = a.operands.slice(0, -1);
+      const dst = await reportedDestination(ctx, a.operands.at(-1) as string, sources.length);
+      if (dst === null) return 1;
+      return eachPath(ctx, sources, async (p) => {
+        const status = await stat(ctx, p);
+        const target = targetFor(dst, p);
+        checkNotInside(status, p, target);
+        if ((await ctx.session.namenode.call('getFileInfo', { src: target.abs })) !== null)
+          throw new PathError(target.shown, PATH_ERRORS.exists);
         const ok = await ctx.session.namenode.call(
           'rename',
-          { src: qualify(p), dst: qualify(dst) },
+          { src: qualify(p), dst: target.abs },
           { opId: opId('mv') },
         );
-        if (!ok) {
-          err(`mv: \`${p}' to \`${dst}': Input/output error`);
-          throw new CommandExit(1);
-        }
+        // MoveCommands.Rename: a refused rename is a PathIOException from src to target.
+        if (!ok) throw new PathError(p, PATH_ERRORS.io, { target: target.shown });
       });
     },
   },
@@ -183,15 +229,15 @@ const COMMANDS: Record<string, FsCommandSpec> = {
     run: async (a, ctx) => {
       return eachPath(ctx, a.operands, async (p) => {
         const existing = await ctx.session.namenode.call('getFileInfo', { src: qualify(p) });
-        if (existing?.type === 'DIRECTORY') {
-          err(`touchz: \`${p}': Is a directory`);
-          throw new CommandExit(1);
-        }
-        if (existing && existing.length > 0) {
-          err(`touchz: \`${p}': Not a zero-length file`);
-          throw new CommandExit(1);
-        }
+        // Touchz.processPath / processNonexistentPath.
+        if (existing?.type === 'DIRECTORY') throw new PathError(p, PATH_ERRORS.isDirectory);
+        if (existing && existing.length > 0) throw new PathError(p, 'Not a zero-length file');
         if (existing) return;
+        const parent = await ctx.session.namenode.call('getFileInfo', {
+          src: path.posix.dirname(qualify(p)),
+        });
+        if (parent === null)
+          throw new PathError(p, PATH_ERRORS.notFound, { fullyQualified: fullyQualified(ctx, p) });
         const stream = await ctx.client.create(qualify(p), { overwrite: false, opId: opId('touchz') });
         await stream.close();
       });
@@ -249,16 +295,17 @@ const COMMANDS: Record<string, FsCommandSpec> = {
         const status = await stat(ctx, p);
         const targets =
           status.type === 'FILE'
-            ? [status]
-            : (await listRecursive(ctx, status.path)).filter((s) => s.type === 'FILE');
+            ? [{ status, shown: p }]
+            : (await listRecursive(ctx, status.path, p)).filter((e) => e.status.type === 'FILE');
         for (const f of targets) {
           await ctx.session.namenode.call(
             'setReplication',
-            { src: f.path, replication },
+            { src: f.status.path, replication },
             { opId: opId('setrep') },
           );
-          out(`Replication ${replication} set: ${f.path}`);
-          files.push(f.path);
+          // SetReplication.processPath prints the path as FsShell names it.
+          out(`Replication ${replication} set: ${f.shown}`);
+          files.push(f.status.path);
         }
       });
       if (a.options.has('w')) {
@@ -283,10 +330,11 @@ const COMMANDS: Record<string, FsCommandSpec> = {
           return;
         }
         for (const child of (await listAll(ctx.session.namenode, status.path)) ?? []) {
-          if (child.type === 'FILE') rows.push(duEntryOfFile(child));
+          const shown = childDisplay(p, child.path.slice(child.path.lastIndexOf('/') + 1));
+          if (child.type === 'FILE') rows.push({ ...duEntryOfFile(child), path: shown });
           else {
             const s = await ctx.session.namenode.call('getContentSummary', { src: child.path });
-            rows.push({ path: child.path, length: s.length, spaceConsumed: s.spaceConsumed });
+            rows.push({ path: shown, length: s.length, spaceConsumed: s.spaceConsumed });
           }
         }
       });
@@ -393,22 +441,110 @@ const COMMANDS: Record<string, FsCommandSpec> = {
     options: flags('f', 'p', 'd'),
     min: 2,
     run: async (a, ctx) => {
-      const dst = a.operands.at(-1) as string;
       const sources = a.operands.slice(0, -1);
-      const dstStatus = await ctx.session.namenode.call('getFileInfo', { src: qualify(dst) });
+      const dst = await reportedDestination(ctx, a.operands.at(-1) as string, sources.length);
+      if (dst === null) return 1;
+      const overwrite = a.options.has('f');
       return eachPath(ctx, sources, async (p) => {
         const status = await stat(ctx, p);
-        if (status.type === 'DIRECTORY')
-          throw new RemoteError('IOException', `\`${p}': Is a directory (use -get and -put for trees)`);
-        const target =
-          dstStatus?.type === 'DIRECTORY'
-            ? `${dstStatus.path}/${path.posix.basename(status.path)}`
-            : qualify(dst);
-        await ctx.client.copy(status.path, target, { overwrite: a.options.has('f'), opId: opId('cp') });
+        const target = targetFor(dst, p);
+        checkNotInside(status, p, target);
+        const copyFile = async (from: string, to: ShownTarget): Promise<void> => {
+          const existing = await ctx.session.namenode.call('getFileInfo', { src: to.abs });
+          if (existing?.type === 'DIRECTORY') throw new PathError(to.shown, PATH_ERRORS.isDirectory);
+          if (existing && !overwrite) throw new PathError(to.shown, PATH_ERRORS.exists);
+          await ctx.client.copy(from, to.abs, { overwrite, opId: opId('cp') });
+        };
+        if (status.type === 'FILE') return copyFile(status.path, target);
+        // CommandWithDestination copies a directory recursively.
+        await mkdirTarget(ctx, target);
+        for (const entry of await listRecursive(ctx, status.path, target.shown)) {
+          const to = { abs: target.abs + entry.status.path.slice(status.path.length), shown: entry.shown };
+          if (entry.status.type === 'DIRECTORY') await mkdirTarget(ctx, to);
+          else await copyFile(entry.status.path, to);
+        }
       });
     },
   },
 };
+
+/** A destination path: absolute, as FsShell names it, and what is there now. */
+interface ShownTarget {
+  abs: string;
+  shown: string;
+}
+
+interface Destination extends ShownTarget {
+  isDirectory: boolean;
+}
+
+/**
+ * CommandWithDestination.processArguments: with several sources the destination must be an
+ * existing directory; with one, it must exist or have a parent (PathNotFoundException with the
+ * fully qualified path otherwise) — a missing parent is never created.
+ */
+async function destination(ctx: FsContext, dst: string, sources: number): Promise<Destination> {
+  const abs = qualify(dst);
+  const status = await ctx.session.namenode.call('getFileInfo', { src: abs });
+  if (status) {
+    if (status.type !== 'DIRECTORY' && sources > 1) throw new PathError(dst, PATH_ERRORS.notDirectory);
+    return { abs, shown: dst, isDirectory: status.type === 'DIRECTORY' };
+  }
+  if (sources > 1) throw new PathError(dst, PATH_ERRORS.notFound);
+  const parent = await ctx.session.namenode.call('getFileInfo', { src: path.posix.dirname(abs) });
+  if (parent === null)
+    throw new PathError(dst, PATH_ERRORS.notFound, { fullyQualified: fullyQualified(ctx, dst) });
+  if (parent.type !== 'DIRECTORY') throw new PathError(parentDisplay(dst), PATH_ERRORS.notDirectory);
+  return { abs, shown: dst, isDirectory: false };
+}
+
+/** `destination`, its refusal printed as FsShell prints it (null then: exit 1). */
+async function reportedDestination(
+  ctx: FsContext,
+  dst: string,
+  sources: number,
+): Promise<Destination | null> {
+  try {
+    return await destination(ctx, dst, sources);
+  } catch (error) {
+    err(shellError(ctx.name, dst, error));
+    return null;
+  }
+}
+
+/** Where a source lands: inside a directory destination under its own name, else the destination. */
+function targetFor(dst: Destination, source: string): ShownTarget {
+  if (!dst.isDirectory) return dst;
+  const name = path.posix.basename(source.replace(/\/+$/, '')) || '/';
+  return { abs: path.posix.join(dst.abs, name), shown: childDisplay(dst.shown, name) };
+}
+
+/** CommandWithDestination: a directory copied or moved into itself is refused. */
+function checkNotInside(source: FileStatus, shown: string, target: ShownTarget): void {
+  if (source.type !== 'DIRECTORY') return;
+  const prefix = source.path.endsWith('/') ? source.path : `${source.path}/`;
+  if (target.abs === source.path || target.abs.startsWith(prefix))
+    throw new PathError(shown, 'is a subdirectory of itself', { target: target.shown });
+}
+
+async function mkdirTarget(ctx: FsContext, target: ShownTarget): Promise<void> {
+  const existing = await ctx.session.namenode.call('getFileInfo', { src: target.abs });
+  if (existing?.type === 'DIRECTORY') return;
+  if (existing) throw new PathError(target.shown, PATH_ERRORS.exists);
+  await ctx.session.namenode.call(
+    'mkdirs',
+    { src: target.abs, permission: 0o755, createParent: false },
+    { opId: opId('cp') },
+  );
+}
+
+/** The parent of a path as typed (`a/b` → `a`, `/x` → `/`, `x` → `.`). */
+function parentDisplay(p: string): string {
+  const trimmed = p.replace(/\/+$/, '');
+  const slash = trimmed.lastIndexOf('/');
+  if (slash < 0) return '.';
+  return slash === 0 ? '/' : trimmed.slice(0, slash);
+}
 
 /** `--trace`: the sequence diagram of each put/get this command ran, from the journal. */
 async function printTraces(home: string): Promise<void> {
@@ -447,49 +583,82 @@ async function waitForReplication(ctx: FsContext, file: string, replication: num
 }
 
 async function put(a: HadoopArgs, ctx: FsContext): Promise<number> {
-  const dst = a.operands.at(-1) as string;
   const sources = a.operands.slice(0, -1);
-  const dstStatus = await ctx.session.namenode.call('getFileInfo', { src: qualify(dst) });
-  if (sources.length > 1 && dstStatus?.type !== 'DIRECTORY') {
-    err(`${ctx.name}: \`${dst}': Is not a directory`);
-    return 1;
-  }
-  let code = 0;
-  for (const local of sources) {
-    const target =
-      dstStatus?.type === 'DIRECTORY' ? `${dstStatus.path}/${path.basename(local)}` : qualify(dst);
-    let size: number;
-    try {
-      const st = fs.statSync(local);
-      if (st.isDirectory()) {
-        err(`${ctx.name}: \`${local}': Is a directory (the lab copies files; put each file)`);
-        code = 1;
-        continue;
-      }
-      size = st.size;
-    } catch {
-      err(`${ctx.name}: \`${local}': No such file or directory`);
-      code = 1;
-      continue;
-    }
+  const dst = await reportedDestination(ctx, a.operands.at(-1) as string, sources.length);
+  if (dst === null) return 1;
+  const overwrite = a.options.has('f');
+  const putOne = async (local: string, target: ShownTarget, size: number): Promise<void> => {
+    const existing = await ctx.session.namenode.call('getFileInfo', { src: target.abs });
+    if (existing?.type === 'DIRECTORY') throw new PathError(target.shown, PATH_ERRORS.isDirectory);
+    if (existing && !overwrite) throw new PathError(target.shown, PATH_ERRORS.exists);
     const progress = progressReporter(`put ${path.basename(local)}`, size);
     try {
-      await ctx.client.putFile(local, target, {
-        overwrite: a.options.has('f'),
+      await ctx.client.putFile(local, target.abs, {
+        overwrite,
         direct: a.options.has('d'),
         opId: opId('put'),
         onProgress: progress.update,
       });
+    } finally {
       progress.done();
+    }
+  };
+  let code = 0;
+  for (const local of sources) {
+    try {
+      if (local === '-') {
+        // CopyFromLocal reads standard input for '-' (the destination names the file).
+        await withStdinFile((file, size) => putOne(file, dst, size));
+        continue;
+      }
+      const st = fs.statSync(local);
+      const target = targetFor(dst, local);
+      if (!st.isDirectory()) {
+        await putOne(local, target, st.size);
+        continue;
+      }
+      // CommandWithDestination copies a local directory recursively.
+      await mkdirTarget(ctx, target);
+      for (const entry of localTree(local)) {
+        const to = {
+          abs: path.posix.join(target.abs, entry.relative),
+          shown: `${target.shown}/${entry.relative}`,
+        };
+        if (entry.directory) await mkdirTarget(ctx, to);
+        else await putOne(path.join(local, entry.relative), to, entry.size);
+      }
     } catch (error) {
-      progress.done();
-      if (error instanceof RemoteError && error.errorClass === 'FileAlreadyExistsException') {
-        err(`${ctx.name}: \`${dst}': File exists`);
-      } else err(shellError(ctx.name, dst, error));
+      err(shellError(ctx.name, local, error));
       code = 1;
     }
   }
   return code;
+}
+
+/** A local directory's entries, parents before children, sorted by name. */
+function localTree(dir: string, prefix = ''): Array<{ relative: string; directory: boolean; size: number }> {
+  const out: Array<{ relative: string; directory: boolean; size: number }> = [];
+  for (const name of fs.readdirSync(path.join(dir, prefix)).sort()) {
+    const relative = prefix === '' ? name : `${prefix}/${name}`;
+    const st = fs.statSync(path.join(dir, relative));
+    out.push({ relative, directory: st.isDirectory(), size: st.size });
+    if (st.isDirectory()) out.push(...localTree(dir, relative));
+  }
+  return out;
+}
+
+/** Standard input copied to a private temporary file for the upload, removed afterwards. */
+async function withStdinFile(body: (file: string, size: number) => Promise<void>): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-put-stdin-'));
+  const file = path.join(dir, 'stdin');
+  try {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    fs.writeFileSync(file, Buffer.concat(chunks), { mode: 0o600 });
+    await body(file, fs.statSync(file).size);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function get(a: HadoopArgs, ctx: FsContext): Promise<number> {

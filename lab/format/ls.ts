@@ -1,9 +1,10 @@
 /**
  * `hdfs dfs -ls` lines (Ls.java): type and permission, ACL flag, replication (`-` for directories),
  * owner, group, size, `yyyy-MM-dd HH:mm`, path. Column widths are computed over the whole listing,
- * starting from Ls's minimums (replication 3, size 10). The lab prints times in UTC.
+ * starting from Ls's minimums (replication 3, size 10). Times are local (TZ), as Ls's
+ * SimpleDateFormat prints them.
  */
-import { isoMinutesUtc } from '../../cluster/common/java-date.js';
+import { isoMinutesLocal } from '../../cluster/common/java-date.js';
 import { formatHumanReadable } from '../../cluster/common/units.js';
 import type { FileStatus } from '../../cluster/protocol/types.js';
 import { permissionSymbolic } from './permission.js';
@@ -13,11 +14,16 @@ export interface LsOptions {
   header: boolean;
   /** `-h`: sizes with binary prefixes (`1.5 K`). */
   human: boolean;
+  /** `-u`: show the access time instead of the modification time. */
+  useAtime?: boolean;
+  /** `-C`: the paths only. */
+  pathOnly?: boolean;
 }
 
 /** Returns the exact stdout text (each line ends with a newline); '' for an empty listing. */
 export function formatLs(entries: readonly FileStatus[], options: LsOptions): string {
   if (entries.length === 0) return '';
+  if (options.pathOnly) return entries.map((s) => `${s.path}\n`).join('');
   // Ls measures the raw replication and length, even with -h.
   let replWidth = 3;
   let lenWidth = 10;
@@ -44,7 +50,7 @@ export function formatLs(entries: readonly FileStatus[], options: LsOptions): st
       column(s.group, groupWidth) +
       size.padStart(lenWidth) +
       ' ' +
-      isoMinutesUtc(s.modificationTime) +
+      isoMinutesLocal(options.useAtime ? s.accessTime : s.modificationTime) +
       ' ' +
       s.path
     );

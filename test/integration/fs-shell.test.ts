@@ -168,4 +168,115 @@ describe.skipIf(!built)('lab fs behaves as FsShell', () => {
       expect(report.stdout).toMatch(/^Configured Capacity: /m);
     });
   });
+
+  describe('FsShell paths, globs and errors (PathData, Command, CommandWithDestination)', () => {
+    const small = (): string => {
+      const file = path.join(work, 'small.txt');
+      fs.writeFileSync(file, 'hello\n');
+      return file;
+    };
+
+    it('-ls with no path lists /user/<name> with bare names; a relative path stays relative', async () => {
+      // Ls.processOptions adds "." ; PathData.getStringForChildPath prints a child of "." bare.
+      const missing = await lab('fs', '-ls');
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toBe("ls: `.': No such file or directory");
+      await ok('fs', '-mkdir', '-p', 'rdir/sub');
+      await ok('fs', '-put', small(), 'rdir');
+      expect(await ok('fs', '-ls')).toMatch(/^Found 1 items\ndrwxr-xr-x +- \S+ +\S+ +0 [\d-]+ [\d:]+ rdir$/);
+      const rdir = (await ok('fs', '-ls', 'rdir')).split('\n');
+      expect(rdir[0]).toBe('Found 2 items');
+      expect(rdir[1]).toMatch(/ rdir\/small\.txt$/);
+      expect(rdir[2]).toMatch(/ rdir\/sub$/);
+      const nn = requireDescription(home).namenode;
+      const uri = `hdfs://${nn.host}:${nn.port}/flags`;
+      expect(await ok('fs', '-ls', uri)).toContain(` ${uri}/d`);
+      expect(await ok('fs', '-ls', '-C', 'rdir')).toBe('rdir/small.txt\nrdir/sub');
+    });
+
+    it('expands globs, sorted, and says No such file or directory when nothing matches', async () => {
+      await ok('fs', '-mkdir', '-p', '/g/b', '/g/a');
+      await ok('fs', '-touchz', '/g/b/part-1', '/g/a/part-0', '/g/a/x');
+      expect(await ok('fs', '-ls', '-C', '/g/*/part-*')).toBe('/g/a/part-0\n/g/b/part-1');
+      expect(await ok('fs', '-ls', '-C', '/g/{b,a}/part-?')).toBe('/g/a/part-0\n/g/b/part-1');
+      const none = await lab('fs', '-cat', '/g/*/nothing*');
+      expect(none.code).toBe(1);
+      expect(none.stderr).toBe("cat: `/g/*/nothing*': No such file or directory");
+      const rm = await ok('fs', '-rm', '/g/*/part-*');
+      expect(rm).toBe('Deleted /g/a/part-0\nDeleted /g/b/part-1');
+      // Rm.expandArgument: -f makes an unmatched pattern silent.
+      expect((await lab('fs', '-rm', '-f', '/g/*/part-*')).code).toBe(0);
+    });
+
+    it('names what Hadoop names, and goes on with the next argument', async () => {
+      // Mkdir.processNonexistentPath: PathNotFoundException of the parent.
+      const mkdir = await lab('fs', '-mkdir', '/m1/m2/m3');
+      expect(mkdir.stderr).toBe("mkdir: `/m1/m2': No such file or directory");
+      // Mkdir.processPath: PathExistsException.
+      const exists = await lab('fs', '-mkdir', 'rdir');
+      expect(exists.stderr).toBe("mkdir: `rdir': File exists");
+      // Rm.processPath: PathIsDirectoryException; the next argument is still deleted; exit 1.
+      await ok('fs', '-touchz', '/r1');
+      const rm = await lab('fs', '-rm', 'rdir', '/r1');
+      expect(rm.stderr).toBe("rm: `rdir': Is a directory");
+      expect(rm.stdout).toBe('Deleted /r1');
+      expect(rm.code).toBe(1);
+      // PathIOException(dir, "is a subdirectory of itself") with its target.
+      const mv = await lab('fs', '-mv', 'rdir', 'rdir/sub');
+      expect(mv.stderr).toBe("mv: `rdir' to `rdir/sub/rdir': is a subdirectory of itself");
+    });
+
+    it('refuses a missing parent for -put, -cp, -mv and -touchz (CommandWithDestination, Touchz)', async () => {
+      const nn = requireDescription(home).namenode;
+      const fq = `hdfs://${nn.host}:${nn.port}/nodir/f`;
+      for (const [cmd, args] of [
+        ['put', [small(), '/nodir/f']],
+        ['cp', ['rdir/small.txt', '/nodir/f']],
+        ['mv', ['rdir/small.txt', '/nodir/f']],
+        ['touchz', ['/nodir/f']],
+      ] as const) {
+        const r = await lab('fs', `-${cmd}`, ...args);
+        expect(r.code, cmd).toBe(1);
+        expect(r.stderr, cmd).toBe(`${cmd}: \`/nodir/f': No such file or directory: \`${fq}'`);
+      }
+      expect((await lab('fs', '-test', '-e', '/nodir')).code).toBe(1);
+    });
+
+    it('refuses to delete the root: the NameNode never deletes / (FSDirDeleteOp)', async () => {
+      const r = await lab('fs', '-rm', '-r', '-skipTrash', '/');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe("rm: `/': Input/output error");
+      expect((await lab('fs', '-test', '-d', '/g')).code).toBe(0);
+    });
+
+    it('copies directories recursively with -cp and -put, and -put - reads standard input', async () => {
+      await ok('fs', '-cp', 'rdir', 'rcopy');
+      expect(await ok('fs', '-ls', '-C', '-R', 'rcopy')).toBe('rcopy/small.txt\nrcopy/sub');
+      const tree = path.join(work, 'tree');
+      fs.mkdirSync(path.join(tree, 'inner'), { recursive: true });
+      fs.writeFileSync(path.join(tree, 'inner', 'leaf.txt'), 'leaf');
+      await ok('fs', '-put', tree, '/tree');
+      expect(await ok('fs', '-cat', '/tree/inner/leaf.txt')).toBe('leaf');
+      const piped = await execa('node', [bin, '--home', home, 'fs', '-put', '-', '/stdin.txt'], {
+        input: 'from stdin\n',
+        reject: false,
+        cwd: work,
+      });
+      expect(piped.exitCode).toBe(0);
+      expect(await ok('fs', '-cat', '/stdin.txt')).toBe('from stdin');
+    });
+
+    it("prints -ls times in the local zone (TZ), as Ls's SimpleDateFormat does", async () => {
+      const utc = await ok('fs', '-ls', '-d', '/g');
+      const shifted = await execa('node', [bin, '--home', home, 'fs', '-ls', '-d', '/g'], {
+        env: { TZ: 'Asia/Kolkata' },
+        cwd: work,
+      });
+      const time = (line: string): number => {
+        const m = / (\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d) /.exec(line)!;
+        return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!);
+      };
+      expect(time(shifted.stdout) - time(utc)).toBe(330 * 60_000);
+    });
+  });
 });
