@@ -276,6 +276,16 @@ export class DFSClient {
     }
   }
 
+  /** `hdfs dfs -put - <dst>`: a byte stream (standard input) through `<dst>._COPYING_`, as it arrives. */
+  async putStream(
+    source: AsyncIterable<Buffer>,
+    dst: string,
+    options: TransferOptions = {},
+  ): Promise<{ path: string; bytes: number }> {
+    const opId = options.opId ?? this.nextOpId('put');
+    return this.writeTo(dst, path.posix.basename(dst), source, 0, options, opId);
+  }
+
   /** `hdfs dfs -cp`: the bytes come to this client from the DataNodes and go back through a new pipeline. */
   async copy(
     src: string,

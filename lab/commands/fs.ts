@@ -4,7 +4,6 @@
  * HDFS client: metadata goes to the NameNode, block bytes straight to and from DataNodes.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { listAll } from '../../cluster/client/listing.js';
 import { fetchNamenodeStatus } from '../../cluster/client/namenode-http-client.js';
@@ -607,8 +606,14 @@ async function put(a: HadoopArgs, ctx: FsContext): Promise<number> {
   for (const local of sources) {
     try {
       if (local === '-') {
-        // CopyFromLocal reads standard input for '-' (the destination names the file).
-        await withStdinFile((file, size) => putOne(file, dst, size));
+        // CopyFromLocal reads standard input for '-' as it arrives (the destination names the file).
+        const existing = await ctx.session.namenode.call('getFileInfo', { src: dst.abs });
+        if (existing && !overwrite) throw new PathError(dst.shown, PATH_ERRORS.exists);
+        await ctx.client.putStream(process.stdin as AsyncIterable<Buffer>, dst.abs, {
+          overwrite,
+          direct: a.options.has('d'),
+          opId: opId('put'),
+        });
         continue;
       }
       const st = fs.statSync(local);
@@ -645,20 +650,6 @@ function localTree(dir: string, prefix = ''): Array<{ relative: string; director
     if (st.isDirectory()) out.push(...localTree(dir, relative));
   }
   return out;
-}
-
-/** Standard input copied to a private temporary file for the upload, removed afterwards. */
-async function withStdinFile(body: (file: string, size: number) => Promise<void>): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-put-stdin-'));
-  const file = path.join(dir, 'stdin');
-  try {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    fs.writeFileSync(file, Buffer.concat(chunks), { mode: 0o600 });
-    await body(file, fs.statSync(file).size);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 async function get(a: HadoopArgs, ctx: FsContext): Promise<number> {

@@ -1,9 +1,9 @@
 /**
  * `lab getconf -confKey KEY | -namenodes | -secondaryNameNodes | -nnRpcAddresses`: `hdfs getconf`
  * over the client configuration (defaults, the cluster's -D overrides, what the launcher
- * derived such as fs.defaultFS, then site files, -conf, -D and -fs). Same output streams and exit codes as Hadoop (255 for a missing
- * key). Without a cluster in the home it answers from the defaults, as Hadoop does without a
- * core-site.xml.
+ * derived such as fs.defaultFS, then site files, -conf, -D and -fs). Same output streams and
+ * exit codes as Hadoop (255 for a missing key). Without a cluster in the home it answers from
+ * the defaults, as Hadoop does without a core-site.xml.
  */
 import { getconfOutput } from '../../cluster/config/getconf.js';
 import { readDescription } from '../../cluster/home/home.js';
