@@ -17,6 +17,7 @@ import { withPackCluster } from '../../lab/grading/pack-cluster.js';
 import { formatPackTest, packTest } from '../../lab/grading/pack-test.js';
 import { renderReport } from '../../lab/grading/formats.js';
 import { exitCodeOf } from '../../lab/grading/score.js';
+import { stopClustersUnder } from './lab-process.js';
 
 const PACK_YAML = `id: grade-fixture
 title: Grade fixture
@@ -115,7 +116,8 @@ beforeAll(() => {
   write(path.join(solutionsDir, 'answers.yaml'), SOLUTION_YAML);
 });
 
-afterAll(() => {
+afterAll(async () => {
+  await stopClustersUnder(root);
   fs.rmSync(root, { recursive: true, force: true });
 });
 

@@ -3,9 +3,11 @@
  * RPC connection to that cluster's NameNode as the lab's client makes it.
  */
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { requireDescription } from '../../cluster/home/home.js';
+import { stopNodes } from '../../cluster/launcher/launcher.js';
 import { Journal } from '../../cluster/transport/journal.js';
 import { RpcClient } from '../../cluster/transport/rpc-client.js';
 
@@ -53,4 +55,25 @@ export async function connectNamenodeRpc(home: string): Promise<{ nn: RpcClient;
       journal.close();
     },
   };
+}
+
+/**
+ * Stops every cluster whose run directory lies under `dir` (a few levels down), so a test that
+ * timed out mid-way does not leave its daemons running after its directory is removed.
+ */
+export async function stopClustersUnder(dir: string, depth = 4): Promise<void> {
+  const homes: string[] = [];
+  const visit = (d: string, left: number): void => {
+    if (fs.existsSync(path.join(d, 'cluster.json'))) homes.push(d);
+    if (left === 0) return;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) if (e.isDirectory()) visit(path.join(d, e.name), left - 1);
+  };
+  visit(dir, depth);
+  await Promise.all(homes.map((home) => stopNodes(home).catch(() => [])));
 }

@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPackTest, packTest, packTestStatus } from '../../lab/grading/pack-test.js';
+import { stopClustersUnder } from './lab-process.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const PACK = path.join(repo, 'exercises/hdfs-basics');
@@ -30,7 +31,9 @@ let work: string;
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'pack-test-shipped-'));
 });
-afterAll(() => {
+afterAll(async () => {
+  // A timed-out run leaves its graders' clusters up: stop them before their directories go.
+  await stopClustersUnder(work);
   fs.rmSync(work, { recursive: true, force: true });
 });
 
