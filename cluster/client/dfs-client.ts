@@ -46,6 +46,7 @@ import {
 import { fileChecksum, type FileChecksum } from './file-checksum.js';
 import {
   clientNameFor,
+  ExcludedNodes,
   nextReplica,
   packetRoom,
   replicasToReport,
@@ -603,6 +604,8 @@ export class DFSOutputStream {
   private closed = false;
   /** Pipeline recoveries of the current block (DataStreamer gives up after 5). */
   private recoveries = 0;
+  /** DataNodes that failed a pipeline setup for this file: never offered again by addBlock. */
+  private readonly excludedNodes = new ExcludedNodes();
   /** The partial block an append continues, until its pipeline is set up at the first write. */
   private appendBlock: LocatedBlock | null = null;
 
@@ -957,10 +960,9 @@ export class DFSOutputStream {
   /** addBlock, then set the pipeline up; a DataNode that fails setup is abandoned and excluded. */
   private async startBlock(): Promise<void> {
     if (this.appendBlock) return this.setupAppendPipeline(this.appendBlock);
-    const exclude: string[] = [];
     let lastError: Error | null = null;
     for (let attempt = 0; attempt < BLOCK_WRITE_RETRIES; attempt++) {
-      const located = await this.addBlock(exclude);
+      const located = await this.addBlock(this.excludedNodes.list(Date.now()));
       try {
         this.writer = await BlockWriter.open({
           ...this.writerBase(),
@@ -975,6 +977,8 @@ export class DFSOutputStream {
       } catch (err) {
         if (!(err instanceof PipelineSetupError)) throw err;
         lastError = err;
+        const name = `${located.blockPoolId}:blk_${located.block.blockId}_${located.block.genStamp}`;
+        this.client.warnLine(`WARN hdfs.DataStreamer: Abandoning ${name}`);
         await this.client.call(
           'abandonBlock',
           {
@@ -985,12 +989,13 @@ export class DFSOutputStream {
           },
           this.opts.opId,
         );
-        exclude.push(err.badTarget);
+        this.client.warnLine(`WARN hdfs.DataStreamer: Excluding datanode ${err.badTarget}`);
+        this.excludedNodes.add(err.badTarget, Date.now());
       }
     }
     throw new RemoteError(
       'IOException',
-      `Unable to create new block. (${this.opts.src}: ${lastError?.message ?? 'pipeline setup failed'}; excluded ${exclude.join(', ')})`,
+      `Unable to create new block. (${this.opts.src}: ${lastError?.message ?? 'pipeline setup failed'}; excluded ${this.excludedNodes.list(Date.now()).join(', ')})`,
     );
   }
 

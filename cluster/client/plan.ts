@@ -103,6 +103,35 @@ export function replicasToReport(args: {
   return args.replicaCount === 1 ? corrupt : [];
 }
 
+/**
+ * dfs.client.write.exclude.nodes.cache.expiry.interval.millis: how long a DataNode that failed a
+ * pipeline setup stays excluded from this file's later blocks (HDFS's default, 10 minutes).
+ */
+export const EXCLUDED_NODE_EXPIRY_MS = 10 * 60 * 1000;
+
+/**
+ * DataStreamer.excludedNodes: the DataNodes that failed a pipeline setup while this file was
+ * written (nextBlockOutputStream puts the bad one in after abandoning the block), sent with every
+ * later addBlock of the file until each entry expires. Without it a dead DataNode that the
+ * NameNode still thinks live was offered again for every block: 26 abandoned blocks for one
+ * 50-block file (issue 15, defect 7).
+ */
+export class ExcludedNodes {
+  private readonly untilMs = new Map<string, number>();
+
+  constructor(private readonly expiryMs = EXCLUDED_NODE_EXPIRY_MS) {}
+
+  add(name: string, nowMs: number): void {
+    this.untilMs.set(name, nowMs + this.expiryMs);
+  }
+
+  /** The DataNodes still excluded at `nowMs`, in the order they failed. */
+  list(nowMs: number): string[] {
+    for (const [name, until] of this.untilMs) if (until <= nowMs) this.untilMs.delete(name);
+    return [...this.untilMs.keys()];
+  }
+}
+
 /** Waits between retries: `retries` waits starting at `firstWaitMs`, doubling (HDFS's locateFollowingBlock backoff). */
 export function retryDelaysMs(retries: number, firstWaitMs: number): number[] {
   return Array.from({ length: retries }, (_, i) => firstWaitMs * 2 ** i);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ExcludedNodes,
+  EXCLUDED_NODE_EXPIRY_MS,
   clientNameFor,
   nextReplica,
   packetRoom,
@@ -133,5 +135,20 @@ describe('retries and names', () => {
 
   it('names the client as HDFS does', () => {
     expect(clientNameFor(1234567)).toBe('DFSClient_NONMAPREDUCE_1234567_1');
+  });
+});
+
+describe('excluded DataNodes of a file (DataStreamer.excludedNodes)', () => {
+  it('keeps a DataNode that failed setup out of every later addBlock until it expires', () => {
+    const excluded = new ExcludedNodes();
+    excluded.add('dn3', 1_000);
+    excluded.add('dn1', 2_000);
+    expect(excluded.list(2_000)).toEqual(['dn3', 'dn1']);
+    expect(excluded.list(1_000 + EXCLUDED_NODE_EXPIRY_MS - 1)).toEqual(['dn3', 'dn1']);
+    // HDFS's cache forgets an entry after dfs.client.write.exclude.nodes.cache.expiry.interval.millis (10 min).
+    expect(EXCLUDED_NODE_EXPIRY_MS).toBe(600_000);
+    expect(excluded.list(1_000 + EXCLUDED_NODE_EXPIRY_MS)).toEqual(['dn1']);
+    excluded.add('dn3', 1_000 + EXCLUDED_NODE_EXPIRY_MS);
+    expect(excluded.list(2_000 + EXCLUDED_NODE_EXPIRY_MS)).toEqual(['dn3']);
   });
 });
