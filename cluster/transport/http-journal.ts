@@ -153,8 +153,7 @@ export function recvHttpRequest(
   req: http.IncomingMessage,
   opts: { serverId: string; dataBytes?: number; op?: string | undefined },
 ): HttpExchange {
-  const clientId =
-    headerText(req.headers[CALLER_HEADER]) ?? `${req.socket.remoteAddress}:${req.socket.remotePort}`;
+  const clientId = headerText(req.headers[CALLER_HEADER]) ?? agentName(req.headers['user-agent']);
   const link = linkOfSocket(req.socket, 'server', { clientId, serverId: opts.serverId });
   const op = opts.op ?? headerText(req.headers[OP_HEADER]);
   const method = req.method ?? '?';
@@ -175,6 +174,16 @@ export function recvHttpRequest(
     });
   }
   return exchange;
+}
+
+/**
+ * Who a caller without the lab's header is, from its User-Agent: `curl`, `browser`, else
+ * `http-client` (the address is printed beside the name in `lab traffic` anyway).
+ */
+function agentName(agent: string | undefined): string {
+  if (agent?.startsWith('curl/')) return 'curl';
+  if (agent?.startsWith('Mozilla/')) return 'browser';
+  return 'http-client';
 }
 
 /** Sends a whole response and journals it; the operation id goes back in OP_HEADER. */
