@@ -16,7 +16,7 @@ import type { Command } from '../cli/commander.js';
 import { clientOnOf, homeOf } from '../cli/context.js';
 import { CommandExit } from '../cli/errors.js';
 import { CommandFormatError, parseCommandFormat, type HadoopArgs } from '../cli/hadoop-args.js';
-import { parseGenericOptions, userSettings } from '../cli/generic-options.js';
+import { GENERIC_USAGE, parseGenericOptions, userSettings } from '../cli/generic-options.js';
 import { err, out, printJson } from '../cli/output.js';
 import { progressReporter } from '../cli/progress.js';
 import { withSession } from '../cli/session.js';
@@ -692,6 +692,27 @@ export function fsUsage(): string {
   return [FS_USAGE_PREFIX, ...Object.values(COMMANDS).map((c) => `\t[${c.usage}]`)].join('\n');
 }
 
+/**
+ * FsShell.printInfo for `-usage [cmd ...]` and `-help [cmd ...]`: every usage and the generic
+ * options, or the named commands' usage lines; an unknown name is UnknownCommandException (exit -1).
+ * The lab has no long descriptions yet, so `-help CMD` prints what `-usage CMD` prints.
+ */
+function printInfo(sub: string, names: string[]): void {
+  if (names.length === 0) {
+    out(`${fsUsage()}\n\n${GENERIC_USAGE}`);
+    return;
+  }
+  for (const name of names) {
+    const spec = COMMANDS[name.replace(/^-/, '')];
+    if (!spec) {
+      err(`${sub}: \`${name}': Unknown command`);
+      err(`${FS_USAGE_PREFIX} ${sub} [cmd ...]`);
+      throw new CommandExit(SHELL_USAGE_EXIT);
+    }
+    out(`${FS_USAGE_PREFIX} ${spec.usage}`);
+  }
+}
+
 export function registerFs(program: Command): void {
   program
     .command('fs')
@@ -711,11 +732,11 @@ export function registerFs(program: Command): void {
       const sub = rest[0];
       if (!sub) {
         // FsShell.run with no arguments: the usage of every command on stderr, exit -1.
-        err(fsUsage());
+        err(`${fsUsage()}\n\n${GENERIC_USAGE}`);
         throw new CommandExit(SHELL_USAGE_EXIT);
       }
       if (sub === '-help' || sub === '-usage') {
-        out(fsUsage());
+        printInfo(sub, rest.slice(1));
         return;
       }
       const spec = sub.startsWith('-') ? COMMANDS[sub.slice(1)] : undefined;

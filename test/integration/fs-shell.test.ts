@@ -69,6 +69,19 @@ describe.skipIf(!built)('lab fs behaves as FsShell', () => {
       expect(r.stderr).toContain('\t[-mkdir [-p] <path> ...]');
     });
 
+    it('-usage and -help print FsShell.printInfo: all usages and the generic options, or one command', async () => {
+      const all = await ok('fs', '-usage');
+      expect(all).toContain('\t[-ls [-C] [-d] [-h] [-R] [-t] [-S] [-r] [-u] [<path> ...]]');
+      // GenericOptionsParser.printGenericCommandUsage follows the list.
+      expect(all).toContain('\n\nGeneric options supported are:\n-conf <configuration file>');
+      expect(await ok('fs', '-usage', 'mkdir')).toBe(
+        'Usage: lab fs [generic options] -mkdir [-p] <path> ...',
+      );
+      const unknown = await lab('fs', '-help', 'nope');
+      expect(unknown.code).toBe(255);
+      expect(unknown.stderr.split('\n')[0]).toBe("-help: `nope': Unknown command");
+    });
+
     it('names an unknown command, and a known one typed without its dash', async () => {
       // UnknownCommandException: "Unknown command"; displayError adds the "Did you mean" line.
       const r = await lab('fs', '-nope');
