@@ -505,6 +505,15 @@ export class NameNodeCore {
       this.namespace.leases.renewLease(p.clientName, ctx.nowMs);
       return null;
     },
+    fsync: (p, ctx) => {
+      this.checkNotInSafeMode(`Cannot fsync file ${p.src}`, ctx.nowMs);
+      this.namespace.checkPermission(p.src, this.checker(ctx), {});
+      this.log(this.namespace.fsync(p.src, { clientName: p.clientName, lastBlockLength: p.lastBlockLength }));
+      const last = this.namespace.getBlocks(p.src)?.at(-1);
+      const info = last ? this.blocks.get(last.blockId) : undefined;
+      if (info && p.lastBlockLength > 0) info.numBytes = p.lastBlockLength;
+      return null;
+    },
     recoverLease: (p, ctx) => {
       // FSNamesystem.recoverLease: a closed file needs nothing; an open one is released now.
       this.checkNotInSafeMode(`Cannot recover the lease of ${p.src}`, ctx.nowMs);

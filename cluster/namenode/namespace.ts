@@ -496,6 +496,22 @@ export class Namespace {
     return ops;
   }
 
+  /**
+   * ClientProtocol.fsync (FSNamesystem.fsync): the caller must hold the lease; a positive
+   * `lastBlockLength` becomes the last block's length (updateLengthOfLastBlock), and the block list
+   * is persisted: [OP_UPDATE_BLOCKS] without RPC ids (FSDirWriteFileOp.persistBlocks).
+   */
+  fsync(path: string, options: { clientName: string; lastBlockLength: number }): PendingOp[] {
+    const w = this.walkPath(path);
+    const file = this.checkLease(w, options.clientName);
+    const blocks = copyBlocks(file.blocks);
+    const last = blocks.at(-1);
+    if (last && options.lastBlockLength > 0) last.numBytes = options.lastBlockLength;
+    const ops: PendingOp[] = [];
+    this.emit(ops, { op: 'OP_UPDATE_BLOCKS', path: w.path, blocks, rpcIds: NO_RPC_IDS });
+    return ops;
+  }
+
   /** ClientProtocol.abandonBlock: drops the file's last block ([OP_UPDATE_BLOCKS]); [] if it is not the last. */
   abandonBlock(path: string, options: { clientName: string; block: BlockRef }): PendingOp[] {
     const w = this.walkPath(path);

@@ -197,6 +197,7 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
     setQuota: { src: path, nsQuota: string(NAME_LENGTH_MAX), ssQuota: string(NAME_LENGTH_MAX) },
     renewLease: { clientName: nonEmptyName },
     recoverLease: { src: path, clientName: nonEmptyName },
+    fsync: { ...blockAt, lastBlockLength: integer(-1, LONG_MAX) },
     reportBadBlocks: {
       blocks: listOf(shape({ block, datanode: nonEmptyName }), LIST_LENGTH_MAX),
     },

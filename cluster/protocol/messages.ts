@@ -197,6 +197,11 @@ export interface RpcMethods {
    */
   setQuota: { req: { src: string; nsQuota: string; ssQuota: string }; res: null };
   renewLease: { req: { clientName: string }; res: null };
+  /**
+   * hflush/hsync's NameNode side: persists the file's block list, with the last block's length
+   * when the client gives one (> 0), so a reader sees what was flushed.
+   */
+  fsync: { req: { src: string; clientName: string; lastBlockLength: number; fileId: number }; res: null };
   /** Starts lease recovery of an open file now: true when the file is closed (or was never open). */
   recoverLease: { req: { src: string; clientName: string }; res: boolean };
   reportBadBlocks: { req: { blocks: { block: BlockRef; datanode: string }[] }; res: null };
@@ -304,6 +309,7 @@ export const PROTOCOL_OF: Record<RpcMethod, Protocol> = {
   setQuota: 'ClientProtocol',
   renewLease: 'ClientProtocol',
   recoverLease: 'ClientProtocol',
+  fsync: 'ClientProtocol',
   reportBadBlocks: 'ClientProtocol',
   updateBlockForPipeline: 'ClientProtocol',
   updatePipeline: 'ClientProtocol',

@@ -12,7 +12,12 @@ import { chunkChecksums, crc32c } from '../../cluster/common/crc.js';
 import { buildMeta, verifyReplica } from '../../cluster/datanode/meta.js';
 import { decodeSegment, encodeSegment } from '../../cluster/namenode/editlog/codec.js';
 import { editsToXml } from '../../cluster/namenode/editlog/oev.js';
-import type { BlockRef, EditLogOp, PendingOp } from '../../cluster/namenode/editlog/ops.js';
+import {
+  NO_RPC_IDS,
+  type BlockRef,
+  type EditLogOp,
+  type PendingOp,
+} from '../../cluster/namenode/editlog/ops.js';
 import { Namespace } from '../../cluster/namenode/namespace.js';
 import type { NamespaceInfo } from '../../cluster/protocol/messages.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
@@ -138,6 +143,34 @@ describe('append in the namespace', () => {
     for (const op of log) replayed.applyOp(op);
     expect(replayed.toImage(9)).toEqual(ns.toImage(9));
     expect(replayed.leases.holderOf('/x/a')).toBe(APPENDER);
+  });
+});
+
+describe('fsync', () => {
+  it('persists the last block at the flushed length (OP_UPDATE_BLOCKS, no RPC ids), for the lease holder only', () => {
+    const ns = new Namespace({ superuser: 'student', namespaceId: 1 });
+    ns.create('/open', {
+      permission: PERM,
+      clientName: WRITER,
+      clientMachine: 'h',
+      overwrite: false,
+      createParent: true,
+      replication: 1,
+      blockSizeBytes: MB,
+      nowMs: 1,
+    });
+    const { block } = ns.allocateBlock('/open', { clientName: WRITER, previous: null });
+    expect(ns.fsync('/open', { clientName: WRITER, lastBlockLength: 700 })).toEqual([
+      { op: 'OP_UPDATE_BLOCKS', path: '/open', blocks: [{ ...block, numBytes: 700 }], rpcIds: NO_RPC_IDS },
+    ]);
+    expect(ns.getFileInfo('/open')?.length).toBe(700);
+    // -1 (DFSOutputStream's "length unknown") keeps the length the NameNode has.
+    expect(ns.fsync('/open', { clientName: WRITER, lastBlockLength: -1 })[0]).toMatchObject({
+      blocks: [{ numBytes: 700 }],
+    });
+    expect(thrown(() => ns.fsync('/open', { clientName: APPENDER, lastBlockLength: 1 })).errorClass).toBe(
+      'LeaseExpiredException',
+    );
   });
 });
 

@@ -542,6 +542,27 @@ const entries: RpcMethodEntry[] = [
   }),
   protoMethod({
     protocol: P,
+    method: 'fsync',
+    request: cp.FsyncRequestProtoSchema,
+    response: cp.FsyncResponseProtoSchema,
+    toRequest: (p) => ({
+      src: p.src,
+      client: p.clientName,
+      lastBlockLength: BigInt(p.lastBlockLength),
+      fileId: toUint64(p.fileId),
+    }),
+    fromRequest: (m) => ({
+      src: m.src,
+      clientName: m.client,
+      lastBlockLength: wireSignedLong(m.lastBlockLength, 'lastBlockLength'),
+      fileId: wireNumber(m.fileId, 'fileId'),
+    }),
+    toResponse: () => ({}),
+    fromResponse: () => null,
+    journalFields: ['src', 'lastBlockLength'],
+  }),
+  protoMethod({
+    protocol: P,
     method: 'recoverLease',
     request: cp.RecoverLeaseRequestProtoSchema,
     response: cp.RecoverLeaseResponseProtoSchema,
