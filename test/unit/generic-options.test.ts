@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalSettings, deprecationLogLine } from '../../cluster/config/deprecations.js';
 import { getconfOutput } from '../../cluster/config/getconf.js';
 import { resolveConfig } from '../../cluster/config/config.js';
@@ -90,6 +90,10 @@ describe('deprecated keys (Configuration.DeprecatedKeyInfo.getWarningMessage)', 
 
 describe('site files and -conf (Configuration.loadResource)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-site-'));
+  const made = [dir];
+  afterAll(() => {
+    for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+  });
   const write = (name: string, props: Record<string, string>): string => {
     const file = path.join(dir, name);
     const body = Object.entries(props)
@@ -107,6 +111,7 @@ describe('site files and -conf (Configuration.loadResource)', () => {
   it('layers HADOOP_CONF_DIR and the lab home site files, -conf files, then -D and -fs', () => {
     const conf = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-conf-dir-'));
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-conf-home-'));
+    made.push(conf, home);
     fs.writeFileSync(
       path.join(conf, 'core-site.xml'),
       '<configuration><property><name>fs.default.name</name><value>hdfs://a:1</value></property></configuration>',
