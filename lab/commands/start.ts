@@ -7,6 +7,7 @@ import { clusterConfig } from '../../cluster/home/cluster-config.js';
 import type { ClusterDescription } from '../../cluster/home/description.js';
 import { inspectHome } from '../../cluster/home/home.js';
 import { readNamenodeHttpAddress } from '../../cluster/home/http-address.js';
+import { DEFAULT_PORTS } from '../../cluster/launcher/addresses.js';
 import { startCluster, stopNodes, type StartedCluster } from '../../cluster/launcher/launcher.js';
 import { homeOf } from '../cli/context.js';
 import type { Command } from '../cli/commander.js';
@@ -87,6 +88,8 @@ async function start(home: string, flags: StartFlags): Promise<void> {
     throw error;
   }
   out(summary(cluster, flags.detach === true));
+  // Said loudly, on stderr too: a student who curls 9870 would otherwise reach another cluster.
+  if (!ephemeralPorts) for (const line of busyDefaultPorts(cluster.description, cluster.home)) err(line);
   if (flags.detach === true) {
     stopSignal.dispose();
     return;
@@ -185,6 +188,37 @@ export function summary(cluster: StartedCluster, detached: boolean): string {
       : 'Press Ctrl-C to stop the cluster (or run `lab stop` in another terminal).',
   ];
   return lines.join('\n');
+}
+
+/**
+ * Hadoop's default ports this cluster did not get because something else held them (another
+ * lab, a real Hadoop): the launcher took a free port instead (cluster/launcher/addresses.ts).
+ */
+export function busyDefaultPorts(description: ClusterDescription, home: string): string[] {
+  const taken: string[] = [];
+  const check = (what: string, wanted: number, address: string | undefined) => {
+    const port = address === undefined ? undefined : Number(address.slice(address.lastIndexOf(':') + 1));
+    if (port !== undefined && port !== wanted)
+      taken.push(`${what} is on ${address} (port ${wanted} was busy)`);
+  };
+  check(
+    'the NameNode',
+    DEFAULT_PORTS.namenodeRpc,
+    `${description.namenode.host}:${description.namenode.port}`,
+  );
+  check('the NameNode web UI', DEFAULT_PORTS.namenodeHttp, readNamenodeHttpAddress(home, description));
+  if (description.secondary)
+    check(
+      "the Secondary NameNode's page",
+      DEFAULT_PORTS.secondaryHttp,
+      `${description.secondary.host}:${description.secondary.port}`,
+    );
+  if (taken.length === 0) return [];
+  return [
+    '',
+    `hdfs-lab: WARNING: a default port was busy, so this cluster uses others — ${taken.join('; ')}.`,
+    '  Something else listens on the default (another cluster?): use the addresses above, not the defaults.',
+  ];
 }
 
 function processRows(description: ClusterDescription): string[] {
