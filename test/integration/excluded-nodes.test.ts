@@ -4,7 +4,9 @@
  * heartbeat), so addBlock may offer it again; the client must then exclude it for the rest of the
  * file, as DataStreamer's excludedNodes does: at most one block abandoned for it, never offered in
  * a pipeline after that, and the file reads back whole. (Before, every new block could pick it
- * again: 26 abandoned blocks for one 50-block file.) Skipped until the daemons are built.
+ * again: 26 abandoned blocks for one 50-block file.) And the close stage: a DataNode killed once
+ * every data packet is on every replica, before the block's last (empty) packet, must not fail the
+ * close nor get a healthy DataNode blamed. Skipped until the daemons are built.
  */
 import crypto from 'node:crypto';
 import fs, { existsSync } from 'node:fs';
@@ -16,6 +18,8 @@ import { homePaths } from '../../cluster/home/description.js';
 import { killNode, startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import type { JournalFrame } from '../../cluster/protocol/journal-types.js';
 import { readJournal } from '../../cluster/transport/journal.js';
+import { rbwDir } from '../../cluster/datanode/layout.js';
+import { waitFor } from './wait-for.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const MiB = 1024 * 1024;
@@ -92,5 +96,42 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
         expect(warnings.filter((w) => w.includes(`Excluding datanode ${victim}`))).toHaveLength(1);
       }
     }, 180_000);
+
+    it('a DataNode dying as a block finishes: the close recovers with the others and blames only it', async () => {
+      const src = '/excluded/close-stage.bin';
+      // Whole packets (126 chunks of 512 bytes each), so write() sends them all before close.
+      const data = crypto.randomBytes(4 * 64_512);
+      const out = await client.create(src, { overwrite: false, replication: 3 });
+      await out.write(data);
+      const located = await client.call('getBlockLocations', {
+        src,
+        offset: 0,
+        length: 1,
+        readerHost: client.clientHost,
+      });
+      const lb = located?.blocks[0];
+      const pipeline = (lb?.locations ?? []).map((l) => l.name);
+      expect(pipeline).toHaveLength(3);
+      // Every data packet is on every DataNode (the RBW replicas hold all bytes): only the end of
+      // the block is left, which is HDFS's PIPELINE_CLOSE stage.
+      const rbwFile = (dn: string): string =>
+        path.join(rbwDir(homePaths(home).dataDir(dn), lb?.blockPoolId ?? ''), `blk_${lb?.block.blockId}`);
+      await waitFor('every replica holds all bytes', () =>
+        pipeline.every((dn) => fs.existsSync(rbwFile(dn)) && fs.statSync(rbwFile(dn)).size === data.length)
+          ? true
+          : undefined,
+      );
+      // The middle of three: its upstream sees the failure and names it in its ack.
+      const victim = pipeline[1] as string;
+      const healthy = pipeline.filter((dn) => dn !== victim);
+      await killNode(home, victim);
+      warnings.length = 0;
+      await out.close();
+      const back = path.join(home, 'close-stage.back');
+      await client.getFile(src, back);
+      expect(fs.readFileSync(back).equals(data)).toBe(true);
+      expect(warnings.some((w) => w.includes(`datanode ${victim} is bad`))).toBe(true);
+      for (const dn of healthy) expect(warnings.some((w) => w.includes(`datanode ${dn} is bad`))).toBe(false);
+    }, 120_000);
   },
 );
