@@ -36,6 +36,11 @@ export function registerDfsadmin(program: Command): void {
       const rest = generic.rest;
       const sub = rest[0];
       if (!sub) throw new UsageError('dfsadmin: no command given', USAGE);
+      if (sub === '--help' || sub === '-help') {
+        // Help needs no cluster.
+        out(USAGE);
+        return;
+      }
       const settings = userSettings(homeOf(command), generic);
       await withSession(
         homeOf(command),

@@ -735,6 +735,11 @@ export function registerFs(program: Command): void {
         err(`${fsUsage()}\n\n${GENERIC_USAGE}`);
         throw new CommandExit(SHELL_USAGE_EXIT);
       }
+      if (sub === '--help') {
+        // The lab's --help, as on every lab command: FsShell's own -help.
+        printInfo('-help', rest.slice(1));
+        return;
+      }
       if (sub === '-help' || sub === '-usage') {
         printInfo(sub, rest.slice(1));
         return;

@@ -36,6 +36,11 @@ export function registerFsck(program: Command): void {
     .helpOption(false)
     .argument('[args...]')
     .action(async (argv: string[], _opts: unknown, command: Command) => {
+      if (argv[0] === '--help' || argv[0] === '-help') {
+        // Help needs no cluster.
+        out(USAGE);
+        return;
+      }
       const generic = parseGenericOptions(argv);
       const args = generic.rest;
       const settings = userSettings(homeOf(command), generic);

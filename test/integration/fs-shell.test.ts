@@ -82,6 +82,19 @@ describe.skipIf(!built)('lab fs behaves as FsShell', () => {
       expect(unknown.stderr.split('\n')[0]).toBe("-help: `nope': Unknown command");
     });
 
+    it('--help works on fs, dfsadmin, fsck and getconf without a running cluster', async () => {
+      const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-fs-shell-nohome-'));
+      try {
+        for (const command of ['fs', 'dfsadmin', 'fsck', 'getconf']) {
+          const r = await execa('node', [bin, '--home', empty, command, '--help'], { reject: false });
+          expect(r.exitCode, command).toBe(0);
+          expect(r.stdout, command).toMatch(/^(Usage: lab |hdfs getconf is utility)/);
+        }
+      } finally {
+        fs.rmSync(empty, { recursive: true, force: true });
+      }
+    });
+
     it('names an unknown command, and a known one typed without its dash', async () => {
       // UnknownCommandException: "Unknown command"; displayError adds the "Did you mean" line.
       const r = await lab('fs', '-nope');
