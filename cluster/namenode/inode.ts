@@ -4,6 +4,7 @@
  */
 import type { BlockRef, PermissionStatus } from './editlog/ops.js';
 import { childPath, compareNames, ROOT_PATH } from './paths.js';
+import type { XAttr } from '../protocol/messages.js';
 
 /** "No quota", as the fsimage stores it (decimal text, like the root's Long.MAX namespace quota). */
 export const QUOTA_NONE = '-1';
@@ -15,6 +16,8 @@ interface INodeCommon {
   parent: INodeDirectory | null;
   permission: PermissionStatus;
   mtime: number;
+  /** Extended attributes (XAttrFeature), in the order they were first set. */
+  xattrs: XAttr[];
 }
 
 export interface INodeDirectory extends INodeCommon {
@@ -50,6 +53,7 @@ export function newDirectory(fields: {
   mtime: number;
   nsQuota?: string;
   dsQuota?: string;
+  xattrs?: XAttr[];
 }): INodeDirectory {
   return {
     kind: 'DIRECTORY',
@@ -61,13 +65,17 @@ export function newDirectory(fields: {
     children: [],
     nsQuota: fields.nsQuota ?? QUOTA_NONE,
     dsQuota: fields.dsQuota ?? QUOTA_NONE,
+    xattrs: (fields.xattrs ?? []).map((x) => ({ ...x })),
   };
 }
 
-export function newFile(fields: Omit<INodeFile, 'kind' | 'parent'>): INodeFile {
+export function newFile(
+  fields: Omit<INodeFile, 'kind' | 'parent' | 'xattrs'> & { xattrs?: XAttr[] },
+): INodeFile {
   return {
     kind: 'FILE',
     ...fields,
+    xattrs: (fields.xattrs ?? []).map((x) => ({ ...x })),
     parent: null,
     permission: { ...fields.permission },
     blocks: fields.blocks.map((b) => ({ ...b })),

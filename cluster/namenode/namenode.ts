@@ -41,6 +41,7 @@ import { PERMISSION_STORED_MASK, PermissionChecker } from './permission.js';
 import { permissionBits, requestChecker } from './request-checks.js';
 import { LeaseMonitor } from './lease-monitor.js';
 import { TrashEmptier } from './trash-emptier.js';
+import { checkXAttrNamespace, selectXAttrs, visibleXAttrs } from './xattr.js';
 import { trashMinutesToMs } from '../common/trash.js';
 import { LEASE_HARD_LIMIT_MS, LEASE_SOFT_LIMIT_MS } from './leases.js';
 
@@ -501,6 +502,39 @@ export class NameNodeCore {
       this.log(this.namespace.setQuota(p.src, { nsQuota: p.nsQuota, dsQuota: p.ssQuota }));
       return null;
     },
+    setXAttr: (p, ctx) => {
+      const pc = this.checker(ctx);
+      checkXAttrNamespace(p.xattr, pc === null);
+      this.checkXAttrChangeAccess(p.src, pc);
+      this.checkNotInSafeMode(`Cannot set XAttr on ${p.src}`, ctx.nowMs);
+      this.log(
+        this.namespace.setXAttr(p.src, p.xattr, {
+          flags: p.flags,
+          ...(ctx.rpcIds ? { rpcIds: ctx.rpcIds } : {}),
+        }),
+      );
+      return null;
+    },
+    getXAttrs: (p, ctx) => {
+      const pc = this.checker(ctx);
+      // FSDirXAttrOp.getXAttrs: READ on the path.
+      this.namespace.checkPermission(p.src, pc, { access: 'READ' });
+      return selectXAttrs(this.namespace.xattrsOf(p.src), p.xattrs, pc === null);
+    },
+    listXAttrs: (p, ctx) => {
+      const pc = this.checker(ctx);
+      // FSDirXAttrOp.listXAttrs: "to access xattr names, you need EXECUTE in the owning directory".
+      this.namespace.checkPermission(p.src, pc, { parentAccess: 'EXECUTE' });
+      return visibleXAttrs(this.namespace.xattrsOf(p.src), pc === null).map((x) => ({ ...x, value: null }));
+    },
+    removeXAttr: (p, ctx) => {
+      const pc = this.checker(ctx);
+      checkXAttrNamespace(p.xattr, pc === null);
+      this.checkXAttrChangeAccess(p.src, pc);
+      this.checkNotInSafeMode(`Cannot remove XAttr entry on ${p.src}`, ctx.nowMs);
+      this.log(this.namespace.removeXAttr(p.src, p.xattr, ctx.rpcIds));
+      return null;
+    },
     renewLease: (p, ctx) => {
       this.namespace.leases.renewLease(p.clientName, ctx.nowMs);
       return null;
@@ -658,6 +692,16 @@ export class NameNodeCore {
       supergroup: this.settings.supergroup,
     });
     return pc.isSuperUser ? null : pc;
+  }
+
+  /**
+   * FSDirXAttrOp.checkXAttrChangeAccess: in a sticky directory only the owner may change its
+   * attributes; elsewhere WRITE on the path.
+   */
+  private checkXAttrChangeAccess(src: string, pc: PermissionChecker | null): void {
+    const node = this.namespace.resolve(src);
+    const sticky = node?.kind === 'DIRECTORY' && (node.permission.mode & 0o1000) !== 0;
+    this.namespace.checkPermission(src, pc, sticky ? { owner: true } : { access: 'WRITE' });
   }
 
   /** A new INode's permission: owned by the caller, in its parent's group (as HDFS inherits it). */

@@ -62,6 +62,13 @@ import {
 import { LEASE_SOFT_LIMIT_MS, LeaseManager, NAMENODE_LEASE_HOLDER } from './leases.js';
 import { checkPath, childPath, isSameOrUnder, joinComponents } from './paths.js';
 import type { FsAction, PermissionChecker } from './permission.js';
+import {
+  withXAttrRemoved,
+  withXAttrReplaced,
+  withXAttrSet,
+  type XAttr,
+  type XAttrSetFlags,
+} from './xattr.js';
 import { checkQuotaArguments, fileStorageSpace, nextQuotas, QUOTA_RESET, verifyQuota } from './quota.js';
 
 /** dfs.namenode.replication.min: fewer replicas than this and a block is not complete. */
@@ -764,6 +771,49 @@ export class Namespace {
     return ops;
   }
 
+  /** ClientProtocol.setXAttr (FSDirXAttrOp.setXAttr): [OP_SET_XATTR] with the attribute set. */
+  setXAttr(path: string, x: XAttr, options: { flags: XAttrSetFlags; rpcIds?: RpcIds }): PendingOp[] {
+    const node = this.existingForXAttr(path);
+    withXAttrSet(node.xattrs, x, options.flags); // validates; applyOp makes the change
+    const ops: PendingOp[] = [];
+    this.emit(ops, {
+      op: 'OP_SET_XATTR',
+      src: fullPath(node),
+      xattrs: [{ ...x }],
+      rpcIds: options.rpcIds ?? NO_RPC_IDS,
+    });
+    return ops;
+  }
+
+  /** ClientProtocol.removeXAttr: [OP_REMOVE_XATTR] naming the attribute removed. */
+  removeXAttr(
+    path: string,
+    x: { namespace: XAttr['namespace']; name: string },
+    rpcIds?: RpcIds,
+  ): PendingOp[] {
+    const node = this.existingForXAttr(path);
+    withXAttrRemoved(node.xattrs, x);
+    const ops: PendingOp[] = [];
+    this.emit(ops, {
+      op: 'OP_REMOVE_XATTR',
+      src: fullPath(node),
+      xattrs: [{ namespace: x.namespace, name: x.name, value: null }],
+      rpcIds: rpcIds ?? NO_RPC_IDS,
+    });
+    return ops;
+  }
+
+  /** The INode's attributes (copies), for getXAttrs / listXAttrs. */
+  xattrsOf(path: string): XAttr[] {
+    return this.existingForXAttr(path).xattrs.map((x) => ({ ...x }));
+  }
+
+  private existingForXAttr(path: string): INode {
+    const w = this.walkPath(path);
+    if (!w.last) throw fail('FileNotFoundException', `Path not found: ${w.path}`);
+    return w.last;
+  }
+
   /** A directory's quotas as text (-1 none); a file has none. Null for a missing path. */
   quotaOf(path: string): { nsQuota: string; dsQuota: string } | null {
     const node = this.walkPath(path).last;
@@ -961,6 +1011,16 @@ export class Namespace {
         node.underConstruction = { clientName: op.clientName, clientMachine: op.clientMachine };
         // The op carries no time: the lease starts unrenewed and the live caller renews it.
         this.leases.addLease(op.clientName, op.path, 0);
+        return;
+      }
+      case 'OP_SET_XATTR':
+      case 'OP_REMOVE_XATTR': {
+        const node = this.walkPath(op.src).last;
+        if (!node) throw corrupt(op, op.src, 'no such file or directory');
+        for (const x of op.xattrs) {
+          const rest = node.xattrs.filter((e) => e.namespace !== x.namespace || e.name !== x.name);
+          node.xattrs = op.op === 'OP_REMOVE_XATTR' ? rest : withXAttrReplaced(node.xattrs, x);
+        }
         return;
       }
       case 'OP_SET_QUOTA': {
@@ -1315,6 +1375,7 @@ function toImageINode(node: INode): ImageINode {
         permission: { ...node.permission },
         nsQuota: node.nsQuota,
         dsQuota: node.dsQuota,
+        ...(node.xattrs.length > 0 ? { xattrs: node.xattrs.map((x) => ({ ...x })) } : {}),
       },
     };
   }
@@ -1330,6 +1391,7 @@ function toImageINode(node: INode): ImageINode {
       permission: { ...node.permission },
       blocks: copyBlocks(node.blocks),
       storagePolicyId: node.storagePolicyId,
+      ...(node.xattrs.length > 0 ? { xattrs: node.xattrs.map((x) => ({ ...x })) } : {}),
       ...(node.underConstruction ? { underConstruction: { ...node.underConstruction } } : {}),
     },
   };
@@ -1346,6 +1408,7 @@ function fromImageINode(image: ImageINode): INode {
       mtime: d.mtime,
       nsQuota: d.nsQuota,
       dsQuota: d.dsQuota,
+      xattrs: d.xattrs ?? [],
     });
   }
   const f = image.file;
@@ -1361,5 +1424,6 @@ function fromImageINode(image: ImageINode): INode {
     storagePolicyId: f.storagePolicyId,
     blocks: f.blocks,
     underConstruction: f.underConstruction ?? null,
+    xattrs: f.xattrs ?? [],
   });
 }

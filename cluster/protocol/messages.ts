@@ -131,6 +131,16 @@ export interface FsStats {
   pendingDeletionBlocks: number;
 }
 
+/** XAttrProto's namespaces (XAttr.NameSpace). */
+export type XAttrNamespace = 'USER' | 'TRUSTED' | 'SECURITY' | 'SYSTEM' | 'RAW';
+
+/** An extended attribute: `user.a1` is { namespace: 'USER', name: 'a1' }; value bytes as base64, null when absent. */
+export interface XAttr {
+  namespace: XAttrNamespace;
+  name: string;
+  value: string | null;
+}
+
 /** The RPC table: method → request params and result. */
 export interface RpcMethods {
   // ClientProtocol
@@ -196,6 +206,13 @@ export interface RpcMethods {
    * '-1' (QUOTA_RESET) clears it.
    */
   setQuota: { req: { src: string; nsQuota: string; ssQuota: string }; res: null };
+  /** XAttrSetFlag: CREATE (must not exist), REPLACE (must exist); FileSystem.setXAttr sends both. */
+  setXAttr: { req: { src: string; xattr: XAttr; flags: { create: boolean; replace: boolean } }; res: null };
+  /** The named attributes with their values; every one the caller may see when none is named. */
+  getXAttrs: { req: { src: string; xattrs: { namespace: XAttrNamespace; name: string }[] }; res: XAttr[] };
+  /** The names the caller may see (values null). */
+  listXAttrs: { req: { src: string }; res: XAttr[] };
+  removeXAttr: { req: { src: string; xattr: { namespace: XAttrNamespace; name: string } }; res: null };
   renewLease: { req: { clientName: string }; res: null };
   /**
    * hflush/hsync's NameNode side: persists the file's block list, with the last block's length
@@ -307,6 +324,10 @@ export const PROTOCOL_OF: Record<RpcMethod, Protocol> = {
   setPermission: 'ClientProtocol',
   setOwner: 'ClientProtocol',
   setQuota: 'ClientProtocol',
+  setXAttr: 'ClientProtocol',
+  getXAttrs: 'ClientProtocol',
+  listXAttrs: 'ClientProtocol',
+  removeXAttr: 'ClientProtocol',
   renewLease: 'ClientProtocol',
   recoverLease: 'ClientProtocol',
   fsync: 'ClientProtocol',

@@ -22,6 +22,7 @@ import { progressReporter } from '../cli/progress.js';
 import { withSession } from '../cli/session.js';
 import { formatCount } from '../format/count.js';
 import { EXPUNGE, moveToAppropriateTrash } from './fs-trash.js';
+import { GETFATTR, SETFATTR } from './fs-xattr.js';
 import { APPEND_TO_FILE } from './fs-append.js';
 import { formatDf } from '../format/df.js';
 import { duEntryOfFile, formatDu } from '../format/du.js';
@@ -196,6 +197,8 @@ const COMMANDS: Record<string, FsCommandSpec> = {
     },
   },
   expunge: EXPUNGE,
+  setfattr: SETFATTR,
+  getfattr: GETFATTR,
   mv: {
     usage: '-mv <src> ... <dst>',
     options: [],

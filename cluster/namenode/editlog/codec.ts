@@ -20,6 +20,10 @@ import {
   type RpcIds,
 } from './ops.js';
 import { BufferBuilder, CursorReader, bytesToUuid, uuidToBytes } from './writable.js';
+import { create, fromBinary, isFieldSet, toBinary } from '@bufbuild/protobuf';
+import { XAttrEditLogProtoSchema, XAttrProtoSchema } from '../../protocol/gen/client_protocol_pb.js';
+import type { XAttr } from '../../protocol/messages.js';
+import { xattrFromProto, xattrToProto } from '../../protocol/registry/xattr-proto.js';
 
 /** In-progress segments grow in steps of this many bytes, filled with 0xFF (OP_INVALID). */
 export const PREALLOCATE_BYTES = 1024 * 1024;
@@ -164,6 +168,11 @@ function encodeBody(op: EditLogOp): Buffer {
       break;
     case 'OP_SET_QUOTA':
       w.utf8(op.src).long(BigInt(op.nsQuota)).long(BigInt(op.dsQuota));
+      break;
+    case 'OP_SET_XATTR':
+    case 'OP_REMOVE_XATTR':
+      w.raw(encodeXAttrEditLog(op.src, op.xattrs));
+      writeRpcIds(w, op.rpcIds);
       break;
   }
   return w.finish();
@@ -428,6 +437,11 @@ function decodeBody(name: OpName, txid: number, r: CursorReader): EditLogOp {
       const newBlock = r.bool('newBlock');
       return { op: name, txid, path, clientName, clientMachine, newBlock, rpcIds: readRpcIds(r) };
     }
+    case 'OP_SET_XATTR':
+    case 'OP_REMOVE_XATTR': {
+      const { src, xattrs } = readXAttrEditLog(r);
+      return { op: name, txid, src, xattrs, rpcIds: readRpcIds(r) };
+    }
     case 'OP_SET_QUOTA': {
       const src = r.utf8('src');
       const nsQuota = r.longBig('nsQuota').toString();
@@ -496,6 +510,41 @@ function readRenameOptions(r: CursorReader): RenameOption[] {
 function readNoAcls(r: CursorReader): void {
   const count = r.int('ACL entry count');
   if (count !== 0) throw new RangeError(`${count} ACL entries: ACLs are not supported by the lab`);
+}
+
+/** XAttrEditLogProto.writeDelimitedTo: a varint length, then the message. */
+function encodeXAttrEditLog(src: string, xattrs: readonly XAttr[]): Uint8Array {
+  const body = toBinary(
+    XAttrEditLogProtoSchema,
+    create(XAttrEditLogProtoSchema, { src, xAttrs: xattrs.map(xattrToProto) }),
+  );
+  return Buffer.concat([varint(body.length), body]);
+}
+
+function varint(n: number): Uint8Array {
+  const out: number[] = [];
+  let v = n;
+  while (v >= 0x80) {
+    out.push((v & 0x7f) | 0x80);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+  return Uint8Array.from(out);
+}
+
+function readXAttrEditLog(r: CursorReader): { src: string; xattrs: XAttr[] } {
+  let length = 0;
+  for (let shift = 0; ; shift += 7) {
+    const b = r.byte('XAttrEditLogProto length') & 0xff;
+    length += (b & 0x7f) * 2 ** shift;
+    if (b < 0x80) break;
+    if (shift > 28) throw new RangeError('XAttrEditLogProto length: malformed varint');
+  }
+  const msg = fromBinary(XAttrEditLogProtoSchema, r.bytes(length, 'XAttrEditLogProto'));
+  return {
+    src: msg.src,
+    xattrs: msg.xAttrs.map((x) => xattrFromProto(x, isFieldSet(x, XAttrProtoSchema.field.value))),
+  };
 }
 
 function readNoXAttrs(r: CursorReader): void {

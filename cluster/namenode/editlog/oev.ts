@@ -10,6 +10,7 @@ import {
   type PermissionStatus,
   type RpcIds,
 } from './ops.js';
+import type { XAttr } from '../../protocol/messages.js';
 
 const INDENT = '  ';
 
@@ -121,7 +122,17 @@ function dataChildren(op: EditLogOp): XmlNode[] {
       ];
     case 'OP_SET_QUOTA':
       return [leaf('SRC', op.src), leaf('NSQUOTA', op.nsQuota), leaf('DSQUOTA', op.dsQuota)];
+    case 'OP_SET_XATTR':
+    case 'OP_REMOVE_XATTR':
+      return [leaf('SRC', op.src), ...op.xattrs.map(xattrNode), ...rpcIdNodes(op.rpcIds)];
   }
+}
+
+/** FSEditLogOp.appendXAttrsToXml: NAMESPACE, NAME, and VALUE as XAttrCodec's hex (0x…) when there is one. */
+function xattrNode(x: XAttr): XmlNode {
+  const value =
+    x.value === null ? [] : [leaf('VALUE', `0x${Buffer.from(x.value, 'base64').toString('hex')}`)];
+  return { name: 'XATTR', children: [leaf('NAMESPACE', x.namespace), leaf('NAME', x.name), ...value] };
 }
 
 function addCloseCommon(

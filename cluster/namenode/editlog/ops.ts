@@ -6,6 +6,8 @@
  */
 import type { BlockRef } from '../../protocol/types.js';
 
+import type { XAttr } from '../../protocol/messages.js';
+
 export const EDITS_LAYOUT_VERSION = -66;
 
 /** Opcodes from FSEditLogOpCodes.java. */
@@ -20,6 +22,8 @@ export const OPCODES = {
   OP_CLOSE: 9,
   OP_TIMES: 13,
   OP_SET_QUOTA: 14,
+  OP_SET_XATTR: 43,
+  OP_REMOVE_XATTR: 44,
   OP_RENAME: 15,
   OP_REASSIGN_LEASE: 22,
   OP_END_LOG_SEGMENT: 23,
@@ -120,7 +124,10 @@ export type EditLogOp =
       rpcIds: RpcIds;
     })
   /** The directory's quotas after the change, as decimal text (-1 = none; the root's Long.MAX). */
-  | (OpBase & { op: 'OP_SET_QUOTA'; src: string; nsQuota: string; dsQuota: string });
+  | (OpBase & { op: 'OP_SET_QUOTA'; src: string; nsQuota: string; dsQuota: string })
+  /** The attributes set (with values) or removed (names), as XAttrEditLogProto carries them. */
+  | (OpBase & { op: 'OP_SET_XATTR'; src: string; xattrs: XAttr[]; rpcIds: RpcIds })
+  | (OpBase & { op: 'OP_REMOVE_XATTR'; src: string; xattrs: XAttr[]; rpcIds: RpcIds });
 
 export type EditLogOpOf<N extends OpName> = Extract<EditLogOp, { op: N }>;
 

@@ -10,6 +10,7 @@
  * Pure: `encodeImage` returns the file's bytes, `decodeImage` takes them. The messages are
  * fsimage.proto's (cluster/protocol/proto), through @bufbuild/protobuf.
  */
+import type { XAttr } from '../../protocol/messages.js';
 import type { BlockRef, PermissionStatus } from '../editlog/ops.js';
 import {
   create,
@@ -159,6 +160,7 @@ export function buildStringTable(image: FsImage): Map<string, number> {
     const p = permissionOf(inode);
     add(p.user);
     add(p.group);
+    for (const x of xattrsOf(inode)) add(x.name);
   }
   return ids;
 }
@@ -168,6 +170,50 @@ export function childrenInNameOrder(image: FsImage, children: readonly number[])
   const byId = new Map(image.inodes.map((n) => [n.id, n]));
   const nameOf = (id: number): Buffer => Buffer.from(byId.get(id)?.name ?? '', 'utf8');
   return [...children].sort((a, b) => Buffer.compare(nameOf(a), nameOf(b)) || a - b);
+}
+
+export function xattrsOf(inode: ImageINode): readonly XAttr[] {
+  return inode.file?.xattrs ?? inode.directory?.xattrs ?? [];
+}
+
+/** XAttrFormat: namespace in bits 30..31 and bit 5 (its third bit, for RAW), name id in bits 6..29. */
+const XATTR_NAMESPACE_ORDER: readonly XAttr['namespace'][] = ['USER', 'TRUSTED', 'SECURITY', 'SYSTEM', 'RAW'];
+
+function xattrFeature(
+  xattrs: readonly XAttr[] | undefined,
+  strings: Map<string, number>,
+): { xAttrs: { xAttrs: { name: number; value?: Uint8Array }[] } } | Record<string, never> {
+  if (!xattrs || xattrs.length === 0) return {};
+  return {
+    xAttrs: {
+      xAttrs: xattrs.map((x) => {
+        const ns = XATTR_NAMESPACE_ORDER.indexOf(x.namespace);
+        const id = strings.get(x.name) ?? 0;
+        const name = (((ns & 3) << 30) | ((id & 0xffffff) << 6) | (((ns >> 2) & 1) << 5)) >>> 0;
+        return { name, ...(x.value !== null ? { value: Buffer.from(x.value, 'base64') } : {}) };
+      }),
+    },
+  };
+}
+
+function readXAttrFeature(
+  feature: { xAttrs: { name: number; value: Uint8Array }[] } | undefined,
+  strings: Map<number, string>,
+): { xattrs?: XAttr[] } {
+  if (!feature || feature.xAttrs.length === 0) return {};
+  return {
+    xattrs: feature.xAttrs.map((x) => {
+      const ns = ((x.name >>> 30) & 3) | (((x.name >>> 5) & 1) << 2);
+      const id = (x.name >>> 6) & 0xffffff;
+      const namespace = XATTR_NAMESPACE_ORDER[ns];
+      const name = strings.get(id);
+      if (!namespace || name === undefined)
+        throw new ImageFormatError(
+          `xattr refers to namespace ${ns} / string id ${id}, which the image lacks`,
+        );
+      return { namespace, name, value: Buffer.from(x.value).toString('base64') };
+    }),
+  };
 }
 
 export function permissionOf(inode: ImageINode): PermissionStatus {
@@ -315,6 +361,7 @@ function fileMessage(
           },
         }
       : {}),
+    ...xattrFeature(f.xattrs, strings),
     storagePolicyID: f.storagePolicyId,
   };
 }
@@ -330,6 +377,7 @@ function directoryMessage(
     nsQuota: u64(BigInt(d.nsQuota)),
     dsQuota: u64(BigInt(d.dsQuota)),
     permission: encodePermission(d.permission, strings),
+    ...xattrFeature(d.xattrs, strings),
   };
 }
 
@@ -534,6 +582,7 @@ function readFile(f: INodeSection_INodeFile, strings: Map<number, string>): Imag
     ...(f.fileUC
       ? { underConstruction: { clientName: f.fileUC.clientName, clientMachine: f.fileUC.clientMachine } }
       : {}),
+    ...readXAttrFeature(f.xAttrs, strings),
     storagePolicyId: f.storagePolicyID,
   };
 }
@@ -544,6 +593,7 @@ function readDirectory(d: INodeSection_INodeDirectory, strings: Map<number, stri
     permission: decodePermission(d.permission, strings),
     nsQuota: BigInt.asIntN(64, d.nsQuota).toString(),
     dsQuota: BigInt.asIntN(64, d.dsQuota).toString(),
+    ...readXAttrFeature(d.xAttrs, strings),
   };
 }
 

@@ -3,6 +3,7 @@
  * writes as Hadoop's protobuf image (HDFSIMG1 … FileSummary), and what `oiv` prints.
  * Replica locations are deliberately absent: they come back from block reports.
  */
+import type { XAttr } from '../../protocol/messages.js';
 import type { BlockRef, PermissionStatus } from '../editlog/ops.js';
 
 export const NAMENODE_LAYOUT_VERSION = -66;
@@ -19,6 +20,8 @@ export interface ImageFile {
   permission: PermissionStatus;
   blocks: BlockRef[];
   storagePolicyId: number;
+  /** XAttrFeature; absent when the file has none. */
+  xattrs?: XAttr[];
   underConstruction?: { clientName: string; clientMachine: string };
 }
 
@@ -29,6 +32,8 @@ export interface ImageDirectory {
   nsQuota: string;
   /** Disk-space quota; -1 = none. */
   dsQuota: string;
+  /** XAttrFeature; absent when the directory has none. */
+  xattrs?: XAttr[];
 }
 
 export interface ImageINode {

@@ -5,6 +5,7 @@
  * - `imageToDelimited`: `-p Delimited` (PBImageDelimitedTextWriter) — one tab-separated line per inode.
  * Pure: text out.
  */
+import type { XAttr } from '../../protocol/messages.js';
 import { mangleXmlString } from '../editlog/oev.js';
 import type { PermissionStatus } from '../editlog/ops.js';
 import { BUILTIN_EC_POLICIES, IMAGE_ONDISK_VERSION, childrenInNameOrder, permissionOf } from './codec.js';
@@ -87,6 +88,7 @@ function inodeFields(inode: ImageINode): string {
     head +
     o('mtime', d.mtime) +
     o('permission', permissionText(d.permission)) +
+    xattrsXml(d.xattrs) +
     o('nsquota', d.nsQuota) +
     o('dsquota', d.dsQuota)
   );
@@ -98,7 +100,8 @@ function fileFields(f: ImageFile): string {
     o('mtime', f.mtime) +
     o('atime', f.atime) +
     o('preferredBlockSize', f.preferredBlockSize) +
-    o('permission', permissionText(f.permission));
+    o('permission', permissionText(f.permission)) +
+    xattrsXml(f.xattrs);
   if (f.blocks.length > 0) {
     out += '<blocks>';
     for (const b of f.blocks)
@@ -111,6 +114,27 @@ function fileFields(f: ImageFile): string {
     out += `<file-under-construction>${o('clientName', uc.clientName)}${o('clientMachine', uc.clientMachine)}</file-under-construction>\n`;
   }
   return out;
+}
+
+/**
+ * PBImageXmlWriter.dumpXattrs: `<xattrs><xattr><ns/><name/><val/></xattr>…</xattrs>`, the value as
+ * text when it is valid UTF-8, else `<valHex>`.
+ */
+function xattrsXml(xattrs: readonly XAttr[] | undefined): string {
+  if (!xattrs || xattrs.length === 0) return '';
+  let out = '<xattrs>';
+  for (const x of xattrs) {
+    const bytes = Buffer.from(x.value ?? '', 'base64');
+    const text = new TextDecoder('utf-8', { fatal: true });
+    let value: string;
+    try {
+      value = o('val', text.decode(bytes));
+    } catch {
+      value = o('valHex', bytes.toString('hex'));
+    }
+    out += `<xattr>${o('ns', x.namespace)}${o('name', x.name)}${value}</xattr>`;
+  }
+  return `${out}</xattrs>`;
 }
 
 /** `user:group:` + 4-digit octal mode (`%04o`), e.g. `student:supergroup:0755`. */

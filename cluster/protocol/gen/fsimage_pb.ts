@@ -17,7 +17,7 @@ import type { Message } from '@bufbuild/protobuf';
 export const file_fsimage: GenFile =
   /*@__PURE__*/
   fileDesc(
-    'Cg1mc2ltYWdlLnByb3RvEhNoYWRvb3AuaGRmcy5mc2ltYWdlIr8BCgtGaWxlU3VtbWFyeRIVCg1vbmRpc2tWZXJzaW9uGAEgAigNEhUKDWxheW91dFZlcnNpb24YAiACKA0SDQoFY29kZWMYAyABKAkSOgoIc2VjdGlvbnMYBCADKAsyKC5oYWRvb3AuaGRmcy5mc2ltYWdlLkZpbGVTdW1tYXJ5LlNlY3Rpb24aNwoHU2VjdGlvbhIMCgRuYW1lGAEgASgJEg4KBmxlbmd0aBgCIAEoBBIOCgZvZmZzZXQYAyABKAQi5AEKEU5hbWVTeXN0ZW1TZWN0aW9uEhMKC25hbWVzcGFjZUlkGAEgASgNEhIKCmdlbnN0YW1wVjEYAiABKAQSEgoKZ2Vuc3RhbXBWMhgDIAEoBBIXCg9nZW5zdGFtcFYxTGltaXQYBCABKAQSHAoUbGFzdEFsbG9jYXRlZEJsb2NrSWQYBSABKAQSFQoNdHJhbnNhY3Rpb25JZBgGIAEoBBIfChdyb2xsaW5nVXBncmFkZVN0YXJ0VGltZRgHIAEoBBIjChtsYXN0QWxsb2NhdGVkU3RyaXBlZEJsb2NrSWQYCCABKAQiSgoNRUNTY2hlbWFQcm90bxIRCgljb2RlY05hbWUYASACKAkSEQoJZGF0YVVuaXRzGAIgAigNEhMKC3Bhcml0eVVuaXRzGAMgAigNIsEBChhFcmFzdXJlQ29kaW5nUG9saWN5UHJvdG8SDAoEbmFtZRgBIAEoCRIyCgZzY2hlbWEYAiABKAsyIi5oYWRvb3AuaGRmcy5mc2ltYWdlLkVDU2NoZW1hUHJvdG8SEAoIY2VsbFNpemUYAyABKA0SCgoCaWQYBCACKA0SRQoFc3RhdGUYBSABKA4yLS5oYWRvb3AuaGRmcy5mc2ltYWdlLkVyYXN1cmVDb2RpbmdQb2xpY3lTdGF0ZToHRU5BQkxFRCJXChRFcmFzdXJlQ29kaW5nU2VjdGlvbhI/Cghwb2xpY2llcxgBIAMoCzItLmhhZG9vcC5oZGZzLmZzaW1hZ2UuRXJhc3VyZUNvZGluZ1BvbGljeVByb3RvIt8GCgxJTm9kZVNlY3Rpb24SEwoLbGFzdElub2RlSWQYASABKAQSEQoJbnVtSW5vZGVzGAIgASgEGkkKHEZpbGVVbmRlckNvbnN0cnVjdGlvbkZlYXR1cmUSEgoKY2xpZW50TmFtZRgBIAEoCRIVCg1jbGllbnRNYWNoaW5lGAIgASgJGkQKCkJsb2NrUHJvdG8SDwoHYmxvY2tJZBgBIAIoBBIQCghnZW5TdGFtcBgCIAIoBBITCghudW1CeXRlcxgDIAEoBDoBMBqlAgoJSU5vZGVGaWxlEhMKC3JlcGxpY2F0aW9uGAEgASgNEhgKEG1vZGlmaWNhdGlvblRpbWUYAiABKAQSEgoKYWNjZXNzVGltZRgDIAEoBBIaChJwcmVmZXJyZWRCbG9ja1NpemUYBCABKAQSEgoKcGVybWlzc2lvbhgFIAEoBhI8CgZibG9ja3MYBiADKAsyLC5oYWRvb3AuaGRmcy5mc2ltYWdlLklOb2RlU2VjdGlvbi5CbG9ja1Byb3RvEk4KBmZpbGVVQxgHIAEoCzI+LmhhZG9vcC5oZGZzLmZzaW1hZ2UuSU5vZGVTZWN0aW9uLkZpbGVVbmRlckNvbnN0cnVjdGlvbkZlYXR1cmUSFwoPc3RvcmFnZVBvbGljeUlEGAogASgNGmAKDklOb2RlRGlyZWN0b3J5EhgKEG1vZGlmaWNhdGlvblRpbWUYASABKAQSDwoHbnNRdW90YRgCIAEoBBIPCgdkc1F1b3RhGAMgASgEEhIKCnBlcm1pc3Npb24YBCABKAYaiwIKBUlOb2RlEjoKBHR5cGUYASACKA4yLC5oYWRvb3AuaGRmcy5mc2ltYWdlLklOb2RlU2VjdGlvbi5JTm9kZS5UeXBlEgoKAmlkGAIgAigEEgwKBG5hbWUYAyABKAwSOQoEZmlsZRgEIAEoCzIrLmhhZG9vcC5oZGZzLmZzaW1hZ2UuSU5vZGVTZWN0aW9uLklOb2RlRmlsZRJDCglkaXJlY3RvcnkYBSABKAsyMC5oYWRvb3AuaGRmcy5mc2ltYWdlLklOb2RlU2VjdGlvbi5JTm9kZURpcmVjdG9yeSIsCgRUeXBlEggKBEZJTEUQARINCglESVJFQ1RPUlkQAhILCgdTWU1MSU5LEAMiYgoVSU5vZGVEaXJlY3RvcnlTZWN0aW9uGkkKCERpckVudHJ5Eg4KBnBhcmVudBgBIAEoBBIUCghjaGlsZHJlbhgCIAMoBEICEAESFwoLcmVmQ2hpbGRyZW4YAyADKA1CAhABImAKHUZpbGVzVW5kZXJDb25zdHJ1Y3Rpb25TZWN0aW9uGj8KGkZpbGVVbmRlckNvbnN0cnVjdGlvbkVudHJ5Eg8KB2lub2RlSWQYASABKAQSEAoIZnVsbFBhdGgYAiABKAkiXgoPU25hcHNob3RTZWN0aW9uEhcKD3NuYXBzaG90Q291bnRlchgBIAEoDRIcChBzbmFwc2hvdHRhYmxlRGlyGAIgAygEQgIQARIUCgxudW1TbmFwc2hvdHMYAyABKA0iagoUU2VjcmV0TWFuYWdlclNlY3Rpb24SEQoJY3VycmVudElkGAEgASgNEhsKE3Rva2VuU2VxdWVuY2VOdW1iZXIYAiABKA0SDwoHbnVtS2V5cxgDIAEoDRIRCgludW1Ub2tlbnMYBCABKA0iVwoTQ2FjaGVNYW5hZ2VyU2VjdGlvbhIXCg9uZXh0RGlyZWN0aXZlSWQYASACKAQSEAoIbnVtUG9vbHMYAiACKA0SFQoNbnVtRGlyZWN0aXZlcxgDIAIoDSJIChJTdHJpbmdUYWJsZVNlY3Rpb24SEAoIbnVtRW50cnkYASABKA0aIAoFRW50cnkSCgoCaWQYASABKA0SCwoDc3RyGAIgASgJKkIKGEVyYXN1cmVDb2RpbmdQb2xpY3lTdGF0ZRIMCghESVNBQkxFRBABEgsKB0VOQUJMRUQQAhILCgdSRU1PVkVEEAM',
+    'Cg1mc2ltYWdlLnByb3RvEhNoYWRvb3AuaGRmcy5mc2ltYWdlIr8BCgtGaWxlU3VtbWFyeRIVCg1vbmRpc2tWZXJzaW9uGAEgAigNEhUKDWxheW91dFZlcnNpb24YAiACKA0SDQoFY29kZWMYAyABKAkSOgoIc2VjdGlvbnMYBCADKAsyKC5oYWRvb3AuaGRmcy5mc2ltYWdlLkZpbGVTdW1tYXJ5LlNlY3Rpb24aNwoHU2VjdGlvbhIMCgRuYW1lGAEgASgJEg4KBmxlbmd0aBgCIAEoBBIOCgZvZmZzZXQYAyABKAQi5AEKEU5hbWVTeXN0ZW1TZWN0aW9uEhMKC25hbWVzcGFjZUlkGAEgASgNEhIKCmdlbnN0YW1wVjEYAiABKAQSEgoKZ2Vuc3RhbXBWMhgDIAEoBBIXCg9nZW5zdGFtcFYxTGltaXQYBCABKAQSHAoUbGFzdEFsbG9jYXRlZEJsb2NrSWQYBSABKAQSFQoNdHJhbnNhY3Rpb25JZBgGIAEoBBIfChdyb2xsaW5nVXBncmFkZVN0YXJ0VGltZRgHIAEoBBIjChtsYXN0QWxsb2NhdGVkU3RyaXBlZEJsb2NrSWQYCCABKAQiSgoNRUNTY2hlbWFQcm90bxIRCgljb2RlY05hbWUYASACKAkSEQoJZGF0YVVuaXRzGAIgAigNEhMKC3Bhcml0eVVuaXRzGAMgAigNIsEBChhFcmFzdXJlQ29kaW5nUG9saWN5UHJvdG8SDAoEbmFtZRgBIAEoCRIyCgZzY2hlbWEYAiABKAsyIi5oYWRvb3AuaGRmcy5mc2ltYWdlLkVDU2NoZW1hUHJvdG8SEAoIY2VsbFNpemUYAyABKA0SCgoCaWQYBCACKA0SRQoFc3RhdGUYBSABKA4yLS5oYWRvb3AuaGRmcy5mc2ltYWdlLkVyYXN1cmVDb2RpbmdQb2xpY3lTdGF0ZToHRU5BQkxFRCJXChRFcmFzdXJlQ29kaW5nU2VjdGlvbhI/Cghwb2xpY2llcxgBIAMoCzItLmhhZG9vcC5oZGZzLmZzaW1hZ2UuRXJhc3VyZUNvZGluZ1BvbGljeVByb3RvIvYICgxJTm9kZVNlY3Rpb24SEwoLbGFzdElub2RlSWQYASABKAQSEQoJbnVtSW5vZGVzGAIgASgEGkkKHEZpbGVVbmRlckNvbnN0cnVjdGlvbkZlYXR1cmUSEgoKY2xpZW50TmFtZRgBIAEoCRIVCg1jbGllbnRNYWNoaW5lGAIgASgJGkQKCkJsb2NrUHJvdG8SDwoHYmxvY2tJZBgBIAIoBBIQCghnZW5TdGFtcBgCIAIoBBITCghudW1CeXRlcxgDIAEoBDoBMBowChFYQXR0ckNvbXBhY3RQcm90bxIMCgRuYW1lGAEgAigHEg0KBXZhbHVlGAIgASgMGlgKEVhBdHRyRmVhdHVyZVByb3RvEkMKBnhBdHRycxgBIAMoCzIzLmhhZG9vcC5oZGZzLmZzaW1hZ2UuSU5vZGVTZWN0aW9uLlhBdHRyQ29tcGFjdFByb3RvGuoCCglJTm9kZUZpbGUSEwoLcmVwbGljYXRpb24YASABKA0SGAoQbW9kaWZpY2F0aW9uVGltZRgCIAEoBBISCgphY2Nlc3NUaW1lGAMgASgEEhoKEnByZWZlcnJlZEJsb2NrU2l6ZRgEIAEoBBISCgpwZXJtaXNzaW9uGAUgASgGEjwKBmJsb2NrcxgGIAMoCzIsLmhhZG9vcC5oZGZzLmZzaW1hZ2UuSU5vZGVTZWN0aW9uLkJsb2NrUHJvdG8STgoGZmlsZVVDGAcgASgLMj4uaGFkb29wLmhkZnMuZnNpbWFnZS5JTm9kZVNlY3Rpb24uRmlsZVVuZGVyQ29uc3RydWN0aW9uRmVhdHVyZRJDCgZ4QXR0cnMYCSABKAsyMy5oYWRvb3AuaGRmcy5mc2ltYWdlLklOb2RlU2VjdGlvbi5YQXR0ckZlYXR1cmVQcm90bxIXCg9zdG9yYWdlUG9saWN5SUQYCiABKA0apQEKDklOb2RlRGlyZWN0b3J5EhgKEG1vZGlmaWNhdGlvblRpbWUYASABKAQSDwoHbnNRdW90YRgCIAEoBBIPCgdkc1F1b3RhGAMgASgEEhIKCnBlcm1pc3Npb24YBCABKAYSQwoGeEF0dHJzGAYgASgLMjMuaGFkb29wLmhkZnMuZnNpbWFnZS5JTm9kZVNlY3Rpb24uWEF0dHJGZWF0dXJlUHJvdG8aiwIKBUlOb2RlEjoKBHR5cGUYASACKA4yLC5oYWRvb3AuaGRmcy5mc2ltYWdlLklOb2RlU2VjdGlvbi5JTm9kZS5UeXBlEgoKAmlkGAIgAigEEgwKBG5hbWUYAyABKAwSOQoEZmlsZRgEIAEoCzIrLmhhZG9vcC5oZGZzLmZzaW1hZ2UuSU5vZGVTZWN0aW9uLklOb2RlRmlsZRJDCglkaXJlY3RvcnkYBSABKAsyMC5oYWRvb3AuaGRmcy5mc2ltYWdlLklOb2RlU2VjdGlvbi5JTm9kZURpcmVjdG9yeSIsCgRUeXBlEggKBEZJTEUQARINCglESVJFQ1RPUlkQAhILCgdTWU1MSU5LEAMiYgoVSU5vZGVEaXJlY3RvcnlTZWN0aW9uGkkKCERpckVudHJ5Eg4KBnBhcmVudBgBIAEoBBIUCghjaGlsZHJlbhgCIAMoBEICEAESFwoLcmVmQ2hpbGRyZW4YAyADKA1CAhABImAKHUZpbGVzVW5kZXJDb25zdHJ1Y3Rpb25TZWN0aW9uGj8KGkZpbGVVbmRlckNvbnN0cnVjdGlvbkVudHJ5Eg8KB2lub2RlSWQYASABKAQSEAoIZnVsbFBhdGgYAiABKAkiXgoPU25hcHNob3RTZWN0aW9uEhcKD3NuYXBzaG90Q291bnRlchgBIAEoDRIcChBzbmFwc2hvdHRhYmxlRGlyGAIgAygEQgIQARIUCgxudW1TbmFwc2hvdHMYAyABKA0iagoUU2VjcmV0TWFuYWdlclNlY3Rpb24SEQoJY3VycmVudElkGAEgASgNEhsKE3Rva2VuU2VxdWVuY2VOdW1iZXIYAiABKA0SDwoHbnVtS2V5cxgDIAEoDRIRCgludW1Ub2tlbnMYBCABKA0iVwoTQ2FjaGVNYW5hZ2VyU2VjdGlvbhIXCg9uZXh0RGlyZWN0aXZlSWQYASACKAQSEAoIbnVtUG9vbHMYAiACKA0SFQoNbnVtRGlyZWN0aXZlcxgDIAIoDSJIChJTdHJpbmdUYWJsZVNlY3Rpb24SEAoIbnVtRW50cnkYASABKA0aIAoFRW50cnkSCgoCaWQYASABKA0SCwoDc3RyGAIgASgJKkIKGEVyYXN1cmVDb2RpbmdQb2xpY3lTdGF0ZRIMCghESVNBQkxFRBABEgsKB0VOQUJMRUQQAhILCgdSRU1PVkVEEAM',
   );
 
 /**
@@ -296,6 +296,49 @@ export const INodeSection_BlockProtoSchema: GenMessage<INodeSection_BlockProto> 
   messageDesc(file_fsimage, 5, 1);
 
 /**
+ * XAttrFormat: namespace in bits 30..31 (+ bit 5 for RAW), string-table id of the name in bits 6..29.
+ *
+ * @generated from message hadoop.hdfs.fsimage.INodeSection.XAttrCompactProto
+ */
+export type INodeSection_XAttrCompactProto = Message<'hadoop.hdfs.fsimage.INodeSection.XAttrCompactProto'> & {
+  /**
+   * @generated from field: required fixed32 name = 1;
+   */
+  name: number;
+
+  /**
+   * @generated from field: optional bytes value = 2;
+   */
+  value: Uint8Array;
+};
+
+/**
+ * Describes the message hadoop.hdfs.fsimage.INodeSection.XAttrCompactProto.
+ * Use `create(INodeSection_XAttrCompactProtoSchema)` to create a new message.
+ */
+export const INodeSection_XAttrCompactProtoSchema: GenMessage<INodeSection_XAttrCompactProto> =
+  /*@__PURE__*/
+  messageDesc(file_fsimage, 5, 2);
+
+/**
+ * @generated from message hadoop.hdfs.fsimage.INodeSection.XAttrFeatureProto
+ */
+export type INodeSection_XAttrFeatureProto = Message<'hadoop.hdfs.fsimage.INodeSection.XAttrFeatureProto'> & {
+  /**
+   * @generated from field: repeated hadoop.hdfs.fsimage.INodeSection.XAttrCompactProto xAttrs = 1;
+   */
+  xAttrs: INodeSection_XAttrCompactProto[];
+};
+
+/**
+ * Describes the message hadoop.hdfs.fsimage.INodeSection.XAttrFeatureProto.
+ * Use `create(INodeSection_XAttrFeatureProtoSchema)` to create a new message.
+ */
+export const INodeSection_XAttrFeatureProtoSchema: GenMessage<INodeSection_XAttrFeatureProto> =
+  /*@__PURE__*/
+  messageDesc(file_fsimage, 5, 3);
+
+/**
  * @generated from message hadoop.hdfs.fsimage.INodeSection.INodeFile
  */
 export type INodeSection_INodeFile = Message<'hadoop.hdfs.fsimage.INodeSection.INodeFile'> & {
@@ -337,6 +380,11 @@ export type INodeSection_INodeFile = Message<'hadoop.hdfs.fsimage.INodeSection.I
   fileUC?: INodeSection_FileUnderConstructionFeature | undefined;
 
   /**
+   * @generated from field: optional hadoop.hdfs.fsimage.INodeSection.XAttrFeatureProto xAttrs = 9;
+   */
+  xAttrs?: INodeSection_XAttrFeatureProto | undefined;
+
+  /**
    * @generated from field: optional uint32 storagePolicyID = 10;
    */
   storagePolicyID: number;
@@ -348,7 +396,7 @@ export type INodeSection_INodeFile = Message<'hadoop.hdfs.fsimage.INodeSection.I
  */
 export const INodeSection_INodeFileSchema: GenMessage<INodeSection_INodeFile> =
   /*@__PURE__*/
-  messageDesc(file_fsimage, 5, 2);
+  messageDesc(file_fsimage, 5, 4);
 
 /**
  * @generated from message hadoop.hdfs.fsimage.INodeSection.INodeDirectory
@@ -375,6 +423,11 @@ export type INodeSection_INodeDirectory = Message<'hadoop.hdfs.fsimage.INodeSect
    * @generated from field: optional fixed64 permission = 4;
    */
   permission: bigint;
+
+  /**
+   * @generated from field: optional hadoop.hdfs.fsimage.INodeSection.XAttrFeatureProto xAttrs = 6;
+   */
+  xAttrs?: INodeSection_XAttrFeatureProto | undefined;
 };
 
 /**
@@ -383,7 +436,7 @@ export type INodeSection_INodeDirectory = Message<'hadoop.hdfs.fsimage.INodeSect
  */
 export const INodeSection_INodeDirectorySchema: GenMessage<INodeSection_INodeDirectory> =
   /*@__PURE__*/
-  messageDesc(file_fsimage, 5, 3);
+  messageDesc(file_fsimage, 5, 5);
 
 /**
  * @generated from message hadoop.hdfs.fsimage.INodeSection.INode
@@ -423,7 +476,7 @@ export type INodeSection_INode = Message<'hadoop.hdfs.fsimage.INodeSection.INode
  */
 export const INodeSection_INodeSchema: GenMessage<INodeSection_INode> =
   /*@__PURE__*/
-  messageDesc(file_fsimage, 5, 4);
+  messageDesc(file_fsimage, 5, 6);
 
 /**
  * @generated from enum hadoop.hdfs.fsimage.INodeSection.INode.Type
@@ -450,7 +503,7 @@ export enum INodeSection_INode_Type {
  */
 export const INodeSection_INode_TypeSchema: GenEnum<INodeSection_INode_Type> =
   /*@__PURE__*/
-  enumDesc(file_fsimage, 5, 4, 0);
+  enumDesc(file_fsimage, 5, 6, 0);
 
 /**
  * INODE_DIR: one delimited DirEntry per directory that has children.

@@ -6,6 +6,7 @@
 import { isFieldSet } from '@bufbuild/protobuf';
 import * as cp from '../gen/client_protocol_pb.js';
 import { RemoteError } from '../errors.js';
+import { xattrFromProto, xattrToProto } from './xattr-proto.js';
 import type { RpcMethod } from '../messages.js';
 import { wireNumber, wireSignedLong, toUint64 } from '../proto-codec.js';
 import {
@@ -528,6 +529,78 @@ const entries: RpcMethodEntry[] = [
     toResponse: () => ({}),
     fromResponse: () => null,
     journalFields: ['src', 'nsQuota', 'ssQuota'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'setXAttr',
+    request: cp.SetXAttrRequestProtoSchema,
+    response: cp.SetXAttrResponseProtoSchema,
+    toRequest: (p) => ({
+      src: p.src,
+      xAttr: xattrToProto(p.xattr),
+      flag:
+        (p.flags.create ? cp.XAttrSetFlagProto.XATTR_CREATE : 0) |
+        (p.flags.replace ? cp.XAttrSetFlagProto.XATTR_REPLACE : 0),
+    }),
+    fromRequest: (m) => {
+      if (!m.xAttr) throw new RemoteError('HadoopIllegalArgumentException', 'setXAttr without an xAttr');
+      return {
+        src: m.src,
+        xattr: xattrFromProto(m.xAttr, true),
+        flags: {
+          create: (m.flag & cp.XAttrSetFlagProto.XATTR_CREATE) !== 0,
+          replace: (m.flag & cp.XAttrSetFlagProto.XATTR_REPLACE) !== 0,
+        },
+      };
+    },
+    toResponse: () => ({}),
+    fromResponse: () => null,
+    journalFields: ['src', 'xattr'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'getXAttrs',
+    request: cp.GetXAttrsRequestProtoSchema,
+    response: cp.GetXAttrsResponseProtoSchema,
+    toRequest: (p) => ({ src: p.src, xAttrs: p.xattrs.map(xattrToProto) }),
+    fromRequest: (m) => ({
+      src: m.src,
+      xattrs: m.xAttrs.map((x) => {
+        const { namespace, name } = xattrFromProto(x, false);
+        return { namespace, name };
+      }),
+    }),
+    toResponse: (list) => ({ xAttrs: list.map(xattrToProto) }),
+    fromResponse: (m) => m.xAttrs.map((x) => xattrFromProto(x, true)),
+    journalFields: ['src', 'xattrs'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'listXAttrs',
+    request: cp.ListXAttrsRequestProtoSchema,
+    response: cp.ListXAttrsResponseProtoSchema,
+    toRequest: (p) => ({ src: p.src }),
+    fromRequest: (m) => ({ src: m.src }),
+    toResponse: (list) => ({
+      xAttrs: list.map((x) => xattrToProto({ namespace: x.namespace, name: x.name })),
+    }),
+    fromResponse: (m) => m.xAttrs.map((x) => xattrFromProto(x, false)),
+    journalFields: ['src'],
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'removeXAttr',
+    request: cp.RemoveXAttrRequestProtoSchema,
+    response: cp.RemoveXAttrResponseProtoSchema,
+    toRequest: (p) => ({ src: p.src, xAttr: xattrToProto(p.xattr) }),
+    fromRequest: (m) => {
+      if (!m.xAttr) throw new RemoteError('HadoopIllegalArgumentException', 'removeXAttr without an xAttr');
+      const { namespace, name } = xattrFromProto(m.xAttr, false);
+      return { src: m.src, xattr: { namespace, name } };
+    },
+    toResponse: () => ({}),
+    fromResponse: () => null,
+    journalFields: ['src', 'xattr'],
   }),
   protoMethod({
     protocol: P,
