@@ -19,10 +19,11 @@ import {
   decodeOpPrefix,
   malformed,
   OP_BODY_BYTES_MAX,
-  varintBytes,
   type DecodedOpRequest,
 } from './data-transfer.js';
 import { decodePacket, PACKET_LENGTHS_BYTES, packetFrameLengths, type DecodedPacket } from './packet.js';
+import { takeBytes } from './chunks.js';
+import { varintBytes } from './proto-codec.js';
 
 /** Backpressure threshold: a few default packets ahead of the reader is enough to keep a pipeline busy. */
 export const BUFFERED_BYTES_MAX = 1024 * 1024;
@@ -269,25 +270,7 @@ export class SocketByteReader {
 
   /** Removes and returns `n` buffered bytes: a view when one chunk holds them, else one copy. */
   private take(n: number): Buffer {
-    if (n === 0) return Buffer.alloc(0);
-    const first = this.chunks[0] as Buffer;
-    let out: Buffer;
-    if (first.length >= n) {
-      out = first.subarray(0, n);
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-    } else {
-      out = Buffer.allocUnsafe(n);
-      let filled = 0;
-      while (filled < n) {
-        const chunk = this.chunks[0] as Buffer;
-        const used = Math.min(chunk.length, n - filled);
-        chunk.copy(out, filled, 0, used);
-        filled += used;
-        if (used === chunk.length) this.chunks.shift();
-        else this.chunks[0] = chunk.subarray(used);
-      }
-    }
+    const out = takeBytes(this.chunks, n);
     this.buffered -= n;
     if (this.buffered <= BUFFERED_BYTES_MAX && this.stream.isPaused() && !this.ended) this.stream.resume();
     return out;

@@ -39,6 +39,7 @@ import {
   type DatanodeInfoProto,
   type ExtendedBlockProto,
 } from './gen/hdfs_pb.js';
+import { varintBytes } from './proto-codec.js';
 
 export const DATA_TRANSFER_VERSION = 28;
 
@@ -449,18 +450,6 @@ export function encodeClientReadStatus(status: ClientReadStatus): Buffer {
 function delimited(body: Uint8Array, what: string): Buffer {
   checkBodyLength(body.length, what);
   return Buffer.concat([varintBytes(body.length), body]);
-}
-
-/** Protobuf's unsigned varint (lengths, never above OP_BODY_BYTES_MAX here). */
-export function varintBytes(n: number): Buffer {
-  const out: number[] = [];
-  let v = n;
-  while (v >= 0x80) {
-    out.push((v & 0x7f) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-  return Buffer.from(out);
 }
 
 // ---- Decoding ----

@@ -18,10 +18,10 @@ import {
   PIPELINE_ACK_BYTES_MAX,
   STATUS_CODES,
   statusName,
-  varintBytes,
   type StatusName,
 } from './data-transfer.js';
 import { PacketHeaderProtoSchema, PipelineAckProtoSchema } from './gen/datatransfer_pb.js';
+import { varintBytes } from './proto-codec.js';
 
 // Status lives with the rest of datatransfer.proto; re-exported because acks are read here.
 export { STATUS_CODES, type StatusName } from './data-transfer.js';

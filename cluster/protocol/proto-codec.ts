@@ -72,3 +72,21 @@ export function wireSignedLong(value: bigint, what: string, min = -1): number {
 export function toUint64(value: number): bigint {
   return BigInt.asUintN(64, BigInt(Math.trunc(value)));
 }
+
+/** Protobuf's unsigned varint (message lengths: writeDelimitedTo's prefix). */
+export function varintBytes(n: number): Buffer {
+  const out: number[] = [];
+  let v = n;
+  while (v >= 0x80) {
+    out.push((v & 0x7f) | 0x80);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+  return Buffer.from(out);
+}
+
+/** One message as writeDelimitedTo writes it: its varint length, then its bytes. */
+export function delimitedProto<Desc extends DescMessage>(schema: Desc, init: MessageInitShape<Desc>): Buffer {
+  const body = toBinary(schema, create(schema, init));
+  return Buffer.concat([varintBytes(body.length), body]);
+}

@@ -23,6 +23,7 @@ import {
 } from './gen/ipc_pb.js';
 import { RPC_FRAME_BYTES_MAX } from './limits.js';
 import { ProtoDecodeError, decodeProto, encodeProto } from './proto-codec.js';
+import { takeBytes } from './chunks.js';
 
 export { RpcResponseHeaderProto_RpcErrorCodeProto as RpcErrorCode };
 export { RpcResponseHeaderProto_RpcStatusProto as RpcStatus };
@@ -149,24 +150,7 @@ export class RpcFrameDecoder {
 
   /** Removes and returns `n` buffered bytes: a view when the first chunk holds them, else one copy. */
   private take(n: number): Buffer {
-    const first = this.chunks[0] as Buffer;
-    let out: Buffer;
-    if (first.length >= n) {
-      out = first.subarray(0, n);
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-    } else {
-      out = Buffer.allocUnsafe(n);
-      let filled = 0;
-      while (filled < n) {
-        const chunk = this.chunks[0] as Buffer;
-        const used = Math.min(chunk.length, n - filled);
-        chunk.copy(out, filled, 0, used);
-        filled += used;
-        if (used === chunk.length) this.chunks.shift();
-        else this.chunks[0] = chunk.subarray(used);
-      }
-    }
+    const out = takeBytes(this.chunks, n);
     this.bufferedBytes -= n;
     return out;
   }

@@ -20,10 +20,11 @@ import {
   type RpcIds,
 } from './ops.js';
 import { BufferBuilder, CursorReader, bytesToUuid, uuidToBytes } from './writable.js';
-import { create, fromBinary, isFieldSet, toBinary } from '@bufbuild/protobuf';
+import { fromBinary, isFieldSet } from '@bufbuild/protobuf';
 import { XAttrEditLogProtoSchema, XAttrProtoSchema } from '../../protocol/gen/client_protocol_pb.js';
 import type { XAttr } from '../../protocol/messages.js';
 import { xattrFromProto, xattrToProto } from '../../protocol/registry/xattr-proto.js';
+import { delimitedProto } from '../../protocol/proto-codec.js';
 
 /** In-progress segments grow in steps of this many bytes, filled with 0xFF (OP_INVALID). */
 export const PREALLOCATE_BYTES = 1024 * 1024;
@@ -514,22 +515,7 @@ function readNoAcls(r: CursorReader): void {
 
 /** XAttrEditLogProto.writeDelimitedTo: a varint length, then the message. */
 function encodeXAttrEditLog(src: string, xattrs: readonly XAttr[]): Uint8Array {
-  const body = toBinary(
-    XAttrEditLogProtoSchema,
-    create(XAttrEditLogProtoSchema, { src, xAttrs: xattrs.map(xattrToProto) }),
-  );
-  return Buffer.concat([varint(body.length), body]);
-}
-
-function varint(n: number): Uint8Array {
-  const out: number[] = [];
-  let v = n;
-  while (v >= 0x80) {
-    out.push((v & 0x7f) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-  return Uint8Array.from(out);
+  return delimitedProto(XAttrEditLogProtoSchema, { src, xAttrs: xattrs.map(xattrToProto) });
 }
 
 function readXAttrEditLog(r: CursorReader): { src: string; xattrs: XAttr[] } {

@@ -13,10 +13,8 @@
 import type { XAttr } from '../../protocol/messages.js';
 import type { BlockRef, PermissionStatus } from '../editlog/ops.js';
 import {
-  create,
   fromBinary,
   isFieldSet,
-  toBinary,
   type DescMessage,
   type MessageInitShape,
   type MessageShape,
@@ -47,6 +45,7 @@ import {
   type ImageFile,
   type ImageINode,
 } from './image.js';
+import { delimitedProto } from '../../protocol/proto-codec.js';
 
 export const IMAGE_MAGIC = 'HDFSIMG1';
 export const IMAGE_ONDISK_VERSION = 1;
@@ -228,23 +227,6 @@ export function permissionOf(inode: ImageINode): PermissionStatus {
 // ---------------------------------------------------------------------------------------------
 // Encoding
 
-/** One varint-length-delimited message, as the image's sections hold them. */
-function delimited<Desc extends DescMessage>(schema: Desc, init: MessageInitShape<Desc>): Buffer {
-  const body = toBinary(schema, create(schema, init));
-  return Buffer.concat([varint(body.length), body]);
-}
-
-function varint(n: number): Buffer {
-  const out: number[] = [];
-  let v = n;
-  while (v >= 0x80) {
-    out.push((v & 0x7f) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-  return Buffer.from(out);
-}
-
 /** A signed 64-bit value in a uint64 field (quota -1, Long.MIN_VALUE), as Java writes it. */
 const u64 = (v: number | bigint): bigint => BigInt.asUintN(64, BigInt(v));
 
@@ -256,15 +238,15 @@ export function encodeImage(image: FsImage): Buffer {
     INODE: inodeSection(image, strings),
     INODE_DIR: inodeDirectorySection(image),
     FILES_UNDERCONSTRUCTION: filesUnderConstructionSection(image),
-    SNAPSHOT: delimited(SnapshotSectionSchema, { snapshotCounter: 0, numSnapshots: 0 }),
+    SNAPSHOT: delimitedProto(SnapshotSectionSchema, { snapshotCounter: 0, numSnapshots: 0 }),
     INODE_REFERENCE: Buffer.alloc(0),
-    SECRET_MANAGER: delimited(SecretManagerSectionSchema, {
+    SECRET_MANAGER: delimitedProto(SecretManagerSectionSchema, {
       currentId: 0,
       tokenSequenceNumber: 0,
       numKeys: 0,
       numTokens: 0,
     }),
-    CACHE_MANAGER: delimited(CacheManagerSectionSchema, {
+    CACHE_MANAGER: delimitedProto(CacheManagerSectionSchema, {
       nextDirectiveId: BigInt(NEXT_CACHE_DIRECTIVE_ID),
       numPools: 0,
       numDirectives: 0,
@@ -280,7 +262,7 @@ export function encodeImage(image: FsImage): Buffer {
     parts.push(body);
     offset += body.length;
   }
-  const summaryBytes = delimited(FileSummarySchema, {
+  const summaryBytes = delimitedProto(FileSummarySchema, {
     ondiskVersion: IMAGE_ONDISK_VERSION,
     layoutVersion: image.layoutVersion >>> 0,
     sections,
@@ -291,7 +273,7 @@ export function encodeImage(image: FsImage): Buffer {
 }
 
 function nameSystemSection(image: FsImage): Buffer {
-  return delimited(NameSystemSectionSchema, {
+  return delimitedProto(NameSystemSectionSchema, {
     namespaceId: image.namespaceId >>> 0,
     genstampV1: u64(image.genstampV1),
     genstampV2: u64(image.genstampV2),
@@ -303,7 +285,7 @@ function nameSystemSection(image: FsImage): Buffer {
 }
 
 function erasureCodingSection(): Buffer {
-  return delimited(ErasureCodingSectionSchema, {
+  return delimitedProto(ErasureCodingSectionSchema, {
     policies: BUILTIN_EC_POLICIES.map((p) => ({
       name: p.name,
       schema: { codecName: p.codecName, dataUnits: p.dataUnits, parityUnits: p.parityUnits },
@@ -316,14 +298,14 @@ function erasureCodingSection(): Buffer {
 
 function inodeSection(image: FsImage, strings: Map<string, number>): Buffer {
   const parts = [
-    delimited(INodeSectionSchema, {
+    delimitedProto(INodeSectionSchema, {
       lastInodeId: u64(image.lastInodeId),
       numInodes: u64(image.inodes.length),
     }),
   ];
   for (const inode of image.inodes) {
     parts.push(
-      delimited(INodeSection_INodeSchema, {
+      delimitedProto(INodeSection_INodeSchema, {
         type: INODE_TYPE_CODES[inode.type],
         id: u64(inode.id),
         name: Buffer.from(inode.name, 'utf8'),
@@ -391,7 +373,7 @@ function inodeDirectorySection(image: FsImage): Buffer {
   const parts = image.directories
     .filter((d) => d.children.length > 0)
     .map((d) =>
-      delimited(INodeDirectorySection_DirEntrySchema, {
+      delimitedProto(INodeDirectorySection_DirEntrySchema, {
         parent: u64(d.parent),
         children: childrenInNameOrder(image, d.children).map(u64),
       }),
@@ -402,7 +384,7 @@ function inodeDirectorySection(image: FsImage): Buffer {
 function filesUnderConstructionSection(image: FsImage): Buffer {
   return Buffer.concat(
     image.filesUnderConstruction.map((f) =>
-      delimited(FilesUnderConstructionSection_FileUnderConstructionEntrySchema, {
+      delimitedProto(FilesUnderConstructionSection_FileUnderConstructionEntrySchema, {
         inodeId: u64(f.id),
         fullPath: f.path,
       }),
@@ -411,8 +393,8 @@ function filesUnderConstructionSection(image: FsImage): Buffer {
 }
 
 function stringTableSection(strings: Map<string, number>): Buffer {
-  const parts = [delimited(StringTableSectionSchema, { numEntry: strings.size })];
-  for (const [str, id] of strings) parts.push(delimited(StringTableSection_EntrySchema, { id, str }));
+  const parts = [delimitedProto(StringTableSectionSchema, { numEntry: strings.size })];
+  for (const [str, id] of strings) parts.push(delimitedProto(StringTableSection_EntrySchema, { id, str }));
   return Buffer.concat(parts);
 }
 
