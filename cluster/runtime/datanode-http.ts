@@ -23,7 +23,7 @@ import {
   type HttpExchange,
 } from '../transport/http-journal.js';
 import type { Journal } from '../transport/journal.js';
-import { limitHttpServer } from './http-limits.js';
+import { limitHttpServer, closeHttpServer } from './http-limits.js';
 import { listenWithFallback } from './namenode-http.js';
 import { RpcClient } from '../transport/rpc-client.js';
 import {
@@ -107,11 +107,7 @@ export async function startDatanodeHttp(opts: DatanodeHttpOptions): Promise<Data
   boundPort = port;
   return {
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeHttpServer(server),
   };
 }
 

@@ -21,3 +21,11 @@ export function limitHttpServer(server: http.Server, options: { requestTimeoutMs
     server.requestTimeout > 0 ? server.requestTimeout : HTTP_HEADERS_TIMEOUT_MS,
   );
 }
+
+/** Stops `server` at once: open connections (idle keep-alives too) are closed, not waited for. */
+export function closeHttpServer(server: http.Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}

@@ -22,7 +22,7 @@ import { jmxBody, namenodeBeans, queryBeans } from '../namenode/jmx.js';
 import type { NameNodeCore } from '../namenode/namenode.js';
 import { namenodeHttpAddressFile, namenodeHttpPortWanted } from '../home/http-address.js';
 import { recvHttpRequest, sendHttpResponse, type HttpExchange } from '../transport/http-journal.js';
-import { limitHttpServer } from './http-limits.js';
+import { limitHttpServer, closeHttpServer } from './http-limits.js';
 import { serveWebHdfs, type WebHdfsNamenodeOptions } from './webhdfs-namenode.js';
 import { WEBHDFS_PREFIX } from './webhdfs.js';
 import { namenodeUiPage } from './web-ui.js';
@@ -80,11 +80,7 @@ export async function startNamenodeHttp(opts: NamenodeHttpOptions): Promise<Name
   return {
     host,
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeHttpServer(server),
   };
 }
 

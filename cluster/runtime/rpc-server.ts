@@ -47,7 +47,7 @@ import {
   opIdOfCallerContext,
   type ResponseError,
 } from '../protocol/rpc-frame.js';
-import { compactForJournal, type Journal } from '../transport/journal.js';
+import { compactForJournal, journalRpcFrame, type Journal } from '../transport/journal.js';
 import { faultDelay, faultView } from '../transport/faults.js';
 import type { FrameMessage } from '../protocol/journal-types.js';
 
@@ -311,21 +311,14 @@ class Connection {
   }
 
   private journal(dir: 'send' | 'recv', msg: FrameMessage, raw: Buffer, opId?: string): void {
-    const ours = { name: this.opts.selfId, addr: this.local };
-    const theirs = { name: this.caller, addr: this.remote };
-    const [src, dst] = dir === 'send' ? [ours, theirs] : [theirs, ours];
-    this.opts.journal.frame({
+    journalRpcFrame(this.opts.journal, {
       dir,
-      ch: 'rpc',
       conn: this.conn,
-      src: src.name,
-      srcAddr: src.addr,
-      dst: dst.name,
-      dstAddr: dst.addr,
+      ours: { name: this.opts.selfId, addr: this.local },
+      theirs: { name: this.caller, addr: this.remote },
       msg,
-      bytes: raw.length,
       raw,
-      ...(opId ? { op: opId } : {}),
+      opId,
     });
   }
 

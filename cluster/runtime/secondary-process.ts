@@ -43,7 +43,7 @@ import {
 } from './image-transfer.js';
 import { recvHttpRequest, sendHttpResponse } from '../transport/http-journal.js';
 import { Journal } from '../transport/journal.js';
-import { limitHttpServer } from './http-limits.js';
+import { limitHttpServer, closeHttpServer } from './http-limits.js';
 import { secondaryStatusPage } from './web-ui.js';
 import {
   currentDir,
@@ -492,10 +492,6 @@ async function startControlServer(
   const port = (server.address() as { port: number }).port;
   return {
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeHttpServer(server),
   };
 }

@@ -256,3 +256,41 @@ export function compactForJournal(value: unknown, depth = 0): unknown {
   }
   return value;
 }
+
+/** One end of an RPC connection, as a journaled frame names it. */
+export interface RpcEnd {
+  name: string;
+  addr: string;
+}
+
+/**
+ * Journals an RPC frame seen at `ours` (client or server alike): `send` goes from ours to theirs,
+ * `recv` the other way; `conn` names the connection as its client end sees it (client->server).
+ */
+export function journalRpcFrame(
+  journal: Journal,
+  frame: {
+    dir: 'send' | 'recv';
+    conn: string;
+    ours: RpcEnd;
+    theirs: RpcEnd;
+    msg: FrameMessage;
+    raw: Buffer;
+    opId?: string | undefined;
+  },
+): void {
+  const [src, dst] = frame.dir === 'send' ? [frame.ours, frame.theirs] : [frame.theirs, frame.ours];
+  journal.frame({
+    dir: frame.dir,
+    ch: 'rpc',
+    conn: frame.conn,
+    src: src.name,
+    srcAddr: src.addr,
+    dst: dst.name,
+    dstAddr: dst.addr,
+    msg: frame.msg,
+    bytes: frame.raw.length,
+    raw: frame.raw,
+    ...(frame.opId ? { op: frame.opId } : {}),
+  });
+}

@@ -27,7 +27,7 @@ import {
   newClientId,
 } from '../protocol/rpc-frame.js';
 import type { FrameMessage } from '../protocol/journal-types.js';
-import { compactForJournal, type Journal } from './journal.js';
+import { compactForJournal, journalRpcFrame, type Journal } from './journal.js';
 import { faultDelay, faultView } from './faults.js';
 
 export interface RpcClientOptions {
@@ -197,21 +197,14 @@ export class RpcClient {
   }
 
   private journal(dir: 'send' | 'recv', msg: FrameMessage, raw: Buffer, opId?: string): void {
-    const ours = { name: this.opts.selfId, addr: this.local };
-    const theirs = { name: this.opts.peerId, addr: this.remote };
-    const [src, dst] = dir === 'send' ? [ours, theirs] : [theirs, ours];
-    this.opts.journal.frame({
+    journalRpcFrame(this.opts.journal, {
       dir,
-      ch: 'rpc',
       conn: `${this.local}->${this.remote}`,
-      src: src.name,
-      srcAddr: src.addr,
-      dst: dst.name,
-      dstAddr: dst.addr,
+      ours: { name: this.opts.selfId, addr: this.local },
+      theirs: { name: this.opts.peerId, addr: this.remote },
       msg,
-      bytes: raw.length,
       raw,
-      ...(opId ? { op: opId } : {}),
+      opId,
     });
   }
 
