@@ -303,7 +303,23 @@ export class HttpTimeoutError extends Error {
 }
 
 /** One request and its whole response, both journaled by this end. */
-export function httpCall(opts: HttpCallOptions): Promise<HttpCallResult> {
+export async function httpCall(opts: HttpCallOptions): Promise<HttpCallResult> {
+  try {
+    return await httpAttempt(opts);
+  } catch (err) {
+    // Node's agent keeps connections alive; a server closing an idle one just as the agent reuses
+    // it resets a request the server never read. Node's docs: retry such a request once.
+    if (!(err instanceof StaleSocketError)) throw err;
+    return httpAttempt(opts);
+  }
+}
+
+/** A request that failed on a kept-alive socket the server had already closed (never read). */
+class StaleSocketError extends Error {
+  override readonly name = 'StaleSocketError';
+}
+
+function httpAttempt(opts: HttpCallOptions): Promise<HttpCallResult> {
   const body = opts.body ?? null;
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -369,7 +385,15 @@ export function httpCall(opts: HttpCallOptions): Promise<HttpCallResult> {
     req.on('timeout', () =>
       req.destroy(new HttpTimeoutError(`${opts.method} ${opts.url} timed out after ${opts.timeoutMs} ms`)),
     );
-    req.on('error', reject);
+    let answered = false;
+    req.once('response', () => {
+      answered = true;
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (!answered && req.reusedSocket && (err.code === 'ECONNRESET' || err.message === 'socket hang up'))
+        reject(new StaleSocketError(err.message, { cause: err }));
+      else reject(err);
+    });
     req.end(body ?? undefined);
   });
 }
