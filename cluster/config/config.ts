@@ -1,5 +1,6 @@
 /**
- * The effective configuration of a lab cluster: Hadoop's defaults, then the lab's defaults, then
+ * The effective configuration of a lab cluster: Hadoop's defaults (every key of core-default.xml
+ * and hdfs-default.xml, hadoop-defaults.ts), then the lab's defaults, then
  * `-D key=value` overrides, then values the launcher derived (bound addresses, run directories —
  * they win because they describe what is actually running). Pure: no files, no environment.
  *
@@ -7,6 +8,7 @@
  * text (what `hdfs getconf -confKey` prints) and parsed by the typed getters.
  */
 import { parseDuration, parseSize, UnitParseError } from '../common/units.js';
+import { HADOOP_DEFAULTS } from './hadoop-defaults.js';
 import { CONFIG_KEYS, configKey, labDefaultValue, type ConfigKey } from './keys.js';
 
 export class ConfigError extends Error {
@@ -30,13 +32,15 @@ export interface LabConfig {
   /** Effective text with ${var} expanded; throws ConfigError for a key that is neither known nor set. */
   get(key: string): string;
   has(key: string): boolean;
+  /** Which layer the key's value comes from; undefined for a key neither known nor set. */
+  source(key: string): ConfigSource | undefined;
   bytes(key: string): number;
   int(key: string): number;
   float(key: string): number;
   bool(key: string): boolean;
   /** A duration key in milliseconds, whatever unit the key is written in. */
   ms(key: string): number;
-  /** Every registered key and every set key, sorted by name. */
+  /** Every key with a default (Hadoop's or the lab's) and every set key, sorted by name. */
   entries(): ConfigEntry[];
 }
 
@@ -151,6 +155,9 @@ export function resolveConfig(
   derived: Record<string, string> = {},
 ): LabConfig {
   const values = new Map<string, { value: string; source: ConfigSource }>();
+  // Every default of core-default.xml and hdfs-default.xml, then the keys the lab reads: their
+  // Hadoop 3.3 default or the lab's own (keys.ts), which win.
+  for (const [name, value] of HADOOP_DEFAULTS) values.set(name, { value, source: 'hadoop-default' });
   for (const key of CONFIG_KEYS) {
     values.set(key.name, {
       value: labDefaultValue(key),
@@ -185,6 +192,7 @@ export function resolveConfig(
   return {
     get,
     has: (name) => values.has(name),
+    source: (name) => values.get(name)?.source,
     bytes: (name) => typed(name, 'bytes') as number,
     int: (name) => typed(name, 'int') as number,
     float: (name) => typed(name, 'float') as number,
@@ -216,6 +224,12 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
+/** Every key Hadoop's default files or the lab define. */
+const KNOWN_KEYS: ReadonlySet<string> = new Set([
+  ...HADOOP_DEFAULTS.map(([name]) => name),
+  ...CONFIG_KEYS.map((key) => key.name),
+]);
+
 /**
  * Warnings for `-D` keys the lab does not know that look like typos of a known key (edit distance
  * ≤ 2). Unknown keys are still kept: Hadoop accepts any key.
@@ -223,11 +237,12 @@ function editDistance(a: string, b: string): number {
 export function validateOverrides(overrides: Record<string, string>): string[] {
   const warnings: string[] = [];
   for (const name of Object.keys(overrides)) {
-    if (configKey(name)) continue;
+    if (KNOWN_KEYS.has(name)) continue;
     let best: { name: string; distance: number } | undefined;
-    for (const key of CONFIG_KEYS) {
-      const distance = editDistance(name, key.name);
-      if (distance <= 2 && (!best || distance < best.distance)) best = { name: key.name, distance };
+    for (const known of KNOWN_KEYS) {
+      if (Math.abs(known.length - name.length) > 2) continue;
+      const distance = editDistance(name, known);
+      if (distance <= 2 && (!best || distance < best.distance)) best = { name: known, distance };
     }
     if (best) warnings.push(`Unknown key ${name}: did you mean ${best.name}? (kept as given)`);
   }

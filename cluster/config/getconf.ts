@@ -75,12 +75,21 @@ function hostOf(config: LabConfig, key: string): string {
   return hostPort(value, 0)?.host ?? '';
 }
 
-/** Configuration.get: a deprecated name reads its replacement and logs the deprecation once. */
+/**
+ * Whether Configuration would hold the key: a default whose XML value is empty (dfs.hosts,
+ * dfs.hosts.exclude, …) is not loaded (Configuration.loadProperty), so getconf calls it missing.
+ */
+function isSet(config: LabConfig, key: string): boolean {
+  if (!config.has(key)) return false;
+  return !(config.source(key) === 'hadoop-default' && config.get(key) === '');
+}
+
+/** Configuration.getTrimmed: a deprecated name reads its replacement and logs the deprecation once. */
 function printKey(config: LabConfig, key: string): GetconfResult {
   const current = currentKey(key);
   const message = deprecationMessage(key);
   const warning = message === undefined ? '' : `${deprecationLogLine(message)}\n`;
-  const result = config.has(current) ? ok(config.get(current)) : fail(`Configuration ${key} is missing.`);
+  const result = isSet(config, current) ? ok(config.get(current)) : fail(`Configuration ${key} is missing.`);
   return { ...result, stderr: warning + result.stderr };
 }
 

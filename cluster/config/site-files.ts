@@ -1,8 +1,8 @@
 /**
  * Hadoop's site files (core-site.xml, hdfs-site.xml, or any file given to `-conf`): a
  * `<configuration>` of `<property><name>…</name><value>…</value></property>` elements, read as
- * Configuration.loadResource reads them (a later property wins; a property without a name is
- * skipped). Reading only: the caller decides which files and in what order.
+ * Configuration.loadResource reads them (a later property wins; a property without a name or
+ * without a value is skipped). Reading only: the caller decides which files and in what order.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -41,7 +41,9 @@ export function readConfigurationFile(file: string): Record<string, string> {
   const settings: Record<string, string> = {};
   for (const property of properties) {
     if (typeof property.name !== 'string' || property.name === '') continue;
-    settings[property.name] = property.value === undefined ? '' : String(property.value);
+    // Configuration.loadProperty: a property with an empty or absent value is not loaded.
+    if (property.value === undefined || String(property.value) === '') continue;
+    settings[property.name] = String(property.value);
   }
   return settings;
 }
