@@ -31,6 +31,16 @@ export interface BlockInfo {
   corrupt: Map<string, string>;
 }
 
+/**
+ * A block as the rest of the NameNode sees it: read-only, so the BlockMap changes only through
+ * BlockManager's methods.
+ */
+export type BlockView = Readonly<Omit<BlockInfo, 'replicas' | 'corrupt' | 'expectedLocations'>> & {
+  readonly expectedLocations: readonly string[];
+  readonly replicas: ReadonlyMap<string, Readonly<ReplicaInfo>>;
+  readonly corrupt: ReadonlyMap<string, string>;
+};
+
 /** LowRedundancyBlocks priorities. */
 export const QUEUE_HIGHEST_PRIORITY = 0;
 export const QUEUE_VERY_LOW_REDUNDANCY = 1;
@@ -45,7 +55,7 @@ export interface ReplicaChange {
   reason?: string;
 }
 
-export function refOf(b: BlockInfo): BlockRef {
+export function refOf(b: BlockView): BlockRef {
   return { blockId: b.blockId, numBytes: b.numBytes, genStamp: b.genStamp };
 }
 
@@ -54,7 +64,7 @@ export class BlockManager {
   /** DataNode → blocks it should delete (DNA_INVALIDATE work). */
   private readonly invalidates = new Map<string, Map<number, BlockRef>>();
   /** Block → targets of a scheduled re-replication and when it was scheduled. */
-  readonly pendingReconstruction = new Map<number, { targets: string[]; scheduledMs: number }>();
+  private readonly pendingReconstruction = new Map<number, { targets: string[]; scheduledMs: number }>();
 
   constructor(private readonly minReplication: number) {}
 
@@ -62,11 +72,11 @@ export class BlockManager {
     return this.blocks.size;
   }
 
-  get(blockId: number): BlockInfo | undefined {
+  get(blockId: number): BlockView | undefined {
     return this.blocks.get(blockId);
   }
 
-  all(): IterableIterator<BlockInfo> {
+  all(): IterableIterator<BlockView> {
     return this.blocks.values();
   }
 
@@ -101,7 +111,7 @@ export class BlockManager {
    * BlockManager.convertLastBlockToUnderConstruction (append): a COMPLETE block is written again;
    * the DataNodes holding it are where the append pipeline goes.
    */
-  reopenForAppend(blockId: number, pipeline: string[]): BlockInfo | undefined {
+  reopenForAppend(blockId: number, pipeline: string[]): BlockView | undefined {
     const b = this.blocks.get(blockId);
     if (!b) return undefined;
     b.ucState = 'UNDER_CONSTRUCTION';
@@ -110,7 +120,7 @@ export class BlockManager {
   }
 
   /** The client reports the block's final length and genstamp: COMMITTED, or COMPLETE at once when enough replicas are finalized. */
-  commit(ref: BlockRef): BlockInfo | undefined {
+  commit(ref: BlockRef): BlockView | undefined {
     const b = this.blocks.get(ref.blockId);
     if (!b) return undefined;
     b.numBytes = ref.numBytes;
@@ -145,6 +155,12 @@ export class BlockManager {
     b.expectedLocations = pipeline;
   }
 
+  /** fsync with a length: the last block under construction holds at least this many bytes now. */
+  updateLength(blockId: number, numBytes: number): void {
+    const b = this.blocks.get(blockId);
+    if (b) b.numBytes = numBytes;
+  }
+
   setExpectedReplication(blockIds: number[], replication: number): void {
     for (const id of blockIds) {
       const b = this.blocks.get(id);
@@ -168,6 +184,31 @@ export class BlockManager {
     let m = this.invalidates.get(datanode);
     if (!m) this.invalidates.set(datanode, (m = new Map()));
     m.set(ref.blockId, ref);
+  }
+
+  /** A replica to delete (excess or corrupt): it leaves the BlockMap and its DataNode is told to delete it. */
+  invalidateReplica(blockId: number, datanode: string): void {
+    const b = this.blocks.get(blockId);
+    if (!b) return;
+    b.corrupt.delete(datanode);
+    b.replicas.delete(datanode);
+    this.queueInvalidate(datanode, refOf(b));
+  }
+
+  /** A re-replication was sent to `targets`: the block waits for them before it is scheduled again. */
+  schedulePendingReconstruction(blockId: number, targets: string[], nowMs: number): void {
+    this.pendingReconstruction.set(blockId, { targets, scheduledMs: nowMs });
+  }
+
+  hasPendingReconstruction(blockId: number): boolean {
+    return this.pendingReconstruction.has(blockId);
+  }
+
+  /** PendingReconstructionBlocks' timer: re-replications not done within `timeoutMs` may be scheduled again. */
+  expirePendingReconstructions(nowMs: number, timeoutMs: number): void {
+    for (const [blockId, pending] of this.pendingReconstruction) {
+      if (nowMs - pending.scheduledMs > timeoutMs) this.pendingReconstruction.delete(blockId);
+    }
   }
 
   pendingDeletionCount(): number {
@@ -280,8 +321,8 @@ export class BlockManager {
   }
 
   /** A dead DataNode: all its replicas leave the BlockMap. */
-  removeDatanode(datanode: string): BlockInfo[] {
-    const affected: BlockInfo[] = [];
+  removeDatanode(datanode: string): BlockView[] {
+    const affected: BlockView[] = [];
     for (const b of this.blocks.values()) {
       const had = b.replicas.delete(datanode);
       b.corrupt.delete(datanode);
@@ -293,7 +334,7 @@ export class BlockManager {
     return affected;
   }
 
-  markCorrupt(blockId: number, datanode: string, reason: string): BlockInfo | undefined {
+  markCorrupt(blockId: number, datanode: string, reason: string): BlockView | undefined {
     const b = this.blocks.get(blockId);
     if (!b || !b.replicas.has(datanode)) return undefined;
     b.corrupt.set(datanode, reason);
@@ -301,7 +342,7 @@ export class BlockManager {
   }
 
   /** Finalized, current, not corrupt replicas on usable DataNodes. */
-  liveReplicas(b: BlockInfo, usable: (dn: string) => boolean): string[] {
+  liveReplicas(b: BlockView, usable: (dn: string) => boolean): string[] {
     const out: string[] = [];
     for (const r of b.replicas.values()) {
       if (r.state !== 'FINALIZED' || r.genStamp !== b.genStamp) continue;
@@ -312,7 +353,7 @@ export class BlockManager {
   }
 
   /** LowRedundancyBlocks.getPriority for a replicated block, or null when it needs nothing. */
-  priority(b: BlockInfo, live: number, racksOk: boolean): number | null {
+  priority(b: BlockView, live: number, racksOk: boolean): number | null {
     if (b.ucState !== 'COMPLETE') return null;
     const expected = b.expectedReplication;
     if (live === 0) return QUEUE_WITH_CORRUPT_BLOCKS;

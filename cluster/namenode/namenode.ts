@@ -21,7 +21,7 @@ import type {
 } from '../protocol/messages.js';
 import type { DatanodeId, DatanodeInfo, FileStatus, LocatedBlock, LocatedBlocks } from '../protocol/types.js';
 import { DEFAULT_RACK, NetworkTopology, type TopologyEndpoint } from '../net/topology.js';
-import { BlockManager, refOf, type BlockInfo, type ReplicaChange } from './block-manager.js';
+import { BlockManager, refOf, type ReplicaChange } from './block-manager.js';
 import { DatanodeManager, type DatanodeDescriptor } from './datanode-manager.js';
 import type { BlockRef, PendingOp, RenameOption, RpcIds } from './editlog/ops.js';
 import { NAMENODE_LAYOUT_VERSION } from './fsimage/image.js';
@@ -30,7 +30,6 @@ import type { NamespaceIdentity } from './identity.js';
 import type { NameNodeStatus } from './jmx.js';
 import type { Namespace } from './namespace.js';
 import {
-  chooseReplicaToDelete,
   chooseTarget,
   isPlacementSatisfied,
   sortLocatedReplicas,
@@ -40,6 +39,7 @@ import { SafeMode, type SafeModeConfig } from './safemode.js';
 import { PERMISSION_STORED_MASK, PermissionChecker } from './permission.js';
 import { permissionBits, requestChecker } from './request-checks.js';
 import { LeaseMonitor } from './lease-monitor.js';
+import { RedundancyMonitor } from './redundancy-monitor.js';
 import { TrashEmptier } from './trash-emptier.js';
 import { checkXAttrNamespace, selectXAttrs, visibleXAttrs } from './xattr.js';
 import { trashMinutesToMs } from '../common/trash.js';
@@ -164,9 +164,7 @@ export class NameNodeCore {
   private readonly datanodeNameOf: NonNullable<NameNodeCoreOptions['datanodeNameOf']>;
   /** BlockReportLeaseManager's ids: the next lease a heartbeat reply grants. */
   private nextBlockReportLeaseId = 1;
-  private lastRedundancyMs = 0;
-  /** Blocks already announced as low-redundancy, so the journal says it once per episode. */
-  private readonly announcedLow = new Set<number>();
+  private readonly redundancy: RedundancyMonitor;
   private ops: PendingOp[] = [];
   private events: StateEvent[] = [];
   private storage: StorageAction | undefined;
@@ -212,6 +210,24 @@ export class NameNodeCore {
         datanodeId: (dn) => this.datanodes.get(dn)?.id,
         queueCommand: (dn, command) => this.datanodes.queueCommand(dn, command),
         log: (ops) => this.log(ops),
+        emit: (event) => this.emit(event),
+      },
+    );
+    this.redundancy = new RedundancyMonitor(
+      {
+        redundancyIntervalMs: opts.settings.redundancyIntervalMs,
+        pendingReconstructionTimeoutMs: opts.settings.pendingReconstructionTimeoutMs,
+        workMultiplier: opts.settings.workMultiplier,
+        maxStreams: opts.settings.maxStreams,
+        maxStreamsHardLimit: opts.settings.maxStreamsHardLimit,
+        heartbeatIntervalMs: opts.settings.heartbeatIntervalMs,
+      },
+      {
+        blocks: this.blocks,
+        datanodes: this.datanodes,
+        topology: this.topology,
+        poolId: opts.identity.blockPoolId,
+        chooseTargets: (o) => this.chooseTargets(o),
         emit: (event) => this.emit(event),
       },
     );
@@ -544,8 +560,7 @@ export class NameNodeCore {
       this.namespace.checkPermission(p.src, this.checker(ctx), {});
       this.log(this.namespace.fsync(p.src, { clientName: p.clientName, lastBlockLength: p.lastBlockLength }));
       const last = this.namespace.getBlocks(p.src)?.at(-1);
-      const info = last ? this.blocks.get(last.blockId) : undefined;
-      if (info && p.lastBlockLength > 0) info.numBytes = p.lastBlockLength;
+      if (last && p.lastBlockLength > 0) this.blocks.updateLength(last.blockId, p.lastBlockLength);
       return null;
     },
     recoverLease: (p, ctx) => {
@@ -1161,7 +1176,7 @@ export class NameNodeCore {
           reason: c.reason ?? 'corrupt',
         });
       } else if (c.kind === 'completed') {
-        this.announcedLow.delete(c.block.blockId);
+        this.redundancy.completed(c.block.blockId);
       }
     }
   }
@@ -1233,10 +1248,7 @@ export class NameNodeCore {
       this.blocks.removeDatanode(d.name);
     }
     this.checkSafeMode(nowMs);
-    if (!this.safemode.isOn() && nowMs - this.lastRedundancyMs >= this.settings.redundancyIntervalMs) {
-      this.lastRedundancyMs = nowMs;
-      this.computeRedundancyWork(nowMs);
-    }
+    if (!this.safemode.isOn()) this.redundancy.tick(nowMs);
     const out = this.events;
     this.events = [];
     return out;
@@ -1272,106 +1284,6 @@ export class NameNodeCore {
   }
 
   private usable = (dn: string): boolean => this.datanodes.isUsable(dn);
-
-  private computeRedundancyWork(nowMs: number): void {
-    const needed: { info: BlockInfo; live: string[]; priority: number }[] = [];
-    for (const info of this.blocks.all()) {
-      const pending = this.blocks.pendingReconstruction.get(info.blockId);
-      if (pending && nowMs - pending.scheduledMs > this.settings.pendingReconstructionTimeoutMs) {
-        this.blocks.pendingReconstruction.delete(info.blockId);
-      }
-      const live = this.blocks.liveReplicas(info, this.usable);
-      const racksOk = isPlacementSatisfied(live, info.expectedReplication, this.topology);
-      const priority = this.blocks.priority(info, live.length, racksOk);
-      if (info.ucState === 'COMPLETE' && live.length > info.expectedReplication) {
-        this.removeExcess(info, live, nowMs);
-        continue;
-      }
-      if (info.ucState === 'COMPLETE' && live.length >= info.expectedReplication && info.corrupt.size > 0) {
-        this.invalidateCorrupt(info);
-      }
-      if (priority === null) {
-        this.announcedLow.delete(info.blockId);
-        continue;
-      }
-      if (!this.announcedLow.has(info.blockId)) {
-        this.announcedLow.add(info.blockId);
-        if (live.length === 0) this.emit({ type: 'block-missing', block: refOf(info) });
-        else {
-          this.emit({
-            type: 'block-low-redundancy',
-            block: refOf(info),
-            live: live.length,
-            expected: info.expectedReplication,
-            priority,
-          });
-        }
-      }
-      if (priority < 4 && !this.blocks.pendingReconstruction.has(info.blockId))
-        needed.push({ info, live, priority });
-    }
-    needed.sort((a, b) => a.priority - b.priority || a.info.blockId - b.info.blockId);
-    const budget = this.settings.workMultiplier * this.datanodes.live().length;
-    const streams = new Map<string, number>();
-    for (const d of this.datanodes.live()) streams.set(d.id.name, d.xmitsInProgress);
-    for (const { info, live, priority } of needed.slice(0, budget)) {
-      const limit = priority === 0 ? this.settings.maxStreamsHardLimit : this.settings.maxStreams;
-      const source = live.find((dn) => (streams.get(dn) ?? 0) < limit);
-      if (!source) continue;
-      const want = priority === 3 ? 1 : info.expectedReplication - live.length;
-      const targets = this.chooseTargets({
-        writer: source,
-        replicas: want,
-        chosen: live,
-        excluded: [...info.replicas.keys(), ...info.corrupt.keys()],
-        blockSize: info.numBytes,
-      });
-      if (targets.length === 0) continue;
-      streams.set(source, (streams.get(source) ?? 0) + 1);
-      const targetIds = targets.map((t) => this.datanodes.get(t)).filter((d): d is DatanodeDescriptor => !!d);
-      this.datanodes.queueCommand(source, {
-        action: 'DNA_TRANSFER',
-        poolId: this.identity.blockPoolId,
-        block: refOf(info),
-        targets: targetIds.map((d) => ({ ...d.id })),
-        targetRacks: targetIds.map((d) => d.location),
-      });
-      this.blocks.pendingReconstruction.set(info.blockId, { targets, scheduledMs: nowMs });
-      this.emit({ type: 'replication-scheduled', block: refOf(info), source, targets });
-    }
-  }
-
-  private removeExcess(info: BlockInfo, live: string[], nowMs: number): void {
-    let remaining = [...live];
-    while (remaining.length > info.expectedReplication) {
-      const lastHeartbeatMs: Record<string, number> = {};
-      const remainingBytes: Record<string, number> = {};
-      for (const dn of remaining) {
-        const d = this.datanodes.get(dn);
-        lastHeartbeatMs[dn] = d?.lastHeartbeatMs ?? 0;
-        remainingBytes[dn] = d?.remaining ?? 0;
-      }
-      const victim = chooseReplicaToDelete(
-        remaining,
-        { lastHeartbeatMs, remainingBytes, nowMs, heartbeatIntervalMs: this.settings.heartbeatIntervalMs },
-        this.topology,
-      );
-      if (!victim) return;
-      info.replicas.delete(victim);
-      this.blocks.queueInvalidate(victim, refOf(info));
-      this.emit({ type: 'invalidate-scheduled', blocks: [refOf(info)], datanode: victim });
-      remaining = remaining.filter((dn) => dn !== victim);
-    }
-  }
-
-  private invalidateCorrupt(info: BlockInfo): void {
-    for (const dn of [...info.corrupt.keys()]) {
-      info.corrupt.delete(dn);
-      info.replicas.delete(dn);
-      this.blocks.queueInvalidate(dn, refOf(info));
-      this.emit({ type: 'invalidate-scheduled', blocks: [refOf(info)], datanode: dn });
-    }
-  }
 
   // ---------------------------------------------------------------------------------------------
   // Reports

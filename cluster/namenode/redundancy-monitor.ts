@@ -1,0 +1,184 @@
+/**
+ * The NameNode's redundancy monitor (BlockManager.RedundancyMonitor: computeDatanodeWork and
+ * processExtraRedundancyBlock), as a core: no I/O, the clock comes in, commands go to the
+ * DataNodes' queues and events out through the host.
+ *
+ * Every dfs.namenode.redundancy.interval.seconds outside safe mode, each block is sorted into
+ * LowRedundancyBlocks' priorities: a shortfall is announced once per episode, the most urgent
+ * blocks (up to dfs.namenode.replication.work.multiplier.per.iteration × live DataNodes) get a
+ * DNA_TRANSFER from a source under its stream limit to targets placement picks, excess replicas
+ * and corrupt ones (once enough good replicas exist) are scheduled for deletion.
+ */
+import type { StateEvent } from '../protocol/messages.js';
+import type { NetworkTopology } from '../net/topology.js';
+import {
+  QUEUE_HIGHEST_PRIORITY,
+  QUEUE_REPLICAS_BADLY_DISTRIBUTED,
+  QUEUE_WITH_CORRUPT_BLOCKS,
+  refOf,
+  type BlockManager,
+  type BlockView,
+} from './block-manager.js';
+import type { DatanodeDescriptor, DatanodeManager } from './datanode-manager.js';
+import { chooseReplicaToDelete, isPlacementSatisfied } from './placement.js';
+
+export interface RedundancySettings {
+  redundancyIntervalMs: number;
+  pendingReconstructionTimeoutMs: number;
+  workMultiplier: number;
+  maxStreams: number;
+  maxStreamsHardLimit: number;
+  heartbeatIntervalMs: number;
+}
+
+/** What the monitor needs of the NameNode core. */
+export interface RedundancyMonitorHost {
+  blocks: BlockManager;
+  datanodes: DatanodeManager;
+  topology: NetworkTopology;
+  poolId: string;
+  /** The placement policy for new replicas of a block already on `chosen`. */
+  chooseTargets(opts: {
+    writer: string | null;
+    replicas: number;
+    chosen: string[];
+    excluded: string[];
+    blockSize: number;
+  }): string[];
+  emit(event: StateEvent): void;
+}
+
+export class RedundancyMonitor {
+  private lastRunMs = 0;
+  /** Blocks already announced as low-redundancy, so the journal says it once per episode. */
+  private readonly announcedLow = new Set<number>();
+
+  constructor(
+    private readonly settings: RedundancySettings,
+    private readonly host: RedundancyMonitorHost,
+  ) {}
+
+  /** The monitor's pass, when its interval has passed since the last one. */
+  tick(nowMs: number): void {
+    if (nowMs - this.lastRunMs < this.settings.redundancyIntervalMs) return;
+    this.lastRunMs = nowMs;
+    this.computeWork(nowMs);
+  }
+
+  /** The block reached COMPLETE: a later shortfall is a new episode, announced again. */
+  completed(blockId: number): void {
+    this.announcedLow.delete(blockId);
+  }
+
+  private readonly usable = (dn: string): boolean => this.host.datanodes.isUsable(dn);
+
+  private computeWork(nowMs: number): void {
+    const { blocks } = this.host;
+    blocks.expirePendingReconstructions(nowMs, this.settings.pendingReconstructionTimeoutMs);
+    const needed: { info: BlockView; live: string[]; priority: number }[] = [];
+    for (const info of blocks.all()) {
+      const live = blocks.liveReplicas(info, this.usable);
+      const racksOk = isPlacementSatisfied(live, info.expectedReplication, this.host.topology);
+      const priority = blocks.priority(info, live.length, racksOk);
+      if (info.ucState === 'COMPLETE' && live.length > info.expectedReplication) {
+        this.removeExcess(info, live, nowMs);
+        continue;
+      }
+      if (info.ucState === 'COMPLETE' && live.length >= info.expectedReplication && info.corrupt.size > 0) {
+        this.invalidateCorrupt(info);
+      }
+      if (priority === null) {
+        this.announcedLow.delete(info.blockId);
+        continue;
+      }
+      this.announceLow(info, live.length, priority);
+      if (priority < QUEUE_WITH_CORRUPT_BLOCKS && !blocks.hasPendingReconstruction(info.blockId))
+        needed.push({ info, live, priority });
+    }
+    needed.sort((a, b) => a.priority - b.priority || a.info.blockId - b.info.blockId);
+    this.scheduleTransfers(needed, nowMs);
+  }
+
+  private announceLow(info: BlockView, live: number, priority: number): void {
+    if (this.announcedLow.has(info.blockId)) return;
+    this.announcedLow.add(info.blockId);
+    if (live === 0) this.host.emit({ type: 'block-missing', block: refOf(info) });
+    else {
+      this.host.emit({
+        type: 'block-low-redundancy',
+        block: refOf(info),
+        live,
+        expected: info.expectedReplication,
+        priority,
+      });
+    }
+  }
+
+  /** DNA_TRANSFER for the most urgent blocks, within the work budget and each source's stream limit. */
+  private scheduleTransfers(
+    needed: { info: BlockView; live: string[]; priority: number }[],
+    nowMs: number,
+  ): void {
+    const { datanodes } = this.host;
+    const budget = this.settings.workMultiplier * datanodes.live().length;
+    const streams = new Map<string, number>();
+    for (const d of datanodes.live()) streams.set(d.id.name, d.xmitsInProgress);
+    for (const { info, live, priority } of needed.slice(0, budget)) {
+      const limit =
+        priority === QUEUE_HIGHEST_PRIORITY ? this.settings.maxStreamsHardLimit : this.settings.maxStreams;
+      const source = live.find((dn) => (streams.get(dn) ?? 0) < limit);
+      if (!source) continue;
+      const want = priority === QUEUE_REPLICAS_BADLY_DISTRIBUTED ? 1 : info.expectedReplication - live.length;
+      const targets = this.host.chooseTargets({
+        writer: source,
+        replicas: want,
+        chosen: live,
+        excluded: [...info.replicas.keys(), ...info.corrupt.keys()],
+        blockSize: info.numBytes,
+      });
+      if (targets.length === 0) continue;
+      streams.set(source, (streams.get(source) ?? 0) + 1);
+      const targetIds = targets.map((t) => datanodes.get(t)).filter((d): d is DatanodeDescriptor => !!d);
+      datanodes.queueCommand(source, {
+        action: 'DNA_TRANSFER',
+        poolId: this.host.poolId,
+        block: refOf(info),
+        targets: targetIds.map((d) => ({ ...d.id })),
+        targetRacks: targetIds.map((d) => d.location),
+      });
+      this.host.blocks.schedulePendingReconstruction(info.blockId, targets, nowMs);
+      this.host.emit({ type: 'replication-scheduled', block: refOf(info), source, targets });
+    }
+  }
+
+  /** processExtraRedundancyBlock: the placement policy picks which replicas to delete. */
+  private removeExcess(info: BlockView, live: string[], nowMs: number): void {
+    let remaining = [...live];
+    while (remaining.length > info.expectedReplication) {
+      const lastHeartbeatMs: Record<string, number> = {};
+      const remainingBytes: Record<string, number> = {};
+      for (const dn of remaining) {
+        const d = this.host.datanodes.get(dn);
+        lastHeartbeatMs[dn] = d?.lastHeartbeatMs ?? 0;
+        remainingBytes[dn] = d?.remaining ?? 0;
+      }
+      const victim = chooseReplicaToDelete(
+        remaining,
+        { lastHeartbeatMs, remainingBytes, nowMs, heartbeatIntervalMs: this.settings.heartbeatIntervalMs },
+        this.host.topology,
+      );
+      if (!victim) return;
+      this.invalidate(info, victim);
+      remaining = remaining.filter((dn) => dn !== victim);
+    }
+  }
+
+  private invalidateCorrupt(info: BlockView): void {
+    for (const dn of [...info.corrupt.keys()]) this.invalidate(info, dn);
+  }
+
+  private invalidate(info: BlockView, datanode: string): void {
+    this.host.blocks.invalidateReplica(info.blockId, datanode);
+    this.host.emit({ type: 'invalidate-scheduled', blocks: [refOf(info)], datanode });
+  }
+}
