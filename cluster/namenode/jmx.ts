@@ -47,7 +47,8 @@ export interface NamenodeJmxSnapshot {
   nowMs: number;
 }
 
-export type JmxValue = string | number | boolean | string[];
+/** An attribute's value; a record is a CompositeData (MemoryUsage's committed/init/max/used). */
+export type JmxValue = string | number | boolean | string[] | Readonly<Record<string, number>>;
 
 export interface JmxBean {
   name: string;

@@ -1254,7 +1254,8 @@ export class NameNodeCore {
     return out;
   }
 
-  private safeModeInputs(): { totalBlocks: number; safeBlocks: number; liveDatanodes: number } {
+  /** Complete blocks, those with their minimum live replicas, and live DataNodes: safe mode's inputs. */
+  safeBlockCounts(): { totalBlocks: number; safeBlocks: number; liveDatanodes: number } {
     let total = 0;
     let safe = 0;
     for (const b of this.blocks.all()) {
@@ -1271,7 +1272,7 @@ export class NameNodeCore {
 
   private checkSafeMode(nowMs: number): void {
     if (!this.safemode.isOn()) return;
-    if (this.safemode.check(this.safeModeInputs(), nowMs))
+    if (this.safemode.check(this.safeBlockCounts(), nowMs))
       this.emit({ type: 'safemode', on: false, tip: '' });
   }
 
@@ -1279,7 +1280,7 @@ export class NameNodeCore {
     return {
       on: this.safemode.isOn(),
       manual: this.safemode.isManual(),
-      tip: this.safemode.tip(this.safeModeInputs(), nowMs),
+      tip: this.safemode.tip(this.safeBlockCounts(), nowMs),
     };
   }
 

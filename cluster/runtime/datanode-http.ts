@@ -5,7 +5,8 @@
  *        named in the query, as the user in `user.name`, and writes or reads through the real
  *        pipeline (create → addBlock → WRITE_BLOCK packets → complete; getBlockLocations →
  *        READ_BLOCK), so `lab traffic` shows the same frames as a `lab fs -put`.
- *   GET /jmx      DataNodeInfo and FSDatasetState, as JMXJsonServlet.
+ *   GET /jmx      DataNodeInfo and FSDatasetState, as JMXJsonServlet, and the process's java.lang beans.
+ *   GET /conf, /stacks   the DataNode's configuration and process state (./daemon-pages.ts).
  *   GET /         a small status page (Hadoop's datanode.html).
  * Responses to WebHDFS carry `Access-Control-Allow-Origin: *` and OPTIONS is answered, as
  * WebHdfsHandler does, so the NameNode's web UI can upload to a DataNode from the browser.
@@ -24,6 +25,8 @@ import {
 } from '../transport/http-journal.js';
 import type { Journal } from '../transport/journal.js';
 import { limitHttpServer, closeHttpServer } from './http-limits.js';
+import { daemonPage } from './daemon-pages.js';
+import { processBeans } from './process-info.js';
 import { listenWithFallback } from './namenode-http.js';
 import { RpcClient } from '../transport/rpc-client.js';
 import {
@@ -129,8 +132,18 @@ async function route(
   if (req.method !== 'GET') {
     return text(exchange, res, 405, `HTTP method ${req.method ?? '?'} is not supported by this URL\n`);
   }
+  const url = new URL(req.url ?? '/', 'http://datanode');
+  const common = daemonPage(req, url, { daemon: opts.id, config: opts.config });
+  if (common) {
+    return sendHttpResponse(exchange, res, {
+      status: common.status,
+      headers: { 'content-type': common.contentType },
+      body: Buffer.from(common.body, 'utf8'),
+    });
+  }
   if (pathname === '/jmx') {
-    const answer = queryBeans(datanodeBeans(opts), new URL(req.url ?? '/', 'http://datanode').searchParams);
+    const beans = [...datanodeBeans(opts), ...processBeans(opts.startedMs, Date.now())];
+    const answer = queryBeans(beans, url.searchParams);
     return sendHttpResponse(exchange, res, {
       status: answer.status,
       headers: { 'content-type': 'application/json; charset=utf-8' },
@@ -144,7 +157,12 @@ async function route(
       body: Buffer.from(statusPage(opts), 'utf8'),
     });
   }
-  text(exchange, res, 404, `no such path ${pathname}; the DataNode serves /, /jmx and ${WEBHDFS_PREFIX}\n`);
+  text(
+    exchange,
+    res,
+    404,
+    `no such path ${pathname}; the DataNode serves /, /jmx, /conf, /stacks and ${WEBHDFS_PREFIX}\n`,
+  );
 }
 
 function text(exchange: HttpExchange, res: http.ServerResponse, status: number, body: string): void {
@@ -331,6 +349,8 @@ export function datanodeBeans(opts: DatanodeHttpOptions): JmxBean[] {
     modelerType: 'org.apache.hadoop.hdfs.server.datanode.DataNode',
     Version: opts.softwareVersion,
     SoftwareVersion: opts.softwareVersion,
+    // The lab's DataNodes run no ClientDatanodeProtocol server (dfs.datanode.ipc.address): they
+    // register ipcPort 0, and this says the same.
     RpcPort: '0',
     DataPort: String(s?.xferPort ?? 0),
     HttpPort: String(opts.port),
@@ -391,7 +411,7 @@ ${row('DFS Used', s?.dfsUsed ?? 0)}
 ${row('Remaining', s?.remaining ?? 0)}
 ${row('Blocks', s?.numBlocks ?? 0)}
 </table>
-<p>Beans: <a href="/jmx">/jmx</a></p>
+<p>Beans: <a href="/jmx">/jmx</a> · configuration: <a href="/conf">/conf</a> · process: <a href="/stacks">/stacks</a></p>
 </body></html>
 `;
 }

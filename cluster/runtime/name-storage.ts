@@ -137,6 +137,10 @@ export interface LoadedNameDir {
   imageFile: string;
   /** Ops after the image, in txid order. */
   editsToReplay: EditLogOp[];
+  /** The same ops by the segment they were read from (its path and size): Startup Progress's steps. */
+  segments: { file: string; size: number; ops: EditLogOp[] }[];
+  /** The image's size in bytes. */
+  imageBytes: number;
   /** Messages about what recovery did (a finalized in-progress segment, a torn record). */
   notes: string[];
 }
@@ -179,8 +183,12 @@ export function loadNameDir(nameDir: string): LoadedNameDir {
     .filter((s) => s.p.endTxid > image.txid)
     .sort((a, b) => a.p.startTxid - b.p.startTxid);
   let expectedTxid = image.txid + 1;
+  const replayed: LoadedNameDir['segments'] = [];
   for (const seg of segments) {
-    const decoded = decodeSegment(fs.readFileSync(path.join(cur, seg.name)));
+    const bytes = fs.readFileSync(path.join(cur, seg.name));
+    const decoded = decodeSegment(bytes);
+    const ops: EditLogOp[] = [];
+    replayed.push({ file: path.join(cur, seg.name), size: bytes.length, ops });
     for (const op of decoded.ops) {
       if (op.txid < expectedTxid) continue;
       if (op.txid !== expectedTxid) {
@@ -189,10 +197,19 @@ export function loadNameDir(nameDir: string): LoadedNameDir {
         );
       }
       editsToReplay.push(op);
+      ops.push(op);
       expectedTxid++;
     }
   }
-  return { identity, image, imageFile: newest.name, editsToReplay, notes };
+  return {
+    identity,
+    image,
+    imageFile: newest.name,
+    imageBytes: imageBytes.length,
+    editsToReplay,
+    segments: replayed.filter((s) => s.ops.length > 0),
+    notes,
+  };
 }
 
 /** Deletes images beyond the retained count and segments no retained image needs. */

@@ -7,6 +7,8 @@
  *        tools: `lab fsck --json`, the dashboard, the balancer, probes and scenarios.
  *   GET /jmx[?qry=Hadoop:service=NameNode,name=…][?get=NAME::ATTRIBUTE]
  *        JMXJsonServlet: the NameNode's beans (cluster/namenode/jmx.ts).
+ *   GET /conf, /stacks   the NameNode's configuration and process state (./daemon-pages.ts).
+ *   GET /startupProgress   StartupProgressServlet: the phases of this start with their counts.
  *   GET|PUT /imagetransfer    ImageServlet: the checkpoint's transfers (./image-transfer.ts).
  *   GET|PUT|POST|DELETE /webhdfs/v1/<path>?op=…   WebHDFS (./webhdfs-namenode.ts).
  *   GET /, /dfshealth.html, /explorer.html    the web UI (./web-ui.ts), reading /jmx and WebHDFS.
@@ -20,9 +22,12 @@ import { labUser } from '../common/user.js';
 import { fsckReportText, toReport, type FsckRequest } from '../namenode/fsck-report.js';
 import { jmxBody, namenodeBeans, queryBeans } from '../namenode/jmx.js';
 import type { NameNodeCore } from '../namenode/namenode.js';
+import type { StartupProgressView } from '../namenode/startup-progress.js';
 import { namenodeHttpAddressFile, namenodeHttpPortWanted } from '../home/http-address.js';
 import { recvHttpRequest, sendHttpResponse, type HttpExchange } from '../transport/http-journal.js';
 import { limitHttpServer, closeHttpServer } from './http-limits.js';
+import { CONF_PATH, daemonPage, STACKS_PATH } from './daemon-pages.js';
+import { processBeans } from './process-info.js';
 import { serveWebHdfs, type WebHdfsNamenodeOptions } from './webhdfs-namenode.js';
 import { WEBHDFS_PREFIX } from './webhdfs.js';
 import { namenodeUiPage } from './web-ui.js';
@@ -36,6 +41,7 @@ import {
 
 export const FSCK_PATH = '/fsck';
 export const JMX_PATH = '/jmx';
+export const STARTUP_PROGRESS_PATH = '/startupProgress';
 
 /** hadoop.http.staticuser.user: who an HTTP request without a user is. */
 export const HTTP_STATIC_USER = 'dr.who';
@@ -49,6 +55,8 @@ export interface NamenodeHttpOptions extends ImageTransferServerOptions {
   rpcAddress: string;
   softwareVersion: string;
   startedMs: number;
+  /** StartupProgressServlet's view of this start, brought up to date. */
+  startupProgress: (nowMs: number) => StartupProgressView;
   /** What WebHDFS needs: the NameNode's call handler (as an RPC) and its DataNodes. */
   webhdfs: Omit<WebHdfsNamenodeOptions, 'datanodes' | 'rpcAddress'>;
 }
@@ -125,6 +133,14 @@ async function route(
     );
   }
   req.resume();
+  const common = daemonPage(req, url, { daemon: opts.journal.proc, config: opts.config });
+  if (common) {
+    return sendHttpResponse(exchange, res, {
+      status: common.status,
+      headers: { 'content-type': common.contentType },
+      body: Buffer.from(common.body, 'utf8'),
+    });
+  }
   const page = req.method === 'GET' ? namenodeUiPage(url.pathname, { defaultUser: labUser() }) : undefined;
   if (page) {
     return sendHttpResponse(exchange, res, {
@@ -133,7 +149,14 @@ async function route(
       body: Buffer.from(page.body, 'utf8'),
     });
   }
-  if (url.pathname === FSCK_PATH || url.pathname === JMX_PATH) {
+  if (url.pathname === STARTUP_PROGRESS_PATH && req.method === 'GET') {
+    return sendHttpResponse(exchange, res, {
+      status: 200,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: Buffer.from(JSON.stringify(opts.startupProgress(Date.now())), 'utf8'),
+    });
+  }
+  if (url.pathname === FSCK_PATH || url.pathname === JMX_PATH || url.pathname === STARTUP_PROGRESS_PATH) {
     if (req.method !== 'GET') {
       return reply(res, exchange, 405, `HTTP method ${req.method ?? '?'} is not supported by this URL`);
     }
@@ -145,7 +168,7 @@ async function route(
     res,
     exchange,
     404,
-    `no such path ${url.pathname}; the NameNode serves / (the web UI), ${WEBHDFS_PREFIX}, ${FSCK_PATH}, ${JMX_PATH} and ${IMAGE_TRANSFER_PATH}`,
+    `no such path ${url.pathname}; the NameNode serves / (the web UI), ${WEBHDFS_PREFIX}, ${FSCK_PATH}, ${JMX_PATH}, ${CONF_PATH}, ${STACKS_PATH}, ${STARTUP_PROGRESS_PATH} and ${IMAGE_TRANSFER_PATH}`,
   );
 }
 
@@ -221,7 +244,7 @@ function serveJmx(
     startedMs: opts.startedMs,
     nowMs,
   });
-  const answer = queryBeans(beans, query);
+  const answer = queryBeans([...beans, ...processBeans(opts.startedMs, nowMs)], query);
   sendHttpResponse(exchange, res, {
     status: answer.status,
     headers: { 'content-type': 'application/json; charset=utf-8' },

@@ -12,6 +12,7 @@ import { homePaths, type ClusterDescription } from '../home/description.js';
 import { requireDescription } from '../home/home.js';
 import { NameNodeCore } from '../namenode/namenode.js';
 import { namenodeSettings } from '../namenode/settings.js';
+import { StartupProgress, type StartupProgressView } from '../namenode/startup-progress.js';
 import { Journal } from '../transport/journal.js';
 import { DATANODE_PROTOCOL, NAMENODE_PROTOCOL } from '../protocol/registry/index.js';
 import { bootNameDir } from './namenode-boot.js';
@@ -24,6 +25,9 @@ import { startNamenodeHttp } from './namenode-http.js';
 import { unixGroups } from './unix-groups.js';
 
 export const SOFTWARE_VERSION = '3.3.6-lab';
+
+/** How often Startup Progress's safe-mode counts follow the core while the phase runs. */
+const SAFE_MODE_PROGRESS_TICK_MS = 200;
 
 /** A map from host address to network location: DataNode addresses and the client's. */
 export function rackResolver(
@@ -92,7 +96,8 @@ export async function runNameNode({
   const journal = new Journal(paths.journal, id);
   const settings = namenodeSettings(config, { superuser: labUser(), softwareVersion: SOFTWARE_VERSION });
   const nameDir = paths.nameDir;
-  const booted = bootNameDir({ nameDir, desc, config, settings, journal });
+  const progress = new StartupProgress();
+  const booted = bootNameDir({ nameDir, desc, config, settings, journal, progress });
   const reload = (): ClusterDescription | undefined => {
     try {
       return requireDescription(home);
@@ -112,6 +117,7 @@ export async function runNameNode({
   });
   const edits = new NameNodeEdits({ nameDir, lastTxid: booted.lastTxid, core, journal, terminate });
   journalEvents(journal, [{ type: 'safemode', on: true, tip: core.safeModeStatus(Date.now()).tip }]);
+  const safeModeProgress = trackSafeMode(core, progress);
   const checkResources = resourceCheck({ core, nameDir, config, journal });
   const handler = namenodeCallHandler({ core, edits, nameDir, config, journal, checkResources });
   const datanodeHost = datanodeOfHost(desc, reload);
@@ -135,6 +141,7 @@ export async function runNameNode({
     rpcAddress: `${server.host}:${server.port}`,
     softwareVersion: SOFTWARE_VERSION,
     startedMs: Date.now(),
+    startupProgress: safeModeProgress.view,
     webhdfs: {
       call: (method, params, ctx) => handler(method, params, ctx) as never,
       defaultReplication: config.int('dfs.replication'),
@@ -148,6 +155,7 @@ export async function runNameNode({
   return {
     stop: async () => {
       monitors.stop();
+      safeModeProgress.stop();
       journal.event({ type: 'process-stopping', reason: 'stop requested' });
       await server.close();
       await httpServer.close();
@@ -155,6 +163,36 @@ export async function runNameNode({
       unlockStorage(nameDir);
       journal.close();
     },
+  };
+}
+
+/**
+ * The SafeMode phase of Startup Progress (BlockManagerSafeMode): step AwaitingReportedBlocks, its
+ * total the complete blocks at entry, its count the blocks with their minimum replicas, followed
+ * every monitor tick until safe mode is first left, when the phase ends and its counts freeze.
+ */
+function trackSafeMode(
+  core: NameNodeCore,
+  progress: StartupProgress,
+): { view: (nowMs: number) => StartupProgressView; stop(): void } {
+  const awaiting = { type: 'AwaitingReportedBlocks' } as const;
+  progress.beginPhase('SafeMode', Date.now());
+  progress.beginStep('SafeMode', awaiting, Date.now(), core.safeBlockCounts().totalBlocks);
+  const follow = (): void => {
+    if (progress.isComplete('SafeMode')) return;
+    progress.setCount('SafeMode', awaiting, core.safeBlockCounts().safeBlocks);
+    if (!core.safemode.isOn()) {
+      progress.endPhase('SafeMode', Date.now());
+      clearInterval(timer);
+    }
+  };
+  const timer = setInterval(follow, SAFE_MODE_PROGRESS_TICK_MS);
+  return {
+    view: (nowMs) => {
+      follow();
+      return progress.view(nowMs);
+    },
+    stop: () => clearInterval(timer),
   };
 }
 

@@ -14,6 +14,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import type { LabConfig } from '../config/config.js';
 import { clusterConfig } from '../home/cluster-config.js';
 import { homePaths, type ClusterDescription } from '../home/description.js';
 import { requireDescription } from '../home/home.js';
@@ -44,6 +45,8 @@ import {
 import { recvHttpRequest, sendHttpResponse } from '../transport/http-journal.js';
 import { Journal } from '../transport/journal.js';
 import { limitHttpServer, closeHttpServer } from './http-limits.js';
+import { daemonPage } from './daemon-pages.js';
+import { processBeans } from './process-info.js';
 import { secondaryStatusPage } from './web-ui.js';
 import {
   currentDir,
@@ -171,8 +174,8 @@ export async function runSecondaryNameNode({
         softwareVersion: SOFTWARE_VERSION,
         nowMs: Date.now(),
       }),
-    beans: () =>
-      secondaryBeans({
+    beans: () => [
+      ...secondaryBeans({
         namenodeAddress: `${desc.namenode.host}:${desc.namenode.port}`,
         startedMs,
         lastCheckpointMs: checkpointer.lastDoneMs,
@@ -180,6 +183,10 @@ export async function runSecondaryNameNode({
         softwareVersion: SOFTWARE_VERSION,
         nowMs: Date.now(),
       }),
+      ...processBeans(startedMs, Date.now()),
+    ],
+    daemon: id,
+    config,
   });
   journal.event({
     type: 'process-started',
@@ -436,6 +443,9 @@ interface ControlServerOptions {
   beans: () => JmxBean[];
   /** The status page GET / answers (web-ui.ts). */
   page: () => string;
+  /** For /conf and /stacks (daemon-pages.ts). */
+  daemon: string;
+  config: LabConfig;
 }
 
 async function startControlServer(
@@ -469,6 +479,14 @@ async function startControlServer(
       });
     }
     const url = new URL(req.url ?? '/', 'http://secondary');
+    const common = daemonPage(req, url, opts);
+    if (common) {
+      return sendHttpResponse(exchange, res, {
+        status: common.status,
+        headers: { 'content-type': common.contentType },
+        body: Buffer.from(common.body, 'utf8'),
+      });
+    }
     if (req.method === 'GET' && url.pathname === '/jmx') {
       const jmx = queryBeans(opts.beans(), url.searchParams);
       return sendHttpResponse(exchange, res, {
@@ -478,7 +496,7 @@ async function startControlServer(
       });
     }
     answer(404, {
-      error: `expected GET / (the status page), POST /checkpoint, GET /status or GET /jmx, got ${line}`,
+      error: `expected GET / (the status page), POST /checkpoint, GET /status, /jmx, /conf or /stacks, got ${line}`,
     });
   });
   limitHttpServer(server, { requestTimeoutMs: FORCED_CHECKPOINT_TIMEOUT_MS });

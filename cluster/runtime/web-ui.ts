@@ -1,6 +1,7 @@
 /**
  * The NameNode's web UI (dfshealth.html and explorer.html in Hadoop): one static page whose script
- * reads what any tool reads — `/jmx` for Overview, Datanodes and Startup Progress, WebHDFS for
+ * reads what any tool reads — `/jmx` for Overview and Datanodes, `/startupProgress` for Startup
+ * Progress, WebHDFS for
  * Utilities → Browse the file system (LISTSTATUS, GET_BLOCK_LOCATIONS for each block's id,
  * genstamp, size and DataNodes; OPEN to download; CREATE with noredirect to upload straight to a
  * DataNode, as Hadoop's explorer.js does). No external scripts or styles: the lab runs offline.
@@ -70,7 +71,9 @@ function dfshealthHtml(defaultUser: string): string {
 </section>
 <section class="tab" id="tab-startup-progress">
 <h1>Startup Progress</h1>
-<table id="startup-table"><thead><tr><th>Phase</th><th>Status</th></tr></thead><tbody></tbody></table>
+<p id="startup-summary"></p>
+<table id="startup-table"><thead><tr><th>Phase</th><th>Completion</th><th>Elapsed Time</th></tr></thead><tbody></tbody></table>
+<p>From <a href="/startupProgress">/startupProgress</a>, as Hadoop's StartupProgressServlet serves it.</p>
 </section>
 <section class="tab" id="tab-explorer">
 <h1>Browse Directory</h1>
@@ -182,15 +185,23 @@ async function showDatanodes() {
 }
 
 async function showStartupProgress() {
-  const info = await jmx('Hadoop:service=NameNode,name=NameNodeInfo');
-  const safe = info.Safemode || '';
-  const phases = [
-    ['Loading fsimage', 'Complete'],
-    ['Loading edits', 'Complete'],
-    ['Saving checkpoint', 'Complete'],
-    ['Safe mode', safe ? 'Running: ' + safe : 'Complete'],
-  ];
-  $('startup-table').tBodies[0].innerHTML = phases.map(([p, s]) => '<tr><td>' + esc(p) + '</td><td>' + esc(s) + '</td></tr>').join('');
+  const r = await fetch('/startupProgress');
+  const view = await r.json();
+  const pct = (p) => Math.round(Number(p) * 100) + '%';
+  const secs = (ms) => (Number(ms) / 1000).toFixed(3) + ' sec';
+  $('startup-summary').textContent = 'Elapsed Time: ' + secs(view.elapsedTime) + ', Percent Complete: ' + pct(view.percentComplete);
+  $('startup-table').tBodies[0].innerHTML = view.phases.map((p) => {
+    const file = p.file ? ' ' + esc(p.file) : '';
+    const size = p.size !== undefined ? ' (' + esc(fmtBytes(p.size)) + ')' : '';
+    const head = '<tr class="phase" data-phase="' + esc(p.name) + '" data-status="' + esc(p.status) + '"><td>' +
+      esc(p.desc) + file + size + '</td><td>' + esc(p.status) + ' ' + pct(p.percentComplete) + '</td><td>' + secs(p.elapsedTime) + '</td></tr>';
+    return head + p.steps.map((s) => {
+      const what = s.desc ? esc(s.desc) : esc(s.file) + (s.size !== undefined ? ' (' + esc(fmtBytes(s.size)) + ')' : '');
+      return '<tr class="step" data-phase="' + esc(p.name) + '"><td>&nbsp;&nbsp;&nbsp;&nbsp;' + what +
+        ' (<span class="step-count">' + esc(s.count) + '</span>/<span class="step-total">' + esc(s.total) + '</span>)</td><td>' +
+        pct(s.percentComplete) + '</td><td>' + secs(s.elapsedTime) + '</td></tr>';
+    }).join('');
+  }).join('');
 }
 
 const user = () => encodeURIComponent($('explorer-user').value || 'dr.who');
@@ -336,7 +347,7 @@ ${row('Checkpoint Transactions', info.checkpointTxns, 'checkpoint-txns')}
 <ul>${info.checkpointDirs.map((d) => `<li>file://${esc(d)}</li>`).join('')}</ul>
 <h2>Checkpoint Editlog URI</h2>
 <ul>${info.checkpointDirs.map((d) => `<li>file://${esc(d)}</li>`).join('')}</ul>
-<p>Beans: <a href="/jmx">/jmx</a></p>
+<p>Beans: <a href="/jmx">/jmx</a> · configuration: <a href="/conf">/conf</a> · process: <a href="/stacks">/stacks</a></p>
 </main></body></html>
 `;
 }

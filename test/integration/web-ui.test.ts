@@ -153,6 +153,51 @@ describe.skipIf(!built || !existsSync(CHROMIUM))('the NameNode web UI in Chromiu
     await page.screenshot({ path: path.join(SCREENSHOTS, 'secondary.png'), fullPage: true });
   });
 
+  it('Startup Progress shows what a restarted NameNode loaded and the blocks it awaited', async () => {
+    expect((await runLab(home, 'restart', 'nn')).code).toBe(0);
+    nn = readNamenodeHttpAddress(home, requireDescription(home)) ?? '';
+    // The edits written since the format, finalized on the restart: edits_<first>-<last>.
+    const current = path.join(home, 'dfs', 'name', 'current');
+    const segments = fs
+      .readdirSync(current)
+      .map((f) => /^edits_(\d+)-(\d+)$/.exec(f))
+      .filter((m): m is RegExpExecArray => m !== null);
+    expect(segments.length).toBeGreaterThan(0);
+    const edits = segments.reduce((sum, m) => sum + Number(m[2]) - Number(m[1]) + 1, 0);
+    const fsck = await runLab(home, 'fsck', '/');
+    const blocks = Number(/Total blocks \(validated\):\s+(\d+)/.exec(fsck.stdout)?.[1]);
+    expect(blocks).toBeGreaterThan(0);
+    await waitFor(
+      'Startup Progress to show safe mode complete',
+      async () => {
+        await page.goto(`http://${nn}/dfshealth.html?poll=${Date.now()}#tab-startup-progress`);
+        await page.locator('tr.phase[data-phase="SafeMode"]').waitFor();
+        return (await page.locator('tr.phase[data-phase="SafeMode"]').getAttribute('data-status')) ===
+          'COMPLETE'
+          ? true
+          : undefined;
+      },
+      60_000,
+    );
+    const counts = async (phase: string): Promise<[number, number][]> => {
+      const steps = page.locator(`tr.step[data-phase="${phase}"]`);
+      const out: [number, number][] = [];
+      for (let i = 0; i < (await steps.count()); i++) {
+        const row = steps.nth(i);
+        out.push([
+          Number(await row.locator('.step-count').textContent()),
+          Number(await row.locator('.step-total').textContent()),
+        ]);
+      }
+      return out;
+    };
+    const loaded = await counts('LoadingEdits');
+    expect(loaded.reduce((sum, [count]) => sum + count, 0)).toBe(edits);
+    expect(loaded.every(([count, total]) => count === total)).toBe(true);
+    expect(await counts('SafeMode')).toEqual([[blocks, blocks]]);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'startup-progress.png'), fullPage: true });
+  }, 90_000);
+
   it('Overview follows a DataNode that is killed and declared dead', async () => {
     await killNode(home, 'dn3');
     await waitFor(

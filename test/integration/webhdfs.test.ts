@@ -285,7 +285,9 @@ describe.skipIf(!existsSync(path.join(REPO, 'dist/cluster/runtime/main.js')))('W
       const entry = Object.values(live).find((n) => n.xferaddr === `${dn.host}:${dn.port}`);
       expect(entry?.infoAddr).toBe(`${dn.host}:${dn.httpPort}`);
       const beans = (
-        json(await request(`http://${dn.host}:${dn.httpPort}/jmx`)) as { beans: Record<string, unknown>[] }
+        json(await request(`http://${dn.host}:${dn.httpPort}/jmx?qry=Hadoop:*`)) as {
+          beans: Record<string, unknown>[];
+        }
       ).beans;
       expect(beans.map((b) => b.name)).toEqual([
         'Hadoop:service=DataNode,name=DataNodeInfo',
@@ -350,5 +352,36 @@ describe.skipIf(!existsSync(path.join(REPO, 'dist/cluster/runtime/main.js')))('W
     dnUrl.searchParams.set('offset', '0');
     const [otherStatus] = await remote(dnUrl.href);
     expect(otherStatus).toBe(400);
+  });
+  it('serves /conf, /stacks and the java.lang beans on the NameNode, a DataNode and the Secondary', async () => {
+    const description = requireDescription(home);
+    const dn = description.datanodes[0];
+    const snn = description.secondary;
+    const servers = [nn, `${dn?.host}:${dn?.httpPort}`, `${snn?.host}:${snn?.port}`];
+    for (const server of servers) {
+      // ConfServlet: XML by default; each property with its value and where it came from.
+      const xml = await request(`http://${server}/conf`);
+      expect([xml.status, xml.headers['content-type']]).toEqual([200, 'text/xml; charset=utf-8']);
+      expect(xml.body.toString()).toContain(
+        '<property><name>dfs.replication</name><value>2</value><final>false</final>',
+      );
+      const one = await request(`http://${server}/conf?name=dfs.heartbeat.interval&format=json`);
+      expect(JSON.parse(one.body.toString())).toMatchObject({
+        property: { key: 'dfs.heartbeat.interval', value: '1', isFinal: false },
+      });
+      expect((await request(`http://${server}/conf?name=no.such.key`)).status).toBe(404);
+      // No thread dump in Node: the JavaScript thread's stack and the open sockets instead.
+      const stacks = (await request(`http://${server}/stacks`)).body.toString();
+      expect(stacks).toMatch(/^Process Thread Dump: \n1 active threads\n/);
+      expect(stacks).toContain(`tcp listening ${server} -> -`);
+      const jmx = JSON.parse(
+        (await request(`http://${server}/jmx?qry=java.lang:type=*`)).body.toString(),
+      ) as { beans: { name: string; [k: string]: unknown }[] };
+      expect(jmx.beans.map((b) => b.name)).toEqual(['java.lang:type=Runtime', 'java.lang:type=Memory']);
+      const heap = jmx.beans[1]?.HeapMemoryUsage as { used: number; max: number };
+      expect(heap.used).toBeGreaterThan(0);
+      expect(heap.used).toBeLessThan(heap.max);
+      expect(String(jmx.beans[0]?.Name)).toMatch(/^\d+@/);
+    }
   });
 });
