@@ -10,6 +10,14 @@
  * or what the launcher derived. The lab has no final parameters, so `final` is always false.
  */
 import type { ConfigEntry, ConfigSource } from './config.js';
+import { HADOOP_DEFAULTS } from './hadoop-defaults.js';
+
+/** hdfs-default.xml's keys: HADOOP_DEFAULTS lists core-default.xml's, then hdfs-default.xml's from its first key on. */
+const HDFS_DEFAULT_KEYS: ReadonlySet<string> = new Set(
+  HADOOP_DEFAULTS.slice(
+    HADOOP_DEFAULTS.findIndex(([name]) => name === 'hadoop.hdfs.configuration.version'),
+  ).map(([name]) => name),
+);
 
 export type ConfFormat = 'xml' | 'json';
 
@@ -31,7 +39,7 @@ export function confFormat(accept: string | undefined, formatParam: string | nul
 /** The resource a value came from, as `<source>` / `"resource"` name it. */
 export function confResource(entry: Pick<ConfigEntry, 'key' | 'source'>): string {
   const bySource: Record<ConfigSource, string> = {
-    'hadoop-default': entry.key.startsWith('dfs.') ? 'hdfs-default.xml' : 'core-default.xml',
+    'hadoop-default': HDFS_DEFAULT_KEYS.has(entry.key) ? 'hdfs-default.xml' : 'core-default.xml',
     'lab-default': 'hdfs-lab default (cluster/config/keys.ts)',
     override: 'lab start -D or its options (cluster.json)',
     derived: 'lab launcher (cluster.json: the addresses and directories it chose)',

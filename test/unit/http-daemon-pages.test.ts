@@ -35,7 +35,10 @@ describe('/conf (ConfServlet)', () => {
     expect(xml.body).toContain(
       '<name>dfs.replication.max</name><value>512</value><final>false</final><source>hdfs-default.xml</source>',
     );
-    expect(xml.body).toContain('<name>hadoop.tmp.dir</name>');
+    // dfs.ha.fencing.ssh.connect-timeout is one of core-default.xml's, whatever its prefix.
+    expect(xml.body).toContain(
+      '<name>dfs.ha.fencing.ssh.connect-timeout</name><value>30000</value><final>false</final><source>core-default.xml</source>',
+    );
     expect(xml.body).toMatch(
       /<name>hadoop\.tmp\.dir<\/name><value>[^<]*<\/value><final>false<\/final><source>core-default\.xml<\/source>/,
     );
