@@ -586,6 +586,19 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     min: 0,
     description: 'Block scanner rate per volume (0 disables the scanner).',
   },
+  {
+    name: 'dfs.datanode.directoryscan.interval',
+    type: 'duration',
+    unit: 's',
+    hadoopDefault: '21600s',
+    labDefault: {
+      value: '60s',
+      reason:
+        "a replica file removed or changed by hand reaches the DataNode's replica map and its next block report within a minute, not 6 h",
+    },
+    description:
+      'DirectoryScanner period: the data directories are walked and the in-memory replica map made to match them (negative disables).',
+  },
 
   // ---- Balancer (§12) ----
   {

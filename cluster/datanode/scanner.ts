@@ -138,10 +138,50 @@ export function afterScan(cursor: ScannerCursor, blockId: number, suspect: boole
   return suspect ? cursor : { ...cursor, curEntry: cursorEntry(blockId) };
 }
 
-/** Throttle: the pause after reading `bytes` so the volume's scan rate stays at `bytesPerSecond`. */
-export function throttleDelayMs(bytes: number, bytesPerSecond: number): number {
-  if (bytesPerSecond <= 0) return 0;
-  return Math.ceil((bytes * 1000) / bytesPerSecond);
+/**
+ * HDFS's DataTransferThrottler period: the rate is enforced over windows of this length, so the
+ * scanner reads replicas back to back until a window's bytes are spent, then sleeps to its end
+ * (one timer per window, not one per replica).
+ */
+export const SCAN_THROTTLE_PERIOD_MS = 500;
+
+/** The throttle's window: when it started and the bytes it still allows. */
+export interface ScanThrottle {
+  periodStartMs: number;
+  reserveBytes: number;
+}
+
+/** Bytes one window allows at `bytesPerSecond`. */
+function bytesPerPeriod(bytesPerSecond: number): number {
+  return (bytesPerSecond * SCAN_THROTTLE_PERIOD_MS) / 1000;
+}
+
+/** A full window starting now. */
+export function freshThrottle(bytesPerSecond: number, nowMs: number): ScanThrottle {
+  return { periodStartMs: nowMs, reserveBytes: bytesPerPeriod(bytesPerSecond) };
+}
+
+/**
+ * After reading `bytes`: the throttle, and how long to sleep before the next read (0: go on). When
+ * the window's reserve is spent, reading resumes at the start of the first later window that
+ * brings it back above zero (a replica larger than a window waits several); a scanner already
+ * late for that window goes on at once without banking the time it lost.
+ */
+export function throttleAfter(
+  throttle: ScanThrottle,
+  bytes: number,
+  bytesPerSecond: number,
+  nowMs: number,
+): { throttle: ScanThrottle; waitMs: number } {
+  const reserveBytes = throttle.reserveBytes - bytes;
+  if (bytesPerSecond <= 0 || reserveBytes > 0) return { throttle: { ...throttle, reserveBytes }, waitMs: 0 };
+  const perPeriod = bytesPerPeriod(bytesPerSecond);
+  const periods = Math.floor(-reserveBytes / perPeriod) + 1;
+  const resumeMs = throttle.periodStartMs + periods * SCAN_THROTTLE_PERIOD_MS;
+  return {
+    throttle: { periodStartMs: Math.max(resumeMs, nowMs), reserveBytes: reserveBytes + periods * perPeriod },
+    waitMs: Math.max(0, resumeMs - nowMs),
+  };
 }
 
 /** Adds a suspect replica (most recent last), bounded; a replica already suspect is not added twice. */

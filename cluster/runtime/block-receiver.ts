@@ -18,7 +18,7 @@ import {
 } from '../protocol/packet.js';
 import type { BlockRef } from '../protocol/types.js';
 import { META_HEADER_BYTES, parseMeta, type ChecksumSpec } from '../datanode/meta.js';
-import { blockFileName, metaFileName, parseMetaFileName, rbwDir } from '../datanode/layout.js';
+import { blockFileName, parseMetaFileName, rbwDir } from '../datanode/layout.js';
 import path from 'node:path';
 import type { DatanodeStorage, ReplicaFiles, ReplicaWriter } from './datanode-storage.js';
 import { faultDelay, faultView } from '../transport/faults.js';
@@ -370,11 +370,7 @@ export async function recoverReplica(args: {
   await cancelActiveWrite(block.blockId);
   const finalized = storage.readReplica(block.blockId);
   if (finalized) {
-    if (finalized.genStamp < newGenStamp) {
-      const renamed = path.join(path.dirname(finalized.metaPath), metaFileName(block.blockId, newGenStamp));
-      fs.renameSync(finalized.metaPath, renamed);
-      storage.listFinalized(); // reload the replica map from disk
-    }
+    storage.bumpGenStamp(block, newGenStamp); // renames the .meta when the stamp is older
     const replica = storage.readReplica(block.blockId);
     if (!replica) return null;
     return {

@@ -19,11 +19,13 @@ import {
   CURSOR_SAVE_INTERVAL_MS,
   formatCursor,
   nextScanStep,
+  freshThrottle,
   parseCursor,
-  throttleDelayMs,
+  throttleAfter,
   type ScanIndex,
   type ScannerCursor,
   type ScannerSettings,
+  type ScanThrottle,
 } from '../datanode/scanner.js';
 import type { BlockRef } from '../protocol/types.js';
 import type { DatanodeStorage, ReplicaFiles } from './datanode-storage.js';
@@ -33,6 +35,11 @@ export const SCANNER_CURSOR_FILE = 'scanner.cursor';
 const SCAN_READ_BYTES = 1024 * 512;
 /** Longest single sleep, so a stop or a new suspect is noticed soon even with long periods. */
 const SCANNER_SLEEP_MAX_MS = 1_000;
+/**
+ * Longest run of back-to-back replica checks in one turn of the event loop: the scanner reads
+ * synchronously, so it yields this often to the DataNode's transfers and heartbeats.
+ */
+const SCAN_TURN_MAX_MS = 10;
 
 export type ScanResult =
   | { ok: true; bytes: number }
@@ -107,6 +114,8 @@ export class VolumeScanner {
   private stopped = false;
   private lastSavedMs = 0;
   private lastSavedState = '';
+  /** The rate limit's current window (created at the first read). */
+  private throttle: ScanThrottle | null = null;
   private readonly now: () => number;
   /** Replicas already reported in this pass (reported again in the next pass if still there). */
   private reported = new Set<string>();
@@ -170,30 +179,43 @@ export class VolumeScanner {
     this.timer.unref();
   }
 
+  /**
+   * Verifies replicas back to back while the throttle's window allows (HDFS's VolumeScanner loops
+   * without pausing; its DataTransferThrottler sleeps once a window's bytes are spent), yielding
+   * every SCAN_TURN_MAX_MS; then sleeps until the next window, suspect or pass.
+   */
   private runOnce(): void {
     this.timer = null;
     if (this.stopped) return;
     let waitMs: number;
     try {
-      const nowMs = this.now();
-      const step = nextScanStep({ ...this.stepInput(), nowMs });
-      if (step.kind === 'disabled') return;
-      if (step.cursor.iterStartMs !== this.cursor.iterStartMs) this.reported.clear();
-      this.cursor = step.cursor;
-      if (step.kind === 'wait') {
-        waitMs = step.untilMs - nowMs;
-      } else {
-        this.suspects = this.suspects.filter((id) => id !== step.blockId);
-        const bytes = this.verify(step.blockId);
-        this.cursor = afterScan(this.cursor, step.blockId, step.suspect);
-        waitMs = throttleDelayMs(bytes, this.opts.settings.bytesPerSecond);
-      }
+      const turnStartMs = this.now();
+      do waitMs = this.step();
+      while (waitMs === 0 && this.now() - turnStartMs < SCAN_TURN_MAX_MS);
       this.saveCursor(false);
     } catch (err) {
       this.opts.log('warn', `Block scanner: ${(err as Error).message}`);
       waitMs = SCANNER_SLEEP_MAX_MS;
     }
-    this.arm(waitMs);
+    if (waitMs >= 0) this.arm(waitMs);
+  }
+
+  /** One step of the loop: verify the next replica or decide to wait. The sleep wanted (-1: disabled). */
+  private step(): number {
+    const nowMs = this.now();
+    const step = nextScanStep({ ...this.stepInput(), nowMs });
+    if (step.kind === 'disabled') return -1;
+    if (step.cursor.iterStartMs !== this.cursor.iterStartMs) this.reported.clear();
+    this.cursor = step.cursor;
+    if (step.kind === 'wait') return Math.max(1, step.untilMs - nowMs);
+    this.suspects = this.suspects.filter((id) => id !== step.blockId);
+    const bytes = this.verify(step.blockId);
+    this.cursor = afterScan(this.cursor, step.blockId, step.suspect);
+    const { bytesPerSecond } = this.opts.settings;
+    this.throttle ??= freshThrottle(bytesPerSecond, nowMs);
+    const next = throttleAfter(this.throttle, bytes, bytesPerSecond, this.now());
+    this.throttle = next.throttle;
+    return next.waitMs;
   }
 
   /** Verifies one replica; returns the bytes read (for the throttle). */
@@ -233,10 +255,10 @@ export class VolumeScanner {
 
   private saveCursor(force: boolean): void {
     const nowMs = this.now();
-    const state = JSON.stringify({ ...this.cursor, lastSavedMs: 0 });
-    if (state === this.lastSavedState) return;
     // Save at most every CURSOR_SAVE_INTERVAL_MS, but always at the end of a pass and on stop.
     if (!force && !this.cursor.atEnd && nowMs - this.lastSavedMs < CURSOR_SAVE_INTERVAL_MS) return;
+    const state = JSON.stringify({ ...this.cursor, lastSavedMs: 0 });
+    if (state === this.lastSavedState) return;
     this.lastSavedMs = nowMs;
     this.lastSavedState = state;
     const cursor = { ...this.cursor, lastSavedMs: nowMs };

@@ -43,6 +43,7 @@ import { transferReplica } from './block-sender.js';
 import type { XceiverServer } from './xceiver-server.js';
 import { startXceiverServer } from './data-xceiver.js';
 import { VolumeScanner } from './block-scanner.js';
+import { startDirectoryScanner } from './directory-scanner.js';
 import { scanPeriodMs } from '../datanode/scanner.js';
 import {
   startDatanodeHttp,
@@ -95,6 +96,7 @@ export async function runDataNode(options: { home: string; id: string }): Promis
   let storage: DatanodeStorage | null = null;
   let server: XceiverServer | null = null;
   let scanner: VolumeScanner | null = null;
+  let stopDirectoryScanner = (): void => {};
   let httpServer: DatanodeHttpServer | null = null;
   const actor = new BPServiceActor({
     selfId: id,
@@ -168,7 +170,19 @@ export async function runDataNode(options: { home: string; id: string }): Promis
       log,
     });
     scanner.start();
+    const volume = storage;
+    stopDirectoryScanner = startDirectoryScanner({
+      storage: volume,
+      intervalMs: config.ms('dfs.datanode.directoryscan.interval'),
+      onGone: ({ blockId, genStamp, numBytes }) => {
+        const block = { blockId, genStamp, numBytes };
+        log('info', `${id}: DirectoryScanner: ${extendedBlockName(volume.poolId, block)} is gone from disk`);
+        actor.reportIncremental(block, 'DELETED');
+      },
+      log,
+    });
   } catch (err) {
+    stopDirectoryScanner();
     actor.stop();
     await httpServer?.close();
     await server?.close();
@@ -178,6 +192,7 @@ export async function runDataNode(options: { home: string; id: string }): Promis
   }
   return {
     stop: async () => {
+      stopDirectoryScanner();
       scanner?.stop();
       actor.stop();
       await httpServer?.close();

@@ -21,8 +21,9 @@
  *
  * Speed: the finalized replicas are kept in a ReplicaMap (as FsDatasetImpl does), loaded from disk
  * once and updated on finalize, delete and genstamp change; readers and the block scanner look up a
- * replica in O(1). Only `listFinalized` (each full block report) walks the disk, as HDFS's
- * DirectoryScanner does, so a replica file removed by hand is missing from the next report.
+ * replica in O(1); full block reports are built from it. Only `scanDirectory` (HDFS's
+ * DirectoryScanner, every dfs.datanode.directoryscan.interval) walks the disk, so a replica file
+ * removed by hand leaves the map, and the next block report, after the next directory scan.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -51,6 +52,7 @@ import {
   type ChecksumSpec,
 } from '../datanode/meta.js';
 import { ReplicaMap } from '../datanode/replica-map.js';
+import { compareWithDisk, type DirectoryScanResult } from '../datanode/directory-scan.js';
 import { CRC_BYTES, chunkChecksums, type ChecksumAlgorithm } from '../common/crc.js';
 import { RemoteError } from '../protocol/errors.js';
 import { parseBlockId, parseGenStamp } from '../protocol/identifiers.js';
@@ -213,7 +215,7 @@ export class DatanodeStorage {
       for (const name of fs.readdirSync(dir))
         fs.rmSync(path.join(dir, name), { force: true, recursive: true });
     }
-    this.loadReplicaMap(this.scanFinalized());
+    this.loadReplicaMap(this.scanFinalized().replicas);
   }
 
   /**
@@ -423,20 +425,33 @@ export class DatanodeStorage {
   }
 
   /**
-   * Every finalized replica as `[id, length, genstamp]`, read from disk (not from memory) so a
-   * file a student removed by hand is missing from the next block report. HDFS reports from its
-   * ReplicaMap and reconciles it with the disk every dfs.datanode.directoryscan.interval (6 h); the
-   * lab does that reconciliation at each full block report (every minute by default), which costs
-   * one directory walk per report, not one per block.
+   * Every finalized replica as `[id, length, genstamp]`, from the replica map, as HDFS builds a
+   * full block report (FsDatasetImpl.getBlockReports): no disk walk. Files changed by hand reach
+   * the map at the next directory scan (`scanDirectory`).
    */
   listFinalized(): [number, number, number][] {
-    const found = this.scanFinalized();
-    this.loadReplicaMap(found);
-    return found.map((r) => [r.blockId, r.numBytes, r.genStamp]);
+    return Array.from(this.replicas.values(), (r) => [r.blockId, r.numBytes, r.genStamp]);
   }
 
-  private scanFinalized(): ReplicaFiles[] {
+  /**
+   * DirectoryScanner: walks the finalized tree, compares it with the replica map, and makes the map
+   * what the disk holds. Returns HDFS's statistics and the replicas whose files are gone.
+   */
+  scanDirectory(): DirectoryScanResult<ReplicaFiles> {
+    const disk = this.scanFinalized();
+    const result = compareWithDisk({
+      poolId: this.poolId,
+      memory: this.replicas.values(),
+      disk: disk.replicas,
+      blockFilesWithoutMeta: disk.blockFilesWithoutMeta,
+    });
+    this.loadReplicaMap(disk.replicas);
+    return result;
+  }
+
+  private scanFinalized(): { replicas: ReplicaFiles[]; blockFilesWithoutMeta: number } {
     const out: ReplicaFiles[] = [];
+    let blockFilesWithoutMeta = 0;
     const walk = (dir: string): void => {
       let entries: fs.Dirent[];
       try {
@@ -458,7 +473,10 @@ export class DatanodeStorage {
       }
       for (const blockId of blocks) {
         const meta = metas.get(blockId);
-        if (!meta) continue; // a block file without .meta is not a usable replica
+        if (!meta) {
+          blockFilesWithoutMeta++; // not a usable replica
+          continue;
+        }
         const blockPath = path.join(dir, blockFileName(blockId));
         let numBytes: number;
         try {
@@ -476,7 +494,7 @@ export class DatanodeStorage {
       }
     };
     walk(finalizedDir(this.dataDir, this.poolId));
-    return out.sort((a, b) => a.blockId - b.blockId);
+    return { replicas: out.sort((a, b) => a.blockId - b.blockId), blockFilesWithoutMeta };
   }
 
   /**

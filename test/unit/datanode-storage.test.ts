@@ -5,7 +5,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chunkChecksums } from '../../cluster/common/crc.js';
 import { verifyReplica } from '../../cluster/datanode/meta.js';
 import type { NamespaceInfo } from '../../cluster/protocol/messages.js';
-import { DatanodeStorage, deriveStorageIdentity } from '../../cluster/runtime/datanode-storage.js';
+import { formatDirectoryScanStats } from '../../cluster/datanode/directory-scan.js';
+import {
+  DatanodeStorage,
+  deriveStorageIdentity,
+  type ReplicaFiles,
+} from '../../cluster/runtime/datanode-storage.js';
 
 const POOL = 'BP-1234567-127.0.0.1-1736157598000';
 const NS: NamespaceInfo = {
@@ -228,7 +233,48 @@ describe('volume containment (the second line of defence)', () => {
     expect(fs.existsSync(bumped?.metaPath ?? '')).toBe(true);
     expect(storage.deleteReplica({ blockId: 1073741826 })).toBe(true);
     expect(storage.stats(NOW).dfsUsed).toBe(111);
-    // The disk agrees with the map.
+    // The disk agrees with the map: a directory scan finds nothing to reconcile.
     expect(storage.listFinalized()).toEqual([[1073741825, 100, 1005]]);
+    expect(storage.scanDirectory()).toEqual({
+      stats: {
+        poolId: POOL,
+        totalBlocks: 1,
+        missingMetaFiles: 0,
+        missingBlockFiles: 0,
+        missingMemoryBlocks: 0,
+        mismatchedBlocks: 0,
+      },
+      gone: [],
+    });
+  });
+
+  it('reports from memory; a directory scan makes the map match files changed by hand', async () => {
+    const storage = openStorage();
+    storage.loadOrFormat(NS, NOW);
+    const written = [];
+    for (const id of [1073741825, 1073741826, 1073741827]) {
+      const writer = storage.createRbw({ blockId: id, genStamp: 1001, numBytes: 0 });
+      writer.append(data, chunkChecksums(data));
+      written.push(await writer.finalize());
+    }
+    const [gone, truncated, orphan] = written as [ReplicaFiles, ReplicaFiles, ReplicaFiles];
+    fs.rmSync(gone.blockPath);
+    fs.truncateSync(truncated.blockPath, 10);
+    fs.rmSync(orphan.metaPath);
+    // A block report is built from the map, as HDFS's: the changes are not seen yet.
+    expect(storage.listFinalized()).toHaveLength(3);
+    const { stats, gone: lost } = storage.scanDirectory();
+    expect(stats).toMatchObject({
+      totalBlocks: 1,
+      missingMetaFiles: 1,
+      missingBlockFiles: 2,
+      missingMemoryBlocks: 0,
+      mismatchedBlocks: 1,
+    });
+    expect(lost.map((r) => r.blockId)).toEqual([1073741825, 1073741827]);
+    expect(storage.listFinalized()).toEqual([[1073741826, 10, 1001]]);
+    expect(formatDirectoryScanStats(stats)).toBe(
+      `BlockPool ${POOL} Total blocks: 1, missing metadata files: 1, missing block files: 2, missing blocks in memory: 0, mismatched blocks: 1`,
+    );
   });
 });

@@ -7,7 +7,9 @@ import {
   parseCursor,
   formatCursor,
   scanPeriodMs,
-  throttleDelayMs,
+  freshThrottle,
+  throttleAfter,
+  type ScanThrottle,
 } from '../../cluster/datanode/scanner.js';
 import { ReplicaMap } from '../../cluster/datanode/replica-map.js';
 
@@ -84,8 +86,28 @@ describe('block scanner scheduling', () => {
     expect(scanPeriodMs({ hours: 504, labOverrideMs: 60_000 })).toBe(60_000);
   });
 
-  it('throttles to the configured rate and round-trips the cursor JSON', () => {
-    expect(throttleDelayMs(1_048_576, 1_048_576)).toBe(1000);
+  it('reads back to back until a 500 ms window of the rate is spent, then sleeps to the next window', () => {
+    // DataTransferThrottler: 1 MiB/s enforced over 500 ms periods is 524 288 bytes per period.
+    let throttle: ScanThrottle = freshThrottle(1_048_576, 0);
+    let reads = 0;
+    let wait = 0;
+    while (wait === 0) {
+      ({ throttle, waitMs: wait } = throttleAfter(throttle, 1000, 1_048_576, 10));
+      reads++;
+    }
+    expect(reads).toBe(525);
+    expect(wait).toBe(490);
+    // A 128 MB replica at 1 MiB/s: the scanner sleeps the ~122 s the rate asks for.
+    const big = throttleAfter(freshThrottle(1_048_576, 0), 128 * 1_048_576, 1_048_576, 0);
+    expect(big.waitMs).toBe(128_000);
+    // A scanner already late for its next window goes on without banking the time it lost.
+    const late = throttleAfter(freshThrottle(1_048_576, 0), 600_000, 1_048_576, 5_000);
+    expect(late.waitMs).toBe(0);
+    expect(late.throttle.periodStartMs).toBe(5_000);
+    expect(late.throttle.reserveBytes).toBeLessThanOrEqual(524_288);
+  });
+
+  it('round-trips the cursor JSON', () => {
     const c = { ...freshCursor(), iterStartMs: 5, curEntry: 'blk_1073741825' };
     expect(parseCursor(formatCursor(c))).toEqual(c);
     expect(parseCursor('not json')).toEqual(freshCursor());
