@@ -590,7 +590,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     name: 'dfs.datanode.directoryscan.interval',
     type: 'duration',
     unit: 's',
-    hadoopDefault: '21600s',
+    hadoopDefault: '21600',
     labDefault: {
       value: '60s',
       reason:
