@@ -97,6 +97,11 @@ export interface CommandFormatSpec {
   max?: number;
   /** Flags, and options that take a value (`values: 1`: CommandFormat.addOptionWithValue). */
   options: readonly HadoopOptionSpec[];
+  /**
+   * CommandFormat built with a null option (-chmod, -find): an unknown option is kept as an
+   * operand and parsing goes on (`-chmod -w f` is mode -w).
+   */
+  ignoreUnknownOptions?: boolean;
 }
 
 /**
@@ -111,12 +116,17 @@ export function parseCommandFormat(argv: readonly string[], spec: CommandFormatS
   const args = [...argv];
   const result: HadoopArgs = { options: new Map(), operands: [], defines: [], json: false };
   const min = spec.min ?? 0;
+  const kept: string[] = [];
   while (args.length > 0) {
     const arg = args[0] as string;
     if (!arg.startsWith('-') || arg === '-') break;
     args.shift();
     if (arg === '--') break;
     const option = byName.get(arg.slice(1));
+    if (option === undefined && spec.ignoreUnknownOptions) {
+      kept.push(arg);
+      continue;
+    }
     if (option === undefined) throw new CommandFormatError(`Illegal option ${arg}`);
     if ((option.values ?? 0) === 0) {
       result.options.set(option.name, []);
@@ -127,6 +137,7 @@ export function parseCommandFormat(argv: readonly string[], spec: CommandFormatS
     if (value !== '') args.shift();
     result.options.set(option.name, [value]);
   }
+  args.unshift(...kept);
   if (args.length < min) {
     throw new CommandFormatError(`Not enough arguments: expected ${min} but got ${args.length}`);
   }

@@ -34,6 +34,10 @@ export interface FsCommandSpec {
   min?: number;
   /** Most operands (maxPar); default unbounded. */
   max?: number;
+  /** Unknown options are operands (CommandFormat with a null option: -chmod, -find). */
+  ignoreUnknownOptions?: boolean;
+  /** FsShell's `-help CMD` text (the command's DESCRIPTION), when the lab has it. */
+  description?: string;
   run: (args: HadoopArgs, ctx: FsContext) => Promise<number>;
 }
 

@@ -24,7 +24,12 @@ import { formatCount } from '../format/count.js';
 import { EXPUNGE, moveToAppropriateTrash } from './fs-trash.js';
 import { GETFATTR, SETFATTR } from './fs-xattr.js';
 import { APPEND_TO_FILE } from './fs-append.js';
+import { FIND } from './fs-find.js';
+import { RMDIR, TOUCH } from './fs-namespace.js';
+import { CHGRP, CHMOD, CHOWN } from './fs-permissions.js';
+import { GETMERGE, HEAD, TEXT } from './fs-read.js';
 import { formatDf } from '../format/df.js';
+import { formatCommandHelp } from '../format/fs-help.js';
 import { duEntryOfFile, formatDu } from '../format/du.js';
 import { formatLs } from '../format/ls.js';
 import { STAT_DEFAULT_FORMAT, formatStat } from '../format/stat.js';
@@ -67,6 +72,43 @@ function copyFromLocalSpec(name: string): FsCommandSpec {
     run: (a, ctx) => put(a, ctx),
   };
 }
+
+/** Stat.DESCRIPTION (NEWLINE is the JVM's line separator). */
+const STAT_DESCRIPTION = [
+  'Print statistics about the file/directory at <path>',
+  'in the specified format. Format accepts permissions in',
+  'octal (%a) and symbolic (%A), filesize in',
+  'bytes (%b), type (%F), group name of owner (%g),',
+  'name (%n), block size (%o), replication (%r), user name',
+  'of owner (%u), access date (%x, %X).',
+  'modification date (%y, %Y).',
+  '%x and %y show UTC date as "yyyy-MM-dd HH:mm:ss" and',
+  '%X and %Y show milliseconds since January 1, 1970 UTC.',
+  'If the format is not specified, %y is used by default.',
+  '',
+].join('\n');
+
+/** MoveCommands.MoveFromLocal: -put, then each local source is removed once copied. */
+const MOVE_FROM_LOCAL: FsCommandSpec = {
+  usage: '-moveFromLocal [-f] [-p] [-l] [-d] <localsrc> ... <dst>',
+  description:
+    "Same as -put, except that the source is deleted after it's copied\nand -t option has not yet implemented.",
+  options: PUT_FLAGS,
+  min: 2,
+  run: (a, ctx) => put(a, ctx, { removeSource: true }),
+};
+
+/** MoveCommands.MoveToLocal: Hadoop has never implemented it, and says so (exit 1). */
+const MOVE_TO_LOCAL: FsCommandSpec = {
+  usage: '-moveToLocal <src> <localdst>',
+  description: 'Not implemented yet',
+  options: [],
+  ignoreUnknownOptions: true,
+  run: (_a, ctx) => {
+    err(`${ctx.name}: Option '-moveToLocal' is not implemented yet.`);
+    return Promise.resolve(1);
+  },
+};
 
 /** -get and its synonym -copyToLocal. */
 function copyToLocalSpec(name: string): FsCommandSpec {
@@ -137,6 +179,8 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   },
   mkdir: {
     usage: '-mkdir [-p] <path> ...',
+    description:
+      'Create a directory in specified location.\n' + '-p: Do not fail if the directory already exists',
     options: flags('p'),
     min: 1,
     run: async (a, ctx) => {
@@ -201,6 +245,9 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   getfattr: GETFATTR,
   mv: {
     usage: '-mv <src> ... <dst>',
+    description:
+      'Move files that match the specified file pattern <src> to a destination <dst>.  When moving ' +
+      'multiple files, the destination must be a directory.',
     options: [],
     min: 2,
     run: async (a, ctx) => {
@@ -226,6 +273,9 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   appendToFile: APPEND_TO_FILE,
   touchz: {
     usage: '-touchz <path> ...',
+    description:
+      'Creates a file of zero length at <path> with current time as the timestamp of that <path>. ' +
+      'An error is returned if the file exists with non-zero length\n',
     options: [],
     min: 1,
     run: async (a, ctx) => {
@@ -270,6 +320,7 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   },
   stat: {
     usage: '-stat [format] <path> ...',
+    description: STAT_DESCRIPTION,
     options: [],
     min: 1,
     run: async (a, ctx) => {
@@ -285,6 +336,13 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   },
   setrep: {
     usage: '-setrep [-R] [-w] <rep> <path> ...',
+    description:
+      'Set the replication level of a file. If <path> is a directory then the command recursively ' +
+      'changes the replication factor of all files under the directory tree rooted at <path>. ' +
+      'The EC files will be ignored here.\n' +
+      '-w: It requests that the command waits for the replication to complete. This can potentially ' +
+      'take a very long time.\n' +
+      '-R: It is accepted for backwards compatibility. It has no effect.',
     options: flags('R', 'w'),
     min: 2,
     run: async (a, ctx) => {
@@ -372,6 +430,11 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   },
   df: {
     usage: '-df [-h] [<path> ...]',
+    description:
+      'Shows the capacity, free and used space of the filesystem. If the filesystem has multiple ' +
+      'partitions, and no path to a particular partition is specified, then the status of the root ' +
+      'partitions will be shown.\n' +
+      '-h: Formats the sizes of files in a human-readable fashion rather than a number of bytes.',
     options: flags('h'),
     run: async (a, ctx) => {
       const status = await fetchNamenodeStatus(ctx.session, {
@@ -389,12 +452,24 @@ const COMMANDS: Record<string, FsCommandSpec> = {
       return 0;
     },
   },
+  chmod: CHMOD,
+  chown: CHOWN,
+  chgrp: CHGRP,
+  rmdir: RMDIR,
+  touch: TOUCH,
+  head: HEAD,
+  text: TEXT,
+  find: FIND,
+  getmerge: GETMERGE,
+  moveFromLocal: MOVE_FROM_LOCAL,
+  moveToLocal: MOVE_TO_LOCAL,
   put: copyFromLocalSpec('put'),
   copyFromLocal: copyFromLocalSpec('copyFromLocal'),
   get: copyToLocalSpec('get'),
   copyToLocal: copyToLocalSpec('copyToLocal'),
   cat: {
     usage: '-cat <src> ...',
+    description: 'Fetch all files that match the file pattern <src> and display their content on stdout.\n',
     options: flags('ignoreCrc'),
     min: 1,
     run: async (a, ctx) => {
@@ -408,6 +483,11 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   },
   checksum: {
     usage: '-checksum [-v] <src> ...',
+    description:
+      'Dump checksum information for files that match the file pattern <src> to stdout. Note that ' +
+      'this requires a round-trip to a datanode storing each block of the file, and thus is not ' +
+      'efficient to run on a large number of files. The checksum of a file depends on its content, ' +
+      'block size and the checksum algorithm and parameters used for creating the file.',
     options: flags('v'),
     min: 1,
     run: async (a, ctx) => {
@@ -584,7 +664,7 @@ async function waitForReplication(ctx: FsContext, file: string, replication: num
   }
 }
 
-async function put(a: HadoopArgs, ctx: FsContext): Promise<number> {
+async function put(a: HadoopArgs, ctx: FsContext, options: { removeSource?: boolean } = {}): Promise<number> {
   const sources = a.operands.slice(0, -1);
   const dst = await reportedDestination(ctx, a.operands.at(-1) as string, sources.length);
   if (dst === null) return 1;
@@ -621,8 +701,14 @@ async function put(a: HadoopArgs, ctx: FsContext): Promise<number> {
       }
       const st = fs.statSync(local);
       const target = targetFor(dst, local);
+      if (options.removeSource) {
+        // MoveFromLocal.processPath: nothing is moved onto an existing directory.
+        const there = await ctx.session.namenode.call('getFileInfo', { src: target.abs });
+        if (there?.type === 'DIRECTORY') throw new PathError(target.shown, PATH_ERRORS.exists);
+      }
       if (!st.isDirectory()) {
         await putOne(local, target, st.size);
+        if (options.removeSource) fs.rmSync(local);
         continue;
       }
       // CommandWithDestination copies a local directory recursively.
@@ -635,6 +721,8 @@ async function put(a: HadoopArgs, ctx: FsContext): Promise<number> {
         if (entry.directory) await mkdirTarget(ctx, to);
         else await putOne(path.join(local, entry.relative), to, entry.size);
       }
+      // MoveFromLocal.postProcessPath removes each file, then the emptied directory.
+      if (options.removeSource) fs.rmSync(local, { recursive: true });
     } catch (error) {
       err(shellError(ctx.name, local, error));
       code = 1;
@@ -691,14 +779,20 @@ const FS_USAGE_PREFIX = 'Usage: lab fs [generic options]';
 /** FsShell.run's exit code for a usage error: -1 as a process status. */
 const SHELL_USAGE_EXIT = 255;
 
+/** The declaration of `lab fs -<name>`, if the lab has that command. */
+export function fsCommandSpec(name: string): FsCommandSpec | undefined {
+  return COMMANDS[name];
+}
+
 export function fsUsage(): string {
   return [FS_USAGE_PREFIX, ...Object.values(COMMANDS).map((c) => `\t[${c.usage}]`)].join('\n');
 }
 
 /**
  * FsShell.printInfo for `-usage [cmd ...]` and `-help [cmd ...]`: every usage and the generic
- * options, or the named commands' usage lines; an unknown name is UnknownCommandException (exit -1).
- * The lab has no long descriptions yet, so `-help CMD` prints what `-usage CMD` prints.
+ * options, or the named commands' usage lines (`-usage`) or descriptions (`-help`, where the lab
+ * has the command's DESCRIPTION; its usage line otherwise); an unknown name is
+ * UnknownCommandException (exit -1).
  */
 function printInfo(sub: string, names: string[]): void {
   if (names.length === 0) {
@@ -712,7 +806,11 @@ function printInfo(sub: string, names: string[]): void {
       err(`${FS_USAGE_PREFIX} ${sub} [cmd ...]`);
       throw new CommandExit(SHELL_USAGE_EXIT);
     }
-    out(`${FS_USAGE_PREFIX} ${spec.usage}`);
+    // FsShell.printInstanceHelp for -help, printInstanceUsage for -usage.
+    const help = sub !== '-usage' && spec.description !== undefined;
+    out(
+      help ? formatCommandHelp(spec.usage, spec.description as string) : `${FS_USAGE_PREFIX} ${spec.usage}`,
+    );
   }
 }
 
@@ -721,7 +819,7 @@ export function registerFs(program: Command): void {
     .command('fs')
     .alias('dfs')
     .description(
-      'file system shell: -put -get -cat -tail -ls -mkdir -rm -mv -cp -touchz -appendToFile -test -stat -setrep -du -count -df',
+      'file system shell as hdfs dfs: -ls -put -get -cat -head -tail -text -mkdir -rm -rmdir -mv -cp -find -chmod -chown -du -df … (lab fs -help)',
     )
     .allowUnknownOption()
     .allowExcessArguments()

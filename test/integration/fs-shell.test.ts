@@ -5,6 +5,7 @@
  */
 import { execa } from 'execa';
 import fs, { existsSync } from 'node:fs';
+import zlib from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -303,6 +304,117 @@ describe.skipIf(!built)('lab fs behaves as FsShell', () => {
         return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!);
       };
       expect(time(shifted.stdout) - time(utc)).toBe(330 * 60_000);
+    });
+  });
+  describe('more FsShell commands (FsShellPermissions, Delete.Rmdir, Touch, Head, Text, Find, Merge, MoveCommands)', () => {
+    it('-chmod octal and symbolic, -R, and -chown/-chgrp as FsShellPermissions does', async () => {
+      await ok('fs', '-mkdir', '-p', '/perm/sub');
+      await ok('fs', '-touchz', '/perm/f', '/perm/sub/g');
+      // Stat's %a is the octal permission (FsPermission.toOctal), %u:%g owner and group.
+      await ok('fs', '-chmod', '640', '/perm/f');
+      expect(await ok('fs', '-stat', '%a', '/perm/f')).toBe('640');
+      // ChmodParser: u+x on 640 is 740; a CommandFormat with a null option keeps '-w' as the mode.
+      await ok('fs', '-chmod', 'u+x,g-r', '/perm/f');
+      expect(await ok('fs', '-stat', '%a', '/perm/f')).toBe('700');
+      await ok('fs', '-chmod', '-R', 'go-rx', '/perm');
+      expect(await ok('fs', '-stat', '%a', '/perm', '/perm/sub', '/perm/sub/g')).toBe('700\n700\n600');
+      await ok('fs', '-chmod', '-w', '/perm/f');
+      expect(await ok('fs', '-stat', '%a', '/perm/f')).toBe('500');
+      // Chmod.processOptions: "chmod : mode '...' does not match the expected pattern.", usage, -1.
+      const bad = await lab('fs', '-chmod', '9z', '/perm/f');
+      expect(bad.code).toBe(255);
+      expect(bad.stderr.split('\n')).toEqual([
+        "-chmod: chmod : mode '9z' does not match the expected pattern.",
+        'Usage: lab fs [generic options] -chmod [-R] <MODE[,MODE]... | OCTALMODE> PATH...',
+      ]);
+      await ok('fs', '-chown', '-R', 'alice:students', '/perm');
+      await ok('fs', '-chgrp', 'staff', '/perm/f');
+      expect(await ok('fs', '-stat', '%u:%g', '/perm', '/perm/sub/g', '/perm/f')).toBe(
+        'alice:students\nalice:students\nalice:staff',
+      );
+    });
+
+    it('-rmdir removes empty directories only; --ignore-fail-on-non-empty (Delete.Rmdir)', async () => {
+      await ok('fs', '-mkdir', '-p', '/rd/empty', '/rd/full/x');
+      await ok('fs', '-touchz', '/rd/file');
+      const r = await lab('fs', '-rmdir', '/rd/full', '/rd/file', '/rd/empty');
+      // PathIsNotEmptyDirectoryException, PathIsNotDirectoryException; the empty one goes.
+      expect(r.stderr.split('\n')).toEqual([
+        "rmdir: `/rd/full': Directory is not empty",
+        "rmdir: `/rd/file': Is not a directory",
+      ]);
+      expect(r.code).toBe(1);
+      expect((await lab('fs', '-test', '-e', '/rd/empty')).code).toBe(1);
+      expect((await lab('fs', '-rmdir', '--ignore-fail-on-non-empty', '/rd/full')).code).toBe(0);
+    });
+
+    it('-touch creates or sets times: -t yyyyMMdd:HHmmss, -a, -m, -c (TouchCommands.Touch)', async () => {
+      // -stat %y is the modification time and %x the access time, in UTC (Stat's timeFmt).
+      await ok('fs', '-touch', '-t', '20240229:101112', '/touched');
+      expect(await ok('fs', '-stat', '%y|%x|%b', '/touched')).toBe(
+        '2024-02-29 10:11:12|2024-02-29 10:11:12|0',
+      );
+      await ok('fs', '-touch', '-m', '-t', '20250101:000000', '/touched');
+      expect(await ok('fs', '-stat', '%y|%x', '/touched')).toBe('2025-01-01 00:00:00|2024-02-29 10:11:12');
+      await ok('fs', '-touch', '-a', '-t', '20250102:000000', '/touched');
+      expect(await ok('fs', '-stat', '%x', '/touched')).toBe('2025-01-02 00:00:00');
+      await ok('fs', '-touch', '-c', '/not-created');
+      expect((await lab('fs', '-test', '-e', '/not-created')).code).toBe(1);
+      const bad = await lab('fs', '-touch', '-t', '2024', '/touched');
+      expect(bad.code).toBe(255);
+      expect(bad.stderr.split('\n')[0]).toBe(
+        '-touch: Unable to parse the specified timestamp 2024. The expected format is yyyyMMdd:HHmmss',
+      );
+    });
+
+    it('-head prints the first KB, -text decompresses gzip, -getmerge merges a directory (Head, Text, Merge)', async () => {
+      const big = Buffer.alloc(3000, 'a');
+      big.write('END', 2997);
+      fs.writeFileSync(path.join(work, 'big.txt'), big);
+      fs.writeFileSync(path.join(work, 'words.gz'), zlib.gzipSync('one\ntwo\n'));
+      await ok('fs', '-mkdir', '/merge');
+      await ok('fs', '-put', path.join(work, 'big.txt'), path.join(work, 'words.gz'), '/merge');
+      await ok('fs', '-touchz', '/merge/empty');
+      // Head.endingOffset = 1024.
+      expect(await ok('fs', '-head', '/merge/big.txt')).toBe('a'.repeat(1024));
+      const dir = await lab('fs', '-head', '/merge');
+      expect(dir.stderr).toBe("head: `/merge': Is a directory");
+      // Text.getInputStream: 0x1f8b is gzip.
+      expect(await ok('fs', '-text', '/merge/words.gz')).toBe('one\ntwo');
+      // Merge: the directory's files in name order, -nl after each, -skip-empty-file skips empties.
+      const merged = path.join(work, 'merged.out');
+      await ok('fs', '-getmerge', '-nl', '-skip-empty-file', '/merge', merged);
+      const gz = fs.readFileSync(path.join(work, 'words.gz'));
+      const expected = Buffer.concat([big, Buffer.from('\n'), gz, Buffer.from('\n')]);
+      expect(fs.readFileSync(merged).equals(expected)).toBe(true);
+      await ok('fs', '-getmerge', '-nl', '/merge/empty', '/merge/empty', merged);
+      expect(fs.readFileSync(merged, 'utf8')).toBe('\n\n');
+      const missing = await lab('fs', '-getmerge', '/merge/nope', merged);
+      expect(missing.stderr).toBe("getmerge: `/merge/nope': No such file or directory");
+    });
+
+    it('-find with -name/-iname prints matching paths, parents first (Find, Name, Print)', async () => {
+      await ok('fs', '-mkdir', '-p', '/fnd/A/b');
+      await ok('fs', '-touchz', '/fnd/A/x.TXT', '/fnd/A/b/y.txt', '/fnd/z.log');
+      expect(await ok('fs', '-find', '/fnd')).toBe(
+        '/fnd\n/fnd/A\n/fnd/A/b\n/fnd/A/b/y.txt\n/fnd/A/x.TXT\n/fnd/z.log',
+      );
+      expect(await ok('fs', '-find', '/fnd', '-name', '*.txt', '-print')).toBe('/fnd/A/b/y.txt');
+      expect(await ok('fs', '-find', '/fnd', '-iname', '*.txt')).toBe('/fnd/A/b/y.txt\n/fnd/A/x.TXT');
+      const bad = await lab('fs', '-find', '/fnd', '-size', '1');
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toBe('find: Unexpected argument: -size');
+    });
+
+    it('-moveFromLocal removes the local source once copied; -moveToLocal is not implemented (MoveCommands)', async () => {
+      const local = path.join(work, 'moving.txt');
+      fs.writeFileSync(local, 'moved');
+      await ok('fs', '-moveFromLocal', local, '/moved.txt');
+      expect(fs.existsSync(local)).toBe(false);
+      expect(await ok('fs', '-cat', '/moved.txt')).toBe('moved');
+      const r = await lab('fs', '-moveToLocal', '/moved.txt', local);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe("moveToLocal: Option '-moveToLocal' is not implemented yet.");
     });
   });
 });

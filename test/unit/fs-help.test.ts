@@ -1,0 +1,116 @@
+/**
+ * `lab fs -help CMD` as FsShell.printInstanceHelp prints it. The expected lines are the
+ * RegexpComparator patterns of Hadoop's own CLI test (hadoop-common's testConf.xml, "help: help for
+ * <cmd>"): each must match a line of the output.
+ */
+import { describe, expect, it } from 'vitest';
+import { fsCommandSpec } from '../../lab/commands/fs.js';
+import { formatCommandHelp, wrapLines } from '../../lab/format/fs-help.js';
+
+function help(name: string): string[] {
+  const spec = fsCommandSpec(name);
+  if (!spec?.description) throw new Error(`no description for ${name}`);
+  return formatCommandHelp(spec.usage, spec.description).split('\n');
+}
+
+/** testConf.xml's comparators for one command, in its order. */
+const TEST_CONF: Record<string, string[]> = {
+  mkdir: [
+    String.raw`^-mkdir \[-p\] <path> \.\.\. :\s*`,
+    String.raw`^\s*Create a directory in specified location.( )*`,
+  ],
+  chmod: [
+    String.raw`^-chmod \[-R\] <MODE\[,MODE\]... \| OCTALMODE> PATH... :\s*`,
+    String.raw`^( |\t)*Changes permissions of a file. This works similar to the shell's chmod command( )*`,
+    String.raw`^( |\t)*with a few exceptions.( )*`,
+    String.raw`^( |\t)*-R\s*modifies the files recursively. This is the only option currently( )*`,
+    String.raw`^( |\t)*supported.( )*`,
+    String.raw`^( |\t)*<MODE>\s*Mode is the same as mode used for the shell's command. The only( )*`,
+    String.raw`^( |\t)*letters recognized are 'rwxXt', e\.g\. \+t,a\+r,g-w,\+rwx,o=r\.( )*`,
+    String.raw`^( |\t)*<OCTALMODE>\s+Mode specifed in 3 or 4 digits. If 4 digits, the first may be 1 or( )*`,
+    String.raw`^( |\t)*0 to turn the sticky bit on or off, respectively.( )*Unlike( |\t)*the( )*`,
+    String.raw`^( |\t)*shell command, it is not possible to specify only part of the( )*`,
+    String.raw`^( |\t)*mode, e\.g\. 754 is same as u=rwx,g=rx,o=r\.( )*`,
+    String.raw`^( |\t)*If none of 'augo' is specified, 'a' is assumed and unlike the shell command, no( )*`,
+    String.raw`^( |\t)*umask is applied.( )*`,
+  ],
+  chgrp: [
+    String.raw`^-chgrp \[-R\] GROUP PATH... :( )*`,
+    String.raw`^( |\t)*This is equivalent to -chown ... :GROUP ...( )*`,
+  ],
+  stat: [
+    String.raw`^-stat \[format\] <path> \.\.\. :\s*`,
+    String.raw`^( |\t)*Print statistics about the file/directory at <path>( )*`,
+    String.raw`^( |\t)*in the specified format. Format accepts permissions in( )*`,
+    String.raw`^( |\t)*octal \(%a\) and symbolic \(%A\), filesize in( )*`,
+    String.raw`^( |\t)*bytes \(%b\), type \(%F\), group name of owner \(%g\),( )*`,
+    String.raw`^( |\t)*name \(%n\), block size \(%o\), replication \(%r\), user name( )*`,
+    String.raw`^( |\t)*of owner \(%u\), access date \(%x, %X\).( )*`,
+    String.raw`^( |\t)*modification date \(%y, %Y\).( )*`,
+    String.raw`^( |\t)*%x and %y show UTC date as "yyyy-MM-dd HH:mm:ss" and( )*`,
+    String.raw`^( |\t)*%X and %Y show milliseconds since January 1, 1970 UTC.( )*`,
+    String.raw`^( |\t)*If the format is not specified, %y is used by default.( )*`,
+  ],
+  getmerge: [
+    String.raw`^-getmerge \[-nl\] \[-skip-empty-file\] <src> <localdst> :\s*`,
+    String.raw`^( |\t)*Get all the files in the directories that match the source file pattern and( )*`,
+    String.raw`^( |\t)*merge and sort them to only one file on local fs. <src> is kept.( )*`,
+    String.raw`^( |\t)*-nl\s+Add a newline character at the end of each file.( )*`,
+    String.raw`^( |\t)*-skip-empty-file\s+Do not add new line character for empty file.( )*`,
+  ],
+  touch: [
+    String.raw`^-touch \[-a\] \[-m\] \[-t TIMESTAMP \(yyyyMMdd\:HHmmss\) \] \[-c\] <path> \.\.\. :( )*`,
+    String.raw`^\s*Updates the access and modification times of the file specified by the <path> to( )*`,
+    String.raw`^\s*the current time. If the file does not exist, then a zero length file is created( )*`,
+    String.raw`^\s*at <path> with current time as the timestamp of that <path>.( )*`,
+    String.raw`^\s*-a\s+Change only the access time( )*`,
+    String.raw`^\s*-m\s+Change only the modification time( )*`,
+    String.raw`^\s*-t\s+TIMESTAMP\s+Use specified timestamp instead of current time( )*`,
+    String.raw`^\s*TIMESTAMP format yyyyMMdd\:HHmmss`,
+    String.raw`^\s*-c\s+Do not create any files( )*`,
+  ],
+  setrep: [
+    String.raw`^-setrep \[-R\] \[-w\] <rep> <path> \.\.\. :\s*`,
+    String.raw`^\s*Set the replication level of a file. If <path> is a directory then the command( )*`,
+    String.raw`^\s*recursively changes the replication factor of all files under the directory tree( )*`,
+    String.raw`^\s*rooted at <path>\. The EC files will be ignored here\.( )*`,
+    String.raw`^\s*-w\s+It requests that the command waits for the replication to complete\. This( )*`,
+    String.raw`^( |\t)*can potentially take a very long time\.( )*`,
+    String.raw`^( |\t)*-R\s+It is accepted for backwards compatibility\. It has no effect\.( )*`,
+  ],
+  rmdir: [
+    String.raw`^-rmdir \[--ignore-fail-on-non-empty\] <dir> \.\.\. :\s*`,
+    String.raw`\s+Removes the directory entry specified by each directory argument, provided it is\s*`,
+    String.raw`\s+empty\.\s*`,
+  ],
+};
+
+describe('-help CMD (FsShell.printInstanceHelp, testConf.xml)', () => {
+  for (const [name, patterns] of Object.entries(TEST_CONF)) {
+    it(`-help ${name} prints every line testConf.xml expects`, () => {
+      const lines = help(name);
+      for (const pattern of patterns) {
+        const re = new RegExp(pattern);
+        expect(
+          lines.some((line) => re.test(line)),
+          `${pattern}\n${lines.join('\n')}`,
+        ).toBe(true);
+      }
+    });
+  }
+
+  it('mkdir: the option line is a TableListing row (TokenComparator "-p  Do not fail …")', () => {
+    // TableListing: each column is as wide as its longest value + 1 ('-p' → 3, the text → 44), the
+    // untitled header row prints as that padding, and columns are joined by one space.
+    const text = 'Do not fail if the directory already exists';
+    expect(help('mkdir').slice(2)).toEqual([
+      `  ${' '.repeat(3)} ${' '.repeat(text.length + 1)}`,
+      `  -p  ${text} `,
+    ]);
+  });
+
+  it('wraps as StringUtils.wrap: at the last space within the width, long words cut', () => {
+    expect(wrapLines('aaa bbb ccc', 7)).toEqual(['aaa bbb', 'ccc']);
+    expect(wrapLines('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
+  });
+});
