@@ -16,6 +16,27 @@ export const XATTRS_PER_INODE_MAX = 32;
 /** dfs.namenode.fs-limits.max-xattr-size: name (without prefix) + value bytes. */
 export const XATTR_SIZE_MAX = 16_384;
 
+/** XAttrCodec's encodings (getfattr -e, WebHDFS's `encoding`). */
+export type XAttrEncoding = 'text' | 'hex' | 'base64';
+
+/** XAttrCodec.decodeValue: "text" in quotes, 0x… hex, 0s… base64, anything else as text. */
+export function decodeXAttrValue(value: string): Buffer {
+  if (value.length >= 2) {
+    const prefix = value.slice(0, 2).toLowerCase();
+    if (value.startsWith('"') && value.endsWith('"')) return Buffer.from(value.slice(1, -1), 'utf8');
+    if (prefix === '0x') return Buffer.from(value.slice(2), 'hex');
+    if (prefix === '0s') return Buffer.from(value.slice(2), 'base64');
+  }
+  return Buffer.from(value, 'utf8');
+}
+
+/** XAttrCodec.encodeValue. */
+export function encodeXAttrValue(value: Buffer, encoding: XAttrEncoding): string {
+  if (encoding === 'hex') return `0x${value.toString('hex')}`;
+  if (encoding === 'base64') return `0s${value.toString('base64')}`;
+  return `"${value.toString('utf8')}"`;
+}
+
 /** XAttrHelper.getPrefixedName: `user.a1`. */
 export function prefixedName(x: { namespace: XAttrNamespace; name: string }): string {
   return `${x.namespace.toLowerCase()}.${x.name}`;

@@ -8,6 +8,7 @@
 import { randomInt } from 'node:crypto';
 import type http from 'node:http';
 import { checkPath } from '../namenode/paths.js';
+import { decodeXAttrValue, parseXAttrName } from '../namenode/xattr.js';
 import { RemoteError } from '../protocol/errors.js';
 import type { RpcMethod, RpcMethods } from '../protocol/messages.js';
 import type { DatanodeInfo, FileStatus } from '../protocol/types.js';
@@ -23,11 +24,17 @@ import {
   longParam,
   parseWebHdfsRequest,
   permissionParam,
+  quotaParam,
+  quotaUsageJson,
   redirectLocation,
   requiredParam,
   sendJson,
   sendWebHdfsError,
   unsupported,
+  xattrEncodingParam,
+  xattrFlagParam,
+  xattrNamesJson,
+  xattrsJson,
   type WebHdfsRequest,
 } from './webhdfs.js';
 
@@ -100,6 +107,20 @@ async function answer(req: WebHdfsRequest, ctx: Ctx): Promise<void> {
       return json(await listBatch(call, src, req.params.get('startafter') ?? ''));
     case 'GETCONTENTSUMMARY':
       return json(contentSummaryJson(await call('getContentSummary', { src })));
+    case 'GETQUOTAUSAGE':
+      return json(quotaUsageJson(await call('getContentSummary', { src })));
+    case 'SETQUOTA':
+      await call('setQuota', {
+        src,
+        nsQuota: quotaParam(req, 'namespacequota'),
+        ssQuota: quotaParam(req, 'storagespacequota'),
+      });
+      return sendJson(exchange, res, 200, null);
+    case 'GETXATTRS':
+    case 'LISTXATTRS':
+    case 'SETXATTR':
+    case 'REMOVEXATTR':
+      return xattrOp(req, ctx);
     case 'GETHOMEDIRECTORY':
       return json({ Path: `/user/${req.user}` });
     case 'GETTRASHROOT':
@@ -155,6 +176,36 @@ async function answer(req: WebHdfsRequest, ctx: Ctx): Promise<void> {
       return redirect(req, ctx);
     default:
       throw unsupported(`${req.op} is not supported`);
+  }
+}
+
+/** The extended-attribute ops (NamenodeWebHdfsMethods → ClientProtocol's xattr calls). */
+async function xattrOp(req: WebHdfsRequest, ctx: Ctx): Promise<void> {
+  const { call, exchange, res } = ctx;
+  const src = req.path;
+  switch (req.op) {
+    case 'GETXATTRS': {
+      const names = (req.multi.get('xattr.name') ?? []).filter((n) => n !== '').map(parseXAttrName);
+      const encoding = xattrEncodingParam(req);
+      return sendJson(
+        exchange,
+        res,
+        200,
+        xattrsJson(await call('getXAttrs', { src, xattrs: names }), encoding),
+      );
+    }
+    case 'LISTXATTRS':
+      return sendJson(exchange, res, 200, xattrNamesJson(await call('listXAttrs', { src })));
+    case 'SETXATTR': {
+      const name = parseXAttrName(requiredParam(req, 'xattr.name'));
+      const text = req.params.get('xattr.value');
+      const value = text === undefined || text === '' ? null : decodeXAttrValue(text).toString('base64');
+      await call('setXAttr', { src, xattr: { ...name, value }, flags: xattrFlagParam(req) });
+      return sendJson(exchange, res, 200, null);
+    }
+    default:
+      await call('removeXAttr', { src, xattr: parseXAttrName(requiredParam(req, 'xattr.name')) });
+      return sendJson(exchange, res, 200, null);
   }
 }
 

@@ -8,7 +8,8 @@
  */
 import type http from 'node:http';
 import { RemoteError, type ErrorClass } from '../protocol/errors.js';
-import type { ContentSummary } from '../protocol/messages.js';
+import { encodeXAttrValue, prefixedName, type XAttrEncoding } from '../namenode/xattr.js';
+import type { ContentSummary, XAttr } from '../protocol/messages.js';
 import type { DatanodeInfo, FileStatus, LocatedBlock, LocatedBlocks } from '../protocol/types.js';
 import { sendHttpResponse, type HttpExchange } from '../transport/http-journal.js';
 
@@ -35,6 +36,7 @@ const OP_ENUMS: Record<WebHdfsMethod, { javaClass: string; ops: readonly string[
       'GETFILESTATUS',
       'LISTSTATUS',
       'GETCONTENTSUMMARY',
+      'GETQUOTAUSAGE',
       'GETFILECHECKSUM',
       'GETHOMEDIRECTORY',
       'GETDELEGATIONTOKEN',
@@ -187,6 +189,8 @@ export interface WebHdfsRequest {
   path: string;
   /** Parameters by lower-cased name (ParamFilter lower-cases names); the first value wins. */
   params: ReadonlyMap<string, string>;
+  /** Every value of a repeated parameter (GETXATTRS takes several `xattr.name`). */
+  multi: ReadonlyMap<string, readonly string[]>;
   user: string;
 }
 
@@ -202,9 +206,11 @@ export function parseWebHdfsRequest(method: string, rawUrl: string): WebHdfsRequ
   const rawPath = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
   const query = new URLSearchParams(queryAt < 0 ? '' : rawUrl.slice(queryAt + 1));
   const params = new Map<string, string>();
+  const multi = new Map<string, string[]>();
   for (const [name, value] of query) {
     const key = name.toLowerCase();
     if (!params.has(key)) params.set(key, value);
+    multi.set(key, [...(multi.get(key) ?? []), value]);
   }
   let path: string;
   try {
@@ -243,7 +249,7 @@ export function parseWebHdfsRequest(method: string, rawUrl: string): WebHdfsRequ
       `User: ${user} is not allowed to impersonate ${params.get('doas') ?? ''}`,
     );
   }
-  return { method, op, path, params, user };
+  return { method, op, path, params, multi, user };
 }
 
 function isWebHdfsMethod(method: string): method is WebHdfsMethod {
@@ -293,6 +299,39 @@ export function permissionParam(req: WebHdfsRequest, fallback: number): number {
   return Number.parseInt(text, 8);
 }
 
+/** NameSpaceQuotaParam / StorageSpaceQuotaParam: a long as text; absent is QUOTA_DONT_SET (Long.MAX). */
+export function quotaParam(req: WebHdfsRequest, name: string): string {
+  const text = req.params.get(name);
+  if (text === undefined || text === '') return LONG_MAX;
+  if (!/^-?\d+$/.test(text) || BigInt(text) > BigInt(LONG_MAX) || BigInt(text) < -BigInt(LONG_MAX) - 1n) {
+    throw badParam(name, `Failed to parse "${text}" as a radix-10 long integer.`);
+  }
+  return String(BigInt(text));
+}
+
+const LONG_MAX = '9223372036854775807';
+
+/** XAttrSetFlagParam: CREATE, REPLACE or both, comma-separated, any case; none is left to the NameNode. */
+export function xattrFlagParam(req: WebHdfsRequest): { create: boolean; replace: boolean } {
+  const flags = { create: false, replace: false };
+  for (const word of (req.params.get('flag') ?? '').split(',').filter((w) => w !== '')) {
+    const upper = word.trim().toUpperCase();
+    if (upper === 'CREATE') flags.create = true;
+    else if (upper === 'REPLACE') flags.replace = true;
+    else throw badParam('flag', `No enum constant org.apache.hadoop.fs.XAttrSetFlag.${upper}`);
+  }
+  return flags;
+}
+
+/** XAttrEncodingParam: TEXT (the default), HEX or BASE64, any case. */
+export function xattrEncodingParam(req: WebHdfsRequest): XAttrEncoding {
+  const text = req.params.get('encoding');
+  if (text === undefined || text === '') return 'text';
+  const lower = text.toLowerCase();
+  if (lower === 'text' || lower === 'hex' || lower === 'base64') return lower;
+  throw badParam('encoding', `No enum constant org.apache.hadoop.fs.XAttrCodec.${text.toUpperCase()}`);
+}
+
 export function requiredParam(req: WebHdfsRequest, name: string): string {
   const value = req.params.get(name);
   if (value === undefined || value === '') throw badParam(name, `${name} is required for op=${req.op}`);
@@ -340,6 +379,34 @@ export function contentSummaryJson(c: ContentSummary): Record<string, unknown> {
       typeQuota: {},
     },
   };
+}
+
+/** GETQUOTAUSAGE: JsonUtil.toJsonString(QuotaUsage), from the directory's content summary. */
+export function quotaUsageJson(c: ContentSummary): Record<string, unknown> {
+  return {
+    QuotaUsage: {
+      fileAndDirectoryCount: c.directoryCount + c.fileCount,
+      quota: c.quota,
+      spaceConsumed: c.spaceConsumed,
+      spaceQuota: c.spaceQuota,
+      typeQuota: {},
+    },
+  };
+}
+
+/** GETXATTRS: JsonUtil.toJsonString(List<XAttr>, XAttrCodec): each value encoded, null when absent. */
+export function xattrsJson(xattrs: readonly XAttr[], encoding: XAttrEncoding): Record<string, unknown> {
+  return {
+    XAttrs: xattrs.map((x) => ({
+      name: prefixedName(x),
+      value: x.value === null ? null : encodeXAttrValue(Buffer.from(x.value, 'base64'), encoding),
+    })),
+  };
+}
+
+/** LISTXATTRS: the names as a JSON array inside a string, as JsonUtil.toJsonString(List<XAttr>) writes them. */
+export function xattrNamesJson(xattrs: readonly XAttr[]): Record<string, unknown> {
+  return { XAttrNames: JSON.stringify(xattrs.map(prefixedName)) };
 }
 
 /** JsonUtil.toJsonMap(DatanodeInfo): a location of a LocatedBlock. */

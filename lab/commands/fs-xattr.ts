@@ -3,31 +3,20 @@
  * reads them ("text" in quotes, 0x… hex, 0s… base64, anything else as text) and printed as
  * `# file: <path>` then `name=<value>` in the encoding asked for (-e text|hex|base64).
  */
-import { parseXAttrName } from '../../cluster/namenode/xattr.js';
+import {
+  decodeXAttrValue,
+  encodeXAttrValue,
+  parseXAttrName,
+  type XAttrEncoding,
+} from '../../cluster/namenode/xattr.js';
 import type { XAttr } from '../../cluster/protocol/messages.js';
 import { UsageError } from '../cli/errors.js';
 import { out } from '../cli/output.js';
 import { eachPath, listRecursive, opId, stat, type FsCommandSpec } from './fs-command.js';
 
-type Encoding = 'text' | 'hex' | 'base64';
+type Encoding = XAttrEncoding;
 
-/** XAttrCodec.decodeValue. */
-export function decodeXAttrValue(value: string): Buffer {
-  if (value.length >= 2) {
-    const prefix = value.slice(0, 2).toLowerCase();
-    if (value.startsWith('"') && value.endsWith('"')) return Buffer.from(value.slice(1, -1), 'utf8');
-    if (prefix === '0x') return Buffer.from(value.slice(2), 'hex');
-    if (prefix === '0s') return Buffer.from(value.slice(2), 'base64');
-  }
-  return Buffer.from(value, 'utf8');
-}
-
-/** XAttrCodec.encodeValue. */
-export function encodeXAttrValue(value: Buffer, encoding: Encoding): string {
-  if (encoding === 'hex') return `0x${value.toString('hex')}`;
-  if (encoding === 'base64') return `0s${value.toString('base64')}`;
-  return `"${value.toString('utf8')}"`;
-}
+export { decodeXAttrValue, encodeXAttrValue };
 
 /** GetfattrCommand.printXAttr: `name=value`, just `name` for an empty value. */
 export function xattrLine(name: string, value: Buffer, encoding: Encoding): string {

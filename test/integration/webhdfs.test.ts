@@ -384,4 +384,59 @@ describe.skipIf(!existsSync(path.join(REPO, 'dist/cluster/runtime/main.js')))('W
       expect(String(jmx.beans[0]?.Name)).toMatch(/^\d+@/);
     }
   });
+  it('sets, gets, lists and removes xattrs and sets and reads quotas, as `lab fs` sees them', async () => {
+    const as = `user.name=${user}`;
+    expect(json(await request(url('/xq', `op=MKDIRS&${as}`), 'PUT'))).toEqual({ boolean: true });
+    const set = await request(
+      url('/xq', `op=SETXATTR&xattr.name=user.color&xattr.value=%22blue%22&flag=CREATE&${as}`),
+      'PUT',
+    );
+    expect([set.status, set.body.length]).toEqual([200, 0]);
+    // The lab's own shell reads what WebHDFS wrote.
+    const getfattr = await runLab(home, 'fs', '-getfattr', '-d', '/xq');
+    expect(getfattr.stdout).toContain('user.color="blue"');
+    expect(json(await request(url('/xq', `op=GETXATTRS&xattr.name=user.color&${as}`)))).toEqual({
+      XAttrs: [{ name: 'user.color', value: '"blue"' }],
+    });
+    expect(json(await request(url('/xq', `op=GETXATTRS&encoding=HEX&${as}`)))).toEqual({
+      XAttrs: [{ name: 'user.color', value: `0x${Buffer.from('blue').toString('hex')}` }],
+    });
+    // LISTXATTRS: the names as a JSON array inside a string, as JsonUtil writes them.
+    expect(json(await request(url('/xq', `op=LISTXATTRS&${as}`)))).toEqual({ XAttrNames: '["user.color"]' });
+    const noFlag = json(
+      await request(url('/xq', `op=SETXATTR&xattr.name=user.color&xattr.value=red&${as}`), 'PUT'),
+    );
+    expect(noFlag.RemoteException).toMatchObject({
+      exception: 'HadoopIllegalArgumentException',
+      message: 'A flag must be specified.',
+    });
+    expect((await request(url('/xq', `op=REMOVEXATTR&xattr.name=user.color&${as}`), 'PUT')).status).toBe(200);
+    const gone = await request(url('/xq', `op=GETXATTRS&xattr.name=user.color&${as}`));
+    expect([gone.status, (json(gone).RemoteException as { message: string }).message]).toEqual([
+      403,
+      'At least one of the attributes provided was not found.',
+    ]);
+    // Quotas: the superuser sets them, anyone reads the usage.
+    const quota = await request(
+      url('/xq', `op=SETQUOTA&namespacequota=5&storagespacequota=1048576&${as}`),
+      'PUT',
+    );
+    expect(quota.status).toBe(200);
+    expect(json(await request(url('/xq', 'op=GETQUOTAUSAGE')))).toEqual({
+      QuotaUsage: {
+        fileAndDirectoryCount: 1,
+        quota: 5,
+        spaceConsumed: 0,
+        spaceQuota: 1048576,
+        typeQuota: {},
+      },
+    });
+    const count = await runLab(home, 'fs', '-count', '-q', '/xq');
+    expect(count.stdout.trim().split(/\s+/).slice(0, 4)).toEqual(['5', '4', '1048576', '1048576']);
+    const denied = await request(url('/xq', 'op=SETQUOTA&namespacequota=9'), 'PUT');
+    expect([denied.status, (json(denied).RemoteException as { message: string }).message]).toEqual([
+      403,
+      'Access denied for user dr.who. Superuser privilege is required',
+    ]);
+  });
 });
