@@ -10,8 +10,8 @@ import { DEFAULT_RACK, compareNames } from '../net/topology.js';
 import { assignPorts, datanodeAliasHost, datanodeNumber, LOOPBACK, rackIndexes } from './addresses.js';
 import type { ClusterDescription, DatanodeDescription } from '../home/description.js';
 import { LauncherError } from '../home/errors.js';
-import { writeDescription } from '../home/home.js';
-import { requireDescription, startNode, stopNodes } from './launcher.js';
+import { requireDescription, writeDescription } from '../home/home.js';
+import { startNode, stopNodes } from './launcher.js';
 
 /**
  * Pure: the new DataNode's id, rack and host (port 0: chosen at start). Without `rack` it joins

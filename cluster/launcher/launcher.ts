@@ -40,8 +40,6 @@ import { planCluster, type StartOptions } from './plan.js';
 import { describeExit, spawnDaemon, type SpawnedDaemon } from './spawn.js';
 import { formatLogTail, waitFor } from './wait.js';
 
-export { requireDescription };
-
 /** After SIGKILL the kernel frees a process at once; this only bounds a wait that should not happen. */
 const KILL_CONFIRM_MS = 5_000;
 

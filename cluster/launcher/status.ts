@@ -5,8 +5,8 @@
  */
 import type { DatanodeInfo } from '../protocol/types.js';
 import { homePaths, type ClusterDescription } from '../home/description.js';
-import { isDaemonAlive, readPid } from '../home/home.js';
-import { processIds, requireDescription, roleOf, type Role } from './launcher.js';
+import { isDaemonAlive, readPid, requireDescription } from '../home/home.js';
+import { processIds, roleOf, type Role } from './launcher.js';
 import { withNamenode } from '../client/namenode-client.js';
 import { fetchNamenodeStatus } from '../client/namenode-http-client.js';
 

@@ -5,7 +5,7 @@
  */
 import { derivedConf } from '../../cluster/home/cluster-config.js';
 import { homePaths, type ClusterDescription } from '../../cluster/home/description.js';
-import { requireDescription } from '../../cluster/launcher/launcher.js';
+import { requireDescription } from '../../cluster/home/home.js';
 import { resolveConfig, type LabConfig } from '../../cluster/config/config.js';
 import { Journal } from '../../cluster/transport/journal.js';
 import type { RpcClient } from '../../cluster/transport/rpc-client.js';

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { homePaths } from '../../cluster/home/description.js';
-import { requireDescription } from '../../cluster/launcher/launcher.js';
+import { requireDescription } from '../../cluster/home/home.js';
 import { Journal } from '../../cluster/transport/journal.js';
 import { requestCheckpoint } from '../../cluster/client/secondary-http-client.js';
 import type { CheckpointResult } from '../../cluster/secondary/checkpointer.js';

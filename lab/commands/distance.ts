@@ -4,7 +4,7 @@
  * centre, 6 across data centres.
  */
 import { distanceBetween } from '../../cluster/home/topology.js';
-import { requireDescription } from '../../cluster/launcher/launcher.js';
+import { requireDescription } from '../../cluster/home/home.js';
 import { homeOf } from '../cli/context.js';
 import type { Command } from '../cli/commander.js';
 import { out, printJson } from '../cli/output.js';

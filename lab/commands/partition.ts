@@ -4,7 +4,7 @@
  * already under way are dropped; a partitioned DataNode's heartbeats stop reaching the NameNode,
  * which declares it dead by the usual rule. `lab heal` ends it.
  */
-import { requireDescription } from '../../cluster/launcher/launcher.js';
+import { requireDescription } from '../../cluster/home/home.js';
 import { addPartition, FaultTargetError, FAULT_POLL_MS } from '../../cluster/transport/faults.js';
 import type { Command } from '../cli/commander.js';
 import { homeOf } from '../cli/context.js';

@@ -2,7 +2,7 @@
  * `lab slow NODE --delay MS`: the process waits MS before sending each RPC frame and each data
  * packet, like a congested link or an overloaded disk (`--delay 0` or `lab heal` ends it).
  */
-import { requireDescription } from '../../cluster/launcher/launcher.js';
+import { requireDescription } from '../../cluster/home/home.js';
 import { FaultTargetError, setSlow } from '../../cluster/transport/faults.js';
 import type { Command } from '../cli/commander.js';
 import { homeOf } from '../cli/context.js';

@@ -16,7 +16,6 @@ import { addDatanode } from '../../cluster/launcher/add-datanode.js';
 import {
   killNode,
   processIds,
-  requireDescription,
   restartNode,
   startCluster,
   startNode,
@@ -27,7 +26,7 @@ import { addPartition, healAll, describeFaults } from '../../cluster/transport/f
 import { readJournal } from '../../cluster/transport/journal.js';
 import { homePaths } from '../../cluster/home/description.js';
 import { fetchBlockMap } from '../../cluster/client/namenode-http-client.js';
-import { readDescription } from '../../cluster/home/home.js';
+import { readDescription, requireDescription } from '../../cluster/home/home.js';
 import { requestCheckpoint } from '../../cluster/client/secondary-http-client.js';
 import { satisfies } from '../exercises/checks.js';
 import { settleTimes } from '../exercises/settle-time.js';

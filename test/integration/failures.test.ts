@@ -12,13 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { finalizedBlockPath, finalizedMetaPath, rbwDir } from '../../cluster/datanode/layout.js';
 import { homePaths } from '../../cluster/home/description.js';
-import {
-  killNode,
-  requireDescription,
-  restartNode,
-  startCluster,
-  stopNodes,
-} from '../../cluster/launcher/launcher.js';
+import { killNode, restartNode, startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
+import { requireDescription } from '../../cluster/home/home.js';
 import { fetchBlockMap } from '../../cluster/client/namenode-http-client.js';
 import type { JournalEvent } from '../../cluster/protocol/journal-types.js';
 import type { StateEvent } from '../../cluster/protocol/messages.js';

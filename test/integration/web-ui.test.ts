@@ -13,7 +13,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { readNamenodeHttpAddress } from '../../cluster/home/http-address.js';
-import { killNode, requireDescription, startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
+import { killNode, startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
+import { requireDescription } from '../../cluster/home/home.js';
 import { REPO, runLab } from './lab-process.js';
 import { waitFor } from './wait-for.js';
 

@@ -13,7 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
-import { requireDescription, startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
+import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
+import { requireDescription } from '../../cluster/home/home.js';
 import { readNamenodeHttpAddress } from '../../cluster/home/http-address.js';
 import { REPO, runLab } from './lab-process.js';
 
