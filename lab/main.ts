@@ -13,4 +13,5 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exitCode = await runCli(buildProgram(), process.argv.slice(2));
+const argv = process.argv.slice(2);
+process.exitCode = await runCli(await buildProgram(argv), argv);

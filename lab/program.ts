@@ -1,38 +1,74 @@
 /**
  * The `lab` program: every command registered on one commander program. Each command lives in
- * lab/commands/<name>.ts and exports `register<Name>(program)`; add new ones to the list below.
+ * lab/commands/<name>.ts and exports `register<Name>(program)`; add new ones to COMMAND_MODULES
+ * with the names they register (test/unit/program.test.ts checks the names).
+ *
+ * A module is imported only when its command runs: `lab fs -ls /` loads what `fs` needs, not the
+ * dashboard, the exercise runner or the grader. Every `lab` command is a fresh process, and the
+ * modules it loads are most of what it costs before it does anything. `lab --help`, an unknown
+ * command and the exercise runner's command check load them all.
  */
 import { Command } from './cli/commander.js';
-import { registerDistance } from './commands/distance.js';
-import { registerGetconf } from './commands/getconf.js';
-import { registerKill } from './commands/kill.js';
-import { registerRestart } from './commands/restart.js';
-import { registerStart } from './commands/start.js';
-import { registerStatus } from './commands/status.js';
-import { registerStop } from './commands/stop.js';
-import { registerTopology } from './commands/topology.js';
-import { registerDfsadmin } from './commands/dfsadmin.js';
-import { registerFs } from './commands/fs.js';
-import { registerFsck } from './commands/fsck.js';
-import { registerTraffic } from './commands/traffic.js';
-import { registerCorrupt } from './commands/corrupt.js';
-import { registerPartition } from './commands/partition.js';
-import { registerHeal } from './commands/heal.js';
-import { registerSlow } from './commands/slow.js';
-import { registerAddDatanode } from './commands/add-datanode.js';
-import { registerBalancer } from './commands/balancer.js';
-import { registerRun } from './commands/run.js';
-import { registerTrace } from './commands/trace.js';
-import { registerTui } from './commands/tui.js';
-import { registerOiv } from './commands/oiv.js';
-import { registerOev } from './commands/oev.js';
-import { registerCheckpoint } from './commands/checkpoint.js';
-import { registerPack } from './commands/pack.js';
-import { registerGrade } from './commands/grade.js';
-import { registerExercise } from './commands/exercise.js';
-import { registerDebug } from './commands/debug.js';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/** Each command module, in the order `lab --help` lists them, with the command names it registers. */
+export const COMMAND_MODULES: readonly { names: readonly string[]; load: () => Promise<Register> }[] = [
+  { names: ['start'], load: async () => (await import('./commands/start.js')).registerStart },
+  { names: ['stop'], load: async () => (await import('./commands/stop.js')).registerStop },
+  { names: ['status'], load: async () => (await import('./commands/status.js')).registerStatus },
+  { names: ['restart'], load: async () => (await import('./commands/restart.js')).registerRestart },
+  { names: ['kill'], load: async () => (await import('./commands/kill.js')).registerKill },
+  { names: ['getconf'], load: async () => (await import('./commands/getconf.js')).registerGetconf },
+  { names: ['topology'], load: async () => (await import('./commands/topology.js')).registerTopology },
+  { names: ['distance'], load: async () => (await import('./commands/distance.js')).registerDistance },
+  { names: ['fs', 'dfs'], load: async () => (await import('./commands/fs.js')).registerFs },
+  { names: ['fsck'], load: async () => (await import('./commands/fsck.js')).registerFsck },
+  { names: ['debug'], load: async () => (await import('./commands/debug.js')).registerDebug },
+  { names: ['dfsadmin'], load: async () => (await import('./commands/dfsadmin.js')).registerDfsadmin },
+  { names: ['traffic'], load: async () => (await import('./commands/traffic.js')).registerTraffic },
+  { names: ['corrupt'], load: async () => (await import('./commands/corrupt.js')).registerCorrupt },
+  { names: ['partition'], load: async () => (await import('./commands/partition.js')).registerPartition },
+  { names: ['heal'], load: async () => (await import('./commands/heal.js')).registerHeal },
+  { names: ['slow'], load: async () => (await import('./commands/slow.js')).registerSlow },
+  {
+    names: ['add-datanode'],
+    load: async () => (await import('./commands/add-datanode.js')).registerAddDatanode,
+  },
+  { names: ['balancer'], load: async () => (await import('./commands/balancer.js')).registerBalancer },
+  { names: ['run'], load: async () => (await import('./commands/run.js')).registerRun },
+  { names: ['trace'], load: async () => (await import('./commands/trace.js')).registerTrace },
+  { names: ['tui'], load: async () => (await import('./commands/tui.js')).registerTui },
+  { names: ['oiv'], load: async () => (await import('./commands/oiv.js')).registerOiv },
+  { names: ['oev'], load: async () => (await import('./commands/oev.js')).registerOev },
+  { names: ['checkpoint'], load: async () => (await import('./commands/checkpoint.js')).registerCheckpoint },
+  { names: ['pack'], load: async () => (await import('./commands/pack.js')).registerPack },
+  { names: ['grade'], load: async () => (await import('./commands/grade.js')).registerGrade },
+  {
+    names: ['exercises', 'exercise', 'check', 'hint', 'progress', 'reset'],
+    load: async () => (await import('./commands/exercise.js')).registerExercise,
+  },
+];
+
+/** The program's own options that take a value: `lab --home DIR fs …` names its command after them. */
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--home', '--on']);
+
+/** The command name `argv` runs (its first operand after the program's options), if any. */
+export function commandNameOf(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('-')) return arg;
+    if (GLOBAL_OPTIONS_WITH_VALUE.has(arg)) i++;
+  }
+  return undefined;
+}
+
+/**
+ * The program with every command, or, given the arguments of a run, with only the module of the
+ * command they name (all of them when they name none the table knows, so help and "unknown
+ * command" read as before).
+ */
+export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command('lab')
     .description('hdfs-lab: a real multi-process mini HDFS on localhost, to watch and to break')
     .option('--home <dir>', 'run directory of the cluster (default: LAB_HOME, else ~/.hdfs-lab)')
@@ -42,36 +78,9 @@ export function buildProgram(): Command {
     )
     .showHelpAfterError('(run `lab --help` or `lab <command> --help` for usage)')
     .exitOverride();
-  for (const register of [
-    registerStart,
-    registerStop,
-    registerStatus,
-    registerRestart,
-    registerKill,
-    registerGetconf,
-    registerTopology,
-    registerDistance,
-    registerFs,
-    registerFsck,
-    registerDebug,
-    registerDfsadmin,
-    registerTraffic,
-    registerCorrupt,
-    registerPartition,
-    registerHeal,
-    registerSlow,
-    registerAddDatanode,
-    registerBalancer,
-    registerRun,
-    registerTrace,
-    registerTui,
-    registerOiv,
-    registerOev,
-    registerCheckpoint,
-    registerPack,
-    registerGrade,
-    registerExercise,
-  ]) {
+  const name = argv ? commandNameOf(argv) : undefined;
+  const only = name === undefined ? undefined : COMMAND_MODULES.find((m) => m.names.includes(name));
+  for (const register of await Promise.all((only ? [only] : COMMAND_MODULES).map((m) => m.load()))) {
     register(program);
   }
   // Errors of sub-commands reach the boundary too, instead of commander calling process.exit.

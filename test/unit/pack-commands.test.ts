@@ -37,8 +37,8 @@ describe('commands in texts', () => {
     ]);
   });
 
-  it('are read as lab reads them: a wrong sub-command, flag or shell command is named', () => {
-    const program = buildProgram();
+  it('are read as lab reads them: a wrong sub-command, flag or shell command is named', async () => {
+    const program = await buildProgram();
     const problem = (text: string) => commandProblem(text, program, fsCommands);
     expect(problem('lab fsck /a -files -blocks -locations')).toBeUndefined();
     expect(problem('lab --on dn3 fs -cat /a')).toBeUndefined();
@@ -55,8 +55,8 @@ describe('the built-in pack', () => {
   const seeded = loadSeededPack(PACK_DIR, 'reference');
   const pack = seeded.pack!;
 
-  it('prints only commands lab reads, and never npx lab', () => {
-    const program = buildProgram();
+  it('prints only commands lab reads, and never npx lab', async () => {
+    const program = await buildProgram();
     const commands = pack.exercises.flatMap((e) => exerciseCommands(e));
     // Where-to-look lines of failed checks, for every probe a question of the pack uses.
     for (const exercise of pack.exercises)

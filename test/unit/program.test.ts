@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { Command } from '../../lab/cli/commander.js';
+import { buildProgram, COMMAND_MODULES, commandNameOf } from '../../lab/program.js';
+
+const namesOf = (program: Command): string[] => program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+
+describe('the lab program', () => {
+  it('names, for each command module, exactly the commands it registers', async () => {
+    for (const m of COMMAND_MODULES) {
+      const program = new Command('lab');
+      (await m.load())(program);
+      expect(namesOf(program).sort()).toEqual([...m.names].sort());
+    }
+  });
+
+  it('finds the command after the program options, whose values are not commands', () => {
+    expect(commandNameOf(['fs', '-ls', '/'])).toBe('fs');
+    expect(commandNameOf(['--home', 'fs', '--on', 'dn1', 'dfsadmin', '-report'])).toBe('dfsadmin');
+    expect(commandNameOf(['--home=/tmp/x', 'status'])).toBe('status');
+    expect(commandNameOf(['--help'])).toBeUndefined();
+  });
+
+  it('loads only the module of the command it runs; help and unknown commands see every command', async () => {
+    expect(namesOf(await buildProgram(['--home', '/tmp/x', 'hint', 'e1']))).toEqual([
+      'exercises',
+      'exercise',
+      'check',
+      'hint',
+      'progress',
+      'reset',
+    ]);
+    expect(namesOf(await buildProgram(['dfs', '-ls']))).toEqual(['fs', 'dfs']);
+    const all = COMMAND_MODULES.flatMap((m) => m.names);
+    expect(namesOf(await buildProgram(['--help']))).toEqual(all);
+    expect(namesOf(await buildProgram(['fsk', '/a']))).toEqual(all);
+  });
+});
