@@ -26,6 +26,10 @@ export const COMMAND_MODULES: readonly { names: readonly string[]; load: () => P
   { names: ['fsck'], load: async () => (await import('./commands/fsck.js')).registerFsck },
   { names: ['debug'], load: async () => (await import('./commands/debug.js')).registerDebug },
   { names: ['dfsadmin'], load: async () => (await import('./commands/dfsadmin.js')).registerDfsadmin },
+  {
+    names: ['lsSnapshottableDir', 'snapshotDiff'],
+    load: async () => (await import('./commands/snapshot.js')).registerSnapshotTools,
+  },
   { names: ['traffic'], load: async () => (await import('./commands/traffic.js')).registerTraffic },
   { names: ['corrupt'], load: async () => (await import('./commands/corrupt.js')).registerCorrupt },
   { names: ['partition'], load: async () => (await import('./commands/partition.js')).registerPartition },

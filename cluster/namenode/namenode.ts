@@ -237,6 +237,10 @@ export class NameNodeCore {
         this.blocks.addFromNamespace(b, file.replication, uc ? 'UNDER_CONSTRUCTION' : 'COMPLETE');
       });
     }
+    // Blocks that only snapshots hold are still the NameNode's (FileWithSnapshotFeature).
+    for (const { block, replication } of this.namespace.snapshotOnlyBlocks()) {
+      this.blocks.addFromNamespace(block, replication, 'COMPLETE');
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -550,6 +554,66 @@ export class NameNodeCore {
       this.checkNotInSafeMode(`Cannot remove XAttr entry on ${p.src}`, ctx.nowMs);
       this.log(this.namespace.removeXAttr(p.src, p.xattr, ctx.rpcIds));
       return null;
+    },
+    // FSNamesystem's snapshot calls: allow/disallow are the superuser's, the others the owner's
+    // (FSDirSnapshotOp checkOwner); every change is refused in safe mode.
+    allowSnapshot: (p, ctx) => {
+      this.checker(ctx)?.checkSuperuserPrivilege();
+      this.checkNotInSafeMode(`Cannot allow snapshot for ${p.snapshotRoot}`, ctx.nowMs);
+      this.log(this.namespace.allowSnapshot(p.snapshotRoot));
+      return null;
+    },
+    disallowSnapshot: (p, ctx) => {
+      this.checker(ctx)?.checkSuperuserPrivilege();
+      this.checkNotInSafeMode(`Cannot disallow snapshot for ${p.snapshotRoot}`, ctx.nowMs);
+      this.log(this.namespace.disallowSnapshot(p.snapshotRoot));
+      return null;
+    },
+    createSnapshot: (p, ctx) => {
+      this.namespace.checkPermission(p.snapshotRoot, this.checker(ctx), { owner: true });
+      this.checkNotInSafeMode(`Cannot create snapshot for ${p.snapshotRoot}`, ctx.nowMs);
+      const created = this.namespace.createSnapshot(p.snapshotRoot, {
+        name: p.snapshotName,
+        nowMs: ctx.nowMs,
+        ...(ctx.rpcIds ? { rpcIds: ctx.rpcIds } : {}),
+      });
+      this.log(created.ops);
+      return created.snapshotPath;
+    },
+    deleteSnapshot: (p, ctx) => {
+      this.namespace.checkPermission(p.snapshotRoot, this.checker(ctx), { owner: true });
+      this.checkNotInSafeMode(`Cannot delete snapshot for ${p.snapshotRoot}`, ctx.nowMs);
+      const deleted = this.namespace.deleteSnapshot(p.snapshotRoot, {
+        name: p.snapshotName,
+        nowMs: ctx.nowMs,
+        ...(ctx.rpcIds ? { rpcIds: ctx.rpcIds } : {}),
+      });
+      this.log(deleted.ops);
+      // The blocks only this snapshot held go now, as a delete's would (BlocksMapUpdateInfo).
+      this.blocks.removeBlocks(deleted.removedBlocks);
+      return null;
+    },
+    renameSnapshot: (p, ctx) => {
+      this.namespace.checkPermission(p.snapshotRoot, this.checker(ctx), { owner: true });
+      this.checkNotInSafeMode(`Cannot rename snapshot for ${p.snapshotRoot}`, ctx.nowMs);
+      this.log(
+        this.namespace.renameSnapshot(p.snapshotRoot, {
+          oldName: p.snapshotOldName,
+          newName: p.snapshotNewName,
+          nowMs: ctx.nowMs,
+          ...(ctx.rpcIds ? { rpcIds: ctx.rpcIds } : {}),
+        }),
+      );
+      return null;
+    },
+    getSnapshottableDirListing: (_p, ctx) => {
+      // FSNamesystem.getSnapshottableDirListing: a user other than the superuser sees their own.
+      const pc = this.checker(ctx);
+      return this.namespace.snapshottableDirs(pc ? pc.user : undefined);
+    },
+    getSnapshotDiffReport: (p, ctx) => {
+      this.namespace.checkPermission(p.snapshotRoot, this.checker(ctx), { subAccess: 'READ' });
+      return this.namespace.snapshotDiff(p.snapshotRoot, p.fromSnapshot, p.toSnapshot);
     },
     renewLease: (p, ctx) => {
       this.namespace.leases.renewLease(p.clientName, ctx.nowMs);
@@ -970,7 +1034,8 @@ export class NameNodeCore {
       ...(p.overwrite ? (['OVERWRITE'] as const) : []),
       ...(p.toTrash ? (['TO_TRASH'] as const) : []),
     ];
-    const replaced = dst?.type === 'FILE' ? (this.namespace.getBlocks(p.dst) ?? []) : [];
+    const replaced =
+      dst?.type === 'FILE' ? this.namespace.notInSnapshots(this.namespace.getBlocks(p.dst) ?? []) : [];
     this.log(
       this.namespace.renameTo(p.src, p.dst, {
         options: options.length > 0 ? options : ['NONE'],
@@ -992,6 +1057,7 @@ export class NameNodeCore {
     if (status.type !== 'FILE')
       throw new RemoteError('FileNotFoundException', `Path is not a file: ${p.src}`);
     const blocks = this.namespace.getBlocks(p.src) ?? [];
+    const inSnapshot = this.namespace.isInSnapshot(p.src);
     const reader = this.readerEndpoint(p.readerHost || ctx.callerAddr);
     const holders: Record<string, { state: 'live' | 'stale' | 'dead'; adminState: 'NORMAL' }> = {};
     for (const d of this.datanodes.all()) holders[d.id.name] = { state: d.liveness, adminState: 'NORMAL' };
@@ -1019,7 +1085,11 @@ export class NameNodeCore {
         holders,
         avoidStale: this.settings.avoidReadStale,
       });
-      const lb = this.located(refOf(info), sorted, blockStart, corrupt);
+      // Through a snapshot, a block appended to since shows the length it had then.
+      const ref = inSnapshot
+        ? { ...refOf(info), numBytes: Math.min(info.numBytes, b.numBytes) }
+        : refOf(info);
+      const lb = this.located(ref, sorted, blockStart, corrupt);
       lb.corruptLocations = [...info.corrupt.keys()];
       located.push(lb);
     });

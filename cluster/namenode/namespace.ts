@@ -60,7 +60,7 @@ import {
   type INodeFile,
 } from './inode.js';
 import { LEASE_SOFT_LIMIT_MS, LeaseManager, NAMENODE_LEASE_HOLDER } from './leases.js';
-import { checkPath, childPath, isSameOrUnder, joinComponents } from './paths.js';
+import { checkPath, childPath, compareNames, isSameOrUnder, joinComponents } from './paths.js';
 import type { FsAction, PermissionChecker } from './permission.js';
 import {
   withXAttrRemoved,
@@ -70,6 +70,20 @@ import {
   type XAttrSetFlags,
 } from './xattr.js';
 import { checkQuotaArguments, fileStorageSpace, nextQuotas, QUOTA_RESET, verifyQuota } from './quota.js';
+import {
+  checkSnapshotName,
+  defaultSnapshotName,
+  DOT_SNAPSHOT,
+  findSnapshot,
+  freezeSnapshotRoot,
+  SNAPSHOT_QUOTA_DEFAULT,
+  SnapshotManager,
+  snapshotError,
+  snapshotPath,
+  type Snapshot,
+  type SnapshottableDir,
+} from './snapshot.js';
+import { diffSnapshots, type SnapshotDiffReport } from './snapshot-diff.js';
 
 /** dfs.namenode.replication.min: fewer replicas than this and a block is not complete. */
 export const REPLICATION_MIN = 1;
@@ -167,10 +181,15 @@ interface PathWalk {
   last: INode | null;
   /** A file standing where the path needs a directory (its path), or null. */
   fileInTheWay: string | null;
+  /** The path ends in `.snapshot` of this snapshottable directory (reads only). */
+  dotSnapshot?: SnapshottableDir;
+  /** The snapshot the path reads through (`…/.snapshot/NAME/…`), if any. */
+  snapshot?: Snapshot;
 }
 
 export class Namespace {
   readonly leases = new LeaseManager();
+  readonly snapshots = new SnapshotManager();
   private root: INodeDirectory;
   private readonly inodesById = new Map<number, INode>();
   private readonly fileByBlockId = new Map<number, INodeFile>();
@@ -342,7 +361,7 @@ export class Namespace {
           `${w.path} for client ${options.clientMachine} already exists`,
         );
       }
-      removedBlocks = copyBlocks(existing.blocks);
+      removedBlocks = this.notInSnapshots(copyBlocks(existing.blocks));
     } else if (!options.createParent) {
       this.verifyParentDir(w);
     }
@@ -665,7 +684,10 @@ export class Namespace {
       throw fail('PathIsNotEmptyDirectoryException', `\`${w.path} is non empty': Directory is not empty`);
     }
     if (node === this.root) return { ok: false, ops: [], removedBlocks: [] };
-    const removedBlocks = [...walk(node)].flatMap((n) => (n.kind === 'FILE' ? copyBlocks(n.blocks) : []));
+    this.snapshots.checkDeletable(node);
+    const removedBlocks = this.notInSnapshots(
+      [...walk(node)].flatMap((n) => (n.kind === 'FILE' ? copyBlocks(n.blocks) : [])),
+    );
     const ops: PendingOp[] = [];
     this.emit(ops, {
       op: 'OP_DELETE',
@@ -706,7 +728,9 @@ export class Namespace {
    * precision: [OP_TIMES with MTIME -1]. [] otherwise, and for directories or missing paths.
    */
   recordAccess(path: string, nowMs: number, precisionMs = ACCESS_TIME_PRECISION_MS): PendingOp[] {
-    const node = this.walkPath(path).last;
+    const w = this.walkPath(path, true);
+    if (w.snapshot) return []; // a snapshot is read-only: reading through it moves no time
+    const node = w.last;
     if (node?.kind !== 'FILE' || precisionMs <= 0 || nowMs <= node.atime + precisionMs) return [];
     return this.setTimes(path, { mtime: -1, atime: nowMs });
   }
@@ -805,18 +829,264 @@ export class Namespace {
 
   /** The INode's attributes (copies), for getXAttrs / listXAttrs. */
   xattrsOf(path: string): XAttr[] {
-    return this.existingForXAttr(path).xattrs.map((x) => ({ ...x }));
+    return this.existingForXAttr(path, true).xattrs.map((x) => ({ ...x }));
   }
 
-  private existingForXAttr(path: string): INode {
-    const w = this.walkPath(path);
+  private existingForXAttr(path: string, read = false): INode {
+    const w = this.walkPath(path, read);
     if (!w.last) throw fail('FileNotFoundException', `Path not found: ${w.path}`);
     return w.last;
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Snapshots (SnapshotManager, FSDirSnapshotOp)
+  // ---------------------------------------------------------------------------------------------
+
+  /** Blocks that only snapshots hold (no live file has them), with the replication their file had. */
+  *snapshotOnlyBlocks(): Generator<{ block: BlockRef; replication: number }> {
+    const seen = new Set<number>();
+    for (const s of this.snapshots.byDirId.values()) {
+      for (const snap of s.snapshots) {
+        for (const n of walk(snap.root)) {
+          if (n.kind !== 'FILE') continue;
+          for (const b of n.blocks) {
+            if (seen.has(b.blockId) || this.fileByBlockId.has(b.blockId)) continue;
+            seen.add(b.blockId);
+            yield { block: { ...b }, replication: n.replication };
+          }
+        }
+      }
+    }
+  }
+
+  /** Blocks that no snapshot holds: what a delete or an overwrite may really remove. */
+  notInSnapshots(blocks: readonly BlockRef[]): BlockRef[] {
+    if (this.snapshots.byDirId.size === 0) return [...blocks];
+    const held = this.snapshots.blocksInSnapshots();
+    return blocks.filter((b) => !held.has(b.blockId));
+  }
+
+  /** ClientProtocol.allowSnapshot (SnapshotManager.setSnapshottable): [OP_ALLOW_SNAPSHOT]. */
+  allowSnapshot(path: string): PendingOp[] {
+    const { dir, path: p } = this.directoryFor(path);
+    this.snapshots.checkNotNested(dir, p);
+    const ops: PendingOp[] = [];
+    this.emit(ops, { op: 'OP_ALLOW_SNAPSHOT', snapshotRoot: p });
+    return ops;
+  }
+
+  /** ClientProtocol.disallowSnapshot (resetSnapshottable): refused while snapshots exist. */
+  disallowSnapshot(path: string): PendingOp[] {
+    const { dir, path: p } = this.directoryFor(path);
+    if ((this.snapshots.get(dir)?.snapshots.length ?? 0) > 0) {
+      throw snapshotError(
+        `The directory ${p} has snapshot(s). Please redo the operation after removing all the snapshots.`,
+      );
+    }
+    const ops: PendingOp[] = [];
+    this.emit(ops, { op: 'OP_DISALLOW_SNAPSHOT', snapshotRoot: p });
+    return ops;
+  }
+
+  /**
+   * ClientProtocol.createSnapshot: [OP_CREATE_SNAPSHOT]; the snapshot's path is
+   * `<root>/.snapshot/<name>`, the name `s` + yyyyMMdd-HHmmss.SSS when none is given.
+   */
+  createSnapshot(
+    path: string,
+    options: { name: string | null; nowMs: number; rpcIds?: RpcIds },
+  ): { ops: PendingOp[]; snapshotPath: string } {
+    const w = this.walkPath(path);
+    const name = options.name ?? defaultSnapshotName(options.nowMs);
+    checkSnapshotName(name);
+    const s = this.snapshots.root(w.last, w.path);
+    const n = s.snapshots.length;
+    if (n + 1 > s.snapshotQuota) {
+      throw snapshotError(
+        `Failed to add snapshot: there are already ${n} snapshot(s) and the snapshot quota is ${s.snapshotQuota}`,
+      );
+    }
+    if (findSnapshot(s, name)) {
+      throw snapshotError(
+        `Failed to add snapshot: there is already a snapshot with the same name "${name}".`,
+      );
+    }
+    const ops: PendingOp[] = [];
+    this.emit(ops, {
+      op: 'OP_CREATE_SNAPSHOT',
+      snapshotRoot: w.path,
+      snapshotName: name,
+      mtime: options.nowMs,
+      rpcIds: options.rpcIds ?? NO_RPC_IDS,
+    });
+    return { ops, snapshotPath: snapshotPath(w.path, name) };
+  }
+
+  /**
+   * ClientProtocol.deleteSnapshot: [OP_DELETE_SNAPSHOT]. `removedBlocks`: the blocks only that
+   * snapshot held, which the BlockMap may now invalidate.
+   */
+  deleteSnapshot(
+    path: string,
+    options: { name: string; nowMs: number; rpcIds?: RpcIds },
+  ): { ops: PendingOp[]; removedBlocks: BlockRef[] } {
+    const w = this.walkPath(path);
+    const s = this.snapshots.root(w.last, w.path);
+    const snapshot = findSnapshot(s, options.name);
+    if (!snapshot) {
+      throw snapshotError(
+        `Cannot delete snapshot ${options.name} from path ${w.path}: the snapshot does not exist.`,
+      );
+    }
+    const others = this.snapshots.blocksInSnapshots(snapshot);
+    const removedBlocks: BlockRef[] = [];
+    for (const n of walk(snapshot.root)) {
+      if (n.kind !== 'FILE') continue;
+      for (const b of n.blocks)
+        if (!others.has(b.blockId) && !this.fileByBlockId.has(b.blockId)) removedBlocks.push({ ...b });
+    }
+    const ops: PendingOp[] = [];
+    this.emit(ops, {
+      op: 'OP_DELETE_SNAPSHOT',
+      snapshotRoot: w.path,
+      snapshotName: options.name,
+      mtime: options.nowMs,
+      rpcIds: options.rpcIds ?? NO_RPC_IDS,
+    });
+    return { ops, removedBlocks };
+  }
+
+  /** ClientProtocol.renameSnapshot: [OP_RENAME_SNAPSHOT]; renaming to the same name changes nothing. */
+  renameSnapshot(
+    path: string,
+    options: { oldName: string; newName: string; nowMs: number; rpcIds?: RpcIds },
+  ): PendingOp[] {
+    const w = this.walkPath(path);
+    checkSnapshotName(options.newName);
+    const s = this.snapshots.root(w.last, w.path);
+    if (options.newName === options.oldName) return [];
+    if (!findSnapshot(s, options.oldName))
+      throw snapshotError(`The snapshot ${options.oldName} does not exist for directory ${w.path}`);
+    if (findSnapshot(s, options.newName))
+      throw snapshotError(`The snapshot ${options.newName} already exists for directory ${w.path}`);
+    const ops: PendingOp[] = [];
+    this.emit(ops, {
+      op: 'OP_RENAME_SNAPSHOT',
+      snapshotRoot: w.path,
+      snapshotOldName: options.oldName,
+      snapshotNewName: options.newName,
+      mtime: options.nowMs,
+      rpcIds: options.rpcIds ?? NO_RPC_IDS,
+    });
+    return ops;
+  }
+
+  /** getSnapshottableDirListing: every snapshottable directory (of `owner` when given), by path. */
+  snapshottableDirs(owner?: string): {
+    status: FileStatus;
+    snapshotNumber: number;
+    snapshotQuota: number;
+    parentPath: string;
+  }[] {
+    return this.snapshots
+      .all()
+      .filter((s) => owner === undefined || s.dir.permission.user === owner)
+      .map((s) => {
+        const path = fullPath(s.dir);
+        return {
+          status: toFileStatus(s.dir, path),
+          snapshotNumber: s.snapshots.length,
+          snapshotQuota: s.snapshotQuota,
+          parentPath: s.dir.parent ? fullPath(s.dir.parent) : '',
+        };
+      })
+      .sort((a, b) => compareNames(a.status.path, b.status.path));
+  }
+
+  /**
+   * getSnapshotDiffReport: what changed under a snapshottable directory between two snapshots, or a
+   * snapshot and the current tree ('' or '.' names the current tree).
+   */
+  snapshotDiff(path: string, from: string, to: string): SnapshotDiffReport {
+    const w = this.walkPath(path);
+    const s = this.snapshots.root(w.last, w.path);
+    const tree = (name: string): INodeDirectory => {
+      if (name === '' || name === '.') return s.dir;
+      const snap = findSnapshot(s, name);
+      if (!snap) throw snapshotError(`Cannot find the snapshot of directory ${w.path} with name ${name}`);
+      return snap.root;
+    };
+    const fromTree = tree(from);
+    const toTree = tree(to);
+    const norm = (n: string): string => (n === '.' ? '' : n);
+    return {
+      snapshotRoot: w.path,
+      fromSnapshot: norm(from),
+      toSnapshot: norm(to),
+      entries: fromTree === toTree ? [] : diffSnapshots(fromTree, toTree),
+    };
+  }
+
+  /** INodeDirectory.valueOf: the path must name an existing directory. */
+  private directoryFor(path: string): { dir: INodeDirectory; path: string } {
+    const w = this.walkPath(path);
+    if (!w.last) throw fail('FileNotFoundException', `Directory does not exist: ${w.path}`);
+    if (w.last.kind !== 'DIRECTORY')
+      throw fail('PathIsNotDirectoryException', `\`${w.path}': Is not a directory`);
+    return { dir: w.last, path: w.path };
+  }
+
+  private applySnapshotOp(
+    op: Extract<
+      AnyOp,
+      {
+        op:
+          | 'OP_ALLOW_SNAPSHOT'
+          | 'OP_DISALLOW_SNAPSHOT'
+          | 'OP_CREATE_SNAPSHOT'
+          | 'OP_DELETE_SNAPSHOT'
+          | 'OP_RENAME_SNAPSHOT';
+      }
+    >,
+  ): void {
+    const dir = this.walkPath(op.snapshotRoot).last;
+    if (dir?.kind !== 'DIRECTORY') throw corrupt(op, op.snapshotRoot, 'not a directory');
+    const s = this.snapshots.get(dir);
+    switch (op.op) {
+      case 'OP_ALLOW_SNAPSHOT':
+        if (s) s.snapshotQuota = SNAPSHOT_QUOTA_DEFAULT;
+        else
+          this.snapshots.byDirId.set(dir.id, { dir, snapshotQuota: SNAPSHOT_QUOTA_DEFAULT, snapshots: [] });
+        return;
+      case 'OP_DISALLOW_SNAPSHOT':
+        if (s && s.snapshots.length > 0) throw corrupt(op, op.snapshotRoot, 'the directory has snapshots');
+        this.snapshots.byDirId.delete(dir.id);
+        return;
+      case 'OP_CREATE_SNAPSHOT': {
+        if (!s) throw corrupt(op, op.snapshotRoot, 'not a snapshottable directory');
+        const root = freezeSnapshotRoot(dir, op.snapshotName, op.mtime);
+        s.snapshots.push({ id: this.snapshots.snapshotCounter++, name: op.snapshotName, root });
+        return;
+      }
+      case 'OP_DELETE_SNAPSHOT': {
+        const i = s?.snapshots.findIndex((x) => x.name === op.snapshotName) ?? -1;
+        if (!s || i < 0) throw corrupt(op, op.snapshotRoot, `no snapshot ${op.snapshotName}`);
+        s.snapshots.splice(i, 1);
+        return;
+      }
+      case 'OP_RENAME_SNAPSHOT': {
+        const snap = s ? findSnapshot(s, op.snapshotOldName) : undefined;
+        if (!snap) throw corrupt(op, op.snapshotRoot, `no snapshot ${op.snapshotOldName}`);
+        snap.name = op.snapshotNewName;
+        snap.root.name = op.snapshotNewName;
+        return;
+      }
+    }
+  }
+
   /** A directory's quotas as text (-1 none); a file has none. Null for a missing path. */
   quotaOf(path: string): { nsQuota: string; dsQuota: string } | null {
-    const node = this.walkPath(path).last;
+    const node = this.walkPath(path, true).last;
     if (!node) return null;
     return node.kind === 'DIRECTORY'
       ? { nsQuota: node.nsQuota, dsQuota: node.dsQuota }
@@ -833,7 +1103,7 @@ export class Namespace {
    */
   checkPermission(path: string, pc: PermissionChecker | null, request: AccessRequest): void {
     if (pc === null || pc.isSuperUser) return;
-    const w = this.walkPath(path);
+    const w = this.walkPath(path, true);
     const length = w.components.length + 1; // the root, then one INode per component
     const at = (i: number): INode | null => (i >= 0 && i < w.existing.length ? w.existing[i]! : null);
     const pathOf = (i: number): string => joinComponents(w.components.slice(0, i));
@@ -885,17 +1155,30 @@ export class Namespace {
 
   /** The INode a path names, or null (also when a file stands in the middle of the path). */
   resolve(path: string): INode | null {
-    return this.walkPath(path).last;
+    return this.walkPath(path, true).last;
+  }
+
+  /** Whether the path reads through a snapshot (`…/.snapshot/NAME/…`). */
+  isInSnapshot(path: string): boolean {
+    return this.walkPath(path, true).snapshot !== undefined;
   }
 
   getFileInfo(path: string): FileStatus | null {
-    const w = this.walkPath(path);
+    const w = this.walkPath(path, true);
+    if (w.dotSnapshot) return dotSnapshotStatus(w.dotSnapshot, w.path);
     return w.last ? toFileStatus(w.last, w.path) : null;
   }
 
-  /** A directory's entries by name; a file lists as itself; null when the path does not exist. */
+  /**
+   * A directory's entries by name; a file lists as itself; null when the path does not exist.
+   * `<dir>/.snapshot` lists the directory's snapshots by name (FSDirStatAndListingOp.getSnapshotsListing).
+   */
   getListing(path: string): FileStatus[] | null {
-    const w = this.walkPath(path);
+    const w = this.walkPath(path, true);
+    if (w.dotSnapshot) {
+      const byName = [...w.dotSnapshot.snapshots].sort((a, b) => compareNames(a.name, b.name));
+      return byName.map((s) => toFileStatus(s.root, childPath(w.path, s.name)));
+    }
     const node = w.last;
     if (!node) return null;
     if (node.kind === 'FILE') return [toFileStatus(node, w.path)];
@@ -903,7 +1186,7 @@ export class Namespace {
   }
 
   getBlocks(path: string): BlockRef[] | null {
-    const node = this.walkPath(path).last;
+    const node = this.walkPath(path, true).last;
     return node?.kind === 'FILE' ? copyBlocks(node.blocks) : null;
   }
 
@@ -917,7 +1200,7 @@ export class Namespace {
    * a file being written counts as a whole preferred block, as HDFS reserves it.
    */
   contentSummary(path: string): ContentSummary {
-    const w = this.walkPath(path);
+    const w = this.walkPath(path, true);
     if (!w.last) throw fail('FileNotFoundException', `File does not exist: ${w.path}`);
     const summary: ContentSummary = { length: 0, fileCount: 0, directoryCount: 0, spaceConsumed: 0 };
     for (const n of walk(w.last)) {
@@ -1030,6 +1313,12 @@ export class Namespace {
         node.dsQuota = op.dsQuota;
         return;
       }
+      case 'OP_ALLOW_SNAPSHOT':
+      case 'OP_DISALLOW_SNAPSHOT':
+      case 'OP_CREATE_SNAPSHOT':
+      case 'OP_DELETE_SNAPSHOT':
+      case 'OP_RENAME_SNAPSHOT':
+        return this.applySnapshotOp(op);
       case 'OP_REASSIGN_LEASE': {
         const file = this.openFileFor(op, op.path);
         file.underConstruction = {
@@ -1123,21 +1412,58 @@ export class Namespace {
     ops.push(op);
   }
 
-  private walkPath(path: string): PathWalk {
-    const components = checkPath(path);
-    const normalized = joinComponents(components);
+  /**
+   * Looks a path up in the live tree. A `.snapshot` component of a snapshottable directory is
+   * refused for a change (INodesInPath.isSnapshot: snapshots are read-only); with `read`, it leads
+   * into that directory's snapshot, and `components` leaves the `.snapshot` out so that
+   * `existing[i]` stays the INode named by components[0..i).
+   */
+  private walkPath(path: string, read = false): PathWalk {
+    const typed = checkPath(path);
+    const components: string[] = [];
     const existing: INode[] = [this.root];
-    let current: INode = this.root;
-    for (let i = 0; i < components.length; i++) {
-      if (current.kind !== 'DIRECTORY') {
-        return { path: normalized, components, existing, last: null, fileInTheWay: fullPath(current) };
+    let current: INode | null = this.root;
+    let fileInTheWay: string | null = null;
+    let snapshot: Snapshot | undefined;
+    let dotSnapshot: SnapshottableDir | undefined;
+    for (let i = 0; i < typed.length; i++) {
+      const name = typed[i]!;
+      if (current?.kind === 'FILE') {
+        fileInTheWay = fullPath(current);
+        current = null;
       }
-      const child = getChild(current, components[i]!);
-      if (!child) return { path: normalized, components, existing, last: null, fileInTheWay: null };
-      existing.push(child);
-      current = child;
+      const snapshottable = current && name === DOT_SNAPSHOT ? this.snapshots.get(current) : undefined;
+      if (snapshottable && !snapshot) {
+        if (!read) {
+          throw fail('SnapshotAccessControlException', 'Modification on a read-only snapshot is disallowed');
+        }
+        if (i === typed.length - 1) {
+          components.push(name);
+          dotSnapshot = snapshottable;
+          current = null;
+          break;
+        }
+        i++;
+        snapshot = findSnapshot(snapshottable, typed[i]!);
+        components.push(typed[i]!);
+        current = snapshot?.root ?? null;
+        if (current) existing.push(current);
+        continue;
+      }
+      components.push(name);
+      const child: INode | undefined = current ? getChild(current as INodeDirectory, name) : undefined;
+      if (child) existing.push(child);
+      current = child ?? null;
     }
-    return { path: normalized, components, existing, last: current, fileInTheWay: null };
+    return {
+      path: joinComponents(typed),
+      components,
+      existing,
+      last: current,
+      fileInTheWay,
+      ...(snapshot ? { snapshot } : {}),
+      ...(dotSnapshot ? { dotSnapshot } : {}),
+    };
   }
 
   /**
@@ -1148,6 +1474,9 @@ export class Namespace {
    */
   private walkForCreate(path: string): PathWalk {
     const w = this.walkPath(path);
+    // FSDirectory.verifyINodeName: no entry may be called .snapshot.
+    if (w.components.slice(w.existing.length - 1).includes(DOT_SNAPSHOT))
+      throw fail('HadoopIllegalArgumentException', `"${DOT_SNAPSHOT}" is a reserved name.`);
     if (w.fileInTheWay) throw fail('ParentNotDirectoryException', `${w.fileInTheWay} (is not a directory)`);
     return w;
   }
@@ -1319,6 +1648,7 @@ export class Namespace {
     this.leases.removeUnder(fullPath(node));
     for (const n of walk(node)) {
       this.inodesById.delete(n.id);
+      this.snapshots.byDirId.delete(n.id); // a snapshottable directory without snapshots may go
       if (n.kind === 'FILE') for (const b of n.blocks) this.fileByBlockId.delete(b.blockId);
     }
     const parent = node.parent!;
@@ -1362,6 +1692,11 @@ function toFileStatus(node: INode, path: string): FileStatus {
     childrenNum: isFile ? 0 : node.children.length,
     underConstruction: isFile && node.underConstruction !== null,
   };
+}
+
+/** `<dir>/.snapshot` itself: a directory whose entries are the snapshots. */
+function dotSnapshotStatus(s: SnapshottableDir, path: string): FileStatus {
+  return { ...toFileStatus(s.dir, path), pathSuffix: DOT_SNAPSHOT, childrenNum: s.snapshots.length };
 }
 
 function toImageINode(node: INode): ImageINode {

@@ -27,6 +27,8 @@ export const ERROR_CLASSES = {
   PathIsNotDirectoryException: 'org.apache.hadoop.fs.PathIsNotDirectoryException',
   NSQuotaExceededException: 'org.apache.hadoop.hdfs.protocol.NSQuotaExceededException',
   DSQuotaExceededException: 'org.apache.hadoop.hdfs.protocol.DSQuotaExceededException',
+  SnapshotException: 'org.apache.hadoop.hdfs.protocol.SnapshotException',
+  SnapshotAccessControlException: 'org.apache.hadoop.hdfs.protocol.SnapshotAccessControlException',
   IOException: 'java.io.IOException',
   MalformedFrameException: 'org.apache.hadoop.ipc.RpcException',
   UnknownMethodException: 'org.apache.hadoop.ipc.RpcNoSuchMethodException',

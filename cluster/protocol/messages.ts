@@ -141,6 +141,34 @@ export interface XAttr {
   value: string | null;
 }
 
+/** SnapshottableDirectoryStatus: the directory's status (path = full path), its snapshots and quota. */
+export interface SnapshottableDirStatus {
+  status: FileStatus;
+  snapshotNumber: number;
+  snapshotQuota: number;
+  /** The parent's full path ('' for the root). */
+  parentPath: string;
+}
+
+/** SnapshotDiffReport.DiffType. */
+export type SnapshotDiffType = 'CREATE' | 'MODIFY' | 'DELETE' | 'RENAME';
+
+export interface SnapshotDiffEntry {
+  type: SnapshotDiffType;
+  /** Relative to the snapshot root; '' is the root itself. */
+  path: string;
+  /** RENAME only: where it went. */
+  target?: string;
+}
+
+export interface SnapshotDiffReport {
+  snapshotRoot: string;
+  /** '' = the current tree. */
+  fromSnapshot: string;
+  toSnapshot: string;
+  entries: SnapshotDiffEntry[];
+}
+
 /** The RPC table: method → request params and result. */
 export interface RpcMethods {
   // ClientProtocol
@@ -213,6 +241,21 @@ export interface RpcMethods {
   /** The names the caller may see (values null). */
   listXAttrs: { req: { src: string }; res: XAttr[] };
   removeXAttr: { req: { src: string; xattr: { namespace: XAttrNamespace; name: string } }; res: null };
+  allowSnapshot: { req: { snapshotRoot: string }; res: null };
+  disallowSnapshot: { req: { snapshotRoot: string }; res: null };
+  /** The snapshot's path, `<root>/.snapshot/<name>`; a null name asks for the default one. */
+  createSnapshot: { req: { snapshotRoot: string; snapshotName: string | null }; res: string };
+  deleteSnapshot: { req: { snapshotRoot: string; snapshotName: string }; res: null };
+  renameSnapshot: {
+    req: { snapshotRoot: string; snapshotOldName: string; snapshotNewName: string };
+    res: null;
+  };
+  getSnapshottableDirListing: { req: Record<string, never>; res: SnapshottableDirStatus[] };
+  /** '' or '.' names the current tree. */
+  getSnapshotDiffReport: {
+    req: { snapshotRoot: string; fromSnapshot: string; toSnapshot: string };
+    res: SnapshotDiffReport;
+  };
   renewLease: { req: { clientName: string }; res: null };
   /**
    * hflush/hsync's NameNode side: persists the file's block list, with the last block's length
@@ -328,6 +371,13 @@ export const PROTOCOL_OF: Record<RpcMethod, Protocol> = {
   getXAttrs: 'ClientProtocol',
   listXAttrs: 'ClientProtocol',
   removeXAttr: 'ClientProtocol',
+  allowSnapshot: 'ClientProtocol',
+  disallowSnapshot: 'ClientProtocol',
+  createSnapshot: 'ClientProtocol',
+  deleteSnapshot: 'ClientProtocol',
+  renameSnapshot: 'ClientProtocol',
+  getSnapshottableDirListing: 'ClientProtocol',
+  getSnapshotDiffReport: 'ClientProtocol',
   renewLease: 'ClientProtocol',
   recoverLease: 'ClientProtocol',
   fsync: 'ClientProtocol',

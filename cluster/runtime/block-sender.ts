@@ -76,7 +76,10 @@ export async function sendBlock(
     });
     return;
   }
-  const end = Math.min(op.offset + op.len, length);
+  // BlockSender: the end rounds up to a whole chunk (or the replica's end), so that every chunk sent
+  // matches its stored CRC even when the reader wants less — a snapshot's shorter length of a block
+  // appended to since, or a read that stops mid-chunk. The reader drops the bytes it did not ask for.
+  const end = Math.min(Math.ceil((op.offset + op.len) / BYTES_PER_CHECKSUM) * BYTES_PER_CHECKSUM, length);
   const start = Math.floor(op.offset / BYTES_PER_CHECKSUM) * BYTES_PER_CHECKSUM;
   let blockFd: number;
   let metaFd: number;

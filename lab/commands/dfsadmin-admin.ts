@@ -7,6 +7,7 @@ import { UsageError } from '../cli/errors.js';
 import { out, printJson } from '../cli/output.js';
 import type { ClusterSession } from '../cli/session.js';
 import { isQuotaCommand, runQuotaCommand } from './dfsadmin-quota.js';
+import { isSnapshotAdminCommand, runSnapshotAdmin } from './snapshot.js';
 
 export interface DfsadminAdminContext {
   session: ClusterSession;
@@ -16,7 +17,7 @@ export interface DfsadminAdminContext {
 /** How often `-safemode wait` asks the NameNode (DFSAdmin polls every 5 s; a lab cluster is quicker). */
 export const SAFEMODE_WAIT_POLL_MS = 200;
 
-const USAGE = `Usage: lab dfsadmin [-safemode <enter | leave | get | wait>] [-saveNamespace] [-rollEdits] [-setQuota <quota> <dirname>...] [-clrQuota <dirname>...] [-setSpaceQuota <quota> <dirname>...] [-clrSpaceQuota <dirname>...]`;
+const USAGE = `Usage: lab dfsadmin [-safemode <enter | leave | get | wait>] [-saveNamespace] [-rollEdits] [-setQuota <quota> <dirname>...] [-clrQuota <dirname>...] [-setSpaceQuota <quota> <dirname>...] [-clrSpaceQuota <dirname>...] [-allowSnapshot <snapshotDir>] [-disallowSnapshot <snapshotDir>]`;
 
 const SAFEMODE_ACTIONS = {
   get: 'SAFEMODE_GET',
@@ -38,6 +39,7 @@ export async function runDfsadminAdmin(argv: readonly string[], ctx: DfsadminAdm
       return safemode(rest, ctx);
     default:
       if (isQuotaCommand(sub)) return runQuotaCommand(sub, rest, ctx.session);
+      if (isSnapshotAdminCommand(sub)) return runSnapshotAdmin(sub, rest, ctx.session);
       throw new UsageError(`dfsadmin: ${sub ?? '(nothing)'}: Unknown command`, USAGE);
   }
 }

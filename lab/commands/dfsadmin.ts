@@ -24,7 +24,7 @@ export function registerDfsadmin(program: Command): void {
   program
     .command('dfsadmin')
     .description(
-      'cluster administration: -report, -safemode, -rollEdits, -saveNamespace, -printTopology, -setQuota, -setSpaceQuota',
+      'cluster administration: -report, -safemode, -rollEdits, -saveNamespace, -printTopology, -setQuota, -setSpaceQuota, -allowSnapshot',
     )
     .allowUnknownOption()
     .allowExcessArguments()

@@ -23,6 +23,7 @@ import { withSession } from '../cli/session.js';
 import { formatCount } from '../format/count.js';
 import { EXPUNGE, moveToAppropriateTrash } from './fs-trash.js';
 import { GETFATTR, SETFATTR } from './fs-xattr.js';
+import { CREATE_SNAPSHOT, DELETE_SNAPSHOT, RENAME_SNAPSHOT } from './fs-snapshot.js';
 import { APPEND_TO_FILE } from './fs-append.js';
 import { FIND } from './fs-find.js';
 import { RMDIR, TOUCH } from './fs-namespace.js';
@@ -243,6 +244,9 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   expunge: EXPUNGE,
   setfattr: SETFATTR,
   getfattr: GETFATTR,
+  createSnapshot: CREATE_SNAPSHOT,
+  deleteSnapshot: DELETE_SNAPSHOT,
+  renameSnapshot: RENAME_SNAPSHOT,
   mv: {
     usage: '-mv <src> ... <dst>',
     description:

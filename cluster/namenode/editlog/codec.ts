@@ -175,6 +175,19 @@ function encodeBody(op: EditLogOp): Buffer {
       w.raw(encodeXAttrEditLog(op.src, op.xattrs));
       writeRpcIds(w, op.rpcIds);
       break;
+    case 'OP_ALLOW_SNAPSHOT':
+    case 'OP_DISALLOW_SNAPSHOT':
+      w.utf8(op.snapshotRoot);
+      break;
+    case 'OP_CREATE_SNAPSHOT':
+    case 'OP_DELETE_SNAPSHOT':
+      w.utf8(op.snapshotRoot).utf8(op.snapshotName).long(op.mtime);
+      writeRpcIds(w, op.rpcIds);
+      break;
+    case 'OP_RENAME_SNAPSHOT':
+      w.utf8(op.snapshotRoot).utf8(op.snapshotOldName).utf8(op.snapshotNewName).long(op.mtime);
+      writeRpcIds(w, op.rpcIds);
+      break;
   }
   return w.finish();
 }
@@ -447,6 +460,31 @@ function decodeBody(name: OpName, txid: number, r: CursorReader): EditLogOp {
       const src = r.utf8('src');
       const nsQuota = r.longBig('nsQuota').toString();
       return { op: name, txid, src, nsQuota, dsQuota: r.longBig('dsQuota').toString() };
+    }
+    case 'OP_ALLOW_SNAPSHOT':
+    case 'OP_DISALLOW_SNAPSHOT':
+      return { op: name, txid, snapshotRoot: r.utf8('snapshotRoot') };
+    case 'OP_CREATE_SNAPSHOT':
+    case 'OP_DELETE_SNAPSHOT': {
+      const snapshotRoot = r.utf8('snapshotRoot');
+      const snapshotName = r.utf8('snapshotName');
+      const mtime = r.long('mtime');
+      return { op: name, txid, snapshotRoot, snapshotName, mtime, rpcIds: readRpcIds(r) };
+    }
+    case 'OP_RENAME_SNAPSHOT': {
+      const snapshotRoot = r.utf8('snapshotRoot');
+      const snapshotOldName = r.utf8('snapshotOldName');
+      const snapshotNewName = r.utf8('snapshotNewName');
+      const mtime = r.long('mtime');
+      return {
+        op: name,
+        txid,
+        snapshotRoot,
+        snapshotOldName,
+        snapshotNewName,
+        mtime,
+        rpcIds: readRpcIds(r),
+      };
     }
   }
 }

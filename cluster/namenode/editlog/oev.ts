@@ -125,6 +125,25 @@ function dataChildren(op: EditLogOp): XmlNode[] {
     case 'OP_SET_XATTR':
     case 'OP_REMOVE_XATTR':
       return [leaf('SRC', op.src), ...op.xattrs.map(xattrNode), ...rpcIdNodes(op.rpcIds)];
+    case 'OP_ALLOW_SNAPSHOT':
+    case 'OP_DISALLOW_SNAPSHOT':
+      return [leaf('SNAPSHOTROOT', op.snapshotRoot)];
+    case 'OP_CREATE_SNAPSHOT':
+    case 'OP_DELETE_SNAPSHOT':
+      return [
+        leaf('SNAPSHOTROOT', op.snapshotRoot),
+        leaf('SNAPSHOTNAME', op.snapshotName),
+        leaf('MTIME', op.mtime),
+        ...rpcIdNodes(op.rpcIds),
+      ];
+    case 'OP_RENAME_SNAPSHOT':
+      return [
+        leaf('SNAPSHOTROOT', op.snapshotRoot),
+        leaf('SNAPSHOTOLDNAME', op.snapshotOldName),
+        leaf('SNAPSHOTNEWNAME', op.snapshotNewName),
+        leaf('MTIME', op.mtime),
+        ...rpcIdNodes(op.rpcIds),
+      ];
   }
 }
 

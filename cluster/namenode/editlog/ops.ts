@@ -29,6 +29,11 @@ export const OPCODES = {
   OP_END_LOG_SEGMENT: 23,
   OP_START_LOG_SEGMENT: 24,
   OP_UPDATE_BLOCKS: 25,
+  OP_CREATE_SNAPSHOT: 26,
+  OP_DELETE_SNAPSHOT: 27,
+  OP_RENAME_SNAPSHOT: 28,
+  OP_ALLOW_SNAPSHOT: 29,
+  OP_DISALLOW_SNAPSHOT: 30,
   OP_SET_GENSTAMP_V2: 31,
   OP_ALLOCATE_BLOCK_ID: 32,
   OP_ADD_BLOCK: 33,
@@ -127,7 +132,25 @@ export type EditLogOp =
   | (OpBase & { op: 'OP_SET_QUOTA'; src: string; nsQuota: string; dsQuota: string })
   /** The attributes set (with values) or removed (names), as XAttrEditLogProto carries them. */
   | (OpBase & { op: 'OP_SET_XATTR'; src: string; xattrs: XAttr[]; rpcIds: RpcIds })
-  | (OpBase & { op: 'OP_REMOVE_XATTR'; src: string; xattrs: XAttr[]; rpcIds: RpcIds });
+  | (OpBase & { op: 'OP_REMOVE_XATTR'; src: string; xattrs: XAttr[]; rpcIds: RpcIds })
+  /** AllowSnapshotOp / DisallowSnapshotOp: the directory's path only (idempotent, no RPC ids). */
+  | (OpBase & { op: 'OP_ALLOW_SNAPSHOT' | 'OP_DISALLOW_SNAPSHOT'; snapshotRoot: string })
+  /** CreateSnapshotOp / DeleteSnapshotOp; MTIME (layout -66, SNAPSHOT_MODIFICATION_TIME) is the call's time. */
+  | (OpBase & {
+      op: 'OP_CREATE_SNAPSHOT' | 'OP_DELETE_SNAPSHOT';
+      snapshotRoot: string;
+      snapshotName: string;
+      mtime: number;
+      rpcIds: RpcIds;
+    })
+  | (OpBase & {
+      op: 'OP_RENAME_SNAPSHOT';
+      snapshotRoot: string;
+      snapshotOldName: string;
+      snapshotNewName: string;
+      mtime: number;
+      rpcIds: RpcIds;
+    });
 
 export type EditLogOpOf<N extends OpName> = Extract<EditLogOp, { op: N }>;
 

@@ -17,7 +17,7 @@ import type { Message } from '@bufbuild/protobuf';
 export const file_fsimage: GenFile =
   /*@__PURE__*/
   fileDesc(
-    'Cg1mc2ltYWdlLnByb3RvEhNoYWRvb3AuaGRmcy5mc2ltYWdlIr8BCgtGaWxlU3VtbWFyeRIVCg1vbmRpc2tWZXJzaW9uGAEgAigNEhUKDWxheW91dFZlcnNpb24YAiACKA0SDQoFY29kZWMYAyABKAkSOgoIc2VjdGlvbnMYBCADKAsyKC5oYWRvb3AuaGRmcy5mc2ltYWdlLkZpbGVTdW1tYXJ5LlNlY3Rpb24aNwoHU2VjdGlvbhIMCgRuYW1lGAEgASgJEg4KBmxlbmd0aBgCIAEoBBIOCgZvZmZzZXQYAyABKAQi5AEKEU5hbWVTeXN0ZW1TZWN0aW9uEhMKC25hbWVzcGFjZUlkGAEgASgNEhIKCmdlbnN0YW1wVjEYAiABKAQSEgoKZ2Vuc3RhbXBWMhgDIAEoBBIXCg9nZW5zdGFtcFYxTGltaXQYBCABKAQSHAoUbGFzdEFsbG9jYXRlZEJsb2NrSWQYBSABKAQSFQoNdHJhbnNhY3Rpb25JZBgGIAEoBBIfChdyb2xsaW5nVXBncmFkZVN0YXJ0VGltZRgHIAEoBBIjChtsYXN0QWxsb2NhdGVkU3RyaXBlZEJsb2NrSWQYCCABKAQiSgoNRUNTY2hlbWFQcm90bxIRCgljb2RlY05hbWUYASACKAkSEQoJZGF0YVVuaXRzGAIgAigNEhMKC3Bhcml0eVVuaXRzGAMgAigNIsEBChhFcmFzdXJlQ29kaW5nUG9saWN5UHJvdG8SDAoEbmFtZRgBIAEoCRIyCgZzY2hlbWEYAiABKAsyIi5oYWRvb3AuaGRmcy5mc2ltYWdlLkVDU2NoZW1hUHJvdG8SEAoIY2VsbFNpemUYAyABKA0SCgoCaWQYBCACKA0SRQoFc3RhdGUYBSABKA4yLS5oYWRvb3AuaGRmcy5mc2ltYWdlLkVyYXN1cmVDb2RpbmdQb2xpY3lTdGF0ZToHRU5BQkxFRCJXChRFcmFzdXJlQ29kaW5nU2VjdGlvbhI/Cghwb2xpY2llcxgBIAMoCzItLmhhZG9vcC5oZGZzLmZzaW1hZ2UuRXJhc3VyZUNvZGluZ1BvbGljeVByb3RvIvYICgxJTm9kZVNlY3Rpb24SEwoLbGFzdElub2RlSWQYASABKAQSEQoJbnVtSW5vZGVzGAIgASgEGkkKHEZpbGVVbmRlckNvbnN0cnVjdGlvbkZlYXR1cmUSEgoKY2xpZW50TmFtZRgBIAEoCRIVCg1jbGllbnRNYWNoaW5lGAIgASgJGkQKCkJsb2NrUHJvdG8SDwoHYmxvY2tJZBgBIAIoBBIQCghnZW5TdGFtcBgCIAIoBBITCghudW1CeXRlcxgDIAEoBDoBMBowChFYQXR0ckNvbXBhY3RQcm90bxIMCgRuYW1lGAEgAigHEg0KBXZhbHVlGAIgASgMGlgKEVhBdHRyRmVhdHVyZVByb3RvEkMKBnhBdHRycxgBIAMoCzIzLmhhZG9vcC5oZGZzLmZzaW1hZ2UuSU5vZGVTZWN0aW9uLlhBdHRyQ29tcGFjdFByb3RvGuoCCglJTm9kZUZpbGUSEwoLcmVwbGljYXRpb24YASABKA0SGAoQbW9kaWZpY2F0aW9uVGltZRgCIAEoBBISCgphY2Nlc3NUaW1lGAMgASgEEhoKEnByZWZlcnJlZEJsb2NrU2l6ZRgEIAEoBBISCgpwZXJtaXNzaW9uGAUgASgGEjwKBmJsb2NrcxgGIAMoCzIsLmhhZG9vcC5oZGZzLmZzaW1hZ2UuSU5vZGVTZWN0aW9uLkJsb2NrUHJvdG8STgoGZmlsZVVDGAcgASgLMj4uaGFkb29wLmhkZnMuZnNpbWFnZS5JTm9kZVNlY3Rpb24uRmlsZVVuZGVyQ29uc3RydWN0aW9uRmVhdHVyZRJDCgZ4QXR0cnMYCSABKAsyMy5oYWRvb3AuaGRmcy5mc2ltYWdlLklOb2RlU2VjdGlvbi5YQXR0ckZlYXR1cmVQcm90bxIXCg9zdG9yYWdlUG9saWN5SUQYCiABKA0apQEKDklOb2RlRGlyZWN0b3J5EhgKEG1vZGlmaWNhdGlvblRpbWUYASABKAQSDwoHbnNRdW90YRgCIAEoBBIPCgdkc1F1b3RhGAMgASgEEhIKCnBlcm1pc3Npb24YBCABKAYSQwoGeEF0dHJzGAYgASgLMjMuaGFkb29wLmhkZnMuZnNpbWFnZS5JTm9kZVNlY3Rpb24uWEF0dHJGZWF0dXJlUHJvdG8aiwIKBUlOb2RlEjoKBHR5cGUYASACKA4yLC5oYWRvb3AuaGRmcy5mc2ltYWdlLklOb2RlU2VjdGlvbi5JTm9kZS5UeXBlEgoKAmlkGAIgAigEEgwKBG5hbWUYAyABKAwSOQoEZmlsZRgEIAEoCzIrLmhhZG9vcC5oZGZzLmZzaW1hZ2UuSU5vZGVTZWN0aW9uLklOb2RlRmlsZRJDCglkaXJlY3RvcnkYBSABKAsyMC5oYWRvb3AuaGRmcy5mc2ltYWdlLklOb2RlU2VjdGlvbi5JTm9kZURpcmVjdG9yeSIsCgRUeXBlEggKBEZJTEUQARINCglESVJFQ1RPUlkQAhILCgdTWU1MSU5LEAMiYgoVSU5vZGVEaXJlY3RvcnlTZWN0aW9uGkkKCERpckVudHJ5Eg4KBnBhcmVudBgBIAEoBBIUCghjaGlsZHJlbhgCIAMoBEICEAESFwoLcmVmQ2hpbGRyZW4YAyADKA1CAhABImAKHUZpbGVzVW5kZXJDb25zdHJ1Y3Rpb25TZWN0aW9uGj8KGkZpbGVVbmRlckNvbnN0cnVjdGlvbkVudHJ5Eg8KB2lub2RlSWQYASABKAQSEAoIZnVsbFBhdGgYAiABKAkiXgoPU25hcHNob3RTZWN0aW9uEhcKD3NuYXBzaG90Q291bnRlchgBIAEoDRIcChBzbmFwc2hvdHRhYmxlRGlyGAIgAygEQgIQARIUCgxudW1TbmFwc2hvdHMYAyABKA0iagoUU2VjcmV0TWFuYWdlclNlY3Rpb24SEQoJY3VycmVudElkGAEgASgNEhsKE3Rva2VuU2VxdWVuY2VOdW1iZXIYAiABKA0SDwoHbnVtS2V5cxgDIAEoDRIRCgludW1Ub2tlbnMYBCABKA0iVwoTQ2FjaGVNYW5hZ2VyU2VjdGlvbhIXCg9uZXh0RGlyZWN0aXZlSWQYASACKAQSEAoIbnVtUG9vbHMYAiACKA0SFQoNbnVtRGlyZWN0aXZlcxgDIAIoDSJIChJTdHJpbmdUYWJsZVNlY3Rpb24SEAoIbnVtRW50cnkYASABKA0aIAoFRW50cnkSCgoCaWQYASABKA0SCwoDc3RyGAIgASgJKkIKGEVyYXN1cmVDb2RpbmdQb2xpY3lTdGF0ZRIMCghESVNBQkxFRBABEgsKB0VOQUJMRUQQAhILCgdSRU1PVkVEEAM',
+    'Cg1mc2ltYWdlLnByb3RvEhNoYWRvb3AuaGRmcy5mc2ltYWdlIr8BCgtGaWxlU3VtbWFyeRIVCg1vbmRpc2tWZXJzaW9uGAEgAigNEhUKDWxheW91dFZlcnNpb24YAiACKA0SDQoFY29kZWMYAyABKAkSOgoIc2VjdGlvbnMYBCADKAsyKC5oYWRvb3AuaGRmcy5mc2ltYWdlLkZpbGVTdW1tYXJ5LlNlY3Rpb24aNwoHU2VjdGlvbhIMCgRuYW1lGAEgASgJEg4KBmxlbmd0aBgCIAEoBBIOCgZvZmZzZXQYAyABKAQi5AEKEU5hbWVTeXN0ZW1TZWN0aW9uEhMKC25hbWVzcGFjZUlkGAEgASgNEhIKCmdlbnN0YW1wVjEYAiABKAQSEgoKZ2Vuc3RhbXBWMhgDIAEoBBIXCg9nZW5zdGFtcFYxTGltaXQYBCABKAQSHAoUbGFzdEFsbG9jYXRlZEJsb2NrSWQYBSABKAQSFQoNdHJhbnNhY3Rpb25JZBgGIAEoBBIfChdyb2xsaW5nVXBncmFkZVN0YXJ0VGltZRgHIAEoBBIjChtsYXN0QWxsb2NhdGVkU3RyaXBlZEJsb2NrSWQYCCABKAQiSgoNRUNTY2hlbWFQcm90bxIRCgljb2RlY05hbWUYASACKAkSEQoJZGF0YVVuaXRzGAIgAigNEhMKC3Bhcml0eVVuaXRzGAMgAigNIsEBChhFcmFzdXJlQ29kaW5nUG9saWN5UHJvdG8SDAoEbmFtZRgBIAEoCRIyCgZzY2hlbWEYAiABKAsyIi5oYWRvb3AuaGRmcy5mc2ltYWdlLkVDU2NoZW1hUHJvdG8SEAoIY2VsbFNpemUYAyABKA0SCgoCaWQYBCACKA0SRQoFc3RhdGUYBSABKA4yLS5oYWRvb3AuaGRmcy5mc2ltYWdlLkVyYXN1cmVDb2RpbmdQb2xpY3lTdGF0ZToHRU5BQkxFRCJXChRFcmFzdXJlQ29kaW5nU2VjdGlvbhI/Cghwb2xpY2llcxgBIAMoCzItLmhhZG9vcC5oZGZzLmZzaW1hZ2UuRXJhc3VyZUNvZGluZ1BvbGljeVByb3RvIvYICgxJTm9kZVNlY3Rpb24SEwoLbGFzdElub2RlSWQYASABKAQSEQoJbnVtSW5vZGVzGAIgASgEGkkKHEZpbGVVbmRlckNvbnN0cnVjdGlvbkZlYXR1cmUSEgoKY2xpZW50TmFtZRgBIAEoCRIVCg1jbGllbnRNYWNoaW5lGAIgASgJGkQKCkJsb2NrUHJvdG8SDwoHYmxvY2tJZBgBIAIoBBIQCghnZW5TdGFtcBgCIAIoBBITCghudW1CeXRlcxgDIAEoBDoBMBowChFYQXR0ckNvbXBhY3RQcm90bxIMCgRuYW1lGAEgAigHEg0KBXZhbHVlGAIgASgMGlgKEVhBdHRyRmVhdHVyZVByb3RvEkMKBnhBdHRycxgBIAMoCzIzLmhhZG9vcC5oZGZzLmZzaW1hZ2UuSU5vZGVTZWN0aW9uLlhBdHRyQ29tcGFjdFByb3RvGuoCCglJTm9kZUZpbGUSEwoLcmVwbGljYXRpb24YASABKA0SGAoQbW9kaWZpY2F0aW9uVGltZRgCIAEoBBISCgphY2Nlc3NUaW1lGAMgASgEEhoKEnByZWZlcnJlZEJsb2NrU2l6ZRgEIAEoBBISCgpwZXJtaXNzaW9uGAUgASgGEjwKBmJsb2NrcxgGIAMoCzIsLmhhZG9vcC5oZGZzLmZzaW1hZ2UuSU5vZGVTZWN0aW9uLkJsb2NrUHJvdG8STgoGZmlsZVVDGAcgASgLMj4uaGFkb29wLmhkZnMuZnNpbWFnZS5JTm9kZVNlY3Rpb24uRmlsZVVuZGVyQ29uc3RydWN0aW9uRmVhdHVyZRJDCgZ4QXR0cnMYCSABKAsyMy5oYWRvb3AuaGRmcy5mc2ltYWdlLklOb2RlU2VjdGlvbi5YQXR0ckZlYXR1cmVQcm90bxIXCg9zdG9yYWdlUG9saWN5SUQYCiABKA0apQEKDklOb2RlRGlyZWN0b3J5EhgKEG1vZGlmaWNhdGlvblRpbWUYASABKAQSDwoHbnNRdW90YRgCIAEoBBIPCgdkc1F1b3RhGAMgASgEEhIKCnBlcm1pc3Npb24YBCABKAYSQwoGeEF0dHJzGAYgASgLMjMuaGFkb29wLmhkZnMuZnNpbWFnZS5JTm9kZVNlY3Rpb24uWEF0dHJGZWF0dXJlUHJvdG8aiwIKBUlOb2RlEjoKBHR5cGUYASACKA4yLC5oYWRvb3AuaGRmcy5mc2ltYWdlLklOb2RlU2VjdGlvbi5JTm9kZS5UeXBlEgoKAmlkGAIgAigEEgwKBG5hbWUYAyABKAwSOQoEZmlsZRgEIAEoCzIrLmhhZG9vcC5oZGZzLmZzaW1hZ2UuSU5vZGVTZWN0aW9uLklOb2RlRmlsZRJDCglkaXJlY3RvcnkYBSABKAsyMC5oYWRvb3AuaGRmcy5mc2ltYWdlLklOb2RlU2VjdGlvbi5JTm9kZURpcmVjdG9yeSIsCgRUeXBlEggKBEZJTEUQARINCglESVJFQ1RPUlkQAhILCgdTWU1MSU5LEAMiYgoVSU5vZGVEaXJlY3RvcnlTZWN0aW9uGkkKCERpckVudHJ5Eg4KBnBhcmVudBgBIAEoBBIUCghjaGlsZHJlbhgCIAMoBEICEAESFwoLcmVmQ2hpbGRyZW4YAyADKA1CAhABImAKHUZpbGVzVW5kZXJDb25zdHJ1Y3Rpb25TZWN0aW9uGj8KGkZpbGVVbmRlckNvbnN0cnVjdGlvbkVudHJ5Eg8KB2lub2RlSWQYASABKAQSEAoIZnVsbFBhdGgYAiABKAkitQEKD1NuYXBzaG90U2VjdGlvbhIXCg9zbmFwc2hvdENvdW50ZXIYASABKA0SHAoQc25hcHNob3R0YWJsZURpchgCIAMoBEICEAESFAoMbnVtU25hcHNob3RzGAMgASgNGlUKCFNuYXBzaG90EhIKCnNuYXBzaG90SWQYASABKA0SNQoEcm9vdBgCIAEoCzInLmhhZG9vcC5oZGZzLmZzaW1hZ2UuSU5vZGVTZWN0aW9uLklOb2RlIpUFChNTbmFwc2hvdERpZmZTZWN0aW9uGiAKEENyZWF0ZWRMaXN0RW50cnkSDAoEbmFtZRgBIAEoDBr3AQoNRGlyZWN0b3J5RGlmZhISCgpzbmFwc2hvdElkGAEgASgNEhQKDGNoaWxkcmVuU2l6ZRgCIAEoDRIWCg5pc1NuYXBzaG90Um9vdBgDIAEoCBIMCgRuYW1lGAQgASgMEkYKDHNuYXBzaG90Q29weRgFIAEoCzIwLmhhZG9vcC5oZGZzLmZzaW1hZ2UuSU5vZGVTZWN0aW9uLklOb2RlRGlyZWN0b3J5EhcKD2NyZWF0ZWRMaXN0U2l6ZRgGIAEoDRIYCgxkZWxldGVkSU5vZGUYByADKARCAhABEhsKD2RlbGV0ZWRJTm9kZVJlZhgIIAMoDUICEAEavwEKCEZpbGVEaWZmEhIKCnNuYXBzaG90SWQYASABKA0SEAoIZmlsZVNpemUYAiABKAQSDAoEbmFtZRgDIAEoDBJBCgxzbmFwc2hvdENvcHkYBCABKAsyKy5oYWRvb3AuaGRmcy5mc2ltYWdlLklOb2RlU2VjdGlvbi5JTm9kZUZpbGUSPAoGYmxvY2tzGAUgAygLMiwuaGFkb29wLmhkZnMuZnNpbWFnZS5JTm9kZVNlY3Rpb24uQmxvY2tQcm90bxqfAQoJRGlmZkVudHJ5EkUKBHR5cGUYASACKA4yNy5oYWRvb3AuaGRmcy5mc2ltYWdlLlNuYXBzaG90RGlmZlNlY3Rpb24uRGlmZkVudHJ5LlR5cGUSDwoHaW5vZGVJZBgCIAEoBBIRCgludW1PZkRpZmYYAyABKA0iJwoEVHlwZRIMCghGSUxFRElGRhABEhEKDURJUkVDVE9SWURJRkYQAiJqChRTZWNyZXRNYW5hZ2VyU2VjdGlvbhIRCgljdXJyZW50SWQYASABKA0SGwoTdG9rZW5TZXF1ZW5jZU51bWJlchgCIAEoDRIPCgdudW1LZXlzGAMgASgNEhEKCW51bVRva2VucxgEIAEoDSJXChNDYWNoZU1hbmFnZXJTZWN0aW9uEhcKD25leHREaXJlY3RpdmVJZBgBIAIoBBIQCghudW1Qb29scxgCIAIoDRIVCg1udW1EaXJlY3RpdmVzGAMgAigNIkgKElN0cmluZ1RhYmxlU2VjdGlvbhIQCghudW1FbnRyeRgBIAEoDRogCgVFbnRyeRIKCgJpZBgBIAEoDRILCgNzdHIYAiABKAkqQgoYRXJhc3VyZUNvZGluZ1BvbGljeVN0YXRlEgwKCERJU0FCTEVEEAESCwoHRU5BQkxFRBACEgsKB1JFTU9WRUQQAw',
   );
 
 /**
@@ -590,6 +590,9 @@ export const FilesUnderConstructionSection_FileUnderConstructionEntrySchema: Gen
   messageDesc(file_fsimage, 7, 0);
 
 /**
+ * SNAPSHOT: this header, then `numSnapshots` delimited Snapshot entries (each one's root directory,
+ * named after the snapshot, with the attributes the directory had when it was taken).
+ *
  * @generated from message hadoop.hdfs.fsimage.SnapshotSection
  */
 export type SnapshotSection = Message<'hadoop.hdfs.fsimage.SnapshotSection'> & {
@@ -614,6 +617,207 @@ export type SnapshotSection = Message<'hadoop.hdfs.fsimage.SnapshotSection'> & {
  * Use `create(SnapshotSectionSchema)` to create a new message.
  */
 export const SnapshotSectionSchema: GenMessage<SnapshotSection> = /*@__PURE__*/ messageDesc(file_fsimage, 8);
+
+/**
+ * @generated from message hadoop.hdfs.fsimage.SnapshotSection.Snapshot
+ */
+export type SnapshotSection_Snapshot = Message<'hadoop.hdfs.fsimage.SnapshotSection.Snapshot'> & {
+  /**
+   * @generated from field: optional uint32 snapshotId = 1;
+   */
+  snapshotId: number;
+
+  /**
+   * @generated from field: optional hadoop.hdfs.fsimage.INodeSection.INode root = 2;
+   */
+  root?: INodeSection_INode | undefined;
+};
+
+/**
+ * Describes the message hadoop.hdfs.fsimage.SnapshotSection.Snapshot.
+ * Use `create(SnapshotSection_SnapshotSchema)` to create a new message.
+ */
+export const SnapshotSection_SnapshotSchema: GenMessage<SnapshotSection_Snapshot> =
+  /*@__PURE__*/
+  messageDesc(file_fsimage, 8, 0);
+
+/**
+ * SNAPSHOT_DIFF (written only when there are snapshots): per inode with diffs, a delimited DiffEntry
+ * then `numOfDiff` delimited FileDiffs or DirectoryDiffs, newest snapshot first; a DirectoryDiff is
+ * followed by `createdListSize` delimited CreatedListEntry.
+ *
+ * @generated from message hadoop.hdfs.fsimage.SnapshotDiffSection
+ */
+export type SnapshotDiffSection = Message<'hadoop.hdfs.fsimage.SnapshotDiffSection'> & {};
+
+/**
+ * Describes the message hadoop.hdfs.fsimage.SnapshotDiffSection.
+ * Use `create(SnapshotDiffSectionSchema)` to create a new message.
+ */
+export const SnapshotDiffSectionSchema: GenMessage<SnapshotDiffSection> =
+  /*@__PURE__*/
+  messageDesc(file_fsimage, 9);
+
+/**
+ * @generated from message hadoop.hdfs.fsimage.SnapshotDiffSection.CreatedListEntry
+ */
+export type SnapshotDiffSection_CreatedListEntry =
+  Message<'hadoop.hdfs.fsimage.SnapshotDiffSection.CreatedListEntry'> & {
+    /**
+     * @generated from field: optional bytes name = 1;
+     */
+    name: Uint8Array;
+  };
+
+/**
+ * Describes the message hadoop.hdfs.fsimage.SnapshotDiffSection.CreatedListEntry.
+ * Use `create(SnapshotDiffSection_CreatedListEntrySchema)` to create a new message.
+ */
+export const SnapshotDiffSection_CreatedListEntrySchema: GenMessage<SnapshotDiffSection_CreatedListEntry> =
+  /*@__PURE__*/
+  messageDesc(file_fsimage, 9, 0);
+
+/**
+ * @generated from message hadoop.hdfs.fsimage.SnapshotDiffSection.DirectoryDiff
+ */
+export type SnapshotDiffSection_DirectoryDiff =
+  Message<'hadoop.hdfs.fsimage.SnapshotDiffSection.DirectoryDiff'> & {
+    /**
+     * @generated from field: optional uint32 snapshotId = 1;
+     */
+    snapshotId: number;
+
+    /**
+     * @generated from field: optional uint32 childrenSize = 2;
+     */
+    childrenSize: number;
+
+    /**
+     * @generated from field: optional bool isSnapshotRoot = 3;
+     */
+    isSnapshotRoot: boolean;
+
+    /**
+     * @generated from field: optional bytes name = 4;
+     */
+    name: Uint8Array;
+
+    /**
+     * @generated from field: optional hadoop.hdfs.fsimage.INodeSection.INodeDirectory snapshotCopy = 5;
+     */
+    snapshotCopy?: INodeSection_INodeDirectory | undefined;
+
+    /**
+     * @generated from field: optional uint32 createdListSize = 6;
+     */
+    createdListSize: number;
+
+    /**
+     * @generated from field: repeated uint64 deletedINode = 7 [packed = true];
+     */
+    deletedINode: bigint[];
+
+    /**
+     * @generated from field: repeated uint32 deletedINodeRef = 8 [packed = true];
+     */
+    deletedINodeRef: number[];
+  };
+
+/**
+ * Describes the message hadoop.hdfs.fsimage.SnapshotDiffSection.DirectoryDiff.
+ * Use `create(SnapshotDiffSection_DirectoryDiffSchema)` to create a new message.
+ */
+export const SnapshotDiffSection_DirectoryDiffSchema: GenMessage<SnapshotDiffSection_DirectoryDiff> =
+  /*@__PURE__*/
+  messageDesc(file_fsimage, 9, 1);
+
+/**
+ * @generated from message hadoop.hdfs.fsimage.SnapshotDiffSection.FileDiff
+ */
+export type SnapshotDiffSection_FileDiff = Message<'hadoop.hdfs.fsimage.SnapshotDiffSection.FileDiff'> & {
+  /**
+   * @generated from field: optional uint32 snapshotId = 1;
+   */
+  snapshotId: number;
+
+  /**
+   * @generated from field: optional uint64 fileSize = 2;
+   */
+  fileSize: bigint;
+
+  /**
+   * @generated from field: optional bytes name = 3;
+   */
+  name: Uint8Array;
+
+  /**
+   * @generated from field: optional hadoop.hdfs.fsimage.INodeSection.INodeFile snapshotCopy = 4;
+   */
+  snapshotCopy?: INodeSection_INodeFile | undefined;
+
+  /**
+   * @generated from field: repeated hadoop.hdfs.fsimage.INodeSection.BlockProto blocks = 5;
+   */
+  blocks: INodeSection_BlockProto[];
+};
+
+/**
+ * Describes the message hadoop.hdfs.fsimage.SnapshotDiffSection.FileDiff.
+ * Use `create(SnapshotDiffSection_FileDiffSchema)` to create a new message.
+ */
+export const SnapshotDiffSection_FileDiffSchema: GenMessage<SnapshotDiffSection_FileDiff> =
+  /*@__PURE__*/
+  messageDesc(file_fsimage, 9, 2);
+
+/**
+ * @generated from message hadoop.hdfs.fsimage.SnapshotDiffSection.DiffEntry
+ */
+export type SnapshotDiffSection_DiffEntry = Message<'hadoop.hdfs.fsimage.SnapshotDiffSection.DiffEntry'> & {
+  /**
+   * @generated from field: required hadoop.hdfs.fsimage.SnapshotDiffSection.DiffEntry.Type type = 1;
+   */
+  type: SnapshotDiffSection_DiffEntry_Type;
+
+  /**
+   * @generated from field: optional uint64 inodeId = 2;
+   */
+  inodeId: bigint;
+
+  /**
+   * @generated from field: optional uint32 numOfDiff = 3;
+   */
+  numOfDiff: number;
+};
+
+/**
+ * Describes the message hadoop.hdfs.fsimage.SnapshotDiffSection.DiffEntry.
+ * Use `create(SnapshotDiffSection_DiffEntrySchema)` to create a new message.
+ */
+export const SnapshotDiffSection_DiffEntrySchema: GenMessage<SnapshotDiffSection_DiffEntry> =
+  /*@__PURE__*/
+  messageDesc(file_fsimage, 9, 3);
+
+/**
+ * @generated from enum hadoop.hdfs.fsimage.SnapshotDiffSection.DiffEntry.Type
+ */
+export enum SnapshotDiffSection_DiffEntry_Type {
+  /**
+   * @generated from enum value: FILEDIFF = 1;
+   */
+  FILEDIFF = 1,
+
+  /**
+   * @generated from enum value: DIRECTORYDIFF = 2;
+   */
+  DIRECTORYDIFF = 2,
+}
+
+/**
+ * Describes the enum hadoop.hdfs.fsimage.SnapshotDiffSection.DiffEntry.Type.
+ */
+export const SnapshotDiffSection_DiffEntry_TypeSchema: GenEnum<SnapshotDiffSection_DiffEntry_Type> =
+  /*@__PURE__*/
+  enumDesc(file_fsimage, 9, 3, 0);
 
 /**
  * @generated from message hadoop.hdfs.fsimage.SecretManagerSection
@@ -646,7 +850,7 @@ export type SecretManagerSection = Message<'hadoop.hdfs.fsimage.SecretManagerSec
  */
 export const SecretManagerSectionSchema: GenMessage<SecretManagerSection> =
   /*@__PURE__*/
-  messageDesc(file_fsimage, 9);
+  messageDesc(file_fsimage, 10);
 
 /**
  * @generated from message hadoop.hdfs.fsimage.CacheManagerSection
@@ -674,7 +878,7 @@ export type CacheManagerSection = Message<'hadoop.hdfs.fsimage.CacheManagerSecti
  */
 export const CacheManagerSectionSchema: GenMessage<CacheManagerSection> =
   /*@__PURE__*/
-  messageDesc(file_fsimage, 10);
+  messageDesc(file_fsimage, 11);
 
 /**
  * STRING_TABLE: this header, then `numEntry` delimited entries (user and group names).
@@ -694,7 +898,7 @@ export type StringTableSection = Message<'hadoop.hdfs.fsimage.StringTableSection
  */
 export const StringTableSectionSchema: GenMessage<StringTableSection> =
   /*@__PURE__*/
-  messageDesc(file_fsimage, 11);
+  messageDesc(file_fsimage, 12);
 
 /**
  * @generated from message hadoop.hdfs.fsimage.StringTableSection.Entry
@@ -717,7 +921,7 @@ export type StringTableSection_Entry = Message<'hadoop.hdfs.fsimage.StringTableS
  */
 export const StringTableSection_EntrySchema: GenMessage<StringTableSection_Entry> =
   /*@__PURE__*/
-  messageDesc(file_fsimage, 11, 0);
+  messageDesc(file_fsimage, 12, 0);
 
 /**
  * @generated from enum hadoop.hdfs.fsimage.ErasureCodingPolicyState

@@ -7,6 +7,7 @@ import { isFieldSet } from '@bufbuild/protobuf';
 import * as cp from '../gen/client_protocol_pb.js';
 import { RemoteError } from '../errors.js';
 import { xattrFromProto, xattrToProto } from './xattr-proto.js';
+import { SNAPSHOT_METHODS } from './snapshot-methods.js';
 import type { RpcMethod } from '../messages.js';
 import { wireNumber, wireSignedLong, toUint64 } from '../proto-codec.js';
 import {
@@ -776,7 +777,7 @@ const entries: RpcMethodEntry[] = [
 ];
 
 export const CLIENT_PROTOCOL_TABLE: ProtocolTable = Object.fromEntries(
-  entries.map((e) => [e.method, e]),
+  [...entries, ...SNAPSHOT_METHODS].map((e) => [e.method, e]),
 ) as ProtocolTable;
 
 export type ClientProtocolMethod = RpcMethod;
