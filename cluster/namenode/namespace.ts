@@ -84,6 +84,7 @@ import {
   type SnapshottableDir,
 } from './snapshot.js';
 import { diffSnapshots, type SnapshotDiffReport } from './snapshot-diff.js';
+import { deletedInSnapshots, snapshotsFromImage, snapshotsToImage } from './snapshot-image.js';
 
 /** dfs.namenode.replication.min: fewer replicas than this and a block is not complete. */
 export const REPLICATION_MIN = 1;
@@ -260,9 +261,20 @@ export class Namespace {
         addChild(parent, child);
       }
     }
+    // INodes only snapshots hold have no live parent; their snapshots' diffs list them as deleted.
+    const snapshotOnly = deletedInSnapshots(image.snapshots);
+    for (const inode of [...this.inodesById.values()]) {
+      if (inode === this.root || inode.parent !== null) continue;
+      if (!snapshotOnly.has(inode.id)) throw new Error(`fsimage: inode ${inode.id} has no parent`);
+      this.inodesById.delete(inode.id);
+    }
+    if (image.snapshots) {
+      const records = new Map(image.inodes.map((i) => [i.id, i]));
+      const loaded = snapshotsFromImage(image.snapshots, records, this.inodesById, fromImageINode);
+      this.snapshots.snapshotCounter = loaded.counter;
+      for (const s of loaded.dirs) this.snapshots.byDirId.set(s.dir.id, s);
+    }
     for (const inode of this.inodesById.values()) {
-      if (inode !== this.root && inode.parent === null)
-        throw new Error(`fsimage: inode ${inode.id} has no parent`);
       if (inode.kind !== 'FILE') continue;
       for (const b of inode.blocks) this.fileByBlockId.set(b.blockId, inode);
       if (inode.underConstruction)
@@ -277,6 +289,9 @@ export class Namespace {
   /** The image HDFS would save at `txid`: inodes in id order, children by name, open files. */
   toImage(txid: number): FsImage {
     const inodes = [...this.inodesById.values()].sort((a, b) => a.id - b.id);
+    const snapshots = snapshotsToImage(this.snapshots, this.inodesById, toImageINode);
+    const images = inodes.map(toImageINode);
+    if (snapshots) images.push(...snapshots.snapshotOnly);
     return {
       layoutVersion: NAMENODE_LAYOUT_VERSION,
       namespaceId: this.namespaceIdValue,
@@ -286,7 +301,7 @@ export class Namespace {
       lastAllocatedBlockId: this.lastAllocatedBlockIdValue,
       txid,
       lastInodeId: this.lastInodeIdValue,
-      inodes: inodes.map(toImageINode),
+      inodes: images.sort((a, b) => a.id - b.id),
       directories: inodes.flatMap((n) =>
         n.kind === 'DIRECTORY' && n.children.length > 0
           ? [{ parent: n.id, children: n.children.map((c) => c.id) }]
@@ -295,6 +310,7 @@ export class Namespace {
       filesUnderConstruction: inodes.flatMap((n) =>
         n.kind === 'FILE' && n.underConstruction ? [{ id: n.id, path: fullPath(n) }] : [],
       ),
+      ...(snapshots ? { snapshots: snapshots.snapshots } : {}),
     };
   }
 

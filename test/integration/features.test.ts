@@ -1,7 +1,7 @@
 /**
  * Issue 11's features on real processes, driven through the `lab` command as a student types it:
  * the trash (fs.trash.interval > 0: `-rm` moves, `-skipTrash`, `-expunge`, the NameNode's emptier),
- * name and space quotas, and extended attributes — and a NameNode restart that keeps them.
+ * name and space quotas, extended attributes and snapshots — and a NameNode restart that keeps them.
  * One small cluster (1 DataNode, 1 MiB blocks) on ephemeral ports in its own run directory;
  * skipped until dist/ is built.
  */
@@ -26,7 +26,7 @@ interface Run {
   stderr: string;
 }
 
-describe.skipIf(!built)('trash, quotas and xattrs on a running cluster', () => {
+describe.skipIf(!built)('trash, quotas, xattrs and snapshots on a running cluster', () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-features-'));
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-features-work-'));
   // The user who starts the cluster is its superuser (as in HDFS) and works in /user/<self>.
@@ -173,12 +173,47 @@ describe.skipIf(!built)('trash, quotas and xattrs on a running cluster', () => {
     expect(missing.stderr).toContain('getfattr: At least one of the attributes provided was not found.');
   }, 150_000);
 
-  it('keeps quotas and xattrs across a NameNode restart (fsimage + edits)', async () => {
+  it('takes snapshots: a deleted file reads back from one, its blocks stay until the last goes', async () => {
+    await ok('fs', '-mkdir', '/snap');
+    await ok('fs', '-put', local('s.txt', 'kept by a snapshot\n'), '/snap/s.txt');
+    expect(await admin('dfsadmin', '-allowSnapshot', '/snap')).toBe('Allowing snapshot on /snap succeeded\n');
+    expect(await ok('fs', '-createSnapshot', '/snap', 's1')).toBe('Created snapshot /snap/.snapshot/s1\n');
+    const blockId = /blk_(\d+)/.exec(await ok('fsck', '/snap/s.txt', '-files', '-blocks'))![1]!;
+    const replicas = (): string[] =>
+      fs.readdirSync(home, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith(`blk_${blockId}`));
+    expect(await ok('fs', '-rm', '-skipTrash', '/snap/s.txt')).toBe('Deleted /snap/s.txt\n');
+    expect(await ok('fs', '-cat', '/snap/.snapshot/s1/s.txt')).toBe('kept by a snapshot\n');
+    expect(replicas()).toHaveLength(1); // no block was copied, none deleted
+    const written = await lab('fs', '-put', local('t.txt', 't'), '/snap/.snapshot/s1/t.txt');
+    expect(written.code).toBe(1);
+    expect(written.stderr).toContain('Modification on a read-only snapshot is disallowed');
+    expect(await ok('snapshotDiff', '/snap', 's1', '.')).toBe(
+      'Difference between snapshot s1 and current under directory /snap:\nM\t.\n-\t./s.txt\n\n',
+    );
+    expect(await ok('lsSnapshottableDir')).toMatch(
+      /^drwxr-xr-x 0 \S+ \S+ 0 \d{4}-\d\d-\d\d \d\d:\d\d 1 65536 \/snap\n$/,
+    );
+    const taken = await lab('dfsadmin', '-disallowSnapshot', '/snap');
+    expect(taken.code).toBe(255);
+    expect(taken.stderr).toContain(
+      'disallowSnapshot: The directory /snap has snapshot(s). Please redo the operation after removing all the snapshots.',
+    );
+    await ok('fs', '-put', local('k.txt', 'kept over a restart\n'), '/snap/k.txt');
+    await ok('fs', '-createSnapshot', '/snap', 's2');
+    await ok('fs', '-rm', '-skipTrash', '/snap/k.txt');
+    await ok('fs', '-deleteSnapshot', '/snap', 's1');
+    // The last snapshot that held the block is gone: the NameNode invalidates its replica.
+    await waitFor(`blk_${blockId} to be deleted from the DataNode`, async () => replicas().length === 0);
+  }, 150_000);
+
+  it('keeps quotas, xattrs and snapshots across a NameNode restart (fsimage + edits)', async () => {
     await admin('dfsadmin', '-safemode', 'enter');
     await admin('dfsadmin', '-saveNamespace');
     await admin('dfsadmin', '-safemode', 'leave');
     await admin('restart', 'nn');
     expect(await ok('fs', '-count', '-q', '/q')).toMatch(/^ {8}none {13}inf {9}1048576 /);
     expect(await ok('fs', '-getfattr', '-d', '/x.txt')).toBe('# file: /x.txt\nuser.color="blue"\n');
+    // s2 was saved in the fsimage's SnapshotSection and SnapshotDiffSection (k.txt as deleted).
+    expect(await ok('fs', '-cat', '/snap/.snapshot/s2/k.txt')).toBe('kept over a restart\n');
   }, 150_000);
 });

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeSegment, encodeSegment } from '../../cluster/namenode/editlog/codec.js';
 import { editsToXml } from '../../cluster/namenode/editlog/oev.js';
 import type { EditLogOp, PendingOp } from '../../cluster/namenode/editlog/ops.js';
+import { decodeImage, encodeImage } from '../../cluster/namenode/fsimage/codec.js';
+import { imageToXml } from '../../cluster/namenode/fsimage/oiv.js';
 import { Namespace } from '../../cluster/namenode/namespace.js';
 import { formatDiffReport } from '../../cluster/namenode/snapshot-diff.js';
 import { defaultSnapshotName } from '../../cluster/namenode/snapshot.js';
@@ -243,5 +245,61 @@ describe('snapshots in the NameNode core', () => {
       ['/d', 1, 65_536, '/'],
     ]);
     expect(core.call('getSnapshottableDirListing', {}, as('bob')).result).toEqual([]);
+  });
+});
+
+describe('snapshots in the fsimage', () => {
+  it('saves SnapshotSection and SnapshotDiffSection and loads the same snapshots back', () => {
+    const { ns, log } = fresh();
+    put(ns, log, '/d/a.txt', [10]);
+    put(ns, log, '/d/sub/b.txt', [MiB, 5]);
+    ns.allowSnapshot('/d');
+    ns.createSnapshot('/d', { name: 's1', nowMs: 5 });
+    ns.delete('/d/sub', { recursive: true, nowMs: 6 });
+    const a = ns.resolve('/d/a.txt');
+    if (a?.kind !== 'FILE') throw new Error('no file');
+    a.blocks[0] = { ...a.blocks[0]!, numBytes: 25, genStamp: a.blocks[0]!.genStamp + 10 }; // appended since
+    ns.setPermission('/d/a.txt', 0o600);
+    ns.createSnapshot('/d', { name: 'later', nowMs: 7 });
+    put(ns, log, '/d/c.txt', [3], 8);
+    ns.renameTo('/d/a.txt', '/d/a2.txt', { options: ['NONE'], nowMs: 9 });
+    const image = ns.toImage(42);
+    const decoded = decodeImage(encodeImage(image));
+    expect(decoded).toEqual(image);
+    const loaded = Namespace.fromImage(decoded);
+    for (const path of [
+      '/d/.snapshot/s1/a.txt',
+      '/d/.snapshot/s1/sub/b.txt',
+      '/d/.snapshot/later/a.txt',
+      '/d/.snapshot/s1',
+      '/d/.snapshot/later',
+      '/d/a2.txt',
+    ]) {
+      expect(loaded.getFileInfo(path), path).toEqual(ns.getFileInfo(path));
+      expect(loaded.getBlocks(path), path).toEqual(ns.getBlocks(path));
+    }
+    expect(names(loaded, '/d/.snapshot/s1')).toEqual(['a.txt', 'sub']);
+    expect(names(loaded, '/d/.snapshot/later')).toEqual(['a.txt']);
+    expect(loaded.getFileInfo('/d/sub')).toBeNull();
+    expect(loaded.snapshots.snapshotCounter).toBe(2);
+    expect(loaded.toImage(42)).toEqual(image);
+    const xml = imageToXml(decoded);
+    expect(xml).toContain(
+      `<SnapshotSection><snapshotCounter>2</snapshotCounter><numSnapshots>2</numSnapshots><snapshottableDir><dir>${ns.resolve('/d')!.id}</dir></snapshottableDir>\n<snapshot><id>1</id><root><id>${ns.resolve('/d')!.id}</id><type>DIRECTORY</type><name>later</name><mtime>7</mtime>`,
+    );
+    expect(xml).toMatch(
+      /<\/FileUnderConstructionSection>\n<SnapshotDiffSection><dirDiffEntry><inodeId>\d+<\/inodeId><count>2<\/count><dirDiff><snapshotId>1<\/snapshotId><childrenSize>1<\/childrenSize><isSnapshotRoot\/><name><\/name><createdListSize>2<\/createdListSize><deletedInode>\d+<\/deletedInode><created><name>a2.txt<\/name><\/created>\n<created><name>c.txt<\/name><\/created>\n<\/dirDiff>\n/,
+    );
+    expect(xml).toMatch(
+      /<fileDiffEntry><inodeId>\d+<\/inodeId><count>2<\/count><fileDiff><snapshotId>1<\/snapshotId><size>25<\/size><name>a.txt<\/name><snapshotCopy>/,
+    );
+  });
+
+  it('writes no SnapshotDiffSection without snapshots, as Hadoop skips it', () => {
+    const { ns } = fresh();
+    ns.allowSnapshot('/d');
+    const image = ns.toImage(1);
+    expect(imageToXml(image)).not.toContain('SnapshotDiffSection');
+    expect(decodeImage(encodeImage(image)).snapshots?.snapshottableDirs).toEqual([ns.resolve('/d')!.id]);
   });
 });

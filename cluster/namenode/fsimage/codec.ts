@@ -32,6 +32,12 @@ import {
   NameSystemSectionSchema,
   SecretManagerSectionSchema,
   SnapshotSectionSchema,
+  SnapshotSection_SnapshotSchema,
+  SnapshotDiffSection_CreatedListEntrySchema,
+  SnapshotDiffSection_DiffEntrySchema,
+  SnapshotDiffSection_DiffEntry_Type,
+  SnapshotDiffSection_DirectoryDiffSchema,
+  SnapshotDiffSection_FileDiffSchema,
   StringTableSection_EntrySchema,
   StringTableSectionSchema,
   type INodeSection_INode,
@@ -41,9 +47,11 @@ import {
 import {
   NAMENODE_LAYOUT_VERSION,
   type FsImage,
+  type ImageDiffEntry,
   type ImageDirectory,
   type ImageFile,
   type ImageINode,
+  type ImageSnapshots,
 } from './image.js';
 import { delimitedProto } from '../../protocol/proto-codec.js';
 
@@ -58,6 +66,7 @@ export const IMAGE_SECTIONS = [
   'INODE_DIR',
   'FILES_UNDERCONSTRUCTION',
   'SNAPSHOT',
+  'SNAPSHOT_DIFF',
   'INODE_REFERENCE',
   'SECRET_MANAGER',
   'CACHE_MANAGER',
@@ -155,13 +164,30 @@ export function buildStringTable(image: FsImage): Map<string, number> {
   const add = (s: string): void => {
     if (!ids.has(s)) ids.set(s, ids.size + 1);
   };
-  for (const inode of image.inodes) {
+  for (const inode of [...image.inodes, ...snapshotRecords(image.snapshots)]) {
     const p = permissionOf(inode);
     add(p.user);
     add(p.group);
     for (const x of xattrsOf(inode)) add(x.name);
   }
   return ids;
+}
+
+/** The INode records the snapshot sections carry (snapshot roots, diffs' snapshot copies). */
+function snapshotRecords(snapshots: ImageSnapshots | undefined): ImageINode[] {
+  if (!snapshots) return [];
+  const out = snapshots.snapshots.map((s) => s.root);
+  for (const e of snapshots.diffs) {
+    for (const d of e.diffs) {
+      if (!d.copy) continue;
+      out.push(
+        'file' in d.copy
+          ? { id: e.inodeId, type: 'FILE', name: d.copy.name, file: d.copy.file }
+          : { id: e.inodeId, type: 'DIRECTORY', name: d.copy.name, directory: d.copy.directory },
+      );
+    }
+  }
+  return out;
 }
 
 /** A directory's child ids in child-name byte order (how Hadoop stores and prints them). */
@@ -232,13 +258,14 @@ const u64 = (v: number | bigint): bigint => BigInt.asUintN(64, BigInt(v));
 
 export function encodeImage(image: FsImage): Buffer {
   const strings = buildStringTable(image);
-  const bodies: Record<ImageSectionName, Buffer> = {
+  const bodies: Record<ImageSectionName, Buffer | null> = {
     NS_INFO: nameSystemSection(image),
     ERASURE_CODING: erasureCodingSection(),
     INODE: inodeSection(image, strings),
     INODE_DIR: inodeDirectorySection(image),
     FILES_UNDERCONSTRUCTION: filesUnderConstructionSection(image),
-    SNAPSHOT: delimitedProto(SnapshotSectionSchema, { snapshotCounter: 0, numSnapshots: 0 }),
+    SNAPSHOT: snapshotSection(image.snapshots, strings),
+    SNAPSHOT_DIFF: snapshotDiffSection(image.snapshots, strings),
     INODE_REFERENCE: Buffer.alloc(0),
     SECRET_MANAGER: delimitedProto(SecretManagerSectionSchema, {
       currentId: 0,
@@ -258,6 +285,7 @@ export function encodeImage(image: FsImage): Buffer {
   let offset = IMAGE_MAGIC.length;
   for (const name of IMAGE_SECTIONS) {
     const body = bodies[name];
+    if (body === null) continue;
     sections.push({ name, length: BigInt(body.length), offset: BigInt(offset) });
     parts.push(body);
     offset += body.length;
@@ -392,6 +420,93 @@ function filesUnderConstructionSection(image: FsImage): Buffer {
   );
 }
 
+function snapshotSection(snapshots: ImageSnapshots | undefined, strings: Map<string, number>): Buffer {
+  const header = delimitedProto(SnapshotSectionSchema, {
+    snapshotCounter: snapshots?.snapshotCounter ?? 0,
+    snapshottableDir: (snapshots?.snapshottableDirs ?? []).map(u64),
+    numSnapshots: snapshots?.snapshots.length ?? 0,
+  });
+  const entries = (snapshots?.snapshots ?? []).map((s) =>
+    delimitedProto(SnapshotSection_SnapshotSchema, {
+      snapshotId: s.id,
+      root: {
+        type: INODE_TYPE_CODES.DIRECTORY,
+        id: u64(s.root.id),
+        name: Buffer.from(s.root.name, 'utf8'),
+        directory: directoryMessage(s.root, strings),
+      },
+    }),
+  );
+  return Buffer.concat([header, ...entries]);
+}
+
+/** SNAPSHOT_DIFF: written only when there are snapshots (FSImageFormatProtobuf.saveSnapshots). */
+function snapshotDiffSection(
+  snapshots: ImageSnapshots | undefined,
+  strings: Map<string, number>,
+): Buffer | null {
+  if (!snapshots || snapshots.snapshots.length === 0) return null;
+  const parts: Buffer[] = [];
+  for (const e of snapshots.diffs) {
+    parts.push(
+      delimitedProto(SnapshotDiffSection_DiffEntrySchema, {
+        type:
+          e.type === 'FILEDIFF'
+            ? SnapshotDiffSection_DiffEntry_Type.FILEDIFF
+            : SnapshotDiffSection_DiffEntry_Type.DIRECTORYDIFF,
+        inodeId: u64(e.inodeId),
+        numOfDiff: e.diffs.length,
+      }),
+    );
+    parts.push(...diffMessages(e, strings));
+  }
+  return Buffer.concat(parts);
+}
+
+function diffMessages(e: ImageDiffEntry, strings: Map<string, number>): Buffer[] {
+  const blocks = (list: readonly BlockRef[]): { blockId: bigint; genStamp: bigint; numBytes: bigint }[] =>
+    list.map((b) => ({ blockId: u64(b.blockId), genStamp: u64(b.genStamp), numBytes: u64(b.numBytes) }));
+  if (e.type === 'FILEDIFF') {
+    return e.diffs.map((d) =>
+      delimitedProto(SnapshotDiffSection_FileDiffSchema, {
+        snapshotId: d.snapshotId,
+        fileSize: u64(d.fileSize),
+        ...(d.copy
+          ? {
+              name: Buffer.from(d.copy.name, 'utf8'),
+              snapshotCopy: fileMessage(
+                { id: e.inodeId, type: 'FILE', name: d.copy.name, file: d.copy.file },
+                strings,
+              ),
+            }
+          : {}),
+        blocks: blocks(d.blocks ?? []),
+      }),
+    );
+  }
+  return e.diffs.flatMap((d) => [
+    delimitedProto(SnapshotDiffSection_DirectoryDiffSchema, {
+      snapshotId: d.snapshotId,
+      childrenSize: d.childrenSize,
+      isSnapshotRoot: d.isSnapshotRoot,
+      ...(d.copy
+        ? {
+            name: Buffer.from(d.copy.name, 'utf8'),
+            snapshotCopy: directoryMessage(
+              { id: e.inodeId, type: 'DIRECTORY', name: d.copy.name, directory: d.copy.directory },
+              strings,
+            ),
+          }
+        : {}),
+      createdListSize: d.created.length,
+      deletedINode: d.deleted.map(u64),
+    }),
+    ...d.created.map((name) =>
+      delimitedProto(SnapshotDiffSection_CreatedListEntrySchema, { name: Buffer.from(name, 'utf8') }),
+    ),
+  ]);
+}
+
 function stringTableSection(strings: Map<string, number>): Buffer {
   const parts = [delimitedProto(StringTableSectionSchema, { numEntry: strings.size })];
   for (const [str, id] of strings) parts.push(delimitedProto(StringTableSection_EntrySchema, { id, str }));
@@ -428,7 +543,73 @@ export function decodeImage(buf: Buffer): FsImage {
     inodes: inodes.inodes,
     directories: readDirEntries(section('INODE_DIR')),
     filesUnderConstruction: readFilesUnderConstruction(section('FILES_UNDERCONSTRUCTION')),
+    ...readSnapshots(section('SNAPSHOT'), section('SNAPSHOT_DIFF'), strings),
   };
+}
+
+function readSnapshots(
+  r: SectionReader | null,
+  diffReader: SectionReader | null,
+  strings: Map<number, string>,
+): { snapshots?: ImageSnapshots } {
+  if (!r) return {};
+  const header = r.next(SnapshotSectionSchema, 'SnapshotSection');
+  const snapshottableDirs = header.snapshottableDir.map((id) => num(id, 'snapshottableDir'));
+  if (header.snapshotCounter === 0 && snapshottableDirs.length === 0) return {};
+  const snapshots = [];
+  for (let i = 0; i < header.numSnapshots; i++) {
+    const s = r.next(SnapshotSection_SnapshotSchema, `snapshot ${i + 1} of ${header.numSnapshots}`);
+    if (!s.root) throw new ImageFormatError(`snapshot ${s.snapshotId} has no root`);
+    snapshots.push({ id: s.snapshotId, root: readInode(s.root, strings) });
+  }
+  const diffs: ImageDiffEntry[] = [];
+  while (diffReader && !diffReader.done()) diffs.push(readDiffEntry(diffReader, strings));
+  return { snapshots: { snapshotCounter: header.snapshotCounter, snapshottableDirs, snapshots, diffs } };
+}
+
+function readDiffEntry(r: SectionReader, strings: Map<number, string>): ImageDiffEntry {
+  const e = r.next(SnapshotDiffSection_DiffEntrySchema, 'SnapshotDiffSection.DiffEntry');
+  const inodeId = num(e.inodeId, 'DiffEntry.inodeId');
+  const utf8 = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
+  const blocks = (list: readonly { blockId: bigint; genStamp: bigint; numBytes: bigint }[]): BlockRef[] =>
+    list.map((b) => ({
+      blockId: num(b.blockId, 'BlockProto.blockId'),
+      numBytes: num(b.numBytes, 'BlockProto.numBytes'),
+      genStamp: num(b.genStamp, 'BlockProto.genStamp'),
+    }));
+  if (e.type === SnapshotDiffSection_DiffEntry_Type.FILEDIFF) {
+    const diffs = [];
+    for (let i = 0; i < e.numOfDiff; i++) {
+      const d = r.next(SnapshotDiffSection_FileDiffSchema, `FileDiff of inode ${inodeId}`);
+      diffs.push({
+        snapshotId: d.snapshotId,
+        fileSize: num(d.fileSize, 'FileDiff.fileSize'),
+        ...(d.snapshotCopy ? { copy: { name: utf8(d.name), file: readFile(d.snapshotCopy, strings) } } : {}),
+        ...(d.blocks.length > 0 ? { blocks: blocks(d.blocks) } : {}),
+      });
+    }
+    return { type: 'FILEDIFF', inodeId, diffs };
+  }
+  const diffs = [];
+  for (let i = 0; i < e.numOfDiff; i++) {
+    const d = r.next(SnapshotDiffSection_DirectoryDiffSchema, `DirectoryDiff of inode ${inodeId}`);
+    if (d.deletedINodeRef.length > 0)
+      throw new ImageFormatError(`directory ${inodeId} has reference children deleted (INodeReference)`);
+    const created: string[] = [];
+    for (let j = 0; j < d.createdListSize; j++)
+      created.push(utf8(r.next(SnapshotDiffSection_CreatedListEntrySchema, 'CreatedListEntry').name));
+    diffs.push({
+      snapshotId: d.snapshotId,
+      childrenSize: d.childrenSize,
+      isSnapshotRoot: d.isSnapshotRoot,
+      ...(d.snapshotCopy
+        ? { copy: { name: utf8(d.name), directory: readDirectory(d.snapshotCopy, strings) } }
+        : {}),
+      created,
+      deleted: d.deletedINode.map((id) => num(id, 'deletedINode')),
+    });
+  }
+  return { type: 'DIRECTORYDIFF', inodeId, diffs };
 }
 
 /** A section's bytes read as a run of varint-delimited messages. */

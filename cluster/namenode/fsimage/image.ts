@@ -45,6 +45,49 @@ export interface ImageINode {
   directory?: ImageDirectory;
 }
 
+/** SnapshotSection.Snapshot: the snapshot's id and its root (named after it, mtime = creation). */
+export interface ImageSnapshot {
+  id: number;
+  root: ImageINode;
+}
+
+/** SnapshotDiffSection.FileDiff: the file as it was in that snapshot, where it differs from later. */
+export interface ImageFileDiff {
+  snapshotId: number;
+  fileSize: number;
+  /** The name and attributes then (INodeFileAttributes.SnapshotCopy), when they changed since. */
+  copy?: { name: string; file: ImageFile };
+  /** The block list then, when it is not the later one cut at `fileSize`. */
+  blocks?: BlockRef[];
+}
+
+/** SnapshotDiffSection.DirectoryDiff: the directory's children and attributes then. */
+export interface ImageDirectoryDiff {
+  snapshotId: number;
+  childrenSize: number;
+  /** The snapshottable directory itself: its attributes are the snapshot's root. */
+  isSnapshotRoot: boolean;
+  copy?: { name: string; directory: ImageDirectory };
+  /** Names of the children made after the snapshot (in the later state, not in this one). */
+  created: string[];
+  /** Ids of the children it had then that the later state lacks. */
+  deleted: number[];
+}
+
+export type ImageDiffEntry =
+  | { type: 'FILEDIFF'; inodeId: number; diffs: ImageFileDiff[] }
+  | { type: 'DIRECTORYDIFF'; inodeId: number; diffs: ImageDirectoryDiff[] };
+
+export interface ImageSnapshots {
+  snapshotCounter: number;
+  /** Snapshottable directories by id. */
+  snapshottableDirs: number[];
+  /** Every snapshot, directory by directory, each directory's in creation order. */
+  snapshots: ImageSnapshot[];
+  /** Per inode with diffs (inode-id order), its diffs newest snapshot first, as Hadoop saves them. */
+  diffs: ImageDiffEntry[];
+}
+
 export interface FsImage {
   layoutVersion: number; // -66
   namespaceId: number;
@@ -60,4 +103,6 @@ export interface FsImage {
   directories: { parent: number; children: number[] }[];
   /** Files being written: inode id and full path. */
   filesUnderConstruction: { id: number; path: string }[];
+  /** SnapshotSection and SnapshotDiffSection; absent = no snapshottable directory. */
+  snapshots?: ImageSnapshots;
 }

@@ -9,7 +9,7 @@ import type { XAttr } from '../../protocol/messages.js';
 import { mangleXmlString } from '../editlog/oev.js';
 import type { PermissionStatus } from '../editlog/ops.js';
 import { BUILTIN_EC_POLICIES, IMAGE_ONDISK_VERSION, childrenInNameOrder, permissionOf } from './codec.js';
-import type { FsImage, ImageFile, ImageINode } from './image.js';
+import type { FsImage, ImageDirectory, ImageFile, ImageINode } from './image.js';
 
 /**
  * What `<oivRevision>` shows when the caller gives none: Hadoop prints the git revision of the oiv
@@ -31,9 +31,10 @@ export function imageToXml(image: FsImage, options: { oivRevision?: string } = {
     erasureCodingSection(),
     inodeSection(image),
     '<INodeReferenceSection></INodeReferenceSection>',
-    `<SnapshotSection>${o('snapshotCounter', 0)}${o('numSnapshots', 0)}</SnapshotSection>\n`,
+    snapshotSection(image),
     inodeDirectorySection(image),
     fileUnderConstructionSection(image),
+    snapshotDiffSection(image),
     `<SecretManagerSection>${o('currentId', 0)}${o('tokenSequenceNumber', 0)}${o('numDelegationKeys', 0)}${o('numTokens', 0)}</SecretManagerSection>`,
     `<CacheManagerSection>${o('nextDirectiveId', 1)}${o('numDirectives', 0)}${o('numPools', 0)}</CacheManagerSection>\n`,
     '</fsimage>\n',
@@ -84,14 +85,67 @@ function inodeFields(inode: ImageINode): string {
   if (inode.file) return head + fileFields(inode.file);
   const d = inode.directory;
   if (!d) return head;
+  return head + directoryFields(d);
+}
+
+function directoryFields(d: ImageDirectory): string {
   return (
-    head +
     o('mtime', d.mtime) +
     o('permission', permissionText(d.permission)) +
     xattrsXml(d.xattrs) +
     o('nsquota', d.nsQuota) +
     o('dsquota', d.dsQuota)
   );
+}
+
+/** PBImageXmlWriter.dumpSnapshotSection. */
+function snapshotSection(image: FsImage): string {
+  const s = image.snapshots;
+  let out = `<SnapshotSection>${o('snapshotCounter', s?.snapshotCounter ?? 0)}${o('numSnapshots', s?.snapshots.length ?? 0)}`;
+  if (s && s.snapshottableDirs.length > 0)
+    out += `<snapshottableDir>${s.snapshottableDirs.map((id) => o('dir', id)).join('')}</snapshottableDir>\n`;
+  for (const snap of s?.snapshots ?? [])
+    out += `<snapshot>${o('id', snap.id)}<root>${inodeFields(snap.root)}</root></snapshot>`;
+  return `${out}</SnapshotSection>\n`;
+}
+
+/** PBImageXmlWriter.dumpSnapshotDiffSection: only when the image has the section (snapshots exist). */
+function snapshotDiffSection(image: FsImage): string {
+  const s = image.snapshots;
+  if (!s || s.snapshots.length === 0) return '';
+  let out = '<SnapshotDiffSection>';
+  for (const e of s.diffs) {
+    const tag = e.type === 'FILEDIFF' ? 'fileDiffEntry' : 'dirDiffEntry';
+    out += `<${tag}>${o('inodeId', e.inodeId)}${o('count', e.diffs.length)}`;
+    if (e.type === 'FILEDIFF') {
+      for (const d of e.diffs) {
+        out += `<fileDiff>${o('snapshotId', d.snapshotId)}${o('size', d.fileSize)}${o('name', d.copy?.name ?? '')}`;
+        if (d.copy) out += `<snapshotCopy>${fileFields(d.copy.file)}</snapshotCopy>\n`;
+        if (d.blocks && d.blocks.length > 0) out += blocksXml(d.blocks);
+        out += '</fileDiff>\n';
+      }
+    } else {
+      for (const d of e.diffs) {
+        out += `<dirDiff>${o('snapshotId', d.snapshotId)}${o('childrenSize', d.childrenSize)}`;
+        if (d.isSnapshotRoot) out += '<isSnapshotRoot/>';
+        out += o('name', d.copy?.name ?? '');
+        if (d.copy) out += `<snapshotCopy>${directoryFields(d.copy.directory)}</snapshotCopy>\n`;
+        out += o('createdListSize', d.created.length);
+        out += d.deleted.map((id) => o('deletedInode', id)).join('');
+        out += d.created.map((name) => `<created>${o('name', name)}</created>\n`).join('');
+        out += '</dirDiff>\n';
+      }
+    }
+    out += `</${tag}>\n`;
+  }
+  return `${out}</SnapshotDiffSection>\n`;
+}
+
+function blocksXml(blocks: readonly { blockId: number; genStamp: number; numBytes: number }[]): string {
+  let out = '<blocks>';
+  for (const b of blocks)
+    out += `<block>${o('id', b.blockId)}${o('genstamp', b.genStamp)}${o('numBytes', b.numBytes)}</block>\n`;
+  return `${out}</blocks>\n`;
 }
 
 function fileFields(f: ImageFile): string {
@@ -102,12 +156,7 @@ function fileFields(f: ImageFile): string {
     o('preferredBlockSize', f.preferredBlockSize) +
     o('permission', permissionText(f.permission)) +
     xattrsXml(f.xattrs);
-  if (f.blocks.length > 0) {
-    out += '<blocks>';
-    for (const b of f.blocks)
-      out += `<block>${o('id', b.blockId)}${o('genstamp', b.genStamp)}${o('numBytes', b.numBytes)}</block>\n`;
-    out += '</blocks>\n';
-  }
+  if (f.blocks.length > 0) out += blocksXml(f.blocks);
   out += o('storagePolicyId', f.storagePolicyId);
   if (f.underConstruction) {
     const uc = f.underConstruction;
