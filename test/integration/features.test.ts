@@ -190,21 +190,13 @@ describe.skipIf(!built)('trash, quotas, xattrs and snapshots on a running cluste
     expect(await ok('snapshotDiff', '/snap', 's1', '.')).toBe(
       'Difference between snapshot s1 and current under directory /snap:\nM\t.\n-\t./s.txt\n\n',
     );
-    expect(await ok('lsSnapshottableDir')).toMatch(
-      /^drwxr-xr-x 0 \S+ \S+ 0 \d{4}-\d\d-\d\d \d\d:\d\d 1 65536 \/snap\n$/,
-    );
-    const taken = await lab('dfsadmin', '-disallowSnapshot', '/snap');
-    expect(taken.code).toBe(255);
-    expect(taken.stderr).toContain(
-      'disallowSnapshot: The directory /snap has snapshot(s). Please redo the operation after removing all the snapshots.',
-    );
     await ok('fs', '-put', local('k.txt', 'kept over a restart\n'), '/snap/k.txt');
     await ok('fs', '-createSnapshot', '/snap', 's2');
     await ok('fs', '-rm', '-skipTrash', '/snap/k.txt');
     await ok('fs', '-deleteSnapshot', '/snap', 's1');
     // The last snapshot that held the block is gone: the NameNode invalidates its replica.
     await waitFor(`blk_${blockId} to be deleted from the DataNode`, async () => replicas().length === 0);
-  }, 150_000);
+  }, 240_000);
 
   it('keeps quotas, xattrs and snapshots across a NameNode restart (fsimage + edits)', async () => {
     await admin('dfsadmin', '-safemode', 'enter');
