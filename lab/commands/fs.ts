@@ -451,9 +451,15 @@ const COMMANDS: Record<string, FsCommandSpec> = {
         used: status.dfsUsed,
         remaining: status.remaining,
       };
-      if (ctx.json) printJson(row);
-      else out(formatDf([row], { human: a.options.has('h') }).trimEnd());
-      return 0;
+      // FsUsage.Df: no path is '/'; one row per path that exists (its file system's status).
+      const rows: (typeof row)[] = [];
+      const code = await eachPath(ctx, a.operands.length > 0 ? a.operands : ['/'], async (p) => {
+        await stat(ctx, p);
+        rows.push(row);
+      });
+      if (ctx.json) printJson(a.operands.length > 0 ? rows : row);
+      else if (rows.length > 0) out(formatDf(rows, { human: a.options.has('h') }).trimEnd());
+      return code;
     },
   },
   chmod: CHMOD,

@@ -406,6 +406,17 @@ describe.skipIf(!built)('lab fs behaves as FsShell', () => {
       expect(bad.stderr).toBe('find: Unexpected argument: -size');
     });
 
+    it('-df prints a row per path and names a missing one (FsUsage.Df)', async () => {
+      const r = await lab('fs', '-df', '/', '/nope', '/');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe("df: `/nope': No such file or directory");
+      const lines = r.stdout.split('\n');
+      // TableBuilder's header, then one row for each path that exists.
+      expect(lines[0]).toMatch(/^Filesystem +Size +Used +Available +Use%$/);
+      expect(lines).toHaveLength(3);
+      expect(lines[1]).toBe(lines[2]);
+    });
+
     it('-moveFromLocal removes the local source once copied; -moveToLocal is not implemented (MoveCommands)', async () => {
       const local = path.join(work, 'moving.txt');
       fs.writeFileSync(local, 'moved');
