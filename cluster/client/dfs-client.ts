@@ -251,6 +251,20 @@ export class DFSClient {
   }
 
   /**
+   * DFSClient.truncate: cuts `src` to `newLength` bytes. True when that is done; false while the
+   * NameNode has the last block's replicas cut by block recovery (the file is open until then).
+   */
+  async truncate(src: string, newLength: number, opId = this.nextOpId('truncate')): Promise<boolean> {
+    if (!Number.isSafeInteger(newLength) || newLength < 0) {
+      throw new RemoteError(
+        'HadoopIllegalArgumentException',
+        `Cannot truncate to a negative file size: ${newLength}.`,
+      );
+    }
+    return this.call('truncate', { src, newLength, clientName: this.clientName }, opId);
+  }
+
+  /**
    * `hdfs dfs -put`: streams a local file to `<dst>._COPYING_`, then renames it to `<dst>`
    * (deleting an existing `<dst>` first when overwriting). A directory `dst` receives the file
    * under its local name.

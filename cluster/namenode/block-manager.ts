@@ -108,8 +108,8 @@ export class BlockManager {
   }
 
   /**
-   * BlockManager.convertLastBlockToUnderConstruction (append): a COMPLETE block is written again;
-   * the DataNodes holding it are where the append pipeline goes.
+   * BlockManager.convertLastBlockToUnderConstruction (append, truncate): a COMPLETE block is
+   * written again; the DataNodes holding it are where the append pipeline or the recovery goes.
    */
   reopenForAppend(blockId: number, pipeline: string[]): BlockView | undefined {
     const b = this.blocks.get(blockId);

@@ -31,6 +31,12 @@ export interface INodeDirectory extends INodeCommon {
 export interface FileUnderConstruction {
   clientName: string;
   clientMachine: string;
+  /**
+   * A truncate inside the last block (BlockUnderConstructionFeature.truncateBlock): the block as
+   * block recovery must leave it, with the recovery's generation stamp. Kept in memory only, as HDFS
+   * keeps it (the fsimage does not store it; replaying OP_TRUNCATE restores it).
+   */
+  truncateBlock?: BlockRef;
 }
 
 export interface INodeFile extends INodeCommon {

@@ -52,6 +52,8 @@ interface BlockRecovery {
   newGenStamp: number;
   datanodes: string[];
   startedMs: number;
+  /** A truncate's recovery: the block as the replicas must be cut (its length is not negotiated). */
+  truncateBlock?: BlockRef;
 }
 
 export class LeaseMonitor {
@@ -81,6 +83,15 @@ export class LeaseMonitor {
 
   isRecovering(path: string): boolean {
     return this.recovering.has(path);
+  }
+
+  /**
+   * A DataNode reported a replica of `blockId`: when it answers a block recovery, that recovery is
+   * checked now (HDFS commits as soon as the primary's commitBlockSynchronization arrives) rather
+   * than at the next monitor pass.
+   */
+  replicaReported(blockId: number, nowMs: number): void {
+    for (const r of [...this.recovering.values()]) if (r.blockId === blockId) this.progress(r, nowMs);
   }
 
   /** One monitor pass (every dfs.namenode.lease-recheck-interval-ms). */
@@ -133,7 +144,52 @@ export class LeaseMonitor {
     }
     const bumped = namespace.updateBlockForPipeline({ block: last, clientName: NAMENODE_LEASE_HOLDER });
     this.host.log(bumped.ops);
-    blocks.updateGenStamp(last.blockId, bumped.genStamp, info.numBytes, datanodes);
+    // A truncate's recovery started again keeps cutting the block (internalReleaseLease's
+    // truncateRecovery): same length, the new stamp.
+    const cut = file.underConstruction.truncateBlock;
+    this.startRecovery(
+      {
+        path,
+        holder,
+        block: last,
+        newGenStamp: bumped.genStamp,
+        datanodes,
+        ...(cut ? { truncateBlock: { ...cut, genStamp: bumped.genStamp } } : {}),
+      },
+      nowMs,
+    );
+  }
+
+  /**
+   * FSDirTruncateOp.prepareFileForTruncate's initializeBlockRecovery: the Namespace has logged the
+   * truncate of `path` inside its last block; the DataNodes holding that block are told to cut their
+   * replicas to the truncate block's length under its generation stamp.
+   */
+  startTruncateRecovery(path: string, nowMs: number): void {
+    const { namespace, blocks } = this.host;
+    const file = namespace.resolve(path);
+    if (file?.kind !== 'FILE' || !file.underConstruction?.truncateBlock) return;
+    const { clientName: holder, truncateBlock } = file.underConstruction;
+    const info = blocks.get(truncateBlock.blockId);
+    if (!info) return;
+    const datanodes = blocks.liveReplicas(info, (dn) => this.host.usable(dn));
+    blocks.reopenForAppend(info.blockId, datanodes);
+    const block = refOf(info);
+    this.startRecovery(
+      { path, holder, block, newGenStamp: truncateBlock.genStamp, datanodes, truncateBlock },
+      nowMs,
+    );
+  }
+
+  /** initializeBlockRecovery: the block takes the recovery's stamp; DNA_RECOVERBLOCK rides on heartbeats. */
+  private startRecovery(
+    r: Omit<BlockRecovery, 'startedMs' | 'blockId'> & { block: BlockRef },
+    nowMs: number,
+  ): void {
+    const { block, datanodes, newGenStamp, truncateBlock } = r;
+    const numBytes =
+      truncateBlock?.numBytes ?? this.host.blocks.get(block.blockId)?.numBytes ?? block.numBytes;
+    this.host.blocks.updateGenStamp(block.blockId, newGenStamp, numBytes, datanodes);
     const replicas = datanodes
       .map((dn) => this.host.datanodeId(dn))
       .filter((d): d is DatanodeId => d !== undefined);
@@ -141,21 +197,25 @@ export class LeaseMonitor {
       this.host.queueCommand(dn, {
         action: 'DNA_RECOVERBLOCK',
         poolId: this.host.poolId,
-        block: { ...last },
-        newGenStamp: bumped.genStamp,
+        block: { ...block },
+        newGenStamp,
         replicas,
+        ...(truncateBlock ? { truncateBlock: { ...truncateBlock } } : {}),
       });
     }
+    const what = truncateBlock ? `truncate to ${truncateBlock.numBytes} bytes` : 'recovery';
     this.note(
-      `BLOCK* blk_${last.blockId}_${last.genStamp} recovery started, primary=${datanodes[0]}, new genstamp ${bumped.genStamp}`,
+      `BLOCK* blk_${block.blockId}_${block.genStamp} ${what} started, primary=${datanodes[0] ?? 'none'}, new genstamp ${newGenStamp}`,
     );
+    const { path, holder } = r;
     this.recovering.set(path, {
       path,
       holder,
-      blockId: last.blockId,
-      newGenStamp: bumped.genStamp,
+      blockId: block.blockId,
+      newGenStamp,
       datanodes,
       startedMs: nowMs,
+      ...(truncateBlock ? { truncateBlock } : {}),
     });
   }
 
@@ -199,11 +259,13 @@ export class LeaseMonitor {
     const file = namespace.resolve(r.path);
     if (file?.kind !== 'FILE') return;
     const stored = file.blocks.at(-1) as BlockRef;
-    const agreed = Math.min(...reported.map((rep) => rep.numBytes));
+    const agreed = r.truncateBlock?.numBytes ?? Math.min(...reported.map((rep) => rep.numBytes));
     const newBlock: BlockRef = { blockId: r.blockId, genStamp: r.newGenStamp, numBytes: agreed };
-    this.host.log(
-      namespace.updatePipeline({ clientName: NAMENODE_LEASE_HOLDER, oldBlock: stored, newBlock }),
-    );
+    if (!r.truncateBlock) {
+      this.host.log(
+        namespace.updatePipeline({ clientName: NAMENODE_LEASE_HOLDER, oldBlock: stored, newBlock }),
+      );
+    }
     for (const rep of reported) {
       if (rep.numBytes === agreed) continue;
       const reason = `length ${rep.numBytes} differs from the ${agreed} bytes agreed by block recovery`;
@@ -214,7 +276,13 @@ export class LeaseMonitor {
     this.note(
       `commitBlockSynchronization(newblock=blk_${r.blockId}_${r.newGenStamp}, newlength=${agreed}, newtargets=[${reported.map((rep) => rep.datanode).join(', ')}], closeFile=true) successful`,
     );
-    this.close(r.path, newBlock, r.holder, nowMs);
+    if (!r.truncateBlock) {
+      this.close(r.path, newBlock, r.holder, nowMs);
+      return;
+    }
+    // A truncate's file is closed with the cut block in one OP_CLOSE, as HDFS logs it.
+    this.host.log(namespace.closeRecoveredFile(r.path, { newBlock, nowMs }));
+    blocks.commit(newBlock);
   }
 
   private close(path: string, last: BlockRef | null, holder: string, nowMs: number): void {

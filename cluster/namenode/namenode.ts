@@ -627,6 +627,7 @@ export class NameNodeCore {
       if (last && p.lastBlockLength > 0) this.blocks.updateLength(last.blockId, p.lastBlockLength);
       return null;
     },
+    truncate: (p, ctx) => this.truncate(p, ctx),
     recoverLease: (p, ctx) => {
       // FSNamesystem.recoverLease: a closed file needs nothing; an open one is released now.
       this.checkNotInSafeMode(`Cannot recover the lease of ${p.src}`, ctx.nowMs);
@@ -725,6 +726,7 @@ export class NameNodeCore {
       const d = this.reportingDatanode(p.registration, 'Got incremental block report');
       for (const entry of p.entries) {
         this.applyReplicaChanges(this.blocks.received(d.id.name, entry.block, entry.status));
+        if (entry.status === 'RECEIVED') this.leaseMonitor.replicaReported(entry.block.blockId, ctx.nowMs);
       }
       this.checkSafeMode(ctx.nowMs);
       return null;
@@ -962,6 +964,35 @@ export class NameNodeCore {
       avoidStale: this.settings.avoidReadStale,
     });
     return { block: this.located(refOf(lastInfo), sorted, startOffset), stat };
+  }
+
+  /**
+   * FSNamesystem.truncate / FSDirTruncateOp.truncate: WRITE on the file, no other writer, a length
+   * within the file. The blocks past the cut are deleted at once; a cut inside a block starts its
+   * block recovery (DNA_RECOVERBLOCK with the truncate block) and answers false.
+   */
+  private truncate(p: RpcMethods['truncate']['req'], ctx: CallContext): boolean {
+    if (p.newLength < 0) {
+      throw new RemoteError(
+        'HadoopIllegalArgumentException',
+        `Cannot truncate to a negative file size: ${p.newLength}.`,
+      );
+    }
+    this.checkNotInSafeMode(`Cannot truncate for ${p.src}`, ctx.nowMs);
+    this.namespace.checkPermission(p.src, this.checker(ctx), { access: 'WRITE' });
+    this.requestRecoveryIfAbandoned(p.src, p.clientName, ctx.nowMs);
+    const cut = this.namespace.truncate(p.src, {
+      newLength: p.newLength,
+      clientName: p.clientName,
+      clientMachine: ctx.callerAddr,
+      nowMs: ctx.nowMs,
+    });
+    if (cut.pending) return false;
+    this.log(cut.ops);
+    this.blocks.removeBlocks(cut.removedBlocks);
+    if (!cut.truncateBlock) return true;
+    this.leaseMonitor.startTruncateRecovery(p.src, ctx.nowMs);
+    return false;
   }
 
   private complete(p: RpcMethods['complete']['req'], ctx: CallContext): boolean {

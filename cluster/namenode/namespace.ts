@@ -446,6 +446,95 @@ export class Namespace {
   }
 
   /**
+   * ClientProtocol.truncate, namespace side (FSDirTruncateOp.truncate): the blocks wholly past
+   * `newLength` go and the mtime moves. On a block boundary that is all: [OP_TRUNCATE], `truncateBlock`
+   * null. Inside a block the file is open again under the caller's lease and its last block is to
+   * be cut by block recovery under a new generation stamp: [OP_SET_GENSTAMP_V2, OP_TRUNCATE], with
+   * `truncateBlock` the block as recovery must leave it. The file's length is `newLength` at once.
+   * A second call for the same length while that recovery runs changes nothing (`pending`).
+   */
+  truncate(
+    path: string,
+    options: { newLength: number; clientName: string; clientMachine: string; nowMs: number },
+  ): { ops: PendingOp[]; removedBlocks: BlockRef[]; truncateBlock: BlockRef | null; pending: boolean } {
+    const w = this.walkPath(path);
+    const node = w.last;
+    if (!node) throw fail('FileNotFoundException', `File does not exist: ${w.path}`);
+    if (node.kind !== 'FILE') throw fail('FileNotFoundException', `Path is not a file: ${w.path}`);
+    const failed = `Failed to TRUNCATE_FILE ${w.path} for ${options.clientName} on ${options.clientMachine} because`;
+    const underway = node.underConstruction?.truncateBlock;
+    if (underway) {
+      if (fileLength(node) !== options.newLength)
+        throw fail('AlreadyBeingCreatedException', `${failed} ${w.path} is being truncated.`);
+      return { ops: [], removedBlocks: [], truncateBlock: { ...underway }, pending: true };
+    }
+    this.refuseIfBeingWritten(node, w.path, { ...options, verb: 'TRUNCATE_FILE' });
+    const oldLength = fileLength(node);
+    if (oldLength < options.newLength) {
+      throw fail(
+        'HadoopIllegalArgumentException',
+        `Cannot truncate to a larger file size. Current size: ${oldLength}, truncate size: ${options.newLength}.`,
+      );
+    }
+    const nothing = { ops: [], removedBlocks: [], truncateBlock: null, pending: false };
+    if (oldLength === options.newLength) return nothing;
+    const { kept, keptLength } = blocksWithin(node.blocks, options.newLength);
+    const removedBlocks = copyBlocks(node.blocks.slice(kept.length));
+    const ops: PendingOp[] = [];
+    let truncateBlock: BlockRef | null = null;
+    const last = kept.at(-1);
+    if (last && keptLength > options.newLength) {
+      const genStamp = this.genstampV2Value + 1;
+      this.emit(ops, { op: 'OP_SET_GENSTAMP_V2', genStamp });
+      truncateBlock = { ...last, genStamp, numBytes: last.numBytes - (keptLength - options.newLength) };
+    }
+    this.emit(ops, {
+      op: 'OP_TRUNCATE',
+      src: w.path,
+      clientName: options.clientName,
+      clientMachine: options.clientMachine,
+      newLength: options.newLength,
+      timestamp: options.nowMs,
+      truncateBlock,
+    });
+    if (truncateBlock) this.leases.renewLease(options.clientName, options.nowMs);
+    return { ops, removedBlocks, truncateBlock, pending: false };
+  }
+
+  /**
+   * The end of block recovery (FSNamesystem.commitBlockSynchronization with closeFile): the file's
+   * last block takes the recovered generation stamp and length, and the file is closed: [OP_CLOSE].
+   */
+  closeRecoveredFile(path: string, options: { newBlock: BlockRef; nowMs: number }): PendingOp[] {
+    const w = this.walkPath(path);
+    const file = w.last;
+    if (file?.kind !== 'FILE' || !file.underConstruction)
+      throw fail(
+        'IOException',
+        `Cannot close ${w.path} after block recovery: it is not a file open for writing`,
+      );
+    const blocks = copyBlocks(file.blocks);
+    const last = blocks.at(-1);
+    if (last?.blockId !== options.newBlock.blockId) {
+      throw fail('IOException', `${blockName(options.newBlock)} is not the last block of ${w.path}`);
+    }
+    blocks[blocks.length - 1] = { ...options.newBlock };
+    const ops: PendingOp[] = [];
+    this.emit(ops, {
+      op: 'OP_CLOSE',
+      inodeId: 0,
+      path: w.path,
+      replication: file.replication,
+      mtime: options.nowMs,
+      atime: file.atime,
+      blockSize: file.preferredBlockSize,
+      blocks,
+      permission: { ...file.permission },
+    });
+    return ops;
+  }
+
+  /**
    * ClientProtocol.addBlock, NameNode side. `previous` is the client's last block with its final
    * length (null for the first block). Ops: [OP_ALLOCATE_BLOCK_ID, OP_SET_GENSTAMP_V2, OP_ADD_BLOCK].
    * A retry whose reply was lost gets the block it was already given, with no ops. `nowMs` is
@@ -1322,6 +1411,8 @@ export class Namespace {
         }
         return;
       }
+      case 'OP_TRUNCATE':
+        return this.applyTruncate(op);
       case 'OP_SET_QUOTA': {
         const node = this.walkPath(op.src).last;
         if (node?.kind !== 'DIRECTORY') throw corrupt(op, op.src, 'not a directory');
@@ -1337,10 +1428,7 @@ export class Namespace {
         return this.applySnapshotOp(op);
       case 'OP_REASSIGN_LEASE': {
         const file = this.openFileFor(op, op.path);
-        file.underConstruction = {
-          clientName: op.newHolder,
-          clientMachine: file.underConstruction!.clientMachine,
-        };
+        file.underConstruction = { ...file.underConstruction!, clientName: op.newHolder };
         this.leases.reassign(op.path, op.newHolder);
         return;
       }
@@ -1401,6 +1489,27 @@ export class Namespace {
     }
     blocks.push({ ...last });
     this.setBlocks(file, blocks);
+  }
+
+  /** FSDirTruncateOp.unprotectedTruncate: drop the blocks past the cut; inside a block, reopen the file. */
+  private applyTruncate(op: OpOf<'OP_TRUNCATE'>): void {
+    const file = this.walkPath(op.src).last;
+    if (file?.kind !== 'FILE') throw corrupt(op, op.src, 'not a file');
+    const { kept } = blocksWithin(file.blocks, op.newLength);
+    const last = kept.at(-1);
+    if (op.truncateBlock) {
+      if (last?.blockId !== op.truncateBlock.blockId)
+        throw corrupt(op, op.src, `${blockName(op.truncateBlock)} is not the block the cut falls in`);
+      last.numBytes = op.truncateBlock.numBytes;
+      file.underConstruction = {
+        clientName: op.clientName,
+        clientMachine: op.clientMachine,
+        truncateBlock: { ...op.truncateBlock },
+      };
+      this.leases.addLease(op.clientName, op.src, op.timestamp);
+    }
+    this.setBlocks(file, kept);
+    file.mtime = op.timestamp;
   }
 
   private applyRename(op: AnyOp, src: string, dst: string, timestamp: number, overwrite: boolean): void {
@@ -1550,7 +1659,7 @@ export class Namespace {
       clientName: string;
       clientMachine: string;
       nowMs: number;
-      verb?: 'CREATE_FILE' | 'APPEND_FILE';
+      verb?: 'CREATE_FILE' | 'APPEND_FILE' | 'TRUNCATE_FILE';
     },
   ): void {
     const uc = file.underConstruction;
@@ -1683,6 +1792,20 @@ export class Namespace {
 /** Whether an FsAction includes WRITE (the sticky-bit rule applies to changes in the parent). */
 function impliesWrite(action: FsAction): boolean {
   return action === 'WRITE' || action === 'WRITE_EXECUTE' || action === 'READ_WRITE' || action === 'ALL';
+}
+
+/**
+ * INodeFile.collectBlocksBeyondMax: the first blocks that hold `maxLength` bytes (copies), and how
+ * many bytes they hold (more than `maxLength` when the cut falls inside the last of them).
+ */
+function blocksWithin(
+  blocks: readonly BlockRef[],
+  maxLength: number,
+): { kept: BlockRef[]; keptLength: number } {
+  let keptLength = 0;
+  let n = 0;
+  for (; n < blocks.length && maxLength > keptLength; n++) keptLength += blocks[n]!.numBytes;
+  return { kept: copyBlocks(blocks.slice(0, n)), keptLength };
 }
 
 function corrupt(op: AnyOp, path: string, why: string): Error {

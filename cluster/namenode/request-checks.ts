@@ -207,6 +207,7 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
     },
     renewLease: { clientName: nonEmptyName },
     recoverLease: { src: path, clientName: nonEmptyName },
+    truncate: { src: path, newLength: integer(Number.MIN_SAFE_INTEGER, LONG_MAX), clientName: nonEmptyName },
     fsync: { ...blockAt, lastBlockLength: integer(-1, LONG_MAX) },
     reportBadBlocks: {
       blocks: listOf(shape({ block, datanode: nonEmptyName }), LIST_LENGTH_MAX),

@@ -135,6 +135,13 @@ export const STOP_GRACE_MS = 5_000;
 
 /** How long `lab start` waits for every DataNode to register and the NameNode to leave safemode. */
 export const START_READY_TIMEOUT_MS = 30_000;
+/**
+ * How long a DataNode holds a block's last ack for its RECEIVED report to reach the NameNode. The
+ * Go client calls complete once after that ack and leaves the file open when the NameNode answers
+ * false (the block not yet reported); Java's client retries. HDFS sends the report on its own thread,
+ * usually first; the lab waits for it, a bounded time, so that race is not lost.
+ */
+export const RECEIVED_BEFORE_LAST_ACK_WAIT_MS = 2_000;
 
 /** Client write retries of `complete` / `addBlock` while the NameNode waits for replicas (HDFS: 5, from 400 ms doubling). */
 export const CLIENT_LOCATE_FOLLOWING_BLOCK_RETRIES = 5;

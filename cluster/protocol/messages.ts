@@ -21,6 +21,8 @@ export type DatanodeCommand =
       block: BlockRef;
       newGenStamp: number;
       replicas: DatanodeId[];
+      /** A truncate's recovery (RecoveringBlockProto.truncateBlock): cut every replica to this length. */
+      truncateBlock?: BlockRef;
     };
 
 export type ReceivedDeletedStatus = 'RECEIVING' | 'RECEIVED' | 'DELETED';
@@ -262,6 +264,11 @@ export interface RpcMethods {
    * when the client gives one (> 0), so a reader sees what was flushed.
    */
   fsync: { req: { src: string; clientName: string; lastBlockLength: number; fileId: number }; res: null };
+  /**
+   * Cuts a closed file to `newLength`: true when done (a block boundary), false while block
+   * recovery cuts the last block (the file stays open until it has).
+   */
+  truncate: { req: { src: string; newLength: number; clientName: string }; res: boolean };
   /** Starts lease recovery of an open file now: true when the file is closed (or was never open). */
   recoverLease: { req: { src: string; clientName: string }; res: boolean };
   reportBadBlocks: { req: { blocks: { block: BlockRef; datanode: string }[] }; res: null };
@@ -381,6 +388,7 @@ export const PROTOCOL_OF: Record<RpcMethod, Protocol> = {
   renewLease: 'ClientProtocol',
   recoverLease: 'ClientProtocol',
   fsync: 'ClientProtocol',
+  truncate: 'ClientProtocol',
   reportBadBlocks: 'ClientProtocol',
   updateBlockForPipeline: 'ClientProtocol',
   updatePipeline: 'ClientProtocol',

@@ -16,6 +16,7 @@ import {
   PACKET_DATA_BYTES,
   type PipelineAck,
 } from '../protocol/packet.js';
+import { RECEIVED_BEFORE_LAST_ACK_WAIT_MS } from '../protocol/limits.js';
 import type { BlockRef } from '../protocol/types.js';
 import { META_HEADER_BYTES, parseMeta, type ChecksumSpec } from '../datanode/meta.js';
 import { blockFileName, parseMetaFileName, rbwDir } from '../datanode/layout.js';
@@ -356,33 +357,46 @@ function reopenRbw(storage: DatanodeStorage, block: BlockRef, lengthBytes: numbe
 }
 
 /**
- * Lease recovery on one DataNode (DNA_RECOVERBLOCK, simplified: see docs/failures.md). Ends any
+ * Block recovery on one DataNode (DNA_RECOVERBLOCK, simplified: see docs/failures.md). Ends any
  * write still open on the block, then finalizes this DataNode's replica under `newGenStamp`: an RBW
- * replica at the length its checksums cover, a finalized one by renaming its .meta. Null when this
- * DataNode has no replica of the block.
+ * replica at the length its checksums cover, a finalized one by renaming its .meta. A truncate's
+ * recovery (`truncateTo`) then cuts the replica to that length (updateReplicaUnderRecovery). Null
+ * when this DataNode has no replica of the block.
  */
 export async function recoverReplica(args: {
   storage: DatanodeStorage;
   block: BlockRef;
   newGenStamp: number;
+  truncateTo?: number;
 }): Promise<{ block: BlockRef; replica: ReplicaFiles } | null> {
   const { storage, block, newGenStamp } = args;
   await cancelActiveWrite(block.blockId);
-  const finalized = storage.readReplica(block.blockId);
-  if (finalized) {
+  const recovered = await finalizeUnderRecovery(storage, block, newGenStamp);
+  if (!recovered || args.truncateTo === undefined || recovered.numBytes === args.truncateTo) {
+    return recovered && { block: refOfReplica(recovered), replica: recovered };
+  }
+  const cut = storage.truncateReplica(block.blockId, args.truncateTo);
+  return { block: refOfReplica(cut), replica: cut };
+}
+
+function refOfReplica(r: ReplicaFiles): BlockRef {
+  return { blockId: r.blockId, genStamp: r.genStamp, numBytes: r.numBytes };
+}
+
+/** The replica of `block` finalized under `newGenStamp` (at least), or null when there is none. */
+async function finalizeUnderRecovery(
+  storage: DatanodeStorage,
+  block: BlockRef,
+  newGenStamp: number,
+): Promise<ReplicaFiles | null> {
+  if (storage.readReplica(block.blockId)) {
     storage.bumpGenStamp(block, newGenStamp); // renames the .meta when the stamp is older
-    const replica = storage.readReplica(block.blockId);
-    if (!replica) return null;
-    return {
-      block: { blockId: block.blockId, genStamp: replica.genStamp, numBytes: replica.numBytes },
-      replica,
-    };
+    return storage.readReplica(block.blockId);
   }
   const files = findRbw(storage, block.blockId);
   if (!files) return null;
   const writer = reopenRbw(storage, { ...block, genStamp: newGenStamp }, validRbwLength(files));
-  const replica = await writer.finalize();
-  return { block: { blockId: block.blockId, genStamp: newGenStamp, numBytes: replica.numBytes }, replica };
+  return writer.finalize();
 }
 
 /**
@@ -450,7 +464,11 @@ async function finalizeAndReport(
   opId: string | undefined,
 ): Promise<void> {
   const replica = await writer.finalize();
-  options.onReceived({ ...block, numBytes: replica.numBytes }, replica, opId);
+  const reported = options.onReceived({ ...block, numBytes: replica.numBytes }, replica, opId);
+  if (!reported) return;
+  let timer: NodeJS.Timeout | undefined;
+  const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, RECEIVED_BEFORE_LAST_ACK_WAIT_MS)));
+  await Promise.race([reported, cap]).finally(() => clearTimeout(timer));
 }
 
 /** PacketResponder: for each downstream ack, wait for our own write, then ack upstream with our status first. */

@@ -126,10 +126,10 @@ export async function runDataNode(options: { home: string; id: string }): Promis
       selfId: id,
       journal,
       storage,
-      onReceiving: (block, opId) => actor.reportIncremental(block, 'RECEIVING', opId),
+      onReceiving: (block, opId) => void actor.reportIncremental(block, 'RECEIVING', opId),
       onReceived: (block, replica, opId) => {
         journal.event({ type: 'replica-finalized', block, datanode: id, path: replica.blockPath });
-        actor.reportIncremental(block, 'RECEIVED', opId);
+        return actor.reportIncremental(block, 'RECEIVED', opId);
       },
       onBadSourceReplica: (block, source) => actor.reportBadReplica(block, source),
       log,
@@ -318,8 +318,10 @@ class BPServiceActor {
   }
 
   /** RECEIVED goes at once (with everything pending); RECEIVING and DELETED wait for the next heartbeat. */
-  reportIncremental(block: BlockRef, status: ReceivedDeletedStatus, opId?: string): void {
-    if (this.core.reportIncremental(block, status, opId)) void this.flushIbr();
+  /** Queues an incremental report entry; the promise settles once a due report has been sent. */
+  reportIncremental(block: BlockRef, status: ReceivedDeletedStatus, opId?: string): Promise<void> {
+    if (!this.core.reportIncremental(block, status, opId)) return Promise.resolve();
+    return this.flushIbr().catch(() => undefined);
   }
 
   /** errorReport: tells the NameNode's log about a failure here (HDFS's trySendErrorReport). */
@@ -561,9 +563,9 @@ class BPServiceActor {
   }
 
   /**
-   * Lease recovery of one replica (the lab's simplified block recovery, docs/failures.md): finalize
-   * this DataNode's replica under the recovery generation stamp and report it RECEIVED; the
-   * NameNode settles the length the replicas agree on.
+   * Block recovery of one replica (the lab's simplified block recovery, docs/failures.md): finalize
+   * this DataNode's replica under the recovery generation stamp (cut to the truncate block's length
+   * for a truncate) and report it RECEIVED; the NameNode settles the length the replicas agree on.
    */
   private async recoverBlock(
     command: Extract<DatanodeCommand, { action: 'DNA_RECOVERBLOCK' }>,
@@ -575,6 +577,7 @@ class BPServiceActor {
         storage,
         block: command.block,
         newGenStamp: command.newGenStamp,
+        ...(command.truncateBlock ? { truncateTo: command.truncateBlock.numBytes } : {}),
       });
       if (!recovered) {
         log('warn', `${this.opts.selfId}: no replica of ${name} to recover`);
@@ -590,7 +593,7 @@ class BPServiceActor {
         datanode: this.opts.selfId,
         path: recovered.replica.blockPath,
       });
-      this.reportIncremental(recovered.block, 'RECEIVED');
+      void this.reportIncremental(recovered.block, 'RECEIVED');
     } catch (err) {
       log('warn', `${this.opts.selfId}: recovery of ${name} failed: ${(err as Error).message}`);
     }

@@ -48,6 +48,7 @@ import {
   DEFAULT_CHECKSUM,
   encodeMetaHeader,
   META_HEADER_BYTES,
+  metaLength,
   parseMeta,
   type ChecksumSpec,
 } from '../datanode/meta.js';
@@ -297,6 +298,44 @@ export class DatanodeStorage {
   }
 
   /**
+   * FsDatasetImpl.truncateBlock (a truncate's block recovery): the finalized replica keeps its
+   * first `newLength` bytes; its .meta keeps the checksums of the chunks left, the last one
+   * computed again when the cut falls inside a chunk. Refused when the replica is shorter.
+   */
+  truncateReplica(blockId: number, newLength: number): ReplicaFiles {
+    const replica = this.replicas.get(parseBlockId(blockId, 'truncateReplica blockId'));
+    if (!replica) throw new RemoteError('ReplicaNotFoundException', `Replica not found for blk_${blockId}`);
+    if (!Number.isSafeInteger(newLength) || newLength < 0 || newLength > replica.numBytes) {
+      throw new RemoteError(
+        'IOException',
+        `Cannot truncate blk_${blockId}_${replica.genStamp} of ${replica.numBytes} bytes to ${newLength}`,
+      );
+    }
+    const blockPath = this.containedPath(replica.blockPath);
+    const metaPath = this.containedPath(replica.metaPath);
+    const header = parseMeta(readHead(metaPath, META_HEADER_BYTES));
+    const spec: ChecksumSpec = { type: header.checksumType, bytesPerChecksum: header.bytesPerChecksum };
+    fs.truncateSync(blockPath, newLength);
+    fs.truncateSync(metaPath, metaLength(newLength, spec));
+    const partial = newLength % spec.bytesPerChecksum;
+    if (partial > 0 && spec.type !== 'NULL') {
+      const chunkStart = newLength - partial;
+      const chunk = readRange(blockPath, chunkStart, partial);
+      const sum = chunkChecksums(chunk, spec.bytesPerChecksum, spec.type);
+      const at = metaLength(chunkStart, spec);
+      const fd = fs.openSync(metaPath, 'r+');
+      try {
+        fs.writeSync(fd, sum, 0, sum.length, at);
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
+    const truncated = { ...replica, numBytes: newLength };
+    this.putReplica(truncated);
+    return truncated;
+  }
+
+  /**
    * FsDatasetImpl.append: the finalized replica of `block` (same generation stamp, `expectedBytes`
    * long) moves back to rbw/ under `newGenStamp` and a writer continues it at its end. Refused in
    * HDFS's words when there is no such replica, its stamp is newer than `newGenStamp`, or its
@@ -331,15 +370,7 @@ export class DatanodeStorage {
     const blockPath = this.containedPath(path.join(dir, blockFileName(block.blockId)));
     const metaPath = this.containedPath(path.join(dir, metaFileName(block.blockId, newGenStamp)));
     const tailBytes = replica.numBytes % checksum.bytesPerChecksum;
-    const tail = Buffer.alloc(tailBytes);
-    if (tailBytes > 0) {
-      const fd = fs.openSync(this.containedPath(replica.blockPath), 'r');
-      try {
-        fs.readSync(fd, tail, 0, tailBytes, replica.numBytes - tailBytes);
-      } finally {
-        fs.closeSync(fd);
-      }
-    }
+    const tail = readRange(this.containedPath(replica.blockPath), replica.numBytes - tailBytes, tailBytes);
     this.rename(replica.metaPath, metaPath);
     this.rename(replica.blockPath, blockPath);
     this.dfsUsedBytes -= replicaDiskBytes(replica);
@@ -801,6 +832,23 @@ function writevAllAt(fd: number, buffers: Buffer[], position: number, skip = 0):
 }
 
 /** Bytes a finalized replica takes on disk: its data and its .meta (7-byte header, 4 bytes per 512). */
+/** The first `bytes` bytes of a file. */
+function readHead(file: string, bytes: number): Buffer {
+  return readRange(file, 0, bytes);
+}
+
+/** `length` bytes of a file from `offset` (fewer when the file ends first). */
+function readRange(file: string, offset: number, length: number): Buffer {
+  const buf = Buffer.alloc(length);
+  const fd = fs.openSync(file, 'r');
+  try {
+    const n = fs.readSync(fd, buf, 0, length, offset);
+    return buf.subarray(0, n);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 function replicaDiskBytes(r: { numBytes: number }): number {
   return r.numBytes + META_HEADER_BYTES + 4 * Math.ceil(r.numBytes / 512);
 }

@@ -17,8 +17,11 @@ export interface XceiverServerOptions {
    * operation from the WRITE_BLOCK op, so the report is part of the put's trace.
    */
   onReceiving(block: BlockRef, opId?: string): void;
-  /** A replica was finalized (blockReceivedAndDeleted RECEIVED, at once); `opId` as above. */
-  onReceived(block: BlockRef, replica: ReplicaFiles, opId?: string): void;
+  /**
+   * A replica was finalized (blockReceivedAndDeleted RECEIVED, at once); `opId` as above. Resolves
+   * once the report has been sent (the block's last ack waits for it).
+   */
+  onReceived(block: BlockRef, replica: ReplicaFiles, opId?: string): Promise<void> | void;
   /** A DataNode-initiated copy arrived with bad checksums: the source replica is corrupt. */
   onBadSourceReplica(block: BlockRef, source: string): void;
   /** Operating problems worth a line in the DataNode's log. */

@@ -29,6 +29,7 @@ import { FIND } from './fs-find.js';
 import { RMDIR, TOUCH } from './fs-namespace.js';
 import { CHGRP, CHMOD, CHOWN } from './fs-permissions.js';
 import { GETMERGE, HEAD, TEXT } from './fs-read.js';
+import { TRUNCATE } from './fs-truncate.js';
 import { formatDf } from '../format/df.js';
 import { formatCommandHelp } from '../format/fs-help.js';
 import { duEntryOfFile, formatDu } from '../format/du.js';
@@ -275,6 +276,7 @@ const COMMANDS: Record<string, FsCommandSpec> = {
     },
   },
   appendToFile: APPEND_TO_FILE,
+  truncate: TRUNCATE,
   touchz: {
     usage: '-touchz <path> ...',
     description:

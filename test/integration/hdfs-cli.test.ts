@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireDescription } from '../../cluster/home/home.js';
 import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import { withNamenode } from '../../cluster/client/namenode-client.js';
+import { waitFor } from './wait-for.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const built = existsSync(path.join(repo, 'dist/cluster/runtime/main.js'));
@@ -40,6 +41,26 @@ describe.skipIf(!built || !hdfsBinary)('the Debian hdfs client against the lab',
     });
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   };
+  const lab = (...args: string[]): Run => {
+    const r = spawnSync(process.execPath, [path.join(repo, 'bin/lab.js'), ...args], {
+      env: { ...process.env, LAB_HOME: home, HADOOP_USER_NAME: USER },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  };
+  const bytesOf = (...args: string[]): Buffer => {
+    const r = spawnSync(hdfsBinary, args, { env, timeout: 30_000, maxBuffer: 16 * 1024 * 1024 });
+    expect(r.status, `hdfs ${args.join(' ')}: ${String(r.stderr)}`).toBe(0);
+    return r.stdout;
+  };
+  /** Block recovery of a truncate ends when the NameNode closes the file again. */
+  const closed = (src: string): Promise<true> =>
+    waitFor(`${src} closed after its block recovery`, () =>
+      withNamenode(requireDescription(home), async (nn) =>
+        (await nn.call('getFileInfo', { src }))?.underConstruction === false ? true : undefined,
+      ),
+    );
   const ok = (...args: string[]): string => {
     const r = hdfs(...args);
     expect(r.code, `hdfs ${args.join(' ')}: ${r.stderr}`).toBe(0);
@@ -125,14 +146,6 @@ describe.skipIf(!built || !hdfsBinary)('the Debian hdfs client against the lab',
   });
 
   it('round-trips bytes both ways with lab fs, and agrees with lab fs -checksum', () => {
-    const lab = (...args: string[]): Run => {
-      const r = spawnSync(process.execPath, [path.join(repo, 'bin/lab.js'), ...args], {
-        env: { ...process.env, LAB_HOME: home, HADOOP_USER_NAME: USER },
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
-      return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-    };
     // Written by the Go client (CRC32 checksums), read by the lab's client.
     const fromGo = crypto.randomBytes(1024 * 1024 + 4321);
     fs.writeFileSync(path.join(work, 'go.bin'), fromGo);
@@ -166,6 +179,55 @@ describe.skipIf(!built || !hdfsBinary)('the Debian hdfs client against the lab',
       expect(ours.code, ours.stderr).toBe(0);
       expect(ours.stdout.trim().endsWith(md5)).toBe(true);
     }
+  });
+
+  it('truncates with hdfs truncate on a block boundary and inside a block; reads give the first bytes', async () => {
+    const content = crypto.randomBytes(2 * 1024 * 1024 + 300_000);
+    fs.writeFileSync(path.join(work, 't.bin'), content);
+    ok('put', path.join(work, 't.bin'), '/user/alice/t.bin');
+    // On a block boundary the NameNode cuts at once (the last block goes, no recovery).
+    ok('truncate', String(1024 * 1024), '/user/alice/t.bin');
+    expect(bytesOf('cat', '/user/alice/t.bin').equals(content.subarray(0, 1024 * 1024))).toBe(true);
+    // Inside a block: block recovery cuts the replica; the file reads back as its first 1000 bytes
+    // and its checksum is that of a file written with those bytes only (the .meta was cut too).
+    ok('truncate', '1000', '/user/alice/t.bin');
+    await closed('/user/alice/t.bin');
+    expect(bytesOf('cat', '/user/alice/t.bin').equals(content.subarray(0, 1000))).toBe(true);
+    fs.writeFileSync(path.join(work, 'first1000.bin'), content.subarray(0, 1000));
+    ok('put', path.join(work, 'first1000.bin'), '/user/alice/first1000.bin');
+    expect(ok('checksum', '/user/alice/t.bin').split(' ')[0]).toBe(
+      ok('checksum', '/user/alice/first1000.bin').split(' ')[0],
+    );
+    const larger = hdfs('truncate', '5000', '/user/alice/t.bin');
+    expect(larger.code).not.toBe(0);
+    // HadoopIllegalArgumentException, which the Go client reads as os.ErrInvalid.
+    expect(larger.stderr).toBe('truncate /user/alice/t.bin: invalid argument\n');
+    // lab fs -truncate prints FsShell's Truncate lines; with -w it waits for the new length
+    // (Truncate.waitForRecovery) before saying it is done.
+    const cut = lab('fs', '-truncate', '600', '/user/alice/t.bin');
+    expect([cut.code, cut.stdout]).toEqual([
+      0,
+      'Truncating /user/alice/t.bin to length: 600. Wait for block recovery to complete before further updating this file.\n',
+    ]);
+    await closed('/user/alice/t.bin');
+    const waited = lab('fs', '-truncate', '-w', '100', '/user/alice/t.bin');
+    expect([waited.code, waited.stdout]).toEqual([
+      0,
+      'Waiting for /user/alice/t.bin ...\nTruncated /user/alice/t.bin to length: 100\n',
+    ]);
+    await closed('/user/alice/t.bin');
+    ok('truncate', '0', '/user/alice/t.bin');
+    expect(ok('ls', '-l', '/user/alice/t.bin')).toMatch(/^-rw-r--r-- +alice +supergroup +0 /);
+  });
+
+  it('merges the files of a directory into one local file with getmerge', () => {
+    ok('mkdir', '/user/alice/parts');
+    fs.writeFileSync(path.join(work, 'p1.txt'), 'one\n');
+    fs.writeFileSync(path.join(work, 'p2.txt'), 'two\n');
+    ok('put', path.join(work, 'p1.txt'), '/user/alice/parts/p1.txt');
+    ok('put', path.join(work, 'p2.txt'), '/user/alice/parts/p2.txt');
+    ok('getmerge', '/user/alice/parts', path.join(work, 'merged.txt'));
+    expect(fs.readFileSync(path.join(work, 'merged.txt'), 'utf8')).toBe('one\ntwo\n');
   });
 
   it('reports the file system with df -h and removes a tree with rm -r', () => {

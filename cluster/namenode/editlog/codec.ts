@@ -170,6 +170,10 @@ function encodeBody(op: EditLogOp): Buffer {
     case 'OP_SET_QUOTA':
       w.utf8(op.src).long(BigInt(op.nsQuota)).long(BigInt(op.dsQuota));
       break;
+    case 'OP_TRUNCATE':
+      w.utf8(op.src).utf8(op.clientName).utf8(op.clientMachine).long(op.newLength).long(op.timestamp);
+      writeCompactBlocks(w, op.truncateBlock ? [op.truncateBlock] : []);
+      break;
     case 'OP_SET_XATTR':
     case 'OP_REMOVE_XATTR':
       w.raw(encodeXAttrEditLog(op.src, op.xattrs));
@@ -485,6 +489,17 @@ function decodeBody(name: OpName, txid: number, r: CursorReader): EditLogOp {
         mtime,
         rpcIds: readRpcIds(r),
       };
+    }
+    case 'OP_TRUNCATE': {
+      const src = r.utf8('src');
+      const clientName = r.utf8('clientName');
+      const clientMachine = r.utf8('clientMachine');
+      const newLength = r.long('newLength');
+      const timestamp = r.long('timestamp');
+      const blocks = readCompactBlocks(r);
+      if (blocks.length > 1) throw new RangeError(`OP_TRUNCATE has ${blocks.length} blocks; expected 0 or 1`);
+      const truncateBlock = blocks[0] ?? null;
+      return { op: name, txid, src, clientName, clientMachine, newLength, timestamp, truncateBlock };
     }
   }
 }

@@ -122,6 +122,16 @@ function dataChildren(op: EditLogOp): XmlNode[] {
       ];
     case 'OP_SET_QUOTA':
       return [leaf('SRC', op.src), leaf('NSQUOTA', op.nsQuota), leaf('DSQUOTA', op.dsQuota)];
+    case 'OP_TRUNCATE':
+      // TruncateOp.toXml: no LENGTH, and the block only when the cut is inside one.
+      return [
+        leaf('SRC', op.src),
+        leaf('CLIENTNAME', op.clientName),
+        leaf('CLIENTMACHINE', op.clientMachine),
+        leaf('NEWLENGTH', op.newLength),
+        leaf('TIMESTAMP', op.timestamp),
+        ...(op.truncateBlock ? [blockNode(op.truncateBlock)] : []),
+      ];
     case 'OP_SET_XATTR':
     case 'OP_REMOVE_XATTR':
       return [leaf('SRC', op.src), ...op.xattrs.map(xattrNode), ...rpcIdNodes(op.rpcIds)];

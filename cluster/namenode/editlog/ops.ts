@@ -37,6 +37,7 @@ export const OPCODES = {
   OP_SET_GENSTAMP_V2: 31,
   OP_ALLOCATE_BLOCK_ID: 32,
   OP_ADD_BLOCK: 33,
+  OP_TRUNCATE: 46,
   OP_APPEND: 47,
   OP_INVALID: 0xff,
 } as const;
@@ -127,6 +128,20 @@ export type EditLogOp =
       /** CreateFlag.NEW_BLOCK: the appended data starts a new block instead of filling the last one. */
       newBlock: boolean;
       rpcIds: RpcIds;
+    })
+  /**
+   * FSEditLogOp.TruncateOp: the file cut to `newLength` at `timestamp`. Off a block boundary the
+   * file is open again under `clientName` and `truncateBlock` is its last block as block recovery
+   * will leave it (the recovery's generation stamp, the bytes kept in it); null on a boundary.
+   */
+  | (OpBase & {
+      op: 'OP_TRUNCATE';
+      src: string;
+      clientName: string;
+      clientMachine: string;
+      newLength: number;
+      timestamp: number;
+      truncateBlock: BlockRef | null;
     })
   /** The directory's quotas after the change, as decimal text (-1 = none; the root's Long.MAX). */
   | (OpBase & { op: 'OP_SET_QUOTA'; src: string; nsQuota: string; dsQuota: string })

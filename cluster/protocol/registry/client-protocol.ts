@@ -637,6 +637,22 @@ const entries: RpcMethodEntry[] = [
   }),
   protoMethod({
     protocol: P,
+    method: 'truncate',
+    request: cp.TruncateRequestProtoSchema,
+    response: cp.TruncateResponseProtoSchema,
+    toRequest: (p) => ({ src: p.src, newLength: toUint64(p.newLength), clientName: p.clientName }),
+    fromRequest: (m) => ({
+      src: m.src,
+      // A negative length is the NameNode's to refuse, in FSNamesystem.truncate's words.
+      newLength: wireSignedLong(m.newLength, 'newLength', Number.MIN_SAFE_INTEGER),
+      clientName: m.clientName,
+    }),
+    toResponse: (done) => ({ result: done }),
+    fromResponse: (m) => m.result,
+    journalFields: ['src', 'newLength'],
+  }),
+  protoMethod({
+    protocol: P,
     method: 'recoverLease',
     request: cp.RecoverLeaseRequestProtoSchema,
     response: cp.RecoverLeaseResponseProtoSchema,

@@ -166,6 +166,7 @@ export function commandToProto(command: DatanodeCommand): DatanodeCommandProto {
                 command.block,
                 command.replicas.map((id) => ({ id, location: '' })),
               ),
+              ...(command.truncateBlock ? { truncateBlock: blockToProto(command.truncateBlock) } : {}),
             },
           ],
         },
@@ -212,6 +213,7 @@ export function commandsFromProto(proto: DatanodeCommandProto): DatanodeCommand[
           block: located.block,
           newGenStamp: toNumber(rb.newGenStamp, 'newGenStamp'),
           replicas: located.locations.map((l) => l.id),
+          ...(rb.truncateBlock ? { truncateBlock: blockFromProto(rb.truncateBlock) } : {}),
         };
       });
     default:

@@ -1,0 +1,315 @@
+/**
+ * Truncate without processes: the namespace's side (FSDirTruncateOp: blocks past the cut dropped,
+ * a cut inside a block reopening the file under a new generation stamp, OP_TRUNCATE), its bytes and
+ * `hdfs oev` XML (FSEditLogOp.TruncateOp), the NameNode's DNA_RECOVERBLOCK with the truncate block
+ * (RecoveringBlockProto.truncateBlock), and the DataNode storage's cut (FsDatasetImpl.truncateBlock:
+ * the .meta keeps the chunks left, the partial last one's CRC computed again).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fromBinary, toBinary } from '@bufbuild/protobuf';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { chunkChecksums } from '../../cluster/common/crc.js';
+import { buildMeta, verifyReplica } from '../../cluster/datanode/meta.js';
+import { decodeSegment, encodeSegment } from '../../cluster/namenode/editlog/codec.js';
+import { editsToXml } from '../../cluster/namenode/editlog/oev.js';
+import type { BlockRef, EditLogOp, PendingOp } from '../../cluster/namenode/editlog/ops.js';
+import type { INodeFile } from '../../cluster/namenode/inode.js';
+import { Namespace } from '../../cluster/namenode/namespace.js';
+import { RemoteError } from '../../cluster/protocol/errors.js';
+import type { DatanodeCommand, NamespaceInfo } from '../../cluster/protocol/messages.js';
+import { datanodeProtocol } from '../../cluster/protocol/registry/datanode-protocol-codec.js';
+import { DatanodeStorage } from '../../cluster/runtime/datanode-storage.js';
+
+const MB = 1_048_576;
+const WRITER = 'DFSClient_NONMAPREDUCE_1_1';
+const CUTTER = 'DFSClient_NONMAPREDUCE_2_1';
+const PERM = { user: 'student', group: 'supergroup', mode: 0o644 };
+
+/** create, blocks of `sizes`, complete: a closed file; every op it logged goes to `log`. */
+function closedFile(ns: Namespace, p: string, sizes: number[], log: PendingOp[] = []): BlockRef[] {
+  log.push(
+    ...ns.create(p, {
+      permission: PERM,
+      clientName: WRITER,
+      clientMachine: '127.0.0.1',
+      overwrite: false,
+      createParent: true,
+      replication: 1,
+      blockSizeBytes: MB,
+      nowMs: 1_000,
+    }).ops,
+  );
+  let previous: BlockRef | null = null;
+  for (const size of sizes) {
+    const allocated = ns.allocateBlock(p, { clientName: WRITER, previous });
+    log.push(...allocated.ops);
+    previous = { ...allocated.block, numBytes: size };
+  }
+  log.push(...ns.completeFile(p, { clientName: WRITER, last: previous, nowMs: 2_000 }));
+  return ns.getBlocks(p) ?? [];
+}
+
+function thrown(fn: () => unknown): RemoteError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof RemoteError) return e;
+    throw e;
+  }
+  throw new Error('expected a RemoteError');
+}
+
+const cut = (newLength: number, nowMs = 5_000) => ({
+  newLength,
+  clientName: CUTTER,
+  clientMachine: '10.0.0.9',
+  nowMs,
+});
+
+describe('truncate in the namespace', () => {
+  it('on a block boundary drops the blocks past it and logs one OP_TRUNCATE without a block', () => {
+    const ns = new Namespace({ superuser: 'student', namespaceId: 1 });
+    const [first, second, third] = closedFile(ns, '/f', [MB, MB, 300]);
+    const r = ns.truncate('/f', cut(MB));
+    expect(r.ops).toEqual([
+      {
+        op: 'OP_TRUNCATE',
+        src: '/f',
+        clientName: CUTTER,
+        clientMachine: '10.0.0.9',
+        newLength: MB,
+        timestamp: 5_000,
+        truncateBlock: null,
+      },
+    ]);
+    expect(r.removedBlocks).toEqual([second, third]);
+    expect(r.truncateBlock).toBeNull();
+    expect(ns.getBlocks('/f')).toEqual([first]);
+    expect(ns.getFileInfo('/f')).toMatchObject({
+      length: MB,
+      underConstruction: false,
+      modificationTime: 5_000,
+    });
+  });
+
+  it('inside a block reopens the file under the caller’s lease with the truncate block at a new stamp', () => {
+    const ns = new Namespace({ superuser: 'student', namespaceId: 1 });
+    const [first, second] = closedFile(ns, '/f', [MB, 5000]);
+    const r = ns.truncate('/f', cut(MB + 1000));
+    const genStamp = second!.genStamp + 1;
+    expect(r.ops).toEqual([
+      { op: 'OP_SET_GENSTAMP_V2', genStamp },
+      {
+        op: 'OP_TRUNCATE',
+        src: '/f',
+        clientName: CUTTER,
+        clientMachine: '10.0.0.9',
+        newLength: MB + 1000,
+        timestamp: 5_000,
+        truncateBlock: { blockId: second!.blockId, genStamp, numBytes: 1000 },
+      },
+    ]);
+    expect(r.removedBlocks).toEqual([]);
+    // TestFileTruncate.testTruncateFailure: the new length shows at once; the block keeps its
+    // stamp until block recovery commits the cut.
+    expect(ns.getFileInfo('/f')).toMatchObject({ length: MB + 1000, underConstruction: true });
+    expect(ns.getBlocks('/f')).toEqual([first, { ...second, numBytes: 1000 }]);
+    expect(ns.leases.holderOf('/f')).toBe(CUTTER);
+
+    // The same truncate again waits for that recovery; another length is refused.
+    expect(ns.truncate('/f', cut(MB + 1000))).toMatchObject({ ops: [], pending: true });
+    const other = thrown(() => ns.truncate('/f', cut(10)));
+    expect([other.errorClass, other.message]).toEqual([
+      'AlreadyBeingCreatedException',
+      `Failed to TRUNCATE_FILE /f for ${CUTTER} on 10.0.0.9 because /f is being truncated.`,
+    ]);
+
+    // commitBlockSynchronization closes the file with the cut block: one OP_CLOSE.
+    const newBlock = { blockId: second!.blockId, genStamp, numBytes: 1000 };
+    const closed = ns.closeRecoveredFile('/f', { newBlock, nowMs: 6_000 });
+    expect(closed).toEqual([
+      expect.objectContaining({ op: 'OP_CLOSE', path: '/f', blocks: [first, newBlock] }),
+    ]);
+    expect(ns.getFileInfo('/f')).toMatchObject({ length: MB + 1000, underConstruction: false });
+    expect(ns.leases.holderOf('/f')).toBeNull();
+  });
+
+  it('answers what FSDirTruncateOp refuses in its words', () => {
+    const ns = new Namespace({ superuser: 'student', namespaceId: 1 });
+    closedFile(ns, '/f', [100]);
+    ns.mkdirs('/d', { permission: { ...PERM, mode: 0o755 }, createParent: true, nowMs: 1 });
+    const larger = thrown(() => ns.truncate('/f', cut(101)));
+    expect([larger.errorClass, larger.message]).toEqual([
+      'HadoopIllegalArgumentException',
+      'Cannot truncate to a larger file size. Current size: 100, truncate size: 101.',
+    ]);
+    expect(thrown(() => ns.truncate('/d', cut(0))).message).toBe('Path is not a file: /d');
+    expect(thrown(() => ns.truncate('/nope', cut(0))).message).toBe('File does not exist: /nope');
+    // The same length: nothing to do, done.
+    expect(ns.truncate('/f', cut(100))).toEqual({
+      ops: [],
+      removedBlocks: [],
+      truncateBlock: null,
+      pending: false,
+    });
+    // A file being written is not truncated (recoverLeaseInternal).
+    ns.append('/f', { clientName: WRITER, clientMachine: 'h', newBlock: false, nowMs: 3 });
+    expect(thrown(() => ns.truncate('/f', cut(0))).message).toBe(
+      `Failed to TRUNCATE_FILE /f for ${CUTTER} on 10.0.0.9 because this file lease is currently owned by ${WRITER} on h`,
+    );
+  });
+
+  it('replays OP_TRUNCATE to the same state, the truncate block and the lease included', () => {
+    const ns = new Namespace({ superuser: 'student', namespaceId: 1 });
+    const log: PendingOp[] = [];
+    closedFile(ns, '/a', [MB, MB, 10], log);
+    closedFile(ns, '/b', [MB, 10], log);
+    log.push(...ns.truncate('/a', cut(MB)).ops);
+    log.push(...ns.truncate('/b', cut(MB + 3)).ops);
+    const replayed = new Namespace({ superuser: 'student', namespaceId: 1 });
+    for (const op of log) replayed.applyOp(op);
+    expect(replayed.toImage(9)).toEqual(ns.toImage(9));
+    const uc = (n: Namespace): unknown => (n.resolve('/b') as INodeFile).underConstruction;
+    expect(uc(replayed)).toEqual(uc(ns));
+    expect(uc(ns)).toMatchObject({ clientName: CUTTER, truncateBlock: { numBytes: 3 } });
+    expect(replayed.leases.holderOf('/b')).toBe(CUTTER);
+  });
+});
+
+describe('OP_TRUNCATE on disk and in oev', () => {
+  const op: EditLogOp = {
+    op: 'OP_TRUNCATE',
+    txid: 21,
+    src: '/f.txt',
+    clientName: CUTTER,
+    clientMachine: '127.0.0.1',
+    newLength: 1000,
+    timestamp: 1_736_157_598_000,
+    truncateBlock: { blockId: 1073741826, genStamp: 1003, numBytes: 1000 },
+  };
+
+  it('writes opcode 46: src, client name, client machine, newLength, timestamp, a compact block array', () => {
+    const bytes = encodeSegment([op]);
+    const record = bytes.subarray(8);
+    expect(record[0]).toBe(46);
+    const body = record.subarray(1 + 4 + 8, record.length - 4);
+    const utf = (s: string): Buffer => Buffer.concat([Buffer.from([0, s.length]), Buffer.from(s)]);
+    const long = (n: number): Buffer => {
+      const b = Buffer.alloc(8);
+      b.writeBigInt64BE(BigInt(n));
+      return b;
+    };
+    expect(body).toEqual(
+      Buffer.concat([
+        utf('/f.txt'),
+        utf(CUTTER),
+        utf('127.0.0.1'),
+        long(1000),
+        long(op.timestamp),
+        // writeCompactBlockArray: vint count 1, the id as a long, vlong deltas of size and stamp.
+        Buffer.from([1]),
+        long(1073741826),
+        Buffer.from([0x8e, 0x03, 0xe8]), // 1000 as a vlong
+        Buffer.from([0x8e, 0x03, 0xeb]), // 1003
+      ]),
+    );
+    expect(decodeSegment(bytes).ops).toEqual([op]);
+    const boundary = { ...op, truncateBlock: null };
+    expect(decodeSegment(encodeSegment([boundary])).ops).toEqual([boundary]);
+  });
+
+  it('prints SRC, CLIENTNAME, CLIENTMACHINE, NEWLENGTH, TIMESTAMP, then the BLOCK when there is one', () => {
+    expect(editsToXml({ layoutVersion: -66, ops: [op] })).toContain(
+      [
+        '    <OPCODE>OP_TRUNCATE</OPCODE>',
+        '    <DATA>',
+        '      <TXID>21</TXID>',
+        '      <SRC>/f.txt</SRC>',
+        `      <CLIENTNAME>${CUTTER}</CLIENTNAME>`,
+        '      <CLIENTMACHINE>127.0.0.1</CLIENTMACHINE>',
+        '      <NEWLENGTH>1000</NEWLENGTH>',
+        '      <TIMESTAMP>1736157598000</TIMESTAMP>',
+        '      <BLOCK>',
+        '        <BLOCK_ID>1073741826</BLOCK_ID>',
+        '        <NUM_BYTES>1000</NUM_BYTES>',
+        '        <GENSTAMP>1003</GENSTAMP>',
+        '      </BLOCK>',
+        '    </DATA>',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('DNA_RECOVERBLOCK for a truncate', () => {
+  it('carries the truncate block in RecoveringBlockProto.truncateBlock, and back', () => {
+    const c = datanodeProtocol.sendHeartbeat;
+    const command: DatanodeCommand = {
+      action: 'DNA_RECOVERBLOCK',
+      poolId: 'BP-1',
+      block: { blockId: 1073741826, genStamp: 1002, numBytes: 5000 },
+      newGenStamp: 1003,
+      replicas: [],
+      truncateBlock: { blockId: 1073741826, genStamp: 1003, numBytes: 1000 },
+    };
+    const reply = {
+      commands: [command],
+      haStatus: { state: 'ACTIVE' as const, txid: 1 },
+      fullBlockReportLeaseId: 0,
+    };
+    const back = c.responseFromProto(fromBinary(c.response, toBinary(c.response, c.responseToProto(reply))));
+    expect(back.commands).toEqual([command]);
+  });
+});
+
+describe('cutting a finalized replica', () => {
+  const POOL = 'BP-1234567-127.0.0.1-1736157598000';
+  const NS: NamespaceInfo = {
+    namespaceId: 42,
+    clusterId: 'CID-8368f407-a3a6-4d9e-86eb-ed62198078e6',
+    blockPoolId: POOL,
+    layoutVersion: -66,
+    cTime: 0,
+    softwareVersion: '3.3.6',
+  };
+  const block = { blockId: 1073741825, genStamp: 1001, numBytes: 0 };
+  const data = Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 7) % 251));
+  let dataDir: string;
+  let storage: DatanodeStorage;
+
+  beforeEach(async () => {
+    dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dn-truncate-')), 'dn1');
+    storage = DatanodeStorage.open({ dataDir, datanodeName: 'dn1', seed: 's' });
+    storage.loadOrFormat(NS, Date.UTC(2025, 0, 6));
+    const writer = storage.createRbw(block);
+    writer.append(data, chunkChecksums(data));
+    await writer.finalize();
+  });
+
+  afterEach(() => {
+    storage.close();
+    fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
+  });
+
+  it('keeps the first bytes and a .meta equal to one built for them (the last chunk’s CRC recomputed)', () => {
+    const usedBefore = storage.stats(0).dfsUsed;
+    const replica = storage.truncateReplica(block.blockId, 700);
+    const kept = fs.readFileSync(replica.blockPath);
+    const meta = fs.readFileSync(replica.metaPath);
+    expect(kept).toEqual(data.subarray(0, 700));
+    expect(meta).toEqual(buildMeta(data.subarray(0, 700)));
+    expect(verifyReplica(kept, meta)).toEqual({ ok: true });
+    expect(storage.listFinalized()).toEqual([[1073741825, 700, 1001]]);
+    expect(storage.stats(0).dfsUsed).toBeLessThan(usedBefore);
+    // On a chunk boundary nothing is recomputed; the .meta just ends there.
+    const whole = storage.truncateReplica(block.blockId, 512);
+    expect(fs.readFileSync(whole.metaPath)).toEqual(buildMeta(data.subarray(0, 512)));
+  });
+
+  it('refuses to make a replica longer', () => {
+    expect(() => storage.truncateReplica(block.blockId, 2001)).toThrow(
+      'Cannot truncate blk_1073741825_1001 of 2000 bytes to 2001',
+    );
+  });
+});
