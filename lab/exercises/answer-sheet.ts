@@ -27,6 +27,11 @@ export interface AnswerSheet {
    * command line, or `{ run, sizes }` for one that uploaded local files. `lab grade` runs it again.
    */
   ran?: Record<string, RawAnswer[]>;
+  /**
+   * How many of each exercise's hints the student took, written by the runner (`hints:`); `lab
+   * grade` takes the pack's cost of those hints off the score.
+   */
+  hints?: Record<string, number>;
 }
 
 /** An answer (or a part of the file) that could not be read, with where it is. */
@@ -49,7 +54,7 @@ export interface ReadSheet {
 const ANSWER_DEPTH_MAX = 3;
 const HEADER_KEYS = new Set(['pack', 'seed', 'version']);
 /** Top-level keys beside the answers. */
-const SECTION_KEYS = new Set(['answers', 'ran']);
+const SECTION_KEYS = new Set(['answers', 'ran', 'hints']);
 /** Keys that would reach Object.prototype when used as properties. */
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -89,6 +94,7 @@ export function parseAnswerSheet(text: string): ReadSheet {
         exercises = undefined;
       } else exercises = undefined;
     } else if (entry.key === 'ran') readRan(entry.value, entry.keyPos, { sheet, unreadable, positions });
+    else if (entry.key === 'hints') readHints(entry.value, entry.keyPos, { sheet, unreadable, positions });
   }
   for (const exercise of exercises?.entries ?? []) {
     if (exercises === root && (HEADER_KEYS.has(exercise.key) || SECTION_KEYS.has(exercise.key))) continue;
@@ -161,6 +167,36 @@ function readRan(
   sheet.ran = ran;
 }
 
+/** `hints: { exercise: count }`: how many hints were taken, a whole number each. */
+function readHints(
+  node: YamlNode | undefined,
+  keyPos: Position,
+  { sheet, unreadable, positions }: ReadSheet,
+): void {
+  if (node === undefined || (node.kind === 'scalar' && node.value === null)) return;
+  if (node.kind !== 'map') {
+    unreadable.push({
+      ...keyPos,
+      message: 'hints should be a map of exercises to the number of hints taken',
+    });
+    return;
+  }
+  const hints: Record<string, number> = {};
+  for (const entry of node.entries) {
+    if (UNSAFE_KEYS.has(entry.key)) continue;
+    positions.set(`hints/${entry.key}`, entry.keyPos);
+    const source = entry.value?.kind === 'scalar' ? entry.value.source : '';
+    if (/^\d{1,4}$/.test(source)) hints[entry.key] = Number(source);
+    else
+      unreadable.push({
+        name: `hints/${entry.key}`,
+        ...(entry.value?.pos ?? entry.keyPos),
+        message: `expected the number of hints taken (0, 1, 2 …), found ${JSON.stringify(source)}`,
+      });
+  }
+  sheet.hints = hints;
+}
+
 function readRaw(
   node: YamlNode,
   depth: number,
@@ -197,11 +233,16 @@ export function formatAnswerSheet(sheet: AnswerSheet): string {
   body.answers = sheet.answers;
   const ran = Object.entries(sheet.ran ?? {}).filter(([, commands]) => commands.length > 0);
   if (ran.length > 0) body.ran = Object.fromEntries(ran);
+  const hints = Object.entries(sheet.hints ?? {}).filter(([, taken]) => taken > 0);
+  if (hints.length > 0) body.hints = Object.fromEntries(hints);
   return (
     '# hdfs-lab answers: edit with care, then submit this file.\n' +
     (ran.length > 0
       ? '# ran: what you ran on your cluster during each exercise, recorded by the lab; `lab grade`\n' +
         '# runs it again on its own cluster, so the ids you read off yours are the ones it checks.\n'
+      : '') +
+    (hints.length > 0
+      ? '# hints: how many hints you took per exercise; `lab grade` takes their cost off your score.\n'
       : '') +
     stringifyYaml(body)
   );
@@ -216,11 +257,14 @@ export function mergeAnswerSheets(base: AnswerSheet, update: AnswerSheet): Answe
   const pack = update.pack ?? base.pack;
   const seed = update.seed ?? base.seed;
   const ran = update.ran ?? base.ran;
+  const hints =
+    base.hints === undefined && update.hints === undefined ? undefined : { ...base.hints, ...update.hints };
   return {
     ...(pack === undefined ? {} : { pack }),
     ...(seed === undefined ? {} : { seed }),
     answers,
     ...(ran === undefined ? {} : { ran }),
+    ...(hints === undefined ? {} : { hints }),
   };
 }
 

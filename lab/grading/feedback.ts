@@ -4,7 +4,7 @@
  */
 import { formatUnreadable } from '../exercises/answer-sheet.js';
 import { publicMessage, type CheckResult } from '../exercises/checks.js';
-import type { GradeReport } from './score.js';
+import type { GradeReport, HintDeduction } from './score.js';
 
 export function feedbackOf(report: GradeReport, test: CheckResult): string {
   const unreadable = report.unreadable.filter(
@@ -22,4 +22,11 @@ export function fileProblems(report: GradeReport): string[] {
       (u) => u.name === undefined || ![...names].some((n) => u.name === n || u.name!.startsWith(`${n}/`)),
     )
     .map((u) => formatUnreadable(u, report.answersFile));
+}
+
+/** `upload-blocks: 2 hints taken, costing 3 points: −3` (capped where the exercise earned less). */
+export function hintNote(h: HintDeduction): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const capped = h.deducted < h.cost ? ` (capped at the ${h.deducted} the exercise earned)` : '';
+  return `${h.exercise}: ${plural(h.taken, 'hint')} taken, costing ${plural(h.cost, 'point')}: -${h.deducted}${capped}`;
 }

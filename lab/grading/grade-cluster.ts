@@ -13,7 +13,7 @@ import { loadSeededPack, readAnswersText, type SeededPack, type SeededScope } fr
 import type { Position } from '../exercises/yaml.js';
 import { strayAnswers } from './grade.js';
 import { labVersion, withPackCluster, type CommandOutcome, type PackClusterOptions } from './pack-cluster.js';
-import { buildGrade, type GradeReport } from './score.js';
+import { buildGrade, hintDeductions, type GradeReport } from './score.js';
 import { readRanCommands, readTaskAnswer, type TaskCommand } from './task-commands.js';
 
 /** A pack that does not validate: the instructor's problem, reported with file:line:column. */
@@ -192,6 +192,7 @@ export async function gradeOnCluster(options: GradeOnClusterOptions): Promise<Gr
     pack: { id: seeded.pack.id, version: seeded.pack.version, hash: seeded.hash },
     seed: options.seed,
     results,
+    hints: hintDeductions(seeded.pack, read.sheet.hints, results),
     unreadable,
     answersFile: options.answersFile,
   });

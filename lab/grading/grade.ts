@@ -8,7 +8,7 @@ import type { AnswerSheet, UnreadableAnswer } from '../exercises/answer-sheet.js
 import { checkExercise, type CheckEnv, type CheckResult } from '../exercises/checks.js';
 import type { Pack } from '../exercises/pack.js';
 import type { Position } from '../exercises/yaml.js';
-import { buildGrade, type GradeReport } from './score.js';
+import { buildGrade, hintDeductions, type GradeReport } from './score.js';
 
 export interface GradeRequest {
   pack: Pack;
@@ -63,6 +63,7 @@ export async function gradeSheet(request: GradeRequest, env: CheckEnv): Promise<
     pack: { id: request.pack.id, version: request.pack.version, hash: request.packHash },
     seed: request.seed,
     results,
+    hints: hintDeductions(request.pack, request.sheet.hints, results),
     unreadable: [...request.unreadable, ...strayAnswers(request.pack, request.sheet, request.positions)],
     ...(request.answersFile === undefined ? {} : { answersFile: request.answersFile }),
   });

@@ -1,9 +1,9 @@
 /**
  * Gradescope's autograder results.json: `score`, `output`, `tests[]` with score, max_score,
  * status passed/failed, name, output. Hidden checks stay listed with their score; their output is
- * withheld like everywhere else.
+ * withheld like everywhere else. Hints taken are named in `output`; `score` is net of their cost.
  */
-import { feedbackOf, fileProblems } from './feedback.js';
+import { feedbackOf, fileProblems, hintNote } from './feedback.js';
 import type { GradeReport } from './score.js';
 
 export function gradescopeJson(report: GradeReport): string {
@@ -11,7 +11,11 @@ export function gradescopeJson(report: GradeReport): string {
   const header = `hdfs-lab ${report.lab.version}, pack ${report.pack.id} ${report.pack.version} (${report.pack.hash}), seed ${report.seed}: ${report.status}`;
   const body = {
     score: report.score,
-    output: [header, ...problems.map((p) => `unreadable: ${p}`)].join('\n'),
+    output: [
+      header,
+      ...problems.map((p) => `unreadable: ${p}`),
+      ...report.hints.map((h) => `hints: ${hintNote(h)}`),
+    ].join('\n'),
     visibility: 'visible',
     stdout_visibility: 'hidden',
     tests: report.tests.map((t) => ({

@@ -34,6 +34,9 @@ export function junitXml(report: GradeReport): string {
       `      <property name="pack.version" value="${escapeXml(report.pack.version)}"/>`,
       `      <property name="pack.hash" value="${escapeXml(report.pack.hash)}"/>`,
       `      <property name="seed" value="${escapeXml(report.seed)}"/>`,
+      ...report.hints
+        .filter((h) => h.exercise === exercise)
+        .map((h) => `      <property name="hints.deducted" value="${h.deducted}"/>`),
       '    </properties>',
     );
     for (const t of tests) {

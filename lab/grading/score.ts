@@ -5,6 +5,7 @@
  */
 import type { UnreadableAnswer } from '../exercises/answer-sheet.js';
 import type { CheckResult } from '../exercises/checks.js';
+import type { Pack } from '../exercises/pack.js';
 
 export type GradeStatus = 'pass' | 'fail' | 'unknown';
 
@@ -16,10 +17,22 @@ export interface GradeReport {
   score: number;
   maxScore: number;
   tests: CheckResult[];
+  /** Points taken off for hints the student took, per exercise (none when no hint cost anything). */
+  hints: HintDeduction[];
   /** Answers (or parts of the file) that could not be read; graded as unanswered. */
   unreadable: UnreadableAnswer[];
   /** The answers file, for messages. */
   answersFile: string;
+}
+
+/** What an exercise's hints cost: the pack's costs of the first `taken` hints, never more than it earned. */
+export interface HintDeduction {
+  exercise: string;
+  taken: number;
+  /** The sum of the costs of the hints taken, as the pack says. */
+  cost: number;
+  /** What came off the score: the cost, capped at the points the exercise earned. */
+  deducted: number;
 }
 
 export interface GradeInput {
@@ -27,6 +40,7 @@ export interface GradeInput {
   pack: { id: string; version: string; hash: string };
   seed: string;
   results: readonly CheckResult[];
+  hints?: readonly HintDeduction[];
   unreadable?: readonly UnreadableAnswer[];
   answersFile?: string;
 }
@@ -41,16 +55,40 @@ export function gradeStatus(results: readonly CheckResult[]): GradeStatus {
   return 'pass';
 }
 
+/**
+ * The hints an answers file says were taken (`hints: { exercise: count }`), priced by the pack.
+ * Hints are shown in order, so the first `count` were taken; a count past the exercise's hints is
+ * all of them. An exercise never goes below zero points for its hints.
+ */
+export function hintDeductions(
+  pack: Pick<Pack, 'exercises'>,
+  taken: Readonly<Record<string, number>> | undefined,
+  results: readonly CheckResult[],
+): HintDeduction[] {
+  const deductions: HintDeduction[] = [];
+  for (const exercise of pack.exercises) {
+    const count = Math.min(taken?.[exercise.id] ?? 0, exercise.hints.length);
+    const cost = exercise.hints.slice(0, count).reduce((sum, h) => sum + h.cost, 0);
+    if (cost <= 0) continue;
+    const earned = results.filter((r) => r.exercise === exercise.id).reduce((sum, r) => sum + r.score, 0);
+    deductions.push({ exercise: exercise.id, taken: count, cost, deducted: round2(Math.min(cost, earned)) });
+  }
+  return deductions;
+}
+
 export function buildGrade(input: GradeInput): GradeReport {
   const tests = [...input.results];
+  const hints = [...(input.hints ?? [])];
+  const earned = tests.reduce((sum, t) => sum + t.score, 0);
   return {
     lab: { version: input.labVersion },
     pack: input.pack,
     seed: input.seed,
     status: gradeStatus(tests),
-    score: round2(tests.reduce((sum, t) => sum + t.score, 0)),
+    score: round2(earned - hints.reduce((sum, h) => sum + h.deducted, 0)),
     maxScore: round2(tests.reduce((sum, t) => sum + t.maxScore, 0)),
     tests,
+    hints,
     unreadable: [...(input.unreadable ?? [])],
     answersFile: input.answersFile ?? 'answers.yaml',
   };

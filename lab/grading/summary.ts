@@ -5,9 +5,11 @@
  *   upload-basics
  *     pass     2/2    block-count
  *     fail     0/1    last-block: expected 23068672 (22 MB), found 16777216 (16 MB); look at: …
- *   score 7/10: fail
+ *   hints taken:
+ *     upload-basics: 1 hint taken, costing 1 point: -1
+ *   score 6/10: fail
  */
-import { feedbackOf, fileProblems } from './feedback.js';
+import { feedbackOf, fileProblems, hintNote } from './feedback.js';
 import type { GradeReport } from './score.js';
 
 function points(x: number): string {
@@ -30,6 +32,7 @@ export function textSummary(report: GradeReport): string {
   }
   const problems = fileProblems(report);
   if (problems.length > 0) lines.push('unreadable answers:', ...problems.map((p) => `  ${p}`));
+  if (report.hints.length > 0) lines.push('hints taken:', ...report.hints.map((h) => `  ${hintNote(h)}`));
   lines.push(`score ${points(report.score)}/${points(report.maxScore)}: ${report.status}`);
   return `${lines.join('\n')}\n`;
 }

@@ -153,6 +153,33 @@ describe('grading', () => {
     expect(garbage.unreadable[0]?.message).toMatch(/^YAML:/);
   });
 
+  it('takes the cost of the hints the answers file says were taken off the score, in every format', async () => {
+    // The fixture's upload-basics has a free hint, then one that costs 1 point.
+    const free = await grade(`${CORRECT}hints:\n  upload-basics: 1\n`);
+    expect([free.score, free.hints]).toEqual([18, []]);
+
+    const report = await grade(`${CORRECT}hints:\n  upload-basics: 5\n  concepts: 0\n`);
+    expect(report.hints).toEqual([{ exercise: 'upload-basics', taken: 2, cost: 1, deducted: 1 }]);
+    expect([report.score, report.maxScore, report.status]).toEqual([17, 18, 'pass']);
+    expect(renderReport(report, 'text')).toMatch(
+      /hints taken:\n {2}upload-basics: 2 hints taken, costing 1 point: -1\nscore 17\/18: pass\n$/,
+    );
+    const classroom = JSON.parse(renderReport(report, 'classroom')) as { tests: { score: number }[] };
+    expect(classroom.tests.reduce((sum, t) => sum + t.score, 0)).toBe(17);
+    expect(JSON.parse(renderReport(report, 'gradescope'))).toMatchObject({ score: 17 });
+
+    // An exercise never goes below zero for its hints: nothing earned, nothing to take off.
+    const wrong = await grade('hints:\n  upload-basics: 2\n', cluster(2));
+    expect(wrong.hints).toEqual([{ exercise: 'upload-basics', taken: 2, cost: 1, deducted: 0 }]);
+    expect(wrong.score).toBe(0);
+
+    const unreadable = await grade(`${CORRECT}hints:\n  upload-basics: lots\n`);
+    expect(unreadable.unreadable.map((u) => [u.name, u.message])).toEqual([
+      ['hints/upload-basics', 'expected the number of hints taken (0, 1, 2 …), found "lots"'],
+    ]);
+    expect(unreadable.score).toBe(18);
+  });
+
   it('says unknown (exit 2) when the cluster does not settle before the deadline, after retrying', async () => {
     const unsettled = fakeProbes({
       'file.blockCount': (): ProbeOutcome<unknown> => ({

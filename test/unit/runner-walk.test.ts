@@ -12,6 +12,7 @@ import { fakeProbes } from '../../lab/exercises/probes.js';
 import { inquirerPrompter } from '../../lab/exercises/prompts.js';
 import { PLAIN } from '../../lab/exercises/runner/render.js';
 import { SavedState } from '../../lab/exercises/runner/saved.js';
+import { parseAnswerSheet } from '../../lab/exercises/answer-sheet.js';
 import { walkExercise, type WalkOutcome } from '../../lab/exercises/runner/walk.js';
 import { exercisePaths } from '../../lab/exercises/store.js';
 
@@ -144,6 +145,8 @@ describe('lab exercise: the interactive walk', () => {
     const answers = readFileSync(exercisePaths(home).answers, 'utf8');
     expect(answers).toContain('block-count: "2"');
     expect(answers).toContain('last-block: 22 MB');
+    // The hint taken is in the file the student submits, for lab grade to price.
+    expect(parseAnswerSheet(answers).sheet.hints).toEqual({ 'upload-basics': 1 });
     const progress = JSON.parse(readFileSync(exercisePaths(home).progress, 'utf8'));
     const saved = progress.packs['fixture-basics'].exercises['upload-basics'];
     expect(saved.status).toBe('passed');

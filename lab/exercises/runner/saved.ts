@@ -75,7 +75,10 @@ export class SavedState {
     saveProgress(this.home, this.progress);
   }
 
-  /** The next hint's index, or undefined when every hint has been shown. */
+  /**
+   * The next hint's index, or undefined when every hint has been shown. The count goes into the
+   * answers file too (`hints:`), where `lab grade` reads what the hints cost.
+   */
   nextHint(pack: Pack, exercise: Exercise): number | undefined {
     const next = recordHint(
       this.progress,
@@ -84,6 +87,10 @@ export class SavedState {
     );
     this.progress = next.progress;
     saveProgress(this.home, this.progress);
+    if (next.hint !== undefined) {
+      this.sheet = { ...this.sheet, hints: { ...this.sheet.hints, [exercise.id]: next.hint + 1 } };
+      saveAnswers(this.home, this.sheet);
+    }
     return next.hint;
   }
 
@@ -105,7 +112,8 @@ export class SavedState {
   reset(pack: Pack, exercise: Exercise): void {
     this.progress = resetExercise(this.progress, { pack: pack.id, exercise: exercise.id });
     const { [exercise.id]: _gone, ...rest } = this.sheet.answers;
-    this.sheet = { ...this.sheet, answers: rest };
+    const { [exercise.id]: _taken, ...hints } = this.sheet.hints ?? {};
+    this.sheet = { ...this.sheet, answers: rest, hints };
     saveProgress(this.home, this.progress);
     saveAnswers(this.home, this.sheet);
   }
