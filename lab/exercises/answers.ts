@@ -322,16 +322,24 @@ function itemsEqual(found: Value, expected: Value, spec: ItemSpec): boolean {
   return JSON.stringify(found) === JSON.stringify(expected);
 }
 
+/** HDFS keeps a storage directory's contents under `current/` (beside `in_use.lock`). */
+const STORAGE_CURRENT = 'current/';
+
 /**
  * The same path, written from where the student stood: `dc2/rack3` for `/dc2/rack3`; and for a
- * path the pack gives relative to a folder (a block file in a DataNode's data directory), the
- * absolute path or one relative to another folder that ends with it — what `find` prints from
- * wherever it was run. A path that merely looks right (another pool id, another block) is not it.
+ * path the pack gives relative to a folder (a block file from the lab home,
+ * `dfs/data/dn3/current/BP-…/blk_…`), the absolute path or one relative to another folder that
+ * ends with it — what `find` prints from wherever it was run — or the part from the storage
+ * directory on (`current/BP-…/blk_…`, what `find` prints in `dfs/data/dn3`). A path that merely
+ * looks right (another pool id, another block, another DataNode's copy) is not it.
  */
 export function pathsMatch(found: string, expected: string): boolean {
   if (found === expected) return true;
   if (expected.startsWith('/')) return !found.startsWith('/') && `/${found}` === expected;
-  return expected !== '' && found.endsWith(`/${expected}`);
+  if (expected === '') return false;
+  const storage = expected.startsWith(STORAGE_CURRENT) ? 0 : expected.indexOf(`/${STORAGE_CURRENT}`) + 1;
+  const fromStorage = storage > 0 && found === expected.slice(storage);
+  return fromStorage || found.endsWith(`/${expected}`);
 }
 
 /**

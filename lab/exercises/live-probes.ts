@@ -305,6 +305,8 @@ function replicaFilesOn(
     metaFile,
     blockFileInDataDir: path.relative(dataDir, blockFile),
     metaFileInDataDir: metaName === undefined ? '' : path.relative(dataDir, metaFile),
+    blockFileInHome: path.relative(ctx.home, blockFile),
+    metaFileInHome: metaName === undefined ? '' : path.relative(ctx.home, metaFile),
     blockBytes: fs.statSync(blockFile).size,
     metaBytes: metaName === undefined ? 0 : fs.statSync(metaFile).size,
   };

@@ -43,6 +43,13 @@ export interface ReplicaFiles {
    */
   blockFileInDataDir: string;
   metaFileInDataDir: string;
+  /**
+   * The same two paths from the lab home (dfs/data/dn3/current/BP-…/…): they name the DataNode, so
+   * a path question accepts them from the lab home, absolute or from the data directory, and
+   * rejects another DataNode's copy of the same block.
+   */
+  blockFileInHome: string;
+  metaFileInHome: string;
   blockBytes: number;
   metaBytes: number;
 }

@@ -95,6 +95,7 @@ describe.skipIf(!built)('live probes on a real cluster', () => {
         datanode: string;
         blockFile: string;
         blockFileInDataDir: string;
+        blockFileInHome: string;
         metaFile: string;
         blockBytes: number;
       }[]
@@ -104,8 +105,10 @@ describe.skipIf(!built)('live probes on a real cluster', () => {
       block: 2,
     });
     expect(files.map((f) => f.datanode)).toEqual(replicas.map((r) => r.datanode));
-    for (const f of files)
+    for (const f of files) {
       expect(path.join(home, 'dfs/data', f.datanode, f.blockFileInDataDir)).toBe(f.blockFile);
+      expect(path.join(home, f.blockFileInHome)).toBe(f.blockFile);
+    }
     for (const f of files) {
       expect(f.blockFile).toMatch(
         /dfs\/data\/dn\d\/current\/BP-[^/]+\/current\/finalized\/subdir\d+\/subdir\d+\/blk_\d+$/,

@@ -141,19 +141,25 @@ describe('forms a student copies from what they read', () => {
 
   it("accepts a block file's path as find prints it from anywhere, and no look-alike", () => {
     const inDataDir = 'current/BP-7-127.0.0.1-17/current/finalized/subdir0/subdir0/blk_1073741840';
-    for (const given of [
-      inDataDir,
-      `./${inDataDir}`,
-      `dfs/data/dn3/${inDataDir}`,
-      `/home/alice/.hdfs-lab/dfs/data/dn3/${inDataDir}`,
-    ])
-      expect(same(path, given, inDataDir), given).toBe(1);
+    const inHome = `dfs/data/dn3/${inDataDir}`;
+    for (const expected of [inDataDir, inHome])
+      for (const given of [
+        inDataDir,
+        `./${inDataDir}`,
+        inHome,
+        `/home/alice/.hdfs-lab/dfs/data/dn3/${inDataDir}`,
+      ])
+        expect(same(path, given, expected), `${given} for ${expected}`).toBe(1);
     for (const given of [
       inDataDir.replace('BP-7-', 'BP-1-'), // a made-up pool id
       inDataDir.replace('blk_1073741840', 'blk_1073741841'), // another block
       `/x/y${inDataDir}`, // not at a folder boundary
       'blk_1073741840',
+      'current/finalized/subdir0/subdir0/blk_1073741840', // not from a storage directory
     ])
-      expect(same(path, given, inDataDir), given).toBe(0);
+      expect(same(path, given, inHome), given).toBe(0);
+    // From the lab home, the path names the DataNode: dn1's copy of the same block is not dn3's.
+    for (const given of [`dfs/data/dn1/${inDataDir}`, `/home/alice/.hdfs-lab/dfs/data/dn1/${inDataDir}`])
+      expect(same(path, given, inHome), given).toBe(0);
   });
 });

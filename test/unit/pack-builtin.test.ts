@@ -258,6 +258,10 @@ describe('the built-in pack hdfs-basics', () => {
             blockFileInDataDir: 'current/BP-1-127.0.0.1-1/current/finalized/subdir0/subdir0/blk_1073741833',
             metaFileInDataDir:
               'current/BP-1-127.0.0.1-1/current/finalized/subdir0/subdir0/blk_1073741833_1009.meta',
+            blockFileInHome:
+              'dfs/data/dn3/current/BP-1-127.0.0.1-1/current/finalized/subdir0/subdir0/blk_1073741833',
+            metaFileInHome:
+              'dfs/data/dn3/current/BP-1-127.0.0.1-1/current/finalized/subdir0/subdir0/blk_1073741833_1009.meta',
             blockBytes: args.path === '/e3/hello.txt' ? 1000 : 2046,
             metaBytes: args.path === '/e3/hello.txt' ? 15 : 23,
           },
