@@ -308,6 +308,7 @@ export class ScenarioRunner implements StepRunner {
     const write = {
       ...(o.replication !== undefined ? { replication: o.replication } : {}),
       ...(o.blockSize !== undefined ? { blockSize: parseSize(String(o.blockSize)) } : {}),
+      ...(o.direct === true ? { direct: true } : {}),
     };
     if (o.local !== undefined) {
       const put = await withClient(ctx.home, (c) =>
@@ -317,26 +318,18 @@ export class ScenarioRunner implements StepRunner {
     }
     const size = parseSize(String(o.size));
     const content = o.content ?? 'random';
-    await withClient(ctx.home, async (c) => {
-      // A `put-…` operation id, as `lab fs -put` gives its uploads, so that `lab trace` and the
-      // journal probes (`op: put /e2/a.bin`) find the setup's uploads too.
-      const stream = await c.create(o.path, {
-        ...write,
-        overwrite: false,
-        totalBytes: size,
-        opId: nextOpId('put'),
-      });
-      try {
-        for (let offset = 0; offset < size; offset += GENERATE_PIECE_BYTES) {
-          const length = Math.min(GENERATE_PIECE_BYTES, size - offset);
-          await stream.write(generatedContent({ seed: ctx.seed, path: o.path, offset, length, content }));
-        }
-        await stream.close();
-      } catch (error) {
-        stream.abort();
-        throw error;
+    const pieces = async function* (seed: string): AsyncGenerator<Buffer> {
+      for (let offset = 0; offset < size; offset += GENERATE_PIECE_BYTES) {
+        const length = Math.min(GENERATE_PIECE_BYTES, size - offset);
+        yield generatedContent({ seed, path: o.path, offset, length, content });
       }
-    });
+    };
+    // As `lab fs -put` uploads (the texts promise it): `PATH._COPYING_` written, then renamed to
+    // PATH, under a `put-…` operation id so that `lab trace` and the journal probes (`op: put
+    // /e2/a.bin`) find the setup's uploads too.
+    await withClient(ctx.home, (c) =>
+      c.putStream(pieces(ctx.seed), o.path, { ...write, opId: nextOpId('put') }),
+    );
     return `${size} ${content} bytes`;
   }
 
