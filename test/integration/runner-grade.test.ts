@@ -1,18 +1,22 @@
 /**
  * A student's path, end to end, then the instructor's grade of what the runner wrote.
  *
- * The student (seed ci-1, the built-in pack, an empty lab home) works through upload-blocks,
- * who-talks and block-files with the interactive runner (`runExercise`, the code behind `lab
- * exercise`, with a scripted prompter in place of the terminal). The first setup is interrupted
- * (Ctrl-C between steps) and resumed. In "the other terminal" the student runs real `lab`
- * commands through bin/lab.js: the tasks (a 48 MB upload at 32 MB blocks, a setrep) and uploads
- * of their own that the pack never asked for, which move every later block id, genstamp and
- * inode id. Answers are read off the student's own cluster, as a student reads them; every one
- * must pass the runner's check. Then `lab grade` (gradeOnCluster) of the answers file the runner
- * wrote, on a fresh cluster: full marks, because the file records what the student ran.
+ * The student (seed ci-1, the built-in pack, an empty lab home) works through the pack with the
+ * interactive runner (`runExercise`, the code behind `lab exercise`, with a scripted prompter in
+ * place of the terminal). The first setup is interrupted (Ctrl-C between steps) and resumed. In
+ * "the other terminal" the student runs real `lab` commands through bin/lab.js: each task as the
+ * reference solution does it (a 48 MB upload at 32 MB blocks, a setrep, a restart, a
+ * checkpoint…) and uploads of their own that the pack never asked for, which move every later
+ * block id, genstamp and inode id. Answers are read off the student's own cluster, as a student
+ * reads them; every one must pass the runner's check. Three hints of upload-blocks are taken (the
+ * third costs a point). Then `lab grade` (gradeOnCluster) of the answers file the runner wrote,
+ * on a fresh cluster: full marks less the hint, because the file records what the student ran
+ * and the hints they took.
  *
- * Two clusters of ten DataNodes: slow (minutes on a loaded machine). Runs from dist/ (skipped
- * until built), with ephemeral ports; everything started is stopped.
+ * `npm test` walks the first three exercises; `npm run grade-shipped` (GRADE_SHIPPED=1) walks
+ * every exercise of the pack. Two clusters of ten DataNodes: slow (minutes, tens of minutes for
+ * the whole pack on a loaded machine). Runs from dist/ (skipped until built), with ephemeral
+ * ports; everything started is stopped.
  */
 import { execFile } from 'node:child_process';
 import fs, { existsSync } from 'node:fs';
@@ -33,6 +37,7 @@ import { PLAIN } from '../../lab/exercises/runner/render.js';
 import { readAnswersText } from '../../lab/exercises/seeded.js';
 import { exercisePaths, loadAnswers, loadProgress } from '../../lab/exercises/store.js';
 import type { PackQuestion } from '../../lab/exercises/pack.js';
+import type { LeafQuestion } from '../../lab/exercises/schema.js';
 import { gradeOnCluster } from '../../lab/grading/grade-cluster.js';
 import { ScenarioRunner, scratchDirOf } from '../../lab/scenario/runner.js';
 
@@ -40,7 +45,8 @@ const run = promisify(execFile);
 const repo = path.resolve(import.meta.dirname, '../..');
 const built = existsSync(path.join(repo, 'dist/cluster/runtime/main.js'));
 const SEED = 'ci-1';
-const EXERCISES = ['upload-blocks', 'who-talks', 'block-files'];
+/** The whole pack under `npm run grade-shipped`; in `npm test`, the first three exercises. */
+const WHOLE_PACK = process.env.GRADE_SHIPPED === '1';
 const MB = 1024 * 1024;
 
 describe.skipIf(!built)("a student's path through the runner, graded from the answers file it wrote", () => {
@@ -87,7 +93,6 @@ describe.skipIf(!built)("a student's path through the runner, graded from the an
         fs.writeFileSync(path.join(desk, 'forty-eight.bin'), Buffer.alloc(48 * MB, 1));
         await lab('fs', '-D', 'dfs.blocksize=32m', '-put', 'forty-eight.bin', '/e1/tail16.bin');
       }
-      await lab('fs', '-setrep', '-w', '2', '/e1/mine.bin');
       await lab('fs', '-ls', '/e1');
     },
     'who-talks': async () => {
@@ -108,14 +113,42 @@ describe.skipIf(!built)("a student's path through the runner, graded from the an
     return f.found;
   };
   const entry = found('upload-blocks').entry;
+  const EXERCISES = WHOLE_PACK
+    ? entry.pack.exercises.map((e) => e.id)
+    : ['upload-blocks', 'who-talks', 'block-files'];
   const reference = readAnswersText(
     fs.readFileSync(path.join(repo, 'solutions/hdfs-basics/answers.yaml'), 'utf8'),
     entry.scope,
   ).sheet.answers;
 
+  /** Upload-blocks' first three hints: two free ones, then one that costs a point when graded. */
+  const HINTS_TAKEN = 3;
+  const hintCost = found('upload-blocks')
+    .exercise.hints.slice(0, HINTS_TAKEN)
+    .reduce((sum, h) => sum + h.cost, 0);
+
+  /** The reference answer of a question, or of one part of a group question. */
+  function referenceOf(exercise: string, question: PackQuestion, part?: LeafQuestion): RawAnswer {
+    const stored = reference[exercise]?.[question.id];
+    const answer =
+      part === undefined
+        ? stored
+        : typeof stored === 'object' && !Array.isArray(stored)
+          ? stored[part.id]
+          : undefined;
+    const name = `${exercise}/${question.id}${part === undefined ? '' : `/${part.id}`}`;
+    if (answer === undefined) throw new Error(`no reference answer for ${name}`);
+    return answer;
+  }
+
   /** The answer a student reads off their own cluster, or the reference one where none is read. */
-  async function answerFor(exercise: string, question: PackQuestion): Promise<RawAnswer> {
-    const expect = 'expect' in question ? question.expect : undefined;
+  async function answerFor(
+    exercise: string,
+    question: PackQuestion,
+    part: LeafQuestion | undefined,
+  ): Promise<RawAnswer> {
+    const asked = part ?? question;
+    const expect = 'expect' in asked ? asked.expect : undefined;
     if (expect !== undefined && 'probe' in expect && !JSON.stringify(expect.args ?? {}).includes('$answer')) {
       const outcome = await liveProbes(home).run(expect.probe as never, (expect.args ?? {}) as never);
       if (outcome.status === 'ok') {
@@ -124,24 +157,38 @@ describe.skipIf(!built)("a student's path through the runner, graded from the an
           return Array.isArray(selected.value) ? selected.value.map(String) : String(selected.value);
       }
     }
-    const stored = reference[exercise]?.[question.id];
-    if (stored === undefined) throw new Error(`no reference answer for ${exercise}/${question.id}`);
-    return stored;
+    return referenceOf(exercise, question, part);
+  }
+
+  /**
+   * A task, done in the other terminal as the reference solution does it: its `lab …` command
+   * (a student types it as the solution writes it). Tasks whose solution is setup steps are done
+   * by `work` above, the way a student would.
+   */
+  async function doTask(exercise: string, question: PackQuestion): Promise<void> {
+    const solution = referenceOf(exercise, question);
+    if (typeof solution !== 'string') return;
+    const [command, ...args] = solution.trim().split(/\s+/);
+    if (command !== 'lab') throw new Error(`${exercise}/${question.id}: not a lab command: ${solution}`);
+    await lab(...args);
   }
 
   function scriptedIo(exerciseId: string, printed: string[]) {
     const exercise = found(exerciseId).exercise;
     let current: PackQuestion | undefined;
+    let part: LeafQuestion | undefined;
     let worked = false;
+    let hints = 0;
     const answer = async () => {
       if (current === undefined) throw new Error('asked before any question was shown');
-      const a = await answerFor(exerciseId, current);
+      const a = await answerFor(exerciseId, current, part);
       if (current.type === 'task' && typeof a === 'object' && !Array.isArray(a)) return a.input!;
       return a;
     };
     const asText = (a: RawAnswer) => (Array.isArray(a) ? a.join(', ') : String(a));
     const prompter: Prompter = {
       input: async (o) => {
+        if (current?.type === 'task') await doTask(exerciseId, current);
         const text = asText(await answer());
         const valid = o.validate?.(text) ?? true;
         if (valid !== true) throw new Error(`${current?.id}: the runner refused ${text}: ${valid}`);
@@ -149,6 +196,12 @@ describe.skipIf(!built)("a student's path through the runner, graded from the an
       },
       number: async () => Number(asText(await answer())),
       select: async <V extends string>(o: { message: string; choices: { value: V }[] }) => {
+        if (o.message.startsWith('Work in another terminal') && exerciseId === 'upload-blocks') {
+          if (hints < HINTS_TAKEN) {
+            hints++;
+            return 'hint' as V;
+          }
+        }
         if (o.message.startsWith('Work in another terminal')) {
           if (!worked) await work[exerciseId]?.();
           worked = true;
@@ -166,7 +219,10 @@ describe.skipIf(!built)("a student's path through the runner, graded from the an
         return asText(await answer()) as V;
       },
       checkbox: async <V extends string>() => (await answer()) as V[],
-      confirm: () => Promise.resolve(true),
+      confirm: async (o) => {
+        if (o.message.startsWith('Done?') && current?.type === 'task') await doTask(exerciseId, current);
+        return true;
+      },
     };
     return {
       prompter,
@@ -174,7 +230,13 @@ describe.skipIf(!built)("a student's path through the runner, graded from the an
       print: (text: string) => {
         printed.push(text);
         const shown = /^Question \d+\/\d+ · (\S+)/m.exec(text);
-        if (shown) current = exercise.questions.find((q) => q.id === shown[1]);
+        if (shown) {
+          current = exercise.questions.find((q) => q.id === shown[1]);
+          part = undefined;
+        }
+        // A group asks part by part, each headed by the part's id.
+        const head = /^(\S+)(?: \(.*\))?$/m.exec(text.split('\n', 1)[0] ?? '');
+        if (head && current?.type === 'group') part = current.parts.find((p) => p.id === head[1]) ?? part;
       },
     };
   }
@@ -242,6 +304,9 @@ describe.skipIf(!built)("a student's path through the runner, graded from the an
         : []),
       'lab fs -setrep -w 2 /e1/mine.bin',
     ]);
+    // The hints taken are in the file too, for the grader to price.
+    expect(sheet.hints).toEqual({ 'upload-blocks': HINTS_TAKEN });
+    expect(hintCost).toBeGreaterThan(0);
 
     // The instructor grades the file the student submits, from elsewhere, on a fresh cluster.
     const submitted = path.join(root, 'submitted.yaml');
@@ -261,6 +326,9 @@ describe.skipIf(!built)("a student's path through the runner, graded from the an
     ).toEqual(undone());
     expect(report.unreadable).toEqual([]);
     const lost = failed.reduce((sum, t) => sum + t.maxScore, 0);
-    expect(report.score).toBe(report.maxScore - lost);
-  }, 1_500_000);
+    expect(report.hints).toEqual([
+      { exercise: 'upload-blocks', taken: HINTS_TAKEN, cost: hintCost, deducted: hintCost },
+    ]);
+    expect(report.score).toBe(report.maxScore - lost - hintCost);
+  }, 3_600_000);
 });
