@@ -643,6 +643,14 @@ export class DFSOutputStream {
     return this.opts.src;
   }
 
+  /**
+   * The DataNodes of the current block's pipeline, in pipeline order (DFSOutputStream.getPipeline).
+   * getBlockLocations would sort them by distance to the reader instead.
+   */
+  get pipeline(): string[] {
+    return (this.current?.locations ?? []).map((l) => l.name);
+  }
+
   /** Queues `data`; resolves once it is handed to the pipeline (the caller may reuse the buffer). */
   async write(data: Buffer): Promise<void> {
     if (this.closed) throw new RemoteError('IOException', `Stream for ${this.opts.src} is closed`);

