@@ -64,6 +64,10 @@ export const LOCAL_READ_BYTES = 16 * PACKET_DATA_BYTES;
 export const LOCAL_WRITE_BATCH_BYTES = 16 * PACKET_DATA_BYTES;
 /** Default permission of a new file: 0666 masked by the default umask 022. */
 export const DEFAULT_FILE_PERMISSION = 0o644;
+/** FsCreateModes: what a new file asks for before the umask (a parent's default ACL filters this). */
+export const DEFAULT_FILE_UNMASKED = 0o666;
+/** A new directory: 0777, 0755 after the default umask 022. */
+export const DEFAULT_DIR_MODES = { permission: 0o755, unmasked: 0o777 } as const;
 /** The suffix `-put` and `-get` write under before renaming to the final name (CommandWithDestination). */
 export const COPYING_SUFFIX = '._COPYING_';
 
@@ -198,6 +202,7 @@ export class DFSClient {
       {
         src,
         permission: options.permission ?? DEFAULT_FILE_PERMISSION,
+        ...(options.permission === undefined ? { unmasked: DEFAULT_FILE_UNMASKED } : {}),
         clientName: this.clientName,
         clientMachine: this.clientHost,
         overwrite: options.overwrite ?? false,

@@ -482,6 +482,12 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     description: 'Check permissions.',
   },
   {
+    name: 'dfs.namenode.acls.enabled',
+    type: 'bool',
+    hadoopDefault: 'true',
+    description: 'Accept the ACL calls (setfacl/getfacl); true since Hadoop 3.',
+  },
+  {
     name: 'dfs.permissions.superusergroup',
     type: 'string',
     hadoopDefault: 'supergroup',

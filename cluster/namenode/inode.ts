@@ -4,7 +4,7 @@
  */
 import type { BlockRef, PermissionStatus } from './editlog/ops.js';
 import { childPath, compareNames, ROOT_PATH } from './paths.js';
-import type { XAttr } from '../protocol/messages.js';
+import type { AclEntry, XAttr } from '../protocol/messages.js';
 
 /** "No quota", as the fsimage stores it (decimal text, like the root's Long.MAX namespace quota). */
 export const QUOTA_NONE = '-1';
@@ -18,6 +18,11 @@ interface INodeCommon {
   mtime: number;
   /** Extended attributes (XAttrFeature), in the order they were first set. */
   xattrs: XAttr[];
+  /**
+   * AclFeature: the named and owning-group entries of the access ACL, then the default ACL, sorted
+   * ([] = no ACL). The owner, mask and other entries are the permission bits (see acl.ts).
+   */
+  acl: AclEntry[];
 }
 
 export interface INodeDirectory extends INodeCommon {
@@ -60,6 +65,7 @@ export function newDirectory(fields: {
   nsQuota?: string;
   dsQuota?: string;
   xattrs?: XAttr[];
+  acl?: AclEntry[];
 }): INodeDirectory {
   return {
     kind: 'DIRECTORY',
@@ -72,16 +78,18 @@ export function newDirectory(fields: {
     nsQuota: fields.nsQuota ?? QUOTA_NONE,
     dsQuota: fields.dsQuota ?? QUOTA_NONE,
     xattrs: (fields.xattrs ?? []).map((x) => ({ ...x })),
+    acl: (fields.acl ?? []).map((e) => ({ ...e })),
   };
 }
 
 export function newFile(
-  fields: Omit<INodeFile, 'kind' | 'parent' | 'xattrs'> & { xattrs?: XAttr[] },
+  fields: Omit<INodeFile, 'kind' | 'parent' | 'xattrs' | 'acl'> & { xattrs?: XAttr[]; acl?: AclEntry[] },
 ): INodeFile {
   return {
     kind: 'FILE',
     ...fields,
     xattrs: (fields.xattrs ?? []).map((x) => ({ ...x })),
+    acl: (fields.acl ?? []).map((e) => ({ ...e })),
     parent: null,
     permission: { ...fields.permission },
     blocks: fields.blocks.map((b) => ({ ...b })),

@@ -28,7 +28,8 @@ import { NAMENODE_LAYOUT_VERSION } from './fsimage/image.js';
 import type { FsckFile, FsckRequest, FsckResult } from './fsck-report.js';
 import type { NamespaceIdentity } from './identity.js';
 import type { NameNodeStatus } from './jmx.js';
-import type { Namespace } from './namespace.js';
+import type { AclChange, Namespace } from './namespace.js';
+import type { AclEntry } from './acl.js';
 import {
   chooseTarget,
   isPlacementSatisfied,
@@ -71,6 +72,8 @@ export interface NameNodeSettings {
   supergroup: string;
   /** dfs.permissions.enabled (absent: true, Hadoop's default). */
   permissionsEnabled?: boolean;
+  /** dfs.namenode.acls.enabled (absent: true, Hadoop 3's default). */
+  aclsEnabled?: boolean;
   /** dfs.bytes-per-checksum (absent: 512): block sizes must be multiples of it. */
   bytesPerChecksum?: number;
   softwareVersion: string;
@@ -146,6 +149,20 @@ export interface NameNodeCoreOptions {
 }
 
 type Handler = (params: never, ctx: CallContext) => unknown;
+
+/** FSNamesystem's safe-mode words for each ACL call. */
+const ACL_SAFEMODE_VERB: Record<AclChange, string> = {
+  modifyAclEntries: 'Cannot modify ACL entries on',
+  removeAclEntries: 'Cannot remove ACL entries on',
+  removeDefaultAcl: 'Cannot remove default ACL entries on',
+  removeAcl: 'Cannot remove ACL on',
+  setAcl: 'Cannot set ACL on',
+};
+
+/** The create modes' unmasked half, when the client sent it. */
+function unmaskedOf(p: { unmasked?: number }): { unmasked?: number } {
+  return p.unmasked === undefined ? {} : { unmasked: permissionBits(p.unmasked) & PERMISSION_STORED_MASK };
+}
 
 export class NameNodeCore {
   readonly namespace: Namespace;
@@ -346,6 +363,7 @@ export class NameNodeCore {
       this.log(
         this.namespace.mkdirs(p.src, {
           permission: this.newPermission(p.src, p.permission, ctx),
+          ...unmaskedOf(p),
           createParent: p.createParent,
           nowMs: ctx.nowMs,
         }),
@@ -363,6 +381,7 @@ export class NameNodeCore {
       const replication = p.replication > 0 ? p.replication : this.settings.defaultReplication;
       const created = this.namespace.create(p.src, {
         permission: this.newPermission(p.src, p.permission, ctx),
+        ...unmaskedOf(p),
         clientName: p.clientName,
         clientMachine: p.clientMachine || ctx.callerAddr,
         overwrite: p.overwrite,
@@ -615,6 +634,17 @@ export class NameNodeCore {
       this.namespace.checkPermission(p.snapshotRoot, this.checker(ctx), { subAccess: 'READ' });
       return this.namespace.snapshotDiff(p.snapshotRoot, p.fromSnapshot, p.toSnapshot);
     },
+    modifyAclEntries: (p, ctx) => this.changeAcl(p.src, 'modifyAclEntries', ctx, p.aclSpec),
+    removeAclEntries: (p, ctx) => this.changeAcl(p.src, 'removeAclEntries', ctx, p.aclSpec),
+    removeDefaultAcl: (p, ctx) => this.changeAcl(p.src, 'removeDefaultAcl', ctx),
+    removeAcl: (p, ctx) => this.changeAcl(p.src, 'removeAcl', ctx),
+    setAcl: (p, ctx) => this.changeAcl(p.src, 'setAcl', ctx, p.aclSpec),
+    getAclStatus: (p, ctx) => {
+      this.checkAclsEnabled();
+      // FSDirAclOp.getAclStatus: traverse only.
+      this.namespace.checkPermission(p.src, this.checker(ctx), {});
+      return this.namespace.aclStatus(p.src);
+    },
     renewLease: (p, ctx) => {
       this.namespace.leases.renewLease(p.clientName, ctx.nowMs);
       return null;
@@ -773,6 +803,27 @@ export class NameNodeCore {
       supergroup: this.settings.supergroup,
     });
     return pc.isSuperUser ? null : pc;
+  }
+
+  /**
+   * FSNamesystem's ACL calls (FSDirAclOp): ACLs enabled, the caller owns the path, not in safe mode;
+   * the namespace logs OP_SET_ACL with the INode's new ACL.
+   */
+  private changeAcl(src: string, change: AclChange, ctx: CallContext, spec: AclEntry[] = []): null {
+    this.checkAclsEnabled();
+    this.namespace.checkPermission(src, this.checker(ctx), { owner: true });
+    this.checkNotInSafeMode(`${ACL_SAFEMODE_VERB[change]} ${src}`, ctx.nowMs);
+    this.log(this.namespace.changeAcl(src, change, spec));
+    return null;
+  }
+
+  /** FSDirAclOp.checkAclsConfigFlag. */
+  private checkAclsEnabled(): void {
+    if (this.settings.aclsEnabled !== false) return;
+    throw new RemoteError(
+      'AclException',
+      'The ACL operation has been rejected.  Support for ACLs has been disabled by setting dfs.namenode.acls.enabled to false.',
+    );
   }
 
   /**

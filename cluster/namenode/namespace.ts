@@ -61,7 +61,19 @@ import {
 } from './inode.js';
 import { LEASE_SOFT_LIMIT_MS, LeaseManager, NAMENODE_LEASE_HOLDER } from './leases.js';
 import { checkPath, childPath, compareNames, isSameOrUnder, joinComponents } from './paths.js';
-import type { FsAction, PermissionChecker } from './permission.js';
+import type { FsAction, PermissionChecker, PermissionSubject } from './permission.js';
+import {
+  filterAclEntriesByAclSpec,
+  filterDefaultAclEntries,
+  inheritedAcl,
+  logicalAcl,
+  mergeAclEntries,
+  removedAclMode,
+  replaceAclEntries,
+  storeAcl,
+  type AclEntry,
+} from './acl.js';
+import type { AclStatus } from '../protocol/messages.js';
 import {
   withXAttrRemoved,
   withXAttrReplaced,
@@ -114,8 +126,13 @@ export interface NamespaceOptions {
   maxReplication?: number;
 }
 
+/** The ACL calls of ClientProtocol, as FSDirAclOp names them. */
+export type AclChange = 'modifyAclEntries' | 'removeAclEntries' | 'removeDefaultAcl' | 'removeAcl' | 'setAcl';
+
 export interface CreateOptions {
   permission: PermissionStatus;
+  /** The mode before the client's umask (FsCreateModes); used when the parent has a default ACL. */
+  unmasked?: number;
   clientName: string;
   clientMachine: string;
   overwrite: boolean;
@@ -321,7 +338,7 @@ export class Namespace {
   /** `hdfs dfs -mkdir [-p]`: one OP_MKDIR per missing directory, parent first; [] if it exists. */
   mkdirs(
     path: string,
-    options: { permission: PermissionStatus; createParent: boolean; nowMs: number },
+    options: { permission: PermissionStatus; unmasked?: number; createParent: boolean; nowMs: number },
   ): PendingOp[] {
     const w = this.walkForCreate(path);
     if (w.last?.kind === 'FILE')
@@ -334,14 +351,19 @@ export class Namespace {
     const ops: PendingOp[] = [];
     let dirPath = joinComponents(w.components.slice(0, w.existing.length - 1));
     missing.forEach((name, i) => {
+      const parentPath = dirPath;
       dirPath = childPath(dirPath, name);
-      const permission = i === missing.length - 1 ? options.permission : ancestorPermission;
+      const last = i === missing.length - 1;
       this.emit(ops, {
         op: 'OP_MKDIR',
         inodeId: this.lastInodeIdValue + 1,
         path: dirPath,
         timestamp: options.nowMs,
-        permission,
+        ...this.withInheritedAcl(parentPath, {
+          permission: last ? options.permission : ancestorPermission,
+          isDirectory: true,
+          ...(last && options.unmasked !== undefined ? { unmasked: options.unmasked } : {}),
+        }),
       });
     });
     return ops;
@@ -387,6 +409,11 @@ export class Namespace {
     const ops: PendingOp[] = [];
     if (!existing) this.emitAncestorMkdirs(ops, w, options.permission, options.nowMs);
     const fileId = this.lastInodeIdValue + 1;
+    const { permission, aclEntries } = this.withInheritedAcl(joinComponents(w.components.slice(0, -1)), {
+      permission: options.permission,
+      isDirectory: false,
+      ...(options.unmasked !== undefined ? { unmasked: options.unmasked } : {}),
+    });
     this.emit(ops, {
       op: 'OP_ADD',
       inodeId: fileId,
@@ -396,7 +423,8 @@ export class Namespace {
       atime: options.nowMs,
       blockSize: options.blockSizeBytes,
       blocks: [],
-      permission: { ...options.permission },
+      permission,
+      ...(aclEntries ? { aclEntries } : {}),
       clientName: options.clientName,
       clientMachine: options.clientMachine,
       overwrite: options.overwrite,
@@ -937,6 +965,41 @@ export class Namespace {
     return this.existingForXAttr(path, true).xattrs.map((x) => ({ ...x }));
   }
 
+  /**
+   * The ACL calls (FSDirAclOp): [OP_SET_ACL] with the INode's full ACL after the change — [] when
+   * the ACL is removed (removeAcl, or setAcl with an empty spec), as HDFS logs it.
+   */
+  changeAcl(path: string, change: AclChange, spec: readonly AclEntry[] = []): PendingOp[] {
+    const node = this.existingForAcl(path);
+    const existing = logicalAcl(node.permission.mode, node.acl);
+    const entries = nextAcl(existing, change, spec);
+    // AclStorage.updateINodeAcl's own check (only directories may have a default ACL).
+    if (entries.length > 0)
+      storeAcl(entries, { mode: node.permission.mode, isDirectory: node.kind === 'DIRECTORY' });
+    const ops: PendingOp[] = [];
+    this.emit(ops, { op: 'OP_SET_ACL', src: fullPath(node), entries });
+    return ops;
+  }
+
+  /** FSDirAclOp.getAclStatus: the AclFeature's entries with the owner, group and permission. */
+  aclStatus(path: string): AclStatus {
+    const node = this.existingForAcl(path);
+    return {
+      owner: node.permission.user,
+      group: node.permission.group,
+      sticky: (node.permission.mode & 0o1000) !== 0,
+      entries: node.acl.map((e) => ({ ...e })),
+      permission: node.permission.mode,
+    };
+  }
+
+  /** FSDirectory.resolveLastINode's words for a missing path. */
+  private existingForAcl(path: string): INode {
+    const w = this.walkPath(path);
+    if (!w.last) throw fail('FileNotFoundException', `cannot find ${w.path}`);
+    return w.last;
+  }
+
   private existingForXAttr(path: string, read = false): INode {
     const w = this.walkPath(path, read);
     if (!w.last) throw fail('FileNotFoundException', `Path not found: ${w.path}`);
@@ -1212,9 +1275,10 @@ export class Namespace {
     const length = w.components.length + 1; // the root, then one INode per component
     const at = (i: number): INode | null => (i >= 0 && i < w.existing.length ? w.existing[i]! : null);
     const pathOf = (i: number): string => joinComponents(w.components.slice(0, i));
-    const subject = (n: INode): { permission: PermissionStatus; isDirectory: boolean } => ({
+    const subject = (n: INode): PermissionSubject => ({
       permission: n.permission,
       isDirectory: n.kind === 'DIRECTORY',
+      acl: n.acl,
     });
     let ancestorIndex = length - 2;
     while (ancestorIndex >= 0 && at(ancestorIndex) === null) ancestorIndex--;
@@ -1401,6 +1465,18 @@ export class Namespace {
         this.leases.addLease(op.clientName, op.path, 0);
         return;
       }
+      case 'OP_SET_ACL': {
+        const node = this.walkPath(op.src).last;
+        if (!node) throw corrupt(op, op.src, 'no such file or directory');
+        const mode = node.permission.mode;
+        const stored =
+          op.entries.length === 0
+            ? { mode: removedAclMode(mode, node.acl), feature: [] }
+            : storeAcl(op.entries, { mode, isDirectory: node.kind === 'DIRECTORY' });
+        node.permission.mode = stored.mode;
+        node.acl = stored.feature;
+        return;
+      }
       case 'OP_SET_XATTR':
       case 'OP_REMOVE_XATTR': {
         const node = this.walkPath(op.src).last;
@@ -1441,7 +1517,13 @@ export class Namespace {
 
   private applyMkdir(op: OpOf<'OP_MKDIR'>): void {
     const { parent, name } = this.newEntryPlace(op, op.path);
-    const dir = newDirectory({ id: op.inodeId, name, permission: op.permission, mtime: op.timestamp });
+    const dir = newDirectory({
+      id: op.inodeId,
+      name,
+      permission: op.permission,
+      mtime: op.timestamp,
+      acl: featureOf(op.aclEntries, op.permission.mode, true),
+    });
     this.link(parent, dir, op.timestamp);
   }
 
@@ -1460,6 +1542,7 @@ export class Namespace {
       storagePolicyId: op.storagePolicyId,
       blocks: [],
       underConstruction: { clientName: op.clientName, clientMachine: op.clientMachine },
+      acl: featureOf(op.aclEntries, op.permission.mode, false),
     });
     this.link(parent, file, op.mtime);
     this.setBlocks(file, op.blocks);
@@ -1626,15 +1709,36 @@ export class Namespace {
     const ancestorPermission = withImplicitUwx(nearest.permission, permission);
     let dirPath = fullPath(nearest);
     for (const name of w.components.slice(w.existing.length - 1, -1)) {
+      const parentPath = dirPath;
       dirPath = childPath(dirPath, name);
       this.emit(ops, {
         op: 'OP_MKDIR',
         inodeId: this.lastInodeIdValue + 1,
         path: dirPath,
         timestamp: nowMs,
-        permission: ancestorPermission,
+        ...this.withInheritedAcl(parentPath, { permission: ancestorPermission, isDirectory: true }),
       });
     }
+  }
+
+  /**
+   * FSDirectory.copyINodeDefaultAcl for a new entry under `parentPath`: with a default ACL on the
+   * parent, the entry's mode comes from it, filtered by the unmasked mode when the client sent one
+   * (HDFS-6962, dfs.namenode.posix.acl.inheritance.enabled) or else the masked one, and the op
+   * carries the full ACL when the entry gets more than the minimal one.
+   */
+  private withInheritedAcl(
+    parentPath: string,
+    entry: { permission: PermissionStatus; isDirectory: boolean; unmasked?: number },
+  ): { permission: PermissionStatus; aclEntries?: AclEntry[] } {
+    const parent = this.walkPath(parentPath).last;
+    const feature = parent?.kind === 'DIRECTORY' ? parent.acl : [];
+    const mode = entry.unmasked ?? entry.permission.mode;
+    const inherited = inheritedAcl(feature, { mode, isDirectory: entry.isDirectory });
+    if (!inherited) return { permission: { ...entry.permission } };
+    const permission = { ...entry.permission, mode: inherited.mode };
+    if (inherited.feature.length === 0) return { permission };
+    return { permission, aclEntries: logicalAcl(inherited.mode, inherited.feature) };
   }
 
   private verifyReplication(path: string, replication: number, clientMachine: string | null): void {
@@ -1808,6 +1912,27 @@ function blocksWithin(
   return { kept: copyBlocks(blocks.slice(0, n)), keptLength };
 }
 
+/** The AclFeature an OP_MKDIR / OP_ADD's full ACL leaves on the new INode. */
+function featureOf(entries: AclEntry[] | undefined, mode: number, isDirectory: boolean): AclEntry[] {
+  return entries && entries.length > 0 ? storeAcl(entries, { mode, isDirectory }).feature : [];
+}
+
+/** AclTransformation's result for one ACL call on the INode's logical ACL ([] = remove it). */
+function nextAcl(existing: readonly AclEntry[], change: AclChange, spec: readonly AclEntry[]): AclEntry[] {
+  switch (change) {
+    case 'modifyAclEntries':
+      return mergeAclEntries(existing, spec);
+    case 'removeAclEntries':
+      return filterAclEntriesByAclSpec(existing, spec);
+    case 'removeDefaultAcl':
+      return filterDefaultAclEntries(existing);
+    case 'removeAcl':
+      return [];
+    case 'setAcl':
+      return spec.length === 0 ? [] : replaceAclEntries(existing, spec);
+  }
+}
+
 function corrupt(op: AnyOp, path: string, why: string): Error {
   const txid = 'txid' in op ? ` (txid ${op.txid})` : '';
   return new Error(`cannot apply ${op.op}${txid} to ${path}: ${why}`);
@@ -1830,6 +1955,7 @@ function toFileStatus(node: INode, path: string): FileStatus {
     fileId: node.id,
     childrenNum: isFile ? 0 : node.children.length,
     underConstruction: isFile && node.underConstruction !== null,
+    ...(node.acl.length > 0 ? { hasAcl: true } : {}),
   };
 }
 
@@ -1850,6 +1976,7 @@ function toImageINode(node: INode): ImageINode {
         nsQuota: node.nsQuota,
         dsQuota: node.dsQuota,
         ...(node.xattrs.length > 0 ? { xattrs: node.xattrs.map((x) => ({ ...x })) } : {}),
+        ...(node.acl.length > 0 ? { acl: node.acl.map((e) => ({ ...e })) } : {}),
       },
     };
   }
@@ -1866,6 +1993,7 @@ function toImageINode(node: INode): ImageINode {
       blocks: copyBlocks(node.blocks),
       storagePolicyId: node.storagePolicyId,
       ...(node.xattrs.length > 0 ? { xattrs: node.xattrs.map((x) => ({ ...x })) } : {}),
+      ...(node.acl.length > 0 ? { acl: node.acl.map((e) => ({ ...e })) } : {}),
       ...(node.underConstruction ? { underConstruction: { ...node.underConstruction } } : {}),
     },
   };
@@ -1883,6 +2011,7 @@ function fromImageINode(image: ImageINode): INode {
       nsQuota: d.nsQuota,
       dsQuota: d.dsQuota,
       xattrs: d.xattrs ?? [],
+      acl: d.acl ?? [],
     });
   }
   const f = image.file;
@@ -1899,5 +2028,6 @@ function fromImageINode(image: ImageINode): INode {
     blocks: f.blocks,
     underConstruction: f.underConstruction ?? null,
     xattrs: f.xattrs ?? [],
+    acl: f.acl ?? [],
   });
 }

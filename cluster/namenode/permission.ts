@@ -7,6 +7,7 @@
  */
 import { RemoteError } from '../protocol/errors.js';
 import type { PermissionStatus } from './editlog/ops.js';
+import type { AclEntry } from '../protocol/messages.js';
 
 /** FsAction: a set of r/w/x bits (READ=4, WRITE=2, EXECUTE=1), named as HDFS prints them. */
 export const FS_ACTION = {
@@ -32,6 +33,8 @@ const STICKY_BIT = 0o1000;
 export interface PermissionSubject {
   permission: PermissionStatus;
   isDirectory: boolean;
+  /** The INode's AclFeature entries; absent or [] = no ACL. */
+  acl?: readonly AclEntry[];
 }
 
 /** FsPermission.toString: `rwxr-xr-x`, the sticky bit as `t` (or `T` when other has no x). */
@@ -44,6 +47,8 @@ export function modeString(mode: number): string {
   if (mode & STICKY_BIT) s = s.slice(0, 8) + (s.endsWith('x') ? 't' : 'T');
   return s;
 }
+
+const implies = (granted: number, wanted: number): boolean => (granted & wanted) === wanted;
 
 /** The caller of one request, as FSPermissionChecker sees it. */
 export class PermissionChecker {
@@ -61,13 +66,37 @@ export class PermissionChecker {
     return this.groups.includes(group);
   }
 
-  /** Whether the caller's class (owner, group or other) of `subject` grants every bit of `access`. */
+  /**
+   * FSPermissionChecker.hasPermission: whether the caller's class (owner, group or other) of
+   * `subject` grants every bit of `access`; an INode with an access ACL is judged by its entries.
+   */
   has(subject: PermissionSubject, access: FsAction): boolean {
     const { user, group, mode } = subject.permission;
-    const shift = this.user === user ? 6 : this.isMemberOf(group) ? 3 : 0;
-    const granted = (mode >> shift) & 7;
     const wanted = FS_ACTION[access];
-    return (granted & wanted) === wanted;
+    if (subject.acl?.[0]?.scope === 'ACCESS') return this.hasAclPermission(subject, wanted);
+    const shift = this.user === user ? 6 : this.isMemberOf(group) ? 3 : 0;
+    return implies((mode >> shift) & 7, wanted);
+  }
+
+  /**
+   * FSPermissionChecker.hasAclPermission: the owner by the owner bits; else the named user entry,
+   * or any group entry (owning or named) of a group the caller is in, each masked by the group bits
+   * (which hold the mask); else, when no entry matched, the other bits.
+   */
+  private hasAclPermission(subject: PermissionSubject, wanted: number): boolean {
+    const { user, group, mode } = subject.permission;
+    if (this.user === user) return implies((mode >> 6) & 7, wanted);
+    const mask = (mode >> 3) & 7;
+    let matched = false;
+    for (const e of subject.acl ?? []) {
+      if (e.scope === 'DEFAULT') break;
+      if (e.type === 'USER' && e.name === this.user) return implies(e.permission & mask, wanted);
+      if (e.type === 'GROUP' && this.isMemberOf(e.name ?? group)) {
+        if (implies(e.permission & mask, wanted)) return true;
+        matched = true;
+      }
+    }
+    return !matched && implies(mode & 7, wanted);
   }
 
   /** FSPermissionChecker.check: `path` is the path of `subject` itself. */

@@ -150,11 +150,22 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
       : `must be a multiple of dfs.bytes-per-checksum (${limits.bytesPerChecksum})`;
   };
   const blockAt = { src: path, clientName: nonEmptyName, fileId: nullable(long) };
+  // AclTransformation refuses more than 32 entries in HDFS's words; this only bounds the shape.
+  const aclSpec = listOf(
+    shape({
+      scope: oneOf('ACCESS', 'DEFAULT'),
+      type: oneOf('USER', 'GROUP', 'MASK', 'OTHER'),
+      name: nullable(string(NAME_LENGTH_MAX)),
+      permission: integer(0, 7),
+    }),
+    LIST_LENGTH_MAX,
+  );
   return {
-    mkdirs: { src: path, permission, createParent: boolean },
+    mkdirs: { src: path, permission, unmasked: nullable(permission), createParent: boolean },
     create: {
       src: path,
       permission,
+      unmasked: nullable(permission),
       clientName: nonEmptyName,
       clientMachine: string(NAME_LENGTH_MAX),
       overwrite: boolean,
@@ -205,6 +216,12 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
       fromSnapshot: string(NAME_LENGTH_MAX),
       toSnapshot: string(NAME_LENGTH_MAX),
     },
+    modifyAclEntries: { src: path, aclSpec },
+    removeAclEntries: { src: path, aclSpec },
+    removeDefaultAcl: { src: path },
+    removeAcl: { src: path },
+    setAcl: { src: path, aclSpec },
+    getAclStatus: { src: path },
     renewLease: { clientName: nonEmptyName },
     recoverLease: { src: path, clientName: nonEmptyName },
     truncate: { src: path, newLength: integer(Number.MIN_SAFE_INTEGER, LONG_MAX), clientName: nonEmptyName },

@@ -39,6 +39,7 @@ export function namenodeSettings(
     superuser: identity.superuser,
     supergroup: config.get('dfs.permissions.superusergroup'),
     permissionsEnabled: config.bool('dfs.permissions.enabled'),
+    aclsEnabled: config.bool('dfs.namenode.acls.enabled'),
     bytesPerChecksum: config.int('dfs.bytes-per-checksum'),
     softwareVersion: identity.softwareVersion,
     trashIntervalMinutes: config.float('fs.trash.interval'),

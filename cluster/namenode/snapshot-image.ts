@@ -65,7 +65,8 @@ function attributesDiffer(a: INode, b: INode): boolean {
     a.permission.user !== b.permission.user ||
     a.permission.group !== b.permission.group ||
     a.permission.mode !== b.permission.mode ||
-    JSON.stringify(a.xattrs) !== JSON.stringify(b.xattrs);
+    JSON.stringify(a.xattrs) !== JSON.stringify(b.xattrs) ||
+    JSON.stringify(a.acl) !== JSON.stringify(b.acl);
   if (common) return true;
   if (a.kind === 'FILE' && b.kind === 'FILE')
     return (
@@ -328,6 +329,7 @@ function fileRecord(f: INodeFile): NonNullable<ImageINode['file']> {
     blocks: [],
     storagePolicyId: f.storagePolicyId,
     ...(f.xattrs.length > 0 ? { xattrs: f.xattrs.map((x) => ({ ...x })) } : {}),
+    ...(f.acl.length > 0 ? { acl: f.acl.map((e) => ({ ...e })) } : {}),
   };
 }
 
@@ -343,6 +345,7 @@ function dirRecord(d: INode): ImageINode {
       nsQuota: d.nsQuota,
       dsQuota: d.dsQuota,
       ...(d.xattrs.length > 0 ? { xattrs: d.xattrs.map((x) => ({ ...x })) } : {}),
+      ...(d.acl.length > 0 ? { acl: d.acl.map((e) => ({ ...e })) } : {}),
     },
   };
 }

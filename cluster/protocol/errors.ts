@@ -29,6 +29,7 @@ export const ERROR_CLASSES = {
   DSQuotaExceededException: 'org.apache.hadoop.hdfs.protocol.DSQuotaExceededException',
   SnapshotException: 'org.apache.hadoop.hdfs.protocol.SnapshotException',
   SnapshotAccessControlException: 'org.apache.hadoop.hdfs.protocol.SnapshotAccessControlException',
+  AclException: 'org.apache.hadoop.hdfs.protocol.AclException',
   IOException: 'java.io.IOException',
   MalformedFrameException: 'org.apache.hadoop.ipc.RpcException',
   UnknownMethodException: 'org.apache.hadoop.ipc.RpcNoSuchMethodException',

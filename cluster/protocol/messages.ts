@@ -171,14 +171,45 @@ export interface SnapshotDiffReport {
   entries: SnapshotDiffEntry[];
 }
 
+/** AclEntryScope / AclEntryType, as AclEntryProto names them. */
+export type AclEntryScope = 'ACCESS' | 'DEFAULT';
+export type AclEntryType = 'USER' | 'GROUP' | 'MASK' | 'OTHER';
+
+/**
+ * One ACL entry: `user:bruce:rw-` is { scope: 'ACCESS', type: 'USER', name: 'bruce', permission: 6 };
+ * `permission` is FsAction's bits (READ 4, WRITE 2, EXECUTE 1); an entry that only names what to
+ * remove (removeAclEntries' spec) carries NONE (0), as on the wire. `name` null is the unnamed
+ * entry (the owner, the owning group, mask, other).
+ */
+export interface AclEntry {
+  scope: AclEntryScope;
+  type: AclEntryType;
+  name: string | null;
+  permission: number;
+}
+
+/** AclStatus: the owner, group, sticky bit, the permission and the AclFeature's entries. */
+export interface AclStatus {
+  owner: string;
+  group: string;
+  sticky: boolean;
+  entries: AclEntry[];
+  permission: number;
+}
+
 /** The RPC table: method → request params and result. */
 export interface RpcMethods {
   // ClientProtocol
-  mkdirs: { req: { src: string; permission: number; createParent: boolean }; res: boolean };
+  /** `unmasked`: the mode before the umask (FsCreateModes), sent by Hadoop 3 clients. */
+  mkdirs: {
+    req: { src: string; permission: number; unmasked?: number; createParent: boolean };
+    res: boolean;
+  };
   create: {
     req: {
       src: string;
       permission: number;
+      unmasked?: number;
       clientName: string;
       clientMachine: string;
       overwrite: boolean;
@@ -258,6 +289,13 @@ export interface RpcMethods {
     req: { snapshotRoot: string; fromSnapshot: string; toSnapshot: string };
     res: SnapshotDiffReport;
   };
+  /** ACL calls (FSDirAclOp): the spec's entries merged in, removed, or set; the owner only. */
+  modifyAclEntries: { req: { src: string; aclSpec: AclEntry[] }; res: null };
+  removeAclEntries: { req: { src: string; aclSpec: AclEntry[] }; res: null };
+  removeDefaultAcl: { req: { src: string }; res: null };
+  removeAcl: { req: { src: string }; res: null };
+  setAcl: { req: { src: string; aclSpec: AclEntry[] }; res: null };
+  getAclStatus: { req: { src: string }; res: AclStatus };
   renewLease: { req: { clientName: string }; res: null };
   /**
    * hflush/hsync's NameNode side: persists the file's block list, with the last block's length
@@ -385,6 +423,12 @@ export const PROTOCOL_OF: Record<RpcMethod, Protocol> = {
   renameSnapshot: 'ClientProtocol',
   getSnapshottableDirListing: 'ClientProtocol',
   getSnapshotDiffReport: 'ClientProtocol',
+  modifyAclEntries: 'ClientProtocol',
+  removeAclEntries: 'ClientProtocol',
+  removeDefaultAcl: 'ClientProtocol',
+  removeAcl: 'ClientProtocol',
+  setAcl: 'ClientProtocol',
+  getAclStatus: 'ClientProtocol',
   renewLease: 'ClientProtocol',
   recoverLease: 'ClientProtocol',
   fsync: 'ClientProtocol',

@@ -57,6 +57,8 @@ export interface FileStatus {
   childrenNum: number;
   /** True while a writer holds the file open (a lease). */
   underConstruction: boolean;
+  /** The INode has an ACL (HdfsFileStatus.Flags.HAS_ACL; `-ls` prints `+`). */
+  hasAcl?: boolean;
 }
 
 /** A block with the DataNodes that hold it, ordered for the reader (LocatedBlock). */

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { listAll } from '../../cluster/client/listing.js';
 import { fetchNamenodeStatus } from '../../cluster/client/namenode-http-client.js';
-import { DFSClient } from '../../cluster/client/dfs-client.js';
+import { DEFAULT_DIR_MODES, DFSClient } from '../../cluster/client/dfs-client.js';
 import { formatChecksumLine } from '../../cluster/client/file-checksum.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
 import type { FileStatus } from '../../cluster/protocol/types.js';
@@ -24,6 +24,7 @@ import { formatCount } from '../format/count.js';
 import { EXPUNGE, moveToAppropriateTrash } from './fs-trash.js';
 import { GETFATTR, SETFATTR } from './fs-xattr.js';
 import { CREATE_SNAPSHOT, DELETE_SNAPSHOT, RENAME_SNAPSHOT } from './fs-snapshot.js';
+import { GETFACL, SETFACL } from './fs-acl.js';
 import { APPEND_TO_FILE } from './fs-append.js';
 import { FIND } from './fs-find.js';
 import { RMDIR, TOUCH } from './fs-namespace.js';
@@ -205,7 +206,7 @@ const COMMANDS: Record<string, FsCommandSpec> = {
         }
         await ctx.session.namenode.call(
           'mkdirs',
-          { src, permission: 0o755, createParent: true },
+          { src, ...DEFAULT_DIR_MODES, createParent: true },
           { opId: opId('mkdir') },
         );
       });
@@ -248,6 +249,8 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   createSnapshot: CREATE_SNAPSHOT,
   deleteSnapshot: DELETE_SNAPSHOT,
   renameSnapshot: RENAME_SNAPSHOT,
+  setfacl: SETFACL,
+  getfacl: GETFACL,
   mv: {
     usage: '-mv <src> ... <dst>',
     description:
@@ -627,7 +630,7 @@ async function mkdirTarget(ctx: FsContext, target: ShownTarget): Promise<void> {
   if (existing) throw new PathError(target.shown, PATH_ERRORS.exists);
   await ctx.session.namenode.call(
     'mkdirs',
-    { src: target.abs, permission: 0o755, createParent: false },
+    { src: target.abs, ...DEFAULT_DIR_MODES, createParent: false },
     { opId: opId('cp') },
   );
 }

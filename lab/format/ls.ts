@@ -43,7 +43,7 @@ export function formatLs(entries: readonly FileStatus[], options: LsOptions): st
     return (
       (isDir ? 'd' : '-') +
       permissionSymbolic(s.permission) +
-      ' ' + // ACL bit: the lab has no ACLs
+      (s.hasAcl ? '+' : ' ') + // Ls: `+` when the entry has an ACL
       (isDir ? '-' : String(s.replication)).padStart(replWidth) +
       ' ' +
       column(s.owner, ownerWidth) +

@@ -1,7 +1,7 @@
 /**
  * Issue 11's features on real processes, driven through the `lab` command as a student types it:
  * the trash (fs.trash.interval > 0: `-rm` moves, `-skipTrash`, `-expunge`, the NameNode's emptier),
- * name and space quotas, extended attributes and snapshots — and a NameNode restart that keeps them.
+ * name and space quotas, extended attributes, snapshots and ACLs — and a NameNode restart that keeps them.
  * One small cluster (1 DataNode, 1 MiB blocks) on ephemeral ports in its own run directory;
  * skipped until dist/ is built.
  */
@@ -20,13 +20,24 @@ const USER = labUser();
 const TRASH_MINUTES = '0.5';
 const WAIT_MS = 75_000;
 
+const DEFAULT_ACL =
+  'default:user::rwx\ndefault:user:bruce:rwx\ndefault:group::r-x\ndefault:mask::rwx\ndefault:other::---\n';
+const aclHead = (p: string, owner: string): string =>
+  `# file: ${p}\n# owner: ${owner}\n# group: supergroup\n`;
+/** `-getfacl -R /acl` after the ACL test: /acl, its file b2's parent /acl/sub (inherited), b2. */
+const ACL_LISTING =
+  `${aclHead('/acl', USER)}user::rwx\nuser:bruce:r-x\ngroup::r-x\nmask::r-x\nother::---\n${DEFAULT_ACL}\n` +
+  `${aclHead('/acl/sub', USER)}user::rwx\nuser:bruce:rwx\ngroup::r-x\nmask::rwx\nother::---\n${DEFAULT_ACL}\n` +
+  // bruce's file: owner rw-, mask rwx & rw- = rw-, other --- (the 0666 asked for, filtered).
+  `${aclHead('/acl/sub/b2', 'bruce')}user::rw-\nuser:bruce:rwx\t#effective:rw-\ngroup::r-x\t#effective:r--\nmask::rw-\nother::---\n\n`;
+
 interface Run {
   code: number;
   stdout: string;
   stderr: string;
 }
 
-describe.skipIf(!built)('trash, quotas, xattrs and snapshots on a running cluster', () => {
+describe.skipIf(!built)('trash, quotas, xattrs, snapshots and ACLs on a running cluster', () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-features-'));
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-features-work-'));
   // The user who starts the cluster is its superuser (as in HDFS) and works in /user/<self>.
@@ -198,7 +209,32 @@ describe.skipIf(!built)('trash, quotas, xattrs and snapshots on a running cluste
     await waitFor(`blk_${blockId} to be deleted from the DataNode`, async () => replicas().length === 0);
   }, 240_000);
 
-  it('keeps quotas, xattrs and snapshots across a NameNode restart (fsimage + edits)', async () => {
+  it('gives a named user access through an ACL, masked as HDFS masks it, and inherits default ACLs', async () => {
+    // A user with no groups on this machine: only named-user entries and other speak for bruce.
+    const bruceEnv = { ...adminEnv, HADOOP_USER_NAME: 'bruce' };
+    await admin('fs', '-mkdir', '/acl');
+    // No mask given: HDFS calculates it, the union of the group class (r-x here, rwx for the default).
+    await admin(
+      'fs',
+      '-setfacl',
+      '--set',
+      'user::rwx,user:bruce:r-x,group::r-x,other::---,default:user:bruce:rwx',
+      '/acl',
+    );
+    expect((await run(bruceEnv, ['fs', '-ls', '-d', '/acl'])).stdout).toMatch(/^drwxr-x---\+ /);
+    // The mask (r-x) keeps bruce from writing in /acl; a new directory inherits the default ACL
+    // (mask rwx, filtered by the 0777 the client asks for before its umask) and lets him.
+    const write = await run(bruceEnv, ['fs', '-put', local('b1.txt', 'b'), '/acl/b1']);
+    expect(write.code).toBe(1);
+    expect(write.stderr).toContain(
+      `Permission denied: user=bruce, access=WRITE, inode="/acl":${USER}:supergroup:drwxr-x---`,
+    );
+    await admin('fs', '-mkdir', '/acl/sub');
+    expect((await run(bruceEnv, ['fs', '-put', local('b2.txt', 'b'), '/acl/sub/b2'])).code).toBe(0);
+    expect(await admin('fs', '-getfacl', '-R', '/acl')).toBe(ACL_LISTING);
+  }, 300_000);
+
+  it('keeps quotas, xattrs, snapshots and ACLs across a NameNode restart (fsimage + edits)', async () => {
     await admin('dfsadmin', '-safemode', 'enter');
     await admin('dfsadmin', '-saveNamespace');
     await admin('dfsadmin', '-safemode', 'leave');
@@ -207,5 +243,6 @@ describe.skipIf(!built)('trash, quotas, xattrs and snapshots on a running cluste
     expect(await ok('fs', '-getfattr', '-d', '/x.txt')).toBe('# file: /x.txt\nuser.color="blue"\n');
     // s2 was saved in the fsimage's SnapshotSection and SnapshotDiffSection (k.txt as deleted).
     expect(await ok('fs', '-cat', '/snap/.snapshot/s2/k.txt')).toBe('kept over a restart\n');
+    expect(await ok('fs', '-getfacl', '-R', '/acl')).toBe(ACL_LISTING);
   }, 150_000);
 });

@@ -21,8 +21,13 @@ import {
 } from './ops.js';
 import { BufferBuilder, CursorReader, bytesToUuid, uuidToBytes } from './writable.js';
 import { fromBinary, isFieldSet } from '@bufbuild/protobuf';
-import { XAttrEditLogProtoSchema, XAttrProtoSchema } from '../../protocol/gen/client_protocol_pb.js';
-import type { XAttr } from '../../protocol/messages.js';
+import {
+  AclEditLogProtoSchema,
+  XAttrEditLogProtoSchema,
+  XAttrProtoSchema,
+} from '../../protocol/gen/client_protocol_pb.js';
+import type { AclEntry, XAttr } from '../../protocol/messages.js';
+import { aclEntryFromProto, aclEntryToProto } from '../../protocol/registry/acl-proto.js';
 import { xattrFromProto, xattrToProto } from '../../protocol/registry/xattr-proto.js';
 import { delimitedProto } from '../../protocol/proto-codec.js';
 
@@ -97,7 +102,7 @@ function encodeBody(op: EditLogOp): Buffer {
       break;
     case 'OP_ADD':
       writeAddCloseCommon(w, op);
-      w.int(0); // ACL entries: none
+      writeAclEntries(w, op.aclEntries);
       w.byte(0); // xattrs: an empty delimited XAttrEditLogProto
       w.utf8(op.clientName).utf8(op.clientMachine).bool(op.overwrite);
       w.byte(op.storagePolicyId).byte(op.erasureCodingPolicyId);
@@ -109,7 +114,8 @@ function encodeBody(op: EditLogOp): Buffer {
     case 'OP_MKDIR':
       w.long(op.inodeId).utf8(op.path).long(op.timestamp).long(op.timestamp); // mtime, then atime (same value)
       writePermission(w, op.permission);
-      w.int(0).byte(0); // no ACL entries, empty xattrs
+      writeAclEntries(w, op.aclEntries);
+      w.byte(0); // empty xattrs
       break;
     case 'OP_ALLOCATE_BLOCK_ID':
       w.long(op.blockId);
@@ -173,6 +179,9 @@ function encodeBody(op: EditLogOp): Buffer {
     case 'OP_TRUNCATE':
       w.utf8(op.src).utf8(op.clientName).utf8(op.clientMachine).long(op.newLength).long(op.timestamp);
       writeCompactBlocks(w, op.truncateBlock ? [op.truncateBlock] : []);
+      break;
+    case 'OP_SET_ACL':
+      w.raw(delimitedProto(AclEditLogProtoSchema, { src: op.src, entries: op.entries.map(aclEntryToProto) }));
       break;
     case 'OP_SET_XATTR':
     case 'OP_REMOVE_XATTR':
@@ -365,7 +374,7 @@ function decodeBody(name: OpName, txid: number, r: CursorReader): EditLogOp {
       return { op: name, txid };
     case 'OP_ADD': {
       const common = readAddCloseCommon(r);
-      readNoAcls(r);
+      const aclEntries = readAclEntries(r);
       readNoXAttrs(r);
       const clientName = r.utf8('clientName');
       const clientMachine = r.utf8('clientMachine');
@@ -382,6 +391,7 @@ function decodeBody(name: OpName, txid: number, r: CursorReader): EditLogOp {
         overwrite,
         storagePolicyId,
         erasureCodingPolicyId,
+        ...(aclEntries.length > 0 ? { aclEntries } : {}),
         rpcIds,
       };
     }
@@ -393,9 +403,17 @@ function decodeBody(name: OpName, txid: number, r: CursorReader): EditLogOp {
       const timestamp = r.long('mtime');
       r.long('atime');
       const permission = readPermission(r);
-      readNoAcls(r);
+      const aclEntries = readAclEntries(r);
       readNoXAttrs(r);
-      return { op: name, txid, inodeId, path, timestamp, permission };
+      return {
+        op: name,
+        txid,
+        inodeId,
+        path,
+        timestamp,
+        permission,
+        ...(aclEntries.length > 0 ? { aclEntries } : {}),
+      };
     }
     case 'OP_ALLOCATE_BLOCK_ID':
       return { op: name, txid, blockId: r.long('blockId') };
@@ -454,6 +472,10 @@ function decodeBody(name: OpName, txid: number, r: CursorReader): EditLogOp {
       const clientMachine = r.utf8('clientMachine');
       const newBlock = r.bool('newBlock');
       return { op: name, txid, path, clientName, clientMachine, newBlock, rpcIds: readRpcIds(r) };
+    }
+    case 'OP_SET_ACL': {
+      const msg = fromBinary(AclEditLogProtoSchema, readDelimited(r, 'AclEditLogProto'));
+      return { op: name, txid, src: msg.src, entries: msg.entries.map(aclEntryFromProto) };
     }
     case 'OP_SET_XATTR':
     case 'OP_REMOVE_XATTR': {
@@ -560,10 +582,39 @@ function readRenameOptions(r: CursorReader): RenameOption[] {
   });
 }
 
-/** The lab writes no ACLs; a log that has some cannot be represented by EditLogOp, so say so. */
-function readNoAcls(r: CursorReader): void {
+/**
+ * FSEditLogOp.AclEditLogUtil (OP_ADD, OP_MKDIR): an int count (0 = no ACL), then per entry one
+ * byte — has-name bit 6, scope bit 5, type bits 3..4, FsAction bits 0..2 — and the name.
+ */
+function writeAclEntries(w: BufferBuilder, entries: readonly AclEntry[] | undefined): void {
+  w.int(entries?.length ?? 0);
+  for (const e of entries ?? []) {
+    const bits =
+      (e.name !== null ? 1 << 6 : 0) |
+      (ACL_SCOPES.indexOf(e.scope) << 5) |
+      (ACL_TYPES.indexOf(e.type) << 3) |
+      (e.permission & 7);
+    w.byte(bits);
+    if (e.name !== null) w.utf8(e.name);
+  }
+}
+
+const ACL_SCOPES = ['ACCESS', 'DEFAULT'] as const;
+const ACL_TYPES = ['USER', 'GROUP', 'MASK', 'OTHER'] as const;
+
+function readAclEntries(r: CursorReader): AclEntry[] {
   const count = r.int('ACL entry count');
-  if (count !== 0) throw new RangeError(`${count} ACL entries: ACLs are not supported by the lab`);
+  if (count < 0 || count > r.remaining) throw new RangeError(`impossible ACL entry count ${count}`);
+  return Array.from({ length: count }, (): AclEntry => {
+    const bits = r.byte('ACL entry') & 0xff;
+    const name = (bits >> 6) & 1 ? r.utf8('ACL entry name') : null;
+    return {
+      scope: ACL_SCOPES[(bits >> 5) & 1]!,
+      type: ACL_TYPES[(bits >> 3) & 3]!,
+      name,
+      permission: bits & 7,
+    };
+  });
 }
 
 /** XAttrEditLogProto.writeDelimitedTo: a varint length, then the message. */
@@ -571,15 +622,20 @@ function encodeXAttrEditLog(src: string, xattrs: readonly XAttr[]): Uint8Array {
   return delimitedProto(XAttrEditLogProtoSchema, { src, xAttrs: xattrs.map(xattrToProto) });
 }
 
-function readXAttrEditLog(r: CursorReader): { src: string; xattrs: XAttr[] } {
+/** The bytes of a varint-delimited message (parseDelimitedFrom). */
+function readDelimited(r: CursorReader, what: string): Uint8Array {
   let length = 0;
   for (let shift = 0; ; shift += 7) {
-    const b = r.byte('XAttrEditLogProto length') & 0xff;
+    const b = r.byte(`${what} length`) & 0xff;
     length += (b & 0x7f) * 2 ** shift;
     if (b < 0x80) break;
-    if (shift > 28) throw new RangeError('XAttrEditLogProto length: malformed varint');
+    if (shift > 28) throw new RangeError(`${what} length: malformed varint`);
   }
-  const msg = fromBinary(XAttrEditLogProtoSchema, r.bytes(length, 'XAttrEditLogProto'));
+  return r.bytes(length, what);
+}
+
+function readXAttrEditLog(r: CursorReader): { src: string; xattrs: XAttr[] } {
+  const msg = fromBinary(XAttrEditLogProtoSchema, readDelimited(r, 'XAttrEditLogProto'));
   return {
     src: msg.src,
     xattrs: msg.xAttrs.map((x) => xattrFromProto(x, isFieldSet(x, XAttrProtoSchema.field.value))),

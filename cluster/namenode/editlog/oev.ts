@@ -10,7 +10,8 @@ import {
   type PermissionStatus,
   type RpcIds,
 } from './ops.js';
-import type { XAttr } from '../../protocol/messages.js';
+import type { AclEntry, XAttr } from '../../protocol/messages.js';
+import { fsActionSymbol } from '../acl.js';
 
 const INDENT = '  ';
 
@@ -53,6 +54,7 @@ function dataChildren(op: EditLogOp): XmlNode[] {
           clientMachine: op.clientMachine,
           overwrite: op.overwrite,
         }),
+        ...(op.aclEntries ?? []).map(aclEntryNode),
         leaf('ERASURE_CODING_POLICY_ID', op.erasureCodingPolicyId),
         ...rpcIdNodes(op.rpcIds),
       ];
@@ -66,6 +68,7 @@ function dataChildren(op: EditLogOp): XmlNode[] {
         leaf('PATH', op.path),
         leaf('TIMESTAMP', op.timestamp),
         permissionNode(op.permission),
+        ...(op.aclEntries ?? []).map(aclEntryNode),
       ];
     case 'OP_ALLOCATE_BLOCK_ID':
       return [leaf('BLOCK_ID', op.blockId)];
@@ -154,7 +157,23 @@ function dataChildren(op: EditLogOp): XmlNode[] {
         leaf('MTIME', op.mtime),
         ...rpcIdNodes(op.rpcIds),
       ];
+    case 'OP_SET_ACL':
+      return [leaf('SRC', op.src), ...op.entries.map(aclEntryNode)];
   }
+}
+
+/** FSEditLogOp.appendAclEntriesToXml: SCOPE, TYPE, NAME when named, PERM as FsAction.SYMBOL. */
+function aclEntryNode(e: AclEntry): XmlNode {
+  const name = e.name === null ? [] : [leaf('NAME', e.name)];
+  return {
+    name: 'ENTRY',
+    children: [
+      leaf('SCOPE', e.scope),
+      leaf('TYPE', e.type),
+      ...name,
+      leaf('PERM', fsActionSymbol(e.permission)),
+    ],
+  };
 }
 
 /** FSEditLogOp.appendXAttrsToXml: NAMESPACE, NAME, and VALUE as XAttrCodec's hex (0x…) when there is one. */

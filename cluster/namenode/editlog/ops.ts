@@ -6,7 +6,7 @@
  */
 import type { BlockRef } from '../../protocol/types.js';
 
-import type { XAttr } from '../../protocol/messages.js';
+import type { AclEntry, XAttr } from '../../protocol/messages.js';
 
 export const EDITS_LAYOUT_VERSION = -66;
 
@@ -22,6 +22,7 @@ export const OPCODES = {
   OP_CLOSE: 9,
   OP_TIMES: 13,
   OP_SET_QUOTA: 14,
+  OP_SET_ACL: 40,
   OP_SET_XATTR: 43,
   OP_REMOVE_XATTR: 44,
   OP_RENAME: 15,
@@ -87,6 +88,8 @@ export type EditLogOp =
       path: string;
       timestamp: number;
       permission: PermissionStatus;
+      /** The new directory's full ACL when it inherited one (absent: none). */
+      aclEntries?: AclEntry[];
     })
   | (OpBase &
       AddOrCloseFields & {
@@ -96,6 +99,8 @@ export type EditLogOp =
         overwrite: boolean;
         storagePolicyId: number; // 0 = unspecified
         erasureCodingPolicyId: number; // 0 for replicated files
+        /** The new file's full ACL when it inherited one (absent: none). */
+        aclEntries?: AclEntry[];
         rpcIds: RpcIds;
       })
   | (OpBase & AddOrCloseFields & { op: 'OP_CLOSE' })
@@ -165,7 +170,9 @@ export type EditLogOp =
       snapshotNewName: string;
       mtime: number;
       rpcIds: RpcIds;
-    });
+    })
+  /** The INode's full ACL after an ACL call (AclEditLogProto); [] = the ACL removed. */
+  | (OpBase & { op: 'OP_SET_ACL'; src: string; entries: AclEntry[] });
 
 export type EditLogOpOf<N extends OpName> = Extract<EditLogOp, { op: N }>;
 

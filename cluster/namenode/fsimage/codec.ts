@@ -10,7 +10,7 @@
  * Pure: `encodeImage` returns the file's bytes, `decodeImage` takes them. The messages are
  * fsimage.proto's (cluster/protocol/proto), through @bufbuild/protobuf.
  */
-import type { XAttr } from '../../protocol/messages.js';
+import type { AclEntry, XAttr } from '../../protocol/messages.js';
 import type { BlockRef, PermissionStatus } from '../editlog/ops.js';
 import {
   fromBinary,
@@ -168,6 +168,8 @@ export function buildStringTable(image: FsImage): Map<string, number> {
     const p = permissionOf(inode);
     add(p.user);
     add(p.group);
+    // FSImageFormatPBINode.Saver asks for the ACL entries' names, then the xattrs' names.
+    for (const e of aclOf(inode)) if (e.name !== null) add(e.name);
     for (const x of xattrsOf(inode)) add(x.name);
   }
   return ids;
@@ -195,6 +197,47 @@ export function childrenInNameOrder(image: FsImage, children: readonly number[])
   const byId = new Map(image.inodes.map((n) => [n.id, n]));
   const nameOf = (id: number): Buffer => Buffer.from(byId.get(id)?.name ?? '', 'utf8');
   return [...children].sort((a, b) => Buffer.compare(nameOf(a), nameOf(b)) || a - b);
+}
+
+export function aclOf(inode: ImageINode): readonly AclEntry[] {
+  return inode.file?.acl ?? inode.directory?.acl ?? [];
+}
+
+const ACL_SCOPES = ['ACCESS', 'DEFAULT'] as const;
+const ACL_TYPES = ['USER', 'GROUP', 'MASK', 'OTHER'] as const;
+
+/**
+ * FSImageFormatPBINode.Saver.buildAclEntries: each entry one fixed32 — string-table id of the name
+ * (0 = none) in bits 6..29, scope bit 5, type bits 3..4, FsAction bits 0..2.
+ */
+function aclFeature(
+  acl: readonly AclEntry[] | undefined,
+  strings: Map<string, number>,
+): { acl: { entries: number[] } } | Record<string, never> {
+  if (!acl || acl.length === 0) return {};
+  const entries = acl.map((e) => {
+    const id = e.name === null ? 0 : (strings.get(e.name) ?? 0);
+    const bits =
+      ((id & 0xffffff) << 6) | (ACL_SCOPES.indexOf(e.scope) << 5) | (ACL_TYPES.indexOf(e.type) << 3);
+    return (bits | (e.permission & 7)) >>> 0;
+  });
+  return { acl: { entries } };
+}
+
+function readAclFeature(
+  feature: { entries: number[] } | undefined,
+  strings: Map<number, string>,
+): { acl?: AclEntry[] } {
+  if (!feature || feature.entries.length === 0) return {};
+  return {
+    acl: feature.entries.map((v): AclEntry => {
+      const id = (v >>> 6) & 0xffffff;
+      const name = id === 0 ? null : strings.get(id);
+      if (name === undefined)
+        throw new ImageFormatError(`ACL entry refers to string id ${id}, which the image lacks`);
+      return { scope: ACL_SCOPES[(v >>> 5) & 1]!, type: ACL_TYPES[(v >>> 3) & 3]!, name, permission: v & 7 };
+    }),
+  };
 }
 
 export function xattrsOf(inode: ImageINode): readonly XAttr[] {
@@ -371,6 +414,7 @@ function fileMessage(
           },
         }
       : {}),
+    ...aclFeature(f.acl, strings),
     ...xattrFeature(f.xattrs, strings),
     storagePolicyID: f.storagePolicyId,
   };
@@ -387,6 +431,7 @@ function directoryMessage(
     nsQuota: u64(BigInt(d.nsQuota)),
     dsQuota: u64(BigInt(d.dsQuota)),
     permission: encodePermission(d.permission, strings),
+    ...aclFeature(d.acl, strings),
     ...xattrFeature(d.xattrs, strings),
   };
 }
@@ -745,6 +790,7 @@ function readFile(f: INodeSection_INodeFile, strings: Map<number, string>): Imag
     ...(f.fileUC
       ? { underConstruction: { clientName: f.fileUC.clientName, clientMachine: f.fileUC.clientMachine } }
       : {}),
+    ...readAclFeature(f.acl, strings),
     ...readXAttrFeature(f.xAttrs, strings),
     storagePolicyId: f.storagePolicyID,
   };
@@ -756,6 +802,7 @@ function readDirectory(d: INodeSection_INodeDirectory, strings: Map<number, stri
     permission: decodePermission(d.permission, strings),
     nsQuota: BigInt.asIntN(64, d.nsQuota).toString(),
     dsQuota: BigInt.asIntN(64, d.dsQuota).toString(),
+    ...readAclFeature(d.acl, strings),
     ...readXAttrFeature(d.xAttrs, strings),
   };
 }

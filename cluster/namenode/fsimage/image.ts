@@ -3,7 +3,7 @@
  * writes as Hadoop's protobuf image (HDFSIMG1 … FileSummary), and what `oiv` prints.
  * Replica locations are deliberately absent: they come back from block reports.
  */
-import type { XAttr } from '../../protocol/messages.js';
+import type { AclEntry, XAttr } from '../../protocol/messages.js';
 import type { BlockRef, PermissionStatus } from '../editlog/ops.js';
 
 export const NAMENODE_LAYOUT_VERSION = -66;
@@ -22,6 +22,8 @@ export interface ImageFile {
   storagePolicyId: number;
   /** XAttrFeature; absent when the file has none. */
   xattrs?: XAttr[];
+  /** AclFeature's entries; absent when the file has no ACL. */
+  acl?: AclEntry[];
   underConstruction?: { clientName: string; clientMachine: string };
 }
 
@@ -34,6 +36,8 @@ export interface ImageDirectory {
   dsQuota: string;
   /** XAttrFeature; absent when the directory has none. */
   xattrs?: XAttr[];
+  /** AclFeature's entries; absent when the directory has no ACL. */
+  acl?: AclEntry[];
 }
 
 export interface ImageINode {

@@ -5,7 +5,8 @@
  * - `imageToDelimited`: `-p Delimited` (PBImageDelimitedTextWriter) — one tab-separated line per inode.
  * Pure: text out.
  */
-import type { XAttr } from '../../protocol/messages.js';
+import type { AclEntry, XAttr } from '../../protocol/messages.js';
+import { aclEntryText } from '../acl.js';
 import { mangleXmlString } from '../editlog/oev.js';
 import type { PermissionStatus } from '../editlog/ops.js';
 import { BUILTIN_EC_POLICIES, IMAGE_ONDISK_VERSION, childrenInNameOrder, permissionOf } from './codec.js';
@@ -93,6 +94,7 @@ function directoryFields(d: ImageDirectory): string {
     o('mtime', d.mtime) +
     o('permission', permissionText(d.permission)) +
     xattrsXml(d.xattrs) +
+    aclsXml(d.acl) +
     o('nsquota', d.nsQuota) +
     o('dsquota', d.dsQuota)
   );
@@ -155,7 +157,8 @@ function fileFields(f: ImageFile): string {
     o('atime', f.atime) +
     o('preferredBlockSize', f.preferredBlockSize) +
     o('permission', permissionText(f.permission)) +
-    xattrsXml(f.xattrs);
+    xattrsXml(f.xattrs) +
+    aclsXml(f.acl);
   if (f.blocks.length > 0) out += blocksXml(f.blocks);
   out += o('storagePolicyId', f.storagePolicyId);
   if (f.underConstruction) {
@@ -184,6 +187,12 @@ function xattrsXml(xattrs: readonly XAttr[] | undefined): string {
     out += `<xattr>${o('ns', x.namespace)}${o('name', x.name)}${value}</xattr>`;
   }
   return `${out}</xattrs>`;
+}
+
+/** PBImageXmlWriter.dumpAcls: `<acls><acl>user:bruce:rwx</acl>…</acls>`, the AclFeature's entries. */
+function aclsXml(acl: readonly AclEntry[] | undefined): string {
+  if (!acl || acl.length === 0) return '';
+  return `<acls>${acl.map((e) => o('acl', aclEntryText(e))).join('')}</acls>`;
 }
 
 /** `user:group:` + 4-digit octal mode (`%04o`), e.g. `student:supergroup:0755`. */

@@ -33,7 +33,7 @@ import type { Message } from '@bufbuild/protobuf';
 export const file_client_protocol: GenFile =
   /*@__PURE__*/
   fileDesc(
-    'ChVjbGllbnRfcHJvdG9jb2wucHJvdG8SC2hhZG9vcC5oZGZzIiYKF0dldEZpbGVJbmZvUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCSJIChhHZXRGaWxlSW5mb1Jlc3BvbnNlUHJvdG8SLAoCZnMYASABKAsyIC5oYWRvb3AuaGRmcy5IZGZzRmlsZVN0YXR1c1Byb3RvIk8KFkdldExpc3RpbmdSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEhIKCnN0YXJ0QWZ0ZXIYAiACKAwSFAoMbmVlZExvY2F0aW9uGAMgAigIIk4KF0dldExpc3RpbmdSZXNwb25zZVByb3RvEjMKB2Rpckxpc3QYASABKAsyIi5oYWRvb3AuaGRmcy5EaXJlY3RvcnlMaXN0aW5nUHJvdG8iTAodR2V0QmxvY2tMb2NhdGlvbnNSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEg4KBm9mZnNldBgCIAIoBBIOCgZsZW5ndGgYAyACKAQiVAoeR2V0QmxvY2tMb2NhdGlvbnNSZXNwb25zZVByb3RvEjIKCWxvY2F0aW9ucxgBIAEoCzIfLmhhZG9vcC5oZGZzLkxvY2F0ZWRCbG9ja3NQcm90byItCh1HZXRDb250ZW50U3VtbWFyeVJlcXVlc3RQcm90bxIMCgRwYXRoGAEgAigJIlMKHkdldENvbnRlbnRTdW1tYXJ5UmVzcG9uc2VQcm90bxIxCgdzdW1tYXJ5GAEgAigLMiAuaGFkb29wLmhkZnMuQ29udGVudFN1bW1hcnlQcm90byI1CiFHZXRQcmVmZXJyZWRCbG9ja1NpemVSZXF1ZXN0UHJvdG8SEAoIZmlsZW5hbWUYASACKAkiMwoiR2V0UHJlZmVycmVkQmxvY2tTaXplUmVzcG9uc2VQcm90bxINCgVic2l6ZRgBIAIoBCIfCh1HZXRTZXJ2ZXJEZWZhdWx0c1JlcXVlc3RQcm90byJcCh5HZXRTZXJ2ZXJEZWZhdWx0c1Jlc3BvbnNlUHJvdG8SOgoOc2VydmVyRGVmYXVsdHMYASACKAsyIi5oYWRvb3AuaGRmcy5Gc1NlcnZlckRlZmF1bHRzUHJvdG8iGQoXR2V0RnNTdGF0dXNSZXF1ZXN0UHJvdG8i8gEKF0dldEZzU3RhdHNSZXNwb25zZVByb3RvEhAKCGNhcGFjaXR5GAEgAigEEgwKBHVzZWQYAiACKAQSEQoJcmVtYWluaW5nGAMgAigEEhgKEHVuZGVyX3JlcGxpY2F0ZWQYBCACKAQSFgoOY29ycnVwdF9ibG9ja3MYBSACKAQSFgoObWlzc2luZ19ibG9ja3MYBiACKAQSHwoXbWlzc2luZ19yZXBsX29uZV9ibG9ja3MYByABKAQSGAoQYmxvY2tzX2luX2Z1dHVyZRgIIAEoBBIfChdwZW5kaW5nX2RlbGV0aW9uX2Jsb2NrcxgJIAEoBCJTCh1HZXREYXRhbm9kZVJlcG9ydFJlcXVlc3RQcm90bxIyCgR0eXBlGAEgAigOMiQuaGFkb29wLmhkZnMuRGF0YW5vZGVSZXBvcnRUeXBlUHJvdG8iTAoeR2V0RGF0YW5vZGVSZXBvcnRSZXNwb25zZVByb3RvEioKAmRpGAEgAygLMh4uaGFkb29wLmhkZnMuRGF0YW5vZGVJbmZvUHJvdG8imQEKEk1rZGlyc1JlcXVlc3RQcm90bxILCgNzcmMYASACKAkSLgoGbWFza2VkGAIgAigLMh4uaGFkb29wLmhkZnMuRnNQZXJtaXNzaW9uUHJvdG8SFAoMY3JlYXRlUGFyZW50GAMgAigIEjAKCHVubWFza2VkGAQgASgLMh4uaGFkb29wLmhkZnMuRnNQZXJtaXNzaW9uUHJvdG8iJQoTTWtkaXJzUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiNAoSRGVsZXRlUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRIRCglyZWN1cnNpdmUYAiACKAgiJQoTRGVsZXRlUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiLgoSUmVuYW1lUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRILCgNkc3QYAiACKAkiJQoTUmVuYW1lUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiWwoTUmVuYW1lMlJlcXVlc3RQcm90bxILCgNzcmMYASACKAkSCwoDZHN0GAIgAigJEhUKDW92ZXJ3cml0ZURlc3QYAyACKAgSEwoLbW92ZVRvVHJhc2gYBCABKAgiFgoUUmVuYW1lMlJlc3BvbnNlUHJvdG8iPgoaU2V0UmVwbGljYXRpb25SZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEhMKC3JlcGxpY2F0aW9uGAIgAigNIi0KG1NldFJlcGxpY2F0aW9uUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiXAoZU2V0UGVybWlzc2lvblJlcXVlc3RQcm90bxILCgNzcmMYASACKAkSMgoKcGVybWlzc2lvbhgCIAIoCzIeLmhhZG9vcC5oZGZzLkZzUGVybWlzc2lvblByb3RvIhwKGlNldFBlcm1pc3Npb25SZXNwb25zZVByb3RvIkgKFFNldE93bmVyUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRIQCgh1c2VybmFtZRgCIAEoCRIRCglncm91cG5hbWUYAyABKAkiFwoVU2V0T3duZXJSZXNwb25zZVByb3RvIkEKFFNldFRpbWVzUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRINCgVtdGltZRgCIAIoBBINCgVhdGltZRgDIAIoBCIXChVTZXRUaW1lc1Jlc3BvbnNlUHJvdG8ilgIKEkNyZWF0ZVJlcXVlc3RQcm90bxILCgNzcmMYASACKAkSLgoGbWFza2VkGAIgAigLMh4uaGFkb29wLmhkZnMuRnNQZXJtaXNzaW9uUHJvdG8SEgoKY2xpZW50TmFtZRgDIAIoCRISCgpjcmVhdGVGbGFnGAQgAigNEhQKDGNyZWF0ZVBhcmVudBgFIAIoCBITCgtyZXBsaWNhdGlvbhgGIAIoDRIRCglibG9ja1NpemUYByACKAQSMAoIdW5tYXNrZWQYCSABKAsyHi5oYWRvb3AuaGRmcy5Gc1Blcm1pc3Npb25Qcm90bxIUCgxlY1BvbGljeU5hbWUYCiABKAkSFQoNc3RvcmFnZVBvbGljeRgLIAEoCSJDChNDcmVhdGVSZXNwb25zZVByb3RvEiwKAmZzGAEgASgLMiAuaGFkb29wLmhkZnMuSGRmc0ZpbGVTdGF0dXNQcm90byJDChJBcHBlbmRSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEhIKCmNsaWVudE5hbWUYAiACKAkSDAoEZmxhZxgDIAEoDSJ0ChNBcHBlbmRSZXNwb25zZVByb3RvEi0KBWJsb2NrGAEgASgLMh4uaGFkb29wLmhkZnMuTG9jYXRlZEJsb2NrUHJvdG8SLgoEc3RhdBgCIAEoCzIgLmhhZG9vcC5oZGZzLkhkZnNGaWxlU3RhdHVzUHJvdG8iyQEKFEFkZEJsb2NrUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRISCgpjbGllbnROYW1lGAIgAigJEjEKCHByZXZpb3VzGAMgASgLMh8uaGFkb29wLmhkZnMuRXh0ZW5kZWRCbG9ja1Byb3RvEjQKDGV4Y2x1ZGVOb2RlcxgEIAMoCzIeLmhhZG9vcC5oZGZzLkRhdGFub2RlSW5mb1Byb3RvEhEKBmZpbGVJZBgFIAEoBDoBMBIUCgxmYXZvcmVkTm9kZXMYBiADKAkiRgoVQWRkQmxvY2tSZXNwb25zZVByb3RvEi0KBWJsb2NrGAEgAigLMh4uaGFkb29wLmhkZnMuTG9jYXRlZEJsb2NrUHJvdG8idgoYQWJhbmRvbkJsb2NrUmVxdWVzdFByb3RvEioKAWIYASACKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SCwoDc3JjGAIgAigJEg4KBmhvbGRlchgDIAIoCRIRCgZmaWxlSWQYBCABKAQ6ATAiGwoZQWJhbmRvbkJsb2NrUmVzcG9uc2VQcm90byKkAgohR2V0QWRkaXRpb25hbERhdGFub2RlUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRIsCgNibGsYAiACKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SMQoJZXhpc3RpbmdzGAMgAygLMh4uaGFkb29wLmhkZnMuRGF0YW5vZGVJbmZvUHJvdG8SMAoIZXhjbHVkZXMYBCADKAsyHi5oYWRvb3AuaGRmcy5EYXRhbm9kZUluZm9Qcm90bxIaChJudW1BZGRpdGlvbmFsTm9kZXMYBSACKA0SEgoKY2xpZW50TmFtZRgGIAIoCRIcChRleGlzdGluZ1N0b3JhZ2VVdWlkcxgHIAMoCRIRCgZmaWxlSWQYCCABKAQ6ATAiUwoiR2V0QWRkaXRpb25hbERhdGFub2RlUmVzcG9uc2VQcm90bxItCgVibG9jaxgBIAIoCzIeLmhhZG9vcC5oZGZzLkxvY2F0ZWRCbG9ja1Byb3RvInkKFENvbXBsZXRlUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRISCgpjbGllbnROYW1lGAIgAigJEi0KBGxhc3QYAyABKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SEQoGZmlsZUlkGAQgASgEOgEwIicKFUNvbXBsZXRlUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiaAoiVXBkYXRlQmxvY2tGb3JQaXBlbGluZVJlcXVlc3RQcm90bxIuCgVibG9jaxgBIAIoCzIfLmhhZG9vcC5oZGZzLkV4dGVuZGVkQmxvY2tQcm90bxISCgpjbGllbnROYW1lGAIgAigJIlQKI1VwZGF0ZUJsb2NrRm9yUGlwZWxpbmVSZXNwb25zZVByb3RvEi0KBWJsb2NrGAEgAigLMh4uaGFkb29wLmhkZnMuTG9jYXRlZEJsb2NrUHJvdG8i2gEKGlVwZGF0ZVBpcGVsaW5lUmVxdWVzdFByb3RvEhIKCmNsaWVudE5hbWUYASACKAkSMQoIb2xkQmxvY2sYAiACKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SMQoIbmV3QmxvY2sYAyACKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SLgoIbmV3Tm9kZXMYBCADKAsyHC5oYWRvb3AuaGRmcy5EYXRhbm9kZUlEUHJvdG8SEgoKc3RvcmFnZUlEcxgFIAMoCSIdChtVcGRhdGVQaXBlbGluZVJlc3BvbnNlUHJvdG8iYAoRRnN5bmNSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEg4KBmNsaWVudBgCIAIoCRIbCg9sYXN0QmxvY2tMZW5ndGgYAyABKBI6Ai0xEhEKBmZpbGVJZBgEIAEoBDoBMCIUChJGc3luY1Jlc3BvbnNlUHJvdG8iSgoUVHJ1bmNhdGVSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEhEKCW5ld0xlbmd0aBgCIAIoBBISCgpjbGllbnROYW1lGAMgAigJIicKFVRydW5jYXRlUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiOwoYUmVjb3ZlckxlYXNlUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRISCgpjbGllbnROYW1lGAIgAigJIisKGVJlY292ZXJMZWFzZVJlc3BvbnNlUHJvdG8SDgoGcmVzdWx0GAEgAigIIiwKFlJlbmV3TGVhc2VSZXF1ZXN0UHJvdG8SEgoKY2xpZW50TmFtZRgBIAIoCSIZChdSZW5ld0xlYXNlUmVzcG9uc2VQcm90byJNChtSZXBvcnRCYWRCbG9ja3NSZXF1ZXN0UHJvdG8SLgoGYmxvY2tzGAEgAygLMh4uaGFkb29wLmhkZnMuTG9jYXRlZEJsb2NrUHJvdG8iHgocUmVwb3J0QmFkQmxvY2tzUmVzcG9uc2VQcm90byJjChdTZXRTYWZlTW9kZVJlcXVlc3RQcm90bxIwCgZhY3Rpb24YASACKA4yIC5oYWRvb3AuaGRmcy5TYWZlTW9kZUFjdGlvblByb3RvEhYKB2NoZWNrZWQYAiABKAg6BWZhbHNlIioKGFNldFNhZmVNb2RlUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiFwoVUm9sbEVkaXRzUmVxdWVzdFByb3RvIjAKFlJvbGxFZGl0c1Jlc3BvbnNlUHJvdG8SFgoObmV3U2VnbWVudFR4SWQYASACKAQiRAoZU2F2ZU5hbWVzcGFjZVJlcXVlc3RQcm90bxIVCgp0aW1lV2luZG93GAEgASgEOgEwEhAKBXR4R2FwGAIgASgEOgEwIjEKGlNhdmVOYW1lc3BhY2VSZXNwb25zZVByb3RvEhMKBXNhdmVkGAEgASgIOgR0cnVlImwKFFNldFF1b3RhUmVxdWVzdFByb3RvEgwKBHBhdGgYASACKAkSFgoObmFtZXNwYWNlUXVvdGEYAiACKAQSGQoRc3RvcmFnZXNwYWNlUXVvdGEYAyACKAQSEwoLc3RvcmFnZVR5cGUYBCABKA0iFwoVU2V0UXVvdGFSZXNwb25zZVByb3RvIroBCgpYQXR0clByb3RvEj4KCW5hbWVzcGFjZRgBIAIoDjIrLmhhZG9vcC5oZGZzLlhBdHRyUHJvdG8uWEF0dHJOYW1lc3BhY2VQcm90bxIMCgRuYW1lGAIgAigJEg0KBXZhbHVlGAMgASgMIk8KE1hBdHRyTmFtZXNwYWNlUHJvdG8SCAoEVVNFUhAAEgsKB1RSVVNURUQQARIMCghTRUNVUklUWRACEgoKBlNZU1RFTRADEgcKA1JBVxAEIkkKEVhBdHRyRWRpdExvZ1Byb3RvEgsKA3NyYxgBIAEoCRInCgZ4QXR0cnMYAiADKAsyFy5oYWRvb3AuaGRmcy5YQXR0clByb3RvIlkKFFNldFhBdHRyUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRImCgV4QXR0chgCIAEoCzIXLmhhZG9vcC5oZGZzLlhBdHRyUHJvdG8SDAoEZmxhZxgDIAEoDSIXChVTZXRYQXR0clJlc3BvbnNlUHJvdG8iTQoVR2V0WEF0dHJzUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRInCgZ4QXR0cnMYAiADKAsyFy5oYWRvb3AuaGRmcy5YQXR0clByb3RvIkEKFkdldFhBdHRyc1Jlc3BvbnNlUHJvdG8SJwoGeEF0dHJzGAEgAygLMhcuaGFkb29wLmhkZnMuWEF0dHJQcm90byIlChZMaXN0WEF0dHJzUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCSJCChdMaXN0WEF0dHJzUmVzcG9uc2VQcm90bxInCgZ4QXR0cnMYASADKAsyFy5oYWRvb3AuaGRmcy5YQXR0clByb3RvIk4KF1JlbW92ZVhBdHRyUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRImCgV4QXR0chgCIAEoCzIXLmhhZG9vcC5oZGZzLlhBdHRyUHJvdG8iGgoYUmVtb3ZlWEF0dHJSZXNwb25zZVByb3RvIigKJkdldFNuYXBzaG90dGFibGVEaXJMaXN0aW5nUmVxdWVzdFByb3RvIngKJ0dldFNuYXBzaG90dGFibGVEaXJMaXN0aW5nUmVzcG9uc2VQcm90bxJNChRzbmFwc2hvdHRhYmxlRGlyTGlzdBgBIAEoCzIvLmhhZG9vcC5oZGZzLlNuYXBzaG90dGFibGVEaXJlY3RvcnlMaXN0aW5nUHJvdG8iYwohR2V0U25hcHNob3REaWZmUmVwb3J0UmVxdWVzdFByb3RvEhQKDHNuYXBzaG90Um9vdBgBIAIoCRIUCgxmcm9tU25hcHNob3QYAiACKAkSEgoKdG9TbmFwc2hvdBgDIAIoCSJeCiJHZXRTbmFwc2hvdERpZmZSZXBvcnRSZXNwb25zZVByb3RvEjgKCmRpZmZSZXBvcnQYASACKAsyJC5oYWRvb3AuaGRmcy5TbmFwc2hvdERpZmZSZXBvcnRQcm90byJIChpDcmVhdGVTbmFwc2hvdFJlcXVlc3RQcm90bxIUCgxzbmFwc2hvdFJvb3QYASACKAkSFAoMc25hcHNob3ROYW1lGAIgASgJIjMKG0NyZWF0ZVNuYXBzaG90UmVzcG9uc2VQcm90bxIUCgxzbmFwc2hvdFBhdGgYASACKAkiZAoaUmVuYW1lU25hcHNob3RSZXF1ZXN0UHJvdG8SFAoMc25hcHNob3RSb290GAEgAigJEhcKD3NuYXBzaG90T2xkTmFtZRgCIAIoCRIXCg9zbmFwc2hvdE5ld05hbWUYAyACKAkiHQobUmVuYW1lU25hcHNob3RSZXNwb25zZVByb3RvIjEKGUFsbG93U25hcHNob3RSZXF1ZXN0UHJvdG8SFAoMc25hcHNob3RSb290GAEgAigJIhwKGkFsbG93U25hcHNob3RSZXNwb25zZVByb3RvIjQKHERpc2FsbG93U25hcHNob3RSZXF1ZXN0UHJvdG8SFAoMc25hcHNob3RSb290GAEgAigJIh8KHURpc2FsbG93U25hcHNob3RSZXNwb25zZVByb3RvIkgKGkRlbGV0ZVNuYXBzaG90UmVxdWVzdFByb3RvEhQKDHNuYXBzaG90Um9vdBgBIAIoCRIUCgxzbmFwc2hvdE5hbWUYAiACKAkiHQobRGVsZXRlU25hcHNob3RSZXNwb25zZVByb3RvKnAKD0NyZWF0ZUZsYWdQcm90bxIKCgZDUkVBVEUQARINCglPVkVSV1JJVEUQAhIKCgZBUFBFTkQQBBIQCgxMQVpZX1BFUlNJU1QQEBINCglORVdfQkxPQ0sQIBIVChBTSE9VTERfUkVQTElDQVRFEIABKnkKF0RhdGFub2RlUmVwb3J0VHlwZVByb3RvEgcKA0FMTBABEggKBExJVkUQAhIICgRERUFEEAMSEwoPREVDT01NSVNTSU9OSU5HEAQSGAoURU5URVJJTkdfTUFJTlRFTkFOQ0UQBRISCg5JTl9NQUlOVEVOQU5DRRAGKmgKE1NhZmVNb2RlQWN0aW9uUHJvdG8SEgoOU0FGRU1PREVfTEVBVkUQARISCg5TQUZFTU9ERV9FTlRFUhACEhAKDFNBRkVNT0RFX0dFVBADEhcKE1NBRkVNT0RFX0ZPUkNFX0VYSVQQBCo4ChFYQXR0clNldEZsYWdQcm90bxIQCgxYQVRUUl9DUkVBVEUQARIRCg1YQVRUUl9SRVBMQUNFEAI',
+    'ChVjbGllbnRfcHJvdG9jb2wucHJvdG8SC2hhZG9vcC5oZGZzIiYKF0dldEZpbGVJbmZvUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCSJIChhHZXRGaWxlSW5mb1Jlc3BvbnNlUHJvdG8SLAoCZnMYASABKAsyIC5oYWRvb3AuaGRmcy5IZGZzRmlsZVN0YXR1c1Byb3RvIk8KFkdldExpc3RpbmdSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEhIKCnN0YXJ0QWZ0ZXIYAiACKAwSFAoMbmVlZExvY2F0aW9uGAMgAigIIk4KF0dldExpc3RpbmdSZXNwb25zZVByb3RvEjMKB2Rpckxpc3QYASABKAsyIi5oYWRvb3AuaGRmcy5EaXJlY3RvcnlMaXN0aW5nUHJvdG8iTAodR2V0QmxvY2tMb2NhdGlvbnNSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEg4KBm9mZnNldBgCIAIoBBIOCgZsZW5ndGgYAyACKAQiVAoeR2V0QmxvY2tMb2NhdGlvbnNSZXNwb25zZVByb3RvEjIKCWxvY2F0aW9ucxgBIAEoCzIfLmhhZG9vcC5oZGZzLkxvY2F0ZWRCbG9ja3NQcm90byItCh1HZXRDb250ZW50U3VtbWFyeVJlcXVlc3RQcm90bxIMCgRwYXRoGAEgAigJIlMKHkdldENvbnRlbnRTdW1tYXJ5UmVzcG9uc2VQcm90bxIxCgdzdW1tYXJ5GAEgAigLMiAuaGFkb29wLmhkZnMuQ29udGVudFN1bW1hcnlQcm90byI1CiFHZXRQcmVmZXJyZWRCbG9ja1NpemVSZXF1ZXN0UHJvdG8SEAoIZmlsZW5hbWUYASACKAkiMwoiR2V0UHJlZmVycmVkQmxvY2tTaXplUmVzcG9uc2VQcm90bxINCgVic2l6ZRgBIAIoBCIfCh1HZXRTZXJ2ZXJEZWZhdWx0c1JlcXVlc3RQcm90byJcCh5HZXRTZXJ2ZXJEZWZhdWx0c1Jlc3BvbnNlUHJvdG8SOgoOc2VydmVyRGVmYXVsdHMYASACKAsyIi5oYWRvb3AuaGRmcy5Gc1NlcnZlckRlZmF1bHRzUHJvdG8iGQoXR2V0RnNTdGF0dXNSZXF1ZXN0UHJvdG8i8gEKF0dldEZzU3RhdHNSZXNwb25zZVByb3RvEhAKCGNhcGFjaXR5GAEgAigEEgwKBHVzZWQYAiACKAQSEQoJcmVtYWluaW5nGAMgAigEEhgKEHVuZGVyX3JlcGxpY2F0ZWQYBCACKAQSFgoOY29ycnVwdF9ibG9ja3MYBSACKAQSFgoObWlzc2luZ19ibG9ja3MYBiACKAQSHwoXbWlzc2luZ19yZXBsX29uZV9ibG9ja3MYByABKAQSGAoQYmxvY2tzX2luX2Z1dHVyZRgIIAEoBBIfChdwZW5kaW5nX2RlbGV0aW9uX2Jsb2NrcxgJIAEoBCJTCh1HZXREYXRhbm9kZVJlcG9ydFJlcXVlc3RQcm90bxIyCgR0eXBlGAEgAigOMiQuaGFkb29wLmhkZnMuRGF0YW5vZGVSZXBvcnRUeXBlUHJvdG8iTAoeR2V0RGF0YW5vZGVSZXBvcnRSZXNwb25zZVByb3RvEioKAmRpGAEgAygLMh4uaGFkb29wLmhkZnMuRGF0YW5vZGVJbmZvUHJvdG8imQEKEk1rZGlyc1JlcXVlc3RQcm90bxILCgNzcmMYASACKAkSLgoGbWFza2VkGAIgAigLMh4uaGFkb29wLmhkZnMuRnNQZXJtaXNzaW9uUHJvdG8SFAoMY3JlYXRlUGFyZW50GAMgAigIEjAKCHVubWFza2VkGAQgASgLMh4uaGFkb29wLmhkZnMuRnNQZXJtaXNzaW9uUHJvdG8iJQoTTWtkaXJzUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiNAoSRGVsZXRlUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRIRCglyZWN1cnNpdmUYAiACKAgiJQoTRGVsZXRlUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiLgoSUmVuYW1lUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRILCgNkc3QYAiACKAkiJQoTUmVuYW1lUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiWwoTUmVuYW1lMlJlcXVlc3RQcm90bxILCgNzcmMYASACKAkSCwoDZHN0GAIgAigJEhUKDW92ZXJ3cml0ZURlc3QYAyACKAgSEwoLbW92ZVRvVHJhc2gYBCABKAgiFgoUUmVuYW1lMlJlc3BvbnNlUHJvdG8iPgoaU2V0UmVwbGljYXRpb25SZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEhMKC3JlcGxpY2F0aW9uGAIgAigNIi0KG1NldFJlcGxpY2F0aW9uUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiXAoZU2V0UGVybWlzc2lvblJlcXVlc3RQcm90bxILCgNzcmMYASACKAkSMgoKcGVybWlzc2lvbhgCIAIoCzIeLmhhZG9vcC5oZGZzLkZzUGVybWlzc2lvblByb3RvIhwKGlNldFBlcm1pc3Npb25SZXNwb25zZVByb3RvIkgKFFNldE93bmVyUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRIQCgh1c2VybmFtZRgCIAEoCRIRCglncm91cG5hbWUYAyABKAkiFwoVU2V0T3duZXJSZXNwb25zZVByb3RvIkEKFFNldFRpbWVzUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRINCgVtdGltZRgCIAIoBBINCgVhdGltZRgDIAIoBCIXChVTZXRUaW1lc1Jlc3BvbnNlUHJvdG8ilgIKEkNyZWF0ZVJlcXVlc3RQcm90bxILCgNzcmMYASACKAkSLgoGbWFza2VkGAIgAigLMh4uaGFkb29wLmhkZnMuRnNQZXJtaXNzaW9uUHJvdG8SEgoKY2xpZW50TmFtZRgDIAIoCRISCgpjcmVhdGVGbGFnGAQgAigNEhQKDGNyZWF0ZVBhcmVudBgFIAIoCBITCgtyZXBsaWNhdGlvbhgGIAIoDRIRCglibG9ja1NpemUYByACKAQSMAoIdW5tYXNrZWQYCSABKAsyHi5oYWRvb3AuaGRmcy5Gc1Blcm1pc3Npb25Qcm90bxIUCgxlY1BvbGljeU5hbWUYCiABKAkSFQoNc3RvcmFnZVBvbGljeRgLIAEoCSJDChNDcmVhdGVSZXNwb25zZVByb3RvEiwKAmZzGAEgASgLMiAuaGFkb29wLmhkZnMuSGRmc0ZpbGVTdGF0dXNQcm90byJDChJBcHBlbmRSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEhIKCmNsaWVudE5hbWUYAiACKAkSDAoEZmxhZxgDIAEoDSJ0ChNBcHBlbmRSZXNwb25zZVByb3RvEi0KBWJsb2NrGAEgASgLMh4uaGFkb29wLmhkZnMuTG9jYXRlZEJsb2NrUHJvdG8SLgoEc3RhdBgCIAEoCzIgLmhhZG9vcC5oZGZzLkhkZnNGaWxlU3RhdHVzUHJvdG8iyQEKFEFkZEJsb2NrUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRISCgpjbGllbnROYW1lGAIgAigJEjEKCHByZXZpb3VzGAMgASgLMh8uaGFkb29wLmhkZnMuRXh0ZW5kZWRCbG9ja1Byb3RvEjQKDGV4Y2x1ZGVOb2RlcxgEIAMoCzIeLmhhZG9vcC5oZGZzLkRhdGFub2RlSW5mb1Byb3RvEhEKBmZpbGVJZBgFIAEoBDoBMBIUCgxmYXZvcmVkTm9kZXMYBiADKAkiRgoVQWRkQmxvY2tSZXNwb25zZVByb3RvEi0KBWJsb2NrGAEgAigLMh4uaGFkb29wLmhkZnMuTG9jYXRlZEJsb2NrUHJvdG8idgoYQWJhbmRvbkJsb2NrUmVxdWVzdFByb3RvEioKAWIYASACKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SCwoDc3JjGAIgAigJEg4KBmhvbGRlchgDIAIoCRIRCgZmaWxlSWQYBCABKAQ6ATAiGwoZQWJhbmRvbkJsb2NrUmVzcG9uc2VQcm90byKkAgohR2V0QWRkaXRpb25hbERhdGFub2RlUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRIsCgNibGsYAiACKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SMQoJZXhpc3RpbmdzGAMgAygLMh4uaGFkb29wLmhkZnMuRGF0YW5vZGVJbmZvUHJvdG8SMAoIZXhjbHVkZXMYBCADKAsyHi5oYWRvb3AuaGRmcy5EYXRhbm9kZUluZm9Qcm90bxIaChJudW1BZGRpdGlvbmFsTm9kZXMYBSACKA0SEgoKY2xpZW50TmFtZRgGIAIoCRIcChRleGlzdGluZ1N0b3JhZ2VVdWlkcxgHIAMoCRIRCgZmaWxlSWQYCCABKAQ6ATAiUwoiR2V0QWRkaXRpb25hbERhdGFub2RlUmVzcG9uc2VQcm90bxItCgVibG9jaxgBIAIoCzIeLmhhZG9vcC5oZGZzLkxvY2F0ZWRCbG9ja1Byb3RvInkKFENvbXBsZXRlUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRISCgpjbGllbnROYW1lGAIgAigJEi0KBGxhc3QYAyABKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SEQoGZmlsZUlkGAQgASgEOgEwIicKFUNvbXBsZXRlUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiaAoiVXBkYXRlQmxvY2tGb3JQaXBlbGluZVJlcXVlc3RQcm90bxIuCgVibG9jaxgBIAIoCzIfLmhhZG9vcC5oZGZzLkV4dGVuZGVkQmxvY2tQcm90bxISCgpjbGllbnROYW1lGAIgAigJIlQKI1VwZGF0ZUJsb2NrRm9yUGlwZWxpbmVSZXNwb25zZVByb3RvEi0KBWJsb2NrGAEgAigLMh4uaGFkb29wLmhkZnMuTG9jYXRlZEJsb2NrUHJvdG8i2gEKGlVwZGF0ZVBpcGVsaW5lUmVxdWVzdFByb3RvEhIKCmNsaWVudE5hbWUYASACKAkSMQoIb2xkQmxvY2sYAiACKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SMQoIbmV3QmxvY2sYAyACKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SLgoIbmV3Tm9kZXMYBCADKAsyHC5oYWRvb3AuaGRmcy5EYXRhbm9kZUlEUHJvdG8SEgoKc3RvcmFnZUlEcxgFIAMoCSIdChtVcGRhdGVQaXBlbGluZVJlc3BvbnNlUHJvdG8iYAoRRnN5bmNSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEg4KBmNsaWVudBgCIAIoCRIbCg9sYXN0QmxvY2tMZW5ndGgYAyABKBI6Ai0xEhEKBmZpbGVJZBgEIAEoBDoBMCIUChJGc3luY1Jlc3BvbnNlUHJvdG8iSgoUVHJ1bmNhdGVSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEhEKCW5ld0xlbmd0aBgCIAIoBBISCgpjbGllbnROYW1lGAMgAigJIicKFVRydW5jYXRlUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiOwoYUmVjb3ZlckxlYXNlUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRISCgpjbGllbnROYW1lGAIgAigJIisKGVJlY292ZXJMZWFzZVJlc3BvbnNlUHJvdG8SDgoGcmVzdWx0GAEgAigIIiwKFlJlbmV3TGVhc2VSZXF1ZXN0UHJvdG8SEgoKY2xpZW50TmFtZRgBIAIoCSIZChdSZW5ld0xlYXNlUmVzcG9uc2VQcm90byJNChtSZXBvcnRCYWRCbG9ja3NSZXF1ZXN0UHJvdG8SLgoGYmxvY2tzGAEgAygLMh4uaGFkb29wLmhkZnMuTG9jYXRlZEJsb2NrUHJvdG8iHgocUmVwb3J0QmFkQmxvY2tzUmVzcG9uc2VQcm90byJjChdTZXRTYWZlTW9kZVJlcXVlc3RQcm90bxIwCgZhY3Rpb24YASACKA4yIC5oYWRvb3AuaGRmcy5TYWZlTW9kZUFjdGlvblByb3RvEhYKB2NoZWNrZWQYAiABKAg6BWZhbHNlIioKGFNldFNhZmVNb2RlUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiFwoVUm9sbEVkaXRzUmVxdWVzdFByb3RvIjAKFlJvbGxFZGl0c1Jlc3BvbnNlUHJvdG8SFgoObmV3U2VnbWVudFR4SWQYASACKAQiRAoZU2F2ZU5hbWVzcGFjZVJlcXVlc3RQcm90bxIVCgp0aW1lV2luZG93GAEgASgEOgEwEhAKBXR4R2FwGAIgASgEOgEwIjEKGlNhdmVOYW1lc3BhY2VSZXNwb25zZVByb3RvEhMKBXNhdmVkGAEgASgIOgR0cnVlImwKFFNldFF1b3RhUmVxdWVzdFByb3RvEgwKBHBhdGgYASACKAkSFgoObmFtZXNwYWNlUXVvdGEYAiACKAQSGQoRc3RvcmFnZXNwYWNlUXVvdGEYAyACKAQSEwoLc3RvcmFnZVR5cGUYBCABKA0iFwoVU2V0UXVvdGFSZXNwb25zZVByb3RvIroBCgpYQXR0clByb3RvEj4KCW5hbWVzcGFjZRgBIAIoDjIrLmhhZG9vcC5oZGZzLlhBdHRyUHJvdG8uWEF0dHJOYW1lc3BhY2VQcm90bxIMCgRuYW1lGAIgAigJEg0KBXZhbHVlGAMgASgMIk8KE1hBdHRyTmFtZXNwYWNlUHJvdG8SCAoEVVNFUhAAEgsKB1RSVVNURUQQARIMCghTRUNVUklUWRACEgoKBlNZU1RFTRADEgcKA1JBVxAEIkkKEVhBdHRyRWRpdExvZ1Byb3RvEgsKA3NyYxgBIAEoCRInCgZ4QXR0cnMYAiADKAsyFy5oYWRvb3AuaGRmcy5YQXR0clByb3RvIlkKFFNldFhBdHRyUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRImCgV4QXR0chgCIAEoCzIXLmhhZG9vcC5oZGZzLlhBdHRyUHJvdG8SDAoEZmxhZxgDIAEoDSIXChVTZXRYQXR0clJlc3BvbnNlUHJvdG8iTQoVR2V0WEF0dHJzUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRInCgZ4QXR0cnMYAiADKAsyFy5oYWRvb3AuaGRmcy5YQXR0clByb3RvIkEKFkdldFhBdHRyc1Jlc3BvbnNlUHJvdG8SJwoGeEF0dHJzGAEgAygLMhcuaGFkb29wLmhkZnMuWEF0dHJQcm90byIlChZMaXN0WEF0dHJzUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCSJCChdMaXN0WEF0dHJzUmVzcG9uc2VQcm90bxInCgZ4QXR0cnMYASADKAsyFy5oYWRvb3AuaGRmcy5YQXR0clByb3RvIk4KF1JlbW92ZVhBdHRyUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRImCgV4QXR0chgCIAEoCzIXLmhhZG9vcC5oZGZzLlhBdHRyUHJvdG8iGgoYUmVtb3ZlWEF0dHJSZXNwb25zZVByb3RvIigKJkdldFNuYXBzaG90dGFibGVEaXJMaXN0aW5nUmVxdWVzdFByb3RvIngKJ0dldFNuYXBzaG90dGFibGVEaXJMaXN0aW5nUmVzcG9uc2VQcm90bxJNChRzbmFwc2hvdHRhYmxlRGlyTGlzdBgBIAEoCzIvLmhhZG9vcC5oZGZzLlNuYXBzaG90dGFibGVEaXJlY3RvcnlMaXN0aW5nUHJvdG8iYwohR2V0U25hcHNob3REaWZmUmVwb3J0UmVxdWVzdFByb3RvEhQKDHNuYXBzaG90Um9vdBgBIAIoCRIUCgxmcm9tU25hcHNob3QYAiACKAkSEgoKdG9TbmFwc2hvdBgDIAIoCSJeCiJHZXRTbmFwc2hvdERpZmZSZXBvcnRSZXNwb25zZVByb3RvEjgKCmRpZmZSZXBvcnQYASACKAsyJC5oYWRvb3AuaGRmcy5TbmFwc2hvdERpZmZSZXBvcnRQcm90byJIChpDcmVhdGVTbmFwc2hvdFJlcXVlc3RQcm90bxIUCgxzbmFwc2hvdFJvb3QYASACKAkSFAoMc25hcHNob3ROYW1lGAIgASgJIjMKG0NyZWF0ZVNuYXBzaG90UmVzcG9uc2VQcm90bxIUCgxzbmFwc2hvdFBhdGgYASACKAkiZAoaUmVuYW1lU25hcHNob3RSZXF1ZXN0UHJvdG8SFAoMc25hcHNob3RSb290GAEgAigJEhcKD3NuYXBzaG90T2xkTmFtZRgCIAIoCRIXCg9zbmFwc2hvdE5ld05hbWUYAyACKAkiHQobUmVuYW1lU25hcHNob3RSZXNwb25zZVByb3RvIjEKGUFsbG93U25hcHNob3RSZXF1ZXN0UHJvdG8SFAoMc25hcHNob3RSb290GAEgAigJIhwKGkFsbG93U25hcHNob3RSZXNwb25zZVByb3RvIjQKHERpc2FsbG93U25hcHNob3RSZXF1ZXN0UHJvdG8SFAoMc25hcHNob3RSb290GAEgAigJIh8KHURpc2FsbG93U25hcHNob3RSZXNwb25zZVByb3RvIkgKGkRlbGV0ZVNuYXBzaG90UmVxdWVzdFByb3RvEhQKDHNuYXBzaG90Um9vdBgBIAIoCRIUCgxzbmFwc2hvdE5hbWUYAiACKAkiHQobRGVsZXRlU25hcHNob3RSZXNwb25zZVByb3RvIsQDCg1BY2xFbnRyeVByb3RvEjoKBHR5cGUYASACKA4yLC5oYWRvb3AuaGRmcy5BY2xFbnRyeVByb3RvLkFjbEVudHJ5VHlwZVByb3RvEjwKBXNjb3BlGAIgAigOMi0uaGFkb29wLmhkZnMuQWNsRW50cnlQcm90by5BY2xFbnRyeVNjb3BlUHJvdG8SPQoLcGVybWlzc2lvbnMYAyACKA4yKC5oYWRvb3AuaGRmcy5BY2xFbnRyeVByb3RvLkZzQWN0aW9uUHJvdG8SDAoEbmFtZRgEIAEoCSItChJBY2xFbnRyeVNjb3BlUHJvdG8SCgoGQUNDRVNTEAASCwoHREVGQVVMVBABIj0KEUFjbEVudHJ5VHlwZVByb3RvEggKBFVTRVIQABIJCgVHUk9VUBABEggKBE1BU0sQAhIJCgVPVEhFUhADIn4KDUZzQWN0aW9uUHJvdG8SCAoETk9ORRAAEgsKB0VYRUNVVEUQARIJCgVXUklURRACEhEKDVdSSVRFX0VYRUNVVEUQAxIICgRSRUFEEAQSEAoMUkVBRF9FWEVDVVRFEAUSDgoKUkVBRF9XUklURRAGEgwKCFBFUk1fQUxMEAcinwEKDkFjbFN0YXR1c1Byb3RvEg0KBW93bmVyGAEgAigJEg0KBWdyb3VwGAIgAigJEg4KBnN0aWNreRgDIAIoCBIrCgdlbnRyaWVzGAQgAygLMhouaGFkb29wLmhkZnMuQWNsRW50cnlQcm90bxIyCgpwZXJtaXNzaW9uGAUgASgLMh4uaGFkb29wLmhkZnMuRnNQZXJtaXNzaW9uUHJvdG8iSwoPQWNsRWRpdExvZ1Byb3RvEgsKA3NyYxgBIAIoCRIrCgdlbnRyaWVzGAIgAygLMhouaGFkb29wLmhkZnMuQWNsRW50cnlQcm90byJYChxNb2RpZnlBY2xFbnRyaWVzUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRIrCgdhY2xTcGVjGAIgAygLMhouaGFkb29wLmhkZnMuQWNsRW50cnlQcm90byIfCh1Nb2RpZnlBY2xFbnRyaWVzUmVzcG9uc2VQcm90byIkChVSZW1vdmVBY2xSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJIhgKFlJlbW92ZUFjbFJlc3BvbnNlUHJvdG8iWAocUmVtb3ZlQWNsRW50cmllc1JlcXVlc3RQcm90bxILCgNzcmMYASACKAkSKwoHYWNsU3BlYxgCIAMoCzIaLmhhZG9vcC5oZGZzLkFjbEVudHJ5UHJvdG8iHwodUmVtb3ZlQWNsRW50cmllc1Jlc3BvbnNlUHJvdG8iKwocUmVtb3ZlRGVmYXVsdEFjbFJlcXVlc3RQcm90bxILCgNzcmMYASACKAkiHwodUmVtb3ZlRGVmYXVsdEFjbFJlc3BvbnNlUHJvdG8iTgoSU2V0QWNsUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRIrCgdhY2xTcGVjGAIgAygLMhouaGFkb29wLmhkZnMuQWNsRW50cnlQcm90byIVChNTZXRBY2xSZXNwb25zZVByb3RvIicKGEdldEFjbFN0YXR1c1JlcXVlc3RQcm90bxILCgNzcmMYASACKAkiSAoZR2V0QWNsU3RhdHVzUmVzcG9uc2VQcm90bxIrCgZyZXN1bHQYASACKAsyGy5oYWRvb3AuaGRmcy5BY2xTdGF0dXNQcm90bypwCg9DcmVhdGVGbGFnUHJvdG8SCgoGQ1JFQVRFEAESDQoJT1ZFUldSSVRFEAISCgoGQVBQRU5EEAQSEAoMTEFaWV9QRVJTSVNUEBASDQoJTkVXX0JMT0NLECASFQoQU0hPVUxEX1JFUExJQ0FURRCAASp5ChdEYXRhbm9kZVJlcG9ydFR5cGVQcm90bxIHCgNBTEwQARIICgRMSVZFEAISCAoEREVBRBADEhMKD0RFQ09NTUlTU0lPTklORxAEEhgKFEVOVEVSSU5HX01BSU5URU5BTkNFEAUSEgoOSU5fTUFJTlRFTkFOQ0UQBipoChNTYWZlTW9kZUFjdGlvblByb3RvEhIKDlNBRkVNT0RFX0xFQVZFEAESEgoOU0FGRU1PREVfRU5URVIQAhIQCgxTQUZFTU9ERV9HRVQQAxIXChNTQUZFTU9ERV9GT1JDRV9FWElUEAQqOAoRWEF0dHJTZXRGbGFnUHJvdG8SEAoMWEFUVFJfQ1JFQVRFEAESEQoNWEFUVFJfUkVQTEFDRRAC',
     [file_hdfs],
   );
 
@@ -2061,6 +2061,414 @@ export type DeleteSnapshotResponseProto = Message<'hadoop.hdfs.DeleteSnapshotRes
 export const DeleteSnapshotResponseProtoSchema: GenMessage<DeleteSnapshotResponseProto> =
   /*@__PURE__*/
   messageDesc(file_client_protocol, 89);
+
+/**
+ * @generated from message hadoop.hdfs.AclEntryProto
+ */
+export type AclEntryProto = Message<'hadoop.hdfs.AclEntryProto'> & {
+  /**
+   * @generated from field: required hadoop.hdfs.AclEntryProto.AclEntryTypeProto type = 1;
+   */
+  type: AclEntryProto_AclEntryTypeProto;
+
+  /**
+   * @generated from field: required hadoop.hdfs.AclEntryProto.AclEntryScopeProto scope = 2;
+   */
+  scope: AclEntryProto_AclEntryScopeProto;
+
+  /**
+   * @generated from field: required hadoop.hdfs.AclEntryProto.FsActionProto permissions = 3;
+   */
+  permissions: AclEntryProto_FsActionProto;
+
+  /**
+   * @generated from field: optional string name = 4;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message hadoop.hdfs.AclEntryProto.
+ * Use `create(AclEntryProtoSchema)` to create a new message.
+ */
+export const AclEntryProtoSchema: GenMessage<AclEntryProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 90);
+
+/**
+ * @generated from enum hadoop.hdfs.AclEntryProto.AclEntryScopeProto
+ */
+export enum AclEntryProto_AclEntryScopeProto {
+  /**
+   * @generated from enum value: ACCESS = 0;
+   */
+  ACCESS = 0,
+
+  /**
+   * @generated from enum value: DEFAULT = 1;
+   */
+  DEFAULT = 1,
+}
+
+/**
+ * Describes the enum hadoop.hdfs.AclEntryProto.AclEntryScopeProto.
+ */
+export const AclEntryProto_AclEntryScopeProtoSchema: GenEnum<AclEntryProto_AclEntryScopeProto> =
+  /*@__PURE__*/
+  enumDesc(file_client_protocol, 90, 0);
+
+/**
+ * @generated from enum hadoop.hdfs.AclEntryProto.AclEntryTypeProto
+ */
+export enum AclEntryProto_AclEntryTypeProto {
+  /**
+   * @generated from enum value: USER = 0;
+   */
+  USER = 0,
+
+  /**
+   * @generated from enum value: GROUP = 1;
+   */
+  GROUP = 1,
+
+  /**
+   * @generated from enum value: MASK = 2;
+   */
+  MASK = 2,
+
+  /**
+   * @generated from enum value: OTHER = 3;
+   */
+  OTHER = 3,
+}
+
+/**
+ * Describes the enum hadoop.hdfs.AclEntryProto.AclEntryTypeProto.
+ */
+export const AclEntryProto_AclEntryTypeProtoSchema: GenEnum<AclEntryProto_AclEntryTypeProto> =
+  /*@__PURE__*/
+  enumDesc(file_client_protocol, 90, 1);
+
+/**
+ * @generated from enum hadoop.hdfs.AclEntryProto.FsActionProto
+ */
+export enum AclEntryProto_FsActionProto {
+  /**
+   * @generated from enum value: NONE = 0;
+   */
+  NONE = 0,
+
+  /**
+   * @generated from enum value: EXECUTE = 1;
+   */
+  EXECUTE = 1,
+
+  /**
+   * @generated from enum value: WRITE = 2;
+   */
+  WRITE = 2,
+
+  /**
+   * @generated from enum value: WRITE_EXECUTE = 3;
+   */
+  WRITE_EXECUTE = 3,
+
+  /**
+   * @generated from enum value: READ = 4;
+   */
+  READ = 4,
+
+  /**
+   * @generated from enum value: READ_EXECUTE = 5;
+   */
+  READ_EXECUTE = 5,
+
+  /**
+   * @generated from enum value: READ_WRITE = 6;
+   */
+  READ_WRITE = 6,
+
+  /**
+   * @generated from enum value: PERM_ALL = 7;
+   */
+  PERM_ALL = 7,
+}
+
+/**
+ * Describes the enum hadoop.hdfs.AclEntryProto.FsActionProto.
+ */
+export const AclEntryProto_FsActionProtoSchema: GenEnum<AclEntryProto_FsActionProto> =
+  /*@__PURE__*/
+  enumDesc(file_client_protocol, 90, 2);
+
+/**
+ * @generated from message hadoop.hdfs.AclStatusProto
+ */
+export type AclStatusProto = Message<'hadoop.hdfs.AclStatusProto'> & {
+  /**
+   * @generated from field: required string owner = 1;
+   */
+  owner: string;
+
+  /**
+   * @generated from field: required string group = 2;
+   */
+  group: string;
+
+  /**
+   * @generated from field: required bool sticky = 3;
+   */
+  sticky: boolean;
+
+  /**
+   * @generated from field: repeated hadoop.hdfs.AclEntryProto entries = 4;
+   */
+  entries: AclEntryProto[];
+
+  /**
+   * @generated from field: optional hadoop.hdfs.FsPermissionProto permission = 5;
+   */
+  permission?: FsPermissionProto | undefined;
+};
+
+/**
+ * Describes the message hadoop.hdfs.AclStatusProto.
+ * Use `create(AclStatusProtoSchema)` to create a new message.
+ */
+export const AclStatusProtoSchema: GenMessage<AclStatusProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 91);
+
+/**
+ * The body of OP_SET_ACL, varint-delimited.
+ *
+ * @generated from message hadoop.hdfs.AclEditLogProto
+ */
+export type AclEditLogProto = Message<'hadoop.hdfs.AclEditLogProto'> & {
+  /**
+   * @generated from field: required string src = 1;
+   */
+  src: string;
+
+  /**
+   * @generated from field: repeated hadoop.hdfs.AclEntryProto entries = 2;
+   */
+  entries: AclEntryProto[];
+};
+
+/**
+ * Describes the message hadoop.hdfs.AclEditLogProto.
+ * Use `create(AclEditLogProtoSchema)` to create a new message.
+ */
+export const AclEditLogProtoSchema: GenMessage<AclEditLogProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 92);
+
+/**
+ * @generated from message hadoop.hdfs.ModifyAclEntriesRequestProto
+ */
+export type ModifyAclEntriesRequestProto = Message<'hadoop.hdfs.ModifyAclEntriesRequestProto'> & {
+  /**
+   * @generated from field: required string src = 1;
+   */
+  src: string;
+
+  /**
+   * @generated from field: repeated hadoop.hdfs.AclEntryProto aclSpec = 2;
+   */
+  aclSpec: AclEntryProto[];
+};
+
+/**
+ * Describes the message hadoop.hdfs.ModifyAclEntriesRequestProto.
+ * Use `create(ModifyAclEntriesRequestProtoSchema)` to create a new message.
+ */
+export const ModifyAclEntriesRequestProtoSchema: GenMessage<ModifyAclEntriesRequestProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 93);
+
+/**
+ * @generated from message hadoop.hdfs.ModifyAclEntriesResponseProto
+ */
+export type ModifyAclEntriesResponseProto = Message<'hadoop.hdfs.ModifyAclEntriesResponseProto'> & {};
+
+/**
+ * Describes the message hadoop.hdfs.ModifyAclEntriesResponseProto.
+ * Use `create(ModifyAclEntriesResponseProtoSchema)` to create a new message.
+ */
+export const ModifyAclEntriesResponseProtoSchema: GenMessage<ModifyAclEntriesResponseProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 94);
+
+/**
+ * @generated from message hadoop.hdfs.RemoveAclRequestProto
+ */
+export type RemoveAclRequestProto = Message<'hadoop.hdfs.RemoveAclRequestProto'> & {
+  /**
+   * @generated from field: required string src = 1;
+   */
+  src: string;
+};
+
+/**
+ * Describes the message hadoop.hdfs.RemoveAclRequestProto.
+ * Use `create(RemoveAclRequestProtoSchema)` to create a new message.
+ */
+export const RemoveAclRequestProtoSchema: GenMessage<RemoveAclRequestProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 95);
+
+/**
+ * @generated from message hadoop.hdfs.RemoveAclResponseProto
+ */
+export type RemoveAclResponseProto = Message<'hadoop.hdfs.RemoveAclResponseProto'> & {};
+
+/**
+ * Describes the message hadoop.hdfs.RemoveAclResponseProto.
+ * Use `create(RemoveAclResponseProtoSchema)` to create a new message.
+ */
+export const RemoveAclResponseProtoSchema: GenMessage<RemoveAclResponseProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 96);
+
+/**
+ * @generated from message hadoop.hdfs.RemoveAclEntriesRequestProto
+ */
+export type RemoveAclEntriesRequestProto = Message<'hadoop.hdfs.RemoveAclEntriesRequestProto'> & {
+  /**
+   * @generated from field: required string src = 1;
+   */
+  src: string;
+
+  /**
+   * @generated from field: repeated hadoop.hdfs.AclEntryProto aclSpec = 2;
+   */
+  aclSpec: AclEntryProto[];
+};
+
+/**
+ * Describes the message hadoop.hdfs.RemoveAclEntriesRequestProto.
+ * Use `create(RemoveAclEntriesRequestProtoSchema)` to create a new message.
+ */
+export const RemoveAclEntriesRequestProtoSchema: GenMessage<RemoveAclEntriesRequestProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 97);
+
+/**
+ * @generated from message hadoop.hdfs.RemoveAclEntriesResponseProto
+ */
+export type RemoveAclEntriesResponseProto = Message<'hadoop.hdfs.RemoveAclEntriesResponseProto'> & {};
+
+/**
+ * Describes the message hadoop.hdfs.RemoveAclEntriesResponseProto.
+ * Use `create(RemoveAclEntriesResponseProtoSchema)` to create a new message.
+ */
+export const RemoveAclEntriesResponseProtoSchema: GenMessage<RemoveAclEntriesResponseProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 98);
+
+/**
+ * @generated from message hadoop.hdfs.RemoveDefaultAclRequestProto
+ */
+export type RemoveDefaultAclRequestProto = Message<'hadoop.hdfs.RemoveDefaultAclRequestProto'> & {
+  /**
+   * @generated from field: required string src = 1;
+   */
+  src: string;
+};
+
+/**
+ * Describes the message hadoop.hdfs.RemoveDefaultAclRequestProto.
+ * Use `create(RemoveDefaultAclRequestProtoSchema)` to create a new message.
+ */
+export const RemoveDefaultAclRequestProtoSchema: GenMessage<RemoveDefaultAclRequestProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 99);
+
+/**
+ * @generated from message hadoop.hdfs.RemoveDefaultAclResponseProto
+ */
+export type RemoveDefaultAclResponseProto = Message<'hadoop.hdfs.RemoveDefaultAclResponseProto'> & {};
+
+/**
+ * Describes the message hadoop.hdfs.RemoveDefaultAclResponseProto.
+ * Use `create(RemoveDefaultAclResponseProtoSchema)` to create a new message.
+ */
+export const RemoveDefaultAclResponseProtoSchema: GenMessage<RemoveDefaultAclResponseProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 100);
+
+/**
+ * @generated from message hadoop.hdfs.SetAclRequestProto
+ */
+export type SetAclRequestProto = Message<'hadoop.hdfs.SetAclRequestProto'> & {
+  /**
+   * @generated from field: required string src = 1;
+   */
+  src: string;
+
+  /**
+   * @generated from field: repeated hadoop.hdfs.AclEntryProto aclSpec = 2;
+   */
+  aclSpec: AclEntryProto[];
+};
+
+/**
+ * Describes the message hadoop.hdfs.SetAclRequestProto.
+ * Use `create(SetAclRequestProtoSchema)` to create a new message.
+ */
+export const SetAclRequestProtoSchema: GenMessage<SetAclRequestProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 101);
+
+/**
+ * @generated from message hadoop.hdfs.SetAclResponseProto
+ */
+export type SetAclResponseProto = Message<'hadoop.hdfs.SetAclResponseProto'> & {};
+
+/**
+ * Describes the message hadoop.hdfs.SetAclResponseProto.
+ * Use `create(SetAclResponseProtoSchema)` to create a new message.
+ */
+export const SetAclResponseProtoSchema: GenMessage<SetAclResponseProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 102);
+
+/**
+ * @generated from message hadoop.hdfs.GetAclStatusRequestProto
+ */
+export type GetAclStatusRequestProto = Message<'hadoop.hdfs.GetAclStatusRequestProto'> & {
+  /**
+   * @generated from field: required string src = 1;
+   */
+  src: string;
+};
+
+/**
+ * Describes the message hadoop.hdfs.GetAclStatusRequestProto.
+ * Use `create(GetAclStatusRequestProtoSchema)` to create a new message.
+ */
+export const GetAclStatusRequestProtoSchema: GenMessage<GetAclStatusRequestProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 103);
+
+/**
+ * @generated from message hadoop.hdfs.GetAclStatusResponseProto
+ */
+export type GetAclStatusResponseProto = Message<'hadoop.hdfs.GetAclStatusResponseProto'> & {
+  /**
+   * @generated from field: required hadoop.hdfs.AclStatusProto result = 1;
+   */
+  result?: AclStatusProto | undefined;
+};
+
+/**
+ * Describes the message hadoop.hdfs.GetAclStatusResponseProto.
+ * Use `create(GetAclStatusResponseProtoSchema)` to create a new message.
+ */
+export const GetAclStatusResponseProtoSchema: GenMessage<GetAclStatusResponseProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 104);
 
 /**
  * @generated from enum hadoop.hdfs.CreateFlagProto

@@ -3,11 +3,12 @@
  * DFSClient) calls on the NameNode, with its messages from client_protocol.proto and the
  * converters to the lab's RpcMethods. Facts: hadoop-wire.md §2.
  */
-import { isFieldSet } from '@bufbuild/protobuf';
+import { isFieldSet, type DescMessage } from '@bufbuild/protobuf';
 import * as cp from '../gen/client_protocol_pb.js';
 import { RemoteError } from '../errors.js';
 import { xattrFromProto, xattrToProto } from './xattr-proto.js';
 import { SNAPSHOT_METHODS } from './snapshot-methods.js';
+import { aclEntryFromProto, aclEntryToProto, aclStatusFromProto, aclStatusToProto } from './acl-proto.js';
 import type { RpcMethod } from '../messages.js';
 import { wireNumber, wireSignedLong, toUint64 } from '../proto-codec.js';
 import {
@@ -28,10 +29,61 @@ import {
   badReplicasFromProto,
   badReplicasToProto,
 } from './hdfs-types.js';
-import { CLIENT_PROTOCOL, protoMethod, type ProtocolTable, type RpcMethodEntry } from './types.js';
+import {
+  CLIENT_PROTOCOL,
+  protoMethod,
+  type ProtoMethodDef,
+  type ProtocolTable,
+  type RpcMethodEntry,
+} from './types.js';
 import { ChecksumTypeProto, type DatanodeIDProto } from '../gen/hdfs_pb.js';
 
 const P = CLIENT_PROTOCOL;
+
+/** FsCreateModes' unmasked half, when the caller has one. */
+function unmaskedToProto(unmasked: number | undefined): { unmasked?: { perm: number } } {
+  return unmasked === undefined ? {} : { unmasked: { perm: unmasked } };
+}
+
+/** modifyAclEntries, removeAclEntries, setAcl: { src, aclSpec } in, nothing back. */
+function aclSpecMethod<M extends 'modifyAclEntries' | 'removeAclEntries' | 'setAcl'>(
+  method: M,
+  request: DescMessage,
+  response: DescMessage,
+): RpcMethodEntry<M> {
+  // The three requests are the same message ({ src, aclSpec }) under three names.
+  return protoMethod({
+    protocol: P,
+    method,
+    request: request as typeof cp.SetAclRequestProtoSchema,
+    response: response as typeof cp.SetAclResponseProtoSchema,
+    toRequest: (p) => ({ src: p.src, aclSpec: p.aclSpec.map(aclEntryToProto) }),
+    fromRequest: (m) => ({ src: m.src, aclSpec: m.aclSpec.map(aclEntryFromProto) }),
+    toResponse: () => ({}),
+    fromResponse: () => null,
+    journalFields: ['src', 'aclSpec'],
+  } as ProtoMethodDef<M, typeof cp.SetAclRequestProtoSchema, typeof cp.SetAclResponseProtoSchema>);
+}
+
+/** removeDefaultAcl, removeAcl: { src } in, nothing back. */
+function aclPathMethod<M extends 'removeDefaultAcl' | 'removeAcl'>(
+  method: M,
+  request: DescMessage,
+  response: DescMessage,
+): RpcMethodEntry<M> {
+  // Both requests are { src } under two names.
+  return protoMethod({
+    protocol: P,
+    method,
+    request: request as typeof cp.RemoveAclRequestProtoSchema,
+    response: response as typeof cp.RemoveAclResponseProtoSchema,
+    toRequest: (p) => ({ src: p.src }),
+    fromRequest: (m) => ({ src: m.src }),
+    toResponse: () => ({}),
+    fromResponse: () => null,
+    journalFields: ['src'],
+  } as ProtoMethodDef<M, typeof cp.RemoveAclRequestProtoSchema, typeof cp.RemoveAclResponseProtoSchema>);
+}
 
 /** Block pool ids are not in the lab's BlockRef; a block leaving the client names the pool it came from. */
 let clientBlockPoolId = '';
@@ -182,11 +234,17 @@ const entries: RpcMethodEntry[] = [
     method: 'mkdirs',
     request: cp.MkdirsRequestProtoSchema,
     response: cp.MkdirsResponseProtoSchema,
-    toRequest: (p) => ({ src: p.src, masked: { perm: p.permission }, createParent: p.createParent }),
+    toRequest: (p) => ({
+      src: p.src,
+      masked: { perm: p.permission },
+      ...unmaskedToProto(p.unmasked),
+      createParent: p.createParent,
+    }),
     // Go sends os.ModeDir (0x80000000) with the mode; the core's request checks keep the permission bits (§2.7).
     fromRequest: (m) => ({
       src: m.src,
       permission: m.masked?.perm ?? 0o755,
+      ...(m.unmasked ? { unmasked: m.unmasked.perm } : {}),
       createParent: m.createParent,
     }),
     toResponse: (ok) => ({ result: ok }),
@@ -201,6 +259,7 @@ const entries: RpcMethodEntry[] = [
     toRequest: (p) => ({
       src: p.src,
       masked: { perm: p.permission },
+      ...unmaskedToProto(p.unmasked),
       clientName: p.clientName,
       createFlag: CREATE_FLAG_CREATE | (p.overwrite ? CREATE_FLAG_OVERWRITE : 0),
       createParent: p.createParent,
@@ -210,6 +269,7 @@ const entries: RpcMethodEntry[] = [
     fromRequest: (m) => ({
       src: m.src,
       permission: m.masked?.perm ?? 0o644,
+      ...(m.unmasked ? { unmasked: m.unmasked.perm } : {}),
       clientName: m.clientName,
       clientMachine: '',
       overwrite: (m.createFlag & CREATE_FLAG_OVERWRITE) !== 0,
@@ -602,6 +662,37 @@ const entries: RpcMethodEntry[] = [
     toResponse: () => ({}),
     fromResponse: () => null,
     journalFields: ['src', 'xattr'],
+  }),
+  aclSpecMethod(
+    'modifyAclEntries',
+    cp.ModifyAclEntriesRequestProtoSchema,
+    cp.ModifyAclEntriesResponseProtoSchema,
+  ),
+  aclSpecMethod(
+    'removeAclEntries',
+    cp.RemoveAclEntriesRequestProtoSchema,
+    cp.RemoveAclEntriesResponseProtoSchema,
+  ),
+  aclSpecMethod('setAcl', cp.SetAclRequestProtoSchema, cp.SetAclResponseProtoSchema),
+  aclPathMethod(
+    'removeDefaultAcl',
+    cp.RemoveDefaultAclRequestProtoSchema,
+    cp.RemoveDefaultAclResponseProtoSchema,
+  ),
+  aclPathMethod('removeAcl', cp.RemoveAclRequestProtoSchema, cp.RemoveAclResponseProtoSchema),
+  protoMethod({
+    protocol: P,
+    method: 'getAclStatus',
+    request: cp.GetAclStatusRequestProtoSchema,
+    response: cp.GetAclStatusResponseProtoSchema,
+    toRequest: (p) => ({ src: p.src }),
+    fromRequest: (m) => ({ src: m.src }),
+    toResponse: (s) => ({ result: aclStatusToProto(s) }),
+    fromResponse: (m) => {
+      if (!m.result) throw new RemoteError('IOException', 'getAclStatus answered without an AclStatusProto');
+      return aclStatusFromProto(m.result);
+    },
+    journalFields: ['src'],
   }),
   protoMethod({
     protocol: P,

@@ -11,6 +11,7 @@ import type { BlockRef } from '../types.js';
 import {
   DatanodeInfoProto_AdminState,
   HdfsFileStatusProto_FileType,
+  HdfsFileStatusProto_Flags,
   type DatanodeIDProtoSchema,
   type DatanodeIDProto,
   type DatanodeInfoProto,
@@ -211,7 +212,8 @@ export function fileStatusToProto(
       s.type === 'DIRECTORY' ? HdfsFileStatusProto_FileType.IS_DIR : HdfsFileStatusProto_FileType.IS_FILE,
     path: Buffer.from(localName, 'utf8'),
     length: toUint64(s.length),
-    permission: { perm: s.permission },
+    // FsPermissionExtension: bit 12 tells pre-3.0 clients about the ACL; newer ones read flags.
+    permission: { perm: s.permission | (s.hasAcl ? ACL_BIT : 0) },
     owner: s.owner,
     group: s.group,
     modificationTime: toUint64(s.modificationTime),
@@ -221,8 +223,12 @@ export function fileStatusToProto(
     fileId: toUint64(s.fileId),
     childrenNum: s.childrenNum,
     ...(s.underConstruction ? { labUnderConstruction: true } : {}),
+    ...(s.hasAcl ? { flags: HdfsFileStatusProto_Flags.HAS_ACL } : {}),
   };
 }
+
+/** FsPermissionExtension.ACL_BIT. */
+const ACL_BIT = 1 << 12;
 
 /** `path` is the full path of the entry (the request's src, or the listed directory + local name). */
 export function fileStatusFromProto(p: HdfsFileStatusProto, path: string): FileStatus {
@@ -242,6 +248,9 @@ export function fileStatusFromProto(p: HdfsFileStatusProto, path: string): FileS
     fileId: wireNumber(p.fileId, 'fileId'),
     childrenNum: wireNumber(p.childrenNum, 'childrenNum', { min: -1, max: U32.max }),
     underConstruction: p.labUnderConstruction,
+    ...((p.flags & HdfsFileStatusProto_Flags.HAS_ACL) !== 0 || ((p.permission?.perm ?? 0) & ACL_BIT) !== 0
+      ? { hasAcl: true }
+      : {}),
   };
 }
 
