@@ -81,7 +81,14 @@ import {
   type XAttr,
   type XAttrSetFlags,
 } from './xattr.js';
-import { checkQuotaArguments, fileStorageSpace, nextQuotas, QUOTA_RESET, verifyQuota } from './quota.js';
+import {
+  checkQuotaArguments,
+  fileStorageSpace,
+  nextQuotas,
+  QUOTA_RESET,
+  verifyQuota,
+  verifyQuotaForRename,
+} from './quota.js';
 import {
   checkSnapshotName,
   defaultSnapshotName,
@@ -765,6 +772,7 @@ export class Namespace {
     if (isSameOrUnder(actualDst, s.path)) return refused;
     const target = this.walkPath(actualDst);
     if (target.last || target.existing.length < target.components.length) return refused;
+    verifyQuotaForRename(s.existing, target.existing, s.last, null);
     this.emit(ops, op);
     return { ok: true, ops };
   }
@@ -790,6 +798,8 @@ export class Namespace {
     if (isSameOrUnder(d.path, s.path))
       // FSDirRenameOp.validateDestination's words.
       throw fail('IOException', `Rename destination ${d.path} is a directory or file under source ${s.path}`);
+    const dstAncestors = d.last ? d.existing.slice(0, -1) : d.existing;
+    verifyQuotaForRename(s.existing, dstAncestors, s.last, d.last);
     const ops: PendingOp[] = [];
     this.emit(ops, {
       op: 'OP_RENAME',

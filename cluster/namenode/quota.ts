@@ -62,6 +62,30 @@ export function verifyQuota(ancestors: readonly INode[], delta: QuotaUsage): voi
   }
 }
 
+/**
+ * FSDirectory.verifyQuotaForRename: the moved subtree, less what it replaces, must fit every quota on
+ * the destination's path below the directory source and destination share (above it nothing
+ * changes). `srcPath` and `dstAncestors` run from the root: the source itself, the destination's
+ * existing parents.
+ */
+export function verifyQuotaForRename(
+  srcPath: readonly INode[],
+  dstAncestors: readonly INode[],
+  moved: INode,
+  replaced: INode | null,
+): void {
+  let common = 0;
+  while (common < srcPath.length && common < dstAncestors.length && srcPath[common] === dstAncestors[common])
+    common++;
+  const delta = usageOf(moved);
+  if (replaced) {
+    const gone = usageOf(replaced);
+    delta.namespace -= gone.namespace;
+    delta.storagespace -= gone.storagespace;
+  }
+  verifyQuota(dstAncestors.slice(common), delta);
+}
+
 /** NSQuotaExceededException.getMessage. */
 function nsQuotaExceeded(dir: INodeDirectory, count: number): RemoteError {
   return new RemoteError(

@@ -182,3 +182,39 @@ describe('quotas on disk and on screen', () => {
     );
   });
 });
+
+describe('quotas on rename (FSDirectory.verifyQuotaForRename)', () => {
+  it("refuses a move that takes the destination's directory over its name quota, in NSQuotaExceededException's words", () => {
+    const { ns } = fresh();
+    ns.mkdirs('/q', { permission: PERM, createParent: true, nowMs: 1 });
+    ns.mkdirs('/src/d', { permission: PERM, createParent: true, nowMs: 1 });
+    createFile(ns, '/src/d/f');
+    ns.setQuota('/q', { nsQuota: '2', dsQuota: LONG_MAX });
+    // /q counts itself (1); /src/d brings 2 more names: 3 > 2.
+    const e = thrown(() => ns.rename('/src/d', '/q/d', { nowMs: 2 }));
+    expect(e.errorClass).toBe('NSQuotaExceededException');
+    expect(e.message).toBe(
+      'The NameSpace quota (directories and files) of directory /q is exceeded: quota=2 file count=3',
+    );
+    expect(() => ns.renameTo('/src/d', '/q/d', { options: [], nowMs: 2 })).toThrow('quota=2 file count=3');
+    // A single file fits, and a rename inside /q changes nothing /q counts.
+    expect(ns.rename('/src/d/f', '/q/f', { nowMs: 3 }).ok).toBe(true);
+    expect(ns.rename('/q/f', '/q/g', { nowMs: 4 }).ok).toBe(true);
+  });
+
+  it('counts the moved bytes × replication against a space quota, less what an overwrite replaces', () => {
+    const { ns } = fresh();
+    createFile(ns, '/q/old', 1);
+    ns.allocateBlock('/q/old', { clientName: CLIENT, previous: null }); // reserves 1 MiB × 1
+    createFile(ns, '/big', 3);
+    ns.allocateBlock('/big', { clientName: CLIENT, previous: null }); // reserves 1 MiB × 3
+    ns.setQuota('/q', { nsQuota: LONG_MAX, dsQuota: String(3 * MB) });
+    const e = thrown(() => ns.renameTo('/big', '/q/big', { options: [], nowMs: 2 }));
+    expect(e.errorClass).toBe('DSQuotaExceededException');
+    expect(e.message).toBe(
+      'The DiskSpace quota of /q is exceeded: quota = 3145728 B = 3 MB but diskspace consumed = 4194304 B = 4 MB',
+    );
+    // Replacing /q/old frees its 1 MiB: 1 + 3 - 1 = 3 MiB fits.
+    expect(ns.renameTo('/big', '/q/old', { options: ['OVERWRITE'], nowMs: 3 })[0]?.op).toBe('OP_RENAME');
+  });
+});
