@@ -554,19 +554,7 @@ export class Namespace {
       throw fail('IOException', `${blockName(options.newBlock)} is not the last block of ${w.path}`);
     }
     blocks[blocks.length - 1] = { ...options.newBlock };
-    const ops: PendingOp[] = [];
-    this.emit(ops, {
-      op: 'OP_CLOSE',
-      inodeId: 0,
-      path: w.path,
-      replication: file.replication,
-      mtime: options.nowMs,
-      atime: file.atime,
-      blockSize: file.preferredBlockSize,
-      blocks,
-      permission: { ...file.permission },
-    });
-    return ops;
+    return this.closeFileOps(w.path, file, blocks, options.nowMs);
   }
 
   /**
@@ -647,19 +635,7 @@ export class Namespace {
       this.checkCommit(fileLast, options.last);
       fileLast.numBytes = options.last.numBytes;
     }
-    const ops: PendingOp[] = [];
-    this.emit(ops, {
-      op: 'OP_CLOSE',
-      inodeId: 0,
-      path: w.path,
-      replication: file.replication,
-      mtime: options.nowMs,
-      atime: file.atime,
-      blockSize: file.preferredBlockSize,
-      blocks,
-      permission: { ...file.permission },
-    });
-    return ops;
+    return this.closeFileOps(w.path, file, blocks, options.nowMs);
   }
 
   /**
@@ -1628,6 +1604,23 @@ export class Namespace {
   private emit(ops: PendingOp[], op: PendingOp): void {
     this.applyOp(op);
     ops.push(op);
+  }
+
+  /** Closes a file open for writing with its final block list: [OP_CLOSE] (complete and block recovery). */
+  private closeFileOps(path: string, file: INodeFile, blocks: BlockRef[], nowMs: number): PendingOp[] {
+    const ops: PendingOp[] = [];
+    this.emit(ops, {
+      op: 'OP_CLOSE',
+      inodeId: 0,
+      path,
+      replication: file.replication,
+      mtime: nowMs,
+      atime: file.atime,
+      blockSize: file.preferredBlockSize,
+      blocks,
+      permission: { ...file.permission },
+    });
+    return ops;
   }
 
   /**
