@@ -9,6 +9,7 @@
  * command and the exercise runner's command check load them all.
  */
 import { Command } from './cli/commander.js';
+import { installRecordHook } from './commands/record-hook.js';
 
 type Register = (program: Command) => void;
 
@@ -82,6 +83,8 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
     )
     .showHelpAfterError('(run `lab --help` or `lab <command> --help` for usage)')
     .exitOverride();
+  // Before the command modules' own hooks: what a student runs is recorded whichever command it is.
+  installRecordHook(program);
   const name = argv ? commandNameOf(argv) : undefined;
   const only = name === undefined ? undefined : COMMAND_MODULES.find((m) => m.names.includes(name));
   for (const register of await Promise.all((only ? [only] : COMMAND_MODULES).map((m) => m.load()))) {

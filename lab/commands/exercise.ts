@@ -17,7 +17,6 @@ import { CommandExit, UsageError } from '../cli/errors.js';
 import { collect } from '../cli/parse.js';
 import { err, out, printJson } from '../cli/output.js';
 import { formatUnreadable } from '../exercises/answer-sheet.js';
-import { recordStudentCommand } from '../exercises/store.js';
 import { markExercise, recordReset } from '../exercises/command-log.js';
 import { systemClock, type CheckEnv } from '../exercises/checks.js';
 import { liveProbes } from '../exercises/live-probes.js';
@@ -93,17 +92,6 @@ function checkEnv(home: string): CheckEnv {
 }
 
 export function registerExercise(program: Command): void {
-  // A student working through a pack: what they run on their cluster is recorded for `lab grade`
-  // (lab/exercises/command-log.ts). The hook is the program's, so it sees every command. Commander
-  // keeps the arguments it parsed (`from: 'user'`: the words after `lab`) in rawArgs, which its
-  // typings leave out.
-  program.hook('preAction', (_program, action) =>
-    recordStudentCommand(
-      homeOf(action),
-      (program as unknown as { rawArgs: string[] }).rawArgs,
-      process.cwd(),
-    ),
-  );
   withPackOption(
     program
       .command('exercises')

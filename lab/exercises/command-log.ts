@@ -184,13 +184,14 @@ export function ranSection(lines: readonly RanLine[]): Record<string, RawAnswer[
   return ran;
 }
 
-function logFile(home: string): string {
+/** The runner's log of what the student ran; it exists once `lab exercise` has set a cluster up. */
+export function ranLogFile(home: string): string {
   return path.join(home, 'exercises', 'ran.jsonl');
 }
 
 /** The log, read; lines that are not ours are passed over. */
 export function readRanLog(home: string): RanLine[] {
-  const file = logFile(home);
+  const file = ranLogFile(home);
   if (!existsSync(file)) return [];
   if (statSync(file).size > RAN_LIMITS.logBytesMax) return [];
   const lines: RanLine[] = [];
@@ -217,8 +218,8 @@ export function markExercise(home: string, exercise: string): void {
   const lines = readRanLog(home);
   const last = [...lines].reverse().find((l): l is { exercise: string } => 'exercise' in l);
   if (last?.exercise === exercise) return;
-  mkdirSync(path.dirname(logFile(home)), { recursive: true });
-  appendFileSync(logFile(home), `${JSON.stringify({ exercise })}\n`);
+  mkdirSync(path.dirname(ranLogFile(home)), { recursive: true });
+  appendFileSync(ranLogFile(home), `${JSON.stringify({ exercise })}\n`);
 }
 
 /**
@@ -226,7 +227,7 @@ export function markExercise(home: string, exercise: string): void {
  * runner has started the log) and the command acts on the cluster. Returns whether it did.
  */
 export function recordCommand(home: string, argv: readonly string[], cwd: string): boolean {
-  if (!existsSync(logFile(home))) return false;
+  if (!existsSync(ranLogFile(home))) return false;
   const recorded = commandToRecord(argv, (file) => {
     try {
       const stat = statSync(path.resolve(cwd, file));
@@ -240,12 +241,12 @@ export function recordCommand(home: string, argv: readonly string[], cwd: string
     argv: recorded.argv,
     ...(Object.keys(recorded.sizes).length === 0 ? {} : { sizes: recorded.sizes }),
   };
-  appendFileSync(logFile(home), `${JSON.stringify(line)}\n`);
+  appendFileSync(ranLogFile(home), `${JSON.stringify(line)}\n`);
   return true;
 }
 
 /** `lab reset ID` reset the exercise's part of the cluster: the grader does it at this point too. */
 export function recordReset(home: string, exercise: string): void {
-  if (!existsSync(logFile(home))) return;
-  appendFileSync(logFile(home), `${JSON.stringify({ argv: ['reset', exercise] })}\n`);
+  if (!existsSync(ranLogFile(home))) return;
+  appendFileSync(ranLogFile(home), `${JSON.stringify({ argv: ['reset', exercise] })}\n`);
 }

@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../../lab/cli/boundary.js';
 import { Command } from '../../lab/cli/commander.js';
 import { buildProgram, COMMAND_MODULES, commandNameOf } from '../../lab/program.js';
 
@@ -33,5 +37,21 @@ describe('the lab program', () => {
     const all = COMMAND_MODULES.flatMap((m) => m.names);
     expect(namesOf(await buildProgram(['--help']))).toEqual(all);
     expect(namesOf(await buildProgram(['fsk', '/a']))).toEqual(all);
+  });
+
+  it("records a student's lab fs command for lab grade, though only fs's module is loaded", async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-program-'));
+    try {
+      const log = path.join(home, 'exercises', 'ran.jsonl');
+      fs.mkdirSync(path.dirname(log), { recursive: true });
+      fs.writeFileSync(log, `${JSON.stringify({ exercise: 'upload-blocks' })}\n`);
+      const argv = ['--home', home, 'fs', '-mkdir', '/mine'];
+      // No cluster runs under this home: the command fails after the hook has recorded it.
+      await runCli(await buildProgram(argv), argv);
+      const lines = fs.readFileSync(log, 'utf8').trim().split('\n');
+      expect(lines.map((l) => JSON.parse(l) as unknown).at(-1)).toEqual({ argv: ['fs', '-mkdir', '/mine'] });
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
   });
 });
