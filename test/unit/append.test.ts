@@ -20,8 +20,8 @@ import {
 } from '../../cluster/namenode/editlog/ops.js';
 import { Namespace } from '../../cluster/namenode/namespace.js';
 import type { NamespaceInfo } from '../../cluster/protocol/messages.js';
-import { RemoteError } from '../../cluster/protocol/errors.js';
 import { DatanodeStorage } from '../../cluster/runtime/datanode-storage.js';
+import { thrown } from './remote-error.js';
 
 const MB = 1_048_576;
 const WRITER = 'DFSClient_NONMAPREDUCE_1_1';
@@ -48,16 +48,6 @@ function closedFile(ns: Namespace, path: string, sizes: number[]): BlockRef[] {
   }
   ns.completeFile(path, { clientName: WRITER, last: previous, nowMs: 2_000 });
   return ns.getBlocks(path) ?? [];
-}
-
-function thrown(fn: () => unknown): RemoteError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof RemoteError) return e;
-    throw e;
-  }
-  throw new Error('expected a RemoteError');
 }
 
 describe('append in the namespace', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BlockRef, EditLogOp, PendingOp, PermissionStatus } from '../../cluster/namenode/editlog/ops.js';
 import { Namespace, type CreateOptions } from '../../cluster/namenode/namespace.js';
-import { RemoteError } from '../../cluster/protocol/errors.js';
+import { thrown } from './remote-error.js';
 
 const FORMAT = { superuser: 'student', namespaceId: 123456789 };
 const DIR_PERM: PermissionStatus = { user: 'student', group: 'supergroup', mode: 0o755 };
@@ -36,16 +36,6 @@ function createOptions(overrides: Partial<CreateOptions> = {}): CreateOptions {
     nowMs: 1_000,
     ...overrides,
   };
-}
-
-function thrown(fn: () => unknown): RemoteError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof RemoteError) return e;
-    throw e;
-  }
-  throw new Error('expected a RemoteError');
 }
 
 /** create + blocks + complete, the way a client writes a file; returns its blocks. */

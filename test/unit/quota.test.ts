@@ -10,24 +10,14 @@ import { decodeSegment, encodeSegment } from '../../cluster/namenode/editlog/cod
 import { editsToXml } from '../../cluster/namenode/editlog/oev.js';
 import type { EditLogOp, PendingOp } from '../../cluster/namenode/editlog/ops.js';
 import { Namespace } from '../../cluster/namenode/namespace.js';
-import { RemoteError } from '../../cluster/protocol/errors.js';
 import { formatCount } from '../../lab/format/count.js';
 import { SUPERUSER, testCore } from './namenode-test-core.js';
+import { thrown } from './remote-error.js';
 
 const MB = 1_048_576;
 const LONG_MAX = '9223372036854775807';
 const PERM = { user: 'hdfs', group: 'supergroup', mode: 0o755 };
 const CLIENT = 'DFSClient_quota_1';
-
-function thrown(fn: () => unknown): RemoteError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof RemoteError) return e;
-    throw e;
-  }
-  throw new Error('expected a RemoteError');
-}
 
 function fresh(): { ns: Namespace; log: PendingOp[]; keep: (ops: PendingOp[]) => void } {
   const ns = new Namespace({ superuser: 'hdfs', namespaceId: 1 });

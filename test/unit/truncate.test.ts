@@ -17,10 +17,10 @@ import { editsToXml } from '../../cluster/namenode/editlog/oev.js';
 import type { BlockRef, EditLogOp, PendingOp } from '../../cluster/namenode/editlog/ops.js';
 import type { INodeFile } from '../../cluster/namenode/inode.js';
 import { Namespace } from '../../cluster/namenode/namespace.js';
-import { RemoteError } from '../../cluster/protocol/errors.js';
 import type { DatanodeCommand, NamespaceInfo } from '../../cluster/protocol/messages.js';
 import { datanodeProtocol } from '../../cluster/protocol/registry/datanode-protocol-codec.js';
 import { DatanodeStorage } from '../../cluster/runtime/datanode-storage.js';
+import { thrown } from './remote-error.js';
 
 const MB = 1_048_576;
 const WRITER = 'DFSClient_NONMAPREDUCE_1_1';
@@ -49,16 +49,6 @@ function closedFile(ns: Namespace, p: string, sizes: number[], log: PendingOp[] 
   }
   log.push(...ns.completeFile(p, { clientName: WRITER, last: previous, nowMs: 2_000 }));
   return ns.getBlocks(p) ?? [];
-}
-
-function thrown(fn: () => unknown): RemoteError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof RemoteError) return e;
-    throw e;
-  }
-  throw new Error('expected a RemoteError');
 }
 
 const cut = (newLength: number, nowMs = 5_000) => ({
