@@ -5,8 +5,9 @@
  * with a 307 to a DataNode's HTTP port, which does the work as an HDFS client (datanode-http.ts).
  * The NameNode never receives file bytes.
  */
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import type http from 'node:http';
+import { parseAclSpec } from '../namenode/acl.js';
 import { checkPath } from '../namenode/paths.js';
 import { decodeXAttrValue, parseXAttrName } from '../namenode/xattr.js';
 import { RemoteError } from '../protocol/errors.js';
@@ -14,6 +15,8 @@ import type { RpcMethod, RpcMethods } from '../protocol/messages.js';
 import type { DatanodeInfo, FileStatus } from '../protocol/types.js';
 import type { HttpExchange } from '../transport/http-journal.js';
 import {
+  aclSpecParam,
+  aclStatusJson,
   blockLocationsJson,
   boolParam,
   contentSummaryJson,
@@ -22,6 +25,8 @@ import {
   illegalArgument,
   locatedBlocksJson,
   longParam,
+  missingParam,
+  optionalParam,
   parseWebHdfsRequest,
   permissionParam,
   quotaParam,
@@ -30,6 +35,9 @@ import {
   requiredParam,
   sendJson,
   sendWebHdfsError,
+  serverDefaultsJson,
+  snapshotDiffJson,
+  snapshottableDirsJson,
   unsupported,
   xattrEncodingParam,
   xattrFlagParam,
@@ -121,6 +129,30 @@ async function answer(req: WebHdfsRequest, ctx: Ctx): Promise<void> {
     case 'SETXATTR':
     case 'REMOVEXATTR':
       return xattrOp(req, ctx);
+    case 'GETACLSTATUS':
+    case 'MODIFYACLENTRIES':
+    case 'REMOVEACLENTRIES':
+    case 'REMOVEDEFAULTACL':
+    case 'REMOVEACL':
+    case 'SETACL':
+      return aclOp(req, ctx);
+    case 'ALLOWSNAPSHOT':
+    case 'DISALLOWSNAPSHOT':
+    case 'CREATESNAPSHOT':
+    case 'DELETESNAPSHOT':
+    case 'RENAMESNAPSHOT':
+    case 'GETSNAPSHOTDIFF':
+    case 'GETSNAPSHOTTABLEDIRECTORYLIST':
+      return snapshotOp(req, ctx);
+    case 'GETSERVERDEFAULTS':
+      return json(serverDefaultsJson(await call('getServerDefaults', {})));
+    case 'TRUNCATE': {
+      const newLength = longParam(req, 'newlength', null);
+      if (newLength === null) throw missingParam(req, 'newlength');
+      // NamenodeWebHdfsMethods treats each request as its own client: DFSClient_<random long>.
+      const clientName = `DFSClient_${randomBytes(8).readBigInt64BE()}`;
+      return json({ boolean: await call('truncate', { src, newLength, clientName }) });
+    }
     case 'GETHOMEDIRECTORY':
       return json({ Path: `/user/${req.user}` });
     case 'GETTRASHROOT':
@@ -175,7 +207,83 @@ async function answer(req: WebHdfsRequest, ctx: Ctx): Promise<void> {
     case 'GETFILECHECKSUM':
       return redirect(req, ctx);
     default:
-      throw unsupported(`${req.op} is not supported`);
+      // Param.toString is `name=value`: Hadoop's message reads "op=CONCAT is not supported".
+      throw unsupported(`op=${req.op} is not supported`);
+  }
+}
+
+/** The ACL ops (NamenodeWebHdfsMethods → ClientProtocol's ACL calls, FSDirAclOp's checks). */
+async function aclOp(req: WebHdfsRequest, ctx: Ctx): Promise<void> {
+  const { call, exchange, res } = ctx;
+  const src = req.path;
+  const done = (): void => sendJson(exchange, res, 200, null);
+  switch (req.op) {
+    case 'GETACLSTATUS':
+      return sendJson(exchange, res, 200, aclStatusJson(await call('getAclStatus', { src })));
+    case 'MODIFYACLENTRIES':
+      await call('modifyAclEntries', { src, aclSpec: parseAclSpec(aclSpecParam(req), true) });
+      return done();
+    case 'REMOVEACLENTRIES':
+      await call('removeAclEntries', { src, aclSpec: parseAclSpec(aclSpecParam(req), false) });
+      return done();
+    case 'SETACL':
+      await call('setAcl', { src, aclSpec: parseAclSpec(aclSpecParam(req), true) });
+      return done();
+    case 'REMOVEDEFAULTACL':
+      await call('removeDefaultAcl', { src });
+      return done();
+    default:
+      await call('removeAcl', { src });
+      return done();
+  }
+}
+
+/** The snapshot ops (NamenodeWebHdfsMethods → ClientProtocol's snapshot calls). */
+async function snapshotOp(req: WebHdfsRequest, ctx: Ctx): Promise<void> {
+  const { call, exchange, res } = ctx;
+  const snapshotRoot = req.path;
+  const done = (): void => sendJson(exchange, res, 200, null);
+  switch (req.op) {
+    case 'ALLOWSNAPSHOT':
+      await call('allowSnapshot', { snapshotRoot });
+      return done();
+    case 'DISALLOWSNAPSHOT':
+      await call('disallowSnapshot', { snapshotRoot });
+      return done();
+    case 'CREATESNAPSHOT': {
+      const snapshotName = optionalParam(req, 'snapshotname');
+      return sendJson(exchange, res, 200, {
+        Path: await call('createSnapshot', { snapshotRoot, snapshotName }),
+      });
+    }
+    case 'DELETESNAPSHOT':
+      await call('deleteSnapshot', { snapshotRoot, snapshotName: requiredParam(req, 'snapshotname') });
+      return done();
+    case 'RENAMESNAPSHOT': {
+      const snapshotOldName = requiredParam(req, 'oldsnapshotname');
+      await call('renameSnapshot', {
+        snapshotRoot,
+        snapshotOldName,
+        snapshotNewName: requiredParam(req, 'snapshotname'),
+      });
+      return done();
+    }
+    case 'GETSNAPSHOTDIFF': {
+      const names = { from: optionalParam(req, 'oldsnapshotname'), to: optionalParam(req, 'snapshotname') };
+      const report = await call('getSnapshotDiffReport', {
+        snapshotRoot,
+        fromSnapshot: names.from ?? '',
+        toSnapshot: names.to ?? '',
+      });
+      return sendJson(exchange, res, 200, snapshotDiffJson(report, names));
+    }
+    default:
+      return sendJson(
+        exchange,
+        res,
+        200,
+        snapshottableDirsJson(await call('getSnapshottableDirListing', {})),
+      );
   }
 }
 

@@ -9,7 +9,15 @@
 import type http from 'node:http';
 import { RemoteError, type ErrorClass } from '../protocol/errors.js';
 import { encodeXAttrValue, prefixedName, type XAttrEncoding } from '../namenode/xattr.js';
-import type { ContentSummary, XAttr } from '../protocol/messages.js';
+import { aclEntryText } from '../namenode/acl.js';
+import type {
+  AclStatus,
+  ContentSummary,
+  ServerDefaults,
+  SnapshotDiffReport,
+  SnapshottableDirStatus,
+  XAttr,
+} from '../protocol/messages.js';
 import type { DatanodeInfo, FileStatus, LocatedBlock, LocatedBlocks } from '../protocol/types.js';
 import { sendHttpResponse, type HttpExchange } from '../transport/http-journal.js';
 
@@ -24,13 +32,13 @@ export const WEBHDFS_UPLOAD_BYTES_MAX = 1024 * 1024 * 1024;
 export type WebHdfsMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
 
 /**
- * Each method's op enum as Hadoop 3.3 declares it (GetOpParam.Op, PutOpParam.Op, PostOpParam.Op,
- * DeleteOpParam.Op): an op in the enum the lab does not serve is an UnsupportedOperationException
- * (400), anything else is not a value of the enum (400 IllegalArgumentException).
+ * Each method's op enum as Hadoop's trunk declares it (GetOpParam.Op, PutOpParam.Op,
+ * PostOpParam.Op, DeleteOpParam.Op): an op in the enum the lab does not serve is an
+ * UnsupportedOperationException (400), anything else is not a value of the enum (400
+ * IllegalArgumentException, "<op> is not a valid <METHOD> operation.", each class's getOp).
  */
-const OP_ENUMS: Record<WebHdfsMethod, { javaClass: string; ops: readonly string[] }> = {
+const OP_ENUMS: Record<WebHdfsMethod, { ops: readonly string[] }> = {
   GET: {
-    javaClass: 'GetOpParam',
     ops: [
       'OPEN',
       'GETFILESTATUS',
@@ -48,13 +56,22 @@ const OP_ENUMS: Record<WebHdfsMethod, { javaClass: string; ops: readonly string[
       'LISTXATTRS',
       'GETALLSTORAGEPOLICY',
       'GETSTORAGEPOLICY',
+      'GETECPOLICY',
       'NULL',
       'CHECKACCESS',
       'LISTSTATUS_BATCH',
+      'GETSERVERDEFAULTS',
+      'GETSNAPSHOTDIFF',
+      'GETSNAPSHOTDIFFLISTING',
+      'GETSNAPSHOTTABLEDIRECTORYLIST',
+      'GETLINKTARGET',
+      'GETFILELINKSTATUS',
+      'GETSTATUS',
+      'GET_EC_POLICIES',
+      'GETSNAPSHOTLIST',
     ],
   },
   PUT: {
-    javaClass: 'PutOpParam',
     ops: [
       'CREATE',
       'MKDIRS',
@@ -81,13 +98,16 @@ const OP_ENUMS: Record<WebHdfsMethod, { javaClass: string; ops: readonly string[
       'CREATESNAPSHOT',
       'RENAMESNAPSHOT',
       'SETSTORAGEPOLICY',
+      'SATISFYSTORAGEPOLICY',
       'SETQUOTA',
       'SETQUOTABYSTORAGETYPE',
       'NULL',
     ],
   },
-  POST: { javaClass: 'PostOpParam', ops: ['APPEND', 'CONCAT', 'TRUNCATE', 'UNSETSTORAGEPOLICY', 'NULL'] },
-  DELETE: { javaClass: 'DeleteOpParam', ops: ['DELETE', 'DELETESNAPSHOT', 'NULL'] },
+  POST: {
+    ops: ['APPEND', 'CONCAT', 'TRUNCATE', 'UNSETECPOLICY', 'UNSETSTORAGEPOLICY', 'NULL'],
+  },
+  DELETE: { ops: ['DELETE', 'DELETESNAPSHOT', 'NULL'] },
 };
 
 /** The exceptions WebHDFS answers beyond the RPC registry's, with their Java classes. */
@@ -228,12 +248,7 @@ export function parseWebHdfsRequest(method: string, rawUrl: string): WebHdfsRequ
   const op = opText.toUpperCase();
   const known = OP_ENUMS[method];
   if (!known.ops.includes(op)) {
-    throw badParam(
-      'op',
-      method === 'PUT'
-        ? `${opText} is not a valid PUT operation.`
-        : `No enum constant org.apache.hadoop.hdfs.web.resources.${known.javaClass}.Op.${op}`,
-    );
+    throw badParam('op', `${opText} is not a valid ${method} operation.`);
   }
   const user = params.get('user.name') ?? WEBHDFS_STATIC_USER;
   if (!USER_PATTERN.test(user)) {
@@ -332,10 +347,43 @@ export function xattrEncodingParam(req: WebHdfsRequest): XAttrEncoding {
   throw badParam('encoding', `No enum constant org.apache.hadoop.fs.XAttrCodec.${text.toUpperCase()}`);
 }
 
+/** NamenodeWebHdfsMethods.validateOpParams: a parameter the op cannot do without. */
 export function requiredParam(req: WebHdfsRequest, name: string): string {
   const value = req.params.get(name);
-  if (value === undefined || value === '') throw badParam(name, `${name} is required for op=${req.op}`);
+  if (value === undefined || value === '') throw missingParam(req, name);
   return value;
+}
+
+export function missingParam(req: WebHdfsRequest, name: string): WebHdfsError {
+  return illegalArgument(`Required param ${name} for op: ${req.op} is null or empty`);
+}
+
+/** SnapshotNameParam / OldSnapshotNameParam: a string, absent or empty is null. */
+export function optionalParam(req: WebHdfsRequest, name: string): string | null {
+  const value = req.params.get(name);
+  return value === undefined || value === '' ? null : value;
+}
+
+/**
+ * AclPermissionParam's domain (dfs.webhdfs.acl.provider.permission.pattern's default), as Java
+ * reads it: `[[A-Za-z_][A-Za-z0-9._-]]` is a union of classes in Java's regex syntax, so a name
+ * is any run of `[A-Za-z0-9._-]`.
+ */
+const ACL_SPEC_PATTERN_JAVA =
+  '^(default:)?(user|group|mask|other):[[A-Za-z_][A-Za-z0-9._-]]*:([rwx-]{3})?(,(default:)?(user|group|mask|other):[[A-Za-z_][A-Za-z0-9._-]]*:([rwx-]{3})?)*$';
+const ACL_ENTRY = '(default:)?(user|group|mask|other):[A-Za-z0-9._-]*:([rwx-]{3})?';
+const ACL_SPEC_PATTERN = new RegExp(`^${ACL_ENTRY}(,${ACL_ENTRY})*$`);
+
+/** `aclspec`, required, checked against AclPermissionParam's domain; the entries as text. */
+export function aclSpecParam(req: WebHdfsRequest): string {
+  const text = requiredParam(req, 'aclspec');
+  if (!ACL_SPEC_PATTERN.test(text)) {
+    throw badParam(
+      'aclspec',
+      `Invalid value: "${text}" does not belong to the domain ${ACL_SPEC_PATTERN_JAVA}`,
+    );
+  }
+  return text;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -347,10 +395,19 @@ export function permissionString(mode: number): string {
   return (mode & 0o1777).toString(8);
 }
 
-export function fileStatusJson(s: FileStatus, pathSuffix: string): Record<string, unknown> {
+/**
+ * JsonUtil.toJsonMap(HdfsFileStatus); `aclBit` and `snapshotEnabled` appear only when true (the
+ * caller says whether the directory is snapshottable: the RPC's FileStatus does not carry it).
+ */
+export function fileStatusJson(
+  s: FileStatus,
+  pathSuffix: string,
+  opts: { snapshotEnabled?: boolean } = {},
+): Record<string, unknown> {
   const dir = s.type === 'DIRECTORY';
   return {
     accessTime: dir ? 0 : s.accessTime,
+    ...(s.hasAcl ? { aclBit: true } : {}),
     blockSize: dir ? 0 : s.blockSize,
     childrenNum: s.childrenNum,
     fileId: s.fileId,
@@ -361,8 +418,92 @@ export function fileStatusJson(s: FileStatus, pathSuffix: string): Record<string
     pathSuffix,
     permission: permissionString(s.permission),
     replication: dir ? 0 : s.replication,
+    ...(opts.snapshotEnabled ? { snapshotEnabled: true } : {}),
     storagePolicy: 0,
     type: s.type,
+  };
+}
+
+/** GETACLSTATUS: JsonUtil.toJsonString(AclStatus), each entry as AclEntry.toStringStable. */
+export function aclStatusJson(status: AclStatus): Record<string, unknown> {
+  return {
+    AclStatus: {
+      entries: status.entries.map(aclEntryText),
+      group: status.group,
+      owner: status.owner,
+      permission: permissionString(status.permission),
+      stickyBit: status.sticky,
+    },
+  };
+}
+
+/** DataChecksum.Type's ids, as FsServerDefaults' checksumType carries them. */
+const CHECKSUM_TYPE_IDS = { CRC32: 1, CRC32C: 2 } as const;
+
+/** BlockStoragePolicySuite's default policy, HOT. */
+const HOT_STORAGE_POLICY_ID = 7;
+
+/**
+ * GETSERVERDEFAULTS: JsonUtil.toJsonString(FsServerDefaults). Its map is a HashMap, not a
+ * TreeMap, so the keys come in Java's HashMap iteration order for these ten strings (bucket
+ * index of String.hashCode in a 16-slot table), not alphabetically.
+ */
+export function serverDefaultsJson(d: ServerDefaults): Record<string, unknown> {
+  return {
+    FsServerDefaults: {
+      replication: d.replication,
+      encryptDataTransfer: false,
+      defaultStoragePolicyId: HOT_STORAGE_POLICY_ID,
+      writePacketSize: d.writePacketSize,
+      fileBufferSize: d.fileBufferSize,
+      checksumType: CHECKSUM_TYPE_IDS[d.checksumType],
+      trashInterval: d.trashIntervalMinutes,
+      keyProviderUri: '',
+      blockSize: d.blockSize,
+      bytesPerChecksum: d.bytesPerChecksum,
+    },
+  };
+}
+
+/**
+ * GETSNAPSHOTDIFF: JsonUtil.toJsonString(SnapshotDiffReport). The names are the request's (null
+ * when absent, as the NameNode echoes them when both name the current tree); each entry's
+ * `sourcePath` is relative to the snapshot root ('' for the root), `targetPath` only for RENAME.
+ */
+export function snapshotDiffJson(
+  report: SnapshotDiffReport,
+  names: { from: string | null; to: string | null },
+): Record<string, unknown> {
+  const bothCurrent = report.fromSnapshot === '' && report.toSnapshot === '';
+  return {
+    SnapshotDiffReport: {
+      diffList: report.entries.map((e) => ({
+        sourcePath: e.path,
+        ...(e.target !== undefined ? { targetPath: e.target } : {}),
+        type: e.type,
+      })),
+      fromSnapshot: bothCurrent ? names.from : report.fromSnapshot,
+      snapshotRoot: report.snapshotRoot,
+      toSnapshot: bothCurrent ? names.to : report.toSnapshot,
+    },
+  };
+}
+
+/**
+ * GETSNAPSHOTTABLEDIRECTORYLIST: JsonUtil.toJsonString(SnapshottableDirectoryStatus[]). The
+ * NameNode's listing is null when no directory is snapshottable, and JsonUtil writes that null.
+ */
+export function snapshottableDirsJson(dirs: readonly SnapshottableDirStatus[]): Record<string, unknown> {
+  return {
+    SnapshottableDirectoryList:
+      dirs.length === 0
+        ? null
+        : dirs.map((d) => ({
+            dirStatus: fileStatusJson(d.status, d.status.pathSuffix, { snapshotEnabled: true }),
+            parentFullPath: d.parentPath,
+            snapshotNumber: d.snapshotNumber,
+            snapshotQuota: d.snapshotQuota,
+          })),
   };
 }
 

@@ -17,6 +17,7 @@ import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import { requireDescription } from '../../cluster/home/home.js';
 import { readNamenodeHttpAddress } from '../../cluster/home/http-address.js';
 import { REPO, runLab } from './lab-process.js';
+import { waitFor } from './wait-for.js';
 
 const MiB = 1024 * 1024;
 
@@ -74,6 +75,8 @@ describe.skipIf(!existsSync(path.join(REPO, 'dist/cluster/runtime/main.js')))('W
   let nnRpc = '';
   const user = os.userInfo().username;
   let client: WebHdfsClient;
+  /** The lab's own client: what the RPC answers, to hold WebHDFS's answers against. */
+  let nnClient: DFSClient;
 
   beforeAll(async () => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-webhdfs-'));
@@ -91,9 +94,11 @@ describe.skipIf(!existsSync(path.join(REPO, 'dist/cluster/runtime/main.js')))('W
     nnRpc = `${description.namenode.host}:${description.namenode.port}`;
     const [host, port] = nn.split(':') as [string, string];
     client = webhdfs.createClient({ user, host, port: Number(port), path: '/webhdfs/v1' });
+    nnClient = await DFSClient.connect({ home, warn: () => undefined });
   }, 90_000);
 
   afterAll(async () => {
+    await nnClient?.close();
     if (home) {
       await stopNodes(home).catch(() => []);
       fs.rmSync(home, { recursive: true, force: true });
@@ -325,8 +330,7 @@ describe.skipIf(!existsSync(path.join(REPO, 'dist/cluster/runtime/main.js')))('W
       {
         exception: 'IllegalArgumentException',
         javaClassName: 'java.lang.IllegalArgumentException',
-        message:
-          'Invalid value for webhdfs parameter "op": No enum constant org.apache.hadoop.hdfs.web.resources.GetOpParam.Op.FROB',
+        message: 'Invalid value for webhdfs parameter "op": FROB is not a valid GET operation.',
       },
     ]);
     // An op of another method: MKDIRS is a PUT.
@@ -438,6 +442,165 @@ describe.skipIf(!existsSync(path.join(REPO, 'dist/cluster/runtime/main.js')))('W
     expect([denied.status, (json(denied).RemoteException as { message: string }).message]).toEqual([
       403,
       'Access denied for user dr.who. Superuser privilege is required',
+    ]);
+  });
+  it('sets and reads ACLs over WebHDFS through the same permission checks as the RPC', async () => {
+    const as = `user.name=${user}`;
+    expect(json(await request(url('/acl', `op=MKDIRS&${as}`), 'PUT'))).toEqual({ boolean: true });
+    const set = await request(
+      url('/acl', `op=MODIFYACLENTRIES&aclspec=user:alice:r-x,default:group:staff:rwx&${as}`),
+      'PUT',
+    );
+    expect([set.status, set.body.length]).toEqual([200, 0]);
+    const status = json(await request(url('/acl', `op=GETACLSTATUS&${as}`)));
+    // What the RPC answers (AclStatus), written as JsonUtil writes it.
+    {
+      const rpc = await nnClient.call('getAclStatus', { src: '/acl' });
+      expect(status).toEqual({
+        AclStatus: {
+          entries: rpc.entries.map(
+            (e) =>
+              `${e.scope === 'DEFAULT' ? 'default:' : ''}${e.type.toLowerCase()}:${e.name ?? ''}:${'---,--x,-w-,-wx,r--,r-x,rw-,rwx'.split(',')[e.permission]}`,
+          ),
+          group: rpc.group,
+          owner: user,
+          permission: rpc.permission.toString(8),
+          stickyBit: false,
+        },
+      });
+    }
+    expect((status.AclStatus as { entries: string[] }).entries).toEqual(
+      expect.arrayContaining(['user:alice:r-x', 'default:group:staff:rwx']),
+    );
+    // -ls's + and the FileStatus's aclBit come from the same flag.
+    const listed = json(await request(url('/', `op=LISTSTATUS&${as}`))) as {
+      FileStatuses: { FileStatus: { pathSuffix: string; aclBit?: boolean }[] };
+    };
+    expect(listed.FileStatuses.FileStatus.find((s) => s.pathSuffix === 'acl')?.aclBit).toBe(true);
+    const getfacl = await runLab(home, 'fs', '-getfacl', '/acl');
+    expect(getfacl.stdout).toContain('user:alice:r-x\n');
+    // Only the owner (or the superuser) changes an ACL: FSDirAclOp's checkOwner.
+    const denied = json(
+      await request(
+        url('/acl', 'op=SETACL&aclspec=user::rwx,group::r-x,other::---&user.name=mallory'),
+        'PUT',
+      ),
+    );
+    expect(denied.RemoteException).toMatchObject({ exception: 'AccessControlException' });
+    const bad = await request(url('/acl', `op=SETACL&aclspec=user:bob:rwz&${as}`), 'PUT');
+    expect(bad.status).toBe(400);
+    expect((await request(url('/acl', `op=REMOVEACL&${as}`), 'PUT')).status).toBe(200);
+    expect(json(await request(url('/acl', `op=GETACLSTATUS&${as}`)))).toMatchObject({
+      AclStatus: { entries: [] },
+    });
+  });
+
+  it('takes, diffs, renames and deletes snapshots over WebHDFS; lists what lsSnapshottableDir lists', async () => {
+    const as = `user.name=${user}`;
+    expect(json(await request(url('/', 'op=GETSNAPSHOTTABLEDIRECTORYLIST')))).toEqual({
+      SnapshottableDirectoryList: null,
+    });
+    expect(json(await request(url('/snap/sub', `op=MKDIRS&${as}`), 'PUT'))).toEqual({ boolean: true });
+    expect((await request(url('/snap', `op=ALLOWSNAPSHOT&${as}`), 'PUT')).status).toBe(200);
+    const taken = await request(url('/snap', `op=CREATESNAPSHOT&snapshotname=s1&${as}`), 'PUT');
+    expect(json(taken)).toEqual({ Path: '/snap/.snapshot/s1' });
+    expect(json(await request(url('/snap/new', `op=MKDIRS&${as}`), 'PUT'))).toEqual({ boolean: true });
+    const diff = json(await request(url('/snap', `op=GETSNAPSHOTDIFF&oldsnapshotname=s1&${as}`)));
+    expect(diff).toEqual({
+      SnapshotDiffReport: {
+        diffList: [
+          { sourcePath: '', type: 'MODIFY' },
+          { sourcePath: 'new', type: 'CREATE' },
+        ],
+        fromSnapshot: 's1',
+        snapshotRoot: '/snap',
+        toSnapshot: '',
+      },
+    });
+    const renamed = await request(
+      url('/snap', `op=RENAMESNAPSHOT&oldsnapshotname=s1&snapshotname=s2&${as}`),
+      'PUT',
+    );
+    expect(renamed.status).toBe(200);
+    const list = json(await request(url('/', `op=GETSNAPSHOTTABLEDIRECTORYLIST&${as}`))) as {
+      SnapshottableDirectoryList: Record<string, unknown>[];
+    };
+    expect(list.SnapshottableDirectoryList).toEqual([
+      expect.objectContaining({ parentFullPath: '/', snapshotNumber: 1, snapshotQuota: 65536 }),
+    ]);
+    expect(list.SnapshottableDirectoryList[0]?.dirStatus).toMatchObject({
+      pathSuffix: 'snap',
+      snapshotEnabled: true,
+    });
+    const ls = await runLab(home, 'lsSnapshottableDir');
+    expect(ls.stdout).toMatch(/ 1 65536 \/snap\n$/);
+    // The snapshot holds what it held: s2 (ex-s1) has no `new`.
+    const inSnap = json(await request(url('/snap/.snapshot/s2', `op=LISTSTATUS&${as}`))) as {
+      FileStatuses: { FileStatus: { pathSuffix: string }[] };
+    };
+    expect(inSnap.FileStatuses.FileStatus.map((f) => f.pathSuffix)).toEqual(['sub']);
+    const missing = await request(url('/snap', `op=DELETESNAPSHOT&${as}`), 'DELETE');
+    expect([missing.status, (json(missing).RemoteException as { message: string }).message]).toEqual([
+      400,
+      'Required param snapshotname for op: DELETESNAPSHOT is null or empty',
+    ]);
+    expect((await request(url('/snap', `op=DELETESNAPSHOT&snapshotname=s2&${as}`), 'DELETE')).status).toBe(
+      200,
+    );
+    expect((await request(url('/snap', `op=DISALLOWSNAPSHOT&${as}`), 'PUT')).status).toBe(200);
+  });
+
+  it('truncates over WebHDFS: on a block boundary at once, inside a block after block recovery', async () => {
+    const data = randomBytes(MiB + 5000);
+    await promised<void>((cb) => client.writeFile('/t.bin', data, cb));
+    const as = `user.name=${user}`;
+    const inside = await request(url('/t.bin', `op=TRUNCATE&newlength=${MiB + 4096}&${as}`), 'POST');
+    expect(json(inside)).toEqual({ boolean: false });
+    // Block recovery cuts the last block on its DataNodes; the NameNode closes the file after it.
+    await waitFor('the truncated file to be closed', async () => {
+      const s = json(await request(url('/t.bin', `op=GETFILESTATUS&${as}`))) as {
+        FileStatus: { length: number };
+      };
+      const rpc = await nnClient.call('getFileInfo', { src: '/t.bin' });
+      return s.FileStatus.length === MiB + 4096 && rpc?.underConstruction === false ? true : undefined;
+    });
+    expect(json(await request(url('/t.bin', `op=TRUNCATE&newlength=${MiB}&${as}`), 'POST'))).toEqual({
+      boolean: true,
+    });
+    const back = await promised<Buffer>((cb) => client.readFile('/t.bin', cb));
+    expect(back.equals(data.subarray(0, MiB))).toBe(true);
+    const larger = json(await request(url('/t.bin', `op=TRUNCATE&newlength=${2 * MiB}&${as}`), 'POST'));
+    expect(larger.RemoteException).toMatchObject({
+      message: `Cannot truncate to a larger file size. Current size: ${MiB}, truncate size: ${2 * MiB}.`,
+    });
+    const none = await request(url('/t.bin', `op=TRUNCATE&${as}`), 'POST');
+    expect([none.status, (json(none).RemoteException as { message: string }).message]).toEqual([
+      400,
+      'Required param newlength for op: TRUNCATE is null or empty',
+    ]);
+  });
+
+  it('answers GETSERVERDEFAULTS from the NameNode, and an op it does not serve as Hadoop does', async () => {
+    const defaults = json(await request(url('/', 'op=GETSERVERDEFAULTS'))) as {
+      FsServerDefaults: Record<string, unknown>;
+    };
+    expect(defaults.FsServerDefaults).toMatchObject({
+      blockSize: MiB,
+      replication: 2,
+      bytesPerChecksum: 512,
+      checksumType: 2,
+      keyProviderUri: '',
+    });
+    const concat = await request(url('/t.bin', 'op=CONCAT&sources=/a,/b'), 'POST');
+    expect([concat.status, json(concat)]).toEqual([
+      400,
+      {
+        RemoteException: {
+          exception: 'UnsupportedOperationException',
+          javaClassName: 'java.lang.UnsupportedOperationException',
+          message: 'op=CONCAT is not supported',
+        },
+      },
     ]);
   });
 });

@@ -7,12 +7,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { RemoteError } from '../../cluster/protocol/errors.js';
+import type { FileStatus } from '../../cluster/protocol/types.js';
 import {
+  aclSpecParam,
+  aclStatusJson,
   fileStatusJson,
   parseWebHdfsRequest,
   permissionParam,
   redirectLocation,
   remoteExceptionJson,
+  serverDefaultsJson,
+  snapshotDiffJson,
+  snapshottableDirsJson,
   webHdfsErrorOf,
   type WebHdfsError,
 } from '../../cluster/runtime/webhdfs.js';
@@ -38,11 +44,14 @@ describe('WebHDFS requests', () => {
   });
 
   it("refuses an op outside the method's enum in Hadoop's words", () => {
+    // GetOpParam.getOp (and Put/Post/Delete's): the value as sent, then the method.
     expect(failure(() => parseWebHdfsRequest('GET', '/webhdfs/v1/?op=mkdirs'))).toMatchObject({
       status: 400,
-      message:
-        'Invalid value for webhdfs parameter "op": No enum constant org.apache.hadoop.hdfs.web.resources.GetOpParam.Op.MKDIRS',
+      message: 'Invalid value for webhdfs parameter "op": mkdirs is not a valid GET operation.',
     });
+    expect(failure(() => parseWebHdfsRequest('DELETE', '/webhdfs/v1/?op=RENAME')).message).toBe(
+      'Invalid value for webhdfs parameter "op": RENAME is not a valid DELETE operation.',
+    );
     expect(failure(() => parseWebHdfsRequest('PUT', '/webhdfs/v1/?op=open')).message).toBe(
       'Invalid value for webhdfs parameter "op": open is not a valid PUT operation.',
     );
@@ -80,29 +89,167 @@ describe('WebHDFS errors (ExceptionHandler)', () => {
   });
 });
 
+const DIR: FileStatus = {
+  path: '/d',
+  pathSuffix: 'd',
+  type: 'DIRECTORY',
+  length: 0,
+  owner: 'alice',
+  group: 'supergroup',
+  permission: 0o1777,
+  replication: 0,
+  blockSize: 0,
+  modificationTime: 5,
+  accessTime: 0,
+  fileId: 16386,
+  childrenNum: 2,
+  underConstruction: false,
+};
+
+/** JsonUtil.toJsonMap(FsServerDefaults)'s puts, in its order. */
+const SERVER_DEFAULTS_PUT_ORDER = [
+  'blockSize',
+  'bytesPerChecksum',
+  'writePacketSize',
+  'replication',
+  'fileBufferSize',
+  'encryptDataTransfer',
+  'trashInterval',
+  'checksumType',
+  'keyProviderUri',
+  'defaultStoragePolicyId',
+];
+
+/** A java.util.HashMap's iteration order for these keys (16 buckets, no resize below 13 keys). */
+function javaHashMapOrder(keys: readonly string[]): string[] {
+  const hashCode = (text: string): number => {
+    let h = 0;
+    for (let i = 0; i < text.length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+    return h;
+  };
+  const bucket = (k: string): number => {
+    const h = hashCode(k);
+    return (h ^ (h >>> 16)) & 15;
+  };
+  return keys
+    .map((k, i) => ({ k, i, b: bucket(k) }))
+    .sort((x, y) => x.b - y.b || x.i - y.i)
+    .map((e) => e.k);
+}
+
 describe('WebHDFS shapes', () => {
   it('writes a FileStatus with sorted keys, octal permission and zeros for a directory', () => {
-    const dir = fileStatusJson(
-      {
-        path: '/d',
-        pathSuffix: 'd',
-        type: 'DIRECTORY',
-        length: 0,
-        owner: 'alice',
-        group: 'supergroup',
-        permission: 0o1777,
-        replication: 0,
-        blockSize: 0,
-        modificationTime: 5,
-        accessTime: 0,
-        fileId: 16386,
-        childrenNum: 2,
-        underConstruction: false,
-      },
-      'd',
-    );
+    const dir = fileStatusJson(DIR, 'd');
     expect(JSON.stringify(dir)).toBe(
       '{"accessTime":0,"blockSize":0,"childrenNum":2,"fileId":16386,"group":"supergroup","length":0,"modificationTime":5,"owner":"alice","pathSuffix":"d","permission":"1777","replication":0,"storagePolicy":0,"type":"DIRECTORY"}',
+    );
+  });
+
+  it('writes aclBit and snapshotEnabled only when true, in their sorted places', () => {
+    const json = fileStatusJson({ ...DIR, hasAcl: true }, 'd', { snapshotEnabled: true });
+    expect(Object.keys(json)).toEqual([
+      'accessTime',
+      'aclBit',
+      'blockSize',
+      'childrenNum',
+      'fileId',
+      'group',
+      'length',
+      'modificationTime',
+      'owner',
+      'pathSuffix',
+      'permission',
+      'replication',
+      'snapshotEnabled',
+      'storagePolicy',
+      'type',
+    ]);
+    expect([json.aclBit, json.snapshotEnabled]).toEqual([true, true]);
+  });
+
+  it('writes an AclStatus with the entries as AclEntry.toStringStable', () => {
+    const body = aclStatusJson({
+      owner: 'alice',
+      group: 'staff',
+      sticky: true,
+      permission: 0o1770,
+      entries: [
+        { scope: 'ACCESS', type: 'USER', name: 'bob', permission: 6 },
+        { scope: 'ACCESS', type: 'GROUP', name: null, permission: 5 },
+        { scope: 'DEFAULT', type: 'MASK', name: null, permission: 7 },
+      ],
+    });
+    expect(JSON.stringify(body)).toBe(
+      '{"AclStatus":{"entries":["user:bob:rw-","group::r-x","default:mask::rwx"],"group":"staff","owner":"alice","permission":"1770","stickyBit":true}}',
+    );
+  });
+
+  it("writes FsServerDefaults in Java's HashMap order with DataChecksum's type id", () => {
+    const body = serverDefaultsJson({
+      blockSize: 134217728,
+      bytesPerChecksum: 512,
+      writePacketSize: 65536,
+      replication: 3,
+      fileBufferSize: 4096,
+      trashIntervalMinutes: 0,
+      checksumType: 'CRC32C',
+    });
+    // Java: String.hashCode spread by HashMap.hash, bucket = hash & 15, then insertion order.
+    expect(JSON.stringify(body)).toBe(
+      '{"FsServerDefaults":{"replication":3,"encryptDataTransfer":false,"defaultStoragePolicyId":7,"writePacketSize":65536,"fileBufferSize":4096,"checksumType":2,"trashInterval":0,"keyProviderUri":"","blockSize":134217728,"bytesPerChecksum":512}}',
+    );
+    expect(JSON.stringify(Object.keys(body.FsServerDefaults as object))).toBe(
+      JSON.stringify(javaHashMapOrder(SERVER_DEFAULTS_PUT_ORDER)),
+    );
+  });
+
+  it('writes a SnapshotDiffReport; the names echo the request when both mean the current tree', () => {
+    const report = {
+      snapshotRoot: '/d',
+      fromSnapshot: 's1',
+      toSnapshot: '',
+      entries: [
+        { type: 'MODIFY' as const, path: '' },
+        { type: 'RENAME' as const, path: 'a', target: 'b' },
+      ],
+    };
+    expect(JSON.stringify(snapshotDiffJson(report, { from: 's1', to: null }))).toBe(
+      '{"SnapshotDiffReport":{"diffList":[{"sourcePath":"","type":"MODIFY"},{"sourcePath":"a","targetPath":"b","type":"RENAME"}],"fromSnapshot":"s1","snapshotRoot":"/d","toSnapshot":""}}',
+    );
+    const same = { ...report, fromSnapshot: '', entries: [] };
+    expect(snapshotDiffJson(same, { from: null, to: null })).toMatchObject({
+      SnapshotDiffReport: { fromSnapshot: null, toSnapshot: null },
+    });
+  });
+
+  it('writes no snapshottable directories as null, as JsonUtil writes a null listing', () => {
+    expect(snapshottableDirsJson([])).toEqual({ SnapshottableDirectoryList: null });
+    const [entry] = snapshottableDirsJson([
+      { status: DIR, snapshotNumber: 1, snapshotQuota: 65536, parentPath: '/' },
+    ]).SnapshottableDirectoryList as Record<string, unknown>[];
+    expect(Object.keys(entry ?? {})).toEqual([
+      'dirStatus',
+      'parentFullPath',
+      'snapshotNumber',
+      'snapshotQuota',
+    ]);
+    expect(entry?.dirStatus).toMatchObject({ pathSuffix: 'd', snapshotEnabled: true });
+  });
+
+  it("checks aclspec against AclPermissionParam's domain", () => {
+    const req = (spec: string) => parseWebHdfsRequest('PUT', `/webhdfs/v1/d?op=SETACL&aclspec=${spec}`);
+    expect(aclSpecParam(req('user::rwx,user:bob:r-x,group::r--,other::---'))).toBe(
+      'user::rwx,user:bob:r-x,group::r--,other::---',
+    );
+    expect(aclSpecParam(req('default:user:bob.smith:rw-'))).toBe('default:user:bob.smith:rw-');
+    expect(failure(() => aclSpecParam(req('user:bob:rwz')))).toMatchObject({
+      status: 400,
+      message: expect.stringMatching(
+        /^Invalid value for webhdfs parameter "aclspec": Invalid value: "user:bob:rwz" does not belong to the domain \^\(default:\)/,
+      ),
+    });
+    expect(failure(() => aclSpecParam(req(''))).message).toBe(
+      'Required param aclspec for op: SETACL is null or empty',
     );
   });
 
