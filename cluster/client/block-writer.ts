@@ -81,6 +81,11 @@ export class BlockWriter {
   /** Data packets sent and not yet acked, kept for pipeline recovery (DataStreamer's ackQueue). */
   private readonly unacked = new Map<number, { offset: number; len: number; frame: Buffer }>();
   private ackedBytesValue = 0;
+  /**
+   * PIPELINE_CLOSE_RECOVERY: the DataNodes finalized the block while they set the pipeline up,
+   * so no packet follows and close() has nothing to send (DataStreamer pulls the end-of-block packet).
+   */
+  private finalizedAtSetup = false;
 
   private constructor(
     private readonly link: Link,
@@ -95,7 +100,8 @@ export class BlockWriter {
   /**
    * Connects to targets[0], sends WRITE_BLOCK with the rest as downstream, reads the setup response.
    * With `resume` (pipeline recovery, stage PIPELINE_SETUP_STREAMING_RECOVERY) the DataNodes carry
-   * on from `resume.ackedBytes` and the un-acked packets are sent again, with their old seqnos.
+   * on from `resume.ackedBytes` and the un-acked packets are sent again, with their old seqnos;
+   * with PIPELINE_CLOSE_RECOVERY they finalize the block during the setup and nothing is sent.
    */
   static async open(options: BlockWriterOptions & { resume?: WriterResume }): Promise<BlockWriter> {
     const first = options.targets[0];
@@ -149,6 +155,7 @@ export class BlockWriter {
     }
     const type = body.requestedChecksum.type === 'CRC32' ? 'CRC32' : 'CRC32C';
     const writer = new BlockWriter(link, options.targets, label, type);
+    writer.finalizedAtSetup = body.stage === 'PIPELINE_CLOSE_RECOVERY';
     if (options.resume) await writer.resend(options.resume);
     return writer;
   }
@@ -219,6 +226,7 @@ export class BlockWriter {
   /** Waits for every ack, sends the empty last packet, waits for its ack; returns the block length. */
   async close(): Promise<number> {
     try {
+      if (this.finalizedAtSetup) return this.offset;
       while (this.ackQueue.length > 0 && !this.failure) await this.nextAck();
       if (this.failure) throw this.failure;
       const frame = encodePacket({

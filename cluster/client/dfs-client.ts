@@ -625,6 +625,12 @@ export class DFSOutputStream {
   private recoveries = 0;
   /** DataNodes that failed a pipeline setup for this file: never offered again by addBlock. */
   private readonly excludedNodes = new ExcludedNodes();
+  /**
+   * DataStreamer's `failed`: every DataNode dropped from a pipeline of this file mid-stream or at
+   * close. Never asked back as a replacement (getAdditionalDatanode's excludes) for any block of
+   * the file; addBlock's excludes stay the setup failures, as in HDFS.
+   */
+  private readonly failed: string[] = [];
   /** The partial block an append continues, until its pipeline is set up at the first write. */
   private appendBlock: LocatedBlock | null = null;
 
@@ -752,7 +758,10 @@ export class DFSOutputStream {
    * copies a survivor's RBW replica to it); get a new generation stamp (updateBlockForPipeline);
    * reopen the pipeline with PIPELINE_SETUP_STREAMING_RECOVERY — the DataNodes cut their RBW
    * replicas back to the acked bytes and rename the .meta to the new genstamp — re-send the
-   * un-acked packets, then updatePipeline.
+   * un-acked packets, then updatePipeline. When only the end of the block was left (HDFS's
+   * PIPELINE_CLOSE stage), the stage is PIPELINE_CLOSE_RECOVERY: the survivors finalize their
+   * replicas (finalized already or RBW) under the new stamp during the setup and report them, and
+   * no end-of-block packet is sent (the recovered writer's close returns at once).
    */
   private async recoverPipeline(failed: BlockWriter, err: RemoteError, closing: boolean): Promise<void> {
     const located = this.current as LocatedBlock;
@@ -763,8 +772,6 @@ export class DFSOutputStream {
     const pipelineClosing = closing && resume.frames.length === 0 && resume.ackedBytes === resume.offset;
     let pipeline = pipelineOf(located);
     let bad = err instanceof PipelineAckError || err instanceof PipelineSetupError ? err.badTarget : '';
-    /** Every DataNode dropped from this block's pipeline: never offered back as a replacement. */
-    const dropped: string[] = [];
     const name = `${located.blockPoolId}:blk_${located.block.blockId}_${located.block.genStamp}`;
     while (true) {
       const names = pipeline.map((m) => m.target.name);
@@ -773,7 +780,7 @@ export class DFSOutputStream {
         throw new RemoteError('IOException', `${plan.message} (${this.opts.src}, ${name}: ${err.message})`);
       }
       const badName = bad && names.includes(bad) ? bad : (names[0] ?? '?');
-      dropped.push(badName);
+      if (!this.failed.includes(badName)) this.failed.push(badName);
       this.client.warnLine(
         `WARN hdfs.DataStreamer: Error Recovery for ${name} in pipeline [${names.join(', ')}]: datanode ${badName} is bad. (${err.message})`,
       );
@@ -788,7 +795,7 @@ export class DFSOutputStream {
           members = await this.addDatanode({
             located,
             members,
-            excludes: dropped,
+            excludes: this.failed,
             ackedBytes: resume.ackedBytes,
           });
         }
@@ -804,12 +811,14 @@ export class DFSOutputStream {
         this.opts.opId,
       );
       try {
+        // The header names the replicas as they are; latestGenerationStamp is the stamp they take.
         this.writer = await BlockWriter.open({
           ...this.writerBase(),
           targets: members.map((m) => m.target),
           poolId: located.blockPoolId,
-          block: { blockId: located.block.blockId, genStamp: newGenStamp },
-          stage: 'PIPELINE_SETUP_STREAMING_RECOVERY',
+          block: located.block,
+          latestGenerationStamp: newGenStamp,
+          stage: pipelineClosing ? 'PIPELINE_CLOSE_RECOVERY' : 'PIPELINE_SETUP_STREAMING_RECOVERY',
           resume,
         });
       } catch (setupErr) {

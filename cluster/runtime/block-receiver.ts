@@ -22,7 +22,7 @@ import { META_HEADER_BYTES, parseMeta, type ChecksumSpec } from '../datanode/met
 import { blockFileName, parseMetaFileName, rbwDir } from '../datanode/layout.js';
 import path from 'node:path';
 import type { DatanodeStorage, ReplicaFiles, ReplicaWriter } from './datanode-storage.js';
-import { faultDelay, faultView } from '../transport/faults.js';
+import { crashIfFaulted, faultDelay, faultView } from '../transport/faults.js';
 import {
   journalSend,
   writeFrame,
@@ -39,7 +39,7 @@ import {
   readableChecksum,
   ChecksumError,
 } from '../transport/data-link.js';
-import type { Link } from '../transport/data-link.js';
+import type { Link, XferTarget } from '../transport/data-link.js';
 import type { XceiverServerOptions } from './xceiver-server.js';
 
 interface PendingAck {
@@ -54,12 +54,16 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
   const { storage } = options;
   const eb = op.header.block;
   const label = blockLabel(eb);
-  // An append continues the finalized replica under the writer's new generation stamp
-  // (FsDatasetImpl.append); Go's client sends the current stamp, Java's a bumped one.
+  // Watch faults.json from the setup on, so a fault written while the block streams is seen.
+  const faults = faultView(up.journal, up.selfId);
+  // An append or a recovery continues the replica under the writer's new generation stamp
+  // (FsDatasetImpl.append, recoverRbw): the header names the replica as it is, latestGenerationStamp
+  // the stamp it takes. Go's client appends with the current stamp, Java's with a bumped one.
   const appending = op.stage === 'PIPELINE_SETUP_APPEND';
+  const recovering = op.stage === 'PIPELINE_SETUP_STREAMING_RECOVERY';
   const block: BlockRef = {
     blockId: eb.blockId,
-    genStamp: appending ? op.latestGenerationStamp : eb.genStamp,
+    genStamp: appending || recovering ? op.latestGenerationStamp : eb.genStamp,
     numBytes: 0,
   };
   // A DataNode-initiated copy (DNA_TRANSFER) has no client; a TRANSFER_RBW copy (pipeline
@@ -75,8 +79,7 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
     });
     return;
   }
-  const recovering =
-    op.stage === 'PIPELINE_SETUP_STREAMING_RECOVERY' || op.stage === 'PIPELINE_CLOSE_RECOVERY';
+  if (op.stage === 'PIPELINE_CLOSE_RECOVERY' && isClientWrite) return recoverFailedClose(up, op, options);
   const checksum = storableChecksum(op.requestedChecksum);
   if (typeof checksum === 'string') {
     await sendResponse(up, label, { status: 'ERROR_UNSUPPORTED', firstBadLink: '', message: checksum });
@@ -107,6 +110,8 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
     return;
   }
   let finished = false;
+  /** The finalize of a mirrored last packet, which runs beside the wait for the downstream ack. */
+  let completing: Promise<void> | null = null;
   let mirror: Link | null = null;
   let markDone!: () => void;
   const done = new Promise<void>((resolve) => (markDone = resolve));
@@ -121,37 +126,9 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
   }
   try {
     if (isClientWrite) options.onReceiving(block, up.op);
-    const next = op.targets[0];
-    let firstBadLink = '';
-    if (next) {
-      try {
-        mirror = await openLink({
-          selfId: options.selfId,
-          journal: options.journal,
-          localAddress: up.socket.localAddress,
-          op: up.op,
-          target: next,
-        });
-        sendOp(mirror, 'WRITE_BLOCK', { ...op, targets: op.targets.slice(1) }, label);
-        const resp = await readResponse(mirror, label);
-        if (resp.status !== 'SUCCESS') firstBadLink = resp.firstBadLink || next.name;
-      } catch (err) {
-        options.log(
-          'warn',
-          `Datanode ${options.selfId} got a failure connecting to downstream ${next.name}: ${(err as Error).message}`,
-        );
-        firstBadLink = next.name;
-      }
-    }
-    if (firstBadLink) {
-      await sendResponse(up, label, {
-        status: 'ERROR',
-        firstBadLink,
-        message: `pipeline setup failed at ${firstBadLink}`,
-      });
-      return;
-    }
-    await sendResponse(up, label, { status: 'SUCCESS', firstBadLink: '' });
+    const downstream = await connectMirror(up, op, label, options);
+    mirror = downstream.mirror;
+    if (!(await answerSetup(up, label, downstream.firstBadLink))) return;
     // The last DataNode verifies client writes; every receiver verifies a copy.
     const verify = !isClientWrite || !mirror;
     const complete = (): Promise<void> =>
@@ -218,7 +195,7 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
         }
         if (h.lastPacketInBlock) {
           finished = true;
-          void complete().then(markWritten, markFailed);
+          completing = complete().then(markWritten, markFailed);
         } else markWritten();
         if (wait) await wait;
       } else {
@@ -235,6 +212,7 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
         if (h.lastPacketInBlock) {
           finished = true;
           await complete();
+          crashIfFaulted(faults);
         }
         sendAck(up, label, h.seqno, ['SUCCESS']);
       }
@@ -254,6 +232,9 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
       else writer.abort();
     }
     if (mirror) closeLink(mirror);
+    // A recovery that stops this write (cancelActiveWrite) must find the replica finalized or in
+    // rbw/, never half-way between.
+    await completing;
     if (isClientWrite && activeWrites.get(block.blockId)?.done === done) activeWrites.delete(block.blockId);
     markDone();
   }
@@ -267,6 +248,95 @@ export async function cancelActiveWrite(blockId: number): Promise<void> {
   if (!active) return;
   active.cancel();
   await active.done;
+}
+
+/**
+ * Connects to the next DataNode of the pipeline and forwards the op to it with the rest of the
+ * targets; `firstBadLink` names the DataNode to blame when that fails ('' when it worked). The
+ * mirror, when opened, is the caller's to close.
+ */
+async function connectMirror(
+  up: Link,
+  op: OpWriteBlock,
+  label: string,
+  options: XceiverServerOptions,
+): Promise<{ mirror: Link | null; firstBadLink: string }> {
+  const next = op.targets[0];
+  if (!next) return { mirror: null, firstBadLink: '' };
+  let mirror: Link | null = null;
+  try {
+    mirror = await openLinkOnward(up, next, options);
+    sendOp(mirror, 'WRITE_BLOCK', { ...op, targets: op.targets.slice(1) }, label);
+    const resp = await readResponse(mirror, label);
+    return { mirror, firstBadLink: resp.status === 'SUCCESS' ? '' : resp.firstBadLink || next.name };
+  } catch (err) {
+    options.log(
+      'warn',
+      `Datanode ${options.selfId} got a failure connecting to downstream ${next.name}: ${(err as Error).message}`,
+    );
+    return { mirror, firstBadLink: next.name };
+  }
+}
+
+/** A DataNode's connection to another DataNode on behalf of `from`'s op (same operation id, same local address). */
+function openLinkOnward(from: Link, target: XferTarget, options: XceiverServerOptions): Promise<Link> {
+  return openLink({
+    selfId: options.selfId,
+    journal: options.journal,
+    localAddress: from.socket.localAddress,
+    op: from.op,
+    target,
+  });
+}
+
+/** The connect-ack upstream: SUCCESS, or ERROR naming the first bad DataNode. True on SUCCESS. */
+async function answerSetup(up: Link, label: string, firstBadLink: string): Promise<boolean> {
+  if (firstBadLink) {
+    await sendResponse(up, label, {
+      status: 'ERROR',
+      firstBadLink,
+      message: `pipeline setup failed at ${firstBadLink}`,
+    });
+    return false;
+  }
+  await sendResponse(up, label, { status: 'SUCCESS', firstBadLink: '' });
+  return true;
+}
+
+/**
+ * WRITE_BLOCK with PIPELINE_CLOSE_RECOVERY (DataXceiver.writeBlock's fast path): the pipeline
+ * failed after every data packet was acked, before the end of the block was. No packet follows:
+ * this DataNode finalizes its replica under the new generation stamp (recoverClose), forwards the
+ * op downstream, reports the replica RECEIVED and answers the setup.
+ */
+async function recoverFailedClose(up: Link, op: OpWriteBlock, options: XceiverServerOptions): Promise<void> {
+  const eb = op.header.block;
+  const label = blockLabel(eb);
+  let replica: ReplicaFiles;
+  try {
+    replica = await recoverClose({
+      storage: options.storage,
+      block: { blockId: eb.blockId, genStamp: eb.genStamp, numBytes: op.minBytesRcvd },
+      newGenStamp: op.latestGenerationStamp,
+    });
+  } catch (err) {
+    const why = err instanceof RemoteError ? `${err.errorClass}: ${err.message}` : (err as Error).message;
+    await sendResponse(up, label, { status: 'ERROR', message: why });
+    return;
+  }
+  options.log(
+    'info',
+    `${options.selfId}: Recover failed close ${eb.poolId}:${label}: finalized blk_${replica.blockId}_${replica.genStamp} (${replica.numBytes} bytes)`,
+  );
+  const { mirror, firstBadLink } = await connectMirror(up, op, label, options);
+  try {
+    // HDFS reports after the connect-ack (DataNode.closeBlock); the lab reports first, a bounded
+    // wait, for the reason RECEIVED_BEFORE_LAST_ACK_WAIT_MS gives: the client's complete follows.
+    await reportReceived(refOfReplica(replica), replica, options, up.op);
+    await answerSetup(up, label, firstBadLink);
+  } finally {
+    if (mirror) closeLink(mirror);
+  }
 }
 
 /**
@@ -379,6 +449,59 @@ export async function recoverReplica(args: {
   return { block: refOfReplica(cut), replica: cut };
 }
 
+/**
+ * FsDatasetImpl.recoverClose: the replica of a block whose pipeline failed at close, finalized
+ * under `newGenStamp` (the write still open on it stopped first). recoverCheck's conditions: the
+ * replica exists (finalized or RBW), its stamp is between the client's (`block.genStamp`) and the
+ * new one, and it holds exactly the acknowledged bytes (`block.numBytes`).
+ */
+export async function recoverClose(args: {
+  storage: DatanodeStorage;
+  block: BlockRef;
+  newGenStamp: number;
+}): Promise<ReplicaFiles> {
+  const { storage, block, newGenStamp } = args;
+  await cancelActiveWrite(block.blockId);
+  const state = replicaState(storage, block.blockId);
+  if (!state) {
+    throw new RemoteError(
+      'ReplicaNotFoundException',
+      `Replica does not exist ${storage.poolId}:${block.blockId}`,
+    );
+  }
+  if (state.genStamp < block.genStamp || state.genStamp > newGenStamp) {
+    throw new RemoteError(
+      'ReplicaNotFoundException',
+      `Cannot append to a replica with unexpected generation stamp ${state.genStamp}. Expected GS range is [${block.genStamp}, ${newGenStamp}].`,
+    );
+  }
+  if (state.numBytes !== block.numBytes) {
+    throw new RemoteError(
+      'IOException',
+      `Corrupted replica blk_${block.blockId}_${state.genStamp} (${state.kind}) with a length of ${state.numBytes} expected length is ${block.numBytes}`,
+    );
+  }
+  const recovered = await finalizeUnderRecovery(storage, block, newGenStamp);
+  if (!recovered)
+    throw new RemoteError(
+      'ReplicaNotFoundException',
+      `Replica does not exist ${storage.poolId}:${block.blockId}`,
+    );
+  return recovered;
+}
+
+/** A replica's stamp and length as this DataNode holds it (finalized, else in rbw/), or null. */
+function replicaState(
+  storage: DatanodeStorage,
+  blockId: number,
+): { kind: 'FINALIZED' | 'RBW'; genStamp: number; numBytes: number } | null {
+  const finalized = storage.readReplica(blockId);
+  if (finalized) return { kind: 'FINALIZED', genStamp: finalized.genStamp, numBytes: finalized.numBytes };
+  const rbw = findRbw(storage, blockId);
+  const meta = rbw && parseMetaFileName(path.basename(rbw.metaPath));
+  return rbw && meta ? { kind: 'RBW', genStamp: meta.genStamp, numBytes: validRbwLength(rbw) } : null;
+}
+
 function refOfReplica(r: ReplicaFiles): BlockRef {
   return { blockId: r.blockId, genStamp: r.genStamp, numBytes: r.numBytes };
 }
@@ -464,7 +587,17 @@ async function finalizeAndReport(
   opId: string | undefined,
 ): Promise<void> {
   const replica = await writer.finalize();
-  const reported = options.onReceived({ ...block, numBytes: replica.numBytes }, replica, opId);
+  await reportReceived({ ...block, numBytes: replica.numBytes }, replica, options, opId);
+}
+
+/** Reports a finalized replica RECEIVED and waits (at most RECEIVED_BEFORE_LAST_ACK_WAIT_MS) for the NameNode to take it. */
+async function reportReceived(
+  block: BlockRef,
+  replica: ReplicaFiles,
+  options: XceiverServerOptions,
+  opId: string | undefined,
+): Promise<void> {
+  const reported = options.onReceived(block, replica, opId);
   if (!reported) return;
   let timer: NodeJS.Timeout | undefined;
   const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, RECEIVED_BEFORE_LAST_ACK_WAIT_MS)));
@@ -507,6 +640,7 @@ async function respond(
       ]);
       throw err;
     }
+    if (head.last) crashIfFaulted(faultView(up.journal, up.selfId));
     sendAck(up, label, ack.seqno, ['SUCCESS', ...ack.replies]);
     if (ack.replies.some((r) => r !== 'SUCCESS'))
       throw new RemoteError('IOException', `downstream reported [${ack.replies.join(',')}] for ${label}`);
@@ -540,13 +674,7 @@ export async function serveReplaceBlock(
   const block: BlockRef = { blockId: eb.blockId, genStamp: eb.genStamp, numBytes: 0 };
   let proxy: Link;
   try {
-    proxy = await openLink({
-      selfId: options.selfId,
-      journal: options.journal,
-      localAddress: link.socket.localAddress,
-      op: link.op,
-      target: op.source,
-    });
+    proxy = await openLinkOnward(link, op.source, options);
   } catch (err) {
     await refuse(`cannot reach proxy ${op.source.name}: ${(err as Error).message}`);
     return;

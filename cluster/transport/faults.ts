@@ -8,6 +8,9 @@
  *     frames of a cut peer without an answer. A partitioned DataNode's heartbeats therefore stop
  *     reaching the NameNode, which declares it dead by the normal heartbeat rule.
  *   - delayMs(): the added delay before this process sends each RPC frame or data packet.
+ *   - crashBeforeLastAck(): should this DataNode die (SIGKILL, as a power cut) once it has stored
+ *     a block's last packet, before it acks it? Tests write this one into the file to reproduce
+ *     the close-stage race of issue 15 (a DataNode dying between the last packet and its ack).
  *
  * The pure part (the file's shape, target resolution, the two questions) is at the top and does
  * no I/O; the watcher below it is the only code that reads the file.
@@ -35,6 +38,8 @@ export interface FaultState {
   partitions: Partition[];
   /** Added delay in ms before each frame or packet a process sends, by process id. */
   slow: Record<string, number>;
+  /** DataNodes that die after storing a block's last packet, before acking it (tests only). */
+  crashBeforeLastAck?: string[];
 }
 
 export function emptyFaults(): FaultState {
@@ -89,6 +94,8 @@ export function describeFaults(state: FaultState): string[] {
     (p) => `partition ${p.target}: ${p.members.join(', ')} cut off from the rest of the cluster`,
   );
   for (const [id, ms] of Object.entries(state.slow).sort()) lines.push(`slow ${id}: +${ms} ms per frame`);
+  for (const id of state.crashBeforeLastAck ?? [])
+    lines.push(`crash ${id} before it acks a block's last packet`);
   return lines;
 }
 
@@ -106,7 +113,10 @@ export function parseFaults(text: string): FaultState {
   for (const [id, ms] of Object.entries(raw.slow ?? {})) {
     if (typeof ms === 'number' && Number.isFinite(ms) && ms > 0) slow[id] = Math.min(ms, SLOW_DELAY_MS_MAX);
   }
-  return { version: 1, partitions, slow };
+  const crash = Array.isArray(raw.crashBeforeLastAck)
+    ? raw.crashBeforeLastAck.filter((id): id is string => typeof id === 'string')
+    : [];
+  return { version: 1, partitions, slow, ...(crash.length > 0 ? { crashBeforeLastAck: crash } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -140,9 +150,11 @@ export interface FaultView {
   cutReason(peer: string): string | null;
   /** The delay to add before this process sends a frame or packet (0: none). */
   delayMs(): number;
+  /** True when this process is to die after storing a block's last packet, before acking it. */
+  crashBeforeLastAck(): boolean;
 }
 
-const INERT: FaultView = { cutReason: () => null, delayMs: () => 0 };
+const INERT: FaultView = { cutReason: () => null, delayMs: () => 0, crashBeforeLastAck: () => false };
 
 class FaultWatcher implements FaultView {
   private state: FaultState = emptyFaults();
@@ -167,6 +179,10 @@ class FaultWatcher implements FaultView {
 
   delayMs(): number {
     return slowDelayMs(this.state, this.selfId);
+  }
+
+  crashBeforeLastAck(): boolean {
+    return this.state.crashBeforeLastAck?.includes(this.selfId) ?? false;
   }
 
   private poll(): void {
@@ -201,8 +217,17 @@ class FaultWatcher implements FaultView {
         (p) => p.members.includes(this.selfId) || this.selfId === 'nn' || this.selfId === 'client',
       ),
       slow: state.slow[this.selfId] === undefined ? {} : { [this.selfId]: state.slow[this.selfId] as number },
+      ...(state.crashBeforeLastAck?.includes(this.selfId) ? { crashBeforeLastAck: [this.selfId] } : {}),
     };
   }
+}
+
+/**
+ * The crash-before-last-ack hook: a DataNode named in faults.json dies here as a power cut would
+ * (SIGKILL: no ack, no clean close), with the replica already finalized on its disk.
+ */
+export function crashIfFaulted(view: FaultView): void {
+  if (view.crashBeforeLastAck()) process.kill(process.pid, 'SIGKILL');
 }
 
 const watchers = new Map<string, FaultWatcher>();

@@ -6,7 +6,9 @@
  * a pipeline after that, and the file reads back whole. (Before, every new block could pick it
  * again: 26 abandoned blocks for one 50-block file.) And the close stage: a DataNode killed once
  * every data packet is on every replica, before the block's last (empty) packet, must not fail the
- * close nor get a healthy DataNode blamed. Skipped until the daemons are built.
+ * close nor get a healthy DataNode blamed: the survivors finalize with PIPELINE_CLOSE_RECOVERY, also
+ * when the tail dies after finalizing, before its ack (a faults.json hook). Skipped until the
+ * daemons are built.
  */
 import crypto from 'node:crypto';
 import fs, { existsSync } from 'node:fs';
@@ -15,7 +17,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { homePaths } from '../../cluster/home/description.js';
-import { killNode, startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
+import { killNode, startCluster, startNode, stopNodes } from '../../cluster/launcher/launcher.js';
+import { isDaemonAlive, readPid } from '../../cluster/home/home.js';
+import { readFaults, writeFaults } from '../../cluster/transport/faults.js';
 import type { JournalFrame } from '../../cluster/protocol/journal-types.js';
 import { readJournal } from '../../cluster/transport/journal.js';
 import { rbwDir } from '../../cluster/datanode/layout.js';
@@ -24,6 +28,22 @@ import { waitFor } from './wait-for.js';
 const repo = path.resolve(import.meta.dirname, '../..');
 const MiB = 1024 * 1024;
 const BLOCKS = 50;
+
+/** The DataNodes that received a WRITE_BLOCK with stage PIPELINE_CLOSE_RECOVERY since `sinceMs`. */
+function closeRecoveredAt(home: string, sinceMs: number): string[] {
+  const dns = readJournal(homePaths(home).journal)
+    .filter(
+      (r): r is JournalFrame =>
+        r.k === 'frame' &&
+        r.dir === 'recv' &&
+        r.t >= sinceMs &&
+        r.msg.type === 'dt-op' &&
+        r.msg.op === 'WRITE_BLOCK' &&
+        r.msg.stage === 'PIPELINE_CLOSE_RECOVERY',
+    )
+    .map((r) => r.proc);
+  return [...new Set(dns)].sort();
+}
 
 describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
   "the client's excluded DataNodes on a real cluster",
@@ -97,12 +117,10 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
       }
     }, 180_000);
 
-    // Skipped until the client and DataNode have HDFS's PIPELINE_CLOSE_RECOVERY (DataStreamer pulls the
-    // end-of-block packet and the DataNodes finalize during setup, FsDatasetImpl.recoverClose): with the
-    // real middle DataNode killed, the survivors have already finalized, the lab reopens them with
-    // PIPELINE_SETUP_STREAMING_RECOVERY, the first refuses and a healthy DataNode is blamed. The test
-    // used to pass only when getBlockLocations' order (sorted by distance) put another node in the middle.
-    it.skip('a DataNode dying as a block finishes: the close recovers with the others and blames only it', async () => {
+    // HDFS's PIPELINE_CLOSE stage: DataStreamer sets the pipeline up again with
+    // PIPELINE_CLOSE_RECOVERY and the survivors finalize their replicas (FsDatasetImpl.recoverClose),
+    // whether they had finalized already (the last packet reached them) or not.
+    it('a DataNode dying as a block finishes: the close recovers with the others and blames only it', async () => {
       const src = '/excluded/close-stage.bin';
       // Whole packets (126 chunks of 512 bytes each), so write() sends them all before close.
       const data = crypto.randomBytes(4 * 64_512);
@@ -132,12 +150,59 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
       const healthy = pipeline.filter((dn) => dn !== victim);
       await killNode(home, victim);
       warnings.length = 0;
+      const closingMs = Date.now();
       await out.close();
+      expect(closeRecoveredAt(home, closingMs)).toEqual([...healthy].sort());
       const back = path.join(home, 'close-stage.back');
       await client.getFile(src, back);
       expect(fs.readFileSync(back).equals(data)).toBe(true);
       expect(warnings.some((w) => w.includes(`datanode ${victim} is bad`))).toBe(true);
       for (const dn of healthy) expect(warnings.some((w) => w.includes(`datanode ${dn} is bad`))).toBe(false);
+    }, 120_000);
+
+    it('a DataNode dying between the last packet and its ack (fault hook): the close recovers, no healthy DataNode blamed', async () => {
+      // The earlier cases killed two of the four DataNodes: bring them back for a pipeline of three.
+      for (const dn of ['dn1', 'dn2', 'dn3', 'dn4']) {
+        const pid = readPid(home, dn);
+        if (pid === undefined || !isDaemonAlive(pid)) await startNode(home, dn);
+      }
+      const src = '/excluded/last-ack.bin';
+      const data = crypto.randomBytes(4 * 64_512);
+      const out = await client.create(src, { overwrite: false, replication: 3 });
+      await out.write(data);
+      const pipeline = out.pipeline;
+      expect(pipeline).toHaveLength(3);
+      // The tail finalizes its replica on the last packet, then dies before acking it.
+      const victim = pipeline[2] as string;
+      const victimPid = readPid(home, victim) as number;
+      const since = Date.now();
+      writeFaults(home, { ...readFaults(home), crashBeforeLastAck: [victim] });
+      await waitFor(`${victim} to see the fault`, () =>
+        readJournal(homePaths(home).journal).some(
+          (r) =>
+            r.k === 'event' &&
+            r.proc === victim &&
+            r.t >= since &&
+            r.event.type === 'log' &&
+            r.event.text.includes(`crash ${victim}`),
+        )
+          ? true
+          : undefined,
+      );
+      warnings.length = 0;
+      try {
+        await out.close();
+      } finally {
+        writeFaults(home, { ...readFaults(home), crashBeforeLastAck: [] });
+      }
+      expect(isDaemonAlive(victimPid)).toBe(false);
+      expect(closeRecoveredAt(home, since)).toEqual(pipeline.filter((d) => d !== victim).sort());
+      const back = path.join(home, 'last-ack.back');
+      await client.getFile(src, back);
+      expect(fs.readFileSync(back).equals(data)).toBe(true);
+      expect(warnings.some((w) => w.includes(`datanode ${victim} is bad`))).toBe(true);
+      for (const dn of pipeline.filter((d) => d !== victim))
+        expect(warnings.some((w) => w.includes(`datanode ${dn} is bad`))).toBe(false);
     }, 120_000);
   },
 );
