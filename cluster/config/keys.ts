@@ -366,6 +366,11 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     type: 'duration',
     unit: 's',
     hadoopDefault: '30s',
+    labDefault: {
+      value: '2s',
+      reason:
+        'a DataNode is seen decommissioned seconds after its last block has its copies, not half a minute',
+    },
     min: 1,
     description: 'Decommission monitor period.',
   },

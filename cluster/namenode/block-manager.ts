@@ -7,6 +7,7 @@
  */
 import type { BlockRef } from './editlog/ops.js';
 import type { ReceivedDeletedStatus } from '../protocol/messages.js';
+import type { AdminState } from '../protocol/types.js';
 
 export type BlockUCState = 'UNDER_CONSTRUCTION' | 'COMMITTED' | 'COMPLETE';
 export type ReplicaState = 'RBW' | 'FINALIZED';
@@ -53,6 +54,16 @@ export interface ReplicaChange {
   block: BlockRef;
   datanode: string;
   reason?: string;
+}
+
+/**
+ * NumberReplicas for a block: its usable replicas split by their DataNode's admin state. Only
+ * `live` (in service) counts toward redundancy; the others are still readable.
+ */
+export interface NumberReplicas {
+  live: string[];
+  decommissioning: string[];
+  decommissioned: string[];
 }
 
 export function refOf(b: BlockView): BlockRef {
@@ -352,11 +363,31 @@ export class BlockManager {
     return out;
   }
 
-  /** LowRedundancyBlocks.getPriority for a replicated block, or null when it needs nothing. */
-  priority(b: BlockView, live: number, racksOk: boolean): number | null {
+  /** BlockManager.countNodes: the usable replicas by admin state (`adminStateOf` of a usable DataNode). */
+  countReplicas(
+    b: BlockView,
+    usable: (dn: string) => boolean,
+    adminStateOf: (dn: string) => AdminState,
+  ): NumberReplicas {
+    const counts: NumberReplicas = { live: [], decommissioning: [], decommissioned: [] };
+    for (const dn of this.liveReplicas(b, usable)) {
+      const state = adminStateOf(dn);
+      if (state === 'DECOMMISSION_INPROGRESS') counts.decommissioning.push(dn);
+      else if (state === 'DECOMMISSIONED') counts.decommissioned.push(dn);
+      else counts.live.push(dn);
+    }
+    return counts;
+  }
+
+  /**
+   * LowRedundancyBlocks.getPriority for a replicated block, or null when it needs nothing.
+   * `outOfService`: replicas on decommissioning or decommissioned DataNodes; a block that has
+   * only those is the most urgent (they are about to leave), not missing.
+   */
+  priority(b: BlockView, live: number, racksOk: boolean, outOfService = 0): number | null {
     if (b.ucState !== 'COMPLETE') return null;
     const expected = b.expectedReplication;
-    if (live === 0) return QUEUE_WITH_CORRUPT_BLOCKS;
+    if (live === 0) return outOfService > 0 ? QUEUE_HIGHEST_PRIORITY : QUEUE_WITH_CORRUPT_BLOCKS;
     if (live >= expected) return racksOk ? null : QUEUE_REPLICAS_BADLY_DISTRIBUTED;
     if (live === 1) return QUEUE_HIGHEST_PRIORITY;
     if (live * 3 < expected) return QUEUE_VERY_LOW_REDUNDANCY;

@@ -4,7 +4,7 @@
  * replies. A core: time comes in as `nowMs`.
  */
 import type { DatanodeCommand } from '../protocol/messages.js';
-import type { DatanodeId, DatanodeInfo, DatanodeLiveness } from '../protocol/types.js';
+import type { AdminState, DatanodeId, DatanodeInfo, DatanodeLiveness } from '../protocol/types.js';
 
 export interface DatanodeDescriptor {
   id: DatanodeId;
@@ -12,6 +12,8 @@ export interface DatanodeDescriptor {
   registeredMs: number;
   lastHeartbeatMs: number;
   lastBlockReportMs: number;
+  /** Full block reports processed since this registration (DatanodeStorageInfo's report count). */
+  blockReportCount: number;
   capacity: number;
   dfsUsed: number;
   nonDfsUsed: number;
@@ -19,6 +21,10 @@ export interface DatanodeDescriptor {
   xceiverCount: number;
   xmitsInProgress: number;
   liveness: DatanodeLiveness;
+  /** In service, being decommissioned, or decommissioned (DatanodeAdminManager decides). */
+  adminState: AdminState;
+  /** Left out of a non-empty include file at a refresh: its next heartbeat is refused. */
+  disallowed: boolean;
   /** Commands waiting for this DataNode's next heartbeat. */
   commands: DatanodeCommand[];
   /** The full block report lease the last heartbeat reply granted (0: none outstanding). */
@@ -61,6 +67,7 @@ export class DatanodeManager {
       registeredMs: nowMs,
       lastHeartbeatMs: nowMs,
       lastBlockReportMs: 0,
+      blockReportCount: 0,
       capacity: existing?.capacity ?? 0,
       dfsUsed: existing?.dfsUsed ?? 0,
       nonDfsUsed: existing?.nonDfsUsed ?? 0,
@@ -68,6 +75,9 @@ export class DatanodeManager {
       xceiverCount: 0,
       xmitsInProgress: 0,
       liveness: 'live',
+      // A re-registering DataNode keeps its admin state, as HDFS keeps the DatanodeDescriptor.
+      adminState: existing?.adminState ?? 'NORMAL',
+      disallowed: false,
       commands: [],
       blockReportLeaseId: 0,
     };
@@ -116,6 +126,14 @@ export class DatanodeManager {
     d.lastHeartbeatMs = nowMs;
     d.liveness = 'live';
     return { descriptor: d, cameBack };
+  }
+
+  /** The DataNode is out: dead until it registers again (a refused heartbeat, a disallowed host). */
+  markDead(name: string): void {
+    const d = this.byName.get(name);
+    if (!d) return;
+    d.liveness = 'dead';
+    d.commands = [];
   }
 
   /** Takes the queued commands for a DataNode (they ride on this heartbeat's reply). */
@@ -172,7 +190,7 @@ export class DatanodeManager {
       lastUpdate: d.lastHeartbeatMs,
       lastBlockReportTime: d.lastBlockReportMs,
       numBlocks,
-      adminState: 'NORMAL',
+      adminState: d.adminState,
       liveness: d.liveness,
       pendingCommands: d.commands.length,
     };

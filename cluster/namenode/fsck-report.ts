@@ -24,6 +24,14 @@ export interface FsckRequest {
   openforwrite: boolean;
 }
 
+/** A DataNode holding a replica, as the core's walk names it. */
+export interface FsckHolder {
+  name: string;
+  addr: string;
+  storageId: string;
+  rack: string;
+}
+
 /** One entry of the core's namespace walk: a directory, or a file with its blocks and replicas. */
 export interface FsckFile {
   path: string;
@@ -33,8 +41,11 @@ export interface FsckFile {
   underConstruction: boolean;
   blocks: {
     block: BlockRef;
-    live: { name: string; addr: string; storageId: string; rack: string }[];
-    corrupt: { name: string; addr: string; storageId: string; rack: string }[];
+    /** Replicas on in-service DataNodes; decommissioning and decommissioned ones apart (NumberReplicas). */
+    live: FsckHolder[];
+    decommissioning?: FsckHolder[];
+    decommissioned?: FsckHolder[];
+    corrupt: FsckHolder[];
     misReplicated: boolean;
   }[];
 }
@@ -455,9 +466,18 @@ export function toReport(
             block: b.block,
             blockPoolId: result.blockPoolId,
             liveReplicas: b.live.length,
-            corrupt: b.live.length === 0 && b.corrupt.length > 0,
+            decommissioningReplicas: b.decommissioning?.length ?? 0,
+            decommissionedReplicas: b.decommissioned?.length ?? 0,
+            // LocatedBlock.isCorrupt: no replica but corrupt ones (decommissioning ones are good).
+            corrupt:
+              b.live.length + (b.decommissioning?.length ?? 0) + (b.decommissioned?.length ?? 0) === 0 &&
+              b.corrupt.length > 0,
             replicas: [
-              ...b.live.map((r) => ({ xferAddr: r.addr, storageId: r.storageId, rack: r.rack })),
+              ...[...b.live, ...(b.decommissioning ?? []), ...(b.decommissioned ?? [])].map((r) => ({
+                xferAddr: r.addr,
+                storageId: r.storageId,
+                rack: r.rack,
+              })),
               ...b.corrupt.map((r) => ({
                 xferAddr: r.addr,
                 storageId: r.storageId,

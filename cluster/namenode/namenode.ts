@@ -21,8 +21,16 @@ import type {
 } from '../protocol/messages.js';
 import type { DatanodeId, DatanodeInfo, FileStatus, LocatedBlock, LocatedBlocks } from '../protocol/types.js';
 import { DEFAULT_RACK, NetworkTopology, type TopologyEndpoint } from '../net/topology.js';
-import { BlockManager, refOf, type ReplicaChange } from './block-manager.js';
+import {
+  BlockManager,
+  refOf,
+  type BlockView,
+  type NumberReplicas,
+  type ReplicaChange,
+} from './block-manager.js';
 import { DatanodeManager, type DatanodeDescriptor } from './datanode-manager.js';
+import { DatanodeAdminManager } from './datanode-admin.js';
+import type { HostsLists } from './host-file.js';
 import type { BlockRef, PendingOp, RenameOption, RpcIds } from './editlog/ops.js';
 import { NAMENODE_LAYOUT_VERSION } from './fsimage/image.js';
 import type { FsckFile, FsckRequest, FsckResult } from './fsck-report.js';
@@ -57,6 +65,8 @@ export interface NameNodeSettings {
   staleIntervalMs: number;
   safemode: SafeModeConfig;
   redundancyIntervalMs: number;
+  /** dfs.namenode.decommission.interval (absent: Hadoop's 30 s). */
+  decommissionIntervalMs?: number;
   maxStreams: number;
   maxStreamsHardLimit: number;
   workMultiplier: number;
@@ -90,6 +100,8 @@ export interface NameNodeSettings {
 const DEFAULT_BLOCK_SIZE_BYTES = 128 * 1024 * 1024;
 const WRITE_PACKET_SIZE_BYTES = 64 * 1024;
 const FILE_BUFFER_SIZE_BYTES = 4096;
+/** dfs.namenode.decommission.interval's Hadoop default. */
+const DEFAULT_DECOMMISSION_INTERVAL_MS = 30_000;
 
 /** dfs.ls.limit: directory entries a getListing answer holds at most (Hadoop's default). */
 export const LS_LIMIT = 1000;
@@ -122,13 +134,19 @@ export interface CoreOutput<T = unknown> {
 }
 
 /** What a storage call asks of the name directory (FSImage / FSEditLog work). */
-export type StorageAction = { kind: 'roll' } | { kind: 'save' } | { kind: 'list-segments' };
+export type StorageAction =
+  | { kind: 'roll' }
+  | { kind: 'save' }
+  | { kind: 'list-segments' }
+  /** refreshNodes: read dfs.hosts / dfs.hosts.exclude again and hand them to `refreshHosts`. */
+  | { kind: 'read-hosts' };
 
 /** What the runtime did for a StorageAction. */
 export type StorageDone =
   | { kind: 'roll'; nextTxid: number }
   | { kind: 'save'; imageTxid: number; nowMs: number }
-  | { kind: 'list-segments'; fileNames: readonly string[] };
+  | { kind: 'list-segments'; fileNames: readonly string[] }
+  | { kind: 'hosts-read' };
 
 export interface NameNodeCoreOptions {
   settings: NameNodeSettings;
@@ -182,6 +200,7 @@ export class NameNodeCore {
   /** BlockReportLeaseManager's ids: the next lease a heartbeat reply grants. */
   private nextBlockReportLeaseId = 1;
   private readonly redundancy: RedundancyMonitor;
+  private readonly admin: DatanodeAdminManager;
   private ops: PendingOp[] = [];
   private events: StateEvent[] = [];
   private storage: StorageAction | undefined;
@@ -244,7 +263,23 @@ export class NameNodeCore {
         datanodes: this.datanodes,
         topology: this.topology,
         poolId: opts.identity.blockPoolId,
+        countReplicas: (info) => this.countReplicas(info),
         chooseTargets: (o) => this.chooseTargets(o),
+        emit: (event) => this.emit(event),
+      },
+    );
+    this.admin = new DatanodeAdminManager(
+      {
+        intervalMs: opts.settings.decommissionIntervalMs ?? DEFAULT_DECOMMISSION_INTERVAL_MS,
+        defaultReplication: opts.settings.defaultReplication,
+        minReplication: opts.settings.minReplication,
+      },
+      {
+        blocks: this.blocks,
+        datanodes: this.datanodes,
+        topology: this.topology,
+        countReplicas: (info) => this.countReplicas(info),
+        isLastBlockUnderConstruction: (info) => info.ucState !== 'COMPLETE',
         emit: (event) => this.emit(event),
       },
     );
@@ -315,12 +350,11 @@ export class NameNodeCore {
    * new segment's first txid, rollEditLog's CheckpointSignature, saveNamespace's image txid,
    * getEditLogManifest's finalized segments from `sinceTxid` on.
    */
-  storageDone<M extends 'rollEdits' | 'rollEditLog' | 'saveNamespace' | 'getEditLogManifest'>(
-    method: M,
-    params: RpcMethods[M]['req'],
-    done: StorageDone,
-  ): RpcMethods[M]['res'] {
+  storageDone<
+    M extends 'rollEdits' | 'rollEditLog' | 'saveNamespace' | 'getEditLogManifest' | 'refreshNodes',
+  >(method: M, params: RpcMethods[M]['req'], done: StorageDone): RpcMethods[M]['res'] {
     type Res = RpcMethods[M]['res'];
+    if (done.kind === 'hosts-read') return null as Res;
     if (done.kind === 'save') {
       this.noteCheckpoint(done.imageTxid, done.nowMs);
       return { txid: done.imageTxid } as Res;
@@ -706,6 +740,12 @@ export class NameNodeCore {
       this.checker(ctx)?.checkSuperuserPrivilege();
       return this.datanodeReport(p.type);
     },
+    // FSNamesystem#refreshNodes: superuser only; the runtime rereads the hosts files.
+    refreshNodes: (_p, ctx) => {
+      this.checker(ctx)?.checkSuperuserPrivilege();
+      this.storage = { kind: 'read-hosts' };
+      return null;
+    },
     setSafeMode: (p, ctx) => {
       if (p.action !== 'SAFEMODE_GET') this.checker(ctx)?.checkSuperuserPrivilege();
       if (p.action === 'SAFEMODE_ENTER') {
@@ -747,6 +787,7 @@ export class NameNodeCore {
       if (p.leaseId !== 0 && p.leaseId !== d.blockReportLeaseId) return { commands: [] };
       d.blockReportLeaseId = 0;
       d.lastBlockReportMs = ctx.nowMs;
+      d.blockReportCount++;
       d.id.storageId = p.storageId;
       this.applyReplicaChanges(this.blocks.processReport(d.id.name, p.blocks));
       this.checkSafeMode(ctx.nowMs);
@@ -877,7 +918,7 @@ export class NameNodeCore {
     return this.datanodes.all().map((d) => ({
       name: d.id.name,
       state: d.liveness,
-      adminState: 'NORMAL',
+      adminState: d.adminState,
       remainingBytes: d.remaining,
       xceiverCount: d.xceiverCount,
     }));
@@ -904,6 +945,26 @@ export class NameNodeCore {
       },
       this.topology,
     ).targets;
+  }
+
+  /** Each DataNode's liveness and admin state, for ordering a block's replicas for a reader. */
+  private replicaHolders(): Record<
+    string,
+    { state: DatanodeDescriptor['liveness']; adminState: DatanodeDescriptor['adminState'] }
+  > {
+    const holders: ReturnType<NameNodeCore['replicaHolders']> = {};
+    for (const d of this.datanodes.all())
+      holders[d.id.name] = { state: d.liveness, adminState: d.adminState };
+    return holders;
+  }
+
+  /** NumberReplicas: a block's usable replicas split by their DataNodes' admin state. */
+  private countReplicas(info: BlockView): NumberReplicas {
+    return this.blocks.countReplicas(
+      info,
+      this.usable,
+      (dn) => this.datanodes.get(dn)?.adminState ?? 'NORMAL',
+    );
   }
 
   private located(block: BlockRef, names: string[], startOffset: number, isCorrupt = false): LocatedBlock {
@@ -1008,8 +1069,7 @@ export class NameNodeCore {
     const replicas = this.blocks.liveReplicas(lastInfo, this.usable);
     this.blocks.reopenForAppend(last.blockId, replicas);
     const reader = this.readerEndpoint(ctx.callerAddr);
-    const holders: Record<string, { state: 'live' | 'stale' | 'dead'; adminState: 'NORMAL' }> = {};
-    for (const d of this.datanodes.all()) holders[d.id.name] = { state: d.liveness, adminState: 'NORMAL' };
+    const holders = this.replicaHolders();
     const sorted = sortLocatedReplicas(reader, replicas, this.topology, this.prng, {
       holders,
       avoidStale: this.settings.avoidReadStale,
@@ -1141,8 +1201,7 @@ export class NameNodeCore {
     const blocks = this.namespace.getBlocks(p.src) ?? [];
     const inSnapshot = this.namespace.isInSnapshot(p.src);
     const reader = this.readerEndpoint(p.readerHost || ctx.callerAddr);
-    const holders: Record<string, { state: 'live' | 'stale' | 'dead'; adminState: 'NORMAL' }> = {};
-    for (const d of this.datanodes.all()) holders[d.id.name] = { state: d.liveness, adminState: 'NORMAL' };
+    const holders = this.replicaHolders();
     const located: LocatedBlock[] = [];
     let offset = 0;
     const end = p.length > 0 ? p.offset + p.length : Number.POSITIVE_INFINITY;
@@ -1269,10 +1328,17 @@ export class NameNodeCore {
     const name =
       known?.id.name ?? this.datanodeNameOf({ ipAddr: wire.ipAddr, xferPort: wire.xferPort }) ?? xferAddr;
     const id: DatanodeId = { ...wire, name, storageId: known?.id.storageId ?? wire.storageId };
+    if (!this.admin.admits(wire)) {
+      throw new RemoteError(
+        'DisallowedDatanodeException',
+        `Datanode denied communication with namenode because the host is not in the include-list: ${describeRegistration(registration)}`,
+      );
+    }
     if (this.datanodes.get(name)) this.blocks.removeDatanode(name); // a re-registration starts from its block report
     const d = this.datanodes.register(id, nowMs);
     this.topology.add({ name, location: d.location, address: xferAddr });
     this.emit({ type: 'datanode-registered', datanode: name, location: d.location });
+    this.admin.registered(d);
     return { registration };
   }
 
@@ -1299,6 +1365,7 @@ export class NameNodeCore {
         )
       : null;
     if (!beat) return { commands: [{ action: 'DNA_REGISTER' }], haStatus, fullBlockReportLeaseId: 0 };
+    if (beat.descriptor.disallowed) this.refuseDisallowed(beat.descriptor, p.registration, nowMs);
     beat.descriptor.id.storageId = p.report.storageId;
     if (beat.cameBack) this.emit({ type: 'datanode-live', datanode: name });
     let fullBlockReportLeaseId = 0;
@@ -1314,6 +1381,35 @@ export class NameNodeCore {
       commands.push({ action: 'DNA_INVALIDATE', poolId: this.identity.blockPoolId, blocks: invalidate });
     }
     return { commands, haStatus, fullBlockReportLeaseId };
+  }
+
+  /**
+   * DatanodeManager.handleHeartbeat for a DataNode a refresh left out of the include file: HDFS
+   * marks it dead (its replicas leave the BlockMap and are re-replicated) and refuses it.
+   */
+  private refuseDisallowed(d: DatanodeDescriptor, registration: DatanodeRegistration, nowMs: number): never {
+    this.datanodes.markDead(d.id.name);
+    this.emit({ type: 'datanode-dead', datanode: d.id.name, lastHeartbeatAgoMs: nowMs - d.lastHeartbeatMs });
+    this.blocks.removeDatanode(d.id.name);
+    throw new RemoteError(
+      'DisallowedDatanodeException',
+      `Datanode denied communication with namenode because the host is not in the include-list: ${describeRegistration(registration)}`,
+    );
+  }
+
+  /**
+   * DatanodeManager.refreshNodes with the hosts files the runtime read: admin states follow
+   * the new lists (decommissioning starts or stops; DataNodes left out of a non-empty include
+   * list are refused at their next heartbeat). Returns the state events for the journal.
+   */
+  refreshHosts(hosts: HostsLists): StateEvent[] {
+    this.events = [];
+    try {
+      this.admin.refresh(hosts);
+      return this.events;
+    } finally {
+      this.events = [];
+    }
   }
 
   private applyReplicaChanges(changes: ReplicaChange[]): void {
@@ -1401,6 +1497,7 @@ export class NameNodeCore {
     }
     this.checkSafeMode(nowMs);
     if (!this.safemode.isOn()) this.redundancy.tick(nowMs);
+    this.admin.tick(nowMs);
     const out = this.events;
     this.events = [];
     return out;
@@ -1442,13 +1539,20 @@ export class NameNodeCore {
   // Reports
   // ---------------------------------------------------------------------------------------------
 
-  datanodeReport(type: 'ALL' | 'LIVE' | 'DEAD'): DatanodeInfo[] {
+  /** DatanodeManager.getDatanodeListForReport: DECOMMISSIONING is the live ones being decommissioned. */
+  datanodeReport(type: RpcMethods['getDatanodeReport']['req']['type']): DatanodeInfo[] {
     const counts = new Map<string, number>();
     for (const b of this.blocks.all())
       for (const dn of b.replicas.keys()) counts.set(dn, (counts.get(dn) ?? 0) + 1);
+    const wanted: Record<typeof type, (d: DatanodeDescriptor) => boolean> = {
+      ALL: () => true,
+      LIVE: (d) => d.liveness !== 'dead',
+      DEAD: (d) => d.liveness === 'dead',
+      DECOMMISSIONING: (d) => d.liveness !== 'dead' && d.adminState === 'DECOMMISSION_INPROGRESS',
+    };
     return this.datanodes
       .all()
-      .filter((d) => type === 'ALL' || (type === 'LIVE' ? d.liveness !== 'dead' : d.liveness === 'dead'))
+      .filter(wanted[type])
       .map((d) => this.datanodes.info(d, counts.get(d.id.name) ?? 0));
   }
 
@@ -1503,11 +1607,14 @@ export class NameNodeCore {
     };
     const blocks = (this.namespace.getBlocks(path) ?? []).map((b) => {
       const info = this.blocks.get(b.blockId);
-      const live = info ? this.blocks.liveReplicas(info, this.usable) : [];
+      const counts = info ? this.countReplicas(info) : { live: [], decommissioning: [], decommissioned: [] };
+      const live = counts.live;
       const corrupt = info ? [...info.corrupt.keys()] : [];
       return {
         block: info ? refOf(info) : b,
         live: live.map(describe),
+        decommissioning: counts.decommissioning.map(describe),
+        decommissioned: counts.decommissioned.map(describe),
         corrupt: corrupt.map(describe),
         misReplicated: live.length > 0 && !isPlacementSatisfied(live, status.replication, this.topology),
       };
@@ -1528,9 +1635,10 @@ export class NameNodeCore {
     let missing = 0;
     for (const b of this.blocks.all()) {
       if (b.ucState !== 'COMPLETE') continue;
-      const live = this.blocks.liveReplicas(b, this.usable).length;
+      const counts = this.countReplicas(b);
+      const live = counts.live.length;
       if (b.corrupt.size > 0) corrupt++;
-      if (live === 0) missing++;
+      if (live + counts.decommissioning.length + counts.decommissioned.length === 0) missing++;
       else if (live < b.expectedReplication) under++;
     }
     const all = this.datanodes.all();

@@ -18,6 +18,7 @@ import {
   refOf,
   type BlockManager,
   type BlockView,
+  type NumberReplicas,
 } from './block-manager.js';
 import type { DatanodeDescriptor, DatanodeManager } from './datanode-manager.js';
 import { chooseReplicaToDelete, isPlacementSatisfied } from './placement.js';
@@ -37,6 +38,8 @@ export interface RedundancyMonitorHost {
   datanodes: DatanodeManager;
   topology: NetworkTopology;
   poolId: string;
+  /** The block's usable replicas by their DataNodes' admin state. */
+  countReplicas(info: BlockView): NumberReplicas;
   /** The placement policy for new replicas of a block already on `chosen`. */
   chooseTargets(opts: {
     writer: string | null;
@@ -46,6 +49,16 @@ export interface RedundancyMonitorHost {
     blockSize: number;
   }): string[];
   emit(event: StateEvent): void;
+}
+
+/** A block the monitor found short of replicas this pass. */
+interface Needed {
+  info: BlockView;
+  /** Replicas on in-service DataNodes (the rack rule counts these). */
+  live: string[];
+  /** Replicas on decommissioning DataNodes: usable as a copy's source. */
+  decommissioning: string[];
+  priority: number;
 }
 
 export class RedundancyMonitor {
@@ -70,16 +83,17 @@ export class RedundancyMonitor {
     this.announcedLow.delete(blockId);
   }
 
-  private readonly usable = (dn: string): boolean => this.host.datanodes.isUsable(dn);
-
   private computeWork(nowMs: number): void {
     const { blocks } = this.host;
     blocks.expirePendingReconstructions(nowMs, this.settings.pendingReconstructionTimeoutMs);
-    const needed: { info: BlockView; live: string[]; priority: number }[] = [];
+    const needed: Needed[] = [];
     for (const info of blocks.all()) {
-      const live = blocks.liveReplicas(info, this.usable);
+      const counts = this.host.countReplicas(info);
+      // Only in-service replicas count; decommissioning ones are about to leave (NumberReplicas).
+      const live = counts.live;
+      const outOfService = counts.decommissioning.length + counts.decommissioned.length;
       const racksOk = isPlacementSatisfied(live, info.expectedReplication, this.host.topology);
-      const priority = blocks.priority(info, live.length, racksOk);
+      const priority = blocks.priority(info, live.length, racksOk, outOfService);
       if (info.ucState === 'COMPLETE' && live.length > info.expectedReplication) {
         this.removeExcess(info, live, nowMs);
         continue;
@@ -93,7 +107,7 @@ export class RedundancyMonitor {
       }
       this.announceLow(info, live.length, priority);
       if (priority < QUEUE_WITH_CORRUPT_BLOCKS && !blocks.hasPendingReconstruction(info.blockId))
-        needed.push({ info, live, priority });
+        needed.push({ info, live, decommissioning: counts.decommissioning, priority });
     }
     needed.sort((a, b) => a.priority - b.priority || a.info.blockId - b.info.blockId);
     this.scheduleTransfers(needed, nowMs);
@@ -114,19 +128,32 @@ export class RedundancyMonitor {
     }
   }
 
+  /**
+   * chooseSourceDatanodes: a replica on an in-service or decommissioning DataNode (never a
+   * decommissioned one), under the stream limit — the soft one, except for the most urgent blocks
+   * and for decommissioning DataNodes, which take no new writes and so have streams to spare;
+   * the hard one always.
+   */
+  private chooseSource(need: Needed, streams: ReadonlyMap<string, number>): string | undefined {
+    const { info, live, decommissioning, priority } = need;
+    const { maxStreams, maxStreamsHardLimit } = this.settings;
+    return [...info.replicas.keys()].find((dn) => {
+      const busy = streams.get(dn) ?? 0;
+      if (decommissioning.includes(dn)) return busy < maxStreamsHardLimit;
+      if (!live.includes(dn)) return false;
+      return busy < (priority === QUEUE_HIGHEST_PRIORITY ? maxStreamsHardLimit : maxStreams);
+    });
+  }
+
   /** DNA_TRANSFER for the most urgent blocks, within the work budget and each source's stream limit. */
-  private scheduleTransfers(
-    needed: { info: BlockView; live: string[]; priority: number }[],
-    nowMs: number,
-  ): void {
+  private scheduleTransfers(needed: Needed[], nowMs: number): void {
     const { datanodes } = this.host;
     const budget = this.settings.workMultiplier * datanodes.live().length;
     const streams = new Map<string, number>();
     for (const d of datanodes.live()) streams.set(d.id.name, d.xmitsInProgress);
-    for (const { info, live, priority } of needed.slice(0, budget)) {
-      const limit =
-        priority === QUEUE_HIGHEST_PRIORITY ? this.settings.maxStreamsHardLimit : this.settings.maxStreams;
-      const source = live.find((dn) => (streams.get(dn) ?? 0) < limit);
+    for (const need of needed.slice(0, budget)) {
+      const { info, live, priority } = need;
+      const source = this.chooseSource(need, streams);
       if (!source) continue;
       const want = priority === QUEUE_REPLICAS_BADLY_DISTRIBUTED ? 1 : info.expectedReplication - live.length;
       const targets = this.host.chooseTargets({

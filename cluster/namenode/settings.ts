@@ -27,6 +27,7 @@ export function namenodeSettings(
       extensionMs: config.ms('dfs.namenode.safemode.extension'),
     },
     redundancyIntervalMs: config.ms('dfs.namenode.redundancy.interval.seconds'),
+    decommissionIntervalMs: config.ms('dfs.namenode.decommission.interval'),
     maxStreams: config.int('dfs.namenode.replication.max-streams'),
     maxStreamsHardLimit: config.int('dfs.namenode.replication.max-streams-hard-limit'),
     workMultiplier: config.int('dfs.namenode.replication.work.multiplier.per.iteration'),

@@ -6,7 +6,14 @@
  * messages only through this module and describe.ts.
  */
 import type { BlockRef } from './types.js';
-import type { DatanodeId, DatanodeInfo, FileStatus, LocatedBlock, LocatedBlocks } from './types.js';
+import type {
+  AdminState,
+  DatanodeId,
+  DatanodeInfo,
+  FileStatus,
+  LocatedBlock,
+  LocatedBlocks,
+} from './types.js';
 
 export type Protocol = 'ClientProtocol' | 'DatanodeProtocol' | 'NamenodeProtocol';
 
@@ -322,9 +329,10 @@ export interface RpcMethods {
     req: { src: string; block: BlockRef; existing: string[]; excludes: string[]; clientName: string };
     res: LocatedBlock;
   };
-  getDatanodeReport: { req: { type: 'ALL' | 'LIVE' | 'DEAD' }; res: DatanodeInfo[] };
+  getDatanodeReport: { req: { type: 'ALL' | 'LIVE' | 'DEAD' | 'DECOMMISSIONING' }; res: DatanodeInfo[] };
   setSafeMode: { req: { action: 'SAFEMODE_GET' | 'SAFEMODE_ENTER' | 'SAFEMODE_LEAVE' }; res: SafeModeStatus };
   rollEdits: { req: Record<string, never>; res: { txid: number } };
+  refreshNodes: { req: Record<string, never>; res: null };
   saveNamespace: { req: Record<string, never>; res: { txid: number } };
   // DatanodeProtocol
   versionRequest: { req: Record<string, never>; res: NamespaceInfo };
@@ -440,6 +448,7 @@ export const PROTOCOL_OF: Record<RpcMethod, Protocol> = {
   getDatanodeReport: 'ClientProtocol',
   setSafeMode: 'ClientProtocol',
   rollEdits: 'ClientProtocol',
+  refreshNodes: 'ClientProtocol',
   saveNamespace: 'ClientProtocol',
   versionRequest: 'DatanodeProtocol',
   registerDatanode: 'DatanodeProtocol',
@@ -485,6 +494,7 @@ export type StateEvent =
   | { type: 'datanode-stale'; datanode: string; lastHeartbeatAgoMs: number }
   | { type: 'datanode-dead'; datanode: string; lastHeartbeatAgoMs: number }
   | { type: 'datanode-live'; datanode: string }
+  | { type: 'datanode-admin-state'; datanode: string; adminState: AdminState }
   | { type: 'safemode'; on: boolean; tip: string }
   | { type: 'block-allocated'; path: string; block: BlockRef; targets: string[] }
   | { type: 'block-complete'; block: BlockRef; replicas: string[] }

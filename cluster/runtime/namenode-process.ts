@@ -20,6 +20,7 @@ import { NameNodeEdits } from './namenode-edits.js';
 import { resourceCheck, startMonitors } from './namenode-monitors.js';
 import { journalEvents, namenodeCallHandler } from './namenode-rpc.js';
 import { unlockStorage } from './name-storage.js';
+import { hostsReader } from './hosts-files.js';
 import { startRpcServer, type RpcServer, type RpcServerOptions } from './rpc-server.js';
 import { startNamenodeHttp } from './namenode-http.js';
 import { unixGroups } from './unix-groups.js';
@@ -119,7 +120,10 @@ export async function runNameNode({
   journalEvents(journal, [{ type: 'safemode', on: true, tip: core.safeModeStatus(Date.now()).tip }]);
   const safeModeProgress = trackSafeMode(core, progress);
   const checkResources = resourceCheck({ core, nameDir, config, journal });
-  const handler = namenodeCallHandler({ core, edits, nameDir, config, journal, checkResources });
+  const readHosts = hostsReader(home, config, journal);
+  // DatanodeManager reads the hosts files when the NameNode starts; an unreadable one stops it.
+  journalEvents(journal, core.refreshHosts(await readHosts()));
+  const handler = namenodeCallHandler({ core, edits, nameDir, config, journal, checkResources, readHosts });
   const datanodeHost = datanodeOfHost(desc, reload);
 
   const server = await bindRpcServer(desc, {

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import type { LabConfig } from '../config/config.js';
 import type { NameNodeCore, StorageAction, StorageDone } from '../namenode/namenode.js';
 import { fsimageName } from '../namenode/name-dir.js';
+import type { HostsLists } from '../namenode/host-file.js';
 import type { RpcMethod, StateEvent } from '../protocol/messages.js';
 import type { Journal } from '../transport/journal.js';
 import type { NameNodeEdits } from './namenode-edits.js';
@@ -36,6 +37,8 @@ export function namenodeCallHandler(opts: {
   journal: Journal;
   /** The resource monitor's check, run before every call (see namenode-monitors.ts). */
   checkResources: () => void;
+  /** Reads dfs.hosts / dfs.hosts.exclude again (refreshNodes; see hosts-files.ts). */
+  readHosts: () => Promise<HostsLists>;
 }): NameNodeCall {
   const { core, edits, journal, checkResources } = opts;
   const doStorage = storageWork(opts);
@@ -62,17 +65,25 @@ export function namenodeCallHandler(opts: {
   };
 }
 
-/** The name-directory work a storage call decided in the core asks for: list, roll, or roll and save. */
+/**
+ * The work a storage call decided in the core asks for: list, roll, or roll and save the name
+ * directory; or read the hosts files again and hand them to the core (refreshNodes).
+ */
 function storageWork(opts: {
   core: NameNodeCore;
   edits: NameNodeEdits;
   nameDir: string;
   config: LabConfig;
   journal: Journal;
+  readHosts: () => Promise<HostsLists>;
 }): (action: StorageAction) => Promise<StorageDone> {
   const { core, edits, nameDir, config, journal } = opts;
   return async (action) => {
     if (action.kind === 'list-segments') return { kind: 'list-segments', fileNames: listCurrent(nameDir) };
+    if (action.kind === 'read-hosts') {
+      journalEvents(journal, core.refreshHosts(await opts.readHosts()));
+      return { kind: 'hosts-read' };
+    }
     const nextTxid = await edits.roll();
     if (action.kind === 'roll') return { kind: 'roll', nextTxid };
     const imageTxid = nextTxid - 1;

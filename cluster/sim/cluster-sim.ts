@@ -26,6 +26,13 @@ import type {
 } from '../protocol/messages.js';
 import { blockName, type DatanodeId } from '../protocol/types.js';
 
+/** DatanodeInfo.getDatanodeReport's "Decommission Status" words. */
+const DECOMMISSION_STATUS = {
+  NORMAL: 'Normal',
+  DECOMMISSION_INPROGRESS: 'Decommission in progress',
+  DECOMMISSIONED: 'Decommissioned',
+} as const;
+
 /** The simulator advances time in steps of this size. */
 const SIM_STEP_MS = 100;
 /** Simulated DataNode capacity: plenty for any scenario. */
@@ -422,6 +429,26 @@ export class ClusterSim {
         .map((d) => d.id.name);
       return `blk_${b.blockId}: ${holders.join(',')}`;
     });
+  }
+
+  /**
+   * The exclude file now lists exactly these DataNodes (by address and transfer port) and the
+   * NameNode refreshes its hosts lists, as `dfsadmin -refreshNodes` has it do.
+   */
+  exclude(names: string[]): void {
+    const excludes = names.map((name) => {
+      const dn = this.requireDatanode(name);
+      return { ip: dn.id.ipAddr, port: dn.id.xferPort };
+    });
+    this.frame('client', 'nn', { type: 'rpc-call', method: 'refreshNodes', callId: 0, params: {} });
+    this.events(this.core.refreshHosts({ includes: [], excludes }));
+  }
+
+  /** Each DataNode's liveness and decommission status, as `dfsadmin -report` words it. */
+  datanodeStates(): string[] {
+    return this.core
+      .datanodeReport('ALL')
+      .map((d) => `${d.name}: ${d.liveness}, ${DECOMMISSION_STATUS[d.adminState]}`);
   }
 
   private requireDatanode(name: string): SimDatanode {

@@ -1,6 +1,6 @@
 /**
  * The persistence sub-commands of `lab dfsadmin` (DFSAdmin.java): `-rollEdits`, `-saveNamespace`,
- * `-safemode get|enter|leave|wait`. lab/commands/dfsadmin.ts dispatches here; output as Hadoop's.
+ * `-safemode get|enter|leave|wait`, and `-refreshNodes` (reread dfs.hosts / dfs.hosts.exclude). lab/commands/dfsadmin.ts dispatches here; output as Hadoop's.
  */
 import { safemodeGetLine } from '../format/safemode.js';
 import { UsageError } from '../cli/errors.js';
@@ -17,7 +17,7 @@ export interface DfsadminAdminContext {
 /** How often `-safemode wait` asks the NameNode (DFSAdmin polls every 5 s; a lab cluster is quicker). */
 export const SAFEMODE_WAIT_POLL_MS = 200;
 
-const USAGE = `Usage: lab dfsadmin [-safemode <enter | leave | get | wait>] [-saveNamespace] [-rollEdits] [-setQuota <quota> <dirname>...] [-clrQuota <dirname>...] [-setSpaceQuota <quota> <dirname>...] [-clrSpaceQuota <dirname>...] [-allowSnapshot <snapshotDir>] [-disallowSnapshot <snapshotDir>]`;
+const USAGE = `Usage: lab dfsadmin [-safemode <enter | leave | get | wait>] [-saveNamespace] [-rollEdits] [-refreshNodes] [-setQuota <quota> <dirname>...] [-clrQuota <dirname>...] [-setSpaceQuota <quota> <dirname>...] [-clrSpaceQuota <dirname>...] [-allowSnapshot <snapshotDir>] [-disallowSnapshot <snapshotDir>]`;
 
 const SAFEMODE_ACTIONS = {
   get: 'SAFEMODE_GET',
@@ -37,6 +37,9 @@ export async function runDfsadminAdmin(argv: readonly string[], ctx: DfsadminAdm
       return saveNamespace(ctx);
     case '-safemode':
       return safemode(rest, ctx);
+    case '-refreshNodes':
+      noMoreArgs(sub, rest);
+      return refreshNodes(ctx);
     default:
       if (isQuotaCommand(sub)) return runQuotaCommand(sub, rest, ctx.session);
       if (isSnapshotAdminCommand(sub)) return runSnapshotAdmin(sub, rest, ctx.session);
@@ -60,6 +63,13 @@ async function saveNamespace(ctx: DfsadminAdminContext): Promise<void> {
   const { txid } = await ctx.session.namenode.call('saveNamespace', {});
   if (ctx.json) return printJson({ imageTxid: txid });
   out('Save namespace successful');
+}
+
+/** DFSAdmin.refreshNodes against one NameNode (no HA): its one line. */
+async function refreshNodes(ctx: DfsadminAdminContext): Promise<void> {
+  await ctx.session.namenode.call('refreshNodes', {});
+  if (ctx.json) return printJson({ refreshed: true });
+  out('Refresh nodes successful');
 }
 
 async function safemode(rest: readonly string[], ctx: DfsadminAdminContext): Promise<void> {

@@ -1,6 +1,6 @@
 /**
- * `lab dfsadmin -report [-live] [-dead] | -printTopology | -safemode … | -rollEdits |
- * -saveNamespace` — HDFS's admin command, answered by the NameNode.
+ * `lab dfsadmin -report [-live] [-dead] [-decommissioning] | -printTopology | -safemode … |
+ * -rollEdits | -saveNamespace | -refreshNodes` — HDFS's admin command, answered by the NameNode.
  */
 import { fetchNamenodeStatus } from '../../cluster/client/namenode-http-client.js';
 import { printTopology, NetworkTopology } from '../../cluster/net/topology.js';
@@ -13,10 +13,11 @@ import { withSession, type ClusterSession } from '../cli/session.js';
 import { formatDfsadminReport } from '../format/dfsadmin-report.js';
 
 const USAGE = `Usage: lab dfsadmin
-\t[-report [-live] [-dead]]
+\t[-report [-live] [-dead] [-decommissioning]]
 \t[-safemode <enter | leave | get | wait>]
 \t[-saveNamespace]
 \t[-rollEdits]
+\t[-refreshNodes]
 \t[-printTopology]
 \t[--json]`;
 
@@ -24,7 +25,7 @@ export function registerDfsadmin(program: Command): void {
   program
     .command('dfsadmin')
     .description(
-      'cluster administration: -report, -safemode, -rollEdits, -saveNamespace, -printTopology, -setQuota, -setSpaceQuota, -allowSnapshot',
+      'cluster administration: -report, -safemode, -rollEdits, -saveNamespace, -refreshNodes, -printTopology, -setQuota, -setSpaceQuota, -allowSnapshot',
     )
     .allowUnknownOption()
     .allowExcessArguments()
@@ -62,11 +63,13 @@ export function registerDfsadmin(program: Command): void {
 }
 
 async function report(session: ClusterSession, args: string[], json: boolean): Promise<void> {
+  const filters = ['-live', '-dead', '-decommissioning'];
   for (const a of args) {
-    if (a !== '-live' && a !== '-dead') throw new UsageError(`dfsadmin: -report does not take ${a}`, USAGE);
+    if (!filters.includes(a)) throw new UsageError(`dfsadmin: -report does not take ${a}`, USAGE);
   }
   const live = args.includes('-live');
   const dead = args.includes('-dead');
+  const decommissioning = args.includes('-decommissioning');
   const [status, datanodes] = await Promise.all([
     fetchNamenodeStatus(session, { selfId: 'client', journal: session.journal }),
     session.namenode.call('getDatanodeReport', { type: 'ALL' }),
@@ -89,7 +92,7 @@ async function report(session: ClusterSession, args: string[], json: boolean): P
       pendingDeletionBlocks: status.pendingDeletion,
     },
     datanodes,
-    { ...(live ? { live } : {}), ...(dead ? { dead } : {}) },
+    { ...(live ? { live } : {}), ...(dead ? { dead } : {}), ...(decommissioning ? { decommissioning } : {}) },
   );
   out(text);
 }

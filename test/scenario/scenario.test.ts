@@ -89,6 +89,12 @@ function run(commands: string[]): string {
       case 'replicas':
         out.push(...need().replicas(rest[0] as string));
         continue;
+      case 'exclude':
+        need().exclude(rest);
+        break;
+      case 'datanodes':
+        out.push(...need().datanodeStates());
+        continue;
       default:
         throw new Error(`unknown scenario command: ${command}`);
     }

@@ -33,7 +33,7 @@ import type { Message } from '@bufbuild/protobuf';
 export const file_client_protocol: GenFile =
   /*@__PURE__*/
   fileDesc(
-    'ChVjbGllbnRfcHJvdG9jb2wucHJvdG8SC2hhZG9vcC5oZGZzIiYKF0dldEZpbGVJbmZvUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCSJIChhHZXRGaWxlSW5mb1Jlc3BvbnNlUHJvdG8SLAoCZnMYASABKAsyIC5oYWRvb3AuaGRmcy5IZGZzRmlsZVN0YXR1c1Byb3RvIk8KFkdldExpc3RpbmdSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEhIKCnN0YXJ0QWZ0ZXIYAiACKAwSFAoMbmVlZExvY2F0aW9uGAMgAigIIk4KF0dldExpc3RpbmdSZXNwb25zZVByb3RvEjMKB2Rpckxpc3QYASABKAsyIi5oYWRvb3AuaGRmcy5EaXJlY3RvcnlMaXN0aW5nUHJvdG8iTAodR2V0QmxvY2tMb2NhdGlvbnNSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEg4KBm9mZnNldBgCIAIoBBIOCgZsZW5ndGgYAyACKAQiVAoeR2V0QmxvY2tMb2NhdGlvbnNSZXNwb25zZVByb3RvEjIKCWxvY2F0aW9ucxgBIAEoCzIfLmhhZG9vcC5oZGZzLkxvY2F0ZWRCbG9ja3NQcm90byItCh1HZXRDb250ZW50U3VtbWFyeVJlcXVlc3RQcm90bxIMCgRwYXRoGAEgAigJIlMKHkdldENvbnRlbnRTdW1tYXJ5UmVzcG9uc2VQcm90bxIxCgdzdW1tYXJ5GAEgAigLMiAuaGFkb29wLmhkZnMuQ29udGVudFN1bW1hcnlQcm90byI1CiFHZXRQcmVmZXJyZWRCbG9ja1NpemVSZXF1ZXN0UHJvdG8SEAoIZmlsZW5hbWUYASACKAkiMwoiR2V0UHJlZmVycmVkQmxvY2tTaXplUmVzcG9uc2VQcm90bxINCgVic2l6ZRgBIAIoBCIfCh1HZXRTZXJ2ZXJEZWZhdWx0c1JlcXVlc3RQcm90byJcCh5HZXRTZXJ2ZXJEZWZhdWx0c1Jlc3BvbnNlUHJvdG8SOgoOc2VydmVyRGVmYXVsdHMYASACKAsyIi5oYWRvb3AuaGRmcy5Gc1NlcnZlckRlZmF1bHRzUHJvdG8iGQoXR2V0RnNTdGF0dXNSZXF1ZXN0UHJvdG8i8gEKF0dldEZzU3RhdHNSZXNwb25zZVByb3RvEhAKCGNhcGFjaXR5GAEgAigEEgwKBHVzZWQYAiACKAQSEQoJcmVtYWluaW5nGAMgAigEEhgKEHVuZGVyX3JlcGxpY2F0ZWQYBCACKAQSFgoOY29ycnVwdF9ibG9ja3MYBSACKAQSFgoObWlzc2luZ19ibG9ja3MYBiACKAQSHwoXbWlzc2luZ19yZXBsX29uZV9ibG9ja3MYByABKAQSGAoQYmxvY2tzX2luX2Z1dHVyZRgIIAEoBBIfChdwZW5kaW5nX2RlbGV0aW9uX2Jsb2NrcxgJIAEoBCJTCh1HZXREYXRhbm9kZVJlcG9ydFJlcXVlc3RQcm90bxIyCgR0eXBlGAEgAigOMiQuaGFkb29wLmhkZnMuRGF0YW5vZGVSZXBvcnRUeXBlUHJvdG8iTAoeR2V0RGF0YW5vZGVSZXBvcnRSZXNwb25zZVByb3RvEioKAmRpGAEgAygLMh4uaGFkb29wLmhkZnMuRGF0YW5vZGVJbmZvUHJvdG8imQEKEk1rZGlyc1JlcXVlc3RQcm90bxILCgNzcmMYASACKAkSLgoGbWFza2VkGAIgAigLMh4uaGFkb29wLmhkZnMuRnNQZXJtaXNzaW9uUHJvdG8SFAoMY3JlYXRlUGFyZW50GAMgAigIEjAKCHVubWFza2VkGAQgASgLMh4uaGFkb29wLmhkZnMuRnNQZXJtaXNzaW9uUHJvdG8iJQoTTWtkaXJzUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiNAoSRGVsZXRlUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRIRCglyZWN1cnNpdmUYAiACKAgiJQoTRGVsZXRlUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiLgoSUmVuYW1lUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRILCgNkc3QYAiACKAkiJQoTUmVuYW1lUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiWwoTUmVuYW1lMlJlcXVlc3RQcm90bxILCgNzcmMYASACKAkSCwoDZHN0GAIgAigJEhUKDW92ZXJ3cml0ZURlc3QYAyACKAgSEwoLbW92ZVRvVHJhc2gYBCABKAgiFgoUUmVuYW1lMlJlc3BvbnNlUHJvdG8iPgoaU2V0UmVwbGljYXRpb25SZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEhMKC3JlcGxpY2F0aW9uGAIgAigNIi0KG1NldFJlcGxpY2F0aW9uUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiXAoZU2V0UGVybWlzc2lvblJlcXVlc3RQcm90bxILCgNzcmMYASACKAkSMgoKcGVybWlzc2lvbhgCIAIoCzIeLmhhZG9vcC5oZGZzLkZzUGVybWlzc2lvblByb3RvIhwKGlNldFBlcm1pc3Npb25SZXNwb25zZVByb3RvIkgKFFNldE93bmVyUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRIQCgh1c2VybmFtZRgCIAEoCRIRCglncm91cG5hbWUYAyABKAkiFwoVU2V0T3duZXJSZXNwb25zZVByb3RvIkEKFFNldFRpbWVzUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRINCgVtdGltZRgCIAIoBBINCgVhdGltZRgDIAIoBCIXChVTZXRUaW1lc1Jlc3BvbnNlUHJvdG8ilgIKEkNyZWF0ZVJlcXVlc3RQcm90bxILCgNzcmMYASACKAkSLgoGbWFza2VkGAIgAigLMh4uaGFkb29wLmhkZnMuRnNQZXJtaXNzaW9uUHJvdG8SEgoKY2xpZW50TmFtZRgDIAIoCRISCgpjcmVhdGVGbGFnGAQgAigNEhQKDGNyZWF0ZVBhcmVudBgFIAIoCBITCgtyZXBsaWNhdGlvbhgGIAIoDRIRCglibG9ja1NpemUYByACKAQSMAoIdW5tYXNrZWQYCSABKAsyHi5oYWRvb3AuaGRmcy5Gc1Blcm1pc3Npb25Qcm90bxIUCgxlY1BvbGljeU5hbWUYCiABKAkSFQoNc3RvcmFnZVBvbGljeRgLIAEoCSJDChNDcmVhdGVSZXNwb25zZVByb3RvEiwKAmZzGAEgASgLMiAuaGFkb29wLmhkZnMuSGRmc0ZpbGVTdGF0dXNQcm90byJDChJBcHBlbmRSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEhIKCmNsaWVudE5hbWUYAiACKAkSDAoEZmxhZxgDIAEoDSJ0ChNBcHBlbmRSZXNwb25zZVByb3RvEi0KBWJsb2NrGAEgASgLMh4uaGFkb29wLmhkZnMuTG9jYXRlZEJsb2NrUHJvdG8SLgoEc3RhdBgCIAEoCzIgLmhhZG9vcC5oZGZzLkhkZnNGaWxlU3RhdHVzUHJvdG8iyQEKFEFkZEJsb2NrUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRISCgpjbGllbnROYW1lGAIgAigJEjEKCHByZXZpb3VzGAMgASgLMh8uaGFkb29wLmhkZnMuRXh0ZW5kZWRCbG9ja1Byb3RvEjQKDGV4Y2x1ZGVOb2RlcxgEIAMoCzIeLmhhZG9vcC5oZGZzLkRhdGFub2RlSW5mb1Byb3RvEhEKBmZpbGVJZBgFIAEoBDoBMBIUCgxmYXZvcmVkTm9kZXMYBiADKAkiRgoVQWRkQmxvY2tSZXNwb25zZVByb3RvEi0KBWJsb2NrGAEgAigLMh4uaGFkb29wLmhkZnMuTG9jYXRlZEJsb2NrUHJvdG8idgoYQWJhbmRvbkJsb2NrUmVxdWVzdFByb3RvEioKAWIYASACKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SCwoDc3JjGAIgAigJEg4KBmhvbGRlchgDIAIoCRIRCgZmaWxlSWQYBCABKAQ6ATAiGwoZQWJhbmRvbkJsb2NrUmVzcG9uc2VQcm90byKkAgohR2V0QWRkaXRpb25hbERhdGFub2RlUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRIsCgNibGsYAiACKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SMQoJZXhpc3RpbmdzGAMgAygLMh4uaGFkb29wLmhkZnMuRGF0YW5vZGVJbmZvUHJvdG8SMAoIZXhjbHVkZXMYBCADKAsyHi5oYWRvb3AuaGRmcy5EYXRhbm9kZUluZm9Qcm90bxIaChJudW1BZGRpdGlvbmFsTm9kZXMYBSACKA0SEgoKY2xpZW50TmFtZRgGIAIoCRIcChRleGlzdGluZ1N0b3JhZ2VVdWlkcxgHIAMoCRIRCgZmaWxlSWQYCCABKAQ6ATAiUwoiR2V0QWRkaXRpb25hbERhdGFub2RlUmVzcG9uc2VQcm90bxItCgVibG9jaxgBIAIoCzIeLmhhZG9vcC5oZGZzLkxvY2F0ZWRCbG9ja1Byb3RvInkKFENvbXBsZXRlUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRISCgpjbGllbnROYW1lGAIgAigJEi0KBGxhc3QYAyABKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SEQoGZmlsZUlkGAQgASgEOgEwIicKFUNvbXBsZXRlUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiaAoiVXBkYXRlQmxvY2tGb3JQaXBlbGluZVJlcXVlc3RQcm90bxIuCgVibG9jaxgBIAIoCzIfLmhhZG9vcC5oZGZzLkV4dGVuZGVkQmxvY2tQcm90bxISCgpjbGllbnROYW1lGAIgAigJIlQKI1VwZGF0ZUJsb2NrRm9yUGlwZWxpbmVSZXNwb25zZVByb3RvEi0KBWJsb2NrGAEgAigLMh4uaGFkb29wLmhkZnMuTG9jYXRlZEJsb2NrUHJvdG8i2gEKGlVwZGF0ZVBpcGVsaW5lUmVxdWVzdFByb3RvEhIKCmNsaWVudE5hbWUYASACKAkSMQoIb2xkQmxvY2sYAiACKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SMQoIbmV3QmxvY2sYAyACKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SLgoIbmV3Tm9kZXMYBCADKAsyHC5oYWRvb3AuaGRmcy5EYXRhbm9kZUlEUHJvdG8SEgoKc3RvcmFnZUlEcxgFIAMoCSIdChtVcGRhdGVQaXBlbGluZVJlc3BvbnNlUHJvdG8iYAoRRnN5bmNSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEg4KBmNsaWVudBgCIAIoCRIbCg9sYXN0QmxvY2tMZW5ndGgYAyABKBI6Ai0xEhEKBmZpbGVJZBgEIAEoBDoBMCIUChJGc3luY1Jlc3BvbnNlUHJvdG8iSgoUVHJ1bmNhdGVSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEhEKCW5ld0xlbmd0aBgCIAIoBBISCgpjbGllbnROYW1lGAMgAigJIicKFVRydW5jYXRlUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiOwoYUmVjb3ZlckxlYXNlUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRISCgpjbGllbnROYW1lGAIgAigJIisKGVJlY292ZXJMZWFzZVJlc3BvbnNlUHJvdG8SDgoGcmVzdWx0GAEgAigIIiwKFlJlbmV3TGVhc2VSZXF1ZXN0UHJvdG8SEgoKY2xpZW50TmFtZRgBIAIoCSIZChdSZW5ld0xlYXNlUmVzcG9uc2VQcm90byJNChtSZXBvcnRCYWRCbG9ja3NSZXF1ZXN0UHJvdG8SLgoGYmxvY2tzGAEgAygLMh4uaGFkb29wLmhkZnMuTG9jYXRlZEJsb2NrUHJvdG8iHgocUmVwb3J0QmFkQmxvY2tzUmVzcG9uc2VQcm90byJjChdTZXRTYWZlTW9kZVJlcXVlc3RQcm90bxIwCgZhY3Rpb24YASACKA4yIC5oYWRvb3AuaGRmcy5TYWZlTW9kZUFjdGlvblByb3RvEhYKB2NoZWNrZWQYAiABKAg6BWZhbHNlIioKGFNldFNhZmVNb2RlUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiFwoVUm9sbEVkaXRzUmVxdWVzdFByb3RvIjAKFlJvbGxFZGl0c1Jlc3BvbnNlUHJvdG8SFgoObmV3U2VnbWVudFR4SWQYASACKAQiRAoZU2F2ZU5hbWVzcGFjZVJlcXVlc3RQcm90bxIVCgp0aW1lV2luZG93GAEgASgEOgEwEhAKBXR4R2FwGAIgASgEOgEwIjEKGlNhdmVOYW1lc3BhY2VSZXNwb25zZVByb3RvEhMKBXNhdmVkGAEgASgIOgR0cnVlImwKFFNldFF1b3RhUmVxdWVzdFByb3RvEgwKBHBhdGgYASACKAkSFgoObmFtZXNwYWNlUXVvdGEYAiACKAQSGQoRc3RvcmFnZXNwYWNlUXVvdGEYAyACKAQSEwoLc3RvcmFnZVR5cGUYBCABKA0iFwoVU2V0UXVvdGFSZXNwb25zZVByb3RvIroBCgpYQXR0clByb3RvEj4KCW5hbWVzcGFjZRgBIAIoDjIrLmhhZG9vcC5oZGZzLlhBdHRyUHJvdG8uWEF0dHJOYW1lc3BhY2VQcm90bxIMCgRuYW1lGAIgAigJEg0KBXZhbHVlGAMgASgMIk8KE1hBdHRyTmFtZXNwYWNlUHJvdG8SCAoEVVNFUhAAEgsKB1RSVVNURUQQARIMCghTRUNVUklUWRACEgoKBlNZU1RFTRADEgcKA1JBVxAEIkkKEVhBdHRyRWRpdExvZ1Byb3RvEgsKA3NyYxgBIAEoCRInCgZ4QXR0cnMYAiADKAsyFy5oYWRvb3AuaGRmcy5YQXR0clByb3RvIlkKFFNldFhBdHRyUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRImCgV4QXR0chgCIAEoCzIXLmhhZG9vcC5oZGZzLlhBdHRyUHJvdG8SDAoEZmxhZxgDIAEoDSIXChVTZXRYQXR0clJlc3BvbnNlUHJvdG8iTQoVR2V0WEF0dHJzUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRInCgZ4QXR0cnMYAiADKAsyFy5oYWRvb3AuaGRmcy5YQXR0clByb3RvIkEKFkdldFhBdHRyc1Jlc3BvbnNlUHJvdG8SJwoGeEF0dHJzGAEgAygLMhcuaGFkb29wLmhkZnMuWEF0dHJQcm90byIlChZMaXN0WEF0dHJzUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCSJCChdMaXN0WEF0dHJzUmVzcG9uc2VQcm90bxInCgZ4QXR0cnMYASADKAsyFy5oYWRvb3AuaGRmcy5YQXR0clByb3RvIk4KF1JlbW92ZVhBdHRyUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRImCgV4QXR0chgCIAEoCzIXLmhhZG9vcC5oZGZzLlhBdHRyUHJvdG8iGgoYUmVtb3ZlWEF0dHJSZXNwb25zZVByb3RvIigKJkdldFNuYXBzaG90dGFibGVEaXJMaXN0aW5nUmVxdWVzdFByb3RvIngKJ0dldFNuYXBzaG90dGFibGVEaXJMaXN0aW5nUmVzcG9uc2VQcm90bxJNChRzbmFwc2hvdHRhYmxlRGlyTGlzdBgBIAEoCzIvLmhhZG9vcC5oZGZzLlNuYXBzaG90dGFibGVEaXJlY3RvcnlMaXN0aW5nUHJvdG8iYwohR2V0U25hcHNob3REaWZmUmVwb3J0UmVxdWVzdFByb3RvEhQKDHNuYXBzaG90Um9vdBgBIAIoCRIUCgxmcm9tU25hcHNob3QYAiACKAkSEgoKdG9TbmFwc2hvdBgDIAIoCSJeCiJHZXRTbmFwc2hvdERpZmZSZXBvcnRSZXNwb25zZVByb3RvEjgKCmRpZmZSZXBvcnQYASACKAsyJC5oYWRvb3AuaGRmcy5TbmFwc2hvdERpZmZSZXBvcnRQcm90byJIChpDcmVhdGVTbmFwc2hvdFJlcXVlc3RQcm90bxIUCgxzbmFwc2hvdFJvb3QYASACKAkSFAoMc25hcHNob3ROYW1lGAIgASgJIjMKG0NyZWF0ZVNuYXBzaG90UmVzcG9uc2VQcm90bxIUCgxzbmFwc2hvdFBhdGgYASACKAkiZAoaUmVuYW1lU25hcHNob3RSZXF1ZXN0UHJvdG8SFAoMc25hcHNob3RSb290GAEgAigJEhcKD3NuYXBzaG90T2xkTmFtZRgCIAIoCRIXCg9zbmFwc2hvdE5ld05hbWUYAyACKAkiHQobUmVuYW1lU25hcHNob3RSZXNwb25zZVByb3RvIjEKGUFsbG93U25hcHNob3RSZXF1ZXN0UHJvdG8SFAoMc25hcHNob3RSb290GAEgAigJIhwKGkFsbG93U25hcHNob3RSZXNwb25zZVByb3RvIjQKHERpc2FsbG93U25hcHNob3RSZXF1ZXN0UHJvdG8SFAoMc25hcHNob3RSb290GAEgAigJIh8KHURpc2FsbG93U25hcHNob3RSZXNwb25zZVByb3RvIkgKGkRlbGV0ZVNuYXBzaG90UmVxdWVzdFByb3RvEhQKDHNuYXBzaG90Um9vdBgBIAIoCRIUCgxzbmFwc2hvdE5hbWUYAiACKAkiHQobRGVsZXRlU25hcHNob3RSZXNwb25zZVByb3RvIsQDCg1BY2xFbnRyeVByb3RvEjoKBHR5cGUYASACKA4yLC5oYWRvb3AuaGRmcy5BY2xFbnRyeVByb3RvLkFjbEVudHJ5VHlwZVByb3RvEjwKBXNjb3BlGAIgAigOMi0uaGFkb29wLmhkZnMuQWNsRW50cnlQcm90by5BY2xFbnRyeVNjb3BlUHJvdG8SPQoLcGVybWlzc2lvbnMYAyACKA4yKC5oYWRvb3AuaGRmcy5BY2xFbnRyeVByb3RvLkZzQWN0aW9uUHJvdG8SDAoEbmFtZRgEIAEoCSItChJBY2xFbnRyeVNjb3BlUHJvdG8SCgoGQUNDRVNTEAASCwoHREVGQVVMVBABIj0KEUFjbEVudHJ5VHlwZVByb3RvEggKBFVTRVIQABIJCgVHUk9VUBABEggKBE1BU0sQAhIJCgVPVEhFUhADIn4KDUZzQWN0aW9uUHJvdG8SCAoETk9ORRAAEgsKB0VYRUNVVEUQARIJCgVXUklURRACEhEKDVdSSVRFX0VYRUNVVEUQAxIICgRSRUFEEAQSEAoMUkVBRF9FWEVDVVRFEAUSDgoKUkVBRF9XUklURRAGEgwKCFBFUk1fQUxMEAcinwEKDkFjbFN0YXR1c1Byb3RvEg0KBW93bmVyGAEgAigJEg0KBWdyb3VwGAIgAigJEg4KBnN0aWNreRgDIAIoCBIrCgdlbnRyaWVzGAQgAygLMhouaGFkb29wLmhkZnMuQWNsRW50cnlQcm90bxIyCgpwZXJtaXNzaW9uGAUgASgLMh4uaGFkb29wLmhkZnMuRnNQZXJtaXNzaW9uUHJvdG8iSwoPQWNsRWRpdExvZ1Byb3RvEgsKA3NyYxgBIAIoCRIrCgdlbnRyaWVzGAIgAygLMhouaGFkb29wLmhkZnMuQWNsRW50cnlQcm90byJYChxNb2RpZnlBY2xFbnRyaWVzUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRIrCgdhY2xTcGVjGAIgAygLMhouaGFkb29wLmhkZnMuQWNsRW50cnlQcm90byIfCh1Nb2RpZnlBY2xFbnRyaWVzUmVzcG9uc2VQcm90byIkChVSZW1vdmVBY2xSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJIhgKFlJlbW92ZUFjbFJlc3BvbnNlUHJvdG8iWAocUmVtb3ZlQWNsRW50cmllc1JlcXVlc3RQcm90bxILCgNzcmMYASACKAkSKwoHYWNsU3BlYxgCIAMoCzIaLmhhZG9vcC5oZGZzLkFjbEVudHJ5UHJvdG8iHwodUmVtb3ZlQWNsRW50cmllc1Jlc3BvbnNlUHJvdG8iKwocUmVtb3ZlRGVmYXVsdEFjbFJlcXVlc3RQcm90bxILCgNzcmMYASACKAkiHwodUmVtb3ZlRGVmYXVsdEFjbFJlc3BvbnNlUHJvdG8iTgoSU2V0QWNsUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRIrCgdhY2xTcGVjGAIgAygLMhouaGFkb29wLmhkZnMuQWNsRW50cnlQcm90byIVChNTZXRBY2xSZXNwb25zZVByb3RvIicKGEdldEFjbFN0YXR1c1JlcXVlc3RQcm90bxILCgNzcmMYASACKAkiSAoZR2V0QWNsU3RhdHVzUmVzcG9uc2VQcm90bxIrCgZyZXN1bHQYASACKAsyGy5oYWRvb3AuaGRmcy5BY2xTdGF0dXNQcm90bypwCg9DcmVhdGVGbGFnUHJvdG8SCgoGQ1JFQVRFEAESDQoJT1ZFUldSSVRFEAISCgoGQVBQRU5EEAQSEAoMTEFaWV9QRVJTSVNUEBASDQoJTkVXX0JMT0NLECASFQoQU0hPVUxEX1JFUExJQ0FURRCAASp5ChdEYXRhbm9kZVJlcG9ydFR5cGVQcm90bxIHCgNBTEwQARIICgRMSVZFEAISCAoEREVBRBADEhMKD0RFQ09NTUlTU0lPTklORxAEEhgKFEVOVEVSSU5HX01BSU5URU5BTkNFEAUSEgoOSU5fTUFJTlRFTkFOQ0UQBipoChNTYWZlTW9kZUFjdGlvblByb3RvEhIKDlNBRkVNT0RFX0xFQVZFEAESEgoOU0FGRU1PREVfRU5URVIQAhIQCgxTQUZFTU9ERV9HRVQQAxIXChNTQUZFTU9ERV9GT1JDRV9FWElUEAQqOAoRWEF0dHJTZXRGbGFnUHJvdG8SEAoMWEFUVFJfQ1JFQVRFEAESEQoNWEFUVFJfUkVQTEFDRRAC',
+    'ChVjbGllbnRfcHJvdG9jb2wucHJvdG8SC2hhZG9vcC5oZGZzIiYKF0dldEZpbGVJbmZvUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCSJIChhHZXRGaWxlSW5mb1Jlc3BvbnNlUHJvdG8SLAoCZnMYASABKAsyIC5oYWRvb3AuaGRmcy5IZGZzRmlsZVN0YXR1c1Byb3RvIk8KFkdldExpc3RpbmdSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEhIKCnN0YXJ0QWZ0ZXIYAiACKAwSFAoMbmVlZExvY2F0aW9uGAMgAigIIk4KF0dldExpc3RpbmdSZXNwb25zZVByb3RvEjMKB2Rpckxpc3QYASABKAsyIi5oYWRvb3AuaGRmcy5EaXJlY3RvcnlMaXN0aW5nUHJvdG8iTAodR2V0QmxvY2tMb2NhdGlvbnNSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEg4KBm9mZnNldBgCIAIoBBIOCgZsZW5ndGgYAyACKAQiVAoeR2V0QmxvY2tMb2NhdGlvbnNSZXNwb25zZVByb3RvEjIKCWxvY2F0aW9ucxgBIAEoCzIfLmhhZG9vcC5oZGZzLkxvY2F0ZWRCbG9ja3NQcm90byItCh1HZXRDb250ZW50U3VtbWFyeVJlcXVlc3RQcm90bxIMCgRwYXRoGAEgAigJIlMKHkdldENvbnRlbnRTdW1tYXJ5UmVzcG9uc2VQcm90bxIxCgdzdW1tYXJ5GAEgAigLMiAuaGFkb29wLmhkZnMuQ29udGVudFN1bW1hcnlQcm90byI1CiFHZXRQcmVmZXJyZWRCbG9ja1NpemVSZXF1ZXN0UHJvdG8SEAoIZmlsZW5hbWUYASACKAkiMwoiR2V0UHJlZmVycmVkQmxvY2tTaXplUmVzcG9uc2VQcm90bxINCgVic2l6ZRgBIAIoBCIfCh1HZXRTZXJ2ZXJEZWZhdWx0c1JlcXVlc3RQcm90byJcCh5HZXRTZXJ2ZXJEZWZhdWx0c1Jlc3BvbnNlUHJvdG8SOgoOc2VydmVyRGVmYXVsdHMYASACKAsyIi5oYWRvb3AuaGRmcy5Gc1NlcnZlckRlZmF1bHRzUHJvdG8iGQoXR2V0RnNTdGF0dXNSZXF1ZXN0UHJvdG8i8gEKF0dldEZzU3RhdHNSZXNwb25zZVByb3RvEhAKCGNhcGFjaXR5GAEgAigEEgwKBHVzZWQYAiACKAQSEQoJcmVtYWluaW5nGAMgAigEEhgKEHVuZGVyX3JlcGxpY2F0ZWQYBCACKAQSFgoOY29ycnVwdF9ibG9ja3MYBSACKAQSFgoObWlzc2luZ19ibG9ja3MYBiACKAQSHwoXbWlzc2luZ19yZXBsX29uZV9ibG9ja3MYByABKAQSGAoQYmxvY2tzX2luX2Z1dHVyZRgIIAEoBBIfChdwZW5kaW5nX2RlbGV0aW9uX2Jsb2NrcxgJIAEoBCJTCh1HZXREYXRhbm9kZVJlcG9ydFJlcXVlc3RQcm90bxIyCgR0eXBlGAEgAigOMiQuaGFkb29wLmhkZnMuRGF0YW5vZGVSZXBvcnRUeXBlUHJvdG8iTAoeR2V0RGF0YW5vZGVSZXBvcnRSZXNwb25zZVByb3RvEioKAmRpGAEgAygLMh4uaGFkb29wLmhkZnMuRGF0YW5vZGVJbmZvUHJvdG8imQEKEk1rZGlyc1JlcXVlc3RQcm90bxILCgNzcmMYASACKAkSLgoGbWFza2VkGAIgAigLMh4uaGFkb29wLmhkZnMuRnNQZXJtaXNzaW9uUHJvdG8SFAoMY3JlYXRlUGFyZW50GAMgAigIEjAKCHVubWFza2VkGAQgASgLMh4uaGFkb29wLmhkZnMuRnNQZXJtaXNzaW9uUHJvdG8iJQoTTWtkaXJzUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiNAoSRGVsZXRlUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRIRCglyZWN1cnNpdmUYAiACKAgiJQoTRGVsZXRlUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiLgoSUmVuYW1lUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRILCgNkc3QYAiACKAkiJQoTUmVuYW1lUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiWwoTUmVuYW1lMlJlcXVlc3RQcm90bxILCgNzcmMYASACKAkSCwoDZHN0GAIgAigJEhUKDW92ZXJ3cml0ZURlc3QYAyACKAgSEwoLbW92ZVRvVHJhc2gYBCABKAgiFgoUUmVuYW1lMlJlc3BvbnNlUHJvdG8iPgoaU2V0UmVwbGljYXRpb25SZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEhMKC3JlcGxpY2F0aW9uGAIgAigNIi0KG1NldFJlcGxpY2F0aW9uUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiXAoZU2V0UGVybWlzc2lvblJlcXVlc3RQcm90bxILCgNzcmMYASACKAkSMgoKcGVybWlzc2lvbhgCIAIoCzIeLmhhZG9vcC5oZGZzLkZzUGVybWlzc2lvblByb3RvIhwKGlNldFBlcm1pc3Npb25SZXNwb25zZVByb3RvIkgKFFNldE93bmVyUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRIQCgh1c2VybmFtZRgCIAEoCRIRCglncm91cG5hbWUYAyABKAkiFwoVU2V0T3duZXJSZXNwb25zZVByb3RvIkEKFFNldFRpbWVzUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRINCgVtdGltZRgCIAIoBBINCgVhdGltZRgDIAIoBCIXChVTZXRUaW1lc1Jlc3BvbnNlUHJvdG8ilgIKEkNyZWF0ZVJlcXVlc3RQcm90bxILCgNzcmMYASACKAkSLgoGbWFza2VkGAIgAigLMh4uaGFkb29wLmhkZnMuRnNQZXJtaXNzaW9uUHJvdG8SEgoKY2xpZW50TmFtZRgDIAIoCRISCgpjcmVhdGVGbGFnGAQgAigNEhQKDGNyZWF0ZVBhcmVudBgFIAIoCBITCgtyZXBsaWNhdGlvbhgGIAIoDRIRCglibG9ja1NpemUYByACKAQSMAoIdW5tYXNrZWQYCSABKAsyHi5oYWRvb3AuaGRmcy5Gc1Blcm1pc3Npb25Qcm90bxIUCgxlY1BvbGljeU5hbWUYCiABKAkSFQoNc3RvcmFnZVBvbGljeRgLIAEoCSJDChNDcmVhdGVSZXNwb25zZVByb3RvEiwKAmZzGAEgASgLMiAuaGFkb29wLmhkZnMuSGRmc0ZpbGVTdGF0dXNQcm90byJDChJBcHBlbmRSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEhIKCmNsaWVudE5hbWUYAiACKAkSDAoEZmxhZxgDIAEoDSJ0ChNBcHBlbmRSZXNwb25zZVByb3RvEi0KBWJsb2NrGAEgASgLMh4uaGFkb29wLmhkZnMuTG9jYXRlZEJsb2NrUHJvdG8SLgoEc3RhdBgCIAEoCzIgLmhhZG9vcC5oZGZzLkhkZnNGaWxlU3RhdHVzUHJvdG8iyQEKFEFkZEJsb2NrUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRISCgpjbGllbnROYW1lGAIgAigJEjEKCHByZXZpb3VzGAMgASgLMh8uaGFkb29wLmhkZnMuRXh0ZW5kZWRCbG9ja1Byb3RvEjQKDGV4Y2x1ZGVOb2RlcxgEIAMoCzIeLmhhZG9vcC5oZGZzLkRhdGFub2RlSW5mb1Byb3RvEhEKBmZpbGVJZBgFIAEoBDoBMBIUCgxmYXZvcmVkTm9kZXMYBiADKAkiRgoVQWRkQmxvY2tSZXNwb25zZVByb3RvEi0KBWJsb2NrGAEgAigLMh4uaGFkb29wLmhkZnMuTG9jYXRlZEJsb2NrUHJvdG8idgoYQWJhbmRvbkJsb2NrUmVxdWVzdFByb3RvEioKAWIYASACKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SCwoDc3JjGAIgAigJEg4KBmhvbGRlchgDIAIoCRIRCgZmaWxlSWQYBCABKAQ6ATAiGwoZQWJhbmRvbkJsb2NrUmVzcG9uc2VQcm90byKkAgohR2V0QWRkaXRpb25hbERhdGFub2RlUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRIsCgNibGsYAiACKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SMQoJZXhpc3RpbmdzGAMgAygLMh4uaGFkb29wLmhkZnMuRGF0YW5vZGVJbmZvUHJvdG8SMAoIZXhjbHVkZXMYBCADKAsyHi5oYWRvb3AuaGRmcy5EYXRhbm9kZUluZm9Qcm90bxIaChJudW1BZGRpdGlvbmFsTm9kZXMYBSACKA0SEgoKY2xpZW50TmFtZRgGIAIoCRIcChRleGlzdGluZ1N0b3JhZ2VVdWlkcxgHIAMoCRIRCgZmaWxlSWQYCCABKAQ6ATAiUwoiR2V0QWRkaXRpb25hbERhdGFub2RlUmVzcG9uc2VQcm90bxItCgVibG9jaxgBIAIoCzIeLmhhZG9vcC5oZGZzLkxvY2F0ZWRCbG9ja1Byb3RvInkKFENvbXBsZXRlUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRISCgpjbGllbnROYW1lGAIgAigJEi0KBGxhc3QYAyABKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SEQoGZmlsZUlkGAQgASgEOgEwIicKFUNvbXBsZXRlUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiaAoiVXBkYXRlQmxvY2tGb3JQaXBlbGluZVJlcXVlc3RQcm90bxIuCgVibG9jaxgBIAIoCzIfLmhhZG9vcC5oZGZzLkV4dGVuZGVkQmxvY2tQcm90bxISCgpjbGllbnROYW1lGAIgAigJIlQKI1VwZGF0ZUJsb2NrRm9yUGlwZWxpbmVSZXNwb25zZVByb3RvEi0KBWJsb2NrGAEgAigLMh4uaGFkb29wLmhkZnMuTG9jYXRlZEJsb2NrUHJvdG8i2gEKGlVwZGF0ZVBpcGVsaW5lUmVxdWVzdFByb3RvEhIKCmNsaWVudE5hbWUYASACKAkSMQoIb2xkQmxvY2sYAiACKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SMQoIbmV3QmxvY2sYAyACKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SLgoIbmV3Tm9kZXMYBCADKAsyHC5oYWRvb3AuaGRmcy5EYXRhbm9kZUlEUHJvdG8SEgoKc3RvcmFnZUlEcxgFIAMoCSIdChtVcGRhdGVQaXBlbGluZVJlc3BvbnNlUHJvdG8iYAoRRnN5bmNSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEg4KBmNsaWVudBgCIAIoCRIbCg9sYXN0QmxvY2tMZW5ndGgYAyABKBI6Ai0xEhEKBmZpbGVJZBgEIAEoBDoBMCIUChJGc3luY1Jlc3BvbnNlUHJvdG8iSgoUVHJ1bmNhdGVSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJEhEKCW5ld0xlbmd0aBgCIAIoBBISCgpjbGllbnROYW1lGAMgAigJIicKFVRydW5jYXRlUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiOwoYUmVjb3ZlckxlYXNlUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRISCgpjbGllbnROYW1lGAIgAigJIisKGVJlY292ZXJMZWFzZVJlc3BvbnNlUHJvdG8SDgoGcmVzdWx0GAEgAigIIiwKFlJlbmV3TGVhc2VSZXF1ZXN0UHJvdG8SEgoKY2xpZW50TmFtZRgBIAIoCSIZChdSZW5ld0xlYXNlUmVzcG9uc2VQcm90byJNChtSZXBvcnRCYWRCbG9ja3NSZXF1ZXN0UHJvdG8SLgoGYmxvY2tzGAEgAygLMh4uaGFkb29wLmhkZnMuTG9jYXRlZEJsb2NrUHJvdG8iHgocUmVwb3J0QmFkQmxvY2tzUmVzcG9uc2VQcm90byJjChdTZXRTYWZlTW9kZVJlcXVlc3RQcm90bxIwCgZhY3Rpb24YASACKA4yIC5oYWRvb3AuaGRmcy5TYWZlTW9kZUFjdGlvblByb3RvEhYKB2NoZWNrZWQYAiABKAg6BWZhbHNlIioKGFNldFNhZmVNb2RlUmVzcG9uc2VQcm90bxIOCgZyZXN1bHQYASACKAgiFwoVUm9sbEVkaXRzUmVxdWVzdFByb3RvIjAKFlJvbGxFZGl0c1Jlc3BvbnNlUHJvdG8SFgoObmV3U2VnbWVudFR4SWQYASACKAQiGgoYUmVmcmVzaE5vZGVzUmVxdWVzdFByb3RvIhsKGVJlZnJlc2hOb2Rlc1Jlc3BvbnNlUHJvdG8iRAoZU2F2ZU5hbWVzcGFjZVJlcXVlc3RQcm90bxIVCgp0aW1lV2luZG93GAEgASgEOgEwEhAKBXR4R2FwGAIgASgEOgEwIjEKGlNhdmVOYW1lc3BhY2VSZXNwb25zZVByb3RvEhMKBXNhdmVkGAEgASgIOgR0cnVlImwKFFNldFF1b3RhUmVxdWVzdFByb3RvEgwKBHBhdGgYASACKAkSFgoObmFtZXNwYWNlUXVvdGEYAiACKAQSGQoRc3RvcmFnZXNwYWNlUXVvdGEYAyACKAQSEwoLc3RvcmFnZVR5cGUYBCABKA0iFwoVU2V0UXVvdGFSZXNwb25zZVByb3RvIroBCgpYQXR0clByb3RvEj4KCW5hbWVzcGFjZRgBIAIoDjIrLmhhZG9vcC5oZGZzLlhBdHRyUHJvdG8uWEF0dHJOYW1lc3BhY2VQcm90bxIMCgRuYW1lGAIgAigJEg0KBXZhbHVlGAMgASgMIk8KE1hBdHRyTmFtZXNwYWNlUHJvdG8SCAoEVVNFUhAAEgsKB1RSVVNURUQQARIMCghTRUNVUklUWRACEgoKBlNZU1RFTRADEgcKA1JBVxAEIkkKEVhBdHRyRWRpdExvZ1Byb3RvEgsKA3NyYxgBIAEoCRInCgZ4QXR0cnMYAiADKAsyFy5oYWRvb3AuaGRmcy5YQXR0clByb3RvIlkKFFNldFhBdHRyUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRImCgV4QXR0chgCIAEoCzIXLmhhZG9vcC5oZGZzLlhBdHRyUHJvdG8SDAoEZmxhZxgDIAEoDSIXChVTZXRYQXR0clJlc3BvbnNlUHJvdG8iTQoVR2V0WEF0dHJzUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRInCgZ4QXR0cnMYAiADKAsyFy5oYWRvb3AuaGRmcy5YQXR0clByb3RvIkEKFkdldFhBdHRyc1Jlc3BvbnNlUHJvdG8SJwoGeEF0dHJzGAEgAygLMhcuaGFkb29wLmhkZnMuWEF0dHJQcm90byIlChZMaXN0WEF0dHJzUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCSJCChdMaXN0WEF0dHJzUmVzcG9uc2VQcm90bxInCgZ4QXR0cnMYASADKAsyFy5oYWRvb3AuaGRmcy5YQXR0clByb3RvIk4KF1JlbW92ZVhBdHRyUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRImCgV4QXR0chgCIAEoCzIXLmhhZG9vcC5oZGZzLlhBdHRyUHJvdG8iGgoYUmVtb3ZlWEF0dHJSZXNwb25zZVByb3RvIigKJkdldFNuYXBzaG90dGFibGVEaXJMaXN0aW5nUmVxdWVzdFByb3RvIngKJ0dldFNuYXBzaG90dGFibGVEaXJMaXN0aW5nUmVzcG9uc2VQcm90bxJNChRzbmFwc2hvdHRhYmxlRGlyTGlzdBgBIAEoCzIvLmhhZG9vcC5oZGZzLlNuYXBzaG90dGFibGVEaXJlY3RvcnlMaXN0aW5nUHJvdG8iYwohR2V0U25hcHNob3REaWZmUmVwb3J0UmVxdWVzdFByb3RvEhQKDHNuYXBzaG90Um9vdBgBIAIoCRIUCgxmcm9tU25hcHNob3QYAiACKAkSEgoKdG9TbmFwc2hvdBgDIAIoCSJeCiJHZXRTbmFwc2hvdERpZmZSZXBvcnRSZXNwb25zZVByb3RvEjgKCmRpZmZSZXBvcnQYASACKAsyJC5oYWRvb3AuaGRmcy5TbmFwc2hvdERpZmZSZXBvcnRQcm90byJIChpDcmVhdGVTbmFwc2hvdFJlcXVlc3RQcm90bxIUCgxzbmFwc2hvdFJvb3QYASACKAkSFAoMc25hcHNob3ROYW1lGAIgASgJIjMKG0NyZWF0ZVNuYXBzaG90UmVzcG9uc2VQcm90bxIUCgxzbmFwc2hvdFBhdGgYASACKAkiZAoaUmVuYW1lU25hcHNob3RSZXF1ZXN0UHJvdG8SFAoMc25hcHNob3RSb290GAEgAigJEhcKD3NuYXBzaG90T2xkTmFtZRgCIAIoCRIXCg9zbmFwc2hvdE5ld05hbWUYAyACKAkiHQobUmVuYW1lU25hcHNob3RSZXNwb25zZVByb3RvIjEKGUFsbG93U25hcHNob3RSZXF1ZXN0UHJvdG8SFAoMc25hcHNob3RSb290GAEgAigJIhwKGkFsbG93U25hcHNob3RSZXNwb25zZVByb3RvIjQKHERpc2FsbG93U25hcHNob3RSZXF1ZXN0UHJvdG8SFAoMc25hcHNob3RSb290GAEgAigJIh8KHURpc2FsbG93U25hcHNob3RSZXNwb25zZVByb3RvIkgKGkRlbGV0ZVNuYXBzaG90UmVxdWVzdFByb3RvEhQKDHNuYXBzaG90Um9vdBgBIAIoCRIUCgxzbmFwc2hvdE5hbWUYAiACKAkiHQobRGVsZXRlU25hcHNob3RSZXNwb25zZVByb3RvIsQDCg1BY2xFbnRyeVByb3RvEjoKBHR5cGUYASACKA4yLC5oYWRvb3AuaGRmcy5BY2xFbnRyeVByb3RvLkFjbEVudHJ5VHlwZVByb3RvEjwKBXNjb3BlGAIgAigOMi0uaGFkb29wLmhkZnMuQWNsRW50cnlQcm90by5BY2xFbnRyeVNjb3BlUHJvdG8SPQoLcGVybWlzc2lvbnMYAyACKA4yKC5oYWRvb3AuaGRmcy5BY2xFbnRyeVByb3RvLkZzQWN0aW9uUHJvdG8SDAoEbmFtZRgEIAEoCSItChJBY2xFbnRyeVNjb3BlUHJvdG8SCgoGQUNDRVNTEAASCwoHREVGQVVMVBABIj0KEUFjbEVudHJ5VHlwZVByb3RvEggKBFVTRVIQABIJCgVHUk9VUBABEggKBE1BU0sQAhIJCgVPVEhFUhADIn4KDUZzQWN0aW9uUHJvdG8SCAoETk9ORRAAEgsKB0VYRUNVVEUQARIJCgVXUklURRACEhEKDVdSSVRFX0VYRUNVVEUQAxIICgRSRUFEEAQSEAoMUkVBRF9FWEVDVVRFEAUSDgoKUkVBRF9XUklURRAGEgwKCFBFUk1fQUxMEAcinwEKDkFjbFN0YXR1c1Byb3RvEg0KBW93bmVyGAEgAigJEg0KBWdyb3VwGAIgAigJEg4KBnN0aWNreRgDIAIoCBIrCgdlbnRyaWVzGAQgAygLMhouaGFkb29wLmhkZnMuQWNsRW50cnlQcm90bxIyCgpwZXJtaXNzaW9uGAUgASgLMh4uaGFkb29wLmhkZnMuRnNQZXJtaXNzaW9uUHJvdG8iSwoPQWNsRWRpdExvZ1Byb3RvEgsKA3NyYxgBIAIoCRIrCgdlbnRyaWVzGAIgAygLMhouaGFkb29wLmhkZnMuQWNsRW50cnlQcm90byJYChxNb2RpZnlBY2xFbnRyaWVzUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRIrCgdhY2xTcGVjGAIgAygLMhouaGFkb29wLmhkZnMuQWNsRW50cnlQcm90byIfCh1Nb2RpZnlBY2xFbnRyaWVzUmVzcG9uc2VQcm90byIkChVSZW1vdmVBY2xSZXF1ZXN0UHJvdG8SCwoDc3JjGAEgAigJIhgKFlJlbW92ZUFjbFJlc3BvbnNlUHJvdG8iWAocUmVtb3ZlQWNsRW50cmllc1JlcXVlc3RQcm90bxILCgNzcmMYASACKAkSKwoHYWNsU3BlYxgCIAMoCzIaLmhhZG9vcC5oZGZzLkFjbEVudHJ5UHJvdG8iHwodUmVtb3ZlQWNsRW50cmllc1Jlc3BvbnNlUHJvdG8iKwocUmVtb3ZlRGVmYXVsdEFjbFJlcXVlc3RQcm90bxILCgNzcmMYASACKAkiHwodUmVtb3ZlRGVmYXVsdEFjbFJlc3BvbnNlUHJvdG8iTgoSU2V0QWNsUmVxdWVzdFByb3RvEgsKA3NyYxgBIAIoCRIrCgdhY2xTcGVjGAIgAygLMhouaGFkb29wLmhkZnMuQWNsRW50cnlQcm90byIVChNTZXRBY2xSZXNwb25zZVByb3RvIicKGEdldEFjbFN0YXR1c1JlcXVlc3RQcm90bxILCgNzcmMYASACKAkiSAoZR2V0QWNsU3RhdHVzUmVzcG9uc2VQcm90bxIrCgZyZXN1bHQYASACKAsyGy5oYWRvb3AuaGRmcy5BY2xTdGF0dXNQcm90bypwCg9DcmVhdGVGbGFnUHJvdG8SCgoGQ1JFQVRFEAESDQoJT1ZFUldSSVRFEAISCgoGQVBQRU5EEAQSEAoMTEFaWV9QRVJTSVNUEBASDQoJTkVXX0JMT0NLECASFQoQU0hPVUxEX1JFUExJQ0FURRCAASp5ChdEYXRhbm9kZVJlcG9ydFR5cGVQcm90bxIHCgNBTEwQARIICgRMSVZFEAISCAoEREVBRBADEhMKD0RFQ09NTUlTU0lPTklORxAEEhgKFEVOVEVSSU5HX01BSU5URU5BTkNFEAUSEgoOSU5fTUFJTlRFTkFOQ0UQBipoChNTYWZlTW9kZUFjdGlvblByb3RvEhIKDlNBRkVNT0RFX0xFQVZFEAESEgoOU0FGRU1PREVfRU5URVIQAhIQCgxTQUZFTU9ERV9HRVQQAxIXChNTQUZFTU9ERV9GT1JDRV9FWElUEAQqOAoRWEF0dHJTZXRGbGFnUHJvdG8SEAoMWEFUVFJfQ1JFQVRFEAESEQoNWEFUVFJfUkVQTEFDRRAC',
     [file_hdfs],
   );
 
@@ -1463,6 +1463,34 @@ export const RollEditsResponseProtoSchema: GenMessage<RollEditsResponseProto> =
   messageDesc(file_client_protocol, 61);
 
 /**
+ * ClientNamenodeProtocol.refreshNodes: the NameNode rereads dfs.hosts / dfs.hosts.exclude.
+ *
+ * @generated from message hadoop.hdfs.RefreshNodesRequestProto
+ */
+export type RefreshNodesRequestProto = Message<'hadoop.hdfs.RefreshNodesRequestProto'> & {};
+
+/**
+ * Describes the message hadoop.hdfs.RefreshNodesRequestProto.
+ * Use `create(RefreshNodesRequestProtoSchema)` to create a new message.
+ */
+export const RefreshNodesRequestProtoSchema: GenMessage<RefreshNodesRequestProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 62);
+
+/**
+ * @generated from message hadoop.hdfs.RefreshNodesResponseProto
+ */
+export type RefreshNodesResponseProto = Message<'hadoop.hdfs.RefreshNodesResponseProto'> & {};
+
+/**
+ * Describes the message hadoop.hdfs.RefreshNodesResponseProto.
+ * Use `create(RefreshNodesResponseProtoSchema)` to create a new message.
+ */
+export const RefreshNodesResponseProtoSchema: GenMessage<RefreshNodesResponseProto> =
+  /*@__PURE__*/
+  messageDesc(file_client_protocol, 63);
+
+/**
  * @generated from message hadoop.hdfs.SaveNamespaceRequestProto
  */
 export type SaveNamespaceRequestProto = Message<'hadoop.hdfs.SaveNamespaceRequestProto'> & {
@@ -1483,7 +1511,7 @@ export type SaveNamespaceRequestProto = Message<'hadoop.hdfs.SaveNamespaceReques
  */
 export const SaveNamespaceRequestProtoSchema: GenMessage<SaveNamespaceRequestProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 62);
+  messageDesc(file_client_protocol, 64);
 
 /**
  * @generated from message hadoop.hdfs.SaveNamespaceResponseProto
@@ -1501,7 +1529,7 @@ export type SaveNamespaceResponseProto = Message<'hadoop.hdfs.SaveNamespaceRespo
  */
 export const SaveNamespaceResponseProtoSchema: GenMessage<SaveNamespaceResponseProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 63);
+  messageDesc(file_client_protocol, 65);
 
 /**
  * @generated from message hadoop.hdfs.SetQuotaRequestProto
@@ -1538,7 +1566,7 @@ export type SetQuotaRequestProto = Message<'hadoop.hdfs.SetQuotaRequestProto'> &
  */
 export const SetQuotaRequestProtoSchema: GenMessage<SetQuotaRequestProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 64);
+  messageDesc(file_client_protocol, 66);
 
 /**
  * @generated from message hadoop.hdfs.SetQuotaResponseProto
@@ -1551,7 +1579,7 @@ export type SetQuotaResponseProto = Message<'hadoop.hdfs.SetQuotaResponseProto'>
  */
 export const SetQuotaResponseProtoSchema: GenMessage<SetQuotaResponseProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 65);
+  messageDesc(file_client_protocol, 67);
 
 /**
  * @generated from message hadoop.hdfs.XAttrProto
@@ -1577,7 +1605,7 @@ export type XAttrProto = Message<'hadoop.hdfs.XAttrProto'> & {
  * Describes the message hadoop.hdfs.XAttrProto.
  * Use `create(XAttrProtoSchema)` to create a new message.
  */
-export const XAttrProtoSchema: GenMessage<XAttrProto> = /*@__PURE__*/ messageDesc(file_client_protocol, 66);
+export const XAttrProtoSchema: GenMessage<XAttrProto> = /*@__PURE__*/ messageDesc(file_client_protocol, 68);
 
 /**
  * @generated from enum hadoop.hdfs.XAttrProto.XAttrNamespaceProto
@@ -1614,7 +1642,7 @@ export enum XAttrProto_XAttrNamespaceProto {
  */
 export const XAttrProto_XAttrNamespaceProtoSchema: GenEnum<XAttrProto_XAttrNamespaceProto> =
   /*@__PURE__*/
-  enumDesc(file_client_protocol, 66, 0);
+  enumDesc(file_client_protocol, 68, 0);
 
 /**
  * The body of OP_SET_XATTR / OP_REMOVE_XATTR (and the xattrs of OP_MKDIR / OP_ADD), varint-delimited.
@@ -1639,7 +1667,7 @@ export type XAttrEditLogProto = Message<'hadoop.hdfs.XAttrEditLogProto'> & {
  */
 export const XAttrEditLogProtoSchema: GenMessage<XAttrEditLogProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 67);
+  messageDesc(file_client_protocol, 69);
 
 /**
  * @generated from message hadoop.hdfs.SetXAttrRequestProto
@@ -1669,7 +1697,7 @@ export type SetXAttrRequestProto = Message<'hadoop.hdfs.SetXAttrRequestProto'> &
  */
 export const SetXAttrRequestProtoSchema: GenMessage<SetXAttrRequestProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 68);
+  messageDesc(file_client_protocol, 70);
 
 /**
  * @generated from message hadoop.hdfs.SetXAttrResponseProto
@@ -1682,7 +1710,7 @@ export type SetXAttrResponseProto = Message<'hadoop.hdfs.SetXAttrResponseProto'>
  */
 export const SetXAttrResponseProtoSchema: GenMessage<SetXAttrResponseProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 69);
+  messageDesc(file_client_protocol, 71);
 
 /**
  * @generated from message hadoop.hdfs.GetXAttrsRequestProto
@@ -1705,7 +1733,7 @@ export type GetXAttrsRequestProto = Message<'hadoop.hdfs.GetXAttrsRequestProto'>
  */
 export const GetXAttrsRequestProtoSchema: GenMessage<GetXAttrsRequestProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 70);
+  messageDesc(file_client_protocol, 72);
 
 /**
  * @generated from message hadoop.hdfs.GetXAttrsResponseProto
@@ -1723,7 +1751,7 @@ export type GetXAttrsResponseProto = Message<'hadoop.hdfs.GetXAttrsResponseProto
  */
 export const GetXAttrsResponseProtoSchema: GenMessage<GetXAttrsResponseProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 71);
+  messageDesc(file_client_protocol, 73);
 
 /**
  * @generated from message hadoop.hdfs.ListXAttrsRequestProto
@@ -1741,7 +1769,7 @@ export type ListXAttrsRequestProto = Message<'hadoop.hdfs.ListXAttrsRequestProto
  */
 export const ListXAttrsRequestProtoSchema: GenMessage<ListXAttrsRequestProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 72);
+  messageDesc(file_client_protocol, 74);
 
 /**
  * @generated from message hadoop.hdfs.ListXAttrsResponseProto
@@ -1759,7 +1787,7 @@ export type ListXAttrsResponseProto = Message<'hadoop.hdfs.ListXAttrsResponsePro
  */
 export const ListXAttrsResponseProtoSchema: GenMessage<ListXAttrsResponseProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 73);
+  messageDesc(file_client_protocol, 75);
 
 /**
  * @generated from message hadoop.hdfs.RemoveXAttrRequestProto
@@ -1782,7 +1810,7 @@ export type RemoveXAttrRequestProto = Message<'hadoop.hdfs.RemoveXAttrRequestPro
  */
 export const RemoveXAttrRequestProtoSchema: GenMessage<RemoveXAttrRequestProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 74);
+  messageDesc(file_client_protocol, 76);
 
 /**
  * @generated from message hadoop.hdfs.RemoveXAttrResponseProto
@@ -1795,7 +1823,7 @@ export type RemoveXAttrResponseProto = Message<'hadoop.hdfs.RemoveXAttrResponseP
  */
 export const RemoveXAttrResponseProtoSchema: GenMessage<RemoveXAttrResponseProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 75);
+  messageDesc(file_client_protocol, 77);
 
 /**
  * Snapshots (field numbers from ClientNamenodeProtocol.proto).
@@ -1811,7 +1839,7 @@ export type GetSnapshottableDirListingRequestProto =
  */
 export const GetSnapshottableDirListingRequestProtoSchema: GenMessage<GetSnapshottableDirListingRequestProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 76);
+  messageDesc(file_client_protocol, 78);
 
 /**
  * @generated from message hadoop.hdfs.GetSnapshottableDirListingResponseProto
@@ -1832,7 +1860,7 @@ export type GetSnapshottableDirListingResponseProto =
  */
 export const GetSnapshottableDirListingResponseProtoSchema: GenMessage<GetSnapshottableDirListingResponseProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 77);
+  messageDesc(file_client_protocol, 79);
 
 /**
  * @generated from message hadoop.hdfs.GetSnapshotDiffReportRequestProto
@@ -1860,7 +1888,7 @@ export type GetSnapshotDiffReportRequestProto = Message<'hadoop.hdfs.GetSnapshot
  */
 export const GetSnapshotDiffReportRequestProtoSchema: GenMessage<GetSnapshotDiffReportRequestProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 78);
+  messageDesc(file_client_protocol, 80);
 
 /**
  * @generated from message hadoop.hdfs.GetSnapshotDiffReportResponseProto
@@ -1878,7 +1906,7 @@ export type GetSnapshotDiffReportResponseProto = Message<'hadoop.hdfs.GetSnapsho
  */
 export const GetSnapshotDiffReportResponseProtoSchema: GenMessage<GetSnapshotDiffReportResponseProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 79);
+  messageDesc(file_client_protocol, 81);
 
 /**
  * @generated from message hadoop.hdfs.CreateSnapshotRequestProto
@@ -1903,7 +1931,7 @@ export type CreateSnapshotRequestProto = Message<'hadoop.hdfs.CreateSnapshotRequ
  */
 export const CreateSnapshotRequestProtoSchema: GenMessage<CreateSnapshotRequestProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 80);
+  messageDesc(file_client_protocol, 82);
 
 /**
  * @generated from message hadoop.hdfs.CreateSnapshotResponseProto
@@ -1921,7 +1949,7 @@ export type CreateSnapshotResponseProto = Message<'hadoop.hdfs.CreateSnapshotRes
  */
 export const CreateSnapshotResponseProtoSchema: GenMessage<CreateSnapshotResponseProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 81);
+  messageDesc(file_client_protocol, 83);
 
 /**
  * @generated from message hadoop.hdfs.RenameSnapshotRequestProto
@@ -1949,7 +1977,7 @@ export type RenameSnapshotRequestProto = Message<'hadoop.hdfs.RenameSnapshotRequ
  */
 export const RenameSnapshotRequestProtoSchema: GenMessage<RenameSnapshotRequestProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 82);
+  messageDesc(file_client_protocol, 84);
 
 /**
  * @generated from message hadoop.hdfs.RenameSnapshotResponseProto
@@ -1962,7 +1990,7 @@ export type RenameSnapshotResponseProto = Message<'hadoop.hdfs.RenameSnapshotRes
  */
 export const RenameSnapshotResponseProtoSchema: GenMessage<RenameSnapshotResponseProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 83);
+  messageDesc(file_client_protocol, 85);
 
 /**
  * @generated from message hadoop.hdfs.AllowSnapshotRequestProto
@@ -1980,7 +2008,7 @@ export type AllowSnapshotRequestProto = Message<'hadoop.hdfs.AllowSnapshotReques
  */
 export const AllowSnapshotRequestProtoSchema: GenMessage<AllowSnapshotRequestProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 84);
+  messageDesc(file_client_protocol, 86);
 
 /**
  * @generated from message hadoop.hdfs.AllowSnapshotResponseProto
@@ -1993,7 +2021,7 @@ export type AllowSnapshotResponseProto = Message<'hadoop.hdfs.AllowSnapshotRespo
  */
 export const AllowSnapshotResponseProtoSchema: GenMessage<AllowSnapshotResponseProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 85);
+  messageDesc(file_client_protocol, 87);
 
 /**
  * @generated from message hadoop.hdfs.DisallowSnapshotRequestProto
@@ -2011,7 +2039,7 @@ export type DisallowSnapshotRequestProto = Message<'hadoop.hdfs.DisallowSnapshot
  */
 export const DisallowSnapshotRequestProtoSchema: GenMessage<DisallowSnapshotRequestProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 86);
+  messageDesc(file_client_protocol, 88);
 
 /**
  * @generated from message hadoop.hdfs.DisallowSnapshotResponseProto
@@ -2024,7 +2052,7 @@ export type DisallowSnapshotResponseProto = Message<'hadoop.hdfs.DisallowSnapsho
  */
 export const DisallowSnapshotResponseProtoSchema: GenMessage<DisallowSnapshotResponseProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 87);
+  messageDesc(file_client_protocol, 89);
 
 /**
  * @generated from message hadoop.hdfs.DeleteSnapshotRequestProto
@@ -2047,7 +2075,7 @@ export type DeleteSnapshotRequestProto = Message<'hadoop.hdfs.DeleteSnapshotRequ
  */
 export const DeleteSnapshotRequestProtoSchema: GenMessage<DeleteSnapshotRequestProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 88);
+  messageDesc(file_client_protocol, 90);
 
 /**
  * @generated from message hadoop.hdfs.DeleteSnapshotResponseProto
@@ -2060,7 +2088,7 @@ export type DeleteSnapshotResponseProto = Message<'hadoop.hdfs.DeleteSnapshotRes
  */
 export const DeleteSnapshotResponseProtoSchema: GenMessage<DeleteSnapshotResponseProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 89);
+  messageDesc(file_client_protocol, 91);
 
 /**
  * @generated from message hadoop.hdfs.AclEntryProto
@@ -2093,7 +2121,7 @@ export type AclEntryProto = Message<'hadoop.hdfs.AclEntryProto'> & {
  */
 export const AclEntryProtoSchema: GenMessage<AclEntryProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 90);
+  messageDesc(file_client_protocol, 92);
 
 /**
  * @generated from enum hadoop.hdfs.AclEntryProto.AclEntryScopeProto
@@ -2115,7 +2143,7 @@ export enum AclEntryProto_AclEntryScopeProto {
  */
 export const AclEntryProto_AclEntryScopeProtoSchema: GenEnum<AclEntryProto_AclEntryScopeProto> =
   /*@__PURE__*/
-  enumDesc(file_client_protocol, 90, 0);
+  enumDesc(file_client_protocol, 92, 0);
 
 /**
  * @generated from enum hadoop.hdfs.AclEntryProto.AclEntryTypeProto
@@ -2147,7 +2175,7 @@ export enum AclEntryProto_AclEntryTypeProto {
  */
 export const AclEntryProto_AclEntryTypeProtoSchema: GenEnum<AclEntryProto_AclEntryTypeProto> =
   /*@__PURE__*/
-  enumDesc(file_client_protocol, 90, 1);
+  enumDesc(file_client_protocol, 92, 1);
 
 /**
  * @generated from enum hadoop.hdfs.AclEntryProto.FsActionProto
@@ -2199,7 +2227,7 @@ export enum AclEntryProto_FsActionProto {
  */
 export const AclEntryProto_FsActionProtoSchema: GenEnum<AclEntryProto_FsActionProto> =
   /*@__PURE__*/
-  enumDesc(file_client_protocol, 90, 2);
+  enumDesc(file_client_protocol, 92, 2);
 
 /**
  * @generated from message hadoop.hdfs.AclStatusProto
@@ -2237,7 +2265,7 @@ export type AclStatusProto = Message<'hadoop.hdfs.AclStatusProto'> & {
  */
 export const AclStatusProtoSchema: GenMessage<AclStatusProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 91);
+  messageDesc(file_client_protocol, 93);
 
 /**
  * The body of OP_SET_ACL, varint-delimited.
@@ -2262,7 +2290,7 @@ export type AclEditLogProto = Message<'hadoop.hdfs.AclEditLogProto'> & {
  */
 export const AclEditLogProtoSchema: GenMessage<AclEditLogProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 92);
+  messageDesc(file_client_protocol, 94);
 
 /**
  * @generated from message hadoop.hdfs.ModifyAclEntriesRequestProto
@@ -2285,7 +2313,7 @@ export type ModifyAclEntriesRequestProto = Message<'hadoop.hdfs.ModifyAclEntries
  */
 export const ModifyAclEntriesRequestProtoSchema: GenMessage<ModifyAclEntriesRequestProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 93);
+  messageDesc(file_client_protocol, 95);
 
 /**
  * @generated from message hadoop.hdfs.ModifyAclEntriesResponseProto
@@ -2298,7 +2326,7 @@ export type ModifyAclEntriesResponseProto = Message<'hadoop.hdfs.ModifyAclEntrie
  */
 export const ModifyAclEntriesResponseProtoSchema: GenMessage<ModifyAclEntriesResponseProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 94);
+  messageDesc(file_client_protocol, 96);
 
 /**
  * @generated from message hadoop.hdfs.RemoveAclRequestProto
@@ -2316,7 +2344,7 @@ export type RemoveAclRequestProto = Message<'hadoop.hdfs.RemoveAclRequestProto'>
  */
 export const RemoveAclRequestProtoSchema: GenMessage<RemoveAclRequestProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 95);
+  messageDesc(file_client_protocol, 97);
 
 /**
  * @generated from message hadoop.hdfs.RemoveAclResponseProto
@@ -2329,7 +2357,7 @@ export type RemoveAclResponseProto = Message<'hadoop.hdfs.RemoveAclResponseProto
  */
 export const RemoveAclResponseProtoSchema: GenMessage<RemoveAclResponseProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 96);
+  messageDesc(file_client_protocol, 98);
 
 /**
  * @generated from message hadoop.hdfs.RemoveAclEntriesRequestProto
@@ -2352,7 +2380,7 @@ export type RemoveAclEntriesRequestProto = Message<'hadoop.hdfs.RemoveAclEntries
  */
 export const RemoveAclEntriesRequestProtoSchema: GenMessage<RemoveAclEntriesRequestProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 97);
+  messageDesc(file_client_protocol, 99);
 
 /**
  * @generated from message hadoop.hdfs.RemoveAclEntriesResponseProto
@@ -2365,7 +2393,7 @@ export type RemoveAclEntriesResponseProto = Message<'hadoop.hdfs.RemoveAclEntrie
  */
 export const RemoveAclEntriesResponseProtoSchema: GenMessage<RemoveAclEntriesResponseProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 98);
+  messageDesc(file_client_protocol, 100);
 
 /**
  * @generated from message hadoop.hdfs.RemoveDefaultAclRequestProto
@@ -2383,7 +2411,7 @@ export type RemoveDefaultAclRequestProto = Message<'hadoop.hdfs.RemoveDefaultAcl
  */
 export const RemoveDefaultAclRequestProtoSchema: GenMessage<RemoveDefaultAclRequestProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 99);
+  messageDesc(file_client_protocol, 101);
 
 /**
  * @generated from message hadoop.hdfs.RemoveDefaultAclResponseProto
@@ -2396,7 +2424,7 @@ export type RemoveDefaultAclResponseProto = Message<'hadoop.hdfs.RemoveDefaultAc
  */
 export const RemoveDefaultAclResponseProtoSchema: GenMessage<RemoveDefaultAclResponseProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 100);
+  messageDesc(file_client_protocol, 102);
 
 /**
  * @generated from message hadoop.hdfs.SetAclRequestProto
@@ -2419,7 +2447,7 @@ export type SetAclRequestProto = Message<'hadoop.hdfs.SetAclRequestProto'> & {
  */
 export const SetAclRequestProtoSchema: GenMessage<SetAclRequestProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 101);
+  messageDesc(file_client_protocol, 103);
 
 /**
  * @generated from message hadoop.hdfs.SetAclResponseProto
@@ -2432,7 +2460,7 @@ export type SetAclResponseProto = Message<'hadoop.hdfs.SetAclResponseProto'> & {
  */
 export const SetAclResponseProtoSchema: GenMessage<SetAclResponseProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 102);
+  messageDesc(file_client_protocol, 104);
 
 /**
  * @generated from message hadoop.hdfs.GetAclStatusRequestProto
@@ -2450,7 +2478,7 @@ export type GetAclStatusRequestProto = Message<'hadoop.hdfs.GetAclStatusRequestP
  */
 export const GetAclStatusRequestProtoSchema: GenMessage<GetAclStatusRequestProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 103);
+  messageDesc(file_client_protocol, 105);
 
 /**
  * @generated from message hadoop.hdfs.GetAclStatusResponseProto
@@ -2468,7 +2496,7 @@ export type GetAclStatusResponseProto = Message<'hadoop.hdfs.GetAclStatusRespons
  */
 export const GetAclStatusResponseProtoSchema: GenMessage<GetAclStatusResponseProto> =
   /*@__PURE__*/
-  messageDesc(file_client_protocol, 104);
+  messageDesc(file_client_protocol, 106);
 
 /**
  * @generated from enum hadoop.hdfs.CreateFlagProto

@@ -101,6 +101,7 @@ const REPORT_TYPES = {
   ALL: cp.DatanodeReportTypeProto.ALL,
   LIVE: cp.DatanodeReportTypeProto.LIVE,
   DEAD: cp.DatanodeReportTypeProto.DEAD,
+  DECOMMISSIONING: cp.DatanodeReportTypeProto.DECOMMISSIONING,
 } as const;
 
 const SAFEMODE_ACTIONS = {
@@ -869,6 +870,16 @@ const entries: RpcMethodEntry[] = [
     fromRequest: () => ({}),
     toResponse: (r) => ({ newSegmentTxId: toUint64(r.txid) }),
     fromResponse: (m) => ({ txid: wireNumber(m.newSegmentTxId, 'newSegmentTxId') }),
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'refreshNodes',
+    request: cp.RefreshNodesRequestProtoSchema,
+    response: cp.RefreshNodesResponseProtoSchema,
+    toRequest: () => ({}),
+    fromRequest: () => ({}),
+    toResponse: () => ({}),
+    fromResponse: () => null,
   }),
   protoMethod({
     protocol: P,

@@ -1,0 +1,164 @@
+/**
+ * Decommissioning, as HDFS's DatanodeAdminManager and its DatanodeAdminDefaultMonitor do it, as a
+ * core: the include/exclude lists decide each DataNode's admin state (DatanodeManager
+ * .refreshDatanodes), and every dfs.namenode.decommission.interval the monitor looks at the blocks
+ * of each DataNode being decommissioned. Its blocks' new replicas come from the redundancy
+ * monitor, which no longer counts the decommissioning replica as live; once every block it holds
+ * has enough live replicas elsewhere (and the DataNode is alive and has sent its block report),
+ * it becomes DECOMMISSIONED. Nothing here is logged to the edit log: the state lives in the hosts
+ * files, and a restarted NameNode derives it again from them.
+ */
+import type { StateEvent } from '../protocol/messages.js';
+import type { NetworkTopology } from '../net/topology.js';
+import { type BlockManager, type BlockView, type NumberReplicas } from './block-manager.js';
+import type { DatanodeDescriptor, DatanodeManager } from './datanode-manager.js';
+import { isExcluded, isIncluded, NO_HOSTS, type HostsLists } from './host-file.js';
+import { isPlacementSatisfied } from './placement.js';
+
+export interface DatanodeAdminSettings {
+  /** dfs.namenode.decommission.interval. */
+  intervalMs: number;
+  /** dfs.replication: a non-UC block with this many live replicas does not hold decommissioning up. */
+  defaultReplication: number;
+  /** dfs.namenode.replication.min: enough for the last block of a file still being written. */
+  minReplication: number;
+}
+
+/** What the admin manager needs of the NameNode core. */
+export interface DatanodeAdminHost {
+  blocks: BlockManager;
+  datanodes: DatanodeManager;
+  topology: NetworkTopology;
+  countReplicas(info: BlockView): NumberReplicas;
+  /** Whether the block is the last one of a file open for write. */
+  isLastBlockUnderConstruction(info: BlockView): boolean;
+  emit(event: StateEvent): void;
+}
+
+export class DatanodeAdminManager {
+  private hosts: HostsLists = NO_HOSTS;
+  private lastRunMs = 0;
+
+  constructor(
+    private readonly settings: DatanodeAdminSettings,
+    private readonly host: DatanodeAdminHost,
+  ) {}
+
+  get lists(): HostsLists {
+    return this.hosts;
+  }
+
+  /** HostFileManager.isIncluded: what registerDatanode asks before it admits a DataNode. */
+  admits(dn: { ipAddr: string; xferPort: number }): boolean {
+    return isIncluded(this.hosts, dn);
+  }
+
+  /**
+   * DatanodeManager.refreshDatanodes: new lists; a registered DataNode no longer included is
+   * disallowed (refused at its next heartbeat), an excluded one starts decommissioning, one no
+   * longer excluded goes back in service.
+   */
+  refresh(hosts: HostsLists): void {
+    this.hosts = hosts;
+    for (const d of this.host.datanodes.all()) {
+      if (!isIncluded(hosts, d.id)) d.disallowed = true;
+      else this.applyLists(d);
+    }
+  }
+
+  /** startAdminOperationIfNecessary, for a DataNode that just registered. */
+  registered(d: DatanodeDescriptor): void {
+    this.applyLists(d);
+  }
+
+  private applyLists(d: DatanodeDescriptor): void {
+    if (isExcluded(this.hosts, d.id)) this.startDecommission(d);
+    else this.stopDecommission(d);
+  }
+
+  /** A dead DataNode has nothing left to copy from: HDFS marks it decommissioned at once. */
+  private startDecommission(d: DatanodeDescriptor): void {
+    if (d.adminState !== 'NORMAL') return;
+    if (d.liveness === 'dead') {
+      this.setAdminState(d, 'DECOMMISSIONED');
+      return;
+    }
+    this.setAdminState(d, 'DECOMMISSION_INPROGRESS');
+    const blocks = this.blocksOn(d.id.name).length;
+    this.host.emit({
+      type: 'log',
+      level: 'info',
+      text: `Starting decommission of ${d.id.name} with ${blocks} blocks`,
+    });
+  }
+
+  /** Back in service; excess replicas this leaves are the redundancy monitor's to remove. */
+  private stopDecommission(d: DatanodeDescriptor): void {
+    if (d.adminState === 'NORMAL') return;
+    this.setAdminState(d, 'NORMAL');
+  }
+
+  private setAdminState(d: DatanodeDescriptor, adminState: DatanodeDescriptor['adminState']): void {
+    d.adminState = adminState;
+    this.host.emit({ type: 'datanode-admin-state', datanode: d.id.name, adminState });
+  }
+
+  /** The monitor's pass, when its interval has passed since the last one. */
+  tick(nowMs: number): void {
+    if (nowMs - this.lastRunMs < this.settings.intervalMs) return;
+    this.lastRunMs = nowMs;
+    for (const d of this.host.datanodes.all()) {
+      if (d.adminState === 'DECOMMISSION_INPROGRESS') this.check(d);
+    }
+  }
+
+  /** DatanodeAdminDefaultMonitor.check for one DataNode: decommissioned once nothing holds it up. */
+  private check(d: DatanodeDescriptor): void {
+    const insufficient = this.blocksOn(d.id.name).filter((b) => !this.isSufficient(b));
+    if (insufficient.length === 0 && this.isHealthy(d)) {
+      this.setAdminState(d, 'DECOMMISSIONED');
+      this.host.emit({ type: 'log', level: 'info', text: `Decommissioning complete for node ${d.id.name}` });
+      return;
+    }
+    const first = insufficient[0];
+    if (first) {
+      const counts = this.host.countReplicas(first);
+      this.host.emit({
+        type: 'log',
+        level: 'info',
+        text:
+          `Node ${d.id.name} still has ${insufficient.length} blocks to replicate before it is a candidate to finish ` +
+          `DECOMMISSION_INPROGRESS. Block: blk_${first.blockId}, Expected Replicas: ${first.expectedReplication}, ` +
+          `live replicas: ${counts.live.length}, decommissioning replicas: ${counts.decommissioning.length}`,
+      });
+    }
+  }
+
+  /**
+   * isNodeHealthyForDecommissionOrMaintenance: its block report is in, and it is alive (a dead
+   * one would leave its blocks short).
+   */
+  private isHealthy(d: DatanodeDescriptor): boolean {
+    return d.blockReportCount > 0 && d.liveness !== 'dead';
+  }
+
+  /**
+   * DatanodeAdminManager.isSufficient: enough live replicas for the block's replication (and the
+   * rack rule), or — for a block not being written — at least dfs.replication live ones, or —
+   * for the last block of a file being written — dfs.namenode.replication.min.
+   */
+  private isSufficient(info: BlockView): boolean {
+    const live = this.host.countReplicas(info).live;
+    const expected = info.expectedReplication;
+    if (live.length >= expected && isPlacementSatisfied(live, expected, this.host.topology)) return true;
+    if (expected <= live.length) return false;
+    if (this.host.isLastBlockUnderConstruction(info)) return live.length >= this.settings.minReplication;
+    return live.length >= this.settings.defaultReplication;
+  }
+
+  private blocksOn(datanode: string): BlockView[] {
+    const out: BlockView[] = [];
+    for (const b of this.host.blocks.all()) if (b.replicas.has(datanode)) out.push(b);
+    return out;
+  }
+}

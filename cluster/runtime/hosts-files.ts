@@ -1,0 +1,92 @@
+/**
+ * The NameNode's reading of its include and exclude files (dfs.hosts, dfs.hosts.exclude), at
+ * start and at every refreshNodes: the paths from the cluster's settings, overridden by the lab
+ * home's site files read anew each time (FSNamesystem.refreshNodes reads a new HdfsConfiguration,
+ * so an edited hdfs-site.xml counts). A relative path is taken from the lab home. Entries are
+ * parsed by the core's rules (namenode/host-file.ts) and their host names resolved here; an
+ * entry that does not parse or resolve is left out with HostFileManager's warning, and a file
+ * that cannot be read fails the refresh (or the NameNode's start) as HDFS's does.
+ */
+import dns from 'node:dns/promises';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type { LabConfig } from '../config/config.js';
+import { canonicalSettings } from '../config/deprecations.js';
+import { readConfigurationFile, siteFilesIn } from '../config/site-files.js';
+import {
+  hostsFileEntries,
+  parseHostEntry,
+  type HostAddress,
+  type HostsLists,
+} from '../namenode/host-file.js';
+import { RemoteError } from '../protocol/errors.js';
+import type { Journal } from '../transport/journal.js';
+
+export const HOSTS_KEYS = { include: 'dfs.hosts', exclude: 'dfs.hosts.exclude' } as const;
+
+/** The two files' paths now ('' = no file), each absolute. */
+export function hostsFilePaths(home: string, config: LabConfig): { include: string; exclude: string } {
+  const site: Record<string, string> = {};
+  for (const file of siteFilesIn([home]))
+    Object.assign(site, canonicalSettings(readConfigurationFile(file)).settings);
+  const pathOf = (key: string): string => {
+    const value = (site[key] ?? (config.has(key) ? config.get(key) : '')).trim();
+    return value === '' ? '' : path.resolve(home, value);
+  };
+  return { include: pathOf(HOSTS_KEYS.include), exclude: pathOf(HOSTS_KEYS.exclude) };
+}
+
+/** A reader of both lists for this NameNode: what start and refreshNodes call. */
+export function hostsReader(home: string, config: LabConfig, journal: Journal): () => Promise<HostsLists> {
+  const log = (level: 'info' | 'warn', text: string): void => journal.event({ type: 'log', level, text });
+  return async () => {
+    const paths = hostsFilePaths(home, config);
+    log('info', 'Refreshing hosts (include/exclude) list');
+    return {
+      includes: await readList('included', paths.include, log),
+      excludes: await readList('excluded', paths.exclude, log),
+    };
+  };
+}
+
+async function readList(
+  type: 'included' | 'excluded',
+  file: string,
+  log: (level: 'info' | 'warn', text: string) => void,
+): Promise<HostAddress[]> {
+  if (file === '') return [];
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'No such file or directory' : (code ?? String(error));
+    throw new RemoteError('FileNotFoundException', `${file} (${why})`);
+  }
+  const out: HostAddress[] = [];
+  for (const entry of hostsFileEntries(text)) {
+    log('info', `Adding ${entry} to the list of ${type} hosts from ${file}`);
+    const parsed = parseHostEntry(entry);
+    if (!parsed) {
+      log('warn', `Failed to parse \`${entry}\` in \`${file}\`. Ignoring in the ${type} list.`);
+      continue;
+    }
+    const ip = await resolve(parsed.host);
+    if (ip === null) {
+      log('warn', `Failed to resolve address \`${entry}\` in \`${file}\`. Ignoring in the ${type} list.`);
+      continue;
+    }
+    out.push({ ip, port: parsed.port });
+  }
+  return out;
+}
+
+async function resolve(host: string): Promise<string | null> {
+  if (net.isIP(host)) return host;
+  try {
+    return (await dns.lookup(host, { family: 4 })).address;
+  } catch {
+    return null;
+  }
+}

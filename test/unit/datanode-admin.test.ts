@@ -1,0 +1,145 @@
+/**
+ * Decommissioning in the NameNode core: the hosts files' grammar (HostsFileReader,
+ * HostFileManager.parseEntry), registration refused outside a non-empty include list
+ * (DisallowedDatanodeException), and the admin states every report shows while a DataNode's
+ * blocks are copied elsewhere.
+ */
+import { describe, expect, it } from 'vitest';
+import { hostsFileEntries, parseHostEntry } from '../../cluster/namenode/host-file.js';
+import type { DatanodeRegistration } from '../../cluster/protocol/messages.js';
+import { ClusterSim } from '../../cluster/sim/cluster-sim.js';
+import { thrown } from './remote-error.js';
+import { SUPERUSER, testCore } from './namenode-test-core.js';
+
+describe('hosts files', () => {
+  it('reads whitespace-separated entries, a # ending the line', () => {
+    const text = '127.0.0.1:9866  127.0.0.1:9867 # dn2 stays\n\n# all commented\nlocalhost\t10.0.0.5:50010\n';
+    expect(hostsFileEntries(text)).toEqual([
+      '127.0.0.1:9866',
+      '127.0.0.1:9867',
+      'localhost',
+      '10.0.0.5:50010',
+    ]);
+  });
+  it('takes host, host:port and [v6]:port; an entry without a port stands for every port', () => {
+    expect(parseHostEntry('127.0.0.1:9866')).toEqual({ host: '127.0.0.1', port: 9866 });
+    expect(parseHostEntry('dn-host')).toEqual({ host: 'dn-host', port: 0 });
+    expect(parseHostEntry('[::1]:50010')).toEqual({ host: '::1', port: 50010 });
+    expect(parseHostEntry('a:b')).toBeNull();
+    expect(parseHostEntry('h:99999')).toBeNull();
+  });
+});
+
+const FSCK_A = {
+  path: '/a.txt',
+  files: true,
+  blocks: true,
+  locations: true,
+  racks: false,
+  openforwrite: false,
+};
+
+function registration(sim: ClusterSim, name: string, xferPort?: number): DatanodeRegistration {
+  const id = sim.core.datanodes.get(name)?.id;
+  if (!id) throw new Error(`no ${name}`);
+  const ns = sim.core.namespaceInfo();
+  return {
+    datanode: { ...id, ...(xferPort === undefined ? {} : { xferPort }) },
+    storageInfo: {
+      layoutVersion: -57,
+      namespaceId: ns.namespaceId,
+      clusterId: ns.clusterId,
+      cTime: ns.cTime,
+    },
+    softwareVersion: ns.softwareVersion,
+  };
+}
+
+describe('include list', () => {
+  it('refuses a DataNode that is not in a non-empty include list, with HDFS words', () => {
+    const sim = new ClusterSim({
+      datanodes: 2,
+      racks: 1,
+      replication: 1,
+      blockSizeBytes: 1 << 20,
+      seed: '1',
+    });
+    const dn1 = sim.core.datanodes.get('dn1')?.id;
+    sim.core.refreshHosts({ includes: [{ ip: dn1?.ipAddr ?? '', port: dn1?.xferPort ?? 0 }], excludes: [] });
+    const ctx = { caller: 'dn2', callerAddr: '127.0.1.2', nowMs: sim.nowMs };
+    const error = thrown(() =>
+      sim.core.call('registerDatanode', { registration: registration(sim, 'dn2') }, ctx),
+    );
+    expect(error.errorClass).toBe('DisallowedDatanodeException');
+    expect(error.message).toMatch(
+      /^Datanode denied communication with namenode because the host is not in the include-list: DatanodeRegistration\(127\.0\.1\.2:9866, /,
+    );
+    // A registered DataNode left out of the list is refused at its next heartbeat and counted dead.
+    const beat = (): unknown =>
+      sim.core.call(
+        'sendHeartbeat',
+        {
+          registration: registration(sim, 'dn2'),
+          report: {
+            storageId: 's',
+            failed: false,
+            capacity: 1,
+            dfsUsed: 0,
+            remaining: 1,
+            blockPoolUsed: 0,
+            nonDfsUsed: 0,
+          },
+          xceiverCount: 0,
+          xmitsInProgress: 0,
+          requestFullBlockReportLease: false,
+        },
+        ctx,
+      );
+    expect(thrown(beat).errorClass).toBe('DisallowedDatanodeException');
+    expect(sim.core.datanodeReport('DEAD').map((d) => d.name)).toEqual(['dn2']);
+    // dn1, listed, registers again.
+    expect(() =>
+      sim.core.call(
+        'registerDatanode',
+        { registration: registration(sim, 'dn1') },
+        { ...ctx, caller: 'dn1' },
+      ),
+    ).not.toThrow();
+  });
+});
+
+describe('decommissioning', () => {
+  it('counts the decommissioning replica apart until its copies exist, then the DataNode is decommissioned', () => {
+    const sim = new ClusterSim({
+      datanodes: 4,
+      racks: 2,
+      replication: 2,
+      blockSizeBytes: 1 << 20,
+      seed: '7',
+    });
+    sim.put('/a.txt', 1 << 20);
+    sim.exclude(['dn1']);
+    expect(sim.core.datanodeReport('DECOMMISSIONING').map((d) => d.name)).toEqual(['dn1']);
+    const [during] = sim.core.fsck(FSCK_A).files.flatMap((f) => f.blocks);
+    expect(during?.live.map((r) => r.name)).toEqual(['dn3']);
+    expect(during?.decommissioning?.map((r) => r.name)).toEqual(['dn1']);
+    expect(sim.core.status(sim.nowMs).underReplicated).toBe(1);
+
+    sim.advance(6_000);
+    const report = sim.core.datanodeReport('ALL');
+    expect(report.find((d) => d.name === 'dn1')?.adminState).toBe('DECOMMISSIONED');
+    expect(sim.core.datanodeReport('DECOMMISSIONING')).toEqual([]);
+    const [after] = sim.core.fsck(FSCK_A).files.flatMap((f) => f.blocks);
+    expect(after?.live).toHaveLength(2);
+    expect(after?.decommissioned?.map((r) => r.name)).toEqual(['dn1']);
+    expect(sim.core.status(sim.nowMs).underReplicated).toBe(0);
+  });
+
+  it('refreshNodes is for the superuser only', () => {
+    const { core, as } = testCore();
+    expect(thrown(() => core.call('refreshNodes', {}, as('alice'))).errorClass).toBe(
+      'AccessControlException',
+    );
+    expect(core.call('refreshNodes', {}, as(SUPERUSER)).storage).toEqual({ kind: 'read-hosts' });
+  });
+});
