@@ -68,6 +68,7 @@ export class DatanodeAdminManager {
 
   /** startAdminOperationIfNecessary, for a DataNode that just registered. */
   registered(d: DatanodeDescriptor): void {
+    this.syncTopology(d);
     this.applyLists(d);
   }
 
@@ -100,7 +101,14 @@ export class DatanodeAdminManager {
 
   private setAdminState(d: DatanodeDescriptor, adminState: DatanodeDescriptor['adminState']): void {
     d.adminState = adminState;
+    this.syncTopology(d);
     this.host.emit({ type: 'datanode-admin-state', datanode: d.id.name, adminState });
+  }
+
+  /** A rack whose DataNodes are all leaving no longer counts for the rack rule (decommissionNode). */
+  private syncTopology(d: DatanodeDescriptor): void {
+    if (d.adminState === 'NORMAL') this.host.topology.recommissionNode(d.id.name);
+    else this.host.topology.decommissionNode(d.id.name);
   }
 
   /** The monitor's pass, when its interval has passed since the last one. */

@@ -101,7 +101,12 @@ export function chooseTarget(request: ChooseTargetRequest, topology: NetworkTopo
   // Never two replicas on one DataNode, so a block cannot have more replicas than the cluster has DataNodes.
   const total = Math.min(chosen.length + request.replicas, clusterNames.size);
   const wanted = Math.max(0, total - chosen.length);
-  const racks = new Set([...clusterNames].map((name) => topology.getLocation(name)));
+  // getNumOfNonEmptyRacks: a rack whose DataNodes are all leaving service takes no replicas.
+  const racks = new Set(
+    [...clusterNames]
+      .filter((name) => (usable.get(name)?.adminState ?? 'NORMAL') === 'NORMAL')
+      .map((name) => topology.getLocation(name)),
+  );
   const writer = request.writer !== null && topology.has(request.writer) ? request.writer : null;
 
   const base = {
@@ -377,7 +382,8 @@ export function isPlacementSatisfied(
   replication: number,
   topology: NetworkTopology,
 ): boolean {
-  if (topology.numOfRacks() <= 1) return true;
+  // BlockPlacementStatusDefault: racks whose DataNodes are all being decommissioned do not count.
+  if (topology.numOfNonEmptyRacks() <= 1) return true;
   const racks = new Set<string>();
   for (const name of replicaNames) {
     const rack = topology.getLocation(name);

@@ -95,6 +95,8 @@ interface StoredLeaf extends TopologyLeaf {
 
 export class NetworkTopology {
   private readonly leavesByName = new Map<string, StoredLeaf>();
+  /** DataNodes being decommissioned or decommissioned (decommissionNode): their racks may be empty. */
+  private readonly outOfService = new Set<string>();
 
   constructor(leaves: readonly TopologyLeaf[] = []) {
     for (const leaf of leaves) this.add(leaf);
@@ -122,6 +124,7 @@ export class NetworkTopology {
 
   /** Remove a DataNode (e.g. declared dead); unknown names are ignored, as Hadoop does. */
   remove(name: string): boolean {
+    this.outOfService.delete(name);
     return this.leavesByName.delete(name);
   }
 
@@ -159,6 +162,26 @@ export class NetworkTopology {
 
   numOfRacks(): number {
     return this.racks().length;
+  }
+
+  /**
+   * NetworkTopology.decommissionNode / recommissionNode: a DataNode being (or done being)
+   * decommissioned stays in the map but no longer makes its rack count as one replicas can use.
+   */
+  decommissionNode(name: string): void {
+    this.outOfService.add(name);
+  }
+
+  recommissionNode(name: string): void {
+    this.outOfService.delete(name);
+  }
+
+  /** getNumOfNonEmptyRacks: racks with at least one DataNode in service. */
+  numOfNonEmptyRacks(): number {
+    const racks = new Set<string>();
+    for (const leaf of this.leavesByName.values())
+      if (!this.outOfService.has(leaf.name)) racks.add(leaf.location);
+    return racks.size;
   }
 
   /** Names of the DataNodes on `rack`, sorted. */
