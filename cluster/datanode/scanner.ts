@@ -49,17 +49,6 @@ export type ScanStep =
   | { kind: 'scan'; blockId: number; suspect: boolean; cursor: ScannerCursor }
   | { kind: 'wait'; untilMs: number; cursor: ScannerCursor };
 
-/**
- * dfs.datanode.scan.period.hours → ms, with the lab's override: lab key > 0 wins; hours 0 means the
- * Hadoop default (504 h); negative hours disable the scanner (→ 0).
- */
-export function scanPeriodMs(args: { hours: number; labOverrideMs: number }): number {
-  if (args.labOverrideMs > 0) return args.labOverrideMs;
-  if (args.hours < 0) return 0;
-  const hours = args.hours === 0 ? 504 : args.hours;
-  return hours * 3_600_000;
-}
-
 export function freshCursor(): ScannerCursor {
   return {
     lastSavedMs: 0,

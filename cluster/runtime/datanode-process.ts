@@ -17,6 +17,7 @@
  */
 import { configuredCapacityBytes, withCapacity } from '../balancer/capacity.js';
 import { clusterConfig } from '../home/cluster-config.js';
+import { scanPeriodMs } from '../config/config.js';
 import { datanodeById, homePaths, type ClusterDescription } from '../home/description.js';
 import { peerNameOf } from '../home/peer-names.js';
 import { requireDescription } from '../home/home.js';
@@ -44,7 +45,6 @@ import type { XceiverServer } from './xceiver-server.js';
 import { startXceiverServer } from './data-xceiver.js';
 import { VolumeScanner } from './block-scanner.js';
 import { startDirectoryScanner } from './directory-scanner.js';
-import { scanPeriodMs } from '../datanode/scanner.js';
 import {
   startDatanodeHttp,
   DATANODE_HTTP_PORT_DEFAULT,
@@ -153,10 +153,8 @@ export async function runDataNode(options: { home: string; id: string }): Promis
     scanner = new VolumeScanner({
       storage,
       settings: {
-        scanPeriodMs: scanPeriodMs({
-          hours: config.int('dfs.datanode.scan.period.hours'),
-          labOverrideMs: config.ms('lab.datanode.scan.period-ms'),
-        }),
+        // -1 (disabled) and 0 both stop the scanner.
+        scanPeriodMs: Math.max(0, scanPeriodMs(config)),
         bytesPerSecond: config.bytes('dfs.block.scanner.volume.bytes.per.second'),
       },
       onBadReplica: (block, detail) => {

@@ -6,7 +6,6 @@ import {
   nextScanStep,
   parseCursor,
   formatCursor,
-  scanPeriodMs,
   freshThrottle,
   throttleAfter,
   type ScanThrottle,
@@ -81,9 +80,6 @@ describe('block scanner scheduling', () => {
         settings: { scanPeriodMs: 1, bytesPerSecond: 0 },
       }).kind,
     ).toBe('disabled');
-    expect(scanPeriodMs({ hours: -1, labOverrideMs: 0 })).toBe(0);
-    expect(scanPeriodMs({ hours: 0, labOverrideMs: 0 })).toBe(504 * 3_600_000);
-    expect(scanPeriodMs({ hours: 504, labOverrideMs: 60_000 })).toBe(60_000);
   });
 
   it('reads back to back until a 500 ms window of the rate is spent, then sleeps to the next window', () => {
