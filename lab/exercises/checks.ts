@@ -67,7 +67,8 @@ export interface CheckEnv {
   deadlineMsDefault?: number;
   /**
    * Judge a task on one reading instead of waiting for it to be done: for `lab pack test`'s
-   * unsolved pass, where nothing was done and nothing is coming.
+   * unsolved pass and for `lab grade` before the student's first command, where nothing was done
+   * and nothing is coming.
    */
   tasksOnce?: boolean;
 }

@@ -159,6 +159,10 @@ export async function gradeOnCluster(options: GradeOnClusterOptions): Promise<Gr
   const cwd = path.dirname(path.resolve(options.answersFile));
   const earlier = new Map<string, CheckResult>();
   const results: CheckResult[] = [];
+  // Until the student's first command, the cluster holds only what the setups made: a task is
+  // judged on one reading then, as `lab pack test` judges its unsolved pass (nothing was done and
+  // nothing is coming), instead of waiting out the deadline for a change no one asked for.
+  let studentRan = false;
   await withPackCluster({ ...options, seeded }, async (exercise, stage) => {
     const own = Object.hasOwn(read.sheet.answers, exercise.id) ? read.sheet.answers[exercise.id] : undefined;
     const prepared = prepareAnswers(exercise, own, read.positions);
@@ -184,7 +188,9 @@ export async function gradeOnCluster(options: GradeOnClusterOptions): Promise<Gr
       options.log?.(`${exercise.id}/${question}: running the student's ${commands.length} command(s)`);
       notes.set(question, await stage.runCommands(commands, cwd));
     }
-    const checked = await checkExercise(exercise, prepared.answers, stage.env, earlier);
+    if (ran.commands.length > 0 || prepared.commands.length > 0) studentRan = true;
+    const env = studentRan ? stage.env : { ...stage.env, tasksOnce: true };
+    const checked = await checkExercise(exercise, prepared.answers, env, earlier);
     results.push(...withCommandNotes(checked, notes));
   });
   return buildGrade({
