@@ -7,8 +7,10 @@
  * NameNodeStatus with statusFromBeans, so they read what any monitoring tool reads.
  *
  * Only attributes the lab can honestly fill are present; a tool that needs one HDFS has and the
- * lab has not (cache, encryption zones, snapshots) finds it absent rather than made up.
+ * lab has not (cache, encryption zones) finds it absent rather than made up. SnapshotManager's
+ * SnapshotInfo bean is there (the web UI's Snapshot tab reads it).
  */
+import type { SnapshottableDirStatus } from '../protocol/messages.js';
 import type { DatanodeInfo } from '../protocol/types.js';
 
 /** A summary of the NameNode's state: what the core knows and what /jmx publishes. */
@@ -32,9 +34,16 @@ export interface NameNodeStatus {
   remaining: number;
 }
 
+/** SnapshotManager's view for its SnapshotInfo bean (NameNodeCore.snapshotInfo). */
+export interface SnapshotInfo {
+  dirs: readonly SnapshottableDirStatus[];
+  snapshots: readonly { name: string; path: string; mtime: number }[];
+}
+
 /** What the beans are made from: the core's status, its DataNode report and the process facts. */
 export interface NamenodeJmxSnapshot {
   status: NameNodeStatus;
+  snapshots: SnapshotInfo;
   datanodes: readonly DatanodeInfo[];
   /** Files and directories in the namespace (FilesTotal). */
   filesTotal: number;
@@ -47,8 +56,17 @@ export interface NamenodeJmxSnapshot {
   nowMs: number;
 }
 
-/** An attribute's value; a record is a CompositeData (MemoryUsage's committed/init/max/used). */
-export type JmxValue = string | number | boolean | string[] | Readonly<Record<string, number>>;
+/**
+ * An attribute's value; a record is a CompositeData (MemoryUsage's committed/init/max/used), an
+ * array of records a CompositeData[] (SnapshotInfo's beans), keys sorted as CompositeType sorts them.
+ */
+export type JmxValue =
+  | string
+  | number
+  | boolean
+  | string[]
+  | Readonly<Record<string, number>>
+  | readonly Readonly<Record<string, string | number>>[];
 
 export interface JmxBean {
   name: string;
@@ -60,6 +78,7 @@ export const NAMENODE_INFO_BEAN = 'Hadoop:service=NameNode,name=NameNodeInfo';
 export const FSNAMESYSTEM_BEAN = 'Hadoop:service=NameNode,name=FSNamesystem';
 export const FSNAMESYSTEM_STATE_BEAN = 'Hadoop:service=NameNode,name=FSNamesystemState';
 export const NAMENODE_STATUS_BEAN = 'Hadoop:service=NameNode,name=NameNodeStatus';
+export const SNAPSHOT_INFO_BEAN = 'Hadoop:service=NameNode,name=SnapshotInfo';
 
 const FSNAMESYSTEM_CLASS = 'org.apache.hadoop.hdfs.server.namenode.FSNamesystem';
 
@@ -214,7 +233,34 @@ export function namenodeBeans(snap: NamenodeJmxSnapshot): JmxBean[] {
       LastHATransitionTime: 0,
       State: 'active',
     },
+    snapshotInfoBean(snap.snapshots),
   ];
+}
+
+/**
+ * SnapshotStatsMXBean (SnapshotManager): SnapshottableDirectoryStatus.Bean per directory, its
+ * permission a short whose decimal digits are the octal mode (Integer.toOctalString, as
+ * SnapshotManager.toBean writes it); SnapshotInfo.Bean per snapshot, snapshotID its name.
+ */
+function snapshotInfoBean(info: SnapshotInfo): JmxBean {
+  return {
+    name: SNAPSHOT_INFO_BEAN,
+    modelerType: 'org.apache.hadoop.hdfs.server.namenode.snapshot.SnapshotManager',
+    SnapshottableDirectories: info.dirs.map((d) => ({
+      group: d.status.group,
+      modificationTime: d.status.modificationTime,
+      owner: d.status.owner,
+      path: d.status.path,
+      permission: Number((d.status.permission & 0o1777).toString(8)),
+      snapshotNumber: d.snapshotNumber,
+      snapshotQuota: d.snapshotQuota,
+    })),
+    Snapshots: info.snapshots.map((s) => ({
+      modificationTime: s.mtime,
+      snapshotDirectory: s.path,
+      snapshotID: s.name,
+    })),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ import type { BlockRef, PendingOp, RenameOption, RpcIds } from './editlog/ops.js
 import { NAMENODE_LAYOUT_VERSION } from './fsimage/image.js';
 import type { FsckFile, FsckRequest, FsckResult } from './fsck-report.js';
 import type { NamespaceIdentity } from './identity.js';
-import type { NameNodeStatus } from './jmx.js';
+import type { NameNodeStatus, SnapshotInfo } from './jmx.js';
 import type { AclChange, Namespace } from './namespace.js';
 import type { AclEntry } from './acl.js';
 import {
@@ -1554,6 +1554,14 @@ export class NameNodeCore {
       .all()
       .filter(wanted[type])
       .map((d) => this.datanodes.info(d, counts.get(d.id.name) ?? 0));
+  }
+
+  /**
+   * The SnapshotInfo bean's two lists, for /jmx and the web UI's Snapshot tab: every snapshottable
+   * directory as getSnapshottableDirListing answers the superuser, and every snapshot.
+   */
+  snapshotInfo(): SnapshotInfo {
+    return { dirs: this.namespace.snapshottableDirs(), snapshots: this.namespace.snapshotList() };
   }
 
   /** Files and directories (FilesTotal) and files open for write, for /jmx. */

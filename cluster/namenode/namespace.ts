@@ -1158,6 +1158,20 @@ export class Namespace {
   }
 
   /**
+   * SnapshotManager.getSnapshots (the SnapshotInfo bean behind the web UI's Snapshot tab): each
+   * snapshottable directory's snapshots, by name as DirectorySnapshottableFeature keeps them, with
+   * the snapshot's path and its root's mtime (the creation time).
+   */
+  snapshotList(): { name: string; path: string; mtime: number }[] {
+    return this.snapshots.all().flatMap((s) => {
+      const dirPath = fullPath(s.dir);
+      return [...s.snapshots]
+        .sort((a, b) => compareNames(a.name, b.name))
+        .map((snap) => ({ name: snap.name, path: snapshotPath(dirPath, snap.name), mtime: snap.root.mtime }));
+    });
+  }
+
+  /**
    * getSnapshotDiffReport: what changed under a snapshottable directory between two snapshots, or a
    * snapshot and the current tree ('' or '.' names the current tree).
    */

@@ -236,6 +236,7 @@ function serveJmx(
   const nowMs = Date.now();
   const beans = namenodeBeans({
     status: opts.core.status(nowMs),
+    snapshots: opts.core.snapshotInfo(),
     datanodes: opts.core.datanodeReport('ALL'),
     ...opts.core.namespaceCounts(),
     rpcAddress: opts.rpcAddress,

@@ -1,7 +1,7 @@
 /**
  * The NameNode's web UI (dfshealth.html and explorer.html in Hadoop): one static page whose script
- * reads what any tool reads — `/jmx` for Overview and Datanodes, `/startupProgress` for Startup
- * Progress, WebHDFS for
+ * reads what any tool reads — `/jmx` for Overview, Datanodes and Snapshot (SnapshotInfo),
+ * `/startupProgress` for Startup Progress, WebHDFS for
  * Utilities → Browse the file system (LISTSTATUS, GET_BLOCK_LOCATIONS for each block's id,
  * genstamp, size and DataNodes; OPEN to download; CREATE with noredirect to upload straight to a
  * DataNode, as Hadoop's explorer.js does). No external scripts or styles: the lab runs offline.
@@ -46,6 +46,7 @@ function dfshealthHtml(defaultUser: string): string {
 <nav><span class="brand">Hadoop</span>
 <a href="#tab-overview" id="nav-overview">Overview</a>
 <a href="#tab-datanode" id="nav-datanode">Datanodes</a>
+<a href="#tab-snapshot" id="nav-snapshot">Snapshot</a>
 <a href="#tab-startup-progress" id="nav-startup-progress">Startup Progress</a>
 <a href="#tab-explorer" id="nav-explorer">Utilities: Browse the file system</a>
 </nav>
@@ -68,6 +69,16 @@ function dfshealthHtml(defaultUser: string): string {
 <th>Capacity</th><th>Used</th><th>Remaining</th><th>Blocks</th><th>Block pool used</th><th>Admin state</th><th>Version</th></tr></thead><tbody></tbody></table>
 <h2>Dead</h2>
 <table id="dead-datanodes-table"><thead><tr><th>Node</th><th>Last contact</th><th>Admin state</th></tr></thead><tbody></tbody></table>
+</section>
+<section class="tab" id="tab-snapshot">
+<h1>Snapshot Summary</h1>
+<h2>Snapshottable directories: <span id="snapshottable-count"></span></h2>
+<table id="snapshottable-table"><thead><tr><th>Path</th><th>Snapshot Number</th><th>Snapshot Quota</th>
+<th>Modification Time</th><th>Permission</th><th>Owner</th><th>Group</th></tr></thead><tbody></tbody></table>
+<h2>Snapshotted directories: <span id="snapshots-count"></span></h2>
+<table id="snapshots-table"><thead><tr><th>Snapshot ID</th><th>Snapshot Directory</th><th>Modification Time</th></tr></thead><tbody></tbody></table>
+<p>From the <a href="/jmx?qry=Hadoop:service=NameNode,name=SnapshotInfo">SnapshotInfo bean</a>, the
+snapshottable directories the NameNode answers <code>lab lsSnapshottableDir</code> with.</p>
 </section>
 <section class="tab" id="tab-startup-progress">
 <h1>Startup Progress</h1>
@@ -184,6 +195,23 @@ async function showDatanodes() {
     's</td><td>' + esc(d.adminState) + '</td></tr>').join('');
 }
 
+async function showSnapshots() {
+  const info = await jmx('Hadoop:service=NameNode,name=SnapshotInfo');
+  const dirs = info.SnapshottableDirectories || [];
+  const snaps = info.Snapshots || [];
+  $('snapshottable-count').textContent = String(dirs.length);
+  $('snapshots-count').textContent = String(snaps.length);
+  // The bean's permission is the mode's octal digits as a number (755), as dfshealth.js reads it.
+  $('snapshottable-table').tBodies[0].innerHTML = dirs.map((d) =>
+    '<tr class="snapshottable"><td>' + esc(d.path) + '</td><td>' + esc(d.snapshotNumber) + '</td><td>' +
+    esc(d.snapshotQuota) + '</td><td>' + esc(fmtDate(d.modificationTime)) + '</td><td>' +
+    modeString('FILE', String(d.permission)).slice(1) + '</td><td>' + esc(d.owner) + '</td><td>' + esc(d.group) +
+    '</td></tr>').join('');
+  $('snapshots-table').tBodies[0].innerHTML = snaps.map((s) =>
+    '<tr class="snapshot"><td>' + esc(s.snapshotID) + '</td><td>' + esc(s.snapshotDirectory) + '</td><td>' +
+    esc(fmtDate(s.modificationTime)) + '</td></tr>').join('');
+}
+
 async function showStartupProgress() {
   const r = await fetch('/startupProgress');
   const view = await r.json();
@@ -292,7 +320,12 @@ $('explorer-table').addEventListener('click', (e) => {
 $('explorer-form').addEventListener('submit', (e) => { e.preventDefault(); browse($('explorer-path').value || '/'); });
 $('upload-button').addEventListener('click', (e) => { e.preventDefault(); upload(); });
 
-const TABS = { 'tab-overview': showOverview, 'tab-datanode': showDatanodes, 'tab-startup-progress': showStartupProgress };
+const TABS = {
+  'tab-overview': showOverview,
+  'tab-datanode': showDatanodes,
+  'tab-snapshot': showSnapshots,
+  'tab-startup-progress': showStartupProgress,
+};
 function route() {
   const hash = location.hash.slice(1) || (location.pathname.endsWith('explorer.html') ? 'tab-explorer' : 'tab-overview');
   const tab = hash.startsWith('tab-explorer') ? 'tab-explorer' : TABS[hash] ? hash : 'tab-overview';

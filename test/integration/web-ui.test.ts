@@ -3,7 +3,8 @@
  * on a real cluster: Overview counts the live DataNodes and follows a DataNode that is killed and
  * declared dead; the Datanodes tab lists each with its HTTP address; Browse shows a file's blocks
  * with the DataNodes `lab fsck -files -blocks -locations` names; an upload through the page lands
- * in HDFS byte for byte. Each page is saved as a screenshot in test-results/web-ui/.
+ * in HDFS byte for byte; Snapshot lists what `lab lsSnapshottableDir` lists. Each page is saved as a
+ * screenshot in test-results/web-ui/.
  */
 import { randomBytes } from 'node:crypto';
 import fs, { existsSync } from 'node:fs';
@@ -134,6 +135,40 @@ describe.skipIf(!built || !existsSync(CHROMIUM))('the NameNode web UI in Chromiu
     expect((await runLab(home, 'fs', '-get', '/data/upload.bin', back)).code).toBe(0);
     expect(fs.readFileSync(back).equals(data)).toBe(true);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'browse-directory.png'), fullPage: true });
+  });
+
+  it('Snapshot lists the snapshottable directories lsSnapshottableDir lists, and their snapshots', async () => {
+    const client = await DFSClient.connect({ home, warn: () => undefined });
+    try {
+      await client.call('allowSnapshot', { snapshotRoot: '/data' });
+      await client.call('createSnapshot', { snapshotRoot: '/data', snapshotName: 'before' });
+      await client.call('createSnapshot', { snapshotRoot: '/data', snapshotName: 'after' });
+    } finally {
+      await client.close();
+    }
+    const ls = await runLab(home, 'lsSnapshottableDir');
+    // SnapshottableDirectoryStatus.print: mode, replication, owner, group, length, date, time, count, quota, path.
+    const [mode, , owner, group, , , , count, quota, dir] = ls.stdout.trim().split(/\s+/);
+    await page.goto(`http://${nn}/dfshealth.html#tab-snapshot`);
+    await page.locator('#snapshots-table tr.snapshot').nth(1).waitFor();
+    expect(await page.locator('#snapshottable-count').textContent()).toBe('1');
+    const cells = await page.locator('#snapshottable-table tr.snapshottable td').allTextContents();
+    expect([cells[0], cells[1], cells[2], cells[4], cells[5], cells[6]]).toEqual([
+      dir,
+      count,
+      quota,
+      mode?.slice(1),
+      owner,
+      group,
+    ]);
+    // DirectorySnapshottableFeature keeps a directory's snapshots by name.
+    const rows = page.locator('#snapshots-table tr.snapshot');
+    expect(await rows.locator('td:nth-child(1)').allTextContents()).toEqual(['after', 'before']);
+    expect(await rows.locator('td:nth-child(2)').allTextContents()).toEqual([
+      '/data/.snapshot/after',
+      '/data/.snapshot/before',
+    ]);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'snapshot.png'), fullPage: true });
   });
 
   it("a DataNode's page and the Secondary NameNode's page answer on their HTTP ports", async () => {

@@ -58,8 +58,40 @@ function datanode(name: string, liveness: DatanodeInfo['liveness'], lastUpdate: 
   };
 }
 
+/** /dir snapshottable (drwxr-x--x, two snapshots), as NameNodeCore.snapshotInfo gives it. */
+const snapshots = {
+  dirs: [
+    {
+      status: {
+        path: '/dir',
+        pathSuffix: 'dir',
+        type: 'DIRECTORY' as const,
+        length: 0,
+        owner: 'alice',
+        group: 'staff',
+        permission: 0o751,
+        replication: 0,
+        blockSize: 0,
+        modificationTime: NOW - 5_000,
+        accessTime: 0,
+        fileId: 16390,
+        childrenNum: 1,
+        underConstruction: false,
+      },
+      snapshotNumber: 2,
+      snapshotQuota: 65536,
+      parentPath: '/',
+    },
+  ],
+  snapshots: [
+    { name: 'a', path: '/dir/.snapshot/a', mtime: NOW - 9_000 },
+    { name: 'b', path: '/dir/.snapshot/b', mtime: NOW - 8_000 },
+  ],
+};
+
 const beans = namenodeBeans({
   status,
+  snapshots,
   datanodes: [datanode('dn1', 'live', NOW - 2_000), datanode('dn2', 'dead', NOW - 700_000)],
   filesTotal: 7,
   filesUnderConstruction: 0,
@@ -95,11 +127,34 @@ describe('/jmx beans', () => {
     expect(info.Safemode).toBe('');
   });
 
+  it("publish SnapshotInfo as SnapshotManager's beans: the mode's octal digits as a number, snapshotID the name", () => {
+    const info = beans.find((b) => b.name === 'Hadoop:service=NameNode,name=SnapshotInfo');
+    expect(info).toEqual({
+      name: 'Hadoop:service=NameNode,name=SnapshotInfo',
+      modelerType: 'org.apache.hadoop.hdfs.server.namenode.snapshot.SnapshotManager',
+      SnapshottableDirectories: [
+        {
+          group: 'staff',
+          modificationTime: NOW - 5_000,
+          owner: 'alice',
+          path: '/dir',
+          permission: 751,
+          snapshotNumber: 2,
+          snapshotQuota: 65536,
+        },
+      ],
+      Snapshots: [
+        { modificationTime: NOW - 9_000, snapshotDirectory: '/dir/.snapshot/a', snapshotID: 'a' },
+        { modificationTime: NOW - 8_000, snapshotDirectory: '/dir/.snapshot/b', snapshotID: 'b' },
+      ],
+    });
+  });
+
   it('select by object-name pattern and by get=NAME::ATTRIBUTE', () => {
     const q = (text: string) => queryBeans(beans, new URLSearchParams(text));
     expect(q('').status).toBe(200);
     const all = q('qry=Hadoop:*');
-    expect(all.status === 200 && all.beans.length).toBe(4);
+    expect(all.status === 200 && all.beans.length).toBe(5);
     const one = q('qry=Hadoop:name=FSNamesystemState,service=NameNode');
     expect(one.status === 200 && one.beans.map((b) => b.name)).toEqual([
       'Hadoop:service=NameNode,name=FSNamesystemState',
@@ -107,7 +162,7 @@ describe('/jmx beans', () => {
     const partial = q('qry=Hadoop:service=NameNode');
     expect(partial.status === 200 && partial.beans).toEqual([]);
     const withRest = q('qry=Hadoop:service=NameNode,*');
-    expect(withRest.status === 200 && withRest.beans.length).toBe(4);
+    expect(withRest.status === 200 && withRest.beans.length).toBe(5);
     const got = q('get=Hadoop:service=NameNode,name=FSNamesystem::CorruptBlocks');
     expect(got).toEqual({
       status: 200,
@@ -124,6 +179,7 @@ describe('/jmx beans', () => {
 function snapshotOf(s: NameNodeStatus) {
   return {
     status: s,
+    snapshots: { dirs: [], snapshots: [] },
     datanodes: [],
     filesTotal: 1,
     filesUnderConstruction: 0,
