@@ -73,6 +73,14 @@ describe("the pack's cluster", () => {
     expect(clusterMismatches(description(), '/tmp/h', variant)).toEqual([]);
     const other = clusterMismatches(description({ seed: 'bob', datanodes: [] }), '/tmp/h', variant);
     expect(other).toEqual(['its seed is bob, yours is alice', 'it has 0 DataNodes, the pack wants 3']);
+    // Grown by an exercise's add-datanode (the balancer's dn11): still the pack's cluster.
+    const grown = description().datanodes.concat({
+      id: 'dn4',
+      host: '127.0.1.4',
+      port: 9866,
+      rack: '/rack1',
+    });
+    expect(clusterMismatches(description({ datanodes: grown }), '/tmp/h', variant)).toEqual([]);
   });
 
   it("writes an inline topology for lab start and passes the variant's settings", () => {

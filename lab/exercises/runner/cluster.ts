@@ -23,7 +23,9 @@ export function clusterMismatches(
   const reasons: string[] = [];
   if (description.seed !== variant.seed)
     reasons.push(`its seed is ${description.seed}, yours is ${variant.seed}`);
-  if (description.datanodes.length !== variant.datanodes)
+  // More is the pack's cluster grown by an exercise (the balancer's add-datanode) or by the
+  // student's own `lab add-datanode`: still theirs.
+  if (description.datanodes.length < variant.datanodes)
     reasons.push(`it has ${description.datanodes.length} DataNodes, the pack wants ${variant.datanodes}`);
   const config = clusterConfig(description, home);
   if (variant.blockSizeBytes !== undefined && config.bytes('dfs.blocksize') !== variant.blockSizeBytes)
