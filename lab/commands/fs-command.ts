@@ -6,12 +6,13 @@
  */
 import { listAll } from '../../cluster/client/listing.js';
 import type { DFSClient } from '../../cluster/client/dfs-client.js';
+import dns from 'node:dns/promises';
 import { hadoopUser } from '../../cluster/common/user.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
 import type { FileStatus } from '../../cluster/protocol/types.js';
 import type { HadoopArgs, HadoopOptionSpec } from '../cli/hadoop-args.js';
 import { err } from '../cli/output.js';
-import type { ClusterSession } from '../cli/session.js';
+import { namenodeOfDefaultFs, type ClusterSession } from '../cli/session.js';
 
 export interface FsContext {
   session: ClusterSession;
@@ -44,16 +45,75 @@ export interface FsCommandSpec {
 /** Flag options (no value) in Hadoop's spelling. */
 export const flags = (...names: string[]): HadoopOptionSpec[] => names.map((name) => ({ name }));
 
+/**
+ * A path argument split as PathData.stringToUri splits it: a scheme when ':' is directly followed by
+ * '/' (`hdfs:/x`, `hdfs:///x`), an authority after `//` (empty for `hdfs:///x`), and the path.
+ */
+export function splitPathUri(p: string): { scheme?: string; authority?: string; path: string } {
+  let start = 0;
+  let scheme: string | undefined;
+  const colon = p.indexOf(':');
+  if (colon > 0 && p.indexOf('/') === colon + 1) {
+    scheme = p.slice(0, colon);
+    start = colon + 1;
+  }
+  let authority: string | undefined;
+  if (p.startsWith('//', start) && p.length - start > 2) {
+    const next = p.indexOf('/', start + 2);
+    const end = next > 0 ? next : p.length;
+    authority = p.slice(start + 2, end);
+    start = end;
+  }
+  return {
+    ...(scheme === undefined ? {} : { scheme }),
+    ...(authority === undefined ? {} : { authority }),
+    path: p.slice(start),
+  };
+}
+
 /** Hadoop resolves relative paths against the user's home directory /user/<name>. */
 export function qualify(p: string): string {
-  if (p.startsWith('hdfs://')) {
-    const rest = p.slice('hdfs://'.length);
-    const slash = rest.indexOf('/');
-    return slash === -1 ? '/' : rest.slice(slash);
-  }
+  const uri = splitPathUri(p);
+  if (uri.scheme !== undefined || uri.authority !== undefined) return uri.path || '/';
   if (p.startsWith('/')) return p;
   const home = `/user/${hadoopUser()}`;
   return p === '.' || p === '' ? home : `${home}/${p}`;
+}
+
+/** Whether two host names reach the same address (NetUtils.getCanonicalUri resolves both). */
+async function sameHost(a: string, b: string): Promise<boolean> {
+  if (a.toLowerCase() === b.toLowerCase()) return true;
+  const addresses = async (host: string): Promise<string[]> => {
+    try {
+      return (await dns.lookup(host, { all: true })).map((r) => r.address);
+    } catch {
+      return [];
+    }
+  };
+  const [left, right] = await Promise.all([addresses(a), addresses(b)]);
+  return left.some((address) => right.includes(address));
+}
+
+/**
+ * FileSystem.checkPath for an `hdfs://HOST:PORT/…` argument: null when it names this session's
+ * NameNode (no authority, or one that resolves to the same address and port, 8020 when left out),
+ * else Hadoop's "Wrong FS" text. Hadoop would open a second client to that NameNode; the lab's
+ * commands talk to the one fs.defaultFS (or -fs) names, so the student is told which that is.
+ */
+export async function wrongFileSystem(ctx: FsContext, arg: string): Promise<string | null> {
+  const uri = splitPathUri(arg);
+  if (uri.scheme?.toLowerCase() !== 'hdfs' || !uri.authority) return null;
+  const expected = ctx.session.config.get('fs.defaultFS');
+  const named = namenodeOfDefaultFs(`hdfs://${uri.authority}`);
+  const nn = ctx.session.description.namenode;
+  if (named.port === nn.port && (await sameHost(named.host, nn.host))) return null;
+  return `Wrong FS: ${arg}, expected: ${expected}`;
+}
+
+/** The lab's words after "Wrong FS": where the lab's NameNode is and how to name it. */
+export function wrongFileSystemHint(ctx: FsContext): string {
+  const expected = ctx.session.config.get('fs.defaultFS').replace(/\/$/, '');
+  return `The lab's NameNode is ${expected} (fs.defaultFS): name its paths as /path, hdfs:///path or ${expected}/path, or talk to another NameNode with -fs hdfs://HOST:PORT.`;
 }
 
 /**
@@ -90,7 +150,8 @@ export const PATH_ERRORS = {
 
 /** The path as the file system's URI (PathData.path.toUri()): fs.defaultFS + the absolute path. */
 export function fullyQualified(ctx: FsContext, p: string): string {
-  if (p.startsWith('hdfs://')) return p;
+  const uri = splitPathUri(p);
+  if (uri.scheme !== undefined && uri.authority) return `${uri.scheme}://${uri.authority}${uri.path || '/'}`;
   return `${ctx.session.config.get('fs.defaultFS').replace(/\/$/, '')}${qualify(p)}`;
 }
 
@@ -224,9 +285,11 @@ function escapeRegExp(c: string): string {
  * relative, a scheme stays), sorted as Globber sorts its results.
  */
 export async function expandGlob(ctx: FsContext, arg: string): Promise<string[]> {
-  const scheme = /^(hdfs:\/\/[^/]*)(.*)$/.exec(arg);
-  const prefix = scheme ? (scheme[1] as string) : '';
-  const rest = scheme ? (scheme[2] as string) || '/' : arg;
+  const uri = splitPathUri(arg);
+  // PathData.expandAsGlob: a match keeps the pattern's scheme and authority; with no authority
+  // (hdfs:/…, hdfs:///…) removeAuthority prints it as scheme:///path.
+  const prefix = uri.scheme === undefined ? '' : `${uri.scheme}://${uri.authority ?? ''}`;
+  const rest = uri.scheme === undefined ? arg : uri.path || '/';
   const absolute = rest.startsWith('/');
   const components = rest.split('/').filter((c) => c !== '' && c !== '.');
   // Each candidate: its absolute path and its display form.

@@ -50,6 +50,8 @@ import {
   shellError,
   stat,
   writeStdout,
+  wrongFileSystem,
+  wrongFileSystemHint,
   type FsCommandSpec,
   type FsContext,
   type ShownStatus,
@@ -901,8 +903,17 @@ async function runCommand(
           namenode: session.namenode,
         },
       });
+      const ctx = { session, client, json, name };
       try {
-        return await spec.run(parsed, { session, client, json, name });
+        // Every hdfs:// argument must name this NameNode before anything runs.
+        for (const operand of parsed.operands) {
+          const wrong = await wrongFileSystem(ctx, operand);
+          if (wrong === null) continue;
+          err(`${name}: ${wrong}`);
+          err(wrongFileSystemHint(ctx));
+          return 1;
+        }
+        return await spec.run(parsed, ctx);
       } finally {
         await client.close();
       }

@@ -235,6 +235,27 @@ describe.skipIf(!built)('lab fs behaves as FsShell', () => {
       expect((await lab('fs', '-rm', '-f', '/g/*/part-*')).code).toBe(0);
     });
 
+    it('keeps hdfs:/, hdfs:/// and hdfs://HOST:PORT as typed; another NameNode is Wrong FS', async () => {
+      await ok('fs', '-mkdir', '-p', '/sch/d');
+      await ok('fs', '-touchz', '/sch/d/f');
+      // PathData.toString: scheme + ':' + the scheme-specific part, as typed.
+      expect(await ok('fs', '-ls', '-C', 'hdfs:/sch', 'hdfs:///sch')).toBe('hdfs:/sch/d\nhdfs:///sch/d');
+      // PathData.expandAsGlob: a pattern with a scheme and no authority prints removeAuthority's form.
+      expect(await ok('fs', '-ls', '-C', '-d', 'hdfs:/sch/*', 'hdfs:///sch/d/*')).toBe(
+        'hdfs:///sch/d\nhdfs:///sch/d/f',
+      );
+      // localhost resolves to the NameNode's address: the same file system (FileSystem.checkPath).
+      const nn = requireDescription(home).namenode;
+      const missing = await lab('fs', '-ls', `hdfs://localhost:${nn.port}/sch/none`);
+      expect(missing.stderr).toBe(`ls: \`hdfs://localhost:${nn.port}/sch/none': No such file or directory`);
+      const other = await lab('fs', '-ls', 'hdfs://localhost:9/sch');
+      expect(other.code).toBe(1);
+      // FileSystem.checkPath's IllegalArgumentException text, then where the lab's NameNode is.
+      expect(other.stderr.split('\n')[0]).toBe(
+        `ls: Wrong FS: hdfs://localhost:9/sch, expected: hdfs://${nn.host}:${nn.port}`,
+      );
+    });
+
     it('names what Hadoop names, and goes on with the next argument', async () => {
       // Mkdir.processNonexistentPath: PathNotFoundException of the parent.
       const mkdir = await lab('fs', '-mkdir', '/m1/m2/m3');

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseCommandFormat } from '../../lab/cli/hadoop-args.js';
+import { qualify, splitPathUri } from '../../lab/commands/fs-command.js';
 import { parseFindExpression } from '../../lab/commands/fs-find.js';
 import { parseTouchTimestamp } from '../../lab/commands/fs-namespace.js';
 import { applyMode, parseChmodMode, parseOwnerGroup } from '../../lab/commands/fs-permissions.js';
@@ -93,5 +94,23 @@ describe('CommandFormat with a null option (ignoreUnknownOpts)', () => {
     });
     expect([...parsed.options.keys()]).toEqual(['R']);
     expect(parsed.operands).toEqual(['-w', 'f']);
+  });
+});
+
+describe('path arguments (PathData.stringToUri)', () => {
+  it('takes a scheme only when ":" is followed by "/", and an authority after "//"', () => {
+    expect(splitPathUri('hdfs://nn:8020/a')).toEqual({ scheme: 'hdfs', authority: 'nn:8020', path: '/a' });
+    // hdfs:///a has an empty authority (the default file system's), hdfs:/a none.
+    expect(splitPathUri('hdfs:///a')).toEqual({ scheme: 'hdfs', authority: '', path: '/a' });
+    expect(splitPathUri('hdfs:/a')).toEqual({ scheme: 'hdfs', path: '/a' });
+    expect(splitPathUri('hdfs://nn')).toEqual({ scheme: 'hdfs', authority: 'nn', path: '' });
+    // "a:b" is a relative name with a colon, not a scheme.
+    expect(splitPathUri('a:b')).toEqual({ path: 'a:b' });
+  });
+  it('resolves each form to the NameNode path', () => {
+    expect(qualify('hdfs://nn:8020/a/b')).toBe('/a/b');
+    expect(qualify('hdfs:///a')).toBe('/a');
+    expect(qualify('hdfs:/a')).toBe('/a');
+    expect(qualify('hdfs://nn:8020')).toBe('/');
   });
 });
