@@ -45,7 +45,7 @@ import {
   type PlacementCandidate,
 } from './placement.js';
 import { SafeMode, type SafeModeConfig } from './safemode.js';
-import { PERMISSION_STORED_MASK, PermissionChecker } from './permission.js';
+import { fsActionOf, PERMISSION_STORED_MASK, PermissionChecker } from './permission.js';
 import { permissionBits, requestChecker } from './request-checks.js';
 import { LeaseMonitor } from './lease-monitor.js';
 import { RedundancyMonitor } from './redundancy-monitor.js';
@@ -678,6 +678,14 @@ export class NameNodeCore {
       // FSDirAclOp.getAclStatus: traverse only.
       this.namespace.checkPermission(p.src, this.checker(ctx), {});
       return this.namespace.aclStatus(p.src);
+    },
+    checkAccess: (p, ctx) => {
+      // FSNamesystem.checkAccess: resolve (traverse checked), then the path's own access.
+      this.namespace.checkPermission(p.src, this.checker(ctx), {});
+      if (this.namespace.resolve(p.src) === null)
+        throw new RemoteError('FileNotFoundException', 'Path not found');
+      this.namespace.checkPermission(p.src, this.checker(ctx), { access: fsActionOf(p.mode) });
+      return null;
     },
     renewLease: (p, ctx) => {
       this.namespace.leases.renewLease(p.clientName, ctx.nowMs);

@@ -23,6 +23,13 @@ export const FS_ACTION = {
 
 export type FsAction = keyof typeof FS_ACTION;
 
+/** The FsAction with these bits (FsAction.values()[bits]: NONE 0 … ALL 7). */
+export function fsActionOf(bits: number): FsAction {
+  const found = (Object.keys(FS_ACTION) as FsAction[]).find((name) => FS_ACTION[name] === bits);
+  if (found === undefined) throw new RangeError(`FsAction bits ${bits} outside 0..7`);
+  return found;
+}
+
 /** The most a permission may carry: setuid, setgid, sticky and rwx for user, group and other. */
 export const PERMISSION_MAX = 0o7777;
 /** HDFS keeps only the sticky bit and the 9 rwx bits (FsPermission's short). */

@@ -222,6 +222,7 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
     removeAcl: { src: path },
     setAcl: { src: path, aclSpec },
     getAclStatus: { src: path },
+    checkAccess: { src: path, mode: integer(0, 7) },
     renewLease: { clientName: nonEmptyName },
     recoverLease: { src: path, clientName: nonEmptyName },
     truncate: { src: path, newLength: integer(Number.MIN_SAFE_INTEGER, LONG_MAX), clientName: nonEmptyName },

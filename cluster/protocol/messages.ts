@@ -303,6 +303,8 @@ export interface RpcMethods {
   removeAcl: { req: { src: string }; res: null };
   setAcl: { req: { src: string; aclSpec: AclEntry[] }; res: null };
   getAclStatus: { req: { src: string }; res: AclStatus };
+  /** mode: FsAction's bits (READ 4, WRITE 2, EXECUTE 1). */
+  checkAccess: { req: { src: string; mode: number }; res: null };
   renewLease: { req: { clientName: string }; res: null };
   /**
    * hflush/hsync's NameNode side: persists the file's block list, with the last block's length
@@ -437,6 +439,7 @@ export const PROTOCOL_OF: Record<RpcMethod, Protocol> = {
   removeAcl: 'ClientProtocol',
   setAcl: 'ClientProtocol',
   getAclStatus: 'ClientProtocol',
+  checkAccess: 'ClientProtocol',
   renewLease: 'ClientProtocol',
   recoverLease: 'ClientProtocol',
   fsync: 'ClientProtocol',

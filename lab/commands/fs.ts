@@ -20,7 +20,7 @@ import { GENERIC_USAGE, parseGenericOptions, userSettings } from '../cli/generic
 import { err, out, printJson } from '../cli/output.js';
 import { progressReporter } from '../cli/progress.js';
 import { withSession } from '../cli/session.js';
-import { formatCount } from '../format/count.js';
+import { formatCount, parseStorageTypes, type CountEntry, type StorageType } from '../format/count.js';
 import { EXPUNGE, moveToAppropriateTrash } from './fs-trash.js';
 import { GETFATTR, SETFATTR } from './fs-xattr.js';
 import { CREATE_SNAPSHOT, DELETE_SNAPSHOT, RENAME_SNAPSHOT } from './fs-snapshot.js';
@@ -31,10 +31,11 @@ import { RMDIR, TOUCH } from './fs-namespace.js';
 import { CHGRP, CHMOD, CHOWN } from './fs-permissions.js';
 import { GETMERGE, HEAD, TEXT } from './fs-read.js';
 import { TRUNCATE } from './fs-truncate.js';
+import { TEST } from './fs-test.js';
 import { formatDf } from '../format/df.js';
 import { formatCommandHelp } from '../format/fs-help.js';
 import { duEntryOfFile, formatDu } from '../format/du.js';
-import { formatLs } from '../format/ls.js';
+import { formatLs, printableString } from '../format/ls.js';
 import { STAT_DEFAULT_FORMAT, formatStat } from '../format/stat.js';
 import {
   childDisplay,
@@ -61,20 +62,69 @@ export { qualify } from './fs-command.js';
 
 /** `-tail` prints the last kilobyte, as FsShell does. */
 const TAIL_BYTES = 1024;
+/** Tail.followDelay: -f looks for appended data every 5 s unless -s says otherwise. */
+const TAIL_FOLLOW_DELAY_MS = 5000;
+
+/** Tail.processOptions: -s (with -f) is a Java long of milliseconds; only a positive one counts. */
+function tailFollowDelayMs(a: HadoopArgs): number {
+  const text = a.options.get('s')?.[0];
+  if (!a.options.has('f') || text === undefined || text === '') return TAIL_FOLLOW_DELAY_MS;
+  if (!/^[-+]?\d{1,18}$/.test(text)) throw new CommandFormatError(`For input string: "${text}"`);
+  const ms = Number(text);
+  return ms > 0 ? ms : TAIL_FOLLOW_DELAY_MS;
+}
+
+/**
+ * Tail.dumpFromOffset: prints from `offset` (negative: that far before the end, floor 0) to the
+ * end of the file as it is now; returns where the next look starts.
+ */
+async function dumpFromOffset(ctx: FsContext, src: string, offset: number): Promise<number> {
+  const length = (await stat(ctx, src)).length;
+  if (offset > length) return length;
+  const from = offset < 0 ? Math.max(length + offset, 0) : offset;
+  if (from === length) return length;
+  let at = from;
+  for await (const chunk of ctx.client.readFile(src, { offset: from, opId: opId('tail') })) {
+    await writeStdout(chunk);
+    at += chunk.length;
+  }
+  return at;
+}
 /** `-setrep -w` gives up after this long and says which blocks were still short. */
 const SETREP_WAIT_MS = 120_000;
 const SETREP_POLL_MS = 200;
 
-const PUT_FLAGS = flags('f', 'p', 'd', 'l');
+/** CopyCommandWithMultiThread's -t <thread count> and -q <thread pool queue size>. */
+const THREAD_OPTIONS = [
+  { name: 't', values: 1 },
+  { name: 'q', values: 1 },
+];
+const PUT_FLAGS = [...flags('f', 'p', 'd', 'l'), ...THREAD_OPTIONS];
+
+/**
+ * CopyCommandWithMultiThread.setThreadCount / setThreadPoolQueueSize: each value must parse as a
+ * Java int (NumberFormatException's text otherwise). The lab copies one file at a time, so the
+ * count is checked and has no other effect.
+ */
+function checkThreadOptions(a: HadoopArgs): void {
+  for (const name of ['t', 'q']) {
+    const value = a.options.get(name)?.[0];
+    if (value !== undefined && !/^[-+]?\d{1,10}$/.test(value))
+      throw new CommandFormatError(`For input string: "${value}"`);
+  }
+}
 const GET_FLAGS = flags('f', 'p', 'ignoreCrc', 'crc');
 
 /** -put and its synonym -copyFromLocal. */
 function copyFromLocalSpec(name: string): FsCommandSpec {
   return {
-    usage: `-${name} [-f] [-p] [-d] <localsrc> ... <dst>`,
+    usage: `-${name} [-f] [-p] [-l] [-d] [-t <thread count>] [-q <thread pool queue size>] <localsrc> ... <dst>`,
     options: PUT_FLAGS,
     min: 2,
-    run: (a, ctx) => put(a, ctx),
+    run: (a, ctx) => {
+      checkThreadOptions(a);
+      return put(a, ctx);
+    },
   };
 }
 
@@ -143,8 +193,8 @@ function lsOrder(o: { time: boolean; size: boolean; reverse: boolean; atime: boo
 
 const COMMANDS: Record<string, FsCommandSpec> = {
   ls: {
-    usage: '-ls [-C] [-d] [-h] [-R] [-t] [-S] [-r] [-u] [<path> ...]',
-    options: flags('C', 'd', 'h', 'R', 't', 'S', 'r', 'u'),
+    usage: '-ls [-C] [-d] [-h] [-q] [-R] [-t] [-S] [-r] [-u] [<path> ...]',
+    options: flags('C', 'd', 'h', 'q', 'R', 't', 'S', 'r', 'u'),
     run: async (a, ctx) => {
       // Ls.processOptions: no path is '.', the home directory, whose entries print as bare names.
       const paths = a.operands.length > 0 ? a.operands : ['.'];
@@ -152,7 +202,10 @@ const COMMANDS: Record<string, FsCommandSpec> = {
       const format = { human: has('h'), useAtime: has('u'), pathOnly: has('C') };
       const show = (entries: ShownStatus[], header: boolean): void => {
         if (ctx.json || entries.length === 0) return;
-        const rows = entries.map((e) => ({ ...e.status, path: e.shown }));
+        // Ls -q prints the path through PrintableString (not with -C).
+        const shown = (e: ShownStatus): string =>
+          has('q') && !has('C') ? printableString(e.shown) : e.shown;
+        const rows = entries.map((e) => ({ ...e.status, path: shown(e) }));
         out(formatLs(rows, { ...format, header: header && !has('C') }).trimEnd());
       };
       const listings: FileStatus[] = [];
@@ -306,42 +359,26 @@ const COMMANDS: Record<string, FsCommandSpec> = {
       });
     },
   },
-  test: {
-    usage: '-test -[defsz] <path>',
-    options: flags('d', 'e', 'f', 's', 'z'),
-    min: 1,
-    max: 1,
-    run: async (a, ctx) => {
-      // Test.processOptions: exactly one flag.
-      const which = ['d', 'e', 'f', 's', 'z'].filter((f) => a.options.has(f));
-      if (which.length === 0) throw new CommandFormatError('No test flag given');
-      if (which.length > 1) throw new CommandFormatError('Only one test flag is allowed');
-      const status = await ctx.session.namenode.call('getFileInfo', {
-        src: qualify(a.operands[0] as string),
-      });
-      const ok =
-        status !== null &&
-        (which[0] === 'e' ||
-          (which[0] === 'd' && status.type === 'DIRECTORY') ||
-          (which[0] === 'f' && status.type === 'FILE') ||
-          (which[0] === 's' && status.length > 0) ||
-          (which[0] === 'z' && status.length === 0));
-      return ok ? 0 : 1;
-    },
-  },
+  test: TEST,
   stat: {
     usage: '-stat [format] <path> ...',
     description: STAT_DESCRIPTION,
-    options: [],
+    options: flags('R'),
     min: 1,
     run: async (a, ctx) => {
-      const [first, ...rest] = a.operands;
-      const hasFormat = rest.length > 0 && first !== undefined && first.includes('%');
-      const format = hasFormat ? (first as string) : STAT_DEFAULT_FORMAT;
-      const paths = hasFormat ? rest : a.operands;
+      // Stat.processOptions: a first argument with '%' is the format; a path must still follow.
+      const hasFormat = (a.operands[0] as string).includes('%');
+      const format = hasFormat ? (a.operands[0] as string) : STAT_DEFAULT_FORMAT;
+      const paths = hasFormat ? a.operands.slice(1) : a.operands;
+      if (paths.length === 0) throw new CommandFormatError('Not enough arguments: expected 1 but got 0');
+      const print = (status: FileStatus): void =>
+        out(ctx.json ? JSON.stringify(status) : formatStat(format, status));
       return eachPath(ctx, paths, async (p) => {
         const status = await stat(ctx, p);
-        out(ctx.json ? JSON.stringify(status) : formatStat(format, status));
+        print(status);
+        // -R: Command.recursePath, each directory's entries after it, depth first.
+        if (a.options.has('R') && status.type === 'DIRECTORY')
+          for (const entry of await listRecursive(ctx, status.path, p)) print(entry.status);
       });
     },
   },
@@ -388,8 +425,9 @@ const COMMANDS: Record<string, FsCommandSpec> = {
     },
   },
   du: {
-    usage: '-du [-s] [-h] [-v] <path> ...',
-    options: flags('s', 'h', 'v'),
+    usage: '-du [-s] [-h] [-v] [-x] <path> ...',
+    // -x excludes snapshots; the lab's content summaries hold no snapshot-only counts to exclude.
+    options: flags('s', 'h', 'v', 'x'),
     run: async (a, ctx) => {
       const paths = a.operands.length > 0 ? a.operands : ['.'];
       const rows: { path: string; length: number; spaceConsumed: number }[] = [];
@@ -416,26 +454,44 @@ const COMMANDS: Record<string, FsCommandSpec> = {
     },
   },
   count: {
-    usage: '-count [-q] [-h] [-v] <path> ...',
-    options: flags('q', 'h', 'v'),
+    usage: '-count [-q] [-h] [-v] [-t [<storage type>]] [-u] [-x] [-e] <path> ...',
+    options: [...flags('q', 'h', 'v', 'u', 'x', 'e'), { name: 't', values: 1 }],
     min: 1,
     run: async (a, ctx) => {
-      const rows: Parameters<typeof formatCount>[0][number][] = [];
+      const quotas = a.options.has('q');
+      const quotaUsageOnly = a.options.has('u');
+      const types = a.options.get('t')?.[0];
+      // Count.processOptions: -t counts only with -q or -u; -x is ignored with them, and said so.
+      let storageTypes: StorageType[] | undefined;
+      if (quotas || quotaUsageOnly) {
+        if (types !== undefined) {
+          try {
+            storageTypes = parseStorageTypes(types);
+          } catch (error) {
+            if (error instanceof RangeError) throw new CommandFormatError(error.message);
+            throw error;
+          }
+        }
+        if (a.options.has('x')) out('q or u option is given, the -x option is ignored.');
+      }
+      const options = {
+        quotas,
+        human: a.options.has('h'),
+        quotaUsageOnly,
+        ecPolicy: a.options.has('e'),
+        ...(storageTypes === undefined ? {} : { storageTypes }),
+      };
+      // The header comes first, before any path is looked at (Count.processOptions).
+      if (a.options.has('v') && !ctx.json) out(formatCount([], { ...options, header: true }).trimEnd());
+      const rows: CountEntry[] = [];
       const code = await eachPath(ctx, a.operands, async (p) => {
         const status = await stat(ctx, p);
+        // -x: the lab keeps no snapshot-only counts in a content summary, so nothing is excluded.
         const s = await ctx.session.namenode.call('getContentSummary', { src: status.path });
-        rows.push({ path: p, ...s });
+        if (ctx.json) rows.push({ path: p, ...s });
+        else out(formatCount([{ path: p, ...s }], options).trimEnd());
       });
       if (ctx.json) printJson(rows);
-      else if (rows.length > 0) {
-        out(
-          formatCount(rows, {
-            quotas: a.options.has('q'),
-            human: a.options.has('h'),
-            header: a.options.has('v'),
-          }).trimEnd(),
-        );
-      }
       return code;
     },
   },
@@ -523,23 +579,40 @@ const COMMANDS: Record<string, FsCommandSpec> = {
     },
   },
   tail: {
-    usage: '-tail [-f] <file>',
-    options: flags('f'),
+    usage: '-tail [-f] [-s <sleep interval>] <file>',
+    description:
+      'Show the last 1KB of the file.\n' +
+      '-f:  Shows appended data as the file grows.\n' +
+      '-s:  With -f , defines the sleep interval between iterations in milliseconds.\n',
+    options: [...flags('f'), { name: 's', values: 1 }],
     min: 1,
+    max: 1,
     run: async (a, ctx) => {
-      return eachPath(ctx, a.operands.slice(0, 1), async (p) => {
+      const delayMs = tailFollowDelayMs(a);
+      // Tail.expandArgument: the path is taken literally, not as a glob.
+      const p = a.operands[0] as string;
+      try {
         const status = await stat(ctx, p);
-        const offset = Math.max(0, status.length - TAIL_BYTES);
-        for await (const chunk of ctx.client.readFile(status.path, { offset, opId: opId('tail') }))
-          await writeStdout(chunk);
-      });
+        if (status.type === 'DIRECTORY') throw new PathError(p, PATH_ERRORS.isDirectory);
+        let offset = await dumpFromOffset(ctx, status.path, -TAIL_BYTES);
+        // -f: Tail.processPath follows the file until the command is interrupted.
+        while (a.options.has('f')) {
+          await new Promise((resolve) => setTimeout(resolve, delayMs));
+          offset = await dumpFromOffset(ctx, status.path, offset);
+        }
+        return 0;
+      } catch (error) {
+        err(shellError(ctx.name, p, error));
+        return 1;
+      }
     },
   },
   cp: {
-    usage: '-cp [-f] <src> ... <dst>',
-    options: flags('f', 'p', 'd'),
+    usage: '-cp [-f] [-p | -p[topax]] [-d] [-t <thread count>] [-q <thread pool queue size>] <src> ... <dst>',
+    options: [...flags('f', 'p', 'd'), ...THREAD_OPTIONS],
     min: 2,
     run: async (a, ctx) => {
+      checkThreadOptions(a);
       const sources = a.operands.slice(0, -1);
       const dst = await reportedDestination(ctx, a.operands.at(-1) as string, sources.length);
       if (dst === null) return 1;

@@ -1,7 +1,9 @@
 /**
- * `hdfs dfs -count [-q] [-h] [-v]` (ContentSummary / QuotaUsage toString): fixed-width columns
- * `%12s %12s %18s ` (DIR_COUNT FILE_COUNT CONTENT_SIZE) then the path; with -q first
- * `%12s %15s %15s %15s ` (QUOTA REM_QUOTA SPACE_QUOTA REM_SPACE_QUOTA), `none` / `inf` when unset.
+ * `hdfs dfs -count [-q] [-h] [-v] [-t [<storage type>]] [-u] [-x] [-e]` (Count with
+ * ContentSummary / QuotaUsage toString): fixed-width columns `%12s %12s %18s ` (DIR_COUNT
+ * FILE_COUNT CONTENT_SIZE) then the path; with -q first `%12s %15s %15s %15s ` (QUOTA REM_QUOTA
+ * SPACE_QUOTA REM_SPACE_QUOTA), `none` / `inf` when unset; -u prints the quota columns alone; -t
+ * (with -q or -u) prints `%13s %17s ` per storage type instead; -e adds the erasure coding policy.
  */
 import { formatHumanReadable } from '../../cluster/common/units.js';
 
@@ -23,7 +25,42 @@ export interface CountOptions {
   human: boolean;
   /** `-v`: print the header line. */
   header?: boolean;
+  /** `-u`: the quota columns without the content summary. */
+  quotaUsageOnly?: boolean;
+  /** `-t` with -q or -u: one quota pair per storage type (the lab's types have no quota). */
+  storageTypes?: readonly StorageType[];
+  /** `-e`: the erasure coding policy column (every lab file is replicated). */
+  ecPolicy?: boolean;
 }
+
+/**
+ * StorageType.getTypesSupportingQuota in Hadoop 3.3: the non-transient types, in enum order.
+ * RAM_DISK is transient; it can still be named with -t.
+ */
+export const STORAGE_TYPES = ['RAM_DISK', 'SSD', 'DISK', 'ARCHIVE', 'PROVIDED'] as const;
+export type StorageType = (typeof STORAGE_TYPES)[number];
+export const QUOTA_STORAGE_TYPES: readonly StorageType[] = ['SSD', 'DISK', 'ARCHIVE', 'PROVIDED'];
+
+/**
+ * Count.getAndCheckStorageTypes: '' or all (any case) is every type with quota support; otherwise
+ * a comma-separated list, each parsed as StorageType.valueOf(upper case) — an unknown name is the
+ * enum's IllegalArgumentException text.
+ */
+export function parseStorageTypes(text: string): StorageType[] {
+  if (text === '' || text.toLowerCase() === 'all') return [...QUOTA_STORAGE_TYPES];
+  return text
+    .split(',')
+    .filter((t) => t !== '')
+    .map((t) => {
+      const upper = t.toUpperCase() as StorageType;
+      if (!STORAGE_TYPES.includes(upper))
+        throw new RangeError(`No enum constant org.apache.hadoop.fs.StorageType.${upper}`);
+      return upper;
+    });
+}
+
+/** ErasureCodeConstants.REPLICATION_POLICY_NAME: what -e prints for a replicated file. */
+const REPLICATED = 'Replicated';
 
 const pad = (text: string, width: number): string => text.padStart(width);
 
@@ -35,8 +72,27 @@ function quotaPrefix(quota: string, remQuota: string, spaceQuota: string, remSpa
   return `${pad(quota, 12)} ${pad(remQuota, 15)} ${pad(spaceQuota, 15)} ${pad(remSpace, 15)} `;
 }
 
+/** QuotaUsage's STORAGE_TYPE_SUMMARY_FORMAT. */
+function typePair(quota: string, remaining: string): string {
+  return `${pad(quota, 13)} ${pad(remaining, 17)} `;
+}
+
 /** Long.MAX_VALUE as HDFS prints the root's name quota. */
 const LONG_MAX_TEXT = '9223372036854775807';
+
+/** Count's header line (-v) for these options. */
+function headerLine(options: CountOptions): string {
+  const types = options.storageTypes;
+  let head: string;
+  if (types !== undefined) head = types.map((t) => typePair(`${t}_QUOTA`, `REM_${t}_QUOTA`)).join('');
+  else {
+    const quotaHead = quotaPrefix('QUOTA', 'REM_QUOTA', 'SPACE_QUOTA', 'REM_SPACE_QUOTA');
+    const contentHead = summary('DIR_COUNT', 'FILE_COUNT', 'CONTENT_SIZE');
+    if (options.quotaUsageOnly) head = quotaHead;
+    else head = `${options.quotas ? quotaHead : ''}${contentHead}`;
+  }
+  return `${head}${options.ecPolicy ? 'ERASURECODING_POLICY ' : ''}PATHNAME`;
+}
 
 export function formatCount(entries: readonly CountEntry[], options: CountOptions): string {
   const size = (n: number): string => (options.human ? formatHumanReadable(n) : String(n));
@@ -44,27 +100,31 @@ export function formatCount(entries: readonly CountEntry[], options: CountOption
   const quotaText = (q: number): string => (q >= 2 ** 63 && !options.human ? LONG_MAX_TEXT : size(q));
   const remaining = (q: number, used: number): string =>
     q >= 2 ** 63 && !options.human ? (BigInt(LONG_MAX_TEXT) - BigInt(used)).toString() : size(q - used);
+  const quotaColumns = (e: CountEntry): string => {
+    const quota = e.quota ?? -1;
+    const spaceQuota = e.spaceQuota ?? -1;
+    const names = quota > 0;
+    const space = spaceQuota >= 0;
+    return quotaPrefix(
+      names ? quotaText(quota) : 'none',
+      names ? remaining(quota, e.directoryCount + e.fileCount) : 'inf',
+      space ? quotaText(spaceQuota) : 'none',
+      space ? remaining(spaceQuota, e.spaceConsumed ?? e.length) : 'inf',
+    );
+  };
   const lines: string[] = [];
-  if (options.header) {
-    const head = summary('DIR_COUNT', 'FILE_COUNT', 'CONTENT_SIZE');
-    const quotaHead = quotaPrefix('QUOTA', 'REM_QUOTA', 'SPACE_QUOTA', 'REM_SPACE_QUOTA');
-    lines.push(`${options.quotas ? quotaHead : ''}${head}PATHNAME`);
-  }
+  if (options.header) lines.push(headerLine(options));
   for (const e of entries) {
-    let prefix = '';
-    if (options.quotas) {
-      const quota = e.quota ?? -1;
-      const spaceQuota = e.spaceQuota ?? -1;
-      const names = quota > 0;
-      const space = spaceQuota >= 0;
-      prefix = quotaPrefix(
-        names ? quotaText(quota) : 'none',
-        names ? remaining(quota, e.directoryCount + e.fileCount) : 'inf',
-        space ? quotaText(spaceQuota) : 'none',
-        space ? remaining(spaceQuota, e.spaceConsumed ?? e.length) : 'inf',
-      );
+    let columns: string;
+    // The lab has DISK only and no storage type quotas: every pair is none / inf.
+    if (options.storageTypes !== undefined)
+      columns = options.storageTypes.map(() => typePair('none', 'inf')).join('');
+    else if (options.quotaUsageOnly) columns = quotaColumns(e);
+    else {
+      const prefix = options.quotas ? quotaColumns(e) : '';
+      columns = prefix + summary(size(e.directoryCount), size(e.fileCount), size(e.length));
     }
-    lines.push(prefix + summary(size(e.directoryCount), size(e.fileCount), size(e.length)) + e.path);
+    lines.push(`${columns}${options.ecPolicy ? `${REPLICATED} ` : ''}${e.path}`);
   }
   return lines.map((l) => `${l}\n`).join('');
 }

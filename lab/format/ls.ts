@@ -58,3 +58,11 @@ export function formatLs(entries: readonly FileStatus[], options: LsOptions): st
   const header = options.header ? [`Found ${entries.length} items`] : [];
   return [...header, ...lines].map((l) => `${l}\n`).join('');
 }
+
+/**
+ * PrintableString: each code point of a control, format, private-use, surrogate or unassigned
+ * Unicode category printed as `?` (Ls -q).
+ */
+export function printableString(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Cn}]/gu, '?');
+}

@@ -72,7 +72,7 @@ describe.skipIf(!built)('lab fs behaves as FsShell', () => {
 
     it('-usage and -help print FsShell.printInfo: all usages and the generic options, or one command', async () => {
       const all = await ok('fs', '-usage');
-      expect(all).toContain('\t[-ls [-C] [-d] [-h] [-R] [-t] [-S] [-r] [-u] [<path> ...]]');
+      expect(all).toContain('\t[-ls [-C] [-d] [-h] [-q] [-R] [-t] [-S] [-r] [-u] [<path> ...]]');
       // GenericOptionsParser.printGenericCommandUsage follows the list.
       expect(all).toContain('\n\nGeneric options supported are:\n-conf <configuration file>');
       expect(await ok('fs', '-usage', 'mkdir')).toBe(
@@ -425,6 +425,45 @@ describe.skipIf(!built)('lab fs behaves as FsShell', () => {
       const bad = await lab('fs', '-find', '/fnd', '-size', '1');
       expect(bad.code).toBe(1);
       expect(bad.stderr).toBe('find: Unexpected argument: -size');
+    });
+
+    it('-test -w/-r ask the NameNode, -stat -R recurses, -count -u/-t/-e, -tail refuses a directory, -put -t', async () => {
+      const local = path.join(work, 'opts.txt');
+      fs.writeFileSync(local, 'opts\n');
+      // CopyCommandWithMultiThread: -t takes a thread count, parsed as an int.
+      await ok('fs', '-mkdir', '/opts');
+      await ok('fs', '-put', '-t', '2', local, '/opts/f');
+      const badThreads = await lab('fs', '-put', '-t', 'two', local, '/opts/g');
+      expect([badThreads.code, badThreads.stderr.split('\n')[0]]).toEqual([
+        255,
+        '-put: For input string: "two"',
+      ]);
+      await ok('fs', '-chmod', '444', '/opts/f');
+      // Test.testAccess: FileSystem.access (checkAccess) as the caller; the superuser passes every check.
+      const asBob = (...args: string[]) =>
+        execa('node', [bin, '--home', home, 'fs', ...args], {
+          reject: false,
+          cwd: work,
+          env: { HADOOP_USER_NAME: 'bob' },
+        });
+      expect((await asBob('-test', '-w', '/opts/f')).exitCode).toBe(1);
+      expect((await asBob('-test', '-r', '/opts/f')).exitCode).toBe(0);
+      expect((await lab('fs', '-test', '-w', '/opts/f')).code).toBe(0);
+      // Stat with -R: the directory, then its entries (Command.recursePath).
+      expect(await ok('fs', '-stat', '-R', '%n %F %a', '/opts')).toBe(
+        'opts directory 755\nf regular file 444',
+      );
+      // Count -u -v -e: QuotaUsage.getHeader, the policy column, then QuotaUsage's columns.
+      expect((await ok('fs', '-count', '-u', '-v', '-e', '/opts')).split('\n')).toEqual([
+        '       QUOTA       REM_QUOTA     SPACE_QUOTA REM_SPACE_QUOTA ERASURECODING_POLICY PATHNAME',
+        '        none             inf            none             inf Replicated /opts',
+      ]);
+      expect(await ok('fs', '-count', '-q', '-t', 'DISK', '/opts')).toBe(
+        '         none               inf /opts',
+      );
+      // Tail.processPath: PathIsDirectoryException.
+      const tail = await lab('fs', '-tail', '/opts');
+      expect([tail.code, tail.stderr]).toEqual([1, "tail: `/opts': Is a directory"]);
     });
 
     it('-df prints a row per path and names a missing one (FsUsage.Df)', async () => {

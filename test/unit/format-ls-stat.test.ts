@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FileStatus } from '../../cluster/protocol/types.js';
-import { formatLs } from '../../lab/format/ls.js';
+import { formatLs, printableString } from '../../lab/format/ls.js';
 import { formatStat } from '../../lab/format/stat.js';
 
 function status(over: Partial<FileStatus>): FileStatus {
@@ -75,5 +75,14 @@ describe('hdfs dfs -stat', () => {
   it('default %y, unknown letters print themselves, a trailing % is dropped', () => {
     expect(formatStat('%y', status({}))).toBe('2025-01-06 10:03:07\n');
     expect(formatStat('%c-%q%', status({}))).toBe('c-q\n');
+  });
+});
+
+describe('-ls -q (PrintableString)', () => {
+  it('prints ? for control, format, private-use and unassigned code points, nothing else', () => {
+    expect(printableString('a\tb\u0007c')).toBe('a?b?c');
+    expect(printableString('zero\u200bwidth')).toBe('zero?width');
+    expect(printableString('\ue000x')).toBe('?x');
+    expect(printableString('caf\u00e9 \u6587')).toBe('caf\u00e9 \u6587');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount } from '../../lab/format/count.js';
+import { formatCount, parseStorageTypes } from '../../lab/format/count.js';
 import { formatDf } from '../../lab/format/df.js';
 import { formatDu } from '../../lab/format/du.js';
 import { safemodeGetLine, safemodeTip } from '../../lab/format/safemode.js';
@@ -48,6 +48,31 @@ describe('hdfs dfs -count', () => {
     );
     expect(formatCount([entry], { quotas: false, human: false, header: true }).split('\n')[0]).toBe(
       '   DIR_COUNT   FILE_COUNT       CONTENT_SIZE PATHNAME',
+    );
+  });
+  it('-u prints QuotaUsage.getQuotaUsage alone, -e adds the policy column (Count, QuotaUsage)', () => {
+    const quotaOnly = { quotas: false, human: false, quotaUsageOnly: true };
+    expect(formatCount([{ ...entry, quota: 10 }], quotaOnly)).toBe(
+      '          10               7            none             inf /data\n',
+    );
+    // QuotaUsage.getHeader, then Count's "ERASURECODING_POLICY " and "PATHNAME".
+    expect(formatCount([], { ...quotaOnly, header: true, ecPolicy: true })).toBe(
+      '       QUOTA       REM_QUOTA     SPACE_QUOTA REM_SPACE_QUOTA ERASURECODING_POLICY PATHNAME\n',
+    );
+    // ErasureCodeConstants.REPLICATION_POLICY_NAME for a replicated path.
+    expect(formatCount([entry], { quotas: false, human: false, ecPolicy: true })).toBe(
+      '           2            1                 30 Replicated /data\n',
+    );
+  });
+  it('-t prints STORAGE_TYPE_SUMMARY_FORMAT %13s %17s per type, all types for "" or all', () => {
+    expect(parseStorageTypes('')).toEqual(['SSD', 'DISK', 'ARCHIVE', 'PROVIDED']);
+    expect(parseStorageTypes('ALL')).toEqual(parseStorageTypes(''));
+    expect(parseStorageTypes('disk,ssd')).toEqual(['DISK', 'SSD']);
+    // StorageType.valueOf's IllegalArgumentException.
+    expect(() => parseStorageTypes('tape')).toThrow('No enum constant org.apache.hadoop.fs.StorageType.TAPE');
+    const byType = { quotas: true, human: false, storageTypes: parseStorageTypes('disk') };
+    expect(formatCount([entry], { ...byType, header: true })).toBe(
+      '   DISK_QUOTA    REM_DISK_QUOTA PATHNAME\n         none               inf /data\n',
     );
   });
   it('-q prints none/inf without quotas and the remainders with them', () => {

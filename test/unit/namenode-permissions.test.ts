@@ -93,6 +93,19 @@ describe('HDFS permissions', () => {
     ).toBe('Permission denied: user=bob, access=READ, inode="/d/secret":alice:supergroup:-rw-------');
   });
 
+  it('answers checkAccess as FSNamesystem.checkAccess: granted, AccessControlException or Path not found', () => {
+    const { core, as } = withAliceDir();
+    core.call('create', { ...file('/d/mine'), permission: 0o644 }, as('alice'));
+    // FsAction bits: READ 4, WRITE 2.
+    expect(core.call('checkAccess', { src: '/d/mine', mode: 4 }, as('bob')).result).toBeNull();
+    expect(core.call('checkAccess', { src: '/d/mine', mode: 2 }, as('alice')).result).toBeNull();
+    expect(refusal(() => core.call('checkAccess', { src: '/d/mine', mode: 2 }, as('bob'))).message).toBe(
+      'Permission denied: user=bob, access=WRITE, inode="/d/mine":alice:supergroup:-rw-r--r--',
+    );
+    const missing = refusal(() => core.call('checkAccess', { src: '/d/none', mode: 4 }, as('bob')));
+    expect([missing.errorClass, missing.message]).toEqual(['FileNotFoundException', 'Path not found']);
+  });
+
   it('uses the group class for members of the INode group', () => {
     const { core, as } = withAliceDir({ carol: ['staff'] });
     core.call('mkdirs', { src: '/d/team', permission: 0o775, createParent: false }, as('alice'));

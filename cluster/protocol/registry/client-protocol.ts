@@ -697,6 +697,17 @@ const entries: RpcMethodEntry[] = [
   }),
   protoMethod({
     protocol: P,
+    method: 'checkAccess',
+    request: cp.CheckAccessRequestProtoSchema,
+    response: cp.CheckAccessResponseProtoSchema,
+    toRequest: (p) => ({ path: p.src, mode: p.mode }),
+    fromRequest: (m) => ({ src: m.path, mode: m.mode }),
+    toResponse: () => ({}),
+    fromResponse: () => null,
+    journalFields: ['src', 'mode'],
+  }),
+  protoMethod({
+    protocol: P,
     method: 'renewLease',
     request: cp.RenewLeaseRequestProtoSchema,
     response: cp.RenewLeaseResponseProtoSchema,
