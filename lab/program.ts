@@ -23,6 +23,7 @@ export const COMMAND_MODULES: readonly { names: readonly string[]; load: () => P
   { names: ['getconf'], load: async () => (await import('./commands/getconf.js')).registerGetconf },
   { names: ['topology'], load: async () => (await import('./commands/topology.js')).registerTopology },
   { names: ['distance'], load: async () => (await import('./commands/distance.js')).registerDistance },
+  { names: ['open'], load: async () => (await import('./commands/open.js')).registerOpen },
   { names: ['fs', 'dfs'], load: async () => (await import('./commands/fs.js')).registerFs },
   { names: ['fsck'], load: async () => (await import('./commands/fsck.js')).registerFsck },
   { names: ['debug'], load: async () => (await import('./commands/debug.js')).registerDebug },
