@@ -51,7 +51,7 @@ import {
   type DatanodeHttpServer,
   type DatanodeHttpState,
 } from './datanode-http.js';
-import { SOFTWARE_VERSION } from './namenode-process.js';
+import { SOFTWARE_VERSION } from './process-info.js';
 
 /** versionRequest retry period before the NameNode first answers (HDFS waits 5 s; a lab start wants the DataNodes up within a second). */
 export const VERSION_REQUEST_RETRY_MS = 250;

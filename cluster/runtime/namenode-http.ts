@@ -17,7 +17,6 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import { labUser } from '../common/user.js';
 import { fsckReportText, toReport, type FsckRequest } from '../namenode/fsck-report.js';
 import { jmxBody, namenodeBeans, queryBeans } from '../namenode/jmx.js';
@@ -25,7 +24,7 @@ import type { NameNodeCore } from '../namenode/namenode.js';
 import type { StartupProgressView } from '../namenode/startup-progress.js';
 import { namenodeHttpAddressFile, namenodeHttpPortWanted } from '../home/http-address.js';
 import { recvHttpRequest, sendHttpResponse, type HttpExchange } from '../transport/http-journal.js';
-import { limitHttpServer, closeHttpServer } from './http-limits.js';
+import { limitHttpServer, closeHttpServer, listenWithFallback } from './http-limits.js';
 import { CONF_PATH, daemonPage, STACKS_PATH } from './daemon-pages.js';
 import { processBeans } from './process-info.js';
 import { serveWebHdfs, type WebHdfsNamenodeOptions } from './webhdfs-namenode.js';
@@ -90,26 +89,6 @@ export async function startNamenodeHttp(opts: NamenodeHttpOptions): Promise<Name
     port,
     close: () => closeHttpServer(server),
   };
-}
-
-/** Binds `port`, or any free port when it is taken (another lab, a real Hadoop). */
-export async function listenWithFallback(server: http.Server, host: string, port: number): Promise<number> {
-  const listen = (p: number): Promise<void> =>
-    new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host, port: p, exclusive: true }, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  try {
-    await listen(port);
-  } catch (err) {
-    // 9870 taken (another lab or a real Hadoop): any free port will do, the address file records it.
-    if (port === 0 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-    await listen(0);
-  }
-  return (server.address() as net.AddressInfo).port;
 }
 
 async function route(

@@ -24,8 +24,7 @@ import { hostsReader } from './hosts-files.js';
 import { startRpcServer, type RpcServer, type RpcServerOptions } from './rpc-server.js';
 import { startNamenodeHttp } from './namenode-http.js';
 import { unixGroups } from './unix-groups.js';
-
-export const SOFTWARE_VERSION = '3.3.6-lab';
+import { SOFTWARE_VERSION } from './process-info.js';
 
 /** How often Startup Progress's safe-mode counts follow the core while the phase runs. */
 const SAFE_MODE_PROGRESS_TICK_MS = 200;

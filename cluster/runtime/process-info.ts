@@ -15,6 +15,9 @@ import os from 'node:os';
 import v8 from 'node:v8';
 import type { JmxBean } from '../namenode/jmx.js';
 
+/** The version every daemon reports (NameNodeInfo.SoftwareVersion, the DataNode's /jmx, the Secondary's page). */
+export const SOFTWARE_VERSION = '3.3.6-lab';
+
 export const RUNTIME_BEAN = 'java.lang:type=Runtime';
 export const MEMORY_BEAN = 'java.lang:type=Memory';
 

@@ -59,7 +59,7 @@ import {
   unlockStorage,
   writeVersion,
 } from './name-storage.js';
-import { SOFTWARE_VERSION } from './namenode-process.js';
+import { SOFTWARE_VERSION } from './process-info.js';
 import { RpcClient } from '../transport/rpc-client.js';
 import { NAMENODE_PROTOCOL } from '../protocol/registry/index.js';
 
