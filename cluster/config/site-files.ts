@@ -5,19 +5,32 @@
  * without a value is skipped). Reading only: the caller decides which files and in what order.
  */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { XMLParser } from 'fast-xml-parser';
+import type { XMLParser } from 'fast-xml-parser';
 import { ConfigError } from './config.js';
 
 /** The site files Hadoop's clients load after the defaults, in order (core, then HDFS). */
 export const SITE_FILES = ['core-site.xml', 'hdfs-site.xml'] as const;
 
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  parseTagValue: false,
-  trimValues: true,
-  isArray: (name) => name === 'property',
-});
+let parser: XMLParser | undefined;
+
+/**
+ * The XML parser, loaded the first time a site file is read: every `lab fs` call looks for site
+ * files and most find none, so most never pay for loading the parser's few dozen modules.
+ */
+function xmlParser(): XMLParser {
+  if (parser === undefined) {
+    const xml = createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser');
+    parser = new xml.XMLParser({
+      ignoreAttributes: true,
+      parseTagValue: false,
+      trimValues: true,
+      isArray: (name) => name === 'property',
+    });
+  }
+  return parser;
+}
 
 /** The properties of one configuration file. Throws ConfigError naming the file when it is not one. */
 export function readConfigurationFile(file: string): Record<string, string> {
@@ -30,7 +43,7 @@ export function readConfigurationFile(file: string): Record<string, string> {
   }
   let doc: { configuration?: { property?: Array<{ name?: unknown; value?: unknown }> } | string };
   try {
-    doc = parser.parse(text, true) as typeof doc;
+    doc = xmlParser().parse(text, true) as typeof doc;
   } catch (error) {
     throw new ConfigError(`${file}: not a Hadoop configuration file: ${(error as Error).message}`);
   }
