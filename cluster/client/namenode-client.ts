@@ -11,11 +11,14 @@ import type { ClusterDescription } from '../home/description.js';
 /** A poll that gets no answer this fast is retried by the caller's wait loop rather than awaited. */
 export const NAMENODE_POLL_TIMEOUT_MS = 2_000;
 
-/** Connect to the NameNode as the client, from the client's own loopback address when there is one. */
+/**
+ * Connect to the NameNode as the client, from the client's own loopback address when there is one;
+ * as `user` when given (a probe asking what another user may do), else as HADOOP_USER_NAME / the OS user.
+ */
 export function connectNamenode(
   description: ClusterDescription,
   journal: Journal,
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; user?: string } = {},
 ): Promise<RpcClient> {
   return RpcClient.connect({
     host: description.namenode.host,
@@ -24,6 +27,7 @@ export function connectNamenode(
     peerId: 'nn',
     journal,
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.user !== undefined ? { user: options.user } : {}),
     ...(description.loopbackAliases ? { localAddress: description.client.host } : {}),
   });
 }

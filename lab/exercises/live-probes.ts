@@ -37,6 +37,7 @@ import { decodeSegment } from '../../cluster/namenode/editlog/codec.js';
 import { editsToXml } from '../../cluster/namenode/editlog/oev.js';
 import { decodeImage } from '../../cluster/namenode/fsimage/codec.js';
 import { inodePaths } from '../../cluster/namenode/fsimage/oiv.js';
+import { aclEntryText, logicalAcl } from '../../cluster/namenode/acl.js';
 import { parseNameDirFileName } from '../../cluster/namenode/name-dir.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
 import { describeMessage } from '../../cluster/protocol/describe.js';
@@ -141,11 +142,15 @@ class ProbeContext {
   }
 
   /** One RPC to the NameNode, over a connection of its own that is not journaled on this side. */
-  async call<M extends RpcMethod>(method: M, params: RpcMethods[M]['req']): Promise<RpcMethods[M]['res']> {
+  async call<M extends RpcMethod>(
+    method: M,
+    params: RpcMethods[M]['req'],
+    as: { user?: string } = {},
+  ): Promise<RpcMethods[M]['res']> {
     const journal = new Journal(null, PROBE_CLIENT_ID);
     let client: Awaited<ReturnType<typeof connectNamenode>> | undefined;
     try {
-      client = await connectNamenode(this.description, journal, { timeoutMs: PROBE_RPC_TIMEOUT_MS });
+      client = await connectNamenode(this.description, journal, { timeoutMs: PROBE_RPC_TIMEOUT_MS, ...as });
       return await client.call(method, params);
     } catch (error) {
       if (error instanceof RemoteError) throw error;
@@ -630,6 +635,42 @@ async function fsckStatus(ctx: ProbeContext, a: ProbeArgs<'fsck.status'>): Promi
   return bad ? 'CORRUPT' : 'HEALTHY';
 }
 
+// ---- permissions, ACLs and extended attributes --------------------------------------------------
+
+async function fileAcl(ctx: ProbeContext, a: ProbeArgs<'file.acl'>): Promise<string[]> {
+  const status = await ctx.fileStatus(a.path);
+  const feature = status.hasAcl ? (await ctx.call('getAclStatus', { src: a.path })).entries : [];
+  return logicalAcl(status.permission, feature)
+    .filter((e) => e.scope === 'ACCESS')
+    .map(aclEntryText);
+}
+
+async function fileXAttrs(ctx: ProbeContext, a: ProbeArgs<'file.xattrs'>): Promise<string[]> {
+  await ctx.fileStatus(a.path);
+  const xattrs = await ctx.call('getXAttrs', { src: a.path, xattrs: [] });
+  return xattrs.map((x) => {
+    const name = `${x.namespace.toLowerCase()}.${x.name}`;
+    const value = Buffer.from(x.value ?? '', 'base64');
+    return value.length === 0 ? name : `${name}=${value.toString('utf8')}`;
+  });
+}
+
+/** FSPermissionChecker's answer for a read of the file by `user` (getBlockLocations checks READ). */
+async function fileAccess(ctx: ProbeContext, a: ProbeArgs<'file.access'>): Promise<'allowed' | 'denied'> {
+  const status = await ctx.closedFile(a.path);
+  try {
+    await ctx.call(
+      'getBlockLocations',
+      { src: a.path, offset: 0, length: status.length, readerHost: ctx.description.client.host },
+      { user: a.user },
+    );
+    return 'allowed';
+  } catch (error) {
+    if (error instanceof RemoteError && error.errorClass === 'AccessControlException') return 'denied';
+    throw error;
+  }
+}
+
 const PROBES: { [N in ProbeName]: (ctx: ProbeContext, args: ProbeArgs<N>) => Promise<ProbeResult<N>> } = {
   'file.info': fileInfo,
   'file.blocks': fileBlocks,
@@ -649,4 +690,7 @@ const PROBES: { [N in ProbeName]: (ctx: ProbeContext, args: ProbeArgs<N>) => Pro
   'journal.rpcOrder': (ctx, a) => Promise.resolve(journalRpcOrder(ctx, a)),
   'config.get': (ctx, a) => Promise.resolve(configGet(ctx, a)),
   'fsck.status': fsckStatus,
+  'file.acl': fileAcl,
+  'file.xattrs': fileXAttrs,
+  'file.access': fileAccess,
 };

@@ -97,6 +97,12 @@ export interface ProbeResults {
   /** `client->nn create`, `dn1->nn blockReceivedAndDeleted`, … in journal order. */
   'journal.rpcOrder': string[];
   'config.get': string;
+  /** The access ACL as `lab fs -getfacl` prints it, without #effective: `user::rw-`, `user:bob:r--`, … */
+  'file.acl': string[];
+  /** The extended attributes the caller may see, `name=value` (text), as `lab fs -getfattr -d` lists them: `user.camera=F3`. */
+  'file.xattrs': string[];
+  /** Whether the user may read the file: the NameNode's answer to their getBlockLocations. */
+  'file.access': 'allowed' | 'denied';
   'fsck.status': 'HEALTHY' | 'CORRUPT';
 }
 
@@ -134,6 +140,9 @@ export const PROBE_LOOK_AT: { [N in ProbeName]: (args: ProbeArgs<N>) => string }
   'journal.bytes': () => 'lab traffic',
   'journal.rpcOrder': () => 'lab traffic (or lab trace)',
   'config.get': (a) => `lab getconf -confKey ${a.key}`,
+  'file.acl': (a) => `lab fs -getfacl ${a.path}`,
+  'file.xattrs': (a) => `lab fs -getfattr -d ${a.path}`,
+  'file.access': (a) => `HADOOP_USER_NAME=${a.user} lab fs -cat ${a.path}`,
   'fsck.status': (a) => `lab fsck ${a.path ?? '/'}`,
 };
 

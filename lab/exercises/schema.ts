@@ -323,6 +323,12 @@ export const ProbeArgSchemas = {
     dst: z.string().optional(),
   }),
   'config.get': z.strictObject({ key: z.string() }),
+  'file.acl': z.strictObject({ path: Path }),
+  'file.xattrs': z.strictObject({ path: Path }),
+  'file.access': z.strictObject({
+    path: Path,
+    user: z.string().min(1).meta({ description: 'The user who asks, as HADOOP_USER_NAME names one.' }),
+  }),
   'fsck.status': z.strictObject({ path: Path.optional() }),
 } as const;
 
