@@ -34,6 +34,7 @@ import { TRUNCATE } from './fs-truncate.js';
 import { TEST } from './fs-test.js';
 import { formatDf } from '../format/df.js';
 import { formatCommandHelp } from '../format/fs-help.js';
+import { FS_DESCRIPTIONS, HELP_USAGE } from './fs-descriptions.js';
 import { duEntryOfFile, formatDu } from '../format/du.js';
 import { formatLs, printableString } from '../format/ls.js';
 import { STAT_DEFAULT_FORMAT, formatStat } from '../format/stat.js';
@@ -168,7 +169,7 @@ const MOVE_TO_LOCAL: FsCommandSpec = {
 /** -get and its synonym -copyToLocal. */
 function copyToLocalSpec(name: string): FsCommandSpec {
   return {
-    usage: `-${name} [-f] [-p] <src> ... <localdst>`,
+    usage: `-${name} [-f] [-p] [-ignoreCrc] [-crc] <src> ... <localdst>`,
     options: GET_FLAGS,
     min: 2,
     run: (a, ctx) => get(a, ctx),
@@ -869,13 +870,36 @@ const FS_USAGE_PREFIX = 'Usage: lab fs [generic options]';
 /** FsShell.run's exit code for a usage error: -1 as a process status. */
 const SHELL_USAGE_EXIT = 255;
 
-/** The declaration of `lab fs -<name>`, if the lab has that command. */
+/** FsShell.Help and FsShell.Usage: run by the dispatcher, listed with the others. */
+const INFO_COMMANDS: Record<string, { usage: string; description: string }> = {
+  help: { usage: '-help [cmd ...]', description: HELP_USAGE.help },
+  usage: { usage: '-usage [cmd ...]', description: HELP_USAGE.usage },
+};
+
+/** The declaration of `lab fs -<name>`, if the lab has that command, with its DESCRIPTION. */
 export function fsCommandSpec(name: string): FsCommandSpec | undefined {
-  return COMMANDS[name];
+  const spec = COMMANDS[name];
+  if (spec === undefined) return undefined;
+  const description = spec.description ?? FS_DESCRIPTIONS[name];
+  return description === undefined ? spec : { ...spec, description };
+}
+
+/** Usage and description of every command, sorted by name as CommandFactory.getNames sorts. */
+function allCommands(): Array<{ usage: string; description?: string | undefined }> {
+  const names = [...Object.keys(COMMANDS), ...Object.keys(INFO_COMMANDS)].sort();
+  return names.map((name) => INFO_COMMANDS[name] ?? (fsCommandSpec(name) as FsCommandSpec));
 }
 
 export function fsUsage(): string {
-  return [FS_USAGE_PREFIX, ...Object.values(COMMANDS).map((c) => `\t[${c.usage}]`)].join('\n');
+  return [FS_USAGE_PREFIX, ...allCommands().map((c) => `\t[${c.usage}]`)].join('\n');
+}
+
+/** FsShell.printInfo(-help) with no command: the usages, each command's help, the generic options. */
+function fullHelp(): string {
+  const helps = allCommands().map((c) =>
+    c.description === undefined ? `${c.usage} :` : formatCommandHelp(c.usage, c.description),
+  );
+  return [fsUsage(), ...helps.map((h) => `\n${h}`), '', GENERIC_USAGE].join('\n');
 }
 
 /**
@@ -886,11 +910,12 @@ export function fsUsage(): string {
  */
 function printInfo(sub: string, names: string[]): void {
   if (names.length === 0) {
-    out(`${fsUsage()}\n\n${GENERIC_USAGE}`);
+    out(sub === '-usage' ? `${fsUsage()}\n\n${GENERIC_USAGE}` : fullHelp());
     return;
   }
   for (const name of names) {
-    const spec = COMMANDS[name.replace(/^-/, '')];
+    const bare = name.replace(/^-/, '');
+    const spec = INFO_COMMANDS[bare] ?? fsCommandSpec(bare);
     if (!spec) {
       err(`${sub}: \`${name}': Unknown command`);
       err(`${FS_USAGE_PREFIX} ${sub} [cmd ...]`);

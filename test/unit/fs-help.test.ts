@@ -4,7 +4,7 @@
  * <cmd>"): each must match a line of the output.
  */
 import { describe, expect, it } from 'vitest';
-import { fsCommandSpec } from '../../lab/commands/fs.js';
+import { fsCommandSpec, fsUsage } from '../../lab/commands/fs.js';
 import { formatCommandHelp, wrapLines } from '../../lab/format/fs-help.js';
 
 function help(name: string): string[] {
@@ -112,5 +112,97 @@ describe('-help CMD (FsShell.printInstanceHelp, testConf.xml)', () => {
   it('wraps as StringUtils.wrap: at the last space within the width, long words cut', () => {
     expect(wrapLines('aaa bbb ccc', 7)).toEqual(['aaa bbb', 'ccc']);
     expect(wrapLines('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
+  });
+});
+
+/**
+ * `hadoop fs -help` of Hadoop 3.3 (FsShell.printInfo: the sorted usages, then printInstanceHelp of
+ * each command class's USAGE and DESCRIPTION), trailing blanks of the TableListing rows trimmed.
+ */
+const HADOOP_HELP: Record<string, string[]> = {
+  du: [
+    '-du [-s] [-h] [-v] [-x] <path> ... :',
+    '  Show the amount of space, in bytes, used by the files that match the specified',
+    '  file pattern. The following flags are optional:',
+    '',
+    '  -s  Rather than showing the size of each individual file that matches the',
+    '      pattern, shows the total (summary) size.',
+    '  -h  Formats the sizes of files in a human-readable fashion rather than a number',
+    '      of bytes.',
+    '  -v  option displays a header line.',
+    '  -x  Excludes snapshots from being counted.',
+    '',
+    '  Note that, even without the -s option, this only shows size summaries one level',
+    '  deep into a directory.',
+    '',
+    '  The output is in the form',
+    '  \tsize\tdisk space consumed\tname(full path)',
+  ],
+  get: [
+    '-get [-f] [-p] [-ignoreCrc] [-crc] <src> ... <localdst> :',
+    '  Copy files that match the file pattern <src> to the local name.  <src> is kept.',
+    '  When copying multiple files, the destination must be a directory. Passing -f',
+    '  overwrites the destination if it already exists and -p preserves access and',
+    '  modification times, ownership and the mode.',
+  ],
+  count: [
+    '-count [-q] [-h] [-v] [-t [<storage type>]] [-u] [-x] [-e] <path> ... :',
+    '  Count the number of directories, files and bytes under the paths',
+    '  that match the specified file pattern.  The output columns are:',
+    '  DIR_COUNT FILE_COUNT CONTENT_SIZE PATHNAME',
+    '  or, with the -q option:',
+    '  QUOTA REM_QUOTA SPACE_QUOTA REM_SPACE_QUOTA',
+    '        DIR_COUNT FILE_COUNT CONTENT_SIZE PATHNAME',
+    '  The -h option shows file sizes in human readable format.',
+    '  The -v option displays a header line.',
+    '  The -x option excludes snapshots from being calculated.',
+    '  The -t option displays quota by storage types.',
+    '  It should be used with -q or -u option, otherwise it will be ignored.',
+    '  If a comma-separated list of storage types is given after the -t option,',
+    '  it displays the quota and usage for the specified types.',
+    '  Otherwise, it displays the quota and usage for all the storage',
+    '  types that support quota. The list of possible storage types(case insensitive):',
+    '  ram_disk, ssd, disk and archive.',
+    "  It can also pass the value '', 'all' or 'ALL' to specify all the storage types.",
+    '  The -u option shows the quota and',
+    '  the usage against the quota without the detailed content summary.The -e option',
+    '  shows the erasure coding policy.',
+  ],
+  tail: [
+    '-tail [-f] [-s <sleep interval>] <file> :',
+    '  Show the last 1KB of the file.',
+    '',
+    '  -f  Shows appended data as the file grows.',
+    '  -s  With -f , defines the sleep interval between iterations in milliseconds.',
+  ],
+  rm: [
+    '-rm [-f] [-r|-R] [-skipTrash] <src> ... :',
+    '  Delete all files that match the specified file pattern. Equivalent to the Unix',
+    '  command "rm <src>"',
+    '',
+    '  -f          If the file does not exist, do not display a diagnostic message or',
+    '              modify the exit status to reflect an error.',
+    '  -[rR]       Recursively deletes directories.',
+    '  -skipTrash  option bypasses trash, if enabled, and immediately deletes <src>.',
+  ],
+};
+
+describe('-help as Hadoop 3.3 prints it (every command class DESCRIPTION)', () => {
+  for (const [name, expected] of Object.entries(HADOOP_HELP)) {
+    it(`-help ${name}`, () => {
+      expect(help(name).map((line) => line.trimEnd())).toEqual(expected);
+    });
+  }
+
+  it('-usage lists every command sorted by name (CommandFactory.getNames), -help and -usage among them', () => {
+    const names = fsUsage()
+      .split('\n')
+      .slice(1)
+      .map((line) => /^\t\[-(\S+)/.exec(line)?.[1] ?? line);
+    expect(names).toEqual([...names].sort());
+    expect(names).toEqual(expect.arrayContaining(['help', 'usage', 'ls', 'copyFromLocal', 'count']));
+    // Every command the lab has carries its DESCRIPTION for -help.
+    for (const name of names.filter((n) => n !== 'help' && n !== 'usage'))
+      expect(fsCommandSpec(name)?.description, name).toBeDefined();
   });
 });
