@@ -4,7 +4,9 @@
  * `/startupProgress` for Startup Progress, WebHDFS for
  * Utilities → Browse the file system (LISTSTATUS, GET_BLOCK_LOCATIONS for each block's id,
  * genstamp, size and DataNodes; OPEN to download; CREATE with noredirect to upload straight to a
- * DataNode, as Hadoop's explorer.js does). No external scripts or styles: the lab runs offline.
+ * DataNode, as Hadoop's explorer.js does), and beyond Hadoop's page the selected block on the rack
+ * tree (/jmx LiveNodes by rack, replicas marked, distances between them). No external scripts or
+ * styles: the lab runs offline.
  * Element ids are stable; the browser test drives the page by them.
  */
 
@@ -100,6 +102,13 @@ snapshottable directories the NameNode answers <code>lab lsSnapshottableDir</cod
 <p><a id="file-download" href="#">Download</a></p>
 <p>Block <select id="block-select"></select></p>
 <table id="block-info"></table>
+<h2>The block on the rack tree</h2>
+<p>Every live DataNode under its rack; <b>bold</b> ones hold a replica of this block (#1 is the
+first the reader is offered). Network distance (NetworkTopology.getDistance): the steps from each
+DataNode up to the closest common ancestor and down to the other: 0 the same DataNode, 2 the same
+rack, 4 another rack.</p>
+<ul id="rack-tree"></ul>
+<table id="replica-distances"></table>
 </div>
 </section>
 </main>
@@ -282,12 +291,44 @@ async function showFile(path) {
           '<li>' + esc(d.hostName) + ' (' + esc(d.name) + ', ' + esc(d.networkLocation) + ')</li>').join('') + '</ul>'],
       ]);
     };
-    $('block-select').onchange = () => showBlock(Number($('block-select').value));
+    const live = JSON.parse((await jmx('Hadoop:service=NameNode,name=NameNodeInfo')).LiveNodes || '{}');
+    const showTree = (i) => {
+      const b = blocks[i];
+      const holders = b ? b.locations.map((d) => d.name) : [];
+      $('rack-tree').innerHTML = rackTreeHtml(Object.values(live), holders);
+      $('replica-distances').innerHTML = holders.length < 2 ? '' :
+        '<tr><th>Replica</th><th>Replica</th><th>Distance</th></tr>' + holders.flatMap((a, x) => holders.slice(x + 1).map((c) => {
+          const loc = (name) => b.locations.find((d) => d.name === name).networkLocation;
+          return '<tr class="distance"><td>' + esc(a) + '</td><td>' + esc(c) + '</td><td>' +
+            networkDistance(loc(a) + '/' + a, loc(c) + '/' + c) + '</td></tr>';
+        })).join('');
+    };
+    $('block-select').onchange = () => { showBlock(Number($('block-select').value)); showTree(Number($('block-select').value)); };
+    showTree(0);
     showBlock(0);
     $('file-info').style.display = 'block';
   } catch (err) {
     $('explorer-error').textContent = String(err.message);
   }
+}
+
+// NetworkTopology.getDistance: from each node up to the closest common ancestor, counted in
+// levels of the path /dc/rack/node.
+function networkDistance(a, b) {
+  const pa = a.split('/').filter(Boolean), pb = b.split('/').filter(Boolean);
+  let common = 0;
+  while (common < pa.length && common < pb.length && pa[common] === pb[common]) common++;
+  return (pa.length - common) + (pb.length - common);
+}
+function rackTreeHtml(datanodes, holders) {
+  const racks = {};
+  for (const d of datanodes) (racks[d.location] = racks[d.location] || []).push(d.xferaddr);
+  return Object.keys(racks).sort().map((rack) =>
+    '<li class="rack" data-rack="' + esc(rack) + '">' + esc(rack) + '<ul>' + racks[rack].sort().map((addr) => {
+      const i = holders.indexOf(addr);
+      return '<li class="datanode' + (i >= 0 ? ' replica' : '') + '" data-addr="' + esc(addr) + '">' +
+        (i >= 0 ? '<b>' + esc(addr) + ' (replica #' + (i + 1) + ')</b>' : esc(addr)) + '</li>';
+    }).join('') + '</ul></li>').join('');
 }
 
 async function upload() {

@@ -2,7 +2,8 @@
  * The NameNode's web UI in headless Chromium (Debian's /usr/bin/chromium through playwright-core),
  * on a real cluster: Overview counts the live DataNodes and follows a DataNode that is killed and
  * declared dead; the Datanodes tab lists each with its HTTP address; Browse shows a file's blocks
- * with the DataNodes `lab fsck -files -blocks -locations` names; an upload through the page lands
+ * with the DataNodes `lab fsck -files -blocks -locations` names, under their racks on the rack tree
+ * with the distance between them; an upload through the page lands
  * in HDFS byte for byte; Snapshot lists what `lab lsSnapshottableDir` lists. Each page is saved as a
  * screenshot in test-results/web-ui/.
  */
@@ -40,6 +41,7 @@ describe.skipIf(!built || !existsSync(CHROMIUM))('the NameNode web UI in Chromiu
     await startCluster({
       home,
       datanodes: 3,
+      racks: 2,
       blockSize: '1m',
       replication: 2,
       seed: 'web-ui',
@@ -118,6 +120,26 @@ describe.skipIf(!built || !existsSync(CHROMIUM))('the NameNode web UI in Chromiu
       expect(await page.locator('#block-size').textContent()).toBe(block.size);
       const shown = await page.locator('#block-locations li').allTextContents();
       expect(shown.map((t) => /\(([\d.]+:\d+),/.exec(t)?.[1]).sort()).toEqual(block.replicas);
+      // The rack tree: every live DataNode under the rack cluster.json gives it, the replicas marked.
+      const datanodes = requireDescription(home).datanodes;
+      const rackOf = (addr: string) => datanodes.find((d) => `${d.host}:${d.port}` === addr)?.rack;
+      const marked = page.locator('#rack-tree li.datanode.replica');
+      await page.locator(`#rack-tree li.replica[data-addr="${block.replicas[0]}"]`).waitFor();
+      expect((await marked.evaluateAll((els) => els.map((e) => e.getAttribute('data-addr')))).sort()).toEqual(
+        block.replicas,
+      );
+      for (const addr of block.replicas) {
+        const rack = await page
+          .locator(`#rack-tree li.datanode[data-addr="${addr}"]`)
+          .evaluate((e) => e.closest('li.rack')?.getAttribute('data-rack'));
+        expect(rack).toBe(rackOf(addr ?? ''));
+      }
+      expect(await page.locator('#rack-tree li.datanode').count()).toBe(datanodes.length);
+      // NetworkTopology.getDistance between the two replicas: 2 on one rack, 4 across racks.
+      const [a = '', b = ''] = block.replicas;
+      expect(await page.locator('#replica-distances tr.distance td:nth-child(3)').allTextContents()).toEqual([
+        rackOf(a) === rackOf(b) ? '2' : '4',
+      ]);
     }
     await page.screenshot({ path: path.join(SCREENSHOTS, 'browse-file.png'), fullPage: true });
   });
