@@ -6,7 +6,8 @@
  * DataNode of the pipeline only → the next block only after the previous block's last packet is
  * acked → complete, retried while it answers false. Block bytes never go to the NameNode.
  *
- * Read (reference §11): getBlockLocations (readerHost = the client's host) → per block the nearest
+ * Read (reference §11): getBlockLocations (readerHost = the client's host) for a prefetch window of
+ * dfs.client.read.prefetch.size bytes, the next window when the read passes it → per block the nearest
  * replica → every chunk's CRC32C verified → on a checksum error or a dead DataNode, the next
  * replica, resuming where the bad one stopped → bad replicas reported by HDFS's rules.
  *
@@ -22,6 +23,7 @@ import { homePaths, type ClusterDescription } from '../home/description.js';
 import { requireDescription } from '../home/home.js';
 import { connectNamenode } from './namenode-client.js';
 import { RemoteError } from '../protocol/errors.js';
+import { parseSize } from '../common/units.js';
 import {
   CLIENT_LOCATE_FOLLOWING_BLOCK_FIRST_WAIT_MS,
   CLIENT_LOCATE_FOLLOWING_BLOCK_RETRIES,
@@ -58,6 +60,8 @@ import {
 export const LEASE_RENEW_INTERVAL_MS = 30_000;
 /** dfs.client.block.write.retries: pipeline setups tried per block before giving up. */
 export const BLOCK_WRITE_RETRIES = 3;
+/** dfs.client.read.prefetch.size's default, in blocks of dfs.blocksize (HdfsClientConfigKeys: 10 × the block size). */
+export const READ_PREFETCH_BLOCKS = 10;
 /** Local file reads during a put: large sequential reads, sliced into 64 KiB packets. */
 export const LOCAL_READ_BYTES = 16 * PACKET_DATA_BYTES;
 /** Local file writes during a get: 16 packets per writev(2) instead of one write(2) per packet. */
@@ -401,15 +405,37 @@ export class DFSClient {
 
   // ---- read ----
 
-  /** getBlockLocations for a whole file: its length and blocks, replicas nearest first. */
+  /**
+   * DFSInputStream.openInfo: the locations of the file's first prefetch window
+   * (dfs.client.read.prefetch.size bytes of blocks); the stream asks for more as it reads past them.
+   */
   async open(src: string, opId = this.nextOpId('open'), offset = 0): Promise<DFSInputStream> {
+    const located = await this.locate(src, 0, opId);
+    return new DFSInputStream(this, src, located, opId, offset);
+  }
+
+  /** DFSClient.getLocatedBlocks(src, start): getBlockLocations of one prefetch window from `start`. */
+  async locate(src: string, start: number, opId: string): Promise<LocatedBlocks> {
     const located = await this.call(
       'getBlockLocations',
-      { src, offset: 0, length: Number.MAX_SAFE_INTEGER, readerHost: this.clientHost },
+      { src, offset: start, length: this.prefetchSizeBytes(), readerHost: this.clientHost },
       opId,
     );
     if (!located) throw new RemoteError('FileNotFoundException', `File does not exist: ${src}`);
-    return new DFSInputStream(this, src, located, opId, offset);
+    return located;
+  }
+
+  /**
+   * dfs.client.read.prefetch.size: how many bytes of block locations a reader asks for at a time.
+   * hdfs-default.xml has no value for it; HdfsClientConfigKeys' default is 10 × dfs.blocksize.
+   */
+  prefetchSizeBytes(): number {
+    const key = 'dfs.client.read.prefetch.size';
+    if (!this.config.has(key)) return READ_PREFETCH_BLOCKS * this.config.bytes('dfs.blocksize');
+    const bytes = parseSize(this.config.get(key));
+    if (bytes <= 0)
+      throw new RemoteError('IllegalArgumentException', `${key} must be more than 0 bytes, got ${bytes}`);
+    return bytes;
   }
 
   /**
@@ -572,26 +598,62 @@ export class DFSClient {
   }
 }
 
-/** A file being read: iterate it for its bytes from `offset`. */
+/**
+ * A file being read (DFSInputStream): iterate it for its bytes from `offset`. It holds the block
+ * locations fetched so far, a prefetch window at a time; reading past them fetches the next window
+ * from the position read (fetchBlockAt).
+ */
 export class DFSInputStream implements AsyncIterable<Buffer> {
+  /** Every located block fetched so far, by start offset (LocatedBlocks.insertRange). */
+  private readonly blocks = new Map<number, LocatedBlock>();
+
   constructor(
     private readonly client: DFSClient,
     readonly src: string,
-    readonly located: LocatedBlocks,
+    private readonly opened: LocatedBlocks,
     private readonly opId: string,
     private readonly offset = 0,
-  ) {}
+  ) {
+    this.keep(opened);
+  }
 
+  /**
+   * DFSInputStream.getFileLength: the NameNode's length (complete blocks) plus a last block still
+   * being written, at the length the NameNode knows (HDFS asks its DataNode).
+   */
   get fileLength(): number {
-    return this.located.fileLength;
+    const { fileLength, lastBlock, isLastBlockComplete } = this.opened;
+    return isLastBlockComplete || !lastBlock ? fileLength : fileLength + lastBlock.block.numBytes;
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
-    for (const lb of this.located.blocks) {
-      const end = lb.startOffset + lb.block.numBytes;
-      if (lb.block.numBytes === 0 || end <= this.offset) continue;
-      yield* this.client.readLocatedBlock(lb, this.src, this.opId, Math.max(0, this.offset - lb.startOffset));
+    const end = this.fileLength;
+    for (let pos = this.offset; pos < end;) {
+      const lb = await this.blockAt(pos);
+      yield* this.client.readLocatedBlock(lb, this.src, this.opId, pos - lb.startOffset);
+      pos = lb.startOffset + lb.block.numBytes;
     }
+  }
+
+  /** The located block holding byte `pos`, from the blocks in hand or a new window (fetchBlockAt). */
+  private async blockAt(pos: number): Promise<LocatedBlock> {
+    const held = this.holding(pos);
+    if (held) return held;
+    this.keep(await this.client.locate(this.src, pos, this.opId));
+    const fetched = this.holding(pos);
+    if (!fetched) throw new RemoteError('EOFException', `Could not find target position ${pos}`);
+    return fetched;
+  }
+
+  private holding(pos: number): LocatedBlock | undefined {
+    for (const lb of this.blocks.values()) {
+      if (lb.startOffset <= pos && pos < lb.startOffset + lb.block.numBytes) return lb;
+    }
+    return undefined;
+  }
+
+  private keep(located: LocatedBlocks): void {
+    for (const lb of located.blocks) this.blocks.set(lb.startOffset, lb);
   }
 }
 

@@ -53,6 +53,7 @@ import { TrashEmptier } from './trash-emptier.js';
 import { checkXAttrNamespace, selectXAttrs, visibleXAttrs } from './xattr.js';
 import { trashMinutesToMs } from '../common/trash.js';
 import { LEASE_HARD_LIMIT_MS, LEASE_SOFT_LIMIT_MS } from './leases.js';
+import { blockReaching, blockStarts, locatedRange, lengthWithoutLastUcBlock } from './located-range.js';
 
 export interface NameNodeSettings {
   /** dfs.blocksize: the block size getServerDefaults offers writers. */
@@ -1197,6 +1198,12 @@ export class NameNodeCore {
     return null;
   }
 
+  /**
+   * FSDirStatAndListingOp.getBlockLocations + BlockManager.createLocatedBlocks: the blocks of the
+   * byte range asked for (locatedRange; a client asks for its prefetch window and more as it
+   * reads), the file's length without a last block still under construction, and the last block
+   * on its own (for a snapshot: the snapshot's length, its last block, never under construction).
+   */
   private getBlockLocations(
     p: RpcMethods['getBlockLocations']['req'],
     ctx: CallContext,
@@ -1208,19 +1215,56 @@ export class NameNodeCore {
       throw new RemoteError('FileNotFoundException', `Path is not a file: ${p.src}`);
     const blocks = this.namespace.getBlocks(p.src) ?? [];
     const inSnapshot = this.namespace.isInSnapshot(p.src);
-    const reader = this.readerEndpoint(p.readerHost || ctx.callerAddr);
-    const holders = this.replicaHolders();
+    if (!this.safemode.isOn())
+      this.log(this.namespace.recordAccess(p.src, ctx.nowMs, this.settings.accessTimePrecisionMs));
+    const last = blocks.at(-1);
+    if (!last) {
+      return {
+        fileLength: 0,
+        underConstruction: status.underConstruction,
+        blocks: [],
+        lastBlock: null,
+        isLastBlockComplete: false,
+      };
+    }
+    const sizes = blocks.map((b) => b.numBytes);
+    const lastComplete = inSnapshot || this.blocks.isComplete(last.blockId);
+    const fileLength = inSnapshot ? status.length : lengthWithoutLastUcBlock(sizes, lastComplete);
+    const length = inSnapshot ? Math.min(p.length, fileLength - p.offset) : p.length;
+    const range = locatedRange(sizes, p.offset, length);
+    const starts = blockStarts(sizes);
+    const locate = this.blockLocator(p.readerHost || ctx.callerAddr, inSnapshot);
     const located: LocatedBlock[] = [];
-    let offset = 0;
-    const end = p.length > 0 ? p.offset + p.length : Number.POSITIVE_INFINITY;
-    blocks.forEach((b, i) => {
-      const blockStart = offset;
-      offset += b.numBytes;
-      const isLast = i === blocks.length - 1;
-      if (offset <= p.offset && !(isLast && b.numBytes === 0)) return;
-      if (blockStart >= end && blockStart > p.offset) return;
+    for (let i = range.first; i < range.end; i++) {
+      const lb = locate(blocks[i] as BlockRef, starts[i] as number);
+      if (lb) located.push(lb);
+    }
+    const tail = inSnapshot
+      ? blockReaching(sizes, fileLength)
+      : { index: blocks.length - 1, start: lastComplete ? fileLength - last.numBytes : fileLength };
+    return {
+      fileLength,
+      underConstruction: status.underConstruction && !inSnapshot,
+      blocks: located,
+      lastBlock: locate(blocks[tail.index] as BlockRef, tail.start),
+      isLastBlockComplete: lastComplete,
+    };
+  }
+
+  /**
+   * A block of a file as getBlockLocations lists it: its live replicas sorted by distance to the
+   * reader (a block being written: its pipeline; none live: its corrupt replicas, marked corrupt).
+   * Null for a block the block map does not know.
+   */
+  private blockLocator(
+    readerAddr: string,
+    inSnapshot: boolean,
+  ): (b: BlockRef, startOffset: number) => LocatedBlock | null {
+    const reader = this.readerEndpoint(readerAddr);
+    const holders = this.replicaHolders();
+    return (b, startOffset) => {
       const info = this.blocks.get(b.blockId);
-      if (!info) return;
+      if (!info) return null;
       let names = this.blocks.liveReplicas(info, (dn) => this.datanodes.isUsable(dn));
       let corrupt = false;
       if (names.length === 0 && info.ucState !== 'COMPLETE') {
@@ -1238,18 +1282,9 @@ export class NameNodeCore {
       const ref = inSnapshot
         ? { ...refOf(info), numBytes: Math.min(info.numBytes, b.numBytes) }
         : refOf(info);
-      const lb = this.located(ref, sorted, blockStart, corrupt);
+      const lb = this.located(ref, sorted, startOffset, corrupt);
       lb.corruptLocations = [...info.corrupt.keys()];
-      located.push(lb);
-    });
-    const last = blocks.at(-1);
-    if (!this.safemode.isOn())
-      this.log(this.namespace.recordAccess(p.src, ctx.nowMs, this.settings.accessTimePrecisionMs));
-    return {
-      fileLength: status.length,
-      underConstruction: status.underConstruction,
-      blocks: located,
-      isLastBlockComplete: last ? this.blocks.isComplete(last.blockId) : true,
+      return lb;
     };
   }
 

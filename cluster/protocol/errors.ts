@@ -31,6 +31,7 @@ export const ERROR_CLASSES = {
   SnapshotAccessControlException: 'org.apache.hadoop.hdfs.protocol.SnapshotAccessControlException',
   AclException: 'org.apache.hadoop.hdfs.protocol.AclException',
   IOException: 'java.io.IOException',
+  EOFException: 'java.io.EOFException',
   MalformedFrameException: 'org.apache.hadoop.ipc.RpcException',
   UnknownMethodException: 'org.apache.hadoop.ipc.RpcNoSuchMethodException',
 } as const;

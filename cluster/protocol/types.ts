@@ -77,7 +77,10 @@ export interface LocatedBlock {
 export interface LocatedBlocks {
   fileLength: number;
   underConstruction: boolean;
+  /** The blocks of the range asked for (getBlockLocations' offset and length), in file order. */
   blocks: LocatedBlock[];
+  /** The file's last block wherever the range is (a snapshot's: the last within its length); null for a file without blocks. */
+  lastBlock: LocatedBlock | null;
   isLastBlockComplete: boolean;
 }
 

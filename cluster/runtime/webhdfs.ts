@@ -603,7 +603,7 @@ export function locatedBlocksJson(
   located: LocatedBlocks,
   infoOf: (uuid: string) => DatanodeInfo | undefined,
 ): Record<string, unknown> {
-  const last = located.blocks.at(-1);
+  const last = located.lastBlock;
   return {
     LocatedBlocks: {
       fileLength: located.fileLength,

@@ -740,7 +740,7 @@ async function waitForReplication(ctx: FsContext, file: string, replication: num
     const located = await ctx.session.namenode.call('getBlockLocations', {
       src: file,
       offset: 0,
-      length: 0,
+      length: Number.MAX_SAFE_INTEGER,
       readerHost: '',
     });
     const short = (located?.blocks ?? []).filter((b) => b.locations.length !== replication);

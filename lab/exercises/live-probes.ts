@@ -251,7 +251,8 @@ async function fileBlocks(ctx: ProbeContext, a: { path: string }): Promise<Block
     readerHost: ctx.description.client.host,
   });
   if (!located) stop(failed(`${a.path}: no such file`));
-  if (!located.isLastBlockComplete) stop(unsettled(`the last block of ${a.path} is not complete yet`));
+  if (located.lastBlock && !located.isLastBlockComplete)
+    stop(unsettled(`the last block of ${a.path} is not complete yet`));
   return located.blocks.map((b) => ({
     blockName: `blk_${b.block.blockId}`,
     blockId: b.block.blockId,

@@ -199,7 +199,7 @@ async function replicationRestored(): Promise<number> {
       const located = await client.call('getBlockLocations', {
         src: '/r.bin',
         offset: 0,
-        length: 0,
+        length: Number.MAX_SAFE_INTEGER,
         readerHost: '',
       });
       const victim = located?.blocks[0]?.locations[0]?.name;
@@ -211,7 +211,7 @@ async function replicationRestored(): Promise<number> {
         const now = await client.call('getBlockLocations', {
           src: '/r.bin',
           offset: 0,
-          length: 0,
+          length: Number.MAX_SAFE_INTEGER,
           readerHost: '',
         });
         const ok = (now?.blocks ?? []).every(

@@ -11,6 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireDescription } from '../../cluster/home/home.js';
+import { homePaths } from '../../cluster/home/description.js';
+import type { JournalFrame } from '../../cluster/protocol/journal-types.js';
+import { readJournal } from '../../cluster/transport/journal.js';
 import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import { withNamenode } from '../../cluster/client/namenode-client.js';
 import { waitFor } from './wait-for.js';
@@ -143,6 +146,47 @@ describe.skipIf(!built || !hdfsBinary)('the Debian hdfs client against the lab',
     expect(cat.status).toBe(0);
     expect(Buffer.compare(cat.stdout, content)).toBe(0);
     expect(ok('du', '-s', '-h', '/user/alice/a')).toMatch(/^2\.3M +\/user\/alice\/a\n$/);
+  });
+
+  it('reads a file of more blocks than the prefetch window: lab fs -cat asks window by window, both clients read it whole', () => {
+    const src = '/user/alice/window.bin';
+    const content = crypto.randomBytes(5 * 1024 * 1024 + 4242);
+    fs.writeFileSync(path.join(work, 'window.bin'), content);
+    ok('put', path.join(work, 'window.bin'), src);
+    const window = 2 * 1024 * 1024;
+    const since = Date.now();
+    const cat = spawnSync(
+      process.execPath,
+      [path.join(repo, 'bin/lab.js'), 'fs', '-D', `dfs.client.read.prefetch.size=${window}`, '-cat', src],
+      {
+        env: { ...process.env, LAB_HOME: home, HADOOP_USER_NAME: USER },
+        timeout: 60_000,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
+    const until = Date.now();
+    expect(cat.status, String(cat.stderr)).toBe(0);
+    expect(Buffer.compare(cat.stdout, content)).toBe(0);
+    expect(Buffer.compare(bytesOf('cat', src), content)).toBe(0);
+    // DFSInputStream: a window at open, then one from each position the read passes the blocks in
+    // hand (six blocks of 1 MB, two per 2 MB window).
+    const asked = readJournal(homePaths(home).journal)
+      .filter(
+        (r): r is JournalFrame =>
+          r.k === 'frame' &&
+          r.proc === 'nn' &&
+          r.dir === 'recv' &&
+          r.t >= since &&
+          r.t <= until &&
+          r.msg.type === 'rpc-call' &&
+          r.msg.method === 'getBlockLocations',
+      )
+      .map(
+        (r) => r.msg.type === 'rpc-call' && (r.msg.params as { src: string; offset: number; length: number }),
+      )
+      .filter((p) => p && p.src === src)
+      .map((p) => p && { offset: p.offset, length: p.length });
+    expect(asked).toEqual([0, 2, 4].map((mb) => ({ offset: mb * 1024 * 1024, length: window })));
   });
 
   it('round-trips bytes both ways with lab fs, and agrees with lab fs -checksum', () => {

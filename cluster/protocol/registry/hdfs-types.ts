@@ -180,12 +180,11 @@ export function locatedBlockFromProto(lb: LocatedBlockProto): LocatedBlock {
 }
 
 export function locatedBlocksToProto(lbs: LocatedBlocks): MessageInitShape<typeof LocatedBlocksProtoSchema> {
-  const last = lbs.blocks.at(-1);
   return {
     fileLength: toUint64(lbs.fileLength),
     blocks: lbs.blocks.map(locatedBlockToProto),
     underConstruction: lbs.underConstruction,
-    ...(last ? { lastBlock: locatedBlockToProto(last) } : {}),
+    ...(lbs.lastBlock ? { lastBlock: locatedBlockToProto(lbs.lastBlock) } : {}),
     isLastBlockComplete: lbs.isLastBlockComplete,
   };
 }
@@ -195,6 +194,7 @@ export function locatedBlocksFromProto(lbs: LocatedBlocksProto): LocatedBlocks {
     fileLength: wireNumber(lbs.fileLength, 'fileLength'),
     underConstruction: lbs.underConstruction,
     blocks: lbs.blocks.map(locatedBlockFromProto),
+    lastBlock: lbs.lastBlock ? locatedBlockFromProto(lbs.lastBlock) : null,
     isLastBlockComplete: lbs.isLastBlockComplete,
   };
 }
