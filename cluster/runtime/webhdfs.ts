@@ -615,19 +615,23 @@ export function locatedBlocksJson(
   };
 }
 
-/** GETFILEBLOCKLOCATIONS: FileSystem.getFileBlockLocations as JSON (BlockLocation). */
+/**
+ * GETFILEBLOCKLOCATIONS: FileSystem.getFileBlockLocations as JSON (BlockLocation). JsonUtil builds
+ * each location in a HashMap, not a TreeMap: the keys come in Java's HashMap iteration order for
+ * these eight strings, as in serverDefaultsJson.
+ */
 export function blockLocationsJson(located: LocatedBlocks): Record<string, unknown> {
   return {
     BlockLocations: {
       BlockLocation: located.blocks.map((lb) => ({
-        cachedHosts: [],
+        topologyPaths: lb.locations.map((d, i) => `${lb.racks[i] ?? ''}/${d.ipAddr}:${d.xferPort}`),
         corrupt: lb.isCorrupt,
-        hosts: lb.locations.map((d) => d.hostName),
-        length: lb.block.numBytes,
+        cachedHosts: [],
         names: lb.locations.map((d) => `${d.ipAddr}:${d.xferPort}`),
         offset: lb.startOffset,
+        hosts: lb.locations.map((d) => d.hostName),
+        length: lb.block.numBytes,
         storageTypes: lb.locations.map(() => 'DISK'),
-        topologyPaths: lb.locations.map((d, i) => `${lb.racks[i] ?? ''}/${d.ipAddr}:${d.xferPort}`),
       })),
     },
   };

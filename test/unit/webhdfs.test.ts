@@ -11,6 +11,7 @@ import type { FileStatus } from '../../cluster/protocol/types.js';
 import {
   aclSpecParam,
   aclStatusJson,
+  blockLocationsJson,
   fileStatusJson,
   parseWebHdfsRequest,
   permissionParam,
@@ -201,6 +202,36 @@ describe('WebHDFS shapes', () => {
     expect(JSON.stringify(Object.keys(body.FsServerDefaults as object))).toBe(
       JSON.stringify(javaHashMapOrder(SERVER_DEFAULTS_PUT_ORDER)),
     );
+  });
+
+  it("writes a BlockLocation's keys in Java's HashMap order, as JsonUtil's HashMap gives them", () => {
+    const body = blockLocationsJson({
+      fileLength: 10,
+      underConstruction: false,
+      isLastBlockComplete: true,
+      blocks: [
+        {
+          block: { blockId: 1073741825, genStamp: 1001, numBytes: 10 },
+          blockPoolId: 'BP-1',
+          startOffset: 0,
+          locations: [],
+          racks: [],
+          isCorrupt: false,
+        },
+      ],
+    }) as { BlockLocations: { BlockLocation: object[] } };
+    // JsonUtil.toJsonMap(BlockLocation)'s puts, in its order.
+    const puts = [
+      'length',
+      'offset',
+      'corrupt',
+      'storageTypes',
+      'cachedHosts',
+      'hosts',
+      'names',
+      'topologyPaths',
+    ];
+    expect(Object.keys(body.BlockLocations.BlockLocation[0] ?? {})).toEqual(javaHashMapOrder(puts));
   });
 
   it('writes a SnapshotDiffReport; the names echo the request when both mean the current tree', () => {
