@@ -35,8 +35,19 @@ export interface DatanodeAdminHost {
   emit(event: StateEvent): void;
 }
 
+/** LeavingServiceStatus: what the monitor's last look at a decommissioning DataNode found. */
+export interface LeavingServiceStatus {
+  /** Its blocks still short of live replicas elsewhere. */
+  underReplicatedBlocks: number;
+  /** Of those, blocks whose only replicas are on DataNodes leaving service. */
+  outOfServiceOnlyReplicas: number;
+  /** Of those, last blocks of files still being written. */
+  underReplicatedInOpenFiles: number;
+}
+
 export class DatanodeAdminManager {
   private hosts: HostsLists = NO_HOSTS;
+  private readonly leaving = new Map<string, LeavingServiceStatus>();
   private lastRunMs = 0;
 
   constructor(
@@ -46,6 +57,17 @@ export class DatanodeAdminManager {
 
   get lists(): HostsLists {
     return this.hosts;
+  }
+
+  /** The last check's counts for a DataNode being decommissioned (zeros before the first). */
+  leavingStatus(datanode: string): LeavingServiceStatus {
+    return (
+      this.leaving.get(datanode) ?? {
+        underReplicatedBlocks: 0,
+        outOfServiceOnlyReplicas: 0,
+        underReplicatedInOpenFiles: 0,
+      }
+    );
   }
 
   /** HostFileManager.isIncluded: what registerDatanode asks before it admits a DataNode. */
@@ -123,6 +145,13 @@ export class DatanodeAdminManager {
   /** DatanodeAdminDefaultMonitor.check for one DataNode: decommissioned once nothing holds it up. */
   private check(d: DatanodeDescriptor): void {
     const insufficient = this.blocksOn(d.id.name).filter((b) => !this.isSufficient(b));
+    this.leaving.set(d.id.name, {
+      underReplicatedBlocks: insufficient.length,
+      outOfServiceOnlyReplicas: insufficient.filter((b) => this.host.countReplicas(b).live.length === 0)
+        .length,
+      underReplicatedInOpenFiles: insufficient.filter((b) => this.host.isLastBlockUnderConstruction(b))
+        .length,
+    });
     if (insufficient.length === 0 && this.isHealthy(d)) {
       this.setAdminState(d, 'DECOMMISSIONED');
       this.host.emit({ type: 'log', level: 'info', text: `Decommissioning complete for node ${d.id.name}` });

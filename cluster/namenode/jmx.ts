@@ -11,7 +11,8 @@
  * SnapshotInfo bean is there (the web UI's Snapshot tab reads it).
  */
 import type { SnapshottableDirStatus } from '../protocol/messages.js';
-import type { DatanodeInfo } from '../protocol/types.js';
+import { ADMIN_STATE_NAMES, type DatanodeInfo } from '../protocol/types.js';
+import type { LeavingServiceStatus } from './datanode-admin.js';
 
 /** A summary of the NameNode's state: what the core knows and what /jmx publishes. */
 export interface NameNodeStatus {
@@ -54,6 +55,8 @@ export interface NamenodeJmxSnapshot {
   softwareVersion: string;
   startedMs: number;
   nowMs: number;
+  /** Each decommissioning DataNode's leaving-service counts, by lab name (absent: none). */
+  leavingService?: Readonly<Record<string, LeavingServiceStatus>>;
 }
 
 /**
@@ -99,7 +102,7 @@ function liveNodesJson(snap: NamenodeJmxSnapshot): string {
       location: d.networkLocation,
       lastContact: Math.max(0, Math.floor((snap.nowMs - d.lastUpdate) / 1000)),
       usedSpace: d.dfsUsed,
-      adminState: 'In Service',
+      adminState: ADMIN_STATE_NAMES[d.adminState],
       nonDfsUsedSpace: d.nonDfsUsed,
       capacity: d.capacity,
       numBlocks: d.numBlocks,
@@ -117,6 +120,25 @@ function liveNodesJson(snap: NamenodeJmxSnapshot): string {
   return JSON.stringify(nodes);
 }
 
+/**
+ * NameNodeInfo.DecomNodes (FSNamesystem.getDecomNodes): each live DataNode being decommissioned,
+ * with what its blocks still wait for.
+ */
+function decomNodesJson(snap: NamenodeJmxSnapshot): string {
+  const nodes: Record<string, Record<string, JmxValue>> = {};
+  for (const d of snap.datanodes) {
+    if (d.liveness === 'dead' || d.adminState !== 'DECOMMISSION_INPROGRESS') continue;
+    const leaving = snap.leavingService?.[d.name];
+    nodes[`${d.hostName}:${d.xferPort}`] = {
+      xferaddr: `${d.ipAddr}:${d.xferPort}`,
+      underReplicatedBlocks: leaving?.underReplicatedBlocks ?? 0,
+      decommissionOnlyReplicas: leaving?.outOfServiceOnlyReplicas ?? 0,
+      underReplicateInOpenFiles: leaving?.underReplicatedInOpenFiles ?? 0,
+    };
+  }
+  return JSON.stringify(nodes);
+}
+
 /** NameNodeInfo.DeadNodes: each dead DataNode's last contact in seconds. */
 function deadNodesJson(snap: NamenodeJmxSnapshot): string {
   const nodes: Record<string, Record<string, JmxValue>> = {};
@@ -124,12 +146,16 @@ function deadNodesJson(snap: NamenodeJmxSnapshot): string {
     if (d.liveness !== 'dead') continue;
     nodes[`${d.hostName}:${d.xferPort}`] = {
       lastContact: Math.max(0, Math.floor((snap.nowMs - d.lastUpdate) / 1000)),
-      decommissioned: false,
-      adminState: 'In Service',
+      decommissioned: d.adminState === 'DECOMMISSIONED',
+      adminState: ADMIN_STATE_NAMES[d.adminState],
       xferaddr: `${d.ipAddr}:${d.xferPort}`,
     };
   }
   return JSON.stringify(nodes);
+}
+
+function countDatanodes(snap: NamenodeJmxSnapshot, which: (d: DatanodeInfo) => boolean): number {
+  return snap.datanodes.filter(which).length;
 }
 
 /** The NameNode's beans, in the order Hadoop's /jmx lists them. */
@@ -164,7 +190,7 @@ export function namenodeBeans(snap: NamenodeJmxSnapshot): JmxBean[] {
       NumberOfMissingBlocksWithReplicationFactorOne: 0,
       LiveNodes: liveNodesJson(snap),
       DeadNodes: deadNodesJson(snap),
-      DecomNodes: '{}',
+      DecomNodes: decomNodesJson(snap),
       EnteringMaintenanceNodes: '{}',
       NameDirStatuses: JSON.stringify({
         active: Object.fromEntries(snap.nameDirs.map((d) => [d, 'IMAGE_AND_EDITS'])),
@@ -218,9 +244,18 @@ export function namenodeBeans(snap: NamenodeJmxSnapshot): JmxBean[] {
       NumLiveDataNodes: s.live,
       NumDeadDataNodes: s.dead,
       NumStaleDataNodes: s.stale,
-      NumDecomLiveDataNodes: 0,
-      NumDecomDeadDataNodes: 0,
-      NumDecommissioningDataNodes: 0,
+      NumDecomLiveDataNodes: countDatanodes(
+        snap,
+        (d) => d.liveness !== 'dead' && d.adminState === 'DECOMMISSIONED',
+      ),
+      NumDecomDeadDataNodes: countDatanodes(
+        snap,
+        (d) => d.liveness === 'dead' && d.adminState === 'DECOMMISSIONED',
+      ),
+      NumDecommissioningDataNodes: countDatanodes(
+        snap,
+        (d) => d.liveness !== 'dead' && d.adminState === 'DECOMMISSION_INPROGRESS',
+      ),
       VolumeFailuresTotal: 0,
       FSState: fsState,
     },

@@ -29,7 +29,7 @@ import {
   type ReplicaChange,
 } from './block-manager.js';
 import { DatanodeManager, type DatanodeDescriptor } from './datanode-manager.js';
-import { DatanodeAdminManager } from './datanode-admin.js';
+import { DatanodeAdminManager, type LeavingServiceStatus } from './datanode-admin.js';
 import type { HostsLists } from './host-file.js';
 import type { BlockRef, PendingOp, RenameOption, RpcIds } from './editlog/ops.js';
 import { NAMENODE_LAYOUT_VERSION } from './fsimage/image.js';
@@ -1605,6 +1605,16 @@ export class NameNodeCore {
    */
   snapshotInfo(): SnapshotInfo {
     return { dirs: this.namespace.snapshottableDirs(), snapshots: this.namespace.snapshotList() };
+  }
+
+  /** What the decommission monitor last found for each DataNode being decommissioned (NameNodeInfo.DecomNodes). */
+  leavingService(): Record<string, LeavingServiceStatus> {
+    const out: Record<string, LeavingServiceStatus> = {};
+    for (const d of this.datanodes.all()) {
+      if (d.adminState === 'DECOMMISSION_INPROGRESS' && d.liveness !== 'dead')
+        out[d.id.name] = this.admin.leavingStatus(d.id.name);
+    }
+    return out;
   }
 
   /** Files and directories (FilesTotal) and files open for write, for /jmx. */

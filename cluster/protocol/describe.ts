@@ -6,7 +6,7 @@
 import type { FrameMessage, JournalEvent, JournalFrame } from './journal-types.js';
 import type { StateEvent } from './messages.js';
 import { journalFieldsOf } from './registry/index.js';
-import { blockName, type AdminState } from './types.js';
+import { ADMIN_STATE_NAMES, blockName } from './types.js';
 
 function kv(obj: Record<string, unknown>, keys: string[]): string {
   const parts: string[] = [];
@@ -167,13 +167,6 @@ export function describeFrame(frame: JournalFrame): string {
   return `${frame.src}->${frame.dst} ${describeMessage(frame.msg)}`;
 }
 
-/** DatanodeInfo.AdminStates' own words (its toString), as the web UI and logs show them. */
-const ADMIN_STATE_WORDS: Record<AdminState, string> = {
-  NORMAL: 'In Service',
-  DECOMMISSION_INPROGRESS: 'Decommission In Progress',
-  DECOMMISSIONED: 'Decommissioned',
-};
-
 export function describeStateEvent(proc: string, event: StateEvent): string {
   switch (event.type) {
     case 'process-started':
@@ -189,7 +182,7 @@ export function describeStateEvent(proc: string, event: StateEvent): string {
     case 'datanode-live':
       return `${proc}: ${event.datanode} live`;
     case 'datanode-admin-state':
-      return `${proc}: ${event.datanode} ${ADMIN_STATE_WORDS[event.adminState]}`;
+      return `${proc}: ${event.datanode} ${ADMIN_STATE_NAMES[event.adminState]}`;
     case 'safemode':
       return `${proc}: safemode ${event.on ? 'ON' : 'OFF'}`;
     case 'block-allocated':

@@ -22,6 +22,20 @@ export interface DatanodeId {
 }
 
 export type AdminState = 'NORMAL' | 'DECOMMISSION_INPROGRESS' | 'DECOMMISSIONED';
+
+/** DatanodeInfo.AdminStates' own words (its toString): what /jmx, the web UI and the NameNode's log show. */
+export const ADMIN_STATE_NAMES: Readonly<Record<AdminState, string>> = {
+  NORMAL: 'In Service',
+  DECOMMISSION_INPROGRESS: 'Decommission In Progress',
+  DECOMMISSIONED: 'Decommissioned',
+};
+
+/** DatanodeInfo.getDatanodeReport's "Decommission Status : …" words (dfsadmin -report). */
+export const DECOMMISSION_STATUS_WORDS: Readonly<Record<AdminState, string>> = {
+  NORMAL: 'Normal',
+  DECOMMISSION_INPROGRESS: 'Decommission in progress',
+  DECOMMISSIONED: 'Decommissioned',
+};
 export type DatanodeLiveness = 'live' | 'stale' | 'dead';
 
 export interface DatanodeInfo extends DatanodeId {

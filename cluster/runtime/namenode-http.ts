@@ -223,6 +223,7 @@ function serveJmx(
     softwareVersion: opts.softwareVersion,
     startedMs: opts.startedMs,
     nowMs,
+    leavingService: opts.core.leavingService(),
   });
   const answer = queryBeans([...beans, ...processBeans(opts.startedMs, nowMs)], query);
   sendHttpResponse(exchange, res, {

@@ -71,6 +71,8 @@ function dfshealthHtml(defaultUser: string): string {
 <th>Capacity</th><th>Used</th><th>Remaining</th><th>Blocks</th><th>Block pool used</th><th>Admin state</th><th>Version</th></tr></thead><tbody></tbody></table>
 <h2>Dead</h2>
 <table id="dead-datanodes-table"><thead><tr><th>Node</th><th>Last contact</th><th>Admin state</th></tr></thead><tbody></tbody></table>
+<h2>Decommissioning</h2>
+<table id="decom-datanodes-table"><thead><tr><th>Node</th><th>Under replicated blocks</th><th>Blocks with no live replicas</th><th>Under Replicated Blocks <br/>In files under construction</th></tr></thead><tbody></tbody></table>
 </section>
 <section class="tab" id="tab-snapshot">
 <h1>Snapshot Summary</h1>
@@ -169,8 +171,8 @@ async function showOverview() {
     ['DFS Used:', esc(fmtBytes(info.Used)) + ' (' + Number(info.PercentUsed).toFixed(2) + '%)'],
     ['Non DFS Used:', esc(fmtBytes(info.NonDfsUsedSpace))],
     ['DFS Remaining:', esc(fmtBytes(info.Free)) + ' (' + Number(info.PercentRemaining).toFixed(2) + '%)'],
-    ['Live Nodes', '<a href="#tab-datanode" id="live-nodes">' + Object.keys(live).length + '</a> (Decommissioned: 0)'],
-    ['Dead Nodes', '<a href="#tab-datanode" id="dead-nodes">' + Object.keys(dead).length + '</a> (Decommissioned: 0)'],
+    ['Live Nodes', '<a href="#tab-datanode" id="live-nodes">' + Object.keys(live).length + '</a> (Decommissioned: ' + esc(state.NumDecomLiveDataNodes || 0) + ')'],
+    ['Dead Nodes', '<a href="#tab-datanode" id="dead-nodes">' + Object.keys(dead).length + '</a> (Decommissioned: ' + esc(state.NumDecomDeadDataNodes || 0) + ')'],
     ['Decommissioning Nodes', String(state.NumDecommissioningDataNodes || 0)],
     ['Number of Under-Replicated Blocks', esc(state.UnderReplicatedBlocks ?? 0)],
     ['Number of Missing Blocks', esc(info.NumberOfMissingBlocks)],
@@ -202,6 +204,11 @@ async function showDatanodes() {
   $('dead-datanodes-table').tBodies[0].innerHTML = Object.entries(dead).sort().map(([name, d]) =>
     '<tr class="datanode dead"><td>' + esc(name) + ' (' + esc(d.xferaddr) + ')</td><td>' + esc(d.lastContact) +
     's</td><td>' + esc(d.adminState) + '</td></tr>').join('');
+  const decom = JSON.parse(info.DecomNodes || '{}');
+  $('decom-datanodes-table').tBodies[0].innerHTML = Object.entries(decom).sort().map(([name, d]) =>
+    '<tr class="datanode decommissioning"><td>' + esc(name) + ' (' + esc(d.xferaddr) + ')</td><td>' +
+    esc(d.underReplicatedBlocks) + '</td><td>' + esc(d.decommissionOnlyReplicas) + '</td><td>' +
+    esc(d.underReplicateInOpenFiles) + '</td></tr>').join('');
 }
 
 async function showSnapshots() {

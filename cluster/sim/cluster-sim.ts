@@ -24,14 +24,7 @@ import type {
   RpcMethods,
   StateEvent,
 } from '../protocol/messages.js';
-import { blockName, type DatanodeId } from '../protocol/types.js';
-
-/** DatanodeInfo.getDatanodeReport's "Decommission Status" words. */
-const DECOMMISSION_STATUS = {
-  NORMAL: 'Normal',
-  DECOMMISSION_INPROGRESS: 'Decommission in progress',
-  DECOMMISSIONED: 'Decommissioned',
-} as const;
+import { blockName, DECOMMISSION_STATUS_WORDS, type DatanodeId } from '../protocol/types.js';
 
 /** The simulator advances time in steps of this size. */
 const SIM_STEP_MS = 100;
@@ -448,7 +441,7 @@ export class ClusterSim {
   datanodeStates(): string[] {
     return this.core
       .datanodeReport('ALL')
-      .map((d) => `${d.name}: ${d.liveness}, ${DECOMMISSION_STATUS[d.adminState]}`);
+      .map((d) => `${d.name}: ${d.liveness}, ${DECOMMISSION_STATUS_WORDS[d.adminState]}`);
   }
 
   private requireDatanode(name: string): SimDatanode {

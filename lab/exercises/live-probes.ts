@@ -380,16 +380,20 @@ async function metaHeader(ctx: ProbeContext, a: ProbeArgs<'block.metaHeader'>): 
 
 // ---- DataNodes and topology --------------------------------------------------------------------
 
+/** A DataNode's state for a probe: decommissioned whatever its liveness; a live one being decommissioned says so. */
+function probeState(d: DatanodeInfo): DatanodeState['state'] {
+  if (d.adminState === 'DECOMMISSIONED') return 'decommissioned';
+  if (d.adminState === 'DECOMMISSION_INPROGRESS' && d.liveness !== 'dead') return 'decommissioning';
+  return d.liveness;
+}
+
 async function datanodeList(ctx: ProbeContext): Promise<DatanodeState[]> {
   const report = await ctx.datanodes();
   return report
     .map((d) => ({
       id: d.name,
       rack: d.networkLocation,
-      state:
-        d.adminState === 'DECOMMISSIONED'
-          ? ('decommissioned' as const)
-          : (d.liveness as DatanodeState['state']),
+      state: probeState(d),
     }))
     .sort((x, y) => compareProcs(x.id, y.id));
 }

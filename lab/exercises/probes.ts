@@ -63,7 +63,7 @@ export interface MetaHeader {
 export interface DatanodeState {
   id: string;
   rack: string;
-  state: 'live' | 'dead' | 'stale' | 'decommissioned';
+  state: 'live' | 'dead' | 'stale' | 'decommissioning' | 'decommissioned';
 }
 
 export interface EditOp {

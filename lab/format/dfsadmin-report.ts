@@ -7,7 +7,7 @@
  */
 import { javaDateString } from '../../cluster/common/java-date.js';
 import { formatByteDesc, formatPercent, javaFixed } from '../../cluster/common/units.js';
-import type { DatanodeInfo } from '../../cluster/protocol/types.js';
+import { DECOMMISSION_STATUS_WORDS, type DatanodeInfo } from '../../cluster/protocol/types.js';
 
 export interface DfsadminSummary {
   /** FsStatus: configured capacity, DFS used, DFS remaining of the whole cluster. */
@@ -43,19 +43,13 @@ function floatPercent(part: number, capacity: number, whenNoCapacity: number): n
 
 const percent2String = (p: number): string => `${javaFixed(p, 2)}%`;
 
-const DECOMMISSION_STATUS: Record<DatanodeInfo['adminState'], string> = {
-  NORMAL: 'Normal',
-  DECOMMISSION_INPROGRESS: 'Decommission in progress',
-  DECOMMISSIONED: 'Decommissioned',
-};
-
 /** DatanodeInfo.getDatanodeReport(), ending with a newline. The lab reports no cache. */
 export function datanodeReport(dn: DatanodeInfo): string {
   const lines = [
     `Name: ${dn.ipAddr}:${dn.xferPort} (${dn.hostName})`,
     `Hostname: ${dn.hostName}`,
     ...(dn.networkLocation !== '/default-rack' ? [`Rack: ${dn.networkLocation}`] : []),
-    `Decommission Status : ${DECOMMISSION_STATUS[dn.adminState]}`,
+    `Decommission Status : ${DECOMMISSION_STATUS_WORDS[dn.adminState]}`,
     `Configured Capacity: ${sized(dn.capacity)}`,
     `DFS Used: ${sized(dn.dfsUsed)}`,
     `Non DFS Used: ${sized(dn.nonDfsUsed)}`,

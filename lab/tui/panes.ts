@@ -28,6 +28,7 @@ const STATE_COLOURS: Record<NodeState, string> = {
   live: 'green',
   stale: 'yellow',
   dead: 'red',
+  decommissioning: 'blue',
   decommissioned: 'magenta',
   unknown: 'gray',
 };

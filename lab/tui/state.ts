@@ -30,7 +30,18 @@ export const NAMESPACE_ENTRIES_MAX = 500;
 /** A heartbeat this recent makes a DataNode's pulse beat. */
 export const PULSE_MS = 1_500;
 
-export type NodeState = 'live' | 'stale' | 'dead' | 'decommissioned' | 'unknown';
+export type NodeState = 'live' | 'stale' | 'dead' | 'decommissioning' | 'decommissioned' | 'unknown';
+
+/** A DataNode's state for the dashboard: a live one shows its admin state when it is leaving service. */
+function datanodeState(
+  liveness: DatanodeInfo['liveness'],
+  adminState: DatanodeInfo['adminState'],
+): NodeState {
+  if (liveness === 'dead') return 'dead';
+  if (adminState === 'DECOMMISSIONED') return 'decommissioned';
+  if (adminState === 'DECOMMISSION_INPROGRESS') return 'decommissioning';
+  return liveness;
+}
 
 export interface NodeView {
   id: string;
@@ -174,6 +185,7 @@ const NAMESPACE_EVENTS = new Set([
   'replica-finalized',
   'datanode-dead',
   'datanode-live',
+  'datanode-admin-state',
 ]);
 
 export function applyRecord(state: DashboardState, record: JournalRecord): void {
@@ -272,6 +284,11 @@ function applyEvent(
           event.type === 'datanode-dead' ? 'dead' : event.type === 'datanode-stale' ? 'stale' : 'live';
       return;
     }
+    case 'datanode-admin-state': {
+      const dn = nodeById(state, event.datanode);
+      if (dn && dn.state !== 'dead') dn.state = datanodeState('live', event.adminState);
+      return;
+    }
     case 'datanode-registered': {
       const dn = nodeById(state, event.datanode);
       if (dn) dn.state = 'live';
@@ -308,7 +325,7 @@ export function applyStatus(state: DashboardState, snapshot: StatusSnapshot | un
   for (const info of snapshot.datanodes) {
     const dn = nodeById(state, info.name);
     if (!dn) continue;
-    dn.state = info.adminState === 'DECOMMISSIONED' ? 'decommissioned' : info.liveness;
+    dn.state = datanodeState(info.liveness, info.adminState);
     if (info.lastUpdate > (dn.lastHeartbeatMs ?? 0)) dn.lastHeartbeatMs = info.lastUpdate;
   }
 }
