@@ -19,6 +19,7 @@ import type { JournalEvent } from '../../cluster/protocol/journal-types.js';
 import type { StateEvent } from '../../cluster/protocol/messages.js';
 import type { LocatedBlock, LocatedBlocks } from '../../cluster/protocol/types.js';
 import { readJournal } from '../../cluster/transport/journal.js';
+import { runLab } from './lab-process.js';
 import { waitFor } from './wait-for.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
@@ -314,5 +315,81 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
         events(home).some((e) => e.event.type === 'lease-recovered' && e.event.path === '/lease/dead.bin'),
       ).toBe(true);
     }, 40_000);
+
+    it('decommissioning: the replicas move first, then the DataNode is Decommissioned; back in service after', async () => {
+      const src = '/decom/small.bin';
+      const out = await client.create(src, { overwrite: false, replication: 2 });
+      await out.write(Buffer.alloc(100 * KiB, 5));
+      await out.close();
+      const before = await waitFor(`${src} on two DataNodes`, async () => {
+        const r = await replicasOf(src);
+        return r.live.length === 2 ? r : undefined;
+      });
+      const victim = (before.live[0] as { name: string }).name;
+      const info = (await client.call('getDatanodeReport', { type: 'ALL' })).find((d) => d.name === victim);
+      if (!info) throw new Error(`${victim} not in the report`);
+      // dfs.hosts.exclude from the lab home's hdfs-site.xml, which refreshNodes reads anew.
+      const exclude = path.join(home, 'dfs.exclude');
+      const site = path.join(home, 'hdfs-site.xml');
+      fs.writeFileSync(exclude, `# leaving for maintenance\n${info.ipAddr}:${info.xferPort}\n`);
+      fs.writeFileSync(
+        site,
+        '<configuration><property><name>dfs.hosts.exclude</name><value>dfs.exclude</value></property></configuration>\n',
+      );
+      try {
+        const refreshed = await runLab(home, 'dfsadmin', '-refreshNodes');
+        expect(refreshed.stdout, refreshed.stderr).toBe('Refresh nodes successful\n');
+        await waitFor(
+          `${victim} decommissioned`,
+          async () =>
+            (await client.call('getDatanodeReport', { type: 'ALL' })).find(
+              (d) => d.name === victim && d.adminState === 'DECOMMISSIONED',
+            ),
+          30_000,
+        );
+        const after = await fetchBlockMap({ home, description: requireDescription(home) }, src, {
+          selfId: 'client',
+        });
+        const block = after.files[0]?.blocks[0];
+        expect(block?.live.map((r) => r.name)).not.toContain(victim);
+        expect(block?.live).toHaveLength(2);
+        expect(new Set(block?.live.map((r) => r.rack)).size).toBe(2);
+        expect(block?.decommissioned?.map((r) => r.name)).toEqual([victim]);
+        // HDFS leaves the decommissioned DataNode's replica where it is.
+        expect(fs.existsSync(blockFile(victim, await firstBlock(src)))).toBe(true);
+        // In progress first; the copy scheduled (its block had one other live replica); only then Decommissioned.
+        const isDone = (e: StateEvent): boolean =>
+          e.type === 'datanode-admin-state' && e.datanode === victim && e.adminState === 'DECOMMISSIONED';
+        // The journal is written by each process on its own schedule: wait for the NameNode's line.
+        const journal = await waitFor('the journal line', () => {
+          const all = events(home).map((e) => e.event);
+          return all.some(isDone) ? all : undefined;
+        });
+        const leaving = journal.findIndex(
+          (e) =>
+            e.type === 'datanode-admin-state' &&
+            e.datanode === victim &&
+            e.adminState === 'DECOMMISSION_INPROGRESS',
+        );
+        const copied = journal.findIndex(
+          (e) => e.type === 'replication-scheduled' && e.block.blockId === block?.block.blockId,
+        );
+        const decommissioned = journal.findIndex(isDone);
+        expect(leaving).toBeGreaterThanOrEqual(0);
+        expect(copied).toBeGreaterThan(leaving);
+        expect(copied).toBeLessThan(decommissioned);
+        expect((await runLab(home, 'fsck', src)).stdout).toContain(' DecommissionedReplicas:\t1\n');
+
+        fs.writeFileSync(exclude, '');
+        expect((await runLab(home, 'dfsadmin', '-refreshNodes')).code).toBe(0);
+        await waitFor(`${victim} back in service`, async () =>
+          (await client.call('getDatanodeReport', { type: 'ALL' })).find(
+            (d) => d.name === victim && d.adminState === 'NORMAL',
+          ),
+        );
+      } finally {
+        fs.rmSync(site, { force: true });
+      }
+    }, 60_000);
   },
 );
