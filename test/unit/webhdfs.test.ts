@@ -205,20 +205,20 @@ describe('WebHDFS shapes', () => {
   });
 
   it("writes a BlockLocation's keys in Java's HashMap order, as JsonUtil's HashMap gives them", () => {
+    const block = {
+      block: { blockId: 1073741825, genStamp: 1001, numBytes: 10 },
+      blockPoolId: 'BP-1',
+      startOffset: 0,
+      locations: [],
+      racks: [],
+      isCorrupt: false,
+    };
     const body = blockLocationsJson({
       fileLength: 10,
       underConstruction: false,
       isLastBlockComplete: true,
-      blocks: [
-        {
-          block: { blockId: 1073741825, genStamp: 1001, numBytes: 10 },
-          blockPoolId: 'BP-1',
-          startOffset: 0,
-          locations: [],
-          racks: [],
-          isCorrupt: false,
-        },
-      ],
+      blocks: [block],
+      lastBlock: block,
     }) as { BlockLocations: { BlockLocation: object[] } };
     // JsonUtil.toJsonMap(BlockLocation)'s puts, in its order.
     const puts = [
