@@ -19,34 +19,60 @@ export interface TextCommand {
 /** A word the student replaces: `<that DataNode>`, `<edits_inprogress_…>`. */
 const PLACEHOLDER = /<[^<>\n]*>/g;
 
-/** Every `lab …` of a Markdown text: inline code spans and fenced code lines. */
+/** Fences whose text is output to compare with, not commands to type: ```text. */
+const OUTPUT_FENCES = new Set(['text', 'console', 'output']);
+
+/** What a student types from a text: a fenced block (a script), or one inline command. */
+export interface TextScript {
+  kind: 'block' | 'inline';
+  script: string;
+}
+
+/** A fenced block, or an inline code span, in reading order. */
+const CODE = /```([^\n]*)\n([\s\S]*?)```|`([^`\n]+)`/g;
+
+/** What a shell line may put before `lab`: `HADOOP_USER_NAME=bob`, `time`, `… |`. */
+const BEFORE_LAB = /^.*?\|\s*(?=(?:npx )?lab\b)|^(?:[A-Z_][A-Z0-9_]*=\S*\s+)*(?:time\s+)?/;
+/** A line or span that runs lab: `lab …`, `time lab …`, `HADOOP_USER_NAME=bob lab …`, `… | lab …`. */
+const RUNS_LAB = /(?:^(?:[A-Z_][A-Z0-9_]*=\S*\s+)*(?:time\s+)?|\|\s*)(?:npx )?lab(?:\s|$)/;
+
+/**
+ * The scripts of a Markdown text, in reading order: every fenced block but output (```text),
+ * and every inline span that runs `lab`.
+ */
+export function scriptsInText(markdown: string): TextScript[] {
+  const found: TextScript[] = [];
+  for (const match of markdown.matchAll(CODE)) {
+    if (match[3] !== undefined) {
+      const text = match[3].trim();
+      if (RUNS_LAB.test(text)) found.push({ kind: 'inline', script: text });
+    } else if (!OUTPUT_FENCES.has(match[1]!.trim()))
+      found.push({ kind: 'block', script: match[2]!.trimEnd() });
+  }
+  return found;
+}
+
+/** Every `lab …` of a Markdown text, in reading order: inline code spans and fenced code lines. */
 export function commandsInText(markdown: string): string[] {
-  const found: string[] = [];
-  const fence = /```[^\n]*\n([\s\S]*?)```/g;
-  for (const block of markdown.matchAll(fence)) {
-    for (const line of block[1]!.split('\n')) {
-      const text = line.replace(/^\s*\$\s+/, '').trim();
-      if (/^(npx )?lab\b/.test(text)) found.push(text);
-    }
-  }
-  const outside = markdown.replace(fence, ' ');
-  for (const span of outside.matchAll(/`([^`\n]+)`/g)) {
-    const text = span[1]!.trim();
-    if (/^(npx )?lab\s/.test(text)) found.push(text);
-  }
-  return found.map(commandPart);
+  return scriptsInText(markdown).flatMap(({ script }) =>
+    script
+      .split('\n')
+      .map((line) => line.replace(/^\s*\$\s+/, '').trim())
+      .filter((line) => RUNS_LAB.test(line))
+      .map((line) => commandPart(line.replace(BEFORE_LAB, ''))),
+  );
 }
 
 /** The command without what the shell adds: pipes, redirections, `&&`, comments. */
 function commandPart(text: string): string {
   return text
     .replace(/\s#.*$/, '')
-    .split(/\s(?:\||>|>>|2>|&&|;)\s/)[0]!
+    .split(/\s(?:\|\||\||>|>>|2>|&&|;)\s/)[0]!
     .trim();
 }
 
-/** Every command a student sees in an exercise, with where it is. */
-export function exerciseCommands(exercise: Exercise): TextCommand[] {
+/** The texts a student sees in an exercise, with where each is. */
+function exerciseTexts(exercise: Exercise): { where: string; text: string }[] {
   const texts: { where: string; text: string }[] = [];
   if (exercise.intro !== undefined) texts.push({ where: 'introduction', text: exercise.intro });
   exercise.steps.forEach((s, i) => texts.push({ where: `step ${i + 1}`, text: s.markdown }));
@@ -59,8 +85,20 @@ export function exerciseCommands(exercise: Exercise): TextCommand[] {
     }
   }
   exercise.hints.forEach((h, i) => texts.push({ where: `hint ${i + 1}`, text: h.text }));
-  return texts.flatMap(({ where, text }) =>
-    commandsInText(text).map((command) => ({ where: `${exercise.id} ${where}`, command })),
+  return texts.map(({ where, text }) => ({ where: `${exercise.id} ${where}`, text }));
+}
+
+/** Every command a student sees in an exercise, with where it is. */
+export function exerciseCommands(exercise: Exercise): TextCommand[] {
+  return exerciseTexts(exercise).flatMap(({ where, text }) =>
+    commandsInText(text).map((command) => ({ where, command })),
+  );
+}
+
+/** Every script a student types for an exercise, in the order the runner shows the texts. */
+export function exerciseScripts(exercise: Exercise): (TextScript & { where: string })[] {
+  return exerciseTexts(exercise).flatMap(({ where, text }) =>
+    scriptsInText(text).map((s) => ({ ...s, where })),
   );
 }
 
