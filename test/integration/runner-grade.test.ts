@@ -165,6 +165,8 @@ describe.skipIf(!built)("a student's path through the runner, graded from the an
   async function doTask(exercise: string, question: PackQuestion): Promise<void> {
     const solution = referenceOf(exercise, question);
     if (typeof solution !== 'string') return;
+    // Typed already from the texts (pack-walk): a student does not run a task twice.
+    if (textsRan.some((script) => script.split('\n').some((line) => line.trim() === solution.trim()))) return;
     const [command, ...args] = solution.trim().split(/\s+/);
     if (command !== 'lab') throw new Error(`${exercise}/${question.id}: not a lab command: ${solution}`);
     await lab(...args);
@@ -334,7 +336,11 @@ describe.skipIf(!built)("a student's path through the runner, graded from the an
     // Resumed by `lab exercise`: the setup carries on (no "already exists"), then the walk.
     for (const id of EXERCISES) {
       const lines: string[] = [];
-      const code = await runExercise(home, found(id), { setup: true }, scriptedIo(id, lines));
+      const code = await runExercise(home, found(id), { setup: true }, scriptedIo(id, lines)).catch(
+        (error: Error) => {
+          throw new Error([error.message, ...textProblems].join('\n'), { cause: error });
+        },
+      );
       expect(code, [...lines, ...textProblems].join('\n')).toBe(0);
       expect(lines.join('\n')).toContain(`Exercise ${id} passed.`);
       if (id === 'upload-blocks') expect(lines.join('\n')).toContain('carrying on after step');
@@ -343,20 +349,20 @@ describe.skipIf(!built)("a student's path through the runner, graded from the an
     for (const id of EXERCISES) expect(progress.exercises[id]?.status).toBe('passed');
     // Every command the texts print ran as printed (pack-walk).
     expect(textProblems).toEqual([]);
-    if (WHOLE_PACK) expect(textsRan.length).toBeGreaterThan(60);
+    if (WHOLE_PACK) expect(textsRan.length).toBeGreaterThan(30);
 
     // The extra uploads moved the ids: the reference solution's block id is not this student's.
     const { sheet } = loadAnswers({ home });
     expect(sheet.answers['block-files']?.['block-id']).not.toBe(reference['block-files']?.['block-id']);
     expect(sheet.ran?.['upload-blocks']).toEqual([
       { run: 'lab fs -put notes.bin /notes.bin', sizes: { 'notes.bin': String(3 * MB + 12345) } },
-      // Under pack-walk the text's setrep first, then its upload; the task's setrep last.
+      // Under pack-walk the text's setrep comes first (the task is then done), then its upload.
       ...(WHOLE_PACK ? ['lab fs -setrep -w 2 /e1/mine.bin'] : []),
       {
         run: 'lab fs -D dfs.blocksize=32m -put forty-eight.bin /e1/tail16.bin',
         sizes: { 'forty-eight.bin': String(48 * MB) },
       },
-      'lab fs -setrep -w 2 /e1/mine.bin',
+      ...(WHOLE_PACK ? [] : ['lab fs -setrep -w 2 /e1/mine.bin']),
     ]);
     // The hints taken are in the file too, for the grader to price.
     expect(sheet.hints).toEqual({ 'upload-blocks': HINTS_TAKEN });
