@@ -30,19 +30,27 @@ const MiB = 1024 * 1024;
 const BLOCKS = 50;
 
 /** The DataNodes that received a WRITE_BLOCK with stage PIPELINE_CLOSE_RECOVERY since `sinceMs`. */
-function closeRecoveredAt(home: string, sinceMs: number): string[] {
-  const dns = readJournal(homePaths(home).journal)
-    .filter(
-      (r): r is JournalFrame =>
-        r.k === 'frame' &&
-        r.dir === 'recv' &&
-        r.t >= sinceMs &&
-        r.msg.type === 'dt-op' &&
-        r.msg.op === 'WRITE_BLOCK' &&
-        r.msg.stage === 'PIPELINE_CLOSE_RECOVERY',
-    )
-    .map((r) => r.proc);
-  return [...new Set(dns)].sort();
+/**
+ * The DataNodes that received a PIPELINE_CLOSE_RECOVERY setup since `sinceMs`, once `count` of
+ * them have: each DataNode writes its journal lines on a timer, so they land shortly after the
+ * close returns.
+ */
+function closeRecoveredAt(home: string, sinceMs: number, count: number): Promise<string[]> {
+  return waitFor(`${count} DataNodes' PIPELINE_CLOSE_RECOVERY in the journal`, () => {
+    const dns = readJournal(homePaths(home).journal)
+      .filter(
+        (r): r is JournalFrame =>
+          r.k === 'frame' &&
+          r.dir === 'recv' &&
+          r.t >= sinceMs &&
+          r.msg.type === 'dt-op' &&
+          r.msg.op === 'WRITE_BLOCK' &&
+          r.msg.stage === 'PIPELINE_CLOSE_RECOVERY',
+      )
+      .map((r) => r.proc);
+    const seen = [...new Set(dns)].sort();
+    return seen.length >= count ? seen : undefined;
+  });
 }
 
 describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
@@ -155,7 +163,7 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
       warnings.length = 0;
       const closingMs = Date.now();
       await out.close();
-      expect(closeRecoveredAt(home, closingMs)).toEqual([...healthy].sort());
+      expect(await closeRecoveredAt(home, closingMs, healthy.length)).toEqual([...healthy].sort());
       const back = path.join(home, 'close-stage.back');
       await client.getFile(src, back);
       expect(fs.readFileSync(back).equals(data)).toBe(true);
@@ -199,7 +207,8 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
         writeFaults(home, { ...readFaults(home), crashBeforeLastAck: [] });
       }
       expect(isDaemonAlive(victimPid)).toBe(false);
-      expect(closeRecoveredAt(home, since)).toEqual(pipeline.filter((d) => d !== victim).sort());
+      const survivors = pipeline.filter((d) => d !== victim).sort();
+      expect(await closeRecoveredAt(home, since, survivors.length)).toEqual(survivors);
       const back = path.join(home, 'last-ack.back');
       await client.getFile(src, back);
       expect(fs.readFileSync(back).equals(data)).toBe(true);
