@@ -115,6 +115,14 @@ class SetupSteps implements StepRunner {
   }
 }
 
+/**
+ * Before a later exercise's setup, as a student's cluster has by the time they move on: a NameNode
+ * the student restarted (the checkpoints exercise's `lab restart nn`, replayed) is out of safe
+ * mode, which it leaves once the DataNodes have reported their blocks (`hdfs dfsadmin -safemode
+ * wait`). A setup's mkdir or put in safe mode would fail as HDFS fails it.
+ */
+const LEAVE_SAFE_MODE = { 'wait-for': { condition: 'safemode-off', deadline: '120s' } } as Step;
+
 export async function withPackCluster(
   options: PackClusterOptions,
   visit: (exercise: Exercise, stage: ExerciseStage) => Promise<void>,
@@ -161,7 +169,9 @@ export async function withPackCluster(
         const setup =
           index === 0 && (exercise.setup[0] === undefined || stepName(exercise.setup[0]) !== 'start')
             ? [{ start: {} } as Step, ...exercise.setup]
-            : exercise.setup;
+            : index > 0 && inspectHome(home).running.length > 0
+              ? [LEAVE_SAFE_MODE, ...exercise.setup]
+              : exercise.setup;
         broken = await replay(exercise.id, setup, steps, context);
       }
       if (!visited.has(exercise.id)) continue;
