@@ -2,7 +2,9 @@
  * The short journal soak: 24 MiB through 256 KiB segments under a 2 MiB journal, so each DataNode
  * rolls several times and the oldest segments are deleted while the cluster runs; every byte read
  * back, `lab traffic` shows the newest frames, the directory stays bounded. `npm run soak` is the
- * long form. Skipped until the daemons are built (npm run build).
+ * long form.
+ * This short form runs in `npm run test:long` (LAB_LONG=1, which .ci/run runs after `npm test`);
+ * skipped until the daemons are built (npm run build).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,25 +14,24 @@ import { runJournalSoak } from '../stress/journal-soak.js';
 const repo = path.resolve(import.meta.dirname, '../..');
 const MiB = 1024 * 1024;
 
-describe.skipIf(!fs.existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
-  'journal soak (short)',
-  () => {
-    it(
-      "rolls every DataNode's journal several times and loses neither data nor the newest frames",
-      { timeout: 240_000 },
-      async () => {
-        const result = await runJournalSoak({
-          totalBytes: 24 * MiB,
-          fileBytes: 4 * MiB,
-          segmentBytes: 256 * 1024,
-          journalBytes: 2 * MiB,
-        });
-        expect(result.problems).toEqual([]);
-        expect(result.bytesChecked).toBe(24 * MiB);
-        expect(result.rollsMax).toBeGreaterThanOrEqual(3);
-        expect(result.segmentsDeleted).toBeGreaterThan(0);
-        expect(result.journalBytesMax).toBeLessThanOrEqual(result.journalBytesBound);
-      },
-    );
-  },
-);
+describe.skipIf(
+  !fs.existsSync(path.join(repo, 'dist/cluster/runtime/main.js')) || process.env.LAB_LONG !== '1',
+)('journal soak (short)', () => {
+  it(
+    "rolls every DataNode's journal several times and loses neither data nor the newest frames",
+    { timeout: 240_000 },
+    async () => {
+      const result = await runJournalSoak({
+        totalBytes: 24 * MiB,
+        fileBytes: 4 * MiB,
+        segmentBytes: 256 * 1024,
+        journalBytes: 2 * MiB,
+      });
+      expect(result.problems).toEqual([]);
+      expect(result.bytesChecked).toBe(24 * MiB);
+      expect(result.rollsMax).toBeGreaterThanOrEqual(3);
+      expect(result.segmentsDeleted).toBeGreaterThan(0);
+      expect(result.journalBytesMax).toBeLessThanOrEqual(result.journalBytesBound);
+    },
+  );
+});
