@@ -1,0 +1,31 @@
+// npm test's static checks: tsc first (it also builds dist/ for the real-process suites), then
+// eslint and prettier side by side — they read the same files and neither needs the other, so on
+// two cores they take the time of the slower one. Each tool's output is printed whole, in order.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+
+function run(command, args) {
+  return new Promise((resolve) => {
+    const child = spawn(bin(command), args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', (error) => resolve({ command, code: 1, output: `${output}${error.message}\n` }));
+    child.on('close', (code) => resolve({ command, code: code ?? 1, output }));
+  });
+}
+
+function report({ command, code, output }) {
+  process.stdout.write(output);
+  if (code !== 0) process.stderr.write(`${command} failed (exit ${code})\n`);
+  return code === 0;
+}
+
+if (!report(await run('tsc', ['-p', 'tsconfig.json']))) process.exit(1);
+const results = await Promise.all([run('eslint', ['.']), run('prettier', ['--check', '.'])]);
+process.exit(results.map(report).every(Boolean) ? 0 : 1);
