@@ -34,6 +34,21 @@ export type FrameMessage =
   /** Its response; `contentBytes` is the body's length (image or edits bytes, or a text/JSON answer). */
   | { type: 'http-response'; status: number; contentBytes: number };
 
+/** Every `type` a frame's message may have: what a journal probe may filter on. */
+export const JOURNAL_MESSAGE_TYPES = [
+  'rpc-preamble',
+  'rpc-context',
+  'rpc-call',
+  'rpc-reply',
+  'dt-op',
+  'dt-response',
+  'packet',
+  'ack',
+  'read-status',
+  'http-request',
+  'http-response',
+] as const satisfies readonly FrameMessage['type'][];
+
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
 
 /** rpc: Hadoop RPC; data: DataTransferProtocol; http: the image transfers and the Secondary's API. */

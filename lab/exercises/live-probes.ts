@@ -41,7 +41,7 @@ import { aclEntryText, logicalAcl } from '../../cluster/namenode/acl.js';
 import { parseNameDirFileName } from '../../cluster/namenode/name-dir.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
 import { describeMessage } from '../../cluster/protocol/describe.js';
-import type { JournalEvent, JournalFrame } from '../../cluster/protocol/journal-types.js';
+import type { FrameMessage, JournalEvent, JournalFrame } from '../../cluster/protocol/journal-types.js';
 import type { FsckFile } from '../../cluster/namenode/fsck-report.js';
 import type { RpcMethod, RpcMethods } from '../../cluster/protocol/messages.js';
 import type { DatanodeInfo, FileStatus } from '../../cluster/protocol/types.js';
@@ -619,6 +619,24 @@ function journalRpcOrder(ctx: ProbeContext, a: ProbeArgs<'journal.rpcOrder'>): s
   return lines;
 }
 
+/**
+ * The decoded messages of the frames sent, each frame once (from its sender's journal), filtered by
+ * operation, sender, receiver, message type and RPC method: the preamble's version byte, the
+ * connection context's protocol, the DataNode addresses of an addBlock reply.
+ */
+function journalMessages(ctx: ProbeContext, a: ProbeArgs<'journal.messages'>): FrameMessage[] {
+  const messages: FrameMessage[] = [];
+  for (const r of journalRecords(ctx, a.op)) {
+    if (r.k !== 'frame' || r.dir !== 'send') continue;
+    if (a.src !== undefined && r.src !== a.src) continue;
+    if (a.dst !== undefined && r.dst !== a.dst) continue;
+    if (a.type !== undefined && r.msg.type !== a.type) continue;
+    if (a.method !== undefined && !('method' in r.msg && r.msg.method === a.method)) continue;
+    messages.push(r.msg);
+  }
+  return messages;
+}
+
 // ---- configuration and health ------------------------------------------------------------------
 
 function configGet(ctx: ProbeContext, a: ProbeArgs<'config.get'>): string {
@@ -693,6 +711,7 @@ const PROBES: { [N in ProbeName]: (ctx: ProbeContext, args: ProbeArgs<N>) => Pro
   'fsimage.inodeId': (ctx, a) => Promise.resolve(fsimageInodeId(ctx, a)),
   'journal.bytes': (ctx, a) => Promise.resolve(journalBytes(ctx, a)),
   'journal.rpcOrder': (ctx, a) => Promise.resolve(journalRpcOrder(ctx, a)),
+  'journal.messages': (ctx, a) => Promise.resolve(journalMessages(ctx, a)),
   'config.get': (ctx, a) => Promise.resolve(configGet(ctx, a)),
   'fsck.status': fsckStatus,
   'file.acl': fileAcl,

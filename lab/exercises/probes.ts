@@ -4,6 +4,7 @@
  * files, the name directory, the journal, the effective configuration — never process internals.
  * Implementations come with the live cluster; this file is the contract and a fake for tests.
  */
+import type { FrameMessage } from '../../cluster/protocol/journal-types.js';
 import type { ProbeArgs, ProbeName } from './schema.js';
 
 export interface FileInfo {
@@ -96,6 +97,12 @@ export interface ProbeResults {
   'journal.bytes': number;
   /** `client->nn create`, `dn1->nn blockReceivedAndDeleted`, … in journal order. */
   'journal.rpcOrder': string[];
+  /**
+   * The decoded messages of the frames sent (each frame once, from its sender's side), in journal
+   * order: `{ type: 'rpc-preamble', version: 9, … }`, an addBlock reply's
+   * `{ type: 'rpc-reply', method: 'addBlock', result: { block, locations: [{ ipAddr, xferPort, … }] } }`.
+   */
+  'journal.messages': FrameMessage[];
   'config.get': string;
   /** The access ACL as `lab fs -getfacl` prints it, without #effective: `user::rw-`, `user:bob:r--`, … */
   'file.acl': string[];
@@ -139,6 +146,8 @@ export const PROBE_LOOK_AT: { [N in ProbeName]: (args: ProbeArgs<N>) => string }
   'fsimage.inodeId': () => 'lab oiv -p XML -i <fsimage file> -o fsimage.xml',
   'journal.bytes': () => 'lab traffic',
   'journal.rpcOrder': () => 'lab traffic (or lab trace)',
+  'journal.messages': (a) =>
+    `lab traffic -X${a.method === undefined ? '' : ` --op ${a.method}`}${a.op === undefined ? '' : ` (lab trace ${a.op})`}`,
   'config.get': (a) => `lab getconf -confKey ${a.key}`,
   'file.acl': (a) => `lab fs -getfacl ${a.path}`,
   'file.xattrs': (a) => `lab fs -getfattr -d ${a.path}`,

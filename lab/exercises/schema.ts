@@ -6,6 +6,7 @@
  * readable as their question's type) are checked in validate.ts.
  */
 import { z } from 'zod';
+import { JOURNAL_MESSAGE_TYPES } from '../../cluster/protocol/journal-types.js';
 import { DurationSchema, ProbeExpectationSchema, SizeSchema, StepSchema } from '../scenario/steps.js';
 
 /** Limits of a pack, with why. Keep them together. */
@@ -321,6 +322,19 @@ export const ProbeArgSchemas = {
     op: z.string().optional(),
     src: z.string().optional(),
     dst: z.string().optional(),
+  }),
+  'journal.messages': z.strictObject({
+    op: z
+      .string()
+      .optional()
+      .meta({ description: 'Only frames of this operation, e.g. "put /e14/wire.txt".' }),
+    src: z.string().optional(),
+    dst: z.string().optional(),
+    type: z
+      .enum(JOURNAL_MESSAGE_TYPES)
+      .optional()
+      .meta({ description: 'rpc-preamble, rpc-context, rpc-call, rpc-reply, dt-op, packet, ack, …' }),
+    method: z.string().optional().meta({ description: 'Only RPC calls and replies of this method.' }),
   }),
   'config.get': z.strictObject({ key: z.string() }),
   'file.acl': z.strictObject({ path: Path }),

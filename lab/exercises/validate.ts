@@ -348,6 +348,7 @@ const GROWING_LOGS: Readonly<Record<string, readonly string[]>> = {
   'edits.ops': ['path', 'toTxid'],
   'journal.rpcOrder': ['op'],
   'journal.bytes': ['op'],
+  'journal.messages': ['op'],
 };
 
 /**

@@ -10,7 +10,7 @@
  * is graded the same way for two seeds of its own: ci-1 has 1 MB blocks, ci-3 2 MB (the quota
  * and its error's numbers move with them).
  *
- * A whole grade replays all thirteen exercises (over a minute a seed on an idle 2-core machine),
+ * A whole grade replays every exercise (over a minute a seed on an idle 2-core machine),
  * too slow for `npm test`: it runs in CI as `npm run grade-shipped` (.ci/run), and is skipped
  * unless GRADE_SHIPPED=1.
  */

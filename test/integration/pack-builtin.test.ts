@@ -8,7 +8,7 @@
  *
  * `npm run test:long` (LAB_LONG=1, run by .ci/run after `npm test`) checks the first three
  * exercises (`lab check` and the wrong answers' messages: 40 s in CI, so not in `npm test`; pack-test-shipped.test.ts proves the solution for two other seeds up to
- * corruption); `PACK_E2E=all` (npm run pack-e2e) all thirteen (about 55 s). Skipped until the
+ * corruption); `PACK_E2E=all` (npm run pack-e2e) all of them (about 55 s). Skipped until the
  * daemons and the CLI are built (npm run build).
  */
 import { execFile } from 'node:child_process';

@@ -79,6 +79,7 @@ describe('the built-in pack hdfs-basics', () => {
       'block-size-experiment',
       'restart-genstamps',
       'balancer',
+      'wire-bytes',
       'concepts',
     ]);
     for (const ex of pack.exercises) {
@@ -291,6 +292,79 @@ describe('the built-in pack hdfs-basics', () => {
     const type = wrong.find((r) => r.question === 'meta-type')!;
     expect(type.status).toBe('fail');
     expect(type.message).toMatch(/expected crc32c, found crc32/);
+  });
+
+  it("wire-bytes: the reference answers pass on the frames of an upload from dn7's host; an upload from elsewhere fails the task and says where to look", async () => {
+    const pack = loaded();
+    const ex = exercise(pack, 'wire-bytes');
+    // The journal's messages as the lab's client and NameNode record them (an addBlock reply's
+    // LocatedBlockProto decoded: the block, then each target's DatanodeIDProto fields).
+    const target = (name: string, ipAddr: string, xferPort: number) => ({
+      name,
+      ipAddr,
+      hostName: name,
+      xferPort,
+      infoPort: xferPort + 1,
+      ipcPort: 0,
+    });
+    const replyFrom = (first: string, ip: string) => ({
+      type: 'rpc-reply',
+      method: 'addBlock',
+      callId: 5,
+      ok: true,
+      result: {
+        block: { blockId: 1073741999, genStamp: 2001, numBytes: 0 },
+        locations: [
+          target(first, ip, 42677),
+          target('dn1', '127.0.1.1', 34513),
+          target('dn2', '127.0.1.2', 37075),
+        ],
+      },
+    });
+    const messages = (first: string, ip: string) =>
+      fakeProbes({
+        'journal.messages': (args: Record<string, unknown>) => ({
+          status: 'ok',
+          value:
+            args.type === 'rpc-preamble'
+              ? [{ type: 'rpc-preamble', version: 9, serviceClass: 0, authProtocol: 0 }]
+              : args.type === 'rpc-context'
+                ? [
+                    {
+                      type: 'rpc-context',
+                      user: 'root',
+                      protocol: 'org.apache.hadoop.hdfs.protocol.ClientProtocol',
+                    },
+                  ]
+                : [replyFrom(first, ip)],
+        }),
+      });
+    const answers = prepareAnswers(ex, solution().sheet.answers['wire-bytes']).answers;
+    const right = await checkExercise(ex, answers, {
+      probes: messages('dn7', '127.0.3.7'),
+      clock: stillClock,
+    });
+    for (const r of right) expect(r.status, `${r.name}: ${r.message}`).toBe('pass');
+
+    const elsewhere = await checkExercise(ex, answers, {
+      probes: messages('dn3', '127.0.1.3'),
+      clock: stillClock,
+    });
+    const upload = elsewhere.find((r) => r.question === 'upload')!;
+    expect(upload.status).toBe('fail');
+    expect(upload.message).toContain('dn3');
+    expect(upload.message).toContain('lab traffic -X --op addBlock');
+    expect(elsewhere.find((r) => r.question === 'first-ip')?.status).toBe('skip');
+
+    const port = await checkExercise(
+      ex,
+      { ...answers, 'first-ip': '127.0.1.1' },
+      {
+        probes: messages('dn7', '127.0.3.7'),
+        clock: stillClock,
+      },
+    );
+    expect(port.find((r) => r.question === 'first-ip')?.status).toBe('fail');
   });
 });
 
