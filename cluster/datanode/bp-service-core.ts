@@ -13,8 +13,11 @@
  *   RECEIVING and DELETED wait for the next heartbeat; entries of a failed call go back in the queue
  *   unless a newer entry for the block arrived meanwhile;
  * - commands on a heartbeat or block-report reply become actions for the process: delete these
- *   replicas (and report them DELETED even when absent, so the NameNode forgets them), copy a replica
- *   (DNA_TRANSFER), recover one (DNA_RECOVERBLOCK), register again (DNA_REGISTER).
+ *   replicas, copy a replica (DNA_TRANSFER), recover one (DNA_RECOVERBLOCK), register again
+ *   (DNA_REGISTER). A replica is reported DELETED once the process has deleted it (or found none, so
+ *   the NameNode forgets it), never when its generation stamp differs from the one the NameNode
+ *   named: that replica is a newer one (a block recovery's) and stays, as FsDatasetImpl.invalidate
+ *   keeps it.
  */
 import type { DatanodeCommand, ReceivedDeletedStatus } from '../protocol/messages.js';
 import type { BlockRef } from '../protocol/types.js';
@@ -84,6 +87,11 @@ export class BPServiceCore {
     return status === 'RECEIVED';
   }
 
+  /** The process deleted `block` (or had no replica of it): DELETED goes with the next heartbeat. */
+  replicaDeleted(block: BlockRef): void {
+    this.reportIncremental(block, 'DELETED');
+  }
+
   /** Entries waiting to be sent. */
   get pendingIncremental(): readonly IbrEntry[] {
     return this.pending;
@@ -109,7 +117,7 @@ export class BPServiceCore {
     this.pending = [...group.filter((e) => !newer.has(e.block.blockId)), ...this.pending];
   }
 
-  /** The actions for the commands of one reply, in order; invalidated blocks are queued DELETED. */
+  /** The actions for the commands of one reply, in order. */
   commands(commands: readonly DatanodeCommand[]): DatanodeAction[] {
     const actions: DatanodeAction[] = [];
     for (const command of commands) {
@@ -121,7 +129,6 @@ export class BPServiceCore {
         case 'DNA_INVALIDATE':
           for (const block of command.blocks) {
             actions.push({ kind: 'delete-replica', poolId: command.poolId, block });
-            this.reportIncremental(block, 'DELETED');
           }
           break;
         case 'DNA_TRANSFER':

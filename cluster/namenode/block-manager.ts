@@ -70,6 +70,11 @@ export function refOf(b: BlockView): BlockRef {
   return { blockId: b.blockId, numBytes: b.numBytes, genStamp: b.genStamp };
 }
 
+/** Whether the replica the BlockMap holds is under a newer generation stamp than `ref`. */
+function isNewer(held: ReplicaInfo | undefined, ref: BlockRef): boolean {
+  return held !== undefined && held.genStamp > ref.genStamp;
+}
+
 export class BlockManager {
   private readonly blocks = new Map<number, BlockInfo>();
   /** DataNode → blocks it should delete (DNA_INVALIDATE work). */
@@ -250,6 +255,8 @@ export class BlockManager {
   received(datanode: string, ref: BlockRef, status: ReceivedDeletedStatus): ReplicaChange[] {
     const b = this.blocks.get(ref.blockId);
     if (status === 'DELETED') {
+      // A replica known under a newer stamp than the deleted one is another replica: it stays.
+      if (isNewer(b?.replicas.get(datanode), ref)) return [];
       if (b?.replicas.delete(datanode)) return [{ kind: 'removed', block: ref, datanode }];
       b?.corrupt.delete(datanode);
       return [];
@@ -264,9 +271,11 @@ export class BlockManager {
 
   private addReplica(b: BlockInfo, datanode: string, ref: BlockRef, state: ReplicaState): ReplicaChange[] {
     if (ref.genStamp < b.genStamp) {
-      // A replica left behind by pipeline recovery: HDFS marks it corrupt and deletes it.
+      // A replica left behind by pipeline recovery: HDFS marks it corrupt and deletes it (the
+      // DataNode deletes only that stamp). A stale RECEIVING that arrives after the DataNode's
+      // recovered replica was reported leaves that replica in the BlockMap.
       this.queueInvalidate(datanode, ref);
-      b.replicas.delete(datanode);
+      if (!isNewer(b.replicas.get(datanode), ref)) b.replicas.delete(datanode);
       return [
         {
           kind: 'invalidate',

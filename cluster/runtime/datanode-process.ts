@@ -34,7 +34,7 @@ import type {
 } from '../protocol/messages.js';
 import { BPServiceCore, type IbrEntry } from '../datanode/bp-service-core.js';
 import { DATANODE_LAYOUT_VERSION } from '../datanode/layout.js';
-import type { BlockRef } from '../protocol/types.js';
+import { blockName, type BlockRef } from '../protocol/types.js';
 import { DatanodeStorage, extendedBlockName } from './datanode-storage.js';
 import { Journal } from '../transport/journal.js';
 import { RpcClient } from '../transport/rpc-client.js';
@@ -500,14 +500,7 @@ class BPServiceActor {
           log('info', `${this.opts.selfId}: ${this.opts.namenode.id} asked to re-register (DNA_REGISTER)`);
           break;
         case 'delete-replica':
-          if (storage.deleteReplica(action.block)) {
-            this.opts.journal.event({
-              type: 'replica-deleted',
-              block: action.block,
-              datanode: this.opts.selfId,
-            });
-            log('info', `${this.opts.selfId}: Deleted ${extendedBlockName(action.poolId, action.block)}`);
-          }
+          this.invalidate(storage, action.poolId, action.block);
           break;
         case 'transfer':
           void this.transfer(action.command);
@@ -519,6 +512,29 @@ class BPServiceActor {
           log('info', `${this.opts.selfId}: ignoring ${action.action} (not modelled by the lab)`);
       }
     }
+  }
+
+  /**
+   * One block of a DNA_INVALIDATE (FsDatasetImpl.invalidate, with its log lines): deleted and
+   * reported DELETED; absent, reported DELETED so the NameNode forgets it; under another
+   * generation stamp, kept and not reported (a block recovery finalized it since the NameNode
+   * asked, and deleting it would lose the recovered replica).
+   */
+  private invalidate(storage: DatanodeStorage, poolId: string, block: BlockRef): void {
+    const self = this.opts.selfId;
+    const result = storage.deleteReplica(block);
+    if (result.kind === 'genstamp-mismatch') {
+      log(
+        'warn',
+        `${self}: Failed to delete replica ${blockName(block)}: GenerationStamp not matched, existing replica is ${blockName(result.existing)}`,
+      );
+      return;
+    }
+    if (result.kind === 'deleted') {
+      this.opts.journal.event({ type: 'replica-deleted', block, datanode: self });
+      log('info', `${self}: Deleted ${extendedBlockName(poolId, block)}`);
+    } else log('info', `${self}: Failed to delete replica ${blockName(block)}: ReplicaInfo not found.`);
+    this.core.replicaDeleted(block);
   }
 
   private async transfer(command: Extract<DatanodeCommand, { action: 'DNA_TRANSFER' }>): Promise<void> {

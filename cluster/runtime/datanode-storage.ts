@@ -95,6 +95,10 @@ export interface VolumeStats {
   nonDfsUsed: number;
 }
 
+/** What a DNA_INVALIDATE did to one block's replica here. */
+export type InvalidateResult =
+  { kind: 'deleted' } | { kind: 'not-found' } | { kind: 'genstamp-mismatch'; existing: BlockRef };
+
 /** `<bpid>:blk_<id>_<gs>`, HDFS's ExtendedBlock string. */
 export function extendedBlockName(poolId: string, block: { blockId: number; genStamp: number }): string {
   return `${poolId}:blk_${block.blockId}_${block.genStamp}`;
@@ -444,15 +448,25 @@ export class DatanodeStorage {
     return this.replicas.size;
   }
 
-  /** Deletes a finalized replica's block and .meta files; false when there was none. */
-  deleteReplica(block: { blockId: number }): boolean {
+  /**
+   * FsDatasetImpl.invalidate for one block: deletes the finalized replica's block and .meta files
+   * when its generation stamp is the one named. A replica under another stamp is kept: the
+   * NameNode asked for an older one (a stale report's), and this one was recovered since.
+   */
+  deleteReplica(block: { blockId: number; genStamp: number }): InvalidateResult {
     const replica = this.replicas.get(block.blockId);
-    if (!replica) return false;
+    if (!replica) return { kind: 'not-found' };
+    if (replica.genStamp !== block.genStamp) {
+      return {
+        kind: 'genstamp-mismatch',
+        existing: { blockId: replica.blockId, genStamp: replica.genStamp, numBytes: replica.numBytes },
+      };
+    }
     fs.rmSync(this.containedPath(replica.blockPath), { force: true });
     fs.rmSync(this.containedPath(replica.metaPath), { force: true });
     this.dfsUsedBytes -= replicaDiskBytes(replica);
     this.replicas.delete(block.blockId);
-    return true;
+    return { kind: 'deleted' };
   }
 
   /**

@@ -227,9 +227,15 @@ export class ClusterSim {
         case 'register':
           this.startDatanode(dn, true);
           break;
-        case 'delete-replica':
+        case 'delete-replica': {
+          // As the process does (FsDatasetImpl.invalidate): a replica under another generation
+          // stamp is newer than the one the NameNode named, and stays unreported.
+          const held = dn.replicas.get(action.block.blockId);
+          if (held && held.genStamp !== action.block.genStamp) break;
           dn.replicas.delete(action.block.blockId);
+          dn.core.replicaDeleted(action.block);
           break;
+        }
         case 'transfer': {
           const held = dn.replicas.get(action.command.block.blockId);
           if (!held) break;

@@ -132,9 +132,9 @@ describe('replica lifecycle', () => {
     expect(fs.readdirSync(path.join(dataDir, 'current', POOL, 'tmp'))).toHaveLength(2);
     writer.append(data, chunkChecksums(data));
     await writer.finalize();
-    expect(storage.deleteReplica(block)).toBe(true);
+    expect(storage.deleteReplica(block)).toEqual({ kind: 'deleted' });
     expect(storage.listFinalized()).toEqual([]);
-    expect(storage.deleteReplica(block)).toBe(false);
+    expect(storage.deleteReplica(block)).toEqual({ kind: 'not-found' });
   });
 
   it('finds finalized replicas again after a restart, and drops an aborted rbw', async () => {
@@ -231,7 +231,14 @@ describe('volume containment (the second line of defence)', () => {
     const bumped = storage.readReplica(1073741825);
     expect(path.basename(bumped?.metaPath ?? '')).toBe('blk_1073741825_1005.meta');
     expect(fs.existsSync(bumped?.metaPath ?? '')).toBe(true);
-    expect(storage.deleteReplica({ blockId: 1073741826 })).toBe(true);
+    // A DNA_INVALIDATE naming the stamp before the bump leaves the bumped replica (as
+    // FsDatasetImpl.invalidate: 'GenerationStamp not matched'); the current stamp deletes.
+    expect(storage.deleteReplica({ blockId: 1073741825, genStamp: 1001 })).toEqual({
+      kind: 'genstamp-mismatch',
+      existing: { blockId: 1073741825, genStamp: 1005, numBytes: 100 },
+    });
+    expect(fs.existsSync(bumped?.blockPath ?? '')).toBe(true);
+    expect(storage.deleteReplica({ blockId: 1073741826, genStamp: 1001 })).toEqual({ kind: 'deleted' });
     expect(storage.stats(NOW).dfsUsed).toBe(111);
     // The disk agrees with the map: a directory scan finds nothing to reconcile.
     expect(storage.listFinalized()).toEqual([[1073741825, 100, 1005]]);
