@@ -1,3 +1,4 @@
 #!/usr/bin/env node
-// The `lab` command: runs the compiled CLI (built by `npm install` through the prepare script).
-import '../dist/lab/main.js';
+// The `lab` command: runs the bundled CLI (built by `npm install` through the prepare script:
+// tsc, then scripts/bundle.mjs).
+import '../dist/bundle/lab/main.js';

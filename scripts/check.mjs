@@ -1,10 +1,11 @@
 // npm test's static checks: tsc first (it also builds dist/ for the real-process suites), then
-// eslint and prettier side by side — they read the same files and neither needs the other, so on
-// two cores they take the time of the slower one. Each tool's output is printed whole, in order.
+// eslint, prettier and the bundle of dist/ (scripts/bundle.mjs) side by side — none needs another,
+// so on two cores they take the time of the slowest. Each tool's output is printed whole, in order.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
+import { bundle } from './bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
@@ -27,5 +28,9 @@ function report({ command, code, output }) {
 }
 
 if (!report(await run('tsc', ['-p', 'tsconfig.json']))) process.exit(1);
-const results = await Promise.all([run('eslint', ['.']), run('prettier', ['--check', '.'])]);
+const bundled = bundle().then(
+  () => ({ command: 'bundle', code: 0, output: '' }),
+  (error) => ({ command: 'bundle', code: 1, output: `${error.message}\n` }),
+);
+const results = await Promise.all([run('eslint', ['.']), run('prettier', ['--check', '.']), bundled]);
 process.exit(results.map(report).every(Boolean) ? 0 : 1);

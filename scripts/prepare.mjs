@@ -6,6 +6,7 @@ import process from 'node:process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundle } from './bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = path.join(root, 'dist', '.build-stamp');
@@ -43,5 +44,6 @@ execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], {
   stdio: 'inherit',
   cwd: root,
 });
+await bundle();
 fs.writeFileSync(stamp, `${new Date().toISOString()}\n`);
 printPathLine();

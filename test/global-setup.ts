@@ -8,6 +8,8 @@ import path from 'node:path';
 
 const repo = path.resolve(import.meta.dirname, '..');
 const ENTRY_POINTS = ['dist/cluster/runtime/main.js', 'dist/lab/main.js'];
+/** What bin/lab.js and the launcher run (scripts/bundle.mjs rewrites both on every build). */
+const BUNDLE_ENTRY_POINTS = ['dist/bundle/cluster/runtime/main.js', 'dist/bundle/lab/main.js'];
 const SOURCE_DIRS = ['cluster', 'lab'];
 
 function newestSource(): { file: string; ms: number } {
@@ -34,10 +36,10 @@ function builtMs(entry: string): number {
 export default function setup(): void {
   const problems: string[] = [];
   const source = newestSource();
-  for (const entry of ENTRY_POINTS) {
+  for (const entry of [...ENTRY_POINTS, ...BUNDLE_ENTRY_POINTS]) {
     const built = path.join(repo, entry);
     if (!fs.existsSync(built)) problems.push(`${entry} is missing`);
-    else if (builtMs(entry) < source.ms)
+    else if ((BUNDLE_ENTRY_POINTS.includes(entry) ? fs.statSync(built).mtimeMs : builtMs(entry)) < source.ms)
       problems.push(`${entry} is older than ${path.relative(repo, source.file)}`);
   }
   if (problems.length === 0) return;

@@ -12,7 +12,6 @@ import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RemoteError } from '../protocol/errors.js';
 import { START_READY_TIMEOUT_MS, STOP_GRACE_MS } from '../protocol/limits.js';
 import { assignPorts, detectLoopbackAliases } from './addresses.js';
@@ -36,6 +35,7 @@ import {
   writePid,
 } from '../home/home.js';
 import { withNamenode } from '../client/namenode-client.js';
+import { daemonScriptPath } from '../common/package-root.js';
 import { planCluster, type StartOptions } from './plan.js';
 import { describeExit, spawnDaemon, type SpawnedDaemon } from './spawn.js';
 import { formatLogTail, waitFor } from './wait.js';
@@ -49,7 +49,7 @@ export interface StartClusterOptions extends StartOptions {
   home: string;
   /** Override alias detection (tests of the no-alias plan). */
   loopbackAliases?: boolean | undefined;
-  /** The daemon entry point; default <repo>/dist/cluster/runtime/main.js. */
+  /** The daemon entry point; default <repo>/dist/bundle/cluster/runtime/main.js (package-root.ts). */
   daemonScript?: string | undefined;
   readyTimeoutMs?: number | undefined;
   /** Progress and warnings, one line each, as they happen. */
@@ -85,11 +85,7 @@ export function processIds(description: ClusterDescription): string[] {
 }
 
 export function defaultDaemonScript(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  // Compiled: dist/cluster/launcher → dist/cluster/runtime. From sources (vitest): the built copy.
-  return here.split(path.sep).includes('dist')
-    ? path.resolve(here, '../runtime/main.js')
-    : path.resolve(here, '../../dist/cluster/runtime/main.js');
+  return daemonScriptPath();
 }
 
 export async function startCluster(options: StartClusterOptions): Promise<StartedCluster> {

@@ -13,7 +13,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../cluster/common/package-root.js';
 import { inspectHome } from '../../cluster/home/home.js';
 import { stopNodes } from '../../cluster/launcher/launcher.js';
 import { systemClock, type CheckEnv } from '../exercises/checks.js';
@@ -84,11 +84,7 @@ export function exercisesToVisit(exercises: readonly Exercise[], only?: readonly
 }
 
 /** The repository (or installed package) root: bin/lab.js and package.json live there. */
-export function labRoot(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  // Compiled: dist/lab/grading; from sources (vitest): lab/grading.
-  return here.split(path.sep).includes('dist') ? path.resolve(here, '../../..') : path.resolve(here, '../..');
-}
+export const labRoot = packageRoot;
 
 export function labVersion(): string {
   try {

@@ -229,7 +229,7 @@ const ALLOWED_ARROWS: Record<string, string[]> = {
     'lab/trace',
     'lab/traffic',
   ],
-  'lab/grading': ['cluster/home', 'cluster/launcher', 'lab/exercises', 'lab/scenario'],
+  'lab/grading': ['cluster/common', 'cluster/home', 'cluster/launcher', 'lab/exercises', 'lab/scenario'],
   'lab/tui': [
     'cluster/client',
     'cluster/common',

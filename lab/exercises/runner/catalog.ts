@@ -10,7 +10,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../../cluster/common/package-root.js';
 import { labUser } from '../../../cluster/common/user.js';
 import { formatDiagnostic, type Exercise, type Pack } from '../pack.js';
 import { loadSeededPack, type SeededPack, type SeededScope } from '../seeded.js';
@@ -33,15 +33,9 @@ export interface Catalog {
   problems: string[];
 }
 
-/** `<repo>/exercises`, found from this module whether it runs compiled (dist/…) or from source. */
+/** `<repo>/exercises`: the packs shipped with the lab. */
 export function builtinPacksDir(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'exercises')))
-      return path.join(dir, 'exercises');
-    dir = path.dirname(dir);
-  }
-  return path.resolve('exercises');
+  return path.join(packageRoot(), 'exercises');
 }
 
 /** Pack folders under `dir`: itself if it holds a pack.yaml, else its sub-folders that do. */
