@@ -7,7 +7,7 @@
  */
 import { javaDateString } from '../common/java-date.js';
 import { floatPercentOf, javaFloatPercent } from '../common/units.js';
-import { blockName, type BlockRef } from '../protocol/types.js';
+import { blockName, type AdminState, type BlockRef } from '../protocol/types.js';
 
 /** NamenodeFsck's status words: DFSck's exit code comes from the report's last line. */
 export const FSCK_HEALTHY_STATUS = 'is HEALTHY';
@@ -22,6 +22,8 @@ export interface FsckRequest {
   locations: boolean;
   racks: boolean;
   openforwrite: boolean;
+  /** -includeSnapshots: each snapshottable directory's `.snapshot` is walked too. */
+  includeSnapshots?: boolean;
 }
 
 /** A DataNode holding a replica, as the core's walk names it. */
@@ -30,6 +32,11 @@ export interface FsckHolder {
   addr: string;
   storageId: string;
   rack: string;
+  /** DatanodeID.hostName, as `-blockId` prints it. */
+  host?: string;
+  /** The DataNode missed heartbeats for dfs.namenode.stale.datanode.interval. */
+  stale?: boolean;
+  adminState?: AdminState;
 }
 
 /** One entry of the core's namespace walk: a directory, or a file with its blocks and replicas. */
@@ -39,8 +46,12 @@ export interface FsckFile {
   length: number;
   replication: number;
   underConstruction: boolean;
+  /** LocatedBlocks.isLastBlockComplete: false while the last block is still being written. */
+  lastBlockComplete?: boolean;
   blocks: {
     block: BlockRef;
+    /** An under-construction block's expected locations (the pipeline the NameNode chose). */
+    expected?: FsckHolder[];
     /** Replicas on in-service DataNodes; decommissioning and decommissioned ones apart (NumberReplicas). */
     live: FsckHolder[];
     decommissioning?: FsckHolder[];
@@ -73,6 +84,8 @@ export interface FsckReplica {
   rack: string;
   /** The NameNode holds this replica as corrupt. */
   corrupt?: boolean;
+  /** -replicaDetails: LIVE, CORRUPT, DECOMMISSIONED, DECOMMISSIONING or STALE_NODE. */
+  state?: string;
 }
 
 export interface FsckBlock {
@@ -236,6 +249,7 @@ export interface Flags {
   locations: boolean;
   racks: boolean;
   openForWrite: boolean;
+  replicaDetails: boolean;
 }
 
 /**
@@ -255,13 +269,15 @@ function placementViolation(block: FsckBlock, replication: number, numRacks: num
   );
 }
 
+/** NamenodeFsck.getReplicaInfo: ` [loc, loc]`, each with `(STATE)` under -replicaDetails. */
 function replicaInfo(block: FsckBlock, flags: Flags): string {
-  if (!flags.locations && !flags.racks) return '';
-  const items = block.replicas.map((r) =>
-    flags.racks
+  if (!flags.locations && !flags.racks && !flags.replicaDetails) return '';
+  const items = block.replicas.map((r) => {
+    const where = flags.racks
       ? `${r.rack}/${r.xferAddr}`
-      : `DatanodeInfoWithStorage[${r.xferAddr},${r.storageId},${r.storageType ?? 'DISK'}]`,
-  );
+      : `DatanodeInfoWithStorage[${r.xferAddr},${r.storageId},${r.storageType ?? 'DISK'}]`;
+    return flags.replicaDetails ? `${where}(${r.state ?? 'LIVE'})` : where;
+  });
   return ` [${items.join(', ')}]`;
 }
 
@@ -387,9 +403,7 @@ function checkFile(
 
 /** The NameNode's report text (what the /fsck servlet streams), without DFSck's final newline. */
 function namenodeText(report: FsckReport, flags: Flags): { text: string; healthy: boolean } {
-  let out =
-    `FSCK started by ${report.user} (auth:SIMPLE) from /${report.clientIp} for path ${report.path} ` +
-    `at ${javaDateString(report.startTimeMs)}\n`;
+  let out = `${startedLine(report, report.path)}\n`;
   if (!report.pathExists) {
     return { text: `${out}\n\nPath '${report.path}' ${FSCK_NONEXISTENT_STATUS}`, healthy: true };
   }
@@ -428,12 +442,51 @@ export function fsckFlags(args: readonly string[]): Flags {
     locations: args.includes('-locations'),
     racks: args.includes('-racks'),
     openForWrite: args.includes('-openforwrite'),
+    replicaDetails: args.includes('-replicaDetails'),
   };
 }
 
 /** The report text NamenodeFsck writes for the /fsck servlet (its last line has no newline). */
 export function fsckReportText(report: FsckReport): { text: string; healthy: boolean } {
   return namenodeText(report, fsckFlags(report.args));
+}
+
+/** -replicaDetails' word for a replica, in NamenodeFsck.getReplicaInfo's order of checks. */
+function replicaState(holder: FsckHolder, corrupt: boolean): string {
+  if (holder.adminState === 'DECOMMISSIONED') return 'DECOMMISSIONED';
+  if (holder.adminState === 'DECOMMISSION_INPROGRESS') return 'DECOMMISSIONING';
+  if (corrupt) return 'CORRUPT';
+  return holder.stale ? 'STALE_NODE' : 'LIVE';
+}
+
+function replicaOf(holder: FsckHolder, corrupt: boolean): FsckReplica {
+  return {
+    xferAddr: holder.addr,
+    storageId: holder.storageId,
+    rack: holder.rack,
+    ...(corrupt ? { corrupt: true } : {}),
+    state: replicaState(holder, corrupt),
+  };
+}
+
+/**
+ * One block of the walk as the report counts it. An under-construction block (one with expected
+ * locations) lists those, as NamenodeFsck reads them from its UnderConstructionFeature.
+ */
+function fsckBlockOf(b: FsckFile['blocks'][number], blockPoolId: string): FsckBlock {
+  const good = [...b.live, ...(b.decommissioning ?? []), ...(b.decommissioned ?? [])];
+  return {
+    block: b.block,
+    blockPoolId,
+    liveReplicas: b.live.length,
+    decommissioningReplicas: b.decommissioning?.length ?? 0,
+    decommissionedReplicas: b.decommissioned?.length ?? 0,
+    // LocatedBlock.isCorrupt: no replica but corrupt ones (decommissioning ones are good).
+    corrupt: good.length === 0 && b.corrupt.length > 0,
+    replicas: b.expected
+      ? b.expected.map((r) => replicaOf(r, false))
+      : [...good.map((r) => replicaOf(r, false)), ...b.corrupt.map((r) => replicaOf(r, true))],
+  };
 }
 
 /**
@@ -462,30 +515,8 @@ export function toReport(
           length: f.length,
           replication: f.replication,
           underConstruction: f.underConstruction,
-          blocks: f.blocks.map((b) => ({
-            block: b.block,
-            blockPoolId: result.blockPoolId,
-            liveReplicas: b.live.length,
-            decommissioningReplicas: b.decommissioning?.length ?? 0,
-            decommissionedReplicas: b.decommissioned?.length ?? 0,
-            // LocatedBlock.isCorrupt: no replica but corrupt ones (decommissioning ones are good).
-            corrupt:
-              b.live.length + (b.decommissioning?.length ?? 0) + (b.decommissioned?.length ?? 0) === 0 &&
-              b.corrupt.length > 0,
-            replicas: [
-              ...[...b.live, ...(b.decommissioning ?? []), ...(b.decommissioned ?? [])].map((r) => ({
-                xferAddr: r.addr,
-                storageId: r.storageId,
-                rack: r.rack,
-              })),
-              ...b.corrupt.map((r) => ({
-                xferAddr: r.addr,
-                storageId: r.storageId,
-                rack: r.rack,
-                corrupt: true,
-              })),
-            ],
-          })),
+          ...(f.lastBlockComplete === false ? { lastBlockComplete: false } : {}),
+          blocks: f.blocks.map((b) => fsckBlockOf(b, result.blockPoolId)),
         },
   );
   return {
@@ -504,4 +535,118 @@ export function toReport(
     minReplication: ctx.minReplication,
     entries,
   };
+}
+
+/** NamenodeFsck's words for a replica under `-blockId` (DFSck's exit code reads them too). */
+export const FSCK_DECOMMISSIONED_STATUS = 'is DECOMMISSIONED';
+export const FSCK_DECOMMISSIONING_STATUS = 'is DECOMMISSIONING';
+/** The line NamenodeFsck prints for an argument of -blockId without `blk_` in it. */
+export const FSCK_INCORRECT_BLOCK_ID = 'Incorrect blockId format:';
+
+/** A storage holding a block, as `-blockId` describes it. */
+export interface FsckBlockReplica extends FsckHolder {
+  /** CorruptReplicasMap.Reason's name when the NameNode holds this replica as corrupt. */
+  corruptReason?: string;
+}
+
+/** What NamenodeFsck.blockIdCK prints about a block: its file, NumberReplicas, its storages. */
+export interface FsckBlockFacts {
+  path: string;
+  expected: number;
+  live: number;
+  excess: number;
+  stale: number;
+  decommissioned: number;
+  decommissioning: number;
+  corrupt: number;
+  /** In the BlockMap's storage order (blockIdCK prints them last first). */
+  replicas: FsckBlockReplica[];
+}
+
+/** One answer of FSNamesystem.listCorruptFileBlocks: CorruptFileBlockInfo's and the next cookie. */
+export interface CorruptFileBlocks {
+  cookie: string;
+  files: { blockName: string; path: string }[];
+}
+
+/**
+ * CorruptReplicasMap.Reason for the lab's reasons: a length the NameNode did not expect is
+ * SIZE_MISMATCH, an old generation stamp GENSTAMP_MISMATCH, a client's or DataNode's
+ * reportBadBlocks CORRUPTION_REPORTED.
+ */
+export function corruptReasonCode(reason: string): string {
+  if (reason.startsWith('length')) return 'SIZE_MISMATCH';
+  if (reason.startsWith('generation stamp')) return 'GENSTAMP_MISMATCH';
+  return 'CORRUPTION_REPORTED';
+}
+
+/** Block.getBlockId: the id of `blk_N` or `blk_N_GS.meta` (metaOrBlockFilePattern), else 0. */
+export function blockIdOf(text: string): number {
+  const m = /^blk_(-?\d+)(_\d+\.meta)?$/.exec(text);
+  return m ? Number(m[1]) : 0;
+}
+
+/** FSCK's first line: who asked, from where (and for which path), when. */
+function startedLine(who: { user: string; clientIp: string; startTimeMs: number }, path?: string): string {
+  const forPath = path === undefined ? '' : ` for path ${path}`;
+  return `FSCK started by ${who.user} (auth:SIMPLE) from /${who.clientIp}${forPath} at ${javaDateString(who.startTimeMs)}`;
+}
+
+/** NamenodeFsck.blockIdCK for one block: its lines, each replica's state last first. */
+function blockIdLines(id: string, facts: FsckBlockFacts | null): string {
+  if (facts === null) return `Block ${id} ${FSCK_NONEXISTENT_STATUS}\n`;
+  let out =
+    `Block Id: ${id}\nBlock belongs to: ${facts.path}\n` +
+    `No. of Expected Replica: ${facts.expected}\nNo. of live Replica: ${facts.live}\n` +
+    `No. of excess Replica: ${facts.excess}\nNo. of stale Replica: ${facts.stale}\n` +
+    `No. of decommissioned Replica: ${facts.decommissioned}\n` +
+    `No. of decommissioning Replica: ${facts.decommissioning}\n` +
+    `No. of corrupted Replica: ${facts.corrupt}\n`;
+  for (const r of [...facts.replicas].reverse()) {
+    let status = FSCK_HEALTHY_STATUS;
+    if (r.corruptReason !== undefined) status = `${FSCK_CORRUPT_STATUS}\t ReasonCode: ${r.corruptReason}`;
+    else if (r.adminState === 'DECOMMISSIONED') status = FSCK_DECOMMISSIONED_STATUS;
+    else if (r.adminState === 'DECOMMISSION_INPROGRESS') status = FSCK_DECOMMISSIONING_STATUS;
+    out += `Block replica on datanode/rack: ${r.host ?? r.name}${r.rack} ${status}\n`;
+  }
+  return out;
+}
+
+/**
+ * NamenodeFsck.fsck with `blockId=`: the ids split on spaces, each without `blk_` refused in one
+ * line, each other looked up (`lookup` is the core's fsckBlock).
+ */
+export function fsckBlockIdText(
+  request: { user: string; clientIp: string; startTimeMs: number; blockIds: string },
+  lookup: (blockId: number) => FsckBlockFacts | null,
+): string {
+  let out = `${startedLine(request)}\n`;
+  // Java's String.split(" ") drops trailing empty strings, and DFSck sends "blk_1 blk_2 ".
+  const ids = request.blockIds.split(' ');
+  if (ids.length > 1) while (ids.at(-1) === '') ids.pop();
+  for (const id of ids) {
+    if (!id.includes('blk_')) {
+      out += `${FSCK_INCORRECT_BLOCK_ID} ${id}\n`;
+      continue;
+    }
+    out += `\n${blockIdLines(id, lookup(blockIdOf(id)))}`;
+  }
+  return out;
+}
+
+/**
+ * NamenodeFsck.listCorruptFileBlocks for one request: the cookie, `blk_N<TAB>path` per block and
+ * how many there were ("no" on a first call that found none, "no more" on a later one).
+ */
+export function corruptFileBlocksText(
+  request: { user: string; clientIp: string; startTimeMs: number; path: string },
+  answer: CorruptFileBlocks,
+): string {
+  const n = answer.files.length;
+  const filler = n > 0 ? String(n) : answer.cookie === '0' ? 'no' : 'no more';
+  return (
+    `${startedLine(request, request.path)}\nCookie:\t${answer.cookie}\n` +
+    answer.files.map((f) => `${f.blockName}\t${f.path}\n`).join('') +
+    `\n\nThe filesystem under path '${request.path}' has ${filler} CORRUPT files\n\n`
+  );
 }

@@ -8,6 +8,7 @@
  */
 import type { Prng } from '../common/prng.js';
 import { RemoteError } from '../protocol/errors.js';
+import { CORRUPT_FILE_BLOCKS_RETURNED_MAX } from '../protocol/limits.js';
 import type {
   ContentSummary,
   DatanodeCommand,
@@ -33,7 +34,16 @@ import { DatanodeAdminManager, type LeavingServiceStatus } from './datanode-admi
 import type { HostsLists } from './host-file.js';
 import type { BlockRef, PendingOp, RenameOption, RpcIds } from './editlog/ops.js';
 import { NAMENODE_LAYOUT_VERSION } from './fsimage/image.js';
-import type { FsckFile, FsckRequest, FsckResult } from './fsck-report.js';
+import { DOT_SNAPSHOT } from './snapshot.js';
+import {
+  corruptReasonCode,
+  type CorruptFileBlocks,
+  type FsckBlockFacts,
+  type FsckFile,
+  type FsckHolder,
+  type FsckRequest,
+  type FsckResult,
+} from './fsck-report.js';
 import type { NamespaceIdentity } from './identity.js';
 import type { NameNodeStatus, SnapshotInfo } from './jmx.js';
 import type { AclChange, Namespace } from './namespace.js';
@@ -1637,8 +1647,17 @@ export class NameNodeCore {
     const root = this.namespace.getFileInfo(p.path);
     if (!root) return base;
     base.exists = true;
+    // -includeSnapshots: NamenodeFsck.checkDir walks a snapshottable directory's .snapshot first.
+    const snapshottable = new Set(
+      p.includeSnapshots ? this.namespace.snapshottableDirs().map((d) => d.status.path) : [],
+    );
     const walk = (path: string, status: FileStatus): void => {
       if (status.type === 'DIRECTORY') {
+        if (snapshottable.has(path)) {
+          const dotSnapshot = `${path.endsWith('/') ? path : `${path}/`}${DOT_SNAPSHOT}`;
+          const info = this.namespace.getFileInfo(dotSnapshot);
+          if (info) walk(dotSnapshot, info);
+        }
         base.files.push({
           path,
           isDir: true,
@@ -1656,23 +1675,88 @@ export class NameNodeCore {
     return base;
   }
 
-  private fsckFile(path: string, status: FileStatus): FsckFile {
-    const describe = (dn: string): { name: string; addr: string; storageId: string; rack: string } => {
-      const d = this.datanodes.get(dn);
+  /**
+   * NamenodeFsck.blockIdCK's facts about one block: its file, NumberReplicas' counts and every
+   * storage holding it (corrupt ones with their CorruptReplicasMap.Reason); null when the BlockMap
+   * has no such block.
+   */
+  fsckBlock(blockId: number): FsckBlockFacts | null {
+    const info = this.blocks.get(blockId);
+    const owner = this.namespace.fileOfBlock(blockId);
+    if (!info || !owner) return null;
+    const counts = this.countReplicas(info);
+    const holders = [...new Set([...info.replicas.keys(), ...info.corrupt.keys()])];
+    const replicas = holders.map((dn) => {
+      const reason = info.corrupt.get(dn);
       return {
-        name: dn,
-        addr: d ? `${d.id.ipAddr}:${d.id.xferPort}` : dn,
-        storageId: d?.id.storageId ?? '',
-        rack: d?.location ?? DEFAULT_RACK,
+        ...this.fsckHolder(dn),
+        ...(reason === undefined ? {} : { corruptReason: corruptReasonCode(reason) }),
       };
+    });
+    return {
+      path: owner.path,
+      expected: info.expectedReplication,
+      live: counts.live.length,
+      excess: 0,
+      stale: counts.live.filter((dn) => this.datanodes.get(dn)?.liveness === 'stale').length,
+      decommissioned: counts.decommissioned.length,
+      decommissioning: counts.decommissioning.length,
+      corrupt: info.corrupt.size,
+      replicas,
     };
-    const blocks = (this.namespace.getBlocks(path) ?? []).map((b) => {
+  }
+
+  /**
+   * FSNamesystem.listCorruptFileBlocks: the blocks with no usable replica (the corrupt queue) whose
+   * file's path starts with `path`, from the `cookie`-th on, at most
+   * CORRUPT_FILE_BLOCKS_RETURNED_MAX; the cookie to ask with next. Null when `path` does not exist.
+   */
+  listCorruptFileBlocks(path: string, cookie: string | null): CorruptFileBlocks | null {
+    if (!this.namespace.getFileInfo(path)) return null;
+    const corrupt = [...this.blocks.all()].filter((b) => {
+      if (b.ucState !== 'COMPLETE') return false;
+      const c = this.countReplicas(b);
+      return c.live.length + c.decommissioning.length + c.decommissioned.length === 0;
+    });
+    if (corrupt.length === 0) return { cookie: cookie ?? '0', files: [] };
+    let skip = /^-?\d+$/.test(cookie ?? '') ? Number(cookie) : 0;
+    const files: CorruptFileBlocks['files'] = [];
+    for (const b of corrupt.slice(Math.max(skip, 0))) {
+      skip++;
+      const owner = this.namespace.fileOfBlock(b.blockId);
+      if (!owner || !owner.path.startsWith(path)) continue;
+      files.push({ blockName: `blk_${b.blockId}`, path: owner.path });
+      if (files.length >= CORRUPT_FILE_BLOCKS_RETURNED_MAX) break;
+    }
+    return { cookie: String(skip), files };
+  }
+
+  /** A DataNode as fsck names it: its transfer address, storage, rack, host name and state. */
+  private fsckHolder(dn: string): FsckHolder {
+    const d = this.datanodes.get(dn);
+    return {
+      name: dn,
+      addr: d ? `${d.id.ipAddr}:${d.id.xferPort}` : dn,
+      storageId: d?.id.storageId ?? '',
+      rack: d?.location ?? DEFAULT_RACK,
+      host: d?.id.hostName ?? dn,
+      stale: d?.liveness === 'stale',
+      adminState: d?.adminState ?? 'NORMAL',
+    };
+  }
+
+  private fsckFile(path: string, status: FileStatus): FsckFile {
+    const describe = (dn: string): FsckHolder => this.fsckHolder(dn);
+    const refs = this.namespace.getBlocks(path) ?? [];
+    const blocks = refs.map((b) => {
       const info = this.blocks.get(b.blockId);
       const counts = info ? this.countReplicas(info) : { live: [], decommissioning: [], decommissioned: [] };
       const live = counts.live;
       const corrupt = info ? [...info.corrupt.keys()] : [];
+      const underConstruction = info !== undefined && info.ucState !== 'COMPLETE';
       return {
         block: info ? refOf(info) : b,
+        ...(underConstruction ? { expected: info.expectedLocations.map(describe) } : {}),
         live: live.map(describe),
         decommissioning: counts.decommissioning.map(describe),
         decommissioned: counts.decommissioned.map(describe),
@@ -1680,12 +1764,14 @@ export class NameNodeCore {
         misReplicated: live.length > 0 && !isPlacementSatisfied(live, status.replication, this.topology),
       };
     });
+    const last = blocks[blocks.length - 1];
     return {
       path,
       isDir: false,
       length: status.length,
       replication: status.replication,
       underConstruction: status.underConstruction,
+      ...(last?.expected ? { lastBlockComplete: false } : {}),
       blocks,
     };
   }

@@ -146,3 +146,9 @@ export const RECEIVED_BEFORE_LAST_ACK_WAIT_MS = 2_000;
 /** Client write retries of `complete` / `addBlock` while the NameNode waits for replicas (HDFS: 5, from 400 ms doubling). */
 export const CLIENT_LOCATE_FOLLOWING_BLOCK_RETRIES = 5;
 export const CLIENT_LOCATE_FOLLOWING_BLOCK_FIRST_WAIT_MS = 50;
+
+/**
+ * Corrupt file blocks one `fsck -list-corruptfileblocks` request answers before DFSck asks again
+ * with the cookie (FSNamesystem.DEFAULT_MAX_CORRUPT_FILEBLOCKS_RETURNED).
+ */
+export const CORRUPT_FILE_BLOCKS_RETURNED_MAX = 500;

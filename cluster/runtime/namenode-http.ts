@@ -18,7 +18,13 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import { labUser } from '../common/user.js';
-import { fsckReportText, toReport, type FsckRequest } from '../namenode/fsck-report.js';
+import {
+  corruptFileBlocksText,
+  fsckBlockIdText,
+  fsckReportText,
+  toReport,
+  type FsckRequest,
+} from '../namenode/fsck-report.js';
 import { jmxBody, namenodeBeans, queryBeans } from '../namenode/jmx.js';
 import type { NameNodeCore } from '../namenode/namenode.js';
 import type { StartupProgressView } from '../namenode/startup-progress.js';
@@ -165,11 +171,33 @@ function fsckRequestOf(query: URLSearchParams): FsckRequest | string {
     locations: query.has('locations'),
     racks: query.has('racks'),
     openforwrite: query.has('openforwrite'),
+    includeSnapshots: query.has('includeSnapshots'),
   };
 }
 
-/** NamenodeFsck's options in DFSck's order, to name them in the report as DFSck typed them. */
-const FSCK_FLAG_ORDER = ['files', 'openforwrite', 'blocks', 'locations', 'racks'] as const;
+/** NamenodeFsck's options in DFSck's order (query name → option), to name them as DFSck typed them. */
+const FSCK_FLAG_ORDER = [
+  ['files', '-files'],
+  ['openforwrite', '-openforwrite'],
+  ['blocks', '-blocks'],
+  ['locations', '-locations'],
+  ['racks', '-racks'],
+  ['replicadetails', '-replicaDetails'],
+] as const;
+
+/** The text of an fsck that does not walk: `-blockId` and `-list-corruptfileblocks`; null otherwise. */
+function fsckSpecialText(
+  core: NameNodeCore,
+  query: URLSearchParams,
+  who: { user: string; clientIp: string; startTimeMs: number; path: string },
+): string | null {
+  const blockIds = query.get('blockId');
+  if (blockIds !== null) return fsckBlockIdText({ ...who, blockIds }, (id) => core.fsckBlock(id));
+  if (!query.has('listcorruptfileblocks')) return null;
+  // A path that does not exist gets the report's `Path '…' does not exist`.
+  const answer = core.listCorruptFileBlocks(who.path, query.get('startblockafter'));
+  return answer === null ? null : corruptFileBlocksText(who, answer);
+}
 
 function serveFsck(
   req: http.IncomingMessage,
@@ -181,6 +209,14 @@ function serveFsck(
   const request = fsckRequestOf(query);
   if (typeof request === 'string') return reply(res, exchange, 400, request);
   const startTimeMs = Date.now();
+  const who = {
+    user: query.get('ugi') ?? query.get('user.name') ?? HTTP_STATIC_USER,
+    clientIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '?',
+    startTimeMs,
+    path: request.path,
+  };
+  const special = fsckSpecialText(opts.core, query, who);
+  if (special !== null) return sendFsckText(exchange, res, special);
   const walk = opts.core.fsck(request);
   if (query.get('format') === 'json') {
     return sendHttpResponse(exchange, res, {
@@ -190,19 +226,20 @@ function serveFsck(
     });
   }
   const report = toReport(walk, {
-    args: FSCK_FLAG_ORDER.filter((f) => request[f]).map((f) => `-${f}`),
-    path: request.path,
-    user: query.get('ugi') ?? query.get('user.name') ?? HTTP_STATIC_USER,
+    ...who,
+    args: FSCK_FLAG_ORDER.filter(([q]) => query.has(q)).map(([, flag]) => flag),
     nnHttpAddress: `${exchange.link.serverAddr}`,
-    clientIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '?',
     minReplication: opts.config.int('dfs.namenode.replication.min'),
-    startTimeMs,
     endTimeMs: Date.now(),
   });
+  sendFsckText(exchange, res, fsckReportText(report).text);
+}
+
+function sendFsckText(exchange: HttpExchange, res: http.ServerResponse, text: string): void {
   sendHttpResponse(exchange, res, {
     status: 200,
     headers: { 'content-type': 'text/plain; charset=utf-8' },
-    body: Buffer.from(fsckReportText(report).text, 'utf8'),
+    body: Buffer.from(text, 'utf8'),
   });
 }
 

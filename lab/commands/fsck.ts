@@ -1,9 +1,12 @@
 /**
- * `lab fsck <path> [-files [-blocks [-locations | -racks]]] [-openforwrite] [--json]` — HDFS's
- * fsck, as DFSck runs it: an HTTP GET of the NameNode's `/fsck` servlet, which walks the namespace
- * and writes the report; the client prints `Connecting to namenode via …` to stderr, copies the
- * report to stdout and takes its exit code from the last line (HEALTHY 0, CORRUPT 1).
- * `--json` asks the same servlet for the lab's structured form of the walk (`&format=json`).
+ * `lab fsck [<path>] [-list-corruptfileblocks | [-openforwrite] [-files [-blocks [-locations |
+ * -racks | -replicaDetails]]]] [-includeSnapshots] [-blockId <blk_Id> …] [--json]` — HDFS's fsck,
+ * as DFSck runs it: an HTTP GET of the NameNode's `/fsck` servlet, which walks the namespace and
+ * writes the report; the client prints `Connecting to namenode via …` to stderr, copies the report
+ * to stdout and takes its exit code from the last line (HEALTHY 0, CORRUPT 1). With
+ * -list-corruptfileblocks DFSck asks again with the servlet's cookie until it says there are no
+ * more, and prints the list itself. `--json` asks the same servlet for the lab's structured form
+ * of the walk (`&format=json`).
  */
 import {
   fetchFsckWalk,
@@ -14,18 +17,30 @@ import {
 import type { Command } from '../cli/commander.js';
 import { homeOf } from '../cli/context.js';
 import { CommandExit, UsageError } from '../cli/errors.js';
-import { parseHadoopArgs } from '../cli/hadoop-args.js';
 import { parseGenericOptions, userSettings } from '../cli/generic-options.js';
 import { out, err, printJson } from '../cli/output.js';
-import { withSession } from '../cli/session.js';
-import { dfsckStdout, fsckExitCode, fsckUrlPath } from '../format/fsck.js';
+import { withSession, type ClusterSession } from '../cli/session.js';
+import {
+  corruptFileBlocksPage,
+  corruptFileBlocksStdout,
+  dfsckStdout,
+  fsckExitCode,
+  javaUrlEncode,
+  parseDfsckArgs,
+} from '../format/fsck.js';
 import { labUser } from '../../cluster/common/user.js';
 import { qualify } from './fs.js';
 
 const USAGE =
-  'Usage: lab fsck <path> [-list-corruptfileblocks | [-move | -delete | -openforwrite] [-files [-blocks [-locations | -racks | -replicaDetails]]]] [--json]';
+  'Usage: lab fsck <path> [-list-corruptfileblocks | [-move | -delete | -openforwrite] [-files [-blocks [-locations | -racks | -replicaDetails]]]] [-includeSnapshots] [-blockId <blk_Id>] [--json]';
 
-const FLAGS = ['files', 'blocks', 'locations', 'racks', 'openforwrite'] as const;
+/** DFSck exits -1 (255) on a usage error. */
+const USAGE_EXIT = 255;
+
+/** DFSck options the lab's servlet does not carry out: refused rather than silently ignored. */
+const NOT_IN_THE_LAB = ['-move', '-delete', '-storagepolicies'];
+
+type Call = { selfId: string; journal: ClusterSession['journal']; op: string };
 
 export function registerFsck(program: Command): void {
   program
@@ -42,57 +57,36 @@ export function registerFsck(program: Command): void {
         return;
       }
       const generic = parseGenericOptions(argv);
-      const args = generic.rest;
-      const settings = userSettings(homeOf(command), generic);
-      const parsed = parseHadoopArgs(args, {
-        command: 'fsck',
-        options: FLAGS.map((name) => ({ name })),
-        usage: USAGE,
-      });
-      const operand = parsed.operands[0];
-      if (!operand || parsed.operands.length > 1)
-        throw new UsageError('fsck: expects exactly one path', USAGE);
+      const json = generic.rest.includes('--json');
+      const args = generic.rest.filter((a) => a !== '--json');
+      // DFSck.main: no arguments, or -files first (GenericOptionsParser's own -files), is a usage error.
+      if (args.length === 0 || args[0] === '-files') {
+        throw new UsageError('fsck: give a path (or an option) first', USAGE, USAGE_EXIT);
+      }
+      const parsed = parseDfsckArgs(args);
+      if (parsed.error !== undefined) throw new UsageError(parsed.error, USAGE, USAGE_EXIT);
+      const missing = args.find((a) => NOT_IN_THE_LAB.includes(a));
+      if (missing !== undefined) {
+        throw new UsageError(
+          `fsck: ${missing} is Hadoop's but not the lab's yet (it would change the namespace from the /fsck servlet); ` +
+            'list the damage with -list-corruptfileblocks and remove a file with lab fs -rm',
+          USAGE,
+          USAGE_EXIT,
+        );
+      }
       // DFSck resolves the path as the file system does (relative to /user/<name>, scheme dropped).
-      const path = qualify(operand);
-      const flags = new Set(FLAGS.filter((f) => parsed.options.has(f)));
+      const dir = parsed.dir ?? '/';
+      const path = qualify(dir);
+      const settings = userSettings(homeOf(command), generic);
       const exitCode = await withSession(
         homeOf(command),
         async (session) => {
           const call = { selfId: 'client', journal: session.journal, op: `fsck-${process.pid}` };
-          if (parsed.json) {
-            const walk = await fetchFsckWalk(
-              session,
-              {
-                path,
-                files: flags.has('files'),
-                blocks: flags.has('blocks'),
-                locations: flags.has('locations'),
-                racks: flags.has('racks'),
-                openforwrite: flags.has('openforwrite'),
-              },
-              call,
-            );
-            // The report's rule: a checked file with a block that has no live replica left is corrupt.
-            const checked = walk.files.filter((f) => !f.underConstruction || flags.has('openforwrite'));
-            const code = checked.some((f) => f.blocks.some((b) => b.live.length === 0)) ? 1 : 0;
-            printJson({ ...walk, exitCode: code });
-            return code;
-          }
-          const urlPath = fsckUrlPath({
-            args: args.filter((a) => a.startsWith('-') && a !== '--json'),
-            user: labUser(),
-            path,
-          });
+          if (json) return printWalk(session, path, new Set(args), call);
+          const urlPath = `/fsck?ugi=${labUser()}${parsed.query}&path=${javaUrlEncode(path)}`;
           err(`Connecting to namenode via http://${namenodeHttpAddress(session)}${urlPath}`);
-          const res = await getFromNamenode(session, urlPath, call);
-          const body = res.body.toString('utf8');
-          if (res.status !== 200) {
-            // DFSck's URLConnection throws on an error status: the servlet's text is the message.
-            throw new NamenodeHttpError(
-              `fsck: the NameNode answered ${res.status}: ${body.trim()}`,
-              res.status,
-            );
-          }
+          if (parsed.listCorruptFileBlocks) return listCorruptFileBlocks(session, dir, urlPath, call);
+          const body = await fetchText(session, urlPath, call);
           out(dfsckStdout(body));
           return fsckExitCode(body);
         },
@@ -100,4 +94,62 @@ export function registerFsck(program: Command): void {
       );
       if (exitCode !== 0) throw new CommandExit(exitCode);
     });
+}
+
+/** GET a /fsck URL; DFSck's URLConnection throws on an error status: the servlet's text is the message. */
+async function fetchText(session: ClusterSession, urlPath: string, call: Call): Promise<string> {
+  const res = await getFromNamenode(session, urlPath, call);
+  const body = res.body.toString('utf8');
+  if (res.status !== 200) {
+    throw new NamenodeHttpError(`fsck: the NameNode answered ${res.status}: ${body.trim()}`, res.status);
+  }
+  return body;
+}
+
+/**
+ * DFSck.listCorruptFileBlocks: ask with `startblockafter=<cookie>` until the answer has no more;
+ * exit 0 when there are none, -1 (255) when there are.
+ */
+async function listCorruptFileBlocks(
+  session: ClusterSession,
+  dir: string,
+  urlPath: string,
+  call: Call,
+): Promise<number> {
+  const lines: string[] = [];
+  let cookie: number | null = 0;
+  while (cookie !== null) {
+    const url: string = cookie > 0 ? `${urlPath}&startblockafter=${cookie}` : urlPath;
+    const page = corruptFileBlocksPage(await fetchText(session, url, call));
+    lines.push(...page.lines);
+    cookie = page.cookie;
+  }
+  out(corruptFileBlocksStdout(dir, lines));
+  return lines.length === 0 ? 0 : 255;
+}
+
+/** `--json`: the walk, with the report's rule for the exit code. */
+async function printWalk(
+  session: ClusterSession,
+  path: string,
+  flags: ReadonlySet<string>,
+  call: Call,
+): Promise<number> {
+  const walk = await fetchFsckWalk(
+    session,
+    {
+      path,
+      files: flags.has('-files'),
+      blocks: flags.has('-blocks'),
+      locations: flags.has('-locations'),
+      racks: flags.has('-racks'),
+      openforwrite: flags.has('-openforwrite'),
+    },
+    call,
+  );
+  // A checked file with a complete block that has no live replica left is corrupt.
+  const checked = walk.files.filter((f) => !f.underConstruction || flags.has('-openforwrite'));
+  const code = checked.some((f) => f.blocks.some((b) => !b.expected && b.live.length === 0)) ? 1 : 0;
+  printJson({ ...walk, exitCode: code });
+  return code;
 }

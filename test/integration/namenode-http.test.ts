@@ -166,6 +166,28 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
       expect(walk.exitCode).toBe(0);
     });
 
+    it('lab fsck -blockId answers as DFSck does (NamenodeFsck.blockIdCK)', async () => {
+      const walk = await get(address, `/fsck?ugi=${user}&files=1&blocks=1&path=%2Fdata%2Fa.bin`);
+      const id = /:(blk_\d+)_\d+ len=/.exec(walk.body)?.[1] ?? '';
+      const block = await lab(home, 'fsck', '-blockId', id);
+      expect(block.stderr).toContain(`/fsck?ugi=${user}&blockId=${id}+&path=%2F\n`);
+      const lines = block.stdout.split('\n');
+      expect(lines.slice(1, 12)).toEqual([
+        '',
+        `Block Id: ${id}`,
+        'Block belongs to: /data/a.bin',
+        'No. of Expected Replica: 3',
+        'No. of live Replica: 3',
+        'No. of excess Replica: 0',
+        'No. of stale Replica: 0',
+        'No. of decommissioned Replica: 0',
+        'No. of decommissioning Replica: 0',
+        'No. of corrupted Replica: 0',
+        expect.stringMatching(/^Block replica on datanode\/rack: \S+\/default-rack is HEALTHY$/),
+      ]);
+      expect(block.code).toBe(0);
+    });
+
     it('publishes the NameNode beans with Hadoop names and attributes', async () => {
       const all = await beans(address);
       const info = bean(all, 'NameNodeInfo');
@@ -314,6 +336,16 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
       expect(result.code).toBe(1);
       expect(result.stdout).toContain('/lonely.bin: MISSING');
       expect(result.stdout.trimEnd().split('\n').at(-1)).toBe("The filesystem under path '/' is CORRUPT");
+
+      // DFSck.listCorruptFileBlocks asks until the servlet says "no more", prints the list, exits -1.
+      const list = await lab(home, 'fsck', '/', '-list-corruptfileblocks');
+      const listed = list.stdout.trimEnd().split('\n');
+      expect(listed[0]).toBe("The list of corrupt files under path '/' are:");
+      const blocks = listed.slice(1, -1);
+      expect(blocks.length).toBeGreaterThan(0);
+      for (const line of blocks) expect(line).toMatch(/^blk_\d+\t\/lonely\.bin$/);
+      expect(listed.at(-1)).toBe(`The filesystem under path '/' has ${blocks.length} CORRUPT files`);
+      expect(list.code).toBe(255);
     }, 60_000);
   },
 );
