@@ -711,6 +711,22 @@ export class NameNodeCore {
       return null;
     },
     truncate: (p, ctx) => this.truncate(p, ctx),
+    concat: (p, ctx) => {
+      // FSNamesystem.concat: safe mode first, then FSDirConcatOp's checks.
+      this.checkNotInSafeMode(`Cannot concat ${p.trg}`, ctx.nowMs);
+      const joined = this.namespace.concat(p.trg, p.srcs, {
+        pc: this.checker(ctx),
+        nowMs: ctx.nowMs,
+        ...(ctx.rpcIds ? { rpcIds: ctx.rpcIds } : {}),
+      });
+      this.log(joined.ops);
+      // INodeFile.concatBlocks: the moved blocks now want the target's replication.
+      this.blocks.setExpectedReplication(
+        joined.movedBlocks.map((b) => b.blockId),
+        joined.replication,
+      );
+      return null;
+    },
     recoverLease: (p, ctx) => {
       // FSNamesystem.recoverLease: a closed file needs nothing; an open one is released now.
       this.checkNotInSafeMode(`Cannot recover the lease of ${p.src}`, ctx.nowMs);

@@ -103,6 +103,13 @@ import {
   type SnapshottableDir,
 } from './snapshot.js';
 import { diffSnapshots, type SnapshotDiffReport } from './snapshot-diff.js';
+import {
+  checkConcatArguments,
+  checkConcatSource,
+  checkConcatTarget,
+  checkNoDuplicateSources,
+  concatQuotaDelta,
+} from './concat.js';
 import { deletedInSnapshots, snapshotsFromImage, snapshotsToImage } from './snapshot-image.js';
 
 /** dfs.namenode.replication.min: fewer replicas than this and a block is not complete. */
@@ -817,6 +824,55 @@ export class Namespace {
     return { ok: true, ops, removedBlocks };
   }
 
+  /**
+   * ClientProtocol.concat (FSDirConcatOp.concat): the sources' blocks appended to the target's in the
+   * order given, the sources deleted: [OP_CONCAT_DELETE]. WRITE on the target, READ on each source and
+   * WRITE on its directory, checked as HDFS checks them (target first, then each source in turn);
+   * the rules are in concat.ts. `movedBlocks` now belong to the target and take its `replication`.
+   */
+  concat(
+    target: string,
+    srcs: readonly string[],
+    options: { pc: PermissionChecker | null; nowMs: number; rpcIds?: RpcIds },
+  ): { ops: PendingOp[]; movedBlocks: BlockRef[]; replication: number } {
+    checkConcatArguments(target, srcs);
+    const t = this.walkPath(target);
+    this.checkPermission(target, options.pc, { access: 'WRITE' });
+    const file = checkConcatTarget(t.last, t.path);
+    const sources = srcs.map((src) => {
+      const w = this.walkPath(src);
+      this.checkPermission(src, options.pc, { access: 'READ' });
+      this.checkPermission(src, options.pc, { parentAccess: 'WRITE' });
+      const source = {
+        src,
+        node: w.last,
+        inLatestSnapshot: w.last !== null && this.inLatestSnapshot(w.last),
+      };
+      return checkConcatSource(source, { file, path: t.path });
+    });
+    checkNoDuplicateSources(sources);
+    verifyQuota(t.existing.slice(0, -1), concatQuotaDelta(file, sources));
+    const movedBlocks = sources.flatMap((s) => copyBlocks(s.blocks));
+    const ops: PendingOp[] = [];
+    this.emit(ops, {
+      op: 'OP_CONCAT_DELETE',
+      trg: t.path,
+      srcs: sources.map(fullPath),
+      timestamp: options.nowMs,
+      rpcIds: options.rpcIds ?? NO_RPC_IDS,
+    });
+    return { ops, movedBlocks, replication: file.replication };
+  }
+
+  /** INode.isInLatestSnapshot: the newest snapshot of the snapshottable directory above holds the INode. */
+  private inLatestSnapshot(node: INode): boolean {
+    for (let dir = node.parent; dir; dir = dir.parent) {
+      const latest = this.snapshots.get(dir)?.snapshots.at(-1);
+      if (latest) return [...walk(latest.root)].some((n) => n.id === node.id);
+    }
+    return false;
+  }
+
   /** ClientProtocol.setReplication: [OP_SET_REPLICATION]; false (no ops) for a directory or a missing path. */
   setReplication(
     path: string,
@@ -1489,6 +1545,8 @@ export class Namespace {
       }
       case 'OP_TRUNCATE':
         return this.applyTruncate(op);
+      case 'OP_CONCAT_DELETE':
+        return this.applyConcat(op);
       case 'OP_SET_QUOTA': {
         const node = this.walkPath(op.src).last;
         if (node?.kind !== 'DIRECTORY') throw corrupt(op, op.src, 'not a directory');
@@ -1572,6 +1630,22 @@ export class Namespace {
     }
     blocks.push({ ...last });
     this.setBlocks(file, blocks);
+  }
+
+  /** FSDirConcatOp.unprotectedConcat: the target takes the sources' blocks; the sources go. */
+  private applyConcat(op: OpOf<'OP_CONCAT_DELETE'>): void {
+    const target = this.walkPath(op.trg).last;
+    if (target?.kind !== 'FILE') throw corrupt(op, op.trg, 'not a file');
+    const sources = op.srcs.map((src) => {
+      const node = this.walkPath(src).last;
+      if (node?.kind !== 'FILE' || node.parent !== target.parent)
+        throw corrupt(op, src, "not a file in the target's directory");
+      return node;
+    });
+    const blocks = [...target.blocks, ...sources.flatMap((s) => s.blocks)];
+    for (const s of sources) this.unlink(s, op.timestamp);
+    this.setBlocks(target, blocks);
+    target.mtime = op.timestamp;
   }
 
   /** FSDirTruncateOp.unprotectedTruncate: drop the blocks past the cut; inside a block, reopen the file. */

@@ -225,6 +225,7 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
     checkAccess: { src: path, mode: integer(0, 7) },
     renewLease: { clientName: nonEmptyName },
     recoverLease: { src: path, clientName: nonEmptyName },
+    concat: { trg: path, srcs: listOf(path, LIST_LENGTH_MAX) },
     truncate: { src: path, newLength: integer(Number.MIN_SAFE_INTEGER, LONG_MAX), clientName: nonEmptyName },
     fsync: { ...blockAt, lastBlockLength: integer(-1, LONG_MAX) },
     reportBadBlocks: {

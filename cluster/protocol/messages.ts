@@ -316,6 +316,8 @@ export interface RpcMethods {
    * recovery cuts the last block (the file stays open until it has).
    */
   truncate: { req: { src: string; newLength: number; clientName: string }; res: boolean };
+  /** Moves the sources' blocks to the end of `trg` in order and deletes the sources (same directory). */
+  concat: { req: { trg: string; srcs: string[] }; res: null };
   /** Starts lease recovery of an open file now: true when the file is closed (or was never open). */
   recoverLease: { req: { src: string; clientName: string }; res: boolean };
   reportBadBlocks: { req: { blocks: { block: BlockRef; datanode: string }[] }; res: null };
@@ -444,6 +446,7 @@ export const PROTOCOL_OF: Record<RpcMethod, Protocol> = {
   recoverLease: 'ClientProtocol',
   fsync: 'ClientProtocol',
   truncate: 'ClientProtocol',
+  concat: 'ClientProtocol',
   reportBadBlocks: 'ClientProtocol',
   updateBlockForPipeline: 'ClientProtocol',
   updatePipeline: 'ClientProtocol',

@@ -153,6 +153,13 @@ async function answer(req: WebHdfsRequest, ctx: Ctx): Promise<void> {
       const clientName = `DFSClient_${randomBytes(8).readBigInt64BE()}`;
       return json({ boolean: await call('truncate', { src, newLength, clientName }) });
     }
+    case 'CONCAT': {
+      // ConcatSourcesParam.getAbsolutePaths is String.split(","): trailing empty names dropped.
+      const srcs = requiredParam(req, 'sources').split(',');
+      while (srcs.at(-1) === '') srcs.pop();
+      await call('concat', { trg: src, srcs });
+      return sendJson(exchange, res, 200, null);
+    }
     case 'GETHOMEDIRECTORY':
       return json({ Path: `/user/${req.user}` });
     case 'GETTRASHROOT':
@@ -207,7 +214,7 @@ async function answer(req: WebHdfsRequest, ctx: Ctx): Promise<void> {
     case 'GETFILECHECKSUM':
       return redirect(req, ctx);
     default:
-      // Param.toString is `name=value`: Hadoop's message reads "op=CONCAT is not supported".
+      // Param.toString is `name=value`: Hadoop's message reads "op=NULL is not supported".
       throw unsupported(`op=${req.op} is not supported`);
   }
 }

@@ -241,10 +241,8 @@ export function parseWebHdfsRequest(method: string, rawUrl: string): WebHdfsRequ
   if (!isWebHdfsMethod(method)) {
     throw unsupported(`HTTP method ${method} is not supported by WebHDFS (GET, PUT, POST or DELETE)`);
   }
-  const opText = params.get('op');
-  if (opText === undefined || opText === '') {
-    throw badParam('op', `op is required (one of ${OP_ENUMS[method].ops.join(', ')})`);
-  }
+  // No op is @DefaultValue NULL: every method's enum has it, and the handler answers it as unsupported.
+  const opText = params.get('op') || 'NULL';
   const op = opText.toUpperCase();
   const known = OP_ENUMS[method];
   if (!known.ops.includes(op)) {

@@ -31,6 +31,7 @@ import { RMDIR, TOUCH } from './fs-namespace.js';
 import { CHGRP, CHMOD, CHOWN } from './fs-permissions.js';
 import { GETMERGE, HEAD, TEXT } from './fs-read.js';
 import { TRUNCATE } from './fs-truncate.js';
+import { CONCAT } from './fs-concat.js';
 import { TEST } from './fs-test.js';
 import { formatDf } from '../format/df.js';
 import { formatCommandHelp } from '../format/fs-help.js';
@@ -336,6 +337,7 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   },
   appendToFile: APPEND_TO_FILE,
   truncate: TRUNCATE,
+  concat: CONCAT,
   touchz: {
     usage: '-touchz <path> ...',
     description:

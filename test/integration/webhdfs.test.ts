@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
+import { decodeSegment } from '../../cluster/namenode/editlog/codec.js';
 import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import { requireDescription } from '../../cluster/home/home.js';
 import { readNamenodeHttpAddress } from '../../cluster/home/http-address.js';
@@ -591,16 +592,60 @@ describe.skipIf(!existsSync(path.join(REPO, 'dist/cluster/runtime/main.js')))('W
       checksumType: 2,
       keyProviderUri: '',
     });
-    const concat = await request(url('/t.bin', 'op=CONCAT&sources=/a,/b'), 'POST');
-    expect([concat.status, json(concat)]).toEqual([
+    // No op at all is GetOpParam's default, NULL, which NamenodeWebHdfsMethods.get does not serve.
+    const none = await request(url('/', ''));
+    expect([none.status, json(none)]).toEqual([
       400,
       {
         RemoteException: {
           exception: 'UnsupportedOperationException',
           javaClassName: 'java.lang.UnsupportedOperationException',
-          message: 'op=CONCAT is not supported',
+          message: 'op=NULL is not supported',
         },
       },
+    ]);
+  });
+
+  it('concatenates with lab fs -concat and WebHDFS CONCAT: blocks relinked, sources gone, OP_CONCAT_DELETE logged', async () => {
+    const as = `user.name=${user}`;
+    const parts = [randomBytes(MiB), randomBytes(1000), randomBytes(20), randomBytes(30)];
+    const names = ['t', 'a', 'b', 'c'].map((n) => `/cat/${n}`);
+    await Promise.all(
+      names.map(async (name, i) => {
+        const stream = await nnClient.create(name, { createParent: true });
+        await stream.write(parts[i] as Buffer);
+        await stream.close();
+      }),
+    );
+    const blockIds = async (p: string): Promise<number[]> =>
+      (
+        (await nnClient.call('getBlockLocations', { src: p, offset: 0, length: 1 << 30, readerHost: '' }))
+          ?.blocks ?? []
+      ).map((b) => b.block.blockId);
+    const before = (await Promise.all(names.slice(0, 3).map(blockIds))).flat();
+    const done = await runLab(home, 'fs', '-concat', '/cat/t', '/cat/a', '/cat/b');
+    expect([done.code, done.stderr]).toEqual([0, '']);
+    // The same blocks, now the target's: nothing was copied.
+    expect(await blockIds('/cat/t')).toEqual(before);
+    const posted = await request(url('/cat/t', `op=CONCAT&sources=/cat/c&${as}`), 'POST');
+    expect([posted.status, posted.body.length]).toEqual([200, 0]);
+    const back = await promised<Buffer>((cb) => client.readFile('/cat/t', cb));
+    expect(back.equals(Buffer.concat(parts))).toBe(true);
+    const listed = await promised<{ pathSuffix: string }[]>((cb) => client.readdir('/cat', cb));
+    expect(listed.map((s) => s.pathSuffix)).toEqual(['t']);
+    const refused = json(await request(url('/cat/t', `op=CONCAT&sources=/cat/t&${as}`), 'POST'));
+    expect(refused.RemoteException).toMatchObject({
+      exception: 'HadoopIllegalArgumentException',
+      message: 'concat: the src file /cat/t is the same with the target file /cat/t',
+    });
+    const current = path.join(home, 'dfs/name/current');
+    const segment = fs.readdirSync(current).find((f) => f.startsWith('edits_inprogress_')) as string;
+    const logged = decodeSegment(fs.readFileSync(path.join(current, segment))).ops.filter(
+      (op) => op.op === 'OP_CONCAT_DELETE',
+    );
+    expect(logged.map((op) => [op.trg, op.srcs])).toEqual([
+      ['/cat/t', ['/cat/a', '/cat/b']],
+      ['/cat/t', ['/cat/c']],
     ]);
   });
 });

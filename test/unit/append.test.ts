@@ -12,43 +12,15 @@ import { chunkChecksums, crc32c } from '../../cluster/common/crc.js';
 import { buildMeta, verifyReplica } from '../../cluster/datanode/meta.js';
 import { decodeSegment, encodeSegment } from '../../cluster/namenode/editlog/codec.js';
 import { editsToXml } from '../../cluster/namenode/editlog/oev.js';
-import {
-  NO_RPC_IDS,
-  type BlockRef,
-  type EditLogOp,
-  type PendingOp,
-} from '../../cluster/namenode/editlog/ops.js';
+import { NO_RPC_IDS, type EditLogOp, type PendingOp } from '../../cluster/namenode/editlog/ops.js';
 import { Namespace } from '../../cluster/namenode/namespace.js';
 import type { NamespaceInfo } from '../../cluster/protocol/messages.js';
 import { DatanodeStorage } from '../../cluster/runtime/datanode-storage.js';
+import { closedFile, FILE_PERM as PERM, MB, WRITER } from './namespace-files.js';
 import { thrown } from './remote-error.js';
 
-const MB = 1_048_576;
-const WRITER = 'DFSClient_NONMAPREDUCE_1_1';
 const APPENDER = 'DFSClient_NONMAPREDUCE_2_1';
-const PERM = { user: 'student', group: 'supergroup', mode: 0o644 };
 const RPC_IDS = { clientId: '0b3ad4f2-5a1e-4c39-9d52-7f3c1f0e8a21', callId: 7 };
-
-/** create, blocks of `sizes`, complete: a closed file. */
-function closedFile(ns: Namespace, path: string, sizes: number[]): BlockRef[] {
-  ns.create(path, {
-    permission: PERM,
-    clientName: WRITER,
-    clientMachine: '127.0.0.1',
-    overwrite: false,
-    createParent: true,
-    replication: 1,
-    blockSizeBytes: MB,
-    nowMs: 1_000,
-  });
-  let previous: BlockRef | null = null;
-  for (const size of sizes) {
-    const { block } = ns.allocateBlock(path, { clientName: WRITER, previous });
-    previous = { ...block, numBytes: size };
-  }
-  ns.completeFile(path, { clientName: WRITER, last: previous, nowMs: 2_000 });
-  return ns.getBlocks(path) ?? [];
-}
 
 describe('append in the namespace', () => {
   it('logs one OP_APPEND and reopens the file under the appender’s lease', () => {

@@ -14,42 +14,16 @@ import { chunkChecksums } from '../../cluster/common/crc.js';
 import { buildMeta, verifyReplica } from '../../cluster/datanode/meta.js';
 import { decodeSegment, encodeSegment } from '../../cluster/namenode/editlog/codec.js';
 import { editsToXml } from '../../cluster/namenode/editlog/oev.js';
-import type { BlockRef, EditLogOp, PendingOp } from '../../cluster/namenode/editlog/ops.js';
+import type { EditLogOp, PendingOp } from '../../cluster/namenode/editlog/ops.js';
 import type { INodeFile } from '../../cluster/namenode/inode.js';
 import { Namespace } from '../../cluster/namenode/namespace.js';
 import type { DatanodeCommand, NamespaceInfo } from '../../cluster/protocol/messages.js';
 import { datanodeProtocol } from '../../cluster/protocol/registry/datanode-protocol-codec.js';
 import { DatanodeStorage } from '../../cluster/runtime/datanode-storage.js';
+import { closedFile, FILE_PERM as PERM, MB, WRITER } from './namespace-files.js';
 import { thrown } from './remote-error.js';
 
-const MB = 1_048_576;
-const WRITER = 'DFSClient_NONMAPREDUCE_1_1';
 const CUTTER = 'DFSClient_NONMAPREDUCE_2_1';
-const PERM = { user: 'student', group: 'supergroup', mode: 0o644 };
-
-/** create, blocks of `sizes`, complete: a closed file; every op it logged goes to `log`. */
-function closedFile(ns: Namespace, p: string, sizes: number[], log: PendingOp[] = []): BlockRef[] {
-  log.push(
-    ...ns.create(p, {
-      permission: PERM,
-      clientName: WRITER,
-      clientMachine: '127.0.0.1',
-      overwrite: false,
-      createParent: true,
-      replication: 1,
-      blockSizeBytes: MB,
-      nowMs: 1_000,
-    }).ops,
-  );
-  let previous: BlockRef | null = null;
-  for (const size of sizes) {
-    const allocated = ns.allocateBlock(p, { clientName: WRITER, previous });
-    log.push(...allocated.ops);
-    previous = { ...allocated.block, numBytes: size };
-  }
-  log.push(...ns.completeFile(p, { clientName: WRITER, last: previous, nowMs: 2_000 }));
-  return ns.getBlocks(p) ?? [];
-}
 
 const cut = (newLength: number, nowMs = 5_000) => ({
   newLength,
@@ -154,8 +128,8 @@ describe('truncate in the namespace', () => {
   it('replays OP_TRUNCATE to the same state, the truncate block and the lease included', () => {
     const ns = new Namespace({ superuser: 'student', namespaceId: 1 });
     const log: PendingOp[] = [];
-    closedFile(ns, '/a', [MB, MB, 10], log);
-    closedFile(ns, '/b', [MB, 10], log);
+    closedFile(ns, '/a', [MB, MB, 10], { log });
+    closedFile(ns, '/b', [MB, 10], { log });
     log.push(...ns.truncate('/a', cut(MB)).ops);
     log.push(...ns.truncate('/b', cut(MB + 3)).ops);
     const replayed = new Namespace({ superuser: 'student', namespaceId: 1 });

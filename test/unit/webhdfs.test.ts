@@ -59,6 +59,9 @@ describe('WebHDFS requests', () => {
     expect(
       failure(() => parseWebHdfsRequest('GET', '/webhdfs/v1/?op=LISTSTATUS&user.name=a%20b')).status,
     ).toBe(400);
+    // No op (or an empty one) is each OpParam's @DefaultValue, NULL, which the handlers refuse.
+    expect(parseWebHdfsRequest('GET', '/webhdfs/v1/').op).toBe('NULL');
+    expect(parseWebHdfsRequest('POST', '/webhdfs/v1/x?op=').op).toBe('NULL');
   });
 
   it('parses permissions as octal 0-1777', () => {

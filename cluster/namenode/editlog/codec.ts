@@ -9,6 +9,7 @@
 import { crc32 } from '../../common/crc.js';
 import {
   EDITS_LAYOUT_VERSION,
+  CONCAT_SOURCES_MAX,
   NO_RPC_IDS,
   OPCODES,
   type AddOrCloseFields,
@@ -150,6 +151,13 @@ function encodeBody(op: EditLogOp): Buffer {
       w.utf8(op.src).utf8(op.dst).long(op.timestamp);
       w.int(op.options.length); // BytesWritable: int length + one byte per option
       for (const o of op.options) w.byte(RENAME_OPTION_CODES[o]);
+      writeRpcIds(w, op.rpcIds);
+      break;
+    case 'OP_CONCAT_DELETE':
+      // The target as a writeString, the sources as an ArrayWritable of DeprecatedUTF8, then the time.
+      w.utf8(op.trg).int(op.srcs.length);
+      for (const src of op.srcs) w.utf8(src);
+      w.long(op.timestamp);
       writeRpcIds(w, op.rpcIds);
       break;
     case 'OP_SET_REPLICATION':
@@ -445,6 +453,18 @@ function decodeBody(name: OpName, txid: number, r: CursorReader): EditLogOp {
       const timestamp = r.long('timestamp');
       const options = readRenameOptions(r);
       return { op: name, txid, src, dst, timestamp, options, rpcIds: readRpcIds(r) };
+    }
+    case 'OP_CONCAT_DELETE': {
+      const trg = r.utf8('trg');
+      const count = r.int('source count');
+      if (count < 0 || count > CONCAT_SOURCES_MAX || count > r.remaining / 2)
+        throw new RangeError(
+          `impossible source count ${count} (ConcatDeleteOp takes 0 to ${CONCAT_SOURCES_MAX})`,
+        );
+      const srcs: string[] = [];
+      for (let i = 0; i < count; i++) srcs.push(r.utf8('src'));
+      const timestamp = r.long('timestamp');
+      return { op: name, txid, trg, srcs, timestamp, rpcIds: readRpcIds(r) };
     }
     case 'OP_SET_REPLICATION':
       return { op: name, txid, path: r.utf8('path'), replication: r.short('replication') };

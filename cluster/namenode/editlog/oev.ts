@@ -101,6 +101,15 @@ function dataChildren(op: EditLogOp): XmlNode[] {
         leaf('OPTIONS', op.options.join('|')),
         ...rpcIdNodes(op.rpcIds),
       ];
+    case 'OP_CONCAT_DELETE':
+      // ConcatDeleteOp.toXml: LENGTH (0 since layout -55 stopped writing it), TRG, TIMESTAMP, then SOURCE1….
+      return [
+        leaf('LENGTH', 0),
+        leaf('TRG', op.trg),
+        leaf('TIMESTAMP', op.timestamp),
+        { name: 'SOURCES', children: op.srcs.map((src, i) => leaf(`SOURCE${i + 1}`, src)) },
+        ...rpcIdNodes(op.rpcIds),
+      ];
     case 'OP_SET_REPLICATION':
       return [leaf('PATH', op.path), leaf('REPLICATION', op.replication)];
     case 'OP_SET_PERMISSIONS':

@@ -26,6 +26,7 @@ export const OPCODES = {
   OP_SET_XATTR: 43,
   OP_REMOVE_XATTR: 44,
   OP_RENAME: 15,
+  OP_CONCAT_DELETE: 16,
   OP_REASSIGN_LEASE: 22,
   OP_END_LOG_SEGMENT: 23,
   OP_START_LOG_SEGMENT: 24,
@@ -61,6 +62,9 @@ export interface RpcIds {
 }
 
 export const NO_RPC_IDS: RpcIds = { clientId: null, callId: -2 };
+
+/** ConcatDeleteOp.MAX_CONCAT_SRC: the most sources one OP_CONCAT_DELETE may carry. */
+export const CONCAT_SOURCES_MAX = 1024 * 1024;
 
 export type RenameOption = 'NONE' | 'OVERWRITE' | 'TO_TRASH';
 
@@ -118,6 +122,11 @@ export type EditLogOp =
       options: RenameOption[];
       rpcIds: RpcIds;
     })
+  /**
+   * FSEditLogOp.ConcatDeleteOp: the sources' blocks appended to the target's, in `srcs` order, the
+   * sources deleted, the target and its directory modified at `timestamp`.
+   */
+  | (OpBase & { op: 'OP_CONCAT_DELETE'; trg: string; srcs: string[]; timestamp: number; rpcIds: RpcIds })
   | (OpBase & { op: 'OP_SET_REPLICATION'; path: string; replication: number })
   | (OpBase & { op: 'OP_SET_PERMISSIONS'; src: string; mode: number })
   /** A null user or group is left unchanged (written as "" on disk). */

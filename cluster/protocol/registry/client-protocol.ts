@@ -756,6 +756,17 @@ const entries: RpcMethodEntry[] = [
   }),
   protoMethod({
     protocol: P,
+    method: 'concat',
+    request: cp.ConcatRequestProtoSchema,
+    response: cp.ConcatResponseProtoSchema,
+    toRequest: (p) => ({ trg: p.trg, srcs: p.srcs }),
+    fromRequest: (m) => ({ trg: m.trg, srcs: m.srcs }),
+    toResponse: () => ({}),
+    fromResponse: () => null,
+    journalFields: ['trg', 'srcs'],
+  }),
+  protoMethod({
+    protocol: P,
     method: 'recoverLease',
     request: cp.RecoverLeaseRequestProtoSchema,
     response: cp.RecoverLeaseResponseProtoSchema,
