@@ -11,8 +11,8 @@ import type {
   OpWriteBlock,
 } from '../protocol/data-transfer.js';
 import { RemoteError } from '../protocol/errors.js';
-import { PACKETS_IN_FLIGHT_MAX } from '../protocol/limits.js';
-import { BYTES_PER_CHECKSUM, encodePacket } from '../protocol/packet.js';
+import { PACKETS_IN_FLIGHT_MAX, WRITER_FRAME_POOL_FRAMES } from '../protocol/limits.js';
+import { BYTES_PER_CHECKSUM, encodePacket, PACKET_FRAME_BYTES_MAX } from '../protocol/packet.js';
 import { faultDelay, faultView } from '../transport/faults.js';
 import {
   journalSend,
@@ -78,8 +78,14 @@ export class BlockWriter {
   private wake: (() => void) | null = null;
   private lastSeqno: number | null = null;
   private readonly ackLoop: Promise<void>;
-  /** Data packets sent and not yet acked, kept for pipeline recovery (DataStreamer's ackQueue). */
-  private readonly unacked = new Map<number, { offset: number; len: number; frame: Buffer }>();
+  /**
+   * Data packets sent and not yet acked, kept for pipeline recovery (DataStreamer's ackQueue);
+   * `pooled` is the recycled buffer the frame was written into, given back when it is acked.
+   */
+  private readonly unacked = new Map<
+    number,
+    { offset: number; len: number; frame: Buffer; pooled?: Buffer }
+  >();
   private ackedBytesValue = 0;
   /**
    * PIPELINE_CLOSE_RECOVERY: the DataNodes finalized the block while they set the pipeline up,
@@ -200,17 +206,21 @@ export class BlockWriter {
   async writePacket(data: Buffer, checksums?: Buffer): Promise<void> {
     while (this.ackQueue.length >= PACKETS_IN_FLIGHT_MAX && !this.failure) await this.nextAck();
     if (this.failure) throw this.failure;
-    const frame = encodePacket({
-      offsetInBlock: this.offset,
-      seqno: this.seqno,
-      lastPacketInBlock: false,
-      data,
-      checksumType: this.checksumType,
-      ...(checksums ? { checksums } : {}),
-    });
+    const pooled = takeFrameBuffer();
+    const frame = encodePacket(
+      {
+        offsetInBlock: this.offset,
+        seqno: this.seqno,
+        lastPacketInBlock: false,
+        data,
+        checksumType: this.checksumType,
+        ...(checksums ? { checksums } : {}),
+      },
+      pooled,
+    );
     await faultDelay(faultView(this.link.journal, this.link.selfId));
     this.ackQueue.push(this.seqno);
-    this.unacked.set(this.seqno, { offset: this.offset, len: data.length, frame });
+    this.unacked.set(this.seqno, { offset: this.offset, len: data.length, frame, pooled });
     journalSend(
       this.link,
       packetMsg(this.label, this.seqno, this.offset, data.length, false),
@@ -288,6 +298,8 @@ export class BlockWriter {
         if (sent) {
           this.ackedBytesValue = sent.offset + sent.len;
           this.unacked.delete(ack.seqno);
+          // Every DataNode has the frame's bytes: nothing reads it any more.
+          if (sent.pooled && !this.failure) giveFrameBuffer(sent.pooled);
         }
         this.notify();
         if (ack.seqno === this.lastSeqno) return;
@@ -303,6 +315,21 @@ export class BlockWriter {
       this.notify();
     }
   }
+}
+
+/**
+ * Frame buffers of acked packets, shared by this process's writers: a put streams every byte
+ * through one frame per 64 KiB packet, and a fresh Buffer for each, which V8 counts against its
+ * heap until a scavenge frees it, made the client run a full mark-compact every few MB.
+ */
+const framePool: Buffer[] = [];
+
+function takeFrameBuffer(): Buffer {
+  return framePool.pop() ?? Buffer.allocUnsafe(PACKET_FRAME_BYTES_MAX);
+}
+
+function giveFrameBuffer(buffer: Buffer): void {
+  if (framePool.length < WRITER_FRAME_POOL_FRAMES) framePool.push(buffer);
 }
 
 /** A failed pipeline's position, handed to the recovered one (BlockWriter.open's `resume`). */

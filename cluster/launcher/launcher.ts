@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { RemoteError } from '../protocol/errors.js';
-import { START_READY_TIMEOUT_MS, STOP_GRACE_MS } from '../protocol/limits.js';
+import { DAEMON_INITIAL_OLD_SPACE_MIB, START_READY_TIMEOUT_MS, STOP_GRACE_MS } from '../protocol/limits.js';
 import { assignPorts, detectLoopbackAliases } from './addresses.js';
 import { homePaths, type ClusterDescription } from '../home/description.js';
 import { LauncherError } from '../home/errors.js';
@@ -216,6 +216,7 @@ function spawnInto(
   const daemon = spawnDaemon({
     script,
     args: ['--role', roleOf(id), '--home', home, '--id', id],
+    nodeArgs: [`--initial-old-space-size=${DAEMON_INITIAL_OLD_SPACE_MIB}`],
     logFile: homePaths(home).log(id),
     cwd: home,
   });

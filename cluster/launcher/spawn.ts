@@ -25,6 +25,8 @@ export interface SpawnDaemonOptions {
   /** The script node runs, e.g. <repo>/dist/cluster/runtime/main.js. */
   script: string;
   args: readonly string[];
+  /** Options for node itself, before the script (V8 heap settings). */
+  nodeArgs?: readonly string[];
   logFile: string;
   cwd: string;
   env?: NodeJS.ProcessEnv;
@@ -42,7 +44,7 @@ export function spawnDaemon(options: SpawnDaemonOptions): SpawnedDaemon {
   // returns, the daemon keeps writing its log with no parent in between.
   // execa's types only name descriptors 3–9; at run time it hands any descriptor to spawn().
   const logFd = fs.openSync(options.logFile, 'a', 0o600) as 3;
-  const subprocess = execa(process.execPath, [options.script, ...options.args], {
+  const subprocess = execa(process.execPath, [...(options.nodeArgs ?? []), options.script, ...options.args], {
     cwd: options.cwd,
     env: options.env ?? process.env,
     extendEnv: false,

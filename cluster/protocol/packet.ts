@@ -72,8 +72,18 @@ export interface DecodedPacket {
   data: Buffer;
 }
 
-/** One frame in a single allocation: lengths, header, checksums (given or computed), data. */
-export function encodePacket(input: PacketInput): Buffer {
+/** Bytes of the largest frame encodePacket makes: a full packet with syncBlock set. */
+export const PACKET_FRAME_BYTES_MAX =
+  PACKET_LENGTHS_BYTES +
+  PACKET_HEADER_PROTO_BYTES_MAX +
+  CHUNKS_PER_PACKET * (BYTES_PER_CHECKSUM + CHECKSUM_SIZE);
+
+/**
+ * One frame in a single buffer: lengths, header, checksums (given or computed), data. The frame is
+ * written at the start of `into` when it fits there (a writer's recycled frame buffer), else into a
+ * fresh allocation.
+ */
+export function encodePacket(input: PacketInput, into?: Buffer): Buffer {
   const { data } = input;
   const sumsBytes = chunkCount(data.length, BYTES_PER_CHECKSUM) * CHECKSUM_SIZE;
   if (input.checksums && input.checksums.length !== sumsBytes) {
@@ -87,7 +97,8 @@ export function encodePacket(input: PacketInput): Buffer {
   if (frameBytes > PACKET_BYTES_MAX) {
     throw malformed(`packet of ${frameBytes} bytes; at most ${PACKET_BYTES_MAX} (PACKET_BYTES_MAX) expected`);
   }
-  const frame = Buffer.allocUnsafe(frameBytes);
+  const frame =
+    into && into.length >= frameBytes ? into.subarray(0, frameBytes) : Buffer.allocUnsafe(frameBytes);
   frame.writeUInt32BE(plen, 0);
   frame.writeUInt16BE(headerBytes, 4);
   let pos = writeHeaderProto(frame, PACKET_LENGTHS_BYTES, { ...input, dataLen: data.length });

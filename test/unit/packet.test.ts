@@ -10,6 +10,7 @@ import {
   encodePacket,
   encodePipelineAck,
   PACKET_DATA_BYTES,
+  PACKET_FRAME_BYTES_MAX,
   PACKET_HEADER_PROTO_BYTES,
   STATUS_CODES,
 } from '../../cluster/protocol/packet.js';
@@ -104,6 +105,23 @@ describe('encodePacket', () => {
     const far = encodePacket({ offsetInBlock: 2 ** 40 + 5, seqno: 7, lastPacketInBlock: false, data: HELLO });
     expect(far.subarray(7, 15).toString('hex')).toBe('0500000000010000');
     expect(decodePacket(far).header.offsetInBlock).toBe(2 ** 40 + 5);
+  });
+
+  it('writes into a reused frame buffer the same bytes as into a fresh one', () => {
+    const reused = Buffer.alloc(PACKET_FRAME_BYTES_MAX, 0xee);
+    const full = { offsetInBlock: 0, seqno: 3, lastPacketInBlock: false, syncBlock: true };
+    const data = Buffer.alloc(PACKET_DATA_BYTES, 0x5a);
+    const frame = encodePacket({ ...full, data }, reused);
+    expect(frame.buffer).toBe(reused.buffer);
+    expect(frame.length).toBe(PACKET_FRAME_BYTES_MAX);
+    expect(frame.equals(encodePacket({ ...full, data }))).toBe(true);
+    // A shorter packet into the same buffer leaves no byte of the longer one in its frame.
+    const short = encodePacket({ ...full, seqno: 4, data: HELLO }, reused);
+    expect(short.equals(encodePacket({ ...full, seqno: 4, data: HELLO }))).toBe(true);
+    expect(decodePacket(short).data.toString()).toBe('hello world\n');
+    // A buffer too small for the frame is not written: the frame gets its own.
+    const small = Buffer.alloc(16);
+    expect(encodePacket({ ...full, data }, small).buffer).not.toBe(small.buffer);
   });
 });
 
