@@ -1,8 +1,6 @@
 /**
  * The NameNode's reading of its include and exclude files (dfs.hosts, dfs.hosts.exclude), at
- * start and at every refreshNodes: the paths from the cluster's settings, overridden by the lab
- * home's site files read anew each time (FSNamesystem.refreshNodes reads a new HdfsConfiguration,
- * so an edited hdfs-site.xml counts). A relative path is taken from the lab home. Entries are
+ * start and at every refreshNodes, where home/hosts-files.ts says they are. Entries are
  * parsed by the core's rules (namenode/host-file.ts) and their host names resolved here; an
  * entry that does not parse or resolve is left out with HostFileManager's warning, and a file
  * that cannot be read fails the refresh (or the NameNode's start) as HDFS's does.
@@ -10,10 +8,8 @@
 import dns from 'node:dns/promises';
 import fs from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
 import type { LabConfig } from '../config/config.js';
-import { canonicalSettings } from '../config/deprecations.js';
-import { readConfigurationFile, siteFilesIn } from '../config/site-files.js';
+import { hostsFilePaths } from '../home/hosts-files.js';
 import {
   hostsFileEntries,
   parseHostEntry,
@@ -22,20 +18,6 @@ import {
 } from '../namenode/host-file.js';
 import { RemoteError } from '../protocol/errors.js';
 import type { Journal } from '../transport/journal.js';
-
-export const HOSTS_KEYS = { include: 'dfs.hosts', exclude: 'dfs.hosts.exclude' } as const;
-
-/** The two files' paths now ('' = no file), each absolute. */
-export function hostsFilePaths(home: string, config: LabConfig): { include: string; exclude: string } {
-  const site: Record<string, string> = {};
-  for (const file of siteFilesIn([home]))
-    Object.assign(site, canonicalSettings(readConfigurationFile(file)).settings);
-  const pathOf = (key: string): string => {
-    const value = (site[key] ?? (config.has(key) ? config.get(key) : '')).trim();
-    return value === '' ? '' : path.resolve(home, value);
-  };
-  return { include: pathOf(HOSTS_KEYS.include), exclude: pathOf(HOSTS_KEYS.exclude) };
-}
 
 /** A reader of both lists for this NameNode: what start and refreshNodes call. */
 export function hostsReader(home: string, config: LabConfig, journal: Journal): () => Promise<HostsLists> {

@@ -44,17 +44,22 @@ import { describeMessage } from '../../cluster/protocol/describe.js';
 import type { FrameMessage, JournalEvent, JournalFrame } from '../../cluster/protocol/journal-types.js';
 import type { FsckFile } from '../../cluster/namenode/fsck-report.js';
 import type { RpcMethod, RpcMethods } from '../../cluster/protocol/messages.js';
-import type { DatanodeInfo, FileStatus } from '../../cluster/protocol/types.js';
+import {
+  DECOMMISSION_STATUS_WORDS,
+  type DatanodeInfo,
+  type FileStatus,
+} from '../../cluster/protocol/types.js';
 import { Journal, readJournal } from '../../cluster/transport/journal.js';
 import { UsageError } from '../cli/errors.js';
 import { distanceBetween } from '../../cluster/home/topology.js';
 import { compareProcs, countTraffic, sumTraffic } from '../trace/counts.js';
-import { findOperation, OPERATION_KINDS, type OperationKind } from '../trace/operations.js';
+import { findOperation, OPERATION_KINDS, transferCommands, type OperationKind } from '../trace/operations.js';
 import { DASHBOARD_CLIENT_ID, kindOf } from '../traffic/lines.js';
 import type {
   BlockSummary,
   DatanodeState,
   EditOp,
+  FsckReplicaCounts,
   MetaHeader,
   ProbeOutcome,
   ProbeResult,
@@ -409,6 +414,19 @@ async function datanodeState(
   return stop(failed(`this cluster has no DataNode ${a.datanode}`));
 }
 
+/** Every admin-state change of the DataNode the NameNode journaled, in -report's words. */
+function datanodeAdminStates(ctx: ProbeContext, a: ProbeArgs<'datanode.adminStates'>): string[] {
+  if (!ctx.description.datanodes.some((d) => d.id === a.datanode))
+    stop(failed(`this cluster has no DataNode ${a.datanode}`));
+  const states: string[] = [];
+  for (const r of readJournal(ctx.paths.journal)) {
+    if (r.k !== 'event' || r.event.type !== 'datanode-admin-state' || r.event.datanode !== a.datanode)
+      continue;
+    states.push(DECOMMISSION_STATUS_WORDS[r.event.adminState]);
+  }
+  return states;
+}
+
 /**
  * The finalized replicas on one DataNode's disk, by block id — what the DataNode holds, whatever
  * the NameNode knows (a dead DataNode's disk still has its old replicas).
@@ -428,7 +446,11 @@ async function datanodeBlocks(ctx: ProbeContext, a: ProbeArgs<'datanode.blocks'>
     }
   };
   walk(root);
-  return ids.sort((x, y) => x - y);
+  const ofFile =
+    a.path === undefined
+      ? undefined
+      : new Set((await fileBlocks(ctx, { path: a.path })).map((b) => b.blockId));
+  return ids.filter((id) => ofFile?.has(id) ?? true).sort((x, y) => x - y);
 }
 
 function listEntries(dir: string): fs.Dirent[] {
@@ -548,6 +570,37 @@ function fsimageInodeId(ctx: ProbeContext, a: ProbeArgs<'fsimage.inodeId'>): num
 // ---- the journal -------------------------------------------------------------------------------
 
 /**
+ * Where a file's blocks were copied to, once every block has its live replicas: a DNA_TRANSFER's target counts once it holds a live or
+ * decommissioning replica of that block (a transfer that failed and was sent elsewhere does not).
+ */
+async function blockCopyTargets(ctx: ProbeContext, a: ProbeArgs<'block.copyTargets'>): Promise<string[]> {
+  await ctx.requireOutOfSafemode();
+  const file = await ctx.fsckFile(a.path);
+  const inService = (await ctx.datanodes()).filter((d) => d.liveness !== 'dead' && d.adminState === 'NORMAL');
+  const wanted = Math.min(file.replication, inService.length);
+  const short = file.blocks.find((b) => b.live.length < wanted);
+  if (short)
+    stop(
+      unsettled(
+        `blk_${short.block.blockId} has ${short.live.length} live replica(s) of ${wanted}: re-replication pending`,
+      ),
+    );
+  const holders = new Map(
+    file.blocks.map((b) => [
+      b.block.blockId,
+      new Set([...b.live, ...(b.decommissioning ?? [])].map((h) => h.name)),
+    ]),
+  );
+  const targets = new Set<string>();
+  for (const r of readJournal(ctx.paths.journal)) {
+    if (r.k !== 'frame' || r.dir !== 'send') continue;
+    for (const t of transferCommands(r))
+      for (const name of t.targets) if (holders.get(t.blockId)?.has(name)) targets.add(name);
+  }
+  return [...targets].sort(compareProcs);
+}
+
+/**
  * The send-side records to count: one operation's (`put /data/a.bin`, `get /x`, or an operation
  * id such as put-1234), or the whole journal. Frames of the probes and the dashboard are left out.
  */
@@ -646,6 +699,23 @@ function configGet(ctx: ProbeContext, a: ProbeArgs<'config.get'>): string {
 /** `lab fsck PATH -files -blocks`: what the health probe asks /fsck for. */
 const FSCK_FILES_BLOCKS = { files: true, blocks: true, locations: false, racks: false, openforwrite: false };
 
+/** fsck's Replicas, DecommissioningReplicas and DecommissionedReplicas under a path. */
+async function fsckReplicas(ctx: ProbeContext, a: ProbeArgs<'fsck.replicas'>): Promise<FsckReplicaCounts> {
+  await ctx.requireOutOfSafemode();
+  const src = a.path ?? '/';
+  const result = await ctx.http((target, options) =>
+    fetchFsckWalk(target, { ...FSCK_FILES_BLOCKS, path: src }, options),
+  );
+  if (!result.exists) stop(failed(`${src}: no such file or directory`));
+  const counts = { live: 0, decommissioning: 0, decommissioned: 0 };
+  for (const b of result.files.flatMap((f) => f.blocks)) {
+    counts.live += b.live.length;
+    counts.decommissioning += b.decommissioning?.length ?? 0;
+    counts.decommissioned += b.decommissioned?.length ?? 0;
+  }
+  return counts;
+}
+
 async function fsckStatus(ctx: ProbeContext, a: ProbeArgs<'fsck.status'>): Promise<'HEALTHY' | 'CORRUPT'> {
   await ctx.requireOutOfSafemode();
   const src = a.path ?? '/';
@@ -704,6 +774,9 @@ const PROBES: { [N in ProbeName]: (ctx: ProbeContext, args: ProbeArgs<N>) => Pro
   'datanode.list': (ctx) => datanodeList(ctx),
   'datanode.state': datanodeState,
   'datanode.blocks': datanodeBlocks,
+  'datanode.adminStates': (ctx, a) => Promise.resolve(datanodeAdminStates(ctx, a)),
+  'block.copyTargets': blockCopyTargets,
+  'fsck.replicas': fsckReplicas,
   'topology.distance': (ctx, a) => Promise.resolve(distanceBetween(ctx.description, a.a, a.b).distance),
   'topology.rack': topologyRack,
   'namedir.files': (ctx, a) => Promise.resolve(namedirFiles(ctx, a)),

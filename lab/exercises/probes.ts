@@ -67,6 +67,13 @@ export interface DatanodeState {
   state: 'live' | 'dead' | 'stale' | 'decommissioning' | 'decommissioned';
 }
 
+/** fsck's replica counts: live (in service), DecommissioningReplicas, DecommissionedReplicas. */
+export interface FsckReplicaCounts {
+  live: number;
+  decommissioning: number;
+  decommissioned: number;
+}
+
 export interface EditOp {
   txid: number;
   /** OP_ADD, OP_ALLOCATE_BLOCK_ID, … as oev prints them. */
@@ -82,11 +89,21 @@ export interface ProbeResults {
   'block.replicas': ReplicaLocation[];
   'block.files': ReplicaFiles[];
   'block.metaHeader': MetaHeader;
+  /**
+   * The DataNodes that received a copy of one of a file's blocks by re-replication: targets of the
+   * NameNode's DNA_TRANSFER commands for its blocks that now hold a replica, sorted.
+   */
+  'block.copyTargets': string[];
   'datanode.list': DatanodeState[];
   /** One DataNode's state as `lab dfsadmin -report` shows it. */
   'datanode.state': DatanodeState['state'];
-  /** Ids of the finalized replicas on one DataNode's disk, ascending (blk_<id> files). */
+  /** Ids of the finalized replicas on one DataNode's disk (of one file's blocks), ascending (blk_<id> files). */
   'datanode.blocks': number[];
+  /**
+   * The admin states the NameNode gave one DataNode, in order, in `lab dfsadmin -report`'s words
+   * (Decommission in progress, Decommissioned, Normal): the journal's record of every change.
+   */
+  'datanode.adminStates': string[];
   'topology.distance': number;
   'topology.rack': string;
   /** File names in the directory's current/, sorted: fsimage_…, edits_…, seen_txid, VERSION. */
@@ -111,6 +128,8 @@ export interface ProbeResults {
   /** Whether the user may read the file: the NameNode's answer to their getBlockLocations. */
   'file.access': 'allowed' | 'denied';
   'fsck.status': 'HEALTHY' | 'CORRUPT';
+  /** Replicas of the blocks under a path by the state of their DataNode, as `lab fsck` counts them. */
+  'fsck.replicas': FsckReplicaCounts;
 }
 
 export type ProbeResult<N extends ProbeName> = ProbeResults[N];
@@ -137,6 +156,10 @@ export const PROBE_LOOK_AT: { [N in ProbeName]: (args: ProbeArgs<N>) => string }
   'block.metaHeader': () => "the first 7 bytes of the block's .meta file (xxd blk_*.meta | head -1)",
   'datanode.list': () => 'lab dfsadmin -report',
   'datanode.state': (a) => `lab dfsadmin -report (the entry of ${a.datanode})`,
+  'datanode.adminStates': (a) =>
+    `lab dfsadmin -report (Decommission Status of ${a.datanode}; lab traffic --kind state)`,
+  'block.copyTargets': (a) => `lab trace rereplication (and lab fsck ${a.path} -files -blocks -locations)`,
+  'fsck.replicas': (a) => `lab fsck ${a.path ?? '/'} (DecommissioningReplicas, DecommissionedReplicas)`,
   'datanode.blocks': (a) =>
     `the blk_ files under dfs/data/${a.datanode}/current/BP-*/current/finalized/ in the lab home`,
   'topology.distance': (a) => `lab distance ${a.a} ${a.b}`,

@@ -294,9 +294,14 @@ export const ProbeArgSchemas = {
   'block.replicas': z.strictObject({ path: Path, block: BlockIndex }),
   'block.files': z.strictObject({ path: Path, block: BlockIndex, datanode: Datanode.optional() }),
   'block.metaHeader': z.strictObject({ path: Path, block: BlockIndex, datanode: Datanode.optional() }),
+  'block.copyTargets': z.strictObject({ path: Path }),
   'datanode.list': z.strictObject({}),
   'datanode.state': z.strictObject({ datanode: Datanode }),
-  'datanode.blocks': z.strictObject({ datanode: Datanode }),
+  'datanode.blocks': z.strictObject({
+    datanode: Datanode,
+    path: Path.optional().meta({ description: "Only this file's blocks." }),
+  }),
+  'datanode.adminStates': z.strictObject({ datanode: Datanode }),
   'topology.distance': z.strictObject({ a: z.string(), b: z.string() }),
   'topology.rack': z.strictObject({ datanode: Datanode }),
   'namedir.files': z.strictObject({ dir: z.enum(['name', 'namesecondary']).optional() }),
@@ -344,6 +349,7 @@ export const ProbeArgSchemas = {
     user: z.string().min(1).meta({ description: 'The user who asks, as HADOOP_USER_NAME names one.' }),
   }),
   'fsck.status': z.strictObject({ path: Path.optional() }),
+  'fsck.replicas': z.strictObject({ path: Path.optional() }),
 } as const;
 
 export type ProbeName = keyof typeof ProbeArgSchemas;

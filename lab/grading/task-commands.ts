@@ -104,6 +104,7 @@ const LEAD: Partial<Record<StepName, string>> = {
   kill: 'datanode',
   stop: 'datanode',
   restart: 'datanode',
+  exclude: 'datanode',
   'wait-for': 'condition',
   expect: 'probe',
 };

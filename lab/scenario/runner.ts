@@ -27,6 +27,8 @@ import { readJournal } from '../../cluster/transport/journal.js';
 import { homePaths } from '../../cluster/home/description.js';
 import { fetchBlockMap } from '../../cluster/client/namenode-http-client.js';
 import { readDescription, requireDescription } from '../../cluster/home/home.js';
+import { clusterConfig } from '../../cluster/home/cluster-config.js';
+import { HOSTS_KEYS, hostsFilePaths } from '../../cluster/home/hosts-files.js';
 import { requestCheckpoint } from '../../cluster/client/secondary-http-client.js';
 import { satisfies } from '../exercises/checks.js';
 import { settleTimes } from '../exercises/settle-time.js';
@@ -139,6 +141,29 @@ async function withClient<T>(home: string, body: (client: DFSClient) => Promise<
   } finally {
     await client.close();
   }
+}
+
+/**
+ * The exclude file the NameNode reads: dfs.hosts.exclude from the cluster's settings or the lab
+ * home's hdfs-site.xml. Without one, the step writes the hdfs-site.xml the docs show (naming
+ * `exclude` in the lab home) — only where the lab home has no hdfs-site.xml of its own to edit.
+ */
+function excludeFileOf(home: string): string {
+  const named = hostsFilePaths(home, clusterConfig(requireDescription(home), home)).exclude;
+  if (named !== '') return named;
+  const site = path.join(home, 'hdfs-site.xml');
+  if (fs.existsSync(site))
+    throw new StepFailure(
+      `exclude: ${site} does not set ${HOSTS_KEYS.exclude}; add the property naming the exclude file ` +
+        '(docs/namespace-features.md, Decommissioning)',
+    );
+  fs.writeFileSync(
+    site,
+    '<?xml version="1.0"?>\n<configuration>\n' +
+      `  <property><name>${HOSTS_KEYS.exclude}</name><value>exclude</value></property>\n` +
+      '</configuration>\n',
+  );
+  return path.join(home, 'exclude');
 }
 
 /** Polls `check` (a reason it is not yet true, or null) until it holds or the deadline passes. */
@@ -269,6 +294,8 @@ export class ScenarioRunner implements StepRunner {
         });
         return `${added.datanode.id} on ${added.datanode.rack} registered`;
       }
+      case 'exclude':
+        return this.exclude(options as StepOptions['exclude'], ctx);
       case 'checkpoint': {
         const result = await requestCheckpoint(requireDescription(ctx.home));
         return JSON.stringify(result).slice(0, 200);
@@ -302,6 +329,29 @@ export class ScenarioRunner implements StepRunner {
     });
     const ids = processIds(started.description);
     return `${ids.join(', ')} up in ${started.readyMs} ms`;
+  }
+
+  /**
+   * What an administrator does to decommission (docs/namespace-features.md): the DataNode's
+   * `ip:xferPort` as the NameNode knows it goes alone into the exclude file, then refreshNodes.
+   */
+  private async exclude(o: StepOptions['exclude'], ctx: StepContext): Promise<string> {
+    const file = excludeFileOf(ctx.home);
+    return withClient(ctx.home, async (c) => {
+      let entry = '';
+      if (o.datanode !== undefined) {
+        const report = await c.call('getDatanodeReport', { type: 'ALL' });
+        const dn = report.find((d) => d.name === o.datanode);
+        if (!dn)
+          throw new StepFailure(
+            `exclude: ${o.datanode} is not registered with the NameNode (lab dfsadmin -report)`,
+          );
+        entry = `${dn.ipAddr}:${dn.xferPort}`;
+      }
+      fs.writeFileSync(file, entry === '' ? '' : `${entry}\n`);
+      await c.call('refreshNodes', {});
+      return `${file} lists ${entry === '' ? 'no DataNode' : entry}; Refresh nodes successful`;
+    });
   }
 
   private async put(o: StepOptions['put'], ctx: StepContext): Promise<string> {

@@ -110,6 +110,12 @@ export const StepOptionSchemas = {
     }),
   heal: z.strictObject({}),
   'add-datanode': z.strictObject({ rack: z.string().optional() }),
+  exclude: z.strictObject({ datanode: DatanodeId.optional() }).meta({
+    description:
+      'Take a DataNode out of service as an administrator does: the exclude file (dfs.hosts.exclude) ' +
+      'now lists it alone, or nothing without datanode, and the NameNode rereads its hosts files ' +
+      '(dfsadmin -refreshNodes).',
+  }),
   checkpoint: z.strictObject({ wait: z.boolean().optional() }),
   'wait-for': z.strictObject({
     condition: z.enum(['replicated', 'dead', 'live', 'safemode-off', 'checkpoint-done', 'fsck-healthy']),

@@ -128,14 +128,22 @@ function eventBlockIds(event: JournalEvent): number[] {
   return (e.blocks ?? []).map((b) => b.blockId);
 }
 
-function transferBlockIds(frame: JournalFrame): number[] {
+/** The block ids and DataNode targets of the DNA_TRANSFER commands in one heartbeat reply. */
+export function transferCommands(frame: JournalFrame): { blockId: number; targets: string[] }[] {
   const msg = frame.msg;
   if (msg.type !== 'rpc-reply' || msg.method !== 'sendHeartbeat' || !msg.ok) return [];
   const commands = ((msg.result as { commands?: unknown[] } | undefined)?.commands ?? []) as {
     action?: string;
     block?: { blockId: number };
+    targets?: { name: string }[];
   }[];
-  return commands.filter((c) => c.action === 'DNA_TRANSFER' && c.block).map((c) => c.block!.blockId);
+  return commands
+    .filter((c) => c.action === 'DNA_TRANSFER' && c.block)
+    .map((c) => ({ blockId: c.block!.blockId, targets: (c.targets ?? []).map((t) => t.name) }));
+}
+
+function transferBlockIds(frame: JournalFrame): number[] {
+  return transferCommands(frame).map((t) => t.blockId);
 }
 
 /** Both halves of every RPC among `chosen`: a reply brings its call and the other way round. */

@@ -6,7 +6,8 @@
  * digits) and ci-2 4 MB blocks (3 blocks), so the seeds differ in every block id, genstamp, txid
  * and victim the solution computes.
  *
- * The second shipped pack, hdfs-features (snapshots, quotas, trash, ACLs, extended attributes),
+ * The second shipped pack, hdfs-features (snapshots, quotas, trash, ACLs, extended attributes,
+ * decommissioning),
  * is graded the same way for two seeds of its own: ci-1 has 1 MB blocks, ci-3 2 MB (the quota
  * and its error's numbers move with them).
  *

@@ -11,7 +11,8 @@
  * 4 MB blocks (3 blocks) and kills dn8, corrupts dn5. `npm test` visits the exercises up to
  * corruption (every block id, genstamp, txid and victim the solution computes; about 25 s a seed
  * on two cores); `PACK_E2E=all` all of them, as `npm run pack-test` does for three other seeds.
- * The second shipped pack, hdfs-features, is proven whole (five exercises on three DataNodes)
+ * The second shipped pack, hdfs-features, is proven whole (six exercises on three DataNodes, a
+ * fourth added for decommissioning)
  * for two seeds of its own, ci-2 (2 MB blocks) and ci-4 (1 MB).
  * Skipped unless GRADE_SHIPPED=1 and until the daemons and the CLI are built (npm run build).
  */

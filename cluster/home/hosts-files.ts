@@ -1,0 +1,25 @@
+/**
+ * Where the NameNode's include and exclude files are (dfs.hosts, dfs.hosts.exclude): the cluster's
+ * settings, overridden by the lab home's site files read anew each time (FSNamesystem.refreshNodes
+ * reads a new HdfsConfiguration, so an edited hdfs-site.xml counts). A relative path is taken from
+ * the lab home. The NameNode reads the files at start and at every refreshNodes
+ * (runtime/hosts-files.ts); the `exclude` scenario step writes the exclude file.
+ */
+import path from 'node:path';
+import type { LabConfig } from '../config/config.js';
+import { canonicalSettings } from '../config/deprecations.js';
+import { readConfigurationFile, siteFilesIn } from '../config/site-files.js';
+
+export const HOSTS_KEYS = { include: 'dfs.hosts', exclude: 'dfs.hosts.exclude' } as const;
+
+/** The two files' paths now ('' = no file), each absolute. */
+export function hostsFilePaths(home: string, config: LabConfig): { include: string; exclude: string } {
+  const site: Record<string, string> = {};
+  for (const file of siteFilesIn([home]))
+    Object.assign(site, canonicalSettings(readConfigurationFile(file)).settings);
+  const pathOf = (key: string): string => {
+    const value = (site[key] ?? (config.has(key) ? config.get(key) : '')).trim();
+    return value === '' ? '' : path.resolve(home, value);
+  };
+  return { include: pathOf(HOSTS_KEYS.include), exclude: pathOf(HOSTS_KEYS.exclude) };
+}
