@@ -41,11 +41,17 @@ import { aclEntryText, logicalAcl } from '../../cluster/namenode/acl.js';
 import { parseNameDirFileName } from '../../cluster/namenode/name-dir.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
 import { describeMessage } from '../../cluster/protocol/describe.js';
-import type { FrameMessage, JournalEvent, JournalFrame } from '../../cluster/protocol/journal-types.js';
+import type {
+  FrameMessage,
+  JournalEvent,
+  JournalFrame,
+  JournalRecord,
+} from '../../cluster/protocol/journal-types.js';
 import type { FsckFile } from '../../cluster/namenode/fsck-report.js';
 import type { RpcMethod, RpcMethods } from '../../cluster/protocol/messages.js';
 import {
   DECOMMISSION_STATUS_WORDS,
+  type AdminState,
   type DatanodeInfo,
   type FileStatus,
 } from '../../cluster/protocol/types.js';
@@ -414,17 +420,35 @@ async function datanodeState(
   return stop(failed(`this cluster has no DataNode ${a.datanode}`));
 }
 
-/** Every admin-state change of the DataNode the NameNode journaled, in -report's words. */
-function datanodeAdminStates(ctx: ProbeContext, a: ProbeArgs<'datanode.adminStates'>): string[] {
-  if (!ctx.description.datanodes.some((d) => d.id === a.datanode))
-    stop(failed(`this cluster has no DataNode ${a.datanode}`));
-  const states: string[] = [];
-  for (const r of readJournal(ctx.paths.journal)) {
-    if (r.k !== 'event' || r.event.type !== 'datanode-admin-state' || r.event.datanode !== a.datanode)
-      continue;
-    states.push(DECOMMISSION_STATUS_WORDS[r.event.adminState]);
+/** The admin states the journal records for one DataNode, in order. */
+export function journaledAdminStates(records: readonly JournalRecord[], datanode: string): AdminState[] {
+  const states: AdminState[] = [];
+  for (const r of records) {
+    if (r.k === 'event' && r.event.type === 'datanode-admin-state' && r.event.datanode === datanode)
+      states.push(r.event.adminState);
   }
   return states;
+}
+
+/**
+ * Every admin-state change of the DataNode the NameNode journaled, in -report's words; unsettled
+ * until the journal (written on a timer) has reached the state the NameNode reports now.
+ */
+async function datanodeAdminStates(
+  ctx: ProbeContext,
+  a: ProbeArgs<'datanode.adminStates'>,
+): Promise<string[]> {
+  if (!ctx.description.datanodes.some((d) => d.id === a.datanode))
+    stop(failed(`this cluster has no DataNode ${a.datanode}`));
+  const states = journaledAdminStates(readJournal(ctx.paths.journal), a.datanode);
+  const now = (await ctx.datanodes()).find((d) => d.name === a.datanode)?.adminState ?? 'NORMAL';
+  if ((states.at(-1) ?? 'NORMAL') !== now)
+    stop(
+      unsettled(
+        `the journal has not yet caught up with ${a.datanode}'s state (${DECOMMISSION_STATUS_WORDS[now]})`,
+      ),
+    );
+  return states.map((s) => DECOMMISSION_STATUS_WORDS[s]);
 }
 
 /**
@@ -774,7 +798,7 @@ const PROBES: { [N in ProbeName]: (ctx: ProbeContext, args: ProbeArgs<N>) => Pro
   'datanode.list': (ctx) => datanodeList(ctx),
   'datanode.state': datanodeState,
   'datanode.blocks': datanodeBlocks,
-  'datanode.adminStates': (ctx, a) => Promise.resolve(datanodeAdminStates(ctx, a)),
+  'datanode.adminStates': datanodeAdminStates,
   'block.copyTargets': blockCopyTargets,
   'fsck.replicas': fsckReplicas,
   'topology.distance': (ctx, a) => Promise.resolve(distanceBetween(ctx.description, a.a, a.b).distance),
