@@ -22,6 +22,8 @@ import {
   contentSummaryJson,
   fileStatusJson,
   forbidden,
+  fsActionParam,
+  fsStatusJson,
   illegalArgument,
   locatedBlocksJson,
   longParam,
@@ -146,6 +148,11 @@ async function answer(req: WebHdfsRequest, ctx: Ctx): Promise<void> {
       return snapshotOp(req, ctx);
     case 'GETSERVERDEFAULTS':
       return json(serverDefaultsJson(await call('getServerDefaults', {})));
+    case 'GETSTATUS':
+      return json(fsStatusJson(await call('getFsStats', {})));
+    case 'CHECKACCESS':
+      await call('checkAccess', { src, mode: fsActionParam(req) });
+      return sendJson(exchange, res, 200, null);
     case 'TRUNCATE': {
       const newLength = longParam(req, 'newlength', null);
       if (newLength === null) throw missingParam(req, 'newlength');

@@ -464,6 +464,34 @@ export function serverDefaultsJson(d: ServerDefaults): Record<string, unknown> {
 }
 
 /**
+ * GETSTATUS: JsonUtil.toJsonString(FsStatus) from ClientProtocol.getStats' first three longs. A
+ * HashMap again: Java's iteration order for these keys is used, remaining, capacity.
+ */
+export function fsStatusJson(stats: {
+  capacity: number;
+  used: number;
+  remaining: number;
+}): Record<string, unknown> {
+  return { FsStatus: { used: stats.used, remaining: stats.remaining, capacity: stats.capacity } };
+}
+
+/** FsActionParam's domain, `[r-][w-][x-]` (FsAction.SYMBOL). */
+const FS_ACTION_PATTERN = /^[r-][w-][x-]$/;
+
+/**
+ * CHECKACCESS's `fsaction` as FsAction.getFsAction reads it, as the permission bits checkAccess
+ * takes (r 4, w 2, x 1). Required; "null" is absent, as StringParam reads it.
+ */
+export function fsActionParam(req: WebHdfsRequest): number {
+  const text = req.params.get('fsaction');
+  if (text === undefined || text === '' || text === 'null') throw missingParam(req, 'fsaction');
+  if (!FS_ACTION_PATTERN.test(text)) {
+    throw badParam('fsaction', `Invalid value: "${text}" does not belong to the domain [r-][w-][x-]`);
+  }
+  return (text[0] === 'r' ? 4 : 0) | (text[1] === 'w' ? 2 : 0) | (text[2] === 'x' ? 1 : 0);
+}
+
+/**
  * GETSNAPSHOTDIFF: JsonUtil.toJsonString(SnapshotDiffReport). The names are the request's (null
  * when absent, as the NameNode echoes them when both name the current tree); each entry's
  * `sourcePath` is relative to the snapshot root ('' for the root), `targetPath` only for RENAME.

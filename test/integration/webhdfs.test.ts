@@ -592,6 +592,28 @@ describe.skipIf(!existsSync(path.join(REPO, 'dist/cluster/runtime/main.js')))('W
       checksumType: 2,
       keyProviderUri: '',
     });
+    // GETSTATUS is getStats' first three longs, the same the RPC answers.
+    const status = json(await request(url('/', 'op=GETSTATUS'))) as { FsStatus: Record<string, number> };
+    expect(Object.keys(status.FsStatus)).toEqual(['used', 'remaining', 'capacity']);
+    expect(status.FsStatus.capacity).toBe((await nnClient.call('getFsStats', {})).capacity);
+    // CHECKACCESS: 200 and no body when allowed; the RPC's exceptions otherwise.
+    const as = `user.name=${user}`;
+    const allowed = await request(url('/', `op=CHECKACCESS&fsaction=r-x&${as}`));
+    expect([allowed.status, allowed.body.length]).toEqual([200, 0]);
+    const denied = await request(url('/', 'op=CHECKACCESS&fsaction=-w-&user.name=dr.who'));
+    expect([denied.status, (json(denied).RemoteException as { exception: string }).exception]).toEqual([
+      403,
+      'AccessControlException',
+    ]);
+    const missing = await request(url('/no/such', `op=CHECKACCESS&fsaction=r--&${as}`));
+    expect([missing.status, json(missing).RemoteException]).toEqual([
+      404,
+      {
+        exception: 'FileNotFoundException',
+        javaClassName: 'java.io.FileNotFoundException',
+        message: 'Path not found',
+      },
+    ]);
     // No op at all is GetOpParam's default, NULL, which NamenodeWebHdfsMethods.get does not serve.
     const none = await request(url('/', ''));
     expect([none.status, json(none)]).toEqual([

@@ -18,6 +18,8 @@ import {
   redirectLocation,
   remoteExceptionJson,
   serverDefaultsJson,
+  fsStatusJson,
+  fsActionParam,
   snapshotDiffJson,
   snapshottableDirsJson,
   webHdfsErrorOf,
@@ -204,6 +206,27 @@ describe('WebHDFS shapes', () => {
     );
     expect(JSON.stringify(Object.keys(body.FsServerDefaults as object))).toBe(
       JSON.stringify(javaHashMapOrder(SERVER_DEFAULTS_PUT_ORDER)),
+    );
+  });
+
+  it("writes FsStatus in Java's HashMap order (JsonUtil puts capacity, used, remaining)", () => {
+    const body = fsStatusJson({ capacity: 300, used: 20, remaining: 250 });
+    expect(JSON.stringify(body)).toBe('{"FsStatus":{"used":20,"remaining":250,"capacity":300}}');
+    expect(Object.keys(body.FsStatus as object)).toEqual(javaHashMapOrder(['capacity', 'used', 'remaining']));
+  });
+
+  it("reads CHECKACCESS's fsaction as FsAction.SYMBOL, in FsActionParam's domain", () => {
+    const req = (q: string) => parseWebHdfsRequest('GET', `/webhdfs/v1/f?op=CHECKACCESS${q}`);
+    expect(fsActionParam(req('&fsaction=r-x'))).toBe(0o5);
+    expect(fsActionParam(req('&fsaction=-w-'))).toBe(0o2);
+    expect(fsActionParam(req('&fsaction=---'))).toBe(0);
+    expect(failure(() => fsActionParam(req('&fsaction=rwz')))).toMatchObject({
+      status: 400,
+      message:
+        'Invalid value for webhdfs parameter "fsaction": Invalid value: "rwz" does not belong to the domain [r-][w-][x-]',
+    });
+    expect(failure(() => fsActionParam(req(''))).message).toBe(
+      'Required param fsaction for op: CHECKACCESS is null or empty',
     );
   });
 
