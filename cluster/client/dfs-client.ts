@@ -19,7 +19,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LabConfig } from '../config/config.js';
 import { clusterConfig } from '../home/cluster-config.js';
-import { homePaths, type ClusterDescription } from '../home/description.js';
+import { clientOn, homePaths, type ClusterDescription } from '../home/description.js';
+import { LauncherError } from '../home/errors.js';
 import { requireDescription } from '../home/home.js';
 import { connectNamenode } from './namenode-client.js';
 import { RemoteError } from '../protocol/errors.js';
@@ -125,6 +126,14 @@ export interface ReadOptions {
   opId?: string;
 }
 
+/** The description with the client on a DataNode's host, when `on` names one. */
+function onHost(description: ClusterDescription, on: string | undefined): ClusterDescription {
+  if (on === undefined) return description;
+  const placed = clientOn(description, on);
+  if (!placed.ok) throw new LauncherError(`on ${on}: ${placed.problem}`, 'usage');
+  return placed.description;
+}
+
 export class DFSClient {
   readonly clientName: string;
   readonly clientHost: string;
@@ -148,8 +157,10 @@ export class DFSClient {
     home: string;
     journal?: Journal;
     warn?: (line: string) => void;
+    /** Run as if on this DataNode's host (a local writer and reader), as `lab fs --on dn3`. */
+    on?: string;
   }): Promise<DFSClient> {
-    const description = requireDescription(options.home);
+    const description = onHost(requireDescription(options.home), options.on);
     const journal = options.journal ?? new Journal(homePaths(options.home).journal, 'client');
     let namenode: RpcClient;
     try {

@@ -58,3 +58,26 @@ export type HomePaths = ReturnType<typeof homePaths>;
 export function datanodeById(desc: ClusterDescription, id: string): DatanodeDescription | undefined {
   return desc.datanodes.find((d) => d.id === id);
 }
+
+/**
+ * Where the client runs: off-cluster (its own address, the default) or on a DataNode's host
+ * (`--on dn3`, a setup's `put: { on: dn3 }`), which makes it a local writer (first replica on that
+ * DataNode) and a local reader (that replica first, distance 0). The problem in words when the
+ * DataNode does not exist or the machine has no loopback address per process.
+ */
+export function clientOn(
+  desc: ClusterDescription,
+  on: string,
+): { ok: true; description: ClusterDescription } | { ok: false; problem: string } {
+  const dn = datanodeById(desc, on);
+  if (!dn) {
+    const ids = desc.datanodes.map((d) => d.id).join(', ');
+    return { ok: false, problem: `this cluster has no DataNode ${on}; it has ${ids}` };
+  }
+  if (!desc.loopbackAliases)
+    return {
+      ok: false,
+      problem: 'needs one loopback address per process, which this machine does not offer',
+    };
+  return { ok: true, description: { ...desc, client: { host: dn.host, rack: dn.rack } } };
+}

@@ -4,7 +4,7 @@
  * an RPC connection to the NameNode bound to the client's own address.
  */
 import { derivedConf } from '../../cluster/home/cluster-config.js';
-import { homePaths, type ClusterDescription } from '../../cluster/home/description.js';
+import { clientOn, homePaths, type ClusterDescription } from '../../cluster/home/description.js';
 import { requireDescription } from '../../cluster/home/home.js';
 import { resolveConfig, type LabConfig } from '../../cluster/config/config.js';
 import { Journal } from '../../cluster/transport/journal.js';
@@ -28,18 +28,9 @@ export interface ClusterSession {
  */
 export function placeClient(description: ClusterDescription, on: string | undefined): ClusterDescription {
   if (!on) return description;
-  const dn = description.datanodes.find((d) => d.id === on);
-  if (!dn) {
-    throw new UsageError(
-      `--on ${on}: this cluster has no DataNode ${on}; it has ${description.datanodes.map((d) => d.id).join(', ')}`,
-    );
-  }
-  if (!description.loopbackAliases) {
-    throw new UsageError(
-      `--on ${on}: needs one loopback address per process, which this machine does not offer`,
-    );
-  }
-  return { ...description, client: { host: dn.host, rack: dn.rack } };
+  const placed = clientOn(description, on);
+  if (!placed.ok) throw new UsageError(`--on ${on}: ${placed.problem}`);
+  return placed.description;
 }
 
 export interface SessionOptions {

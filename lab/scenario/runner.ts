@@ -134,8 +134,8 @@ function durationMs(value: string | number | undefined, fallbackMs: number): num
   return value === undefined ? fallbackMs : parseDuration(String(value), 's');
 }
 
-async function withClient<T>(home: string, body: (client: DFSClient) => Promise<T>): Promise<T> {
-  const client = await DFSClient.connect({ home, warn: () => {} });
+async function withClient<T>(home: string, body: (client: DFSClient) => Promise<T>, on?: string): Promise<T> {
+  const client = await DFSClient.connect({ home, warn: () => {}, ...(on === undefined ? {} : { on }) });
   try {
     return await body(client);
   } finally {
@@ -361,8 +361,10 @@ export class ScenarioRunner implements StepRunner {
       ...(o.direct === true ? { direct: true } : {}),
     };
     if (o.local !== undefined) {
-      const put = await withClient(ctx.home, (c) =>
-        c.putFile(this.local(o.local as string), o.path, { ...write, opId: nextOpId('put') }),
+      const put = await withClient(
+        ctx.home,
+        (c) => c.putFile(this.local(o.local as string), o.path, { ...write, opId: nextOpId('put') }),
+        o.on,
       );
       return `${put.bytes} bytes from ${o.local}`;
     }
@@ -377,8 +379,10 @@ export class ScenarioRunner implements StepRunner {
     // As `lab fs -put` uploads (the texts promise it): `PATH._COPYING_` written, then renamed to
     // PATH, under a `put-…` operation id so that `lab trace` and the journal probes (`op: put
     // /e2/a.bin`) find the setup's uploads too.
-    await withClient(ctx.home, (c) =>
-      c.putStream(pieces(ctx.seed), o.path, { ...write, opId: nextOpId('put') }),
+    await withClient(
+      ctx.home,
+      (c) => c.putStream(pieces(ctx.seed), o.path, { ...write, opId: nextOpId('put') }),
+      o.on,
     );
     return `${size} ${content} bytes`;
   }

@@ -202,6 +202,13 @@ describe.skipIf(!built || !LONG)(
         throw new Error(`block.files of /e3/hello.txt: ${JSON.stringify(outcome)}`);
       return outcome.value[0]!;
     };
+    /** web-side's block 1 (/e15/web.txt has one replica of each block): its id and its file. */
+    const webBlock1 = async (field: 'blockId' | 'blockFile') => {
+      const outcome = await liveProbes(home).run('block.files', { path: '/e15/web.txt', block: 1 });
+      if (outcome.status !== 'ok') throw new Error(`block.files of /e15/web.txt: ${JSON.stringify(outcome)}`);
+      const replica = outcome.value[0]!;
+      return field === 'blockFile' ? replica.blockFile : /blk_(\d+)$/.exec(replica.blockFile)![1]!;
+    };
     /** What a student types for each placeholder of the texts. */
     const PLACEHOLDERS: Record<string, () => Promise<string>> = {
       '<lab home>': async () => home,
@@ -210,6 +217,8 @@ describe.skipIf(!built || !LONG)(
         if (step === undefined || !('corrupt' in step)) throw new Error('corruption has no corrupt step');
         return step.corrupt.replica!;
       },
+      '<id of block 1>': async () => String(await webBlock1('blockId')),
+      '<path find printed>': async () => String(await webBlock1('blockFile')),
       '<path to blk_…>': async () => (await helloReplica()).blockFile,
       '<path to blk_…_….meta>': async () => (await helloReplica()).metaFile,
       'edits_inprogress_…': newest('edits_inprogress_'),

@@ -80,6 +80,7 @@ describe('the built-in pack hdfs-basics', () => {
       'restart-genstamps',
       'balancer',
       'wire-bytes',
+      'web-side',
       'concepts',
     ]);
     for (const ex of pack.exercises) {
