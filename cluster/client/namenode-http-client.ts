@@ -6,7 +6,14 @@
  * when the caller passes its journal (the NameNode journals every request it receives).
  */
 import type { FsckRequest, FsckResult } from '../namenode/fsck-report.js';
+import { md5Hex } from '../namenode/fsimage/md5.js';
 import { statusFromBeans, type JmxBean, type NameNodeStatus } from '../namenode/jmx.js';
+import {
+  IMAGE_EDITS_NAME_HEADER,
+  IMAGE_MD5_HEADER,
+  LATEST_IMAGE,
+  parseNameDirFileName,
+} from '../namenode/name-dir.js';
 import { httpCall, type HttpCallResult } from '../transport/http-journal.js';
 import { readNamenodeHttpAddress } from '../home/http-address.js';
 import { Journal } from '../transport/journal.js';
@@ -145,4 +152,34 @@ export async function fetchNamenodeStatus(
   options: NamenodeHttpCallOptions,
 ): Promise<NameNodeStatus> {
   return statusFromBeans(await fetchBeans(target, { ...options, qry: 'Hadoop:service=NameNode,name=*' }));
+}
+
+/**
+ * TransferFsImage.downloadMostRecentImageToDirectory's GET (`dfsadmin -fetchImage`): the newest
+ * fsimage, its name from X-Image-Edits-Name (checked to be an fsimage_N) and its bytes checked
+ * against the MD5 header.
+ */
+export async function fetchNewestImage(
+  target: NamenodeHttpTarget,
+  options: NamenodeHttpCallOptions,
+): Promise<{ url: string; name: string; bytes: Buffer }> {
+  const urlPath = `/imagetransfer?getimage=1&txid=${LATEST_IMAGE}`;
+  const url = `http://${namenodeHttpAddress(target)}${urlPath}`;
+  const res = await getFromNamenode(target, urlPath, options);
+  if (res.status !== 200) {
+    throw new NamenodeHttpError(
+      `GET ${urlPath}: the NameNode answered ${res.status}: ${res.body.toString('utf8').trim()}`,
+      res.status,
+    );
+  }
+  const name = res.headers[IMAGE_EDITS_NAME_HEADER];
+  const parsed = typeof name === 'string' ? parseNameDirFileName(name) : null;
+  if (typeof name !== 'string' || parsed?.kind !== 'fsimage') {
+    throw new NamenodeHttpError(`GET ${urlPath}: the NameNode named no fsimage_N file (${String(name)})`);
+  }
+  const md5 = res.headers[IMAGE_MD5_HEADER];
+  if (typeof md5 === 'string' && md5 !== md5Hex(res.body)) {
+    throw new NamenodeHttpError(`${name} arrived with MD5 ${md5Hex(res.body)}, the NameNode sent ${md5}`);
+  }
+  return { url, name, bytes: res.body };
 }

@@ -12,6 +12,13 @@ export const VERSION_FILE = 'VERSION';
 export const SEEN_TXID_FILE = 'seen_txid';
 export const LOCK_FILE = 'in_use.lock';
 
+/** The header carrying a transferred file's MD5 (TransferFsImage.MD5_HEADER). */
+export const IMAGE_MD5_HEADER = 'x-md5-digest';
+/** The header naming the file ImageServlet sends (HADOOP_IMAGE_EDITS_HEADER, X-Image-Edits-Name). */
+export const IMAGE_EDITS_NAME_HEADER = 'x-image-edits-name';
+/** ImageServlet's `txid=` for the newest image (LATEST_FSIMAGE_VALUE). */
+export const LATEST_IMAGE = 'latest';
+
 /** dfs.namenode.num.checkpoints.retained */
 export const CHECKPOINTS_RETAINED_DEFAULT = 2;
 /** dfs.namenode.num.extra.edits.retained: transactions kept beyond what the oldest retained image needs. */

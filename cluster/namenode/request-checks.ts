@@ -246,7 +246,7 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
       clientName: nonEmptyName,
     },
     getDatanodeReport: { type: oneOf('ALL', 'LIVE', 'DEAD') },
-    setSafeMode: { action: oneOf('SAFEMODE_GET', 'SAFEMODE_ENTER', 'SAFEMODE_LEAVE') },
+    setSafeMode: { action: oneOf('SAFEMODE_GET', 'SAFEMODE_ENTER', 'SAFEMODE_LEAVE', 'SAFEMODE_FORCE_EXIT') },
     registerDatanode: { registration },
     sendHeartbeat: {
       registration,

@@ -334,7 +334,10 @@ export interface RpcMethods {
     res: LocatedBlock;
   };
   getDatanodeReport: { req: { type: 'ALL' | 'LIVE' | 'DEAD' | 'DECOMMISSIONING' }; res: DatanodeInfo[] };
-  setSafeMode: { req: { action: 'SAFEMODE_GET' | 'SAFEMODE_ENTER' | 'SAFEMODE_LEAVE' }; res: SafeModeStatus };
+  setSafeMode: {
+    req: { action: 'SAFEMODE_GET' | 'SAFEMODE_ENTER' | 'SAFEMODE_LEAVE' | 'SAFEMODE_FORCE_EXIT' };
+    res: SafeModeStatus;
+  };
   rollEdits: { req: Record<string, never>; res: { txid: number } };
   refreshNodes: { req: Record<string, never>; res: null };
   saveNamespace: { req: Record<string, never>; res: { txid: number } };

@@ -19,7 +19,14 @@ import type { LabConfig } from '../config/config.js';
 import type { ClusterDescription } from '../home/description.js';
 import { md5Hex } from '../namenode/fsimage/md5.js';
 import { NAMENODE_LAYOUT_VERSION } from '../namenode/fsimage/image.js';
-import { editsName, fsimageName } from '../namenode/name-dir.js';
+import {
+  editsName,
+  fsimageName,
+  IMAGE_EDITS_NAME_HEADER,
+  IMAGE_MD5_HEADER,
+  LATEST_IMAGE,
+  parseNameDirFileName,
+} from '../namenode/name-dir.js';
 import { parseTxId } from '../protocol/identifiers.js';
 import {
   HttpTimeoutError,
@@ -28,10 +35,10 @@ import {
   type HttpExchange,
 } from '../transport/http-journal.js';
 import type { Journal } from '../transport/journal.js';
-import { currentDir, installImageBytes, purgeOldStorage, readVersion } from './name-storage.js';
+import { currentDir, installImageBytes, listCurrent, purgeOldStorage, readVersion } from './name-storage.js';
 
 /** The header carrying a file's MD5 (TransferFsImage.MD5_HEADER). */
-export const MD5_HEADER = 'x-md5-digest';
+export const MD5_HEADER = IMAGE_MD5_HEADER;
 
 /** An uploaded image larger than this is refused: a lab namespace is far smaller, garbage is not. */
 export const IMAGE_UPLOAD_BYTES_MAX = 512 * 1024 * 1024;
@@ -78,6 +85,12 @@ export async function serveImageTransfer(
 ): Promise<void> {
   const q = new URL(req.url ?? '/', 'http://namenode').searchParams;
   if (req.method === 'GET' && q.get('getimage') === '1') {
+    // `txid=latest` (dfsadmin -fetchImage): the newest image, as getHighestFsImageName finds it.
+    if (q.get('txid') === LATEST_IMAGE) {
+      const newest = newestImageName(opts.nameDir);
+      if (newest === null) return reply(res, exchange, 404, 'Could not find image');
+      return sendFile(res, opts, exchange, newest);
+    }
     const txid = txidParam(q, 'txid');
     if (txid === null) return reply(res, exchange, 400, 'getimage needs txid=<non-negative integer>');
     return sendFile(res, opts, exchange, fsimageName(txid));
@@ -98,6 +111,16 @@ export async function serveImageTransfer(
     400,
     'expected GET ?getimage=1&txid=N, GET ?getedit=1&startTxId=S&endTxId=E, or PUT ?txid=N&imageFile=IMAGE',
   );
+}
+
+/** The fsimage_N with the highest N in the name directory, or null when there is none. */
+function newestImageName(nameDir: string): string | null {
+  const images = listCurrent(nameDir).flatMap((name) => {
+    const parsed = parseNameDirFileName(name);
+    return parsed.kind === 'fsimage' ? [{ name, txid: parsed.txid }] : [];
+  });
+  images.sort((a, b) => b.txid - a.txid);
+  return images[0]?.name ?? null;
 }
 
 /** A txid query parameter, checked as the uint64 it names a file with (fsimage_<txid>); null if absent or malformed. */
@@ -129,7 +152,11 @@ function sendFile(
   }
   sendHttpResponse(exchange, res, {
     status: 200,
-    headers: { 'content-type': 'application/octet-stream', [MD5_HEADER]: md5Hex(bytes) },
+    headers: {
+      'content-type': 'application/octet-stream',
+      [MD5_HEADER]: md5Hex(bytes),
+      [IMAGE_EDITS_NAME_HEADER]: name,
+    },
     body: bytes,
     dataBytes: bytes.length,
   });

@@ -1,10 +1,15 @@
 /**
  * The persistence sub-commands of `lab dfsadmin` (DFSAdmin.java): `-rollEdits`, `-saveNamespace`,
- * `-safemode get|enter|leave|wait`, and `-refreshNodes` (reread dfs.hosts / dfs.hosts.exclude). lab/commands/dfsadmin.ts dispatches here; output as Hadoop's.
+ * `-safemode get|enter|leave|wait|forceExit`, `-refreshNodes` (reread dfs.hosts / dfs.hosts.exclude)
+ * and `-fetchImage DIR` (the newest fsimage over /imagetransfer). lab/commands/dfsadmin.ts
+ * dispatches here; output as Hadoop's.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fetchNewestImage } from '../../cluster/client/namenode-http-client.js';
 import { safemodeGetLine } from '../format/safemode.js';
-import { UsageError } from '../cli/errors.js';
-import { out, printJson } from '../cli/output.js';
+import { CommandExit, UsageError } from '../cli/errors.js';
+import { err, out, printJson } from '../cli/output.js';
 import type { ClusterSession } from '../cli/session.js';
 import { isQuotaCommand, runQuotaCommand } from './dfsadmin-quota.js';
 import { isSnapshotAdminCommand, runSnapshotAdmin } from './snapshot.js';
@@ -14,16 +19,20 @@ export interface DfsadminAdminContext {
   json: boolean;
 }
 
+/** DFSAdmin.run's exit code when a command fails or is misused (-1). */
+const DFSADMIN_FAILED = 255;
+
 /** How often `-safemode wait` asks the NameNode (DFSAdmin polls every 5 s; a lab cluster is quicker). */
 export const SAFEMODE_WAIT_POLL_MS = 200;
 
-const USAGE = `Usage: lab dfsadmin [-safemode <enter | leave | get | wait>] [-saveNamespace] [-rollEdits] [-refreshNodes] [-setQuota <quota> <dirname>...] [-clrQuota <dirname>...] [-setSpaceQuota <quota> <dirname>...] [-clrSpaceQuota <dirname>...] [-allowSnapshot <snapshotDir>] [-disallowSnapshot <snapshotDir>]`;
+const USAGE = `Usage: lab dfsadmin [-safemode <enter | leave | get | wait | forceExit>] [-saveNamespace] [-rollEdits] [-refreshNodes] [-fetchImage <local directory>] [-setQuota <quota> <dirname>...] [-clrQuota <dirname>...] [-setSpaceQuota <quota> <dirname>...] [-clrSpaceQuota <dirname>...] [-allowSnapshot <snapshotDir>] [-disallowSnapshot <snapshotDir>]`;
 
 const SAFEMODE_ACTIONS = {
   get: 'SAFEMODE_GET',
   enter: 'SAFEMODE_ENTER',
   leave: 'SAFEMODE_LEAVE',
   wait: 'SAFEMODE_GET',
+  forceexit: 'SAFEMODE_FORCE_EXIT',
 } as const;
 
 export async function runDfsadminAdmin(argv: readonly string[], ctx: DfsadminAdminContext): Promise<void> {
@@ -40,6 +49,15 @@ export async function runDfsadminAdmin(argv: readonly string[], ctx: DfsadminAdm
     case '-refreshNodes':
       noMoreArgs(sub, rest);
       return refreshNodes(ctx);
+    case '-fetchImage':
+      if (rest.length !== 1) {
+        throw new UsageError(
+          'dfsadmin: -fetchImage takes one local directory',
+          'Usage: hdfs dfsadmin [-fetchImage <local directory>]',
+          DFSADMIN_FAILED,
+        );
+      }
+      return fetchImage(rest[0] as string, ctx);
     default:
       if (isQuotaCommand(sub)) return runQuotaCommand(sub, rest, ctx.session);
       if (isSnapshotAdminCommand(sub)) return runSnapshotAdmin(sub, rest, ctx.session);
@@ -65,6 +83,29 @@ async function saveNamespace(ctx: DfsadminAdminContext): Promise<void> {
   out('Save namespace successful');
 }
 
+/**
+ * DFSAdmin.fetchImage: TransferFsImage downloads the NameNode's newest fsimage_N into the local
+ * directory, logging the connection (and an overwrite) as its log4j lines do.
+ */
+async function fetchImage(dir: string, ctx: DfsadminAdminContext): Promise<void> {
+  const session = ctx.session;
+  const image = await fetchNewestImage(session, { selfId: 'client', journal: session.journal });
+  err(`INFO namenode.TransferFsImage: Opening connection to ${image.url}`);
+  const file = path.join(dir, image.name);
+  if (fs.existsSync(file)) {
+    err(`WARN common.Util: Overwriting existing file ${file} with file downloaded from ${image.url}`);
+  }
+  try {
+    fs.writeFileSync(file, image.bytes);
+  } catch (e) {
+    err(`WARN common.Util: Unable to download file ${file}: ${(e as Error).message}`);
+    // DFSAdmin.run prints the exception's message after the command's name and exits -1.
+    err('fetchImage: Unable to download to any storage directory');
+    throw new CommandExit(DFSADMIN_FAILED);
+  }
+  if (ctx.json) printJson({ file, bytes: image.bytes.length });
+}
+
 /** DFSAdmin.refreshNodes against one NameNode (no HA): its one line. */
 async function refreshNodes(ctx: DfsadminAdminContext): Promise<void> {
   await ctx.session.namenode.call('refreshNodes', {});
@@ -77,7 +118,7 @@ async function safemode(rest: readonly string[], ctx: DfsadminAdminContext): Pro
   const action =
     word === undefined ? undefined : SAFEMODE_ACTIONS[word.toLowerCase() as keyof typeof SAFEMODE_ACTIONS];
   if (action === undefined || extra.length > 0) {
-    throw new UsageError(`dfsadmin: -safemode expects one of enter, leave, get, wait`, USAGE);
+    throw new UsageError(`dfsadmin: -safemode expects one of enter, leave, get, wait, forceExit`, USAGE);
   }
   const nn = ctx.session.namenode;
   let status = await nn.call('setSafeMode', { action });

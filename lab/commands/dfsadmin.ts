@@ -14,10 +14,11 @@ import { formatDfsadminReport } from '../format/dfsadmin-report.js';
 
 const USAGE = `Usage: lab dfsadmin
 \t[-report [-live] [-dead] [-decommissioning]]
-\t[-safemode <enter | leave | get | wait>]
+\t[-safemode <enter | leave | get | wait | forceExit>]
 \t[-saveNamespace]
 \t[-rollEdits]
 \t[-refreshNodes]
+\t[-fetchImage <local directory>]
 \t[-printTopology]
 \t[--json]`;
 

@@ -248,10 +248,22 @@ describe.skipIf(!built)('checkpoints on a running cluster', () => {
     expect((await dfsadmin(home, '-saveNamespace')).stdout).toBe('Save namespace successful\n');
     expect((await dfsadmin(home, '-safemode', 'leave')).stdout).toBe('Safe mode is OFF\n');
     expect((await dfsadmin(home, '-safemode', 'wait')).stdout).toBe('Safe mode is OFF\n');
+    // DFSAdmin -safemode forceExit sends SAFEMODE_FORCE_EXIT and prints the state after it.
+    await dfsadmin(home, '-safemode', 'enter');
+    expect((await dfsadmin(home, '-safemode', 'forceExit')).stdout).toBe('Safe mode is OFF\n');
 
     // oiv / oev on the cluster's own files.
     const newest = imageAbove(home, txid) as number;
     const imageFile = path.join(home, 'dfs/name/current', `fsimage_${String(newest).padStart(19, '0')}`);
+    // dfsadmin -fetchImage: TransferFsImage asks for txid=latest and names the file it saves.
+    const fetchDir = fs.mkdtempSync(path.join(home, 'fetched-'));
+    const fetched = await dfsadmin(home, '-fetchImage', fetchDir);
+    expect(fetched.stderr).toMatch(
+      /^INFO namenode\.TransferFsImage: Opening connection to http:\/\/[\d.:]+\/imagetransfer\?getimage=1&txid=latest\n$/,
+    );
+    expect(fs.readFileSync(path.join(fetchDir, path.basename(imageFile)))).toEqual(
+      fs.readFileSync(imageFile),
+    );
     const xml = await lab(home, 'oiv', '-p', 'XML', '-i', imageFile);
     expect(xml.stdout).toMatch(/^<\?xml version="1\.0"\?>\n<fsimage><version>/);
     expect(xml.stdout).toContain('<name>b</name>');

@@ -31,6 +31,15 @@ describe('storage calls decided by the NameNode core', () => {
     expect(core.lastCheckpoint).toEqual({ txid: 41, ms: 5_000 });
   });
 
+  it('-safemode forceExit leaves a manual safe mode, for the superuser only (FSNamesystem#setSafeMode)', () => {
+    const { core, as } = testCore();
+    core.call('setSafeMode', { action: 'SAFEMODE_ENTER' }, as(SUPERUSER));
+    expect(() => core.call('setSafeMode', { action: 'SAFEMODE_FORCE_EXIT' }, as('alice'))).toThrow(
+      'Superuser privilege is required',
+    );
+    expect(core.call('setSafeMode', { action: 'SAFEMODE_FORCE_EXIT' }, as(SUPERUSER)).result.on).toBe(false);
+  });
+
   it('rolls for dfsadmin in safe mode but not for the Secondary ("Log not rolled")', () => {
     const { core, as } = testCore();
     core.call('setSafeMode', { action: 'SAFEMODE_ENTER' }, as(SUPERUSER));

@@ -108,6 +108,7 @@ const SAFEMODE_ACTIONS = {
   SAFEMODE_LEAVE: cp.SafeModeActionProto.SAFEMODE_LEAVE,
   SAFEMODE_ENTER: cp.SafeModeActionProto.SAFEMODE_ENTER,
   SAFEMODE_GET: cp.SafeModeActionProto.SAFEMODE_GET,
+  SAFEMODE_FORCE_EXIT: cp.SafeModeActionProto.SAFEMODE_FORCE_EXIT,
 } as const;
 
 /** Long.MAX_VALUE, which JS numbers cannot hold: the root's name quota. */
