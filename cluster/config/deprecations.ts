@@ -6,6 +6,7 @@
  * `<old> is deprecated. Instead, use <new>` (Configuration.DeprecatedKeyInfo.getWarningMessage).
  * Pure: the caller decides where the warning goes.
  */
+import { log4jLine } from '../common/log4j.js';
 
 /** Old name → new name. */
 export const DEPRECATED_KEYS: Readonly<Record<string, string>> = {
@@ -95,9 +96,5 @@ export function canonicalSettings(settings: Record<string, string>): {
 
 /** How log4j prints the deprecation: Hadoop's console pattern `%d{ISO8601} %p %c{2}: %m%n`. */
 export function deprecationLogLine(message: string, now: Date = new Date()): string {
-  const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
-  const stamp =
-    `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())} ` +
-    `${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())},${pad(now.getMilliseconds(), 3)}`;
-  return `${stamp} INFO Configuration.deprecation: ${message}`;
+  return log4jLine('INFO', 'Configuration.deprecation', message, now);
 }

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { log4jLine, type Log4jLevel } from '../../cluster/common/log4j.js';
 import { fetchNewestImage } from '../../cluster/client/namenode-http-client.js';
 import { safemodeGetLine } from '../format/safemode.js';
 import { CommandExit, UsageError } from '../cli/errors.js';
@@ -90,15 +91,17 @@ async function saveNamespace(ctx: DfsadminAdminContext): Promise<void> {
 async function fetchImage(dir: string, ctx: DfsadminAdminContext): Promise<void> {
   const session = ctx.session;
   const image = await fetchNewestImage(session, { selfId: 'client', journal: session.journal });
-  err(`INFO namenode.TransferFsImage: Opening connection to ${image.url}`);
+  const log = (level: Log4jLevel, logger: string, message: string): void =>
+    err(log4jLine(level, logger, message, new Date()));
+  log('INFO', 'namenode.TransferFsImage', `Opening connection to ${image.url}`);
   const file = path.join(dir, image.name);
   if (fs.existsSync(file)) {
-    err(`WARN common.Util: Overwriting existing file ${file} with file downloaded from ${image.url}`);
+    log('WARN', 'common.Util', `Overwriting existing file ${file} with file downloaded from ${image.url}`);
   }
   try {
     fs.writeFileSync(file, image.bytes);
   } catch (e) {
-    err(`WARN common.Util: Unable to download file ${file}: ${(e as Error).message}`);
+    log('WARN', 'common.Util', `Unable to download file ${file}: ${(e as Error).message}`);
     // DFSAdmin.run prints the exception's message after the command's name and exits -1.
     err('fetchImage: Unable to download to any storage directory');
     throw new CommandExit(DFSADMIN_FAILED);

@@ -20,6 +20,7 @@ import {
 import type { LabConfig } from '../../cluster/config/config.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
 import { hadoopUser } from '../../cluster/common/user.js';
+import { log4jLine } from '../../cluster/common/log4j.js';
 import type { RpcClient } from '../../cluster/transport/rpc-client.js';
 import { err, out } from '../cli/output.js';
 import { flags, opId, type FsCommandSpec, type FsContext } from './fs-command.js';
@@ -58,7 +59,7 @@ export const EXPUNGE: FsCommandSpec = {
       nowMs: Date.now(),
       immediate: a.options.has('immediate'),
     });
-    for (const line of log) err(`INFO fs.TrashPolicyDefault: ${line}`);
+    for (const line of log) err(log4jLine('INFO', 'fs.TrashPolicyDefault', line, new Date()));
     return 0;
   },
 };

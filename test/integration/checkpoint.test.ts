@@ -259,7 +259,7 @@ describe.skipIf(!built)('checkpoints on a running cluster', () => {
     const fetchDir = fs.mkdtempSync(path.join(home, 'fetched-'));
     const fetched = await dfsadmin(home, '-fetchImage', fetchDir);
     expect(fetched.stderr).toMatch(
-      /^INFO namenode\.TransferFsImage: Opening connection to http:\/\/[\d.:]+\/imagetransfer\?getimage=1&txid=latest\n$/,
+      /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO namenode\.TransferFsImage: Opening connection to http:\/\/[\d.:]+\/imagetransfer\?getimage=1&txid=latest\n$/,
     );
     expect(fs.readFileSync(path.join(fetchDir, path.basename(imageFile)))).toEqual(
       fs.readFileSync(imageFile),

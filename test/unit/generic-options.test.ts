@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { log4jLine } from '../../cluster/common/log4j.js';
 import { canonicalSettings, deprecationLogLine } from '../../cluster/config/deprecations.js';
 import { getconfOutput } from '../../cluster/config/getconf.js';
 import { resolveConfig } from '../../cluster/config/config.js';
@@ -75,6 +76,16 @@ describe('deprecated keys (Configuration.DeprecatedKeyInfo.getWarningMessage)', 
     const line = deprecationLogLine('a is deprecated. Instead, use b', new Date(2024, 0, 2, 3, 4, 5, 6));
     expect(line).toBe(
       '2024-01-02 03:04:05,006 INFO Configuration.deprecation: a is deprecated. Instead, use b',
+    );
+  });
+
+  it('-expunge and -fetchImage log with the same pattern as the deprecation line (TrashPolicyDefault, TransferFsImage)', () => {
+    const at = new Date(2024, 10, 12, 13, 14, 15, 160);
+    expect(log4jLine('INFO', 'fs.TrashPolicyDefault', 'Deleted trash checkpoint: /user/u/.Trash/1', at)).toBe(
+      '2024-11-12 13:14:15,160 INFO fs.TrashPolicyDefault: Deleted trash checkpoint: /user/u/.Trash/1',
+    );
+    expect(log4jLine('WARN', 'common.Util', 'Overwriting existing file f', at)).toMatch(
+      /^2024-11-12 13:14:15,160 WARN common\.Util: /,
     );
   });
 
