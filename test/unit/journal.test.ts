@@ -57,6 +57,19 @@ describe('Journal writer', () => {
     expect(texts(readJournal(dir))).toEqual(Array.from({ length: 500 }, (_, i) => `record ${i}`));
   });
 
+  it('keeps every record whole and in order across flushes: non-ASCII text and a record bigger than the buffer', () => {
+    const journal = new Journal(dir, 'dn1');
+    const big = `big ${'é'.repeat(200_000)}`;
+    const sent = [
+      ...Array.from({ length: 300 }, (_, i) => `/données/fichier-${i} ✓ ${'x'.repeat(i * 7)}`),
+      big,
+      'after the big one',
+    ];
+    for (const text of sent) log(journal, text);
+    journal.close();
+    expect(texts(readJournal(dir))).toEqual(sent);
+  });
+
   it('names a segment after its first record, so readers can skip by time without opening it', () => {
     const journal = new Journal(dir, 'nn', tiny);
     log(journal, 'first');
