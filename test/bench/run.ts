@@ -419,11 +419,12 @@ async function main(): Promise<void> {
 
 /** What the figures do not say: why a target is missed and what was done about it. Kept across runs. */
 const NOTES = [
-  '## Notes on the missed targets (issue 15)',
+  '## Notes on the missed targets (issues 10 and 15)',
   '',
   "- Idle DataNode CPU with 5 000 replicas: the block scanner reads replicas back to back within 500 ms windows of `dfs.block.scanner.volume.bytes.per.second` (HDFS's DataTransferThrottler) instead of arming one timer per replica, and full block reports come from the in-memory replica map (a DirectoryScanner walks the disk every `dfs.datanode.directoryscan.interval`, lab 60 s). That took it from 3.1 % to 2.0 % of a core on a machine at load about 20; on a quiet machine it is under the 2 % target (the row above). What remains is the lab's own pace: every replica re-verified each minute (Hadoop: every 504 h), a full report each minute (Hadoop: 6 h) and a heartbeat every second (Hadoop: 3 s).",
   '- 5 000 small files: each put is getFileInfo, create, addBlock, a three-DataNode pipeline, complete and rename, with an fsynced edit for create, addBlock, complete and rename, as HDFS logs and syncs each; not yet broken down further. Putting them with 4 or 8 clients at once was slower in total than one after another (527 s with 4 clients on a loaded machine): contention to look at.',
-  '- Idle DataNode RSS, start with 9 DataNodes, mkdirs throughput, put 150 MB at replication 3: not investigated in this round.',
+  "- Put 150 MB at replication 3 (issue 10): profiled with perf and V8's --trace-gc on the client and each DataNode. V8 counts Buffer memory allocated since its last full GC against the old generation's limit, so the 64 KiB packet buffers made each DataNode run 10 to 18 mark-compacts per put: daemons now start with `node --initial-old-space-size=64` (none in four puts), the client writes packets into frame buffers it recycles once acked, and the journal encodes its lines in place. In a warm put's perf samples about a quarter is the kernel copying blocks into the page cache (the machine row pays it too) and under a tenth TCP on loopback; the rest is JavaScript per packet (four journal lines per packet on each DataNode, protobuf headers, acks). A DataNode's first put also compiles its hot path (TurboFan, about 15 % of a cold put's samples), and this bench's replication-3 put follows one at replication 1, so two of its three DataNodes are cold.",
+  '- Idle DataNode RSS, start with 9 DataNodes, mkdirs throughput: not investigated in this round.',
   '',
 ];
 
