@@ -3,11 +3,11 @@
  * DataNodes, as the NameNode sees it (live / stale / dead, last heartbeat) — the two can differ,
  * which is the lesson of `lab kill dn1`: the process is gone at once, the NameNode notices later.
  */
-import type { DatanodeInfo } from '../protocol/types.js';
 import { homePaths, type ClusterDescription } from '../home/description.js';
 import { isDaemonAlive, readPid, requireDescription } from '../home/home.js';
 import { processIds, roleOf, type Role } from './launcher.js';
 import { withNamenode } from '../client/namenode-client.js';
+import { labDatanodeReport, type ReportedDatanode } from '../client/datanode-report.js';
 import { fetchNamenodeStatus } from '../client/namenode-http-client.js';
 
 export const ROLE_NAMES: Record<Role, string> = {
@@ -46,7 +46,7 @@ export interface ClusterStatus {
 export async function clusterStatus(home: string): Promise<ClusterStatus> {
   const description = requireDescription(home);
   const answer = await withNamenode(description, async (client) => ({
-    report: await client.call('getDatanodeReport', { type: 'ALL' }),
+    report: await labDatanodeReport(client, { description, home }),
     safemode: await client.call('setSafeMode', { action: 'SAFEMODE_GET' }),
   }));
   const reported = new Map((answer?.report ?? []).map((dn) => [dn.name, dn]));
@@ -77,7 +77,7 @@ function processStatus(
   home: string,
   description: ClusterDescription,
   id: string,
-  reported: ReadonlyMap<string, DatanodeInfo> | undefined,
+  reported: ReadonlyMap<string, ReportedDatanode> | undefined,
 ): ProcessStatus {
   const role = roleOf(id);
   const paths = homePaths(home);
@@ -105,8 +105,8 @@ function processStatus(
 function stateOf(
   role: Role,
   alive: boolean,
-  reported: ReadonlyMap<string, DatanodeInfo> | undefined,
-  info: DatanodeInfo | undefined,
+  reported: ReadonlyMap<string, ReportedDatanode> | undefined,
+  info: ReportedDatanode | undefined,
 ): string {
   const process = alive ? 'running' : 'stopped';
   if (role !== 'dn' || reported === undefined) return process;

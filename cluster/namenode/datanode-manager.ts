@@ -4,7 +4,7 @@
  * replies. A core: time comes in as `nowMs`.
  */
 import type { DatanodeCommand } from '../protocol/messages.js';
-import type { AdminState, DatanodeId, DatanodeInfo, DatanodeLiveness } from '../protocol/types.js';
+import type { AdminState, DatanodeId, DatanodeLiveness, DatanodeStatus } from '../protocol/types.js';
 
 export interface DatanodeDescriptor {
   id: DatanodeId;
@@ -177,7 +177,7 @@ export class DatanodeManager {
     return changes;
   }
 
-  info(d: DatanodeDescriptor, numBlocks: number): DatanodeInfo {
+  info(d: DatanodeDescriptor, numBlocks: number): DatanodeStatus {
     return {
       ...d.id,
       networkLocation: d.location,

@@ -11,7 +11,7 @@
  * SnapshotInfo bean is there (the web UI's Snapshot tab reads it).
  */
 import type { SnapshottableDirStatus } from '../protocol/messages.js';
-import { ADMIN_STATE_NAMES, type DatanodeInfo } from '../protocol/types.js';
+import { ADMIN_STATE_NAMES, type DatanodeStatus } from '../protocol/types.js';
 import type { LeavingServiceStatus } from './datanode-admin.js';
 
 /** A summary of the NameNode's state: what the core knows and what /jmx publishes. */
@@ -45,7 +45,7 @@ export interface SnapshotInfo {
 export interface NamenodeJmxSnapshot {
   status: NameNodeStatus;
   snapshots: SnapshotInfo;
-  datanodes: readonly DatanodeInfo[];
+  datanodes: readonly DatanodeStatus[];
   /** Files and directories in the namespace (FilesTotal). */
   filesTotal: number;
   filesUnderConstruction: number;
@@ -154,7 +154,7 @@ function deadNodesJson(snap: NamenodeJmxSnapshot): string {
   return JSON.stringify(nodes);
 }
 
-function countDatanodes(snap: NamenodeJmxSnapshot, which: (d: DatanodeInfo) => boolean): number {
+function countDatanodes(snap: NamenodeJmxSnapshot, which: (d: DatanodeStatus) => boolean): number {
   return snap.datanodes.filter(which).length;
 }
 

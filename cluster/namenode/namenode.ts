@@ -20,7 +20,13 @@ import type {
   SafeModeStatus,
   StateEvent,
 } from '../protocol/messages.js';
-import type { DatanodeId, DatanodeInfo, FileStatus, LocatedBlock, LocatedBlocks } from '../protocol/types.js';
+import type {
+  DatanodeId,
+  DatanodeStatus,
+  LocatedBlock,
+  LocatedBlocks,
+  NamespaceFileStatus,
+} from '../protocol/types.js';
 import { DEFAULT_RACK, NetworkTopology, type TopologyEndpoint } from '../net/topology.js';
 import {
   BlockManager,
@@ -927,7 +933,7 @@ export class NameNodeCore {
     };
   }
 
-  private fileStatusOrThrow(src: string): FileStatus {
+  private fileStatusOrThrow(src: string): NamespaceFileStatus {
     const status = this.namespace.getFileInfo(src);
     if (!status) throw new RemoteError('FileNotFoundException', `File does not exist: ${src}`);
     return status;
@@ -1611,7 +1617,7 @@ export class NameNodeCore {
   // ---------------------------------------------------------------------------------------------
 
   /** DatanodeManager.getDatanodeListForReport: DECOMMISSIONING is the live ones being decommissioned. */
-  datanodeReport(type: RpcMethods['getDatanodeReport']['req']['type']): DatanodeInfo[] {
+  datanodeReport(type: RpcMethods['getDatanodeReport']['req']['type']): DatanodeStatus[] {
     const counts = new Map<string, number>();
     for (const b of this.blocks.all())
       for (const dn of b.replicas.keys()) counts.set(dn, (counts.get(dn) ?? 0) + 1);
@@ -1669,7 +1675,7 @@ export class NameNodeCore {
     const snapshottable = new Set(
       p.includeSnapshots ? this.namespace.snapshottableDirs().map((d) => d.status.path) : [],
     );
-    const walk = (path: string, status: FileStatus): void => {
+    const walk = (path: string, status: NamespaceFileStatus): void => {
       if (status.type === 'DIRECTORY') {
         if (snapshottable.has(path)) {
           const dotSnapshot = `${path.endsWith('/') ? path : `${path}/`}${DOT_SNAPSHOT}`;
@@ -1763,7 +1769,7 @@ export class NameNodeCore {
     };
   }
 
-  private fsckFile(path: string, status: FileStatus): FsckFile {
+  private fsckFile(path: string, status: NamespaceFileStatus): FsckFile {
     const describe = (dn: string): FsckHolder => this.fsckHolder(dn);
     const refs = this.namespace.getBlocks(path) ?? [];
     const blocks = refs.map((b) => {

@@ -24,7 +24,7 @@
  * which the NameNode core calls before a mutation or a read with the caller's PermissionChecker.
  */
 import { RemoteError, type ErrorClass } from '../protocol/errors.js';
-import { blockName, type FileStatus } from '../protocol/types.js';
+import { blockName, type NamespaceFileStatus } from '../protocol/types.js';
 import {
   NO_RPC_IDS,
   type BlockRef,
@@ -1193,7 +1193,7 @@ export class Namespace {
 
   /** getSnapshottableDirListing: every snapshottable directory (of `owner` when given), by path. */
   snapshottableDirs(owner?: string): {
-    status: FileStatus;
+    status: NamespaceFileStatus;
     snapshotNumber: number;
     snapshotQuota: number;
     parentPath: string;
@@ -1388,7 +1388,7 @@ export class Namespace {
     return this.walkPath(path, true).snapshot !== undefined;
   }
 
-  getFileInfo(path: string): FileStatus | null {
+  getFileInfo(path: string): NamespaceFileStatus | null {
     const w = this.walkPath(path, true);
     if (w.dotSnapshot) return dotSnapshotStatus(w.dotSnapshot, w.path);
     return w.last ? toFileStatus(w.last, w.path) : null;
@@ -1398,7 +1398,7 @@ export class Namespace {
    * A directory's entries by name; a file lists as itself; null when the path does not exist.
    * `<dir>/.snapshot` lists the directory's snapshots by name (FSDirStatAndListingOp.getSnapshotsListing).
    */
-  getListing(path: string): FileStatus[] | null {
+  getListing(path: string): NamespaceFileStatus[] | null {
     const w = this.walkPath(path, true);
     if (w.dotSnapshot) {
       const byName = [...w.dotSnapshot.snapshots].sort((a, b) => compareNames(a.name, b.name));
@@ -2029,7 +2029,7 @@ function corrupt(op: AnyOp, path: string, why: string): Error {
   return new Error(`cannot apply ${op.op}${txid} to ${path}: ${why}`);
 }
 
-function toFileStatus(node: INode, path: string): FileStatus {
+function toFileStatus(node: INode, path: string): NamespaceFileStatus {
   const isFile = node.kind === 'FILE';
   return {
     path,
@@ -2051,7 +2051,7 @@ function toFileStatus(node: INode, path: string): FileStatus {
 }
 
 /** `<dir>/.snapshot` itself: a directory whose entries are the snapshots. */
-function dotSnapshotStatus(s: SnapshottableDir, path: string): FileStatus {
+function dotSnapshotStatus(s: SnapshottableDir, path: string): NamespaceFileStatus {
   return { ...toFileStatus(s.dir, path), pathSuffix: DOT_SNAPSHOT, childrenNum: s.snapshots.length };
 }
 

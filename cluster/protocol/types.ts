@@ -50,8 +50,21 @@ export interface DatanodeInfo extends DatanodeId {
   lastBlockReportTime: number; // 0 = never
   numBlocks: number;
   adminState: AdminState;
-  liveness: DatanodeLiveness;
+}
+
+/**
+ * The NameNode's own view of a DataNode (DatanodeDescriptor): what DatanodeInfoProto carries, and
+ * what it does not. A client learns liveness as HDFS's tools do (client/datanode-report.ts: the
+ * LIVE and DEAD reports, staleness from lastUpdate); the commands waiting for a DataNode's
+ * heartbeat are on /jmx (LiveNodes' blockScheduled), not on the RPC wire.
+ */
+export interface DatanodeStatus extends ReportedDatanode {
   pendingCommands: number;
+}
+
+/** A DataNode with its liveness as a client learns it (the report it came in, and lastUpdate). */
+export interface ReportedDatanode extends DatanodeInfo {
+  liveness: DatanodeLiveness;
 }
 
 export interface FileStatus {
@@ -69,10 +82,17 @@ export interface FileStatus {
   accessTime: number;
   fileId: number;
   childrenNum: number;
-  /** True while a writer holds the file open (a lease). */
-  underConstruction: boolean;
   /** The INode has an ACL (HdfsFileStatus.Flags.HAS_ACL; `-ls` prints `+`). */
   hasAcl?: boolean;
+}
+
+/**
+ * A file status as the NameNode's namespace holds it: HdfsFileStatus and whether a writer holds the
+ * file open (a lease). HdfsFileStatusProto has no such field; a client asks getBlockLocations
+ * (LocatedBlocksProto.underConstruction, client/open-file.ts), fsck -openforwrite or listOpenFiles.
+ */
+export interface NamespaceFileStatus extends FileStatus {
+  underConstruction: boolean;
 }
 
 /** A block with the DataNodes that hold it, ordered for the reader (LocatedBlock). */

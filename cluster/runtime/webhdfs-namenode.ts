@@ -12,7 +12,7 @@ import { checkPath } from '../namenode/paths.js';
 import { decodeXAttrValue, parseXAttrName } from '../namenode/xattr.js';
 import { RemoteError } from '../protocol/errors.js';
 import type { RpcMethod, RpcMethods } from '../protocol/messages.js';
-import type { DatanodeInfo, FileStatus } from '../protocol/types.js';
+import type { DatanodeStatus, FileStatus } from '../protocol/types.js';
 import type { HttpExchange } from '../transport/http-journal.js';
 import {
   aclSpecParam,
@@ -57,7 +57,7 @@ export type NamenodeCall = <M extends RpcMethod>(
 
 export interface WebHdfsNamenodeOptions {
   call: NamenodeCall;
-  datanodes: () => DatanodeInfo[];
+  datanodes: () => DatanodeStatus[];
   /** host:port of the NameNode's RPC server (namenoderpcaddress in redirects). */
   rpcAddress: string;
   defaultReplication: number;

@@ -2,7 +2,9 @@
  * `lab dfsadmin -report [-live] [-dead] [-decommissioning] | -printTopology | -safemode … |
  * -rollEdits | -saveNamespace | -refreshNodes` — HDFS's admin command, answered by the NameNode.
  */
+import { datanodeReport } from '../../cluster/client/datanode-report.js';
 import { fetchNamenodeStatus } from '../../cluster/client/namenode-http-client.js';
+import { staleIntervalMs } from '../../cluster/config/config.js';
 import { printTopology, NetworkTopology } from '../../cluster/net/topology.js';
 import type { Command } from '../cli/commander.js';
 import { homeOf } from '../cli/context.js';
@@ -73,7 +75,8 @@ async function report(session: ClusterSession, args: string[], json: boolean): P
   const decommissioning = args.includes('-decommissioning');
   const [status, datanodes] = await Promise.all([
     fetchNamenodeStatus(session, { selfId: 'client', journal: session.journal }),
-    session.namenode.call('getDatanodeReport', { type: 'ALL' }),
+    // DFSAdmin.report: the LIVE and DEAD reports (DatanodeInfoProto carries no liveness).
+    datanodeReport(session.namenode, { nowMs: Date.now(), staleIntervalMs: staleIntervalMs(session.config) }),
   ]);
   if (json) {
     printJson({ status, datanodes });

@@ -17,6 +17,8 @@ import { clusterConfig } from '../../cluster/home/cluster-config.js';
 import { homePaths, type ClusterDescription } from '../../cluster/home/description.js';
 import { readDescription } from '../../cluster/home/home.js';
 import { connectNamenode } from '../../cluster/client/namenode-client.js';
+import { labDatanodeReport } from '../../cluster/client/datanode-report.js';
+import { isOpenForWrite } from '../../cluster/client/open-file.js';
 import {
   fetchBlockMap,
   fetchFsckWalk,
@@ -52,8 +54,8 @@ import type { RpcMethod, RpcMethods } from '../../cluster/protocol/messages.js';
 import {
   DECOMMISSION_STATUS_WORDS,
   type AdminState,
-  type DatanodeInfo,
   type FileStatus,
+  type ReportedDatanode,
 } from '../../cluster/protocol/types.js';
 import { Journal, readJournal } from '../../cluster/transport/journal.js';
 import { UsageError } from '../cli/errors.js';
@@ -136,7 +138,7 @@ export function liveProbes(home: string): ProbeRunner {
 /** What one probe call reads, each piece at most once. */
 class ProbeContext {
   private descriptionValue: ClusterDescription | undefined;
-  private report: DatanodeInfo[] | undefined;
+  private report: ReportedDatanode[] | undefined;
 
   constructor(readonly home: string) {}
 
@@ -195,8 +197,8 @@ class ProbeContext {
     if (safemode.on) stop(unsettled('the NameNode is in safemode'));
   }
 
-  async datanodes(): Promise<DatanodeInfo[]> {
-    this.report ??= await this.call('getDatanodeReport', { type: 'ALL' });
+  async datanodes(): Promise<ReportedDatanode[]> {
+    this.report ??= await labDatanodeReport(this, { description: this.description, home: this.home });
     return this.report;
   }
 
@@ -209,8 +211,13 @@ class ProbeContext {
   async closedFile(src: string): Promise<FileStatus> {
     const status = await this.fileStatus(src);
     if (status.type !== 'FILE') stop(failed(`${src} is a directory, not a file`));
-    if (status.underConstruction) stop(unsettled(`${src} is still being written (open for write)`));
+    await this.requireClosed(src);
     return status;
+  }
+
+  /** Stops the probe while a writer holds `src` open. */
+  async requireClosed(src: string): Promise<void> {
+    if (await isOpenForWrite(this, src)) stop(unsettled(`${src} is still being written (open for write)`));
   }
 
   async fsckFile(src: string): Promise<FsckFile> {
@@ -242,7 +249,7 @@ function blockAt<T>(blocks: readonly T[], index: number | undefined, src: string
 
 async function fileInfo(ctx: ProbeContext, a: ProbeArgs<'file.info'>): Promise<ProbeResult<'file.info'>> {
   const status = await ctx.fileStatus(a.path);
-  if (status.underConstruction) stop(unsettled(`${a.path} is still being written (open for write)`));
+  if (status.type === 'FILE') await ctx.requireClosed(a.path);
   return {
     path: a.path,
     type: status.type === 'FILE' ? 'file' : 'directory',
@@ -392,7 +399,7 @@ async function metaHeader(ctx: ProbeContext, a: ProbeArgs<'block.metaHeader'>): 
 // ---- DataNodes and topology --------------------------------------------------------------------
 
 /** A DataNode's state for a probe: decommissioned whatever its liveness; a live one being decommissioned says so. */
-function probeState(d: DatanodeInfo): DatanodeState['state'] {
+function probeState(d: ReportedDatanode): DatanodeState['state'] {
   if (d.adminState === 'DECOMMISSIONED') return 'decommissioned';
   if (d.adminState === 'DECOMMISSION_INPROGRESS' && d.liveness !== 'dead') return 'decommissioning';
   return d.liveness;

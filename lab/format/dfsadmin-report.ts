@@ -7,7 +7,11 @@
  */
 import { javaDateString } from '../../cluster/common/java-date.js';
 import { formatByteDesc, formatPercent, javaFixed } from '../../cluster/common/units.js';
-import { DECOMMISSION_STATUS_WORDS, type DatanodeInfo } from '../../cluster/protocol/types.js';
+import {
+  DECOMMISSION_STATUS_WORDS,
+  type DatanodeInfo,
+  type ReportedDatanode,
+} from '../../cluster/protocol/types.js';
 
 export interface DfsadminSummary {
   /** FsStatus: configured capacity, DFS used, DFS remaining of the whole cluster. */
@@ -80,7 +84,7 @@ function group(name: string, nodes: readonly DatanodeInfo[], asked: boolean): st
 /** The whole stdout of `hdfs dfsadmin -report`. */
 export function formatDfsadminReport(
   summary: DfsadminSummary,
-  datanodes: readonly DatanodeInfo[],
+  datanodes: readonly ReportedDatanode[],
   options: DfsadminReportOptions = {},
 ): string {
   const presentCapacity = summary.used + summary.remaining;

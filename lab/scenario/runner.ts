@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { labDatanodeReport } from '../../cluster/client/datanode-report.js';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { createPrng } from '../../cluster/common/prng.js';
 import { parseDuration, parseSize } from '../../cluster/common/units.js';
@@ -458,7 +459,7 @@ export class ScenarioRunner implements StepRunner {
       case 'live':
         return () =>
           withClient(home, async (c) => {
-            const all = await c.call('getDatanodeReport', { type: 'ALL' });
+            const all = await labDatanodeReport(c, { description: requireDescription(home), home });
             const dn = all.find((d) => d.name === datanode());
             const state = dn?.liveness ?? 'not registered';
             return state === o.condition ? null : `${datanode()} is ${state}`;

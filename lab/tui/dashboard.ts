@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { corruptReplica } from '../scenario/corrupt.js';
+import { labDatanodeReport } from '../../cluster/client/datanode-report.js';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { homePaths, type ClusterDescription } from '../../cluster/home/description.js';
 import { inspectHome, requireDescription } from '../../cluster/home/home.js';
@@ -291,7 +292,7 @@ export function clusterSources(home: string): DashboardSources {
     pollStatus: () =>
       namenode.ask(async (client) => ({
         status: await fetchNamenodeStatus(target, http),
-        datanodes: await client.call('getDatanodeReport', { type: 'ALL' }),
+        datanodes: await labDatanodeReport(client, { description, home }),
       })),
     pollNamespace: () => namenode.ask(() => fetchBlockMap(target, '/', http)),
     runningProcesses: () => new Set(inspectHome(home).running.map((entry) => entry.id)),

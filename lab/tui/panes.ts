@@ -174,10 +174,10 @@ export function namespaceLines(state: DashboardState, width: number, rows: numbe
   return [...tree, ...blockLines].slice(0, rows);
 }
 
-/** One row per DataNode: address, rack, used / capacity, blocks, last contact, commands pending. */
+/** One row per DataNode: address, rack, used / capacity, blocks, last contact, transfers in progress (xceivers). */
 export function datanodeLines(state: DashboardState, width: number, nowMs: number): string[] {
   const header = paint(
-    'NAME ADDRESS          RACK        USED/CAPACITY      BLOCKS  CONTACT   PENDING',
+    'NAME ADDRESS          RACK        USED/CAPACITY      BLOCKS  CONTACT   XCEIVERS',
     'white',
     width,
     'bold',
@@ -188,7 +188,7 @@ export function datanodeLines(state: DashboardState, width: number, nowMs: numbe
     ...state.datanodes.map((dn) => {
       const used = `${formatByteDesc(dn.dfsUsed)}/${formatByteDesc(dn.capacity)}`;
       const contact = dn.lastUpdate > 0 ? formatAgo(dn.lastUpdate, nowMs) : 'never';
-      const text = `${dn.name.padEnd(4)} ${`${dn.ipAddr}:${dn.xferPort}`.padEnd(16)} ${dn.networkLocation.padEnd(11)} ${used.padEnd(18)} ${String(dn.numBlocks).padStart(6)}  ${contact.padEnd(9)} ${dn.pendingCommands}`;
+      const text = `${dn.name.padEnd(4)} ${`${dn.ipAddr}:${dn.xferPort}`.padEnd(16)} ${dn.networkLocation.padEnd(11)} ${used.padEnd(18)} ${String(dn.numBlocks).padStart(6)}  ${contact.padEnd(9)} ${dn.xceiverCount}`;
       return paint(text, STATE_COLOURS[dn.liveness], width);
     }),
   ];

@@ -9,7 +9,7 @@ import { describeFrame, describeFrameRun, describeStateEvent } from '../../clust
 import type { JournalFrame, JournalRecord } from '../../cluster/protocol/journal-types.js';
 import type { FsckResult } from '../../cluster/namenode/fsck-report.js';
 import type { NameNodeStatus } from '../../cluster/namenode/jmx.js';
-import type { DatanodeInfo } from '../../cluster/protocol/types.js';
+import type { ReportedDatanode } from '../../cluster/protocol/types.js';
 import { blockName } from '../../cluster/protocol/types.js';
 import { compareProcs } from '../trace/counts.js';
 import {
@@ -34,8 +34,8 @@ export type NodeState = 'live' | 'stale' | 'dead' | 'decommissioning' | 'decommi
 
 /** A DataNode's state for the dashboard: a live one shows its admin state when it is leaving service. */
 function datanodeState(
-  liveness: DatanodeInfo['liveness'],
-  adminState: DatanodeInfo['adminState'],
+  liveness: ReportedDatanode['liveness'],
+  adminState: ReportedDatanode['adminState'],
 ): NodeState {
   if (liveness === 'dead') return 'dead';
   if (adminState === 'DECOMMISSIONED') return 'decommissioned';
@@ -125,7 +125,7 @@ export interface DashboardState {
   namenodeReachable: boolean;
   /** Whether the NameNode has been polled at least once (before that, nothing is known). */
   statusPolled: boolean;
-  datanodes: DatanodeInfo[];
+  datanodes: ReportedDatanode[];
   /** Set when a record says the namespace or a replica changed; the shell then re-runs fsck. */
   namespaceDirty: boolean;
   helpVisible: boolean;
@@ -313,7 +313,7 @@ function applyEvent(
 /** The NameNode's answers of one poll; undefined when it did not answer. */
 export interface StatusSnapshot {
   status: NameNodeStatus;
-  datanodes: DatanodeInfo[];
+  datanodes: ReportedDatanode[];
 }
 
 export function applyStatus(state: DashboardState, snapshot: StatusSnapshot | undefined): void {

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FsckResult } from '../../cluster/namenode/fsck-report.js';
 import type { NameNodeStatus } from '../../cluster/namenode/jmx.js';
 import type { JournalRecord } from '../../cluster/protocol/journal-types.js';
-import type { DatanodeInfo } from '../../cluster/protocol/types.js';
+import type { ReportedDatanode } from '../../cluster/protocol/types.js';
 import { Dashboard, type DashboardSources } from '../../lab/tui/dashboard.js';
 import type { DashboardAction } from '../../lab/tui/keys.js';
 import { scriptedJournal, T0_MS, threeDatanodes } from '../scenario/traffic/fixture.js';
@@ -109,7 +109,7 @@ function harness(columns = 80, rows = 24): Harness {
   const queue: JournalRecord[] = [];
   const actions: DashboardAction[] = [];
   const fsck = { value: undefined as FsckResult | undefined };
-  const datanodes = (): DatanodeInfo[] =>
+  const datanodes = (): ReportedDatanode[] =>
     threeDatanodes().datanodes.map(
       (d) =>
         ({
@@ -121,10 +121,9 @@ function harness(columns = 80, rows = 24): Harness {
           dfsUsed: 1 << 20,
           numBlocks: 1,
           lastUpdate: T0_MS,
-          pendingCommands: 0,
           adminState: 'NORMAL',
           liveness: dashboard.state.nodes.find((n) => n.id === d.id)!.state === 'dead' ? 'dead' : 'live',
-        }) as DatanodeInfo,
+        }) as ReportedDatanode,
     );
   const sources: DashboardSources = {
     description: threeDatanodes(),

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlockWriter } from '../../cluster/client/block-writer.js';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
+import { isOpenForWrite } from '../../cluster/client/open-file.js';
 import { chunkChecksums } from '../../cluster/common/crc.js';
 import { finalizedBlockPath, finalizedMetaPath } from '../../cluster/datanode/layout.js';
 import { verifyReplica } from '../../cluster/datanode/meta.js';
@@ -241,7 +242,7 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
         await writer.create('/open-empty.bin');
         const empty = lab('debug', 'recoverLease', '-path', '/open-empty.bin');
         expect([empty.code, empty.stdout]).toEqual([0, 'recoverLease SUCCEEDED on /open-empty.bin\n']);
-        expect((await client.call('getFileInfo', { src: '/open-empty.bin' }))?.underConstruction).toBe(false);
+        expect(await isOpenForWrite(client, '/open-empty.bin')).toBe(false);
 
         // Open with a block being written, then the writer goes away: the first answer is false
         // while the DataNodes recover the block under a new generation stamp.
@@ -255,7 +256,7 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
         );
         expect([recovered.code, recovered.stdout]).toEqual([0, 'recoverLease SUCCEEDED on /open-data.bin\n']);
         const status = await client.call('getFileInfo', { src: '/open-data.bin' });
-        expect(status?.underConstruction).toBe(false);
+        expect(await isOpenForWrite(client, '/open-data.bin')).toBe(false);
         expect(Buffer.compare(await read('/open-data.bin'), data.subarray(0, status!.length))).toBe(0);
       } finally {
         await writer.close();

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
+import { isOpenForWrite } from '../../cluster/client/open-file.js';
 import { finalizedBlockPath, finalizedMetaPath, rbwDir } from '../../cluster/datanode/layout.js';
 import { homePaths } from '../../cluster/home/description.js';
 import { killNode, restartNode, startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
@@ -303,7 +304,7 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
       }
       const status = await waitFor('the file closed by lease recovery', async () => {
         const s = await client.call('getFileInfo', { src: '/lease/dead.bin' });
-        return s && !s.underConstruction ? s : undefined;
+        return s && !(await isOpenForWrite(client, '/lease/dead.bin')) ? s : undefined;
       });
       expect(status.length).toBe(2 * PACKET);
       expect(await read('/lease/dead.bin')).toEqual(Buffer.alloc(2 * PACKET, 7));

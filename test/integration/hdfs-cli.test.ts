@@ -16,6 +16,7 @@ import type { JournalFrame } from '../../cluster/protocol/journal-types.js';
 import { readJournal } from '../../cluster/transport/journal.js';
 import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import { withNamenode } from '../../cluster/client/namenode-client.js';
+import { isOpenForWrite } from '../../cluster/client/open-file.js';
 import { waitFor } from './wait-for.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
@@ -61,7 +62,7 @@ describe.skipIf(!built || !hdfsBinary)('the Debian hdfs client against the lab',
   const closed = (src: string): Promise<true> =>
     waitFor(`${src} closed after its block recovery`, () =>
       withNamenode(requireDescription(home), async (nn) =>
-        (await nn.call('getFileInfo', { src }))?.underConstruction === false ? true : undefined,
+        (await isOpenForWrite(nn, src)) ? undefined : true,
       ),
     );
   const ok = (...args: string[]): string => {

@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
+import { isOpenForWrite } from '../../cluster/client/open-file.js';
 import { decodeSegment } from '../../cluster/namenode/editlog/codec.js';
 import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import { requireDescription } from '../../cluster/home/home.js';
@@ -562,8 +563,8 @@ describe.skipIf(!existsSync(path.join(REPO, 'dist/cluster/runtime/main.js')))('W
       const s = json(await request(url('/t.bin', `op=GETFILESTATUS&${as}`))) as {
         FileStatus: { length: number };
       };
-      const rpc = await nnClient.call('getFileInfo', { src: '/t.bin' });
-      return s.FileStatus.length === MiB + 4096 && rpc?.underConstruction === false ? true : undefined;
+      const open = await isOpenForWrite(nnClient, '/t.bin');
+      return s.FileStatus.length === MiB + 4096 && !open ? true : undefined;
     });
     expect(json(await request(url('/t.bin', `op=TRUNCATE&newlength=${MiB}&${as}`), 'POST'))).toEqual({
       boolean: true,

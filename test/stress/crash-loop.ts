@@ -6,6 +6,7 @@
  * (test/stress/crash-test.ts) for many trials.
  */
 import { listAll } from '../../cluster/client/listing.js';
+import { isOpenForWrite } from '../../cluster/client/open-file.js';
 import { createPrng } from '../../cluster/common/prng.js';
 import { killNode, startCluster, startNode, stopNodes } from '../../cluster/launcher/launcher.js';
 import type { ClusterDescription } from '../../cluster/home/description.js';
@@ -125,12 +126,14 @@ async function verify(home: string, trial: number, acks: readonly Ack[]): Promis
     }
     const listing = (await listAll(nn, `/t${trial}`)) ?? [];
     const found = new Map(listing.map((s) => [`/t${trial}/${s.pathSuffix}`, s]));
-    return acks
-      .filter((a) => {
-        const s = found.get(a.path);
-        return s === undefined || s.type !== a.kind || (a.kind === 'FILE' && s.underConstruction);
-      })
-      .map((a) => `${a.kind} ${a.path}`);
+    const missing: string[] = [];
+    for (const a of acks) {
+      const s = found.get(a.path);
+      const lost = s === undefined || s.type !== a.kind;
+      if (lost || (a.kind === 'FILE' && (await isOpenForWrite(nn, a.path))))
+        missing.push(`${a.kind} ${a.path}`);
+    }
+    return missing;
   } finally {
     close();
   }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { DatanodeInfo } from '../../cluster/protocol/types.js';
+import type { ReportedDatanode } from '../../cluster/protocol/types.js';
 import { formatDfsadminReport } from '../../lab/format/dfsadmin-report.js';
 
-function datanode(over: Partial<DatanodeInfo> = {}): DatanodeInfo {
+function datanode(over: Partial<ReportedDatanode> = {}): ReportedDatanode {
   return {
     name: 'dn1',
     datanodeUuid: 'uuid-1',
@@ -24,7 +24,6 @@ function datanode(over: Partial<DatanodeInfo> = {}): DatanodeInfo {
     numBlocks: 1,
     adminState: 'NORMAL',
     liveness: 'live',
-    pendingCommands: 0,
     ...over,
   };
 }

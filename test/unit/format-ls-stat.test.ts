@@ -18,7 +18,6 @@ function status(over: Partial<FileStatus>): FileStatus {
     accessTime: Date.UTC(2025, 0, 6, 10, 3, 5),
     fileId: 16387,
     childrenNum: 0,
-    underConstruction: false,
     ...over,
   };
 }

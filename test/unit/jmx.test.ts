@@ -6,7 +6,7 @@ import {
   statusFromBeans,
   type NameNodeStatus,
 } from '../../cluster/namenode/jmx.js';
-import type { DatanodeInfo } from '../../cluster/protocol/types.js';
+import type { DatanodeStatus } from '../../cluster/protocol/types.js';
 import { fsckExitCode } from '../../lab/format/fsck.js';
 
 const NOW = Date.UTC(2025, 0, 6, 10, 0, 0);
@@ -31,7 +31,7 @@ const status: NameNodeStatus = {
   remaining: 700,
 };
 
-function datanode(name: string, liveness: DatanodeInfo['liveness'], lastUpdate: number): DatanodeInfo {
+function datanode(name: string, liveness: DatanodeStatus['liveness'], lastUpdate: number): DatanodeStatus {
   const n = Number(name.slice(2));
   return {
     name,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FsckResult } from '../../cluster/namenode/fsck-report.js';
-import type { DatanodeInfo } from '../../cluster/protocol/types.js';
+import type { ReportedDatanode } from '../../cluster/protocol/types.js';
 import { handleKey } from '../../lab/tui/keys.js';
 import { computeLayout, type Rect } from '../../lab/tui/layout.js';
 import { escapeTags, sparkline, topologyLines, trafficLines } from '../../lab/tui/panes.js';
@@ -159,7 +159,7 @@ describe('the state model', () => {
     });
     expect(state.nodes.find((n) => n.id === 'dn2')!.state).toBe('dead');
     expect(state.namespaceDirty).toBe(true);
-    const info = { name: 'dn2', liveness: 'live', adminState: 'NORMAL', lastUpdate: 5 } as DatanodeInfo;
+    const info = { name: 'dn2', liveness: 'live', adminState: 'NORMAL', lastUpdate: 5 } as ReportedDatanode;
     applyStatus(state, { status: {} as never, datanodes: [info] });
     expect(state.nodes.find((n) => n.id === 'dn2')!.state).toBe('live');
     applyStatus(state, undefined);

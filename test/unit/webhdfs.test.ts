@@ -109,7 +109,6 @@ const DIR: FileStatus = {
   accessTime: 0,
   fileId: 16386,
   childrenNum: 2,
-  underConstruction: false,
 };
 
 /** JsonUtil.toJsonMap(FsServerDefaults)'s puts, in its order. */

@@ -297,7 +297,6 @@ const entries: RpcMethodEntry[] = [
             accessTime: 0,
             fileId: 0,
             childrenNum: 0,
-            underConstruction: true,
           },
     journalFields: ['src', 'replication', 'blockSize', 'overwrite'],
   }),

@@ -116,15 +116,12 @@ export function datanodeInfoToProto(d: DatanodeInfo): MessageInitShape<typeof Da
     adminState: ADMIN_STATES[d.adminState],
     lastBlockReportTime: toUint64(d.lastBlockReportTime),
     numBlocks: d.numBlocks,
-    labLiveness: d.liveness,
-    labPendingCommands: d.pendingCommands,
   };
 }
 
 export function datanodeInfoFromProto(d: DatanodeInfoProto): DatanodeInfo {
   const adminState =
     (Object.keys(ADMIN_STATES) as AdminState[]).find((k) => ADMIN_STATES[k] === d.adminState) ?? 'NORMAL';
-  const liveness = d.labLiveness === 'stale' || d.labLiveness === 'dead' ? d.labLiveness : 'live';
   return {
     ...datanodeIdFromProto(
       d.id ??
@@ -148,8 +145,6 @@ export function datanodeInfoFromProto(d: DatanodeInfoProto): DatanodeInfo {
     lastBlockReportTime: wireNumber(d.lastBlockReportTime, 'lastBlockReportTime'),
     numBlocks: d.numBlocks,
     adminState,
-    liveness,
-    pendingCommands: d.labPendingCommands,
   };
 }
 
@@ -222,7 +217,6 @@ export function fileStatusToProto(
     blocksize: toUint64(s.blockSize),
     fileId: toUint64(s.fileId),
     childrenNum: s.childrenNum,
-    ...(s.underConstruction ? { labUnderConstruction: true } : {}),
     ...(s.hasAcl ? { flags: HdfsFileStatusProto_Flags.HAS_ACL } : {}),
   };
 }
@@ -247,7 +241,6 @@ export function fileStatusFromProto(p: HdfsFileStatusProto, path: string): FileS
     accessTime: wireNumber(p.accessTime, 'access_time'),
     fileId: wireNumber(p.fileId, 'fileId'),
     childrenNum: wireNumber(p.childrenNum, 'childrenNum', { min: -1, max: U32.max }),
-    underConstruction: p.labUnderConstruction,
     ...((p.flags & HdfsFileStatusProto_Flags.HAS_ACL) !== 0 || ((p.permission?.perm ?? 0) & ACL_BIT) !== 0
       ? { hasAcl: true }
       : {}),
