@@ -12,6 +12,9 @@ import type { StateEvent } from '../protocol/messages.js';
 import type { NetworkTopology } from '../net/topology.js';
 import { type BlockManager, type BlockView, type NumberReplicas } from './block-manager.js';
 import type { DatanodeDescriptor, DatanodeManager } from './datanode-manager.js';
+import { HADOOP_DEFAULTS } from '../config/hadoop-defaults.js';
+import type { DatanodeStatus } from '../protocol/types.js';
+import { DEFAULT_RACK } from '../net/topology.js';
 import { isExcluded, isIncluded, NO_HOSTS, type HostsLists } from './host-file.js';
 import { isPlacementSatisfied } from './placement.js';
 
@@ -45,6 +48,22 @@ export interface LeavingServiceStatus {
   underReplicatedInOpenFiles: number;
 }
 
+/** The port of a Hadoop default address (`0.0.0.0:9866`). */
+function defaultPort(key: string): number {
+  const value = HADOOP_DEFAULTS.find(([k]) => k === key)?.[1] ?? '';
+  return Number(value.slice(value.lastIndexOf(':') + 1));
+}
+
+/**
+ * DatanodeManager's guesses for a DataNode it never heard from: the default ports of
+ * dfs.datanode.address, dfs.datanode.http.address and dfs.datanode.ipc.address.
+ */
+export const NEVER_REGISTERED_PORTS = {
+  xferPort: defaultPort('dfs.datanode.address'),
+  infoPort: defaultPort('dfs.datanode.http.address'),
+  ipcPort: defaultPort('dfs.datanode.ipc.address'),
+} as const;
+
 export class DatanodeAdminManager {
   private hosts: HostsLists = NO_HOSTS;
   private readonly leaving = new Map<string, LeavingServiceStatus>();
@@ -73,6 +92,50 @@ export class DatanodeAdminManager {
   /** HostFileManager.isIncluded: what registerDatanode asks before it admits a DataNode. */
   admits(dn: { ipAddr: string; xferPort: number }): boolean {
     return isIncluded(this.hosts, dn);
+  }
+
+  /**
+   * getDatanodeListForReport's last part: every include-list entry no registered DataNode matches
+   * (an entry without a port matches any port on its host), as a dead DataNode that never
+   * reported — on the default transfer port when the entry names none, decommissioned when it is
+   * also excluded.
+   */
+  neverRegistered(registered: readonly { ipAddr: string; xferPort: number }[]): DatanodeStatus[] {
+    return this.hosts.includes
+      .filter(
+        (entry) =>
+          !registered.some(
+            (dn) => dn.ipAddr === entry.ip && (entry.port === 0 || entry.port === dn.xferPort),
+          ),
+      )
+      .map((entry) => {
+        const xferPort = entry.port === 0 ? NEVER_REGISTERED_PORTS.xferPort : entry.port;
+        const id = { ipAddr: entry.ip, xferPort };
+        return {
+          // Its host name is all HDFS knows of it (DatanodeID's hostName, which carries the name).
+          name: entry.ip,
+          datanodeUuid: '',
+          storageId: '',
+          ipAddr: entry.ip,
+          hostName: entry.ip,
+          xferPort,
+          infoPort: NEVER_REGISTERED_PORTS.infoPort,
+          ipcPort: NEVER_REGISTERED_PORTS.ipcPort,
+          networkLocation: DEFAULT_RACK,
+          capacity: 0,
+          dfsUsed: 0,
+          nonDfsUsed: 0,
+          remaining: 0,
+          blockPoolUsed: 0,
+          xceiverCount: 0,
+          lastUpdate: 0,
+          lastBlockReportTime: 0,
+          numBlocks: 0,
+          adminState: isExcluded(this.hosts, id) ? 'DECOMMISSIONED' : 'NORMAL',
+          liveness: 'dead',
+          pendingCommands: 0,
+        };
+      });
   }
 
   /**

@@ -1616,7 +1616,11 @@ export class NameNodeCore {
   // Reports
   // ---------------------------------------------------------------------------------------------
 
-  /** DatanodeManager.getDatanodeListForReport: DECOMMISSIONING is the live ones being decommissioned. */
+  /**
+   * DatanodeManager.getDatanodeListForReport: DECOMMISSIONING is the live ones being decommissioned;
+   * a DataNode a non-empty include list leaves out is not listed, and an include entry no DataNode
+   * registered from is listed dead (ALL and DEAD).
+   */
   datanodeReport(type: RpcMethods['getDatanodeReport']['req']['type']): DatanodeStatus[] {
     const counts = new Map<string, number>();
     for (const b of this.blocks.all())
@@ -1627,10 +1631,12 @@ export class NameNodeCore {
       DEAD: (d) => d.liveness === 'dead',
       DECOMMISSIONING: (d) => d.liveness !== 'dead' && d.adminState === 'DECOMMISSION_INPROGRESS',
     };
-    return this.datanodes
-      .all()
-      .filter(wanted[type])
+    const registered = this.datanodes.all();
+    const listed = registered
+      .filter((d) => wanted[type](d) && this.admin.admits(d.id))
       .map((d) => this.datanodes.info(d, counts.get(d.id.name) ?? 0));
+    if (type !== 'ALL' && type !== 'DEAD') return listed;
+    return [...listed, ...this.admin.neverRegistered(registered.map((d) => d.id))];
   }
 
   /**

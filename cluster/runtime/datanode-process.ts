@@ -85,7 +85,15 @@ export interface DataNodeHandle {
   stop(): Promise<void>;
 }
 
-export async function runDataNode(options: { home: string; id: string }): Promise<DataNodeHandle> {
+export async function runDataNode(options: {
+  home: string;
+  id: string;
+  /**
+   * The DataNode has no block pool service left (the NameNode refused it): the process should
+   * stop and exit, as DataNode.join and secureMain do ("Exiting Datanode", status 0).
+   */
+  onNoServiceLeft?: () => void;
+}): Promise<DataNodeHandle> {
   const { home, id } = options;
   const description = requireDescription(home);
   const me = datanodeById(description, id);
@@ -107,6 +115,7 @@ export async function runDataNode(options: { home: string; id: string }): Promis
     blockReportIntervalMs: config.ms('dfs.blockreport.intervalMsec'),
     capacityBytes: configuredCapacityBytes(config),
     infoPort: () => httpServer?.port ?? 0,
+    onServiceEnded: () => options.onNoServiceLeft?.(),
   });
   try {
     storage = DatanodeStorage.open({
@@ -258,7 +267,16 @@ interface ActorOptions {
   capacityBytes: number | undefined;
   /** The HTTP server's port (DatanodeID.infoPort), announced in every registration. */
   infoPort: () => number;
+  /** This block pool service has ended (the NameNode refused the DataNode); it was the only one. */
+  onServiceEnded: () => void;
 }
+
+/**
+ * The NameNode's answers that end a block pool service instead of being retried
+ * (BPServiceActor.offerService). UnregisteredNodeException is left out: the lab's NameNode answers
+ * it to a DataNode it forgot, which registers again.
+ */
+const SERVICE_ENDING_ERRORS = new Set(['DisallowedDatanodeException', 'IncorrectVersionException']);
 
 /** BPServiceActor: the DataNode's side of DatanodeProtocol for one NameNode. */
 class BPServiceActor {
@@ -380,6 +398,7 @@ class BPServiceActor {
     } catch (err) {
       if (err instanceof RemoteError && err.errorClass === 'UnregisteredNodeException')
         this.core.registrationLost();
+      if (err instanceof RemoteError && SERVICE_ENDING_ERRORS.has(err.errorClass)) this.endService(err);
       throw err;
     }
     this.lastWarn = '';
@@ -387,6 +406,20 @@ class BPServiceActor {
     await this.flushIbr();
     if (this.core.shouldSendFullReport(reply.fullBlockReportLeaseId))
       await this.blockReport(reply.fullBlockReportLeaseId);
+  }
+
+  /**
+   * BPServiceActor's end: `… is shutting down` with the NameNode's error, then `Ending block pool
+   * service for: …`; no more heartbeats or reports. The DataNode has one block pool, so it exits.
+   */
+  private endService(err: RemoteError): void {
+    const nn = `${this.opts.namenode.host}:${this.opts.namenode.port}`;
+    const storage = this.storage as DatanodeStorage;
+    const actor = `Block pool ${storage.poolId} (Datanode Uuid ${storage.identity.datanodeUuid}) service to ${nn}`;
+    log('warn', `${this.opts.selfId}: ${actor} is shutting down: ${err.errorClass}: ${err.message}`);
+    log('info', `${this.opts.selfId}: Ending block pool service for: ${actor}`);
+    this.stop();
+    this.opts.onServiceEnded();
   }
 
   /** DatanodeRegistration: sent with every call, so the NameNode knows which DataNode speaks. */

@@ -32,22 +32,12 @@ async function main(): Promise<void> {
   }
   const profiler = await maybeStartProfiler(id);
   await maybeCollectOnSignal();
-  let daemon: Stoppable;
-  if (role === 'nn') {
-    const { runNameNode } = await import('./namenode-process.js');
-    daemon = await runNameNode({ home, id });
-  } else if (role === 'dn') {
-    const { runDataNode } = await import('./datanode-process.js');
-    daemon = await runDataNode({ home, id });
-  } else {
-    const { runSecondaryNameNode } = await import('./secondary-process.js');
-    daemon = await runSecondaryNameNode({ home, id });
-  }
+  let daemon: Stoppable | undefined;
   let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
+  const stop = (why: string): void => {
+    if (stopping || !daemon) return;
     stopping = true;
-    console.log(`${id}: received ${signal}, shutting down`);
+    console.log(`${id}: ${why}, shutting down`);
     daemon
       .stop()
       .then(() => profiler?.())
@@ -57,8 +47,19 @@ async function main(): Promise<void> {
         process.exit(1);
       });
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  if (role === 'nn') {
+    const { runNameNode } = await import('./namenode-process.js');
+    daemon = await runNameNode({ home, id });
+  } else if (role === 'dn') {
+    const { runDataNode } = await import('./datanode-process.js');
+    // DataNode.secureMain: once no block pool service is left, "Exiting Datanode" with status 0.
+    daemon = await runDataNode({ home, id, onNoServiceLeft: () => stop('Exiting Datanode') });
+  } else {
+    const { runSecondaryNameNode } = await import('./secondary-process.js');
+    daemon = await runSecondaryNameNode({ home, id });
+  }
+  process.on('SIGTERM', () => stop('received SIGTERM'));
+  process.on('SIGINT', () => stop('received SIGINT'));
 }
 
 /**

@@ -388,6 +388,34 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
             (d) => d.name === victim && d.adminState === 'NORMAL',
           ),
         );
+
+        // An include file without the victim, and with a host that never registered: the victim is
+        // refused at its next heartbeat (DisallowedDatanodeException) and exits, as BPServiceActor
+        // ends its only block pool service; the report no longer lists it (not included) and lists
+        // the stranger dead, on the default transfer port (DatanodeManager.getDatanodeListForReport).
+        const others = (await client.call('getDatanodeReport', { type: 'LIVE' })).filter(
+          (d) => d.name !== victim,
+        );
+        fs.writeFileSync(
+          path.join(home, 'dfs.include'),
+          [...others.map((d) => `${d.ipAddr}:${d.xferPort}`), '127.0.9.9'].join('\n') + '\n',
+        );
+        fs.writeFileSync(
+          site,
+          '<configuration><property><name>dfs.hosts</name><value>dfs.include</value></property></configuration>\n',
+        );
+        const pid = Number(fs.readFileSync(homePaths(home).pid(victim), 'utf8').trim());
+        await client.call('refreshNodes', {});
+        await waitFor(`${victim} (pid ${pid}) exited`, () => {
+          try {
+            process.kill(pid, 0);
+            return undefined;
+          } catch {
+            return true;
+          }
+        });
+        const dead = await client.call('getDatanodeReport', { type: 'DEAD' });
+        expect(dead.map((d) => `${d.ipAddr}:${d.xferPort}`)).toEqual(['127.0.9.9:9866']);
       } finally {
         fs.rmSync(site, { force: true });
       }

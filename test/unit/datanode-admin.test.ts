@@ -97,7 +97,10 @@ describe('include list', () => {
         ctx,
       );
     expect(thrown(beat).errorClass).toBe('DisallowedDatanodeException');
-    expect(sim.core.datanodeReport('DEAD').map((d) => d.name)).toEqual(['dn2']);
+    // Counted dead, and left out of every report: getDatanodeListForReport lists only DataNodes
+    // the include list admits.
+    expect(sim.core.datanodes.get('dn2')?.liveness).toBe('dead');
+    expect(sim.core.datanodeReport('ALL').map((d) => d.name)).toEqual(['dn1']);
     // dn1, listed, registers again.
     expect(() =>
       sim.core.call(
@@ -106,6 +109,40 @@ describe('include list', () => {
         { ...ctx, caller: 'dn1' },
       ),
     ).not.toThrow();
+  });
+});
+
+describe('the report of an include list', () => {
+  it('lists an entry no DataNode registered from as dead, on the default transfer port when it names none', () => {
+    const sim = new ClusterSim({
+      datanodes: 2,
+      racks: 1,
+      replication: 1,
+      blockSizeBytes: 1 << 20,
+      seed: '1',
+    });
+    const dn1 = sim.core.datanodes.get('dn1')?.id;
+    const dn2 = sim.core.datanodes.get('dn2')?.id;
+    if (!dn1 || !dn2) throw new Error('no dn1/dn2');
+    sim.core.refreshHosts({
+      includes: [
+        { ip: dn1.ipAddr, port: dn1.xferPort },
+        // dn2's host without a port: matched by dn2, whatever its port.
+        { ip: dn2.ipAddr, port: 0 },
+        { ip: '10.0.0.7', port: 0 },
+        { ip: '10.0.0.8', port: 50010 },
+      ],
+      excludes: [{ ip: '10.0.0.8', port: 0 }],
+    });
+    expect(sim.core.datanodeReport('LIVE').map((d) => d.name)).toEqual(['dn1', 'dn2']);
+    const dead = sim.core.datanodeReport('DEAD');
+    // Hadoop's guesses: dfs.datanode.address's default port 9866 and the other default ports, never
+    // heard from (last contact 0), decommissioned when the exclude list names it too.
+    expect(dead.map((d) => [d.name, d.xferPort, d.infoPort, d.ipcPort, d.lastUpdate, d.adminState])).toEqual([
+      ['10.0.0.7', 9866, 9864, 9867, 0, 'NORMAL'],
+      ['10.0.0.8', 50010, 9864, 9867, 0, 'DECOMMISSIONED'],
+    ]);
+    expect(sim.core.datanodeReport('ALL')).toHaveLength(4);
   });
 });
 
