@@ -69,6 +69,7 @@ import type {
   EditOp,
   FsckReplicaCounts,
   MetaHeader,
+  PipelineBlock,
   ProbeOutcome,
   ProbeResult,
   ProbeRunner,
@@ -721,6 +722,73 @@ function journalMessages(ctx: ProbeContext, a: ProbeArgs<'journal.messages'>): F
   return messages;
 }
 
+/**
+ * The blocks of one write as its client saw them: each block's packets the client sent and acks it
+ * was sent back, and how many of those acks had come when the client next called the NameNode
+ * (addBlock for the next block, or complete). One record per frame: the operation's records are
+ * the senders' (or the receiver's where a sender did not tag the frame).
+ */
+function journalPipelines(ctx: ProbeContext, a: ProbeArgs<'journal.pipelines'>): PipelineBlock[] {
+  const blocks: PipelineBlock[] = [];
+  let current: PipelineBlock | undefined;
+  for (const r of journalRecords(ctx, a.op)) {
+    if (r.k !== 'frame' || (r.src !== 'client' && r.dst !== 'client')) continue;
+    const msg = r.msg;
+    const fromClient = r.src === 'client';
+    if (fromClient && msg.type === 'dt-op' && msg.op === 'WRITE_BLOCK') {
+      if (current?.block !== msg.block) {
+        current = {
+          block: msg.block,
+          packetsSent: 0,
+          acksReceived: 0,
+          acksBeforeNextCall: 0,
+          nextCall: null,
+        };
+        blocks.push(current);
+      }
+    } else if (current === undefined) {
+      continue;
+    } else if (fromClient && msg.type === 'packet' && msg.block === current.block) {
+      current.packetsSent++;
+    } else if (!fromClient && msg.type === 'ack' && msg.block === current.block) {
+      current.acksReceived++;
+    } else if (fromClient && msg.type === 'rpc-call' && current.nextCall === null) {
+      current.acksBeforeNextCall = current.acksReceived;
+      current.nextCall = msg.method;
+    }
+  }
+  if (blocks.length === 0) stop(failed(`the journal holds no block written by "${a.op}" (see lab trace)`));
+  return blocks;
+}
+
+/** How many intervals a median needs before it says anything. */
+const INTERVAL_SAMPLES_MIN = 3;
+
+/**
+ * The median time between one sender's successive calls of one RPC, in seconds (as `lab traffic`
+ * prints their times): robust to the one long gap a restart or a kill leaves.
+ */
+function journalInterval(ctx: ProbeContext, a: ProbeArgs<'journal.interval'>): number {
+  const times = readJournal(ctx.paths.journal)
+    .filter(
+      (r): r is JournalFrame =>
+        r.k === 'frame' &&
+        r.dir === 'send' &&
+        r.src === a.src &&
+        r.msg.type === 'rpc-call' &&
+        r.msg.method === a.method,
+    )
+    .map((r) => r.t)
+    .sort((x, y) => x - y);
+  const gaps = times.slice(1).map((t, i) => t - (times[i] as number));
+  if (gaps.length < INTERVAL_SAMPLES_MIN)
+    stop(unsettled(`${a.src} has sent ${times.length} ${a.method} call(s) so far; waiting for more`));
+  gaps.sort((x, y) => x - y);
+  const middle = Math.floor(gaps.length / 2);
+  const medianMs = gaps.length % 2 === 1 ? gaps[middle]! : (gaps[middle - 1]! + gaps[middle]!) / 2;
+  return Math.round(medianMs) / 1000;
+}
+
 // ---- configuration and health ------------------------------------------------------------------
 
 function configGet(ctx: ProbeContext, a: ProbeArgs<'config.get'>): string {
@@ -816,6 +884,8 @@ const PROBES: { [N in ProbeName]: (ctx: ProbeContext, args: ProbeArgs<N>) => Pro
   'journal.bytes': (ctx, a) => Promise.resolve(journalBytes(ctx, a)),
   'journal.rpcOrder': (ctx, a) => Promise.resolve(journalRpcOrder(ctx, a)),
   'journal.messages': (ctx, a) => Promise.resolve(journalMessages(ctx, a)),
+  'journal.pipelines': (ctx, a) => Promise.resolve(journalPipelines(ctx, a)),
+  'journal.interval': (ctx, a) => Promise.resolve(journalInterval(ctx, a)),
   'config.get': (ctx, a) => Promise.resolve(configGet(ctx, a)),
   'fsck.status': fsckStatus,
   'file.acl': fileAcl,

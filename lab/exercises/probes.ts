@@ -81,6 +81,21 @@ export interface EditOp {
   fields: Record<string, string>;
 }
 
+/** One block of a write as its client saw it: what it sent and what came back, in journal order. */
+export interface PipelineBlock {
+  /** blk_1073741825_1001 */
+  block: string;
+  packetsSent: number;
+  acksReceived: number;
+  /**
+   * Acks of this block the client had received when it next called the NameNode (the next
+   * block's addBlock, or complete): HDFS waits for the last one, so this equals packetsSent.
+   */
+  acksBeforeNextCall: number;
+  /** That call's method (addBlock, complete), or null when the journal has none after the block. */
+  nextCall: string | null;
+}
+
 /** The result type of each probe. */
 export interface ProbeResults {
   'file.info': FileInfo;
@@ -120,6 +135,10 @@ export interface ProbeResults {
    * `{ type: 'rpc-reply', method: 'addBlock', result: { block, locations: [{ ipAddr, xferPort, … }] } }`.
    */
   'journal.messages': FrameMessage[];
+  /** The blocks of one write, in order, from its client's frames. */
+  'journal.pipelines': PipelineBlock[];
+  /** The median time in seconds between one sender's successive calls of one RPC (heartbeats, block reports). */
+  'journal.interval': number;
   'config.get': string;
   /** The access ACL as `lab fs -getfacl` prints it, without #effective: `user::rw-`, `user:bob:r--`, … */
   'file.acl': string[];
@@ -171,6 +190,8 @@ export const PROBE_LOOK_AT: { [N in ProbeName]: (args: ProbeArgs<N>) => string }
   'journal.rpcOrder': () => 'lab traffic (or lab trace)',
   'journal.messages': (a) =>
     `lab traffic -X${a.method === undefined ? '' : ` --op ${a.method}`}${a.op === undefined ? '' : ` (lab trace ${a.op})`}`,
+  'journal.pipelines': (a) => `lab trace ${a.op}`,
+  'journal.interval': (a) => `lab traffic --node ${a.src} --op ${a.method}`,
   'config.get': (a) => `lab getconf -confKey ${a.key}`,
   'file.acl': (a) => `lab fs -getfacl ${a.path}`,
   'file.xattrs': (a) => `lab fs -getfattr -d ${a.path}`,

@@ -341,6 +341,13 @@ export const ProbeArgSchemas = {
       .meta({ description: 'rpc-preamble, rpc-context, rpc-call, rpc-reply, dt-op, packet, ack, …' }),
     method: z.string().optional().meta({ description: 'Only RPC calls and replies of this method.' }),
   }),
+  'journal.pipelines': z.strictObject({
+    op: z.string().meta({ description: 'The write to read, e.g. "put /e16/two.bin".' }),
+  }),
+  'journal.interval': z.strictObject({
+    src: z.string().meta({ description: 'The sender, e.g. dn1.' }),
+    method: z.string().meta({ description: 'The RPC it repeats: sendHeartbeat, blockReport.' }),
+  }),
   'config.get': z.strictObject({ key: z.string() }),
   'file.acl': z.strictObject({ path: Path }),
   'file.xattrs': z.strictObject({ path: Path }),

@@ -81,6 +81,7 @@ describe('the built-in pack hdfs-basics', () => {
       'balancer',
       'wire-bytes',
       'web-side',
+      'acks-heartbeats',
       'concepts',
     ]);
     for (const ex of pack.exercises) {

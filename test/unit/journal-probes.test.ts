@@ -1,0 +1,117 @@
+/**
+ * The journal probes the built-in pack's acks-heartbeats exercise checks with, on a scripted
+ * journal: a write's blocks as its client saw them (packets sent, acks back, and how many acks had
+ * come when it next called the NameNode) and the median interval of a DataNode's repeated calls.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { liveProbes } from '../../lab/exercises/live-probes.js';
+
+let home: string;
+beforeEach(() => {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'journal-probes-'));
+  fs.mkdirSync(path.join(home, 'journal'));
+});
+afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
+
+type Msg = Record<string, unknown>;
+function frame(t: number, src: string, dst: string, msg: Msg, op?: string): string {
+  const ch = msg.type === 'rpc-call' || msg.type === 'rpc-reply' ? 'rpc' : 'data';
+  const record = {
+    k: 'frame',
+    t,
+    proc: src,
+    dir: 'send',
+    ch,
+    conn: `${src}->${dst}`,
+    src,
+    dst,
+    msg,
+    bytes: 10,
+    data: 0,
+  };
+  return JSON.stringify(op === undefined ? record : { ...record, op });
+}
+
+function writeJournal(proc: string, lines: string[]): void {
+  fs.writeFileSync(path.join(home, 'journal', `${proc}-1-000001-1.jsonl`), `${lines.join('\n')}\n`);
+}
+
+const OP = 'put-7-1';
+const call = (t: number, method: string, params: Msg = {}) =>
+  frame(t, 'client', 'nn', { type: 'rpc-call', method, callId: t, params }, OP);
+const writeBlock = (t: number, block: string) =>
+  frame(t, 'client', 'dn1', { type: 'dt-op', op: 'WRITE_BLOCK', block, targets: ['dn2'] }, OP);
+const packet = (t: number, block: string, seqno: number) =>
+  frame(t, 'client', 'dn1', { type: 'packet', block, seqno, offset: 0, len: 1, last: false }, OP);
+const ack = (t: number, block: string, seqno: number) =>
+  frame(t, 'dn1', 'client', { type: 'ack', block, seqno, replies: ['SUCCESS', 'SUCCESS'] }, OP);
+
+describe('journal.pipelines', () => {
+  it("counts each block's packets and acks and the acks that had come before the client's next call", async () => {
+    writeJournal('client', [
+      call(1, 'create', { src: '/e16/two.bin._COPYING_' }),
+      call(2, 'addBlock', { src: '/e16/two.bin._COPYING_' }),
+      writeBlock(3, 'blk_1_1001'),
+      packet(4, 'blk_1_1001', 0),
+      packet(5, 'blk_1_1001', 1),
+      packet(7, 'blk_1_1001', 2),
+      call(11, 'addBlock', { src: '/e16/two.bin._COPYING_' }),
+      writeBlock(12, 'blk_2_1002'),
+      packet(13, 'blk_2_1002', 0),
+      call(16, 'complete', { src: '/e16/two.bin._COPYING_' }),
+    ]);
+    // The DataNode's side: the last ack of the second block comes after complete (a client that
+    // did not wait for it).
+    writeJournal('dn1', [
+      ack(6, 'blk_1_1001', 0),
+      ack(8, 'blk_1_1001', 1),
+      ack(10, 'blk_1_1001', 2),
+      ack(17, 'blk_2_1002', 0),
+    ]);
+    const outcome = await liveProbes(home).run('journal.pipelines', { op: 'put /e16/two.bin' });
+    expect(outcome).toEqual({
+      status: 'ok',
+      value: [
+        { block: 'blk_1_1001', packetsSent: 3, acksReceived: 3, acksBeforeNextCall: 3, nextCall: 'addBlock' },
+        { block: 'blk_2_1002', packetsSent: 1, acksReceived: 1, acksBeforeNextCall: 0, nextCall: 'complete' },
+      ],
+    });
+  });
+
+  it('says the journal holds no such write', async () => {
+    writeJournal('client', [call(1, 'mkdirs', { src: '/e16' })]);
+    const outcome = await liveProbes(home).run('journal.pipelines', { op: 'put /e16/two.bin' });
+    expect(outcome.status).toBe('error');
+  });
+});
+
+describe('journal.interval', () => {
+  const heartbeat = (t: number) =>
+    frame(t, 'dn1', 'nn', { type: 'rpc-call', method: 'sendHeartbeat', callId: t, params: {} });
+
+  it('is the median gap between one sender’s calls, in seconds: a restart’s long gap does not move it', async () => {
+    writeJournal('dn1', [0, 1000, 2010, 3000, 9000].map(heartbeat));
+    writeJournal(
+      'dn2',
+      [500, 700, 900, 1100].map((t) =>
+        frame(t, 'dn2', 'nn', { type: 'rpc-call', method: 'sendHeartbeat', callId: t, params: {} }),
+      ),
+    );
+    expect(await liveProbes(home).run('journal.interval', { src: 'dn1', method: 'sendHeartbeat' })).toEqual({
+      status: 'ok',
+      value: 1.005,
+    });
+  });
+
+  it('waits (unsettled) until there are three intervals to take the median of', async () => {
+    writeJournal('dn1', [0, 60_000].map(heartbeat));
+    const outcome = await liveProbes(home).run('journal.interval', { src: 'dn1', method: 'sendHeartbeat' });
+    expect(outcome).toMatchObject({
+      status: 'unsettled',
+      reason: expect.stringContaining('2 sendHeartbeat') as unknown,
+    });
+  });
+});
