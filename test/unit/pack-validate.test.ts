@@ -166,6 +166,15 @@ describe('broken packs name the file, line and column', () => {
     type: task
     prompt: Read the corrupt replica.
     check: { probe: journal.rpcOrder, args: { src: client, dst: nn }, matches: reportBadBlocks }
+  - id: last-reply
+    type: text
+    prompt: The first DataNode of the last addBlock reply.
+    expect: { probe: journal.messages, args: { method: addBlock }, select: -1.result.locations.0.name }
+  - id: named-reply
+    type: text
+    prompt: The first DataNode of the addBlock reply of put /data/a.bin.
+    expect:
+      { probe: journal.messages, args: { op: put /data/a.bin, method: addBlock }, select: 0.result.locations.0.name }
 `;
     files.set(
       'first-upload/exercise.yaml',
@@ -180,6 +189,9 @@ describe('broken packs name the file, line and column', () => {
       ),
       expect.stringMatching(/^edits\.ops select length reads the size of a log/),
       expect.stringMatching(/^journal\.rpcOrder select -1 reads the end of a log .*args\.op/),
+      expect.stringMatching(
+        /^journal\.messages select -1\.result\.locations\.0\.name reads the end of a log .*args\.op/,
+      ),
     ]);
   });
 
