@@ -514,6 +514,13 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     description:
       "Minutes between the NameNode's trash checkpoints (0, or more than fs.trash.interval, = fs.trash.interval).",
   },
+  {
+    name: 'hadoop.shell.safely.delete.limit.num.files',
+    type: 'int',
+    hadoopDefault: '100',
+    min: 0,
+    description: 'Files under a path above which fs -rm -safely asks before deleting it (0 = never asks).',
+  },
 
   // ---- Leases (§10.6) ----
   {

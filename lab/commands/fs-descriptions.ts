@@ -177,7 +177,11 @@ export const FS_DESCRIPTIONS: Readonly<Record<string, string>> = {
     '-f: If the file does not exist, do not display a diagnostic message or modify the exit ' +
     'status to reflect an error.\n' +
     '-[rR]:  Recursively deletes directories.\n' +
-    '-skipTrash: option bypasses trash, if enabled, and immediately deletes <src>.\n',
+    '-skipTrash: option bypasses trash, if enabled, and immediately deletes <src>.\n' +
+    '-safely: option requires safety confirmation, if enabled, requires confirmation before ' +
+    'deleting large directory with more than <hadoop.shell.delete.limit.num.files> files. Delay is ' +
+    'expected when walking over large directory recursively to count the number of files to be ' +
+    'deleted before the confirmation.\n',
   truncate:
     'Truncate all files that match the specified file pattern to the specified length.\n' +
     '-w: Requests that the command wait for block recovery to complete, if necessary.',

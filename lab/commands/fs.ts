@@ -18,6 +18,7 @@ import { CommandExit } from '../cli/errors.js';
 import { CommandFormatError, parseCommandFormat, type HadoopArgs } from '../cli/hadoop-args.js';
 import { GENERIC_USAGE, parseGenericOptions, userSettings } from '../cli/generic-options.js';
 import { err, out, printJson } from '../cli/output.js';
+import { confirmPrompt } from '../cli/confirm.js';
 import { progressReporter } from '../cli/progress.js';
 import { withSession } from '../cli/session.js';
 import { formatCount, parseStorageTypes, type CountEntry, type StorageType } from '../format/count.js';
@@ -270,8 +271,8 @@ const COMMANDS: Record<string, FsCommandSpec> = {
     },
   },
   rm: {
-    usage: '-rm [-f] [-r|-R] [-skipTrash] <src> ...',
-    options: flags('f', 'r', 'R', 'skipTrash'),
+    usage: '-rm [-f] [-r|-R] [-skipTrash] [-safely] <src> ...',
+    options: flags('f', 'r', 'R', 'skipTrash', 'safely'),
     min: 1,
     run: async (a, ctx) => {
       const recursive = a.options.has('r') || a.options.has('R');
@@ -292,6 +293,7 @@ const COMMANDS: Record<string, FsCommandSpec> = {
           // Rm reports as a bare PathIOException.
           if (status.path === '/') throw new PathError(p, PATH_ERRORS.io);
           if (!a.options.has('skipTrash') && (await moveToAppropriateTrash(ctx, status.path))) return;
+          if (a.options.has('safely') && !(await canBeSafelyDeleted(ctx, src))) return;
           const deleted = await ctx.session.namenode.call('delete', { src, recursive }, { opId: opId('rm') });
           if (deleted === false) throw new PathError(p, PATH_ERRORS.io);
           out(`Deleted ${p}`);
@@ -642,6 +644,21 @@ const COMMANDS: Record<string, FsCommandSpec> = {
     },
   },
 };
+
+/**
+ * Rm.canBeSafelyDeleted (-safely): more files under the path than
+ * hadoop.shell.safely.delete.limit.num.files (when above 0) asks ToolRunner.confirmPrompt first.
+ */
+async function canBeSafelyDeleted(ctx: FsContext, src: string): Promise<boolean> {
+  const limit = ctx.session.config.int('hadoop.shell.safely.delete.limit.num.files');
+  if (limit <= 0) return true;
+  const { fileCount } = await ctx.session.namenode.call('getContentSummary', { src });
+  if (fileCount <= limit) return true;
+  const io = { input: process.stdin, write: (text: string) => process.stderr.write(text) };
+  if (await confirmPrompt(`Proceed deleting ${fileCount} files?`, io)) return true;
+  err('Delete aborted at user request.\n\n');
+  return false;
+}
 
 /** A destination path: absolute, as FsShell names it, and what is there now. */
 interface ShownTarget {

@@ -306,13 +306,26 @@ describe.skipIf(!built)('lab fs behaves as FsShell', () => {
       fs.writeFileSync(path.join(tree, 'inner', 'leaf.txt'), 'leaf');
       await ok('fs', '-put', tree, '/tree');
       expect(await ok('fs', '-cat', '/tree/inner/leaf.txt')).toBe('leaf');
-      const piped = await execa('node', [bin, '--home', home, 'fs', '-put', '-', '/stdin.txt'], {
+      const piped = await execa('node', [bin, '--home', home, 'fs', '-put', '-', '/tree/stdin.txt'], {
         input: 'from stdin\n',
         reject: false,
         cwd: work,
       });
       expect(piped.exitCode).toBe(0);
-      expect(await ok('fs', '-cat', '/stdin.txt')).toBe('from stdin');
+      expect(await ok('fs', '-cat', '/tree/stdin.txt')).toBe('from stdin');
+      // Rm -safely: 2 files > hadoop.shell.safely.delete.limit.num.files asks ToolRunner.confirmPrompt,
+      // which repeats on anything but y/yes/n/no; "N" aborts with Rm's line and deletes nothing.
+      const limit = ['-D', 'hadoop.shell.safely.delete.limit.num.files=1'];
+      const rm = await execa('node', [bin, '--home', home, 'fs', ...limit, '-rm', '-r', '-safely', '/tree'], {
+        input: 'maybe\nN\n',
+        reject: false,
+        cwd: work,
+      });
+      expect(rm.stderr).toBe(
+        'Proceed deleting 2 files? (Y or N) Invalid input: maybe\n' +
+          'Proceed deleting 2 files? (Y or N) Delete aborted at user request.\n',
+      );
+      expect([rm.exitCode, rm.stdout]).toEqual([0, '']);
     });
 
     it("prints -ls times in the local zone (TZ), as Ls's SimpleDateFormat does", async () => {

@@ -176,7 +176,7 @@ const HADOOP_HELP: Record<string, string[]> = {
     '  -s  With -f , defines the sleep interval between iterations in milliseconds.',
   ],
   rm: [
-    '-rm [-f] [-r|-R] [-skipTrash] <src> ... :',
+    '-rm [-f] [-r|-R] [-skipTrash] [-safely] <src> ... :',
     '  Delete all files that match the specified file pattern. Equivalent to the Unix',
     '  command "rm <src>"',
     '',
@@ -184,6 +184,11 @@ const HADOOP_HELP: Record<string, string[]> = {
     '              modify the exit status to reflect an error.',
     '  -[rR]       Recursively deletes directories.',
     '  -skipTrash  option bypasses trash, if enabled, and immediately deletes <src>.',
+    '  -safely     option requires safety confirmation, if enabled, requires',
+    '              confirmation before deleting large directory with more than',
+    '              <hadoop.shell.delete.limit.num.files> files. Delay is expected when',
+    '              walking over large directory recursively to count the number of',
+    '              files to be deleted before the confirmation.',
   ],
 };
 
