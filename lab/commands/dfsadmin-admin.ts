@@ -20,6 +20,16 @@ export interface DfsadminAdminContext {
   json: boolean;
 }
 
+/** DFSAdmin commands students meet that the lab does not carry out yet, and where to look instead. */
+const NOT_IN_THE_LAB: Readonly<Record<string, string>> = {
+  '-listOpenFiles': 'the files being written are in lab fsck / -openforwrite (OPENFORWRITE)',
+  '-metasave': "the blocks waiting for replication or deletion are in lab fsck / and the NameNode's /jmx",
+  '-setBalancerBandwidth':
+    'the DataNodes throttle balancing to dfs.datanode.balance.bandwidthPerSec, set when the cluster starts (lab start -D key=value)',
+  '-getDatanodeInfo':
+    "a lab DataNode runs no IPC server (ClientDatanodeProtocol); lab dfsadmin -report and the DataNode's /jmx show it",
+};
+
 /** DFSAdmin.run's exit code when a command fails or is misused (-1). */
 const DFSADMIN_FAILED = 255;
 
@@ -62,6 +72,12 @@ export async function runDfsadminAdmin(argv: readonly string[], ctx: DfsadminAdm
     default:
       if (isQuotaCommand(sub)) return runQuotaCommand(sub, rest, ctx.session);
       if (isSnapshotAdminCommand(sub)) return runSnapshotAdmin(sub, rest, ctx.session);
+      if (sub !== undefined && sub in NOT_IN_THE_LAB) {
+        throw new UsageError(
+          `dfsadmin: ${sub} is Hadoop's but not the lab's yet: ${NOT_IN_THE_LAB[sub]}`,
+          USAGE,
+        );
+      }
       throw new UsageError(`dfsadmin: ${sub ?? '(nothing)'}: Unknown command`, USAGE);
   }
 }
