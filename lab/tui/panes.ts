@@ -220,6 +220,17 @@ export function chartLines(state: DashboardState, width: number, nowMs: number):
   return lines;
 }
 
+/**
+ * ON with why, from the first sentence of the NameNode's safe-mode tip ("Resources are low on NN."
+ * on a full disk, "The reported blocks 3 needs additional 2 blocks …" at start-up, "It was turned on
+ * manually."): the reason a put is refused is the first thing a student needs to see.
+ */
+function safemodeText(safemode: { on: boolean; tip: string }): string {
+  if (!safemode.on) return 'OFF';
+  const reason = /^[^.]*\./.exec(safemode.tip.trim())?.[0];
+  return reason ? `ON (${reason})` : 'ON';
+}
+
 /** NameNode status: safemode, last txid, last checkpoint, DataNodes live / stale / dead, block health. */
 export function statusLines(state: DashboardState, width: number, nowMs: number): string[] {
   const s = state.status;
@@ -235,7 +246,7 @@ export function statusLines(state: DashboardState, width: number, nowMs: number)
       : 'none yet';
   return [
     paint(
-      `safemode ${s.safemode.on ? 'ON' : 'OFF'}  txid ${s.lastTxid}  checkpoint ${checkpoint}`,
+      `safemode ${safemodeText(s.safemode)}  txid ${s.lastTxid}  checkpoint ${checkpoint}`,
       s.safemode.on ? 'yellow' : null,
       width,
     ),

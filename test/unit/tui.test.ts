@@ -3,7 +3,7 @@ import type { FsckResult } from '../../cluster/namenode/fsck-report.js';
 import type { ReportedDatanode } from '../../cluster/protocol/types.js';
 import { handleKey } from '../../lab/tui/keys.js';
 import { computeLayout, type Rect } from '../../lab/tui/layout.js';
-import { escapeTags, sparkline, topologyLines, trafficLines } from '../../lab/tui/panes.js';
+import { escapeTags, sparkline, statusLines, topologyLines, trafficLines } from '../../lab/tui/panes.js';
 import { RateSeries, RingBuffer } from '../../lab/tui/ring.js';
 import {
   applyNamespace,
@@ -164,6 +164,36 @@ describe('the state model', () => {
     expect(state.nodes.find((n) => n.id === 'dn2')!.state).toBe('live');
     applyStatus(state, undefined);
     expect(state.namenodeReachable).toBe(false);
+  });
+
+  it('says why the NameNode is in safe mode, from the first sentence of its tip', () => {
+    const state = createDashboardState(threeDatanodes());
+    const status = (tip: string) =>
+      ({
+        safemode: { on: tip !== '', manual: false, tip },
+        lastTxid: 42,
+        lastCheckpointMs: 0,
+        live: 3,
+        stale: 0,
+        dead: 0,
+        blocks: 1,
+        underReplicated: 0,
+        corruptBlocks: 0,
+        missingBlocks: 0,
+      }) as never;
+    // FSNamesystem's tip on a full disk (NameNodeResourceChecker found a volume below its reserve).
+    applyStatus(state, {
+      status: status(
+        'Resources are low on NN. Please add or free up more resources then turn off safe mode manually. ' +
+          'NOTE:  If you turn off safe mode before adding resources, the NN will immediately return to safe mode.',
+      ),
+      datanodes: [],
+    });
+    expect(untag(statusLines(state, 120, 0)[0]!)).toMatch(
+      /^safemode ON \(Resources are low on NN\.\) {2}txid 42/,
+    );
+    applyStatus(state, { status: status(''), datanodes: [] });
+    expect(untag(statusLines(state, 120, 0)[0]!)).toMatch(/^safemode OFF {2}txid 42/);
   });
 
   it('highlights the DataNodes holding replicas of the selected file, keeping the selection across refreshes', () => {
