@@ -50,6 +50,8 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
         fs.readFileSync(path.join(fixtures, 'hello.txt'), 'utf8'),
       );
       expect(lines.find((l) => l.includes('corrupt /data/lines.txt'))).toBeDefined();
+      // The exclude step: dn4's ip:xferPort alone in the exclude file, then dfsadmin -refreshNodes's answer.
+      expect(lines.some((l) => /exclude lists 127\.[\d.]+:\d+; Refresh nodes successful/.test(l))).toBe(true);
       expect(lines.some((l) => /Corrupted blk_\d+_\d+ .* on dn1: wrote BADBAD at offset \d+/.test(l))).toBe(
         true,
       );
