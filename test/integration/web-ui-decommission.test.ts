@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import fs, { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { readNamenodeHttpAddress } from '../../cluster/home/http-address.js';
@@ -19,8 +19,8 @@ import { requireDescription } from '../../cluster/home/home.js';
 import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import { REPO, runLab } from './lab-process.js';
 import { waitFor } from './wait-for.js';
+import { CHROMIUM, launchChromium } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = path.join(REPO, 'test-results', 'web-ui');
 const MiB = 1024 * 1024;
 const run =
@@ -49,16 +49,7 @@ describe.skipIf(!run)('the Decommissioning table of the NameNode web UI in Chrom
     });
     nn = readNamenodeHttpAddress(home, requireDescription(home)) ?? '';
     client = await DFSClient.connect({ home, warn: () => undefined });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   }, 120_000);
 

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import fs, { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { readNamenodeHttpAddress } from '../../cluster/home/http-address.js';
@@ -19,8 +19,8 @@ import { killNode, startCluster, stopNodes } from '../../cluster/launcher/launch
 import { requireDescription } from '../../cluster/home/home.js';
 import { REPO, runLab } from './lab-process.js';
 import { waitFor } from './wait-for.js';
+import { CHROMIUM, launchChromium } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = path.join(REPO, 'test-results', 'web-ui');
 const MiB = 1024 * 1024;
 const built = existsSync(path.join(REPO, 'dist/cluster/runtime/main.js'));
@@ -57,16 +57,7 @@ describe.skipIf(!built || !existsSync(CHROMIUM))('the NameNode web UI in Chromiu
     } finally {
       await client.close();
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   }, 120_000);
 

@@ -14,6 +14,7 @@ import { PermissionChecker } from '../../cluster/namenode/permission.js';
 import { CLIENT_PROTOCOL_TABLE } from '../../cluster/protocol/registry/client-protocol.js';
 import { concatOperands } from '../../lab/commands/fs-concat.js';
 import { closedFile, FILE_PERM as PERM, MB, WRITER } from './namespace-files.js';
+import { encodedRecord, long, utf } from './edit-record.js';
 import { thrown } from './remote-error.js';
 import { SUPERUSER, testCore } from './namenode-test-core.js';
 
@@ -164,16 +165,8 @@ describe('OP_CONCAT_DELETE on disk and in oev', () => {
   };
 
   it('writes opcode 16: the target, an ArrayWritable of the sources, the timestamp, the RPC ids', () => {
-    const bytes = encodeSegment([op]);
-    const record = bytes.subarray(8);
-    expect(record[0]).toBe(16);
-    const body = record.subarray(1 + 4 + 8, record.length - 4);
-    const utf = (s: string): Buffer => Buffer.concat([Buffer.from([0, s.length]), Buffer.from(s)]);
-    const long = (n: number): Buffer => {
-      const b = Buffer.alloc(8);
-      b.writeBigInt64BE(BigInt(n));
-      return b;
-    };
+    const { opcode, body } = encodedRecord(op);
+    expect(opcode).toBe(16);
     expect(body.subarray(0, body.length - 16 - 2 - 4)).toEqual(
       Buffer.concat([
         utf('/file_concat_target'),
@@ -183,7 +176,7 @@ describe('OP_CONCAT_DELETE on disk and in oev', () => {
         long(op.timestamp),
       ]),
     );
-    expect(decodeSegment(bytes).ops).toEqual([op]);
+    expect(decodeSegment(encodeSegment([op])).ops).toEqual([op]);
   });
 
   it('prints LENGTH, TRG, TIMESTAMP, SOURCES, then the RPC ids, as editsStored.xml does', () => {

@@ -21,6 +21,7 @@ import type { DatanodeCommand, NamespaceInfo } from '../../cluster/protocol/mess
 import { datanodeProtocol } from '../../cluster/protocol/registry/datanode-protocol-codec.js';
 import { DatanodeStorage } from '../../cluster/runtime/datanode-storage.js';
 import { closedFile, FILE_PERM as PERM, MB, WRITER } from './namespace-files.js';
+import { encodedRecord, long, utf } from './edit-record.js';
 import { thrown } from './remote-error.js';
 
 const CUTTER = 'DFSClient_NONMAPREDUCE_2_1';
@@ -155,16 +156,8 @@ describe('OP_TRUNCATE on disk and in oev', () => {
   };
 
   it('writes opcode 46: src, client name, client machine, newLength, timestamp, a compact block array', () => {
-    const bytes = encodeSegment([op]);
-    const record = bytes.subarray(8);
-    expect(record[0]).toBe(46);
-    const body = record.subarray(1 + 4 + 8, record.length - 4);
-    const utf = (s: string): Buffer => Buffer.concat([Buffer.from([0, s.length]), Buffer.from(s)]);
-    const long = (n: number): Buffer => {
-      const b = Buffer.alloc(8);
-      b.writeBigInt64BE(BigInt(n));
-      return b;
-    };
+    const { opcode, body } = encodedRecord(op);
+    expect(opcode).toBe(46);
     expect(body).toEqual(
       Buffer.concat([
         utf('/f.txt'),
@@ -179,7 +172,7 @@ describe('OP_TRUNCATE on disk and in oev', () => {
         Buffer.from([0x8e, 0x03, 0xeb]), // 1003
       ]),
     );
-    expect(decodeSegment(bytes).ops).toEqual([op]);
+    expect(decodeSegment(encodeSegment([op])).ops).toEqual([op]);
     const boundary = { ...op, truncateBlock: null };
     expect(decodeSegment(encodeSegment([boundary])).ops).toEqual([boundary]);
   });

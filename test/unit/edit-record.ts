@@ -1,0 +1,30 @@
+/**
+ * One edit-log op as the lab writes it, taken apart for byte-level tests: the segment's 8-byte
+ * header (layout version, flags), then the record — opcode, length, txid, body, checksum — and the
+ * Writable encodings the bodies use (FSImageSerialization.writeString, writeLong).
+ */
+import { encodeSegment } from '../../cluster/namenode/editlog/codec.js';
+import type { EditLogOp } from '../../cluster/namenode/editlog/ops.js';
+
+const SEGMENT_HEADER_BYTES = 8;
+/** opcode (1), length (4), txid (8) before the body; the CRC32 (4) after it. */
+const RECORD_HEAD_BYTES = 1 + 4 + 8;
+const RECORD_CHECKSUM_BYTES = 4;
+
+export function encodedRecord(op: EditLogOp): { opcode: number; body: Buffer } {
+  const record = encodeSegment([op]).subarray(SEGMENT_HEADER_BYTES);
+  return {
+    opcode: record[0]!,
+    body: Buffer.from(record.subarray(RECORD_HEAD_BYTES, record.length - RECORD_CHECKSUM_BYTES)),
+  };
+}
+
+/** A short string as UTF8.writeString writes it: a 2-byte length, then the bytes. */
+export const utf = (s: string): Buffer => Buffer.concat([Buffer.from([0, s.length]), Buffer.from(s)]);
+
+/** A Java long, big-endian. */
+export const long = (n: number): Buffer => {
+  const b = Buffer.alloc(8);
+  b.writeBigInt64BE(BigInt(n));
+  return b;
+};
