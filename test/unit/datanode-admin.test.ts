@@ -56,15 +56,13 @@ function registration(sim: ClusterSim, name: string, xferPort?: number): Datanod
   };
 }
 
+/** A simulated cluster with 1 MiB blocks: DataNodes, racks, replication, seed. */
+const sim1m = (datanodes: number, racks: number, replication: number, seed: string): ClusterSim =>
+  new ClusterSim({ datanodes, racks, replication, blockSizeBytes: 1 << 20, seed });
+
 describe('include list', () => {
   it('refuses a DataNode that is not in a non-empty include list, with HDFS words', () => {
-    const sim = new ClusterSim({
-      datanodes: 2,
-      racks: 1,
-      replication: 1,
-      blockSizeBytes: 1 << 20,
-      seed: '1',
-    });
+    const sim = sim1m(2, 1, 1, '1');
     const dn1 = sim.core.datanodes.get('dn1')?.id;
     sim.core.refreshHosts({ includes: [{ ip: dn1?.ipAddr ?? '', port: dn1?.xferPort ?? 0 }], excludes: [] });
     const ctx = { caller: 'dn2', callerAddr: '127.0.1.2', nowMs: sim.nowMs };
@@ -114,13 +112,7 @@ describe('include list', () => {
 
 describe('the report of an include list', () => {
   it('lists an entry no DataNode registered from as dead, on the default transfer port when it names none', () => {
-    const sim = new ClusterSim({
-      datanodes: 2,
-      racks: 1,
-      replication: 1,
-      blockSizeBytes: 1 << 20,
-      seed: '1',
-    });
+    const sim = sim1m(2, 1, 1, '1');
     const dn1 = sim.core.datanodes.get('dn1')?.id;
     const dn2 = sim.core.datanodes.get('dn2')?.id;
     if (!dn1 || !dn2) throw new Error('no dn1/dn2');
@@ -148,13 +140,7 @@ describe('the report of an include list', () => {
 
 describe('decommissioning', () => {
   it('counts the decommissioning replica apart until its copies exist, then the DataNode is decommissioned', () => {
-    const sim = new ClusterSim({
-      datanodes: 4,
-      racks: 2,
-      replication: 2,
-      blockSizeBytes: 1 << 20,
-      seed: '7',
-    });
+    const sim = sim1m(4, 2, 2, '7');
     sim.put('/a.txt', 1 << 20);
     sim.exclude(['dn1']);
     expect(sim.core.datanodeReport('DECOMMISSIONING').map((d) => d.name)).toEqual(['dn1']);
@@ -190,13 +176,7 @@ describe('decommissioning', () => {
         }).map((b) => [b.name.replace(/^.*name=/, ''), b as Record<string, unknown>]),
       );
     // Four DataNodes, replication 4: with dn1 leaving there is nowhere to copy to, so it stays in progress.
-    const stuck = new ClusterSim({
-      datanodes: 4,
-      racks: 2,
-      replication: 4,
-      blockSizeBytes: 1 << 20,
-      seed: '7',
-    });
+    const stuck = sim1m(4, 2, 4, '7');
     stuck.put('/a.txt', 1 << 20);
     stuck.exclude(['dn1']);
     stuck.advance(6_000);
@@ -215,13 +195,7 @@ describe('decommissioning', () => {
     expect(live['dn2:9866']?.adminState).toBe('In Service');
     expect(beansOf(stuck).FSNamesystemState?.NumDecommissioningDataNodes).toBe(1);
 
-    const done = new ClusterSim({
-      datanodes: 4,
-      racks: 2,
-      replication: 2,
-      blockSizeBytes: 1 << 20,
-      seed: '7',
-    });
+    const done = sim1m(4, 2, 2, '7');
     done.put('/a.txt', 1 << 20);
     done.exclude(['dn1']);
     done.advance(6_000);
