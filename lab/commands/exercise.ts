@@ -16,24 +16,24 @@ import { homeOf } from '../cli/context.js';
 import { CommandExit, UsageError } from '../cli/errors.js';
 import { collect } from '../cli/parse.js';
 import { err, out, printJson } from '../cli/output.js';
-import { formatUnreadable } from '../exercises/answer-sheet.js';
-import { markExercise, recordReset } from '../exercises/command-log.js';
-import { systemClock, type CheckEnv } from '../exercises/checks.js';
-import { liveProbes } from '../exercises/live-probes.js';
-import type { Exercise } from '../exercises/pack.js';
-import { inquirerPrompter } from '../exercises/prompts.js';
-import { findInCatalog, loadCatalog, type Catalog, type FoundExercise } from '../exercises/runner/catalog.js';
-import { checkSaved, renderCheck } from '../exercises/runner/check.js';
-import { clusterState, startOptionsFor } from '../exercises/runner/cluster.js';
-import { prepareCluster, resetCluster } from '../exercises/runner/prepare.js';
-import { setupFolders } from '../exercises/runner/setup.js';
-import { renderCatalog, renderHint, renderProgress, styleFor } from '../exercises/runner/render.js';
-import { SavedState } from '../exercises/runner/saved.js';
-import { walkExercise, type RunnerIo } from '../exercises/runner/walk.js';
-import { readAnswersText } from '../exercises/seeded.js';
-import { settleTimes } from '../exercises/settle-time.js';
-import { prepareAnswers } from '../grading/grade-cluster.js';
-import { chooseVariant, type ClusterVariant } from '../exercises/variant.js';
+import { formatUnreadable } from '../answers/answer-sheet.js';
+import { markExercise, recordReset } from '../answers/command-log.js';
+import { systemClock, type CheckEnv } from '../answers/judge.js';
+import { liveProbes } from '../checks/live-probes.js';
+import type { Exercise } from '../pack/pack.js';
+import { inquirerPrompter } from '../runner/prompts.js';
+import { findInCatalog, loadCatalog, type Catalog, type FoundExercise } from '../runner/catalog.js';
+import { checkSaved, renderCheck } from '../runner/check.js';
+import { clusterState, startOptionsFor } from '../runner/cluster.js';
+import { prepareCluster, resetCluster } from '../runner/prepare.js';
+import { setupFolders } from '../runner/setup.js';
+import { renderCatalog, renderHint, renderProgress, styleFor } from '../runner/render.js';
+import { SavedState } from '../runner/saved.js';
+import { walkExercise, type RunnerIo } from '../runner/walk.js';
+import { readAnswersText } from '../answers/prepare.js';
+import { settleTimes } from '../checks/settle-time.js';
+import { prepareAnswers } from '../answers/prepare.js';
+import { chooseVariant, type ClusterVariant } from '../pack/variant.js';
 import { ScenarioRunner, scratchDirOf } from '../scenario/runner.js';
 
 interface PackFlags {
@@ -83,7 +83,7 @@ function io(): RunnerIo {
 }
 
 function checkEnv(home: string): CheckEnv {
-  // Checks wait as long as this cluster's intervals need (settle-time.ts).
+  // Checks wait as long as this cluster's intervals need (lab/checks/settle-time.ts).
   return {
     probes: liveProbes(home),
     clock: systemClock,

@@ -15,7 +15,7 @@ import { err, out } from '../cli/output.js';
 import { parseWholeNumber } from '../cli/parse.js';
 import { isReportFormat, REPORT_FORMATS, renderReport, type ReportFormat } from '../grading/formats.js';
 import { gradeOnCluster, PackError } from '../grading/grade-cluster.js';
-import { exitCodeOf, type GradeReport } from '../grading/score.js';
+import { exitCodeOf, type GradeReport } from '../answers/score.js';
 
 /** 128 + SIGINT, as shells report an interrupted command. */
 const EXIT_INTERRUPTED = 130;

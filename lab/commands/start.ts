@@ -127,8 +127,8 @@ async function packStartOptions(
   ephemeralPorts: boolean,
 ): Promise<Parameters<typeof startCluster>[0]> {
   if (!seed) throw new UsageError('start --pack needs --seed S (the student id that picks the variant)');
-  const { loadSeededPack, describeParams } = await import('../exercises/seeded.js');
-  const { startOptionsFor } = await import('../exercises/runner/cluster.js');
+  const { loadSeededPack, describeParams } = await import('../pack/seeded.js');
+  const { startOptionsFor } = await import('../runner/cluster.js');
   const seeded = loadSeededPack(dir, seed);
   if (!seeded.pack || !seeded.variant || !seeded.scope) {
     throw new UsageError(

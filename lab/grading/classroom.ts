@@ -6,7 +6,7 @@
  * scores add up to the grade.
  */
 import { feedbackOf, fileProblems, hintNote } from './feedback.js';
-import type { GradeReport } from './score.js';
+import type { GradeReport } from '../answers/score.js';
 
 /** Hints taken, as entries whose (negative) score is what they cost. */
 function hintTests(report: GradeReport) {

@@ -2,9 +2,9 @@
  * What every report format says about one check: its message with hidden details withheld, and
  * the unreadable answers that concern it.
  */
-import { formatUnreadable } from '../exercises/answer-sheet.js';
-import { publicMessage, type CheckResult } from '../exercises/checks.js';
-import type { GradeReport, HintDeduction } from './score.js';
+import { formatUnreadable } from '../answers/answer-sheet.js';
+import { publicMessage, type CheckResult } from '../answers/judge.js';
+import type { GradeReport, HintDeduction } from '../answers/score.js';
 
 export function feedbackOf(report: GradeReport, test: CheckResult): string {
   const unreadable = report.unreadable.filter(

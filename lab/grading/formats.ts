@@ -2,7 +2,7 @@
 import { classroomJson, labJson } from './classroom.js';
 import { gradescopeJson } from './gradescope.js';
 import { junitXml } from './junit.js';
-import type { GradeReport } from './score.js';
+import type { GradeReport } from '../answers/score.js';
 import { textSummary } from './summary.js';
 
 export const REPORT_FORMATS = {

@@ -1,20 +1,19 @@
 /**
  * `lab grade` without the CLI: a pack, a seed and an answers file in; a GradeReport out, from a
- * fresh cluster (pack-cluster.ts). The pure parts — reading task answers into commands, the
- * results of questions that could not be checked — are exported for tests.
+ * fresh cluster (pack-cluster.ts). The answers are read and prepared by lab/answers/prepare.ts;
+ * the pure parts here — the results of questions that could not be checked, a task's command
+ * notes — are exported for tests.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AnswerSheet, UnreadableAnswer } from '../exercises/answer-sheet.js';
-import type { RawAnswer } from '../exercises/answers.js';
-import { checkExercise, type CheckResult } from '../exercises/checks.js';
-import { formatDiagnostic, type Exercise } from '../exercises/pack.js';
-import { loadSeededPack, readAnswersText, type SeededPack, type SeededScope } from '../exercises/seeded.js';
-import type { Position } from '../exercises/yaml.js';
-import { strayAnswers } from './grade.js';
+import { strayAnswers } from '../answers/grade.js';
+import { checkExercise, type CheckResult } from '../answers/judge.js';
+import { headerProblems, prepareAnswers, readSheetFile } from '../answers/prepare.js';
+import { buildGrade, hintDeductions, type GradeReport } from '../answers/score.js';
+import { readRanCommands } from '../answers/task-commands.js';
+import { formatDiagnostic, type Exercise } from '../pack/pack.js';
+import { loadSeededPack, type SeededPack } from '../pack/seeded.js';
 import { labVersion, withPackCluster, type CommandOutcome, type PackClusterOptions } from './pack-cluster.js';
-import { buildGrade, hintDeductions, type GradeReport } from './score.js';
-import { readRanCommands, readTaskAnswer, type TaskCommand } from './task-commands.js';
 
 /** A pack that does not validate: the instructor's problem, reported with file:line:column. */
 export class PackError extends Error {
@@ -34,80 +33,6 @@ export function loadReadyPack(dir: string, seed: string): ReadySeededPack {
     throw new PackError(`the pack does not validate (lab pack validate ${dir}):\n${lines.join('\n')}`);
   }
   return seeded as ReadySeededPack;
-}
-
-/**
- * The answers file, read as far as it goes, with the student's template values rendered as `lab
- * check` renders them; a file that cannot be read at all is one problem.
- */
-export function readSheetFile(
-  file: string,
-  scope: SeededScope | undefined,
-): {
-  sheet: AnswerSheet;
-  unreadable: UnreadableAnswer[];
-  positions: Map<string, Position>;
-} {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    return {
-      sheet: { answers: {} },
-      unreadable: [
-        { line: 1, column: 1, message: `cannot read the answers file (${code}): graded as unanswered` },
-      ],
-      positions: new Map(),
-    };
-  }
-  return readAnswersText(text, scope);
-}
-
-/** A sheet whose header names another pack or seed is still graded, with the mismatch named. */
-export function headerProblems(sheet: AnswerSheet, pack: string, seed: string): UnreadableAnswer[] {
-  const problems: UnreadableAnswer[] = [];
-  if (sheet.pack !== undefined && sheet.pack !== pack)
-    problems.push({
-      line: 1,
-      column: 1,
-      message: `the answers are for pack ${sheet.pack}, graded against ${pack}`,
-    });
-  if (sheet.seed !== undefined && sheet.seed !== seed)
-    problems.push({
-      line: 1,
-      column: 1,
-      message: `the answers were written for seed ${sheet.seed}, graded with seed ${seed}: answers that depend on the seed will differ`,
-    });
-  return problems;
-}
-
-export interface PreparedAnswers {
-  /** The answers as the checks read them: a task's input in place of its map. */
-  answers: Record<string, RawAnswer>;
-  /** Commands to run before checking, by question id, in question order. */
-  commands: { question: string; commands: TaskCommand[] }[];
-  unreadable: UnreadableAnswer[];
-}
-
-/** Split an exercise's answers into what the checks read and the tasks' commands. */
-export function prepareAnswers(
-  exercise: Exercise,
-  answers: Readonly<Record<string, RawAnswer>> | undefined,
-  positions: ReadonlyMap<string, Position> = new Map(),
-): PreparedAnswers {
-  const prepared: PreparedAnswers = { answers: { ...answers }, commands: [], unreadable: [] };
-  for (const question of exercise.questions) {
-    if (question.type !== 'task' || answers === undefined || !Object.hasOwn(answers, question.id)) continue;
-    const name = `${exercise.id}/${question.id}`;
-    const read = readTaskAnswer(answers[question.id], question.input !== undefined);
-    if (read.input === undefined) delete prepared.answers[question.id];
-    else prepared.answers[question.id] = read.input;
-    if (read.commands.length > 0) prepared.commands.push({ question: question.id, commands: read.commands });
-    const at = positions.get(name) ?? { line: 1, column: 1 };
-    for (const message of read.problems) prepared.unreadable.push({ name, ...at, message });
-  }
-  return prepared;
 }
 
 /** Every question of an exercise, unknown: the cluster it needs could not be had. */

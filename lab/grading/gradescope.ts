@@ -4,7 +4,7 @@
  * withheld like everywhere else. Hints taken are named in `output`; `score` is net of their cost.
  */
 import { feedbackOf, fileProblems, hintNote } from './feedback.js';
-import type { GradeReport } from './score.js';
+import type { GradeReport } from '../answers/score.js';
 
 export function gradescopeJson(report: GradeReport): string {
   const problems = fileProblems(report);

@@ -3,7 +3,7 @@
  * unknown → <error> (not decided), skipped → <skipped>. CI systems render it without plugins.
  */
 import { feedbackOf, fileProblems } from './feedback.js';
-import type { GradeReport } from './score.js';
+import type { GradeReport } from '../answers/score.js';
 
 function escapeXml(text: string): string {
   return (

@@ -16,13 +16,13 @@ import path from 'node:path';
 import { packageRoot } from '../../cluster/common/package-root.js';
 import { inspectHome } from '../../cluster/home/home.js';
 import { stopNodes } from '../../cluster/launcher/launcher.js';
-import { systemClock, type CheckEnv } from '../exercises/checks.js';
-import { liveProbes } from '../exercises/live-probes.js';
-import type { Exercise } from '../exercises/pack.js';
-import { startOptionsFor } from '../exercises/runner/cluster.js';
-import { setupFolders } from '../exercises/runner/setup.js';
-import type { SeededPack } from '../exercises/seeded.js';
-import { settleTimes } from '../exercises/settle-time.js';
+import { systemClock, type CheckEnv } from '../answers/judge.js';
+import { liveProbes } from '../checks/live-probes.js';
+import type { Exercise } from '../pack/pack.js';
+import { startOptionsFor } from '../runner/cluster.js';
+import { setupFolders } from '../runner/setup.js';
+import type { SeededPack } from '../pack/seeded.js';
+import { settleTimes } from '../checks/settle-time.js';
 import { formatOutcome, ScenarioRunner } from '../scenario/runner.js';
 import {
   describeStep,
@@ -32,7 +32,7 @@ import {
   type StepOutcome,
   type StepRunner,
 } from '../scenario/steps.js';
-import type { TaskCommand } from './task-commands.js';
+import type { TaskCommand } from '../answers/task-commands.js';
 
 /** A `lab …` command of a task gets this long (a `-setrep -w` waits for re-replication). */
 const TASK_COMMAND_TIMEOUT_MS = 120_000;
@@ -51,7 +51,7 @@ export interface PackClusterOptions {
   ephemeralPorts?: boolean | undefined;
   daemonScript?: string | undefined;
   readyTimeoutMs?: number | undefined;
-  /** How long a check waits for the cluster (default: from the cluster's intervals, settle-time.ts). */
+  /** How long a check waits for the cluster (default: from the cluster's intervals, lab/checks/settle-time.ts). */
   deadlineMsDefault?: number | undefined;
   signal?: AbortSignal | undefined;
   log?: ((line: string) => void) | undefined;
@@ -192,7 +192,7 @@ export async function withPackCluster(
                     const steps = new SetupSteps(
                       new ScenarioRunner({ ...runnerOptions, baseDir: path.join(packDir, target.id) }),
                     );
-                    // As \`lab reset\` did on the student's cluster (runner/setup.ts resetSetup).
+                    // As \`lab reset\` did on the student's cluster (lab/runner/setup.ts resetSetup).
                     for (const folder of setupFolders(target))
                       await steps.run({ rm: { path: folder, recursive: true } } as Step, context);
                     return replay(target.id, target.setup, steps, context);

@@ -8,12 +8,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { mergeAnswerSheets, type AnswerSheet, formatUnreadable } from '../exercises/answer-sheet.js';
-import { checkExercise, publicMessage, type CheckResult } from '../exercises/checks.js';
-import { readAnswersText, type SeededScope } from '../exercises/seeded.js';
-import { loadReadyPack, prepareAnswers, unknownResults, withCommandNotes } from './grade-cluster.js';
+import { mergeAnswerSheets, type AnswerSheet, formatUnreadable } from '../answers/answer-sheet.js';
+import { checkExercise, publicMessage, type CheckResult } from '../answers/judge.js';
+import { type SeededScope } from '../pack/seeded.js';
+import { readAnswersText } from '../answers/prepare.js';
+import { loadReadyPack, unknownResults, withCommandNotes } from './grade-cluster.js';
+import { prepareAnswers } from '../answers/prepare.js';
 import { withPackCluster, type CommandOutcome, type PackClusterOptions } from './pack-cluster.js';
-import type { GradeStatus } from './score.js';
+import type { GradeStatus } from '../answers/score.js';
 
 /** Seeds `lab pack test` uses: stable names, so a failure names a seed that reproduces it. */
 export function testSeeds(count: number, prefix = 'pack-test'): string[] {

@@ -10,7 +10,7 @@
  *   score 6/10: fail
  */
 import { feedbackOf, fileProblems, hintNote } from './feedback.js';
-import type { GradeReport } from './score.js';
+import type { GradeReport } from '../answers/score.js';
 
 function points(x: number): string {
   return Number.isInteger(x) ? String(x) : x.toFixed(2);

@@ -1,6 +1,6 @@
 /**
  * Probes of a live cluster for the `expect` step and the `fsck-healthy` condition. Every probe of
- * the exercise vocabulary is answered by lab/exercises/live-probes.ts — one implementation for
+ * the exercise vocabulary is answered by lab/checks/live-probes.ts — one implementation for
  * exercises, `lab grade` and scenarios. A scenario adds one probe of its own, `journal.lines`: the
  * journal since the scenario began, as describe() prints it (`nn: dn3 dead (last heartbeat
  * 11.0 s ago)`), so a scenario can expect a described line with `matches` or its absence with
@@ -9,11 +9,11 @@
 import { homePaths } from '../../cluster/home/description.js';
 import { describeRecord } from '../../cluster/protocol/describe.js';
 import { readJournal } from '../../cluster/transport/journal.js';
-import { liveProbes } from '../exercises/live-probes.js';
-import type { ProbeOutcome } from '../exercises/probes.js';
-import { isProbeName, PROBE_NAMES } from '../exercises/schema.js';
+import { liveProbes } from '../checks/live-probes.js';
+import type { ProbeOutcome } from '../checks/probes.js';
+import { isProbeName, PROBE_NAMES } from '../checks/probes.js';
 
-/** The probes only a scenario answers (the exercise vocabulary is in lab/exercises/schema.ts). */
+/** The probes only a scenario answers (the exercise vocabulary is in lab/checks/probes.ts). */
 export const SCENARIO_PROBES = ['journal.lines'] as const;
 
 export interface LiveProbeContext {

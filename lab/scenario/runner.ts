@@ -31,9 +31,9 @@ import { readDescription, requireDescription } from '../../cluster/home/home.js'
 import { clusterConfig } from '../../cluster/home/cluster-config.js';
 import { HOSTS_KEYS, hostsFilePaths } from '../../cluster/home/hosts-files.js';
 import { requestCheckpoint } from '../../cluster/client/secondary-http-client.js';
-import { satisfies } from '../exercises/checks.js';
-import { settleTimes } from '../exercises/settle-time.js';
-import { selectValue, type ProbeOutcome } from '../exercises/probes.js';
+import { satisfies } from '../checks/expectation.js';
+import { settleTimes } from '../checks/settle-time.js';
+import { selectValue, type ProbeOutcome } from '../checks/probes.js';
 import { corruptReplica, describeCorruption } from './corrupt.js';
 import { runLiveProbe } from './live-probes.js';
 import { DASHBOARD_CLIENT_ID } from '../traffic/lines.js';
@@ -419,7 +419,7 @@ export class ScenarioRunner implements StepRunner {
 
   private async waitFor(o: StepOptions['wait-for'], ctx: StepContext): Promise<string | undefined> {
     // A DataNode's death or return is waited for as long as the cluster's own intervals need
-    // on a busy machine (settle-time.ts), however short the deadline the pack wrote.
+    // on a busy machine (lab/checks/settle-time.ts), however short the deadline the pack wrote.
     const times = settleTimes(readDescription(ctx.home)?.conf);
     const clusterMs = o.condition === 'dead' ? times.deadMs : o.condition === 'live' ? times.liveMs : 0;
     const deadlineMs = Math.max(durationMs(o.deadline, DEFAULT_DEADLINE_MS), clusterMs);

@@ -12,7 +12,7 @@
  */
 import fs from 'node:fs';
 import { z } from 'zod';
-import { locate, parseYaml } from '../exercises/yaml.js';
+import { locate, parseYaml } from '../cli/yaml.js';
 import { StepSchema, type Step } from './steps.js';
 
 export const ScenarioSchema = z.strictObject({

@@ -10,35 +10,7 @@
  * `134217728`), durations as Configuration.getTimeDuration does (`30s`, a bare number is seconds).
  */
 import { z } from 'zod';
-import { parseDuration, parseSize } from '../../cluster/common/units.js';
-
-function isSize(value: string | number): boolean {
-  try {
-    return parseSize(String(value)) >= 0;
-  } catch {
-    return false;
-  }
-}
-
-function isDuration(value: string | number): boolean {
-  try {
-    return parseDuration(String(value), 's') >= 0;
-  } catch {
-    return false;
-  }
-}
-
-/** A byte count: 150m, "128 MB", 134217728. */
-export const SizeSchema = z
-  .union([z.number().int().nonnegative(), z.string()])
-  .refine(isSize, { message: 'expected a size: bytes (134217728), 64m, 1g or "128 MB"' })
-  .meta({ id: 'Size', description: 'A size: bytes (134217728), a Hadoop suffix (64m, 1g) or "128 MB".' });
-
-/** A duration: 30s, 500ms, 2m; a bare number is seconds. */
-export const DurationSchema = z
-  .union([z.number().int().nonnegative(), z.string()])
-  .refine(isDuration, { message: 'expected a duration: 30s, 500ms, 2m (a bare number is seconds)' })
-  .meta({ id: 'Duration', description: 'A duration: 30s, 500ms, 2m; a bare number is seconds.' });
+import { DurationSchema, ProbeExpectationSchema, SizeSchema } from '../checks/expectation.js';
 
 const HdfsPath = z
   .string()
@@ -129,27 +101,7 @@ export const StepOptionSchemas = {
       .meta({ description: 'A path (replicated, fsck-healthy) or a DataNode (dead, live).' }),
     deadline: DurationSchema,
   }),
-  expect: z
-    .strictObject({
-      probe: z
-        .string()
-        .meta({ description: 'A probe name, e.g. file.blockCount (see docs/instructors.md).' }),
-      args: z.record(z.string(), z.unknown()).optional(),
-      select: z
-        .string()
-        .optional()
-        .meta({ description: 'A path into the probe result: 0.numBytes, *.numBytes, length.' }),
-      equals: z.unknown().optional(),
-      atLeast: z.number().optional(),
-      atMost: z.number().optional(),
-      matches: z.string().optional(),
-      notMatches: z
-        .string()
-        .optional()
-        .meta({ description: 'The value must not match this regular expression (e.g. a journal line).' }),
-      deadline: DurationSchema.optional(),
-    })
-    .meta({ description: 'Observe the cluster through a probe and compare.' }),
+  expect: ProbeExpectationSchema,
 } as const;
 
 export type StepName = keyof typeof StepOptionSchemas;
@@ -158,9 +110,6 @@ export const STEP_NAMES = Object.keys(StepOptionSchemas) as StepName[];
 export type StepOptions = { [K in StepName]: z.output<(typeof StepOptionSchemas)[K]> };
 /** `{ put: { path, size } }`: exactly one key, the step's name. */
 export type Step = { [K in StepName]: { [P in K]: StepOptions[K] } }[StepName];
-/** The check of an `expect` step; tasks of exercises use the same shape. */
-export type ProbeExpectation = StepOptions['expect'];
-export const ProbeExpectationSchema = StepOptionSchemas.expect;
 
 /**
  * One step: an object with exactly one key. Written as an object of optional keys (rather than a

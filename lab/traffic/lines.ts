@@ -43,7 +43,7 @@ export function kindOf(frame: JournalFrame): TrafficKind {
 
 /**
  * The lab id the dashboard's own NameNode polls and the exercise probes' calls carry
- * (lab/exercises/live-probes.ts): plumbing, shown only with --heartbeats, never in a trace.
+ * (lab/checks/live-probes.ts): plumbing, shown only with --heartbeats, never in a trace.
  */
 export const DASHBOARD_CLIENT_ID = 'dashboard';
 

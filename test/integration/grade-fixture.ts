@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadSeededPack, renderWithScope } from '../../lab/exercises/seeded.js';
+import { loadSeededPack, renderWithScope } from '../../lab/pack/seeded.js';
 import { stopClustersUnder } from './lab-process.js';
 
 export const PACK_YAML = `id: grade-fixture

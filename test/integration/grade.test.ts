@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gradeOnCluster } from '../../lab/grading/grade-cluster.js';
 import { renderReport } from '../../lab/grading/formats.js';
-import { exitCodeOf } from '../../lab/grading/score.js';
+import { exitCodeOf } from '../../lab/answers/score.js';
 import { makeGradeFixture, write, type GradeFixture } from './grade-fixture.js';
 
 let fixture: GradeFixture;

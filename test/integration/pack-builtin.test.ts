@@ -15,11 +15,12 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RawAnswer } from '../../lab/exercises/answers.js';
-import { checkExercise, type CheckEnv, type CheckResult } from '../../lab/exercises/checks.js';
-import type { Exercise } from '../../lab/exercises/pack.js';
-import { loadSeededPack, readAnswersText } from '../../lab/exercises/seeded.js';
-import { prepareAnswers } from '../../lab/grading/grade-cluster.js';
+import type { RawAnswer } from '../../lab/pack/answer-types.js';
+import { checkExercise, type CheckEnv, type CheckResult } from '../../lab/answers/judge.js';
+import type { Exercise } from '../../lab/pack/pack.js';
+import { loadSeededPack } from '../../lab/pack/seeded.js';
+import { readAnswersText } from '../../lab/answers/prepare.js';
+import { prepareAnswers } from '../../lab/answers/prepare.js';
 import { withPackCluster } from '../../lab/grading/pack-cluster.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');

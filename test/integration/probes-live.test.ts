@@ -12,8 +12,8 @@ import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { parseSize } from '../../cluster/common/units.js';
 import type { ClusterDescription } from '../../cluster/home/description.js';
 import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
-import { liveProbes } from '../../lab/exercises/live-probes.js';
-import type { ProbeRunner } from '../../lab/exercises/probes.js';
+import { liveProbes } from '../../lab/checks/live-probes.js';
+import type { ProbeRunner } from '../../lab/checks/probes.js';
 import { ScenarioRunner } from '../../lab/scenario/runner.js';
 import type { Step } from '../../lab/scenario/steps.js';
 

@@ -13,7 +13,7 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import type { TextScript } from '../../lab/exercises/text-commands.js';
+import type { TextScript } from '../../lab/pack/text-commands.js';
 import { REPO } from './lab-process.js';
 import { waitFor } from './wait-for.js';
 

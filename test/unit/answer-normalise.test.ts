@@ -4,7 +4,7 @@ import {
   normalisePath,
   readAnswer,
   type ReadableQuestion,
-} from '../../lab/exercises/answers.js';
+} from '../../lab/pack/answer-types.js';
 
 const base = { id: 'q', prompt: 'Q?' };
 const bytes = { ...base, type: 'number', unit: 'bytes' } as ReadableQuestion;

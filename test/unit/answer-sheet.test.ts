@@ -4,7 +4,7 @@ import {
   mergeAnswerSheets,
   parseAnswerSheet,
   withAnswer,
-} from '../../lab/exercises/answer-sheet.js';
+} from '../../lab/answers/answer-sheet.js';
 
 describe('answers file', () => {
   it('keeps answers as written and reads a file without the answers: wrapper', () => {

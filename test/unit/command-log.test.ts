@@ -1,21 +1,22 @@
 /**
- * What the lab records of a student's commands for `lab grade` (lab/exercises/command-log.ts),
+ * What the lab records of a student's commands for `lab grade` (lab/answers/command-log.ts),
  * how the answers file carries it, and how the grader reads it back.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatAnswerSheet, parseAnswerSheet } from '../../lab/exercises/answer-sheet.js';
+import { formatAnswerSheet, parseAnswerSheet } from '../../lab/answers/answer-sheet.js';
 import {
   commandText,
   commandToRecord,
   markExercise,
   ranSection,
   readRanLog,
-} from '../../lab/exercises/command-log.js';
-import { loadAnswers, recordStudentCommand, saveAnswers } from '../../lab/exercises/store.js';
-import { readRanCommands, splitWords } from '../../lab/grading/task-commands.js';
+} from '../../lab/answers/command-log.js';
+import { loadAnswers, recordStudentCommand, saveAnswers } from '../../lab/runner/store.js';
+import { readRanCommands } from '../../lab/answers/task-commands.js';
+import { splitWords } from '../../lab/cli/shell-words.js';
 
 const noFiles = () => undefined;
 

@@ -11,8 +11,8 @@ import { homePaths, DESCRIPTION_VERSION } from '../../cluster/home/description.j
 import { writeDescription } from '../../cluster/home/home.js';
 import type { JournalFrame } from '../../cluster/protocol/journal-types.js';
 import { Journal, readJournal } from '../../cluster/transport/journal.js';
-import { parseCommand } from '../../lab/grading/task-commands.js';
-import { journaledAdminStates, liveProbes } from '../../lab/exercises/live-probes.js';
+import { parseCommand } from '../../lab/answers/task-commands.js';
+import { journaledAdminStates, liveProbes } from '../../lab/checks/live-probes.js';
 import { transferCommands } from '../../lab/trace/operations.js';
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'decommission-probes-'));

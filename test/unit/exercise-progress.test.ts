@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CheckResult } from '../../lab/exercises/checks.js';
+import type { CheckResult } from '../../lab/answers/judge.js';
 import {
   emptyProgress,
   mergeProgress,
@@ -10,14 +10,14 @@ import {
   recordHint,
   recordStep,
   resetExercise,
-} from '../../lab/exercises/progress.js';
+} from '../../lab/runner/progress.js';
 import {
   exercisePaths,
   loadAnswers,
   loadProgress,
   saveAnswers,
   saveProgress,
-} from '../../lab/exercises/store.js';
+} from '../../lab/runner/store.js';
 
 const where = { pack: 'p', exercise: 'ex' };
 const result = (question: string, status: CheckResult['status']): CheckResult => ({

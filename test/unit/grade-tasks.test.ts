@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { prepareAnswers, headerProblems } from '../../lab/grading/grade-cluster.js';
-import { parseCommand, readTaskAnswer, splitWords } from '../../lab/grading/task-commands.js';
-import type { Exercise } from '../../lab/exercises/pack.js';
+import { prepareAnswers, headerProblems } from '../../lab/answers/prepare.js';
+import { parseCommand, readTaskAnswer } from '../../lab/answers/task-commands.js';
+import { splitWords } from '../../lab/cli/shell-words.js';
+import type { Exercise } from '../../lab/pack/pack.js';
 
 describe('task answers', () => {
   it('splits command lines like a shell, quotes included', () => {

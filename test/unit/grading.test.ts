@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAnswerSheet } from '../../lab/exercises/answer-sheet.js';
-import { checkExercise, type Clock } from '../../lab/exercises/checks.js';
-import { loadPack } from '../../lab/exercises/load.js';
-import { fakeProbes, type ProbeOutcome } from '../../lab/exercises/probes.js';
+import { parseAnswerSheet } from '../../lab/answers/answer-sheet.js';
+import { checkExercise, type Clock } from '../../lab/answers/judge.js';
+import { loadPack } from '../../lab/pack/load.js';
+import { fakeProbes, type ProbeOutcome } from '../../lab/checks/probes.js';
 import { renderReport } from '../../lab/grading/formats.js';
-import { gradeSheet } from '../../lab/grading/grade.js';
-import { exitCodeOf } from '../../lab/grading/score.js';
-import { settleTimes } from '../../lab/exercises/settle-time.js';
+import { gradeSheet } from '../../lab/answers/grade.js';
+import { exitCodeOf } from '../../lab/answers/score.js';
+import { settleTimes } from '../../lab/checks/settle-time.js';
 
 const loaded = loadPack(path.join('test/fixtures/packs', 'valid'));
 const pack = loaded.pack!;

@@ -7,15 +7,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ReadSheet } from '../../lab/exercises/answer-sheet.js';
-import { checkExercise, judgeAnswer, type Clock } from '../../lab/exercises/checks.js';
-import { loadSeededPack, readAnswersText } from '../../lab/exercises/seeded.js';
-import { formatDiagnostic, type Exercise, type Pack } from '../../lab/exercises/pack.js';
-import { fakeProbes } from '../../lab/exercises/probes.js';
-import type { LeafQuestion } from '../../lab/exercises/schema.js';
-import { chooseVariant } from '../../lab/exercises/variant.js';
-import { prepareAnswers } from '../../lab/grading/grade-cluster.js';
-import { strayAnswers } from '../../lab/grading/grade.js';
+import type { ReadSheet } from '../../lab/answers/answer-sheet.js';
+import { checkExercise, judgeAnswer, type Clock } from '../../lab/answers/judge.js';
+import { loadSeededPack } from '../../lab/pack/seeded.js';
+import { readAnswersText } from '../../lab/answers/prepare.js';
+import { formatDiagnostic, type Exercise, type Pack } from '../../lab/pack/pack.js';
+import { fakeProbes } from '../../lab/checks/probes.js';
+import type { LeafQuestion } from '../../lab/pack/schema.js';
+import { chooseVariant } from '../../lab/pack/variant.js';
+import { prepareAnswers } from '../../lab/answers/prepare.js';
+import { strayAnswers } from '../../lab/answers/grade.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const PACK_DIR = path.join(repo, 'exercises/hdfs-basics');

@@ -12,14 +12,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../lab/program.js';
 import { fsUsage } from '../../lab/commands/fs.js';
-import { PROBE_LOOK_AT } from '../../lab/exercises/probes.js';
-import { loadSeededPack } from '../../lab/exercises/seeded.js';
+import { PROBE_LOOK_AT } from '../../lab/checks/probes.js';
+import { loadSeededPack } from '../../lab/pack/seeded.js';
 import {
   commandProblem,
   commandsInText,
   exerciseCommands,
   scriptsInText,
-} from '../../lab/exercises/text-commands.js';
+} from '../../lab/pack/text-commands.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 /** The shipped packs. */

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
 import { describe, expect, it } from 'vitest';
-import { jsonSchemas, SCHEMA_FILES } from '../../lab/exercises/json-schema.js';
+import { jsonSchemas, SCHEMA_FILES } from '../../lab/pack/json-schema.js';
 
 describe('JSON Schema files for editors', () => {
   it('schema/*.schema.json are generated from the zod schemas (UPDATE_SCHEMA=1 rewrites them)', async () => {

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSeededPack } from '../../lab/exercises/seeded.js';
+import { loadSeededPack } from '../../lab/pack/seeded.js';
 
 const PACK = path.resolve(import.meta.dirname, '../../exercises/hdfs-basics');
 

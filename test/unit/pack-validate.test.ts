@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newPack, validateFolder } from '../../lab/commands/pack.js';
-import { loadPack } from '../../lab/exercises/load.js';
-import { formatDiagnostic } from '../../lab/exercises/pack.js';
-import { packHash } from '../../lab/exercises/pack-hash.js';
-import { scaffoldPack } from '../../lab/exercises/scaffold.js';
-import { validatePack } from '../../lab/exercises/validate.js';
-import { chooseVariant } from '../../lab/exercises/variant.js';
+import { loadPack } from '../../lab/pack/load.js';
+import { formatDiagnostic } from '../../lab/pack/pack.js';
+import { packHash } from '../../lab/pack/pack-hash.js';
+import { scaffoldPack } from '../../lab/pack/scaffold.js';
+import { validatePack } from '../../lab/pack/validate.js';
+import { chooseVariant } from '../../lab/pack/variant.js';
 
 const FIXTURES = 'test/fixtures/packs';
 

@@ -1,20 +1,20 @@
 /**
  * Setups cut short carry on where they stopped, and `lab reset` starts an exercise's part of the
- * cluster over (lab/exercises/runner/setup.ts), against a fake cluster that keeps a namespace and
+ * cluster over (lab/runner/setup.ts), against a fake cluster that keeps a namespace and
  * refuses to upload over an existing file, as HDFS does.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Exercise, Pack } from '../../lab/exercises/pack.js';
+import type { Exercise, Pack } from '../../lab/pack/pack.js';
 import {
   loadSetupRecord,
   replaySetup,
   resetSetup,
   setupFolders,
   type SetupRecord,
-} from '../../lab/exercises/runner/setup.js';
+} from '../../lab/runner/setup.js';
 import { describeStep, type Step, type StepContext, type StepRunner } from '../../lab/scenario/steps.js';
 
 /** A namespace of paths; `put` fails on an existing path; `rm` of a folder removes what is under it. */

@@ -1,13 +1,13 @@
 /**
  * The scenario's probes, without a cluster: every name of the exercise vocabulary goes to the one
- * live implementation (lab/exercises/live-probes.ts), journal.lines is the scenario's own, and an
+ * live implementation (lab/checks/live-probes.ts), journal.lines is the scenario's own, and an
  * unknown name is answered with the names there are.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROBE_NAMES } from '../../lab/exercises/schema.js';
+import { PROBE_NAMES } from '../../lab/checks/probes.js';
 import { runLiveProbe, SCENARIO_PROBES } from '../../lab/scenario/live-probes.js';
 
 describe('scenario probes', () => {

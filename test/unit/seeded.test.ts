@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderTemplate, evaluateTemplate, compactSize } from '../../lab/exercises/seeded-template.js';
-import { readAnswersText, readParams, seedPackTexts } from '../../lab/exercises/seeded.js';
+import { renderTemplate, evaluateTemplate, compactSize } from '../../lab/pack/seeded-template.js';
+import { readParams, seedPackTexts } from '../../lab/pack/seeded.js';
+import { readAnswersText } from '../../lab/answers/prepare.js';
 
 const PACK = `id: seeded
 title: Seeded

@@ -2,10 +2,12 @@
  * The probe vocabulary: the questions a check may ask the live cluster, with the shape of each
  * answer. Probes read what the cluster shows anyone — the NameNode's answers, the DataNodes'
  * files, the name directory, the journal, the effective configuration — never process internals.
- * Implementations come with the live cluster; this file is the contract and a fake for tests.
+ * This file is the contract — each probe's arguments (`ProbeArgSchemas`, which packs and scenarios
+ * are validated against), the shape of its answer (`ProbeResults`) and where a student looks to see
+ * the same (`PROBE_LOOK_AT`) — and a fake for tests; live-probes.ts answers them on a live cluster.
  */
-import type { FrameMessage } from '../../cluster/protocol/journal-types.js';
-import type { ProbeArgs, ProbeName } from './schema.js';
+import { z } from 'zod';
+import { JOURNAL_MESSAGE_TYPES, type FrameMessage } from '../../cluster/protocol/journal-types.js';
 
 export interface FileInfo {
   path: string;
@@ -282,4 +284,96 @@ export function fakeProbes(table: Partial<Record<ProbeName, FakeProbeAnswer>>): 
       return Promise.resolve(outcome as ProbeOutcome<ProbeResult<N>>);
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Probe arguments: what each probe of the vocabulary takes (the results are above).
+
+const Path = z.string().regex(/^\//, { message: 'an absolute HDFS path' });
+const BlockIndex = z
+  .number()
+  .int()
+  .nonnegative()
+  .optional()
+  .meta({ description: 'Block index in the file (0).' });
+const Datanode = z.string();
+
+export const ProbeArgSchemas = {
+  'file.info': z.strictObject({ path: Path }),
+  'file.blocks': z.strictObject({ path: Path }),
+  'file.blockCount': z.strictObject({ path: Path }),
+  'block.replicas': z.strictObject({ path: Path, block: BlockIndex }),
+  'block.files': z.strictObject({ path: Path, block: BlockIndex, datanode: Datanode.optional() }),
+  'block.metaHeader': z.strictObject({ path: Path, block: BlockIndex, datanode: Datanode.optional() }),
+  'block.copyTargets': z.strictObject({ path: Path }),
+  'datanode.list': z.strictObject({}),
+  'datanode.state': z.strictObject({ datanode: Datanode }),
+  'datanode.blocks': z.strictObject({
+    datanode: Datanode,
+    path: Path.optional().meta({ description: "Only this file's blocks." }),
+  }),
+  'datanode.adminStates': z.strictObject({ datanode: Datanode }),
+  'topology.distance': z.strictObject({ a: z.string(), b: z.string() }),
+  'topology.rack': z.strictObject({ datanode: Datanode }),
+  'namedir.files': z.strictObject({ dir: z.enum(['name', 'namesecondary']).optional() }),
+  'edits.ops': z.strictObject({
+    fromTxid: z.number().int().optional(),
+    toTxid: z.number().int().optional(),
+    opCode: z.string().optional(),
+    path: Path.optional().meta({
+      description: "Only ops naming this path (PATH, SRC or DST; a shell put's PATH._COPYING_ too).",
+    }),
+  }),
+  'fsimage.inodeId': z.strictObject({ path: Path }),
+  'journal.bytes': z.strictObject({
+    src: z.string().optional(),
+    dst: z.string().optional(),
+    kind: z.enum(['rpc', 'data', 'http']).optional(),
+    op: z
+      .string()
+      .optional()
+      .meta({ description: 'Only traffic of this operation, e.g. "put /data/a.bin".' }),
+  }),
+  'journal.rpcOrder': z.strictObject({
+    op: z.string().optional(),
+    src: z.string().optional(),
+    dst: z.string().optional(),
+  }),
+  'journal.messages': z.strictObject({
+    op: z
+      .string()
+      .optional()
+      .meta({ description: 'Only frames of this operation, e.g. "put /e14/wire.txt".' }),
+    src: z.string().optional(),
+    dst: z.string().optional(),
+    type: z
+      .enum(JOURNAL_MESSAGE_TYPES)
+      .optional()
+      .meta({ description: 'rpc-preamble, rpc-context, rpc-call, rpc-reply, dt-op, packet, ack, …' }),
+    method: z.string().optional().meta({ description: 'Only RPC calls and replies of this method.' }),
+  }),
+  'journal.pipelines': z.strictObject({
+    op: z.string().meta({ description: 'The write to read, e.g. "put /e16/two.bin".' }),
+  }),
+  'journal.interval': z.strictObject({
+    src: z.string().meta({ description: 'The sender, e.g. dn1.' }),
+    method: z.string().meta({ description: 'The RPC it repeats: sendHeartbeat, blockReport.' }),
+  }),
+  'config.get': z.strictObject({ key: z.string() }),
+  'file.acl': z.strictObject({ path: Path }),
+  'file.xattrs': z.strictObject({ path: Path }),
+  'file.access': z.strictObject({
+    path: Path,
+    user: z.string().min(1).meta({ description: 'The user who asks, as HADOOP_USER_NAME names one.' }),
+  }),
+  'fsck.status': z.strictObject({ path: Path.optional() }),
+  'fsck.replicas': z.strictObject({ path: Path.optional() }),
+} as const;
+
+export type ProbeName = keyof typeof ProbeArgSchemas;
+export type ProbeArgs<N extends ProbeName> = z.output<(typeof ProbeArgSchemas)[N]>;
+export const PROBE_NAMES = Object.keys(ProbeArgSchemas) as ProbeName[];
+
+export function isProbeName(name: string): name is ProbeName {
+  return Object.hasOwn(ProbeArgSchemas, name);
 }

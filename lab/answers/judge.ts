@@ -7,8 +7,8 @@
  * drives it: it asks the probes, retries unsettled ones with an injected clock until the deadline,
  * and skips questions whose prerequisites did not pass.
  */
-import { parseDuration, parseSize } from '../../cluster/common/units.js';
-import type { ProbeExpectation } from '../scenario/steps.js';
+import { parseDuration } from '../../cluster/common/units.js';
+import type { ProbeExpectation } from '../checks/expectation.js';
 import {
   compareAnswer,
   displayValue,
@@ -18,10 +18,12 @@ import {
   type RawAnswer,
   type ReadableQuestion,
   type Value,
-} from './answers.js';
-import type { Exercise, PackQuestion } from './pack.js';
-import { lookAt, selectValue, type ProbeOutcome, type ProbeRunner } from './probes.js';
-import type { LeafQuestion, ProbeArgs, ProbeName, ProbeRef } from './schema.js';
+} from '../pack/answer-types.js';
+import type { Exercise, PackQuestion } from '../pack/pack.js';
+import { lookAt, selectValue, type ProbeOutcome, type ProbeRunner } from '../checks/probes.js';
+import type { LeafQuestion, ProbeRef } from '../pack/schema.js';
+import type { ProbeArgs, ProbeName } from '../checks/probes.js';
+import { satisfies } from '../checks/expectation.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'unknown' | 'skip';
 
@@ -186,56 +188,6 @@ export function taskArgs(check: ProbeExpectation, input: Value | undefined): Rec
   );
 }
 
-/** Does the observed value satisfy the task's condition? A reason when it does not. */
-export function satisfies(
-  check: ProbeExpectation,
-  value: unknown,
-): { ok: true } | { ok: false; expected: string } {
-  const conditions: string[] = [];
-  let ok = true;
-  if (check.equals !== undefined) {
-    conditions.push(`= ${JSON.stringify(check.equals)}`);
-    ok &&= looselyEqual(value, check.equals);
-  }
-  if (check.atLeast !== undefined) {
-    conditions.push(`≥ ${check.atLeast}`);
-    ok &&= typeof value === 'number' && value >= check.atLeast;
-  }
-  if (check.atMost !== undefined) {
-    conditions.push(`≤ ${check.atMost}`);
-    ok &&= typeof value === 'number' && value <= check.atMost;
-  }
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
-  if (check.matches !== undefined) {
-    conditions.push(`matching /${check.matches}/`);
-    ok &&= new RegExp(check.matches, 'mu').test(text);
-  }
-  if (check.notMatches !== undefined) {
-    conditions.push(`not matching /${check.notMatches}/`);
-    ok &&= !new RegExp(check.notMatches, 'mu').test(text);
-  }
-  if (conditions.length === 0) conditions.push('present');
-  return ok ? { ok: true } : { ok: false, expected: conditions.join(' and ') };
-}
-
-/** `equals: 16m` matches 16777216; `equals: [dn1, dn2]` matches the same list; objects field by field. */
-function looselyEqual(value: unknown, expected: unknown): boolean {
-  if (typeof value === 'number' && typeof expected === 'string') {
-    try {
-      return parseSize(expected) === value;
-    } catch {
-      return String(value) === expected.trim();
-    }
-  }
-  if (Array.isArray(value) && Array.isArray(expected)) {
-    return value.length === expected.length && value.every((v, i) => looselyEqual(v, expected[i]));
-  }
-  if (value !== null && expected !== null && typeof value === 'object' && typeof expected === 'object') {
-    return Object.entries(expected).every(([k, v]) => looselyEqual((value as Record<string, unknown>)[k], v));
-  }
-  return value === expected || (typeof value !== 'object' && String(value) === String(expected));
-}
-
 /** A task: the cluster must show what the task asks. */
 export function judgeTask(
   check: ProbeExpectation,
@@ -269,7 +221,7 @@ export function judgeTask(
 
 /**
  * How long a question waits for the cluster: what the cluster's intervals need (the env's
- * default, from settle-time.ts), or the question's own deadline when that is longer — a deadline
+ * default, from lab/checks/settle-time.ts), or the question's own deadline when that is longer — a deadline
  * written for an idle machine never makes a busy one fail a right answer.
  */
 function deadlineMs(question: { deadline?: string | number | undefined }, env: CheckEnv): number {

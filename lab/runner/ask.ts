@@ -5,10 +5,16 @@
  * for multiple choice, a confirm for a "do it" task. The answer comes back as written (RawAnswer),
  * which is what the answers file keeps.
  */
-import { choicesOf, readAnswer, readInput, type RawAnswer, type ReadableQuestion } from '../answers.js';
-import type { PackQuestion } from '../pack.js';
-import type { Prompter } from '../prompts.js';
-import type { LeafQuestion } from '../schema.js';
+import {
+  choicesOf,
+  readAnswer,
+  readInput,
+  type RawAnswer,
+  type ReadableQuestion,
+} from '../pack/answer-types.js';
+import type { PackQuestion } from '../pack/pack.js';
+import type { Prompter } from './prompts.js';
+import type { LeafQuestion } from '../pack/schema.js';
 import { renderMarkdown, type Style } from './render.js';
 
 function previousText(previous: RawAnswer | undefined): string | undefined {

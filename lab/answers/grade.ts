@@ -4,10 +4,10 @@
  * unreadable, then the scores. The cluster is reached only through the probes in `env`; booting
  * it and replaying setup is the caller's (`lab grade`).
  */
-import type { AnswerSheet, UnreadableAnswer } from '../exercises/answer-sheet.js';
-import { checkExercise, type CheckEnv, type CheckResult } from '../exercises/checks.js';
-import type { Pack } from '../exercises/pack.js';
-import type { Position } from '../exercises/yaml.js';
+import type { AnswerSheet, UnreadableAnswer } from './answer-sheet.js';
+import { checkExercise, type CheckEnv, type CheckResult } from './judge.js';
+import type { Pack } from '../pack/pack.js';
+import type { Position } from '../cli/yaml.js';
 import { buildGrade, hintDeductions, type GradeReport } from './score.js';
 
 export interface GradeRequest {

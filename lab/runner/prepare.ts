@@ -3,12 +3,12 @@
  * with the setups of this exercise and the ones before it replayed. A cluster that is not the
  * pack's is replaced only when the student agrees (it wipes its HDFS data); declining keeps it.
  */
-import { inspectHome, readDescription } from '../../../cluster/home/home.js';
-import { fetchNamenodeStatus, NamenodeHttpError } from '../../../cluster/client/namenode-http-client.js';
-import { DASHBOARD_CLIENT_ID } from '../../traffic/lines.js';
-import { stepName, type StepRunner } from '../../scenario/steps.js';
-import type { Exercise, Pack } from '../pack.js';
-import { chooseVariant, type ClusterVariant } from '../variant.js';
+import { inspectHome, readDescription } from '../../cluster/home/home.js';
+import { fetchNamenodeStatus, NamenodeHttpError } from '../../cluster/client/namenode-http-client.js';
+import { DASHBOARD_CLIENT_ID } from '../traffic/lines.js';
+import { stepName, type StepRunner } from '../scenario/steps.js';
+import type { Exercise, Pack } from '../pack/pack.js';
+import { chooseVariant, type ClusterVariant } from '../pack/variant.js';
 import { bootCluster, clusterState, wipeCluster } from './cluster.js';
 import { loadSetupRecord, replaySetup, resetSetup, setupPlan } from './setup.js';
 import type { RunnerIo } from './walk.js';

@@ -3,12 +3,12 @@
  * through pure functions (progress.ts, answer-sheet.ts) and written back to the lab home after
  * every change, so Ctrl-C at any moment loses at most the answer being typed.
  */
-import { answerOf, formatUnreadable, withAnswer, type AnswerSheet } from '../answer-sheet.js';
-import type { RawAnswer } from '../answers.js';
-import type { CheckResult } from '../checks.js';
-import type { Exercise, Pack } from '../pack.js';
-import { recordChecks, recordHint, recordStep, resetExercise, type Progress } from '../progress.js';
-import { exercisePaths, loadAnswers, loadProgress, saveAnswers, saveProgress } from '../store.js';
+import { answerOf, formatUnreadable, withAnswer, type AnswerSheet } from '../answers/answer-sheet.js';
+import type { RawAnswer } from '../pack/answer-types.js';
+import type { CheckResult } from '../answers/judge.js';
+import type { Exercise, Pack } from '../pack/pack.js';
+import { recordChecks, recordHint, recordStep, resetExercise, type Progress } from './progress.js';
+import { exercisePaths, loadAnswers, loadProgress, saveAnswers, saveProgress } from './store.js';
 
 export class SavedState {
   progress: Progress;

@@ -2,7 +2,7 @@
  * A student's progress through packs, pure: which step each exercise is at, hints shown, the last
  * result of each check. Saved as `<home>/exercises/progress.json` by store.ts.
  */
-import type { CheckResult, CheckStatus } from './checks.js';
+import type { CheckResult, CheckStatus } from '../answers/judge.js';
 
 export const PROGRESS_VERSION = 1;
 

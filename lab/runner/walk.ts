@@ -7,10 +7,10 @@
  * The I/O is injected (prompts, printing, probes, clock), so tests drive the whole walk with
  * @inquirer/testing and a fake probe set.
  */
-import type { RawAnswer } from '../answers.js';
-import { checkQuestion, type CheckEnv, type CheckResult } from '../checks.js';
-import type { Exercise, Pack, PackQuestion } from '../pack.js';
-import { PromptCancelled, type Prompter } from '../prompts.js';
+import type { RawAnswer } from '../pack/answer-types.js';
+import { checkQuestion, type CheckEnv, type CheckResult } from '../answers/judge.js';
+import type { Exercise, Pack, PackQuestion } from '../pack/pack.js';
+import { PromptCancelled, type Prompter } from './prompts.js';
 import { askQuestion, questionText } from './ask.js';
 import { renderHint, renderMarkdown, renderResult, type Style } from './render.js';
 import type { SavedState } from './saved.js';

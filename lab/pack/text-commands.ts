@@ -7,7 +7,7 @@
  * student fills in (`<that DataNode>`) stands for one word.
  */
 import type { Command } from '../cli/commander.js';
-import { splitWords } from '../grading/task-commands.js';
+import { splitWords } from '../cli/shell-words.js';
 import type { Exercise } from './pack.js';
 
 export interface TextCommand {

@@ -13,10 +13,11 @@
  * act on a running cluster) or a setup step written as `describeStep` prints it. Pure here:
  * parsing; running is in run-commands.ts.
  */
-import type { RawAnswer } from '../exercises/answers.js';
-import { RAN_LIMITS } from '../exercises/command-log.js';
-import { check } from '../exercises/schema.js';
+import type { RawAnswer } from '../pack/answer-types.js';
+import { RAN_LIMITS } from './command-log.js';
+import { check } from '../cli/schema-check.js';
 import { StepSchema, STEP_NAMES, type Step, type StepName } from '../scenario/steps.js';
+import { splitWords } from '../cli/shell-words.js';
 
 /** Limits, with why: a task is a handful of commands; more is a script, not an answer. */
 export const TASK_COMMAND_LIMITS = {
@@ -62,35 +63,6 @@ export interface TaskAnswer {
   commands: TaskCommand[];
   /** Commands that could not be read, with why. */
   problems: string[];
-}
-
-/** Split a command line like a POSIX shell would for simple words and quotes (no expansions). */
-export function splitWords(text: string): string[] {
-  const words: string[] = [];
-  let word = '';
-  let inWord = false;
-  let quote: '"' | "'" | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quote !== undefined) {
-      if (c === quote) quote = undefined;
-      else if (c === '\\' && quote === '"' && i + 1 < text.length) word += text[++i];
-      else word += c;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
-    } else {
-      word += c === '\\' && i + 1 < text.length ? text[++i] : c;
-      inWord = true;
-    }
-  }
-  if (quote !== undefined) throw new Error(`unterminated ${quote} quote`);
-  if (inWord) words.push(word);
-  return words;
 }
 
 /** The option a step's bare first word sets: `put /a` → path, `kill dn3` → datanode. */

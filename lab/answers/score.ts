@@ -3,9 +3,9 @@
  * failed (or was skipped for a failure), else unknown if any check could not be decided, else pass;
  * exit codes 0 / 1 / 2 follow it.
  */
-import type { UnreadableAnswer } from '../exercises/answer-sheet.js';
-import type { CheckResult } from '../exercises/checks.js';
-import type { Pack } from '../exercises/pack.js';
+import type { UnreadableAnswer } from './answer-sheet.js';
+import type { CheckResult } from './judge.js';
+import type { Pack } from '../pack/pack.js';
 
 export type GradeStatus = 'pass' | 'fail' | 'unknown';
 

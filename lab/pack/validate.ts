@@ -6,22 +6,19 @@
  */
 import { validateOverrides } from '../../cluster/config/config.js';
 import { STEP_NAMES, stepName, type Step } from '../scenario/steps.js';
-import { readAnswer, toleranceProblem, toRaw } from './answers.js';
+import { readAnswer, toleranceProblem, toRaw } from './answer-types.js';
 import type { Diagnostic, Exercise, Hint, Pack, PackQuestion, StepText } from './pack.js';
 import {
-  check,
   ExerciseSchema,
-  isProbeName,
   PackSchema,
-  PROBE_NAMES,
-  ProbeArgSchemas,
   type ExerciseFile,
   type LeafQuestion,
   type PackFile,
   type Question,
-  type SchemaIssue,
 } from './schema.js';
-import { locate, parseYaml, type Position, type YamlNode } from './yaml.js';
+import { check, type SchemaIssue } from '../cli/schema-check.js';
+import { isProbeName, PROBE_NAMES, ProbeArgSchemas } from '../checks/probes.js';
+import { locate, parseYaml, type Position, type YamlNode } from '../cli/yaml.js';
 
 export const PACK_FILE = 'pack.yaml';
 export const EXERCISE_FILE = 'exercise.yaml';

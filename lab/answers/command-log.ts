@@ -18,7 +18,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { RawAnswer } from './answers.js';
+import type { RawAnswer } from '../pack/answer-types.js';
 
 /** Limits, with why: a student's session is hundreds of commands, not thousands. */
 export const RAN_LIMITS = {
@@ -145,7 +145,7 @@ export function commandToRecord(
   return { argv: withoutHome(argv), sizes };
 }
 
-/** One word as a POSIX shell (and splitWords in grading/task-commands.ts) reads it back. */
+/** One word as a POSIX shell (and splitWords in lab/cli/shell-words.ts) reads it back. */
 export function quoteWord(word: string): string {
   if (word !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
   return `'${word.replaceAll("'", `'\\''`)}'`;

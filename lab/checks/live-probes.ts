@@ -76,7 +76,8 @@ import type {
   ReplicaFiles,
   ReplicaLocation,
 } from './probes.js';
-import { check, ProbeArgSchemas, type ProbeArgs, type ProbeName } from './schema.js';
+import { check } from '../cli/schema-check.js';
+import { ProbeArgSchemas, type ProbeArgs, type ProbeName } from './probes.js';
 
 /**
  * The probes' RPC connection carries the dashboard's id: `lab traffic` and the dashboard treat its

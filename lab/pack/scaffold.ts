@@ -2,7 +2,7 @@
  * `lab pack new ID`: the files of a small pack that validates and shows each part of the format
  * once (a setup, a Markdown step, a probed number, a stored true/false, a task), pure.
  */
-import { stringifyYaml } from './yaml.js';
+import { stringifyYaml } from '../cli/yaml.js';
 
 export function scaffoldPack(id: string, title = id): Map<string, string> {
   const exercise = 'first-upload';

@@ -6,8 +6,13 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { readRanLog, ranSection, recordCommand } from './command-log.js';
-import { formatAnswerSheet, parseAnswerSheet, type AnswerSheet, type ReadSheet } from './answer-sheet.js';
+import { readRanLog, ranSection, recordCommand } from '../answers/command-log.js';
+import {
+  formatAnswerSheet,
+  parseAnswerSheet,
+  type AnswerSheet,
+  type ReadSheet,
+} from '../answers/answer-sheet.js';
 import { emptyProgress, formatProgress, parseProgress, type Progress } from './progress.js';
 
 export function exercisePaths(home: string) {

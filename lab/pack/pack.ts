@@ -4,7 +4,7 @@
  */
 import type { Step } from '../scenario/steps.js';
 import type { ClusterSpec, Question } from './schema.js';
-import type { Position } from './yaml.js';
+import type { Position } from '../cli/yaml.js';
 
 export interface Diagnostic {
   /** Relative to the pack folder, with forward slashes: `upload-basics/exercise.yaml`. */

@@ -7,9 +7,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describeStep, type Step, type StepContext, type StepRunner } from '../../scenario/steps.js';
-import type { Exercise, Pack } from '../pack.js';
-import { exercisePaths } from '../store.js';
+import { describeStep, type Step, type StepContext, type StepRunner } from '../scenario/steps.js';
+import type { Exercise, Pack } from '../pack/pack.js';
+import { exercisePaths } from './store.js';
 
 export interface SetupRecord {
   /** The NameNode's cluster id (from `lab dfsadmin -report`): survives restarts, not a reformat. */

@@ -6,13 +6,13 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { formatByteDesc } from '../../../cluster/common/units.js';
-import { clusterConfig } from '../../../cluster/home/cluster-config.js';
-import { homePaths, type ClusterDescription } from '../../../cluster/home/description.js';
-import { inspectHome, readDescription } from '../../../cluster/home/home.js';
-import { startCluster, stopNodes, type StartClusterOptions } from '../../../cluster/launcher/launcher.js';
-import { exercisePaths } from '../store.js';
-import type { ClusterVariant } from '../variant.js';
+import { formatByteDesc } from '../../cluster/common/units.js';
+import { clusterConfig } from '../../cluster/home/cluster-config.js';
+import { homePaths, type ClusterDescription } from '../../cluster/home/description.js';
+import { inspectHome, readDescription } from '../../cluster/home/home.js';
+import { startCluster, stopNodes, type StartClusterOptions } from '../../cluster/launcher/launcher.js';
+import { exercisePaths } from './store.js';
+import type { ClusterVariant } from '../pack/variant.js';
 
 /** Reasons the described cluster is not the variant's; empty when it is. */
 export function clusterMismatches(

@@ -14,8 +14,8 @@
  * Scalars are kept as written (`007` stays `007`), and each question's reader decides what they
  * mean. A file without `answers:` whose top-level keys are exercises is read the same way.
  */
-import type { RawAnswer } from './answers.js';
-import { parseYaml, stringifyYaml, type Position, type YamlMap, type YamlNode } from './yaml.js';
+import type { RawAnswer } from '../pack/answer-types.js';
+import { parseYaml, stringifyYaml, type Position, type YamlMap, type YamlNode } from '../cli/yaml.js';
 
 export interface AnswerSheet {
   pack?: string;

@@ -1,13 +1,13 @@
 /**
- * The pack format, as zod schemas: `pack.yaml`, each exercise's `exercise.yaml`, their questions,
- * and the arguments of every probe. This file is the format's one definition: the loader validates
+ * The pack format, as zod schemas: `pack.yaml`, each exercise's `exercise.yaml` and their
+ * questions (the arguments of every probe are lab/checks/probes.ts's). This file is the format's one definition: the loader validates
  * with it, schema/*.schema.json is generated from it (json-schema.ts) and docs/instructors.md
  * describes it. Rules that need more than one file (ids that must exist, answers that must be
  * readable as their question's type) are checked in validate.ts.
  */
 import { z } from 'zod';
-import { JOURNAL_MESSAGE_TYPES } from '../../cluster/protocol/journal-types.js';
-import { DurationSchema, ProbeExpectationSchema, SizeSchema, StepSchema } from '../scenario/steps.js';
+import { StepSchema } from '../scenario/steps.js';
+import { DurationSchema, ProbeExpectationSchema, SizeSchema } from '../checks/expectation.js';
 
 /** Limits of a pack, with why. Keep them together. */
 export const PACK_LIMITS = {
@@ -274,134 +274,3 @@ export type LeafQuestion = z.output<typeof LeafQuestionSchema>;
 export type QuestionType = Question['type'];
 export type ProbeRef = z.output<typeof ProbeRefSchema>;
 export type ChoiceOptionSpec = z.output<typeof ChoiceOption>;
-
-// ---------------------------------------------------------------------------------------------
-// Probe arguments: what each probe of the vocabulary takes (probes.ts has the results).
-
-const Path = z.string().regex(/^\//, { message: 'an absolute HDFS path' });
-const BlockIndex = z
-  .number()
-  .int()
-  .nonnegative()
-  .optional()
-  .meta({ description: 'Block index in the file (0).' });
-const Datanode = z.string();
-
-export const ProbeArgSchemas = {
-  'file.info': z.strictObject({ path: Path }),
-  'file.blocks': z.strictObject({ path: Path }),
-  'file.blockCount': z.strictObject({ path: Path }),
-  'block.replicas': z.strictObject({ path: Path, block: BlockIndex }),
-  'block.files': z.strictObject({ path: Path, block: BlockIndex, datanode: Datanode.optional() }),
-  'block.metaHeader': z.strictObject({ path: Path, block: BlockIndex, datanode: Datanode.optional() }),
-  'block.copyTargets': z.strictObject({ path: Path }),
-  'datanode.list': z.strictObject({}),
-  'datanode.state': z.strictObject({ datanode: Datanode }),
-  'datanode.blocks': z.strictObject({
-    datanode: Datanode,
-    path: Path.optional().meta({ description: "Only this file's blocks." }),
-  }),
-  'datanode.adminStates': z.strictObject({ datanode: Datanode }),
-  'topology.distance': z.strictObject({ a: z.string(), b: z.string() }),
-  'topology.rack': z.strictObject({ datanode: Datanode }),
-  'namedir.files': z.strictObject({ dir: z.enum(['name', 'namesecondary']).optional() }),
-  'edits.ops': z.strictObject({
-    fromTxid: z.number().int().optional(),
-    toTxid: z.number().int().optional(),
-    opCode: z.string().optional(),
-    path: Path.optional().meta({
-      description: "Only ops naming this path (PATH, SRC or DST; a shell put's PATH._COPYING_ too).",
-    }),
-  }),
-  'fsimage.inodeId': z.strictObject({ path: Path }),
-  'journal.bytes': z.strictObject({
-    src: z.string().optional(),
-    dst: z.string().optional(),
-    kind: z.enum(['rpc', 'data', 'http']).optional(),
-    op: z
-      .string()
-      .optional()
-      .meta({ description: 'Only traffic of this operation, e.g. "put /data/a.bin".' }),
-  }),
-  'journal.rpcOrder': z.strictObject({
-    op: z.string().optional(),
-    src: z.string().optional(),
-    dst: z.string().optional(),
-  }),
-  'journal.messages': z.strictObject({
-    op: z
-      .string()
-      .optional()
-      .meta({ description: 'Only frames of this operation, e.g. "put /e14/wire.txt".' }),
-    src: z.string().optional(),
-    dst: z.string().optional(),
-    type: z
-      .enum(JOURNAL_MESSAGE_TYPES)
-      .optional()
-      .meta({ description: 'rpc-preamble, rpc-context, rpc-call, rpc-reply, dt-op, packet, ack, …' }),
-    method: z.string().optional().meta({ description: 'Only RPC calls and replies of this method.' }),
-  }),
-  'journal.pipelines': z.strictObject({
-    op: z.string().meta({ description: 'The write to read, e.g. "put /e16/two.bin".' }),
-  }),
-  'journal.interval': z.strictObject({
-    src: z.string().meta({ description: 'The sender, e.g. dn1.' }),
-    method: z.string().meta({ description: 'The RPC it repeats: sendHeartbeat, blockReport.' }),
-  }),
-  'config.get': z.strictObject({ key: z.string() }),
-  'file.acl': z.strictObject({ path: Path }),
-  'file.xattrs': z.strictObject({ path: Path }),
-  'file.access': z.strictObject({
-    path: Path,
-    user: z.string().min(1).meta({ description: 'The user who asks, as HADOOP_USER_NAME names one.' }),
-  }),
-  'fsck.status': z.strictObject({ path: Path.optional() }),
-  'fsck.replicas': z.strictObject({ path: Path.optional() }),
-} as const;
-
-export type ProbeName = keyof typeof ProbeArgSchemas;
-export type ProbeArgs<N extends ProbeName> = z.output<(typeof ProbeArgSchemas)[N]>;
-export const PROBE_NAMES = Object.keys(ProbeArgSchemas) as ProbeName[];
-
-export function isProbeName(name: string): name is ProbeName {
-  return Object.hasOwn(ProbeArgSchemas, name);
-}
-
-/** Path and message of each problem zod found, for validate.ts to place in the file. */
-export interface SchemaIssue {
-  path: PropertyKey[];
-  message: string;
-  /** Point at the key (unknown keys) rather than the value. */
-  atKey: boolean;
-}
-
-/** Run a schema; on failure, the issues flattened to the most specific ones. */
-export function check<T extends z.ZodType>(
-  schema: T,
-  value: unknown,
-): { ok: true; value: z.output<T> } | { ok: false; issues: SchemaIssue[] } {
-  const result = schema.safeParse(value);
-  if (result.success) return { ok: true, value: result.data };
-  return { ok: false, issues: result.error.issues.flatMap((issue) => flattenIssue(issue, [])) };
-}
-
-type Issue = z.core.$ZodIssue;
-
-/**
- * Zod reports a union that failed as one issue holding every branch's issues. The useful branch
- * is the one that got furthest into the value (its deepest issue), e.g. for a choice option the
- * object form when an object was written.
- */
-function flattenIssue(issue: Issue, prefix: PropertyKey[]): SchemaIssue[] {
-  const path = [...prefix, ...issue.path];
-  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-    const depth = (branch: Issue[]) =>
-      Math.max(...branch.map((i) => i.path.length + (i.code === 'invalid_type' ? 0 : 0.5)));
-    const best = [...issue.errors].sort((a, b) => depth(b) - depth(a))[0] ?? [];
-    if (depth(best) > 0) return best.flatMap((i) => flattenIssue(i, path));
-  }
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({ path: [...path, key], message: `unknown key '${key}'`, atKey: true }));
-  }
-  return [{ path, message: issue.message, atKey: false }];
-}

@@ -4,17 +4,17 @@
  * Each is loaded and validated; one that does not validate is named with its diagnostics and left
  * out, so a broken pack never hides the others.
  *
- * A pack is loaded as one student sees it (seeded.ts): its parameters chosen and its `{{ … }}`
+ * A pack is loaded as one student sees it (lab/pack/seeded.ts): its parameters chosen and its `{{ … }}`
  * templates rendered with that student's seed — the one their progress or their cluster names,
  * else their user name — so the setup, texts and expected answers are theirs.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { packageRoot } from '../../../cluster/common/package-root.js';
-import { labUser } from '../../../cluster/common/user.js';
-import { formatDiagnostic, type Exercise, type Pack } from '../pack.js';
-import { loadSeededPack, type SeededPack, type SeededScope } from '../seeded.js';
-import { PACK_FILE } from '../validate.js';
+import { packageRoot } from '../../cluster/common/package-root.js';
+import { labUser } from '../../cluster/common/user.js';
+import { formatDiagnostic, type Exercise, type Pack } from '../pack/pack.js';
+import { loadSeededPack, type SeededPack, type SeededScope } from '../pack/seeded.js';
+import { PACK_FILE } from '../pack/validate.js';
 
 export interface CatalogPack {
   dir: string;

@@ -3,11 +3,11 @@
  * answers or an answers file, and the verdicts recorded as progress. Questions that depend on
  * another exercise's see that exercise's saved results.
  */
-import { exitCodeOf, gradeStatus } from '../../grading/score.js';
-import type { RawAnswer } from '../answers.js';
-import { checkExercise, type CheckEnv, type CheckResult } from '../checks.js';
-import type { Exercise, Pack } from '../pack.js';
-import type { Progress } from '../progress.js';
+import { exitCodeOf, gradeStatus } from '../answers/score.js';
+import type { RawAnswer } from '../pack/answer-types.js';
+import { checkExercise, type CheckEnv, type CheckResult } from '../answers/judge.js';
+import type { Exercise, Pack } from '../pack/pack.js';
+import type { Progress } from './progress.js';
 import { renderResult, type Style } from './render.js';
 
 /** Results of earlier checks of the pack's other exercises, for cross-exercise `depends`. */

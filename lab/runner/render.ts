@@ -3,9 +3,9 @@
  * expected, what was found and where to look, and the lists of `lab exercises` / `lab progress`.
  * Colour is an option (off when the output is not a terminal, or with NO_COLOR).
  */
-import { HIDDEN_MESSAGE, publicMessage, type CheckResult } from '../checks.js';
-import type { Exercise, Hint, Pack } from '../pack.js';
-import type { ExerciseProgress, Progress } from '../progress.js';
+import { HIDDEN_MESSAGE, publicMessage, type CheckResult } from '../answers/judge.js';
+import type { Exercise, Hint, Pack } from '../pack/pack.js';
+import type { ExerciseProgress, Progress } from './progress.js';
 
 export interface Style {
   bold(text: string): string;

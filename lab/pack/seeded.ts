@@ -25,15 +25,15 @@ import path from 'node:path';
 import { createPrng, type Prng } from '../../cluster/common/prng.js';
 import { parseSize } from '../../cluster/common/units.js';
 import { DEFAULT_BLOCK_SIZE_BYTES, DEFAULT_REPLICATION } from '../../cluster/launcher/plan.js';
-import { parseAnswerSheet, type ReadSheet } from './answer-sheet.js';
 import { readPackFiles, type LoadedPack } from './load.js';
 import type { Diagnostic } from './pack.js';
 import { packHash } from './pack-hash.js';
-import { check, PackSchema } from './schema.js';
+import { PackSchema } from './schema.js';
+import { check } from '../cli/schema-check.js';
 import { hasTemplate, renderTemplate, type TemplateScope, type TemplateValue } from './seeded-template.js';
 import { validatePack } from './validate.js';
 import { chooseVariant, type ClusterVariant } from './variant.js';
-import { parseYaml } from './yaml.js';
+import { parseYaml } from '../cli/yaml.js';
 
 export const PARAMS_FILE = 'params.yaml';
 
@@ -363,23 +363,6 @@ export function renderWithScope(
     text: rendered.text,
     problems: rendered.problems.map((p) => `${p.line}:${p.column}: ${p.message}`),
   };
-}
-
-/**
- * An answers file as one student's checks read it: `{{ … }}` rendered with the seed's values
- * (a reference solution's `'{{ 1073741832 + ceil(10m / cluster.blockSize) }}'`, a task's `lab
- * restart {{ killed }}`), then parsed. `lab check --answers`, `lab grade` and `lab pack test` read
- * answers files through this one function, so the three can never disagree on what a file says.
- * A template that cannot be rendered is an unreadable answer at its line and column; the rest of
- * the file is read.
- */
-export function readAnswersText(text: string, scope: SeededScope | undefined): ReadSheet {
-  if (scope === undefined || !hasTemplate(text)) return parseAnswerSheet(text);
-  const rendered = renderTemplate(text, scope.pack);
-  const read = parseAnswerSheet(rendered.text);
-  for (const p of rendered.problems)
-    read.unreadable.push({ line: p.line, column: p.column, message: p.message });
-  return read;
 }
 
 /** A rendered list of a student's parameters, for `lab pack start` and the exercise intro. */
