@@ -200,10 +200,11 @@ export class BlockWriter {
 
   /**
    * Sends one packet of `data` (≤ PACKET_DATA_BYTES, a whole number of chunks unless it is the
-   * block's last data). `checksums` are the stored CRCs to send as they are (DataNode copies);
-   * absent, they are computed.
+   * block's last data or a flush's). `checksums` are the stored CRCs to send as they are (DataNode
+   * copies); absent, they are computed. `syncBlock` asks every DataNode to fsync the replica before
+   * it acks the packet (hsync; the packet may then be empty).
    */
-  async writePacket(data: Buffer, checksums?: Buffer): Promise<void> {
+  async writePacket(data: Buffer, checksums?: Buffer, syncBlock = false): Promise<void> {
     while (this.ackQueue.length >= PACKETS_IN_FLIGHT_MAX && !this.failure) await this.nextAck();
     if (this.failure) throw this.failure;
     const pooled = takeFrameBuffer();
@@ -212,6 +213,7 @@ export class BlockWriter {
         offsetInBlock: this.offset,
         seqno: this.seqno,
         lastPacketInBlock: false,
+        syncBlock,
         data,
         checksumType: this.checksumType,
         ...(checksums ? { checksums } : {}),
@@ -223,7 +225,7 @@ export class BlockWriter {
     this.unacked.set(this.seqno, { offset: this.offset, len: data.length, frame, pooled });
     journalSend(
       this.link,
-      packetMsg(this.label, this.seqno, this.offset, data.length, false),
+      packetMsg(this.label, this.seqno, this.offset, data.length, false, syncBlock),
       frame,
       data.length,
     );
@@ -233,12 +235,17 @@ export class BlockWriter {
     if (wait) await wait;
   }
 
+  /** Waits until every packet sent so far is acked by the whole pipeline (waitForAckedSeqno). */
+  async waitForAcks(): Promise<void> {
+    while (this.ackQueue.length > 0 && !this.failure) await this.nextAck();
+    if (this.failure) throw this.failure;
+  }
+
   /** Waits for every ack, sends the empty last packet, waits for its ack; returns the block length. */
   async close(): Promise<number> {
     try {
       if (this.finalizedAtSetup) return this.offset;
-      while (this.ackQueue.length > 0 && !this.failure) await this.nextAck();
-      if (this.failure) throw this.failure;
+      await this.waitForAcks();
       const frame = encodePacket({
         offsetInBlock: this.offset,
         seqno: this.seqno,

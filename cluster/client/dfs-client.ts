@@ -706,6 +706,10 @@ export class DFSOutputStream {
   private readonly failed: string[] = [];
   /** The partial block an append continues, until its pipeline is set up at the first write. */
   private appendBlock: LocatedBlock | null = null;
+  /** A block was added since the last hflush/hsync: the next one persists the block list (DataStreamer's persistBlocks). */
+  private persistBlocks = false;
+  /** The stream was hflushed or hsynced (DataStreamer's isHflushed, for the replace-datanode policy). */
+  private hflushed = false;
 
   constructor(
     private readonly client: DFSClient,
@@ -759,6 +763,48 @@ export class DFSOutputStream {
     }
   }
 
+  /**
+   * DFSOutputStream.hflush: every byte written so far is sent and acked by every DataNode of the
+   * pipeline, so a new reader sees it; the first flush after a new block also persists the block
+   * list on the NameNode (fsync). Nothing is fsynced on the DataNodes.
+   */
+  async hflush(): Promise<void> {
+    await this.flushOrSync({ sync: false, updateLength: false });
+  }
+
+  /**
+   * DFSOutputStream.hsync: hflush, with syncBlock on the last packet (an empty packet when nothing
+   * is left to send), so every DataNode fsyncs the replica and its .meta before it acks.
+   * `updateLength` (SyncFlag.UPDATE_LENGTH) has the NameNode record the last block's length too.
+   */
+  async hsync(options: { updateLength?: boolean } = {}): Promise<void> {
+    await this.flushOrSync({ sync: true, updateLength: options.updateLength ?? false });
+  }
+
+  private async flushOrSync(args: { sync: boolean; updateLength: boolean }): Promise<void> {
+    if (this.closed) throw new RemoteError('IOException', `Stream for ${this.opts.src} is closed`);
+    this.hflushed = true;
+    if (this.stagingFill > 0) await this.flushStaging(args.sync);
+    else if (args.sync && this.writer && this.blockBytesSent > 0) {
+      await this.withRecovery((writer) => writer.writePacket(EMPTY_PACKET, undefined, true));
+    }
+    if (this.writer) await this.withRecovery((writer) => writer.waitForAcks());
+    // "update the block length first time irrespective of flag" (flushOrSync).
+    const lastBlockLength =
+      args.updateLength || this.persistBlocks
+        ? this.writer
+          ? this.blockBytesSent
+          : (this.previous?.numBytes ?? -1)
+        : -1;
+    if (!this.persistBlocks && !args.updateLength) return;
+    this.persistBlocks = false;
+    await this.client.call(
+      'fsync',
+      { src: this.opts.src, clientName: this.client.clientName, lastBlockLength, fileId: this.opts.fileId },
+      this.opts.opId,
+    );
+  }
+
   /** Sends what is left, ends the last block, and completes the file (retrying while the NameNode waits for replicas). */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -782,17 +828,17 @@ export class DFSOutputStream {
     }
   }
 
-  private async flushStaging(): Promise<void> {
+  private async flushStaging(syncBlock = false): Promise<void> {
     const fill = this.stagingFill;
     this.stagingFill = 0;
-    await this.sendPacket(this.staging.subarray(0, fill));
+    await this.sendPacket(this.staging.subarray(0, fill), syncBlock);
   }
 
-  private async sendPacket(data: Buffer): Promise<void> {
+  private async sendPacket(data: Buffer, syncBlock = false): Promise<void> {
     const sentAfter = this.blockBytesSent + data.length;
     await this.withRecovery(async (writer) => {
       // After a recovery the packet may already be among the re-sent ones.
-      if (writer.bytesSent < sentAfter) await writer.writePacket(data);
+      if (writer.bytesSent < sentAfter) await writer.writePacket(data, undefined, syncBlock);
     });
     this.blockBytesSent += data.length;
     this.bytesWritten += data.length;
@@ -1017,7 +1063,7 @@ export class DFSOutputStream {
   /**
    * ReplaceDatanodeOnFailure.satisfy with HDFS's inputs: r is the file's replication (from the
    * NameNode's create answer), n the DataNodes left in the pipeline after dropping the bad one.
-   * An appending stream counts as appended for DEFAULT's last clause (the lab has no hflush).
+   * An appending or hflushed stream counts for DEFAULT's last clause.
    */
   private wantsReplacement(survivors: number): boolean {
     return shouldReplaceDatanode({
@@ -1025,7 +1071,7 @@ export class DFSOutputStream {
       policy: this.replacePolicy(),
       replication: this.opts.replication,
       remaining: survivors,
-      hflushedOrAppended: this.opts.lastBlock !== undefined,
+      hflushedOrAppended: this.opts.lastBlock !== undefined || this.hflushed,
     });
   }
 
@@ -1082,6 +1128,7 @@ export class DFSOutputStream {
         });
         this.current = located;
         this.recoveries = 0;
+        this.persistBlocks = true;
         return;
       } catch (err) {
         if (!(err instanceof PipelineSetupError)) throw err;
@@ -1171,6 +1218,9 @@ export class DFSOutputStream {
     }
   }
 }
+
+/** The data of hsync's empty sync packet. */
+const EMPTY_PACKET = Buffer.alloc(0);
 
 /** A DataNode of a write pipeline with its rack, as a LocatedBlock lists them. */
 interface PipelineMember {

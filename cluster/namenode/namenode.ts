@@ -709,6 +709,8 @@ export class NameNodeCore {
       return null;
     },
     fsync: (p, ctx) => {
+      // FSNamesystem.fsync's state-change line, logged before any check.
+      this.emit({ type: 'log', level: 'info', text: `BLOCK* fsync: ${p.src} for ${p.clientName}` });
       this.checkNotInSafeMode(`Cannot fsync file ${p.src}`, ctx.nowMs);
       this.namespace.checkPermission(p.src, this.checker(ctx), {});
       this.log(this.namespace.fsync(p.src, { clientName: p.clientName, lastBlockLength: p.lastBlockLength }));

@@ -135,7 +135,7 @@ export function describeMessage(msg: FrameMessage): string {
     case 'dt-response':
       return `blockOpResponse ${msg.block} ${msg.status}${msg.firstBadLink ? ` firstBadLink=${msg.firstBadLink}` : ''}${msg.message ? ` ${msg.message}` : ''}`;
     case 'packet':
-      return `packet ${msg.block} seqno=${msg.seqno} offset=${msg.offset} len=${msg.len}${msg.last ? ' last' : ''}`;
+      return `packet ${msg.block} seqno=${msg.seqno} offset=${msg.offset} len=${msg.len}${msg.last ? ' last' : ''}${msg.sync ? ' sync' : ''}`;
     case 'ack':
       return `ack ${msg.block} seqno=${msg.seqno} [${msg.replies.join(',')}]`;
     case 'read-status':

@@ -26,7 +26,16 @@ export type FrameMessage =
       len?: number;
     }
   | { type: 'dt-response'; block: string; status: string; firstBadLink?: string; message?: string }
-  | { type: 'packet'; block: string; seqno: number; offset: number; len: number; last: boolean }
+  | {
+      type: 'packet';
+      block: string;
+      seqno: number;
+      offset: number;
+      len: number;
+      last: boolean;
+      /** PacketHeaderProto.syncBlock: the writer's hsync (present only when set). */
+      sync?: true;
+    }
   | { type: 'ack'; block: string; seqno: number; replies: string[] }
   | { type: 'read-status'; block: string; status: string }
   /** An HTTP request line (the checkpoint transfers and the Secondary NameNode's control API). */

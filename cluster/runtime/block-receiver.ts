@@ -45,6 +45,8 @@ import type { XceiverServerOptions } from './xceiver-server.js';
 interface PendingAck {
   seqno: number;
   last: boolean;
+  /** The block's length once this packet is acked (offsetInBlock + dataLen): the visible length. */
+  end: number;
   /** Resolves when this DataNode has written (and, for the last packet, finalized) the packet. */
   local: Promise<void>;
 }
@@ -115,15 +117,16 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
   let mirror: Link | null = null;
   let markDone!: () => void;
   const done = new Promise<void>((resolve) => (markDone = resolve));
-  if (isClientWrite) {
-    activeWrites.set(block.blockId, {
-      done,
-      cancel: () => {
-        up.socket.destroy();
-        if (mirror) closeLink(mirror);
-      },
-    });
-  }
+  const active: ActiveWrite = {
+    done,
+    cancel: () => {
+      up.socket.destroy();
+      if (mirror) closeLink(mirror);
+    },
+    writer,
+    bytesAcked: writer.bytesWritten,
+  };
+  if (isClientWrite) activeWrites.set(block.blockId, active);
   try {
     if (isClientWrite) options.onReceiving(block, up.op);
     const downstream = await connectMirror(up, op, label, options);
@@ -138,7 +141,7 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
     const queue: PendingAck[] = [];
     let responderError: Error | null = null;
     const mirrorState = { failedBeforeAck: false };
-    const responder = mirror ? respond(up, mirror, queue, label, mirrorState) : null;
+    const responder = mirror ? respond(up, mirror, queue, label, mirrorState, active) : null;
     // Handled here so a downstream failure never becomes an unhandled rejection; the loop checks it.
     responder?.catch((err: unknown) => (responderError = err as Error));
     while (true) {
@@ -149,7 +152,7 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
         // store; acked at once by the last DataNode, after the downstream ack by the others.
         if (!mirror) sendAck(up, label, h.seqno, ['SUCCESS']);
         else {
-          queue.push({ seqno: h.seqno, last: false, local: Promise.resolve() });
+          queue.push({ seqno: h.seqno, last: false, end: active.bytesAcked, local: Promise.resolve() });
           journalSend(mirror, packetMsg(label, h.seqno, h.offsetInBlock, 0, false), pkt.raw);
           const wait = writeFrame(mirror.socket, pkt.raw);
           if (wait) await wait;
@@ -177,12 +180,12 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
           markFailed = rej;
         });
         local.catch(() => undefined);
-        pending = { seqno: h.seqno, last: h.lastPacketInBlock, local };
+        pending = { seqno: h.seqno, last: h.lastPacketInBlock, end: h.offsetInBlock + h.dataLen, local };
         queue.push(pending);
         await faultDelay(faultView(mirror.journal, mirror.selfId));
         journalSend(
           mirror,
-          packetMsg(label, h.seqno, h.offsetInBlock, h.dataLen, h.lastPacketInBlock),
+          packetMsg(label, h.seqno, h.offsetInBlock, h.dataLen, h.lastPacketInBlock, h.syncBlock),
           pkt.raw,
           h.dataLen,
         );
@@ -196,6 +199,9 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
         if (h.lastPacketInBlock) {
           finished = true;
           completing = complete().then(markWritten, markFailed);
+        } else if (h.syncBlock) {
+          // BlockReceiver queues a synced packet for its ack only after the fsync.
+          writer.sync().then(markWritten, markFailed);
         } else markWritten();
         if (wait) await wait;
       } else {
@@ -213,8 +219,9 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
           finished = true;
           await complete();
           crashIfFaulted(faults);
-        }
+        } else if (h.syncBlock) await writer.sync();
         sendAck(up, label, h.seqno, ['SUCCESS']);
+        active.bytesAcked = h.offsetInBlock + h.dataLen;
       }
       if (h.lastPacketInBlock) break;
     }
@@ -240,8 +247,36 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
   }
 }
 
+/** A client write in progress on this DataNode (the lab's ReplicaBeingWritten). */
+interface ActiveWrite {
+  done: Promise<void>;
+  cancel(): void;
+  writer: ReplicaWriter;
+  /** Bytes acked upstream: the replica's visible length (ReplicaBeingWritten.getBytesAcked). */
+  bytesAcked: number;
+}
+
 /** Client writes in progress on this DataNode, by block id, so a recovery can end the old one first. */
-const activeWrites = new Map<number, { done: Promise<void>; cancel(): void }>();
+const activeWrites = new Map<number, ActiveWrite>();
+
+/**
+ * A replica being written, as a reader may see it (FsDatasetImpl.getReplicaVisibleLength and
+ * BlockSender on an RBW replica): its files, its stamp and the bytes acked so far, everything up
+ * to them on disk. A replica in rbw/ that no write holds any more (its writer went away) shows the
+ * bytes its .meta covers. Null when this DataNode has no rbw replica of the block.
+ */
+export async function replicaBeingWritten(
+  storage: DatanodeStorage,
+  blockId: number,
+): Promise<ReplicaFiles | null> {
+  const active = activeWrites.get(blockId);
+  if (active) await active.writer.settled();
+  const files = findRbw(storage, blockId);
+  const meta = files && parseMetaFileName(path.basename(files.metaPath));
+  if (!files || !meta) return null;
+  const numBytes = activeWrites.get(blockId)?.bytesAcked ?? validRbwLength(files);
+  return { blockId, genStamp: meta.genStamp, numBytes, ...files };
+}
 
 export async function cancelActiveWrite(blockId: number): Promise<void> {
   const active = activeWrites.get(blockId);
@@ -611,6 +646,7 @@ async function respond(
   queue: PendingAck[],
   label: string,
   mirrorState: { failedBeforeAck: boolean },
+  active: { bytesAcked: number },
 ): Promise<void> {
   while (true) {
     let ack: PipelineAck;
@@ -644,6 +680,7 @@ async function respond(
     sendAck(up, label, ack.seqno, ['SUCCESS', ...ack.replies]);
     if (ack.replies.some((r) => r !== 'SUCCESS'))
       throw new RemoteError('IOException', `downstream reported [${ack.replies.join(',')}] for ${label}`);
+    active.bytesAcked = head.end;
     if (head.last) return;
   }
 }

@@ -37,7 +37,7 @@ import type { XferTarget, Link } from '../transport/data-link.js';
 import type { XceiverServerOptions } from './xceiver-server.js';
 import { BlockWriter } from '../client/block-writer.js';
 import type { BlockWriterOptions } from '../client/block-writer.js';
-import { cancelActiveWrite, findRbw, validRbwLength } from './block-receiver.js';
+import { cancelActiveWrite, findRbw, replicaBeingWritten, validRbwLength } from './block-receiver.js';
 
 /**
  * Bytes read from a block file per read(2) when sending a block: 16 full packets (≈1 MiB), so a
@@ -54,7 +54,10 @@ export async function sendBlock(
 ): Promise<void> {
   const eb = op.header.block;
   const label = blockLabel(eb);
-  const replica = options.storage.readReplica(eb.blockId);
+  // A replica still being written is read up to its visible length (the bytes acked so far): a
+  // reader of a file open for write sees what the writer hflushed.
+  const finalized = options.storage.readReplica(eb.blockId);
+  const replica = finalized ?? (await replicaBeingWritten(options.storage, eb.blockId));
   if (!replica || replica.genStamp < eb.genStamp) {
     await sendResponse(link, label, {
       status: 'ERROR',
@@ -117,6 +120,7 @@ export async function sendBlock(
       metaFd,
       start,
       end,
+      ...(finalized ? {} : { lastChunkSumOf: checksum }),
       send: async (offset, seq, data, checksums) => {
         await faultDelay(faultView(link.journal, link.selfId));
         await throttle(offset - start, startMs, bytesPerSec);
@@ -264,6 +268,12 @@ async function streamReplica(args: {
   metaFd: number;
   start: number;
   end: number;
+  /**
+   * A replica being written: the CRC of a partial chunk at `end` is computed from the bytes sent
+   * (BlockSender's last chunk checksum of an RBW replica), since the writer may have grown that
+   * chunk past the visible length since its CRC was written.
+   */
+  lastChunkSumOf?: ChecksumSpec;
   send: (offset: number, seqno: number, data: Buffer, checksums: Buffer) => Promise<void> | undefined;
 }): Promise<number> {
   const window = Buffer.allocUnsafe(BLOCK_READ_WINDOW_BYTES);
@@ -282,6 +292,15 @@ async function streamReplica(args: {
       META_HEADER_BYTES + (pos / BYTES_PER_CHECKSUM) * CHECKSUM_SIZE,
     );
     if (sumsGot < sumsWant) sums.fill(0, sumsGot, sumsWant);
+    const partial = got % BYTES_PER_CHECKSUM;
+    if (args.lastChunkSumOf && args.lastChunkSumOf.type !== 'NULL' && partial > 0) {
+      const last = chunkChecksums(
+        window.subarray(got - partial, got),
+        BYTES_PER_CHECKSUM,
+        args.lastChunkSumOf.type,
+      );
+      last.copy(sums, sumsWant - CHECKSUM_SIZE);
+    }
     for (let off = 0; off < got; off += PACKET_DATA_BYTES) {
       const n = Math.min(PACKET_DATA_BYTES, got - off);
       const sumOff = (off / BYTES_PER_CHECKSUM) * CHECKSUM_SIZE;

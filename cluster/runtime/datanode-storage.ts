@@ -62,6 +62,7 @@ import type { BlockRef } from '../protocol/types.js';
 import { isDaemonAlive } from '../home/home.js';
 
 const close = promisify(fs.close);
+const fsync = promisify(fs.fsync);
 
 export const LOCK_FILE = 'in_use.lock';
 
@@ -601,7 +602,8 @@ interface WriteBatch {
  * same event-loop turn go to disk in one writev(2) per file, issued at the end of that turn, so the
  * rbw files lag the pipeline by at most a turn. finalize waits for every write, closes both files
  * and moves them to finalized/. Like HDFS with its default dfs.datanode.synconclose=false, the
- * block is not fsynced: it is in the OS's hands once written.
+ * block is not fsynced at close: it is in the OS's hands once written. A packet with syncBlock
+ * (the writer's hsync) is fsynced before it is acked (`sync`).
  */
 export class ReplicaWriter {
   readonly block: BlockRef;
@@ -757,6 +759,32 @@ export class ReplicaWriter {
   private async drain(): Promise<void> {
     if (this.pendingWrites > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
     if (this.writeError) throw this.writeError;
+  }
+
+  /**
+   * Every appended byte written to the files, with the CRC of the partial last chunk at its place
+   * in the .meta (written again, over the whole chunk, when the chunk fills): what a reader of the
+   * replica being written finds on disk (BlockReceiver writes each packet through to the OS).
+   */
+  async settled(): Promise<void> {
+    if (this.done) return;
+    this.flush();
+    await this.drain();
+    if (this.tail.length === 0 || this.done) return;
+    const sum = chunkChecksums(this.tail, this.checksum.bytesPerChecksum, this.checksumAlgorithm());
+    // No write is in flight (drained, and this runs in one turn): the next batch writes over it.
+    writevAllAt(this.metaFd, [sum], this.metaBytes);
+  }
+
+  /**
+   * hsync (a packet with syncBlock, BlockReceiver.flushOrSync(true)): everything appended so far
+   * is on disk, the partial chunk's CRC included, and both files are fsynced before the packet is
+   * acked.
+   */
+  async sync(): Promise<void> {
+    await this.settled();
+    if (this.done) return;
+    await Promise.all([fsync(this.blockFd), fsync(this.metaFd)]);
   }
 
   /** Waits for every write, closes both files, moves them to finalized/subdirX/subdirY/. */

@@ -173,7 +173,7 @@ export async function readPacketJournaled(
   const h = pkt.header;
   journalRecv(
     link,
-    packetMsg(label, h.seqno, h.offsetInBlock, h.dataLen, h.lastPacketInBlock),
+    packetMsg(label, h.seqno, h.offsetInBlock, h.dataLen, h.lastPacketInBlock, h.syncBlock),
     pkt.raw.length,
     h.dataLen,
   );
@@ -186,8 +186,9 @@ export function packetMsg(
   offset: number,
   len: number,
   last: boolean,
+  sync = false,
 ): FrameMessage {
-  return { type: 'packet', block, seqno, offset, len, last };
+  return { type: 'packet', block, seqno, offset, len, last, ...(sync ? { sync: true as const } : {}) };
 }
 
 export interface InitiatorOptions {

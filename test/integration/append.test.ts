@@ -15,7 +15,12 @@ import { BlockWriter } from '../../cluster/client/block-writer.js';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { isOpenForWrite } from '../../cluster/client/open-file.js';
 import { chunkChecksums } from '../../cluster/common/crc.js';
-import { finalizedBlockPath, finalizedMetaPath } from '../../cluster/datanode/layout.js';
+import {
+  blockFileName,
+  finalizedBlockPath,
+  finalizedMetaPath,
+  rbwDir,
+} from '../../cluster/datanode/layout.js';
 import { verifyReplica } from '../../cluster/datanode/meta.js';
 import { homePaths } from '../../cluster/home/description.js';
 import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
@@ -271,6 +276,36 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
         1,
         'You must supply a -path argument to recoverLease.\n',
       ]);
+    });
+
+    it('hflush shows a new reader the bytes of a file still open; hsync fsyncs the rbw replicas', async () => {
+      const part1 = crypto.randomBytes(100_077); // ends mid-chunk
+      const part2 = crypto.randomBytes(50_000);
+      const out = await client.create('/flushed.bin', { overwrite: true });
+      await out.write(part1);
+      await out.hflush();
+      // The first flush of a block persists it with its length (FSNamesystem.fsync → OP_UPDATE_BLOCKS).
+      const update = editOps().findLast((op) => op.op === 'OP_UPDATE_BLOCKS' && op.path === '/flushed.bin');
+      expect(update?.op === 'OP_UPDATE_BLOCKS' && update.blocks.at(-1)?.numBytes).toBe(part1.length);
+      expect(await isOpenForWrite(client, '/flushed.bin')).toBe(true);
+      expect(Buffer.compare(await read('/flushed.bin'), part1)).toBe(0);
+
+      await out.write(part2);
+      await out.hsync({ updateLength: true });
+      const located = await locations('/flushed.bin');
+      const lb = located.lastBlock ?? located.blocks.at(-1);
+      if (!lb) throw new Error('no last block');
+      // Every DataNode of the pipeline has the bytes and their CRCs on disk, partial chunk included.
+      for (const loc of lb.locations) {
+        const dir = rbwDir(homePaths(home).dataDir(loc.name), lb.blockPoolId);
+        const meta = fs.readdirSync(dir).find((n) => n.startsWith(`${blockFileName(lb.block.blockId)}_`));
+        const data = fs.readFileSync(path.join(dir, blockFileName(lb.block.blockId)));
+        expect(data.length).toBe(part1.length + part2.length);
+        expect(verifyReplica(data, fs.readFileSync(path.join(dir, meta ?? 'missing')))).toEqual({ ok: true });
+      }
+      expect(Buffer.compare(await read('/flushed.bin'), Buffer.concat([part1, part2]))).toBe(0);
+      await out.close();
+      expect(await isOpenForWrite(client, '/flushed.bin')).toBe(false);
     });
 
     it('lab fs -appendToFile appends local files and stdin, creating the file first', () => {

@@ -125,6 +125,29 @@ describe('replica lifecycle', () => {
     expect(() => storage.createRbw(block)).toThrow(/already exists in state FINALIZED/);
   });
 
+  it('sync (hsync) puts every byte and the partial chunk CRC on disk; the full chunk CRC replaces it', async () => {
+    const storage = openStorage();
+    storage.loadOrFormat(NS, NOW);
+    const writer = storage.createRbw(block);
+    const rbw = path.join(dataDir, 'current', POOL, 'current/rbw');
+    const onDisk = (): { data: Buffer; meta: Buffer } => ({
+      data: fs.readFileSync(path.join(rbw, 'blk_1073741825')),
+      meta: fs.readFileSync(path.join(rbw, 'blk_1073741825_1001.meta')),
+    });
+    writer.append(data.subarray(0, 700), chunkChecksums(data.subarray(0, 700)));
+    await writer.sync();
+    // 7-byte header, the CRC of chunk 0 and of the 188 bytes of chunk 1 so far.
+    expect(onDisk().data.length).toBe(700);
+    expect(onDisk().meta.length).toBe(15);
+    expect(verifyReplica(onDisk().data, onDisk().meta)).toEqual({ ok: true });
+    // A writer that flushed mid-chunk sends the rest of the chunk with its own CRC (the Go client's way).
+    writer.append(data.subarray(700), chunkChecksums(data.subarray(700)));
+    await writer.sync();
+    expect(onDisk().meta.subarray(11)).toEqual(chunkChecksums(data.subarray(512, 1000)));
+    expect(verifyReplica(onDisk().data, onDisk().meta)).toEqual({ ok: true });
+    await writer.finalize();
+  });
+
   it('writes DataNode-to-DataNode copies under tmp/ and deletes replicas', async () => {
     const storage = openStorage();
     storage.loadOrFormat(NS, NOW);

@@ -266,6 +266,24 @@ describe('connection preamble and context lines', () => {
   });
 });
 
+describe('data packet lines', () => {
+  it('marks the packet of an hsync (PacketHeaderProto.syncBlock) with sync', () => {
+    const packet = {
+      type: 'packet',
+      block: 'blk_1073741825_1001',
+      seqno: 3,
+      offset: 1024,
+      len: 100,
+    } as const;
+    expect(describeMessage({ ...packet, last: false, sync: true })).toBe(
+      'packet blk_1073741825_1001 seqno=3 offset=1024 len=100 sync',
+    );
+    expect(describeMessage({ ...packet, last: false })).toBe(
+      'packet blk_1073741825_1001 seqno=3 offset=1024 len=100',
+    );
+  });
+});
+
 describe('frames of a sender that keeps no journal', () => {
   const frame = (dir: 'send' | 'recv', proc: string, conn: string, srcAddr: string): JournalFrame => ({
     k: 'frame',
