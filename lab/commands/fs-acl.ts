@@ -60,7 +60,6 @@ export function getfaclLines(
 
 export const GETFACL: FsCommandSpec = {
   usage: '-getfacl [-R] <path>',
-  options: [{ name: 'R' }],
   run: async (a, ctx) => {
     if (a.operands.length === 0)
       throw new UsageError('-getfacl: <path> is missing', `Usage: lab fs ${GETFACL.usage}`);

@@ -9,7 +9,6 @@ import { localError, opId, qualify, shellError, type FsCommandSpec, type FsConte
 
 export const APPEND_TO_FILE: FsCommandSpec = {
   usage: '-appendToFile <localsrc> ... <dst>',
-  options: [],
   run: (a, ctx) => appendToFile(a.operands, ctx),
 };
 

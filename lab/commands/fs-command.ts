@@ -30,7 +30,11 @@ export interface FsContext {
 export interface FsCommandSpec {
   /** `-ls [-C] [-d] … [<path> ...]`, as FsShell's usage lists it. */
   usage: string;
-  options: readonly HadoopOptionSpec[];
+  /**
+   * The options CommandFormat takes, when the usage line does not say them (see optionsOfUsage):
+   * -stat's -R and -find's -L/-H are not in their usage, -setfacl's -x takes no value, …
+   */
+  options?: readonly HadoopOptionSpec[];
   /** Fewest operands (CommandFormat's minPar); default 0. */
   min?: number;
   /** Most operands (maxPar); default unbounded. */
@@ -44,6 +48,28 @@ export interface FsCommandSpec {
 
 /** Flag options (no value) in Hadoop's spelling. */
 export const flags = (...names: string[]): HadoopOptionSpec[] => names.map((name) => ({ name }));
+
+/**
+ * The options a usage line names, so a command's flags are declared once: each `-x` after the
+ * command's own name (`[-h]`, `[-r|-R]`, `[--ignore-fail-on-non-empty]`), taking a value when a
+ * placeholder follows it (`-t <thread count>`, `-t [<storage type>]`, `-n name`, `-t TIMESTAMP`).
+ */
+export function optionsOfUsage(usage: string): HadoopOptionSpec[] {
+  const body = usage.slice(usage.indexOf(' ') + 1);
+  const found = new Map<string, HadoopOptionSpec>();
+  for (const m of body.matchAll(
+    /(?<=^|[\s[{|])-(-?[A-Za-z][\w-]*)(?=([\s\]}|[]|$))(\s+\[?<|\s+[A-Za-z])?/g,
+  )) {
+    const name = m[1] as string;
+    if (!found.has(name)) found.set(name, m[3] === undefined ? { name } : { name, values: 1 });
+  }
+  return [...found.values()];
+}
+
+/** A command's options: those it declares, else those of its usage line. */
+export function optionsOf(spec: FsCommandSpec): readonly HadoopOptionSpec[] {
+  return spec.options ?? optionsOfUsage(spec.usage);
+}
 
 /**
  * A path argument split as PathData.stringToUri splits it: a scheme when ':' is directly followed by

@@ -26,7 +26,6 @@ export const CONCAT: FsCommandSpec = {
     'Concatenate existing source files into the target file. Target file and source files should be ' +
     'in the same directory.',
   // Concat has no CommandFormat: it counts its arguments itself, in its own words.
-  options: [],
   run: async (a, ctx) => {
     const { paths, failed } = await expandArguments(ctx, a.operands);
     try {

@@ -19,7 +19,6 @@ import {
 export const RMDIR: FsCommandSpec = {
   usage: '-rmdir [--ignore-fail-on-non-empty] <dir> ...',
   description: 'Removes the directory entry specified by each directory argument, provided it is empty.\n',
-  options: [{ name: '-ignore-fail-on-non-empty' }],
   min: 1,
   run: async (a, ctx) =>
     eachPath(ctx, a.operands, async (p) => {
@@ -65,7 +64,6 @@ export const TOUCH: FsCommandSpec = {
     '-t TIMESTAMP Use specified timestamp instead of current time\n' +
     ' TIMESTAMP format yyyyMMdd:HHmmss\n' +
     '-c Do not create any files',
-  options: [{ name: 'a' }, { name: 'm' }, { name: 'c' }, { name: 't', values: 1 }],
   min: 1,
   run: async (a, ctx) => {
     const timestamp = a.options.get('t')?.[0];

@@ -137,7 +137,6 @@ export const CHMOD: FsCommandSpec = {
     'sticky bit on or off, respectively.  Unlike the shell command, it is not possible to specify ' +
     'only part of the mode, e.g. 754 is same as u=rwx,g=rx,o=r.\n\n' +
     "If none of 'augo' is specified, 'a' is assumed and unlike the shell command, no umask is applied.",
-  options: [{ name: 'R' }],
   min: 2,
   ignoreUnknownOptions: true,
   run: async (a, ctx) => {
@@ -177,7 +176,6 @@ function chownSpec(
   const spec: FsCommandSpec = {
     usage,
     description,
-    options: [{ name: 'R' }],
     min: 2,
     run: async (a, ctx) => {
       const { owner, group } = parse(a.operands[0] as string);

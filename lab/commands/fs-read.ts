@@ -11,7 +11,6 @@ import { err } from '../cli/output.js';
 import {
   childDisplay,
   eachPath,
-  flags,
   opId,
   PATH_ERRORS,
   PathError,
@@ -35,7 +34,6 @@ async function fileStatus(ctx: FsContext, p: string): Promise<FileStatus> {
 export const HEAD: FsCommandSpec = {
   usage: '-head <file>',
   description: 'Show the first 1KB of the file.\n',
-  options: [],
   min: 1,
   max: 1,
   run: async (a, ctx) => {
@@ -81,7 +79,6 @@ export const TEXT: FsCommandSpec = {
   description:
     'Takes a source file and outputs the file in text format.\n' +
     'The allowed formats are zip and TextRecordInputStream and Avro.',
-  options: flags('ignoreCrc'),
   min: 1,
   run: async (a, ctx) =>
     eachPath(ctx, a.operands, async (p) => {
@@ -97,7 +94,6 @@ export const GETMERGE: FsCommandSpec = {
     'to only one file on local fs. <src> is kept.\n' +
     '-nl: Add a newline character at the end of each file.\n' +
     '-skip-empty-file: Do not add new line character for empty file.',
-  options: flags('nl', 'skip-empty-file'),
   min: 2,
   run: async (a, ctx) => {
     const localDst = a.operands.at(-1) as string;

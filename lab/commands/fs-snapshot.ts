@@ -53,7 +53,7 @@ async function runSnapshotCommand(name: string, operands: string[], ctx: FsConte
 }
 
 function spec(name: string, usage: string): FsCommandSpec {
-  return { usage, options: [], run: (a, ctx) => runSnapshotCommand(name, a.operands, ctx) };
+  return { usage, run: (a, ctx) => runSnapshotCommand(name, a.operands, ctx) };
 }
 
 export const CREATE_SNAPSHOT = spec('createSnapshot', '-createSnapshot <snapshotDir> [<snapshotName>]');

@@ -23,7 +23,7 @@ import { hadoopUser } from '../../cluster/common/user.js';
 import { log4jLine } from '../../cluster/common/log4j.js';
 import type { RpcClient } from '../../cluster/transport/rpc-client.js';
 import { err, out } from '../cli/output.js';
-import { flags, opId, type FsCommandSpec, type FsContext } from './fs-command.js';
+import { opId, type FsCommandSpec, type FsContext } from './fs-command.js';
 
 export interface TrashClient {
   namenode: RpcClient;
@@ -52,7 +52,6 @@ export async function moveToAppropriateTrash(ctx: FsContext, src: string): Promi
 /** `-expunge [-immediate]`; TrashPolicyDefault's log lines go to stderr, as log4j's console does. */
 export const EXPUNGE: FsCommandSpec = {
   usage: '-expunge [-immediate]',
-  options: flags('immediate'),
   max: 0,
   run: async (a, ctx) => {
     const log = await expunge(trashClient(ctx, 'expunge'), {

@@ -10,7 +10,6 @@ import { CommandFormatError } from '../cli/hadoop-args.js';
 import { out } from '../cli/output.js';
 import {
   eachPath,
-  flags,
   opId,
   PATH_ERRORS,
   PathError,
@@ -27,7 +26,6 @@ const TRUNCATE_WAIT_MS = 120_000;
 
 export const TRUNCATE: FsCommandSpec = {
   usage: '-truncate [-w] <length> <path> ...',
-  options: flags('w'),
   min: 2,
   run: async (a, ctx) => {
     const newLength = parseLength(a.operands[0] as string);

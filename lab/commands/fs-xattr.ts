@@ -27,11 +27,6 @@ const prefixed = (x: XAttr): string => `${x.namespace.toLowerCase()}.${x.name}`;
 
 export const SETFATTR: FsCommandSpec = {
   usage: '-setfattr {-n name [-v value] | -x name} <path>',
-  options: [
-    { name: 'n', values: 1 },
-    { name: 'v', values: 1 },
-    { name: 'x', values: 1 },
-  ],
   min: 1,
   max: 1,
   run: async (a, ctx) => {
@@ -68,7 +63,6 @@ export const SETFATTR: FsCommandSpec = {
 
 export const GETFATTR: FsCommandSpec = {
   usage: '-getfattr [-R] {-n name | -d} [-e en] <path>',
-  options: [{ name: 'R' }, { name: 'd' }, { name: 'n', values: 1 }, { name: 'e', values: 1 }],
   min: 1,
   max: 1,
   run: async (a, ctx) => {

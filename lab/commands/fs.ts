@@ -15,8 +15,14 @@ import { JOURNAL_FLUSH_INTERVAL_MS } from '../../cluster/protocol/limits.js';
 import type { Command } from '../cli/commander.js';
 import { clientOnOf, homeOf } from '../cli/context.js';
 import { CommandExit } from '../cli/errors.js';
-import { CommandFormatError, parseCommandFormat, type HadoopArgs } from '../cli/hadoop-args.js';
-import { GENERIC_USAGE, parseGenericOptions, userSettings } from '../cli/generic-options.js';
+import {
+  CommandFormatError,
+  parseCommandFormat,
+  type HadoopArgs,
+  type HadoopOptionSpec,
+} from '../cli/hadoop-args.js';
+import { GENERIC_USAGE } from '../cli/generic-options.js';
+import { registerHadoopCommand } from '../cli/hadoop-command.js';
 import { err, out, printJson } from '../cli/output.js';
 import { confirmPrompt } from '../cli/confirm.js';
 import { progressReporter } from '../cli/progress.js';
@@ -50,6 +56,8 @@ import {
   flags,
   listRecursive,
   opId,
+  optionsOf,
+  optionsOfUsage,
   qualify,
   shellError,
   stat,
@@ -97,13 +105,6 @@ async function dumpFromOffset(ctx: FsContext, src: string, offset: number): Prom
 const SETREP_WAIT_MS = 120_000;
 const SETREP_POLL_MS = 200;
 
-/** CopyCommandWithMultiThread's -t <thread count> and -q <thread pool queue size>. */
-const THREAD_OPTIONS = [
-  { name: 't', values: 1 },
-  { name: 'q', values: 1 },
-];
-const PUT_FLAGS = [...flags('f', 'p', 'd', 'l'), ...THREAD_OPTIONS];
-
 /**
  * CopyCommandWithMultiThread.setThreadCount / setThreadPoolQueueSize: each value must parse as a
  * Java int (NumberFormatException's text otherwise). The lab copies one file at a time, so the
@@ -116,13 +117,15 @@ function checkThreadOptions(a: HadoopArgs): void {
       throw new CommandFormatError(`For input string: "${value}"`);
   }
 }
-const GET_FLAGS = flags('f', 'p', 'ignoreCrc', 'crc');
+
+/** CopyCommands.Put.USAGE. */
+const PUT_USAGE =
+  '[-f] [-p] [-l] [-d] [-t <thread count>] [-q <thread pool queue size>] <localsrc> ... <dst>';
 
 /** -put and its synonym -copyFromLocal. */
 function copyFromLocalSpec(name: string): FsCommandSpec {
   return {
-    usage: `-${name} [-f] [-p] [-l] [-d] [-t <thread count>] [-q <thread pool queue size>] <localsrc> ... <dst>`,
-    options: PUT_FLAGS,
+    usage: `-${name} ${PUT_USAGE}`,
     min: 2,
     run: (a, ctx) => {
       checkThreadOptions(a);
@@ -151,7 +154,8 @@ const MOVE_FROM_LOCAL: FsCommandSpec = {
   usage: '-moveFromLocal [-f] [-p] [-l] [-d] <localsrc> ... <dst>',
   description:
     "Same as -put, except that the source is deleted after it's copied\nand -t option has not yet implemented.",
-  options: PUT_FLAGS,
+  // MoveFromLocal extends CopyFromLocal, whose CommandFormat takes -t and -q; its usage omits them.
+  options: optionsOfUsage(`-put ${PUT_USAGE}`),
   min: 2,
   run: (a, ctx) => put(a, ctx, { removeSource: true }),
 };
@@ -172,7 +176,6 @@ const MOVE_TO_LOCAL: FsCommandSpec = {
 function copyToLocalSpec(name: string): FsCommandSpec {
   return {
     usage: `-${name} [-f] [-p] [-ignoreCrc] [-crc] <src> ... <localdst>`,
-    options: GET_FLAGS,
     min: 2,
     run: (a, ctx) => get(a, ctx),
   };
@@ -197,7 +200,6 @@ function lsOrder(o: { time: boolean; size: boolean; reverse: boolean; atime: boo
 const COMMANDS: Record<string, FsCommandSpec> = {
   ls: {
     usage: '-ls [-C] [-d] [-h] [-q] [-R] [-t] [-S] [-r] [-u] [<path> ...]',
-    options: flags('C', 'd', 'h', 'q', 'R', 't', 'S', 'r', 'u'),
     run: async (a, ctx) => {
       // Ls.processOptions: no path is '.', the home directory, whose entries print as bare names.
       const paths = a.operands.length > 0 ? a.operands : ['.'];
@@ -242,7 +244,6 @@ const COMMANDS: Record<string, FsCommandSpec> = {
     usage: '-mkdir [-p] <path> ...',
     description:
       'Create a directory in specified location.\n' + '-p: Do not fail if the directory already exists',
-    options: flags('p'),
     min: 1,
     run: async (a, ctx) => {
       const parents = a.options.has('p');
@@ -272,7 +273,6 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   },
   rm: {
     usage: '-rm [-f] [-r|-R] [-skipTrash] [-safely] <src> ...',
-    options: flags('f', 'r', 'R', 'skipTrash', 'safely'),
     min: 1,
     run: async (a, ctx) => {
       const recursive = a.options.has('r') || a.options.has('R');
@@ -315,7 +315,6 @@ const COMMANDS: Record<string, FsCommandSpec> = {
     description:
       'Move files that match the specified file pattern <src> to a destination <dst>.  When moving ' +
       'multiple files, the destination must be a directory.',
-    options: [],
     min: 2,
     run: async (a, ctx) => {
       const sources = a.operands.slice(0, -1);
@@ -345,7 +344,6 @@ const COMMANDS: Record<string, FsCommandSpec> = {
     description:
       'Creates a file of zero length at <path> with current time as the timestamp of that <path>. ' +
       'An error is returned if the file exists with non-zero length\n',
-    options: [],
     min: 1,
     run: async (a, ctx) => {
       return eachPath(ctx, a.operands, async (p) => {
@@ -396,7 +394,6 @@ const COMMANDS: Record<string, FsCommandSpec> = {
       '-w: It requests that the command waits for the replication to complete. This can potentially ' +
       'take a very long time.\n' +
       '-R: It is accepted for backwards compatibility. It has no effect.',
-    options: flags('R', 'w'),
     min: 2,
     run: async (a, ctx) => {
       const replication = Number(a.operands[0]);
@@ -432,7 +429,6 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   du: {
     usage: '-du [-s] [-h] [-v] [-x] <path> ...',
     // -x excludes snapshots; the lab's content summaries hold no snapshot-only counts to exclude.
-    options: flags('s', 'h', 'v', 'x'),
     run: async (a, ctx) => {
       const paths = a.operands.length > 0 ? a.operands : ['.'];
       const rows: { path: string; length: number; spaceConsumed: number }[] = [];
@@ -460,7 +456,6 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   },
   count: {
     usage: '-count [-q] [-h] [-v] [-t [<storage type>]] [-u] [-x] [-e] <path> ...',
-    options: [...flags('q', 'h', 'v', 'u', 'x', 'e'), { name: 't', values: 1 }],
     min: 1,
     run: async (a, ctx) => {
       const quotas = a.options.has('q');
@@ -507,7 +502,6 @@ const COMMANDS: Record<string, FsCommandSpec> = {
       'partitions, and no path to a particular partition is specified, then the status of the root ' +
       'partitions will be shown.\n' +
       '-h: Formats the sizes of files in a human-readable fashion rather than a number of bytes.',
-    options: flags('h'),
     run: async (a, ctx) => {
       const status = await fetchNamenodeStatus(ctx.session, {
         selfId: 'client',
@@ -546,9 +540,9 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   get: copyToLocalSpec('get'),
   copyToLocal: copyToLocalSpec('copyToLocal'),
   cat: {
-    usage: '-cat <src> ...',
+    // Display.Cat.USAGE.
+    usage: '-cat [-ignoreCrc] <src> ...',
     description: 'Fetch all files that match the file pattern <src> and display their content on stdout.\n',
-    options: flags('ignoreCrc'),
     min: 1,
     run: async (a, ctx) => {
       return eachPath(ctx, a.operands, async (p) => {
@@ -566,7 +560,6 @@ const COMMANDS: Record<string, FsCommandSpec> = {
       'this requires a round-trip to a datanode storing each block of the file, and thus is not ' +
       'efficient to run on a large number of files. The checksum of a file depends on its content, ' +
       'block size and the checksum algorithm and parameters used for creating the file.',
-    options: flags('v'),
     min: 1,
     run: async (a, ctx) => {
       return eachPath(ctx, a.operands, async (p) => {
@@ -589,7 +582,6 @@ const COMMANDS: Record<string, FsCommandSpec> = {
       'Show the last 1KB of the file.\n' +
       '-f:  Shows appended data as the file grows.\n' +
       '-s:  With -f , defines the sleep interval between iterations in milliseconds.\n',
-    options: [...flags('f'), { name: 's', values: 1 }],
     min: 1,
     max: 1,
     run: async (a, ctx) => {
@@ -614,7 +606,6 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   },
   cp: {
     usage: '-cp [-f] [-p | -p[topax]] [-d] [-t <thread count>] [-q <thread pool queue size>] <src> ... <dst>',
-    options: [...flags('f', 'p', 'd'), ...THREAD_OPTIONS],
     min: 2,
     run: async (a, ctx) => {
       checkThreadOptions(a);
@@ -895,12 +886,15 @@ const INFO_COMMANDS: Record<string, { usage: string; description: string }> = {
   usage: { usage: '-usage [cmd ...]', description: HELP_USAGE.usage },
 };
 
-/** The declaration of `lab fs -<name>`, if the lab has that command, with its DESCRIPTION. */
-export function fsCommandSpec(name: string): FsCommandSpec | undefined {
-  const spec = COMMANDS[name];
+/** A command's declaration with its options spelled out (from its usage line unless declared). */
+type ResolvedFsCommandSpec = FsCommandSpec & { options: readonly HadoopOptionSpec[] };
+
+/** The declaration of `lab fs -<name>`, if the lab has that command, with its options and DESCRIPTION. */
+export function fsCommandSpec(name: string): ResolvedFsCommandSpec | undefined {
+  const spec = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (spec === undefined) return undefined;
   const description = spec.description ?? FS_DESCRIPTIONS[name];
-  return description === undefined ? spec : { ...spec, description };
+  return { ...spec, options: optionsOf(spec), ...(description === undefined ? {} : { description }) };
 }
 
 /** Usage and description of every command, sorted by name as CommandFactory.getNames sorts. */
@@ -949,21 +943,13 @@ function printInfo(sub: string, names: string[]): void {
 }
 
 export function registerFs(program: Command): void {
-  program
-    .command('fs')
-    .alias('dfs')
-    .description(
+  registerHadoopCommand(program, {
+    name: 'fs',
+    aliases: ['dfs'],
+    description:
       'file system shell as hdfs dfs: -ls -put -get -cat -head -tail -text -mkdir -rm -rmdir -mv -cp -find -chmod -chown -du -df … (lab fs -help)',
-    )
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .helpOption(false)
-    .argument('[args...]')
-    .action(async (args: string[], _opts: unknown, command: Command) => {
-      const json = args.includes('--json');
-      const trace = args.includes('--trace');
-      const generic = parseGenericOptions(args.filter((a) => a !== '--json' && a !== '--trace'));
-      const rest = generic.rest;
+    labFlags: ['--json', '--trace'],
+    run: async ({ args: rest, json, labFlags, home, command, settings }) => {
       const sub = rest[0];
       if (!sub) {
         // FsShell.run with no arguments: the usage of every command on stderr, exit -1.
@@ -979,7 +965,7 @@ export function registerFs(program: Command): void {
         printInfo(sub, rest.slice(1));
         return;
       }
-      const spec = sub.startsWith('-') ? COMMANDS[sub.slice(1)] : undefined;
+      const spec = sub.startsWith('-') ? fsCommandSpec(sub.slice(1)) : undefined;
       if (!spec) {
         err(`${sub}: Unknown command`);
         if (!sub.startsWith('-') && COMMANDS[sub] !== undefined)
@@ -987,9 +973,13 @@ export function registerFs(program: Command): void {
         throw new CommandExit(SHELL_USAGE_EXIT);
       }
       try {
-        const settings = userSettings(homeOf(command), generic);
-        const code = await runCommand(spec, rest.slice(1), { command, json, name: sub.slice(1), settings });
-        if (trace) await printTraces(homeOf(command));
+        const code = await runCommand(spec, rest.slice(1), {
+          command,
+          json,
+          name: sub.slice(1),
+          settings: settings(),
+        });
+        if (labFlags.has('--trace')) await printTraces(home);
         if (code !== 0) throw new CommandExit(code);
       } catch (error) {
         if (!(error instanceof CommandFormatError)) throw error;
@@ -998,12 +988,13 @@ export function registerFs(program: Command): void {
         err(`${FS_USAGE_PREFIX} ${spec.usage}`);
         throw new CommandExit(SHELL_USAGE_EXIT);
       }
-    });
+    },
+  });
 }
 
 /** Parses the command's arguments with its own spec and runs it in a session with the cluster. */
 async function runCommand(
-  spec: FsCommandSpec,
+  spec: ResolvedFsCommandSpec,
   args: string[],
   options: { command: Command; json: boolean; name: string; settings: Record<string, string> },
 ): Promise<number> {
