@@ -7,9 +7,8 @@ import { fetchNamenodeStatus } from '../../cluster/client/namenode-http-client.j
 import { staleIntervalMs } from '../../cluster/config/config.js';
 import { printTopology, NetworkTopology } from '../../cluster/net/topology.js';
 import type { Command } from '../cli/commander.js';
-import { homeOf } from '../cli/context.js';
 import { UsageError } from '../cli/errors.js';
-import { parseGenericOptions, userSettings } from '../cli/generic-options.js';
+import { registerHadoopCommand } from '../cli/hadoop-command.js';
 import { out, printJson } from '../cli/output.js';
 import { withSession, type ClusterSession } from '../cli/session.js';
 import { formatDfsadminReport } from '../format/dfsadmin-report.js';
@@ -25,19 +24,11 @@ const USAGE = `Usage: lab dfsadmin
 \t[--json]`;
 
 export function registerDfsadmin(program: Command): void {
-  program
-    .command('dfsadmin')
-    .description(
+  registerHadoopCommand(program, {
+    name: 'dfsadmin',
+    description:
       'cluster administration: -report, -safemode, -rollEdits, -saveNamespace, -refreshNodes, -printTopology, -setQuota, -setSpaceQuota, -allowSnapshot',
-    )
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .helpOption(false)
-    .argument('[args...]')
-    .action(async (args: string[], _opts: unknown, command: Command) => {
-      const json = args.includes('--json');
-      const generic = parseGenericOptions(args.filter((a) => a !== '--json'));
-      const rest = generic.rest;
+    run: async ({ args: rest, json, home, settings }) => {
       const sub = rest[0];
       if (!sub) throw new UsageError('dfsadmin: no command given', USAGE);
       if (sub === '--help' || sub === '-help') {
@@ -45,9 +36,8 @@ export function registerDfsadmin(program: Command): void {
         out(USAGE);
         return;
       }
-      const settings = userSettings(homeOf(command), generic);
       await withSession(
-        homeOf(command),
+        home,
         async (session) => {
           switch (sub) {
             case '-report':
@@ -60,9 +50,10 @@ export function registerDfsadmin(program: Command): void {
             }
           }
         },
-        { settings },
+        { settings: settings() },
       );
-    });
+    },
+  });
 }
 
 async function report(session: ClusterSession, args: string[], json: boolean): Promise<void> {

@@ -15,9 +15,8 @@ import {
   NamenodeHttpError,
 } from '../../cluster/client/namenode-http-client.js';
 import type { Command } from '../cli/commander.js';
-import { homeOf } from '../cli/context.js';
 import { CommandExit, UsageError } from '../cli/errors.js';
-import { parseGenericOptions, userSettings } from '../cli/generic-options.js';
+import { registerHadoopCommand } from '../cli/hadoop-command.js';
 import { out, err, printJson } from '../cli/output.js';
 import { withSession, type ClusterSession } from '../cli/session.js';
 import {
@@ -43,22 +42,15 @@ const NOT_IN_THE_LAB = ['-move', '-delete', '-storagepolicies'];
 type Call = { selfId: string; journal: ClusterSession['journal']; op: string };
 
 export function registerFsck(program: Command): void {
-  program
-    .command('fsck')
-    .description('check the health of files: blocks, replicas, locations (hdfs fsck)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .helpOption(false)
-    .argument('[args...]')
-    .action(async (argv: string[], _opts: unknown, command: Command) => {
-      if (argv[0] === '--help' || argv[0] === '-help') {
+  registerHadoopCommand(program, {
+    name: 'fsck',
+    description: 'check the health of files: blocks, replicas, locations (hdfs fsck)',
+    run: async ({ args, json, home, settings }) => {
+      if (args[0] === '--help' || args[0] === '-help') {
         // Help needs no cluster.
         out(USAGE);
         return;
       }
-      const generic = parseGenericOptions(argv);
-      const json = generic.rest.includes('--json');
-      const args = generic.rest.filter((a) => a !== '--json');
       // DFSck.main: no arguments, or -files first (GenericOptionsParser's own -files), is a usage error.
       if (args.length === 0 || args[0] === '-files') {
         throw new UsageError('fsck: give a path (or an option) first', USAGE, USAGE_EXIT);
@@ -77,9 +69,8 @@ export function registerFsck(program: Command): void {
       // DFSck resolves the path as the file system does (relative to /user/<name>, scheme dropped).
       const dir = parsed.dir ?? '/';
       const path = qualify(dir);
-      const settings = userSettings(homeOf(command), generic);
       const exitCode = await withSession(
-        homeOf(command),
+        home,
         async (session) => {
           const call = { selfId: 'client', journal: session.journal, op: `fsck-${process.pid}` };
           if (json) return printWalk(session, path, new Set(args), call);
@@ -90,10 +81,11 @@ export function registerFsck(program: Command): void {
           out(dfsckStdout(body));
           return fsckExitCode(body);
         },
-        { settings },
+        { settings: settings() },
       );
       if (exitCode !== 0) throw new CommandExit(exitCode);
-    });
+    },
+  });
 }
 
 /** GET a /fsck URL; DFSck's URLConnection throws on an error status: the servlet's text is the message. */

@@ -7,27 +7,23 @@
  */
 import { getconfOutput } from '../../cluster/config/getconf.js';
 import { readDescription } from '../../cluster/home/home.js';
-import { homeOf } from '../cli/context.js';
-import { parseGenericOptions, userSettings } from '../cli/generic-options.js';
+import { registerHadoopCommand } from '../cli/hadoop-command.js';
 import { clientConfig } from '../cli/session.js';
 import type { Command } from '../cli/commander.js';
 import { CommandExit } from '../cli/errors.js';
 
 export function registerGetconf(program: Command): void {
-  program
-    .command('getconf')
-    .description('print configuration values as `hdfs getconf` does (-confKey KEY, -namenodes, …)')
-    .helpOption(false)
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .argument('[args...]', 'hdfs getconf arguments')
-    .action((argv: string[], _flags: unknown, command: Command) => {
-      const home = homeOf(command);
-      const generic = parseGenericOptions(argv);
-      const config = clientConfig(readDescription(home), home, userSettings(home, generic));
-      const result = getconfOutput(config, generic.rest);
+  registerHadoopCommand(program, {
+    name: 'getconf',
+    description: 'print configuration values as `hdfs getconf` does (-confKey KEY, -namenodes, …)',
+    // GetConf has no --json: every argument is its own.
+    labFlags: [],
+    run: ({ args, home, settings }) => {
+      const config = clientConfig(readDescription(home), home, settings());
+      const result = getconfOutput(config, args);
       process.stdout.write(result.stdout);
       process.stderr.write(result.stderr);
       if (result.exitCode !== 0) throw new CommandExit(result.exitCode);
-    });
+    },
+  });
 }
