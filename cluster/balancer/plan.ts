@@ -2,8 +2,8 @@
  * The balancer's pure stage (Hadoop's Balancer.init + Dispatcher's block choice): from the
  * DataNodes' storage reports and the block map, classify each DataNode by its utilisation
  * against the cluster average ± threshold, and choose replica moves from over- to under-used
- * DataNodes that keep the placement rules. No I/O: the tool in lab/commands/balancer.ts feeds it
- * the NameNode's answers and carries the moves out.
+ * DataNodes that keep the placement rules. No I/O: the run in balancer.ts feeds it
+ * the cluster's answers, and lab/commands/balancer.ts carries the moves out.
  *
  * A move is a copy of the replica to the target followed by the NameNode removing one replica as
  * excess. The lab's DataNodes have no REPLACE_BLOCK (HDFS's target-side op that carries a delete

@@ -1,7 +1,8 @@
 /**
- * `lab balancer [-threshold P]`: Hadoop's balancer as a client-side tool. Each iteration asks the
- * NameNode for the DataNodes' storage reports (getDatanodeReport) and the block map (/fsck of /),
- * plans moves with the pure planner (cluster/balancer/plan.ts), and carries each one out over
+ * `lab balancer [-threshold P]`: Hadoop's balancer as a client-side tool. Its run
+ * (cluster/balancer/balancer.ts) iterates over what this module asks the cluster: the DataNodes'
+ * storage reports (getDatanodeReport) and the block map (/fsck of /); it plans moves with the pure
+ * planner (cluster/balancer/plan.ts), and this module carries each one out over
  * DataTransfer as HDFS's Dispatcher does: REPLACE_BLOCK to the target, which copies the replica
  * from the source with COPY_BLOCK, DataNode to DataNode, throttled by the source to
  * dfs.datanode.balance.bandwidthPerSec. The target reports RECEIVED to the NameNode, which then
@@ -9,16 +10,13 @@
  * NameNode's excess choice is the source — what HDFS's REPLACE_BLOCK with a delete hint does).
  * It prints Hadoop's progress lines and exits when the cluster is balanced.
  */
-import { formatByteDesc } from '../../cluster/common/units.js';
 import {
-  classify,
-  IDLE_ITERATIONS_MAX,
-  isBalanced,
-  planMoves,
-  type BlockReplicas,
-  type PlannedMove,
-  type StorageReport,
-} from '../../cluster/balancer/plan.js';
+  BALANCER_EXIT,
+  runBalancer,
+  type BalancerIo,
+  type BalancerResult,
+} from '../../cluster/balancer/balancer.js';
+import type { BlockReplicas, PlannedMove } from '../../cluster/balancer/plan.js';
 import { fetchBlockMap } from '../../cluster/client/namenode-http-client.js';
 import { waitFor } from '../../cluster/launcher/wait.js';
 import type { DatanodeInfo } from '../../cluster/protocol/types.js';
@@ -29,113 +27,24 @@ import { CommandExit, UsageError } from '../cli/errors.js';
 import { out } from '../cli/output.js';
 import { withSession, type ClusterSession } from '../cli/session.js';
 
-/** Hadoop's Balancer ExitStatus codes (as a process exit status: & 0xff). */
-export const BALANCER_EXIT = { SUCCESS: 0, NO_MOVE_BLOCK: -2, NO_MOVE_PROGRESS: -3 } as const;
-export type BalancerExit = keyof typeof BALANCER_EXIT;
-
-export const BALANCER_HEADER =
-  'Time Stamp               Iteration#  Bytes Already Moved  Bytes Left To Move  Bytes Being Moved  NameNode';
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** Java's DateFormat.getDateTimeInstance() in en_US (`Nov 21, 2026, 5:30:01 AM`), in UTC as the lab prints. */
-export function javaDateTime(epochMs: number): string {
-  const d = new Date(epochMs);
-  const hours = d.getUTCHours() % 12 === 0 ? 12 : d.getUTCHours() % 12;
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return (
-    `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}, ` +
-    `${hours}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${d.getUTCHours() < 12 ? 'AM' : 'PM'}`
-  );
-}
-
-/** One progress line: `%-24s %10d  %19s  %18s  %17s  %s` as Balancer's Result.print. */
-export function progressLine(row: {
-  nowMs: number;
-  iteration: number;
-  bytesMoved: number;
-  bytesLeftToMove: number;
-  bytesBeingMoved: number;
-  namenodeUri: string;
-}): string {
-  return (
-    `${javaDateTime(row.nowMs).padEnd(24)} ${String(row.iteration).padStart(10)}  ` +
-    `${formatByteDesc(row.bytesMoved).padStart(19)}  ${formatByteDesc(row.bytesLeftToMove).padStart(18)}  ` +
-    `${formatByteDesc(row.bytesBeingMoved).padStart(17)}  ${row.namenodeUri}`
-  );
-}
-
-export interface BalancerResult {
-  exit: BalancerExit;
-  iterations: number;
-  bytesMoved: number;
-  moves: PlannedMove[];
-}
-
-export async function runBalancer(
+/** Runs the balancer (cluster/balancer/balancer.ts) against the session's cluster. */
+export function balanceCluster(
   session: ClusterSession,
-  options: { thresholdPct: number; print: (line: string) => void; nowMs?: () => number },
+  options: { thresholdPct: number; print: (line: string) => void },
 ): Promise<BalancerResult> {
-  const now = options.nowMs ?? Date.now;
-  const startMs = now();
-  const heartbeatMs = session.config.ms('dfs.heartbeat.interval');
-  const uri = `hdfs://${session.description.namenode.host}:${session.description.namenode.port}`;
-  options.print(BALANCER_HEADER);
-  let bytesMoved = 0;
-  let idle = 0;
-  const allMoves: PlannedMove[] = [];
-  for (let iteration = 0; ; iteration++) {
-    const infos = await session.namenode.call('getDatanodeReport', { type: 'LIVE' });
-    const classification = classify(infos.map(storageReport), options.thresholdPct);
-    const row = { nowMs: now(), iteration, bytesMoved, namenodeUri: uri };
-    const finish = (exit: BalancerExit, message: string): BalancerResult => {
-      options.print(message);
-      options.print(
-        `${javaDateTime(now())}  Balancing took ${((now() - startMs) / 1000).toFixed(3)} seconds`,
-      );
-      return { exit, iterations: iteration + 1, bytesMoved, moves: allMoves };
-    };
-    if (isBalanced(classification)) {
-      options.print(progressLine({ ...row, bytesLeftToMove: 0, bytesBeingMoved: 0 }));
-      return finish('SUCCESS', 'The cluster is balanced. Exiting...');
-    }
-    const moves = planMoves({
-      classification,
-      blocks: await blockMap(session),
-      nowMs: now(),
-      heartbeatIntervalMs: heartbeatMs,
-    });
-    const bytesBeingMoved = moves.reduce((sum, m) => sum + m.numBytes, 0);
-    options.print(progressLine({ ...row, bytesLeftToMove: classification.bytesLeftToMove, bytesBeingMoved }));
-    if (moves.length === 0) return finish('NO_MOVE_BLOCK', 'No block can be moved. Exiting...');
-    const byName = new Map(infos.map((i) => [i.name, i]));
-    let movedNow = 0;
-    for (const move of moves) {
-      const ok = await dispatch(session, move, byName).catch(() => false);
-      if (ok) {
-        movedNow += move.numBytes;
-        allMoves.push(move);
-      }
-    }
-    bytesMoved += movedNow;
-    idle = movedNow === 0 ? idle + 1 : 0;
-    if (idle >= IDLE_ITERATIONS_MAX)
-      return finish(
-        'NO_MOVE_PROGRESS',
-        `No block has been moved for ${IDLE_ITERATIONS_MAX} iterations. Exiting...`,
-      );
-    await settle(session, infos, heartbeatMs);
-  }
+  return runBalancer(balancerIo(session), options);
 }
 
-function storageReport(info: DatanodeInfo): StorageReport {
+function balancerIo(session: ClusterSession): BalancerIo {
+  const heartbeatIntervalMs = session.config.ms('dfs.heartbeat.interval');
   return {
-    name: info.name,
-    rack: info.networkLocation,
-    capacity: info.capacity,
-    dfsUsed: info.dfsUsed,
-    remaining: info.remaining,
-    lastUpdateMs: info.lastUpdate,
+    namenodeUri: `hdfs://${session.description.namenode.host}:${session.description.namenode.port}`,
+    heartbeatIntervalMs,
+    nowMs: Date.now,
+    liveDatanodes: () => session.namenode.call('getDatanodeReport', { type: 'LIVE' }),
+    blockMap: () => blockMap(session),
+    dispatch: (move, byName) => dispatch(session, move, byName),
+    settle: (before) => settle(session, before, heartbeatIntervalMs),
   };
 }
 
@@ -221,7 +130,7 @@ export function registerBalancer(program: Command): void {
     .action(async (args: string[], _flags: unknown, command: Command) => {
       const thresholdPct = parseThreshold(args);
       const result = await withSession(homeOf(command), (session) =>
-        runBalancer(session, { thresholdPct, print: out }),
+        balanceCluster(session, { thresholdPct, print: out }),
       );
       if (result.exit !== 'SUCCESS') throw new CommandExit(BALANCER_EXIT[result.exit] & 0xff);
     });

@@ -23,7 +23,7 @@ import type { JournalFrame } from '../../cluster/protocol/journal-types.js';
 import { readBlock } from '../../cluster/client/block-reader.js';
 import { ChecksumError } from '../../cluster/transport/data-link.js';
 import type { LocatedBlock } from '../../cluster/protocol/types.js';
-import { runBalancer } from '../../lab/commands/balancer.js';
+import { balanceCluster } from '../../lab/commands/balancer.js';
 import { withSession } from '../../lab/cli/session.js';
 import { corruptReplica } from '../../lab/scenario/corrupt.js';
 import { generatedContent } from '../../lab/scenario/runner.js';
@@ -170,7 +170,7 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
       );
       const lines: string[] = [];
       const result = await withSession(home, (session) =>
-        runBalancer(session, { thresholdPct: 10, print: (line) => lines.push(line) }),
+        balanceCluster(session, { thresholdPct: 10, print: (line) => lines.push(line) }),
       );
       expect(result.exit, lines.join('\n')).toBe('SUCCESS');
       expect(lines[0]).toMatch(/^Time Stamp\s+Iteration#\s+Bytes Already Moved/);

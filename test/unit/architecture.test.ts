@@ -33,6 +33,7 @@ const CORE_DIRS = [
   'cluster/protocol',
   'cluster/sim',
   'cluster/secondary',
+  'cluster/balancer',
 ];
 const CORE_EXCEPTIONS = new Set(['cluster/protocol/byte-reader.ts']);
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { classify, isBalanced, planMoves, type StorageReport } from '../../cluster/balancer/plan.js';
-import { parseThreshold, progressLine } from '../../lab/commands/balancer.js';
+import { progressLine, runBalancer, type BalancerIo } from '../../cluster/balancer/balancer.js';
+import type { DatanodeInfo } from '../../cluster/protocol/types.js';
+import { parseThreshold } from '../../lab/commands/balancer.js';
 
 const MiB = 1024 * 1024;
 const report = (name: string, usedMiB: number, rack = '/default-rack'): StorageReport => ({
@@ -78,5 +80,57 @@ describe('balancer output and arguments', () => {
     expect(parseThreshold([])).toBe(10);
     expect(parseThreshold(['-threshold', '5'])).toBe(5);
     expect(() => parseThreshold(['-threshold', '0.5'])).toThrow(/Number out of range: threshold = 0.5/);
+  });
+});
+
+describe('balancer run (Balancer.run over a fake cluster)', () => {
+  const info = (name: string, usedMiB: number): DatanodeInfo =>
+    ({
+      name,
+      networkLocation: '/default-rack',
+      capacity: 8 * MiB,
+      dfsUsed: usedMiB * MiB,
+      remaining: (8 - usedMiB) * MiB,
+      lastUpdate: 1_000,
+    }) as DatanodeInfo;
+  const io = (used: number[], dispatch: BalancerIo['dispatch']): BalancerIo => ({
+    namenodeUri: 'hdfs://127.0.0.1:8020',
+    heartbeatIntervalMs: 1_000,
+    nowMs: () => Date.UTC(2026, 10, 21, 17, 5, 9),
+    liveDatanodes: () => Promise.resolve(used.map((u, i) => info(`dn${i + 1}`, u))),
+    blockMap: () =>
+      Promise.resolve([{ blockId: 1, genStamp: 1001, numBytes: MiB, expected: 1, replicas: ['dn1'] }]),
+    dispatch,
+    settle: () => Promise.resolve(),
+  });
+
+  it("stops at once on a balanced cluster with Balancer's line and exit SUCCESS", async () => {
+    const lines: string[] = [];
+    const result = await runBalancer(
+      io([4, 4], () => Promise.resolve(true)),
+      {
+        thresholdPct: 10,
+        print: (l) => lines.push(l),
+      },
+    );
+    expect(result.exit).toBe('SUCCESS');
+    // Balancer.runOneIteration: System.out.println("The cluster is balanced. Exiting...").
+    expect(lines.slice(-2)).toEqual([
+      'The cluster is balanced. Exiting...',
+      'Nov 21, 2026, 5:05:09 PM  Balancing took 0.000 seconds',
+    ]);
+  });
+
+  it('gives up after 5 iterations that moved nothing (NameNodeConnector.shouldContinue)', async () => {
+    const lines: string[] = [];
+    const result = await runBalancer(
+      io([8, 0], () => Promise.resolve(false)),
+      {
+        thresholdPct: 10,
+        print: (l) => lines.push(l),
+      },
+    );
+    expect(result).toMatchObject({ exit: 'NO_MOVE_PROGRESS', iterations: 5, bytesMoved: 0 });
+    expect(lines).toContain('No block has been moved for 5 iterations. Exiting...');
   });
 });
