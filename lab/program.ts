@@ -24,6 +24,7 @@ export const COMMAND_MODULES: readonly { names: readonly string[]; load: () => P
   { names: ['topology'], load: async () => (await import('./commands/topology.js')).registerTopology },
   { names: ['distance'], load: async () => (await import('./commands/distance.js')).registerDistance },
   { names: ['open'], load: async () => (await import('./commands/open.js')).registerOpen },
+  { names: ['web'], load: async () => (await import('./commands/web.js')).registerWeb },
   { names: ['fs', 'dfs'], load: async () => (await import('./commands/fs.js')).registerFs },
   { names: ['fsck'], load: async () => (await import('./commands/fsck.js')).registerFsck },
   { names: ['debug'], load: async () => (await import('./commands/debug.js')).registerDebug },

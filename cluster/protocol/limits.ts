@@ -168,3 +168,15 @@ export const CLIENT_LOCATE_FOLLOWING_BLOCK_FIRST_WAIT_MS = 50;
  * with the cookie (FSNamesystem.DEFAULT_MAX_CORRUPT_FILEBLOCKS_RETURNED).
  */
 export const CORRUPT_FILE_BLOCKS_RETURNED_MAX = 500;
+
+/**
+ * `lab web` looks for a change (journal segment sizes, progress.json's time) this often and tells
+ * its open pages to redraw: a second is live enough for a student, and the look is a few stat calls.
+ */
+export const LAB_WEB_CHANGE_POLL_MS = 1_000;
+
+/** Pages `lab web` keeps a change stream open to; more are answered 503 (a class shares no server). */
+export const LAB_WEB_EVENT_STREAMS_MAX = 32;
+
+/** Operations the trace page lists to choose from, the most recent ones. */
+export const LAB_WEB_OPERATIONS_LISTED_MAX = 30;

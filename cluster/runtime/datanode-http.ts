@@ -24,7 +24,7 @@ import {
   type HttpExchange,
 } from '../transport/http-journal.js';
 import type { Journal } from '../transport/journal.js';
-import { limitHttpServer, closeHttpServer, listenWithFallback } from './http-limits.js';
+import { limitHttpServer, closeHttpServer, listenWithFallback } from '../transport/http-limits.js';
 import { daemonPage } from './daemon-pages.js';
 import { processBeans } from './process-info.js';
 import { RpcClient } from '../transport/rpc-client.js';

@@ -29,8 +29,9 @@ import { jmxBody, namenodeBeans, queryBeans } from '../namenode/jmx.js';
 import type { NameNodeCore } from '../namenode/namenode.js';
 import type { StartupProgressView } from '../namenode/startup-progress.js';
 import { namenodeHttpAddressFile, namenodeHttpPortWanted } from '../home/http-address.js';
+import { readLabWebAddress } from '../home/lab-web-address.js';
 import { recvHttpRequest, sendHttpResponse, type HttpExchange } from '../transport/http-journal.js';
-import { limitHttpServer, closeHttpServer, listenWithFallback } from './http-limits.js';
+import { limitHttpServer, closeHttpServer, listenWithFallback } from '../transport/http-limits.js';
 import { CONF_PATH, daemonPage, STACKS_PATH } from './daemon-pages.js';
 import { processBeans } from './process-info.js';
 import { serveWebHdfs, type WebHdfsNamenodeOptions } from './webhdfs-namenode.js';
@@ -97,6 +98,12 @@ export async function startNamenodeHttp(opts: NamenodeHttpOptions): Promise<Name
   };
 }
 
+/** The learning pages' URL while `lab web` serves them for this lab home. */
+function learningPagesUrl(home: string): string | undefined {
+  const address = readLabWebAddress(home);
+  return address === undefined ? undefined : `http://${address}/lab/`;
+}
+
 async function route(
   req: http.IncomingMessage,
   res: http.ServerResponse,
@@ -126,7 +133,13 @@ async function route(
       body: Buffer.from(common.body, 'utf8'),
     });
   }
-  const page = req.method === 'GET' ? namenodeUiPage(url.pathname, { defaultUser: labUser() }) : undefined;
+  const page =
+    req.method === 'GET'
+      ? namenodeUiPage(url.pathname, {
+          defaultUser: labUser(),
+          learningPagesUrl: learningPagesUrl(opts.home),
+        })
+      : undefined;
   if (page) {
     return sendHttpResponse(exchange, res, {
       status: 200,

@@ -44,7 +44,7 @@ import {
 } from './image-transfer.js';
 import { recvHttpRequest, sendHttpResponse } from '../transport/http-journal.js';
 import { Journal } from '../transport/journal.js';
-import { limitHttpServer, closeHttpServer } from './http-limits.js';
+import { limitHttpServer, closeHttpServer } from '../transport/http-limits.js';
 import { daemonPage } from './daemon-pages.js';
 import { processBeans } from './process-info.js';
 import { secondaryStatusPage } from './web-ui.js';

@@ -18,14 +18,17 @@ export interface UiPage {
 const HTML = 'text/html; charset=utf-8';
 
 /** The page for a path of the NameNode's HTTP server, or undefined when the UI has none. */
-export function namenodeUiPage(pathname: string, opts: { defaultUser: string }): UiPage | undefined {
+export function namenodeUiPage(
+  pathname: string,
+  opts: { defaultUser: string; learningPagesUrl?: string | undefined },
+): UiPage | undefined {
   if (
     pathname === '/' ||
     pathname === '/index.html' ||
     pathname === '/dfshealth.html' ||
     pathname === '/explorer.html'
   ) {
-    return { contentType: HTML, body: dfshealthHtml(opts.defaultUser) };
+    return { contentType: HTML, body: dfshealthHtml(opts.defaultUser, opts.learningPagesUrl) };
   }
   return undefined;
 }
@@ -40,7 +43,14 @@ h1{font-size:22px}h2{font-size:18px;margin-top:20px}.tab{display:none}.tab.shown
 .err{color:#a00}.dead{background:#fdd}code{background:#eee;padding:1px 4px}
 `;
 
-function dfshealthHtml(defaultUser: string): string {
+/** Beyond Hadoop's menu: the lab's learning pages, linked only while `lab web` serves them. */
+function learningPagesLink(url: string | undefined): string {
+  return url === undefined
+    ? ''
+    : `<a href="${escapeAttr(url)}" id="nav-learning">Learning pages (lab web)</a>\n`;
+}
+
+function dfshealthHtml(defaultUser: string, learningPagesUrl: string | undefined): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Namenode information</title>
 <style>${STYLE}</style></head>
@@ -51,7 +61,7 @@ function dfshealthHtml(defaultUser: string): string {
 <a href="#tab-snapshot" id="nav-snapshot">Snapshot</a>
 <a href="#tab-startup-progress" id="nav-startup-progress">Startup Progress</a>
 <a href="#tab-explorer" id="nav-explorer">Utilities: Browse the file system</a>
-</nav>
+${learningPagesLink(learningPagesUrl)}</nav>
 <main>
 <section class="tab" id="tab-overview">
 <h1>Overview <span id="nn-address"></span> (<span id="nn-state"></span>)</h1>

@@ -27,17 +27,27 @@ function writeAtomically(file: string, text: string): void {
   renameSync(temporary, file);
 }
 
-/** The saved progress; a broken file is moved aside and named in `warning`. */
-export function loadProgress(home: string): { progress: Progress; warning?: string } {
+/**
+ * The saved progress, read only (a viewer such as `lab web` never moves a file): a broken file
+ * reads as no progress, with the parser's message in `problem`.
+ */
+export function readProgress(home: string): { progress: Progress; problem?: string } {
   const file = exercisePaths(home).progress;
   if (!existsSync(file)) return { progress: emptyProgress() };
   const parsed = parseProgress(readFileSync(file, 'utf8'));
-  if (parsed.ok) return { progress: parsed.progress };
+  return parsed.ok ? { progress: parsed.progress } : { progress: emptyProgress(), problem: parsed.message };
+}
+
+/** The saved progress; a broken file is moved aside and named in `warning`. */
+export function loadProgress(home: string): { progress: Progress; warning?: string } {
+  const read = readProgress(home);
+  if (read.problem === undefined) return { progress: read.progress };
+  const file = exercisePaths(home).progress;
   const aside = `${file}.unreadable`;
   renameSync(file, aside);
   return {
     progress: emptyProgress(),
-    warning: `${file}: ${parsed.message}; kept as ${aside}, starting afresh`,
+    warning: `${file}: ${read.problem}; kept as ${aside}, starting afresh`,
   };
 }
 

@@ -69,6 +69,15 @@ export function renderSequenceSvg(diagram: SequenceDiagram): string {
   return out.join('\n') + '\n';
 }
 
+/** The diagram and its counts as an HTML fragment: what `lab trace --html` and `lab web` show. */
+export function renderSequenceFigure(diagram: SequenceDiagram, counts: readonly LinkCount[]): string {
+  return [
+    renderSequenceSvg(diagram).trimEnd(),
+    '<h2>Messages and bytes per link</h2>',
+    `<pre>${escapeXml(formatCounts(counts))}</pre>`,
+  ].join('\n');
+}
+
 export function renderSequenceHtml(diagram: SequenceDiagram, counts: readonly LinkCount[]): string {
   return [
     '<!doctype html>',
@@ -80,9 +89,7 @@ export function renderSequenceHtml(diagram: SequenceDiagram, counts: readonly Li
     '</head>',
     '<body>',
     `<h1>lab trace ${escapeXml(diagram.title)}</h1>`,
-    renderSequenceSvg(diagram).trimEnd(),
-    '<h2>Messages and bytes per link</h2>',
-    `<pre>${escapeXml(formatCounts(counts))}</pre>`,
+    renderSequenceFigure(diagram, counts),
     '</body>',
     '</html>',
     '',

@@ -294,6 +294,8 @@ const ALLOWED_ARROWS: Record<string, string[]> = {
     'lab/trace',
     'lab/traffic',
     'lab/tui',
+    'lab/web',
   ],
+  'lab/web': ['cluster/home', 'cluster/net', 'cluster/transport', 'lab/runner', 'lab/trace'],
   lab: ['lab/cli', 'lab/commands'],
 };

@@ -39,11 +39,16 @@ describe('lab open: the page of each daemon', () => {
     expect(url('dn', '2')).toBe('http://127.0.1.2:9864/');
     expect(url('dn1')).toBe('http://127.0.1.1:9864/');
     expect(url('snn')).toBe('http://127.0.0.2:9868/');
+    // The learning pages, while `lab web` serves them (lab-web.address names a live pid).
+    expect(pageUrl(description, '127.0.0.1:9870', ['web'], '127.0.0.1:40121').url).toBe(
+      'http://127.0.0.1:40121/lab/',
+    );
+    expect(() => pageUrl(description, '127.0.0.1:9870', ['web'])).toThrow(/run `lab web`/);
   });
 
   it('says what it knows when the page does not exist or the NameNode has not started', () => {
     expect(() => pageUrl(description, '127.0.0.1:9870', ['dn', '7'])).toThrow(
-      'lab open: no such page: dn 7 (nn, snn, or a DataNode: dn1, dn2)',
+      'lab open: no such page: dn 7 (nn, snn, web, or a DataNode: dn1, dn2)',
     );
     expect(() => pageUrl(description, '127.0.0.1:9870', ['nn', 'x', 'y'])).toThrow(/too many arguments/);
     expect(() => pageUrl(description, undefined, [])).toThrow(/is the cluster running\?/);
