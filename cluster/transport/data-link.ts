@@ -161,7 +161,25 @@ export async function readAck(link: Link, block: string): Promise<PipelineAck> {
 export function sendAck(link: Link, block: string, seqno: number, replies: StatusName[]): void {
   const raw = encodePipelineAck({ seqno, replies });
   journalSend(link, { type: 'ack', block, seqno, replies }, raw);
-  link.socket.write(raw);
+  writeBeforeNextTurn(link.socket, raw);
+}
+
+/**
+ * Writes a small frame (a pipeline ack) with the socket corked until the end of this event-loop
+ * turn, so the acks of every packet handled in one turn leave in one write(2) rather than one
+ * each: a 150 MB replication-3 put acks about 2 300 packets at every DataNode, and on loopback
+ * each small write costs a system call and a wakeup of the peer. The frames and their order are
+ * unchanged (a later write on the socket waits behind them); only how TCP segments them differs.
+ * socket.end() uncorks, so a connection ended right after its last ack still sends it.
+ */
+function writeBeforeNextTurn(socket: net.Socket, frame: Buffer): void {
+  if (socket.writableCorked === 0) {
+    socket.cork();
+    setImmediate(() => {
+      if (!socket.destroyed) socket.uncork();
+    });
+  }
+  socket.write(frame);
 }
 
 /** The next packet on a link, journaled as received. */
