@@ -6,7 +6,9 @@
  * A socket we connect ourselves can read into a ReadArena instead (net.connect's `onread`): the
  * kernel copies straight into a large buffer, consecutive reads sit side by side, and a frame that
  * spans two reads is still one view, so the data path reads without copying or allocating per
- * packet. Accepted sockets cannot take `onread` in Node 20 and use 'data' events.
+ * packet. An accepted socket cannot take `onread` in Node 20; the DataNode's DataXceiverServer
+ * moves its handle into a socket that does (runtime/data-xceiver.ts), and any other stream uses
+ * 'data' events.
  *
  * A frame bigger than BUFFERED_BYTES_MAX must be held whole before it is decoded; a server's
  * readers share a ByteBudget for those bytes, so many connections announcing big frames cannot
