@@ -444,6 +444,19 @@ export function newClientId(random: (n: number) => Uint8Array): Uint8Array {
   return id;
 }
 
+/**
+ * The RpcIds a call's edit-log ops carry for the NameNode's retry cache, or undefined when HDFS
+ * keeps none for it (RetryCache.skipRetryCache: a negative call id or a client id that is not
+ * ClientId.BYTE_LENGTH = 16 bytes; those ops then carry an empty client id and call id -2).
+ */
+export function retryCacheIds(header: {
+  clientId: Uint8Array;
+  callId: number;
+}): { clientId: string; callId: number } | undefined {
+  if (header.clientId.length !== 16 || header.callId < 0) return undefined;
+  return { clientId: clientIdText(header.clientId), callId: header.callId };
+}
+
 /** The UUID text of a 16-byte client id (the edit log's RpcIds form), or the bytes as text otherwise. */
 export function clientIdText(id: Uint8Array): string {
   if (id.length !== 16) return Buffer.from(id).toString('latin1');

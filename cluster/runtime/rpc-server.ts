@@ -41,7 +41,7 @@ import {
   RpcErrorCode,
   RpcFrameDecoder,
   checkPreamble,
-  clientIdText,
+  retryCacheIds,
   decodeInbound,
   encodeResponse,
   opIdOfCallerContext,
@@ -60,8 +60,8 @@ export interface RpcCallContext {
   user: string;
   protocol: ProtocolName;
   callId: number;
-  /** The call's RpcIds for the edit log's retry cache: the client id as UUID text and the call id. */
-  rpcIds: { clientId: string; callId: number };
+  /** The call's RpcIds for the edit log's retry cache (client id as UUID text, call id); absent when HDFS keeps none. */
+  rpcIds?: { clientId: string; callId: number };
   /** The lab's operation id from the call's CallerContext, when the lab's client sent one. */
   opId?: string;
 }
@@ -417,13 +417,14 @@ class Connection {
       raw,
       opId,
     );
+    const ids = retryCacheIds({ clientId: header.clientId, callId });
     const ctx: RpcCallContext = {
       caller: this.caller,
       callerAddr: this.socket.remoteAddress ?? '',
       user: this.user,
       protocol: entry.protocol,
       callId,
-      rpcIds: { clientId: clientIdText(header.clientId), callId },
+      ...(ids ? { rpcIds: ids } : {}),
       ...(opId ? { opId } : {}),
     };
     this.inFlight++;

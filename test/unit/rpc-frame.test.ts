@@ -18,6 +18,7 @@ import {
   RpcStatus,
   checkPreamble,
   decodeInbound,
+  retryCacheIds,
   decodeResponse,
   encodeCall,
   encodeConnectionContext,
@@ -253,5 +254,22 @@ describe('decoding limits', () => {
     expect(() => entryFor(CLIENT_PROTOCOL, 'getFileInfo')!.decodeRequest(new Uint8Array())).toThrowError(
       /Message missing required fields: src/,
     );
+  });
+});
+
+describe("the retry cache's RpcIds (RetryCache.skipRetryCache)", () => {
+  const clientId = CLIENT_ID;
+
+  it('gives a 16-byte client id as UUID text with a call id of 0 or more', () => {
+    expect(retryCacheIds({ clientId, callId: 0 })).toEqual({
+      clientId: '30313233-3435-3637-3839-616263646566',
+      callId: 0,
+    });
+  });
+
+  it('gives none for a negative call id or a client id of another length, so the op logs "" and -2', () => {
+    expect(retryCacheIds({ clientId, callId: -3 })).toBeUndefined();
+    expect(retryCacheIds({ clientId: new Uint8Array(0), callId: 4 })).toBeUndefined();
+    expect(retryCacheIds({ clientId: clientId.subarray(0, 15), callId: 4 })).toBeUndefined();
   });
 });
