@@ -59,17 +59,26 @@ export function registerOiv(program: Command): void {
     });
 }
 
-/** The options both viewers take: -p, -i, -o (and their --long forms) plus `extra` one-value options. */
+/**
+ * The options both viewers take: -p, -i, -o (and their --long forms) plus `extra` one-value options
+ * and `flags` (no value; each with its --long form, e.g. oev's `-f` / `--fix-txids`).
+ */
 export function parseViewerArgs(
   command: string,
   args: readonly string[],
   usage: string,
   extra: string[] = [],
+  flags: Record<string, string> = {},
 ): HadoopArgs {
   const long: Record<string, string> = { '--processor': '-p', '--inputFile': '-i', '--outputFile': '-o' };
+  for (const [name, longName] of Object.entries(flags)) long[`--${longName}`] = `-${name}`;
+  const options = [
+    ...['p', 'i', 'o', ...extra].map((name) => ({ name, values: 1 })),
+    ...Object.keys(flags).map((name) => ({ name })),
+  ];
   const parsed = parseHadoopArgs(
     args.map((a) => long[a] ?? a),
-    { command, usage, options: ['p', 'i', 'o', ...extra].map((name) => ({ name, values: 1 })) },
+    { command, usage, options },
   );
   if (parsed.operands.length > 0)
     throw new UsageError(`${command}: unexpected argument ${parsed.operands[0]}`, usage);
@@ -107,7 +116,7 @@ export function readDumpInput(file: string, what: string): Buffer {
 }
 
 /** `-o FILE` writes the file; no -o (or `-o -`) writes stdout. */
-export function writeDumpOutput(target: string | undefined, text: string): void {
+export function writeDumpOutput(target: string | undefined, text: string | Uint8Array): void {
   if (target === undefined || target === '-') {
     process.stdout.write(text);
     return;

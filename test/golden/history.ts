@@ -195,3 +195,95 @@ export function freshImage(): FsImage {
     filesUnderConstruction: [],
   });
 }
+
+/** One op of every kind the lab writes, with awkward values (negative call id, empty and UTF-8 strings). */
+export function everyOpKind(): EditLogOp[] {
+  const perm = { user: 'stüdent', group: 'supergroup', mode: 0o1777 };
+  const ops: PendingOp[] = [
+    { op: 'OP_START_LOG_SEGMENT' },
+    { op: 'OP_MKDIR', inodeId: 16386, path: '/tmp', timestamp: 1736157600000, permission: perm },
+    {
+      op: 'OP_ADD',
+      inodeId: 16387,
+      path: '/tmp/ä b.txt',
+      replication: 1,
+      mtime: 5,
+      atime: 6,
+      blockSize: 1048576,
+      blocks: [{ blockId: 1073741830, numBytes: 99, genStamp: 1010 }],
+      permission: { user: 'u', group: 'g', mode: 0o644 },
+      clientName: '',
+      clientMachine: '10.0.0.1',
+      overwrite: false,
+      storagePolicyId: 7,
+      erasureCodingPolicyId: 0,
+      rpcIds: { clientId: '00112233-4455-6677-8899-aabbccddeeff', callId: -7 },
+    },
+    {
+      op: 'OP_UPDATE_BLOCKS',
+      path: '/tmp/x',
+      blocks: [
+        { blockId: 1073741830, numBytes: 134217728, genStamp: 1010 },
+        { blockId: 1073741831, numBytes: 100, genStamp: 1005 },
+      ],
+      rpcIds: NO_RPC_IDS,
+    },
+    { op: 'OP_UPDATE_BLOCKS', path: '/tmp/empty', blocks: [], rpcIds: NO_RPC_IDS },
+    {
+      op: 'OP_RENAME',
+      src: '/a',
+      dst: '/user/s/.Trash/Current/a',
+      timestamp: 9,
+      options: ['TO_TRASH'],
+      rpcIds: NO_RPC_IDS,
+    },
+    {
+      op: 'OP_RENAME',
+      src: '/b',
+      dst: '/c',
+      timestamp: 9,
+      options: ['OVERWRITE', 'TO_TRASH'],
+      rpcIds: NO_RPC_IDS,
+    },
+    { op: 'OP_TIMES', path: '/tmp/x', mtime: -1, atime: 1736157600000 },
+    { op: 'OP_REASSIGN_LEASE', leaseHolder: 'DFSClient_1', path: '/tmp/x', newHolder: 'HDFS_NameNode' },
+    { op: 'OP_SET_QUOTA', src: '/q', nsQuota: '10', dsQuota: '-1' },
+    { op: 'OP_SET_QUOTA', src: '/', nsQuota: '9223372036854775807', dsQuota: '3145728' },
+    ...namespaceFeatureOps(),
+  ];
+  return [...scriptedHistory().slice(0, -1), ...ops.map((op, i) => ({ ...op, txid: 100 + i }) as EditLogOp)];
+}
+
+/** The ops of permissions, ACLs, xattrs, snapshots, append, truncate and concat, for everyOpKind. */
+function namespaceFeatureOps(): PendingOp[] {
+  const ids = { clientId: CLIENT_ID, callId: 3 };
+  const named = { scope: 'ACCESS', type: 'USER', name: 'bruce', permission: 5 } as const;
+  const mask = { scope: 'DEFAULT', type: 'MASK', name: null, permission: 7 } as const;
+  return [
+    { op: 'OP_MKDIR', inodeId: 16390, path: '/acl\\dir & <x>', timestamp: 7, permission: DIR_PERM, aclEntries: [named, mask] },
+    { op: 'OP_SET_PERMISSIONS', src: '/a', mode: 0o1777 },
+    { op: 'OP_SET_OWNER', src: '/a', username: 'bruce', groupname: null },
+    { op: 'OP_SET_ACL', src: '/a', entries: [named] },
+    { op: 'OP_SET_ACL', src: '/a', entries: [] },
+    { op: 'OP_SET_XATTR', src: '/a', xattrs: [{ namespace: 'USER', name: 'k', value: 'AAEC/w==' }], rpcIds: ids },
+    { op: 'OP_REMOVE_XATTR', src: '/a', xattrs: [{ namespace: 'TRUSTED', name: 'k', value: null }], rpcIds: ids },
+    { op: 'OP_ALLOW_SNAPSHOT', snapshotRoot: '/s' },
+    { op: 'OP_CREATE_SNAPSHOT', snapshotRoot: '/s', snapshotName: 's0', mtime: 11, rpcIds: ids },
+    { op: 'OP_RENAME_SNAPSHOT', snapshotRoot: '/s', snapshotOldName: 's0', snapshotNewName: 's1', mtime: 12, rpcIds: ids },
+    { op: 'OP_DELETE_SNAPSHOT', snapshotRoot: '/s', snapshotName: 's1', mtime: 13, rpcIds: NO_RPC_IDS },
+    { op: 'OP_DISALLOW_SNAPSHOT', snapshotRoot: '/s' },
+    { op: 'OP_APPEND', path: '/a', clientName: CLIENT_NAME, clientMachine: '127.0.0.1', newBlock: true, rpcIds: ids },
+    {
+      op: 'OP_TRUNCATE',
+      src: '/a',
+      clientName: CLIENT_NAME,
+      clientMachine: '127.0.0.1',
+      newLength: 10,
+      timestamp: 14,
+      truncateBlock: block(9, 10),
+    },
+    { op: 'OP_TRUNCATE', src: '/b', clientName: '', clientMachine: '', newLength: 0, timestamp: 15, truncateBlock: null },
+    { op: 'OP_CONCAT_DELETE', trg: '/t', srcs: ['/t1', '/t2'], timestamp: 16, rpcIds: ids },
+    { op: 'OP_DELETE', path: '/t', timestamp: 17, rpcIds: { clientId: null, callId: 5 } },
+  ];
+}

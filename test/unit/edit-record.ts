@@ -28,3 +28,18 @@ export const long = (n: number): Buffer => {
   b.writeBigInt64BE(BigInt(n));
   return b;
 };
+
+/**
+ * A finalized segment of `ops` whose record `index` has one body byte flipped (its checksum then
+ * fails): the file, where that record starts and how long it is.
+ */
+export function segmentWithCorruptRecord(
+  ops: readonly EditLogOp[],
+  index: number,
+): { file: Buffer; offset: number; recordBytes: number } {
+  const records = ops.map((op) => encodeSegment([op]).subarray(SEGMENT_HEADER_BYTES));
+  const offset = SEGMENT_HEADER_BYTES + records.slice(0, index).reduce((n, r) => n + r.length, 0);
+  const file = encodeSegment(ops);
+  file[offset + RECORD_HEAD_BYTES + 2] = (file[offset + RECORD_HEAD_BYTES + 2] as number) ^ 0xff;
+  return { file, offset, recordBytes: (records[index] as Buffer).length };
+}

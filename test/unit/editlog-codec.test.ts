@@ -7,9 +7,10 @@ import {
   encodeOp,
   encodeSegment,
 } from '../../cluster/namenode/editlog/codec.js';
-import { NO_RPC_IDS, type EditLogOp, type PendingOp } from '../../cluster/namenode/editlog/ops.js';
+import { NO_RPC_IDS, type EditLogOp } from '../../cluster/namenode/editlog/ops.js';
 import { expectGolden, hexDump } from '../golden/golden.js';
-import { scriptedHistory } from '../golden/history.js';
+import { everyOpKind, scriptedHistory } from '../golden/history.js';
+import { segmentWithCorruptRecord } from './edit-record.js';
 
 const bytes = (spaced: string): Buffer => Buffer.from(spaced.replace(/ /g, ''), 'hex');
 
@@ -56,66 +57,9 @@ describe('edit log framing (reference §4.1 worked bytes)', () => {
   });
 });
 
-/** One op of every kind the lab writes, with awkward values (negative call id, empty and UTF-8 strings). */
-function everyOp(): EditLogOp[] {
-  const perm = { user: 'stüdent', group: 'supergroup', mode: 0o1777 };
-  const ops: PendingOp[] = [
-    { op: 'OP_START_LOG_SEGMENT' },
-    { op: 'OP_MKDIR', inodeId: 16386, path: '/tmp', timestamp: 1736157600000, permission: perm },
-    {
-      op: 'OP_ADD',
-      inodeId: 16387,
-      path: '/tmp/ä b.txt',
-      replication: 1,
-      mtime: 5,
-      atime: 6,
-      blockSize: 1048576,
-      blocks: [{ blockId: 1073741830, numBytes: 99, genStamp: 1010 }],
-      permission: { user: 'u', group: 'g', mode: 0o644 },
-      clientName: '',
-      clientMachine: '10.0.0.1',
-      overwrite: false,
-      storagePolicyId: 7,
-      erasureCodingPolicyId: 0,
-      rpcIds: { clientId: '00112233-4455-6677-8899-aabbccddeeff', callId: -7 },
-    },
-    {
-      op: 'OP_UPDATE_BLOCKS',
-      path: '/tmp/x',
-      blocks: [
-        { blockId: 1073741830, numBytes: 134217728, genStamp: 1010 },
-        { blockId: 1073741831, numBytes: 100, genStamp: 1005 },
-      ],
-      rpcIds: NO_RPC_IDS,
-    },
-    { op: 'OP_UPDATE_BLOCKS', path: '/tmp/empty', blocks: [], rpcIds: NO_RPC_IDS },
-    {
-      op: 'OP_RENAME',
-      src: '/a',
-      dst: '/user/s/.Trash/Current/a',
-      timestamp: 9,
-      options: ['TO_TRASH'],
-      rpcIds: NO_RPC_IDS,
-    },
-    {
-      op: 'OP_RENAME',
-      src: '/b',
-      dst: '/c',
-      timestamp: 9,
-      options: ['OVERWRITE', 'TO_TRASH'],
-      rpcIds: NO_RPC_IDS,
-    },
-    { op: 'OP_TIMES', path: '/tmp/x', mtime: -1, atime: 1736157600000 },
-    { op: 'OP_REASSIGN_LEASE', leaseHolder: 'DFSClient_1', path: '/tmp/x', newHolder: 'HDFS_NameNode' },
-    { op: 'OP_SET_QUOTA', src: '/q', nsQuota: '10', dsQuota: '-1' },
-    { op: 'OP_SET_QUOTA', src: '/', nsQuota: '9223372036854775807', dsQuota: '3145728' },
-  ];
-  return [...scriptedHistory().slice(0, -1), ...ops.map((op, i) => ({ ...op, txid: 100 + i }) as EditLogOp)];
-}
-
 describe('decodeSegment', () => {
   it('round-trips every op kind', () => {
-    const ops = everyOp();
+    const ops = everyOpKind();
     const file = encodeSegment(ops);
     expect(decodeSegment(file)).toEqual({ layoutVersion: -66, ops, validBytes: file.length });
   });
@@ -158,13 +102,7 @@ describe('decodeSegment', () => {
   });
 
   it('throws on a bad record that valid records follow, naming offset and txid', () => {
-    const ops = scriptedHistory();
-    const header = encodeEditsHeader();
-    const records = ops.map(encodeOp);
-    const badIndex = 5; // txid 6, the first OP_ADD_BLOCK
-    const offset = header.length + records.slice(0, badIndex).reduce((n, r) => n + r.length, 0);
-    const file = Buffer.concat([header, ...records]);
-    file[offset + 15] = (file[offset + 15] as number) ^ 0xff; // inside the body
+    const { file, offset } = segmentWithCorruptRecord(scriptedHistory(), 5); // txid 6, the first OP_ADD_BLOCK
     let caught: unknown;
     try {
       decodeSegment(file);

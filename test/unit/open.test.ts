@@ -11,10 +11,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ClusterDescription } from '../../cluster/home/description.js';
 import { writeDescription } from '../../cluster/home/home.js';
 import { namenodeHttpAddressFile } from '../../cluster/home/http-address.js';
-import { runCli } from '../../lab/cli/boundary.js';
 import { browserCommand, pageUrl } from '../../lab/commands/open.js';
-import { buildProgram } from '../../lab/program.js';
 import { waitFor } from '../integration/wait-for.js';
+import { captureOutput, labInProcess, type CapturedOutput } from './lab-in-process.js';
 
 const description: ClusterDescription = {
   version: 1,
@@ -70,17 +69,13 @@ describe('lab open: the page of each daemon', () => {
 describe('lab open on a lab home', () => {
   let home = '';
   const saved = process.env.BROWSER;
-  let stdout: string[] = [];
-  let stderr: string[] = [];
+  let output: CapturedOutput = { stdout: [], stderr: [] };
 
   beforeEach(() => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-open-'));
     writeDescription(home, description);
     fs.writeFileSync(namenodeHttpAddressFile(home), '127.0.0.1:9870\n');
-    stdout = [];
-    stderr = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => stdout.push(String(chunk)) > 0);
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => stderr.push(String(chunk)) > 0);
+    output = captureOutput();
   });
 
   afterEach(() => {
@@ -90,15 +85,12 @@ describe('lab open on a lab home', () => {
     fs.rmSync(home, { recursive: true, force: true });
   });
 
-  const run = async (...args: string[]): Promise<number> => {
-    const argv = ['--home', home, 'open', ...args];
-    return runCli(await buildProgram(argv), argv);
-  };
+  const run = (...args: string[]): Promise<number> => labInProcess(home, 'open', ...args);
 
   it('prints only the URL when no browser is configured', async () => {
     delete process.env.BROWSER;
     expect(await run('dn', '1')).toBe(0);
-    expect(stdout.join('')).toBe('http://127.0.1.1:9864/\n');
+    expect(output.stdout.join('')).toBe('http://127.0.1.1:9864/\n');
   });
 
   it('starts $BROWSER with the URL', async () => {
@@ -110,7 +102,7 @@ describe('lab open on a lab home', () => {
     });
     process.env.BROWSER = `${script} --flag %s`;
     expect(await run()).toBe(0);
-    expect(stdout.join('')).toBe('http://127.0.0.1:9870/\n');
+    expect(output.stdout.join('')).toBe('http://127.0.0.1:9870/\n');
     expect(
       await waitFor('the browser to run', () =>
         fs.existsSync(seen) ? fs.readFileSync(seen, 'utf8') : undefined,
@@ -121,9 +113,9 @@ describe('lab open on a lab home', () => {
   it('still succeeds when $BROWSER cannot start (a headless machine)', async () => {
     process.env.BROWSER = path.join(home, 'no-such-browser');
     expect(await run('snn')).toBe(0);
-    expect(stdout.join('')).toBe('http://127.0.0.2:9868/\n');
+    expect(output.stdout.join('')).toBe('http://127.0.0.2:9868/\n');
     await waitFor('the note on stderr', () =>
-      stderr.join('').includes('could not start $BROWSER') ? true : undefined,
+      output.stderr.join('').includes('could not start $BROWSER') ? true : undefined,
     );
   });
 });

@@ -72,6 +72,15 @@ export interface DecodedSegment {
   validBytes: number;
   /** A truncated or checksum-failing last record (a crash mid-write): reported, not thrown. */
   tornTail?: { offset: number; reason: string };
+  /** Recovery mode only: the corrupt stretches skipped, in file order. */
+  skipped?: SkippedBytes[];
+}
+
+/** Bytes recovery mode stepped over: where, how many, and why the first of them was no record. */
+export interface SkippedBytes {
+  offset: number;
+  bytes: number;
+  reason: string;
 }
 
 export function encodeEditsHeader(layoutVersion = EDITS_LAYOUT_VERSION): Buffer {
@@ -249,7 +258,13 @@ function writeRpcIds(w: BufferBuilder, ids: RpcIds): void {
  * ops before it are returned with `tornTail` set. A bad record with a valid record anywhere after it
  * is corruption and throws EditLogCorruptionError with its offset and txid.
  */
-export function decodeSegment(buf: Buffer): DecodedSegment {
+/**
+ * A segment's ops. A torn last record is reported in `tornTail`; any other bad record throws
+ * EditLogCorruptionError — unless `recover` (oev -r, Hadoop's recovery mode): then, as
+ * FSEditLogOp.Reader.readOp(skipBrokenEdits) does, the reader steps one byte at a time to the next
+ * offset where a whole record decodes (or only padding is left) and lists what it skipped.
+ */
+export function decodeSegment(buf: Buffer, options: { recover?: boolean } = {}): DecodedSegment {
   if (buf.length < EDITS_HEADER_BYTES) {
     throw new EditLogCorruptionError(
       `edit log header truncated: ${buf.length} of ${EDITS_HEADER_BYTES} bytes (layout version + feature flags)`,
@@ -266,6 +281,7 @@ export function decodeSegment(buf: Buffer): DecodedSegment {
       null,
     );
   }
+  if (options.recover) return decodeRecovering(buf, layoutVersion);
   const ops: EditLogOp[] = [];
   let pos = EDITS_HEADER_BYTES;
   while (pos < buf.length) {
@@ -282,6 +298,32 @@ export function decodeSegment(buf: Buffer): DecodedSegment {
     pos = record.end;
   }
   return { layoutVersion, ops, validBytes: pos };
+}
+
+function decodeRecovering(buf: Buffer, layoutVersion: number): DecodedSegment {
+  const ops: EditLogOp[] = [];
+  const skipped: SkippedBytes[] = [];
+  let validBytes = EDITS_HEADER_BYTES;
+  let pos = EDITS_HEADER_BYTES;
+  // Past the last byte that is not padding (0x00 / 0xFF), an OP_INVALID byte ends the records.
+  let dataEnd = buf.length;
+  while (dataEnd > pos && (buf[dataEnd - 1] === 0x00 || buf[dataEnd - 1] === 0xff)) dataEnd--;
+  const paddingFrom = (o: number): boolean => buf[o] === OPCODES.OP_INVALID && o + 1 >= dataEnd;
+  while (pos < buf.length) {
+    if (paddingFrom(pos)) break;
+    const record = readRecord(buf, pos);
+    if (record.ok) {
+      ops.push(record.op);
+      pos = validBytes = record.end;
+      continue;
+    }
+    const reason = buf[pos] === OPCODES.OP_INVALID ? 'data after an OP_INVALID byte' : record.reason;
+    let next = pos + 1;
+    while (next < buf.length && !paddingFrom(next) && !readRecord(buf, next).ok) next++;
+    skipped.push({ offset: pos, bytes: next - pos, reason });
+    pos = next;
+  }
+  return { layoutVersion, ops, validBytes, skipped };
 }
 
 type RecordResult =
