@@ -449,6 +449,7 @@ export class NameNodeCore {
     append: (p, ctx) => this.append(p, ctx),
     addBlock: (p, ctx) => this.addBlock(p, ctx),
     abandonBlock: (p) => {
+      this.namespace.checkOpenFileId(p.src, p.fileId, p.clientName);
       this.log(this.namespace.abandonBlock(p.src, { clientName: p.clientName, block: p.block }));
       this.blocks.removeBlocks([p.block]);
       return null;
@@ -712,6 +713,7 @@ export class NameNodeCore {
       // FSNamesystem.fsync's state-change line, logged before any check.
       this.emit({ type: 'log', level: 'info', text: `BLOCK* fsync: ${p.src} for ${p.clientName}` });
       this.checkNotInSafeMode(`Cannot fsync file ${p.src}`, ctx.nowMs);
+      this.namespace.checkOpenFileId(p.src, p.fileId, p.clientName);
       this.namespace.checkPermission(p.src, this.checker(ctx), {});
       this.log(this.namespace.fsync(p.src, { clientName: p.clientName, lastBlockLength: p.lastBlockLength }));
       const last = this.namespace.getBlocks(p.src)?.at(-1);
@@ -1026,6 +1028,7 @@ export class NameNodeCore {
 
   private addBlock(p: RpcMethods['addBlock']['req'], ctx: CallContext): LocatedBlock {
     this.checkNotInSafeMode(`Cannot add block to ${p.src}`, ctx.nowMs);
+    this.namespace.checkOpenFileId(p.src, p.fileId, p.clientName);
     const status = this.fileStatusOrThrow(p.src);
     const existing = this.namespace.getBlocks(p.src) ?? [];
     // The block before `previous` must be COMPLETE before another is allocated (HDFS's
@@ -1153,6 +1156,7 @@ export class NameNodeCore {
 
   private complete(p: RpcMethods['complete']['req'], ctx: CallContext): boolean {
     this.checkNotInSafeMode(`Cannot complete file ${p.src}`, ctx.nowMs);
+    this.namespace.checkOpenFileId(p.src, p.fileId, p.clientName);
     if (p.last) this.blocks.commit(p.last);
     const blocks = this.namespace.getBlocks(p.src);
     if (blocks === null) throw new RemoteError('FileNotFoundException', `File does not exist: ${p.src}`);

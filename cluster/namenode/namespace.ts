@@ -38,6 +38,7 @@ import {
 } from './editlog/ops.js';
 import {
   GENSTAMP_RESERVED,
+  GRANDFATHER_INODE_ID,
   LAST_RESERVED_BLOCK_ID,
   LONG_MAX,
   NAMENODE_LAYOUT_VERSION,
@@ -1872,6 +1873,21 @@ export class Namespace {
     throw fail(
       'AlreadyBeingCreatedException',
       `${failed} this file lease is currently owned by ${uc.clientName} on ${uc.clientMachine}`,
+    );
+  }
+
+  /**
+   * FSDirectory.resolvePath(pc, src, fileId), then checkLease: a writer names the file it opened by
+   * its inode id as well as by its path. When that inode is gone (deleted, or replaced by another
+   * client's create with overwrite, as a second `-put` of the same file does) the file it was
+   * writing no longer exists, whatever stands at the path now. A fileId of 0
+   * (HdfsConstants.GRANDFATHER_INODE_ID: a client that sends none) leaves the path alone to decide.
+   */
+  checkOpenFileId(path: string, fileId: number, clientName: string): void {
+    if (fileId === GRANDFATHER_INODE_ID || this.inodesById.has(fileId)) return;
+    throw fail(
+      'FileNotFoundException',
+      `File does not exist: ${path} (inode ${fileId}) ${this.leases.describe(clientName)}`,
     );
   }
 

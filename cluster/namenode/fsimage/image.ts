@@ -8,6 +8,8 @@ import type { BlockRef, PermissionStatus } from '../editlog/ops.js';
 
 export const NAMENODE_LAYOUT_VERSION = -66;
 export const ROOT_INODE_ID = 16385;
+/** HdfsConstants.GRANDFATHER_INODE_ID: the fileId of a client that sends none. */
+export const GRANDFATHER_INODE_ID = 0;
 export const LAST_RESERVED_BLOCK_ID = 1073741824; // 2^30
 export const GENSTAMP_RESERVED = 1000;
 export const LONG_MAX = '9223372036854775807';
