@@ -96,11 +96,14 @@ function withoutHome(argv: readonly string[]): string[] {
   return kept;
 }
 
-/** The FsShell command (`-put`) of `lab fs …` and the words after it; generic options skipped. */
+/**
+ * The FsShell command (`-put`) of `lab fs …` and the words after it; generic options skipped, and
+ * the lab's own options that may follow `fs` (`lab fs --on dn7 -put …`, as the texts write it).
+ */
 function fsCommandOf(words: readonly string[]): { name: string; rest: string[] } | undefined {
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
-    if (word === '-D' || word === '-fs' || word === '-conf') i++;
+    if (word === '-D' || word === '-fs' || word === '-conf' || GLOBAL_VALUE_OPTIONS.has(word)) i++;
     else if (word.startsWith('-D')) continue;
     else if (word.startsWith('-')) return { name: word, rest: words.slice(i + 1) };
   }

@@ -56,13 +56,18 @@ describe('which commands are recorded', () => {
   });
 
   it('records the sizes of the local files an upload reads, not of its target or stdin', () => {
-    const sizes: Record<string, number> = { '/tmp/a.bin': 50331648, 'b.txt': 12, '/e1/x': 7 };
+    const sizes: Record<string, number> = { '/tmp/a.bin': 50331648, 'b.txt': 12, '/e1/x': 7, 'wire.txt': 12 };
     expect(
       commandToRecord(
         ['fs', '-D', 'dfs.blocksize=32m', '-put', '-f', '-t', '2', '/tmp/a.bin', 'b.txt', '-', '/e1/x'],
         (f) => sizes[f],
       )?.sizes,
     ).toEqual({ '/tmp/a.bin': 50331648, 'b.txt': 12 });
+    // wire-bytes' `lab fs --on dn7 -put wire.txt /e14/wire.txt`: the grader, which has no wire.txt,
+    // needs its size (npm run pack-walk failed there).
+    expect(
+      commandToRecord(['fs', '--on', 'dn7', '-put', 'wire.txt', '/e14/wire.txt'], (f) => sizes[f])?.sizes,
+    ).toEqual({ 'wire.txt': 12 });
   });
 
   it('writes a command line the grader splits back into the same words', () => {
