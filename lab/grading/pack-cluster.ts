@@ -14,24 +14,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { packageRoot } from '../../cluster/common/package-root.js';
-import { inspectHome } from '../../cluster/home/home.js';
 import { stopNodes } from '../../cluster/launcher/launcher.js';
 import { systemClock, type CheckEnv } from '../answers/judge.js';
 import { liveProbes } from '../checks/live-probes.js';
 import type { Exercise } from '../pack/pack.js';
 import { startOptionsFor } from '../runner/cluster.js';
+import { keepRunningCluster, LEAVE_SAFE_MODE } from '../runner/prepare.js';
 import { setupFolders } from '../runner/setup.js';
 import type { SeededPack } from '../pack/seeded.js';
 import { settleTimes } from '../checks/settle-time.js';
 import { formatOutcome, ScenarioRunner } from '../scenario/runner.js';
-import {
-  describeStep,
-  stepName,
-  type Step,
-  type StepContext,
-  type StepOutcome,
-  type StepRunner,
-} from '../scenario/steps.js';
+import { describeStep, stepName, type Step, type StepContext, type StepRunner } from '../scenario/steps.js';
 import type { TaskCommand } from '../answers/task-commands.js';
 
 /** A `lab …` command of a task gets this long (a `-setrep -w` waits for re-replication). */
@@ -97,28 +90,6 @@ export function labVersion(): string {
   }
 }
 
-/**
- * Setup steps on a cluster that is already up: a later exercise's `start: {}` means "the pack's
- * cluster", which is running, so it is done rather than a second cluster refused by the launcher.
- */
-class SetupSteps implements StepRunner {
-  constructor(private readonly inner: StepRunner) {}
-
-  run(step: Step, context: StepContext): Promise<StepOutcome> {
-    if (stepName(step) === 'start' && inspectHome(context.home).running.length > 0)
-      return Promise.resolve({ status: 'done', note: "the pack's cluster is running already" });
-    return this.inner.run(step, context);
-  }
-}
-
-/**
- * Before a later exercise's setup, as a student's cluster has by the time they move on: a NameNode
- * the student restarted (the checkpoints exercise's `lab restart nn`, replayed) is out of safe
- * mode, which it leaves once the DataNodes have reported their blocks (`hdfs dfsadmin -safemode
- * wait`). A setup's mkdir or put in safe mode would fail as HDFS fails it.
- */
-const LEAVE_SAFE_MODE = { 'wait-for': { condition: 'safemode-off', deadline: '120s' } } as Step;
-
 export async function withPackCluster(
   options: PackClusterOptions,
   visit: (exercise: Exercise, stage: ExerciseStage) => Promise<void>,
@@ -159,15 +130,17 @@ export async function withPackCluster(
     for (const [index, exercise] of plan.entries()) {
       if (options.signal?.aborted) broken ??= 'interrupted (Ctrl-C)';
       if (broken === undefined) {
-        const steps = new SetupSteps(
+        const steps = keepRunningCluster(
+          home,
           new ScenarioRunner({ ...runnerOptions, baseDir: path.join(packDir, exercise.id) }),
         );
+        // An exercise's setup without `start` runs on the cluster as it is (out of safe mode).
         const setup =
-          index === 0 && (exercise.setup[0] === undefined || stepName(exercise.setup[0]) !== 'start')
-            ? [{ start: {} } as Step, ...exercise.setup]
-            : index > 0 && inspectHome(home).running.length > 0
-              ? [LEAVE_SAFE_MODE, ...exercise.setup]
-              : exercise.setup;
+          exercise.setup[0] !== undefined && stepName(exercise.setup[0]) === 'start'
+            ? exercise.setup
+            : index === 0
+              ? [{ start: {} } as Step, ...exercise.setup]
+              : [LEAVE_SAFE_MODE, ...exercise.setup];
         broken = await replay(exercise.id, setup, steps, context);
       }
       if (!visited.has(exercise.id)) continue;
@@ -189,7 +162,8 @@ export async function withPackCluster(
                   reset: async (id) => {
                     const target = pack.exercises.find((e) => e.id === id);
                     if (target === undefined) return `the pack has no exercise ${id}`;
-                    const steps = new SetupSteps(
+                    const steps = keepRunningCluster(
+                      home,
                       new ScenarioRunner({ ...runnerOptions, baseDir: path.join(packDir, target.id) }),
                     );
                     // As \`lab reset\` did on the student's cluster (lab/runner/setup.ts resetSetup).
@@ -247,7 +221,10 @@ async function runCommands(
       const problem = await where.reset(command.exercise);
       outcomes.push({ command: command.text, ok: problem === undefined, detail: problem ?? 'ok' });
     } else if (command.kind === 'step') {
-      const runner = new SetupSteps(new ScenarioRunner({ ...where.runnerOptions, baseDir: where.cwd }));
+      const runner = keepRunningCluster(
+        where.home,
+        new ScenarioRunner({ ...where.runnerOptions, baseDir: where.cwd }),
+      );
       const outcome = await runner.run(command.step, where.context);
       outcomes.push({ command: command.text, ok: outcome.status === 'done', detail: formatOutcome(outcome) });
     } else outcomes.push(await runLab(command, where));

@@ -6,7 +6,7 @@
 import { inspectHome, readDescription } from '../../cluster/home/home.js';
 import { fetchNamenodeStatus, NamenodeHttpError } from '../../cluster/client/namenode-http-client.js';
 import { DASHBOARD_CLIENT_ID } from '../traffic/lines.js';
-import { stepName, type StepRunner } from '../scenario/steps.js';
+import { stepName, type Step, type StepRunner } from '../scenario/steps.js';
 import type { Exercise, Pack } from '../pack/pack.js';
 import { chooseVariant, type ClusterVariant } from '../pack/variant.js';
 import { bootCluster, clusterState, wipeCluster } from './cluster.js';
@@ -117,15 +117,26 @@ async function replay(p: Preparation, variant: ClusterVariant): Promise<PrepareO
 }
 
 /**
+ * Before a setup on a cluster that is up, as a student's cluster has by the time they move on: a
+ * NameNode the student restarted (the checkpoints exercise's `lab restart nn`) is out of safe
+ * mode, which it leaves once the DataNodes have reported their blocks (`hdfs dfsadmin -safemode
+ * wait`). A setup's mkdir or put in safe mode would fail as HDFS fails it.
+ */
+export const LEAVE_SAFE_MODE = { 'wait-for': { condition: 'safemode-off', deadline: '120s' } } as Step;
+
+/**
  * Exercise setups begin with `start: {}` so that each can run on a clean lab home; on the cluster
- * the runner has just prepared (the pack's, with the student's seed) that step is already done.
+ * the runner (or the grader) has prepared, the pack's with the student's seed, that step is
+ * already done once the running NameNode is out of safe mode.
  */
 export function keepRunningCluster(home: string, inner: StepRunner): StepRunner {
   return {
-    run: (step, context) =>
-      stepName(step) === 'start' && inspectHome(home).running.length > 0
-        ? Promise.resolve({ status: 'done', note: 'the cluster is already running' })
-        : inner.run(step, context),
+    run: async (step, context) => {
+      if (stepName(step) !== 'start' || inspectHome(home).running.length === 0)
+        return inner.run(step, context);
+      const settled = await inner.run(LEAVE_SAFE_MODE, context);
+      return settled.status === 'done' ? { status: 'done', note: 'the cluster is already running' } : settled;
+    },
   };
 }
 
