@@ -9,6 +9,7 @@ import path from 'node:path';
 import { log4jLine, type Log4jLevel } from '../../cluster/common/log4j.js';
 import { fetchNewestImage } from '../../cluster/client/namenode-http-client.js';
 import { safemodeGetLine } from '../format/safemode.js';
+import { DFSADMIN_FAILED, dfsadminUsage, refuseUnknownCommand } from './dfsadmin-help.js';
 import { CommandExit, UsageError } from '../cli/errors.js';
 import { err, out, printJson } from '../cli/output.js';
 import type { ClusterSession } from '../cli/session.js';
@@ -20,23 +21,8 @@ export interface DfsadminAdminContext {
   json: boolean;
 }
 
-/** DFSAdmin commands students meet that the lab does not carry out yet, and where to look instead. */
-const NOT_IN_THE_LAB: Readonly<Record<string, string>> = {
-  '-listOpenFiles': 'the files being written are in lab fsck / -openforwrite (OPENFORWRITE)',
-  '-metasave': "the blocks waiting for replication or deletion are in lab fsck / and the NameNode's /jmx",
-  '-setBalancerBandwidth':
-    'the DataNodes throttle balancing to dfs.datanode.balance.bandwidthPerSec, set when the cluster starts (lab start -D key=value)',
-  '-getDatanodeInfo':
-    "a lab DataNode runs no IPC server (ClientDatanodeProtocol); lab dfsadmin -report and the DataNode's /jmx show it",
-};
-
-/** DFSAdmin.run's exit code when a command fails or is misused (-1). */
-const DFSADMIN_FAILED = 255;
-
 /** How often `-safemode wait` asks the NameNode (DFSAdmin polls every 5 s; a lab cluster is quicker). */
 export const SAFEMODE_WAIT_POLL_MS = 200;
-
-const USAGE = `Usage: lab dfsadmin [-safemode <enter | leave | get | wait | forceExit>] [-saveNamespace] [-rollEdits] [-refreshNodes] [-fetchImage <local directory>] [-setQuota <quota> <dirname>...] [-clrQuota <dirname>...] [-setSpaceQuota <quota> <dirname>...] [-clrSpaceQuota <dirname>...] [-allowSnapshot <snapshotDir>] [-disallowSnapshot <snapshotDir>]`;
 
 const SAFEMODE_ACTIONS = {
   get: 'SAFEMODE_GET',
@@ -46,45 +32,33 @@ const SAFEMODE_ACTIONS = {
   forceexit: 'SAFEMODE_FORCE_EXIT',
 } as const;
 
+/** Commands this module carries out; lab/commands/dfsadmin.ts has checked their argument counts. */
 export async function runDfsadminAdmin(argv: readonly string[], ctx: DfsadminAdminContext): Promise<void> {
   const [sub, ...rest] = argv;
   switch (sub) {
     case '-rollEdits':
-      noMoreArgs(sub, rest);
       return rollEdits(ctx);
     case '-saveNamespace':
-      noMoreArgs(sub, rest);
-      return saveNamespace(ctx);
-    case '-safemode':
-      return safemode(rest, ctx);
-    case '-refreshNodes':
-      noMoreArgs(sub, rest);
-      return refreshNodes(ctx);
-    case '-fetchImage':
-      if (rest.length !== 1) {
+      // DFSAdmin.saveNamespace looks only for -beforeShutdown after the command.
+      if (rest[0] === '-beforeShutdown') {
         throw new UsageError(
-          'dfsadmin: -fetchImage takes one local directory',
-          'Usage: hdfs dfsadmin [-fetchImage <local directory>]',
+          "dfsadmin: -saveNamespace -beforeShutdown is not the lab's yet: a lab NameNode saves only when asked",
+          dfsadminUsage(sub),
           DFSADMIN_FAILED,
         );
       }
+      return saveNamespace(ctx);
+    case '-safemode':
+      return safemode(rest[0] as string, ctx);
+    case '-refreshNodes':
+      return refreshNodes(ctx);
+    case '-fetchImage':
       return fetchImage(rest[0] as string, ctx);
     default:
       if (isQuotaCommand(sub)) return runQuotaCommand(sub, rest, ctx.session);
       if (isSnapshotAdminCommand(sub)) return runSnapshotAdmin(sub, rest, ctx.session);
-      if (sub !== undefined && sub in NOT_IN_THE_LAB) {
-        throw new UsageError(
-          `dfsadmin: ${sub} is Hadoop's but not the lab's yet: ${NOT_IN_THE_LAB[sub]}`,
-          USAGE,
-        );
-      }
-      throw new UsageError(`dfsadmin: ${sub ?? '(nothing)'}: Unknown command`, USAGE);
+      return refuseUnknownCommand(sub ?? '-');
   }
-}
-
-function noMoreArgs(sub: string, rest: readonly string[]): void {
-  if (rest.length > 0)
-    throw new UsageError(`dfsadmin: ${sub} takes no arguments, got ${rest.join(' ')}`, USAGE);
 }
 
 async function rollEdits(ctx: DfsadminAdminContext): Promise<void> {
@@ -132,16 +106,16 @@ async function refreshNodes(ctx: DfsadminAdminContext): Promise<void> {
   out('Refresh nodes successful');
 }
 
-async function safemode(rest: readonly string[], ctx: DfsadminAdminContext): Promise<void> {
-  const [word, ...extra] = rest;
-  const action =
-    word === undefined ? undefined : SAFEMODE_ACTIONS[word.toLowerCase() as keyof typeof SAFEMODE_ACTIONS];
-  if (action === undefined || extra.length > 0) {
-    throw new UsageError(`dfsadmin: -safemode expects one of enter, leave, get, wait, forceExit`, USAGE);
+async function safemode(word: string, ctx: DfsadminAdminContext): Promise<void> {
+  const action = SAFEMODE_ACTIONS[word.toLowerCase() as keyof typeof SAFEMODE_ACTIONS];
+  if (action === undefined) {
+    // DFSAdmin.setSafeMode prints the usage and returns normally: the exit status is 0.
+    process.stderr.write(dfsadminUsage('-safemode'));
+    return;
   }
   const nn = ctx.session.namenode;
   let status = await nn.call('setSafeMode', { action });
-  if (word?.toLowerCase() === 'wait') {
+  if (word.toLowerCase() === 'wait') {
     // DFSAdmin -safemode wait polls until safe mode is off, however long that takes.
     while (status.on) {
       await new Promise((resolve) => setTimeout(resolve, SAFEMODE_WAIT_POLL_MS));

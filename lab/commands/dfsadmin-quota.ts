@@ -9,6 +9,7 @@ import { RemoteError } from '../../cluster/protocol/errors.js';
 import { CommandExit, UsageError } from '../cli/errors.js';
 import { err } from '../cli/output.js';
 import type { ClusterSession } from '../cli/session.js';
+import { dfsadminUsage } from './dfsadmin-help.js';
 import { qualify } from './fs-command.js';
 
 const QUOTA_DONT_SET = '9223372036854775807';
@@ -16,18 +17,17 @@ const QUOTA_RESET = '-1';
 /** DFSAdmin exits -1 on failure, which a shell sees as 255. */
 const EXIT_FAILURE = 255;
 
-const USAGES = {
-  '-setQuota': 'Usage: lab dfsadmin [-setQuota <quota> <dirname>...<dirname>]',
-  '-clrQuota': 'Usage: lab dfsadmin [-clrQuota <dirname>...<dirname>]',
-  '-setSpaceQuota':
-    'Usage: lab dfsadmin [-setSpaceQuota <quota> [-storageType <storagetype>] <dirname>...<dirname>]',
-  '-clrSpaceQuota': 'Usage: lab dfsadmin [-clrSpaceQuota [-storageType <storagetype>] <dirname>...<dirname>]',
-} as const;
+const QUOTA_COMMANDS = ['-setQuota', '-clrQuota', '-setSpaceQuota', '-clrSpaceQuota'] as const;
 
-export type QuotaCommand = keyof typeof USAGES;
+export type QuotaCommand = (typeof QUOTA_COMMANDS)[number];
 
 export function isQuotaCommand(sub: string | undefined): sub is QuotaCommand {
-  return sub !== undefined && Object.hasOwn(USAGES, sub);
+  return (QUOTA_COMMANDS as readonly (string | undefined)[]).includes(sub);
+}
+
+/** An IllegalArgumentException out of the command: `<cmd>: <message>`, its usage, exit -1. */
+function usageError(cmd: QuotaCommand, message: string): UsageError {
+  return new UsageError(`${cmd.slice(1)}: ${message}`, dfsadminUsage(cmd), EXIT_FAILURE);
 }
 
 /** TraditionalBinaryPrefix.string2long: `10`, `1k`, `5m`, `2g` (binary multiples). */
@@ -37,7 +37,7 @@ function quotaValue(cmd: QuotaCommand, text: string): string {
     if (!Number.isSafeInteger(n)) throw new UnitParseError(text);
     return String(n);
   } catch {
-    throw new UsageError(`${cmd.slice(1)}: "${text}" is not a valid value for a quota.`, USAGES[cmd]);
+    throw usageError(cmd, `"${text}" is not a valid value for a quota.`);
   }
 }
 
@@ -48,12 +48,8 @@ function quotasFor(
 ): { quotas: { nsQuota: string; ssQuota: string }; dirs: string[] } {
   const takesValue = cmd === '-setQuota' || cmd === '-setSpaceQuota';
   if (args.includes('-storageType'))
-    throw new UsageError(
-      `${cmd.slice(1)}: the lab has one storage type (DISK): -storageType is not supported`,
-      USAGES[cmd],
-    );
-  if (args.length < (takesValue ? 2 : 1))
-    throw new UsageError(`${cmd.slice(1)}: Not enough arguments`, USAGES[cmd]);
+    throw usageError(cmd, 'the lab has one storage type (DISK): -storageType is not supported');
+  if (args.length < (takesValue ? 2 : 1)) throw usageError(cmd, 'Not enough arguments');
   const dirs = takesValue ? args.slice(1) : args;
   let quotas: { nsQuota: string; ssQuota: string };
   if (cmd === '-setQuota') quotas = { nsQuota: quotaValue(cmd, args[0]!), ssQuota: QUOTA_DONT_SET };
@@ -63,10 +59,7 @@ function quotasFor(
   const ns = BigInt(quotas.nsQuota);
   const ss = BigInt(quotas.ssQuota);
   if ((ns <= 0n && ns !== -1n) || (ss < 0n && ss !== -1n)) {
-    throw new UsageError(
-      `${cmd.slice(1)}: Invalid values for quota : ${quotas.nsQuota} and ${quotas.ssQuota}`,
-      USAGES[cmd],
-    );
+    throw usageError(cmd, `Invalid values for quota : ${quotas.nsQuota} and ${quotas.ssQuota}`);
   }
   return { quotas, dirs };
 }

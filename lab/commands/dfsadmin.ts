@@ -7,21 +7,34 @@ import { fetchNamenodeStatus } from '../../cluster/client/namenode-http-client.j
 import { staleIntervalMs } from '../../cluster/config/config.js';
 import { printTopology, NetworkTopology } from '../../cluster/net/topology.js';
 import type { Command } from '../cli/commander.js';
-import { UsageError } from '../cli/errors.js';
+import { CommandExit, UsageError } from '../cli/errors.js';
 import { registerHadoopCommand } from '../cli/hadoop-command.js';
 import { out, printJson } from '../cli/output.js';
 import { withSession, type ClusterSession } from '../cli/session.js';
 import { formatDfsadminReport } from '../format/dfsadmin-report.js';
+import { DFSADMIN_FAILED, dfsadminHelp, dfsadminUsage, refuseUnknownCommand } from './dfsadmin-help.js';
 
-const USAGE = `Usage: lab dfsadmin
-\t[-report [-live] [-dead] [-decommissioning]]
-\t[-safemode <enter | leave | get | wait | forceExit>]
-\t[-saveNamespace]
-\t[-rollEdits]
-\t[-refreshNodes]
-\t[-fetchImage <local directory>]
-\t[-printTopology]
-\t[--json]`;
+/**
+ * DFSAdmin.run's argument-count checks (argv with the command itself): a miscounted command
+ * prints only its usage line and exits -1.
+ */
+const ARGUMENT_COUNTS: Readonly<Record<string, (count: number) => boolean>> = {
+  '-safemode': (n) => n === 2,
+  '-allowSnapshot': (n) => n === 2,
+  '-disallowSnapshot': (n) => n === 2,
+  '-report': (n) => n <= 7,
+  '-saveNamespace': (n) => n === 1 || n === 2,
+  '-rollEdits': (n) => n === 1,
+  '-refreshNodes': (n) => n === 1,
+  '-printTopology': (n) => n === 1,
+  '-fetchImage': (n) => n === 2,
+};
+
+/** printUsage(cmd) on stderr, then exit -1. */
+function usageExit(cmd: string): never {
+  process.stderr.write(dfsadminUsage(cmd));
+  throw new CommandExit(DFSADMIN_FAILED);
+}
 
 export function registerDfsadmin(program: Command): void {
   registerHadoopCommand(program, {
@@ -30,12 +43,14 @@ export function registerDfsadmin(program: Command): void {
       'cluster administration: -report, -safemode, -rollEdits, -saveNamespace, -refreshNodes, -printTopology, -setQuota, -setSpaceQuota, -allowSnapshot',
     run: async ({ args: rest, json, home, settings }) => {
       const sub = rest[0];
-      if (!sub) throw new UsageError('dfsadmin: no command given', USAGE);
+      if (!sub) usageExit('');
       if (sub === '--help' || sub === '-help') {
-        // Help needs no cluster.
-        out(USAGE);
+        // DFSAdmin.printHelp; help needs no cluster.
+        process.stdout.write(dfsadminHelp(rest[1]));
         return;
       }
+      if (!(ARGUMENT_COUNTS[sub]?.(rest.length) ?? true)) usageExit(sub);
+      refuseUnknownCommand(sub);
       await withSession(
         home,
         async (session) => {
@@ -59,7 +74,8 @@ export function registerDfsadmin(program: Command): void {
 async function report(session: ClusterSession, args: string[], json: boolean): Promise<void> {
   const filters = ['-live', '-dead', '-decommissioning'];
   for (const a of args) {
-    if (!filters.includes(a)) throw new UsageError(`dfsadmin: -report does not take ${a}`, USAGE);
+    if (!filters.includes(a))
+      throw new UsageError(`dfsadmin: -report does not take ${a}`, dfsadminUsage('-report'));
   }
   const live = args.includes('-live');
   const dead = args.includes('-dead');

@@ -1,0 +1,256 @@
+/**
+ * DFSAdmin's usage and help texts for the sub-commands the lab has: printUsage(cmd) (one
+ * `Usage:` line on stderr for a misused command; with no command, the summary of all), and
+ * printHelp(cmd) (`-help [cmd]`, on stdout). The texts are DFSAdmin's (its commonUsageSummary
+ * lines, printUsage's lines and printHelp's strings), with `lab dfsadmin` for `hdfs dfsadmin`; the
+ * summaries list only the commands the lab carries out.
+ */
+import { CommandExit, UsageError } from '../cli/errors.js';
+import { GENERIC_USAGE } from '../cli/generic-options.js';
+import { err } from '../cli/output.js';
+
+interface DfsadminCommandText {
+  /** Its line in commonUsageSummary, without the tab and brackets. */
+  summary: string;
+  /** What printUsage(cmd) prints after `Usage: lab dfsadmin `. */
+  usage: string;
+  /** printHelp(cmd)'s string. */
+  help: string;
+}
+
+/** DFSAdmin's quota commands' DESCRIPTIONs (SetQuotaCommand, ClearQuotaCommand, …). */
+const SET_QUOTA_HELP =
+  '-setQuota <quota> <dirname>...<dirname>: Set the quota <quota> for each directory <dirName>.\n' +
+  '\t\tThe directory quota is a long integer that puts a hard limit\n' +
+  '\t\ton the number of names in the directory tree\n' +
+  '\t\tFor each directory, attempt to set the quota. An error will be reported if\n' +
+  '\t\t1. quota is not a positive integer, or\n' +
+  '\t\t2. User is not an administrator, or\n' +
+  '\t\t3. The directory does not exist or is a file.\n' +
+  '\t\tNote: A quota of 1 would force the directory to remain empty.\n';
+
+const CLR_QUOTA_HELP =
+  '-clrQuota <dirname>...<dirname>: Clear the quota for each directory <dirName>.\n' +
+  '\t\tFor each directory, attempt to clear the quota. An error will be reported if\n' +
+  '\t\t1. the directory does not exist or is a file, or\n' +
+  '\t\t2. user is not an administrator.\n' +
+  '\t\tIt does not fault if the directory has no quota.';
+
+const STORAGE_TYPES_HELP =
+  '\t\tAvailable storageTypes are \n' + '\t\t- DISK\n' + '\t\t- SSD\n' + '\t\t- ARCHIVE\n' + '\t\t- PROVIDED';
+
+const SET_SPACE_QUOTA_USAGE = '-setSpaceQuota <quota> [-storageType <storagetype>] <dirname>...<dirname>';
+const SET_SPACE_QUOTA_HELP =
+  `${SET_SPACE_QUOTA_USAGE}: Set the space quota <quota> for each directory <dirName>.\n` +
+  '\t\tThe space quota is a long integer that puts a hard limit\n' +
+  '\t\ton the total size of all the files under the directory tree.\n' +
+  '\t\tThe extra space required for replication is also counted. E.g.\n' +
+  '\t\ta 1GB file with replication of 3 consumes 3GB of the quota.\n\n' +
+  '\t\tQuota can also be specified with a binary prefix for terabytes,\n' +
+  '\t\tpetabytes etc (e.g. 50t is 50TB, 5m is 5MB, 3p is 3PB).\n' +
+  '\t\tFor each directory, attempt to set the quota. An error will be reported if\n' +
+  '\t\t1. quota is not a positive integer or zero, or\n' +
+  '\t\t2. user is not an administrator, or\n' +
+  '\t\t3. the directory does not exist or is a file.\n' +
+  '\t\tThe storage type specific quota is set when -storageType option is specified.\n' +
+  STORAGE_TYPES_HELP;
+
+const CLR_SPACE_QUOTA_USAGE = '-clrSpaceQuota [-storageType <storagetype>] <dirname>...<dirname>';
+const CLR_SPACE_QUOTA_HELP =
+  `${CLR_SPACE_QUOTA_USAGE}: Clear the space quota for each directory <dirName>.\n` +
+  '\t\tFor each directory, attempt to clear the quota. An error will be reported if\n' +
+  '\t\t1. the directory does not exist or is a file, or\n' +
+  '\t\t2. user is not an administrator.\n' +
+  '\t\tIt does not fault if the directory has no quota.\n' +
+  '\t\tThe storage type specific quota is cleared when -storageType option is specified.\n' +
+  STORAGE_TYPES_HELP;
+
+/** The lab's DFSAdmin commands, in commonUsageSummary's order. */
+export const DFSADMIN_TEXTS: Readonly<Record<string, DfsadminCommandText>> = {
+  report: {
+    summary:
+      '-report [-live] [-dead] [-decommissioning] [-enteringmaintenance] [-inmaintenance] [-slownodes]',
+    usage:
+      '[-report] [-live] [-dead] [-decommissioning] [-enteringmaintenance] [-inmaintenance] [-slownodes]',
+    help:
+      '-report [-live] [-dead] [-decommissioning] [-enteringmaintenance] [-inmaintenance] [-slownodes]:\n' +
+      '\tReports basic filesystem information and statistics. \n' +
+      '\tThe dfs usage can be different from "du" usage, because it\n' +
+      '\tmeasures raw space used by replication, checksums, snapshots\n' +
+      '\tand etc. on all the DNs.\n' +
+      '\tOptional flags may be used to filter the list of displayed DNs.\n',
+  },
+  safemode: {
+    summary: '-safemode <enter | leave | get | wait | forceExit>',
+    usage: '[-safemode enter | leave | get | wait | forceExit]',
+    help:
+      '-safemode <enter|leave|get|wait|forceExit>:  Safe mode maintenance command.\n' +
+      '\t\tSafe mode is a Namenode state in which it\n' +
+      '\t\t\t1.  does not accept changes to the name space (read-only)\n' +
+      '\t\t\t2.  does not replicate or delete blocks.\n' +
+      '\t\tSafe mode is entered automatically at Namenode startup, and\n' +
+      '\t\tleaves safe mode automatically when the configured minimum\n' +
+      '\t\tpercentage of blocks satisfies the minimum replication\n' +
+      '\t\tcondition.  Safe mode can also be entered manually, but then\n' +
+      '\t\tit can only be turned off manually as well.\n',
+  },
+  saveNamespace: {
+    summary: '-saveNamespace [-beforeShutdown]',
+    usage: '[-saveNamespace [-beforeShutdown]]',
+    help:
+      '-saveNamespace [-beforeShutdown]:\tSave current namespace into storage directories and reset edits \n' +
+      '\t\t log. Requires safe mode.\n' +
+      '\t\tIf the "beforeShutdown" option is given, the NameNode does a \n' +
+      '\t\tcheckpoint if and only if there is no checkpoint done during \n' +
+      '\t\ta time window (a configurable number of checkpoint periods).\n' +
+      '\t\tThis is usually used before shutting down the NameNode to \n' +
+      '\t\tprevent potential fsimage/editlog corruption.\n',
+  },
+  rollEdits: { summary: '-rollEdits', usage: '[-rollEdits]', help: '-rollEdits:\tRolls the edit log.\n' },
+  refreshNodes: {
+    summary: '-refreshNodes',
+    usage: '[-refreshNodes]',
+    help:
+      '-refreshNodes: \tUpdates the namenode with the set of datanodes allowed to connect to the namenode.\n\n' +
+      '\t\tNamenode re-reads datanode hostnames from the file defined by \n' +
+      '\t\tdfs.hosts, dfs.hosts.exclude configuration parameters.\n' +
+      '\t\tHosts defined in dfs.hosts are the datanodes that are part of \n' +
+      '\t\tthe cluster. If there are entries in dfs.hosts, only the hosts \n' +
+      '\t\tin it are allowed to register with the namenode.\n\n' +
+      '\t\tEntries in dfs.hosts.exclude are datanodes that need to be \n' +
+      '\t\tdecommissioned. Datanodes complete decommissioning when \n' +
+      '\t\tall the replicas from them are replicated to other datanodes.\n' +
+      '\t\tDecommissioned nodes are not automatically shutdown and \n' +
+      '\t\tare not chosen for writing new replicas.\n',
+  },
+  setQuota: {
+    summary: '-setQuota <quota> <dirname>...<dirname>',
+    usage: '[-setQuota <quota> <dirname>...<dirname>]',
+    help: SET_QUOTA_HELP,
+  },
+  clrQuota: {
+    summary: '-clrQuota <dirname>...<dirname>',
+    usage: '[-clrQuota <dirname>...<dirname>]',
+    help: CLR_QUOTA_HELP,
+  },
+  setSpaceQuota: {
+    summary: SET_SPACE_QUOTA_USAGE,
+    usage: `[${SET_SPACE_QUOTA_USAGE}]`,
+    help: SET_SPACE_QUOTA_HELP,
+  },
+  clrSpaceQuota: {
+    summary: CLR_SPACE_QUOTA_USAGE,
+    usage: `[${CLR_SPACE_QUOTA_USAGE}]`,
+    help: CLR_SPACE_QUOTA_HELP,
+  },
+  printTopology: {
+    summary: '-printTopology',
+    usage: '[-printTopology]',
+    help: '-printTopology: Print a tree of the racks and their\n\t\tnodes as reported by the Namenode\n',
+  },
+  fetchImage: {
+    summary: '-fetchImage <local directory>',
+    usage: '[-fetchImage <local directory>]',
+    help:
+      '-fetchImage <local directory>:\n' +
+      '\tDownloads the most recent fsimage from the Name Node and saves it in' +
+      '\tthe specified local directory.\n',
+  },
+  allowSnapshot: {
+    summary: '-allowSnapshot <snapshotDir>',
+    usage: '[-allowSnapshot <snapshotDir>]',
+    help: '-allowSnapshot <snapshotDir>:\n\tAllow snapshots to be taken on a directory.\n',
+  },
+  disallowSnapshot: {
+    summary: '-disallowSnapshot <snapshotDir>',
+    usage: '[-disallowSnapshot <snapshotDir>]',
+    help: '-disallowSnapshot <snapshotDir>:\n\tDo not allow snapshots to be taken on a directory any more.\n',
+  },
+  help: {
+    summary: '-help [cmd]',
+    usage: '[-help [cmd]]',
+    help: '-help [cmd]: \tDisplays help for the given command or all commands if none\n\t\tis specified.\n',
+  },
+};
+
+const USAGE_PREFIX = 'Usage: lab dfsadmin';
+
+/** commonUsageSummary over the lab's commands. */
+function usageSummary(): string {
+  return Object.values(DFSADMIN_TEXTS)
+    .map((c) => `\t[${c.summary}]\n`)
+    .join('');
+}
+
+/** The text `-help cmd` names, if the lab has that command (DFSAdmin matches `-help` names exactly). */
+function textOf(cmd: string): DfsadminCommandText | undefined {
+  return Object.hasOwn(DFSADMIN_TEXTS, cmd) ? DFSADMIN_TEXTS[cmd] : undefined;
+}
+
+/** ToolRunner.printGenericCommandUsage's bytes (it ends with an empty println). */
+const GENERIC_USAGE_PRINTED = `${GENERIC_USAGE}\n\n`;
+
+/**
+ * DFSAdmin.printUsage(cmd)'s bytes, for stderr: the command's one line, or (for a command it does
+ * not know, or none) the summary of every command and the generic options.
+ */
+export function dfsadminUsage(cmd = ''): string {
+  const text = cmd.startsWith('-') ? textOf(cmd.slice(1)) : undefined;
+  if (text !== undefined) return `${USAGE_PREFIX} ${text.usage}\n`;
+  return (
+    `${USAGE_PREFIX}\n` +
+    'Note: Administrative commands can only be run as the HDFS superuser.\n' +
+    `${usageSummary()}\n` +
+    GENERIC_USAGE_PRINTED
+  );
+}
+
+/**
+ * DFSAdmin.printHelp(cmd)'s bytes, for stdout: the command's help (printed with println, so a text
+ * ending in a newline leaves a blank line), or the summary, every command's help and the generic
+ * options when `cmd` is not one of them.
+ */
+export function dfsadminHelp(cmd = ''): string {
+  const text = textOf(cmd);
+  if (text !== undefined) return `${text.help}\n`;
+  const summary =
+    'lab dfsadmin performs DFS administrative commands.\n' +
+    'Note: Administrative commands can only be run with superuser permission.\n' +
+    'The full syntax is: \n\n' +
+    'lab dfsadmin\n' +
+    usageSummary();
+  const helps = Object.values(DFSADMIN_TEXTS).map((c) => `${c.help}\n`);
+  return `${summary}\n${helps.join('')}\n${GENERIC_USAGE_PRINTED}`;
+}
+
+/** DFSAdmin commands students meet that the lab does not carry out yet, and where to look instead. */
+const NOT_IN_THE_LAB: Readonly<Record<string, string>> = {
+  '-listOpenFiles': 'the files being written are in lab fsck / -openforwrite (OPENFORWRITE)',
+  '-metasave': "the blocks waiting for replication or deletion are in lab fsck / and the NameNode's /jmx",
+  '-setBalancerBandwidth':
+    'the DataNodes throttle balancing to dfs.datanode.balance.bandwidthPerSec, set when the cluster starts (lab start -D key=value)',
+  '-getDatanodeInfo':
+    "a lab DataNode runs no IPC server (ClientDatanodeProtocol); lab dfsadmin -report and the DataNode's /jmx show it",
+};
+
+/** DFSAdmin.run's exit status for a usage error or a failed command (-1). */
+export const DFSADMIN_FAILED = 255;
+
+/**
+ * A command the lab does not carry out: Hadoop's ones it lacks are refused with where the same
+ * facts are; anything else is DFSAdmin.run's `<cmd>: Unknown command` and the summary, exit -1.
+ * Returns for a command the lab has.
+ */
+export function refuseUnknownCommand(sub: string): void {
+  if (sub.startsWith('-') && textOf(sub.slice(1)) !== undefined) return;
+  if (Object.hasOwn(NOT_IN_THE_LAB, sub)) {
+    throw new UsageError(
+      `dfsadmin: ${sub} is Hadoop's but not the lab's yet: ${NOT_IN_THE_LAB[sub]}`,
+      dfsadminUsage(''),
+      DFSADMIN_FAILED,
+    );
+  }
+  err(`${sub.slice(1)}: Unknown command`);
+  process.stderr.write(dfsadminUsage(''));
+  throw new CommandExit(DFSADMIN_FAILED);
+}
