@@ -20,9 +20,10 @@ import {
   type Value,
 } from '../pack/answer-types.js';
 import type { Exercise, PackQuestion } from '../pack/pack.js';
-import { lookAt, selectValue, type ProbeOutcome, type ProbeRunner } from '../checks/probes.js';
+import { selectValue, type ProbeOutcome, type ProbeRunner } from '../checks/probes.js';
+import { lookAt } from '../checks/registry.js';
 import type { LeafQuestion, ProbeRef } from '../pack/schema.js';
-import type { ProbeArgs, ProbeName } from '../checks/probes.js';
+import type { ProbeArgs, ProbeName } from '../checks/registry.js';
 import { satisfies } from '../checks/expectation.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'unknown' | 'skip';

@@ -1,5 +1,6 @@
 /**
- * The probe contract of probes.ts, answered by a real cluster in a lab home. Every probe reads
+ * How a real cluster in a lab home answers each probe of the registry (registry.ts names each
+ * function here in its probe's entry; the result shapes are probes.ts's). Every probe reads
  * what the cluster shows anyone: the NameNode's RPC answers (as `lab fsck`, `lab fs -stat` and
  * `lab dfsadmin -report` get them), the files on the DataNodes' disks and in the name directory,
  * the journal, and the effective configuration. Nothing here reaches into a process.
@@ -12,7 +13,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import { ConfigError } from '../../cluster/config/config.js';
 import { clusterConfig } from '../../cluster/home/cluster-config.js';
 import { homePaths, type ClusterDescription } from '../../cluster/home/description.js';
 import { readDescription } from '../../cluster/home/home.js';
@@ -58,8 +58,6 @@ import {
   type ReportedDatanode,
 } from '../../cluster/protocol/types.js';
 import { Journal, readJournal } from '../../cluster/transport/journal.js';
-import { UsageError } from '../cli/errors.js';
-import { distanceBetween } from '../../cluster/home/topology.js';
 import { compareProcs, countTraffic, sumTraffic } from '../trace/counts.js';
 import { findOperation, OPERATION_KINDS, transferCommands, type OperationKind } from '../trace/operations.js';
 import { DASHBOARD_CLIENT_ID, kindOf } from '../traffic/lines.js';
@@ -70,14 +68,17 @@ import type {
   FsckReplicaCounts,
   MetaHeader,
   PipelineBlock,
+  FileInfo,
   ProbeOutcome,
-  ProbeResult,
-  ProbeRunner,
   ReplicaFiles,
   ReplicaLocation,
 } from './probes.js';
-import { check } from '../cli/schema-check.js';
-import { ProbeArgSchemas, type ProbeArgs, type ProbeName } from './probes.js';
+
+/** Which replica of which block: the block's index in the file (0) and, optionally, its DataNode. */
+type BlockOnDisk = { path: string; block?: number | undefined; datanode?: string | undefined };
+
+/** Journal probes' filter: one operation's records (`put /data/a.bin`), one sender, one receiver. */
+type TrafficFilter = { op?: string | undefined; src?: string | undefined; dst?: string | undefined };
 
 /**
  * The probes' RPC connection carries the dashboard's id: `lab traffic` and the dashboard treat its
@@ -91,18 +92,18 @@ const PROBE_RPC_TIMEOUT_MS = 5_000;
 
 type Outcome<T> = ProbeOutcome<T>;
 
-function ok<T>(value: T): Outcome<T> {
+export function ok<T>(value: T): Outcome<T> {
   return { status: 'ok', value };
 }
-function unsettled<T>(reason: string): Outcome<T> {
+export function unsettled<T>(reason: string): Outcome<T> {
   return { status: 'unsettled', reason };
 }
-function failed<T>(message: string): Outcome<T> {
+export function failed<T>(message: string): Outcome<T> {
   return { status: 'error', message };
 }
 
 /** A probe that cannot go on: thrown inside a probe, turned into its outcome by `run`. */
-class ProbeStop extends Error {
+export class ProbeStop extends Error {
   constructor(readonly outcome: Outcome<never>) {
     super(outcome.status === 'ok' ? 'ok' : outcome.status === 'error' ? outcome.message : outcome.reason);
   }
@@ -112,33 +113,8 @@ function stop(outcome: Outcome<never>): never {
   throw new ProbeStop(outcome);
 }
 
-/** The probes of one lab home. Each call reads the home afresh: the cluster may have changed. */
-export function liveProbes(home: string): ProbeRunner {
-  return {
-    async run<N extends ProbeName>(name: N, args: ProbeArgs<N>): Promise<ProbeOutcome<ProbeResult<N>>> {
-      const parsed = check(ProbeArgSchemas[name], args ?? {});
-      if (!parsed.ok) {
-        const what = parsed.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ');
-        return failed(`probe ${name}: bad arguments (${what})`);
-      }
-      try {
-        const probe = PROBES[name] as (ctx: ProbeContext, a: unknown) => Promise<ProbeResult<N>>;
-        return ok(await probe(new ProbeContext(home), parsed.value));
-      } catch (error) {
-        if (error instanceof ProbeStop) return error.outcome;
-        if (error instanceof RemoteError) return failed(`the NameNode answered ${error.message}`);
-        if (error instanceof ConfigError || error instanceof UsageError) return failed(error.message);
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT')
-          return unsettled(`the NameNode does not answer (${code}); is the cluster running? (lab status)`);
-        throw error;
-      }
-    },
-  };
-}
-
 /** What one probe call reads, each piece at most once. */
-class ProbeContext {
+export class ProbeContext {
   private descriptionValue: ClusterDescription | undefined;
   private report: ReportedDatanode[] | undefined;
 
@@ -249,7 +225,7 @@ function blockAt<T>(blocks: readonly T[], index: number | undefined, src: string
 
 // ---- namespace and blocks --------------------------------------------------------------------
 
-async function fileInfo(ctx: ProbeContext, a: ProbeArgs<'file.info'>): Promise<ProbeResult<'file.info'>> {
+export async function fileInfo(ctx: ProbeContext, a: { path: string }): Promise<FileInfo> {
   const status = await ctx.fileStatus(a.path);
   if (status.type === 'FILE') await ctx.requireClosed(a.path);
   return {
@@ -262,7 +238,7 @@ async function fileInfo(ctx: ProbeContext, a: ProbeArgs<'file.info'>): Promise<P
   };
 }
 
-async function fileBlocks(ctx: ProbeContext, a: { path: string }): Promise<BlockSummary[]> {
+export async function fileBlocks(ctx: ProbeContext, a: { path: string }): Promise<BlockSummary[]> {
   const status = await ctx.closedFile(a.path);
   const located = await ctx.call('getBlockLocations', {
     src: a.path,
@@ -283,7 +259,10 @@ async function fileBlocks(ctx: ProbeContext, a: { path: string }): Promise<Block
 }
 
 /** Replicas as fsck shows them; unsettled while their number differs from what can be had. */
-async function blockReplicas(ctx: ProbeContext, a: ProbeArgs<'block.replicas'>): Promise<ReplicaLocation[]> {
+export async function blockReplicas(
+  ctx: ProbeContext,
+  a: { path: string; block?: number | undefined },
+): Promise<ReplicaLocation[]> {
   await ctx.requireOutOfSafemode();
   const file = await ctx.fsckFile(a.path);
   const block = blockAt(file.blocks, a.block, a.path);
@@ -350,7 +329,7 @@ function listDir(dir: string): string[] {
  * The block's files on the disks of the DataNodes that are not dead (a dead DataNode's disk still
  * holds its old replicas, which HDFS no longer counts), or of the one DataNode asked for.
  */
-async function blockFiles(ctx: ProbeContext, a: ProbeArgs<'block.files'>): Promise<ReplicaFiles[]> {
+export async function blockFiles(ctx: ProbeContext, a: BlockOnDisk): Promise<ReplicaFiles[]> {
   const replicas = await blockReplicas(ctx, { path: a.path, block: a.block });
   const blocks = await fileBlocks(ctx, { path: a.path });
   const block = blockAt(blocks, a.block, a.path);
@@ -379,7 +358,7 @@ async function blockFiles(ctx: ProbeContext, a: ProbeArgs<'block.files'>): Promi
   return found;
 }
 
-async function metaHeader(ctx: ProbeContext, a: ProbeArgs<'block.metaHeader'>): Promise<MetaHeader> {
+export async function metaHeader(ctx: ProbeContext, a: BlockOnDisk): Promise<MetaHeader> {
   const [files] = await blockFiles(ctx, a);
   if (!files?.metaFile)
     stop(failed(`no .meta file beside the replica of block ${a.block ?? 0} of ${a.path}`));
@@ -407,7 +386,7 @@ function probeState(d: ReportedDatanode): DatanodeState['state'] {
   return d.liveness;
 }
 
-async function datanodeList(ctx: ProbeContext): Promise<DatanodeState[]> {
+export async function datanodeList(ctx: ProbeContext): Promise<DatanodeState[]> {
   const report = await ctx.datanodes();
   return report
     .map((d) => ({
@@ -418,9 +397,9 @@ async function datanodeList(ctx: ProbeContext): Promise<DatanodeState[]> {
     .sort((x, y) => compareProcs(x.id, y.id));
 }
 
-async function datanodeState(
+export async function datanodeState(
   ctx: ProbeContext,
-  a: ProbeArgs<'datanode.state'>,
+  a: { datanode: string },
 ): Promise<DatanodeState['state']> {
   const found = (await datanodeList(ctx)).find((d) => d.id === a.datanode);
   if (found) return found.state;
@@ -443,10 +422,7 @@ export function journaledAdminStates(records: readonly JournalRecord[], datanode
  * Every admin-state change of the DataNode the NameNode journaled, in -report's words; unsettled
  * until the journal (written on a timer) has reached the state the NameNode reports now.
  */
-async function datanodeAdminStates(
-  ctx: ProbeContext,
-  a: ProbeArgs<'datanode.adminStates'>,
-): Promise<string[]> {
+export async function datanodeAdminStates(ctx: ProbeContext, a: { datanode: string }): Promise<string[]> {
   if (!ctx.description.datanodes.some((d) => d.id === a.datanode))
     stop(failed(`this cluster has no DataNode ${a.datanode}`));
   const states = journaledAdminStates(readJournal(ctx.paths.journal), a.datanode);
@@ -464,7 +440,10 @@ async function datanodeAdminStates(
  * The finalized replicas on one DataNode's disk, by block id — what the DataNode holds, whatever
  * the NameNode knows (a dead DataNode's disk still has its old replicas).
  */
-async function datanodeBlocks(ctx: ProbeContext, a: ProbeArgs<'datanode.blocks'>): Promise<number[]> {
+export async function datanodeBlocks(
+  ctx: ProbeContext,
+  a: { datanode: string; path?: string | undefined },
+): Promise<number[]> {
   if (!ctx.description.datanodes.some((d) => d.id === a.datanode))
     stop(failed(`this cluster has no DataNode ${a.datanode}`));
   const root = finalizedDir(ctx.paths.dataDir(a.datanode), await ctx.blockPoolId());
@@ -494,7 +473,7 @@ function listEntries(dir: string): fs.Dirent[] {
   }
 }
 
-async function topologyRack(ctx: ProbeContext, a: ProbeArgs<'topology.rack'>): Promise<string> {
+export async function topologyRack(ctx: ProbeContext, a: { datanode: string }): Promise<string> {
   const reported = (await ctx.datanodes()).find((d) => d.name === a.datanode);
   if (reported) return reported.networkLocation;
   const described = ctx.description.datanodes.find((d) => d.id === a.datanode);
@@ -509,7 +488,7 @@ function nameDirCurrent(ctx: ProbeContext, dir: 'name' | 'namesecondary' = 'name
   return path.join(base, 'current');
 }
 
-function namedirFiles(ctx: ProbeContext, a: ProbeArgs<'namedir.files'>): string[] {
+export function namedirFiles(ctx: ProbeContext, a: { dir?: 'name' | 'namesecondary' | undefined }): string[] {
   const current = nameDirCurrent(ctx, a.dir);
   if (!fs.existsSync(current)) {
     const why = a.dir === 'namesecondary' ? ' (no checkpoint has been made yet)' : '';
@@ -573,7 +552,15 @@ function opNames(op: EditOp, file: string): boolean {
   });
 }
 
-function editsOps(ctx: ProbeContext, a: ProbeArgs<'edits.ops'>): EditOp[] {
+export function editsOps(
+  ctx: ProbeContext,
+  a: {
+    fromTxid?: number | undefined;
+    toTxid?: number | undefined;
+    opCode?: string | undefined;
+    path?: string | undefined;
+  },
+): EditOp[] {
   return readEditOps(ctx).filter(
     (op) =>
       (a.fromTxid === undefined || op.txid >= a.fromTxid) &&
@@ -584,7 +571,7 @@ function editsOps(ctx: ProbeContext, a: ProbeArgs<'edits.ops'>): EditOp[] {
 }
 
 /** The inode id of a path in the newest fsimage of the name directory. */
-function fsimageInodeId(ctx: ProbeContext, a: ProbeArgs<'fsimage.inodeId'>): number {
+export function fsimageInodeId(ctx: ProbeContext, a: { path: string }): number {
   const current = nameDirCurrent(ctx);
   const images = listDir(current)
     .map((name) => ({ name, parsed: parseNameDirFileName(name) }))
@@ -606,7 +593,7 @@ function fsimageInodeId(ctx: ProbeContext, a: ProbeArgs<'fsimage.inodeId'>): num
  * Where a file's blocks were copied to, once every block has its live replicas: a DNA_TRANSFER's target counts once it holds a live or
  * decommissioning replica of that block (a transfer that failed and was sent elsewhere does not).
  */
-async function blockCopyTargets(ctx: ProbeContext, a: ProbeArgs<'block.copyTargets'>): Promise<string[]> {
+export async function blockCopyTargets(ctx: ProbeContext, a: { path: string }): Promise<string[]> {
   await ctx.requireOutOfSafemode();
   const file = await ctx.fsckFile(a.path);
   const inService = (await ctx.datanodes()).filter((d) => d.liveness !== 'dead' && d.adminState === 'NORMAL');
@@ -669,7 +656,10 @@ function journalRecords(ctx: ProbeContext, op: string | undefined): (JournalFram
  * (what an fsimage's size is compared with); with kind `rpc`, whole RPC frames (heartbeats are their
  * own kind and left out); with no kind, whole frames of every kind.
  */
-function journalBytes(ctx: ProbeContext, a: ProbeArgs<'journal.bytes'>): number {
+export function journalBytes(
+  ctx: ProbeContext,
+  a: TrafficFilter & { kind?: 'rpc' | 'data' | 'http' | undefined },
+): number {
   const counts = countTraffic(journalRecords(ctx, a.op));
   const query = {
     ...(a.src === undefined ? {} : { src: a.src }),
@@ -685,7 +675,7 @@ function journalBytes(ctx: ProbeContext, a: ProbeArgs<'journal.bytes'>): number 
  * requests (RPC calls, DataTransfer operations and HTTP requests, not replies, packets or
  * heartbeats) in journal order.
  */
-function journalRpcOrder(ctx: ProbeContext, a: ProbeArgs<'journal.rpcOrder'>): string[] {
+export function journalRpcOrder(ctx: ProbeContext, a: TrafficFilter): string[] {
   const lines: string[] = [];
   for (const r of journalRecords(ctx, a.op)) {
     if (r.k !== 'frame' || kindOf(r) === 'heartbeat') continue;
@@ -710,7 +700,10 @@ function journalRpcOrder(ctx: ProbeContext, a: ProbeArgs<'journal.rpcOrder'>): s
  * operation, sender, receiver, message type and RPC method: the preamble's version byte, the
  * connection context's protocol, the DataNode addresses of an addBlock reply.
  */
-function journalMessages(ctx: ProbeContext, a: ProbeArgs<'journal.messages'>): FrameMessage[] {
+export function journalMessages(
+  ctx: ProbeContext,
+  a: TrafficFilter & { type?: FrameMessage['type'] | undefined; method?: string | undefined },
+): FrameMessage[] {
   const messages: FrameMessage[] = [];
   for (const r of journalRecords(ctx, a.op)) {
     if (r.k !== 'frame' || r.dir !== 'send') continue;
@@ -729,7 +722,7 @@ function journalMessages(ctx: ProbeContext, a: ProbeArgs<'journal.messages'>): F
  * (addBlock for the next block, or complete). One record per frame: the operation's records are
  * the senders' (or the receiver's where a sender did not tag the frame).
  */
-function journalPipelines(ctx: ProbeContext, a: ProbeArgs<'journal.pipelines'>): PipelineBlock[] {
+export function journalPipelines(ctx: ProbeContext, a: { op: string }): PipelineBlock[] {
   const blocks: PipelineBlock[] = [];
   let current: PipelineBlock | undefined;
   for (const r of journalRecords(ctx, a.op)) {
@@ -769,7 +762,7 @@ const INTERVAL_SAMPLES_MIN = 3;
  * The median time between one sender's successive calls of one RPC, in seconds (as `lab traffic`
  * prints their times): robust to the one long gap a restart or a kill leaves.
  */
-function journalInterval(ctx: ProbeContext, a: ProbeArgs<'journal.interval'>): number {
+export function journalInterval(ctx: ProbeContext, a: { src: string; method: string }): number {
   const times = readJournal(ctx.paths.journal)
     .filter(
       (r): r is JournalFrame =>
@@ -792,7 +785,7 @@ function journalInterval(ctx: ProbeContext, a: ProbeArgs<'journal.interval'>): n
 
 // ---- configuration and health ------------------------------------------------------------------
 
-function configGet(ctx: ProbeContext, a: ProbeArgs<'config.get'>): string {
+export function configGet(ctx: ProbeContext, a: { key: string }): string {
   return clusterConfig(ctx.description, ctx.home).get(a.key);
 }
 
@@ -800,7 +793,10 @@ function configGet(ctx: ProbeContext, a: ProbeArgs<'config.get'>): string {
 const FSCK_FILES_BLOCKS = { files: true, blocks: true, locations: false, racks: false, openforwrite: false };
 
 /** fsck's Replicas, DecommissioningReplicas and DecommissionedReplicas under a path. */
-async function fsckReplicas(ctx: ProbeContext, a: ProbeArgs<'fsck.replicas'>): Promise<FsckReplicaCounts> {
+export async function fsckReplicas(
+  ctx: ProbeContext,
+  a: { path?: string | undefined },
+): Promise<FsckReplicaCounts> {
   await ctx.requireOutOfSafemode();
   const src = a.path ?? '/';
   const result = await ctx.http((target, options) =>
@@ -816,7 +812,10 @@ async function fsckReplicas(ctx: ProbeContext, a: ProbeArgs<'fsck.replicas'>): P
   return counts;
 }
 
-async function fsckStatus(ctx: ProbeContext, a: ProbeArgs<'fsck.status'>): Promise<'HEALTHY' | 'CORRUPT'> {
+export async function fsckStatus(
+  ctx: ProbeContext,
+  a: { path?: string | undefined },
+): Promise<'HEALTHY' | 'CORRUPT'> {
   await ctx.requireOutOfSafemode();
   const src = a.path ?? '/';
   const result = await ctx.http((target, options) =>
@@ -830,7 +829,7 @@ async function fsckStatus(ctx: ProbeContext, a: ProbeArgs<'fsck.status'>): Promi
 
 // ---- permissions, ACLs and extended attributes --------------------------------------------------
 
-async function fileAcl(ctx: ProbeContext, a: ProbeArgs<'file.acl'>): Promise<string[]> {
+export async function fileAcl(ctx: ProbeContext, a: { path: string }): Promise<string[]> {
   const status = await ctx.fileStatus(a.path);
   const feature = status.hasAcl ? (await ctx.call('getAclStatus', { src: a.path })).entries : [];
   return logicalAcl(status.permission, feature)
@@ -838,7 +837,7 @@ async function fileAcl(ctx: ProbeContext, a: ProbeArgs<'file.acl'>): Promise<str
     .map(aclEntryText);
 }
 
-async function fileXAttrs(ctx: ProbeContext, a: ProbeArgs<'file.xattrs'>): Promise<string[]> {
+export async function fileXAttrs(ctx: ProbeContext, a: { path: string }): Promise<string[]> {
   await ctx.fileStatus(a.path);
   const xattrs = await ctx.call('getXAttrs', { src: a.path, xattrs: [] });
   return xattrs.map((x) => {
@@ -849,7 +848,10 @@ async function fileXAttrs(ctx: ProbeContext, a: ProbeArgs<'file.xattrs'>): Promi
 }
 
 /** FSPermissionChecker's answer for a read of the file by `user` (getBlockLocations checks READ). */
-async function fileAccess(ctx: ProbeContext, a: ProbeArgs<'file.access'>): Promise<'allowed' | 'denied'> {
+export async function fileAccess(
+  ctx: ProbeContext,
+  a: { path: string; user: string },
+): Promise<'allowed' | 'denied'> {
   const status = await ctx.closedFile(a.path);
   try {
     await ctx.call(
@@ -863,33 +865,3 @@ async function fileAccess(ctx: ProbeContext, a: ProbeArgs<'file.access'>): Promi
     throw error;
   }
 }
-
-const PROBES: { [N in ProbeName]: (ctx: ProbeContext, args: ProbeArgs<N>) => Promise<ProbeResult<N>> } = {
-  'file.info': fileInfo,
-  'file.blocks': fileBlocks,
-  'file.blockCount': async (ctx, a) => (await fileBlocks(ctx, a)).length,
-  'block.replicas': blockReplicas,
-  'block.files': blockFiles,
-  'block.metaHeader': metaHeader,
-  'datanode.list': (ctx) => datanodeList(ctx),
-  'datanode.state': datanodeState,
-  'datanode.blocks': datanodeBlocks,
-  'datanode.adminStates': datanodeAdminStates,
-  'block.copyTargets': blockCopyTargets,
-  'fsck.replicas': fsckReplicas,
-  'topology.distance': (ctx, a) => Promise.resolve(distanceBetween(ctx.description, a.a, a.b).distance),
-  'topology.rack': topologyRack,
-  'namedir.files': (ctx, a) => Promise.resolve(namedirFiles(ctx, a)),
-  'edits.ops': (ctx, a) => Promise.resolve(editsOps(ctx, a)),
-  'fsimage.inodeId': (ctx, a) => Promise.resolve(fsimageInodeId(ctx, a)),
-  'journal.bytes': (ctx, a) => Promise.resolve(journalBytes(ctx, a)),
-  'journal.rpcOrder': (ctx, a) => Promise.resolve(journalRpcOrder(ctx, a)),
-  'journal.messages': (ctx, a) => Promise.resolve(journalMessages(ctx, a)),
-  'journal.pipelines': (ctx, a) => Promise.resolve(journalPipelines(ctx, a)),
-  'journal.interval': (ctx, a) => Promise.resolve(journalInterval(ctx, a)),
-  'config.get': (ctx, a) => Promise.resolve(configGet(ctx, a)),
-  'fsck.status': fsckStatus,
-  'file.acl': fileAcl,
-  'file.xattrs': fileXAttrs,
-  'file.access': fileAccess,
-};

@@ -19,7 +19,7 @@ import { err, out, printJson } from '../cli/output.js';
 import { formatUnreadable } from '../answers/answer-sheet.js';
 import { markExercise, recordReset } from '../answers/command-log.js';
 import { systemClock, type CheckEnv } from '../answers/judge.js';
-import { liveProbes } from '../checks/live-probes.js';
+import { liveProbes } from '../checks/registry.js';
 import type { Exercise } from '../pack/pack.js';
 import { inquirerPrompter } from '../runner/prompts.js';
 import { findInCatalog, loadCatalog, type Catalog, type FoundExercise } from '../runner/catalog.js';

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { packageRoot } from '../../cluster/common/package-root.js';
 import { stopNodes } from '../../cluster/launcher/launcher.js';
 import { systemClock, type CheckEnv } from '../answers/judge.js';
-import { liveProbes } from '../checks/live-probes.js';
+import { liveProbes } from '../checks/registry.js';
 import type { Exercise } from '../pack/pack.js';
 import { startOptionsFor } from '../runner/cluster.js';
 import { keepRunningCluster, LEAVE_SAFE_MODE } from '../runner/prepare.js';

@@ -1,6 +1,6 @@
 /**
  * The pack format, as zod schemas: `pack.yaml`, each exercise's `exercise.yaml` and their
- * questions (the arguments of every probe are lab/checks/probes.ts's). This file is the format's one definition: the loader validates
+ * questions (the arguments of every probe are in lab/checks/registry.ts). This file is the format's one definition: the loader validates
  * with it, schema/*.schema.json is generated from it (json-schema.ts) and docs/instructors.md
  * describes it. Rules that need more than one file (ids that must exist, answers that must be
  * readable as their question's type) are checked in validate.ts.

@@ -17,7 +17,7 @@ import {
   type Question,
 } from './schema.js';
 import { check, type SchemaIssue } from '../cli/schema-check.js';
-import { isProbeName, PROBE_NAMES, ProbeArgSchemas } from '../checks/probes.js';
+import { isProbeName, PROBE_NAMES, probeArgSchema } from '../checks/registry.js';
 import { locate, parseYaml, type Position, type YamlNode } from '../cli/yaml.js';
 
 export const PACK_FILE = 'pack.yaml';
@@ -270,7 +270,7 @@ function checkProbe(
     }
     concrete[key] = value === '$answer' && input !== undefined ? sample[input] : value;
   }
-  const result = check(ProbeArgSchemas[name], concrete);
+  const result = check(probeArgSchema(name), concrete);
   if (!result.ok) {
     for (const issue of result.issues) {
       report.at([...path, 'args', ...issue.path], `${name}: ${issue.message}`, { atKey: issue.atKey });

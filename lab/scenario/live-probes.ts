@@ -9,11 +9,11 @@
 import { homePaths } from '../../cluster/home/description.js';
 import { describeRecord } from '../../cluster/protocol/describe.js';
 import { readJournal } from '../../cluster/transport/journal.js';
-import { liveProbes } from '../checks/live-probes.js';
+import { liveProbes } from '../checks/registry.js';
 import type { ProbeOutcome } from '../checks/probes.js';
-import { isProbeName, PROBE_NAMES } from '../checks/probes.js';
+import { isProbeName, PROBE_NAMES } from '../checks/registry.js';
 
-/** The probes only a scenario answers (the exercise vocabulary is in lab/checks/probes.ts). */
+/** The probes only a scenario answers (the exercise vocabulary is lab/checks/registry.ts). */
 export const SCENARIO_PROBES = ['journal.lines'] as const;
 
 export interface LiveProbeContext {

@@ -12,7 +12,7 @@ import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { parseSize } from '../../cluster/common/units.js';
 import type { ClusterDescription } from '../../cluster/home/description.js';
 import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
-import { liveProbes } from '../../lab/checks/live-probes.js';
+import { liveProbes } from '../../lab/checks/registry.js';
 import type { ProbeRunner } from '../../lab/checks/probes.js';
 import { ScenarioRunner } from '../../lab/scenario/runner.js';
 import type { Step } from '../../lab/scenario/steps.js';

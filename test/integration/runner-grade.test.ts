@@ -31,7 +31,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { stopNodes } from '../../cluster/launcher/launcher.js';
 import { runExercise } from '../../lab/commands/exercise.js';
 import type { RawAnswer } from '../../lab/pack/answer-types.js';
-import { liveProbes } from '../../lab/checks/live-probes.js';
+import { liveProbes } from '../../lab/checks/registry.js';
 import { selectValue } from '../../lab/checks/probes.js';
 import type { Prompter } from '../../lab/runner/prompts.js';
 import { loadCatalog, findInCatalog, type FoundExercise } from '../../lab/runner/catalog.js';

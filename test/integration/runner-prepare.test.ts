@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readDescription } from '../../cluster/home/home.js';
 import { stopNodes } from '../../cluster/launcher/launcher.js';
 import { systemClock } from '../../lab/answers/judge.js';
-import { liveProbes } from '../../lab/checks/live-probes.js';
+import { liveProbes } from '../../lab/checks/registry.js';
 import { loadPack } from '../../lab/pack/load.js';
 import type { Prompter } from '../../lab/runner/prompts.js';
 import { checkSaved } from '../../lab/runner/check.js';

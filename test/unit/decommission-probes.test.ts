@@ -12,7 +12,8 @@ import { writeDescription } from '../../cluster/home/home.js';
 import type { JournalFrame } from '../../cluster/protocol/journal-types.js';
 import { Journal, readJournal } from '../../cluster/transport/journal.js';
 import { parseCommand } from '../../lab/answers/task-commands.js';
-import { journaledAdminStates, liveProbes } from '../../lab/checks/live-probes.js';
+import { journaledAdminStates } from '../../lab/checks/live-probes.js';
+import { liveProbes } from '../../lab/checks/registry.js';
 import { transferCommands } from '../../lab/trace/operations.js';
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'decommission-probes-'));

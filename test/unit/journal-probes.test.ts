@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { liveProbes } from '../../lab/checks/live-probes.js';
+import { liveProbes } from '../../lab/checks/registry.js';
 
 let home: string;
 beforeEach(() => {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../lab/program.js';
 import { fsUsage } from '../../lab/commands/fs.js';
-import { PROBE_LOOK_AT } from '../../lab/checks/probes.js';
+import { lookAt, type ProbeName } from '../../lab/checks/registry.js';
 import { loadSeededPack } from '../../lab/pack/seeded.js';
 import {
   commandProblem,
@@ -96,7 +96,7 @@ describe.each(PACK_DIRS)('the shipped pack %s', (dir) => {
         for (const leaf of q.type === 'group' ? q.parts : [q]) {
           const ref = leaf.type === 'task' ? leaf.check : leaf.expect;
           if (ref === undefined) continue;
-          const look = (PROBE_LOOK_AT as Record<string, (a: unknown) => string>)[ref.probe]!(ref.args ?? {});
+          const look = lookAt(ref.probe as ProbeName, (ref.args ?? {}) as never);
           for (const command of look.startsWith('lab ') ? [look.replace(/\s\(.*$/, '')] : [])
             commands.push({ where: `${exercise.id} ${leaf.id} look-at`, command });
         }

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROBE_NAMES } from '../../lab/checks/probes.js';
+import { PROBE_NAMES } from '../../lab/checks/registry.js';
 import { runLiveProbe, SCENARIO_PROBES } from '../../lab/scenario/live-probes.js';
 
 describe('scenario probes', () => {
