@@ -61,8 +61,17 @@ export interface BlockWriterOptions extends InitiatorOptions {
   source?: XferTarget;
   /** The checksum of the packets (CRC32C unless a copy sends a replica's stored CRC32 sums). */
   checksum?: DataChecksum;
-  /** An append's new generation stamp; `block` then names the replica as it is (absent: block's). */
+  /**
+   * The new generation stamp of an append or a recovery; `block` then names the replica as it is.
+   * Absent: 0, as DataStreamer sends for a new block and DataTransfer for a DataNode's copy.
+   */
   latestGenerationStamp?: number;
+  /**
+   * ExtendedBlockProto.numBytes of the op's header: a client sends the file's block size
+   * (DataStreamer's blockCopy, what the DataNode reserves for the replica), a DataNode's copy the
+   * bytes it copies. The replica's own length travels in minBytesRcvd.
+   */
+  headerBytes: number;
 }
 
 /**
@@ -122,24 +131,7 @@ export class BlockWriter {
         first.name,
       );
     }
-    const body: OpWriteBlock = {
-      // An append names the replica with its current length, as DFSClient and Go's client do.
-      header: clientHeader({
-        ...options,
-        block: {
-          ...options.block,
-          numBytes: options.stage === 'PIPELINE_SETUP_APPEND' ? (options.resume?.ackedBytes ?? 0) : 0,
-        },
-      }),
-      targets: options.targets.slice(1).map(toTransferTarget),
-      ...(options.source ? { source: toTransferTarget(options.source) } : {}),
-      stage: options.stage ?? 'PIPELINE_SETUP_CREATE',
-      pipelineSize: options.targets.length,
-      minBytesRcvd: options.resume?.ackedBytes ?? 0,
-      maxBytesRcvd: options.resume?.offset ?? 0,
-      latestGenerationStamp: options.latestGenerationStamp ?? options.block.genStamp,
-      requestedChecksum: options.checksum ?? { type: 'CRC32C', bytesPerChecksum: BYTES_PER_CHECKSUM },
-    };
+    const body = writeBlockOp(options);
     let resp: BlockOpResponse;
     try {
       sendOp(link, 'WRITE_BLOCK', body, label);
@@ -337,6 +329,32 @@ function takeFrameBuffer(): Buffer {
 
 function giveFrameBuffer(buffer: Buffer): void {
   if (framePool.length < WRITER_FRAME_POOL_FRAMES) framePool.push(buffer);
+}
+
+/**
+ * OP_WRITE_BLOCK as Sender.writeBlock fills it: from a client as DataStreamer.createBlockOutputStream
+ * sends it (pipelineSize the pipeline's length, minBytesRcvd the bytes acked, maxBytesRcvd the
+ * bytes sent), from a DataNode's copy (`source` set) as DataNode.DataTransfer does (pipelineSize,
+ * minBytesRcvd, maxBytesRcvd and latestGenerationStamp 0). Pinning as without favored nodes.
+ */
+export function writeBlockOp(options: BlockWriterOptions & { resume?: WriterResume }): OpWriteBlock {
+  const copy = options.source !== undefined;
+  const [first, ...downstream] = options.targets;
+  return {
+    header: clientHeader({ ...options, block: { ...options.block, numBytes: options.headerBytes } }),
+    targets: downstream.map(toTransferTarget),
+    ...(options.source ? { source: toTransferTarget(options.source) } : {}),
+    stage: options.stage ?? 'PIPELINE_SETUP_CREATE',
+    pipelineSize: copy ? 0 : options.targets.length,
+    minBytesRcvd: copy ? 0 : (options.resume?.ackedBytes ?? 0),
+    maxBytesRcvd: copy ? 0 : (options.resume?.offset ?? 0),
+    latestGenerationStamp: options.latestGenerationStamp ?? 0,
+    requestedChecksum: options.checksum ?? { type: 'CRC32C', bytesPerChecksum: BYTES_PER_CHECKSUM },
+    storageId: first?.storageId ?? '',
+    targetStorageIds: downstream.flatMap((t) => (t.storageId ? [t.storageId] : [])),
+    pinning: false,
+    targetPinnings: [false],
+  };
 }
 
 /** A failed pipeline's position, handed to the recovered one (BlockWriter.open's `resume`). */

@@ -35,7 +35,7 @@ import { PACKET_DATA_BYTES } from '../protocol/packet.js';
 import type { BlockRef, DatanodeId, LocatedBlock, LocatedBlocks } from '../protocol/types.js';
 import { Journal } from '../transport/journal.js';
 import { RpcClient } from '../transport/rpc-client.js';
-import { ChecksumError } from '../transport/data-link.js';
+import { ChecksumError, type XferTarget } from '../transport/data-link.js';
 import { BlockWriter, PipelineAckError, PipelineSetupError } from './block-writer.js';
 import { readBlock } from './block-reader.js';
 import { blockChecksum, transferBlock } from './datanode-ops.js';
@@ -933,7 +933,7 @@ export class DFSOutputStream {
         // The header names the replicas as they are; latestGenerationStamp is the stamp they take.
         this.writer = await BlockWriter.open({
           ...this.writerBase(),
-          targets: members.map((m) => m.target),
+          targets: members.map(transferTargetOf),
           poolId: located.blockPoolId,
           block: located.block,
           latestGenerationStamp: newGenStamp,
@@ -1039,8 +1039,11 @@ export class DFSOutputStream {
     op: string;
     clientName: string;
     checksum: DataChecksum;
+    headerBytes: number;
   } {
     return {
+      // DataStreamer's blockCopy: the op's header announces the file's block size.
+      headerBytes: this.opts.blockSizeBytes,
       selfId: this.client.selfId,
       journal: this.client.journal,
       localAddress: this.client.clientHost || undefined,
@@ -1090,7 +1093,7 @@ export class DFSOutputStream {
     const length = located.block.numBytes;
     this.writer = await BlockWriter.open({
       ...this.writerBase(),
-      targets: located.locations,
+      targets: pipelineOf(located).map(transferTargetOf),
       poolId: located.blockPoolId,
       block: located.block,
       latestGenerationStamp: bumped.genStamp,
@@ -1121,7 +1124,7 @@ export class DFSOutputStream {
       try {
         this.writer = await BlockWriter.open({
           ...this.writerBase(),
-          targets: located.locations,
+          targets: pipelineOf(located).map(transferTargetOf),
           poolId: located.blockPoolId,
           block: located.block,
           stage: 'PIPELINE_SETUP_CREATE',
@@ -1226,6 +1229,11 @@ const EMPTY_PACKET = Buffer.alloc(0);
 interface PipelineMember {
   target: DatanodeId;
   rack: string;
+}
+
+/** A pipeline member as a WRITE_BLOCK names it: its DatanodeInfo with its rack as the location. */
+function transferTargetOf(m: PipelineMember): XferTarget {
+  return { ...m.target, location: m.rack };
 }
 
 function pipelineOf(lb: LocatedBlock): PipelineMember[] {

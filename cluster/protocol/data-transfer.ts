@@ -35,6 +35,7 @@ import {
 } from './gen/datatransfer_pb.js';
 import {
   ChecksumTypeProto,
+  StorageTypeProto,
   DatanodeInfoProtoSchema,
   type DatanodeInfoProto,
   type ExtendedBlockProto,
@@ -110,6 +111,10 @@ export interface TransferTarget {
   datanodeUuid?: string;
   infoPort?: number;
   ipcPort?: number;
+  /** DatanodeInfoProto.location: its rack (/rack1), as the LocatedBlock lists it. */
+  location?: string;
+  /** The storage that holds or will hold the replica there (LocatedBlock.storageIDs); not in DatanodeInfoProto. */
+  storageId?: string;
 }
 
 /** BaseHeaderProto: the block, and the lab's operation id carried as HDFS's trace ids. */
@@ -145,6 +150,17 @@ export interface OpWriteBlock {
   maxBytesRcvd: number;
   latestGenerationStamp: number;
   requestedChecksum: DataChecksum;
+  /**
+   * The receiver's storage ID and the downstream DataNodes' (Sender.writeBlock's storageId and
+   * targetStorageIds, from the LocatedBlock); empty from a writer that sends none (the Go client).
+   * Every replica goes to DISK, the lab's one storage type: storageType and targetStorageTypes
+   * are always DISK on the wire.
+   */
+  storageId: string;
+  targetStorageIds: string[];
+  /** Favored-node pinning of the receiver's replica and the downstream ones; HDFS's writer sends [false] without favored nodes. */
+  pinning: boolean;
+  targetPinnings: boolean[];
 }
 
 export interface OpReadBlock {
@@ -318,6 +334,15 @@ function encodeOpBody<K extends ServedOp>(op: K, body: OpBody<K>): Uint8Array {
           maxBytesRcvd: BigInt(w.maxBytesRcvd),
           latestGenerationStamp: BigInt(w.latestGenerationStamp),
           requestedChecksum: checksumProto(w.requestedChecksum),
+          // DFSClient's default CachingStrategy sets neither readahead nor dropBehind.
+          cachingStrategy: {},
+          storageType: StorageTypeProto.DISK,
+          targetStorageTypes: w.targets.map(() => StorageTypeProto.DISK),
+          allowLazyPersist: false,
+          pinning: w.pinning,
+          targetPinnings: w.targetPinnings,
+          ...(w.storageId ? { storageId: w.storageId } : {}),
+          targetStorageIds: w.targetStorageIds,
         }),
       );
     }
@@ -406,6 +431,7 @@ function datanodeInfoProto(t: TransferTarget): DatanodeInfoProto {
       infoPort: t.infoPort ?? 0,
       ipcPort: t.ipcPort ?? 0,
     },
+    ...(t.location ? { location: t.location } : {}),
   });
 }
 
@@ -513,6 +539,10 @@ export function decodeOpBody<K extends ServedOp>(op: K, body: Buffer): OpBody<K>
         maxBytesRcvd: u64(w.maxBytesRcvd, `${what} maxBytesRcvd`),
         latestGenerationStamp: u64(w.latestGenerationStamp, `${what} latestGenerationStamp`),
         requestedChecksum: dataChecksum(w.requestedChecksum!, what),
+        storageId: w.storageId,
+        targetStorageIds: [...w.targetStorageIds],
+        pinning: w.pinning,
+        targetPinnings: [...w.targetPinnings],
       };
       return result as OpBody<K>;
     }
@@ -590,6 +620,23 @@ function transferTarget(info: DatanodeInfoProto): TransferTarget {
     datanodeUuid: id.datanodeUuid,
     infoPort: id.infoPort,
     ipcPort: id.ipcPort,
+    ...(info.location ? { location: info.location } : {}),
+  };
+}
+
+/**
+ * The WRITE_BLOCK a DataNode sends its mirror (DataXceiver.writeBlock): the same op for the rest
+ * of the pipeline — the first downstream target becomes the receiver, with its storage ID and
+ * pinning taken off the front of the lists (PBHelperClient.convert(…, 1)).
+ */
+export function mirrorWriteBlock(op: OpWriteBlock): OpWriteBlock {
+  return {
+    ...op,
+    targets: op.targets.slice(1),
+    storageId: op.targetStorageIds[0] ?? '',
+    targetStorageIds: op.targetStorageIds.slice(1),
+    pinning: op.targetPinnings[0] ?? false,
+    targetPinnings: op.targetPinnings.slice(1),
   };
 }
 

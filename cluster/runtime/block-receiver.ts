@@ -7,7 +7,12 @@
  */
 import fs from 'node:fs';
 import { verifyChunkChecksums } from '../common/crc.js';
-import type { DataChecksum, OpReplaceBlock, OpWriteBlock } from '../protocol/data-transfer.js';
+import {
+  mirrorWriteBlock,
+  type DataChecksum,
+  type OpReplaceBlock,
+  type OpWriteBlock,
+} from '../protocol/data-transfer.js';
 import { RemoteError } from '../protocol/errors.js';
 import {
   BYTES_PER_CHECKSUM,
@@ -301,7 +306,7 @@ async function connectMirror(
   let mirror: Link | null = null;
   try {
     mirror = await openLinkOnward(up, next, options);
-    sendOp(mirror, 'WRITE_BLOCK', { ...op, targets: op.targets.slice(1) }, label);
+    sendOp(mirror, 'WRITE_BLOCK', mirrorWriteBlock(op), label);
     const resp = await readResponse(mirror, label);
     return { mirror, firstBadLink: resp.status === 'SUCCESS' ? '' : resp.firstBadLink || next.name };
   } catch (err) {

@@ -358,6 +358,7 @@ export async function transferReplica(options: {
       targets: options.targets,
       poolId: options.poolId,
       block: { blockId: replica.blockId, genStamp: replica.genStamp },
+      headerBytes: replica.numBytes,
       clientName: '',
       stage: 'PIPELINE_SETUP_CREATE',
       source: options.self,
@@ -448,6 +449,7 @@ export async function transferRbw(
         targets: op.targets,
         poolId: eb.poolId,
         block: { blockId: eb.blockId, genStamp: storedGenStamp },
+        headerBytes: eb.numBytes,
         clientName: op.header.clientName,
         stage: 'TRANSFER_RBW',
         source: {

@@ -208,6 +208,9 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
           targets: lb.locations,
           poolId: lb.blockPoolId,
           block: lb.block,
+          // Go's header names the replica with the NameNode's length; Java's with the block size.
+          headerBytes: 1000,
+          latestGenerationStamp: lb.block.genStamp,
           stage: 'PIPELINE_SETUP_APPEND',
           checksum: { type: 'CRC32', bytesPerChecksum: 512 },
           resume: { ackedBytes: 1000, offset: 1000, nextSeqno: 0, frames: [] },

@@ -15,8 +15,11 @@ import {
   OP_BODY_BYTES_MAX,
   OP_CODES,
   traceInfoToOpId,
+  mirrorWriteBlock,
   type OpWriteBlock,
 } from '../../cluster/protocol/data-transfer.js';
+import { writeBlockOp } from '../../cluster/client/block-writer.js';
+import type { DatanodeId } from '../../cluster/protocol/types.js';
 import {
   ackFlag,
   decodePacket,
@@ -55,13 +58,114 @@ const GO_WRITE: OpWriteBlock = {
   maxBytesRcvd: 0,
   latestGenerationStamp: 0,
   requestedChecksum: { type: 'CRC32', bytesPerChecksum: 512 },
+  storageId: '',
+  targetStorageIds: [],
+  pinning: false,
+  targetPinnings: [],
 };
 
+/** What Sender.writeBlock writes after requestedChecksum (fields 10-17), as a Java writer sends them. */
+const javaTail = (storage: { id: string; targets: string[]; pinnings: boolean[] }): string =>
+  [
+    '52 00', // cachingStrategy: DFSClient's default sets neither readahead nor dropBehind
+    '58 01', // storageType DISK
+    ...storage.targets.map(() => '60 01'), // targetStorageTypes, one DISK per downstream target
+    '68 00', // allowLazyPersist false
+    '70 00', // pinning false
+    // targetPinnings: a writer without favored nodes sends [false] (PBHelperClient.convert(null, 1))
+    ...storage.pinnings.map((p) => (p ? '78 01' : '78 00')), // targetPinnings
+    ...(storage.id ? [`82 01 ${hex(Buffer.from([storage.id.length]))} ${ascii(storage.id)}`] : []),
+    ...storage.targets.map((t) => `8a 01 ${hex(Buffer.from([t.length]))} ${ascii(t)}`),
+  ].join(' ');
+
 describe('op requests', () => {
-  it("decode the Go client's WRITE_BLOCK (§3.3) and encode it back byte for byte", () => {
+  it("decode the Go client's WRITE_BLOCK (§3.3); sent on, it carries Sender.writeBlock's fields 10-17", () => {
     expect(GO_WRITE_BLOCK.length).toBe(80);
     expect(decodeOpRequest(GO_WRITE_BLOCK)).toEqual({ op: 'WRITE_BLOCK', body: GO_WRITE });
-    expect(hex(encodeOpRequest('WRITE_BLOCK', GO_WRITE))).toBe(hex(GO_WRITE_BLOCK));
+    const sent = encodeOpRequest('WRITE_BLOCK', GO_WRITE);
+    // Go sends no pinnings, so a DataNode forwards none (PBHelperClient.convert([], 1)).
+    const tail = javaTail({ id: '', targets: [], pinnings: [] });
+    expect(hex(sent.subarray(4))).toBe(`${hex(GO_WRITE_BLOCK.subarray(4))} ${tail}`);
+    expect(sent[3]).toBe(GO_WRITE_BLOCK[3]! + bytes(tail).length);
+  });
+
+  it("a client's WRITE_BLOCK is DataStreamer's: block size in the header, latestGenerationStamp 0, storage ids", () => {
+    const target = (n: number): DatanodeId => ({
+      name: `dn${n}`,
+      datanodeUuid: `uuid-${n}`,
+      storageId: `DS-${n}`,
+      ipAddr: `127.0.1.${n}`,
+      hostName: `dn${n}`,
+      xferPort: 9866,
+      infoPort: 9864,
+      ipcPort: 0,
+    });
+    const op = writeBlockOp({
+      selfId: 'client',
+      journal: undefined as never,
+      targets: [1, 2, 3].map((n) => ({ ...target(n), location: '/rack1' })),
+      poolId: 'BP-1',
+      block: { blockId: 1073741825, genStamp: 1001 },
+      headerBytes: 134_217_728,
+      clientName: 'DFSClient_NONMAPREDUCE_1_1',
+    });
+    expect(op).toMatchObject({
+      header: { block: { poolId: 'BP-1', blockId: 1073741825, genStamp: 1001, numBytes: 134_217_728 } },
+      stage: 'PIPELINE_SETUP_CREATE',
+      pipelineSize: 3,
+      minBytesRcvd: 0,
+      maxBytesRcvd: 0,
+      latestGenerationStamp: 0,
+      requestedChecksum: { type: 'CRC32C', bytesPerChecksum: 512 },
+      storageId: 'DS-1',
+      targetStorageIds: ['DS-2', 'DS-3'],
+      pinning: false,
+      targetPinnings: [false],
+    });
+    expect(op.targets.map((t) => [t.ipAddr, t.location])).toEqual([
+      ['127.0.1.2', '/rack1'],
+      ['127.0.1.3', '/rack1'],
+    ]);
+    const sent = encodeOpRequest('WRITE_BLOCK', op);
+    expect(hex(sent)).toContain(
+      `4a 05 08 02 10 80 04 ${javaTail({ id: 'DS-1', targets: ['DS-2', 'DS-3'], pinnings: [false] })}`,
+    );
+    expect(sent.toString('latin1')).toContain('/rack1');
+    expect(decodeOpRequest(sent).body).toMatchObject({
+      header: op.header,
+      storageId: 'DS-1',
+      targetStorageIds: ['DS-2', 'DS-3'],
+      targetPinnings: [false],
+    });
+
+    // DataXceiver.writeBlock's op to its mirror: the next DataNode becomes the receiver.
+    expect(mirrorWriteBlock(op)).toMatchObject({
+      storageId: 'DS-2',
+      targetStorageIds: ['DS-3'],
+      pinning: false,
+      targetPinnings: [],
+    });
+    expect(mirrorWriteBlock(op).targets.map((t) => t.ipAddr)).toEqual(['127.0.1.3']);
+
+    // A DataNode's copy (DataTransfer): pipelineSize, min/maxBytesRcvd and latestGenerationStamp 0.
+    const copy = writeBlockOp({
+      selfId: 'dn1',
+      journal: undefined as never,
+      targets: [target(2)],
+      poolId: 'BP-1',
+      block: { blockId: 1073741825, genStamp: 1001 },
+      headerBytes: 4096,
+      clientName: '',
+      source: target(1),
+      resume: { ackedBytes: 4096, offset: 4096, nextSeqno: 0, frames: [] },
+    });
+    expect(copy).toMatchObject({
+      pipelineSize: 0,
+      minBytesRcvd: 0,
+      maxBytesRcvd: 0,
+      latestGenerationStamp: 0,
+    });
+    expect(copy.header.block.numBytes).toBe(4096);
   });
 
   it("decode the Go client's READ_BLOCK (§3.6) and BLOCK_CHECKSUM (§3.7)", () => {
