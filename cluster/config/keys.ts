@@ -374,6 +374,21 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     min: 1,
     description: 'Decommission monitor period.',
   },
+  {
+    name: 'dfs.namenode.maintenance.replication.min',
+    type: 'int',
+    hadoopDefault: '1',
+    min: 0,
+    description:
+      'Live replicas elsewhere every block of a DataNode entering maintenance needs before it is IN_MAINTENANCE.',
+  },
+  {
+    name: 'dfs.namenode.hosts.provider.classname',
+    type: 'string',
+    hadoopDefault: 'org.apache.hadoop.hdfs.server.blockmanagement.HostFileManager',
+    description:
+      'HostFileManager reads dfs.hosts and dfs.hosts.exclude; CombinedHostFileManager reads dfs.hosts as one JSON file of DatanodeAdminProperties (maintenance too).',
+  },
 
   // ---- Safe mode (§6.4) ----
   {

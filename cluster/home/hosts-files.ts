@@ -10,16 +10,38 @@ import type { LabConfig } from '../config/config.js';
 import { canonicalSettings } from '../config/deprecations.js';
 import { readConfigurationFile, siteFilesIn } from '../config/site-files.js';
 
-export const HOSTS_KEYS = { include: 'dfs.hosts', exclude: 'dfs.hosts.exclude' } as const;
+export const HOSTS_KEYS = {
+  include: 'dfs.hosts',
+  exclude: 'dfs.hosts.exclude',
+  provider: 'dfs.namenode.hosts.provider.classname',
+} as const;
 
-/** The two files' paths now ('' = no file), each absolute. */
-export function hostsFilePaths(home: string, config: LabConfig): { include: string; exclude: string } {
+/** The host provider that reads dfs.hosts as one JSON file of DatanodeAdminProperties. */
+export const COMBINED_HOST_FILE_MANAGER =
+  'org.apache.hadoop.hdfs.server.blockmanagement.CombinedHostFileManager';
+
+export interface HostsFiles {
+  /** dfs.hosts ('' = none), absolute. */
+  include: string;
+  /** dfs.hosts.exclude ('' = none), absolute; CombinedHostFileManager does not read it. */
+  exclude: string;
+  /** Whether dfs.hosts is the combined JSON file (CombinedHostFileManager). */
+  combined: boolean;
+}
+
+/** The files' paths and the host provider now. */
+export function hostsFilePaths(home: string, config: LabConfig): HostsFiles {
   const site: Record<string, string> = {};
   for (const file of siteFilesIn([home]))
     Object.assign(site, canonicalSettings(readConfigurationFile(file)).settings);
+  const valueOf = (key: string): string => (site[key] ?? (config.has(key) ? config.get(key) : '')).trim();
   const pathOf = (key: string): string => {
-    const value = (site[key] ?? (config.has(key) ? config.get(key) : '')).trim();
+    const value = valueOf(key);
     return value === '' ? '' : path.resolve(home, value);
   };
-  return { include: pathOf(HOSTS_KEYS.include), exclude: pathOf(HOSTS_KEYS.exclude) };
+  return {
+    include: pathOf(HOSTS_KEYS.include),
+    exclude: pathOf(HOSTS_KEYS.exclude),
+    combined: valueOf(HOSTS_KEYS.provider) === COMBINED_HOST_FILE_MANAGER,
+  };
 }

@@ -7,7 +7,7 @@
  */
 import type { BlockRef } from './editlog/ops.js';
 import type { ReceivedDeletedStatus } from '../protocol/messages.js';
-import type { AdminState } from '../protocol/types.js';
+import { isMaintenance, type AdminState } from '../protocol/types.js';
 
 export type BlockUCState = 'UNDER_CONSTRUCTION' | 'COMMITTED' | 'COMPLETE';
 export type ReplicaState = 'RBW' | 'FINALIZED';
@@ -58,12 +58,40 @@ export interface ReplicaChange {
 
 /**
  * NumberReplicas for a block: its usable replicas split by their DataNode's admin state. Only
- * `live` (in service) counts toward redundancy; the others are still readable.
+ * `live` (in service) counts toward redundancy; decommissioning, decommissioned and entering
+ * maintenance ones are still readable. A replica on a DataNode in maintenance stays in the
+ * BlockMap even when the DataNode is dead (HeartbeatManager keeps its blocks), counted in
+ * `inMaintenance` (MAINTENANCE_NOT_FOR_READ) like one on an IN_MAINTENANCE DataNode.
  */
 export interface NumberReplicas {
   live: string[];
   decommissioning: string[];
   decommissioned: string[];
+  /** On live ENTERING_MAINTENANCE DataNodes (MAINTENANCE_FOR_READ). */
+  enteringMaintenance: string[];
+  /** On IN_MAINTENANCE DataNodes, or dead ones in maintenance (MAINTENANCE_NOT_FOR_READ). */
+  inMaintenance: string[];
+}
+
+/** The counts of a block the BlockMap does not hold. */
+export function noReplicas(): NumberReplicas {
+  return { live: [], decommissioning: [], decommissioned: [], enteringMaintenance: [], inMaintenance: [] };
+}
+
+/**
+ * BlockManager.getExpectedLiveRedundancyNum: replicas in maintenance lower the live replicas a
+ * block needs, down to dfs.namenode.maintenance.replication.min (at most its replication).
+ */
+export function expectedLiveRedundancy(
+  b: BlockView,
+  counts: NumberReplicas,
+  minMaintenanceReplication: number,
+): number {
+  const maintenance = counts.enteringMaintenance.length + counts.inMaintenance.length;
+  return Math.max(
+    b.expectedReplication - maintenance,
+    Math.min(minMaintenanceReplication, b.expectedReplication),
+  );
 }
 
 export function refOf(b: BlockView): BlockRef {
@@ -372,17 +400,22 @@ export class BlockManager {
     return out;
   }
 
-  /** BlockManager.countNodes: the usable replicas by admin state (`adminStateOf` of a usable DataNode). */
+  /**
+   * BlockManager.countNodes: the good replicas by their DataNode's admin state; a dead
+   * DataNode's replicas count only while it is in maintenance (they stay in the BlockMap).
+   */
   countReplicas(
     b: BlockView,
     usable: (dn: string) => boolean,
     adminStateOf: (dn: string) => AdminState,
   ): NumberReplicas {
-    const counts: NumberReplicas = { live: [], decommissioning: [], decommissioned: [] };
-    for (const dn of this.liveReplicas(b, usable)) {
+    const counts = noReplicas();
+    for (const dn of this.liveReplicas(b, (d) => usable(d) || isMaintenance(adminStateOf(d)))) {
       const state = adminStateOf(dn);
       if (state === 'DECOMMISSION_INPROGRESS') counts.decommissioning.push(dn);
       else if (state === 'DECOMMISSIONED') counts.decommissioned.push(dn);
+      else if (state === 'ENTERING_MAINTENANCE' && usable(dn)) counts.enteringMaintenance.push(dn);
+      else if (isMaintenance(state)) counts.inMaintenance.push(dn);
       else counts.live.push(dn);
     }
     return counts;
@@ -390,12 +423,18 @@ export class BlockManager {
 
   /**
    * LowRedundancyBlocks.getPriority for a replicated block, or null when it needs nothing.
-   * `outOfService`: replicas on decommissioning or decommissioned DataNodes; a block that has
-   * only those is the most urgent (they are about to leave), not missing.
+   * `outOfService`: replicas on decommissioning, decommissioned or maintenance DataNodes; a
+   * block that has only those is the most urgent (they are about to leave), not missing.
+   * `expected`: the live replicas it needs (fewer while some are in maintenance).
    */
-  priority(b: BlockView, live: number, racksOk: boolean, outOfService = 0): number | null {
+  priority(
+    b: BlockView,
+    live: number,
+    racksOk: boolean,
+    outOfService = 0,
+    expected = b.expectedReplication,
+  ): number | null {
     if (b.ucState !== 'COMPLETE') return null;
-    const expected = b.expectedReplication;
     if (live === 0) return outOfService > 0 ? QUEUE_HIGHEST_PRIORITY : QUEUE_WITH_CORRUPT_BLOCKS;
     if (live >= expected) return racksOk ? null : QUEUE_REPLICAS_BADLY_DISTRIBUTED;
     if (live === 1) return QUEUE_HIGHEST_PRIORITY;

@@ -1,12 +1,21 @@
 /**
- * Decommissioning, as HDFS's DatanodeAdminManager and its DatanodeAdminDefaultMonitor do it, as a
- * core: the include/exclude lists decide each DataNode's admin state (DatanodeManager
- * .refreshDatanodes), and every dfs.namenode.decommission.interval the monitor looks at the blocks
- * of each DataNode being decommissioned. Its blocks' new replicas come from the redundancy
- * monitor, which no longer counts the decommissioning replica as live; once every block it holds
- * has enough live replicas elsewhere (and the DataNode is alive and has sent its block report),
- * it becomes DECOMMISSIONED. Nothing here is logged to the edit log: the state lives in the hosts
- * files, and a restarted NameNode derives it again from them.
+ * Decommissioning and maintenance, as HDFS's DatanodeAdminManager and its
+ * DatanodeAdminDefaultMonitor do them, as a core: the hosts lists decide each DataNode's admin
+ * state (DatanodeManager.refreshDatanodes), and every dfs.namenode.decommission.interval the
+ * monitor looks at the blocks of each DataNode leaving service. Its blocks' new replicas come from
+ * the redundancy monitor, which no longer counts the leaving replica as live.
+ *
+ * Decommissioning: once every block it holds has enough live replicas elsewhere (and the
+ * DataNode is alive and has sent its block report), it becomes DECOMMISSIONED.
+ *
+ * Maintenance (a combined hosts file's IN_MAINTENANCE entry, with an expiry in epoch ms):
+ * ENTERING_MAINTENANCE until every block it holds has dfs.namenode.maintenance.replication.min
+ * live replicas elsewhere, then IN_MAINTENANCE; its replicas stay in the BlockMap even if it
+ * dies, so nothing is re-replicated for it; at expiry it is back in service (NORMAL), and if it
+ * is dead then, its replicas leave the BlockMap and are re-replicated.
+ *
+ * Nothing here is logged to the edit log: the state lives in the hosts files, and a restarted
+ * NameNode derives it again from them.
  */
 import type { StateEvent } from '../protocol/messages.js';
 import type { NetworkTopology } from '../net/topology.js';
@@ -15,7 +24,9 @@ import type { DatanodeDescriptor, DatanodeManager } from './datanode-manager.js'
 import { HADOOP_DEFAULTS } from '../config/hadoop-defaults.js';
 import type { DatanodeStatus } from '../protocol/types.js';
 import { DEFAULT_RACK } from '../net/topology.js';
-import { isExcluded, isIncluded, NO_HOSTS, type HostsLists } from './host-file.js';
+import { ADMIN_STATE_NAMES, isMaintenance } from '../protocol/types.js';
+import { expectedLiveRedundancy } from './block-manager.js';
+import { isExcluded, isIncluded, maintenanceExpireTimeMs, NO_HOSTS, type HostsLists } from './host-file.js';
 import { isPlacementSatisfied } from './placement.js';
 
 export interface DatanodeAdminSettings {
@@ -25,6 +36,8 @@ export interface DatanodeAdminSettings {
   defaultReplication: number;
   /** dfs.namenode.replication.min: enough for the last block of a file still being written. */
   minReplication: number;
+  /** dfs.namenode.maintenance.replication.min: live replicas elsewhere a block needs for maintenance. */
+  minMaintenanceReplication: number;
 }
 
 /** What the admin manager needs of the NameNode core. */
@@ -143,28 +156,36 @@ export class DatanodeAdminManager {
    * disallowed (refused at its next heartbeat), an excluded one starts decommissioning, one no
    * longer excluded goes back in service.
    */
-  refresh(hosts: HostsLists): void {
+  refresh(hosts: HostsLists, nowMs: number): void {
     this.hosts = hosts;
     for (const d of this.host.datanodes.all()) {
-      if (!isIncluded(hosts, d.id)) d.disallowed = true;
-      else this.applyLists(d);
+      if (!isIncluded(hosts, d.id)) {
+        d.disallowed = true;
+        continue;
+      }
+      const expireMs = maintenanceExpireTimeMs(hosts, d.id);
+      if (nowMs < expireMs) this.startMaintenance(d, expireMs);
+      else if (isExcluded(hosts, d.id)) this.startDecommission(d);
+      else {
+        this.stopMaintenance(d);
+        this.stopDecommission(d);
+      }
     }
   }
 
-  /** startAdminOperationIfNecessary, for a DataNode that just registered. */
-  registered(d: DatanodeDescriptor): void {
+  /** startAdminOperationIfNecessary, for a DataNode that just registered: the exclude list first. */
+  registered(d: DatanodeDescriptor, nowMs: number): void {
     this.syncTopology(d);
-    this.applyLists(d);
-  }
-
-  private applyLists(d: DatanodeDescriptor): void {
+    const expireMs = maintenanceExpireTimeMs(this.hosts, d.id);
     if (isExcluded(this.hosts, d.id)) this.startDecommission(d);
-    else this.stopDecommission(d);
+    else if (nowMs < expireMs) this.startMaintenance(d, expireMs);
+    else if (d.adminState === 'DECOMMISSION_INPROGRESS' || d.adminState === 'DECOMMISSIONED')
+      this.stopDecommission(d);
   }
 
   /** A dead DataNode has nothing left to copy from: HDFS marks it decommissioned at once. */
   private startDecommission(d: DatanodeDescriptor): void {
-    if (d.adminState !== 'NORMAL') return;
+    if (d.adminState === 'DECOMMISSION_INPROGRESS' || d.adminState === 'DECOMMISSIONED') return;
     if (d.liveness === 'dead') {
       this.setAdminState(d, 'DECOMMISSIONED');
       return;
@@ -180,8 +201,45 @@ export class DatanodeAdminManager {
 
   /** Back in service; excess replicas this leaves are the redundancy monitor's to remove. */
   private stopDecommission(d: DatanodeDescriptor): void {
-    if (d.adminState === 'NORMAL') return;
+    if (d.adminState !== 'DECOMMISSION_INPROGRESS' && d.adminState !== 'DECOMMISSIONED') return;
     this.setAdminState(d, 'NORMAL');
+  }
+
+  /**
+   * DatanodeAdminManager.startMaintenance (with HeartbeatManager's): the expiry is updated even
+   * for a DataNode already in maintenance; a dead or decommissioned one, or any when
+   * dfs.namenode.maintenance.replication.min is 0, is IN_MAINTENANCE at once.
+   */
+  private startMaintenance(d: DatanodeDescriptor, expireMs: number): void {
+    d.maintenanceExpireTimeMs = expireMs;
+    if (isMaintenance(d.adminState)) return;
+    const name = d.id.name;
+    const log = (text: string): void => this.host.emit({ type: 'log', level: 'info', text });
+    if (d.liveness === 'dead') {
+      log(`Dead node ${name} is put in maintenance state immediately.`);
+      this.setAdminState(d, 'IN_MAINTENANCE');
+    } else if (d.adminState === 'DECOMMISSIONED') {
+      log(`Decommissioned node ${name} is put in maintenance state immediately.`);
+      this.setAdminState(d, 'IN_MAINTENANCE');
+    } else if (this.settings.minMaintenanceReplication === 0) {
+      log(`MinReplicationToBeInMaintenance is set to zero. ${name} is put in maintenance state immediately.`);
+      this.setAdminState(d, 'IN_MAINTENANCE');
+    } else {
+      this.setAdminState(d, 'ENTERING_MAINTENANCE');
+      log(`Starting maintenance of ${name} with ${this.blocksOn(name).length} blocks`);
+    }
+  }
+
+  /**
+   * DatanodeAdminManager.stopMaintenance: back in service. A DataNode that died in maintenance
+   * still has its replicas in the BlockMap; they leave it now, so its blocks are re-replicated
+   * (removeBlocksAssociatedTo). A live one's excess replicas are the redundancy monitor's.
+   */
+  private stopMaintenance(d: DatanodeDescriptor): void {
+    if (!isMaintenance(d.adminState)) return;
+    d.maintenanceExpireTimeMs = 0;
+    this.setAdminState(d, 'NORMAL');
+    if (d.liveness === 'dead') this.host.blocks.removeDatanode(d.id.name);
   }
 
   private setAdminState(d: DatanodeDescriptor, adminState: DatanodeDescriptor['adminState']): void {
@@ -196,18 +254,27 @@ export class DatanodeAdminManager {
     else this.host.topology.decommissionNode(d.id.name);
   }
 
-  /** The monitor's pass, when its interval has passed since the last one. */
+  /**
+   * The monitor's pass, when its interval has passed since the last one: maintenance that has
+   * expired ends (dead or alive), IN_MAINTENANCE waits for its expiry, the others are checked.
+   */
   tick(nowMs: number): void {
     if (nowMs - this.lastRunMs < this.settings.intervalMs) return;
     this.lastRunMs = nowMs;
     for (const d of this.host.datanodes.all()) {
-      if (d.adminState === 'DECOMMISSION_INPROGRESS') this.check(d);
+      if (isMaintenance(d.adminState) && nowMs >= d.maintenanceExpireTimeMs) this.stopMaintenance(d);
+      else if (d.adminState === 'DECOMMISSION_INPROGRESS' || d.adminState === 'ENTERING_MAINTENANCE')
+        this.check(d);
     }
   }
 
-  /** DatanodeAdminDefaultMonitor.check for one DataNode: decommissioned once nothing holds it up. */
+  /**
+   * DatanodeAdminDefaultMonitor.check for one DataNode: decommissioned, or in maintenance, once
+   * nothing holds it up.
+   */
   private check(d: DatanodeDescriptor): void {
-    const insufficient = this.blocksOn(d.id.name).filter((b) => !this.isSufficient(b));
+    const entering = d.adminState === 'ENTERING_MAINTENANCE';
+    const insufficient = this.blocksOn(d.id.name).filter((b) => !this.isSufficient(b, entering));
     this.leaving.set(d.id.name, {
       underReplicatedBlocks: insufficient.length,
       outOfServiceOnlyReplicas: insufficient.filter((b) => this.host.countReplicas(b).live.length === 0)
@@ -216,8 +283,11 @@ export class DatanodeAdminManager {
         .length,
     });
     if (insufficient.length === 0 && this.isHealthy(d)) {
-      this.setAdminState(d, 'DECOMMISSIONED');
-      this.host.emit({ type: 'log', level: 'info', text: `Decommissioning complete for node ${d.id.name}` });
+      this.setAdminState(d, entering ? 'IN_MAINTENANCE' : 'DECOMMISSIONED');
+      const text = entering
+        ? `Node ${d.id.name} has entered maintenance mode.`
+        : `Decommissioning complete for node ${d.id.name}`;
+      this.host.emit({ type: 'log', level: 'info', text });
       return;
     }
     const first = insufficient[0];
@@ -228,8 +298,9 @@ export class DatanodeAdminManager {
         level: 'info',
         text:
           `Node ${d.id.name} still has ${insufficient.length} blocks to replicate before it is a candidate to finish ` +
-          `DECOMMISSION_INPROGRESS. Block: blk_${first.blockId}, Expected Replicas: ${first.expectedReplication}, ` +
-          `live replicas: ${counts.live.length}, decommissioning replicas: ${counts.decommissioning.length}`,
+          `${ADMIN_STATE_NAMES[d.adminState]}. Block: blk_${first.blockId}, Expected Replicas: ${first.expectedReplication}, ` +
+          `live replicas: ${counts.live.length}, decommissioning replicas: ${counts.decommissioning.length}` +
+          `, maintenance replicas: ${counts.enteringMaintenance.length + counts.inMaintenance.length}`,
       });
     }
   }
@@ -243,17 +314,22 @@ export class DatanodeAdminManager {
   }
 
   /**
-   * DatanodeAdminManager.isSufficient: enough live replicas for the block's replication (and the
-   * rack rule), or — for a block not being written — at least dfs.replication live ones, or —
-   * for the last block of a file being written — dfs.namenode.replication.min.
+   * DatanodeAdminManager.isSufficient: enough live replicas for the block (fewer while some are
+   * in maintenance) and the rack rule; or, when decommissioning, at least dfs.replication live
+   * ones for a block not being written, dfs.namenode.replication.min for the last block of a file
+   * being written; or, when entering maintenance, dfs.namenode.maintenance.replication.min.
    */
-  private isSufficient(info: BlockView): boolean {
-    const live = this.host.countReplicas(info).live;
-    const expected = info.expectedReplication;
-    if (live.length >= expected && isPlacementSatisfied(live, expected, this.host.topology)) return true;
-    if (expected <= live.length) return false;
-    if (this.host.isLastBlockUnderConstruction(info)) return live.length >= this.settings.minReplication;
-    return live.length >= this.settings.defaultReplication;
+  private isSufficient(info: BlockView, entering: boolean): boolean {
+    const counts = this.host.countReplicas(info);
+    const live = counts.live.length;
+    const expectedLive = expectedLiveRedundancy(info, counts, this.settings.minMaintenanceReplication);
+    const placed = [...counts.live, ...counts.enteringMaintenance, ...counts.inMaintenance];
+    if (live >= expectedLive && isPlacementSatisfied(placed, info.expectedReplication, this.host.topology))
+      return true;
+    if (entering) return live >= this.settings.minMaintenanceReplication;
+    if (expectedLive <= live) return false;
+    if (this.host.isLastBlockUnderConstruction(info)) return live >= this.settings.minReplication;
+    return live >= this.settings.defaultReplication;
   }
 
   private blocksOn(datanode: string): BlockView[] {

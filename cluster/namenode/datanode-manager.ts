@@ -21,8 +21,10 @@ export interface DatanodeDescriptor {
   xceiverCount: number;
   xmitsInProgress: number;
   liveness: DatanodeLiveness;
-  /** In service, being decommissioned, or decommissioned (DatanodeAdminManager decides). */
+  /** In service, decommissioning or decommissioned, in maintenance (DatanodeAdminManager decides). */
   adminState: AdminState;
+  /** When its maintenance ends (epoch ms, the hosts file's maintenanceExpireTimeInMS); 0 = none. */
+  maintenanceExpireTimeMs: number;
   /** Left out of a non-empty include file at a refresh: its next heartbeat is refused. */
   disallowed: boolean;
   /** Commands waiting for this DataNode's next heartbeat. */
@@ -77,6 +79,7 @@ export class DatanodeManager {
       liveness: 'live',
       // A re-registering DataNode keeps its admin state, as HDFS keeps the DatanodeDescriptor.
       adminState: existing?.adminState ?? 'NORMAL',
+      maintenanceExpireTimeMs: existing?.maintenanceExpireTimeMs ?? 0,
       disallowed: false,
       commands: [],
       blockReportLeaseId: 0,

@@ -56,6 +56,10 @@ export interface FsckFile {
     live: FsckHolder[];
     decommissioning?: FsckHolder[];
     decommissioned?: FsckHolder[];
+    /** On live ENTERING_MAINTENANCE DataNodes. */
+    enteringMaintenance?: FsckHolder[];
+    /** On IN_MAINTENANCE DataNodes, or dead ones in maintenance (their replicas stay). */
+    inMaintenance?: FsckHolder[];
     corrupt: FsckHolder[];
     misReplicated: boolean;
   }[];
@@ -86,6 +90,8 @@ export interface FsckReplica {
   corrupt?: boolean;
   /** -replicaDetails: LIVE, CORRUPT, DECOMMISSIONED, DECOMMISSIONING or STALE_NODE. */
   state?: string;
+  /** -replicaDetails with -maintenance: ENTERING MAINTENANCE or IN MAINTENANCE (before `state`). */
+  maintenance?: string;
 }
 
 export interface FsckBlock {
@@ -95,6 +101,10 @@ export interface FsckBlock {
   liveReplicas: number;
   decommissionedReplicas?: number;
   decommissioningReplicas?: number;
+  /** NumberReplicas.liveEnteringMaintenanceReplicas. */
+  enteringMaintenanceReplicas?: number;
+  /** NumberReplicas.maintenanceNotForReadReplicas. */
+  inMaintenanceReplicas?: number;
   /** LocatedBlock.isCorrupt: every known replica is corrupt. */
   corrupt: boolean;
   /** Every storage the block map holds for the block, corrupt ones included, in block-map order. */
@@ -151,6 +161,8 @@ class Result {
   missingReplicas = 0;
   decommissionedReplicas = 0;
   decommissioningReplicas = 0;
+  enteringMaintenanceReplicas = 0;
+  inMaintenanceReplicas = 0;
   numUnderMinReplicatedBlocks = 0;
   numOverReplicatedBlocks = 0;
   numUnderReplicatedBlocks = 0;
@@ -224,6 +236,9 @@ class Result {
     if (this.decommissionedReplicas > 0) res += `\n DecommissionedReplicas:\t${this.decommissionedReplicas}`;
     if (this.decommissioningReplicas > 0)
       res += `\n DecommissioningReplicas:\t${this.decommissioningReplicas}`;
+    if (this.enteringMaintenanceReplicas > 0)
+      res += `\n EnteringMaintenanceReplicas:\t${this.enteringMaintenanceReplicas}`;
+    if (this.inMaintenanceReplicas > 0) res += `\n InMaintenanceReplicas:\t${this.inMaintenanceReplicas}`;
     return res;
   }
 }
@@ -250,6 +265,8 @@ export interface Flags {
   racks: boolean;
   openForWrite: boolean;
   replicaDetails: boolean;
+  /** -maintenance (NamenodeFsck.showMaintenanceState). */
+  maintenance: boolean;
 }
 
 /**
@@ -276,7 +293,8 @@ function replicaInfo(block: FsckBlock, flags: Flags): string {
     const where = flags.racks
       ? `${r.rack}/${r.xferAddr}`
       : `DatanodeInfoWithStorage[${r.xferAddr},${r.storageId},${r.storageType ?? 'DISK'}]`;
-    return flags.replicaDetails ? `${where}(${r.state ?? 'LIVE'})` : where;
+    const state = (flags.maintenance ? r.maintenance : undefined) ?? r.state ?? 'LIVE';
+    return flags.replicaDetails ? `${where}(${state})` : where;
   });
   return ` [${items.join(', ')}]`;
 }
@@ -321,9 +339,13 @@ function checkFile(
     const name = `${b.blockPoolId}:${blockName(b.block)}`;
     const decommissioned = b.decommissionedReplicas ?? 0;
     const decommissioning = b.decommissioningReplicas ?? 0;
+    const enteringMaintenance = b.enteringMaintenanceReplicas ?? 0;
+    const inMaintenance = b.inMaintenanceReplicas ?? 0;
     res.decommissionedReplicas += decommissioned;
     res.decommissioningReplicas += decommissioning;
-    const total = b.liveReplicas + decommissioned + decommissioning;
+    res.enteringMaintenanceReplicas += enteringMaintenance;
+    res.inMaintenanceReplicas += inMaintenance;
+    const total = b.liveReplicas + decommissioned + decommissioning + enteringMaintenance + inMaintenance;
     res.totalReplicas += total;
     const isMissing = total === 0;
     res.numExpectedReplicas += replication;
@@ -348,7 +370,11 @@ function checkFile(
       out +=
         ` Under replicated ${name}. Target Replicas is ${replication} but found ${b.liveReplicas} ` +
         `live replica(s), ${decommissioned} decommissioned replica(s), ${decommissioning} ` +
-        `decommissioning replica(s).\n`;
+        `decommissioning replica(s)` +
+        // NamenodeFsck appends the maintenance counts with no separator before the first.
+        (flags.maintenance
+          ? `${enteringMaintenance}, entering maintenance replica(s) and ${inMaintenance} in maintenance replica(s).\n`
+          : '.\n');
     }
     const violation = placementViolation(b, replication, report.numRacks);
     if (violation !== null) {
@@ -443,6 +469,7 @@ export function fsckFlags(args: readonly string[]): Flags {
     racks: args.includes('-racks'),
     openForWrite: args.includes('-openforwrite'),
     replicaDetails: args.includes('-replicaDetails'),
+    maintenance: args.includes('-maintenance'),
   };
 }
 
@@ -459,13 +486,21 @@ function replicaState(holder: FsckHolder, corrupt: boolean): string {
   return holder.stale ? 'STALE_NODE' : 'LIVE';
 }
 
+/** -replicaDetails -maintenance: getReplicaInfo's words, checked after the decommission states. */
+const MAINTENANCE_WORDS: Partial<Record<AdminState, string>> = {
+  ENTERING_MAINTENANCE: 'ENTERING MAINTENANCE',
+  IN_MAINTENANCE: 'IN MAINTENANCE',
+};
+
 function replicaOf(holder: FsckHolder, corrupt: boolean): FsckReplica {
+  const maintenance = holder.adminState === undefined ? undefined : MAINTENANCE_WORDS[holder.adminState];
   return {
     xferAddr: holder.addr,
     storageId: holder.storageId,
     rack: holder.rack,
     ...(corrupt ? { corrupt: true } : {}),
     state: replicaState(holder, corrupt),
+    ...(maintenance !== undefined ? { maintenance } : {}),
   };
 }
 
@@ -474,13 +509,21 @@ function replicaOf(holder: FsckHolder, corrupt: boolean): FsckReplica {
  * locations) lists those, as NamenodeFsck reads them from its UnderConstructionFeature.
  */
 function fsckBlockOf(b: FsckFile['blocks'][number], blockPoolId: string): FsckBlock {
-  const good = [...b.live, ...(b.decommissioning ?? []), ...(b.decommissioned ?? [])];
+  const good = [
+    ...b.live,
+    ...(b.decommissioning ?? []),
+    ...(b.decommissioned ?? []),
+    ...(b.enteringMaintenance ?? []),
+    ...(b.inMaintenance ?? []),
+  ];
   return {
     block: b.block,
     blockPoolId,
     liveReplicas: b.live.length,
     decommissioningReplicas: b.decommissioning?.length ?? 0,
     decommissionedReplicas: b.decommissioned?.length ?? 0,
+    enteringMaintenanceReplicas: b.enteringMaintenance?.length ?? 0,
+    inMaintenanceReplicas: b.inMaintenance?.length ?? 0,
     // LocatedBlock.isCorrupt: no replica but corrupt ones (decommissioning ones are good).
     corrupt: good.length === 0 && b.corrupt.length > 0,
     replicas: b.expected

@@ -11,7 +11,7 @@
  * SnapshotInfo bean is there (the web UI's Snapshot tab reads it).
  */
 import type { SnapshottableDirStatus } from '../protocol/messages.js';
-import { ADMIN_STATE_NAMES, type DatanodeStatus } from '../protocol/types.js';
+import { ADMIN_STATE_NAMES, type AdminState, type DatanodeStatus } from '../protocol/types.js';
 import type { LeavingServiceStatus } from './datanode-admin.js';
 
 /** A summary of the NameNode's state: what the core knows and what /jmx publishes. */
@@ -121,18 +121,22 @@ function liveNodesJson(snap: NamenodeJmxSnapshot): string {
 }
 
 /**
- * NameNodeInfo.DecomNodes (FSNamesystem.getDecomNodes): each live DataNode being decommissioned,
- * with what its blocks still wait for.
+ * NameNodeInfo.DecomNodes (FSNamesystem.getDecomNodes) and EnteringMaintenanceNodes
+ * (getEnteringMaintenanceNodes): each live DataNode decommissioning, or entering maintenance,
+ * with what its blocks still wait for (its replicas that are the only ones left are named for
+ * the state it is leaving for).
  */
-function decomNodesJson(snap: NamenodeJmxSnapshot): string {
+function leavingNodesJson(snap: NamenodeJmxSnapshot, adminState: AdminState): string {
+  const onlyKey =
+    adminState === 'DECOMMISSION_INPROGRESS' ? 'decommissionOnlyReplicas' : 'maintenanceOnlyReplicas';
   const nodes: Record<string, Record<string, JmxValue>> = {};
   for (const d of snap.datanodes) {
-    if (d.liveness === 'dead' || d.adminState !== 'DECOMMISSION_INPROGRESS') continue;
+    if (d.liveness === 'dead' || d.adminState !== adminState) continue;
     const leaving = snap.leavingService?.[d.name];
     nodes[`${d.hostName}:${d.xferPort}`] = {
       xferaddr: `${d.ipAddr}:${d.xferPort}`,
       underReplicatedBlocks: leaving?.underReplicatedBlocks ?? 0,
-      decommissionOnlyReplicas: leaving?.outOfServiceOnlyReplicas ?? 0,
+      [onlyKey]: leaving?.outOfServiceOnlyReplicas ?? 0,
       underReplicateInOpenFiles: leaving?.underReplicatedInOpenFiles ?? 0,
     };
   }
@@ -190,8 +194,8 @@ export function namenodeBeans(snap: NamenodeJmxSnapshot): JmxBean[] {
       NumberOfMissingBlocksWithReplicationFactorOne: 0,
       LiveNodes: liveNodesJson(snap),
       DeadNodes: deadNodesJson(snap),
-      DecomNodes: decomNodesJson(snap),
-      EnteringMaintenanceNodes: '{}',
+      DecomNodes: leavingNodesJson(snap, 'DECOMMISSION_INPROGRESS'),
+      EnteringMaintenanceNodes: leavingNodesJson(snap, 'ENTERING_MAINTENANCE'),
       NameDirStatuses: JSON.stringify({
         active: Object.fromEntries(snap.nameDirs.map((d) => [d, 'IMAGE_AND_EDITS'])),
         failed: {},
@@ -255,6 +259,18 @@ export function namenodeBeans(snap: NamenodeJmxSnapshot): JmxBean[] {
       NumDecommissioningDataNodes: countDatanodes(
         snap,
         (d) => d.liveness !== 'dead' && d.adminState === 'DECOMMISSION_INPROGRESS',
+      ),
+      NumInMaintenanceLiveDataNodes: countDatanodes(
+        snap,
+        (d) => d.liveness !== 'dead' && d.adminState === 'IN_MAINTENANCE',
+      ),
+      NumInMaintenanceDeadDataNodes: countDatanodes(
+        snap,
+        (d) => d.liveness === 'dead' && d.adminState === 'IN_MAINTENANCE',
+      ),
+      NumEnteringMaintenanceDataNodes: countDatanodes(
+        snap,
+        (d) => d.liveness !== 'dead' && d.adminState === 'ENTERING_MAINTENANCE',
       ),
       VolumeFailuresTotal: 0,
       FSState: fsState,

@@ -20,16 +20,19 @@ import type {
   SafeModeStatus,
   StateEvent,
 } from '../protocol/messages.js';
-import type {
-  DatanodeId,
-  DatanodeStatus,
-  LocatedBlock,
-  LocatedBlocks,
-  NamespaceFileStatus,
+import {
+  isMaintenance,
+  type DatanodeId,
+  type DatanodeStatus,
+  type LocatedBlock,
+  type LocatedBlocks,
+  type NamespaceFileStatus,
 } from '../protocol/types.js';
 import { DEFAULT_RACK, NetworkTopology, type TopologyEndpoint } from '../net/topology.js';
 import {
   BlockManager,
+  expectedLiveRedundancy,
+  noReplicas,
   refOf,
   type BlockView,
   type NumberReplicas,
@@ -84,6 +87,8 @@ export interface NameNodeSettings {
   redundancyIntervalMs: number;
   /** dfs.namenode.decommission.interval (absent: Hadoop's 30 s). */
   decommissionIntervalMs?: number;
+  /** dfs.namenode.maintenance.replication.min (default 1). */
+  minMaintenanceReplication?: number;
   maxStreams: number;
   maxStreamsHardLimit: number;
   workMultiplier: number;
@@ -119,6 +124,8 @@ const WRITE_PACKET_SIZE_BYTES = 64 * 1024;
 const FILE_BUFFER_SIZE_BYTES = 4096;
 /** dfs.namenode.decommission.interval's Hadoop default. */
 const DEFAULT_DECOMMISSION_INTERVAL_MS = 30_000;
+/** dfs.namenode.maintenance.replication.min's default. */
+const DEFAULT_MIN_MAINTENANCE_REPLICATION = 1;
 
 /** dfs.ls.limit: directory entries a getListing answer holds at most (Hadoop's default). */
 export const LS_LIMIT = 1000;
@@ -208,6 +215,8 @@ export class NameNodeCore {
   readonly leaseMonitor: LeaseMonitor;
   private readonly trashEmptier: TrashEmptier;
   private readonly settings: NameNodeSettings;
+  /** dfs.namenode.maintenance.replication.min. */
+  private readonly minMaintenanceReplication: number;
   private readonly identity: NamespaceIdentity;
   private readonly prng: Prng;
   private readonly rackOfHost: (host: string) => string;
@@ -226,6 +235,8 @@ export class NameNodeCore {
 
   constructor(opts: NameNodeCoreOptions) {
     this.settings = opts.settings;
+    this.minMaintenanceReplication =
+      opts.settings.minMaintenanceReplication ?? DEFAULT_MIN_MAINTENANCE_REPLICATION;
     this.identity = opts.identity;
     this.namespace = opts.namespace;
     this.datanodeNameOf = opts.datanodeNameOf ?? (() => undefined);
@@ -274,6 +285,8 @@ export class NameNodeCore {
         maxStreams: opts.settings.maxStreams,
         maxStreamsHardLimit: opts.settings.maxStreamsHardLimit,
         heartbeatIntervalMs: opts.settings.heartbeatIntervalMs,
+        minMaintenanceReplication:
+          opts.settings.minMaintenanceReplication ?? DEFAULT_MIN_MAINTENANCE_REPLICATION,
       },
       {
         blocks: this.blocks,
@@ -290,6 +303,8 @@ export class NameNodeCore {
         intervalMs: opts.settings.decommissionIntervalMs ?? DEFAULT_DECOMMISSION_INTERVAL_MS,
         defaultReplication: opts.settings.defaultReplication,
         minReplication: opts.settings.minReplication,
+        minMaintenanceReplication:
+          opts.settings.minMaintenanceReplication ?? DEFAULT_MIN_MAINTENANCE_REPLICATION,
       },
       {
         blocks: this.blocks,
@@ -1305,7 +1320,11 @@ export class NameNodeCore {
     return (b, startOffset) => {
       const info = this.blocks.get(b.blockId);
       if (!info) return null;
-      let names = this.blocks.liveReplicas(info, (dn) => this.datanodes.isUsable(dn));
+      // createLocatedBlock: a replica on an IN_MAINTENANCE DataNode is not offered to readers.
+      let names = this.blocks.liveReplicas(
+        info,
+        (dn) => this.datanodes.isUsable(dn) && this.datanodes.get(dn)?.adminState !== 'IN_MAINTENANCE',
+      );
       let corrupt = false;
       if (names.length === 0 && info.ucState !== 'COMPLETE') {
         names = info.expectedLocations.filter((dn) => this.datanodes.isUsable(dn));
@@ -1421,7 +1440,7 @@ export class NameNodeCore {
     const d = this.datanodes.register(id, nowMs);
     this.topology.add({ name, location: d.location, address: xferAddr });
     this.emit({ type: 'datanode-registered', datanode: name, location: d.location });
-    this.admin.registered(d);
+    this.admin.registered(d, nowMs);
     return { registration };
   }
 
@@ -1485,10 +1504,10 @@ export class NameNodeCore {
    * the new lists (decommissioning starts or stops; DataNodes left out of a non-empty include
    * list are refused at their next heartbeat). Returns the state events for the journal.
    */
-  refreshHosts(hosts: HostsLists): StateEvent[] {
+  refreshHosts(hosts: HostsLists, nowMs: number): StateEvent[] {
     this.events = [];
     try {
-      this.admin.refresh(hosts);
+      this.admin.refresh(hosts, nowMs);
       return this.events;
     } finally {
       this.events = [];
@@ -1576,7 +1595,9 @@ export class NameNodeCore {
       this.emit({ type: 'datanode-stale', datanode: s.name, lastHeartbeatAgoMs: s.agoMs });
     for (const d of changes.dead) {
       this.emit({ type: 'datanode-dead', datanode: d.name, lastHeartbeatAgoMs: d.agoMs });
-      this.blocks.removeDatanode(d.name);
+      // HeartbeatManager: a DataNode in maintenance keeps its replicas in the BlockMap (they come back).
+      if (!isMaintenance(this.datanodes.get(d.name)?.adminState ?? 'NORMAL'))
+        this.blocks.removeDatanode(d.name);
     }
     this.checkSafeMode(nowMs);
     if (!this.safemode.isOn()) this.redundancy.tick(nowMs);
@@ -1636,6 +1657,8 @@ export class NameNodeCore {
       LIVE: (d) => d.liveness !== 'dead',
       DEAD: (d) => d.liveness === 'dead',
       DECOMMISSIONING: (d) => d.liveness !== 'dead' && d.adminState === 'DECOMMISSION_INPROGRESS',
+      ENTERING_MAINTENANCE: (d) => d.adminState === 'ENTERING_MAINTENANCE',
+      IN_MAINTENANCE: (d) => d.adminState === 'IN_MAINTENANCE',
     };
     const registered = this.datanodes.all();
     const listed = registered
@@ -1653,12 +1676,15 @@ export class NameNodeCore {
     return { dirs: this.namespace.snapshottableDirs(), snapshots: this.namespace.snapshotList() };
   }
 
-  /** What the decommission monitor last found for each DataNode being decommissioned (NameNodeInfo.DecomNodes). */
+  /**
+   * What the admin monitor last found for each DataNode decommissioning or entering maintenance
+   * (NameNodeInfo.DecomNodes, EnteringMaintenanceNodes).
+   */
   leavingService(): Record<string, LeavingServiceStatus> {
     const out: Record<string, LeavingServiceStatus> = {};
     for (const d of this.datanodes.all()) {
-      if (d.adminState === 'DECOMMISSION_INPROGRESS' && d.liveness !== 'dead')
-        out[d.id.name] = this.admin.leavingStatus(d.id.name);
+      const leaving = d.adminState === 'DECOMMISSION_INPROGRESS' || d.adminState === 'ENTERING_MAINTENANCE';
+      if (leaving && d.liveness !== 'dead') out[d.id.name] = this.admin.leavingStatus(d.id.name);
     }
     return out;
   }
@@ -1786,7 +1812,7 @@ export class NameNodeCore {
     const refs = this.namespace.getBlocks(path) ?? [];
     const blocks = refs.map((b) => {
       const info = this.blocks.get(b.blockId);
-      const counts = info ? this.countReplicas(info) : { live: [], decommissioning: [], decommissioned: [] };
+      const counts = info ? this.countReplicas(info) : noReplicas();
       const live = counts.live;
       const corrupt = info ? [...info.corrupt.keys()] : [];
       const underConstruction = info !== undefined && info.ucState !== 'COMPLETE';
@@ -1796,6 +1822,8 @@ export class NameNodeCore {
         live: live.map(describe),
         decommissioning: counts.decommissioning.map(describe),
         decommissioned: counts.decommissioned.map(describe),
+        enteringMaintenance: counts.enteringMaintenance.map(describe),
+        inMaintenance: counts.inMaintenance.map(describe),
         corrupt: corrupt.map(describe),
         misReplicated: live.length > 0 && !isPlacementSatisfied(live, status.replication, this.topology),
       };
@@ -1821,8 +1849,13 @@ export class NameNodeCore {
       const counts = this.countReplicas(b);
       const live = counts.live.length;
       if (b.corrupt.size > 0) corrupt++;
-      if (live + counts.decommissioning.length + counts.decommissioned.length === 0) missing++;
-      else if (live < b.expectedReplication) under++;
+      const outOfService =
+        counts.decommissioning.length +
+        counts.decommissioned.length +
+        counts.enteringMaintenance.length +
+        counts.inMaintenance.length;
+      if (live + outOfService === 0) missing++;
+      else if (live < expectedLiveRedundancy(b, counts, this.minMaintenanceReplication)) under++;
     }
     const all = this.datanodes.all();
     const live = all.filter((d) => d.liveness !== 'dead');

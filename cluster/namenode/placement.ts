@@ -329,7 +329,8 @@ export interface ReadOrderStates {
 /**
  * Read order (sortLocatedBlocks): "serve a read from the replica nearest the reader". Live
  * in-service replicas come first, sorted by distance; then stale (only when avoiding stale reads),
- * decommissioning, decommissioned and dead ones, each group in the given order. Replicas at equal
+ * decommissioning or entering maintenance, decommissioned and dead ones, each group in the given
+ * order. Replicas at equal
  * distance are shuffled so that many readers spread their load over the copies.
  */
 export function sortLocatedReplicas(
@@ -345,13 +346,15 @@ export function sortLocatedReplicas(
   return [...byDistanceShuffled(reader, active, topology, prng), ...inactive.flat()];
 }
 
-/** 0 active, 1 stale (when avoided), 2 decommissioning, 3 decommissioned, 4 dead. */
+/** 0 active, 1 stale (when avoided), 2 decommissioning or entering maintenance, 3 decommissioned, 4 dead. */
 function readTier(name: string, states: ReadOrderStates | undefined): number {
   const holder = states?.holders[name];
   if (holder === undefined) return 0;
   if (holder.state === 'dead') return 4;
   if (holder.adminState === 'DECOMMISSIONED') return 3;
-  if (holder.adminState === 'DECOMMISSION_INPROGRESS') return 2;
+  // DFSUtil.ServiceComparator: entering maintenance after the in-service replicas.
+  if (holder.adminState === 'DECOMMISSION_INPROGRESS' || holder.adminState === 'ENTERING_MAINTENANCE')
+    return 2;
   if (holder.state === 'stale' && states?.avoidStale === true) return 1;
   return 0;
 }

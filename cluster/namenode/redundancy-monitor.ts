@@ -15,6 +15,7 @@ import {
   QUEUE_HIGHEST_PRIORITY,
   QUEUE_REPLICAS_BADLY_DISTRIBUTED,
   QUEUE_WITH_CORRUPT_BLOCKS,
+  expectedLiveRedundancy,
   refOf,
   type BlockManager,
   type BlockView,
@@ -30,6 +31,8 @@ export interface RedundancySettings {
   maxStreams: number;
   maxStreamsHardLimit: number;
   heartbeatIntervalMs: number;
+  /** dfs.namenode.maintenance.replication.min: live replicas a block keeps while others are in maintenance. */
+  minMaintenanceReplication: number;
 }
 
 /** What the monitor needs of the NameNode core. */
@@ -54,10 +57,12 @@ export interface RedundancyMonitorHost {
 /** A block the monitor found short of replicas this pass. */
 interface Needed {
   info: BlockView;
-  /** Replicas on in-service DataNodes (the rack rule counts these). */
+  /** Replicas on in-service DataNodes. */
   live: string[];
-  /** Replicas on decommissioning DataNodes: usable as a copy's source. */
-  decommissioning: string[];
+  /** Live replicas it needs: fewer while some of its replicas are in maintenance. */
+  expectedLive: number;
+  /** Replicas on decommissioning or live entering-maintenance DataNodes: usable as a copy's source. */
+  leaving: string[];
   priority: number;
 }
 
@@ -91,9 +96,16 @@ export class RedundancyMonitor {
       const counts = this.host.countReplicas(info);
       // Only in-service replicas count; decommissioning ones are about to leave (NumberReplicas).
       const live = counts.live;
-      const outOfService = counts.decommissioning.length + counts.decommissioned.length;
-      const racksOk = isPlacementSatisfied(live, info.expectedReplication, this.host.topology);
-      const priority = blocks.priority(info, live.length, racksOk, outOfService);
+      const maintenance = [...counts.enteringMaintenance, ...counts.inMaintenance];
+      const outOfService = counts.decommissioning.length + counts.decommissioned.length + maintenance.length;
+      const expectedLive = expectedLiveRedundancy(info, counts, this.settings.minMaintenanceReplication);
+      // isPlacementPolicySatisfied counts replicas in maintenance: they come back.
+      const racksOk = isPlacementSatisfied(
+        [...live, ...maintenance],
+        info.expectedReplication,
+        this.host.topology,
+      );
+      const priority = blocks.priority(info, live.length, racksOk, outOfService, expectedLive);
       if (info.ucState === 'COMPLETE' && live.length > info.expectedReplication) {
         this.removeExcess(info, live, nowMs);
         continue;
@@ -105,41 +117,48 @@ export class RedundancyMonitor {
         this.announcedLow.delete(info.blockId);
         continue;
       }
-      this.announceLow(info, live.length, priority);
+      this.announceLow(info, live.length, expectedLive, priority);
       if (priority < QUEUE_WITH_CORRUPT_BLOCKS && !blocks.hasPendingReconstruction(info.blockId))
-        needed.push({ info, live, decommissioning: counts.decommissioning, priority });
+        needed.push({
+          info,
+          live,
+          expectedLive,
+          leaving: [...counts.decommissioning, ...counts.enteringMaintenance],
+          priority,
+        });
     }
     needed.sort((a, b) => a.priority - b.priority || a.info.blockId - b.info.blockId);
     this.scheduleTransfers(needed, nowMs);
   }
 
-  private announceLow(info: BlockView, live: number, priority: number): void {
+  private announceLow(info: BlockView, live: number, expected: number, priority: number): void {
     if (this.announcedLow.has(info.blockId)) return;
     this.announcedLow.add(info.blockId);
-    if (live === 0) this.host.emit({ type: 'block-missing', block: refOf(info) });
+    // Missing: no replica to read at all (a leaving DataNode's replica is still there to copy).
+    if (priority === QUEUE_WITH_CORRUPT_BLOCKS) this.host.emit({ type: 'block-missing', block: refOf(info) });
     else {
       this.host.emit({
         type: 'block-low-redundancy',
         block: refOf(info),
         live,
-        expected: info.expectedReplication,
+        expected,
         priority,
       });
     }
   }
 
   /**
-   * chooseSourceDatanodes: a replica on an in-service or decommissioning DataNode (never a
-   * decommissioned one), under the stream limit — the soft one, except for the most urgent blocks
-   * and for decommissioning DataNodes, which take no new writes and so have streams to spare;
-   * the hard one always.
+   * chooseSourceDatanodes: a replica on an in-service, decommissioning or live entering-
+   * maintenance DataNode (never a decommissioned or in-maintenance one), under the stream limit —
+   * the soft one, except for the most urgent blocks and for DataNodes leaving service, which take
+   * no new writes and so have streams to spare; the hard one always.
    */
   private chooseSource(need: Needed, streams: ReadonlyMap<string, number>): string | undefined {
-    const { info, live, decommissioning, priority } = need;
+    const { info, live, leaving, priority } = need;
     const { maxStreams, maxStreamsHardLimit } = this.settings;
     return [...info.replicas.keys()].find((dn) => {
       const busy = streams.get(dn) ?? 0;
-      if (decommissioning.includes(dn)) return busy < maxStreamsHardLimit;
+      if (leaving.includes(dn)) return busy < maxStreamsHardLimit;
       if (!live.includes(dn)) return false;
       return busy < (priority === QUEUE_HIGHEST_PRIORITY ? maxStreamsHardLimit : maxStreams);
     });
@@ -152,10 +171,10 @@ export class RedundancyMonitor {
     const streams = new Map<string, number>();
     for (const d of datanodes.live()) streams.set(d.id.name, d.xmitsInProgress);
     for (const need of needed.slice(0, budget)) {
-      const { info, live, priority } = need;
+      const { info, live, expectedLive, priority } = need;
       const source = this.chooseSource(need, streams);
       if (!source) continue;
-      const want = priority === QUEUE_REPLICAS_BADLY_DISTRIBUTED ? 1 : info.expectedReplication - live.length;
+      const want = priority === QUEUE_REPLICAS_BADLY_DISTRIBUTED ? 1 : expectedLive - live.length;
       const targets = this.host.chooseTargets({
         writer: source,
         replicas: want,

@@ -245,7 +245,9 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
       excludes: listOf(nonEmptyName, LIST_LENGTH_MAX),
       clientName: nonEmptyName,
     },
-    getDatanodeReport: { type: oneOf('ALL', 'LIVE', 'DEAD') },
+    getDatanodeReport: {
+      type: oneOf('ALL', 'LIVE', 'DEAD', 'DECOMMISSIONING', 'ENTERING_MAINTENANCE', 'IN_MAINTENANCE'),
+    },
     setSafeMode: { action: oneOf('SAFEMODE_GET', 'SAFEMODE_ENTER', 'SAFEMODE_LEAVE', 'SAFEMODE_FORCE_EXIT') },
     registerDatanode: { registration },
     sendHeartbeat: {

@@ -28,6 +28,7 @@ export function namenodeSettings(
     },
     redundancyIntervalMs: config.ms('dfs.namenode.redundancy.interval.seconds'),
     decommissionIntervalMs: config.ms('dfs.namenode.decommission.interval'),
+    minMaintenanceReplication: config.int('dfs.namenode.maintenance.replication.min'),
     maxStreams: config.int('dfs.namenode.replication.max-streams'),
     maxStreamsHardLimit: config.int('dfs.namenode.replication.max-streams-hard-limit'),
     workMultiplier: config.int('dfs.namenode.replication.work.multiplier.per.iteration'),

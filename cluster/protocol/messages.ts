@@ -333,7 +333,10 @@ export interface RpcMethods {
     req: { src: string; block: BlockRef; existing: string[]; excludes: string[]; clientName: string };
     res: LocatedBlock;
   };
-  getDatanodeReport: { req: { type: 'ALL' | 'LIVE' | 'DEAD' | 'DECOMMISSIONING' }; res: DatanodeInfo[] };
+  getDatanodeReport: {
+    req: { type: 'ALL' | 'LIVE' | 'DEAD' | 'DECOMMISSIONING' | 'ENTERING_MAINTENANCE' | 'IN_MAINTENANCE' };
+    res: DatanodeInfo[];
+  };
   setSafeMode: {
     req: { action: 'SAFEMODE_GET' | 'SAFEMODE_ENTER' | 'SAFEMODE_LEAVE' | 'SAFEMODE_FORCE_EXIT' };
     res: SafeModeStatus;

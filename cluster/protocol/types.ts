@@ -21,13 +21,21 @@ export interface DatanodeId {
   ipcPort: number;
 }
 
-export type AdminState = 'NORMAL' | 'DECOMMISSION_INPROGRESS' | 'DECOMMISSIONED';
+export type AdminState =
+  'NORMAL' | 'DECOMMISSION_INPROGRESS' | 'DECOMMISSIONED' | 'ENTERING_MAINTENANCE' | 'IN_MAINTENANCE';
+
+/** DatanodeInfo.isMaintenance: entering or in maintenance. */
+export function isMaintenance(adminState: AdminState): boolean {
+  return adminState === 'ENTERING_MAINTENANCE' || adminState === 'IN_MAINTENANCE';
+}
 
 /** DatanodeInfo.AdminStates' own words (its toString): what /jmx, the web UI and the NameNode's log show. */
 export const ADMIN_STATE_NAMES: Readonly<Record<AdminState, string>> = {
   NORMAL: 'In Service',
   DECOMMISSION_INPROGRESS: 'Decommission In Progress',
   DECOMMISSIONED: 'Decommissioned',
+  ENTERING_MAINTENANCE: 'Entering Maintenance',
+  IN_MAINTENANCE: 'In Maintenance',
 };
 
 /** DatanodeInfo.getDatanodeReport's "Decommission Status : …" words (dfsadmin -report). */
@@ -35,6 +43,8 @@ export const DECOMMISSION_STATUS_WORDS: Readonly<Record<AdminState, string>> = {
   NORMAL: 'Normal',
   DECOMMISSION_INPROGRESS: 'Decommission in progress',
   DECOMMISSIONED: 'Decommissioned',
+  ENTERING_MAINTENANCE: 'Entering maintenance',
+  IN_MAINTENANCE: 'In maintenance',
 };
 export type DatanodeLiveness = 'live' | 'stale' | 'dead';
 

@@ -196,6 +196,7 @@ const FSCK_FLAG_ORDER = [
   ['locations', '-locations'],
   ['racks', '-racks'],
   ['replicadetails', '-replicaDetails'],
+  ['maintenance', '-maintenance'],
 ] as const;
 
 /** The text of an fsck that does not walk: `-blockId` and `-list-corruptfileblocks`; null otherwise. */

@@ -121,7 +121,7 @@ export async function runNameNode({
   const checkResources = resourceCheck({ core, nameDir, config, journal });
   const readHosts = hostsReader(home, config, journal);
   // DatanodeManager reads the hosts files when the NameNode starts; an unreadable one stops it.
-  journalEvents(journal, core.refreshHosts(await readHosts()));
+  journalEvents(journal, core.refreshHosts(await readHosts(), Date.now()));
   const handler = namenodeCallHandler({ core, edits, nameDir, config, journal, checkResources, readHosts });
   const datanodeHost = datanodeOfHost(desc, reload);
 

@@ -81,7 +81,7 @@ function storageWork(opts: {
   return async (action) => {
     if (action.kind === 'list-segments') return { kind: 'list-segments', fileNames: listCurrent(nameDir) };
     if (action.kind === 'read-hosts') {
-      journalEvents(journal, core.refreshHosts(await opts.readHosts()));
+      journalEvents(journal, core.refreshHosts(await opts.readHosts(), Date.now()));
       return { kind: 'hosts-read' };
     }
     const nextTxid = await edits.roll();

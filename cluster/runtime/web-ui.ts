@@ -83,6 +83,8 @@ ${learningPagesLink(learningPagesUrl)}</nav>
 <table id="dead-datanodes-table"><thead><tr><th>Node</th><th>Last contact</th><th>Admin state</th></tr></thead><tbody></tbody></table>
 <h2>Decommissioning</h2>
 <table id="decom-datanodes-table"><thead><tr><th>Node</th><th>Under replicated blocks</th><th>Blocks with no live replicas</th><th>Under Replicated Blocks <br/>In files under construction</th></tr></thead><tbody></tbody></table>
+<h2>In Maintenance</h2>
+<table id="maintenance-datanodes-table"><thead><tr><th>Node</th><th>Under replicated blocks</th><th>Blocks with no live replicas</th><th>Under Replicated Blocks <br/>In files under construction</th></tr></thead><tbody></tbody></table>
 </section>
 <section class="tab" id="tab-snapshot">
 <h1>Snapshot Summary</h1>
@@ -184,6 +186,7 @@ async function showOverview() {
     ['Live Nodes', '<a href="#tab-datanode" id="live-nodes">' + Object.keys(live).length + '</a> (Decommissioned: ' + esc(state.NumDecomLiveDataNodes || 0) + ')'],
     ['Dead Nodes', '<a href="#tab-datanode" id="dead-nodes">' + Object.keys(dead).length + '</a> (Decommissioned: ' + esc(state.NumDecomDeadDataNodes || 0) + ')'],
     ['Decommissioning Nodes', String(state.NumDecommissioningDataNodes || 0)],
+    ['Entering Maintenance Nodes', String(state.NumEnteringMaintenanceDataNodes || 0)],
     ['Number of Under-Replicated Blocks', esc(state.UnderReplicatedBlocks ?? 0)],
     ['Number of Missing Blocks', esc(info.NumberOfMissingBlocks)],
   ]);
@@ -218,6 +221,12 @@ async function showDatanodes() {
   $('decom-datanodes-table').tBodies[0].innerHTML = Object.entries(decom).sort().map(([name, d]) =>
     '<tr class="datanode decommissioning"><td>' + esc(name) + ' (' + esc(d.xferaddr) + ')</td><td>' +
     esc(d.underReplicatedBlocks) + '</td><td>' + esc(d.decommissionOnlyReplicas) + '</td><td>' +
+    esc(d.underReplicateInOpenFiles) + '</td></tr>').join('');
+  // NameNodeInfo.EnteringMaintenanceNodes: the DataNodes still waiting for their blocks' replicas.
+  const entering = JSON.parse(info.EnteringMaintenanceNodes || '{}');
+  $('maintenance-datanodes-table').tBodies[0].innerHTML = Object.entries(entering).sort().map(([name, d]) =>
+    '<tr class="datanode entering-maintenance"><td>' + esc(name) + ' (' + esc(d.xferaddr) + ')</td><td>' +
+    esc(d.underReplicatedBlocks) + '</td><td>' + esc(d.maintenanceOnlyReplicas) + '</td><td>' +
     esc(d.underReplicateInOpenFiles) + '</td></tr>').join('');
 }
 

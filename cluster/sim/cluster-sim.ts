@@ -12,6 +12,7 @@ import type { BlockRef } from '../namenode/editlog/ops.js';
 import { identityFromSeed } from '../namenode/identity.js';
 import { NameNodeCore, type NameNodeSettings } from '../namenode/namenode.js';
 import { namenodeSettings } from '../namenode/settings.js';
+import { combinedHostsLists } from '../namenode/host-file.js';
 import { Namespace } from '../namenode/namespace.js';
 import { spreadOverRacks } from '../net/racks.js';
 import { describeMessage, describeStateEvent } from '../protocol/describe.js';
@@ -440,7 +441,25 @@ export class ClusterSim {
       return { ip: dn.id.ipAddr, port: dn.id.xferPort };
     });
     this.frame('client', 'nn', { type: 'rpc-call', method: 'refreshNodes', callId: 0, params: {} });
-    this.events(this.core.refreshHosts({ includes: [], excludes }));
+    this.events(this.core.refreshHosts({ includes: [], excludes }, this.nowMs));
+  }
+
+  /**
+   * The combined hosts file (CombinedHostFileManager) now asks for maintenance of exactly these
+   * DataNodes, until `durationMs` from now, and the NameNode refreshes its hosts lists.
+   */
+  maintenance(names: string[], durationMs: number): void {
+    const entries = names.map((name) => {
+      const dn = this.requireDatanode(name);
+      return {
+        ip: dn.id.ipAddr,
+        port: dn.id.xferPort,
+        adminState: 'IN_MAINTENANCE' as const,
+        maintenanceExpireTimeMs: this.nowMs + durationMs,
+      };
+    });
+    this.frame('client', 'nn', { type: 'rpc-call', method: 'refreshNodes', callId: 0, params: {} });
+    this.events(this.core.refreshHosts(combinedHostsLists(entries), this.nowMs));
   }
 
   /** Each DataNode's liveness and decommission status, as `dfsadmin -report` words it. */

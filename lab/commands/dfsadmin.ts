@@ -1,6 +1,7 @@
 /**
- * `lab dfsadmin -report [-live] [-dead] [-decommissioning] | -printTopology | -safemode … |
- * -rollEdits | -saveNamespace | -refreshNodes` — HDFS's admin command, answered by the NameNode.
+ * `lab dfsadmin -report [-live] [-dead] [-decommissioning] [-enteringmaintenance] [-inmaintenance] |
+ * -printTopology | -safemode … | -rollEdits | -saveNamespace | -refreshNodes` — HDFS's admin
+ * command, answered by the NameNode.
  */
 import { datanodeReport } from '../../cluster/client/datanode-report.js';
 import { fetchNamenodeStatus } from '../../cluster/client/namenode-http-client.js';
@@ -11,7 +12,7 @@ import { CommandExit, UsageError } from '../cli/errors.js';
 import { registerHadoopCommand } from '../cli/hadoop-command.js';
 import { out, printJson } from '../cli/output.js';
 import { withSession, type ClusterSession } from '../cli/session.js';
-import { formatDfsadminReport } from '../format/dfsadmin-report.js';
+import { formatDfsadminReport, type DfsadminReportOptions } from '../format/dfsadmin-report.js';
 import { DFSADMIN_FAILED, dfsadminHelp, dfsadminUsage, refuseUnknownCommand } from './dfsadmin-help.js';
 
 /**
@@ -72,14 +73,19 @@ export function registerDfsadmin(program: Command): void {
 }
 
 async function report(session: ClusterSession, args: string[], json: boolean): Promise<void> {
-  const filters = ['-live', '-dead', '-decommissioning'];
+  const filters = {
+    '-live': 'live',
+    '-dead': 'dead',
+    '-decommissioning': 'decommissioning',
+    '-enteringmaintenance': 'enteringMaintenance',
+    '-inmaintenance': 'inMaintenance',
+  } as const;
+  const options: DfsadminReportOptions = {};
   for (const a of args) {
-    if (!filters.includes(a))
+    if (!(a in filters))
       throw new UsageError(`dfsadmin: -report does not take ${a}`, dfsadminUsage('-report'));
+    options[filters[a as keyof typeof filters]] = true;
   }
-  const live = args.includes('-live');
-  const dead = args.includes('-dead');
-  const decommissioning = args.includes('-decommissioning');
   const [status, datanodes] = await Promise.all([
     fetchNamenodeStatus(session, { selfId: 'client', journal: session.journal }),
     // DFSAdmin.report: the LIVE and DEAD reports (DatanodeInfoProto carries no liveness).
@@ -103,7 +109,7 @@ async function report(session: ClusterSession, args: string[], json: boolean): P
       pendingDeletionBlocks: status.pendingDeletion,
     },
     datanodes,
-    { ...(live ? { live } : {}), ...(dead ? { dead } : {}), ...(decommissioning ? { decommissioning } : {}) },
+    options,
   );
   out(text);
 }

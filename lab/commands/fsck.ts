@@ -1,6 +1,6 @@
 /**
  * `lab fsck [<path>] [-list-corruptfileblocks | [-openforwrite] [-files [-blocks [-locations |
- * -racks | -replicaDetails]]]] [-includeSnapshots] [-blockId <blk_Id> …] [--json]` — HDFS's fsck,
+ * -racks | -replicaDetails]]]] [-includeSnapshots] [-maintenance] [-blockId <blk_Id> …] [--json]` — HDFS's fsck,
  * as DFSck runs it: an HTTP GET of the NameNode's `/fsck` servlet, which walks the namespace and
  * writes the report; the client prints `Connecting to namenode via …` to stderr, copies the report
  * to stdout and takes its exit code from the last line (HEALTHY 0, CORRUPT 1). With
@@ -31,7 +31,7 @@ import { labUser } from '../../cluster/common/user.js';
 import { qualify } from './fs.js';
 
 const USAGE =
-  'Usage: lab fsck <path> [-list-corruptfileblocks | [-move | -delete | -openforwrite] [-files [-blocks [-locations | -racks | -replicaDetails]]]] [-includeSnapshots] [-blockId <blk_Id>] [--json]';
+  'Usage: lab fsck <path> [-list-corruptfileblocks | [-move | -delete | -openforwrite] [-files [-blocks [-locations | -racks | -replicaDetails]]]] [-includeSnapshots] [-maintenance] [-blockId <blk_Id>] [--json]';
 
 /** DFSck exits -1 (255) on a usage error. */
 const USAGE_EXIT = 255;

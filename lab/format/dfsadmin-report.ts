@@ -1,5 +1,6 @@
 /**
- * `hdfs dfsadmin -report [-live] [-dead] [-decommissioning]` (DFSAdmin.report,
+ * `hdfs dfsadmin -report [-live] [-dead] [-decommissioning] [-enteringmaintenance]
+ * [-inmaintenance]` (DFSAdmin.report,
  * DatanodeInfo.getDatanodeReport), Hadoop 3.3 shape. Sizes as StringUtils.byteDesc, DataNode
  * percentages from float arithmetic printed with "%.2f", dates as Java's Date.toString (UTC).
  * Lab simplification: the name after `Name:` is the DataNode's registered host name (Hadoop does
@@ -33,6 +34,8 @@ export interface DfsadminReportOptions {
   live?: boolean;
   dead?: boolean;
   decommissioning?: boolean;
+  enteringMaintenance?: boolean;
+  inMaintenance?: boolean;
 }
 
 const SEPARATOR = '-------------------------------------------------';
@@ -119,27 +122,22 @@ export function formatDfsadminReport(
     '',
     SEPARATOR,
   ];
-  const listAll = !options.live && !options.dead && !options.decommissioning;
+  const listAll = Object.values(options).every((asked) => asked !== true);
   let out = lines.map((l) => `${l}\n`).join('');
-  if (listAll || options.live) {
-    out += group(
-      'Live',
-      datanodes.filter((d) => d.liveness !== 'dead'),
-      options.live === true,
-    );
-  }
-  if (listAll || options.dead) {
-    out += group(
-      'Dead',
-      datanodes.filter((d) => d.liveness === 'dead'),
-      options.dead === true,
-    );
-  }
-  if (listAll || options.decommissioning) {
-    const decommissioning = datanodes.filter(
+  // printDataNodeReports for each report type, in DFSAdmin.report's order.
+  const sections: [string, boolean | undefined, (d: ReportedDatanode) => boolean][] = [
+    ['Live', options.live, (d) => d.liveness !== 'dead'],
+    ['Dead', options.dead, (d) => d.liveness === 'dead'],
+    [
+      'Decommissioning',
+      options.decommissioning,
       (d) => d.liveness !== 'dead' && d.adminState === 'DECOMMISSION_INPROGRESS',
-    );
-    out += group('Decommissioning', decommissioning, options.decommissioning === true);
+    ],
+    ['Entering maintenance', options.enteringMaintenance, (d) => d.adminState === 'ENTERING_MAINTENANCE'],
+    ['In maintenance', options.inMaintenance, (d) => d.adminState === 'IN_MAINTENANCE'],
+  ];
+  for (const [name, asked, wanted] of sections) {
+    if (listAll || asked) out += group(name, datanodes.filter(wanted), asked === true);
   }
   return out;
 }

@@ -35,6 +35,7 @@ export const FSCK_URL_PARAMS: Readonly<Record<string, string>> = {
   '-storagepolicies': 'storagepolicies=1',
   '-includeSnapshots': 'includeSnapshots=1',
   '-list-corruptfileblocks': 'listcorruptfileblocks=1',
+  '-maintenance': 'maintenance=1',
 };
 
 /** DFSck.doWork's reading of its arguments: the query it sends and the path, or what is wrong. */

@@ -30,6 +30,8 @@ const STATE_COLOURS: Record<NodeState, string> = {
   dead: 'red',
   decommissioning: 'blue',
   decommissioned: 'magenta',
+  'entering maintenance': 'cyan',
+  'in maintenance': 'cyan',
   unknown: 'gray',
 };
 

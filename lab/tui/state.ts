@@ -30,14 +30,28 @@ export const NAMESPACE_ENTRIES_MAX = 500;
 /** A heartbeat this recent makes a DataNode's pulse beat. */
 export const PULSE_MS = 1_500;
 
-export type NodeState = 'live' | 'stale' | 'dead' | 'decommissioning' | 'decommissioned' | 'unknown';
+export type NodeState =
+  | 'live'
+  | 'stale'
+  | 'dead'
+  | 'decommissioning'
+  | 'decommissioned'
+  | 'entering maintenance'
+  | 'in maintenance'
+  | 'unknown';
 
-/** A DataNode's state for the dashboard: a live one shows its admin state when it is leaving service. */
+/**
+ * A DataNode's state for the dashboard: a live one shows its admin state when it is leaving
+ * service; one in maintenance shows it even dead (its replicas are still counted, nothing is
+ * re-replicated: the web UI's "down-maintenance").
+ */
 function datanodeState(
   liveness: ReportedDatanode['liveness'],
   adminState: ReportedDatanode['adminState'],
 ): NodeState {
+  if (adminState === 'IN_MAINTENANCE') return 'in maintenance';
   if (liveness === 'dead') return 'dead';
+  if (adminState === 'ENTERING_MAINTENANCE') return 'entering maintenance';
   if (adminState === 'DECOMMISSIONED') return 'decommissioned';
   if (adminState === 'DECOMMISSION_INPROGRESS') return 'decommissioning';
   return liveness;

@@ -57,6 +57,7 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
           'lab.lease.soft-limit-ms=2000',
           'dfs.namenode.lease-hard-limit-sec=4',
           'dfs.namenode.lease-recheck-interval-ms=500',
+          'dfs.namenode.decommission.interval=1',
         ],
       });
       client = await DFSClient.connect({ home, warn: () => undefined });
@@ -420,5 +421,59 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
         fs.rmSync(site, { force: true });
       }
     }, 60_000);
+
+    it('maintenance: the JSON hosts file puts a DataNode in maintenance once its lone replica is copied; out again when its entry goes', async () => {
+      const src = '/maintenance/one.bin';
+      const out = await client.create(src, { overwrite: false, replication: 1 });
+      await out.write(Buffer.alloc(10 * KiB, 7));
+      await out.close();
+      const holder = await waitFor(`${src} on a DataNode`, async () => (await replicasOf(src)).live[0]?.name);
+      const info = (await client.call('getDatanodeReport', { type: 'ALL' })).find((d) => d.name === holder);
+      if (!info) throw new Error(`${holder} not in the report`);
+      // CombinedHostFileManager reads dfs.hosts as the JSON file (HdfsDataNodeAdminGuide's form).
+      const site = path.join(home, 'hdfs-site.xml');
+      const hosts = path.join(home, 'hosts.json');
+      const entry = {
+        hostName: info.ipAddr,
+        port: info.xferPort,
+        adminState: 'IN_MAINTENANCE',
+        maintenanceExpireTimeInMS: Date.now() + 600_000,
+      };
+      fs.writeFileSync(hosts, JSON.stringify([entry]));
+      fs.writeFileSync(
+        site,
+        '<configuration>' +
+          '<property><name>dfs.namenode.hosts.provider.classname</name>' +
+          '<value>org.apache.hadoop.hdfs.server.blockmanagement.CombinedHostFileManager</value></property>' +
+          '<property><name>dfs.hosts</name><value>hosts.json</value></property></configuration>\n',
+      );
+      try {
+        await client.call('refreshNodes', {});
+        await waitFor(`${holder} in maintenance`, async () =>
+          (await client.call('getDatanodeReport', { type: 'IN_MAINTENANCE' })).find((d) => d.name === holder),
+        );
+        // Its block was copied first: one live replica elsewhere, the one on the holder in maintenance.
+        const report = await runLab(home, 'dfsadmin', '-report', '-enteringmaintenance', '-inmaintenance');
+        expect(report.stdout, report.stderr).toContain('Entering maintenance datanodes (0):\n');
+        expect(report.stdout).toContain(
+          `In maintenance datanodes (1):\n\nName: ${info.ipAddr}:${info.xferPort} (${info.hostName})\n`,
+        );
+        expect(report.stdout).toContain('Decommission Status : In maintenance\n');
+        const map = await fetchBlockMap({ home, description: requireDescription(home) }, src, {
+          selfId: 'client',
+        });
+        const block = map.files[0]?.blocks[0];
+        expect(block?.inMaintenance?.map((r) => r.name)).toEqual([holder]);
+        expect(block?.live.map((r) => r.name)).not.toContain(holder);
+
+        fs.writeFileSync(hosts, '[]');
+        await client.call('refreshNodes', {});
+        const normal = await client.call('getDatanodeReport', { type: 'ALL' });
+        expect(normal.find((d) => d.name === holder)?.adminState).toBe('NORMAL');
+      } finally {
+        fs.rmSync(site, { force: true });
+        fs.rmSync(hosts, { force: true });
+      }
+    }, 30_000);
   },
 );

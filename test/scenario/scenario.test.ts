@@ -92,6 +92,12 @@ function run(commands: string[]): string {
       case 'exclude':
         need().exclude(rest);
         break;
+      case 'maintenance': {
+        // maintenance dn1 dn2 for=60s: the combined hosts file asks for their maintenance.
+        const names = rest.filter((w) => !w.includes('='));
+        need().maintenance(names, parseDuration(args(rest.filter((w) => w.includes('='))).for ?? '0s', 'ms'));
+        break;
+      }
       case 'datanodes':
         out.push(...need().datanodeStates());
         continue;

@@ -64,7 +64,10 @@ describe('include list', () => {
   it('refuses a DataNode that is not in a non-empty include list, with HDFS words', () => {
     const sim = sim1m(2, 1, 1, '1');
     const dn1 = sim.core.datanodes.get('dn1')?.id;
-    sim.core.refreshHosts({ includes: [{ ip: dn1?.ipAddr ?? '', port: dn1?.xferPort ?? 0 }], excludes: [] });
+    sim.core.refreshHosts(
+      { includes: [{ ip: dn1?.ipAddr ?? '', port: dn1?.xferPort ?? 0 }], excludes: [] },
+      sim.nowMs,
+    );
     const ctx = { caller: 'dn2', callerAddr: '127.0.1.2', nowMs: sim.nowMs };
     const error = thrown(() =>
       sim.core.call('registerDatanode', { registration: registration(sim, 'dn2') }, ctx),
@@ -116,16 +119,19 @@ describe('the report of an include list', () => {
     const dn1 = sim.core.datanodes.get('dn1')?.id;
     const dn2 = sim.core.datanodes.get('dn2')?.id;
     if (!dn1 || !dn2) throw new Error('no dn1/dn2');
-    sim.core.refreshHosts({
-      includes: [
-        { ip: dn1.ipAddr, port: dn1.xferPort },
-        // dn2's host without a port: matched by dn2, whatever its port.
-        { ip: dn2.ipAddr, port: 0 },
-        { ip: '10.0.0.7', port: 0 },
-        { ip: '10.0.0.8', port: 50010 },
-      ],
-      excludes: [{ ip: '10.0.0.8', port: 0 }],
-    });
+    sim.core.refreshHosts(
+      {
+        includes: [
+          { ip: dn1.ipAddr, port: dn1.xferPort },
+          // dn2's host without a port: matched by dn2, whatever its port.
+          { ip: dn2.ipAddr, port: 0 },
+          { ip: '10.0.0.7', port: 0 },
+          { ip: '10.0.0.8', port: 50010 },
+        ],
+        excludes: [{ ip: '10.0.0.8', port: 0 }],
+      },
+      sim.nowMs,
+    );
     expect(sim.core.datanodeReport('LIVE').map((d) => d.name)).toEqual(['dn1', 'dn2']);
     const dead = sim.core.datanodeReport('DEAD');
     // Hadoop's guesses: dfs.datanode.address's default port 9866 and the other default ports, never

@@ -102,6 +102,8 @@ const REPORT_TYPES = {
   LIVE: cp.DatanodeReportTypeProto.LIVE,
   DEAD: cp.DatanodeReportTypeProto.DEAD,
   DECOMMISSIONING: cp.DatanodeReportTypeProto.DECOMMISSIONING,
+  ENTERING_MAINTENANCE: cp.DatanodeReportTypeProto.ENTERING_MAINTENANCE,
+  IN_MAINTENANCE: cp.DatanodeReportTypeProto.IN_MAINTENANCE,
 } as const;
 
 const SAFEMODE_ACTIONS = {

@@ -100,6 +100,8 @@ const ADMIN_STATES: Record<AdminState, DatanodeInfoProto_AdminState> = {
   NORMAL: DatanodeInfoProto_AdminState.NORMAL,
   DECOMMISSION_INPROGRESS: DatanodeInfoProto_AdminState.DECOMMISSION_INPROGRESS,
   DECOMMISSIONED: DatanodeInfoProto_AdminState.DECOMMISSIONED,
+  ENTERING_MAINTENANCE: DatanodeInfoProto_AdminState.ENTERING_MAINTENANCE,
+  IN_MAINTENANCE: DatanodeInfoProto_AdminState.IN_MAINTENANCE,
 };
 
 export function datanodeInfoToProto(d: DatanodeInfo): MessageInitShape<typeof DatanodeInfoProtoSchema> {
