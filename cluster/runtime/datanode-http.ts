@@ -42,7 +42,7 @@ import {
   WEBHDFS_PREFIX,
   WEBHDFS_UPLOAD_BYTES_MAX,
   type WebHdfsRequest,
-} from './webhdfs.js';
+} from '../client/webhdfs.js';
 
 /** dfs.datanode.http.address's port (DFSConfigKeys.DFS_DATANODE_HTTP_DEFAULT_PORT). */
 export const DATANODE_HTTP_PORT_DEFAULT = 9864;

@@ -35,7 +35,7 @@ import { limitHttpServer, closeHttpServer, listenWithFallback } from '../transpo
 import { CONF_PATH, daemonPage, STACKS_PATH } from './daemon-pages.js';
 import { processBeans } from './process-info.js';
 import { serveWebHdfs, type WebHdfsNamenodeOptions } from './webhdfs-namenode.js';
-import { WEBHDFS_PREFIX } from './webhdfs.js';
+import { WEBHDFS_PREFIX } from '../client/webhdfs.js';
 import { namenodeUiPage } from './web-ui.js';
 import {
   IMAGE_TRANSFER_PATH,

@@ -46,7 +46,7 @@ import {
   xattrNamesJson,
   xattrsJson,
   type WebHdfsRequest,
-} from './webhdfs.js';
+} from '../client/webhdfs.js';
 
 /** A call into the NameNode as an RPC is made: `user` is the effective user. */
 export type NamenodeCall = <M extends RpcMethod>(

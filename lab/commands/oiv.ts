@@ -1,7 +1,8 @@
 /**
- * `lab oiv -p XML|Delimited|FileDistribution -i FSIMAGE [-o OUT]` — HDFS's Offline Image Viewer
- * over an fsimage file (the running cluster's, or a copy): no cluster needed. Without -o the
- * output goes to stdout (Hadoop's `-o -`). The shared input/output handling of the offline viewers
+ * `lab oiv -p XML|Delimited|FileDistribution|Web -i FSIMAGE [-o OUT] [-addr HOST:PORT]` — HDFS's
+ * Offline Image Viewer over an fsimage file (the running cluster's, or a copy): no cluster needed.
+ * Without -o the output goes to stdout (Hadoop's `-o -`); `-p Web`, Hadoop's default, serves the
+ * read-only WebHDFS ops over the image until Ctrl-C (oiv-web.ts). The shared input/output handling of the offline viewers
  * (this and `lab oev`) lives here too.
  */
 import fs from 'node:fs';
@@ -11,11 +12,13 @@ import { imageToDelimited, imageToXml } from '../../cluster/namenode/fsimage/oiv
 import type { Command } from '../cli/commander.js';
 import { UsageError } from '../cli/errors.js';
 import { parseHadoopArgs, type HadoopArgs } from '../cli/hadoop-args.js';
+import { runWebImageViewer, WEB_IMAGE_VIEWER_ADDR_DEFAULT } from './oiv-web.js';
 
 const USAGE = `Usage: lab oiv [OPTIONS] -i INPUTFILE [-o OUTPUTFILE]
   -i,--inputFile <arg>   FSImage file to process (e.g. <home>/dfs/name/current/fsimage_<txid>)
   -o,--outputFile <arg>  Name of output file; stdout when absent or '-'
-  -p,--processor <arg>   XML | Delimited | FileDistribution
+  -p,--processor <arg>   Web (the default) | XML | Delimited | FileDistribution
+  -addr <arg>            Web: the address to listen on (default localhost:5978)
   -delimiter <arg>       Delimited: the field separator (default a tab)
   -step <arg>            FileDistribution: bucket width in bytes (default 2097152)
   -maxSize <arg>         FileDistribution: the largest size with its own bucket (default 137438953472)`;
@@ -29,16 +32,22 @@ const FILE_DISTRIBUTION_INTERVALS_MAX = 10_000_000;
 export function registerOiv(program: Command): void {
   program
     .command('oiv')
-    .description('dump an fsimage file: -p XML | Delimited | FileDistribution -i FSIMAGE [-o OUT]')
+    .description(
+      'view an fsimage file: -p XML | Delimited | FileDistribution -i FSIMAGE [-o OUT], or -p Web (read-only WebHDFS)',
+    )
     .allowUnknownOption()
     .allowExcessArguments()
     .helpOption(false)
     .argument('[args...]')
-    .action((args: string[]) => {
-      const parsed = parseViewerArgs('oiv', args, USAGE, ['delimiter', 'step', 'maxSize']);
+    .action(async (args: string[]) => {
+      const parsed = parseViewerArgs('oiv', args, USAGE, ['delimiter', 'step', 'maxSize', 'addr']);
       const processor = (one(parsed, 'p') ?? 'Web').toUpperCase();
       const input = required(parsed, 'i', 'oiv', USAGE);
       const image = readImage(input);
+      if (processor === 'WEB') {
+        await runWebImageViewer(image, one(parsed, 'addr') ?? WEB_IMAGE_VIEWER_ADDR_DEFAULT);
+        return;
+      }
       let text: string;
       if (processor === 'XML') text = imageToXml(image);
       else if (processor === 'DELIMITED') {
@@ -51,7 +60,7 @@ export function registerOiv(program: Command): void {
         });
       } else {
         throw new UsageError(
-          `oiv: the lab has no ${one(parsed, 'p') ?? 'Web (the default)'} processor; use -p XML, -p Delimited or -p FileDistribution`,
+          `oiv: the lab has no ${one(parsed, 'p')} processor; use -p Web, -p XML, -p Delimited or -p FileDistribution`,
           USAGE,
         );
       }

@@ -10,20 +10,8 @@ import type { Command } from '../cli/commander.js';
 import { homeOf } from '../cli/context.js';
 import { out } from '../cli/output.js';
 import { parseWholeNumber } from '../cli/parse.js';
+import { untilStopped } from '../cli/signals.js';
 import { startLabWeb } from '../web/server.js';
-
-/** Resolves on the first SIGINT or SIGTERM. */
-function stopSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const stop = (signal: string) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve(signal);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
 
 export function registerWeb(program: Command): void {
   program
@@ -37,7 +25,7 @@ export function registerWeb(program: Command): void {
       requireDescription(home);
       const server = await startLabWeb({ home, ...(flags.port !== undefined ? { port: flags.port } : {}) });
       out(`learning pages at ${server.url}  (the NameNode's web UI links to them; Ctrl-C stops)`);
-      await stopSignal();
+      await untilStopped();
       await server.close();
     });
 }

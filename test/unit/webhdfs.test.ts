@@ -24,7 +24,7 @@ import {
   snapshottableDirsJson,
   webHdfsErrorOf,
   type WebHdfsError,
-} from '../../cluster/runtime/webhdfs.js';
+} from '../../cluster/client/webhdfs.js';
 
 function failure(run: () => unknown): WebHdfsError {
   try {

@@ -338,7 +338,11 @@ export function xattrFlagParam(req: WebHdfsRequest): { create: boolean; replace:
 
 /** XAttrEncodingParam: TEXT (the default), HEX or BASE64, any case. */
 export function xattrEncodingParam(req: WebHdfsRequest): XAttrEncoding {
-  const text = req.params.get('encoding');
+  return xattrEncodingOf(req.params.get('encoding'));
+}
+
+/** XAttrEncodingParam's domain: absent is text (XAttrCodec writes a value in quotes). */
+export function xattrEncodingOf(text: string | undefined): XAttrEncoding {
   if (text === undefined || text === '') return 'text';
   const lower = text.toLowerCase();
   if (lower === 'text' || lower === 'hex' || lower === 'base64') return lower;
