@@ -5,7 +5,9 @@
  * the rules that ship:
  *
  * - registration: a new or re-registering DataNode registers before anything else and then owes a
- *   full block report; a broken connection or UnregisteredNodeException means register again;
+ *   full block report; a broken connection or UnregisteredNodeException means register again; a
+ *   refused registration (DisallowedDatanodeException) is tried again every 5 s until the first
+ *   one succeeds, and ends the block pool service after that;
  * - full block reports: due after registration and every dfs.blockreport.intervalMsec; a heartbeat
  *   asks for a lease while one is due, and the report goes only with a lease the reply granted;
  * - incremental block reports: one pending entry per block (the newest: a stale RECEIVING must not
@@ -37,8 +39,19 @@ export type DatanodeAction =
   | { kind: 'recover'; command: Extract<DatanodeCommand, { action: 'DNA_RECOVERBLOCK' }> }
   | { kind: 'ignore'; action: string };
 
+/**
+ * BPServiceActor.run: a failed first handshake or registration is retried after this long
+ * (sleepAndLogInterrupts(5000, "initializing")), a fixed 5 s in Hadoop, not a setting.
+ */
+export const INIT_RETRY_MS = 5_000;
+
+/** What to do about a registration the NameNode refused. */
+export type RefusedRegistration = { kind: 'retry'; afterMs: number } | { kind: 'end-service' };
+
 export class BPServiceCore {
   private registerDue = true;
+  /** Whether a registration ever succeeded: BPServiceActor is past its initialization. */
+  private initialized = false;
   private fullReportDue = true;
   private pending: IbrEntry[] = [];
   private reportsSent = 0;
@@ -56,7 +69,18 @@ export class BPServiceCore {
   /** The DataNode registered: a full block report is owed next. */
   registered(): void {
     this.registerDue = false;
+    this.initialized = true;
     this.fullReportDue = true;
+  }
+
+  /**
+   * The NameNode refused a registration (DisallowedDatanodeException, IncorrectVersionException).
+   * While initializing, BPServiceActor.run logs 'Initialization failed for …' and tries again in
+   * 5 s (the DataNode may be added to the include list meanwhile); once it has registered, a
+   * refusal — of a re-registration too — ends the block pool service (offerService).
+   */
+  registrationRefused(): RefusedRegistration {
+    return this.initialized ? { kind: 'end-service' } : { kind: 'retry', afterMs: INIT_RETRY_MS };
   }
 
   /** The NameNode no longer knows this DataNode (connection lost, restarted, UnregisteredNodeException). */

@@ -375,7 +375,7 @@ class BPServiceActor {
   }
 
   private async heartbeatTick(): Promise<void> {
-    if (this.core.needsRegistration) await this.register();
+    if (this.core.needsRegistration) await this.registerOrRetry();
     const storage = this.storage as DatanodeStorage;
     const stats = withCapacity(storage.stats(Date.now()), this.opts.capacityBytes);
     let reply: RpcResult<'sendHeartbeat'>;
@@ -409,13 +409,52 @@ class BPServiceActor {
   }
 
   /**
+   * Registers; a refusal is retried every 5 s while the DataNode has never registered, as
+   * BPServiceActor.run's initialization loop does, and ends the service after that.
+   */
+  private async registerOrRetry(): Promise<void> {
+    for (;;) {
+      try {
+        await this.register();
+        return;
+      } catch (err) {
+        if (!(err instanceof RemoteError) || !SERVICE_ENDING_ERRORS.has(err.errorClass)) throw err;
+        const next = this.core.registrationRefused();
+        if (next.kind === 'end-service') {
+          this.endService(err);
+          throw err;
+        }
+        log('warn', `${this.opts.selfId}: Initialization failed for ${this.actorName()} ${err.message}`);
+        await this.pause(next.afterMs);
+        if (this.stopped) throw err;
+      }
+    }
+  }
+
+  /** Waits `ms` unless the actor stops first (its timer is cancelled with the others). */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        resolve();
+      }, ms);
+      this.timers.add(t);
+    });
+  }
+
+  /** BPServiceActor.toString: `Block pool BP-… (Datanode Uuid …) service to host:port`. */
+  private actorName(): string {
+    const nn = `${this.opts.namenode.host}:${this.opts.namenode.port}`;
+    const storage = this.storage as DatanodeStorage;
+    return `Block pool ${storage.poolId} (Datanode Uuid ${storage.identity.datanodeUuid}) service to ${nn}`;
+  }
+
+  /**
    * BPServiceActor's end: `… is shutting down` with the NameNode's error, then `Ending block pool
    * service for: …`; no more heartbeats or reports. The DataNode has one block pool, so it exits.
    */
   private endService(err: RemoteError): void {
-    const nn = `${this.opts.namenode.host}:${this.opts.namenode.port}`;
-    const storage = this.storage as DatanodeStorage;
-    const actor = `Block pool ${storage.poolId} (Datanode Uuid ${storage.identity.datanodeUuid}) service to ${nn}`;
+    const actor = this.actorName();
     log('warn', `${this.opts.selfId}: ${actor} is shutting down: ${err.errorClass}: ${err.message}`);
     log('info', `${this.opts.selfId}: Ending block pool service for: ${actor}`);
     this.stop();

@@ -23,6 +23,16 @@ describe('BPServiceCore', () => {
     expect(core.shouldSendFullReport(7)).toBe(false);
   });
 
+  it('retries a refused first registration every 5 s (BPServiceActor.run) and ends the service once registered', () => {
+    const core = new BPServiceCore();
+    expect(core.registrationRefused()).toEqual({ kind: 'retry', afterMs: 5_000 });
+    expect(core.registrationRefused()).toEqual({ kind: 'retry', afterMs: 5_000 });
+    core.registered();
+    // A re-registration (DNA_REGISTER, a restarted NameNode) refused: offerService shuts the service down.
+    core.registrationLost();
+    expect(core.registrationRefused()).toEqual({ kind: 'end-service' });
+  });
+
   it('sends RECEIVED at once and lets RECEIVING and DELETED wait for the heartbeat', () => {
     const core = new BPServiceCore();
     core.registered();
