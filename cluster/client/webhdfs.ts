@@ -272,6 +272,14 @@ function isWebHdfsMethod(method: string): method is WebHdfsMethod {
 /** The ops a DataNode serves (WebHdfsHandler): the data half of the two-step ones. */
 export const DATANODE_OPS: ReadonlySet<string> = new Set(['CREATE', 'APPEND', 'OPEN', 'GETFILECHECKSUM']);
 
+/** What a DataNode's WebHDFS answers carry (WebHdfsHandler), so the NameNode's web UI can upload from the browser. */
+export const DATANODE_CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, PUT, POST, OPTIONS',
+  'access-control-allow-headers': 'content-type',
+  'access-control-max-age': '86400',
+};
+
 // ---- parameter values (each Param class's domain) ----
 
 export function boolParam(req: WebHdfsRequest, name: string, fallback: boolean): boolean {

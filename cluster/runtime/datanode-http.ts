@@ -4,7 +4,8 @@
  *        WebHDFS's data ops (WebHdfsHandler): the DataNode acts as an HDFS client of the NameNode
  *        named in the query, as the user in `user.name`, and writes or reads through the real
  *        pipeline (create → addBlock → WRITE_BLOCK packets → complete; getBlockLocations →
- *        READ_BLOCK), so `lab traffic` shows the same frames as a `lab fs -put`.
+ *        READ_BLOCK), so `lab traffic` shows the same frames as a `lab fs -put`
+ *        (./datanode-webhdfs.ts, loaded on the first such request).
  *   GET /jmx      DataNodeInfo and FSDatasetState, as JMXJsonServlet, and the process's java.lang beans.
  *   GET /conf, /stacks   the DataNode's configuration and process state (./daemon-pages.ts).
  *   GET /         a small status page (Hadoop's datanode.html).
@@ -12,37 +13,15 @@
  * WebHdfsHandler does, so the NameNode's web UI can upload to a DataNode from the browser.
  */
 import http from 'node:http';
-import { DFSClient, type DFSOutputStream } from '../client/dfs-client.js';
 import type { LabConfig } from '../config/config.js';
 import type { ClusterDescription } from '../home/description.js';
 import { jmxBody, queryBeans, type JmxBean } from '../namenode/jmx.js';
-import { RemoteError } from '../protocol/errors.js';
-import {
-  recvHttpRequest,
-  sendHttpResponse,
-  sendHttpStream,
-  type HttpExchange,
-} from '../transport/http-journal.js';
+import { recvHttpRequest, sendHttpResponse, type HttpExchange } from '../transport/http-journal.js';
 import type { Journal } from '../transport/journal.js';
 import { limitHttpServer, closeHttpServer, listenWithFallback } from '../transport/http-limits.js';
 import { daemonPage } from './daemon-pages.js';
 import { processBeans } from './process-info.js';
-import { RpcClient } from '../transport/rpc-client.js';
-import {
-  badParam,
-  boolParam,
-  DATANODE_OPS,
-  fileChecksumJson,
-  illegalArgument,
-  longParam,
-  parseWebHdfsRequest,
-  permissionParam,
-  sendJson,
-  sendWebHdfsError,
-  WEBHDFS_PREFIX,
-  WEBHDFS_UPLOAD_BYTES_MAX,
-  type WebHdfsRequest,
-} from '../client/webhdfs.js';
+import { DATANODE_CORS_HEADERS, sendWebHdfsError, WEBHDFS_PREFIX } from '../client/webhdfs.js';
 
 /** dfs.datanode.http.address's port (DFSConfigKeys.DFS_DATANODE_HTTP_DEFAULT_PORT). */
 export const DATANODE_HTTP_PORT_DEFAULT = 9864;
@@ -84,13 +63,6 @@ export interface DatanodeHttpServer {
   close(): Promise<void>;
 }
 
-const CORS_HEADERS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, PUT, POST, OPTIONS',
-  'access-control-allow-headers': 'content-type',
-  'access-control-max-age': '86400',
-};
-
 export async function startDatanodeHttp(opts: DatanodeHttpOptions): Promise<DatanodeHttpServer> {
   let boundPort = 0;
   const server = http.createServer((req, res) => {
@@ -123,8 +95,15 @@ async function route(
   if (pathname === WEBHDFS_PREFIX || pathname.startsWith(`${WEBHDFS_PREFIX}/`)) {
     if (req.method === 'OPTIONS') {
       req.resume();
-      return sendHttpResponse(exchange, res, { status: 200, headers: CORS_HEADERS, body: Buffer.alloc(0) });
+      return sendHttpResponse(exchange, res, {
+        status: 200,
+        headers: DATANODE_CORS_HEADERS,
+        body: Buffer.alloc(0),
+      });
     }
+    // Loaded on the first WebHDFS request: the HDFS client it serves through is most of what an
+    // idle DataNode would otherwise hold in memory for nothing (issue 10's idle RSS).
+    const { serveWebHdfs } = await import('./datanode-webhdfs.js');
     return serveWebHdfs(req, res, opts, exchange);
   }
   req.resume();
@@ -169,166 +148,6 @@ function text(exchange: HttpExchange, res: http.ServerResponse, status: number, 
     status,
     headers: { 'content-type': 'text/plain; charset=utf-8' },
     body: Buffer.from(body, 'utf8'),
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// WebHDFS, the DataNode's half
-// ---------------------------------------------------------------------------------------------
-
-let opCounter = 0;
-
-async function serveWebHdfs(
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-  opts: DatanodeHttpOptions,
-  exchange: HttpExchange,
-): Promise<void> {
-  let request: WebHdfsRequest;
-  try {
-    request = parseWebHdfsRequest(req.method ?? '?', req.url ?? '/');
-    if (!DATANODE_OPS.has(request.op)) throw illegalArgument(`Invalid operation ${request.op}`);
-    checkNamenode(request, opts.description);
-  } catch (err) {
-    req.resume();
-    return sendWebHdfsError(exchange, res, err);
-  }
-  if (request.op !== 'CREATE' && request.op !== 'APPEND') req.resume();
-  const opId = `webhdfs-${request.op.toLowerCase()}-${process.pid}-${++opCounter}`;
-  let client: DFSClient | null = null;
-  try {
-    client = await clientFor(opts, request.user);
-    if (request.op === 'CREATE') return await create(req, res, { request, client, exchange, opId });
-    if (request.op === 'APPEND') return await append(req, res, { request, client, exchange, opId });
-    if (request.op === 'OPEN') return await open(res, { request, client, exchange, opId });
-    if (request.op === 'GETFILECHECKSUM') {
-      const checksum = await client.getFileChecksum(request.path, opId);
-      if (!checksum) throw new RemoteError('IOException', `${request.path} has no blocks: no checksum`);
-      return sendJson(exchange, res, 200, fileChecksumJson(checksum), CORS_HEADERS);
-    }
-    throw illegalArgument(`Invalid operation ${request.op}`);
-  } catch (err) {
-    req.resume();
-    if (!res.headersSent) return sendWebHdfsError(exchange, res, err);
-    res.destroy();
-  } finally {
-    await client?.close();
-  }
-}
-
-/** WebHdfsHandler serves only the NameNode it belongs to: namenoderpcaddress must name it. */
-function checkNamenode(request: WebHdfsRequest, description: ClusterDescription): void {
-  const named = request.params.get('namenoderpcaddress');
-  if (named === undefined || named === '')
-    throw badParam('namenoderpcaddress', 'namenoderpcaddress is not specified.');
-  const own = `${description.namenode.host}:${description.namenode.port}`;
-  if (named !== own) {
-    throw badParam('namenoderpcaddress', `${named} is not the NameNode of this DataNode (${own}).`);
-  }
-}
-
-/** An HDFS client of the NameNode, as `user`, speaking from this DataNode's address under its name. */
-async function clientFor(opts: DatanodeHttpOptions, user: string): Promise<DFSClient> {
-  const namenode = await RpcClient.connect({
-    host: opts.description.namenode.host,
-    port: opts.description.namenode.port,
-    selfId: opts.id,
-    peerId: opts.description.namenode.id,
-    journal: opts.journal,
-    user,
-    localAddress: opts.host,
-  });
-  const client = new DFSClient({
-    session: { description: opts.description, config: opts.config, journal: opts.journal, namenode },
-    selfId: opts.id,
-    clientHost: opts.host,
-    warn: (line) => opts.journal.event({ type: 'log', level: 'warn', text: `${opts.id}: ${line}` }),
-  });
-  const close = client.close.bind(client);
-  client.close = async () => {
-    await close();
-    namenode.close();
-  };
-  return client;
-}
-
-interface OpContext {
-  request: WebHdfsRequest;
-  client: DFSClient;
-  exchange: HttpExchange;
-  opId: string;
-}
-
-/** CREATE: the request body through a pipeline; 201 with `Location: hdfs://<nn><path>`. */
-async function create(req: http.IncomingMessage, res: http.ServerResponse, ctx: OpContext): Promise<void> {
-  const { request, client } = ctx;
-  const replication = longParam(request, 'replication', null, 1);
-  const blockSize = longParam(request, 'blocksize', null, 1);
-  const out = await client.create(request.path, {
-    overwrite: boolParam(request, 'overwrite', false),
-    createParent: boolParam(request, 'createparent', true),
-    permission: permissionParam(request, 0o644),
-    ...(replication !== null ? { replication } : {}),
-    ...(blockSize !== null ? { blockSize } : {}),
-    opId: ctx.opId,
-  });
-  await pump(req, out);
-  const nn = request.params.get('namenoderpcaddress') ?? '';
-  sendJson(ctx.exchange, res, 201, null, { location: `hdfs://${nn}${request.path}`, ...CORS_HEADERS });
-}
-
-/** APPEND: the request body at the end of the file (DFSClient.append); 200 with no body. */
-async function append(req: http.IncomingMessage, res: http.ServerResponse, ctx: OpContext): Promise<void> {
-  const out = await ctx.client.append(ctx.request.path, { opId: ctx.opId });
-  await pump(req, out);
-  sendJson(ctx.exchange, res, 200, null, CORS_HEADERS);
-}
-
-/** The request body into the output stream, bounded; the stream is aborted on any failure. */
-async function pump(req: http.IncomingMessage, out: DFSOutputStream): Promise<void> {
-  let received = 0;
-  try {
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      received += chunk.length;
-      if (received > WEBHDFS_UPLOAD_BYTES_MAX) {
-        throw illegalArgument(`upload larger than ${WEBHDFS_UPLOAD_BYTES_MAX} bytes refused`);
-      }
-      await out.write(chunk);
-    }
-    await out.close();
-  } catch (err) {
-    out.abort();
-    throw err;
-  }
-}
-
-/** OPEN: the file's bytes from `offset`, `length` of them at most, every chunk CRC-checked. */
-async function open(res: http.ServerResponse, ctx: OpContext): Promise<void> {
-  const { request, client } = ctx;
-  const offset = longParam(request, 'offset', 0);
-  const length = longParam(request, 'length', null);
-  const input = await client.open(request.path, ctx.opId, offset);
-  if (offset > input.fileLength) {
-    throw new RemoteError(
-      'IOException',
-      `Offset=${offset} out of the range [0, ${input.fileLength}]; OPEN, path=${request.path}`,
-    );
-  }
-  const count = Math.min(input.fileLength - offset, length ?? Number.MAX_SAFE_INTEGER);
-  async function* limited(): AsyncGenerator<Buffer> {
-    let left = count;
-    if (left === 0) return;
-    for await (const chunk of input) {
-      const part = chunk.length > left ? chunk.subarray(0, left) : chunk;
-      left -= part.length;
-      yield part;
-      if (left === 0) return;
-    }
-  }
-  await sendHttpStream(ctx.exchange, res, {
-    status: 200,
-    headers: { 'content-type': 'application/octet-stream', 'content-length': count, ...CORS_HEADERS },
-    chunks: limited(),
   });
 }
 
