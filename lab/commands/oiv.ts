@@ -2,11 +2,16 @@
  * `lab oiv -p XML|Delimited|FileDistribution|Web -i FSIMAGE [-o OUT] [-addr HOST:PORT]` — HDFS's
  * Offline Image Viewer over an fsimage file (the running cluster's, or a copy): no cluster needed.
  * Without -o the output goes to stdout (Hadoop's `-o -`); `-p Web`, Hadoop's default, serves the
- * read-only WebHDFS ops over the image until Ctrl-C (oiv-web.ts). The shared input/output handling of the offline viewers
+ * read-only WebHDFS ops over the image until Ctrl-C (oiv-web.ts); `-p ReverseXML -i XML -o FSIMAGE`
+ * writes the image (and its .md5) back from the XML. The shared input/output handling of the offline viewers
  * (this and `lab oev`) lives here too.
  */
 import fs from 'node:fs';
-import { decodeImage, ImageFormatError } from '../../cluster/namenode/fsimage/codec.js';
+import path from 'node:path';
+import { parseXml, XmlSyntaxError } from '../../cluster/common/xml-tree.js';
+import { decodeImage, encodeImage, ImageFormatError } from '../../cluster/namenode/fsimage/codec.js';
+import { md5FileLine, md5Hex } from '../../cluster/namenode/fsimage/md5.js';
+import { imageFromXml, ImageXmlError } from '../../cluster/namenode/fsimage/oiv-reverse.js';
 import type { FsImage } from '../../cluster/namenode/fsimage/image.js';
 import { imageToDelimited, imageToXml } from '../../cluster/namenode/fsimage/oiv.js';
 import type { Command } from '../cli/commander.js';
@@ -17,7 +22,7 @@ import { runWebImageViewer, WEB_IMAGE_VIEWER_ADDR_DEFAULT } from './oiv-web.js';
 const USAGE = `Usage: lab oiv [OPTIONS] -i INPUTFILE [-o OUTPUTFILE]
   -i,--inputFile <arg>   FSImage file to process (e.g. <home>/dfs/name/current/fsimage_<txid>)
   -o,--outputFile <arg>  Name of output file; stdout when absent or '-'
-  -p,--processor <arg>   Web (the default) | XML | Delimited | FileDistribution
+  -p,--processor <arg>   Web (the default) | XML | Delimited | FileDistribution | ReverseXML (the fsimage from its XML)
   -addr <arg>            Web: the address to listen on (default localhost:5978)
   -delimiter <arg>       Delimited: the field separator (default a tab)
   -step <arg>            FileDistribution: bucket width in bytes (default 2097152)
@@ -33,7 +38,7 @@ export function registerOiv(program: Command): void {
   program
     .command('oiv')
     .description(
-      'view an fsimage file: -p XML | Delimited | FileDistribution -i FSIMAGE [-o OUT], or -p Web (read-only WebHDFS)',
+      'view an fsimage file: -p XML | Delimited | FileDistribution -i FSIMAGE [-o OUT], or -p Web (read-only WebHDFS); -p ReverseXML back',
     )
     .allowUnknownOption()
     .allowExcessArguments()
@@ -43,6 +48,10 @@ export function registerOiv(program: Command): void {
       const parsed = parseViewerArgs('oiv', args, USAGE, ['delimiter', 'step', 'maxSize', 'addr']);
       const processor = (one(parsed, 'p') ?? 'Web').toUpperCase();
       const input = required(parsed, 'i', 'oiv', USAGE);
+      if (processor === 'REVERSEXML') {
+        reverseXml(input, one(parsed, 'o'));
+        return;
+      }
       const image = readImage(input);
       if (processor === 'WEB') {
         await runWebImageViewer(image, one(parsed, 'addr') ?? WEB_IMAGE_VIEWER_ADDR_DEFAULT);
@@ -60,7 +69,7 @@ export function registerOiv(program: Command): void {
         });
       } else {
         throw new UsageError(
-          `oiv: the lab has no ${one(parsed, 'p')} processor; use -p Web, -p XML, -p Delimited or -p FileDistribution`,
+          `oiv: the lab has no ${one(parsed, 'p')} processor; use -p Web, -p XML, -p Delimited, -p FileDistribution or -p ReverseXML`,
           USAGE,
         );
       }
@@ -136,6 +145,34 @@ export function writeDumpOutput(target: string | undefined, text: string | Uint8
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new UsageError(`cannot write ${target} (${code})`);
   }
+}
+
+/**
+ * `-p ReverseXML` (OfflineImageReconstructor): the fsimage rebuilt from oiv's XML, and beside it the
+ * `.md5` file MD5FileUtils.saveMD5File writes, so the NameNode can load it as `fsimage_<txid>`.
+ */
+function reverseXml(input: string, output: string | undefined): void {
+  if (output === undefined || output === '-') {
+    throw new UsageError(
+      'oiv: -p ReverseXML writes an fsimage: name it with -o FILE (e.g. fsimage_<19-digit txid>)',
+      USAGE,
+    );
+  }
+  const text = readDumpInput(input, 'the XML of an fsimage (`lab oiv -p XML -o FILE`)').toString('utf8');
+  let bytes: Buffer;
+  try {
+    bytes = encodeImage(imageFromXml(parseXml(text)));
+  } catch (error) {
+    if (
+      error instanceof XmlSyntaxError ||
+      error instanceof ImageXmlError ||
+      error instanceof ImageFormatError
+    )
+      throw new UsageError(`oiv: ${input}: not the XML of an fsimage: ${error.message}`);
+    throw error;
+  }
+  writeDumpOutput(output, bytes);
+  writeDumpOutput(`${output}.md5`, md5FileLine(md5Hex(bytes), path.basename(output)));
 }
 
 function readImage(file: string): FsImage {

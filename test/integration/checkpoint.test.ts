@@ -276,6 +276,33 @@ describe.skipIf(!built)('checkpoints on a running cluster', () => {
     const segment = current(home).find((f) => /^edits_\d{19}-\d{19}$/.test(f)) as string;
     const stats = await lab(home, 'oev', '-p', 'stats', '-i', path.join(home, 'dfs/name/current', segment));
     expect(stats.stdout).toMatch(/OP_MKDIR\s+\(\s*3\): 3\n/);
+    // Written back from their XML (oev -p binary, oiv -p ReverseXML), the NameNode's own files come
+    // out byte for byte, the image with the .md5 the NameNode keeps beside it.
+    const segmentFile = path.join(home, 'dfs/name/current', segment);
+    const back = fs.mkdtempSync(path.join(home, 'back-'));
+    expect((await lab(home, 'oev', '-i', segmentFile, '-o', path.join(back, 'edits.xml'))).code).toBe(0);
+    expect(
+      (
+        await lab(
+          home,
+          'oev',
+          '-p',
+          'binary',
+          '-i',
+          path.join(back, 'edits.xml'),
+          '-o',
+          path.join(back, segment),
+        )
+      ).code,
+    ).toBe(0);
+    expect(fs.readFileSync(path.join(back, segment))).toEqual(fs.readFileSync(segmentFile));
+    fs.writeFileSync(path.join(back, 'image.xml'), xml.stdout);
+    const rebuilt = path.join(back, path.basename(imageFile));
+    expect(
+      (await lab(home, 'oiv', '-p', 'ReverseXML', '-i', path.join(back, 'image.xml'), '-o', rebuilt)).code,
+    ).toBe(0);
+    expect(fs.readFileSync(rebuilt)).toEqual(fs.readFileSync(imageFile));
+    expect(fs.readFileSync(`${rebuilt}.md5`, 'utf8')).toBe(fs.readFileSync(`${imageFile}.md5`, 'utf8'));
     const wrong = await lab(home, 'oev', '-i', imageFile);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('is an fsimage, not an edit log segment');

@@ -2,12 +2,14 @@
  * `lab oev` and `lab oiv` as commands over files in a temporary directory (no cluster): the
  * processors that write files back (oev -p binary, oiv -p ReverseXML) and their flags.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { encodeSegment } from '../../cluster/namenode/editlog/codec.js';
-import { scriptedHistory } from '../golden/history.js';
+import { encodeImage } from '../../cluster/namenode/fsimage/codec.js';
+import { scriptedHistory, scriptedImage } from '../golden/history.js';
 import { segmentWithCorruptRecord } from './edit-record.js';
 import { captureOutput, labInProcess, type CapturedOutput } from './lab-in-process.js';
 
@@ -74,6 +76,31 @@ describe('lab oev -p binary', () => {
     expect(await lab('oev', '-p', 'binary', '-i', file('bad.xml'), '-o', file('out'))).toBe(1);
     expect(output.stderr.join('')).toContain(
       'not oev XML: line 4: </EDITS> where </RECORD> (opened on line 3) was expected',
+    );
+    expect(fs.existsSync(file('out'))).toBe(false);
+  });
+});
+
+describe('lab oiv -p ReverseXML', () => {
+  it('writes back, from the XML it printed, the fsimage it read and the .md5 MD5FileUtils writes', async () => {
+    const image = encodeImage(scriptedImage());
+    const name = 'fsimage_0000000000000000016';
+    fs.writeFileSync(file(name), image);
+    expect(await lab('oiv', '-p', 'XML', '-i', file(name), '-o', file('image.xml'))).toBe(0);
+    fs.mkdirSync(file('back'));
+    expect(await lab('oiv', '-p', 'ReverseXML', '-i', file('image.xml'), '-o', file(`back/${name}`))).toBe(0);
+    expect(fs.readFileSync(file(`back/${name}`)).equals(image)).toBe(true);
+    const md5 = createHash('md5').update(image).digest('hex');
+    expect(fs.readFileSync(file(`back/${name}.md5`), 'utf8')).toBe(`${md5} *${name}\n`);
+  });
+
+  it('needs -o and says what is wrong with the XML', async () => {
+    fs.writeFileSync(file('image.xml'), '<fsimage><version></version></fsimage>');
+    expect(await lab('oiv', '-p', 'ReverseXML', '-i', file('image.xml'))).toBe(1);
+    expect(await lab('oiv', '-p', 'reversexml', '-i', file('image.xml'), '-o', file('out'))).toBe(1);
+    expect(output.stderr.join('')).toContain('oiv: -p ReverseXML writes an fsimage: name it with -o FILE');
+    expect(output.stderr.join('')).toContain(
+      'not the XML of an fsimage: <version> on line 1: no <onDiskVersion> element',
     );
     expect(fs.existsSync(file('out'))).toBe(false);
   });
