@@ -181,6 +181,7 @@ export function summary(cluster: StartedCluster, detached: boolean): string {
     `  seed             ${description.seed}   (lab start --seed ${description.seed} rebuilds this cluster)`,
     `  run directory    ${home}   (logs/, pids/, dfs/, journal/, cluster.json)`,
     `  web UI           http://${readNamenodeHttpAddress(home, description) ?? `${description.namenode.host}:?`}/   (WebHDFS: /webhdfs/v1)`,
+    `  learning pages   lab web   (the last operation as a sequence diagram, the rack tree, your progress)`,
     `  addresses        ${description.loopbackAliases ? 'one loopback address per process' : 'all on 127.0.0.1 (no loopback aliases here), distinct ports'}`,
     '',
     detached
