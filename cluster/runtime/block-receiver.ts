@@ -24,9 +24,15 @@ import {
 import { RECEIVED_BEFORE_LAST_ACK_WAIT_MS } from '../protocol/limits.js';
 import type { BlockRef } from '../protocol/types.js';
 import { META_HEADER_BYTES, parseMeta, type ChecksumSpec } from '../datanode/meta.js';
-import { blockFileName, parseMetaFileName, rbwDir } from '../datanode/layout.js';
+import { parseMetaFileName } from '../datanode/layout.js';
 import path from 'node:path';
-import type { DatanodeStorage, ReplicaFiles, ReplicaWriter } from './datanode-storage.js';
+import {
+  findRbw,
+  validRbwLength,
+  type DatanodeStorage,
+  type ReplicaFiles,
+  type ReplicaWriter,
+} from './datanode-storage.js';
 import { crashIfFaulted, faultDelay, faultView } from '../transport/faults.js';
 import {
   journalSend,
@@ -390,31 +396,6 @@ async function keepRbw(writer: ReplicaWriter): Promise<void> {
   } catch {
     // What reached the disk stays; recovery uses the bytes the .meta covers.
   }
-}
-
-/** The rbw/ files of a block (any generation stamp), or null. */
-export function findRbw(
-  storage: DatanodeStorage,
-  blockId: number,
-): { blockPath: string; metaPath: string } | null {
-  const dir = rbwDir(storage.dataDir, storage.poolId);
-  const blockPath = path.join(dir, blockFileName(blockId));
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return null;
-  }
-  const meta = names.find((n) => parseMetaFileName(n)?.blockId === blockId);
-  if (!meta || !fs.existsSync(blockPath)) return null;
-  return { blockPath, metaPath: path.join(dir, meta) };
-}
-
-/** Bytes of an rbw replica its .meta covers: a crash may leave data past the last checksum. */
-export function validRbwLength(files: { blockPath: string; metaPath: string }): number {
-  const dataBytes = fs.statSync(files.blockPath).size;
-  const sums = Math.floor((fs.statSync(files.metaPath).size - META_HEADER_BYTES) / CHECKSUM_SIZE);
-  return Math.min(dataBytes, sums * BYTES_PER_CHECKSUM);
 }
 
 /**

@@ -37,7 +37,8 @@ import type { XferTarget, Link } from '../transport/data-link.js';
 import type { XceiverServerOptions } from './xceiver-server.js';
 import { BlockWriter } from '../client/block-writer.js';
 import type { BlockWriterOptions } from '../client/block-writer.js';
-import { cancelActiveWrite, findRbw, replicaBeingWritten, validRbwLength } from './block-receiver.js';
+import { cancelActiveWrite, replicaBeingWritten } from './block-receiver.js';
+import { findRbw, validRbwLength } from './datanode-storage.js';
 
 /**
  * Bytes read from a block file per read(2) when sending a block: 16 full packets (≈1 MiB), so a

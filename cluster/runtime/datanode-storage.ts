@@ -56,6 +56,7 @@ import { ReplicaMap } from '../datanode/replica-map.js';
 import { compareWithDisk, type DirectoryScanResult } from '../datanode/directory-scan.js';
 import { CRC_BYTES, chunkChecksums, type ChecksumAlgorithm } from '../common/crc.js';
 import { RemoteError } from '../protocol/errors.js';
+import { BYTES_PER_CHECKSUM } from '../protocol/packet.js';
 import { parseBlockId, parseGenStamp } from '../protocol/identifiers.js';
 import type { NamespaceInfo } from '../protocol/messages.js';
 import type { BlockRef } from '../protocol/types.js';
@@ -450,13 +451,15 @@ export class DatanodeStorage {
   }
 
   /**
-   * FsDatasetImpl.invalidate for one block: deletes the finalized replica's block and .meta files
-   * when its generation stamp is the one named. A replica under another stamp is kept: the
-   * NameNode asked for an older one (a stale report's), and this one was recovered since.
+   * FsDatasetImpl.invalidate for one block: deletes the replica's block and .meta files when its
+   * generation stamp is the one named, whatever its state — finalized, or still in rbw/ (being
+   * written, or kept after its pipeline failed; a write still going on fails at its next step, as
+   * HDFS's does when its files go). A replica under another stamp is kept: the NameNode asked for
+   * an older one (a stale report's), and this one was recovered since.
    */
   deleteReplica(block: { blockId: number; genStamp: number }): InvalidateResult {
     const replica = this.replicas.get(block.blockId);
-    if (!replica) return { kind: 'not-found' };
+    if (!replica) return this.deleteRbw(block);
     if (replica.genStamp !== block.genStamp) {
       return {
         kind: 'genstamp-mismatch',
@@ -467,6 +470,20 @@ export class DatanodeStorage {
     fs.rmSync(this.containedPath(replica.metaPath), { force: true });
     this.dfsUsedBytes -= replicaDiskBytes(replica);
     this.replicas.delete(block.blockId);
+    return { kind: 'deleted' };
+  }
+
+  /** deleteReplica for a replica in rbw/ (the lab keeps no RWR state: rbw/ is emptied at start-up). */
+  private deleteRbw(block: { blockId: number; genStamp: number }): InvalidateResult {
+    const files = findRbw(this, block.blockId);
+    const genStamp = files ? parseMetaFileName(path.basename(files.metaPath))?.genStamp : undefined;
+    if (!files || genStamp === undefined) return { kind: 'not-found' };
+    if (genStamp !== block.genStamp) {
+      const numBytes = fs.statSync(files.blockPath).size;
+      return { kind: 'genstamp-mismatch', existing: { blockId: block.blockId, genStamp, numBytes } };
+    }
+    fs.rmSync(this.containedPath(files.blockPath), { force: true });
+    fs.rmSync(this.containedPath(files.metaPath), { force: true });
     return { kind: 'deleted' };
   }
 
@@ -847,6 +864,31 @@ export class ReplicaWriter {
     if (this.pendingWrites > 0) this.drained.push(remove);
     else remove();
   }
+}
+
+/** The rbw/ files of a block (any generation stamp), or null. */
+export function findRbw(
+  storage: DatanodeStorage,
+  blockId: number,
+): { blockPath: string; metaPath: string } | null {
+  const dir = rbwDir(storage.dataDir, storage.poolId);
+  const blockPath = path.join(dir, blockFileName(blockId));
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return null;
+  }
+  const meta = names.find((n) => parseMetaFileName(n)?.blockId === blockId);
+  if (!meta || !fs.existsSync(blockPath)) return null;
+  return { blockPath, metaPath: path.join(dir, meta) };
+}
+
+/** Bytes of an rbw replica its .meta covers: a crash may leave data past the last checksum. */
+export function validRbwLength(files: { blockPath: string; metaPath: string }): number {
+  const dataBytes = fs.statSync(files.blockPath).size;
+  const sums = Math.floor((fs.statSync(files.metaPath).size - META_HEADER_BYTES) / CRC_BYTES);
+  return Math.min(dataBytes, sums * BYTES_PER_CHECKSUM);
 }
 
 const EMPTY = Buffer.alloc(0);

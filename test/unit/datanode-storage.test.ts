@@ -148,6 +148,23 @@ describe('replica lifecycle', () => {
     await writer.finalize();
   });
 
+  it('invalidate deletes a replica still in rbw/ with the stamp named, as FsDatasetImpl.invalidate does', async () => {
+    const storage = openStorage();
+    storage.loadOrFormat(NS, NOW);
+    const writer = storage.createRbw(block);
+    writer.append(data, chunkChecksums(data));
+    await writer.keep(); // a pipeline that failed: the replica stays in rbw/
+    const rbw = path.join(dataDir, 'current', POOL, 'current/rbw');
+    expect(storage.deleteReplica({ blockId: block.blockId, genStamp: 1000 })).toEqual({
+      kind: 'genstamp-mismatch',
+      existing: { blockId: block.blockId, genStamp: 1001, numBytes: 1000 },
+    });
+    expect(fs.readdirSync(rbw)).toHaveLength(2);
+    expect(storage.deleteReplica(block)).toEqual({ kind: 'deleted' });
+    expect(fs.readdirSync(rbw)).toEqual([]);
+    expect(storage.deleteReplica(block)).toEqual({ kind: 'not-found' });
+  });
+
   it('writes DataNode-to-DataNode copies under tmp/ and deletes replicas', async () => {
     const storage = openStorage();
     storage.loadOrFormat(NS, NOW);
