@@ -49,7 +49,8 @@ export function confResource(entry: Pick<ConfigEntry, 'key' | 'source'>): string
 
 const XML_HEADER = '<?xml version="1.0" encoding="UTF-8" standalone="no"?>';
 
-function xmlText(text: string): string {
+/** Text escaped for an XML element's content. */
+export function xmlText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 

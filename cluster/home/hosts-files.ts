@@ -3,12 +3,14 @@
  * settings, overridden by the lab home's site files read anew each time (FSNamesystem.refreshNodes
  * reads a new HdfsConfiguration, so an edited hdfs-site.xml counts). A relative path is taken from
  * the lab home. The NameNode reads the files at start and at every refreshNodes
- * (runtime/hosts-files.ts); the `exclude` scenario step writes the exclude file.
+ * (runtime/hosts-files.ts); the `exclude` scenario step writes the exclude file, the
+ * `maintenance` step the combined hosts file.
  */
 import path from 'node:path';
 import type { LabConfig } from '../config/config.js';
 import { canonicalSettings } from '../config/deprecations.js';
-import { readConfigurationFile, siteFilesIn } from '../config/site-files.js';
+import fs from 'node:fs';
+import { configurationFileText, readConfigurationFile, siteFilesIn } from '../config/site-files.js';
 
 export const HOSTS_KEYS = {
   include: 'dfs.hosts',
@@ -44,4 +46,27 @@ export function hostsFilePaths(home: string, config: LabConfig): HostsFiles {
     exclude: pathOf(HOSTS_KEYS.exclude),
     combined: valueOf(HOSTS_KEYS.provider) === COMBINED_HOST_FILE_MANAGER,
   };
+}
+
+/**
+ * The combined hosts file (dfs.hosts under CombinedHostFileManager), for what an administrator
+ * does to put a DataNode in maintenance: unless the provider is already set, the lab home's
+ * hdfs-site.xml gets it and dfs.hosts = hosts.json (its other properties kept). Refused when
+ * dfs.hosts already names an include file, which the combined provider would read as JSON.
+ */
+export function useCombinedHostsFile(home: string, config: LabConfig): { file: string } | { error: string } {
+  const paths = hostsFilePaths(home, config);
+  if (paths.combined && paths.include !== '') return { file: paths.include };
+  if (paths.include !== '')
+    return {
+      error:
+        `dfs.hosts names ${paths.include}, an include file for HostFileManager; ` +
+        'CombinedHostFileManager would read it as JSON (docs/namespace-features.md, Maintenance state)',
+    };
+  const site = path.join(home, 'hdfs-site.xml');
+  const settings = fs.existsSync(site) ? readConfigurationFile(site) : {};
+  settings[HOSTS_KEYS.provider] = COMBINED_HOST_FILE_MANAGER;
+  settings[HOSTS_KEYS.include] = 'hosts.json';
+  fs.writeFileSync(site, configurationFileText(settings));
+  return { file: path.join(home, 'hosts.json') };
 }

@@ -77,6 +77,7 @@ const LEAD: Partial<Record<StepName, string>> = {
   stop: 'datanode',
   restart: 'datanode',
   exclude: 'datanode',
+  maintenance: 'datanode',
   'wait-for': 'condition',
   expect: 'probe',
 };

@@ -29,7 +29,7 @@ import { homePaths } from '../../cluster/home/description.js';
 import { fetchBlockMap } from '../../cluster/client/namenode-http-client.js';
 import { readDescription, requireDescription } from '../../cluster/home/home.js';
 import { clusterConfig } from '../../cluster/home/cluster-config.js';
-import { HOSTS_KEYS, hostsFilePaths } from '../../cluster/home/hosts-files.js';
+import { HOSTS_KEYS, hostsFilePaths, useCombinedHostsFile } from '../../cluster/home/hosts-files.js';
 import { requestCheckpoint } from '../../cluster/client/secondary-http-client.js';
 import { satisfies } from '../checks/expectation.js';
 import { settleTimes } from '../checks/settle-time.js';
@@ -150,7 +150,13 @@ async function withClient<T>(home: string, body: (client: DFSClient) => Promise<
  * `exclude` in the lab home) — only where the lab home has no hdfs-site.xml of its own to edit.
  */
 function excludeFileOf(home: string): string {
-  const named = hostsFilePaths(home, clusterConfig(requireDescription(home), home)).exclude;
+  const paths = hostsFilePaths(home, clusterConfig(requireDescription(home), home));
+  if (paths.combined)
+    throw new StepFailure(
+      `exclude: the host provider is CombinedHostFileManager, which reads no exclude file; ` +
+        `decommission with a DECOMMISSIONED entry in ${paths.include} (docs/namespace-features.md)`,
+    );
+  const named = paths.exclude;
   if (named !== '') return named;
   const site = path.join(home, 'hdfs-site.xml');
   if (fs.existsSync(site))
@@ -165,6 +171,13 @@ function excludeFileOf(home: string): string {
       '</configuration>\n',
   );
   return path.join(home, 'exclude');
+}
+
+/** The combined hosts file, set up in the lab home's hdfs-site.xml if need be (home/hosts-files.ts). */
+function combinedHostsFileOf(home: string): string {
+  const answer = useCombinedHostsFile(home, clusterConfig(requireDescription(home), home));
+  if ('error' in answer) throw new StepFailure(`maintenance: ${answer.error}`);
+  return answer.file;
 }
 
 /** Polls `check` (a reason it is not yet true, or null) until it holds or the deadline passes. */
@@ -297,6 +310,8 @@ export class ScenarioRunner implements StepRunner {
       }
       case 'exclude':
         return this.exclude(options as StepOptions['exclude'], ctx);
+      case 'maintenance':
+        return this.maintenance(options as StepOptions['maintenance'], ctx);
       case 'checkpoint': {
         const result = await requestCheckpoint(requireDescription(ctx.home));
         return JSON.stringify(result).slice(0, 200);
@@ -352,6 +367,34 @@ export class ScenarioRunner implements StepRunner {
       fs.writeFileSync(file, entry === '' ? '' : `${entry}\n`);
       await c.call('refreshNodes', {});
       return `${file} lists ${entry === '' ? 'no DataNode' : entry}; Refresh nodes successful`;
+    });
+  }
+
+  /**
+   * Maintenance as docs/namespace-features.md has an administrator do it: the DataNode's
+   * IN_MAINTENANCE entry alone in the combined hosts file, then refreshNodes.
+   */
+  private async maintenance(o: StepOptions['maintenance'], ctx: StepContext): Promise<string> {
+    const file = combinedHostsFileOf(ctx.home);
+    return withClient(ctx.home, async (c) => {
+      const entries: object[] = [];
+      if (o.datanode !== undefined) {
+        const dn = (await c.call('getDatanodeReport', { type: 'ALL' })).find((d) => d.name === o.datanode);
+        if (!dn)
+          throw new StepFailure(
+            `maintenance: ${o.datanode} is not registered with the NameNode (lab dfsadmin -report)`,
+          );
+        entries.push({
+          hostName: dn.ipAddr,
+          port: dn.xferPort,
+          adminState: 'IN_MAINTENANCE',
+          maintenanceExpireTimeInMS: Date.now() + parseDuration(String(o.duration ?? '10m'), 's'),
+        });
+      }
+      fs.writeFileSync(file, `${JSON.stringify(entries)}\n`);
+      await c.call('refreshNodes', {});
+      const what = o.datanode === undefined ? 'no DataNode' : `${o.datanode} IN_MAINTENANCE`;
+      return `${file} lists ${what}; Refresh nodes successful`;
     });
   }
 

@@ -92,6 +92,13 @@ export const StepOptionSchemas = {
       'now lists it alone, or nothing without datanode, and the NameNode rereads its hosts files ' +
       '(dfsadmin -refreshNodes).',
   }),
+  maintenance: z.strictObject({ datanode: DatanodeId.optional(), duration: DurationSchema.optional() }).meta({
+    description:
+      'Put a DataNode in maintenance as an administrator does: the JSON hosts file of ' +
+      'CombinedHostFileManager (dfs.hosts) now holds its IN_MAINTENANCE entry alone, expiring after ' +
+      'duration (default 10m), or no entry without datanode, and the NameNode rereads it ' +
+      '(dfsadmin -refreshNodes).',
+  }),
   checkpoint: z.strictObject({ wait: z.boolean().optional() }),
   'wait-for': z.strictObject({
     condition: z.enum(['replicated', 'dead', 'live', 'safemode-off', 'checkpoint-done', 'fsck-healthy']),

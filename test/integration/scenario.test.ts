@@ -52,6 +52,11 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
       expect(lines.find((l) => l.includes('corrupt /data/lines.txt'))).toBeDefined();
       // The exclude step: dn4's ip:xferPort alone in the exclude file, then dfsadmin -refreshNodes's answer.
       expect(lines.some((l) => /exclude lists 127\.[\d.]+:\d+; Refresh nodes successful/.test(l))).toBe(true);
+      // The maintenance step: dn4's IN_MAINTENANCE entry alone in the combined hosts file, then none.
+      expect(
+        lines.some((l) => /hosts\.json lists dn4 IN_MAINTENANCE; Refresh nodes successful/.test(l)),
+      ).toBe(true);
+      expect(lines.some((l) => /hosts\.json lists no DataNode; Refresh nodes successful/.test(l))).toBe(true);
       expect(lines.some((l) => /Corrupted blk_\d+_\d+ .* on dn1: wrote BADBAD at offset \d+/.test(l))).toBe(
         true,
       );
