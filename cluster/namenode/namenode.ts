@@ -8,12 +8,14 @@
  */
 import type { Prng } from '../common/prng.js';
 import { RemoteError } from '../protocol/errors.js';
-import { CORRUPT_FILE_BLOCKS_RETURNED_MAX } from '../protocol/limits.js';
+import { CORRUPT_FILE_BLOCKS_RETURNED_MAX, LIST_OPEN_FILES_RESPONSES_MAX } from '../protocol/limits.js';
+import type { INodeFile } from './inode.js';
 import type {
   ContentSummary,
   DatanodeCommand,
   DatanodeRegistration,
   NamespaceInfo,
+  OpenFileEntry,
   RemoteEditLog,
   RpcMethod,
   RpcMethods,
@@ -412,6 +414,41 @@ export class NameNodeCore {
     } as Res;
   }
 
+  /**
+   * FSNamesystem.listOpenFiles: a batch of the files being written after inode id `prevId` whose
+   * path is `path` or under it (DFSUtil.isParentEntry), LeaseManager.getUnderConstructionFiles'
+   * way: at most LIST_OPEN_FILES_RESPONSES_MAX, and hasMore when files were left unlooked at.
+   * BLOCKING_DECOMMISSION keeps those whose last block has a replica on a DataNode being
+   * decommissioned (the files DatanodeAdminManager finds holding it up).
+   */
+  private listOpenFiles(p: RpcMethods['listOpenFiles']['req']): RpcMethods['listOpenFiles']['res'] {
+    if (!p.path.startsWith('/'))
+      throw new RemoteError('IllegalArgumentException', `Path ${p.path} is not absolute`);
+    const under = p.path.length > 1 ? p.path.replace(/\/+$/, '') : '/';
+    const blockingOnly = !p.types.includes('ALL_OPEN_FILES');
+    const candidates = this.namespace.openFiles().filter((f) => f.file.id > p.prevId);
+    const entries: OpenFileEntry[] = [];
+    let looked = 0;
+    for (const { path, file } of candidates) {
+      if (entries.length >= LIST_OPEN_FILES_RESPONSES_MAX) break;
+      looked++;
+      const inside = under === '/' || path === under || path.startsWith(`${under}/`);
+      if (!inside || (blockingOnly && !this.blocksDecommission(file))) continue;
+      const uc = file.underConstruction as { clientName: string; clientMachine: string };
+      entries.push({ inodeId: file.id, path, clientName: uc.clientName, clientMachine: uc.clientMachine });
+    }
+    return { entries, hasMore: looked < candidates.length };
+  }
+
+  /** Whether a file being written has its last block on a DataNode being decommissioned. */
+  private blocksDecommission(file: INodeFile): boolean {
+    const last = file.blocks.at(-1);
+    const info = last === undefined ? undefined : this.blocks.get(last.blockId);
+    if (info === undefined) return false;
+    const holders = new Set([...info.replicas.keys(), ...info.expectedLocations]);
+    return [...holders].some((dn) => this.datanodes.get(dn)?.adminState === 'DECOMMISSION_INPROGRESS');
+  }
+
   private log(ops: PendingOp[]): void {
     this.ops.push(...ops);
   }
@@ -799,6 +836,10 @@ export class NameNodeCore {
     getDatanodeReport: (p, ctx) => {
       this.checker(ctx)?.checkSuperuserPrivilege();
       return this.datanodeReport(p.type);
+    },
+    listOpenFiles: (p, ctx) => {
+      this.checker(ctx)?.checkSuperuserPrivilege();
+      return this.listOpenFiles(p);
     },
     // FSNamesystem#refreshNodes: superuser only; the runtime rereads the hosts files.
     refreshNodes: (_p, ctx) => {

@@ -1441,6 +1441,13 @@ export class Namespace {
     return summary;
   }
 
+  /** Every file being written, in inode id order (LeaseManager's leasesById). */
+  openFiles(): Array<{ path: string; file: INodeFile }> {
+    return [...this.allFiles()]
+      .filter((f) => f.file.underConstruction !== null)
+      .sort((a, b) => a.file.id - b.file.id);
+  }
+
   /** Every file with its path, in path order (fsck's walk). */
   *allFiles(under = '/'): Generator<{ path: string; file: INodeFile }> {
     const start = this.walkPath(under).last;

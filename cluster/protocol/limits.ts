@@ -170,6 +170,12 @@ export const CLIENT_LOCATE_FOLLOWING_BLOCK_FIRST_WAIT_MS = 50;
 export const CORRUPT_FILE_BLOCKS_RETURNED_MAX = 500;
 
 /**
+ * Open files one listOpenFiles call answers before the client asks again after the last inode id
+ * (dfs.namenode.list.openfiles.num.responses' default).
+ */
+export const LIST_OPEN_FILES_RESPONSES_MAX = 1000;
+
+/**
  * `lab web` looks for a change (journal segment sizes, progress.json's time) this often and tells
  * its open pages to redraw: a second is live enough for a student, and the look is a few stat calls.
  */

@@ -34,6 +34,17 @@ export type DatanodeCommand =
 
 export type ReceivedDeletedStatus = 'RECEIVING' | 'RECEIVED' | 'DELETED';
 
+/** OpenFilesType: every file being written, or those holding up a decommission. */
+export type OpenFilesType = 'ALL_OPEN_FILES' | 'BLOCKING_DECOMMISSION';
+
+/** OpenFileEntry: a file being written and the client writing it. */
+export interface OpenFileEntry {
+  inodeId: number;
+  path: string;
+  clientName: string;
+  clientMachine: string;
+}
+
 /** StorageInfo: the identity a NameNode's or DataNode's storage records in current/VERSION. */
 export interface StorageInfo {
   /** Negative, as in HDFS (e.g. -66 for a 3.3 NameNode, -57 for a DataNode). */
@@ -343,6 +354,11 @@ export interface RpcMethods {
   };
   rollEdits: { req: Record<string, never>; res: { txid: number } };
   refreshNodes: { req: Record<string, never>; res: null };
+  /** dfsadmin -listOpenFiles: a batch of files being written, after inode id `prevId`, under `path`. */
+  listOpenFiles: {
+    req: { prevId: number; types: OpenFilesType[]; path: string };
+    res: { entries: OpenFileEntry[]; hasMore: boolean };
+  };
   saveNamespace: { req: Record<string, never>; res: { txid: number } };
   // DatanodeProtocol
   versionRequest: { req: Record<string, never>; res: NamespaceInfo };
@@ -461,6 +477,7 @@ export const PROTOCOL_OF: Record<RpcMethod, Protocol> = {
   setSafeMode: 'ClientProtocol',
   rollEdits: 'ClientProtocol',
   refreshNodes: 'ClientProtocol',
+  listOpenFiles: 'ClientProtocol',
   saveNamespace: 'ClientProtocol',
   versionRequest: 'DatanodeProtocol',
   registerDatanode: 'DatanodeProtocol',

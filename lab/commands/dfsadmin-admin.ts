@@ -12,6 +12,7 @@ import { safemodeGetLine } from '../format/safemode.js';
 import { DFSADMIN_FAILED, dfsadminUsage, refuseUnknownCommand } from './dfsadmin-help.js';
 import { CommandExit, UsageError } from '../cli/errors.js';
 import { err, out, printJson } from '../cli/output.js';
+import type { OpenFileEntry, OpenFilesType } from '../../cluster/protocol/messages.js';
 import type { ClusterSession } from '../cli/session.js';
 import { isQuotaCommand, runQuotaCommand } from './dfsadmin-quota.js';
 import { isSnapshotAdminCommand, runSnapshotAdmin } from './snapshot.js';
@@ -54,6 +55,8 @@ export async function runDfsadminAdmin(argv: readonly string[], ctx: DfsadminAdm
       return refreshNodes(ctx);
     case '-fetchImage':
       return fetchImage(rest[0] as string, ctx);
+    case '-listOpenFiles':
+      return listOpenFiles(rest, ctx);
     default:
       if (isQuotaCommand(sub)) return runQuotaCommand(sub, rest, ctx.session);
       if (isSnapshotAdminCommand(sub)) return runSnapshotAdmin(sub, rest, ctx.session);
@@ -97,6 +100,62 @@ async function fetchImage(dir: string, ctx: DfsadminAdminContext): Promise<void>
     throw new CommandExit(DFSADMIN_FAILED);
   }
   if (ctx.json) printJson({ file, bytes: image.bytes.length });
+}
+
+/** DFSAdmin.printOpenFiles' header and rows: `%-20s\t%-20s\t%s` and `%-20s\t%-20s\t%20s`. */
+export function openFilesLines(entries: readonly OpenFileEntry[]): string[] {
+  return [
+    `${'Client Host'.padEnd(20)}\t${'Client Name'.padEnd(20)}\tOpen File Path`,
+    ...entries.map(
+      (e) => `${e.clientMachine.padEnd(20)}\t${e.clientName.padEnd(20)}\t${e.path.padStart(20)}`,
+    ),
+  ];
+}
+
+/**
+ * DFSAdmin.listOpenFiles: `-blockingDecommission` and `-path P` are popped from the arguments (the
+ * rest ignored); the NameNode is asked batch after batch (OpenFilesIterator, the last inode id as
+ * cursor) and each file printed as it comes.
+ */
+async function listOpenFiles(args: readonly string[], ctx: DfsadminAdminContext): Promise<void> {
+  const rest = [...args];
+  const blocking = popOption(rest, '-blockingDecommission');
+  const pathAt = rest.indexOf('-path');
+  if (pathAt >= 0 && pathAt === rest.length - 1) {
+    // StringUtils.popOptionWithArgument's IllegalArgumentException, as DFSAdmin.run prints it.
+    err('listOpenFiles: option -path requires 1 argument.');
+    process.stderr.write(dfsadminUsage('-listOpenFiles'));
+    throw new CommandExit(DFSADMIN_FAILED);
+  }
+  const path = pathAt >= 0 ? (rest[pathAt + 1] as string).trim() || '/' : '/';
+  const types: OpenFilesType[] = [blocking ? 'BLOCKING_DECOMMISSION' : 'ALL_OPEN_FILES'];
+  const all: OpenFileEntry[] = [];
+  if (!ctx.json) out(openFilesLines([])[0] as string);
+  let prevId = 0;
+  for (;;) {
+    let batch: { entries: OpenFileEntry[]; hasMore: boolean };
+    try {
+      batch = await ctx.session.namenode.call('listOpenFiles', { prevId, types, path });
+    } catch (error) {
+      err('List open files failed.');
+      throw error;
+    }
+    if (ctx.json) all.push(...batch.entries);
+    else for (const line of openFilesLines(batch.entries).slice(1)) out(line);
+    const last = batch.entries.at(-1);
+    if (!batch.hasMore || last === undefined) break;
+    prevId = last.inodeId;
+  }
+  if (ctx.json) printJson(all);
+}
+
+/** StringUtils.popOption: whether `name` was there (before any `--`), removed. */
+function popOption(args: string[], name: string): boolean {
+  const end = args.indexOf('--');
+  const at = args.indexOf(name);
+  if (at < 0 || (end >= 0 && at > end)) return false;
+  args.splice(at, 1);
+  return true;
 }
 
 /** DFSAdmin.refreshNodes against one NameNode (no HA): its one line. */

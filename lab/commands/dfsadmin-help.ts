@@ -166,6 +166,16 @@ export const DFSADMIN_TEXTS: Readonly<Record<string, DfsadminCommandText>> = {
     usage: '[-disallowSnapshot <snapshotDir>]',
     help: '-disallowSnapshot <snapshotDir>:\n\tDo not allow snapshots to be taken on a directory any more.\n',
   },
+  listOpenFiles: {
+    summary: '-listOpenFiles [-blockingDecommission] [-path <path>]',
+    usage: '[-listOpenFiles [-blockingDecommission] [-path <path>]]',
+    help:
+      '-listOpenFiles [-blockingDecommission]\n' +
+      '\tList all open files currently managed by the NameNode along\n' +
+      '\twith client name and client machine accessing them.\n' +
+      "\tIf 'blockingDecommission' option is specified, it will list the\n" +
+      '\topen files only that are blocking the ongoing Decommission.',
+  },
   help: {
     summary: '-help [cmd]',
     usage: '[-help [cmd]]',
@@ -225,7 +235,6 @@ export function dfsadminHelp(cmd = ''): string {
 
 /** DFSAdmin commands students meet that the lab does not carry out yet, and where to look instead. */
 const NOT_IN_THE_LAB: Readonly<Record<string, string>> = {
-  '-listOpenFiles': 'the files being written are in lab fsck / -openforwrite (OPENFORWRITE)',
   '-metasave': "the blocks waiting for replication or deletion are in lab fsck / and the NameNode's /jmx",
   '-setBalancerBandwidth':
     'the DataNodes throttle balancing to dfs.datanode.balance.bandwidthPerSec, set when the cluster starts (lab start -D key=value)',

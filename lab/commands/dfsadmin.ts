@@ -7,10 +7,11 @@ import { datanodeReport } from '../../cluster/client/datanode-report.js';
 import { fetchNamenodeStatus } from '../../cluster/client/namenode-http-client.js';
 import { staleIntervalMs } from '../../cluster/config/config.js';
 import { printTopology, NetworkTopology } from '../../cluster/net/topology.js';
+import { RemoteError } from '../../cluster/protocol/errors.js';
 import type { Command } from '../cli/commander.js';
 import { CommandExit, UsageError } from '../cli/errors.js';
 import { registerHadoopCommand } from '../cli/hadoop-command.js';
-import { out, printJson } from '../cli/output.js';
+import { err, out, printJson } from '../cli/output.js';
 import { withSession, type ClusterSession } from '../cli/session.js';
 import { formatDfsadminReport, type DfsadminReportOptions } from '../format/dfsadmin-report.js';
 import { DFSADMIN_FAILED, dfsadminHelp, dfsadminUsage, refuseUnknownCommand } from './dfsadmin-help.js';
@@ -29,6 +30,7 @@ const ARGUMENT_COUNTS: Readonly<Record<string, (count: number) => boolean>> = {
   '-refreshNodes': (n) => n === 1,
   '-printTopology': (n) => n === 1,
   '-fetchImage': (n) => n === 2,
+  '-listOpenFiles': (n) => n <= 4,
 };
 
 /** printUsage(cmd) on stderr, then exit -1. */
@@ -67,7 +69,12 @@ export function registerDfsadmin(program: Command): void {
           }
         },
         { settings: settings() },
-      );
+      ).catch((error: unknown) => {
+        if (!(error instanceof RemoteError)) throw error;
+        // DFSAdmin.run: a RemoteException prints the command and its message's first line, exit -1.
+        err(`${sub.slice(1)}: ${error.message.split('\n')[0]}`);
+        throw new CommandExit(DFSADMIN_FAILED);
+      });
     },
   });
 }

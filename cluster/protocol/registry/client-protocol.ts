@@ -106,6 +106,11 @@ const REPORT_TYPES = {
   IN_MAINTENANCE: cp.DatanodeReportTypeProto.IN_MAINTENANCE,
 } as const;
 
+const OPEN_FILES_TYPES = {
+  ALL_OPEN_FILES: cp.OpenFilesTypeProto.ALL_OPEN_FILES,
+  BLOCKING_DECOMMISSION: cp.OpenFilesTypeProto.BLOCKING_DECOMMISSION,
+} as const;
+
 const SAFEMODE_ACTIONS = {
   SAFEMODE_LEAVE: cp.SafeModeActionProto.SAFEMODE_LEAVE,
   SAFEMODE_ENTER: cp.SafeModeActionProto.SAFEMODE_ENTER,
@@ -904,6 +909,43 @@ const entries: RpcMethodEntry[] = [
     fromRequest: () => ({}),
     toResponse: () => ({}),
     fromResponse: () => null,
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'listOpenFiles',
+    request: cp.ListOpenFilesRequestProtoSchema,
+    response: cp.ListOpenFilesResponseProtoSchema,
+    toRequest: (p) => ({
+      id: BigInt(p.prevId),
+      types: p.types.map((t) => OPEN_FILES_TYPES[t]),
+      path: p.path,
+    }),
+    // ClientNamenodeProtocolServerSideTranslatorPB: no path is OpenFilesIterator.FILTER_PATH_DEFAULT, "/".
+    fromRequest: (m) => ({
+      prevId: wireSignedLong(m.id, 'id', 0),
+      types: m.types.map((t) => keyOf(OPEN_FILES_TYPES, t, 'OpenFilesTypeProto')),
+      path: m.path ?? '/',
+    }),
+    toResponse: (r) => ({
+      entries: r.entries.map((e) => ({
+        id: BigInt(e.inodeId),
+        path: e.path,
+        clientName: e.clientName,
+        clientMachine: e.clientMachine,
+      })),
+      hasMore: r.hasMore,
+      types: [],
+    }),
+    fromResponse: (m) => ({
+      entries: m.entries.map((e) => ({
+        inodeId: wireSignedLong(e.id, 'id', 0),
+        path: e.path,
+        clientName: e.clientName,
+        clientMachine: e.clientMachine,
+      })),
+      hasMore: m.hasMore,
+    }),
+    journalFields: ['types', 'path'],
   }),
   protoMethod({
     protocol: P,
