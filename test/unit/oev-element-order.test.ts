@@ -1,5 +1,5 @@
 /**
- * `lab oev -p xml`'s element order for the ops of snapshots, xattrs, ACLs and truncate, each
+ * `lab oev -p xml`'s element order for the ops of snapshots, xattrs, ACLs, quotas, concat and truncate, each
  * against the toXml method of its op class in Hadoop 3.3's FSEditLogOp.java (read in a 3.3-based
  * copy: the stored apache/hadoop copy predates SNAPSHOT_MODIFICATION_TIME). Only the order and
  * names of DATA's children are checked here; the values are the golden history's.
@@ -80,6 +80,33 @@ describe('oev element order, as FSEditLogOp.<Op>.toXml writes it', () => {
       ],
     };
     expect(dataOrder(op)).toEqual(['SRC', 'ENTRY/SCOPE,TYPE,NAME,PERM', 'ENTRY/SCOPE,TYPE,PERM']);
+  });
+
+  it('ConcatDeleteOp.toXml: LENGTH, TRG, TIMESTAMP, SOURCES (SOURCE1, SOURCE2, …), RPC ids', () => {
+    const op: EditLogOp = {
+      op: 'OP_CONCAT_DELETE',
+      txid: 2,
+      trg: '/t',
+      srcs: ['/a', '/b'],
+      timestamp: 5,
+      rpcIds: RPC,
+    };
+    expect(dataOrder(op)).toEqual([
+      'LENGTH',
+      'TRG',
+      'TIMESTAMP',
+      'SOURCES/SOURCE1,SOURCE2',
+      'RPC_CLIENTID',
+      'RPC_CALLID',
+    ]);
+  });
+
+  it('SetQuotaOp.toXml: SRC, NSQUOTA, DSQUOTA', () => {
+    expect(dataOrder({ op: 'OP_SET_QUOTA', txid: 2, src: '/d', nsQuota: '10', dsQuota: '-1' })).toEqual([
+      'SRC',
+      'NSQUOTA',
+      'DSQUOTA',
+    ]);
   });
 
   it('TruncateOp.toXml: SRC, CLIENTNAME, CLIENTMACHINE, NEWLENGTH, TIMESTAMP, then BLOCK only for a cut inside one', () => {
