@@ -14,7 +14,7 @@
  * and the hints they took.
  *
  * `npm run test:long` (LAB_LONG=1, run by .ci/run after `npm test`) walks the first three
- * exercises; `npm run pack-walk` (PACK_WALK=1) walks every
+ * exercises; `npm run pack-walk` (PACK_WALK=1, run by .ci/run after grade-shipped) walks every
  * exercise of the pack, and there the student also types every command the texts print — each
  * fenced block and inline `lab …` of the introductions, steps, questions and hints, as printed,
  * from their own folder with bin/ on PATH (text-scripts.ts) — and each must run: no unknown
@@ -233,6 +233,8 @@ describe.skipIf(!built || !LONG)(
       'lab traffic',
       'lab distance',
       'lab slow',
+      // The dashboard is interactive: a student opens it in a terminal of its own.
+      'lab tui',
       'lab fs -put',
       'lab fs -put -d',
     ]);
