@@ -3,7 +3,14 @@ import type { FsckResult } from '../../cluster/namenode/fsck-report.js';
 import type { ReportedDatanode } from '../../cluster/protocol/types.js';
 import { handleKey } from '../../lab/tui/keys.js';
 import { computeLayout, type Rect } from '../../lab/tui/layout.js';
-import { escapeTags, sparkline, statusLines, topologyLines, trafficLines } from '../../lab/tui/panes.js';
+import {
+  escapeTags,
+  namespaceLines,
+  sparkline,
+  statusLines,
+  topologyLines,
+  trafficLines,
+} from '../../lab/tui/panes.js';
 import { RateSeries, RingBuffer } from '../../lab/tui/ring.js';
 import {
   applyNamespace,
@@ -243,6 +250,15 @@ describe('the state model', () => {
     expect(state.files.map((f) => f.path)).toEqual(['/', '/a.txt', '/b.txt']);
     state.selectedFile = 2;
     expect([...highlightedNodes(state)].sort()).toEqual(['dn1', 'dn3']);
+    // What web-side's dashboard question has the student read: the size under the tree, each block
+    // with its DataNodes, and the ◆ on those DataNodes in the topology pane.
+    const pane = namespaceLines(state, 80, 10).map(untag);
+    expect(pane.slice(-2)).toEqual(['/b.txt  10 B  repl 2', ' blk_2_1 [dn1 dn3]']);
+    const marked = topologyLines(state, 60, 0)
+      .map(untag)
+      .filter((l) => l.includes('◆'))
+      .map((l) => /◆(dn\d+)/.exec(l)?.[1]);
+    expect(marked.sort()).toEqual(['dn1', 'dn3']);
     applyNamespace(state, { ...fsck, files: [fsck.files[1]!, fsck.files[0]!] });
     expect(state.files[state.selectedFile]!.path).toBe('/b.txt');
     state.selectedFile = 1;
