@@ -5,14 +5,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import fs, { existsSync } from 'node:fs';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILT } from '../integration/requirements.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(repo, 'bin/lab.js');
-const built = existsSync(path.join(repo, 'dist/cluster/runtime/main.js'));
 
 interface Run {
   code: number;
@@ -20,7 +20,7 @@ interface Run {
   stderr: string;
 }
 
-describe.skipIf(!built)('lab CLI on a real cluster', () => {
+describe.skipIf(!BUILT)('lab CLI on a real cluster', () => {
   let home: string;
   let work: string;
   const lab = (...args: string[]): Run => {

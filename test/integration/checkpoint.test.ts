@@ -2,9 +2,9 @@
  * Checkpoints on a real cluster: by transaction count and by period (short -D values), a forced
  * one with `lab checkpoint`, dfsadmin -rollEdits / -saveNamespace / -safemode, oiv and oev on the
  * cluster's own files, and a NameNode restart from the checkpoint plus the edits after it.
- * Processes run from dist/ (skipped until built), in a temporary LAB_HOME with ephemeral ports.
+ * Processes run from dist/ (skipped until BUILT), in a temporary LAB_HOME with ephemeral ports.
  */
-import fs, { existsSync } from 'node:fs';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -23,9 +23,7 @@ import { registerOev } from '../../lab/commands/oev.js';
 import { registerOiv } from '../../lab/commands/oiv.js';
 import { findOperation } from '../../lab/trace/operations.js';
 import { waitFor } from './wait-for.js';
-
-const repo = path.resolve(import.meta.dirname, '../..');
-const built = existsSync(path.join(repo, 'dist/cluster/runtime/main.js'));
+import { BUILT } from './requirements.js';
 
 function current(home: string): string[] {
   return fs.readdirSync(path.join(home, 'dfs/name/current')).sort();
@@ -162,7 +160,7 @@ async function expectCheckpointFrames(home: string, image: string): Promise<void
   );
 }
 
-describe.skipIf(!built)('checkpoints on a running cluster', () => {
+describe.skipIf(!BUILT)('checkpoints on a running cluster', () => {
   const homes: string[] = [];
   const newHome = (): string => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-ckpt-it-'));

@@ -6,13 +6,14 @@
  * reason printed.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import fs, { existsSync } from 'node:fs';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import { isDaemonAlive, readPid } from '../../cluster/home/home.js';
+import { BUILT } from './requirements.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(repo, 'bin/lab.js');
@@ -23,9 +24,7 @@ const PUTS_MAX = 20;
 
 const sha = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
-describe.skipIf(
-  process.env.LAB_DISK_FULL !== '1' || !existsSync(path.join(repo, 'dist/cluster/runtime/main.js')),
-)('a full disk', () => {
+describe.skipIf(process.env.LAB_DISK_FULL !== '1' || !BUILT)('a full disk', () => {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-diskfull-'));
   const mnt = path.join(scratch, 'mnt');
   const home = path.join(mnt, 'home');

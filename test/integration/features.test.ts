@@ -6,15 +6,15 @@
  * skipped until dist/ is built.
  */
 import { spawn } from 'node:child_process';
-import fs, { existsSync } from 'node:fs';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labUser } from '../../cluster/common/user.js';
+import { BUILT } from './requirements.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(repo, 'bin/lab.js');
-const built = existsSync(path.join(repo, 'dist/cluster/runtime/main.js'));
 const USER = labUser();
 /** fs.trash.interval in minutes: the emptier checkpoints every 30 s and keeps a checkpoint 30 s or more. */
 const TRASH_MINUTES = '0.5';
@@ -37,7 +37,7 @@ interface Run {
   stderr: string;
 }
 
-describe.skipIf(!built)('trash, quotas, xattrs, snapshots and ACLs on a running cluster', () => {
+describe.skipIf(!BUILT)('trash, quotas, xattrs, snapshots and ACLs on a running cluster', () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-features-'));
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-features-work-'));
   // The user who starts the cluster is its superuser (as in HDFS) and works in /user/<self>.

@@ -4,7 +4,7 @@
  * the lab prints `lab fs` where Hadoop prints `hadoop fs` (docs/shell.md lists the differences).
  */
 import { execa } from 'execa';
-import fs, { existsSync } from 'node:fs';
+import fs from 'node:fs';
 import zlib from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,10 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hadoopUser } from '../../cluster/common/user.js';
 import { requireDescription } from '../../cluster/home/home.js';
 import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
+import { BUILT } from './requirements.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(repo, 'bin/lab.js');
-const built = existsSync(path.join(repo, 'dist/cluster/runtime/main.js'));
 
 interface Run {
   code: number;
@@ -23,7 +23,7 @@ interface Run {
   stderr: string;
 }
 
-describe.skipIf(!built)('lab fs behaves as FsShell', () => {
+describe.skipIf(!BUILT)('lab fs behaves as FsShell', () => {
   let home = '';
   let work = '';
   const lab = async (...args: string[]): Promise<Run> => {

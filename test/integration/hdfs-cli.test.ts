@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import fs, { existsSync } from 'node:fs';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,12 +18,10 @@ import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import { withNamenode } from '../../cluster/client/namenode-client.js';
 import { isOpenForWrite } from '../../cluster/client/open-file.js';
 import { waitFor } from './wait-for.js';
+import { BUILT, commandOnPath } from './requirements.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
-const built = existsSync(path.join(repo, 'dist/cluster/runtime/main.js'));
-const hdfsBinary = spawnSync('sh', ['-c', 'command -v hdfs'], { encoding: 'utf8' }).stdout.trim();
-if (!hdfsBinary)
-  console.log('hdfs-cli tests skipped: the `hdfs` command (Debian package hdfs-cli) is not installed');
+const hdfsBinary = commandOnPath('hdfs', 'the Debian package hdfs-cli') ?? '';
 const USER = 'alice';
 
 interface Run {
@@ -32,7 +30,7 @@ interface Run {
   stderr: string;
 }
 
-describe.skipIf(!built || !hdfsBinary)('the Debian hdfs client against the lab', () => {
+describe.skipIf(!BUILT || !hdfsBinary)('the Debian hdfs client against the lab', () => {
   let home = '';
   let work = '';
   let env: NodeJS.ProcessEnv = {};

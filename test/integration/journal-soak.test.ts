@@ -6,17 +6,13 @@
  * This short form runs in `npm run test:long` (LAB_LONG=1, which .ci/run runs after `npm test`);
  * skipped until the daemons are built (npm run build).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runJournalSoak } from '../stress/journal-soak.js';
+import { BUILT } from './requirements.js';
 
-const repo = path.resolve(import.meta.dirname, '../..');
 const MiB = 1024 * 1024;
 
-describe.skipIf(
-  !fs.existsSync(path.join(repo, 'dist/cluster/runtime/main.js')) || process.env.LAB_LONG !== '1',
-)('journal soak (short)', () => {
+describe.skipIf(!BUILT || process.env.LAB_LONG !== '1')('journal soak (short)', () => {
   it(
     "rolls every DataNode's journal several times and loses neither data nor the newest frames",
     { timeout: 240_000 },

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
+import { BUILT } from './requirements.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(repo, 'bin/lab.js');
@@ -20,7 +21,7 @@ function everyPath(dir: string): string[] {
   });
 }
 
-describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))('the lab home', () => {
+describe.skipIf(!BUILT)('the lab home', () => {
   let home = '';
   let scratch = '';
   let umask = 0;

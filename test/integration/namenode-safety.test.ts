@@ -4,7 +4,7 @@
  * restart the namespace is what `-ls` showed before the failure.
  */
 import { listAll } from '../../cluster/client/listing.js';
-import fs, { existsSync } from 'node:fs';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,14 +13,13 @@ import { isDaemonAlive, readPid } from '../../cluster/home/home.js';
 import { RpcClient } from '../../cluster/transport/rpc-client.js';
 import { connectNamenodeRpc as connect } from './lab-process.js';
 import { waitFor } from './wait-for.js';
-
-const repo = path.resolve(import.meta.dirname, '../..');
+import { BUILT } from './requirements.js';
 
 async function listing(nn: RpcClient): Promise<string[]> {
   return ((await listAll(nn, '/')) ?? []).map((s) => s.path).sort();
 }
 
-describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))('NameNode safety', () => {
+describe.skipIf(!BUILT)('NameNode safety', () => {
   let home = '';
   let trigger = '';
 

@@ -12,7 +12,7 @@
  * daemons and the CLI are built (npm run build).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RawAnswer } from '../../lab/pack/answer-types.js';
@@ -22,14 +22,12 @@ import { loadSeededPack } from '../../lab/pack/seeded.js';
 import { readAnswersText } from '../../lab/answers/prepare.js';
 import { prepareAnswers } from '../../lab/answers/prepare.js';
 import { withPackCluster } from '../../lab/grading/pack-cluster.js';
+import { BUILT } from './requirements.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const PACK_DIR = path.join(repo, 'exercises/hdfs-basics');
 const ANSWERS = path.join(repo, 'solutions/hdfs-basics/answers.yaml');
 const SEED = 'reference';
-const built =
-  existsSync(path.join(repo, 'dist/cluster/runtime/main.js')) &&
-  existsSync(path.join(repo, 'dist/lab/main.js'));
 /** `npm test` checks the exercises up to block-files (those with wrong-answer cases); the rest with ALL. */
 const QUICK_COUNT = 3;
 const ALL = process.env.PACK_E2E === 'all';
@@ -98,7 +96,7 @@ async function wrongAnswersFail(
   });
 }
 
-describe.skipIf(!built || !LONG)('hdfs-basics end to end (seed reference)', () => {
+describe.skipIf(!BUILT || !LONG)('hdfs-basics end to end (seed reference)', () => {
   it(
     `the reference solution passes ${ALL ? 'every exercise' : `the first ${QUICK_COUNT} exercises`}; wrong answers fail`,
     { timeout: ALL ? 1_200_000 : 240_000 },

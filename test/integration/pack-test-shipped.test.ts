@@ -22,6 +22,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPackTest, packTest, packTestStatus } from '../../lab/grading/pack-test.js';
 import { stopClustersUnder } from './lab-process.js';
+import { BUILT } from './requirements.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const ALL = process.env.PACK_E2E === 'all';
@@ -37,9 +38,6 @@ const PACKS = [
   },
   { id: 'hdfs-features', seeds: ['ci-2', 'ci-4'], exercises: undefined, timeoutMs: 400_000 },
 ];
-const built =
-  fs.existsSync(path.join(repo, 'dist/cluster/runtime/main.js')) &&
-  fs.existsSync(path.join(repo, 'dist/lab/main.js'));
 let work: string;
 
 beforeAll(() => {
@@ -51,7 +49,7 @@ afterAll(async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-describe.skipIf(process.env.GRADE_SHIPPED !== '1' || !built)('the shipped packs', () => {
+describe.skipIf(process.env.GRADE_SHIPPED !== '1' || !BUILT)('the shipped packs', () => {
   for (const { id, seeds, exercises, timeoutMs } of PACKS)
     it(
       `${id} passes lab pack test for seeds ${seeds.join(', ')} (${exercises === undefined ? 'every exercise' : `exercises up to ${exercises.join(', ')}`})`,

@@ -1,10 +1,10 @@
 /**
  * The live probes on a real cluster: every answer is compared with what the test itself did (the
  * file it wrote, the topology it asked for) or with the files on disk, never with the probe's own
- * code. Processes run from dist/ (skipped until built), in a temporary LAB_HOME with ephemeral
+ * code. Processes run from dist/ (skipped until BUILT), in a temporary LAB_HOME with ephemeral
  * ports; the cluster is stopped at the end.
  */
-import fs, { existsSync } from 'node:fs';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,9 +16,8 @@ import { liveProbes } from '../../lab/checks/registry.js';
 import type { ProbeRunner } from '../../lab/checks/probes.js';
 import { ScenarioRunner } from '../../lab/scenario/runner.js';
 import type { Step } from '../../lab/scenario/steps.js';
+import { BUILT } from './requirements.js';
 
-const repo = path.resolve(import.meta.dirname, '../..');
-const built = existsSync(path.join(repo, 'dist/cluster/runtime/main.js'));
 const FILE_BYTES = 2_500_000;
 const BLOCK_BYTES = 1_048_576;
 
@@ -28,7 +27,7 @@ async function ok<T>(probes: ProbeRunner, name: Parameters<ProbeRunner['run']>[0
   return outcome.value as T;
 }
 
-describe.skipIf(!built)('live probes on a real cluster', () => {
+describe.skipIf(!BUILT)('live probes on a real cluster', () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'probes-live-'));
   let description: ClusterDescription;
   const probes = liveProbes(home);

@@ -20,10 +20,10 @@
  * from their own folder with bin/ on PATH (text-scripts.ts) — and each must run: no unknown
  * command, no usage error, no non-zero exit the text does not announce. Two clusters of ten
  * DataNodes: slow (minutes, tens of minutes for the whole pack on a loaded machine). Runs from
- * dist/ (skipped until built), with ephemeral ports; everything started is stopped.
+ * dist/ (skipped until BUILT), with ephemeral ports; everything started is stopped.
  */
 import { execFile } from 'node:child_process';
-import fs, { existsSync } from 'node:fs';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -46,10 +46,10 @@ import { gradeOnCluster } from '../../lab/grading/grade-cluster.js';
 import { exerciseScripts } from '../../lab/pack/text-commands.js';
 import { ScenarioRunner, scratchDirOf } from '../../lab/scenario/runner.js';
 import { runTextScripts } from './text-scripts.js';
+import { BUILT } from './requirements.js';
 
 const run = promisify(execFile);
 const repo = path.resolve(import.meta.dirname, '../..');
-const built = existsSync(path.join(repo, 'dist/cluster/runtime/main.js'));
 const SEED = 'ci-1';
 /** The whole pack, typing the texts' commands, under `npm run pack-walk`; in `npm test`, the first three exercises. */
 const WHOLE_PACK = process.env.PACK_WALK === '1';
@@ -57,7 +57,7 @@ const WHOLE_PACK = process.env.PACK_WALK === '1';
 const LONG = WHOLE_PACK || process.env.LAB_LONG === '1';
 const MB = 1024 * 1024;
 
-describe.skipIf(!built || !LONG)(
+describe.skipIf(!BUILT || !LONG)(
   "a student's path through the runner, graded from the answers file it wrote",
   () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-grade-'));

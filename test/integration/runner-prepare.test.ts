@@ -3,9 +3,9 @@
  * empty lab home; the runner starts the pack's cluster with the student's seed, replays the setup of
  * the exercise before the one asked for and then its own, and `lab check` passes the right answers
  * and fails a wrong one with where to look. Asking again replays nothing. Processes run from dist/
- * (skipped until built), with ephemeral ports; the cluster is stopped at the end.
+ * (skipped until BUILT), with ephemeral ports; the cluster is stopped at the end.
  */
-import fs, { existsSync } from 'node:fs';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,9 +21,7 @@ import { prepareCluster } from '../../lab/runner/prepare.js';
 import { PLAIN } from '../../lab/runner/render.js';
 import { emptyProgress } from '../../lab/runner/progress.js';
 import { ScenarioRunner } from '../../lab/scenario/runner.js';
-
-const repo = path.resolve(import.meta.dirname, '../..');
-const built = existsSync(path.join(repo, 'dist/cluster/runtime/main.js'));
+import { BUILT } from './requirements.js';
 
 const PACK = {
   'pack.yaml': `id: mini
@@ -65,7 +63,7 @@ const noPrompts = new Proxy({} as Prompter, {
   get: () => () => Promise.reject(new Error('the runner asked a question on an empty lab home')),
 });
 
-describe.skipIf(!built)('lab exercise prepares the cluster on a real one', () => {
+describe.skipIf(!BUILT)('lab exercise prepares the cluster on a real one', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-prepare-'));
   const home = path.join(root, 'home');
   const packDir = path.join(root, 'pack');

@@ -8,7 +8,7 @@
  * Expected DataNodes come from cluster.json and the RPC's getDatanodeReport, not from the page.
  */
 import { randomBytes } from 'node:crypto';
-import fs, { existsSync } from 'node:fs';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -20,13 +20,11 @@ import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import { REPO, runLab } from './lab-process.js';
 import { waitFor } from './wait-for.js';
 import { CHROMIUM, launchChromium } from './chromium.js';
+import { BUILT, programAt } from './requirements.js';
 
 const SCREENSHOTS = path.join(REPO, 'test-results', 'web-ui');
 const MiB = 1024 * 1024;
-const run =
-  existsSync(path.join(REPO, 'dist/cluster/runtime/main.js')) &&
-  existsSync(CHROMIUM) &&
-  process.env.LAB_LONG === '1';
+const run = BUILT && programAt(CHROMIUM, 'apt-get install chromium') && process.env.LAB_LONG === '1';
 
 describe.skipIf(!run)('the Decommissioning table of the NameNode web UI in Chromium', () => {
   let home = '';

@@ -8,7 +8,7 @@
  * screenshot in test-results/web-ui/.
  */
 import { randomBytes } from 'node:crypto';
-import fs, { existsSync } from 'node:fs';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -20,15 +20,13 @@ import { requireDescription } from '../../cluster/home/home.js';
 import { REPO, runLab } from './lab-process.js';
 import { waitFor } from './wait-for.js';
 import { CHROMIUM, launchChromium } from './chromium.js';
+import { BUILT, programAt } from './requirements.js';
 
 const SCREENSHOTS = path.join(REPO, 'test-results', 'web-ui');
 const MiB = 1024 * 1024;
-const built = existsSync(path.join(REPO, 'dist/cluster/runtime/main.js'));
-if (!existsSync(CHROMIUM)) {
-  console.log(`web UI tests skipped: ${CHROMIUM} is absent (apt-get install chromium; CI installs it)`);
-}
+const chromium = programAt(CHROMIUM, 'apt-get install chromium');
 
-describe.skipIf(!built || !existsSync(CHROMIUM))('the NameNode web UI in Chromium', () => {
+describe.skipIf(!BUILT || !chromium)('the NameNode web UI in Chromium', () => {
   let home = '';
   let nn = '';
   let browser: Browser;

@@ -6,7 +6,7 @@
  * (files read back with the lab's own DFS client, `lab fs -get`, the DataNodes in cluster.json).
  */
 import { randomBytes } from 'node:crypto';
-import fs, { existsSync } from 'node:fs';
+import fs from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -18,8 +18,9 @@ import { decodeSegment } from '../../cluster/namenode/editlog/codec.js';
 import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import { requireDescription } from '../../cluster/home/home.js';
 import { readNamenodeHttpAddress } from '../../cluster/home/http-address.js';
-import { REPO, runLab } from './lab-process.js';
+import { runLab } from './lab-process.js';
 import { waitFor } from './wait-for.js';
+import { BUILT } from './requirements.js';
 
 const MiB = 1024 * 1024;
 
@@ -71,7 +72,7 @@ function request(url: string, method = 'GET', body?: Buffer): Promise<Answer> {
 const json = (a: Answer): Record<string, unknown> =>
   JSON.parse(a.body.toString('utf8')) as Record<string, unknown>;
 
-describe.skipIf(!existsSync(path.join(REPO, 'dist/cluster/runtime/main.js')))('WebHDFS', () => {
+describe.skipIf(!BUILT)('WebHDFS', () => {
   let home = '';
   let nn = '';
   let nnRpc = '';

@@ -20,6 +20,7 @@ import {
   exerciseCommands,
   scriptsInText,
 } from '../../lab/pack/text-commands.js';
+import { BUILT } from '../integration/requirements.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 /** The shipped packs. */
@@ -110,8 +111,7 @@ describe.each(PACK_DIRS)('the shipped pack %s', (dir) => {
 });
 
 describe('lab on PATH', () => {
-  const built = fs.existsSync(path.join(repo, 'dist/lab/main.js'));
-  it.skipIf(!built)(
+  it.skipIf(!BUILT)(
     'runs as `lab` from a folder outside the repository with bin/ on PATH',
     { timeout: 60_000 },
     async () => {
