@@ -170,7 +170,8 @@ export const FS_DESCRIPTIONS: Readonly<Record<string, string>> = {
     '  -S  Sort files by size.\n' +
     '  -r  Reverse the order of the sort.\n' +
     '  -u  Use time of last access instead of modification for\n' +
-    '      display and sorting.',
+    '      display and sorting.\n' +
+    '  -e  Display the erasure coding policy of files and directories.\n',
   rm:
     'Delete all files that match the specified file pattern. Equivalent to the Unix command ' +
     '"rm <src>"\n' +

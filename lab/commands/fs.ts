@@ -199,12 +199,12 @@ function lsOrder(o: { time: boolean; size: boolean; reverse: boolean; atime: boo
 
 const COMMANDS: Record<string, FsCommandSpec> = {
   ls: {
-    usage: '-ls [-C] [-d] [-h] [-q] [-R] [-t] [-S] [-r] [-u] [<path> ...]',
+    usage: '-ls [-C] [-d] [-h] [-q] [-R] [-t] [-S] [-r] [-u] [-e] [<path> ...]',
     run: async (a, ctx) => {
       // Ls.processOptions: no path is '.', the home directory, whose entries print as bare names.
       const paths = a.operands.length > 0 ? a.operands : ['.'];
       const has = (f: string): boolean => a.options.has(f);
-      const format = { human: has('h'), useAtime: has('u'), pathOnly: has('C') };
+      const format = { human: has('h'), useAtime: has('u'), pathOnly: has('C'), ecPolicy: has('e') };
       const show = (entries: ShownStatus[], header: boolean): void => {
         if (ctx.json || entries.length === 0) return;
         // Ls -q prints the path through PrintableString (not with -C).

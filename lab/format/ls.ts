@@ -18,6 +18,16 @@ export interface LsOptions {
   useAtime?: boolean;
   /** `-C`: the paths only. */
   pathOnly?: boolean;
+  /** `-e`: the erasure coding policy column after the group (Ls.displayECPolicy). */
+  ecPolicy?: boolean;
+}
+
+/**
+ * ContentSummaryComputationContext.getErasureCodingPolicyName for the lab, which has no erasure
+ * coding: a file is "Replicated"; a directory has no policy xattr up to the root, so "".
+ */
+function ecPolicyName(s: FileStatus): string {
+  return s.type === 'FILE' ? 'Replicated' : '';
 }
 
 /** Returns the exact stdout text (each line ends with a newline); '' for an empty listing. */
@@ -29,13 +39,15 @@ export function formatLs(entries: readonly FileStatus[], options: LsOptions): st
   let lenWidth = 10;
   let ownerWidth = 0;
   let groupWidth = 0;
+  let ecWidth = 0;
   for (const s of entries) {
     replWidth = Math.max(replWidth, String(s.replication).length);
     lenWidth = Math.max(lenWidth, String(s.length).length);
     ownerWidth = Math.max(ownerWidth, s.owner.length);
     groupWidth = Math.max(groupWidth, s.group.length);
+    if (options.ecPolicy) ecWidth = Math.max(ecWidth, ecPolicyName(s).length);
   }
-  // Ls uses "%s" (no padding, no space) for an all-empty owner or group column.
+  // Ls uses "%s" (no padding, no space) for an all-empty owner, group or policy column.
   const column = (text: string, width: number): string => (width > 0 ? `${text.padEnd(width)} ` : text);
   const lines = entries.map((s) => {
     const isDir = s.type === 'DIRECTORY';
@@ -48,6 +60,7 @@ export function formatLs(entries: readonly FileStatus[], options: LsOptions): st
       ' ' +
       column(s.owner, ownerWidth) +
       column(s.group, groupWidth) +
+      (options.ecPolicy ? column(ecPolicyName(s), ecWidth) : '') +
       size.padStart(lenWidth) +
       ' ' +
       isoMinutesLocal(options.useAtime ? s.accessTime : s.modificationTime) +

@@ -41,6 +41,21 @@ describe('hdfs dfs -ls', () => {
         '-rw-r--r--   3 student supergroup         30 2025-01-06 10:03 /data/a.txt\n',
     );
   });
+  it('-e adds the erasure coding policy column after the group (Ls.adjustColumnWidths: %-maxECs)', () => {
+    // ContentSummaryComputationContext.getErasureCodingPolicyName: "Replicated" for a replicated
+    // file; "" for a directory with no policy up to the root, padded to the column's width.
+    expect(formatLs([dir, status({})], { header: true, human: false, ecPolicy: true })).toBe(
+      'Found 2 items\n' +
+        'drwxr-xr-x   - student supergroup ' +
+        ' '.repeat(11) +
+        '         0 2025-01-06 10:02 /data/in\n' +
+        '-rw-r--r--   3 student supergroup Replicated         30 2025-01-06 10:03 /data/a.txt\n',
+    );
+    // A listing of directories alone has an empty column: "%s", no padding and no space.
+    expect(formatLs([dir], { header: false, human: false, ecPolicy: true })).toBe(
+      'drwxr-xr-x   - student supergroup          0 2025-01-06 10:02 /data/in\n',
+    );
+  });
   it('computes widths over the listing and prints nothing for an empty directory', () => {
     const big = status({ path: '/b', length: 12345678901, owner: 'hdfs', group: 'g', replication: 10 });
     expect(
