@@ -300,6 +300,7 @@ function replicaInfo(block: FsckBlock, flags: Flags): string {
 }
 
 /** collectFileSummary + collectBlocksSummary for one file; returns what NamenodeFsck prints. */
+// Long: NamenodeFsck.check's per-file pass, counted and printed in its order; split, the counters would travel between pieces.
 function checkFile(
   entry: Extract<FsckEntry, { kind: 'file' }>,
   res: Result,

@@ -163,6 +163,7 @@ function countDatanodes(snap: NamenodeJmxSnapshot, which: (d: DatanodeStatus) =>
 }
 
 /** The NameNode's beans, in the order Hadoop's /jmx lists them. */
+// Long: the beans in /jmx's order, one literal each: a listing, not logic.
 export function namenodeBeans(snap: NamenodeJmxSnapshot): JmxBean[] {
   const s = snap.status;
   const nonDfsUsed = snap.datanodes

@@ -1459,6 +1459,7 @@ export class Namespace {
   // The one apply path (live mutations and edit-log replay)
   // ---------------------------------------------------------------------------------------------
 
+  // Long: the one apply path, one case per op, each a call into the method that does the work.
   applyOp(op: AnyOp): void {
     switch (op.op) {
       case 'OP_START_LOG_SEGMENT':

@@ -141,6 +141,7 @@ export function permissionBits(raw: number): number {
   return raw >= GO_MODE_DIR ? raw - GO_MODE_DIR : raw;
 }
 
+// Long: one entry per RPC method with the checks of its fields: a table.
 function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Check> } {
   const blockSize: Check = (v) => {
     const problem = long(v);

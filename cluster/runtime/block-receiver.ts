@@ -63,6 +63,7 @@ interface PendingAck {
 }
 
 /** WRITE_BLOCK at a DataNode (DataXceiver.writeBlock + BlockReceiver + PacketResponder). */
+// Long: the WRITE_BLOCK exchange (op, mirror set-up, packet loop, acks, finalize) shares the pipeline state; the receive plan is moving to a DataNode core (docs/ARCHITECTURE.md, What is not yet so).
 export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverServerOptions): Promise<void> {
   const { storage } = options;
   const eb = op.header.block;

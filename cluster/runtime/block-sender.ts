@@ -47,6 +47,7 @@ import { findRbw, validRbwLength } from './datanode-storage.js';
 export const BLOCK_READ_WINDOW_BYTES = 16 * PACKET_DATA_BYTES;
 
 /** READ_BLOCK at a DataNode (BlockSender): data from the block file, checksums as stored in .meta. */
+// Long: the READ_BLOCK exchange (checks, the packet loop over the read window, the client's status) shares one stream's state.
 export async function sendBlock(
   link: Link,
   op: OpReadBlock,

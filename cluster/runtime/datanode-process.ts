@@ -85,6 +85,7 @@ export interface DataNodeHandle {
   stop(): Promise<void>;
 }
 
+// Long: the DataNode's boot wires storage, the xceiver server, the HTTP server and the BPServiceCore's actions; each piece is its own module.
 export async function runDataNode(options: {
   home: string;
   id: string;

@@ -63,6 +63,7 @@ import { SOFTWARE_VERSION } from './process-info.js';
 import { RpcClient } from '../transport/rpc-client.js';
 import { NAMENODE_PROTOCOL } from '../protocol/registry/index.js';
 
+// Long: the Secondary's boot wires its name directory, the NameNode connection, the checkpoint loop and its HTTP server; each piece is its own module.
 export async function runSecondaryNameNode({
   home,
   id,

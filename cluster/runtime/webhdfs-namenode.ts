@@ -99,6 +99,7 @@ interface Ctx {
   res: http.ServerResponse;
 }
 
+// Long: one case per WebHDFS op (GETFILESTATUS, LISTSTATUS, CREATE, …): a table a reader scans beside WebHdfsFileSystem.
 async function answer(req: WebHdfsRequest, ctx: Ctx): Promise<void> {
   const { call, exchange, res } = ctx;
   const json = (body: unknown): void => sendJson(exchange, res, 200, body);

@@ -91,6 +91,7 @@ function checkEnv(home: string): CheckEnv {
   };
 }
 
+// Long: the commander declarations of lab exercise, check, hint, reset and progress, one after another; the work is in lab/runner.
 export function registerExercise(program: Command): void {
   withPackOption(
     program

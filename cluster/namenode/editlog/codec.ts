@@ -104,6 +104,7 @@ export function encodeSegment(ops: readonly EditLogOp[], layoutVersion = EDITS_L
   return Buffer.concat([encodeEditsHeader(layoutVersion), ...ops.map(encodeOp)]);
 }
 
+// Long: one case per edit-log op, each field in FSEditLogOp's writeFields order: a table a reader scans beside Hadoop's.
 function encodeBody(op: EditLogOp): Buffer {
   const w = new BufferBuilder();
   switch (op.op) {
@@ -417,6 +418,7 @@ function checkPadding(buf: Buffer, pos: number, prevTxid: number | null): void {
   }
 }
 
+// Long: one case per edit-log op, each field in FSEditLogOp's readFields order: a table a reader scans beside Hadoop's.
 function decodeBody(name: OpName, txid: number, r: CursorReader): EditLogOp {
   switch (name) {
     case 'OP_START_LOG_SEGMENT':

@@ -71,6 +71,7 @@ function recordOp(record: XmlElement, index: number): EditLogOp {
 }
 
 /** The fields after TXID, read from the elements each op's toXml writes. */
+// Long: one case per op, the elements its toXml writes: a table, read beside oev.ts's dataChildren.
 function opFields(name: OpName, st: Stanza): object {
   switch (name) {
     case 'OP_START_LOG_SEGMENT':

@@ -42,6 +42,7 @@ function recordNode(op: EditLogOp): XmlNode {
 }
 
 /** DATA children after TXID, in each op's toXml order (FSEditLogOp.java). */
+// Long: one case per op in toXml's element order: a table a reader compares with FSEditLogOp.java.
 function dataChildren(op: EditLogOp): XmlNode[] {
   switch (op.op) {
     case 'OP_START_LOG_SEGMENT':
