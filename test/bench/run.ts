@@ -34,7 +34,9 @@ const rows: Row[] = [];
 /**
  * `BENCH_ONLY=io128m,mkdir npm run bench` runs only the named sections (machine, start, io128m, io1m,
  * mkdir, smallfiles, rerepl, dashboard) and prints their rows without rewriting docs/BENCHMARKS.md, so one figure
- * can be measured several times on a shared machine.
+ * can be measured several times on a shared machine. `putcpu`, only when named, prints the CPU
+ * seconds each process spends on a warm 150 MB replication-3 put: on a loaded machine wall times
+ * say little, CPU seconds compare two builds.
  */
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const wanted = (section: string): boolean => only === null || only.has(section);
@@ -248,6 +250,43 @@ function datanodePids(home: string): number[] {
   return desc.datanodes.map((d) => Number(fs.readFileSync(homePaths(home).pid(d.id), 'utf8').trim()));
 }
 
+const CPU_PUTS = 3;
+
+/**
+ * CPU seconds (user + system, all threads, /proc) of the client, the NameNode and each DataNode
+ * per put of `local` at replication 3, averaged over CPU_PUTS puts after one that warms the
+ * DataNodes up (compiles their hot path); `total` sums them.
+ */
+async function putCpuSeconds(local: string): Promise<Record<string, number>> {
+  return withCluster('putcpu', { datanodes: 3, blockSize: '128m' }, async (home) => {
+    const desc = JSON.parse(fs.readFileSync(homePaths(home).description, 'utf8')) as {
+      datanodes: { id: string }[];
+    };
+    const ids = ['nn', ...desc.datanodes.map((d) => d.id)];
+    const pids = ids.map((id) => Number(fs.readFileSync(homePaths(home).pid(id), 'utf8').trim()));
+    const client = await DFSClient.connect({ home });
+    const sums: Record<string, number> = {};
+    try {
+      await client.putFile(local, '/cpu/warm.bin', { replication: 3 });
+      for (let i = 0; i < CPU_PUTS; i++) {
+        const before = pids.map(cpuSeconds);
+        const self = process.cpuUsage();
+        await client.putFile(local, `/cpu/p${i}.bin`, { replication: 3 });
+        const used = process.cpuUsage(self);
+        sums.client = (sums.client ?? 0) + (used.user + used.system) / 1e6;
+        pids.forEach((pid, j) => {
+          const id = ids[j] as string;
+          sums[id] = (sums[id] ?? 0) + cpuSeconds(pid) - (before[j] as number);
+        });
+      }
+    } finally {
+      await client.close();
+    }
+    const mean = Object.fromEntries(Object.entries(sums).map(([who, s]) => [who, s / CPU_PUTS]));
+    return { ...mean, total: Object.values(mean).reduce((a, b) => a + b, 0) };
+  });
+}
+
 /**
  * Issue 15's small-files case: SMALL_FILES files of SMALL_FILE_BYTES put one after another (as
  * `hdfs dfs -put dir` does) at replication 3 on 3 DataNodes, so each holds ~5 000 replicas; then
@@ -343,6 +382,18 @@ async function main(): Promise<void> {
           target: big && replication === 3 ? '≤ 400 ms' : big ? '' : '≤ 2000 ms, slower than 128m',
         });
       }
+    });
+  }
+
+  if (only?.has('putcpu')) {
+    log(`CPU seconds per warm put of 150 MB at replication 3 (mean of ${CPU_PUTS})`);
+    const cpu = await putCpuSeconds(local);
+    rows.push({
+      what: `CPU seconds per put of 150 MB, block 128m, replication 3 (warm, mean of ${CPU_PUTS}; load ${(os.loadavg()[0] ?? 0).toFixed(1)})`,
+      figure: Object.entries(cpu)
+        .map(([who, s]) => `${who} ${s.toFixed(2)} s`)
+        .join(', '),
+      target: '(compare builds)',
     });
   }
 
