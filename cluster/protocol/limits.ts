@@ -1,5 +1,10 @@
 /**
- * Every limit of the lab in one place, with units in the names and the reason for each value.
+ * The lab's resource limits — what a process accepts off a socket or keeps in memory and on disk
+ * (frames, calls and connections in flight, packets, journal sizes), its timeouts, the size of a
+ * cluster — with units in the names and the reason for each value. Limits that are one concern's
+ * rules live beside the code that applies them, named the same way: HDFS's own maxima (path and
+ * xattr lengths in namenode/paths.ts and xattr.ts, the fsimage's and edit log's field bounds), a
+ * pack's size (PACK_LIMITS in lab/pack/schema.ts), a check's waits (lab/checks/settle-time.ts).
  */
 
 /** One RPC frame (request or reply). Block reports of a class-sized cluster fit with room to spare. */
