@@ -171,10 +171,13 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
         }
         continue;
       }
-      if (h.offsetInBlock !== writer.bytesWritten) {
+      // A packet may start before the bytes already here (Java's writer sends the chunk it
+      // hflushed half of again, from its start), never after them.
+      const already = writer.bytesWritten - h.offsetInBlock;
+      if (already < 0 || already > h.dataLen) {
         throw new RemoteError(
           'IOException',
-          `packet ${h.seqno} of ${label} at offset ${h.offsetInBlock}, expected ${writer.bytesWritten}`,
+          `packet ${h.seqno} of ${label} at offset ${h.offsetInBlock} with ${h.dataLen} bytes; this replica has ${writer.bytesWritten}`,
         );
       }
       let pending: PendingAck | null = null;
@@ -547,7 +550,9 @@ async function finalizeUnderRecovery(
 /**
  * Verifies (when asked) a packet's chunks against the checksum it was sent with and hands it to
  * the replica's writer. A replica that keeps another checksum type than the packet's (an append
- * with CRC32C to a CRC32 replica) has its CRCs computed by the writer.
+ * with CRC32C to a CRC32 replica) has its CRCs computed by the writer. Bytes of the packet the
+ * replica already holds (`offset` before its end) are skipped, as BlockReceiver skips what is on
+ * disk; the writer then computes the CRCs of the chunk they continue.
  */
 function storeOne(
   writer: ReplicaWriter,
@@ -568,7 +573,9 @@ function storeOne(
     const bad = verifyChunkChecksums(data, sums, verifyWith.bytesPerChecksum, verifyWith.type);
     if (bad >= 0) throw new ChecksumError(label, 'upstream', offset + bad * BYTES_PER_CHECKSUM);
   }
-  writer.append(data, packet.checksum.type === writer.checksum.type ? sums : null);
+  const already = writer.bytesWritten - offset;
+  if (already > 0) writer.append(data.subarray(already), null);
+  else writer.append(data, packet.checksum.type === writer.checksum.type ? sums : null);
 }
 
 /** A packet with seqno -1 and no data: a writer's heartbeat (DFSPacket.HEART_BEAT_SEQNO). */

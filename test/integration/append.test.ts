@@ -11,7 +11,16 @@ import fs, { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlockWriter } from '../../cluster/client/block-writer.js';
+import { BlockWriter, writeBlockOp } from '../../cluster/client/block-writer.js';
+import { encodePacket } from '../../cluster/protocol/packet.js';
+import {
+  closeLink,
+  openLink,
+  readAck,
+  readResponse,
+  sendOp,
+  writeFrame,
+} from '../../cluster/transport/data-link.js';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { isOpenForWrite } from '../../cluster/client/open-file.js';
 import { chunkChecksums } from '../../cluster/common/crc.js';
@@ -309,6 +318,78 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
       expect(Buffer.compare(await read('/flushed.bin'), Buffer.concat([part1, part2]))).toBe(0);
       await out.close();
       expect(await isOpenForWrite(client, '/flushed.bin')).toBe(false);
+    });
+
+    it("takes back the chunk Java's writer sends again from its start after an hflush", async () => {
+      const src = '/java-flush.bin';
+      const stat = await client.call('create', {
+        src,
+        permission: 0o644,
+        clientName: client.clientName,
+        clientMachine: '',
+        overwrite: true,
+        createParent: true,
+        replication: 2,
+        blockSize: MiB,
+      });
+      const lb = await client.call('addBlock', {
+        src,
+        clientName: client.clientName,
+        previous: null,
+        excludeNodes: [],
+        fileId: stat.fileId,
+      });
+      const label = `blk_${lb.block.blockId}_${lb.block.genStamp}`;
+      const targets = lb.locations;
+      const link = await openLink({
+        selfId: 'client',
+        journal: client.journal,
+        op: 'java-hflush',
+        target: targets[0]!,
+      });
+      try {
+        const op = writeBlockOp({
+          selfId: 'client',
+          journal: client.journal,
+          targets,
+          poolId: lb.blockPoolId,
+          block: lb.block,
+          headerBytes: MiB,
+          clientName: client.clientName,
+        });
+        sendOp(link, 'WRITE_BLOCK', op, label);
+        expect((await readResponse(link, label)).status).toBe('SUCCESS');
+        const data = crypto.randomBytes(1500);
+        const send = async (seqno: number, from: number, to: number, last = false): Promise<string[]> => {
+          const packet = {
+            offsetInBlock: from,
+            seqno,
+            lastPacketInBlock: last,
+            data: data.subarray(from, to),
+          };
+          await writeFrame(link.socket, encodePacket(packet));
+          return (await readAck(link, label)).replies;
+        };
+        expect(await send(0, 0, 700)).toEqual(['SUCCESS', 'SUCCESS']); // hflushed mid-chunk
+        // DFSOutputStream keeps the partial chunk and sends it again from offset 512 with the rest.
+        expect(await send(1, 512, 1500)).toEqual(['SUCCESS', 'SUCCESS']);
+        expect(await send(2, 1500, 1500, true)).toEqual(['SUCCESS', 'SUCCESS']);
+        const last = { ...lb.block, numBytes: 1500 };
+        await waitFor(
+          'complete',
+          async () =>
+            (await client.call('complete', {
+              src,
+              clientName: client.clientName,
+              last,
+              fileId: stat.fileId,
+            })) || undefined,
+        );
+        expect(Buffer.compare(await read(src), data)).toBe(0);
+        await replicasVerify(src);
+      } finally {
+        closeLink(link);
+      }
     });
 
     it('lab fs -appendToFile appends local files and stdin, creating the file first', () => {
