@@ -11,7 +11,7 @@
  *
  * A command is either `lab …` (run as the lab CLI against the grading cluster; only commands that
  * act on a running cluster) or a setup step written as `describeStep` prints it. Pure here:
- * parsing; running is in run-commands.ts.
+ * parsing; running is in lab/grading/pack-cluster.ts (runCommands).
  */
 import type { RawAnswer } from '../pack/answer-types.js';
 import { RAN_LIMITS } from './command-log.js';

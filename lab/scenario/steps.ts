@@ -1,5 +1,5 @@
 /**
- * The steps of the scripted cluster (issue 4): what an exercise's `setup`, a golden scenario file
+ * The steps of the scripted cluster: what an exercise's `setup`, a golden scenario file
  * and `lab pack test` ask a cluster to do, one action per step:
  *
  *   - put: { path: /data/a.bin, size: 150m, blockSize: 128m }

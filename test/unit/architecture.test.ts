@@ -1,5 +1,5 @@
 /**
- * The architecture rules of DESIGN.md and STYLE.md, checked on the source: cores take time and
+ * The rules of docs/ARCHITECTURE.md ("The rules"), checked on the source: cores take time and
  * randomness as inputs and do no I/O, third-party libraries come in through one wrapper each, no
  * module imports itself back through a cycle, and folders import each other only along the arrows of
  * docs/ARCHITECTURE.md (the table below is that document's, kept in step with it).
