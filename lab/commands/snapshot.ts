@@ -6,9 +6,8 @@
 import { formatDiffReport } from '../../cluster/namenode/snapshot-diff.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
 import type { Command } from '../cli/commander.js';
-import { homeOf } from '../cli/context.js';
 import { CommandExit, UsageError } from '../cli/errors.js';
-import { parseGenericOptions, userSettings } from '../cli/generic-options.js';
+import { registerHadoopCommand } from '../cli/hadoop-command.js';
 import { err, out } from '../cli/output.js';
 import { withSession, type ClusterSession } from '../cli/session.js';
 import { formatSnapshottableDirs } from '../format/snapshot.js';
@@ -44,18 +43,14 @@ function registerTool(
   description: string,
   run: (args: string[], session: ClusterSession) => Promise<void>,
 ): void {
-  program
-    .command(name)
-    .description(description)
-    .helpOption(false)
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .argument('[args...]')
-    .action(async (argv: string[], _flags: unknown, command: Command) => {
-      const generic = parseGenericOptions(argv);
-      const settings = userSettings(homeOf(command), generic);
-      await withSession(homeOf(command), (session) => run(generic.rest, session), { settings });
-    });
+  registerHadoopCommand(program, {
+    name,
+    description,
+    // The snapshot tools have no --json: every argument is theirs.
+    labFlags: [],
+    run: ({ args, home, settings }) =>
+      withSession(home, (session) => run(args, session), { settings: settings() }),
+  });
 }
 
 export function registerSnapshotTools(program: Command): void {
