@@ -1876,7 +1876,7 @@ export class Namespace {
       );
     }
     if (this.leases.softLimitExpired(uc.clientName, options.nowMs, this.leaseSoftLimitMs)) {
-      throw fail('IOException', `${failed} lease recovery is in progress. Try again later.`);
+      throw fail('RecoveryInProgressException', `${failed} lease recovery is in progress. Try again later.`);
     }
     throw fail(
       'AlreadyBeingCreatedException',

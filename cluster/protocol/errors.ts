@@ -12,6 +12,7 @@ export const ERROR_CLASSES = {
   AccessControlException: 'org.apache.hadoop.security.AccessControlException',
   SafeModeException: 'org.apache.hadoop.hdfs.server.namenode.SafeModeException',
   AlreadyBeingCreatedException: 'org.apache.hadoop.hdfs.protocol.AlreadyBeingCreatedException',
+  RecoveryInProgressException: 'org.apache.hadoop.hdfs.protocol.RecoveryInProgressException',
   LeaseExpiredException: 'org.apache.hadoop.hdfs.server.namenode.LeaseExpiredException',
   NotReplicatedYetException: 'org.apache.hadoop.hdfs.server.namenode.NotReplicatedYetException',
   NoDatanodesException: 'org.apache.hadoop.ipc.RemoteException',

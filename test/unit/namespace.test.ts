@@ -283,10 +283,11 @@ describe('create', () => {
     expect(thrown(() => ns.create('/w', createOptions({ nowMs: 2_000 }))).message).toBe(
       `Failed to CREATE_FILE /w for ${CLIENT} on 127.0.0.1 because ${CLIENT} is already the current lease holder.`,
     );
-    // Past the soft limit the NameNode would recover the lease first: the caller retries later.
-    expect(
-      thrown(() => ns.create('/w', createOptions({ clientName: OTHER, nowMs: 70_000 }))).message,
-    ).toContain('lease recovery is in progress. Try again later.');
+    // Past the soft limit the NameNode would recover the lease first: the caller retries later
+    // (FSNamesystem.recoverLeaseInternal's RecoveryInProgressException).
+    const recovering = thrown(() => ns.create('/w', createOptions({ clientName: OTHER, nowMs: 70_000 })));
+    expect(recovering.errorClass).toBe('RecoveryInProgressException');
+    expect(recovering.message).toContain('lease recovery is in progress. Try again later.');
   });
 
   it('overwrites with OP_ADD OVERWRITE (no OP_DELETE) and hands back the old blocks', () => {
