@@ -73,7 +73,7 @@ describe.skipIf(!BUILT)('lab fs behaves as FsShell', () => {
 
     it('-usage and -help print FsShell.printInfo: all usages and the generic options, or one command', async () => {
       const all = await ok('fs', '-usage');
-      expect(all).toContain('\t[-ls [-C] [-d] [-h] [-q] [-R] [-t] [-S] [-r] [-u] [<path> ...]]');
+      expect(all).toContain('\t[-ls [-C] [-d] [-h] [-q] [-R] [-t] [-S] [-r] [-u] [-e] [<path> ...]]');
       // GenericOptionsParser.printGenericCommandUsage follows the list.
       expect(all).toContain('\n\nGeneric options supported are:\n-conf <configuration file>');
       expect(await ok('fs', '-usage', 'mkdir')).toBe(
