@@ -756,27 +756,47 @@ export function journalPipelines(ctx: ProbeContext, a: { op: string }): Pipeline
 }
 
 /** How many intervals a median needs before it says anything. */
-const INTERVAL_SAMPLES_MIN = 3;
+const INTERVAL_SAMPLES_MIN = 2;
 
 /**
  * The median time between one sender's successive calls of one RPC, in seconds (as `lab traffic`
- * prints their times): robust to the one long gap a restart or a kill leaves.
+ * prints their times), counting only the gaps of its regular schedule. A registration
+ * (registerDatanode: the DataNode started, or the NameNode restarted and asked it to register
+ * again) restarts the schedule: the gap that spans it is no interval, and neither is the first one
+ * after it (the full block report that follows a registration comes at once, the next one on the
+ * DataNode's own timer, as BPServiceActor's first report is off the periodic schedule). So a student
+ * whose DataNode was restarted or whose NameNode was restarted measures what a fresh cluster shows.
  */
 export function journalInterval(ctx: ProbeContext, a: { src: string; method: string }): number {
-  const times = readJournal(ctx.paths.journal)
+  const calls = readJournal(ctx.paths.journal)
     .filter(
       (r): r is JournalFrame =>
         r.k === 'frame' &&
         r.dir === 'send' &&
         r.src === a.src &&
         r.msg.type === 'rpc-call' &&
-        r.msg.method === a.method,
+        (r.msg.method === a.method || r.msg.method === 'registerDatanode'),
     )
-    .map((r) => r.t)
-    .sort((x, y) => x - y);
-  const gaps = times.slice(1).map((t, i) => t - (times[i] as number));
+    .sort((x, y) => x.t - y.t);
+  const gaps: number[] = [];
+  let calledSinceRegistration = 0;
+  let last = 0;
+  for (const r of calls) {
+    if (r.msg.type === 'rpc-call' && r.msg.method === 'registerDatanode' && a.method !== 'registerDatanode') {
+      calledSinceRegistration = 0;
+      continue;
+    }
+    // The first gap after a registration is off the schedule; from the second on, they are intervals.
+    if (calledSinceRegistration >= 2) gaps.push(r.t - last);
+    calledSinceRegistration++;
+    last = r.t;
+  }
   if (gaps.length < INTERVAL_SAMPLES_MIN)
-    stop(unsettled(`${a.src} has sent ${times.length} ${a.method} call(s) so far; waiting for more`));
+    stop(
+      unsettled(
+        `${a.src}'s ${a.method} calls show ${gaps.length} regular interval(s) so far (the first after a registration does not count); waiting for ${INTERVAL_SAMPLES_MIN}`,
+      ),
+    );
   gaps.sort((x, y) => x - y);
   const middle = Math.floor(gaps.length / 2);
   const medianMs = gaps.length % 2 === 1 ? gaps[middle]! : (gaps[middle - 1]! + gaps[middle]!) / 2;

@@ -89,29 +89,48 @@ describe('journal.pipelines', () => {
 });
 
 describe('journal.interval', () => {
-  const heartbeat = (t: number) =>
-    frame(t, 'dn1', 'nn', { type: 'rpc-call', method: 'sendHeartbeat', callId: t, params: {} });
+  const called = (method: string, src = 'dn1') => (t: number) =>
+    frame(t, src, 'nn', { type: 'rpc-call', method, callId: t, params: {} });
+  const heartbeat = called('sendHeartbeat');
+  const blockReport = called('blockReport');
+  const register = called('registerDatanode');
 
-  it('is the median gap between one sender’s calls, in seconds: a restart’s long gap does not move it', async () => {
-    writeJournal('dn1', [0, 1000, 2010, 3000, 9000].map(heartbeat));
-    writeJournal(
-      'dn2',
-      [500, 700, 900, 1100].map((t) =>
-        frame(t, 'dn2', 'nn', { type: 'rpc-call', method: 'sendHeartbeat', callId: t, params: {} }),
-      ),
-    );
+  it('is the median gap between one sender’s calls, in seconds, not counting the first after it started', async () => {
+    writeJournal('dn1', [0, 1000, 2010, 3000, 4000, 9000].map(heartbeat));
+    writeJournal('dn2', [500, 700, 900, 1100].map(called('sendHeartbeat', 'dn2')));
+    // Gaps 1010, 990, 1000 and 5000 (a pause): the median is 1005 ms.
     expect(await liveProbes(home).run('journal.interval', { src: 'dn1', method: 'sendHeartbeat' })).toEqual({
       status: 'ok',
       value: 1.005,
     });
   });
 
-  it('waits (unsettled) until there are three intervals to take the median of', async () => {
-    writeJournal('dn1', [0, 60_000].map(heartbeat));
-    const outcome = await liveProbes(home).run('journal.interval', { src: 'dn1', method: 'sendHeartbeat' });
+  it('leaves out the gaps a restart leaves: across a registration, and the first report after it', async () => {
+    // dn1 registers at 0 and reports at once, then every 20 s on its timer; restarted at 50 s, it
+    // registers again and reports at once (7 s after its last), its timer then at 70 and 90 s; the
+    // NameNode restarts at 95 s and dn1 registers again and reports at 96 s, 14 s before 110 s.
+    writeJournal('dn1', [
+      register(0),
+      ...[100, 20_000, 40_000].map(blockReport),
+      register(50_500),
+      ...[51_000, 70_000, 90_000].map(blockReport),
+      register(95_500),
+      ...[96_000, 110_000, 130_000].map(blockReport),
+    ]);
+    // Regular: 40-20, 90-70 and 130-110 s, all 20 s; left out: the first gap after each registration
+    // (19.9, 19 and 14 s) and those across one (11 and 6 s), which would pull a plain median to 19.45 s.
+    expect(await liveProbes(home).run('journal.interval', { src: 'dn1', method: 'blockReport' })).toEqual({
+      status: 'ok',
+      value: 20,
+    });
+  });
+
+  it('waits (unsettled) until there are two regular intervals to take the median of', async () => {
+    writeJournal('dn1', [register(0), ...[0, 20_000, 40_000].map(blockReport)]);
+    const outcome = await liveProbes(home).run('journal.interval', { src: 'dn1', method: 'blockReport' });
     expect(outcome).toMatchObject({
       status: 'unsettled',
-      reason: expect.stringContaining('2 sendHeartbeat') as unknown,
+      reason: expect.stringContaining('1 regular interval') as unknown,
     });
   });
 });
