@@ -89,8 +89,10 @@ describe('journal.pipelines', () => {
 });
 
 describe('journal.interval', () => {
-  const called = (method: string, src = 'dn1') => (t: number) =>
-    frame(t, src, 'nn', { type: 'rpc-call', method, callId: t, params: {} });
+  const called =
+    (method: string, src = 'dn1') =>
+    (t: number) =>
+      frame(t, src, 'nn', { type: 'rpc-call', method, callId: t, params: {} });
   const heartbeat = called('sendHeartbeat');
   const blockReport = called('blockReport');
   const register = called('registerDatanode');
