@@ -3,7 +3,9 @@
  * allocateBlock per block, complete), with the ops it logged.
  */
 import type { BlockRef, PendingOp } from '../../cluster/namenode/editlog/ops.js';
-import type { Namespace } from '../../cluster/namenode/namespace.js';
+import { parseAclSpec } from '../../cluster/namenode/acl.js';
+import type { FsImage } from '../../cluster/namenode/fsimage/image.js';
+import { Namespace } from '../../cluster/namenode/namespace.js';
 
 export const MB = 1_048_576;
 /** The client that writes the files. */
@@ -38,4 +40,53 @@ export function closedFile(
   }
   log.push(...ns.completeFile(p, { clientName: WRITER, last: previous, nowMs: 2_000 }));
   return ns.getBlocks(p) ?? [];
+}
+
+/**
+ * A namespace with every feature the image keeps: quotas, ACLs (access and default), xattrs (text
+ * and binary), snapshots and their diffs (a deleted directory, a changed and a renamed file), and a
+ * file under construction.
+ */
+export function featureImage(): FsImage {
+  const ns = new Namespace({ superuser: 'hdfs', namespaceId: 7 });
+  const dir = { ...FILE_PERM, mode: 0o755 };
+  ns.mkdirs('/d & <e>/sub', { permission: dir, createParent: true, nowMs: 1 });
+  closedFile(ns, '/d & <e>/a\\b.txt', [10, 3]);
+  closedFile(ns, '/d & <e>/sub/gone.txt', [4]);
+  ns.setQuota('/d & <e>', { nsQuota: '100', dsQuota: String(64 * MB) });
+  ns.changeAcl('/d & <e>', 'modifyAclEntries', parseAclSpec('user:bruce:r-x,default:group:staff:rwx', true));
+  const flags = { create: true, replace: false };
+  ns.setXAttr(
+    '/d & <e>/a\\b.txt',
+    { namespace: 'USER', name: 'text', value: Buffer.from('hé').toString('base64') },
+    { flags },
+  );
+  ns.setXAttr(
+    '/d & <e>',
+    { namespace: 'TRUSTED', name: 'bin', value: Buffer.from([0, 0xff]).toString('base64') },
+    { flags },
+  );
+  ns.allowSnapshot('/d & <e>');
+  ns.createSnapshot('/d & <e>', { name: 's1', nowMs: 5 });
+  ns.delete('/d & <e>/sub', { recursive: true, nowMs: 6 });
+  ns.setPermission('/d & <e>/a\\b.txt', 0o600);
+  ns.createSnapshot('/d & <e>', { name: 's2', nowMs: 7 });
+  ns.renameTo('/d & <e>/a\\b.txt', '/d & <e>/c.txt', { options: ['NONE'], nowMs: 9 });
+  openFile(ns, '/d & <e>/open.txt');
+  return ns.toImage(42);
+}
+
+/** create and one block allocated, never completed: a file under construction held by WRITER. */
+function openFile(ns: Namespace, p: string): void {
+  ns.create(p, {
+    permission: FILE_PERM,
+    clientName: WRITER,
+    clientMachine: '127.0.0.1',
+    overwrite: false,
+    createParent: false,
+    replication: 1,
+    blockSizeBytes: MB,
+    nowMs: 10,
+  });
+  ns.allocateBlock(p, { clientName: WRITER, previous: null });
 }

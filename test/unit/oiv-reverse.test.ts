@@ -1,45 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { parseXml } from '../../cluster/common/xml-tree.js';
-import { parseAclSpec } from '../../cluster/namenode/acl.js';
 import { decodeImage, encodeImage } from '../../cluster/namenode/fsimage/codec.js';
 import type { FsImage } from '../../cluster/namenode/fsimage/image.js';
 import { imageToXml } from '../../cluster/namenode/fsimage/oiv.js';
 import { imageFromXml } from '../../cluster/namenode/fsimage/oiv-reverse.js';
 import { Namespace } from '../../cluster/namenode/namespace.js';
 import { freshImage, scriptedImage } from '../golden/history.js';
-import { closedFile, FILE_PERM } from './namespace-files.js';
+import { featureImage } from './namespace-files.js';
 
 /** `hdfs oiv -p XML`, then `hdfs oiv -p ReverseXML` on its output: the image bytes written back. */
 function reverse(image: FsImage): Buffer {
   return encodeImage(imageFromXml(parseXml(imageToXml(decodeImage(encodeImage(image))))));
-}
-
-/** A namespace with every feature the image keeps: ACLs, xattrs (text and binary), snapshots and their diffs. */
-function featureImage(): FsImage {
-  const ns = new Namespace({ superuser: 'hdfs', namespaceId: 7 });
-  const dir = { ...FILE_PERM, mode: 0o755 };
-  ns.mkdirs('/d & <e>/sub', { permission: dir, createParent: true, nowMs: 1 });
-  closedFile(ns, '/d & <e>/a\\b.txt', [10, 3]);
-  closedFile(ns, '/d & <e>/sub/gone.txt', [4]);
-  ns.changeAcl('/d & <e>', 'modifyAclEntries', parseAclSpec('user:bruce:r-x,default:group:staff:rwx', true));
-  const flags = { create: true, replace: false };
-  ns.setXAttr(
-    '/d & <e>/a\\b.txt',
-    { namespace: 'USER', name: 'text', value: Buffer.from('hé').toString('base64') },
-    { flags },
-  );
-  ns.setXAttr(
-    '/d & <e>',
-    { namespace: 'TRUSTED', name: 'bin', value: Buffer.from([0, 0xff]).toString('base64') },
-    { flags },
-  );
-  ns.allowSnapshot('/d & <e>');
-  ns.createSnapshot('/d & <e>', { name: 's1', nowMs: 5 });
-  ns.delete('/d & <e>/sub', { recursive: true, nowMs: 6 });
-  ns.setPermission('/d & <e>/a\\b.txt', 0o600);
-  ns.createSnapshot('/d & <e>', { name: 's2', nowMs: 7 });
-  ns.renameTo('/d & <e>/a\\b.txt', '/d & <e>/c.txt', { options: ['NONE'], nowMs: 9 });
-  return ns.toImage(42);
 }
 
 describe('oiv -p ReverseXML (OfflineImageReconstructor)', () => {
