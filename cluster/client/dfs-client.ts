@@ -29,19 +29,24 @@ import {
   CLIENT_LOCATE_FOLLOWING_BLOCK_FIRST_WAIT_MS,
   CLIENT_LOCATE_FOLLOWING_BLOCK_RETRIES,
 } from '../protocol/limits.js';
-import type { BlockChecksumResponse, DataChecksum } from '../protocol/data-transfer.js';
+import type {
+  BlockChecksumResponse,
+  BlockConstructionStage,
+  DataChecksum,
+} from '../protocol/data-transfer.js';
 import type { RpcMethod, RpcRequest, RpcResult } from '../protocol/messages.js';
 import { PACKET_DATA_BYTES } from '../protocol/packet.js';
 import type { BlockRef, DatanodeId, LocatedBlock, LocatedBlocks } from '../protocol/types.js';
 import { Journal } from '../transport/journal.js';
 import { RpcClient } from '../transport/rpc-client.js';
 import { ChecksumError, type XferTarget } from '../transport/data-link.js';
-import { BlockWriter, PipelineAckError, PipelineSetupError } from './block-writer.js';
+import { BlockWriter, PipelineAckError, PipelineSetupError, type WriterResume } from './block-writer.js';
 import { readBlock } from './block-reader.js';
 import { blockChecksum, transferBlock } from './datanode-ops.js';
 import {
   parseReplacePolicy,
   planRecovery,
+  recoveryStageOf,
   REPLACE_DATANODE_TRIES,
   shouldReplaceDatanode,
   type ReplaceDatanodePolicy,
@@ -889,35 +894,37 @@ export class DFSOutputStream {
     this.writer = null;
     // HDFS's PIPELINE_CLOSE stage: every data packet is acked, only the end of the block failed.
     const pipelineClosing = closing && resume.frames.length === 0 && resume.ackedBytes === resume.offset;
-    let pipeline = pipelineOf(located);
-    let bad = err instanceof PipelineAckError || err instanceof PipelineSetupError ? err.badTarget : '';
-    const name = `${located.blockPoolId}:blk_${located.block.blockId}_${located.block.genStamp}`;
+    await this.setupPipelineInternal({
+      located,
+      members: pipelineOf(located),
+      failure: { bad: badTargetOf(err), err },
+      stage: pipelineClosing ? 'PIPELINE_CLOSE_RECOVERY' : 'PIPELINE_SETUP_STREAMING_RECOVERY',
+      resume,
+    });
+  }
+
+  /**
+   * DataStreamer.setupPipelineInternal: while the pipeline cannot be set up, drop the DataNode to
+   * blame (handleBadDatanode) and add one when the policy asks (handleDatanodeReplacement); each
+   * attempt takes a new generation stamp (updateBlockForPipeline) and the WRITE_BLOCK names the
+   * replicas as they are with that stamp as latestGenerationStamp; once one succeeds,
+   * updatePipeline. `failure` absent: the first setup of an append, which becomes
+   * PIPELINE_SETUP_APPEND_RECOVERY if it fails.
+   */
+  private async setupPipelineInternal(args: {
+    located: LocatedBlock;
+    members: PipelineMember[];
+    failure?: { bad: string; err: Error };
+    stage: BlockConstructionStage;
+    resume: WriterResume;
+  }): Promise<void> {
+    const { located, resume } = args;
+    let { members, failure, stage } = args;
     while (true) {
-      const names = pipeline.map((m) => m.target.name);
-      const plan = planRecovery({ pipeline: names, bad, attempts: this.recoveries++ });
-      if (!plan.ok) {
-        throw new RemoteError('IOException', `${plan.message} (${this.opts.src}, ${name}: ${err.message})`);
-      }
-      const badName = bad && names.includes(bad) ? bad : (names[0] ?? '?');
-      if (!this.failed.includes(badName)) this.failed.push(badName);
-      this.client.warnLine(
-        `WARN hdfs.DataStreamer: Error Recovery for ${name} in pipeline [${names.join(', ')}]: datanode ${badName} is bad. (${err.message})`,
-      );
-      let members = pipeline.filter((m) => plan.pipeline.includes(m.target.name));
-      if (this.wantsReplacement(members.length)) {
-        if (pipelineClosing) {
-          // DataStreamer: no transfer while the pipeline is closing; the NameNode re-replicates.
-          this.client.warnLine(
-            `WARN hdfs.DataStreamer: ${name} fails at close; no DataNode added to [${plan.pipeline.join(', ')}], the NameNode re-replicates the block`,
-          );
-        } else {
-          members = await this.addDatanode({
-            located,
-            members,
-            excludes: this.failed,
-            ackedBytes: resume.ackedBytes,
-          });
-        }
+      if (failure) {
+        const handled = await this.handleBadDatanode({ located, members, failure, stage, resume });
+        members = handled.members;
+        failure = { ...failure, bad: handled.bad };
       }
       const { block: bumped } = await this.client.call(
         'updateBlockForPipeline',
@@ -925,25 +932,26 @@ export class DFSOutputStream {
         this.opts.opId,
       );
       const newGenStamp = bumped.genStamp;
-      this.client.journal.event(
-        { type: 'pipeline-recovery', block: located.block, bad: badName, newGenStamp },
-        this.opts.opId,
-      );
+      if (failure) {
+        this.client.journal.event(
+          { type: 'pipeline-recovery', block: located.block, bad: failure.bad, newGenStamp },
+          this.opts.opId,
+        );
+      }
       try {
-        // The header names the replicas as they are; latestGenerationStamp is the stamp they take.
         this.writer = await BlockWriter.open({
           ...this.writerBase(),
           targets: members.map(transferTargetOf),
           poolId: located.blockPoolId,
           block: located.block,
           latestGenerationStamp: newGenStamp,
-          stage: pipelineClosing ? 'PIPELINE_CLOSE_RECOVERY' : 'PIPELINE_SETUP_STREAMING_RECOVERY',
+          stage,
           resume,
         });
       } catch (setupErr) {
         if (!(setupErr instanceof PipelineSetupError)) throw setupErr;
-        pipeline = members;
-        bad = setupErr.badTarget;
+        failure = { bad: setupErr.badTarget, err: setupErr };
+        stage = recoveryStageOf(stage);
         continue;
       }
       const newBlock = { blockId: located.block.blockId, genStamp: newGenStamp, numBytes: resume.ackedBytes };
@@ -965,6 +973,46 @@ export class DFSOutputStream {
       };
       return;
     }
+  }
+
+  /**
+   * DataStreamer.handleBadDatanode + handleDatanodeReplacement: the pipeline without the DataNode
+   * to blame (HDFS's messages when none is left or the block was recovered too often), with one
+   * added when the replace-datanode-on-failure policy asks — but not while the pipeline is closing.
+   */
+  private async handleBadDatanode(args: {
+    located: LocatedBlock;
+    members: PipelineMember[];
+    failure: { bad: string; err: Error };
+    stage: BlockConstructionStage;
+    resume: WriterResume;
+  }): Promise<{ members: PipelineMember[]; bad: string }> {
+    const { located, failure } = args;
+    const names = args.members.map((m) => m.target.name);
+    const name = `${located.blockPoolId}:blk_${located.block.blockId}_${located.block.genStamp}`;
+    const plan = planRecovery({ pipeline: names, bad: failure.bad, attempts: this.recoveries++ });
+    if (!plan.ok) {
+      throw new RemoteError(
+        'IOException',
+        `${plan.message} (${this.opts.src}, ${name}: ${failure.err.message})`,
+      );
+    }
+    const bad = failure.bad && names.includes(failure.bad) ? failure.bad : (names[0] ?? '?');
+    if (!this.failed.includes(bad)) this.failed.push(bad);
+    this.client.warnLine(
+      `WARN hdfs.DataStreamer: Error Recovery for ${name} in pipeline [${names.join(', ')}]: datanode ${bad} is bad. (${failure.err.message})`,
+    );
+    const members = args.members.filter((m) => plan.pipeline.includes(m.target.name));
+    if (!this.wantsReplacement(members.length)) return { members, bad };
+    if (args.stage === 'PIPELINE_CLOSE_RECOVERY') {
+      // DataStreamer: no transfer while the pipeline is closing; the NameNode re-replicates.
+      this.client.warnLine(
+        `WARN hdfs.DataStreamer: ${name} fails at close; no DataNode added to [${plan.pipeline.join(', ')}], the NameNode re-replicates the block`,
+      );
+      return { members, bad };
+    }
+    const ackedBytes = args.resume.ackedBytes;
+    return { members: await this.addDatanode({ located, members, excludes: this.failed, ackedBytes }), bad };
   }
 
   /**
@@ -1081,37 +1129,19 @@ export class DFSOutputStream {
   /**
    * DataStreamer.setupPipelineForAppendOrRecovery for an append: a new generation stamp for the
    * last block (updateBlockForPipeline), WRITE_BLOCK with PIPELINE_SETUP_APPEND to the DataNodes
-   * holding it — they reopen their finalized replicas at `numBytes` — then updatePipeline.
+   * holding it — they reopen their finalized replicas at `numBytes` — then updatePipeline. A
+   * DataNode that fails the setup (killed, not yet declared dead) is dropped and, as the policy
+   * asks for an append, replaced; the setup is retried as PIPELINE_SETUP_APPEND_RECOVERY.
    */
   private async setupAppendPipeline(located: LocatedBlock): Promise<void> {
     this.appendBlock = null;
-    const { block: bumped } = await this.client.call(
-      'updateBlockForPipeline',
-      { block: located.block, clientName: this.client.clientName },
-      this.opts.opId,
-    );
     const length = located.block.numBytes;
-    this.writer = await BlockWriter.open({
-      ...this.writerBase(),
-      targets: pipelineOf(located).map(transferTargetOf),
-      poolId: located.blockPoolId,
-      block: located.block,
-      latestGenerationStamp: bumped.genStamp,
+    await this.setupPipelineInternal({
+      located,
+      members: pipelineOf(located),
       stage: 'PIPELINE_SETUP_APPEND',
       resume: { ackedBytes: length, offset: length, nextSeqno: 0, frames: [] },
     });
-    const newBlock = { blockId: located.block.blockId, genStamp: bumped.genStamp, numBytes: length };
-    await this.client.call(
-      'updatePipeline',
-      {
-        clientName: this.client.clientName,
-        oldBlock: located.block,
-        newBlock,
-        datanodes: located.locations.map((l) => l.name),
-      },
-      this.opts.opId,
-    );
-    this.current = { ...located, block: newBlock };
     this.recoveries = 0;
   }
 
@@ -1226,6 +1256,11 @@ export class DFSOutputStream {
 const EMPTY_PACKET = Buffer.alloc(0);
 
 /** A DataNode of a write pipeline with its rack, as a LocatedBlock lists them. */
+/** The DataNode a pipeline failure names (HDFS's firstBadLink or the bad ack's index); '' when none. */
+function badTargetOf(err: Error): string {
+  return err instanceof PipelineAckError || err instanceof PipelineSetupError ? err.badTarget : '';
+}
+
 interface PipelineMember {
   target: DatanodeId;
   rack: string;

@@ -1,7 +1,7 @@
 /**
  * The pure decisions of write-pipeline recovery (DataStreamer, reference §10.4): which DataNodes
  * stay in the pipeline, whether HDFS's replace-datanode-on-failure policy asks for a new one, and
- * the messages HDFS gives up with. The I/O (getAdditionalDatanode, TRANSFER_BLOCK,
+ * the messages HDFS gives up with, the stage a failed setup is retried with. The I/O (getAdditionalDatanode, TRANSFER_BLOCK,
  * updateBlockForPipeline, the recovery WRITE_BLOCK, updatePipeline) is in dfs-client.ts.
  */
 
@@ -10,6 +10,8 @@ export const PIPELINE_RECOVERY_ATTEMPTS_MAX = 5;
 
 /** DataStreamer.addDatanode2ExistingPipeline: new DataNodes tried (getAdditionalDatanode + TRANSFER_BLOCK) per recovery. */
 export const REPLACE_DATANODE_TRIES = 3;
+
+import type { BlockConstructionStage } from '../protocol/data-transfer.js';
 
 export type ReplaceDatanodePolicy = 'NEVER' | 'DEFAULT' | 'ALWAYS';
 
@@ -69,4 +71,26 @@ export function planRecovery(args: {
     return { ok: false, message: `All datanodes [${args.pipeline.join(', ')}] are bad. Aborting...` };
   }
   return { ok: true, pipeline };
+}
+
+/**
+ * BlockConstructionStage.getRecoveryStage: the stage a pipeline is set up again with after it
+ * failed in `stage` — an append's setup becomes PIPELINE_SETUP_APPEND_RECOVERY, streaming
+ * PIPELINE_SETUP_STREAMING_RECOVERY, closing PIPELINE_CLOSE_RECOVERY, a recovery stays itself. A
+ * new block's setup has none: DataStreamer abandons the block and asks addBlock for another.
+ */
+export function recoveryStageOf(stage: BlockConstructionStage): BlockConstructionStage {
+  switch (stage) {
+    case 'PIPELINE_SETUP_APPEND':
+    case 'PIPELINE_SETUP_APPEND_RECOVERY':
+      return 'PIPELINE_SETUP_APPEND_RECOVERY';
+    case 'DATA_STREAMING':
+    case 'PIPELINE_SETUP_STREAMING_RECOVERY':
+      return 'PIPELINE_SETUP_STREAMING_RECOVERY';
+    case 'PIPELINE_CLOSE':
+    case 'PIPELINE_CLOSE_RECOVERY':
+      return 'PIPELINE_CLOSE_RECOVERY';
+    default:
+      throw new RangeError(`Unexpected blockStage ${stage}: it has no recovery stage`);
+  }
 }

@@ -75,17 +75,18 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
   // the stamp it takes. Go's client appends with the current stamp, Java's with a bumped one.
   const appending = op.stage === 'PIPELINE_SETUP_APPEND';
   const recovering = op.stage === 'PIPELINE_SETUP_STREAMING_RECOVERY';
+  const appendRecovering = op.stage === 'PIPELINE_SETUP_APPEND_RECOVERY';
   const block: BlockRef = {
     blockId: eb.blockId,
-    genStamp: appending || recovering ? op.latestGenerationStamp : eb.genStamp,
+    genStamp: appending || recovering || appendRecovering ? op.latestGenerationStamp : eb.genStamp,
     numBytes: 0,
   };
-  // A DataNode-initiated copy (DNA_TRANSFER) has no client; a TRANSFER_RBW copy (pipeline
-  // recovery adding a DataNode) has one. Both arrive in tmp/; the first is finalized, the second
-  // becomes an rbw replica (BlockReceiver's isDatanode / isTransfer).
+  // A DataNode-initiated copy (DNA_TRANSFER) has no client; a TRANSFER_RBW or TRANSFER_FINALIZED
+  // copy (pipeline recovery adding a DataNode) has one. All arrive in tmp/; a TRANSFER_RBW copy
+  // becomes an rbw replica, the others are finalized (BlockReceiver's isDatanode / isTransfer).
   const isTransfer = op.header.clientName === '';
   const isRbwTransfer = op.stage === 'TRANSFER_RBW';
-  const isClientWrite = !isTransfer && !isRbwTransfer;
+  const isClientWrite = !isTransfer && !isRbwTransfer && op.stage !== 'TRANSFER_FINALIZED';
   if (eb.poolId !== storage.poolId) {
     await sendResponse(up, label, {
       status: 'ERROR',
@@ -108,6 +109,13 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
       options.log(
         'info',
         `${options.selfId}: recovering RBW replica blk_${block.blockId} at ${op.minBytesRcvd} bytes with new generation stamp ${block.genStamp}`,
+      );
+    } else if (appendRecovering) {
+      await cancelActiveWrite(block.blockId);
+      writer = recoverAppend(storage, eb, block.genStamp, op.minBytesRcvd);
+      options.log(
+        'info',
+        `${options.selfId}: recovering append of blk_${block.blockId} at ${op.minBytesRcvd} bytes with new generation stamp ${block.genStamp}`,
       );
     } else if (appending) {
       await cancelActiveWrite(block.blockId);
@@ -408,6 +416,35 @@ async function keepRbw(writer: ReplicaWriter): Promise<void> {
  * appends after it. The bytes are copied through a fresh ReplicaWriter (the storage's only writer),
  * a piece at a time.
  */
+/**
+ * FsDatasetImpl.recoverAppend (PIPELINE_SETUP_APPEND_RECOVERY): an append whose first setup failed
+ * is set up again. A DataNode upstream of the failure already moved its replica to rbw/ under the
+ * first attempt's stamp, and one added by TRANSFER_BLOCK holds a copy: those carry on from rbw/; one
+ * the failed setup never reached still has its finalized replica, under the header's stamp or a
+ * newer one, and is appended to as PIPELINE_SETUP_APPEND would.
+ */
+function recoverAppend(
+  storage: DatanodeStorage,
+  header: BlockRef,
+  newGenStamp: number,
+  lengthBytes: number,
+): ReplicaWriter {
+  const block = { blockId: header.blockId, genStamp: newGenStamp, numBytes: 0 };
+  if (findRbw(storage, header.blockId)) return reopenRbw(storage, block, lengthBytes);
+  const finalized = storage.readReplica(header.blockId);
+  if (finalized && finalized.genStamp >= header.genStamp) {
+    return storage.appendReplica(
+      { ...header, genStamp: finalized.genStamp, numBytes: lengthBytes },
+      newGenStamp,
+      lengthBytes,
+    );
+  }
+  throw new RemoteError(
+    'ReplicaNotFoundException',
+    `Cannot append to a non-existent replica ${storage.poolId}:blk_${header.blockId}_${header.genStamp}`,
+  );
+}
+
 function reopenRbw(storage: DatanodeStorage, block: BlockRef, lengthBytes: number): ReplicaWriter {
   const files = findRbw(storage, block.blockId);
   if (!files) {

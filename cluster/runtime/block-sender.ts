@@ -21,7 +21,7 @@ import { BYTES_PER_CHECKSUM, CHECKSUM_SIZE, encodePacket, PACKET_DATA_BYTES } fr
 import { META_HEADER_BYTES, parseMeta, type ChecksumSpec } from '../datanode/meta.js';
 import { parseMetaFileName } from '../datanode/layout.js';
 import path from 'node:path';
-import type { ReplicaFiles } from './datanode-storage.js';
+import type { DatanodeStorage, ReplicaFiles } from './datanode-storage.js';
 import type { Journal } from '../transport/journal.js';
 import { faultDelay, faultView } from '../transport/faults.js';
 import {
@@ -408,9 +408,38 @@ async function sendReplicaFiles(args: {
 }
 
 /**
+ * The replica a TRANSFER_BLOCK copies, as DataNode.transferReplicaForPipelineRecovery picks it: an
+ * RBW one (TRANSFER_RBW), else a finalized one (TRANSFER_FINALIZED: an append whose first setup
+ * failed before it reached this DataNode).
+ */
+function transferSource(
+  storage: DatanodeStorage,
+  blockId: number,
+): {
+  files: { blockPath: string; metaPath: string };
+  stage: 'TRANSFER_RBW' | 'TRANSFER_FINALIZED';
+  genStamp: number;
+  visible: number;
+} | null {
+  const rbw = findRbw(storage, blockId);
+  if (rbw) {
+    const genStamp = parseMetaFileName(path.basename(rbw.metaPath))?.genStamp ?? 0;
+    return { files: rbw, stage: 'TRANSFER_RBW', genStamp, visible: validRbwLength(rbw) };
+  }
+  const finalized = storage.readReplica(blockId);
+  if (!finalized) return null;
+  const files = {
+    blockPath: storage.containedPath(finalized.blockPath),
+    metaPath: storage.containedPath(finalized.metaPath),
+  };
+  return { files, stage: 'TRANSFER_FINALIZED', genStamp: finalized.genStamp, visible: finalized.numBytes };
+}
+
+/**
  * TRANSFER_BLOCK at the source DataNode (DataNode.transferReplicaForPipelineRecovery): the failed
  * pipeline's write on this DataNode is ended first, so its RBW replica is complete on disk; then
- * the first `numBytes` bytes go to the targets as WRITE_BLOCK stage TRANSFER_RBW, with the
+ * the first `numBytes` bytes go to the targets as WRITE_BLOCK stage TRANSFER_RBW (or
+ * TRANSFER_FINALIZED, see transferSource), with the
  * checksums stored in the .meta file, under the replica's own generation stamp. The answer to the
  * client is sent when the copy is done.
  */
@@ -428,13 +457,14 @@ export async function transferRbw(
     return;
   }
   await cancelActiveWrite(eb.blockId);
-  const files = findRbw(options.storage, eb.blockId);
-  if (!files) {
-    await refuse(`ReplicaNotFoundException: no RBW replica of ${eb.poolId}:${label} on ${options.selfId}`);
+  const source = transferSource(options.storage, eb.blockId);
+  if (!source) {
+    await refuse(
+      `ReplicaNotFoundException: no RBW or finalized replica of ${eb.poolId}:${label} on ${options.selfId}`,
+    );
     return;
   }
-  const storedGenStamp = parseMetaFileName(path.basename(files.metaPath))?.genStamp ?? 0;
-  const visible = validRbwLength(files);
+  const { files, stage, genStamp: storedGenStamp, visible } = source;
   if (storedGenStamp < eb.genStamp || visible < eb.numBytes) {
     await refuse(
       `replica blk_${eb.blockId}_${storedGenStamp} has ${visible} bytes; the transfer needs genstamp ≥ ${eb.genStamp} and ${eb.numBytes} bytes`,
@@ -453,7 +483,7 @@ export async function transferRbw(
         block: { blockId: eb.blockId, genStamp: storedGenStamp },
         headerBytes: eb.numBytes,
         clientName: op.header.clientName,
-        stage: 'TRANSFER_RBW',
+        stage,
         source: {
           name: options.selfId,
           ipAddr: link.socket.localAddress ?? '',
@@ -464,15 +494,15 @@ export async function transferRbw(
       lengthBytes: eb.numBytes,
     });
   } catch (err) {
-    options.log('warn', `${options.selfId}: TRANSFER_RBW of ${label} failed: ${(err as Error).message}`);
+    options.log('warn', `${options.selfId}: ${stage} of ${label} failed: ${(err as Error).message}`);
     await refuse(
-      `TRANSFER_RBW of ${label} to [${op.targets.map((t) => t.name).join(', ')}] failed: ${(err as Error).message}`,
+      `${stage} of ${label} to [${op.targets.map((t) => t.name).join(', ')}] failed: ${(err as Error).message}`,
     );
     return;
   }
   options.log(
     'info',
-    `${options.selfId}: transferred RBW replica ${label} (${eb.numBytes} bytes) to [${op.targets.map((t) => t.name).join(', ')}]`,
+    `${options.selfId}: transferred ${stage === 'TRANSFER_RBW' ? 'RBW' : 'finalized'} replica ${label} (${eb.numBytes} bytes) to [${op.targets.map((t) => t.name).join(', ')}]`,
   );
   await sendResponse(link, label, { status: 'SUCCESS' });
 }

@@ -216,5 +216,49 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
       for (const dn of pipeline.filter((d) => d !== victim))
         expect(warnings.some((w) => w.includes(`datanode ${dn} is bad`))).toBe(false);
     }, 120_000);
+
+    // DataStreamer.setupPipelineForAppendOrRecovery: an append whose pipeline holds a DataNode that
+    // was killed but is not yet declared dead drops it, adds another (the append makes DEFAULT's
+    // policy ask for one: getAdditionalDatanode + TRANSFER_BLOCK) and sets the pipeline up again as
+    // PIPELINE_SETUP_APPEND_RECOVERY under a new generation stamp. Before, the append failed with
+    // "Bad connect ack with firstBadLink".
+    it('an append whose pipeline holds a killed DataNode recovers: dropped, replaced, set up again', async () => {
+      for (const dn of ['dn1', 'dn2', 'dn3', 'dn4']) {
+        const pid = readPid(home, dn);
+        if (pid === undefined || !isDaemonAlive(pid)) await startNode(home, dn);
+      }
+      const src = '/excluded/append.bin';
+      const first = crypto.randomBytes(100_000);
+      const created = await client.create(src, { overwrite: false, replication: 3 });
+      await created.write(first);
+      await created.close();
+      const out = await client.append(src);
+      const pipeline = out.pipeline;
+      expect(pipeline).toHaveLength(3);
+      // The middle one: its upstream DataNode answers the setup with it as firstBadLink.
+      const victim = pipeline[1] as string;
+      await killNode(home, victim);
+      warnings.length = 0;
+      const since = Date.now();
+      const more = crypto.randomBytes(30_000);
+      await out.write(more);
+      await out.close();
+      expect(warnings.some((w) => w.includes(`datanode ${victim} is bad`))).toBe(true);
+      expect(out.pipeline).toHaveLength(3);
+      expect(out.pipeline).not.toContain(victim);
+      const stages = readJournal(homePaths(home).journal).flatMap((r) =>
+        r.k === 'frame' &&
+        r.dir === 'recv' &&
+        r.t >= since &&
+        r.msg.type === 'dt-op' &&
+        r.msg.op === 'WRITE_BLOCK'
+          ? [r.msg.stage]
+          : [],
+      );
+      expect(stages).toContain('PIPELINE_SETUP_APPEND_RECOVERY');
+      const back = path.join(home, 'append.back');
+      await client.getFile(src, back);
+      expect(fs.readFileSync(back).equals(Buffer.concat([first, more]))).toBe(true);
+    }, 120_000);
   },
 );

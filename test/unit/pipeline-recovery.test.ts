@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { planRecovery, shouldReplaceDatanode } from '../../cluster/client/pipeline-recovery.js';
+import {
+  planRecovery,
+  recoveryStageOf,
+  shouldReplaceDatanode,
+} from '../../cluster/client/pipeline-recovery.js';
 
 const base = { enabled: true, policy: 'DEFAULT' as const, hflushedOrAppended: false };
 
@@ -33,5 +37,16 @@ describe('pipeline recovery decisions', () => {
       ok: false,
       message: expect.stringContaining('Tried pipeline recovery 5 times'),
     });
+  });
+
+  // BlockConstructionStage.getRecoveryStage (ordinal | RECOVERY_BIT); PIPELINE_SETUP_CREATE throws.
+  it('retries a failed setup in the recovery stage of the stage it failed in; a new block has none', () => {
+    expect(recoveryStageOf('PIPELINE_SETUP_APPEND')).toBe('PIPELINE_SETUP_APPEND_RECOVERY');
+    expect(recoveryStageOf('PIPELINE_SETUP_APPEND_RECOVERY')).toBe('PIPELINE_SETUP_APPEND_RECOVERY');
+    expect(recoveryStageOf('DATA_STREAMING')).toBe('PIPELINE_SETUP_STREAMING_RECOVERY');
+    expect(recoveryStageOf('PIPELINE_CLOSE')).toBe('PIPELINE_CLOSE_RECOVERY');
+    expect(() => recoveryStageOf('PIPELINE_SETUP_CREATE')).toThrow(
+      'Unexpected blockStage PIPELINE_SETUP_CREATE',
+    );
   });
 });
