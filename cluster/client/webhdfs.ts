@@ -549,7 +549,7 @@ export function contentSummaryJson(c: ContentSummary): Record<string, unknown> {
   return {
     ContentSummary: {
       directoryCount: c.directoryCount,
-      ecPolicy: '',
+      ecPolicy: c.erasureCodingPolicy,
       fileCount: c.fileCount,
       length: c.length,
       quota: c.quota,

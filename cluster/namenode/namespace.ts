@@ -163,7 +163,11 @@ export interface ContentSummary {
   fileCount: number;
   directoryCount: number;
   spaceConsumed: number;
+  erasureCodingPolicy: string;
 }
+
+/** ErasureCodeConstants.REPLICATION_POLICY_NAME: the policy name of a replicated file. */
+export const REPLICATION_POLICY_NAME = 'Replicated';
 
 /**
  * What one call needs, as FSDirectory.checkPermission's arguments: `ancestorAccess` on the deepest
@@ -1428,7 +1432,15 @@ export class Namespace {
   contentSummary(path: string): ContentSummary {
     const w = this.walkPath(path, true);
     if (!w.last) throw fail('FileNotFoundException', `File does not exist: ${w.path}`);
-    const summary: ContentSummary = { length: 0, fileCount: 0, directoryCount: 0, spaceConsumed: 0 };
+    // getErasureCodingPolicyName: no directory of the lab carries an erasure coding policy xattr.
+    const erasureCodingPolicy = w.last.kind === 'FILE' ? REPLICATION_POLICY_NAME : '';
+    const summary: ContentSummary = {
+      length: 0,
+      fileCount: 0,
+      directoryCount: 0,
+      spaceConsumed: 0,
+      erasureCodingPolicy,
+    };
     for (const n of walk(w.last)) {
       if (n.kind === 'DIRECTORY') {
         summary.directoryCount += 1;

@@ -127,6 +127,11 @@ export interface ContentSummary {
   /** -1 = none; the root's Long.MAX arrives as 2^63 (the nearest double), see quotaText. */
   quota: number;
   spaceQuota: number;
+  /**
+   * ContentSummaryComputationContext.getErasureCodingPolicyName: "Replicated" for a replicated
+   * file, a directory's policy xattr or "" (the lab has no erasure coding, so "" for directories).
+   */
+  erasureCodingPolicy: string;
 }
 
 /** FsServerDefaults: what a writer needs before it creates a file. */

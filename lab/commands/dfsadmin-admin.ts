@@ -43,7 +43,7 @@ export async function runDfsadminAdmin(argv: readonly string[], ctx: DfsadminAdm
       // DFSAdmin.saveNamespace looks only for -beforeShutdown after the command.
       if (rest[0] === '-beforeShutdown') {
         throw new UsageError(
-          "dfsadmin: -saveNamespace -beforeShutdown is not the lab's yet: a lab NameNode saves only when asked",
+          "saveNamespace: -beforeShutdown is not the lab's yet: a lab NameNode saves only when asked",
           dfsadminUsage(sub),
           DFSADMIN_FAILED,
         );

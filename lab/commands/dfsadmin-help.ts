@@ -254,7 +254,7 @@ export function refuseUnknownCommand(sub: string): void {
   if (sub.startsWith('-') && textOf(sub.slice(1)) !== undefined) return;
   if (Object.hasOwn(NOT_IN_THE_LAB, sub)) {
     throw new UsageError(
-      `dfsadmin: ${sub} is Hadoop's but not the lab's yet: ${NOT_IN_THE_LAB[sub]}`,
+      `${sub.slice(1)}: Hadoop's command, not the lab's yet: ${NOT_IN_THE_LAB[sub]}`,
       dfsadminUsage(''),
       DFSADMIN_FAILED,
     );

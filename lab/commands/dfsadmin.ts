@@ -53,30 +53,47 @@ export function registerDfsadmin(program: Command): void {
         return;
       }
       if (!(ARGUMENT_COUNTS[sub]?.(rest.length) ?? true)) usageExit(sub);
-      refuseUnknownCommand(sub);
-      await withSession(
-        home,
-        async (session) => {
-          switch (sub) {
-            case '-report':
-              return report(session, rest.slice(1), json);
-            case '-printTopology':
-              return topology(session, json);
-            default: {
-              const { runDfsadminAdmin } = await import('./dfsadmin-admin.js');
-              return runDfsadminAdmin(rest, { session, json });
+      try {
+        refuseUnknownCommand(sub);
+        await withSession(
+          home,
+          async (session) => {
+            switch (sub) {
+              case '-report':
+                return report(session, rest.slice(1), json);
+              case '-printTopology':
+                return topology(session, json);
+              default: {
+                const { runDfsadminAdmin } = await import('./dfsadmin-admin.js');
+                return runDfsadminAdmin(rest, { session, json });
+              }
             }
-          }
-        },
-        { settings: settings() },
-      ).catch((error: unknown) => {
-        if (!(error instanceof RemoteError)) throw error;
-        // DFSAdmin.run: a RemoteException prints the command and its message's first line, exit -1.
-        err(`${sub.slice(1)}: ${error.message.split('\n')[0]}`);
-        throw new CommandExit(DFSADMIN_FAILED);
-      });
+          },
+          { settings: settings() },
+        );
+      } catch (error) {
+        failed(sub, error);
+      }
     },
   });
+}
+
+/**
+ * DFSAdmin.run's catch blocks: a RemoteException prints the command and its message's first line;
+ * an IllegalArgumentException (a UsageError here, whose message already names the command) prints
+ * its message and the command's usage — neither with the lab's own `lab:` prefix; exit -1.
+ */
+function failed(sub: string, error: unknown): never {
+  if (error instanceof RemoteError) {
+    err(`${sub.slice(1)}: ${error.message.split('\n')[0]}`);
+    throw new CommandExit(DFSADMIN_FAILED);
+  }
+  if (error instanceof UsageError) {
+    err(error.message);
+    if (error.hint !== undefined) err(error.hint);
+    throw new CommandExit(error.exitCode);
+  }
+  throw error;
 }
 
 async function report(session: ClusterSession, args: string[], json: boolean): Promise<void> {
@@ -87,12 +104,9 @@ async function report(session: ClusterSession, args: string[], json: boolean): P
     '-enteringmaintenance': 'enteringMaintenance',
     '-inmaintenance': 'inMaintenance',
   } as const;
+  // DFSAdmin.report pops the filters it knows (StringUtils.popOption) and ignores anything else.
   const options: DfsadminReportOptions = {};
-  for (const a of args) {
-    if (!(a in filters))
-      throw new UsageError(`dfsadmin: -report does not take ${a}`, dfsadminUsage('-report'));
-    options[filters[a as keyof typeof filters]] = true;
-  }
+  for (const a of args) if (Object.hasOwn(filters, a)) options[filters[a as keyof typeof filters]] = true;
   const [status, datanodes] = await Promise.all([
     fetchNamenodeStatus(session, { selfId: 'client', journal: session.journal }),
     // DFSAdmin.report: the LIVE and DEAD reports (DatanodeInfoProto carries no liveness).

@@ -11,18 +11,34 @@ import { registerHadoopCommand } from '../cli/hadoop-command.js';
 import { err, out } from '../cli/output.js';
 import { withSession, type ClusterSession } from '../cli/session.js';
 import { formatSnapshottableDirs } from '../format/snapshot.js';
+import { dfsadminUsage } from './dfsadmin-help.js';
 import { qualify } from './fs-command.js';
 
-/** What DFSAdmin and the snapshot tools exit with when the call failed (`return -1`). */
+/** What DFSAdmin exits with when the call failed (`return -1`). */
 const EXIT_FAILED = 255;
+/** What LsSnapshottableDir and SnapshotDiff return for a usage error or a failed call. */
+const TOOL_FAILED = 1;
 
-const SNAPSHOT_DIFF_USAGE =
-  'Usage: lab snapshotDiff <snapshotDir> <from> <to>:\n' +
-  '\tGet the difference between two snapshots,\n' +
+/** LsSnapshottableDir.run's description, `hdfs` read as `lab`. */
+const LS_SNAPSHOTTABLE_DIR_DESCRIPTION =
+  'lab lsSnapshottableDir: \n' +
+  '\tGet the list of snapshottable directories that are owned by the current user.\n' +
+  '\tReturn all the snapshottable directories if the current user is a super user.\n';
+
+/** SnapshotDiff.run's description, `hdfs` read as `lab`. */
+const SNAPSHOT_DIFF_DESCRIPTION =
+  'lab snapshotDiff <snapshotDir> <from> <to>:\n' +
+  '\tGet the difference between two snapshots, \n' +
   '\tor between a snapshot and the current tree of a directory.\n' +
   '\tFor <from>/<to>, users can use "." to present the current status,\n' +
   '\tand use ".snapshot/snapshot_name" to present a snapshot,\n' +
-  '\twhere ".snapshot/" can be omitted';
+  '\twhere ".snapshot/" can be omitted\n';
+
+/** The snapshot tools' usage error: `System.err.println("Usage: \n" + description)`, return 1. */
+function toolUsage(description: string): never {
+  process.stderr.write(`Usage: \n${description}\n`);
+  throw new CommandExit(TOOL_FAILED);
+}
 
 /** SnapshotDiff.getSnapshotName: "." is the current tree, ".snapshot/NAME" is NAME. */
 export function snapshotNameArg(arg: string): string {
@@ -30,49 +46,60 @@ export function snapshotNameArg(arg: string): string {
   return arg.startsWith('.snapshot/') ? arg.slice('.snapshot/'.length) : arg;
 }
 
-async function report(error: unknown, prefix: string): Promise<never> {
+/** A refused call: `<command>: <first line of the message>`, then the tool's exit code. */
+async function report(error: unknown, prefix: string, exitCode = EXIT_FAILED): Promise<never> {
   if (!(error instanceof RemoteError)) throw error;
   err(`${prefix}: ${error.message.split('\n')[0]}`);
-  throw new CommandExit(EXIT_FAILED);
+  throw new CommandExit(exitCode);
 }
 
-/** Registers a command whose arguments are Hadoop's (generic options first) and that needs the cluster. */
-function registerTool(
-  program: Command,
-  name: string,
-  description: string,
-  run: (args: string[], session: ClusterSession) => Promise<void>,
-): void {
+interface SnapshotTool {
+  name: string;
+  description: string;
+  /** How many arguments the tool takes, and its description for the usage error otherwise. */
+  argumentCount: number;
+  usage: string;
+  run(args: string[], session: ClusterSession): Promise<void>;
+}
+
+/**
+ * Registers a snapshot tool: Hadoop's arguments (generic options first), counted before the
+ * cluster is reached as the tools' run() does, then the tool against the cluster.
+ */
+function registerTool(program: Command, tool: SnapshotTool): void {
   registerHadoopCommand(program, {
-    name,
-    description,
+    name: tool.name,
+    description: tool.description,
     // The snapshot tools have no --json: every argument is theirs.
     labFlags: [],
-    run: ({ args, home, settings }) =>
-      withSession(home, (session) => run(args, session), { settings: settings() }),
+    run: ({ args, home, settings }) => {
+      if (args.length !== tool.argumentCount) toolUsage(tool.usage);
+      return withSession(home, (session) => tool.run(args, session), { settings: settings() });
+    },
   });
 }
 
 export function registerSnapshotTools(program: Command): void {
-  registerTool(
-    program,
-    'lsSnapshottableDir',
-    'list the snapshottable directories (yours, or all for the superuser), as hdfs lsSnapshottableDir',
-    async (args, session) => {
-      if (args.length > 0)
-        throw new UsageError('Usage: lab lsSnapshottableDir', 'Usage: lab lsSnapshottableDir');
+  registerTool(program, {
+    name: 'lsSnapshottableDir',
+    description:
+      'list the snapshottable directories (yours, or all for the superuser), as hdfs lsSnapshottableDir',
+    argumentCount: 0,
+    usage: LS_SNAPSHOTTABLE_DIR_DESCRIPTION,
+    run: async (_args, session) => {
       const dirs = await session.namenode
         .call('getSnapshottableDirListing', {})
-        .catch((e) => report(e, 'lsSnapshottableDir'));
+        .catch((e) => report(e, 'lsSnapshottableDir', TOOL_FAILED));
       process.stdout.write(formatSnapshottableDirs(dirs));
     },
-  );
-  registerTool(
-    program,
-    'snapshotDiff',
-    'what changed between two snapshots of a directory, or a snapshot and now ("."), as hdfs snapshotDiff',
-    async (args, session) => {
-      if (args.length !== 3) throw new UsageError(SNAPSHOT_DIFF_USAGE, SNAPSHOT_DIFF_USAGE);
+  });
+  registerTool(program, {
+    name: 'snapshotDiff',
+    description:
+      'what changed between two snapshots of a directory, or a snapshot and now ("."), as hdfs snapshotDiff',
+    argumentCount: 3,
+    usage: SNAPSHOT_DIFF_DESCRIPTION,
+    run: async (args, session) => {
       const [dir, from, to] = args as [string, string, string];
       const diff = await session.namenode
         .call('getSnapshotDiffReport', {
@@ -80,11 +107,11 @@ export function registerSnapshotTools(program: Command): void {
           fromSnapshot: snapshotNameArg(from),
           toSnapshot: snapshotNameArg(to),
         })
-        .catch((e) => report(e, 'snapshotDiff'));
+        .catch((e) => report(e, 'snapshotDiff', TOOL_FAILED));
       // SnapshotDiff prints the report with println: a blank line ends it.
       process.stdout.write(`${formatDiffReport(diff)}\n`);
     },
-  );
+  });
 }
 
 export const SNAPSHOT_ADMIN_COMMANDS = ['-allowSnapshot', '-disallowSnapshot'] as const;
@@ -100,8 +127,7 @@ export async function runSnapshotAdmin(
   args: string[],
   session: ClusterSession,
 ): Promise<void> {
-  const usage = `Usage: lab dfsadmin [${cmd} <snapshotDir>]`;
-  if (args.length !== 1) throw new UsageError(`${cmd.slice(1)}: Invalid arguments`, usage);
+  if (args.length !== 1) throw new UsageError(`${cmd.slice(1)}: Invalid arguments`, dfsadminUsage(cmd));
   const dir = args[0]!;
   const allow = cmd === '-allowSnapshot';
   await session.namenode

@@ -18,6 +18,8 @@ export interface CountEntry {
   /** Space quota in bytes; -1 (or absent) = none. */
   spaceQuota?: number;
   spaceConsumed?: number;
+  /** ContentSummary.getErasureCodingPolicy: "Replicated" for a file, "" for a lab directory. */
+  erasureCodingPolicy?: string;
 }
 
 export interface CountOptions {
@@ -29,7 +31,7 @@ export interface CountOptions {
   quotaUsageOnly?: boolean;
   /** `-t` with -q or -u: one quota pair per storage type (the lab's types have no quota). */
   storageTypes?: readonly StorageType[];
-  /** `-e`: the erasure coding policy column (every lab file is replicated). */
+  /** `-e`: the erasure coding policy column (each entry's erasureCodingPolicy). */
   ecPolicy?: boolean;
 }
 
@@ -61,6 +63,14 @@ export function parseStorageTypes(text: string): StorageType[] {
 
 /** ErasureCodeConstants.REPLICATION_POLICY_NAME: what -e prints for a replicated file. */
 const REPLICATED = 'Replicated';
+
+/**
+ * Count.processPath's -e column: the summary's policy name, `EC:` in front of any but
+ * "Replicated" — so a directory without a policy prints `EC:` and nothing after it.
+ */
+function ecPolicyColumn(name: string): string {
+  return `${name === REPLICATED ? '' : 'EC:'}${name} `;
+}
 
 const pad = (text: string, width: number): string => text.padStart(width);
 
@@ -124,7 +134,7 @@ export function formatCount(entries: readonly CountEntry[], options: CountOption
       const prefix = options.quotas ? quotaColumns(e) : '';
       columns = prefix + summary(size(e.directoryCount), size(e.fileCount), size(e.length));
     }
-    lines.push(`${columns}${options.ecPolicy ? `${REPLICATED} ` : ''}${e.path}`);
+    lines.push(`${columns}${options.ecPolicy ? ecPolicyColumn(e.erasureCodingPolicy ?? '') : ''}${e.path}`);
   }
   return lines.map((l) => `${l}\n`).join('');
 }

@@ -169,6 +169,15 @@ describe.skipIf(!BUILT)('trash, quotas, xattrs, snapshots and ACLs on a running 
     const missing = await run(adminEnv, ['dfsadmin', '-clrSpaceQuota', '/nope']);
     expect(missing.code).toBe(255);
     expect(missing.stderr).toContain('clrSpaceQuota: Directory does not exist: /nope');
+    // SetQuotaCommand's IllegalArgumentException as DFSAdmin.run prints it: the command, the
+    // message, printUsage(cmd); no prefix of the lab's own.
+    const bad = await run(adminEnv, ['dfsadmin', '-setQuota', 'many', '/q']);
+    expect(bad).toMatchObject({
+      code: 255,
+      stderr:
+        'setQuota: "many" is not a valid value for a quota.\n' +
+        'Usage: lab dfsadmin [-setQuota <quota> <dirname>...<dirname>]\n',
+    });
   }, 150_000);
 
   it('sets, reads and removes extended attributes as FsShell does', async () => {

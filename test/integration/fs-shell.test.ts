@@ -194,6 +194,10 @@ describe.skipIf(!BUILT)('lab fs behaves as FsShell', () => {
       const report = await lab('dfsadmin', '-D', 'dfs.replication=1', '-report');
       expect(report.code).toBe(0);
       expect(report.stdout).toMatch(/^Configured Capacity: /m);
+      // DFSAdmin.report pops the filters it knows and ignores the rest: the whole report, exit 0.
+      const bogus = await lab('dfsadmin', '-report', '-bogus');
+      expect(bogus.code).toBe(0);
+      expect(bogus.stdout).toMatch(/^Live datanodes \(\d+\):$/m);
     });
   });
 
@@ -498,10 +502,12 @@ describe.skipIf(!BUILT)('lab fs behaves as FsShell', () => {
       expect(await ok('fs', '-stat', '-R', '%n %F %a', '/opts')).toBe(
         'opts directory 755\nf regular file 444',
       );
-      // Count -u -v -e: QuotaUsage.getHeader, the policy column, then QuotaUsage's columns.
-      expect((await ok('fs', '-count', '-u', '-v', '-e', '/opts')).split('\n')).toEqual([
+      // Count -u -v -e: QuotaUsage.getHeader, the policy column, then QuotaUsage's columns; a
+      // directory's policy name is "" (no policy xattr), which Count prints as "EC:".
+      expect((await ok('fs', '-count', '-u', '-v', '-e', '/opts', '/opts/f')).split('\n')).toEqual([
         '       QUOTA       REM_QUOTA     SPACE_QUOTA REM_SPACE_QUOTA ERASURECODING_POLICY PATHNAME',
-        '        none             inf            none             inf Replicated /opts',
+        '        none             inf            none             inf EC: /opts',
+        '        none             inf            none             inf Replicated /opts/f',
       ]);
       expect(await ok('fs', '-count', '-q', '-t', 'DISK', '/opts')).toBe(
         '         none               inf /opts',

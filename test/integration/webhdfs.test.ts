@@ -236,7 +236,8 @@ describe.skipIf(!BUILT)('WebHDFS', () => {
     expect(summary).toEqual({
       ContentSummary: {
         directoryCount: 0,
-        ecPolicy: '',
+        // JsonUtil.toJsonMap(ContentSummary): getErasureCodingPolicy, "Replicated" for a file.
+        ecPolicy: 'Replicated',
         fileCount: 1,
         length: MiB + 1000,
         quota: -1,

@@ -8,7 +8,7 @@ import { refuseUnknownCommand } from '../../lab/commands/dfsadmin-help.js';
 describe('dfsadmin commands not in the lab', () => {
   it('names Hadoop’s command and the lab’s way to the same facts', () => {
     expect(() => refuseUnknownCommand('-metasave')).toThrow(
-      "dfsadmin: -metasave is Hadoop's but not the lab's yet: the blocks waiting for replication or deletion are in lab fsck /",
+      "metasave: Hadoop's command, not the lab's yet: the blocks waiting for replication or deletion are in lab fsck /",
     );
     expect(() => refuseUnknownCommand('-getDatanodeInfo')).toThrow(
       /runs no IPC server \(ClientDatanodeProtocol\)/,

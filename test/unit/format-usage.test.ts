@@ -59,10 +59,15 @@ describe('hdfs dfs -count', () => {
     expect(formatCount([], { ...quotaOnly, header: true, ecPolicy: true })).toBe(
       '       QUOTA       REM_QUOTA     SPACE_QUOTA REM_SPACE_QUOTA ERASURECODING_POLICY PATHNAME\n',
     );
-    // ErasureCodeConstants.REPLICATION_POLICY_NAME for a replicated path.
-    expect(formatCount([entry], { quotas: false, human: false, ecPolicy: true })).toBe(
-      '           2            1                 30 Replicated /data\n',
+    // Count.processPath: "EC:" before any policy name but ErasureCodeConstants.REPLICATION_POLICY_NAME,
+    // so a file prints "Replicated" and a directory without a policy ("") prints "EC:" alone.
+    const file = { ...entry, path: '/data/a', directoryCount: 0, erasureCodingPolicy: 'Replicated' };
+    expect(formatCount([file], { quotas: false, human: false, ecPolicy: true })).toBe(
+      '           0            1                 30 Replicated /data/a\n',
     );
+    expect(
+      formatCount([{ ...entry, erasureCodingPolicy: '' }], { quotas: false, human: false, ecPolicy: true }),
+    ).toBe('           2            1                 30 EC: /data\n');
   });
   it('-t prints STORAGE_TYPE_SUMMARY_FORMAT %13s %17s per type, all types for "" or all', () => {
     expect(parseStorageTypes('')).toEqual(['SSD', 'DISK', 'ARCHIVE', 'PROVIDED']);

@@ -222,6 +222,7 @@ const entries: RpcMethodEntry[] = [
         quota: quotaToWire(c.quota),
         spaceConsumed: toUint64(c.spaceConsumed),
         spaceQuota: quotaToWire(c.spaceQuota),
+        erasureCodingPolicy: c.erasureCodingPolicy,
       },
     }),
     fromResponse: (m) => {
@@ -234,6 +235,7 @@ const entries: RpcMethodEntry[] = [
         quota: quotaFromWire(c.quota),
         spaceConsumed: wireNumber(c.spaceConsumed, 'spaceConsumed'),
         spaceQuota: quotaFromWire(c.spaceQuota),
+        erasureCodingPolicy: c.erasureCodingPolicy ?? '',
       };
     },
     journalFields: ['src'],

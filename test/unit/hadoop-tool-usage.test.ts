@@ -1,0 +1,48 @@
+/**
+ * Usage errors of the Hadoop tools outside `lab fs` and `lab dfsadmin`, run in process with no
+ * cluster: what each prints and its exit code, as the tool's run() has them (`hdfs` read as `lab`).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { captureOutput, labInProcess, type CapturedOutput } from './lab-in-process.js';
+
+let home = '';
+let output: CapturedOutput = { stdout: [], stderr: [] };
+
+beforeEach(() => {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-tool-usage-'));
+  output = captureOutput();
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  fs.rmSync(home, { recursive: true, force: true });
+});
+
+const lab = (...args: string[]): Promise<number> => labInProcess(home, ...args);
+
+describe('snapshot tools (LsSnapshottableDir, SnapshotDiff)', () => {
+  it('lsSnapshottableDir with an argument: "Usage: \\n" + its description, return 1', async () => {
+    expect(await lab('lsSnapshottableDir', '/x')).toBe(1);
+    expect(output.stderr.join('')).toBe(
+      'Usage: \n' +
+        'lab lsSnapshottableDir: \n' +
+        '\tGet the list of snapshottable directories that are owned by the current user.\n' +
+        '\tReturn all the snapshottable directories if the current user is a super user.\n\n',
+    );
+    expect(output.stdout.join('')).toBe('');
+  });
+
+  it('snapshotDiff without three arguments: its description, return 1, before any cluster is asked', async () => {
+    expect(await lab('snapshotDiff', '/snap', 's1')).toBe(1);
+    const lines = output.stderr.join('').split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      'Usage: ',
+      'lab snapshotDiff <snapshotDir> <from> <to>:',
+      '\tGet the difference between two snapshots, ',
+    ]);
+    expect(lines.slice(-3)).toEqual(['\twhere ".snapshot/" can be omitted', '', '']);
+  });
+});
