@@ -10,6 +10,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseXml } from '../../cluster/common/xml-tree.js';
 import { editsToXml } from '../../cluster/namenode/editlog/oev.js';
+import { oevOrderErrors } from '../golden/hadoop-xml-orders.js';
+import { everyOpKind } from '../golden/history.js';
 import {
   EDITS_LAYOUT_VERSION,
   NO_RPC_IDS,
@@ -336,5 +338,19 @@ describe('oev element order of the namespace, block and lease ops, as FSEditLogO
   it('SetOwnerOp.toXml leaves out a user or group that is not changed', () => {
     const op: EditLogOp = { op: 'OP_SET_OWNER', txid: 2, src: '/f', username: null, groupname: 'staff' };
     expect(dataOrder(op)).toEqual(['SRC', 'GROUPNAME']);
+  });
+});
+
+describe('oevOrderErrors, the checker real-process tests run on a name directory', () => {
+  it('finds every op of the golden history in its toXml order, and says which record strays', () => {
+    const xml = editsToXml({ layoutVersion: EDITS_LAYOUT_VERSION, ops: everyOpKind() });
+    expect(oevOrderErrors(xml)).toEqual([]);
+    const swapped = xml.replace(
+      /<SNAPSHOTROOT>\/s<\/SNAPSHOTROOT>\n(\s*)<SNAPSHOTNAME>s0<\/SNAPSHOTNAME>/,
+      '<SNAPSHOTNAME>s0</SNAPSHOTNAME>\n$1<SNAPSHOTROOT>/s</SNAPSHOTROOT>',
+    );
+    expect(oevOrderErrors(swapped)).toEqual([
+      'OP_CREATE_SNAPSHOT: TXID,SNAPSHOTNAME,SNAPSHOTROOT,MTIME,RPC_CLIENTID,RPC_CALLID is not TXID then SNAPSHOTROOT,SNAPSHOTNAME,MTIME,RPC_CLIENTID,RPC_CALLID',
+    ]);
   });
 });

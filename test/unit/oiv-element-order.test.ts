@@ -9,9 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { parseXml, type XmlElement } from '../../cluster/common/xml-tree.js';
 import { decodeImage, encodeImage } from '../../cluster/namenode/fsimage/codec.js';
 import { imageToXml } from '../../cluster/namenode/fsimage/oiv.js';
+import { oivOrderErrors } from '../golden/hadoop-xml-orders.js';
 import { featureImage } from './namespace-files.js';
 
-const root = parseXml(imageToXml(decodeImage(encodeImage(featureImage()))));
+const xml = imageToXml(decodeImage(encodeImage(featureImage())));
+const root = parseXml(xml);
 
 const names = (e: XmlElement | undefined): string[] => (e?.children ?? []).map((c) => c.name);
 const section = (name: string): XmlElement => {
@@ -163,5 +165,20 @@ describe('oiv -p XML element order, as PBImageXmlWriter prints it', () => {
       'numTokens',
     ]);
     expect(names(section('CacheManagerSection'))).toEqual(['nextDirectiveId', 'numDirectives', 'numPools']);
+  });
+});
+
+describe('oivOrderErrors, the checker real-process tests run on a name directory', () => {
+  it('finds the feature image in PBImageXmlWriter order, and says which element strays', () => {
+    expect(oivOrderErrors(xml)).toEqual([]);
+    const swapped = xml
+      .replace(/(<acls>.*?<\/acls>)(<xattrs>.*?<\/xattrs>)?/, '$1')
+      .replace(
+        '<nsquota>100</nsquota><dsquota>67108864</dsquota></inode>',
+        '<dsquota>67108864</dsquota><nsquota>100</nsquota></inode>',
+      );
+    expect(oivOrderErrors(swapped)).toEqual([
+      'INodeSection inode: id,type,name,mtime,permission,xattrs,acls,dsquota,nsquota is not id,type,name,mtime,permission,xattrs,acls,nsquota,dsquota',
+    ]);
   });
 });
