@@ -291,7 +291,12 @@ export function boolParam(req: WebHdfsRequest, name: string, fallback: boolean):
   throw badParam(name, `Failed to parse "${text}" to Boolean.`);
 }
 
-/** LongParam: a decimal long within [min, ∞); `fallback` when absent (null: no value). */
+/**
+ * LongParam: a decimal long within [min, ∞); `fallback` when absent (null: no value). Any value
+ * Long.parseLong takes is accepted (`length=9223372036854775807` means "to the end", as in
+ * Hadoop); one past 2^53 is past every file and count the lab holds and reads as
+ * Number.MAX_SAFE_INTEGER.
+ */
 export function longParam<T extends number | null>(
   req: WebHdfsRequest,
   name: string,
@@ -300,10 +305,25 @@ export function longParam<T extends number | null>(
 ): number | T {
   const text = req.params.get(name);
   if (text === undefined || text === '' || text.toLowerCase() === 'null') return fallback;
-  if (!/^-?\d+$/.test(text)) throw badParam(name, `Failed to parse "${text}" as a radix-10 long integer.`);
-  const value = Number(text);
-  if (!Number.isSafeInteger(value)) throw badParam(name, `"${text}" is out of range for a long.`);
-  if (value < min) throw badParam(name, `Invalid parameter range: ${name} = ${value} < ${min}`);
+  const value = javaLong(name, text);
+  if (value < BigInt(min)) throw badParam(name, `Invalid parameter range: ${name} = ${value} < ${min}`);
+  return value > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(value);
+}
+
+/** A long parameter as Long.toString prints it (`+007` is `7`), for messages that echo the value. */
+export function longParamText(req: WebHdfsRequest, name: string): string | undefined {
+  const text = req.params.get(name);
+  return text === undefined || text === '' ? undefined : String(javaLong(name, text));
+}
+
+const LONG_MAX = 2n ** 63n - 1n;
+
+/** Long.parseLong(text, 10), refused in LongParam.Domain.parse's words when it would throw. */
+function javaLong(name: string, text: string): bigint {
+  const value = /^[-+]?\d+$/.test(text) ? BigInt(text) : null;
+  if (value === null || value > LONG_MAX || value < -LONG_MAX - 1n) {
+    throw badParam(name, `Failed to parse "${text}" as a radix-10 long integer.`);
+  }
   return value;
 }
 
@@ -323,14 +343,9 @@ export function permissionParam(req: WebHdfsRequest, fallback: number): number {
 /** NameSpaceQuotaParam / StorageSpaceQuotaParam: a long as text; absent is QUOTA_DONT_SET (Long.MAX). */
 export function quotaParam(req: WebHdfsRequest, name: string): string {
   const text = req.params.get(name);
-  if (text === undefined || text === '') return LONG_MAX;
-  if (!/^-?\d+$/.test(text) || BigInt(text) > BigInt(LONG_MAX) || BigInt(text) < -BigInt(LONG_MAX) - 1n) {
-    throw badParam(name, `Failed to parse "${text}" as a radix-10 long integer.`);
-  }
-  return String(BigInt(text));
+  if (text === undefined || text === '') return String(LONG_MAX);
+  return String(javaLong(name, text));
 }
-
-const LONG_MAX = '9223372036854775807';
 
 /** XAttrSetFlagParam: CREATE, REPLACE or both, comma-separated, any case; none is left to the NameNode. */
 export function xattrFlagParam(req: WebHdfsRequest): { create: boolean; replace: boolean } {

@@ -164,12 +164,8 @@ async function open(res: http.ServerResponse, ctx: OpContext): Promise<void> {
   const offset = longParam(request, 'offset', 0);
   const length = longParam(request, 'length', null);
   const input = await client.open(request.path, ctx.opId, offset);
-  if (offset > input.fileLength) {
-    throw new RemoteError(
-      'IOException',
-      `Offset=${offset} out of the range [0, ${input.fileLength}]; OPEN, path=${request.path}`,
-    );
-  }
+  // WebHdfsHandler seeks the DFSInputStream there first; DFSInputStream.seek refuses past the end.
+  if (offset > input.fileLength) throw new RemoteError('EOFException', 'Cannot seek after EOF');
   const count = Math.min(input.fileLength - offset, length ?? Number.MAX_SAFE_INTEGER);
   async function* limited(): AsyncGenerator<Buffer> {
     let left = count;

@@ -27,6 +27,7 @@ import {
   illegalArgument,
   locatedBlocksJson,
   longParam,
+  longParamText,
   missingParam,
   optionalParam,
   parseWebHdfsRequest,
@@ -370,9 +371,25 @@ async function listBatch(call: Call, src: string, startAfter: string): Promise<u
 }
 
 /**
+ * chooseDatanode's check before an OPEN is redirected: an offset at or past the end of a non-empty
+ * file is an IOException (403) from the NameNode, with the range written half-open as Hadoop
+ * writes it; the DataNode is never asked.
+ */
+function checkOpenOffset(req: WebHdfsRequest, fileLength: number): void {
+  const offset = longParam(req, 'offset', 0);
+  if (offset >= fileLength && fileLength > 0) {
+    const shown = longParamText(req, 'offset') ?? '0';
+    throw new RemoteError(
+      'IOException',
+      `Offset=${shown} out of the range [0, ${fileLength}); OPEN, path=${req.path}`,
+    );
+  }
+}
+
+/**
  * The first step of a data op (NamenodeWebHdfsMethods.chooseDatanode): a DataNode holding the
- * block at `offset` for OPEN (the first block for GETFILECHECKSUM, the last for APPEND), any live
- * one for CREATE; then
+ * block at `offset` for OPEN (the last block for GETFILECHECKSUM and APPEND), any live one for
+ * CREATE or an empty file; then
  * 307 to it, or 200 {"Location":…} with noredirect=true.
  */
 async function redirect(req: WebHdfsRequest, ctx: Ctx): Promise<void> {
@@ -386,22 +403,25 @@ async function redirect(req: WebHdfsRequest, ctx: Ctx): Promise<void> {
     longParam(req, 'replication', null, 1);
     longParam(req, 'blocksize', null, 1);
   } else if (req.op !== 'APPEND') {
-    extra.offset = String(longParam(req, 'offset', 0));
+    longParam(req, 'offset', 0);
+    extra.offset = longParamText(req, 'offset') ?? '0';
     longParam(req, 'length', null);
   }
   const live = ctx.opts.datanodes().filter((d) => d.liveness !== 'dead' && d.infoPort > 0);
   let candidates = live.filter((d) => d.adminState === 'NORMAL');
   if (req.op !== 'CREATE') {
     const status = await ctx.call('getFileInfo', { src });
-    if (!status) throw new RemoteError('FileNotFoundException', `File does not exist: ${src}`);
+    if (!status) throw new RemoteError('FileNotFoundException', `File ${src} not found.`);
     if (status.type !== 'FILE') throw new RemoteError('FileNotFoundException', `Path is not a file: ${src}`);
-    // APPEND goes to a DataNode holding the last block, which the append continues.
-    const offset =
-      req.op === 'OPEN' ? Number(extra.offset) : req.op === 'APPEND' ? Math.max(0, status.length - 1) : 0;
-    const located = await ctx.call('getBlockLocations', { src, offset, length: 1, readerHost: '' });
-    const holders = new Set((located?.blocks[0]?.locations ?? []).map((d) => d.datanodeUuid));
-    const withBlock = live.filter((d) => holders.has(d.datanodeUuid));
-    if (withBlock.length > 0) candidates = withBlock;
+    if (req.op === 'OPEN') checkOpenOffset(req, status.length);
+    if (status.length > 0) {
+      // APPEND and GETFILECHECKSUM go to a DataNode holding the last block (the one an append continues).
+      const offset = req.op === 'OPEN' ? longParam(req, 'offset', 0) : status.length - 1;
+      const located = await ctx.call('getBlockLocations', { src, offset, length: 1, readerHost: '' });
+      const holders = new Set((located?.blocks[0]?.locations ?? []).map((d) => d.datanodeUuid));
+      const withBlock = live.filter((d) => holders.has(d.datanodeUuid));
+      if (withBlock.length > 0) candidates = withBlock;
+    }
   }
   const chosen = candidates[randomInt(0, Math.max(1, candidates.length))];
   if (!chosen) {

@@ -350,13 +350,30 @@ describe.skipIf(!BUILT)('WebHDFS', () => {
     const [deniedStatus, denied] = await remote(url('/web', 'op=MKDIRS'), 'PUT');
     expect([deniedStatus, denied.exception]).toEqual([403, 'AccessControlException']);
     expect(denied.message).toMatch(/^Permission denied: user=dr\.who, access=WRITE/);
-    // Past the end of the file: the DataNode cannot seek there (an IOException, 403).
-    const beyond = await request(url('/put.bin', `op=OPEN&offset=${10 * MiB}`));
-    expect(beyond.status).toBe(307);
-    const [beyondStatus] = await remote(String(beyond.headers.location));
-    expect(beyondStatus).toBe(403);
+    // At or past the end of the file: chooseDatanode refuses it before any redirect (an IOException, 403).
+    const size = MiB + 1000;
+    expect(await remote(url('/put.bin', `op=OPEN&offset=${size}`))).toEqual([
+      403,
+      {
+        exception: 'IOException',
+        javaClassName: 'java.io.IOException',
+        message: `Offset=${size} out of the range [0, ${size}); OPEN, path=/put.bin`,
+      },
+    ]);
+    const [missingStatus, missing] = await remote(url('/nope', 'op=OPEN'));
+    expect([missingStatus, missing.message]).toEqual([404, 'File /nope not found.']);
+    // Long.MAX_VALUE is a long: as a length it reads to the end of the file.
+    const whole = await request(url('/put.bin', `op=OPEN&offset=${size - 10}&length=9223372036854775807`));
+    expect(whole.status).toBe(307);
+    expect((await request(String(whole.headers.location))).body.length).toBe(10);
+    // Sent straight to the DataNode, an offset past the end fails DFSInputStream.seek.
+    const dnUrl = new URL(String(whole.headers.location));
+    dnUrl.searchParams.set('offset', String(size + 1));
+    expect(await remote(dnUrl.href)).toEqual([
+      403,
+      { exception: 'EOFException', javaClassName: 'java.io.EOFException', message: 'Cannot seek after EOF' },
+    ]);
     // A DataNode serves only its own NameNode.
-    const dnUrl = new URL(String(beyond.headers.location));
     dnUrl.searchParams.set('namenoderpcaddress', '10.0.0.1:8020');
     dnUrl.searchParams.set('offset', '0');
     const [otherStatus] = await remote(dnUrl.href);

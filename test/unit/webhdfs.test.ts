@@ -20,6 +20,9 @@ import {
   serverDefaultsJson,
   fsStatusJson,
   fsActionParam,
+  longParam,
+  longParamText,
+  quotaParam,
   snapshotDiffJson,
   snapshottableDirsJson,
   webHdfsErrorOf,
@@ -72,6 +75,35 @@ describe('WebHDFS requests', () => {
     expect(permissionParam(req('1777'), 0)).toBe(0o1777);
     expect(failure(() => permissionParam(req('2777'), 0)).status).toBe(400);
     expect(failure(() => permissionParam(req('rwx'), 0)).status).toBe(400);
+  });
+});
+
+describe('WebHDFS long parameters (LongParam)', () => {
+  const req = (q: string) => parseWebHdfsRequest('GET', `/webhdfs/v1/f?op=OPEN&${q}`);
+
+  it("takes every value Long.parseLong takes: Long.MAX_VALUE as a length means to the file's end", () => {
+    expect(longParam(req('length=9223372036854775807'), 'length', null)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(longParam(req('offset=%2B007'), 'offset', 0)).toBe(7);
+    expect(longParamText(req('offset=%2B007'), 'offset')).toBe('7');
+    expect(longParamText(req('offset=9223372036854775807'), 'offset')).toBe('9223372036854775807');
+    expect(longParam(req('length=null'), 'length', null)).toBeNull();
+    expect(quotaParam(req('namespacequota=-1'), 'namespacequota')).toBe('-1');
+    expect(quotaParam(req(''), 'namespacequota')).toBe('9223372036854775807');
+  });
+
+  it("refuses what Long.parseLong refuses, and a value under the minimum, in LongParam's words", () => {
+    // LongParam.Domain.parse wraps Long.parseLong's NumberFormatException; ExceptionHandler names the parameter.
+    for (const text of ['9223372036854775808', '-9223372036854775809', '1e3', '12abc', '0x10']) {
+      expect(failure(() => longParam(req(`length=${text}`), 'length', null))).toMatchObject({
+        status: 400,
+        exception: 'IllegalArgumentException',
+        message: `Invalid value for webhdfs parameter "length": Failed to parse "${text}" as a radix-10 long integer.`,
+      });
+    }
+    // LongParam.checkRange: OffsetParam's and LengthParam's minimum is 0.
+    expect(failure(() => longParam(req('offset=-1'), 'offset', 0)).message).toBe(
+      'Invalid value for webhdfs parameter "offset": Invalid parameter range: offset = -1 < 0',
+    );
   });
 });
 
