@@ -224,7 +224,8 @@ function serveFsck(
   if (typeof request === 'string') return reply(res, exchange, 400, request);
   const startTimeMs = Date.now();
   const who = {
-    user: query.get('ugi') ?? query.get('user.name') ?? HTTP_STATIC_USER,
+    // JspHelper.getUGI: user.name first, then the first name of DFSck's `ugi=` list, else the static user.
+    user: query.get('user.name') ?? query.get('ugi')?.split(',')[0] ?? HTTP_STATIC_USER,
     clientIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '?',
     startTimeMs,
     path: request.path,

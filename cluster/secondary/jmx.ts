@@ -31,7 +31,6 @@ export function secondaryBeans(snap: SecondaryJmxSnapshot): JmxBean[] {
       LastCheckpointDeltaMs: snap.lastCheckpointMs === null ? -1 : snap.nowMs - snap.lastCheckpointMs,
       CheckpointDirectories: [...snap.checkpointDirs],
       CheckpointEditlogDirectories: [...snap.checkpointDirs],
-      Version: snap.softwareVersion,
       SoftwareVersion: snap.softwareVersion,
     },
   ];

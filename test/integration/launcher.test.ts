@@ -62,6 +62,12 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
       expect(started.stderr + started.stdout).toContain('cluster up with 3 DataNode(s)');
       expect(started.code).toBe(0);
       expect(started.stdout).toContain('lab stop');
+      // The web UI's URL is printed, and it answers with the NameNode's page (dfshealth's Overview).
+      const ui = /^ {2}web UI +(http:\/\/\S+\/) +\(WebHDFS: \/webhdfs\/v1\)$/m.exec(started.stdout)?.[1];
+      expect(ui, started.stdout).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      const page = await fetch(ui ?? '');
+      expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+      expect(await page.text()).toContain('Overview');
 
       const status = await lab(home, 'status', '--json');
       expect(status.code).toBe(0);

@@ -130,6 +130,11 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
       expect(answer.body).toContain('\nStatus: HEALTHY\n');
       expect(answer.body).toContain(' Number of data-nodes:\t3\n');
       expect(lines.at(-1)).toBe("The filesystem under path '/data' is HEALTHY");
+      // JspHelper.getUGI: user.name wins over ugi, and ugi's first name (DFSck's list) is the user.
+      const who = async (query: string): Promise<string | undefined> =>
+        /^FSCK started by (\S*) /.exec((await get(address, `/fsck?${query}&path=%2Fdata`)).body)?.[1];
+      expect(await who('ugi=bob,staff')).toBe('bob');
+      expect(await who('user.name=alice&ugi=bob')).toBe('alice');
     });
 
     it('answers a bad /fsck or an unknown path with an error status', async () => {
@@ -294,6 +299,9 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
       expect(before.HostAndPort).toBe(`${desc.namenode.host}:${desc.namenode.port}`);
       expect(Number(before.StartTime)).toBeGreaterThan(0);
       expect(before.CheckpointDirectories).toEqual([homePaths(home).checkpointDir]);
+      // SecondaryNameNodeInfoMXBean extends VersionInfoMXBean: SoftwareVersion, but no NameNode-only Version.
+      expect(before.SoftwareVersion).toMatch(/^3\.3\.\d+/);
+      expect(before).not.toHaveProperty('Version');
       const forced = await lab(home, 'checkpoint');
       expect(forced.code, forced.stderr).toBe(0);
       const after = await info();
