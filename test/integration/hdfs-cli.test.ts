@@ -273,6 +273,35 @@ describe.skipIf(!BUILT || !hdfsBinary)('the Debian hdfs client against the lab',
     expect(fs.readFileSync(path.join(work, 'merged.txt'), 'utf8')).toBe('one\ntwo\n');
   });
 
+  it('reads a deleted file through .snapshot/NAME, is refused a change there, and meets a name quota as against HDFS', async () => {
+    // The superuser allows the snapshot and sets the quota, as an admin would (dfsadmin).
+    ok('mkdir', '-p', '/user/alice/snap', '/user/alice/q');
+    fs.writeFileSync(path.join(work, 'kept.txt'), 'kept by s1\n');
+    ok('put', path.join(work, 'kept.txt'), '/user/alice/snap/kept.txt');
+    await withNamenode(requireDescription(home), async (nn) => {
+      await nn.call('allowSnapshot', { snapshotRoot: '/user/alice/snap' });
+      await nn.call('createSnapshot', { snapshotRoot: '/user/alice/snap', snapshotName: 's1' });
+      // Long.MAX leaves the space quota as it is (ClientProtocol.setQuota); /user/alice/q counts itself.
+      await nn.call('setQuota', { src: '/user/alice/q', nsQuota: '1', ssQuota: '9223372036854775807' });
+    });
+    ok('rm', '/user/alice/snap/kept.txt');
+    expect(ok('ls', '/user/alice/snap/.snapshot')).toBe('s1\n');
+    expect(ok('cat', '/user/alice/snap/.snapshot/s1/kept.txt')).toBe('kept by s1\n');
+    // colinmarc/hdfs's NamenodeError.Error: "<method> call failed with <code> (<exception>)".
+    const readOnly = hdfs('rm', '/user/alice/snap/.snapshot/s1/kept.txt');
+    expect(readOnly.code).toBe(1);
+    expect(readOnly.stderr).toBe(
+      'remove /user/alice/snap/.snapshot/s1/kept.txt: delete call failed with ERROR_APPLICATION ' +
+        '(org.apache.hadoop.hdfs.protocol.SnapshotAccessControlException)\n',
+    );
+    const overQuota = hdfs('touch', '/user/alice/q/one');
+    expect(overQuota.code).toBe(1);
+    expect(overQuota.stderr).toBe(
+      'create /user/alice/q/one: create call failed with ERROR_APPLICATION ' +
+        '(org.apache.hadoop.hdfs.protocol.NSQuotaExceededException)\n',
+    );
+  });
+
   it('reports the file system with df -h and removes a tree with rm -r', () => {
     const df = ok('df', '-h').split('\n');
     expect(df[0]).toMatch(/^ *Filesystem +Size +Used +Available +Use%$/);
