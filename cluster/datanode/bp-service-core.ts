@@ -45,6 +45,22 @@ export type DatanodeAction =
  */
 export const INIT_RETRY_MS = 5_000;
 
+/**
+ * FsDatasetImpl.invalidate on one replica a DNA_INVALIDATE names, given the stamp of the replica
+ * held here (finalized or rbw; null: none): delete it; report it DELETED anyway when there is none
+ * (so the NameNode forgets it); keep it, unreported, under another stamp — a block recovery made
+ * it since the NameNode asked, and deleting it would lose the recovered replica.
+ */
+export type Invalidation = 'delete' | 'not-found' | 'genstamp-mismatch';
+
+export function invalidation(
+  held: { genStamp: number } | null | undefined,
+  named: { genStamp: number },
+): Invalidation {
+  if (!held) return 'not-found';
+  return held.genStamp === named.genStamp ? 'delete' : 'genstamp-mismatch';
+}
+
 /** What to do about a registration the NameNode refused. */
 export type RefusedRegistration = { kind: 'retry'; afterMs: number } | { kind: 'end-service' };
 

@@ -7,12 +7,7 @@
  */
 import fs from 'node:fs';
 import { verifyChunkChecksums } from '../common/crc.js';
-import {
-  mirrorWriteBlock,
-  type DataChecksum,
-  type OpReplaceBlock,
-  type OpWriteBlock,
-} from '../protocol/data-transfer.js';
+import { mirrorWriteBlock, type OpReplaceBlock, type OpWriteBlock } from '../protocol/data-transfer.js';
 import { RemoteError } from '../protocol/errors.js';
 import {
   BYTES_PER_CHECKSUM,
@@ -25,6 +20,14 @@ import { RECEIVED_BEFORE_LAST_ACK_WAIT_MS } from '../protocol/limits.js';
 import type { BlockRef } from '../protocol/types.js';
 import { META_HEADER_BYTES, parseMeta, type ChecksumSpec } from '../datanode/meta.js';
 import { parseMetaFileName } from '../datanode/layout.js';
+import {
+  packetOverlap,
+  planWriteBlock,
+  upstreamAck,
+  type DownstreamAck,
+  type ReceiveReplica,
+  type ReplicaEnd,
+} from '../datanode/receive-plan.js';
 import path from 'node:path';
 import {
   findRbw,
@@ -63,70 +66,27 @@ interface PendingAck {
 }
 
 /** WRITE_BLOCK at a DataNode (DataXceiver.writeBlock + BlockReceiver + PacketResponder). */
-// Long: the WRITE_BLOCK exchange (op, mirror set-up, packet loop, acks, finalize) shares the pipeline state; the receive plan is moving to a DataNode core (docs/ARCHITECTURE.md, What is not yet so).
+// Long: the WRITE_BLOCK exchange (mirror set-up, packet loop, acks, finalize) shares the pipeline state; its decisions are datanode/receive-plan.ts's.
 export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverServerOptions): Promise<void> {
   const { storage } = options;
   const eb = op.header.block;
   const label = blockLabel(eb);
   // Watch faults.json from the setup on, so a fault written while the block streams is seen.
   const faults = faultView(up.journal, up.selfId);
-  // An append or a recovery continues the replica under the writer's new generation stamp
-  // (FsDatasetImpl.append, recoverRbw): the header names the replica as it is, latestGenerationStamp
-  // the stamp it takes. Go's client appends with the current stamp, Java's with a bumped one.
-  const appending = op.stage === 'PIPELINE_SETUP_APPEND';
-  const recovering = op.stage === 'PIPELINE_SETUP_STREAMING_RECOVERY';
-  const appendRecovering = op.stage === 'PIPELINE_SETUP_APPEND_RECOVERY';
-  const block: BlockRef = {
-    blockId: eb.blockId,
-    genStamp: appending || recovering || appendRecovering ? op.latestGenerationStamp : eb.genStamp,
-    numBytes: 0,
-  };
-  // A DataNode-initiated copy (DNA_TRANSFER) has no client; a TRANSFER_RBW or TRANSFER_FINALIZED
-  // copy (pipeline recovery adding a DataNode) has one. All arrive in tmp/; a TRANSFER_RBW copy
-  // becomes an rbw replica, the others are finalized (BlockReceiver's isDatanode / isTransfer).
-  const isTransfer = op.header.clientName === '';
-  const isRbwTransfer = op.stage === 'TRANSFER_RBW';
-  const isClientWrite = !isTransfer && !isRbwTransfer && op.stage !== 'TRANSFER_FINALIZED';
-  if (eb.poolId !== storage.poolId) {
-    await sendResponse(up, label, {
-      status: 'ERROR',
-      message: `block pool ${eb.poolId} is not served here (${storage.poolId})`,
-    });
+  const plan = planWriteBlock(
+    { ...op, block: eb, targets: op.targets, clientName: op.header.clientName },
+    storage.poolId,
+  );
+  if (plan.kind === 'refuse') {
+    await sendResponse(up, label, { status: plan.status, firstBadLink: '', message: plan.message });
     return;
   }
-  if (op.stage === 'PIPELINE_CLOSE_RECOVERY' && isClientWrite) return recoverFailedClose(up, op, options);
-  const checksum = storableChecksum(op.requestedChecksum);
-  if (typeof checksum === 'string') {
-    await sendResponse(up, label, { status: 'ERROR_UNSUPPORTED', firstBadLink: '', message: checksum });
-    return;
-  }
+  if (plan.kind === 'recover-close') return recoverFailedClose(up, op, options);
+  const { block, checksum, clientWrite, verify } = plan;
   let writer: ReplicaWriter;
   try {
-    if (recovering) {
-      // The old pipeline's receiver for this block may not have noticed the failure yet.
-      await cancelActiveWrite(block.blockId);
-      writer = reopenRbw(storage, block, op.minBytesRcvd);
-      options.log(
-        'info',
-        `${options.selfId}: recovering RBW replica blk_${block.blockId} at ${op.minBytesRcvd} bytes with new generation stamp ${block.genStamp}`,
-      );
-    } else if (appendRecovering) {
-      await cancelActiveWrite(block.blockId);
-      writer = recoverAppend(storage, eb, block.genStamp, op.minBytesRcvd);
-      options.log(
-        'info',
-        `${options.selfId}: recovering append of blk_${block.blockId} at ${op.minBytesRcvd} bytes with new generation stamp ${block.genStamp}`,
-      );
-    } else if (appending) {
-      await cancelActiveWrite(block.blockId);
-      writer = storage.appendReplica({ ...eb, numBytes: op.minBytesRcvd }, block.genStamp, op.minBytesRcvd);
-      options.log(
-        'info',
-        `${options.selfId}: appending to replica blk_${block.blockId}_${eb.genStamp} at ${op.minBytesRcvd} bytes with generation stamp ${block.genStamp}`,
-      );
-    } else {
-      writer = isClientWrite ? storage.createRbw(block, checksum) : storage.createTemporary(block, checksum);
-    }
+    if (plan.endsOpenWrite) await cancelActiveWrite(block.blockId);
+    writer = openReplica(plan, op, options);
   } catch (err) {
     await sendResponse(up, label, { status: 'ERROR', message: (err as Error).message });
     return;
@@ -146,18 +106,13 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
     writer,
     bytesAcked: writer.bytesWritten,
   };
-  if (isClientWrite) activeWrites.set(block.blockId, active);
+  if (clientWrite) activeWrites.set(block.blockId, active);
   try {
-    if (isClientWrite) options.onReceiving(block, up.op);
+    if (plan.reportReceiving) options.onReceiving(block, up.op);
     const downstream = await connectMirror(up, op, label, options);
     mirror = downstream.mirror;
     if (!(await answerSetup(up, label, downstream.firstBadLink))) return;
-    // The last DataNode verifies client writes; every receiver verifies a copy.
-    const verify = !isClientWrite || !mirror;
-    const complete = (): Promise<void> =>
-      isRbwTransfer
-        ? keepTransferredRbw(writer, block, options)
-        : finalizeAndReport(writer, block, options, up.op);
+    const complete = (): Promise<void> => completeReplica(plan.end, writer, block, options, up.op);
     const queue: PendingAck[] = [];
     let responderError: Error | null = null;
     const mirrorState = { failedBeforeAck: false };
@@ -170,7 +125,7 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
       if (isHeartbeat(h)) {
         // A writer's keep-alive (the Go client sends one every 30 s of silence): nothing to
         // store; acked at once by the last DataNode, after the downstream ack by the others.
-        if (!mirror) sendAck(up, label, h.seqno, ['SUCCESS']);
+        if (!mirror) sendAck(up, label, h.seqno, LAST_IN_PIPELINE_SUCCESS);
         else {
           queue.push({ seqno: h.seqno, last: false, end: active.bytesAcked, local: Promise.resolve() });
           journalSend(mirror, packetMsg(label, h.seqno, h.offsetInBlock, 0, false), pkt.raw);
@@ -181,17 +136,14 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
       }
       // A packet may start before the bytes already here (Java's writer sends the chunk it
       // hflushed half of again, from its start), never after them.
-      const already = writer.bytesWritten - h.offsetInBlock;
-      if (already < 0 || already > h.dataLen) {
-        throw new RemoteError(
-          'IOException',
-          `packet ${h.seqno} of ${label} at offset ${h.offsetInBlock} with ${h.dataLen} bytes; this replica has ${writer.bytesWritten}`,
-        );
-      }
+      const overlap = packetOverlap(writer.bytesWritten, h.offsetInBlock, h.dataLen);
+      if (typeof overlap === 'string')
+        throw new RemoteError('IOException', `packet ${h.seqno} of ${label} ${overlap}`);
       let pending: PendingAck | null = null;
       if (responderError) {
         // Blame the DataNode that failed (downstream), not this one, as HDFS's MIRROR_ERROR ack does.
-        if (mirrorState.failedBeforeAck) sendAck(up, label, h.seqno, ['SUCCESS', 'ERROR']);
+        const ack = upstreamAck('SUCCESS', { kind: 'mirror-error' });
+        if (mirrorState.failedBeforeAck && ack.replies) sendAck(up, label, h.seqno, ack.replies);
         throw responderError;
       }
       if (mirror) {
@@ -232,8 +184,8 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
           storeOne(writer, pkt.data, pkt.checksums, { verify, checksum }, label, h.offsetInBlock);
         } catch (err) {
           if (err instanceof ChecksumError) {
-            sendAck(up, label, h.seqno, ['ERROR_CHECKSUM']);
-            if (isTransfer && op.source)
+            sendAck(up, label, h.seqno, upstreamAck('ERROR_CHECKSUM', LAST).replies ?? []);
+            if (plan.blameSourceOnBadChecksum && op.source)
               options.onBadSourceReplica({ ...block, numBytes: 0 }, op.source.name);
           }
           throw err;
@@ -243,14 +195,14 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
           await complete();
           crashIfFaulted(faults);
         } else if (h.syncBlock) await writer.sync();
-        sendAck(up, label, h.seqno, ['SUCCESS']);
+        sendAck(up, label, h.seqno, LAST_IN_PIPELINE_SUCCESS);
         active.bytesAcked = h.offsetInBlock + h.dataLen;
       }
       if (h.lastPacketInBlock) break;
     }
     if (responder) await responder;
   } catch (err) {
-    if (err instanceof ChecksumError && isTransfer && op.source && mirror) {
+    if (err instanceof ChecksumError && plan.blameSourceOnBadChecksum && op.source && mirror) {
       options.onBadSourceReplica({ ...block, numBytes: 0 }, op.source.name);
     }
     throw err;
@@ -258,15 +210,64 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
     // A client's replica stays in rbw/ when its pipeline breaks: pipeline recovery or lease
     // recovery carries on from it (HDFS keeps RBW replicas too). Copies to tmp/ are dropped.
     if (!finished) {
-      if (isClientWrite) await keepRbw(writer);
+      if (plan.onFailure === 'keep-rbw') await keepRbw(writer);
       else writer.abort();
     }
     if (mirror) closeLink(mirror);
     // A recovery that stops this write (cancelActiveWrite) must find the replica finalized or in
     // rbw/, never half-way between.
     await completing;
-    if (isClientWrite && activeWrites.get(block.blockId)?.done === done) activeWrites.delete(block.blockId);
+    if (clientWrite && activeWrites.get(block.blockId)?.done === done) activeWrites.delete(block.blockId);
     markDone();
+  }
+}
+
+/** The last DataNode of a pipeline: its ack carries its own status only. */
+const LAST: DownstreamAck = { kind: 'last-in-pipeline' };
+const LAST_IN_PIPELINE_SUCCESS = upstreamAck('SUCCESS', LAST).replies ?? [];
+
+/** Opens the replica the plan names (FsDatasetImpl's createRbw, append, recoverRbw, createTemporary). */
+function openReplica(
+  plan: ReceiveReplica<XferTarget>,
+  op: OpWriteBlock,
+  options: XceiverServerOptions,
+): ReplicaWriter {
+  const { storage } = options;
+  const { block, checksum } = plan;
+  const eb = op.header.block;
+  switch (plan.opening) {
+    case 'recover-rbw': {
+      const writer = reopenRbw(storage, block, op.minBytesRcvd);
+      options.log(
+        'info',
+        `${options.selfId}: recovering RBW replica blk_${block.blockId} at ${op.minBytesRcvd} bytes with new generation stamp ${block.genStamp}`,
+      );
+      return writer;
+    }
+    case 'recover-append': {
+      const writer = recoverAppend(storage, eb, block.genStamp, op.minBytesRcvd);
+      options.log(
+        'info',
+        `${options.selfId}: recovering append of blk_${block.blockId} at ${op.minBytesRcvd} bytes with new generation stamp ${block.genStamp}`,
+      );
+      return writer;
+    }
+    case 'append': {
+      const writer = storage.appendReplica(
+        { ...eb, numBytes: op.minBytesRcvd },
+        block.genStamp,
+        op.minBytesRcvd,
+      );
+      options.log(
+        'info',
+        `${options.selfId}: appending to replica blk_${block.blockId}_${eb.genStamp} at ${op.minBytesRcvd} bytes with generation stamp ${block.genStamp}`,
+      );
+      return writer;
+    }
+    case 'create-rbw':
+      return storage.createRbw(block, checksum);
+    case 'create-temporary':
+      return storage.createTemporary(block, checksum);
   }
 }
 
@@ -620,18 +621,6 @@ function isHeartbeat(h: { seqno: number; dataLen: number }): boolean {
   return h.seqno === HEARTBEAT_SEQNO && h.dataLen === 0;
 }
 
-/**
- * The checksum a writer asks for, if this DataNode can store it: CRC32 (the Go client) or CRC32C
- * (Java's default), over 512-byte chunks, the lab's one chunk size. Otherwise the refusal's text.
- */
-function storableChecksum(requested: DataChecksum): ChecksumSpec | string {
-  if (requested.type === 'NULL')
-    return 'a CHECKSUM_NULL write cannot be verified; the lab DataNode stores CRC32 or CRC32C';
-  if (requested.bytesPerChecksum !== BYTES_PER_CHECKSUM)
-    return `bytesPerChecksum ${requested.bytesPerChecksum} is not supported; the lab DataNode uses ${BYTES_PER_CHECKSUM}`;
-  return { type: requested.type, bytesPerChecksum: requested.bytesPerChecksum };
-}
-
 /** The end of a TRANSFER_RBW copy: close the tmp/ files and make them the block's rbw replica. */
 async function keepTransferredRbw(
   writer: ReplicaWriter,
@@ -644,6 +633,19 @@ async function keepTransferredRbw(
     'info',
     `${options.selfId}: received RBW replica blk_${block.blockId}_${block.genStamp} (${writer.bytesWritten} bytes) for pipeline recovery`,
   );
+}
+
+/** What the plan says to do with a replica after its last packet. */
+function completeReplica(
+  end: ReplicaEnd,
+  writer: ReplicaWriter,
+  block: BlockRef,
+  options: XceiverServerOptions,
+  opId: string | undefined,
+): Promise<void> {
+  if (end === 'keep-rbw') return keepTransferredRbw(writer, block, options);
+  if (end === 'finalize') return writer.finalize().then(() => undefined);
+  return finalizeAndReport(writer, block, options, opId);
 }
 
 async function finalizeAndReport(
@@ -687,7 +689,8 @@ async function respond(
       // The mirror died: tell upstream we are fine and the next DataNode is not (HDFS's MIRROR_ERROR).
       // With no packet waiting, the ack goes out with the next packet that arrives (see the receive loop).
       const head = queue[0];
-      if (head) sendAck(up, label, head.seqno, ['SUCCESS', 'ERROR']);
+      const replies = upstreamAck('SUCCESS', { kind: 'mirror-error' }).replies;
+      if (head && replies) sendAck(up, label, head.seqno, replies);
       else mirrorState.failedBeforeAck = true;
       throw err;
     }
@@ -698,19 +701,18 @@ async function respond(
         `downstream ack seqno ${ack.seqno} for ${label}, expected ${head?.seqno ?? 'none'}`,
       );
     }
-    try {
-      await head.local;
-    } catch (err) {
-      sendAck(up, label, head.seqno, [
-        err instanceof ChecksumError ? 'ERROR_CHECKSUM' : 'ERROR',
-        ...ack.replies,
-      ]);
-      throw err;
-    }
-    if (head.last) crashIfFaulted(faultView(up.journal, up.selfId));
-    sendAck(up, label, ack.seqno, ['SUCCESS', ...ack.replies]);
-    if (ack.replies.some((r) => r !== 'SUCCESS'))
-      throw new RemoteError('IOException', `downstream reported [${ack.replies.join(',')}] for ${label}`);
+    const downstream = { kind: 'ack', replies: ack.replies } as const;
+    const localError = await head.local.then(
+      () => null,
+      (err: unknown) => err as Error,
+    );
+    const mine =
+      localError === null ? 'SUCCESS' : localError instanceof ChecksumError ? 'ERROR_CHECKSUM' : 'ERROR';
+    if (head.last && !localError) crashIfFaulted(faultView(up.journal, up.selfId));
+    const answer = upstreamAck(mine, downstream);
+    if (answer.replies) sendAck(up, label, ack.seqno, answer.replies);
+    if (localError) throw localError;
+    if (answer.stop) throw new RemoteError('IOException', `${answer.stop} (${label})`);
     active.bytesAcked = head.end;
     if (head.last) return;
   }

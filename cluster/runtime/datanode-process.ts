@@ -33,6 +33,7 @@ import type {
   RpcResult,
 } from '../protocol/messages.js';
 import { BPServiceCore, type IbrEntry } from '../datanode/bp-service-core.js';
+import { planTransfer } from '../datanode/receive-plan.js';
 import { DATANODE_LAYOUT_VERSION } from '../datanode/layout.js';
 import { blockName, type BlockRef } from '../protocol/types.js';
 import { DatanodeStorage, extendedBlockName } from './datanode-storage.js';
@@ -615,11 +616,16 @@ class BPServiceActor {
     const name = extendedBlockName(command.poolId, command.block);
     const replica = storage.readReplica(command.block.blockId);
     const targets = command.targets.map((t) => t.name).join(', ');
-    if (!replica) {
+    const plan = planTransfer(command.poolId, command.block, replica, command.targets);
+    if (plan.kind === 'invalid') {
       // DataNode.transferBlock: a block that is not here (or not finalized) is reported, not sent.
-      const text = `Can't send invalid block ${name}`;
-      log('warn', `${this.opts.selfId}: ${text}`);
-      this.reportError('INVALID_BLOCK', text);
+      log('warn', `${this.opts.selfId}: ${plan.message}`);
+      this.reportError('INVALID_BLOCK', plan.message);
+      return;
+    }
+    if (plan.kind === 'too-short') {
+      log('warn', `${this.opts.selfId}: ${plan.message}`);
+      this.reportBadReplica(command.block, this.opts.selfId);
       return;
     }
     this.xmitsInProgress++;
@@ -634,13 +640,13 @@ class BPServiceActor {
         journal: this.opts.journal,
         localAddress: this.opts.host,
         poolId: command.poolId,
-        replica,
-        targets: command.targets,
+        replica: plan.replica,
+        targets: plan.pipeline,
         op: `transfer-${command.block.blockId}`,
       });
       log(
         'info',
-        `${this.opts.selfId}: DataTransfer: Transmitted ${name} (numBytes=${replica.numBytes}) to ${targets}`,
+        `${this.opts.selfId}: DataTransfer: Transmitted ${name} (numBytes=${plan.replica.numBytes}) to ${targets}`,
       );
     } catch (err) {
       log('warn', `${this.opts.selfId}: failed to transfer ${name} to ${targets}: ${(err as Error).message}`);

@@ -52,6 +52,7 @@ import {
   parseMeta,
   type ChecksumSpec,
 } from '../datanode/meta.js';
+import { invalidation } from '../datanode/bp-service-core.js';
 import { ReplicaMap } from '../datanode/replica-map.js';
 import { compareWithDisk, type DirectoryScanResult } from '../datanode/directory-scan.js';
 import { CRC_BYTES, chunkChecksums, type ChecksumAlgorithm } from '../common/crc.js';
@@ -460,7 +461,7 @@ export class DatanodeStorage {
   deleteReplica(block: { blockId: number; genStamp: number }): InvalidateResult {
     const replica = this.replicas.get(block.blockId);
     if (!replica) return this.deleteRbw(block);
-    if (replica.genStamp !== block.genStamp) {
+    if (invalidation(replica, block) === 'genstamp-mismatch') {
       return {
         kind: 'genstamp-mismatch',
         existing: { blockId: replica.blockId, genStamp: replica.genStamp, numBytes: replica.numBytes },
@@ -478,7 +479,7 @@ export class DatanodeStorage {
     const files = findRbw(this, block.blockId);
     const genStamp = files ? parseMetaFileName(path.basename(files.metaPath))?.genStamp : undefined;
     if (!files || genStamp === undefined) return { kind: 'not-found' };
-    if (genStamp !== block.genStamp) {
+    if (invalidation({ genStamp }, block) === 'genstamp-mismatch') {
       const numBytes = fs.statSync(files.blockPath).size;
       return { kind: 'genstamp-mismatch', existing: { blockId: block.blockId, genStamp, numBytes } };
     }

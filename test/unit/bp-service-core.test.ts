@@ -3,7 +3,7 @@
  * in HDFS), as the process and the simulator both run them.
  */
 import { describe, expect, it } from 'vitest';
-import { BPServiceCore } from '../../cluster/datanode/bp-service-core.js';
+import { BPServiceCore, invalidation } from '../../cluster/datanode/bp-service-core.js';
 
 const blk = (blockId: number, genStamp = 1001) => ({ blockId, numBytes: 10, genStamp });
 
@@ -85,5 +85,11 @@ describe('BPServiceCore', () => {
     core.replicaDeleted(blk(4));
     expect(core.pendingIncremental.map((e) => [e.block.blockId, e.status])).toEqual([[4, 'DELETED']]);
     expect(core.needsRegistration).toBe(true);
+  });
+
+  it('deletes an invalidated replica of the named stamp, reports a missing one, keeps a newer one (FsDatasetImpl.invalidate)', () => {
+    expect(invalidation({ genStamp: 1001 }, blk(1, 1001))).toBe('delete');
+    expect(invalidation(null, blk(1, 1001))).toBe('not-found');
+    expect(invalidation({ genStamp: 1002 }, blk(1, 1001))).toBe('genstamp-mismatch');
   });
 });
