@@ -1,12 +1,24 @@
 /**
- * A deterministic simulator of a whole cluster around the real NameNode core: simulated
- * DataNodes heartbeat on a simulated clock, execute DNA_TRANSFER / DNA_INVALIDATE, send block
- * reports and incremental reports; a simulated client writes files through create / addBlock /
- * complete. No sockets, files or timers — a seed reproduces every run, and golden scenario tests
- * (test/scenario/testdata/*.txt) read its transcript. Lines are produced by the one describer.
+ * A deterministic simulator of a whole cluster around the shipped cores: the NameNode core, and
+ * per simulated DataNode the DataNode core that ships — BPServiceCore (registration, block reports,
+ * incremental-report batching, commands → actions) and the receive plan (datanode/receive-plan.ts:
+ * how a WRITE_BLOCK opens a replica, mirrors, finalizes, reports and acks; DNA_TRANSFER's checks).
+ * Simulated DataNodes heartbeat on a simulated clock; a simulated client writes files through
+ * create / addBlock / a WRITE_BLOCK pipeline / complete. Only the bytes are left out: a replica is
+ * its BlockRef in a map. No sockets, files or timers — a seed reproduces every run, and golden
+ * scenario tests (test/scenario/testdata/*.txt) read its transcript. Lines are produced by the one
+ * describer.
  */
 import { createPrng, prngUuid } from '../common/prng.js';
-import { BPServiceCore } from '../datanode/bp-service-core.js';
+import { BPServiceCore, invalidation } from '../datanode/bp-service-core.js';
+import {
+  planTransfer,
+  planWriteBlock,
+  upstreamAck,
+  type ReceiveReplica,
+  type DownstreamAck,
+} from '../datanode/receive-plan.js';
+import type { BlockConstructionStage, StatusName } from '../protocol/data-transfer.js';
 import { resolveConfig } from '../config/config.js';
 import type { BlockRef } from '../namenode/editlog/ops.js';
 import { identityFromSeed } from '../namenode/identity.js';
@@ -31,6 +43,22 @@ import { blockName, DECOMMISSION_STATUS_WORDS, type DatanodeId } from '../protoc
 const SIM_STEP_MS = 100;
 /** Simulated DataNode capacity: plenty for any scenario. */
 const SIM_CAPACITY_BYTES = 100 * 1024 * 1024 * 1024;
+/** The checksum every simulated writer asks for (Java's default). */
+const SIM_CHECKSUM = { type: 'CRC32C', bytesPerChecksum: 512 } as const;
+/** dfs.client.block.write.retries: how often a writer asks for a new pipeline when a setup fails. */
+const SIM_BLOCK_WRITE_RETRIES = 3;
+
+/** One WRITE_BLOCK through a pipeline of simulated DataNodes. */
+interface PipelineWrite {
+  pipeline: string[];
+  block: BlockRef;
+  stage: BlockConstructionStage;
+  /** '' for a DataNode-initiated copy. */
+  clientName: string;
+}
+
+/** What the writer of a pipeline learns: the last packet's ack, or the DataNode the setup failed at. */
+type PipelineResult = { ok: true; replies: StatusName[] } | { ok: false; firstBadLink: string };
 
 export interface SimOptions {
   datanodes: number;
@@ -41,6 +69,7 @@ export interface SimOptions {
   conf?: Record<string, string>;
 }
 
+/** A simulated DataNode: its replicas and the shipped core; every decision is the core's. */
 interface SimDatanode {
   id: DatanodeId;
   rack: string;
@@ -229,28 +258,15 @@ export class ClusterSim {
           this.startDatanode(dn, true);
           break;
         case 'delete-replica': {
-          // As the process does (FsDatasetImpl.invalidate): a replica under another generation
-          // stamp is newer than the one the NameNode named, and stays unreported.
-          const held = dn.replicas.get(action.block.blockId);
-          if (held && held.genStamp !== action.block.genStamp) break;
+          const outcome = invalidation(dn.replicas.get(action.block.blockId), action.block);
+          if (outcome === 'genstamp-mismatch') break;
           dn.replicas.delete(action.block.blockId);
           dn.core.replicaDeleted(action.block);
           break;
         }
-        case 'transfer': {
-          const held = dn.replicas.get(action.command.block.blockId);
-          if (!held) break;
-          for (const target of action.command.targets) {
-            this.frame(dn.id.name, target.name, {
-              type: 'dt-op',
-              op: 'WRITE_BLOCK',
-              block: blockName(held),
-              stage: 'PIPELINE_SETUP_CREATE',
-            });
-            this.receive(target.name, held);
-          }
+        case 'transfer':
+          this.transfer(dn, action.command);
           break;
-        }
         case 'recover':
         case 'ignore':
           break;
@@ -281,12 +297,80 @@ export class ClusterSim {
     }
   }
 
-  /** A DataNode finalizes a replica and reports it RECEIVED, which the core sends at once. */
-  private receive(name: string, block: BlockRef): void {
-    const dn = this.datanodes.get(name);
-    if (!dn?.alive) return;
-    dn.replicas.set(block.blockId, { ...block });
-    if (dn.core.reportIncremental({ ...block }, 'RECEIVED')) this.sendIncremental(dn);
+  /**
+   * DNA_TRANSFER at `dn` (DataNode.transferBlock): the core's checks, then one pipeline through
+   * the targets, as a DataNode-initiated copy (no client name).
+   */
+  private transfer(dn: SimDatanode, command: Extract<DatanodeCommand, { action: 'DNA_TRANSFER' }>): void {
+    const held = dn.replicas.get(command.block.blockId) ?? null;
+    const plan = planTransfer(this.namespaceInfo.blockPoolId, command.block, held, command.targets);
+    if (plan.kind !== 'send') {
+      this.line(`${dn.id.name}: ${plan.message}`);
+      return;
+    }
+    const [first, ...rest] = plan.pipeline.map((t) => t.name);
+    this.frame(dn.id.name, first ?? '?', {
+      type: 'dt-op',
+      op: 'WRITE_BLOCK',
+      block: blockName(plan.replica),
+      ...(rest.length > 0 ? { targets: rest } : {}),
+      stage: 'PIPELINE_SETUP_CREATE',
+    });
+    this.writePipeline({
+      pipeline: plan.pipeline.map((t) => t.name),
+      block: plan.replica,
+      stage: 'PIPELINE_SETUP_CREATE',
+      clientName: '',
+    });
+  }
+
+  /**
+   * WRITE_BLOCK through a pipeline, each DataNode following the receive plan that ships: the setup
+   * runs down the pipeline (a DataNode that is dead or refuses fails it there), the last packet
+   * runs down it (each DataNode finalizes as it writes the packet, as the process does, and
+   * reports RECEIVED, which its core sends at once), and the acks run back up by the ack rules.
+   */
+  private writePipeline(write: PipelineWrite): PipelineResult {
+    const plans: { dn: SimDatanode; plan: ReceiveReplica<string> }[] = [];
+    for (const [i, name] of write.pipeline.entries()) {
+      const dn = this.datanodes.get(name);
+      const plan =
+        dn?.alive === true
+          ? planWriteBlock(
+              {
+                stage: write.stage,
+                clientName: write.clientName,
+                block: { poolId: this.namespaceInfo.blockPoolId, ...write.block },
+                latestGenerationStamp: write.block.genStamp,
+                targets: write.pipeline.slice(i + 1),
+                requestedChecksum: SIM_CHECKSUM,
+              },
+              this.namespaceInfo.blockPoolId,
+            )
+          : null;
+      if (!dn || plan?.kind !== 'receive') return { ok: false, firstBadLink: name };
+      if (plan.reportReceiving) dn.core.reportIncremental(plan.block, 'RECEIVING');
+      plans.push({ dn, plan });
+    }
+    for (const { dn, plan } of plans) this.finishReplica(dn, plan, write.block.numBytes);
+    let downstream: DownstreamAck = { kind: 'last-in-pipeline' };
+    let replies: StatusName[] = [];
+    for (const { dn } of [...plans].reverse()) {
+      const ack = upstreamAck('SUCCESS', downstream);
+      if (!ack.replies) return { ok: false, firstBadLink: dn.id.name };
+      replies = ack.replies;
+      downstream = { kind: 'ack', replies };
+    }
+    return { ok: true, replies };
+  }
+
+  /** The plan's end for a replica whose last packet arrived (the simulator keeps no rbw replicas). */
+  private finishReplica(dn: SimDatanode, plan: ReceiveReplica<string>, numBytes: number): void {
+    if (plan.end === 'keep-rbw') return;
+    const block = { ...plan.block, numBytes };
+    dn.replicas.set(block.blockId, block);
+    if (plan.end === 'finalize-and-report' && dn.core.reportIncremental({ ...block }, 'RECEIVED'))
+      this.sendIncremental(dn);
   }
 
   private tickCore(): void {
@@ -321,28 +405,12 @@ export class ClusterSim {
       replication: options.replication ?? this.replication,
       blockSize: this.blockSizeBytes,
     });
+    const file = { path, clientName, clientAddr, fileId: status.fileId };
     let previous: BlockRef | null = null;
     let remaining = sizeBytes;
     while (remaining > 0 || previous === null) {
-      const located = this.call('client', clientAddr, 'addBlock', {
-        src: path,
-        clientName,
-        previous,
-        excludeNodes: [],
-        fileId: status.fileId,
-      });
       const numBytes = Math.min(remaining, this.blockSizeBytes);
-      const block: BlockRef = { ...located.block, numBytes };
-      const pipeline = located.locations.map((l) => l.name);
-      this.frame('client', pipeline[0] ?? '?', {
-        type: 'dt-op',
-        op: 'WRITE_BLOCK',
-        block: blockName(block),
-        targets: pipeline.slice(1),
-        stage: 'PIPELINE_SETUP_CREATE',
-      });
-      for (const name of pipeline) this.receive(name, block);
-      previous = block;
+      previous = this.writeBlock(file, previous, numBytes);
       remaining -= numBytes;
       if (sizeBytes === 0) break;
     }
@@ -359,6 +427,46 @@ export class ClusterSim {
       params: { src: path, last: previous },
     });
     if (!done) this.line(`client: complete ${path} returned false`);
+  }
+
+  /**
+   * One block of a put (DataStreamer.nextBlockOutputStream): addBlock, then the pipeline; a setup
+   * that fails abandons the block and asks again without the DataNode it failed at, up to
+   * dfs.client.block.write.retries times.
+   */
+  private writeBlock(
+    file: { path: string; clientName: string; clientAddr: string; fileId: number },
+    previous: BlockRef | null,
+    numBytes: number,
+  ): BlockRef {
+    const excludeNodes: string[] = [];
+    for (let attempt = 0; attempt <= SIM_BLOCK_WRITE_RETRIES; attempt++) {
+      const { path, clientName, clientAddr, fileId } = file;
+      const located = this.call('client', clientAddr, 'addBlock', {
+        src: path,
+        clientName,
+        previous,
+        excludeNodes,
+        fileId,
+      });
+      const block: BlockRef = { ...located.block, numBytes };
+      const pipeline = located.locations.map((l) => l.name);
+      this.frame('client', pipeline[0] ?? '?', {
+        type: 'dt-op',
+        op: 'WRITE_BLOCK',
+        block: blockName(block),
+        targets: pipeline.slice(1),
+        stage: 'PIPELINE_SETUP_CREATE',
+      });
+      const result = this.writePipeline({ pipeline, block, stage: 'PIPELINE_SETUP_CREATE', clientName });
+      if (result.ok) return block;
+      this.line(
+        `client: pipeline setup for ${blockName(block)} failed at ${result.firstBadLink}; abandoning it`,
+      );
+      this.call('client', clientAddr, 'abandonBlock', { src: path, clientName, block, fileId });
+      excludeNodes.push(result.firstBadLink);
+    }
+    throw new Error(`Unable to create new block for ${file.path}`);
   }
 
   setrep(path: string, replication: number): void {
