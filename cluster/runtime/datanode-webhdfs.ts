@@ -30,6 +30,19 @@ import {
 
 let opCounter = 0;
 
+/**
+ * The verb of each data op's operation id. The id rides to the next DataNodes in DataTransfer's
+ * traceInfo only as a camelCase verb of at most 13 letters (opIdToTraceInfo), so a WebHDFS write's
+ * whole pipeline carries it; lab/trace reads webhdfsCreate and webhdfsAppend as a put, webhdfsOpen
+ * as a get.
+ */
+const OP_VERBS: Record<string, string> = {
+  CREATE: 'webhdfsCreate',
+  APPEND: 'webhdfsAppend',
+  OPEN: 'webhdfsOpen',
+  GETFILECHECKSUM: 'webhdfsCksum',
+};
+
 /** One WebHDFS data op: parsed and checked, then served through a DFSClient opened for it. */
 export async function serveWebHdfs(
   req: http.IncomingMessage,
@@ -47,7 +60,7 @@ export async function serveWebHdfs(
     return sendWebHdfsError(exchange, res, err);
   }
   if (request.op !== 'CREATE' && request.op !== 'APPEND') req.resume();
-  const opId = `webhdfs-${request.op.toLowerCase()}-${process.pid}-${++opCounter}`;
+  const opId = `${OP_VERBS[request.op] ?? 'webhdfs'}-${process.pid}-${++opCounter}`;
   let client: DFSClient | null = null;
   try {
     client = await clientFor(opts, request.user);

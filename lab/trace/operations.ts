@@ -55,6 +55,10 @@ const KIND_OF_PREFIX: Record<string, OperationKind> = {
   copyToLocal: 'get',
   text: 'get',
   tail: 'get',
+  // A DataNode's WebHDFS step (cluster/runtime/datanode-webhdfs.ts) writes and reads through the same pipeline.
+  webhdfsCreate: 'put',
+  webhdfsAppend: 'put',
+  webhdfsOpen: 'get',
   rereplication: 'rereplication',
   checkpoint: 'checkpoint',
 };

@@ -194,6 +194,10 @@ describe.skipIf(!BUILT)('WebHDFS', () => {
       true,
     );
     expect(lines.some((l) => new RegExp(`${dn?.id} \\S+ > dn\\d \\S+: writeBlock`).test(l))).toBe(true);
+    // `lab trace` draws it as a put, down to the last DataNode of the pipeline (the id rides in traceInfo).
+    const trace = await runLab(home, 'trace', 'put', '/curl.txt');
+    expect(trace.stdout.split('\n')[0]).toMatch(/^webhdfsCreate-\d+-\d+ \(put \/curl\.txt\)$/);
+    expect(trace.stdout).toContain('targets=[] stage=PIPELINE_SETUP_CREATE');
   });
 
   it("answers Hadoop's JSON shapes, keys in alphabetical order", async () => {

@@ -245,6 +245,9 @@ describe('op requests', () => {
       'copyFromLocal-4194303-1073741823',
       'transfer-1073741825',
       'balancer-4242-3',
+      // A DataNode's WebHDFS write: its pipeline carries the id too.
+      'webhdfsCreate-4194303-1',
+      'webhdfsAppend-1-2',
     ]) {
       const trace = opIdToTraceInfo(id);
       expect(trace).toBeDefined();

@@ -26,6 +26,11 @@ describe('operations', () => {
     expect(operationKindOf('copyFromLocal-2')).toBe('put');
     expect(operationKindOf('cat-3')).toBe('get');
     expect(operationKindOf('mkdir-4')).toBe('other');
+    // A DataNode's WebHDFS step: CREATE and APPEND write through the pipeline, OPEN reads.
+    expect(operationKindOf('webhdfsCreate-4242-1')).toBe('put');
+    expect(operationKindOf('webhdfsAppend-4242-2')).toBe('put');
+    expect(operationKindOf('webhdfsOpen-4242-3')).toBe('get');
+    expect(operationKindOf('webhdfsCksum-4242-4')).toBe('other');
   });
 
   it('finds by id, unique id prefix, last of a kind and path', () => {
