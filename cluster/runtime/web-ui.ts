@@ -41,6 +41,12 @@ main{padding:8px 24px}table{border-collapse:collapse;margin:8px 0 16px}
 td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:14px}th{background:#eee}
 h1{font-size:22px}h2{font-size:18px;margin-top:20px}.tab{display:none}.tab.shown{display:block}
 .err{color:#a00}.dead{background:#fdd}code{background:#eee;padding:1px 4px}
+ul.legend{list-style:none;padding:0;margin:4px 0}ul.legend li{display:inline-block;margin-right:16px}
+[class*="dfshealth-node-"]::before{margin-right:4px}.dfshealth-node-alive::before{content:"\\2714";color:#3a3}
+.dfshealth-node-down::before{content:"\\2716";color:#c33}.dfshealth-node-decommissioning::before{content:"\\21bb";color:#c80}
+.dfshealth-node-decommissioned::before{content:"\\25cf";color:#888}.dfshealth-node-down-decommissioned::before{content:"\\25cf";color:#c33}
+.dfshealth-node-entering-maintenance::before{content:"\\2692";color:#c80}.dfshealth-node-in-maintenance::before{content:"\\2692";color:#666}
+.dfshealth-node-down-maintenance::before{content:"\\2692";color:#c33}
 `;
 
 /** Beyond Hadoop's menu: the lab's learning pages, linked only while `lab web` serves them. */
@@ -76,15 +82,19 @@ ${learningPagesLink(learningPagesUrl)}</nav>
 </section>
 <section class="tab" id="tab-datanode">
 <h1>Datanode Information</h1>
+<ul class="legend"><li class="dfshealth-node-alive">In service</li><li class="dfshealth-node-down">Down</li><li class="dfshealth-node-decommissioning">Decommissioning</li><li class="dfshealth-node-decommissioned">Decommissioned</li><li class="dfshealth-node-down-decommissioned">Decommissioned &amp; dead</li></ul>
+<ul class="legend"><li class="dfshealth-node-entering-maintenance">Entering Maintenance</li><li class="dfshealth-node-in-maintenance">In Maintenance</li><li class="dfshealth-node-down-maintenance">In Maintenance &amp; dead</li></ul>
 <h2>In operation</h2>
 <table id="datanodes-table"><thead><tr><th>Node</th><th>Http Address</th><th>Rack</th><th>Last contact</th>
 <th>Capacity</th><th>Used</th><th>Remaining</th><th>Blocks</th><th>Block pool used</th><th>Admin state</th><th>Version</th></tr></thead><tbody></tbody></table>
 <h2>Dead</h2>
 <table id="dead-datanodes-table"><thead><tr><th>Node</th><th>Last contact</th><th>Admin state</th></tr></thead><tbody></tbody></table>
-<h2>Decommissioning</h2>
-<table id="decom-datanodes-table"><thead><tr><th>Node</th><th>Under replicated blocks</th><th>Blocks with no live replicas</th><th>Under Replicated Blocks <br/>In files under construction</th></tr></thead><tbody></tbody></table>
-<h2>In Maintenance</h2>
+<h2>Entering Maintenance</h2>
+<p id="maintenance-none">No nodes are entering maintenance.</p>
 <table id="maintenance-datanodes-table"><thead><tr><th>Node</th><th>Under replicated blocks</th><th>Blocks with no live replicas</th><th>Under Replicated Blocks <br/>In files under construction</th></tr></thead><tbody></tbody></table>
+<h2>Decommissioning</h2>
+<p id="decom-none">No nodes are decommissioning</p>
+<table id="decom-datanodes-table"><thead><tr><th>Node</th><th>Under replicated blocks</th><th>Blocks with no live replicas</th><th>Under Replicated Blocks <br/>In files under construction</th></tr></thead><tbody></tbody></table>
 </section>
 <section class="tab" id="tab-snapshot">
 <h1>Snapshot Summary</h1>
@@ -183,8 +193,8 @@ async function showOverview() {
     ['DFS Used:', esc(fmtBytes(info.Used)) + ' (' + Number(info.PercentUsed).toFixed(2) + '%)'],
     ['Non DFS Used:', esc(fmtBytes(info.NonDfsUsedSpace))],
     ['DFS Remaining:', esc(fmtBytes(info.Free)) + ' (' + Number(info.PercentRemaining).toFixed(2) + '%)'],
-    ['Live Nodes', '<a href="#tab-datanode" id="live-nodes">' + Object.keys(live).length + '</a> (Decommissioned: ' + esc(state.NumDecomLiveDataNodes || 0) + ')'],
-    ['Dead Nodes', '<a href="#tab-datanode" id="dead-nodes">' + Object.keys(dead).length + '</a> (Decommissioned: ' + esc(state.NumDecomDeadDataNodes || 0) + ')'],
+    ['Live Nodes', '<a href="#tab-datanode" id="live-nodes">' + Object.keys(live).length + '</a> (Decommissioned: ' + esc(state.NumDecomLiveDataNodes || 0) + ', In Maintenance: ' + esc(state.NumInMaintenanceLiveDataNodes || 0) + ')'],
+    ['Dead Nodes', '<a href="#tab-datanode" id="dead-nodes">' + Object.keys(dead).length + '</a> (Decommissioned: ' + esc(state.NumDecomDeadDataNodes || 0) + ', In Maintenance: ' + esc(state.NumInMaintenanceDeadDataNodes || 0) + ')'],
     ['Decommissioning Nodes', String(state.NumDecommissioningDataNodes || 0)],
     ['Entering Maintenance Nodes', String(state.NumEnteringMaintenanceDataNodes || 0)],
     ['Number of Under-Replicated Blocks', esc(state.UnderReplicatedBlocks ?? 0)],
@@ -203,31 +213,41 @@ async function showOverview() {
     failed.map(([d, t]) => '<tr><td>' + esc(d) + '</td><td>' + esc(t) + '</td><td>Failed</td></tr>').join('');
 }
 
+// dfshealth.js's augment_live_nodes and augment_dead_nodes: the admin state as the icon's class.
+const LIVE_STATES = { 'In Service': 'alive', 'Decommission In Progress': 'decommissioning', Decommissioned: 'decommissioned', 'Entering Maintenance': 'entering-maintenance', 'In Maintenance': 'in-maintenance' };
+const liveState = (adminState) => LIVE_STATES[adminState] || '';
+const deadState = (adminState) =>
+  adminState === 'Decommissioned' ? 'down-decommissioned' : adminState === 'In Maintenance' ? 'down-maintenance' : 'down';
+/** Fills a leaving-nodes table, or shows its "No nodes are …" line when the bean's map is empty. */
+function leavingTable(id, noneId, nodes, rowClass, onlyReplicas) {
+  const entries = Object.entries(nodes).sort();
+  $(noneId).style.display = entries.length === 0 ? '' : 'none';
+  $(id).style.display = entries.length === 0 ? 'none' : '';
+  $(id).tBodies[0].innerHTML = entries.map(([name, d]) =>
+    '<tr class="datanode ' + rowClass + '"><td>' + esc(name) + ' (' + esc(d.xferaddr) + ')</td><td>' +
+    esc(d.underReplicatedBlocks) + '</td><td>' + esc(d[onlyReplicas]) + '</td><td>' +
+    esc(d.underReplicateInOpenFiles) + '</td></tr>').join('');
+}
+
 async function showDatanodes() {
   const info = await jmx('Hadoop:service=NameNode,name=NameNodeInfo');
   const live = JSON.parse(info.LiveNodes || '{}');
   const dead = JSON.parse(info.DeadNodes || '{}');
   $('datanodes-table').tBodies[0].innerHTML = Object.entries(live).sort().map(([name, d]) =>
-    '<tr class="datanode"><td>' + esc(name) + ' (' + esc(d.xferaddr) + ')</td>' +
+    '<tr class="datanode"><td class="dfshealth-node-' + liveState(d.adminState) + '">' + esc(name) + ' (' + esc(d.xferaddr) + ')</td>' +
     '<td><a href="http://' + esc(d.infoAddr) + '/">' + esc(d.infoAddr) + '</a></td>' +
     '<td>' + esc(d.location) + '</td><td>' + esc(d.lastContact) + 's</td>' +
     '<td>' + esc(fmtBytes(d.capacity)) + '</td><td>' + esc(fmtBytes(d.used)) + '</td>' +
     '<td>' + esc(fmtBytes(d.remaining)) + '</td><td>' + esc(d.numBlocks) + '</td>' +
     '<td>' + esc(fmtBytes(d.blockPoolUsed)) + '</td><td>' + esc(d.adminState) + '</td><td>' + esc(d.version) + '</td></tr>').join('');
   $('dead-datanodes-table').tBodies[0].innerHTML = Object.entries(dead).sort().map(([name, d]) =>
-    '<tr class="datanode dead"><td>' + esc(name) + ' (' + esc(d.xferaddr) + ')</td><td>' + esc(d.lastContact) +
+    '<tr class="datanode dead"><td class="dfshealth-node-' + deadState(d.adminState) + '">' + esc(name) + ' (' + esc(d.xferaddr) + ')</td><td>' + esc(d.lastContact) +
     's</td><td>' + esc(d.adminState) + '</td></tr>').join('');
-  const decom = JSON.parse(info.DecomNodes || '{}');
-  $('decom-datanodes-table').tBodies[0].innerHTML = Object.entries(decom).sort().map(([name, d]) =>
-    '<tr class="datanode decommissioning"><td>' + esc(name) + ' (' + esc(d.xferaddr) + ')</td><td>' +
-    esc(d.underReplicatedBlocks) + '</td><td>' + esc(d.decommissionOnlyReplicas) + '</td><td>' +
-    esc(d.underReplicateInOpenFiles) + '</td></tr>').join('');
-  // NameNodeInfo.EnteringMaintenanceNodes: the DataNodes still waiting for their blocks' replicas.
-  const entering = JSON.parse(info.EnteringMaintenanceNodes || '{}');
-  $('maintenance-datanodes-table').tBodies[0].innerHTML = Object.entries(entering).sort().map(([name, d]) =>
-    '<tr class="datanode entering-maintenance"><td>' + esc(name) + ' (' + esc(d.xferaddr) + ')</td><td>' +
-    esc(d.underReplicatedBlocks) + '</td><td>' + esc(d.maintenanceOnlyReplicas) + '</td><td>' +
-    esc(d.underReplicateInOpenFiles) + '</td></tr>').join('');
+  // NameNodeInfo.EnteringMaintenanceNodes and DecomNodes: the DataNodes still waiting for their blocks' replicas.
+  leavingTable('maintenance-datanodes-table', 'maintenance-none', JSON.parse(info.EnteringMaintenanceNodes || '{}'),
+    'entering-maintenance', 'maintenanceOnlyReplicas');
+  leavingTable('decom-datanodes-table', 'decom-none', JSON.parse(info.DecomNodes || '{}'), 'decommissioning',
+    'decommissionOnlyReplicas');
 }
 
 async function showSnapshots() {

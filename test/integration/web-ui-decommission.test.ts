@@ -5,6 +5,10 @@
  * A block at replication 2 with both replicas on them can get only one other live replica, so both
  * stay Decommission In Progress — as they would on HDFS — and the page must show them: each in the
  * Decommissioning table, with that admin state in the In operation table, and the Overview's count.
+ * Then the third DataNode, the only one left in service, takes a block at replication 1 and goes
+ * IN_MAINTENANCE through the combined hosts file (CombinedHostFileManager): with nowhere to copy
+ * its block it stays Entering Maintenance, and the page shows it as dfshealth.html does (the
+ * Entering Maintenance table, the entering-maintenance icon, the Overview's count).
  * Expected DataNodes come from cluster.json and the RPC's getDatanodeReport, not from the page.
  */
 import { randomBytes } from 'node:crypto';
@@ -26,7 +30,8 @@ const SCREENSHOTS = path.join(REPO, 'test-results', 'web-ui');
 const MiB = 1024 * 1024;
 const run = BUILT && programAt(CHROMIUM, 'apt-get install chromium') && process.env.LAB_LONG === '1';
 
-describe.skipIf(!run)('the Decommissioning table of the NameNode web UI in Chromium', () => {
+describe.skipIf(!run)('the Decommissioning and Entering Maintenance tables in Chromium', () => {
+  let leaving: string[] = [];
   let home = '';
   let nn = '';
   let browser: Browser;
@@ -74,7 +79,7 @@ describe.skipIf(!run)('the Decommissioning table of the NameNode web UI in Chrom
       const locations = located?.blocks[0]?.locations ?? [];
       return locations.length === 2 ? locations : undefined;
     });
-    const leaving = holders.map((d) => `${d.ipAddr}:${d.xferPort}`).sort();
+    leaving = holders.map((d) => `${d.ipAddr}:${d.xferPort}`).sort();
     fs.writeFileSync(path.join(home, 'dfs.exclude'), `${leaving.join('\n')}\n`);
     fs.writeFileSync(
       path.join(home, 'hdfs-site.xml'),
@@ -102,12 +107,81 @@ describe.skipIf(!run)('the Decommissioning table of the NameNode web UI in Chrom
     for (const addr of leaving) {
       expect(inOperation.find((r) => r.includes(addr))).toContain('Decommission In Progress');
     }
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'datanodes-decommissioning.png'), fullPage: true });
+    await page.screenshot({
+      path: path.join(SCREENSHOTS, 'datanodes-decommissioning.png'),
+      fullPage: true,
+    });
     await page.goto(`http://${nn}/dfshealth.html?poll=${Date.now()}#tab-overview`);
     await page.locator('#summary-table').getByText('Decommissioning Nodes').waitFor();
     const summary = await page
       .locator('#summary-table tr', { hasText: 'Decommissioning Nodes' })
       .textContent();
     expect(summary).toContain('2');
+  }, 120_000);
+
+  it('shows the DataNode entering maintenance as dfshealth.html does: its table, its icon, the Overview count', async () => {
+    // The decommissioning DataNodes take no new block: the file lands on the third, in service.
+    const out = await client.create('/maintenance/b.bin', { replication: 1 });
+    await out.write(randomBytes(MiB / 4));
+    await out.close();
+    const report = await client.call('getDatanodeReport', { type: 'LIVE' });
+    const third = report.find((d) => !leaving.includes(`${d.ipAddr}:${d.xferPort}`));
+    if (!third) throw new Error('no DataNode left in service');
+    const entry = (d: { ipAddr: string; xferPort: number }, adminState: string) => ({
+      hostName: d.ipAddr,
+      port: d.xferPort,
+      adminState,
+      ...(adminState === 'IN_MAINTENANCE' ? { maintenanceExpireTimeInMS: Date.now() + 3_600_000 } : {}),
+    });
+    const hosts = [
+      ...report.filter((d) => d !== third).map((d) => entry(d, 'DECOMMISSIONED')),
+      entry(third, 'IN_MAINTENANCE'),
+    ];
+    fs.writeFileSync(path.join(home, 'hosts.json'), JSON.stringify(hosts));
+    fs.writeFileSync(
+      path.join(home, 'hdfs-site.xml'),
+      '<configuration>' +
+        '<property><name>dfs.namenode.hosts.provider.classname</name>' +
+        '<value>org.apache.hadoop.hdfs.server.blockmanagement.CombinedHostFileManager</value></property>' +
+        '<property><name>dfs.hosts</name><value>hosts.json</value></property></configuration>\n',
+    );
+    const refreshed = await runLab(home, 'dfsadmin', '-refreshNodes');
+    expect(refreshed.stdout, refreshed.stderr).toBe('Refresh nodes successful\n');
+    const addr = `${third.ipAddr}:${third.xferPort}`;
+    const rows = await waitFor(
+      'the Entering Maintenance table to list the third DataNode',
+      async () => {
+        await page.goto(`http://${nn}/dfshealth.html?poll=${Date.now()}#tab-datanode`);
+        await page.locator('#datanodes-table tr.datanode').nth(2).waitFor();
+        const found = await page
+          .locator('#maintenance-datanodes-table tr.entering-maintenance')
+          .allTextContents();
+        return found.length === 1 ? found : undefined;
+      },
+      60_000,
+    );
+    expect(rows[0]).toContain(addr);
+    const stateNow = (await client.call('getDatanodeReport', { type: 'LIVE' })).find(
+      (d) => d === third || `${d.ipAddr}:${d.xferPort}` === addr,
+    );
+    expect(stateNow?.adminState).toBe('ENTERING_MAINTENANCE');
+    // dfshealth.js's augment_live_nodes: the node cell's icon class follows the admin state.
+    expect(
+      await page.locator('#datanodes-table td.dfshealth-node-entering-maintenance').allTextContents(),
+    ).toEqual([expect.stringContaining(addr)]);
+    expect(await page.locator('#datanodes-table td.dfshealth-node-decommissioning').count()).toBe(2);
+    expect(await page.locator('#maintenance-none').isVisible()).toBe(false);
+    await page.screenshot({
+      path: path.join(SCREENSHOTS, 'datanodes-entering-maintenance.png'),
+      fullPage: true,
+    });
+    await page.goto(`http://${nn}/dfshealth.html?poll=${Date.now()}#tab-overview`);
+    await page.locator('#summary-table').getByText('Entering Maintenance Nodes').waitFor();
+    const count = await page
+      .locator('#summary-table tr', { hasText: 'Entering Maintenance Nodes' })
+      .textContent();
+    expect(count).toMatch(/Entering Maintenance Nodes\s*1$/);
+    const live = await page.locator('#summary-table tr', { hasText: 'Live Nodes' }).textContent();
+    expect(live).toMatch(/3 \(Decommissioned: 0, In Maintenance: 0\)$/);
   }, 120_000);
 });
