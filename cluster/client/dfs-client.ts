@@ -37,9 +37,10 @@ import type {
 import type { RpcMethod, RpcRequest, RpcResult } from '../protocol/messages.js';
 import { PACKET_DATA_BYTES } from '../protocol/packet.js';
 import type { BlockRef, DatanodeId, LocatedBlock, LocatedBlocks } from '../protocol/types.js';
+import { readBlockLength } from './datanode-ipc-client.js';
 import { Journal } from '../transport/journal.js';
 import { RpcClient } from '../transport/rpc-client.js';
-import { ChecksumError, type XferTarget } from '../transport/data-link.js';
+import { ChecksumError, DATA_SOCKET_TIMEOUT_MS, type XferTarget } from '../transport/data-link.js';
 import { BlockWriter, PipelineAckError, PipelineSetupError, type WriterResume } from './block-writer.js';
 import { readBlock } from './block-reader.js';
 import { blockChecksum, transferBlock } from './datanode-ops.js';
@@ -427,7 +428,29 @@ export class DFSClient {
    */
   async open(src: string, opId = this.nextOpId('open'), offset = 0): Promise<DFSInputStream> {
     const located = await this.locate(src, 0, opId);
+    await this.readLastBlockLength(located);
     return new DFSInputStream(this, src, located, opId, offset);
+  }
+
+  /**
+   * DFSInputStream.fetchLocatedBlocksAndGetLastBlockLength: the last block of a file being written
+   * is as long as its DataNodes' visible length (the bytes the pipeline acked, everything hflushed),
+   * asked over ClientDatanodeProtocol; the NameNode knows only what fsync told it. A last block
+   * without locations keeps the NameNode's length (HDFS retries the open a few times instead).
+   */
+  private async readLastBlockLength(located: LocatedBlocks): Promise<void> {
+    const last = located.lastBlock;
+    if (located.isLastBlockComplete || !last || last.locations.length === 0) return;
+    const length = await readBlockLength({
+      description: this.session.description,
+      journal: this.journal,
+      poolId: last.blockPoolId,
+      block: last.block,
+      locations: last.locations,
+      timeoutMs: DATA_SOCKET_TIMEOUT_MS,
+    });
+    for (const lb of [last, ...located.blocks])
+      if (lb.block.blockId === last.block.blockId) lb.block = { ...lb.block, numBytes: length };
   }
 
   /** DFSClient.getLocatedBlocks(src, start): getBlockLocations of one prefetch window from `start`. */

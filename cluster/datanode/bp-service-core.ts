@@ -69,6 +69,7 @@ export class BPServiceCore {
   /** Whether a registration ever succeeded: BPServiceActor is past its initialization. */
   private initialized = false;
   private fullReportDue = true;
+  private fullReportForced = false;
   private pending: IbrEntry[] = [];
   private reportsSent = 0;
 
@@ -111,12 +112,22 @@ export class BPServiceCore {
 
   /** Whether to send a full report after a heartbeat reply that granted `leaseId` (0: none). */
   shouldSendFullReport(leaseId: number): boolean {
-    return this.fullReportDue && leaseId !== 0 && !this.registerDue;
+    if (this.registerDue) return false;
+    return this.fullReportForced || (this.fullReportDue && leaseId !== 0);
+  }
+
+  /**
+   * triggerBlockReport asked for a full report now (BPServiceActor's forceFullBlockReport): it goes
+   * without a lease, at once or, while unregistered, right after the registration.
+   */
+  forceFullReport(): void {
+    this.fullReportForced = true;
   }
 
   /** A full report went out; returns its report id (1, 2, …). */
   fullReportSent(): number {
     this.fullReportDue = false;
+    this.fullReportForced = false;
     return ++this.reportsSent;
   }
 

@@ -18,6 +18,8 @@ export interface NodeAddress {
 export interface DatanodeDescription extends NodeAddress {
   /** Network location, e.g. /rack1 or /dc1/rack2. */
   rack: string;
+  /** The IPC port (dfs.datanode.ipc.address: ClientDatanodeProtocol); absent in a home from before it, then planned as 9867 or any. */
+  ipcPort?: number;
 }
 
 export interface ClusterDescription {

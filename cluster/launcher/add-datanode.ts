@@ -7,7 +7,15 @@
  */
 import { DATANODES_MAX } from '../protocol/limits.js';
 import { DEFAULT_RACK, compareNames } from '../net/topology.js';
-import { assignPorts, datanodeAliasHost, datanodeNumber, LOOPBACK, rackIndexes } from './addresses.js';
+import {
+  assignPorts,
+  datanodeAliasHost,
+  datanodeNumber,
+  DEFAULT_PORTS,
+  extraPorts,
+  LOOPBACK,
+  rackIndexes,
+} from './addresses.js';
 import type { ClusterDescription, DatanodeDescription } from '../home/description.js';
 import { LauncherError } from '../home/errors.js';
 import { requireDescription, writeDescription } from '../home/home.js';
@@ -60,12 +68,18 @@ export async function addDatanode(
 ): Promise<AddedDatanode> {
   const description = requireDescription(home);
   const planned = planNewDatanode(description, options.rack);
-  const ephemeral = description.datanodes.every((dn) => dn.port !== 9866);
+  const ephemeral = description.datanodes.every((dn) => dn.port !== DEFAULT_PORTS.datanodeXfer);
   const assigned = await assignPorts({
     namenode: { id: 'nn', host: description.namenode.host, port: 0 },
     secondary: { id: 'snn', host: description.namenode.host, port: 0 },
     datanodes: [
-      { id: planned.id, host: planned.host, port: ephemeral ? 0 : 9866, httpPort: ephemeral ? 0 : 9864 },
+      {
+        id: planned.id,
+        host: planned.host,
+        port: ephemeral ? 0 : DEFAULT_PORTS.datanodeXfer,
+        httpPort: ephemeral ? 0 : DEFAULT_PORTS.datanodeHttp,
+        ipcPort: ephemeral ? 0 : DEFAULT_PORTS.datanodeIpc,
+      },
     ],
     client: { host: description.client.host },
     loopbackAliases: description.loopbackAliases,
@@ -73,7 +87,7 @@ export async function addDatanode(
   const datanode: DatanodeDescription = {
     ...planned,
     port: assigned.datanodes[0]?.port ?? 0,
-    ...(assigned.datanodes[0]?.httpPort !== undefined ? { httpPort: assigned.datanodes[0].httpPort } : {}),
+    ...(assigned.datanodes[0] ? extraPorts(assigned.datanodes[0]) : {}),
   };
   writeDescription(home, { ...description, datanodes: [...description.datanodes, datanode] });
   try {

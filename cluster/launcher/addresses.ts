@@ -22,6 +22,7 @@ export const DEFAULT_PORTS = {
   secondaryHttp: 9868,
   datanodeXfer: 9866,
   datanodeHttp: 9864,
+  datanodeIpc: 9867,
 } as const;
 
 /** The address every process shares when loopback aliases are not available. */
@@ -40,6 +41,8 @@ export interface PlannedAddress {
   port: number;
   /** A second, HTTP port (the NameNode's web UI and WebHDFS, a DataNode's), chosen the same way. */
   httpPort?: number;
+  /** A DataNode's IPC port (ClientDatanodeProtocol), chosen the same way. */
+  ipcPort?: number;
 }
 
 export interface AddressPlan {
@@ -90,6 +93,7 @@ export function planAddresses(input: AddressPlanInput): AddressPlan {
         host: LOOPBACK,
         port: port(DEFAULT_PORTS.datanodeXfer + step),
         httpPort: port(DEFAULT_PORTS.datanodeHttp + step),
+        ipcPort: port(DEFAULT_PORTS.datanodeIpc + step),
       };
     }
     const rackIndex = indexes.get(dn.rack) as number;
@@ -98,6 +102,7 @@ export function planAddresses(input: AddressPlanInput): AddressPlan {
       host: datanodeAliasHost(rackIndex, number),
       port: port(DEFAULT_PORTS.datanodeXfer),
       httpPort: port(DEFAULT_PORTS.datanodeHttp),
+      ipcPort: port(DEFAULT_PORTS.datanodeIpc),
     };
   });
   return {
@@ -141,10 +146,12 @@ export async function assignPorts(plan: AddressPlan): Promise<AddressPlan> {
     const server = await listenPreferred(address.host, address.port);
     held.push(server);
     const assigned = { ...address, port: (server.address() as net.AddressInfo).port };
-    if (address.httpPort !== undefined) {
-      const http = await listenPreferred(address.host, address.httpPort);
-      held.push(http);
-      assigned.httpPort = (http.address() as net.AddressInfo).port;
+    for (const key of ['httpPort', 'ipcPort'] as const) {
+      const wanted = address[key];
+      if (wanted === undefined) continue;
+      const extra = await listenPreferred(address.host, wanted);
+      held.push(extra);
+      assigned[key] = (extra.address() as net.AddressInfo).port;
     }
     return assigned;
   };
@@ -157,6 +164,14 @@ export async function assignPorts(plan: AddressPlan): Promise<AddressPlan> {
   } finally {
     await Promise.all(held.map(close));
   }
+}
+
+/** The HTTP and IPC ports an assigned address carries, to record beside its main port. */
+export function extraPorts(address: PlannedAddress): { httpPort?: number; ipcPort?: number } {
+  return {
+    ...(address.httpPort !== undefined ? { httpPort: address.httpPort } : {}),
+    ...(address.ipcPort !== undefined ? { ipcPort: address.ipcPort } : {}),
+  };
 }
 
 async function listenPreferred(host: string, port: number): Promise<net.Server> {

@@ -14,7 +14,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { RemoteError } from '../protocol/errors.js';
 import { DAEMON_INITIAL_OLD_SPACE_MIB, START_READY_TIMEOUT_MS, STOP_GRACE_MS } from '../protocol/limits.js';
-import { assignPorts, detectLoopbackAliases } from './addresses.js';
+import { assignPorts, detectLoopbackAliases, extraPorts, type PlannedAddress } from './addresses.js';
 import { homePaths, type ClusterDescription } from '../home/description.js';
 import { LauncherError } from '../home/errors.js';
 import {
@@ -153,12 +153,8 @@ async function withAssignedPorts(description: ClusterDescription): Promise<Clust
     namenode: assigned.namenode,
     secondary: description.secondary ? assigned.secondary : null,
     datanodes: description.datanodes.map((dn, index) => {
-      const address = assigned.datanodes[index] as { port: number; httpPort?: number };
-      return {
-        ...dn,
-        port: address.port,
-        ...(address.httpPort !== undefined ? { httpPort: address.httpPort } : {}),
-      };
+      const address = assigned.datanodes[index] as PlannedAddress;
+      return { ...dn, port: address.port, ...extraPorts(address) };
     }),
   };
 }

@@ -24,6 +24,7 @@ export const ERROR_CLASSES = {
   IllegalArgumentException: 'java.lang.IllegalArgumentException',
   ChecksumException: 'org.apache.hadoop.fs.ChecksumException',
   ReplicaNotFoundException: 'org.apache.hadoop.hdfs.server.datanode.ReplicaNotFoundException',
+  CannotObtainBlockLengthException: 'org.apache.hadoop.hdfs.CannotObtainBlockLengthException',
   ReplicaAlreadyExistsException: 'org.apache.hadoop.hdfs.server.datanode.ReplicaAlreadyExistsException',
   PathIsNotDirectoryException: 'org.apache.hadoop.fs.PathIsNotDirectoryException',
   NSQuotaExceededException: 'org.apache.hadoop.hdfs.protocol.NSQuotaExceededException',

@@ -15,7 +15,7 @@ import type {
   LocatedBlocks,
 } from './types.js';
 
-export type Protocol = 'ClientProtocol' | 'DatanodeProtocol' | 'NamenodeProtocol';
+export type Protocol = 'ClientProtocol' | 'DatanodeProtocol' | 'NamenodeProtocol' | 'ClientDatanodeProtocol';
 
 /** Commands the NameNode attaches to heartbeat replies (it never calls a DataNode itself). */
 export type DatanodeCommand =
@@ -423,6 +423,28 @@ export interface RpcMethods {
   getTransactionId: { req: Record<string, never>; res: { txid: number } };
   /** The txid of the NameNode's newest fsimage. */
   getMostRecentCheckpointTxId: { req: Record<string, never>; res: { txid: number } };
+  // ClientDatanodeProtocol (a client or an administrator to one DataNode's IPC port)
+  /** The bytes of a replica a reader may see: finalized, its length; being written, the bytes acked. */
+  getReplicaVisibleLength: { req: { poolId: string; block: BlockRef }; res: { length: number } };
+  /** DatanodeLocalInfo: the DataNode's version, its configuration's version and its uptime. */
+  getDatanodeInfo: { req: Record<string, never>; res: DatanodeLocalInfo };
+  /** Sends a full block report now, or the pending incremental entries (`incremental`). */
+  triggerBlockReport: { req: { incremental: boolean; nnAddress?: string }; res: null };
+  /** Stops the DataNode (after a second, so the answer goes out first; at once `forUpgrade`). */
+  shutdownDatanode: { req: { forUpgrade: boolean }; res: null };
+  /** The balancer's throttle of the DataNode, in bytes per second. */
+  getBalancerBandwidth: { req: Record<string, never>; res: { bytesPerSec: number } };
+  /** Reads the list of NameNodes from the configuration again (the lab's: always its one). */
+  refreshNamenodes: { req: Record<string, never>; res: null };
+  /** The last reconfiguration task: `startTimeMs` -1 when none was ever started. */
+  getReconfigurationStatus: { req: Record<string, never>; res: { startTimeMs: number } };
+}
+
+/** ClientDatanodeProtocol's DatanodeLocalInfo (DatanodeLocalInfo.getDatanodeLocalReport prints it). */
+export interface DatanodeLocalInfo {
+  softwareVersion: string;
+  configVersion: string;
+  uptimeSec: number;
 }
 
 export type RpcMethod = keyof RpcMethods;
@@ -494,6 +516,13 @@ export const PROTOCOL_OF: Record<RpcMethod, Protocol> = {
   getEditLogManifest: 'NamenodeProtocol',
   getTransactionId: 'NamenodeProtocol',
   getMostRecentCheckpointTxId: 'NamenodeProtocol',
+  getReplicaVisibleLength: 'ClientDatanodeProtocol',
+  getDatanodeInfo: 'ClientDatanodeProtocol',
+  triggerBlockReport: 'ClientDatanodeProtocol',
+  shutdownDatanode: 'ClientDatanodeProtocol',
+  getBalancerBandwidth: 'ClientDatanodeProtocol',
+  refreshNamenodes: 'ClientDatanodeProtocol',
+  getReconfigurationStatus: 'ClientDatanodeProtocol',
 };
 
 export function isRpcMethod(name: string): name is RpcMethod {

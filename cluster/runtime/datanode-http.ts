@@ -37,6 +37,8 @@ export interface DatanodeHttpState {
   blockPoolId: string;
   dataDir: string;
   xferPort: number;
+  /** The IPC port (ClientDatanodeProtocol); 0 until it is bound. */
+  ipcPort: number;
   capacity: number;
   dfsUsed: number;
   remaining: number;
@@ -167,9 +169,8 @@ export function datanodeBeans(opts: DatanodeHttpOptions): JmxBean[] {
     modelerType: 'org.apache.hadoop.hdfs.server.datanode.DataNode',
     Version: opts.softwareVersion,
     SoftwareVersion: opts.softwareVersion,
-    // The lab's DataNodes run no ClientDatanodeProtocol server (dfs.datanode.ipc.address): they
-    // register ipcPort 0, and this says the same.
-    RpcPort: '0',
+    // dfs.datanode.ipc.address's port: the ClientDatanodeProtocol server (DataNode.getRpcPort).
+    RpcPort: String(s?.ipcPort ?? 0),
     DataPort: String(s?.xferPort ?? 0),
     HttpPort: String(opts.port),
     DatanodeHostname: opts.id,

@@ -18,7 +18,12 @@
 import { configuredCapacityBytes, withCapacity } from '../balancer/capacity.js';
 import { clusterConfig } from '../home/cluster-config.js';
 import { scanPeriodMs } from '../config/config.js';
-import { datanodeById, homePaths, type ClusterDescription } from '../home/description.js';
+import {
+  datanodeById,
+  homePaths,
+  type ClusterDescription,
+  type DatanodeDescription,
+} from '../home/description.js';
 import { peerNameOf } from '../home/peer-names.js';
 import { requireDescription } from '../home/home.js';
 import { RemoteError } from '../protocol/errors.js';
@@ -53,9 +58,22 @@ import {
   type DatanodeHttpState,
 } from './datanode-http.js';
 import { SOFTWARE_VERSION } from './process-info.js';
+import {
+  configVersion,
+  DATANODE_IPC_PORT_DEFAULT,
+  startDatanodeIpc,
+  type DatanodeIpcActions,
+} from './datanode-ipc.js';
+import type { RpcServer } from './rpc-server.js';
+import { replicaBeingWritten } from './block-receiver.js';
+import { unixGroups } from './unix-groups.js';
+import { labUser } from '../common/user.js';
+import type { LabConfig } from '../config/config.js';
 
 /** versionRequest retry period before the NameNode first answers (HDFS waits 5 s; a lab start wants the DataNodes up within a second). */
 export const VERSION_REQUEST_RETRY_MS = 250;
+/** DataNode.shutdownDatanode: a shutdown not for an upgrade waits a second so the answer goes out first. */
+const SHUTDOWN_DELAY_MS = 1_000;
 /** How long the DataNode waits for the NameNode's answer to one DatanodeProtocol call. */
 const NAMENODE_CALL_TIMEOUT_MS = 10_000;
 
@@ -95,6 +113,8 @@ export async function runDataNode(options: {
    * stop and exit, as DataNode.join and secureMain do ("Exiting Datanode", status 0).
    */
   onNoServiceLeft?: () => void;
+  /** shutdownDatanode asked the process to stop (DataNode.shutdown): stop and exit with status 0. */
+  onShutdownRequested?: (reason: string) => void;
 }): Promise<DataNodeHandle> {
   const { home, id } = options;
   const description = requireDescription(home);
@@ -108,6 +128,8 @@ export async function runDataNode(options: {
   let scanner: VolumeScanner | null = null;
   let stopDirectoryScanner = (): void => {};
   let httpServer: DatanodeHttpServer | null = null;
+  let ipcServer: RpcServer | null = null;
+  const startedMs = Date.now();
   const actor = new BPServiceActor({
     selfId: id,
     host: me.host,
@@ -117,6 +139,7 @@ export async function runDataNode(options: {
     blockReportIntervalMs: config.ms('dfs.blockreport.intervalMsec'),
     capacityBytes: configuredCapacityBytes(config),
     infoPort: () => httpServer?.port ?? 0,
+    ipcPort: () => ipcServer?.port ?? 0,
     onServiceEnded: () => options.onNoServiceLeft?.(),
   });
   try {
@@ -151,15 +174,26 @@ export async function runDataNode(options: {
     httpServer = await startDatanodeHttp({
       id,
       host: me.host,
-      port: datanodeHttpPortWanted(description, me),
+      port: datanodePortWanted(description, me, 'httpPort', DATANODE_HTTP_PORT_DEFAULT),
       journal,
       description,
       config,
       softwareVersion: SOFTWARE_VERSION,
-      startedMs: Date.now(),
-      state: httpState(storage, server, ns, configuredCapacityBytes(config)),
+      startedMs,
+      state: httpState(storage, server, ns, configuredCapacityBytes(config), () => ipcServer?.port ?? 0),
     });
     log('info', `${id}: HTTP server (WebHDFS, /jmx) listening on http://${me.host}:${httpServer.port}`);
+    ipcServer = await startDatanodeIpc({
+      id,
+      host: me.host,
+      port: datanodePortWanted(description, me, 'ipcPort', DATANODE_IPC_PORT_DEFAULT),
+      journal,
+      config,
+      datanodeUser: labUser(),
+      groupsOf: unixGroups(),
+      actions: ipcActions({ id, storage, actor, config, startedMs, shutdown: options.onShutdownRequested }),
+    });
+    log('info', `${id}: IPC server (ClientDatanodeProtocol) listening on ${me.host}:${ipcServer.port}`);
     actor.start(storage, server);
     scanner = new VolumeScanner({
       storage,
@@ -193,6 +227,7 @@ export async function runDataNode(options: {
   } catch (err) {
     stopDirectoryScanner();
     actor.stop();
+    await ipcServer?.close();
     await httpServer?.close();
     await server?.close();
     storage?.close();
@@ -204,6 +239,7 @@ export async function runDataNode(options: {
       stopDirectoryScanner();
       scanner?.stop();
       actor.stop();
+      await ipcServer?.close();
       await httpServer?.close();
       await server?.close();
       storage?.stats(Date.now());
@@ -215,16 +251,74 @@ export async function runDataNode(options: {
 }
 
 /**
- * dfs.datanode.http.address's port: the description's (the launcher plans 9864, or 9864 + 10 per
- * DataNode when all share 127.0.0.1), else 9864 when the DataNode uses Hadoop's transfer port and
- * any free port otherwise; a taken port falls back to a free one (the registration announces it).
+ * dfs.datanode.http.address's or dfs.datanode.ipc.address's port: the description's (the launcher
+ * plans 9864 and 9867, or those + 10 per DataNode when all share 127.0.0.1), else Hadoop's default
+ * when the DataNode uses Hadoop's transfer port and any free port otherwise (a home from before the
+ * port was planned); a taken port falls back to a free one (the registration announces it).
  */
-function datanodeHttpPortWanted(
+function datanodePortWanted(
   description: ClusterDescription,
-  me: { port: number; httpPort?: number },
+  me: DatanodeDescription,
+  key: 'httpPort' | 'ipcPort',
+  hadoopDefault: number,
 ): number {
-  if (me.httpPort !== undefined) return me.httpPort;
-  return me.port === 9866 && description.loopbackAliases ? DATANODE_HTTP_PORT_DEFAULT : 0;
+  const planned = me[key];
+  if (planned !== undefined) return planned;
+  return me.port === 9866 && description.loopbackAliases ? hadoopDefault : 0;
+}
+
+/**
+ * What the DataNode does for ClientDatanodeProtocol (DataNode's methods): a replica's visible
+ * length (FsDatasetImpl.getReplicaVisibleLength), a block report now, a shutdown (a second later,
+ * so the answer goes out first, unless for an upgrade), the balancer's throttle and DatanodeLocalInfo.
+ */
+function ipcActions(opts: {
+  id: string;
+  storage: DatanodeStorage;
+  actor: BPServiceActor;
+  config: LabConfig;
+  startedMs: number;
+  shutdown: ((reason: string) => void) | undefined;
+}): DatanodeIpcActions {
+  const { storage, actor, config } = opts;
+  let shuttingDown = false;
+  return {
+    visibleLength: async (poolId, block) => {
+      const replica =
+        poolId === storage.poolId
+          ? (storage.readReplica(block.blockId) ?? (await replicaBeingWritten(storage, block.blockId)))
+          : null;
+      if (!replica)
+        throw new RemoteError(
+          'ReplicaNotFoundException',
+          `Replica does not exist ${poolId}:${block.blockId}`,
+        );
+      if (replica.genStamp < block.genStamp)
+        throw new RemoteError(
+          'IOException',
+          `replica.getGenerationStamp() < block.getGenerationStamp(), block=${extendedBlockName(poolId, block)}, replica=${blockName(replica)}`,
+        );
+      return replica.numBytes;
+    },
+    triggerBlockReport: (incremental) => actor.triggerBlockReport(incremental),
+    shutdown: (forUpgrade) => {
+      if (shuttingDown) throw new RemoteError('IOException', 'Shutdown already in progress.');
+      shuttingDown = true;
+      log(
+        'info',
+        `${opts.id}: shutdownDatanode command received (upgrade=${forUpgrade}). Shutting down Datanode...`,
+      );
+      const stop = (): void => opts.shutdown?.('shutdownDatanode');
+      if (forUpgrade) setImmediate(stop);
+      else setTimeout(stop, SHUTDOWN_DELAY_MS);
+    },
+    balancerBytesPerSec: () => config.bytes('dfs.datanode.balance.bandwidthPerSec'),
+    info: () => ({
+      softwareVersion: SOFTWARE_VERSION,
+      configVersion: configVersion(config),
+      uptimeSec: Math.floor((Date.now() - opts.startedMs) / 1000),
+    }),
+  };
 }
 
 function httpState(
@@ -232,6 +326,7 @@ function httpState(
   server: XceiverServer,
   ns: NamespaceInfo,
   capacityBytes: number | undefined,
+  ipcPort: () => number,
 ): () => DatanodeHttpState {
   return () => {
     const stats = withCapacity(storage.stats(Date.now()), capacityBytes);
@@ -242,6 +337,7 @@ function httpState(
       blockPoolId: storage.poolId,
       dataDir: storage.dataDir,
       xferPort: server.port,
+      ipcPort: ipcPort(),
       capacity: stats.capacity,
       dfsUsed: stats.dfsUsed,
       remaining: stats.remaining,
@@ -269,6 +365,8 @@ interface ActorOptions {
   capacityBytes: number | undefined;
   /** The HTTP server's port (DatanodeID.infoPort), announced in every registration. */
   infoPort: () => number;
+  /** The IPC server's port (DatanodeID.ipcPort), announced in every registration. */
+  ipcPort: () => number;
   /** This block pool service has ended (the NameNode refused the DataNode); it was the only one. */
   onServiceEnded: () => void;
 }
@@ -333,6 +431,25 @@ class BPServiceActor {
     this.timers.clear();
     this.rpc?.close();
     this.rpc = null;
+  }
+
+  /**
+   * triggerBlockReport (BPServiceActor.triggerBlockReport): incremental sends the pending entries
+   * now (nothing when none is pending); full sends a full block report now, without a lease (id 0,
+   * as a forced report goes in HDFS), and leaves the regular schedule as it was.
+   */
+  triggerBlockReport(incremental: boolean): void {
+    const what = incremental ? 'an incremental' : 'a full';
+    log('info', `${this.opts.selfId}: ${this.actorName()}: scheduling ${what} block report.`);
+    if (incremental) {
+      void this.flushIbr().catch(() => undefined);
+      return;
+    }
+    this.core.forceFullReport();
+    if (this.core.needsRegistration) return; // the report goes after the registration, as always
+    void this.blockReport(0).catch((err: unknown) =>
+      this.warnOnce(`${this.opts.selfId}: blockReport failed: ${(err as Error).message}`),
+    );
   }
 
   /** RECEIVED goes at once (with everything pending); RECEIVING and DELETED wait for the next heartbeat. */
@@ -479,7 +596,7 @@ class BPServiceActor {
         hostName: this.opts.selfId,
         xferPort: server.port,
         infoPort: this.opts.infoPort(),
-        ipcPort: 0,
+        ipcPort: this.opts.ipcPort(),
       },
       storageInfo: {
         layoutVersion: DATANODE_LAYOUT_VERSION,

@@ -53,7 +53,12 @@ async function main(): Promise<void> {
   } else if (role === 'dn') {
     const { runDataNode } = await import('./datanode-process.js');
     // DataNode.secureMain: once no block pool service is left, "Exiting Datanode" with status 0.
-    daemon = await runDataNode({ home, id, onNoServiceLeft: () => stop('Exiting Datanode') });
+    daemon = await runDataNode({
+      home,
+      id,
+      onNoServiceLeft: () => stop('Exiting Datanode'),
+      onShutdownRequested: (reason) => stop(reason),
+    });
   } else {
     const { runSecondaryNameNode } = await import('./secondary-process.js');
     daemon = await runSecondaryNameNode({ home, id });

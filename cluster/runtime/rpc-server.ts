@@ -30,6 +30,7 @@ import type { RpcMethod } from '../protocol/messages.js';
 import { ProtoDecodeError } from '../protocol/proto-codec.js';
 import {
   CLIENT_PROTOCOL,
+  NAMENODE_RPC_PROTOCOLS,
   entryFor,
   isProtocolName,
   type ProtocolName,
@@ -49,6 +50,7 @@ import {
 } from '../protocol/rpc-frame.js';
 import { compactForJournal, journalRpcFrame, type Journal } from '../transport/journal.js';
 import { faultDelay, faultView } from '../transport/faults.js';
+import { listenWithFallback } from '../transport/http-limits.js';
 import type { FrameMessage } from '../protocol/journal-types.js';
 
 export interface RpcCallContext {
@@ -74,6 +76,8 @@ export interface RpcServerOptions {
   selfId: string;
   journal: Journal;
   handler: RpcHandler;
+  /** The protocols this port serves (NAMENODE_RPC_PROTOCOLS unless given); a call on another gets RpcNoSuchProtocolException. */
+  protocols?: readonly ProtocolName[];
   /** The lab id of callers on a protocol's connections until a request names them (NamenodeProtocol: the Secondary). */
   callerOfProtocol?: Partial<Record<ProtocolName, string>>;
   /**
@@ -83,6 +87,8 @@ export interface RpcServerOptions {
   callerOfAddress?: (protocol: ProtocolName, host: string) => string | undefined;
   /** Called for a failure that is not a RemoteError (a bug): logged, answered as IOException. */
   onInternalError?: (err: unknown, method: string) => void;
+  /** A taken port falls back to a free one (a DataNode's IPC port; the NameNode's must be the one planned). */
+  portFallback?: boolean;
   /** Tests shorten the bounds of limits.ts; daemons use those. */
   limits?: Partial<RpcServerLimits>;
 }
@@ -121,13 +127,15 @@ export async function startRpcServer(opts: RpcServerOptions): Promise<RpcServer>
   server.maxConnections = limits.connectionsMax;
   const sweep = setInterval(() => load.closeIdle(Date.now()), limits.idleScanIntervalMs);
   sweep.unref();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host: opts.host, port: opts.port, exclusive: true }, () => {
-      server.off('error', reject);
-      resolve();
+  if (opts.portFallback) await listenWithFallback(server, opts.host, opts.port);
+  else
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: opts.host, port: opts.port, exclusive: true }, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
   const address = server.address() as net.AddressInfo;
   return {
     port: address.port,
@@ -365,9 +373,10 @@ class Connection {
     const methodName = requestHeader.methodName;
     const protocolName = requestHeader.declaringClassProtocolName;
     const reply = { callId, clientId: header.clientId, retryCount: header.retryCount };
-    const entry = entryFor(protocolName, methodName);
+    const served = this.opts.protocols ?? NAMENODE_RPC_PROTOCOLS;
+    const entry = entryFor(protocolName, methodName, served);
     if (!entry) {
-      const known = isProtocolName(protocolName);
+      const known = isProtocolName(protocolName) && served.includes(protocolName);
       this.journal('recv', { type: 'rpc-call', method: methodName as RpcMethod, callId, params: {} }, raw);
       this.respond(reply, methodName as RpcMethod, undefined, {
         error: known

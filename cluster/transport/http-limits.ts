@@ -32,7 +32,7 @@ export function closeHttpServer(server: http.Server): Promise<void> {
 }
 
 /** Binds `port`, or any free port when it is taken (another lab, a real Hadoop). */
-export async function listenWithFallback(server: http.Server, host: string, port: number): Promise<number> {
+export async function listenWithFallback(server: net.Server, host: string, port: number): Promise<number> {
   const listen = (p: number): Promise<void> =>
     new Promise((resolve, reject) => {
       server.once('error', reject);

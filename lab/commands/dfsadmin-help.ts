@@ -148,6 +148,16 @@ export const DFSADMIN_TEXTS: Readonly<Record<string, DfsadminCommandText>> = {
     usage: '[-printTopology]',
     help: '-printTopology: Print a tree of the racks and their\n\t\tnodes as reported by the Namenode\n',
   },
+  getBalancerBandwidth: {
+    summary: '-getBalancerBandwidth <datanode_host:ipc_port>',
+    usage: '[-getBalancerBandwidth <datanode_host:ipc_port>]',
+    help:
+      '-getBalancerBandwidth <datanode_host:ipc_port>:\n' +
+      '\tGet the network bandwidth for the given datanode.\n' +
+      '\tThis is the maximum network bandwidth used by the datanode\n' +
+      '\tduring HDFS block balancing.\n\n' +
+      '\t--- NOTE: This value is not persistent on the DataNode.---\n',
+  },
   fetchImage: {
     summary: '-fetchImage <local directory>',
     usage: '[-fetchImage <local directory>]',
@@ -165,6 +175,35 @@ export const DFSADMIN_TEXTS: Readonly<Record<string, DfsadminCommandText>> = {
     summary: '-disallowSnapshot <snapshotDir>',
     usage: '[-disallowSnapshot <snapshotDir>]',
     help: '-disallowSnapshot <snapshotDir>:\n\tDo not allow snapshots to be taken on a directory any more.\n',
+  },
+  shutdownDatanode: {
+    summary: '-shutdownDatanode <datanode_host:ipc_port> [upgrade]',
+    usage: '[-shutdownDatanode <datanode_host:ipc_port> [upgrade]]',
+    help:
+      '-shutdownDatanode <datanode_host:ipc_port> [upgrade]\n' +
+      '\tSubmit a shutdown request for the given datanode. If an optional\n' +
+      '\t"upgrade" argument is specified, clients accessing the datanode\n' +
+      '\twill be advised to wait for it to restart and the fast start-up\n' +
+      '\tmode will be enabled. When the restart does not happen in time,\n' +
+      '\tclients will timeout and ignore the datanode. In such case, the\n' +
+      '\tfast start-up mode will also be disabled.\n',
+  },
+  getDatanodeInfo: {
+    summary: '-getDatanodeInfo <datanode_host:ipc_port>',
+    usage: '[-getDatanodeInfo <datanode_host:ipc_port>]',
+    help:
+      '-getDatanodeInfo <datanode_host:ipc_port>\n' +
+      '\tGet the information about the given datanode. This command can\n' +
+      '\tbe used for checking if a datanode is alive.\n',
+  },
+  triggerBlockReport: {
+    summary: '-triggerBlockReport [-incremental] <datanode_host:ipc_port>',
+    usage: '[-triggerBlockReport [-incremental] <datanode_host:ipc_port>]',
+    help:
+      '-triggerBlockReport [-incremental] <datanode_host:ipc_port>\n' +
+      '\tTrigger a block report for the datanode.\n' +
+      "\tIf 'incremental' is specified, it will be an incremental\n" +
+      '\tblock report; otherwise, it will be a full block report.\n',
   },
   listOpenFiles: {
     summary: '-listOpenFiles [-blockingDecommission] [-path <path>]',
@@ -238,9 +277,15 @@ const NOT_IN_THE_LAB: Readonly<Record<string, string>> = {
   '-metasave': "the blocks waiting for replication or deletion are in lab fsck / and the NameNode's /jmx",
   '-setBalancerBandwidth':
     'the DataNodes throttle balancing to dfs.datanode.balance.bandwidthPerSec, set when the cluster starts (lab start -D key=value)',
-  '-getDatanodeInfo':
-    "a lab DataNode runs no IPC server (ClientDatanodeProtocol); lab dfsadmin -report and the DataNode's /jmx show it",
 };
+
+/** DFSAdmin's commands that talk to one DataNode's IPC port (ClientDatanodeProtocol), not the NameNode. */
+export const DATANODE_COMMANDS: ReadonlySet<string> = new Set([
+  '-getBalancerBandwidth',
+  '-shutdownDatanode',
+  '-getDatanodeInfo',
+  '-triggerBlockReport',
+]);
 
 /** DFSAdmin.run's exit status for a usage error or a failed command (-1). */
 export const DFSADMIN_FAILED = 255;

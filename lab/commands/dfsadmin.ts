@@ -14,7 +14,13 @@ import { registerHadoopCommand } from '../cli/hadoop-command.js';
 import { err, out, printJson } from '../cli/output.js';
 import { withSession, type ClusterSession } from '../cli/session.js';
 import { formatDfsadminReport, type DfsadminReportOptions } from '../format/dfsadmin-report.js';
-import { DFSADMIN_FAILED, dfsadminHelp, dfsadminUsage, refuseUnknownCommand } from './dfsadmin-help.js';
+import {
+  DATANODE_COMMANDS,
+  DFSADMIN_FAILED,
+  dfsadminHelp,
+  dfsadminUsage,
+  refuseUnknownCommand,
+} from './dfsadmin-help.js';
 
 /**
  * DFSAdmin.run's argument-count checks (argv with the command itself): a miscounted command
@@ -31,6 +37,10 @@ const ARGUMENT_COUNTS: Readonly<Record<string, (count: number) => boolean>> = {
   '-printTopology': (n) => n === 1,
   '-fetchImage': (n) => n === 2,
   '-listOpenFiles': (n) => n <= 4,
+  '-getBalancerBandwidth': (n) => n === 2,
+  '-shutdownDatanode': (n) => n === 2 || n === 3,
+  '-getDatanodeInfo': (n) => n === 2,
+  '-triggerBlockReport': (n) => n === 2 || n === 3,
 };
 
 /** printUsage(cmd) on stderr, then exit -1. */
@@ -43,7 +53,7 @@ export function registerDfsadmin(program: Command): void {
   registerHadoopCommand(program, {
     name: 'dfsadmin',
     description:
-      'cluster administration: -report, -safemode, -rollEdits, -saveNamespace, -refreshNodes, -printTopology, -setQuota, -setSpaceQuota, -allowSnapshot',
+      'cluster administration: -report, -safemode, -rollEdits, -saveNamespace, -refreshNodes, -printTopology, -setQuota, -setSpaceQuota, -allowSnapshot, -getDatanodeInfo, -triggerBlockReport',
     run: async ({ args: rest, json, home, settings }) => {
       const sub = rest[0];
       if (!sub) usageExit('');
@@ -55,6 +65,11 @@ export function registerDfsadmin(program: Command): void {
       if (!(ARGUMENT_COUNTS[sub]?.(rest.length) ?? true)) usageExit(sub);
       try {
         refuseUnknownCommand(sub);
+        if (DATANODE_COMMANDS.has(sub)) {
+          // A DataNode's IPC port, not the NameNode's: no session.
+          const { runDatanodeCommand } = await import('./dfsadmin-datanode.js');
+          return await runDatanodeCommand(rest, { home, json });
+        }
         await withSession(
           home,
           async (session) => {

@@ -224,11 +224,18 @@ export function busyDefaultPorts(description: ClusterDescription, home: string):
 
 function processRows(description: ClusterDescription): string[] {
   const rows = [
-    ['NameNode', 'nn', `${description.namenode.host}:${description.namenode.port}`, ''],
+    ['NameNode', 'nn', `${description.namenode.host}:${description.namenode.port}`, '', ''],
     ...(description.secondary
-      ? [['SecondaryNameNode', 'snn', `${description.secondary.host}:${description.secondary.port}`, '']]
+      ? [['SecondaryNameNode', 'snn', `${description.secondary.host}:${description.secondary.port}`, '', '']]
       : []),
-    ...description.datanodes.map((dn) => ['DataNode', dn.id, `${dn.host}:${dn.port}`, dn.rack]),
+    // A DataNode's transfer address, then its IPC port (dfsadmin -getDatanodeInfo <host:ipc_port>).
+    ...description.datanodes.map((dn) => [
+      'DataNode',
+      dn.id,
+      `${dn.host}:${dn.port}`,
+      dn.rack,
+      dn.ipcPort === undefined ? '' : `ipc ${dn.host}:${dn.ipcPort}`,
+    ]),
   ];
   return renderTable(rows)
     .trimEnd()

@@ -316,6 +316,16 @@ describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
         expect(verifyReplica(data, fs.readFileSync(path.join(dir, meta ?? 'missing')))).toEqual({ ok: true });
       }
       expect(Buffer.compare(await read('/flushed.bin'), Buffer.concat([part1, part2]))).toBe(0);
+
+      // A later hflush tells the NameNode nothing (the block's length there stays); a new reader
+      // still sees every flushed byte: it asks a DataNode's IPC port for the last block's visible
+      // length (ClientDatanodeProtocol getReplicaVisibleLength), as DFSInputStream.readBlockLength does.
+      const part3 = crypto.randomBytes(3_333);
+      await out.write(part3);
+      await out.hflush();
+      const nnLength = (await locations('/flushed.bin')).lastBlock?.block.numBytes;
+      expect(nnLength).toBe(part1.length + part2.length);
+      expect(Buffer.compare(await read('/flushed.bin'), Buffer.concat([part1, part2, part3]))).toBe(0);
       await out.close();
       expect(await isOpenForWrite(client, '/flushed.bin')).toBe(false);
     });

@@ -10,9 +10,7 @@ describe('dfsadmin commands not in the lab', () => {
     expect(() => refuseUnknownCommand('-metasave')).toThrow(
       "metasave: Hadoop's command, not the lab's yet: the blocks waiting for replication or deletion are in lab fsck /",
     );
-    expect(() => refuseUnknownCommand('-getDatanodeInfo')).toThrow(
-      /runs no IPC server \(ClientDatanodeProtocol\)/,
-    );
+    expect(() => refuseUnknownCommand('-getDatanodeInfo')).not.toThrow();
     expect(() => refuseUnknownCommand('-rollEdits')).not.toThrow();
   });
 });

@@ -22,6 +22,8 @@ describe('address plan', () => {
       '127.0.2.3:9866',
       '127.0.3.4:9866',
     ]);
+    // dfs.datanode.http.address and dfs.datanode.ipc.address: Hadoop's 9864 and 9867 on each.
+    expect(plan.datanodes.map((dn) => [dn.httpPort, dn.ipcPort])).toEqual(Array(4).fill([9864, 9867]));
   });
 
   it('numbers racks in sorted order of their whole path, for any depth', () => {
@@ -47,6 +49,7 @@ describe('address plan', () => {
     expect(new Set(all.map((a) => a.host))).toEqual(new Set(['127.0.0.1']));
     expect(new Set(all.map((a) => a.port)).size).toBe(all.length);
     expect(plan.datanodes[0]?.port).toBe(9866);
+    expect(plan.datanodes.map((dn) => dn.ipcPort)).toEqual([9867, 9877, 9887, 9897]);
     expect(plan.client.host).toBe('127.0.0.1');
   });
 

@@ -5,10 +5,12 @@
  * describer and the journal by the method name.
  */
 import type { RpcMethod } from '../messages.js';
+import { CLIENT_DATANODE_PROTOCOL_TABLE } from './client-datanode-protocol.js';
 import { CLIENT_PROTOCOL_TABLE } from './client-protocol.js';
 import { DATANODE_PROTOCOL_TABLE } from './datanode-protocol.js';
 import { NAMENODE_PROTOCOL_TABLE } from './namenode-protocol.js';
 import {
+  CLIENT_DATANODE_PROTOCOL,
   CLIENT_PROTOCOL,
   DATANODE_PROTOCOL,
   NAMENODE_PROTOCOL,
@@ -23,15 +25,23 @@ export const PROTOCOL_TABLES: Readonly<Record<ProtocolName, ProtocolTable>> = {
   [CLIENT_PROTOCOL]: CLIENT_PROTOCOL_TABLE,
   [DATANODE_PROTOCOL]: DATANODE_PROTOCOL_TABLE,
   [NAMENODE_PROTOCOL]: NAMENODE_PROTOCOL_TABLE,
+  [CLIENT_DATANODE_PROTOCOL]: CLIENT_DATANODE_PROTOCOL_TABLE,
 };
 
 export function isProtocolName(name: string): name is ProtocolName {
   return Object.hasOwn(PROTOCOL_TABLES, name);
 }
 
-/** The entry a server runs for `methodName` of `protocol` as they arrive on the wire. */
-export function entryFor(protocol: string, methodName: string): RpcMethodEntry | undefined {
-  if (!isProtocolName(protocol)) return undefined;
+/**
+ * The entry a server runs for `methodName` of `protocol` as they arrive on the wire, if the
+ * server serves that protocol (`served`: a NameNode's three, or a DataNode's ClientDatanodeProtocol).
+ */
+export function entryFor(
+  protocol: string,
+  methodName: string,
+  served: readonly ProtocolName[] = Object.keys(PROTOCOL_TABLES) as ProtocolName[],
+): RpcMethodEntry | undefined {
+  if (!isProtocolName(protocol) || !served.includes(protocol)) return undefined;
   const table = PROTOCOL_TABLES[protocol] as Record<string, RpcMethodEntry | undefined>;
   return Object.hasOwn(table, methodName) ? table[methodName] : undefined;
 }

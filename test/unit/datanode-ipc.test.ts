@@ -1,0 +1,173 @@
+/**
+ * A DataNode's IPC port (dfs.datanode.ipc.address) as Hadoop's clients and dfsadmin meet it:
+ * ClientDatanodeProtocol only, on the same IPC v9 server as the NameNode's port; the
+ * administrative calls only for the DataNode's user or the supergroup
+ * (DataNode.checkSuperuserPrivilege); the messages as ClientDatanodeProtocol.proto has them.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../cluster/config/config.js';
+import { RemoteError } from '../../cluster/protocol/errors.js';
+import {
+  CLIENT_DATANODE_PROTOCOL,
+  CLIENT_PROTOCOL,
+  entryFor,
+  NAMENODE_RPC_PROTOCOLS,
+  type ProtocolName,
+} from '../../cluster/protocol/registry/index.js';
+import { BPServiceCore } from '../../cluster/datanode/bp-service-core.js';
+import { configVersion, startDatanodeIpc } from '../../cluster/runtime/datanode-ipc.js';
+import type { RpcServer } from '../../cluster/runtime/rpc-server.js';
+import { Journal } from '../../cluster/transport/journal.js';
+import { RpcClient } from '../../cluster/transport/rpc-client.js';
+
+const journal = new Journal(null, 'test');
+let server: RpcServer | null = null;
+const asked: string[] = [];
+
+afterEach(async () => {
+  await server?.close();
+  server = null;
+  asked.length = 0;
+});
+
+async function serveDatanode(overrides: Record<string, string> = {}): Promise<RpcServer> {
+  const config = resolveConfig(overrides);
+  server = await startDatanodeIpc({
+    id: 'dn1',
+    host: '127.0.0.1',
+    port: 0,
+    journal,
+    config,
+    datanodeUser: 'hdfs',
+    groupsOf: (user) => (user === 'carol' ? ['supergroup'] : []),
+    actions: {
+      visibleLength: (poolId, block) => {
+        if (block.blockId !== 1073741825)
+          return Promise.reject(
+            new RemoteError('ReplicaNotFoundException', `Replica does not exist ${poolId}:${block.blockId}`),
+          );
+        return Promise.resolve(4_242);
+      },
+      triggerBlockReport: (incremental) => asked.push(incremental ? 'incremental' : 'full'),
+      shutdown: (forUpgrade) => asked.push(`shutdown upgrade=${forUpgrade}`),
+      balancerBytesPerSec: () => config.bytes('dfs.datanode.balance.bandwidthPerSec'),
+      info: () => ({ softwareVersion: '3.3.6-lab', configVersion: configVersion(config), uptimeSec: 7 }),
+    },
+  });
+  return server;
+}
+
+function connect(
+  s: RpcServer,
+  user: string,
+  protocol: ProtocolName = CLIENT_DATANODE_PROTOCOL,
+): Promise<RpcClient> {
+  return RpcClient.connect({
+    host: '127.0.0.1',
+    port: s.port,
+    selfId: 'client',
+    peerId: 'dn1',
+    journal,
+    user,
+    protocol,
+  });
+}
+
+describe("a DataNode's IPC port", () => {
+  it('answers getDatanodeInfo, getBalancerBandwidth and getReplicaVisibleLength to anyone', async () => {
+    const dn = await connect(await serveDatanode(), 'alice');
+    try {
+      expect(await dn.call('getDatanodeInfo', {})).toEqual({
+        softwareVersion: '3.3.6-lab',
+        // DataNode.confVersion from core-default.xml's and hdfs-default.xml's configuration versions.
+        configVersion: 'core-3.0.0,hdfs-1',
+        uptimeSec: 7,
+      });
+      // dfs.datanode.balance.bandwidthPerSec's default, 100m.
+      expect(await dn.call('getBalancerBandwidth', {})).toEqual({ bytesPerSec: 104_857_600 });
+      const block = { blockId: 1073741825, genStamp: 1001, numBytes: 0 };
+      expect(await dn.call('getReplicaVisibleLength', { poolId: 'BP-1', block })).toEqual({ length: 4_242 });
+      await expect(
+        dn.call('getReplicaVisibleLength', { poolId: 'BP-1', block: { ...block, blockId: 7 } }),
+      ).rejects.toMatchObject({
+        errorClass: 'ReplicaNotFoundException',
+        message: 'Replica does not exist BP-1:7',
+      });
+    } finally {
+      dn.close();
+    }
+  });
+
+  it('lets only the DataNode user or the supergroup trigger a block report or shut it down', async () => {
+    const s = await serveDatanode();
+    const alice = await connect(s, 'alice');
+    const hdfs = await connect(s, 'hdfs');
+    const carol = await connect(s, 'carol');
+    try {
+      await expect(alice.call('triggerBlockReport', { incremental: false })).rejects.toMatchObject({
+        errorClass: 'AccessControlException',
+      });
+      await expect(alice.call('shutdownDatanode', { forUpgrade: false })).rejects.toBeInstanceOf(RemoteError);
+      expect(asked).toEqual([]);
+      await hdfs.call('triggerBlockReport', { incremental: false });
+      await carol.call('triggerBlockReport', { incremental: true });
+      await hdfs.call('shutdownDatanode', { forUpgrade: true });
+      expect(asked).toEqual(['full', 'incremental', 'shutdown upgrade=true']);
+    } finally {
+      for (const c of [alice, hdfs, carol]) c.close();
+    }
+  });
+
+  it('lets anyone in when dfs.permissions.enabled is false', async () => {
+    const alice = await connect(await serveDatanode({ 'dfs.permissions.enabled': 'false' }), 'alice');
+    try {
+      await alice.call('triggerBlockReport', { incremental: false });
+      expect(asked).toEqual(['full']);
+    } finally {
+      alice.close();
+    }
+  });
+
+  it('serves ClientDatanodeProtocol only, and a NameNode port never serves it', async () => {
+    const client = await connect(await serveDatanode(), 'hdfs', CLIENT_PROTOCOL);
+    try {
+      await expect(client.call('getFileInfo', { src: '/' })).rejects.toMatchObject({
+        message: `Unknown protocol: ${CLIENT_PROTOCOL}`,
+      });
+    } finally {
+      client.close();
+    }
+    expect(entryFor(CLIENT_DATANODE_PROTOCOL, 'getDatanodeInfo', NAMENODE_RPC_PROTOCOLS)).toBeUndefined();
+    expect(entryFor(CLIENT_DATANODE_PROTOCOL, 'getDatanodeInfo')?.requestType).toBe(
+      'hadoop.hdfs.GetDatanodeInfoRequestProto',
+    );
+  });
+
+  it('encodes triggerBlockReport and getReplicaVisibleLength as ClientDatanodeProtocol.proto numbers them', () => {
+    const trigger = entryFor(CLIENT_DATANODE_PROTOCOL, 'triggerBlockReport');
+    // field 1 (incremental, varint) = 1
+    expect(Buffer.from(trigger?.encodeRequest({ incremental: true } as never) ?? []).toString('hex')).toBe(
+      '0801',
+    );
+    const length = entryFor(CLIENT_DATANODE_PROTOCOL, 'getReplicaVisibleLength');
+    // field 1 (length, varint) = 300
+    expect(Buffer.from(length?.encodeResponse({ length: 300 } as never) ?? []).toString('hex')).toBe(
+      '08ac02',
+    );
+  });
+});
+
+describe('BPServiceCore and triggerBlockReport', () => {
+  it('sends a forced full report without a lease, once, and not before registering', () => {
+    const core = new BPServiceCore();
+    core.forceFullReport();
+    expect(core.shouldSendFullReport(0)).toBe(false); // unregistered: registration first
+    core.registered();
+    core.fullReportSent();
+    expect(core.shouldSendFullReport(0)).toBe(false);
+    core.forceFullReport();
+    expect(core.shouldSendFullReport(0)).toBe(true);
+    core.fullReportSent();
+    expect(core.shouldSendFullReport(0)).toBe(false);
+  });
+});
