@@ -43,6 +43,9 @@ export const GENERIC_USAGE = [
   'command [genericOptions] [commandOptions]',
 ].join('\n');
 
+/** ToolRunner.printGenericCommandUsage's bytes (it ends with an empty println). */
+export const GENERIC_USAGE_PRINTED = `${GENERIC_USAGE}\n\n`;
+
 function missingValue(option: string): UsageError {
   // commons-cli's MissingArgumentException text, which GenericOptionsParser logs before the usage.
   return new UsageError(

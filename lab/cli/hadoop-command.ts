@@ -34,6 +34,11 @@ export interface HadoopCommandSpec {
   description: string;
   /** The lab's own flags, which may stand anywhere: `--json` unless the command names others. */
   labFlags?: readonly string[];
+  /**
+   * Whether generic options are taken in front (default true: a Tool run by ToolRunner). False for
+   * a tool whose main() parses its own arguments (OfflineImageViewerPB): `-D` is then its option.
+   */
+  genericOptions?: boolean;
   run(invocation: HadoopInvocation): void | Promise<void>;
 }
 
@@ -49,7 +54,11 @@ export function registerHadoopCommand(program: Command, spec: HadoopCommandSpec)
     .argument('[args...]')
     .action(async (argv: string[], _opts: unknown, cmd: Command) => {
       const labFlags = new Set(argv.filter((a) => own.has(a)));
-      const generic = parseGenericOptions(argv.filter((a) => !own.has(a)));
+      const rest = argv.filter((a) => !own.has(a));
+      const generic =
+        spec.genericOptions === false
+          ? { defines: [], fs: undefined, confFiles: [], rest }
+          : parseGenericOptions(rest);
       const home = homeOf(cmd);
       await spec.run({
         args: generic.rest,

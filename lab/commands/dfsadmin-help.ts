@@ -6,7 +6,7 @@
  * summaries list only the commands the lab carries out.
  */
 import { CommandExit, UsageError } from '../cli/errors.js';
-import { GENERIC_USAGE } from '../cli/generic-options.js';
+import { GENERIC_USAGE_PRINTED } from '../cli/generic-options.js';
 import { err } from '../cli/output.js';
 
 interface DfsadminCommandText {
@@ -235,9 +235,6 @@ function usageSummary(): string {
 function textOf(cmd: string): DfsadminCommandText | undefined {
   return Object.hasOwn(DFSADMIN_TEXTS, cmd) ? DFSADMIN_TEXTS[cmd] : undefined;
 }
-
-/** ToolRunner.printGenericCommandUsage's bytes (it ends with an empty println). */
-const GENERIC_USAGE_PRINTED = `${GENERIC_USAGE}\n\n`;
 
 /**
  * DFSAdmin.printUsage(cmd)'s bytes, for stderr: the command's one line, or (for a command it does

@@ -30,9 +30,9 @@ import { parseXAttrName } from '../../cluster/namenode/xattr.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
 import type { XAttr } from '../../cluster/protocol/messages.js';
 import { closeHttpServer, limitHttpServer } from '../../cluster/transport/http-limits.js';
-import { UsageError } from '../cli/errors.js';
 import { err } from '../cli/output.js';
 import { untilStopped } from '../cli/signals.js';
+import { ViewerFailure } from './offline-viewer.js';
 
 /** OfflineImageViewerPB's -addr default. */
 export const WEB_IMAGE_VIEWER_ADDR_DEFAULT = 'localhost:5978';
@@ -245,8 +245,8 @@ export function parseViewerAddress(text: string): { host: string; port: number }
   const match = /^(localhost|127(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(text);
   const port = Number(match?.[2]);
   if (!match || port > 65_535) {
-    throw new UsageError(
-      `oiv: -addr is HOST:PORT on loopback (localhost or 127.x.y.z, port 0-65535), not ${text}: the lab serves nothing beyond this machine`,
+    throw new ViewerFailure(
+      `-addr is HOST:PORT on loopback (localhost or 127.x.y.z, port 0-65535), not ${text}: the lab serves nothing beyond this machine`,
     );
   }
   return { host: match[1] === 'localhost' ? '127.0.0.1' : (match[1] as string), port };
@@ -279,8 +279,8 @@ export async function startWebImageViewer(image: FsImage, addr: string): Promise
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
-        new UsageError(
-          `oiv: cannot listen on ${host}:${port} (${error.code ?? error.message}); choose another with -addr 127.0.0.1:PORT`,
+        new ViewerFailure(
+          `cannot listen on ${host}:${port} (${error.code ?? error.message}); choose another with -addr 127.0.0.1:PORT`,
         ),
       ),
     );

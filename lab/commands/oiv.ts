@@ -3,10 +3,9 @@
  * Offline Image Viewer over an fsimage file (the running cluster's, or a copy): no cluster needed.
  * Without -o the output goes to stdout (Hadoop's `-o -`); `-p Web`, Hadoop's default, serves the
  * read-only WebHDFS ops over the image until Ctrl-C (oiv-web.ts); `-p ReverseXML -i XML -o FSIMAGE`
- * writes the image (and its .md5) back from the XML. The shared input/output handling of the offline viewers
- * (this and `lab oev`) lives here too.
+ * writes the image (and its .md5) back from the XML. The command line, usage and exit codes are
+ * OfflineImageViewerPB.run's (offline-viewer.ts): no generic options, as its main() has none.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseXml, XmlSyntaxError } from '../../cluster/common/xml-tree.js';
 import { decodeImage, encodeImage, ImageFormatError } from '../../cluster/namenode/fsimage/codec.js';
@@ -15,18 +14,99 @@ import { imageFromXml, ImageXmlError } from '../../cluster/namenode/fsimage/oiv-
 import type { FsImage } from '../../cluster/namenode/fsimage/image.js';
 import { imageToDelimited, imageToXml } from '../../cluster/namenode/fsimage/oiv.js';
 import type { Command } from '../cli/commander.js';
-import { UsageError } from '../cli/errors.js';
-import { parseHadoopArgs, type HadoopArgs } from '../cli/hadoop-args.js';
+import { CommandExit } from '../cli/errors.js';
+import { registerHadoopCommand } from '../cli/hadoop-command.js';
+import { err } from '../cli/output.js';
+import {
+  parseViewerCommandLine,
+  readDumpInput,
+  runViewer,
+  VIEWER_FAILED,
+  ViewerFailure,
+  writeDumpOutput,
+  type ViewerOptions,
+  type ViewerSpec,
+} from './offline-viewer.js';
 import { runWebImageViewer, WEB_IMAGE_VIEWER_ADDR_DEFAULT } from './oiv-web.js';
 
-const USAGE = `Usage: lab oiv [OPTIONS] -i INPUTFILE [-o OUTPUTFILE]
-  -i,--inputFile <arg>   FSImage file to process (e.g. <home>/dfs/name/current/fsimage_<txid>)
-  -o,--outputFile <arg>  Name of output file; stdout when absent or '-'
-  -p,--processor <arg>   Web (the default) | XML | Delimited | FileDistribution | ReverseXML (the fsimage from its XML)
-  -addr <arg>            Web: the address to listen on (default localhost:5978)
-  -delimiter <arg>       Delimited: the field separator (default a tab)
-  -step <arg>            FileDistribution: bucket width in bytes (default 2097152)
-  -maxSize <arg>         FileDistribution: the largest size with its own bucket (default 137438953472)`;
+/**
+ * OfflineImageViewerPB's usage (Hadoop 3.3, `lab oiv` for `bin/hdfs oiv`, the processors the lab
+ * has), printed with println.
+ */
+const USAGE =
+  'Usage: lab oiv [OPTIONS] -i INPUTFILE -o OUTPUTFILE\n' +
+  'Offline Image Viewer\n' +
+  'View a Hadoop fsimage INPUTFILE using the specified PROCESSOR,\n' +
+  'saving the results in OUTPUTFILE.\n' +
+  '\n' +
+  'The oiv utility will attempt to parse correctly formed image files\n' +
+  'and will abort fail with mal-formed image files.\n' +
+  '\n' +
+  'The tool works offline and does not require a running cluster in\n' +
+  'order to process an image file.\n' +
+  '\n' +
+  'The following image processors are available:\n' +
+  '  * XML: This processor creates an XML document with all elements of\n' +
+  '    the fsimage enumerated, suitable for further analysis by XML\n' +
+  '    tools.\n' +
+  '  * ReverseXML: This processor takes an XML file and creates a\n' +
+  '    binary fsimage containing the same elements.\n' +
+  '  * FileDistribution: This processor analyzes the file size\n' +
+  '    distribution in the image.\n' +
+  '    -maxSize specifies the range [0, maxSize] of file sizes to be\n' +
+  '     analyzed (128GB by default).\n' +
+  '    -step defines the granularity of the distribution. (2MB by default)\n' +
+  '    -format formats the output result in a human-readable fashion\n' +
+  '     rather than a number of bytes. (false by default)\n' +
+  '  * Web: Run a viewer to expose read-only WebHDFS API.\n' +
+  '    -addr specifies the address to listen. (localhost:5978 by default)\n' +
+  '    It does not support secure mode nor HTTPS.\n' +
+  '  * Delimited (experimental): Generate a text file with all of the elements common\n' +
+  '    to both inodes and inodes-under-construction, separated by a\n' +
+  '    delimiter. The default delimiter is \\t, though this may be\n' +
+  '    changed via the -delimiter argument.\n' +
+  '\n' +
+  'Required command line arguments:\n' +
+  '-i,--inputFile <arg>   FSImage or XML file to process.\n' +
+  '\n' +
+  'Optional command line arguments:\n' +
+  '-o,--outputFile <arg>  Name of output file. If the specified\n' +
+  '                       file exists, it will be overwritten.\n' +
+  '                       (output to stdout by default)\n' +
+  '                       If the input file was an XML file, we\n' +
+  '                       will also create an <outputFile>.md5 file.\n' +
+  '-p,--processor <arg>   Select which type of processor to apply\n' +
+  '                       against image file. (XML|FileDistribution|\n' +
+  '                       ReverseXML|Web|Delimited)\n' +
+  '                       The default is Web.\n' +
+  '-delimiter <arg>       Delimiting string to use with Delimited processor. \n' +
+  '-t,--temp <arg>        Use temporary dir to cache intermediate\n' +
+  '                       result to generate Delimited outputs. If not\n' +
+  '                       set, the processor constructs the namespace\n' +
+  '                       in memory before outputting text.\n' +
+  '-h,--help              Display usage information and exit\n' +
+  '\n';
+
+/** OfflineImageViewerPB.buildOptions. */
+const OIV: ViewerSpec = {
+  options: [
+    { name: 'i', long: ['inputFile'], value: true },
+    { name: 'o', long: ['outputFile'], value: true },
+    { name: 'p', long: ['processor'], value: true },
+    { name: 'h', long: ['help'] },
+    { name: 'maxSize', value: true },
+    { name: 'step', value: true },
+    { name: 'format' },
+    { name: 'addr', value: true },
+    { name: 'delimiter', value: true },
+    { name: 'sp' },
+    { name: 't', long: ['temp'], value: true },
+  ],
+  required: ['i'],
+  help: USAGE,
+  parseErrorWithMessage: false,
+  exceptionPrefix: 'Encountered exception.  Exiting: ',
+};
 
 /** FileDistributionCalculator's defaults: 2 MiB buckets up to 128 GiB. */
 export const FILE_DISTRIBUTION_STEP_DEFAULT = 2_097_152;
@@ -34,117 +114,67 @@ export const FILE_DISTRIBUTION_MAX_SIZE_DEFAULT = 137_438_953_472;
 /** Hadoop refuses more intervals than this (FileDistributionCalculator.MAX_INTERVALS). */
 const FILE_DISTRIBUTION_INTERVALS_MAX = 10_000_000;
 
+/** The options of a processor the lab does not carry out, and where the same facts are. */
+const NOT_IN_THE_LAB: Readonly<Record<string, string>> = {
+  format: "-format (human-readable FileDistribution sizes) is not the lab's yet: sizes print in bytes",
+  sp: "-sp (a storage policy column) is not the lab's yet: every lab file has the one policy, HOT",
+};
+
 export function registerOiv(program: Command): void {
-  program
-    .command('oiv')
-    .description(
+  registerHadoopCommand(program, {
+    name: 'oiv',
+    description:
       'view an fsimage file: -p XML | Delimited | FileDistribution -i FSIMAGE [-o OUT], or -p Web (read-only WebHDFS); -p ReverseXML back',
-    )
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .helpOption(false)
-    .argument('[args...]')
-    .action(async (args: string[]) => {
-      const parsed = parseViewerArgs('oiv', args, USAGE, ['delimiter', 'step', 'maxSize', 'addr']);
-      const processor = (one(parsed, 'p') ?? 'Web').toUpperCase();
-      const input = required(parsed, 'i', 'oiv', USAGE);
-      if (processor === 'REVERSEXML') {
-        reverseXml(input, one(parsed, 'o'));
-        return;
-      }
-      const image = readImage(input);
-      if (processor === 'WEB') {
-        await runWebImageViewer(image, one(parsed, 'addr') ?? WEB_IMAGE_VIEWER_ADDR_DEFAULT);
-        return;
-      }
-      let text: string;
-      if (processor === 'XML') text = imageToXml(image);
-      else if (processor === 'DELIMITED') {
-        const delimiter = one(parsed, 'delimiter');
-        text = imageToDelimited(image, delimiter === undefined ? {} : { delimiter });
-      } else if (processor === 'FILEDISTRIBUTION') {
-        text = fileDistribution(image, {
-          step: wholeNumber(parsed, 'step', FILE_DISTRIBUTION_STEP_DEFAULT),
-          maxSize: wholeNumber(parsed, 'maxSize', FILE_DISTRIBUTION_MAX_SIZE_DEFAULT),
-        });
-      } else {
-        throw new UsageError(
-          `oiv: the lab has no ${one(parsed, 'p')} processor; use -p Web, -p XML, -p Delimited, -p FileDistribution or -p ReverseXML`,
-          USAGE,
-        );
-      }
-      writeDumpOutput(one(parsed, 'o'), text);
-    });
+    labFlags: [],
+    // OfflineImageViewerPB.main parses its own arguments: no ToolRunner, no generic options.
+    genericOptions: false,
+    run: ({ args }) => {
+      const options = parseViewerCommandLine(args, OIV);
+      return runViewer(OIV, () => viewImage(options));
+    },
+  });
 }
 
-/**
- * The options both viewers take: -p, -i, -o (and their --long forms) plus `extra` one-value options
- * and `flags` (no value; each with its --long form, e.g. oev's `-f` / `--fix-txids`).
- */
-export function parseViewerArgs(
-  command: string,
-  args: readonly string[],
-  usage: string,
-  extra: string[] = [],
-  flags: Record<string, string> = {},
-): HadoopArgs {
-  const long: Record<string, string> = { '--processor': '-p', '--inputFile': '-i', '--outputFile': '-o' };
-  for (const [name, longName] of Object.entries(flags)) long[`--${longName}`] = `-${name}`;
-  const options = [
-    ...['p', 'i', 'o', ...extra].map((name) => ({ name, values: 1 })),
-    ...Object.keys(flags).map((name) => ({ name })),
-  ];
-  const parsed = parseHadoopArgs(
-    args.map((a) => long[a] ?? a),
-    { command, usage, options },
-  );
-  if (parsed.operands.length > 0)
-    throw new UsageError(`${command}: unexpected argument ${parsed.operands[0]}`, usage);
-  return parsed;
+/** OfflineImageViewerPB.run's switch over the processor (upper-cased), Web by default. */
+async function viewImage(options: ViewerOptions): Promise<void> {
+  const input = options.get('i') as string;
+  const output = options.get('o');
+  const processor = options.get('p') ?? 'Web';
+  for (const [name, why] of Object.entries(NOT_IN_THE_LAB))
+    if (options.has(name)) throw new ViewerFailure(why);
+  switch (processor.toUpperCase()) {
+    case 'REVERSEXML':
+      return reverseXml(input, output);
+    case 'WEB':
+      return runWebImageViewer(readImage(input), options.get('addr') ?? WEB_IMAGE_VIEWER_ADDR_DEFAULT);
+    case 'XML':
+      return writeDumpOutput(output, imageToXml(readImage(input)));
+    case 'DELIMITED': {
+      const delimiter = options.get('delimiter');
+      return writeDumpOutput(
+        output,
+        imageToDelimited(readImage(input), delimiter === undefined ? {} : { delimiter }),
+      );
+    }
+    case 'FILEDISTRIBUTION': {
+      const step = wholeNumber(options, 'step', FILE_DISTRIBUTION_STEP_DEFAULT);
+      const maxSize = wholeNumber(options, 'maxSize', FILE_DISTRIBUTION_MAX_SIZE_DEFAULT);
+      return writeDumpOutput(output, fileDistribution(readImage(input), { step, maxSize }));
+    }
+    default:
+      err(`Invalid processor specified : ${processor}`);
+      process.stdout.write(USAGE);
+      throw new CommandExit(VIEWER_FAILED);
+  }
 }
 
-export function one(parsed: HadoopArgs, name: string): string | undefined {
-  return parsed.options.get(name)?.at(-1);
-}
-
-export function required(parsed: HadoopArgs, name: string, command: string, usage: string): string {
-  const value = one(parsed, name);
-  if (value === undefined) throw new UsageError(`${command}: Missing required option: ${name}`, usage);
-  return value;
-}
-
-function wholeNumber(parsed: HadoopArgs, name: string, fallback: number): number {
-  const text = one(parsed, name);
-  if (text === undefined) return fallback;
+/** -step / -maxSize: FileDistributionCalculator takes 0 (Hadoop's default text) as its default. */
+function wholeNumber(options: ViewerOptions, name: string, fallback: number): number {
+  const text = options.get(name);
+  if (text === undefined || text === '0') return fallback;
   if (!/^[1-9]\d*$/.test(text))
-    throw new UsageError(`oiv: -${name} expects a positive whole number, got '${text}'`, USAGE);
+    throw new ViewerFailure(`-${name} expects a positive whole number, got '${text}'`);
   return Number(text);
-}
-
-/** Reads an offline viewer's input; a missing or unreadable file is a usage error saying what was expected. */
-export function readDumpInput(file: string, what: string): Buffer {
-  try {
-    return fs.readFileSync(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new UsageError(
-      `cannot read ${file} (${code}); expected ${what}, e.g. one listed by \`ls $LAB_HOME/dfs/name/current\``,
-    );
-  }
-}
-
-/** `-o FILE` writes the file; no -o (or `-o -`) writes stdout. */
-export function writeDumpOutput(target: string | undefined, text: string | Uint8Array): void {
-  if (target === undefined || target === '-') {
-    process.stdout.write(text);
-    return;
-  }
-  try {
-    fs.writeFileSync(target, text);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new UsageError(`cannot write ${target} (${code})`);
-  }
 }
 
 /**
@@ -152,27 +182,33 @@ export function writeDumpOutput(target: string | undefined, text: string | Uint8
  * `.md5` file MD5FileUtils.saveMD5File writes, so the NameNode can load it as `fsimage_<txid>`.
  */
 function reverseXml(input: string, output: string | undefined): void {
-  if (output === undefined || output === '-') {
-    throw new UsageError(
-      'oiv: -p ReverseXML writes an fsimage: name it with -o FILE (e.g. fsimage_<19-digit txid>)',
-      USAGE,
-    );
-  }
-  const text = readDumpInput(input, 'the XML of an fsimage (`lab oiv -p XML -o FILE`)').toString('utf8');
-  let bytes: Buffer;
   try {
-    bytes = encodeImage(imageFromXml(parseXml(text)));
+    if (output === undefined || output === '-') {
+      throw new ViewerFailure(
+        '-p ReverseXML writes an fsimage: name it with -o FILE (e.g. fsimage_<19-digit txid>)',
+      );
+    }
+    const text = readDumpInput(input, 'the XML of an fsimage (`lab oiv -p XML -o FILE`)').toString('utf8');
+    let bytes: Buffer;
+    try {
+      bytes = encodeImage(imageFromXml(parseXml(text)));
+    } catch (error) {
+      if (
+        error instanceof XmlSyntaxError ||
+        error instanceof ImageXmlError ||
+        error instanceof ImageFormatError
+      )
+        throw new ViewerFailure(`${input}: not the XML of an fsimage: ${error.message}`);
+      throw error;
+    }
+    writeDumpOutput(output, bytes);
+    writeDumpOutput(`${output}.md5`, md5FileLine(md5Hex(bytes), path.basename(output)));
   } catch (error) {
-    if (
-      error instanceof XmlSyntaxError ||
-      error instanceof ImageXmlError ||
-      error instanceof ImageFormatError
-    )
-      throw new UsageError(`oiv: ${input}: not the XML of an fsimage: ${error.message}`);
-    throw error;
+    if (!(error instanceof ViewerFailure)) throw error;
+    // OfflineImageViewerPB.run: the reconstructor's failure is its own line, and exit status 1.
+    err(`OfflineImageReconstructor failed: ${error.message}`);
+    throw new CommandExit(1);
   }
-  writeDumpOutput(output, bytes);
-  writeDumpOutput(`${output}.md5`, md5FileLine(md5Hex(bytes), path.basename(output)));
 }
 
 function readImage(file: string): FsImage {
@@ -183,7 +219,7 @@ function readImage(file: string): FsImage {
     const hint = /edits/.test(file) ? ' This looks like an edit log segment: dump it with `lab oev -i`.' : '';
     const detail =
       error instanceof ImageFormatError ? error.message : `unreadable image (${(error as Error).message})`;
-    throw new UsageError(`oiv: ${file}: ${detail}.${hint}`);
+    throw new ViewerFailure(`${file}: ${detail}.${hint}`);
   }
 }
 
@@ -195,8 +231,8 @@ function readImage(file: string): FsImage {
 export function fileDistribution(image: FsImage, options: { step: number; maxSize: number }): string {
   const intervals = Math.floor(options.maxSize / options.step);
   if (intervals > FILE_DISTRIBUTION_INTERVALS_MAX) {
-    throw new UsageError(
-      `oiv: too many distribution intervals (maxSize/step = ${intervals}, should be less than ${FILE_DISTRIBUTION_INTERVALS_MAX})`,
+    throw new ViewerFailure(
+      `too many distribution intervals (maxSize/step = ${intervals}, should be less than ${FILE_DISTRIBUTION_INTERVALS_MAX})`,
     );
   }
   const distribution = new Map<number, number>();

@@ -302,8 +302,11 @@ describe.skipIf(!BUILT)('checkpoints on a running cluster', () => {
     expect(fs.readFileSync(rebuilt)).toEqual(fs.readFileSync(imageFile));
     expect(fs.readFileSync(`${rebuilt}.md5`, 'utf8')).toBe(fs.readFileSync(`${imageFile}.md5`, 'utf8'));
     const wrong = await lab(home, 'oev', '-i', imageFile);
-    expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toContain('is an fsimage, not an edit log segment');
+    // OfflineEditsViewer.go's failure line, exit -1.
+    expect(wrong.code).toBe(255);
+    expect(wrong.stderr).toMatch(
+      /^Encountered exception\. Exiting: .* is an fsimage, not an edit log segment/,
+    );
     const missing = await lab(home, 'oiv', '-p', 'XML', '-i', path.join(home, 'nope'));
     expect(missing.stderr).toMatch(/cannot read .*nope \(ENOENT\); expected an fsimage file/);
 
