@@ -2,8 +2,10 @@
  * Issue 10's "Done when" on the wire itself: a real `tcpdump -i lo -X port <NameNode port>` while
  * `lab fs -put` writes a file shows what seed 000 shows of HDFS — the `hrpc` preamble, the
  * ClientProtocol name, `addBlock`, and a DataNode's transfer address (its IP address and xferPort
- * in the DatanodeIDProto of the addBlock reply) — and no JSON body. Capturing needs root (or
- * CAP_NET_RAW) and tcpdump: without them the test says why and skips.
+ * in the DatanodeIDProto of the addBlock reply) — and no JSON body on any port: the capture takes
+ * every DataNode's transfer and IPC ports too, during the put, a get and a `dfsadmin
+ * -getDatanodeInfo`, and finds DataTransferProtocol's version and op codes and ClientDatanodeProtocol
+ * calls there. Capturing needs root (or CAP_NET_RAW) and tcpdump: without them the test says why and skips.
  * Runs in `npm run test:long` (LAB_LONG=1); skipped until the daemons are built.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -60,7 +62,7 @@ function varint(n: number): Buffer {
 
 describe.skipIf(
   !fs.existsSync(path.join(repo, 'dist/cluster/runtime/main.js')) || process.env.LAB_LONG !== '1',
-)('a real capture of the NameNode port during a put', () => {
+)('a real capture of the NameNode and DataNode ports during a put and a get', () => {
   const reason = cannotCapture();
   let home = '';
   let work = '';
@@ -88,7 +90,7 @@ describe.skipIf(
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it('shows hrpc, ClientProtocol, addBlock and a DataNode transfer address, and no JSON', async (ctx) => {
+  it('shows hrpc, ClientProtocol, addBlock, a DataNode transfer address, DataTransferProtocol ops and ClientDatanodeProtocol, and no JSON', async (ctx) => {
     if (reason) {
       console.warn(`wire-capture: skipped: ${reason}`);
       ctx.skip();
@@ -96,12 +98,19 @@ describe.skipIf(
     }
     const desc = requireDescription(home);
     const file = path.join(work, 'two-blocks.bin');
-    fs.writeFileSync(file, crypto.randomBytes(1_500_000));
+    // Random bytes without `{`, so that the file's own bytes can never look like a JSON body.
+    fs.writeFileSync(
+      file,
+      crypto.randomBytes(1_500_000).map((b) => (b === 0x7b ? 0 : b)),
+    );
+    // The NameNode's port, and every DataNode's transfer and IPC ports.
+    const ports = [desc.namenode.port, ...desc.datanodes.flatMap((dn) => [dn.port, dn.ipcPort ?? dn.port])];
+    const filter = ports.flatMap((p, i) => [...(i > 0 ? ['or'] : []), 'port', String(p)]);
     let stdout = '';
     let stderr = '';
     const tcpdump: ChildProcess = spawn(
       'tcpdump',
-      ['-i', 'lo', '-n', '-l', '-U', '-X', '-s', '0', 'port', String(desc.namenode.port)],
+      ['-i', 'lo', '-n', '-l', '-U', '-X', '-s', '0', ...filter],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const exited = new Promise<number | null>((resolve) => tcpdump.once('exit', (code) => resolve(code)));
@@ -111,9 +120,14 @@ describe.skipIf(
       await waitFor('tcpdump listening on lo', () => (/listening on lo/.test(stderr) ? true : undefined));
       const put = await runLab(home, 'fs', '-put', file, '/capture.bin');
       expect(put.code, put.stderr).toBe(0);
-      // The put's last call (rename of ._COPYING_) answered: every frame of it went by.
-      await waitFor('the rename in the capture', () =>
-        Buffer.concat(packetsOfHexDump(stdout)).includes('rename', 0, 'latin1') ? true : undefined,
+      const get = await runLab(home, 'fs', '-get', '/capture.bin', path.join(work, 'back.bin'));
+      expect(get.code, get.stderr).toBe(0);
+      const dn1 = desc.datanodes[0] as { host: string; ipcPort?: number };
+      const info = await runLab(home, 'dfsadmin', '-getDatanodeInfo', `${dn1.host}:${dn1.ipcPort}`);
+      expect(info.code, info.stderr).toBe(0);
+      // The last answer (getDatanodeInfo's DatanodeLocalInfoProto, naming its configuration version) went by.
+      await waitFor('the getDatanodeInfo answer in the capture', () =>
+        Buffer.concat(packetsOfHexDump(stdout)).includes('core-', 0, 'latin1') ? true : undefined,
       );
     } finally {
       tcpdump.kill('SIGINT');
@@ -134,7 +148,14 @@ describe.skipIf(
       }),
     );
     expect(named.length).toBeGreaterThan(0);
-    // The lab once framed JSON bodies ({"callId":0,"ok":true,…}): no object key crosses the port.
+    // DataTransferProtocol: each op starts with the version (28, two bytes) and its op code:
+    // WRITE_BLOCK 80 for the put, READ_BLOCK 81 for the get (DataTransferProtocol.proto's Op).
+    expect(all.includes(Buffer.from([0x00, 0x1c, 0x50]))).toBe(true);
+    expect(all.includes(Buffer.from([0x00, 0x1c, 0x51]))).toBe(true);
+    // The DataNode's IPC port speaks Hadoop IPC too.
+    expect(all.includes('org.apache.hadoop.hdfs.protocol.ClientDatanodeProtocol', 0, 'latin1')).toBe(true);
+    expect(all.includes('getDatanodeInfo', 0, 'latin1')).toBe(true);
+    // The lab once framed JSON bodies ({"callId":0,"ok":true,…}): no object key crosses any port.
     expect(all.toString('latin1')).not.toMatch(/\{"[A-Za-z]+":/);
   });
 });
