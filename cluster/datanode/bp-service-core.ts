@@ -16,7 +16,8 @@
  *   unless a newer entry for the block arrived meanwhile;
  * - commands on a heartbeat or block-report reply become actions for the process: delete these
  *   replicas, copy a replica (DNA_TRANSFER), recover one (DNA_RECOVERBLOCK), register again
- *   (DNA_REGISTER). A replica is reported DELETED once the process has deleted it (or found none, so
+ *   (DNA_REGISTER), finalize the block pool's upgrade (DNA_FINALIZE, BPOfferService's
+ *   processCommandFromActive). A replica is reported DELETED once the process has deleted it (or found none, so
  *   the NameNode forgets it), never when its generation stamp differs from the one the NameNode
  *   named: that replica is a newer one (a block recovery's) and stays, as FsDatasetImpl.invalidate
  *   keeps it.
@@ -37,6 +38,8 @@ export type DatanodeAction =
   | { kind: 'delete-replica'; poolId: string; block: BlockRef }
   | { kind: 'transfer'; command: Extract<DatanodeCommand, { action: 'DNA_TRANSFER' }> }
   | { kind: 'recover'; command: Extract<DatanodeCommand, { action: 'DNA_RECOVERBLOCK' }> }
+  /** DNA_FINALIZE: DataNode.finalizeUpgradeForPool; with no previous/ directory there is nothing to do. */
+  | { kind: 'finalize-upgrade'; poolId: string }
   | { kind: 'ignore'; action: string };
 
 /**
@@ -187,6 +190,9 @@ export class BPServiceCore {
           break;
         case 'DNA_RECOVERBLOCK':
           actions.push({ kind: 'recover', command });
+          break;
+        case 'DNA_FINALIZE':
+          actions.push({ kind: 'finalize-upgrade', poolId: command.poolId });
           break;
         default:
           actions.push({ kind: 'ignore', action: (command as { action: string }).action });

@@ -894,7 +894,9 @@ export class NameNodeCore {
       d.id.storageId = p.storageId;
       this.applyReplicaChanges(this.blocks.processReport(d.id.name, p.blocks));
       this.checkSafeMode(ctx.nowMs);
-      return { commands: [] };
+      // NameNodeRpcServer.blockReport: with no upgrade or rolling upgrade in progress (the lab has
+      // none), an accepted report of the DataNode's one storage is answered with FinalizeCommand.
+      return { commands: [{ action: 'DNA_FINALIZE', poolId: p.poolId }] };
     },
     blockReceivedAndDeleted: (p, ctx) => {
       const d = this.reportingDatanode(p.registration, 'Got incremental block report');

@@ -82,6 +82,11 @@ function describeRpcReply(method: string, ok: boolean, result: unknown, error?: 
     if (commands.length === 0) return `heartbeatResponse${lease}`;
     return `heartbeatResponse commands=[${commands.map(describeCommand).join(', ')}]${lease}`;
   }
+  if (method === 'blockReport' && result && typeof result === 'object') {
+    const commands = (result as { commands?: unknown }).commands;
+    if (!Array.isArray(commands) || commands.length === 0) return 'blockReportResponse';
+    return `blockReportResponse commands=[${(commands as Record<string, unknown>[]).map(describeCommand).join(', ')}]`;
+  }
   if (typeof result === 'boolean') return `${method}Response ${result}`;
   return `${method}Response`;
 }
@@ -100,6 +105,8 @@ function describeCommand(cmd: Record<string, unknown>): string {
     }
     case 'DNA_INVALIDATE':
       return `DNA_INVALIDATE ${formatValue(cmd.blocks)}`;
+    case 'DNA_FINALIZE':
+      return `DNA_FINALIZE ${String(cmd.poolId)}`;
     default:
       return String(cmd.action);
   }

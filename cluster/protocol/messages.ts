@@ -22,6 +22,8 @@ export type DatanodeCommand =
   | { action: 'DNA_TRANSFER'; poolId: string; block: BlockRef; targets: DatanodeId[]; targetRacks: string[] }
   | { action: 'DNA_INVALIDATE'; poolId: string; blocks: BlockRef[] }
   | { action: 'DNA_REGISTER' }
+  /** FinalizeCommand: finalize the block pool's upgrade (the NameNode's answer to an accepted block report). */
+  | { action: 'DNA_FINALIZE'; poolId: string }
   | {
       action: 'DNA_RECOVERBLOCK';
       poolId: string;

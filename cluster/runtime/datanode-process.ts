@@ -699,6 +699,10 @@ class BPServiceActor {
         case 'recover':
           void this.recoverBlock(action.command);
           break;
+        case 'finalize-upgrade':
+          // BlockPoolSliceStorage.doFinalize returns at once without a previous/ directory, and
+          // the lab's storage never makes one (no upgrades): nothing to do, nothing to log.
+          break;
         case 'ignore':
           log('info', `${this.opts.selfId}: ignoring ${action.action} (not modelled by the lab)`);
       }

@@ -208,15 +208,16 @@ export class ClusterSim {
         callId: 0,
         params: { blocks: { count: blocks.length } },
       });
-    this.call(dn.id.name, dn.id.ipAddr, 'blockReport', {
+    const report = this.call(dn.id.name, dn.id.ipAddr, 'blockReport', {
       registration: this.registration(dn),
-      poolId: '',
+      poolId: this.namespaceInfo.blockPoolId,
       storageId: dn.id.storageId,
       blocks,
       // Lease 0: HDFS's bypass of the report rate limit (the simulator reports at once).
       leaseId: 0,
       reportId: dn.core.fullReportSent(),
     });
+    this.execute(dn, report.commands);
     this.heartbeat(dn);
   }
 
@@ -268,6 +269,7 @@ export class ClusterSim {
           this.transfer(dn, action.command);
           break;
         case 'recover':
+        case 'finalize-upgrade':
         case 'ignore':
           break;
       }

@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BPServiceCore, invalidation } from '../../cluster/datanode/bp-service-core.js';
+import { ClusterSim } from '../../cluster/sim/cluster-sim.js';
+import { simRegistration } from './sim-registration.js';
 
 const blk = (blockId: number, genStamp = 1001) => ({ blockId, numBytes: 10, genStamp });
 
@@ -91,5 +93,35 @@ describe('BPServiceCore', () => {
     expect(invalidation({ genStamp: 1001 }, blk(1, 1001))).toBe('delete');
     expect(invalidation(null, blk(1, 1001))).toBe('not-found');
     expect(invalidation({ genStamp: 1002 }, blk(1, 1001))).toBe('genstamp-mismatch');
+  });
+
+  it('turns DNA_FINALIZE into finalizing the block pool (BPOfferService.processCommandFromActive)', () => {
+    expect(new BPServiceCore().commands([{ action: 'DNA_FINALIZE', poolId: 'BP-1' }])).toEqual([
+      { kind: 'finalize-upgrade', poolId: 'BP-1' },
+    ]);
+  });
+
+  it("is answered FinalizeCommand for an accepted full report (NameNodeRpcServer.blockReport), as the simulator's DataNodes are", () => {
+    const sim = new ClusterSim({
+      datanodes: 1,
+      racks: 1,
+      replication: 1,
+      blockSizeBytes: 1 << 20,
+      seed: '1',
+    });
+    const poolId = sim.core.namespaceInfo().blockPoolId;
+    const reply = sim.core.call(
+      'blockReport',
+      {
+        registration: simRegistration(sim, 'dn1'),
+        poolId,
+        storageId: 'DS-1',
+        blocks: [],
+        leaseId: 0,
+        reportId: 2,
+      },
+      { caller: 'dn1', callerAddr: '127.0.1.1', nowMs: sim.nowMs },
+    );
+    expect(reply.result.commands).toEqual([{ action: 'DNA_FINALIZE', poolId }]);
   });
 });

@@ -7,9 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { hostsFileEntries, parseHostEntry } from '../../cluster/namenode/host-file.js';
 import { namenodeBeans } from '../../cluster/namenode/jmx.js';
-import type { DatanodeRegistration } from '../../cluster/protocol/messages.js';
 import { ClusterSim } from '../../cluster/sim/cluster-sim.js';
 import { thrown } from './remote-error.js';
+import { simRegistration as registration } from './sim-registration.js';
 import { SUPERUSER, testCore } from './namenode-test-core.js';
 
 describe('hosts files', () => {
@@ -39,22 +39,6 @@ const FSCK_A = {
   racks: false,
   openforwrite: false,
 };
-
-function registration(sim: ClusterSim, name: string, xferPort?: number): DatanodeRegistration {
-  const id = sim.core.datanodes.get(name)?.id;
-  if (!id) throw new Error(`no ${name}`);
-  const ns = sim.core.namespaceInfo();
-  return {
-    datanode: { ...id, ...(xferPort === undefined ? {} : { xferPort }) },
-    storageInfo: {
-      layoutVersion: -57,
-      namespaceId: ns.namespaceId,
-      clusterId: ns.clusterId,
-      cTime: ns.cTime,
-    },
-    softwareVersion: ns.softwareVersion,
-  };
-}
 
 /** A simulated cluster with 1 MiB blocks: DataNodes, racks, replication, seed. */
 const sim1m = (datanodes: number, racks: number, replication: number, seed: string): ClusterSim =>

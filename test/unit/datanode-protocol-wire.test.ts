@@ -16,6 +16,7 @@ import {
   BLOCK_BUFFER_CHUNK_BYTES,
 } from '../../cluster/protocol/registry/block-list.js';
 import {
+  commandsFromProto,
   commandToProto,
   datanodeProtocol,
   DATANODE_PROTOCOL,
@@ -104,6 +105,15 @@ describe('DatanodeProtocol bytes', () => {
     expect(hex(toBinary(DatanodeCommandProtoSchema, commandToProto({ action: 'DNA_REGISTER' })))).toBe(
       '08053a00',
     );
+  });
+
+  it('FinalizeCommand: cmdType 3 and finalizeCmd (field 5) naming the block pool, both ways', () => {
+    const proto = commandToProto({ action: 'DNA_FINALIZE', poolId: 'BP-1' });
+    // finalizeCmd: tag 2a, 6 bytes: blockPoolId (tag 0a) "BP-1" (42 50 2d 31).
+    expect(hex(toBinary(DatanodeCommandProtoSchema, proto))).toBe('0803' + '2a06' + '0a0442502d31');
+    expect(commandsFromProto(fromBinary(DatanodeCommandProtoSchema, bytes('08032a060a0442502d31')))).toEqual([
+      { action: 'DNA_FINALIZE', poolId: 'BP-1' },
+    ]);
   });
 
   it('INVALIDATE: a BlockCommand (field 3) with action 2, the pool and the blocks', () => {

@@ -39,7 +39,7 @@ import type { Message } from '@bufbuild/protobuf';
 export const file_datanode_protocol: GenFile =
   /*@__PURE__*/
   fileDesc(
-    'ChdkYXRhbm9kZV9wcm90b2NvbC5wcm90bxIUaGFkb29wLmhkZnMuZGF0YW5vZGUizQEKGURhdGFub2RlUmVnaXN0cmF0aW9uUHJvdG8SMAoKZGF0YW5vZGVJRBgBIAIoCzIcLmhhZG9vcC5oZGZzLkRhdGFub2RlSURQcm90bxIyCgtzdG9yYWdlSW5mbxgCIAIoCzIdLmhhZG9vcC5oZGZzLlN0b3JhZ2VJbmZvUHJvdG8SMQoEa2V5cxgDIAIoCzIjLmhhZG9vcC5oZGZzLkV4cG9ydGVkQmxvY2tLZXlzUHJvdG8SFwoPc29mdHdhcmVWZXJzaW9uGAQgAigJIpcFChREYXRhbm9kZUNvbW1hbmRQcm90bxJACgdjbWRUeXBlGAEgAigOMi8uaGFkb29wLmhkZnMuZGF0YW5vZGUuRGF0YW5vZGVDb21tYW5kUHJvdG8uVHlwZRJICgtiYWxhbmNlckNtZBgCIAEoCzIzLmhhZG9vcC5oZGZzLmRhdGFub2RlLkJhbGFuY2VyQmFuZHdpZHRoQ29tbWFuZFByb3RvEjcKBmJsa0NtZBgDIAEoCzInLmhhZG9vcC5oZGZzLmRhdGFub2RlLkJsb2NrQ29tbWFuZFByb3RvEkQKC3JlY292ZXJ5Q21kGAQgASgLMi8uaGFkb29wLmhkZnMuZGF0YW5vZGUuQmxvY2tSZWNvdmVyeUNvbW1hbmRQcm90bxI/CgtyZWdpc3RlckNtZBgHIAEoCzIqLmhhZG9vcC5oZGZzLmRhdGFub2RlLlJlZ2lzdGVyQ29tbWFuZFByb3RvIrICCgRUeXBlEhwKGEJhbGFuY2VyQmFuZHdpZHRoQ29tbWFuZBAAEhAKDEJsb2NrQ29tbWFuZBABEhgKFEJsb2NrUmVjb3ZlcnlDb21tYW5kEAISEwoPRmluYWxpemVDb21tYW5kEAMSFAoQS2V5VXBkYXRlQ29tbWFuZBAEEhMKD1JlZ2lzdGVyQ29tbWFuZBAFEhgKFFVudXNlZFVwZ3JhZGVDb21tYW5kEAYSFwoTTnVsbERhdGFub2RlQ29tbWFuZBAHEhIKDkJsb2NrSWRDb21tYW5kEAgSIAocQmxvY2tFQ1JlY29uc3RydWN0aW9uQ29tbWFuZBAJEh8KG0Jsb2NrU3RvcmFnZU1vdmVtZW50Q29tbWFuZBAKEhYKEkRyb3BTUFNXb3JrQ29tbWFuZBALIjIKHUJhbGFuY2VyQmFuZHdpZHRoQ29tbWFuZFByb3RvEhEKCWJhbmR3aWR0aBgBIAIoBCLxAgoRQmxvY2tDb21tYW5kUHJvdG8SPgoGYWN0aW9uGAEgAigOMi4uaGFkb29wLmhkZnMuZGF0YW5vZGUuQmxvY2tDb21tYW5kUHJvdG8uQWN0aW9uEhMKC2Jsb2NrUG9vbElkGAIgAigJEicKBmJsb2NrcxgDIAMoCzIXLmhhZG9vcC5oZGZzLkJsb2NrUHJvdG8SMAoHdGFyZ2V0cxgEIAMoCzIfLmhhZG9vcC5oZGZzLkRhdGFub2RlSW5mb3NQcm90bxI6ChJ0YXJnZXRTdG9yYWdlVXVpZHMYBSADKAsyHi5oYWRvb3AuaGRmcy5TdG9yYWdlVXVpZHNQcm90bxI6ChJ0YXJnZXRTdG9yYWdlVHlwZXMYBiADKAsyHi5oYWRvb3AuaGRmcy5TdG9yYWdlVHlwZXNQcm90byI0CgZBY3Rpb24SDAoIVFJBTlNGRVIQARIOCgpJTlZBTElEQVRFEAISDAoIU0hVVERPV04QAyJOChlCbG9ja1JlY292ZXJ5Q29tbWFuZFByb3RvEjEKBmJsb2NrcxgBIAMoCzIhLmhhZG9vcC5oZGZzLlJlY292ZXJpbmdCbG9ja1Byb3RvIhYKFFJlZ2lzdGVyQ29tbWFuZFByb3RvImUKHFJlZ2lzdGVyRGF0YW5vZGVSZXF1ZXN0UHJvdG8SRQoMcmVnaXN0cmF0aW9uGAEgAigLMi8uaGFkb29wLmhkZnMuZGF0YW5vZGUuRGF0YW5vZGVSZWdpc3RyYXRpb25Qcm90byJmCh1SZWdpc3RlckRhdGFub2RlUmVzcG9uc2VQcm90bxJFCgxyZWdpc3RyYXRpb24YASACKAsyLy5oYWRvb3AuaGRmcy5kYXRhbm9kZS5EYXRhbm9kZVJlZ2lzdHJhdGlvblByb3RvIrsCChVIZWFydGJlYXRSZXF1ZXN0UHJvdG8SRQoMcmVnaXN0cmF0aW9uGAEgAigLMi8uaGFkb29wLmhkZnMuZGF0YW5vZGUuRGF0YW5vZGVSZWdpc3RyYXRpb25Qcm90bxIwCgdyZXBvcnRzGAIgAygLMh8uaGFkb29wLmhkZnMuU3RvcmFnZVJlcG9ydFByb3RvEhoKD3htaXRzSW5Qcm9ncmVzcxgDIAEoDToBMBIXCgx4Y2VpdmVyQ291bnQYBCABKA06ATASGAoNZmFpbGVkVm9sdW1lcxgFIAEoDToBMBIYCg1jYWNoZUNhcGFjaXR5GAYgASgEOgEwEhQKCWNhY2hlVXNlZBgHIAEoBDoBMBIqChtyZXF1ZXN0RnVsbEJsb2NrUmVwb3J0TGVhc2UYCSABKAg6BWZhbHNlIq4BChZIZWFydGJlYXRSZXNwb25zZVByb3RvEjgKBGNtZHMYASADKAsyKi5oYWRvb3AuaGRmcy5kYXRhbm9kZS5EYXRhbm9kZUNvbW1hbmRQcm90bxI3CghoYVN0YXR1cxgCIAIoCzIlLmhhZG9vcC5oZGZzLk5OSEFTdGF0dXNIZWFydGJlYXRQcm90bxIhChZmdWxsQmxvY2tSZXBvcnRMZWFzZUlkGAUgASgEOgEwIvUBChdCbG9ja1JlcG9ydFJlcXVlc3RQcm90bxJFCgxyZWdpc3RyYXRpb24YASACKAsyLy5oYWRvb3AuaGRmcy5kYXRhbm9kZS5EYXRhbm9kZVJlZ2lzdHJhdGlvblByb3RvEhMKC2Jsb2NrUG9vbElkGAIgAigJEj4KB3JlcG9ydHMYAyADKAsyLS5oYWRvb3AuaGRmcy5kYXRhbm9kZS5TdG9yYWdlQmxvY2tSZXBvcnRQcm90bxI+Cgdjb250ZXh0GAQgASgLMi0uaGFkb29wLmhkZnMuZGF0YW5vZGUuQmxvY2tSZXBvcnRDb250ZXh0UHJvdG8icwoXQmxvY2tSZXBvcnRDb250ZXh0UHJvdG8SEQoJdG90YWxScGNzGAEgAigFEg4KBmN1clJwYxgCIAIoBRIKCgJpZBgDIAIoAxISCgdsZWFzZUlkGAQgASgEOgEwEhUKBnNvcnRlZBgFIAEoCDoFZmFsc2UikAEKF1N0b3JhZ2VCbG9ja1JlcG9ydFByb3RvEjIKB3N0b3JhZ2UYASACKAsyIS5oYWRvb3AuaGRmcy5EYXRhbm9kZVN0b3JhZ2VQcm90bxISCgZibG9ja3MYAiADKARCAhABEhYKDm51bWJlck9mQmxvY2tzGAMgASgEEhUKDWJsb2Nrc0J1ZmZlcnMYBCADKAwiUwoYQmxvY2tSZXBvcnRSZXNwb25zZVByb3RvEjcKA2NtZBgBIAEoCzIqLmhhZG9vcC5oZGZzLmRhdGFub2RlLkRhdGFub2RlQ29tbWFuZFByb3RvIuUBCh1SZWNlaXZlZERlbGV0ZWRCbG9ja0luZm9Qcm90bxImCgVibG9jaxgBIAIoCzIXLmhhZG9vcC5oZGZzLkJsb2NrUHJvdG8STwoGc3RhdHVzGAMgAigOMj8uaGFkb29wLmhkZnMuZGF0YW5vZGUuUmVjZWl2ZWREZWxldGVkQmxvY2tJbmZvUHJvdG8uQmxvY2tTdGF0dXMSEgoKZGVsZXRlSGludBgCIAEoCSI3CgtCbG9ja1N0YXR1cxINCglSRUNFSVZJTkcQARIMCghSRUNFSVZFRBACEgsKB0RFTEVURUQQAyKxAQohU3RvcmFnZVJlY2VpdmVkRGVsZXRlZEJsb2Nrc1Byb3RvEhMKC3N0b3JhZ2VVdWlkGAEgAigJEkMKBmJsb2NrcxgCIAMoCzIzLmhhZG9vcC5oZGZzLmRhdGFub2RlLlJlY2VpdmVkRGVsZXRlZEJsb2NrSW5mb1Byb3RvEjIKB3N0b3JhZ2UYAyABKAsyIS5oYWRvb3AuaGRmcy5EYXRhbm9kZVN0b3JhZ2VQcm90byLKAQojQmxvY2tSZWNlaXZlZEFuZERlbGV0ZWRSZXF1ZXN0UHJvdG8SRQoMcmVnaXN0cmF0aW9uGAEgAigLMi8uaGFkb29wLmhkZnMuZGF0YW5vZGUuRGF0YW5vZGVSZWdpc3RyYXRpb25Qcm90bxITCgtibG9ja1Bvb2xJZBgCIAIoCRJHCgZibG9ja3MYAyADKAsyNy5oYWRvb3AuaGRmcy5kYXRhbm9kZS5TdG9yYWdlUmVjZWl2ZWREZWxldGVkQmxvY2tzUHJvdG8iJgokQmxvY2tSZWNlaXZlZEFuZERlbGV0ZWRSZXNwb25zZVByb3RvItIBChdFcnJvclJlcG9ydFJlcXVlc3RQcm90bxJFCgxyZWdpc3RhcnRpb24YASACKAsyLy5oYWRvb3AuaGRmcy5kYXRhbm9kZS5EYXRhbm9kZVJlZ2lzdHJhdGlvblByb3RvEhEKCWVycm9yQ29kZRgCIAIoDRILCgNtc2cYAyACKAkiUAoJRXJyb3JDb2RlEgoKBk5PVElGWRAAEg4KCkRJU0tfRVJST1IQARIRCg1JTlZBTElEX0JMT0NLEAISFAoQRkFUQUxfRElTS19FUlJPUhADIhoKGEVycm9yUmVwb3J0UmVzcG9uc2VQcm90byJNChtSZXBvcnRCYWRCbG9ja3NSZXF1ZXN0UHJvdG8SLgoGYmxvY2tzGAEgAygLMh4uaGFkb29wLmhkZnMuTG9jYXRlZEJsb2NrUHJvdG8iHgocUmVwb3J0QmFkQmxvY2tzUmVzcG9uc2VQcm90byL2AQomQ29tbWl0QmxvY2tTeW5jaHJvbml6YXRpb25SZXF1ZXN0UHJvdG8SLgoFYmxvY2sYASACKAsyHy5oYWRvb3AuaGRmcy5FeHRlbmRlZEJsb2NrUHJvdG8SEwoLbmV3R2VuU3RhbXAYAiACKAQSEQoJbmV3TGVuZ3RoGAMgAigEEhEKCWNsb3NlRmlsZRgEIAIoCBITCgtkZWxldGVCbG9jaxgFIAIoCBIxCgtuZXdUYXJhZ2V0cxgGIAMoCzIcLmhhZG9vcC5oZGZzLkRhdGFub2RlSURQcm90bxIZChFuZXdUYXJnZXRTdG9yYWdlcxgHIAMoCSIpCidDb21taXRCbG9ja1N5bmNocm9uaXphdGlvblJlc3BvbnNlUHJvdG8',
+    'ChdkYXRhbm9kZV9wcm90b2NvbC5wcm90bxIUaGFkb29wLmhkZnMuZGF0YW5vZGUizQEKGURhdGFub2RlUmVnaXN0cmF0aW9uUHJvdG8SMAoKZGF0YW5vZGVJRBgBIAIoCzIcLmhhZG9vcC5oZGZzLkRhdGFub2RlSURQcm90bxIyCgtzdG9yYWdlSW5mbxgCIAIoCzIdLmhhZG9vcC5oZGZzLlN0b3JhZ2VJbmZvUHJvdG8SMQoEa2V5cxgDIAIoCzIjLmhhZG9vcC5oZGZzLkV4cG9ydGVkQmxvY2tLZXlzUHJvdG8SFwoPc29mdHdhcmVWZXJzaW9uGAQgAigJItgFChREYXRhbm9kZUNvbW1hbmRQcm90bxJACgdjbWRUeXBlGAEgAigOMi8uaGFkb29wLmhkZnMuZGF0YW5vZGUuRGF0YW5vZGVDb21tYW5kUHJvdG8uVHlwZRJICgtiYWxhbmNlckNtZBgCIAEoCzIzLmhhZG9vcC5oZGZzLmRhdGFub2RlLkJhbGFuY2VyQmFuZHdpZHRoQ29tbWFuZFByb3RvEjcKBmJsa0NtZBgDIAEoCzInLmhhZG9vcC5oZGZzLmRhdGFub2RlLkJsb2NrQ29tbWFuZFByb3RvEkQKC3JlY292ZXJ5Q21kGAQgASgLMi8uaGFkb29wLmhkZnMuZGF0YW5vZGUuQmxvY2tSZWNvdmVyeUNvbW1hbmRQcm90bxI/CgtmaW5hbGl6ZUNtZBgFIAEoCzIqLmhhZG9vcC5oZGZzLmRhdGFub2RlLkZpbmFsaXplQ29tbWFuZFByb3RvEj8KC3JlZ2lzdGVyQ21kGAcgASgLMiouaGFkb29wLmhkZnMuZGF0YW5vZGUuUmVnaXN0ZXJDb21tYW5kUHJvdG8isgIKBFR5cGUSHAoYQmFsYW5jZXJCYW5kd2lkdGhDb21tYW5kEAASEAoMQmxvY2tDb21tYW5kEAESGAoUQmxvY2tSZWNvdmVyeUNvbW1hbmQQAhITCg9GaW5hbGl6ZUNvbW1hbmQQAxIUChBLZXlVcGRhdGVDb21tYW5kEAQSEwoPUmVnaXN0ZXJDb21tYW5kEAUSGAoUVW51c2VkVXBncmFkZUNvbW1hbmQQBhIXChNOdWxsRGF0YW5vZGVDb21tYW5kEAcSEgoOQmxvY2tJZENvbW1hbmQQCBIgChxCbG9ja0VDUmVjb25zdHJ1Y3Rpb25Db21tYW5kEAkSHwobQmxvY2tTdG9yYWdlTW92ZW1lbnRDb21tYW5kEAoSFgoSRHJvcFNQU1dvcmtDb21tYW5kEAsiKwoURmluYWxpemVDb21tYW5kUHJvdG8SEwoLYmxvY2tQb29sSWQYASACKAkiMgodQmFsYW5jZXJCYW5kd2lkdGhDb21tYW5kUHJvdG8SEQoJYmFuZHdpZHRoGAEgAigEIvECChFCbG9ja0NvbW1hbmRQcm90bxI+CgZhY3Rpb24YASACKA4yLi5oYWRvb3AuaGRmcy5kYXRhbm9kZS5CbG9ja0NvbW1hbmRQcm90by5BY3Rpb24SEwoLYmxvY2tQb29sSWQYAiACKAkSJwoGYmxvY2tzGAMgAygLMhcuaGFkb29wLmhkZnMuQmxvY2tQcm90bxIwCgd0YXJnZXRzGAQgAygLMh8uaGFkb29wLmhkZnMuRGF0YW5vZGVJbmZvc1Byb3RvEjoKEnRhcmdldFN0b3JhZ2VVdWlkcxgFIAMoCzIeLmhhZG9vcC5oZGZzLlN0b3JhZ2VVdWlkc1Byb3RvEjoKEnRhcmdldFN0b3JhZ2VUeXBlcxgGIAMoCzIeLmhhZG9vcC5oZGZzLlN0b3JhZ2VUeXBlc1Byb3RvIjQKBkFjdGlvbhIMCghUUkFOU0ZFUhABEg4KCklOVkFMSURBVEUQAhIMCghTSFVURE9XThADIk4KGUJsb2NrUmVjb3ZlcnlDb21tYW5kUHJvdG8SMQoGYmxvY2tzGAEgAygLMiEuaGFkb29wLmhkZnMuUmVjb3ZlcmluZ0Jsb2NrUHJvdG8iFgoUUmVnaXN0ZXJDb21tYW5kUHJvdG8iZQocUmVnaXN0ZXJEYXRhbm9kZVJlcXVlc3RQcm90bxJFCgxyZWdpc3RyYXRpb24YASACKAsyLy5oYWRvb3AuaGRmcy5kYXRhbm9kZS5EYXRhbm9kZVJlZ2lzdHJhdGlvblByb3RvImYKHVJlZ2lzdGVyRGF0YW5vZGVSZXNwb25zZVByb3RvEkUKDHJlZ2lzdHJhdGlvbhgBIAIoCzIvLmhhZG9vcC5oZGZzLmRhdGFub2RlLkRhdGFub2RlUmVnaXN0cmF0aW9uUHJvdG8iuwIKFUhlYXJ0YmVhdFJlcXVlc3RQcm90bxJFCgxyZWdpc3RyYXRpb24YASACKAsyLy5oYWRvb3AuaGRmcy5kYXRhbm9kZS5EYXRhbm9kZVJlZ2lzdHJhdGlvblByb3RvEjAKB3JlcG9ydHMYAiADKAsyHy5oYWRvb3AuaGRmcy5TdG9yYWdlUmVwb3J0UHJvdG8SGgoPeG1pdHNJblByb2dyZXNzGAMgASgNOgEwEhcKDHhjZWl2ZXJDb3VudBgEIAEoDToBMBIYCg1mYWlsZWRWb2x1bWVzGAUgASgNOgEwEhgKDWNhY2hlQ2FwYWNpdHkYBiABKAQ6ATASFAoJY2FjaGVVc2VkGAcgASgEOgEwEioKG3JlcXVlc3RGdWxsQmxvY2tSZXBvcnRMZWFzZRgJIAEoCDoFZmFsc2UirgEKFkhlYXJ0YmVhdFJlc3BvbnNlUHJvdG8SOAoEY21kcxgBIAMoCzIqLmhhZG9vcC5oZGZzLmRhdGFub2RlLkRhdGFub2RlQ29tbWFuZFByb3RvEjcKCGhhU3RhdHVzGAIgAigLMiUuaGFkb29wLmhkZnMuTk5IQVN0YXR1c0hlYXJ0YmVhdFByb3RvEiEKFmZ1bGxCbG9ja1JlcG9ydExlYXNlSWQYBSABKAQ6ATAi9QEKF0Jsb2NrUmVwb3J0UmVxdWVzdFByb3RvEkUKDHJlZ2lzdHJhdGlvbhgBIAIoCzIvLmhhZG9vcC5oZGZzLmRhdGFub2RlLkRhdGFub2RlUmVnaXN0cmF0aW9uUHJvdG8SEwoLYmxvY2tQb29sSWQYAiACKAkSPgoHcmVwb3J0cxgDIAMoCzItLmhhZG9vcC5oZGZzLmRhdGFub2RlLlN0b3JhZ2VCbG9ja1JlcG9ydFByb3RvEj4KB2NvbnRleHQYBCABKAsyLS5oYWRvb3AuaGRmcy5kYXRhbm9kZS5CbG9ja1JlcG9ydENvbnRleHRQcm90byJzChdCbG9ja1JlcG9ydENvbnRleHRQcm90bxIRCgl0b3RhbFJwY3MYASACKAUSDgoGY3VyUnBjGAIgAigFEgoKAmlkGAMgAigDEhIKB2xlYXNlSWQYBCABKAQ6ATASFQoGc29ydGVkGAUgASgIOgVmYWxzZSKQAQoXU3RvcmFnZUJsb2NrUmVwb3J0UHJvdG8SMgoHc3RvcmFnZRgBIAIoCzIhLmhhZG9vcC5oZGZzLkRhdGFub2RlU3RvcmFnZVByb3RvEhIKBmJsb2NrcxgCIAMoBEICEAESFgoObnVtYmVyT2ZCbG9ja3MYAyABKAQSFQoNYmxvY2tzQnVmZmVycxgEIAMoDCJTChhCbG9ja1JlcG9ydFJlc3BvbnNlUHJvdG8SNwoDY21kGAEgASgLMiouaGFkb29wLmhkZnMuZGF0YW5vZGUuRGF0YW5vZGVDb21tYW5kUHJvdG8i5QEKHVJlY2VpdmVkRGVsZXRlZEJsb2NrSW5mb1Byb3RvEiYKBWJsb2NrGAEgAigLMhcuaGFkb29wLmhkZnMuQmxvY2tQcm90bxJPCgZzdGF0dXMYAyACKA4yPy5oYWRvb3AuaGRmcy5kYXRhbm9kZS5SZWNlaXZlZERlbGV0ZWRCbG9ja0luZm9Qcm90by5CbG9ja1N0YXR1cxISCgpkZWxldGVIaW50GAIgASgJIjcKC0Jsb2NrU3RhdHVzEg0KCVJFQ0VJVklORxABEgwKCFJFQ0VJVkVEEAISCwoHREVMRVRFRBADIrEBCiFTdG9yYWdlUmVjZWl2ZWREZWxldGVkQmxvY2tzUHJvdG8SEwoLc3RvcmFnZVV1aWQYASACKAkSQwoGYmxvY2tzGAIgAygLMjMuaGFkb29wLmhkZnMuZGF0YW5vZGUuUmVjZWl2ZWREZWxldGVkQmxvY2tJbmZvUHJvdG8SMgoHc3RvcmFnZRgDIAEoCzIhLmhhZG9vcC5oZGZzLkRhdGFub2RlU3RvcmFnZVByb3RvIsoBCiNCbG9ja1JlY2VpdmVkQW5kRGVsZXRlZFJlcXVlc3RQcm90bxJFCgxyZWdpc3RyYXRpb24YASACKAsyLy5oYWRvb3AuaGRmcy5kYXRhbm9kZS5EYXRhbm9kZVJlZ2lzdHJhdGlvblByb3RvEhMKC2Jsb2NrUG9vbElkGAIgAigJEkcKBmJsb2NrcxgDIAMoCzI3LmhhZG9vcC5oZGZzLmRhdGFub2RlLlN0b3JhZ2VSZWNlaXZlZERlbGV0ZWRCbG9ja3NQcm90byImCiRCbG9ja1JlY2VpdmVkQW5kRGVsZXRlZFJlc3BvbnNlUHJvdG8i0gEKF0Vycm9yUmVwb3J0UmVxdWVzdFByb3RvEkUKDHJlZ2lzdGFydGlvbhgBIAIoCzIvLmhhZG9vcC5oZGZzLmRhdGFub2RlLkRhdGFub2RlUmVnaXN0cmF0aW9uUHJvdG8SEQoJZXJyb3JDb2RlGAIgAigNEgsKA21zZxgDIAIoCSJQCglFcnJvckNvZGUSCgoGTk9USUZZEAASDgoKRElTS19FUlJPUhABEhEKDUlOVkFMSURfQkxPQ0sQAhIUChBGQVRBTF9ESVNLX0VSUk9SEAMiGgoYRXJyb3JSZXBvcnRSZXNwb25zZVByb3RvIk0KG1JlcG9ydEJhZEJsb2Nrc1JlcXVlc3RQcm90bxIuCgZibG9ja3MYASADKAsyHi5oYWRvb3AuaGRmcy5Mb2NhdGVkQmxvY2tQcm90byIeChxSZXBvcnRCYWRCbG9ja3NSZXNwb25zZVByb3RvIvYBCiZDb21taXRCbG9ja1N5bmNocm9uaXphdGlvblJlcXVlc3RQcm90bxIuCgVibG9jaxgBIAIoCzIfLmhhZG9vcC5oZGZzLkV4dGVuZGVkQmxvY2tQcm90bxITCgtuZXdHZW5TdGFtcBgCIAIoBBIRCgluZXdMZW5ndGgYAyACKAQSEQoJY2xvc2VGaWxlGAQgAigIEhMKC2RlbGV0ZUJsb2NrGAUgAigIEjEKC25ld1RhcmFnZXRzGAYgAygLMhwuaGFkb29wLmhkZnMuRGF0YW5vZGVJRFByb3RvEhkKEW5ld1RhcmdldFN0b3JhZ2VzGAcgAygJIikKJ0NvbW1pdEJsb2NrU3luY2hyb25pemF0aW9uUmVzcG9uc2VQcm90bw',
     [file_hdfs, file_hdfs_server],
   );
 
@@ -88,7 +88,7 @@ export type DatanodeCommandProto = Message<'hadoop.hdfs.datanode.DatanodeCommand
   cmdType: DatanodeCommandProto_Type;
 
   /**
-   * The payload matching cmdType (the lab sends and acts on these four).
+   * The payload matching cmdType (the lab sends and acts on these five).
    *
    * @generated from field: optional hadoop.hdfs.datanode.BalancerBandwidthCommandProto balancerCmd = 2;
    */
@@ -103,6 +103,11 @@ export type DatanodeCommandProto = Message<'hadoop.hdfs.datanode.DatanodeCommand
    * @generated from field: optional hadoop.hdfs.datanode.BlockRecoveryCommandProto recoveryCmd = 4;
    */
   recoveryCmd?: BlockRecoveryCommandProto | undefined;
+
+  /**
+   * @generated from field: optional hadoop.hdfs.datanode.FinalizeCommandProto finalizeCmd = 5;
+   */
+  finalizeCmd?: FinalizeCommandProto | undefined;
 
   /**
    * @generated from field: optional hadoop.hdfs.datanode.RegisterCommandProto registerCmd = 7;
@@ -191,6 +196,26 @@ export const DatanodeCommandProto_TypeSchema: GenEnum<DatanodeCommandProto_Type>
   enumDesc(file_datanode_protocol, 1, 0);
 
 /**
+ * DNA_FINALIZE: finalize the block pool's upgrade (the answer to every accepted block report).
+ *
+ * @generated from message hadoop.hdfs.datanode.FinalizeCommandProto
+ */
+export type FinalizeCommandProto = Message<'hadoop.hdfs.datanode.FinalizeCommandProto'> & {
+  /**
+   * @generated from field: required string blockPoolId = 1;
+   */
+  blockPoolId: string;
+};
+
+/**
+ * Describes the message hadoop.hdfs.datanode.FinalizeCommandProto.
+ * Use `create(FinalizeCommandProtoSchema)` to create a new message.
+ */
+export const FinalizeCommandProtoSchema: GenMessage<FinalizeCommandProto> =
+  /*@__PURE__*/
+  messageDesc(file_datanode_protocol, 2);
+
+/**
  * @generated from message hadoop.hdfs.datanode.BalancerBandwidthCommandProto
  */
 export type BalancerBandwidthCommandProto = Message<'hadoop.hdfs.datanode.BalancerBandwidthCommandProto'> & {
@@ -208,7 +233,7 @@ export type BalancerBandwidthCommandProto = Message<'hadoop.hdfs.datanode.Balanc
  */
 export const BalancerBandwidthCommandProtoSchema: GenMessage<BalancerBandwidthCommandProto> =
   /*@__PURE__*/
-  messageDesc(file_datanode_protocol, 2);
+  messageDesc(file_datanode_protocol, 3);
 
 /**
  * DNA_TRANSFER (copy each block to its targets) or DNA_INVALIDATE (delete the replicas).
@@ -255,7 +280,7 @@ export type BlockCommandProto = Message<'hadoop.hdfs.datanode.BlockCommandProto'
  */
 export const BlockCommandProtoSchema: GenMessage<BlockCommandProto> =
   /*@__PURE__*/
-  messageDesc(file_datanode_protocol, 3);
+  messageDesc(file_datanode_protocol, 4);
 
 /**
  * @generated from enum hadoop.hdfs.datanode.BlockCommandProto.Action
@@ -282,7 +307,7 @@ export enum BlockCommandProto_Action {
  */
 export const BlockCommandProto_ActionSchema: GenEnum<BlockCommandProto_Action> =
   /*@__PURE__*/
-  enumDesc(file_datanode_protocol, 3, 0);
+  enumDesc(file_datanode_protocol, 4, 0);
 
 /**
  * @generated from message hadoop.hdfs.datanode.BlockRecoveryCommandProto
@@ -300,7 +325,7 @@ export type BlockRecoveryCommandProto = Message<'hadoop.hdfs.datanode.BlockRecov
  */
 export const BlockRecoveryCommandProtoSchema: GenMessage<BlockRecoveryCommandProto> =
   /*@__PURE__*/
-  messageDesc(file_datanode_protocol, 4);
+  messageDesc(file_datanode_protocol, 5);
 
 /**
  * @generated from message hadoop.hdfs.datanode.RegisterCommandProto
@@ -313,7 +338,7 @@ export type RegisterCommandProto = Message<'hadoop.hdfs.datanode.RegisterCommand
  */
 export const RegisterCommandProtoSchema: GenMessage<RegisterCommandProto> =
   /*@__PURE__*/
-  messageDesc(file_datanode_protocol, 5);
+  messageDesc(file_datanode_protocol, 6);
 
 /**
  * @generated from message hadoop.hdfs.datanode.RegisterDatanodeRequestProto
@@ -331,7 +356,7 @@ export type RegisterDatanodeRequestProto = Message<'hadoop.hdfs.datanode.Registe
  */
 export const RegisterDatanodeRequestProtoSchema: GenMessage<RegisterDatanodeRequestProto> =
   /*@__PURE__*/
-  messageDesc(file_datanode_protocol, 6);
+  messageDesc(file_datanode_protocol, 7);
 
 /**
  * @generated from message hadoop.hdfs.datanode.RegisterDatanodeResponseProto
@@ -349,7 +374,7 @@ export type RegisterDatanodeResponseProto = Message<'hadoop.hdfs.datanode.Regist
  */
 export const RegisterDatanodeResponseProtoSchema: GenMessage<RegisterDatanodeResponseProto> =
   /*@__PURE__*/
-  messageDesc(file_datanode_protocol, 7);
+  messageDesc(file_datanode_protocol, 8);
 
 /**
  * @generated from message hadoop.hdfs.datanode.HeartbeatRequestProto
@@ -402,7 +427,7 @@ export type HeartbeatRequestProto = Message<'hadoop.hdfs.datanode.HeartbeatReque
  */
 export const HeartbeatRequestProtoSchema: GenMessage<HeartbeatRequestProto> =
   /*@__PURE__*/
-  messageDesc(file_datanode_protocol, 8);
+  messageDesc(file_datanode_protocol, 9);
 
 /**
  * @generated from message hadoop.hdfs.datanode.HeartbeatResponseProto
@@ -432,7 +457,7 @@ export type HeartbeatResponseProto = Message<'hadoop.hdfs.datanode.HeartbeatResp
  */
 export const HeartbeatResponseProtoSchema: GenMessage<HeartbeatResponseProto> =
   /*@__PURE__*/
-  messageDesc(file_datanode_protocol, 9);
+  messageDesc(file_datanode_protocol, 10);
 
 /**
  * @generated from message hadoop.hdfs.datanode.BlockReportRequestProto
@@ -465,7 +490,7 @@ export type BlockReportRequestProto = Message<'hadoop.hdfs.datanode.BlockReportR
  */
 export const BlockReportRequestProtoSchema: GenMessage<BlockReportRequestProto> =
   /*@__PURE__*/
-  messageDesc(file_datanode_protocol, 10);
+  messageDesc(file_datanode_protocol, 11);
 
 /**
  * @generated from message hadoop.hdfs.datanode.BlockReportContextProto
@@ -505,7 +530,7 @@ export type BlockReportContextProto = Message<'hadoop.hdfs.datanode.BlockReportC
  */
 export const BlockReportContextProtoSchema: GenMessage<BlockReportContextProto> =
   /*@__PURE__*/
-  messageDesc(file_datanode_protocol, 11);
+  messageDesc(file_datanode_protocol, 12);
 
 /**
  * The blocks of one storage, in BlockListAsLongs's encoding: either the legacy `blocks` longs
@@ -542,7 +567,7 @@ export type StorageBlockReportProto = Message<'hadoop.hdfs.datanode.StorageBlock
  */
 export const StorageBlockReportProtoSchema: GenMessage<StorageBlockReportProto> =
   /*@__PURE__*/
-  messageDesc(file_datanode_protocol, 12);
+  messageDesc(file_datanode_protocol, 13);
 
 /**
  * @generated from message hadoop.hdfs.datanode.BlockReportResponseProto
@@ -560,7 +585,7 @@ export type BlockReportResponseProto = Message<'hadoop.hdfs.datanode.BlockReport
  */
 export const BlockReportResponseProtoSchema: GenMessage<BlockReportResponseProto> =
   /*@__PURE__*/
-  messageDesc(file_datanode_protocol, 13);
+  messageDesc(file_datanode_protocol, 14);
 
 /**
  * The incremental block report's entry. The field numbers are out of order on purpose: HDFS
@@ -591,7 +616,7 @@ export type ReceivedDeletedBlockInfoProto = Message<'hadoop.hdfs.datanode.Receiv
  */
 export const ReceivedDeletedBlockInfoProtoSchema: GenMessage<ReceivedDeletedBlockInfoProto> =
   /*@__PURE__*/
-  messageDesc(file_datanode_protocol, 14);
+  messageDesc(file_datanode_protocol, 15);
 
 /**
  * @generated from enum hadoop.hdfs.datanode.ReceivedDeletedBlockInfoProto.BlockStatus
@@ -618,7 +643,7 @@ export enum ReceivedDeletedBlockInfoProto_BlockStatus {
  */
 export const ReceivedDeletedBlockInfoProto_BlockStatusSchema: GenEnum<ReceivedDeletedBlockInfoProto_BlockStatus> =
   /*@__PURE__*/
-  enumDesc(file_datanode_protocol, 14, 0);
+  enumDesc(file_datanode_protocol, 15, 0);
 
 /**
  * @generated from message hadoop.hdfs.datanode.StorageReceivedDeletedBlocksProto
@@ -649,7 +674,7 @@ export type StorageReceivedDeletedBlocksProto =
  */
 export const StorageReceivedDeletedBlocksProtoSchema: GenMessage<StorageReceivedDeletedBlocksProto> =
   /*@__PURE__*/
-  messageDesc(file_datanode_protocol, 15);
+  messageDesc(file_datanode_protocol, 16);
 
 /**
  * @generated from message hadoop.hdfs.datanode.BlockReceivedAndDeletedRequestProto
@@ -678,7 +703,7 @@ export type BlockReceivedAndDeletedRequestProto =
  */
 export const BlockReceivedAndDeletedRequestProtoSchema: GenMessage<BlockReceivedAndDeletedRequestProto> =
   /*@__PURE__*/
-  messageDesc(file_datanode_protocol, 16);
+  messageDesc(file_datanode_protocol, 17);
 
 /**
  * @generated from message hadoop.hdfs.datanode.BlockReceivedAndDeletedResponseProto
@@ -692,7 +717,7 @@ export type BlockReceivedAndDeletedResponseProto =
  */
 export const BlockReceivedAndDeletedResponseProtoSchema: GenMessage<BlockReceivedAndDeletedResponseProto> =
   /*@__PURE__*/
-  messageDesc(file_datanode_protocol, 17);
+  messageDesc(file_datanode_protocol, 18);
 
 /**
  * @generated from message hadoop.hdfs.datanode.ErrorReportRequestProto
@@ -724,7 +749,7 @@ export type ErrorReportRequestProto = Message<'hadoop.hdfs.datanode.ErrorReportR
  */
 export const ErrorReportRequestProtoSchema: GenMessage<ErrorReportRequestProto> =
   /*@__PURE__*/
-  messageDesc(file_datanode_protocol, 18);
+  messageDesc(file_datanode_protocol, 19);
 
 /**
  * @generated from enum hadoop.hdfs.datanode.ErrorReportRequestProto.ErrorCode
@@ -756,7 +781,7 @@ export enum ErrorReportRequestProto_ErrorCode {
  */
 export const ErrorReportRequestProto_ErrorCodeSchema: GenEnum<ErrorReportRequestProto_ErrorCode> =
   /*@__PURE__*/
-  enumDesc(file_datanode_protocol, 18, 0);
+  enumDesc(file_datanode_protocol, 19, 0);
 
 /**
  * @generated from message hadoop.hdfs.datanode.ErrorReportResponseProto
@@ -769,7 +794,7 @@ export type ErrorReportResponseProto = Message<'hadoop.hdfs.datanode.ErrorReport
  */
 export const ErrorReportResponseProtoSchema: GenMessage<ErrorReportResponseProto> =
   /*@__PURE__*/
-  messageDesc(file_datanode_protocol, 19);
+  messageDesc(file_datanode_protocol, 20);
 
 /**
  * @generated from message hadoop.hdfs.datanode.ReportBadBlocksRequestProto
@@ -787,7 +812,7 @@ export type ReportBadBlocksRequestProto = Message<'hadoop.hdfs.datanode.ReportBa
  */
 export const ReportBadBlocksRequestProtoSchema: GenMessage<ReportBadBlocksRequestProto> =
   /*@__PURE__*/
-  messageDesc(file_datanode_protocol, 20);
+  messageDesc(file_datanode_protocol, 21);
 
 /**
  * @generated from message hadoop.hdfs.datanode.ReportBadBlocksResponseProto
@@ -800,7 +825,7 @@ export type ReportBadBlocksResponseProto = Message<'hadoop.hdfs.datanode.ReportB
  */
 export const ReportBadBlocksResponseProtoSchema: GenMessage<ReportBadBlocksResponseProto> =
   /*@__PURE__*/
-  messageDesc(file_datanode_protocol, 21);
+  messageDesc(file_datanode_protocol, 22);
 
 /**
  * @generated from message hadoop.hdfs.datanode.CommitBlockSynchronizationRequestProto
@@ -851,7 +876,7 @@ export type CommitBlockSynchronizationRequestProto =
  */
 export const CommitBlockSynchronizationRequestProtoSchema: GenMessage<CommitBlockSynchronizationRequestProto> =
   /*@__PURE__*/
-  messageDesc(file_datanode_protocol, 22);
+  messageDesc(file_datanode_protocol, 23);
 
 /**
  * @generated from message hadoop.hdfs.datanode.CommitBlockSynchronizationResponseProto
@@ -865,4 +890,4 @@ export type CommitBlockSynchronizationResponseProto =
  */
 export const CommitBlockSynchronizationResponseProtoSchema: GenMessage<CommitBlockSynchronizationResponseProto> =
   /*@__PURE__*/
-  messageDesc(file_datanode_protocol, 23);
+  messageDesc(file_datanode_protocol, 24);

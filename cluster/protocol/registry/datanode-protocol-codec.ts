@@ -121,6 +121,11 @@ export function commandToProto(command: DatanodeCommand): DatanodeCommandProto {
         cmdType: DatanodeCommandProto_Type.RegisterCommand,
         registerCmd: {},
       });
+    case 'DNA_FINALIZE':
+      return create(DatanodeCommandProtoSchema, {
+        cmdType: DatanodeCommandProto_Type.FinalizeCommand,
+        finalizeCmd: { blockPoolId: command.poolId },
+      });
     case 'DNA_INVALIDATE':
       return create(DatanodeCommandProtoSchema, {
         cmdType: DatanodeCommandProto_Type.BlockCommand,
@@ -183,6 +188,13 @@ export function commandsFromProto(proto: DatanodeCommandProto): DatanodeCommand[
   switch (proto.cmdType) {
     case DatanodeCommandProto_Type.RegisterCommand:
       return [{ action: 'DNA_REGISTER' }];
+    case DatanodeCommandProto_Type.FinalizeCommand:
+      return [
+        {
+          action: 'DNA_FINALIZE',
+          poolId: required(proto.finalizeCmd, 'DatanodeCommandProto.finalizeCmd').blockPoolId,
+        },
+      ];
     case DatanodeCommandProto_Type.BlockCommand: {
       const cmd = required(proto.blkCmd, 'DatanodeCommandProto.blkCmd');
       const blocks = cmd.blocks.map(blockFromProto);
