@@ -110,8 +110,8 @@ export interface ProbeRunner {
 }
 
 /**
- * Reads `select` (`0.numBytes`, `-1.numBytes`, `*.numBytes`, `length`, `replicas.length`) from a
- * probe result. Negative indices count from the end; `*` maps over a list; `length` is a list's
+ * Reads `select` (`0.numBytes`, `-1.numBytes`, `*.numBytes`, `length`, `replicas.length`,
+ * `0.fields.BLOCK.GENSTAMP` for a field named with dots) from a probe result. Negative indices count from the end; `*` maps over a list; `length` is a list's
  * or a string's length when the value has no such field.
  */
 export function selectValue(
@@ -148,8 +148,16 @@ function selectSegments(
     }
     return selectSegments(value[index], rest, here);
   }
-  if (value !== null && typeof value === 'object' && Object.hasOwn(value, head)) {
-    return selectSegments((value as Record<string, unknown>)[head], rest, here);
+  if (value !== null && typeof value === 'object') {
+    // A field whose name has dots (edits.ops' BLOCK.GENSTAMP, oev's nested elements joined): the
+    // longest run of segments that names one.
+    for (let n = segments.length; n >= 1; n--) {
+      const key = segments.slice(0, n).join('.');
+      if (Object.hasOwn(value, key)) {
+        const at = done === '' ? key : `${done}.${key}`;
+        return selectSegments((value as Record<string, unknown>)[key], segments.slice(n), at);
+      }
+    }
   }
   if (head === 'length' && (Array.isArray(value) || typeof value === 'string')) {
     return selectSegments(value.length, rest, here);

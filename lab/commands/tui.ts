@@ -7,6 +7,7 @@ import type { Command } from '../cli/commander.js';
 import { homeOf } from '../cli/context.js';
 import { UsageError } from '../cli/errors.js';
 import { out } from '../cli/output.js';
+import { recordStudentCommand } from '../runner/store.js';
 import { runDashboard } from '../tui/dashboard.js';
 
 export function registerTui(program: Command): void {
@@ -23,6 +24,8 @@ export function registerTui(program: Command): void {
       }
       await runDashboard({
         home,
+        // A key that changes the cluster is recorded as its `lab` command, for lab grade to replay.
+        record: (argv) => recordStudentCommand(home, argv, process.cwd()),
         onQuit: async (choice) => {
           if (choice === 'leave') {
             out('Left the cluster running; `lab tui` attaches again, `lab stop` stops it.');

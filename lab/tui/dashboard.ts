@@ -277,8 +277,37 @@ class NamenodePoller {
   }
 }
 
-/** The real sources of a running cluster in `home`. */
-export function clusterSources(home: string): DashboardSources {
+/**
+ * What the dashboard did to the cluster, as the `lab` command that does the same (its argv after
+ * `lab`), for the runner's record of what a student ran (lab/answers/command-log.ts): `lab grade`
+ * replays a kill, a restart, a corruption, an upload or a checkpoint made with a key as it replays
+ * the command.
+ */
+export type ActionRecorder = (argv: string[]) => void;
+
+/**
+ * The `lab` command a dashboard action stands for; an upload's needs the file it sent (`local`,
+ * while it still exists: the record keeps its size).
+ */
+export function actionCommand(
+  action: Exclude<DashboardAction, { type: 'filter-prompt' | 'quit-prompt' }>,
+  upload?: { local: string; target: string },
+): string[] | undefined {
+  switch (action.type) {
+    case 'kill':
+    case 'restart':
+      return [action.type, action.node];
+    case 'corrupt':
+      return ['corrupt', action.path, '--block', String(action.blockIndex), '--replica', action.datanode];
+    case 'checkpoint':
+      return ['checkpoint'];
+    case 'put-sample':
+      return upload ? ['fs', '-put', upload.local, upload.target] : undefined;
+  }
+}
+
+/** The real sources of a running cluster in `home`; `record` hears each change the keys made. */
+export function clusterSources(home: string, record: ActionRecorder = () => {}): DashboardSources {
   const description = requireDescription(home);
   const tail = new JournalTail(homePaths(home).journal, { backBytes: ATTACH_JOURNAL_BYTES });
   const namenode = new NamenodePoller(description);
@@ -300,21 +329,23 @@ export function clusterSources(home: string): DashboardSources {
       switch (action.type) {
         case 'kill': {
           const result = await killNode(home, action.node);
-          return result.outcome === 'not running'
-            ? `${action.node}: not running`
-            : `${action.node}: killed (pid ${result.pid}); the NameNode notices when its heartbeats stop`;
+          if (result.outcome === 'not running') return `${action.node}: not running`;
+          record(actionCommand(action)!);
+          return `${action.node}: killed (pid ${result.pid}); the NameNode notices when its heartbeats stop`;
         }
         case 'restart': {
           const result = await restartNode(home, action.node);
+          record(actionCommand(action)!);
           return `${action.node}: restarted (pid ${result.pid})`;
         }
         case 'checkpoint': {
           if (!description.secondary) return 'checkpoint: this cluster runs no Secondary NameNode';
           const result = await requestCheckpoint(description);
+          record(actionCommand(action)!);
           return `checkpoint: ${JSON.stringify(result)}`;
         }
         case 'put-sample':
-          return putSample(home, ++samples);
+          return putSample(home, ++samples, (upload) => record(actionCommand(action, upload)!));
         case 'corrupt': {
           const done = await namenode.ask((client) =>
             corruptReplica({
@@ -324,6 +355,7 @@ export function clusterSources(home: string): DashboardSources {
               request: { path: action.path, block: action.blockIndex, replica: action.datanode },
             }),
           );
+          if (done) record(actionCommand(action)!);
           return done
             ? `corrupt: wrote BADBAD into ${done.block} on ${done.datanode} at offset ${done.offset}; a read or the block scanner will find it`
             : 'corrupt: the NameNode is not answering';
@@ -334,7 +366,11 @@ export function clusterSources(home: string): DashboardSources {
   };
 }
 
-async function putSample(home: string, n: number): Promise<string> {
+async function putSample(
+  home: string,
+  n: number,
+  uploaded: (upload: { local: string; target: string }) => void,
+): Promise<string> {
   const client = await DFSClient.connect({ home, warn: () => {} });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-sample-'));
   try {
@@ -347,6 +383,8 @@ async function putSample(home: string, n: number): Promise<string> {
     fs.writeFileSync(local, line.repeat(Math.ceil(bytes / line.length)).slice(0, bytes));
     const target = `/samples/sample-${process.pid}-${n}.txt`;
     const result = await client.putFile(local, target);
+    // Before the local file goes: the record keeps its size.
+    uploaded({ local, target });
     return `put ${result.path} (${result.bytes} bytes): see its blocks in the namespace pane`;
   } finally {
     await client.close();
@@ -360,12 +398,14 @@ export interface RunDashboardOptions {
   onQuit?: (choice: QuitChoice) => void | Promise<void>;
   input?: Readable;
   output?: Writable;
+  /** Hears each change made with a key, as the `lab` command that does the same. */
+  record?: ActionRecorder;
 }
 
 /** Attach the dashboard to the cluster in `home` until the user quits; resolves with the choice. */
 export async function runDashboard(options: RunDashboardOptions): Promise<QuitChoice> {
   const dashboard = new Dashboard({
-    sources: clusterSources(options.home),
+    sources: clusterSources(options.home, options.record),
     input: options.input ?? process.stdin,
     output: options.output ?? process.stdout,
   });
