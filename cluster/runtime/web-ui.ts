@@ -73,7 +73,10 @@ ${learningPagesLink(learningPagesUrl)}</nav>
 <h1>Overview <span id="nn-address"></span> (<span id="nn-state"></span>)</h1>
 <table id="overview-table"></table>
 <h2>Summary</h2>
+<p id="missing-blocks" hidden></p>
+<p id="security"></p>
 <p id="safemode"></p>
+<p id="objects"></p>
 <table id="summary-table"></table>
 <h2>NameNode Journal Status</h2>
 <table id="journal-table"></table>
@@ -184,21 +187,34 @@ async function showOverview() {
     ['Cluster ID:', '<span id="cluster-id">' + esc(info.ClusterId) + '</span>'],
     ['Block Pool ID:', '<span id="block-pool-id">' + esc(info.BlockPoolId) + '</span>'],
   ]);
-  $('safemode').textContent = info.Safemode || 'Safe mode is off.';
+  // dfshealth.html's Summary, in its words: security, safe mode, the objects line, then the table.
+  const fsn = await jmx('Hadoop:service=NameNode,name=FSNamesystem');
+  const missing = Number(info.NumberOfMissingBlocks || 0);
+  $('missing-blocks').hidden = missing === 0;
+  $('missing-blocks').textContent = 'There are ' + missing + ' missing blocks. Please check the logs or run fsck in order to identify the missing blocks.';
+  $('security').textContent = 'Security is ' + (status.SecurityEnabled ? 'on' : 'off') + '.';
+  $('safemode').textContent = info.Safemode || 'Safemode is off.';
+  // Every lab block is replicated: no erasure-coded block groups.
+  const files = Number(state.FilesTotal || 0);
+  const blocks = Number(state.BlocksTotal || 0);
+  $('objects').textContent = files + ' files and directories, ' + blocks + ' blocks (' + blocks +
+    ' replicated blocks, 0 erasure coded block groups) = ' + (files + blocks) + ' total filesystem object(s).';
   const live = JSON.parse(info.LiveNodes || '{}');
   const dead = JSON.parse(info.DeadNodes || '{}');
+  const pct = (v) => ' (' + Number(v).toFixed(2) + '%)';
   $('summary-table').innerHTML = rows([
-    ['Files and directories:', esc(info.TotalFiles) + ' files and directories, ' + esc(info.TotalBlocks) + ' blocks'],
     ['Configured Capacity:', esc(fmtBytes(info.Total))],
-    ['DFS Used:', esc(fmtBytes(info.Used)) + ' (' + Number(info.PercentUsed).toFixed(2) + '%)'],
+    ['DFS Used:', esc(fmtBytes(info.Used)) + pct(info.PercentUsed)],
     ['Non DFS Used:', esc(fmtBytes(info.NonDfsUsedSpace))],
-    ['DFS Remaining:', esc(fmtBytes(info.Free)) + ' (' + Number(info.PercentRemaining).toFixed(2) + '%)'],
+    ['DFS Remaining:', esc(fmtBytes(info.Free)) + pct(info.PercentRemaining)],
+    ['Block Pool Used:', esc(fmtBytes(info.BlockPoolUsedSpace)) + pct(info.PercentBlockPoolUsed)],
     ['Live Nodes', '<a href="#tab-datanode" id="live-nodes">' + Object.keys(live).length + '</a> (Decommissioned: ' + esc(state.NumDecomLiveDataNodes || 0) + ', In Maintenance: ' + esc(state.NumInMaintenanceLiveDataNodes || 0) + ')'],
     ['Dead Nodes', '<a href="#tab-datanode" id="dead-nodes">' + Object.keys(dead).length + '</a> (Decommissioned: ' + esc(state.NumDecomDeadDataNodes || 0) + ', In Maintenance: ' + esc(state.NumInMaintenanceDeadDataNodes || 0) + ')'],
     ['Decommissioning Nodes', String(state.NumDecommissioningDataNodes || 0)],
     ['Entering Maintenance Nodes', String(state.NumEnteringMaintenanceDataNodes || 0)],
-    ['Number of Under-Replicated Blocks', esc(state.UnderReplicatedBlocks ?? 0)],
-    ['Number of Missing Blocks', esc(info.NumberOfMissingBlocks)],
+    ['Number of Under-Replicated Blocks', esc(fsn.UnderReplicatedBlocks ?? 0)],
+    ['Number of Blocks Pending Deletion (including replicas)', esc(state.PendingDeletionBlocks ?? 0)],
+    ['Last Checkpoint Time', esc(fmtDate(fsn.LastCheckpointTime))],
   ]);
   const journal = JSON.parse(info.JournalTransactionInfo || '{}');
   $('journal-table').innerHTML = rows([

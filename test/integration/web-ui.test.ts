@@ -73,6 +73,13 @@ describe.skipIf(!BUILT || !chromium)('the NameNode web UI in Chromium', () => {
     const version = fs.readFileSync(path.join(home, 'dfs', 'name', 'current', 'VERSION'), 'utf8');
     expect(await page.locator('#cluster-id').textContent()).toBe(/^clusterID=(.*)$/m.exec(version)?.[1]);
     expect(await page.locator('#dead-nodes').textContent()).toBe('0');
+    // dfshealth.html's Summary lines: /data, /data/a.bin and / are 3 objects, a.bin's 2 blocks 2 more.
+    expect(await page.locator('#security').textContent()).toBe('Security is off.');
+    expect(await page.locator('#safemode').textContent()).toBe('Safemode is off.');
+    expect(await page.locator('#objects').textContent()).toBe(
+      '3 files and directories, 2 blocks (2 replicated blocks, 0 erasure coded block groups) = 5 total filesystem object(s).',
+    );
+    expect(await page.locator('#missing-blocks').isHidden()).toBe(true);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'overview.png'), fullPage: true });
   });
 
