@@ -29,7 +29,7 @@ export const RAN_LIMITS = {
 } as const;
 
 /** `lab` sub-commands that act on the running cluster. Reads of config and files are left out. */
-const RECORDED = new Set([
+export const RECORDED_LAB_COMMANDS: ReadonlySet<string> = new Set([
   'fs',
   'dfsadmin',
   'kill',
@@ -130,7 +130,7 @@ export function commandToRecord(
   statSize: (file: string) => number | undefined,
 ): RecordedCommand | undefined {
   const sub = subCommandOf(argv);
-  if (sub === undefined || !RECORDED.has(sub.name)) return undefined;
+  if (sub === undefined || !RECORDED_LAB_COMMANDS.has(sub.name)) return undefined;
   const after = argv.slice(sub.index + 1);
   if (after.includes('--help') || after.includes('-h')) return undefined;
   const sizes: Record<string, number> = {};

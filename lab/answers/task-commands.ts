@@ -14,7 +14,7 @@
  * parsing; running is in lab/grading/pack-cluster.ts (runCommands).
  */
 import type { RawAnswer } from '../pack/answer-types.js';
-import { RAN_LIMITS } from './command-log.js';
+import { RAN_LIMITS, RECORDED_LAB_COMMANDS } from './command-log.js';
 import { check } from '../cli/schema-check.js';
 import { StepSchema, STEP_NAMES, type Step, type StepName } from '../scenario/steps.js';
 import { splitWords } from '../cli/shell-words.js';
@@ -25,19 +25,13 @@ export const TASK_COMMAND_LIMITS = {
   commandBytesMax: 1000,
 } as const;
 
-/** `lab` sub-commands a task may run: they act on a running cluster and leave it running. */
-export const TASK_LAB_COMMANDS = new Set([
-  'fs',
-  'dfsadmin',
+/**
+ * `lab` sub-commands a task may run: they act on a running cluster and leave it running — the ones
+ * a student's log records, and the reads a task may do on its way (fsck, getconf, topology, oiv…).
+ */
+export const TASK_LAB_COMMANDS: ReadonlySet<string> = new Set([
+  ...RECORDED_LAB_COMMANDS,
   'fsck',
-  'kill',
-  'restart',
-  'corrupt',
-  'partition',
-  'heal',
-  'checkpoint',
-  'balancer',
-  'add-datanode',
   'getconf',
   'topology',
   'distance',

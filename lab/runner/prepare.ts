@@ -6,7 +6,7 @@
 import { inspectHome, readDescription } from '../../cluster/home/home.js';
 import { fetchNamenodeStatus, NamenodeHttpError } from '../../cluster/client/namenode-http-client.js';
 import { DASHBOARD_CLIENT_ID } from '../traffic/lines.js';
-import { stepName, type Step, type StepRunner } from '../scenario/steps.js';
+import { stepName, type Step, type StepContext, type StepRunner } from '../scenario/steps.js';
 import type { Exercise, Pack } from '../pack/pack.js';
 import { chooseVariant, type ClusterVariant } from '../pack/variant.js';
 import { bootCluster, clusterState, wipeCluster } from './cluster.js';
@@ -97,12 +97,7 @@ async function replay(p: Preparation, variant: ClusterVariant): Promise<PrepareO
       plan: [exercise],
       record: applied,
       steps: keepRunningCluster(p.home, p.stepsFor(exercise, variant)),
-      context: {
-        home: p.home,
-        seed: p.seed,
-        log: (line) => p.io.print(p.io.style.dim(line)),
-        ...(p.signal === undefined ? {} : { signal: p.signal }),
-      },
+      context: setupContext(p),
     });
     if (result.status === 'failed')
       return {
@@ -114,6 +109,16 @@ async function replay(p: Preparation, variant: ClusterVariant): Promise<PrepareO
     applied = loadSetupRecord(p.home, clusterId);
   }
   return { ok: true };
+}
+
+/** What a setup's steps run with: the student's home and seed, its lines dimmed, the runner's abort. */
+function setupContext(p: Pick<Preparation, 'home' | 'seed' | 'io' | 'signal'>): StepContext {
+  return {
+    home: p.home,
+    seed: p.seed,
+    log: (line) => p.io.print(p.io.style.dim(line)),
+    ...(p.signal === undefined ? {} : { signal: p.signal }),
+  };
 }
 
 /**
@@ -156,12 +161,7 @@ export async function resetCluster(
     exercise: p.exercise,
     record: loadSetupRecord(p.home, id.id),
     steps: keepRunningCluster(p.home, p.stepsFor(p.exercise, variant)),
-    context: {
-      home: p.home,
-      seed: p.seed,
-      log: (line) => p.io.print(p.io.style.dim(line)),
-      ...(p.signal === undefined ? {} : { signal: p.signal }),
-    },
+    context: setupContext(p),
   });
   if (result.status === 'failed')
     return {

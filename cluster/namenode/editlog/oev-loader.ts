@@ -9,16 +9,15 @@
 import type { XmlElement } from '../../common/xml-tree.js';
 import type { AclEntry, XAttr, XAttrNamespace } from '../../protocol/messages.js';
 import { fsActionOfSymbol } from '../acl.js';
-import {
-  NO_RPC_IDS,
-  OPCODES,
-  type AddOrCloseFields,
-  type BlockRef,
-  type EditLogOp,
-  type OpName,
-  type PermissionStatus,
-  type RenameOption,
-  type RpcIds,
+import { NO_RPC_IDS, OPCODES } from './ops.js';
+import type {
+  AddOrCloseFields,
+  BlockRef,
+  EditLogOp,
+  OpName,
+  PermissionStatus,
+  RenameOption,
+  RpcIds,
 } from './ops.js';
 import { uuidToBytes } from './writable.js';
 
