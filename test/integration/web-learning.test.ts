@@ -9,19 +9,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readNamenodeHttpAddress } from '../../cluster/home/http-address.js';
 import { requireDescription } from '../../cluster/home/home.js';
-import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import { startLabWeb, type LabWebServer } from '../../lab/web/server.js';
-import { CHROMIUM, launchChromium } from './chromium.js';
-import { REPO, runLab } from './lab-process.js';
+import { CHROMIUM, SCREENSHOTS, startWebCluster, stopWebCluster, type WebCluster } from './chromium.js';
+import { runLab } from './lab-process.js';
 import { BUILT, programAt } from './requirements.js';
 
-const SCREENSHOTS = path.join(REPO, 'test-results', 'web-ui');
 const MiB = 1024 * 1024;
 const run = BUILT && programAt(CHROMIUM, 'apt-get install chromium') && process.env.LAB_LONG === '1';
 
@@ -29,34 +25,21 @@ describe.skipIf(!run)('the learning pages of lab web in Chromium', () => {
   let home = '';
   let nn = '';
   let web: LabWebServer | undefined;
-  let browser: Browser;
+  let cluster: WebCluster | undefined;
   let page: Page;
 
   beforeAll(async () => {
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-web-learning-'));
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    await startCluster({
-      home,
-      datanodes: 3,
-      racks: 2,
-      blockSize: '1m',
-      replication: 2,
-      seed: 'web-learning',
-      ephemeralPorts: true,
-    });
-    nn = readNamenodeHttpAddress(home, requireDescription(home)) ?? '';
+    cluster = await startWebCluster(
+      { datanodes: 3, racks: 2, blockSize: '1m', replication: 2, seed: 'web-learning' },
+      { homePrefix: 'lab-web-learning-', viewport: { width: 1400, height: 1000 } },
+    );
+    ({ home, nn, page } = cluster);
     web = await startLabWeb({ home });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
     await web?.close();
-    if (home) {
-      await stopNodes(home).catch(() => []);
-      fs.rmSync(home, { recursive: true, force: true });
-    }
+    await stopWebCluster(cluster);
   });
 
   const put = async (name: string): Promise<void> => {

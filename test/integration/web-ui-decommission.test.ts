@@ -13,20 +13,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
-import { readNamenodeHttpAddress } from '../../cluster/home/http-address.js';
-import { requireDescription } from '../../cluster/home/home.js';
-import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
-import { REPO, runLab } from './lab-process.js';
+import { runLab } from './lab-process.js';
 import { waitFor } from './wait-for.js';
-import { CHROMIUM, launchChromium } from './chromium.js';
+import { CHROMIUM, SCREENSHOTS, startWebCluster, stopWebCluster, type WebCluster } from './chromium.js';
 import { BUILT, programAt } from './requirements.js';
 
-const SCREENSHOTS = path.join(REPO, 'test-results', 'web-ui');
 const MiB = 1024 * 1024;
 const run = BUILT && programAt(CHROMIUM, 'apt-get install chromium') && process.env.LAB_LONG === '1';
 
@@ -34,35 +29,28 @@ describe.skipIf(!run)('the Decommissioning and Entering Maintenance tables in Ch
   let leaving: string[] = [];
   let home = '';
   let nn = '';
-  let browser: Browser;
+  let cluster: WebCluster | undefined;
   let page: Page;
   let client: DFSClient;
 
   beforeAll(async () => {
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-web-decom-'));
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    await startCluster({
-      home,
-      datanodes: 3,
-      blockSize: '1m',
-      replication: 2,
-      seed: 'web-decom',
-      ephemeralPorts: true,
-      defines: ['dfs.heartbeat.interval=1'],
-    });
-    nn = readNamenodeHttpAddress(home, requireDescription(home)) ?? '';
+    cluster = await startWebCluster(
+      {
+        datanodes: 3,
+        blockSize: '1m',
+        replication: 2,
+        seed: 'web-decom',
+        defines: ['dfs.heartbeat.interval=1'],
+      },
+      { homePrefix: 'lab-web-decom-', viewport: { width: 1280, height: 900 } },
+    );
+    ({ home, nn, page } = cluster);
     client = await DFSClient.connect({ home, warn: () => undefined });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
     await client?.close();
-    if (home) {
-      await stopNodes(home).catch(() => []);
-      fs.rmSync(home, { recursive: true, force: true });
-    }
+    await stopWebCluster(cluster);
   });
 
   it('lists the DataNodes -refreshNodes started decommissioning, while their blocks wait', async () => {

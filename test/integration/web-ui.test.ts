@@ -9,44 +9,41 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
+import { killNode } from '../../cluster/launcher/launcher.js';
 import { readNamenodeHttpAddress } from '../../cluster/home/http-address.js';
-import { killNode, startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import { requireDescription } from '../../cluster/home/home.js';
-import { REPO, runLab } from './lab-process.js';
+import { runLab } from './lab-process.js';
 import { waitFor } from './wait-for.js';
-import { CHROMIUM, launchChromium } from './chromium.js';
+import { CHROMIUM, SCREENSHOTS, startWebCluster, stopWebCluster, type WebCluster } from './chromium.js';
 import { BUILT, programAt } from './requirements.js';
 
-const SCREENSHOTS = path.join(REPO, 'test-results', 'web-ui');
 const MiB = 1024 * 1024;
 const chromium = programAt(CHROMIUM, 'apt-get install chromium');
 
 describe.skipIf(!BUILT || !chromium)('the NameNode web UI in Chromium', () => {
   let home = '';
   let nn = '';
-  let browser: Browser;
+  let cluster: WebCluster | undefined;
   let page: Page;
   const data = randomBytes(MiB + MiB / 2);
 
   beforeAll(async () => {
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-web-ui-'));
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    await startCluster({
-      home,
-      datanodes: 3,
-      racks: 2,
-      blockSize: '1m',
-      replication: 2,
-      seed: 'web-ui',
-      ephemeralPorts: true,
-      defines: ['dfs.heartbeat.interval=1', 'dfs.namenode.heartbeat.recheck-interval=500'],
-    });
-    nn = readNamenodeHttpAddress(home, requireDescription(home)) ?? '';
+    cluster = await startWebCluster(
+      {
+        datanodes: 3,
+        racks: 2,
+        blockSize: '1m',
+        replication: 2,
+        seed: 'web-ui',
+        defines: ['dfs.heartbeat.interval=1', 'dfs.namenode.heartbeat.recheck-interval=500'],
+      },
+      { homePrefix: 'lab-web-ui-', viewport: { width: 1280, height: 900 } },
+    );
+    ({ home, nn, page } = cluster);
     const client = await DFSClient.connect({ home, warn: () => undefined });
     try {
       const stream = await client.create('/data/a.bin');
@@ -55,17 +52,9 @@ describe.skipIf(!BUILT || !chromium)('the NameNode web UI in Chromium', () => {
     } finally {
       await client.close();
     }
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    if (home) {
-      await stopNodes(home).catch(() => []);
-      fs.rmSync(home, { recursive: true, force: true });
-    }
-  });
+  afterAll(() => stopWebCluster(cluster));
 
   it('Overview shows the cluster id and three live DataNodes', async () => {
     await page.goto(`http://${nn}/`);
