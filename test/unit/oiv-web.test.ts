@@ -21,6 +21,7 @@ import {
   type WebImageViewer,
 } from '../../lab/commands/oiv-web.js';
 import { scriptedImage } from '../golden/history.js';
+import { BLOCK_LOCATION_PUT_ORDER, SERVER_DEFAULTS_PUT_ORDER } from './jsonutil-put-orders.js';
 
 function imageWithFeatures(): FsImage {
   const image = scriptedImage();
@@ -38,20 +39,7 @@ const get = (url: string) => webImageAnswer(index, 'GET', url);
 describe("Java's HashMap order", () => {
   it('is the order JsonUtil writes FsServerDefaults and BlockLocation in', () => {
     // JsonUtil.toJsonMap(FsServerDefaults) and toJsonMap(BlockLocation): the keys in put order.
-    expect(
-      javaHashMapOrder([
-        'blockSize',
-        'bytesPerChecksum',
-        'writePacketSize',
-        'replication',
-        'fileBufferSize',
-        'encryptDataTransfer',
-        'trashInterval',
-        'checksumType',
-        'keyProviderUri',
-        'defaultStoragePolicyId',
-      ]),
-    ).toEqual([
+    expect(javaHashMapOrder(SERVER_DEFAULTS_PUT_ORDER)).toEqual([
       'replication',
       'encryptDataTransfer',
       'defaultStoragePolicyId',
@@ -63,18 +51,7 @@ describe("Java's HashMap order", () => {
       'blockSize',
       'bytesPerChecksum',
     ]);
-    expect(
-      javaHashMapOrder([
-        'length',
-        'offset',
-        'corrupt',
-        'storageTypes',
-        'cachedHosts',
-        'hosts',
-        'names',
-        'topologyPaths',
-      ]),
-    ).toEqual([
+    expect(javaHashMapOrder(BLOCK_LOCATION_PUT_ORDER)).toEqual([
       'topologyPaths',
       'corrupt',
       'cachedHosts',

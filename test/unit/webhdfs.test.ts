@@ -6,6 +6,8 @@
  * builds the DataNode URL with op, user.name, namenoderpcaddress, then the rest by name.
  */
 import { describe, expect, it } from 'vitest';
+import { javaHashMapOrder } from '../../cluster/common/java-hash-map.js';
+import { BLOCK_LOCATION_PUT_ORDER, SERVER_DEFAULTS_PUT_ORDER } from './jsonutil-put-orders.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
 import type { FileStatus } from '../../cluster/protocol/types.js';
 import {
@@ -143,37 +145,6 @@ const DIR: FileStatus = {
   childrenNum: 2,
 };
 
-/** JsonUtil.toJsonMap(FsServerDefaults)'s puts, in its order. */
-const SERVER_DEFAULTS_PUT_ORDER = [
-  'blockSize',
-  'bytesPerChecksum',
-  'writePacketSize',
-  'replication',
-  'fileBufferSize',
-  'encryptDataTransfer',
-  'trashInterval',
-  'checksumType',
-  'keyProviderUri',
-  'defaultStoragePolicyId',
-];
-
-/** A java.util.HashMap's iteration order for these keys (16 buckets, no resize below 13 keys). */
-function javaHashMapOrder(keys: readonly string[]): string[] {
-  const hashCode = (text: string): number => {
-    let h = 0;
-    for (let i = 0; i < text.length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
-    return h;
-  };
-  const bucket = (k: string): number => {
-    const h = hashCode(k);
-    return (h ^ (h >>> 16)) & 15;
-  };
-  return keys
-    .map((k, i) => ({ k, i, b: bucket(k) }))
-    .sort((x, y) => x.b - y.b || x.i - y.i)
-    .map((e) => e.k);
-}
-
 describe('WebHDFS shapes', () => {
   it('writes a FileStatus with sorted keys, octal permission and zeros for a directory', () => {
     const dir = fileStatusJson(DIR, 'd');
@@ -277,18 +248,9 @@ describe('WebHDFS shapes', () => {
       blocks: [block],
       lastBlock: block,
     }) as { BlockLocations: { BlockLocation: object[] } };
-    // JsonUtil.toJsonMap(BlockLocation)'s puts, in its order.
-    const puts = [
-      'length',
-      'offset',
-      'corrupt',
-      'storageTypes',
-      'cachedHosts',
-      'hosts',
-      'names',
-      'topologyPaths',
-    ];
-    expect(Object.keys(body.BlockLocations.BlockLocation[0] ?? {})).toEqual(javaHashMapOrder(puts));
+    expect(Object.keys(body.BlockLocations.BlockLocation[0] ?? {})).toEqual(
+      javaHashMapOrder(BLOCK_LOCATION_PUT_ORDER),
+    );
   });
 
   it('writes a SnapshotDiffReport; the names echo the request when both mean the current tree', () => {
