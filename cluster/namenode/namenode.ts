@@ -56,7 +56,7 @@ import {
   type FsckResult,
 } from './fsck-report.js';
 import type { NamespaceIdentity } from './identity.js';
-import type { NameNodeStatus, SnapshotInfo } from './jmx.js';
+import type { NamenodeJmxSnapshot, NameNodeStatus, SnapshotInfo } from './jmx.js';
 import type { AclChange, Namespace } from './namespace.js';
 import type { AclEntry } from './acl.js';
 import {
@@ -1737,6 +1737,22 @@ export class NameNodeCore {
     const summary = this.namespace.contentSummary('/');
     const open = this.namespace.leases.leases().reduce((n, lease) => n + lease.paths.size, 0);
     return { filesTotal: summary.fileCount + summary.directoryCount, filesUnderConstruction: open };
+  }
+
+  /** The core's part of a /jmx snapshot at `nowMs`; the HTTP side adds the process's addresses and times. */
+  jmxState(
+    nowMs: number,
+  ): Pick<
+    NamenodeJmxSnapshot,
+    'status' | 'snapshots' | 'datanodes' | 'filesTotal' | 'filesUnderConstruction' | 'leavingService'
+  > {
+    return {
+      status: this.status(nowMs),
+      snapshots: this.snapshotInfo(),
+      datanodes: this.datanodeReport('ALL'),
+      ...this.namespaceCounts(),
+      leavingService: this.leavingService(),
+    };
   }
 
   /** NamenodeFsck's walk of the namespace under a path, with each block's replicas (the /fsck servlet). */

@@ -266,16 +266,12 @@ function serveJmx(
 ): void {
   const nowMs = Date.now();
   const beans = namenodeBeans({
-    status: opts.core.status(nowMs),
-    snapshots: opts.core.snapshotInfo(),
-    datanodes: opts.core.datanodeReport('ALL'),
-    ...opts.core.namespaceCounts(),
+    ...opts.core.jmxState(nowMs),
     rpcAddress: opts.rpcAddress,
     nameDirs: [opts.nameDir],
     softwareVersion: opts.softwareVersion,
     startedMs: opts.startedMs,
     nowMs,
-    leavingService: opts.core.leavingService(),
   });
   const answer = queryBeans([...beans, ...processBeans(opts.startedMs, nowMs)], query);
   sendHttpResponse(exchange, res, {

@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { hostsFileEntries, parseHostEntry } from '../../cluster/namenode/host-file.js';
-import { namenodeBeans } from '../../cluster/namenode/jmx.js';
 import { ClusterSim } from '../../cluster/sim/cluster-sim.js';
 import { thrown } from './remote-error.js';
+import { simBeans } from './sim-beans.js';
 import { simRegistration as registration } from './sim-registration.js';
 import { SUPERUSER, testCore } from './namenode-test-core.js';
 
@@ -150,27 +150,12 @@ describe('decommissioning', () => {
   });
 
   it('shows in /jmx as NameNodeInfo.DecomNodes, the LiveNodes admin state and FSNamesystemState counts', () => {
-    const beansOf = (sim: ClusterSim): Record<string, Record<string, unknown>> =>
-      Object.fromEntries(
-        namenodeBeans({
-          status: sim.core.status(sim.nowMs),
-          datanodes: sim.core.datanodeReport('ALL'),
-          ...sim.core.namespaceCounts(),
-          rpcAddress: '127.0.0.1:8020',
-          nameDirs: [],
-          softwareVersion: 'test',
-          startedMs: 0,
-          nowMs: sim.nowMs,
-          leavingService: sim.core.leavingService(),
-          snapshots: sim.core.snapshotInfo(),
-        }).map((b) => [b.name.replace(/^.*name=/, ''), b as Record<string, unknown>]),
-      );
     // Four DataNodes, replication 4: with dn1 leaving there is nowhere to copy to, so it stays in progress.
     const stuck = sim1m(4, 2, 4, '7');
     stuck.put('/a.txt', 1 << 20);
     stuck.exclude(['dn1']);
     stuck.advance(6_000);
-    const info = beansOf(stuck).NameNodeInfo ?? {};
+    const info = simBeans(stuck).NameNodeInfo ?? {};
     const decom = JSON.parse(String(info.DecomNodes)) as Record<string, Record<string, unknown>>;
     expect(decom).toEqual({
       'dn1:9866': {
@@ -183,14 +168,14 @@ describe('decommissioning', () => {
     const live = JSON.parse(String(info.LiveNodes)) as Record<string, { adminState: string }>;
     expect(live['dn1:9866']?.adminState).toBe('Decommission In Progress');
     expect(live['dn2:9866']?.adminState).toBe('In Service');
-    expect(beansOf(stuck).FSNamesystemState?.NumDecommissioningDataNodes).toBe(1);
+    expect(simBeans(stuck).FSNamesystemState?.NumDecommissioningDataNodes).toBe(1);
 
     const done = sim1m(4, 2, 2, '7');
     done.put('/a.txt', 1 << 20);
     done.exclude(['dn1']);
     done.advance(6_000);
-    expect(beansOf(done).FSNamesystemState?.NumDecomLiveDataNodes).toBe(1);
-    expect(beansOf(done).FSNamesystemState?.NumDecommissioningDataNodes).toBe(0);
+    expect(simBeans(done).FSNamesystemState?.NumDecomLiveDataNodes).toBe(1);
+    expect(simBeans(done).FSNamesystemState?.NumDecommissioningDataNodes).toBe(0);
   });
 
   it('refreshNodes is for the superuser only', () => {

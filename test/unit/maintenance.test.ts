@@ -14,7 +14,7 @@ import {
   maintenanceExpireTimeMs,
 } from '../../cluster/namenode/host-file.js';
 import { fsckReportText, toReport } from '../../cluster/namenode/fsck-report.js';
-import { namenodeBeans } from '../../cluster/namenode/jmx.js';
+import { simBeans } from './sim-beans.js';
 import { ClusterSim } from '../../cluster/sim/cluster-sim.js';
 import { formatDfsadminReport } from '../../lab/format/dfsadmin-report.js';
 
@@ -166,20 +166,7 @@ describe('maintenance', () => {
   it('shows in /jmx (FSNamesystemState counts, EnteringMaintenanceNodes) and in dfsadmin -report', () => {
     const sim = cluster();
     sim.maintenance(['dn1'], 60_000);
-    const beans = Object.fromEntries(
-      namenodeBeans({
-        status: sim.core.status(sim.nowMs),
-        datanodes: sim.core.datanodeReport('ALL'),
-        ...sim.core.namespaceCounts(),
-        rpcAddress: '127.0.0.1:8020',
-        nameDirs: [],
-        softwareVersion: 'test',
-        startedMs: 0,
-        nowMs: sim.nowMs,
-        leavingService: sim.core.leavingService(),
-        snapshots: sim.core.snapshotInfo(),
-      }).map((b) => [b.name.replace(/^.*name=/, ''), b as Record<string, unknown>]),
-    );
+    const beans = simBeans(sim);
     expect(beans.FSNamesystemState?.NumEnteringMaintenanceDataNodes).toBe(1);
     expect(beans.FSNamesystemState?.NumInMaintenanceLiveDataNodes).toBe(0);
     const entering = JSON.parse(String(beans.NameNodeInfo?.EnteringMaintenanceNodes)) as Record<
