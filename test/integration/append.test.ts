@@ -7,10 +7,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import fs, { existsSync } from 'node:fs';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeTestCluster, startTestCluster } from './lab-process.js';
+import { BUILT } from './requirements.js';
 import { BlockWriter, writeBlockOp } from '../../cluster/client/block-writer.js';
 import { encodePacket } from '../../cluster/protocol/packet.js';
 import {
@@ -32,7 +34,6 @@ import {
 } from '../../cluster/datanode/layout.js';
 import { verifyReplica } from '../../cluster/datanode/meta.js';
 import { homePaths } from '../../cluster/home/description.js';
-import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import { decodeSegment } from '../../cluster/namenode/editlog/codec.js';
 import type { EditLogOp } from '../../cluster/namenode/editlog/ops.js';
 import type { LocatedBlocks } from '../../cluster/protocol/types.js';
@@ -42,400 +43,388 @@ const repo = path.resolve(import.meta.dirname, '../..');
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
-describe.skipIf(!existsSync(path.join(repo, 'dist/cluster/runtime/main.js')))(
-  'append on a real cluster',
-  () => {
-    let home = '';
-    let work = '';
-    let client: DFSClient;
+describe.skipIf(!BUILT)('append on a real cluster', () => {
+  let home = '';
+  let work = '';
+  let client: DFSClient;
 
-    beforeAll(async () => {
-      home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-append-'));
-      work = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-append-work-'));
-      await startCluster({
-        home,
-        datanodes: 3,
-        racks: 1,
-        blockSize: '1m',
-        replication: 2,
-        seed: 'append',
-        ephemeralPorts: true,
-      });
-      client = await DFSClient.connect({ home, warn: () => undefined });
-    }, 120_000);
-
-    afterAll(async () => {
-      await client?.close();
-      if (home) {
-        await stopNodes(home);
-        fs.rmSync(home, { recursive: true, force: true });
-      }
-      if (work) fs.rmSync(work, { recursive: true, force: true });
+  beforeAll(async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-append-work-'));
+    home = await startTestCluster('lab-append-', {
+      datanodes: 3,
+      racks: 1,
+      blockSize: '1m',
+      replication: 2,
+      seed: 'append',
     });
+    client = await DFSClient.connect({ home, warn: () => undefined });
+  }, 120_000);
 
-    async function write(src: string, data: Buffer): Promise<void> {
-      const out = await client.create(src, { overwrite: true });
-      await out.write(data);
-      await out.close();
-    }
+  afterAll(async () => {
+    await client?.close();
+    await removeTestCluster(home);
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
 
-    async function read(src: string): Promise<Buffer> {
-      const parts: Buffer[] = [];
-      for await (const chunk of client.readFile(src)) parts.push(Buffer.from(chunk));
-      return Buffer.concat(parts);
-    }
+  async function write(src: string, data: Buffer): Promise<void> {
+    const out = await client.create(src, { overwrite: true });
+    await out.write(data);
+    await out.close();
+  }
 
-    async function locations(src: string): Promise<LocatedBlocks> {
-      const located = await client.call('getBlockLocations', {
-        src,
-        offset: 0,
-        length: Number.MAX_SAFE_INTEGER,
-        readerHost: client.clientHost,
-      });
-      if (!located) throw new Error(`${src} not found`);
-      return located;
-    }
+  async function read(src: string): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    for await (const chunk of client.readFile(src)) parts.push(Buffer.from(chunk));
+    return Buffer.concat(parts);
+  }
 
-    /** Every replica of every block on disk passes its .meta (as the block scanner checks it). */
-    async function replicasVerify(src: string): Promise<void> {
-      const located = await locations(src);
-      for (const lb of located.blocks) {
-        for (const loc of lb.locations) {
-          const dataDir = homePaths(home).dataDir(loc.name);
-          const data = fs.readFileSync(finalizedBlockPath(dataDir, lb.blockPoolId, lb.block.blockId));
-          const meta = fs.readFileSync(
-            finalizedMetaPath(dataDir, lb.blockPoolId, lb.block.blockId, lb.block.genStamp),
-          );
-          expect(data.length).toBe(lb.block.numBytes);
-          expect(verifyReplica(data, meta)).toEqual({ ok: true });
-        }
+  async function locations(src: string): Promise<LocatedBlocks> {
+    const located = await client.call('getBlockLocations', {
+      src,
+      offset: 0,
+      length: Number.MAX_SAFE_INTEGER,
+      readerHost: client.clientHost,
+    });
+    if (!located) throw new Error(`${src} not found`);
+    return located;
+  }
+
+  /** Every replica of every block on disk passes its .meta (as the block scanner checks it). */
+  async function replicasVerify(src: string): Promise<void> {
+    const located = await locations(src);
+    for (const lb of located.blocks) {
+      for (const loc of lb.locations) {
+        const dataDir = homePaths(home).dataDir(loc.name);
+        const data = fs.readFileSync(finalizedBlockPath(dataDir, lb.blockPoolId, lb.block.blockId));
+        const meta = fs.readFileSync(
+          finalizedMetaPath(dataDir, lb.blockPoolId, lb.block.blockId, lb.block.genStamp),
+        );
+        expect(data.length).toBe(lb.block.numBytes);
+        expect(verifyReplica(data, meta)).toEqual({ ok: true });
       }
     }
+  }
 
-    function editOps(): EditLogOp[] {
-      const current = path.join(homePaths(home).nameDir, 'current');
-      return fs
-        .readdirSync(current)
-        .filter((n) => n.startsWith('edits_'))
-        .sort()
-        .flatMap((n) => decodeSegment(fs.readFileSync(path.join(current, n))).ops);
-    }
+  function editOps(): EditLogOp[] {
+    const current = path.join(homePaths(home).nameDir, 'current');
+    return fs
+      .readdirSync(current)
+      .filter((n) => n.startsWith('edits_'))
+      .sort()
+      .flatMap((n) => decodeSegment(fs.readFileSync(path.join(current, n))).ops);
+  }
 
-    it('continues a partial last block in place under a new generation stamp', async () => {
-      const first = crypto.randomBytes(MiB + 300_001); // the last block ends mid-chunk
-      const more = crypto.randomBytes(400_000);
-      await write('/a.bin', first);
-      const before = await locations('/a.bin');
-      const out = await client.append('/a.bin');
-      await out.write(more);
-      await out.close();
+  it('continues a partial last block in place under a new generation stamp', async () => {
+    const first = crypto.randomBytes(MiB + 300_001); // the last block ends mid-chunk
+    const more = crypto.randomBytes(400_000);
+    await write('/a.bin', first);
+    const before = await locations('/a.bin');
+    const out = await client.append('/a.bin');
+    await out.write(more);
+    await out.close();
 
-      expect(Buffer.compare(await read('/a.bin'), Buffer.concat([first, more]))).toBe(0);
-      const after = await locations('/a.bin');
-      expect(after.fileLength).toBe(first.length + more.length);
-      expect(after.blocks.map((b) => b.block.blockId)).toEqual(before.blocks.map((b) => b.block.blockId));
-      const [oldLast, newLast] = [before.blocks[1]!, after.blocks[1]!];
-      expect(newLast.block.genStamp).toBeGreaterThan(oldLast.block.genStamp);
-      expect(newLast.block.numBytes).toBe(300_001 + 400_000);
-      expect(new Set(newLast.locations.map((l) => l.name))).toEqual(
-        new Set(oldLast.locations.map((l) => l.name)),
+    expect(Buffer.compare(await read('/a.bin'), Buffer.concat([first, more]))).toBe(0);
+    const after = await locations('/a.bin');
+    expect(after.fileLength).toBe(first.length + more.length);
+    expect(after.blocks.map((b) => b.block.blockId)).toEqual(before.blocks.map((b) => b.block.blockId));
+    const [oldLast, newLast] = [before.blocks[1]!, after.blocks[1]!];
+    expect(newLast.block.genStamp).toBeGreaterThan(oldLast.block.genStamp);
+    expect(newLast.block.numBytes).toBe(300_001 + 400_000);
+    expect(new Set(newLast.locations.map((l) => l.name))).toEqual(
+      new Set(oldLast.locations.map((l) => l.name)),
+    );
+    await replicasVerify('/a.bin');
+
+    // FSEditLog.logAppendFile: OP_APPEND with the client's name and the call's RPC ids.
+    const appendOp = editOps().find((op) => op.op === 'OP_APPEND');
+    expect(appendOp).toMatchObject({
+      op: 'OP_APPEND',
+      path: '/a.bin',
+      clientName: client.clientName,
+      newBlock: false,
+    });
+    expect(appendOp?.op === 'OP_APPEND' && appendOp.rpcIds.clientId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('starts a new block after a full last block, and the first block of an empty file', async () => {
+    const full = crypto.randomBytes(MiB);
+    await write('/full.bin', full);
+    const more = crypto.randomBytes(5000);
+    const out = await client.append('/full.bin');
+    await out.write(more);
+    await out.close();
+    expect(Buffer.compare(await read('/full.bin'), Buffer.concat([full, more]))).toBe(0);
+    expect((await locations('/full.bin')).blocks.map((b) => b.block.numBytes)).toEqual([MiB, 5000]);
+
+    await write('/empty.bin', Buffer.alloc(0));
+    const empty = await client.append('/empty.bin');
+    await empty.write(Buffer.from('hello'));
+    await empty.close();
+    expect((await read('/empty.bin')).toString()).toBe('hello');
+    await replicasVerify('/full.bin');
+  });
+
+  it('refuses a second writer, a directory and a missing file in HDFS words', async () => {
+    await write('/busy.bin', Buffer.from('x'));
+    const holder = await client.append('/busy.bin');
+    const other = await DFSClient.connect({ home, warn: () => undefined });
+    try {
+      await expect(other.append('/busy.bin')).rejects.toThrow(
+        new RegExp(
+          `Failed to APPEND_FILE /busy.bin for ${other.clientName} on .* because this file lease is currently owned by ${client.clientName}`,
+        ),
       );
-      await replicasVerify('/a.bin');
+      await client.call('mkdirs', { src: '/d', permission: 0o755, createParent: true });
+      await expect(other.append('/d')).rejects.toThrow(
+        'Cannot append to directory /d; already exists as a directory.',
+      );
+      await expect(other.append('/nope')).rejects.toThrow('Failed to append to non-existent file /nope');
+    } finally {
+      await holder.close();
+      await other.close();
+    }
+  });
 
-      // FSEditLog.logAppendFile: OP_APPEND with the client's name and the call's RPC ids.
-      const appendOp = editOps().find((op) => op.op === 'OP_APPEND');
-      expect(appendOp).toMatchObject({
-        op: 'OP_APPEND',
-        path: '/a.bin',
-        clientName: client.clientName,
+  it('accepts the bytes the Go client sends: same generation stamp, CRC32, a packet cut at the chunk', async () => {
+    // colinmarc/hdfs file_writer.go Append: append → WRITE_BLOCK(PIPELINE_SETUP_APPEND) with
+    // latestGenerationStamp = the block's own, CRC32 chunks, the first packet ending on a 512-byte
+    // boundary with a CRC of its new bytes only; then complete. No updateBlockForPipeline.
+    const first = crypto.randomBytes(1000);
+    await write('/go.bin', first);
+    const go = await DFSClient.connect({ home, warn: () => undefined });
+    try {
+      const { block } = await go.call('append', {
+        src: '/go.bin',
+        clientName: go.clientName,
+        clientMachine: '',
         newBlock: false,
       });
-      expect(appendOp?.op === 'OP_APPEND' && appendOp.rpcIds.clientId).toMatch(/^[0-9a-f-]{36}$/);
-    });
-
-    it('starts a new block after a full last block, and the first block of an empty file', async () => {
-      const full = crypto.randomBytes(MiB);
-      await write('/full.bin', full);
-      const more = crypto.randomBytes(5000);
-      const out = await client.append('/full.bin');
-      await out.write(more);
-      await out.close();
-      expect(Buffer.compare(await read('/full.bin'), Buffer.concat([full, more]))).toBe(0);
-      expect((await locations('/full.bin')).blocks.map((b) => b.block.numBytes)).toEqual([MiB, 5000]);
-
-      await write('/empty.bin', Buffer.alloc(0));
-      const empty = await client.append('/empty.bin');
-      await empty.write(Buffer.from('hello'));
-      await empty.close();
-      expect((await read('/empty.bin')).toString()).toBe('hello');
-      await replicasVerify('/full.bin');
-    });
-
-    it('refuses a second writer, a directory and a missing file in HDFS words', async () => {
-      await write('/busy.bin', Buffer.from('x'));
-      const holder = await client.append('/busy.bin');
-      const other = await DFSClient.connect({ home, warn: () => undefined });
-      try {
-        await expect(other.append('/busy.bin')).rejects.toThrow(
-          new RegExp(
-            `Failed to APPEND_FILE /busy.bin for ${other.clientName} on .* because this file lease is currently owned by ${client.clientName}`,
-          ),
-        );
-        await client.call('mkdirs', { src: '/d', permission: 0o755, createParent: true });
-        await expect(other.append('/d')).rejects.toThrow(
-          'Cannot append to directory /d; already exists as a directory.',
-        );
-        await expect(other.append('/nope')).rejects.toThrow('Failed to append to non-existent file /nope');
-      } finally {
-        await holder.close();
-        await other.close();
-      }
-    });
-
-    it('accepts the bytes the Go client sends: same generation stamp, CRC32, a packet cut at the chunk', async () => {
-      // colinmarc/hdfs file_writer.go Append: append → WRITE_BLOCK(PIPELINE_SETUP_APPEND) with
-      // latestGenerationStamp = the block's own, CRC32 chunks, the first packet ending on a 512-byte
-      // boundary with a CRC of its new bytes only; then complete. No updateBlockForPipeline.
-      const first = crypto.randomBytes(1000);
-      await write('/go.bin', first);
-      const go = await DFSClient.connect({ home, warn: () => undefined });
-      try {
-        const { block } = await go.call('append', {
-          src: '/go.bin',
-          clientName: go.clientName,
-          clientMachine: '',
-          newBlock: false,
-        });
-        expect(block?.block.numBytes).toBe(1000);
-        const lb = block!;
-        const writer = await BlockWriter.open({
-          selfId: 'client',
-          journal: go.journal,
-          localAddress: undefined,
-          op: 'go-append',
-          clientName: go.clientName,
-          targets: lb.locations,
-          poolId: lb.blockPoolId,
-          block: lb.block,
-          // Go's header names the replica with the NameNode's length; Java's with the block size.
-          headerBytes: 1000,
-          latestGenerationStamp: lb.block.genStamp,
-          stage: 'PIPELINE_SETUP_APPEND',
-          checksum: { type: 'CRC32', bytesPerChecksum: 512 },
-          resume: { ackedBytes: 1000, offset: 1000, nextSeqno: 0, frames: [] },
-        });
-        const more = crypto.randomBytes(3000);
-        const head = more.subarray(0, 24); // 1000 + 24 = 1024, the next chunk boundary
-        await writer.writePacket(head, chunkChecksums(head, 512, 'CRC32'));
-        const rest = more.subarray(24);
-        await writer.writePacket(rest, chunkChecksums(rest, 512, 'CRC32'));
-        expect(await writer.close()).toBe(4000);
-        const last = { ...lb.block, numBytes: 4000 };
-        await waitFor(
-          'complete',
-          async () =>
-            (await go.call('complete', { src: '/go.bin', clientName: go.clientName, last, fileId: 0 })) ||
-            undefined,
-        );
-        expect(Buffer.compare(await read('/go.bin'), Buffer.concat([first, more]))).toBe(0);
-        await replicasVerify('/go.bin');
-      } finally {
-        await go.close();
-      }
-    });
-
-    it('lab debug recoverLease closes an abandoned file, waiting out its block recovery', async () => {
-      const lab = (...args: string[]): { code: number; stdout: string; stderr: string } => {
-        const r = spawnSync(process.execPath, [path.join(repo, 'bin/lab.js'), ...args], {
-          env: { ...process.env, LAB_HOME: home },
-          encoding: 'utf8',
-          timeout: 60_000,
-        });
-        return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-      };
-      const writer = await DFSClient.connect({ home, warn: () => undefined });
-      try {
-        // Open with no block: released and closed at once (DebugAdmin prints SUCCEEDED, exit 0).
-        await writer.create('/open-empty.bin');
-        const empty = lab('debug', 'recoverLease', '-path', '/open-empty.bin');
-        expect([empty.code, empty.stdout]).toEqual([0, 'recoverLease SUCCEEDED on /open-empty.bin\n']);
-        expect(await isOpenForWrite(client, '/open-empty.bin')).toBe(false);
-
-        // Open with a block being written, then the writer goes away: the first answer is false
-        // while the DataNodes recover the block under a new generation stamp.
-        const data = crypto.randomBytes(70_000);
-        const out = await writer.create('/open-data.bin');
-        await out.write(data);
-        out.abort();
-        const recovered = lab('debug', 'recoverLease', '-path', '/open-data.bin', '-retries', '5');
-        expect(recovered.stderr).toMatch(
-          /^recoverLease returned false\.\nRetrying in 5000 ms\.\.\.\nRetry #1\n/,
-        );
-        expect([recovered.code, recovered.stdout]).toEqual([0, 'recoverLease SUCCEEDED on /open-data.bin\n']);
-        const status = await client.call('getFileInfo', { src: '/open-data.bin' });
-        expect(await isOpenForWrite(client, '/open-data.bin')).toBe(false);
-        expect(Buffer.compare(await read('/open-data.bin'), data.subarray(0, status!.length))).toBe(0);
-      } finally {
-        await writer.close();
-      }
-      const missing = lab('debug', 'recoverLease', '-path', '/nope');
-      expect([missing.code, missing.stderr]).toEqual([
-        1,
-        'recoverLease got exception: File does not exist: /nope\nGiving up on recoverLease for /nope after 1 try\n',
-      ]);
-      const noPath = lab('debug', 'recoverLease');
-      expect([noPath.code, noPath.stderr]).toEqual([
-        1,
-        'You must supply a -path argument to recoverLease.\n',
-      ]);
-    });
-
-    it('hflush shows a new reader the bytes of a file still open; hsync fsyncs the rbw replicas', async () => {
-      const part1 = crypto.randomBytes(100_077); // ends mid-chunk
-      const part2 = crypto.randomBytes(50_000);
-      const out = await client.create('/flushed.bin', { overwrite: true });
-      await out.write(part1);
-      await out.hflush();
-      // The first flush of a block persists it with its length (FSNamesystem.fsync → OP_UPDATE_BLOCKS).
-      const update = editOps().findLast((op) => op.op === 'OP_UPDATE_BLOCKS' && op.path === '/flushed.bin');
-      expect(update?.op === 'OP_UPDATE_BLOCKS' && update.blocks.at(-1)?.numBytes).toBe(part1.length);
-      expect(await isOpenForWrite(client, '/flushed.bin')).toBe(true);
-      expect(Buffer.compare(await read('/flushed.bin'), part1)).toBe(0);
-
-      await out.write(part2);
-      await out.hsync({ updateLength: true });
-      const located = await locations('/flushed.bin');
-      const lb = located.lastBlock ?? located.blocks.at(-1);
-      if (!lb) throw new Error('no last block');
-      // Every DataNode of the pipeline has the bytes and their CRCs on disk, partial chunk included.
-      for (const loc of lb.locations) {
-        const dir = rbwDir(homePaths(home).dataDir(loc.name), lb.blockPoolId);
-        const meta = fs.readdirSync(dir).find((n) => n.startsWith(`${blockFileName(lb.block.blockId)}_`));
-        const data = fs.readFileSync(path.join(dir, blockFileName(lb.block.blockId)));
-        expect(data.length).toBe(part1.length + part2.length);
-        expect(verifyReplica(data, fs.readFileSync(path.join(dir, meta ?? 'missing')))).toEqual({ ok: true });
-      }
-      expect(Buffer.compare(await read('/flushed.bin'), Buffer.concat([part1, part2]))).toBe(0);
-
-      // A later hflush tells the NameNode nothing (the block's length there stays); a new reader
-      // still sees every flushed byte: it asks a DataNode's IPC port for the last block's visible
-      // length (ClientDatanodeProtocol getReplicaVisibleLength), as DFSInputStream.readBlockLength does.
-      const part3 = crypto.randomBytes(3_333);
-      await out.write(part3);
-      await out.hflush();
-      const nnLength = (await locations('/flushed.bin')).lastBlock?.block.numBytes;
-      expect(nnLength).toBe(part1.length + part2.length);
-      expect(Buffer.compare(await read('/flushed.bin'), Buffer.concat([part1, part2, part3]))).toBe(0);
-      await out.close();
-      expect(await isOpenForWrite(client, '/flushed.bin')).toBe(false);
-    });
-
-    it("takes back the chunk Java's writer sends again from its start after an hflush", async () => {
-      const src = '/java-flush.bin';
-      const stat = await client.call('create', {
-        src,
-        permission: 0o644,
-        clientName: client.clientName,
-        clientMachine: '',
-        overwrite: true,
-        createParent: true,
-        replication: 2,
-        blockSize: MiB,
+      expect(block?.block.numBytes).toBe(1000);
+      const lb = block!;
+      const writer = await BlockWriter.open({
+        selfId: 'client',
+        journal: go.journal,
+        localAddress: undefined,
+        op: 'go-append',
+        clientName: go.clientName,
+        targets: lb.locations,
+        poolId: lb.blockPoolId,
+        block: lb.block,
+        // Go's header names the replica with the NameNode's length; Java's with the block size.
+        headerBytes: 1000,
+        latestGenerationStamp: lb.block.genStamp,
+        stage: 'PIPELINE_SETUP_APPEND',
+        checksum: { type: 'CRC32', bytesPerChecksum: 512 },
+        resume: { ackedBytes: 1000, offset: 1000, nextSeqno: 0, frames: [] },
       });
-      const lb = await client.call('addBlock', {
-        src,
-        clientName: client.clientName,
-        previous: null,
-        excludeNodes: [],
-        fileId: stat.fileId,
+      const more = crypto.randomBytes(3000);
+      const head = more.subarray(0, 24); // 1000 + 24 = 1024, the next chunk boundary
+      await writer.writePacket(head, chunkChecksums(head, 512, 'CRC32'));
+      const rest = more.subarray(24);
+      await writer.writePacket(rest, chunkChecksums(rest, 512, 'CRC32'));
+      expect(await writer.close()).toBe(4000);
+      const last = { ...lb.block, numBytes: 4000 };
+      await waitFor(
+        'complete',
+        async () =>
+          (await go.call('complete', { src: '/go.bin', clientName: go.clientName, last, fileId: 0 })) ||
+          undefined,
+      );
+      expect(Buffer.compare(await read('/go.bin'), Buffer.concat([first, more]))).toBe(0);
+      await replicasVerify('/go.bin');
+    } finally {
+      await go.close();
+    }
+  });
+
+  it('lab debug recoverLease closes an abandoned file, waiting out its block recovery', async () => {
+    const lab = (...args: string[]): { code: number; stdout: string; stderr: string } => {
+      const r = spawnSync(process.execPath, [path.join(repo, 'bin/lab.js'), ...args], {
+        env: { ...process.env, LAB_HOME: home },
+        encoding: 'utf8',
+        timeout: 60_000,
       });
-      const label = `blk_${lb.block.blockId}_${lb.block.genStamp}`;
-      const targets = lb.locations;
-      const link = await openLink({
+      return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+    };
+    const writer = await DFSClient.connect({ home, warn: () => undefined });
+    try {
+      // Open with no block: released and closed at once (DebugAdmin prints SUCCEEDED, exit 0).
+      await writer.create('/open-empty.bin');
+      const empty = lab('debug', 'recoverLease', '-path', '/open-empty.bin');
+      expect([empty.code, empty.stdout]).toEqual([0, 'recoverLease SUCCEEDED on /open-empty.bin\n']);
+      expect(await isOpenForWrite(client, '/open-empty.bin')).toBe(false);
+
+      // Open with a block being written, then the writer goes away: the first answer is false
+      // while the DataNodes recover the block under a new generation stamp.
+      const data = crypto.randomBytes(70_000);
+      const out = await writer.create('/open-data.bin');
+      await out.write(data);
+      out.abort();
+      const recovered = lab('debug', 'recoverLease', '-path', '/open-data.bin', '-retries', '5');
+      expect(recovered.stderr).toMatch(
+        /^recoverLease returned false\.\nRetrying in 5000 ms\.\.\.\nRetry #1\n/,
+      );
+      expect([recovered.code, recovered.stdout]).toEqual([0, 'recoverLease SUCCEEDED on /open-data.bin\n']);
+      const status = await client.call('getFileInfo', { src: '/open-data.bin' });
+      expect(await isOpenForWrite(client, '/open-data.bin')).toBe(false);
+      expect(Buffer.compare(await read('/open-data.bin'), data.subarray(0, status!.length))).toBe(0);
+    } finally {
+      await writer.close();
+    }
+    const missing = lab('debug', 'recoverLease', '-path', '/nope');
+    expect([missing.code, missing.stderr]).toEqual([
+      1,
+      'recoverLease got exception: File does not exist: /nope\nGiving up on recoverLease for /nope after 1 try\n',
+    ]);
+    const noPath = lab('debug', 'recoverLease');
+    expect([noPath.code, noPath.stderr]).toEqual([1, 'You must supply a -path argument to recoverLease.\n']);
+  });
+
+  it('hflush shows a new reader the bytes of a file still open; hsync fsyncs the rbw replicas', async () => {
+    const part1 = crypto.randomBytes(100_077); // ends mid-chunk
+    const part2 = crypto.randomBytes(50_000);
+    const out = await client.create('/flushed.bin', { overwrite: true });
+    await out.write(part1);
+    await out.hflush();
+    // The first flush of a block persists it with its length (FSNamesystem.fsync → OP_UPDATE_BLOCKS).
+    const update = editOps().findLast((op) => op.op === 'OP_UPDATE_BLOCKS' && op.path === '/flushed.bin');
+    expect(update?.op === 'OP_UPDATE_BLOCKS' && update.blocks.at(-1)?.numBytes).toBe(part1.length);
+    expect(await isOpenForWrite(client, '/flushed.bin')).toBe(true);
+    expect(Buffer.compare(await read('/flushed.bin'), part1)).toBe(0);
+
+    await out.write(part2);
+    await out.hsync({ updateLength: true });
+    const located = await locations('/flushed.bin');
+    const lb = located.lastBlock ?? located.blocks.at(-1);
+    if (!lb) throw new Error('no last block');
+    // Every DataNode of the pipeline has the bytes and their CRCs on disk, partial chunk included.
+    for (const loc of lb.locations) {
+      const dir = rbwDir(homePaths(home).dataDir(loc.name), lb.blockPoolId);
+      const meta = fs.readdirSync(dir).find((n) => n.startsWith(`${blockFileName(lb.block.blockId)}_`));
+      const data = fs.readFileSync(path.join(dir, blockFileName(lb.block.blockId)));
+      expect(data.length).toBe(part1.length + part2.length);
+      expect(verifyReplica(data, fs.readFileSync(path.join(dir, meta ?? 'missing')))).toEqual({ ok: true });
+    }
+    expect(Buffer.compare(await read('/flushed.bin'), Buffer.concat([part1, part2]))).toBe(0);
+
+    // A later hflush tells the NameNode nothing (the block's length there stays); a new reader
+    // still sees every flushed byte: it asks a DataNode's IPC port for the last block's visible
+    // length (ClientDatanodeProtocol getReplicaVisibleLength), as DFSInputStream.readBlockLength does.
+    const part3 = crypto.randomBytes(3_333);
+    await out.write(part3);
+    await out.hflush();
+    const nnLength = (await locations('/flushed.bin')).lastBlock?.block.numBytes;
+    expect(nnLength).toBe(part1.length + part2.length);
+    expect(Buffer.compare(await read('/flushed.bin'), Buffer.concat([part1, part2, part3]))).toBe(0);
+    await out.close();
+    expect(await isOpenForWrite(client, '/flushed.bin')).toBe(false);
+  });
+
+  it("takes back the chunk Java's writer sends again from its start after an hflush", async () => {
+    const src = '/java-flush.bin';
+    const stat = await client.call('create', {
+      src,
+      permission: 0o644,
+      clientName: client.clientName,
+      clientMachine: '',
+      overwrite: true,
+      createParent: true,
+      replication: 2,
+      blockSize: MiB,
+    });
+    const lb = await client.call('addBlock', {
+      src,
+      clientName: client.clientName,
+      previous: null,
+      excludeNodes: [],
+      fileId: stat.fileId,
+    });
+    const label = `blk_${lb.block.blockId}_${lb.block.genStamp}`;
+    const targets = lb.locations;
+    const link = await openLink({
+      selfId: 'client',
+      journal: client.journal,
+      op: 'java-hflush',
+      target: targets[0]!,
+    });
+    try {
+      const op = writeBlockOp({
         selfId: 'client',
         journal: client.journal,
-        op: 'java-hflush',
-        target: targets[0]!,
+        targets,
+        poolId: lb.blockPoolId,
+        block: lb.block,
+        headerBytes: MiB,
+        clientName: client.clientName,
       });
-      try {
-        const op = writeBlockOp({
-          selfId: 'client',
-          journal: client.journal,
-          targets,
-          poolId: lb.blockPoolId,
-          block: lb.block,
-          headerBytes: MiB,
-          clientName: client.clientName,
-        });
-        sendOp(link, 'WRITE_BLOCK', op, label);
-        expect((await readResponse(link, label)).status).toBe('SUCCESS');
-        const data = crypto.randomBytes(1500);
-        const send = async (seqno: number, from: number, to: number, last = false): Promise<string[]> => {
-          const packet = {
-            offsetInBlock: from,
-            seqno,
-            lastPacketInBlock: last,
-            data: data.subarray(from, to),
-          };
-          await writeFrame(link.socket, encodePacket(packet));
-          return (await readAck(link, label)).replies;
+      sendOp(link, 'WRITE_BLOCK', op, label);
+      expect((await readResponse(link, label)).status).toBe('SUCCESS');
+      const data = crypto.randomBytes(1500);
+      const send = async (seqno: number, from: number, to: number, last = false): Promise<string[]> => {
+        const packet = {
+          offsetInBlock: from,
+          seqno,
+          lastPacketInBlock: last,
+          data: data.subarray(from, to),
         };
-        expect(await send(0, 0, 700)).toEqual(['SUCCESS', 'SUCCESS']); // hflushed mid-chunk
-        // DFSOutputStream keeps the partial chunk and sends it again from offset 512 with the rest.
-        expect(await send(1, 512, 1500)).toEqual(['SUCCESS', 'SUCCESS']);
-        expect(await send(2, 1500, 1500, true)).toEqual(['SUCCESS', 'SUCCESS']);
-        const last = { ...lb.block, numBytes: 1500 };
-        await waitFor(
-          'complete',
-          async () =>
-            (await client.call('complete', {
-              src,
-              clientName: client.clientName,
-              last,
-              fileId: stat.fileId,
-            })) || undefined,
-        );
-        expect(Buffer.compare(await read(src), data)).toBe(0);
-        await replicasVerify(src);
-      } finally {
-        closeLink(link);
-      }
-    });
-
-    it('lab fs -appendToFile appends local files and stdin, creating the file first', () => {
-      const lab = (
-        input: Buffer | string,
-        ...args: string[]
-      ): { code: number; stdout: string; stderr: string } => {
-        const r = spawnSync(process.execPath, [path.join(repo, 'bin/lab.js'), ...args], {
-          env: { ...process.env, LAB_HOME: home },
-          input,
-          encoding: 'utf8',
-          timeout: 60_000,
-        });
-        return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+        await writeFrame(link.socket, encodePacket(packet));
+        return (await readAck(link, label)).replies;
       };
-      fs.writeFileSync(path.join(work, 'one.txt'), 'one\n');
-      fs.writeFileSync(path.join(work, 'two.txt'), 'two\n');
-      const made = lab(
-        '',
-        'fs',
-        '-appendToFile',
-        path.join(work, 'one.txt'),
-        path.join(work, 'two.txt'),
-        '/log.txt',
+      expect(await send(0, 0, 700)).toEqual(['SUCCESS', 'SUCCESS']); // hflushed mid-chunk
+      // DFSOutputStream keeps the partial chunk and sends it again from offset 512 with the rest.
+      expect(await send(1, 512, 1500)).toEqual(['SUCCESS', 'SUCCESS']);
+      expect(await send(2, 1500, 1500, true)).toEqual(['SUCCESS', 'SUCCESS']);
+      const last = { ...lb.block, numBytes: 1500 };
+      await waitFor(
+        'complete',
+        async () =>
+          (await client.call('complete', {
+            src,
+            clientName: client.clientName,
+            last,
+            fileId: stat.fileId,
+          })) || undefined,
       );
-      expect(made.code, made.stderr).toBe(0);
-      const piped = lab('three\n', 'fs', '-appendToFile', '-', '/log.txt');
-      expect(piped.code, piped.stderr).toBe(0);
-      expect(lab('', 'fs', '-cat', '/log.txt').stdout).toBe('one\ntwo\nthree\n');
-      const missing = lab('', 'fs', '-appendToFile', path.join(work, 'nope.txt'), '/log.txt');
-      expect(missing.code).toBe(1);
-      expect(missing.stderr).toContain(
-        `appendToFile: ${path.join(work, 'nope.txt')} (No such file or directory)`,
-      );
-      const mixed = lab('', 'fs', '-appendToFile', '-', path.join(work, 'one.txt'), '/log.txt');
-      expect(mixed.stderr).toContain('appendToFile: stdin (-) must be the sole input argument when present');
-    });
-  },
-);
+      expect(Buffer.compare(await read(src), data)).toBe(0);
+      await replicasVerify(src);
+    } finally {
+      closeLink(link);
+    }
+  });
+
+  it('lab fs -appendToFile appends local files and stdin, creating the file first', () => {
+    const lab = (
+      input: Buffer | string,
+      ...args: string[]
+    ): { code: number; stdout: string; stderr: string } => {
+      const r = spawnSync(process.execPath, [path.join(repo, 'bin/lab.js'), ...args], {
+        env: { ...process.env, LAB_HOME: home },
+        input,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+    };
+    fs.writeFileSync(path.join(work, 'one.txt'), 'one\n');
+    fs.writeFileSync(path.join(work, 'two.txt'), 'two\n');
+    const made = lab(
+      '',
+      'fs',
+      '-appendToFile',
+      path.join(work, 'one.txt'),
+      path.join(work, 'two.txt'),
+      '/log.txt',
+    );
+    expect(made.code, made.stderr).toBe(0);
+    const piped = lab('three\n', 'fs', '-appendToFile', '-', '/log.txt');
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(lab('', 'fs', '-cat', '/log.txt').stdout).toBe('one\ntwo\nthree\n');
+    const missing = lab('', 'fs', '-appendToFile', path.join(work, 'nope.txt'), '/log.txt');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(
+      `appendToFile: ${path.join(work, 'nope.txt')} (No such file or directory)`,
+    );
+    const mixed = lab('', 'fs', '-appendToFile', '-', path.join(work, 'one.txt'), '/log.txt');
+    expect(mixed.stderr).toContain('appendToFile: stdin (-) must be the sole input argument when present');
+  });
+});

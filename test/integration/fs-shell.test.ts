@@ -9,9 +9,9 @@ import zlib from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeTestCluster, startTestCluster } from './lab-process.js';
 import { hadoopUser } from '../../cluster/common/user.js';
 import { requireDescription } from '../../cluster/home/home.js';
-import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import { BUILT } from './requirements.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
@@ -41,24 +41,18 @@ describe.skipIf(!BUILT)('lab fs behaves as FsShell', () => {
   };
 
   beforeAll(async () => {
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-fs-shell-'));
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-fs-shell-work-'));
-    await startCluster({
-      home,
+    home = await startTestCluster('lab-fs-shell-', {
       datanodes: 1,
       racks: 1,
       blockSize: '1m',
       replication: 1,
       seed: 'fs-shell',
-      ephemeralPorts: true,
     });
   }, 120_000);
 
   afterAll(async () => {
-    if (home) {
-      await stopNodes(home);
-      fs.rmSync(home, { recursive: true, force: true });
-    }
+    await removeTestCluster(home);
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 

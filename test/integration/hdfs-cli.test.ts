@@ -10,11 +10,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeTestCluster, startTestCluster } from './lab-process.js';
 import { requireDescription } from '../../cluster/home/home.js';
 import { homePaths } from '../../cluster/home/description.js';
 import type { JournalFrame } from '../../cluster/protocol/journal-types.js';
 import { readJournal } from '../../cluster/transport/journal.js';
-import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import { withNamenode } from '../../cluster/client/namenode-client.js';
 import { isOpenForWrite } from '../../cluster/client/open-file.js';
 import { waitFor } from './wait-for.js';
@@ -70,16 +70,13 @@ describe.skipIf(!BUILT || !hdfsBinary)('the Debian hdfs client against the lab',
   };
 
   beforeAll(async () => {
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-hdfs-cli-'));
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-hdfs-cli-work-'));
-    await startCluster({
-      home,
+    home = await startTestCluster('lab-hdfs-cli-', {
       datanodes: 1,
       racks: 1,
       blockSize: '1m',
       replication: 1,
       seed: 'hdfs-cli',
-      ephemeralPorts: true,
     });
     const nn = requireDescription(home).namenode;
     env = {
@@ -96,10 +93,7 @@ describe.skipIf(!BUILT || !hdfsBinary)('the Debian hdfs client against the lab',
   }, 120_000);
 
   afterAll(async () => {
-    if (home) {
-      await stopNodes(home);
-      fs.rmSync(home, { recursive: true, force: true });
-    }
+    await removeTestCluster(home);
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 

@@ -4,10 +4,11 @@
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { requireDescription } from '../../cluster/home/home.js';
-import { stopNodes } from '../../cluster/launcher/launcher.js';
+import { startCluster, stopNodes, type StartClusterOptions } from '../../cluster/launcher/launcher.js';
 import { Journal } from '../../cluster/transport/journal.js';
 import { RpcClient } from '../../cluster/transport/rpc-client.js';
 
@@ -34,6 +35,32 @@ export async function runLab(home: string, ...args: string[]): Promise<LabOutcom
     const e = error as { code?: number; stdout?: string; stderr?: string };
     return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
+}
+
+/**
+ * A cluster of a suite's own: a fresh run directory under the system's temp directory (named
+ * `prefix…`) with `cluster` started in it on ephemeral ports. A start that fails removes it.
+ */
+export async function startTestCluster(
+  prefix: string,
+  cluster: Omit<StartClusterOptions, 'home' | 'ephemeralPorts'>,
+): Promise<string> {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  try {
+    await startCluster({ ...cluster, home, ephemeralPorts: true });
+  } catch (error) {
+    await stopNodes(home).catch(() => []);
+    fs.rmSync(home, { recursive: true, force: true });
+    throw error;
+  }
+  return home;
+}
+
+/** Stops the cluster startTestCluster started and removes its run directory (none yet: nothing). */
+export async function removeTestCluster(home: string | undefined): Promise<void> {
+  if (!home) return;
+  await stopNodes(home);
+  fs.rmSync(home, { recursive: true, force: true });
 }
 
 /** An RPC client on the NameNode of the cluster in `home`, journaling as `client`. */

@@ -1,8 +1,7 @@
 /**
  * WebHDFS on a real cluster (ephemeral ports, its own home), driven by a real third-party WebHDFS
  * client (the npm `webhdfs` package) and by raw requests as curl sends them. Expected shapes and
- * messages come from Hadoop (JsonUtil, NamenodeWebHdfsMethods, ExceptionHandler, the op enums;
- * ../shared/reference/hdfs-facts.md §14); expected bytes and owners come from the cluster itself
+ * messages come from Hadoop (JsonUtil, NamenodeWebHdfsMethods, ExceptionHandler, the op enums; WebHDFS.md); expected bytes and owners come from the cluster itself
  * (files read back with the lab's own DFS client, `lab fs -get`, the DataNodes in cluster.json).
  */
 import { randomBytes } from 'node:crypto';

@@ -14,12 +14,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeTestCluster, startTestCluster } from './lab-process.js';
+import { BUILT } from './requirements.js';
 import { requireDescription } from '../../cluster/home/home.js';
-import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import { runLab } from './lab-process.js';
 import { waitFor } from './wait-for.js';
-
-const repo = path.resolve(import.meta.dirname, '../..');
 
 /** Why this machine cannot capture on lo, or null when it can. */
 function cannotCapture(): string | null {
@@ -60,102 +59,97 @@ function varint(n: number): Buffer {
   return Buffer.from(out);
 }
 
-describe.skipIf(
-  !fs.existsSync(path.join(repo, 'dist/cluster/runtime/main.js')) || process.env.LAB_LONG !== '1',
-)('a real capture of the NameNode and DataNode ports during a put and a get', () => {
-  const reason = cannotCapture();
-  let home = '';
-  let work = '';
+describe.skipIf(!BUILT || process.env.LAB_LONG !== '1')(
+  'a real capture of the NameNode and DataNode ports during a put and a get',
+  () => {
+    const reason = cannotCapture();
+    let home = '';
+    let work = '';
 
-  beforeAll(async () => {
-    if (reason) return;
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-capture-'));
-    work = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-capture-work-'));
-    await startCluster({
-      home,
-      datanodes: 3,
-      racks: 1,
-      blockSize: '1m',
-      replication: 2,
-      seed: 'capture',
-      ephemeralPorts: true,
+    beforeAll(async () => {
+      if (reason) return;
+      work = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-capture-work-'));
+      home = await startTestCluster('lab-capture-', {
+        datanodes: 3,
+        racks: 1,
+        blockSize: '1m',
+        replication: 2,
+        seed: 'capture',
+      });
+    }, 120_000);
+
+    afterAll(async () => {
+      await removeTestCluster(home);
+      if (work) fs.rmSync(work, { recursive: true, force: true });
     });
-  }, 120_000);
 
-  afterAll(async () => {
-    if (home) {
-      await stopNodes(home);
-      fs.rmSync(home, { recursive: true, force: true });
-    }
-    if (work) fs.rmSync(work, { recursive: true, force: true });
-  });
-
-  it('shows hrpc, ClientProtocol, addBlock, a DataNode transfer address, DataTransferProtocol ops and ClientDatanodeProtocol, and no JSON', async (ctx) => {
-    if (reason) {
-      console.warn(`wire-capture: skipped: ${reason}`);
-      ctx.skip();
-      return;
-    }
-    const desc = requireDescription(home);
-    const file = path.join(work, 'two-blocks.bin');
-    // Random bytes without `{`, so that the file's own bytes can never look like a JSON body.
-    fs.writeFileSync(
-      file,
-      crypto.randomBytes(1_500_000).map((b) => (b === 0x7b ? 0 : b)),
-    );
-    // The NameNode's port, and every DataNode's transfer and IPC ports.
-    const ports = [desc.namenode.port, ...desc.datanodes.flatMap((dn) => [dn.port, dn.ipcPort ?? dn.port])];
-    const filter = ports.flatMap((p, i) => [...(i > 0 ? ['or'] : []), 'port', String(p)]);
-    let stdout = '';
-    let stderr = '';
-    const tcpdump: ChildProcess = spawn(
-      'tcpdump',
-      ['-i', 'lo', '-n', '-l', '-U', '-X', '-s', '0', ...filter],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    const exited = new Promise<number | null>((resolve) => tcpdump.once('exit', (code) => resolve(code)));
-    tcpdump.stdout?.on('data', (d: Buffer) => (stdout += d.toString('latin1')));
-    tcpdump.stderr?.on('data', (d: Buffer) => (stderr += d.toString('latin1')));
-    try {
-      await waitFor('tcpdump listening on lo', () => (/listening on lo/.test(stderr) ? true : undefined));
-      const put = await runLab(home, 'fs', '-put', file, '/capture.bin');
-      expect(put.code, put.stderr).toBe(0);
-      const get = await runLab(home, 'fs', '-get', '/capture.bin', path.join(work, 'back.bin'));
-      expect(get.code, get.stderr).toBe(0);
-      const dn1 = desc.datanodes[0] as { host: string; ipcPort?: number };
-      const info = await runLab(home, 'dfsadmin', '-getDatanodeInfo', `${dn1.host}:${dn1.ipcPort}`);
-      expect(info.code, info.stderr).toBe(0);
-      // The last answer (getDatanodeInfo's DatanodeLocalInfoProto, naming its configuration version) went by.
-      await waitFor('the getDatanodeInfo answer in the capture', () =>
-        Buffer.concat(packetsOfHexDump(stdout)).includes('core-', 0, 'latin1') ? true : undefined,
+    it('shows hrpc, ClientProtocol, addBlock, a DataNode transfer address, DataTransferProtocol ops and ClientDatanodeProtocol, and no JSON', async (ctx) => {
+      if (reason) {
+        console.warn(`wire-capture: skipped: ${reason}`);
+        ctx.skip();
+        return;
+      }
+      const desc = requireDescription(home);
+      const file = path.join(work, 'two-blocks.bin');
+      // Random bytes without `{`, so that the file's own bytes can never look like a JSON body.
+      fs.writeFileSync(
+        file,
+        crypto.randomBytes(1_500_000).map((b) => (b === 0x7b ? 0 : b)),
       );
-    } finally {
-      tcpdump.kill('SIGINT');
-      await exited;
-    }
-    const packets = packetsOfHexDump(stdout);
-    expect(packets.length).toBeGreaterThan(0);
-    const all = Buffer.concat(packets);
-    expect(all.includes('hrpc\x09\x00\x00', 0, 'latin1')).toBe(true);
-    expect(all.includes('org.apache.hadoop.hdfs.protocol.ClientProtocol', 0, 'latin1')).toBe(true);
-    expect(all.includes('addBlock', 0, 'latin1')).toBe(true);
-    // The addBlock reply names its targets: a DataNode's IP address, then (DatanodeIDProto field 4)
-    // its transfer port, within one packet.
-    const named = desc.datanodes.filter((dn) =>
-      packets.some((p) => {
-        const ip = p.indexOf(dn.host, 0, 'latin1');
-        return ip >= 0 && p.indexOf(Buffer.concat([Buffer.from([0x20]), varint(dn.port)]), ip) > ip;
-      }),
-    );
-    expect(named.length).toBeGreaterThan(0);
-    // DataTransferProtocol: each op starts with the version (28, two bytes) and its op code:
-    // WRITE_BLOCK 80 for the put, READ_BLOCK 81 for the get (DataTransferProtocol.proto's Op).
-    expect(all.includes(Buffer.from([0x00, 0x1c, 0x50]))).toBe(true);
-    expect(all.includes(Buffer.from([0x00, 0x1c, 0x51]))).toBe(true);
-    // The DataNode's IPC port speaks Hadoop IPC too.
-    expect(all.includes('org.apache.hadoop.hdfs.protocol.ClientDatanodeProtocol', 0, 'latin1')).toBe(true);
-    expect(all.includes('getDatanodeInfo', 0, 'latin1')).toBe(true);
-    // The lab once framed JSON bodies ({"callId":0,"ok":true,…}): no object key crosses any port.
-    expect(all.toString('latin1')).not.toMatch(/\{"[A-Za-z]+":/);
-  });
-});
+      // The NameNode's port, and every DataNode's transfer and IPC ports.
+      const ports = [desc.namenode.port, ...desc.datanodes.flatMap((dn) => [dn.port, dn.ipcPort ?? dn.port])];
+      const filter = ports.flatMap((p, i) => [...(i > 0 ? ['or'] : []), 'port', String(p)]);
+      let stdout = '';
+      let stderr = '';
+      const tcpdump: ChildProcess = spawn(
+        'tcpdump',
+        ['-i', 'lo', '-n', '-l', '-U', '-X', '-s', '0', ...filter],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      const exited = new Promise<number | null>((resolve) => tcpdump.once('exit', (code) => resolve(code)));
+      tcpdump.stdout?.on('data', (d: Buffer) => (stdout += d.toString('latin1')));
+      tcpdump.stderr?.on('data', (d: Buffer) => (stderr += d.toString('latin1')));
+      try {
+        await waitFor('tcpdump listening on lo', () => (/listening on lo/.test(stderr) ? true : undefined));
+        const put = await runLab(home, 'fs', '-put', file, '/capture.bin');
+        expect(put.code, put.stderr).toBe(0);
+        const get = await runLab(home, 'fs', '-get', '/capture.bin', path.join(work, 'back.bin'));
+        expect(get.code, get.stderr).toBe(0);
+        const dn1 = desc.datanodes[0] as { host: string; ipcPort?: number };
+        const info = await runLab(home, 'dfsadmin', '-getDatanodeInfo', `${dn1.host}:${dn1.ipcPort}`);
+        expect(info.code, info.stderr).toBe(0);
+        // The last answer (getDatanodeInfo's DatanodeLocalInfoProto, naming its configuration version) went by.
+        await waitFor('the getDatanodeInfo answer in the capture', () =>
+          Buffer.concat(packetsOfHexDump(stdout)).includes('core-', 0, 'latin1') ? true : undefined,
+        );
+      } finally {
+        tcpdump.kill('SIGINT');
+        await exited;
+      }
+      const packets = packetsOfHexDump(stdout);
+      expect(packets.length).toBeGreaterThan(0);
+      const all = Buffer.concat(packets);
+      expect(all.includes('hrpc\x09\x00\x00', 0, 'latin1')).toBe(true);
+      expect(all.includes('org.apache.hadoop.hdfs.protocol.ClientProtocol', 0, 'latin1')).toBe(true);
+      expect(all.includes('addBlock', 0, 'latin1')).toBe(true);
+      // The addBlock reply names its targets: a DataNode's IP address, then (DatanodeIDProto field 4)
+      // its transfer port, within one packet.
+      const named = desc.datanodes.filter((dn) =>
+        packets.some((p) => {
+          const ip = p.indexOf(dn.host, 0, 'latin1');
+          return ip >= 0 && p.indexOf(Buffer.concat([Buffer.from([0x20]), varint(dn.port)]), ip) > ip;
+        }),
+      );
+      expect(named.length).toBeGreaterThan(0);
+      // DataTransferProtocol: each op starts with the version (28, two bytes) and its op code:
+      // WRITE_BLOCK 80 for the put, READ_BLOCK 81 for the get (DataTransferProtocol.proto's Op).
+      expect(all.includes(Buffer.from([0x00, 0x1c, 0x50]))).toBe(true);
+      expect(all.includes(Buffer.from([0x00, 0x1c, 0x51]))).toBe(true);
+      // The DataNode's IPC port speaks Hadoop IPC too.
+      expect(all.includes('org.apache.hadoop.hdfs.protocol.ClientDatanodeProtocol', 0, 'latin1')).toBe(true);
+      expect(all.includes('getDatanodeInfo', 0, 'latin1')).toBe(true);
+      // The lab once framed JSON bodies ({"callId":0,"ok":true,…}): no object key crosses any port.
+      expect(all.toString('latin1')).not.toMatch(/\{"[A-Za-z]+":/);
+    });
+  },
+);
