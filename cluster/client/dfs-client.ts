@@ -1,12 +1,12 @@
 /**
  * The DFS client (DFSClient, DFSOutputStream, DFSInputStream): one per `lab` command invocation.
  *
- * Write (reference §10.1): create → per block addBlock (NotReplicatedYetException backoff;
+ * Write (DFSOutputStream, DataStreamer): create → per block addBlock (NotReplicatedYetException backoff;
  * abandonBlock + excludeNodes when the pipeline cannot be set up) → packets through the first
  * DataNode of the pipeline only → the next block only after the previous block's last packet is
  * acked → complete, retried while it answers false. Block bytes never go to the NameNode.
  *
- * Read (reference §11): getBlockLocations (readerHost = the client's host) for a prefetch window of
+ * Read (DFSInputStream): getBlockLocations (readerHost = the client's host) for a prefetch window of
  * dfs.client.read.prefetch.size bytes, the next window when the read passes it → per block the nearest
  * replica → every chunk's CRC32C verified → on a checksum error or a dead DataNode, the next
  * replica, resuming where the bad one stopped → bad replicas reported by HDFS's rules.
@@ -566,7 +566,7 @@ export class DFSClient {
     return { path: target, bytes: done };
   }
 
-  /** Reads one block from its replicas in order, failing over and reporting bad replicas (§11). */
+  /** Reads one block from its replicas in order, failing over and reporting bad replicas. */
   async *readLocatedBlock(
     located: LocatedBlock,
     src: string,
@@ -900,7 +900,7 @@ export class DFSOutputStream {
   }
 
   /**
-   * DataStreamer's pipeline recovery (reference §10.4): drop the bad DataNode; when the
+   * DataStreamer's pipeline recovery: drop the bad DataNode; when the
    * replace-datanode-on-failure policy asks, add one (getAdditionalDatanode, then TRANSFER_BLOCK
    * copies a survivor's RBW replica to it); get a new generation stamp (updateBlockForPipeline);
    * reopen the pipeline with PIPELINE_SETUP_STREAMING_RECOVERY — the DataNodes cut their RBW

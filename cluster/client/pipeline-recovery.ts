@@ -1,5 +1,5 @@
 /**
- * The pure decisions of write-pipeline recovery (DataStreamer, reference §10.4): which DataNodes
+ * The pure decisions of write-pipeline recovery (DataStreamer): which DataNodes
  * stay in the pipeline, whether HDFS's replace-datanode-on-failure policy asks for a new one, and
  * the messages HDFS gives up with, the stage a failed setup is retried with. The I/O (getAdditionalDatanode, TRANSFER_BLOCK,
  * updateBlockForPipeline, the recovery WRITE_BLOCK, updatePipeline) is in dfs-client.ts.

@@ -88,7 +88,7 @@ export function nextReplica(
 }
 
 /**
- * Replicas to report with reportBadBlocks after reading one block (reference §11): the ones that
+ * Replicas to report with reportBadBlocks after reading one block (DFSInputStream): the ones that
  * failed their checksum when another replica was read cleanly; when every replica failed, only
  * if the block has exactly one replica (otherwise the client itself may be at fault).
  * Connection failures are not corruption and are never reported.
@@ -114,7 +114,7 @@ export const EXCLUDED_NODE_EXPIRY_MS = 10 * 60 * 1000;
  * written (nextBlockOutputStream puts the bad one in after abandoning the block), sent with every
  * later addBlock of the file until each entry expires. Without it a dead DataNode that the
  * NameNode still thinks live was offered again for every block: 26 abandoned blocks for one
- * 50-block file (issue 15, defect 7).
+ * 50-block file.
  */
 export class ExcludedNodes {
   private readonly untilMs = new Map<string, number>();

@@ -4,7 +4,7 @@
  * the JSON shapes of JsonUtil (FileStatus, ContentSummary, LocatedBlocks, BlockLocations,
  * FileChecksum) with their keys in alphabetical order as Hadoop's sorted maps write them, and
  * ExceptionHandler's RemoteException answers with its status codes. Pure apart from `sendJson`.
- * Facts: ../../shared/reference/hdfs-facts.md §14.
+ * Facts: WebHDFS.md, JsonUtil, NamenodeWebHdfsMethods; docs/http.md.
  */
 import type http from 'node:http';
 import { RemoteError, type ErrorClass } from '../protocol/errors.js';

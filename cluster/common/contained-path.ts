@@ -1,7 +1,7 @@
 /**
  * Containment of file paths under a root directory: the check every process runs before it creates,
  * renames, removes or serves a file whose name came from a peer, behind the identifier checks in
- * cluster/protocol/identifiers.ts (issue 15: a DataNode once wrote wherever `../` pointed).
+ * cluster/protocol/identifiers.ts (a DataNode once wrote wherever `../` pointed).
  */
 import fs from 'node:fs';
 import path from 'node:path';

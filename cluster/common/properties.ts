@@ -1,6 +1,6 @@
 /**
  * Java `Properties.store` / `Properties.load` text, the format of HDFS's VERSION files
- * (reference §2.5, §3.1): a `#<Date.toString()>` line, then `key=value` lines. Java writes keys
+ * (StorageInfo.writeProperties): a `#<Date.toString()>` line, then `key=value` lines. Java writes keys
  * in hash order; the lab writes them in the order given, so callers pass the observed order.
  */
 import { javaDateString } from './java-date.js';

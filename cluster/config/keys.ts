@@ -41,7 +41,7 @@ const LOOPBACK_ANY_PORT: LabDefault = {
 };
 
 export const CONFIG_KEYS: readonly ConfigKey[] = [
-  // ---- File system and addresses (core-default.xml, hdfs-default.xml §1) ----
+  // ---- File system and addresses (core-default.xml, hdfs-default.xml) ----
   {
     name: 'fs.defaultFS',
     type: 'string',
@@ -218,7 +218,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     description: 'Compress the fsimage sections.',
   },
 
-  // ---- Heartbeats, block reports, liveness (§7.1) ----
+  // ---- Heartbeats, block reports, liveness ----
   {
     name: 'dfs.heartbeat.interval',
     type: 'duration',
@@ -301,7 +301,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     description: 'Batching of incremental block reports (0 = send received blocks at once).',
   },
 
-  // ---- Redundancy monitor (§7.5) ----
+  // ---- Redundancy monitor ----
   {
     name: 'dfs.namenode.redundancy.interval.seconds',
     type: 'duration',
@@ -390,7 +390,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
       'HostFileManager reads dfs.hosts and dfs.hosts.exclude; CombinedHostFileManager reads dfs.hosts as one JSON file of DatanodeAdminProperties (maintenance too).',
   },
 
-  // ---- Safe mode (§6.4) ----
+  // ---- Safe mode ----
   {
     name: 'dfs.namenode.safemode.threshold-pct',
     type: 'float',
@@ -417,7 +417,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     description: 'How long safe mode lasts after the thresholds are reached.',
   },
 
-  // ---- Checkpointing (§6.1) ----
+  // ---- Checkpointing ----
   {
     name: 'dfs.namenode.checkpoint.period',
     type: 'duration',
@@ -537,7 +537,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     description: 'Files under a path above which fs -rm -safely asks before deleting it (0 = never asks).',
   },
 
-  // ---- Leases (§10.6) ----
+  // ---- Leases ----
   {
     name: 'dfs.namenode.lease-hard-limit-sec',
     type: 'duration',
@@ -591,7 +591,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
       'When no replacement DataNode can be added: true continues with the survivors, false fails the write.',
   },
 
-  // ---- Block scanner (§11) ----
+  // ---- Block scanner ----
   {
     name: 'dfs.datanode.scan.period.hours',
     type: 'int',
@@ -633,7 +633,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
       'DirectoryScanner period: the data directories are walked and the in-memory replica map made to match them (negative disables).',
   },
 
-  // ---- Balancer (§12) ----
+  // ---- Balancer ----
   {
     name: 'dfs.datanode.balance.bandwidthPerSec',
     type: 'bytes',
@@ -649,7 +649,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     description: 'Concurrent balancer moves per DataNode (50 in 3.0–3.2).',
   },
 
-  // ---- Topology (§9) ----
+  // ---- Topology ----
   {
     name: 'net.topology.node.switch.mapping.impl',
     type: 'string',

@@ -1,5 +1,5 @@
 /**
- * DataNode storage layout -57 (reference §2.1–2.3): where a replica's files live under one data
+ * DataNode storage layout -57 (DatanodeUtil.idToBlockDir): where a replica's files live under one data
  * dir (volume). Pure path arithmetic — `node:path` join only, no file system access.
  *
  * <dataDir>/current/BP-…/current/finalized/subdir<d1>/subdir<d2>/blk_<id>, blk_<id>_<gs>.meta

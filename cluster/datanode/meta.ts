@@ -1,5 +1,5 @@
 /**
- * The `.meta` checksum file beside every replica (BlockMetadataHeader, reference §2.4):
+ * The `.meta` checksum file beside every replica (BlockMetadataHeader):
  * `u16 version (1) · u8 checksum type · u32 bytesPerChecksum · one big-endian CRC per chunk`.
  * Pure: builds and checks buffers; the DataNode's storage code reads and writes the files.
  */

@@ -1,5 +1,5 @@
 /**
- * The block scanner's pure decisions (HDFS's VolumeScanner, reference §11), apart from its disk
+ * The block scanner's pure decisions (HDFS's VolumeScanner), apart from its disk
  * reads (cluster/runtime/block-scanner.ts): which replica to verify next, how long to wait, and the
  * cursor it persists in `scanner.cursor`.
  *

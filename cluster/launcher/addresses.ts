@@ -15,7 +15,7 @@
 import net from 'node:net';
 import { compareNames } from '../net/topology.js';
 
-/** Hadoop 3.x default ports (reference §1). */
+/** Hadoop 3.x default ports (DFSConfigKeys). */
 export const DEFAULT_PORTS = {
   namenodeRpc: 8020,
   namenodeHttp: 9870,

@@ -1,6 +1,6 @@
 /**
  * The NameNode's lease monitor and lease recovery (LeaseManager.Monitor + FSNamesystem
- * .internalReleaseLease + commitBlockSynchronization, reference §10.6), as a core: no I/O, the
+ * .internalReleaseLease + commitBlockSynchronization), as a core: no I/O, the
  * clock comes in, ops and events go out through the host.
  *
  * - Hard limit passed (dfs.namenode.lease-hard-limit-sec), or the soft limit passed and another

@@ -115,7 +115,7 @@ export interface NameNodeSettings {
   trashIntervalMinutes?: number;
   /** fs.trash.checkpoint.interval (minutes); 0: the deletion interval. */
   trashCheckpointIntervalMinutes?: number;
-  /** Lease limits (reference §10.6); absent: Hadoop's 60 s / 1,200 s. */
+  /** Lease limits (HdfsConstants.LEASE_SOFTLIMIT_PERIOD, LEASE_HARDLIMIT_PERIOD); absent: Hadoop's 60 s / 1,200 s. */
   leaseSoftLimitMs?: number;
   leaseHardLimitMs?: number;
 }
@@ -1391,7 +1391,7 @@ export class NameNodeCore {
   }
 
   /**
-   * FSNamesystem.getAdditionalDatanode (pipeline recovery, reference §10.4): one more target for
+   * FSNamesystem.getAdditionalDatanode (pipeline recovery): one more target for
    * a block being written, chosen by the placement policy with the pipeline's DataNodes counted
    * for the rack rule; the answer lists those DataNodes, then the new one.
    */

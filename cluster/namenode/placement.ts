@@ -1,7 +1,7 @@
 /**
  * The default block placement policy (BlockPlacementPolicyDefault) and its companions: read
  * ordering, the fsck placement check and the choice of an excess replica to delete
- * (reference §7.5, §8, §9).
+ * (BlockPlacementPolicyDefault, NetworkTopology).
  *
  * Pure: the caller passes the DataNodes' state, the NetworkTopology and a seeded PRNG, so a seed
  * reproduces every choice. The HDFS design's reasoning is quoted (in our words) beside each rule.

@@ -4,7 +4,7 @@
 import type { TopologyLeaf } from './topology.js';
 
 /**
- * The worked 3-level example of the reference (§9): dc1 holds rackA (h1, h2) and rackB (h3); dc2
+ * A worked 3-level example: dc1 holds rackA (h1, h2) and rackB (h3); dc2
  * holds rackC (h4, h5). From h1 the distances are 0, 2, 4, 6, 6.
  */
 export const WORKED_EXAMPLE_LEAVES: readonly TopologyLeaf[] = [

@@ -1,6 +1,6 @@
 /**
  * Hadoop's TableMapping (`net.topology.table.file.name`): a text file mapping hosts or IPs to rack
- * paths, one `<host-or-ip> <rack-path>` pair per line (reference §9).
+ * paths, one `<host-or-ip> <rack-path>` pair per line (TableMapping's file).
  *
  * Pure: the caller reads the file; an unreadable file means every DataNode is on /default-rack.
  */

@@ -1,5 +1,5 @@
 /**
- * NetworkTopology: the tree HDFS uses to reason about racks (reference §9).
+ * NetworkTopology: the tree HDFS uses to reason about racks.
  *
  * Leaves are DataNodes; inner nodes are switches (racks, data centres). A DataNode's network
  * location is a path such as `/dc1/rackA`, and its node path is `<location>/<name>`. The distance

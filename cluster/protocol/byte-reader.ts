@@ -12,7 +12,7 @@
  *
  * A frame bigger than BUFFERED_BYTES_MAX must be held whole before it is decoded; a server's
  * readers share a ByteBudget for those bytes, so many connections announcing big frames cannot
- * grow the process (issue 15, defect 6).
+ * grow the process.
  */
 import type { Readable } from 'node:stream';
 import { RemoteError } from './errors.js';

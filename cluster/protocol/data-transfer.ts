@@ -1,5 +1,5 @@
 /**
- * DataTransferProtocol's ops and responses (hadoop-wire.md §3): the streaming protocol between
+ * DataTransferProtocol's ops and responses (DataTransferProtocol, Sender, Receiver; docs/wire.md): the streaming protocol between
  * clients and DataNodes on the xfer port, separate from the NameNode RPC.
  *
  * Request:  u16 version (28) · u8 op · varint length · Op…Proto

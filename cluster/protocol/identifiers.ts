@@ -1,6 +1,6 @@
 /**
  * The identifiers that end up in a file name, checked where they enter a process (a DataTransfer op,
- * a NameNode command, an HTTP query) as HDFS types them (reference §2, hdfs-facts "Identifiers"):
+ * a NameNode command, an HTTP query) as HDFS types them (Storage, DataStorage, Block):
  *
  *   block id          uint64 on the wire (ExtendedBlockProto.blockId)        blk_<id>
  *   generation stamp  uint64 on the wire (ExtendedBlockProto.generationStamp) blk_<id>_<gs>.meta
@@ -19,7 +19,7 @@ import { RemoteError } from './errors.js';
 /** 2^64: uint64 fields on the wire stay below it. */
 const UINT64_LIMIT = 1n << 64n;
 
-/** BP-<random 31-bit int>-<NameNode IPv4>-<creation time ms> (hdfs-facts §2, Storage.java). */
+/** BP-<random 31-bit int>-<NameNode IPv4>-<creation time ms> (Storage.java). */
 const BLOCK_POOL_ID_PATTERN = /^BP-\d{1,10}-\d{1,3}(\.\d{1,3}){3}-\d{1,19}$/;
 /**
  * What any pool id on the wire must at least be: one path component starting `BP-`, of letters,

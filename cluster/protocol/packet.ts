@@ -1,5 +1,5 @@
 /**
- * Hadoop's data packets and pipeline acks (hadoop-wire.md §3.4, §3.5), byte-compatible with the
+ * Hadoop's data packets and pipeline acks (PacketHeader, PipelineAck; docs/wire.md), byte-compatible with the
  * real wire:
  *
  *   PLEN u32 (4 + checksum bytes + data bytes) · HLEN u16 · PacketHeaderProto · CRCs · data

@@ -1,5 +1,5 @@
 /**
- * Hadoop IPC version 9 framing, both ends (hadoop-wire.md §1). A connection opens with the 7-byte
+ * Hadoop IPC version 9 framing, both ends (Hadoop's Client and Server; docs/wire.md). A connection opens with the 7-byte
  * preamble `hrpc` 09 <service class> <auth protocol>, then the connection context (callId -3, no
  * reply); after that every frame is a 4-byte big-endian length and varint-delimited protobufs:
  * request = RpcRequestHeaderProto + RequestHeaderProto + request message; response =
@@ -117,7 +117,7 @@ export class RpcFrameDecoder {
   /**
    * Chunks as the socket delivered them. A partial frame is kept as these chunks and copied once,
    * when it is whole: concatenating on every arrival cost a 16 MiB frame ~2 GiB of short-lived
-   * copies and left the process's heap fragmented (issue 15, defect 6).
+   * copies and left the process's heap fragmented.
    */
   private chunks: Buffer[] = [];
   private bufferedBytes = 0;

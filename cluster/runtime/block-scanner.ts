@@ -1,5 +1,5 @@
 /**
- * The DataNode's block scanner (HDFS's BlockScanner + one VolumeScanner per volume, reference §11):
+ * The DataNode's block scanner (HDFS's BlockScanner + one VolumeScanner per volume):
  * re-reads every finalized replica once per scan period, at most
  * dfs.block.scanner.volume.bytes.per.second, checks each 512-byte chunk against the CRC32C in its
  * .meta file, and reports a bad replica to the NameNode (reportBadBlocks). Its position survives a

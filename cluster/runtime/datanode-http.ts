@@ -104,7 +104,7 @@ async function route(
       });
     }
     // Loaded on the first WebHDFS request: the HDFS client it serves through is most of what an
-    // idle DataNode would otherwise hold in memory for nothing (issue 10's idle RSS).
+    // idle DataNode would otherwise hold in memory for nothing (an idle DataNode's RSS).
     const { serveWebHdfs } = await import('./datanode-webhdfs.js');
     return serveWebHdfs(req, res, opts, exchange);
   }

@@ -1,5 +1,5 @@
 /**
- * One DataNode volume on disk (FsDatasetImpl's I/O side, reference §2): the lock, the VERSION
+ * One DataNode volume on disk (FsDatasetImpl's I/O side): the lock, the VERSION
  * files, and the replica files in HDFS's layout -57.
  *
  * <dataDir>/in_use.lock                        "<pid>@<hostname>"

@@ -1,5 +1,5 @@
 /**
- * The RPC server, Hadoop IPC version 9 (hadoop-wire.md §1): per connection it checks the preamble,
+ * The RPC server, Hadoop IPC version 9 (Hadoop's Server and docs/wire.md): per connection it checks the preamble,
  * reads the connection context (the caller's user and protocol; no reply), then runs each call
  * through the method registry and answers with the caller's callId. An application error is an
  * ERROR reply with the Java exception class and the connection stays open; what Hadoop's Server
@@ -8,7 +8,7 @@
  * clients multiplex); past the limits the server stops reading (back-pressure). Every frame in
  * both directions goes to the journal with its bytes and its one-line decoded form.
  *
- * Bounds (issue 15, defect 6; values and reasons in limits.ts): calls in flight per connection and
+ * Bounds (values and reasons in limits.ts): calls in flight per connection and
  * per server, unsent reply bytes per connection (then the server stops reading that peer),
  * connections per server, unfinished request bytes over the whole server (past the budget the
  * connection holding the most is closed and its buffers dropped), and Hadoop's idle rule: a

@@ -2,7 +2,7 @@
  * A daemon's own log (stdout and stderr, which the launcher points at logs/<id>.log) must never
  * take the daemon down: on a full disk a write fails with ENOSPC, and Node would raise that as an
  * unhandled 'error' on the stream and kill the process — a NameNode that had just refused a put
- * correctly died a second later with no reason recorded (issue 15 defect 5). Here every write is
+ * correctly died a second later with no reason recorded. Here every write is
  * one synchronous write(2) whose failure is swallowed and counted; the next write that succeeds
  * first says how many lines were lost and why, so the gap is visible once there is room again.
  */

@@ -1,5 +1,5 @@
 /**
- * One DataTransferProtocol connection as both ends see it (reference §3): opening it, sending
+ * One DataTransferProtocol connection as both ends see it (docs/wire.md): opening it, sending
  * and reading ops, responses, packets and acks, each journaled at both ends with the same `conn`
  * id (`<initiator ip:port>-><acceptor ip:port>`). Nothing lab-only is on the wire: an acceptor
  * names its peer from the peer's address (XceiverServerOptions.nameOf), and the user operation

@@ -10,7 +10,7 @@
  *   - delayMs(): the added delay before this process sends each RPC frame or data packet.
  *   - crashBeforeLastAck(): should this DataNode die (SIGKILL, as a power cut) once it has stored
  *     a block's last packet, before it acks it? Tests write this one into the file to reproduce
- *     the close-stage race of issue 15 (a DataNode dying between the last packet and its ack).
+ *     the close-stage race (a DataNode dying between the last packet and its ack).
  *
  * The pure part (the file's shape, target resolution, the two questions) is at the top and does
  * no I/O; the watcher below it is the only code that reads the file.

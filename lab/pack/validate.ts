@@ -222,7 +222,7 @@ function checkStep(step: Step, path: PropertyKey[], report: FileReport): void {
 /**
  * A setup step's `local` file stays inside the pack (put reads a file of the pack) or the lab home's
  * scratch folder (get writes there): a relative path without `..`, so a pack someone hands a
- * student can neither read nor overwrite the student's own files (issue 15).
+ * student can neither read nor overwrite the student's own files.
  */
 function checkLocalPath(step: Step, path: PropertyKey[], report: FileReport): void {
   const name = stepName(step);

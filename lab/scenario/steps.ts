@@ -183,7 +183,7 @@ export type StepOutcome =
   | { status: 'timeout'; message: string }
   | { status: 'failed'; message: string };
 
-/** Carries out steps against a cluster. Implemented by the scenario runner (issue 4). */
+/** Carries out steps against a cluster. Implemented by the scenario runner (runner.ts). */
 export interface StepRunner {
   run(step: Step, context: StepContext): Promise<StepOutcome>;
 }

@@ -1,5 +1,5 @@
 /**
- * A scripted client history, as HDFS logs it (reference §4.7), with fixed lab values:
+ * A scripted client history, as HDFS logs it (FSEditLog's log* calls), with fixed lab values:
  *   hdfs dfs -mkdir /data
  *   hdfs dfs -put big.bin /data/big.bin       (3 blocks: 128 MiB, 128 MiB, 50 MiB)
  *   hdfs dfs -mv /data/big.bin /data/moved.bin

@@ -1,5 +1,5 @@
 /**
- * The journal soak (issue 15 defect 4): a real cluster in its own home with ephemeral ports and small
+ * The journal soak: a real cluster in its own home with ephemeral ports and small
  * journal limits, put and read back in rounds until `totalBytes` went through it. After every round:
  * every byte read back equals what was put; `lab traffic` shows the newest round's frames from the
  * client, the NameNode and the DataNodes; the journal directory stays under its bound; and no

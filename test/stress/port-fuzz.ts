@@ -1,5 +1,5 @@
 /**
- * The all-ports fuzz (issue 15): a real cluster in its own scratch directory, on loopback with
+ * The all-ports fuzz: a real cluster in its own scratch directory, on loopback with
  * ephemeral ports, gets malformed, oversize, wrong-typed and path-bearing requests on every port it
  * listens on — the NameNode's RPC and HTTP ports, each DataNode's transfer and HTTP ports, the
  * Secondary's HTTP port — from a few concurrent workers for a fixed

@@ -25,7 +25,7 @@ describe('idToBlockDir (layout -57, 32x32)', () => {
     [1073749760, 'subdir0/subdir31'],
     [1073750016, 'subdir0/subdir0'],
     [1073807361, 'subdir1/subdir0'],
-  ])('block %d → %s (reference §2.3 table)', (id, dir) => {
+  ])('block %d → %s (DatanodeUtil.idToBlockDir)', (id, dir) => {
     expect(idToBlockDir(id)).toBe(dir);
     expect(idToBlockDir(BigInt(id))).toBe(dir);
   });
@@ -50,7 +50,7 @@ describe('idToBlockDir (layout -57, 32x32)', () => {
 });
 
 describe('paths under a data dir', () => {
-  it('builds the §2.1 tree', () => {
+  it('builds the tree of a DataNode volume', () => {
     expect(blockPoolDir('/d', BPID)).toBe(`/d/current/${BPID}`);
     expect(finalizedDir('/d', BPID)).toBe(`/d/current/${BPID}/current/finalized`);
     expect(rbwDir('/d', BPID)).toBe(`/d/current/${BPID}/current/rbw`);

@@ -1,6 +1,6 @@
 /**
  * DatanodeProtocol and NamenodeProtocol converters. Expected bytes are worked out by hand from the
- * field tables of /shared/reference/hadoop-wire.md §5 (tag = field << 3 | wire type; varints
+ * field tables of Hadoop's DatanodeProtocol.proto (tag = field << 3 | wire type; varints
  * little-endian 7 bits at a time; sint64 zigzag) and HDFS's BlockListAsLongs layout, not taken
  * from our own output.
  */

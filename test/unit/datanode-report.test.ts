@@ -1,7 +1,7 @@
 /**
  * What a client learns of DataNodes and open files the way HDFS's tools do, with no lab field in
  * an HDFS message: DatanodeInfoProto ends at numBlocks (field 17) and HdfsFileStatusProto at flags
- * (18), as in /shared/reference/hadoop-wire.md §2.4; liveness comes from the LIVE and DEAD reports
+ * (18), as in Hadoop's hdfs.proto; liveness comes from the LIVE and DEAD reports
  * (DFSAdmin.report) and staleness from lastUpdate (DatanodeInfo.isStale); a file's open state
  * from getBlockLocations' underConstruction.
  */

@@ -14,7 +14,7 @@ import { segmentWithCorruptRecord } from './edit-record.js';
 
 const bytes = (spaced: string): Buffer => Buffer.from(spaced.replace(/ /g, ''), 'hex');
 
-describe('edit log framing (reference §4.1 worked bytes)', () => {
+describe('edit log framing (the bytes EditLogFileOutputStream writes)', () => {
   it('writes the -66 header', () => {
     expect(encodeEditsHeader()).toEqual(bytes('ff ff ff be 00 00 00 00'));
   });

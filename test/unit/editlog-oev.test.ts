@@ -19,7 +19,7 @@ describe('hdfs oev -p xml', () => {
     expectGolden('editlog-history.stats.txt', editsStats(scriptedHistory()));
   });
 
-  it('prints the OP_ADD sample record of reference §4.6 exactly', () => {
+  it('prints an OP_ADD record as hdfs oev prints it, exactly', () => {
     const op = scriptedHistory().find((o) => o.op === 'OP_ADD') as EditLogOpOf<'OP_ADD'>;
     const xml = oevXml([{ ...op, txid: 3, path: '/data/a.txt._COPYING_' }]);
     expect(xml).toContain(

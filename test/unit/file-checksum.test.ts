@@ -1,5 +1,5 @@
 /**
- * HDFS's MD5-of-MD5-of-CRC file checksum against the worked example of hadoop-wire.md §3.7
+ * HDFS's MD5-of-MD5-of-CRC file checksum against a value a real HDFS computed (MD5MD5CRC32FileChecksum)
  * ("bar\n" in one block: the value the Go client's own test expects) and Java's rules for
  * crcPerBlock and the zero-padded buffer.
  */
@@ -11,7 +11,7 @@ import { fileChecksum, formatChecksumLine } from '../../cluster/client/file-chec
 const md5 = (b: Buffer): Buffer => crypto.createHash('md5').update(b).digest();
 
 describe('fileChecksum', () => {
-  it('is §3.7\'s value for "bar\\n" with CRC32C, and with CRC32', () => {
+  it('is HDFS\'s value for "bar\\n" with CRC32C, and with CRC32', () => {
     const crcC = chunkChecksums(Buffer.from('bar\n'), 512, 'CRC32C');
     expect(crcC.toString('hex')).toBe('fb1d06c8');
     const blockC = md5(crcC);

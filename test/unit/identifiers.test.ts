@@ -11,7 +11,7 @@ import {
   parseTxId,
 } from '../../cluster/protocol/identifiers.js';
 
-// Expected shapes from reference/hdfs-facts.md §2 (a real NameNode's VERSION file and a DataNode's).
+// Expected shapes from a real NameNode's VERSION file and a DataNode's (Storage, DataStorage).
 const BPID = 'BP-823583849-10.0.0.116-1736157598000';
 const STORAGE_ID = 'DS-5ec2332c-eff2-4ead-8f36-0aaa5a01a31e';
 
@@ -68,7 +68,7 @@ describe('names', () => {
 
   it('a pool id on the wire is at least one safe BP-… path component', () => {
     expect(parseBlockPoolName(BPID, 'op')).toBe(BPID);
-    expect(parseBlockPoolName('BP-1', 'op')).toBe('BP-1'); // reference §3.3's worked example
+    expect(parseBlockPoolName('BP-1', 'op')).toBe('BP-1'); // the short pool id the wire tests' byte examples use
     for (const bad of ['../etc', `${BPID}/../x`, 'BP-', 'BP-a/b', 'bp-1', `BP-${'1'.repeat(300)}`, 7]) {
       expect(() => parseBlockPoolName(bad, 'op')).toThrow(/block pool id must be BP-/);
     }

@@ -1,5 +1,5 @@
 /**
- * HDFS permissions in the NameNode core (issue 10): FSPermissionChecker's rules and messages,
+ * HDFS permissions in the NameNode core: FSPermissionChecker's rules and messages,
  * the superuser, new INodes owned by the caller in their parent's group.
  */
 import { describe, expect, it } from 'vitest';

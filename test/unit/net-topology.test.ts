@@ -8,7 +8,7 @@ import {
   printTopology,
 } from '../../cluster/net/topology.js';
 
-/** The 3-level tree of reference §9: dc1 (rackA: h1 h2, rackB: h3), dc2 (rackC: h4 h5). */
+/** A 3-level tree: dc1 (rackA: h1 h2, rackB: h3), dc2 (rackC: h4 h5). */
 function workedExample(): NetworkTopology {
   return new NetworkTopology(WORKED_EXAMPLE_LEAVES);
 }

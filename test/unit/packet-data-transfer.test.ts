@@ -1,6 +1,6 @@
 /**
  * DataTransferProtocol's ops, responses, packets and acks against the worked bytes of
- * /shared/reference/hadoop-wire.md §3 (the real Go client's and a Java DataNode's encodings).
+ * the real Go client's and a Java DataNode's encodings (datatransfer.proto).
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -33,7 +33,7 @@ const bytes = (spaced: string): Buffer => Buffer.from(spaced.replace(/\s+/g, '')
 const hex = (b: Buffer): string => b.toString('hex').replace(/(..)(?!$)/g, '$1 ');
 const ascii = (text: string): string => hex(Buffer.from(text, 'ascii'));
 
-// §3.3: the Go client's WRITE_BLOCK for blk_1073741825_1001 in pool BP-1 (80 bytes).
+// The Go client's WRITE_BLOCK for blk_1073741825_1001 in pool BP-1 (80 bytes).
 const BLOCK = '0a 11 0a 04 ' + ascii('BP-1') + ' 10 81 80 80 80 04 18 e9 07 20 00';
 const EMPTY_TOKEN = '12 08 0a 00 12 00 1a 00 22 00';
 const GO_WRITE_BLOCK = bytes(
@@ -79,7 +79,7 @@ const javaTail = (storage: { id: string; targets: string[]; pinnings: boolean[] 
   ].join(' ');
 
 describe('op requests', () => {
-  it("decode the Go client's WRITE_BLOCK (§3.3); sent on, it carries Sender.writeBlock's fields 10-17", () => {
+  it("decode the Go client's WRITE_BLOCK; sent on, it carries Sender.writeBlock's fields 10-17", () => {
     expect(GO_WRITE_BLOCK.length).toBe(80);
     expect(decodeOpRequest(GO_WRITE_BLOCK)).toEqual({ op: 'WRITE_BLOCK', body: GO_WRITE });
     const sent = encodeOpRequest('WRITE_BLOCK', GO_WRITE);
@@ -168,7 +168,7 @@ describe('op requests', () => {
     expect(copy.header.block.numBytes).toBe(4096);
   });
 
-  it("decode the Go client's READ_BLOCK (§3.6) and BLOCK_CHECKSUM (§3.7)", () => {
+  it("decode the Go client's READ_BLOCK and BLOCK_CHECKSUM", () => {
     const header = '0a 1d 0a 11 0a 04 ' + ascii('BP-1') + ' 10 81 80 80 80 04 18 e9 07 20 04 ' + EMPTY_TOKEN;
     const read = bytes(`00 1c 51 3f 0a 39 ${header} 12 18 ${ascii('go-hdfs-0123456789abcdef')} 10 00 18 04`);
     expect(read.length).toBe(67);
@@ -184,7 +184,7 @@ describe('op requests', () => {
         sendChecksums: true,
       },
     });
-    // §3.7's observed request had a longer pool id (0a 29 0a 1d …); with BP-1 the same layout is 31 bytes.
+    // An observed request had a longer pool id (0a 29 0a 1d …); with BP-1 the same layout is 31 bytes.
     const checksum = bytes(`00 1c 55 1f ${header}`);
     expect(decodeOpRequest(checksum)).toEqual({
       op: 'BLOCK_CHECKSUM',
@@ -311,7 +311,7 @@ describe('op requests', () => {
     );
   });
 
-  it("check the block's ids at the boundary, before they can name a file (issue 15)", () => {
+  it("check the block's ids at the boundary, before they can name a file", () => {
     const withBlock = (patch: object): Buffer =>
       encodeOpRequest('WRITE_BLOCK', {
         ...GO_WRITE,
@@ -343,18 +343,18 @@ describe('op requests', () => {
 });
 
 describe('responses', () => {
-  it("answer WRITE_BLOCK with a Java DataNode's exact 5 bytes (§3.3)", () => {
+  it("answer WRITE_BLOCK with a Java DataNode's exact 5 bytes", () => {
     const frame = encodeBlockOpResponse({ status: 'SUCCESS', firstBadLink: '' });
     expect(hex(frame)).toBe('04 08 00 12 00');
     expect(decodeBlockOpResponse(frame)).toEqual({ status: 'SUCCESS', firstBadLink: '' });
   });
 
-  it('answer READ_BLOCK with the checksum and chunk offset (§3.6)', () => {
+  it('answer READ_BLOCK with the checksum and chunk offset', () => {
     const frame = encodeBlockOpResponse({
       status: 'SUCCESS',
       readOpChecksumInfo: { checksum: { type: 'CRC32C', bytesPerChecksum: 512 }, chunkOffset: 0 },
     });
-    // §3.6's example also carries firstBadLink ""; without it the message is the same less 2 bytes.
+    // A Java DataNode's answer also carries firstBadLink ""; without it the message is the same less 2 bytes.
     const reference = bytes('0d 08 00 22 09 0a 05 08 02 10 80 04 10 00');
     expect(decodeBlockOpResponse(reference)).toEqual({
       status: 'SUCCESS',
@@ -364,7 +364,7 @@ describe('responses', () => {
     expect(frame.length).toBeGreaterThanOrEqual(5);
   });
 
-  it('answer BLOCK_CHECKSUM as a Java DataNode does (§3.7)', () => {
+  it('answer BLOCK_CHECKSUM as a Java DataNode does', () => {
     const md5 = bytes('41 64 ee 7e 8e 75 c8 c5 6e 17 a5 0c 5e f3 71 b9');
     const frame = encodeBlockOpResponse({
       status: 'SUCCESS',
@@ -391,7 +391,7 @@ describe('responses', () => {
 });
 
 describe('packets and acks on the wire', () => {
-  it('are the Go writer\'s "bar\\n" packet, end-of-block packet and heartbeat (§3.4)', () => {
+  it('are the Go writer\'s "bar\\n" packet, end-of-block packet and heartbeat', () => {
     const bar = bytes(
       '00 00 00 0c 00 19 09 00 00 00 00 00 00 00 00 11 01 00 00 00 00 00 00 00 18 00 25 04 00 00 00 04 a2 b3 e9 62 61 72 0a',
     );
@@ -425,7 +425,7 @@ describe('packets and acks on the wire', () => {
     expect(decodePacket(heartbeat).header).toMatchObject({ seqno: -1, dataLen: 0 });
   });
 
-  it("is a Java DataNode's first read packet with CRC32C (§3.6)", () => {
+  it("is a Java DataNode's first read packet with CRC32C", () => {
     const frame = encodePacket({
       offsetInBlock: 0,
       seqno: 0,
@@ -441,7 +441,7 @@ describe('packets and acks on the wire', () => {
     );
   });
 
-  it('acks as a Java DataNode does: 10 bytes for seqno 1, one DataNode (§3.5)', () => {
+  it('acks as a Java DataNode does: 10 bytes for seqno 1, one DataNode', () => {
     const frame = encodePipelineAck({ seqno: 1, replies: ['SUCCESS'] });
     expect(hex(frame)).toBe('09 08 02 10 00 18 00 22 01 00');
     expect(decodePipelineAck(bytes('04 08 02 10 00'))).toMatchObject({ seqno: 1, replies: ['SUCCESS'] });

@@ -20,7 +20,7 @@ const HELLO = Buffer.from('hello world\n');
 const Z8 = '00 00 00 00 00 00 00 00';
 
 describe('constants', () => {
-  it('match §10.3', () => {
+  it('match DFSOutputStream and PacketHeader: 126 chunks a packet, a 25-byte header, Status codes', () => {
     expect(CHUNKS_PER_PACKET).toBe(126);
     expect(PACKET_DATA_BYTES).toBe(64512);
     expect(PACKET_HEADER_PROTO_BYTES).toBe(25);

@@ -1,5 +1,5 @@
 /**
- * Hadoop IPC v9 framing against the worked byte examples of hadoop-wire.md §1.4 and §2.5 (bytes
+ * Hadoop IPC v9 framing against the bytes the Go client (colinmarc/hdfs) sends and a Java NameNode answers (bytes
  * the Go client and a Java NameNode put on the wire; clientId "0123456789abcdef" for readability).
  */
 import { describe, expect, it } from 'vitest';
@@ -62,7 +62,7 @@ describe('IPC preamble', () => {
   });
 });
 
-describe('IPC request frames (§1.4)', () => {
+describe('IPC request frames', () => {
   it('encodes the connection context of user alice as the 87 bytes the Go client sends', () => {
     const frame = encodeConnectionContext({ clientId: CLIENT_ID, user: 'alice', protocol: CLIENT_PROTOCOL });
     const expected = hex(
@@ -124,7 +124,7 @@ describe('IPC request frames (§1.4)', () => {
     expect(() => decodeInbound(call, false)).toThrowError(/Connection context not established/);
   });
 
-  it("reads the request bodies of §2.5: mkdirs with Go's ModeDir bit, getListing's first page", () => {
+  it("reads the Go client's request bodies: mkdirs with Go's ModeDir bit, getListing's first page", () => {
     const mkdirs = entryFor(CLIENT_PROTOCOL, 'mkdirs')!.decodeRequest(
       hex('0a 02 2f 61 12 06 08 ed 83 80 80 08 18 01'),
     );
@@ -136,7 +136,7 @@ describe('IPC request frames (§1.4)', () => {
   });
 });
 
-describe('IPC response frames (§1.4)', () => {
+describe('IPC response frames', () => {
   const fileStatus = encodeProto(GetFileInfoResponseProtoSchema, {
     fs: {
       fileType: HdfsFileStatusProto_FileType.IS_FILE,

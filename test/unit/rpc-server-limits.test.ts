@@ -1,5 +1,5 @@
 /**
- * The RPC server's bounds (issue 15, defect 6): idle connections are closed as Hadoop's
+ * The RPC server's bounds: idle connections are closed as Hadoop's
  * ConnectionManager closes them, unfinished request bytes are bounded over the whole server, and a
  * peer that never reads its answers stops being read. Limits are shortened through the server's
  * test options; the values daemons use are in cluster/protocol/limits.ts.

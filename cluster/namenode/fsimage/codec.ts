@@ -2,7 +2,7 @@
  * Hadoop's protobuf fsimage (FSImageFormatProtobuf, fsimage.proto): "HDFSIMG1", the sections in the
  * saver's order, then the FileSummary (varint-delimited) and a 4-byte big-endian length of it.
  *
- * Fidelity limit (reference §16): since layout -65 Hadoop allocates string-table ids through a
+ * Fidelity limit: since layout -65 Hadoop allocates string-table ids through a
  * serial-number manager with mask bits. The lab does not reproduce that: user and group names get
  * ids 1, 2, … in first-use order (inodes in image order, user before group) and no mask bits are
  * written. Images are therefore not byte-identical to Hadoop's, while `oiv` XML stays exact.

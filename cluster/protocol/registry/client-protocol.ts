@@ -1,7 +1,7 @@
 /**
  * ClientProtocol's table: every method an HDFS client (the lab's own, Go's hdfs, Java's
  * DFSClient) calls on the NameNode, with its messages from client_protocol.proto and the
- * converters to the lab's RpcMethods. Facts: hadoop-wire.md §2.
+ * converters to the lab's RpcMethods. Facts: ClientNamenodeProtocol.proto and docs/wire.md.
  */
 import { isFieldSet, type DescMessage } from '@bufbuild/protobuf';
 import * as cp from '../gen/client_protocol_pb.js';
@@ -150,7 +150,7 @@ const entries: RpcMethodEntry[] = [
     response: cp.GetFileInfoResponseProtoSchema,
     toRequest: (p) => ({ src: p.src }),
     fromRequest: (m) => ({ src: m.src }),
-    // A missing path is SUCCESS with an empty message, as HDFS answers (hadoop-wire.md §0.3 #2).
+    // A missing path is SUCCESS with an empty message, as HDFS answers (its translator leaves fs unset).
     toResponse: (s) => (s ? { fs: fileStatusToProto(s, '') } : {}),
     fromResponse: (m, p) => (m.fs ? fileStatusFromProto(m.fs, p.src) : null),
     journalFields: ['src'],
@@ -251,7 +251,7 @@ const entries: RpcMethodEntry[] = [
       ...unmaskedToProto(p.unmasked),
       createParent: p.createParent,
     }),
-    // Go sends os.ModeDir (0x80000000) with the mode; the core's request checks keep the permission bits (§2.7).
+    // Go sends os.ModeDir (0x80000000) with the mode; the core's request checks keep the permission bits.
     fromRequest: (m) => ({
       src: m.src,
       permission: m.masked?.perm ?? 0o755,
@@ -326,7 +326,7 @@ const entries: RpcMethodEntry[] = [
       clientMachine: '',
       newBlock: ((m.flag ?? CREATE_FLAG_APPEND) & CREATE_FLAG_NEW_BLOCK) !== 0,
     }),
-    // Go reads stat's blocksize and replication, so stat is always sent (hadoop-wire.md §0.3 #8).
+    // Go reads stat's blocksize and replication, so stat is always sent.
     toResponse: (r) => ({
       ...(r.block ? { block: locatedBlockToProto(r.block) } : {}),
       stat: fileStatusToProto(r.stat, ''),
@@ -469,7 +469,7 @@ const entries: RpcMethodEntry[] = [
       ...(p.username !== null ? { username: p.username } : {}),
       ...(p.groupname !== null ? { groupname: p.groupname } : {}),
     }),
-    // Go always sends both fields, "" meaning "leave it" (hadoop-wire.md §2.7).
+    // Go always sends both fields, "" meaning "leave it".
     fromRequest: (m) => ({ src: m.src, username: m.username || null, groupname: m.groupname || null }),
     toResponse: () => ({}),
     fromResponse: () => null,
@@ -806,7 +806,7 @@ const entries: RpcMethodEntry[] = [
       block: blockRefFromProto(m.block as NonNullable<typeof m.block>),
       clientName: m.clientName,
     }),
-    // HDFS answers the request's block with the new generation stamp and no locations (§4.2).
+    // HDFS answers the request's block with the new generation stamp and no locations (updateBlockForPipeline).
     toResponse: (r) => ({
       block: {
         b: extendedBlockToProto(r.block, r.blockPoolId ?? ''),

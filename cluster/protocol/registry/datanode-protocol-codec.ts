@@ -2,7 +2,7 @@
  * DatanodeProtocol (`org.apache.hadoop.hdfs.server.protocol.DatanodeProtocol`, version 1) on the
  * wire: for each method the DataNode calls, its request and response messages and the pure
  * converters between them and the lab's internal types (messages.ts). Facts:
- * /shared/reference/hadoop-wire.md §5.1.
+ * Hadoop's DatanodeProtocol.proto.
  *
  * Decoded DatanodeIDs carry HDFS's name for a DataNode (its transfer address ip:port), never the
  * lab's dn1: the NameNode names a DataNode by looking its address up (NameNodeCore), the DataNode

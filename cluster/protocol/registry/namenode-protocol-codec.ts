@@ -3,7 +3,7 @@
  * wire: the Secondary NameNode's calls (versionRequest, getTransactionId, rollEditLog,
  * getEditLogManifest, getMostRecentCheckpointTxId), their messages and the pure converters to
  * and from the lab's internal types. The image and the edits themselves move over HTTP
- * (/imagetransfer). Facts: /shared/reference/hadoop-wire.md §5.2.
+ * (/imagetransfer). Facts: Hadoop's NamenodeProtocol.proto.
  */
 import { create } from '@bufbuild/protobuf';
 import {
