@@ -4,13 +4,12 @@
  * The suites each boot a cluster of their own in a fresh lab home and open one page on it.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { readNamenodeHttpAddress } from '../../cluster/home/http-address.js';
 import { requireDescription } from '../../cluster/home/home.js';
-import { startCluster, stopNodes, type StartClusterOptions } from '../../cluster/launcher/launcher.js';
-import { REPO } from './lab-process.js';
+import type { StartClusterOptions } from '../../cluster/launcher/launcher.js';
+import { REPO, removeTestCluster, startTestCluster } from './lab-process.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -39,22 +38,21 @@ export interface WebCluster {
 }
 
 /**
- * Boots `cluster` on ephemeral ports in a fresh home named after `homePrefix` and opens a page of
+ * Boots `cluster` as startTestCluster does, in a home named after `homePrefix`, and opens a page of
  * `viewport`; a boot that fails stops what it started.
  */
 export async function startWebCluster(
   cluster: Omit<StartClusterOptions, 'home' | 'ephemeralPorts'>,
   { homePrefix, viewport }: { homePrefix: string; viewport: { width: number; height: number } },
 ): Promise<WebCluster> {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), homePrefix));
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const home = await startTestCluster(homePrefix, cluster);
   try {
-    await startCluster({ ...cluster, home, ephemeralPorts: true });
     const nn = readNamenodeHttpAddress(home, requireDescription(home)) ?? '';
     const browser = await launchChromium();
     return { home, nn, browser, page: await browser.newPage({ viewport }) };
   } catch (error) {
-    await removeCluster(home);
+    await removeTestCluster(home);
     throw error;
   }
 }
@@ -63,10 +61,5 @@ export async function startWebCluster(
 export async function stopWebCluster(web: WebCluster | undefined): Promise<void> {
   if (web === undefined) return;
   await web.browser.close();
-  await removeCluster(web.home);
-}
-
-async function removeCluster(home: string): Promise<void> {
-  await stopNodes(home).catch(() => []);
-  fs.rmSync(home, { recursive: true, force: true });
+  await removeTestCluster(web.home);
 }
