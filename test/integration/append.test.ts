@@ -1,5 +1,5 @@
 /**
- * Append on real processes (issue 10): ClientProtocol.append, OP_APPEND in the edit log, the
+ * Append on real processes: ClientProtocol.append, OP_APPEND in the edit log, the
  * DataNodes' PIPELINE_SETUP_APPEND (a finalized replica reopened as rbw under a new generation
  * stamp, the CRC of its partial last chunk recomputed over old and new bytes), the lab's client
  * and `lab fs -appendToFile`. A NameNode and three DataNodes in their own LAB_HOME with ephemeral
