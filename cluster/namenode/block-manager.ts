@@ -244,6 +244,11 @@ export class BlockManager {
     this.pendingReconstruction.set(blockId, { targets, scheduledMs: nowMs });
   }
 
+  /** pendingReconstruction.size(): blocks with copies scheduled and not yet reported. */
+  pendingReconstructionCount(): number {
+    return this.pendingReconstruction.size;
+  }
+
   hasPendingReconstruction(blockId: number): boolean {
     return this.pendingReconstruction.has(blockId);
   }

@@ -6,7 +6,8 @@
  * the redundancy monitor, which no longer counts the leaving replica as live.
  *
  * Decommissioning: once every block it holds has enough live replicas elsewhere (and the
- * DataNode is alive and has sent its block report), it becomes DECOMMISSIONED.
+ * DataNode has sent its block report, and is alive or, dead, leaves no block in the cluster short
+ * of replicas), it becomes DECOMMISSIONED.
  *
  * Maintenance (a combined hosts file's IN_MAINTENANCE entry, with an expiry in epoch ms):
  * ENTERING_MAINTENANCE until every block it holds has dfs.namenode.maintenance.replication.min
@@ -48,6 +49,8 @@ export interface DatanodeAdminHost {
   countReplicas(info: BlockView): NumberReplicas;
   /** Whether the block is the last one of a file open for write. */
   isLastBlockUnderConstruction(info: BlockView): boolean;
+  /** BlockManager's lowRedundancyBlocksCount + pendingReconstructionBlocksCount, cluster-wide. */
+  lowRedundancyOrPendingBlocks(): number;
   emit(event: StateEvent): void;
 }
 
@@ -306,11 +309,33 @@ export class DatanodeAdminManager {
   }
 
   /**
-   * isNodeHealthyForDecommissionOrMaintenance: its block report is in, and it is alive (a dead
-   * one would leave its blocks short).
+   * BlockManager.isNodeHealthyForDecommissionOrMaintenance: its block report is in, and it is
+   * alive; a dead one (its replicas gone from the BlockMap) only once no block in the cluster is
+   * low on redundancy or waiting for a copy, as its blocks' copies are then all made.
    */
   private isHealthy(d: DatanodeDescriptor): boolean {
-    return d.blockReportCount > 0 && d.liveness !== 'dead';
+    if (d.blockReportCount === 0) return false;
+    if (d.liveness !== 'dead') return true;
+    if (this.host.lowRedundancyOrPendingBlocks() === 0) {
+      this.host.emit({
+        type: 'log',
+        level: 'info',
+        text:
+          `Node ${d.id.name} is dead and there are no low redundancy blocks or blocks pending reconstruction. ` +
+          'Safe to decommission or put in maintenance.',
+      });
+      return true;
+    }
+    this.host.emit({
+      type: 'log',
+      level: 'warn',
+      text:
+        `Node ${d.id.name} is dead while in ${ADMIN_STATE_NAMES[d.adminState]}. Cannot be safely decommissioned or be in ` +
+        'maintenance since there is risk of reduced data durability or data loss. Either restart the failed node or ' +
+        'force decommissioning or maintenance by removing, calling refreshNodes, then re-adding to the excludes or ' +
+        'host config files.',
+    });
+    return false;
   }
 
   /**

@@ -314,6 +314,10 @@ export class NameNodeCore {
         topology: this.topology,
         countReplicas: (info) => this.countReplicas(info),
         isLastBlockUnderConstruction: (info) => info.ucState !== 'COMPLETE',
+        lowRedundancyOrPendingBlocks: () => {
+          const { under, missing } = this.redundancyCounts();
+          return under + missing + this.blocks.pendingReconstructionCount();
+        },
         emit: (event) => this.emit(event),
       },
     );
@@ -1899,7 +1903,8 @@ export class NameNodeCore {
     };
   }
 
-  status(nowMs: number): NameNodeStatus {
+  /** Complete blocks low on live replicas, with corrupt replicas, and with none to read. */
+  private redundancyCounts(): { under: number; corrupt: number; missing: number } {
     let under = 0;
     let corrupt = 0;
     let missing = 0;
@@ -1916,6 +1921,11 @@ export class NameNodeCore {
       if (live + outOfService === 0) missing++;
       else if (live < expectedLiveRedundancy(b, counts, this.minMaintenanceReplication)) under++;
     }
+    return { under, corrupt, missing };
+  }
+
+  status(nowMs: number): NameNodeStatus {
+    const { under, corrupt, missing } = this.redundancyCounts();
     const all = this.datanodes.all();
     const live = all.filter((d) => d.liveness !== 'dead');
     return {

@@ -149,6 +149,34 @@ describe('decommissioning', () => {
     expect(sim.core.status(sim.nowMs).underReplicated).toBe(0);
   });
 
+  it('keeps a dead DataNode in progress while a block is low on redundancy, then decommissions it (isNodeHealthyForDecommissionOrMaintenance)', () => {
+    // Two DataNodes at replication 2: dn1's replica has nowhere to go, so it stays in progress.
+    const sim = sim1m(2, 1, 2, '7');
+    sim.put('/a.txt', 1 << 20);
+    sim.exclude(['dn1']);
+    sim.kill('dn1');
+    sim.advance(120_000);
+    const dn1 = (): { adminState?: string; liveness?: string } => {
+      const d = sim.core.datanodes.get('dn1');
+      return { adminState: d?.adminState, liveness: d?.liveness };
+    };
+    expect(dn1()).toEqual({ adminState: 'DECOMMISSION_INPROGRESS', liveness: 'dead' });
+    expect(sim.transcript).toContain(
+      'nn: Node dn1 is dead while in Decommission In Progress. Cannot be safely decommissioned or be in ' +
+        'maintenance since there is risk of reduced data durability or data loss. Either restart the failed node or ' +
+        'force decommissioning or maintenance by removing, calling refreshNodes, then re-adding to the excludes or ' +
+        'host config files.',
+    );
+    // Replication 1: no block is low on redundancy any more, so the dead DataNode is decommissioned.
+    sim.setrep('/a.txt', 1);
+    sim.advance(60_000);
+    expect(dn1()).toEqual({ adminState: 'DECOMMISSIONED', liveness: 'dead' });
+    expect(sim.transcript).toContain(
+      'nn: Node dn1 is dead and there are no low redundancy blocks or blocks pending reconstruction. ' +
+        'Safe to decommission or put in maintenance.',
+    );
+  });
+
   it('shows in /jmx as NameNodeInfo.DecomNodes, the LiveNodes admin state and FSNamesystemState counts', () => {
     // Four DataNodes, replication 4: with dn1 leaving there is nowhere to copy to, so it stays in progress.
     const stuck = sim1m(4, 2, 4, '7');
