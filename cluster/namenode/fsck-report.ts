@@ -5,6 +5,7 @@
  * fsck's counters from the walk, so the summary always agrees with the per-file lines.
  * The client's half (the `Connecting to namenode via …` line, the exit code) is lab/format/fsck.ts.
  */
+import { StoragePolicySummary } from './storage-policy-summary.js';
 import { javaDateString } from '../common/java-date.js';
 import { floatPercentOf, javaFloatPercent } from '../common/units.js';
 import { blockName, type AdminState, type BlockRef } from '../protocol/types.js';
@@ -176,6 +177,8 @@ class Result {
   totalSize = 0;
   totalOpenFilesSize = 0;
   totalReplicas = 0;
+  /** -storagepolicies' counts, when asked for. */
+  storagePolicies: StoragePolicySummary | null = null;
 
   isHealthy(): boolean {
     return this.missingIds === 0 && this.corruptBlocks === 0;
@@ -267,6 +270,8 @@ export interface Flags {
   replicaDetails: boolean;
   /** -maintenance (NamenodeFsck.showMaintenanceState). */
   maintenance: boolean;
+  /** -storagepolicies (NamenodeFsck.showStoragePolcies). */
+  storagePolicies: boolean;
 }
 
 /**
@@ -348,6 +353,8 @@ function checkFile(
     res.inMaintenanceReplicas += inMaintenance;
     const total = b.liveReplicas + decommissioned + decommissioning + enteringMaintenance + inMaintenance;
     res.totalReplicas += total;
+    // countStorageTypeSummary: the located block's storages, one DISK per replica it lists.
+    res.storagePolicies?.add(b.replicas.length);
     const isMissing = total === 0;
     res.numExpectedReplicas += replication;
     if (total < report.minReplication) res.numUnderMinReplicatedBlocks++;
@@ -435,6 +442,7 @@ function namenodeText(report: FsckReport, flags: Flags): { text: string; healthy
     return { text: `${out}\n\nPath '${report.path}' ${FSCK_NONEXISTENT_STATUS}`, healthy: true };
   }
   const res = new Result();
+  if (flags.storagePolicies) res.storagePolicies = new StoragePolicySummary();
   let totalDirs = 0;
   let totalSymlinks = 0;
   for (const entry of report.entries) {
@@ -456,6 +464,7 @@ function namenodeText(report: FsckReport, flags: Flags): { text: string; healthy
   out += ` Total symlinks:\t\t${totalSymlinks}\n`;
   out += `\nReplicated Blocks:\n${res.toString(report.defaultReplication, report.minReplication)}\n`;
   out += `\nErasure Coded Block Groups:\n${EC_RESULT_EMPTY}\n`;
+  if (res.storagePolicies !== null) out += res.storagePolicies.toString();
   out += `FSCK ended at ${javaDateString(report.endTimeMs)} in ${report.elapsedMs} milliseconds\n`;
   out += `\n\nThe filesystem under path '${report.path}' ${healthy ? FSCK_HEALTHY_STATUS : FSCK_CORRUPT_STATUS}`;
   return { text: out, healthy };
@@ -471,6 +480,7 @@ export function fsckFlags(args: readonly string[]): Flags {
     openForWrite: args.includes('-openforwrite'),
     replicaDetails: args.includes('-replicaDetails'),
     maintenance: args.includes('-maintenance'),
+    storagePolicies: args.includes('-storagepolicies'),
   };
 }
 

@@ -196,6 +196,7 @@ const FSCK_FLAG_ORDER = [
   ['locations', '-locations'],
   ['racks', '-racks'],
   ['replicadetails', '-replicaDetails'],
+  ['storagepolicies', '-storagepolicies'],
   ['maintenance', '-maintenance'],
 ] as const;
 

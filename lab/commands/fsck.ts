@@ -31,13 +31,13 @@ import { labUser } from '../../cluster/common/user.js';
 import { qualify } from './fs.js';
 
 const USAGE =
-  'Usage: lab fsck <path> [-list-corruptfileblocks | [-move | -delete | -openforwrite] [-files [-blocks [-locations | -racks | -replicaDetails]]]] [-includeSnapshots] [-maintenance] [-blockId <blk_Id>] [--json]';
+  'Usage: lab fsck <path> [-list-corruptfileblocks | [-move | -delete | -openforwrite] [-files [-blocks [-locations | -racks | -replicaDetails]]]] [-includeSnapshots] [-storagepolicies] [-maintenance] [-blockId <blk_Id>] [--json]';
 
 /** DFSck exits -1 (255) on a usage error. */
 const USAGE_EXIT = 255;
 
 /** DFSck options the lab's servlet does not carry out: refused rather than silently ignored. */
-const NOT_IN_THE_LAB = ['-move', '-delete', '-storagepolicies'];
+const NOT_IN_THE_LAB = ['-move', '-delete'];
 
 type Call = { selfId: string; journal: ClusterSession['journal']; op: string };
 

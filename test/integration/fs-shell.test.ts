@@ -185,6 +185,13 @@ describe.skipIf(!BUILT)('lab fs behaves as FsShell', () => {
       const fsck = await lab('fsck', '-D', 'dfs.replication=1', '/two.bin');
       expect(fsck.code).toBe(0);
       expect(fsck.stdout).toContain('HEALTHY');
+      // NamenodeFsck prints StoragePolicySummary after the erasure-coded summary: every block of
+      // /two.bin on DISK replicas, which the default policy (HOT) asks for.
+      const policies = await lab('fsck', '/two.bin', '-storagepolicies');
+      expect(policies.code).toBe(0);
+      expect(policies.stdout).toMatch(
+        /\nBlocks satisfying the specified storage policy:\nStorage Policy {18}# of blocks {7}% of blocks\nDISK:\d\(HOT\) +\d+ +100\.0000%\n\nAll blocks satisfy specified storage policy\.\nFSCK ended at /,
+      );
       const report = await lab('dfsadmin', '-D', 'dfs.replication=1', '-report');
       expect(report.code).toBe(0);
       expect(report.stdout).toMatch(/^Configured Capacity: /m);

@@ -511,3 +511,55 @@ describe('the NameNode core behind fsck', () => {
     ]);
   });
 });
+
+describe('fsck -storagepolicies (NamenodeFsck, StoragePolicySummary.toString)', () => {
+  it('counts each block under its replicas’ storage types and the policy they satisfy, then FSCK ended', () => {
+    const missing = block({
+      block: { blockId: 1073741826, genStamp: 1002, numBytes: 5 },
+      liveReplicas: 0,
+      replicas: [],
+    });
+    const two = block({
+      block: { blockId: 1073741827, genStamp: 1003, numBytes: 5 },
+      liveReplicas: 2,
+      replicas: [replica(1), replica(2)],
+    });
+    const entries: FsckReport['entries'] = [
+      { kind: 'dir', path: '/' },
+      {
+        kind: 'file',
+        path: '/a',
+        length: 30,
+        replication: 3,
+        underConstruction: false,
+        blocks: [block(), block()],
+      },
+      {
+        kind: 'file',
+        path: '/b',
+        length: 10,
+        replication: 3,
+        underConstruction: false,
+        blocks: [two, missing],
+      },
+    ];
+    const text = fsckReportText(report({ args: ['-storagepolicies'], entries })).text;
+    // "%-25s %10d  %20s%n" for the satisfying rows (most blocks first), "%-35s %-20s %10d  %20s%n"
+    // for the others; percentages as NumberFormat.getPercentInstance with four fraction digits.
+    const summary = text.slice(text.indexOf('\nBlocks satisfying'), text.indexOf('FSCK ended at'));
+    expect(summary).toBe(
+      '\nBlocks satisfying the specified storage policy:\n' +
+        'Storage Policy                  # of blocks       % of blocks\n' +
+        'DISK:3(HOT)                        2              50.0000%\n' +
+        'DISK:2(HOT)                        1              25.0000%\n' +
+        '\nBlocks NOT satisfying the specified storage policy:\n' +
+        'Storage Policy                  Specified Storage Policy      # of blocks       % of blocks\n' +
+        '                                    HOT                           1              25.0000%\n',
+    );
+    const healthy = fsckReportText(report({ args: ['-storagepolicies'] })).text;
+    expect(healthy).toContain(
+      'DISK:3(HOT)                        1             100.0000%\n\nAll blocks satisfy specified storage policy.\nFSCK ended at ',
+    );
+    expect(fsckReportText(report()).text).not.toContain('storage policy');
+  });
+});
