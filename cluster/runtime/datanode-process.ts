@@ -436,7 +436,8 @@ class BPServiceActor {
   /**
    * triggerBlockReport (BPServiceActor.triggerBlockReport): incremental sends the pending entries
    * now (nothing when none is pending); full sends a full block report now, without a lease (id 0,
-   * as a forced report goes in HDFS), and leaves the regular schedule as it was.
+   * as a forced report goes in HDFS), and leaves the regular schedule as it was (HDFS restarts it
+   * from a random point within one interval: a difference docs/wire.md names).
    */
   triggerBlockReport(incremental: boolean): void {
     const what = incremental ? 'an incremental' : 'a full';
