@@ -23,6 +23,12 @@ describe.skipIf(!BUILT)('all-ports fuzz (short)', () => {
         'dn1',
         'dn2',
       ]);
+      // RPC: the NameNode's port and each DataNode's IPC port (ClientDatanodeProtocol).
+      expect(result.ports.filter((p) => p.includes(' rpc ')).map((p) => p.split(' ')[0])).toEqual([
+        'nn',
+        'dn1',
+        'dn2',
+      ]);
       for (const kind of ['rpc', 'xfer', 'http'])
         expect(Object.keys(result.attacks).some((k) => k.startsWith(`${kind}:`))).toBe(true);
       expect(result.rss.map((r) => r.id).sort()).toEqual(['dn1', 'dn2', 'nn', 'snn']);

@@ -1,7 +1,7 @@
 /**
  * The all-ports fuzz: a real cluster in its own scratch directory, on loopback with
  * ephemeral ports, gets malformed, oversize, wrong-typed and path-bearing requests on every port it
- * listens on — the NameNode's RPC and HTTP ports, each DataNode's transfer and HTTP ports, the
+ * listens on — the NameNode's RPC and HTTP ports, each DataNode's transfer, IPC and HTTP ports, the
  * Secondary's HTTP port — from a few concurrent workers for a fixed
  * budget. Afterwards: no process died, no file appeared outside the lab home, every process's
  * resident memory came back within 20 % of what it was before (read from /proc/PID/status VmRSS,
@@ -25,6 +25,7 @@ import { startCluster, stopNodes } from '../../cluster/launcher/launcher.js';
 import { OP_CODES } from '../../cluster/protocol/data-transfer.js';
 import { encodePacket } from '../../cluster/protocol/packet.js';
 import {
+  CLIENT_DATANODE_PROTOCOL,
   CLIENT_PROTOCOL,
   DATANODE_PROTOCOL,
   NAMENODE_PROTOCOL,
@@ -126,7 +127,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
     // chosen by the DataNode itself, so the description may not have them.
     const report = await client.call('getDatanodeReport', { type: 'LIVE' });
     const infoPorts = new Map(report.map((dn) => [dn.name, dn.infoPort]));
-    const targets = targetsOf(home, description, infoPorts);
+    const ipcPorts = new Map(report.map((dn) => [dn.name, dn.ipcPort]));
+    const targets = targetsOf(home, description, { infoPorts, ipcPorts });
     result.ports = targets.map((t) => `${t.owner} ${t.kind} ${t.host}:${t.port}`);
     log(`ports: ${result.ports.join(', ')}`);
 
@@ -194,7 +196,11 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
 }
 
 /** Every port the cluster listens on, from its description and the addresses it published. */
-function targetsOf(home: string, desc: ClusterDescription, infoPorts: Map<string, number>): Target[] {
+function targetsOf(
+  home: string,
+  desc: ClusterDescription,
+  registered: { infoPorts: Map<string, number>; ipcPorts: Map<string, number> },
+): Target[] {
   const out: Target[] = [{ kind: 'rpc', owner: 'nn', host: desc.namenode.host, port: desc.namenode.port }];
   const nnHttp = readNamenodeHttpAddress(home, desc);
   if (nnHttp) out.push({ kind: 'http', owner: 'nn', ...hostPort(nnHttp) });
@@ -203,8 +209,11 @@ function targetsOf(home: string, desc: ClusterDescription, infoPorts: Map<string
   for (const dn of desc.datanodes) {
     out.push({ kind: 'xfer', owner: dn.id, host: dn.host, port: dn.port });
     // The DataNode's HTTP server (dfs.datanode.http.address).
-    const httpPort = infoPorts.get(dn.id) || dn.httpPort;
+    const httpPort = registered.infoPorts.get(dn.id) || dn.httpPort;
     if (httpPort) out.push({ kind: 'http', owner: dn.id, host: dn.host, port: httpPort });
+    // The DataNode's IPC server (dfs.datanode.ipc.address: ClientDatanodeProtocol).
+    const ipcPort = registered.ipcPorts.get(dn.id) || dn.ipcPort;
+    if (ipcPort) out.push({ kind: 'rpc', owner: dn.id, host: dn.host, port: ipcPort });
   }
   return out;
 }
@@ -334,11 +343,16 @@ function wrongTypedMessage(ctx: Ctx, depth = 0): Buffer {
 }
 
 // ---------------------------------------------------------------------------------------------
-// NameNode RPC
+// NameNode RPC and the DataNodes' IPC ports
 // ---------------------------------------------------------------------------------------------
 
 const CLIENT_ID = Buffer.from('fuzzfuzzfuzzfuzz');
-const PROTOCOLS: ProtocolName[] = [CLIENT_PROTOCOL, DATANODE_PROTOCOL, NAMENODE_PROTOCOL];
+const PROTOCOLS: ProtocolName[] = [
+  CLIENT_PROTOCOL,
+  DATANODE_PROTOCOL,
+  NAMENODE_PROTOCOL,
+  CLIENT_DATANODE_PROTOCOL,
+];
 
 function rpcStart(protocol: ProtocolName = CLIENT_PROTOCOL): Buffer {
   return Buffer.concat([
