@@ -42,7 +42,7 @@ import { inodePaths } from '../../cluster/namenode/fsimage/oiv.js';
 import { aclEntryText, logicalAcl } from '../../cluster/namenode/acl.js';
 import { parseNameDirFileName } from '../../cluster/namenode/name-dir.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
-import { describeMessage } from '../../cluster/protocol/describe.js';
+import { describeMessage, describeRecord } from '../../cluster/protocol/describe.js';
 import type {
   FrameMessage,
   JournalEvent,
@@ -118,7 +118,14 @@ export class ProbeContext {
   private descriptionValue: ClusterDescription | undefined;
   private report: ReportedDatanode[] | undefined;
 
-  constructor(readonly home: string) {}
+  /**
+   * @param sinceMs journal probes that read lines leave out records before this instant (a
+   *   scenario's start; 0: the whole journal).
+   */
+  constructor(
+    readonly home: string,
+    readonly sinceMs = 0,
+  ) {}
 
   get description(): ClusterDescription {
     if (this.descriptionValue) return this.descriptionValue;
@@ -714,6 +721,18 @@ export function journalMessages(
     messages.push(r.msg);
   }
   return messages;
+}
+
+/**
+ * The journal since the context's instant as describe() prints it (`nn: dn3 dead (last heartbeat
+ * 11.0 s ago)`): events and the frames as sent, of one process or all, a line each.
+ */
+export function journalLines(ctx: ProbeContext, a: { proc?: string }): string {
+  return readJournal(ctx.paths.journal, { sinceMs: ctx.sinceMs })
+    .filter((r) => r.k === 'event' || r.dir === 'send')
+    .filter((r) => a.proc === undefined || r.proc === a.proc)
+    .map((r) => describeRecord(r))
+    .join('\n');
 }
 
 /**

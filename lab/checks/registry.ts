@@ -183,6 +183,14 @@ export const PROBES = {
       `lab traffic -X${a.method === undefined ? '' : ` --op ${a.method}`}${a.op === undefined ? '' : ` (lab trace ${a.op})`}`,
     live: live.journalMessages,
   }),
+  /** The journal as lab traffic describes it, a line a record (a scenario's: since it began). */
+  'journal.lines': probe({
+    args: z.strictObject({
+      proc: z.string().optional().meta({ description: 'Only the lines of this process, e.g. nn.' }),
+    }),
+    lookAt: (a) => `lab traffic${a.proc === undefined ? '' : ` --node ${a.proc}`}`,
+    live: live.journalLines,
+  }),
   /** The blocks of one write, in order, from its client's frames. */
   'journal.pipelines': probe({
     args: z.strictObject({
@@ -258,8 +266,11 @@ export function lookAt<N extends ProbeName>(name: N, args: ProbeArgs<N>): string
   return (PROBES[name].lookAt as (a: ProbeArgs<N>) => string)(args);
 }
 
-/** The probes of one lab home. Each call reads the home afresh: the cluster may have changed. */
-export function liveProbes(home: string): ProbeRunner {
+/**
+ * The probes of one lab home. Each call reads the home afresh: the cluster may have changed.
+ * `sinceMs`: where journal.lines starts (a scenario's start; the whole journal by default).
+ */
+export function liveProbes(home: string, { sinceMs = 0 }: { sinceMs?: number } = {}): ProbeRunner {
   return {
     async run<N extends ProbeName>(name: N, args: ProbeArgs<N>): Promise<ProbeOutcome<ProbeResult<N>>> {
       const parsed = check(probeArgSchema(name), args ?? {});
@@ -269,7 +280,7 @@ export function liveProbes(home: string): ProbeRunner {
       }
       try {
         const answer = PROBES[name].live as (ctx: live.ProbeContext, a: unknown) => Promise<ProbeResult<N>>;
-        return live.ok(await answer(new live.ProbeContext(home), parsed.value));
+        return live.ok(await answer(new live.ProbeContext(home, sinceMs), parsed.value));
       } catch (error) {
         if (error instanceof live.ProbeStop) return error.outcome;
         if (error instanceof RemoteError) return live.failed(`the NameNode answered ${error.message}`);

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROBE_NAMES } from '../../lab/checks/registry.js';
-import { runLiveProbe, SCENARIO_PROBES } from '../../lab/scenario/live-probes.js';
+import { runLiveProbe } from '../../lab/scenario/live-probes.js';
 
 describe('scenario probes', () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'scenario-probes-'));
@@ -18,7 +18,7 @@ describe('scenario probes', () => {
     const outcome = await runLiveProbe({ home, sinceMs: 0 }, 'file.size', {});
     expect(outcome.status).toBe('error');
     const message = outcome.status === 'error' ? outcome.message : '';
-    for (const name of [...PROBE_NAMES, ...SCENARIO_PROBES]) expect(message).toContain(name);
+    for (const name of PROBE_NAMES) expect(message).toContain(name);
   });
 
   it('answers the exercise vocabulary through the live probes: their argument checks and their errors', async () => {
