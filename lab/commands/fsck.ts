@@ -15,7 +15,8 @@ import {
   NamenodeHttpError,
 } from '../../cluster/client/namenode-http-client.js';
 import type { Command } from '../cli/commander.js';
-import { CommandExit, UsageError } from '../cli/errors.js';
+import { CommandExit } from '../cli/errors.js';
+import { GENERIC_USAGE_PRINTED } from '../cli/generic-options.js';
 import { registerHadoopCommand } from '../cli/hadoop-command.js';
 import { out, err, printJson } from '../cli/output.js';
 import { withSession, type ClusterSession } from '../cli/session.js';
@@ -39,6 +40,16 @@ const USAGE_EXIT = 255;
 /** DFSck options the lab's servlet does not carry out: refused rather than silently ignored. */
 const NOT_IN_THE_LAB = ['-move', '-delete'];
 
+/**
+ * DFSck's usage error: its message (none for no arguments), then printUsage on stderr — the usage,
+ * an empty line and the generic options — without the lab's `lab:` prefix; exit -1.
+ */
+function usageExit(message?: string): never {
+  if (message !== undefined) err(message);
+  process.stderr.write(`${USAGE}\n\n${GENERIC_USAGE_PRINTED}`);
+  throw new CommandExit(USAGE_EXIT);
+}
+
 type Call = { selfId: string; journal: ClusterSession['journal']; op: string };
 
 export function registerFsck(program: Command): void {
@@ -52,18 +63,14 @@ export function registerFsck(program: Command): void {
         return;
       }
       // DFSck.main: no arguments, or -files first (GenericOptionsParser's own -files), is a usage error.
-      if (args.length === 0 || args[0] === '-files') {
-        throw new UsageError('fsck: give a path (or an option) first', USAGE, USAGE_EXIT);
-      }
+      if (args.length === 0 || args[0] === '-files') usageExit();
       const parsed = parseDfsckArgs(args);
-      if (parsed.error !== undefined) throw new UsageError(parsed.error, USAGE, USAGE_EXIT);
+      if (parsed.error !== undefined) usageExit(parsed.error);
       const missing = args.find((a) => NOT_IN_THE_LAB.includes(a));
       if (missing !== undefined) {
-        throw new UsageError(
+        usageExit(
           `fsck: ${missing} is Hadoop's but not the lab's yet (it would change the namespace from the /fsck servlet); ` +
             'list the damage with -list-corruptfileblocks and remove a file with lab fs -rm',
-          USAGE,
-          USAGE_EXIT,
         );
       }
       // DFSck resolves the path as the file system does (relative to /user/<name>, scheme dropped).

@@ -46,3 +46,20 @@ describe('snapshot tools (LsSnapshottableDir, SnapshotDiff)', () => {
     expect(lines.slice(-3)).toEqual(['\twhere ".snapshot/" can be omitted', '', '']);
   });
 });
+
+describe('fsck usage errors (DFSck.doWork, DFSck.printUsage)', () => {
+  it("prints DFSck's message, then the usage, an empty line and the generic options; exit -1", async () => {
+    expect(await lab('fsck', '/a', '/b')).toBe(255);
+    const lines = output.stderr.join('').split('\n');
+    expect(lines[0]).toBe("fsck: can only operate on one path at a time '/b'");
+    expect(lines[1]).toMatch(/^Usage: lab fsck <path> \[-list-corruptfileblocks \| /);
+    expect(lines.slice(2, 4)).toEqual(['', 'Generic options supported are:']);
+    output.stderr.length = 0;
+    expect(await lab('fsck', '/', '-x')).toBe(255);
+    expect(output.stderr.join('').split('\n')[0]).toBe("fsck: Illegal option '-x'");
+    output.stderr.length = 0;
+    // DFSck.main: -files first (GenericOptionsParser's own option) is only the usage.
+    expect(await lab('fsck', '-files', '/')).toBe(255);
+    expect(output.stderr.join('')).toMatch(/^Usage: lab fsck /);
+  });
+});
