@@ -2,20 +2,9 @@
  * JUnit XML, one <testsuite> per exercise and one <testcase> per check: failed → <failure>,
  * unknown → <error> (not decided), skipped → <skipped>. CI systems render it without plugins.
  */
+import { escapeXml } from '../format/xml-text.js';
 import { feedbackOf, fileProblems } from './feedback.js';
 import type { GradeReport } from '../answers/score.js';
-
-function escapeXml(text: string): string {
-  return (
-    text
-      // XML 1.0 cannot carry control characters other than tab, newline and carriage return.
-      .replace(/./gsu, (c) => (c < ' ' && c !== '\t' && c !== '\n' && c !== '\r' ? '' : c))
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/"/g, '&quot;')
-  );
-}
 
 export function junitXml(report: GradeReport): string {
   const exercises = [...new Set(report.tests.map((t) => t.exercise))];

@@ -6,6 +6,7 @@
 import type { LinkCount } from './counts.js';
 import { formatCounts } from './counts.js';
 import type { SequenceDiagram } from './diagram.js';
+import { escapeXml } from '../format/xml-text.js';
 
 const LANE_GAP_PX = 110;
 const ROW_HEIGHT_PX = 22;
@@ -20,10 +21,6 @@ const KIND_COLOURS: Record<string, string> = {
   heartbeat: '#8c959f',
   http: '#8250df',
 };
-
-export function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 export function renderSequenceSvg(diagram: SequenceDiagram): string {
   const laneX = (lane: string): number => MARGIN_LEFT_PX + diagram.lanes.indexOf(lane) * LANE_GAP_PX;

@@ -21,7 +21,8 @@ import {
   type Operation,
   type OperationKind,
 } from '../trace/operations.js';
-import { escapeXml, renderSequenceFigure } from '../trace/svg.js';
+import { escapeXml } from '../format/xml-text.js';
+import { renderSequenceFigure } from '../trace/svg.js';
 import type { ProgressView } from './sources.js';
 
 export const LAB_PAGES = {

@@ -256,6 +256,7 @@ const ALLOWED_ARROWS: Record<string, string[]> = {
     'cluster/launcher',
     'lab/answers',
     'lab/checks',
+    'lab/format',
     'lab/pack',
     'lab/runner',
     'lab/scenario',
@@ -296,6 +297,6 @@ const ALLOWED_ARROWS: Record<string, string[]> = {
     'lab/tui',
     'lab/web',
   ],
-  'lab/web': ['cluster/home', 'cluster/net', 'cluster/transport', 'lab/runner', 'lab/trace'],
+  'lab/web': ['cluster/home', 'cluster/net', 'cluster/transport', 'lab/format', 'lab/runner', 'lab/trace'],
   lab: ['lab/cli', 'lab/commands'],
 };
