@@ -83,6 +83,8 @@ export const NEVER_REGISTERED_PORTS = {
 export class DatanodeAdminManager {
   private hosts: HostsLists = NO_HOSTS;
   private readonly leaving = new Map<string, LeavingServiceStatus>();
+  /** The blocks on leaving DataNodes at the last pass: what it put in neededReconstruction. */
+  private readonly queued = new Set<number>();
   private lastRunMs = 0;
 
   constructor(
@@ -103,6 +105,14 @@ export class DatanodeAdminManager {
         underReplicatedInOpenFiles: 0,
       }
     );
+  }
+
+  /**
+   * Whether the last pass found the block on a DataNode decommissioning or entering maintenance
+   * (processBlocksInternal queues such a block for reconstruction when it needs it).
+   */
+  isQueued(blockId: number): boolean {
+    return this.queued.has(blockId);
   }
 
   /** HostFileManager.isIncluded: what registerDatanode asks before it admits a DataNode. */
@@ -264,6 +274,7 @@ export class DatanodeAdminManager {
   tick(nowMs: number): void {
     if (nowMs - this.lastRunMs < this.settings.intervalMs) return;
     this.lastRunMs = nowMs;
+    this.queued.clear();
     for (const d of this.host.datanodes.all()) {
       if (isMaintenance(d.adminState) && nowMs >= d.maintenanceExpireTimeMs) this.stopMaintenance(d);
       else if (d.adminState === 'DECOMMISSION_INPROGRESS' || d.adminState === 'ENTERING_MAINTENANCE')
@@ -277,7 +288,9 @@ export class DatanodeAdminManager {
    */
   private check(d: DatanodeDescriptor): void {
     const entering = d.adminState === 'ENTERING_MAINTENANCE';
-    const insufficient = this.blocksOn(d.id.name).filter((b) => !this.isSufficient(b, entering));
+    const blocks = this.blocksOn(d.id.name);
+    for (const b of blocks) this.queued.add(b.blockId);
+    const insufficient = blocks.filter((b) => !this.isSufficient(b, entering));
     this.leaving.set(d.id.name, {
       underReplicatedBlocks: insufficient.length,
       outOfServiceOnlyReplicas: insufficient.filter((b) => this.host.countReplicas(b).live.length === 0)

@@ -296,6 +296,7 @@ export class NameNodeCore {
         topology: this.topology,
         poolId: opts.identity.blockPoolId,
         countReplicas: (info) => this.countReplicas(info),
+        queuedByAdmin: (blockId) => this.admin.isQueued(blockId),
         chooseTargets: (o) => this.chooseTargets(o),
         emit: (event) => this.emit(event),
       },

@@ -43,6 +43,8 @@ export interface RedundancyMonitorHost {
   poolId: string;
   /** The block's usable replicas by their DataNodes' admin state. */
   countReplicas(info: BlockView): NumberReplicas;
+  /** Whether the decommission monitor's last pass found the block on a DataNode leaving service. */
+  queuedByAdmin(blockId: number): boolean;
   /** The placement policy for new replicas of a block already on `chosen`. */
   chooseTargets(opts: {
     writer: string | null;
@@ -117,18 +119,35 @@ export class RedundancyMonitor {
         this.announcedLow.delete(info.blockId);
         continue;
       }
+      const leaving = [...counts.decommissioning, ...counts.enteringMaintenance];
+      if (this.waitsForAdminMonitor(info, live.length, leaving.length, expectedLive)) continue;
       this.announceLow(info, live.length, expectedLive, priority);
       if (priority < QUEUE_WITH_CORRUPT_BLOCKS && !blocks.hasPendingReconstruction(info.blockId))
         needed.push({
           info,
           live,
           expectedLive,
-          leaving: [...counts.decommissioning, ...counts.enteringMaintenance],
+          leaving,
           priority,
         });
     }
     needed.sort((a, b) => a.priority - b.priority || a.info.blockId - b.info.blockId);
     this.scheduleTransfers(needed, nowMs);
+  }
+
+  /**
+   * A shortfall the replicas on DataNodes leaving service would cover is none of this monitor's
+   * business until the decommission monitor's pass has looked at those DataNodes: in HDFS only
+   * DatanodeAdminDefaultMonitor.processBlocksInternal puts such a block in neededReconstruction,
+   * so its copies start after that pass, not at the refresh.
+   */
+  private waitsForAdminMonitor(
+    info: BlockView,
+    live: number,
+    leaving: number,
+    expectedLive: number,
+  ): boolean {
+    return live < expectedLive && live + leaving >= expectedLive && !this.host.queuedByAdmin(info.blockId);
   }
 
   private announceLow(info: BlockView, live: number, expected: number, priority: number): void {
