@@ -464,6 +464,17 @@ export class DFSClient {
     return located;
   }
 
+  /** getBlockLocations of the whole file: every block with its replicas, as fsck and checksums want them. */
+  async locateAll(src: string, opId?: string): Promise<LocatedBlocks> {
+    const located = await this.call(
+      'getBlockLocations',
+      { src, offset: 0, length: Number.MAX_SAFE_INTEGER, readerHost: this.clientHost },
+      opId,
+    );
+    if (!located) throw new RemoteError('FileNotFoundException', `File does not exist: ${src}`);
+    return located;
+  }
+
   /**
    * dfs.client.read.prefetch.size: how many bytes of block locations a reader asks for at a time.
    * hdfs-default.xml has no value for it; HdfsClientConfigKeys' default is 10 × dfs.blocksize.
@@ -482,12 +493,7 @@ export class DFSClient {
    * to a replica of each block, the next replica when one fails; null for a file without blocks.
    */
   async getFileChecksum(src: string, opId = this.nextOpId('checksum')): Promise<FileChecksum | null> {
-    const located = await this.call(
-      'getBlockLocations',
-      { src, offset: 0, length: Number.MAX_SAFE_INTEGER, readerHost: this.clientHost },
-      opId,
-    );
-    if (!located) throw new RemoteError('FileNotFoundException', `File does not exist: ${src}`);
+    const located = await this.locateAll(src, opId);
     const answers: BlockChecksumResponse[] = [];
     for (const lb of located.blocks) {
       let answer: BlockChecksumResponse | null = null;

@@ -36,7 +36,6 @@ import { verifyReplica } from '../../cluster/datanode/meta.js';
 import { homePaths } from '../../cluster/home/description.js';
 import { decodeSegment } from '../../cluster/namenode/editlog/codec.js';
 import type { EditLogOp } from '../../cluster/namenode/editlog/ops.js';
-import type { LocatedBlocks } from '../../cluster/protocol/types.js';
 import { waitFor } from './wait-for.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
@@ -78,20 +77,9 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
     return Buffer.concat(parts);
   }
 
-  async function locations(src: string): Promise<LocatedBlocks> {
-    const located = await client.call('getBlockLocations', {
-      src,
-      offset: 0,
-      length: Number.MAX_SAFE_INTEGER,
-      readerHost: client.clientHost,
-    });
-    if (!located) throw new Error(`${src} not found`);
-    return located;
-  }
-
   /** Every replica of every block on disk passes its .meta (as the block scanner checks it). */
   async function replicasVerify(src: string): Promise<void> {
-    const located = await locations(src);
+    const located = await client.locateAll(src);
     for (const lb of located.blocks) {
       for (const loc of lb.locations) {
         const dataDir = homePaths(home).dataDir(loc.name);
@@ -118,13 +106,13 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
     const first = crypto.randomBytes(MiB + 300_001); // the last block ends mid-chunk
     const more = crypto.randomBytes(400_000);
     await write('/a.bin', first);
-    const before = await locations('/a.bin');
+    const before = await client.locateAll('/a.bin');
     const out = await client.append('/a.bin');
     await out.write(more);
     await out.close();
 
     expect(Buffer.compare(await read('/a.bin'), Buffer.concat([first, more]))).toBe(0);
-    const after = await locations('/a.bin');
+    const after = await client.locateAll('/a.bin');
     expect(after.fileLength).toBe(first.length + more.length);
     expect(after.blocks.map((b) => b.block.blockId)).toEqual(before.blocks.map((b) => b.block.blockId));
     const [oldLast, newLast] = [before.blocks[1]!, after.blocks[1]!];
@@ -154,7 +142,7 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
     await out.write(more);
     await out.close();
     expect(Buffer.compare(await read('/full.bin'), Buffer.concat([full, more]))).toBe(0);
-    expect((await locations('/full.bin')).blocks.map((b) => b.block.numBytes)).toEqual([MiB, 5000]);
+    expect((await client.locateAll('/full.bin')).blocks.map((b) => b.block.numBytes)).toEqual([MiB, 5000]);
 
     await write('/empty.bin', Buffer.alloc(0));
     const empty = await client.append('/empty.bin');
@@ -294,7 +282,7 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
 
     await out.write(part2);
     await out.hsync({ updateLength: true });
-    const located = await locations('/flushed.bin');
+    const located = await client.locateAll('/flushed.bin');
     const lb = located.lastBlock ?? located.blocks.at(-1);
     if (!lb) throw new Error('no last block');
     // Every DataNode of the pipeline has the bytes and their CRCs on disk, partial chunk included.
@@ -313,7 +301,7 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
     const part3 = crypto.randomBytes(3_333);
     await out.write(part3);
     await out.hflush();
-    const nnLength = (await locations('/flushed.bin')).lastBlock?.block.numBytes;
+    const nnLength = (await client.locateAll('/flushed.bin')).lastBlock?.block.numBytes;
     expect(nnLength).toBe(part1.length + part2.length);
     expect(Buffer.compare(await read('/flushed.bin'), Buffer.concat([part1, part2, part3]))).toBe(0);
     await out.close();

@@ -18,7 +18,6 @@ import { requireDescription } from '../../cluster/home/home.js';
 import { connectNamenode } from '../../cluster/client/namenode-client.js';
 import { homePaths } from '../../cluster/home/description.js';
 import type { JournalFrame } from '../../cluster/protocol/journal-types.js';
-import type { LocatedBlocks } from '../../cluster/protocol/types.js';
 import { readJournal } from '../../cluster/transport/journal.js';
 import { waitFor } from './wait-for.js';
 
@@ -49,17 +48,6 @@ describe.skipIf(!BUILT)('data path on a real cluster', () => {
     await removeTestCluster(home);
   });
 
-  async function locations(src: string): Promise<LocatedBlocks> {
-    const located = await client.call('getBlockLocations', {
-      src,
-      offset: 0,
-      length: Number.MAX_SAFE_INTEGER,
-      readerHost: client.clientHost,
-    });
-    if (!located) throw new Error(`${src} not found`);
-    return located;
-  }
-
   it('puts a multi-block file and gets it back byte-identical', async () => {
     const local = path.join(home, 'in.bin');
     fs.writeFileSync(local, content);
@@ -70,12 +58,12 @@ describe.skipIf(!BUILT)('data path on a real cluster', () => {
     const out = path.join(home, 'out.bin');
     await client.getFile('/data/in.bin', out);
     expect(fs.readFileSync(out).equals(content)).toBe(true);
-    const located = await locations('/data/in.bin');
+    const located = await client.locateAll('/data/in.bin');
     expect(located.blocks.map((b) => b.block.numBytes)).toEqual([MiB, MiB, 300_000]);
   });
 
   it('stores block and .meta files where HDFS puts them, and their CRCs verify', async () => {
-    const located = await locations('/data/in.bin');
+    const located = await client.locateAll('/data/in.bin');
     for (const lb of located.blocks) {
       expect(lb.locations).toHaveLength(3);
       // Three distinct DataNodes, spanning both racks (the rack rule).
@@ -94,7 +82,7 @@ describe.skipIf(!BUILT)('data path on a real cluster', () => {
   });
 
   it('journals zero block bytes to the NameNode and the pipeline client -> dn -> dn -> dn', async () => {
-    const located = await locations('/data/in.bin');
+    const located = await client.locateAll('/data/in.bin');
     const first = located.blocks[0];
     if (!first) throw new Error('no blocks');
     const label = `blk_${first.block.blockId}_${first.block.genStamp}`;
@@ -156,7 +144,7 @@ describe.skipIf(!BUILT)('data path on a real cluster', () => {
       await crc32Client.close();
       namenode.close();
     }
-    const located = await locations('/data/crc32.bin');
+    const located = await client.locateAll('/data/crc32.bin');
     for (const lb of located.blocks) {
       for (const dn of lb.locations) {
         const dataDir = homePaths(home).dataDir(dn.name);
@@ -193,7 +181,7 @@ describe.skipIf(!BUILT)('data path on a real cluster', () => {
   });
 
   it('reads around a corrupt replica and reports it with reportBadBlocks', async () => {
-    const located = await locations('/data/in.bin');
+    const located = await client.locateAll('/data/in.bin');
     const first = located.blocks[0];
     const nearest = first?.locations[0];
     if (!first || !nearest) throw new Error('no blocks');
