@@ -91,8 +91,18 @@ function checkEnv(home: string): CheckEnv {
   };
 }
 
-// Long: the commander declarations of lab exercise, check, hint, reset and progress, one after another; the work is in lab/runner.
+/** lab exercises, exercise, check, hint, progress and reset: the commander declarations; the work is in lab/runner. */
 export function registerExercise(program: Command): void {
+  registerExercisesList(program);
+  registerExerciseRun(program);
+  registerCheck(program);
+  registerHint(program);
+  registerProgress(program);
+  registerReset(program);
+}
+
+/** `lab exercises`: the packs and their exercises, with the saved progress. */
+function registerExercisesList(program: Command): void {
   withPackOption(
     program
       .command('exercises')
@@ -121,7 +131,10 @@ export function registerExercise(program: Command): void {
         });
       else out(renderCatalog(catalog.packs, saved.progress, styleFor(process.stdout)));
     });
+}
 
+/** `lab exercise ID`: prepare the cluster, explain, ask and check. */
+function registerExerciseRun(program: Command): void {
   withPackOption(
     program
       .command('exercise')
@@ -136,7 +149,10 @@ export function registerExercise(program: Command): void {
       const code = await runExercise(home, found, flags);
       if (code !== 0) throw new CommandExit(code);
     });
+}
 
+/** `lab check ID`: check saved answers (or an answers file) on the running cluster, without prompting. */
+function registerCheck(program: Command): void {
   withPackOption(
     program
       .command('check')
@@ -186,7 +202,10 @@ export function registerExercise(program: Command): void {
       else out(renderCheck(exercise, results, styleFor(process.stdout)));
       if (exitCode !== 0) throw new CommandExit(exitCode);
     });
+}
 
+/** `lab hint ID`: the exercise's next hint. */
+function registerHint(program: Command): void {
   withPackOption(
     program
       .command('hint')
@@ -200,7 +219,10 @@ export function registerExercise(program: Command): void {
       out(exercise.hints.length === 0 ? `${exercise.id} has no hints.` : `No more hints for ${exercise.id}.`);
     else out(renderHint(exercise.hints[index]!, index, exercise.hints.length, styleFor(process.stdout)));
   });
+}
 
+/** `lab progress`: the saved progress and points. */
+function registerProgress(program: Command): void {
   withPackOption(program.command('progress').description('your progress and points, per exercise'))
     .option('--json', 'print the saved progress as JSON')
     .action((flags: PackFlags & { json?: boolean }, command: Command) => {
@@ -211,7 +233,10 @@ export function registerExercise(program: Command): void {
           renderProgress(catalogOf(flags, savedSeeds(saved)).packs, saved.progress, styleFor(process.stdout)),
         );
     });
+}
 
+/** `lab reset ID`: an exercise started over, in the answers and on the cluster. */
+function registerReset(program: Command): void {
   withPackOption(
     program
       .command('reset')
