@@ -494,7 +494,9 @@ describe('attributes and queries', () => {
     writeFile(ns, '/d/e/b', [10]);
     ns.create('/d/open', createOptions({ replication: 2 }));
     ns.allocateBlock('/d/open', { clientName: CLIENT, previous: null });
+    // A directory's erasure-coding policy name is "" (ContentSummary of a directory in Hadoop 3).
     expect(ns.contentSummary('/d')).toEqual({
+      erasureCodingPolicy: '',
       length: MB + 110,
       fileCount: 3,
       directoryCount: 2,
