@@ -248,6 +248,9 @@ describe.skipIf(!BUILT)('trash, quotas, xattrs, snapshots and ACLs on a running 
     await admin('dfsadmin', '-saveNamespace');
     await admin('dfsadmin', '-safemode', 'leave');
     await admin('restart', 'nn');
+    // A restarted NameNode knows its blocks' locations only from the DataNodes' block reports: a read
+    // before them finds no replica. It leaves safe mode once enough blocks are reported.
+    await admin('dfsadmin', '-safemode', 'wait');
     expect(await ok('fs', '-count', '-q', '/q')).toMatch(/^ {8}none {13}inf {9}1048576 /);
     expect(await ok('fs', '-getfattr', '-d', '/x.txt')).toBe('# file: /x.txt\nuser.color="blue"\n');
     // s2 was saved in the fsimage's SnapshotSection and SnapshotDiffSection (k.txt as deleted).
