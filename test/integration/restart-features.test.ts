@@ -160,6 +160,8 @@ describe.skipIf(!BUILT || !LONG)('a NameNode restarted from a name directory tha
     expect(before[3]).toContain('# file: /snap/inherits\n');
     expect(before[3]).toContain('user:bruce:rwx');
     await ok('restart', 'nn');
+    // Replica locations come back only with the DataNodes' block reports (the snapshot's s.txt is read).
+    await ok('dfsadmin', '-safemode', 'wait');
     await waitFor('the DataNode entering maintenance again', entering, 60_000);
     const after = await views();
     expect(after).toEqual(before);
