@@ -418,176 +418,176 @@ function checkPadding(buf: Buffer, pos: number, prevTxid: number | null): void {
   }
 }
 
-// Long: one case per edit-log op, each field in FSEditLogOp's readFields order: a table a reader scans beside Hadoop's.
 function decodeBody(name: OpName, txid: number, r: CursorReader): EditLogOp {
-  switch (name) {
-    case 'OP_START_LOG_SEGMENT':
-    case 'OP_END_LOG_SEGMENT':
-      return { op: name, txid };
-    case 'OP_ADD': {
-      const common = readAddCloseCommon(r);
-      const aclEntries = readAclEntries(r);
-      readNoXAttrs(r);
-      const clientName = r.utf8('clientName');
-      const clientMachine = r.utf8('clientMachine');
-      const overwrite = r.bool('overwrite');
-      const storagePolicyId = r.byte('storagePolicyId') & 0xff;
-      const erasureCodingPolicyId = r.byte('erasureCodingPolicyId') & 0xff;
-      const rpcIds = readRpcIds(r);
-      return {
-        op: name,
-        txid,
-        ...common,
-        clientName,
-        clientMachine,
-        overwrite,
-        storagePolicyId,
-        erasureCodingPolicyId,
-        ...(aclEntries.length > 0 ? { aclEntries } : {}),
-        rpcIds,
-      };
-    }
-    case 'OP_CLOSE':
-      return { op: name, txid, ...readAddCloseCommon(r) };
-    case 'OP_MKDIR': {
-      const inodeId = r.long('inodeId');
-      const path = r.utf8('path');
-      const timestamp = r.long('mtime');
-      r.long('atime');
-      const permission = readPermission(r);
-      const aclEntries = readAclEntries(r);
-      readNoXAttrs(r);
-      return {
-        op: name,
-        txid,
-        inodeId,
-        path,
-        timestamp,
-        permission,
-        ...(aclEntries.length > 0 ? { aclEntries } : {}),
-      };
-    }
-    case 'OP_ALLOCATE_BLOCK_ID':
-      return { op: name, txid, blockId: r.long('blockId') };
-    case 'OP_SET_GENSTAMP_V2':
-      return { op: name, txid, genStamp: r.long('genStamp') };
-    case 'OP_ADD_BLOCK':
-    case 'OP_UPDATE_BLOCKS': {
-      const path = r.utf8('path');
-      const blocks = readCompactBlocks(r);
-      if (name === 'OP_ADD_BLOCK' && blocks.length !== 1 && blocks.length !== 2) {
-        throw new RangeError(`OP_ADD_BLOCK has ${blocks.length} blocks; expected 1 or 2`);
-      }
-      return { op: name, txid, path, blocks, rpcIds: readRpcIds(r) };
-    }
-    case 'OP_DELETE': {
-      const path = r.utf8('path');
-      const timestamp = r.long('timestamp');
-      return { op: name, txid, path, timestamp, rpcIds: readRpcIds(r) };
-    }
-    case 'OP_RENAME_OLD': {
-      const src = r.utf8('src');
-      const dst = r.utf8('dst');
-      const timestamp = r.long('timestamp');
-      return { op: name, txid, src, dst, timestamp, rpcIds: readRpcIds(r) };
-    }
-    case 'OP_RENAME': {
-      const src = r.utf8('src');
-      const dst = r.utf8('dst');
-      const timestamp = r.long('timestamp');
-      const options = readRenameOptions(r);
-      return { op: name, txid, src, dst, timestamp, options, rpcIds: readRpcIds(r) };
-    }
-    case 'OP_CONCAT_DELETE': {
-      const trg = r.utf8('trg');
-      const count = r.int('source count');
-      if (count < 0 || count > CONCAT_SOURCES_MAX || count > r.remaining / 2)
-        throw new RangeError(
-          `impossible source count ${count} (ConcatDeleteOp takes 0 to ${CONCAT_SOURCES_MAX})`,
-        );
-      const srcs: string[] = [];
-      for (let i = 0; i < count; i++) srcs.push(r.utf8('src'));
-      const timestamp = r.long('timestamp');
-      return { op: name, txid, trg, srcs, timestamp, rpcIds: readRpcIds(r) };
-    }
-    case 'OP_SET_REPLICATION':
-      return { op: name, txid, path: r.utf8('path'), replication: r.short('replication') };
-    case 'OP_SET_PERMISSIONS':
-      return { op: name, txid, src: r.utf8('src'), mode: r.short('mode') & 0xffff };
-    case 'OP_SET_OWNER': {
-      const src = r.utf8('src');
-      const username = r.utf8('username') || null;
-      const groupname = r.utf8('groupname') || null;
-      return { op: name, txid, src, username, groupname };
-    }
-    case 'OP_TIMES':
-      return { op: name, txid, path: r.utf8('path'), mtime: r.long('mtime'), atime: r.long('atime') };
-    case 'OP_REASSIGN_LEASE':
-      return {
-        op: name,
-        txid,
-        leaseHolder: r.utf8('leaseHolder'),
-        path: r.utf8('path'),
-        newHolder: r.utf8('newHolder'),
-      };
-    case 'OP_APPEND': {
-      const path = r.utf8('path');
-      const clientName = r.utf8('clientName');
-      const clientMachine = r.utf8('clientMachine');
-      const newBlock = r.bool('newBlock');
-      return { op: name, txid, path, clientName, clientMachine, newBlock, rpcIds: readRpcIds(r) };
-    }
-    case 'OP_SET_ACL': {
-      const msg = fromBinary(AclEditLogProtoSchema, readDelimited(r, 'AclEditLogProto'));
-      return { op: name, txid, src: msg.src, entries: msg.entries.map(aclEntryFromProto) };
-    }
-    case 'OP_SET_XATTR':
-    case 'OP_REMOVE_XATTR': {
-      const { src, xattrs } = readXAttrEditLog(r);
-      return { op: name, txid, src, xattrs, rpcIds: readRpcIds(r) };
-    }
-    case 'OP_SET_QUOTA': {
-      const src = r.utf8('src');
-      const nsQuota = r.longBig('nsQuota').toString();
-      return { op: name, txid, src, nsQuota, dsQuota: r.longBig('dsQuota').toString() };
-    }
-    case 'OP_ALLOW_SNAPSHOT':
-    case 'OP_DISALLOW_SNAPSHOT':
-      return { op: name, txid, snapshotRoot: r.utf8('snapshotRoot') };
-    case 'OP_CREATE_SNAPSHOT':
-    case 'OP_DELETE_SNAPSHOT': {
-      const snapshotRoot = r.utf8('snapshotRoot');
-      const snapshotName = r.utf8('snapshotName');
-      const mtime = r.long('mtime');
-      return { op: name, txid, snapshotRoot, snapshotName, mtime, rpcIds: readRpcIds(r) };
-    }
-    case 'OP_RENAME_SNAPSHOT': {
-      const snapshotRoot = r.utf8('snapshotRoot');
-      const snapshotOldName = r.utf8('snapshotOldName');
-      const snapshotNewName = r.utf8('snapshotNewName');
-      const mtime = r.long('mtime');
-      return {
-        op: name,
-        txid,
-        snapshotRoot,
-        snapshotOldName,
-        snapshotNewName,
-        mtime,
-        rpcIds: readRpcIds(r),
-      };
-    }
-    case 'OP_TRUNCATE': {
-      const src = r.utf8('src');
-      const clientName = r.utf8('clientName');
-      const clientMachine = r.utf8('clientMachine');
-      const newLength = r.long('newLength');
-      const timestamp = r.long('timestamp');
-      const blocks = readCompactBlocks(r);
-      if (blocks.length > 1) throw new RangeError(`OP_TRUNCATE has ${blocks.length} blocks; expected 0 or 1`);
-      const truncateBlock = blocks[0] ?? null;
-      return { op: name, txid, src, clientName, clientMachine, newLength, timestamp, truncateBlock };
-    }
+  // TypeScript cannot tie the reader's type to `name`'s; the table's type ties each entry to its op.
+  const read = BODY_READERS[name] as BodyReader<OpName>;
+  return { op: name, txid, ...read(r, name) } as EditLogOp;
+}
+
+/** An op's fields after its opcode and txid (the snapshot ops share one shape between two names). */
+type OpFields<N extends OpName> = Omit<
+  EditLogOp extends infer O ? (O extends EditLogOp ? (N extends O['op'] ? O : never) : never) : never,
+  'op' | 'txid'
+>;
+
+/** Reads one op's body; `name` tells the two ops that share a reader apart. */
+type BodyReader<N extends OpName> = (r: CursorReader, name: N) => OpFields<N>;
+
+/** One reader per edit-log op, each field in FSEditLogOp's readFields order, beside encodeBody. */
+const BODY_READERS: { [N in OpName]: BodyReader<N> } = {
+  OP_START_LOG_SEGMENT: () => ({}),
+  OP_END_LOG_SEGMENT: () => ({}),
+  OP_ADD: readAddOp,
+  OP_CLOSE: readAddCloseCommon,
+  OP_MKDIR: readMkdirOp,
+  OP_ALLOCATE_BLOCK_ID: (r) => ({ blockId: r.long('blockId') }),
+  OP_SET_GENSTAMP_V2: (r) => ({ genStamp: r.long('genStamp') }),
+  OP_ADD_BLOCK: readBlocksOp,
+  OP_UPDATE_BLOCKS: readBlocksOp,
+  OP_DELETE: (r) => {
+    const path = r.utf8('path');
+    const timestamp = r.long('timestamp');
+    return { path, timestamp, rpcIds: readRpcIds(r) };
+  },
+  OP_RENAME_OLD: (r) => ({ ...readRenameCommon(r), rpcIds: readRpcIds(r) }),
+  OP_RENAME: (r) => {
+    const common = readRenameCommon(r);
+    const options = readRenameOptions(r);
+    return { ...common, options, rpcIds: readRpcIds(r) };
+  },
+  OP_CONCAT_DELETE: readConcatDeleteOp,
+  OP_SET_REPLICATION: (r) => ({ path: r.utf8('path'), replication: r.short('replication') }),
+  OP_SET_PERMISSIONS: (r) => ({ src: r.utf8('src'), mode: r.short('mode') & 0xffff }),
+  OP_SET_OWNER: (r) => {
+    const src = r.utf8('src');
+    const username = r.utf8('username') || null;
+    const groupname = r.utf8('groupname') || null;
+    return { src, username, groupname };
+  },
+  OP_TIMES: (r) => ({ path: r.utf8('path'), mtime: r.long('mtime'), atime: r.long('atime') }),
+  OP_REASSIGN_LEASE: (r) => ({
+    leaseHolder: r.utf8('leaseHolder'),
+    path: r.utf8('path'),
+    newHolder: r.utf8('newHolder'),
+  }),
+  OP_APPEND: (r) => {
+    const path = r.utf8('path');
+    const clientName = r.utf8('clientName');
+    const clientMachine = r.utf8('clientMachine');
+    const newBlock = r.bool('newBlock');
+    return { path, clientName, clientMachine, newBlock, rpcIds: readRpcIds(r) };
+  },
+  OP_SET_ACL: (r) => {
+    const msg = fromBinary(AclEditLogProtoSchema, readDelimited(r, 'AclEditLogProto'));
+    return { src: msg.src, entries: msg.entries.map(aclEntryFromProto) };
+  },
+  OP_SET_XATTR: readXAttrOp,
+  OP_REMOVE_XATTR: readXAttrOp,
+  OP_SET_QUOTA: (r) => {
+    const src = r.utf8('src');
+    const nsQuota = r.longBig('nsQuota').toString();
+    return { src, nsQuota, dsQuota: r.longBig('dsQuota').toString() };
+  },
+  OP_ALLOW_SNAPSHOT: (r) => ({ snapshotRoot: r.utf8('snapshotRoot') }),
+  OP_DISALLOW_SNAPSHOT: (r) => ({ snapshotRoot: r.utf8('snapshotRoot') }),
+  OP_CREATE_SNAPSHOT: readSnapshotOp,
+  OP_DELETE_SNAPSHOT: readSnapshotOp,
+  OP_RENAME_SNAPSHOT: (r) => {
+    const snapshotRoot = r.utf8('snapshotRoot');
+    const snapshotOldName = r.utf8('snapshotOldName');
+    const snapshotNewName = r.utf8('snapshotNewName');
+    const mtime = r.long('mtime');
+    return { snapshotRoot, snapshotOldName, snapshotNewName, mtime, rpcIds: readRpcIds(r) };
+  },
+  OP_TRUNCATE: readTruncateOp,
+};
+
+function readAddOp(r: CursorReader): OpFields<'OP_ADD'> {
+  const common = readAddCloseCommon(r);
+  const aclEntries = readAclEntries(r);
+  readNoXAttrs(r);
+  const clientName = r.utf8('clientName');
+  const clientMachine = r.utf8('clientMachine');
+  const overwrite = r.bool('overwrite');
+  const storagePolicyId = r.byte('storagePolicyId') & 0xff;
+  const erasureCodingPolicyId = r.byte('erasureCodingPolicyId') & 0xff;
+  const rpcIds = readRpcIds(r);
+  return {
+    ...common,
+    clientName,
+    clientMachine,
+    overwrite,
+    storagePolicyId,
+    erasureCodingPolicyId,
+    ...(aclEntries.length > 0 ? { aclEntries } : {}),
+    rpcIds,
+  };
+}
+
+function readMkdirOp(r: CursorReader): OpFields<'OP_MKDIR'> {
+  const inodeId = r.long('inodeId');
+  const path = r.utf8('path');
+  const timestamp = r.long('mtime');
+  r.long('atime');
+  const permission = readPermission(r);
+  const aclEntries = readAclEntries(r);
+  readNoXAttrs(r);
+  return { inodeId, path, timestamp, permission, ...(aclEntries.length > 0 ? { aclEntries } : {}) };
+}
+
+function readBlocksOp(
+  r: CursorReader,
+  name: 'OP_ADD_BLOCK' | 'OP_UPDATE_BLOCKS',
+): OpFields<'OP_ADD_BLOCK' | 'OP_UPDATE_BLOCKS'> {
+  const path = r.utf8('path');
+  const blocks = readCompactBlocks(r);
+  if (name === 'OP_ADD_BLOCK' && blocks.length !== 1 && blocks.length !== 2) {
+    throw new RangeError(`OP_ADD_BLOCK has ${blocks.length} blocks; expected 1 or 2`);
   }
+  return { path, blocks, rpcIds: readRpcIds(r) };
+}
+
+/** OP_RENAME_OLD and OP_RENAME begin alike: source, destination, time. */
+function readRenameCommon(r: CursorReader): { src: string; dst: string; timestamp: number } {
+  const src = r.utf8('src');
+  const dst = r.utf8('dst');
+  return { src, dst, timestamp: r.long('timestamp') };
+}
+
+function readConcatDeleteOp(r: CursorReader): OpFields<'OP_CONCAT_DELETE'> {
+  const trg = r.utf8('trg');
+  const count = r.int('source count');
+  if (count < 0 || count > CONCAT_SOURCES_MAX || count > r.remaining / 2)
+    throw new RangeError(
+      `impossible source count ${count} (ConcatDeleteOp takes 0 to ${CONCAT_SOURCES_MAX})`,
+    );
+  const srcs: string[] = [];
+  for (let i = 0; i < count; i++) srcs.push(r.utf8('src'));
+  const timestamp = r.long('timestamp');
+  return { trg, srcs, timestamp, rpcIds: readRpcIds(r) };
+}
+
+function readXAttrOp(r: CursorReader): OpFields<'OP_SET_XATTR' | 'OP_REMOVE_XATTR'> {
+  const { src, xattrs } = readXAttrEditLog(r);
+  return { src, xattrs, rpcIds: readRpcIds(r) };
+}
+
+function readSnapshotOp(r: CursorReader): OpFields<'OP_CREATE_SNAPSHOT' | 'OP_DELETE_SNAPSHOT'> {
+  const snapshotRoot = r.utf8('snapshotRoot');
+  const snapshotName = r.utf8('snapshotName');
+  const mtime = r.long('mtime');
+  return { snapshotRoot, snapshotName, mtime, rpcIds: readRpcIds(r) };
+}
+
+function readTruncateOp(r: CursorReader): OpFields<'OP_TRUNCATE'> {
+  const src = r.utf8('src');
+  const clientName = r.utf8('clientName');
+  const clientMachine = r.utf8('clientMachine');
+  const newLength = r.long('newLength');
+  const timestamp = r.long('timestamp');
+  const blocks = readCompactBlocks(r);
+  if (blocks.length > 1) throw new RangeError(`OP_TRUNCATE has ${blocks.length} blocks; expected 0 or 1`);
+  return { src, clientName, clientMachine, newLength, timestamp, truncateBlock: blocks[0] ?? null };
 }
 
 function readAddCloseCommon(r: CursorReader): AddOrCloseFields {
