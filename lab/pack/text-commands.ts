@@ -63,11 +63,11 @@ export function commandsInText(markdown: string): string[] {
   );
 }
 
-/** The command without what the shell adds: pipes, redirections, `&&`, comments. */
+/** The command without what the shell adds: pipes, redirections, `&&`, a trailing `&`, comments. */
 function commandPart(text: string): string {
   return text
     .replace(/\s#.*$/, '')
-    .split(/\s(?:\|\||\||>|>>|2>|&&|;)\s/)[0]!
+    .split(/\s(?:\|\||\||>|>>|2>|&&|;|&)(?:\s|$)/)[0]!
     .trim();
 }
 

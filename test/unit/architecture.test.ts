@@ -57,6 +57,7 @@ describe('architecture', () => {
       execa: ['cluster/launcher/spawn.ts'],
       commander: ['lab/cli/commander.ts'],
       yaml: ['lab/cli/yaml.ts'],
+      'shell-quote': ['lab/cli/shell-words.ts'],
       '@inquirer/prompts': ['lab/runner/prompts.ts'],
       blessed: ['lab/tui/blessed.ts'],
       'blessed-contrib': ['lab/tui/blessed.ts'],

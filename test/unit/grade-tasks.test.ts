@@ -7,7 +7,24 @@ import type { Exercise } from '../../lab/pack/pack.js';
 describe('task answers', () => {
   it('splits command lines like a shell, quotes included', () => {
     expect(splitWords(`lab fs -stat "%n %r" '/a b'`)).toEqual(['lab', 'fs', '-stat', '%n %r', '/a b']);
-    expect(() => splitWords('lab "open')).toThrow(/unterminated/);
+    expect(() => splitWords('lab "open')).toThrow(/unterminated " quote/);
+    expect(() => splitWords(`lab fs -ls "/a" 'b`)).toThrow(/unterminated ' quote/);
+  });
+
+  it('reads quotes, backslashes and comments as bash does (`set -f; eval "set -- LINE"`)', () => {
+    expect(splitWords(`lab fs -put "a\\"b" 'it'\\''s'`)).toEqual(['lab', 'fs', '-put', 'a"b', "it's"]);
+    expect(splitWords('lab fs -mkdir a\\ b')).toEqual(['lab', 'fs', '-mkdir', 'a b']);
+    expect(splitWords('x "a\\nb" c\\d')).toEqual(['x', 'a\\nb', 'cd']);
+    expect(splitWords("lab fs -ls '' /x")).toEqual(['lab', 'fs', '-ls', '', '/x']);
+    expect(splitWords('lab fs -count /e1 # all of it')).toEqual(['lab', 'fs', '-count', '/e1']);
+    expect(splitWords('lab fs -ls /e1/*')).toEqual(['lab', 'fs', '-ls', '/e1/*']);
+  });
+
+  it('expands nothing and refuses what a shell would run beyond one command', () => {
+    expect(splitWords('lab fs -ls $HOME/x')).toEqual(['lab', 'fs', '-ls', '$HOME/x']);
+    expect(() => splitWords('lab fs -cat /a | head')).toThrow(/'\|': one lab command a line/);
+    expect(() => splitWords('lab fs -ls /a;lab fs -ls /b')).toThrow(/';': one lab command a line/);
+    expect(() => splitWords('lab fs -put a#b /x')).toThrow(/'#' inside a word/);
   });
 
   it('reads lab commands and one-line steps, refusing what would leave the cluster', () => {

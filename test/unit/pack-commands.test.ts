@@ -36,6 +36,7 @@ describe('commands in texts', () => {
       'lab traffic --op reportBadBlocks | head   # the report',
       'xxd blk_1 | head',
       'time lab fs -get /a a.bin',
+      'lab fs -put slow.bin /e11/slow.bin &',
       'HADOOP_USER_NAME=bob lab fs -cat /a || echo refused',
       '```',
       'Or pipe it: `head -c 5m /dev/zero | lab fs -put - /b`.',
@@ -48,6 +49,7 @@ describe('commands in texts', () => {
       'lab fs --on <that DataNode> -cat /e9/x.txt',
       'lab traffic --op reportBadBlocks',
       'lab fs -get /a a.bin',
+      'lab fs -put slow.bin /e11/slow.bin',
       'lab fs -cat /a',
       'lab fs -put - /b',
     ]);
