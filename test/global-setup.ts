@@ -6,10 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { BUILD_ENTRY_POINTS, BUNDLE_ENTRY_POINTS } from './build-entry-points.js';
+
 const repo = path.resolve(import.meta.dirname, '..');
-const ENTRY_POINTS = ['dist/cluster/runtime/main.js', 'dist/lab/main.js'];
-/** What bin/lab.js and the launcher run (scripts/bundle.mjs rewrites both on every build). */
-const BUNDLE_ENTRY_POINTS = ['dist/bundle/cluster/runtime/main.js', 'dist/bundle/lab/main.js'];
 const SOURCE_DIRS = ['cluster', 'lab'];
 
 function newestSource(): { file: string; ms: number } {
@@ -36,10 +35,11 @@ function builtMs(entry: string): number {
 export default function setup(): void {
   const problems: string[] = [];
   const source = newestSource();
-  for (const entry of [...ENTRY_POINTS, ...BUNDLE_ENTRY_POINTS]) {
+  const bundled = new Set<string>(BUNDLE_ENTRY_POINTS);
+  for (const entry of [...BUILD_ENTRY_POINTS, ...BUNDLE_ENTRY_POINTS]) {
     const built = path.join(repo, entry);
     if (!fs.existsSync(built)) problems.push(`${entry} is missing`);
-    else if ((BUNDLE_ENTRY_POINTS.includes(entry) ? fs.statSync(built).mtimeMs : builtMs(entry)) < source.ms)
+    else if ((bundled.has(entry) ? fs.statSync(built).mtimeMs : builtMs(entry)) < source.ms)
       problems.push(`${entry} is older than ${path.relative(repo, source.file)}`);
   }
   if (problems.length === 0) return;

@@ -9,10 +9,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const repo = path.resolve(import.meta.dirname, '../..');
+import { BUILD_ENTRY_POINTS, BUNDLE_ENTRY_POINTS } from '../build-entry-points.js';
 
-/** The entry points the real-process suites start: the daemons and `lab`. */
-const BUILD_ENTRY_POINTS = ['dist/cluster/runtime/main.js', 'dist/lab/main.js'];
+const repo = path.resolve(import.meta.dirname, '../..');
 
 function present(what: string, found: boolean, install: string): boolean {
   if (found) return true;
@@ -22,10 +21,12 @@ function present(what: string, found: boolean, install: string): boolean {
   return false;
 }
 
-/** dist/ holds a build: the real-process suites can start the daemons and `lab`. */
+const BUILT_FILES = [...BUILD_ENTRY_POINTS, ...BUNDLE_ENTRY_POINTS];
+
+/** dist/ holds a build: the real-process suites can start the daemons and `lab` (bin/lab.js runs the bundle). */
 export const BUILT = present(
-  'the build (dist/cluster/runtime/main.js, dist/lab/main.js)',
-  BUILD_ENTRY_POINTS.every((entry) => fs.existsSync(path.join(repo, entry))),
+  `the build (${BUILT_FILES.join(', ')})`,
+  BUILT_FILES.every((entry) => fs.existsSync(path.join(repo, entry))),
   'run `npm run build`',
 );
 
