@@ -1,135 +1,85 @@
 /**
- * Golden scenario tests of NameNode behaviour, datadriven in the style of etcd-io/raft: each file
- * in testdata/ holds scenarios — commands, a `----` line, the exact transcript the simulator
- * prints through the one describer — separated by `====` lines. UPDATE_GOLDEN=1 rewrites the
- * expected transcripts; review the diff before committing.
+ * Golden scenario tests of the cluster on the deterministic simulator (the NameNode core and the
+ * DataNode core that ship), datadriven (test/datadriven.ts): each command of a file in testdata/
+ * is followed by the exact transcript it produced, through the one describer; `cluster …` starts
+ * a new simulated cluster. UPDATE_GOLDEN=1 rewrites the transcripts; review the diff.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
 import { parseSize, parseDuration } from '../../cluster/common/units.js';
 import { ClusterSim } from '../../cluster/sim/cluster-sim.js';
+import { datadriven, type Directive, type Handler } from '../datadriven.js';
 
-const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata');
-
-interface Scenario {
-  commands: string[];
-  expected: string;
-}
-
-function parseFile(text: string): Scenario[] {
-  return text
-    .split(/^====\n/m)
-    .filter((chunk) => chunk.trim() !== '')
-    .map((chunk) => {
-      const [head, expected = ''] = chunk.split(/^----\n/m);
-      const commands = (head ?? '')
-        .split('\n')
-        .map((l) => l.trim())
-        .filter((l) => l !== '' && !l.startsWith('#'));
-      return { commands, expected };
-    });
-}
-
-function args(words: string[]): Record<string, string> {
-  return Object.fromEntries(words.map((w) => w.split('=') as [string, string]));
-}
-
-function run(commands: string[]): string {
+/** The handler of one file: its simulated cluster lives from one `cluster` command to the next. */
+function handler(): Handler {
   let sim: ClusterSim | null = null;
-  const out: string[] = [];
-  const need = (): ClusterSim => {
-    if (!sim) throw new Error('the first command must be `cluster …`');
+  const need = (d: Directive): ClusterSim => {
+    if (!sim) throw new Error(`${d.pos}: the first command must be \`cluster …\``);
     return sim;
   };
-  for (const command of commands) {
-    const [verb, ...rest] = command.split(/\s+/);
-    const before = sim?.transcript.length ?? 0;
-    switch (verb) {
-      case 'cluster': {
-        const a = args(rest);
-        sim = new ClusterSim({
-          datanodes: Number(a.datanodes ?? 3),
-          racks: Number(a.racks ?? 1),
-          replication: Number(a.replication ?? 3),
-          blockSizeBytes: parseSize(a.blocksize ?? '1m'),
-          seed: a.seed ?? '1',
-        });
-        sim.transcript.length = 0;
-        continue;
-      }
-      case 'put': {
-        const a = args(rest.slice(1));
-        need().put(
-          rest[0] as string,
-          parseSize(a.size ?? '0'),
-          a.replication ? { replication: Number(a.replication) } : {},
-        );
-        break;
-      }
-      case 'kill':
-        need().kill(rest[0] as string);
-        break;
-      case 'restart':
-        need().restart(rest[0] as string);
-        break;
-      case 'setrep':
-        need().setrep(rest[0] as string, Number(rest[1]));
-        break;
-      case 'rm':
-        need().rm(rest[0] as string);
-        break;
-      case 'report-bad':
-        need().reportBad(rest[0] as string, Number(rest[1]), rest[2] as string);
-        break;
-      case 'advance':
-        need().advance(parseDuration(rest[0] as string, 'ms'));
-        break;
-      case 'replicas':
-        out.push(...need().replicas(rest[0] as string));
-        continue;
-      case 'exclude':
-        need().exclude(rest);
-        break;
-      case 'maintenance': {
-        // maintenance dn1 dn2 for=60s: the combined hosts file asks for their maintenance.
-        const names = rest.filter((w) => !w.includes('='));
-        need().maintenance(names, parseDuration(args(rest.filter((w) => w.includes('='))).for ?? '0s', 'ms'));
-        break;
-      }
-      case 'datanodes':
-        out.push(...need().datanodeStates());
-        continue;
-      default:
-        throw new Error(`unknown scenario command: ${command}`);
+  return (d) => {
+    if (d.cmd === 'cluster') {
+      sim = new ClusterSim({
+        datanodes: d.int('datanodes', 3),
+        racks: d.int('racks', 1),
+        replication: d.int('replication', 3),
+        blockSizeBytes: parseSize(d.get('blocksize', '1m')),
+        seed: d.get('seed', '1'),
+      });
+      sim.transcript.length = 0;
+      return [];
     }
-    out.push(...need().transcript.slice(before));
-  }
-  return out.map((l) => `${l}\n`).join('');
+    const cluster = need(d);
+    const before = cluster.transcript.length;
+    const shown = command(cluster, d);
+    return shown ?? cluster.transcript.slice(before);
+  };
 }
 
-const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.txt'));
-
-describe('NameNode golden scenarios', () => {
-  for (const file of files) {
-    it(file, () => {
-      const full = path.join(DIR, file);
-      const scenarios = parseFile(fs.readFileSync(full, 'utf8'));
-      const actual = scenarios.map((s) => ({ ...s, actual: run(s.commands) }));
-      if (process.env.UPDATE_GOLDEN === '1') {
-        const text = fs
-          .readFileSync(full, 'utf8')
-          .split(/^====\n/m)
-          .filter((chunk) => chunk.trim() !== '')
-          .map(
-            (chunk, i) => `${(chunk.split(/^----\n/m)[0] ?? '').trimEnd()}\n----\n${actual[i]?.actual ?? ''}`,
-          )
-          .join('====\n');
-        fs.writeFileSync(full, text);
-        return;
-      }
-      for (const s of actual) expect(s.actual, `${file}: ${s.commands.join(' | ')}`).toBe(s.expected);
-    });
+/** Runs one command; what it shows instead of the transcript (replicas, datanodes), if anything. */
+function command(sim: ClusterSim, d: Directive): string[] | null {
+  switch (d.cmd) {
+    case 'put':
+      sim.put(
+        d.positional(0),
+        parseSize(d.get('size', '0')),
+        d.has('replication') ? { replication: d.int('replication') } : {},
+      );
+      return null;
+    case 'kill':
+      sim.kill(d.positional(0));
+      return null;
+    case 'restart':
+      sim.restart(d.positional(0));
+      return null;
+    case 'setrep':
+      sim.setrep(d.positional(0), Number(d.positional(1)));
+      return null;
+    case 'rm':
+      sim.rm(d.positional(0));
+      return null;
+    case 'report-bad':
+      sim.reportBad(d.positional(0), Number(d.positional(1)), d.positional(2));
+      return null;
+    case 'advance':
+      sim.advance(parseDuration(d.positional(0), 'ms'));
+      return null;
+    case 'replicas':
+      return sim.replicas(d.positional(0));
+    case 'exclude':
+      sim.exclude(d.args.map((a) => a.key));
+      return null;
+    case 'maintenance':
+      // maintenance dn1 dn2 for=60s: the combined hosts file asks for their maintenance.
+      sim.maintenance(
+        d.args.filter((a) => a.values.length === 0).map((a) => a.key),
+        parseDuration(d.get('for', '0s'), 'ms'),
+      );
+      return null;
+    case 'datanodes':
+      return sim.datanodeStates();
+    default:
+      throw new Error(`${d.pos}: unknown scenario command: ${d.cmd}`);
   }
-});
+}
+
+datadriven('golden scenarios', path.join(import.meta.dirname, 'testdata'), handler);
