@@ -22,8 +22,10 @@
  *   that could not be read is acked [SUCCESS, ERROR] (MIRROR_ERROR_STATUS: blame the mirror); a
  *   downstream ERROR_CHECKSUM is never passed on — this DataNode stops without acking, so the
  *   writer blames it, the sender of the corrupt bytes, not the mirror;
- * - where a packet may start in the replica (BlockReceiver.receivePacket: not after the bytes on
- *   disk; a resent chunk may start before them, and what is on disk is skipped).
+ * - REPLACE_BLOCK's checks at the balancer's target and its copy's plan (DataXceiver.replaceBlock);
+ * - DNA_TRANSFER's checks at the source (DataNode.transferBlock).
+ *
+ * What happens to each packet of the write is datanode/packet-loop.ts's.
  *
  * One difference from HDFS, kept because it shortens every put: a DataNode with a mirror finalizes
  * its replica when the last packet is written, beside the wait for the downstream ack (HDFS's
@@ -80,10 +82,16 @@ export interface ReceiveReplica<T> {
   blameSourceOnBadChecksum: boolean;
 }
 
+/** Answer the setup with this status and message; nothing is received. */
+export interface Refusal {
+  kind: 'refuse';
+  status: 'ERROR' | 'ERROR_UNSUPPORTED';
+  message: string;
+}
+
 export type ReceivePlan<T> =
   | ReceiveReplica<T>
-  /** Answer the setup with this status and message; nothing is received. */
-  | { kind: 'refuse'; status: 'ERROR' | 'ERROR_UNSUPPORTED'; message: string }
+  | Refusal
   /** PIPELINE_CLOSE_RECOVERY from a client: recoverClose, no packets (DataXceiver.writeBlock). */
   | { kind: 'recover-close'; mirror: T | null };
 
@@ -91,11 +99,7 @@ export type ReceivePlan<T> =
 export function planWriteBlock<T>(op: WriteBlockRequest<T>, poolId: string): ReceivePlan<T> {
   const { block: eb } = op;
   if (eb.poolId !== poolId)
-    return {
-      kind: 'refuse',
-      status: 'ERROR',
-      message: `block pool ${eb.poolId} is not served here (${poolId})`,
-    };
+    return { kind: 'refuse', status: 'ERROR', message: poolNotServed(eb.poolId, poolId) };
   const fromDatanode = op.clientName === '';
   const mirror = op.targets[0] ?? null;
   if (!fromDatanode && op.stage === 'PIPELINE_CLOSE_RECOVERY') return { kind: 'recover-close', mirror };
@@ -121,6 +125,10 @@ export function planWriteBlock<T>(op: WriteBlockRequest<T>, poolId: string): Rec
     onFailure: shape.clientWrite ? 'keep-rbw' : 'abort',
     blameSourceOnBadChecksum: fromDatanode,
   };
+}
+
+function poolNotServed(asked: string, served: string): string {
+  return `block pool ${asked} is not served here (${served})`;
 }
 
 type Shape = Pick<ReceiveReplica<unknown>, 'opening' | 'reportReceiving' | 'clientWrite' | 'end'>;
@@ -228,15 +236,49 @@ export function upstreamAck(mine: StatusName, downstream: DownstreamAck): Upstre
 }
 
 /**
- * Where a packet of `dataLen` bytes at `offsetInBlock` lands in a replica that holds `held` bytes:
- * the bytes to skip (already on disk: a writer resends the chunk it hflushed half of, from its
- * start), or the refusal's text for a packet that starts after the replica's end or wholly before it.
+ * DataXceiver.replaceBlock's checks at the balancer's target before it asks the proxy for the
+ * replica: the block pool is served here and no replica of the block is here already (the copy
+ * would have nowhere to go: FsDatasetImpl.createTemporary refuses it).
  */
-export function packetOverlap(held: number, offsetInBlock: number, dataLen: number): number | string {
-  const already = held - offsetInBlock;
-  if (already < 0 || already > dataLen)
-    return `packet at offset ${offsetInBlock} with ${dataLen} bytes; this replica has ${held}`;
-  return already;
+export function planReplaceBlock(
+  block: Pick<ExtendedBlock, 'poolId' | 'blockId' | 'genStamp'>,
+  at: { poolId: string; selfId: string; holds: boolean },
+): Refusal | { kind: 'copy-from-proxy' } {
+  const name = `${block.poolId}:blk_${block.blockId}_${block.genStamp}`;
+  if (block.poolId !== at.poolId)
+    return { kind: 'refuse', status: 'ERROR', message: poolNotServed(block.poolId, at.poolId) };
+  if (at.holds)
+    return {
+      kind: 'refuse',
+      status: 'ERROR',
+      message: `Block ${name} already exists on ${at.selfId}: not moved`,
+    };
+  return { kind: 'copy-from-proxy' };
+}
+
+/**
+ * The receive plan of REPLACE_BLOCK's copy once the proxy answered with the replica's checksum:
+ * a DataNode-initiated copy with no mirror (DataXceiver.replaceBlock's BlockReceiver has no client
+ * name), so into tmp/, verified, finalized and reported RECEIVED, its source blamed for bad bytes.
+ */
+export function planReplaceReceive(
+  block: Pick<ExtendedBlock, 'poolId' | 'blockId' | 'genStamp'>,
+  proxyChecksum: DataChecksum,
+  poolId: string,
+): ReceiveReplica<never> | Refusal {
+  const plan = planWriteBlock<never>(
+    {
+      stage: 'PIPELINE_SETUP_CREATE',
+      clientName: '',
+      block,
+      latestGenerationStamp: block.genStamp,
+      targets: [],
+      requestedChecksum: proxyChecksum,
+    },
+    poolId,
+  );
+  if (plan.kind === 'recover-close') throw new Error('a DataNode-initiated copy is never a close recovery');
+  return plan;
 }
 
 /** What DataNode.transferBlock does with a DNA_TRANSFER for `named`, given the replica held here. */

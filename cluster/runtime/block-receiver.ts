@@ -12,7 +12,6 @@ import { RemoteError } from '../protocol/errors.js';
 import {
   BYTES_PER_CHECKSUM,
   CHECKSUM_SIZE,
-  HEARTBEAT_SEQNO,
   PACKET_DATA_BYTES,
   type PipelineAck,
 } from '../protocol/packet.js';
@@ -21,13 +20,15 @@ import type { BlockRef } from '../protocol/types.js';
 import { META_HEADER_BYTES, parseMeta, type ChecksumSpec } from '../datanode/meta.js';
 import { parseMetaFileName } from '../datanode/layout.js';
 import {
-  packetOverlap,
+  planReplaceBlock,
+  planReplaceReceive,
   planWriteBlock,
   upstreamAck,
   type DownstreamAck,
   type ReceiveReplica,
   type ReplicaEnd,
 } from '../datanode/receive-plan.js';
+import { PacketLoop, type PacketStep } from '../datanode/packet-loop.js';
 import path from 'node:path';
 import {
   findRbw,
@@ -36,7 +37,7 @@ import {
   type ReplicaFiles,
   type ReplicaWriter,
 } from './datanode-storage.js';
-import { crashIfFaulted, faultDelay, faultView } from '../transport/faults.js';
+import { crashIfFaulted, faultDelay, faultView, type FaultView } from '../transport/faults.js';
 import {
   journalSend,
   writeFrame,
@@ -56,17 +57,31 @@ import {
 import type { Link, XferTarget } from '../transport/data-link.js';
 import type { XceiverServerOptions } from './xceiver-server.js';
 
+/** A packet forwarded to the mirror, waiting for the downstream ack. */
 interface PendingAck {
-  seqno: number;
-  last: boolean;
-  /** The block's length once this packet is acked (offsetInBlock + dataLen): the visible length. */
-  end: number;
-  /** Resolves when this DataNode has written (and, for the last packet, finalized) the packet. */
+  step: PacketStep;
+  /** Settles when this DataNode's own status for the packet is known (the step's ownStatusAfter). */
   local: Promise<void>;
 }
 
+/** A packet as the reader hands it over. */
+type Packet = Awaited<ReturnType<typeof readPacketJournaled>>;
+
+/** The replica being received, and the receive plan's end for it. */
+interface Receiving {
+  writer: ReplicaWriter;
+  checksum: ChecksumSpec;
+  label: string;
+  /** The plan's end after the last packet: finalize and report, finalize, or keep rbw. */
+  complete: () => Promise<void>;
+  /** Set when the last packet is written: the replica is then the plan's end's, not the failure path's. */
+  finished: boolean;
+  /** The end of a mirrored last packet, which runs beside the wait for the downstream ack. */
+  completing: Promise<void> | null;
+}
+
 /** WRITE_BLOCK at a DataNode (DataXceiver.writeBlock + BlockReceiver + PacketResponder). */
-// Long: the WRITE_BLOCK exchange (mirror set-up, packet loop, acks, finalize) shares the pipeline state; its decisions are datanode/receive-plan.ts's.
+// Long: the WRITE_BLOCK exchange (replica, mirror set-up, the failure path) shares the pipeline state; its decisions are datanode/receive-plan.ts's and datanode/packet-loop.ts's.
 export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverServerOptions): Promise<void> {
   const { storage } = options;
   const eb = op.header.block;
@@ -91,9 +106,20 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
     await sendResponse(up, label, { status: 'ERROR', message: (err as Error).message });
     return;
   }
-  let finished = false;
-  /** The finalize of a mirrored last packet, which runs beside the wait for the downstream ack. */
-  let completing: Promise<void> | null = null;
+  const loop = new PacketLoop({
+    label,
+    mirrored: plan.mirror !== null,
+    verify,
+    bytesOnDisk: writer.bytesWritten,
+  });
+  const receiving: Receiving = {
+    writer,
+    checksum,
+    label,
+    complete: () => completeReplica(plan.end, writer, block, options, up.op),
+    finished: false,
+    completing: null,
+  };
   let mirror: Link | null = null;
   let markDone!: () => void;
   const done = new Promise<void>((resolve) => (markDone = resolve));
@@ -104,7 +130,7 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
       if (mirror) closeLink(mirror);
     },
     writer,
-    bytesAcked: writer.bytesWritten,
+    loop,
   };
   if (clientWrite) activeWrites.set(block.blockId, active);
   try {
@@ -112,114 +138,133 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
     const downstream = await connectMirror(up, op, label, options);
     mirror = downstream.mirror;
     if (!(await answerSetup(up, label, downstream.firstBadLink))) return;
-    const complete = (): Promise<void> => completeReplica(plan.end, writer, block, options, up.op);
-    const queue: PendingAck[] = [];
-    let responderError: Error | null = null;
-    const mirrorState = { failedBeforeAck: false };
-    const responder = mirror ? respond(up, mirror, queue, label, mirrorState, active) : null;
-    // Handled here so a downstream failure never becomes an unhandled rejection; the loop checks it.
-    responder?.catch((err: unknown) => (responderError = err as Error));
-    while (true) {
-      const pkt = await readPacketJournaled(up, label);
-      const h = pkt.header;
-      if (isHeartbeat(h)) {
-        // A writer's keep-alive (the Go client sends one every 30 s of silence): nothing to
-        // store; acked at once by the last DataNode, after the downstream ack by the others.
-        if (!mirror) sendAck(up, label, h.seqno, LAST_IN_PIPELINE_SUCCESS);
-        else {
-          queue.push({ seqno: h.seqno, last: false, end: active.bytesAcked, local: Promise.resolve() });
-          journalSend(mirror, packetMsg(label, h.seqno, h.offsetInBlock, 0, false), pkt.raw);
-          const wait = writeFrame(mirror.socket, pkt.raw);
-          if (wait) await wait;
-        }
-        continue;
-      }
-      // A packet may start before the bytes already here (Java's writer sends the chunk it
-      // hflushed half of again, from its start), never after them.
-      const overlap = packetOverlap(writer.bytesWritten, h.offsetInBlock, h.dataLen);
-      if (typeof overlap === 'string')
-        throw new RemoteError('IOException', `packet ${h.seqno} of ${label} ${overlap}`);
-      let pending: PendingAck | null = null;
-      if (responderError) {
-        // Blame the DataNode that failed (downstream), not this one, as HDFS's MIRROR_ERROR ack does.
-        const ack = upstreamAck('SUCCESS', { kind: 'mirror-error' });
-        if (mirrorState.failedBeforeAck && ack.replies) sendAck(up, label, h.seqno, ack.replies);
-        throw responderError;
-      }
-      if (mirror) {
-        // Queue before forwarding: the downstream ack may arrive while we wait for 'drain'.
-        let markWritten!: () => void;
-        let markFailed!: (e: Error) => void;
-        const local = new Promise<void>((res, rej) => {
-          markWritten = res;
-          markFailed = rej;
-        });
-        local.catch(() => undefined);
-        pending = { seqno: h.seqno, last: h.lastPacketInBlock, end: h.offsetInBlock + h.dataLen, local };
-        queue.push(pending);
-        await faultDelay(faultView(mirror.journal, mirror.selfId));
-        journalSend(
-          mirror,
-          packetMsg(label, h.seqno, h.offsetInBlock, h.dataLen, h.lastPacketInBlock, h.syncBlock),
-          pkt.raw,
-          h.dataLen,
-        );
-        const wait = writeFrame(mirror.socket, pkt.raw);
-        try {
-          storeOne(writer, pkt.data, pkt.checksums, { verify, checksum }, label, h.offsetInBlock);
-        } catch (err) {
-          markFailed(err as Error);
-          throw err;
-        }
-        if (h.lastPacketInBlock) {
-          finished = true;
-          completing = complete().then(markWritten, markFailed);
-        } else if (h.syncBlock) {
-          // BlockReceiver queues a synced packet for its ack only after the fsync.
-          writer.sync().then(markWritten, markFailed);
-        } else markWritten();
-        if (wait) await wait;
-      } else {
-        try {
-          storeOne(writer, pkt.data, pkt.checksums, { verify, checksum }, label, h.offsetInBlock);
-        } catch (err) {
-          if (err instanceof ChecksumError) {
-            sendAck(up, label, h.seqno, upstreamAck('ERROR_CHECKSUM', LAST).replies ?? []);
-            if (plan.blameSourceOnBadChecksum && op.source)
-              options.onBadSourceReplica({ ...block, numBytes: 0 }, op.source.name);
-          }
-          throw err;
-        }
-        if (h.lastPacketInBlock) {
-          finished = true;
-          await complete();
-          crashIfFaulted(faults);
-        } else if (h.syncBlock) await writer.sync();
-        sendAck(up, label, h.seqno, LAST_IN_PIPELINE_SUCCESS);
-        active.bytesAcked = h.offsetInBlock + h.dataLen;
-      }
-      if (h.lastPacketInBlock) break;
-    }
-    if (responder) await responder;
+    await receivePackets({ up, mirror, loop, receiving, faults });
   } catch (err) {
-    if (err instanceof ChecksumError && plan.blameSourceOnBadChecksum && op.source && mirror) {
+    if (err instanceof ChecksumError && plan.blameSourceOnBadChecksum && op.source)
       options.onBadSourceReplica({ ...block, numBytes: 0 }, op.source.name);
-    }
     throw err;
   } finally {
     // A client's replica stays in rbw/ when its pipeline breaks: pipeline recovery or lease
     // recovery carries on from it (HDFS keeps RBW replicas too). Copies to tmp/ are dropped.
-    if (!finished) {
+    if (!receiving.finished) {
       if (plan.onFailure === 'keep-rbw') await keepRbw(writer);
       else writer.abort();
     }
     if (mirror) closeLink(mirror);
     // A recovery that stops this write (cancelActiveWrite) must find the replica finalized or in
     // rbw/, never half-way between.
-    await completing;
+    await receiving.completing;
     if (clientWrite && activeWrites.get(block.blockId)?.done === done) activeWrites.delete(block.blockId);
     markDone();
   }
+}
+
+/**
+ * BlockReceiver.receiveBlock's loop: reads packets until the last, each handled as the packet loop
+ * decides; with a mirror, the responder acks them as the downstream acks arrive.
+ */
+async function receivePackets(args: {
+  up: Link;
+  mirror: Link | null;
+  loop: PacketLoop;
+  receiving: Receiving;
+  faults: FaultView;
+}): Promise<void> {
+  const { up, mirror, loop, receiving } = args;
+  const { label } = receiving;
+  const queue: PendingAck[] = [];
+  let responderError: Error | null = null;
+  const mirrorState = { failedBeforeAck: false };
+  const responder = mirror ? respond({ up, mirror, queue, label, mirrorState, loop }) : null;
+  // Handled here so a downstream failure never becomes an unhandled rejection; the loop checks it.
+  responder?.catch((err: unknown) => (responderError = err as Error));
+  while (true) {
+    const pkt = await readPacketJournaled(up, label);
+    const step = loop.next(pkt.header);
+    if (step.kind === 'refuse') throw new RemoteError('IOException', step.message);
+    if (responderError) {
+      // Blame the DataNode that failed (downstream), not this one, as HDFS's MIRROR_ERROR ack does.
+      const ack = upstreamAck('SUCCESS', { kind: 'mirror-error' });
+      if (mirrorState.failedBeforeAck && ack.replies) sendAck(up, label, step.seqno, ack.replies);
+      throw responderError;
+    }
+    if (mirror) await forwardAndWrite({ mirror, queue, receiving, step, pkt });
+    else await writeAndAck({ up, loop, receiving, step, pkt, faults: args.faults });
+    if (step.endOfBlock) break;
+  }
+  if (responder) await responder;
+}
+
+/**
+ * A DataNode with a mirror: forwards the packet, then writes it here; the responder acks it once
+ * the downstream ack and this DataNode's own status are both in.
+ */
+async function forwardAndWrite(args: {
+  mirror: Link;
+  queue: PendingAck[];
+  receiving: Receiving;
+  step: PacketStep;
+  pkt: Packet;
+}): Promise<void> {
+  const { mirror, receiving, step, pkt } = args;
+  const h = pkt.header;
+  await faultDelay(faultView(mirror.journal, mirror.selfId));
+  journalSend(
+    mirror,
+    packetMsg(receiving.label, h.seqno, h.offsetInBlock, h.dataLen, h.lastPacketInBlock, h.syncBlock),
+    pkt.raw,
+    h.dataLen,
+  );
+  const wait = writeFrame(mirror.socket, pkt.raw);
+  const failed = tryWritePacket(receiving, step, pkt);
+  const local = failed ? Promise.reject(failed) : afterWrite(receiving, step);
+  local.catch(() => undefined);
+  // Queued before the wait for 'drain': the downstream ack may arrive during it.
+  args.queue.push({ step, local });
+  if (failed) throw failed;
+  if (step.endOfBlock) receiving.completing = local.catch(() => undefined);
+  if (wait) await wait;
+}
+
+/** The last DataNode of a pipeline: writes the packet and acks it with its own status. */
+async function writeAndAck(args: {
+  up: Link;
+  loop: PacketLoop;
+  receiving: Receiving;
+  step: PacketStep;
+  pkt: Packet;
+  faults: FaultView;
+}): Promise<void> {
+  const { up, receiving, step } = args;
+  const failed = tryWritePacket(receiving, step, args.pkt);
+  if (failed) {
+    if (failed instanceof ChecksumError)
+      sendAck(up, receiving.label, step.seqno, upstreamAck('ERROR_CHECKSUM', LAST).replies ?? []);
+    throw failed;
+  }
+  await afterWrite(receiving, step);
+  if (step.endOfBlock) crashIfFaulted(args.faults);
+  sendAck(up, receiving.label, step.seqno, LAST_IN_PIPELINE_SUCCESS);
+  args.loop.acked(step);
+}
+
+/** Writes a packet's bytes as the step says; the error (a checksum's, a disk's) instead of throwing it. */
+function tryWritePacket(receiving: Receiving, step: PacketStep, pkt: Packet): Error | null {
+  try {
+    if (pkt.header.dataLen > 0) storeOne(receiving, step, pkt);
+    return null;
+  } catch (err) {
+    return err as Error;
+  }
+}
+
+/** What follows the write before this DataNode's status is known: the plan's end, or an fsync. */
+function afterWrite(receiving: Receiving, step: PacketStep): Promise<void> {
+  if (step.endOfBlock) {
+    receiving.finished = true;
+    return receiving.complete();
+  }
+  return step.sync ? receiving.writer.sync() : Promise.resolve();
 }
 
 /** The last DataNode of a pipeline: its ack carries its own status only. */
@@ -276,8 +321,8 @@ interface ActiveWrite {
   done: Promise<void>;
   cancel(): void;
   writer: ReplicaWriter;
-  /** Bytes acked upstream: the replica's visible length (ReplicaBeingWritten.getBytesAcked). */
-  bytesAcked: number;
+  /** The write's packet loop: its bytesAcked is the replica's visible length (getBytesAcked). */
+  loop: PacketLoop;
 }
 
 /** Client writes in progress on this DataNode, by block id, so a recovery can end the old one first. */
@@ -298,7 +343,7 @@ export async function replicaBeingWritten(
   const files = findRbw(storage, blockId);
   const meta = files && parseMetaFileName(path.basename(files.metaPath));
   if (!files || !meta) return null;
-  const numBytes = activeWrites.get(blockId)?.bytesAcked ?? validRbwLength(files);
+  const numBytes = activeWrites.get(blockId)?.loop.bytesAcked ?? validRbwLength(files);
   return { blockId, genStamp: meta.genStamp, numBytes, ...files };
 }
 
@@ -586,39 +631,28 @@ async function finalizeUnderRecovery(
 }
 
 /**
- * Verifies (when asked) a packet's chunks against the checksum it was sent with and hands it to
- * the replica's writer. A replica that keeps another checksum type than the packet's (an append
- * with CRC32C to a CRC32 replica) has its CRCs computed by the writer. Bytes of the packet the
- * replica already holds (`offset` before its end) are skipped, as BlockReceiver skips what is on
- * disk; the writer then computes the CRCs of the chunk they continue.
+ * Verifies (when the step says) a packet's chunks against the checksum it was sent with and hands
+ * the bytes the replica does not hold yet to its writer. A replica that keeps another checksum
+ * type than the packet's (an append with CRC32C to a CRC32 replica), or a packet whose first bytes
+ * were skipped, has its CRCs computed by the writer.
  */
-function storeOne(
-  writer: ReplicaWriter,
-  data: Buffer,
-  sums: Buffer,
-  packet: { verify: boolean; checksum: ChecksumSpec },
-  label: string,
-  offset: number,
-): void {
-  const verifyWith = packet.verify ? packet.checksum : null;
+function storeOne(receiving: Receiving, step: PacketStep, pkt: Packet): void {
+  const { writer, checksum, label } = receiving;
+  const { data, checksums: sums } = pkt;
+  const offset = pkt.header.offsetInBlock;
   if (sums.length !== Math.ceil(data.length / BYTES_PER_CHECKSUM) * CHECKSUM_SIZE) {
     throw new RemoteError(
       'IOException',
       `packet of ${label} at ${offset}: ${sums.length} checksum bytes for ${data.length} data bytes`,
     );
   }
-  if (verifyWith && verifyWith.type !== 'NULL') {
-    const bad = verifyChunkChecksums(data, sums, verifyWith.bytesPerChecksum, verifyWith.type);
+  if (step.verify && checksum.type !== 'NULL') {
+    const bad = verifyChunkChecksums(data, sums, checksum.bytesPerChecksum, checksum.type);
     if (bad >= 0) throw new ChecksumError(label, 'upstream', offset + bad * BYTES_PER_CHECKSUM);
   }
-  const already = writer.bytesWritten - offset;
-  if (already > 0) writer.append(data.subarray(already), null);
-  else writer.append(data, packet.checksum.type === writer.checksum.type ? sums : null);
-}
-
-/** A packet with seqno -1 and no data: a writer's heartbeat (DFSPacket.HEART_BEAT_SEQNO). */
-function isHeartbeat(h: { seqno: number; dataLen: number }): boolean {
-  return h.seqno === HEARTBEAT_SEQNO && h.dataLen === 0;
+  if (step.writeBytes === 0) return;
+  if (step.skipBytes > 0) writer.append(data.subarray(step.skipBytes), null);
+  else writer.append(data, checksum.type === writer.checksum.type ? sums : null);
 }
 
 /** The end of a TRANSFER_RBW copy: close the tmp/ files and make them the block's rbw replica. */
@@ -672,15 +706,16 @@ async function reportReceived(
   await Promise.race([reported, cap]).finally(() => clearTimeout(timer));
 }
 
-/** PacketResponder: for each downstream ack, wait for our own write, then ack upstream with our status first. */
-async function respond(
-  up: Link,
-  mirror: Link,
-  queue: PendingAck[],
-  label: string,
-  mirrorState: { failedBeforeAck: boolean },
-  active: { bytesAcked: number },
-): Promise<void> {
+/** PacketResponder: for each downstream ack, wait for our own status, then ack upstream with it first. */
+async function respond(args: {
+  up: Link;
+  mirror: Link;
+  queue: PendingAck[];
+  label: string;
+  mirrorState: { failedBeforeAck: boolean };
+  loop: PacketLoop;
+}): Promise<void> {
+  const { up, mirror, queue, label } = args;
   while (true) {
     let ack: PipelineAck;
     try {
@@ -690,31 +725,30 @@ async function respond(
       // With no packet waiting, the ack goes out with the next packet that arrives (see the receive loop).
       const head = queue[0];
       const replies = upstreamAck('SUCCESS', { kind: 'mirror-error' }).replies;
-      if (head && replies) sendAck(up, label, head.seqno, replies);
-      else mirrorState.failedBeforeAck = true;
+      if (head && replies) sendAck(up, label, head.step.seqno, replies);
+      else args.mirrorState.failedBeforeAck = true;
       throw err;
     }
     const head = queue.shift();
-    if (!head || head.seqno !== ack.seqno) {
+    if (!head || head.step.seqno !== ack.seqno) {
       throw new RemoteError(
         'IOException',
-        `downstream ack seqno ${ack.seqno} for ${label}, expected ${head?.seqno ?? 'none'}`,
+        `downstream ack seqno ${ack.seqno} for ${label}, expected ${head?.step.seqno ?? 'none'}`,
       );
     }
-    const downstream = { kind: 'ack', replies: ack.replies } as const;
     const localError = await head.local.then(
       () => null,
       (err: unknown) => err as Error,
     );
     const mine =
       localError === null ? 'SUCCESS' : localError instanceof ChecksumError ? 'ERROR_CHECKSUM' : 'ERROR';
-    if (head.last && !localError) crashIfFaulted(faultView(up.journal, up.selfId));
-    const answer = upstreamAck(mine, downstream);
+    if (head.step.endOfBlock && !localError) crashIfFaulted(faultView(up.journal, up.selfId));
+    const answer = upstreamAck(mine, { kind: 'ack', replies: ack.replies });
     if (answer.replies) sendAck(up, label, ack.seqno, answer.replies);
     if (localError) throw localError;
     if (answer.stop) throw new RemoteError('IOException', `${answer.stop} (${label})`);
-    active.bytesAcked = head.end;
-    if (head.last) return;
+    args.loop.acked(head.step);
+    if (head.step.endOfBlock) return;
   }
 }
 
@@ -722,7 +756,8 @@ async function respond(
  * REPLACE_BLOCK at the balancer's target DataNode (DataXceiver.replaceBlock): copies the replica
  * from the proxy (op.source) with COPY_BLOCK into tmp/, finalizes it, reports it RECEIVED (the
  * NameNode then has one replica too many and removes one, the delete hint's by HDFS's rule), and
- * answers the balancer when the copy is done.
+ * answers the balancer when the copy is done. The checks and the copy's plan are the receive
+ * plan's (planReplaceBlock, planReplaceReceive), each packet the packet loop's.
  */
 export async function serveReplaceBlock(
   link: Link,
@@ -731,17 +766,18 @@ export async function serveReplaceBlock(
 ): Promise<void> {
   const eb = op.header.block;
   const label = blockLabel(eb);
+  const { storage } = options;
   const refuse = (message: string): Promise<void> | undefined =>
     sendResponse(link, label, { status: 'ERROR', message });
-  if (eb.poolId !== options.storage.poolId) {
-    await refuse(`block pool ${eb.poolId} is not served here (${options.storage.poolId})`);
+  const checks = planReplaceBlock(eb, {
+    poolId: storage.poolId,
+    selfId: options.selfId,
+    holds: storage.readReplica(eb.blockId) !== null,
+  });
+  if (checks.kind === 'refuse') {
+    await refuse(checks.message);
     return;
   }
-  if (options.storage.readReplica(eb.blockId)) {
-    await refuse(`Block ${eb.poolId}:${label} already exists on ${options.selfId}: not moved`);
-    return;
-  }
-  const block: BlockRef = { blockId: eb.blockId, genStamp: eb.genStamp, numBytes: 0 };
   let proxy: Link;
   try {
     proxy = await openLinkOnward(link, op.source, options);
@@ -749,32 +785,18 @@ export async function serveReplaceBlock(
     await refuse(`cannot reach proxy ${op.source.name}: ${(err as Error).message}`);
     return;
   }
-  let writer: ReplicaWriter | null = null;
-  let finished = false;
+  const block: BlockRef = { blockId: eb.blockId, genStamp: eb.genStamp, numBytes: 0 };
   try {
-    sendOp(proxy, 'COPY_BLOCK', { header: op.header }, label);
-    const resp = await readResponse(proxy, label);
-    if (resp.status !== 'SUCCESS') {
-      await refuse(
-        `copy from ${op.source.name} failed: ${resp.status}${resp.message ? ` (${resp.message})` : ''}`,
-      );
+    const refused = await copyFromProxy({ link, proxy, op, block, options });
+    if (refused !== null) {
+      await refuse(refused);
       return;
     }
-    const checksum = readableChecksum(resp, `${eb.poolId}:${label}`, op.source.name);
-    writer = options.storage.createTemporary(block, checksum);
-    while (true) {
-      const pkt = await readPacketJournaled(proxy, label);
-      if (pkt.header.lastPacketInBlock) break;
-      storeOne(writer, pkt.data, pkt.checksums, { verify: true, checksum }, label, pkt.header.offsetInBlock);
-    }
-    finished = true;
-    await finalizeAndReport(writer, block, options, link.op);
   } catch (err) {
     if (err instanceof ChecksumError) options.onBadSourceReplica(block, op.source.name);
     await refuse(`copy of ${label} from ${op.source.name} failed: ${(err as Error).message}`);
     return;
   } finally {
-    if (writer && !finished) writer.abort();
     closeLink(proxy);
   }
   options.log(
@@ -782,4 +804,50 @@ export async function serveReplaceBlock(
     `${options.selfId}: Moved ${eb.poolId}:${label} from ${op.source.name}, delHint=${op.delHint}`,
   );
   await sendResponse(link, label, { status: 'SUCCESS' });
+}
+
+/**
+ * REPLACE_BLOCK's copy: COPY_BLOCK to the proxy, then its packets into tmp/ as the plan and the
+ * packet loop say. The refusal's text when the proxy or the plan refuses, null once copied.
+ */
+async function copyFromProxy(args: {
+  link: Link;
+  proxy: Link;
+  op: OpReplaceBlock;
+  block: BlockRef;
+  options: XceiverServerOptions;
+}): Promise<string | null> {
+  const { proxy, op, block, options } = args;
+  const eb = op.header.block;
+  const label = blockLabel(eb);
+  sendOp(proxy, 'COPY_BLOCK', { header: op.header }, label);
+  const resp = await readResponse(proxy, label);
+  if (resp.status !== 'SUCCESS')
+    return `copy from ${op.source.name} failed: ${resp.status}${resp.message ? ` (${resp.message})` : ''}`;
+  const proxyChecksum = readableChecksum(resp, `${eb.poolId}:${label}`, op.source.name);
+  const plan = planReplaceReceive(eb, proxyChecksum, options.storage.poolId);
+  if (plan.kind === 'refuse') return plan.message;
+  const writer = options.storage.createTemporary(block, plan.checksum);
+  const receiving: Receiving = {
+    writer,
+    checksum: plan.checksum,
+    label,
+    complete: () => completeReplica(plan.end, writer, block, options, args.link.op),
+    finished: false,
+    completing: null,
+  };
+  const loop = new PacketLoop({ label, mirrored: false, verify: plan.verify, bytesOnDisk: 0 });
+  try {
+    while (true) {
+      const pkt = await readPacketJournaled(proxy, label);
+      const step = loop.next(pkt.header);
+      if (step.kind === 'refuse') throw new RemoteError('IOException', step.message);
+      const failed = tryWritePacket(receiving, step, pkt);
+      if (failed) throw failed;
+      await afterWrite(receiving, step);
+      if (step.endOfBlock) return null;
+    }
+  } finally {
+    if (!receiving.finished) writer.abort();
+  }
 }
