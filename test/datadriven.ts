@@ -21,6 +21,8 @@ import { describe, expect, it } from 'vitest';
 export interface DirectiveArg {
   key: string;
   values: string[];
+  /** Written as `key=(…)`: a list, even of one value or none. */
+  list: boolean;
 }
 
 export class Directive {
@@ -35,7 +37,7 @@ export class Directive {
 
   /** The bare word at `index` among the bare words (`put /a.txt` → positional(0) is /a.txt). */
   positional(index: number): string {
-    const word = this.args.filter((a) => a.values.length === 0)[index]?.key;
+    const word = this.args.filter((a) => a.values.length === 0 && !a.list)[index]?.key;
     if (word === undefined) throw new Error(`${this.pos}: ${this.cmd} needs argument ${index + 1}`);
     return word;
   }
@@ -82,12 +84,13 @@ interface Parsed {
 export function parseArgs(words: string[]): DirectiveArg[] {
   return words.map((word) => {
     const eq = word.indexOf('=');
-    if (eq < 0) return { key: word, values: [] };
+    if (eq < 0) return { key: word, values: [], list: false };
     const value = word.slice(eq + 1);
     const list = /^\((.*)\)$/.exec(value);
     return {
       key: word.slice(0, eq),
       values: list ? (list[1] === '' ? [] : (list[1] as string).split(',')) : [value],
+      list: list !== null,
     };
   });
 }

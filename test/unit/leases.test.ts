@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { LeaseManager } from '../../cluster/namenode/leases.js';
-import { SUPERUSER, testCore } from './namenode-test-core.js';
-import { thrown } from './remote-error.js';
 
 const limits = { softLimitMs: 60_000, hardLimitMs: 1_200_000 };
 
+// A writer whose file another create overwrote, and the lease refusals a client meets, are in
+// testdata/namenode-core/leases.txt.
 describe('LeaseManager', () => {
   it('keeps one lease per client covering all of its open files', () => {
     const leases = new LeaseManager();
@@ -67,38 +67,5 @@ describe('LeaseManager', () => {
     expect(leases.holderOf('/f')).toBe('HDFS_NameNode');
     expect(leases.getLease('c')).toBeUndefined();
     expect(leases.getLease('HDFS_NameNode')!.lastRenewedMs).toBe(5_000);
-  });
-});
-
-describe('a writer whose file another create overwrote', () => {
-  it('is told its file does not exist, by the inode id it wrote (FSNamesystem.checkLease)', () => {
-    const { core, as } = testCore();
-    const ctx = as(SUPERUSER);
-    const create = { permission: 0o644, clientMachine: '127.0.0.1', createParent: true, replication: 1 };
-    const src = '/e11/f._COPYING_';
-    const first = core.call(
-      'create',
-      { src, ...create, clientName: 'first', overwrite: false, blockSize: 1048576 },
-      ctx,
-    );
-    // The second `-put` of the same file: FsShell creates PATH._COPYING_ with overwrite.
-    core.call('create', { src, ...create, clientName: 'second', overwrite: true, blockSize: 1048576 }, ctx);
-    const fileId = first.result.fileId;
-    // FSDirectory.resolvePath finds no INode with the first writer's id; checkLease then throws
-    // FileNotFoundException("File does not exist: " + leaseExceptionString(src, fileId, holder)).
-    const expected = `File does not exist: ${src} (inode ${fileId}) Holder first does not have any open files.`;
-    const addBlock = thrown(() =>
-      core.call('addBlock', { src, clientName: 'first', previous: null, excludeNodes: [], fileId }, ctx),
-    );
-    expect([addBlock.errorClass, addBlock.message]).toEqual(['FileNotFoundException', expected]);
-    const complete = thrown(() =>
-      core.call('complete', { src, clientName: 'first', last: null, fileId }, ctx),
-    );
-    expect(complete.message).toBe(expected);
-    // The second writer, whose inode is there, goes on.
-    const second = core.call('getFileInfo', { src }, ctx).result!;
-    expect(
-      core.call('complete', { src, clientName: 'second', last: null, fileId: second.fileId }, ctx).result,
-    ).toBe(true);
   });
 });

@@ -1,22 +1,15 @@
 /**
  * The NameNode calls that work on the name directory (dfsadmin -rollEdits and -saveNamespace, the
  * Secondary's rollEditLog and getEditLogManifest) are decided by the core, with FSNamesystem's
- * checks and messages, and only the file work is left to the runtime.
+ * checks and messages, and only the file work is left to the runtime. The refusals (superuser,
+ * safe mode) are in testdata/namenode-core/safemode.txt; these check what the runtime's work
+ * turns into (storageDone).
  */
 import { describe, expect, it } from 'vitest';
 import { finalizedSegments } from '../../cluster/namenode/namenode.js';
 import { SUPERUSER, testCore } from './namenode-test-core.js';
 
 describe('storage calls decided by the NameNode core', () => {
-  it('refuses a non-superuser with FSPermissionChecker#checkSuperuserPrivilege', () => {
-    const { core, as } = testCore();
-    for (const method of ['rollEdits', 'saveNamespace', 'rollEditLog', 'getEditLogManifest'] as const) {
-      expect(() =>
-        core.call(method, method === 'getEditLogManifest' ? { sinceTxid: 1 } : {}, as('alice')),
-      ).toThrow('Access denied for user alice. Superuser privilege is required');
-    }
-  });
-
   it('saves the namespace only in safe mode (FSNamesystem#saveNamespace)', () => {
     const { core, as } = testCore();
     expect(() => core.call('saveNamespace', {}, as(SUPERUSER))).toThrow(
@@ -29,15 +22,6 @@ describe('storage calls decided by the NameNode core', () => {
       txid: 41,
     });
     expect(core.lastCheckpoint).toEqual({ txid: 41, ms: 5_000 });
-  });
-
-  it('-safemode forceExit leaves a manual safe mode, for the superuser only (FSNamesystem#setSafeMode)', () => {
-    const { core, as } = testCore();
-    core.call('setSafeMode', { action: 'SAFEMODE_ENTER' }, as(SUPERUSER));
-    expect(() => core.call('setSafeMode', { action: 'SAFEMODE_FORCE_EXIT' }, as('alice'))).toThrow(
-      'Superuser privilege is required',
-    );
-    expect(core.call('setSafeMode', { action: 'SAFEMODE_FORCE_EXIT' }, as(SUPERUSER)).result.on).toBe(false);
   });
 
   it('rolls for dfsadmin in safe mode but not for the Secondary ("Log not rolled")', () => {
