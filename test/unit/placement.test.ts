@@ -1,11 +1,13 @@
+/**
+ * Placement's properties over many seeds (the rack rule, exclusions, determinism, re-replication)
+ * and the read order of located replicas. The rules as tables (the rack cap, the pipeline order,
+ * a satisfied placement, rejections, the excess replica to delete) are datadriven:
+ * testdata/placement/rules.txt.
+ */
 import { describe, expect, it } from 'vitest';
 import { createPrng } from '../../cluster/common/prng.js';
 import {
-  chooseReplicaToDelete,
   chooseTarget,
-  isPlacementSatisfied,
-  maxReplicasPerRack,
-  pipelineOrder,
   sortLocatedReplicas,
   type ChooseTargetRequest,
   type PlacementCandidate,
@@ -72,17 +74,6 @@ function rackCounts(names: string[], topology: NetworkTopology): number[] {
   }
   return [...counts.values()].sort((a, b) => b - a);
 }
-
-describe('maxReplicasPerRack', () => {
-  it('follows (total − 1) / racks + 2, minus one when it equals the total', () => {
-    expect(maxReplicasPerRack(3, 2)).toBe(2);
-    expect(maxReplicasPerRack(3, 3)).toBe(2);
-    expect(maxReplicasPerRack(10, 2)).toBe(6);
-    expect(maxReplicasPerRack(2, 2)).toBe(1);
-    expect(maxReplicasPerRack(4, 1)).toBe(4);
-    expect(maxReplicasPerRack(1, 5)).toBe(1);
-  });
-});
 
 describe('chooseTarget rack rules', () => {
   it('puts replica 1 on the writer, 2 off its rack, 3 beside 2, for every seed', () => {
@@ -218,42 +209,6 @@ describe('chooseTarget exclusions and rejections', () => {
       expect(topology.getLocation(targets[0] as string)).toBe('/rack1');
     }
   });
-
-  it('rejects a DataNode without room for a block', () => {
-    const { topology, candidates } = cluster(4, 2);
-    const list = withOverride(candidates, 'dn1', { remainingBytes: BLOCK_BYTES - 1 });
-    const { targets, rejected } = chooseTarget(request({ writer: 'dn1', candidates: list }), topology);
-    expect(targets).not.toContain('dn1');
-    expect(rejected).toEqual([{ name: 'dn1', reason: 'NOT_ENOUGH_STORAGE_SPACE' }]);
-  });
-
-  it('rejects a DataNode busier than twice the average, unless load is ignored', () => {
-    const { topology, candidates } = cluster(6, 2);
-    const list = withOverride(candidates, 'dn1', { xceiverCount: 100 });
-    const busy = chooseTarget(request({ writer: 'dn1', candidates: list }), topology);
-    expect(busy.targets).not.toContain('dn1');
-    expect(busy.rejected).toEqual([{ name: 'dn1', reason: 'NODE_TOO_BUSY' }]);
-    const ignored = chooseTarget(request({ writer: 'dn1', candidates: list, considerLoad: false }), topology);
-    expect(ignored.targets[0]).toBe('dn1');
-  });
-
-  it('avoids a stale writer only when asked', () => {
-    const { topology, candidates } = cluster(6, 2);
-    const list = withOverride(candidates, 'dn1', { state: 'stale' });
-    const avoided = chooseTarget(request({ writer: 'dn1', candidates: list, avoidStale: true }), topology);
-    expect(avoided.targets).not.toContain('dn1');
-    expect(avoided.rejected).toEqual([{ name: 'dn1', reason: 'NODE_STALE' }]);
-    const used = chooseTarget(request({ writer: 'dn1', candidates: list }), topology);
-    expect(used.targets[0]).toBe('dn1');
-  });
-
-  it('falls back to stale DataNodes when fresh ones are too few', () => {
-    const { topology, candidates } = cluster(3, 1);
-    const list = withOverride(candidates, 'dn3', { state: 'stale' });
-    const { targets, rejected } = chooseTarget(request({ candidates: list, avoidStale: true }), topology);
-    expect([...targets].sort()).toEqual(['dn1', 'dn2', 'dn3']);
-    expect(rejected).toEqual([]);
-  });
 });
 
 describe('chooseTarget determinism', () => {
@@ -316,23 +271,6 @@ describe('chooseTarget re-replication', () => {
   });
 });
 
-describe('pipelineOrder', () => {
-  const topology = new NetworkTopology(WORKED_EXAMPLE_LEAVES);
-
-  it('walks to the nearest remaining DataNode from the writer', () => {
-    expect(pipelineOrder('h1', ['h5', 'h4', 'h1'], topology)).toEqual(['h1', 'h4', 'h5']);
-    expect(pipelineOrder('h1', ['h4', 'h3', 'h2'], topology)).toEqual(['h2', 'h3', 'h4']);
-  });
-
-  it('starts at the first target for an off-cluster writer', () => {
-    expect(pipelineOrder(null, ['h4', 'h1', 'h5'], topology)).toEqual(['h4', 'h5', 'h1']);
-  });
-
-  it('breaks equal distances by name', () => {
-    expect(pipelineOrder('h1', ['h5', 'h4'], topology)).toEqual(['h4', 'h5']);
-  });
-});
-
 describe('sortLocatedReplicas', () => {
   const { topology } = cluster(9, 3);
 
@@ -378,54 +316,5 @@ describe('sortLocatedReplicas', () => {
       'dn3',
       'dn1',
     ]);
-  });
-});
-
-describe('isPlacementSatisfied', () => {
-  it('requires min(2, replication) racks on a multi-rack cluster', () => {
-    const { topology } = cluster(9, 3);
-    expect(isPlacementSatisfied(['dn1', 'dn2', 'dn3'], 3, topology)).toBe(false);
-    expect(isPlacementSatisfied(['dn1', 'dn2', 'dn4'], 3, topology)).toBe(true);
-    expect(isPlacementSatisfied(['dn1'], 1, topology)).toBe(true);
-    expect(isPlacementSatisfied(['dn1'], 2, topology)).toBe(false);
-  });
-
-  it('is always satisfied on a single rack', () => {
-    const { topology } = cluster(3, 1);
-    expect(isPlacementSatisfied(['dn1', 'dn2', 'dn3'], 3, topology)).toBe(true);
-  });
-});
-
-describe('chooseReplicaToDelete', () => {
-  const { topology } = cluster(9, 3);
-  const nowMs = 1_000_000;
-  const heartbeatIntervalMs = 3000;
-  const fresh = { dn1: nowMs, dn2: nowMs, dn3: nowMs, dn4: nowMs, dn7: nowMs };
-
-  it('deletes from a rack holding more than one replica, least free space first', () => {
-    const remainingBytes = { dn1: 500, dn2: 400, dn4: 1, dn7: 1 };
-    const stats = { lastHeartbeatMs: fresh, remainingBytes, nowMs, heartbeatIntervalMs };
-    expect(chooseReplicaToDelete(['dn1', 'dn2', 'dn4', 'dn7'], stats, topology)).toBe('dn2');
-  });
-
-  it('prefers a DataNode silent for more than four heartbeats', () => {
-    const lastHeartbeatMs = { ...fresh, dn1: nowMs - 4 * heartbeatIntervalMs - 1, dn4: 0 };
-    const stats = { lastHeartbeatMs, remainingBytes: { dn1: 500, dn2: 400 }, nowMs, heartbeatIntervalMs };
-    expect(chooseReplicaToDelete(['dn1', 'dn2', 'dn4', 'dn7'], stats, topology)).toBe('dn1');
-    const recent = { ...fresh, dn1: nowMs - 4 * heartbeatIntervalMs };
-    expect(
-      chooseReplicaToDelete(['dn1', 'dn2', 'dn4'], { ...stats, lastHeartbeatMs: recent }, topology),
-    ).toBe('dn2');
-  });
-
-  it('uses every replica when each rack holds one, and breaks ties by name', () => {
-    const stats = {
-      lastHeartbeatMs: fresh,
-      remainingBytes: { dn1: 7, dn4: 7, dn7: 7 },
-      nowMs,
-      heartbeatIntervalMs,
-    };
-    expect(chooseReplicaToDelete(['dn7', 'dn4', 'dn1'], stats, topology)).toBe('dn1');
-    expect(chooseReplicaToDelete([], stats, topology)).toBeNull();
   });
 });
