@@ -1,8 +1,9 @@
 /**
  * A deterministic simulator of a whole cluster around the shipped cores: the NameNode core, and
  * per simulated DataNode the DataNode core that ships — BPServiceCore (registration, block reports,
- * incremental-report batching, commands → actions) and the receive plan (datanode/receive-plan.ts:
- * how a WRITE_BLOCK opens a replica, mirrors, finalizes, reports and acks; DNA_TRANSFER's checks).
+ * incremental-report batching, commands → actions), the receive plan (datanode/receive-plan.ts:
+ * how a WRITE_BLOCK opens a replica, mirrors, finalizes, reports and acks; DNA_TRANSFER's checks)
+ * and the packet loop (datanode/packet-loop.ts: each packet's handling and the length acked).
  * Simulated DataNodes heartbeat on a simulated clock; a simulated client writes files through
  * create / addBlock / a WRITE_BLOCK pipeline / complete. Only the bytes are left out: a replica is
  * its BlockRef in a map. No sockets, files or timers — a seed reproduces every run, and golden
@@ -11,6 +12,7 @@
  */
 import { createPrng, prngUuid } from '../common/prng.js';
 import { BPServiceCore, invalidation } from '../datanode/bp-service-core.js';
+import { PacketLoop, type PacketStep } from '../datanode/packet-loop.js';
 import {
   planTransfer,
   planWriteBlock,
@@ -59,6 +61,25 @@ interface PipelineWrite {
 
 /** What the writer of a pipeline learns: the last packet's ack, or the DataNode the setup failed at. */
 type PipelineResult = { ok: true; replies: StatusName[] } | { ok: false; firstBadLink: string };
+
+/**
+ * A block's packets at one DataNode of a pipeline, through the packet loop that ships: its bytes
+ * as one packet, then the empty last packet (the simulator moves no bytes, so a packet's size is
+ * all it carries). The last packet's step, or null when the loop refused a packet.
+ */
+function receivePackets(plan: ReceiveReplica<string>, numBytes: number): PacketStep | null {
+  const loop = new PacketLoop({
+    label: blockName(plan.block),
+    mirrored: plan.mirror !== null,
+    verify: plan.verify,
+    bytesOnDisk: 0,
+  });
+  const data = { seqno: 0, offsetInBlock: 0, dataLen: numBytes, lastPacketInBlock: false, syncBlock: false };
+  const last = { seqno: 1, offsetInBlock: numBytes, dataLen: 0, lastPacketInBlock: true, syncBlock: false };
+  const steps = [loop.next(data), loop.next(last)];
+  const end = steps[1];
+  return steps.every((s) => s.kind !== 'refuse') && end?.kind === 'last' ? end : null;
+}
 
 export interface SimOptions {
   datanodes: number;
@@ -354,7 +375,10 @@ export class ClusterSim {
       if (plan.reportReceiving) dn.core.reportIncremental(plan.block, 'RECEIVING');
       plans.push({ dn, plan });
     }
-    for (const { dn, plan } of plans) this.finishReplica(dn, plan, write.block.numBytes);
+    for (const { dn, plan } of plans) {
+      const last = receivePackets(plan, write.block.numBytes);
+      if (last) this.finishReplica(dn, plan, last.ackedLength);
+    }
     let downstream: DownstreamAck = { kind: 'last-in-pipeline' };
     let replies: StatusName[] = [];
     for (const { dn } of [...plans].reverse()) {
