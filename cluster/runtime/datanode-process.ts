@@ -39,7 +39,7 @@ import type {
 } from '../protocol/messages.js';
 import { BPServiceCore, type IbrEntry } from '../datanode/bp-service-core.js';
 import { planTransfer } from '../datanode/receive-plan.js';
-import { DATANODE_LAYOUT_VERSION } from '../datanode/layout.js';
+import { datanodeRegistration } from '../datanode/registration.js';
 import { blockName, type BlockRef } from '../protocol/types.js';
 import { DatanodeStorage, extendedBlockName } from './datanode-storage.js';
 import { Journal } from '../transport/journal.js';
@@ -586,8 +586,8 @@ class BPServiceActor {
     const storage = this.storage as DatanodeStorage;
     const server = this.server as XceiverServer;
     const ns = this.namespace as NamespaceInfo;
-    return {
-      datanode: {
+    return datanodeRegistration(
+      {
         name: this.opts.selfId,
         datanodeUuid: storage.identity.datanodeUuid,
         storageId: storage.identity.storageId,
@@ -599,14 +599,8 @@ class BPServiceActor {
         infoPort: this.opts.infoPort(),
         ipcPort: this.opts.ipcPort(),
       },
-      storageInfo: {
-        layoutVersion: DATANODE_LAYOUT_VERSION,
-        namespaceId: ns.namespaceId,
-        clusterId: ns.clusterId,
-        cTime: ns.cTime,
-      },
-      softwareVersion: ns.softwareVersion,
-    };
+      ns,
+    );
   }
 
   private async register(): Promise<void> {

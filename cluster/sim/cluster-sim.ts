@@ -13,6 +13,7 @@
 import { createPrng, prngUuid } from '../common/prng.js';
 import { BPServiceCore, invalidation } from '../datanode/bp-service-core.js';
 import { PacketLoop, type PacketStep } from '../datanode/packet-loop.js';
+import { datanodeRegistration } from '../datanode/registration.js';
 import {
   planTransfer,
   planWriteBlock,
@@ -200,17 +201,7 @@ export class ClusterSim {
   }
 
   private registration(dn: SimDatanode): DatanodeRegistration {
-    const ns = this.namespaceInfo;
-    return {
-      datanode: dn.id,
-      storageInfo: {
-        layoutVersion: -57,
-        namespaceId: ns.namespaceId,
-        clusterId: ns.clusterId,
-        cTime: ns.cTime,
-      },
-      softwareVersion: ns.softwareVersion,
-    };
+    return datanodeRegistration(dn.id, this.namespaceInfo);
   }
 
   /** Registers and sends a full block report (lease 0: HDFS's bypass of the report rate limit). */
