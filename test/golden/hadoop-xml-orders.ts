@@ -73,10 +73,11 @@ const FILE = [
   'file-under-construction',
 ];
 const DIRECTORY = ['mtime', 'permission', 'xattrs', 'acls', 'nsquota', 'dsquota'];
-const INODE_HEAD = ['id', 'type', 'name'];
+/** dumpINodeSection: every inode starts so. */
+export const INODE_HEAD = ['id', 'type', 'name'];
 
 /** PBImageXmlWriter.visit: sections in FSImageFormatProtobuf.SectionName order after <version>. */
-const SECTIONS = [
+export const OIV_SECTIONS = [
   'version',
   'NameSection',
   'ErasureCodingSection',
@@ -141,7 +142,7 @@ export function oivOrderErrors(xml: string): string[] {
     return [...INODE_HEAD, ...(type === 'FILE' ? FILE : DIRECTORY)];
   };
   const root = parseXml(xml);
-  check('fsimage', root, SECTIONS);
+  check('fsimage', root, OIV_SECTIONS);
   const section = (name: string): XmlElement[] => root.children.find((c) => c.name === name)?.children ?? [];
   for (const inode of section('INodeSection').filter((c) => c.name === 'inode'))
     check('INodeSection inode', inode, inodeOrder(inode));
