@@ -23,6 +23,7 @@ import type { LocatedBlock, LocatedBlocks } from '../../cluster/protocol/types.j
 import { readJournal } from '../../cluster/transport/journal.js';
 import { runLab } from './lab-process.js';
 import { waitFor } from './wait-for.js';
+import { writeCombinedHosts } from './combined-hosts.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const KiB = 1024;
@@ -424,22 +425,14 @@ describe.skipIf(!BUILT)('failures on a real cluster', () => {
     const info = (await client.call('getDatanodeReport', { type: 'ALL' })).find((d) => d.name === holder);
     if (!info) throw new Error(`${holder} not in the report`);
     // CombinedHostFileManager reads dfs.hosts as the JSON file (HdfsDataNodeAdminGuide's form).
-    const site = path.join(home, 'hdfs-site.xml');
-    const hosts = path.join(home, 'hosts.json');
-    const entry = {
-      hostName: info.ipAddr,
-      port: info.xferPort,
-      adminState: 'IN_MAINTENANCE',
-      maintenanceExpireTimeInMS: Date.now() + 600_000,
-    };
-    fs.writeFileSync(hosts, JSON.stringify([entry]));
-    fs.writeFileSync(
-      site,
-      '<configuration>' +
-        '<property><name>dfs.namenode.hosts.provider.classname</name>' +
-        '<value>org.apache.hadoop.hdfs.server.blockmanagement.CombinedHostFileManager</value></property>' +
-        '<property><name>dfs.hosts</name><value>hosts.json</value></property></configuration>\n',
-    );
+    const { site, hosts } = writeCombinedHosts(home, [
+      {
+        hostName: info.ipAddr,
+        port: info.xferPort,
+        adminState: 'IN_MAINTENANCE',
+        maintenanceExpireTimeInMS: Date.now() + 600_000,
+      },
+    ]);
     try {
       await client.call('refreshNodes', {});
       await waitFor(`${holder} in maintenance`, async () =>

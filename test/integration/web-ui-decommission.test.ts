@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { runLab } from './lab-process.js';
 import { waitFor } from './wait-for.js';
+import { writeCombinedHosts, type HostsEntry } from './combined-hosts.js';
 import { CHROMIUM, SCREENSHOTS, startWebCluster, stopWebCluster, type WebCluster } from './chromium.js';
 import { BUILT, programAt } from './requirements.js';
 
@@ -115,7 +116,7 @@ describe.skipIf(!run)('the Decommissioning and Entering Maintenance tables in Ch
     const report = await client.call('getDatanodeReport', { type: 'LIVE' });
     const third = report.find((d) => !leaving.includes(`${d.ipAddr}:${d.xferPort}`));
     if (!third) throw new Error('no DataNode left in service');
-    const entry = (d: { ipAddr: string; xferPort: number }, adminState: string) => ({
+    const entry = (d: { ipAddr: string; xferPort: number }, adminState: HostsEntry['adminState']) => ({
       hostName: d.ipAddr,
       port: d.xferPort,
       adminState,
@@ -125,14 +126,7 @@ describe.skipIf(!run)('the Decommissioning and Entering Maintenance tables in Ch
       ...report.filter((d) => d !== third).map((d) => entry(d, 'DECOMMISSIONED')),
       entry(third, 'IN_MAINTENANCE'),
     ];
-    fs.writeFileSync(path.join(home, 'hosts.json'), JSON.stringify(hosts));
-    fs.writeFileSync(
-      path.join(home, 'hdfs-site.xml'),
-      '<configuration>' +
-        '<property><name>dfs.namenode.hosts.provider.classname</name>' +
-        '<value>org.apache.hadoop.hdfs.server.blockmanagement.CombinedHostFileManager</value></property>' +
-        '<property><name>dfs.hosts</name><value>hosts.json</value></property></configuration>\n',
-    );
+    writeCombinedHosts(home, hosts);
     const refreshed = await runLab(home, 'dfsadmin', '-refreshNodes');
     expect(refreshed.stdout, refreshed.stderr).toBe('Refresh nodes successful\n');
     const addr = `${third.ipAddr}:${third.xferPort}`;
