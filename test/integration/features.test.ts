@@ -11,10 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labUser } from '../../cluster/common/user.js';
+import { LAB_BIN } from './lab-process.js';
 import { BUILT } from './requirements.js';
+import { waitFor } from './wait-for.js';
 
-const repo = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(repo, 'bin/lab.js');
 const USER = labUser();
 /** fs.trash.interval in minutes: the emptier checkpoints every 30 s and keeps a checkpoint 30 s or more. */
 const TRASH_MINUTES = '0.5';
@@ -46,7 +46,7 @@ describe.skipIf(!BUILT)('trash, quotas, xattrs, snapshots and ACLs on a running 
 
   const run = (env: NodeJS.ProcessEnv, args: string[]): Promise<Run> =>
     new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [bin, ...args], { env, cwd: work });
+      const child = spawn(process.execPath, [LAB_BIN, ...args], { env, cwd: work });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -65,13 +65,9 @@ describe.skipIf(!BUILT)('trash, quotas, xattrs, snapshots and ACLs on a running 
     expect(r.code, `lab ${args.join(' ')}: ${r.stderr}`).toBe(0);
     return r.stdout;
   };
-  async function waitFor(what: string, probe: () => Promise<boolean>): Promise<void> {
-    const deadline = Date.now() + WAIT_MS;
-    while (!(await probe())) {
-      if (Date.now() > deadline) throw new Error(`timed out after ${WAIT_MS} ms waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  /** test/integration/wait-for.ts's waitFor, for a yes-or-no condition and this suite's deadline. */
+  const waitUntil = (what: string, condition: () => Promise<boolean>): Promise<true> =>
+    waitFor(what, async () => ((await condition()) ? true : undefined), WAIT_MS);
   const local = (name: string, text: string): string => {
     const file = path.join(work, name);
     fs.writeFileSync(file, text);
@@ -116,7 +112,7 @@ describe.skipIf(!BUILT)('trash, quotas, xattrs, snapshots and ACLs on a running 
     // -ls -R prints the names as given (relative to the home directory here).
     const inTrash = new RegExp(`(\\S*\\.Trash/(?:Current|\\d{12})/user/${USER}/a\\.txt)\\n`);
     let text = '';
-    await waitFor('the trashed file to be read back', async () => {
+    await waitUntil('the trashed file to be read back', async () => {
       const found = inTrash.exec((await lab('fs', '-ls', '-R', '.Trash')).stdout);
       text = found ? (await lab('fs', '-cat', found[1]!)).stdout : '';
       return text !== '';
@@ -135,7 +131,7 @@ describe.skipIf(!BUILT)('trash, quotas, xattrs, snapshots and ACLs on a running 
     await ok('fs', '-put', local('c.txt', 'c'), 'c.txt');
     await ok('fs', '-rm', 'c.txt');
     // The NameNode's emptier renames Current to a yyMMddHHmmss checkpoint at its next pass.
-    await waitFor('a trash checkpoint', async () => {
+    await waitUntil('a trash checkpoint', async () => {
       const ls = await lab('fs', '-ls', '.Trash');
       return /\.Trash\/\d{12}\n/.test(ls.stdout);
     });
@@ -215,7 +211,7 @@ describe.skipIf(!BUILT)('trash, quotas, xattrs, snapshots and ACLs on a running 
     await ok('fs', '-rm', '-skipTrash', '/snap/k.txt');
     await ok('fs', '-deleteSnapshot', '/snap', 's1');
     // The last snapshot that held the block is gone: the NameNode invalidates its replica.
-    await waitFor(`blk_${blockId} to be deleted from the DataNode`, async () => replicas().length === 0);
+    await waitUntil(`blk_${blockId} to be deleted from the DataNode`, async () => replicas().length === 0);
   }, 240_000);
 
   it('gives a named user access through an ACL, masked as HDFS masks it, and inherits default ACLs', async () => {

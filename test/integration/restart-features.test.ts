@@ -15,15 +15,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labUser } from '../../cluster/common/user.js';
 import { oevOrderErrors, oivOrderErrors } from '../golden/hadoop-xml-orders.js';
-import { LAB_BIN, runLab, stopClustersUnder } from './lab-process.js';
+import { LAB_BIN, removeTestCluster, runLab, startTestCluster } from './lab-process.js';
 import { BUILT } from './requirements.js';
 import { waitFor } from './wait-for.js';
+import { writeCombinedHosts } from './combined-hosts.js';
 
 const USER = labUser();
 const LONG = process.env.LAB_LONG === '1';
 
 describe.skipIf(!BUILT || !LONG)('a NameNode restarted from a name directory that used every feature', () => {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-restart-features-'));
+  let home = '';
   const local = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-restart-features-local-'));
   const ok = async (...args: string[]): Promise<string> => {
     const r = await runLab(home, ...args);
@@ -52,29 +53,19 @@ describe.skipIf(!BUILT || !LONG)('a NameNode restarted from a name directory tha
     );
 
   beforeAll(async () => {
-    await ok(
-      'start',
-      '--datanodes',
-      '1',
-      '--replication',
-      '1',
-      '--block-size',
-      '1m',
-      '--seed',
-      'restart-features',
-      '--ephemeral-ports',
-      '--detach',
-      '-D',
+    home = await startTestCluster('lab-restart-features-', {
+      datanodes: 1,
+      replication: 1,
+      blockSize: '1m',
+      seed: 'restart-features',
       // An hour: the emptier leaves the trash alone while the test looks at it.
-      'fs.trash.interval=60',
-    );
+      defines: ['fs.trash.interval=60'],
+    });
   }, 120_000);
 
   afterAll(async () => {
     writer?.kill('SIGKILL');
-    await runLab(home, 'stop');
-    await stopClustersUnder(home, 0);
-    fs.rmSync(home, { recursive: true, force: true });
+    await removeTestCluster(home);
     fs.rmSync(local, { recursive: true, force: true });
   }, 60_000);
 
@@ -130,23 +121,15 @@ describe.skipIf(!BUILT || !LONG)('a NameNode restarted from a name directory tha
     // The lone DataNode enters maintenance: its replicas have nowhere to go, so it stays entering.
     const name = /^Name: (\S+):(\d+) /m.exec(await ok('dfsadmin', '-report'));
     if (!name) throw new Error('no DataNode in dfsadmin -report');
-    const hosts = [
+    expect(fs.existsSync(path.join(home, 'hdfs-site.xml'))).toBe(false);
+    writeCombinedHosts(home, [
       {
-        hostName: name[1],
+        hostName: name[1]!,
         port: Number(name[2]),
         adminState: 'IN_MAINTENANCE',
         maintenanceExpireTimeInMS: Date.now() + 3_600_000,
       },
-    ];
-    expect(fs.existsSync(path.join(home, 'hdfs-site.xml'))).toBe(false);
-    fs.writeFileSync(path.join(home, 'hosts.json'), JSON.stringify(hosts));
-    fs.writeFileSync(
-      path.join(home, 'hdfs-site.xml'),
-      '<configuration>' +
-        '<property><name>dfs.namenode.hosts.provider.classname</name>' +
-        '<value>org.apache.hadoop.hdfs.server.blockmanagement.CombinedHostFileManager</value></property>' +
-        '<property><name>dfs.hosts</name><value>hosts.json</value></property></configuration>\n',
-    );
+    ]);
     await ok('dfsadmin', '-refreshNodes');
     const entering = async (): Promise<true | undefined> =>
       (await runLab(home, 'dfsadmin', '-report', '-enteringmaintenance')).stdout.includes(
