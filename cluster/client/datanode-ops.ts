@@ -14,6 +14,7 @@ import {
   toTransferTarget,
   sendOp,
   clientHeader,
+  baseHeader,
 } from '../transport/data-link.js';
 import type { XferTarget, InitiatorOptions } from '../transport/data-link.js';
 
@@ -33,10 +34,7 @@ export async function replaceBlock(
   const label = blockLabel(options.block);
   const link = await openLink(options);
   try {
-    const header = {
-      block: { poolId: options.poolId, ...options.block },
-      ...(options.op ? { opId: options.op } : {}),
-    };
+    const header = baseHeader(options);
     sendOp(
       link,
       'REPLACE_BLOCK',
@@ -66,10 +64,7 @@ export async function blockChecksum(
   const label = blockLabel(options.block);
   const link = await openLink(options);
   try {
-    const header = {
-      block: { poolId: options.poolId, ...options.block },
-      ...(options.op ? { opId: options.op } : {}),
-    };
+    const header = baseHeader(options);
     sendOp(link, 'BLOCK_CHECKSUM', { header }, label);
     const resp = await readResponse(link, label);
     if (resp.status !== 'SUCCESS' || !resp.checksumResponse) {

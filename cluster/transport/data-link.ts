@@ -16,6 +16,7 @@ import {
   OP_BODY_BYTES_MAX,
   PIPELINE_ACK_BYTES_MAX,
   type BlockOpResponse,
+  type BaseHeader,
   type ClientOperationHeader,
   type OpBody,
   type OpReadBlock,
@@ -343,15 +344,20 @@ export function opMsg<K extends SentOp>(op: K, body: OpBody<K>, label: string): 
   return { type: 'dt-op', op, block: label };
 }
 
-/** The header of a client's op: the block, the client name and the user operation. */
+/** The header every op carries (BaseHeaderProto): the block and the user operation's id. */
+export function baseHeader(options: InitiatorOptions & { poolId: string; block: BlockRef }): BaseHeader {
+  return {
+    block: { poolId: options.poolId, ...options.block },
+    ...(options.op ? { opId: options.op } : {}),
+  };
+}
+
+/** The header of a client's op: the base header and the client name. */
 export function clientHeader(
   options: InitiatorOptions & { poolId: string; block: BlockRef; clientName: string },
 ): ClientOperationHeader {
-  return {
-    block: { poolId: options.poolId, ...options.block },
-    clientName: options.clientName,
-    ...(options.op ? { opId: options.op } : {}),
-  };
+  const { block, ...rest } = baseHeader(options);
+  return { block, clientName: options.clientName, ...rest };
 }
 
 /**
