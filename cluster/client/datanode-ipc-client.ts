@@ -7,7 +7,7 @@ import { peerNameOf } from '../home/peer-names.js';
 import type { ClusterDescription } from '../home/description.js';
 import { RemoteError } from '../protocol/errors.js';
 import { CLIENT_DATANODE_PROTOCOL } from '../protocol/registry/index.js';
-import type { BlockRef, DatanodeId } from '../protocol/types.js';
+import type { LocatedBlock } from '../protocol/types.js';
 import type { Journal } from '../transport/journal.js';
 import { RpcClient } from '../transport/rpc-client.js';
 
@@ -40,40 +40,55 @@ export function connectDatanodeIpc(options: {
 
 /**
  * DFSInputStream.readBlockLength: asks each DataNode holding the last block of a file being
- * written for its replica's visible length; the first answer wins. A DataNode without the replica
+ * written for its replica's visible length; the first non-negative answer wins (a replica waiting
+ * to be recovered answers -1: it shows no byte). A DataNode without the replica
  * (ReplicaNotFoundException) counts as length 0 if none has it (the pipeline was not set up yet);
- * any other failure moves on to the next, and when all fail, CannotObtainBlockLengthException.
+ * any other answer moves on to the next, and when none gives a length,
+ * CannotObtainBlockLengthException naming the LocatedBlock.
  */
 export async function readBlockLength(options: {
   description: ClusterDescription;
   journal: Journal;
-  poolId: string;
-  block: BlockRef;
-  locations: readonly DatanodeId[];
+  located: LocatedBlock;
   timeoutMs: number;
 }): Promise<number> {
+  const { located } = options;
   let replicaNotFound = 0;
-  for (const dn of options.locations) {
+  for (const dn of located.locations) {
     let rpc: RpcClient | null = null;
     if (dn.ipcPort === 0) continue; // registered without an IPC port: nothing to ask
     try {
       rpc = await connectDatanodeIpc({ ...options, host: dn.ipAddr, port: dn.ipcPort });
       const { length } = await rpc.call('getReplicaVisibleLength', {
-        poolId: options.poolId,
-        block: options.block,
+        poolId: located.blockPoolId,
+        block: located.block,
       });
-      return length;
+      if (length >= 0) return length;
     } catch (err) {
       if (err instanceof RemoteError && err.errorClass === 'ReplicaNotFoundException') replicaNotFound++;
     } finally {
       rpc?.close();
     }
   }
-  if (replicaNotFound === options.locations.length) return 0;
-  // CannotObtainBlockLengthException names the LocatedBlock; the lab names the block and where it asked.
-  const { block, poolId, locations } = options;
+  if (replicaNotFound === located.locations.length) return 0;
   throw new RemoteError(
     'CannotObtainBlockLengthException',
-    `Cannot obtain block length for ${poolId}:blk_${block.blockId}_${block.genStamp} from ${locations.map((l) => `${l.ipAddr}:${l.ipcPort}`).join(', ')}`,
+    `Cannot obtain block length for ${locatedBlockString(located)}`,
+  );
+}
+
+/**
+ * LocatedBlock.toString, as CannotObtainBlockLengthException prints it: the ExtendedBlock, its
+ * size, whether it is corrupt, its offset in the file and its locations as DatanodeInfoWithStorage
+ * (transfer address, storage ID, storage type).
+ */
+export function locatedBlockString(lb: LocatedBlock): string {
+  const { block } = lb;
+  const locs = lb.locations.map(
+    (d) => `DatanodeInfoWithStorage[${d.ipAddr}:${d.xferPort},${d.storageId},DISK]`,
+  );
+  return (
+    `LocatedBlock{${lb.blockPoolId}:blk_${block.blockId}_${block.genStamp}; getBlockSize()=${block.numBytes}` +
+    `; corrupt=${lb.isCorrupt}; offset=${lb.startOffset}; locs=[${locs.join(', ')}]}`
   );
 }

@@ -444,9 +444,7 @@ export class DFSClient {
     const length = await readBlockLength({
       description: this.session.description,
       journal: this.journal,
-      poolId: last.blockPoolId,
-      block: last.block,
-      locations: last.locations,
+      located: last,
       timeoutMs: DATA_SOCKET_TIMEOUT_MS,
     });
     for (const lb of [last, ...located.blocks])

@@ -146,3 +146,60 @@ export function verifyReplica(data: Buffer, meta: Buffer): ReplicaVerdict {
     actual,
   };
 }
+
+/** The last chunk a restarted DataNode checks in an rbw replica: where it starts and its CRC's place. */
+export interface LastChunk {
+  /** Byte offset of the chunk in the block file. */
+  start: number;
+  /** Bytes of the chunk in the block file (a partial last chunk is shorter than bytesPerChecksum). */
+  bytes: number;
+  /** Byte offset of the chunk's CRC in the .meta file. */
+  sumOffset: number;
+}
+
+/**
+ * BlockPoolSlice.validateIntegrityAndSetLength, its first half: the chunks an rbw replica left by a
+ * crash can hold are those both files cover (its block file and its .meta's CRCs); only the last of
+ * them is checked, since a crash damages the end of a write. Null when none: the replica has no
+ * valid byte (an empty block file, or a .meta with no CRC).
+ */
+export function lastChunkToCheck(args: {
+  blockBytes: number;
+  metaBytes: number;
+  checksum: ChecksumSpec;
+}): LastChunk | null {
+  const { blockBytes, metaBytes, checksum } = args;
+  if (blockBytes === 0 || metaBytes < META_HEADER_BYTES) return null;
+  const size = CHECKSUM_SIZES[checksum.type];
+  const dataChunks = chunkCount(blockBytes, checksum.bytesPerChecksum);
+  const chunks =
+    size === 0 ? dataChunks : Math.min(dataChunks, Math.floor((metaBytes - META_HEADER_BYTES) / size));
+  if (chunks === 0) return null;
+  const start = (chunks - 1) * checksum.bytesPerChecksum;
+  return {
+    start,
+    bytes: Math.min(checksum.bytesPerChecksum, blockBytes - start),
+    sumOffset: META_HEADER_BYTES + (chunks - 1) * size,
+  };
+}
+
+/**
+ * validateIntegrityAndSetLength, its second half: the replica's valid length is the end of the
+ * last chunk when its bytes match the CRC stored for it, else the chunk's start (the torn chunk is
+ * dropped). A NULL checksum keeps every byte.
+ */
+export function validatedRbwLength(args: {
+  chunk: LastChunk;
+  data: Uint8Array;
+  storedCrc: Uint8Array;
+  checksum: ChecksumSpec;
+}): number {
+  const { chunk, data, storedCrc, checksum } = args;
+  if (checksum.type === 'NULL') return chunk.start + chunk.bytes;
+  const crc = checksum.type === 'CRC32C' ? crc32c : crc32;
+  const matches =
+    data.length === chunk.bytes &&
+    storedCrc.length === CRC_BYTES &&
+    crc(data) === Buffer.from(storedCrc).readUInt32BE(0);
+  return matches ? chunk.start + chunk.bytes : chunk.start;
+}

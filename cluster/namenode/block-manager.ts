@@ -6,11 +6,15 @@
  * rebuild them after a restart. A core: no I/O; time and choices come in as arguments.
  */
 import type { BlockRef } from './editlog/ops.js';
-import type { ReceivedDeletedStatus } from '../protocol/messages.js';
+import type { ReceivedDeletedStatus, ReportedReplica, ReportedReplicaState } from '../protocol/messages.js';
 import { isMaintenance, type AdminState } from '../protocol/types.js';
 
 export type BlockUCState = 'UNDER_CONSTRUCTION' | 'COMMITTED' | 'COMPLETE';
-export type ReplicaState = 'RBW' | 'FINALIZED';
+/**
+ * What the NameNode knows of a replica: FINALIZED, RBW (being written: a RECEIVING entry or a full
+ * report's), RWR (found in rbw/ by a restarted DataNode: only block recovery can use it).
+ */
+export type ReplicaState = 'RBW' | 'RWR' | 'FINALIZED';
 
 export interface ReplicaInfo {
   datanode: string;
@@ -183,6 +187,9 @@ export class BlockManager {
     if (finalized < this.minReplication) return false;
     b.ucState = 'COMPLETE';
     b.expectedLocations = [];
+    // The under-construction list goes with the state (HDFS drops the BlockUnderConstructionFeature):
+    // an RWR replica left out of the block's recovery is judged by its DataNode's next report.
+    for (const [dn, r] of b.replicas) if (r.state === 'RWR') b.replicas.delete(dn);
     return true;
   }
 
@@ -304,19 +311,12 @@ export class BlockManager {
 
   private addReplica(b: BlockInfo, datanode: string, ref: BlockRef, state: ReplicaState): ReplicaChange[] {
     if (ref.genStamp < b.genStamp) {
-      // A replica left behind by pipeline recovery: HDFS marks it corrupt and deletes it (the
-      // DataNode deletes only that stamp). A stale RECEIVING that arrives after the DataNode's
-      // recovered replica was reported leaves that replica in the BlockMap.
-      this.queueInvalidate(datanode, ref);
-      if (!isNewer(b.replicas.get(datanode), ref)) b.replicas.delete(datanode);
-      return [
-        {
-          kind: 'invalidate',
-          block: ref,
-          datanode,
-          reason: `generation stamp ${ref.genStamp} is older than ${b.genStamp}`,
-        },
-      ];
+      return this.invalidateStale(
+        b,
+        datanode,
+        ref,
+        `generation stamp ${ref.genStamp} is older than ${b.genStamp}`,
+      );
     }
     if (state === 'FINALIZED' && b.ucState === 'COMPLETE' && ref.numBytes !== b.numBytes) {
       b.corrupt.set(datanode, `length ${ref.numBytes} does not match ${b.numBytes}`);
@@ -338,13 +338,75 @@ export class BlockManager {
   }
 
   /**
+   * A replica under an older stamp than its block's (left behind by pipeline or lease recovery):
+   * HDFS marks it corrupt (GENSTAMP_MISMATCH) and, the write having moved on, deletes it at once
+   * (markBlockAsCorrupt's corruptedDuringWrite); the DataNode deletes only that stamp. A stale
+   * RECEIVING that arrives after the DataNode's recovered replica was reported leaves that replica.
+   */
+  private invalidateStale(b: BlockInfo, datanode: string, ref: BlockRef, reason: string): ReplicaChange[] {
+    this.queueInvalidate(datanode, ref);
+    if (!isNewer(b.replicas.get(datanode), ref)) b.replicas.delete(datanode);
+    return [{ kind: 'invalidate', block: ref, datanode, reason }];
+  }
+
+  /**
+   * A full report's replica that is not finalized, as BlockManager.processReportedBlock judges it
+   * (checkReplicaCorrupt, then isBlockUnderConstruction). Of a block still being written, RBW and
+   * RWR replicas join its under-construction list (addReplicaIfNotPresent: the replicas block
+   * recovery uses), unless their stamp is older than the block's. Of a COMPLETE block, an RBW one
+   * under the block's stamp is a late report and ignored (HDFS-2791), an RWR one is corrupt, and
+   * any other stamp is stale. RUR and TEMPORARY should never be reported: corrupt.
+   */
+  private reportedUnfinished(
+    b: BlockInfo,
+    datanode: string,
+    ref: BlockRef,
+    state: Exclude<ReportedReplicaState, 'FINALIZED'>,
+  ): ReplicaChange[] {
+    if (state !== 'RBW' && state !== 'RWR') {
+      const reason = `Unexpected replica state ${state} for block: blk_${b.blockId}_${b.genStamp} on ${datanode} size ${b.numBytes}`;
+      return this.corruptReported(b, datanode, ref, reason);
+    }
+    const stamp = `reported ${state} replica with genstamp ${ref.genStamp}`;
+    if (b.ucState !== 'COMPLETE') {
+      if (b.genStamp > ref.genStamp) {
+        return this.invalidateStale(
+          b,
+          datanode,
+          ref,
+          `${stamp} does not match Stored block's genstamp in block map ${b.genStamp}`,
+        );
+      }
+      if (!b.expectedLocations.includes(datanode)) b.expectedLocations = [...b.expectedLocations, datanode];
+      return this.addReplica(b, datanode, ref, state);
+    }
+    if (b.genStamp !== ref.genStamp) {
+      return this.invalidateStale(
+        b,
+        datanode,
+        ref,
+        `${stamp} does not match COMPLETE block's genstamp in block map ${b.genStamp}`,
+      );
+    }
+    if (state === 'RBW') return [];
+    return this.corruptReported(b, datanode, ref, `reported replica has invalid state ${state}`);
+  }
+
+  /** markBlockAsCorrupt for a reported replica: it is held, marked corrupt, until it can be deleted. */
+  private corruptReported(b: BlockInfo, datanode: string, ref: BlockRef, reason: string): ReplicaChange[] {
+    b.replicas.set(datanode, { datanode, genStamp: ref.genStamp, numBytes: ref.numBytes, state: 'RWR' });
+    b.corrupt.set(datanode, reason);
+    return [{ kind: 'corrupt', block: ref, datanode, reason }];
+  }
+
+  /**
    * A full block report: replicas the DataNode no longer has are removed, new ones added, and
    * replicas of unknown blocks (deleted files) or stale generation stamps are scheduled for deletion.
    */
-  processReport(datanode: string, reported: [number, number, number][]): ReplicaChange[] {
+  processReport(datanode: string, reported: readonly ReportedReplica[]): ReplicaChange[] {
     const changes: ReplicaChange[] = [];
     const seen = new Set<number>();
-    for (const [blockId, numBytes, genStamp] of reported) {
+    for (const [blockId, numBytes, genStamp, state] of reported) {
       seen.add(blockId);
       const ref = { blockId, numBytes, genStamp };
       const b = this.blocks.get(blockId);
@@ -358,7 +420,8 @@ export class BlockManager {
         });
         continue;
       }
-      changes.push(...this.addReplica(b, datanode, ref, 'FINALIZED'));
+      if (state === undefined) changes.push(...this.addReplica(b, datanode, ref, 'FINALIZED'));
+      else changes.push(...this.reportedUnfinished(b, datanode, ref, state));
     }
     for (const b of this.blocks.values()) {
       if (

@@ -631,6 +631,11 @@ export interface CorruptFileBlocks {
 export function corruptReasonCode(reason: string): string {
   if (reason.startsWith('length')) return 'SIZE_MISMATCH';
   if (reason.startsWith('generation stamp')) return 'GENSTAMP_MISMATCH';
+  if (
+    reason.startsWith('reported replica has invalid state') ||
+    reason.startsWith('Unexpected replica state')
+  )
+    return 'INVALID_STATE';
   return 'CORRUPTION_REPORTED';
 }
 

@@ -7,7 +7,8 @@
  *   client asked for the file: the lease moves to HDFS_NameNode (OP_REASSIGN_LEASE).
  * - No blocks, or a last block already COMPLETE: the file is closed (OP_CLOSE).
  * - A last block UNDER_CONSTRUCTION: block recovery. A new generation stamp (OP_SET_GENSTAMP_V2),
- *   DNA_RECOVERBLOCK to the DataNodes holding it; when their finalized replicas under the new
+ *   DNA_RECOVERBLOCK to the DataNodes holding it (RWR replicas only when no better one is left,
+ *   `recoveryParticipants`); when their finalized replicas under the new
  *   genstamp have been reported, the block takes the length they agree on (the shortest) and the
  *   file is closed (OP_UPDATE_BLOCKS, OP_CLOSE).
  *
@@ -20,7 +21,7 @@
  */
 import type { DatanodeCommand, StateEvent } from '../protocol/messages.js';
 import type { DatanodeId } from '../protocol/types.js';
-import { refOf, type BlockManager } from './block-manager.js';
+import { refOf, type BlockManager, type BlockView } from './block-manager.js';
 import type { BlockRef, PendingOp } from './editlog/ops.js';
 import { NAMENODE_LEASE_HOLDER } from './leases.js';
 import type { Namespace } from './namespace.js';
@@ -54,6 +55,22 @@ interface BlockRecovery {
   startedMs: number;
   /** A truncate's recovery: the block as the replicas must be cut (its length is not negotiated). */
   truncateBlock?: BlockRef;
+}
+
+/**
+ * BlockRecoveryWorker.syncBlock's choice of the replicas a block recovery keeps, made here by the
+ * NameNode (the lab has no primary DataNode asking the others): the best state there is takes part.
+ * A replica the pipeline put on a DataNode counts as RBW until its DataNode reports otherwise
+ * (setExpectedLocations); an RWR one, found in rbw/ by a restarted DataNode, takes part only when
+ * no finalized or RBW replica is left, and one with no byte never (it is no candidate).
+ */
+export function recoveryParticipants(info: BlockView, holders: readonly string[]): string[] {
+  const candidates = holders.filter((dn) => {
+    const r = info.replicas.get(dn);
+    return r === undefined || r.state !== 'RWR' || (r.numBytes > 0 && r.genStamp >= info.genStamp);
+  });
+  const better = candidates.filter((dn) => info.replicas.get(dn)?.state !== 'RWR');
+  return better.length > 0 ? better : candidates;
 }
 
 export class LeaseMonitor {
@@ -128,7 +145,10 @@ export class LeaseMonitor {
     }
     if (info.ucState === 'COMMITTED') return; // waits for a finalized replica to be reported
     const known = [...new Set([...info.expectedLocations, ...info.replicas.keys()])];
-    const datanodes = known.filter((dn) => this.host.usable(dn));
+    const datanodes = recoveryParticipants(
+      info,
+      known.filter((dn) => this.host.usable(dn)),
+    );
     if (known.length === 0 && last.numBytes === 0) {
       // Nothing was ever written to it: drop the block and close (HDFS does the same).
       this.host.log(namespace.abandonBlock(path, { clientName: NAMENODE_LEASE_HOLDER, block: last }));

@@ -91,8 +91,19 @@ export interface HaStatus {
   txid: number;
 }
 
-/** A replica in a full block report: id, bytes on disk, generation stamp. */
-export type ReportedReplica = [number, number, number];
+/**
+ * A replica's state as a full block report carries it (HdfsServerConstants.ReplicaState, in its
+ * order: the index is the number on the wire).
+ */
+export const REPORTED_REPLICA_STATES = ['FINALIZED', 'RBW', 'RWR', 'RUR', 'TEMPORARY'] as const;
+export type ReportedReplicaState = (typeof REPORTED_REPLICA_STATES)[number];
+
+/**
+ * A replica in a full block report: id, bytes on disk, generation stamp, then its state when it is
+ * not FINALIZED (an rbw replica being written, RBW, or one a restarted DataNode found in rbw/, RWR).
+ */
+export type ReportedReplica =
+  [number, number, number] | [number, number, number, Exclude<ReportedReplicaState, 'FINALIZED'>];
 
 /** rollEditLog's answer (CheckpointSignature). */
 export interface CheckpointSignature {
@@ -427,6 +438,7 @@ export interface RpcMethods {
   getMostRecentCheckpointTxId: { req: Record<string, never>; res: { txid: number } };
   // ClientDatanodeProtocol (a client or an administrator to one DataNode's IPC port)
   /** The bytes of a replica a reader may see: finalized, its length; being written, the bytes acked. */
+  /** The bytes a reader may see; -1 for a replica waiting to be recovered (RWR), which shows none. */
   getReplicaVisibleLength: { req: { poolId: string; block: BlockRef }; res: { length: number } };
   /** DatanodeLocalInfo: the DataNode's version, its configuration's version and its uptime. */
   getDatanodeInfo: { req: Record<string, never>; res: DatanodeLocalInfo };

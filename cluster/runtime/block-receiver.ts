@@ -282,6 +282,7 @@ function openReplica(
   const eb = op.header.block;
   switch (plan.opening) {
     case 'recover-rbw': {
+      refuseWaitingReplica(storage, eb);
       const writer = reopenRbw(storage, block, op.minBytesRcvd);
       options.log(
         'info',
@@ -488,6 +489,19 @@ function recoverAppend(
   throw new RemoteError(
     'ReplicaNotFoundException',
     `Cannot append to a non-existent replica ${storage.poolId}:blk_${header.blockId}_${header.genStamp}`,
+  );
+}
+
+/**
+ * FsDatasetImpl.recoverRbw takes RBW replicas only: one a restart left waiting to be recovered
+ * (RWR) is for block recovery, not for a writer's pipeline.
+ */
+function refuseWaitingReplica(storage: DatanodeStorage, block: BlockRef): void {
+  const rwr = storage.waitingToBeRecovered(block.blockId);
+  if (!rwr) return;
+  throw new RemoteError(
+    'ReplicaNotFoundException',
+    `Cannot recover a non-RBW replica ReplicaWaitingToBeRecovered, blk_${rwr.blockId}_${rwr.genStamp}, RWR`,
   );
 }
 

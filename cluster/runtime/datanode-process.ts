@@ -284,9 +284,10 @@ function ipcActions(opts: {
   let shuttingDown = false;
   return {
     visibleLength: async (poolId, block) => {
+      const rwr = poolId === storage.poolId ? storage.waitingToBeRecovered(block.blockId) : undefined;
       const replica =
         poolId === storage.poolId
-          ? (storage.readReplica(block.blockId) ?? (await replicaBeingWritten(storage, block.blockId)))
+          ? (storage.readReplica(block.blockId) ?? rwr ?? (await replicaBeingWritten(storage, block.blockId)))
           : null;
       if (!replica)
         throw new RemoteError(
@@ -298,7 +299,8 @@ function ipcActions(opts: {
           'IOException',
           `replica.getGenerationStamp() < block.getGenerationStamp(), block=${extendedBlockName(poolId, block)}, replica=${blockName(replica)}`,
         );
-      return replica.numBytes;
+      // ReplicaWaitingToBeRecovered.getVisibleLength: no byte of an RWR replica is visible.
+      return replica === rwr ? -1 : replica.numBytes;
     },
     triggerBlockReport: (incremental) => actor.triggerBlockReport(incremental),
     shutdown: (forUpgrade) => {
@@ -621,7 +623,7 @@ class BPServiceActor {
       registration: this.registration(),
       poolId: storage.poolId,
       storageId: storage.identity.storageId,
-      blocks: storage.listFinalized(),
+      blocks: storage.blockReport(),
       leaseId,
       reportId: this.core.fullReportSent(),
     });

@@ -19,6 +19,12 @@
  * inside the volume, symbolic links followed (`containedPath`). A request that names a path outside
  * is refused with an IOException before any file is touched.
  *
+ * A restart keeps the replicas left in rbw/ as BlockPoolSlice.getVolumeMap does: each becomes a
+ * replica waiting to be recovered (RWR), cut to the bytes its last checksum vouches for
+ * (validateIntegrityAndSetLength), and goes in the full block report with that state; tmp/ is
+ * emptied (DataNode-to-DataNode copies start again). Lease recovery finalizes an RWR replica, or
+ * the NameNode has it deleted.
+ *
  * Speed: the finalized replicas are kept in a ReplicaMap (as FsDatasetImpl does), loaded from disk
  * once and updated on finalize, delete and genstamp change; readers and the block scanner look up a
  * replica in O(1); full block reports are built from it. Only `scanDirectory` (HDFS's
@@ -48,8 +54,10 @@ import {
   DEFAULT_CHECKSUM,
   encodeMetaHeader,
   META_HEADER_BYTES,
+  lastChunkToCheck,
   metaLength,
   parseMeta,
+  validatedRbwLength,
   type ChecksumSpec,
 } from '../datanode/meta.js';
 import { invalidation } from '../datanode/bp-service-core.js';
@@ -59,7 +67,7 @@ import { CRC_BYTES, chunkChecksums, type ChecksumAlgorithm } from '../common/crc
 import { RemoteError } from '../protocol/errors.js';
 import { BYTES_PER_CHECKSUM } from '../protocol/packet.js';
 import { parseBlockId, parseGenStamp } from '../protocol/identifiers.js';
-import type { NamespaceInfo } from '../protocol/messages.js';
+import type { NamespaceInfo, ReportedReplica } from '../protocol/messages.js';
 import type { BlockRef } from '../protocol/types.js';
 import { isDaemonAlive } from '../home/home.js';
 
@@ -81,7 +89,7 @@ export function deriveStorageIdentity(seed: string, datanodeName: string): Stora
   return { datanodeUuid, storageId: `DS-${prngUuid(prng.fork('storageID'))}` };
 }
 
-export type ReplicaState = 'FINALIZED' | 'RBW' | 'TEMPORARY';
+export type ReplicaState = 'FINALIZED' | 'RBW' | 'RWR' | 'TEMPORARY';
 
 export interface ReplicaFiles {
   blockId: number;
@@ -112,6 +120,8 @@ export class DatanodeStorage {
   private identityValue: StorageIdentity;
   /** Finalized replicas by block id. */
   private readonly replicas = new ReplicaMap<ReplicaFiles>();
+  /** RWR replicas (rbw/ files found at start-up) by block id: their stamp and validated length. */
+  private readonly waiting = new Map<number, BlockRef>();
   /** Bytes of the finalized replicas (block + .meta), kept as the map changes. */
   private dfsUsedBytes = 0;
   private lastDfsUsedWritten = -1;
@@ -217,13 +227,50 @@ export class DatanodeStorage {
       );
     }
     this.pool = ns;
-    // Replicas left in rbw/ or tmp/ by a crash are incomplete; HDFS recovers rbw ones (RWR), the lab
-    // drops them and lets the NameNode re-replicate (a documented simplification).
-    for (const dir of [rbwDir(this.dataDir, bpid), tmpDir(this.dataDir, bpid)]) {
-      for (const name of fs.readdirSync(dir))
-        fs.rmSync(path.join(dir, name), { force: true, recursive: true });
-    }
+    // BlockPoolSlice: tmp/ holds copies between DataNodes, which start again; rbw/ holds client
+    // writes, kept as RWR replicas for lease recovery.
+    const tmp = tmpDir(this.dataDir, bpid);
+    for (const name of fs.readdirSync(tmp)) fs.rmSync(path.join(tmp, name), { force: true, recursive: true });
     this.loadReplicaMap(this.scanFinalized().replicas);
+    this.loadWaitingReplicas();
+  }
+
+  /**
+   * BlockPoolSlice.addToReplicasMap for rbw/: each replica with a .meta becomes RWR at its validated
+   * length (the block file cut to it). A block also held finalized keeps one replica, as
+   * resolveDuplicateReplicas chooses: the newer stamp, then the longer, then the one in rbw/; the
+   * other's files are deleted.
+   */
+  private loadWaitingReplicas(): void {
+    this.waiting.clear();
+    for (const files of listRbw(this)) {
+      const rwr: BlockRef = {
+        blockId: files.blockId,
+        genStamp: files.genStamp,
+        numBytes: validateRbwOnDisk(this, files),
+      };
+      const finalized = this.replicas.get(files.blockId);
+      if (finalized && keepsFinalized(finalized, rwr)) {
+        this.removeFiles(files);
+        continue;
+      }
+      if (finalized) {
+        this.removeFiles(finalized);
+        this.dfsUsedBytes -= replicaDiskBytes(finalized);
+        this.replicas.delete(files.blockId);
+      }
+      this.waiting.set(files.blockId, rwr);
+    }
+  }
+
+  private removeFiles(files: { blockPath: string; metaPath: string }): void {
+    fs.rmSync(this.containedPath(files.blockPath), { force: true });
+    fs.rmSync(this.containedPath(files.metaPath), { force: true });
+  }
+
+  /** The RWR replica of `blockId` (found in rbw/ at start-up, not recovered yet), or undefined. */
+  waitingToBeRecovered(blockId: number): BlockRef | undefined {
+    return this.waiting.get(blockId);
   }
 
   /**
@@ -399,6 +446,7 @@ export class DatanodeStorage {
 
   private createReplica(block: BlockRef, state: 'RBW' | 'TEMPORARY', checksum: ChecksumSpec): ReplicaWriter {
     checkBlock(block, state === 'RBW' ? 'createRbw' : 'createTemporary');
+    if (state === 'RBW') this.waiting.delete(block.blockId);
     const existing = this.replicas.get(block.blockId);
     if (existing) {
       throw new RemoteError(
@@ -428,6 +476,7 @@ export class DatanodeStorage {
     const metaPath = path.join(dir, metaFileName(written.blockId, written.genStamp));
     this.rename(written.metaPath, metaPath);
     this.rename(written.blockPath, blockPath);
+    this.waiting.delete(written.blockId); // an RWR replica finalized by block recovery
     const replica: ReplicaFiles = { ...written, blockPath, metaPath };
     this.putReplica(replica);
     return replica;
@@ -474,7 +523,7 @@ export class DatanodeStorage {
     return { kind: 'deleted' };
   }
 
-  /** deleteReplica for a replica in rbw/ (the lab keeps no RWR state: rbw/ is emptied at start-up). */
+  /** deleteReplica for a replica in rbw/: RBW, or RWR since a restart. */
   private deleteRbw(block: { blockId: number; genStamp: number }): InvalidateResult {
     const files = findRbw(this, block.blockId);
     const genStamp = files ? parseMetaFileName(path.basename(files.metaPath))?.genStamp : undefined;
@@ -483,8 +532,8 @@ export class DatanodeStorage {
       const numBytes = fs.statSync(files.blockPath).size;
       return { kind: 'genstamp-mismatch', existing: { blockId: block.blockId, genStamp, numBytes } };
     }
-    fs.rmSync(this.containedPath(files.blockPath), { force: true });
-    fs.rmSync(this.containedPath(files.metaPath), { force: true });
+    this.removeFiles(files);
+    this.waiting.delete(block.blockId);
     return { kind: 'deleted' };
   }
 
@@ -495,6 +544,21 @@ export class DatanodeStorage {
    */
   listFinalized(): [number, number, number][] {
     return Array.from(this.replicas.values(), (r) => [r.blockId, r.numBytes, r.genStamp]);
+  }
+
+  /**
+   * A full block report of this volume (FsDatasetImpl.getBlockReports): the finalized replicas,
+   * then those in rbw/, RWR when a restart found them there (their validated length) and RBW
+   * otherwise (the bytes on disk). TEMPORARY copies are not reported.
+   */
+  blockReport(): ReportedReplica[] {
+    const report: ReportedReplica[] = this.listFinalized();
+    for (const files of listRbw(this)) {
+      const rwr = this.waiting.get(files.blockId);
+      if (rwr) report.push([rwr.blockId, rwr.numBytes, rwr.genStamp, 'RWR']);
+      else report.push([files.blockId, fileSize(files.blockPath), files.genStamp, 'RBW']);
+    }
+    return report;
   }
 
   /**
@@ -865,6 +929,72 @@ export class ReplicaWriter {
     if (this.pendingWrites > 0) this.drained.push(remove);
     else remove();
   }
+}
+
+/** A replica's files in rbw/ and the stamp its .meta name carries. */
+type RbwFiles = Omit<ReplicaFiles, 'numBytes'>;
+
+/** Every replica in rbw/ with a .meta beside its block file, by block id. */
+function listRbw(storage: DatanodeStorage): RbwFiles[] {
+  const dir = rbwDir(storage.dataDir, storage.poolId);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const blocks = new Set(names.map((n) => parseBlockFileName(n)?.blockId).filter((id) => id !== undefined));
+  const out: RbwFiles[] = [];
+  for (const name of names) {
+    const meta = parseMetaFileName(name);
+    if (!meta || !blocks.has(meta.blockId)) continue;
+    out.push({
+      blockId: meta.blockId,
+      genStamp: meta.genStamp,
+      blockPath: path.join(dir, blockFileName(meta.blockId)),
+      metaPath: path.join(dir, name),
+    });
+  }
+  return out.sort((a, b) => a.blockId - b.blockId);
+}
+
+/**
+ * BlockPoolSlice.validateIntegrityAndSetLength on disk: the bytes of an rbw replica its last
+ * checksum vouches for (cluster/datanode/meta.ts decides); a longer block file is cut to them. 0
+ * when the files cannot be read.
+ */
+function validateRbwOnDisk(storage: DatanodeStorage, files: { blockPath: string; metaPath: string }): number {
+  try {
+    const blockPath = storage.containedPath(files.blockPath);
+    const metaPath = storage.containedPath(files.metaPath);
+    const header = parseMeta(readHead(metaPath, META_HEADER_BYTES));
+    const checksum: ChecksumSpec = { type: header.checksumType, bytesPerChecksum: header.bytesPerChecksum };
+    const blockBytes = fileSize(blockPath);
+    const chunk = lastChunkToCheck({ blockBytes, metaBytes: fileSize(metaPath), checksum });
+    const valid =
+      chunk === null
+        ? 0
+        : validatedRbwLength({
+            chunk,
+            data: readRange(blockPath, chunk.start, chunk.bytes),
+            storedCrc: readRange(metaPath, chunk.sumOffset, CRC_BYTES),
+            checksum,
+          });
+    if (blockBytes > valid) fs.truncateSync(blockPath, valid);
+    return valid;
+  } catch {
+    return 0; // as HDFS: an unreadable replica has no valid byte
+  }
+}
+
+/** resolveDuplicateReplicas: whether the finalized replica wins over the rbw one of the same block. */
+function keepsFinalized(finalized: BlockRef, rbw: BlockRef): boolean {
+  if (finalized.genStamp !== rbw.genStamp) return finalized.genStamp > rbw.genStamp;
+  return finalized.numBytes > rbw.numBytes;
+}
+
+function fileSize(file: string): number {
+  return fs.statSync(file).size;
 }
 
 /** The rbw/ files of a block (any generation stamp), or null. */

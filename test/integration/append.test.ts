@@ -39,6 +39,12 @@ import type { EditLogOp } from '../../cluster/namenode/editlog/ops.js';
 import { waitFor } from './wait-for.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
+
+interface LabRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
@@ -91,6 +97,17 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
         expect(verifyReplica(data, meta)).toEqual({ ok: true });
       }
     }
+  }
+
+  /** `lab ARGS…` on this cluster, `input` on its stdin. */
+  function labWith(input: Buffer | string, ...args: string[]): LabRun {
+    const r = spawnSync(process.execPath, [path.join(repo, 'bin/lab.js'), ...args], {
+      env: { ...process.env, LAB_HOME: home },
+      input,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   }
 
   function editOps(): EditLogOp[] {
@@ -226,14 +243,7 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
   });
 
   it('lab debug recoverLease closes an abandoned file, waiting out its block recovery', async () => {
-    const lab = (...args: string[]): { code: number; stdout: string; stderr: string } => {
-      const r = spawnSync(process.execPath, [path.join(repo, 'bin/lab.js'), ...args], {
-        env: { ...process.env, LAB_HOME: home },
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
-      return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-    };
+    const lab = (...args: string[]): LabRun => labWith('', ...args);
     const writer = await DFSClient.connect({ home, warn: () => undefined });
     try {
       // Open with no block: released and closed at once (DebugAdmin prints SUCCEEDED, exit 0).
@@ -381,18 +391,7 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
   });
 
   it('lab fs -appendToFile appends local files and stdin, creating the file first', () => {
-    const lab = (
-      input: Buffer | string,
-      ...args: string[]
-    ): { code: number; stdout: string; stderr: string } => {
-      const r = spawnSync(process.execPath, [path.join(repo, 'bin/lab.js'), ...args], {
-        env: { ...process.env, LAB_HOME: home },
-        input,
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
-      return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-    };
+    const lab = labWith;
     fs.writeFileSync(path.join(work, 'one.txt'), 'one\n');
     fs.writeFileSync(path.join(work, 'two.txt'), 'two\n');
     const made = lab(
@@ -414,5 +413,47 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
     );
     const mixed = lab('', 'fs', '-appendToFile', '-', path.join(work, 'one.txt'), '/log.txt');
     expect(mixed.stderr).toContain('appendToFile: stdin (-) must be the sole input argument when present');
+  });
+
+  // Last in the suite: it kills and restarts a DataNode.
+  it('a restarted DataNode keeps an rbw replica as RWR; lease recovery closes the file with its hflushed bytes', async () => {
+    const flushed = crypto.randomBytes(100_077);
+    const writer = await DFSClient.connect({ home, warn: () => undefined });
+    let holder: string | undefined;
+    try {
+      const out = await writer.create('/rwr.bin', { replication: 1 });
+      await out.write(flushed);
+      await out.hflush();
+      const lb = (await client.locateAll('/rwr.bin')).lastBlock;
+      if (!lb) throw new Error('no last block');
+      holder = lb.locations[0]?.name ?? '';
+      const rbw = path.join(
+        rbwDir(homePaths(home).dataDir(holder), lb.blockPoolId),
+        blockFileName(lb.block.blockId),
+      );
+      // hflush returns on the acks; the DataNode's writes reach the file a moment later.
+      await waitFor('the flushed bytes in rbw/', () =>
+        fs.existsSync(rbw) && fs.statSync(rbw).size === flushed.length ? true : undefined,
+      );
+      out.abort(); // the writer dies
+    } finally {
+      await writer.close();
+    }
+    if (holder === undefined) throw new Error('no DataNode holds /rwr.bin');
+    expect(labWith('', 'kill', holder).code).toBe(0);
+    expect(labWith('', 'restart', holder).code).toBe(0);
+    // The only replica is RWR now: no DataNode shows a length (getVisibleLength -1), as in HDFS.
+    await expect(read('/rwr.bin')).rejects.toMatchObject({
+      errorClass: 'CannotObtainBlockLengthException',
+      message: expect.stringMatching(
+        /^Cannot obtain block length for LocatedBlock\{BP-[^:]+:blk_\d+_\d+; getBlockSize\(\)=100077; corrupt=false; offset=0; locs=\[DatanodeInfoWithStorage\[127(\.\d+){3}:\d+,DS-[0-9a-f-]+,DISK\]\]\}$/,
+      ),
+    });
+    // Block recovery finalizes the RWR replica at its length under a new stamp and closes the file.
+    await client.call('recoverLease', { src: '/rwr.bin', clientName: client.clientName });
+    await waitFor('/rwr.bin closed by lease recovery', async () =>
+      (await isOpenForWrite(client, '/rwr.bin')) ? undefined : true,
+    );
+    expect(Buffer.compare(await read('/rwr.bin'), flushed)).toBe(0);
   });
 });

@@ -6,6 +6,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../cluster/config/config.js';
+import { readBlockLength } from '../../cluster/client/datanode-ipc-client.js';
+import type { ClusterDescription } from '../../cluster/home/description.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
 import {
   CLIENT_DATANODE_PROTOCOL,
@@ -42,6 +44,8 @@ async function serveDatanode(overrides: Record<string, string> = {}): Promise<Rp
     groupsOf: (user) => (user === 'carol' ? ['supergroup'] : []),
     actions: {
       visibleLength: (poolId, block) => {
+        // ReplicaWaitingToBeRecovered.getVisibleLength: an RWR replica shows no byte.
+        if (block.blockId === 1073741826) return Promise.resolve(-1);
         if (block.blockId !== 1073741825)
           return Promise.reject(
             new RemoteError('ReplicaNotFoundException', `Replica does not exist ${poolId}:${block.blockId}`),
@@ -169,5 +173,51 @@ describe('BPServiceCore and triggerBlockReport', () => {
     expect(core.shouldSendFullReport(0)).toBe(true);
     core.fullReportSent();
     expect(core.shouldSendFullReport(0)).toBe(false);
+  });
+});
+
+describe('DFSInputStream.readBlockLength against a DataNode holding an RWR replica', () => {
+  it('reads -1 (a uint64 of all ones) and, with no other DataNode, throws CannotObtainBlockLengthException naming the LocatedBlock', async () => {
+    const s = await serveDatanode();
+    const dn = await connect(s, 'alice');
+    const block = { blockId: 1073741826, genStamp: 1001, numBytes: 1024 };
+    try {
+      expect(await dn.call('getReplicaVisibleLength', { poolId: 'BP-1', block })).toEqual({ length: -1 });
+    } finally {
+      dn.close();
+    }
+    const description = {
+      datanodes: [
+        { id: 'dn1', host: '127.0.0.1', port: 9866, httpPort: 9864, ipcPort: s.port, rack: '/rack1' },
+      ],
+      client: { host: '127.0.0.1', rack: '/default-rack' },
+      loopbackAliases: false,
+    } as unknown as ClusterDescription;
+    const located = {
+      block,
+      blockPoolId: 'BP-1',
+      startOffset: 134217728,
+      locations: [
+        {
+          name: 'dn1',
+          datanodeUuid: 'u-1',
+          storageId: 'DS-4b2e',
+          ipAddr: '127.0.0.1',
+          hostName: 'localhost',
+          xferPort: 9866,
+          infoPort: 9864,
+          ipcPort: s.port,
+        },
+      ],
+      racks: ['/rack1'],
+      isCorrupt: false,
+    };
+    // CannotObtainBlockLengthException(LocatedBlock): "Cannot obtain block length for " + LocatedBlock.toString().
+    await expect(readBlockLength({ description, journal, located, timeoutMs: 5_000 })).rejects.toMatchObject({
+      errorClass: 'CannotObtainBlockLengthException',
+      message:
+        'Cannot obtain block length for LocatedBlock{BP-1:blk_1073741826_1001; getBlockSize()=1024; corrupt=false; ' +
+        'offset=134217728; locs=[DatanodeInfoWithStorage[127.0.0.1:9866,DS-4b2e,DISK]]}',
+    });
   });
 });

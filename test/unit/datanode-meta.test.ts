@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildMeta,
+  DEFAULT_CHECKSUM,
   encodeMetaHeader,
+  lastChunkToCheck,
   META_HEADER_BYTES,
   metaLength,
   parseMeta,
+  validatedRbwLength,
   verifyReplica,
 } from '../../cluster/datanode/meta.js';
 
@@ -101,5 +104,50 @@ describe('verifyReplica', () => {
       chunkIndex: 1,
       expected: null,
     });
+  });
+});
+
+describe('validateIntegrityAndSetLength (an rbw replica found at a DataNode restart)', () => {
+  const data = Buffer.alloc(1000, 0x61);
+  const meta = buildMeta(data); // 7 + 2 CRCs
+  const lengthOf = (block: Buffer, stored: Buffer): number => {
+    const chunk = lastChunkToCheck({
+      blockBytes: block.length,
+      metaBytes: stored.length,
+      checksum: DEFAULT_CHECKSUM,
+    });
+    if (!chunk) return 0;
+    return validatedRbwLength({
+      chunk,
+      data: block.subarray(chunk.start, chunk.start + chunk.bytes),
+      storedCrc: stored.subarray(chunk.sumOffset, chunk.sumOffset + 4),
+      checksum: DEFAULT_CHECKSUM,
+    });
+  };
+
+  it('keeps every byte when the last chunk matches its CRC', () => {
+    expect(
+      lastChunkToCheck({ blockBytes: 1000, metaBytes: meta.length, checksum: DEFAULT_CHECKSUM }),
+    ).toEqual({
+      start: 512,
+      bytes: 488,
+      sumOffset: 11,
+    });
+    expect(lengthOf(data, meta)).toBe(1000);
+  });
+
+  it('counts only the chunks both files cover', () => {
+    // The .meta lost its last CRC: one chunk is covered, and it matches.
+    expect(lengthOf(data, meta.subarray(0, 11))).toBe(512);
+    // Bytes past the last CRC: the last covered chunk grows past what its CRC was computed on.
+    expect(lengthOf(Buffer.concat([data, Buffer.alloc(30, 0x62)]), meta)).toBe(512);
+  });
+
+  it('drops a last chunk whose bytes do not match, and has no byte without a CRC or data', () => {
+    const torn = Buffer.from(data);
+    torn[999] = 0x7a;
+    expect(lengthOf(torn, meta)).toBe(512);
+    expect(lengthOf(data, meta.subarray(0, META_HEADER_BYTES))).toBe(0);
+    expect(lengthOf(Buffer.alloc(0), meta)).toBe(0);
   });
 });

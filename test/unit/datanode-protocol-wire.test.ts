@@ -282,10 +282,17 @@ describe('BlockListAsLongs', () => {
     ]);
   });
 
-  it('buffers: under-construction replicas are left out, a short buffer is refused', () => {
-    // id 1 (zigzag 02), length 3, genstamp 4, state RBW (1)
-    expect(decodeBlockBuffers(2, [bytes('02030400 02030401')])).toEqual([[1, 3, 4]]);
+  it('buffers: a replica not finalized carries its ReplicaState number (RBW 1, RWR 2); a short buffer is refused', () => {
+    // id 1 (zigzag 02), length 3, genstamp 4, then state FINALIZED (0), RBW (1), RWR (2).
+    expect(decodeBlockBuffers(3, [bytes('02030400 02030401 02030402')])).toEqual([
+      [1, 3, 4],
+      [1, 3, 4, 'RBW'],
+      [1, 3, 4, 'RWR'],
+    ]);
+    expect(encodeBlockBuffers([[1, 3, 4, 'RWR']]).map(hex)).toEqual(['02030402']);
     expect(() => decodeBlockBuffers(3, [bytes('02030400')])).toThrow(RemoteError);
+    // ReplicaState has five values; the reader masks four bits, and 5..15 name none.
+    expect(() => decodeBlockBuffers(1, [bytes('02030405')])).toThrow(/replica state 5/);
   });
 
   it('buffers are cut into 64 KiB chunks', () => {
@@ -303,9 +310,16 @@ describe('BlockListAsLongs', () => {
   it('legacy longs: counts, finalized triples, the -1 delimiter, under-construction quads', () => {
     const minusOne = 2n ** 64n - 1n;
     expect(encodeBlockLongs([[5, 6, 7]])).toEqual([1n, 0n, 5n, 6n, 7n, minusOne, minusOne, minusOne]);
-    expect(decodeBlockLongs([1n, 1n, 5n, 6n, 7n, minusOne, minusOne, minusOne, 8n, 9n, 10n, 1n])).toEqual([
+    expect(decodeBlockLongs([1n, 1n, 5n, 6n, 7n, minusOne, minusOne, minusOne, 8n, 9n, 10n, 2n])).toEqual([
       [5, 6, 7],
+      [8, 9, 10, 'RWR'],
     ]);
+    expect(
+      encodeBlockLongs([
+        [8, 9, 10, 'RWR'],
+        [5, 6, 7],
+      ]),
+    ).toEqual([1n, 1n, 5n, 6n, 7n, minusOne, minusOne, minusOne, 8n, 9n, 10n, 2n]);
     expect(() => decodeBlockLongs([3n, 0n, 5n])).toThrow(RemoteError);
   });
 });

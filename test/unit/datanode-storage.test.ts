@@ -197,6 +197,72 @@ describe('replica lifecycle', () => {
   });
 });
 
+describe('a restart keeps the replicas in rbw/ as RWR (BlockPoolSlice.addToReplicasMap)', () => {
+  const block = { blockId: 1073741825, genStamp: 1001, numBytes: 0 };
+  const data = Buffer.alloc(1000, 0x61);
+  const rbwFile = (name: string): string => path.join(dataDir, 'current', POOL, 'current/rbw', name);
+
+  async function crashWhileWriting(extra?: Buffer): Promise<void> {
+    const storage = openStorage();
+    storage.loadOrFormat(NS, NOW);
+    const writer = storage.createRbw(block);
+    writer.append(data, chunkChecksums(data));
+    await writer.keep(); // the DataNode dies: its files stay in rbw/
+    expect(storage.blockReport()).toEqual([[1073741825, 1000, 1001, 'RBW']]);
+    if (extra) fs.appendFileSync(rbwFile('blk_1073741825'), extra);
+    storage.close();
+  }
+
+  it('reports an rbw replica found at start-up as RWR at the length its checksums vouch for', async () => {
+    await crashWhileWriting();
+    const again = openStorage();
+    again.loadOrFormat(NS, NOW);
+    expect(again.waitingToBeRecovered(1073741825)).toEqual({
+      blockId: 1073741825,
+      genStamp: 1001,
+      numBytes: 1000,
+    });
+    expect(again.blockReport()).toEqual([[1073741825, 1000, 1001, 'RWR']]);
+    expect(again.listFinalized()).toEqual([]);
+  });
+
+  it('checks only the last chunk both files cover, and cuts the block file to the valid bytes', async () => {
+    // 300 bytes written past the last CRC: the last covered chunk (bytes 512-1023) no longer
+    // matches the CRC stored for its first 488 bytes, so validateIntegrityAndSetLength keeps 512.
+    await crashWhileWriting(Buffer.alloc(300, 0x62));
+    const again = openStorage();
+    again.loadOrFormat(NS, NOW);
+    expect(again.blockReport()).toEqual([[1073741825, 512, 1001, 'RWR']]);
+    expect(fs.statSync(rbwFile('blk_1073741825')).size).toBe(512);
+  });
+
+  it('deletes an RWR replica the NameNode invalidates, under its stamp only', async () => {
+    await crashWhileWriting();
+    const again = openStorage();
+    again.loadOrFormat(NS, NOW);
+    expect(again.deleteReplica({ blockId: 1073741825, genStamp: 1000 }).kind).toBe('genstamp-mismatch');
+    expect(again.deleteReplica(block)).toEqual({ kind: 'deleted' });
+    expect(again.blockReport()).toEqual([]);
+    expect(again.waitingToBeRecovered(1073741825)).toBeUndefined();
+  });
+
+  it('keeps one replica of a block found both finalized and in rbw/: the newer stamp (resolveDuplicateReplicas)', async () => {
+    const storage = openStorage();
+    storage.loadOrFormat(NS, NOW);
+    const writer = storage.createRbw(block);
+    writer.append(data, chunkChecksums(data));
+    const finalized = await writer.finalize();
+    fs.copyFileSync(finalized.blockPath, rbwFile('blk_1073741825'));
+    fs.copyFileSync(finalized.metaPath, rbwFile('blk_1073741825_1002.meta'));
+    storage.close();
+    const again = openStorage();
+    again.loadOrFormat(NS, NOW);
+    expect(again.blockReport()).toEqual([[1073741825, 1000, 1002, 'RWR']]);
+    expect(fs.existsSync(finalized.blockPath)).toBe(false);
+    expect(again.stats(NOW).dfsUsed).toBe(0);
+  });
+});
+
 describe('volume containment (the second line of defence)', () => {
   const data = Buffer.alloc(100, 0x62);
 

@@ -11,26 +11,26 @@
  *   per finalized replica, then a -1/-1/-1 delimiter, then id/length/genstamp/state per
  *   under-construction replica], each long sent as a uint64.
  *
- * The lab's DataNodes report finalized replicas only; a report's under-construction entries are
- * read and left out (the NameNode learns of those from RECEIVING entries).
+ * A DataNode reports its finalized replicas and the ones in rbw/ (FsDatasetImpl.getBlockReports):
+ * RBW while being written, RWR when a restart found them there; the NameNode's BlockManager decides
+ * what each state means for the block (processReportedBlock).
  */
 import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
 import { RemoteError } from '../errors.js';
-import type { ReportedReplica } from '../messages.js';
+import { REPORTED_REPLICA_STATES, type ReportedReplica, type ReportedReplicaState } from '../messages.js';
 import { toNumber } from './server-types.js';
 
 /** HDFS's chunk size for blocksBuffers. */
 export const BLOCK_BUFFER_CHUNK_BYTES = 64 * 1024;
 /** The smallest encoding of one replica in the buffers form (four one-byte varints). */
 const MIN_REPLICA_BYTES = 4;
-const REPLICA_STATE_FINALIZED = 0n;
 const NUM_BYTES_MASK = (1n << 48n) - 1n;
 const REPLICA_STATE_MASK = (1n << 4n) - 1n;
 
 export function encodeBlockBuffers(replicas: ReportedReplica[]): Uint8Array[] {
   const writer = new BinaryWriter();
-  for (const [blockId, numBytes, genStamp] of replicas) {
-    writer.sint64(blockId).uint64(numBytes).uint64(genStamp).uint64(REPLICA_STATE_FINALIZED);
+  for (const [blockId, numBytes, genStamp, state] of replicas) {
+    writer.sint64(blockId).uint64(numBytes).uint64(genStamp).uint64(stateNumber(state));
   }
   const all = writer.finish();
   const chunks: Uint8Array[] = [];
@@ -62,12 +62,12 @@ export function decodeBlockBuffers(numberOfBlocks: number, buffers: Uint8Array[]
       const numBytes = BigInt(reader.uint64()) & NUM_BYTES_MASK;
       const genStamp = BigInt(reader.uint64());
       const state = BigInt(reader.uint64()) & REPLICA_STATE_MASK;
-      if (state !== REPLICA_STATE_FINALIZED) continue;
-      out.push([
-        toNumber(blockId, 'blockId'),
-        toNumber(numBytes, 'numBytes'),
-        toNumber(genStamp, 'genStamp'),
-      ]);
+      out.push(
+        reportedReplica(
+          [toNumber(blockId, 'blockId'), toNumber(numBytes, 'numBytes'), toNumber(genStamp, 'genStamp')],
+          state,
+        ),
+      );
     }
   } catch (err) {
     if (err instanceof RemoteError) throw err;
@@ -76,12 +76,20 @@ export function decodeBlockBuffers(numberOfBlocks: number, buffers: Uint8Array[]
   return out;
 }
 
+/**
+ * BlockListAsLongs.getBlockListAsLongs: the finalized replicas as triples, a -1/-1/-1 delimiter
+ * (always there), then the others as id/length/genstamp/state.
+ */
 export function encodeBlockLongs(replicas: ReportedReplica[]): bigint[] {
-  const longs: bigint[] = [BigInt(replicas.length), 0n];
-  for (const [blockId, numBytes, genStamp] of replicas)
+  const finalized = replicas.filter((r) => r[3] === undefined);
+  const others = replicas.filter((r) => r[3] !== undefined);
+  const longs: bigint[] = [BigInt(finalized.length), BigInt(others.length)];
+  for (const [blockId, numBytes, genStamp] of finalized)
     longs.push(BigInt(blockId), BigInt(numBytes), BigInt(genStamp));
   const minusOne = BigInt.asUintN(64, -1n);
   longs.push(minusOne, minusOne, minusOne);
+  for (const [blockId, numBytes, genStamp, state] of others)
+    longs.push(BigInt(blockId), BigInt(numBytes), BigInt(genStamp), stateNumber(state));
   return longs;
 }
 
@@ -106,5 +114,31 @@ export function decodeBlockLongs(longs: bigint[]): ReportedReplica[] {
       toNumber(signed[at + 2] as bigint, 'genStamp'),
     ]);
   }
+  const ucStart = 2 + 3 * finalized + 3;
+  for (let i = 0; i < underConstruction; i++) {
+    const at = ucStart + 4 * i;
+    const triple: [number, number, number] = [
+      toNumber(signed[at] as bigint, 'blockId'),
+      toNumber(signed[at + 1] as bigint, 'numBytes'),
+      toNumber(signed[at + 2] as bigint, 'genStamp'),
+    ];
+    out.push(reportedReplica(triple, signed[at + 3] as bigint));
+  }
   return out;
+}
+
+function stateNumber(state: ReportedReplicaState | undefined): bigint {
+  return BigInt(REPORTED_REPLICA_STATES.indexOf(state ?? 'FINALIZED'));
+}
+
+/** A decoded replica with its state (ReplicaState.getState: a number past TEMPORARY is refused). */
+function reportedReplica(triple: [number, number, number], state: bigint): ReportedReplica {
+  const name = REPORTED_REPLICA_STATES[Number(state)];
+  if (name === undefined || state < 0n) {
+    throw new RemoteError(
+      'IOException',
+      `block report lists blk_${triple[0]} in replica state ${state}; a state is 0 FINALIZED, 1 RBW, 2 RWR, 3 RUR or 4 TEMPORARY`,
+    );
+  }
+  return name === 'FINALIZED' ? triple : [...triple, name];
 }

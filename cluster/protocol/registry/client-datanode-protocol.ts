@@ -24,8 +24,9 @@ export const CLIENT_DATANODE_PROTOCOL_TABLE: ProtocolTable = {
       const block = required(m.block, 'block');
       return { poolId: block.poolId, block: blockRefFromProto(block) };
     },
-    toResponse: (r) => ({ length: toU64(r.length, 'length') }),
-    fromResponse: (m) => ({ length: toNumber(m.length, 'length') }),
+    // A uint64 Java reads as a long: an RWR replica's -1 (no byte visible) is 2^64 - 1 on the wire.
+    toResponse: (r) => ({ length: BigInt.asUintN(64, BigInt(r.length)) }),
+    fromResponse: (m) => ({ length: toNumber(BigInt.asIntN(64, m.length), 'length') }),
     journalFields: ['block'],
   }),
   getDatanodeInfo: protoMethod({
