@@ -62,6 +62,8 @@ export class ConnectError extends Error {
   constructor(
     message: string,
     readonly code: string,
+    /** The address dialled, when the connection could not be made (as Java's ConnectException names it). */
+    readonly target?: { host: string; port: number },
   ) {
     super(message);
     this.name = 'ConnectError';
@@ -108,6 +110,7 @@ export class RpcClient {
         new ConnectError(
           `cannot reach ${opts.peerId} at ${opts.host}:${opts.port} (ECONNREFUSED: ${cut})`,
           'ECONNREFUSED',
+          { host: opts.host, port: opts.port },
         ),
       );
     return new Promise((resolve, reject) => {
@@ -136,6 +139,7 @@ export class RpcClient {
           new ConnectError(
             `cannot reach ${opts.peerId} at ${opts.host}:${opts.port} (${err.code ?? err.message}); is the cluster running? Try \`lab status\`.`,
             err.code ?? 'ECONNECT',
+            { host: opts.host, port: opts.port },
           ),
         );
       });

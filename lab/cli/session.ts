@@ -3,6 +3,9 @@
  * journal (the `lab` command is the HDFS client, and its frames are journaled as `client`), and
  * an RPC connection to the NameNode bound to the client's own address.
  */
+import dns from 'node:dns/promises';
+import net from 'node:net';
+import os from 'node:os';
 import { derivedConf } from '../../cluster/home/cluster-config.js';
 import { clientOn, homePaths, type ClusterDescription } from '../../cluster/home/description.js';
 import { requireDescription } from '../../cluster/home/home.js';
@@ -10,6 +13,7 @@ import { resolveConfig, type LabConfig } from '../../cluster/config/config.js';
 import { Journal } from '../../cluster/transport/journal.js';
 import type { RpcClient } from '../../cluster/transport/rpc-client.js';
 import { connectNamenode } from '../../cluster/client/namenode-client.js';
+import { connectionRefusedMessage } from '../format/connection-refused.js';
 import { UsageError } from './errors.js';
 
 export interface ClusterSession {
@@ -112,4 +116,24 @@ export async function withSession<T>(
   } finally {
     session.close();
   }
+}
+
+/**
+ * A refused connection to `target` in NetUtils.wrapException's words, with the names Java puts in
+ * it: this machine as InetAddress.getLocalHost() prints it (`hostname/address`) and the NameNode's
+ * host name (InetSocketAddress.getHostName: an address looked up in reverse, a name as given).
+ */
+export async function refusedConnectionText(target: { host: string; port: number }): Promise<string> {
+  const hostname = os.hostname();
+  const local = await dns.lookup(hostname).then(
+    (a) => `${hostname}/${a.address}`,
+    () => `java.net.UnknownHostException: ${hostname}`,
+  );
+  const destHost = net.isIP(target.host)
+    ? await dns.lookupService(target.host, target.port).then(
+        (r) => r.hostname,
+        () => target.host,
+      )
+    : target.host;
+  return connectionRefusedMessage({ localHost: local, destHost, destPort: target.port });
 }

@@ -26,7 +26,8 @@ import { registerHadoopCommand } from '../cli/hadoop-command.js';
 import { err, out, printJson } from '../cli/output.js';
 import { confirmPrompt } from '../cli/confirm.js';
 import { progressReporter } from '../cli/progress.js';
-import { withSession } from '../cli/session.js';
+import { refusedConnectionText, withSession } from '../cli/session.js';
+import { ConnectError } from '../../cluster/transport/rpc-client.js';
 import { formatCount, parseStorageTypes, type CountEntry, type StorageType } from '../format/count.js';
 import { EXPUNGE, moveToAppropriateTrash } from './fs-trash.js';
 import { GETFATTR, SETFATTR } from './fs-xattr.js';
@@ -1000,32 +1001,48 @@ async function runCommand(
 ): Promise<number> {
   const parsed = parseCommandFormat(args, spec);
   const { command, json, name, settings } = options;
-  return withSession(
-    homeOf(command),
-    async (session) => {
-      const client = new DFSClient({
-        session: {
-          description: session.description,
-          config: session.config,
-          journal: session.journal,
-          namenode: session.namenode,
-        },
-      });
-      const ctx = { session, client, json, name };
-      try {
-        // Every hdfs:// argument must name this NameNode before anything runs.
-        for (const operand of parsed.operands) {
-          const wrong = await wrongFileSystem(ctx, operand);
-          if (wrong === null) continue;
-          err(`${name}: ${wrong}`);
-          err(wrongFileSystemHint(ctx));
-          return 1;
+  return refusedAsFsShell(name, () =>
+    withSession(
+      homeOf(command),
+      async (session) => {
+        const client = new DFSClient({
+          session: {
+            description: session.description,
+            config: session.config,
+            journal: session.journal,
+            namenode: session.namenode,
+          },
+        });
+        const ctx = { session, client, json, name };
+        try {
+          // Every hdfs:// argument must name this NameNode before anything runs.
+          for (const operand of parsed.operands) {
+            const wrong = await wrongFileSystem(ctx, operand);
+            if (wrong === null) continue;
+            err(`${name}: ${wrong}`);
+            err(wrongFileSystemHint(ctx));
+            return 1;
+          }
+          return await spec.run(parsed, ctx);
+        } finally {
+          await client.close();
         }
-        return await spec.run(parsed, ctx);
-      } finally {
-        await client.close();
-      }
-    },
-    { on: clientOnOf(command), settings },
+      },
+      { on: clientOnOf(command), settings },
+    ),
   );
+}
+
+/**
+ * FsShell's answer when nothing listens at the NameNode's address: the command's name, the
+ * ConnectException as NetUtils.wrapException words it, exit 1 (Command.exitCodeForError).
+ */
+async function refusedAsFsShell(name: string, run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof ConnectError) || error.code !== 'ECONNREFUSED' || !error.target) throw error;
+    err(`${name}: ${await refusedConnectionText(error.target)}`);
+    return 1;
+  }
 }
