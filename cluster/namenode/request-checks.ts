@@ -10,7 +10,7 @@
  * sure the values are of a kind those checks and the edit log can take.
  */
 import { RemoteError } from '../protocol/errors.js';
-import type { RpcMethod } from '../protocol/messages.js';
+import { REPORTED_REPLICA_STATES, type RpcMethod } from '../protocol/messages.js';
 import { PERMISSION_MAX } from './permission.js';
 
 /** Go's os.ModeDir (1<<31): the colinmarc/hdfs client sends it in mkdirs' permission; HDFS drops it. */
@@ -106,6 +106,17 @@ const permission: Check = (v) =>
     : `must be a permission from 0 to 0${PERMISSION_MAX.toString(8)} (setuid, setgid, sticky, then rwx for user, group and other)`;
 
 const block = shape({ blockId: integer(-LONG_MAX, LONG_MAX), numBytes: long, genStamp: long });
+
+const NOT_FINALIZED: readonly string[] = REPORTED_REPLICA_STATES.filter((st) => st !== 'FINALIZED');
+
+/** A full report's replica: [blockId, length, genstamp], then its state when it is not finalized. */
+const reportedReplicaProblem: Check = (v) => {
+  if (!Array.isArray(v) || (v.length !== 3 && v.length !== 4) || v.slice(0, 3).some((n) => long(n) !== null))
+    return 'must be [blockId, length, genstamp(, state)], each number an integer ≥ 0';
+  if (v.length === 4 && !NOT_FINALIZED.includes(v[3] as string))
+    return `has a state that is not ${NOT_FINALIZED.join(', ')}`;
+  return null;
+};
 
 const datanodeId = shape({
   name: nonEmptyName,
@@ -270,13 +281,7 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
       registration,
       poolId: string(NAME_LENGTH_MAX),
       storageId: string(NAME_LENGTH_MAX),
-      blocks: listOf(
-        (v) =>
-          Array.isArray(v) && v.length === 3 && v.every((n) => long(n) === null)
-            ? null
-            : 'must be [blockId, length, genstamp], each an integer ≥ 0',
-        REPORT_LENGTH_MAX,
-      ),
+      blocks: listOf(reportedReplicaProblem, REPORT_LENGTH_MAX),
       leaseId: long,
       reportId: integer(-LONG_MAX, LONG_MAX),
     },

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { BlockManager } from '../../cluster/namenode/block-manager.js';
 import { recoveryParticipants } from '../../cluster/namenode/lease-monitor.js';
+import { requestChecker } from '../../cluster/namenode/request-checks.js';
 
 const BLOCK = 1073741825;
 const written = { blockId: BLOCK, genStamp: 1001, numBytes: 4096 };
@@ -26,6 +27,44 @@ function complete(): BlockManager {
 }
 
 describe('RBW and RWR replicas in a full block report', () => {
+  it('pass the NameNode request checks with their state; a state that names none is refused', () => {
+    const { check } = requestChecker({ bytesPerChecksum: 512 });
+    const registration = {
+      datanode: {
+        name: 'dn1',
+        datanodeUuid: 'u',
+        storageId: 'DS-1',
+        ipAddr: '127.0.0.1',
+        hostName: 'h',
+        xferPort: 1,
+        infoPort: 2,
+        ipcPort: 3,
+      },
+      storageInfo: { layoutVersion: -57, namespaceId: 1, clusterId: 'CID-1', cTime: 0 },
+      softwareVersion: '3.3.6',
+    };
+    const report = (blocks: unknown[]): unknown => ({
+      registration,
+      poolId: 'BP-1',
+      storageId: 'DS-1',
+      blocks,
+      leaseId: 0,
+      reportId: 1,
+    });
+    expect(() =>
+      check(
+        'blockReport',
+        report([
+          [BLOCK, 2048, 1001],
+          [BLOCK + 1, 10, 1001, 'RWR'],
+        ]),
+      ),
+    ).not.toThrow();
+    expect(() => check('blockReport', report([[BLOCK, 2048, 1001, 'LOST']]))).toThrow(
+      /blocks\[0\] has a state that is not RBW, RWR, RUR, TEMPORARY/,
+    );
+  });
+
   it('of a block being written: joins its under-construction list with the state reported', () => {
     const blocks = beingWritten(['dn1']);
     expect(blocks.processReport('dn3', [[BLOCK, 2048, 1001, 'RWR']])).toEqual([
