@@ -63,7 +63,7 @@ import { SOFTWARE_VERSION } from './process-info.js';
 import { RpcClient } from '../transport/rpc-client.js';
 import { NAMENODE_PROTOCOL } from '../protocol/registry/index.js';
 
-// Long: the Secondary's boot wires its name directory, the NameNode connection, the checkpoint loop and its HTTP server; each piece is its own module.
+/** The Secondary's boot: its checkpoint directory, the check loop, then its HTTP server. */
 export async function runSecondaryNameNode({
   home,
   id,
@@ -80,16 +80,7 @@ export async function runSecondaryNameNode({
   lockStorage(checkpointDir);
   fs.mkdirSync(currentDir(checkpointDir), { recursive: true });
 
-  const settings = {
-    checkPeriodMs: config.ms('dfs.namenode.checkpoint.check.period'),
-    periodMs: config.ms('dfs.namenode.checkpoint.period'),
-    txns: config.int('dfs.namenode.checkpoint.txns'),
-    maxRetries: config.int('dfs.namenode.checkpoint.max-retries'),
-    retained: {
-      checkpointsRetained: config.int('dfs.namenode.num.checkpoints.retained'),
-      extraEditsRetained: config.int('dfs.namenode.num.extra.edits.retained'),
-    },
-  };
+  const settings = checkpointSettings(config);
   const log = (level: 'info' | 'warn' | 'error', text: string): void => {
     (level === 'info' ? console.log : console.error)(text);
     journal.event({ type: 'log', level, text });
@@ -103,56 +94,14 @@ export async function runSecondaryNameNode({
     retained: settings.retained,
     log,
   });
-
-  let mergeErrors = 0;
-  let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
-
   const startedMs = Date.now();
-
-  /**
-   * One check (doWork): the NameNode's transaction id against this Secondary's own newest image
-   * (HDFS's countUncheckpointedTxns); checkpoint if due. Before its first checkpoint the Secondary
-   * counts from the NameNode's newest image (getMostRecentCheckpointTxId) and from its own start.
-   * Failures are logged, never thrown.
-   */
-  const check = async (): Promise<void> => {
-    try {
-      const own = checkpointer.newestImage();
-      const tx = await checkpointer.withNamenode(async (nn) => ({
-        txid: (await nn.call('getTransactionId', {})).txid,
-        imageTxid: own ? own.txid : (await nn.call('getMostRecentCheckpointTxId', {})).txid,
-      }));
-      const due = shouldCheckpoint({
-        nowMs: Date.now(),
-        lastCheckpointMs: own ? own.savedMs : startedMs,
-        lastCheckpointTxid: tx.imageTxid,
-        nnTxid: tx.txid,
-        periodMs: settings.periodMs,
-        txns: settings.txns,
-      });
-      if (!due.due || due.reason === null) return;
-      await checkpointer.start(due.reason).done;
-      mergeErrors = 0;
-    } catch (err) {
-      log('error', `Exception in doCheckpoint: ${(err as Error).message}`);
-      if (!(err instanceof MergeError)) return;
-      mergeErrors++;
-      if (mergeErrors > settings.maxRetries) {
-        log(
-          'error',
-          `Merging failed ${mergeErrors} times; exiting (dfs.namenode.checkpoint.max-retries=${settings.maxRetries}).`,
-        );
-        void stop().finally(() => process.exit(1));
-      }
-    }
-  };
-  const schedule = (): void => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      void check().finally(schedule);
-    }, settings.checkPeriodMs);
-  };
+  const loop = new CheckLoop({
+    checkpointer,
+    settings,
+    startedMs,
+    log,
+    giveUp: () => void stop().finally(() => process.exit(1)),
+  });
 
   const server = await startControlServer({
     host: desc.secondary.host,
@@ -161,7 +110,7 @@ export async function runSecondaryNameNode({
     checkpoint: () => checkpointer.start('forced'),
     status: () => ({
       lastCheckpoint: checkpointer.lastResult,
-      mergeErrors,
+      mergeErrors: loop.mergeErrors,
       checkPeriodMs: settings.checkPeriodMs,
     }),
     page: () =>
@@ -198,18 +147,107 @@ export async function runSecondaryNameNode({
     `Secondary NameNode up at http://${desc.secondary.host}:${server.port}; checkpoint dir ${checkpointDir}; ` +
       `checking every ${settings.checkPeriodMs / 1000} s (period ${settings.periodMs / 1000} s, txns ${settings.txns})`,
   );
-  schedule();
+  loop.schedule();
 
+  let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
-    if (timer) clearTimeout(timer);
+    loop.stop();
     journal.event({ type: 'process-stopping', reason: 'stop requested' });
     await server.close();
     unlockStorage(checkpointDir);
     journal.close();
   };
   return { stop };
+}
+
+/** The dfs.namenode.checkpoint.* settings (and what a checkpoint keeps) the Secondary runs by. */
+function checkpointSettings(config: LabConfig) {
+  return {
+    checkPeriodMs: config.ms('dfs.namenode.checkpoint.check.period'),
+    periodMs: config.ms('dfs.namenode.checkpoint.period'),
+    txns: config.int('dfs.namenode.checkpoint.txns'),
+    maxRetries: config.int('dfs.namenode.checkpoint.max-retries'),
+    retained: {
+      checkpointsRetained: config.int('dfs.namenode.num.checkpoints.retained'),
+      extraEditsRetained: config.int('dfs.namenode.num.extra.edits.retained'),
+    },
+  };
+}
+
+/**
+ * SecondaryNameNode.doWork every dfs.namenode.checkpoint.check.period: a checkpoint when one is
+ * due; more merge failures in a row than dfs.namenode.checkpoint.max-retries give up the process.
+ */
+class CheckLoop {
+  /** Merge failures since the last good checkpoint (the status's mergeErrors). */
+  mergeErrors = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly opts: {
+      checkpointer: Checkpointer;
+      settings: ReturnType<typeof checkpointSettings>;
+      startedMs: number;
+      log: (level: 'info' | 'warn' | 'error', text: string) => void;
+      giveUp: () => void;
+    },
+  ) {}
+
+  schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      void this.check().finally(() => this.schedule());
+    }, this.opts.settings.checkPeriodMs);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  /**
+   * One check (doWork): the NameNode's transaction id against this Secondary's own newest image
+   * (HDFS's countUncheckpointedTxns); checkpoint if due. Before its first checkpoint the Secondary
+   * counts from the NameNode's newest image (getMostRecentCheckpointTxId) and from its own start.
+   * Failures are logged, never thrown.
+   */
+  private async check(): Promise<void> {
+    const { checkpointer, settings, log } = this.opts;
+    try {
+      const own = checkpointer.newestImage();
+      const tx = await checkpointer.withNamenode(async (nn) => ({
+        txid: (await nn.call('getTransactionId', {})).txid,
+        imageTxid: own ? own.txid : (await nn.call('getMostRecentCheckpointTxId', {})).txid,
+      }));
+      const due = shouldCheckpoint({
+        nowMs: Date.now(),
+        lastCheckpointMs: own ? own.savedMs : this.opts.startedMs,
+        lastCheckpointTxid: tx.imageTxid,
+        nnTxid: tx.txid,
+        periodMs: settings.periodMs,
+        txns: settings.txns,
+      });
+      if (!due.due || due.reason === null) return;
+      await checkpointer.start(due.reason).done;
+      this.mergeErrors = 0;
+    } catch (err) {
+      log('error', `Exception in doCheckpoint: ${(err as Error).message}`);
+      if (err instanceof MergeError) this.countMergeError();
+    }
+  }
+
+  private countMergeError(): void {
+    const { maxRetries } = this.opts.settings;
+    if (++this.mergeErrors <= maxRetries) return;
+    this.opts.log(
+      'error',
+      `Merging failed ${this.mergeErrors} times; exiting (dfs.namenode.checkpoint.max-retries=${maxRetries}).`,
+    );
+    this.opts.giveUp();
+  }
 }
 
 /** A failure while loading or merging (as opposed to talking to the NameNode): counts toward max-retries. */
