@@ -1092,6 +1092,8 @@ export class NameNodeCore {
   private addBlock(p: RpcMethods['addBlock']['req'], ctx: CallContext): LocatedBlock {
     this.checkNotInSafeMode(`Cannot add block to ${p.src}`, ctx.nowMs);
     this.namespace.checkOpenFileId(p.src, p.fileId, p.clientName);
+    // FSDirWriteFileOp.validateAddBlock: the lease (analyzeFileState) before any target is chosen.
+    this.namespace.checkLeaseHolder(p.src, p.clientName);
     const status = this.fileStatusOrThrow(p.src);
     const existing = this.namespace.getBlocks(p.src) ?? [];
     // The block before `previous` must be COMPLETE before another is allocated (HDFS's
