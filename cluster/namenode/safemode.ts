@@ -123,7 +123,8 @@ export class SafeMode {
       text += `The number of live datanodes ${inputs.liveDatanodes} has reached the minimum number ${this.config.minDatanodes}. `;
     }
     if (this.extensionStartMs !== null) {
-      const leftS = Math.max(0, Math.ceil((this.extensionStartMs + this.config.extensionMs - nowMs) / 1000));
+      // timeToLeaveExtension() / 1000: Java's long division, which drops the fraction.
+      const leftS = Math.max(0, Math.trunc((this.extensionStartMs + this.config.extensionMs - nowMs) / 1000));
       text += `In safe mode extension. Safe mode will be turned off automatically in ${leftS} seconds.`;
     } else if (this.thresholdsMet(inputs)) {
       text += 'Safe mode will be turned off automatically soon.';

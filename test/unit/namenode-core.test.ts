@@ -11,6 +11,7 @@ import type { NameNodeCore } from '../../cluster/namenode/namenode.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
 import { describeStateEvent } from '../../cluster/protocol/describe.js';
 import type { RpcMethod } from '../../cluster/protocol/messages.js';
+import { SafeMode } from '../../cluster/namenode/safemode.js';
 import { SUPERUSER, testCore } from './namenode-test-core.js';
 
 /** What a call leaves out and a test rarely varies, by method (a client's usual values). */
@@ -83,9 +84,35 @@ function call(core: NameNodeCore, d: Directive): string[] {
   }
 }
 
+/**
+ * BlockManagerSafeMode on its own: `safemode threshold=… min-datanodes=… extension=…` starts one
+ * (as a NameNode starts, in safe mode); `check total=… safe=… live=… now=…` feeds it the counts
+ * a block report leaves and prints whether it is on and its tip.
+ */
+function safeModeStep(state: { safeMode: SafeMode | null }, d: Directive): string[] {
+  if (d.cmd === 'safemode') {
+    state.safeMode = new SafeMode({
+      thresholdPct: Number(d.get('threshold', '0.999')),
+      minDatanodes: d.int('min-datanodes', 0),
+      extensionMs: d.int('extension', 30_000),
+    });
+    return [];
+  }
+  if (!state.safeMode) throw new Error(`${d.pos}: no \`safemode …\` yet`);
+  const inputs = { totalBlocks: d.int('total'), safeBlocks: d.int('safe'), liveDatanodes: d.int('live', 1) };
+  const left = state.safeMode.check(inputs, d.int('now', 0));
+  const tip = state.safeMode.tip(inputs, d.int('now', 0));
+  return [
+    `safe mode ${state.safeMode.isOn() ? 'ON' : 'OFF'}${left ? ' (left now)' : ''}`,
+    ...(tip ? [tip] : []),
+  ];
+}
+
 function handler(): Handler {
   let core: NameNodeCore | null = null;
+  const state = { safeMode: null as SafeMode | null };
   return (d) => {
+    if (d.cmd === 'safemode' || d.cmd === 'check') return safeModeStep(state, d);
     if (d.cmd === 'namenode') {
       core = testCore({ conf: Object.fromEntries(d.args.map((a) => [a.key, a.values[0] ?? ''])) }).core;
       return [];
