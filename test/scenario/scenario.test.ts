@@ -77,6 +77,12 @@ function command(sim: ClusterSim, d: Directive): string[] | null {
       return null;
     case 'datanodes':
       return sim.datanodeStates();
+    case 'leaving':
+      // What the decommission monitor's last pass found on each DataNode leaving service.
+      return Object.entries(sim.core.leavingService()).map(
+        ([name, s]) =>
+          `${name}: underReplicatedBlocks=${s.underReplicatedBlocks} outOfServiceOnlyReplicas=${s.outOfServiceOnlyReplicas} underReplicatedInOpenFiles=${s.underReplicatedInOpenFiles}`,
+      );
     default:
       throw new Error(`${d.pos}: unknown scenario command: ${d.cmd}`);
   }
