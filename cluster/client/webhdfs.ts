@@ -248,7 +248,9 @@ export function parseWebHdfsRequest(method: string, rawUrl: string): WebHdfsRequ
   if (!known.ops.includes(op)) {
     throw badParam('op', `${opText} is not a valid ${method} operation.`);
   }
-  const user = params.get('user.name') ?? WEBHDFS_STATIC_USER;
+  // UserParam's default is "": an empty user.name is no user, and the static user acts (the
+  // DataNode's ParameterParser); the NameNode's authentication filter refuses it first (authFilterRefusal).
+  const user = params.get('user.name') || WEBHDFS_STATIC_USER;
   if (!USER_PATTERN.test(user)) {
     throw badParam(
       'user.name',
@@ -263,6 +265,34 @@ export function parseWebHdfsRequest(method: string, rawUrl: string): WebHdfsRequ
     );
   }
   return { method, op, path, params, multi, user };
+}
+
+/** AuthToken.ILLEGAL_ARG_MSG: what an AuthenticationToken says of a user name it refuses. */
+const AUTH_TOKEN_USER_REFUSED = "userName is NULL, empty or contains a '&'";
+
+/**
+ * The NameNode's WebHDFS authentication filter (AuthFilter, simple authentication:
+ * PseudoAuthenticationHandler), which runs before any parameter is parsed: the first `user.name`
+ * of the raw query, when present, becomes an AuthenticationToken, and one that is empty or holds
+ * '&' makes it throw an IllegalArgumentException no handler catches, so Jetty answers 500. A
+ * request with `delegation` skips the filter. The exception's text, or undefined when it passes.
+ */
+export function authFilterRefusal(rawUrl: string): string | undefined {
+  const queryAt = rawUrl.indexOf('?');
+  if (queryAt < 0) return undefined;
+  const query = new URLSearchParams(rawUrl.slice(queryAt + 1));
+  if (query.has('delegation')) return undefined;
+  const user = query.get('user.name');
+  if (user === null || (user !== '' && !user.includes('&'))) return undefined;
+  return `java.lang.IllegalArgumentException: ${AUTH_TOKEN_USER_REFUSED}`;
+}
+
+/**
+ * JspHelper.getUGI past the filter (a request with `delegation`, security off): an empty
+ * `user.name` is the remote user, and UserGroupInformation.createRemoteUser refuses it.
+ */
+export function checkRemoteUser(req: WebHdfsRequest): void {
+  if (req.params.get('user.name') === '') throw illegalArgument('Null user');
 }
 
 function isWebHdfsMethod(method: string): method is WebHdfsMethod {
@@ -719,6 +749,18 @@ export function sendJson(
     status,
     headers: body === null ? headers : { 'content-type': 'application/json', ...headers },
     body: body === null ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body), 'utf8'),
+  });
+}
+
+/**
+ * A failure in a servlet filter, before WebHDFS's ExceptionHandler: Jetty's 500 with the
+ * exception (Hadoop's body is Jetty's HTML error page; the lab sends the exception's line).
+ */
+export function sendFilterFailure(exchange: HttpExchange, res: http.ServerResponse, exception: string): void {
+  sendHttpResponse(exchange, res, {
+    status: 500,
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
+    body: Buffer.from(`${exception}\n`, 'utf8'),
   });
 }
 

@@ -53,6 +53,8 @@ export interface NamenodeJmxSnapshot {
   rpcAddress: string;
   nameDirs: readonly string[];
   softwareVersion: string;
+  /** VersionInfoMXBean.getCompileInfo: `<date> by <user> from <branch>` (dfshealth's "Compiled"). */
+  compileInfo: string;
   startedMs: number;
   nowMs: number;
   /** Each decommissioning DataNode's leaving-service counts, by lab name (absent: none). */
@@ -208,6 +210,7 @@ export function namenodeBeans(snap: NamenodeJmxSnapshot): JmxBean[] {
       NNStartedTimeInMillis: snap.startedMs,
       Version: snap.softwareVersion,
       SoftwareVersion: snap.softwareVersion,
+      CompileInfo: snap.compileInfo,
       UpgradeFinalized: true,
     },
     {

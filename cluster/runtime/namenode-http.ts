@@ -33,7 +33,7 @@ import { readLabWebAddress } from '../home/lab-web-address.js';
 import { recvHttpRequest, sendHttpResponse, type HttpExchange } from '../transport/http-journal.js';
 import { limitHttpServer, closeHttpServer, listenWithFallback } from '../transport/http-limits.js';
 import { CONF_PATH, daemonPage, STACKS_PATH } from './daemon-pages.js';
-import { processBeans } from './process-info.js';
+import { COMPILE_INFO, processBeans } from './process-info.js';
 import { serveWebHdfs, type WebHdfsNamenodeOptions } from './webhdfs-namenode.js';
 import { WEBHDFS_PREFIX } from '../client/webhdfs.js';
 import { namenodeUiPage } from './web-ui.js';
@@ -271,6 +271,7 @@ function serveJmx(
     rpcAddress: opts.rpcAddress,
     nameDirs: [opts.nameDir],
     softwareVersion: opts.softwareVersion,
+    compileInfo: COMPILE_INFO,
     startedMs: opts.startedMs,
     nowMs,
   });

@@ -11,12 +11,33 @@
  *     attribute maps.
  * Reads the process only: no environment variables are printed.
  */
+import fs from 'node:fs';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import type { JmxBean } from '../namenode/jmx.js';
 
 /** The version every daemon reports (NameNodeInfo.SoftwareVersion, the DataNode's /jmx, the Secondary's page). */
 export const SOFTWARE_VERSION = '3.3.6-lab';
+
+/**
+ * VersionInfoMXBean.getCompileInfo, `<date> by <user> from <branch>` (VersionInfo's build time in
+ * yyyy-MM-dd'T'HH:mm'Z', who built it, the branch): the NameNode's and the Secondary's "Compiled"
+ * row. The lab is compiled by `npm run build`, so the date is when this module's built file was
+ * written; Hadoop says "Unknown" for what it cannot tell.
+ */
+export const COMPILE_INFO = `${buildDate()} by hdfs-lab from ${SOFTWARE_VERSION}`;
+
+function buildDate(): string {
+  try {
+    return `${fs
+      .statSync(fileURLToPath(import.meta.url))
+      .mtime.toISOString()
+      .slice(0, 16)}Z`;
+  } catch {
+    return 'Unknown';
+  }
+}
 
 export const RUNTIME_BEAN = 'java.lang:type=Runtime';
 export const MEMORY_BEAN = 'java.lang:type=Memory';

@@ -59,7 +59,7 @@ import {
   unlockStorage,
   writeVersion,
 } from './name-storage.js';
-import { SOFTWARE_VERSION } from './process-info.js';
+import { COMPILE_INFO, SOFTWARE_VERSION } from './process-info.js';
 import { RpcClient } from '../transport/rpc-client.js';
 import { NAMENODE_PROTOCOL } from '../protocol/registry/index.js';
 
@@ -122,6 +122,7 @@ export async function runSecondaryNameNode({
         checkpointTxns: settings.txns,
         checkpointDirs: [checkpointDir],
         softwareVersion: SOFTWARE_VERSION,
+        compileInfo: COMPILE_INFO,
         nowMs: Date.now(),
       }),
     beans: () => [
@@ -131,6 +132,7 @@ export async function runSecondaryNameNode({
         lastCheckpointMs: checkpointer.lastDoneMs,
         checkpointDirs: [checkpointDir],
         softwareVersion: SOFTWARE_VERSION,
+        compileInfo: COMPILE_INFO,
         nowMs: Date.now(),
       }),
       ...processBeans(startedMs, Date.now()),

@@ -184,6 +184,7 @@ async function showOverview() {
   $('overview-table').innerHTML = rows([
     ['Started:', esc(fmtDate(info.NNStartedTimeInMillis))],
     ['Version:', esc(info.Version)],
+    ['Compiled:', esc(info.CompileInfo)],
     ['Cluster ID:', '<span id="cluster-id">' + esc(info.ClusterId) + '</span>'],
     ['Block Pool ID:', '<span id="block-pool-id">' + esc(info.BlockPoolId) + '</span>'],
   ]);
@@ -451,6 +452,8 @@ export interface SecondaryPageInfo {
   checkpointTxns: number;
   checkpointDirs: readonly string[];
   softwareVersion: string;
+  /** VersionInfoMXBean.getCompileInfo (the "Compiled" row). */
+  compileInfo: string;
   nowMs: number;
 }
 
@@ -472,6 +475,7 @@ export function secondaryStatusPage(info: SecondaryPageInfo): string {
 <h1>Overview</h1>
 <table id="secondary-info">
 ${row('Version', info.softwareVersion, 'version')}
+${row('Compiled', info.compileInfo, 'compiled')}
 ${row('NameNode Address', info.namenodeAddress, 'namenode-address')}
 ${row('Started', new Date(info.startedMs).toString(), 'started')}
 ${row('Last Checkpoint', last, 'last-checkpoint')}

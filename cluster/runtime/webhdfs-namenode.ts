@@ -17,8 +17,10 @@ import type { HttpExchange } from '../transport/http-journal.js';
 import {
   aclSpecParam,
   aclStatusJson,
+  authFilterRefusal,
   blockLocationsJson,
   boolParam,
+  checkRemoteUser,
   contentSummaryJson,
   fileStatusJson,
   forbidden,
@@ -36,6 +38,7 @@ import {
   quotaUsageJson,
   redirectLocation,
   requiredParam,
+  sendFilterFailure,
   sendJson,
   sendWebHdfsError,
   serverDefaultsJson,
@@ -77,8 +80,11 @@ export async function serveWebHdfs(
   exchange: HttpExchange,
 ): Promise<void> {
   req.resume();
+  const refusal = authFilterRefusal(req.url ?? '/');
+  if (refusal !== undefined) return sendFilterFailure(exchange, res, refusal);
   try {
     const request = parseWebHdfsRequest(req.method ?? '?', req.url ?? '/');
+    checkRemoteUser(request);
     // FSDirectory's check, before any op: `..`, `.`, `//` and ':' components are refused, never resolved.
     checkPath(request.path);
     const callerAddr = req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '';

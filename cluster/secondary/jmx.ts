@@ -15,6 +15,8 @@ export interface SecondaryJmxSnapshot {
   lastCheckpointMs: number | null;
   checkpointDirs: readonly string[];
   softwareVersion: string;
+  /** VersionInfoMXBean.getCompileInfo: `<date> by <user> from <branch>`. */
+  compileInfo: string;
   nowMs: number;
 }
 
@@ -32,6 +34,7 @@ export function secondaryBeans(snap: SecondaryJmxSnapshot): JmxBean[] {
       CheckpointDirectories: [...snap.checkpointDirs],
       CheckpointEditlogDirectories: [...snap.checkpointDirs],
       SoftwareVersion: snap.softwareVersion,
+      CompileInfo: snap.compileInfo,
     },
   ];
 }

@@ -22,6 +22,9 @@ import { waitFor } from './wait-for.js';
 
 const MiB = 1024 * 1024;
 
+/** VersionInfoMXBean.getCompileInfo: `<yyyy-MM-dd'T'HH:mm'Z'> by <user> from <branch>`. */
+const COMPILE_INFO_FORM = /^\d{4}-\d\d-\d\dT\d\d:\d\dZ by \S+ from \S+$/;
+
 interface Answer {
   status: number;
   type: string;
@@ -196,6 +199,8 @@ describe.skipIf(!BUILT)("the NameNode's HTTP server: /fsck and /jmx", () => {
     expect(info.ClusterId).toBe(clusterId);
     expect(String(info.BlockPoolId)).toMatch(/^BP-\d+-127\.0\.0\.1-\d+$/);
     expect(info.Safemode).toBe('');
+    // FSNamesystem.getCompileInfo, dfshealth's "Compiled": VersionInfo's date, user and branch.
+    expect(info.CompileInfo).toMatch(COMPILE_INFO_FORM);
     expect(Number(info.Total)).toBeGreaterThan(0);
     expect(Number(info.Used) + Number(info.Free)).toBeLessThanOrEqual(Number(info.Total));
     expect(typeof info.PercentUsed).toBe('number');
@@ -296,6 +301,11 @@ describe.skipIf(!BUILT)("the NameNode's HTTP server: /fsck and /jmx", () => {
     // SecondaryNameNodeInfoMXBean extends VersionInfoMXBean: SoftwareVersion, but no NameNode-only Version.
     expect(before.SoftwareVersion).toMatch(/^3\.3\.\d+/);
     expect(before).not.toHaveProperty('Version');
+    // status.html shows getCompileInfo as its "Compiled" row, under Version.
+    expect(before.CompileInfo).toMatch(COMPILE_INFO_FORM);
+    const page = (await get(secondary, '/')).body;
+    expect(page).toContain(`<tr><th>Compiled</th><td id="compiled">${String(before.CompileInfo)}</td></tr>`);
+    expect(page.indexOf('<th>Compiled</th>')).toBeGreaterThan(page.indexOf('<th>Version</th>'));
     const forced = await lab(home, 'checkpoint');
     expect(forced.code, forced.stderr).toBe(0);
     const after = await info();

@@ -349,6 +349,30 @@ describe.skipIf(!BUILT)('WebHDFS', () => {
     expect([negStatus, neg.exception]).toEqual([400, 'IllegalArgumentException']);
     const [userStatus, badUser] = await remote(url('/', 'op=LISTSTATUS&user.name=a%20b'));
     expect([userStatus, badUser.message]).toEqual([400, expect.stringContaining('"user.name"')]);
+    // An empty user.name: the NameNode's authentication filter (PseudoAuthenticationHandler) makes an
+    // AuthenticationToken of it, which throws before WebHDFS sees the request: Jetty's 500.
+    const empty = await request(url('/', 'op=LISTSTATUS&user.name='));
+    expect([empty.status, empty.body.toString('utf8')]).toEqual([
+      500,
+      "java.lang.IllegalArgumentException: userName is NULL, empty or contains a '&'\n",
+    ]);
+    // With a delegation token the filter steps aside, and JspHelper.getUGI's createRemoteUser refuses "".
+    expect(await remote(url('/', 'op=LISTSTATUS&user.name=&delegation=x'))).toEqual([
+      400,
+      {
+        exception: 'IllegalArgumentException',
+        javaClassName: 'java.lang.IllegalArgumentException',
+        message: 'Null user',
+      },
+    ]);
+    // A DataNode reads it as UserParam does, no user: the static user dr.who, who may not write into /web.
+    const dn = requireDescription(home).datanodes[0]!;
+    const [nobodyStatus, nobody] = await remote(
+      `http://${dn.host}:${dn.httpPort}/webhdfs/v1/web/nobody.txt?op=CREATE&user.name=&namenoderpcaddress=${nnRpc}`,
+      'PUT',
+    );
+    expect([nobodyStatus, nobody.exception]).toEqual([403, 'AccessControlException']);
+    expect(nobody.message).toMatch(/^Permission denied: user=dr\.who, access=WRITE/);
     // Permissions are the NameNode's: dr.who (no user.name) may not write into a 755 directory.
     const [deniedStatus, denied] = await remote(url('/web', 'op=MKDIRS'), 'PUT');
     expect([deniedStatus, denied.exception]).toEqual([403, 'AccessControlException']);

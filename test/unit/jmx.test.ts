@@ -98,6 +98,7 @@ const beans = namenodeBeans({
   rpcAddress: '127.0.0.1:8020',
   nameDirs: ['/tmp/name'],
   softwareVersion: '3.3.6-lab',
+  compileInfo: '2026-01-01T00:00Z by hdfs-lab from 3.3.6-lab',
   startedMs: NOW - 3_600_000,
   nowMs: NOW,
 });
@@ -186,6 +187,7 @@ function snapshotOf(s: NameNodeStatus) {
     rpcAddress: '127.0.0.1:8020',
     nameDirs: [],
     softwareVersion: 'x',
+    compileInfo: 'x',
     startedMs: 0,
     nowMs: NOW,
   };

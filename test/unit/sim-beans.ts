@@ -11,6 +11,7 @@ export function simBeans(sim: ClusterSim): Record<string, Record<string, unknown
     rpcAddress: '127.0.0.1:8020',
     nameDirs: [],
     softwareVersion: 'test',
+    compileInfo: 'test',
     startedMs: 0,
     nowMs: sim.nowMs,
   });

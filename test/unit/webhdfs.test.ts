@@ -13,7 +13,9 @@ import type { FileStatus } from '../../cluster/protocol/types.js';
 import {
   aclSpecParam,
   aclStatusJson,
+  authFilterRefusal,
   blockLocationsJson,
+  checkRemoteUser,
   fileStatusJson,
   parseWebHdfsRequest,
   permissionParam,
@@ -69,6 +71,28 @@ describe('WebHDFS requests', () => {
     // No op (or an empty one) is each OpParam's @DefaultValue, NULL, which the handlers refuse.
     expect(parseWebHdfsRequest('GET', '/webhdfs/v1/').op).toBe('NULL');
     expect(parseWebHdfsRequest('POST', '/webhdfs/v1/x?op=').op).toBe('NULL');
+  });
+
+  it("treats an empty user.name as UserParam does, and refuses it where Hadoop's filter and JspHelper do", () => {
+    // UserParam's default is "": no user, so the DataNode's ParameterParser takes the static user.
+    const empty = parseWebHdfsRequest('GET', '/webhdfs/v1/?op=OPEN&user.name=');
+    expect(empty.user).toBe('dr.who');
+    // The NameNode's AuthFilter (PseudoAuthenticationHandler) makes an AuthenticationToken of it first:
+    // AuthToken.checkForIllegalArgument throws, uncaught, for an empty name or one holding '&'.
+    const refused = "java.lang.IllegalArgumentException: userName is NULL, empty or contains a '&'";
+    expect(authFilterRefusal('/webhdfs/v1/?op=LISTSTATUS&user.name=')).toBe(refused);
+    expect(authFilterRefusal('/webhdfs/v1/?user.name=a%26b&op=LISTSTATUS')).toBe(refused);
+    expect(authFilterRefusal('/webhdfs/v1/?op=LISTSTATUS&user.name=alice')).toBeUndefined();
+    expect(authFilterRefusal('/webhdfs/v1/?op=LISTSTATUS')).toBeUndefined();
+    // With a delegation token the filter steps aside; JspHelper.getUGI then hands "" to createRemoteUser.
+    const delegated = '/webhdfs/v1/?op=LISTSTATUS&user.name=&delegation=x';
+    expect(authFilterRefusal(delegated)).toBeUndefined();
+    expect(failure(() => checkRemoteUser(parseWebHdfsRequest('GET', delegated)))).toMatchObject({
+      status: 400,
+      exception: 'IllegalArgumentException',
+      message: 'Null user',
+    });
+    expect(() => checkRemoteUser(parseWebHdfsRequest('GET', '/webhdfs/v1/?op=LISTSTATUS'))).not.toThrow();
   });
 
   it('parses permissions as octal 0-1777', () => {
