@@ -121,7 +121,7 @@ function directoryEntries(
 
 /** SnapshotDiffReport.toString: the header, then one line per entry ("M\t./a", "R\t./a -> ./b"). */
 export function formatDiffReport(report: SnapshotDiffReport): string {
-  const name = (s: string): string => (s === '' ? 'current' : `snapshot ${s}`);
+  const name = (s: string): string => (s === '' ? 'current directory' : `snapshot ${s}`);
   const rel = (p: string): string => (p === '' ? '.' : `./${p}`);
   const lines = [
     `Difference between ${name(report.fromSnapshot)} and ${name(report.toSnapshot)} under directory ${report.snapshotRoot}:`,

@@ -204,7 +204,7 @@ describe.skipIf(!BUILT)('trash, quotas, xattrs, snapshots and ACLs on a running 
     expect(written.code).toBe(1);
     expect(written.stderr).toContain('Modification on a read-only snapshot is disallowed');
     expect(await ok('snapshotDiff', '/snap', 's1', '.')).toBe(
-      'Difference between snapshot s1 and current under directory /snap:\nM\t.\n-\t./s.txt\n\n',
+      'Difference between snapshot s1 and current directory under directory /snap:\nM\t.\n-\t./s.txt\n\n',
     );
     await ok('fs', '-put', local('k.txt', 'kept over a restart\n'), '/snap/k.txt');
     await ok('fs', '-createSnapshot', '/snap', 's2');

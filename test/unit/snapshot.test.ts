@@ -175,7 +175,7 @@ describe('snapshots in the namespace', () => {
     ns.setPermission('/d/sub', 0o700);
     expect(formatDiffReport(ns.snapshotDiff('/d', 's1', '.'))).toBe(
       [
-        'Difference between snapshot s1 and current under directory /d:',
+        'Difference between snapshot s1 and current directory under directory /d:',
         'M\t.',
         'R\t./b.txt -> ./sub/b2.txt',
         '+\t./c.txt',
