@@ -81,7 +81,6 @@ interface Receiving {
 }
 
 /** WRITE_BLOCK at a DataNode (DataXceiver.writeBlock + BlockReceiver + PacketResponder). */
-// Long: the WRITE_BLOCK exchange (replica, mirror set-up, the failure path) shares the pipeline state; its decisions are datanode/receive-plan.ts's and datanode/packet-loop.ts's.
 export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverServerOptions): Promise<void> {
   const { storage } = options;
   const eb = op.header.block;
