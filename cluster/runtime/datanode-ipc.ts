@@ -23,7 +23,11 @@ export const DATANODE_IPC_PORT_DEFAULT = 9867;
 export interface DatanodeIpcActions {
   /** The replica's visible length; throws ReplicaNotFoundException (or IOException for an older stamp). */
   visibleLength(poolId: string, block: BlockRef): Promise<number>;
-  triggerBlockReport(incremental: boolean): void;
+  /**
+   * A block report now; with `nnAddress` ("host:port", dfsadmin's -namenode) only to the NameNode at
+   * that address, nothing when this DataNode reports to another (DataNode.triggerBlockReport).
+   */
+  triggerBlockReport(incremental: boolean, nnAddress?: string): Promise<void> | void;
   shutdown(forUpgrade: boolean): void;
   balancerBytesPerSec(): number;
   info(): DatanodeLocalInfo;
@@ -69,10 +73,10 @@ export function datanodeIpcHandlers(opts: DatanodeIpcOptions): Handlers {
     getReplicaVisibleLength: async (p) => ({ length: await actions.visibleLength(p.poolId, p.block) }),
     getDatanodeInfo: () => Promise.resolve(actions.info()),
     getBalancerBandwidth: () => Promise.resolve({ bytesPerSec: actions.balancerBytesPerSec() }),
-    triggerBlockReport: (p, ctx) => {
+    triggerBlockReport: async (p, ctx) => {
       superuserOnly(ctx);
-      actions.triggerBlockReport(p.incremental);
-      return Promise.resolve(null);
+      await actions.triggerBlockReport(p.incremental, p.nnAddress);
+      return null;
     },
     shutdownDatanode: (p, ctx) => {
       superuserOnly(ctx);

@@ -15,6 +15,7 @@
  * retrying on its timers and never crashes the process; a restarted NameNode answers the next
  * heartbeat with DNA_REGISTER and gets a fresh registration and full report.
  */
+import dns from 'node:dns/promises';
 import { configuredCapacityBytes, withCapacity } from '../balancer/capacity.js';
 import { clusterConfig } from '../home/cluster-config.js';
 import { scanPeriodMs } from '../config/config.js';
@@ -191,7 +192,15 @@ export async function runDataNode(options: {
       config,
       datanodeUser: labUser(),
       groupsOf: unixGroups(),
-      actions: ipcActions({ id, storage, actor, config, startedMs, shutdown: options.onShutdownRequested }),
+      actions: ipcActions({
+        id,
+        storage,
+        actor,
+        config,
+        startedMs,
+        namenode: description.namenode,
+        shutdown: options.onShutdownRequested,
+      }),
     });
     log('info', `${id}: IPC server (ClientDatanodeProtocol) listening on ${me.host}:${ipcServer.port}`);
     actor.start(storage, server);
@@ -278,6 +287,8 @@ function ipcActions(opts: {
   actor: BPServiceActor;
   config: LabConfig;
   startedMs: number;
+  /** The NameNode this DataNode reports to (dfsadmin -triggerBlockReport -namenode picks it). */
+  namenode: { host: string; port: number };
   shutdown: ((reason: string) => void) | undefined;
 }): DatanodeIpcActions {
   const { storage, actor, config } = opts;
@@ -302,7 +313,10 @@ function ipcActions(opts: {
       // ReplicaWaitingToBeRecovered.getVisibleLength: no byte of an RWR replica is visible.
       return replica === rwr ? -1 : replica.numBytes;
     },
-    triggerBlockReport: (incremental) => actor.triggerBlockReport(incremental),
+    triggerBlockReport: async (incremental, nnAddress) => {
+      if (nnAddress === undefined || (await sameAddress(nnAddress, opts.namenode)))
+        actor.triggerBlockReport(incremental);
+    },
     shutdown: (forUpgrade) => {
       if (shuttingDown) throw new RemoteError('IOException', 'Shutdown already in progress.');
       shuttingDown = true;
@@ -867,4 +881,30 @@ class BPServiceActor {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Whether "host:port" names `namenode` (InetSocketAddress.equals: the same IP address once both
+ * names are resolved, and the same port). Not a host:port: NetUtils.createSocketAddr's
+ * IllegalArgumentException.
+ */
+export async function sameAddress(
+  hostPort: string,
+  namenode: { host: string; port: number },
+): Promise<boolean> {
+  const m = /^([^:/\s]+):(\d{1,5})$/.exec(hostPort);
+  if (!m) {
+    throw new RemoteError(
+      'IllegalArgumentException',
+      `Does not contain a valid host:port authority: ${hostPort}`,
+    );
+  }
+  if (Number(m[2]) !== namenode.port) return false;
+  const resolve = (host: string): Promise<string> =>
+    dns.lookup(host).then(
+      (a) => a.address,
+      () => host,
+    );
+  const [asked, ours] = await Promise.all([resolve(m[1] as string), resolve(namenode.host)]);
+  return asked === ours;
 }

@@ -1,7 +1,7 @@
 /**
  * The DataNode sub-commands of `lab dfsadmin` (DFSAdmin.java), each one ClientDatanodeProtocol call
  * to the DataNode's IPC port named as `<datanode_host:ipc_port>` (`lab start` and `lab dfsadmin
- * -report` show it): `-getDatanodeInfo`, `-triggerBlockReport [-incremental]`, `-shutdownDatanode
+ * -report` show it): `-getDatanodeInfo`, `-triggerBlockReport [-incremental] [-namenode …]`, `-shutdownDatanode
  * [upgrade]` and `-getBalancerBandwidth`. They need no NameNode. Output, messages and exit codes
  * as DFSAdmin's.
  */
@@ -58,12 +58,20 @@ export async function runDatanodeCommand(
 }
 
 /**
- * DFSAdmin.triggerBlockReport: `-incremental` anywhere, the first other word is the DataNode;
- * anything left over, or no DataNode, is refused with exit 1, as is a failed call.
+ * DFSAdmin.triggerBlockReport: `-namenode <host:port>` taken out first (only that NameNode gets
+ * the report, HDFS 3.3), then `-incremental` anywhere; the first other word is the DataNode.
+ * Anything left over, or no DataNode, is refused with exit 1, as is a failed call; a `-namenode`
+ * without its address, or an address that is no host:port, is DFSAdmin.run's
+ * IllegalArgumentException (message, usage, exit -1).
  */
 async function triggerBlockReport(args: readonly string[], ctx: DatanodeCommandContext): Promise<void> {
-  const rest = args.filter((a) => a !== '-incremental');
-  const incremental = rest.length < args.length;
+  const { rest: withoutNamenode, value: nnAddress } = popOptionWithArgument('-namenode', args);
+  if (nnAddress !== undefined && !hostPort(nnAddress)) {
+    err(`triggerBlockReport: Does not contain a valid host:port authority: ${nnAddress}`);
+    usageExit('-triggerBlockReport');
+  }
+  const rest = withoutNamenode.filter((a) => a !== '-incremental');
+  const incremental = rest.length < withoutNamenode.length;
   const target = rest.find((a) => !a.startsWith('-'));
   if (target === undefined) {
     err('You must specify a host:port pair.');
@@ -76,14 +84,41 @@ async function triggerBlockReport(args: readonly string[], ctx: DatanodeCommandC
   }
   await withDatanode('-triggerBlockReport', target, ctx, async (dn) => {
     try {
-      await dn.call('triggerBlockReport', { incremental });
+      await dn.call('triggerBlockReport', { incremental, ...(nnAddress ? { nnAddress } : {}) });
     } catch (error) {
       err(`triggerBlockReport error: ${javaString(error)}`);
       throw new CommandExit(TRIGGER_FAILED);
     }
-    if (ctx.json) return printJson({ triggered: incremental ? 'incremental' : 'full', datanode: target });
-    out(`Triggering ${incremental ? 'an incremental' : 'a full'} block report on ${target}.`);
+    if (ctx.json) {
+      return printJson({
+        triggered: incremental ? 'incremental' : 'full',
+        datanode: target,
+        ...(nnAddress ? { namenode: nnAddress } : {}),
+      });
+    }
+    const to = nnAddress === undefined ? '' : ` to namenode ${nnAddress}`;
+    out(`Triggering ${incremental ? 'an incremental' : 'a full'} block report on ${target}${to}.`);
   });
+}
+
+/**
+ * StringUtils.popOptionWithArgument: `name` and the word after it leave the list (parsing stops at
+ * `--`); `name` last, with nothing after it, is IllegalArgumentException "option <name> requires 1
+ * argument.", which DFSAdmin.run prints with the command's usage (exit -1).
+ */
+function popOptionWithArgument(
+  name: string,
+  args: readonly string[],
+): { rest: string[]; value: string | undefined } {
+  const end = args.indexOf('--');
+  const at = args.findIndex((a, i) => a === name && (end < 0 || i < end));
+  if (at < 0) return { rest: [...args], value: undefined };
+  const value = args[at + 1];
+  if (value === undefined) {
+    err(`triggerBlockReport: option ${name} requires 1 argument.`);
+    usageExit('-triggerBlockReport');
+  }
+  return { rest: [...args.slice(0, at), ...args.slice(at + 2)], value };
 }
 
 /**

@@ -197,10 +197,12 @@ export const DFSADMIN_TEXTS: Readonly<Record<string, DfsadminCommandText>> = {
       '\tbe used for checking if a datanode is alive.\n',
   },
   triggerBlockReport: {
-    summary: '-triggerBlockReport [-incremental] <datanode_host:ipc_port>',
-    usage: '[-triggerBlockReport [-incremental] <datanode_host:ipc_port>]',
+    summary:
+      '-triggerBlockReport [-incremental] <datanode_host:ipc_port> [-namenode <namenode_host:ipc_port>]',
+    usage:
+      '[-triggerBlockReport [-incremental] <datanode_host:ipc_port> [-namenode <namenode_host:ipc_port>]]',
     help:
-      '-triggerBlockReport [-incremental] <datanode_host:ipc_port>\n' +
+      '-triggerBlockReport [-incremental] <datanode_host:ipc_port> [-namenode <namenode_host:ipc_port>]\n' +
       '\tTrigger a block report for the datanode.\n' +
       "\tIf 'incremental' is specified, it will be an incremental\n" +
       '\tblock report; otherwise, it will be a full block report.\n',

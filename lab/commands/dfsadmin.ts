@@ -40,7 +40,7 @@ const ARGUMENT_COUNTS: Readonly<Record<string, (count: number) => boolean>> = {
   '-getBalancerBandwidth': (n) => n === 2,
   '-shutdownDatanode': (n) => n === 2 || n === 3,
   '-getDatanodeInfo': (n) => n === 2,
-  '-triggerBlockReport': (n) => n === 2 || n === 3,
+  '-triggerBlockReport': (n) => n >= 2 && n <= 5,
 };
 
 /** printUsage(cmd) on stderr, then exit -1. */

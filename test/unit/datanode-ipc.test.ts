@@ -4,7 +4,10 @@
  * administrative calls only for the DataNode's user or the supergroup
  * (DataNode.checkSuperuserPrivilege); the messages as ClientDatanodeProtocol.proto has them.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveConfig } from '../../cluster/config/config.js';
 import { readBlockLength } from '../../cluster/client/datanode-ipc-client.js';
 import type { ClusterDescription } from '../../cluster/home/description.js';
@@ -18,6 +21,9 @@ import {
 } from '../../cluster/protocol/registry/index.js';
 import { BPServiceCore } from '../../cluster/datanode/bp-service-core.js';
 import { configVersion, startDatanodeIpc } from '../../cluster/runtime/datanode-ipc.js';
+import { sameAddress } from '../../cluster/runtime/datanode-process.js';
+import { writeDescription } from '../../cluster/home/home.js';
+import { captureOutput, labInProcess } from './lab-in-process.js';
 import type { RpcServer } from '../../cluster/runtime/rpc-server.js';
 import { Journal } from '../../cluster/transport/journal.js';
 import { RpcClient } from '../../cluster/transport/rpc-client.js';
@@ -52,7 +58,9 @@ async function serveDatanode(overrides: Record<string, string> = {}): Promise<Rp
           );
         return Promise.resolve(4_242);
       },
-      triggerBlockReport: (incremental) => asked.push(incremental ? 'incremental' : 'full'),
+      triggerBlockReport: (incremental, nnAddress) => {
+        asked.push(`${incremental ? 'incremental' : 'full'}${nnAddress ? ` to ${nnAddress}` : ''}`);
+      },
       shutdown: (forUpgrade) => asked.push(`shutdown upgrade=${forUpgrade}`),
       balancerBytesPerSec: () => config.bytes('dfs.datanode.balance.bandwidthPerSec'),
       info: () => ({ softwareVersion: '3.3.6-lab', configVersion: configVersion(config), uptimeSec: 7 }),
@@ -218,6 +226,67 @@ describe('DFSInputStream.readBlockLength against a DataNode holding an RWR repli
       message:
         'Cannot obtain block length for LocatedBlock{BP-1:blk_1073741826_1001; getBlockSize()=1024; corrupt=false; ' +
         'offset=134217728; locs=[DatanodeInfoWithStorage[127.0.0.1:9866,DS-4b2e,DISK]]}',
+    });
+  });
+});
+
+describe('dfsadmin -triggerBlockReport -namenode (HDFS 3.3: a report to one NameNode only)', () => {
+  it('passes the NameNode address and says so; -namenode without one is its usage, exit 255', async () => {
+    const s = await serveDatanode();
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-trigger-'));
+    const description = {
+      version: 1,
+      seed: '7',
+      createdMs: 0,
+      conf: {},
+      namenode: { id: 'nn', host: '127.0.0.1', port: 8020 },
+      secondary: null,
+      datanodes: [
+        { id: 'dn1', host: '127.0.0.1', port: 9866, httpPort: 9864, ipcPort: s.port, rack: '/rack1' },
+      ],
+      client: { host: '127.0.0.1', rack: '/default-rack' },
+      loopbackAliases: false,
+    } as unknown as ClusterDescription;
+    writeDescription(home, description);
+    const saved = process.env.HADOOP_USER_NAME;
+    process.env.HADOOP_USER_NAME = 'hdfs';
+    const output = captureOutput();
+    try {
+      const dn = `127.0.0.1:${s.port}`;
+      expect(
+        await labInProcess(
+          home,
+          'dfsadmin',
+          '-triggerBlockReport',
+          '-incremental',
+          dn,
+          '-namenode',
+          'localhost:8020',
+        ),
+      ).toBe(0);
+      expect(output.stdout.join('')).toBe(
+        `Triggering an incremental block report on ${dn} to namenode localhost:8020.\n`,
+      );
+      expect(asked).toEqual(['incremental to localhost:8020']);
+      expect(await labInProcess(home, 'dfsadmin', '-triggerBlockReport', dn, '-namenode')).toBe(255);
+      expect(output.stderr.join('')).toBe(
+        'triggerBlockReport: option -namenode requires 1 argument.\n' +
+          'Usage: lab dfsadmin [-triggerBlockReport [-incremental] <datanode_host:ipc_port> [-namenode <namenode_host:ipc_port>]]\n',
+      );
+    } finally {
+      vi.restoreAllMocks();
+      if (saved === undefined) delete process.env.HADOOP_USER_NAME;
+      else process.env.HADOOP_USER_NAME = saved;
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('a DataNode acts only when the address names its NameNode (InetSocketAddress.equals)', async () => {
+    const nn = { host: '127.0.0.1', port: 8020 };
+    expect(await sameAddress('localhost:8020', nn)).toBe(true);
+    expect(await sameAddress('127.0.0.1:8021', nn)).toBe(false);
+    await expect(sameAddress('localhost', nn)).rejects.toMatchObject({
+      errorClass: 'IllegalArgumentException',
     });
   });
 });
