@@ -9,7 +9,7 @@
 import * as cdp from '../gen/client_datanode_protocol_pb.js';
 import { blockRefFromProto, extendedBlockToProto } from './hdfs-types.js';
 import { required, toNumber, toU64 } from './server-types.js';
-import { CLIENT_DATANODE_PROTOCOL, protoMethod, type ProtocolTable } from './types.js';
+import { CLIENT_DATANODE_PROTOCOL, protoMethod, voidProtoMethod, type ProtocolTable } from './types.js';
 
 const P = CLIENT_DATANODE_PROTOCOL;
 
@@ -52,26 +52,22 @@ export const CLIENT_DATANODE_PROTOCOL_TABLE: ProtocolTable = {
       };
     },
   }),
-  triggerBlockReport: protoMethod({
+  triggerBlockReport: voidProtoMethod({
     protocol: P,
     method: 'triggerBlockReport',
     request: cdp.TriggerBlockReportRequestProtoSchema,
     response: cdp.TriggerBlockReportResponseProtoSchema,
     toRequest: (p) => ({ incremental: p.incremental, ...(p.nnAddress ? { nnAddress: p.nnAddress } : {}) }),
     fromRequest: (m) => ({ incremental: m.incremental, ...(m.nnAddress ? { nnAddress: m.nnAddress } : {}) }),
-    toResponse: () => ({}),
-    fromResponse: () => null,
     journalFields: ['incremental'],
   }),
-  shutdownDatanode: protoMethod({
+  shutdownDatanode: voidProtoMethod({
     protocol: P,
     method: 'shutdownDatanode',
     request: cdp.ShutdownDatanodeRequestProtoSchema,
     response: cdp.ShutdownDatanodeResponseProtoSchema,
     toRequest: (p) => ({ forUpgrade: p.forUpgrade }),
     fromRequest: (m) => ({ forUpgrade: m.forUpgrade }),
-    toResponse: () => ({}),
-    fromResponse: () => null,
     journalFields: ['forUpgrade'],
   }),
   getBalancerBandwidth: protoMethod({
@@ -84,15 +80,13 @@ export const CLIENT_DATANODE_PROTOCOL_TABLE: ProtocolTable = {
     toResponse: (r) => ({ bandwidth: toU64(r.bytesPerSec, 'bandwidth') }),
     fromResponse: (m) => ({ bytesPerSec: toNumber(m.bandwidth, 'bandwidth') }),
   }),
-  refreshNamenodes: protoMethod({
+  refreshNamenodes: voidProtoMethod({
     protocol: P,
     method: 'refreshNamenodes',
     request: cdp.RefreshNamenodesRequestProtoSchema,
     response: cdp.RefreshNamenodesResponseProtoSchema,
     toRequest: () => ({}),
     fromRequest: () => ({}),
-    toResponse: () => ({}),
-    fromResponse: () => null,
   }),
   getReconfigurationStatus: protoMethod({
     protocol: P,

@@ -32,7 +32,8 @@ import {
 import {
   CLIENT_PROTOCOL,
   protoMethod,
-  type ProtoMethodDef,
+  voidProtoMethod,
+  type VoidProtoMethodDef,
   type ProtocolTable,
   type RpcMethodEntry,
 } from './types.js';
@@ -52,17 +53,15 @@ function aclSpecMethod<M extends 'modifyAclEntries' | 'removeAclEntries' | 'setA
   response: DescMessage,
 ): RpcMethodEntry<M> {
   // The three requests are the same message ({ src, aclSpec }) under three names.
-  return protoMethod({
+  return voidProtoMethod({
     protocol: P,
     method,
     request: request as typeof cp.SetAclRequestProtoSchema,
     response: response as typeof cp.SetAclResponseProtoSchema,
     toRequest: (p) => ({ src: p.src, aclSpec: p.aclSpec.map(aclEntryToProto) }),
     fromRequest: (m) => ({ src: m.src, aclSpec: m.aclSpec.map(aclEntryFromProto) }),
-    toResponse: () => ({}),
-    fromResponse: () => null,
     journalFields: ['src', 'aclSpec'],
-  } as ProtoMethodDef<M, typeof cp.SetAclRequestProtoSchema, typeof cp.SetAclResponseProtoSchema>);
+  } as VoidProtoMethodDef<M, typeof cp.SetAclRequestProtoSchema, typeof cp.SetAclResponseProtoSchema>);
 }
 
 /** removeDefaultAcl, removeAcl: { src } in, nothing back. */
@@ -72,17 +71,15 @@ function aclPathMethod<M extends 'removeDefaultAcl' | 'removeAcl'>(
   response: DescMessage,
 ): RpcMethodEntry<M> {
   // Both requests are { src } under two names.
-  return protoMethod({
+  return voidProtoMethod({
     protocol: P,
     method,
     request: request as typeof cp.RemoveAclRequestProtoSchema,
     response: response as typeof cp.RemoveAclResponseProtoSchema,
     toRequest: (p) => ({ src: p.src }),
     fromRequest: (m) => ({ src: m.src }),
-    toResponse: () => ({}),
-    fromResponse: () => null,
     journalFields: ['src'],
-  } as ProtoMethodDef<M, typeof cp.RemoveAclRequestProtoSchema, typeof cp.RemoveAclResponseProtoSchema>);
+  } as VoidProtoMethodDef<M, typeof cp.RemoveAclRequestProtoSchema, typeof cp.RemoveAclResponseProtoSchema>);
 }
 
 /** Block pool ids are not in the lab's BlockRef; a block leaving the client names the pool it came from. */
@@ -360,7 +357,7 @@ const entries: RpcMethodEntry[] = [
     fromResponse: (m) => located(m.block as NonNullable<typeof m.block>),
     journalFields: ['src', 'previous', 'excludeNodes'],
   }),
-  protoMethod({
+  voidProtoMethod({
     protocol: P,
     method: 'abandonBlock',
     request: cp.AbandonBlockRequestProtoSchema,
@@ -377,8 +374,6 @@ const entries: RpcMethodEntry[] = [
       block: blockRefFromProto(m.b as NonNullable<typeof m.b>),
       fileId: wireNumber(m.fileId, 'fileId'),
     }),
-    toResponse: () => ({}),
-    fromResponse: () => null,
     journalFields: ['src', 'block'],
   }),
   protoMethod({
@@ -424,7 +419,7 @@ const entries: RpcMethodEntry[] = [
     fromResponse: (m) => m.result,
     journalFields: ['src', 'dst'],
   }),
-  protoMethod({
+  voidProtoMethod({
     protocol: P,
     method: 'rename2',
     request: cp.Rename2RequestProtoSchema,
@@ -441,11 +436,9 @@ const entries: RpcMethodEntry[] = [
       overwrite: m.overwriteDest,
       ...(m.moveToTrash ? { toTrash: true } : {}),
     }),
-    toResponse: () => ({}),
-    fromResponse: () => null,
     journalFields: ['src', 'dst', 'overwrite', 'toTrash'],
   }),
-  protoMethod({
+  voidProtoMethod({
     protocol: P,
     method: 'setPermission',
     request: cp.SetPermissionRequestProtoSchema,
@@ -455,11 +448,9 @@ const entries: RpcMethodEntry[] = [
       src: m.src,
       permission: wireNumber(m.permission?.perm ?? 0, 'permission', { max: 0xffff }),
     }),
-    toResponse: () => ({}),
-    fromResponse: () => null,
     journalFields: ['src', 'permission'],
   }),
-  protoMethod({
+  voidProtoMethod({
     protocol: P,
     method: 'setOwner',
     request: cp.SetOwnerRequestProtoSchema,
@@ -471,8 +462,6 @@ const entries: RpcMethodEntry[] = [
     }),
     // Go always sends both fields, "" meaning "leave it".
     fromRequest: (m) => ({ src: m.src, username: m.username || null, groupname: m.groupname || null }),
-    toResponse: () => ({}),
-    fromResponse: () => null,
     journalFields: ['src', 'username', 'groupname'],
   }),
   protoMethod({
@@ -560,7 +549,7 @@ const entries: RpcMethodEntry[] = [
     fromResponse: (m) => m.result,
     journalFields: ['src', 'replication'],
   }),
-  protoMethod({
+  voidProtoMethod({
     protocol: P,
     method: 'setTimes',
     request: cp.SetTimesRequestProtoSchema,
@@ -571,11 +560,9 @@ const entries: RpcMethodEntry[] = [
       mtime: wireSignedLong(m.mtime, 'mtime'),
       atime: wireSignedLong(m.atime, 'atime'),
     }),
-    toResponse: () => ({}),
-    fromResponse: () => null,
     journalFields: ['src', 'mtime', 'atime'],
   }),
-  protoMethod({
+  voidProtoMethod({
     protocol: P,
     method: 'setQuota',
     request: cp.SetQuotaRequestProtoSchema,
@@ -597,11 +584,9 @@ const entries: RpcMethodEntry[] = [
         ssQuota: BigInt.asIntN(64, m.storagespaceQuota).toString(),
       };
     },
-    toResponse: () => ({}),
-    fromResponse: () => null,
     journalFields: ['src', 'nsQuota', 'ssQuota'],
   }),
-  protoMethod({
+  voidProtoMethod({
     protocol: P,
     method: 'setXAttr',
     request: cp.SetXAttrRequestProtoSchema,
@@ -624,8 +609,6 @@ const entries: RpcMethodEntry[] = [
         },
       };
     },
-    toResponse: () => ({}),
-    fromResponse: () => null,
     journalFields: ['src', 'xattr'],
   }),
   protoMethod({
@@ -658,7 +641,7 @@ const entries: RpcMethodEntry[] = [
     fromResponse: (m) => m.xAttrs.map((x) => xattrFromProto(x, false)),
     journalFields: ['src'],
   }),
-  protoMethod({
+  voidProtoMethod({
     protocol: P,
     method: 'removeXAttr',
     request: cp.RemoveXAttrRequestProtoSchema,
@@ -669,8 +652,6 @@ const entries: RpcMethodEntry[] = [
       const { namespace, name } = xattrFromProto(m.xAttr, false);
       return { src: m.src, xattr: { namespace, name } };
     },
-    toResponse: () => ({}),
-    fromResponse: () => null,
     journalFields: ['src', 'xattr'],
   }),
   aclSpecMethod(
@@ -704,29 +685,25 @@ const entries: RpcMethodEntry[] = [
     },
     journalFields: ['src'],
   }),
-  protoMethod({
+  voidProtoMethod({
     protocol: P,
     method: 'checkAccess',
     request: cp.CheckAccessRequestProtoSchema,
     response: cp.CheckAccessResponseProtoSchema,
     toRequest: (p) => ({ path: p.src, mode: p.mode }),
     fromRequest: (m) => ({ src: m.path, mode: m.mode }),
-    toResponse: () => ({}),
-    fromResponse: () => null,
     journalFields: ['src', 'mode'],
   }),
-  protoMethod({
+  voidProtoMethod({
     protocol: P,
     method: 'renewLease',
     request: cp.RenewLeaseRequestProtoSchema,
     response: cp.RenewLeaseResponseProtoSchema,
     toRequest: (p) => ({ clientName: p.clientName }),
     fromRequest: (m) => ({ clientName: m.clientName }),
-    toResponse: () => ({}),
-    fromResponse: () => null,
     journalFields: ['clientName'],
   }),
-  protoMethod({
+  voidProtoMethod({
     protocol: P,
     method: 'fsync',
     request: cp.FsyncRequestProtoSchema,
@@ -743,8 +720,6 @@ const entries: RpcMethodEntry[] = [
       lastBlockLength: wireSignedLong(m.lastBlockLength, 'lastBlockLength'),
       fileId: wireNumber(m.fileId, 'fileId'),
     }),
-    toResponse: () => ({}),
-    fromResponse: () => null,
     journalFields: ['src', 'lastBlockLength'],
   }),
   protoMethod({
@@ -763,15 +738,13 @@ const entries: RpcMethodEntry[] = [
     fromResponse: (m) => m.result,
     journalFields: ['src', 'newLength'],
   }),
-  protoMethod({
+  voidProtoMethod({
     protocol: P,
     method: 'concat',
     request: cp.ConcatRequestProtoSchema,
     response: cp.ConcatResponseProtoSchema,
     toRequest: (p) => ({ trg: p.trg, srcs: p.srcs }),
     fromRequest: (m) => ({ trg: m.trg, srcs: m.srcs }),
-    toResponse: () => ({}),
-    fromResponse: () => null,
     journalFields: ['trg', 'srcs'],
   }),
   protoMethod({
@@ -785,15 +758,13 @@ const entries: RpcMethodEntry[] = [
     fromResponse: (m) => m.result,
     journalFields: ['src'],
   }),
-  protoMethod({
+  voidProtoMethod({
     protocol: P,
     method: 'reportBadBlocks',
     request: cp.ReportBadBlocksRequestProtoSchema,
     response: cp.ReportBadBlocksResponseProtoSchema,
     toRequest: (p) => ({ blocks: badReplicasToProto(p.blocks, clientBlockPoolId) }),
     fromRequest: (m) => ({ blocks: badReplicasFromProto(m.blocks) }),
-    toResponse: () => ({}),
-    fromResponse: () => null,
     journalFields: ['blocks'],
   }),
   protoMethod({
@@ -823,7 +794,7 @@ const entries: RpcMethodEntry[] = [
     },
     journalFields: ['block'],
   }),
-  protoMethod({
+  voidProtoMethod({
     protocol: P,
     method: 'updatePipeline',
     request: cp.UpdatePipelineRequestProtoSchema,
@@ -841,8 +812,6 @@ const entries: RpcMethodEntry[] = [
       newBlock: blockRefFromProto(m.newBlock as NonNullable<typeof m.newBlock>),
       datanodes: m.newNodes.map((d) => datanodeIdFromProto(d).name),
     }),
-    toResponse: () => ({}),
-    fromResponse: () => null,
     journalFields: ['oldBlock', 'newBlock', 'datanodes'],
   }),
   protoMethod({
@@ -902,15 +871,13 @@ const entries: RpcMethodEntry[] = [
     toResponse: (r) => ({ newSegmentTxId: toUint64(r.txid) }),
     fromResponse: (m) => ({ txid: wireNumber(m.newSegmentTxId, 'newSegmentTxId') }),
   }),
-  protoMethod({
+  voidProtoMethod({
     protocol: P,
     method: 'refreshNodes',
     request: cp.RefreshNodesRequestProtoSchema,
     response: cp.RefreshNodesResponseProtoSchema,
     toRequest: () => ({}),
     fromRequest: () => ({}),
-    toResponse: () => ({}),
-    fromResponse: () => null,
   }),
   protoMethod({
     protocol: P,

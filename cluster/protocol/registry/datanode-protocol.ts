@@ -12,7 +12,13 @@ import {
 } from '../gen/datanode_protocol_pb.js';
 import { datanodeProtocol as codec, type MethodCodec } from './datanode-protocol-codec.js';
 import { badReplicasFromProto, badReplicasToProto } from './hdfs-types.js';
-import { DATANODE_PROTOCOL, protoMethod, type ProtocolName, type ProtocolTable } from './types.js';
+import {
+  DATANODE_PROTOCOL,
+  protoMethod,
+  voidProtoMethod,
+  type ProtocolName,
+  type ProtocolTable,
+} from './types.js';
 
 const P = DATANODE_PROTOCOL;
 
@@ -51,15 +57,13 @@ export const DATANODE_PROTOCOL_TABLE: ProtocolTable = {
   }),
   errorReport: fromCodec(P, 'errorReport', codec.errorReport, { journalFields: ['errorCode'], callerName }),
   // The same message layout as ClientProtocol's: each bad replica a LocatedBlock naming its DataNode.
-  reportBadBlocks: protoMethod({
+  reportBadBlocks: voidProtoMethod({
     protocol: P,
     method: 'reportBadBlocks',
     request: ReportBadBlocksRequestProtoSchema,
     response: ReportBadBlocksResponseProtoSchema,
     toRequest: (p) => ({ blocks: badReplicasToProto(p.blocks, '') }),
     fromRequest: (m) => ({ blocks: badReplicasFromProto(m.blocks) }),
-    toResponse: () => ({}),
-    fromResponse: () => null,
     journalFields: ['blocks'],
   }),
 };

@@ -6,7 +6,7 @@
 import * as cp from '../gen/client_protocol_pb.js';
 import type { SnapshotDiffType } from '../messages.js';
 import { childPath, fileStatusFromProto, fileStatusToProto } from './hdfs-types.js';
-import { CLIENT_PROTOCOL as P, protoMethod, type RpcMethodEntry } from './types.js';
+import { CLIENT_PROTOCOL as P, protoMethod, voidProtoMethod, type RpcMethodEntry } from './types.js';
 
 /** SnapshotDiffReport.DiffType labels on the wire (modificationLabel). */
 const LABELS: Record<SnapshotDiffType, string> = {
@@ -25,26 +25,22 @@ function diffTypeOf(label: string): SnapshotDiffType {
 const utf8 = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
 
 export const SNAPSHOT_METHODS: RpcMethodEntry[] = [
-  protoMethod({
+  voidProtoMethod({
     protocol: P,
     method: 'allowSnapshot',
     request: cp.AllowSnapshotRequestProtoSchema,
     response: cp.AllowSnapshotResponseProtoSchema,
     toRequest: (p) => ({ snapshotRoot: p.snapshotRoot }),
     fromRequest: (m) => ({ snapshotRoot: m.snapshotRoot }),
-    toResponse: () => ({}),
-    fromResponse: () => null,
     journalFields: ['snapshotRoot'],
   }),
-  protoMethod({
+  voidProtoMethod({
     protocol: P,
     method: 'disallowSnapshot',
     request: cp.DisallowSnapshotRequestProtoSchema,
     response: cp.DisallowSnapshotResponseProtoSchema,
     toRequest: (p) => ({ snapshotRoot: p.snapshotRoot }),
     fromRequest: (m) => ({ snapshotRoot: m.snapshotRoot }),
-    toResponse: () => ({}),
-    fromResponse: () => null,
     journalFields: ['snapshotRoot'],
   }),
   protoMethod({
@@ -62,18 +58,16 @@ export const SNAPSHOT_METHODS: RpcMethodEntry[] = [
     fromResponse: (m) => m.snapshotPath,
     journalFields: ['snapshotRoot', 'snapshotName'],
   }),
-  protoMethod({
+  voidProtoMethod({
     protocol: P,
     method: 'deleteSnapshot',
     request: cp.DeleteSnapshotRequestProtoSchema,
     response: cp.DeleteSnapshotResponseProtoSchema,
     toRequest: (p) => ({ snapshotRoot: p.snapshotRoot, snapshotName: p.snapshotName }),
     fromRequest: (m) => ({ snapshotRoot: m.snapshotRoot, snapshotName: m.snapshotName }),
-    toResponse: () => ({}),
-    fromResponse: () => null,
     journalFields: ['snapshotRoot', 'snapshotName'],
   }),
-  protoMethod({
+  voidProtoMethod({
     protocol: P,
     method: 'renameSnapshot',
     request: cp.RenameSnapshotRequestProtoSchema,
@@ -84,8 +78,6 @@ export const SNAPSHOT_METHODS: RpcMethodEntry[] = [
       snapshotOldName: m.snapshotOldName,
       snapshotNewName: m.snapshotNewName,
     }),
-    toResponse: () => ({}),
-    fromResponse: () => null,
     journalFields: ['snapshotRoot', 'snapshotOldName', 'snapshotNewName'],
   }),
   protoMethod({

@@ -85,6 +85,28 @@ export function protoMethod<M extends RpcMethod, Req extends DescMessage, Res ex
   };
 }
 
+/** The methods whose result is null: HDFS's void calls, answered by an empty response message. */
+export type VoidRpcMethod = { [K in RpcMethod]: RpcResult<K> extends null ? K : never }[RpcMethod];
+
+/** A void call's definition: only its request is described. */
+export type VoidProtoMethodDef<
+  M extends VoidRpcMethod,
+  Req extends DescMessage,
+  Res extends DescMessage,
+> = Omit<ProtoMethodDef<M, Req, Res>, 'toResponse' | 'fromResponse'>;
+
+/** A void call's entry: its response message is empty both ways. */
+export function voidProtoMethod<M extends VoidRpcMethod, Req extends DescMessage, Res extends DescMessage>(
+  def: VoidProtoMethodDef<M, Req, Res>,
+): RpcMethodEntry<M> {
+  return protoMethod<M, Req, Res>({
+    ...def,
+    // Every field of a protobuf-es init shape is optional: {} is the empty message of any type.
+    toResponse: () => ({}) as MessageInitShape<Res>,
+    fromResponse: () => null as RpcResult<M>,
+  });
+}
+
 /**
  * A method whose protobuf messages are not written yet: its request and response travel as one
  * bytes payload of UTF-8 JSON inside the real IPC framing. Only for the DatanodeProtocol and
