@@ -3,6 +3,7 @@
  * reported replica (threshold-pct of all complete blocks) and enough DataNodes are live, then
  * waits the extension and leaves. Entered manually it stays until left manually. A core.
  */
+import { blockThreshold, safemodeTip } from './safemode-tip.js';
 
 export interface SafeModeConfig {
   thresholdPct: number;
@@ -58,9 +59,9 @@ export class SafeMode {
     this.extensionStartMs = null;
   }
 
-  /** floor(total × pct), as 3.x computes the block threshold. */
+  /** (long) (total × pct) in Java's float, as 3.x computes the block threshold. */
   blockThreshold(totalBlocks: number): number {
-    return Math.floor(totalBlocks * this.config.thresholdPct);
+    return blockThreshold(totalBlocks, this.config.thresholdPct);
   }
 
   private thresholdsMet(inputs: SafeModeInputs): boolean {
@@ -90,47 +91,20 @@ export class SafeMode {
     return false;
   }
 
-  /** HDFS's tip text (BlockManagerSafeMode.getSafeModeTip), empty when off. */
+  /** HDFS's tip text (BlockManagerSafeMode.getSafeModeTip, safemode-tip.ts), empty when off. */
   tip(inputs: SafeModeInputs, nowMs: number): string {
     if (!this.on) return '';
-    if (this.resourcesLow) {
-      return (
-        'Resources are low on NN. Please add or free up more resources then turn off safe mode manually. ' +
-        'NOTE:  If you turn off safe mode before adding resources, the NN will immediately return to safe mode. ' +
-        'Use "hdfs dfsadmin -safemode leave" to turn safe mode off.'
-      );
-    }
-    if (this.manual) {
-      return 'It was turned on manually. Use "hdfs dfsadmin -safemode leave" to turn safe mode off.';
-    }
-    const pct = this.config.thresholdPct.toFixed(4);
-    const threshold = this.blockThreshold(inputs.totalBlocks);
-    let text: string;
-    if (inputs.safeBlocks < threshold) {
-      text =
-        `The reported blocks ${inputs.safeBlocks} needs additional ${threshold - inputs.safeBlocks} blocks to reach the threshold ` +
-        `${pct} of total blocks ${inputs.totalBlocks}.\n`;
-    } else {
-      text = `The reported blocks ${inputs.safeBlocks} has reached the threshold ${pct} of total blocks ${inputs.totalBlocks}. `;
-    }
-    if (this.config.minDatanodes === 0) {
-      text += 'The minimum number of live datanodes is not required. ';
-    } else if (inputs.liveDatanodes < this.config.minDatanodes) {
-      text +=
-        `The number of live datanodes ${inputs.liveDatanodes} needs an additional ` +
-        `${this.config.minDatanodes - inputs.liveDatanodes} live datanodes to reach the minimum number ${this.config.minDatanodes}.\n`;
-    } else {
-      text += `The number of live datanodes ${inputs.liveDatanodes} has reached the minimum number ${this.config.minDatanodes}. `;
-    }
-    if (this.extensionStartMs !== null) {
-      // timeToLeaveExtension() / 1000: Java's long division, which drops the fraction.
-      const leftS = Math.max(0, Math.trunc((this.extensionStartMs + this.config.extensionMs - nowMs) / 1000));
-      text += `In safe mode extension. Safe mode will be turned off automatically in ${leftS} seconds.`;
-    } else if (this.thresholdsMet(inputs)) {
-      text += 'Safe mode will be turned off automatically soon.';
-    } else {
-      text += 'Safe mode will be turned off automatically once the thresholds have been reached.';
-    }
-    return text;
+    const extension = this.extensionStartMs;
+    return safemodeTip({
+      manual: this.manual,
+      resourceLow: this.resourcesLow,
+      blockSafe: inputs.safeBlocks,
+      blockTotal: inputs.totalBlocks,
+      thresholdPct: this.config.thresholdPct,
+      minDatanodes: this.config.minDatanodes,
+      numLiveDatanodes: inputs.liveDatanodes,
+      status: extension !== null ? 'EXTENSION' : this.thresholdsMet(inputs) ? 'OFF' : 'PENDING_THRESHOLD',
+      ...(extension !== null ? { msToLeaveExtension: extension + this.config.extensionMs - nowMs } : {}),
+    });
   }
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { formatCount, parseStorageTypes } from '../../lab/format/count.js';
 import { formatDf } from '../../lab/format/df.js';
 import { formatDu } from '../../lab/format/du.js';
-import { safemodeGetLine, safemodeTip } from '../../lab/format/safemode.js';
+import { safemodeGetLine } from '../../lab/format/safemode.js';
+import { safemodeTip } from '../../cluster/namenode/safemode-tip.js';
 
 describe('hdfs dfs -du', () => {
   it('left-aligns size and space consumed, two spaces apart', () => {

@@ -99,6 +99,7 @@ function safeModeStep(state: { safeMode: SafeMode | null }, d: Directive): strin
     return [];
   }
   if (!state.safeMode) throw new Error(`${d.pos}: no \`safemode …\` yet`);
+  if (d.has('low-resources')) state.safeMode.enterForLowResources();
   const inputs = { totalBlocks: d.int('total'), safeBlocks: d.int('safe'), liveDatanodes: d.int('live', 1) };
   const left = state.safeMode.check(inputs, d.int('now', 0));
   const tip = state.safeMode.tip(inputs, d.int('now', 0));
