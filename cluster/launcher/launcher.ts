@@ -446,6 +446,18 @@ export async function stopNodes(
 ): Promise<StopResult[]> {
   const description = readDescription(home);
   if (ids !== undefined && description !== undefined) for (const id of ids) requireProcessId(description, id);
+  return stopProcesses(home, ids, options);
+}
+
+/**
+ * stopNodes without the check that each id is one of the described cluster's processes: also a
+ * process the lab home tracks beside them (a setup's lease holder, launcher/lease-holder.ts).
+ */
+export async function stopProcesses(
+  home: string,
+  ids?: readonly string[],
+  options: { signal?: NodeJS.Signals; graceMs?: number } = {},
+): Promise<StopResult[]> {
   const targets = (ids ?? readPidFiles(home).map((entry) => entry.id)).map((id) => ({
     id,
     pid: readPid(home, id) ?? null,

@@ -154,6 +154,12 @@ export const RPC_TIMEOUT_MS = 30_000;
 /** How long `lab stop` waits for a process to exit after SIGTERM before it sends SIGKILL. */
 export const STOP_GRACE_MS = 5_000;
 
+/**
+ * How long a lease holder (runtime/lease-holder-process.ts) tries to close its file when stopped,
+ * within STOP_GRACE_MS: the NameNode may be stopping at the same moment and never answer.
+ */
+export const LEASE_HOLDER_CLOSE_TIMEOUT_MS = 2_000;
+
 /** How long `lab start` waits for every DataNode to register and the NameNode to leave safemode. */
 export const START_READY_TIMEOUT_MS = 30_000;
 /**

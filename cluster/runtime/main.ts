@@ -1,12 +1,12 @@
 /**
  * The entry point of every daemon process: `node dist/cluster/runtime/main.js --role nn|snn|dn
- * --home <home> --id <id>`. One error boundary per process: an operating error is logged with a
+ * --home <home> --id <id>`, and of a setup's lease holder (`--role writer --path <file>`). One error boundary per process: an operating error is logged with a
  * clear message and the process exits non-zero; SIGTERM/SIGINT stop it cleanly.
  */
 import { parseArgs } from 'node:util';
 import { installSafeLogging } from './safe-log.js';
 
-type Role = 'nn' | 'snn' | 'dn';
+type Role = 'nn' | 'snn' | 'dn' | 'writer';
 
 interface Stoppable {
   stop(): Promise<void>;
@@ -22,13 +22,22 @@ async function main(): Promise<void> {
       role: { type: 'string' },
       home: { type: 'string' },
       id: { type: 'string' },
+      path: { type: 'string' },
     },
   });
   const role = values.role as Role | undefined;
   const home = values.home;
   const id = values.id;
-  if (!role || !home || !id || !['nn', 'snn', 'dn'].includes(role)) {
-    throw new Error('usage: main.js --role nn|snn|dn --home <lab home> --id <process id>');
+  if (
+    !role ||
+    !home ||
+    !id ||
+    !['nn', 'snn', 'dn', 'writer'].includes(role) ||
+    (role === 'writer') !== (values.path !== undefined)
+  ) {
+    throw new Error(
+      'usage: main.js --role nn|snn|dn --home <lab home> --id <process id>, or --role writer … --path <HDFS file>',
+    );
   }
   const profiler = await maybeStartProfiler(id);
   await maybeCollectOnSignal();
@@ -59,6 +68,9 @@ async function main(): Promise<void> {
       onNoServiceLeft: () => stop('Exiting Datanode'),
       onShutdownRequested: (reason) => stop(reason),
     });
+  } else if (role === 'writer') {
+    const { runLeaseHolder } = await import('./lease-holder-process.js');
+    daemon = await runLeaseHolder({ home, id, path: values.path! });
   } else {
     const { runSecondaryNameNode } = await import('./secondary-process.js');
     daemon = await runSecondaryNameNode({ home, id });

@@ -74,6 +74,7 @@ const LEAD: Partial<Record<StepName, string>> = {
   maintenance: 'datanode',
   'wait-for': 'condition',
   expect: 'probe',
+  'hold-lease': 'path',
 };
 
 function scalarOf(text: string): string | number | boolean {

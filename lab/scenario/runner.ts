@@ -14,6 +14,7 @@ import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { createPrng } from '../../cluster/common/prng.js';
 import { parseDuration, parseSize } from '../../cluster/common/units.js';
 import { addDatanode } from '../../cluster/launcher/add-datanode.js';
+import { startLeaseHolder } from '../../cluster/launcher/lease-holder.js';
 import {
   killNode,
   processIds,
@@ -315,6 +316,14 @@ export class ScenarioRunner implements StepRunner {
       case 'checkpoint': {
         const result = await requestCheckpoint(requireDescription(ctx.home));
         return JSON.stringify(result).slice(0, 200);
+      }
+      case 'hold-lease': {
+        const o = options as StepOptions['hold-lease'];
+        const holder = await startLeaseHolder(ctx.home, o.path, {
+          ...(this.options.daemonScript ? { daemonScript: this.options.daemonScript } : {}),
+          ...(this.options.readyTimeoutMs ? { readyTimeoutMs: this.options.readyTimeoutMs } : {}),
+        });
+        return `pid ${holder.pid} holds the lease on ${o.path}`;
       }
       case 'wait-for':
         return this.waitFor(options as StepOptions['wait-for'], ctx);

@@ -100,6 +100,12 @@ export const StepOptionSchemas = {
       '(dfsadmin -refreshNodes).',
   }),
   checkpoint: z.strictObject({ wait: z.boolean().optional() }),
+  'hold-lease': z.strictObject({ path: HdfsPath }).meta({
+    description:
+      'Start a writer that creates PATH and keeps it open, renewing its lease, until the cluster ' +
+      "stops (`lab stop`): meanwhile another client's append or create of PATH is refused with " +
+      'AlreadyBeingCreatedException. A writer started before is stopped first.',
+  }),
   'wait-for': z.strictObject({
     condition: z.enum(['replicated', 'dead', 'live', 'safemode-off', 'checkpoint-done', 'fsck-healthy']),
     target: z
