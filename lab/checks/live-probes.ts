@@ -273,7 +273,23 @@ export async function blockReplicas(
   await ctx.requireOutOfSafemode();
   const file = await ctx.fsckFile(a.path);
   const block = blockAt(file.blocks, a.block, a.path);
-  const report = await ctx.datanodes();
+  requireSettledReplicas(file, block, await ctx.datanodes());
+  return [
+    ...block.live.map((r) => ({ datanode: r.name, rack: r.rack, state: 'finalized' as const })),
+    ...block.corrupt.map((r) => ({ datanode: r.name, rack: r.rack, state: 'corrupt' as const })),
+  ].sort((x, y) => compareProcs(x.datanode, y.datanode));
+}
+
+/**
+ * A block's replicas are what they will stay: as many live ones as the file's replication (or the
+ * live DataNodes) asks, no excess left to remove, none on a DataNode that missed heartbeats and is
+ * about to be declared dead. Stops with *unsettled* otherwise.
+ */
+function requireSettledReplicas(
+  file: { replication: number },
+  block: FsckFile['blocks'][number],
+  report: readonly ReportedDatanode[],
+): void {
   const live = report.filter((d) => d.liveness !== 'dead').length;
   const wanted = Math.min(file.replication, live);
   const name = `blk_${block.block.blockId}`;
@@ -290,10 +306,6 @@ export async function blockReplicas(
     stop(
       unsettled(`${stale.map((r) => r.name).join(', ')} missed heartbeats (stale), not yet declared dead`),
     );
-  return [
-    ...block.live.map((r) => ({ datanode: r.name, rack: r.rack, state: 'finalized' as const })),
-    ...block.corrupt.map((r) => ({ datanode: r.name, rack: r.rack, state: 'corrupt' as const })),
-  ].sort((x, y) => compareProcs(x.datanode, y.datanode));
 }
 
 // ---- the DataNodes' disks ----------------------------------------------------------------------
@@ -602,16 +614,7 @@ export function fsimageInodeId(ctx: ProbeContext, a: { path: string }): number {
  */
 export async function blockCopyTargets(ctx: ProbeContext, a: { path: string }): Promise<string[]> {
   await ctx.requireOutOfSafemode();
-  const file = await ctx.fsckFile(a.path);
-  const inService = (await ctx.datanodes()).filter((d) => d.liveness !== 'dead' && d.adminState === 'NORMAL');
-  const wanted = Math.min(file.replication, inService.length);
-  const short = file.blocks.find((b) => b.live.length < wanted);
-  if (short)
-    stop(
-      unsettled(
-        `blk_${short.block.blockId} has ${short.live.length} live replica(s) of ${wanted}: re-replication pending`,
-      ),
-    );
+  const file = await requireReplicated(ctx, a.path);
   const holders = new Map(
     file.blocks.map((b) => [
       b.block.blockId,
@@ -625,6 +628,83 @@ export async function blockCopyTargets(ctx: ProbeContext, a: { path: string }): 
       for (const name of t.targets) if (holders.get(t.blockId)?.has(name)) targets.add(name);
   }
   return [...targets].sort(compareProcs);
+}
+
+/** The file, once every block has the live replicas it can have: no re-replication is pending. */
+async function requireReplicated(ctx: ProbeContext, src: string): Promise<FsckFile> {
+  const file = await ctx.fsckFile(src);
+  const inService = (await ctx.datanodes()).filter((d) => d.liveness !== 'dead' && d.adminState === 'NORMAL');
+  const wanted = Math.min(file.replication, inService.length);
+  const short = file.blocks.find((b) => b.live.length < wanted);
+  if (short)
+    stop(
+      unsettled(
+        `blk_${short.block.blockId} has ${short.live.length} live replica(s) of ${wanted}: re-replication pending`,
+      ),
+    );
+  return file;
+}
+
+/** A block's copy by re-replication and the racks the block was on once the copy was finalized. */
+export interface BlockCopyRacks {
+  blockId: number;
+  target: string;
+  racks: string[];
+}
+
+/**
+ * The rack rule after a DataNode's death, from the journal: for every DNA_TRANSFER copy of one of
+ * the file's blocks, in the order they were finalized, the racks of the block's replicas right
+ * then — the DataNodes that had finalized it and had not deleted it, less those declared dead
+ * (until they register again). A later return of the dead DataNode and the excess removal that
+ * follows change what fsck shows, not this.
+ */
+export async function blockCopyRacks(ctx: ProbeContext, a: { path: string }): Promise<BlockCopyRacks[]> {
+  await ctx.requireOutOfSafemode();
+  const file = await requireReplicated(ctx, a.path);
+  return copiesWithRacks(
+    readJournal(ctx.paths.journal),
+    new Set(file.blocks.map((b) => b.block.blockId)),
+    new Map(ctx.description.datanodes.map((d) => [d.id, d.rack])),
+  );
+}
+
+/** block.copyRacks on journal records (in time order): pure, for tests. */
+export function copiesWithRacks(
+  records: readonly JournalRecord[],
+  ids: ReadonlySet<number>,
+  rackOf: ReadonlyMap<string, string>,
+): BlockCopyRacks[] {
+  const holders = new Map<number, Set<string>>();
+  const copying = new Map<number, Set<string>>();
+  const dead = new Set<string>();
+  const copies: BlockCopyRacks[] = [];
+  for (const r of records) {
+    if (r.k === 'frame') {
+      if (r.dir !== 'send') continue;
+      for (const t of transferCommands(r))
+        if (ids.has(t.blockId)) for (const name of t.targets) setOf(copying, t.blockId).add(name);
+      continue;
+    }
+    const e = r.event;
+    if (e.type === 'datanode-dead') dead.add(e.datanode);
+    else if (e.type === 'datanode-registered') dead.delete(e.datanode);
+    else if (e.type === 'replica-deleted' && ids.has(e.block.blockId))
+      setOf(holders, e.block.blockId).delete(e.datanode);
+    else if (e.type === 'replica-finalized' && ids.has(e.block.blockId)) {
+      const held = setOf(holders, e.block.blockId).add(e.datanode);
+      if (!copying.get(e.block.blockId)?.delete(e.datanode)) continue;
+      const racks = [...held].filter((dn) => !dead.has(dn)).map((dn) => rackOf.get(dn) ?? '?');
+      copies.push({ blockId: e.block.blockId, target: e.datanode, racks: [...new Set(racks)].sort() });
+    }
+  }
+  return copies;
+}
+
+function setOf<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  return set;
 }
 
 /**

@@ -73,6 +73,16 @@ export const PROBES = {
     lookAt: (a) => `lab trace rereplication (and lab fsck ${a.path} -files -blocks -locations)`,
     live: live.blockCopyTargets,
   }),
+  /**
+   * Every re-replication copy of one of a file's blocks, from the journal: the target and the racks
+   * of the block's replicas once the copy was finalized (the rack rule after a DataNode's death).
+   */
+  'block.copyRacks': probe({
+    args: z.strictObject({ path: Path }),
+    lookAt: (a) =>
+      `lab trace rereplication (the copies; lab fsck ${a.path} -files -blocks -locations; lab topology)`,
+    live: live.blockCopyRacks,
+  }),
   'datanode.list': probe({
     args: z.strictObject({}),
     lookAt: () => 'lab dfsadmin -report',
