@@ -13,7 +13,13 @@ import { buildGrade, hintDeductions, type GradeReport } from '../answers/score.j
 import { readRanCommands } from '../answers/task-commands.js';
 import { formatDiagnostic, type Exercise } from '../pack/pack.js';
 import { loadSeededPack, type SeededPack } from '../pack/seeded.js';
-import { labVersion, withPackCluster, type CommandOutcome, type PackClusterOptions } from './pack-cluster.js';
+import {
+  labVersion,
+  withPackCluster,
+  type CommandOutcome,
+  type ExerciseStage,
+  type PackClusterOptions,
+} from './pack-cluster.js';
 
 /** A pack that does not validate: the instructor's problem, reported with file:line:column. */
 export class PackError extends Error {
@@ -88,7 +94,17 @@ export async function gradeOnCluster(options: GradeOnClusterOptions): Promise<Gr
   // judged on one reading then, as `lab pack test` judges its unsolved pass (nothing was done and
   // nothing is coming), instead of waiting out the deadline for a change no one asked for.
   let studentRan = false;
-  await withPackCluster({ ...options, seeded }, async (exercise, stage) => {
+  // With --exercises, the exercises before them are not graded, but what the student did there is
+  // done again: the ids they read later follow from it.
+  const passBy = async (exercise: Exercise, stage: Extract<ExerciseStage, { ready: true }>) => {
+    const own = Object.hasOwn(read.sheet.answers, exercise.id) ? read.sheet.answers[exercise.id] : undefined;
+    const ran = readRanCommands(read.sheet.ran?.[exercise.id]).commands;
+    const tasks = prepareAnswers(exercise, own, read.positions).commands;
+    await stage.runCommands(ran, cwd);
+    for (const { commands } of tasks) await stage.runCommands(commands, cwd);
+    if (ran.length > 0 || tasks.length > 0) studentRan = true;
+  };
+  await withPackCluster({ ...options, seeded, passBy }, async (exercise, stage) => {
     const own = Object.hasOwn(read.sheet.answers, exercise.id) ? read.sheet.answers[exercise.id] : undefined;
     const prepared = prepareAnswers(exercise, own, read.positions);
     unreadable.push(...prepared.unreadable);

@@ -37,6 +37,12 @@ export interface PackClusterOptions {
   seeded: SeededPack & { pack: NonNullable<SeededPack['pack']>; variant: NonNullable<SeededPack['variant']> };
   /** Only these exercises are visited (the setups of those before them still run). */
   exercises?: readonly string[] | undefined;
+  /**
+   * An exercise before the visited ones, after its setup: what a student does there that later
+   * ids depend on (`lab pack test --exercises` runs the solution's task commands here).
+   */
+  passBy?:
+    ((exercise: Exercise, stage: Extract<ExerciseStage, { ready: true }>) => Promise<void>) | undefined;
   /** Where the temporary home goes; default the OS temp folder. */
   workDir?: string | undefined;
   /** Keep the temporary home afterwards (to read its logs). */
@@ -143,9 +149,7 @@ export async function withPackCluster(
               : [LEAVE_SAFE_MODE, ...exercise.setup];
         broken = await replay(exercise.id, setup, steps, context);
       }
-      if (!visited.has(exercise.id)) continue;
-      await visit(
-        exercise,
+      const stage: ExerciseStage =
         broken !== undefined
           ? { ready: false, reason: broken }
           : {
@@ -172,8 +176,9 @@ export async function withPackCluster(
                     return replay(target.id, target.setup, steps, context);
                   },
                 }),
-            },
-      );
+            };
+      if (visited.has(exercise.id)) await visit(exercise, stage);
+      else if (stage.ready) await options.passBy?.(exercise, stage);
     }
   } finally {
     const stopped = await stopNodes(home).catch(() => []);

@@ -14,7 +14,13 @@ import { type SeededScope } from '../pack/seeded.js';
 import { readAnswersText } from '../answers/prepare.js';
 import { loadReadyPack, unknownResults, withCommandNotes } from './grade-cluster.js';
 import { prepareAnswers } from '../answers/prepare.js';
-import { withPackCluster, type CommandOutcome, type PackClusterOptions } from './pack-cluster.js';
+import {
+  withPackCluster,
+  type CommandOutcome,
+  type ExerciseStage,
+  type PackClusterOptions,
+} from './pack-cluster.js';
+import type { Exercise } from '../pack/pack.js';
 import type { GradeStatus } from '../answers/score.js';
 
 /** Seeds `lab pack test` uses: stable names, so a failure names a seed that reproduces it. */
@@ -94,7 +100,14 @@ async function testSeed(options: PackTestOptions, seed: string): Promise<SeedRes
   const earlierSolved = new Map<string, CheckResult>();
   const earlierUnsolved = new Map<string, CheckResult>();
   options.log?.(`seed ${seed}: ${seeded.variant.datanodes} DataNodes, solution from ${dir}`);
-  await withPackCluster({ ...options, seeded }, async (exercise, stage) => {
+  // With --exercises, the exercises before them are not checked, but their solution's tasks are
+  // done, as the student the solution stands for did them: later block ids, genstamps and txids
+  // then are the ones the solution's answers name.
+  const passBy = async (exercise: Exercise, stage: Extract<ExerciseStage, { ready: true }>) => {
+    for (const { commands } of prepareAnswers(exercise, solution.sheet.answers[exercise.id]).commands)
+      await stage.runCommands(commands, dir);
+  };
+  await withPackCluster({ ...options, seeded, passBy }, async (exercise, stage) => {
     if (!stage.ready) {
       result.solved.push(...unknownResults(exercise, stage.reason));
       return;
