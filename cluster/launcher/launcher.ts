@@ -502,6 +502,29 @@ export async function killNode(home: string, id: string): Promise<StopResult> {
   return result as StopResult;
 }
 
+/**
+ * The whole described cluster again on the same addresses, as start-dfs.sh after stop-dfs.sh: every
+ * process stopped, then the NameNode, then every other process at once (as `lab start` boots them),
+ * until every DataNode has registered and safe mode is off. Started one by one instead, the first
+ * DataNodes' reports would end safe mode while the others are still starting, and the NameNode would
+ * re-replicate blocks that were never under-replicated and then delete the excess.
+ */
+export async function restartCluster(
+  home: string,
+  options: { daemonScript?: string; readyTimeoutMs?: number } = {},
+): Promise<{ ids: string[]; readyMs: number }> {
+  const description = requireDescription(home);
+  const script = checkDaemonScript(options.daemonScript ?? defaultDaemonScript());
+  await stopNodes(home);
+  const booted = await bootProcesses(
+    home,
+    description,
+    script,
+    options.readyTimeoutMs ?? START_READY_TIMEOUT_MS,
+  );
+  return { ids: [...booted.daemons.keys()], readyMs: booted.readyMs };
+}
+
 export async function restartNode(
   home: string,
   id: string,

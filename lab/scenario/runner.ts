@@ -18,9 +18,9 @@ import { startLeaseHolder } from '../../cluster/launcher/lease-holder.js';
 import {
   killNode,
   processIds,
+  restartCluster,
   restartNode,
   startCluster,
-  startNode,
   stopNodes,
 } from '../../cluster/launcher/launcher.js';
 import type { StartOptions } from '../../cluster/launcher/plan.js';
@@ -462,10 +462,8 @@ export class ScenarioRunner implements StepRunner {
       const r = await restartNode(ctx.home, o.datanode, start);
       return `pid ${r.pid}`;
     }
-    // The whole cluster, on the same addresses: stop everything, then start in order.
-    await stopNodes(ctx.home);
-    const ids = processIds(requireDescription(ctx.home));
-    for (const id of ids) await startNode(ctx.home, id, start);
+    // The whole cluster, on the same addresses, booted as `lab start` boots it.
+    const { ids } = await restartCluster(ctx.home, start);
     return `${ids.join(', ')} restarted`;
   }
 
