@@ -116,13 +116,14 @@ function readExercise(
   unreadable: UnreadableAnswer[],
   positions: Map<string, Position>,
 ): void {
-  if (node === undefined || (node.kind === 'scalar' && node.value === null)) return;
-  if (node.kind !== 'map') {
-    unreadable.push({ name: id, ...keyPos, message: 'expected a map of question ids to answers' });
-    return;
-  }
+  const entries = mapEntries(node, unreadable, {
+    name: id,
+    ...keyPos,
+    message: 'expected a map of question ids to answers',
+  });
+  if (entries === undefined) return;
   const answers: Record<string, RawAnswer> = {};
-  for (const entry of node.entries) {
+  for (const entry of entries) {
     const name = `${id}/${entry.key}`;
     positions.set(name, entry.keyPos);
     if (UNSAFE_KEYS.has(entry.key)) {
@@ -148,13 +149,13 @@ function readRan(
   keyPos: Position,
   { sheet, unreadable, positions }: ReadSheet,
 ): void {
-  if (node === undefined || (node.kind === 'scalar' && node.value === null)) return;
-  if (node.kind !== 'map') {
-    unreadable.push({ ...keyPos, message: 'ran should be a map of exercises to lists of commands' });
-    return;
-  }
+  const entries = mapEntries(node, unreadable, {
+    ...keyPos,
+    message: 'ran should be a map of exercises to lists of commands',
+  });
+  if (entries === undefined) return;
   const ran: Record<string, RawAnswer[]> = {};
-  for (const entry of node.entries) {
+  for (const entry of entries) {
     if (UNSAFE_KEYS.has(entry.key)) continue;
     positions.set(`ran/${entry.key}`, entry.keyPos);
     const read = entry.value === undefined ? undefined : readRaw(entry.value, 0);
@@ -173,16 +174,13 @@ function readHints(
   keyPos: Position,
   { sheet, unreadable, positions }: ReadSheet,
 ): void {
-  if (node === undefined || (node.kind === 'scalar' && node.value === null)) return;
-  if (node.kind !== 'map') {
-    unreadable.push({
-      ...keyPos,
-      message: 'hints should be a map of exercises to the number of hints taken',
-    });
-    return;
-  }
+  const entries = mapEntries(node, unreadable, {
+    ...keyPos,
+    message: 'hints should be a map of exercises to the number of hints taken',
+  });
+  if (entries === undefined) return;
   const hints: Record<string, number> = {};
-  for (const entry of node.entries) {
+  for (const entry of entries) {
     if (UNSAFE_KEYS.has(entry.key)) continue;
     positions.set(`hints/${entry.key}`, entry.keyPos);
     const source = entry.value?.kind === 'scalar' ? entry.value.source : '';
@@ -195,6 +193,21 @@ function readHints(
       });
   }
   sheet.hints = hints;
+}
+
+/**
+ * A map's entries. Undefined when there is nothing to read: the key left out or nothing after its
+ * colon, or a value that is not a map (then `notMap` is noted as unreadable).
+ */
+function mapEntries(
+  node: YamlNode | undefined,
+  unreadable: UnreadableAnswer[],
+  notMap: UnreadableAnswer,
+): YamlMap['entries'] | undefined {
+  if (node === undefined || (node.kind === 'scalar' && node.value === null)) return undefined;
+  if (node.kind === 'map') return node.entries;
+  unreadable.push(notMap);
+  return undefined;
 }
 
 function readRaw(
