@@ -42,6 +42,20 @@ describe('answers file', () => {
     expect(sheet.answers.ok).toEqual({ b: 'x' });
   });
 
+  it('names a ran or hints section that is not a map, and keeps none of it', () => {
+    const { sheet, unreadable } = parseAnswerSheet('answers:\n  ok:\n    b: x\nran: 3\nhints: [1]\n');
+    expect(unreadable).toEqual([
+      expect.objectContaining({ line: 4, message: 'ran should be a map of exercises to lists of commands' }),
+      expect.objectContaining({
+        line: 5,
+        message: 'hints should be a map of exercises to the number of hints taken',
+      }),
+    ]);
+    expect(sheet.ran).toBeUndefined();
+    expect(sheet.hints).toBeUndefined();
+    expect(parseAnswerSheet('answers:\n  ok:\n    b: x\nran:\n').sheet.ran).toBeUndefined();
+  });
+
   it('never reads an answer from Object.prototype keys', () => {
     const { sheet, unreadable } = parseAnswerSheet(
       'answers:\n  __proto__:\n    a: 1\n  ex:\n    constructor: 2\n',
