@@ -68,8 +68,8 @@ export class Directive {
   }
 }
 
-/** A handler's answer to one directive: its output lines, or the output as one text. */
-export type Handler = (d: Directive) => string | string[];
+/** A handler's answer to one directive: its output lines, or the output as one text (or a promise of them). */
+export type Handler = (d: Directive) => string | string[] | Promise<string | string[]>;
 
 const SEPARATOR = '----';
 
@@ -143,14 +143,14 @@ function text(answer: string | string[]): string {
 }
 
 /** Runs one testdata file through `handler`; with UPDATE_GOLDEN=1, rewrites its expected outputs. */
-export function runFile(file: string, handler: Handler): void {
+export async function runFile(file: string, handler: Handler): Promise<void> {
   const lines = fs.readFileSync(file, 'utf8').replace(/\n$/, '').split('\n');
   const parsed = parse(file, lines);
   if (process.env.UPDATE_GOLDEN === '1') {
     const rewritten: string[] = [];
     let at = 0;
     for (const p of parsed) {
-      rewritten.push(...lines.slice(at, p.from), ...block(text(handler(p.directive))));
+      rewritten.push(...lines.slice(at, p.from), ...block(text(await handler(p.directive))));
       at = p.to;
     }
     rewritten.push(...lines.slice(at));
@@ -161,7 +161,7 @@ export function runFile(file: string, handler: Handler): void {
     const d = p.directive;
     const input = d.input.length > 0 ? `\n${d.input.join('\n')}` : '';
     const line = `${d.cmd} ${d.args.map((a) => (a.values.length ? `${a.key}=${a.values.join(',')}` : a.key)).join(' ')}`;
-    expect(text(handler(d)), `${d.pos}: ${line.trim()}${input}`).toBe(p.expected);
+    expect(text(await handler(d)), `${d.pos}: ${line.trim()}${input}`).toBe(p.expected);
   }
 }
 

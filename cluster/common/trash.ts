@@ -58,11 +58,15 @@ export function checkpointName(epochMs: number): string {
   );
 }
 
+/** SimpleDateFormat's default century: a two-digit year is read within 80 years before now and 20 after. */
+const TWO_DIGIT_YEAR_PAST_YEARS = 80;
+
 /**
  * The time a checkpoint's name stands for, or null for a name that is not one. Like SimpleDateFormat
- * parsing, the old yyMMddHHmm form is accepted and trailing text (a `-1` suffix) is ignored.
+ * parsing, the old yyMMddHHmm form is accepted, trailing text (a `-1` suffix) is ignored, and
+ * the two-digit year is the one in the century that starts 80 years before `nowMs`.
  */
-export function checkpointTime(name: string): number | null {
+export function checkpointTime(name: string, nowMs: number): number | null {
   const m = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?/.exec(name);
   if (!m) return null;
   const [year, month, day, hour, minute] = m.slice(1, 6).map(Number) as [
@@ -73,8 +77,10 @@ export function checkpointTime(name: string): number | null {
     number,
   ];
   const second = m[6] === undefined ? 0 : Number(m[6]);
-  // SimpleDateFormat's two-digit year: within 80 years before and 20 after now; the lab takes 20yy.
-  return Date.UTC(2000 + year, month - 1, day, hour, minute, second);
+  const centuryStartYear = new Date(nowMs).getUTCFullYear() - TWO_DIGIT_YEAR_PAST_YEARS;
+  let fullYear = Math.floor(centuryStartYear / 100) * 100 + year;
+  if (fullYear < centuryStartYear) fullYear += 100;
+  return Date.UTC(fullYear, month - 1, day, hour, minute, second);
 }
 
 export interface TrashIntervals {

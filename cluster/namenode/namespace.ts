@@ -603,6 +603,10 @@ export class Namespace {
         `Cannot allocate block in ${w.path}: passed 'previous' block ${passed} does not match actual last block in file ${last ? blockName(last) : 'null'}`,
       );
     }
+    // storeAllocatedBlock commits `previous` (its final length) before the new block's quota check,
+    // so a refused addBlock leaves it committed: the file is as long as the client wrote.
+    if (options.previous && last && sameBlock(options.previous, last))
+      last.numBytes = options.previous.numBytes;
     // FSDirWriteFileOp.addBlock: a new block reserves a whole preferred block × replication; the
     // previous one, committed now, counts at its final length instead of the block it reserved.
     const grownBytes = options.previous ? options.previous.numBytes : file.preferredBlockSize;

@@ -111,11 +111,13 @@ export class PermissionChecker {
     if (!this.has(subject, access)) throw this.denied(subject, path, access);
   }
 
+  /** toAccessControlString: checkAccessAcl's refusal (an INode with an access ACL) ends in `+`. */
   denied(subject: PermissionSubject, path: string, access: FsAction): RemoteError {
     const { user, group, mode } = subject.permission;
+    const fromAcl = subject.acl?.[0]?.scope === 'ACCESS' ? '+' : '';
     return new RemoteError(
       'AccessControlException',
-      `Permission denied: user=${this.user}, access=${access}, inode="${path}":${user}:${group}:${subject.isDirectory ? 'd' : '-'}${modeString(mode)}`,
+      `Permission denied: user=${this.user}, access=${access}, inode="${path}":${user}:${group}:${subject.isDirectory ? 'd' : '-'}${modeString(mode)}${fromAcl}`,
     );
   }
 

@@ -70,7 +70,7 @@ export function deleteCheckpoints(
 ): void {
   for (const entry of namespace.getListing(root) ?? []) {
     if (entry.pathSuffix === TRASH_CURRENT) continue;
-    const time = checkpointTime(entry.pathSuffix);
+    const time = checkpointTime(entry.pathSuffix, when.nowMs);
     // Hadoop force-moves an unexpected item into Current; the lab leaves it and says so.
     if (time === null) {
       out.log.push(`Unexpected item in trash: ${entry.path}. Left in place.`);

@@ -41,6 +41,7 @@ import type {
   StateEvent,
 } from '../protocol/messages.js';
 import { blockName, DECOMMISSION_STATUS_WORDS, type DatanodeId } from '../protocol/types.js';
+import { RemoteError } from '../protocol/errors.js';
 
 /** The simulator advances time in steps of this size. */
 const SIM_STEP_MS = 100;
@@ -50,6 +51,12 @@ const SIM_CAPACITY_BYTES = 100 * 1024 * 1024 * 1024;
 const SIM_CHECKSUM = { type: 'CRC32C', bytesPerChecksum: 512 } as const;
 /** dfs.client.block.write.retries: how often a writer asks for a new pipeline when a setup fails. */
 const SIM_BLOCK_WRITE_RETRIES = 3;
+/** Where the simulated off-cluster client calls from. */
+const SIM_CLIENT_ADDR = '127.0.0.10';
+
+/** A client's call as the NameNode answered it: its result, or the exception it refused it with. */
+export type SimCallOutcome<M extends RpcMethod> =
+  { ok: true; result: RpcMethods[M]['res'] } | { ok: false; error: RemoteError };
 
 /** One WRITE_BLOCK through a pipeline of simulated DataNodes. */
 interface PipelineWrite {
@@ -198,6 +205,40 @@ export class ClusterSim {
     const out = this.core.call(method, params, { caller, callerAddr, nowMs: this.nowMs });
     this.events(out.events);
     return out.result;
+  }
+
+  /**
+   * A client's RPC to the NameNode as `user` (absent: the superuser): `client->nn <call>`, and when
+   * the NameNode refuses it, the reply the journal shows, `nn->client <method>Response ERROR
+   * <Exception>: <message>`.
+   */
+  clientCall<M extends RpcMethod>(method: M, params: RpcMethods[M]['req'], user?: string): SimCallOutcome<M> {
+    this.frame('client', 'nn', { type: 'rpc-call', method, callId: 0, params });
+    return this.answerClient(method, params, user);
+  }
+
+  /** The NameNode core's answer to a client's call already framed; a refusal is framed as its reply. */
+  private answerClient<M extends RpcMethod>(
+    method: M,
+    params: RpcMethods[M]['req'],
+    user?: string,
+  ): SimCallOutcome<M> {
+    try {
+      const ctx = {
+        caller: 'client',
+        callerAddr: SIM_CLIENT_ADDR,
+        nowMs: this.nowMs,
+        ...(user ? { user } : {}),
+      };
+      const out = this.core.call(method, params, ctx);
+      this.events(out.events);
+      return { ok: true, result: out.result };
+    } catch (err) {
+      if (!(err instanceof RemoteError)) throw err;
+      const error = `${err.errorClass}: ${err.message}`;
+      this.frame('nn', 'client', { type: 'rpc-reply', method, callId: 0, ok: false, error });
+      return { ok: false, error: err };
+    }
   }
 
   private registration(dn: SimDatanode): DatanodeRegistration {
@@ -392,16 +433,21 @@ export class ClusterSim {
 
   private tickCore(): void {
     this.events(this.core.tick(this.nowMs));
+    this.events(this.core.emptyTrash(this.nowMs).events);
   }
 
   // -------------------------------------------------------------------------------------------
   // Scenario commands
   // -------------------------------------------------------------------------------------------
 
-  /** Writes a file of `sizeBytes` from an off-cluster client, as create / addBlock… / complete. */
+  /**
+   * Writes a file of `sizeBytes` from an off-cluster client, as create / addBlock… / complete; a
+   * create or addBlock the NameNode refuses (a quota) ends the write there, as the client's
+   * stream fails.
+   */
   put(path: string, sizeBytes: number, options: { replication?: number } = {}): void {
     const clientName = `DFSClient_NONMAPREDUCE_sim_${++this.clientCounter}`;
-    const clientAddr = '127.0.0.10';
+    const clientAddr = SIM_CLIENT_ADDR;
     this.frame('client', 'nn', {
       type: 'rpc-call',
       method: 'create',
@@ -412,7 +458,7 @@ export class ClusterSim {
         blockSize: this.blockSizeBytes,
       },
     });
-    const status = this.call('client', clientAddr, 'create', {
+    const created = this.answerClient('create', {
       src: path,
       permission: 0o644,
       clientName,
@@ -422,14 +468,18 @@ export class ClusterSim {
       replication: options.replication ?? this.replication,
       blockSize: this.blockSizeBytes,
     });
+    if (!created.ok) return;
+    const status = created.result;
     const file = { path, clientName, clientAddr, fileId: status.fileId };
     let previous: BlockRef | null = null;
+    // An empty file has no block: DFSOutputStream.close completes it with no addBlock.
     let remaining = sizeBytes;
-    while (remaining > 0 || previous === null) {
+    while (remaining > 0) {
       const numBytes = Math.min(remaining, this.blockSizeBytes);
-      previous = this.writeBlock(file, previous, numBytes);
+      const written = this.writeBlock(file, previous, numBytes);
+      if (!written) return;
+      previous = written;
       remaining -= numBytes;
-      if (sizeBytes === 0) break;
     }
     const done = this.call('client', clientAddr, 'complete', {
       src: path,
@@ -449,23 +499,19 @@ export class ClusterSim {
   /**
    * One block of a put (DataStreamer.nextBlockOutputStream): addBlock, then the pipeline; a setup
    * that fails abandons the block and asks again without the DataNode it failed at, up to
-   * dfs.client.block.write.retries times.
+   * dfs.client.block.write.retries times. Null when the NameNode refuses the addBlock.
    */
   private writeBlock(
     file: { path: string; clientName: string; clientAddr: string; fileId: number },
     previous: BlockRef | null,
     numBytes: number,
-  ): BlockRef {
+  ): BlockRef | null {
     const excludeNodes: string[] = [];
     for (let attempt = 0; attempt <= SIM_BLOCK_WRITE_RETRIES; attempt++) {
       const { path, clientName, clientAddr, fileId } = file;
-      const located = this.call('client', clientAddr, 'addBlock', {
-        src: path,
-        clientName,
-        previous,
-        excludeNodes,
-        fileId,
-      });
+      const added = this.answerClient('addBlock', { src: path, clientName, previous, excludeNodes, fileId });
+      if (!added.ok) return null;
+      const located = added.result;
       const block: BlockRef = { ...located.block, numBytes };
       const pipeline = located.locations.map((l) => l.name);
       this.frame('client', pipeline[0] ?? '?', {

@@ -141,7 +141,7 @@ async function deleteCheckpoints(
   const listing = await client.namenode.call('getListing', { src: root }, { opId: client.opId });
   for (const entry of listing?.entries ?? []) {
     if (entry.pathSuffix === TRASH_CURRENT) continue;
-    const time = checkpointTime(entry.pathSuffix);
+    const time = checkpointTime(entry.pathSuffix, when.nowMs);
     const dir = `${root}/${entry.pathSuffix}`;
     if (time === null) {
       log.push(`Unexpected item in trash: ${dir}. Left in place.`);

@@ -232,7 +232,7 @@ describe.skipIf(!BUILT)('trash, quotas, xattrs, snapshots and ACLs on a running 
     const write = await run(bruceEnv, ['fs', '-put', local('b1.txt', 'b'), '/acl/b1']);
     expect(write.code).toBe(1);
     expect(write.stderr).toContain(
-      `Permission denied: user=bruce, access=WRITE, inode="/acl":${USER}:supergroup:drwxr-x---`,
+      `Permission denied: user=bruce, access=WRITE, inode="/acl":${USER}:supergroup:drwxr-x---+`,
     );
     await admin('fs', '-mkdir', '/acl/sub');
     expect((await run(bruceEnv, ['fs', '-put', local('b2.txt', 'b'), '/acl/sub/b2'])).code).toBe(0);

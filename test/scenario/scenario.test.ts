@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseSize, parseDuration } from '../../cluster/common/units.js';
 import { ClusterSim } from '../../cluster/sim/cluster-sim.js';
 import { datadriven, type Directive, type Handler } from '../datadriven.js';
+import { runNamespaceCommand } from './namespace-commands.js';
 
 /** The handler of one file: its simulated cluster lives from one `cluster` command to the next. */
 function handler(): Handler {
@@ -24,15 +25,29 @@ function handler(): Handler {
         replication: d.int('replication', 3),
         blockSizeBytes: parseSize(d.get('blocksize', '1m')),
         seed: d.get('seed', '1'),
+        // trash=<minutes>: fs.trash.interval, so the NameNode's trash emptier runs.
+        ...(d.has('trash') ? { conf: { 'fs.trash.interval': d.get('trash') } } : {}),
       });
       sim.transcript.length = 0;
       return [];
     }
     const cluster = need(d);
     const before = cluster.transcript.length;
+    const printed = runNamespaceCommand(cluster, d);
+    if (printed !== undefined) return withTranscript(cluster, before, printed);
     const shown = command(cluster, d);
     return shown ?? cluster.transcript.slice(before);
   };
+}
+
+/** A namespace command's frames (and refusals), then what the lab command prints. */
+async function withTranscript(
+  sim: ClusterSim,
+  before: number,
+  printed: string[] | Promise<string[]>,
+): Promise<string[]> {
+  const lines = await printed;
+  return [...sim.transcript.slice(before), ...lines];
 }
 
 /** Runs one command; what it shows instead of the transcript (replicas, datanodes), if anything. */

@@ -299,7 +299,7 @@ describe('permission checks with ACLs (FSPermissionChecker)', () => {
     // The named entry cannot write, and chmod 0700 (mask ---) takes its read away too.
     expect(() =>
       core.call('mkdirs', { src: '/p/x', permission: 0o755, createParent: true }, as('bruce')),
-    ).toThrow('Permission denied: user=bruce, access=WRITE, inode="/p":alice:staff:drwxr-x---');
+    ).toThrow('Permission denied: user=bruce, access=WRITE, inode="/p":alice:staff:drwxr-x---+');
     core.call('setPermission', { src: '/p', permission: 0o700 }, as('alice'));
     expect(() => core.call('getListing', { src: '/p' }, as('bruce'))).toThrow('access=READ_EXECUTE');
   });

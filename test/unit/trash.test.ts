@@ -33,10 +33,14 @@ describe('trash names (TrashPolicyDefault)', () => {
   it('names checkpoints yyMMddHHmmss and reads them back (also the old yyMMddHHmm form)', () => {
     const ms = Date.UTC(2026, 11, 2, 9, 5, 7);
     expect(checkpointName(ms)).toBe('261202090507');
-    expect(checkpointTime('261202090507')).toBe(ms);
-    expect(checkpointTime('261202090507-1')).toBe(ms);
-    expect(checkpointTime('2612020905')).toBe(Date.UTC(2026, 11, 2, 9, 5, 0));
-    expect(checkpointTime('Current')).toBeNull();
+    expect(checkpointTime('261202090507', ms)).toBe(ms);
+    expect(checkpointTime('261202090507-1', ms)).toBe(ms);
+    expect(checkpointTime('2612020905', ms)).toBe(Date.UTC(2026, 11, 2, 9, 5, 0));
+    expect(checkpointTime('Current', ms)).toBeNull();
+    // SimpleDateFormat's two-digit year: the century starting 80 years before now.
+    expect(checkpointTime('450101000000', ms)).toBe(Date.UTC(2045, 0, 1));
+    expect(checkpointTime('460101000000', ms)).toBe(Date.UTC(1946, 0, 1));
+    expect(checkpointTime('700101000006', 18_000)).toBe(6_000);
   });
 
   it('uses the deletion interval when the checkpoint interval is 0 or larger (Emptier)', () => {
