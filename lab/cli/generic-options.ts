@@ -9,6 +9,7 @@
  * settings, core-site.xml and hdfs-site.xml from $HADOOP_CONF_DIR and the lab home, each `-conf`
  * file, then `-D` and `-fs` — deprecated names mapped to current ones with Hadoop's warning.
  */
+import { log4jLine } from '../../cluster/common/log4j.js';
 import { canonicalSettings, deprecationLogLine } from '../../cluster/config/deprecations.js';
 import { readConfigurationFile, siteFilesIn } from '../../cluster/config/site-files.js';
 import { UsageError } from './errors.js';
@@ -46,12 +47,31 @@ export const GENERIC_USAGE = [
 /** ToolRunner.printGenericCommandUsage's bytes (it ends with an empty println). */
 export const GENERIC_USAGE_PRINTED = `${GENERIC_USAGE}\n\n`;
 
-function missingValue(option: string): UsageError {
+/** commons-cli's ParseException for the generic options (GenericOptionsParser logs it). */
+export class GenericOptionsParseError extends UsageError {}
+
+function missingValue(option: string): GenericOptionsParseError {
   // commons-cli's MissingArgumentException text, which GenericOptionsParser logs before the usage.
-  return new UsageError(
+  return new GenericOptionsParseError(
     `options parsing failed: Missing argument for option: ${option.slice(1)}`,
     GENERIC_USAGE,
   );
+}
+
+/**
+ * The generic options as ToolRunner gets them: GenericOptionsParser.parseGeneralOptions catches a
+ * ParseException, logs `WARN util.GenericOptionsParser: options parsing failed: …` and keeps no
+ * command line, so getRemainingArgs() is empty and the tool runs with no arguments (it prints its
+ * usage). `warn` prints the log line.
+ */
+export function toolRunnerOptions(argv: readonly string[], warn: (line: string) => void): GenericOptions {
+  try {
+    return parseGenericOptions(argv);
+  } catch (error) {
+    if (!(error instanceof GenericOptionsParseError)) throw error;
+    warn(log4jLine('WARN', 'util.GenericOptionsParser', error.message, new Date()));
+    return { defines: [], fs: undefined, confFiles: [], rest: [] };
+  }
 }
 
 export function parseGenericOptions(argv: readonly string[]): GenericOptions {

@@ -7,7 +7,8 @@
  */
 import type { Command } from './commander.js';
 import { homeOf } from './context.js';
-import { parseGenericOptions, userSettings, type GenericOptions } from './generic-options.js';
+import { toolRunnerOptions, userSettings, type GenericOptions } from './generic-options.js';
+import { err } from './output.js';
 
 export interface HadoopInvocation {
   /** The arguments after the generic options, the lab's flags taken out. */
@@ -58,7 +59,7 @@ export function registerHadoopCommand(program: Command, spec: HadoopCommandSpec)
       const generic =
         spec.genericOptions === false
           ? { defines: [], fs: undefined, confFiles: [], rest }
-          : parseGenericOptions(rest);
+          : toolRunnerOptions(rest, err);
       const home = homeOf(cmd);
       await spec.run({
         args: generic.rest,

@@ -12,7 +12,7 @@ import { canonicalSettings, deprecationLogLine } from '../../cluster/config/depr
 import { getconfOutput } from '../../cluster/config/getconf.js';
 import { resolveConfig } from '../../cluster/config/config.js';
 import { readConfigurationFile } from '../../cluster/config/site-files.js';
-import { parseGenericOptions, userSettings } from '../../lab/cli/generic-options.js';
+import { parseGenericOptions, toolRunnerOptions, userSettings } from '../../lab/cli/generic-options.js';
 import { namenodeOfDefaultFs } from '../../lab/cli/session.js';
 
 describe('parseGenericOptions (GenericOptionsParser, stopAtNonOption)', () => {
@@ -47,6 +47,21 @@ describe('parseGenericOptions (GenericOptionsParser, stopAtNonOption)', () => {
 
   it('refuses an option whose value is missing', () => {
     expect(() => parseGenericOptions(['-fs'])).toThrow(/Missing argument for option: fs/);
+  });
+
+  it('as ToolRunner runs a tool: a parse failure is a WARN log line, then the tool gets no arguments', () => {
+    // GenericOptionsParser.parseGeneralOptions: catch (ParseException e) { LOG.warn("options parsing
+    // failed: " + e.getMessage()); … } leaves commandLine null, so getRemainingArgs() is empty;
+    // the logger org.apache.hadoop.util.GenericOptionsParser prints as %c{2}, with no `lab:`.
+    const lines: string[] = [];
+    const g = toolRunnerOptions(['-D', 'a=b', '-conf'], (l) => lines.push(l));
+    expect(g).toEqual({ defines: [], fs: undefined, confFiles: [], rest: [] });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} WARN util\.GenericOptionsParser: options parsing failed: Missing argument for option: conf$/,
+    );
+    expect(toolRunnerOptions(['-fs', 'hdfs://h:1', '-ls'], (l) => lines.push(l)).rest).toEqual(['-ls']);
+    expect(lines).toHaveLength(1);
   });
 });
 
