@@ -14,6 +14,8 @@ import { blockName, type AdminState, type BlockRef } from '../protocol/types.js'
 export const FSCK_HEALTHY_STATUS = 'is HEALTHY';
 export const FSCK_CORRUPT_STATUS = 'is CORRUPT';
 export const FSCK_NONEXISTENT_STATUS = 'does not exist';
+/** The end of a report whose -move or -delete failed (NamenodeFsck.FAILURE_STATUS). */
+export const FSCK_FAILURE_STATUS = 'FAILED';
 
 /** What /fsck's query asks for: the path and DFSck's flags (files=1, blocks=1, …). */
 export interface FsckRequest {
@@ -149,6 +151,8 @@ export interface FsckReport {
   minReplication: number;
   /** The namespace walk in NamenodeFsck's order (a directory, then its children by name). */
   entries: FsckEntry[];
+  /** NamenodeFsck.internalError: a -move or -delete failed; the report then ends FAILED. */
+  internalError?: boolean;
 }
 
 /** NamenodeFsck.Result: the counters behind the summary. */
@@ -179,6 +183,8 @@ class Result {
   totalReplicas = 0;
   /** -storagepolicies' counts, when asked for. */
   storagePolicies: StoragePolicySummary | null = null;
+  /** The corrupt files that are closed: what -move and -delete act on (an open one is ignored). */
+  corruptClosedPaths: string[] = [];
 
   isHealthy(): boolean {
     return this.missingIds === 0 && this.corruptBlocks === 0;
@@ -422,6 +428,7 @@ function checkFile(
       if (corrupt > 0) out += `\n${path}: CORRUPT ${corrupt} blocks of total size ${corruptSize} B.`;
     }
     res.corruptFiles++;
+    if (!isOpen) res.corruptClosedPaths.push(path);
   }
   if (flags.files) {
     if (missing > 0 || corrupt > 0) {
@@ -435,11 +442,21 @@ function checkFile(
   return out;
 }
 
-/** The NameNode's report text (what the /fsck servlet streams), without DFSck's final newline. */
-function namenodeText(report: FsckReport, flags: Flags): { text: string; healthy: boolean } {
+/**
+ * The NameNode's report text (what the /fsck servlet streams), without DFSck's final newline, and
+ * the corrupt closed files it counted.
+ */
+function namenodeText(
+  report: FsckReport,
+  flags: Flags,
+): { text: string; healthy: boolean; corruptClosedPaths: string[] } {
   let out = `${startedLine(report, report.path)}\n`;
   if (!report.pathExists) {
-    return { text: `${out}\n\nPath '${report.path}' ${FSCK_NONEXISTENT_STATUS}`, healthy: true };
+    return {
+      text: `${out}\n\nPath '${report.path}' ${FSCK_NONEXISTENT_STATUS}`,
+      healthy: true,
+      corruptClosedPaths: [],
+    };
   }
   const res = new Result();
   if (flags.storagePolicies) res.storagePolicies = new StoragePolicySummary();
@@ -465,9 +482,15 @@ function namenodeText(report: FsckReport, flags: Flags): { text: string; healthy
   out += `\nReplicated Blocks:\n${res.toString(report.defaultReplication, report.minReplication)}\n`;
   out += `\nErasure Coded Block Groups:\n${EC_RESULT_EMPTY}\n`;
   if (res.storagePolicies !== null) out += res.storagePolicies.toString();
-  out += `FSCK ended at ${javaDateString(report.endTimeMs)} in ${report.elapsedMs} milliseconds\n`;
-  out += `\n\nThe filesystem under path '${report.path}' ${healthy ? FSCK_HEALTHY_STATUS : FSCK_CORRUPT_STATUS}`;
-  return { text: out, healthy };
+  const ended = `FSCK ended at ${javaDateString(report.endTimeMs)} in ${report.elapsedMs} milliseconds\n`;
+  out += ended;
+  if (report.internalError === true) {
+    // fsck() throws IOException("fsck encountered internal errors!"); its catch prints the end again.
+    out += `${ended}fsck encountered internal errors!\n\n\nFsck on path '${report.path}' ${FSCK_FAILURE_STATUS}`;
+  } else {
+    out += `\n\nThe filesystem under path '${report.path}' ${healthy ? FSCK_HEALTHY_STATUS : FSCK_CORRUPT_STATUS}`;
+  }
+  return { text: out, healthy, corruptClosedPaths: res.corruptClosedPaths };
 }
 
 /** The flags of a report, from DFSck's options as typed. */
@@ -486,7 +509,16 @@ export function fsckFlags(args: readonly string[]): Flags {
 
 /** The report text NamenodeFsck writes for the /fsck servlet (its last line has no newline). */
 export function fsckReportText(report: FsckReport): { text: string; healthy: boolean } {
-  return namenodeText(report, fsckFlags(report.args));
+  const { text, healthy } = namenodeText(report, fsckFlags(report.args));
+  return { text, healthy };
+}
+
+/**
+ * The files -move and -delete act on: those the report counts corrupt (a block missing, or every
+ * replica of one corrupt) that are not open for write, in the walk's order.
+ */
+export function fsckRepairTargets(report: FsckReport): string[] {
+  return namenodeText(report, fsckFlags(report.args)).corruptClosedPaths;
 }
 
 /** -replicaDetails' word for a replica, in NamenodeFsck.getReplicaInfo's order of checks. */

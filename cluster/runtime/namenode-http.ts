@@ -1,8 +1,10 @@
 /**
  * The NameNode's HTTP server (dfs.namenode.http-address, 9870 by default), serving what HDFS
  * serves over HTTP:
- *   GET /fsck?ugi=USER&path=P&files=1&blocks=1&locations=1&racks=1&openforwrite=1
- *        FsckServlet: the NameNode walks the namespace and streams NamenodeFsck's report text.
+ *   GET /fsck?ugi=USER&path=P&files=1&blocks=1&locations=1&racks=1&openforwrite=1&move=1&delete=1
+ *        FsckServlet: the NameNode walks the namespace and streams NamenodeFsck's report text;
+ *        with move/delete it first copies each corrupt file's readable blocks to /lost+found and/or
+ *        deletes it (./fsck-repair.ts), as the user who asked.
  *        `&format=json` (lab-only) answers the same walk as JSON (FsckResult) for the lab's own
  *        tools: `lab fsck --json`, the dashboard, the balancer, probes and scenarios.
  *   GET /jmx[?qry=Hadoop:service=NameNode,name=…][?get=NAME::ATTRIBUTE]
@@ -21,6 +23,7 @@ import { labUser } from '../common/user.js';
 import {
   corruptFileBlocksText,
   fsckBlockIdText,
+  fsckRepairTargets,
   fsckReportText,
   toReport,
   type FsckRequest,
@@ -214,13 +217,13 @@ function fsckSpecialText(
   return answer === null ? null : corruptFileBlocksText(who, answer);
 }
 
-function serveFsck(
+async function serveFsck(
   req: http.IncomingMessage,
   res: http.ServerResponse,
   opts: NamenodeHttpOptions,
   exchange: HttpExchange,
   query: URLSearchParams,
-): void {
+): Promise<void> {
   const request = fsckRequestOf(query);
   if (typeof request === 'string') return reply(res, exchange, 400, request);
   const startTimeMs = Date.now();
@@ -248,7 +251,33 @@ function serveFsck(
     minReplication: opts.config.int('dfs.namenode.replication.min'),
     endTimeMs: Date.now(),
   });
-  sendFsckText(exchange, res, fsckReportText(report).text);
+  const internalError = await repairIfAsked(opts, query, {
+    user: who.user,
+    paths: fsckRepairTargets(report),
+  });
+  const endTimeMs = Date.now();
+  const ended = { ...report, internalError, endTimeMs, elapsedMs: endTimeMs - startTimeMs };
+  sendFsckText(exchange, res, fsckReportText(ended).text);
+}
+
+/** -move and -delete (`move=1`, `delete=1`): NamenodeFsck's repair of the corrupt closed files. */
+async function repairIfAsked(
+  opts: NamenodeHttpOptions,
+  query: URLSearchParams,
+  ask: { user: string; paths: string[] },
+): Promise<boolean> {
+  const move = query.has('move');
+  const del = query.has('delete');
+  if ((!move && !del) || ask.paths.length === 0) return false;
+  const { repairCorruptFiles } = await import('./fsck-repair.js');
+  return repairCorruptFiles({
+    description: opts.desc,
+    config: opts.config,
+    journal: opts.journal,
+    ...ask,
+    move,
+    delete: del,
+  });
 }
 
 function sendFsckText(exchange: HttpExchange, res: http.ServerResponse, text: string): void {

@@ -1,11 +1,12 @@
 /**
- * `lab fsck [<path>] [-list-corruptfileblocks | [-openforwrite] [-files [-blocks [-locations |
+ * `lab fsck [<path>] [-list-corruptfileblocks | [-move | -delete | -openforwrite] [-files [-blocks [-locations |
  * -racks | -replicaDetails]]]] [-includeSnapshots] [-maintenance] [-blockId <blk_Id> …] [--json]` — HDFS's fsck,
  * as DFSck runs it: an HTTP GET of the NameNode's `/fsck` servlet, which walks the namespace and
  * writes the report; the client prints `Connecting to namenode via …` to stderr, copies the report
  * to stdout and takes its exit code from the last line (HEALTHY 0, CORRUPT 1). With
  * -list-corruptfileblocks DFSck asks again with the servlet's cookie until it says there are no
- * more, and prints the list itself. `--json` asks the same servlet for the lab's structured form
+ * more, and prints the list itself. `-move` and `-delete` are done by the NameNode during the walk
+ * (cluster/runtime/fsck-repair.ts). `--json` asks the same servlet for the lab's structured form
  * of the walk (`&format=json`).
  */
 import {
@@ -37,8 +38,8 @@ const USAGE =
 /** DFSck exits -1 (255) on a usage error. */
 const USAGE_EXIT = 255;
 
-/** DFSck options the lab's servlet does not carry out: refused rather than silently ignored. */
-const NOT_IN_THE_LAB = ['-move', '-delete'];
+/** The repairs: `--json` reads the walk only, so it refuses them rather than ignore them. */
+const REPAIRS = ['-move', '-delete'];
 
 /**
  * DFSck's usage error: its message (none for no arguments), then printUsage on stderr — the usage,
@@ -66,12 +67,9 @@ export function registerFsck(program: Command): void {
       if (args.length === 0 || args[0] === '-files') usageExit();
       const parsed = parseDfsckArgs(args);
       if (parsed.error !== undefined) usageExit(parsed.error);
-      const missing = args.find((a) => NOT_IN_THE_LAB.includes(a));
-      if (missing !== undefined) {
-        usageExit(
-          `fsck: ${missing} is Hadoop's but not the lab's yet (it would change the namespace from the /fsck servlet); ` +
-            'list the damage with -list-corruptfileblocks and remove a file with lab fs -rm',
-        );
+      const repair = args.find((a) => REPAIRS.includes(a));
+      if (json && repair !== undefined) {
+        usageExit(`fsck: --json prints the walk and repairs nothing; run fsck ${repair} without --json`);
       }
       // DFSck resolves the path as the file system does (relative to /user/<name>, scheme dropped).
       const dir = parsed.dir ?? '/';

@@ -3,6 +3,7 @@ import {
   blockIdOf,
   corruptFileBlocksText,
   fsckBlockIdText,
+  fsckRepairTargets,
   fsckReportText,
   toReport,
 } from '../../cluster/namenode/fsck-report.js';
@@ -277,6 +278,44 @@ describe('hdfs fsck: the parts beyond the walk (NamenodeFsck 3.x, DFSck)', () =>
     expect(out.stdout).toContain(' Total blocks (validated):\t2 (avg. block size 15 B)\n');
     expect(out.stdout).toContain(' Missing blocks:\t\t0\n');
     expect(out.exitCode).toBe(0);
+  });
+
+  it('-move and -delete act on the closed corrupt files only; a failed repair ends the report FAILED (exit 255)', () => {
+    // NamenodeFsck.collectBlocksSummary: "if (isOpen) LOG.info("Fsck: ignoring open file " + path);
+    // else { if (doMove) copyBlocksToLostFound(...); if (doDelete) deleteCorruptedFile(path); }",
+    // for a file with a missing block or a block whose every replica is corrupt.
+    const file = (path: string, over: Partial<FsckBlock>, underConstruction = false) => ({
+      kind: 'file' as const,
+      path,
+      length: 30,
+      replication: 3,
+      underConstruction,
+      blocks: [block(over)],
+    });
+    const corruptReplica = { ...replica(1), corrupt: true };
+    const entries = [
+      { kind: 'dir' as const, path: '/' },
+      file('/healthy', {}),
+      file('/missing', { liveReplicas: 0, replicas: [] }),
+      file('/open-missing', { liveReplicas: 0, replicas: [] }, true),
+      file('/rotten', { liveReplicas: 0, corrupt: true, replicas: [corruptReplica] }),
+    ];
+    const asked = report({ args: ['-openforwrite'], entries });
+    expect(fsckRepairTargets(asked)).toEqual(['/missing', '/rotten']);
+    expect(fsckRepairTargets(report())).toEqual([]);
+
+    // fsck(): "if (internalError) throw new IOException("fsck encountered internal errors!")" after
+    // the "FSCK ended at" line; the catch prints "FSCK ended at …" again, e.getMessage() and
+    // "\n\n" + "Fsck on path '" + path + "' " + FAILURE_STATUS. DFSck: no status it knows, -1.
+    const failed = formatFsck({ ...asked, internalError: true });
+    const ended = 'FSCK ended at Mon Jan 06 10:10:00 UTC 2025 in 4 milliseconds\n';
+    expect(
+      failed.stdout.endsWith(
+        `${ended}${ended}fsck encountered internal errors!\n\n\nFsck on path '/' FAILED\n`,
+      ),
+    ).toBe(true);
+    expect(failed.exitCode).toBe(255);
+    expect(formatFsck(asked).exitCode).toBe(1);
   });
 
   it("-replicaDetails names each replica's state after its location (getReplicaInfo)", () => {
