@@ -43,6 +43,11 @@ export interface FsCommandSpec {
   ignoreUnknownOptions?: boolean;
   /** FsShell's `-help CMD` text (the command's DESCRIPTION), when the lab has it. */
   description?: string;
+  /**
+   * Arguments the command takes out before CommandFormat parses the rest (Cp.popPreserveOption):
+   * what is left, and options to add to the parsed ones.
+   */
+  popOptions?: (args: readonly string[]) => { rest: string[]; options: Record<string, string> };
   run: (args: HadoopArgs, ctx: FsContext) => Promise<number>;
 }
 

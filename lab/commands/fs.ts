@@ -15,6 +15,7 @@ import { JOURNAL_FLUSH_INTERVAL_MS } from '../../cluster/protocol/limits.js';
 import type { Command } from '../cli/commander.js';
 import { clientOnOf, homeOf } from '../cli/context.js';
 import { CommandExit } from '../cli/errors.js';
+import { FatalInternalError, popPreserveOption, preserveAttributes } from './fs-preserve.js';
 import {
   CommandFormatError,
   parseCommandFormat,
@@ -607,6 +608,13 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   },
   cp: {
     usage: '-cp [-f] [-p | -p[topax]] [-d] [-t <thread count>] [-q <thread pool queue size>] <src> ... <dst>',
+    // Cp's CommandFormat: -f, -d, -t and -q; -p… is taken out before it (popPreserveOption).
+    options: [...flags('f', 'd'), { name: 't', values: 1 }, { name: 'q', values: 1 }],
+    popOptions: (args) => {
+      const { rest, preserve } = popPreserveOption(args);
+      const options: Record<string, string> = preserve === '' ? {} : { p: preserve };
+      return { rest, options };
+    },
     min: 2,
     run: async (a, ctx) => {
       checkThreadOptions(a);
@@ -614,24 +622,34 @@ const COMMANDS: Record<string, FsCommandSpec> = {
       const dst = await reportedDestination(ctx, a.operands.at(-1) as string, sources.length);
       if (dst === null) return 1;
       const overwrite = a.options.has('f');
+      const preserve = a.options.get('p')?.[0] ?? '';
+      // -d: CommandWithDestination.setDirectWrite, no `._COPYING_` first.
+      const direct = a.options.has('d');
       return eachPath(ctx, sources, async (p) => {
         const status = await stat(ctx, p);
         const target = targetFor(dst, p);
         checkNotInside(status, p, target);
-        const copyFile = async (from: string, to: ShownTarget): Promise<void> => {
+        const copyFile = async (from: FileStatus, to: ShownTarget): Promise<void> => {
           const existing = await ctx.session.namenode.call('getFileInfo', { src: to.abs });
           if (existing?.type === 'DIRECTORY') throw new PathError(to.shown, PATH_ERRORS.isDirectory);
           if (existing && !overwrite) throw new PathError(to.shown, PATH_ERRORS.exists);
-          await ctx.client.copy(from, to.abs, { overwrite, opId: opId('cp') });
+          await ctx.client.copy(from.path, to.abs, { overwrite, direct, opId: opId('cp') });
+          await preserveAttributes(ctx, { source: from, target: to.abs, preserve });
         };
-        if (status.type === 'FILE') return copyFile(status.path, target);
-        // CommandWithDestination copies a directory recursively.
+        if (status.type === 'FILE') return copyFile(status, target);
+        // CommandWithDestination copies a directory recursively; recursePath preserves a
+        // directory's attributes once its contents are in (deepest first).
         await mkdirTarget(ctx, target);
+        const dirs = [{ source: status, target: target.abs, preserve }];
         for (const entry of await listRecursive(ctx, status.path, target.shown)) {
           const to = { abs: target.abs + entry.status.path.slice(status.path.length), shown: entry.shown };
-          if (entry.status.type === 'DIRECTORY') await mkdirTarget(ctx, to);
-          else await copyFile(entry.status.path, to);
+          if (entry.status.type !== 'DIRECTORY') await copyFile(entry.status, to);
+          else {
+            await mkdirTarget(ctx, to);
+            dirs.push({ source: entry.status, target: to.abs, preserve });
+          }
         }
+        for (const dir of dirs.reverse()) await preserveAttributes(ctx, dir);
       });
     },
   },
@@ -983,6 +1001,11 @@ export function registerFs(program: Command): void {
         if (labFlags.has('--trace')) await printTraces(home);
         if (code !== 0) throw new CommandExit(code);
       } catch (error) {
+        if (error instanceof FatalInternalError) {
+          // FsShell.run's catch of anything else: "Fatal internal error", the stack, exit -1.
+          err(`${sub}: Fatal internal error\n${error.message}`);
+          throw new CommandExit(SHELL_USAGE_EXIT);
+        }
         if (!(error instanceof CommandFormatError)) throw error;
         // FsShell.run: an IllegalArgumentException prints `-cmd: message` and the command's usage.
         err(`${sub}: ${error.message}`);
@@ -999,7 +1022,9 @@ async function runCommand(
   args: string[],
   options: { command: Command; json: boolean; name: string; settings: Record<string, string> },
 ): Promise<number> {
-  const parsed = parseCommandFormat(args, spec);
+  const popped = spec.popOptions?.(args) ?? { rest: args, options: {} };
+  const parsed = parseCommandFormat(popped.rest, spec);
+  for (const [option, value] of Object.entries(popped.options)) parsed.options.set(option, [value]);
   const { command, json, name, settings } = options;
   return refusedAsFsShell(name, () =>
     withSession(

@@ -8,6 +8,7 @@ import { parseCommandFormat } from '../../lab/cli/hadoop-args.js';
 import { qualify, splitPathUri } from '../../lab/commands/fs-command.js';
 import { parseFindExpression } from '../../lab/commands/fs-find.js';
 import { parseTouchTimestamp } from '../../lab/commands/fs-namespace.js';
+import { FatalInternalError, popPreserveOption } from '../../lab/commands/fs-preserve.js';
 import { applyMode, parseChmodMode, parseOwnerGroup } from '../../lab/commands/fs-permissions.js';
 
 const chmod = (mode: string, existing: number, directory = false): string =>
@@ -112,5 +113,22 @@ describe('path arguments (PathData.stringToUri)', () => {
     expect(qualify('hdfs:///a')).toBe('/a');
     expect(qualify('hdfs:/a')).toBe('/a');
     expect(qualify('hdfs://nn:8020')).toBe('/');
+  });
+});
+
+describe('-cp -p[topax] (Cp.popPreserveOption, CommandWithDestination.FileAttribute)', () => {
+  it('takes the first -p… wherever it stands before --; -p alone is timestamps, ownership, permission', () => {
+    expect(popPreserveOption(['-f', '-p', 'a', 'b'])).toEqual({ rest: ['-f', 'a', 'b'], preserve: 'top' });
+    // The loop looks at every argument, paths included, and stops at "--".
+    expect(popPreserveOption(['a', 'b', '-pax'])).toEqual({ rest: ['a', 'b'], preserve: 'ax' });
+    expect(popPreserveOption(['--', '-p', 'a'])).toEqual({ rest: ['--', '-p', 'a'], preserve: '' });
+    // Only the first one is taken: a second -p reaches CommandFormat, which has no such option.
+    expect(popPreserveOption(['-pt', '-po', 'a'])).toEqual({ rest: ['-po', 'a'], preserve: 't' });
+  });
+  it("an unknown symbol is FileAttribute.getAttribute's NoSuchElementException, which FsShell calls fatal", () => {
+    expect(() => popPreserveOption(['-ptz', 'a', 'b'])).toThrow(FatalInternalError);
+    expect(() => popPreserveOption(['-ptz', 'a', 'b'])).toThrow(
+      'java.util.NoSuchElementException: No attribute for z',
+    );
   });
 });
