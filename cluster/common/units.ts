@@ -28,6 +28,48 @@ function prefixIndexOf(symbol: string): number {
   return PREFIX_SYMBOLS.indexOf(symbol.toUpperCase() as (typeof PREFIX_SYMBOLS)[number]);
 }
 
+const LONG_MAX = 2n ** 63n - 1n;
+const LONG_MIN = -(2n ** 63n);
+
+/** Java's Long.parseLong (radix 10): an optional sign and digits, within a long, else NumberFormatException. */
+function javaParseLong(text: string): bigint | null {
+  if (!/^[+-]?\d+$/.test(text)) return null;
+  const value = BigInt(text);
+  return value > LONG_MAX || value < LONG_MIN ? null : value;
+}
+
+/**
+ * StringUtils.TraditionalBinaryPrefix.string2long: digits, or digits and one of k m g t p e (any
+ * case, powers of 1024), trimmed. A bad number is Long.parseLong's NumberFormatException
+ * (`For input string: "…"`); a bad last letter, or a product past a long, an IllegalArgumentException.
+ */
+export function string2long(
+  text: string,
+): { value: bigint } | { error: 'NumberFormatException' | 'IllegalArgumentException'; message: string } {
+  const s = text.trim();
+  const numberFormat = (digits: string) =>
+    ({ error: 'NumberFormatException', message: `For input string: "${digits}"` }) as const;
+  const last = s.at(-1) ?? '';
+  if (/\d/.test(last)) {
+    const value = javaParseLong(s);
+    return value === null ? numberFormat(s) : { value };
+  }
+  const index = prefixIndexOf(last);
+  if (index < 0) {
+    return {
+      error: 'IllegalArgumentException',
+      message: `Invalid size prefix '${last}' in '${s}'. Allowed prefixes are k, m, g, t, p, e(case insensitive)`,
+    };
+  }
+  const num = javaParseLong(s.slice(0, -1));
+  if (num === null) return numberFormat(s.slice(0, -1));
+  const prefix = BigInt(prefixValue(index));
+  if (num > LONG_MAX / prefix || num < LONG_MIN / prefix) {
+    return { error: 'IllegalArgumentException', message: `${s} does not fit in a Long` };
+  }
+  return { value: num * prefix };
+}
+
 const SIZE_FORMS =
   'bytes (134217728), a Hadoop suffix (512k, 64m, 1g) or a size with units (128 MB, 128MiB, 1.5 GB)';
 

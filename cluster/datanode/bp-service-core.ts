@@ -40,6 +40,8 @@ export type DatanodeAction =
   | { kind: 'recover'; command: Extract<DatanodeCommand, { action: 'DNA_RECOVERBLOCK' }> }
   /** DNA_FINALIZE: DataNode.finalizeUpgradeForPool; with no previous/ directory there is nothing to do. */
   | { kind: 'finalize-upgrade'; poolId: string }
+  /** DNA_BALANCERBANDWIDTHUPDATE with a positive value: the balance throttler's new bytes/s. */
+  | { kind: 'balancer-bandwidth'; bytesPerSec: number }
   | { kind: 'ignore'; action: string };
 
 /**
@@ -193,6 +195,11 @@ export class BPServiceCore {
           break;
         case 'DNA_FINALIZE':
           actions.push({ kind: 'finalize-upgrade', poolId: command.poolId });
+          break;
+        case 'DNA_BALANCERBANDWIDTHUPDATE':
+          // BPOfferService.processCommandFromActive: only a positive bandwidth changes the throttler.
+          if (command.bandwidth > 0)
+            actions.push({ kind: 'balancer-bandwidth', bytesPerSec: command.bandwidth });
           break;
         default:
           actions.push({ kind: 'ignore', action: (command as { action: string }).action });

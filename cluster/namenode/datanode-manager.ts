@@ -31,6 +31,8 @@ export interface DatanodeDescriptor {
   commands: DatanodeCommand[];
   /** The full block report lease the last heartbeat reply granted (0: none outstanding). */
   blockReportLeaseId: number;
+  /** DatanodeDescriptor.balancerBandwidth: bytes/s to send with the next heartbeat reply (0: none). */
+  balancerBandwidth: number;
 }
 
 export interface LivenessTimes {
@@ -83,6 +85,7 @@ export class DatanodeManager {
       disallowed: false,
       commands: [],
       blockReportLeaseId: 0,
+      balancerBandwidth: existing?.balancerBandwidth ?? 0,
     };
     if (existing) this.nameByUuid.delete(existing.id.datanodeUuid);
     this.byName.set(id.name, descriptor);
@@ -146,6 +149,14 @@ export class DatanodeManager {
     const out = d.commands;
     d.commands = [];
     return out;
+  }
+
+  /**
+   * DatanodeManager.setBalancerBandwidth: every DataNode the NameNode knows, dead ones too, gets the
+   * value with its next heartbeat reply.
+   */
+  setBalancerBandwidth(bytesPerSec: number): void {
+    for (const d of this.byName.values()) d.balancerBandwidth = bytesPerSec;
   }
 
   queueCommand(name: string, command: DatanodeCommand): void {

@@ -846,6 +846,12 @@ export class NameNodeCore {
       this.checker(ctx)?.checkSuperuserPrivilege();
       return this.listOpenFiles(p);
     },
+    // FSNamesystem#setBalancerBandwidth: superuser only, allowed in safe mode.
+    setBalancerBandwidth: (p, ctx) => {
+      this.checker(ctx)?.checkSuperuserPrivilege();
+      this.datanodes.setBalancerBandwidth(p.bandwidth);
+      return null;
+    },
     // FSNamesystem#refreshNodes: superuser only; the runtime rereads the hosts files.
     refreshNodes: (_p, ctx) => {
       this.checker(ctx)?.checkSuperuserPrivilege();
@@ -1531,6 +1537,12 @@ export class NameNodeCore {
     const invalidate = this.blocks.takeInvalidates(name, this.settings.invalidateLimit);
     if (invalidate.length > 0) {
       commands.push({ action: 'DNA_INVALIDATE', poolId: this.identity.blockPoolId, blocks: invalidate });
+    }
+    // DatanodeManager.handleHeartbeat: a pending balancer bandwidth goes once, after the block work.
+    const bandwidth = beat.descriptor.balancerBandwidth;
+    if (bandwidth > 0) {
+      commands.push({ action: 'DNA_BALANCERBANDWIDTHUPDATE', bandwidth });
+      beat.descriptor.balancerBandwidth = 0;
     }
     return { commands, haStatus, fullBlockReportLeaseId };
   }

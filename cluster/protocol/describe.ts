@@ -107,6 +107,8 @@ function describeCommand(cmd: Record<string, unknown>): string {
       return `DNA_INVALIDATE ${formatValue(cmd.blocks)}`;
     case 'DNA_FINALIZE':
       return `DNA_FINALIZE ${String(cmd.poolId)}`;
+    case 'DNA_BALANCERBANDWIDTHUPDATE':
+      return `DNA_BALANCERBANDWIDTHUPDATE bandwidth=${String(cmd.bandwidth)}`;
     default:
       return String(cmd.action);
   }

@@ -22,6 +22,8 @@ export type DatanodeCommand =
   | { action: 'DNA_TRANSFER'; poolId: string; block: BlockRef; targets: DatanodeId[]; targetRacks: string[] }
   | { action: 'DNA_INVALIDATE'; poolId: string; blocks: BlockRef[] }
   | { action: 'DNA_REGISTER' }
+  /** BalancerBandwidthCommand: throttle balancing (COPY_BLOCK for the balancer) to this many bytes/s. */
+  | { action: 'DNA_BALANCERBANDWIDTHUPDATE'; bandwidth: number }
   /** FinalizeCommand: finalize the block pool's upgrade (the NameNode's answer to an accepted block report). */
   | { action: 'DNA_FINALIZE'; poolId: string }
   | {
@@ -372,6 +374,8 @@ export interface RpcMethods {
   };
   rollEdits: { req: Record<string, never>; res: { txid: number } };
   refreshNodes: { req: Record<string, never>; res: null };
+  /** dfsadmin -setBalancerBandwidth: bytes per second, for every DataNode's next heartbeat. */
+  setBalancerBandwidth: { req: { bandwidth: number }; res: null };
   /** dfsadmin -listOpenFiles: a batch of files being written, after inode id `prevId`, under `path`. */
   listOpenFiles: {
     req: { prevId: number; types: OpenFilesType[]; path: string };
@@ -518,6 +522,7 @@ export const PROTOCOL_OF: Record<RpcMethod, Protocol> = {
   setSafeMode: 'ClientProtocol',
   rollEdits: 'ClientProtocol',
   refreshNodes: 'ClientProtocol',
+  setBalancerBandwidth: 'ClientProtocol',
   listOpenFiles: 'ClientProtocol',
   saveNamespace: 'ClientProtocol',
   versionRequest: 'DatanodeProtocol',

@@ -224,7 +224,8 @@ function blockChecksumOf(replica: ReplicaFiles, requestedBytes: number): BlockCh
 
 /**
  * COPY_BLOCK at the proxy (DataXceiver.copyBlock): the whole finalized replica, as READ_BLOCK
- * sends it, throttled to dfs.datanode.balance.bandwidthPerSec.
+ * sends it, throttled to the balance throttler's bandwidth (dfs.datanode.balance.bandwidthPerSec, or
+ * what dfsadmin -setBalancerBandwidth sent).
  */
 export async function serveCopyBlock(
   link: Link,
@@ -241,7 +242,7 @@ export async function serveCopyBlock(
       sendChecksums: true,
     },
     options,
-    options.balanceBytesPerSec ?? 0,
+    options.balanceBytesPerSec?.() ?? 0,
   );
 }
 

@@ -131,7 +131,10 @@ export async function runDataNode(options: {
   let httpServer: DatanodeHttpServer | null = null;
   let ipcServer: RpcServer | null = null;
   const startedMs = Date.now();
+  // DataXceiverServer.balanceThrottler: dfs.datanode.balance.bandwidthPerSec until the NameNode sends another.
+  const balanceThrottler = { bytesPerSec: config.bytes('dfs.datanode.balance.bandwidthPerSec') };
   const actor = new BPServiceActor({
+    balanceThrottler,
     selfId: id,
     host: me.host,
     namenode: description.namenode,
@@ -169,7 +172,7 @@ export async function runDataNode(options: {
       onBadSourceReplica: (block, source) => actor.reportBadReplica(block, source),
       log,
       nameOf: peerNamer(home, description),
-      balanceBytesPerSec: config.bytes('dfs.datanode.balance.bandwidthPerSec'),
+      balanceBytesPerSec: () => balanceThrottler.bytesPerSec,
     });
     log('info', `${id}: DataXceiverServer listening on ${me.host}:${server.port}`);
     httpServer = await startDatanodeHttp({
@@ -200,6 +203,7 @@ export async function runDataNode(options: {
         startedMs,
         namenode: description.namenode,
         shutdown: options.onShutdownRequested,
+        balanceThrottler,
       }),
     });
     log('info', `${id}: IPC server (ClientDatanodeProtocol) listening on ${me.host}:${ipcServer.port}`);
@@ -290,6 +294,7 @@ function ipcActions(opts: {
   /** The NameNode this DataNode reports to (dfsadmin -triggerBlockReport -namenode picks it). */
   namenode: { host: string; port: number };
   shutdown: ((reason: string) => void) | undefined;
+  balanceThrottler: { bytesPerSec: number };
 }): DatanodeIpcActions {
   const { storage, actor, config } = opts;
   let shuttingDown = false;
@@ -328,7 +333,7 @@ function ipcActions(opts: {
       if (forUpgrade) setImmediate(stop);
       else setTimeout(stop, SHUTDOWN_DELAY_MS);
     },
-    balancerBytesPerSec: () => config.bytes('dfs.datanode.balance.bandwidthPerSec'),
+    balancerBytesPerSec: () => opts.balanceThrottler.bytesPerSec,
     info: () => ({
       softwareVersion: SOFTWARE_VERSION,
       configVersion: configVersion(config),
@@ -385,6 +390,8 @@ interface ActorOptions {
   ipcPort: () => number;
   /** This block pool service has ended (the NameNode refused the DataNode); it was the only one. */
   onServiceEnded: () => void;
+  /** DataXceiverServer.balanceThrottler's bandwidth, which DNA_BALANCERBANDWIDTHUPDATE changes. */
+  balanceThrottler: { bytesPerSec: number };
 }
 
 /**
@@ -710,6 +717,17 @@ class BPServiceActor {
         case 'recover':
           void this.recoverBlock(action.command);
           break;
+        case 'balancer-bandwidth': {
+          // BPOfferService.processCommandFromActive's lines.
+          const throttler = this.opts.balanceThrottler;
+          log('info', `${this.opts.selfId}: DatanodeCommand action: DNA_BALANCERBANDWIDTHUPDATE`);
+          log(
+            'info',
+            `${this.opts.selfId}: Updating balance throttler bandwidth from ${throttler.bytesPerSec} bytes/s to: ${action.bytesPerSec} bytes/s.`,
+          );
+          throttler.bytesPerSec = action.bytesPerSec;
+          break;
+        }
         case 'finalize-upgrade':
           // BlockPoolSliceStorage.doFinalize returns at once without a previous/ directory, and
           // the lab's storage never makes one (no upgrades): nothing to do, nothing to log.

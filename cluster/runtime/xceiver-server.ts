@@ -31,8 +31,11 @@ export interface XceiverServerOptions {
    * target), or undefined; frames to an unnamed peer are journaled with its address.
    */
   nameOf?(ip: string, port?: number): string | undefined;
-  /** dfs.datanode.balance.bandwidthPerSec: how fast COPY_BLOCK sends a replica for the balancer (0: unthrottled). */
-  balanceBytesPerSec?: number;
+  /**
+   * How fast COPY_BLOCK sends a replica for the balancer now (0: unthrottled): the balance
+   * throttler's bandwidth, dfs.datanode.balance.bandwidthPerSec until a DNA_BALANCERBANDWIDTHUPDATE.
+   */
+  balanceBytesPerSec?: () => number;
 }
 
 export interface XceiverServer {

@@ -1,12 +1,14 @@
 /**
  * The persistence sub-commands of `lab dfsadmin` (DFSAdmin.java): `-rollEdits`, `-saveNamespace`,
- * `-safemode get|enter|leave|wait|forceExit`, `-refreshNodes` (reread dfs.hosts / dfs.hosts.exclude)
- * and `-fetchImage DIR` (the newest fsimage over /imagetransfer). lab/commands/dfsadmin.ts
- * dispatches here; output as Hadoop's.
+ * `-safemode get|enter|leave|wait|forceExit`, `-refreshNodes` (reread dfs.hosts / dfs.hosts.exclude),
+ * `-fetchImage DIR` (the newest fsimage over /imagetransfer) and `-setBalancerBandwidth` (the
+ * NameNode passes it to every DataNode on a heartbeat reply). lab/commands/dfsadmin.ts dispatches
+ * here; output as Hadoop's.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { log4jLine, type Log4jLevel } from '../../cluster/common/log4j.js';
+import { string2long } from '../../cluster/common/units.js';
 import { fetchNewestImage } from '../../cluster/client/namenode-http-client.js';
 import { safemodeGetLine } from '../format/safemode.js';
 import { DFSADMIN_FAILED, dfsadminUsage, refuseUnknownCommand } from './dfsadmin-help.js';
@@ -57,11 +59,50 @@ export async function runDfsadminAdmin(argv: readonly string[], ctx: DfsadminAdm
       return fetchImage(rest[0] as string, ctx);
     case '-listOpenFiles':
       return listOpenFiles(rest, ctx);
+    case '-setBalancerBandwidth':
+      return setBalancerBandwidth(rest[0] as string, ctx);
     default:
       if (isQuotaCommand(sub)) return runQuotaCommand(sub, rest, ctx.session);
       if (isSnapshotAdminCommand(sub)) return runSnapshotAdmin(sub, rest, ctx.session);
       return refuseUnknownCommand(sub ?? '-');
   }
+}
+
+/**
+ * DFSAdmin.setBalancerBandwidth's reading of its argument, before it connects: the value as
+ * TraditionalBinaryPrefix.string2long reads it (`10m`); a NumberFormatException prints its message
+ * and the usage, a negative value one line, both exit -1 (an IllegalArgumentException reaches
+ * DFSAdmin.run: `setBalancerBandwidth: …` and the usage).
+ */
+export function balancerBandwidthArg(text: string): number {
+  const parsed = string2long(text);
+  if ('error' in parsed) {
+    if (parsed.error === 'IllegalArgumentException') {
+      const usage = dfsadminUsage('-setBalancerBandwidth').trimEnd();
+      throw new UsageError(`setBalancerBandwidth: ${parsed.message}`, usage, DFSADMIN_FAILED);
+    }
+    err(`NumberFormatException: ${parsed.message}`);
+    process.stderr.write(dfsadminUsage('-setBalancerBandwidth'));
+    throw new CommandExit(DFSADMIN_FAILED);
+  }
+  if (parsed.value < 0n) {
+    err('Bandwidth should be a non-negative integer');
+    throw new CommandExit(DFSADMIN_FAILED);
+  }
+  return Number(parsed.value);
+}
+
+/** DFSAdmin.setBalancerBandwidth: ClientProtocol.setBalancerBandwidth, then its line. */
+async function setBalancerBandwidth(text: string, ctx: DfsadminAdminContext): Promise<void> {
+  const bandwidth = balancerBandwidthArg(text);
+  try {
+    await ctx.session.namenode.call('setBalancerBandwidth', { bandwidth });
+  } catch (error) {
+    err('Balancer bandwidth is set failed.');
+    throw error;
+  }
+  if (ctx.json) return printJson({ bandwidth });
+  out(`Balancer bandwidth is set to ${bandwidth}`);
 }
 
 async function rollEdits(ctx: DfsadminAdminContext): Promise<void> {

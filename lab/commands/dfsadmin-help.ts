@@ -148,6 +148,18 @@ export const DFSADMIN_TEXTS: Readonly<Record<string, DfsadminCommandText>> = {
     usage: '[-printTopology]',
     help: '-printTopology: Print a tree of the racks and their\n\t\tnodes as reported by the Namenode\n',
   },
+  setBalancerBandwidth: {
+    summary: '-setBalancerBandwidth <bandwidth in bytes per second>',
+    usage: '[-setBalancerBandwidth <bandwidth in bytes per second>]',
+    help:
+      '-setBalancerBandwidth <bandwidth>:\n' +
+      '\tChanges the network bandwidth used by each datanode during\n' +
+      '\tHDFS block balancing.\n\n' +
+      '\t\t<bandwidth> is the maximum number of bytes per second\n' +
+      '\t\tthat will be used by each datanode. This value overrides\n' +
+      '\t\tthe dfs.datanode.balance.bandwidthPerSec parameter.\n\n' +
+      '\t\t--- NOTE: The new value is not persistent on the DataNode.---\n',
+  },
   getBalancerBandwidth: {
     summary: '-getBalancerBandwidth <datanode_host:ipc_port>',
     usage: '[-getBalancerBandwidth <datanode_host:ipc_port>]',
@@ -274,8 +286,6 @@ export function dfsadminHelp(cmd = ''): string {
 /** DFSAdmin commands students meet that the lab does not carry out yet, and where to look instead. */
 const NOT_IN_THE_LAB: Readonly<Record<string, string>> = {
   '-metasave': "the blocks waiting for replication or deletion are in lab fsck / and the NameNode's /jmx",
-  '-setBalancerBandwidth':
-    'the DataNodes throttle balancing to dfs.datanode.balance.bandwidthPerSec, set when the cluster starts (lab start -D key=value)',
 };
 
 /** DFSAdmin's commands that talk to one DataNode's IPC port (ClientDatanodeProtocol), not the NameNode. */

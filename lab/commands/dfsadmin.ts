@@ -37,6 +37,7 @@ const ARGUMENT_COUNTS: Readonly<Record<string, (count: number) => boolean>> = {
   '-printTopology': (n) => n === 1,
   '-fetchImage': (n) => n === 2,
   '-listOpenFiles': (n) => n <= 4,
+  '-setBalancerBandwidth': (n) => n === 2,
   '-getBalancerBandwidth': (n) => n === 2,
   '-shutdownDatanode': (n) => n === 2 || n === 3,
   '-getDatanodeInfo': (n) => n === 2,
@@ -65,6 +66,11 @@ export function registerDfsadmin(program: Command): void {
       if (!(ARGUMENT_COUNTS[sub]?.(rest.length) ?? true)) usageExit(sub);
       try {
         refuseUnknownCommand(sub);
+        if (sub === '-setBalancerBandwidth') {
+          // DFSAdmin.setBalancerBandwidth reads its argument before it connects.
+          const { balancerBandwidthArg } = await import('./dfsadmin-admin.js');
+          balancerBandwidthArg(rest[1] as string);
+        }
         if (DATANODE_COMMANDS.has(sub)) {
           // A DataNode's IPC port, not the NameNode's: no session.
           const { runDatanodeCommand } = await import('./dfsadmin-datanode.js');

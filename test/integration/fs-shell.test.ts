@@ -10,6 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeTestCluster, startTestCluster } from './lab-process.js';
+import { DFSClient } from '../../cluster/client/dfs-client.js';
+import { connectDatanodeIpc } from '../../cluster/client/datanode-ipc-client.js';
+import { waitFor } from './wait-for.js';
 import { hadoopUser } from '../../cluster/common/user.js';
 import { requireDescription } from '../../cluster/home/home.js';
 import { BUILT } from './requirements.js';
@@ -512,6 +515,59 @@ describe.skipIf(!BUILT)('lab fs behaves as FsShell', () => {
       // Tail.processPath: PathIsDirectoryException.
       const tail = await lab('fs', '-tail', '/opts');
       expect([tail.code, tail.stderr]).toEqual([1, "tail: `/opts': Is a directory"]);
+    });
+
+    it('-cp -p[topax] keeps times, permission and extended attributes, directories included (CommandWithDestination.preserveAttributes)', async () => {
+      // The source is made and the copy read through the lab's client, sparing lab processes.
+      const client = await DFSClient.connect({ home, warn: () => undefined });
+      try {
+        const call = client.call.bind(client);
+        await call('mkdirs', { src: '/keep', permission: 0o750, createParent: false });
+        await (await client.create('/keep/f', { permission: 0o600 })).close();
+        await call('setTimes', { src: '/keep/f', mtime: Date.UTC(2020, 0, 2, 3, 4, 5), atime: -1 });
+        const xattr = { namespace: 'USER' as const, name: 'k', value: Buffer.from('v1').toString('base64') };
+        await call('setXAttr', { src: '/keep/f', xattr, flags: { create: true, replace: true } });
+        const facts = async (p: string) => {
+          const st = await call('getFileInfo', { src: p });
+          return [st?.permission, st?.modificationTime];
+        };
+        const before = [await facts('/keep'), await facts('/keep/f')];
+        // popPreserveOption takes -ptopx even after the paths.
+        await ok('fs', '-cp', '/keep', '/kept', '-ptopx');
+        expect([await facts('/kept'), await facts('/kept/f')]).toEqual(before);
+        expect(await call('getXAttrs', { src: '/kept/f', xattrs: [] })).toEqual([xattr]);
+      } finally {
+        await client.close();
+      }
+    });
+
+    it('dfsadmin -setBalancerBandwidth reaches the DataNode on a heartbeat reply (BalancerBandwidthCommand)', async () => {
+      // DFSAdmin.setBalancerBandwidth: "Balancer bandwidth is set to " + the long string2long read.
+      expect(await ok('dfsadmin', '-setBalancerBandwidth', '10m')).toBe(
+        'Balancer bandwidth is set to 10485760',
+      );
+      // The DataNode's ClientDatanodeProtocol.getBalancerBandwidth (what -getBalancerBandwidth asks)
+      // answers the new rate once a heartbeat reply has carried it.
+      const client = await DFSClient.connect({ home, warn: () => undefined });
+      try {
+        const [dn] = await client.call('getDatanodeReport', { type: 'LIVE' });
+        const ipc = await connectDatanodeIpc({
+          description: requireDescription(home),
+          journal: client.journal,
+          host: dn!.ipAddr,
+          port: dn!.ipcPort,
+        });
+        try {
+          await waitFor('the DataNode to take the new balancer bandwidth', async () => {
+            const { bytesPerSec } = await ipc.call('getBalancerBandwidth', {});
+            return bytesPerSec === 10_485_760 ? true : undefined;
+          });
+        } finally {
+          ipc.close();
+        }
+      } finally {
+        await client.close();
+      }
     });
 
     it('-df prints a row per path and names a missing one (FsUsage.Df)', async () => {

@@ -63,3 +63,41 @@ describe('fsck usage errors (DFSck.doWork, DFSck.printUsage)', () => {
     expect(output.stderr.join('')).toMatch(/^Usage: lab fsck /);
   });
 });
+
+describe('failures read before any cluster is asked (FsShell.run, GenericOptionsParser, DFSAdmin)', () => {
+  it('-cp -pz: FileAttribute.getAttribute throws NoSuchElementException, FsShell.run calls it fatal, -1', async () => {
+    expect(await lab('fs', '-cp', '-pz', '/a', '/b')).toBe(255);
+    expect(output.stderr.join('')).toBe(
+      '-cp: Fatal internal error\njava.util.NoSuchElementException: No attribute for z\n',
+    );
+  });
+
+  it('getconf -conf without its file: the parse failure is logged, then GetConf runs with no arguments', async () => {
+    expect(await lab('getconf', '-conf')).toBe(255);
+    const lines = output.stderr.join('').split('\n');
+    expect(lines[0]).toMatch(
+      / WARN util\.GenericOptionsParser: options parsing failed: Missing argument for option: conf$/,
+    );
+    // GetConf.printUsage: its USAGE on stderr, no `lab:` anywhere.
+    expect(lines[1]).toBe(
+      'hdfs getconf is utility for getting configuration information from the config file.',
+    );
+    expect(output.stderr.join('')).not.toContain('lab:');
+  });
+
+  it('dfsadmin -setBalancerBandwidth reads its value as TraditionalBinaryPrefix.string2long does', async () => {
+    const usage = 'Usage: lab dfsadmin [-setBalancerBandwidth <bandwidth in bytes per second>]\n';
+    expect(await lab('dfsadmin', '-setBalancerBandwidth', '1.5m')).toBe(255);
+    expect(output.stderr.join('')).toBe(`NumberFormatException: For input string: "1.5"\n${usage}`);
+    output.stderr.length = 0;
+    expect(await lab('dfsadmin', '-setBalancerBandwidth', '-5')).toBe(255);
+    expect(output.stderr.join('')).toBe('Bandwidth should be a non-negative integer\n');
+    output.stderr.length = 0;
+    // string2long's IllegalArgumentException is not a NumberFormatException: DFSAdmin.run prints it.
+    expect(await lab('dfsadmin', '-setBalancerBandwidth', '10x')).toBe(255);
+    expect(output.stderr.join('')).toBe(
+      "setBalancerBandwidth: Invalid size prefix 'x' in '10x'. Allowed prefixes are k, m, g, t, p, e(case insensitive)\n" +
+        usage,
+    );
+  });
+});

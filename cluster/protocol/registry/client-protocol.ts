@@ -879,6 +879,15 @@ const entries: RpcMethodEntry[] = [
     toRequest: () => ({}),
     fromRequest: () => ({}),
   }),
+  voidProtoMethod({
+    protocol: P,
+    method: 'setBalancerBandwidth',
+    request: cp.SetBalancerBandwidthRequestProtoSchema,
+    response: cp.SetBalancerBandwidthResponseProtoSchema,
+    journalFields: ['bandwidth'],
+    toRequest: (p) => ({ bandwidth: BigInt(p.bandwidth) }),
+    fromRequest: (m) => ({ bandwidth: wireNumber(m.bandwidth, 'bandwidth') }),
+  }),
   protoMethod({
     protocol: P,
     method: 'listOpenFiles',

@@ -46,6 +46,7 @@ import type {
   RpcMethods,
 } from '../messages.js';
 import { decodeBlockBuffers, decodeBlockLongs, encodeBlockBuffers } from './block-list.js';
+import { wireNumber } from '../proto-codec.js';
 import {
   blockFromProto,
   blockToProto,
@@ -126,6 +127,11 @@ export function commandToProto(command: DatanodeCommand): DatanodeCommandProto {
         cmdType: DatanodeCommandProto_Type.FinalizeCommand,
         finalizeCmd: { blockPoolId: command.poolId },
       });
+    case 'DNA_BALANCERBANDWIDTHUPDATE':
+      return create(DatanodeCommandProtoSchema, {
+        cmdType: DatanodeCommandProto_Type.BalancerBandwidthCommand,
+        balancerCmd: { bandwidth: BigInt(command.bandwidth) },
+      });
     case 'DNA_INVALIDATE':
       return create(DatanodeCommandProtoSchema, {
         cmdType: DatanodeCommandProto_Type.BlockCommand,
@@ -182,7 +188,7 @@ export function commandToProto(command: DatanodeCommand): DatanodeCommandProto {
 /**
  * The commands of one DatanodeCommandProto. A BlockCommand may name several blocks (a Java
  * NameNode batches its transfers): each becomes one internal command. Command types the lab does
- * not act on (balancer bandwidth, key updates, caching, …) are left out.
+ * not act on (key updates, caching, …) are left out.
  */
 export function commandsFromProto(proto: DatanodeCommandProto): DatanodeCommand[] {
   switch (proto.cmdType) {
@@ -195,6 +201,10 @@ export function commandsFromProto(proto: DatanodeCommandProto): DatanodeCommand[
           poolId: required(proto.finalizeCmd, 'DatanodeCommandProto.finalizeCmd').blockPoolId,
         },
       ];
+    case DatanodeCommandProto_Type.BalancerBandwidthCommand: {
+      const cmd = required(proto.balancerCmd, 'DatanodeCommandProto.balancerCmd');
+      return [{ action: 'DNA_BALANCERBANDWIDTHUPDATE', bandwidth: wireNumber(cmd.bandwidth, 'bandwidth') }];
+    }
     case DatanodeCommandProto_Type.BlockCommand: {
       const cmd = required(proto.blkCmd, 'DatanodeCommandProto.blkCmd');
       const blocks = cmd.blocks.map(blockFromProto);
