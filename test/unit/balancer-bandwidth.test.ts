@@ -13,29 +13,7 @@ import { describeMessage } from '../../cluster/protocol/describe.js';
 import { datanodeProtocol } from '../../cluster/protocol/registry/datanode-protocol-codec.js';
 import { ClusterSim } from '../../cluster/sim/cluster-sim.js';
 import { thrown } from './remote-error.js';
-import { simRegistration } from './sim-registration.js';
-
-function heartbeat(sim: ClusterSim, name: string) {
-  return sim.core.call(
-    'sendHeartbeat',
-    {
-      registration: simRegistration(sim, name),
-      report: {
-        storageId: 's',
-        failed: false,
-        capacity: 1,
-        dfsUsed: 0,
-        remaining: 1,
-        blockPoolUsed: 0,
-        nonDfsUsed: 0,
-      },
-      xceiverCount: 0,
-      xmitsInProgress: 0,
-      requestFullBlockReportLease: false,
-    },
-    { caller: name, callerAddr: '127.0.0.1', nowMs: sim.nowMs },
-  ).result;
-}
+import { simHeartbeat as heartbeat } from './sim-registration.js';
 
 describe('-setBalancerBandwidth (FSNamesystem, DatanodeManager, BPOfferService)', () => {
   it('goes to every DataNode once, on its next heartbeat reply; only the superuser may set it', () => {

@@ -9,7 +9,7 @@ import { hostsFileEntries, parseHostEntry } from '../../cluster/namenode/host-fi
 import { ClusterSim } from '../../cluster/sim/cluster-sim.js';
 import { thrown } from './remote-error.js';
 import { simBeans } from './sim-beans.js';
-import { simRegistration as registration } from './sim-registration.js';
+import { simHeartbeat, simRegistration as registration } from './sim-registration.js';
 import { SUPERUSER, testCore } from './namenode-test-core.js';
 
 describe('hosts files', () => {
@@ -61,26 +61,7 @@ describe('include list', () => {
       /^Datanode denied communication with namenode because the host is not in the include-list: DatanodeRegistration\(127\.0\.1\.2:9866, /,
     );
     // A registered DataNode left out of the list is refused at its next heartbeat and counted dead.
-    const beat = (): unknown =>
-      sim.core.call(
-        'sendHeartbeat',
-        {
-          registration: registration(sim, 'dn2'),
-          report: {
-            storageId: 's',
-            failed: false,
-            capacity: 1,
-            dfsUsed: 0,
-            remaining: 1,
-            blockPoolUsed: 0,
-            nonDfsUsed: 0,
-          },
-          xceiverCount: 0,
-          xmitsInProgress: 0,
-          requestFullBlockReportLease: false,
-        },
-        ctx,
-      );
+    const beat = (): unknown => simHeartbeat(sim, 'dn2', ctx);
     expect(thrown(beat).errorClass).toBe('DisallowedDatanodeException');
     // Counted dead, and left out of every report: getDatanodeListForReport lists only DataNodes
     // the include list admits.
