@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BUILT } from './requirements.js';
 import { stopNodes } from '../../cluster/launcher/launcher.js';
+import { isDaemonAlive } from '../../cluster/home/home.js';
 import { runScenario } from '../../lab/scenario/runner.js';
 import { loadScenario, parseScenario } from '../../lab/scenario/scenario-file.js';
 import { STEP_NAMES } from '../../lab/scenario/steps.js';
@@ -58,6 +59,12 @@ describe.skipIf(!BUILT)('lab run on a real cluster', () => {
     expect(lines.some((l) => /Corrupted blk_\d+_\d+ .* on dn1: wrote BADBAD at offset \d+/.test(l))).toBe(
       true,
     );
+    // The hold-lease step's writer holds /data/held.log open until the scenario's `stop: {}` ends it.
+    const held = lines.map((l) => /pid (\d+) holds the lease on \/data\/held\.log/.exec(l)).find(Boolean);
+    expect(held, lines.join('\n')).toBeDefined();
+    expect(fs.existsSync(path.join(home, 'pids', 'writer.pid'))).toBe(false);
+    // Gone, or a zombie this test process has not reaped yet (isDaemonAlive reads /proc's state).
+    expect(isDaemonAlive(Number(held?.[1]))).toBe(false);
     fs.rmSync(outDir, { recursive: true, force: true });
   });
 
