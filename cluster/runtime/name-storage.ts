@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { formatProperties, parseProperties } from '../common/properties.js';
+import { isDaemonAlive } from '../home/home.js';
 import { decodeSegment } from '../namenode/editlog/codec.js';
 import type { EditLogOp } from '../namenode/editlog/ops.js';
 import { decodeImage, encodeImage } from '../namenode/fsimage/codec.js';
@@ -73,13 +74,17 @@ export function readVersion(nameDir: string): NamespaceIdentity {
   };
 }
 
-/** in_use.lock holds `<pid>@<hostname>`; a live holder means another NameNode uses this directory. */
+/**
+ * in_use.lock holds `<pid>@<hostname>`; a live lab daemon holding it means another NameNode uses this
+ * directory. HDFS's lock dies with its process; here a holder that is gone, a zombie not yet reaped
+ * (`lab kill nn` then `lab restart nn` at once) or a pid reused by another program does not hold it.
+ */
 export function lockStorage(dir: string): void {
   const lock = path.join(dir, 'in_use.lock');
   if (fs.existsSync(lock)) {
     const text = fs.readFileSync(lock, 'utf8').trim();
     const pid = Number(text.split('@')[0]);
-    if (pid && pid !== process.pid && processAlive(pid)) {
+    if (pid && pid !== process.pid && isDaemonAlive(pid)) {
       throw new Error(`Cannot lock storage ${dir}. The directory is already locked by ${text}`);
     }
   }
@@ -89,15 +94,6 @@ export function lockStorage(dir: string): void {
 
 export function unlockStorage(dir: string): void {
   fs.rmSync(path.join(dir, 'in_use.lock'), { force: true });
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export function writeSeenTxid(nameDir: string, txid: number): void {
