@@ -244,15 +244,19 @@ describe.skipIf(!BUILT)("the client's excluded DataNodes on a real cluster", () 
     expect(warnings.some((w) => w.includes(`datanode ${victim} is bad`))).toBe(true);
     expect(out.pipeline).toHaveLength(3);
     expect(out.pipeline).not.toContain(victim);
-    const stages = readJournal(homePaths(home).journal).flatMap((r) =>
-      r.k === 'frame' &&
-      r.dir === 'recv' &&
-      r.t >= since &&
-      r.msg.type === 'dt-op' &&
-      r.msg.op === 'WRITE_BLOCK'
-        ? [r.msg.stage]
-        : [],
-    );
+    // Each DataNode writes its journal lines on a timer: wait for the recovery setup's frame.
+    const stages = await waitFor('a PIPELINE_SETUP_APPEND_RECOVERY WRITE_BLOCK in the journal', () => {
+      const seen = readJournal(homePaths(home).journal).flatMap((r) =>
+        r.k === 'frame' &&
+        r.dir === 'recv' &&
+        r.t >= since &&
+        r.msg.type === 'dt-op' &&
+        r.msg.op === 'WRITE_BLOCK'
+          ? [r.msg.stage]
+          : [],
+      );
+      return seen.includes('PIPELINE_SETUP_APPEND_RECOVERY') ? seen : undefined;
+    });
     expect(stages).toContain('PIPELINE_SETUP_APPEND_RECOVERY');
     const back = path.join(home, 'append.back');
     await client.getFile(src, back);

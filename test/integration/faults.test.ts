@@ -176,13 +176,29 @@ describe.skipIf(!BUILT)('fault commands on a real cluster', () => {
     expect(result.moves.some((m) => m.target === 'dn4')).toBe(true);
     // Each move is DataNode to DataNode, as HDFS's balancer does it: REPLACE_BLOCK to the target,
     // COPY_BLOCK from the target to the source; the balancer itself carries no block bytes.
-    const moveFrames = readJournal(homePaths(home).journal).filter(
-      (r): r is JournalFrame => r.k === 'frame' && r.ch === 'data' && r.dir === 'send',
+    // Each DataNode writes its journal lines on a timer: wait for dn4's COPY_BLOCK to land.
+    const dataSends = (): JournalFrame[] =>
+      readJournal(homePaths(home).journal).filter(
+        (r): r is JournalFrame => r.k === 'frame' && r.ch === 'data' && r.dir === 'send',
+      );
+    const copiedFromDn4 = (frames: JournalFrame[]): boolean =>
+      frames.some(
+        (f) =>
+          f.msg.type === 'dt-op' &&
+          f.msg.op === 'COPY_BLOCK' &&
+          f.src === 'dn4' &&
+          result.moves.some((m) => m.source === f.dst),
+      );
+    let moveFrames: JournalFrame[] = [];
+    await waitFor(
+      () => {
+        moveFrames = dataSends();
+        return copiedFromDn4(moveFrames);
+      },
+      { deadlineMs: 10_000, what: "dn4's COPY_BLOCK to a move's source in the journal" },
     );
     const replaces = moveFrames.filter((f) => f.msg.type === 'dt-op' && f.msg.op === 'REPLACE_BLOCK');
     expect(replaces.filter((f) => f.src === 'balancer').map((f) => f.dst)).toContain('dn4');
-    const copies = moveFrames.filter((f) => f.msg.type === 'dt-op' && f.msg.op === 'COPY_BLOCK');
-    expect(copies.some((f) => f.src === 'dn4' && result.moves.some((m) => m.source === f.dst))).toBe(true);
     expect(moveFrames.filter((f) => f.src === 'balancer').every((f) => f.data === 0)).toBe(true);
     // Every block keeps three replicas, and dn4 now holds some of them.
     await waitFor(

@@ -141,7 +141,7 @@ describe.skipIf(!BUILT || !hdfsBinary)('the Debian hdfs client against the lab',
     expect(ok('du', '-s', '-h', '/user/alice/a')).toMatch(/^2\.3M +\/user\/alice\/a\n$/);
   });
 
-  it('reads a file of more blocks than the prefetch window: lab fs -cat asks window by window, both clients read it whole', () => {
+  it('reads a file of more blocks than the prefetch window: lab fs -cat asks window by window, both clients read it whole', async () => {
     const src = '/user/alice/window.bin';
     const content = crypto.randomBytes(5 * 1024 * 1024 + 4242);
     fs.writeFileSync(path.join(work, 'window.bin'), content);
@@ -163,22 +163,29 @@ describe.skipIf(!BUILT || !hdfsBinary)('the Debian hdfs client against the lab',
     expect(Buffer.compare(bytesOf('cat', src), content)).toBe(0);
     // DFSInputStream: a window at open, then one from each position the read passes the blocks in
     // hand (six blocks of 1 MB, two per 2 MB window).
-    const asked = readJournal(homePaths(home).journal)
-      .filter(
-        (r): r is JournalFrame =>
-          r.k === 'frame' &&
-          r.proc === 'nn' &&
-          r.dir === 'recv' &&
-          r.t >= since &&
-          r.t <= until &&
-          r.msg.type === 'rpc-call' &&
-          r.msg.method === 'getBlockLocations',
-      )
-      .map(
-        (r) => r.msg.type === 'rpc-call' && (r.msg.params as { src: string; offset: number; length: number }),
-      )
-      .filter((p) => p && p.src === src)
-      .map((p) => p && { offset: p.offset, length: p.length });
+    const askedBetween = (): { offset: number; length: number }[] =>
+      readJournal(homePaths(home).journal)
+        .filter(
+          (r): r is JournalFrame =>
+            r.k === 'frame' &&
+            r.proc === 'nn' &&
+            r.dir === 'recv' &&
+            r.t >= since &&
+            r.t <= until &&
+            r.msg.type === 'rpc-call' &&
+            r.msg.method === 'getBlockLocations',
+        )
+        .map(
+          (r) =>
+            r.msg.type === 'rpc-call' && (r.msg.params as { src: string; offset: number; length: number }),
+        )
+        .filter((p) => p && p.src === src)
+        .flatMap((p) => (p ? [{ offset: p.offset, length: p.length }] : []));
+    // The NameNode writes its journal lines on a timer: wait for the three calls to land.
+    const asked = await waitFor('three getBlockLocations calls in the journal', () => {
+      const seen = askedBetween();
+      return seen.length >= 3 ? seen : undefined;
+    }).catch(() => askedBetween());
     expect(asked).toEqual([0, 2, 4].map((mb) => ({ offset: mb * 1024 * 1024, length: window })));
   });
 
