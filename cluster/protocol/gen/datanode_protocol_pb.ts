@@ -2,7 +2,7 @@
 // DataNode sends its NameNode — handshake, registration, heartbeats, block reports, incremental
 // block reports, bad blocks, errors, the end of a block recovery. The NameNode never calls a
 // DataNode; its commands ride on heartbeat and block report replies. Written for hdfs-lab from the
-// field tables in /shared/reference/hadoop-wire.md §5.1 and the field lists of the client's
+// field tables of Hadoop's DatanodeProtocol.proto and the field lists of the client's
 // HdfsServer.proto and Hadoop's DatanodeProtocol service. The package is HDFS's own
 // (hadoop.hdfs.datanode): NamenodeProtocol has an ErrorReportRequestProto of its own.
 

@@ -1,7 +1,7 @@
 // DataTransferProtocol: the streaming protocol between HDFS clients and DataNodes (and between
-// DataNodes) on a DataNode's xfer port. Written for hdfs-lab from the field tables in
-// /shared/reference/hadoop-wire.md §3, with the fields §3 does not table taken as facts from the
-// Go client's schema. Field numbers, types and labels are facts of the wire: a real HDFS client
+// DataNodes) on a DataNode's xfer port. Written for hdfs-lab from the field tables of
+// Hadoop's datatransfer.proto, with the fields it does not table taken as facts from the Go
+// client's schema. Field numbers, types and labels are facts of the wire: a real HDFS client
 // decodes these messages and rejects one that lacks a `required` field.
 //
 // Every message here travels varint-delimited after a 3-byte op prefix (u16 version 28, u8 op) or

@@ -1,5 +1,5 @@
 // The protobuf fsimage (FSImageFormatProtobuf): the FileSummary at the end of the file and the
-// sections it indexes. Written for hdfs-lab from /shared/reference/hdfs-facts.md §5; only the
+// sections it indexes. Written for hdfs-lab from the facts of Hadoop's fsimage.proto (FSImageFormatProtobuf); only the
 // fields the lab writes or reads. Fields are declared in field-number order, which is the order
 // Hadoop's saver writes them, so an image's bytes follow from its contents.
 

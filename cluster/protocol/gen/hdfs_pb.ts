@@ -1,5 +1,5 @@
 // The types shared by HDFS's protocols: blocks, DataNodes, file status, located blocks, tokens.
-// Written for hdfs-lab from the field tables in /shared/reference/hadoop-wire.md §2.4 (and docs/wire.md);
+// Written for hdfs-lab from the field tables of Hadoop's hdfs.proto (and docs/wire.md);
 // only the fields the lab or a real client reads or writes. Field numbers, types and labels are
 // facts of the wire: a real HDFS client decodes these messages, and it rejects a message that lacks
 // a `required` field.

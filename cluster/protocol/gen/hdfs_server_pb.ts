@@ -1,6 +1,6 @@
 // The server-side types HDFS's daemons share (HDFS keeps them in HdfsServer.proto): namespace
 // identity, block keys, edit-log manifests, checkpoint signatures and the HA status a heartbeat
-// reply carries. Written for hdfs-lab from the field tables in /shared/reference/hadoop-wire.md §5
+// reply carries. Written for hdfs-lab from the field tables of Hadoop's HdfsServer.proto
 // and the client's HdfsServer.proto field list; field numbers, types and labels are facts of the
 // wire, so a Java DataNode or Secondary NameNode reads these bytes.
 
