@@ -1,8 +1,10 @@
 /**
- * The DataNode's read path (HDFS's BlockSender): READ_BLOCK and COPY_BLOCK stream the block file's
- * bytes with the checksums stored in the .meta file (so a corrupted block file is caught by the
- * reader), BLOCK_CHECKSUM hashes those checksums, and DataNode-initiated copies (DNA_TRANSFER,
- * TRANSFER_RBW) send a replica's files through a pipeline.
+ * The DataNode's read path (HDFS's BlockSender), the I/O side: READ_BLOCK and COPY_BLOCK stream
+ * the block file's bytes with the checksums stored in the .meta file (so a corrupted block file is
+ * caught by the reader), BLOCK_CHECKSUM hashes those checksums, and DataNode-initiated copies
+ * (DNA_TRANSFER, TRANSFER_RBW) send a replica's files through a pipeline. What is sent — the
+ * checks, the chunk-aligned range, the read windows and packets, the last empty packet, the
+ * throttle — is the send plan's (datanode/send-plan.ts); this file opens, reads and writes.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -17,7 +19,21 @@ import {
   type OpTransferBlock,
 } from '../protocol/data-transfer.js';
 import { RemoteError } from '../protocol/errors.js';
-import { BYTES_PER_CHECKSUM, CHECKSUM_SIZE, encodePacket, PACKET_DATA_BYTES } from '../protocol/packet.js';
+import { BYTES_PER_CHECKSUM, CHECKSUM_SIZE, encodeLastPacket, encodePacket } from '../protocol/packet.js';
+import {
+  copyRange,
+  lastPacket,
+  planBlockChecksum,
+  planCopyBlock,
+  planReadBlock,
+  SEND_WINDOW_BYTES,
+  sendWindows,
+  throttleWaitMs,
+  type SendableReplica,
+  type SendPacket,
+  type SendPlan,
+  type SendRange,
+} from '../datanode/send-plan.js';
 import { META_HEADER_BYTES, parseMeta, type ChecksumSpec } from '../datanode/meta.js';
 import { parseMetaFileName } from '../datanode/layout.js';
 import path from 'node:path';
@@ -40,67 +56,85 @@ import type { BlockWriterOptions } from '../client/block-writer.js';
 import { cancelActiveWrite, replicaBeingWritten } from './block-receiver.js';
 import { findRbw, validRbwLength } from './datanode-storage.js';
 
-/**
- * Bytes read from a block file per read(2) when sending a block: 16 full packets (≈1 MiB), so a
- * packet never spans two reads and each read is large and sequential.
- */
-export const BLOCK_READ_WINDOW_BYTES = 16 * PACKET_DATA_BYTES;
-
-/** READ_BLOCK at a DataNode (BlockSender): data from the block file, checksums as stored in .meta. */
-// Long: the READ_BLOCK exchange (checks, the packet loop over the read window, the client's status) shares one stream's state.
-export async function sendBlock(
-  link: Link,
-  op: OpReadBlock,
-  options: XceiverServerOptions,
-  bytesPerSec = 0,
-): Promise<void> {
+/** READ_BLOCK at a DataNode (BlockSender): what the send plan says, read from the replica's files. */
+export async function sendBlock(link: Link, op: OpReadBlock, options: XceiverServerOptions): Promise<void> {
   const eb = op.header.block;
-  const label = blockLabel(eb);
-  // A replica still being written is read up to its visible length (the bytes acked so far): a
-  // reader of a file open for write sees what the writer hflushed.
-  const finalized = options.storage.readReplica(eb.blockId);
-  const replica = finalized ?? (await replicaBeingWritten(options.storage, eb.blockId));
-  if (!replica || replica.genStamp < eb.genStamp) {
-    await sendResponse(link, label, {
-      status: 'ERROR',
-      message: `ReplicaNotFoundException: Replica not found for ${eb.poolId}:${label}`,
-    });
+  const replica = await sendableReplica(options.storage, eb.blockId);
+  const plan = planReadBlock({ block: eb, offset: op.offset, len: op.len }, replica?.sendable ?? null);
+  await sendPlanned(link, blockLabel(eb), plan, replica?.files ?? null, 0);
+}
+
+/**
+ * The replica a reader is sent: the finalized one, else one still being written, up to its
+ * visible length (the bytes acked so far): a reader of a file open for write sees what the writer
+ * hflushed.
+ */
+async function sendableReplica(
+  storage: DatanodeStorage,
+  blockId: number,
+): Promise<{ files: ReplicaFiles; sendable: SendableReplica } | null> {
+  const finalized = storage.readReplica(blockId);
+  const files = finalized ?? (await replicaBeingWritten(storage, blockId));
+  if (!files) return null;
+  return {
+    files,
+    sendable: { genStamp: files.genStamp, numBytes: files.numBytes, beingWritten: !finalized },
+  };
+}
+
+/**
+ * Answers the op as the send plan says: its refusal, or SUCCESS with the replica's checksum and
+ * the range's packets (throttled to `bytesPerSec` when above 0), then the client's read status.
+ */
+async function sendPlanned(
+  link: Link,
+  label: string,
+  plan: SendPlan,
+  files: ReplicaFiles | null,
+  bytesPerSec: number,
+): Promise<void> {
+  if (plan.kind === 'refuse' || !files) {
+    const refusal =
+      plan.kind === 'refuse' ? plan : { status: 'ERROR' as const, message: `no replica ${label}` };
+    await sendResponse(link, label, { status: refusal.status, message: refusal.message });
     return;
   }
-  const length = replica.numBytes;
-  if (
-    !Number.isSafeInteger(op.offset) ||
-    !Number.isSafeInteger(op.len) ||
-    op.offset < 0 ||
-    op.len < 0 ||
-    op.offset > length
-  ) {
+  const opened = await openReplica(link, label, files);
+  if (!opened) return;
+  try {
+    // The reader learns the replica's checksum here: a block the Go client wrote reads back as CRC32.
     await sendResponse(link, label, {
-      status: 'ERROR_INVALID',
-      message: `Offset ${op.offset} and length ${op.len} don't match block ${eb.poolId}:${label} ( blockLen ${length} )`,
+      status: 'SUCCESS',
+      readOpChecksumInfo: { checksum: opened.checksum, chunkOffset: plan.start },
     });
-    return;
+    await sendPackets(link, label, { ...opened, range: plan }, bytesPerSec);
+  } finally {
+    fs.closeSync(opened.blockFd);
+    fs.closeSync(opened.metaFd);
   }
-  // BlockSender: the end rounds up to a whole chunk (or the replica's end), so that every chunk sent
-  // matches its stored CRC even when the reader wants less — a snapshot's shorter length of a block
-  // appended to since, or a read that stops mid-chunk. The reader drops the bytes it did not ask for.
-  const end = Math.min(Math.ceil((op.offset + op.len) / BYTES_PER_CHECKSUM) * BYTES_PER_CHECKSUM, length);
-  const start = Math.floor(op.offset / BYTES_PER_CHECKSUM) * BYTES_PER_CHECKSUM;
+  await readClientStatus(link, label);
+}
+
+/** The replica's files opened and its .meta header read, or null once the reader was told why not. */
+async function openReplica(
+  link: Link,
+  label: string,
+  files: ReplicaFiles,
+): Promise<{ blockFd: number; metaFd: number; checksum: ChecksumSpec } | null> {
   let blockFd: number;
   let metaFd: number;
-  let checksum: ChecksumSpec;
   try {
-    blockFd = fs.openSync(replica.blockPath, 'r');
-    metaFd = fs.openSync(replica.metaPath, 'r');
+    blockFd = fs.openSync(files.blockPath, 'r');
+    metaFd = fs.openSync(files.metaPath, 'r');
   } catch (err) {
     await sendResponse(link, label, {
       status: 'ERROR',
       message: `cannot open replica ${label}: ${(err as Error).message}`,
     });
-    return;
+    return null;
   }
   try {
-    checksum = readMetaHeader(metaFd);
+    return { blockFd, metaFd, checksum: readMetaHeader(metaFd) };
   } catch (err) {
     fs.closeSync(blockFd);
     fs.closeSync(metaFd);
@@ -108,43 +142,30 @@ export async function sendBlock(
       status: 'ERROR',
       message: `replica ${label}: ${(err as Error).message}`,
     });
-    return;
+    return null;
   }
-  try {
-    const startMs = Date.now();
-    // The reader learns the replica's checksum here: a block the Go client wrote reads back as CRC32.
-    await sendResponse(link, label, {
-      status: 'SUCCESS',
-      readOpChecksumInfo: { checksum, chunkOffset: start },
-    });
-    const seqno = await streamReplica({
-      blockFd,
-      metaFd,
-      start,
-      end,
-      ...(finalized ? {} : { lastChunkSumOf: checksum }),
-      send: async (offset, seq, data, checksums) => {
-        await faultDelay(faultView(link.journal, link.selfId));
-        await throttle(offset - start, startMs, bytesPerSec);
-        const frame = encodePacket({
-          offsetInBlock: offset,
-          seqno: seq,
-          lastPacketInBlock: false,
-          data,
-          checksums,
-        });
-        journalSend(link, packetMsg(label, seq, offset, data.length, false), frame, data.length);
-        return writeFrame(link.socket, frame);
-      },
-    });
-    const last = encodePacket({ offsetInBlock: end, seqno, lastPacketInBlock: true, data: Buffer.alloc(0) });
-    journalSend(link, packetMsg(label, seqno, end, 0, true), last);
-    await writeFrame(link.socket, last);
-  } finally {
-    fs.closeSync(blockFd);
-    fs.closeSync(metaFd);
-  }
-  // The client answers with ClientReadStatus after a clean read; a client that stops early just closes.
+}
+
+/** The range's data packets to a reader, then the empty last packet. */
+async function sendPackets(link: Link, label: string, read: ReplicaRead, bytesPerSec: number): Promise<void> {
+  const startMs = Date.now();
+  await streamReplica(read, async (packet, data, checksums) => {
+    await faultDelay(faultView(link.journal, link.selfId));
+    const waitMs = throttleWaitMs(packet.offsetInBlock - read.range.start, Date.now() - startMs, bytesPerSec);
+    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    const { offsetInBlock, seqno } = packet;
+    const frame = encodePacket({ offsetInBlock, seqno, lastPacketInBlock: false, data, checksums });
+    journalSend(link, packetMsg(label, seqno, offsetInBlock, data.length, false), frame, data.length);
+    return writeFrame(link.socket, frame);
+  });
+  const last = lastPacket(read.range);
+  const frame = encodeLastPacket(last.offsetInBlock, last.seqno);
+  journalSend(link, packetMsg(label, last.seqno, last.offsetInBlock, 0, true), frame);
+  await writeFrame(link.socket, frame);
+}
+
+/** The client answers with ClientReadStatus after a clean read; a client that stops early just closes. */
+async function readClientStatus(link: Link, label: string): Promise<void> {
   try {
     const body = await link.reader.readDelimited(OP_BODY_BYTES_MAX, 'ClientReadStatus');
     const status = decodeClientReadStatusBody(body);
@@ -197,60 +218,41 @@ function blockChecksumOf(replica: ReplicaFiles, requestedBytes: number): BlockCh
   if (meta.checksumType === 'NULL')
     throw new RemoteError('IOException', 'the replica has no checksums (NULL)');
   const bpc = meta.bytesPerChecksum;
-  const length = requestedBytes > 0 && requestedBytes < replica.numBytes ? requestedBytes : replica.numBytes;
-  const chunks = Math.ceil(length / bpc);
-  const crcs = Buffer.from(meta.checksums.subarray(0, chunks * CHECKSUM_SIZE));
-  if (length < replica.numBytes && length % bpc !== 0) {
-    const start = (chunks - 1) * bpc;
-    const partial = Buffer.alloc(length - start);
+  const plan = planBlockChecksum(requestedBytes, replica.numBytes, bpc);
+  const crcs = Buffer.from(meta.checksums.subarray(0, plan.checksumsLength));
+  const chunk = plan.recomputedChunk;
+  if (chunk) {
+    const partial = Buffer.alloc(chunk.length);
     const fd = fs.openSync(replica.blockPath, 'r');
     try {
-      fs.readSync(fd, partial, 0, partial.length, start);
+      fs.readSync(fd, partial, 0, partial.length, chunk.blockPosition);
     } finally {
       fs.closeSync(fd);
     }
-    crcs.writeUInt32BE(
-      chunkChecksums(partial, bpc, meta.checksumType).readUInt32BE(0),
-      (chunks - 1) * CHECKSUM_SIZE,
-    );
+    chunkChecksums(partial, bpc, meta.checksumType).copy(crcs, chunk.checksumsOffset);
   }
   return {
     bytesPerCrc: bpc,
-    crcPerBlock: chunks,
+    crcPerBlock: plan.crcPerBlock,
     blockChecksum: crypto.createHash('md5').update(crcs).digest(),
     crcType: meta.checksumType,
   };
 }
 
 /**
- * COPY_BLOCK at the proxy (DataXceiver.copyBlock): the whole finalized replica, as READ_BLOCK
- * sends it, throttled to the balance throttler's bandwidth (dfs.datanode.balance.bandwidthPerSec, or
- * what dfsadmin -setBalancerBandwidth sent).
+ * COPY_BLOCK at the proxy (DataXceiver.copyBlock): the whole replica, as READ_BLOCK sends it,
+ * throttled to the balance throttler's bandwidth (dfs.datanode.balance.bandwidthPerSec, or what
+ * dfsadmin -setBalancerBandwidth sent).
  */
 export async function serveCopyBlock(
   link: Link,
   op: OpCopyBlock,
   options: XceiverServerOptions,
 ): Promise<void> {
-  const replica = options.storage.readReplica(op.header.block.blockId);
-  await sendBlock(
-    link,
-    {
-      header: { ...op.header, clientName: '' },
-      offset: 0,
-      len: replica?.numBytes ?? op.header.block.numBytes,
-      sendChecksums: true,
-    },
-    options,
-    options.balanceBytesPerSec?.() ?? 0,
-  );
-}
-
-/** DataTransferThrottler: resolves when `sent` bytes fit the bandwidth since `startMs`. */
-function throttle(sent: number, startMs: number, bytesPerSec: number): Promise<void> | undefined {
-  if (bytesPerSec <= 0) return undefined;
-  const waitMs = startMs + (sent * 1000) / bytesPerSec - Date.now();
-  return waitMs > 0 ? new Promise((resolve) => setTimeout(resolve, waitMs)) : undefined;
+  const eb = op.header.block;
+  const replica = await sendableReplica(options.storage, eb.blockId);
+  const plan = planCopyBlock(eb, replica?.sendable ?? null);
+  await sendPlanned(link, blockLabel(eb), plan, replica?.files ?? null, options.balanceBytesPerSec?.() ?? 0);
 }
 
 /** The checksum type and chunk size a replica's .meta header records. */
@@ -261,63 +263,48 @@ function readMetaHeader(metaFd: number): ChecksumSpec {
   return { type: parsed.checksumType, bytesPerChecksum: parsed.bytesPerChecksum };
 }
 
-/**
- * Reads [start, end) of a replica in BLOCK_READ_WINDOW_BYTES windows with the matching stored
- * checksums, hands each packet-sized piece to `send` (awaiting back-pressure), and returns the
- * next seqno. A .meta file shorter than the block yields zero checksums, which the reader rejects.
- */
-async function streamReplica(args: {
+/** A replica's open files and the range of it to send. */
+interface ReplicaRead {
   blockFd: number;
   metaFd: number;
-  start: number;
-  end: number;
-  /**
-   * A replica being written: the CRC of a partial chunk at `end` is computed from the bytes sent
-   * (BlockSender's last chunk checksum of an RBW replica), since the writer may have grown that
-   * chunk past the visible length since its CRC was written.
-   */
-  lastChunkSumOf?: ChecksumSpec;
-  send: (offset: number, seqno: number, data: Buffer, checksums: Buffer) => Promise<void> | undefined;
-}): Promise<number> {
-  const window = Buffer.allocUnsafe(BLOCK_READ_WINDOW_BYTES);
-  const sums = Buffer.allocUnsafe((BLOCK_READ_WINDOW_BYTES / BYTES_PER_CHECKSUM) * CHECKSUM_SIZE);
-  let seqno = 0;
-  for (let pos = args.start; pos < args.end;) {
-    const want = Math.min(BLOCK_READ_WINDOW_BYTES, args.end - pos);
-    const got = await readAt(args.blockFd, window, want, pos);
-    if (got < want)
-      throw new RemoteError('IOException', `block file ended at ${pos + got}, expected ${args.end} bytes`);
-    const sumsWant = Math.ceil(got / BYTES_PER_CHECKSUM) * CHECKSUM_SIZE;
-    const sumsGot = await readAt(
-      args.metaFd,
-      sums,
-      sumsWant,
-      META_HEADER_BYTES + (pos / BYTES_PER_CHECKSUM) * CHECKSUM_SIZE,
-    );
-    if (sumsGot < sumsWant) sums.fill(0, sumsGot, sumsWant);
-    const partial = got % BYTES_PER_CHECKSUM;
-    if (args.lastChunkSumOf && args.lastChunkSumOf.type !== 'NULL' && partial > 0) {
-      const last = chunkChecksums(
-        window.subarray(got - partial, got),
-        BYTES_PER_CHECKSUM,
-        args.lastChunkSumOf.type,
+  range: SendRange;
+  checksum: ChecksumSpec;
+}
+
+/**
+ * Reads the send plan's windows of a replica with the matching stored checksums and hands each
+ * packet's bytes to `send` (awaiting back-pressure). A .meta file shorter than the block yields
+ * zero checksums, which the reader rejects.
+ */
+async function streamReplica(
+  read: ReplicaRead,
+  send: (packet: SendPacket, data: Buffer, checksums: Buffer) => Promise<void> | undefined,
+): Promise<void> {
+  const data = Buffer.allocUnsafe(SEND_WINDOW_BYTES);
+  const sums = Buffer.allocUnsafe((SEND_WINDOW_BYTES / BYTES_PER_CHECKSUM) * CHECKSUM_SIZE);
+  for (const window of sendWindows(read.range)) {
+    const got = await readAt(read.blockFd, data, window.blockLength, window.blockPosition);
+    if (got < window.blockLength)
+      throw new RemoteError(
+        'IOException',
+        `block file ended at ${window.blockPosition + got}, expected ${read.range.end} bytes`,
       );
-      last.copy(sums, sumsWant - CHECKSUM_SIZE);
+    const sumsGot = await readAt(read.metaFd, sums, window.metaLength, window.metaPosition);
+    if (sumsGot < window.metaLength) sums.fill(0, sumsGot, window.metaLength);
+    const chunk = window.recomputedChunk;
+    if (chunk && read.checksum.type !== 'NULL') {
+      const bytes = data.subarray(chunk.dataOffset, chunk.dataOffset + chunk.dataLen);
+      chunkChecksums(bytes, BYTES_PER_CHECKSUM, read.checksum.type).copy(sums, chunk.checksumsOffset);
     }
-    for (let off = 0; off < got; off += PACKET_DATA_BYTES) {
-      const n = Math.min(PACKET_DATA_BYTES, got - off);
-      const sumOff = (off / BYTES_PER_CHECKSUM) * CHECKSUM_SIZE;
-      const wait = args.send(
-        pos + off,
-        seqno++,
-        window.subarray(off, off + n),
-        sums.subarray(sumOff, sumOff + Math.ceil(n / BYTES_PER_CHECKSUM) * CHECKSUM_SIZE),
+    for (const packet of window.packets) {
+      const wait = send(
+        packet,
+        data.subarray(packet.dataOffset, packet.dataOffset + packet.dataLen),
+        sums.subarray(packet.checksumsOffset, packet.checksumsOffset + packet.checksumsLength),
       );
       if (wait) await wait;
     }
-    pos += got;
   }
-  return seqno;
 }
 
 function readAt(fd: number, buf: Buffer, length: number, position: number): Promise<number> {
@@ -381,23 +368,22 @@ async function sendReplicaFiles(args: {
 }): Promise<number> {
   const metaFd = fs.openSync(args.files.metaPath, 'r');
   let writer: BlockWriter;
+  let checksum: ChecksumSpec;
   try {
     // The stored checksums travel as they are, so the op announces the replica's own type.
-    writer = await BlockWriter.open({ ...args.pipeline, checksum: readMetaHeader(metaFd) });
+    checksum = readMetaHeader(metaFd);
+    writer = await BlockWriter.open({ ...args.pipeline, checksum });
   } catch (err) {
     fs.closeSync(metaFd);
     throw err;
   }
   const blockFd = fs.openSync(args.files.blockPath, 'r');
   try {
-    await streamReplica({
-      blockFd,
-      metaFd,
-      start: 0,
-      end: args.lengthBytes ?? fs.fstatSync(blockFd).size,
-      // Copies: writePacket encodes into a fresh frame, so the reused read window is safe.
-      send: (_offset, _seqno, data, checksums) => writer.writePacket(data, checksums),
-    });
+    const range = copyRange(args.lengthBytes ?? fs.fstatSync(blockFd).size);
+    // Copies: writePacket encodes into a fresh frame, so the reused read window is safe.
+    await streamReplica({ blockFd, metaFd, range, checksum }, (_packet, data, checksums) =>
+      writer.writePacket(data, checksums),
+    );
     return await writer.close();
   } catch (err) {
     writer.abort();

@@ -3,10 +3,11 @@
  * per simulated DataNode the DataNode core that ships — BPServiceCore (registration, block reports,
  * incremental-report batching, commands → actions), the receive plan (datanode/receive-plan.ts:
  * how a WRITE_BLOCK opens a replica, mirrors, finalizes, reports and acks; DNA_TRANSFER's checks)
- * and the packet loop (datanode/packet-loop.ts: each packet's handling and the length acked).
- * Simulated DataNodes heartbeat on a simulated clock; a simulated client writes files through
- * create / addBlock / a WRITE_BLOCK pipeline / complete. Only the bytes are left out: a replica is
- * its BlockRef in a map. No sockets, files or timers — a seed reproduces every run, and golden
+ * the packet loop (datanode/packet-loop.ts: each packet's handling and the length acked) and, for
+ * a DataNode's copy of a replica, the send plan (datanode/send-plan.ts: the packets BlockSender
+ * sends). Simulated DataNodes heartbeat on a simulated clock; a simulated client writes files
+ * through create / addBlock / a WRITE_BLOCK pipeline / complete, a block as one packet and the
+ * last one. Only the bytes are left out: a packet is its header, a replica its BlockRef in a map. No sockets, files or timers — a seed reproduces every run, and golden
  * scenario tests (test/scenario/testdata/*.txt) read its transcript. Lines are produced by the one
  * describer.
  */
@@ -14,6 +15,8 @@ import { createPrng, prngUuid } from '../common/prng.js';
 import { BPServiceCore, invalidation } from '../datanode/bp-service-core.js';
 import { PacketLoop, type PacketStep } from '../datanode/packet-loop.js';
 import { datanodeRegistration } from '../datanode/registration.js';
+import { copyRange, sendPacketHeaders } from '../datanode/send-plan.js';
+import type { PacketHeader } from '../protocol/packet.js';
 import {
   planTransfer,
   planWriteBlock,
@@ -65,28 +68,42 @@ interface PipelineWrite {
   stage: BlockConstructionStage;
   /** '' for a DataNode-initiated copy. */
   clientName: string;
+  /** The packets the writer sends, the last empty one included. */
+  packets: readonly PacketHeader[];
 }
 
 /** What the writer of a pipeline learns: the last packet's ack, or the DataNode the setup failed at. */
 type PipelineResult = { ok: true; replies: StatusName[] } | { ok: false; firstBadLink: string };
 
 /**
- * A block's packets at one DataNode of a pipeline, through the packet loop that ships: its bytes
- * as one packet, then the empty last packet (the simulator moves no bytes, so a packet's size is
- * all it carries). The last packet's step, or null when the loop refused a packet.
+ * A client's packets of a block (the simulator moves no bytes, so a packet's size is all it
+ * carries): its bytes as one packet, then the empty last packet.
  */
-function receivePackets(plan: ReceiveReplica<string>, numBytes: number): PacketStep | null {
+function clientPackets(numBytes: number): PacketHeader[] {
+  return [
+    { seqno: 0, offsetInBlock: 0, dataLen: numBytes, lastPacketInBlock: false, syncBlock: false },
+    { seqno: 1, offsetInBlock: numBytes, dataLen: 0, lastPacketInBlock: true, syncBlock: false },
+  ];
+}
+
+/**
+ * A block's packets at one DataNode of a pipeline, through the packet loop that ships. The last
+ * packet's step, or null when the loop refused a packet.
+ */
+function receivePackets(plan: ReceiveReplica<string>, packets: readonly PacketHeader[]): PacketStep | null {
   const loop = new PacketLoop({
     label: blockName(plan.block),
     mirrored: plan.mirror !== null,
     verify: plan.verify,
     bytesOnDisk: 0,
   });
-  const data = { seqno: 0, offsetInBlock: 0, dataLen: numBytes, lastPacketInBlock: false, syncBlock: false };
-  const last = { seqno: 1, offsetInBlock: numBytes, dataLen: 0, lastPacketInBlock: true, syncBlock: false };
-  const steps = [loop.next(data), loop.next(last)];
-  const end = steps[1];
-  return steps.every((s) => s.kind !== 'refuse') && end?.kind === 'last' ? end : null;
+  let last: PacketStep | null = null;
+  for (const header of packets) {
+    const step = loop.next(header);
+    if (step.kind === 'refuse') return null;
+    last = step;
+  }
+  return last?.kind === 'last' ? last : null;
 }
 
 export interface SimOptions {
@@ -376,6 +393,8 @@ export class ClusterSim {
       block: plan.replica,
       stage: 'PIPELINE_SETUP_CREATE',
       clientName: '',
+      // The source's BlockSender lays the replica out in packets as the shipped DataNode does.
+      packets: [...sendPacketHeaders(copyRange(plan.replica.numBytes))],
     });
   }
 
@@ -408,7 +427,7 @@ export class ClusterSim {
       plans.push({ dn, plan });
     }
     for (const { dn, plan } of plans) {
-      const last = receivePackets(plan, write.block.numBytes);
+      const last = receivePackets(plan, write.packets);
       if (last) this.finishReplica(dn, plan, last.ackedLength);
     }
     let downstream: DownstreamAck = { kind: 'last-in-pipeline' };
@@ -521,7 +540,13 @@ export class ClusterSim {
         targets: pipeline.slice(1),
         stage: 'PIPELINE_SETUP_CREATE',
       });
-      const result = this.writePipeline({ pipeline, block, stage: 'PIPELINE_SETUP_CREATE', clientName });
+      const result = this.writePipeline({
+        pipeline,
+        block,
+        stage: 'PIPELINE_SETUP_CREATE',
+        clientName,
+        packets: clientPackets(numBytes),
+      });
       if (result.ok) return block;
       this.line(
         `client: pipeline setup for ${blockName(block)} failed at ${result.firstBadLink}; abandoning it`,

@@ -1,9 +1,11 @@
 /**
- * The DataNode core's write path, datadriven (test/datadriven.ts): what a WRITE_BLOCK or a
- * REPLACE_BLOCK opens (the receive plan), what each packet does (the packet loop), the acks
- * upstream, and DNA_TRANSFER's checks at the source. The testdata's expected values are Hadoop's
- * rules (DataXceiver.writeBlock and replaceBlock, BlockReceiver's constructor and receivePacket,
- * PacketResponder, PipelineAck's MIRROR_ERROR_STATUS, DataNode.transferBlock).
+ * The DataNode core, datadriven (test/datadriven.ts): what a WRITE_BLOCK or a REPLACE_BLOCK opens
+ * (the receive plan), what each packet does (the packet loop), the acks upstream, DNA_TRANSFER's
+ * checks at the source, and what a READ_BLOCK or COPY_BLOCK sends (the send plan). The
+ * testdata's expected values are Hadoop's rules (DataXceiver.writeBlock, replaceBlock and
+ * copyBlock, BlockReceiver's constructor and receivePacket, PacketResponder, PipelineAck's
+ * MIRROR_ERROR_STATUS, DataNode.transferBlock, BlockSender's constructor and sendPacket,
+ * DataTransferThrottler).
  */
 import path from 'node:path';
 import { datadriven, type Directive, type Handler } from '../datadriven.js';
@@ -16,6 +18,18 @@ import {
   upstreamAck,
   type DownstreamAck,
 } from '../../cluster/datanode/receive-plan.js';
+import {
+  copyRange,
+  planBlockChecksum,
+  planCopyBlock,
+  planReadBlock,
+  sendPacketHeaders,
+  sendWindows,
+  throttleWaitMs,
+  type SendableReplica,
+  type SendPlan,
+  type SendRange,
+} from '../../cluster/datanode/send-plan.js';
 import type {
   BlockConstructionStage,
   ChecksumTypeName,
@@ -49,6 +63,41 @@ function checksum(d: Directive): { type: ChecksumTypeName; bytesPerChecksum: num
 
 function block(d: Directive): typeof BLOCK {
   return { ...BLOCK, poolId: d.get('pool', POOL), genStamp: d.int('gs', BLOCK.genStamp) };
+}
+
+/** The replica a sender holds (`held-len`, `held-gs`, `rbw`), or none without `held-len`. */
+function sendable(d: Directive): SendableReplica | null {
+  if (!d.has('held-len')) return null;
+  return {
+    genStamp: d.int('held-gs', BLOCK.genStamp),
+    numBytes: d.int('held-len'),
+    beingWritten: d.has('rbw'),
+  };
+}
+
+/** A plan's refusal, or its range followed by its read windows and every packet header. */
+function sendLines(plan: SendPlan): string[] {
+  if (plan.kind === 'refuse') return fields(plan);
+  return [
+    ...fields({ start: plan.start, end: plan.end, lastChunkFromData: plan.lastChunkFromData }),
+    ...layout(plan),
+  ];
+}
+
+function layout(range: SendRange): string[] {
+  const lines: string[] = [];
+  for (const w of sendWindows(range)) {
+    const chunk = w.recomputedChunk;
+    lines.push(
+      `window block=${w.blockPosition}+${w.blockLength} meta=${w.metaPosition}+${w.metaLength} packets=${w.packets.length}` +
+        (chunk ? ` recompute=${chunk.dataOffset}+${chunk.dataLen}@${chunk.checksumsOffset}` : ''),
+    );
+  }
+  for (const h of sendPacketHeaders(range))
+    lines.push(
+      `packet seqno=${h.seqno} offset=${h.offsetInBlock} len=${h.dataLen}${h.lastPacketInBlock ? ' last' : ''}`,
+    );
+  return lines;
 }
 
 function downstream(d: Directive): DownstreamAck {
@@ -95,6 +144,24 @@ function handler(): Handler {
           : null;
         return fields(planTransfer(POOL, named, held, d.list('targets')));
       }
+      case 'read-block':
+        return sendLines(
+          planReadBlock({ block: block(d), offset: d.int('offset'), len: d.int('len') }, sendable(d)),
+        );
+      case 'copy-block':
+        return sendLines(planCopyBlock({ ...block(d), numBytes: d.int('len', 0) }, sendable(d)));
+      case 'copy-range':
+        return layout(copyRange(d.int('len')));
+      case 'block-checksum': {
+        const plan = planBlockChecksum(d.int('len'), d.int('held-len'), 512);
+        const chunk = plan.recomputedChunk;
+        return [
+          ...fields({ crcPerBlock: plan.crcPerBlock, checksumsLength: plan.checksumsLength }),
+          `recompute: ${chunk ? `${chunk.blockPosition}+${chunk.length}@${chunk.checksumsOffset}` : '-'}`,
+        ];
+      }
+      case 'throttle':
+        return [`waitMs: ${throttleWaitMs(d.int('sent'), d.int('elapsed-ms'), d.int('bytes-per-sec'))}`];
       case 'loop':
         loop = new PacketLoop({
           label: 'blk_1073741825_1001',
