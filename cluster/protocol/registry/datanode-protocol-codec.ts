@@ -45,13 +45,12 @@ import type {
   ReceivedDeletedStatus,
   RpcMethods,
 } from '../messages.js';
+import { datanodeIdFromProto, datanodeIdToProto } from './hdfs-types.js';
 import { decodeBlockBuffers, decodeBlockLongs, encodeBlockBuffers } from './block-list.js';
 import { wireNumber } from '../proto-codec.js';
 import {
   blockFromProto,
   blockToProto,
-  datanodeIdFromProto,
-  datanodeIdToProto,
   datanodeInfoFromProto,
   datanodeInfoToProto,
   haStateFromProto,

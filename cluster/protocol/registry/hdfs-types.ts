@@ -67,10 +67,14 @@ export function blockRefFromProto(b: ExtendedBlockProto): BlockRef {
   };
 }
 
+/**
+ * DatanodeID on the wire: no lab name and no storage id (those travel elsewhere); a lab
+ * DataNode's host name is its name, which datanodeIdFromProto reads back.
+ */
 export function datanodeIdToProto(id: DatanodeId): MessageInitShape<typeof DatanodeIDProtoSchema> {
   return {
     ipAddr: id.ipAddr,
-    hostName: id.name,
+    hostName: id.hostName,
     datanodeUuid: id.datanodeUuid,
     xferPort: id.xferPort,
     infoPort: id.infoPort,
@@ -78,9 +82,14 @@ export function datanodeIdToProto(id: DatanodeId): MessageInitShape<typeof Datan
   };
 }
 
+/**
+ * A DatanodeID read from the wire. Its `name` is its host name (the lab's DataNodes are hosts dn1,
+ * dn2, …), else HDFS's name for it, the transfer address ip:port; the storage id is the one given,
+ * if the message carries it elsewhere.
+ */
 export function datanodeIdFromProto(id: DatanodeIDProto, storageId = ''): DatanodeId {
   return {
-    name: id.hostName,
+    name: id.hostName || (id.ipAddr ? `${id.ipAddr}:${id.xferPort}` : ''),
     datanodeUuid: id.datanodeUuid,
     storageId,
     ipAddr: id.ipAddr,

@@ -11,7 +11,6 @@ import { create } from '@bufbuild/protobuf';
 import { RemoteError } from '../errors.js';
 import {
   BlockProtoSchema,
-  DatanodeIDProtoSchema,
   DatanodeInfoProtoSchema,
   DatanodeStorageProtoSchema,
   ExtendedBlockProtoSchema,
@@ -20,7 +19,6 @@ import {
   StorageTypeProto,
   TokenProtoSchema,
   type BlockProto,
-  type DatanodeIDProto,
   type DatanodeInfoProto,
   type DatanodeStorageProto,
   type LocatedBlockProto,
@@ -34,6 +32,7 @@ import {
   type NamespaceInfoProto,
 } from '../gen/hdfs_server_pb.js';
 import type { HaStatus, NamespaceInfo, StorageInfo } from '../messages.js';
+import { datanodeIdFromProto, datanodeIdToProto } from './hdfs-types.js';
 import type { BlockRef, DatanodeId } from '../types.js';
 
 /** NamespaceInfo's capability bit STORAGE_BLOCK_REPORT_BUFFERS: full block reports may use `blocksBuffers`. */
@@ -136,36 +135,6 @@ export function haStateFromProto(state: NNHAStatusHeartbeatProto_State): HaStatu
   const found = (Object.keys(HA_STATES) as HaStatus['state'][]).find((k) => HA_STATES[k] === state);
   if (!found) throw new RemoteError('IOException', `unknown HA state ${state}`);
   return found;
-}
-
-/** DatanodeID on the wire: no lab name and no storage id (those travel elsewhere). */
-export function datanodeIdToProto(id: DatanodeId): DatanodeIDProto {
-  return create(DatanodeIDProtoSchema, {
-    ipAddr: id.ipAddr,
-    hostName: id.hostName,
-    datanodeUuid: id.datanodeUuid,
-    xferPort: id.xferPort,
-    infoPort: id.infoPort,
-    ipcPort: id.ipcPort,
-  });
-}
-
-/**
- * A DatanodeID read from the wire. Its `name` is its host name (the lab's DataNodes are hosts dn1,
- * dn2, …), else HDFS's name for it, the transfer address ip:port; the storage id is the one given,
- * if the message carries it elsewhere.
- */
-export function datanodeIdFromProto(proto: DatanodeIDProto, storageId = ''): DatanodeId {
-  return {
-    name: proto.hostName || `${proto.ipAddr}:${proto.xferPort}`,
-    datanodeUuid: proto.datanodeUuid,
-    storageId,
-    ipAddr: proto.ipAddr,
-    hostName: proto.hostName,
-    xferPort: proto.xferPort,
-    infoPort: proto.infoPort,
-    ipcPort: proto.ipcPort,
-  };
 }
 
 /** A DataNode named as a command target or a replica location: its id and network location. */
