@@ -2,13 +2,13 @@
  * READ_BLOCK from one DataNode (HDFS's BlockReaderRemote): the block's bytes, every chunk verified
  * against the checksum type the DataNode announces (CRC32 or CRC32C).
  */
+import { blockName } from '../protocol/types.js';
 import { verifyChunkChecksums } from '../common/crc.js';
 import { encodeClientReadStatus, type OpReadBlock } from '../protocol/data-transfer.js';
 import { RemoteError } from '../protocol/errors.js';
 import {
   journalSend,
   writeFrame,
-  blockLabel,
   readResponse,
   readPacketJournaled,
   openLink,
@@ -36,7 +36,7 @@ export interface ReadBlockOptions extends InitiatorOptions {
  * Throws ChecksumError on a bad chunk and RemoteError on a refused op or a broken connection.
  */
 export async function* readBlock(options: ReadBlockOptions): AsyncGenerator<Buffer> {
-  const label = blockLabel(options.block);
+  const label = blockName(options.block);
   const link = await openLink(options);
   try {
     const body: OpReadBlock = {

@@ -3,6 +3,7 @@
  * DataNode-initiated copies: sets the pipeline up, sends packets with at most
  * PACKETS_IN_FLIGHT_MAX un-acked, reads the acks, and keeps un-acked packets for pipeline recovery.
  */
+import { blockName } from '../protocol/types.js';
 import type { ChecksumAlgorithm } from '../common/crc.js';
 import type {
   BlockConstructionStage,
@@ -17,7 +18,6 @@ import { faultDelay, faultView } from '../transport/faults.js';
 import {
   journalSend,
   writeFrame,
-  blockLabel,
   readResponse,
   readAck,
   packetMsg,
@@ -121,7 +121,7 @@ export class BlockWriter {
   static async open(options: BlockWriterOptions & { resume?: WriterResume }): Promise<BlockWriter> {
     const first = options.targets[0];
     if (!first) throw new RemoteError('IOException', 'BlockWriter.open: empty pipeline');
-    const label = blockLabel(options.block);
+    const label = blockName(options.block);
     let link: Link;
     try {
       link = await openLink({ ...options, target: first });

@@ -3,11 +3,11 @@
  * (file checksums), TRANSFER_BLOCK (pipeline recovery adding a DataNode) and REPLACE_BLOCK (a
  * balancer move).
  */
+import { blockName } from '../protocol/types.js';
 import type { BlockChecksumResponse, OpTransferBlock } from '../protocol/data-transfer.js';
 import { RemoteError } from '../protocol/errors.js';
 import type { BlockRef } from '../protocol/types.js';
 import {
-  blockLabel,
   readResponse,
   openLink,
   closeLink,
@@ -31,7 +31,7 @@ export async function replaceBlock(
     block: BlockRef;
   },
 ): Promise<void> {
-  const label = blockLabel(options.block);
+  const label = blockName(options.block);
   const link = await openLink(options);
   try {
     const header = baseHeader(options);
@@ -61,7 +61,7 @@ export async function replaceBlock(
 export async function blockChecksum(
   options: InitiatorOptions & { target: XferTarget; poolId: string; block: BlockRef },
 ): Promise<BlockChecksumResponse> {
-  const label = blockLabel(options.block);
+  const label = blockName(options.block);
   const link = await openLink(options);
   try {
     const header = baseHeader(options);
@@ -93,7 +93,7 @@ export async function transferBlock(
     clientName: string;
   },
 ): Promise<void> {
-  const label = blockLabel(options.block);
+  const label = blockName(options.block);
   const link = await openLink({ ...options, target: options.source });
   try {
     const body: OpTransferBlock = {

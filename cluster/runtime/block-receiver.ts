@@ -5,6 +5,7 @@
  * that seqno (the last DataNode acks at once) — with the RBW replicas pipeline and lease recovery
  * carry on from, and REPLACE_BLOCK's receiving side.
  */
+import { blockName } from '../protocol/types.js';
 import fs from 'node:fs';
 import { verifyChunkChecksums } from '../common/crc.js';
 import { mirrorWriteBlock, type OpReplaceBlock, type OpWriteBlock } from '../protocol/data-transfer.js';
@@ -41,7 +42,6 @@ import { crashIfFaulted, faultDelay, faultView, type FaultView } from '../transp
 import {
   journalSend,
   writeFrame,
-  blockLabel,
   readResponse,
   sendResponse,
   readAck,
@@ -84,7 +84,7 @@ interface Receiving {
 export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverServerOptions): Promise<void> {
   const { storage } = options;
   const eb = op.header.block;
-  const label = blockLabel(eb);
+  const label = blockName(eb);
   // Watch faults.json from the setup on, so a fault written while the block streams is seen.
   const faults = faultView(up.journal, up.selfId);
   const plan = planWriteBlock(
@@ -415,7 +415,7 @@ async function answerSetup(up: Link, label: string, firstBadLink: string): Promi
  */
 async function recoverFailedClose(up: Link, op: OpWriteBlock, options: XceiverServerOptions): Promise<void> {
   const eb = op.header.block;
-  const label = blockLabel(eb);
+  const label = blockName(eb);
   let replica: ReplicaFiles;
   try {
     replica = await recoverClose({
@@ -778,7 +778,7 @@ export async function serveReplaceBlock(
   options: XceiverServerOptions,
 ): Promise<void> {
   const eb = op.header.block;
-  const label = blockLabel(eb);
+  const label = blockName(eb);
   const { storage } = options;
   const refuse = (message: string): Promise<void> | undefined =>
     sendResponse(link, label, { status: 'ERROR', message });
@@ -832,7 +832,7 @@ async function copyFromProxy(args: {
 }): Promise<string | null> {
   const { proxy, op, block, options } = args;
   const eb = op.header.block;
-  const label = blockLabel(eb);
+  const label = blockName(eb);
   sendOp(proxy, 'COPY_BLOCK', { header: op.header }, label);
   const resp = await readResponse(proxy, label);
   if (resp.status !== 'SUCCESS')

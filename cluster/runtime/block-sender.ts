@@ -6,6 +6,7 @@
  * checks, the chunk-aligned range, the read windows and packets, the last empty packet, the
  * throttle — is the send plan's (datanode/send-plan.ts); this file opens, reads and writes.
  */
+import { blockName } from '../protocol/types.js';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { chunkChecksums } from '../common/crc.js';
@@ -44,7 +45,6 @@ import {
   journalSend,
   journalRecv,
   writeFrame,
-  blockLabel,
   delimitedBytes,
   sendResponse,
   packetMsg,
@@ -61,7 +61,7 @@ export async function sendBlock(link: Link, op: OpReadBlock, options: XceiverSer
   const eb = op.header.block;
   const replica = await sendableReplica(options.storage, eb.blockId);
   const plan = planReadBlock({ block: eb, offset: op.offset, len: op.len }, replica?.sendable ?? null);
-  await sendPlanned(link, blockLabel(eb), plan, replica?.files ?? null, 0);
+  await sendPlanned(link, blockName(eb), plan, replica?.files ?? null, 0);
 }
 
 /**
@@ -191,7 +191,7 @@ export async function sendBlockChecksum(
   options: XceiverServerOptions,
 ): Promise<void> {
   const eb = op.header.block;
-  const label = blockLabel(eb);
+  const label = blockName(eb);
   const replica = options.storage.readReplica(eb.blockId);
   if (!replica || replica.genStamp < eb.genStamp) {
     await sendResponse(link, label, {
@@ -252,7 +252,7 @@ export async function serveCopyBlock(
   const eb = op.header.block;
   const replica = await sendableReplica(options.storage, eb.blockId);
   const plan = planCopyBlock(eb, replica?.sendable ?? null);
-  await sendPlanned(link, blockLabel(eb), plan, replica?.files ?? null, options.balanceBytesPerSec?.() ?? 0);
+  await sendPlanned(link, blockName(eb), plan, replica?.files ?? null, options.balanceBytesPerSec?.() ?? 0);
 }
 
 /** The checksum type and chunk size a replica's .meta header records. */
@@ -436,7 +436,7 @@ export async function transferRbw(
   options: XceiverServerOptions,
 ): Promise<void> {
   const eb = op.header.block;
-  const label = blockLabel(eb);
+  const label = blockName(eb);
   const refuse = (message: string): Promise<void> | undefined =>
     sendResponse(link, label, { status: 'ERROR', message });
   if (eb.poolId !== options.storage.poolId) {

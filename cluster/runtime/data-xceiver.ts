@@ -5,19 +5,14 @@
  * its address and hands the op to BlockReceiver (WRITE_BLOCK, REPLACE_BLOCK) or BlockSender
  * (READ_BLOCK, COPY_BLOCK, BLOCK_CHECKSUM, TRANSFER_BLOCK).
  */
+import { blockName } from '../protocol/types.js';
 import net from 'node:net';
 import { ByteBudget, ReadArena, SocketByteReader } from '../protocol/byte-reader.js';
 import type { TransferTarget } from '../protocol/data-transfer.js';
 import { RemoteError } from '../protocol/errors.js';
 import { XCEIVER_LARGE_FRAME_BYTES_SERVER_MAX, XCEIVERS_MAX } from '../protocol/limits.js';
 import { faultView } from '../transport/faults.js';
-import {
-  DATA_SOCKET_TIMEOUT_MS,
-  journalRecv,
-  blockLabel,
-  sendResponse,
-  opMsg,
-} from '../transport/data-link.js';
+import { DATA_SOCKET_TIMEOUT_MS, journalRecv, sendResponse, opMsg } from '../transport/data-link.js';
 import type { Link } from '../transport/data-link.js';
 import type { XceiverServerOptions, XceiverServer } from './xceiver-server.js';
 import { receiveBlock, serveReplaceBlock } from './block-receiver.js';
@@ -137,7 +132,7 @@ async function serveConnection(
     nameTargets(req.body as { targets?: TransferTarget[]; source?: TransferTarget }, options);
     const header = req.body.header;
     if (header.opId) link.op = header.opId;
-    const label = blockLabel(header.block);
+    const label = blockName(header.block);
     journalRecv(link, opMsg(req.op, req.body as never, label), req.bytes);
     if (req.op === 'WRITE_BLOCK') await receiveBlock(link, req.body, options);
     else if (req.op === 'READ_BLOCK') await sendBlock(link, req.body, options);

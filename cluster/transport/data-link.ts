@@ -114,10 +114,6 @@ export function writeFrame(socket: net.Socket, frame: Buffer): Promise<void> | u
   });
 }
 
-export function blockLabel(block: { blockId: number; genStamp: number }): string {
-  return `blk_${block.blockId}_${block.genStamp}`;
-}
-
 /** Bytes of a varint-delimited frame whose body has `bodyBytes` bytes. */
 export function delimitedBytes(bodyBytes: number): number {
   let n = 1;
