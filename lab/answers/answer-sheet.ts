@@ -144,55 +144,70 @@ function readExercise(
 }
 
 /** `ran: { exercise: [command, …] }`, kept raw; the grader reads each command. */
-function readRan(
-  node: YamlNode | undefined,
-  keyPos: Position,
-  { sheet, unreadable, positions }: ReadSheet,
-): void {
-  const entries = mapEntries(node, unreadable, {
-    ...keyPos,
-    message: 'ran should be a map of exercises to lists of commands',
-  });
-  if (entries === undefined) return;
-  const ran: Record<string, RawAnswer[]> = {};
-  for (const entry of entries) {
-    if (UNSAFE_KEYS.has(entry.key)) continue;
-    positions.set(`ran/${entry.key}`, entry.keyPos);
-    const read = entry.value === undefined ? undefined : readRaw(entry.value, 0);
-    if (read === undefined) continue;
-    if (!read.ok) unreadable.push({ name: `ran/${entry.key}`, ...read.pos, message: read.message });
-    else if (!Array.isArray(read.value))
-      unreadable.push({ name: `ran/${entry.key}`, ...entry.keyPos, message: 'expected a list of commands' });
-    else ran[entry.key] = read.value;
-  }
-  sheet.ran = ran;
+function readRan(node: YamlNode | undefined, keyPos: Position, read: ReadSheet): void {
+  const ran = readExerciseMap(
+    'ran',
+    node,
+    { ...keyPos, message: 'ran should be a map of exercises to lists of commands' },
+    read,
+    (entry): EntryRead<RawAnswer[]> | undefined => {
+      if (entry.value === undefined) return undefined;
+      const raw = readRaw(entry.value, 0);
+      if (!raw.ok) return raw;
+      if (!Array.isArray(raw.value))
+        return { ok: false, pos: entry.keyPos, message: 'expected a list of commands' };
+      return { ok: true, value: raw.value };
+    },
+  );
+  if (ran) read.sheet.ran = ran;
 }
 
 /** `hints: { exercise: count }`: how many hints were taken, a whole number each. */
-function readHints(
+function readHints(node: YamlNode | undefined, keyPos: Position, read: ReadSheet): void {
+  const hints = readExerciseMap(
+    'hints',
+    node,
+    { ...keyPos, message: 'hints should be a map of exercises to the number of hints taken' },
+    read,
+    (entry): EntryRead<number> => {
+      const source = entry.value?.kind === 'scalar' ? entry.value.source : '';
+      if (/^\d{1,4}$/.test(source)) return { ok: true, value: Number(source) };
+      return {
+        ok: false,
+        pos: entry.value?.pos ?? entry.keyPos,
+        message: `expected the number of hints taken (0, 1, 2 …), found ${JSON.stringify(source)}`,
+      };
+    },
+  );
+  if (hints) read.sheet.hints = hints;
+}
+
+type EntryRead<T> = { ok: true; value: T } | { ok: false; pos: Position; message: string };
+
+/**
+ * A section of `exercise: value` entries (ran, hints): each value as `readEntry` reads it (an
+ * entry it passes over is left out), the unreadable ones noted as `<section>/<exercise>`.
+ * Undefined when the section holds no map.
+ */
+function readExerciseMap<T>(
+  section: string,
   node: YamlNode | undefined,
-  keyPos: Position,
-  { sheet, unreadable, positions }: ReadSheet,
-): void {
-  const entries = mapEntries(node, unreadable, {
-    ...keyPos,
-    message: 'hints should be a map of exercises to the number of hints taken',
-  });
-  if (entries === undefined) return;
-  const hints: Record<string, number> = {};
+  notMap: UnreadableAnswer,
+  { unreadable, positions }: ReadSheet,
+  readEntry: (entry: YamlMap['entries'][number]) => EntryRead<T> | undefined,
+): Record<string, T> | undefined {
+  const entries = mapEntries(node, unreadable, notMap);
+  if (entries === undefined) return undefined;
+  const values: Record<string, T> = {};
   for (const entry of entries) {
     if (UNSAFE_KEYS.has(entry.key)) continue;
-    positions.set(`hints/${entry.key}`, entry.keyPos);
-    const source = entry.value?.kind === 'scalar' ? entry.value.source : '';
-    if (/^\d{1,4}$/.test(source)) hints[entry.key] = Number(source);
-    else
-      unreadable.push({
-        name: `hints/${entry.key}`,
-        ...(entry.value?.pos ?? entry.keyPos),
-        message: `expected the number of hints taken (0, 1, 2 …), found ${JSON.stringify(source)}`,
-      });
+    const name = `${section}/${entry.key}`;
+    positions.set(name, entry.keyPos);
+    const read = readEntry(entry);
+    if (read?.ok) values[entry.key] = read.value;
+    else if (read) unreadable.push({ name, ...read.pos, message: read.message });
   }
-  sheet.hints = hints;
+  return values;
 }
 
 /**

@@ -56,6 +56,18 @@ describe('answers file', () => {
     expect(parseAnswerSheet('answers:\n  ok:\n    b: x\nran:\n').sheet.ran).toBeUndefined();
   });
 
+  it('keeps the ran and hints entries it can read and names the others by section and exercise', () => {
+    const { sheet, unreadable } = parseAnswerSheet(
+      'ran:\n  ex: [lab fs -ls /]\n  bad: lab fs -ls /\nhints:\n  ex: 2\n  bad: lots\n',
+    );
+    expect(sheet.ran).toEqual({ ex: ['lab fs -ls /'] });
+    expect(sheet.hints).toEqual({ ex: 2 });
+    expect(unreadable).toEqual([
+      expect.objectContaining({ name: 'ran/bad', line: 3, message: 'expected a list of commands' }),
+      expect.objectContaining({ name: 'hints/bad', line: 6 }),
+    ]);
+  });
+
   it('never reads an answer from Object.prototype keys', () => {
     const { sheet, unreadable } = parseAnswerSheet(
       'answers:\n  __proto__:\n    a: 1\n  ex:\n    constructor: 2\n',
