@@ -33,6 +33,8 @@ export class Directive {
     readonly args: DirectiveArg[],
     /** The lines between the directive and `----`. */
     readonly input: string[],
+    /** The directive's line as written, without its command word (a shell command line's words). */
+    readonly line = '',
   ) {}
 
   /** The bare word at `index` among the bare words (`put /a.txt` → positional(0) is /a.txt). */
@@ -125,7 +127,11 @@ function parse(file: string, lines: string[]): Parsed[] {
     } else {
       for (i++; i < lines.length && lines[i] !== ''; i++) expected.push(lines[i] as string);
     }
-    const directive = new Directive(pos, cmd as string, parseArgs(rest), input);
+    const text = line
+      .trim()
+      .slice((cmd as string).length)
+      .trim();
+    const directive = new Directive(pos, cmd as string, parseArgs(rest), input, text);
     out.push({ directive, expected: expected.map((l) => `${l}\n`).join(''), from, to: i });
   }
   return out;

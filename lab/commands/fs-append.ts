@@ -9,6 +9,7 @@ import { localError, opId, qualify, shellError, type FsCommandSpec, type FsConte
 
 export const APPEND_TO_FILE: FsCommandSpec = {
   usage: '-appendToFile <localsrc> ... <dst>',
+  local: 'sources',
   run: (a, ctx) => appendToFile(a.operands, ctx),
 };
 

@@ -48,6 +48,11 @@ export interface FsCommandSpec {
    * what is left, and options to add to the parsed ones.
    */
   popOptions?: (args: readonly string[]) => { rest: string[]; options: Record<string, string> };
+  /**
+   * Which operands name the local file system (-put's sources, -get's destination): they are not
+   * checked against the NameNode's file system.
+   */
+  local?: 'sources' | 'destination';
   run: (args: HadoopArgs, ctx: FsContext) => Promise<number>;
 }
 
@@ -125,16 +130,26 @@ async function sameHost(a: string, b: string): Promise<boolean> {
   return left.some((address) => right.includes(address));
 }
 
+/** The operands a command reads or writes on HDFS (all but the local ones its spec names). */
+export function remoteOperands(spec: FsCommandSpec, operands: readonly string[]): readonly string[] {
+  if (spec.local === 'sources') return operands.slice(-1);
+  if (spec.local === 'destination') return operands.slice(0, -1);
+  return operands;
+}
+
 /**
- * FileSystem.checkPath for an `hdfs://HOST:PORT/…` argument: null when it names this session's
- * NameNode (no authority, or one that resolves to the same address and port, 8020 when left out),
- * else Hadoop's "Wrong FS" text. Hadoop would open a second client to that NameNode; the lab's
- * commands talk to the one fs.defaultFS (or -fs) names, so the student is told which that is.
+ * FileSystem.checkPath for a path argument with a scheme: null when it names this session's
+ * NameNode (`hdfs:` with no authority, or one that resolves to the same address and port, 8020
+ * when left out), else Hadoop's "Wrong FS" text. Hadoop would open a second client for another
+ * NameNode, or read the local disk for `file:///…`; the lab's commands talk to the one NameNode
+ * fs.defaultFS (or -fs) names, so the student is told which that is.
  */
 export async function wrongFileSystem(ctx: FsContext, arg: string): Promise<string | null> {
   const uri = splitPathUri(arg);
-  if (uri.scheme?.toLowerCase() !== 'hdfs' || !uri.authority) return null;
   const expected = ctx.session.config.get('fs.defaultFS');
+  if (uri.scheme === undefined) return null;
+  if (uri.scheme.toLowerCase() !== 'hdfs') return `Wrong FS: ${arg}, expected: ${expected}`;
+  if (!uri.authority) return null;
   const named = namenodeOfDefaultFs(`hdfs://${uri.authority}`);
   const nn = ctx.session.description.namenode;
   if (named.port === nn.port && (await sameHost(named.host, nn.host))) return null;

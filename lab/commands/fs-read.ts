@@ -89,6 +89,7 @@ export const TEXT: FsCommandSpec = {
 
 export const GETMERGE: FsCommandSpec = {
   usage: '-getmerge [-nl] [-skip-empty-file] <src> <localdst>',
+  local: 'destination',
   description:
     'Get all the files in the directories that match the source file pattern and merge and sort them ' +
     'to only one file on local fs. <src> is kept.\n' +

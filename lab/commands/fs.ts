@@ -16,6 +16,7 @@ import type { Command } from '../cli/commander.js';
 import { clientOnOf, homeOf } from '../cli/context.js';
 import { CommandExit } from '../cli/errors.js';
 import { FatalInternalError, popPreserveOption, preserveAttributes } from './fs-preserve.js';
+import { copiesInParallel, copyThreadsOf, CopyPool } from './fs-copy-threads.js';
 import {
   CommandFormatError,
   parseCommandFormat,
@@ -56,11 +57,13 @@ import {
   PATH_ERRORS,
   PathError,
   flags,
+  hasGlob,
   listRecursive,
   opId,
   optionsOf,
   optionsOfUsage,
   qualify,
+  remoteOperands,
   shellError,
   stat,
   writeStdout,
@@ -107,19 +110,6 @@ async function dumpFromOffset(ctx: FsContext, src: string, offset: number): Prom
 const SETREP_WAIT_MS = 120_000;
 const SETREP_POLL_MS = 200;
 
-/**
- * CopyCommandWithMultiThread.setThreadCount / setThreadPoolQueueSize: each value must parse as a
- * Java int (NumberFormatException's text otherwise). The lab copies one file at a time, so the
- * count is checked and has no other effect.
- */
-function checkThreadOptions(a: HadoopArgs): void {
-  for (const name of ['t', 'q']) {
-    const value = a.options.get(name)?.[0];
-    if (value !== undefined && !/^[-+]?\d{1,10}$/.test(value))
-      throw new CommandFormatError(`For input string: "${value}"`);
-  }
-}
-
 /** CopyCommands.Put.USAGE. */
 const PUT_USAGE =
   '[-f] [-p] [-l] [-d] [-t <thread count>] [-q <thread pool queue size>] <localsrc> ... <dst>';
@@ -129,10 +119,8 @@ function copyFromLocalSpec(name: string): FsCommandSpec {
   return {
     usage: `-${name} ${PUT_USAGE}`,
     min: 2,
-    run: (a, ctx) => {
-      checkThreadOptions(a);
-      return put(a, ctx);
-    },
+    local: 'sources',
+    run: (a, ctx) => put(a, ctx),
   };
 }
 
@@ -159,12 +147,14 @@ const MOVE_FROM_LOCAL: FsCommandSpec = {
   // MoveFromLocal extends CopyFromLocal, whose CommandFormat takes -t and -q; its usage omits them.
   options: optionsOfUsage(`-put ${PUT_USAGE}`),
   min: 2,
+  local: 'sources',
   run: (a, ctx) => put(a, ctx, { removeSource: true }),
 };
 
 /** MoveCommands.MoveToLocal: Hadoop has never implemented it, and says so (exit 1). */
 const MOVE_TO_LOCAL: FsCommandSpec = {
   usage: '-moveToLocal <src> <localdst>',
+  local: 'destination',
   description: 'Not implemented yet',
   options: [],
   ignoreUnknownOptions: true,
@@ -179,6 +169,7 @@ function copyToLocalSpec(name: string): FsCommandSpec {
   return {
     usage: `-${name} [-f] [-p] [-ignoreCrc] [-crc] <src> ... <localdst>`,
     min: 2,
+    local: 'destination',
     run: (a, ctx) => get(a, ctx),
   };
 }
@@ -616,44 +607,77 @@ const COMMANDS: Record<string, FsCommandSpec> = {
       return { rest, options };
     },
     min: 2,
-    run: async (a, ctx) => {
-      checkThreadOptions(a);
-      const sources = a.operands.slice(0, -1);
-      const dst = await reportedDestination(ctx, a.operands.at(-1) as string, sources.length);
-      if (dst === null) return 1;
-      const overwrite = a.options.has('f');
-      const preserve = a.options.get('p')?.[0] ?? '';
-      // -d: CommandWithDestination.setDirectWrite, no `._COPYING_` first.
-      const direct = a.options.has('d');
-      return eachPath(ctx, sources, async (p) => {
-        const status = await stat(ctx, p);
-        const target = targetFor(dst, p);
-        checkNotInside(status, p, target);
-        const copyFile = async (from: FileStatus, to: ShownTarget): Promise<void> => {
-          const existing = await ctx.session.namenode.call('getFileInfo', { src: to.abs });
-          if (existing?.type === 'DIRECTORY') throw new PathError(to.shown, PATH_ERRORS.isDirectory);
-          if (existing && !overwrite) throw new PathError(to.shown, PATH_ERRORS.exists);
-          await ctx.client.copy(from.path, to.abs, { overwrite, direct, opId: opId('cp') });
-          await preserveAttributes(ctx, { source: from, target: to.abs, preserve });
-        };
-        if (status.type === 'FILE') return copyFile(status, target);
-        // CommandWithDestination copies a directory recursively; recursePath preserves a
-        // directory's attributes once its contents are in (deepest first).
-        await mkdirTarget(ctx, target);
-        const dirs = [{ source: status, target: target.abs, preserve }];
-        for (const entry of await listRecursive(ctx, status.path, target.shown)) {
-          const to = { abs: target.abs + entry.status.path.slice(status.path.length), shown: entry.shown };
-          if (entry.status.type !== 'DIRECTORY') await copyFile(entry.status, to);
-          else {
-            await mkdirTarget(ctx, to);
-            dirs.push({ source: entry.status, target: to.abs, preserve });
-          }
-        }
-        for (const dir of dirs.reverse()) await preserveAttributes(ctx, dir);
-      });
-    },
+    run: (a, ctx) => cp(a, ctx),
   },
 };
+
+/**
+ * Cp: each source to the destination, directories recursively; each file's copy is reported on
+ * its own and the others go on, through the -t/-q pool when it takes more than one thread. A
+ * copied directory's attributes (-p…) are set once its contents are in, deepest first.
+ */
+async function cp(a: HadoopArgs, ctx: FsContext): Promise<number> {
+  const threads = copyThreadsOf(a);
+  const sources = a.operands.slice(0, -1);
+  const dst = await reportedDestination(ctx, a.operands.at(-1) as string, sources.length);
+  if (dst === null) return 1;
+  const overwrite = a.options.has('f');
+  const preserve = a.options.get('p')?.[0] ?? '';
+  // -d: CommandWithDestination.setDirectWrite, no `._COPYING_` first.
+  const direct = a.options.has('d');
+  const first =
+    sources.length === 1
+      ? await ctx.session.namenode.call('getFileInfo', { src: qualify(sources[0] as string) })
+      : null;
+  const several = sources.length > 1 || hasGlob(sources[0] as string);
+  const pool = copiesInParallel(threads, several ? 2 : 1, first?.type === 'DIRECTORY')
+    ? new CopyPool(threads)
+    : null;
+  let failed = false;
+  const copyFile = async (from: FileStatus, to: ShownTarget): Promise<void> => {
+    try {
+      const existing = await ctx.session.namenode.call('getFileInfo', { src: to.abs });
+      if (existing?.type === 'DIRECTORY') throw new PathError(to.shown, PATH_ERRORS.isDirectory);
+      if (existing && !overwrite) throw new PathError(to.shown, PATH_ERRORS.exists);
+      await ctx.client.copy(from.path, to.abs, { overwrite, direct, opId: opId('cp') });
+      await preserveAttributes(ctx, { source: from, target: to.abs, preserve });
+    } catch (error) {
+      err(shellError(ctx.name, to.shown, error));
+      failed = true;
+    }
+  };
+  const copy = (from: FileStatus, to: ShownTarget): Promise<void> =>
+    pool === null ? copyFile(from, to) : pool.submit(() => copyFile(from, to));
+  const dirs: Parameters<typeof preserveAttributes>[1][] = [];
+  const code = await eachPath(ctx, sources, async (p) => {
+    const status = await stat(ctx, p);
+    const target = targetFor(dst, p);
+    checkNotInside(status, p, target);
+    if (status.type === 'FILE') return copy(status, target);
+    await mkdirTarget(ctx, target);
+    const inside = [{ source: status, target: target.abs, preserve }];
+    for (const entry of await listRecursive(ctx, status.path, target.shown)) {
+      const to = { abs: target.abs + entry.status.path.slice(status.path.length), shown: entry.shown };
+      if (entry.status.type !== 'DIRECTORY') await copy(entry.status, to);
+      else {
+        await mkdirTarget(ctx, to);
+        inside.push({ source: entry.status, target: to.abs, preserve });
+      }
+    }
+    dirs.push(...inside.reverse());
+  });
+  // CopyCommandWithMultiThread.waitForCompletion, then the directories' attributes.
+  await pool?.drain();
+  for (const dir of dirs) {
+    try {
+      await preserveAttributes(ctx, dir);
+    } catch (error) {
+      err(shellError(ctx.name, dir.target, error));
+      failed = true;
+    }
+  }
+  return failed ? 1 : code;
+}
 
 /**
  * Rm.canBeSafelyDeleted (-safely): more files under the path than
@@ -784,39 +808,57 @@ async function waitForReplication(ctx: FsContext, file: string, replication: num
   }
 }
 
+/**
+ * CopyFromLocal (and MoveFromLocal with `removeSource`): each local source to the destination,
+ * directories recursively; each file's copy is reported on its own and the others go on
+ * (Command.processPaths), through the -t/-q pool when it takes more than one thread.
+ */
 async function put(a: HadoopArgs, ctx: FsContext, options: { removeSource?: boolean } = {}): Promise<number> {
+  // MoveFromLocal takes -t and -q but copies one file at a time ("-t option has not yet implemented").
+  const threads = options.removeSource ? { threads: 1, queueSize: 1 } : copyThreadsOf(a);
   const sources = a.operands.slice(0, -1);
   const dst = await reportedDestination(ctx, a.operands.at(-1) as string, sources.length);
   if (dst === null) return 1;
   const overwrite = a.options.has('f');
-  const putOne = async (local: string, target: ShownTarget, size: number): Promise<void> => {
-    const existing = await ctx.session.namenode.call('getFileInfo', { src: target.abs });
-    if (existing?.type === 'DIRECTORY') throw new PathError(target.shown, PATH_ERRORS.isDirectory);
-    if (existing && !overwrite) throw new PathError(target.shown, PATH_ERRORS.exists);
-    const progress = progressReporter(`put ${path.basename(local)}`, size);
-    try {
-      await ctx.client.putFile(local, target.abs, {
-        overwrite,
-        direct: a.options.has('d'),
-        opId: opId('put'),
-        onProgress: progress.update,
-      });
-    } finally {
-      progress.done();
-    }
-  };
+  const pool = copiesInParallel(threads, sources.length, isLocalDirectory(sources[0]))
+    ? new CopyPool(threads)
+    : null;
   let code = 0;
-  for (const local of sources) {
+  const report = (shown: string, error: unknown): void => {
+    err(shellError(ctx.name, shown, error));
+    code = 1;
+  };
+  const putOne = async (local: string, target: ShownTarget, size: number): Promise<boolean> => {
     try {
-      if (local === '-') {
-        // CopyFromLocal reads standard input for '-' as it arrives (the destination names the file).
-        const existing = await ctx.session.namenode.call('getFileInfo', { src: dst.abs });
-        if (existing && !overwrite) throw new PathError(dst.shown, PATH_ERRORS.exists);
-        await ctx.client.putStream(process.stdin as AsyncIterable<Buffer>, dst.abs, {
+      const existing = await ctx.session.namenode.call('getFileInfo', { src: target.abs });
+      if (existing?.type === 'DIRECTORY') throw new PathError(target.shown, PATH_ERRORS.isDirectory);
+      if (existing && !overwrite) throw new PathError(target.shown, PATH_ERRORS.exists);
+      const progress = progressReporter(`put ${path.basename(local)}`, size);
+      try {
+        await ctx.client.putFile(local, target.abs, {
           overwrite,
           direct: a.options.has('d'),
           opId: opId('put'),
+          onProgress: progress.update,
         });
+      } finally {
+        progress.done();
+      }
+      return true;
+    } catch (error) {
+      report(local, error);
+      return false;
+    }
+  };
+  const copy = async (local: string, target: ShownTarget, size: number): Promise<boolean> => {
+    if (pool === null) return putOne(local, target, size);
+    await pool.submit(async () => void (await putOne(local, target, size)));
+    return true;
+  };
+  for (const local of sources) {
+    try {
+      if (local === '-') {
+        await putStdin(a, ctx, dst);
         continue;
       }
       const st = fs.statSync(local);
@@ -827,28 +869,50 @@ async function put(a: HadoopArgs, ctx: FsContext, options: { removeSource?: bool
         if (there?.type === 'DIRECTORY') throw new PathError(target.shown, PATH_ERRORS.exists);
       }
       if (!st.isDirectory()) {
-        await putOne(local, target, st.size);
-        if (options.removeSource) fs.rmSync(local);
+        if ((await copy(local, target, st.size)) && options.removeSource) fs.rmSync(local);
         continue;
       }
       // CommandWithDestination copies a local directory recursively.
       await mkdirTarget(ctx, target);
+      let copied = true;
       for (const entry of localTree(local)) {
         const to = {
           abs: path.posix.join(target.abs, entry.relative),
           shown: `${target.shown}/${entry.relative}`,
         };
         if (entry.directory) await mkdirTarget(ctx, to);
-        else await putOne(path.join(local, entry.relative), to, entry.size);
+        else copied = (await copy(path.join(local, entry.relative), to, entry.size)) && copied;
       }
       // MoveFromLocal.postProcessPath removes each file, then the emptied directory.
-      if (options.removeSource) fs.rmSync(local, { recursive: true });
+      if (options.removeSource && copied) fs.rmSync(local, { recursive: true });
     } catch (error) {
-      err(shellError(ctx.name, local, error));
-      code = 1;
+      report(local, error);
     }
   }
+  // CopyCommandWithMultiThread.waitForCompletion.
+  await pool?.drain();
   return code;
+}
+
+/** CopyFromLocal reads standard input for '-' as it arrives (the destination names the file). */
+async function putStdin(a: HadoopArgs, ctx: FsContext, dst: Destination): Promise<void> {
+  const overwrite = a.options.has('f');
+  const existing = await ctx.session.namenode.call('getFileInfo', { src: dst.abs });
+  if (existing && !overwrite) throw new PathError(dst.shown, PATH_ERRORS.exists);
+  await ctx.client.putStream(process.stdin as AsyncIterable<Buffer>, dst.abs, {
+    overwrite,
+    direct: a.options.has('d'),
+    opId: opId('put'),
+  });
+}
+
+function isLocalDirectory(local: string | undefined): boolean {
+  if (local === undefined || local === '-') return false;
+  try {
+    return fs.statSync(local).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** A local directory's entries, parents before children, sorted by name. */
@@ -1041,7 +1105,7 @@ async function runCommand(
         const ctx = { session, client, json, name };
         try {
           // Every hdfs:// argument must name this NameNode before anything runs.
-          for (const operand of parsed.operands) {
+          for (const operand of remoteOperands(spec, parsed.operands)) {
             const wrong = await wrongFileSystem(ctx, operand);
             if (wrong === null) continue;
             err(`${name}: ${wrong}`);

@@ -13,9 +13,10 @@ import { removeTestCluster, startTestCluster } from './lab-process.js';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { connectDatanodeIpc } from '../../cluster/client/datanode-ipc-client.js';
 import { waitFor } from './wait-for.js';
-import { hadoopUser } from '../../cluster/common/user.js';
 import { requireDescription } from '../../cluster/home/home.js';
 import { BUILT } from './requirements.js';
+import { runFile } from '../datadriven.js';
+import { shellScriptHandler } from './shell-script.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(repo, 'bin/lab.js');
@@ -346,33 +347,13 @@ describe.skipIf(!BUILT)('lab fs behaves as FsShell', () => {
     });
   });
   describe('a tutorial golden script', () => {
-    it("the first commands of a typical HDFS lab sheet print Hadoop's text, line for line", async () => {
-      const words = path.join(work, 'words.txt');
-      fs.writeFileSync(words, 'hello hdfs\nhello lab\n');
-      const user = hadoopUser();
-      // Each step: the command, then its expected stdout (exit 0), from the format named beside it.
-      expect(await ok('fs', '-mkdir', '-p', '/tut/input')).toBe(''); // Mkdir prints nothing
-      expect(await ok('fs', '-put', words, '/tut/input')).toBe(''); // CopyFromLocal prints nothing
-      const mtime = Number((await ok('fs', '-stat', '%Y', '/tut/input/words.txt')).trim());
-      // Ls: "Found N items", then "%s%s" + "%3s " + "%-<owner>s " + "%-<group>s " + "%10s " + "%s %s"
-      // with SimpleDateFormat("yyyy-MM-dd HH:mm") in the client's zone (TZ=UTC here).
-      const date = new Date(mtime).toISOString().slice(0, 16).replace('T', ' ');
-      expect(await ok('fs', '-ls', '/tut/input')).toBe(
-        `Found 1 items\n-rw-r--r--   1 ${user} supergroup         21 ${date} /tut/input/words.txt`,
+    it("the FileSystemShell guide's first examples and a university lab sheet print Hadoop's text, line for line", async () => {
+      // testdata/tutorial.txt: each expected text names the Hadoop class and format it comes from.
+      const folder = fs.mkdtempSync(path.join(work, 'tutorial-'));
+      await runFile(
+        path.join(import.meta.dirname, 'testdata/tutorial.txt'),
+        shellScriptHandler({ home, work: folder }),
       );
-      expect(await ok('fs', '-cat', '/tut/input/words.txt')).toBe('hello hdfs\nhello lab');
-      expect(await ok('fs', '-cp', '/tut/input/words.txt', '/tut/copy.txt')).toBe('');
-      expect(await ok('fs', '-mv', '/tut/copy.txt', '/tut/moved.txt')).toBe('');
-      // FsUsage.Du -s -h: size, disk space consumed with all replicas (replication 1), path.
-      expect(await ok('fs', '-du', '-s', '-h', '/tut')).toBe('42  42  /tut');
-      // ContentSummary.toString: "%12s %12s %18s " DIR_COUNT FILE_COUNT CONTENT_SIZE, then the path.
-      expect(await ok('fs', '-count', '/tut')).toBe('           2            2                 42 /tut');
-      // Stat: %n name, %b length, %r replication, %o block size.
-      expect(await ok('fs', '-stat', '%n %b %r %o', '/tut/moved.txt')).toBe(`moved.txt 21 1 ${1024 * 1024}`);
-      // Delete.Rm with trash off (fs.trash.interval 0): "Deleted " + the path as typed.
-      expect(await ok('fs', '-rm', '-r', '/tut/input')).toBe('Deleted /tut/input');
-      expect((await lab('fs', '-expunge')).code).toBe(0);
-      expect(await ok('fs', '-ls', '-C', '/tut')).toBe('/tut/moved.txt');
     });
   });
 
