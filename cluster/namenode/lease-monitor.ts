@@ -6,22 +6,22 @@
  * - Hard limit passed (dfs.namenode.lease-hard-limit-sec), or the soft limit passed and another
  *   client asked for the file: the lease moves to HDFS_NameNode (OP_REASSIGN_LEASE).
  * - No blocks, or a last block already COMPLETE: the file is closed (OP_CLOSE).
- * - A last block UNDER_CONSTRUCTION: block recovery. A new generation stamp (OP_SET_GENSTAMP_V2),
- *   DNA_RECOVERBLOCK to the DataNodes holding it (RWR replicas only when no better one is left,
- *   `recoveryParticipants`); when their finalized replicas under the new
- *   genstamp have been reported, the block takes the length they agree on (the shortest) and the
- *   file is closed (OP_UPDATE_BLOCKS, OP_CLOSE).
+ * - A last block UNDER_CONSTRUCTION: block recovery. A new generation stamp (OP_SET_GENSTAMP_V2,
+ *   the recovery id) and one primary DataNode (BlockUnderConstructionFeature.initializeBlockRecovery:
+ *   of the live holders not yet tried, the one that sent the latest heartbeat) gets DNA_RECOVERBLOCK
+ *   naming every live holder. The primary asks them over InterDatanodeProtocol, agrees on the
+ *   length and calls commitBlockSynchronization: the block takes the new stamp and length, its
+ *   other replicas are marked corrupt, and the file is closed (OP_UPDATE_BLOCKS, OP_CLOSE).
+ * - No commitBlockSynchronization within the recovery timeout: the recovery starts again with a
+ *   new recovery id and the next primary.
  *
- * Simplified (docs/failures.md): HDFS sends DNA_RECOVERBLOCK to one primary DataNode, which asks the
- * others over InterDatanodeProtocol, truncates every replica to the agreed length and calls
- * commitBlockSynchronization. The lab sends the command to every holder; each finalizes its own
- * replica and reports it RECEIVED, and the NameNode does the agreeing: a replica longer than the
- * agreed length is marked corrupt and replaced by re-replication. HDFS logs OP_CLOSE with the new
- * block directly; the lab logs OP_UPDATE_BLOCKS first (the Namespace's one way to change a block).
+ * HDFS logs OP_CLOSE with the new block directly; the lab logs OP_UPDATE_BLOCKS first (the
+ * Namespace's one way to change a block).
  */
-import type { DatanodeCommand, StateEvent } from '../protocol/messages.js';
+import { RemoteError } from '../protocol/errors.js';
+import type { DatanodeCommand, RpcRequest, StateEvent } from '../protocol/messages.js';
 import type { DatanodeId } from '../protocol/types.js';
-import { refOf, type BlockManager, type BlockView } from './block-manager.js';
+import { refOf, type BlockManager } from './block-manager.js';
 import type { BlockRef, PendingOp } from './editlog/ops.js';
 import { NAMENODE_LEASE_HOLDER } from './leases.js';
 import type { Namespace } from './namespace.js';
@@ -40,6 +40,12 @@ export interface LeaseMonitorHost {
   poolId: string;
   usable(datanode: string): boolean;
   datanodeId(datanode: string): DatanodeId | undefined;
+  /** The lab name of the DataNode with this DatanodeID.datanodeUuid. */
+  datanodeNamed(datanodeUuid: string): string | undefined;
+  /** When the DataNode's last heartbeat arrived (DatanodeDescriptor.getLastUpdateMonotonic). */
+  lastHeartbeatMs(datanode: string): number;
+  /** commitBlockSynchronization with closeFile: the block is stored on the DataNode as recovered. */
+  storeReplica(datanode: string, block: BlockRef): void;
   queueCommand(datanode: string, command: DatanodeCommand): void;
   log(ops: PendingOp[]): void;
   emit(event: StateEvent): void;
@@ -50,31 +56,35 @@ interface BlockRecovery {
   /** The holder whose lease expired (for the journal). */
   holder: string;
   blockId: number;
+  /** The block as the recovery command named it (its stamp before the recovery). */
+  block: BlockRef;
   newGenStamp: number;
-  datanodes: string[];
+  primary: string;
   startedMs: number;
   /** A truncate's recovery: the block as the replicas must be cut (its length is not negotiated). */
   truncateBlock?: BlockRef;
 }
 
 /**
- * BlockRecoveryWorker.syncBlock's choice of the replicas a block recovery keeps, made here by the
- * NameNode (the lab has no primary DataNode asking the others): the best state there is takes part.
- * A replica the pipeline put on a DataNode counts as RBW until its DataNode reports otherwise
- * (setExpectedLocations); an RWR one, found in rbw/ by a restarted DataNode, takes part only when
- * no finalized or RBW replica is left, and one with no byte never (it is no candidate).
+ * initializeBlockRecovery's choice of the primary: of the holders not yet tried (all of them again
+ * once every one was), the one whose heartbeat is the latest.
  */
-export function recoveryParticipants(info: BlockView, holders: readonly string[]): string[] {
-  const candidates = holders.filter((dn) => {
-    const r = info.replicas.get(dn);
-    return r === undefined || r.state !== 'RWR' || (r.numBytes > 0 && r.genStamp >= info.genStamp);
-  });
-  const better = candidates.filter((dn) => info.replicas.get(dn)?.state !== 'RWR');
-  return better.length > 0 ? better : candidates;
+export function choosePrimary(
+  holders: readonly string[],
+  tried: ReadonlySet<string>,
+  lastHeartbeatMs: (datanode: string) => number,
+): string | undefined {
+  const fresh = holders.filter((dn) => !tried.has(dn));
+  const pool = fresh.length > 0 ? fresh : holders;
+  let best: string | undefined;
+  for (const dn of pool) if (best === undefined || lastHeartbeatMs(dn) > lastHeartbeatMs(best)) best = dn;
+  return best;
 }
 
 export class LeaseMonitor {
   private readonly recovering = new Map<string, BlockRecovery>();
+  /** Block id → the DataNodes already chosen as its recovery's primary (ReplicaUnderConstruction.chosenAsPrimary). */
+  private readonly triedPrimaries = new Map<number, Set<string>>();
   /** Paths another client asked for after the soft limit: recovered at the next check. */
   private readonly requested = new Set<string>();
 
@@ -100,15 +110,6 @@ export class LeaseMonitor {
 
   isRecovering(path: string): boolean {
     return this.recovering.has(path);
-  }
-
-  /**
-   * A DataNode reported a replica of `blockId`: when it answers a block recovery, that recovery is
-   * checked now (HDFS commits as soon as the primary's commitBlockSynchronization arrives) rather
-   * than at the next monitor pass.
-   */
-  replicaReported(blockId: number, nowMs: number): void {
-    for (const r of [...this.recovering.values()]) if (r.blockId === blockId) this.progress(r, nowMs);
   }
 
   /** One monitor pass (every dfs.namenode.lease-recheck-interval-ms). */
@@ -145,10 +146,7 @@ export class LeaseMonitor {
     }
     if (info.ucState === 'COMMITTED') return; // waits for a finalized replica to be reported
     const known = [...new Set([...info.expectedLocations, ...info.replicas.keys()])];
-    const datanodes = recoveryParticipants(
-      info,
-      known.filter((dn) => this.host.usable(dn)),
-    );
+    const datanodes = known.filter((dn) => this.host.usable(dn));
     if (known.length === 0 && last.numBytes === 0) {
       // Nothing was ever written to it: drop the block and close (HDFS does the same).
       this.host.log(namespace.abandonBlock(path, { clientName: NAMENODE_LEASE_HOLDER, block: last }));
@@ -201,101 +199,132 @@ export class LeaseMonitor {
     );
   }
 
-  /** initializeBlockRecovery: the block takes the recovery's stamp; DNA_RECOVERBLOCK rides on heartbeats. */
+  /**
+   * initializeBlockRecovery: the block takes the recovery's stamp; one primary gets
+   * DNA_RECOVERBLOCK on its next heartbeat, naming every holder.
+   */
   private startRecovery(
-    r: Omit<BlockRecovery, 'startedMs' | 'blockId'> & { block: BlockRef },
+    r: Omit<BlockRecovery, 'startedMs' | 'blockId' | 'primary'> & { datanodes: string[] },
     nowMs: number,
   ): void {
     const { block, datanodes, newGenStamp, truncateBlock } = r;
     const numBytes =
       truncateBlock?.numBytes ?? this.host.blocks.get(block.blockId)?.numBytes ?? block.numBytes;
     this.host.blocks.updateGenStamp(block.blockId, newGenStamp, numBytes, datanodes);
+    const tried = this.triedPrimaries.get(block.blockId) ?? new Set<string>();
+    const primary = choosePrimary(datanodes, tried, (dn) => this.host.lastHeartbeatMs(dn));
+    if (primary === undefined) return;
+    if (tried.size >= datanodes.length) tried.clear();
+    tried.add(primary);
+    this.triedPrimaries.set(block.blockId, tried);
     const replicas = datanodes
       .map((dn) => this.host.datanodeId(dn))
       .filter((d): d is DatanodeId => d !== undefined);
-    for (const dn of datanodes) {
-      this.host.queueCommand(dn, {
-        action: 'DNA_RECOVERBLOCK',
-        poolId: this.host.poolId,
-        block: { ...block },
-        newGenStamp,
-        replicas,
-        ...(truncateBlock ? { truncateBlock: { ...truncateBlock } } : {}),
-      });
-    }
+    this.host.queueCommand(primary, {
+      action: 'DNA_RECOVERBLOCK',
+      poolId: this.host.poolId,
+      block: { ...block },
+      newGenStamp,
+      replicas,
+      ...(truncateBlock ? { truncateBlock: { ...truncateBlock } } : {}),
+    });
     const what = truncateBlock ? `truncate to ${truncateBlock.numBytes} bytes` : 'recovery';
     this.note(
-      `BLOCK* blk_${block.blockId}_${block.genStamp} ${what} started, primary=${datanodes[0] ?? 'none'}, new genstamp ${newGenStamp}`,
+      `BLOCK* blk_${block.blockId}_${block.genStamp} ${what} started, primary=${primary}, new genstamp ${newGenStamp}`,
     );
     const { path, holder } = r;
     this.recovering.set(path, {
       path,
       holder,
       blockId: block.blockId,
+      block: { ...block },
       newGenStamp,
-      datanodes,
+      primary,
       startedMs: nowMs,
       ...(truncateBlock ? { truncateBlock } : {}),
     });
   }
 
-  /** Checks a block recovery: all holders answered (or time is up with some answers) → commit. */
+  /** A recovery with no commitBlockSynchronization in time starts again (a new id, the next primary). */
   private progress(r: BlockRecovery, nowMs: number): void {
     const file = this.host.namespace.resolve(r.path);
-    const info = this.host.blocks.get(r.blockId);
-    if (file?.kind !== 'FILE' || !file.underConstruction || !info) {
-      this.recovering.delete(r.path);
+    if (file?.kind !== 'FILE' || !file.underConstruction || !this.host.blocks.get(r.blockId)) {
+      this.forget(r);
       return;
     }
-    const reported = [...info.replicas.values()].filter(
-      (rep) => rep.state === 'FINALIZED' && rep.genStamp === r.newGenStamp,
-    );
-    const waiting = r.datanodes.filter(
-      (dn) => this.host.usable(dn) && !reported.some((rep) => rep.datanode === dn),
-    );
-    const timedOut = nowMs - r.startedMs > this.limits.recoveryTimeoutMs;
-    if (reported.length > 0 && (waiting.length === 0 || timedOut)) {
-      this.recovering.delete(r.path);
-      try {
-        this.commit(r, reported, nowMs);
-      } catch (err) {
-        // An operating problem (the file changed under us): say so; the lease expires again later.
-        this.host.emit({
-          type: 'log',
-          level: 'warn',
-          text: `lease recovery of ${r.path}: ${(err as Error).message}`,
-        });
-      }
-    } else if (timedOut) {
-      this.recovering.delete(r.path);
-      this.note(`BLOCK* blk_${r.blockId}: recovery timed out; trying again`);
-      this.release(r.path, nowMs);
-    }
+    if (nowMs - r.startedMs <= this.limits.recoveryTimeoutMs) return;
+    this.recovering.delete(r.path);
+    this.note(`BLOCK* blk_${r.blockId}: recovery by ${r.primary} timed out; trying again`);
+    this.release(r.path, nowMs);
   }
 
-  /** commitBlockSynchronization(closeFile=true), done by the NameNode itself. */
-  private commit(r: BlockRecovery, reported: { datanode: string; numBytes: number }[], nowMs: number): void {
+  private forget(r: BlockRecovery): void {
+    this.recovering.delete(r.path);
+    this.triedPrimaries.delete(r.blockId);
+  }
+
+  /**
+   * DatanodeProtocol.commitBlockSynchronization (FSNamesystem's, with its checks and messages):
+   * the primary's result. A block no longer stored is an error unless it was to be deleted (a
+   * retry); a file already closed is left as it is; a recovery id other than the block's current
+   * one is refused.
+   */
+  commitBlockSynchronization(p: RpcRequest<'commitBlockSynchronization'>, nowMs: number): void {
+    const oldBlock = `${p.poolId}:blk_${p.block.blockId}_${p.block.genStamp}`;
+    const targets = p.newTargets.map((t) => this.host.datanodeNamed(t.datanodeUuid) ?? t.name);
+    this.note(
+      `commitBlockSynchronization(oldBlock=${oldBlock}, newgenerationstamp=${p.newGenStamp}, newlength=${p.newLength}, newtargets=[${targets.join(', ')}], closeFile=${p.closeFile}, deleteBlock=${p.deleteBlock})`,
+    );
+    const stored = this.host.blocks.get(p.block.blockId);
+    if (!stored) {
+      if (p.deleteBlock) return; // a retry: the block is gone already
+      throw new RemoteError('IOException', `Block (=${oldBlock}) not found`);
+    }
+    const r = [...this.recovering.values()].find((rec) => rec.blockId === p.block.blockId);
+    if (!r || stored.ucState === 'COMPLETE') return; // the file is not under construction any more
+    if (r.newGenStamp !== p.newGenStamp) {
+      throw new RemoteError(
+        'IOException',
+        `The recovery id ${p.newGenStamp} does not match current recovery id ${r.newGenStamp} for block ${oldBlock}`,
+      );
+    }
+    this.forget(r);
+    if (p.deleteBlock) {
+      this.deleteLastBlock(r, nowMs);
+      return;
+    }
+    this.commit(r, { newLength: p.newLength, targets }, nowMs);
+    this.note(
+      `commitBlockSynchronization(oldBlock=${oldBlock}, file=${r.path}, newgenerationstamp=${p.newGenStamp}, newlength=${p.newLength}, newtargets=[${targets.join(', ')}]) successful`,
+    );
+  }
+
+  /** deleteBlock: no DataNode had a byte of the last block; the file is closed without it. */
+  private deleteLastBlock(r: BlockRecovery, nowMs: number): void {
+    const { namespace, blocks } = this.host;
+    const last = { ...r.block };
+    this.host.log(namespace.abandonBlock(r.path, { clientName: NAMENODE_LEASE_HOLDER, block: last }));
+    blocks.removeBlocks([last]);
+    const file = namespace.resolve(r.path);
+    this.close(r.path, file?.kind === 'FILE' ? (file.blocks.at(-1) ?? null) : null, r.holder, nowMs);
+  }
+
+  /** commitBlockSynchronization(closeFile=true): the block at its new stamp and length on the targets. */
+  private commit(r: BlockRecovery, result: { newLength: number; targets: string[] }, nowMs: number): void {
     const { namespace, blocks } = this.host;
     const file = namespace.resolve(r.path);
     if (file?.kind !== 'FILE') return;
     const stored = file.blocks.at(-1) as BlockRef;
-    const agreed = r.truncateBlock?.numBytes ?? Math.min(...reported.map((rep) => rep.numBytes));
-    const newBlock: BlockRef = { blockId: r.blockId, genStamp: r.newGenStamp, numBytes: agreed };
+    const newBlock: BlockRef = { blockId: r.blockId, genStamp: r.newGenStamp, numBytes: result.newLength };
     if (!r.truncateBlock) {
       this.host.log(
         namespace.updatePipeline({ clientName: NAMENODE_LEASE_HOLDER, oldBlock: stored, newBlock }),
       );
     }
-    for (const rep of reported) {
-      if (rep.numBytes === agreed) continue;
-      const reason = `length ${rep.numBytes} differs from the ${agreed} bytes agreed by block recovery`;
-      if (blocks.markCorrupt(r.blockId, rep.datanode, reason)) {
-        this.host.emit({ type: 'replica-corrupt', block: newBlock, datanode: rep.datanode, reason });
-      }
-    }
-    this.note(
-      `commitBlockSynchronization(newblock=blk_${r.blockId}_${r.newGenStamp}, newlength=${agreed}, newtargets=[${reported.map((rep) => rep.datanode).join(', ')}], closeFile=true) successful`,
-    );
+    blocks.updateGenStamp(r.blockId, r.newGenStamp, result.newLength, result.targets);
+    // Insert the locations now, so fsck and readers find them before the DataNodes' reports land.
+    for (const dn of result.targets) this.host.storeReplica(dn, newBlock);
+    this.markOthersCorrupt(newBlock, result.targets);
     if (!r.truncateBlock) {
       this.close(r.path, newBlock, r.holder, nowMs);
       return;
@@ -303,6 +332,25 @@ export class LeaseMonitor {
     // A truncate's file is closed with the cut block in one OP_CLOSE, as HDFS logs it.
     this.host.log(namespace.closeRecoveredFile(r.path, { newBlock, nowMs }));
     blocks.commit(newBlock);
+  }
+
+  /** BlockManager.markBlockReplicasAsCorrupt: a replica left out of the recovery whose stamp or length differs. */
+  private markOthersCorrupt(newBlock: BlockRef, targets: readonly string[]): void {
+    const info = this.host.blocks.get(newBlock.blockId);
+    for (const rep of [...(info?.replicas.values() ?? [])]) {
+      if (targets.includes(rep.datanode)) continue;
+      // markBlockReplicasAsCorrupt's reasons (GENSTAMP_MISMATCH, then SIZE_MISMATCH).
+      const reason =
+        rep.genStamp !== newBlock.genStamp
+          ? `genstamp does not match ${rep.genStamp} : ${newBlock.genStamp}`
+          : rep.numBytes !== newBlock.numBytes
+            ? `length does not match ${rep.numBytes} : ${newBlock.numBytes}`
+            : null;
+      if (reason === null) continue;
+      if (this.host.blocks.markCorrupt(newBlock.blockId, rep.datanode, reason)) {
+        this.host.emit({ type: 'replica-corrupt', block: newBlock, datanode: rep.datanode, reason });
+      }
+    }
   }
 
   private close(path: string, last: BlockRef | null, holder: string, nowMs: number): void {

@@ -68,7 +68,7 @@ import {
 import { SafeMode, type SafeModeConfig } from './safemode.js';
 import { fsActionOf, PERMISSION_STORED_MASK, PermissionChecker } from './permission.js';
 import { permissionBits, requestChecker } from './request-checks.js';
-import { LeaseMonitor } from './lease-monitor.js';
+import { LeaseMonitor, type LeaseMonitorHost } from './lease-monitor.js';
 import { RedundancyMonitor } from './redundancy-monitor.js';
 import { TrashEmptier } from './trash-emptier.js';
 import { checkXAttrNamespace, selectXAttrs, visibleXAttrs } from './xattr.js';
@@ -268,16 +268,7 @@ export class NameNodeCore {
         // A DataNode sees the command at its next heartbeat and answers at once; allow a few.
         recoveryTimeoutMs: 5 * opts.settings.heartbeatIntervalMs,
       },
-      {
-        namespace: this.namespace,
-        blocks: this.blocks,
-        poolId: opts.identity.blockPoolId,
-        usable: (dn) => this.datanodes.isUsable(dn),
-        datanodeId: (dn) => this.datanodes.get(dn)?.id,
-        queueCommand: (dn, command) => this.datanodes.queueCommand(dn, command),
-        log: (ops) => this.log(ops),
-        emit: (event) => this.emit(event),
-      },
+      this.leaseMonitorHost(opts.identity.blockPoolId),
     );
     this.redundancy = new RedundancyMonitor(
       {
@@ -913,7 +904,6 @@ export class NameNodeCore {
       const d = this.reportingDatanode(p.registration, 'Got incremental block report');
       for (const entry of p.entries) {
         this.applyReplicaChanges(this.blocks.received(d.id.name, entry.block, entry.status));
-        if (entry.status === 'RECEIVED') this.leaseMonitor.replicaReported(entry.block.blockId, ctx.nowMs);
       }
       this.checkSafeMode(ctx.nowMs);
       return null;
@@ -926,6 +916,12 @@ export class NameNodeCore {
         level: p.errorCode === 'NOTIFY' ? 'info' : 'warn',
         text: `Error report from ${name}: ${p.message}`,
       });
+      return null;
+    },
+    // FSNamesystem.commitBlockSynchronization: the primary DataNode's end of a block recovery.
+    commitBlockSynchronization: (p, ctx) => {
+      this.checkNotInSafeMode('Cannot commitBlockSynchronization while in safe mode', ctx.nowMs);
+      this.leaseMonitor.commitBlockSynchronization(p, ctx.nowMs);
       return null;
     },
     getTransactionId: () => ({ txid: this.lastTxid }),
@@ -1574,6 +1570,23 @@ export class NameNodeCore {
     } finally {
       this.events = [];
     }
+  }
+
+  /** What the lease monitor reads and changes of this NameNode. */
+  private leaseMonitorHost(poolId: string): LeaseMonitorHost {
+    return {
+      namespace: this.namespace,
+      blocks: this.blocks,
+      poolId,
+      usable: (dn) => this.datanodes.isUsable(dn),
+      datanodeId: (dn) => this.datanodes.get(dn)?.id,
+      datanodeNamed: (uuid) => this.datanodes.byUuid(uuid)?.id.name,
+      lastHeartbeatMs: (dn) => this.datanodes.get(dn)?.lastHeartbeatMs ?? 0,
+      storeReplica: (dn, block) => this.applyReplicaChanges(this.blocks.received(dn, block, 'RECEIVED')),
+      queueCommand: (dn, command) => this.datanodes.queueCommand(dn, command),
+      log: (ops) => this.log(ops),
+      emit: (event) => this.emit(event),
+    };
   }
 
   private applyReplicaChanges(changes: ReplicaChange[]): void {

@@ -296,6 +296,16 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
       errorCode: oneOf('NOTIFY', 'DISK_ERROR', 'INVALID_BLOCK', 'FATAL_DISK_ERROR'),
       message: string(MESSAGE_LENGTH_MAX),
     },
+    commitBlockSynchronization: {
+      poolId: string(NAME_LENGTH_MAX),
+      block,
+      newGenStamp: long,
+      newLength: long,
+      closeFile: boolean,
+      deleteBlock: boolean,
+      newTargets: listOf(datanodeId, LIST_LENGTH_MAX),
+      newTargetStorages: listOf(string(NAME_LENGTH_MAX), LIST_LENGTH_MAX),
+    },
   };
 }
 

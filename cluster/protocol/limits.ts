@@ -163,6 +163,14 @@ export const RACKS_MAX = 32;
 /** How long a command waits for an RPC reply before it reports the peer as unresponsive. */
 export const RPC_TIMEOUT_MS = 30_000;
 
+/**
+ * How long a block recovery's primary DataNode waits for another DataNode's InterDatanodeProtocol
+ * answer (HDFS: dfs.datanode.socket.timeout, 60 s). Shorter here: the NameNode starts the recovery
+ * again after five heartbeats without its commitBlockSynchronization, and a loopback call answers
+ * in milliseconds unless its DataNode is gone.
+ */
+export const INTER_DATANODE_CALL_TIMEOUT_MS = 4_000;
+
 /** How long `lab stop` waits for a process to exit after SIGTERM before it sends SIGKILL. */
 export const STOP_GRACE_MS = 5_000;
 

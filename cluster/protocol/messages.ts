@@ -15,7 +15,12 @@ import type {
   LocatedBlocks,
 } from './types.js';
 
-export type Protocol = 'ClientProtocol' | 'DatanodeProtocol' | 'NamenodeProtocol' | 'ClientDatanodeProtocol';
+export type Protocol =
+  | 'ClientProtocol'
+  | 'DatanodeProtocol'
+  | 'NamenodeProtocol'
+  | 'ClientDatanodeProtocol'
+  | 'InterDatanodeProtocol';
 
 /** Commands the NameNode attaches to heartbeat replies (it never calls a DataNode itself). */
 export type DatanodeCommand =
@@ -26,15 +31,32 @@ export type DatanodeCommand =
   | { action: 'DNA_BALANCERBANDWIDTHUPDATE'; bandwidth: number }
   /** FinalizeCommand: finalize the block pool's upgrade (the NameNode's answer to an accepted block report). */
   | { action: 'DNA_FINALIZE'; poolId: string }
-  | {
-      action: 'DNA_RECOVERBLOCK';
-      poolId: string;
-      block: BlockRef;
-      newGenStamp: number;
-      replicas: DatanodeId[];
-      /** A truncate's recovery (RecoveringBlockProto.truncateBlock): cut every replica to this length. */
-      truncateBlock?: BlockRef;
-    };
+  /** BlockRecoveryCommand: sent to the block recovery's primary DataNode only. */
+  | ({ action: 'DNA_RECOVERBLOCK' } & RecoveringBlock);
+
+/**
+ * A block under recovery (BlockRecoveryCommand.RecoveringBlock): the block as the NameNode stores it,
+ * the DataNodes holding it, and the recovery id (the generation stamp the replicas take).
+ */
+export interface RecoveringBlock {
+  poolId: string;
+  block: BlockRef;
+  newGenStamp: number;
+  replicas: DatanodeId[];
+  /** A truncate's recovery (RecoveringBlockProto.truncateBlock): cut every replica to this length. */
+  truncateBlock?: BlockRef;
+}
+
+/**
+ * ReplicaRecoveryInfo: what initReplicaRecovery found of a replica (its id, bytes on disk and
+ * generation stamp) and its state before it went under recovery.
+ */
+export interface ReplicaRecoveryInfo {
+  blockId: number;
+  genStamp: number;
+  numBytes: number;
+  state: ReportedReplicaState;
+}
 
 export type ReceivedDeletedStatus = 'RECEIVING' | 'RECEIVED' | 'DELETED';
 
@@ -430,6 +452,24 @@ export interface RpcMethods {
     req: { registration: DatanodeRegistration; errorCode: DatanodeErrorCode; message: string };
     res: null;
   };
+  /**
+   * The end of a block recovery, sent by its primary DataNode: the block (`block`, as the recovery
+   * command named it) takes `newGenStamp` and `newLength` on `newTargets`, or is dropped
+   * (`deleteBlock`: no DataNode had a byte of it); `closeFile` closes the file.
+   */
+  commitBlockSynchronization: {
+    req: {
+      poolId: string;
+      block: BlockRef;
+      newGenStamp: number;
+      newLength: number;
+      closeFile: boolean;
+      deleteBlock: boolean;
+      newTargets: DatanodeId[];
+      newTargetStorages: string[];
+    };
+    res: null;
+  };
   // NamenodeProtocol (Secondary NameNode)
   rollEditLog: { req: Record<string, never>; res: { signature: CheckpointSignature } };
   getEditLogManifest: {
@@ -456,6 +496,14 @@ export interface RpcMethods {
   refreshNamenodes: { req: Record<string, never>; res: null };
   /** The last reconfiguration task: `startTimeMs` -1 when none was ever started. */
   getReconfigurationStatus: { req: Record<string, never>; res: { startTimeMs: number } };
+  // InterDatanodeProtocol (a block recovery's primary DataNode to each DataNode holding the block)
+  /** Puts the replica under recovery (RUR) and describes it as it was; null when there is none. */
+  initReplicaRecovery: { req: RecoveringBlock; res: ReplicaRecoveryInfo | null };
+  /** Finalizes a replica under recovery with the recovery id at `newLength`; answers its storage. */
+  updateReplicaUnderRecovery: {
+    req: { poolId: string; block: BlockRef; recoveryId: number; newLength: number; newBlockId: number };
+    res: { storageUuid: string };
+  };
 }
 
 /** ClientDatanodeProtocol's DatanodeLocalInfo (DatanodeLocalInfo.getDatanodeLocalReport prints it). */
@@ -531,6 +579,7 @@ export const PROTOCOL_OF: Record<RpcMethod, Protocol> = {
   blockReport: 'DatanodeProtocol',
   blockReceivedAndDeleted: 'DatanodeProtocol',
   errorReport: 'DatanodeProtocol',
+  commitBlockSynchronization: 'DatanodeProtocol',
   rollEditLog: 'NamenodeProtocol',
   getEditLogManifest: 'NamenodeProtocol',
   getTransactionId: 'NamenodeProtocol',
@@ -542,6 +591,8 @@ export const PROTOCOL_OF: Record<RpcMethod, Protocol> = {
   getBalancerBandwidth: 'ClientDatanodeProtocol',
   refreshNamenodes: 'ClientDatanodeProtocol',
   getReconfigurationStatus: 'ClientDatanodeProtocol',
+  initReplicaRecovery: 'InterDatanodeProtocol',
+  updateReplicaUnderRecovery: 'InterDatanodeProtocol',
 };
 
 export function isRpcMethod(name: string): name is RpcMethod {

@@ -612,7 +612,7 @@ export async function recoverClose(args: {
 }
 
 /** A replica's stamp and length as this DataNode holds it (finalized, else in rbw/), or null. */
-function replicaState(
+export function replicaState(
   storage: DatanodeStorage,
   blockId: number,
 ): { kind: 'FINALIZED' | 'RBW'; genStamp: number; numBytes: number } | null {

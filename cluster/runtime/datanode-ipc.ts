@@ -1,7 +1,8 @@
 /**
  * The DataNode's IPC server (dfs.datanode.ipc.address, 9867): Hadoop IPC v9 with protobuf through
  * the same RPC server and method registry as the NameNode's port, serving ClientDatanodeProtocol
- * only (DataNode.initIpcServer). A client asks it the visible length of a replica being written
+ * and InterDatanodeProtocol (DataNode.initIpcServer); a block recovery's primary DataNode asks the
+ * others through the latter (runtime/block-recovery-worker.ts). A client asks it the visible length of a replica being written
  * (DFSInputStream.readBlockLength); an administrator asks it what `dfsadmin -getDatanodeInfo`,
  * `-triggerBlockReport`, `-shutdownDatanode` and `-getBalancerBandwidth` print. The administrative
  * calls are the superuser's, as DataNode.checkSuperuserPrivilege has it: the user running the
@@ -31,6 +32,11 @@ export interface DatanodeIpcActions {
   shutdown(forUpgrade: boolean): void;
   balancerBytesPerSec(): number;
   info(): DatanodeLocalInfo;
+  /** InterDatanodeProtocol, asked by a block recovery's primary DataNode. */
+  initReplicaRecovery(rb: RpcRequest<'initReplicaRecovery'>): Promise<RpcResult<'initReplicaRecovery'>>;
+  updateReplicaUnderRecovery(
+    p: RpcRequest<'updateReplicaUnderRecovery'>,
+  ): Promise<RpcResult<'updateReplicaUnderRecovery'>>;
 }
 
 export interface DatanodeIpcOptions {
@@ -65,7 +71,7 @@ export function startDatanodeIpc(opts: DatanodeIpcOptions): Promise<RpcServer> {
   });
 }
 
-/** Each ClientDatanodeProtocol method, as DataNode implements it. */
+/** Each ClientDatanodeProtocol and InterDatanodeProtocol method, as DataNode implements it. */
 export function datanodeIpcHandlers(opts: DatanodeIpcOptions): Handlers {
   const { actions } = opts;
   const superuserOnly = superuserCheck(opts);
@@ -93,6 +99,9 @@ export function datanodeIpcHandlers(opts: DatanodeIpcOptions): Handlers {
       superuserOnly(ctx);
       return Promise.resolve({ startTimeMs: -1 });
     },
+    // InterDatanodeProtocol: another DataNode's call, authenticated only under Kerberos in HDFS.
+    initReplicaRecovery: (p) => actions.initReplicaRecovery(p),
+    updateReplicaUnderRecovery: (p) => actions.updateReplicaUnderRecovery(p),
   };
 }
 

@@ -46,7 +46,7 @@ import { DatanodeStorage, extendedBlockName } from './datanode-storage.js';
 import { Journal } from '../transport/journal.js';
 import { RpcClient } from '../transport/rpc-client.js';
 import { DATANODE_PROTOCOL } from '../protocol/registry/index.js';
-import { recoverReplica } from './block-receiver.js';
+import { recoverBlock, ReplicaRecoveries } from './block-recovery-worker.js';
 import { transferReplica } from './block-sender.js';
 import type { XceiverServer } from './xceiver-server.js';
 import { startXceiverServer } from './data-xceiver.js';
@@ -187,6 +187,15 @@ export async function runDataNode(options: {
       state: httpState(storage, server, ns, configuredCapacityBytes(config), () => ipcServer?.port ?? 0),
     });
     log('info', `${id}: HTTP server (WebHDFS, /jmx) listening on http://${me.host}:${httpServer.port}`);
+    const recoveries = new ReplicaRecoveries({
+      selfId: id,
+      storage,
+      log,
+      onRecovered: (block, replica) => {
+        journal.event({ type: 'replica-finalized', block, datanode: id, path: replica.blockPath });
+        void actor.reportIncremental(block, 'RECEIVED');
+      },
+    });
     ipcServer = await startDatanodeIpc({
       id,
       host: me.host,
@@ -204,10 +213,14 @@ export async function runDataNode(options: {
         namenode: description.namenode,
         shutdown: options.onShutdownRequested,
         balanceThrottler,
+        recoveries,
       }),
     });
-    log('info', `${id}: IPC server (ClientDatanodeProtocol) listening on ${me.host}:${ipcServer.port}`);
-    actor.start(storage, server);
+    log(
+      'info',
+      `${id}: IPC server (ClientDatanodeProtocol, InterDatanodeProtocol) listening on ${me.host}:${ipcServer.port}`,
+    );
+    actor.start(storage, server, recoveries);
     scanner = new VolumeScanner({
       storage,
       settings: {
@@ -295,6 +308,7 @@ function ipcActions(opts: {
   namenode: { host: string; port: number };
   shutdown: ((reason: string) => void) | undefined;
   balanceThrottler: { bytesPerSec: number };
+  recoveries: ReplicaRecoveries;
 }): DatanodeIpcActions {
   const { storage, actor, config } = opts;
   let shuttingDown = false;
@@ -334,6 +348,8 @@ function ipcActions(opts: {
       else setTimeout(stop, SHUTDOWN_DELAY_MS);
     },
     balancerBytesPerSec: () => opts.balanceThrottler.bytesPerSec,
+    initReplicaRecovery: (rb) => opts.recoveries.init(rb),
+    updateReplicaUnderRecovery: (p) => opts.recoveries.update(p),
     info: () => ({
       softwareVersion: SOFTWARE_VERSION,
       configVersion: configVersion(config),
@@ -409,6 +425,8 @@ class BPServiceActor {
   private readonly timers = new Set<NodeJS.Timeout>();
   private storage: DatanodeStorage | null = null;
   private server: XceiverServer | null = null;
+  /** The replicas under block recovery (InterDatanodeProtocol's side of this DataNode). */
+  private recoveries: ReplicaRecoveries | null = null;
   /** Registration, report scheduling, incremental-report batching and commands: decided there. */
   private readonly core = new BPServiceCore();
   /** The namespace versionRequest returned: the registration's storage info. */
@@ -434,9 +452,10 @@ class BPServiceActor {
     throw new Error(`${this.opts.selfId}: stopped before the NameNode answered`);
   }
 
-  start(storage: DatanodeStorage, server: XceiverServer): void {
+  start(storage: DatanodeStorage, server: XceiverServer, recoveries: ReplicaRecoveries): void {
     this.storage = storage;
     this.server = server;
+    this.recoveries = recoveries;
     this.schedule(0, () => this.heartbeatTick(), this.opts.heartbeatIntervalMs);
     this.schedule(
       this.opts.blockReportIntervalMs,
@@ -806,40 +825,22 @@ class BPServiceActor {
   }
 
   /**
-   * Block recovery of one replica (the lab's simplified block recovery, docs/failures.md): finalize
-   * this DataNode's replica under the recovery generation stamp (cut to the truncate block's length
-   * for a truncate) and report it RECEIVED; the NameNode settles the length the replicas agree on.
+   * DNA_RECOVERBLOCK: this DataNode is the block recovery's primary (BlockRecoveryWorker): it asks
+   * every holder over InterDatanodeProtocol and commits the result to the NameNode.
    */
   private async recoverBlock(
     command: Extract<DatanodeCommand, { action: 'DNA_RECOVERBLOCK' }>,
   ): Promise<void> {
     const storage = this.storage as DatanodeStorage;
-    const name = extendedBlockName(command.poolId, command.block);
-    try {
-      const recovered = await recoverReplica({
-        storage,
-        block: command.block,
-        newGenStamp: command.newGenStamp,
-        ...(command.truncateBlock ? { truncateTo: command.truncateBlock.numBytes } : {}),
-      });
-      if (!recovered) {
-        log('warn', `${this.opts.selfId}: no replica of ${name} to recover`);
-        return;
-      }
-      log(
-        'info',
-        `${this.opts.selfId}: recovered ${name} as blk_${recovered.block.blockId}_${recovered.block.genStamp} (numBytes=${recovered.block.numBytes})`,
-      );
-      this.opts.journal.event({
-        type: 'replica-finalized',
-        block: recovered.block,
-        datanode: this.opts.selfId,
-        path: recovered.replica.blockPath,
-      });
-      void this.reportIncremental(recovered.block, 'RECEIVED');
-    } catch (err) {
-      log('warn', `${this.opts.selfId}: recovery of ${name} failed: ${(err as Error).message}`);
-    }
+    await recoverBlock(command, {
+      selfId: this.opts.selfId,
+      datanodeUuid: storage.identity.datanodeUuid,
+      host: this.opts.host,
+      journal: this.opts.journal,
+      replicas: this.recoveries as ReplicaRecoveries,
+      log,
+      commitBlockSynchronization: (req) => this.call('commitBlockSynchronization', req),
+    });
   }
 
   private async call<M extends RpcMethod>(

@@ -37,6 +37,8 @@ import { verifyReplica } from '../../cluster/datanode/meta.js';
 import { homePaths } from '../../cluster/home/description.js';
 import { decodeSegment } from '../../cluster/namenode/editlog/codec.js';
 import type { EditLogOp } from '../../cluster/namenode/editlog/ops.js';
+import type { JournalFrame } from '../../cluster/protocol/journal-types.js';
+import { readJournal } from '../../cluster/transport/journal.js';
 import { waitFor } from './wait-for.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
@@ -267,6 +269,25 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
       const status = await client.call('getFileInfo', { src: '/open-data.bin' });
       expect(await isOpenForWrite(client, '/open-data.bin')).toBe(false);
       expect(Buffer.compare(await read('/open-data.bin'), data.subarray(0, status!.length))).toBe(0);
+      // One primary asked the other holder over InterDatanodeProtocol (itself without a call) and
+      // committed (BlockRecoveryWorker); each DataNode writes its journal on a timer.
+      const sent = (method: string) =>
+        readJournal(homePaths(home).journal).filter(
+          (r): r is JournalFrame =>
+            r.k === 'frame' && r.dir === 'send' && r.msg.type === 'rpc-call' && r.msg.method === method,
+        );
+      const commits = await waitFor('commitBlockSynchronization in the journal', () => {
+        const found = sent('commitBlockSynchronization');
+        return found.length > 0 ? found : undefined;
+      });
+      const primary = commits[0]?.proc;
+      const asked = await waitFor("the primary's InterDatanodeProtocol calls in the journal", () => {
+        const init = sent('initReplicaRecovery');
+        const update = sent('updateReplicaUnderRecovery');
+        return init.length > 0 && update.length > 0 ? [...init, ...update] : undefined;
+      });
+      expect(new Set(asked.map((f) => f.proc))).toEqual(new Set([primary]));
+      expect(asked.every((f) => f.dst !== primary && f.dst.startsWith('dn'))).toBe(true);
     } finally {
       await writer.close();
     }

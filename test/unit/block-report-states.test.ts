@@ -6,7 +6,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BlockManager } from '../../cluster/namenode/block-manager.js';
-import { recoveryParticipants } from '../../cluster/namenode/lease-monitor.js';
 import { requestChecker } from '../../cluster/namenode/request-checks.js';
 
 const BLOCK = 1073741825;
@@ -131,22 +130,5 @@ describe('RBW and RWR replicas in a full block report', () => {
     blocks.received('dn2', written, 'RECEIVED');
     blocks.commit(written);
     expect([...(blocks.get(BLOCK)?.replicas.keys() ?? [])]).toEqual(['dn2']);
-  });
-});
-
-describe('which replicas a block recovery keeps (syncBlock: the best state)', () => {
-  it('RBW replicas of the pipeline win over an RWR one', () => {
-    const blocks = beingWritten(['dn1', 'dn2', 'dn3']);
-    blocks.processReport('dn1', [[BLOCK, 4096, 1001, 'RWR']]);
-    const info = blocks.get(BLOCK);
-    expect(info && recoveryParticipants(info, ['dn1', 'dn2', 'dn3'])).toEqual(['dn2', 'dn3']);
-  });
-
-  it('RWR replicas take part when nothing better is left, but not one without a byte', () => {
-    const blocks = beingWritten(['dn1', 'dn2']);
-    blocks.processReport('dn1', [[BLOCK, 4096, 1001, 'RWR']]);
-    blocks.processReport('dn2', [[BLOCK, 0, 1001, 'RWR']]);
-    const info = blocks.get(BLOCK);
-    expect(info && recoveryParticipants(info, ['dn1', 'dn2'])).toEqual(['dn1']);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * A DataNode's IPC port (dfs.datanode.ipc.address) as Hadoop's clients and dfsadmin meet it:
- * ClientDatanodeProtocol only, on the same IPC v9 server as the NameNode's port; the
+ * ClientDatanodeProtocol and InterDatanodeProtocol, on the same IPC v9 server as the NameNode's port; the
  * administrative calls only for the DataNode's user or the supergroup
  * (DataNode.checkSuperuserPrivilege); the messages as ClientDatanodeProtocol.proto has them.
  */
@@ -16,6 +16,7 @@ import {
   CLIENT_DATANODE_PROTOCOL,
   CLIENT_PROTOCOL,
   entryFor,
+  INTER_DATANODE_PROTOCOL,
   NAMENODE_RPC_PROTOCOLS,
   type ProtocolName,
 } from '../../cluster/protocol/registry/index.js';
@@ -64,6 +65,24 @@ async function serveDatanode(overrides: Record<string, string> = {}): Promise<Rp
       shutdown: (forUpgrade) => asked.push(`shutdown upgrade=${forUpgrade}`),
       balancerBytesPerSec: () => config.bytes('dfs.datanode.balance.bandwidthPerSec'),
       info: () => ({ softwareVersion: '3.3.6-lab', configVersion: configVersion(config), uptimeSec: 7 }),
+      initReplicaRecovery: (rb) => {
+        asked.push(
+          `init blk_${rb.block.blockId} recoveryId=${rb.newGenStamp} on ${rb.replicas.map((r) => r.hostName).join(',')}`,
+        );
+        if (rb.block.blockId !== 1073741825) return Promise.resolve(null);
+        return Promise.resolve({
+          blockId: 1073741825,
+          genStamp: 1001,
+          numBytes: 3_000,
+          state: 'RWR' as const,
+        });
+      },
+      updateReplicaUnderRecovery: (p) => {
+        asked.push(
+          `update blk_${p.block.blockId}_${p.block.genStamp} recoveryId=${p.recoveryId} length=${p.newLength}`,
+        );
+        return Promise.resolve({ storageUuid: 'DS-1' });
+      },
     },
   });
   return server;
@@ -138,6 +157,61 @@ describe("a DataNode's IPC port", () => {
     } finally {
       alice.close();
     }
+  });
+
+  it('serves InterDatanodeProtocol to a recovery primary: the replica found (its state before recovery) or none, then the update', async () => {
+    const primary = await connect(await serveDatanode(), 'hdfs', INTER_DATANODE_PROTOCOL);
+    const dn = (hostName: string) => ({
+      name: hostName,
+      hostName,
+      ipAddr: '127.0.0.1',
+      datanodeUuid: `uuid-${hostName}`,
+      storageId: '',
+      xferPort: 9866,
+      infoPort: 9864,
+      ipcPort: 9867,
+    });
+    const rb = {
+      poolId: 'BP-1',
+      block: { blockId: 1073741825, genStamp: 1001, numBytes: 4_096 },
+      newGenStamp: 1003,
+      replicas: [dn('dn1'), dn('dn2')],
+    };
+    try {
+      expect(await primary.call('initReplicaRecovery', rb)).toEqual({
+        blockId: 1073741825,
+        genStamp: 1001,
+        numBytes: 3_000,
+        state: 'RWR',
+      });
+      expect(
+        await primary.call('initReplicaRecovery', { ...rb, block: { ...rb.block, blockId: 7 } }),
+      ).toBeNull();
+      const update = {
+        poolId: 'BP-1',
+        block: { ...rb.block, numBytes: 3_000 },
+        recoveryId: 1003,
+        newLength: 2_048,
+        newBlockId: 1073741825,
+      };
+      expect(await primary.call('updateReplicaUnderRecovery', update)).toEqual({ storageUuid: 'DS-1' });
+      expect(asked).toEqual([
+        'init blk_1073741825 recoveryId=1003 on dn1,dn2',
+        'init blk_7 recoveryId=1003 on dn1,dn2',
+        'update blk_1073741825_1001 recoveryId=1003 length=2048',
+      ]);
+    } finally {
+      primary.close();
+    }
+    // InitReplicaRecoveryResponseProto: replicaFound (1) false and nothing else when there is none;
+    // else state (2) RWR = 2 and the block (3).
+    const init = entryFor(INTER_DATANODE_PROTOCOL, 'initReplicaRecovery');
+    expect(Buffer.from(init?.encodeResponse(null as never) ?? []).toString('hex')).toBe('0800');
+    expect(
+      Buffer.from(
+        init?.encodeResponse({ blockId: 1, genStamp: 2, numBytes: 3, state: 'RWR' } as never) ?? [],
+      ).toString('hex'),
+    ).toBe('080110021a06080110021803');
   });
 
   it('serves ClientDatanodeProtocol only, and a NameNode port never serves it', async () => {

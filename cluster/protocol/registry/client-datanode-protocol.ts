@@ -7,8 +7,8 @@
  * answered as Hadoop answers a method its server lacks: RpcNoSuchMethodException.
  */
 import * as cdp from '../gen/client_datanode_protocol_pb.js';
-import { blockRefFromProto, extendedBlockToProto } from './hdfs-types.js';
-import { required, toNumber, toU64 } from './server-types.js';
+import { extendedBlockToProto } from './hdfs-types.js';
+import { pooledBlockFromProto, required, toNumber, toU64 } from './server-types.js';
 import { CLIENT_DATANODE_PROTOCOL, protoMethod, voidProtoMethod, type ProtocolTable } from './types.js';
 
 const P = CLIENT_DATANODE_PROTOCOL;
@@ -20,10 +20,7 @@ export const CLIENT_DATANODE_PROTOCOL_TABLE: ProtocolTable = {
     request: cdp.GetReplicaVisibleLengthRequestProtoSchema,
     response: cdp.GetReplicaVisibleLengthResponseProtoSchema,
     toRequest: (p) => ({ block: extendedBlockToProto(p.block, p.poolId) }),
-    fromRequest: (m) => {
-      const block = required(m.block, 'block');
-      return { poolId: block.poolId, block: blockRefFromProto(block) };
-    },
+    fromRequest: (m) => pooledBlockFromProto(m.block),
     // A uint64 Java reads as a long: an RWR replica's -1 (no byte visible) is 2^64 - 1 on the wire.
     toResponse: (r) => ({ length: BigInt.asUintN(64, BigInt(r.length)) }),
     fromResponse: (m) => ({ length: toNumber(BigInt.asIntN(64, m.length), 'length') }),

@@ -35,14 +35,17 @@ import { StorageReportProtoSchema, StorageTypeProto } from '../gen/hdfs_pb.js';
 import {
   StorageTypesProtoSchema,
   StorageUuidsProtoSchema,
+  RecoveringBlockProtoSchema,
   VersionRequestProtoSchema,
   VersionResponseProtoSchema,
+  type RecoveringBlockProto,
 } from '../gen/hdfs_server_pb.js';
 import type {
   DatanodeCommand,
   DatanodeErrorCode,
   DatanodeRegistration,
   ReceivedDeletedStatus,
+  RecoveringBlock,
   RpcMethods,
 } from '../messages.js';
 import { datanodeIdFromProto, datanodeIdToProto } from './hdfs-types.js';
@@ -167,21 +170,33 @@ export function commandToProto(command: DatanodeCommand): DatanodeCommandProto {
     case 'DNA_RECOVERBLOCK':
       return create(DatanodeCommandProtoSchema, {
         cmdType: DatanodeCommandProto_Type.BlockRecoveryCommand,
-        recoveryCmd: {
-          blocks: [
-            {
-              newGenStamp: toU64(command.newGenStamp, 'newGenStamp'),
-              block: locatedBlockToProto(
-                command.poolId,
-                command.block,
-                command.replicas.map((id) => ({ id, location: '' })),
-              ),
-              ...(command.truncateBlock ? { truncateBlock: blockToProto(command.truncateBlock) } : {}),
-            },
-          ],
-        },
+        recoveryCmd: { blocks: [recoveringBlockToProto(command)] },
       });
   }
+}
+
+/** RecoveringBlockProto: in a BlockRecoveryCommand, and in InterDatanodeProtocol's initReplicaRecovery. */
+export function recoveringBlockToProto(rb: RecoveringBlock): RecoveringBlockProto {
+  return create(RecoveringBlockProtoSchema, {
+    newGenStamp: toU64(rb.newGenStamp, 'newGenStamp'),
+    block: locatedBlockToProto(
+      rb.poolId,
+      rb.block,
+      rb.replicas.map((id) => ({ id, location: '' })),
+    ),
+    ...(rb.truncateBlock ? { truncateBlock: blockToProto(rb.truncateBlock) } : {}),
+  });
+}
+
+export function recoveringBlockFromProto(rb: RecoveringBlockProto): RecoveringBlock {
+  const located = locatedBlockFromProto(required(rb.block, 'RecoveringBlockProto.block'));
+  return {
+    poolId: located.poolId,
+    block: located.block,
+    newGenStamp: toNumber(rb.newGenStamp, 'newGenStamp'),
+    replicas: located.locations.map((l) => l.id),
+    ...(rb.truncateBlock ? { truncateBlock: blockFromProto(rb.truncateBlock) } : {}),
+  };
 }
 
 /**
@@ -226,17 +241,10 @@ export function commandsFromProto(proto: DatanodeCommandProto): DatanodeCommand[
       });
     }
     case DatanodeCommandProto_Type.BlockRecoveryCommand:
-      return required(proto.recoveryCmd, 'DatanodeCommandProto.recoveryCmd').blocks.map((rb) => {
-        const located = locatedBlockFromProto(required(rb.block, 'RecoveringBlockProto.block'));
-        return {
-          action: 'DNA_RECOVERBLOCK' as const,
-          poolId: located.poolId,
-          block: located.block,
-          newGenStamp: toNumber(rb.newGenStamp, 'newGenStamp'),
-          replicas: located.locations.map((l) => l.id),
-          ...(rb.truncateBlock ? { truncateBlock: blockFromProto(rb.truncateBlock) } : {}),
-        };
-      });
+      return required(proto.recoveryCmd, 'DatanodeCommandProto.recoveryCmd').blocks.map((rb) => ({
+        action: 'DNA_RECOVERBLOCK' as const,
+        ...recoveringBlockFromProto(rb),
+      }));
     default:
       return [];
   }

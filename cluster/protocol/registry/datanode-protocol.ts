@@ -7,11 +7,20 @@
 import type { DescMessage } from '@bufbuild/protobuf';
 import type { DatanodeRegistration, RpcMethod } from '../messages.js';
 import {
+  CommitBlockSynchronizationRequestProtoSchema,
+  CommitBlockSynchronizationResponseProtoSchema,
   ReportBadBlocksRequestProtoSchema,
   ReportBadBlocksResponseProtoSchema,
 } from '../gen/datanode_protocol_pb.js';
 import { datanodeProtocol as codec, type MethodCodec } from './datanode-protocol-codec.js';
-import { badReplicasFromProto, badReplicasToProto } from './hdfs-types.js';
+import {
+  badReplicasFromProto,
+  badReplicasToProto,
+  datanodeIdFromProto,
+  datanodeIdToProto,
+  extendedBlockToProto,
+} from './hdfs-types.js';
+import { pooledBlockFromProto, toNumber, toU64 } from './server-types.js';
 import {
   DATANODE_PROTOCOL,
   protoMethod,
@@ -65,5 +74,31 @@ export const DATANODE_PROTOCOL_TABLE: ProtocolTable = {
     toRequest: (p) => ({ blocks: badReplicasToProto(p.blocks, '') }),
     fromRequest: (m) => ({ blocks: badReplicasFromProto(m.blocks) }),
     journalFields: ['blocks'],
+  }),
+  // BlockRecoveryWorker.syncBlock's last call: no registration, the block says what it is about.
+  commitBlockSynchronization: voidProtoMethod({
+    protocol: P,
+    method: 'commitBlockSynchronization',
+    request: CommitBlockSynchronizationRequestProtoSchema,
+    response: CommitBlockSynchronizationResponseProtoSchema,
+    toRequest: (p) => ({
+      block: extendedBlockToProto(p.block, p.poolId),
+      newGenStamp: toU64(p.newGenStamp, 'newGenStamp'),
+      newLength: toU64(p.newLength, 'newLength'),
+      closeFile: p.closeFile,
+      deleteBlock: p.deleteBlock,
+      newTaragets: p.newTargets.map(datanodeIdToProto),
+      newTargetStorages: p.newTargetStorages,
+    }),
+    fromRequest: (m) => ({
+      ...pooledBlockFromProto(m.block),
+      newGenStamp: toNumber(m.newGenStamp, 'newGenStamp'),
+      newLength: toNumber(m.newLength, 'newLength'),
+      closeFile: m.closeFile,
+      deleteBlock: m.deleteBlock,
+      newTargets: m.newTaragets.map((id, i) => datanodeIdFromProto(id, m.newTargetStorages[i] ?? '')),
+      newTargetStorages: m.newTargetStorages,
+    }),
+    journalFields: ['block', 'newGenStamp', 'newLength', 'closeFile', 'deleteBlock'],
   }),
 };

@@ -8,11 +8,13 @@ import type { RpcMethod } from '../messages.js';
 import { CLIENT_DATANODE_PROTOCOL_TABLE } from './client-datanode-protocol.js';
 import { CLIENT_PROTOCOL_TABLE } from './client-protocol.js';
 import { DATANODE_PROTOCOL_TABLE } from './datanode-protocol.js';
+import { INTER_DATANODE_PROTOCOL_TABLE } from './inter-datanode-protocol.js';
 import { NAMENODE_PROTOCOL_TABLE } from './namenode-protocol.js';
 import {
   CLIENT_DATANODE_PROTOCOL,
   CLIENT_PROTOCOL,
   DATANODE_PROTOCOL,
+  INTER_DATANODE_PROTOCOL,
   NAMENODE_PROTOCOL,
   type ProtocolName,
   type ProtocolTable,
@@ -26,6 +28,7 @@ export const PROTOCOL_TABLES: Readonly<Record<ProtocolName, ProtocolTable>> = {
   [DATANODE_PROTOCOL]: DATANODE_PROTOCOL_TABLE,
   [NAMENODE_PROTOCOL]: NAMENODE_PROTOCOL_TABLE,
   [CLIENT_DATANODE_PROTOCOL]: CLIENT_DATANODE_PROTOCOL_TABLE,
+  [INTER_DATANODE_PROTOCOL]: INTER_DATANODE_PROTOCOL_TABLE,
 };
 
 export function isProtocolName(name: string): name is ProtocolName {
@@ -34,7 +37,8 @@ export function isProtocolName(name: string): name is ProtocolName {
 
 /**
  * The entry a server runs for `methodName` of `protocol` as they arrive on the wire, if the
- * server serves that protocol (`served`: a NameNode's three, or a DataNode's ClientDatanodeProtocol).
+ * server serves that protocol (`served`: a NameNode's three, or a DataNode's ClientDatanodeProtocol
+ * and InterDatanodeProtocol).
  */
 export function entryFor(
   protocol: string,

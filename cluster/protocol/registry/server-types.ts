@@ -14,6 +14,7 @@ import {
   DatanodeInfoProtoSchema,
   DatanodeStorageProtoSchema,
   ExtendedBlockProtoSchema,
+  type ExtendedBlockProto,
   LocatedBlockProtoSchema,
   StorageInfoProtoSchema,
   StorageTypeProto,
@@ -32,7 +33,7 @@ import {
   type NamespaceInfoProto,
 } from '../gen/hdfs_server_pb.js';
 import type { HaStatus, NamespaceInfo, StorageInfo } from '../messages.js';
-import { datanodeIdFromProto, datanodeIdToProto } from './hdfs-types.js';
+import { blockRefFromProto, datanodeIdFromProto, datanodeIdToProto } from './hdfs-types.js';
 import type { BlockRef, DatanodeId } from '../types.js';
 
 /** NamespaceInfo's capability bit STORAGE_BLOCK_REPORT_BUFFERS: full block reports may use `blocksBuffers`. */
@@ -61,6 +62,12 @@ export function toU64(value: number, field: string): bigint {
 export function required<T>(value: T | undefined, field: string): T {
   if (value === undefined) throw new RemoteError('IOException', `Message missing required fields: ${field}`);
   return value;
+}
+
+/** A request's required ExtendedBlockProto `block` as its block pool and block. */
+export function pooledBlockFromProto(b: ExtendedBlockProto | undefined): { poolId: string; block: BlockRef } {
+  const block = required(b, 'block');
+  return { poolId: block.poolId, block: blockRefFromProto(block) };
 }
 
 /** HDFS's layout versions are negative ints sent in a uint32 field. */

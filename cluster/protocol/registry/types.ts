@@ -14,12 +14,14 @@ export const CLIENT_PROTOCOL = 'org.apache.hadoop.hdfs.protocol.ClientProtocol';
 export const DATANODE_PROTOCOL = 'org.apache.hadoop.hdfs.server.protocol.DatanodeProtocol';
 export const NAMENODE_PROTOCOL = 'org.apache.hadoop.hdfs.server.protocol.NamenodeProtocol';
 export const CLIENT_DATANODE_PROTOCOL = 'org.apache.hadoop.hdfs.protocol.ClientDatanodeProtocol';
+export const INTER_DATANODE_PROTOCOL = 'org.apache.hadoop.hdfs.server.protocol.InterDatanodeProtocol';
 
 export type ProtocolName =
   | typeof CLIENT_PROTOCOL
   | typeof DATANODE_PROTOCOL
   | typeof NAMENODE_PROTOCOL
-  | typeof CLIENT_DATANODE_PROTOCOL;
+  | typeof CLIENT_DATANODE_PROTOCOL
+  | typeof INTER_DATANODE_PROTOCOL;
 
 /** The protocols a NameNode's RPC port serves. */
 export const NAMENODE_RPC_PROTOCOLS: readonly ProtocolName[] = [
@@ -28,8 +30,11 @@ export const NAMENODE_RPC_PROTOCOLS: readonly ProtocolName[] = [
   NAMENODE_PROTOCOL,
 ];
 
-/** The protocol a DataNode's IPC port (dfs.datanode.ipc.address) serves. */
-export const DATANODE_IPC_PROTOCOLS: readonly ProtocolName[] = [CLIENT_DATANODE_PROTOCOL];
+/** The protocols a DataNode's IPC port (dfs.datanode.ipc.address) serves (DataNode.initIpcServer). */
+export const DATANODE_IPC_PROTOCOLS: readonly ProtocolName[] = [
+  CLIENT_DATANODE_PROTOCOL,
+  INTER_DATANODE_PROTOCOL,
+];
 
 export interface RpcMethodEntry<M extends RpcMethod = RpcMethod> {
   protocol: ProtocolName;
