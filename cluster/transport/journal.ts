@@ -26,10 +26,51 @@ import { pruneJournal, segmentFileName } from './journal-segments.js';
 /** Quoted strings a journal keeps for reuse: a cluster's ids, addresses and open blocks fit easily. */
 const QUOTED_CACHE_ENTRIES_MAX = 4096;
 
+/** Connections whose frames' ends a journal keeps as JSON: a DataNode's open pipelines fit easily. */
+const ENDS_CACHE_CONNECTIONS_MAX = 1024;
+/** Distinct ends per connection: its two directions (a few more if a caller names them differently). */
+const ENDS_PER_CONNECTION_MAX = 4;
+
+/** A frame's connection ends and their JSON (Journal.endsJson). */
+interface FrameEnds {
+  dir: string;
+  ch: string;
+  src: string;
+  srcAddr: string;
+  dst: string;
+  dstAddr: string;
+  json: string;
+}
+
 /** A number as JSON.stringify writes it (non-finite numbers become null). */
 function jsonNumber(n: number): string {
   return Number.isFinite(n) ? String(n) : 'null';
 }
+
+/**
+ * A journal time (epoch ms rounded to the microsecond, as nowPrecise gives it) as JSON.stringify
+ * writes it, from its integer microseconds: printing a fractional double takes V8 several times
+ * longer than printing two integers, and every frame line starts with one. Below
+ * TIME_JSON_MICROS_MAX two doubles are less than a microsecond apart, so the three-decimal form
+ * (trailing zeros dropped) is the shortest that reads back to the same number: what String(t)
+ * prints. Other values take String(t) itself.
+ */
+export function timeJson(t: number): string {
+  const micros = Math.round(t * 1000);
+  if (!Number.isSafeInteger(micros) || micros < 0 || micros > TIME_JSON_MICROS_MAX) return jsonNumber(t);
+  const whole = Math.floor(micros / 1000);
+  let frac = micros - whole * 1000;
+  if (frac === 0) return String(whole);
+  let digits = 3;
+  while (frac % 10 === 0) {
+    frac /= 10;
+    digits--;
+  }
+  return `${whole}.${String(frac).padStart(digits, '0')}`;
+}
+
+/** 4e12 ms (the year 2096) in microseconds: below 2^42 ms a double's spacing is under 0.001 ms. */
+const TIME_JSON_MICROS_MAX = 4e15;
 
 /** Epoch ms with a microsecond fraction, monotonic within a process. */
 export function nowPrecise(): number {
@@ -76,6 +117,8 @@ export class Journal {
   private segmentName = '';
   private closed = false;
   private readonly quotedCache = new Map<string, string>();
+  /** The JSON of frames' connection ends, by connection id (endsJson). */
+  private readonly endsCache = new Map<string, FrameEnds[]>();
 
   /**
    * `dir`: the journal directory (created if missing), or null for a process that keeps no journal.
@@ -96,23 +139,65 @@ export class Journal {
   /**
    * Appends one frame record. The line is built by hand rather than by JSON.stringify of a record
    * object: a replication-3 pipeline journals four frames per 64 KB packet on every DataNode, and
-   * each line parses back to exactly the record JSON.stringify of the same fields would give.
+   * each line parses back to exactly the record JSON.stringify of the same fields would give. The
+   * fields that name the connection's ends are the same for every frame a link sends (or
+   * receives), so their JSON is built once per link and direction (endsJson); the base64 of the
+   * raw bytes is encoded into the line buffer on its own rather than joined into the line first.
    */
   frame(input: FrameRecordInput): void {
     if (this.closed || this.dir === null) return;
     const t = nowPrecise();
-    let line =
-      `{"k":"frame","t":${jsonNumber(t)},"proc":${this.quoted(this.proc)}` +
-      `,"dir":${this.quoted(input.dir)},"ch":${this.quoted(input.ch)},"conn":${this.quoted(input.conn)}` +
-      `,"src":${this.quoted(input.src)},"srcAddr":${this.quoted(input.srcAddr)}` +
-      `,"dst":${this.quoted(input.dst)},"dstAddr":${this.quoted(input.dstAddr)}` +
+    const head =
+      `{"k":"frame","t":${timeJson(t)}${this.endsJson(input)}` +
       `,"msg":${this.messageJson(input.msg)},"bytes":${jsonNumber(input.bytes)},"data":${jsonNumber(input.data ?? 0)}`;
-    if (input.raw) {
-      const kept = Math.min(input.raw.length, rawKeptBytes(input.bytes, input.data ?? 0));
-      line += `,"raw":"${input.raw.toString('base64', 0, kept)}"`;
+    const end = input.op ? `,"op":${this.quoted(input.op)}}\n` : '}\n';
+    if (!input.raw) {
+      this.appendLine(head + end, t);
+      return;
     }
-    if (input.op) line += `,"op":${this.quoted(input.op)}`;
-    this.appendLine(line + '}\n', t);
+    const kept = Math.min(input.raw.length, rawKeptBytes(input.bytes, input.data ?? 0));
+    this.appendLine(`${head},"raw":"`, t, input.raw.toString('base64', 0, kept), `"${end}`);
+  }
+
+  /**
+   * `,"proc":…,"dir":…,"ch":…,"conn":…,"src":…,"srcAddr":…,"dst":…,"dstAddr":…` of a frame, kept
+   * per connection (a link's frames repeat them) and checked field by field, so a frame whose ends
+   * differ from the cached ones is never written with them.
+   */
+  private endsJson(input: FrameRecordInput): string {
+    const known = this.endsCache.get(input.conn);
+    if (known) {
+      for (const e of known) {
+        if (
+          e.dir === input.dir &&
+          e.ch === input.ch &&
+          e.src === input.src &&
+          e.srcAddr === input.srcAddr &&
+          e.dst === input.dst &&
+          e.dstAddr === input.dstAddr
+        )
+          return e.json;
+      }
+    }
+    const json =
+      `,"proc":${this.quoted(this.proc)},"dir":${this.quoted(input.dir)},"ch":${this.quoted(input.ch)}` +
+      `,"conn":${this.quoted(input.conn)},"src":${this.quoted(input.src)},"srcAddr":${this.quoted(input.srcAddr)}` +
+      `,"dst":${this.quoted(input.dst)},"dstAddr":${this.quoted(input.dstAddr)}`;
+    const entry: FrameEnds = {
+      dir: input.dir,
+      ch: input.ch,
+      src: input.src,
+      srcAddr: input.srcAddr,
+      dst: input.dst,
+      dstAddr: input.dstAddr,
+      json,
+    };
+    if (known && known.length < ENDS_PER_CONNECTION_MAX) known.push(entry);
+    else {
+      if (!known && this.endsCache.size >= ENDS_CACHE_CONNECTIONS_MAX) this.endsCache.clear();
+      this.endsCache.set(input.conn, [entry]);
+    }
+    return json;
   }
 
   /** Packets and acks, the per-packet messages, by hand in their field order; the rest by JSON.stringify. */
@@ -150,18 +235,24 @@ export class Journal {
     this.appendLine(JSON.stringify(record) + '\n', record.t);
   }
 
-  private appendLine(line: string, t: number): void {
+  /**
+   * Stages one line: `line`, then optionally `ascii` (base64, one byte per character) and `rest`,
+   * written into the buffer one after the other so a long base64 run is never joined first.
+   */
+  private appendLine(line: string, t: number, ascii = '', rest = ''): void {
     // A UTF-16 code unit takes at most 3 bytes of UTF-8: a line that may not fit flushes first.
-    const bytesMax = line.length * 3;
+    const bytesMax = (line.length + rest.length) * 3 + ascii.length;
     if (this.stagedBytes > 0 && this.stagedBytes + bytesMax > FLUSH_BYTES) this.flush();
     if (this.stagedBytes === 0) this.pendingFirstMs = t;
     if (bytesMax > FLUSH_BYTES) {
       // A line bigger than the buffer (a huge event) is written on its own.
-      this.writeOut(Buffer.from(line, 'utf8'), t);
+      this.writeOut(Buffer.from(line + ascii + rest, 'utf8'), t);
       return;
     }
     this.staged ??= Buffer.allocUnsafe(FLUSH_BYTES);
     this.stagedBytes += this.staged.write(line, this.stagedBytes, 'utf8');
+    if (ascii) this.stagedBytes += this.staged.write(ascii, this.stagedBytes, 'latin1');
+    if (rest) this.stagedBytes += this.staged.write(rest, this.stagedBytes, 'utf8');
     if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), JOURNAL_FLUSH_INTERVAL_MS);
       this.timer.unref();

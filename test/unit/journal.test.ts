@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JournalRecord } from '../../cluster/protocol/journal-types.js';
-import { Journal, type JournalLimits } from '../../cluster/transport/journal.js';
+import { Journal, rawKeptBytes, timeJson, type JournalLimits } from '../../cluster/transport/journal.js';
 import { journalRecords, offsetOfTime, readJournal } from '../../cluster/transport/journal-reader.js';
 import {
   closedSegments,
@@ -78,6 +78,85 @@ describe('Journal writer', () => {
     const [record] = readJournal(dir);
     expect(segment!.startMs).toBe(Math.floor(record!.t));
     expect(parseSegmentName(segment!.name)).toMatchObject({ proc: 'nn', seq: 1 });
+  });
+});
+
+describe('frame lines', () => {
+  const ends = {
+    ch: 'data' as const,
+    conn: '127.0.0.1:40000->127.0.0.2:9866',
+    src: 'dn1',
+    srcAddr: '127.0.0.1:40000',
+    dst: 'dn2',
+    dstAddr: '127.0.0.2:9866',
+  };
+  const back = { ...ends, src: 'dn2', srcAddr: ends.dstAddr, dst: 'dn1', dstAddr: ends.srcAddr };
+
+  it('are the JSON of their records, whatever frames came before on the same connection', () => {
+    const journal = new Journal(dir, 'dn1');
+    const raw = Buffer.from(Array.from({ length: 700 }, (_, i) => i % 256));
+    const inputs: Parameters<Journal['frame']>[0][] = [
+      {
+        dir: 'send',
+        ...ends,
+        msg: { type: 'packet', block: 'blk_1073741825_1001', seqno: 0, offset: 0, len: 600, last: false },
+        bytes: raw.length,
+        data: 600,
+        raw,
+        op: 'put-1',
+      },
+      {
+        dir: 'recv',
+        ...back,
+        msg: { type: 'ack', block: 'blk_1073741825_1001', seqno: 0, replies: ['SUCCESS', 'SUCCESS'] },
+        bytes: 12,
+      },
+      {
+        dir: 'send',
+        ...ends,
+        dst: 'dn3',
+        msg: { type: 'dt-response', block: 'blk_1073741825_1001', status: 'ERROR', message: 'données ✓' },
+        bytes: 40,
+        raw: raw.subarray(0, 40),
+      },
+      {
+        dir: 'recv',
+        ...back,
+        msg: { type: 'ack', block: 'b', seqno: 1, replies: [] },
+        bytes: 5,
+        op: 'get-2',
+      },
+    ];
+    for (const input of inputs) journal.frame(input);
+    journal.close();
+    const [segment] = listSegments(dir);
+    const lines = fs.readFileSync(segment!.file, 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(inputs.length);
+    lines.forEach((line, i) => {
+      const record = JSON.parse(line) as JournalRecord & { raw?: string };
+      const { raw: bytes, data, op, ...rest } = inputs[i]!;
+      const kept = bytes?.subarray(0, rawKeptBytes(rest.bytes, data ?? 0)).toString('base64');
+      const expected = {
+        k: 'frame',
+        t: record.t,
+        proc: 'dn1',
+        ...rest,
+        data: data ?? 0,
+        ...(kept === undefined ? {} : { raw: kept }),
+        ...(op ? { op } : {}),
+      };
+      expect(line).toBe(JSON.stringify(expected));
+    });
+  });
+
+  it('print their times as String does', () => {
+    const base = 1_764_754_108_000;
+    const times = Array.from(
+      { length: 5000 },
+      (_, i) => Math.round((base + i * 37.000123 + i / 7) * 1000) / 1000,
+    );
+    times.push(0, 0.001, 1000.5, 1_764_754_108_123, 1_764_754_108_123.4, 1_764_754_108_123.05, 5e12 + 0.5);
+    expect(times.filter((t) => timeJson(t) !== String(t))).toEqual([]);
   });
 });
 
