@@ -310,136 +310,205 @@ function replicaInfo(block: FsckBlock, flags: Flags): string {
   return ` [${items.join(', ')}]`;
 }
 
+type FileEntry = Extract<FsckEntry, { kind: 'file' }>;
+
+/** One file's counts across its blocks (NamenodeFsck.collectBlocksSummary's locals) and its text so far. */
+interface FileTally {
+  missing: number;
+  missingSize: number;
+  corrupt: number;
+  corruptSize: number;
+  underReplicated: number;
+  misReplicated: number;
+  /** What is printed for the file, in order. */
+  out: string;
+  /** The -blocks listing, printed after the file's verdict. */
+  blockReport: string;
+}
+
+/** What checking one file works with: the file, the totals, the flags, the report, the file's tally. */
+interface FileCheck {
+  file: FileEntry;
+  res: Result;
+  flags: Flags;
+  report: FsckReport;
+  tally: FileTally;
+}
+
 /** collectFileSummary + collectBlocksSummary for one file; returns what NamenodeFsck prints. */
-// Long: NamenodeFsck.check's per-file pass, counted and printed in its order; split, the counters would travel between pieces.
-function checkFile(
-  entry: Extract<FsckEntry, { kind: 'file' }>,
-  res: Result,
-  flags: Flags,
-  report: FsckReport,
-): string {
-  const { path, length, replication } = entry;
-  const isOpen = entry.underConstruction;
-  if (isOpen && !flags.openForWrite) {
+function checkFile(file: FileEntry, res: Result, flags: Flags, report: FsckReport): string {
+  const { length } = file;
+  if (file.underConstruction && !flags.openForWrite) {
     res.totalOpenFilesSize += length;
-    res.totalOpenFilesBlocks += entry.blocks.length;
+    res.totalOpenFilesBlocks += file.blocks.length;
     res.totalOpenFiles++;
     return '';
   }
-  let out = '';
   res.totalFiles++;
   res.totalSize += length;
-  res.totalBlocks += entry.blocks.length;
-  const policy = `replicated: replication=${replication},`;
-  if (flags.openForWrite && isOpen) {
-    out += `${path} ${length} bytes, ${policy} ${entry.blocks.length} block(s), OPENFORWRITE: `;
-  } else if (flags.files) {
-    out += `${path} ${length} bytes, ${policy} ${entry.blocks.length} block(s): `;
-  }
+  res.totalBlocks += file.blocks.length;
+  const tally: FileTally = {
+    missing: 0,
+    missingSize: 0,
+    corrupt: 0,
+    corruptSize: 0,
+    underReplicated: 0,
+    misReplicated: 0,
+    out: fileLine(file, flags),
+    blockReport: '',
+  };
+  const check: FileCheck = { file, res, flags, report, tally };
+  const lastIncomplete = file.lastBlockComplete === false;
+  const complete = lastIncomplete ? file.blocks.slice(0, -1) : file.blocks;
+  complete.forEach((b, blockNumber) => checkBlock(b, blockNumber, check));
+  const last = file.blocks[file.blocks.length - 1];
+  if (lastIncomplete && last) tally.blockReport += underConstructionBlock(last, complete.length, flags);
+  fileVerdict(check);
+  return tally.out;
+}
 
-  let missing = 0;
-  let corrupt = 0;
-  let missize = 0;
-  let corruptSize = 0;
-  let underPerFile = 0;
-  let misPerFile = 0;
-  let blockReport = '';
-  let blockNumber = 0;
-  const lastIncomplete = entry.lastBlockComplete === false;
-  const complete = lastIncomplete ? entry.blocks.slice(0, -1) : entry.blocks;
-  for (const b of complete) {
-    const name = `${b.blockPoolId}:${blockName(b.block)}`;
-    const decommissioned = b.decommissionedReplicas ?? 0;
-    const decommissioning = b.decommissioningReplicas ?? 0;
-    const enteringMaintenance = b.enteringMaintenanceReplicas ?? 0;
-    const inMaintenance = b.inMaintenanceReplicas ?? 0;
-    res.decommissionedReplicas += decommissioned;
-    res.decommissioningReplicas += decommissioning;
-    res.enteringMaintenanceReplicas += enteringMaintenance;
-    res.inMaintenanceReplicas += inMaintenance;
-    const total = b.liveReplicas + decommissioned + decommissioning + enteringMaintenance + inMaintenance;
-    res.totalReplicas += total;
-    // countStorageTypeSummary: the located block's storages, one DISK per replica it lists.
-    res.storagePolicies?.add(b.replicas.length);
-    const isMissing = total === 0;
-    res.numExpectedReplicas += replication;
-    if (total < report.minReplication) res.numUnderMinReplicatedBlocks++;
-    if (b.liveReplicas > replication) {
-      res.excessiveReplicas += b.liveReplicas - replication;
-      res.numOverReplicatedBlocks++;
-    }
-    if (b.corrupt) {
-      res.corruptBlocks++;
-      res.corruptSize += b.block.numBytes;
-      corrupt++;
-      corruptSize += b.block.numBytes;
-      out += `\n${path}: CORRUPT blockpool ${b.blockPoolId} block blk_${b.block.blockId}\n`;
-    }
-    if (total >= report.minReplication) res.numMinReplicatedBlocks++;
-    if (total < replication && !isMissing) {
-      res.missingReplicas += replication - total;
-      res.numUnderReplicatedBlocks++;
-      underPerFile++;
-      if (!flags.files) out += `\n${path}: `;
-      out +=
-        ` Under replicated ${name}. Target Replicas is ${replication} but found ${b.liveReplicas} ` +
-        `live replica(s), ${decommissioned} decommissioned replica(s), ${decommissioning} ` +
-        `decommissioning replica(s)` +
-        // NamenodeFsck appends the maintenance counts with no separator before the first.
-        (flags.maintenance
-          ? `${enteringMaintenance}, entering maintenance replica(s) and ${inMaintenance} in maintenance replica(s).\n`
-          : '.\n');
-    }
-    const violation = placementViolation(b, replication, report.numRacks);
-    if (violation !== null) {
-      res.numMisReplicatedBlocks++;
-      misPerFile++;
-      if (!flags.files) {
-        if (underPerFile === 0) out += '\n';
-        out += `${path}: `;
-      }
-      out += ` Replica placement policy is violated for ${name}. ${violation}\n`;
-    }
-    blockReport += `${blockNumber}. ${name} len=${b.block.numBytes}`;
-    if (isMissing && !b.corrupt) {
-      blockReport += ' MISSING!';
-      res.missingIds++;
-      res.missingSize += b.block.numBytes;
-      missing++;
-      missize += b.block.numBytes;
-    } else {
-      blockReport += ` Live_repl=${b.liveReplicas}`;
-      const info = replicaInfo(b, flags);
-      if (info !== '') blockReport += ` ${info}`;
-    }
-    blockReport += '\n';
-    blockNumber++;
+/** collectFileSummary's line: printed under -files, or for a file open for write under -openforwrite. */
+function fileLine(file: FileEntry, flags: Flags): string {
+  const summary = `${file.path} ${file.length} bytes, replicated: replication=${file.replication}, ${file.blocks.length} block(s)`;
+  if (flags.openForWrite && file.underConstruction) return `${summary}, OPENFORWRITE: `;
+  return flags.files ? `${summary}: ` : '';
+}
+
+/** A block's replicas by the state of their DataNodes, and all of them that count. */
+function replicaCounts(b: FsckBlock): {
+  decommissioned: number;
+  decommissioning: number;
+  enteringMaintenance: number;
+  inMaintenance: number;
+  total: number;
+} {
+  const decommissioned = b.decommissionedReplicas ?? 0;
+  const decommissioning = b.decommissioningReplicas ?? 0;
+  const enteringMaintenance = b.enteringMaintenanceReplicas ?? 0;
+  const inMaintenance = b.inMaintenanceReplicas ?? 0;
+  const total = b.liveReplicas + decommissioned + decommissioning + enteringMaintenance + inMaintenance;
+  return { decommissioned, decommissioning, enteringMaintenance, inMaintenance, total };
+}
+
+/** collectBlocksSummary for one complete block: the totals, the file's tally, its lines. */
+function checkBlock(b: FsckBlock, blockNumber: number, check: FileCheck): void {
+  const { res, tally } = check;
+  const counts = countBlock(b, check.file.replication, res, check.report.minReplication);
+  const isMissing = counts.total === 0;
+  if (b.corrupt) {
+    tally.corrupt++;
+    tally.corruptSize += b.block.numBytes;
+    tally.out += `\n${check.file.path}: CORRUPT blockpool ${b.blockPoolId} block blk_${b.block.blockId}\n`;
   }
-  const last = entry.blocks[entry.blocks.length - 1];
-  if (lastIncomplete && last) {
-    blockReport += `\nUnder Construction Block:\n${blockNumber}. ${last.blockPoolId}:${blockName(last.block)}`;
-    blockReport += ` len=${last.block.numBytes} Expected_repl=${last.replicas.length}`;
-    const info = replicaInfo(last, flags);
-    if (info !== '') blockReport += ` ${info}`;
+  if (counts.total < check.file.replication && !isMissing) underReplicatedLine(b, counts, check);
+  const violation = placementViolation(b, check.file.replication, check.report.numRacks);
+  if (violation !== null) misReplicatedLine(b, violation, check);
+  const name = `${b.blockPoolId}:${blockName(b.block)}`;
+  tally.blockReport += `${blockNumber}. ${name} len=${b.block.numBytes}`;
+  if (isMissing && !b.corrupt) {
+    tally.blockReport += ' MISSING!';
+    tally.missing++;
+    tally.missingSize += b.block.numBytes;
+  } else {
+    tally.blockReport += ` Live_repl=${b.liveReplicas}`;
+    const info = replicaInfo(b, check.flags);
+    if (info !== '') tally.blockReport += ` ${info}`;
   }
+  tally.blockReport += '\n';
+}
+
+/** A complete block counted into the report's totals; its replica counts. */
+function countBlock(
+  b: FsckBlock,
+  replication: number,
+  res: Result,
+  minReplication: number,
+): ReturnType<typeof replicaCounts> {
+  const counts = replicaCounts(b);
+  const { total } = counts;
+  res.decommissionedReplicas += counts.decommissioned;
+  res.decommissioningReplicas += counts.decommissioning;
+  res.enteringMaintenanceReplicas += counts.enteringMaintenance;
+  res.inMaintenanceReplicas += counts.inMaintenance;
+  res.totalReplicas += total;
+  // countStorageTypeSummary: the located block's storages, one DISK per replica it lists.
+  res.storagePolicies?.add(b.replicas.length);
+  res.numExpectedReplicas += replication;
+  if (total < minReplication) res.numUnderMinReplicatedBlocks++;
+  else res.numMinReplicatedBlocks++;
+  if (b.liveReplicas > replication) {
+    res.excessiveReplicas += b.liveReplicas - replication;
+    res.numOverReplicatedBlocks++;
+  }
+  if (b.corrupt) {
+    res.corruptBlocks++;
+    res.corruptSize += b.block.numBytes;
+  }
+  if (total < replication && total > 0) {
+    res.missingReplicas += replication - total;
+    res.numUnderReplicatedBlocks++;
+  }
+  if (total === 0 && !b.corrupt) {
+    res.missingIds++;
+    res.missingSize += b.block.numBytes;
+  }
+  return counts;
+}
+
+function underReplicatedLine(b: FsckBlock, counts: ReturnType<typeof replicaCounts>, check: FileCheck): void {
+  const { file, flags, tally } = check;
+  tally.underReplicated++;
+  if (!flags.files) tally.out += `\n${file.path}: `;
+  tally.out +=
+    ` Under replicated ${b.blockPoolId}:${blockName(b.block)}. Target Replicas is ${file.replication} but found ${b.liveReplicas} ` +
+    `live replica(s), ${counts.decommissioned} decommissioned replica(s), ${counts.decommissioning} ` +
+    `decommissioning replica(s)` +
+    // NamenodeFsck appends the maintenance counts with no separator before the first.
+    (flags.maintenance
+      ? `${counts.enteringMaintenance}, entering maintenance replica(s) and ${counts.inMaintenance} in maintenance replica(s).\n`
+      : '.\n');
+}
+
+function misReplicatedLine(b: FsckBlock, violation: string, check: FileCheck): void {
+  const { file, flags, tally } = check;
+  check.res.numMisReplicatedBlocks++;
+  tally.misReplicated++;
+  if (!flags.files) {
+    if (tally.underReplicated === 0) tally.out += '\n';
+    tally.out += `${file.path}: `;
+  }
+  tally.out += ` Replica placement policy is violated for ${b.blockPoolId}:${blockName(b.block)}. ${violation}\n`;
+}
+
+/** The -blocks line of a last block still being written. */
+function underConstructionBlock(last: FsckBlock, blockNumber: number, flags: Flags): string {
+  let line = `\nUnder Construction Block:\n${blockNumber}. ${last.blockPoolId}:${blockName(last.block)}`;
+  line += ` len=${last.block.numBytes} Expected_repl=${last.replicas.length}`;
+  const info = replicaInfo(last, flags);
+  return info === '' ? line : `${line} ${info}`;
+}
+
+/** The file's missing and corrupt blocks, its verdict under -files and its -blocks listing. */
+function fileVerdict({ file, res, flags, tally }: FileCheck): void {
+  const { missing, corrupt } = tally;
+  const missingText = `MISSING ${missing} blocks of total size ${tally.missingSize} B`;
+  const corruptText = `CORRUPT ${corrupt} blocks of total size ${tally.corruptSize} B`;
   if (missing > 0 || corrupt > 0) {
     if (!flags.files) {
-      if (missing > 0) out += `\n${path}: MISSING ${missing} blocks of total size ${missize} B.`;
-      if (corrupt > 0) out += `\n${path}: CORRUPT ${corrupt} blocks of total size ${corruptSize} B.`;
+      if (missing > 0) tally.out += `\n${file.path}: ${missingText}.`;
+      if (corrupt > 0) tally.out += `\n${file.path}: ${corruptText}.`;
     }
     res.corruptFiles++;
-    if (!isOpen) res.corruptClosedPaths.push(path);
+    if (!file.underConstruction) res.corruptClosedPaths.push(file.path);
   }
-  if (flags.files) {
-    if (missing > 0 || corrupt > 0) {
-      if (missing > 0) out += ` MISSING ${missing} blocks of total size ${missize} B\n`;
-      if (corrupt > 0) out += ` CORRUPT ${corrupt} blocks of total size ${corruptSize} B\n`;
-    } else if (underPerFile === 0 && misPerFile === 0) {
-      out += ' OK\n';
-    }
-    if (flags.blocks) out += `${blockReport}\n`;
+  if (!flags.files) return;
+  if (missing > 0 || corrupt > 0) {
+    if (missing > 0) tally.out += ` ${missingText}\n`;
+    if (corrupt > 0) tally.out += ` ${corruptText}\n`;
+  } else if (tally.underReplicated === 0 && tally.misReplicated === 0) {
+    tally.out += ' OK\n';
   }
-  return out;
+  if (flags.blocks) tally.out += `${tally.blockReport}\n`;
 }
 
 /**
