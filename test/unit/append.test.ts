@@ -5,7 +5,6 @@
  * generation stamp, the partial last chunk's CRC recomputed over old and new bytes).
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chunkChecksums, crc32c } from '../../cluster/common/crc.js';
@@ -14,10 +13,10 @@ import { decodeSegment, encodeSegment } from '../../cluster/namenode/editlog/cod
 import { editsToXml } from '../../cluster/namenode/editlog/oev.js';
 import { NO_RPC_IDS, type EditLogOp, type PendingOp } from '../../cluster/namenode/editlog/ops.js';
 import { Namespace } from '../../cluster/namenode/namespace.js';
-import type { NamespaceInfo } from '../../cluster/protocol/messages.js';
 import { DatanodeStorage } from '../../cluster/runtime/datanode-storage.js';
 import { closedFile, FILE_PERM as PERM, MB, WRITER } from './namespace-files.js';
 import { thrown } from './remote-error.js';
+import { POOL, removeVolume, volumeWithReplica, type TestVolume } from './datanode-volume.js';
 
 const APPENDER = 'DFSClient_NONMAPREDUCE_2_1';
 const RPC_IDS = { clientId: '0b3ad4f2-5a1e-4c39-9d52-7f3c1f0e8a21', callId: 7 };
@@ -189,33 +188,17 @@ describe('OP_APPEND on disk and in oev', () => {
 });
 
 describe('appending to a finalized replica', () => {
-  const POOL = 'BP-1234567-127.0.0.1-1736157598000';
-  const NS: NamespaceInfo = {
-    namespaceId: 42,
-    clusterId: 'CID-8368f407-a3a6-4d9e-86eb-ed62198078e6',
-    blockPoolId: POOL,
-    layoutVersion: -66,
-    cTime: 0,
-    softwareVersion: '3.3.6',
-  };
   const block = { blockId: 1073741825, genStamp: 1001, numBytes: 0 };
   let dataDir: string;
   let storage: DatanodeStorage;
+  let volume: TestVolume;
 
   beforeEach(async () => {
-    dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dn-append-')), 'dn1');
-    storage = DatanodeStorage.open({ dataDir, datanodeName: 'dn1', seed: 's' });
-    storage.loadOrFormat(NS, Date.UTC(2025, 0, 6));
-    const writer = storage.createRbw(block);
-    const first = Buffer.alloc(700, 0x61);
-    writer.append(first, chunkChecksums(first));
-    await writer.finalize();
+    volume = await volumeWithReplica('dn-append-', block, Buffer.alloc(700, 0x61));
+    ({ dataDir, storage } = volume);
   });
 
-  afterEach(() => {
-    storage.close();
-    fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
-  });
+  afterEach(() => removeVolume(volume));
 
   it('reopens it in rbw under the new stamp and stores one CRC for the chunk it completes', async () => {
     const writer = storage.appendReplica(block, 1002, 700);

@@ -4,23 +4,14 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chunkChecksums } from '../../cluster/common/crc.js';
 import { verifyReplica } from '../../cluster/datanode/meta.js';
-import type { NamespaceInfo } from '../../cluster/protocol/messages.js';
 import { formatDirectoryScanStats } from '../../cluster/datanode/directory-scan.js';
 import {
   DatanodeStorage,
   deriveStorageIdentity,
   type ReplicaFiles,
 } from '../../cluster/runtime/datanode-storage.js';
+import { NS, POOL } from './datanode-volume.js';
 
-const POOL = 'BP-1234567-127.0.0.1-1736157598000';
-const NS: NamespaceInfo = {
-  namespaceId: 42,
-  clusterId: 'CID-8368f407-a3a6-4d9e-86eb-ed62198078e6',
-  blockPoolId: POOL,
-  layoutVersion: -66,
-  cTime: 0,
-  softwareVersion: '3.3.6',
-};
 const NOW = Date.UTC(2025, 0, 6, 10, 0, 0);
 
 let dataDir: string;

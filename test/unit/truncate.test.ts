@@ -6,23 +6,21 @@
  * the .meta keeps the chunks left, the partial last one's CRC computed again).
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { fromBinary, toBinary } from '@bufbuild/protobuf';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chunkChecksums } from '../../cluster/common/crc.js';
 import { buildMeta, verifyReplica } from '../../cluster/datanode/meta.js';
 import { decodeSegment, encodeSegment } from '../../cluster/namenode/editlog/codec.js';
 import { editsToXml } from '../../cluster/namenode/editlog/oev.js';
 import type { EditLogOp, PendingOp } from '../../cluster/namenode/editlog/ops.js';
 import type { INodeFile } from '../../cluster/namenode/inode.js';
 import { Namespace } from '../../cluster/namenode/namespace.js';
-import type { DatanodeCommand, NamespaceInfo } from '../../cluster/protocol/messages.js';
+import type { DatanodeCommand } from '../../cluster/protocol/messages.js';
 import { datanodeProtocol } from '../../cluster/protocol/registry/datanode-protocol-codec.js';
 import { DatanodeStorage } from '../../cluster/runtime/datanode-storage.js';
 import { closedFile, FILE_PERM as PERM, MB, WRITER } from './namespace-files.js';
 import { encodedRecord, long, utf } from './edit-record.js';
 import { thrown } from './remote-error.js';
+import { removeVolume, volumeWithReplica, type TestVolume } from './datanode-volume.js';
 
 const CUTTER = 'DFSClient_NONMAPREDUCE_2_1';
 
@@ -221,33 +219,17 @@ describe('DNA_RECOVERBLOCK for a truncate', () => {
 });
 
 describe('cutting a finalized replica', () => {
-  const POOL = 'BP-1234567-127.0.0.1-1736157598000';
-  const NS: NamespaceInfo = {
-    namespaceId: 42,
-    clusterId: 'CID-8368f407-a3a6-4d9e-86eb-ed62198078e6',
-    blockPoolId: POOL,
-    layoutVersion: -66,
-    cTime: 0,
-    softwareVersion: '3.3.6',
-  };
   const block = { blockId: 1073741825, genStamp: 1001, numBytes: 0 };
   const data = Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 7) % 251));
-  let dataDir: string;
   let storage: DatanodeStorage;
+  let volume: TestVolume;
 
   beforeEach(async () => {
-    dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dn-truncate-')), 'dn1');
-    storage = DatanodeStorage.open({ dataDir, datanodeName: 'dn1', seed: 's' });
-    storage.loadOrFormat(NS, Date.UTC(2025, 0, 6));
-    const writer = storage.createRbw(block);
-    writer.append(data, chunkChecksums(data));
-    await writer.finalize();
+    volume = await volumeWithReplica('dn-truncate-', block, data);
+    ({ storage } = volume);
   });
 
-  afterEach(() => {
-    storage.close();
-    fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
-  });
+  afterEach(() => removeVolume(volume));
 
   it('keeps the first bytes and a .meta equal to one built for them (the last chunk’s CRC recomputed)', () => {
     const usedBefore = storage.stats(0).dfsUsed;
