@@ -9,6 +9,7 @@
  * styles: the lab runs offline.
  * Element ids are stable; the browser test drives the page by them.
  */
+import { escapeXml, PAGE_STYLE_BASE } from '../common/markup.js';
 
 export interface UiPage {
   contentType: string;
@@ -33,13 +34,7 @@ export function namenodeUiPage(
   return undefined;
 }
 
-const STYLE = `
-body{font-family:sans-serif;margin:0;background:#fafafa;color:#222}
-nav{background:#2d3e50;padding:0 16px}nav a{color:#ddd;display:inline-block;padding:12px 10px;text-decoration:none}
-nav a.active{color:#fff;background:#1b2836}nav .brand{color:#fff;font-weight:bold;margin-right:16px}
-main{padding:8px 24px}table{border-collapse:collapse;margin:8px 0 16px}
-td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:14px}th{background:#eee}
-h1{font-size:22px}h2{font-size:18px;margin-top:20px}.tab{display:none}.tab.shown{display:block}
+const STYLE = `${PAGE_STYLE_BASE}h1{font-size:22px}h2{font-size:18px;margin-top:20px}.tab{display:none}.tab.shown{display:block}
 .err{color:#a00}.dead{background:#fdd}code{background:#eee;padding:1px 4px}
 ul.legend{list-style:none;padding:0;margin:4px 0}ul.legend li{display:inline-block;margin-right:16px}
 [class*="dfshealth-node-"]::before{margin-right:4px}.dfshealth-node-alive::before{content:"\\2714";color:#3a3}
@@ -53,7 +48,7 @@ ul.legend{list-style:none;padding:0;margin:4px 0}ul.legend li{display:inline-blo
 function learningPagesLink(url: string | undefined): string {
   return url === undefined
     ? ''
-    : `<a href="${escapeAttr(url)}" id="nav-learning">Learning pages (lab web)</a>\n`;
+    : `<a href="${escapeXml(url)}" id="nav-learning">Learning pages (lab web)</a>\n`;
 }
 
 function dfshealthHtml(defaultUser: string, learningPagesUrl: string | undefined): string {
@@ -118,7 +113,7 @@ snapshottable directories the NameNode answers <code>lab lsSnapshottableDir</cod
 <section class="tab" id="tab-explorer">
 <h1>Browse Directory</h1>
 <form id="explorer-form"><input id="explorer-path" size="60" value="/"> <button id="explorer-go">Go!</button>
- as user <input id="explorer-user" size="12" value="${escapeAttr(defaultUser)}"></form>
+ as user <input id="explorer-user" size="12" value="${escapeXml(defaultUser)}"></form>
 <p id="explorer-error" class="err"></p>
 <table id="explorer-table"><thead><tr><th>Permission</th><th>Owner</th><th>Group</th><th>Size</th>
 <th>Last Modified</th><th>Replication</th><th>Block Size</th><th>Name</th></tr></thead><tbody></tbody></table>
@@ -144,10 +139,6 @@ ${CLIENT_SCRIPT}
 </script>
 </body></html>
 `;
-}
-
-function escapeAttr(text: string): string {
-  return text.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** The page's script: plain browser JavaScript, no framework. */

@@ -1,24 +1,13 @@
 /**
  * XML the lab writes (JUnit reports, SVG figures) and the text inside it (also the web pages'
- * HTML): one escaper, and fast-xml-parser's XMLBuilder to lay out elements, attributes and
+ * HTML): one escaper (cluster/common/markup.ts, which the daemons' web UI uses too), and
+ * fast-xml-parser's XMLBuilder to lay out elements, attributes and
  * comments, so no writer closes a tag or quotes an attribute by hand.
  */
 import { XMLBuilder } from 'fast-xml-parser';
+import { escapeXml } from '../../cluster/common/markup.js';
 
-/**
- * Text inside an XML document: the four characters that would end a double-quoted value or
- * start markup are escaped (every attribute the lab writes is double-quoted), and the control
- * characters XML 1.0 cannot carry (all below U+0020 but tab, newline and carriage return) are
- * dropped.
- */
-export function escapeXml(text: string): string {
-  return text
-    .replace(/./gsu, (c) => (c < ' ' && c !== '\t' && c !== '\n' && c !== '\r' ? '' : c))
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
-}
+export { escapeXml };
 
 /** An element, a text or a comment, in XMLBuilder's ordered form (build it with the helpers below). */
 export type XmlNode = Readonly<Record<string, unknown>>;

@@ -22,6 +22,7 @@ import {
   type OperationKind,
 } from '../trace/operations.js';
 import { escapeXml } from '../format/xml-text.js';
+import { PAGE_STYLE_BASE } from '../../cluster/common/markup.js';
 import { renderSequenceFigure } from '../trace/svg.js';
 import type { ProgressView } from './sources.js';
 
@@ -187,13 +188,7 @@ export function renderProgressMain(view: ProgressView): string {
   ].join('\n');
 }
 
-const STYLE = `
-body{font-family:sans-serif;margin:0;background:#fafafa;color:#222}
-nav{background:#2d3e50;padding:0 16px}nav a{color:#ddd;display:inline-block;padding:12px 10px;text-decoration:none}
-nav a.active{color:#fff;background:#1b2836}nav .brand{color:#fff;font-weight:bold;margin-right:16px}
-main{padding:8px 24px}table{border-collapse:collapse;margin:8px 0 16px}
-td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:14px}th{background:#eee}
-pre{background:#f6f8fa;padding:1em}.err{color:#a00}.dim{color:#777}li.chosen{font-weight:bold}
+const STYLE = `${PAGE_STYLE_BASE}pre{background:#f6f8fa;padding:1em}.err{color:#a00}.dim{color:#777}li.chosen{font-weight:bold}
 #live-status{padding:0 24px;color:#777;font-size:13px}code{background:#eee;padding:1px 4px}
 `;
 

@@ -298,6 +298,14 @@ const ALLOWED_ARROWS: Record<string, string[]> = {
     'lab/tui',
     'lab/web',
   ],
-  'lab/web': ['cluster/home', 'cluster/net', 'cluster/transport', 'lab/format', 'lab/runner', 'lab/trace'],
+  'lab/web': [
+    'cluster/common',
+    'cluster/home',
+    'cluster/net',
+    'cluster/transport',
+    'lab/format',
+    'lab/runner',
+    'lab/trace',
+  ],
   lab: ['lab/cli', 'lab/commands'],
 };
