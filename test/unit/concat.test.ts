@@ -16,7 +16,7 @@ import { concatOperands } from '../../lab/commands/fs-concat.js';
 import { closedFile, FILE_PERM as PERM, MB, WRITER } from './namespace-files.js';
 import { encodedRecord, long, utf } from './edit-record.js';
 import { thrown } from './remote-error.js';
-import { SUPERUSER, testCore } from './namenode-test-core.js';
+import { createRequest, SUPERUSER, testCore } from './namenode-test-core.js';
 
 const RPC_IDS = { clientId: 'cab1aa2d-e08a-4d2f-8216-76e167eccd94', callId: 93 };
 
@@ -205,8 +205,7 @@ describe('concat in the NameNode core', () => {
     const { core, as } = testCore({});
     const ctx = as(SUPERUSER);
     for (const src of ['/d/t', '/d/a']) {
-      const create = { permission: 0o644, clientName: 'c1', clientMachine: '', overwrite: false };
-      core.call('create', { src, ...create, createParent: true, replication: 1, blockSize: MB }, ctx);
+      core.call('create', createRequest(src, { blockSize: MB }), ctx);
       core.call('complete', { src, clientName: 'c1', last: null, fileId: 0 }, ctx);
     }
     return { core, as };

@@ -7,26 +7,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { openFilesLines } from '../../lab/commands/dfsadmin-admin.js';
-import { SUPERUSER, testCore } from './namenode-test-core.js';
+import { createRequest, SUPERUSER, testCore } from './namenode-test-core.js';
 import { thrown } from './remote-error.js';
 
 function coreWithOpenFiles() {
   const { core, as } = testCore();
   const create = (src: string, clientName: string) =>
-    core.call(
-      'create',
-      {
-        src,
-        permission: 0o644,
-        clientName,
-        clientMachine: '',
-        overwrite: false,
-        createParent: true,
-        replication: 1,
-        blockSize: 1_048_576,
-      },
-      as(SUPERUSER),
-    );
+    core.call('create', createRequest(src, { clientName }), as(SUPERUSER));
   create('/logs/b.log', 'DFSClient_NONMAPREDUCE_2_1');
   create('/logs/a.log', 'DFSClient_NONMAPREDUCE_1_1');
   create('/logsold/c.log', 'DFSClient_NONMAPREDUCE_3_1');

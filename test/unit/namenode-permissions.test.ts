@@ -4,29 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { modeString } from '../../cluster/namenode/permission.js';
-import { RemoteError } from '../../cluster/protocol/errors.js';
-import { SUPERUSER, testCore } from './namenode-test-core.js';
+import { createRequest, SUPERUSER, testCore } from './namenode-test-core.js';
+import { thrown } from './remote-error.js';
 
-function refusal(fn: () => unknown): RemoteError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof RemoteError) return err;
-    throw err;
-  }
-  throw new Error('the call was accepted');
-}
-
-const file = (src: string, overwrite = false) => ({
-  src,
-  permission: 0o644,
-  clientName: 'DFSClient_1',
-  clientMachine: '',
-  overwrite,
-  createParent: false,
-  replication: 1,
-  blockSize: 134_217_728,
-});
+const file = (src: string, overwrite = false) =>
+  createRequest(src, { clientName: 'DFSClient_1', overwrite, createParent: false, blockSize: 134_217_728 });
 
 /** `/d` owned by alice (755, group supergroup), as `hdfs dfs -mkdir /d; -chown alice /d` leaves it. */
 function withAliceDir(groups: Record<string, string[]> = {}) {
@@ -46,14 +28,14 @@ describe('HDFS permissions', () => {
 
   it("refuses bob writing into alice's 755 directory, in HDFS's words", () => {
     const { core, as } = withAliceDir();
-    const err = refusal(() => core.call('create', file('/d/f'), as('bob')));
+    const err = thrown(() => core.call('create', file('/d/f'), as('bob')));
     expect(err.errorClass).toBe('AccessControlException');
     expect(err.javaClassName).toBe('org.apache.hadoop.security.AccessControlException');
     expect(err.message).toBe(
       'Permission denied: user=bob, access=WRITE, inode="/d":alice:supergroup:drwxr-xr-x',
     );
     expect(
-      refusal(() => core.call('mkdirs', { src: '/d/e/f', permission: 0o755, createParent: true }, as('bob')))
+      thrown(() => core.call('mkdirs', { src: '/d/e/f', permission: 0o755, createParent: true }, as('bob')))
         .message,
     ).toBe('Permission denied: user=bob, access=WRITE, inode="/d":alice:supergroup:drwxr-xr-x');
     expect(core.call('getFileInfo', { src: '/d/f' }, as(SUPERUSER)).result).toBeNull();
@@ -73,7 +55,7 @@ describe('HDFS permissions', () => {
     const { core, as } = withAliceDir();
     core.call('mkdirs', { src: '/d/private/inner', permission: 0o700, createParent: true }, as('alice'));
     core.call('setPermission', { src: '/d/private', permission: 0o700 }, as('alice'));
-    const err = refusal(() => core.call('getFileInfo', { src: '/d/private/inner' }, as('bob')));
+    const err = thrown(() => core.call('getFileInfo', { src: '/d/private/inner' }, as('bob')));
     expect(err.message).toBe(
       'Permission denied: user=bob, access=EXECUTE, inode="/d/private":alice:supergroup:drwx------',
     );
@@ -82,12 +64,12 @@ describe('HDFS permissions', () => {
   it('needs READ_EXECUTE to list a directory and READ to read a file', () => {
     const { core, as } = withAliceDir();
     core.call('mkdirs', { src: '/d/closed', permission: 0o711, createParent: false }, as('alice'));
-    expect(refusal(() => core.call('getListing', { src: '/d/closed' }, as('bob'))).message).toBe(
+    expect(thrown(() => core.call('getListing', { src: '/d/closed' }, as('bob'))).message).toBe(
       'Permission denied: user=bob, access=READ_EXECUTE, inode="/d/closed":alice:supergroup:drwx--x--x',
     );
     core.call('create', { ...file('/d/secret'), permission: 0o600 }, as('alice'));
     expect(
-      refusal(() =>
+      thrown(() =>
         core.call('getBlockLocations', { src: '/d/secret', offset: 0, length: 1, readerHost: '' }, as('bob')),
       ).message,
     ).toBe('Permission denied: user=bob, access=READ, inode="/d/secret":alice:supergroup:-rw-------');
@@ -99,10 +81,10 @@ describe('HDFS permissions', () => {
     // FsAction bits: READ 4, WRITE 2.
     expect(core.call('checkAccess', { src: '/d/mine', mode: 4 }, as('bob')).result).toBeNull();
     expect(core.call('checkAccess', { src: '/d/mine', mode: 2 }, as('alice')).result).toBeNull();
-    expect(refusal(() => core.call('checkAccess', { src: '/d/mine', mode: 2 }, as('bob'))).message).toBe(
+    expect(thrown(() => core.call('checkAccess', { src: '/d/mine', mode: 2 }, as('bob'))).message).toBe(
       'Permission denied: user=bob, access=WRITE, inode="/d/mine":alice:supergroup:-rw-r--r--',
     );
-    const missing = refusal(() => core.call('checkAccess', { src: '/d/none', mode: 4 }, as('bob')));
+    const missing = thrown(() => core.call('checkAccess', { src: '/d/none', mode: 4 }, as('bob')));
     expect([missing.errorClass, missing.message]).toEqual(['FileNotFoundException', 'Path not found']);
   });
 
@@ -111,7 +93,7 @@ describe('HDFS permissions', () => {
     core.call('mkdirs', { src: '/d/team', permission: 0o775, createParent: false }, as('alice'));
     core.call('setOwner', { src: '/d/team', username: null, groupname: 'staff' }, as(SUPERUSER));
     core.call('create', file('/d/team/by-carol'), as('carol'));
-    expect(refusal(() => core.call('create', file('/d/team/by-bob'), as('bob'))).message).toBe(
+    expect(thrown(() => core.call('create', file('/d/team/by-bob'), as('bob'))).message).toBe(
       'Permission denied: user=bob, access=WRITE, inode="/d/team":alice:staff:drwxrwxr-x',
     );
   });
@@ -119,10 +101,10 @@ describe('HDFS permissions', () => {
   it('needs WRITE on the parent to delete or rename, and ALL below a deleted directory', () => {
     const { core, as } = withAliceDir();
     core.call('create', file('/d/f'), as('alice'));
-    expect(refusal(() => core.call('delete', { src: '/d/f', recursive: false }, as('bob'))).message).toBe(
+    expect(thrown(() => core.call('delete', { src: '/d/f', recursive: false }, as('bob'))).message).toBe(
       'Permission denied: user=bob, access=WRITE, inode="/d":alice:supergroup:drwxr-xr-x',
     );
-    expect(refusal(() => core.call('rename', { src: '/d/f', dst: '/g' }, as('bob'))).message).toBe(
+    expect(thrown(() => core.call('rename', { src: '/d/f', dst: '/g' }, as('bob'))).message).toBe(
       'Permission denied: user=bob, access=WRITE, inode="/d":alice:supergroup:drwxr-xr-x',
     );
     // bob's own world-writable directory holding alice's read-only one: the subtree check stops him.
@@ -132,7 +114,7 @@ describe('HDFS permissions', () => {
     core.call('setOwner', { src: '/open/bob/alice', username: 'alice', groupname: null }, as(SUPERUSER));
     core.call('setPermission', { src: '/open/bob/alice', permission: 0o555 }, as(SUPERUSER));
     core.call('create', file('/open/bob/alice/f'), as(SUPERUSER));
-    expect(refusal(() => core.call('delete', { src: '/open/bob', recursive: true }, as('bob'))).message).toBe(
+    expect(thrown(() => core.call('delete', { src: '/open/bob', recursive: true }, as('bob'))).message).toBe(
       'Permission denied: user=bob, access=ALL, inode="/open/bob/alice":alice:supergroup:dr-xr-xr-x',
     );
   });
@@ -141,14 +123,14 @@ describe('HDFS permissions', () => {
     const { core, as } = withAliceDir({ alice: ['alice', 'staff'] });
     core.call('create', file('/d/f'), as('alice'));
     expect(
-      refusal(() => core.call('setPermission', { src: '/d/f', permission: 0o777 }, as('bob'))).message,
+      thrown(() => core.call('setPermission', { src: '/d/f', permission: 0o777 }, as('bob'))).message,
     ).toBe('Permission denied. user=bob is not the owner of inode=/d/f');
     expect(
-      refusal(() => core.call('setOwner', { src: '/d/f', username: 'bob', groupname: null }, as('alice')))
+      thrown(() => core.call('setOwner', { src: '/d/f', username: 'bob', groupname: null }, as('alice')))
         .message,
     ).toBe('User alice is not a super user (non-super user cannot change owner).');
     expect(
-      refusal(() => core.call('setOwner', { src: '/d/f', username: null, groupname: 'wheel' }, as('alice')))
+      thrown(() => core.call('setOwner', { src: '/d/f', username: null, groupname: 'wheel' }, as('alice')))
         .message,
     ).toBe('User alice does not belong to wheel');
     core.call('setOwner', { src: '/d/f', username: null, groupname: 'staff' }, as('alice'));
@@ -162,7 +144,7 @@ describe('HDFS permissions', () => {
     core.call('create', file('/d/by-super'), as('root2'));
     core.call('setOwner', { src: '/d/by-super', username: 'bob', groupname: null }, as('root2'));
     expect(core.call('getFileInfo', { src: '/d/by-super' }, as('bob')).result?.owner).toBe('bob');
-    expect(refusal(() => core.call('setSafeMode', { action: 'SAFEMODE_ENTER' }, as('bob'))).message).toBe(
+    expect(thrown(() => core.call('setSafeMode', { action: 'SAFEMODE_ENTER' }, as('bob'))).message).toBe(
       'Access denied for user bob. Superuser privilege is required',
     );
   });

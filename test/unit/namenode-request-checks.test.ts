@@ -5,18 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { encodeOp } from '../../cluster/namenode/editlog/codec.js';
 import type { EditLogOp } from '../../cluster/namenode/editlog/ops.js';
-import { RemoteError } from '../../cluster/protocol/errors.js';
-import { SUPERUSER, testCore } from './namenode-test-core.js';
-
-function refusal(fn: () => unknown): RemoteError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof RemoteError) return err;
-    throw err;
-  }
-  throw new Error('the call was accepted');
-}
+import { createRequest, SUPERUSER, testCore } from './namenode-test-core.js';
+import { thrown } from './remote-error.js';
 
 /** Every op of a call must be writable: the codec takes it once it has a txid. */
 function expectEncodable(ops: readonly object[]): void {
@@ -26,7 +16,7 @@ function expectEncodable(ops: readonly object[]): void {
 describe('NameNode request checks', () => {
   it('refuses mkdirs with permission 99999 and changes nothing', () => {
     const { core, as } = testCore();
-    const err = refusal(() =>
+    const err = thrown(() =>
       core.call('mkdirs', { src: '/bad', permission: 99999, createParent: true }, as(SUPERUSER)),
     );
     expect(err.errorClass).toBe('HadoopIllegalArgumentException');
@@ -52,7 +42,7 @@ describe('NameNode request checks', () => {
       },
       ctx,
     );
-    const err = refusal(() =>
+    const err = thrown(() =>
       core.call('setReplication', { src: '/f', replication: '2' as unknown as number }, ctx),
     );
     expect(err.message).toBe('setReplication: replication must be an integer from -32768 to 32767, got "2"');
@@ -76,43 +66,15 @@ describe('NameNode request checks', () => {
 
   it('refuses a block size that is not a multiple of dfs.bytes-per-checksum', () => {
     const { core, as } = testCore();
-    const err = refusal(() =>
-      core.call(
-        'create',
-        {
-          src: '/odd',
-          permission: 0o644,
-          clientName: 'c1',
-          clientMachine: '',
-          overwrite: false,
-          createParent: true,
-          replication: 1,
-          blockSize: 1_048_577,
-        },
-        as(SUPERUSER),
-      ),
+    const err = thrown(() =>
+      core.call('create', createRequest('/odd', { blockSize: 1_048_577 }), as(SUPERUSER)),
     );
     expect(err.message).toContain('blockSize must be a multiple of dfs.bytes-per-checksum (512)');
   });
 
   it("answers a too-small block size with HDFS's min-block-size message", () => {
     const { core, as } = testCore();
-    const err = refusal(() =>
-      core.call(
-        'create',
-        {
-          src: '/small',
-          permission: 0o644,
-          clientName: 'c1',
-          clientMachine: '',
-          overwrite: false,
-          createParent: true,
-          replication: 1,
-          blockSize: 512,
-        },
-        as(SUPERUSER),
-      ),
-    );
+    const err = thrown(() => core.call('create', createRequest('/small', { blockSize: 512 }), as(SUPERUSER)));
     expect(err.message).toBe(
       'Specified block size is less than configured minimum value (dfs.namenode.fs-limits.min-block-size): 512 < 1048576',
     );
@@ -121,7 +83,7 @@ describe('NameNode request checks', () => {
   it('refuses replication above dfs.replication.max in HDFS words', () => {
     const { core, as } = testCore({ conf: { 'dfs.replication.max': '5' } });
     core.call('mkdirs', { src: '/d', permission: 0o755, createParent: true }, as(SUPERUSER));
-    const err = refusal(() =>
+    const err = thrown(() =>
       core.call(
         'create',
         {
@@ -145,15 +107,15 @@ describe('NameNode request checks', () => {
   it('refuses wrong shapes: a missing field, a negative offset, a block without its id', () => {
     const { core, as } = testCore();
     const ctx = as(SUPERUSER);
-    expect(refusal(() => core.call('delete', { src: '/x' } as never, ctx)).message).toBe(
+    expect(thrown(() => core.call('delete', { src: '/x' } as never, ctx)).message).toBe(
       'delete: recursive must be true or false, got undefined',
     );
     expect(
-      refusal(() => core.call('getBlockLocations', { src: '/x', offset: -1, length: 0, readerHost: '' }, ctx))
+      thrown(() => core.call('getBlockLocations', { src: '/x', offset: -1, length: 0, readerHost: '' }, ctx))
         .message,
     ).toContain('getBlockLocations: offset must be an integer from 0');
     expect(
-      refusal(() =>
+      thrown(() =>
         core.call(
           'updateBlockForPipeline',
           { block: { numBytes: 0, genStamp: 1 }, clientName: 'c' } as never,

@@ -8,6 +8,7 @@ import { identityFromSeed } from '../../cluster/namenode/identity.js';
 import { NameNodeCore, type CallContext } from '../../cluster/namenode/namenode.js';
 import { Namespace } from '../../cluster/namenode/namespace.js';
 import { namenodeSettings } from '../../cluster/namenode/settings.js';
+import type { RpcMethods } from '../../cluster/protocol/messages.js';
 
 export const SUPERUSER = 'hdfs';
 
@@ -43,4 +44,25 @@ export function testCore(
   });
   core.call('setSafeMode', { action: 'SAFEMODE_LEAVE' }, as(SUPERUSER));
   return { core, as };
+}
+
+/**
+ * A create call's request for `src` from client c1: mode 644, its parents made, one replica of
+ * 1 MiB blocks, not overwriting; `fields` change any of it.
+ */
+export function createRequest(
+  src: string,
+  fields: Partial<RpcMethods['create']['req']> = {},
+): RpcMethods['create']['req'] {
+  return {
+    src,
+    permission: 0o644,
+    clientName: 'c1',
+    clientMachine: '',
+    overwrite: false,
+    createParent: true,
+    replication: 1,
+    blockSize: 1_048_576,
+    ...fields,
+  };
 }

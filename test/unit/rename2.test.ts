@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Namespace } from '../../cluster/namenode/namespace.js';
-import { SUPERUSER, testCore } from './namenode-test-core.js';
+import { createRequest, SUPERUSER, testCore } from './namenode-test-core.js';
 
 const RPC_IDS = { clientId: '6f1c2d3e-4a5b-4c6d-8e7f-8091a2b3c4d5', callId: 11 };
 
@@ -14,20 +14,7 @@ function coreWithFiles() {
   const { core, as } = testCore({});
   const ctx = { ...as(SUPERUSER), rpcIds: RPC_IDS };
   for (const src of ['/a', '/b']) {
-    core.call(
-      'create',
-      {
-        src,
-        permission: 0o644,
-        clientName: 'c1',
-        clientMachine: '',
-        overwrite: false,
-        createParent: true,
-        replication: 1,
-        blockSize: 1_048_576,
-      },
-      ctx,
-    );
+    core.call('create', createRequest(src), ctx);
     core.call('complete', { src, clientName: 'c1', last: null, fileId: 0 }, ctx);
   }
   return { core, ctx };
