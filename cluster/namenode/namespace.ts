@@ -84,7 +84,6 @@ import {
 } from './xattr.js';
 import {
   checkQuotaArguments,
-  fileStorageSpace,
   nextQuotas,
   QUOTA_RESET,
   verifyQuota,
@@ -104,6 +103,7 @@ import {
   type SnapshottableDir,
 } from './snapshot.js';
 import { diffSnapshots, type SnapshotDiffReport } from './snapshot-diff.js';
+import { contentWithSnapshots } from './snapshot-content.js';
 import {
   checkConcatArguments,
   checkConcatSource,
@@ -163,6 +163,11 @@ export interface ContentSummary {
   fileCount: number;
   directoryCount: number;
   spaceConsumed: number;
+  /** The part of the four counts above that only snapshots hold (ContentSummary.getSnapshot*). */
+  snapshotLength: number;
+  snapshotFileCount: number;
+  snapshotDirectoryCount: number;
+  snapshotSpaceConsumed: number;
   erasureCodingPolicy: string;
 }
 
@@ -303,6 +308,7 @@ export class Namespace {
       if (inode === this.root || inode.parent !== null) continue;
       if (!snapshotOnly.has(inode.id)) throw new Error(`fsimage: inode ${inode.id} has no parent`);
       this.inodesById.delete(inode.id);
+      if (inode.kind === 'FILE') this.snapshots.deletedFiles.set(inode.id, inode);
     }
     if (image.snapshots) {
       const records = new Map(image.inodes.map((i) => [i.id, i]));
@@ -1305,6 +1311,7 @@ export class Namespace {
         const i = s?.snapshots.findIndex((x) => x.name === op.snapshotName) ?? -1;
         if (!s || i < 0) throw corrupt(op, op.snapshotRoot, `no snapshot ${op.snapshotName}`);
         s.snapshots.splice(i, 1);
+        this.snapshots.pruneDeleted();
         return;
       }
       case 'OP_RENAME_SNAPSHOT': {
@@ -1431,30 +1438,25 @@ export class Namespace {
 
   /**
    * `hdfs dfs -count` / `-du -s`. spaceConsumed counts each block × replication; the last block of
-   * a file being written counts as a whole preferred block, as HDFS reserves it.
+   * a file being written counts as a whole preferred block, as HDFS reserves it. Outside
+   * `.snapshot`, what only snapshots hold below the path is counted too, and again in the
+   * snapshot* fields (snapshot-content.ts); through a snapshot, its frozen tree alone.
    */
   contentSummary(path: string): ContentSummary {
     const w = this.walkPath(path, true);
     if (!w.last) throw fail('FileNotFoundException', `File does not exist: ${w.path}`);
     // getErasureCodingPolicyName: no directory of the lab carries an erasure coding policy xattr.
     const erasureCodingPolicy = w.last.kind === 'FILE' ? REPLICATION_POLICY_NAME : '';
-    const summary: ContentSummary = {
-      length: 0,
-      fileCount: 0,
-      directoryCount: 0,
-      spaceConsumed: 0,
+    const manager = w.snapshot ? new SnapshotManager() : this.snapshots;
+    const { counts, snapshot } = contentWithSnapshots(w.last, manager, this.inodesById);
+    return {
+      ...counts,
+      snapshotLength: snapshot.length,
+      snapshotFileCount: snapshot.fileCount,
+      snapshotDirectoryCount: snapshot.directoryCount,
+      snapshotSpaceConsumed: snapshot.spaceConsumed,
       erasureCodingPolicy,
     };
-    for (const n of walk(w.last)) {
-      if (n.kind === 'DIRECTORY') {
-        summary.directoryCount += 1;
-        continue;
-      }
-      summary.fileCount += 1;
-      summary.length += fileLength(n);
-      summary.spaceConsumed += fileStorageSpace(n);
-    }
-    return summary;
   }
 
   /** Every file being written, in inode id order (LeaseManager's leasesById). */
@@ -2006,6 +2008,7 @@ export class Namespace {
 
   private unlink(node: INode, mtime: number): void {
     this.leases.removeUnder(fullPath(node));
+    this.snapshots.keepDeleted(node);
     for (const n of walk(node)) {
       this.inodesById.delete(n.id);
       this.snapshots.byDirId.delete(n.id); // a snapshottable directory without snapshots may go

@@ -10,7 +10,8 @@
 import { long2String } from '../common/units.js';
 import { RemoteError } from '../protocol/errors.js';
 import { LONG_MAX } from './fsimage/image.js';
-import { fileLength, fullPath, walk, type INode, type INodeDirectory, type INodeFile } from './inode.js';
+import { fileSpaceWithSnapshots } from './snapshot-content.js';
+import { fullPath, walk, type INode, type INodeDirectory, type INodeFile } from './inode.js';
 
 /** HdfsConstants.QUOTA_RESET: "no quota". */
 export const QUOTA_RESET = '-1';
@@ -24,9 +25,7 @@ export interface QuotaUsage {
 
 /** The storage space a file takes: its bytes × replication, a block being written as a whole block. */
 export function fileStorageSpace(file: INodeFile): number {
-  const last = file.blocks.at(-1);
-  const reserved = file.underConstruction && last ? Math.max(0, file.preferredBlockSize - last.numBytes) : 0;
-  return (fileLength(file) + reserved) * file.replication;
+  return fileSpaceWithSnapshots(file, [], { deleted: false });
 }
 
 export function usageOf(node: INode): QuotaUsage {

@@ -10,8 +10,9 @@
  * blocks when they are not the later ones cut at that size; a DirectoryDiff its children count, its
  * attributes when they changed, the names created since and the INodes deleted since. The
  * snapshottable directory has a diff for every snapshot (isSnapshotRoot: its attributes are the
- * snapshot's root). An INode that only snapshots still hold is written in the INodeSection with its
- * newest snapshot's attributes (as HDFS keeps a deleted INode that a snapshot references) and no
+ * snapshot's root). An INode that only snapshots still hold is written in the INodeSection (as HDFS keeps a
+ * deleted INode that a snapshot references) — a file with the state it was deleted in
+ * (SnapshotManager.deletedFiles), a directory with its newest snapshot's attributes and no
  * children of its own; its parent's diff lists it as deleted.
  *
  * Fidelity limit: HDFS writes an INode renamed within a snapshot's tree as an INodeReference
@@ -153,12 +154,10 @@ export function snapshotsToImage(
     }
     diffs.push(rootDiffs(s, byId, toImage));
     for (const [id, states] of held) {
-      const current = live.get(id);
+      // A deleted file's own state is the one it left the live tree with (SnapshotManager.deletedFiles).
+      const current = live.get(id) ?? manager.deletedFiles.get(id);
       const newest = states.at(-1)!.node;
-      if (!current) {
-        const record = toImage(newest);
-        snapshotOnly.push(record);
-      }
+      if (!live.has(id)) snapshotOnly.push(toImage(current ?? newest));
       const entry = inodeDiffs(id, states, current ?? null, newest, toImage);
       if (entry) diffs.push(entry);
     }

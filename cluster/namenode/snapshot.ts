@@ -17,7 +17,15 @@
 import { RemoteError } from '../protocol/errors.js';
 import type { BlockRef } from '../protocol/types.js';
 import { checkPath, childPath, PATH_COMPONENT_BYTES_MAX } from './paths.js';
-import { fullPath, newDirectory, newFile, walk, type INode, type INodeDirectory } from './inode.js';
+import {
+  fullPath,
+  newDirectory,
+  newFile,
+  walk,
+  type INode,
+  type INodeDirectory,
+  type INodeFile,
+} from './inode.js';
 
 /** HdfsConstants.DOT_SNAPSHOT_DIR: the virtual directory that lists a directory's snapshots. */
 export const DOT_SNAPSHOT = '.snapshot';
@@ -102,6 +110,13 @@ export function freeze(node: INode): INode {
 export class SnapshotManager {
   readonly byDirId = new Map<number, SnapshottableDir>();
   snapshotCounter = 0;
+  /**
+   * The last state of each file that only snapshots still hold, as it was when it left the live
+   * tree: the INode HDFS keeps in a diff's deleted list (its length counts in a content summary,
+   * the fsimage writes it in the INodeSection), with only the blocks some snapshot holds
+   * (FileWithSnapshotFeature.collectBlocksAndClear).
+   */
+  readonly deletedFiles = new Map<number, INodeFile>();
 
   get numSnapshots(): number {
     let n = 0;
@@ -157,6 +172,34 @@ export class SnapshotManager {
         );
       }
     }
+  }
+
+  /** Ids of every INode some snapshot holds. */
+  heldIds(): Set<number> {
+    const ids = new Set<number>();
+    for (const s of this.byDirId.values())
+      for (const snap of s.snapshots) for (const n of walk(snap.root)) ids.add(n.id);
+    return ids;
+  }
+
+  /** Keeps the last state of the files of a subtree leaving the live tree that snapshots hold. */
+  keepDeleted(node: INode): void {
+    if (this.numSnapshots === 0) return;
+    const ids = this.heldIds();
+    const blocks = this.blocksInSnapshots();
+    for (const n of walk(node)) {
+      if (n.kind !== 'FILE' || !ids.has(n.id)) continue;
+      const kept = freeze(n) as INodeFile;
+      kept.blocks = kept.blocks.filter((b) => blocks.has(b.blockId));
+      this.deletedFiles.set(n.id, kept);
+    }
+  }
+
+  /** After a snapshot is deleted: forget the deleted files no snapshot holds any more. */
+  pruneDeleted(): void {
+    if (this.deletedFiles.size === 0) return;
+    const ids = this.heldIds();
+    for (const id of [...this.deletedFiles.keys()]) if (!ids.has(id)) this.deletedFiles.delete(id);
   }
 
   /** Every block some snapshot still holds, by block id. */

@@ -165,6 +165,14 @@ export interface ContentSummary {
   quota: number;
   spaceQuota: number;
   /**
+   * The part of length, fileCount, directoryCount and spaceConsumed that only snapshots hold
+   * (ContentSummaryProto 8-11, always sent by HDFS); `-count -x` and `-du -x` subtract it.
+   */
+  snapshotLength: number;
+  snapshotFileCount: number;
+  snapshotDirectoryCount: number;
+  snapshotSpaceConsumed: number;
+  /**
    * ContentSummaryComputationContext.getErasureCodingPolicyName: "Replicated" for a replicated
    * file, a directory's policy xattr or "" (the lab has no erasure coding, so "" for directories).
    */

@@ -30,7 +30,13 @@ import { confirmPrompt } from '../cli/confirm.js';
 import { progressReporter } from '../cli/progress.js';
 import { refusedConnectionText, withSession } from '../cli/session.js';
 import { ConnectError } from '../../cluster/transport/rpc-client.js';
-import { formatCount, parseStorageTypes, type CountEntry, type StorageType } from '../format/count.js';
+import {
+  excludeSnapshots,
+  formatCount,
+  parseStorageTypes,
+  type CountEntry,
+  type StorageType,
+} from '../format/count.js';
 import { EXPUNGE, moveToAppropriateTrash } from './fs-trash.js';
 import { GETFATTR, SETFATTR } from './fs-xattr.js';
 import { CREATE_SNAPSHOT, DELETE_SNAPSHOT, RENAME_SNAPSHOT } from './fs-snapshot.js';
@@ -46,7 +52,7 @@ import { TEST } from './fs-test.js';
 import { formatDf } from '../format/df.js';
 import { formatCommandHelp } from '../format/fs-help.js';
 import { FS_DESCRIPTIONS, HELP_USAGE } from './fs-descriptions.js';
-import { duEntryOfFile, formatDu } from '../format/du.js';
+import { formatDu } from '../format/du.js';
 import { formatLs, printableString } from '../format/ls.js';
 import { STAT_DEFAULT_FORMAT, formatStat } from '../format/stat.js';
 import {
@@ -421,24 +427,20 @@ const COMMANDS: Record<string, FsCommandSpec> = {
   },
   du: {
     usage: '-du [-s] [-h] [-v] [-x] <path> ...',
-    // -x excludes snapshots; the lab's content summaries hold no snapshot-only counts to exclude.
     run: async (a, ctx) => {
       const paths = a.operands.length > 0 ? a.operands : ['.'];
       const rows: { path: string; length: number; spaceConsumed: number }[] = [];
+      // Du.processPath: one content summary per file or directory shown; -x takes the snapshots' part off.
+      const row = async (src: string, shown: string): Promise<void> => {
+        let s = await ctx.session.namenode.call('getContentSummary', { src });
+        if (a.options.has('x')) s = excludeSnapshots(s);
+        rows.push({ path: shown, length: s.length, spaceConsumed: s.spaceConsumed });
+      };
       const code = await eachPath(ctx, paths, async (p) => {
         const status = await stat(ctx, p);
-        if (a.options.has('s') || status.type === 'FILE') {
-          const s = await ctx.session.namenode.call('getContentSummary', { src: status.path });
-          rows.push({ path: p, length: s.length, spaceConsumed: s.spaceConsumed });
-          return;
-        }
+        if (a.options.has('s') || status.type === 'FILE') return row(status.path, p);
         for (const child of (await listAll(ctx.session.namenode, status.path)) ?? []) {
-          const shown = childDisplay(p, child.path.slice(child.path.lastIndexOf('/') + 1));
-          if (child.type === 'FILE') rows.push({ ...duEntryOfFile(child), path: shown });
-          else {
-            const s = await ctx.session.namenode.call('getContentSummary', { src: child.path });
-            rows.push({ path: shown, length: s.length, spaceConsumed: s.spaceConsumed });
-          }
+          await row(child.path, childDisplay(p, child.path.slice(child.path.lastIndexOf('/') + 1)));
         }
       });
       if (ctx.json) printJson(rows);
@@ -456,7 +458,9 @@ const COMMANDS: Record<string, FsCommandSpec> = {
       const types = a.options.get('t')?.[0];
       // Count.processOptions: -t counts only with -q or -u; -x is ignored with them, and said so.
       let storageTypes: StorageType[] | undefined;
+      let snapshotsExcluded = a.options.has('x');
       if (quotas || quotaUsageOnly) {
+        snapshotsExcluded = false;
         if (types !== undefined) {
           try {
             storageTypes = parseStorageTypes(types);
@@ -479,8 +483,8 @@ const COMMANDS: Record<string, FsCommandSpec> = {
       const rows: CountEntry[] = [];
       const code = await eachPath(ctx, a.operands, async (p) => {
         const status = await stat(ctx, p);
-        // -x: the lab keeps no snapshot-only counts in a content summary, so nothing is excluded.
-        const s = await ctx.session.namenode.call('getContentSummary', { src: status.path });
+        let s = await ctx.session.namenode.call('getContentSummary', { src: status.path });
+        if (snapshotsExcluded) s = excludeSnapshots(s);
         if (ctx.json) rows.push({ path: p, ...s });
         else out(formatCount([{ path: p, ...s }], options).trimEnd());
       });

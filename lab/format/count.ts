@@ -22,6 +22,32 @@ export interface CountEntry {
   erasureCodingPolicy?: string;
 }
 
+/** The snapshot part of a content summary (ContentSummary.getSnapshot*). */
+export interface SnapshotCounts {
+  length: number;
+  fileCount: number;
+  directoryCount: number;
+  spaceConsumed: number;
+  snapshotLength: number;
+  snapshotFileCount: number;
+  snapshotDirectoryCount: number;
+  snapshotSpaceConsumed: number;
+}
+
+/**
+ * `-x` (Count and FsUsage.Du): the summary less what only snapshots hold, as
+ * ContentSummary.toString(…, xOption) and Du.processPath subtract it on the client.
+ */
+export function excludeSnapshots<T extends SnapshotCounts>(summary: T): T {
+  return {
+    ...summary,
+    length: summary.length - summary.snapshotLength,
+    fileCount: summary.fileCount - summary.snapshotFileCount,
+    directoryCount: summary.directoryCount - summary.snapshotDirectoryCount,
+    spaceConsumed: summary.spaceConsumed - summary.snapshotSpaceConsumed,
+  };
+}
+
 export interface CountOptions {
   quotas: boolean;
   human: boolean;

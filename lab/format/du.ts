@@ -4,7 +4,6 @@
  * argument. Columns are left-aligned, two spaces apart.
  */
 import { formatHumanReadable } from '../../cluster/common/units.js';
-import type { FileStatus } from '../../cluster/protocol/types.js';
 import { renderTable } from './table.js';
 
 export interface DuEntry {
@@ -19,11 +18,6 @@ export interface DuOptions {
   human: boolean;
   /** `-v`: print the header line. */
   header?: boolean;
-}
-
-/** A file's du row: space consumed is its length times its replication. */
-export function duEntryOfFile(status: FileStatus): DuEntry {
-  return { path: status.path, length: status.length, spaceConsumed: status.length * status.replication };
 }
 
 export function formatDu(entries: readonly DuEntry[], options: DuOptions): string {

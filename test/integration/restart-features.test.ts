@@ -49,6 +49,9 @@ describe.skipIf(!BUILT || !LONG)('a NameNode restarted from a name directory tha
         ['lsSnapshottableDir'],
         ['fs', '-cat', '/snap/.snapshot/first/s.txt'],
         ['dfsadmin', '-listOpenFiles'],
+        ['fs', '-count', '/snap'],
+        ['fs', '-count', '-x', '/snap'],
+        ['fs', '-du', '-s', '-x', '/snap'],
       ].map((args) => ok(...args)),
     );
 
@@ -153,6 +156,11 @@ describe.skipIf(!BUILT || !LONG)('a NameNode restarted from a name directory tha
     expect(after[1]).toMatch(/^ {11}5 {15}3 {9}1048576 /);
     expect(after[2]).toBe('# file: /snap\nuser.color="blue"\nuser.size="small"\n');
     expect(after[7]).toContain('/snap/open.txt');
+    // -count -x leaves out the deleted s.txt ("held by a snapshot\n") that the snapshot still holds.
+    const columns = (line: string): number[] => line.trim().split(/\s+/).slice(0, 3).map(Number);
+    const [dirCount, fileCount, bytes] = columns(after[8]!);
+    expect(columns(after[9]!)).toEqual([dirCount, fileCount! - 1, bytes! - 19]);
+    expect(after[10]).toMatch(new RegExp(`^${bytes! - 19} +${bytes! - 19} +/snap\n$`));
 
     // oiv of the saved image and oev of every segment: Hadoop's element orders, every feature in them.
     const files = fs.readdirSync(home, { recursive: true, encoding: 'utf8' });

@@ -8,7 +8,8 @@
 import { moveToTrash } from '../../lab/commands/fs-trash.js';
 import { getfaclLines } from '../../lab/commands/fs-acl.js';
 import { xattrLine } from '../../lab/commands/fs-xattr.js';
-import { formatCount } from '../../lab/format/count.js';
+import { excludeSnapshots, formatCount } from '../../lab/format/count.js';
+import { formatDu } from '../../lab/format/du.js';
 import { parseSize } from '../../cluster/common/units.js';
 import { resolveConfig } from '../../cluster/config/config.js';
 import { parseAclSpec } from '../../cluster/namenode/acl.js';
@@ -87,6 +88,23 @@ export const NAMESPACE_COMMANDS: Record<string, Command> = {
     const summary = call(sim, d, 'getContentSummary', { src: d.positional(0) });
     if (!summary) return [];
     return formatCount([{ path: d.positional(0), ...summary }], { quotas: true, human: false })
+      .trimEnd()
+      .split('\n');
+  },
+  // -count [-x] PATH and -du -s [-x] PATH: -x takes what only snapshots hold off, as the shell does.
+  count: (sim, d) => {
+    const summary = call(sim, d, 'getContentSummary', { src: d.positional(0) });
+    if (!summary) return [];
+    const shown = d.has('-x') ? excludeSnapshots(summary) : summary;
+    return formatCount([{ path: d.positional(0), ...shown }], { quotas: false, human: false })
+      .trimEnd()
+      .split('\n');
+  },
+  du: (sim, d) => {
+    const summary = call(sim, d, 'getContentSummary', { src: d.positional(0) });
+    if (!summary) return [];
+    const shown = d.has('-x') ? excludeSnapshots(summary) : summary;
+    return formatDu([{ ...shown, path: d.positional(0) }], { human: false })
       .trimEnd()
       .split('\n');
   },

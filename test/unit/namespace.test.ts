@@ -462,6 +462,10 @@ describe('attributes and queries', () => {
       directoryCount: 2,
       // closed files: bytes × 3; the open file reserves a whole block × 2.
       spaceConsumed: (MB + 110) * 3 + MB * 2,
+      snapshotLength: 0,
+      snapshotFileCount: 0,
+      snapshotDirectoryCount: 0,
+      snapshotSpaceConsumed: 0,
     });
     expect(thrown(() => ns.contentSummary('/none')).errorClass).toBe('FileNotFoundException');
     expect([...ns.allFiles()].map((f) => f.path)).toEqual(['/d/a', '/d/e/b', '/d/open']);
