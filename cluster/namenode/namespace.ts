@@ -82,13 +82,7 @@ import {
   type XAttr,
   type XAttrSetFlags,
 } from './xattr.js';
-import {
-  checkQuotaArguments,
-  nextQuotas,
-  QUOTA_RESET,
-  verifyQuota,
-  verifyQuotaForRename,
-} from './quota.js';
+import { checkQuotaArguments, nextQuotas, QUOTA_RESET, verifyQuota, verifyQuotaForRename } from './quota.js';
 import {
   checkSnapshotName,
   defaultSnapshotName,
@@ -104,6 +98,7 @@ import {
 } from './snapshot.js';
 import { diffSnapshots, type SnapshotDiffReport } from './snapshot-diff.js';
 import { contentWithSnapshots } from './snapshot-content.js';
+import { placeReferences, planReferences } from './snapshot-references.js';
 import {
   checkConcatArguments,
   checkConcatSource,
@@ -334,7 +329,7 @@ export class Namespace {
     const snapshots = snapshotsToImage(this.snapshots, this.inodesById, toImageINode);
     const images = inodes.map(toImageINode);
     if (snapshots) images.push(...snapshots.snapshotOnly);
-    return {
+    const image: FsImage = {
       layoutVersion: NAMENODE_LAYOUT_VERSION,
       namespaceId: this.namespaceIdValue,
       genstampV1: GENSTAMP_V1,
@@ -354,6 +349,7 @@ export class Namespace {
       ),
       ...(snapshots ? { snapshots: snapshots.snapshots } : {}),
     };
+    return snapshots ? placeReferences(image, planReferences(this.snapshots, this.inodesById)) : image;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -15,9 +15,9 @@
  * (SnapshotManager.deletedFiles), a directory with its newest snapshot's attributes and no
  * children of its own; its parent's diff lists it as deleted.
  *
- * Fidelity limit: HDFS writes an INode renamed within a snapshot's tree as an INodeReference
- * (INODE_REFERENCE, deletedINodeRef); the lab lists it by id in deletedINode and writes no
- * reference, so INODE_REFERENCE stays empty. Pure.
+ * An INode renamed while a snapshot held it is listed here by id like any deleted child; which of
+ * those the image names through an INodeReference (deletedINodeRef, refChildren) is
+ * snapshot-references.ts's to say. Pure.
  */
 import type { BlockRef } from '../protocol/types.js';
 import type {

@@ -102,6 +102,9 @@ const DIR_DIFF = [
   'created',
 ];
 const FILE_DIFF = ['snapshotId', 'size', 'name', 'snapshotCopy', 'blocks'];
+/** dumpINodeReference and dumpINodeDirectorySection's entries. */
+const REF = ['referredId', 'name', 'dstSnapshotId', 'lastSnapshotId'];
+const DIRECTORY_ENTRY = ['parent', 'child', 'refChild'];
 
 /** Whether `actual`, repeats collapsed, follows `order` (elements may be left out, none added). */
 function follows(actual: readonly string[], order: readonly string[]): boolean {
@@ -146,6 +149,8 @@ export function oivOrderErrors(xml: string): string[] {
   const section = (name: string): XmlElement[] => root.children.find((c) => c.name === name)?.children ?? [];
   for (const inode of section('INodeSection').filter((c) => c.name === 'inode'))
     check('INodeSection inode', inode, inodeOrder(inode));
+  for (const ref of section('INodeReferenceSection')) check('INodeReferenceSection ref', ref, REF);
+  for (const dir of section('INodeDirectorySection')) check('INodeDirectorySection directory', dir, DIRECTORY_ENTRY);
   for (const snapshot of section('SnapshotSection').filter((c) => c.name === 'snapshot')) {
     const rootInode = snapshot.children.find((c) => c.name === 'root');
     if (rootInode) check('SnapshotSection root', rootInode, inodeOrder(rootInode));

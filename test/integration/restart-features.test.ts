@@ -52,6 +52,7 @@ describe.skipIf(!BUILT || !LONG)('a NameNode restarted from a name directory tha
         ['fs', '-count', '/snap'],
         ['fs', '-count', '-x', '/snap'],
         ['fs', '-du', '-s', '-x', '/snap'],
+        ['fs', '-cat', '/snap/.snapshot/first/r.txt'],
       ].map((args) => ok(...args)),
     );
 
@@ -76,8 +77,11 @@ describe.skipIf(!BUILT || !LONG)('a NameNode restarted from a name directory tha
     await ok('fs', '-mkdir', '-p', `/user/${USER}`, '/snap', '/q');
     // Snapshots: a deleted file stays readable from the one that holds it.
     await ok('fs', '-put', localFile('s.txt', 'held by a snapshot\n'), '/snap/s.txt');
+    await ok('fs', '-put', localFile('r.txt', 'renamed\n'), '/snap/r.txt');
     await ok('dfsadmin', '-allowSnapshot', '/snap');
     await ok('fs', '-createSnapshot', '/snap', 's1');
+    // Renamed while s1 holds it: the image keeps it through INodeReferences.
+    await ok('fs', '-mv', '/snap/r.txt', '/snap/r2.txt');
     await ok('fs', '-createSnapshot', '/snap', 'gone');
     await ok('fs', '-deleteSnapshot', '/snap', 'gone');
     await ok('fs', '-rm', '-skipTrash', '/snap/s.txt');
@@ -156,6 +160,8 @@ describe.skipIf(!BUILT || !LONG)('a NameNode restarted from a name directory tha
     expect(after[1]).toMatch(/^ {11}5 {15}3 {9}1048576 /);
     expect(after[2]).toBe('# file: /snap\nuser.color="blue"\nuser.size="small"\n');
     expect(after[7]).toContain('/snap/open.txt');
+    expect(after[4]).toContain('R\t./r.txt -> ./r2.txt\n');
+    expect(after[11]).toBe('renamed\n');
     // -count -x leaves out the deleted s.txt ("held by a snapshot\n") that the snapshot still holds.
     const columns = (line: string): number[] => line.trim().split(/\s+/).slice(0, 3).map(Number);
     const [dirCount, fileCount, bytes] = columns(after[8]!);
@@ -171,7 +177,16 @@ describe.skipIf(!BUILT || !LONG)('a NameNode restarted from a name directory tha
     if (!image) throw new Error(`no fsimage under ${home}`);
     const imageXml = await ok('oiv', '-p', 'XML', '-i', path.join(home, image));
     expect(oivOrderErrors(imageXml)).toEqual([]);
-    for (const part of ['<SnapshotDiffSection><dirDiffEntry>', '<acls>', '<xattrs>', '<nsquota>2</nsquota>'])
+    for (const part of [
+      '<SnapshotDiffSection><dirDiffEntry>',
+      '<acls>',
+      '<xattrs>',
+      '<nsquota>2</nsquota>',
+      '<INodeReferenceSection><ref><referredId>',
+      '<name>r.txt</name>',
+      '<refChild>0</refChild>',
+      '<deletedInoderef>',
+    ])
       expect(imageXml).toContain(part);
     expect(imageXml).toMatch(
       /<FileUnderConstructionSection><inode><id>\d+<\/id><path>\/snap\/open.txt<\/path>/,

@@ -108,21 +108,29 @@ describe('oiv -p XML element order, as PBImageXmlWriter prints it', () => {
 
   it('dumpINodeDirectorySection and dumpFileUnderConstructionSection', () => {
     const dirs = section('INodeDirectorySection');
-    expect(names(entryWhere(dirs, 'directory', 'parent', '16386'))).toEqual(['parent', 'child', 'child']);
+    // c.txt was renamed while a snapshot held it: a DstReference, listed by its reference index.
+    expect(names(entryWhere(dirs, 'directory', 'parent', '16386'))).toEqual(['parent', 'child', 'refChild']);
     expect(names(section('FileUnderConstructionSection').children[0])).toEqual(['id', 'path']);
   });
 
-  it('dumpSnapshotDiffSection: dirDiff as snapshotId, childrenSize, isSnapshotRoot, name, createdListSize, deletedInode, created', () => {
+  it('dumpINodeReferenceSection: each ref as referredId, name, dstSnapshotId, lastSnapshotId', () => {
+    const refs = section('INodeReferenceSection').children;
+    expect(refs.map((r) => r.name)).toEqual(['ref', 'ref']);
+    for (const r of refs) expect(names(r)).toEqual(['referredId', 'name', 'dstSnapshotId', 'lastSnapshotId']);
+  });
+
+  it('dumpSnapshotDiffSection: dirDiff as snapshotId, childrenSize, isSnapshotRoot, name, createdListSize, deletedInode, deletedInoderef, created', () => {
     const diffs = section('SnapshotDiffSection');
     const rootEntry = entryWhere(diffs, 'dirDiffEntry', 'inodeId', '16386');
     expect(names(rootEntry)).toEqual(['inodeId', 'count', 'dirDiff', 'dirDiff']);
+    // s2's diff: the renamed a\b.txt is a WithName (deletedInoderef), c.txt and open.txt created.
     expect(names(rootEntry.children[2])).toEqual([
       'snapshotId',
       'childrenSize',
       'isSnapshotRoot',
       'name',
       'createdListSize',
-      'deletedInode',
+      'deletedInoderef',
       'created',
       'created',
     ]);

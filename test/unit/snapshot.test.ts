@@ -288,7 +288,17 @@ describe('snapshots in the fsimage', () => {
       `<SnapshotSection><snapshotCounter>2</snapshotCounter><numSnapshots>2</numSnapshots><snapshottableDir><dir>${ns.resolve('/d')!.id}</dir></snapshottableDir>\n<snapshot><id>1</id><root><id>${ns.resolve('/d')!.id}</id><type>DIRECTORY</type><name>later</name><mtime>7</mtime>`,
     );
     expect(xml).toMatch(
-      /<\/FileUnderConstructionSection>\n<SnapshotDiffSection><dirDiffEntry><inodeId>\d+<\/inodeId><count>2<\/count><dirDiff><snapshotId>1<\/snapshotId><childrenSize>1<\/childrenSize><isSnapshotRoot\/><name><\/name><createdListSize>2<\/createdListSize><deletedInode>\d+<\/deletedInode><created><name>a2.txt<\/name><\/created>\n<created><name>c.txt<\/name><\/created>\n<\/dirDiff>\n/,
+      /<\/FileUnderConstructionSection>\n<SnapshotDiffSection><dirDiffEntry><inodeId>\d+<\/inodeId><count>2<\/count><dirDiff><snapshotId>1<\/snapshotId><childrenSize>1<\/childrenSize><isSnapshotRoot\/><name><\/name><createdListSize>2<\/createdListSize><deletedInoderef>1<\/deletedInoderef><created><name>a2.txt<\/name><\/created>\n<created><name>c.txt<\/name><\/created>\n<\/dirDiff>\n/,
+    );
+    // a.txt, renamed while `later` held it (FSDirRenameOp): a DstReference where it is now (the
+    // latest snapshot of /d then, id 1), a WithName with the old name in `later`'s diff.
+    const a2 = ns.resolve('/d/a2.txt')!.id;
+    expect(xml).toContain(
+      `<INodeReferenceSection><ref><referredId>${a2}</referredId><name></name><dstSnapshotId>1</dstSnapshotId><lastSnapshotId>0</lastSnapshotId></ref>\n` +
+        `<ref><referredId>${a2}</referredId><name>a.txt</name><dstSnapshotId>0</dstSnapshotId><lastSnapshotId>1</lastSnapshotId></ref>\n</INodeReferenceSection>`,
+    );
+    expect(xml).toMatch(
+      /<directory><parent>\d+<\/parent><child>\d+<\/child><refChild>0<\/refChild><\/directory>/,
     );
     expect(xml).toMatch(
       /<fileDiffEntry><inodeId>\d+<\/inodeId><count>2<\/count><fileDiff><snapshotId>1<\/snapshotId><size>25<\/size><name>a.txt<\/name><snapshotCopy>/,

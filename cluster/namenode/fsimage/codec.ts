@@ -26,6 +26,7 @@ import {
   FilesUnderConstructionSection_FileUnderConstructionEntrySchema,
   FileSummarySchema,
   INodeDirectorySection_DirEntrySchema,
+  INodeReferenceSection_INodeReferenceSchema,
   INodeSection_INode_Type,
   INodeSection_INodeSchema,
   INodeSectionSchema,
@@ -51,6 +52,7 @@ import {
   type ImageDirectory,
   type ImageFile,
   type ImageINode,
+  type ImageReference,
   type ImageSnapshots,
 } from './image.js';
 import { delimitedProto } from '../../protocol/proto-codec.js';
@@ -193,7 +195,7 @@ function snapshotRecords(snapshots: ImageSnapshots | undefined): ImageINode[] {
 }
 
 /** A directory's child ids in child-name byte order (how Hadoop stores and prints them). */
-export function childrenInNameOrder(image: FsImage, children: readonly number[]): number[] {
+export function childrenInNameOrder(image: Pick<FsImage, 'inodes'>, children: readonly number[]): number[] {
   const byId = new Map(image.inodes.map((n) => [n.id, n]));
   const nameOf = (id: number): Buffer => Buffer.from(byId.get(id)?.name ?? '', 'utf8');
   return [...children].sort((a, b) => Buffer.compare(nameOf(a), nameOf(b)) || a - b);
@@ -308,8 +310,8 @@ export function encodeImage(image: FsImage): Buffer {
     INODE_DIR: inodeDirectorySection(image),
     FILES_UNDERCONSTRUCTION: filesUnderConstructionSection(image),
     SNAPSHOT: snapshotSection(image.snapshots, strings),
-    SNAPSHOT_DIFF: snapshotDiffSection(image.snapshots, strings),
-    INODE_REFERENCE: Buffer.alloc(0),
+    SNAPSHOT_DIFF: snapshotDiffSection(image, strings),
+    INODE_REFERENCE: referenceSection(image.references ?? []),
     SECRET_MANAGER: delimitedProto(SecretManagerSectionSchema, {
       currentId: 0,
       tokenSequenceNumber: 0,
@@ -445,13 +447,46 @@ function encodePermission(p: PermissionStatus, strings: Map<string, number>): bi
 function inodeDirectorySection(image: FsImage): Buffer {
   const parts = image.directories
     .filter((d) => d.children.length > 0)
-    .map((d) =>
-      delimitedProto(INodeDirectorySection_DirEntrySchema, {
+    .map((d) => {
+      const refs = referredIds(image, d.refChildren);
+      return delimitedProto(INodeDirectorySection_DirEntrySchema, {
         parent: u64(d.parent),
-        children: childrenInNameOrder(image, d.children).map(u64),
-      }),
-    );
+        children: childrenInNameOrder(image, d.children)
+          .filter((id) => !refs.has(id))
+          .map(u64),
+        refChildren: d.refChildren ?? [],
+      });
+    });
   return Buffer.concat(parts);
+}
+
+/** The INodes the references at `indexes` refer to (a child listed by index is not listed by id). */
+export function referredIds(image: FsImage, indexes: readonly number[] | undefined): Set<number> {
+  const ids = new Set<number>();
+  for (const i of indexes ?? []) {
+    const ref = image.references?.[i];
+    if (!ref) throw new ImageFormatError(`INodeReference ${i} is not in the image's references`);
+    ids.add(ref.referredId);
+  }
+  return ids;
+}
+
+/** INODE_REFERENCE: a DstReference carries dstSnapshotId, a WithName its name and lastSnapshotId. */
+function referenceSection(references: readonly ImageReference[]): Buffer {
+  return Buffer.concat(
+    references.map((r) =>
+      delimitedProto(
+        INodeReferenceSection_INodeReferenceSchema,
+        r.kind === 'DST'
+          ? { referredId: u64(r.referredId), dstSnapshotId: r.dstSnapshotId }
+          : {
+              referredId: u64(r.referredId),
+              name: Buffer.from(r.name, 'utf8'),
+              lastSnapshotId: r.lastSnapshotId,
+            },
+      ),
+    ),
+  );
 }
 
 function filesUnderConstructionSection(image: FsImage): Buffer {
@@ -486,10 +521,8 @@ function snapshotSection(snapshots: ImageSnapshots | undefined, strings: Map<str
 }
 
 /** SNAPSHOT_DIFF: written only when there are snapshots (FSImageFormatProtobuf.saveSnapshots). */
-function snapshotDiffSection(
-  snapshots: ImageSnapshots | undefined,
-  strings: Map<string, number>,
-): Buffer | null {
+function snapshotDiffSection(image: FsImage, strings: Map<string, number>): Buffer | null {
+  const snapshots = image.snapshots;
   if (!snapshots || snapshots.snapshots.length === 0) return null;
   const parts: Buffer[] = [];
   for (const e of snapshots.diffs) {
@@ -503,12 +536,12 @@ function snapshotDiffSection(
         numOfDiff: e.diffs.length,
       }),
     );
-    parts.push(...diffMessages(e, strings));
+    parts.push(...diffMessages(image, e, strings));
   }
   return Buffer.concat(parts);
 }
 
-function diffMessages(e: ImageDiffEntry, strings: Map<string, number>): Buffer[] {
+function diffMessages(image: FsImage, e: ImageDiffEntry, strings: Map<string, number>): Buffer[] {
   const blocks = (list: readonly BlockRef[]): { blockId: bigint; genStamp: bigint; numBytes: bigint }[] =>
     list.map((b) => ({ blockId: u64(b.blockId), genStamp: u64(b.genStamp), numBytes: u64(b.numBytes) }));
   if (e.type === 'FILEDIFF') {
@@ -544,7 +577,8 @@ function diffMessages(e: ImageDiffEntry, strings: Map<string, number>): Buffer[]
           }
         : {}),
       createdListSize: d.created.length,
-      deletedINode: d.deleted.map(u64),
+      deletedINode: d.deleted.filter((id) => !referredIds(image, d.deletedRefs).has(id)).map(u64),
+      deletedINodeRef: d.deletedRefs ?? [],
     }),
     ...d.created.map((name) =>
       delimitedProto(SnapshotDiffSection_CreatedListEntrySchema, { name: Buffer.from(name, 'utf8') }),
@@ -581,22 +615,59 @@ export function decodeImage(buf: Buffer): FsImage {
   const strings = readStringTable(section('STRING_TABLE'));
   const ns = readNameSystem(required('NS_INFO'));
   const inodes = readInodes(required('INODE'), strings);
+  const references = readReferences(section('INODE_REFERENCE'));
+  const referred = (i: number, where: string): number => {
+    const ref = references[i];
+    if (!ref)
+      throw new ImageFormatError(
+        `${where} names INodeReference ${i}; INODE_REFERENCE has ${references.length}`,
+      );
+    return ref.referredId;
+  };
   return {
     layoutVersion: summary.layoutVersion,
     ...ns,
     lastInodeId: inodes.lastInodeId,
     inodes: inodes.inodes,
-    directories: readDirEntries(section('INODE_DIR')),
+    directories: readDirEntries(section('INODE_DIR'), referred).map((d) => ({
+      ...d,
+      children: childrenInNameOrder(inodes, d.children),
+    })),
     filesUnderConstruction: readFilesUnderConstruction(section('FILES_UNDERCONSTRUCTION')),
-    ...readSnapshots(section('SNAPSHOT'), section('SNAPSHOT_DIFF'), strings),
+    ...readSnapshots(section('SNAPSHOT'), section('SNAPSHOT_DIFF'), { strings, referred }),
+    ...(references.length > 0 ? { references } : {}),
   };
+}
+
+/** A reference index resolved to the INode it refers to (`where` names the field, for the error). */
+type Referred = (index: number, where: string) => number;
+
+function readReferences(r: SectionReader | null): ImageReference[] {
+  const refs: ImageReference[] = [];
+  while (r && !r.done()) {
+    const e = r.next(INodeReferenceSection_INodeReferenceSchema, 'INodeReferenceSection.INodeReference');
+    const referredId = num(e.referredId, 'INodeReference.referredId');
+    // FSImageFormatPBSnapshot.loadINodeReference: dstSnapshotId present = a DstReference.
+    refs.push(
+      isFieldSet(e, INodeReferenceSection_INodeReferenceSchema.field.dstSnapshotId)
+        ? { kind: 'DST', referredId, dstSnapshotId: e.dstSnapshotId }
+        : {
+            kind: 'WITH_NAME',
+            referredId,
+            name: Buffer.from(e.name).toString('utf8'),
+            lastSnapshotId: e.lastSnapshotId,
+          },
+    );
+  }
+  return refs;
 }
 
 function readSnapshots(
   r: SectionReader | null,
   diffReader: SectionReader | null,
-  strings: Map<number, string>,
+  context: { strings: Map<number, string>; referred: Referred },
 ): { snapshots?: ImageSnapshots } {
+  const strings = context.strings;
   if (!r) return {};
   const header = r.next(SnapshotSectionSchema, 'SnapshotSection');
   const snapshottableDirs = header.snapshottableDir.map((id) => num(id, 'snapshottableDir'));
@@ -608,11 +679,15 @@ function readSnapshots(
     snapshots.push({ id: s.snapshotId, root: readInode(s.root, strings) });
   }
   const diffs: ImageDiffEntry[] = [];
-  while (diffReader && !diffReader.done()) diffs.push(readDiffEntry(diffReader, strings));
+  while (diffReader && !diffReader.done()) diffs.push(readDiffEntry(diffReader, context));
   return { snapshots: { snapshotCounter: header.snapshotCounter, snapshottableDirs, snapshots, diffs } };
 }
 
-function readDiffEntry(r: SectionReader, strings: Map<number, string>): ImageDiffEntry {
+function readDiffEntry(
+  r: SectionReader,
+  context: { strings: Map<number, string>; referred: Referred },
+): ImageDiffEntry {
+  const strings = context.strings;
   const e = r.next(SnapshotDiffSection_DiffEntrySchema, 'SnapshotDiffSection.DiffEntry');
   const inodeId = num(e.inodeId, 'DiffEntry.inodeId');
   const utf8 = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
@@ -638,8 +713,6 @@ function readDiffEntry(r: SectionReader, strings: Map<number, string>): ImageDif
   const diffs = [];
   for (let i = 0; i < e.numOfDiff; i++) {
     const d = r.next(SnapshotDiffSection_DirectoryDiffSchema, `DirectoryDiff of inode ${inodeId}`);
-    if (d.deletedINodeRef.length > 0)
-      throw new ImageFormatError(`directory ${inodeId} has reference children deleted (INodeReference)`);
     const created: string[] = [];
     for (let j = 0; j < d.createdListSize; j++)
       created.push(utf8(r.next(SnapshotDiffSection_CreatedListEntrySchema, 'CreatedListEntry').name));
@@ -651,7 +724,11 @@ function readDiffEntry(r: SectionReader, strings: Map<number, string>): ImageDif
         ? { copy: { name: utf8(d.name), directory: readDirectory(d.snapshotCopy, strings) } }
         : {}),
       created,
-      deleted: d.deletedINode.map((id) => num(id, 'deletedINode')),
+      deleted: [
+        ...d.deletedINode.map((id) => num(id, 'deletedINode')),
+        ...d.deletedINodeRef.map((i) => context.referred(i, `DirectoryDiff of inode ${inodeId}`)),
+      ],
+      ...(d.deletedINodeRef.length > 0 ? { deletedRefs: [...d.deletedINodeRef] } : {}),
     });
   }
   return { type: 'DIRECTORYDIFF', inodeId, diffs };
@@ -821,14 +898,20 @@ function decodePermission(v: bigint, strings: Map<number, string>): PermissionSt
   };
 }
 
-function readDirEntries(r: SectionReader | null): FsImage['directories'] {
+function readDirEntries(r: SectionReader | null, referred: Referred): FsImage['directories'] {
   const dirs: FsImage['directories'] = [];
   while (r && !r.done()) {
     const entry = r.next(INodeDirectorySection_DirEntrySchema, 'INodeDirectorySection.DirEntry');
     const parent = num(entry.parent, 'DirEntry.parent');
-    if (entry.refChildren.length > 0)
-      throw new ImageFormatError(`directory ${parent} has reference children (snapshots)`);
-    dirs.push({ parent, children: entry.children.map((c) => num(c, 'DirEntry.children')) });
+    const children = [
+      ...entry.children.map((c) => num(c, 'DirEntry.children')),
+      ...entry.refChildren.map((i) => referred(i, `DirEntry of directory ${parent}`)),
+    ];
+    dirs.push({
+      parent,
+      children,
+      ...(entry.refChildren.length > 0 ? { refChildren: [...entry.refChildren] } : {}),
+    });
   }
   return dirs;
 }

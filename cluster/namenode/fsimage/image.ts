@@ -76,13 +76,31 @@ export interface ImageDirectoryDiff {
   copy?: { name: string; directory: ImageDirectory };
   /** Names of the children made after the snapshot (in the later state, not in this one). */
   created: string[];
-  /** Ids of the children it had then that the later state lacks. */
+  /** Ids of the children it had then that the later state lacks (a reference's: the INode it refers to). */
   deleted: number[];
+  /**
+   * Those of `deleted` that are INodeReferences (deletedINodeRef): indexes into FsImage.references,
+   * in the deleted list's name order. Absent when none is.
+   */
+  deletedRefs?: number[];
 }
 
 export type ImageDiffEntry =
   | { type: 'FILEDIFF'; inodeId: number; diffs: ImageFileDiff[] }
   | { type: 'DIRECTORYDIFF'; inodeId: number; diffs: ImageDirectoryDiff[] };
+
+/** Snapshot.CURRENT_STATE_ID (Integer.MAX_VALUE - 1): a rename's destination had no snapshot. */
+export const CURRENT_STATE_ID = 2_147_483_646;
+
+/**
+ * INodeReferenceSection.INodeReference, as HDFS makes them when an INode a snapshot holds is
+ * renamed: a WithName keeps the name the snapshot knew (in the source's diff, with the snapshot
+ * that was the latest then), a DstReference stands where the INode is now (with the latest
+ * snapshot of the destination then, or CURRENT_STATE_ID). Both refer to the one INode.
+ */
+export type ImageReference =
+  | { kind: 'WITH_NAME'; referredId: number; name: string; lastSnapshotId: number }
+  | { kind: 'DST'; referredId: number; dstSnapshotId: number };
 
 export interface ImageSnapshots {
   snapshotCounter: number;
@@ -105,10 +123,19 @@ export interface FsImage {
   lastInodeId: number;
   /** Every inode, in inode-id order. */
   inodes: ImageINode[];
-  /** Directories with children; children in child-name (byte-wise) order. */
-  directories: { parent: number; children: number[] }[];
+  /**
+   * Directories with children; children in child-name (byte-wise) order, a reference child as the
+   * INode it refers to. `refChildren`: those children that are DstReferences, as indexes into
+   * `references` (INodeDirectorySection's refChildren); absent when none is.
+   */
+  directories: { parent: number; children: number[]; refChildren?: number[] }[];
   /** Files being written: inode id and full path. */
   filesUnderConstruction: { id: number; path: string }[];
   /** SnapshotSection and SnapshotDiffSection; absent = no snapshottable directory. */
   snapshots?: ImageSnapshots;
+  /**
+   * INodeReferenceSection, in HDFS's saver order: the INodeDirectorySection's reference children,
+   * then the SnapshotDiffSection's deleted references. Absent when there is none.
+   */
+  references?: ImageReference[];
 }

@@ -3,7 +3,8 @@
  * prints, read back into the FsImage the codec saves, so an image can be dumped, edited and written
  * again for the NameNode to load. Values are unmangled (XMLUtils.unmangleXmlString) and not trimmed,
  * as names may hold spaces; sections the lab fills with fixed values (erasure coding policies,
- * INodeReference, secret and cache managers) are read past. Pure: a parsed tree in, an image out;
+ * secret and cache managers) are read past. A `<ref>` with a name is a WithName, one without a
+ * DstReference (the XML prints every field of both). Pure: a parsed tree in, an image out;
  * every refusal names the element and its line.
  */
 import type { XmlElement } from '../../common/xml-tree.js';
@@ -21,6 +22,7 @@ import {
   type ImageFile,
   type ImageFileDiff,
   type ImageINode,
+  type ImageReference,
   type ImageSnapshots,
 } from './image.js';
 
@@ -55,7 +57,14 @@ export function imageFromXml(root: XmlElement): FsImage {
     throw inodeSection.error(
       `<numInodes> says ${numInodes} but the section has ${inodes.length} <inode> elements`,
     );
-  const snapshots = snapshotSections(doc);
+  const references = doc.optionalChild('INodeReferenceSection')?.all('ref').map(reference) ?? [];
+  const referred = (n: Node, index: number): number => {
+    const ref = references[index];
+    if (!ref)
+      throw n.error(`reference ${index}: <INodeReferenceSection> has ${references.length} <ref> elements`);
+    return ref.referredId;
+  };
+  const snapshots = snapshotSections(doc, referred);
   return {
     layoutVersion,
     namespaceId: names.int('namespaceId'),
@@ -69,13 +78,29 @@ export function imageFromXml(root: XmlElement): FsImage {
     directories: doc
       .child('INodeDirectorySection')
       .all('directory')
-      .map((d) => ({ parent: d.long('parent'), children: d.all('child').map((c) => c.long('')) })),
+      .map((d) => {
+        const refChildren = d.all('refChild').map((c) => c.int(''));
+        return {
+          parent: d.long('parent'),
+          children: [...d.all('child').map((c) => c.long('')), ...refChildren.map((i) => referred(d, i))],
+          ...(refChildren.length > 0 ? { refChildren } : {}),
+        };
+      }),
     filesUnderConstruction: doc
       .child('FileUnderConstructionSection')
       .all('inode')
       .map((f) => ({ id: f.long('id'), path: f.value('path') })),
     ...(snapshots ? { snapshots } : {}),
+    ...(references.length > 0 ? { references } : {}),
   };
+}
+
+function reference(r: Node): ImageReference {
+  const referredId = r.long('referredId');
+  const name = r.optionalChild('name')?.value('') ?? '';
+  return name === ''
+    ? { kind: 'DST', referredId, dstSnapshotId: r.int('dstSnapshotId') }
+    : { kind: 'WITH_NAME', referredId, name, lastSnapshotId: r.int('lastSnapshotId') };
 }
 
 function inode(n: Node): ImageINode {
@@ -169,7 +194,10 @@ function xattr(n: Node): XAttr {
 }
 
 /** SnapshotSection (+ SnapshotDiffSection); absent when the image has no snapshot state at all. */
-function snapshotSections(doc: Node): ImageSnapshots | undefined {
+function snapshotSections(
+  doc: Node,
+  referred: (n: Node, index: number) => number,
+): ImageSnapshots | undefined {
   const section = doc.child('SnapshotSection');
   const snapshotCounter = section.int('snapshotCounter');
   const snapshottableDirs =
@@ -197,7 +225,7 @@ function snapshotSections(doc: Node): ImageSnapshots | undefined {
       diffs.push({
         type: 'DIRECTORYDIFF',
         inodeId: entry.long('inodeId'),
-        diffs: entry.all('dirDiff').map(dirDiff),
+        diffs: entry.all('dirDiff').map((d) => dirDiff(d, referred)),
       });
   }
   return { snapshotCounter, snapshottableDirs, snapshots, diffs };
@@ -214,15 +242,17 @@ function fileDiff(d: Node): ImageFileDiff {
   };
 }
 
-function dirDiff(d: Node): ImageDirectoryDiff {
+function dirDiff(d: Node, referred: (n: Node, index: number) => number): ImageDirectoryDiff {
   const copy = d.optionalChild('snapshotCopy');
+  const deletedRefs = d.all('deletedInoderef').map((c) => c.int(''));
   return {
     snapshotId: d.int('snapshotId'),
     childrenSize: d.int('childrenSize'),
     isSnapshotRoot: d.optionalChild('isSnapshotRoot') !== undefined,
     ...(copy ? { copy: { name: d.value('name'), directory: directory(copy) } } : {}),
     created: d.all('created').map((c) => c.value('name')),
-    deleted: d.all('deletedInode').map((c) => c.long('')),
+    deleted: [...d.all('deletedInode').map((c) => c.long('')), ...deletedRefs.map((i) => referred(d, i))],
+    ...(deletedRefs.length > 0 ? { deletedRefs } : {}),
   };
 }
 

@@ -9,7 +9,13 @@ import type { AclEntry, XAttr } from '../../protocol/messages.js';
 import { aclEntryText } from '../acl.js';
 import { mangleXmlString } from '../editlog/oev.js';
 import type { PermissionStatus } from '../editlog/ops.js';
-import { BUILTIN_EC_POLICIES, IMAGE_ONDISK_VERSION, childrenInNameOrder, permissionOf } from './codec.js';
+import {
+  BUILTIN_EC_POLICIES,
+  IMAGE_ONDISK_VERSION,
+  childrenInNameOrder,
+  permissionOf,
+  referredIds,
+} from './codec.js';
 import type { FsImage, ImageDirectory, ImageFile, ImageINode } from './image.js';
 
 /**
@@ -31,7 +37,7 @@ export function imageToXml(image: FsImage, options: { oivRevision?: string } = {
     nameSection(image),
     erasureCodingSection(),
     inodeSection(image),
-    '<INodeReferenceSection></INodeReferenceSection>',
+    inodeReferenceSection(image),
     snapshotSection(image),
     inodeDirectorySection(image),
     fileUnderConstructionSection(image),
@@ -133,7 +139,12 @@ function snapshotDiffSection(image: FsImage): string {
         out += o('name', d.copy?.name ?? '');
         if (d.copy) out += `<snapshotCopy>${directoryFields(d.copy.directory)}</snapshotCopy>\n`;
         out += o('createdListSize', d.created.length);
-        out += d.deleted.map((id) => o('deletedInode', id)).join('');
+        const refs = referredIds(image, d.deletedRefs);
+        out += d.deleted
+          .filter((id) => !refs.has(id))
+          .map((id) => o('deletedInode', id))
+          .join('');
+        out += (d.deletedRefs ?? []).map((i) => o('deletedInoderef', i)).join('');
         out += d.created.map((name) => `<created>${o('name', name)}</created>\n`).join('');
         out += '</dirDiff>\n';
       }
@@ -200,12 +211,32 @@ function permissionText(p: PermissionStatus): string {
   return `${p.user}:${p.group}:${(p.mode & 0o7777).toString(8).padStart(4, '0')}`;
 }
 
+/**
+ * PBImageXmlWriter.dumpINodeReferenceSection: every field of each reference, unset ones as their
+ * defaults (an empty name, snapshot id 0), one `<ref>` a line.
+ */
+function inodeReferenceSection(image: FsImage): string {
+  let out = '<INodeReferenceSection>';
+  for (const r of image.references ?? []) {
+    out +=
+      '<ref>' +
+      o('referredId', r.referredId) +
+      o('name', r.kind === 'WITH_NAME' ? r.name : '') +
+      o('dstSnapshotId', r.kind === 'DST' ? r.dstSnapshotId : 0) +
+      o('lastSnapshotId', r.kind === 'WITH_NAME' ? r.lastSnapshotId : 0) +
+      '</ref>\n';
+  }
+  return `${out}</INodeReferenceSection>`;
+}
+
 function inodeDirectorySection(image: FsImage): string {
   let out = '<INodeDirectorySection>';
   for (const d of image.directories) {
     if (d.children.length === 0) continue;
-    const children = childrenInNameOrder(image, d.children);
-    out += `<directory>${o('parent', d.parent)}${children.map((c) => o('child', c)).join('')}</directory>\n`;
+    const refs = referredIds(image, d.refChildren);
+    const children = childrenInNameOrder(image, d.children).filter((c) => !refs.has(c));
+    const refChildren = (d.refChildren ?? []).map((i) => o('refChild', i)).join('');
+    out += `<directory>${o('parent', d.parent)}${children.map((c) => o('child', c)).join('')}${refChildren}</directory>\n`;
   }
   return out + '</INodeDirectorySection>\n';
 }

@@ -17,7 +17,7 @@ import type { Message } from '@bufbuild/protobuf';
 export const file_fsimage: GenFile =
   /*@__PURE__*/
   fileDesc(
-    'Cg1mc2ltYWdlLnByb3RvEhNoYWRvb3AuaGRmcy5mc2ltYWdlIr8BCgtGaWxlU3VtbWFyeRIVCg1vbmRpc2tWZXJzaW9uGAEgAigNEhUKDWxheW91dFZlcnNpb24YAiACKA0SDQoFY29kZWMYAyABKAkSOgoIc2VjdGlvbnMYBCADKAsyKC5oYWRvb3AuaGRmcy5mc2ltYWdlLkZpbGVTdW1tYXJ5LlNlY3Rpb24aNwoHU2VjdGlvbhIMCgRuYW1lGAEgASgJEg4KBmxlbmd0aBgCIAEoBBIOCgZvZmZzZXQYAyABKAQi5AEKEU5hbWVTeXN0ZW1TZWN0aW9uEhMKC25hbWVzcGFjZUlkGAEgASgNEhIKCmdlbnN0YW1wVjEYAiABKAQSEgoKZ2Vuc3RhbXBWMhgDIAEoBBIXCg9nZW5zdGFtcFYxTGltaXQYBCABKAQSHAoUbGFzdEFsbG9jYXRlZEJsb2NrSWQYBSABKAQSFQoNdHJhbnNhY3Rpb25JZBgGIAEoBBIfChdyb2xsaW5nVXBncmFkZVN0YXJ0VGltZRgHIAEoBBIjChtsYXN0QWxsb2NhdGVkU3RyaXBlZEJsb2NrSWQYCCABKAQiSgoNRUNTY2hlbWFQcm90bxIRCgljb2RlY05hbWUYASACKAkSEQoJZGF0YVVuaXRzGAIgAigNEhMKC3Bhcml0eVVuaXRzGAMgAigNIsEBChhFcmFzdXJlQ29kaW5nUG9saWN5UHJvdG8SDAoEbmFtZRgBIAEoCRIyCgZzY2hlbWEYAiABKAsyIi5oYWRvb3AuaGRmcy5mc2ltYWdlLkVDU2NoZW1hUHJvdG8SEAoIY2VsbFNpemUYAyABKA0SCgoCaWQYBCACKA0SRQoFc3RhdGUYBSABKA4yLS5oYWRvb3AuaGRmcy5mc2ltYWdlLkVyYXN1cmVDb2RpbmdQb2xpY3lTdGF0ZToHRU5BQkxFRCJXChRFcmFzdXJlQ29kaW5nU2VjdGlvbhI/Cghwb2xpY2llcxgBIAMoCzItLmhhZG9vcC5oZGZzLmZzaW1hZ2UuRXJhc3VyZUNvZGluZ1BvbGljeVByb3RvIp4KCgxJTm9kZVNlY3Rpb24SEwoLbGFzdElub2RlSWQYASABKAQSEQoJbnVtSW5vZGVzGAIgASgEGkkKHEZpbGVVbmRlckNvbnN0cnVjdGlvbkZlYXR1cmUSEgoKY2xpZW50TmFtZRgBIAEoCRIVCg1jbGllbnRNYWNoaW5lGAIgASgJGkQKCkJsb2NrUHJvdG8SDwoHYmxvY2tJZBgBIAIoBBIQCghnZW5TdGFtcBgCIAIoBBITCghudW1CeXRlcxgDIAEoBDoBMBowChFYQXR0ckNvbXBhY3RQcm90bxIMCgRuYW1lGAEgAigHEg0KBXZhbHVlGAIgASgMGlgKEVhBdHRyRmVhdHVyZVByb3RvEkMKBnhBdHRycxgBIAMoCzIzLmhhZG9vcC5oZGZzLmZzaW1hZ2UuSU5vZGVTZWN0aW9uLlhBdHRyQ29tcGFjdFByb3RvGiYKD0FjbEZlYXR1cmVQcm90bxITCgdlbnRyaWVzGAIgAygHQgIQARqqAwoJSU5vZGVGaWxlEhMKC3JlcGxpY2F0aW9uGAEgASgNEhgKEG1vZGlmaWNhdGlvblRpbWUYAiABKAQSEgoKYWNjZXNzVGltZRgDIAEoBBIaChJwcmVmZXJyZWRCbG9ja1NpemUYBCABKAQSEgoKcGVybWlzc2lvbhgFIAEoBhI8CgZibG9ja3MYBiADKAsyLC5oYWRvb3AuaGRmcy5mc2ltYWdlLklOb2RlU2VjdGlvbi5CbG9ja1Byb3RvEk4KBmZpbGVVQxgHIAEoCzI+LmhhZG9vcC5oZGZzLmZzaW1hZ2UuSU5vZGVTZWN0aW9uLkZpbGVVbmRlckNvbnN0cnVjdGlvbkZlYXR1cmUSPgoDYWNsGAggASgLMjEuaGFkb29wLmhkZnMuZnNpbWFnZS5JTm9kZVNlY3Rpb24uQWNsRmVhdHVyZVByb3RvEkMKBnhBdHRycxgJIAEoCzIzLmhhZG9vcC5oZGZzLmZzaW1hZ2UuSU5vZGVTZWN0aW9uLlhBdHRyRmVhdHVyZVByb3RvEhcKD3N0b3JhZ2VQb2xpY3lJRBgKIAEoDRrlAQoOSU5vZGVEaXJlY3RvcnkSGAoQbW9kaWZpY2F0aW9uVGltZRgBIAEoBBIPCgduc1F1b3RhGAIgASgEEg8KB2RzUXVvdGEYAyABKAQSEgoKcGVybWlzc2lvbhgEIAEoBhI+CgNhY2wYBSABKAsyMS5oYWRvb3AuaGRmcy5mc2ltYWdlLklOb2RlU2VjdGlvbi5BY2xGZWF0dXJlUHJvdG8SQwoGeEF0dHJzGAYgASgLMjMuaGFkb29wLmhkZnMuZnNpbWFnZS5JTm9kZVNlY3Rpb24uWEF0dHJGZWF0dXJlUHJvdG8aiwIKBUlOb2RlEjoKBHR5cGUYASACKA4yLC5oYWRvb3AuaGRmcy5mc2ltYWdlLklOb2RlU2VjdGlvbi5JTm9kZS5UeXBlEgoKAmlkGAIgAigEEgwKBG5hbWUYAyABKAwSOQoEZmlsZRgEIAEoCzIrLmhhZG9vcC5oZGZzLmZzaW1hZ2UuSU5vZGVTZWN0aW9uLklOb2RlRmlsZRJDCglkaXJlY3RvcnkYBSABKAsyMC5oYWRvb3AuaGRmcy5mc2ltYWdlLklOb2RlU2VjdGlvbi5JTm9kZURpcmVjdG9yeSIsCgRUeXBlEggKBEZJTEUQARINCglESVJFQ1RPUlkQAhILCgdTWU1MSU5LEAMiYgoVSU5vZGVEaXJlY3RvcnlTZWN0aW9uGkkKCERpckVudHJ5Eg4KBnBhcmVudBgBIAEoBBIUCghjaGlsZHJlbhgCIAMoBEICEAESFwoLcmVmQ2hpbGRyZW4YAyADKA1CAhABImAKHUZpbGVzVW5kZXJDb25zdHJ1Y3Rpb25TZWN0aW9uGj8KGkZpbGVVbmRlckNvbnN0cnVjdGlvbkVudHJ5Eg8KB2lub2RlSWQYASABKAQSEAoIZnVsbFBhdGgYAiABKAkitQEKD1NuYXBzaG90U2VjdGlvbhIXCg9zbmFwc2hvdENvdW50ZXIYASABKA0SHAoQc25hcHNob3R0YWJsZURpchgCIAMoBEICEAESFAoMbnVtU25hcHNob3RzGAMgASgNGlUKCFNuYXBzaG90EhIKCnNuYXBzaG90SWQYASABKA0SNQoEcm9vdBgCIAEoCzInLmhhZG9vcC5oZGZzLmZzaW1hZ2UuSU5vZGVTZWN0aW9uLklOb2RlIpUFChNTbmFwc2hvdERpZmZTZWN0aW9uGiAKEENyZWF0ZWRMaXN0RW50cnkSDAoEbmFtZRgBIAEoDBr3AQoNRGlyZWN0b3J5RGlmZhISCgpzbmFwc2hvdElkGAEgASgNEhQKDGNoaWxkcmVuU2l6ZRgCIAEoDRIWCg5pc1NuYXBzaG90Um9vdBgDIAEoCBIMCgRuYW1lGAQgASgMEkYKDHNuYXBzaG90Q29weRgFIAEoCzIwLmhhZG9vcC5oZGZzLmZzaW1hZ2UuSU5vZGVTZWN0aW9uLklOb2RlRGlyZWN0b3J5EhcKD2NyZWF0ZWRMaXN0U2l6ZRgGIAEoDRIYCgxkZWxldGVkSU5vZGUYByADKARCAhABEhsKD2RlbGV0ZWRJTm9kZVJlZhgIIAMoDUICEAEavwEKCEZpbGVEaWZmEhIKCnNuYXBzaG90SWQYASABKA0SEAoIZmlsZVNpemUYAiABKAQSDAoEbmFtZRgDIAEoDBJBCgxzbmFwc2hvdENvcHkYBCABKAsyKy5oYWRvb3AuaGRmcy5mc2ltYWdlLklOb2RlU2VjdGlvbi5JTm9kZUZpbGUSPAoGYmxvY2tzGAUgAygLMiwuaGFkb29wLmhkZnMuZnNpbWFnZS5JTm9kZVNlY3Rpb24uQmxvY2tQcm90bxqfAQoJRGlmZkVudHJ5EkUKBHR5cGUYASACKA4yNy5oYWRvb3AuaGRmcy5mc2ltYWdlLlNuYXBzaG90RGlmZlNlY3Rpb24uRGlmZkVudHJ5LlR5cGUSDwoHaW5vZGVJZBgCIAEoBBIRCgludW1PZkRpZmYYAyABKA0iJwoEVHlwZRIMCghGSUxFRElGRhABEhEKDURJUkVDVE9SWURJRkYQAiJqChRTZWNyZXRNYW5hZ2VyU2VjdGlvbhIRCgljdXJyZW50SWQYASABKA0SGwoTdG9rZW5TZXF1ZW5jZU51bWJlchgCIAEoDRIPCgdudW1LZXlzGAMgASgNEhEKCW51bVRva2VucxgEIAEoDSJXChNDYWNoZU1hbmFnZXJTZWN0aW9uEhcKD25leHREaXJlY3RpdmVJZBgBIAIoBBIQCghudW1Qb29scxgCIAIoDRIVCg1udW1EaXJlY3RpdmVzGAMgAigNIkgKElN0cmluZ1RhYmxlU2VjdGlvbhIQCghudW1FbnRyeRgBIAEoDRogCgVFbnRyeRIKCgJpZBgBIAEoDRILCgNzdHIYAiABKAkqQgoYRXJhc3VyZUNvZGluZ1BvbGljeVN0YXRlEgwKCERJU0FCTEVEEAESCwoHRU5BQkxFRBACEgsKB1JFTU9WRUQQAw',
+    'Cg1mc2ltYWdlLnByb3RvEhNoYWRvb3AuaGRmcy5mc2ltYWdlIr8BCgtGaWxlU3VtbWFyeRIVCg1vbmRpc2tWZXJzaW9uGAEgAigNEhUKDWxheW91dFZlcnNpb24YAiACKA0SDQoFY29kZWMYAyABKAkSOgoIc2VjdGlvbnMYBCADKAsyKC5oYWRvb3AuaGRmcy5mc2ltYWdlLkZpbGVTdW1tYXJ5LlNlY3Rpb24aNwoHU2VjdGlvbhIMCgRuYW1lGAEgASgJEg4KBmxlbmd0aBgCIAEoBBIOCgZvZmZzZXQYAyABKAQi5AEKEU5hbWVTeXN0ZW1TZWN0aW9uEhMKC25hbWVzcGFjZUlkGAEgASgNEhIKCmdlbnN0YW1wVjEYAiABKAQSEgoKZ2Vuc3RhbXBWMhgDIAEoBBIXCg9nZW5zdGFtcFYxTGltaXQYBCABKAQSHAoUbGFzdEFsbG9jYXRlZEJsb2NrSWQYBSABKAQSFQoNdHJhbnNhY3Rpb25JZBgGIAEoBBIfChdyb2xsaW5nVXBncmFkZVN0YXJ0VGltZRgHIAEoBBIjChtsYXN0QWxsb2NhdGVkU3RyaXBlZEJsb2NrSWQYCCABKAQiSgoNRUNTY2hlbWFQcm90bxIRCgljb2RlY05hbWUYASACKAkSEQoJZGF0YVVuaXRzGAIgAigNEhMKC3Bhcml0eVVuaXRzGAMgAigNIsEBChhFcmFzdXJlQ29kaW5nUG9saWN5UHJvdG8SDAoEbmFtZRgBIAEoCRIyCgZzY2hlbWEYAiABKAsyIi5oYWRvb3AuaGRmcy5mc2ltYWdlLkVDU2NoZW1hUHJvdG8SEAoIY2VsbFNpemUYAyABKA0SCgoCaWQYBCACKA0SRQoFc3RhdGUYBSABKA4yLS5oYWRvb3AuaGRmcy5mc2ltYWdlLkVyYXN1cmVDb2RpbmdQb2xpY3lTdGF0ZToHRU5BQkxFRCJXChRFcmFzdXJlQ29kaW5nU2VjdGlvbhI/Cghwb2xpY2llcxgBIAMoCzItLmhhZG9vcC5oZGZzLmZzaW1hZ2UuRXJhc3VyZUNvZGluZ1BvbGljeVByb3RvIp4KCgxJTm9kZVNlY3Rpb24SEwoLbGFzdElub2RlSWQYASABKAQSEQoJbnVtSW5vZGVzGAIgASgEGkkKHEZpbGVVbmRlckNvbnN0cnVjdGlvbkZlYXR1cmUSEgoKY2xpZW50TmFtZRgBIAEoCRIVCg1jbGllbnRNYWNoaW5lGAIgASgJGkQKCkJsb2NrUHJvdG8SDwoHYmxvY2tJZBgBIAIoBBIQCghnZW5TdGFtcBgCIAIoBBITCghudW1CeXRlcxgDIAEoBDoBMBowChFYQXR0ckNvbXBhY3RQcm90bxIMCgRuYW1lGAEgAigHEg0KBXZhbHVlGAIgASgMGlgKEVhBdHRyRmVhdHVyZVByb3RvEkMKBnhBdHRycxgBIAMoCzIzLmhhZG9vcC5oZGZzLmZzaW1hZ2UuSU5vZGVTZWN0aW9uLlhBdHRyQ29tcGFjdFByb3RvGiYKD0FjbEZlYXR1cmVQcm90bxITCgdlbnRyaWVzGAIgAygHQgIQARqqAwoJSU5vZGVGaWxlEhMKC3JlcGxpY2F0aW9uGAEgASgNEhgKEG1vZGlmaWNhdGlvblRpbWUYAiABKAQSEgoKYWNjZXNzVGltZRgDIAEoBBIaChJwcmVmZXJyZWRCbG9ja1NpemUYBCABKAQSEgoKcGVybWlzc2lvbhgFIAEoBhI8CgZibG9ja3MYBiADKAsyLC5oYWRvb3AuaGRmcy5mc2ltYWdlLklOb2RlU2VjdGlvbi5CbG9ja1Byb3RvEk4KBmZpbGVVQxgHIAEoCzI+LmhhZG9vcC5oZGZzLmZzaW1hZ2UuSU5vZGVTZWN0aW9uLkZpbGVVbmRlckNvbnN0cnVjdGlvbkZlYXR1cmUSPgoDYWNsGAggASgLMjEuaGFkb29wLmhkZnMuZnNpbWFnZS5JTm9kZVNlY3Rpb24uQWNsRmVhdHVyZVByb3RvEkMKBnhBdHRycxgJIAEoCzIzLmhhZG9vcC5oZGZzLmZzaW1hZ2UuSU5vZGVTZWN0aW9uLlhBdHRyRmVhdHVyZVByb3RvEhcKD3N0b3JhZ2VQb2xpY3lJRBgKIAEoDRrlAQoOSU5vZGVEaXJlY3RvcnkSGAoQbW9kaWZpY2F0aW9uVGltZRgBIAEoBBIPCgduc1F1b3RhGAIgASgEEg8KB2RzUXVvdGEYAyABKAQSEgoKcGVybWlzc2lvbhgEIAEoBhI+CgNhY2wYBSABKAsyMS5oYWRvb3AuaGRmcy5mc2ltYWdlLklOb2RlU2VjdGlvbi5BY2xGZWF0dXJlUHJvdG8SQwoGeEF0dHJzGAYgASgLMjMuaGFkb29wLmhkZnMuZnNpbWFnZS5JTm9kZVNlY3Rpb24uWEF0dHJGZWF0dXJlUHJvdG8aiwIKBUlOb2RlEjoKBHR5cGUYASACKA4yLC5oYWRvb3AuaGRmcy5mc2ltYWdlLklOb2RlU2VjdGlvbi5JTm9kZS5UeXBlEgoKAmlkGAIgAigEEgwKBG5hbWUYAyABKAwSOQoEZmlsZRgEIAEoCzIrLmhhZG9vcC5oZGZzLmZzaW1hZ2UuSU5vZGVTZWN0aW9uLklOb2RlRmlsZRJDCglkaXJlY3RvcnkYBSABKAsyMC5oYWRvb3AuaGRmcy5mc2ltYWdlLklOb2RlU2VjdGlvbi5JTm9kZURpcmVjdG9yeSIsCgRUeXBlEggKBEZJTEUQARINCglESVJFQ1RPUlkQAhILCgdTWU1MSU5LEAMiYgoVSU5vZGVEaXJlY3RvcnlTZWN0aW9uGkkKCERpckVudHJ5Eg4KBnBhcmVudBgBIAEoBBIUCghjaGlsZHJlbhgCIAMoBEICEAESFwoLcmVmQ2hpbGRyZW4YAyADKA1CAhABInoKFUlOb2RlUmVmZXJlbmNlU2VjdGlvbhphCg5JTm9kZVJlZmVyZW5jZRISCgpyZWZlcnJlZElkGAEgASgEEgwKBG5hbWUYAiABKAwSFQoNZHN0U25hcHNob3RJZBgDIAEoDRIWCg5sYXN0U25hcHNob3RJZBgEIAEoDSJgCh1GaWxlc1VuZGVyQ29uc3RydWN0aW9uU2VjdGlvbho/ChpGaWxlVW5kZXJDb25zdHJ1Y3Rpb25FbnRyeRIPCgdpbm9kZUlkGAEgASgEEhAKCGZ1bGxQYXRoGAIgASgJIrUBCg9TbmFwc2hvdFNlY3Rpb24SFwoPc25hcHNob3RDb3VudGVyGAEgASgNEhwKEHNuYXBzaG90dGFibGVEaXIYAiADKARCAhABEhQKDG51bVNuYXBzaG90cxgDIAEoDRpVCghTbmFwc2hvdBISCgpzbmFwc2hvdElkGAEgASgNEjUKBHJvb3QYAiABKAsyJy5oYWRvb3AuaGRmcy5mc2ltYWdlLklOb2RlU2VjdGlvbi5JTm9kZSKVBQoTU25hcHNob3REaWZmU2VjdGlvbhogChBDcmVhdGVkTGlzdEVudHJ5EgwKBG5hbWUYASABKAwa9wEKDURpcmVjdG9yeURpZmYSEgoKc25hcHNob3RJZBgBIAEoDRIUCgxjaGlsZHJlblNpemUYAiABKA0SFgoOaXNTbmFwc2hvdFJvb3QYAyABKAgSDAoEbmFtZRgEIAEoDBJGCgxzbmFwc2hvdENvcHkYBSABKAsyMC5oYWRvb3AuaGRmcy5mc2ltYWdlLklOb2RlU2VjdGlvbi5JTm9kZURpcmVjdG9yeRIXCg9jcmVhdGVkTGlzdFNpemUYBiABKA0SGAoMZGVsZXRlZElOb2RlGAcgAygEQgIQARIbCg9kZWxldGVkSU5vZGVSZWYYCCADKA1CAhABGr8BCghGaWxlRGlmZhISCgpzbmFwc2hvdElkGAEgASgNEhAKCGZpbGVTaXplGAIgASgEEgwKBG5hbWUYAyABKAwSQQoMc25hcHNob3RDb3B5GAQgASgLMisuaGFkb29wLmhkZnMuZnNpbWFnZS5JTm9kZVNlY3Rpb24uSU5vZGVGaWxlEjwKBmJsb2NrcxgFIAMoCzIsLmhhZG9vcC5oZGZzLmZzaW1hZ2UuSU5vZGVTZWN0aW9uLkJsb2NrUHJvdG8anwEKCURpZmZFbnRyeRJFCgR0eXBlGAEgAigOMjcuaGFkb29wLmhkZnMuZnNpbWFnZS5TbmFwc2hvdERpZmZTZWN0aW9uLkRpZmZFbnRyeS5UeXBlEg8KB2lub2RlSWQYAiABKAQSEQoJbnVtT2ZEaWZmGAMgASgNIicKBFR5cGUSDAoIRklMRURJRkYQARIRCg1ESVJFQ1RPUllESUZGEAIiagoUU2VjcmV0TWFuYWdlclNlY3Rpb24SEQoJY3VycmVudElkGAEgASgNEhsKE3Rva2VuU2VxdWVuY2VOdW1iZXIYAiABKA0SDwoHbnVtS2V5cxgDIAEoDRIRCgludW1Ub2tlbnMYBCABKA0iVwoTQ2FjaGVNYW5hZ2VyU2VjdGlvbhIXCg9uZXh0RGlyZWN0aXZlSWQYASACKAQSEAoIbnVtUG9vbHMYAiACKA0SFQoNbnVtRGlyZWN0aXZlcxgDIAIoDSJIChJTdHJpbmdUYWJsZVNlY3Rpb24SEAoIbnVtRW50cnkYASABKA0aIAoFRW50cnkSCgoCaWQYASABKA0SCwoDc3RyGAIgASgJKkIKGEVyYXN1cmVDb2RpbmdQb2xpY3lTdGF0ZRIMCghESVNBQkxFRBABEgsKB0VOQUJMRUQQAhILCgdSRU1PVkVEEAM',
   );
 
 /**
@@ -581,6 +581,57 @@ export const INodeDirectorySection_DirEntrySchema: GenMessage<INodeDirectorySect
   messageDesc(file_fsimage, 6, 0);
 
 /**
+ * INODE_REFERENCE: one delimited INodeReference per reference the INODE_DIR and SNAPSHOT_DIFF
+ * sections name by index (refChildren, deletedINodeRef), in that order. A DstReference has
+ * dstSnapshotId; a WithName has name and lastSnapshotId.
+ *
+ * @generated from message hadoop.hdfs.fsimage.INodeReferenceSection
+ */
+export type INodeReferenceSection = Message<'hadoop.hdfs.fsimage.INodeReferenceSection'> & {};
+
+/**
+ * Describes the message hadoop.hdfs.fsimage.INodeReferenceSection.
+ * Use `create(INodeReferenceSectionSchema)` to create a new message.
+ */
+export const INodeReferenceSectionSchema: GenMessage<INodeReferenceSection> =
+  /*@__PURE__*/
+  messageDesc(file_fsimage, 7);
+
+/**
+ * @generated from message hadoop.hdfs.fsimage.INodeReferenceSection.INodeReference
+ */
+export type INodeReferenceSection_INodeReference =
+  Message<'hadoop.hdfs.fsimage.INodeReferenceSection.INodeReference'> & {
+    /**
+     * @generated from field: optional uint64 referredId = 1;
+     */
+    referredId: bigint;
+
+    /**
+     * @generated from field: optional bytes name = 2;
+     */
+    name: Uint8Array;
+
+    /**
+     * @generated from field: optional uint32 dstSnapshotId = 3;
+     */
+    dstSnapshotId: number;
+
+    /**
+     * @generated from field: optional uint32 lastSnapshotId = 4;
+     */
+    lastSnapshotId: number;
+  };
+
+/**
+ * Describes the message hadoop.hdfs.fsimage.INodeReferenceSection.INodeReference.
+ * Use `create(INodeReferenceSection_INodeReferenceSchema)` to create a new message.
+ */
+export const INodeReferenceSection_INodeReferenceSchema: GenMessage<INodeReferenceSection_INodeReference> =
+  /*@__PURE__*/
+  messageDesc(file_fsimage, 7, 0);
+
+/**
  * FILES_UNDERCONSTRUCTION: one delimited entry per file open for write.
  *
  * @generated from message hadoop.hdfs.fsimage.FilesUnderConstructionSection
@@ -593,7 +644,7 @@ export type FilesUnderConstructionSection = Message<'hadoop.hdfs.fsimage.FilesUn
  */
 export const FilesUnderConstructionSectionSchema: GenMessage<FilesUnderConstructionSection> =
   /*@__PURE__*/
-  messageDesc(file_fsimage, 7);
+  messageDesc(file_fsimage, 8);
 
 /**
  * @generated from message hadoop.hdfs.fsimage.FilesUnderConstructionSection.FileUnderConstructionEntry
@@ -617,7 +668,7 @@ export type FilesUnderConstructionSection_FileUnderConstructionEntry =
  */
 export const FilesUnderConstructionSection_FileUnderConstructionEntrySchema: GenMessage<FilesUnderConstructionSection_FileUnderConstructionEntry> =
   /*@__PURE__*/
-  messageDesc(file_fsimage, 7, 0);
+  messageDesc(file_fsimage, 8, 0);
 
 /**
  * SNAPSHOT: this header, then `numSnapshots` delimited Snapshot entries (each one's root directory,
@@ -646,7 +697,7 @@ export type SnapshotSection = Message<'hadoop.hdfs.fsimage.SnapshotSection'> & {
  * Describes the message hadoop.hdfs.fsimage.SnapshotSection.
  * Use `create(SnapshotSectionSchema)` to create a new message.
  */
-export const SnapshotSectionSchema: GenMessage<SnapshotSection> = /*@__PURE__*/ messageDesc(file_fsimage, 8);
+export const SnapshotSectionSchema: GenMessage<SnapshotSection> = /*@__PURE__*/ messageDesc(file_fsimage, 9);
 
 /**
  * @generated from message hadoop.hdfs.fsimage.SnapshotSection.Snapshot
@@ -669,7 +720,7 @@ export type SnapshotSection_Snapshot = Message<'hadoop.hdfs.fsimage.SnapshotSect
  */
 export const SnapshotSection_SnapshotSchema: GenMessage<SnapshotSection_Snapshot> =
   /*@__PURE__*/
-  messageDesc(file_fsimage, 8, 0);
+  messageDesc(file_fsimage, 9, 0);
 
 /**
  * SNAPSHOT_DIFF (written only when there are snapshots): per inode with diffs, a delimited DiffEntry
@@ -686,7 +737,7 @@ export type SnapshotDiffSection = Message<'hadoop.hdfs.fsimage.SnapshotDiffSecti
  */
 export const SnapshotDiffSectionSchema: GenMessage<SnapshotDiffSection> =
   /*@__PURE__*/
-  messageDesc(file_fsimage, 9);
+  messageDesc(file_fsimage, 10);
 
 /**
  * @generated from message hadoop.hdfs.fsimage.SnapshotDiffSection.CreatedListEntry
@@ -705,7 +756,7 @@ export type SnapshotDiffSection_CreatedListEntry =
  */
 export const SnapshotDiffSection_CreatedListEntrySchema: GenMessage<SnapshotDiffSection_CreatedListEntry> =
   /*@__PURE__*/
-  messageDesc(file_fsimage, 9, 0);
+  messageDesc(file_fsimage, 10, 0);
 
 /**
  * @generated from message hadoop.hdfs.fsimage.SnapshotDiffSection.DirectoryDiff
@@ -759,7 +810,7 @@ export type SnapshotDiffSection_DirectoryDiff =
  */
 export const SnapshotDiffSection_DirectoryDiffSchema: GenMessage<SnapshotDiffSection_DirectoryDiff> =
   /*@__PURE__*/
-  messageDesc(file_fsimage, 9, 1);
+  messageDesc(file_fsimage, 10, 1);
 
 /**
  * @generated from message hadoop.hdfs.fsimage.SnapshotDiffSection.FileDiff
@@ -797,7 +848,7 @@ export type SnapshotDiffSection_FileDiff = Message<'hadoop.hdfs.fsimage.Snapshot
  */
 export const SnapshotDiffSection_FileDiffSchema: GenMessage<SnapshotDiffSection_FileDiff> =
   /*@__PURE__*/
-  messageDesc(file_fsimage, 9, 2);
+  messageDesc(file_fsimage, 10, 2);
 
 /**
  * @generated from message hadoop.hdfs.fsimage.SnapshotDiffSection.DiffEntry
@@ -825,7 +876,7 @@ export type SnapshotDiffSection_DiffEntry = Message<'hadoop.hdfs.fsimage.Snapsho
  */
 export const SnapshotDiffSection_DiffEntrySchema: GenMessage<SnapshotDiffSection_DiffEntry> =
   /*@__PURE__*/
-  messageDesc(file_fsimage, 9, 3);
+  messageDesc(file_fsimage, 10, 3);
 
 /**
  * @generated from enum hadoop.hdfs.fsimage.SnapshotDiffSection.DiffEntry.Type
@@ -847,7 +898,7 @@ export enum SnapshotDiffSection_DiffEntry_Type {
  */
 export const SnapshotDiffSection_DiffEntry_TypeSchema: GenEnum<SnapshotDiffSection_DiffEntry_Type> =
   /*@__PURE__*/
-  enumDesc(file_fsimage, 9, 3, 0);
+  enumDesc(file_fsimage, 10, 3, 0);
 
 /**
  * @generated from message hadoop.hdfs.fsimage.SecretManagerSection
@@ -880,7 +931,7 @@ export type SecretManagerSection = Message<'hadoop.hdfs.fsimage.SecretManagerSec
  */
 export const SecretManagerSectionSchema: GenMessage<SecretManagerSection> =
   /*@__PURE__*/
-  messageDesc(file_fsimage, 10);
+  messageDesc(file_fsimage, 11);
 
 /**
  * @generated from message hadoop.hdfs.fsimage.CacheManagerSection
@@ -908,7 +959,7 @@ export type CacheManagerSection = Message<'hadoop.hdfs.fsimage.CacheManagerSecti
  */
 export const CacheManagerSectionSchema: GenMessage<CacheManagerSection> =
   /*@__PURE__*/
-  messageDesc(file_fsimage, 11);
+  messageDesc(file_fsimage, 12);
 
 /**
  * STRING_TABLE: this header, then `numEntry` delimited entries (user and group names).
@@ -928,7 +979,7 @@ export type StringTableSection = Message<'hadoop.hdfs.fsimage.StringTableSection
  */
 export const StringTableSectionSchema: GenMessage<StringTableSection> =
   /*@__PURE__*/
-  messageDesc(file_fsimage, 12);
+  messageDesc(file_fsimage, 13);
 
 /**
  * @generated from message hadoop.hdfs.fsimage.StringTableSection.Entry
@@ -951,7 +1002,7 @@ export type StringTableSection_Entry = Message<'hadoop.hdfs.fsimage.StringTableS
  */
 export const StringTableSection_EntrySchema: GenMessage<StringTableSection_Entry> =
   /*@__PURE__*/
-  messageDesc(file_fsimage, 12, 0);
+  messageDesc(file_fsimage, 13, 0);
 
 /**
  * @generated from enum hadoop.hdfs.fsimage.ErasureCodingPolicyState
