@@ -127,7 +127,8 @@ export function planWriteBlock<T>(op: WriteBlockRequest<T>, poolId: string): Rec
   };
 }
 
-function poolNotServed(asked: string, served: string): string {
+/** The refusal of an op for a block pool this DataNode does not serve. */
+export function poolNotServed(asked: string, served: string): string {
   return `block pool ${asked} is not served here (${served})`;
 }
 

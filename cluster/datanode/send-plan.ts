@@ -21,6 +21,8 @@
  *   end offset with lastPacketInBlock ends the block;
  * - COPY_BLOCK (the balancer's copy from a proxy) sends the whole replica, throttled to the
  *   balance bandwidth (DataTransferThrottler);
+ * - TRANSFER_BLOCK (a writer's pipeline recovery) copies the RBW replica, else the finalized one,
+ *   when it holds the bytes and stamp the writer names;
  * - BLOCK_CHECKSUM hashes the stored checksums of the chunks asked for, the last one's recomputed
  *   when the length asked for ends inside a chunk.
  *
@@ -35,6 +37,7 @@ import {
   type PacketHeader,
 } from '../protocol/packet.js';
 import { blockName } from '../protocol/types.js';
+import { poolNotServed } from './receive-plan.js';
 
 /**
  * Bytes of the block file read at once when sending: 16 full packets (≈1 MiB), so a packet never
@@ -116,6 +119,51 @@ export function planCopyBlock(
 /** A DataNode-initiated copy's range: the replica's first `numBytes` bytes, all of them stored. */
 export function copyRange(numBytes: number): SendRange {
   return { start: 0, end: numBytes, lastChunkFromData: false };
+}
+
+/** The replicas a TRANSFER_BLOCK may copy from: an rbw one, a finalized one, each if held here. */
+export interface TransferSources {
+  rbw: { genStamp: number; visibleBytes: number } | null;
+  finalized: { genStamp: number; numBytes: number } | null;
+}
+
+export type TransferBlockPlan =
+  | { kind: 'refuse'; message: string }
+  | { kind: 'send'; stage: 'TRANSFER_RBW' | 'TRANSFER_FINALIZED'; genStamp: number; range: SendRange };
+
+/**
+ * TRANSFER_BLOCK at the source DataNode (DataNode.transferReplicaForPipelineRecovery), once the
+ * failed pipeline's write here has ended: the first `numBytes` bytes of the RBW replica
+ * (TRANSFER_RBW), else of the finalized one (TRANSFER_FINALIZED: an append whose first setup failed
+ * before it reached this DataNode), sent under the replica's own stamp, which must be at least the
+ * asked one, and only when it holds that many bytes.
+ */
+export function planTransferBlock(
+  block: ReadBlockRequest['block'] & { numBytes: number },
+  at: { poolId: string; selfId: string },
+  held: TransferSources,
+): TransferBlockPlan {
+  if (block.poolId !== at.poolId) return { kind: 'refuse', message: poolNotServed(block.poolId, at.poolId) };
+  const source = held.rbw
+    ? { stage: 'TRANSFER_RBW' as const, genStamp: held.rbw.genStamp, bytes: held.rbw.visibleBytes }
+    : held.finalized && {
+        stage: 'TRANSFER_FINALIZED' as const,
+        genStamp: held.finalized.genStamp,
+        bytes: held.finalized.numBytes,
+      };
+  if (!source) {
+    return {
+      kind: 'refuse',
+      message: `ReplicaNotFoundException: no RBW or finalized replica of ${block.poolId}:${blockName(block)} on ${at.selfId}`,
+    };
+  }
+  if (source.genStamp < block.genStamp || source.bytes < block.numBytes) {
+    return {
+      kind: 'refuse',
+      message: `replica blk_${block.blockId}_${source.genStamp} has ${source.bytes} bytes; the transfer needs genstamp ≥ ${block.genStamp} and ${block.numBytes} bytes`,
+    };
+  }
+  return { kind: 'send', stage: source.stage, genStamp: source.genStamp, range: copyRange(block.numBytes) };
 }
 
 /** One data packet: its place in the block and, in its window, where its bytes and checksums lie. */

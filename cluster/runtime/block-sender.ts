@@ -27,6 +27,7 @@ import {
   planBlockChecksum,
   planCopyBlock,
   planReadBlock,
+  planTransferBlock,
   SEND_WINDOW_BYTES,
   sendWindows,
   throttleWaitMs,
@@ -34,6 +35,7 @@ import {
   type SendPacket,
   type SendPlan,
   type SendRange,
+  type TransferSources,
 } from '../datanode/send-plan.js';
 import { META_HEADER_BYTES, parseMeta, type ChecksumSpec } from '../datanode/meta.js';
 import { parseMetaFileName } from '../datanode/layout.js';
@@ -357,14 +359,18 @@ export async function transferReplica(options: {
   });
 }
 
+/** A replica's two files. */
+type ReplicaPaths = { blockPath: string; metaPath: string };
+
 /**
- * A DataNode-initiated copy: the first `lengthBytes` bytes of a replica's files (all of them when
- * absent) through a new pipeline, with the checksums stored in the .meta file. Returns the length.
+ * A DataNode-initiated copy: a range of a replica's files (all of them when absent) through a new
+ * pipeline, with the checksums stored in the .meta file. Returns the length.
  */
 async function sendReplicaFiles(args: {
   pipeline: BlockWriterOptions;
-  files: { blockPath: string; metaPath: string };
-  lengthBytes?: number;
+  files: ReplicaPaths;
+  /** What to send; absent, the whole block file. */
+  range?: SendRange;
 }): Promise<number> {
   const metaFd = fs.openSync(args.files.metaPath, 'r');
   let writer: BlockWriter;
@@ -379,7 +385,7 @@ async function sendReplicaFiles(args: {
   }
   const blockFd = fs.openSync(args.files.blockPath, 'r');
   try {
-    const range = copyRange(args.lengthBytes ?? fs.fstatSync(blockFd).size);
+    const range = args.range ?? copyRange(fs.fstatSync(blockFd).size);
     // Copies: writePacket encodes into a fresh frame, so the reused read window is safe.
     await streamReplica({ blockFd, metaFd, range, checksum }, (_packet, data, checksums) =>
       writer.writePacket(data, checksums),
@@ -394,41 +400,34 @@ async function sendReplicaFiles(args: {
   }
 }
 
-/**
- * The replica a TRANSFER_BLOCK copies, as DataNode.transferReplicaForPipelineRecovery picks it: an
- * RBW one (TRANSFER_RBW), else a finalized one (TRANSFER_FINALIZED: an append whose first setup
- * failed before it reached this DataNode).
- */
-function transferSource(
+/** The files of the RBW and finalized replicas of a block held here, and what the send plan reads of them. */
+function transferSources(
   storage: DatanodeStorage,
   blockId: number,
-): {
-  files: { blockPath: string; metaPath: string };
-  stage: 'TRANSFER_RBW' | 'TRANSFER_FINALIZED';
-  genStamp: number;
-  visible: number;
-} | null {
+): { held: TransferSources; rbw: ReplicaPaths | null; finalized: ReplicaPaths | null } {
   const rbw = findRbw(storage, blockId);
-  if (rbw) {
-    const genStamp = parseMetaFileName(path.basename(rbw.metaPath))?.genStamp ?? 0;
-    return { files: rbw, stage: 'TRANSFER_RBW', genStamp, visible: validRbwLength(rbw) };
-  }
-  const finalized = storage.readReplica(blockId);
-  if (!finalized) return null;
-  const files = {
-    blockPath: storage.containedPath(finalized.blockPath),
-    metaPath: storage.containedPath(finalized.metaPath),
+  const rbwStamp = rbw && parseMetaFileName(path.basename(rbw.metaPath))?.genStamp;
+  const replica = storage.readReplica(blockId);
+  const finalized = replica && {
+    blockPath: storage.containedPath(replica.blockPath),
+    metaPath: storage.containedPath(replica.metaPath),
   };
-  return { files, stage: 'TRANSFER_FINALIZED', genStamp: finalized.genStamp, visible: finalized.numBytes };
+  return {
+    held: {
+      rbw: rbw ? { genStamp: rbwStamp ?? 0, visibleBytes: validRbwLength(rbw) } : null,
+      finalized: replica ? { genStamp: replica.genStamp, numBytes: replica.numBytes } : null,
+    },
+    rbw,
+    finalized,
+  };
 }
 
 /**
  * TRANSFER_BLOCK at the source DataNode (DataNode.transferReplicaForPipelineRecovery): the failed
  * pipeline's write on this DataNode is ended first, so its RBW replica is complete on disk; then
- * the first `numBytes` bytes go to the targets as WRITE_BLOCK stage TRANSFER_RBW (or
- * TRANSFER_FINALIZED, see transferSource), with the
- * checksums stored in the .meta file, under the replica's own generation stamp. The answer to the
- * client is sent when the copy is done.
+ * what the send plan chose (planTransferBlock) goes to the targets as WRITE_BLOCK stage
+ * TRANSFER_RBW or TRANSFER_FINALIZED, with the checksums stored in the .meta file, under the
+ * replica's own generation stamp. The answer to the client is sent when the copy is done.
  */
 export async function transferRbw(
   link: Link,
@@ -439,25 +438,20 @@ export async function transferRbw(
   const label = blockName(eb);
   const refuse = (message: string): Promise<void> | undefined =>
     sendResponse(link, label, { status: 'ERROR', message });
-  if (eb.poolId !== options.storage.poolId) {
-    await refuse(`block pool ${eb.poolId} is not served here (${options.storage.poolId})`);
+  const at = { poolId: options.storage.poolId, selfId: options.selfId };
+  // Only a block of the pool served here: its write (if any) ends before the replica is read.
+  const served = eb.poolId === at.poolId;
+  if (served) await cancelActiveWrite(eb.blockId);
+  const sources = served ? transferSources(options.storage, eb.blockId) : null;
+  const plan = planTransferBlock(eb, at, sources?.held ?? { rbw: null, finalized: null });
+  const files =
+    plan.kind === 'send' ? (plan.stage === 'TRANSFER_RBW' ? sources?.rbw : sources?.finalized) : null;
+  if (plan.kind === 'refuse' || !files) {
+    await refuse(plan.kind === 'refuse' ? plan.message : `no replica ${label}`);
     return;
   }
-  await cancelActiveWrite(eb.blockId);
-  const source = transferSource(options.storage, eb.blockId);
-  if (!source) {
-    await refuse(
-      `ReplicaNotFoundException: no RBW or finalized replica of ${eb.poolId}:${label} on ${options.selfId}`,
-    );
-    return;
-  }
-  const { files, stage, genStamp: storedGenStamp, visible } = source;
-  if (storedGenStamp < eb.genStamp || visible < eb.numBytes) {
-    await refuse(
-      `replica blk_${eb.blockId}_${storedGenStamp} has ${visible} bytes; the transfer needs genstamp ≥ ${eb.genStamp} and ${eb.numBytes} bytes`,
-    );
-    return;
-  }
+  const { stage } = plan;
+  const targets = op.targets.map((t) => t.name).join(', ');
   try {
     await sendReplicaFiles({
       pipeline: {
@@ -467,7 +461,7 @@ export async function transferRbw(
         op: link.op,
         targets: op.targets,
         poolId: eb.poolId,
-        block: { blockId: eb.blockId, genStamp: storedGenStamp },
+        block: { blockId: eb.blockId, genStamp: plan.genStamp },
         headerBytes: eb.numBytes,
         clientName: op.header.clientName,
         stage,
@@ -478,18 +472,16 @@ export async function transferRbw(
         },
       },
       files,
-      lengthBytes: eb.numBytes,
+      range: plan.range,
     });
   } catch (err) {
     options.log('warn', `${options.selfId}: ${stage} of ${label} failed: ${(err as Error).message}`);
-    await refuse(
-      `${stage} of ${label} to [${op.targets.map((t) => t.name).join(', ')}] failed: ${(err as Error).message}`,
-    );
+    await refuse(`${stage} of ${label} to [${targets}] failed: ${(err as Error).message}`);
     return;
   }
   options.log(
     'info',
-    `${options.selfId}: transferred ${stage === 'TRANSFER_RBW' ? 'RBW' : 'finalized'} replica ${label} (${eb.numBytes} bytes) to [${op.targets.map((t) => t.name).join(', ')}]`,
+    `${options.selfId}: transferred ${stage === 'TRANSFER_RBW' ? 'RBW' : 'finalized'} replica ${label} (${eb.numBytes} bytes) to [${targets}]`,
   );
   await sendResponse(link, label, { status: 'SUCCESS' });
 }

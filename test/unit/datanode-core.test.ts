@@ -23,6 +23,7 @@ import {
   planBlockChecksum,
   planCopyBlock,
   planReadBlock,
+  planTransferBlock,
   sendPacketHeaders,
   sendWindows,
   throttleWaitMs,
@@ -158,6 +159,27 @@ function handler(): Handler {
         return [
           ...fields({ crcPerBlock: plan.crcPerBlock, checksumsLength: plan.checksumsLength }),
           `recompute: ${chunk ? `${chunk.blockPosition}+${chunk.length}@${chunk.checksumsOffset}` : '-'}`,
+        ];
+      }
+      case 'transfer-block': {
+        const held = {
+          rbw: d.has('rbw-len')
+            ? { genStamp: d.int('rbw-gs', BLOCK.genStamp), visibleBytes: d.int('rbw-len') }
+            : null,
+          finalized: d.has('fin-len')
+            ? { genStamp: d.int('fin-gs', BLOCK.genStamp), numBytes: d.int('fin-len') }
+            : null,
+        };
+        const plan = planTransferBlock(
+          { ...block(d), numBytes: d.int('len') },
+          { poolId: POOL, selfId: 'dn4' },
+          held,
+        );
+        if (plan.kind === 'refuse') return fields(plan);
+        const { range } = plan;
+        return [
+          ...fields({ kind: plan.kind, stage: plan.stage, genStamp: plan.genStamp }),
+          `range: ${range.start}-${range.end}`,
         ];
       }
       case 'throttle':
