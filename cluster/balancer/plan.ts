@@ -5,13 +5,13 @@
  * DataNodes that keep the placement rules. No I/O: the run in balancer.ts feeds it
  * the cluster's answers, and lab/commands/balancer.ts carries the moves out.
  *
- * A move is a copy of the replica to the target followed by the NameNode removing one replica as
- * excess. The lab's DataNodes have no REPLACE_BLOCK (HDFS's target-side op that carries a delete
- * hint for the source), so a move is planned only where the NameNode's own excess-replica choice
- * (chooseReplicaToDelete, the same function it runs) will pick the source: the result is what
- * REPLACE_BLOCK with delHint=source gives.
+ * A move is REPLACE_BLOCK to the target with the source as delete hint: the target copies the
+ * replica and reports it RECEIVED with the hint, and the NameNode, now holding one replica too
+ * many, deletes the hinted source if that keeps the block's racks (useDelHint), else one of its
+ * own choice (chooseReplicaToDelete). A move is planned only where the NameNode will delete the
+ * source — by the hint or by its own choice, the same functions it runs — so a move moves.
  */
-import { chooseReplicaToDelete, isPlacementSatisfied } from '../namenode/placement.js';
+import { chooseReplicaToDelete, isPlacementSatisfied, useDelHint } from '../namenode/placement.js';
 import { NetworkTopology, compareNames } from '../net/topology.js';
 
 /** Balancer's max-size-to-move: at most this many bytes per DataNode per iteration. */
@@ -174,7 +174,9 @@ function pick(block: BlockReplicas): { blockId: number; genStamp: number; numByt
 
 /**
  * The placement rule (the racks spanned must not drop) and the NameNode's excess choice: after
- * the copy it must delete the source's replica, not another one.
+ * the copy it must delete the source's replica, not another one — the hinted source when
+ * useDelHint allows it (a DataNode alone on its rack can give a replica to another rack that
+ * way), else whichever replica chooseReplicaToDelete picks.
  */
 function isGoodMove(
   block: BlockReplicas,
@@ -188,6 +190,7 @@ function isGoodMove(
   const racksBefore = new Set(block.replicas.map((r) => topology.getLocation(r))).size;
   const racksAfter = new Set(after.map((r) => topology.getLocation(r))).size;
   if (racksAfter < racksBefore && !isPlacementSatisfied(after, block.expected, topology)) return false;
+  if (useDelHint([...block.replicas, target], { hint: source, added: target }, topology)) return true;
   const lastHeartbeatMs: Record<string, number> = {};
   const remainingBytes: Record<string, number> = {};
   for (const d of classification.datanodes) {

@@ -25,11 +25,20 @@
 import type { DatanodeCommand, ReceivedDeletedStatus } from '../protocol/messages.js';
 import type { BlockRef } from '../protocol/types.js';
 
-/** One incremental report entry; `opId` is the client operation that made the replica (its trace). */
-export interface IbrEntry {
+/**
+ * Where an incremental report entry comes from: `opId` is the client operation that made the
+ * replica (its trace); `deleteHint` the DataNode uuid whose replica a balancer's move replaces
+ * (REPLACE_BLOCK's delHint, which HDFS's DataNode passes on in its RECEIVED entry).
+ */
+export interface IbrOrigin {
+  opId?: string;
+  deleteHint?: string;
+}
+
+/** One incremental report entry. */
+export interface IbrEntry extends IbrOrigin {
   block: BlockRef;
   status: ReceivedDeletedStatus;
-  opId?: string;
 }
 
 /** What a NameNode command asks the DataNode process to do. */
@@ -137,9 +146,9 @@ export class BPServiceCore {
   }
 
   /** Queues an incremental entry; true when it should be sent now (RECEIVED), with the rest. */
-  reportIncremental(block: BlockRef, status: ReceivedDeletedStatus, opId?: string): boolean {
+  reportIncremental(block: BlockRef, status: ReceivedDeletedStatus, origin: IbrOrigin = {}): boolean {
     this.pending = this.pending.filter((e) => e.block.blockId !== block.blockId);
-    this.pending.push({ block, status, ...(opId === undefined ? {} : { opId }) });
+    this.pending.push({ block, status, ...origin });
     return status === 'RECEIVED';
   }
 

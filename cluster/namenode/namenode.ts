@@ -904,6 +904,12 @@ export class NameNodeCore {
       const d = this.reportingDatanode(p.registration, 'Got incremental block report');
       for (const entry of p.entries) {
         this.applyReplicaChanges(this.blocks.received(d.id.name, entry.block, entry.status));
+        if (entry.status !== 'RECEIVED') continue;
+        // BlockManager.addBlock(storage, block, delHint): a balancer's move names the replica it
+        // replaces; excess is processed only once the replication queues are (out of safe mode).
+        const hinted = entry.deleteHint === undefined ? undefined : this.datanodes.byUuid(entry.deleteHint);
+        if (hinted && !this.safemode.isOn())
+          this.redundancy.deleteHinted(entry.block.blockId, { hint: hinted.id.name, added: d.id.name });
       }
       this.checkSafeMode(ctx.nowMs);
       return null;

@@ -434,14 +434,36 @@ export function chooseReplicaToDelete(
   return silentLongest ?? leastSpace ?? pool[0] ?? null;
 }
 
+/**
+ * Whether the NameNode deletes the replica a delete hint names (REPLACE_BLOCK's delHint, which the
+ * balancer sets to the move's source) as the first excess replica, instead of its own choice:
+ * BlockPlacementPolicyDefault.useDelHint — only when that keeps the racks the block spans, i.e.
+ * the hinted replica shares its rack with another replica, or the replica just `added` is alone on
+ * its rack (it brought a new rack). `replicaNames` are all the block's replicas, `added` among them.
+ */
+export function useDelHint(
+  replicaNames: readonly string[],
+  hint: { hint: string; added: string },
+  topology: NetworkTopology,
+): boolean {
+  if (!replicaNames.includes(hint.hint)) return false;
+  const crowded = new Set(crowdedRacksReplicas(replicaNames, topology));
+  return crowded.has(hint.hint) || !crowded.has(hint.added);
+}
+
 /** Replicas on racks holding more than one replica, or all of them if no rack does; sorted by name. */
 function replicasOnCrowdedRacks(replicaNames: readonly string[], topology: NetworkTopology): string[] {
+  const crowded = crowdedRacksReplicas(replicaNames, topology);
+  return (crowded.length > 0 ? crowded : [...new Set(replicaNames)]).sort(compareNames);
+}
+
+/** Replicas on racks holding more than one replica (BlockPlacementPolicyDefault's moreThanOne). */
+function crowdedRacksReplicas(replicaNames: readonly string[], topology: NetworkTopology): string[] {
   const byRack = new Map<string, string[]>();
   for (const name of new Set(replicaNames)) {
     // A name the topology does not know is alone on its own (unknown) rack.
     const rack = topology.getLocation(name) ?? `?${name}`;
     byRack.set(rack, [...(byRack.get(rack) ?? []), name]);
   }
-  const crowded = [...byRack.values()].filter((names) => names.length > 1).flat();
-  return (crowded.length > 0 ? crowded : [...byRack.values()].flat()).sort(compareNames);
+  return [...byRack.values()].filter((names) => names.length > 1).flat();
 }

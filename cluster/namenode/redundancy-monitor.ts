@@ -22,7 +22,7 @@ import {
   type NumberReplicas,
 } from './block-manager.js';
 import type { DatanodeDescriptor, DatanodeManager } from './datanode-manager.js';
-import { chooseReplicaToDelete, isPlacementSatisfied } from './placement.js';
+import { chooseReplicaToDelete, isPlacementSatisfied, useDelHint } from './placement.js';
 
 export interface RedundancySettings {
   redundancyIntervalMs: number;
@@ -214,6 +214,20 @@ export class RedundancyMonitor {
       this.host.blocks.schedulePendingReconstruction(info.blockId, targets, nowMs);
       this.host.emit({ type: 'replication-scheduled', block: refOf(info), source, targets });
     }
+  }
+
+  /**
+   * A replica arrived with a delete hint (the balancer's REPLACE_BLOCK: `added` copied the replica
+   * `hint` holds). processExtraRedundancyBlock with delNodeHint: if the block now has a replica too
+   * many, the hinted one is the first deleted when that keeps the racks the block spans
+   * (useDelHint); otherwise, and for any further excess, the monitor's pass chooses as always.
+   */
+  deleteHinted(blockId: number, hint: { hint: string; added: string }): void {
+    const info = this.host.blocks.get(blockId);
+    if (info?.ucState !== 'COMPLETE') return;
+    const live = this.host.countReplicas(info).live;
+    if (live.length <= info.expectedReplication) return;
+    if (useDelHint(live, hint, this.host.topology)) this.invalidate(info, hint.hint);
   }
 
   /** processExtraRedundancyBlock: the placement policy picks which replicas to delete. */

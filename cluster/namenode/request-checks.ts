@@ -289,7 +289,14 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
       registration,
       poolId: string(NAME_LENGTH_MAX),
       storageId: string(NAME_LENGTH_MAX),
-      entries: listOf(shape({ block, status: oneOf('RECEIVING', 'RECEIVED', 'DELETED') }), LIST_LENGTH_MAX),
+      entries: listOf(
+        shape({
+          block,
+          status: oneOf('RECEIVING', 'RECEIVED', 'DELETED'),
+          deleteHint: nullable(string(NAME_LENGTH_MAX)),
+        }),
+        LIST_LENGTH_MAX,
+      ),
     },
     errorReport: {
       registration,

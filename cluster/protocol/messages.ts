@@ -452,7 +452,11 @@ export interface RpcMethods {
       registration: DatanodeRegistration;
       poolId: string;
       storageId: string;
-      entries: { block: BlockRef; status: ReceivedDeletedStatus }[];
+      /**
+       * `deleteHint`: the DataNode uuid a RECEIVED replica replaces (REPLACE_BLOCK's delHint, the
+       * balancer's source), whose replica the NameNode deletes if that keeps the block's racks.
+       */
+      entries: { block: BlockRef; status: ReceivedDeletedStatus; deleteHint?: string }[];
     };
     res: null;
   };

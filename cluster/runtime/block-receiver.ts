@@ -30,6 +30,7 @@ import {
   type ReplicaEnd,
 } from '../datanode/receive-plan.js';
 import { PacketLoop, type PacketStep } from '../datanode/packet-loop.js';
+import type { IbrOrigin } from '../datanode/bp-service-core.js';
 import path from 'node:path';
 import {
   findRbw,
@@ -115,7 +116,7 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
     writer,
     checksum,
     label,
-    complete: () => completeReplica(plan.end, writer, block, options, up.op),
+    complete: () => completeReplica(plan.end, writer, block, options, { opId: up.op }),
     finished: false,
     completing: null,
   };
@@ -436,7 +437,7 @@ async function recoverFailedClose(up: Link, op: OpWriteBlock, options: XceiverSe
   try {
     // HDFS reports after the connect-ack (DataNode.closeBlock); the lab reports first, a bounded
     // wait, for the reason RECEIVED_BEFORE_LAST_ACK_WAIT_MS gives: the client's complete follows.
-    await reportReceived(refOfReplica(replica), replica, options, up.op);
+    await reportReceived(refOfReplica(replica), replica, options, { opId: up.op });
     await answerSetup(up, label, firstBadLink);
   } finally {
     if (mirror) closeLink(mirror);
@@ -688,21 +689,21 @@ function completeReplica(
   writer: ReplicaWriter,
   block: BlockRef,
   options: XceiverServerOptions,
-  opId: string | undefined,
+  origin: IbrOrigin,
 ): Promise<void> {
   if (end === 'keep-rbw') return keepTransferredRbw(writer, block, options);
   if (end === 'finalize') return writer.finalize().then(() => undefined);
-  return finalizeAndReport(writer, block, options, opId);
+  return finalizeAndReport(writer, block, options, origin);
 }
 
 async function finalizeAndReport(
   writer: ReplicaWriter,
   block: BlockRef,
   options: XceiverServerOptions,
-  opId: string | undefined,
+  origin: IbrOrigin,
 ): Promise<void> {
   const replica = await writer.finalize();
-  await reportReceived({ ...block, numBytes: replica.numBytes }, replica, options, opId);
+  await reportReceived({ ...block, numBytes: replica.numBytes }, replica, options, origin);
 }
 
 /** Reports a finalized replica RECEIVED and waits (at most RECEIVED_BEFORE_LAST_ACK_WAIT_MS) for the NameNode to take it. */
@@ -710,9 +711,9 @@ async function reportReceived(
   block: BlockRef,
   replica: ReplicaFiles,
   options: XceiverServerOptions,
-  opId: string | undefined,
+  origin: IbrOrigin,
 ): Promise<void> {
-  const reported = options.onReceived(block, replica, opId);
+  const reported = options.onReceived(block, replica, origin);
   if (!reported) return;
   let timer: NodeJS.Timeout | undefined;
   const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, RECEIVED_BEFORE_LAST_ACK_WAIT_MS)));
@@ -845,7 +846,12 @@ async function copyFromProxy(args: {
     writer,
     checksum: plan.checksum,
     label,
-    complete: () => completeReplica(plan.end, writer, block, options, args.link.op),
+    // DataXceiver.replaceBlock: the RECEIVED report carries the delete hint to the NameNode.
+    complete: () =>
+      completeReplica(plan.end, writer, block, options, {
+        opId: args.link.op,
+        ...(op.delHint === '' ? {} : { deleteHint: op.delHint }),
+      }),
     finished: false,
     completing: null,
   };

@@ -38,7 +38,7 @@ import type {
   RpcRequest,
   RpcResult,
 } from '../protocol/messages.js';
-import { BPServiceCore, type IbrEntry } from '../datanode/bp-service-core.js';
+import { BPServiceCore, type IbrEntry, type IbrOrigin } from '../datanode/bp-service-core.js';
 import { planTransfer } from '../datanode/receive-plan.js';
 import { datanodeRegistration } from '../datanode/registration.js';
 import { blockName, type BlockRef } from '../protocol/types.js';
@@ -164,10 +164,10 @@ export async function runDataNode(options: {
       selfId: id,
       journal,
       storage,
-      onReceiving: (block, opId) => void actor.reportIncremental(block, 'RECEIVING', opId),
-      onReceived: (block, replica, opId) => {
+      onReceiving: (block, opId) => void actor.reportIncremental(block, 'RECEIVING', { opId }),
+      onReceived: (block, replica, origin) => {
         journal.event({ type: 'replica-finalized', block, datanode: id, path: replica.blockPath });
-        return actor.reportIncremental(block, 'RECEIVED', opId);
+        return actor.reportIncremental(block, 'RECEIVED', origin);
       },
       onBadSourceReplica: (block, source) => actor.reportBadReplica(block, source),
       log,
@@ -497,8 +497,8 @@ class BPServiceActor {
 
   /** RECEIVED goes at once (with everything pending); RECEIVING and DELETED wait for the next heartbeat. */
   /** Queues an incremental report entry; the promise settles once a due report has been sent. */
-  reportIncremental(block: BlockRef, status: ReceivedDeletedStatus, opId?: string): Promise<void> {
-    if (!this.core.reportIncremental(block, status, opId)) return Promise.resolve();
+  reportIncremental(block: BlockRef, status: ReceivedDeletedStatus, origin: IbrOrigin = {}): Promise<void> {
+    if (!this.core.reportIncremental(block, status, origin)) return Promise.resolve();
     return this.flushIbr().catch(() => undefined);
   }
 
@@ -698,7 +698,11 @@ class BPServiceActor {
         registration: this.registration(),
         poolId: storage.poolId,
         storageId: storage.identity.storageId,
-        entries: entries.map(({ block, status }) => ({ block, status })),
+        entries: entries.map(({ block, status, deleteHint }) => ({
+          block,
+          status,
+          ...(deleteHint === undefined ? {} : { deleteHint }),
+        })),
       },
       opId,
     )

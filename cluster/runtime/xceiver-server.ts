@@ -2,6 +2,7 @@
  * What a DataNode's DataTransfer server is given and what it offers: the DataNode side of the
  * wire, kept apart from transport/data-link.ts, which both clients and DataNodes use.
  */
+import type { IbrOrigin } from '../datanode/bp-service-core.js';
 import type { BlockRef } from '../protocol/types.js';
 import type { Journal } from '../transport/journal.js';
 import type { DatanodeStorage, ReplicaFiles } from './datanode-storage.js';
@@ -18,10 +19,11 @@ export interface XceiverServerOptions {
    */
   onReceiving(block: BlockRef, opId?: string): void;
   /**
-   * A replica was finalized (blockReceivedAndDeleted RECEIVED, at once); `opId` as above. Resolves
-   * once the report has been sent (the block's last ack waits for it).
+   * A replica was finalized (blockReceivedAndDeleted RECEIVED, at once); `opId` as above, and a
+   * REPLACE_BLOCK's `deleteHint` (the balancer's source). Resolves once the report has been sent
+   * (the block's last ack waits for it).
    */
-  onReceived(block: BlockRef, replica: ReplicaFiles, opId?: string): Promise<void> | void;
+  onReceived(block: BlockRef, replica: ReplicaFiles, origin: IbrOrigin): Promise<void> | void;
   /** A DataNode-initiated copy arrived with bad checksums: the source replica is corrupt. */
   onBadSourceReplica(block: BlockRef, source: string): void;
   /** Operating problems worth a line in the DataNode's log. */

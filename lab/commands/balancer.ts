@@ -5,9 +5,9 @@
  * planner (cluster/balancer/plan.ts), and this module carries each one out over
  * DataTransfer as HDFS's Dispatcher does: REPLACE_BLOCK to the target, which copies the replica
  * from the source with COPY_BLOCK, DataNode to DataNode, throttled by the source to
- * dfs.datanode.balance.bandwidthPerSec. The target reports RECEIVED to the NameNode, which then
- * holds one replica too many and deletes the source's (the planner only picks moves where the
- * NameNode's excess choice is the source — what HDFS's REPLACE_BLOCK with a delete hint does).
+ * dfs.datanode.balance.bandwidthPerSec. The target reports RECEIVED with the source as delete
+ * hint to the NameNode, which then holds one replica too many and deletes the source's (the
+ * planner only picks moves where the hint, or the NameNode's own excess choice, names the source).
  * It prints Hadoop's progress lines and exits when the cluster is balanced.
  */
 import {

@@ -3,6 +3,9 @@ import { classify, isBalanced, planMoves, type StorageReport } from '../../clust
 import { progressLine, runBalancer, type BalancerIo } from '../../cluster/balancer/balancer.js';
 import type { DatanodeInfo } from '../../cluster/protocol/types.js';
 import { parseThreshold } from '../../lab/commands/balancer.js';
+import { compareNames } from '../../cluster/net/topology.js';
+import { ClusterSim } from '../../cluster/sim/cluster-sim.js';
+import { simRegistration } from './sim-registration.js';
 
 const MiB = 1024 * 1024;
 const report = (name: string, usedMiB: number, rack = '/default-rack'): StorageReport => ({
@@ -30,7 +33,7 @@ describe('balancer classes', () => {
 });
 
 describe('balancer moves', () => {
-  it('moves a block to the empty DataNode from the replica the NameNode will delete, without overshooting', () => {
+  it('moves blocks to the empty DataNode, each once, from over-used sources, without overshooting', () => {
     const c = classify([report('dn1', 6), report('dn2', 6), report('dn3', 6), report('dn4', 0)], 10);
     const blocks = Array.from({ length: 6 }, (_, i) => ({
       blockId: 1073741825 + i,
@@ -40,9 +43,16 @@ describe('balancer moves', () => {
       replicas: ['dn1', 'dn2', 'dn3'],
     }));
     const moves = planMoves({ classification: c, blocks, nowMs: 1_000, heartbeatIntervalMs: 1_000 });
-    expect(moves.length).toBeGreaterThan(0);
-    // Equal free space: the NameNode deletes the excess replica of the first DataNode by name.
-    expect(moves.every((m) => m.source === 'dn1' && m.target === 'dn4')).toBe(true);
+    // One rack: every source's replica shares it, so the NameNode takes the delete hint whichever
+    // source gives. The average is 4.5 MiB: dn1 and dn2 give two blocks each (down to 4 MiB), dn3
+    // one — a second would leave dn4 further above the average than it leaves dn3 below.
+    expect(moves.map((m) => `${m.source}->${m.target}`)).toEqual([
+      'dn1->dn4',
+      'dn1->dn4',
+      'dn2->dn4',
+      'dn2->dn4',
+      'dn3->dn4',
+    ]);
     expect(new Set(moves.map((m) => m.blockId)).size).toBe(moves.length);
   });
 
@@ -132,5 +142,54 @@ describe('balancer run (Balancer.run over a fake cluster)', () => {
     );
     expect(result).toMatchObject({ exit: 'NO_MOVE_PROGRESS', iterations: 5, bytesMoved: 0 });
     expect(lines).toContain('No block has been moved for 5 iterations. Exiting...');
+  });
+});
+
+describe("a balancer's move at the NameNode (REPLACE_BLOCK's delete hint)", () => {
+  /** Six DataNodes on three racks (dn1, dn2 /rack1; dn3, dn4 /rack2; dn5, dn6 /rack3), replication 2. */
+  function movedReplica(target: (holders: string[]) => string) {
+    const sim = new ClusterSim({ datanodes: 6, racks: 3, replication: 2, blockSizeBytes: MiB, seed: 'hint' });
+    sim.put('/a.txt', MiB);
+    const block = sim.core.namespace.getBlocks('/a.txt')![0]!;
+    const holders = () => [...sim.core.blocks.get(block.blockId)!.replicas.keys()].sort(compareNames);
+    const before = holders();
+    const [kept, source] = before as [string, string];
+    const added = target(before);
+    sim.core.call(
+      'blockReceivedAndDeleted',
+      {
+        registration: simRegistration(sim, added),
+        poolId: '',
+        storageId: 's',
+        entries: [
+          {
+            block,
+            status: 'RECEIVED',
+            deleteHint: sim.core.datanodes.get(source)!.id.datanodeUuid,
+          },
+        ],
+      },
+      { caller: added, callerAddr: '127.0.0.1', nowMs: sim.nowMs },
+    );
+    return { kept, source, added, after: holders(), invalidated: sim.core.blocks.hasInvalidates(source) };
+  }
+  const rackOf = (name: string): number => Math.ceil(Number(name.slice(2)) / 2);
+  const sameRack = (a: string) => (b: string) => b !== a && rackOf(b) === rackOf(a);
+
+  it('deletes the source at once when the copy went to a rack the block was not on (the source alone on its rack)', () => {
+    const move = movedReplica((holders) => {
+      const free = [1, 2, 3].find((r) => !holders.some((h) => rackOf(h) === r))!;
+      return `dn${2 * free - 1}`;
+    });
+    expect(move.after).toEqual([move.kept, move.added].sort(compareNames));
+    expect(move.invalidated).toBe(true);
+  });
+
+  it("keeps the source when deleting it would take the block off a rack: the excess is the NameNode's choice", () => {
+    const all = ['dn1', 'dn2', 'dn3', 'dn4', 'dn5', 'dn6'];
+    const move = movedReplica(([kept]) => all.find(sameRack(kept!))!);
+    expect(move.after).toContain(move.source);
+    expect(move.after).toHaveLength(3);
+    expect(move.invalidated).toBe(false);
   });
 });

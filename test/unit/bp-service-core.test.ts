@@ -54,14 +54,14 @@ describe('BPServiceCore', () => {
 
   it('groups entries by client operation and requeues a failed group unless superseded', () => {
     const core = new BPServiceCore();
-    expect(core.reportIncremental(blk(1), 'RECEIVED', 'put-1')).toBe(true);
+    expect(core.reportIncremental(blk(1), 'RECEIVED', { opId: 'put-1' })).toBe(true);
     expect(core.takeIncrementalGroup()).toEqual([]); // not registered yet: nothing goes
     core.registered();
-    core.reportIncremental(blk(2), 'RECEIVED', 'put-1');
-    core.reportIncremental(blk(3), 'RECEIVED', 'put-2');
+    core.reportIncremental(blk(2), 'RECEIVED', { opId: 'put-1' });
+    core.reportIncremental(blk(3), 'RECEIVED', { opId: 'put-2' });
     const first = core.takeIncrementalGroup();
     expect(first.map((e) => e.block.blockId)).toEqual([1, 2]);
-    core.reportIncremental(blk(2, 1005), 'RECEIVED', 'put-3');
+    core.reportIncremental(blk(2, 1005), 'RECEIVED', { opId: 'put-3' });
     core.incrementalFailed(first);
     expect(core.pendingIncremental.map((e) => [e.block.blockId, e.block.genStamp])).toEqual([
       [1, 1001],

@@ -139,12 +139,14 @@ describe('DatanodeProtocol bytes', () => {
       storageId: 'DS-1',
       entries: [
         { block: { blockId: 1, genStamp: 2, numBytes: 3 }, status: 'RECEIVING' },
-        { block: { blockId: 1, genStamp: 2, numBytes: 3 }, status: 'RECEIVED' },
+        // A balancer's move: the replica it replaces is named by its DataNode's uuid.
+        { block: { blockId: 1, genStamp: 2, numBytes: 3 }, status: 'RECEIVED', deleteHint: 'uuid-dn3' },
         { block: { blockId: 4, genStamp: 2, numBytes: 0 }, status: 'DELETED' },
       ],
-    }) as { storageId: string; entries: { status: string }[] };
+    }) as { storageId: string; entries: { status: string; deleteHint?: string }[] };
     expect(decoded.storageId).toBe('DS-1');
     expect(decoded.entries.map((e) => e.status)).toEqual(['RECEIVING', 'RECEIVED', 'DELETED']);
+    expect(decoded.entries.map((e) => e.deleteHint)).toEqual([undefined, 'uuid-dn3', undefined]);
   });
 
   it('a layout version is HDFS negative int in a uint32 field', () => {

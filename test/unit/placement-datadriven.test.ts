@@ -13,6 +13,7 @@ import {
   isPlacementSatisfied,
   maxReplicasPerRack,
   pipelineOrder,
+  useDelHint,
   type PlacementCandidate,
 } from '../../cluster/namenode/placement.js';
 import { WORKED_EXAMPLE_LEAVES } from '../../cluster/net/examples.js';
@@ -111,6 +112,10 @@ function handler(): Handler {
           heartbeatIntervalMs: 3000,
         };
         return [String(chooseReplicaToDelete(d.list('replicas'), stats, need(d).topology))];
+      }
+      case 'use-del-hint': {
+        const hint = { hint: d.get('hint'), added: d.get('added') };
+        return [String(useDelHint(d.list('replicas'), hint, need(d).topology))];
       }
       default:
         throw new Error(`${d.pos}: unknown command ${d.cmd}`);

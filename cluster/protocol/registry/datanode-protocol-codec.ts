@@ -445,6 +445,7 @@ export const datanodeProtocol = {
             blocks: req.entries.map((e) => ({
               block: blockToProto(e.block),
               status: BLOCK_STATUS[e.status],
+              ...(e.deleteHint === undefined ? {} : { deleteHint: e.deleteHint }),
             })),
           },
         ],
@@ -459,6 +460,8 @@ export const datanodeProtocol = {
           s.blocks.map((b) => ({
             block: blockFromProto(required(b.block, 'ReceivedDeletedBlockInfoProto.block')),
             status: blockStatusFromProto(b.status),
+            // PBHelper: entry.hasDeleteHint() ? entry.getDeleteHint() : null.
+            ...(b.deleteHint === '' ? {} : { deleteHint: b.deleteHint }),
           })),
         ),
       };
