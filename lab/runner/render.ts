@@ -41,14 +41,55 @@ function inline(text: string, style: Style): string {
     .replace(/\[([^\]]+)\]\(([^)]+)\)/g, (_m, label: string, url: string) => `${label} (${url})`);
 }
 
+/** A Markdown table row (`| a | b |`): its cells, trimmed; a `|---|:--:|` separator has only dashes and colons. */
+const tableCells = (line: string): string[] =>
+  line
+    .trim()
+    .replace(/^\||\|$/g, '')
+    .split('|')
+    .map((cell) => cell.trim());
+const isTableRow = (line: string): boolean => /^\s*\|.*\|\s*$/.test(line);
+const isSeparator = (cells: string[]): boolean => cells.every((c) => /^:?-+:?$/.test(c));
+
+/**
+ * A Markdown table as aligned columns, two spaces apart, its header in bold and no pipes or
+ * dashes: what a reader sees in a terminal, where the raw table is noise.
+ */
+function renderTable(rows: string[], style: Style): string[] {
+  const cells = rows.map(tableCells).filter((row) => !isSeparator(row));
+  const width = (cell: string): number => inline(cell, PLAIN).length;
+  const widths: number[] = [];
+  for (const row of cells) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, width(cell))));
+  return cells.map((row, r) =>
+    row
+      .map((cell, i) => {
+        const text = r === 0 ? style.bold(inline(cell, PLAIN)) : inline(cell, style);
+        return i === row.length - 1 ? text : text + ' '.repeat((widths[i] ?? 0) - width(cell));
+      })
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
 /**
  * Markdown for a terminal: headings in bold, fenced code indented (and kept as written, for
- * copying), lists with bullets, inline code highlighted. Enough for exercise steps; not a renderer.
+ * copying), lists with bullets, tables as aligned columns, inline code highlighted. Enough for
+ * exercise steps; not a renderer.
  */
 export function renderMarkdown(markdown: string, style: Style): string {
   const out: string[] = [];
   let fenced = false;
+  let table: string[] = [];
+  const flushTable = (): void => {
+    if (table.length > 0) out.push(...renderTable(table, style));
+    table = [];
+  };
   for (const line of markdown.replace(/\r\n/g, '\n').split('\n')) {
+    if (!fenced && isTableRow(line)) {
+      table.push(line);
+      continue;
+    }
+    flushTable();
     if (/^\s*(```|~~~)/.test(line)) {
       fenced = !fenced;
       continue;
@@ -69,6 +110,7 @@ export function renderMarkdown(markdown: string, style: Style): string {
     }
     out.push(inline(line, style));
   }
+  flushTable();
   return out
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')

@@ -104,6 +104,20 @@ describe('rendering', () => {
     expect(text).toBe('LOOK\n\nRun lab fsck /:\n\n    lab fsck / -files\n  • one');
   });
 
+  it('shows a Markdown table as aligned columns, without its pipes and dashes', () => {
+    const table =
+      '| Offset | Bytes | Meaning |\n|---|---|---|\n| 0 | 2 | header version |\n| 7 | 4 × N | one CRC per chunk |';
+    expect(renderMarkdown(`Read it:\n\n${table}\n\nThen \`xxd\` it.`, PLAIN).split('\n')).toEqual([
+      'Read it:',
+      '',
+      'Offset  Bytes  Meaning',
+      '0       2      header version',
+      '7       4 × N  one CRC per chunk',
+      '',
+      'Then xxd it.',
+    ]);
+  });
+
   it("never shows a hidden check's expected answer", () => {
     const result = {
       name: 'e/q',
