@@ -11,6 +11,7 @@ import { requireDescription } from '../../cluster/home/home.js';
 import { Journal } from '../../cluster/transport/journal.js';
 import { requestCheckpoint } from '../../cluster/client/secondary-http-client.js';
 import type { CheckpointResult } from '../../cluster/secondary/checkpointer.js';
+import { checkpointDoneLine } from '../format/checkpoint.js';
 import type { Command } from '../cli/commander.js';
 import { homeOf } from '../cli/context.js';
 import { UsageError } from '../cli/errors.js';
@@ -76,7 +77,7 @@ export function formatCheckpoint(
   changes: readonly NameDirChange[],
 ): string {
   const lines = [
-    `Checkpoint done at txid ${result.txid}: ${result.imageFile} (${result.imageBytes} bytes) in ${result.durationMs} ms.`,
+    checkpointDoneLine(result),
     `  merged ${result.rolledSegment === '' ? 'no segments' : `up to ${result.rolledSegment}`} into the image at txid ${result.fromImageTxid}` +
       ` (image ${result.imageDownloaded ? 'downloaded' : 'already held by the Secondary NameNode'}; ` +
       `${result.segmentsDownloaded.length} segment${result.segmentsDownloaded.length === 1 ? '' : 's'} downloaded)`,

@@ -22,6 +22,7 @@ import type { FsckResult } from '../../cluster/namenode/fsck-report.js';
 import { Journal } from '../../cluster/transport/journal.js';
 import { RpcClient } from '../../cluster/transport/rpc-client.js';
 import { requestCheckpoint } from '../../cluster/client/secondary-http-client.js';
+import { checkpointDoneLine } from '../format/checkpoint.js';
 import { DASHBOARD_CLIENT_ID } from '../traffic/lines.js';
 import { JournalTail } from '../traffic/tail.js';
 import { releaseInput } from './blessed.js';
@@ -342,7 +343,7 @@ export function clusterSources(home: string, record: ActionRecorder = () => {}):
           if (!description.secondary) return 'checkpoint: this cluster runs no Secondary NameNode';
           const result = await requestCheckpoint(description);
           record(actionCommand(action)!);
-          return `checkpoint: ${JSON.stringify(result)}`;
+          return checkpointDoneLine(result);
         }
         case 'put-sample':
           return putSample(home, ++samples, (upload) => record(actionCommand(action, upload)!));

@@ -195,7 +195,7 @@ const ALLOWED_ARROWS: Record<string, string[]> = {
     'cluster/net',
     'cluster/transport',
   ],
-  'lab/format': ['cluster/common', 'cluster/namenode'],
+  'lab/format': ['cluster/common', 'cluster/namenode', 'cluster/secondary'],
   'lab/traffic': ['cluster/common', 'cluster/transport'],
   'lab/trace': ['lab/format', 'lab/traffic'],
   'lab/cli': [
@@ -270,6 +270,7 @@ const ALLOWED_ARROWS: Record<string, string[]> = {
     'cluster/namenode',
     'cluster/transport',
     'lab/cli',
+    'lab/format',
     'lab/scenario',
     'lab/trace',
     'lab/traffic',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FsckResult } from '../../cluster/namenode/fsck-report.js';
 import type { ReportedDatanode } from '../../cluster/protocol/types.js';
+import { checkpointDoneLine } from '../../lab/format/checkpoint.js';
 import { handleKey } from '../../lab/tui/keys.js';
 import { computeLayout, type Rect } from '../../lab/tui/layout.js';
 import {
@@ -303,6 +304,22 @@ describe('keys', () => {
 });
 
 describe('pane text', () => {
+  it("says the C key's checkpoint in words, as `lab checkpoint` does, not as the Secondary's JSON", () => {
+    const line = checkpointDoneLine({
+      reason: 'forced',
+      txid: 42,
+      imageFile: 'fsimage_0000000000000000042',
+      imageBytes: 1234,
+      fromImageTxid: 0,
+      imageDownloaded: true,
+      segmentsDownloaded: ['edits_0000000000000000001-0000000000000000042'],
+      rolledSegment: 'edits_0000000000000000001-0000000000000000042',
+      durationMs: 80,
+      opId: 'checkpoint-1',
+    });
+    expect(line).toBe('Checkpoint done at txid 42: fsimage_0000000000000000042 (1234 bytes) in 80 ms.');
+  });
+
   it('escapes braces so cluster text is never read as blessed tags', () => {
     expect(escapeTags('{"a":1}')).toBe('{open}"a":1{close}');
   });
