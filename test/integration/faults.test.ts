@@ -200,6 +200,23 @@ describe.skipIf(!BUILT)('fault commands on a real cluster', () => {
     const replaces = moveFrames.filter((f) => f.msg.type === 'dt-op' && f.msg.op === 'REPLACE_BLOCK');
     expect(replaces.filter((f) => f.src === 'balancer').map((f) => f.dst)).toContain('dn4');
     expect(moveFrames.filter((f) => f.src === 'balancer').every((f) => f.data === 0)).toBe(true);
+    // dn4's RECEIVED report of a moved replica names the move's source by its uuid (the delete
+    // hint), so the NameNode deletes that replica of the block and not another.
+    const sourceUuids = new Set(
+      live.filter((d) => result.moves.some((m) => m.source === d.name)).map((d) => d.datanodeUuid),
+    );
+    const hintsFromDn4 = (): string[] =>
+      readJournal(homePaths(home).journal).flatMap((r) =>
+        r.k === 'frame' && r.dir === 'send' && r.src === 'dn4' && r.msg.type === 'rpc-call'
+          ? ((r.msg.params as { entries?: { deleteHint?: string }[] }).entries ?? []).flatMap((e) =>
+              e.deleteHint === undefined ? [] : [e.deleteHint],
+            )
+          : [],
+      );
+    await waitFor(() => hintsFromDn4().some((uuid) => sourceUuids.has(uuid)), {
+      deadlineMs: 10_000,
+      what: "dn4's blockReceivedAndDeleted naming a move's source as delete hint in the journal",
+    });
     // Every block keeps three replicas, and dn4 now holds some of them.
     await waitFor(
       async () => {
