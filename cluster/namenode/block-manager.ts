@@ -256,6 +256,16 @@ export class BlockManager {
     return this.pendingReconstruction.size;
   }
 
+  /** Each re-replication waiting for its targets' reports, in the order it was scheduled. */
+  pendingReconstructions(): { blockId: number; targets: readonly string[]; scheduledMs: number }[] {
+    return [...this.pendingReconstruction].map(([blockId, p]) => ({ blockId, ...p }));
+  }
+
+  /** Each DataNode with blocks to delete, and those blocks (InvalidateBlocks' nodeToBlocks). */
+  pendingInvalidates(): { datanode: string; blocks: BlockRef[] }[] {
+    return [...this.invalidates].map(([datanode, m]) => ({ datanode, blocks: [...m.values()] }));
+  }
+
   hasPendingReconstruction(blockId: number): boolean {
     return this.pendingReconstruction.has(blockId);
   }

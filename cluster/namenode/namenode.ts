@@ -6,6 +6,7 @@
  * state events for the journal. `tick(now)` runs the periodic monitors (liveness, safe mode,
  * re-replication). The NameNode never calls a DataNode: commands ride on heartbeat replies.
  */
+import { collectMetaSaveFacts, metaSaveText } from './metasave.js';
 import type { Prng } from '../common/prng.js';
 import { RemoteError } from '../protocol/errors.js';
 import { CORRUPT_FILE_BLOCKS_RETURNED_MAX, LIST_OPEN_FILES_RESPONSES_MAX } from '../protocol/limits.js';
@@ -165,14 +166,17 @@ export type StorageAction =
   | { kind: 'save' }
   | { kind: 'list-segments' }
   /** refreshNodes: read dfs.hosts / dfs.hosts.exclude again and hand them to `refreshHosts`. */
-  | { kind: 'read-hosts' };
+  | { kind: 'read-hosts' }
+  /** metaSave: write `text` to `filename` in the NameNode's log directory (hadoop.log.dir). */
+  | { kind: 'metasave'; filename: string; text: string };
 
 /** What the runtime did for a StorageAction. */
 export type StorageDone =
   | { kind: 'roll'; nextTxid: number }
   | { kind: 'save'; imageTxid: number; nowMs: number }
   | { kind: 'list-segments'; fileNames: readonly string[] }
-  | { kind: 'hosts-read' };
+  | { kind: 'hosts-read' }
+  | { kind: 'metasave-written' };
 
 export interface NameNodeCoreOptions {
   settings: NameNodeSettings;
@@ -381,10 +385,11 @@ export class NameNodeCore {
    * getEditLogManifest's finalized segments from `sinceTxid` on.
    */
   storageDone<
-    M extends 'rollEdits' | 'rollEditLog' | 'saveNamespace' | 'getEditLogManifest' | 'refreshNodes',
+    M extends
+      'rollEdits' | 'rollEditLog' | 'saveNamespace' | 'getEditLogManifest' | 'refreshNodes' | 'metaSave',
   >(method: M, params: RpcMethods[M]['req'], done: StorageDone): RpcMethods[M]['res'] {
     type Res = RpcMethods[M]['res'];
-    if (done.kind === 'hosts-read') return null as Res;
+    if (done.kind === 'hosts-read' || done.kind === 'metasave-written') return null as Res;
     if (done.kind === 'save') {
       this.noteCheckpoint(done.imageTxid, done.nowMs);
       return { txid: done.imageTxid } as Res;
@@ -841,6 +846,13 @@ export class NameNodeCore {
     setBalancerBandwidth: (p, ctx) => {
       this.checker(ctx)?.checkSuperuserPrivilege();
       this.datanodes.setBalancerBandwidth(p.bandwidth);
+      return null;
+    },
+    // FSNamesystem#metaSave: superuser only, a read (allowed in safe mode); the runtime writes the
+    // text to the file under its log directory.
+    metaSave: (p, ctx) => {
+      this.checker(ctx)?.checkSuperuserPrivilege();
+      this.storage = { kind: 'metasave', filename: p.filename, text: this.metaSave() };
       return null;
     },
     // FSNamesystem#refreshNodes: superuser only; the runtime rereads the hosts files.
@@ -1768,6 +1780,20 @@ export class NameNodeCore {
       if (leaving && d.liveness !== 'dead') out[d.id.name] = this.admin.leavingStatus(d.id.name);
     }
     return out;
+  }
+
+  /** FSNamesystem.metaSave's text (dfsadmin -metasave), for the process to write under its log directory. */
+  metaSave(): string {
+    return metaSaveText(
+      collectMetaSaveFacts({
+        blocks: this.blocks,
+        datanodes: this.datanodes,
+        inodes: this.namespaceCounts().filesTotal,
+        classify: (info) => this.redundancy.classify(info),
+        fileOf: (blockId) => this.namespace.fileOfBlock(blockId)?.path ?? null,
+        reasonCode: corruptReasonCode,
+      }),
+    );
   }
 
   /** Files and directories (FilesTotal) and files open for write, for /jmx. */

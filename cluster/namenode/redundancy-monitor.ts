@@ -95,19 +95,8 @@ export class RedundancyMonitor {
     blocks.expirePendingReconstructions(nowMs, this.settings.pendingReconstructionTimeoutMs);
     const needed: Needed[] = [];
     for (const info of blocks.all()) {
-      const counts = this.host.countReplicas(info);
-      // Only in-service replicas count; decommissioning ones are about to leave (NumberReplicas).
+      const { counts, expectedLive, priority } = this.classify(info);
       const live = counts.live;
-      const maintenance = [...counts.enteringMaintenance, ...counts.inMaintenance];
-      const outOfService = counts.decommissioning.length + counts.decommissioned.length + maintenance.length;
-      const expectedLive = expectedLiveRedundancy(info, counts, this.settings.minMaintenanceReplication);
-      // isPlacementPolicySatisfied counts replicas in maintenance: they come back.
-      const racksOk = isPlacementSatisfied(
-        [...live, ...maintenance],
-        info.expectedReplication,
-        this.host.topology,
-      );
-      const priority = blocks.priority(info, live.length, racksOk, outOfService, expectedLive);
       if (info.ucState === 'COMPLETE' && live.length > info.expectedReplication) {
         this.removeExcess(info, live, nowMs);
         continue;
@@ -133,6 +122,25 @@ export class RedundancyMonitor {
     }
     needed.sort((a, b) => a.priority - b.priority || a.info.blockId - b.info.blockId);
     this.scheduleTransfers(needed, nowMs);
+  }
+
+  /**
+   * The block's replicas and its LowRedundancyBlocks priority (null: not low on redundancy). Only
+   * in-service replicas count as live; decommissioning ones are about to leave (NumberReplicas).
+   */
+  classify(info: BlockView): { counts: NumberReplicas; expectedLive: number; priority: number | null } {
+    const counts = this.host.countReplicas(info);
+    const maintenance = [...counts.enteringMaintenance, ...counts.inMaintenance];
+    const outOfService = counts.decommissioning.length + counts.decommissioned.length + maintenance.length;
+    const expectedLive = expectedLiveRedundancy(info, counts, this.settings.minMaintenanceReplication);
+    // isPlacementPolicySatisfied counts replicas in maintenance: they come back.
+    const racksOk = isPlacementSatisfied(
+      [...counts.live, ...maintenance],
+      info.expectedReplication,
+      this.host.topology,
+    );
+    const priority = this.host.blocks.priority(info, counts.live.length, racksOk, outOfService, expectedLive);
+    return { counts, expectedLive, priority };
   }
 
   /**

@@ -406,6 +406,8 @@ export interface RpcMethods {
   refreshNodes: { req: Record<string, never>; res: null };
   /** dfsadmin -setBalancerBandwidth: bytes per second, for every DataNode's next heartbeat. */
   setBalancerBandwidth: { req: { bandwidth: number }; res: null };
+  /** dfsadmin -metasave: the NameNode writes its block and DataNode state to `filename` in its log directory. */
+  metaSave: { req: { filename: string }; res: null };
   /** dfsadmin -listOpenFiles: a batch of files being written, after inode id `prevId`, under `path`. */
   listOpenFiles: {
     req: { prevId: number; types: OpenFilesType[]; path: string };
@@ -583,6 +585,7 @@ export const PROTOCOL_OF: Record<RpcMethod, Protocol> = {
   rollEdits: 'ClientProtocol',
   refreshNodes: 'ClientProtocol',
   setBalancerBandwidth: 'ClientProtocol',
+  metaSave: 'ClientProtocol',
   listOpenFiles: 'ClientProtocol',
   saveNamespace: 'ClientProtocol',
   versionRequest: 'DatanodeProtocol',

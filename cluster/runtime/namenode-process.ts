@@ -122,7 +122,16 @@ export async function runNameNode({
   const readHosts = hostsReader(home, config, journal);
   // DatanodeManager reads the hosts files when the NameNode starts; an unreadable one stops it.
   journalEvents(journal, core.refreshHosts(await readHosts(), Date.now()));
-  const handler = namenodeCallHandler({ core, edits, nameDir, config, journal, checkResources, readHosts });
+  const handler = namenodeCallHandler({
+    core,
+    edits,
+    nameDir,
+    config,
+    journal,
+    checkResources,
+    readHosts,
+    logDir: paths.logs,
+  });
   const datanodeHost = datanodeOfHost(desc, reload);
 
   const server = await bindRpcServer(desc, {

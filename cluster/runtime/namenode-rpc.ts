@@ -11,6 +11,8 @@ import { fsimageName } from '../namenode/name-dir.js';
 import type { HostsLists } from '../namenode/host-file.js';
 import type { RpcMethod, StateEvent } from '../protocol/messages.js';
 import type { Journal } from '../transport/journal.js';
+import { resolveInside } from '../common/contained-path.js';
+import { RemoteError } from '../protocol/errors.js';
 import type { NameNodeEdits } from './namenode-edits.js';
 import { currentDir, listCurrent, purgeOldStorage, saveImage } from './name-storage.js';
 
@@ -39,6 +41,8 @@ export function namenodeCallHandler(opts: {
   checkResources: () => void;
   /** Reads dfs.hosts / dfs.hosts.exclude again (refreshNodes; see hosts-files.ts). */
   readHosts: () => Promise<HostsLists>;
+  /** hadoop.log.dir: where metaSave writes its file (the lab home's logs directory). */
+  logDir: string;
 }): NameNodeCall {
   const { core, edits, journal, checkResources } = opts;
   const doStorage = storageWork(opts);
@@ -76,10 +80,15 @@ function storageWork(opts: {
   config: LabConfig;
   journal: Journal;
   readHosts: () => Promise<HostsLists>;
+  logDir: string;
 }): (action: StorageAction) => Promise<StorageDone> {
   const { core, edits, nameDir, config, journal } = opts;
   return async (action) => {
     if (action.kind === 'list-segments') return { kind: 'list-segments', fileNames: listCurrent(nameDir) };
+    if (action.kind === 'metasave') {
+      writeMetaSave(opts.logDir, action.filename, action.text);
+      return { kind: 'metasave-written' };
+    }
     if (action.kind === 'read-hosts') {
       journalEvents(journal, core.refreshHosts(await opts.readHosts(), Date.now()));
       return { kind: 'hosts-read' };
@@ -99,4 +108,24 @@ function storageWork(opts: {
     });
     return { kind: 'save', imageTxid, nowMs: Date.now() };
   };
+}
+
+/**
+ * FSNamesystem.metaSave's file: `new File(hadoop.log.dir, filename)`, overwritten if it exists. A
+ * name that leads outside the log directory is refused (the NameNode writes only its own files).
+ */
+function writeMetaSave(logDir: string, filename: string, text: string): void {
+  const file = filename === '' ? null : resolveInside(logDir, filename);
+  if (file === null)
+    throw new RemoteError('IOException', `${filename}: not a file in the NameNode's log directory ${logDir}`);
+  try {
+    fs.mkdirSync(logDir, { recursive: true });
+    fs.writeFileSync(file, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+    throw new RemoteError(
+      'IOException',
+      `${file}: ${code === 'ENOENT' ? 'No such file or directory' : code}`,
+    );
+  }
 }

@@ -1,8 +1,9 @@
 /**
  * The persistence sub-commands of `lab dfsadmin` (DFSAdmin.java): `-rollEdits`, `-saveNamespace`,
  * `-safemode get|enter|leave|wait|forceExit`, `-refreshNodes` (reread dfs.hosts / dfs.hosts.exclude),
- * `-fetchImage DIR` (the newest fsimage over /imagetransfer) and `-setBalancerBandwidth` (the
- * NameNode passes it to every DataNode on a heartbeat reply). lab/commands/dfsadmin.ts dispatches
+ * `-fetchImage DIR` (the newest fsimage over /imagetransfer), `-setBalancerBandwidth` (the
+ * NameNode passes it to every DataNode on a heartbeat reply) and `-metasave FILE` (the NameNode's
+ * block and DataNode state, written under its log directory). lab/commands/dfsadmin.ts dispatches
  * here; output as Hadoop's.
  */
 import fs from 'node:fs';
@@ -61,6 +62,8 @@ export async function runDfsadminAdmin(argv: readonly string[], ctx: DfsadminAdm
       return listOpenFiles(rest, ctx);
     case '-setBalancerBandwidth':
       return setBalancerBandwidth(rest[0] as string, ctx);
+    case '-metasave':
+      return metaSave(rest[0] as string, ctx);
     default:
       if (isQuotaCommand(sub)) return runQuotaCommand(sub, rest, ctx.session);
       if (isSnapshotAdminCommand(sub)) return runSnapshotAdmin(sub, rest, ctx.session);
@@ -103,6 +106,17 @@ async function setBalancerBandwidth(text: string, ctx: DfsadminAdminContext): Pr
   }
   if (ctx.json) return printJson({ bandwidth });
   out(`Balancer bandwidth is set to ${bandwidth}`);
+}
+
+/**
+ * DFSAdmin.metaSave: ClientProtocol.metaSave writes the file under the NameNode's log directory
+ * (hadoop.log.dir: the lab home's logs/), then its line names the file system's URI.
+ */
+async function metaSave(filename: string, ctx: DfsadminAdminContext): Promise<void> {
+  await ctx.session.namenode.call('metaSave', { filename });
+  const uri = ctx.session.config.get('fs.defaultFS').replace(/\/$/, '');
+  if (ctx.json) return printJson({ filename, namenode: uri });
+  out(`Created metasave file ${filename} in the log directory of namenode ${uri}`);
 }
 
 async function rollEdits(ctx: DfsadminAdminContext): Promise<void> {

@@ -16,6 +16,8 @@ interface DfsadminCommandText {
   usage: string;
   /** printHelp(cmd)'s string. */
   help: string;
+  /** Where printHelp prints it when that is not its place in the summary: after this command's help. */
+  helpAfter?: string;
 }
 
 /** DFSAdmin's quota commands' DESCRIPTIONs (SetQuotaCommand, ClearQuotaCommand, …). */
@@ -208,6 +210,20 @@ export const DFSADMIN_TEXTS: Readonly<Record<string, DfsadminCommandText>> = {
       '\tGet the information about the given datanode. This command can\n' +
       '\tbe used for checking if a datanode is alive.\n',
   },
+  metasave: {
+    summary: '-metasave filename',
+    usage: '[-metasave filename]',
+    help:
+      "-metasave <filename>: \tSave Namenode's primary data structures\n" +
+      '\t\tto <filename> in the directory specified by hadoop.log.dir property.\n' +
+      '\t\t<filename> is overwritten if it exists.\n' +
+      '\t\t<filename> will contain one line for each of the following\n' +
+      '\t\t\t1. Datanodes heart beating with Namenode\n' +
+      '\t\t\t2. Blocks waiting to be replicated\n' +
+      '\t\t\t3. Blocks currrently being replicated\n' +
+      '\t\t\t4. Blocks waiting to be deleted\n',
+    helpAfter: 'refreshNodes',
+  },
   triggerBlockReport: {
     summary:
       '-triggerBlockReport [-incremental] <datanode_host:ipc_port> [-namenode <namenode_host:ipc_port>]',
@@ -279,13 +295,24 @@ export function dfsadminHelp(cmd = ''): string {
     'The full syntax is: \n\n' +
     'lab dfsadmin\n' +
     usageSummary();
-  const helps = Object.values(DFSADMIN_TEXTS).map((c) => `${c.help}\n`);
+  const helps = helpOrder().map((c) => `${c.help}\n`);
   return `${summary}\n${helps.join('')}\n${GENERIC_USAGE_PRINTED}`;
 }
 
-/** DFSAdmin commands students meet that the lab does not carry out yet, and where to look instead. */
+/** printHelp's order: the summary's, but for a command whose help DFSAdmin prints elsewhere. */
+function helpOrder(): DfsadminCommandText[] {
+  const texts = Object.entries(DFSADMIN_TEXTS);
+  const order = texts.filter(([, t]) => t.helpAfter === undefined).map(([name]) => name);
+  for (const [name, t] of texts) {
+    if (t.helpAfter !== undefined) order.splice(order.indexOf(t.helpAfter) + 1, 0, name);
+  }
+  return order.map((name) => DFSADMIN_TEXTS[name] as DfsadminCommandText);
+}
+
+/** DFSAdmin commands students meet that the lab does not carry out, and why. */
 const NOT_IN_THE_LAB: Readonly<Record<string, string>> = {
-  '-metasave': "the blocks waiting for replication or deletion are in lab fsck / and the NameNode's /jmx",
+  '-finalizeUpgrade': 'a lab cluster keeps the layout version it was formatted with and is never upgraded',
+  '-upgrade': 'a lab cluster keeps the layout version it was formatted with and is never upgraded',
 };
 
 /** DFSAdmin's commands that talk to one DataNode's IPC port (ClientDatanodeProtocol), not the NameNode. */

@@ -41,6 +41,7 @@ const ARGUMENT_COUNTS: Readonly<Record<string, (count: number) => boolean>> = {
   '-getBalancerBandwidth': (n) => n === 2,
   '-shutdownDatanode': (n) => n === 2 || n === 3,
   '-getDatanodeInfo': (n) => n === 2,
+  '-metasave': (n) => n === 2,
   '-triggerBlockReport': (n) => n >= 2 && n <= 5,
 };
 

@@ -551,6 +551,24 @@ describe.skipIf(!BUILT)('lab fs behaves as FsShell', () => {
       }
     });
 
+    it("dfsadmin -metasave writes FSNamesystem.metaSave's file in the lab home's logs directory", async () => {
+      // DFSAdmin.metaSave: "Created metasave file " + name + " in the log directory of namenode " +
+      // the file system's URI (testHDFSConf.xml's comparator for it).
+      const nn = requireDescription(home).namenode;
+      expect(await ok('dfsadmin', '-metasave', 'meta.txt')).toBe(
+        `Created metasave file meta.txt in the log directory of namenode hdfs://${nn.host}:${nn.port}`,
+      );
+      const lines = fs.readFileSync(path.join(home, 'logs', 'meta.txt'), 'utf8').split('\n');
+      expect(lines[0]).toMatch(/^\d+ files and directories, \d+ blocks = \d+ total filesystem objects$/);
+      expect(lines.slice(1, 3)).toEqual(['Live Datanodes: 1', 'Dead Datanodes: 0']);
+      expect(lines).toContain('Metasave: Number of datanodes: 1');
+      // The NameNode writes only in its log directory.
+      const out = await lab('dfsadmin', '-metasave', '../escape.txt');
+      expect(out.code).toBe(255);
+      expect(out.stderr).toMatch(/^metasave: \.\.\/escape\.txt: not a file in the NameNode's log directory /);
+      expect(fs.existsSync(path.join(home, 'escape.txt'))).toBe(false);
+    });
+
     it('-df prints a row per path and names a missing one (FsUsage.Df)', async () => {
       const r = await lab('fs', '-df', '/', '/nope', '/');
       expect(r.code).toBe(1);

@@ -40,6 +40,7 @@ const TEST_HDFS_CONF: Record<string, string[]> = {
     String.raw`^-clrQuota <dirname>...<dirname>: Clear the quota for each directory <dirName>.( )*`,
     String.raw`^( |\t)*It does not fault if the directory has no quota.( )*`,
   ],
+  metasave: [String.raw`^-metasave <filename>:( |\t)*Save Namenode's primary data structures( )*`],
   help: [
     String.raw`^-help \[cmd\]:( |\t)*Displays help for the given command or all commands if none( )*`,
     String.raw`^( |\t)*is specified.( )*`,
@@ -63,6 +64,11 @@ describe('dfsadmin -help', () => {
     expect(text.startsWith('lab dfsadmin performs DFS administrative commands.\n')).toBe(true);
     expect(text).toContain('\n\t[-safemode <enter | leave | get | wait | forceExit>]\n');
     expect(text).toContain('\n-rollEdits:\tRolls the edit log.\n\n');
+    // commonUsageSummary lists -metasave after -getDatanodeInfo; printHelp prints its text after
+    // -refreshNodes' (before the quota commands').
+    expect(text).toContain('\t[-getDatanodeInfo <datanode_host:ipc_port>]\n\t[-metasave filename]\n');
+    expect(text).toMatch(/\t\tare not chosen for writing new replicas\.\n\n-metasave <filename>: /);
+    expect(text).toMatch(/4\. Blocks waiting to be deleted\n\n-setQuota /);
     // ToolRunner.printGenericCommandUsage, ending with its empty println.
     expect(text.endsWith('command [genericOptions] [commandOptions]\n\n')).toBe(true);
   });
@@ -71,6 +77,7 @@ describe('dfsadmin -help', () => {
 describe('dfsadmin usage lines (DFSAdmin.printUsage)', () => {
   it("prints a command's own line", () => {
     expect(dfsadminUsage('-rollEdits')).toBe('Usage: lab dfsadmin [-rollEdits]\n');
+    expect(dfsadminUsage('-metasave')).toBe('Usage: lab dfsadmin [-metasave filename]\n');
     expect(dfsadminUsage('-safemode')).toBe(
       'Usage: lab dfsadmin [-safemode enter | leave | get | wait | forceExit]\n',
     );

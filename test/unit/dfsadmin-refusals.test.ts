@@ -7,9 +7,10 @@ import { refuseUnknownCommand } from '../../lab/commands/dfsadmin-help.js';
 
 describe('dfsadmin commands not in the lab', () => {
   it('names Hadoop’s command and the lab’s way to the same facts', () => {
-    expect(() => refuseUnknownCommand('-metasave')).toThrow(
-      "metasave: Hadoop's command, not the lab's yet: the blocks waiting for replication or deletion are in lab fsck /",
+    expect(() => refuseUnknownCommand('-finalizeUpgrade')).toThrow(
+      "finalizeUpgrade: Hadoop's command, not the lab's yet: a lab cluster keeps the layout version it was formatted with and is never upgraded",
     );
+    expect(() => refuseUnknownCommand('-metasave')).not.toThrow();
     expect(() => refuseUnknownCommand('-getDatanodeInfo')).not.toThrow();
     expect(() => refuseUnknownCommand('-rollEdits')).not.toThrow();
   });

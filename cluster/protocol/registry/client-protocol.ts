@@ -896,6 +896,15 @@ const entries: RpcMethodEntry[] = [
     toRequest: (p) => ({ bandwidth: BigInt(p.bandwidth) }),
     fromRequest: (m) => ({ bandwidth: wireNumber(m.bandwidth, 'bandwidth') }),
   }),
+  voidProtoMethod({
+    protocol: P,
+    method: 'metaSave',
+    request: cp.MetaSaveRequestProtoSchema,
+    response: cp.MetaSaveResponseProtoSchema,
+    journalFields: ['filename'],
+    toRequest: (p) => ({ filename: p.filename }),
+    fromRequest: (m) => ({ filename: m.filename }),
+  }),
   protoMethod({
     protocol: P,
     method: 'listOpenFiles',
