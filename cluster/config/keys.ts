@@ -593,6 +593,13 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
 
   // ---- Block scanner ----
   {
+    name: 'dfs.datanode.restart.replica.expiration',
+    type: 'int',
+    hadoopDefault: '50',
+    description:
+      'Seconds a DataNode shut down for upgrade (dfsadmin -shutdownDatanode … upgrade) has to come back and keep the replicas being written as RBW (DNConf.restartReplicaExpiry).',
+  },
+  {
     name: 'dfs.datanode.scan.period.hours',
     type: 'int',
     hadoopDefault: '504',

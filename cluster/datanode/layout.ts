@@ -4,6 +4,7 @@
  *
  * <dataDir>/current/BP-…/current/finalized/subdir<d1>/subdir<d2>/blk_<id>, blk_<id>_<gs>.meta
  * <dataDir>/current/BP-…/current/rbw/blk_<id>, blk_<id>_<gs>.meta
+ * <dataDir>/current/BP-…/current/rbw:.blk_<id>.restart (a replica's restart deadline, see below)
  * <dataDir>/current/BP-…/tmp/
  */
 import { join } from 'node:path';
@@ -57,6 +58,27 @@ export function tmpDir(dataDir: string, bpid: string): string {
  * (cluster/protocol/identifiers.ts): a value typed `number` can still be a string at run time, and
  * `blk_../../x` must never become a path.
  */
+/**
+ * The restart file of an rbw replica (ReplicaInPipeline.createRestartMetaStream, read back by
+ * BlockPoolSlice.addReplicaToReplicasMap): the rbw directory's path + File.pathSeparator +
+ * `.blk_<id>.restart`. File.pathSeparator is ':' on Unix, so HDFS's file is not inside rbw/ but
+ * beside it in the pool's current/, named `rbw:.blk_<id>.restart`; the lab keeps that name.
+ */
+export function restartMetaPath(dataDir: string, bpid: string, blockId: number): string {
+  return `${rbwDir(dataDir, bpid)}:.${blockFileName(blockId)}.restart`;
+}
+
+/**
+ * The deadline a restart file holds (ms since the epoch, written as Long.toString), read as
+ * Scanner.hasNextLong/nextLong does: the first token, when it is a whole number; null otherwise.
+ */
+export function parseRestartDeadline(text: string): number | null {
+  const token = /^\s*([+-]?\d{1,19})(?:\s|$)/.exec(text)?.[1];
+  if (token === undefined) return null;
+  const value = Number(token);
+  return Number.isSafeInteger(value) ? value : null;
+}
+
 export function blockFileName(blockId: number | bigint): string {
   return `blk_${fileNameInteger(blockId, 'block id')}`;
 }

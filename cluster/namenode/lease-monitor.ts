@@ -11,12 +11,9 @@
  *   of the live holders not yet tried, the one that sent the latest heartbeat) gets DNA_RECOVERBLOCK
  *   naming every live holder. The primary asks them over InterDatanodeProtocol, agrees on the
  *   length and calls commitBlockSynchronization: the block takes the new stamp and length, its
- *   other replicas are marked corrupt, and the file is closed (OP_UPDATE_BLOCKS, OP_CLOSE).
+ *   other replicas are marked corrupt, and the file is closed with it (one OP_CLOSE).
  * - No commitBlockSynchronization within the recovery timeout: the recovery starts again with a
  *   new recovery id and the next primary.
- *
- * HDFS logs OP_CLOSE with the new block directly; the lab logs OP_UPDATE_BLOCKS first (the
- * Namespace's one way to change a block).
  */
 import { RemoteError } from '../protocol/errors.js';
 import type { DatanodeCommand, RpcRequest, StateEvent } from '../protocol/messages.js';
@@ -293,6 +290,7 @@ export class LeaseMonitor {
       this.deleteLastBlock(r, nowMs);
       return;
     }
+    if (this.host.namespace.resolve(r.path)?.kind !== 'FILE') return;
     this.commit(r, { newLength: p.newLength, targets }, nowMs);
     this.note(
       `commitBlockSynchronization(oldBlock=${oldBlock}, file=${r.path}, newgenerationstamp=${p.newGenStamp}, newlength=${p.newLength}, newtargets=[${targets.join(', ')}]) successful`,
@@ -309,29 +307,21 @@ export class LeaseMonitor {
     this.close(r.path, file?.kind === 'FILE' ? (file.blocks.at(-1) ?? null) : null, r.holder, nowMs);
   }
 
-  /** commitBlockSynchronization(closeFile=true): the block at its new stamp and length on the targets. */
+  /**
+   * commitBlockSynchronization(closeFile=true): the block at its new stamp and length on the
+   * targets, whatever length the NameNode had (an hflush may have told it of bytes no replica kept),
+   * and the file closed with it in one OP_CLOSE, as HDFS logs it.
+   */
   private commit(r: BlockRecovery, result: { newLength: number; targets: string[] }, nowMs: number): void {
     const { namespace, blocks } = this.host;
-    const file = namespace.resolve(r.path);
-    if (file?.kind !== 'FILE') return;
-    const stored = file.blocks.at(-1) as BlockRef;
     const newBlock: BlockRef = { blockId: r.blockId, genStamp: r.newGenStamp, numBytes: result.newLength };
-    if (!r.truncateBlock) {
-      this.host.log(
-        namespace.updatePipeline({ clientName: NAMENODE_LEASE_HOLDER, oldBlock: stored, newBlock }),
-      );
-    }
     blocks.updateGenStamp(r.blockId, r.newGenStamp, result.newLength, result.targets);
     // Insert the locations now, so fsck and readers find them before the DataNodes' reports land.
     for (const dn of result.targets) this.host.storeReplica(dn, newBlock);
     this.markOthersCorrupt(newBlock, result.targets);
-    if (!r.truncateBlock) {
-      this.close(r.path, newBlock, r.holder, nowMs);
-      return;
-    }
-    // A truncate's file is closed with the cut block in one OP_CLOSE, as HDFS logs it.
     this.host.log(namespace.closeRecoveredFile(r.path, { newBlock, nowMs }));
     blocks.commit(newBlock);
+    if (!r.truncateBlock) this.host.emit({ type: 'lease-recovered', path: r.path, holder: r.holder });
   }
 
   /** BlockManager.markBlockReplicasAsCorrupt: a replica left out of the recovery whose stamp or length differs. */

@@ -124,6 +124,7 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
   let markDone!: () => void;
   const done = new Promise<void>((resolve) => (markDone = resolve));
   const active: ActiveWrite = {
+    block,
     done,
     cancel: () => {
       up.socket.destroy();
@@ -319,6 +320,7 @@ function openReplica(
 
 /** A client write in progress on this DataNode (the lab's ReplicaBeingWritten). */
 interface ActiveWrite {
+  block: BlockRef;
   done: Promise<void>;
   cancel(): void;
   writer: ReplicaWriter;
@@ -346,6 +348,16 @@ export async function replicaBeingWritten(
   if (!files || !meta) return null;
   const numBytes = activeWrites.get(blockId)?.loop.bytesAcked ?? validRbwLength(files);
   return { blockId, genStamp: meta.genStamp, numBytes, ...files };
+}
+
+/**
+ * The blocks clients are writing to this DataNode now (BlockReceiver's isClient && !isTransfer),
+ * once the bytes and checksums each has received are on disk.
+ */
+export async function settledClientWrites(): Promise<BlockRef[]> {
+  const writes = [...activeWrites.values()];
+  await Promise.all(writes.map((w) => w.writer.settled().catch(() => undefined)));
+  return writes.map((w) => w.block);
 }
 
 export async function cancelActiveWrite(blockId: number): Promise<void> {

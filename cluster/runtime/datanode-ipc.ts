@@ -29,7 +29,8 @@ export interface DatanodeIpcActions {
    * that address, nothing when this DataNode reports to another (DataNode.triggerBlockReport).
    */
   triggerBlockReport(incremental: boolean, nnAddress?: string): Promise<void> | void;
-  shutdown(forUpgrade: boolean): void;
+  /** For an upgrade, resolves once the replicas being written have their restart files. */
+  shutdown(forUpgrade: boolean): Promise<void> | void;
   balancerBytesPerSec(): number;
   info(): DatanodeLocalInfo;
   /** InterDatanodeProtocol, asked by a block recovery's primary DataNode. */
@@ -84,10 +85,10 @@ export function datanodeIpcHandlers(opts: DatanodeIpcOptions): Handlers {
       await actions.triggerBlockReport(p.incremental, p.nnAddress);
       return null;
     },
-    shutdownDatanode: (p, ctx) => {
+    shutdownDatanode: async (p, ctx) => {
       superuserOnly(ctx);
-      actions.shutdown(p.forUpgrade);
-      return Promise.resolve(null);
+      await actions.shutdown(p.forUpgrade);
+      return null;
     },
     // The lab's DataNode serves its one NameNode: nothing to add or stop.
     refreshNamenodes: (_p, ctx) => {

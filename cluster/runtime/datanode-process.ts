@@ -66,7 +66,7 @@ import {
   type DatanodeIpcActions,
 } from './datanode-ipc.js';
 import type { RpcServer } from './rpc-server.js';
-import { replicaBeingWritten } from './block-receiver.js';
+import { replicaBeingWritten, settledClientWrites } from './block-receiver.js';
 import { unixGroups } from './unix-groups.js';
 import { labUser } from '../common/user.js';
 import type { LabConfig } from '../config/config.js';
@@ -344,8 +344,12 @@ function ipcActions(opts: {
         `${opts.id}: shutdownDatanode command received (upgrade=${forUpgrade}). Shutting down Datanode...`,
       );
       const stop = (): void => opts.shutdown?.('shutdownDatanode');
-      if (forUpgrade) setImmediate(stop);
-      else setTimeout(stop, SHUTDOWN_DELAY_MS);
+      if (!forUpgrade) {
+        setTimeout(stop, SHUTDOWN_DELAY_MS);
+        return;
+      }
+      // The restart files are written before the answer goes out, and the DataNode stops after it.
+      return keepWritesForRestart(opts.id, storage, config).finally(() => setImmediate(stop));
     },
     balancerBytesPerSec: () => opts.balanceThrottler.bytesPerSec,
     initReplicaRecovery: (rb) => opts.recoveries.init(rb),
@@ -356,6 +360,21 @@ function ipcActions(opts: {
       uptimeSec: Math.floor((Date.now() - opts.startedMs) / 1000),
     }),
   };
+}
+
+/**
+ * A shutdown for upgrade (DataNode.isRestarting): each replica a client is writing gets its restart
+ * file, now + dfs.datanode.restart.replica.expiration seconds (BlockReceiver.receiveBlock's
+ * restartBudget), so that a DataNode back before then loads it as RBW, not RWR, and the writer's
+ * pipeline recovery can reopen it.
+ */
+async function keepWritesForRestart(id: string, storage: DatanodeStorage, config: LabConfig): Promise<void> {
+  const blocks = await settledClientWrites();
+  const deadlineMs = Date.now() + config.int('dfs.datanode.restart.replica.expiration') * 1000;
+  for (const block of blocks) {
+    storage.writeRestartDeadline(block.blockId, deadlineMs);
+    log('info', `${id}: Shutting down for restart (${extendedBlockName(storage.poolId, block)}).`);
+  }
 }
 
 function httpState(

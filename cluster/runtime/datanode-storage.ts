@@ -47,7 +47,9 @@ import {
   metaFileName,
   parseBlockFileName,
   parseMetaFileName,
+  parseRestartDeadline,
   rbwDir,
+  restartMetaPath,
   tmpDir,
 } from '../datanode/layout.js';
 import {
@@ -232,25 +234,27 @@ export class DatanodeStorage {
     const tmp = tmpDir(this.dataDir, bpid);
     for (const name of fs.readdirSync(tmp)) fs.rmSync(path.join(tmp, name), { force: true, recursive: true });
     this.loadReplicaMap(this.scanFinalized().replicas);
-    this.loadWaitingReplicas();
+    this.loadWaitingReplicas(nowMs);
   }
 
   /**
-   * BlockPoolSlice.addToReplicasMap for rbw/: each replica with a .meta becomes RWR at its validated
-   * length (the block file cut to it). A block also held finalized keeps one replica, as
-   * resolveDuplicateReplicas chooses: the newer stamp, then the longer, then the one in rbw/; the
-   * other's files are deleted.
+   * BlockPoolSlice.addToReplicasMap for rbw/: each replica with a .meta is loaded at its validated
+   * length (the block file cut to it), as RBW when its restart file (written by a shutdown for
+   * upgrade) holds a deadline still ahead, else as RWR; the restart file is deleted either way. A
+   * block also held finalized keeps one replica, as resolveDuplicateReplicas chooses: the newer
+   * stamp, then the longer, then the one in rbw/; the other's files are deleted.
    */
-  private loadWaitingReplicas(): void {
+  private loadWaitingReplicas(nowMs: number): void {
     this.waiting.clear();
     for (const files of listRbw(this)) {
-      const rwr: BlockRef = {
+      const rbw: BlockRef = {
         blockId: files.blockId,
         genStamp: files.genStamp,
         numBytes: validateRbwOnDisk(this, files),
       };
+      const deadlineMs = this.takeRestartDeadline(files.blockId);
       const finalized = this.replicas.get(files.blockId);
-      if (finalized && keepsFinalized(finalized, rwr)) {
+      if (finalized && keepsFinalized(finalized, rbw)) {
         this.removeFiles(files);
         continue;
       }
@@ -259,8 +263,31 @@ export class DatanodeStorage {
         this.dfsUsedBytes -= replicaDiskBytes(finalized);
         this.replicas.delete(files.blockId);
       }
-      this.waiting.set(files.blockId, rwr);
+      if (deadlineMs === null || deadlineMs <= nowMs) this.waiting.set(files.blockId, rbw);
     }
+  }
+
+  /**
+   * ReplicaInPipeline.createRestartMetaStream's file for the rbw replica of `blockId`: the time
+   * (ms since the epoch) until which a restarted DataNode keeps the replica RBW.
+   */
+  writeRestartDeadline(blockId: number, deadlineMs: number): void {
+    const file = this.containedPath(restartMetaPath(this.dataDir, this.poolId, blockId));
+    fs.rmSync(file, { force: true });
+    fs.writeFileSync(file, String(deadlineMs), 'utf8');
+  }
+
+  /** The deadline of `blockId`'s restart file, which is deleted; null when there is none or it holds no number. */
+  private takeRestartDeadline(blockId: number): number | null {
+    const file = this.containedPath(restartMetaPath(this.dataDir, this.poolId, blockId));
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      return null;
+    }
+    fs.rmSync(file, { force: true });
+    return parseRestartDeadline(text);
   }
 
   private removeFiles(files: { blockPath: string; metaPath: string }): void {

@@ -31,8 +31,12 @@ import {
   blockFileName,
   finalizedBlockPath,
   finalizedMetaPath,
+  metaFileName,
   rbwDir,
+  restartMetaPath,
 } from '../../cluster/datanode/layout.js';
+import { validRbwLength } from '../../cluster/runtime/datanode-storage.js';
+import type { LocatedBlock } from '../../cluster/protocol/types.js';
 import { verifyReplica } from '../../cluster/datanode/meta.js';
 import { homePaths } from '../../cluster/home/description.js';
 import { decodeSegment } from '../../cluster/namenode/editlog/codec.js';
@@ -99,6 +103,26 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
         expect(data.length).toBe(lb.block.numBytes);
         expect(verifyReplica(data, meta)).toEqual({ ok: true });
       }
+    }
+  }
+
+  /**
+   * True once the rbw replica holds `bytes` bytes and its .meta the checksums of all of them (a
+   * restart keeps only the bytes the checksums cover). hflush returns on the acks; the DataNode
+   * writes the partial last chunk's checksum when the write ends or someone reads the replica.
+   */
+  function flushedInRbw(dataDir: string, lb: LocatedBlock, bytes: number): true | undefined {
+    const dir = rbwDir(dataDir, lb.blockPoolId);
+    const files = {
+      blockPath: path.join(dir, blockFileName(lb.block.blockId)),
+      metaPath: path.join(dir, metaFileName(lb.block.blockId, lb.block.genStamp)),
+    };
+    try {
+      return fs.statSync(files.blockPath).size === bytes && validRbwLength(files) === bytes
+        ? true
+        : undefined;
+    } catch {
+      return undefined;
     }
   }
 
@@ -437,6 +461,48 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
     expect(mixed.stderr).toContain('appendToFile: stdin (-) must be the sole input argument when present');
   });
 
+  it('a DataNode shut down for upgrade while a client writes keeps the replica RBW when back in time (its .restart file)', async () => {
+    const flushed = crypto.randomBytes(70_011);
+    const writer = await DFSClient.connect({ home, warn: () => undefined });
+    try {
+      const out = await writer.create('/restart.bin', { replication: 1 });
+      await out.write(flushed);
+      await out.hflush();
+      const lb = (await client.locateAll('/restart.bin')).lastBlock;
+      const holder = lb?.locations[0];
+      if (!lb || !holder) throw new Error('no DataNode holds /restart.bin');
+      const dataDir = homePaths(home).dataDir(holder.name);
+      const rbw = path.join(rbwDir(dataDir, lb.blockPoolId), blockFileName(lb.block.blockId));
+      await waitFor('the flushed bytes in rbw/', () =>
+        fs.existsSync(rbw) && fs.statSync(rbw).size === flushed.length ? true : undefined,
+      );
+      const shutdown = labWith(
+        '',
+        'dfsadmin',
+        '-shutdownDatanode',
+        `${holder.ipAddr}:${holder.ipcPort}`,
+        'upgrade',
+      );
+      expect(shutdown.code).toBe(0);
+      // Before it stops, the DataNode puts every byte received and its checksum on disk.
+      expect(flushedInRbw(dataDir, lb, flushed.length)).toBe(true);
+      // BlockReceiver's restart file: now + dfs.datanode.restart.replica.expiration (50 s).
+      const restartFile = restartMetaPath(dataDir, lb.blockPoolId, lb.block.blockId);
+      const deadline = Number(fs.readFileSync(restartFile, 'utf8'));
+      expect(deadline - Date.now()).toBeGreaterThan(40_000);
+      out.abort();
+      await restartNode(home, holder.name);
+      // Loaded as RBW (an RWR replica would show no byte: CannotObtainBlockLengthException).
+      const back = await waitFor('/restart.bin readable from the restarted DataNode', async () =>
+        read('/restart.bin').catch(() => undefined),
+      );
+      expect(Buffer.compare(back, flushed)).toBe(0);
+      expect(fs.existsSync(restartFile)).toBe(false);
+    } finally {
+      await writer.close();
+    }
+  });
+
   // Last in the suite: it kills and restarts a DataNode.
   it('a restarted DataNode keeps an rbw replica as RWR; lease recovery closes the file with its hflushed bytes', async () => {
     const flushed = crypto.randomBytes(100_077);
@@ -449,15 +515,12 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
       const lb = (await client.locateAll('/rwr.bin')).lastBlock;
       if (!lb) throw new Error('no last block');
       holder = lb.locations[0]?.name ?? '';
-      const rbw = path.join(
-        rbwDir(homePaths(home).dataDir(holder), lb.blockPoolId),
-        blockFileName(lb.block.blockId),
-      );
-      // hflush returns on the acks; the DataNode's writes reach the file a moment later.
-      await waitFor('the flushed bytes in rbw/', () =>
-        fs.existsSync(rbw) && fs.statSync(rbw).size === flushed.length ? true : undefined,
-      );
+      const dataDir = homePaths(home).dataDir(holder);
       out.abort(); // the writer dies
+      // The DataNode ends the write: the bytes and the partial last chunk's checksum on disk.
+      await waitFor('the flushed bytes and their checksums in rbw/', () =>
+        flushedInRbw(dataDir, lb, flushed.length),
+      );
     } finally {
       await writer.close();
     }

@@ -62,7 +62,9 @@ async function serveDatanode(overrides: Record<string, string> = {}): Promise<Rp
       triggerBlockReport: (incremental, nnAddress) => {
         asked.push(`${incremental ? 'incremental' : 'full'}${nnAddress ? ` to ${nnAddress}` : ''}`);
       },
-      shutdown: (forUpgrade) => asked.push(`shutdown upgrade=${forUpgrade}`),
+      shutdown: (forUpgrade) => {
+        asked.push(`shutdown upgrade=${forUpgrade}`);
+      },
       balancerBytesPerSec: () => config.bytes('dfs.datanode.balance.bandwidthPerSec'),
       info: () => ({ softwareVersion: '3.3.6-lab', configVersion: configVersion(config), uptimeSec: 7 }),
       initReplicaRecovery: (rb) => {

@@ -11,7 +11,9 @@ import {
   metaFileName,
   parseBlockFileName,
   parseMetaFileName,
+  parseRestartDeadline,
   rbwDir,
+  restartMetaPath,
   tmpDir,
 } from '../../cluster/datanode/layout.js';
 
@@ -98,5 +100,21 @@ describe('block and meta file names', () => {
     expect(parseMetaFileName('blk_1073741825.meta')).toBeNull();
     expect(parseMetaFileName('blk_1_-3.meta')).toBeNull();
     expect(parseMetaFileName('VERSION')).toBeNull();
+  });
+});
+
+describe("an rbw replica's restart file (shutdownDatanode … upgrade)", () => {
+  it('sits beside rbw/ as HDFS names it (rbw dir + File.pathSeparator + .blk_N.restart)', () => {
+    expect(restartMetaPath('/data/dn1', BPID, 1073741825)).toBe(
+      `/data/dn1/current/${BPID}/current/rbw:.blk_1073741825.restart`,
+    );
+  });
+
+  it('holds a deadline read as Scanner.nextLong reads it: the first token, a whole number', () => {
+    expect(parseRestartDeadline('1736157648000')).toBe(1736157648000);
+    expect(parseRestartDeadline('  1736157648000\nrest')).toBe(1736157648000);
+    expect(parseRestartDeadline('')).toBeNull();
+    expect(parseRestartDeadline('soon')).toBeNull();
+    expect(parseRestartDeadline('12.5')).toBeNull();
   });
 });

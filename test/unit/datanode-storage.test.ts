@@ -217,6 +217,30 @@ describe('a restart keeps the replicas in rbw/ as RWR (BlockPoolSlice.addToRepli
     expect(again.listFinalized()).toEqual([]);
   });
 
+  it('keeps it RBW when its restart file (a shutdown for upgrade) holds a deadline still ahead; the file goes either way', async () => {
+    // ReplicaInPipeline.createRestartMetaStream: the rbw dir + File.pathSeparator (':') + .blk_N.restart.
+    const restartFile = path.join(dataDir, 'current', POOL, 'current', 'rbw:.blk_1073741825.restart');
+    await crashWhileWriting();
+    const writer = openStorage();
+    writer.loadOrFormat(NS, NOW);
+    writer.writeRestartDeadline(1073741825, NOW + 50_000);
+    writer.close();
+    // BlockReceiver writes Long.toString(Time.now() + restartBudget).
+    expect(fs.readFileSync(restartFile, 'utf8')).toBe(String(NOW + 50_000));
+    const inTime = openStorage();
+    inTime.loadOrFormat(NS, NOW + 49_000);
+    expect(inTime.blockReport()).toEqual([[1073741825, 1000, 1001, 'RBW']]);
+    expect(inTime.waitingToBeRecovered(1073741825)).toBeUndefined();
+    expect(fs.existsSync(restartFile)).toBe(false);
+    inTime.writeRestartDeadline(1073741825, NOW + 50_000);
+    inTime.close();
+    // Back after the deadline (BlockPoolSlice: deadline > now, else RWR).
+    const late = openStorage();
+    late.loadOrFormat(NS, NOW + 50_000);
+    expect(late.blockReport()).toEqual([[1073741825, 1000, 1001, 'RWR']]);
+    expect(fs.existsSync(restartFile)).toBe(false);
+  });
+
   it('checks only the last chunk both files cover, and cuts the block file to the valid bytes', async () => {
     // 300 bytes written past the last CRC: the last covered chunk (bytes 512-1023) no longer
     // matches the CRC stored for its first 488 bytes, so validateIntegrityAndSetLength keeps 512.
