@@ -3,6 +3,7 @@
  * expected, what was found and where to look, and the lists of `lab exercises` / `lab progress`.
  * Colour is an option (off when the output is not a terminal, or with NO_COLOR).
  */
+import { styleText } from 'node:util';
 import { HIDDEN_MESSAGE, publicMessage, type CheckResult } from '../answers/judge.js';
 import type { Exercise, Hint, Pack } from '../pack/pack.js';
 import type { ExerciseProgress, Progress } from './progress.js';
@@ -16,15 +17,20 @@ export interface Style {
   warn(text: string): string;
 }
 
-const sgr = (open: number, close: number) => (text: string) => `\u001b[${open}m${text}\u001b[${close}m`;
+/**
+ * One of util.styleText's formats. Whether to colour at all is styleFor's choice, so styleText is
+ * told not to look at a stream itself.
+ */
+const styled = (format: Parameters<typeof styleText>[0]) => (text: string) =>
+  styleText(format, text, { validateStream: false });
 
 export const COLOR: Style = {
-  bold: sgr(1, 22),
-  dim: sgr(2, 22),
-  code: sgr(36, 39),
-  good: sgr(32, 39),
-  bad: sgr(31, 39),
-  warn: sgr(33, 39),
+  bold: styled('bold'),
+  dim: styled('dim'),
+  code: styled('cyan'),
+  good: styled('green'),
+  bad: styled('red'),
+  warn: styled('yellow'),
 };
 
 const same = (text: string) => text;

@@ -9,7 +9,14 @@ import { fakeProbes } from '../../lab/checks/probes.js';
 import { findInCatalog, loadCatalog } from '../../lab/runner/catalog.js';
 import { checkSaved, renderCheck } from '../../lab/runner/check.js';
 import { clusterMismatches, startOptionsFor } from '../../lab/runner/cluster.js';
-import { PLAIN, renderCatalog, renderMarkdown, renderResult } from '../../lab/runner/render.js';
+import {
+  COLOR,
+  PLAIN,
+  renderCatalog,
+  renderMarkdown,
+  renderResult,
+  styleFor,
+} from '../../lab/runner/render.js';
 import { setupPlan } from '../../lab/runner/setup.js';
 import { emptyProgress } from '../../lab/runner/progress.js';
 import { chooseVariant } from '../../lab/pack/variant.js';
@@ -22,6 +29,17 @@ function fixture() {
   const entry = catalog.packs[0]!;
   return { catalog, pack: entry.pack };
 }
+
+describe('colour', () => {
+  it('is ANSI SGR on a terminal, and nothing when piped or under NO_COLOR', () => {
+    // ECMA-48 SGR: 31 red, 39 default colour; 1 bold, 22 normal intensity.
+    expect(COLOR.bad('FAIL')).toBe('\u001b[31mFAIL\u001b[39m');
+    expect(COLOR.bold('Task')).toBe('\u001b[1mTask\u001b[22m');
+    expect(styleFor({ isTTY: true }, {})).toBe(COLOR);
+    expect(styleFor({ isTTY: false }, {})).toBe(PLAIN);
+    expect(styleFor({ isTTY: true }, { NO_COLOR: '1' })).toBe(PLAIN);
+  });
+});
 
 describe('the pack catalog', () => {
   it('loads packs given with --pack, names the broken ones with file:line, and finds exercises', () => {
