@@ -74,7 +74,7 @@ import {
   storeAcl,
   type AclEntry,
 } from './acl.js';
-import type { AclStatus } from '../protocol/messages.js';
+import type { AclStatus, ContentSummary as WireContentSummary } from '../protocol/messages.js';
 import {
   withXAttrRemoved,
   withXAttrReplaced,
@@ -153,18 +153,8 @@ export interface CreateOptions {
   rpcIds?: RpcIds;
 }
 
-export interface ContentSummary {
-  length: number;
-  fileCount: number;
-  directoryCount: number;
-  spaceConsumed: number;
-  /** The part of the four counts above that only snapshots hold (ContentSummary.getSnapshot*). */
-  snapshotLength: number;
-  snapshotFileCount: number;
-  snapshotDirectoryCount: number;
-  snapshotSpaceConsumed: number;
-  erasureCodingPolicy: string;
-}
+/** ClientProtocol's ContentSummary without the quotas, which the NameNode adds from the directory. */
+export type ContentSummary = Omit<WireContentSummary, 'quota' | 'spaceQuota'>;
 
 /** ErasureCodeConstants.REPLICATION_POLICY_NAME: the policy name of a replicated file. */
 export const REPLICATION_POLICY_NAME = 'Replicated';

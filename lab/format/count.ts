@@ -6,6 +6,7 @@
  * (with -q or -u) prints `%13s %17s ` per storage type instead; -e adds the erasure coding policy.
  */
 import { formatHumanReadable } from '../../cluster/common/units.js';
+import type { ContentSummary } from '../../cluster/protocol/messages.js';
 
 export interface CountEntry {
   /** The path as the user typed it (Count prints the PathData). */
@@ -22,17 +23,18 @@ export interface CountEntry {
   erasureCodingPolicy?: string;
 }
 
-/** The snapshot part of a content summary (ContentSummary.getSnapshot*). */
-export interface SnapshotCounts {
-  length: number;
-  fileCount: number;
-  directoryCount: number;
-  spaceConsumed: number;
-  snapshotLength: number;
-  snapshotFileCount: number;
-  snapshotDirectoryCount: number;
-  snapshotSpaceConsumed: number;
-}
+/** The snapshot part of a content summary (ContentSummary.getSnapshot*) and the counts it is part of. */
+export type SnapshotCounts = Pick<
+  ContentSummary,
+  | 'length'
+  | 'fileCount'
+  | 'directoryCount'
+  | 'spaceConsumed'
+  | 'snapshotLength'
+  | 'snapshotFileCount'
+  | 'snapshotDirectoryCount'
+  | 'snapshotSpaceConsumed'
+>;
 
 /**
  * `-x` (Count and FsUsage.Du): the summary less what only snapshots hold, as
