@@ -33,7 +33,6 @@ import {
   finalizedMetaPath,
   metaFileName,
   rbwDir,
-  restartMetaPath,
 } from '../../cluster/datanode/layout.js';
 import { validRbwLength } from '../../cluster/runtime/datanode-storage.js';
 import type { LocatedBlock } from '../../cluster/protocol/types.js';
@@ -459,48 +458,6 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
     );
     const mixed = lab('', 'fs', '-appendToFile', '-', path.join(work, 'one.txt'), '/log.txt');
     expect(mixed.stderr).toContain('appendToFile: stdin (-) must be the sole input argument when present');
-  });
-
-  it('a DataNode shut down for upgrade while a client writes keeps the replica RBW when back in time (its .restart file)', async () => {
-    const flushed = crypto.randomBytes(70_011);
-    const writer = await DFSClient.connect({ home, warn: () => undefined });
-    try {
-      const out = await writer.create('/restart.bin', { replication: 1 });
-      await out.write(flushed);
-      await out.hflush();
-      const lb = (await client.locateAll('/restart.bin')).lastBlock;
-      const holder = lb?.locations[0];
-      if (!lb || !holder) throw new Error('no DataNode holds /restart.bin');
-      const dataDir = homePaths(home).dataDir(holder.name);
-      const rbw = path.join(rbwDir(dataDir, lb.blockPoolId), blockFileName(lb.block.blockId));
-      await waitFor('the flushed bytes in rbw/', () =>
-        fs.existsSync(rbw) && fs.statSync(rbw).size === flushed.length ? true : undefined,
-      );
-      const shutdown = labWith(
-        '',
-        'dfsadmin',
-        '-shutdownDatanode',
-        `${holder.ipAddr}:${holder.ipcPort}`,
-        'upgrade',
-      );
-      expect(shutdown.code).toBe(0);
-      // Before it stops, the DataNode puts every byte received and its checksum on disk.
-      expect(flushedInRbw(dataDir, lb, flushed.length)).toBe(true);
-      // BlockReceiver's restart file: now + dfs.datanode.restart.replica.expiration (50 s).
-      const restartFile = restartMetaPath(dataDir, lb.blockPoolId, lb.block.blockId);
-      const deadline = Number(fs.readFileSync(restartFile, 'utf8'));
-      expect(deadline - Date.now()).toBeGreaterThan(40_000);
-      out.abort();
-      await restartNode(home, holder.name);
-      // Loaded as RBW (an RWR replica would show no byte: CannotObtainBlockLengthException).
-      const back = await waitFor('/restart.bin readable from the restarted DataNode', async () =>
-        read('/restart.bin').catch(() => undefined),
-      );
-      expect(Buffer.compare(back, flushed)).toBe(0);
-      expect(fs.existsSync(restartFile)).toBe(false);
-    } finally {
-      await writer.close();
-    }
   });
 
   // Last in the suite: it kills and restarts a DataNode.

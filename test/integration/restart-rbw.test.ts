@@ -1,0 +1,112 @@
+/**
+ * A DataNode shut down for upgrade (`dfsadmin -shutdownDatanode … upgrade`) while a client writes:
+ * it writes the replica's restart file (BlockReceiver: now + dfs.datanode.restart.replica.expiration)
+ * beside rbw/, and back in time it loads the replica as RBW, not RWR (BlockPoolSlice), so a reader
+ * sees its bytes. Its own cluster (one DataNode, restarted), so it runs in `npm run test:long`.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DFSClient } from '../../cluster/client/dfs-client.js';
+import { blockFileName, metaFileName, rbwDir, restartMetaPath } from '../../cluster/datanode/layout.js';
+import { homePaths } from '../../cluster/home/description.js';
+import { restartNode } from '../../cluster/launcher/launcher.js';
+import type { LocatedBlock } from '../../cluster/protocol/types.js';
+import { validRbwLength } from '../../cluster/runtime/datanode-storage.js';
+import { removeTestCluster, startTestCluster } from './lab-process.js';
+import { BUILT } from './requirements.js';
+import { waitFor } from './wait-for.js';
+
+const repo = path.resolve(import.meta.dirname, '../..');
+const LONG = process.env.LAB_LONG === '1';
+
+describe.skipIf(!BUILT || !LONG)('a DataNode restarted after a shutdown for upgrade', () => {
+  let home = '';
+  let client: DFSClient;
+
+  beforeAll(async () => {
+    home = await startTestCluster('lab-restart-rbw-', {
+      datanodes: 1,
+      racks: 1,
+      blockSize: '1m',
+      replication: 1,
+      seed: 'restart-rbw',
+    });
+    client = await DFSClient.connect({ home, warn: () => undefined });
+  }, 120_000);
+
+  afterAll(async () => {
+    await client?.close();
+    await removeTestCluster(home);
+  });
+
+  async function read(src: string): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    for await (const chunk of client.readFile(src)) parts.push(Buffer.from(chunk));
+    return Buffer.concat(parts);
+  }
+
+  /** True when the rbw replica holds `bytes` bytes and its .meta the checksums of all of them. */
+  function flushedInRbw(dataDir: string, lb: LocatedBlock, bytes: number): boolean {
+    const dir = rbwDir(dataDir, lb.blockPoolId);
+    const files = {
+      blockPath: path.join(dir, blockFileName(lb.block.blockId)),
+      metaPath: path.join(dir, metaFileName(lb.block.blockId, lb.block.genStamp)),
+    };
+    return fs.statSync(files.blockPath).size === bytes && validRbwLength(files) === bytes;
+  }
+
+  function labWith(input: string, ...args: string[]): { code: number; stdout: string; stderr: string } {
+    const r = spawnSync(process.execPath, [path.join(repo, 'bin/lab.js'), ...args], {
+      env: { ...process.env, LAB_HOME: home },
+      input,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  it('a DataNode shut down for upgrade while a client writes keeps the replica RBW when back in time (its .restart file)', async () => {
+    const flushed = crypto.randomBytes(70_011);
+    const writer = await DFSClient.connect({ home, warn: () => undefined });
+    try {
+      const out = await writer.create('/restart.bin', { replication: 1 });
+      await out.write(flushed);
+      await out.hflush();
+      const lb = (await client.locateAll('/restart.bin')).lastBlock;
+      const holder = lb?.locations[0];
+      if (!lb || !holder) throw new Error('no DataNode holds /restart.bin');
+      const dataDir = homePaths(home).dataDir(holder.name);
+      const rbw = path.join(rbwDir(dataDir, lb.blockPoolId), blockFileName(lb.block.blockId));
+      await waitFor('the flushed bytes in rbw/', () =>
+        fs.existsSync(rbw) && fs.statSync(rbw).size === flushed.length ? true : undefined,
+      );
+      const shutdown = labWith(
+        '',
+        'dfsadmin',
+        '-shutdownDatanode',
+        `${holder.ipAddr}:${holder.ipcPort}`,
+        'upgrade',
+      );
+      expect(shutdown.code).toBe(0);
+      // Before it stops, the DataNode puts every byte received and its checksum on disk.
+      expect(flushedInRbw(dataDir, lb, flushed.length)).toBe(true);
+      // BlockReceiver's restart file: now + dfs.datanode.restart.replica.expiration (50 s).
+      const restartFile = restartMetaPath(dataDir, lb.blockPoolId, lb.block.blockId);
+      const deadline = Number(fs.readFileSync(restartFile, 'utf8'));
+      expect(deadline - Date.now()).toBeGreaterThan(40_000);
+      out.abort();
+      await restartNode(home, holder.name);
+      // Loaded as RBW (an RWR replica would show no byte: CannotObtainBlockLengthException).
+      const back = await waitFor('/restart.bin readable from the restarted DataNode', async () =>
+        read('/restart.bin').catch(() => undefined),
+      );
+      expect(Buffer.compare(back, flushed)).toBe(0);
+      expect(fs.existsSync(restartFile)).toBe(false);
+    } finally {
+      await writer.close();
+    }
+  });
+});
