@@ -30,7 +30,7 @@ export const COMMAND_MODULES: readonly { names: readonly string[]; load: () => P
   { names: ['debug'], load: async () => (await import('./commands/debug.js')).registerDebug },
   { names: ['dfsadmin'], load: async () => (await import('./commands/dfsadmin.js')).registerDfsadmin },
   {
-    names: ['lsSnapshottableDir', 'snapshotDiff'],
+    names: ['lsSnapshottableDir', 'lsSnapshot', 'snapshotDiff'],
     load: async () => (await import('./commands/snapshot.js')).registerSnapshotTools,
   },
   { names: ['traffic'], load: async () => (await import('./commands/traffic.js')).registerTraffic },

@@ -735,6 +735,11 @@ export class NameNodeCore {
       const pc = this.checker(ctx);
       return this.namespace.snapshottableDirs(pc ? pc.user : undefined);
     },
+    // FSDirSnapshotOp.getSnapshotListing: READ on the directory itself.
+    getSnapshotListing: (p, ctx) => {
+      this.namespace.checkPermission(p.snapshotRoot, this.checker(ctx), { access: 'READ' });
+      return this.namespace.snapshotListing(p.snapshotRoot);
+    },
     getSnapshotDiffReport: (p, ctx) => {
       this.namespace.checkPermission(p.snapshotRoot, this.checker(ctx), { subAccess: 'READ' });
       return this.namespace.snapshotDiff(p.snapshotRoot, p.fromSnapshot, p.toSnapshot);

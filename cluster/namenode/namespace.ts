@@ -1215,6 +1215,27 @@ export class Namespace {
   }
 
   /**
+   * getSnapshotListing (SnapshotManager.getSnapshotListing): the directory's snapshots by name, each
+   * its root's status — the snapshot's name, its creation time, the attributes the directory had —
+   * with the live directory's children count (HDFS counts no snapshot's children) and no flags.
+   */
+  snapshotListing(path: string): { status: NamespaceFileStatus; snapshotId: number; parentPath: string }[] {
+    const w = this.walkPath(path);
+    const s = this.snapshots.root(w.last, w.path);
+    const dirPath = fullPath(s.dir);
+    return [...s.snapshots]
+      .sort((a, b) => compareNames(a.name, b.name))
+      .map((snap) => {
+        const { hasAcl: _flag, ...status } = toFileStatus(snap.root, snapshotPath(dirPath, snap.name));
+        return {
+          status: { ...status, childrenNum: s.dir.children.length },
+          snapshotId: snap.id,
+          parentPath: dirPath,
+        };
+      });
+  }
+
+  /**
    * SnapshotManager.getSnapshots (the SnapshotInfo bean behind the web UI's Snapshot tab): each
    * snapshottable directory's snapshots, by name as DirectorySnapshottableFeature keeps them, with
    * the snapshot's path and its root's mtime (the creation time).

@@ -223,6 +223,7 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
     createSnapshot: { snapshotRoot: path, snapshotName: nullable(nonEmptyName) },
     deleteSnapshot: { snapshotRoot: path, snapshotName: nonEmptyName },
     renameSnapshot: { snapshotRoot: path, snapshotOldName: nonEmptyName, snapshotNewName: nonEmptyName },
+    getSnapshotListing: { snapshotRoot: path },
     getSnapshotDiffReport: {
       snapshotRoot: path,
       fromSnapshot: string(NAME_LENGTH_MAX),

@@ -220,6 +220,15 @@ export interface SnapshottableDirStatus {
   parentPath: string;
 }
 
+/** SnapshotStatus: one snapshot of a snapshottable directory, as getSnapshotListing answers. */
+export interface SnapshotStatus {
+  /** The snapshot's root: pathSuffix is the snapshot's name, path `<dir>/.snapshot/<name>`. */
+  status: FileStatus;
+  snapshotId: number;
+  /** The snapshottable directory's full path. */
+  parentPath: string;
+}
+
 /** SnapshotDiffReport.DiffType. */
 export type SnapshotDiffType = 'CREATE' | 'MODIFY' | 'DELETE' | 'RENAME';
 
@@ -352,6 +361,8 @@ export interface RpcMethods {
     res: null;
   };
   getSnapshottableDirListing: { req: Record<string, never>; res: SnapshottableDirStatus[] };
+  /** Hadoop 3.3's getSnapshotListing: the directory's snapshots, by name. */
+  getSnapshotListing: { req: { snapshotRoot: string }; res: SnapshotStatus[] };
   /** '' or '.' names the current tree. */
   getSnapshotDiffReport: {
     req: { snapshotRoot: string; fromSnapshot: string; toSnapshot: string };
@@ -563,6 +574,7 @@ export const PROTOCOL_OF: Record<RpcMethod, Protocol> = {
   deleteSnapshot: 'ClientProtocol',
   renameSnapshot: 'ClientProtocol',
   getSnapshottableDirListing: 'ClientProtocol',
+  getSnapshotListing: 'ClientProtocol',
   getSnapshotDiffReport: 'ClientProtocol',
   modifyAclEntries: 'ClientProtocol',
   removeAclEntries: 'ClientProtocol',

@@ -1,6 +1,7 @@
 /**
- * Snapshot commands outside `lab fs`: `lab lsSnapshottableDir` and `lab snapshotDiff <dir> <from>
- * <to>` (hdfs lsSnapshottableDir / hdfs snapshotDiff), and dfsadmin's `-allowSnapshot` /
+ * Snapshot commands outside `lab fs`: `lab lsSnapshottableDir`, `lab lsSnapshot <dir>` (Hadoop
+ * 3.3) and `lab snapshotDiff <dir> <from> <to>` (hdfs lsSnapshottableDir / lsSnapshot /
+ * snapshotDiff), and dfsadmin's `-allowSnapshot` /
  * `-disallowSnapshot` (DFSAdmin prints "Allowing snapshot on <dir> succeeded").
  */
 import { formatDiffReport } from '../../cluster/namenode/snapshot-diff.js';
@@ -10,7 +11,7 @@ import { CommandExit, UsageError } from '../cli/errors.js';
 import { registerHadoopCommand } from '../cli/hadoop-command.js';
 import { err, out } from '../cli/output.js';
 import { withSession, type ClusterSession } from '../cli/session.js';
-import { formatSnapshottableDirs } from '../format/snapshot.js';
+import { formatSnapshotListing, formatSnapshottableDirs } from '../format/snapshot.js';
 import { dfsadminUsage } from './dfsadmin-help.js';
 import { qualify } from './fs-command.js';
 
@@ -25,6 +26,10 @@ const LS_SNAPSHOTTABLE_DIR_DESCRIPTION =
   '\tGet the list of snapshottable directories that are owned by the current user.\n' +
   '\tReturn all the snapshottable directories if the current user is a super user.\n';
 
+/** LsSnapshot.run's description, `hdfs` read as `lab`. */
+const LS_SNAPSHOT_DESCRIPTION =
+  'lab lsSnapshot <snapshotDir>: \n' + '\tGet the list of snapshots for a snapshottable directory.\n';
+
 /** SnapshotDiff.run's description, `hdfs` read as `lab`. */
 const SNAPSHOT_DIFF_DESCRIPTION =
   'lab snapshotDiff <snapshotDir> <from> <to>:\n' +
@@ -34,9 +39,12 @@ const SNAPSHOT_DIFF_DESCRIPTION =
   '\tand use ".snapshot/snapshot_name" to present a snapshot,\n' +
   '\twhere ".snapshot/" can be omitted\n';
 
-/** The snapshot tools' usage error: `System.err.println("Usage: \n" + description)`, return 1. */
-function toolUsage(description: string): never {
-  process.stderr.write(`Usage: \n${description}\n`);
+/**
+ * The snapshot tools' usage error: `System.err.println("Usage: \n" + description)`, return 1
+ * (LsSnapshot says "Invalid no of arguments" first).
+ */
+function toolUsage(description: string, first?: string): never {
+  process.stderr.write(`${first === undefined ? '' : `${first}\n`}Usage: \n${description}\n`);
   throw new CommandExit(TOOL_FAILED);
 }
 
@@ -59,6 +67,8 @@ interface SnapshotTool {
   /** How many arguments the tool takes, and its description for the usage error otherwise. */
   argumentCount: number;
   usage: string;
+  /** A line the tool prints before its usage (LsSnapshot's "Invalid no of arguments"). */
+  usageFirstLine?: string;
   run(args: string[], session: ClusterSession): Promise<void>;
 }
 
@@ -73,7 +83,7 @@ function registerTool(program: Command, tool: SnapshotTool): void {
     // The snapshot tools have no --json: every argument is theirs.
     labFlags: [],
     run: ({ args, home, settings }) => {
-      if (args.length !== tool.argumentCount) toolUsage(tool.usage);
+      if (args.length !== tool.argumentCount) toolUsage(tool.usage, tool.usageFirstLine);
       return withSession(home, (session) => tool.run(args, session), { settings: settings() });
     },
   });
@@ -91,6 +101,19 @@ export function registerSnapshotTools(program: Command): void {
         .call('getSnapshottableDirListing', {})
         .catch((e) => report(e, 'lsSnapshottableDir', TOOL_FAILED));
       process.stdout.write(formatSnapshottableDirs(dirs));
+    },
+  });
+  registerTool(program, {
+    name: 'lsSnapshot',
+    description: "list a snapshottable directory's snapshots with their ids, as hdfs lsSnapshot (Hadoop 3.3)",
+    argumentCount: 1,
+    usage: LS_SNAPSHOT_DESCRIPTION,
+    usageFirstLine: 'Invalid no of arguments',
+    run: async ([dir], session) => {
+      const snapshots = await session.namenode
+        .call('getSnapshotListing', { snapshotRoot: qualify(dir!) })
+        .catch((e) => report(e, 'lsSnapshot', TOOL_FAILED));
+      process.stdout.write(formatSnapshotListing(snapshots));
     },
   });
   registerTool(program, {

@@ -53,6 +53,7 @@ describe.skipIf(!BUILT || !LONG)('a NameNode restarted from a name directory tha
         ['fs', '-count', '-x', '/snap'],
         ['fs', '-du', '-s', '-x', '/snap'],
         ['fs', '-cat', '/snap/.snapshot/first/r.txt'],
+        ['lsSnapshot', '/snap'],
       ].map((args) => ok(...args)),
     );
 
@@ -162,6 +163,10 @@ describe.skipIf(!BUILT || !LONG)('a NameNode restarted from a name directory tha
     expect(after[7]).toContain('/snap/open.txt');
     expect(after[4]).toContain('R\t./r.txt -> ./r2.txt\n');
     expect(after[11]).toBe('renamed\n');
+    // getSnapshotListing: the one snapshot, renamed, with its id (0: the deleted `gone` was 1).
+    expect(after[12]).toMatch(
+      /^drwxr-xr-x 0 \S+ supergroup 0 \d{4}-\d\d-\d\d \d\d:\d\d 0 \/snap\/\.snapshot\/first\n$/,
+    );
     // -count -x leaves out the deleted s.txt ("held by a snapshot\n") that the snapshot still holds.
     const columns = (line: string): number[] => line.trim().split(/\s+/).slice(0, 3).map(Number);
     const [dirCount, fileCount, bytes] = columns(after[8]!);

@@ -23,7 +23,7 @@ afterEach(() => {
 
 const lab = (...args: string[]): Promise<number> => labInProcess(home, ...args);
 
-describe('snapshot tools (LsSnapshottableDir, SnapshotDiff)', () => {
+describe('snapshot tools (LsSnapshottableDir, LsSnapshot, SnapshotDiff)', () => {
   it('lsSnapshottableDir with an argument: "Usage: \\n" + its description, return 1', async () => {
     expect(await lab('lsSnapshottableDir', '/x')).toBe(1);
     expect(output.stderr.join('')).toBe(
@@ -33,6 +33,16 @@ describe('snapshot tools (LsSnapshottableDir, SnapshotDiff)', () => {
         '\tReturn all the snapshottable directories if the current user is a super user.\n\n',
     );
     expect(output.stdout.join('')).toBe('');
+  });
+
+  it('lsSnapshot without its directory: "Invalid no of arguments", then its usage, return 1', async () => {
+    expect(await lab('lsSnapshot')).toBe(1);
+    expect(output.stderr.join('')).toBe(
+      'Invalid no of arguments\n' +
+        'Usage: \n' +
+        'lab lsSnapshot <snapshotDir>: \n' +
+        '\tGet the list of snapshots for a snapshottable directory.\n\n',
+    );
   });
 
   it('snapshotDiff without three arguments: its description, return 1, before any cluster is asked', async () => {

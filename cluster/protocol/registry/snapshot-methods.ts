@@ -1,7 +1,7 @@
 /**
  * ClientProtocol's snapshot methods (ClientNamenodeProtocol.proto's messages): allowSnapshot,
  * disallowSnapshot, createSnapshot, deleteSnapshot, renameSnapshot, getSnapshottableDirListing,
- * getSnapshotDiffReport.
+ * getSnapshotListing (Hadoop 3.3), getSnapshotDiffReport.
  */
 import * as cp from '../gen/client_protocol_pb.js';
 import type { SnapshotDiffType } from '../messages.js';
@@ -114,6 +114,32 @@ export const SNAPSHOT_METHODS: RpcMethodEntry[] = [
           parentPath,
         };
       }),
+  }),
+  protoMethod({
+    protocol: P,
+    method: 'getSnapshotListing',
+    request: cp.GetSnapshotListingRequestProtoSchema,
+    response: cp.GetSnapshotListingResponseProtoSchema,
+    toRequest: (p) => ({ snapshotRoot: p.snapshotRoot }),
+    fromRequest: (m) => ({ snapshotRoot: m.snapshotRoot }),
+    toResponse: (snapshots) => ({
+      snapshotList: {
+        snapshotListing: snapshots.map((s) => ({
+          dirStatus: fileStatusToProto(s.status, s.status.pathSuffix),
+          snapshotID: s.snapshotId,
+          parentFullpath: Buffer.from(s.parentPath, 'utf8'),
+          isDeleted: false,
+        })),
+      },
+    }),
+    fromResponse: (m) =>
+      (m.snapshotList?.snapshotListing ?? []).map((s) => {
+        if (!s.dirStatus) throw new RangeError('SnapshotStatusProto without dirStatus');
+        const parentPath = utf8(s.parentFullpath);
+        const path = childPath(childPath(parentPath || '/', '.snapshot'), utf8(s.dirStatus.path));
+        return { status: fileStatusFromProto(s.dirStatus, path), snapshotId: s.snapshotID, parentPath };
+      }),
+    journalFields: ['snapshotRoot'],
   }),
   protoMethod({
     protocol: P,
