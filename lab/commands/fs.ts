@@ -931,33 +931,45 @@ function localTree(dir: string, prefix = ''): Array<{ relative: string; director
   return out;
 }
 
+/** Get (and CopyToLocal): each source to the local destination, a directory recursively (Get.setRecursive). */
 async function get(a: HadoopArgs, ctx: FsContext): Promise<number> {
   const localDst = a.operands.at(-1) as string;
   const sources = a.operands.slice(0, -1);
   const dstIsDir = fs.existsSync(localDst) && fs.statSync(localDst).isDirectory();
-  return eachPath(ctx, sources, async (p) => {
-    const status = await stat(ctx, p);
-    if (status.type === 'DIRECTORY')
-      throw new RemoteError('IOException', `\`${p}': Is a directory (the lab copies files; get each file)`);
-    const target = dstIsDir ? path.join(localDst, path.posix.basename(status.path)) : localDst;
-    if (!fs.existsSync(path.dirname(path.resolve(target)))) {
-      // CommandWithDestination: a destination whose parent is missing is PathNotFoundException.
-      err(`${ctx.name}: \`${target}': No such file or directory`);
-      throw new CommandExit(1);
-    }
+  const getOne = async (from: FileStatus, target: string): Promise<void> => {
     if (fs.existsSync(target) && !a.options.has('f')) {
       err(`${ctx.name}: \`${target}': File exists`);
       throw new CommandExit(1);
     }
-    const progress = progressReporter(`get ${path.posix.basename(status.path)}`, status.length);
+    const progress = progressReporter(`get ${path.posix.basename(from.path)}`, from.length);
     try {
-      await ctx.client.getFile(status.path, target, {
+      await ctx.client.getFile(from.path, target, {
         overwrite: a.options.has('f'),
         opId: opId('get'),
         onProgress: progress.update,
       });
     } finally {
       progress.done();
+    }
+  };
+  return eachPath(ctx, sources, async (p) => {
+    const status = await stat(ctx, p);
+    const target = dstIsDir ? path.join(localDst, path.posix.basename(status.path)) : localDst;
+    if (!fs.existsSync(path.dirname(path.resolve(target)))) {
+      // CommandWithDestination: a destination whose parent is missing is PathNotFoundException.
+      err(`${ctx.name}: \`${target}': No such file or directory`);
+      throw new CommandExit(1);
+    }
+    if (status.type !== 'DIRECTORY') return getOne(status, target);
+    // A directory: made on the local disk (a file there is PathExistsException), then its
+    // entries, depth first, directories before what they hold.
+    if (fs.existsSync(target) && !fs.statSync(target).isDirectory())
+      throw new PathError(target, PATH_ERRORS.exists);
+    fs.mkdirSync(target, { recursive: true });
+    for (const entry of await listRecursive(ctx, status.path)) {
+      const to = path.join(target, entry.status.path.slice(status.path.length + 1));
+      if (entry.status.type === 'DIRECTORY') fs.mkdirSync(to, { recursive: true });
+      else await getOne(entry.status, to);
     }
   });
 }

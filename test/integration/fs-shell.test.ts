@@ -311,6 +311,9 @@ describe.skipIf(!BUILT)('lab fs behaves as FsShell', () => {
       fs.writeFileSync(path.join(tree, 'inner', 'leaf.txt'), 'leaf');
       await ok('fs', '-put', tree, '/tree');
       expect(await ok('fs', '-cat', '/tree/inner/leaf.txt')).toBe('leaf');
+      // Get copies a directory recursively too (Get.processOptions: setRecursive(true)).
+      await ok('fs', '-get', '/tree', path.join(work, 'tree-back'));
+      expect(fs.readFileSync(path.join(work, 'tree-back', 'inner', 'leaf.txt'), 'utf8')).toBe('leaf');
       const piped = await execa('node', [bin, '--home', home, 'fs', '-put', '-', '/tree/stdin.txt'], {
         input: 'from stdin\n',
         reject: false,
