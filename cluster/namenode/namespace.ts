@@ -82,7 +82,15 @@ import {
   type XAttr,
   type XAttrSetFlags,
 } from './xattr.js';
-import { checkQuotaArguments, nextQuotas, QUOTA_RESET, verifyQuota, verifyQuotaForRename } from './quota.js';
+import {
+  checkQuotaArguments,
+  nextQuotas,
+  QUOTA_RESET,
+  usageWithSnapshots,
+  verifyQuota,
+  verifyQuotaForRename,
+  type UsageOf,
+} from './quota.js';
 import {
   checkSnapshotName,
   defaultSnapshotName,
@@ -97,7 +105,7 @@ import {
   type SnapshottableDir,
 } from './snapshot.js';
 import { diffSnapshots, type SnapshotDiffReport } from './snapshot-diff.js';
-import { contentWithSnapshots } from './snapshot-content.js';
+import { contentWithSnapshots, fileBytesForQuota, preferredBlockReplication } from './snapshot-content.js';
 import { placeReferences, planReferences } from './snapshot-references.js';
 import {
   checkConcatArguments,
@@ -227,6 +235,8 @@ export class Namespace {
   private readonly leaseSoftLimitMs: number;
   private readonly minBlockSizeBytes: number;
   private readonly maxReplication: number;
+  /** A subtree's quota usage, what snapshots hold below it included (quota.ts). */
+  private readonly quotaUsage: UsageOf = (node) => usageWithSnapshots(node, this.snapshots, this.inodesById);
 
   /** A freshly formatted namespace: only `/`, owned by the superuser, mode 0755, mtime 0. */
   constructor(format: NamespaceFormat, options: NamespaceOptions = {}) {
@@ -357,7 +367,7 @@ export class Namespace {
     if (w.last) return [];
     if (!options.createParent) this.verifyParentDir(w);
     const missing = w.components.slice(w.existing.length - 1);
-    verifyQuota(w.existing, { namespace: missing.length, storagespace: 0 });
+    verifyQuota(w.existing, { namespace: missing.length, storagespace: 0 }, this.quotaUsage);
     const ancestorPermission = withImplicitUwx(options.permission, options.permission);
     const ops: PendingOp[] = [];
     let dirPath = joinComponents(w.components.slice(0, w.existing.length - 1));
@@ -414,9 +424,13 @@ export class Namespace {
     } else if (!options.createParent) {
       this.verifyParentDir(w);
     }
-    // The new file and the directories made for it count against the name quotas on the path.
-    if (!existing)
-      verifyQuota(w.existing, { namespace: w.components.length - w.existing.length + 1, storagespace: 0 });
+    // The new file and the directories made for it count against the name quotas on the path; an
+    // overwritten file a snapshot holds keeps its name counted (FSDirDeleteOp leaves it in the diff).
+    const names = existing
+      ? Number(this.snapshots.heldIds().has(existing.id))
+      : w.components.length - w.existing.length + 1;
+    const parents = existing ? w.existing.slice(0, -1) : w.existing;
+    verifyQuota(parents, { namespace: names, storagespace: 0 }, this.quotaUsage);
     const ops: PendingOp[] = [];
     if (!existing) this.emitAncestorMkdirs(ops, w, options.permission, options.nowMs);
     const fileId = this.lastInodeIdValue + 1;
@@ -602,7 +616,11 @@ export class Namespace {
     // FSDirWriteFileOp.addBlock: a new block reserves a whole preferred block × replication; the
     // previous one, committed now, counts at its final length instead of the block it reserved.
     const grownBytes = options.previous ? options.previous.numBytes : file.preferredBlockSize;
-    verifyQuota(w.existing.slice(0, -1), { namespace: 0, storagespace: grownBytes * file.replication });
+    verifyQuota(
+      w.existing.slice(0, -1),
+      { namespace: 0, storagespace: grownBytes * file.replication },
+      this.quotaUsage,
+    );
     const block: BlockRef = {
       blockId: this.lastAllocatedBlockIdValue + 1,
       numBytes: 0,
@@ -756,7 +774,7 @@ export class Namespace {
     if (isSameOrUnder(actualDst, s.path)) return refused;
     const target = this.walkPath(actualDst);
     if (target.last || target.existing.length < target.components.length) return refused;
-    verifyQuotaForRename(s.existing, target.existing, s.last, null);
+    verifyQuotaForRename(s.existing, target.existing, s.last, null, this.quotaUsage);
     this.emit(ops, op);
     return { ok: true, ops };
   }
@@ -783,7 +801,7 @@ export class Namespace {
       // FSDirRenameOp.validateDestination's words.
       throw fail('IOException', `Rename destination ${d.path} is a directory or file under source ${s.path}`);
     const dstAncestors = d.last ? d.existing.slice(0, -1) : d.existing;
-    verifyQuotaForRename(s.existing, dstAncestors, s.last, d.last);
+    verifyQuotaForRename(s.existing, dstAncestors, s.last, d.last, this.quotaUsage);
     const ops: PendingOp[] = [];
     this.emit(ops, {
       op: 'OP_RENAME',
@@ -852,7 +870,7 @@ export class Namespace {
       return checkConcatSource(source, { file, path: t.path });
     });
     checkNoDuplicateSources(sources);
-    verifyQuota(t.existing.slice(0, -1), concatQuotaDelta(file, sources));
+    verifyQuota(t.existing.slice(0, -1), concatQuotaDelta(file, sources), this.quotaUsage);
     const movedBlocks = sources.flatMap((s) => copyBlocks(s.blocks));
     const ops: PendingOp[] = [];
     this.emit(ops, {
@@ -884,6 +902,13 @@ export class Namespace {
     const node = w.last;
     if (node?.kind !== 'FILE') return { ok: false, ops: [], oldReplication: 0, newReplication: replication };
     const oldReplication = node.replication;
+    // FSDirAttrOp.unprotectedSetReplication: more replicas than the file (or a snapshot copy of it)
+    // already has must fit the space quotas on the path.
+    const preferred = preferredBlockReplication(node, this.snapshots);
+    if (replication > preferred) {
+      const storagespace = fileBytesForQuota(node) * (replication - preferred);
+      verifyQuota(w.existing.slice(0, -1), { namespace: 0, storagespace }, this.quotaUsage);
+    }
     const ops: PendingOp[] = [];
     this.emit(ops, { op: 'OP_SET_REPLICATION', path: w.path, replication });
     return { ok: true, ops, oldReplication, newReplication: replication };

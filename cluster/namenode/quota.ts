@@ -2,16 +2,22 @@
  * Name and space quotas (DirectoryWithQuotaFeature): a directory's namespace count is the number
  * of directories and files in its subtree, itself included; its storage space is every file's
  * length × replication, where the last block of a file being written counts as a whole preferred
- * block (HDFS reserves it when the block is allocated). A change that would take a directory on the
- * path over a quota it has set is refused with HDFS's exception and words; setting a quota never
- * checks the current usage. Counts are computed by walking the subtree (the lab's trees are small;
- * HDFS caches them in the feature).
+ * block (HDFS reserves it when the block is allocated). What only snapshots hold below it counts
+ * too, as INodeDirectory.computeQuotaUsage counts a directory diff's deleted list: a file or
+ * directory deleted since a snapshot keeps its names and its blocks charged until the last snapshot
+ * holding it is deleted, and a file's space is every block of it and of its snapshot copies at the
+ * highest replication any of them had (INodeFile.storagespaceConsumed). These are the counts of a
+ * content summary (snapshot-content.ts), which HDFS checks its cached usage against. A change that
+ * would take a directory on the path over a quota it has set is refused with HDFS's exception and
+ * words; setting a quota never checks the current usage. Counts are computed by walking the subtree
+ * (the lab's trees are small; HDFS caches them in the feature).
  */
 import { long2String } from '../common/units.js';
 import { RemoteError } from '../protocol/errors.js';
 import { LONG_MAX } from './fsimage/image.js';
-import { fileSpaceWithSnapshots } from './snapshot-content.js';
-import { fullPath, walk, type INode, type INodeDirectory, type INodeFile } from './inode.js';
+import { contentWithSnapshots } from './snapshot-content.js';
+import type { SnapshotManager } from './snapshot.js';
+import { fullPath, type INode, type INodeDirectory } from './inode.js';
 
 /** HdfsConstants.QUOTA_RESET: "no quota". */
 export const QUOTA_RESET = '-1';
@@ -23,18 +29,20 @@ export interface QuotaUsage {
   storagespace: number;
 }
 
-/** The storage space a file takes: its bytes × replication, a block being written as a whole block. */
-export function fileStorageSpace(file: INodeFile): number {
-  return fileSpaceWithSnapshots(file, [], { deleted: false });
-}
+/** How the rules below count a subtree's usage (the Namespace counts it with its snapshots). */
+export type UsageOf = (node: INode) => QuotaUsage;
 
-export function usageOf(node: INode): QuotaUsage {
-  const usage: QuotaUsage = { namespace: 0, storagespace: 0 };
-  for (const n of walk(node)) {
-    usage.namespace += 1;
-    if (n.kind === 'FILE') usage.storagespace += fileStorageSpace(n);
-  }
-  return usage;
+/**
+ * INode.computeQuotaUsage of a live INode: its subtree and what only snapshots hold below it, the
+ * directories and files of its content summary as namespace, their space as storage space.
+ */
+export function usageWithSnapshots(
+  node: INode,
+  manager: SnapshotManager,
+  liveById: ReadonlyMap<number, INode>,
+): QuotaUsage {
+  const { counts } = contentWithSnapshots(node, manager, liveById);
+  return { namespace: counts.directoryCount + counts.fileCount, storagespace: counts.spaceConsumed };
 }
 
 /** Quota.isViolated: a set quota (≥ 0) that usage + a positive delta would exceed. */
@@ -46,7 +54,7 @@ function isViolated(quota: string, used: number, delta: number): boolean {
  * FSDirectory.verifyQuota: every directory on the path (`ancestors`, root first) with a quota must
  * stay within it after `delta`. The nearest directory is checked first, namespace before space.
  */
-export function verifyQuota(ancestors: readonly INode[], delta: QuotaUsage): void {
+export function verifyQuota(ancestors: readonly INode[], delta: QuotaUsage, usageOf: UsageOf): void {
   if (delta.namespace <= 0 && delta.storagespace <= 0) return;
   for (let i = ancestors.length - 1; i >= 0; i--) {
     const dir = ancestors[i]!;
@@ -72,6 +80,7 @@ export function verifyQuotaForRename(
   dstAncestors: readonly INode[],
   moved: INode,
   replaced: INode | null,
+  usageOf: UsageOf,
 ): void {
   let common = 0;
   while (common < srcPath.length && common < dstAncestors.length && srcPath[common] === dstAncestors[common])
@@ -82,7 +91,7 @@ export function verifyQuotaForRename(
     delta.namespace -= gone.namespace;
     delta.storagespace -= gone.storagespace;
   }
-  verifyQuota(dstAncestors.slice(common), delta);
+  verifyQuota(dstAncestors.slice(common), delta, usageOf);
 }
 
 /** NSQuotaExceededException.getMessage. */

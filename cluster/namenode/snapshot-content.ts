@@ -77,6 +77,23 @@ export function fileSpaceWithSnapshots(
   return bytes * replication;
 }
 
+/**
+ * INodeFile.computeFileSize(true, true): the file's bytes, a block being written counted as a whole
+ * preferred block (what a replication change multiplies).
+ */
+export function fileBytesForQuota(file: INodeFile): number {
+  const last = file.blocks.at(-1);
+  let bytes = 0;
+  for (const b of file.blocks) bytes += liveBlockBytes(file, b, last);
+  return bytes;
+}
+
+/** INodeFile.getPreferredBlockReplication: the highest replication of the file and of its snapshot copies. */
+export function preferredBlockReplication(file: INodeFile, manager: SnapshotManager): number {
+  const copies = manager.byDirId.size === 0 ? [] : (heldInSnapshots(manager).get(file.id)?.copies ?? []);
+  return Math.max(file.replication, ...copies.map((c) => (c.kind === 'FILE' ? c.replication : 0)));
+}
+
 function liveBlockBytes(file: INodeFile, block: BlockRef, last: BlockRef | undefined): number {
   return file.underConstruction && block === last
     ? Math.max(block.numBytes, file.preferredBlockSize)

@@ -30,6 +30,12 @@ const ACL_LISTING =
   `${aclHead('/acl/sub', USER)}user::rwx\nuser:bruce:rwx\ngroup::r-x\nmask::rwx\nother::---\n${DEFAULT_ACL}\n` +
   // bruce's file: owner rw-, mask rwx & rw- = rw-, other --- (the 0666 asked for, filtered).
   `${aclHead('/acl/sub/b2', 'bruce')}user::rw-\nuser:bruce:rwx\t#effective:rw-\ngroup::r-x\t#effective:r--\nmask::rw-\nother::---\n\n`;
+/**
+ * `-count -q /snap` once s1 is gone and k.txt (20 bytes) is deleted but held by s2: quota 2, the
+ * directory and k.txt use both names (QuotaUsage.toString: none / inf for the unset space quota).
+ */
+const SNAP_QUOTA_COUNT =
+  '           2               0            none             inf            1            1                 20 /snap\n';
 
 interface Run {
   code: number;
@@ -212,6 +218,15 @@ describe.skipIf(!BUILT)('trash, quotas, xattrs, snapshots and ACLs on a running 
     await ok('fs', '-deleteSnapshot', '/snap', 's1');
     // The last snapshot that held the block is gone: the NameNode invalidates its replica.
     await waitUntil(`blk_${blockId} to be deleted from the DataNode`, async () => replicas().length === 0);
+    // k.txt, deleted but held by s2, still takes a name and its bytes in /snap's quota usage
+    // (INodeDirectory.computeQuotaUsage counts a diff's deleted list): /snap and k.txt fill a quota of 2.
+    await admin('dfsadmin', '-setQuota', '2', '/snap');
+    expect(await ok('fs', '-count', '-q', '/snap')).toBe(SNAP_QUOTA_COUNT);
+    const full = await lab('fs', '-put', local('n.txt', 'n'), '/snap/n.txt');
+    expect(full.code).toBe(1);
+    expect(full.stderr).toContain(
+      'put: The NameSpace quota (directories and files) of directory /snap is exceeded: quota=2 file count=3',
+    );
   }, 240_000);
 
   it('gives a named user access through an ACL, masked as HDFS masks it, and inherits default ACLs', async () => {
@@ -251,6 +266,7 @@ describe.skipIf(!BUILT)('trash, quotas, xattrs, snapshots and ACLs on a running 
     expect(await ok('fs', '-getfattr', '-d', '/x.txt')).toBe('# file: /x.txt\nuser.color="blue"\n');
     // s2 was saved in the fsimage's SnapshotSection and SnapshotDiffSection (k.txt as deleted).
     expect(await ok('fs', '-cat', '/snap/.snapshot/s2/k.txt')).toBe('kept over a restart\n');
+    expect(await ok('fs', '-count', '-q', '/snap')).toBe(SNAP_QUOTA_COUNT);
     expect(await ok('fs', '-getfacl', '-R', '/acl')).toBe(ACL_LISTING);
   }, 150_000);
 });
