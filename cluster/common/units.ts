@@ -32,7 +32,7 @@ const LONG_MAX = 2n ** 63n - 1n;
 const LONG_MIN = -(2n ** 63n);
 
 /** Java's Long.parseLong (radix 10): an optional sign and digits, within a long, else NumberFormatException. */
-function javaParseLong(text: string): bigint | null {
+export function javaParseLong(text: string): bigint | null {
   if (!/^[+-]?\d+$/.test(text)) return null;
   const value = BigInt(text);
   return value > LONG_MAX || value < LONG_MIN ? null : value;

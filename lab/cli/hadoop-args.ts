@@ -4,6 +4,7 @@
  * lab's own `--json`. Commander does not parse those, so such commands take their argv raw
  * (`allowUnknownOption().allowExcessArguments()`) and parse it here.
  */
+import { javaParseLong } from '../../cluster/common/units.js';
 import { UsageError } from './errors.js';
 
 export interface HadoopOptionSpec {
@@ -88,6 +89,33 @@ function usageError(spec: HadoopArgsSpec, message: string): UsageError {
  */
 export class CommandFormatError extends Error {
   override readonly name = 'CommandFormatError';
+}
+
+const JAVA_INT_MAX = 2n ** 31n - 1n;
+const JAVA_INT_MIN = -(2n ** 31n);
+const JS_SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** NumberFormatException.forInputString's text, as FsShell prints it for an option's bad number. */
+function notANumber(text: string): CommandFormatError {
+  return new CommandFormatError(`For input string: "${text}"`);
+}
+
+/**
+ * Long.parseLong (radix 10) of an option's value: a Java long, else NumberFormatException's text.
+ * A long past ±2^53 is refused the same way: a JavaScript number cannot hold it exactly, and no
+ * length or delay of the lab's comes near it.
+ */
+export function parseOptionLong(text: string): number {
+  const value = javaParseLong(text);
+  if (value === null || value > JS_SAFE_MAX || value < -JS_SAFE_MAX) throw notANumber(text);
+  return Number(value);
+}
+
+/** Integer.parseInt (radix 10) of an option's value: a Java int, else NumberFormatException's text. */
+export function parseOptionInt(text: string): number {
+  const value = javaParseLong(text);
+  if (value === null || value > JAVA_INT_MAX || value < JAVA_INT_MIN) throw notANumber(text);
+  return Number(value);
 }
 
 export interface CommandFormatSpec {

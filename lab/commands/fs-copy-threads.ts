@@ -7,7 +7,7 @@
  * (displayError) and the others go on; the command waits for every copy before it ends.
  */
 import type { HadoopArgs } from '../cli/hadoop-args.js';
-import { CommandFormatError } from '../cli/hadoop-args.js';
+import { parseOptionInt } from '../cli/hadoop-args.js';
 
 /** CopyCommandWithMultiThread.DEFAULT_QUEUE_SIZE. */
 export const DEFAULT_COPY_QUEUE_SIZE = 1024;
@@ -19,22 +19,12 @@ export interface CopyThreads {
   queueSize: number;
 }
 
-const INT_MAX = 2 ** 31 - 1;
-
-/** Integer.parseInt: a Java int or NumberFormatException's text. */
-function parseJavaInt(text: string): number {
-  const n = /^[-+]?\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isInteger(n) || n > INT_MAX || n < -INT_MAX - 1)
-    throw new CommandFormatError(`For input string: "${text}"`);
-  return n;
-}
-
 /** The -t and -q values as setThreadCount and setThreadPoolQueueSize read them. */
 export function copyThreadsOf(a: HadoopArgs): CopyThreads {
   const t = a.options.get('t')?.[0];
   const q = a.options.get('q')?.[0];
-  const threads = t === undefined ? 1 : Math.max(parseJavaInt(t), 1);
-  const size = q === undefined ? DEFAULT_COPY_QUEUE_SIZE : parseJavaInt(q);
+  const threads = t === undefined ? 1 : Math.max(parseOptionInt(t), 1);
+  const size = q === undefined ? DEFAULT_COPY_QUEUE_SIZE : parseOptionInt(q);
   return { threads, queueSize: size < 1 ? DEFAULT_COPY_QUEUE_SIZE : size };
 }
 

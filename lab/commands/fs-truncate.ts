@@ -6,7 +6,7 @@
  * file's length is `length` (Truncate.waitForRecovery polls every second), then "Truncated …".
  */
 import { RemoteError } from '../../cluster/protocol/errors.js';
-import { CommandFormatError } from '../cli/hadoop-args.js';
+import { CommandFormatError, parseOptionLong } from '../cli/hadoop-args.js';
 import { out } from '../cli/output.js';
 import {
   eachPath,
@@ -61,9 +61,8 @@ export const TRUNCATE: FsCommandSpec = {
 function parseLength(arg: string): number {
   if (!/^[+-]?\d+$/.test(arg))
     throw new CommandFormatError(`Illegal length, a non-negative integer expected: ${arg}`);
-  const n = Number(arg);
+  const n = parseOptionLong(arg);
   if (n < 0) throw new CommandFormatError('length must be >= 0');
-  if (!Number.isSafeInteger(n)) throw new CommandFormatError(`For input string: "${arg}"`);
   return n;
 }
 

@@ -19,6 +19,7 @@ import { FatalInternalError, popPreserveOption, preserveAttributes } from './fs-
 import { copiesInParallel, copyThreadsOf, CopyPool } from './fs-copy-threads.js';
 import {
   CommandFormatError,
+  parseOptionLong,
   parseCommandFormat,
   type HadoopArgs,
   type HadoopOptionSpec,
@@ -91,8 +92,7 @@ const TAIL_FOLLOW_DELAY_MS = 5000;
 function tailFollowDelayMs(a: HadoopArgs): number {
   const text = a.options.get('s')?.[0];
   if (!a.options.has('f') || text === undefined || text === '') return TAIL_FOLLOW_DELAY_MS;
-  if (!/^[-+]?\d{1,18}$/.test(text)) throw new CommandFormatError(`For input string: "${text}"`);
-  const ms = Number(text);
+  const ms = parseOptionLong(text);
   return ms > 0 ? ms : TAIL_FOLLOW_DELAY_MS;
 }
 

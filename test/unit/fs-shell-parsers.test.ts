@@ -1,10 +1,16 @@
 /**
  * The pure parts of `lab fs` commands, against Hadoop's classes: ChmodParser / PermissionParser
  * (-chmod), FsShellPermissions.Chown (-chown), TouchCommands.Touch (-touch -t), Find's expression
- * parser (-find) and CommandFormat with a null option (unknown options kept as operands).
+ * parser (-find), CommandFormat with a null option (unknown options kept as operands) and the
+ * numbers options take (Integer.parseInt, Long.parseLong: -t, -q, -tail -s, -truncate).
  */
 import { describe, expect, it } from 'vitest';
-import { parseCommandFormat } from '../../lab/cli/hadoop-args.js';
+import {
+  CommandFormatError,
+  parseCommandFormat,
+  parseOptionInt,
+  parseOptionLong,
+} from '../../lab/cli/hadoop-args.js';
 import { qualify, splitPathUri } from '../../lab/commands/fs-command.js';
 import { parseFindExpression } from '../../lab/commands/fs-find.js';
 import { parseTouchTimestamp } from '../../lab/commands/fs-namespace.js';
@@ -130,5 +136,23 @@ describe('-cp -p[topax] (Cp.popPreserveOption, CommandWithDestination.FileAttrib
     expect(() => popPreserveOption(['-ptz', 'a', 'b'])).toThrow(
       'java.util.NoSuchElementException: No attribute for z',
     );
+  });
+});
+
+describe("an option's number (Integer.parseInt, Long.parseLong)", () => {
+  it('takes a sign and decimal digits within the type, as Java does', () => {
+    expect(parseOptionInt('+2147483647')).toBe(2147483647);
+    expect(parseOptionInt('-2147483648')).toBe(-2147483648);
+    expect(parseOptionLong('-007')).toBe(-7);
+    expect(parseOptionLong('9007199254740991')).toBe(Number.MAX_SAFE_INTEGER);
+  });
+  it("refuses anything else with NumberFormatException's text", () => {
+    for (const bad of ['', ' 1', '1.5', '0x10', '2147483648', '-2147483649']) {
+      expect(() => parseOptionInt(bad)).toThrow(new CommandFormatError(`For input string: "${bad}"`));
+    }
+    // Past Long.MAX_VALUE Java refuses it; past 2^53 the lab does (no length or delay is that large).
+    for (const bad of ['1e3', '9223372036854775808', '9007199254740992']) {
+      expect(() => parseOptionLong(bad)).toThrow(new CommandFormatError(`For input string: "${bad}"`));
+    }
   });
 });
