@@ -105,8 +105,7 @@ export interface DataNodeHandle {
   stop(): Promise<void>;
 }
 
-// Long: the DataNode's boot wires storage, the xceiver server, the HTTP server and the BPServiceCore's actions; each piece is its own module.
-export async function runDataNode(options: {
+export interface RunDataNodeOptions {
   home: string;
   id: string;
   /**
@@ -116,7 +115,68 @@ export async function runDataNode(options: {
   onNoServiceLeft?: () => void;
   /** shutdownDatanode asked the process to stop (DataNode.shutdown): stop and exit with status 0. */
   onShutdownRequested?: (reason: string) => void;
-}): Promise<DataNodeHandle> {
+}
+
+/** What one DataNode process knows before it starts anything: who it is, its settings, its journal. */
+interface DataNodeBoot {
+  home: string;
+  id: string;
+  description: ClusterDescription;
+  me: DatanodeDescription;
+  config: LabConfig;
+  journal: Journal;
+  startedMs: number;
+  /** DataXceiverServer.balanceThrottler: dfs.datanode.balance.bandwidthPerSec until the NameNode sends another. */
+  balanceThrottler: { bytesPerSec: number };
+  actor: BPServiceActor;
+}
+
+/** The DataNode's services, each set once started, so a failed boot or a stop closes what runs. */
+interface DataNodeServices {
+  storage: DatanodeStorage | null;
+  server: XceiverServer | null;
+  httpServer: DatanodeHttpServer | null;
+  ipcServer: RpcServer | null;
+  scanner: VolumeScanner | null;
+  stopDirectoryScanner: () => void;
+}
+
+/**
+ * Boots a DataNode: the volume once the NameNode answers versionRequest, then the
+ * DataXceiverServer, the HTTP server, the IPC server, the BPServiceActor's heartbeats and the
+ * scanners, in that order (each registration announces the servers' ports).
+ */
+export async function runDataNode(options: RunDataNodeOptions): Promise<DataNodeHandle> {
+  const services: DataNodeServices = {
+    storage: null,
+    server: null,
+    httpServer: null,
+    ipcServer: null,
+    scanner: null,
+    stopDirectoryScanner: () => {},
+  };
+  const boot = dataNodeBoot(options, services);
+  try {
+    await startServices(boot, services, options);
+  } catch (err) {
+    await stopServices(boot, services);
+    services.storage?.close();
+    boot.journal.close();
+    throw err;
+  }
+  return {
+    stop: async () => {
+      await stopServices(boot, services);
+      services.storage?.stats(Date.now());
+      services.storage?.close();
+      boot.journal.event({ type: 'process-stopping', reason: 'stop requested' });
+      boot.journal.close();
+    },
+  };
+}
+
+/** Who this DataNode is, its settings and journal, and its BPServiceActor (not yet started). */
+function dataNodeBoot(options: RunDataNodeOptions, services: DataNodeServices): DataNodeBoot {
   const { home, id } = options;
   const description = requireDescription(home);
   const me = datanodeById(description, id);
@@ -124,14 +184,6 @@ export async function runDataNode(options: {
     throw new Error(`${id}: not a DataNode of the cluster described in ${homePaths(home).description}`);
   const config = clusterConfig(description, home);
   const journal = new Journal(homePaths(home).journal, id);
-  let storage: DatanodeStorage | null = null;
-  let server: XceiverServer | null = null;
-  let scanner: VolumeScanner | null = null;
-  let stopDirectoryScanner = (): void => {};
-  let httpServer: DatanodeHttpServer | null = null;
-  let ipcServer: RpcServer | null = null;
-  const startedMs = Date.now();
-  // DataXceiverServer.balanceThrottler: dfs.datanode.balance.bandwidthPerSec until the NameNode sends another.
   const balanceThrottler = { bytesPerSec: config.bytes('dfs.datanode.balance.bandwidthPerSec') };
   const actor = new BPServiceActor({
     balanceThrottler,
@@ -142,138 +194,186 @@ export async function runDataNode(options: {
     heartbeatIntervalMs: config.ms('dfs.heartbeat.interval'),
     blockReportIntervalMs: config.ms('dfs.blockreport.intervalMsec'),
     capacityBytes: configuredCapacityBytes(config),
-    infoPort: () => httpServer?.port ?? 0,
-    ipcPort: () => ipcServer?.port ?? 0,
+    infoPort: () => services.httpServer?.port ?? 0,
+    ipcPort: () => services.ipcServer?.port ?? 0,
     onServiceEnded: () => options.onNoServiceLeft?.(),
   });
-  try {
-    storage = DatanodeStorage.open({
-      dataDir: homePaths(home).dataDir(id),
-      datanodeName: id,
-      seed: description.seed,
-    });
-    const ns = await actor.handshake();
-    storage.loadOrFormat(ns, Date.now());
-    log(
-      'info',
-      `${id}: volume ${storage.dataDir} loaded for ${ns.blockPoolId} (${storage.identity.storageId})`,
-    );
-    server = await startXceiverServer({
-      host: me.host,
-      port: me.port,
-      selfId: id,
-      journal,
-      storage,
-      onReceiving: (block, opId) => void actor.reportIncremental(block, 'RECEIVING', { opId }),
-      onReceived: (block, replica, origin) => {
-        journal.event({ type: 'replica-finalized', block, datanode: id, path: replica.blockPath });
-        return actor.reportIncremental(block, 'RECEIVED', origin);
-      },
-      onBadSourceReplica: (block, source) => actor.reportBadReplica(block, source),
-      log,
-      nameOf: peerNamer(home, description),
-      balanceBytesPerSec: () => balanceThrottler.bytesPerSec,
-    });
-    log('info', `${id}: DataXceiverServer listening on ${me.host}:${server.port}`);
-    httpServer = await startDatanodeHttp({
-      id,
-      host: me.host,
-      port: datanodePortWanted(description, me, 'httpPort', DATANODE_HTTP_PORT_DEFAULT),
-      journal,
-      description,
-      config,
-      softwareVersion: SOFTWARE_VERSION,
-      startedMs,
-      state: httpState(storage, server, ns, configuredCapacityBytes(config), () => ipcServer?.port ?? 0),
-    });
-    log('info', `${id}: HTTP server (WebHDFS, /jmx) listening on http://${me.host}:${httpServer.port}`);
-    const recoveries = new ReplicaRecoveries({
-      selfId: id,
-      storage,
-      log,
-      onRecovered: (block, replica) => {
-        journal.event({ type: 'replica-finalized', block, datanode: id, path: replica.blockPath });
-        void actor.reportIncremental(block, 'RECEIVED');
-      },
-    });
-    ipcServer = await startDatanodeIpc({
-      id,
-      host: me.host,
-      port: datanodePortWanted(description, me, 'ipcPort', DATANODE_IPC_PORT_DEFAULT),
-      journal,
-      config,
-      datanodeUser: labUser(),
-      groupsOf: unixGroups(),
-      actions: ipcActions({
-        id,
-        storage,
-        actor,
-        config,
-        startedMs,
-        namenode: description.namenode,
-        shutdown: options.onShutdownRequested,
-        balanceThrottler,
-        recoveries,
-      }),
-    });
-    log(
-      'info',
-      `${id}: IPC server (ClientDatanodeProtocol, InterDatanodeProtocol) listening on ${me.host}:${ipcServer.port}`,
-    );
-    actor.start(storage, server, recoveries);
-    scanner = new VolumeScanner({
-      storage,
-      settings: {
-        // -1 (disabled) and 0 both stop the scanner.
-        scanPeriodMs: Math.max(0, scanPeriodMs(config)),
-        bytesPerSecond: config.bytes('dfs.block.scanner.volume.bytes.per.second'),
-      },
-      onBadReplica: (block, detail) => {
-        journal.event({
-          type: 'log',
-          level: 'warn',
-          text: `${id}: block scanner found blk_${block.blockId}_${block.genStamp} bad: ${detail}`,
-        });
-        actor.reportBadReplica(block, id);
-      },
-      log,
-    });
-    scanner.start();
-    const volume = storage;
-    stopDirectoryScanner = startDirectoryScanner({
-      storage: volume,
-      intervalMs: config.ms('dfs.datanode.directoryscan.interval'),
-      onGone: ({ blockId, genStamp, numBytes }) => {
-        const block = { blockId, genStamp, numBytes };
-        log('info', `${id}: DirectoryScanner: ${extendedBlockName(volume.poolId, block)} is gone from disk`);
-        actor.reportIncremental(block, 'DELETED');
-      },
-      log,
-    });
-  } catch (err) {
-    stopDirectoryScanner();
-    actor.stop();
-    await ipcServer?.close();
-    await httpServer?.close();
-    await server?.close();
-    storage?.close();
-    journal.close();
-    throw err;
-  }
-  return {
-    stop: async () => {
-      stopDirectoryScanner();
-      scanner?.stop();
-      actor.stop();
-      await ipcServer?.close();
-      await httpServer?.close();
-      await server?.close();
-      storage?.stats(Date.now());
-      storage?.close();
-      journal.event({ type: 'process-stopping', reason: 'stop requested' });
-      journal.close();
+  return { home, id, description, me, config, journal, startedMs: Date.now(), balanceThrottler, actor };
+}
+
+/** Starts each service in turn, recording it in `services` as soon as it runs. */
+async function startServices(
+  boot: DataNodeBoot,
+  services: DataNodeServices,
+  options: RunDataNodeOptions,
+): Promise<void> {
+  const { id, description, actor } = boot;
+  const storage = DatanodeStorage.open({
+    dataDir: homePaths(boot.home).dataDir(id),
+    datanodeName: id,
+    seed: description.seed,
+  });
+  services.storage = storage;
+  const ns = await actor.handshake();
+  storage.loadOrFormat(ns, Date.now());
+  log(
+    'info',
+    `${id}: volume ${storage.dataDir} loaded for ${ns.blockPoolId} (${storage.identity.storageId})`,
+  );
+  const server = await startXceiver(boot, storage);
+  services.server = server;
+  services.httpServer = await startHttp(boot, storage, server, ns, services);
+  const recoveries = replicaRecoveries(boot, storage);
+  services.ipcServer = await startIpc(boot, storage, recoveries, options.onShutdownRequested);
+  actor.start(storage, server, recoveries);
+  services.scanner = startVolumeScanner(boot, storage);
+  services.stopDirectoryScanner = directoryScanner(boot, storage);
+}
+
+/** Stops what runs, the last started first; the volume stays open for the caller to close. */
+async function stopServices(boot: DataNodeBoot, services: DataNodeServices): Promise<void> {
+  services.stopDirectoryScanner();
+  services.scanner?.stop();
+  boot.actor.stop();
+  await services.ipcServer?.close();
+  await services.httpServer?.close();
+  await services.server?.close();
+}
+
+/** The DataXceiverServer on the transfer port: what it receives is reported through the actor. */
+async function startXceiver(boot: DataNodeBoot, storage: DatanodeStorage): Promise<XceiverServer> {
+  const { id, me, journal, actor } = boot;
+  const server = await startXceiverServer({
+    host: me.host,
+    port: me.port,
+    selfId: id,
+    journal,
+    storage,
+    onReceiving: (block, opId) => void actor.reportIncremental(block, 'RECEIVING', { opId }),
+    onReceived: (block, replica, origin) => {
+      journal.event({ type: 'replica-finalized', block, datanode: id, path: replica.blockPath });
+      return actor.reportIncremental(block, 'RECEIVED', origin);
     },
-  };
+    onBadSourceReplica: (block, source) => actor.reportBadReplica(block, source),
+    log,
+    nameOf: peerNamer(boot.home, boot.description),
+    balanceBytesPerSec: () => boot.balanceThrottler.bytesPerSec,
+  });
+  log('info', `${id}: DataXceiverServer listening on ${me.host}:${server.port}`);
+  return server;
+}
+
+/** The HTTP server (WebHDFS, /jmx) on dfs.datanode.http.address's port. */
+async function startHttp(
+  boot: DataNodeBoot,
+  storage: DatanodeStorage,
+  server: XceiverServer,
+  ns: NamespaceInfo,
+  services: DataNodeServices,
+): Promise<DatanodeHttpServer> {
+  const { id, me, config, description } = boot;
+  const ipcPort = (): number => services.ipcServer?.port ?? 0;
+  const httpServer = await startDatanodeHttp({
+    id,
+    host: me.host,
+    port: datanodePortWanted(description, me, 'httpPort', DATANODE_HTTP_PORT_DEFAULT),
+    journal: boot.journal,
+    description,
+    config,
+    softwareVersion: SOFTWARE_VERSION,
+    startedMs: boot.startedMs,
+    state: httpState(storage, server, ns, configuredCapacityBytes(config), ipcPort),
+  });
+  log('info', `${id}: HTTP server (WebHDFS, /jmx) listening on http://${me.host}:${httpServer.port}`);
+  return httpServer;
+}
+
+/** The replicas under recovery; one recovered is finalized and reported RECEIVED. */
+function replicaRecoveries(boot: DataNodeBoot, storage: DatanodeStorage): ReplicaRecoveries {
+  const { id, journal, actor } = boot;
+  return new ReplicaRecoveries({
+    selfId: id,
+    storage,
+    log,
+    onRecovered: (block, replica) => {
+      journal.event({ type: 'replica-finalized', block, datanode: id, path: replica.blockPath });
+      void actor.reportIncremental(block, 'RECEIVED');
+    },
+  });
+}
+
+/** The IPC server (ClientDatanodeProtocol, InterDatanodeProtocol) on dfs.datanode.ipc.address's port. */
+async function startIpc(
+  boot: DataNodeBoot,
+  storage: DatanodeStorage,
+  recoveries: ReplicaRecoveries,
+  shutdown: ((reason: string) => void) | undefined,
+): Promise<RpcServer> {
+  const { id, me, config, description } = boot;
+  const ipcServer = await startDatanodeIpc({
+    id,
+    host: me.host,
+    port: datanodePortWanted(description, me, 'ipcPort', DATANODE_IPC_PORT_DEFAULT),
+    journal: boot.journal,
+    config,
+    datanodeUser: labUser(),
+    groupsOf: unixGroups(),
+    actions: ipcActions({
+      id,
+      storage,
+      actor: boot.actor,
+      config,
+      startedMs: boot.startedMs,
+      namenode: description.namenode,
+      shutdown,
+      balanceThrottler: boot.balanceThrottler,
+      recoveries,
+    }),
+  });
+  log(
+    'info',
+    `${id}: IPC server (ClientDatanodeProtocol, InterDatanodeProtocol) listening on ${me.host}:${ipcServer.port}`,
+  );
+  return ipcServer;
+}
+
+/** The volume scanner (dfs.datanode.scan.period.hours): a bad replica is logged and reported. */
+function startVolumeScanner(boot: DataNodeBoot, storage: DatanodeStorage): VolumeScanner {
+  const { id, config, journal, actor } = boot;
+  const scanner = new VolumeScanner({
+    storage,
+    settings: {
+      // -1 (disabled) and 0 both stop the scanner.
+      scanPeriodMs: Math.max(0, scanPeriodMs(config)),
+      bytesPerSecond: config.bytes('dfs.block.scanner.volume.bytes.per.second'),
+    },
+    onBadReplica: (block, detail) => {
+      journal.event({
+        type: 'log',
+        level: 'warn',
+        text: `${id}: block scanner found blk_${block.blockId}_${block.genStamp} bad: ${detail}`,
+      });
+      actor.reportBadReplica(block, id);
+    },
+    log,
+  });
+  scanner.start();
+  return scanner;
+}
+
+/** The directory scanner: a replica gone from disk is reported DELETED. Returns its stop. */
+function directoryScanner(boot: DataNodeBoot, storage: DatanodeStorage): () => void {
+  const { id, actor } = boot;
+  return startDirectoryScanner({
+    storage,
+    intervalMs: boot.config.ms('dfs.datanode.directoryscan.interval'),
+    onGone: ({ blockId, genStamp, numBytes }) => {
+      const block = { blockId, genStamp, numBytes };
+      log('info', `${id}: DirectoryScanner: ${extendedBlockName(storage.poolId, block)} is gone from disk`);
+      actor.reportIncremental(block, 'DELETED');
+    },
+    log,
+  });
 }
 
 /**
