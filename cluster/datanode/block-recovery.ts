@@ -15,7 +15,12 @@
  * The messages are Hadoop's; a replica is written `blk_<id>_<stamp>, <state>, numBytes=<n>` and a
  * DataNode by its transfer address, as DatanodeID.toString does.
  */
-import type { RecoveringBlock, ReplicaRecoveryInfo, ReportedReplicaState } from '../protocol/messages.js';
+import type {
+  RecoveringBlock,
+  ReplicaRecoveryInfo,
+  ReportedReplicaState,
+  RpcMethods,
+} from '../protocol/messages.js';
 import type { BlockRef, DatanodeId } from '../protocol/types.js';
 
 /** A replica as the DataNode holds it when a recovery asks (RUR only while one is under way). */
@@ -240,4 +245,188 @@ export function updateReplicaCheck(args: {
     };
   }
   return null;
+}
+
+type UpdateRequest = RpcMethods['updateReplicaUnderRecovery']['req'];
+type CommitRequest = RpcMethods['commitBlockSynchronization']['req'];
+
+/**
+ * One DataNode's replicas under recovery (the ReplicaUnderRecovery entries of FsDatasetImpl's
+ * replica map, kept in memory as HDFS keeps them) and the checks a holder makes on them, for the
+ * process's InterDatanodeProtocol and the simulator alike.
+ */
+export class ReplicasUnderRecovery {
+  private readonly byBlockId = new Map<number, ReplicaUnderRecovery>();
+
+  /** initReplicaRecovery at this DataNode, `held` being its replica on disk; a replica it recovers is kept. */
+  init(rb: RecoveringBlock, held: HeldReplica | null): InitRecoveryOutcome {
+    const { blockId } = rb.block;
+    const outcome = initReplicaRecovery({
+      poolId: rb.poolId,
+      block: rb.block,
+      recoveryId: rb.newGenStamp,
+      held,
+      underRecovery: this.byBlockId.get(blockId),
+    });
+    if (outcome.kind === 'recover') this.byBlockId.set(blockId, outcome.rur);
+    return outcome;
+  }
+
+  /**
+   * updateReplicaUnderRecovery's checks at the DataNode serving `poolId` (a request for another
+   * pool finds no replica): the refusal, or null to finalize the replica, then call `finished`.
+   */
+  checkUpdate(
+    p: UpdateRequest,
+    held: HeldReplica | null,
+    poolId: string,
+  ): { errorClass: 'ReplicaNotFoundException' | 'IOException'; message: string } | null {
+    const ours = p.poolId === poolId;
+    const refused = updateReplicaCheck({
+      poolId: p.poolId,
+      block: p.block,
+      recoveryId: p.recoveryId,
+      newLength: p.newLength,
+      underRecovery: ours ? this.byBlockId.get(p.block.blockId) : undefined,
+      held: ours ? held : null,
+    });
+    if (refused || p.newBlockId === 0 || p.newBlockId === p.block.blockId) return refused;
+    // Copy-on-truncate keeps the old block for a snapshot; the lab's truncate never asks for it.
+    return {
+      errorClass: 'IOException',
+      message: `copy-on-truncate to blk_${p.newBlockId} is not served by hdfs-lab`,
+    };
+  }
+
+  /** The recovery of `blockId` is over at this DataNode (its replica finalized, or gone). */
+  finished(blockId: number): void {
+    this.byBlockId.delete(blockId);
+  }
+}
+/** What a call to a holder came to: its answer, or the exception it failed with. */
+export type HolderCallResult<T> = { ok: T } | { errorClass?: string; message: string };
+
+/** A participant of a sync plan. */
+type Participant = Extract<SyncPlan, { kind: 'sync' }>['participants'][number];
+
+/**
+ * The primary's side of one block recovery (BlockRecoveryWorker.RecoveryTaskContiguous.recover and
+ * syncBlock), step by step so that the DataNode process (over InterDatanodeProtocol) and the
+ * simulator (in memory) drive the same decisions: ask each holder (`answered` says whether to ask
+ * the next), plan (`plan`), update each participant (`updateRequest`, `updated`), then commit
+ * (`commitRequest`). Every text it gives is Hadoop's log line for that step.
+ */
+export class SyncBlockTask {
+  private readonly answers: RecoveryAnswer[] = [];
+  private readonly updatedTargets: { id: DatanodeId; storageUuid: string }[] = [];
+  private readonly failedTargets: string[] = [];
+
+  constructor(readonly rb: RecoveringBlock) {}
+
+  /** The block as ExtendedBlock.toString writes it. */
+  get blockText(): string {
+    return extendedBlockText(this.rb.poolId, this.rb.block);
+  }
+
+  /** BlockRecoveryWorker's log line when the NameNode's command arrives. */
+  startText(): string {
+    const { rb } = this;
+    const newBlock = rb.truncateBlock
+      ? `blk_${rb.truncateBlock.blockId}_${rb.truncateBlock.genStamp}`
+      : 'null';
+    return `BlockRecoveryWorker: NameNode calls recoverBlock(${this.blockText}, targets=[${rb.replicas.map(datanodeText).join(', ')}], newGenerationStamp=${rb.newGenStamp}, newBlock=${newBlock}, isStriped=false)`;
+  }
+
+  /**
+   * A holder's answer to initReplicaRecovery. `more` is false once a holder is recovering the
+   * block for a newer recovery: that one goes on, this one is aborted. `warn` is the line a
+   * failure is logged with (a recovery in progress is not logged here).
+   */
+  answered(
+    datanode: DatanodeId,
+    result: HolderCallResult<ReplicaRecoveryInfo | null>,
+  ): { more: boolean; warn?: string } {
+    if ('ok' in result) {
+      this.answers.push({ datanode, info: result.ok });
+      return { more: true };
+    }
+    const inProgress = result.errorClass === 'RecoveryInProgressException';
+    this.answers.push({ datanode, failed: result.message, inProgress });
+    if (inProgress) return { more: false };
+    return {
+      more: true,
+      warn: `Failed to recover block (block=${this.blockText}, datanode=${datanodeText(datanode)}): ${result.message}`,
+    };
+  }
+
+  /** syncBlock's plan from the answers so far. */
+  plan(): SyncPlan {
+    return planSyncBlock(this.rb, this.answers);
+  }
+
+  /** syncBlock's log line for a plan that syncs. */
+  syncText(plan: Extract<SyncPlan, { kind: 'sync' }>): string {
+    const { rb } = this;
+    const newBlock = extendedBlockText(rb.poolId, { blockId: rb.block.blockId, genStamp: rb.newGenStamp });
+    return `BlockRecoveryWorker: block=${this.blockText} (length=${rb.block.numBytes}), bestState=${plan.bestState}, newBlock=${newBlock} (length=${plan.newLength}), participatingList=[${plan.participants.map((p) => datanodeText(p.datanode)).join(', ')}]`;
+  }
+
+  /** updateReplicaUnderRecovery's request to one participant. */
+  updateRequest(plan: Extract<SyncPlan, { kind: 'sync' }>, p: Participant): UpdateRequest {
+    return {
+      poolId: this.rb.poolId,
+      block: { blockId: p.info.blockId, genStamp: p.info.genStamp, numBytes: p.info.numBytes },
+      recoveryId: this.rb.newGenStamp,
+      newLength: plan.newLength,
+      newBlockId: this.rb.block.blockId,
+    };
+  }
+
+  /** A participant's answer to updateReplicaUnderRecovery; the warning a failure is logged with. */
+  updated(p: Participant, result: HolderCallResult<{ storageUuid: string }>): string | undefined {
+    if ('ok' in result) {
+      const { storageUuid } = result.ok;
+      this.updatedTargets.push({ id: { ...p.datanode, storageId: storageUuid }, storageUuid });
+      return undefined;
+    }
+    this.failedTargets.push(datanodeText(p.datanode));
+    const newBlock = extendedBlockText(this.rb.poolId, {
+      blockId: this.rb.block.blockId,
+      genStamp: this.rb.newGenStamp,
+    });
+    return `Failed to updateBlock (newblock=${newBlock}, datanode=${datanodeText(p.datanode)}): ${result.message}`;
+  }
+
+  /**
+   * commitBlockSynchronization's request once the plan is carried out: the block deleted (no
+   * replica had a byte), or kept at the plan's length on the participants that updated; an
+   * error when none of them did.
+   */
+  commitRequest(plan: Exclude<SyncPlan, { kind: 'abort' }>): { request: CommitRequest } | { error: string } {
+    const base = {
+      poolId: this.rb.poolId,
+      block: this.rb.block,
+      newGenStamp: this.rb.newGenStamp,
+      closeFile: true,
+    };
+    if (plan.kind === 'delete') {
+      return {
+        request: { ...base, newLength: 0, deleteBlock: true, newTargets: [], newTargetStorages: [] },
+      };
+    }
+    if (this.updatedTargets.length === 0) {
+      return {
+        error: `Cannot recover ${this.blockText}, the following datanodes failed: [${this.failedTargets.join(', ')}]`,
+      };
+    }
+    return {
+      request: {
+        ...base,
+        newLength: plan.newLength,
+        deleteBlock: false,
+        newTargets: this.updatedTargets.map((u) => u.id),
+        newTargetStorages: this.updatedTargets.map((u) => u.storageUuid),
+      },
+    };
+  }
 }

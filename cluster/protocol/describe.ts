@@ -105,6 +105,10 @@ function describeCommand(cmd: Record<string, unknown>): string {
     }
     case 'DNA_INVALIDATE':
       return `DNA_INVALIDATE ${formatValue(cmd.blocks)}`;
+    case 'DNA_RECOVERBLOCK': {
+      const holders = ((cmd.replicas as { name?: string }[] | undefined) ?? []).map((r) => r.name ?? '?');
+      return `DNA_RECOVERBLOCK ${formatValue(cmd.block)} newGenStamp=${String(cmd.newGenStamp)} replicas=${holders.join(',')}`;
+    }
     case 'DNA_FINALIZE':
       return `DNA_FINALIZE ${String(cmd.poolId)}`;
     case 'DNA_BALANCERBANDWIDTHUPDATE':

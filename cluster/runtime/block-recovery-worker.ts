@@ -15,12 +15,10 @@
 import {
   datanodeText,
   extendedBlockText,
-  initReplicaRecovery,
-  planSyncBlock,
-  updateReplicaCheck,
+  ReplicasUnderRecovery,
+  SyncBlockTask,
   type HeldReplica,
-  type RecoveryAnswer,
-  type ReplicaUnderRecovery,
+  type HolderCallResult,
 } from '../datanode/block-recovery.js';
 import { RemoteError } from '../protocol/errors.js';
 import { INTER_DATANODE_CALL_TIMEOUT_MS } from '../protocol/limits.js';
@@ -43,9 +41,9 @@ function heldReplica(storage: DatanodeStorage, blockId: number): HeldReplica | n
   return held && { blockId, genStamp: held.genStamp, numBytes: held.numBytes, state: held.kind };
 }
 
-/** The replicas of this DataNode under recovery (ReplicaUnderRecovery entries of the replica map). */
+/** The replicas of this DataNode under recovery: the core's decisions, the replica's files here. */
 export class ReplicaRecoveries {
-  private readonly underRecovery = new Map<number, ReplicaUnderRecovery>();
+  private readonly underRecovery = new ReplicasUnderRecovery();
 
   constructor(
     private readonly opts: {
@@ -69,16 +67,9 @@ export class ReplicaRecoveries {
       'info',
       `${selfId}: initReplicaRecovery: ${extendedBlockText(rb.poolId, rb.block)}, recoveryId=${rb.newGenStamp}, replica=${held ? `${held.state} blk_${held.blockId}_${held.genStamp}` : 'null'}`,
     );
-    const outcome = initReplicaRecovery({
-      poolId: rb.poolId,
-      block: rb.block,
-      recoveryId: rb.newGenStamp,
-      held,
-      underRecovery: this.underRecovery.get(blockId),
-    });
+    const outcome = this.underRecovery.init(rb, held);
     if (outcome.kind === 'not-found') return null;
     if (outcome.kind === 'refuse') throw new RemoteError(outcome.errorClass, outcome.message);
-    this.underRecovery.set(blockId, outcome.rur);
     log('info', `${selfId}: ${outcome.log}`);
     return outcome.info;
   }
@@ -91,30 +82,15 @@ export class ReplicaRecoveries {
       'info',
       `${selfId}: updateReplica: ${extendedBlockText(p.poolId, p.block)}, recoveryId=${p.recoveryId}, length=${p.newLength}`,
     );
-    const rur = p.poolId === storage.poolId ? this.underRecovery.get(blockId) : undefined;
-    const refused = updateReplicaCheck({
-      poolId: p.poolId,
-      block: p.block,
-      recoveryId: p.recoveryId,
-      newLength: p.newLength,
-      underRecovery: rur,
-      held: p.poolId === storage.poolId ? heldReplica(storage, blockId) : null,
-    });
+    const refused = this.underRecovery.checkUpdate(p, heldReplica(storage, blockId), storage.poolId);
     if (refused) throw new RemoteError(refused.errorClass, refused.message);
-    if (p.newBlockId !== 0 && p.newBlockId !== blockId) {
-      // Copy-on-truncate keeps the old block for a snapshot; the lab's truncate never asks for it.
-      throw new RemoteError(
-        'IOException',
-        `copy-on-truncate to blk_${p.newBlockId} is not served by hdfs-lab`,
-      );
-    }
     const recovered = await recoverReplica({
       storage,
       block: p.block,
       newGenStamp: p.recoveryId,
       truncateTo: p.newLength,
     });
-    this.underRecovery.delete(blockId);
+    this.underRecovery.finished(blockId);
     if (!recovered)
       throw new RemoteError(
         'ReplicaNotFoundException',
@@ -179,109 +155,54 @@ function holderOf(id: DatanodeId, deps: RecoveryWorkerDeps): Holder {
   };
 }
 
+/** A holder's call as the task takes it: its answer, or the exception it failed with. */
+async function settle<T>(call: () => Promise<T>): Promise<HolderCallResult<T>> {
+  try {
+    return { ok: await call() };
+  } catch (err) {
+    const errorClass = err instanceof RemoteError ? err.errorClass : undefined;
+    return { ...(errorClass ? { errorClass } : {}), message: (err as Error).message };
+  }
+}
+
 /**
  * BlockRecoveryWorker.recoverBlocks for one RecoveringBlock, at the primary DataNode. A failure
  * ends in the log (`recoverBlocks FAILED`); the NameNode starts the recovery again later.
  */
 export async function recoverBlock(rb: RecoveringBlock, deps: RecoveryWorkerDeps): Promise<void> {
   const { log, selfId } = deps;
-  const blockText = extendedBlockText(rb.poolId, rb.block);
-  log(
-    'info',
-    `${selfId}: BlockRecoveryWorker: NameNode calls recoverBlock(${blockText}, targets=[${rb.replicas.map(datanodeText).join(', ')}], newGenerationStamp=${rb.newGenStamp}, newBlock=${rb.truncateBlock ? `blk_${rb.truncateBlock.blockId}_${rb.truncateBlock.genStamp}` : 'null'}, isStriped=false)`,
-  );
+  const task = new SyncBlockTask(rb);
+  log('info', `${selfId}: ${task.startText()}`);
   const holders = rb.replicas.map((id) => holderOf(id, deps));
   try {
-    await syncReplicas(rb, holders, deps);
+    await syncReplicas(task, holders, deps);
   } catch (err) {
-    log('warn', `${selfId}: recoverBlocks FAILED: ${blockText}: ${(err as Error).message}`);
+    log('warn', `${selfId}: recoverBlocks FAILED: ${task.blockText}: ${(err as Error).message}`);
   } finally {
     for (const h of holders) h.close();
   }
 }
 
-/** RecoveryTaskContiguous.recover then syncBlock: ask, plan, update, commit. */
-async function syncReplicas(rb: RecoveringBlock, holders: Holder[], deps: RecoveryWorkerDeps): Promise<void> {
-  const blockText = extendedBlockText(rb.poolId, rb.block);
-  const answers: RecoveryAnswer[] = [];
+/** The task's steps over InterDatanodeProtocol: ask, plan, update, commit. */
+async function syncReplicas(task: SyncBlockTask, holders: Holder[], deps: RecoveryWorkerDeps): Promise<void> {
+  const warn = (text: string | undefined): void => {
+    if (text) deps.log('warn', `${deps.selfId}: ${text}`);
+  };
   for (const h of holders) {
-    try {
-      answers.push({ datanode: h.id, info: await h.init(rb) });
-    } catch (err) {
-      const inProgress = err instanceof RemoteError && err.errorClass === 'RecoveryInProgressException';
-      if (!inProgress) {
-        deps.log(
-          'warn',
-          `${deps.selfId}: Failed to recover block (block=${blockText}, datanode=${datanodeText(h.id)}): ${(err as Error).message}`,
-        );
-      }
-      answers.push({ datanode: h.id, failed: (err as Error).message, inProgress });
-      if (inProgress) break; // the newer recovery goes on; this one is aborted
-    }
+    const step = task.answered(h.id, await settle(() => h.init(task.rb)));
+    warn(step.warn);
+    if (!step.more) break;
   }
-  const plan = planSyncBlock(rb, answers);
-  const commit = (over: Partial<RpcMethods['commitBlockSynchronization']['req']>) =>
-    deps.commitBlockSynchronization({
-      poolId: rb.poolId,
-      block: rb.block,
-      newGenStamp: rb.newGenStamp,
-      newLength: 0,
-      closeFile: true,
-      deleteBlock: false,
-      newTargets: [],
-      newTargetStorages: [],
-      ...over,
-    });
+  const plan = task.plan();
   if (plan.kind === 'abort') throw new Error(plan.message);
-  if (plan.kind === 'delete') {
-    await commit({ deleteBlock: true });
-    return;
-  }
-  deps.log(
-    'info',
-    `${deps.selfId}: BlockRecoveryWorker: block=${blockText} (length=${rb.block.numBytes}), bestState=${plan.bestState}, newBlock=${extendedBlockText(rb.poolId, { blockId: rb.block.blockId, genStamp: rb.newGenStamp })} (length=${plan.newLength}), participatingList=[${plan.participants.map((p) => datanodeText(p.datanode)).join(', ')}]`,
-  );
-  const updated = await updateParticipants(rb, plan.newLength, plan.participants, holders, deps);
-  await commit({
-    newLength: plan.newLength,
-    newTargets: updated.map((u) => u.id),
-    newTargetStorages: updated.map((u) => u.storageUuid),
-  });
-}
-
-/** updateReplicaUnderRecovery on each participant; those that did it (at least one, else an error). */
-async function updateParticipants(
-  rb: RecoveringBlock,
-  newLength: number,
-  participants: { datanode: DatanodeId; info: ReplicaRecoveryInfo }[],
-  holders: Holder[],
-  deps: RecoveryWorkerDeps,
-): Promise<{ id: DatanodeId; storageUuid: string }[]> {
-  const done: { id: DatanodeId; storageUuid: string }[] = [];
-  const failed: string[] = [];
-  for (const p of participants) {
-    const holder = holders.find((h) => h.id === p.datanode) as Holder;
-    try {
-      const { storageUuid } = await holder.update({
-        poolId: rb.poolId,
-        block: { blockId: p.info.blockId, genStamp: p.info.genStamp, numBytes: p.info.numBytes },
-        recoveryId: rb.newGenStamp,
-        newLength,
-        newBlockId: rb.block.blockId,
-      });
-      done.push({ id: { ...p.datanode, storageId: storageUuid }, storageUuid });
-    } catch (err) {
-      deps.log(
-        'warn',
-        `${deps.selfId}: Failed to updateBlock (newblock=${extendedBlockText(rb.poolId, { blockId: rb.block.blockId, genStamp: rb.newGenStamp })}, datanode=${datanodeText(p.datanode)}): ${(err as Error).message}`,
-      );
-      failed.push(datanodeText(p.datanode));
+  if (plan.kind === 'sync') {
+    deps.log('info', `${deps.selfId}: ${task.syncText(plan)}`);
+    for (const p of plan.participants) {
+      const holder = holders.find((h) => h.id === p.datanode) as Holder;
+      warn(task.updated(p, await settle(() => holder.update(task.updateRequest(plan, p)))));
     }
   }
-  if (done.length === 0) {
-    throw new Error(
-      `Cannot recover ${extendedBlockText(rb.poolId, rb.block)}, the following datanodes failed: [${failed.join(', ')}]`,
-    );
-  }
-  return done;
+  const commit = task.commitRequest(plan);
+  if ('error' in commit) throw new Error(commit.error);
+  await deps.commitBlockSynchronization(commit.request);
 }

@@ -3,15 +3,23 @@
  * per simulated DataNode the DataNode core that ships — BPServiceCore (registration, block reports,
  * incremental-report batching, commands → actions), the receive plan (datanode/receive-plan.ts:
  * how a WRITE_BLOCK opens a replica, mirrors, finalizes, reports and acks; DNA_TRANSFER's checks)
- * the packet loop (datanode/packet-loop.ts: each packet's handling and the length acked) and, for
- * a DataNode's copy of a replica, the send plan (datanode/send-plan.ts: the packets BlockSender
- * sends). Simulated DataNodes heartbeat on a simulated clock; a simulated client writes files
+ * the packet loop (datanode/packet-loop.ts: each packet's handling and the length acked), for
+ * a DataNode's copy of a replica the send plan (datanode/send-plan.ts: the packets BlockSender
+ * sends), and for DNA_RECOVERBLOCK block recovery (datanode/block-recovery.ts: the primary's
+ * SyncBlockTask, each holder's ReplicasUnderRecovery). Simulated DataNodes heartbeat on a simulated clock; a simulated client writes files
  * through create / addBlock / a WRITE_BLOCK pipeline / complete, a block as one packet and the
- * last one. Only the bytes are left out: a packet is its header, a replica its BlockRef in a map. No sockets, files or timers — a seed reproduces every run, and golden
+ * last one (a writer that dies sends no last packet, and its replicas stay rbw). Only the bytes are
+ * left out: a packet is its header, a replica its BlockRef in a map. No sockets, files or timers — a seed reproduces every run, and golden
  * scenario tests (test/scenario/testdata/*.txt) read its transcript. Lines are produced by the one
  * describer.
  */
 import { createPrng, prngUuid } from '../common/prng.js';
+import {
+  ReplicasUnderRecovery,
+  SyncBlockTask,
+  type HeldReplica,
+  type HolderCallResult,
+} from '../datanode/block-recovery.js';
 import { BPServiceCore, invalidation } from '../datanode/bp-service-core.js';
 import { PacketLoop, type PacketStep } from '../datanode/packet-loop.js';
 import { datanodeRegistration } from '../datanode/registration.js';
@@ -39,6 +47,8 @@ import type {
   DatanodeCommand,
   DatanodeRegistration,
   NamespaceInfo,
+  RecoveringBlock,
+  ReplicaRecoveryInfo,
   RpcMethod,
   RpcMethods,
   StateEvent,
@@ -75,6 +85,16 @@ interface PipelineWrite {
 /** What the writer of a pipeline learns: the last packet's ack, or the DataNode the setup failed at. */
 type PipelineResult = { ok: true; replies: StatusName[] } | { ok: false; firstBadLink: string };
 
+/** An RPC call frame as the simulator journals it (call ids are not shown). */
+function rpcCall<M extends RpcMethod>(method: M, params: RpcMethods[M]['req']): FrameMessage {
+  return { type: 'rpc-call', method, callId: 0, params };
+}
+
+/** A call to a DataNode the simulator killed, failed as the RPC client fails it. */
+function unreachable(name: string): { message: string } {
+  return { message: `cannot reach ${name} (ECONNREFUSED: killed)` };
+}
+
 /**
  * A client's packets of a block (the simulator moves no bytes, so a packet's size is all it
  * carries): its bytes as one packet, then the empty last packet.
@@ -87,23 +107,28 @@ function clientPackets(numBytes: number): PacketHeader[] {
 }
 
 /**
- * A block's packets at one DataNode of a pipeline, through the packet loop that ships. The last
- * packet's step, or null when the loop refused a packet.
+ * A block's packets at one DataNode of a pipeline, through the packet loop that ships: the last
+ * packet's step (null when the loop refused a packet or the last packet never came) and the bytes
+ * the replica holds.
  */
-function receivePackets(plan: ReceiveReplica<string>, packets: readonly PacketHeader[]): PacketStep | null {
+function receivePackets(
+  plan: ReceiveReplica<string>,
+  packets: readonly PacketHeader[],
+): { last: PacketStep | null; bytes: number } {
   const loop = new PacketLoop({
     label: blockName(plan.block),
     mirrored: plan.mirror !== null,
     verify: plan.verify,
     bytesOnDisk: 0,
   });
-  let last: PacketStep | null = null;
+  let bytes = 0;
   for (const header of packets) {
     const step = loop.next(header);
-    if (step.kind === 'refuse') return null;
-    last = step;
+    if (step.kind === 'refuse') return { last: null, bytes };
+    bytes = Math.max(bytes, step.ackedLength);
+    if (step.kind === 'last') return { last: step, bytes };
   }
-  return last?.kind === 'last' ? last : null;
+  return { last: null, bytes };
 }
 
 export interface SimOptions {
@@ -120,7 +145,12 @@ interface SimDatanode {
   id: DatanodeId;
   rack: string;
   alive: boolean;
+  /** Finalized replicas by block id. */
   replicas: Map<number, BlockRef>;
+  /** Replicas of a client's write whose last packet has not come (rbw/): a lease recovery's. */
+  rbw: Map<number, BlockRef>;
+  /** The replicas a block recovery holds (the DataNode core's; a restart forgets them). */
+  recoveries: ReplicasUnderRecovery;
   nextHeartbeatMs: number;
   /** The shipped DataNode's decisions: registration, reports, incremental batching, commands. */
   core: BPServiceCore;
@@ -177,6 +207,8 @@ export class ClusterSim {
         rack,
         alive: true,
         replicas: new Map(),
+        rbw: new Map(),
+        recoveries: new ReplicasUnderRecovery(),
         nextHeartbeatMs: 0,
         core: new BPServiceCore(),
       });
@@ -339,6 +371,8 @@ export class ClusterSim {
           this.transfer(dn, action.command);
           break;
         case 'recover':
+          this.recoverBlock(dn, action.command);
+          break;
         case 'finalize-upgrade':
         case 'ignore':
           break;
@@ -427,8 +461,10 @@ export class ClusterSim {
       plans.push({ dn, plan });
     }
     for (const { dn, plan } of plans) {
-      const last = receivePackets(plan, write.packets);
+      const { last, bytes } = receivePackets(plan, write.packets);
       if (last) this.finishReplica(dn, plan, last.ackedLength);
+      else if (plan.onFailure === 'keep-rbw')
+        dn.rbw.set(plan.block.blockId, { ...plan.block, numBytes: bytes });
     }
     let downstream: DownstreamAck = { kind: 'last-in-pipeline' };
     let replies: StatusName[] = [];
@@ -445,9 +481,94 @@ export class ClusterSim {
   private finishReplica(dn: SimDatanode, plan: ReceiveReplica<string>, numBytes: number): void {
     if (plan.end === 'keep-rbw') return;
     const block = { ...plan.block, numBytes };
+    this.finalizeReplica(dn, block, plan.end === 'finalize-and-report');
+  }
+
+  /** A replica finalized (rbw/ to finalized/), reported RECEIVED at once when `report`. */
+  private finalizeReplica(dn: SimDatanode, block: BlockRef, report: boolean): void {
+    dn.rbw.delete(block.blockId);
     dn.replicas.set(block.blockId, block);
-    if (plan.end === 'finalize-and-report' && dn.core.reportIncremental({ ...block }, 'RECEIVED'))
-      this.sendIncremental(dn);
+    if (!report) return;
+    if (dn.core.reportIncremental({ ...block }, 'RECEIVED')) this.sendIncremental(dn);
+  }
+
+  /**
+   * DNA_RECOVERBLOCK at the primary `dn` (BlockRecoveryWorker): the DataNode core's SyncBlockTask
+   * asks each holder over InterDatanodeProtocol (the holder's ReplicasUnderRecovery answers), each
+   * participant finalizes its replica at the agreed length under the recovery id and reports it
+   * RECEIVED, and the primary commits (commitBlockSynchronization), as the process does.
+   */
+  private recoverBlock(dn: SimDatanode, rb: RecoveringBlock): void {
+    const task = new SyncBlockTask(rb);
+    const say = (text: string | undefined): void => {
+      if (text) this.line(`${dn.id.name}: ${text}`);
+    };
+    say(task.startText());
+    for (const id of rb.replicas) {
+      if (id.name !== dn.id.name) this.frame(dn.id.name, id.name, rpcCall('initReplicaRecovery', rb));
+      const step = task.answered(id, this.initReplicaRecovery(id.name, rb));
+      say(step.warn);
+      if (!step.more) break;
+    }
+    const plan = task.plan();
+    if (plan.kind === 'abort') return say(`recoverBlocks FAILED: ${task.blockText}: ${plan.message}`);
+    if (plan.kind === 'sync') {
+      say(task.syncText(plan));
+      for (const p of plan.participants) {
+        const request = task.updateRequest(plan, p);
+        if (p.datanode.name !== dn.id.name)
+          this.frame(dn.id.name, p.datanode.name, rpcCall('updateReplicaUnderRecovery', request));
+        say(task.updated(p, this.updateReplicaUnderRecovery(p.datanode.name, request)));
+      }
+    }
+    const commit = task.commitRequest(plan);
+    if ('error' in commit) return say(`recoverBlocks FAILED: ${task.blockText}: ${commit.error}`);
+    this.frame(dn.id.name, 'nn', rpcCall('commitBlockSynchronization', commit.request));
+    try {
+      this.call(dn.id.name, dn.id.ipAddr, 'commitBlockSynchronization', commit.request);
+    } catch (err) {
+      if (!(err instanceof RemoteError)) throw err;
+      say(`recoverBlocks FAILED: ${task.blockText}: ${err.message}`);
+    }
+  }
+
+  /** A holder's replica of `blockId` as a recovery sees it: finalized or rbw. */
+  private heldReplica(dn: SimDatanode, blockId: number): HeldReplica | null {
+    const finalized = dn.replicas.get(blockId);
+    if (finalized) return { ...finalized, state: 'FINALIZED' };
+    const rbw = dn.rbw.get(blockId);
+    return rbw ? { ...rbw, state: 'RBW' } : null;
+  }
+
+  /** InterDatanodeProtocol.initReplicaRecovery at DataNode `name` (a dead one does not answer). */
+  private initReplicaRecovery(
+    name: string,
+    rb: RecoveringBlock,
+  ): HolderCallResult<ReplicaRecoveryInfo | null> {
+    const dn = this.datanodes.get(name);
+    if (!dn?.alive) return unreachable(name);
+    const outcome = dn.recoveries.init(rb, this.heldReplica(dn, rb.block.blockId));
+    if (outcome.kind === 'refuse') return { errorClass: outcome.errorClass, message: outcome.message };
+    return { ok: outcome.kind === 'recover' ? outcome.info : null };
+  }
+
+  /** InterDatanodeProtocol.updateReplicaUnderRecovery at DataNode `name`: its replica finalized and reported. */
+  private updateReplicaUnderRecovery(
+    name: string,
+    p: RpcMethods['updateReplicaUnderRecovery']['req'],
+  ): HolderCallResult<{ storageUuid: string }> {
+    const dn = this.datanodes.get(name);
+    if (!dn?.alive) return unreachable(name);
+    const { blockId } = p.block;
+    const refused = dn.recoveries.checkUpdate(
+      p,
+      this.heldReplica(dn, blockId),
+      this.namespaceInfo.blockPoolId,
+    );
+    if (refused) return refused;
+    dn.recoveries.finished(blockId);
+    this.finalizeReplica(dn, { blockId, genStamp: p.recoveryId, numBytes: p.newLength }, true);
+    return { ok: { storageUuid: dn.id.storageId } };
   }
 
   private tickCore(): void {
@@ -464,7 +585,7 @@ export class ClusterSim {
    * create or addBlock the NameNode refuses (a quota) ends the write there, as the client's
    * stream fails.
    */
-  put(path: string, sizeBytes: number, options: { replication?: number } = {}): void {
+  put(path: string, sizeBytes: number, options: { replication?: number; crash?: boolean } = {}): void {
     const clientName = `DFSClient_NONMAPREDUCE_sim_${++this.clientCounter}`;
     const clientAddr = SIM_CLIENT_ADDR;
     this.frame('client', 'nn', {
@@ -495,10 +616,15 @@ export class ClusterSim {
     let remaining = sizeBytes;
     while (remaining > 0) {
       const numBytes = Math.min(remaining, this.blockSizeBytes);
-      const written = this.writeBlock(file, previous, numBytes);
+      remaining -= numBytes;
+      const dies = options.crash === true && remaining === 0;
+      const written = this.writeBlock(file, previous, { numBytes, lastPacket: !dies });
       if (!written) return;
       previous = written;
-      remaining -= numBytes;
+    }
+    if (options.crash) {
+      this.line(`client: died writing ${path}; its lease stays until the NameNode recovers it`);
+      return;
     }
     const done = this.call('client', clientAddr, 'complete', {
       src: path,
@@ -516,15 +642,17 @@ export class ClusterSim {
   }
 
   /**
-   * One block of a put (DataStreamer.nextBlockOutputStream): addBlock, then the pipeline; a setup
+   * One block of a put (DataStreamer.nextBlockOutputStream): addBlock, then the pipeline (without
+   * the block's last packet when the writer dies first, so the replicas stay rbw); a setup
    * that fails abandons the block and asks again without the DataNode it failed at, up to
    * dfs.client.block.write.retries times. Null when the NameNode refuses the addBlock.
    */
   private writeBlock(
     file: { path: string; clientName: string; clientAddr: string; fileId: number },
     previous: BlockRef | null,
-    numBytes: number,
+    data: { numBytes: number; lastPacket: boolean },
   ): BlockRef | null {
+    const { numBytes } = data;
     const excludeNodes: string[] = [];
     for (let attempt = 0; attempt <= SIM_BLOCK_WRITE_RETRIES; attempt++) {
       const { path, clientName, clientAddr, fileId } = file;
@@ -545,7 +673,7 @@ export class ClusterSim {
         block,
         stage: 'PIPELINE_SETUP_CREATE',
         clientName,
-        packets: clientPackets(numBytes),
+        packets: data.lastPacket ? clientPackets(numBytes) : clientPackets(numBytes).slice(0, -1),
       });
       if (result.ok) return block;
       this.line(
@@ -617,12 +745,17 @@ export class ClusterSim {
     }
   }
 
-  /** Where each block of a file has replicas now, as `blk_<id>: dn1,dn3`. */
+  /**
+   * Where each block of a file has replicas now, as `blk_<id>: dn1,dn3`; a replica still being
+   * written (rbw) is `dn2(rbw 524288)`, with its bytes.
+   */
   replicas(path: string): string[] {
     return (this.core.namespace.getBlocks(path) ?? []).map((b) => {
-      const holders = [...this.datanodes.values()]
-        .filter((d) => d.replicas.has(b.blockId))
-        .map((d) => d.id.name);
+      const holders = [...this.datanodes.values()].flatMap((d) => {
+        if (d.replicas.has(b.blockId)) return [d.id.name];
+        const rbw = d.rbw.get(b.blockId);
+        return rbw ? [`${d.id.name}(rbw ${rbw.numBytes})`] : [];
+      });
       return `blk_${b.blockId}: ${holders.join(',')}`;
     });
   }

@@ -54,11 +54,15 @@ async function withTranscript(
 function command(sim: ClusterSim, d: Directive): string[] | null {
   switch (d.cmd) {
     case 'put':
-      sim.put(
-        d.positional(0),
-        parseSize(d.get('size', '0')),
-        d.has('replication') ? { replication: d.int('replication') } : {},
-      );
+      // crash: the writer dies before its last block's last packet (the file stays open).
+      sim.put(d.positional(0), parseSize(d.get('size', '0')), {
+        ...(d.has('replication') ? { replication: d.int('replication') } : {}),
+        crash: d.has('crash'),
+      });
+      return null;
+    case 'recover-lease':
+      // hdfs debug recoverLease -path P: the NameNode starts the lease recovery now.
+      sim.clientCall('recoverLease', { src: d.positional(0), clientName: 'DFSClient_NONMAPREDUCE_debug' });
       return null;
     case 'kill':
       sim.kill(d.positional(0));
