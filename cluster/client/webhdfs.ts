@@ -590,6 +590,13 @@ export function snapshottableDirsJson(dirs: readonly SnapshottableDirStatus[]): 
   };
 }
 
+/**
+ * GETCONTENTSUMMARY: JsonUtil.toJsonString(ContentSummary) of Hadoop 3.3, a TreeMap (keys in
+ * alphabetical order): the counts, the erasure coding policy, the quota fields of QuotaUsage
+ * (without fileAndDirectoryCount), and the part only snapshots hold (snapshotLength,
+ * snapshotFileCount, snapshotDirectoryCount, snapshotSpaceConsumed), as TestJsonUtil's
+ * testToJsonFromContentSummary expects them.
+ */
 export function contentSummaryJson(c: ContentSummary): Record<string, unknown> {
   return {
     ContentSummary: {
@@ -598,6 +605,10 @@ export function contentSummaryJson(c: ContentSummary): Record<string, unknown> {
       fileCount: c.fileCount,
       length: c.length,
       quota: c.quota,
+      snapshotDirectoryCount: c.snapshotDirectoryCount,
+      snapshotFileCount: c.snapshotFileCount,
+      snapshotLength: c.snapshotLength,
+      snapshotSpaceConsumed: c.snapshotSpaceConsumed,
       spaceConsumed: c.spaceConsumed,
       spaceQuota: c.spaceQuota,
       typeQuota: {},
@@ -605,7 +616,11 @@ export function contentSummaryJson(c: ContentSummary): Record<string, unknown> {
   };
 }
 
-/** GETQUOTAUSAGE: JsonUtil.toJsonString(QuotaUsage), from the directory's content summary. */
+/**
+ * GETQUOTAUSAGE: JsonUtil.toJsonString(QuotaUsage), from the directory's content summary (what
+ * only snapshots hold is in fileAndDirectoryCount and spaceConsumed; QuotaUsage has no snapshot
+ * fields).
+ */
 export function quotaUsageJson(c: ContentSummary): Record<string, unknown> {
   return {
     QuotaUsage: {

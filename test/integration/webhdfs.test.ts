@@ -68,6 +68,9 @@ function request(url: string, method = 'GET', body?: Buffer): Promise<Answer> {
   });
 }
 
+/** The file /snap/sub/f.txt holds; a snapshot keeps it after it is deleted. */
+const HELD = 'held by a snapshot\n';
+
 const json = (a: Answer): Record<string, unknown> =>
   JSON.parse(a.body.toString('utf8')) as Record<string, unknown>;
 
@@ -244,6 +247,10 @@ describe.skipIf(!BUILT)('WebHDFS', () => {
         fileCount: 1,
         length: MiB + 1000,
         quota: -1,
+        snapshotDirectoryCount: 0,
+        snapshotFileCount: 0,
+        snapshotLength: 0,
+        snapshotSpaceConsumed: 0,
         spaceConsumed: 2 * (MiB + 1000),
         spaceQuota: -1,
         typeQuota: {},
@@ -549,6 +556,7 @@ describe.skipIf(!BUILT)('WebHDFS', () => {
       SnapshottableDirectoryList: null,
     });
     expect(json(await request(url('/snap/sub', `op=MKDIRS&${as}`), 'PUT'))).toEqual({ boolean: true });
+    await promised<void>((cb) => client.writeFile('/snap/sub/f.txt', Buffer.from(HELD), cb));
     expect((await request(url('/snap', `op=ALLOWSNAPSHOT&${as}`), 'PUT')).status).toBe(200);
     const taken = await request(url('/snap', `op=CREATESNAPSHOT&snapshotname=s1&${as}`), 'PUT');
     expect(json(taken)).toEqual({ Path: '/snap/.snapshot/s1' });
@@ -587,6 +595,29 @@ describe.skipIf(!BUILT)('WebHDFS', () => {
       FileStatuses: { FileStatus: { pathSuffix: string }[] };
     };
     expect(inSnap.FileStatuses.FileStatus.map((f) => f.pathSuffix)).toEqual(['sub']);
+    // sub and its file, deleted, are held by s2: the summary counts them, and again in its snapshot
+    // fields (JsonUtil's TreeMap order); the quota usage counts them too.
+    const deleted = await request(url('/snap/sub', `op=DELETE&recursive=true&${as}`), 'DELETE');
+    expect(json(deleted)).toEqual({ boolean: true });
+    const held = Buffer.byteLength(HELD);
+    const summary = json(await request(url('/snap', 'op=GETCONTENTSUMMARY'))).ContentSummary;
+    expect(Object.entries(summary as Record<string, unknown>)).toEqual([
+      ['directoryCount', 3],
+      ['ecPolicy', ''],
+      ['fileCount', 1],
+      ['length', held],
+      ['quota', -1],
+      ['snapshotDirectoryCount', 1],
+      ['snapshotFileCount', 1],
+      ['snapshotLength', held],
+      ['snapshotSpaceConsumed', 2 * held],
+      ['spaceConsumed', 2 * held],
+      ['spaceQuota', -1],
+      ['typeQuota', {}],
+    ]);
+    expect(json(await request(url('/snap', 'op=GETQUOTAUSAGE')))).toMatchObject({
+      QuotaUsage: { fileAndDirectoryCount: 4, spaceConsumed: 2 * held },
+    });
     const missing = await request(url('/snap', `op=DELETESNAPSHOT&${as}`), 'DELETE');
     expect([missing.status, (json(missing).RemoteException as { message: string }).message]).toEqual([
       400,
@@ -595,6 +626,10 @@ describe.skipIf(!BUILT)('WebHDFS', () => {
     expect((await request(url('/snap', `op=DELETESNAPSHOT&snapshotname=s2&${as}`), 'DELETE')).status).toBe(
       200,
     );
+    // The last snapshot holding them is gone: so are their counts.
+    expect(json(await request(url('/snap', 'op=GETCONTENTSUMMARY')))).toMatchObject({
+      ContentSummary: { directoryCount: 2, fileCount: 0, snapshotDirectoryCount: 0, spaceConsumed: 0 },
+    });
     expect((await request(url('/snap', `op=DISALLOWSNAPSHOT&${as}`), 'PUT')).status).toBe(200);
   });
 
