@@ -5,7 +5,7 @@
  */
 import type { UnreadableAnswer } from './answer-sheet.js';
 import type { CheckResult } from './judge.js';
-import type { Pack } from '../pack/pack.js';
+import { hintKey, questionHints, type Pack } from '../pack/pack.js';
 
 export type GradeStatus = 'pass' | 'fail' | 'unknown';
 
@@ -56,9 +56,10 @@ export function gradeStatus(results: readonly CheckResult[]): GradeStatus {
 }
 
 /**
- * The hints an answers file says were taken (`hints: { exercise: count }`), priced by the pack.
- * Hints are shown in order, so the first `count` were taken; a count past the exercise's hints is
- * all of them. An exercise never goes below zero points for its hints.
+ * The hints an answers file says were taken (`hints: { exercise: count, exercise/question: count }`),
+ * priced by the pack: an exercise's own hints under its id, a question's under `exercise/question`.
+ * Hints are shown in order, so the first `count` were taken; a count past the hints is all of them.
+ * An exercise never goes below zero points for its hints.
  */
 export function hintDeductions(
   pack: Pick<Pack, 'exercises'>,
@@ -67,8 +68,17 @@ export function hintDeductions(
 ): HintDeduction[] {
   const deductions: HintDeduction[] = [];
   for (const exercise of pack.exercises) {
-    const count = Math.min(taken?.[exercise.id] ?? 0, exercise.hints.length);
-    const cost = exercise.hints.slice(0, count).reduce((sum, h) => sum + h.cost, 0);
+    const lists = [
+      { key: hintKey(exercise), hints: exercise.hints },
+      ...exercise.questions.map((q) => ({ key: hintKey(exercise, q), hints: questionHints(q) })),
+    ];
+    let count = 0;
+    let cost = 0;
+    for (const { key, hints } of lists) {
+      const shown = hints.slice(0, taken?.[key] ?? 0);
+      count += shown.length;
+      cost += shown.reduce((sum, h) => sum + h.cost, 0);
+    }
     if (cost <= 0) continue;
     const earned = results.filter((r) => r.exercise === exercise.id).reduce((sum, r) => sum + r.score, 0);
     deductions.push({ exercise: exercise.id, taken: count, cost, deducted: round2(Math.min(cost, earned)) });

@@ -3,7 +3,7 @@
  *   lab exercises                  packs and exercises, with progress
  *   lab exercise ID [--seed S]     prepare the cluster, walk the steps, ask and check the questions
  *   lab check ID [--answers FILE]  re-check without prompting (saved answers, or a file)
- *   lab hint ID                    the next hint
+ *   lab hint ID [QUESTION]         the next hint (a question's own first)
  *   lab progress                   points per exercise
  *   lab reset ID                   forget an exercise's progress, hints and answers
  * Every one takes `--pack DIR` (repeatable) besides the built-in packs of exercises/.
@@ -20,7 +20,7 @@ import { formatUnreadable } from '../answers/answer-sheet.js';
 import { markExercise, recordReset } from '../answers/command-log.js';
 import { systemClock, type CheckEnv } from '../answers/judge.js';
 import { liveProbes } from '../checks/registry.js';
-import type { Exercise } from '../pack/pack.js';
+import { questionHints, type Exercise, type PackQuestion } from '../pack/pack.js';
 import { inquirerPrompter } from '../runner/prompts.js';
 import { findInCatalog, loadCatalog, type Catalog, type FoundExercise } from '../runner/catalog.js';
 import { checkSaved, renderCheck } from '../runner/check.js';
@@ -204,21 +204,34 @@ function registerCheck(program: Command): void {
     });
 }
 
-/** `lab hint ID`: the exercise's next hint. */
+/** `lab hint ID [QUESTION]`: the next hint of the exercise, or of one of its questions (its own first). */
 function registerHint(program: Command): void {
   withPackOption(
     program
       .command('hint')
-      .description("show the exercise's next hint")
-      .argument('<id>', 'exercise id (or pack/exercise)'),
-  ).action((id: string, flags: PackFlags, command: Command) => {
+      .description("show the next hint: the question's own first, then the exercise's")
+      .argument('<id>', 'exercise id (or pack/exercise)')
+      .argument('[question]', "a question id of the exercise: that question's hints first"),
+  ).action((id: string, questionId: string | undefined, flags: PackFlags, command: Command) => {
     const saved = savedState(homeOf(command));
     const { entry, exercise } = find(flags, id, savedSeeds(saved));
-    const index = saved.nextHint(entry.pack, exercise);
-    if (index === undefined)
-      out(exercise.hints.length === 0 ? `${exercise.id} has no hints.` : `No more hints for ${exercise.id}.`);
-    else out(renderHint(exercise.hints[index]!, index, exercise.hints.length, styleFor(process.stdout)));
+    const question = questionId === undefined ? undefined : questionOf(exercise, questionId);
+    const turn = saved.takeHint(entry.pack, exercise, question);
+    if (turn !== undefined) return out(renderHint(turn, styleFor(process.stdout)));
+    const none =
+      exercise.hints.length === 0 && (question === undefined || questionHints(question).length === 0);
+    const of = question === undefined ? exercise.id : `${exercise.id}/${question.id}`;
+    out(none ? `${of} has no hints.` : `No more hints for ${of}.`);
   });
+}
+
+/** A question of the exercise by its id; an unknown one names those there are. */
+function questionOf(exercise: Exercise, id: string): PackQuestion {
+  const question = exercise.questions.find((q) => q.id === id);
+  if (question !== undefined) return question;
+  throw new UsageError(
+    `${exercise.id} has no question ${id}; its questions are: ${exercise.questions.map((q) => q.id).join(', ')}`,
+  );
 }
 
 /** `lab progress`: the saved progress and points. */

@@ -3,7 +3,7 @@
  * resolved, every question's points settled. Built by validate.ts from a pack's files.
  */
 import type { Step } from '../scenario/steps.js';
-import type { ClusterSpec, Question } from './schema.js';
+import type { ClusterSpec, HintSpec, Question } from './schema.js';
 import type { Position } from '../cli/yaml.js';
 
 export interface Diagnostic {
@@ -61,6 +61,24 @@ export interface Pack {
   description?: string;
   cluster: ClusterSpec;
   exercises: Exercise[];
+}
+
+/** A hint as a pack writes it (a plain string is free) as the runner and the grader use it. */
+export function toHint(spec: HintSpec): Hint {
+  return typeof spec === 'string' ? { text: spec, cost: 0 } : { text: spec.text, cost: spec.cost ?? 0 };
+}
+
+/** A question's own hints (none for most), shown before the exercise's while the student is on it. */
+export function questionHints(question: Pick<Question, 'hints'>): Hint[] {
+  return (question.hints ?? []).map(toHint);
+}
+
+/**
+ * Where the hints a student took are counted, in progress.json and the answers file's `hints:`:
+ * `upload-blocks` for the exercise's, `upload-blocks/eighty-sizes` for a question's own.
+ */
+export function hintKey(exercise: Pick<Exercise, 'id'>, question?: Pick<Question, 'id'>): string {
+  return question === undefined ? exercise.id : `${exercise.id}/${question.id}`;
 }
 
 export function findExercise(pack: Pack, id: string): Exercise | undefined {

@@ -101,6 +101,11 @@ export const ProbeRefSchema = z
   })
   .meta({ description: 'Compute the expected answer from the live cluster.' });
 
+/** A hint: Markdown, free (a string) or with the points it costs when graded. */
+const Hint = z
+  .union([z.string(), z.strictObject({ text: z.string(), cost: z.number().nonnegative().optional() })])
+  .meta({ id: 'Hint' });
+
 const questionBase = {
   id: IdSchema,
   prompt: z.string().min(1).meta({ description: 'The question, in Markdown.' }),
@@ -114,6 +119,10 @@ const questionBase = {
     .optional()
     .meta({ description: 'Graded, but its expected answer never appears in feedback.' }),
   explanation: z.string().optional().meta({ description: 'Shown once the answer passes.' }),
+  hints: z.array(Hint).optional().meta({
+    description:
+      "This question's hints, shown one at a time while the student is on it (before the exercise's); not on a group's parts.",
+  }),
   deadline: DurationSchema.optional().meta({ description: 'How long to retry while the cluster converges.' }),
 };
 
@@ -239,11 +248,6 @@ const StepText = z.union([
   z.strictObject({ title: z.string().optional(), text: z.string() }),
 ]);
 
-const Hint = z.union([
-  z.string(),
-  z.strictObject({ text: z.string(), cost: z.number().nonnegative().optional() }),
-]);
-
 export const ExerciseSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -262,7 +266,10 @@ export const ExerciseSchema = z
     setup: z.array(StepSchema).optional(),
     steps: z.array(StepText).optional(),
     questions: z.array(QuestionSchema).max(PACK_LIMITS.questionsPerExerciseMax).optional(),
-    hints: z.array(Hint).optional().meta({ description: 'Shown one at a time, in order.' }),
+    hints: z
+      .array(Hint)
+      .optional()
+      .meta({ description: "Shown one at a time, in order (after a question's own hints)." }),
   })
   .meta({ title: 'hdfs-lab exercise (exercise.yaml)' });
 
@@ -274,3 +281,4 @@ export type LeafQuestion = z.output<typeof LeafQuestionSchema>;
 export type QuestionType = Question['type'];
 export type ProbeRef = z.output<typeof ProbeRefSchema>;
 export type ChoiceOptionSpec = z.output<typeof ChoiceOption>;
+export type HintSpec = z.output<typeof Hint>;

@@ -8,7 +8,7 @@
  */
 import type { Command } from '../cli/commander.js';
 import { splitWords } from '../cli/shell-words.js';
-import type { Exercise } from './pack.js';
+import { questionHints, type Exercise } from './pack.js';
 
 export interface TextCommand {
   /** `upload-blocks` step 2, hint 1, question mine-last, … */
@@ -83,6 +83,7 @@ function exerciseTexts(exercise: Exercise): { where: string; text: string }[] {
       if (leaf.explanation !== undefined)
         texts.push({ where: `question ${leaf.id} explanation`, text: leaf.explanation });
     }
+    questionHints(q).forEach((h, i) => texts.push({ where: `question ${q.id} hint ${i + 1}`, text: h.text }));
   }
   exercise.hints.forEach((h, i) => texts.push({ where: `hint ${i + 1}`, text: h.text }));
   return texts.map(({ where, text }) => ({ where: `${exercise.id} ${where}`, text }));

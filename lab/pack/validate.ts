@@ -7,7 +7,15 @@
 import { validateOverrides } from '../../cluster/config/config.js';
 import { STEP_NAMES, stepName, type Step } from '../scenario/steps.js';
 import { readAnswer, toleranceProblem, toRaw } from './answer-types.js';
-import type { Diagnostic, Exercise, Hint, Pack, PackQuestion, StepText } from './pack.js';
+import {
+  questionHints,
+  toHint,
+  type Diagnostic,
+  type Exercise,
+  type Pack,
+  type PackQuestion,
+  type StepText,
+} from './pack.js';
 import {
   ExerciseSchema,
   PackSchema,
@@ -192,9 +200,8 @@ function readExercise(
 
   (ex.setup ?? []).forEach((step, i) => checkStep(step, ['setup', i], report));
   const questions = settleQuestions(ex, before, report);
-  const hints: Hint[] = (ex.hints ?? []).map((h) =>
-    typeof h === 'string' ? { text: h, cost: 0 } : { text: h.text, cost: h.cost ?? 0 },
-  );
+  checkHints(ex.hints, ['hints'], report);
+  const hints = (ex.hints ?? []).map(toHint);
 
   if (diagnostics.filter((d) => d.severity === 'error').length > errorsBefore) return undefined;
   const intro = files.get(`${folder}/${EXERCISE_README}`);
@@ -294,11 +301,18 @@ function settleQuestions(ex: ExerciseFile, before: readonly Exercise[], report: 
       }
     });
     ids.add(q.id);
+    checkHints(q.hints, [...path, 'hints'], report);
     if (q.type === 'group') {
       const partIds = new Set<string>();
       q.parts.forEach((part, j) => {
         if (partIds.has(part.id)) report.at([...path, 'parts', j, 'id'], `part id ${part.id} is used twice`);
         partIds.add(part.id);
+        if (part.hints !== undefined)
+          report.at(
+            [...path, 'parts', j, 'hints'],
+            `part ${part.id} has hints: the runner asks a group as one question, so give them to the group (${q.id})`,
+            { atKey: true },
+          );
         checkLeaf(part, [...path, 'parts', j], report);
       });
     } else {
@@ -320,6 +334,7 @@ function settleQuestions(ex: ExerciseFile, before: readonly Exercise[], report: 
   return questions.map((q, i) => {
     const points = q.points ?? share;
     const pos = report.posOf(['questions', i]);
+    checkHintCost(q, points, ['questions', i, 'hints'], report);
     if (q.type !== 'group') return { ...q, points, pos };
     const partFixed = q.parts.reduce((sum, p) => sum + (p.points ?? 0), 0);
     const partOpen = q.parts.filter((p) => p.points === undefined).length;
@@ -328,6 +343,25 @@ function settleQuestions(ex: ExerciseFile, before: readonly Exercise[], report: 
     const total = parts.reduce((sum, p) => sum + p.points, 0);
     return { ...q, parts, points: total, pos };
   });
+}
+
+/** Hints say something: a blank one would cost a student a turn (and perhaps points) for nothing. */
+function checkHints(hints: ExerciseFile['hints'], path: PropertyKey[], report: FileReport): void {
+  (hints ?? []).forEach((hint, i) => {
+    if (toHint(hint).text.trim() === '')
+      report.at([...path, i], 'a hint with no text: write what it tells the student');
+  });
+}
+
+/** A question's hints that cost more than it earns take points from the exercise's other answers. */
+function checkHintCost(question: Question, points: number, path: PropertyKey[], report: FileReport): void {
+  const cost = questionHints(question).reduce((sum, h) => sum + h.cost, 0);
+  if (cost <= points) return;
+  report.at(
+    path,
+    `question ${question.id}'s hints cost ${cost} points, more than its ${points}: a student who takes them all loses points of other questions`,
+    { severity: 'warning' },
+  );
 }
 
 function dependencyExists(dep: string, earlier: ReadonlySet<string>, before: readonly Exercise[]): boolean {

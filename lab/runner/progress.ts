@@ -17,7 +17,10 @@ export interface ExerciseProgress {
   status: 'not-started' | 'in-progress' | 'passed';
   /** Index of the next step to show. */
   step: number;
+  /** The exercise's own hints shown. */
   hintsShown: number;
+  /** Each question's own hints shown, by question id (absent until one is). */
+  questionHintsShown?: Record<string, number>;
   checks: Record<string, QuestionProgress>;
   updatedAt: string;
 }
@@ -92,16 +95,40 @@ export function recordStep(
   });
 }
 
-/** One more hint shown; returns the progress and the index of the hint to show. */
+/** Every hint of the exercise shown, its own and its questions'. */
+export function hintsTaken(exercise: ExerciseProgress): number {
+  return Object.values(exercise.questionHintsShown ?? {}).reduce((sum, n) => sum + n, exercise.hintsShown);
+}
+
+/** How many hints of the exercise (`question` undefined) or of one of its questions were shown. */
+export function hintsShownOf(
+  progress: Progress,
+  where: { pack: string; exercise: string; question?: string },
+): number {
+  const current = exerciseOf(progress, where.pack, where.exercise);
+  return where.question === undefined
+    ? current.hintsShown
+    : (current.questionHintsShown?.[where.question] ?? 0);
+}
+
+/**
+ * One more hint shown, of the exercise's (`question` undefined) or of a question's own; returns the
+ * progress and the index of the hint to show.
+ */
 export function recordHint(
   progress: Progress,
-  where: { pack: string; exercise: string; hints: number },
+  where: { pack: string; exercise: string; question?: string; hints: number },
   now: Date,
 ): { progress: Progress; hint: number | undefined } {
+  const shown = hintsShownOf(progress, where);
+  if (shown >= where.hints) return { progress, hint: undefined };
   const current = exerciseOf(progress, where.pack, where.exercise);
-  if (current.hintsShown >= where.hints) return { progress, hint: undefined };
-  const next = { ...current, hintsShown: current.hintsShown + 1, updatedAt: now.toISOString() };
-  return { progress: withExercise(progress, where.pack, where.exercise, next), hint: current.hintsShown };
+  const counted =
+    where.question === undefined
+      ? { hintsShown: shown + 1 }
+      : { questionHintsShown: { ...current.questionHintsShown, [where.question]: shown + 1 } };
+  const next = { ...current, ...counted, updatedAt: now.toISOString() };
+  return { progress: withExercise(progress, where.pack, where.exercise, next), hint: shown };
 }
 
 /** Forget one exercise (`lab reset ID`). */

@@ -6,7 +6,7 @@
 import { styleText } from 'node:util';
 import { HIDDEN_MESSAGE, publicMessage, type CheckResult } from '../answers/judge.js';
 import type { Exercise, Hint, Pack } from '../pack/pack.js';
-import type { ExerciseProgress, Progress } from './progress.js';
+import { hintsTaken, type ExerciseProgress, type Progress } from './progress.js';
 
 export interface Style {
   bold(text: string): string;
@@ -143,10 +143,18 @@ export function renderResult(result: CheckResult, style: Style): string {
   return lines.join('\n');
 }
 
-export function renderHint(hint: Hint, index: number, total: number, style: Style): string {
-  const cost =
-    hint.cost > 0 ? style.dim(` (costs ${hint.cost} point${hint.cost === 1 ? '' : 's'} when graded)`) : '';
-  return `${style.warn(`Hint ${index + 1}/${total}`)}${cost}: ${renderMarkdown(hint.text, style)}`;
+/** `(costs 1 point when graded)`, or nothing for a free hint. */
+export function hintCostNote(hint: Hint): string {
+  return hint.cost > 0 ? ` (costs ${hint.cost} point${hint.cost === 1 ? '' : 's'} when graded)` : '';
+}
+
+/** `Hint 1/2 for eighty-sizes (costs 1 point when graded): …`; an exercise's hint names no question. */
+export function renderHint(
+  turn: { hint: Hint; index: number; total: number; question?: { id: string } },
+  style: Style,
+): string {
+  const of = turn.question === undefined ? '' : ` for ${turn.question.id}`;
+  return `${style.warn(`Hint ${turn.index + 1}/${turn.total}${of}`)}${style.dim(hintCostNote(turn.hint))}: ${renderMarkdown(turn.hint.text, style)}`;
 }
 
 function exerciseProgress(progress: Progress, pack: Pack, exercise: Exercise): ExerciseProgress | undefined {
@@ -205,7 +213,7 @@ export function renderProgress(packs: readonly { pack: Pack }[], progress: Progr
       const points = Object.values(p?.checks ?? {}).reduce((sum, c) => sum + c.score, 0);
       score += points;
       max += exercise.points;
-      const hints = p && p.hintsShown > 0 ? style.dim(` · ${p.hintsShown} hint(s)`) : '';
+      const hints = p && hintsTaken(p) > 0 ? style.dim(` · ${hintsTaken(p)} hint(s)`) : '';
       lines.push(
         `  ${exercise.id.padEnd(24)} ${statusWord(p, exercise).padEnd(12)} ${fmt(points)}/${fmt(exercise.points)}${hints}`,
       );

@@ -6,9 +6,32 @@
 import { answerOf, formatUnreadable, withAnswer, type AnswerSheet } from '../answers/answer-sheet.js';
 import type { RawAnswer } from '../pack/answer-types.js';
 import type { CheckResult } from '../answers/judge.js';
-import type { Exercise, Pack } from '../pack/pack.js';
-import { recordChecks, recordHint, recordStep, resetExercise, type Progress } from './progress.js';
+import {
+  hintKey,
+  questionHints,
+  type Exercise,
+  type Hint,
+  type Pack,
+  type PackQuestion,
+} from '../pack/pack.js';
+import {
+  hintsShownOf,
+  recordChecks,
+  recordHint,
+  recordStep,
+  resetExercise,
+  type Progress,
+} from './progress.js';
 import { exercisePaths, loadAnswers, loadProgress, saveAnswers, saveProgress } from './store.js';
+
+/** The hint a student gets next: which list it is of (a question's own, or the exercise's) and where in it. */
+export interface HintTurn {
+  hint: Hint;
+  index: number;
+  total: number;
+  /** The question whose own hint it is; undefined for the exercise's. */
+  question?: PackQuestion;
+}
 
 export class SavedState {
   progress: Progress;
@@ -76,26 +99,39 @@ export class SavedState {
   }
 
   /**
-   * The next hint's index, or undefined when every hint has been shown. The count goes into the
-   * answers file too (`hints:`), where `lab grade` reads what the hints cost.
+   * The hint the student gets next, without taking it: on a question, its own hints first, then
+   * the exercise's; between steps (no question), the exercise's. Undefined when all are shown.
    */
-  nextHint(pack: Pack, exercise: Exercise): number | undefined {
-    const next = recordHint(
-      this.progress,
-      { pack: pack.id, exercise: exercise.id, hints: exercise.hints.length },
-      this.now(),
-    );
-    this.progress = next.progress;
-    saveProgress(this.home, this.progress);
-    if (next.hint !== undefined) {
-      this.sheet = { ...this.sheet, hints: { ...this.sheet.hints, [exercise.id]: next.hint + 1 } };
-      saveAnswers(this.home, this.sheet);
+  peekHint(pack: Pack, exercise: Exercise, question?: PackQuestion): HintTurn | undefined {
+    for (const q of question === undefined ? [undefined] : [question, undefined]) {
+      const hints = q === undefined ? exercise.hints : questionHints(q);
+      const index = hintsShownOf(this.progress, { pack: pack.id, exercise: exercise.id, question: q?.id });
+      const hint = hints[index];
+      if (hint !== undefined)
+        return { hint, index, total: hints.length, ...(q === undefined ? {} : { question: q }) };
     }
-    return next.hint;
+    return undefined;
   }
 
-  hintsShown(pack: Pack, exercise: Exercise): number {
-    return this.progress.packs[pack.id]?.exercises[exercise.id]?.hintsShown ?? 0;
+  /**
+   * Take the next hint (`peekHint`'s), counted in progress and in the answers file (`hints:`,
+   * under `hintKey`), where `lab grade` reads what the hints cost.
+   */
+  takeHint(pack: Pack, exercise: Exercise, question?: PackQuestion): HintTurn | undefined {
+    const turn = this.peekHint(pack, exercise, question);
+    if (turn === undefined) return undefined;
+    this.progress = recordHint(
+      this.progress,
+      { pack: pack.id, exercise: exercise.id, question: turn.question?.id, hints: turn.total },
+      this.now(),
+    ).progress;
+    saveProgress(this.home, this.progress);
+    this.sheet = {
+      ...this.sheet,
+      hints: { ...this.sheet.hints, [hintKey(exercise, turn.question)]: turn.index + 1 },
+    };
+    saveAnswers(this.home, this.sheet);
+    return turn;
   }
 
   stepOf(pack: Pack, exercise: Exercise): number {
@@ -112,7 +148,11 @@ export class SavedState {
   reset(pack: Pack, exercise: Exercise): void {
     this.progress = resetExercise(this.progress, { pack: pack.id, exercise: exercise.id });
     const { [exercise.id]: _gone, ...rest } = this.sheet.answers;
-    const { [exercise.id]: _taken, ...hints } = this.sheet.hints ?? {};
+    const hints = Object.fromEntries(
+      Object.entries(this.sheet.hints ?? {}).filter(
+        ([key]) => key !== exercise.id && !key.startsWith(`${exercise.id}/`),
+      ),
+    );
     this.sheet = { ...this.sheet, answers: rest, hints };
     saveProgress(this.home, this.progress);
     saveAnswers(this.home, this.sheet);

@@ -9,10 +9,10 @@
  */
 import type { RawAnswer } from '../pack/answer-types.js';
 import { checkQuestion, type CheckEnv, type CheckResult } from '../answers/judge.js';
-import type { Exercise, Pack, PackQuestion } from '../pack/pack.js';
+import { questionHints, type Exercise, type Pack, type PackQuestion } from '../pack/pack.js';
 import { PromptCancelled, type Prompter } from './prompts.js';
 import { askQuestion, questionText } from './ask.js';
-import { renderHint, renderMarkdown, renderResult, type Style } from './render.js';
+import { hintCostNote, renderHint, renderMarkdown, renderResult, type Style } from './render.js';
 import type { SavedState } from './saved.js';
 
 export interface RunnerIo {
@@ -86,25 +86,24 @@ async function pause(walk: Walk, nextLabel: string, offerQuestions: boolean): Pr
   }
 }
 
-/** The menu entry for the next hint, with its cost said before it is taken. */
-function hintLabel(walk: Walk): string {
-  const next = walk.exercise.hints[walk.saved.hintsShown(walk.pack, walk.exercise)];
+/** The menu entry for the next hint (the question's own first, if any), with its cost said before it is taken. */
+function hintLabel(walk: Walk, question?: PackQuestion): string {
+  const next = walk.saved.peekHint(walk.pack, walk.exercise, question);
   if (next === undefined) return 'Show a hint';
-  return next.cost > 0
-    ? `Show a hint (costs ${next.cost} point${next.cost === 1 ? '' : 's'} when graded)`
-    : 'Show a hint (free)';
+  const of = next.question === undefined ? '' : ` for ${next.question.id}`;
+  return `Show a hint${of}${next.hint.cost > 0 ? hintCostNote(next.hint) : ' (free)'}`;
 }
 
-function showHint(walk: Walk): void {
+function showHint(walk: Walk, question?: PackQuestion): void {
   const { pack, exercise, saved, io } = walk;
-  const index = saved.nextHint(pack, exercise);
-  if (index === undefined) {
-    io.print(
-      exercise.hints.length === 0 ? 'This exercise has no hints.' : 'No more hints: that was the last one.',
-    );
+  const turn = saved.takeHint(pack, exercise, question);
+  if (turn === undefined) {
+    const none =
+      exercise.hints.length === 0 && (question === undefined || questionHints(question).length === 0);
+    io.print(none ? 'This exercise has no hints.' : 'No more hints: that was the last one.');
     return;
   }
-  io.print(renderHint(exercise.hints[index]!, index, exercise.hints.length, io.style));
+  io.print(renderHint(turn, io.style));
 }
 
 function quit(walk: Walk): WalkOutcome {
@@ -194,7 +193,7 @@ async function answerUntilDone(
     if (ask) {
       answer = await askQuestion(question, answer, io);
       if (answer === undefined) {
-        const next = await afterMenu(walk, undefined, final);
+        const next = await afterMenu(walk, question, undefined, final);
         if (next === 'quit') return 'quit';
         if (next === 'skip') return leave(false);
         continue;
@@ -210,15 +209,23 @@ async function answerUntilDone(
       if (question.explanation !== undefined) io.print(renderMarkdown(question.explanation, io.style));
       return 'done';
     }
-    const next = await afterMenu(walk, result, final);
+    const next = await afterMenu(walk, question, result, final);
     if (next === 'quit') return 'quit';
     if (next === 'skip') return leave(true);
     ask = next === 'again';
   }
 }
 
-/** After a wrong or undecided answer: answer again, check again, a hint, skip or leave. */
-async function afterMenu(walk: Walk, result: CheckResult | undefined, final: boolean): Promise<AfterChoice> {
+/**
+ * After a wrong or undecided answer: answer again, check again, a hint (the question's own first,
+ * then the exercise's), skip or leave.
+ */
+async function afterMenu(
+  walk: Walk,
+  question: PackQuestion,
+  result: CheckResult | undefined,
+  final: boolean,
+): Promise<AfterChoice> {
   for (;;) {
     const choice = await walk.io.prompter.select<AfterChoice>({
       message: 'What now?',
@@ -234,7 +241,7 @@ async function afterMenu(walk: Walk, result: CheckResult | undefined, final: boo
           : result !== undefined
             ? [{ value: 'recheck' as const, name: 'Check again (after changing the cluster)' }]
             : []),
-        { value: 'hint', name: hintLabel(walk) },
+        { value: 'hint', name: hintLabel(walk, question) },
         {
           value: 'skip',
           name: final ? 'Leave this question (it stays as it is)' : 'Skip this question for now',
@@ -243,6 +250,6 @@ async function afterMenu(walk: Walk, result: CheckResult | undefined, final: boo
       ],
     });
     if (choice !== 'hint') return choice;
-    showHint(walk);
+    showHint(walk, question);
   }
 }

@@ -25,6 +25,7 @@ import { escapeXml } from '../format/xml-text.js';
 import { PAGE_STYLE_BASE } from '../../cluster/common/markup.js';
 import { renderSequenceFigure } from '../trace/svg.js';
 import type { ProgressView } from './sources.js';
+import { hintsTaken } from '../runner/progress.js';
 
 export const LAB_PAGES = {
   trace: 'Last operation',
@@ -165,7 +166,7 @@ export function renderProgressMain(view: ProgressView): string {
   for (const [packId, pack] of Object.entries(view.progress.packs)) {
     for (const [exerciseId, exercise] of Object.entries(pack.exercises)) {
       const checks = Object.entries(exercise.checks);
-      const first = `<td>${esc(packId)}</td><td>${esc(exerciseId)}</td><td>${esc(exercise.status)}</td><td>${exercise.step}</td><td>${exercise.hintsShown}</td>`;
+      const first = `<td>${esc(packId)}</td><td>${esc(exerciseId)}</td><td>${esc(exercise.status)}</td><td>${exercise.step}</td><td>${hintsTaken(exercise)}</td>`;
       if (checks.length === 0)
         rows.push(`<tr class="exercise">${first}<td></td><td></td><td></td><td></td></tr>`);
       for (const [question, check] of checks) {

@@ -7,6 +7,8 @@ import {
   emptyProgress,
   mergeProgress,
   recordChecks,
+  hintsShownOf,
+  hintsTaken,
   recordHint,
   recordStep,
   resetExercise,
@@ -48,6 +50,19 @@ describe('progress', () => {
     const first = recordHint(emptyProgress(), { ...where, hints: 1 }, t);
     expect(first.hint).toBe(0);
     expect(recordHint(first.progress, { ...where, hints: 1 }, t).hint).toBeUndefined();
+  });
+
+  it("counts a question's own hints apart from the exercise's, and all of them as taken", () => {
+    const t = new Date(0);
+    const own = recordHint(emptyProgress(), { ...where, question: 'b', hints: 2 }, t);
+    expect(own.hint).toBe(0);
+    const again = recordHint(own.progress, { ...where, question: 'b', hints: 2 }, t);
+    expect(again.hint).toBe(1);
+    const exercise = recordHint(again.progress, { ...where, hints: 1 }, t);
+    expect(exercise.hint).toBe(0);
+    expect(hintsShownOf(exercise.progress, { ...where, question: 'b' })).toBe(2);
+    expect(hintsShownOf(exercise.progress, where)).toBe(1);
+    expect(hintsTaken(exercise.progress.packs.p!.exercises.ex!)).toBe(3);
   });
 
   it('merges two progress files by the later update per exercise', () => {

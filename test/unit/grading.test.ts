@@ -173,6 +173,11 @@ describe('grading', () => {
     expect(wrong.hints).toEqual([{ exercise: 'upload-basics', taken: 2, cost: 1, deducted: 0 }]);
     expect(wrong.score).toBe(0);
 
+    // A question's own hints are counted under exercise/question and priced with its exercise's.
+    const own = await grade(`${CORRECT}hints:\n  upload-basics: 2\n  upload-basics/last-block: 2\n`);
+    expect(own.hints).toEqual([{ exercise: 'upload-basics', taken: 4, cost: 2, deducted: 2 }]);
+    expect(own.score).toBe(16);
+
     const unreadable = await grade(`${CORRECT}hints:\n  upload-basics: lots\n`);
     expect(unreadable.unreadable.map((u) => [u.name, u.message])).toEqual([
       ['hints/upload-basics', 'expected the number of hints taken (0, 1, 2 …), found "lots"'],

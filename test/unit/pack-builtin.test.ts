@@ -11,7 +11,7 @@ import type { ReadSheet } from '../../lab/answers/answer-sheet.js';
 import { checkExercise, judgeAnswer, type Clock } from '../../lab/answers/judge.js';
 import { loadSeededPack } from '../../lab/pack/seeded.js';
 import { readAnswersText } from '../../lab/answers/prepare.js';
-import { formatDiagnostic, type Exercise, type Pack } from '../../lab/pack/pack.js';
+import { formatDiagnostic, questionHints, type Exercise, type Pack } from '../../lab/pack/pack.js';
 import { fakeProbes } from '../../lab/checks/probes.js';
 import type { LeafQuestion } from '../../lab/pack/schema.js';
 import { chooseVariant } from '../../lab/pack/variant.js';
@@ -99,6 +99,14 @@ describe('the built-in pack hdfs-basics', () => {
       const all = leaves(ex);
       const probed = all.filter(({ question: q }) => q.type === 'task' || q.expect !== undefined);
       expect(probed.length / all.length, `${ex.id}: share of probed questions`).toBeGreaterThanOrEqual(0.3);
+    }
+  });
+
+  it('gives the questions where students get stuck hints of their own, in every exercise of the cluster', () => {
+    const pack = loaded();
+    for (const ex of pack.exercises.filter((e) => e.id !== 'concepts' && e.id !== 'distances')) {
+      const own = ex.questions.filter((q) => questionHints(q).length > 0).map((q) => q.id);
+      expect(own.length, `${ex.id}: questions with hints of their own`).toBeGreaterThanOrEqual(1);
     }
   });
 

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { questionHints } from '../../lab/pack/pack.js';
 import { loadSeededPack } from '../../lab/pack/seeded.js';
 
 const PACK = path.resolve(import.meta.dirname, '../../exercises/hdfs-basics');
@@ -23,6 +24,7 @@ describe('the texts of the built-in pack', () => {
         ...exercise.questions.flatMap((q) => [
           q.prompt,
           q.explanation ?? '',
+          ...questionHints(q).map((h) => h.text),
           ...('parts' in q ? q.parts.flatMap((p) => [p.prompt, p.explanation ?? '']) : []),
         ]),
       ];

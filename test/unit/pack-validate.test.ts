@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newPack, validateFolder } from '../../lab/commands/pack.js';
 import { loadPack } from '../../lab/pack/load.js';
-import { formatDiagnostic } from '../../lab/pack/pack.js';
+import { formatDiagnostic, questionHints } from '../../lab/pack/pack.js';
 import { packHash } from '../../lab/pack/pack-hash.js';
 import { scaffoldPack } from '../../lab/pack/scaffold.js';
 import { validatePack } from '../../lab/pack/validate.js';
@@ -30,6 +30,10 @@ describe('loading a valid pack', () => {
     expect(upload?.hints).toEqual([
       { text: "Count the blocks in fsck's output.", cost: 0 },
       { text: 'The last block is not padded.', cost: 1 },
+    ]);
+    expect(questionHints(upload!.questions[1]!)).toEqual([
+      { text: 'The last block holds what the full ones leave.', cost: 0 },
+      { text: '150 MB − 128 MB.', cost: 1 },
     ]);
     expect(upload?.setup[2]).toEqual({ put: { path: '/data/a.bin', size: '150m', blockSize: '128m' } });
     expect(concepts?.depends).toEqual(['upload-basics']);
@@ -192,6 +196,39 @@ describe('broken packs name the file, line and column', () => {
       expect.stringMatching(
         /^journal\.messages select -1\.result\.locations\.0\.name reads the end of a log .*args\.op/,
       ),
+    ]);
+  });
+
+  it("checks a question's hints: not on a group's parts, never blank, and warns when they cost more than it earns", () => {
+    const files = scaffoldPack('p');
+    const questions = `
+  - id: counted
+    type: number
+    prompt: How many blocks?
+    points: 1
+    answer: 2
+    hints: ['Count them in fsck.', { text: It is two., cost: 2 }]
+  - id: blank
+    type: number
+    prompt: How many replicas?
+    answer: 3
+    hints: ['  ']
+  - id: pair
+    type: group
+    prompt: Two parts.
+    hints: [Look at fsck.]
+    parts:
+      - { id: a, type: number, prompt: A, answer: 1, hints: [Not here.] }
+`;
+    files.set(
+      'first-upload/exercise.yaml',
+      files.get('first-upload/exercise.yaml')!.replace('questions:\n', `questions:${questions}`),
+    );
+    const messages = validatePack(files).diagnostics.map((d) => `${d.severity}: ${d.message}`);
+    expect(messages).toEqual([
+      'error: a hint with no text: write what it tells the student',
+      'error: part a has hints: the runner asks a group as one question, so give them to the group (pair)',
+      expect.stringMatching(/^warning: question counted's hints cost 2 points, more than its 1: /),
     ]);
   });
 

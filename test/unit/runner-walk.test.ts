@@ -180,6 +180,31 @@ describe('lab exercise: the interactive walk', () => {
     expect(output()).toContain('✓ pass last-block');
   });
 
+  it("after a wrong answer offers the question's own hints first, then the exercise's, and records them", async () => {
+    const pack = fixturePack();
+    const { outcome } = startWalk(pack, 'upload-basics', clusterProbes());
+    await choose(2); // to the questions
+    await answer('2'); // block-count
+    await answer('9'); // last-block, wrong
+    expect(screen.getScreen()).toContain('Show a hint for last-block (free)');
+    await choose(2);
+    expect(output()).toContain('Hint 1/2 for last-block: The last block holds what the full ones leave.');
+    expect(screen.getScreen()).toContain('Show a hint for last-block (costs 1 point when graded)');
+    await choose(2);
+    expect(output()).toContain('Hint 2/2 for last-block (costs 1 point when graded): 150 MB − 128 MB.');
+    // Its own hints taken, the exercise's come next.
+    expect(screen.getScreen()).toContain('Show a hint (free)');
+    await choose(0); // answer again
+    screen.keypress('backspace');
+    await answer('22m');
+    expect(output()).toContain('✓ pass last-block');
+    await answer('128m, 22m');
+    screen.keypress('enter'); // the task
+    await expect(outcome).resolves.toBe('passed');
+    const answers = readFileSync(exercisePaths(home).answers, 'utf8');
+    expect(parseAnswerSheet(answers).sheet.hints).toEqual({ 'upload-basics/last-block': 2 });
+  });
+
   it('says unknown while the cluster has not settled, and passes when checked again', async () => {
     const pack = fixturePack();
     // Already at the questions, the first one right.
