@@ -28,8 +28,8 @@ export interface AnswerSheet {
    */
   ran?: Record<string, RawAnswer[]>;
   /**
-   * How many of each exercise's hints the student took, written by the runner (`hints:`); `lab
-   * grade` takes the pack's cost of those hints off the score.
+   * How many hints the student took, written by the runner (`hints:`): an exercise's under its id,
+   * a question's own under `exercise/question`; `lab grade` takes the pack's cost of them off.
    */
   hints?: Record<string, number>;
 }
@@ -270,7 +270,8 @@ export function formatAnswerSheet(sheet: AnswerSheet): string {
         '# runs it again on its own cluster, so the ids you read off yours are the ones it checks.\n'
       : '') +
     (hints.length > 0
-      ? '# hints: how many hints you took per exercise; `lab grade` takes their cost off your score.\n'
+      ? "# hints: how many hints you took, per exercise (exercise/question: that question's own);\n" +
+        '# `lab grade` takes their cost off your score.\n'
       : '') +
     stringifyYaml(body)
   );
