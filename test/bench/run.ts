@@ -234,13 +234,23 @@ const SMALL_FILE_BYTES = 1000;
 /** Idle CPU is averaged over this window: one lab scan period and one full block report (60 s each). */
 const IDLE_WINDOW_MS = 60_000;
 
+/** A process's /proc/<pid>/stat fields from field 3 (state) on: index i is field i + 3. */
+function statFields(pid: number): string[] {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 /** User + system CPU seconds a process has used (/proc/<pid>/stat, fields 14 and 15). */
 function cpuSeconds(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const fields = statFields(pid);
   const ticks = Number(fields[11]) + Number(fields[12]);
   const hz = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
   return ticks / hz;
+}
+
+/** Minor page faults a process has taken (/proc/<pid>/stat, field 10). */
+function minorFaults(pid: number): number {
+  return Number(statFields(pid)[7]);
 }
 
 function datanodePids(home: string): number[] {
@@ -255,9 +265,12 @@ const CPU_PUTS = 3;
 /**
  * CPU seconds (user + system, all threads, /proc) of the client, the NameNode and each DataNode
  * per put of `local` at replication 3, averaged over CPU_PUTS puts after one that warms the
- * DataNodes up (compiles their hot path); `total` sums them.
+ * DataNodes up (compiles their hot path); `total` sums them. `faults`: each process's minor page
+ * faults per put, averaged the same way.
  */
-async function putCpuSeconds(local: string): Promise<Record<string, number>> {
+async function putCpuSeconds(
+  local: string,
+): Promise<{ cpu: Record<string, number>; faults: Record<string, number> }> {
   return withCluster('putcpu', { datanodes: 3, blockSize: '128m' }, async (home) => {
     const desc = JSON.parse(fs.readFileSync(homePaths(home).description, 'utf8')) as {
       datanodes: { id: string }[];
@@ -266,24 +279,35 @@ async function putCpuSeconds(local: string): Promise<Record<string, number>> {
     const pids = ids.map((id) => Number(fs.readFileSync(homePaths(home).pid(id), 'utf8').trim()));
     const client = await DFSClient.connect({ home });
     const sums: Record<string, number> = {};
+    const faultSums: Record<string, number> = {};
+    const add = (into: Record<string, number>, who: string, n: number): void => {
+      into[who] = (into[who] ?? 0) + n;
+    };
     try {
       await client.putFile(local, '/cpu/warm.bin', { replication: 3 });
       for (let i = 0; i < CPU_PUTS; i++) {
         const before = pids.map(cpuSeconds);
+        const faultsBefore = pids.map(minorFaults);
         const self = process.cpuUsage();
+        const selfFaults = process.resourceUsage().minorPageFault;
         await client.putFile(local, `/cpu/p${i}.bin`, { replication: 3 });
         const used = process.cpuUsage(self);
-        sums.client = (sums.client ?? 0) + (used.user + used.system) / 1e6;
+        add(sums, 'client', (used.user + used.system) / 1e6);
+        add(faultSums, 'client', process.resourceUsage().minorPageFault - selfFaults);
         pids.forEach((pid, j) => {
           const id = ids[j] as string;
-          sums[id] = (sums[id] ?? 0) + cpuSeconds(pid) - (before[j] as number);
+          add(sums, id, cpuSeconds(pid) - (before[j] as number));
+          add(faultSums, id, minorFaults(pid) - (faultsBefore[j] as number));
         });
       }
     } finally {
       await client.close();
     }
-    const mean = Object.fromEntries(Object.entries(sums).map(([who, s]) => [who, s / CPU_PUTS]));
-    return { ...mean, total: Object.values(mean).reduce((a, b) => a + b, 0) };
+    const mean = (of: Record<string, number>): Record<string, number> => {
+      const each = Object.fromEntries(Object.entries(of).map(([who, s]) => [who, s / CPU_PUTS]));
+      return { ...each, total: Object.values(each).reduce((a, b) => a + b, 0) };
+    };
+    return { cpu: mean(sums), faults: mean(faultSums) };
   });
 }
 
@@ -408,11 +432,18 @@ async function main(): Promise<void> {
 
   if (only?.has('putcpu')) {
     log(`CPU seconds per warm put of 150 MB at replication 3 (mean of ${CPU_PUTS})`);
-    const cpu = await putCpuSeconds(local);
+    const { cpu, faults } = await putCpuSeconds(local);
     rows.push({
       what: `CPU seconds per put of 150 MB, block 128m, replication 3 (warm, mean of ${CPU_PUTS}; load ${(os.loadavg()[0] ?? 0).toFixed(1)})`,
       figure: Object.entries(cpu)
         .map(([who, s]) => `${who} ${s.toFixed(2)} s`)
+        .join(', '),
+      target: '(compare builds)',
+    });
+    rows.push({
+      what: `minor page faults per put of 150 MB, block 128m, replication 3 (warm, mean of ${CPU_PUTS})`,
+      figure: Object.entries(faults)
+        .map(([who, n]) => `${who} ${n.toFixed(0)}`)
         .join(', '),
       target: '(compare builds)',
     });
