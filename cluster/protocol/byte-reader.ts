@@ -31,42 +31,145 @@ import { varintBytes } from './proto-codec.js';
 export const BUFFERED_BYTES_MAX = 1024 * 1024;
 /** A protobuf varint of a 64-bit value never exceeds 10 bytes. */
 const VARINT_BYTES_MAX = 10;
-/** One read arena: a few dozen packets, replaced (never reused) when full, so views stay valid. */
+/** One read arena: a few dozen packets; used again once every packet read into it is released. */
 export const READ_ARENA_BYTES = 4 * 1024 * 1024;
 /** A connection's first arena: enough for the many small acks of a write; a read moves on to full arenas. */
-const READ_ARENA_FIRST_BYTES = 256 * 1024;
+export const READ_ARENA_FIRST_BYTES = 256 * 1024;
 /** At most this much per read(2) into an arena: large reads, and BUFFERED_BYTES_MAX still bounds the backlog. */
 const ARENA_READ_BYTES_MAX = 1024 * 1024;
 /** An arena with less room than this left is replaced, so no read is made small by the arena's end. */
 const ARENA_READ_BYTES_MIN = 128 * 1024;
+/**
+ * Free arenas a process keeps for its next reads (per size): a DataNode in a pipeline holds about
+ * three 4 MiB arenas at once (the reader's read-ahead, the replica writer's backlog, the mirror's
+ * socket), so a few more serve the next block's connection too.
+ */
+export const READ_ARENA_POOL_MAX = 4;
+/** A free arena nobody took for this long is dropped, so an idle process gives its memory back. */
+export const READ_ARENA_POOL_IDLE_MS = 5_000;
+
+/** One buffer reads land in, and what still needs its bytes. */
+interface Slab {
+  readonly bytes: Buffer;
+  /** Bytes read into it that the reader has not taken (or dropped) yet. */
+  unread: number;
+  /** Packets taken from it as views and not released yet. */
+  leases: number;
+  /** Reads may still land in it (the arena's current buffer, its socket open). */
+  armed: boolean;
+  /** Given back to its pool (once). */
+  given: boolean;
+}
+
+/**
+ * Free arena buffers of one size, kept for the next connections: taking one costs no allocation
+ * and no page faults (a fresh 4 MiB Buffer is faulted in page by page, about a thousand faults).
+ * Buffers nobody took within READ_ARENA_POOL_IDLE_MS are dropped.
+ */
+export class ArenaPool {
+  private free: Buffer[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private usedSinceTrim = false;
+
+  constructor(
+    readonly bytesEach: number,
+    readonly countMax = READ_ARENA_POOL_MAX,
+    private readonly idleMs = READ_ARENA_POOL_IDLE_MS,
+  ) {}
+
+  /** Free buffers held now. */
+  get size(): number {
+    return this.free.length;
+  }
+
+  take(): Buffer {
+    this.usedSinceTrim = true;
+    return this.free.pop() ?? Buffer.allocUnsafe(this.bytesEach);
+  }
+
+  /** A buffer no view of which anyone holds any more. */
+  give(bytes: Buffer): void {
+    if (bytes.length !== this.bytesEach || this.free.length >= this.countMax) return;
+    this.free.push(bytes);
+    this.usedSinceTrim = true;
+    this.timer ??= setTimeout(() => this.trim(), this.idleMs).unref();
+  }
+
+  /** Drops the free buffers when none was taken or given since the last look. */
+  private trim(): void {
+    this.timer = null;
+    if (!this.usedSinceTrim) this.free = [];
+    this.usedSinceTrim = false;
+    if (this.free.length > 0) this.timer = setTimeout(() => this.trim(), this.idleMs).unref();
+  }
+}
+
+/** The process's free arenas, by size. */
+const FIRST_ARENAS = new ArenaPool(READ_ARENA_FIRST_BYTES);
+const FULL_ARENAS = new ArenaPool(READ_ARENA_BYTES);
+
+/** Given back to whoever took bytes from an arena; a no-op for bytes that were copied out. */
+export type Release = () => void;
+const NOTHING_TO_RELEASE: Release = () => undefined;
 
 /**
  * The `onread` option for net.connect: reads land in arenas (256 KiB, then 4 MiB), each handed to
- * the reader as a view. An arena is never written twice, so views (frames, packet data) stay valid as long as
- * anyone holds them.
+ * the reader as a view. An arena is written again only when reads have moved on from it (it is
+ * no longer the buffer reads land in), the reader has taken every byte read into it, no view of
+ * it was handed out for good, and every packet read from it as a view was released: a packet's
+ * view stays valid until its holder releases it. Bytes the reader takes as plain Buffers (ops,
+ * responses, acks) are copies, so only packets hold an arena.
  */
 export class ReadArena {
-  private arena = Buffer.allocUnsafe(READ_ARENA_FIRST_BYTES);
+  private slab: Slab;
   private fill = 0;
+  /** Slabs holding bytes the reader has not taken, oldest first (reads are consumed in order). */
+  private readonly unread: Slab[] = [];
   private sink: ((chunk: Buffer) => void) | null = null;
   private early: Buffer[] = [];
+  private detached = false;
+  /** False once a read landed outside the current arena (never expected): nothing is used again then. */
+  private trusted = true;
+
+  constructor(
+    private readonly pools: { first: ArenaPool; full: ArenaPool } = {
+      first: FIRST_ARENAS,
+      full: FULL_ARENAS,
+    },
+  ) {
+    this.slab = newSlab(pools.first.take());
+  }
 
   readonly onread = {
     buffer: (): Uint8Array => {
-      if (this.arena.length - this.fill < ARENA_READ_BYTES_MIN) {
-        this.arena = Buffer.allocUnsafe(READ_ARENA_BYTES);
+      if (this.slab.bytes.length - this.fill < ARENA_READ_BYTES_MIN) {
+        const old = this.slab;
+        this.slab = newSlab(this.pools.full.take());
         this.fill = 0;
+        old.armed = false;
+        this.recycle(old);
       }
-      return this.arena.subarray(this.fill, this.fill + ARENA_READ_BYTES_MAX);
+      return this.slab.bytes.subarray(this.fill, this.fill + ARENA_READ_BYTES_MAX);
     },
     callback: (bytes: number, buf: Uint8Array): boolean => {
       const chunk = Buffer.from(buf.buffer, buf.byteOffset, bytes);
-      if (buf.buffer === this.arena.buffer) this.fill = buf.byteOffset - this.arena.byteOffset + bytes;
-      if (this.sink) this.sink(chunk);
-      else this.early.push(chunk);
-      return true;
+      if (buf.buffer !== this.slab.bytes.buffer) {
+        this.trusted = false;
+        return this.deliver(chunk);
+      }
+      this.fill = buf.byteOffset - this.slab.bytes.byteOffset + bytes;
+      if (this.detached) return true;
+      this.slab.unread += bytes;
+      if (this.unread[this.unread.length - 1] !== this.slab) this.unread.push(this.slab);
+      return this.deliver(chunk);
     },
   };
+
+  private deliver(chunk: Buffer): boolean {
+    if (this.sink) this.sink(chunk);
+    else if (!this.detached) this.early.push(chunk);
+    return true;
+  }
 
   /** Delivers reads to `sink`, starting with any that arrived before. */
   attach(sink: (chunk: Buffer) => void): void {
@@ -74,10 +177,68 @@ export class ReadArena {
     for (const chunk of this.early.splice(0)) sink(chunk);
   }
 
+  /** The reader is done: what it did not take is dropped, and later reads with it. */
   detach(): void {
     this.sink = null;
     this.early = [];
+    this.detached = true;
+    for (const slab of this.unread.splice(0)) {
+      slab.unread = 0;
+      this.recycle(slab);
+    }
   }
+
+  /** The socket closed: no read lands in the current arena any more. */
+  closed(): void {
+    this.detach();
+    this.slab.armed = false;
+    this.recycle(this.slab);
+  }
+
+  /** Whether `view` lies in an arena holding unread bytes (so handing it out would tie the arena). */
+  holds(view: Buffer): boolean {
+    return this.unread.some((slab) => slab.bytes.buffer === view.buffer);
+  }
+
+  /**
+   * Accounts for `n` bytes the reader took, oldest first. With `view` (bytes handed out as a view
+   * into an arena), the arena stays unwritten until the returned release is called.
+   */
+  taken(n: number, view?: Buffer): Release {
+    const head = this.unread[0];
+    let release = NOTHING_TO_RELEASE;
+    if (view && head && head.bytes.buffer === view.buffer) {
+      head.leases++;
+      let released = false;
+      release = () => {
+        if (released) return;
+        released = true;
+        head.leases--;
+        this.recycle(head);
+      };
+    }
+    for (let left = n; left > 0 && this.unread.length > 0;) {
+      const slab = this.unread[0] as Slab;
+      const used = Math.min(left, slab.unread);
+      slab.unread -= used;
+      left -= used;
+      if (slab.unread > 0) break;
+      this.unread.shift();
+      this.recycle(slab);
+    }
+    return release;
+  }
+
+  /** Gives a slab nobody needs any more back to its pool. */
+  private recycle(slab: Slab): void {
+    if (!this.trusted || slab.given || slab.armed || slab.unread > 0 || slab.leases > 0) return;
+    slab.given = true;
+    (slab.bytes.length === this.pools.full.bytesEach ? this.pools.full : this.pools.first).give(slab.bytes);
+  }
+}
+
+function newSlab(bytes: Buffer): Slab {
+  return { bytes, unread: 0, leases: 0, armed: true, given: false };
 }
 
 /** Bytes that a server's readers may hold beyond their read-ahead, over all their connections. */
@@ -104,6 +265,12 @@ export class ByteBudget {
 export interface ReadPacket extends DecodedPacket {
   /** The whole frame as received, for the journal's hex view and for forwarding downstream. */
   raw: Buffer;
+  /**
+   * Says the frame's bytes (raw, data, checksums) are no longer needed by anyone: its arena may be
+   * read into again. Call it once every write of them has completed; a packet never released only
+   * keeps its arena from being used again.
+   */
+  release: Release;
 }
 
 /** One reader per stream; reads are sequential (await each before the next), as the protocol is. */
@@ -157,12 +324,18 @@ export class SocketByteReader {
     return this.buffered > 0;
   }
 
+  /** `n` bytes, the reader's own (a view only where no arena is behind it). */
   async readExactly(n: number, what = `${n} bytes`): Promise<Buffer> {
+    return (await this.read(n, what, false)).bytes;
+  }
+
+  /** `n` bytes; with `leased`, a view into the arena, kept from reuse until `release` is called. */
+  private async read(n: number, what: string, leased: boolean): Promise<{ bytes: Buffer; release: Release }> {
     this.reserve(n, what);
     try {
       await this.fill(n);
       if (this.buffered < n) throw this.eofError(n, what);
-      return this.take(n);
+      return this.take(n, leased);
     } finally {
       this.unreserve();
     }
@@ -231,8 +404,13 @@ export class SocketByteReader {
     if (this.buffered < PACKET_LENGTHS_BYTES)
       throw this.eofError(PACKET_LENGTHS_BYTES, 'packet lengths (PLEN, HLEN)');
     const { frameBytes } = packetFrameLengths(this.peek(PACKET_LENGTHS_BYTES));
-    const raw = await this.readExactly(frameBytes, 'packet frame');
-    return { ...decodePacket(raw), raw };
+    const { bytes: raw, release } = await this.read(frameBytes, 'packet frame', true);
+    try {
+      return { ...decodePacket(raw), raw, release };
+    } catch (err) {
+      release();
+      throw err;
+    }
   }
 
   /** Stops listening; the caller owns (and ends) the socket. */
@@ -270,12 +448,23 @@ export class SocketByteReader {
     return first.length >= n ? first.subarray(0, n) : Buffer.concat(this.chunks, n);
   }
 
-  /** Removes and returns `n` buffered bytes: a view when one chunk holds them, else one copy. */
-  private take(n: number): Buffer {
-    const out = takeBytes(this.chunks, n);
+  /**
+   * Removes and returns `n` buffered bytes: a view when one chunk holds them, else one copy. From an
+   * arena, a view is leased (`leased`) or copied, so no arena is overwritten under its holder.
+   */
+  private take(n: number, leased: boolean): { bytes: Buffer; release: Release } {
+    let bytes = takeBytes(this.chunks, n);
+    let release = NOTHING_TO_RELEASE;
     this.buffered -= n;
+    if (this.arena) {
+      if (leased) release = this.arena.taken(n, bytes);
+      else {
+        if (this.arena.holds(bytes)) bytes = Buffer.from(bytes);
+        this.arena.taken(n);
+      }
+    }
     if (this.buffered <= BUFFERED_BYTES_MAX && this.stream.isPaused() && !this.ended) this.stream.resume();
-    return out;
+    return { bytes, release };
   }
 
   private eofError(n: number, what: string): RemoteError {

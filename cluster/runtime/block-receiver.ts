@@ -182,7 +182,10 @@ async function receivePackets(args: {
   while (true) {
     const pkt = await readPacketJournaled(up, label);
     const step = loop.next(pkt.header);
-    if (step.kind === 'refuse') throw new RemoteError('IOException', step.message);
+    if (step.kind === 'refuse') {
+      pkt.release();
+      throw new RemoteError('IOException', step.message);
+    }
     if (responderError) {
       // Blame the DataNode that failed (downstream), not this one, as HDFS's MIRROR_ERROR ack does.
       const ack = upstreamAck('SUCCESS', { kind: 'mirror-error' });
@@ -198,7 +201,9 @@ async function receivePackets(args: {
 
 /**
  * A DataNode with a mirror: forwards the packet, then writes it here; the responder acks it once
- * the downstream ack and this DataNode's own status are both in.
+ * the downstream ack and this DataNode's own status are both in. The packet's bytes are released
+ * (its read arena may be used again) when both the socket's and the replica's writes of them are
+ * done, as HDFS's BlockReceiver reuses its packet buffer once it has mirrored and written it.
  */
 async function forwardAndWrite(args: {
   mirror: Link;
@@ -216,8 +221,9 @@ async function forwardAndWrite(args: {
     pkt.raw,
     h.dataLen,
   );
-  const wait = writeFrame(mirror.socket, pkt.raw);
-  const failed = tryWritePacket(receiving, step, pkt);
+  const written = releaseAfter(2, pkt.release);
+  const wait = writeFrame(mirror.socket, pkt.raw, written);
+  const failed = tryWritePacket(receiving, step, pkt, written);
   const local = failed ? Promise.reject(failed) : afterWrite(receiving, step);
   local.catch(() => undefined);
   // Queued before the wait for 'drain': the downstream ack may arrive during it.
@@ -237,7 +243,7 @@ async function writeAndAck(args: {
   faults: FaultView;
 }): Promise<void> {
   const { up, receiving, step } = args;
-  const failed = tryWritePacket(receiving, step, args.pkt);
+  const failed = tryWritePacket(receiving, step, args.pkt, args.pkt.release);
   if (failed) {
     if (failed instanceof ChecksumError)
       sendAck(up, receiving.label, step.seqno, upstreamAck('ERROR_CHECKSUM', LAST).replies ?? []);
@@ -249,14 +255,31 @@ async function writeAndAck(args: {
   args.loop.acked(step);
 }
 
-/** Writes a packet's bytes as the step says; the error (a checksum's, a disk's) instead of throwing it. */
-function tryWritePacket(receiving: Receiving, step: PacketStep, pkt: Packet): Error | null {
+/**
+ * Writes a packet's bytes as the step says; the error (a checksum's, a disk's) instead of throwing
+ * it. `written` is called once the replica's files no longer need the packet's bytes (at once when
+ * none were handed to them; never after an error, which only keeps the bytes from reuse).
+ */
+function tryWritePacket(
+  receiving: Receiving,
+  step: PacketStep,
+  pkt: Packet,
+  written: () => void,
+): Error | null {
   try {
-    if (pkt.header.dataLen > 0) storeOne(receiving, step, pkt);
+    if (pkt.header.dataLen === 0 || !storeOne(receiving, step, pkt, written)) written();
     return null;
   } catch (err) {
     return err as Error;
   }
+}
+
+/** A callback that calls `release` when it has been called `holders` times (each holder once). */
+function releaseAfter(holders: number, release: () => void): () => void {
+  let left = holders;
+  return () => {
+    if (--left === 0) release();
+  };
 }
 
 /** What follows the write before this DataNode's status is known: the plan's end, or an fsync. */
@@ -660,9 +683,10 @@ async function finalizeUnderRecovery(
  * Verifies (when the step says) a packet's chunks against the checksum it was sent with and hands
  * the bytes the replica does not hold yet to its writer. A replica that keeps another checksum
  * type than the packet's (an append with CRC32C to a CRC32 replica), or a packet whose first bytes
- * were skipped, has its CRCs computed by the writer.
+ * were skipped, has its CRCs computed by the writer. True when the writer took the bytes (it calls
+ * `written` once done with them).
  */
-function storeOne(receiving: Receiving, step: PacketStep, pkt: Packet): void {
+function storeOne(receiving: Receiving, step: PacketStep, pkt: Packet, written: () => void): boolean {
   const { writer, checksum, label } = receiving;
   const { data, checksums: sums } = pkt;
   const offset = pkt.header.offsetInBlock;
@@ -676,9 +700,10 @@ function storeOne(receiving: Receiving, step: PacketStep, pkt: Packet): void {
     const bad = verifyChunkChecksums(data, sums, checksum.bytesPerChecksum, checksum.type);
     if (bad >= 0) throw new ChecksumError(label, 'upstream', offset + bad * BYTES_PER_CHECKSUM);
   }
-  if (step.writeBytes === 0) return;
-  if (step.skipBytes > 0) writer.append(data.subarray(step.skipBytes), null);
-  else writer.append(data, checksum.type === writer.checksum.type ? sums : null);
+  if (step.writeBytes === 0) return false;
+  if (step.skipBytes > 0) writer.append(data.subarray(step.skipBytes), null, written);
+  else writer.append(data, checksum.type === writer.checksum.type ? sums : null, written);
+  return true;
 }
 
 /** The end of a TRANSFER_RBW copy: close the tmp/ files and make them the block's rbw replica. */
@@ -872,8 +897,11 @@ async function copyFromProxy(args: {
     while (true) {
       const pkt = await readPacketJournaled(proxy, label);
       const step = loop.next(pkt.header);
-      if (step.kind === 'refuse') throw new RemoteError('IOException', step.message);
-      const failed = tryWritePacket(receiving, step, pkt);
+      if (step.kind === 'refuse') {
+        pkt.release();
+        throw new RemoteError('IOException', step.message);
+      }
+      const failed = tryWritePacket(receiving, step, pkt, pkt.release);
       if (failed) throw failed;
       await afterWrite(receiving, step);
       if (step.endOfBlock) return null;

@@ -91,6 +91,8 @@ export function readingIntoArena(accepted: net.Socket): { socket: net.Socket; ar
     writable: true,
     onread: arena.onread,
   } as net.SocketConstructorOpts);
+  // Once the handle is closed no read lands in the arena: it may be used again.
+  socket.once('close', () => arena.closed());
   const adopted = socket as unknown as AcceptedSocketInternals;
   adopted._server = internals._server;
   adopted.server = internals.server;

@@ -702,6 +702,8 @@ interface WriteBatch {
   position: number;
   buffers: Buffer[];
   bytes: number;
+  /** Called once the write is done with the buffers (written, or failed). */
+  written: (() => void)[];
 }
 
 /**
@@ -770,8 +772,8 @@ export class ReplicaWriter {
         META_HEADER_BYTES + Math.floor(resume.bytes / this.checksum.bytesPerChecksum) * CRC_BYTES;
       fs.ftruncateSync(this.metaFd, this.metaBytes);
     } else fs.writeSync(this.metaFd, encodeMetaHeader(this.checksum));
-    this.dataBatch = { fd: this.blockFd, position: this.bytes, buffers: [], bytes: 0 };
-    this.metaBatch = { fd: this.metaFd, position: this.metaBytes, buffers: [], bytes: 0 };
+    this.dataBatch = emptyBatch(this.blockFd, this.bytes);
+    this.metaBatch = emptyBatch(this.metaFd, this.metaBytes);
   }
 
   get bytesWritten(): number {
@@ -780,11 +782,11 @@ export class ReplicaWriter {
 
   /**
    * Appends one packet's data and its chunk checksums (as received: big-endian, of the type in
-   * the .meta header). The buffers
-   * are written later in this event-loop turn and must not be changed before (received frames and
-   * fresh copies never are).
+   * the .meta header). The buffers are written later in this event-loop turn and must not be
+   * changed before `written` is called (once both files' writes of them are done, or failed; not
+   * when append throws).
    */
-  append(data: Buffer, checksums: Buffer | null): void {
+  append(data: Buffer, checksums: Buffer | null, written?: () => void): void {
     if (this.done) throw new Error('ReplicaWriter.append after finalize/abort');
     if (this.writeError) throw this.writeError;
     const bpc = this.checksum.bytesPerChecksum;
@@ -802,6 +804,14 @@ export class ReplicaWriter {
     }
     gather(this.dataBatch, data);
     gather(this.metaBatch, sums);
+    if (written) {
+      let files = 2;
+      const half = (): void => {
+        if (--files === 0) written();
+      };
+      this.dataBatch.written.push(half);
+      this.metaBatch.written.push(half);
+    }
     this.bytes += data.length;
     this.metaBytes += sums.length;
     if (this.dataBatch.bytes >= REPLICA_WRITE_BATCH_BYTES) this.flush();
@@ -836,10 +846,17 @@ export class ReplicaWriter {
 
   /** Starts one batch's writev (or writes it synchronously past the backlog) and returns the next, empty batch. */
   private write(batch: WriteBatch): WriteBatch {
-    const next: WriteBatch = { fd: batch.fd, position: batch.position + batch.bytes, buffers: [], bytes: 0 };
-    if (batch.bytes === 0) return next;
+    const next = emptyBatch(batch.fd, batch.position + batch.bytes);
+    if (batch.bytes === 0) {
+      batchDone(batch);
+      return next;
+    }
     if (this.backlogBytes + batch.bytes > REPLICA_WRITE_BACKLOG_BYTES_MAX) {
-      writevAllAt(batch.fd, batch.buffers, batch.position);
+      try {
+        writevAllAt(batch.fd, batch.buffers, batch.position);
+      } finally {
+        batchDone(batch);
+      }
       return next;
     }
     this.backlogBytes += batch.bytes;
@@ -850,9 +867,11 @@ export class ReplicaWriter {
         try {
           writevAllAt(batch.fd, batch.buffers, batch.position, written);
         } catch (e) {
+          batchDone(batch);
           return this.settle(batch.bytes, e as Error);
         }
       }
+      batchDone(batch);
       this.settle(batch.bytes, err);
     });
     return next;
@@ -940,6 +959,9 @@ export class ReplicaWriter {
       writevAllAt(this.metaBatch.fd, this.metaBatch.buffers, this.metaBatch.position);
     } catch {
       // The replica is being dropped or will be recovered from what its .meta covers.
+    } finally {
+      batchDone(this.dataBatch);
+      batchDone(this.metaBatch);
     }
     const remove = (): void => {
       for (const fd of [this.blockFd, this.metaFd]) {
@@ -1050,6 +1072,15 @@ export function validRbwLength(files: { blockPath: string; metaPath: string }): 
 }
 
 const EMPTY = Buffer.alloc(0);
+
+function emptyBatch(fd: number, position: number): WriteBatch {
+  return { fd, position, buffers: [], bytes: 0, written: [] };
+}
+
+/** Tells the batch's appenders their buffers are no longer needed. */
+function batchDone(batch: WriteBatch): void {
+  for (const written of batch.written.splice(0)) written();
+}
 
 function gather(batch: WriteBatch, buf: Buffer): void {
   if (buf.length === 0) return;

@@ -88,14 +88,22 @@ export function journalRecv(link: Link, msg: FrameMessage, bytes: number, data =
   });
 }
 
-/** Writes a frame; resolves at once unless the socket buffer is full, then waits for 'drain'. */
-export function writeFrame(socket: net.Socket, frame: Buffer): Promise<void> | undefined {
+/**
+ * Writes a frame; resolves at once unless the socket buffer is full, then waits for 'drain'.
+ * `written` is called once the socket no longer needs the frame's bytes (they reached the kernel,
+ * or the write failed); never when the socket was already closed.
+ */
+export function writeFrame(
+  socket: net.Socket,
+  frame: Buffer,
+  written?: () => void,
+): Promise<void> | undefined {
   if (socket.destroyed) {
     return Promise.reject(
       new RemoteError('IOException', 'Connection reset while sending (the socket is closed)'),
     );
   }
-  if (socket.write(frame)) return undefined;
+  if (socket.write(frame, written)) return undefined;
   return new Promise<void>((resolve, reject) => {
     const cleanup = (): void => {
       socket.off('drain', onDrain);
@@ -260,6 +268,8 @@ export async function openLink(options: InitiatorOptions & { target: XferTarget 
       resolve(s);
     });
   });
+  // Once the handle is closed no read lands in the arena: it may be used again.
+  socket.once('close', () => arena.closed());
   socket.setNoDelay(true);
   socket.setTimeout(DATA_SOCKET_TIMEOUT_MS, () =>
     socket.destroy(

@@ -1,6 +1,15 @@
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
-import { BUFFERED_BYTES_MAX, ByteBudget, SocketByteReader } from '../../cluster/protocol/byte-reader.js';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  ArenaPool,
+  BUFFERED_BYTES_MAX,
+  ByteBudget,
+  READ_ARENA_BYTES,
+  READ_ARENA_FIRST_BYTES,
+  ReadArena,
+  SocketByteReader,
+  type ReadPacket,
+} from '../../cluster/protocol/byte-reader.js';
 import { encodeOpRequest } from '../../cluster/protocol/data-transfer.js';
 import {
   encodeLastPacket,
@@ -144,5 +153,79 @@ describe('SocketByteReader', () => {
     expect((await other.readExactly(3)).length).toBe(3);
     readerA.close();
     other.close();
+  });
+});
+
+describe('ReadArena', () => {
+  /** A 64 KiB packet whose data bytes all equal `n % 251`, as a DataNode receives them. */
+  const packet = (n: number): Buffer =>
+    encodePacket({
+      offsetInBlock: n * 65536,
+      seqno: n,
+      lastPacketInBlock: false,
+      data: Buffer.alloc(65536, n % 251),
+    });
+
+  /** What the kernel does with `onread`: copies `frame` into the buffer the arena armed, then says so. */
+  function receive(arena: ReadArena, frame: Buffer): ArrayBufferLike {
+    const region = arena.onread.buffer();
+    frame.copy(Buffer.from(region.buffer, region.byteOffset, region.length));
+    arena.onread.callback(frame.length, region);
+    return region.buffer;
+  }
+
+  function setupArena(): { arena: ReadArena; reader: SocketByteReader; full: ArenaPool } {
+    const full = new ArenaPool(READ_ARENA_BYTES);
+    const arena = new ReadArena({ first: new ArenaPool(READ_ARENA_FIRST_BYTES), full });
+    return { arena, reader: new SocketByteReader(new PassThrough(), arena), full };
+  }
+
+  it('never overwrites a packet before it is released, and reuses its arena after', async () => {
+    const { arena, reader, full } = setupArena();
+    const arenas: ArrayBufferLike[] = [];
+    const held: { n: number; pkt: ReadPacket }[] = [];
+    for (let n = 0; n < 300; n++) {
+      const landed = receive(arena, packet(n));
+      if (arenas[arenas.length - 1] !== landed) arenas.push(landed);
+      const pkt = await reader.readPacket();
+      // Two packets are held (a slow disk write), in two of the arenas; the others are released at once.
+      if (n === 10 || n === 140) held.push({ n, pkt });
+      else pkt.release();
+    }
+    for (const { n, pkt } of held) expect(pkt.data.equals(Buffer.alloc(65536, n % 251))).toBe(true);
+    // The arena each held packet is in was never read into again; the others were.
+    const heldArenas = new Set(held.map(({ pkt }) => pkt.raw.buffer));
+    const distinct = new Set(arenas);
+    expect(arenas.length - distinct.size).toBeGreaterThan(0);
+    for (const a of heldArenas) expect(arenas.filter((x) => x === a)).toHaveLength(1);
+    for (const { pkt } of held) pkt.release();
+    arena.closed();
+    expect(full.size).toBeGreaterThan(0);
+  });
+
+  it('copies what is not a packet, so an ack read stays as it was', async () => {
+    const { arena, reader } = setupArena();
+    receive(arena, encodePipelineAck({ seqno: 7, replies: ['SUCCESS'] }));
+    const body = await reader.readDelimited(1024, 'PipelineAck');
+    expect(arena.holds(body)).toBe(false);
+    expect(decodePipelineAckBody(body)).toMatchObject({ seqno: 7, replies: ['SUCCESS'] });
+  });
+
+  it('keeps at most its count of free arenas, and drops them once nobody took one for a while', () => {
+    vi.useFakeTimers();
+    try {
+      const pool = new ArenaPool(1024, 2, 10);
+      pool.give(pool.take());
+      pool.give(Buffer.alloc(1024));
+      pool.give(Buffer.alloc(1024));
+      pool.give(Buffer.alloc(512));
+      expect(pool.size).toBe(2);
+      vi.advanceTimersByTime(10);
+      expect(pool.size).toBe(2);
+      vi.advanceTimersByTime(10);
+      expect(pool.size).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

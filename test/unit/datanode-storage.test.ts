@@ -116,6 +116,29 @@ describe('replica lifecycle', () => {
     expect(() => storage.createRbw(block)).toThrow(/already exists in state FINALIZED/);
   });
 
+  it('tells the appender when its buffers are written, and keeps them unchanged until then', async () => {
+    const storage = openStorage();
+    storage.loadOrFormat(NS, NOW);
+    const writer = storage.createRbw(block);
+    // A received packet's bytes, which its read arena may overwrite once `written` is called.
+    const packet = Buffer.from(data);
+    const sums = chunkChecksums(packet);
+    let written = 0;
+    writer.append(packet, sums, () => {
+      written++;
+      packet.fill(0x7a);
+      sums.fill(0);
+    });
+    expect(written).toBe(0);
+    await writer.settled();
+    expect(written).toBe(1);
+    const replica = await writer.finalize();
+    expect(fs.readFileSync(replica.blockPath)).toEqual(data);
+    expect(verifyReplica(fs.readFileSync(replica.blockPath), fs.readFileSync(replica.metaPath))).toEqual({
+      ok: true,
+    });
+  });
+
   it('sync (hsync) puts every byte and the partial chunk CRC on disk; the full chunk CRC replaces it', async () => {
     const storage = openStorage();
     storage.loadOrFormat(NS, NOW);

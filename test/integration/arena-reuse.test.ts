@@ -1,0 +1,75 @@
+/**
+ * Read arenas used again (protocol/byte-reader.ts): a DataNode receives packets into 4 MiB arenas
+ * and writes an arena again once every packet read into it has been forwarded and written. Several
+ * replication-3 pipelines at once share each DataNode's free arenas; every replica on every
+ * DataNode must then hold exactly the bytes put, with checksums that verify, as a buffer used again
+ * too early would overwrite a packet still waiting for its socket or disk write. Its own cluster,
+ * so it runs in `npm run test:long`.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DFSClient } from '../../cluster/client/dfs-client.js';
+import { finalizedBlockPath, finalizedMetaPath } from '../../cluster/datanode/layout.js';
+import { verifyReplica } from '../../cluster/datanode/meta.js';
+import { homePaths } from '../../cluster/home/description.js';
+import { removeTestCluster, startTestCluster } from './lab-process.js';
+import { BUILT } from './requirements.js';
+
+const LONG = process.env.LAB_LONG === '1';
+const DATANODES = ['dn1', 'dn2', 'dn3'];
+/** Files put at once, each a few blocks (so pipelines open and close while others stream). */
+const FILES = 4;
+const FILE_BYTES = 3 * 8 * 1024 * 1024 + 12_345;
+
+describe.skipIf(!BUILT || !LONG)('read arenas used again under concurrent pipelines', () => {
+  let home = '';
+  let client: DFSClient;
+
+  beforeAll(async () => {
+    home = await startTestCluster('lab-arena-reuse-', {
+      datanodes: 3,
+      racks: 1,
+      blockSize: '8m',
+      replication: 3,
+      seed: 'arena-reuse',
+    });
+    client = await DFSClient.connect({ home, warn: () => undefined });
+  }, 120_000);
+
+  afterAll(async () => {
+    await client?.close();
+    await removeTestCluster(home);
+  });
+
+  it('every replica of files put at once holds the bytes put, and reads back identical', async () => {
+    const sources = Array.from({ length: FILES }, (_, i) => {
+      const local = path.join(home, `source-${i}.bin`);
+      fs.writeFileSync(local, crypto.randomBytes(FILE_BYTES));
+      return local;
+    });
+    await Promise.all(
+      sources.map((local, i) => client.putFile(local, `/arena/f${i}.bin`, { replication: 3 })),
+    );
+    for (const [i, local] of sources.entries()) {
+      const expected = fs.readFileSync(local);
+      const located = await client.locateAll(`/arena/f${i}.bin`);
+      expect(located.blocks).toHaveLength(4);
+      for (const lb of located.blocks) {
+        const { blockId, genStamp, numBytes } = lb.block;
+        const want = expected.subarray(lb.startOffset, lb.startOffset + numBytes);
+        for (const dn of DATANODES) {
+          const dataDir = homePaths(home).dataDir(dn);
+          const replica = fs.readFileSync(finalizedBlockPath(dataDir, lb.blockPoolId, blockId));
+          const meta = fs.readFileSync(finalizedMetaPath(dataDir, lb.blockPoolId, blockId, genStamp));
+          expect(replica.equals(want), `${dn}'s replica of blk_${blockId} (file ${i})`).toBe(true);
+          expect(verifyReplica(replica, meta)).toEqual({ ok: true });
+        }
+      }
+      const parts: Buffer[] = [];
+      for await (const chunk of client.readFile(`/arena/f${i}.bin`)) parts.push(Buffer.from(chunk));
+      expect(Buffer.concat(parts).equals(expected)).toBe(true);
+    }
+  }, 180_000);
+});
