@@ -1331,8 +1331,8 @@ function readInto(fd: number, buf: Buffer): Promise<number> {
 }
 
 /**
- * The local side of a get: chunks (views into received packets, which the DataTransfer reader never
- * reuses) are gathered into LOCAL_WRITE_BATCH_BYTES batches and written with one writev(2) each on
+ * The local side of a get: chunks (views into received packets, which the client never releases,
+ * so the DataTransfer reader never reads into their arena again) are gathered into LOCAL_WRITE_BATCH_BYTES batches and written with one writev(2) each on
  * libuv's thread pool, while the next packets arrive. At most one batch is being written and one
  * gathered, so a slow disk holds the read back instead of filling memory.
  */
