@@ -2,6 +2,7 @@
  * The `lab` command (bin/lab.js imports the compiled copy): build the program and run it inside
  * the one error boundary, which turns every failure into a message and an exit code.
  */
+import { loadProtocolTables } from '../cluster/protocol/registry/index.js';
 import { runCli } from './cli/boundary.js';
 import { buildProgram } from './program.js';
 
@@ -12,6 +13,9 @@ for (const stream of [process.stdout, process.stderr]) {
     throw error;
   });
 }
+
+// Every protocol's table: `lab traffic` and the other viewers describe any process's frames.
+await loadProtocolTables();
 
 const argv = process.argv.slice(2);
 process.exitCode = await runCli(await buildProgram(argv), argv);

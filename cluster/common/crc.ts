@@ -5,7 +5,18 @@
  * - `crc32` is zlib/IEEE, the checksum of the edit log records.
  * Self-tests: crc32c("123456789") = 0xE3069283, crc32("123456789") = 0xCBF43926.
  */
-import { crc32 as nativeCrc32, crc32c as nativeCrc32c } from '@node-rs/crc32';
+import { createRequire } from 'node:module';
+
+/**
+ * Required, not imported: the package is CommonJS, and an ES import of it has Node run its
+ * export scanner (cjs-module-lexer) over the package's 28 KB loader, hot enough that V8 compiles
+ * the scanner with TurboFan — several MB of a daemon's resident memory for a start-up it does not
+ * otherwise need (docs/BENCHMARKS.md, idle DataNode RSS).
+ */
+const { crc32: nativeCrc32, crc32c: nativeCrc32c } = createRequire(import.meta.url)('@node-rs/crc32') as {
+  crc32(data: Uint8Array | string, initial?: number): number;
+  crc32c(data: Uint8Array | string, initial?: number): number;
+};
 
 export type ChecksumAlgorithm = 'CRC32' | 'CRC32C';
 

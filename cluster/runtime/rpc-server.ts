@@ -33,6 +33,7 @@ import {
   NAMENODE_RPC_PROTOCOLS,
   entryFor,
   isProtocolName,
+  loadProtocolTables,
   type ProtocolName,
   type RpcMethodEntry,
 } from '../protocol/registry/index.js';
@@ -114,6 +115,7 @@ export interface RpcServer {
 }
 
 export async function startRpcServer(opts: RpcServerOptions): Promise<RpcServer> {
+  await loadProtocolTables(opts.protocols ?? NAMENODE_RPC_PROTOCOLS);
   const sockets = new Set<net.Socket>();
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const load = new ServerLoad(limits, opts);

@@ -15,7 +15,13 @@ import { labUser } from '../common/user.js';
 import { RemoteError, remoteErrorOfJavaClass } from '../protocol/errors.js';
 import { RPC_CLIENT_IDLE_MS, RPC_TIMEOUT_MS } from '../protocol/limits.js';
 import type { RpcMethod, RpcRequest, RpcResult } from '../protocol/messages.js';
-import { CLIENT_PROTOCOL, entryForCall, type ProtocolName } from '../protocol/registry/index.js';
+import {
+  CLIENT_PROTOCOL,
+  entryForCall,
+  loadProtocolTables,
+  protocolTable,
+  type ProtocolName,
+} from '../protocol/registry/index.js';
 import {
   RPC_PREAMBLE,
   RpcFrameDecoder,
@@ -97,6 +103,7 @@ export class RpcClient {
 
   static async connect(opts: RpcClientOptions): Promise<RpcClient> {
     const client = new RpcClient(opts);
+    await loadProtocolTables([client.protocol]);
     await client.dial();
     return client;
   }
@@ -225,7 +232,20 @@ export class RpcClient {
       });
       return this.dialing.then(() => this.call(method, params, opts));
     }
+    // A method of another protocol than the connection's: its table may not be loaded yet.
+    if (!protocolTable(this.protocol)[method]) {
+      return loadProtocolTables().then(() => this.callLoaded(method, params, opts));
+    }
+    return this.callLoaded(method, params, opts);
+  }
+
+  private callLoaded<M extends RpcMethod>(
+    method: M,
+    params: RpcRequest<M>,
+    opts: { opId?: string; timeoutMs?: number },
+  ): Promise<RpcResult<M>> {
     const socket = this.socket;
+    if (!socket) return this.call(method, params, opts);
     // Fault hook: a partition that starts mid-connection breaks it; a slow process delays each frame.
     const faults = faultView(this.opts.journal, this.opts.selfId);
     const cut = faults.cutReason(this.opts.peerId);

@@ -8,6 +8,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import type { ClusterDescription } from '../../cluster/home/description.js';
 import type { JournalRecord } from '../../cluster/protocol/journal-types.js';
+import { loadProtocolTables } from '../../cluster/protocol/registry/index.js';
 import { Dashboard, RENDER_INTERVAL_MS } from './dashboard.js';
 
 export interface DashboardBenchResult {
@@ -127,6 +128,8 @@ export async function benchDashboard(options: {
   durationMs?: number;
   datanodes?: number;
 }): Promise<DashboardBenchResult> {
+  // The dashboard describes frames as `lab` does, with every protocol's journal fields.
+  await loadProtocolTables();
   const durationMs = options.durationMs ?? 5_000;
   const datanodes = options.datanodes ?? 6;
   const pending: JournalRecord[] = [];

@@ -29,7 +29,8 @@ import {
   CLIENT_PROTOCOL,
   DATANODE_PROTOCOL,
   NAMENODE_PROTOCOL,
-  PROTOCOL_TABLES,
+  loadProtocolTables,
+  protocolTable,
   type ProtocolName,
 } from '../../cluster/protocol/registry/index.js';
 import { RPC_PREAMBLE, encodeCall, encodeConnectionContext } from '../../cluster/protocol/rpc-frame.js';
@@ -92,6 +93,7 @@ interface Ctx {
 type Attack = (ctx: Ctx) => Promise<void>;
 
 export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
+  await loadProtocolTables();
   const log = options.log ?? (() => undefined);
   const scratch = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'lab-fuzz-')));
   const home = path.join(scratch, 'home');
@@ -369,7 +371,7 @@ function frameOf(body: Buffer): Buffer {
 
 function randomCall(ctx: Ctx, callId: number): { protocol: ProtocolName; frame: Buffer } {
   const protocol = pick(ctx.prng, PROTOCOLS);
-  const methods = Object.keys(PROTOCOL_TABLES[protocol]);
+  const methods = Object.keys(protocolTable(protocol));
   const methodName = ctx.prng.int(10) === 0 ? `noSuchMethod${ctx.prng.int(100)}` : pick(ctx.prng, methods);
   const frame = encodeCall({
     callId,

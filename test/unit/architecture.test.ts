@@ -66,22 +66,15 @@ describe('architecture', () => {
     for (const file of ['cluster', 'lab'].flatMap(sources)) {
       const text = fs.readFileSync(file, 'utf8');
       for (const lib of Object.keys(wrappers)) {
-        if (new RegExp(`from '${lib.replace('/', '\\/')}'`).test(text)) (found[lib] ??= []).push(rel(file));
+        if (new RegExp(`(from |require\\()'${lib.replace('/', '\\/')}'`).test(text))
+          (found[lib] ??= []).push(rel(file));
       }
     }
     for (const [lib, files] of Object.entries(found)) expect(files, lib).toEqual(wrappers[lib]);
   });
 
   it('has no import cycles', () => {
-    const graph = new Map<string, string[]>();
-    for (const file of ['cluster', 'lab'].flatMap(sources)) {
-      const text = fs.readFileSync(file, 'utf8');
-      const deps: string[] = [];
-      for (const m of text.matchAll(/^(?:import|export)(?!\s+type\b)[^;]*?from '(\.[^']+)'/gms)) {
-        deps.push(path.normalize(path.join(path.dirname(file), (m[1] as string).replace(/\.js$/, '.ts'))));
-      }
-      graph.set(file, deps);
-    }
+    const graph = staticImports();
     const state = new Map<string, 'open' | 'done'>();
     const cycles: string[] = [];
     const stack: string[] = [];
@@ -99,6 +92,28 @@ describe('architecture', () => {
     };
     for (const node of graph.keys()) if (!state.has(node)) visit(node);
     expect(cycles).toEqual([]);
+  });
+
+  it("loads no ClientProtocol or NamenodeProtocol in a DataNode until it speaks them (the registry's tables load on use)", () => {
+    const graph = staticImports();
+    const loaded = new Set<string>();
+    const stack = [path.join(repo, 'cluster/runtime/datanode-process.ts')];
+    while (stack.length > 0) {
+      const file = stack.pop() as string;
+      if (loaded.has(file)) continue;
+      loaded.add(file);
+      stack.push(...(graph.get(file) ?? []));
+    }
+    const unwanted = [
+      'cluster/protocol/registry/client-protocol.ts',
+      'cluster/protocol/gen/client_protocol_pb.ts',
+      'cluster/protocol/registry/namenode-protocol.ts',
+      'cluster/protocol/gen/namenode_protocol_pb.ts',
+      'cluster/client/dfs-client.ts',
+    ];
+    expect(unwanted.filter((file) => loaded.has(path.join(repo, file)))).toEqual([]);
+    // The DataNode's own protocols are among what it loads at start.
+    expect(loaded.has(path.join(repo, 'cluster/protocol/gen/datatransfer_pb.ts'))).toBe(true);
   });
 
   it('imports across folders only along the allowed arrows', () => {
@@ -126,6 +141,20 @@ describe('architecture', () => {
     expect(cycles).toEqual([]);
   });
 });
+
+/** Each source file's static imports (not `import type`, not `import()`), as files. */
+function staticImports(): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const file of ['cluster', 'lab'].flatMap(sources)) {
+    const text = fs.readFileSync(file, 'utf8');
+    const deps: string[] = [];
+    for (const m of text.matchAll(/^(?:import|export)(?!\s+type\b)[^;]*?from '(\.[^']+)'/gms)) {
+      deps.push(path.normalize(path.join(path.dirname(file), (m[1] as string).replace(/\.js$/, '.ts'))));
+    }
+    graph.set(file, deps);
+  }
+  return graph;
+}
 
 /** `cluster/namenode/editlog/ops.ts` → `cluster/namenode`; a file directly in lab/ → `lab`. */
 function folderOf(file: string): string {
