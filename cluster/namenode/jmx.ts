@@ -168,8 +168,9 @@ function countDatanodes(snap: NamenodeJmxSnapshot, which: (d: DatanodeStatus) =>
 // Long: the beans in /jmx's order, one literal each: a listing, not logic.
 export function namenodeBeans(snap: NamenodeJmxSnapshot): JmxBean[] {
   const s = snap.status;
+  // DatanodeStats.capacityUsedNonDfs: in-service DataNodes only, like the status's capacity.
   const nonDfsUsed = snap.datanodes
-    .filter((d) => d.liveness !== 'dead')
+    .filter((d) => d.liveness !== 'dead' && d.adminState === 'NORMAL')
     .reduce((sum, d) => sum + d.nonDfsUsed, 0);
   const totalLoad = snap.datanodes
     .filter((d) => d.liveness !== 'dead')

@@ -1993,6 +1993,9 @@ export class NameNodeCore {
     const { under, corrupt, missing } = this.redundancyCounts();
     const all = this.datanodes.all();
     const live = all.filter((d) => d.liveness !== 'dead');
+    // HeartbeatManager's DatanodeStats: only in-service DataNodes count in the cluster's capacity,
+    // used and remaining space; a decommissioning, decommissioned or maintenance one adds nothing.
+    const inService = live.filter((d) => d.adminState === 'NORMAL');
     return {
       safemode: this.safeModeStatus(nowMs),
       lastTxid: this.lastTxid,
@@ -2008,9 +2011,9 @@ export class NameNodeCore {
       corruptBlocks: corrupt,
       missingBlocks: missing,
       pendingDeletion: this.blocks.pendingDeletionCount(),
-      capacity: live.reduce((s, d) => s + d.capacity, 0),
-      dfsUsed: live.reduce((s, d) => s + d.dfsUsed, 0),
-      remaining: live.reduce((s, d) => s + d.remaining, 0),
+      capacity: inService.reduce((s, d) => s + d.capacity, 0),
+      dfsUsed: inService.reduce((s, d) => s + d.dfsUsed, 0),
+      remaining: inService.reduce((s, d) => s + d.remaining, 0),
     };
   }
 }

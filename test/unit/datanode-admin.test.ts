@@ -119,6 +119,17 @@ describe('decommissioning', () => {
     expect(during?.live.map((r) => r.name)).toEqual(['dn3']);
     expect(during?.decommissioning?.map((r) => r.name)).toEqual(['dn1']);
     expect(sim.core.status(sim.nowMs).underReplicated).toBe(1);
+    // DatanodeStats.add: only in-service DataNodes count in the cluster's capacity, used and
+    // remaining space (what -report's header, df and /jmx's CapacityTotal show).
+    const inService = ['dn2', 'dn3', 'dn4'].map((n) => sim.core.datanodes.get(n)!);
+    const sum = (pick: (d: (typeof inService)[number]) => number): number =>
+      inService.reduce((total, d) => total + pick(d), 0);
+    expect(sim.core.status(sim.nowMs)).toMatchObject({
+      capacity: sum((d) => d.capacity),
+      dfsUsed: sum((d) => d.dfsUsed),
+      remaining: sum((d) => d.remaining),
+    });
+    expect(sim.core.datanodes.get('dn1')!.capacity).toBeGreaterThan(0);
 
     sim.advance(6_000);
     const report = sim.core.datanodeReport('ALL');
@@ -128,6 +139,7 @@ describe('decommissioning', () => {
     expect(after?.live).toHaveLength(2);
     expect(after?.decommissioned?.map((r) => r.name)).toEqual(['dn1']);
     expect(sim.core.status(sim.nowMs).underReplicated).toBe(0);
+    expect(sim.core.status(sim.nowMs).capacity).toBe(sum((d) => d.capacity));
   });
 
   it('keeps a dead DataNode in progress while a block is low on redundancy, then decommissions it (isNodeHealthyForDecommissionOrMaintenance)', () => {
