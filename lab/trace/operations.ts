@@ -2,8 +2,9 @@
  * One operation's records out of the whole journal. A client command tags every frame it causes
  * with an operation id (`put-…`, `get-…`), and the NameNode and DataNodes copy it onto the frames
  * and events that follow from it, so most operations are simply "the records with this `op`".
- * Work the DataNodes start on their own has no id: a re-replication is grouped by its block, from
- * the heartbeat reply carrying DNA_TRANSFER to the target's blockReceivedAndDeleted; a checkpoint
+ * Work the DataNodes start on their own has no client's id: a re-replication is grouped by its
+ * block, from the heartbeat reply carrying DNA_TRANSFER to the target's blockReceivedAndDeleted
+ * (the source tags its copy `transfer-<blockId>`, and those frames join it); a checkpoint
  * by the Secondary NameNode's calls from rollEditLog to checkpoint-done (a checkpoint's RPCs and
  * HTTP transfers carry its `checkpoint-<pid>-<n>` id; the window is for records without one).
  *
@@ -225,10 +226,22 @@ function checkpoints(untagged: readonly (JournalFrame | JournalEvent)[]): Operat
   });
 }
 
+/**
+ * A DataNode's copy for DNA_TRANSFER, tagged `transfer-<blockId>` by the DataNode that sends it
+ * (runtime/datanode-process.ts): not an operation of its own but the body of the re-replication
+ * the NameNode's command started, grouped with it by block and time.
+ */
+function isTransferCopy(r: JournalRecord): boolean {
+  return r.op?.startsWith('transfer-') === true;
+}
+
 /** Every operation the journal holds, oldest first. */
 export function listOperations(records: readonly JournalRecord[]): Operation[] {
-  const untagged = records.filter((r): r is JournalFrame | JournalEvent => !r.op && isShown(r));
-  const ops = [...taggedOperations(records), ...rereplications(untagged), ...checkpoints(untagged)];
+  const untagged = records.filter(
+    (r): r is JournalFrame | JournalEvent => (!r.op || isTransferCopy(r)) && isShown(r),
+  );
+  const tagged = records.filter((r) => !isTransferCopy(r));
+  const ops = [...taggedOperations(tagged), ...rereplications(untagged), ...checkpoints(untagged)];
   return ops.sort((a, b) => a.startMs - b.startMs);
 }
 
