@@ -536,6 +536,14 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     min: 0,
     description: 'Files under a path above which fs -rm -safely asks before deleting it (0 = never asks).',
   },
+  {
+    name: 'file.bytes-per-checksum',
+    type: 'int',
+    hadoopDefault: '512',
+    min: 1,
+    description:
+      'Bytes per CRC in the .NAME.crc file fs -get -crc writes beside a local copy (ChecksumFileSystem).',
+  },
 
   // ---- Leases ----
   {

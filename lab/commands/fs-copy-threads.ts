@@ -1,5 +1,5 @@
 /**
- * `-put`/`-copyFromLocal`/`-cp -t <thread count> -q <thread pool queue size>`, as FsShell's
+ * `-put`/`-copyFromLocal`/`-get`/`-copyToLocal`/`-cp -t <thread count> -q <thread pool queue size>`, as FsShell's
  * CopyCommandWithMultiThread: with more than one thread and more than one file to copy (several
  * sources, or one directory), each file's copy is handed to a pool of that many workers with a
  * bounded queue (ThreadPoolExecutor with an ArrayBlockingQueue); when the queue is full the command
@@ -78,4 +78,9 @@ export class CopyPool {
 /** CopyCommandWithMultiThread.isMultiThreadNecessary: more than one thread and more than one file. */
 export function copiesInParallel(threads: CopyThreads, sources: number, firstIsDirectory: boolean): boolean {
   return threads.threads > 1 && (sources > 1 || (sources === 1 && firstIsDirectory));
+}
+
+/** The copy done now, or handed to the pool when the command has one. */
+export function copyThrough(pool: CopyPool | null, task: () => Promise<void>): Promise<void> {
+  return pool === null ? task() : pool.submit(task);
 }

@@ -30,10 +30,17 @@ export const FS_DESCRIPTIONS: Readonly<Record<string, string>> = {
     'created if it does not exist. If <localSrc> is -, then the input is read from stdin.',
   copyFromLocal: COPY_FROM_LOCAL,
   put: COPY_FROM_LOCAL,
+  // CopyCommands.Get (Hadoop 3.3.2 on: -t and -q, HADOOP-17998).
   get:
-    'Copy files that match the file pattern <src> to the local name.  <src> is kept.  When copying ' +
-    'multiple files, the destination must be a directory. Passing -f overwrites the destination if ' +
-    'it already exists and -p preserves access and modification times, ownership and the mode.\n',
+    'Copy files that match the file pattern <src> to the local name. <src> is kept.\n' +
+    'When copying multiple files, the destination must be a directory.\n' +
+    'Flags:\n' +
+    '  -p : Preserves timestamps, ownership and the mode.\n' +
+    '  -f : Overwrites the destination if it already exists.\n' +
+    '  -crc : write CRC checksums for the files downloaded.\n' +
+    '  -ignoreCrc : Skip CRC checks on the file(s) downloaded.\n' +
+    '  -t <thread count> : Number of threads to be used, default is 1.\n' +
+    '  -q <thread pool queue size> : Thread pool queue size to be used, default is 1024.\n',
   copyToLocal: 'Identical to the -get command.',
   count:
     'Count the number of directories, files and bytes under the paths\n' +

@@ -16,7 +16,13 @@ import type { Command } from '../cli/commander.js';
 import { clientOnOf, homeOf } from '../cli/context.js';
 import { CommandExit } from '../cli/errors.js';
 import { FatalInternalError, popPreserveOption, preserveAttributes } from './fs-preserve.js';
-import { copiesInParallel, copyThreadsOf, CopyPool } from './fs-copy-threads.js';
+import {
+  copiesInParallel,
+  copyThreadsOf,
+  copyThrough,
+  CopyPool,
+  type CopyThreads,
+} from './fs-copy-threads.js';
 import {
   CommandFormatError,
   parseOptionLong,
@@ -39,6 +45,7 @@ import {
   type StorageType,
 } from '../format/count.js';
 import { EXPUNGE, moveToAppropriateTrash } from './fs-trash.js';
+import { preserveLocalAttributes, writeLocalChecksumFile } from './fs-local-copy.js';
 import { GETFATTR, SETFATTR } from './fs-xattr.js';
 import { CREATE_SNAPSHOT, DELETE_SNAPSHOT, RENAME_SNAPSHOT } from './fs-snapshot.js';
 import { GETFACL, SETFACL } from './fs-acl.js';
@@ -170,10 +177,14 @@ const MOVE_TO_LOCAL: FsCommandSpec = {
   },
 };
 
+/** CopyCommands.Get.USAGE (Hadoop 3.3.2 on: -t and -q, HADOOP-17998). */
+const GET_USAGE =
+  '[-f] [-p] [-crc] [-ignoreCrc] [-t <thread count>] [-q <thread pool queue size>] <src> ... <localdst>';
+
 /** -get and its synonym -copyToLocal. */
 function copyToLocalSpec(name: string): FsCommandSpec {
   return {
-    usage: `-${name} [-f] [-p] [-ignoreCrc] [-crc] <src> ... <localdst>`,
+    usage: `-${name} ${GET_USAGE}`,
     min: 2,
     local: 'destination',
     run: (a, ctx) => get(a, ctx),
@@ -629,14 +640,7 @@ async function cp(a: HadoopArgs, ctx: FsContext): Promise<number> {
   const preserve = a.options.get('p')?.[0] ?? '';
   // -d: CommandWithDestination.setDirectWrite, no `._COPYING_` first.
   const direct = a.options.has('d');
-  const first =
-    sources.length === 1
-      ? await ctx.session.namenode.call('getFileInfo', { src: qualify(sources[0] as string) })
-      : null;
-  const several = sources.length > 1 || hasGlob(sources[0] as string);
-  const pool = copiesInParallel(threads, several ? 2 : 1, first?.type === 'DIRECTORY')
-    ? new CopyPool(threads)
-    : null;
+  const pool = await remoteCopyPool(ctx, threads, sources);
   let failed = false;
   const copyFile = async (from: FileStatus, to: ShownTarget): Promise<void> => {
     try {
@@ -651,7 +655,7 @@ async function cp(a: HadoopArgs, ctx: FsContext): Promise<number> {
     }
   };
   const copy = (from: FileStatus, to: ShownTarget): Promise<void> =>
-    pool === null ? copyFile(from, to) : pool.submit(() => copyFile(from, to));
+    copyThrough(pool, () => copyFile(from, to));
   const dirs: Parameters<typeof preserveAttributes>[1][] = [];
   const code = await eachPath(ctx, sources, async (p) => {
     const status = await stat(ctx, p);
@@ -931,36 +935,46 @@ function localTree(dir: string, prefix = ''): Array<{ relative: string; director
   return out;
 }
 
-/** Get (and CopyToLocal): each source to the local destination, a directory recursively (Get.setRecursive). */
+/**
+ * Get (and CopyToLocal): each source to the local destination, a directory recursively
+ * (Get.setRecursive); each file's copy is reported on its own and the others go on, through the
+ * -t/-q pool when it takes more than one thread.
+ */
 async function get(a: HadoopArgs, ctx: FsContext): Promise<number> {
+  const threads = copyThreadsOf(a);
   const localDst = a.operands.at(-1) as string;
   const sources = a.operands.slice(0, -1);
   const dstIsDir = fs.existsSync(localDst) && fs.statSync(localDst).isDirectory();
+  const overwrite = a.options.has('f');
+  const pool = await remoteCopyPool(ctx, threads, sources);
+  let failed = false;
   const getOne = async (from: FileStatus, target: string): Promise<void> => {
-    if (fs.existsSync(target) && !a.options.has('f')) {
-      err(`${ctx.name}: \`${target}': File exists`);
-      throw new CommandExit(1);
-    }
     const progress = progressReporter(`get ${path.posix.basename(from.path)}`, from.length);
     try {
+      if (fs.existsSync(target) && !overwrite) throw new PathError(target, PATH_ERRORS.exists);
       await ctx.client.getFile(from.path, target, {
-        overwrite: a.options.has('f'),
+        overwrite,
         opId: opId('get'),
         onProgress: progress.update,
       });
+      if (a.options.has('p')) preserveLocalAttributes(target, from);
+      if (a.options.has('crc'))
+        writeLocalChecksumFile(target, ctx.session.config.int('file.bytes-per-checksum'));
+    } catch (error) {
+      err(shellError(ctx.name, target, error));
+      failed = true;
     } finally {
       progress.done();
     }
   };
-  return eachPath(ctx, sources, async (p) => {
+  const code = await eachPath(ctx, sources, async (p) => {
     const status = await stat(ctx, p);
     const target = dstIsDir ? path.join(localDst, path.posix.basename(status.path)) : localDst;
     if (!fs.existsSync(path.dirname(path.resolve(target)))) {
       // CommandWithDestination: a destination whose parent is missing is PathNotFoundException.
-      err(`${ctx.name}: \`${target}': No such file or directory`);
-      throw new CommandExit(1);
+      throw new PathError(target, PATH_ERRORS.notFound);
     }
-    if (status.type !== 'DIRECTORY') return getOne(status, target);
+    if (status.type !== 'DIRECTORY') return copyThrough(pool, () => getOne(status, target));
     // A directory: made on the local disk (a file there is PathExistsException), then its
     // entries, depth first, directories before what they hold.
     if (fs.existsSync(target) && !fs.statSync(target).isDirectory())
@@ -969,9 +983,32 @@ async function get(a: HadoopArgs, ctx: FsContext): Promise<number> {
     for (const entry of await listRecursive(ctx, status.path)) {
       const to = path.join(target, entry.status.path.slice(status.path.length + 1));
       if (entry.status.type === 'DIRECTORY') fs.mkdirSync(to, { recursive: true });
-      else await getOne(entry.status, to);
+      else await copyThrough(pool, () => getOne(entry.status, to));
     }
   });
+  // CopyCommandWithMultiThread.waitForCompletion.
+  await pool?.drain();
+  return failed ? 1 : code;
+}
+
+/**
+ * CopyCommandWithMultiThread.isMultiThreadNecessary for sources on HDFS (-cp, -get): a pool when
+ * it takes more than one thread and there is more than one file (several arguments, a pattern, or
+ * one directory).
+ */
+async function remoteCopyPool(
+  ctx: FsContext,
+  threads: CopyThreads,
+  sources: string[],
+): Promise<CopyPool | null> {
+  if (threads.threads <= 1) return null;
+  const several = sources.length > 1 || hasGlob(sources[0] as string);
+  const first = several
+    ? null
+    : await ctx.session.namenode.call('getFileInfo', { src: qualify(sources[0] as string) });
+  return copiesInParallel(threads, several ? 2 : 1, first?.type === 'DIRECTORY')
+    ? new CopyPool(threads)
+    : null;
 }
 
 /** FsShell's usagePrefix, with the lab's command name for `hadoop fs`. */
