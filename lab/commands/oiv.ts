@@ -1,5 +1,5 @@
 /**
- * `lab oiv -p XML|Delimited|FileDistribution|Web -i FSIMAGE [-o OUT] [-addr HOST:PORT]` — HDFS's
+ * `lab oiv -p XML|Delimited|FileDistribution|DetectCorruption|Web -i FSIMAGE [-o OUT] [-addr HOST:PORT]` — HDFS's
  * Offline Image Viewer over an fsimage file (the running cluster's, or a copy): no cluster needed.
  * Without -o the output goes to stdout (Hadoop's `-o -`); `-p Web`, Hadoop's default, serves the
  * read-only WebHDFS ops over the image until Ctrl-C (oiv-web.ts); `-p ReverseXML -i XML -o FSIMAGE`
@@ -13,6 +13,7 @@ import { md5FileLine, md5Hex } from '../../cluster/namenode/fsimage/md5.js';
 import { imageFromXml, ImageXmlError } from '../../cluster/namenode/fsimage/oiv-reverse.js';
 import type { FsImage } from '../../cluster/namenode/fsimage/image.js';
 import { imageToDelimited, imageToXml } from '../../cluster/namenode/fsimage/oiv.js';
+import { imageCorruptions } from '../../cluster/namenode/fsimage/oiv-corruption.js';
 import type { Command } from '../cli/commander.js';
 import { CommandExit } from '../cli/errors.js';
 import { registerHadoopCommand } from '../cli/hadoop-command.js';
@@ -65,6 +66,12 @@ const USAGE =
   '    to both inodes and inodes-under-construction, separated by a\n' +
   '    delimiter. The default delimiter is \\t, though this may be\n' +
   '    changed via the -delimiter argument.\n' +
+  '  * DetectCorruption: Detect potential corruption of the image by\n' +
+  '    selectively loading parts of it and actively searching for\n' +
+  '    inconsistencies. Outputs a summary of the found corruptions\n' +
+  '    in a delimited format.\n' +
+  '    Note that the check is not exhaustive, and only catches\n' +
+  '    missing nodes during the namespace reconstruction.\n' +
   '\n' +
   'Required command line arguments:\n' +
   '-i,--inputFile <arg>   FSImage or XML file to process.\n' +
@@ -77,13 +84,15 @@ const USAGE =
   '                       will also create an <outputFile>.md5 file.\n' +
   '-p,--processor <arg>   Select which type of processor to apply\n' +
   '                       against image file. (XML|FileDistribution|\n' +
-  '                       ReverseXML|Web|Delimited)\n' +
+  '                       ReverseXML|Web|Delimited|DetectCorruption)\n' +
   '                       The default is Web.\n' +
-  '-delimiter <arg>       Delimiting string to use with Delimited processor. \n' +
+  '-delimiter <arg>       Delimiting string to use with Delimited or \n' +
+  '                       DetectCorruption processor. \n' +
   '-t,--temp <arg>        Use temporary dir to cache intermediate\n' +
-  '                       result to generate Delimited outputs. If not\n' +
-  '                       set, the processor constructs the namespace\n' +
-  '                       in memory before outputting text.\n' +
+  '                       result to generate DetectCorruption or\n' +
+  '                       Delimited outputs. If not set, the processor\n' +
+  '                       constructs the namespace in memory \n' +
+  '                       before outputting text.\n' +
   '-h,--help              Display usage information and exit\n' +
   '\n';
 
@@ -124,7 +133,7 @@ export function registerOiv(program: Command): void {
   registerHadoopCommand(program, {
     name: 'oiv',
     description:
-      'view an fsimage file: -p XML | Delimited | FileDistribution -i FSIMAGE [-o OUT], or -p Web (read-only WebHDFS); -p ReverseXML back',
+      'view an fsimage file: -p XML | Delimited | FileDistribution | DetectCorruption -i FSIMAGE [-o OUT], or -p Web (read-only WebHDFS); -p ReverseXML back',
     labFlags: [],
     // OfflineImageViewerPB.main parses its own arguments: no ToolRunner, no generic options.
     genericOptions: false,
@@ -149,13 +158,10 @@ async function viewImage(options: ViewerOptions): Promise<void> {
       return runWebImageViewer(readImage(input), options.get('addr') ?? WEB_IMAGE_VIEWER_ADDR_DEFAULT);
     case 'XML':
       return writeDumpOutput(output, imageToXml(readImage(input)));
-    case 'DELIMITED': {
-      const delimiter = options.get('delimiter');
-      return writeDumpOutput(
-        output,
-        imageToDelimited(readImage(input), delimiter === undefined ? {} : { delimiter }),
-      );
-    }
+    case 'DELIMITED':
+      return writeDumpOutput(output, imageToDelimited(readImage(input), delimiterOf(options)));
+    case 'DETECTCORRUPTION':
+      return writeDumpOutput(output, imageCorruptions(readImage(input), delimiterOf(options)));
     case 'FILEDISTRIBUTION': {
       const step = wholeNumber(options, 'step', FILE_DISTRIBUTION_STEP_DEFAULT);
       const maxSize = wholeNumber(options, 'maxSize', FILE_DISTRIBUTION_MAX_SIZE_DEFAULT);
@@ -166,6 +172,12 @@ async function viewImage(options: ViewerOptions): Promise<void> {
       process.stdout.write(USAGE);
       throw new CommandExit(VIEWER_FAILED);
   }
+}
+
+/** -delimiter, for Delimited and DetectCorruption (PBImageTextWriter's tab by default). */
+function delimiterOf(options: ViewerOptions): { delimiter?: string } {
+  const delimiter = options.get('delimiter');
+  return delimiter === undefined ? {} : { delimiter };
 }
 
 /** -step / -maxSize: FileDistributionCalculator takes 0 (Hadoop's default text) as its default. */
