@@ -4,6 +4,7 @@
  * source) through one append stream (DFSClient.append: docs/wire.md, "Append").
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { err } from '../cli/output.js';
 import { localError, opId, qualify, shellError, type FsCommandSpec, type FsContext } from './fs-command.js';
 
@@ -32,7 +33,8 @@ async function appendToFile(operands: string[], ctx: FsContext): Promise<number>
     const stream = await ctx.client.append(qualify(dst), { opId: id });
     try {
       for (const source of sources) {
-        const input = source === '-' ? process.stdin : fs.createReadStream(source);
+        // PathData.toFile: the local path made absolute against the working directory.
+        const input = source === '-' ? process.stdin : fs.createReadStream(path.resolve(source));
         for await (const chunk of input) await stream.write(chunk as Buffer);
       }
     } finally {

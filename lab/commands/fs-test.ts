@@ -1,5 +1,5 @@
 /**
- * `lab fs -test -[defsz] <path>` (FsShell's Test): the answer is the exit status, 0 or 1, and
+ * `lab fs -test -[defswrz] <path>` (FsShell's Test): the answer is the exit status, 0 or 1, and
  * nothing is printed. -w and -r ask the NameNode (FileSystem.access: ClientProtocol.checkAccess),
  * which applies the permission checker, ACLs included, to the caller.
  */
@@ -60,7 +60,7 @@ async function answer(ctx: FsContext, flag: string, status: FileStatus): Promise
 }
 
 export const TEST: FsCommandSpec = {
-  usage: '-test -[defsz] <path>',
+  usage: '-test -[defswrz] <path>',
   description: TEST_DESCRIPTION,
   options: flags('e', 'd', 'f', 's', 'z', 'w', 'r'),
   min: 1,
