@@ -45,25 +45,32 @@ export function usageWithSnapshots(
   return { namespace: counts.directoryCount + counts.fileCount, storagespace: counts.spaceConsumed };
 }
 
-/** Quota.isViolated: a set quota (≥ 0) that usage + a positive delta would exceed. */
-function isViolated(quota: string, used: number, delta: number): boolean {
-  return quota !== QUOTA_RESET && delta > 0 && BigInt(used + delta) > BigInt(quota);
+/**
+ * Whether a positive `delta` could take a usage past `quota`: a set quota (≥ 0) that a count can
+ * reach. Counts are exact JavaScript integers (below 2^53), so the root's Long.MAX name quota
+ * never can, and its subtree is not counted for it.
+ */
+function mayExceed(quota: string, delta: number): boolean {
+  return quota !== QUOTA_RESET && delta > 0 && BigInt(quota) < BigInt(Number.MAX_SAFE_INTEGER);
 }
 
 /**
  * FSDirectory.verifyQuota: every directory on the path (`ancestors`, root first) with a quota must
- * stay within it after `delta`. The nearest directory is checked first, namespace before space.
+ * stay within it after `delta` (Quota.isViolated). The nearest directory is checked first,
+ * namespace before space; a directory's usage is counted only when one of its quotas is at stake.
  */
 export function verifyQuota(ancestors: readonly INode[], delta: QuotaUsage, usageOf: UsageOf): void {
-  if (delta.namespace <= 0 && delta.storagespace <= 0) return;
   for (let i = ancestors.length - 1; i >= 0; i--) {
     const dir = ancestors[i]!;
-    if (dir.kind !== 'DIRECTORY' || (dir.nsQuota === QUOTA_RESET && dir.dsQuota === QUOTA_RESET)) continue;
+    if (dir.kind !== 'DIRECTORY') continue;
+    const names = mayExceed(dir.nsQuota, delta.namespace);
+    const space = mayExceed(dir.dsQuota, delta.storagespace);
+    if (!names && !space) continue;
     const used = usageOf(dir);
-    if (isViolated(dir.nsQuota, used.namespace, delta.namespace)) {
+    if (names && used.namespace + delta.namespace > Number(dir.nsQuota)) {
       throw nsQuotaExceeded(dir, used.namespace + delta.namespace);
     }
-    if (isViolated(dir.dsQuota, used.storagespace, delta.storagespace)) {
+    if (space && used.storagespace + delta.storagespace > Number(dir.dsQuota)) {
       throw dsQuotaExceeded(dir, used.storagespace + delta.storagespace);
     }
   }
