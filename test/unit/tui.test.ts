@@ -174,6 +174,30 @@ describe('the state model', () => {
     expect(state.namenodeReachable).toBe(false);
   });
 
+  it("shows a DataNode's admin state as the NameNode's journal and report give it (Decommission in progress, Decommissioned, maintenance)", () => {
+    const state = createDashboardState(threeDatanodes());
+    const line = (id: string): string =>
+      topologyLines(state, 80, T0_MS)
+        .map(untag)
+        .find((l) => l.includes(id))!;
+    applyRecord(state, {
+      k: 'event',
+      t: 1,
+      proc: 'nn',
+      event: { type: 'datanode-admin-state', datanode: 'dn3', adminState: 'DECOMMISSION_INPROGRESS' },
+    });
+    expect(line('dn3')).toContain('dn3  decommissioning');
+    const report = (adminState: ReportedDatanode['adminState'], liveness = 'live') =>
+      ({ name: 'dn3', liveness, adminState, lastUpdate: 5 }) as ReportedDatanode;
+    applyStatus(state, { status: {} as never, datanodes: [report('DECOMMISSIONED')] });
+    expect(line('dn3')).toContain('dn3  decommissioned');
+    applyStatus(state, { status: {} as never, datanodes: [report('ENTERING_MAINTENANCE')] });
+    expect(line('dn3')).toContain('dn3  entering maintenance');
+    // In maintenance it is shown so even once stopped: its replicas still count.
+    applyStatus(state, { status: {} as never, datanodes: [report('IN_MAINTENANCE', 'dead')] });
+    expect(line('dn3')).toContain('dn3  in maintenance');
+  });
+
   it('says why the NameNode is in safe mode, from the first sentence of its tip', () => {
     const state = createDashboardState(threeDatanodes());
     const status = (tip: string) =>
