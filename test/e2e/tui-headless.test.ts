@@ -13,7 +13,8 @@ import type { JournalRecord } from '../../cluster/protocol/journal-types.js';
 import type { ReportedDatanode } from '../../cluster/protocol/types.js';
 import { Dashboard, type DashboardSources } from '../../lab/tui/dashboard.js';
 import type { DashboardAction } from '../../lab/tui/keys.js';
-import { scriptedJournal, T0_MS, threeDatanodes } from '../scenario/traffic/fixture.js';
+import { recordedJournal } from '../scenario/traffic/recorded.js';
+import { T0_MS, threeDatanodes } from '../unit/journal-script.js';
 
 /** A writable that looks like a TTY to blessed and passes everything to the headless terminal. */
 class TerminalStream extends Writable {
@@ -201,7 +202,7 @@ describe('the dashboard in a headless 80×24 terminal', () => {
   it('shows a put in the traffic pane and, after fsck, in the namespace tree', async () => {
     const h = harness();
     h.fsck.value = FSCK;
-    h.feed(scriptedJournal().filter((r) => r.op === 'put-7f3a'));
+    h.feed(recordedJournal().filter((r) => r.op === 'put-24470-1'));
     await h.dashboard.poll();
     h.dashboard.draw(true);
     const screen = await h.screen();
@@ -250,7 +251,7 @@ describe('the dashboard in a headless 80×24 terminal', () => {
     expect(await h.screen()).not.toContain('hdfs-lab dashboard keys');
     key(h, 'p');
     expect(await h.screen()).toContain('PAUSED');
-    h.feed(scriptedJournal().filter((r) => r.op === 'get-91c0'));
+    h.feed(recordedJournal().filter((r) => r.op === 'get-24499-1'));
     expect(await h.screen()).not.toContain('getBlockLocations');
     key(h, 'p');
     key(h, 'f');

@@ -9,7 +9,7 @@ import { trafficFilter } from '../../lab/commands/traffic.js';
 import { findOperation } from '../../lab/trace/operations.js';
 import { passesFilter } from '../../lab/tui/state.js';
 import { kindOf, selectFrames } from '../../lab/traffic/lines.js';
-import { scriptedJournal } from '../scenario/traffic/fixture.js';
+import { recordedJournal } from '../scenario/traffic/recorded.js';
 
 describe('describeMessage of HTTP frames', () => {
   it('prints a request as its request line and a response as its status and body size', () => {
@@ -34,15 +34,20 @@ describe('describeMessage of HTTP frames', () => {
 });
 
 describe('HTTP frames in the viewers', () => {
-  const records = scriptedJournal();
+  const records = recordedJournal();
   const http = selectFrames(records, { heartbeats: false, kind: 'http' });
 
   it('are their own traffic kind, selected by --kind http', () => {
+    // lab checkpoint's POST to the Secondary, then the Secondary's transfers with the NameNode.
     expect(http.map(describeFrame)).toEqual([
-      'snn->nn GET /imagetransfer?getedit=1&startTxId=1&endTxId=9',
-      'nn->snn HTTP 200 (1024 bytes)',
-      'snn->nn PUT /imagetransfer?txid=9&imageFile=IMAGE',
-      'nn->snn HTTP 200 (48 bytes)',
+      'client->snn POST /checkpoint',
+      'snn->nn GET /imagetransfer?getimage=1&txid=0',
+      'nn->snn HTTP 200 (552 bytes)',
+      'snn->nn GET /imagetransfer?getedit=1&startTxId=1&endTxId=11',
+      'nn->snn HTTP 200 (647 bytes)',
+      'snn->nn PUT /imagetransfer?txid=11&imageFile=IMAGE&storageInfo=-66%3A1240456156%3A0%3ACID-5fb70abe-35ec-4111-93d1-6c4026dbb2c6',
+      'nn->snn HTTP 200 (50 bytes)',
+      'snn->client HTTP 200 (310 bytes)',
     ]);
     expect(http.every((f) => kindOf(f) === 'http')).toBe(true);
     expect(trafficFilter({ kind: 'http' }, 0).kind).toBe('http');
@@ -53,7 +58,7 @@ describe('HTTP frames in the viewers', () => {
   it('belong to the checkpoint they were tagged with', () => {
     const op = findOperation(records, { last: 'checkpoint' });
     const frames = (op?.records ?? []).filter((r): r is JournalFrame => r.k === 'frame' && r.ch === 'http');
-    expect(frames).toHaveLength(4);
+    expect(frames).toHaveLength(8);
   });
 
   it('a request tagged only by its receiver (lab checkpoint’s POST) is shown from the receiver', () => {

@@ -22,10 +22,11 @@ import { findOperation } from '../../lab/trace/operations.js';
 import { renderSequenceSvg } from '../../lab/trace/svg.js';
 import { renderTopologyMain, renderTraceMain, traceQueryOf } from '../../lab/web/pages.js';
 import { startLabWeb, type LabWebServer } from '../../lab/web/server.js';
-import { scriptedJournal, threeDatanodes } from '../scenario/traffic/fixture.js';
+import { recordedJournal } from '../scenario/traffic/recorded.js';
+import { threeDatanodes } from './journal-script.js';
 import { waitFor } from '../integration/wait-for.js';
 
-const records = scriptedJournal();
+const records = recordedJournal();
 
 describe('the learning pages', () => {
   it('draw the operation lab trace draws, with the same SVG; the last of all by default', () => {
@@ -78,8 +79,12 @@ describe('the lab web server', () => {
     writeDescription(home, threeDatanodes());
     const journal = homePaths(home).journal;
     fs.mkdirSync(journal, { recursive: true });
-    const lines = records.map((r) => JSON.stringify(r)).join('\n');
-    fs.writeFileSync(path.join(journal, `client-1-000001-${records[0]!.t}.jsonl`), `${lines}\n`);
+    // The put is all the server's pages need of the recorded run.
+    const put = records.filter(
+      (r) => r.op !== undefined && r.op === findOperation(records, { last: 'put' })?.id,
+    );
+    const lines = put.map((r) => JSON.stringify(r)).join('\n');
+    fs.writeFileSync(path.join(journal, `client-1-000001-${Math.floor(put[0]!.t)}.jsonl`), `${lines}\n`);
   });
 
   afterEach(async () => {

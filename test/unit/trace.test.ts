@@ -4,21 +4,24 @@ import { countTraffic, dataBytesBetween, dataBytesTo, sumTraffic } from '../../l
 import { layoutSequence, renderSequenceText } from '../../lab/trace/diagram.js';
 import { findOperation, listOperations, operationKindOf } from '../../lab/trace/operations.js';
 import { renderSequenceHtml, renderSequenceSvg } from '../../lab/trace/svg.js';
-import { JournalScript, scriptedJournal } from '../scenario/traffic/fixture.js';
+import { recordedJournal } from '../scenario/traffic/recorded.js';
+import { JournalScript } from './journal-script.js';
 
-const records = scriptedJournal();
+const records = recordedJournal();
 const lastPut = () => findOperation(records, { last: 'put' })!;
 
 describe('operations', () => {
   it('finds the put, the get, the re-replication and the checkpoint, oldest first', () => {
     const ops = listOperations(records);
+    // One re-replication per block of the DataNode that died (one heartbeat reply carried both).
     expect(ops.map((o) => [o.kind, o.path ?? null])).toEqual([
       ['put', '/a.txt'],
       ['get', '/a.txt'],
       ['rereplication', null],
+      ['rereplication', null],
       ['checkpoint', null],
     ]);
-    expect(ops[0]!.id).toBe('put-7f3a');
+    expect(ops[0]!.id).toBe('put-24470-1');
   });
 
   it('names kinds from the op id prefix', () => {
@@ -34,8 +37,8 @@ describe('operations', () => {
   });
 
   it('finds by id, unique id prefix, last of a kind and path', () => {
-    expect(findOperation(records, { op: 'get-91c0' })!.kind).toBe('get');
-    expect(findOperation(records, { op: 'get-9' })!.id).toBe('get-91c0');
+    expect(findOperation(records, { op: 'get-24499-1' })!.kind).toBe('get');
+    expect(findOperation(records, { op: 'get-2' })!.id).toBe('get-24499-1');
     expect(findOperation(records, { last: 'put', path: '/b.txt' })).toBeUndefined();
     const s = new JournalScript();
     s.rpc('client', 'nn', 'create', { src: '/x' }, {}, 'put-aa1');
@@ -47,9 +50,13 @@ describe('operations', () => {
   it('groups a re-replication by its block: DNA_TRANSFER, the copy, the target telling the NameNode', () => {
     const op = findOperation(records, { last: 'rereplication' })!;
     const text = renderSequenceText(layoutSequence(op));
-    expect(text).toContain('heartbeatResponse commands=[DNA_TRANSFER blk_1073741825_1001 -> dn3]');
-    expect(text).toContain('writeBlock blk_1073741825_1001 targets=[] stage=TRANSFER');
-    expect(text).toContain('blockReceivedAndDeleted RECEIVED blk_1073741825_1001');
+    expect(text).toContain('DNA_TRANSFER blk_1073741826_1002 -> dn2]');
+    // The source DataNode tags its copy transfer-<blockId>; it is part of the re-replication.
+    expect(text).toContain('writeBlock blk_1073741826_1002 targets=[] stage=PIPELINE_SETUP_CREATE');
+    expect(text).toContain('packets blk_1073741826_1002 ×10, 524288 bytes');
+    expect(text).toContain('blockReceivedAndDeleted RECEIVED blk_1073741826_1002');
+    // The other block's copy, carried by the same heartbeat reply, is not.
+    expect(text).not.toContain('writeBlock blk_1073741825_1001');
     // The put's own pipeline for the same block is not part of it.
     expect(text).not.toContain('client');
   });
@@ -57,20 +64,21 @@ describe('operations', () => {
 
 describe('layoutSequence', () => {
   it('puts client, nn and the DataNodes in lane order', () => {
-    expect(layoutSequence(lastPut()).lanes).toEqual(['client', 'nn', 'dn1', 'dn2', 'dn3']);
+    expect(layoutSequence(lastPut()).lanes).toEqual(['client', 'nn', 'dn1', 'dn3']);
   });
 
   it('aggregates the packets and the acks of a block per hop, keeping their totals', () => {
     const rows = layoutSequence(lastPut()).rows.filter((r) => r.kind === 'arrow' && r.frames > 1);
     expect(rows.map((r) => (r.kind === 'arrow' ? `${r.from}->${r.to} ${r.text}` : ''))).toEqual([
-      'client->dn1 packets blk_1073741825_1001 ×17, 1048576 bytes',
-      'dn1->dn2 packets blk_1073741825_1001 ×17, 1048576 bytes',
-      'dn2->dn1 acks blk_1073741825_1001 ×17',
-      'dn1->client acks blk_1073741825_1001 ×17',
-      'client->dn2 packets blk_1073741826_1002 ×9, 524288 bytes',
-      'dn2->dn3 packets blk_1073741826_1002 ×9, 524288 bytes',
-      'dn3->dn2 acks blk_1073741826_1002 ×9',
-      'dn2->client acks blk_1073741826_1002 ×9',
+      // 64 512-byte packets (126 chunks of 512): 17 for a 1 MB block, and the empty last one.
+      'client->dn3 packets blk_1073741825_1001 ×18, 1048576 bytes',
+      'dn3->dn1 packets blk_1073741825_1001 ×18, 1048576 bytes',
+      'dn1->dn3 acks blk_1073741825_1001 ×18',
+      'dn3->client acks blk_1073741825_1001 ×18',
+      'client->dn3 packets blk_1073741826_1002 ×10, 524288 bytes',
+      'dn3->dn1 packets blk_1073741826_1002 ×10, 524288 bytes',
+      'dn1->dn3 acks blk_1073741826_1002 ×10',
+      'dn3->client acks blk_1073741826_1002 ×10',
     ]);
   });
 
@@ -90,11 +98,13 @@ describe('counts', () => {
   it('says that no data byte of a put goes to the NameNode, and what each hop carried', () => {
     const counts = countTraffic(lastPut().records);
     expect(dataBytesTo(counts, 'nn')).toBe(0);
-    expect(dataBytesBetween(counts, { src: 'client', dst: 'dn1' })).toBe(1048576);
-    expect(dataBytesBetween(counts, { src: 'dn1', dst: 'dn2' })).toBe(1048576);
-    expect(dataBytesBetween(counts, { src: 'dn2', dst: 'dn3' })).toBe(524288);
-    expect(sumTraffic(counts, { src: 'client', kind: 'rpc' }).messages).toBe(5);
-    expect(sumTraffic(counts, { src: 'client', dst: 'nn' }).bytes).toBe(212 + 180 + 190 + 120 + 120);
+    // Both blocks went client -> dn3 -> dn1: every byte of the file over each hop.
+    expect(dataBytesBetween(counts, { src: 'client', dst: 'dn3' })).toBe(1572864);
+    expect(dataBytesBetween(counts, { src: 'dn3', dst: 'dn1' })).toBe(1572864);
+    expect(dataBytesBetween(counts, { src: 'client', dst: 'dn1' })).toBe(0);
+    // getFileInfo, create, addBlock ×2, complete, rename: their frames' lengths as journaled.
+    expect(sumTraffic(counts, { src: 'client', kind: 'rpc' }).messages).toBe(6);
+    expect(sumTraffic(counts, { src: 'client', dst: 'nn' }).bytes).toBe(128 + 189 + 175 + 227 + 227 + 141);
   });
 
   it('counts each frame once although both ends journal it', () => {
@@ -113,7 +123,7 @@ describe('SVG and HTML', () => {
       diagram.rows.filter((r) => r.kind === 'arrow').length,
     );
     for (const lane of diagram.lanes) expect(svg).toContain(`font-weight="bold">${lane}</text>`);
-    expect(svg).toContain('packets blk_1073741825_1001 ×17, 1048576 bytes');
+    expect(svg).toContain('packets blk_1073741825_1001 ×18, 1048576 bytes');
     const html = renderSequenceHtml(diagram, countTraffic(lastPut().records));
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).toContain(svg.trimEnd());

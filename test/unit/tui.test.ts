@@ -22,7 +22,8 @@ import {
   TRAFFIC_ENTRIES_MAX,
   visibleTraffic,
 } from '../../lab/tui/state.js';
-import { scriptedJournal, T0_MS, threeDatanodes } from '../scenario/traffic/fixture.js';
+import { recordedJournal } from '../scenario/traffic/recorded.js';
+import { threeDatanodes } from './journal-script.js';
 
 const untag = (line: string): string => line.replace(/\{[^}]*\}/g, '');
 
@@ -82,12 +83,12 @@ describe('computeLayout', () => {
 describe('the state model', () => {
   it('shows each frame once, heartbeats hidden until filtered for', () => {
     const state = createDashboardState(threeDatanodes());
-    for (const r of scriptedJournal()) applyRecord(state, r);
+    for (const r of recordedJournal()) applyRecord(state, r);
     const shown = visibleTraffic(state, 10_000);
     expect(
       shown.some(
         (e) =>
-          e.text === 'client->nn create src=/a.txt._COPYING_ replication=2 blockSize=1048576 overwrite=false',
+          e.text === 'client->nn create src=/a.txt._COPYING_ replication=2 blockSize=1048576 overwrite=true',
       ),
     ).toBe(true);
     expect(shown.some((e) => e.kind === 'heartbeat')).toBe(false);
@@ -98,7 +99,7 @@ describe('the state model', () => {
 
   it('shows a run of packets or acks of one block over one hop as one line that counts them', () => {
     const state = createDashboardState(threeDatanodes());
-    const records = scriptedJournal();
+    const records = recordedJournal();
     for (const r of records) applyRecord(state, r);
     const shown = visibleTraffic(state, 10_000).map((e) => e.text);
     // Every hop and block that carried packets, counted from the journal's send-side records.
@@ -120,7 +121,7 @@ describe('the state model', () => {
 
   it('scrolls back through the lines kept (pausing there) and forward again to the live view', () => {
     const state = createDashboardState(threeDatanodes());
-    for (const r of scriptedJournal()) applyRecord(state, r);
+    for (const r of recordedJournal()) applyRecord(state, r);
     const newest = visibleTraffic(state, 4);
     handleKey(state, 'pageup');
     expect(state.frozen).not.toBeNull();
@@ -134,25 +135,34 @@ describe('the state model', () => {
 
   it('bounds the traffic it keeps', () => {
     const state = createDashboardState(threeDatanodes());
-    const records = scriptedJournal();
-    for (let i = 0; i < 40; i++) for (const r of records) applyRecord(state, r);
+    const records = recordedJournal();
+    // Passes over the journal until it holds the most it keeps, then one more.
+    for (let i = 0; i < 40 && state.traffic.length < TRAFFIC_ENTRIES_MAX; i++)
+      for (const r of records) applyRecord(state, r);
+    for (const r of records) applyRecord(state, r);
     expect(state.traffic.length).toBe(TRAFFIC_ENTRIES_MAX);
   });
 
   it('counts block bytes per DataNode per second and beats the pulse on heartbeats', () => {
     const state = createDashboardState(threeDatanodes());
-    const records = scriptedJournal().filter((r) => r.op === 'put-7f3a');
+    const records = recordedJournal().filter((r) => r.op === 'put-24470-1');
     for (const r of records) applyRecord(state, r);
-    const second = Math.floor(records[0]!.t / 1000) * 1000;
+    const lastMs = records.at(-1)!.t;
     const total = (id: string): number =>
       state.rates
         .get(id)!
-        .series(second + 1000)
+        .series(lastMs + 1000)
         .reduce((a, b) => a + b, 0);
-    expect(total('dn1')).toBe(2 * 1048576); // in from the client, out to dn2
-    expect(total('dn3')).toBe(524288);
-    applyRecord(state, scriptedJournal()[0]!); // dn1's first heartbeat
-    const lines = topologyLines(state, 60, T0_MS + 100).map(untag);
+    // Both blocks went client -> dn3 -> dn1: dn3 took the file in and sent it on, dn1 took it in.
+    expect(total('dn3')).toBe(2 * 1572864);
+    expect(total('dn1')).toBe(1572864);
+    expect(total('dn2')).toBe(0);
+    const beat = recordedJournal().find(
+      (r) =>
+        r.k === 'frame' && r.proc === 'dn1' && r.msg.type === 'rpc-call' && r.msg.method === 'sendHeartbeat',
+    )!;
+    applyRecord(state, beat);
+    const lines = topologyLines(state, 60, beat.t + 100).map(untag);
     expect(lines.find((l) => l.includes('dn1'))).toContain('♥');
     expect(lines.find((l) => l.includes('dn2'))).not.toContain('♥');
   });

@@ -8,7 +8,8 @@
  *   npm run record-traffic                                  # records the fixture again
  *   UPDATE_GOLDEN=1 npx vitest run test/scenario/traffic    # rewrites the goldens from it
  *
- * then review both diffs: a new recording has new ports, times and op ids.
+ * then review both diffs: a new recording has new ports, times and op ids, which the viewers' unit
+ * tests that name them (trace, traffic, http-frames, tui, tui-headless) say again.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,11 +18,9 @@ import { homePaths } from '../../../cluster/home/description.js';
 import { killNode, stopNodes } from '../../../cluster/launcher/launcher.js';
 import { readJournal } from '../../../cluster/transport/journal-reader.js';
 import { findOperation } from '../../../lab/trace/operations.js';
+import { RECORDED_JOURNAL_FILE } from './recorded.js';
 import { REPO, runLab, startTestCluster, type LabOutcome } from '../../integration/lab-process.js';
 import { waitFor } from '../../integration/wait-for.js';
-
-/** Where the golden tests read the recording (the sources' folder, not dist/). */
-export const RECORDED_JOURNAL = path.join(REPO, 'test/scenario/traffic/recorded.journal.jsonl');
 
 /** The file put and read: a block and a half. */
 const FILE_BYTES = 1536 * 1024;
@@ -90,9 +89,11 @@ async function main(): Promise<void> {
   const records = readJournal(homePaths(home).journal);
   fs.rmSync(home, { recursive: true, force: true });
   fs.rmSync(work, { recursive: true, force: true });
-  fs.writeFileSync(RECORDED_JOURNAL, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  const kib = Math.round(fs.statSync(RECORDED_JOURNAL).size / 1024);
-  console.log(`${records.length} journal records (${kib} KiB) in ${path.relative(REPO, RECORDED_JOURNAL)}`);
+  fs.writeFileSync(RECORDED_JOURNAL_FILE, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const kib = Math.round(fs.statSync(RECORDED_JOURNAL_FILE).size / 1024);
+  console.log(
+    `${records.length} journal records (${kib} KiB) in ${path.relative(REPO, RECORDED_JOURNAL_FILE)}`,
+  );
 }
 
 await main();

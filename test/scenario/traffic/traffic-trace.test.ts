@@ -4,16 +4,15 @@
  * (recorded.journal.jsonl, written by `npm run record-traffic`: see record.ts). UPDATE_GOLDEN=1
  * rewrites the .txt files beside this test from it; review the diff.
  */
-import path from 'node:path';
 import { describe, it } from 'vitest';
-import { readJournal } from '../../../cluster/transport/journal-reader.js';
 import { expectGolden } from '../../golden/golden.js';
 import { countTraffic, formatCounts } from '../../../lab/trace/counts.js';
 import { layoutSequence, renderSequenceText } from '../../../lab/trace/diagram.js';
 import { findOperation, type Operation, type OperationQuery } from '../../../lab/trace/operations.js';
 import { selectFrames, trafficLine } from '../../../lab/traffic/lines.js';
+import { recordedJournal } from './recorded.js';
 
-const journal = readJournal(path.join(import.meta.dirname, 'recorded.journal.jsonl'));
+const journal = recordedJournal();
 
 const golden = (name: string, text: string): void => expectGolden(`../scenario/traffic/${name}`, text);
 

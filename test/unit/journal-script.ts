@@ -1,12 +1,12 @@
 /**
- * A scripted journal, as the processes of a 3-DataNode cluster would write it: a put of a
- * 1.5 MB /a.txt (block size 1 MB, replication 2), a get of it, heartbeats, dn2 dying and its
- * block re-replicated dn1 → dn3, and a checkpoint. Every frame is journaled at both ends, as the
- * runtime does. Times are fixed so the goldens are stable.
+ * A builder of journals for the viewers' unit tests: frames as the processes of a 3-DataNode
+ * cluster would journal them (each at both ends, as the runtime does), at fixed times, for cases a
+ * real run does not show on demand (an ambiguous op id prefix, a 150 MB put). A real run's journal
+ * is test/scenario/traffic/recorded.journal.jsonl (recorded.ts).
  */
-import type { ClusterDescription } from '../../../cluster/home/description.js';
-import type { FrameMessage, JournalRecord } from '../../../cluster/protocol/journal-types.js';
-import type { StateEvent } from '../../../cluster/protocol/messages.js';
+import type { ClusterDescription } from '../../cluster/home/description.js';
+import type { FrameMessage, JournalRecord } from '../../cluster/protocol/journal-types.js';
+import type { StateEvent } from '../../cluster/protocol/messages.js';
 
 export const T0_MS = Date.UTC(2026, 10, 21, 5, 12, 0);
 
@@ -19,8 +19,6 @@ export const ADDRESSES: Record<string, string> = {
   dn3: '127.0.2.3:9866',
 };
 
-const BLK1 = { blockId: 1073741825, genStamp: 1001, numBytes: 1048576 };
-const BLK2 = { blockId: 1073741826, genStamp: 1002, numBytes: 524288 };
 const PACKET_BYTES = 65536;
 const PACKET_HEADER_BYTES = 31 + 512; // lengths, header proto and checksums of a full packet, near enough
 
@@ -288,145 +286,7 @@ export class JournalScript {
   }
 }
 
-const located = (block: { blockId: number; genStamp: number }, names: string[]) => ({
-  block,
-  locations: names.map((name) => ({ name })),
-});
-
-/** The whole scripted journal. */
-export function scriptedJournal(): JournalRecord[] {
-  const s = new JournalScript();
-  s.heartbeat('dn1').heartbeat('dn2').heartbeat('dn3').advance(100);
-
-  const put = 'put-7f3a';
-  s.rpc(
-    'client',
-    'nn',
-    'create',
-    { src: '/a.txt._COPYING_', replication: 2, blockSize: 1048576, overwrite: false },
-    { path: '/a.txt._COPYING_' },
-    put,
-    212,
-  );
-  s.event('nn', { type: 'edit-logged', txid: 3, op: 'OP_ADD', path: '/a.txt._COPYING_' }, put);
-  s.rpc(
-    'client',
-    'nn',
-    'addBlock',
-    { src: '/a.txt._COPYING_', previous: null, excludeNodes: [] },
-    located(BLK1, ['dn1', 'dn2']),
-    put,
-    180,
-  );
-  s.event(
-    'nn',
-    { type: 'block-allocated', path: '/a.txt._COPYING_', block: BLK1, targets: ['dn1', 'dn2'] },
-    put,
-  );
-  s.writeBlock(['client', 'dn1', 'dn2'], BLK1, 1048576, { op: put });
-  s.rpc(
-    'dn1',
-    'nn',
-    'blockReceivedAndDeleted',
-    { datanode: 'dn1', entries: [{ block: BLK1, status: 'RECEIVED' }] },
-    null,
-  );
-  s.rpc(
-    'dn2',
-    'nn',
-    'blockReceivedAndDeleted',
-    { datanode: 'dn2', entries: [{ block: BLK1, status: 'RECEIVED' }] },
-    null,
-  );
-  s.heartbeat('dn3');
-  s.rpc(
-    'client',
-    'nn',
-    'addBlock',
-    { src: '/a.txt._COPYING_', previous: BLK1, excludeNodes: [] },
-    located(BLK2, ['dn2', 'dn3']),
-    put,
-    190,
-  );
-  s.writeBlock(['client', 'dn2', 'dn3'], BLK2, 524288, { op: put });
-  s.rpc('client', 'nn', 'complete', { src: '/a.txt._COPYING_', last: BLK2 }, true, put);
-  s.rpc('client', 'nn', 'rename', { src: '/a.txt._COPYING_', dst: '/a.txt' }, true, put);
-  s.event('nn', { type: 'edit-logged', txid: 7, op: 'OP_RENAME_OLD', path: '/a.txt' }, put);
-  s.advance(2000).heartbeat('dn1').heartbeat('dn2').heartbeat('dn3');
-
-  const get = 'get-91c0';
-  s.rpc(
-    'client',
-    'nn',
-    'getBlockLocations',
-    { src: '/a.txt', offset: 0, length: 1572864 },
-    {
-      blocks: [located(BLK1, ['dn1', 'dn2']), located(BLK2, ['dn3', 'dn2'])],
-    },
-    get,
-  );
-  s.readBlock('client', 'dn1', BLK1, 1048576, get);
-  s.readBlock('client', 'dn3', BLK2, 524288, get);
-  s.advance(3000).heartbeat('dn1').heartbeat('dn3');
-
-  // dn2 is gone: the NameNode declares it dead and re-replicates blk_1073741825 dn1 -> dn3.
-  s.advance(10000);
-  s.event('nn', { type: 'datanode-dead', datanode: 'dn2', lastHeartbeatAgoMs: 14200 });
-  s.event('nn', { type: 'block-low-redundancy', block: BLK1, live: 1, expected: 2, priority: 0 });
-  s.event('nn', { type: 'replication-scheduled', block: BLK1, source: 'dn1', targets: ['dn3'] });
-  s.advance(500).heartbeat('dn1', [
-    {
-      action: 'DNA_TRANSFER',
-      poolId: 'BP-1',
-      block: BLK1,
-      targets: [{ name: 'dn3' }],
-      targetRacks: ['/rack2'],
-    },
-  ]);
-  s.writeBlock(['dn1', 'dn3'], BLK1, 1048576, { clientName: '', stage: 'TRANSFER' });
-  s.rpc(
-    'dn3',
-    'nn',
-    'blockReceivedAndDeleted',
-    { datanode: 'dn3', entries: [{ block: BLK1, status: 'RECEIVED' }] },
-    null,
-  );
-
-  // A checkpoint by the Secondary NameNode.
-  s.advance(4000);
-  s.rpc('snn', 'nn', 'getTransactionId', {}, { txid: 9, lastCheckpointTxid: 0, lastCheckpointMs: 0 });
-  const ckpt = 'checkpoint-4242-1';
-  s.rpc('snn', 'nn', 'rollEditLog', {}, { lastCheckpointTxid: 0, curSegmentTxid: 10 }, ckpt);
-  s.event(
-    'nn',
-    { type: 'edits-rolled', segment: 'edits_0000000000000000001-0000000000000000009', nextTxid: 10 },
-    ckpt,
-  );
-  s.rpc(
-    'snn',
-    'nn',
-    'getEditLogManifest',
-    { sinceTxid: 1 },
-    { segments: [{ startTxid: 1, endTxid: 9 }] },
-    ckpt,
-  );
-  s.http(
-    'snn',
-    { method: 'GET', path: '/imagetransfer', query: 'getedit=1&startTxId=1&endTxId=9' },
-    { status: 200, contentBytes: 1024 },
-    ckpt,
-  );
-  s.http(
-    'snn',
-    { method: 'PUT', path: '/imagetransfer', query: 'txid=9&imageFile=IMAGE', contentBytes: 512 },
-    { status: 200, contentBytes: 48 },
-    ckpt,
-  );
-  s.event('nn', { type: 'checkpoint-done', txid: 9, imageBytes: 512 }, ckpt);
-  return s.records;
-}
-
-/** The cluster the scripted journal comes from: nn, snn, dn1 and dn2 on /rack1, dn3 on /rack2. */
+/** The cluster the recorded run had (test/scenario/traffic/record.ts): three DataNodes on two racks. */
 export function threeDatanodes(): ClusterDescription {
   return {
     version: 1,
