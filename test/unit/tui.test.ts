@@ -23,7 +23,7 @@ import {
   visibleTraffic,
 } from '../../lab/tui/state.js';
 import { recordedJournal } from '../scenario/traffic/recorded.js';
-import { threeDatanodes } from './journal-script.js';
+import { T0_MS, threeDatanodes } from './journal-script.js';
 
 const untag = (line: string): string => line.replace(/\{[^}]*\}/g, '');
 
