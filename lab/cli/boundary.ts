@@ -29,10 +29,11 @@ export async function runCli(program: Command, argv: readonly string[]): Promise
 export function reportError(error: unknown): number {
   if (error instanceof CommandExit) return error.exitCode;
   if (error instanceof CommanderError) {
-    // Commander has printed its message (or the help) already.
-    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version'
-      ? 0
-      : error.exitCode || 1;
+    // Commander has printed its message (or the help) already. `lab help` is Command.help(): its
+    // exit code is 0, or 1 when the help was shown for an error.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+    if (error.code === 'commander.help') return error.exitCode;
+    return error.exitCode || 1;
   }
   if (error instanceof UsageError) {
     err(`lab: ${error.message}`);

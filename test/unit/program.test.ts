@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../lab/cli/boundary.js';
 import { Command } from '../../lab/cli/commander.js';
 import { buildProgram, COMMAND_MODULES, commandNameOf } from '../../lab/program.js';
+import { captureOutput } from './lab-in-process.js';
 
 const namesOf = (program: Command): string[] => program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
 
@@ -37,6 +38,16 @@ describe('the lab program', () => {
     const all = COMMAND_MODULES.flatMap((m) => m.names);
     expect(namesOf(await buildProgram(['--help']))).toEqual(all);
     expect(namesOf(await buildProgram(['fsk', '/a']))).toEqual(all);
+  });
+
+  it('lab help prints the help and exits 0, as --help does', async () => {
+    const output = captureOutput();
+    try {
+      expect(await runCli(await buildProgram(['help']), ['help'])).toBe(0);
+      expect(output.stdout.join('')).toMatch(/^Usage: lab \[options\] \[command\]/);
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 
   it("records a student's lab fs command for lab grade, though only fs's module is loaded", async () => {
