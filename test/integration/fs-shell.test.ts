@@ -82,7 +82,7 @@ describe.skipIf(!BUILT)('lab fs behaves as FsShell', () => {
       expect(report.stdout).toMatch(/^Live datanodes \(\d+\):$/m);
     });
 
-    it('-df prints a row per path and names a missing one (FsUsage.Df)', async () => {
+    it('-df prints a row per path and names a missing one, -h in binary prefixes (FsUsage.Df)', async () => {
       const r = await lab('fs', '-df', '/', '/nope', '/');
       expect(r.code).toBe(1);
       expect(r.stderr).toBe("df: `/nope': No such file or directory");
@@ -91,6 +91,11 @@ describe.skipIf(!BUILT)('lab fs behaves as FsShell', () => {
       expect(lines[0]).toMatch(/^Filesystem +Size +Used +Available +Use%$/);
       expect(lines).toHaveLength(3);
       expect(lines[1]).toBe(lines[2]);
+      // -h: TraditionalBinaryPrefix.long2String(size, "", 1), "503.9 G"; a size under 1 KB as a number.
+      const h = await lab('fs', '-df', '-h', '/');
+      expect(h.stdout.split('\n')[1]).toMatch(
+        /^hdfs:\/\/\S+ +\d+(\.\d)? [KMGTPE] +\d+(\.\d)?( [KMGTPE])? +\d+(\.\d)? [KMGTPE] +\d+%$/,
+      );
     });
 
     it('-cp -p[topax] keeps times, permission and extended attributes, directories included (CommandWithDestination.preserveAttributes)', async () => {

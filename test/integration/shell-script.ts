@@ -35,10 +35,14 @@ export function shellScriptHandler(o: ShellScriptOptions): Handler {
   const nn = requireDescription(o.home).namenode;
   const address = `${nn.host}:${nn.port}`;
   const local = (name: string): string => path.join(o.work, name);
-  const datanodes = requireDescription(o.home).datanodes.map((dn) => ({
-    address: `${dn.host}:${dn.port}`,
-    id: dn.id,
-  }));
+  // A DataNode's transfer address is <dnN>, its IPC address (ClientDatanodeProtocol) <dnN-ipc>.
+  const datanodes = requireDescription(o.home).datanodes.flatMap((dn) => [
+    { address: `${dn.host}:${dn.port}`, id: dn.id },
+    ...(dn.ipcPort === undefined ? [] : [{ address: `${dn.host}:${dn.ipcPort}`, id: `${dn.id}-ipc` }]),
+  ]);
+  const ipcAddresses = Object.fromEntries(
+    datanodes.filter((dn) => dn.id.endsWith('-ipc')).map((dn) => [`<${dn.id}>`, dn.address]),
+  );
   const values = {
     address,
     http: `${nn.host}:${nn.httpPort}`,
@@ -49,7 +53,7 @@ export function shellScriptHandler(o: ShellScriptOptions): Handler {
   };
   /** `lab LINE`: the words after `lab`, its input lines as standard input. */
   const run = async (line: string, input: string[]): Promise<string> => {
-    const words = splitWords(fillIn(line, { '<nn>': address, ...nameDirFiles(o.home) }));
+    const words = splitWords(fillIn(line, { '<nn>': address, ...ipcAddresses, ...nameDirFiles(o.home) }));
     const ran = await inProcess(o, words, input.map((l) => `${l}\n`).join(''));
     return named(shown(ran), values);
   };
@@ -189,6 +193,8 @@ function named(
       .replace(/\bBP-\d+-[\d.]+-\d+\b/g, '<bpid>')
       .replace(/\bblk_\d+_\d+\b/g, 'blk_<id>_<gs>')
       .replace(/\btxid \d+\b/g, 'txid <txid>')
+      // A DataNode's uptime in seconds (DFSAdmin.getDatanodeInfo).
+      .replace(/^Uptime: \d+,/gm, 'Uptime: N,')
       // A client's RPC id (ClientId: a random UUID), and who ran fsck.
       .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, '<uuid>')
       .split(`ugi=${v.user}&`)
