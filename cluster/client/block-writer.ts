@@ -13,7 +13,13 @@ import type {
 } from '../protocol/data-transfer.js';
 import { RemoteError } from '../protocol/errors.js';
 import { PACKETS_IN_FLIGHT_MAX, WRITER_FRAME_POOL_FRAMES } from '../protocol/limits.js';
-import { BYTES_PER_CHECKSUM, encodePacket, PACKET_FRAME_BYTES_MAX } from '../protocol/packet.js';
+import {
+  BYTES_PER_CHECKSUM,
+  encodePacket,
+  oobStatusOf,
+  PACKET_FRAME_BYTES_MAX,
+  type PipelineAck,
+} from '../protocol/packet.js';
 import { faultDelay, faultView } from '../transport/faults.js';
 import {
   journalSend,
@@ -48,6 +54,12 @@ export class PipelineAckError extends RemoteError {
     super('IOException', message);
   }
 }
+
+/**
+ * A DataNode of the pipeline sent an OOB_RESTART ack: it is shutting down for a restart
+ * (DataStreamer's "Datanode i is restarting"). `badTarget` names it; the writer may wait for it.
+ */
+export class DatanodeRestartingError extends PipelineAckError {}
 
 export interface BlockWriterOptions extends InitiatorOptions {
   /** The pipeline, in order; the first is the one we connect to. */
@@ -224,7 +236,9 @@ export class BlockWriter {
     this.seqno++;
     this.offset += data.length;
     const wait = writeFrame(this.link.socket, frame);
-    if (wait) await wait;
+    // A DataNode that closed the connection may have said why first (an OOB_RESTART ack, read before
+    // the close): that is the failure to act on, as DataStreamer's isNodeMarked keeps it.
+    if (wait) await wait.catch((err: unknown) => Promise.reject(this.failure ?? err));
   }
 
   /** Waits until every packet sent so far is acked by the whole pipeline (waitForAckedSeqno). */
@@ -272,10 +286,22 @@ export class BlockWriter {
     wake?.();
   }
 
+  /**
+   * ResponseProcessor on an out-of-band ack: a DataNode restarting (its reply OOB_RESTART, looked
+   * for from the pipeline's end as DataStreamer does) fails this writer with DatanodeRestartingError.
+   */
+  private checkRestart(ack: PipelineAck): void {
+    if (oobStatusOf(ack) !== 'OOB_RESTART') return;
+    const index = ack.replies.lastIndexOf('OOB_RESTART');
+    const target = this.targets[index]?.name ?? '?';
+    throw new DatanodeRestartingError(`Datanode ${index} is restarting: ${target}`, target);
+  }
+
   private async readAcks(): Promise<void> {
     try {
       while (true) {
         const ack = await readAck(this.link, this.label);
+        this.checkRestart(ack);
         const expected = this.ackQueue[0];
         if (expected === undefined || ack.seqno !== expected) {
           throw new PipelineAckError(

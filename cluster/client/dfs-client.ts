@@ -16,6 +16,7 @@
  */
 import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { LabConfig } from '../config/config.js';
 import { clusterConfig } from '../home/cluster-config.js';
@@ -41,16 +42,26 @@ import { readBlockLength } from './datanode-ipc-client.js';
 import { Journal } from '../transport/journal.js';
 import { RpcClient } from '../transport/rpc-client.js';
 import { ChecksumError, DATA_SOCKET_TIMEOUT_MS, type XferTarget } from '../transport/data-link.js';
-import { BlockWriter, PipelineAckError, PipelineSetupError, type WriterResume } from './block-writer.js';
+import {
+  BlockWriter,
+  DatanodeRestartingError,
+  PipelineAckError,
+  PipelineSetupError,
+  type WriterResume,
+} from './block-writer.js';
 import { readBlock } from './block-reader.js';
 import { blockChecksum, transferBlock } from './datanode-ops.js';
 import {
+  checkRestartDeadline,
   parseReplacePolicy,
   planRecovery,
   recoveryStageOf,
   REPLACE_DATANODE_TRIES,
+  restartRetryDelayMs,
   shouldReplaceDatanode,
+  shouldWaitForRestart,
   type ReplaceDatanodePolicy,
+  type RestartingDatanode,
 } from './pipeline-recovery.js';
 import { fileChecksum, type FileChecksum } from './file-checksum.js';
 import {
@@ -921,13 +932,35 @@ export class DFSOutputStream {
     this.writer = null;
     // HDFS's PIPELINE_CLOSE stage: every data packet is acked, only the end of the block failed.
     const pipelineClosing = closing && resume.frames.length === 0 && resume.ackedBytes === resume.offset;
+    const members = pipelineOf(located);
+    const restarting = err instanceof DatanodeRestartingError ? this.restartingDatanode(members, err) : null;
     await this.setupPipelineInternal({
       located,
-      members: pipelineOf(located),
-      failure: { bad: badTargetOf(err), err },
+      members,
+      ...(restarting ? { restarting } : { failure: { bad: badTargetOf(err), err } }),
       stage: pipelineClosing ? 'PIPELINE_CLOSE_RECOVERY' : 'PIPELINE_SETUP_STREAMING_RECOVERY',
       resume,
     });
+  }
+
+  /**
+   * ErrorState.initRestartingNode: the DataNode whose OOB_RESTART ack failed the pipeline is
+   * waited for until dfs.client.datanode-restart.timeout when that is worth it (the pipeline's only
+   * DataNode, or one on this host); null when it is not, and it is dropped like a bad one.
+   */
+  private restartingDatanode(
+    members: PipelineMember[],
+    err: DatanodeRestartingError,
+  ): RestartingDatanode | null {
+    this.client.warnLine(`INFO hdfs.DataStreamer: ${err.message}`);
+    const member = members.find((m) => m.target.name === err.badTarget);
+    const local = member !== undefined && isLocalAddress(member.target.ipAddr);
+    if (!shouldWaitForRestart({ pipelineLength: members.length, local })) return null;
+    return { name: err.badTarget, deadlineMs: Date.now() + this.restartTimeoutMs() };
+  }
+
+  private restartTimeoutMs(): number {
+    return this.client.config.ms('dfs.client.datanode-restart.timeout');
   }
 
   /**
@@ -942,12 +975,16 @@ export class DFSOutputStream {
     located: LocatedBlock;
     members: PipelineMember[];
     failure?: { bad: string; err: Error };
+    /** A DataNode that said it is restarting: each attempt waits first, and its failures are not held against it until its deadline. */
+    restarting?: RestartingDatanode;
     stage: BlockConstructionStage;
     resume: WriterResume;
   }): Promise<void> {
     const { located, resume } = args;
     let { members, failure, stage } = args;
+    let restarting = args.restarting ?? null;
     while (true) {
+      if (restarting) await sleep(restartRetryDelayMs(this.restartTimeoutMs()));
       if (failure) {
         const handled = await this.handleBadDatanode({ located, members, failure, stage, resume });
         members = handled.members;
@@ -959,9 +996,15 @@ export class DFSOutputStream {
         this.opts.opId,
       );
       const newGenStamp = bumped.genStamp;
-      if (failure) {
+      if (failure || restarting) {
         this.client.journal.event(
-          { type: 'pipeline-recovery', block: located.block, bad: failure.bad, newGenStamp },
+          {
+            type: 'pipeline-recovery',
+            block: located.block,
+            bad: failure?.bad ?? '',
+            ...(restarting ? { restarting: restarting.name } : {}),
+            newGenStamp,
+          },
           this.opts.opId,
         );
       }
@@ -979,6 +1022,7 @@ export class DFSOutputStream {
         if (!(setupErr instanceof PipelineSetupError)) throw setupErr;
         failure = { bad: setupErr.badTarget, err: setupErr };
         stage = recoveryStageOf(stage);
+        if (restarting) ({ restarting, failure } = this.checkRestartDeadline(restarting, failure));
         continue;
       }
       const newBlock = { blockId: located.block.blockId, genStamp: newGenStamp, numBytes: resume.ackedBytes };
@@ -1000,6 +1044,20 @@ export class DFSOutputStream {
       };
       return;
     }
+  }
+
+  /** ErrorState.checkRestartingNodeDeadline after a failed attempt, with its WARN when the wait is over. */
+  private checkRestartDeadline(
+    restarting: RestartingDatanode,
+    failure: { bad: string; err: Error },
+  ): { restarting: RestartingDatanode | null; failure: { bad: string; err: Error } | undefined } {
+    const next = checkRestartDeadline({ restarting, bad: failure.bad, nowMs: Date.now() });
+    if (!next.restarting) {
+      this.client.warnLine(
+        `WARN hdfs.DataStreamer: Datanode ${restarting.name} did not restart within ${this.restartTimeoutMs()}ms`,
+      );
+    }
+    return { restarting: next.restarting, failure: next.bad ? { ...failure, bad: next.bad } : undefined };
   }
 
   /**
@@ -1400,6 +1458,12 @@ function writevAll(fd: number, buffers: Buffer[], position: number): Promise<voi
       }
     });
   });
+}
+
+/** NetUtils.isLocalAddress: a loopback address, or an address of one of this host's interfaces. */
+function isLocalAddress(ip: string): boolean {
+  if (ip.startsWith('127.') || ip === '::1') return true;
+  return Object.values(os.networkInterfaces()).some((list) => list?.some((i) => i.address === ip));
 }
 
 function sleep(ms: number): Promise<void> {

@@ -94,3 +94,43 @@ export function recoveryStageOf(stage: BlockConstructionStage): BlockConstructio
       throw new RangeError(`Unexpected blockStage ${stage}: it has no recovery stage`);
   }
 }
+
+/**
+ * DataStreamer.handleRestartingDatanode: while a DataNode of the pipeline restarts, each attempt
+ * to set the pipeline up again waits this long first — dfs.client.datanode-restart.timeout, at
+ * most 4 s.
+ */
+export function restartRetryDelayMs(restartTimeoutMs: number): number {
+  return Math.min(restartTimeoutMs, 4000);
+}
+
+/**
+ * DataStreamer.shouldWaitForRestart: waiting for a restarting DataNode is worth it when it is the
+ * pipeline's only one or runs on this host (NetUtils.isLocalAddress: every lab DataNode on
+ * loopback does); otherwise it is dropped at once like a bad one, to be taken back later.
+ */
+export function shouldWaitForRestart(args: { pipelineLength: number; local: boolean }): boolean {
+  return args.pipelineLength === 1 || args.local;
+}
+
+/** A DataNode of the pipeline that said it is restarting, and until when the writer waits for it. */
+export interface RestartingDatanode {
+  name: string;
+  deadlineMs: number;
+}
+
+/**
+ * ErrorState.checkRestartingNodeDeadline after an attempt to set the pipeline up: a failure of the
+ * restarting DataNode itself is not held against it while its deadline runs; past the deadline
+ * it is no longer waited for, and is the DataNode to drop unless the attempt blamed another.
+ */
+export function checkRestartDeadline(args: {
+  restarting: RestartingDatanode;
+  bad: string | null;
+  nowMs: number;
+}): { restarting: RestartingDatanode | null; bad: string | null } {
+  const { restarting, nowMs } = args;
+  const bad = args.bad === restarting.name ? null : args.bad;
+  if (nowMs < restarting.deadlineMs) return { restarting, bad };
+  return { restarting: null, bad: bad ?? restarting.name };
+}

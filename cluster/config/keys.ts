@@ -592,6 +592,14 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
       'When to replace: DEFAULT = replication ≥ 3 and (half the pipeline lost or appending/hflushed).',
   },
   {
+    name: 'dfs.client.datanode-restart.timeout',
+    type: 'duration',
+    unit: 's',
+    hadoopDefault: '30',
+    description:
+      'How long a writer waits for a DataNode of its pipeline that sent OOB_RESTART (dfsadmin -shutdownDatanode … upgrade) to come back, retrying every 4 s at most, before dropping it.',
+  },
+  {
     name: 'dfs.client.block.write.replace-datanode-on-failure.best-effort',
     type: 'bool',
     hadoopDefault: 'false',

@@ -200,7 +200,9 @@ export type DownstreamAck =
   | { kind: 'last-in-pipeline' }
   /** The mirror's ack could not be read (it died or closed). */
   | { kind: 'mirror-error' }
-  | { kind: 'ack'; replies: readonly StatusName[] };
+  | { kind: 'ack'; replies: readonly StatusName[] }
+  /** An out-of-band ack from downstream (a DataNode there shuts down for a restart). */
+  | { kind: 'oob'; replies: readonly StatusName[] };
 
 /** The ack upstream for one packet, and whether this DataNode's receive then stops (with why). */
 export interface UpstreamAck {
@@ -209,11 +211,21 @@ export interface UpstreamAck {
   stop: string | null;
 }
 
+/**
+ * BlockReceiver.sendOOB, at a DataNode shutting down for a restart (dfsadmin -shutdownDatanode …
+ * upgrade): one reply, OOB_RESTART, whatever the DataNodes downstream, with seqno OOB_SEQNO. Only a
+ * client's write gets it; a copy between DataNodes (isDatanode) does not.
+ */
+export const RESTART_OOB_REPLIES: readonly StatusName[] = ['OOB_RESTART'];
+
 /** HDFS's replies when the mirror's ack could not be read (MIRROR_ERROR_STATUS). */
 const MIRROR_ERROR_REPLIES: readonly StatusName[] = ['SUCCESS', 'ERROR'];
 
 /** PacketResponder's ack upstream, given this DataNode's own status for the packet. */
 export function upstreamAck(mine: StatusName, downstream: DownstreamAck): UpstreamAck {
+  // "Relaying an out of band ack": SUCCESS for this DataNode whatever its own state, then the
+  // downstream replies, and the write goes on until the writer acts on it.
+  if (downstream.kind === 'oob') return { replies: ['SUCCESS', ...downstream.replies], stop: null };
   if (downstream.kind === 'mirror-error')
     return { replies: [...MIRROR_ERROR_REPLIES], stop: 'the downstream DataNode did not ack' };
   const below = downstream.kind === 'ack' ? downstream.replies : [];

@@ -224,8 +224,11 @@ export function describeStateEvent(proc: string, event: StateEvent): string {
       return `${proc}: checkpoint done at txid ${event.txid} (image ${event.imageBytes} bytes)`;
     case 'checksum-error':
       return `${proc}: checksum error in ${blockName(event.block)} from ${event.datanode} at ${event.offset}`;
-    case 'pipeline-recovery':
-      return `${proc}: pipeline recovery of ${blockName(event.block)} without ${event.bad}, new genstamp ${event.newGenStamp}`;
+    case 'pipeline-recovery': {
+      const without = event.bad ? ` without ${event.bad}` : '';
+      const waiting = event.restarting ? ` waiting for ${event.restarting} to restart` : '';
+      return `${proc}: pipeline recovery of ${blockName(event.block)}${without}${waiting}, new genstamp ${event.newGenStamp}`;
+    }
     case 'lease-recovered':
       return `${proc}: lease of ${event.holder} on ${event.path} recovered`;
     case 'log':

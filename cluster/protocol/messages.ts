@@ -669,6 +669,14 @@ export type StateEvent =
   | { type: 'edits-rolled'; segment: string; nextTxid: number }
   | { type: 'checkpoint-done'; txid: number; imageBytes: number }
   | { type: 'checksum-error'; block: BlockRef; datanode: string; offset: number }
-  | { type: 'pipeline-recovery'; block: BlockRef; bad: string; newGenStamp: number }
+  | {
+      type: 'pipeline-recovery';
+      block: BlockRef;
+      /** The DataNode dropped ('' when none is). */
+      bad: string;
+      /** A DataNode the writer waits for: it sent OOB_RESTART. */
+      restarting?: string;
+      newGenStamp: number;
+    }
   | { type: 'lease-recovered'; path: string; holder: string }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; text: string };

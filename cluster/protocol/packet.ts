@@ -271,6 +271,26 @@ export function encodePipelineAck(ack: {
   return Buffer.concat([varintBytes(proto.length), proto]);
 }
 
+/** PipelineAck.UNKOWN_SEQNO: the seqno of an out-of-band ack, which answers no packet. */
+export const OOB_SEQNO = -2;
+
+/** The out-of-band statuses (PipelineAck's OOB_START..OOB_END): OOB_RESTART and three reserved. */
+const OOB_STATUSES: readonly StatusName[] = [
+  'OOB_RESTART',
+  'OOB_RESERVED1',
+  'OOB_RESERVED2',
+  'OOB_RESERVED3',
+];
+
+/**
+ * PipelineAck.getOOBStatus: the out-of-band status an ack carries, or null when it is an ordinary
+ * ack (any seqno but OOB_SEQNO, or no OOB status among its replies).
+ */
+export function oobStatusOf(ack: { seqno: number; replies: readonly StatusName[] }): StatusName | null {
+  if (ack.seqno !== OOB_SEQNO) return null;
+  return ack.replies.find((status) => OOB_STATUSES.includes(status)) ?? null;
+}
+
 /** A PipelineAckProto body (after its varint length has been read). */
 export function decodePipelineAckBody(body: Buffer): PipelineAck {
   if (body.length > PIPELINE_ACK_BYTES_MAX) {

@@ -13,6 +13,8 @@ import { RemoteError } from '../protocol/errors.js';
 import {
   BYTES_PER_CHECKSUM,
   CHECKSUM_SIZE,
+  OOB_SEQNO,
+  oobStatusOf,
   PACKET_DATA_BYTES,
   type PipelineAck,
 } from '../protocol/packet.js';
@@ -24,6 +26,7 @@ import {
   planReplaceBlock,
   planReplaceReceive,
   planWriteBlock,
+  RESTART_OOB_REPLIES,
   upstreamAck,
   type DownstreamAck,
   type ReceiveReplica,
@@ -123,6 +126,8 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
   let mirror: Link | null = null;
   let markDone!: () => void;
   const done = new Promise<void>((resolve) => (markDone = resolve));
+  // Acks go upstream once the setup is answered (HDFS's PacketResponder starts then).
+  let responding = false;
   const active: ActiveWrite = {
     block,
     done,
@@ -130,6 +135,7 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
       up.socket.destroy();
       if (mirror) closeLink(mirror);
     },
+    sendRestartOob: () => (responding ? sendRestartOob(up, label).then(() => true) : Promise.resolve(false)),
     writer,
     loop,
   };
@@ -139,7 +145,9 @@ export async function receiveBlock(up: Link, op: OpWriteBlock, options: XceiverS
     const downstream = await connectMirror(up, op, label, options);
     mirror = downstream.mirror;
     if (!(await answerSetup(up, label, downstream.firstBadLink))) return;
-    await receivePackets({ up, mirror, loop, receiving, faults });
+    responding = true;
+    const log = (text: string): void => options.log('info', `${options.selfId}: ${text}`);
+    await receivePackets({ up, mirror, loop, receiving, faults, log });
   } catch (err) {
     if (err instanceof ChecksumError && plan.blameSourceOnBadChecksum && op.source)
       options.onBadSourceReplica({ ...block, numBytes: 0 }, op.source.name);
@@ -170,13 +178,15 @@ async function receivePackets(args: {
   loop: PacketLoop;
   receiving: Receiving;
   faults: FaultView;
+  /** The DataNode's log (an INFO line). */
+  log: (text: string) => void;
 }): Promise<void> {
   const { up, mirror, loop, receiving } = args;
   const { label } = receiving;
   const queue: PendingAck[] = [];
   let responderError: Error | null = null;
   const mirrorState = { failedBeforeAck: false };
-  const responder = mirror ? respond({ up, mirror, queue, label, mirrorState, loop }) : null;
+  const responder = mirror ? respond({ up, mirror, queue, label, mirrorState, loop, log: args.log }) : null;
   // Handled here so a downstream failure never becomes an unhandled rejection; the loop checks it.
   responder?.catch((err: unknown) => (responderError = err as Error));
   while (true) {
@@ -346,6 +356,11 @@ interface ActiveWrite {
   block: BlockRef;
   done: Promise<void>;
   cancel(): void;
+  /**
+   * BlockReceiver.sendOOB: the restart's out-of-band ack upstream, once it has left this process;
+   * false when there was no one to send it to yet (the setup not answered).
+   */
+  sendRestartOob(): Promise<boolean>;
   writer: ReplicaWriter;
   /** The write's packet loop: its bytesAcked is the replica's visible length (getBytesAcked). */
   loop: PacketLoop;
@@ -381,6 +396,24 @@ export async function settledClientWrites(): Promise<BlockRef[]> {
   const writes = [...activeWrites.values()];
   await Promise.all(writes.map((w) => w.writer.settled().catch(() => undefined)));
   return writes.map((w) => w.block);
+}
+
+/**
+ * DataXceiverServer.sendOOBToPeers, at a shutdown for a restart: every client write in progress
+ * gets an OOB_RESTART ack upstream, so its writer waits for this DataNode to come back instead of
+ * dropping it from the pipeline (DataStreamer's restartingNodeIndex).
+ */
+export async function sendRestartOobToWriters(): Promise<number> {
+  const told = await Promise.all([...activeWrites.values()].map((w) => w.sendRestartOob()));
+  return told.filter(Boolean).length;
+}
+
+/** The restart's out-of-band ack (seqno OOB_SEQNO, one reply: OOB_RESTART), resolved once written out. */
+function sendRestartOob(up: Link, label: string): Promise<void> {
+  sendAck(up, label, OOB_SEQNO, [...RESTART_OOB_REPLIES]);
+  // The write's callback runs once the ack (queued before it) has been handed to the kernel, so
+  // a DataNode that exits next still delivers it; on a closed connection it runs with an error.
+  return new Promise((resolve) => up.socket.write(Buffer.alloc(0), () => resolve()));
 }
 
 export async function cancelActiveWrite(blockId: number): Promise<void> {
@@ -765,6 +798,7 @@ async function respond(args: {
   label: string;
   mirrorState: { failedBeforeAck: boolean };
   loop: PacketLoop;
+  log: (text: string) => void;
 }): Promise<void> {
   const { up, mirror, queue, label } = args;
   while (true) {
@@ -779,6 +813,12 @@ async function respond(args: {
       if (head && replies) sendAck(up, label, head.step.seqno, replies);
       else args.mirrorState.failedBeforeAck = true;
       throw err;
+    }
+    if (oobStatusOf(ack)) {
+      args.log(`Relaying an out of band ack of type ${oobStatusOf(ack)}`);
+      const relayed = upstreamAck('SUCCESS', { kind: 'oob', replies: ack.replies });
+      if (relayed.replies) sendAck(up, label, OOB_SEQNO, relayed.replies);
+      continue;
     }
     const head = queue.shift();
     if (!head || head.step.seqno !== ack.seqno) {

@@ -66,7 +66,7 @@ import {
   type DatanodeIpcActions,
 } from './datanode-ipc.js';
 import type { RpcServer } from './rpc-server.js';
-import { replicaBeingWritten, settledClientWrites } from './block-receiver.js';
+import { replicaBeingWritten, sendRestartOobToWriters, settledClientWrites } from './block-receiver.js';
 import { unixGroups } from './unix-groups.js';
 import { labUser } from '../common/user.js';
 import type { LabConfig } from '../config/config.js';
@@ -75,6 +75,12 @@ import type { LabConfig } from '../config/config.js';
 export const VERSION_REQUEST_RETRY_MS = 250;
 /** DataNode.shutdownDatanode: a shutdown not for an upgrade waits a second so the answer goes out first. */
 const SHUTDOWN_DELAY_MS = 1_000;
+/**
+ * BlockReceiver.receiveBlock at a shutdown for a restart: a second between the OOB_RESTART ack and
+ * closing the writer's connection, so the writer reads the ack before it sees the connection go
+ * (a close with its packets unread resets the connection, and the ack is lost with it).
+ */
+const RESTART_OOB_CLOSE_DELAY_MS = 1_000;
 /** How long the DataNode waits for the NameNode's answer to one DatanodeProtocol call. */
 const NAMENODE_CALL_TIMEOUT_MS = 10_000;
 
@@ -448,8 +454,15 @@ function ipcActions(opts: {
         setTimeout(stop, SHUTDOWN_DELAY_MS);
         return;
       }
-      // The restart files are written before the answer goes out, and the DataNode stops after it.
-      return keepWritesForRestart(opts.id, storage, config).finally(() => setImmediate(stop));
+      // The restart files are written and the writers told before the answer goes out; the
+      // DataNode stops after it, a second later when it told any writer.
+      return keepWritesForRestart(opts.id, storage, config).then(
+        (told) => void setTimeout(stop, told > 0 ? RESTART_OOB_CLOSE_DELAY_MS : 0),
+        (err: unknown) => {
+          setImmediate(stop);
+          throw err;
+        },
+      );
     },
     balancerBytesPerSec: () => opts.balanceThrottler.bytesPerSec,
     initReplicaRecovery: (rb) => opts.recoveries.init(rb),
@@ -466,15 +479,23 @@ function ipcActions(opts: {
  * A shutdown for upgrade (DataNode.isRestarting): each replica a client is writing gets its restart
  * file, now + dfs.datanode.restart.replica.expiration seconds (BlockReceiver.receiveBlock's
  * restartBudget), so that a DataNode back before then loads it as RBW, not RWR, and the writer's
- * pipeline recovery can reopen it.
+ * pipeline recovery can reopen it; then each writer gets an OOB_RESTART ack (sendOOBToPeers), on
+ * which it waits for this DataNode to come back rather than dropping it from its pipeline. Answers
+ how many writers were told.
  */
-async function keepWritesForRestart(id: string, storage: DatanodeStorage, config: LabConfig): Promise<void> {
+async function keepWritesForRestart(
+  id: string,
+  storage: DatanodeStorage,
+  config: LabConfig,
+): Promise<number> {
   const blocks = await settledClientWrites();
   const deadlineMs = Date.now() + config.int('dfs.datanode.restart.replica.expiration') * 1000;
   for (const block of blocks) {
     storage.writeRestartDeadline(block.blockId, deadlineMs);
     log('info', `${id}: Shutting down for restart (${extendedBlockName(storage.poolId, block)}).`);
   }
+  if (blocks.length > 0) log('info', `${id}: Sending an out of band ack of type OOB_RESTART`);
+  return sendRestartOobToWriters();
 }
 
 function httpState(

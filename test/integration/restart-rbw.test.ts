@@ -2,7 +2,9 @@
  * A DataNode shut down for upgrade (`dfsadmin -shutdownDatanode … upgrade`) while a client writes:
  * it writes the replica's restart file (BlockReceiver: now + dfs.datanode.restart.replica.expiration)
  * beside rbw/, and back in time it loads the replica as RBW, not RWR (BlockPoolSlice), so a reader
- * sees its bytes. Its own cluster (one DataNode, restarted), so it runs in `npm run test:long`.
+ * sees its bytes; it sends the writer an OOB_RESTART ack (BlockReceiver.sendOOB), on which the
+ * writer waits for it and finishes the file with it (DataStreamer's restartingNodeIndex). Its own
+ * cluster (one DataNode, restarted), so it runs in `npm run test:long`.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -13,9 +15,12 @@ import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { blockFileName, metaFileName, rbwDir, restartMetaPath } from '../../cluster/datanode/layout.js';
 import { homePaths } from '../../cluster/home/description.js';
 import { restartNode } from '../../cluster/launcher/launcher.js';
+import type { JournalFrame } from '../../cluster/protocol/journal-types.js';
+import { OOB_SEQNO } from '../../cluster/protocol/packet.js';
 import type { LocatedBlock } from '../../cluster/protocol/types.js';
 import { validRbwLength } from '../../cluster/runtime/datanode-storage.js';
-import { removeTestCluster, startTestCluster } from './lab-process.js';
+import { readJournal } from '../../cluster/transport/journal.js';
+import { removeTestCluster, runLab, startTestCluster } from './lab-process.js';
 import { BUILT } from './requirements.js';
 import { waitFor } from './wait-for.js';
 
@@ -105,6 +110,52 @@ describe.skipIf(!BUILT || !LONG)('a DataNode restarted after a shutdown for upgr
       );
       expect(Buffer.compare(back, flushed)).toBe(0);
       expect(fs.existsSync(restartFile)).toBe(false);
+    } finally {
+      await writer.close();
+    }
+  });
+
+  it('a writer told OOB_RESTART waits for its DataNode and finishes the file on it once it is back', async () => {
+    const first = crypto.randomBytes(70_011);
+    const second = crypto.randomBytes(100_000);
+    const lines: string[] = [];
+    const writer = await DFSClient.connect({ home, warn: (line) => lines.push(line) });
+    try {
+      const out = await writer.create('/oob.bin', { replication: 1 });
+      await out.write(first);
+      await out.hflush();
+      const holder = (await client.locateAll('/oob.bin')).lastBlock?.locations[0];
+      if (!holder) throw new Error('no DataNode holds /oob.bin');
+      // Run without blocking this process: the writer reads its acks meanwhile, as a real one does.
+      const shutdown = await runLab(
+        home,
+        'dfsadmin',
+        '-shutdownDatanode',
+        `${holder.ipAddr}:${holder.ipcPort}`,
+        'upgrade',
+      );
+      expect(shutdown.code).toBe(0);
+      // The DataNode's out-of-band ack to its writer: seqno -2 (PipelineAck.UNKOWN_SEQNO), OOB_RESTART.
+      await waitFor('the OOB_RESTART ack in the journal', () =>
+        readJournal(homePaths(home).journal).find(
+          (r): r is JournalFrame =>
+            r.k === 'frame' &&
+            r.proc === holder.name &&
+            r.dir === 'send' &&
+            r.msg.type === 'ack' &&
+            r.msg.seqno === OOB_SEQNO &&
+            r.msg.replies.join() === 'OOB_RESTART',
+        ),
+      );
+      // The writer goes on: its next bytes wait until the DataNode is back, then go to it.
+      const written = out.write(second).then(() => out.close());
+      written.catch(() => undefined); // awaited below, after the restart
+      await restartNode(home, holder.name);
+      await written;
+      expect(Buffer.compare(await read('/oob.bin'), Buffer.concat([first, second]))).toBe(0);
+      expect(lines).toContain(`INFO hdfs.DataStreamer: Datanode 0 is restarting: ${holder.name}`);
+      // Not dropped as a bad DataNode: with it the only one, that would have failed the write.
+      expect(lines.filter((line) => line.includes('is bad'))).toEqual([]);
     } finally {
       await writer.close();
     }

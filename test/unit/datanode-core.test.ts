@@ -103,6 +103,7 @@ function layout(range: SendRange): string[] {
 
 function downstream(d: Directive): DownstreamAck {
   if (d.has('mirror-error')) return { kind: 'mirror-error' };
+  if (d.has('oob')) return { kind: 'oob', replies: d.list('downstream') as StatusName[] };
   if (!d.has('downstream')) return { kind: 'last-in-pipeline' };
   return { kind: 'ack', replies: d.list('downstream') as StatusName[] };
 }

@@ -26,8 +26,11 @@ import {
   decodePipelineAck,
   encodePacket,
   encodePipelineAck,
+  OOB_SEQNO,
+  oobStatusOf,
   parseAckFlag,
 } from '../../cluster/protocol/packet.js';
+import { RESTART_OOB_REPLIES } from '../../cluster/datanode/receive-plan.js';
 
 const bytes = (spaced: string): Buffer => Buffer.from(spaced.replace(/\s+/g, ''), 'hex');
 const hex = (b: Buffer): string => b.toString('hex').replace(/(..)(?!$)/g, '$1 ');
@@ -446,6 +449,17 @@ describe('packets and acks on the wire', () => {
     expect(hex(frame)).toBe('09 08 02 10 00 18 00 22 01 00');
     expect(decodePipelineAck(bytes('04 08 02 10 00'))).toMatchObject({ seqno: 1, replies: ['SUCCESS'] });
     expect(decodePipelineAck(encodePipelineAck({ seqno: -1, replies: ['SUCCESS'] })).seqno).toBe(-1);
+  });
+
+  it("sends a restart's out-of-band ack as BlockReceiver.sendOOB does: seqno -2 (zigzag 03), OOB_RESTART (8)", () => {
+    const frame = encodePipelineAck({ seqno: OOB_SEQNO, replies: [...RESTART_OOB_REPLIES] });
+    expect(hex(frame)).toBe('09 08 03 10 08 18 00 22 01 08');
+    expect(oobStatusOf(decodePipelineAck(frame))).toBe('OOB_RESTART');
+    // Relayed by a DataNode upstream of the restarting one: its SUCCESS first.
+    expect(oobStatusOf({ seqno: OOB_SEQNO, replies: ['SUCCESS', 'OOB_RESTART'] })).toBe('OOB_RESTART');
+    // PipelineAck.getOOBStatus: only an ack with the unknown seqno is out of band.
+    expect(oobStatusOf({ seqno: 7, replies: ['OOB_RESTART'] })).toBeNull();
+    expect(oobStatusOf({ seqno: OOB_SEQNO, replies: ['SUCCESS'] })).toBeNull();
   });
 
   it('packs status, ECN and SLOW into an ack flag', () => {

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  checkRestartDeadline,
   planRecovery,
   recoveryStageOf,
+  restartRetryDelayMs,
   shouldReplaceDatanode,
+  shouldWaitForRestart,
 } from '../../cluster/client/pipeline-recovery.js';
 
 const base = { enabled: true, policy: 'DEFAULT' as const, hflushedOrAppended: false };
@@ -48,5 +51,34 @@ describe('pipeline recovery decisions', () => {
     expect(() => recoveryStageOf('PIPELINE_SETUP_CREATE')).toThrow(
       'Unexpected blockStage PIPELINE_SETUP_CREATE',
     );
+  });
+
+  // DataStreamer's restartingNodeIndex (HDFS-5924): a DataNode that sent OOB_RESTART.
+  it('waits for a restarting DataNode when it is the only one or local, 4 s at most between attempts', () => {
+    expect(shouldWaitForRestart({ pipelineLength: 1, local: false })).toBe(true);
+    expect(shouldWaitForRestart({ pipelineLength: 3, local: true })).toBe(true);
+    expect(shouldWaitForRestart({ pipelineLength: 3, local: false })).toBe(false);
+    // dfs.client.datanode-restart.timeout is 30 s: an attempt every 4 s.
+    expect(restartRetryDelayMs(30_000)).toBe(4_000);
+    expect(restartRetryDelayMs(1_500)).toBe(1_500);
+  });
+
+  it('holds no failure against the restarting DataNode before its deadline, and drops it after', () => {
+    const restarting = { name: 'dn2', deadlineMs: 30_000 };
+    // Its own refusal (not back yet) is ignored; another DataNode's is kept.
+    expect(checkRestartDeadline({ restarting, bad: 'dn2', nowMs: 4_000 })).toEqual({ restarting, bad: null });
+    expect(checkRestartDeadline({ restarting, bad: 'dn3', nowMs: 4_000 })).toEqual({
+      restarting,
+      bad: 'dn3',
+    });
+    // Past the deadline it is the one to drop, unless the attempt blamed another.
+    expect(checkRestartDeadline({ restarting, bad: 'dn2', nowMs: 30_000 })).toEqual({
+      restarting: null,
+      bad: 'dn2',
+    });
+    expect(checkRestartDeadline({ restarting, bad: 'dn3', nowMs: 31_000 })).toEqual({
+      restarting: null,
+      bad: 'dn3',
+    });
   });
 });
