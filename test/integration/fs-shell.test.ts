@@ -82,6 +82,37 @@ describe.skipIf(!BUILT)('lab fs behaves as FsShell', () => {
       expect(report.stdout).toMatch(/^Live datanodes \(\d+\):$/m);
     });
 
+    it('-tail -f -s prints the end of a file, then what is appended, until stopped (Tail.processPath)', async () => {
+      // The file is written and appended to through the lab's client, sparing lab processes.
+      const client = await DFSClient.connect({ home, warn: () => undefined });
+      try {
+        const created = await client.create('/tail-f.txt');
+        await created.write(Buffer.from('first\n'));
+        await created.close();
+        const follow = execa('node', [bin, '--home', home, 'fs', '-tail', '-f', '-s', '100', '/tail-f.txt'], {
+          reject: false,
+          cwd: work,
+        });
+        let printed = '';
+        follow.stdout?.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+        try {
+          await waitFor('-tail -f to print the file', () => (printed === 'first\n' ? true : undefined));
+          const appended = await client.append('/tail-f.txt');
+          await appended.write(Buffer.from('appended\n'));
+          await appended.close();
+          // Tail.dumpFromOffset every -s milliseconds: the appended bytes, once.
+          await waitFor('-tail -f to print the appended line', () =>
+            printed === 'first\nappended\n' ? true : undefined,
+          );
+        } finally {
+          follow.kill('SIGINT');
+          await follow;
+        }
+      } finally {
+        await client.close();
+      }
+    });
+
     it('-df prints a row per path and names a missing one, -h in binary prefixes (FsUsage.Df)', async () => {
       const r = await lab('fs', '-df', '/', '/nope', '/');
       expect(r.code).toBe(1);
