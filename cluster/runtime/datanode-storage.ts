@@ -683,16 +683,9 @@ export class DatanodeStorage {
 }
 
 /**
- * Bytes of a replica's writes that may be queued on libuv's thread pool before `append` falls back
- * to writing synchronously: enough to overlap disk and network for a few dozen packets, small
- * enough that a slow disk pushes back on the pipeline instead of filling memory.
- */
-const REPLICA_WRITE_BACKLOG_BYTES_MAX = 8 * 1024 * 1024;
-
-/**
  * Packets gathered into one writev(2) per file at most: the packets that arrive in one event-loop
- * turn are written together (two thread-pool writes per turn instead of two per packet), and a
- * burst is cut at this size so the rbw file keeps up with the pipeline.
+ * turn are written together (two writes per turn instead of two per packet), and a burst is cut at
+ * this size so the rbw file keeps up with the pipeline.
  */
 const REPLICA_WRITE_BATCH_BYTES = 1024 * 1024;
 
@@ -708,11 +701,16 @@ interface WriteBatch {
 
 /**
  * A replica being written: each packet's data and checksums are written at their positions in the
- * block and .meta files (whose 7-byte header is written at creation) without blocking the event
- * loop, so a DataNode keeps forwarding and acking while its disk works. Packets that arrive in the
- * same event-loop turn go to disk in one writev(2) per file, issued at the end of that turn, so the
- * rbw files lag the pipeline by at most a turn. finalize waits for every write, closes both files
- * and moves them to finalized/. Like HDFS with its default dfs.datanode.synconclose=false, the
+ * block and .meta files (whose 7-byte header is written at creation). Packets that arrive in the
+ * same event-loop turn go to the files in one writev(2) per file at the end of that turn (or once
+ * REPLICA_WRITE_BATCH_BYTES are gathered), so the rbw files lag the pipeline by at most a turn.
+ * The writes are synchronous, on the event loop, as HDFS's BlockReceiver writes each packet in its
+ * own thread after mirroring it: they copy into the page cache while the packets are still in the
+ * CPU's cache. Issued on libuv's thread pool instead, four threads copied cold buffers into the
+ * same files at once and contended for their inode lock: a DataNode spent 0.4 s of system CPU on
+ * a warm 150 MB replication-3 put instead of 0.1-0.2 s, and the put took about twice as long (my
+ * runs, machine loaded). A write's error is kept and thrown by the next append, settled, sync or
+ * finalize. finalize closes both files and moves them to finalized/. Like HDFS with its default dfs.datanode.synconclose=false, the
  * block is not fsynced at close: it is in the OS's hands once written. A packet with syncBlock
  * (the writer's hsync) is fsynced before it is acked (`sync`).
  */
@@ -728,10 +726,7 @@ export class ReplicaWriter {
   private bytes = 0;
   private metaBytes = META_HEADER_BYTES;
   private done = false;
-  private backlogBytes = 0;
-  private pendingWrites = 0;
   private writeError: Error | null = null;
-  private drained: (() => void)[] = [];
   private readonly onFinalize: (written: ReplicaFiles) => Promise<ReplicaFiles>;
   private dataBatch: WriteBatch;
   private metaBatch: WriteBatch;
@@ -784,7 +779,7 @@ export class ReplicaWriter {
    * Appends one packet's data and its chunk checksums (as received: big-endian, of the type in
    * the .meta header). The buffers are written later in this event-loop turn and must not be
    * changed before `written` is called (once both files' writes of them are done, or failed; not
-   * when append throws).
+   * when append throws before taking them).
    */
   append(data: Buffer, checksums: Buffer | null, written?: () => void): void {
     if (this.done) throw new Error('ReplicaWriter.append after finalize/abort');
@@ -814,8 +809,10 @@ export class ReplicaWriter {
     }
     this.bytes += data.length;
     this.metaBytes += sums.length;
-    if (this.dataBatch.bytes >= REPLICA_WRITE_BATCH_BYTES) this.flush();
-    else if (!this.flushScheduled) {
+    if (this.dataBatch.bytes >= REPLICA_WRITE_BATCH_BYTES) {
+      this.flush();
+      if (this.writeError) throw this.writeError;
+    } else if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => {
         this.flushScheduled = false;
@@ -844,48 +841,23 @@ export class ReplicaWriter {
     this.metaBatch = this.write(this.metaBatch);
   }
 
-  /** Starts one batch's writev (or writes it synchronously past the backlog) and returns the next, empty batch. */
+  /**
+   * Writes one batch (keeping its error for the next append or drain: a scheduled flush has no
+   * caller to throw to) and returns the next, empty batch.
+   */
   private write(batch: WriteBatch): WriteBatch {
-    const next = emptyBatch(batch.fd, batch.position + batch.bytes);
-    if (batch.bytes === 0) {
+    try {
+      if (batch.bytes > 0 && !this.writeError) writevAllAt(batch.fd, batch.buffers, batch.position);
+    } catch (err) {
+      this.writeError = err as Error;
+    } finally {
       batchDone(batch);
-      return next;
     }
-    if (this.backlogBytes + batch.bytes > REPLICA_WRITE_BACKLOG_BYTES_MAX) {
-      try {
-        writevAllAt(batch.fd, batch.buffers, batch.position);
-      } finally {
-        batchDone(batch);
-      }
-      return next;
-    }
-    this.backlogBytes += batch.bytes;
-    this.pendingWrites++;
-    fs.writev(batch.fd, batch.buffers, batch.position, (err, written) => {
-      if (!err && written < batch.bytes) {
-        // A regular file takes the whole writev; should it not, write the rest in order.
-        try {
-          writevAllAt(batch.fd, batch.buffers, batch.position, written);
-        } catch (e) {
-          batchDone(batch);
-          return this.settle(batch.bytes, e as Error);
-        }
-      }
-      batchDone(batch);
-      this.settle(batch.bytes, err);
-    });
-    return next;
+    return emptyBatch(batch.fd, batch.position + batch.bytes);
   }
 
-  private settle(length: number, err: Error | null): void {
-    if (err && !this.writeError) this.writeError = err;
-    this.backlogBytes -= length;
-    this.pendingWrites--;
-    if (this.pendingWrites === 0) for (const wake of this.drained.splice(0)) wake();
-  }
-
+  /** Throws the error a write kept, if any. */
   private async drain(): Promise<void> {
-    if (this.pendingWrites > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
     if (this.writeError) throw this.writeError;
   }
 
@@ -952,31 +924,18 @@ export class ReplicaWriter {
   abort(): void {
     if (this.done) return;
     this.done = true;
-    // What was appended reaches the files, as if each packet had been written at once: an rbw
-    // replica kept for pipeline recovery must hold every acknowledged byte.
-    try {
-      writevAllAt(this.dataBatch.fd, this.dataBatch.buffers, this.dataBatch.position);
-      writevAllAt(this.metaBatch.fd, this.metaBatch.buffers, this.metaBatch.position);
-    } catch {
-      // The replica is being dropped or will be recovered from what its .meta covers.
-    } finally {
-      batchDone(this.dataBatch);
-      batchDone(this.metaBatch);
-    }
-    const remove = (): void => {
-      for (const fd of [this.blockFd, this.metaFd]) {
-        try {
-          fs.closeSync(fd);
-        } catch {
-          // already closed
-        }
+    // The replica is dropped: what was gathered is not written, only given back to its appenders.
+    batchDone(this.dataBatch);
+    batchDone(this.metaBatch);
+    for (const fd of [this.blockFd, this.metaFd]) {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        // already closed
       }
-      fs.rmSync(this.blockPath, { force: true });
-      fs.rmSync(this.metaPath, { force: true });
-    };
-    // Writes still on the thread pool must finish before their file descriptors close.
-    if (this.pendingWrites > 0) this.drained.push(remove);
-    else remove();
+    }
+    fs.rmSync(this.blockPath, { force: true });
+    fs.rmSync(this.metaPath, { force: true });
   }
 }
 
