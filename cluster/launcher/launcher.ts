@@ -13,7 +13,12 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { RemoteError } from '../protocol/errors.js';
-import { DAEMON_INITIAL_OLD_SPACE_MIB, START_READY_TIMEOUT_MS, STOP_GRACE_MS } from '../protocol/limits.js';
+import {
+  DAEMON_INITIAL_OLD_SPACE_MIB,
+  DAEMON_MALLOC_THRESHOLD_BYTES,
+  START_READY_TIMEOUT_MS,
+  STOP_GRACE_MS,
+} from '../protocol/limits.js';
 import { assignPorts, detectLoopbackAliases, extraPorts, type PlannedAddress } from './addresses.js';
 import { homePaths, type ClusterDescription } from '../home/description.js';
 import { LauncherError } from '../home/errors.js';
@@ -213,12 +218,23 @@ function spawnInto(
     script,
     args: ['--role', roleOf(id), '--home', home, '--id', id],
     nodeArgs: [`--initial-old-space-size=${DAEMON_INITIAL_OLD_SPACE_MIB}`],
+    env: daemonEnv(),
     logFile: homePaths(home).log(id),
     cwd: home,
   });
   writePid(home, id, daemon.pid);
   daemons.set(id, daemon);
   return daemon;
+}
+
+/** The daemons' environment: the caller's, with glibc malloc told to give large Buffers back (limits.ts). */
+function daemonEnv(): NodeJS.ProcessEnv {
+  const threshold = String(DAEMON_MALLOC_THRESHOLD_BYTES);
+  return {
+    MALLOC_MMAP_THRESHOLD_: threshold,
+    MALLOC_TRIM_THRESHOLD_: threshold,
+    ...process.env,
+  };
 }
 
 function failIfExited(home: string, daemons: ReadonlyMap<string, SpawnedDaemon>): void {
