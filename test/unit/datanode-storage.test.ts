@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chunkChecksums } from '../../cluster/common/crc.js';
 import { verifyReplica } from '../../cluster/datanode/meta.js';
+import { ReplicasUnderRecovery } from '../../cluster/datanode/block-recovery.js';
 import { formatDirectoryScanStats } from '../../cluster/datanode/directory-scan.js';
 import {
   DatanodeStorage,
@@ -226,6 +227,18 @@ describe('a restart keeps the replicas in rbw/ as RWR (BlockPoolSlice.addToRepli
     if (extra) fs.appendFileSync(rbwFile('blk_1073741825'), extra);
     storage.close();
   }
+
+  it('reports a replica under recovery as the replica it was, not RUR (FsDatasetImpl.getBlockReports: getOriginalReplica)', async () => {
+    await crashWhileWriting();
+    const again = openStorage();
+    again.loadOrFormat(NS, NOW);
+    const recoveries = new ReplicasUnderRecovery();
+    const held = { blockId: block.blockId, genStamp: 1001, numBytes: 1000, state: 'RWR' as const };
+    const rb = { poolId: POOL, block: { ...block, numBytes: 1000 }, newGenStamp: 1002, replicas: [] };
+    expect(recoveries.init(rb, held).kind).toBe('recover');
+    // Its original state, stamp and length; the recovery id (1002) is not in the report.
+    expect(again.blockReport()).toEqual([[1073741825, 1000, 1001, 'RWR']]);
+  });
 
   it('reports an rbw replica found at start-up as RWR at the length its checksums vouch for', async () => {
     await crashWhileWriting();
