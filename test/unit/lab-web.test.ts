@@ -80,9 +80,8 @@ describe('the lab web server', () => {
     const journal = homePaths(home).journal;
     fs.mkdirSync(journal, { recursive: true });
     // The put is all the server's pages need of the recorded run.
-    const put = records.filter(
-      (r) => r.op !== undefined && r.op === findOperation(records, { last: 'put' })?.id,
-    );
+    const putId = findOperation(records, { last: 'put' })!.id;
+    const put = records.filter((r) => r.op === putId);
     const lines = put.map((r) => JSON.stringify(r)).join('\n');
     fs.writeFileSync(path.join(journal, `client-1-000001-${Math.floor(put[0]!.t)}.jsonl`), `${lines}\n`);
   });
