@@ -89,6 +89,7 @@ import {
   usageWithSnapshots,
   verifyQuota,
   verifyQuotaForRename,
+  type QuotaUsage,
   type UsageOf,
 } from './quota.js';
 import {
@@ -424,13 +425,17 @@ export class Namespace {
     } else if (!options.createParent) {
       this.verifyParentDir(w);
     }
-    // The new file and the directories made for it count against the name quotas on the path; an
-    // overwritten file a snapshot holds keeps its name counted (FSDirDeleteOp leaves it in the diff).
-    const names = existing
-      ? Number(this.snapshots.heldIds().has(existing.id))
-      : w.components.length - w.existing.length + 1;
+    // The new file and the directories made for it count against the name quotas on the path. An
+    // overwrite is FSDirWriteFileOp.startFile's delete then addFile: the new name is checked against
+    // the usage the delete leaves, where an old file a snapshot holds keeps its name (FSDirDeleteOp
+    // leaves it in the diff); a directory already over its quota refuses it either way.
+    const names = existing ? 1 : w.components.length - w.existing.length + 1;
     const parents = existing ? w.existing.slice(0, -1) : w.existing;
-    verifyQuota(parents, { namespace: names, storagespace: 0 }, this.quotaUsage);
+    const released = existing && !this.snapshots.heldIds().has(existing.id) ? 1 : 0;
+    verifyQuota(parents, { namespace: names, storagespace: 0 }, (dir) => {
+      const used = this.quotaUsage(dir);
+      return { ...used, namespace: used.namespace - released };
+    });
     const ops: PendingOp[] = [];
     if (!existing) this.emitAncestorMkdirs(ops, w, options.permission, options.nowMs);
     const fileId = this.lastInodeIdValue + 1;
@@ -1363,6 +1368,16 @@ export class Namespace {
     return node.kind === 'DIRECTORY'
       ? { nsQuota: node.nsQuota, dsQuota: node.dsQuota }
       : { nsQuota: QUOTA_RESET, dsQuota: QUOTA_RESET };
+  }
+
+  /**
+   * The usage the quotas on a live path are checked against (DirectoryWithQuotaFeature's
+   * spaceConsumed; quota.ts): a content summary's names and space, and again what was renamed
+   * within the path since a snapshot. Null for a missing path.
+   */
+  quotaUsageOf(path: string): QuotaUsage | null {
+    const node = this.walkPath(path).last;
+    return node ? this.quotaUsage(node) : null;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,9 @@
  * directory deleted since a snapshot keeps its names and its blocks charged until the last snapshot
  * holding it is deleted, and a file's space is every block of it and of its snapshot copies at the
  * highest replication any of them had (INodeFile.storagespaceConsumed). These are the counts of a
- * content summary (snapshot-content.ts), which HDFS checks its cached usage against. A change that
+ * content summary (snapshot-content.ts), which HDFS checks its cached usage against, with one
+ * difference: an INode renamed within the subtree since a snapshot counts again as that snapshot
+ * has it (the WithName reference its old name leaves; a content summary counts it once). A change that
  * would take a directory on the path over a quota it has set is refused with HDFS's exception and
  * words; setting a quota never checks the current usage. Counts are computed by walking the subtree
  * (the lab's trees are small; HDFS caches them in the feature).
@@ -15,9 +17,10 @@
 import { long2String } from '../common/units.js';
 import { RemoteError } from '../protocol/errors.js';
 import { LONG_MAX } from './fsimage/image.js';
-import { contentWithSnapshots } from './snapshot-content.js';
+import { contentWithSnapshots, fileBytesForQuota } from './snapshot-content.js';
+import { planReferences } from './snapshot-references.js';
 import type { SnapshotManager } from './snapshot.js';
-import { fullPath, type INode, type INodeDirectory } from './inode.js';
+import { fullPath, walk, type INode, type INodeDirectory } from './inode.js';
 
 /** HdfsConstants.QUOTA_RESET: "no quota". */
 export const QUOTA_RESET = '-1';
@@ -42,7 +45,48 @@ export function usageWithSnapshots(
   liveById: ReadonlyMap<number, INode>,
 ): QuotaUsage {
   const { counts } = contentWithSnapshots(node, manager, liveById);
-  return { namespace: counts.directoryCount + counts.fileCount, storagespace: counts.spaceConsumed };
+  const usage = { namespace: counts.directoryCount + counts.fileCount, storagespace: counts.spaceConsumed };
+  if (manager.byDirId.size > 0) addRenamedWithin(usage, node, manager, liveById);
+  return usage;
+}
+
+/**
+ * What the quota usage counts twice and a content summary once: an INode a snapshot holds, renamed
+ * within `node`'s subtree since. Its old parent's diff keeps a WithName reference in its deleted
+ * list, which DirectoryWithSnapshotFeature.computeQuotaUsage4CurrentDirectory counts as the INode
+ * stood in that snapshot (INodeReference.WithName.computeQuotaUsage at its lastSnapshotId: a
+ * directory with its subtree then, a file with its size and replication then), on top of the live
+ * INode. One renamed out of the subtree is counted once either way (contentWithSnapshots).
+ */
+function addRenamedWithin(
+  usage: QuotaUsage,
+  node: INode,
+  manager: SnapshotManager,
+  liveById: ReadonlyMap<number, INode>,
+): void {
+  const here = new Set<number>();
+  for (const n of walk(node)) here.add(n.id);
+  for (const [key, refs] of planReferences(manager, liveById).deleted) {
+    if (!here.has(Number(key.split(':')[0]))) continue;
+    for (const ref of refs.values()) {
+      if (ref.kind !== 'WITH_NAME' || !here.has(ref.referredId)) continue;
+      const copy = copyInSnapshot(manager, ref.lastSnapshotId, ref.referredId);
+      for (const n of copy ? walk(copy) : []) {
+        usage.namespace += 1;
+        if (n.kind === 'FILE') usage.storagespace += fileBytesForQuota(n) * n.replication;
+      }
+    }
+  }
+}
+
+/** The INode `id` as the snapshot `snapshotId` holds it. */
+function copyInSnapshot(manager: SnapshotManager, snapshotId: number, id: number): INode | undefined {
+  for (const dir of manager.byDirId.values()) {
+    const snapshot = dir.snapshots.find((s) => s.id === snapshotId);
+    if (!snapshot) continue;
+    for (const n of walk(snapshot.root)) if (n.id === id) return n;
+  }
+  return undefined;
 }
 
 /**

@@ -160,6 +160,14 @@ describe.skipIf(!BUILT)('trash, quotas, xattrs, snapshots and ACLs on a running 
     expect(names.stderr).toContain(
       'put: The NameSpace quota (directories and files) of directory /q is exceeded: quota=3 file count=4',
     );
+    // An overwrite is a delete then a create (FSDirWriteFileOp.startFile): under a quota set below
+    // its 3 names, /q refuses it, as the new name is the third of two once the old one is gone.
+    await admin('dfsadmin', '-setQuota', '2', '/q');
+    const over = await lab('fs', '-put', '-f', '-d', local('q1.txt', 'one'), '/q/one');
+    expect(over.code).toBe(1);
+    expect(over.stderr).toContain(
+      'put: The NameSpace quota (directories and files) of directory /q is exceeded: quota=2 file count=3',
+    );
     // A block being written reserves a whole block (1 MiB × replication 1): with 3 bytes already
     // used, even a 3-byte file no longer fits in a 1 MiB space quota.
     await admin('dfsadmin', '-clrQuota', '/q');

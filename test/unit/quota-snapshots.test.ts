@@ -100,6 +100,90 @@ describe('quota usage with snapshots (TestSnapshotDeletion)', () => {
   });
 });
 
+/** FSDirectory's quota usage of a directory (checkQuotaUsageComputation's getSpaceConsumed). */
+function quotaUsage(ns: Namespace, p: string): [number, number] {
+  const u = ns.quotaUsageOf(p)!;
+  return [u.namespace, u.storagespace];
+}
+
+describe('quota usage with renames under snapshots (TestRenameWithSnapshots)', () => {
+  it('charges a directory renamed out of a snapshotted directory to it as the snapshot has it (testRenameDirAndDeleteSnapshot_3)', () => {
+    const ns = new Namespace({ superuser: 'hdfs', namespaceId: 1 });
+    createFile(ns, '/dir1/foo/bar');
+    ns.mkdirs('/dir2', { permission: DIR, createParent: true, nowMs: 1 });
+    snapshot(ns, '/dir1', 's1');
+    snapshot(ns, '/dir2', 's2');
+    ns.rename('/dir1/foo', '/dir2/foo', { nowMs: 11 });
+    createFile(ns, '/dir2/foo/bar2');
+    createFile(ns, '/dir2/foo/bar3');
+    ns.createSnapshot('/dir2', { name: 's3', nowMs: 12 });
+    ns.delete('/dir2/foo', { recursive: true, nowMs: 13 });
+    ns.deleteSnapshot('/dir2', { name: 's3', nowMs: 14 });
+    // dir1 and s1's foo with its bar; dir2 alone.
+    expect(quotaUsage(ns, '/dir1')[0]).toBe(3);
+    expect(quotaUsage(ns, '/dir2')[0]).toBe(1);
+  });
+
+  it('charges a file renamed over a snapshotted file once as the new file, once as the old (testRenameExceedQuota)', () => {
+    const ns = new Namespace({ superuser: 'hdfs', namespaceId: 1 });
+    ns.mkdirs('/test/dir1', { permission: DIR, createParent: true, nowMs: 1 });
+    createFile(ns, '/test/dir2/subdir/subfile');
+    createFile(ns, '/test/dir1/foo');
+    snapshot(ns, '/test/dir1', 's1');
+    snapshot(ns, '/test/dir2', 's2');
+    ns.setQuota('/test/dir2', { nsQuota: '5', dsQuota: String(BigInt(LONG_MAX) - 1n) });
+    ns.renameTo('/test/dir1/foo', '/test/dir2/subdir/subfile', { options: ['OVERWRITE'], nowMs: 11 });
+    expect(quotaUsage(ns, '/test/dir2')).toEqual([4, BLOCKSIZE * REPLICATION * 2]);
+  });
+
+  it('charges a file renamed within a snapshotted directory twice, its old name as the snapshot has it, until the snapshot goes (WithName.computeQuotaUsage)', () => {
+    const ns = new Namespace({ superuser: 'hdfs', namespaceId: 1 });
+    createFile(ns, '/q/a');
+    snapshot(ns, '/q', 's1');
+    ns.setReplication('/q/a', REPLICATION_1);
+    ns.rename('/q/a', '/q/b', { nowMs: 11 });
+    // /q, b, and s1's a (at replication 3) in the deleted list; -count counts a once.
+    expect(quotaUsage(ns, '/q')).toEqual([3, BLOCKSIZE * REPLICATION * 2]);
+    expect(usage(ns, '/q')).toEqual([2, BLOCKSIZE * REPLICATION]);
+    ns.setQuota('/q', { nsQuota: '3', dsQuota: LONG_MAX });
+    expect(thrown(() => createFile(ns, '/q/c')).message).toBe(
+      'The NameSpace quota (directories and files) of directory /q is exceeded: quota=3 file count=4',
+    );
+    ns.deleteSnapshot('/q', { name: 's1', nowMs: 12 });
+    expect(quotaUsage(ns, '/q')).toEqual([2, BLOCKSIZE * REPLICATION_1]);
+    createFile(ns, '/q/c');
+  });
+
+  it('charges a directory renamed within a snapshotted directory again with its subtree as the snapshot has it', () => {
+    const ns = new Namespace({ superuser: 'hdfs', namespaceId: 1 });
+    createFile(ns, '/q/foo/bar');
+    snapshot(ns, '/q', 's1');
+    ns.rename('/q/foo', '/q/foo2', { nowMs: 11 });
+    createFile(ns, '/q/foo2/bar2');
+    // /q, foo2, bar, bar2, and s1's foo with its bar.
+    expect(quotaUsage(ns, '/q')).toEqual([6, BLOCKSIZE * REPLICATION * 3]);
+    // Under foo2 nothing was renamed: its usage is its content.
+    expect(quotaUsage(ns, '/q/foo2')).toEqual(usage(ns, '/q/foo2'));
+  });
+});
+
+describe('overwrite and quotas', () => {
+  it('refuses an overwrite in a directory already over a name quota set below its usage (FSDirWriteFileOp.startFile)', () => {
+    const ns = new Namespace({ superuser: 'hdfs', namespaceId: 1 });
+    closedFile(ns, '/q/a', [10]);
+    closedFile(ns, '/q/b', [10]);
+    ns.setQuota('/q', { nsQuota: '2', dsQuota: LONG_MAX });
+    // The delete leaves /q and b; the new a is the third name of two.
+    expect(thrown(() => ns.create('/q/a', { ...OPEN, overwrite: true })).message).toBe(
+      'The NameSpace quota (directories and files) of directory /q is exceeded: quota=2 file count=3',
+    );
+    expect(ns.getBlocks('/q/a')).toHaveLength(1);
+    ns.setQuota('/q', { nsQuota: '3', dsQuota: LONG_MAX });
+    ns.create('/q/a', { ...OPEN, overwrite: true });
+    expect(ns.getBlocks('/q/a')).toHaveLength(0);
+  });
+});
+
 describe('quota refusals with snapshots', () => {
   /** /q with these quotas, snapshottable; its ops go to `log`. */
   function quotaDir(
