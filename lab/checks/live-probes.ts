@@ -782,25 +782,38 @@ export function journalRpcOrder(ctx: ProbeContext, a: TrafficFilter): string[] {
   return lines;
 }
 
-/**
- * The decoded messages of the frames sent, each frame once (from its sender's journal), filtered by
- * operation, sender, receiver, message type and RPC method: the preamble's version byte, the
- * connection context's protocol, the DataNode addresses of an addBlock reply.
- */
-export function journalMessages(
-  ctx: ProbeContext,
-  a: TrafficFilter & { type?: FrameMessage['type'] | undefined; method?: string | undefined },
-): FrameMessage[] {
-  const messages: FrameMessage[] = [];
+/** What `journal.messages` and `journal.senders` select frames by. */
+type MessageFilter = TrafficFilter & { type?: FrameMessage['type'] | undefined; method?: string | undefined };
+
+/** The frames sent, each once (from its sender's journal), that match the filter, in journal order. */
+function sentFrames(ctx: ProbeContext, a: MessageFilter): JournalFrame[] {
+  const frames: JournalFrame[] = [];
   for (const r of journalRecords(ctx, a.op)) {
     if (r.k !== 'frame' || r.dir !== 'send') continue;
     if (a.src !== undefined && r.src !== a.src) continue;
     if (a.dst !== undefined && r.dst !== a.dst) continue;
     if (a.type !== undefined && r.msg.type !== a.type) continue;
     if (a.method !== undefined && !('method' in r.msg && r.msg.method === a.method)) continue;
-    messages.push(r.msg);
+    frames.push(r);
   }
-  return messages;
+  return frames;
+}
+
+/**
+ * The decoded messages of the frames sent, each frame once (from its sender's journal), filtered by
+ * operation, sender, receiver, message type and RPC method: the preamble's version byte, the
+ * connection context's protocol, the DataNode addresses of an addBlock reply.
+ */
+export function journalMessages(ctx: ProbeContext, a: MessageFilter): FrameMessage[] {
+  return sentFrames(ctx, a).map((r) => r.msg);
+}
+
+/**
+ * The processes that sent frames matching the filter, each once, in the order of its first such
+ * frame: who sent dn11 DataTransfer requests (`balancer`), who forwarded a block.
+ */
+export function journalSenders(ctx: ProbeContext, a: Omit<MessageFilter, 'src'>): string[] {
+  return [...new Set(sentFrames(ctx, a).map((r) => r.src))];
 }
 
 /**

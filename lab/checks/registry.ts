@@ -193,6 +193,23 @@ export const PROBES = {
       `lab traffic -X${a.method === undefined ? '' : ` --op ${a.method}`}${a.op === undefined ? '' : ` (lab trace ${a.op})`}`,
     live: live.journalMessages,
   }),
+  /** The senders of the frames matching the filter, each once, in the order of its first: `["balancer"]`. */
+  'journal.senders': probe({
+    args: z.strictObject({
+      op: z
+        .string()
+        .optional()
+        .meta({ description: 'Only frames of this operation, e.g. "put /e2/aaa.txt".' }),
+      dst: z.string().optional().meta({ description: 'Only frames to this process, e.g. dn11.' }),
+      type: z.enum(JOURNAL_MESSAGE_TYPES).optional().meta({ description: 'rpc-call, dt-op, packet, …' }),
+      method: z.string().optional().meta({ description: 'Only RPC calls and replies of this method.' }),
+    }),
+    lookAt: (a) =>
+      a.op !== undefined
+        ? `lab trace ${a.op}`
+        : `lab traffic${a.dst === undefined ? '' : ` --node ${a.dst}`}`,
+    live: live.journalSenders,
+  }),
   /** The journal as lab traffic describes it, a line a record (a scenario's: since it began). */
   'journal.lines': probe({
     args: z.strictObject({

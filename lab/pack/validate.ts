@@ -380,6 +380,7 @@ const GROWING_LOGS: Readonly<Record<string, readonly string[]>> = {
   'journal.rpcOrder': ['op'],
   'journal.bytes': ['op'],
   'journal.messages': ['op'],
+  'journal.senders': ['op'],
 };
 
 /**

@@ -136,3 +136,42 @@ describe('journal.interval', () => {
     });
   });
 });
+
+describe('journal.senders', () => {
+  it("names each sender of an operation's frames once, in the order of its first, and of frames to one process", async () => {
+    const forward = (t: number, src: string, dst: string) =>
+      frame(t, src, dst, { type: 'dt-op', op: 'WRITE_BLOCK', block: 'blk_1_1001', targets: [] }, OP);
+    const received = (t: number, src: string) =>
+      frame(t, src, 'nn', { type: 'rpc-call', method: 'blockReceivedAndDeleted', callId: t, params: {} }, OP);
+    writeJournal('client', [
+      call(1, 'create', { src: '/e2/aaa.txt._COPYING_' }),
+      writeBlock(2, 'blk_1_1001'),
+    ]);
+    writeJournal('dn1', [forward(3, 'dn1', 'dn3'), received(8, 'dn1'), received(9, 'dn1')]);
+    writeJournal('dn3', [forward(4, 'dn3', 'dn2'), received(7, 'dn3')]);
+    writeJournal('dn2', [received(6, 'dn2')]);
+    writeJournal('balancer', [
+      frame(20, 'balancer', 'dn3', { type: 'dt-op', op: 'REPLACE_BLOCK', block: 'blk_1_1001' }),
+    ]);
+    const senders = (args: Record<string, string>) => liveProbes(home).run('journal.senders', args);
+
+    // Who passed the block on, and which DataNodes reported it (dn1 twice, counted once).
+    expect(await senders({ op: 'put /e2/aaa.txt', type: 'dt-op' })).toEqual({
+      status: 'ok',
+      value: ['client', 'dn1', 'dn3'],
+    });
+    expect(
+      await senders({
+        op: 'put /e2/aaa.txt',
+        dst: 'nn',
+        type: 'rpc-call',
+        method: 'blockReceivedAndDeleted',
+      }),
+    ).toEqual({ status: 'ok', value: ['dn2', 'dn3', 'dn1'] });
+    // Who sent dn3 DataTransfer requests, whatever the operation: dn1 forwarding, then the balancer.
+    expect(await senders({ dst: 'dn3', type: 'dt-op' })).toEqual({
+      status: 'ok',
+      value: ['dn1', 'balancer'],
+    });
+  });
+});
