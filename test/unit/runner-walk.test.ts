@@ -205,6 +205,24 @@ describe('lab exercise: the interactive walk', () => {
     expect(parseAnswerSheet(answers).sheet.hints).toEqual({ 'upload-basics/last-block': 2 });
   });
 
+  it('shows the explanation once a question is settled: right, or left wrong in the last round', async () => {
+    const pack = fixturePack();
+    const { outcome } = startWalk(pack, 'upload-basics', clusterProbes());
+    await choose(2); // to the questions
+    await answer('3'); // block-count, wrong
+    await choose(3); // skip it for now: not settled, no explanation yet
+    expect(output()).not.toContain('one full block and a last one of 22 MB');
+    await answer('128m, 22m'); // sizes
+    screen.keypress('enter'); // the task
+    await screen.next();
+    expect(output()).toContain('Back to the 2 questions left open');
+    await answer(''); // block-count again, still 3
+    for (let i = 0; i < 3; i++) screen.keypress('down');
+    screen.keypress('enter'); // leave it as it is: settled, so the explanation comes (no prompt follows)
+    await expect(outcome).resolves.toBe('finished');
+    expect(output()).toContain('150 MB at 128 MB blocks is one full block and a last one of 22 MB.');
+  });
+
   it('says unknown while the cluster has not settled, and passes when checked again', async () => {
     const pack = fixturePack();
     // Already at the questions, the first one right.
