@@ -785,6 +785,12 @@ export function journalRpcOrder(ctx: ProbeContext, a: TrafficFilter): string[] {
 /** What `journal.messages` and `journal.senders` select frames by. */
 type MessageFilter = TrafficFilter & { type?: FrameMessage['type'] | undefined; method?: string | undefined };
 
+/** An RPC's method, or a DataTransfer operation's name (`REPLACE_BLOCK`). */
+function methodOf(msg: FrameMessage): string | undefined {
+  if ('method' in msg) return msg.method;
+  return msg.type === 'dt-op' ? msg.op : undefined;
+}
+
 /** The frames sent, each once (from its sender's journal), that match the filter, in journal order. */
 function sentFrames(ctx: ProbeContext, a: MessageFilter): JournalFrame[] {
   const frames: JournalFrame[] = [];
@@ -793,7 +799,7 @@ function sentFrames(ctx: ProbeContext, a: MessageFilter): JournalFrame[] {
     if (a.src !== undefined && r.src !== a.src) continue;
     if (a.dst !== undefined && r.dst !== a.dst) continue;
     if (a.type !== undefined && r.msg.type !== a.type) continue;
-    if (a.method !== undefined && !('method' in r.msg && r.msg.method === a.method)) continue;
+    if (a.method !== undefined && methodOf(r.msg) !== a.method) continue;
     frames.push(r);
   }
   return frames;

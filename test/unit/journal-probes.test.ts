@@ -173,5 +173,10 @@ describe('journal.senders', () => {
       status: 'ok',
       value: ['dn1', 'balancer'],
     });
+    // And who sent it REPLACE_BLOCK: a DataTransfer operation's name is its method.
+    expect(await senders({ dst: 'dn3', method: 'REPLACE_BLOCK' })).toEqual({
+      status: 'ok',
+      value: ['balancer'],
+    });
   });
 });
