@@ -187,13 +187,10 @@ export const PROBES = {
         .enum(JOURNAL_MESSAGE_TYPES)
         .optional()
         .meta({ description: 'rpc-preamble, rpc-context, rpc-call, rpc-reply, dt-op, packet, ack, …' }),
-      method: z
-        .string()
-        .optional()
-        .meta({
-          description:
-            'Only RPC calls and replies of this method, or DataTransfer operations of this name (REPLACE_BLOCK).',
-        }),
+      method: z.string().optional().meta({
+        description:
+          'Only RPC calls and replies of this method, or DataTransfer operations of this name (REPLACE_BLOCK).',
+      }),
     }),
     lookAt: (a) =>
       `lab traffic -X${a.method === undefined ? '' : ` --op ${a.method}`}${a.op === undefined ? '' : ` (lab trace ${a.op})`}`,
@@ -208,13 +205,10 @@ export const PROBES = {
         .meta({ description: 'Only frames of this operation, e.g. "put /e2/aaa.txt".' }),
       dst: z.string().optional().meta({ description: 'Only frames to this process, e.g. dn11.' }),
       type: z.enum(JOURNAL_MESSAGE_TYPES).optional().meta({ description: 'rpc-call, dt-op, packet, …' }),
-      method: z
-        .string()
-        .optional()
-        .meta({
-          description:
-            'Only RPC calls and replies of this method, or DataTransfer operations of this name (REPLACE_BLOCK).',
-        }),
+      method: z.string().optional().meta({
+        description:
+          'Only RPC calls and replies of this method, or DataTransfer operations of this name (REPLACE_BLOCK).',
+      }),
     }),
     lookAt: (a) =>
       a.op !== undefined
