@@ -5,6 +5,7 @@
  * is test/scenario/traffic/recorded.journal.jsonl (recorded.ts).
  */
 import type { ClusterDescription } from '../../cluster/home/description.js';
+import { describedCluster } from './cluster-description.js';
 import type { FrameMessage, JournalRecord } from '../../cluster/protocol/journal-types.js';
 import type { StateEvent } from '../../cluster/protocol/messages.js';
 
@@ -288,19 +289,9 @@ export class JournalScript {
 
 /** The cluster the recorded run had (test/scenario/traffic/record.ts): three DataNodes on two racks. */
 export function threeDatanodes(): ClusterDescription {
-  return {
-    version: 1,
-    seed: 's',
-    createdMs: 0,
-    conf: {},
-    namenode: { id: 'nn', host: '127.0.0.1', port: 8020 },
-    secondary: { id: 'snn', host: '127.0.0.2', port: 9868 },
-    datanodes: [
-      { id: 'dn1', host: '127.0.1.1', port: 9866, rack: '/rack1' },
-      { id: 'dn2', host: '127.0.1.2', port: 9866, rack: '/rack1' },
-      { id: 'dn3', host: '127.0.2.3', port: 9866, rack: '/rack2' },
-    ],
-    client: { host: '127.0.0.10', rack: '/default-rack' },
-    loopbackAliases: true,
-  };
+  return describedCluster([
+    { id: 'dn1', host: '127.0.1.1', port: 9866, rack: '/rack1' },
+    { id: 'dn2', host: '127.0.1.2', port: 9866, rack: '/rack1' },
+    { id: 'dn3', host: '127.0.2.3', port: 9866, rack: '/rack2' },
+  ]);
 }

@@ -4,6 +4,7 @@ import { parseHadoopArgs } from '../../lab/cli/hadoop-args.js';
 import { UsageError } from '../../lab/cli/errors.js';
 import { distanceBetween, topologyOf } from '../../cluster/home/topology.js';
 import { renderTree } from '../../lab/commands/topology.js';
+import { describedCluster } from './cluster-description.js';
 
 describe('parseHadoopArgs', () => {
   const spec = { command: 'fsck', options: [{ name: 'files' }, { name: 'blockId', values: 1 }] };
@@ -37,22 +38,15 @@ describe('parseHadoopArgs', () => {
   });
 });
 
-const description: ClusterDescription = {
-  version: 1,
-  seed: '7',
-  createdMs: 0,
-  conf: {},
-  namenode: { id: 'nn', host: '127.0.0.1', port: 8020 },
-  secondary: { id: 'snn', host: '127.0.0.2', port: 9868 },
-  datanodes: [
+const description: ClusterDescription = describedCluster(
+  [
     { id: 'dn1', host: '127.0.1.1', port: 9866, rack: '/dc1/rack1' },
     { id: 'dn2', host: '127.0.1.2', port: 9866, rack: '/dc1/rack1' },
     { id: 'dn3', host: '127.0.2.3', port: 9866, rack: '/dc1/rack2' },
     { id: 'dn4', host: '127.0.3.4', port: 9866, rack: '/dc2/rack1' },
   ],
-  client: { host: '127.0.0.10', rack: '/default-rack' },
-  loopbackAliases: true,
-};
+  { seed: '7' },
+);
 
 describe('lab distance', () => {
   it('prints the path through the lowest common ancestor', () => {

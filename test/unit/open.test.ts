@@ -14,21 +14,15 @@ import { namenodeHttpAddressFile } from '../../cluster/home/http-address.js';
 import { browserCommand, pageUrl } from '../../lab/commands/open.js';
 import { waitFor } from '../integration/wait-for.js';
 import { captureOutput, labInProcess, type CapturedOutput } from './lab-in-process.js';
+import { describedCluster } from './cluster-description.js';
 
-const description: ClusterDescription = {
-  version: 1,
-  seed: '7',
-  createdMs: 0,
-  conf: {},
-  namenode: { id: 'nn', host: '127.0.0.1', port: 8020 },
-  secondary: { id: 'snn', host: '127.0.0.2', port: 9868 },
-  datanodes: [
+const description: ClusterDescription = describedCluster(
+  [
     { id: 'dn1', host: '127.0.1.1', port: 9866, httpPort: 9864, rack: '/rack1' },
     { id: 'dn2', host: '127.0.1.2', port: 9866, httpPort: 9864, rack: '/rack1' },
   ],
-  client: { host: '127.0.0.10', rack: '/default-rack' },
-  loopbackAliases: true,
-};
+  { seed: '7' },
+);
 
 describe('lab open: the page of each daemon', () => {
   it('names the NameNode by default, a DataNode as `dn 2` or `dn2`, the Secondary as snn', () => {

@@ -20,6 +20,7 @@ import {
 import { setupPlan } from '../../lab/runner/setup.js';
 import { emptyProgress } from '../../lab/runner/progress.js';
 import { chooseVariant } from '../../lab/pack/variant.js';
+import { describedCluster } from './cluster-description.js';
 
 const FIXTURES = path.resolve('test/fixtures/packs');
 const noBuiltins = path.join(tmpdir(), 'no-such-builtin-packs');
@@ -72,18 +73,16 @@ describe('setup replay', () => {
 });
 
 describe("the pack's cluster", () => {
-  const description = (over: Partial<ClusterDescription> = {}): ClusterDescription => ({
-    version: 1,
-    seed: 'alice',
-    createdMs: 0,
-    conf: { 'dfs.blocksize': '1048576', 'dfs.replication': '2', 'dfs.heartbeat.interval': '3s' },
-    namenode: { id: 'nn', host: '127.0.0.1', port: 8020 },
-    secondary: null,
-    datanodes: [1, 2, 3].map((n) => ({ id: `dn${n}`, host: `127.0.1.${n}`, port: 9866, rack: '/rack1' })),
-    client: { host: '127.0.0.10', rack: '/default-rack' },
-    loopbackAliases: true,
-    ...over,
-  });
+  const description = (over: Partial<ClusterDescription> = {}): ClusterDescription =>
+    describedCluster(
+      [1, 2, 3].map((n) => ({ id: `dn${n}`, host: `127.0.1.${n}`, port: 9866, rack: '/rack1' })),
+      {
+        seed: 'alice',
+        conf: { 'dfs.blocksize': '1048576', 'dfs.replication': '2', 'dfs.heartbeat.interval': '3s' },
+        secondary: null,
+        ...over,
+      },
+    );
 
   it('says why a cluster is not the one a pack and seed ask for', () => {
     const { pack } = fixture();
