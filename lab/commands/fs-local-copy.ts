@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { crc32 } from '../../cluster/common/crc.js';
 import type { FileStatus } from '../../cluster/protocol/types.js';
+import type { PreservedStatus } from './fs-preserve.js';
 
 /** ChecksumFileSystem.CHECKSUM_VERSION. */
 const CHECKSUM_VERSION = Buffer.from('crc\0', 'latin1');
@@ -43,4 +44,22 @@ export function writeLocalChecksumFile(file: string, bytesPerChecksum: number): 
 export function preserveLocalAttributes(file: string, source: FileStatus): void {
   fs.utimesSync(file, source.accessTime / 1000, source.modificationTime / 1000);
   fs.chmodSync(file, source.permission & 0o7777);
+}
+
+/**
+ * `-put -p`: what preserveAttributes takes from a local source, its times and mode ("tp"). Its
+ * owner and group are not: the names of a local uid and gid are the operating system's
+ * (README's table of differences).
+ */
+export function localSourceStatus(file: string): { source: PreservedStatus; preserve: string } {
+  const st = fs.statSync(file);
+  const source = {
+    path: file,
+    modificationTime: Math.floor(st.mtimeMs),
+    accessTime: Math.floor(st.atimeMs),
+    owner: '',
+    group: '',
+    permission: st.mode & 0o7777,
+  };
+  return { source, preserve: 'tp' };
 }

@@ -41,6 +41,12 @@ export function popPreserveOption(args: readonly string[]): { rest: string[]; pr
   return { rest, preserve };
 }
 
+/** What preserveAttributes reads of a source: an HDFS file's status, or a local file's (-put -p). */
+export type PreservedStatus = Pick<
+  FileStatus,
+  'path' | 'modificationTime' | 'accessTime' | 'owner' | 'group' | 'permission' | 'hasAcl'
+>;
+
 /**
  * CommandWithDestination.preserveAttributes from `source` to `target`, in its order: times, owner
  * and group, permission (for `p` or `a`), the ACL when the source has one, then every extended
@@ -48,7 +54,7 @@ export function popPreserveOption(args: readonly string[]): { rest: string[]; pr
  */
 export async function preserveAttributes(
   ctx: FsContext,
-  move: { source: FileStatus; target: string; preserve: string },
+  move: { source: PreservedStatus; target: string; preserve: string },
 ): Promise<void> {
   const { source, target, preserve } = move;
   if (preserve === '') return;

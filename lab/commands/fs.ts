@@ -45,7 +45,7 @@ import {
   type StorageType,
 } from '../format/count.js';
 import { EXPUNGE, moveToAppropriateTrash } from './fs-trash.js';
-import { preserveLocalAttributes, writeLocalChecksumFile } from './fs-local-copy.js';
+import { localSourceStatus, preserveLocalAttributes, writeLocalChecksumFile } from './fs-local-copy.js';
 import { GETFATTR, SETFATTR } from './fs-xattr.js';
 import { CREATE_SNAPSHOT, DELETE_SNAPSHOT, RENAME_SNAPSHOT } from './fs-snapshot.js';
 import { GETFACL, SETFACL } from './fs-acl.js';
@@ -841,6 +841,8 @@ async function put(a: HadoopArgs, ctx: FsContext, options: { removeSource?: bool
       const existing = await ctx.session.namenode.call('getFileInfo', { src: target.abs });
       if (existing?.type === 'DIRECTORY') throw new PathError(target.shown, PATH_ERRORS.isDirectory);
       if (existing && !overwrite) throw new PathError(target.shown, PATH_ERRORS.exists);
+      // -p: the source's status as it was before the copy read it (PathData's stat).
+      const preserved = a.options.has('p') ? localSourceStatus(local) : undefined;
       const progress = progressReporter(`put ${path.basename(local)}`, size);
       try {
         await ctx.client.putFile(local, target.abs, {
@@ -852,6 +854,7 @@ async function put(a: HadoopArgs, ctx: FsContext, options: { removeSource?: bool
       } finally {
         progress.done();
       }
+      if (preserved !== undefined) await preserveAttributes(ctx, { ...preserved, target: target.abs });
       return true;
     } catch (error) {
       report(local, error);

@@ -66,6 +66,11 @@ export function shellScriptHandler(o: ShellScriptOptions): Handler {
           zeros !== undefined ? Buffer.alloc(Number(zeros)) : d.has('gzip') ? zlib.gzipSync(text) : text;
         fs.mkdirSync(path.dirname(local(d.positional(0))), { recursive: true });
         fs.writeFileSync(local(d.positional(0)), body);
+        // `mode=640` and `mtime=2020-01-02T03:04:05Z`: the file's permission and times, as chmod and touch -d set them.
+        const mode = d.args.find((a) => a.key === 'mode')?.values[0];
+        const mtime = d.args.find((a) => a.key === 'mtime')?.values[0];
+        if (mode !== undefined) fs.chmodSync(local(d.positional(0)), parseInt(mode, 8));
+        if (mtime !== undefined) fs.utimesSync(local(d.positional(0)), new Date(mtime), new Date(mtime));
         return '';
       }
       case 'rm':
