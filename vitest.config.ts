@@ -20,7 +20,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Under CI, a missing or stale dist/ fails the run instead of skipping real-process suites.
     globalSetup: ['test/global-setup.ts'],
-    setupFiles: ['test/setup-registry.ts'],
     // Integration tests boot real processes; two cores cannot run many clusters at once.
     maxWorkers: 2,
     testTimeout: 60_000,

@@ -5,6 +5,7 @@
  */
 import type { FrameMessage, JournalEvent, JournalFrame } from './journal-types.js';
 import type { StateEvent } from './messages.js';
+import './registry/all.js'; // every protocol's journal fields: the describer reads any process's frames
 import { journalFieldsOf } from './registry/index.js';
 import { ADMIN_STATE_NAMES, blockName } from './types.js';
 

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import '../../cluster/protocol/registry/all.js'; // entries looked up directly, without a connection
 import { resolveConfig } from '../../cluster/config/config.js';
 import { readBlockLength } from '../../cluster/client/datanode-ipc-client.js';
 import type { ClusterDescription } from '../../cluster/home/description.js';

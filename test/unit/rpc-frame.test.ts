@@ -3,6 +3,7 @@
  * the Go client and a Java NameNode put on the wire; clientId "0123456789abcdef" for readability).
  */
 import { describe, expect, it } from 'vitest';
+import '../../cluster/protocol/registry/all.js'; // entries looked up directly, without a connection
 import { GetFileInfoResponseProtoSchema } from '../../cluster/protocol/gen/client_protocol_pb.js';
 import { HdfsFileStatusProto_FileType } from '../../cluster/protocol/gen/hdfs_pb.js';
 import { RPC_FRAME_BYTES_MAX } from '../../cluster/protocol/limits.js';

@@ -6,6 +6,7 @@
  */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import '../../cluster/protocol/registry/all.js'; // entries looked up directly, without a connection
 import { CLIENT_PROTOCOL, entryFor } from '../../cluster/protocol/registry/index.js';
 import {
   RPC_PREAMBLE,

@@ -4,6 +4,7 @@
  */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import '../../cluster/protocol/registry/all.js'; // entries looked up directly, without a connection
 import { createPrng } from '../../cluster/common/prng.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
 import { CLIENT_PROTOCOL, DATANODE_PROTOCOL, entryFor } from '../../cluster/protocol/registry/index.js';

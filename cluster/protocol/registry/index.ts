@@ -49,6 +49,11 @@ export async function loadProtocolTables(protocols: readonly ProtocolName[] = PR
   );
 }
 
+/** Tables loaded statically (registry/all.ts: every one, for the describer and tests). */
+export function registerProtocolTables(tables: Readonly<Record<ProtocolName, ProtocolTable>>): void {
+  for (const name of PROTOCOL_NAMES) loaded.set(name, tables[name]);
+}
+
 /** `protocol`'s table; a programmer's error when it was not loaded first. */
 export function protocolTable(protocol: ProtocolName): ProtocolTable {
   const table = loaded.get(protocol);
