@@ -837,13 +837,23 @@ export function journalLines(ctx: ProbeContext, a: { proc?: string }): string {
 /**
  * The blocks of one write as its client saw them: each block's packets the client sent and acks it
  * was sent back, and how many of those acks had come when the client next called the NameNode
- * (addBlock for the next block, or complete). One record per frame: the operation's records are
- * the senders' (or the receiver's where a sender did not tag the frame).
+ * (addBlock for the next block, or complete). Read from the client's own journal, acks as it
+ * received them: "before its next call" is then an order within one process, never a comparison
+ * of a DataNode's clock with the client's (each process stamps its records with its own clock, and
+ * two processes' clocks can disagree by more than an ack's round trip). A write whose client kept
+ * no journal of what it received is read from the senders' records.
  */
 export function journalPipelines(ctx: ProbeContext, a: { op: string }): PipelineBlock[] {
+  const sent = journalRecords(ctx, a.op);
+  const ops = new Set(sent.map((r) => r.op).filter((op) => op !== undefined));
+  const received = readJournal(ctx.paths.journal).filter(
+    (r): r is JournalFrame => r.k === 'frame' && r.proc === 'client' && r.op !== undefined && ops.has(r.op),
+  );
+  const clientView = received.some((r) => r.dir === 'recv' && r.msg.type === 'ack');
+  const records = clientView ? received.sort((x, y) => x.t - y.t) : sent;
   const blocks: PipelineBlock[] = [];
   let current: PipelineBlock | undefined;
-  for (const r of journalRecords(ctx, a.op)) {
+  for (const r of records) {
     if (r.k !== 'frame' || (r.src !== 'client' && r.dst !== 'client')) continue;
     const msg = r.msg;
     const fromClient = r.src === 'client';

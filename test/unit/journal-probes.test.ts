@@ -81,6 +81,32 @@ describe('journal.pipelines', () => {
     });
   });
 
+  it("counts the acks in the client's own order when the DataNode's clock runs ahead of the client's", async () => {
+    // Every process stamps its journal with its own clock. Here dn1's runs 50 ms ahead: by the
+    // stamps, each of its acks was sent after the client's next call, though the client had
+    // received them all before it made that call (its own records say so, in one clock).
+    const received = (t: number, block: string, seqno: number) =>
+      JSON.stringify({ ...JSON.parse(ack(t, block, seqno)), proc: 'client', dir: 'recv' });
+    writeJournal('client', [
+      call(1, 'create', { src: '/e16/two.bin._COPYING_' }),
+      call(2, 'addBlock', { src: '/e16/two.bin._COPYING_' }),
+      writeBlock(3, 'blk_1_1001'),
+      packet(4, 'blk_1_1001', 0),
+      packet(5, 'blk_1_1001', 1),
+      received(6, 'blk_1_1001', 0),
+      received(7, 'blk_1_1001', 1),
+      call(8, 'complete', { src: '/e16/two.bin._COPYING_' }),
+    ]);
+    writeJournal('dn1', [ack(55.5, 'blk_1_1001', 0), ack(56.5, 'blk_1_1001', 1)]);
+    const outcome = await liveProbes(home).run('journal.pipelines', { op: 'put /e16/two.bin' });
+    expect(outcome).toEqual({
+      status: 'ok',
+      value: [
+        { block: 'blk_1_1001', packetsSent: 2, acksReceived: 2, acksBeforeNextCall: 2, nextCall: 'complete' },
+      ],
+    });
+  });
+
   it('says the journal holds no such write', async () => {
     writeJournal('client', [call(1, 'mkdirs', { src: '/e16' })]);
     const outcome = await liveProbes(home).run('journal.pipelines', { op: 'put /e16/two.bin' });
