@@ -782,6 +782,15 @@ export class DFSOutputStream {
     return (this.current?.locations ?? []).map((l) => l.name);
   }
 
+  /**
+   * Bytes of the current block every DataNode of its pipeline has acknowledged (the stream's
+   * lastAckedSeqno, in bytes): a write whose bytes are all acked is in HDFS's PIPELINE_CLOSE stage
+   * once closed, while one with packets in flight recovers at the DATA_STREAMING stage.
+   */
+  get ackedBytes(): number {
+    return this.writer?.ackedBytes ?? 0;
+  }
+
   /** Queues `data`; resolves once it is handed to the pipeline (the caller may reuse the buffer). */
   async write(data: Buffer): Promise<void> {
     if (this.closed) throw new RemoteError('IOException', `Stream for ${this.opts.src} is closed`);

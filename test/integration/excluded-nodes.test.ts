@@ -154,6 +154,10 @@ describe.skipIf(!BUILT)("the client's excluded DataNodes on a real cluster", () 
         ? true
         : undefined,
     );
+    // And the client has every packet's ack: a packet still unacked when a DataNode dies makes the
+    // recovery a DATA_STREAMING one (the bytes are on disk before their acks come back; on a busy
+    // machine long before).
+    await waitFor('every packet acked', () => (out.ackedBytes === data.length ? true : undefined));
     // The middle of three: its upstream sees the failure and names it in its ack.
     const victim = pipeline[1] as string;
     const healthy = pipeline.filter((dn) => dn !== victim);
