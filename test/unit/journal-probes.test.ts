@@ -49,14 +49,19 @@ const packet = (t: number, block: string, seqno: number) =>
 const ack = (t: number, block: string, seqno: number) =>
   frame(t, 'dn1', 'client', { type: 'ack', block, seqno, replies: ['SUCCESS', 'SUCCESS'] }, OP);
 
+/** The write's start, the same in each case: create, addBlock, the pipeline, two packets. */
+const firstTwoPackets = [
+  call(1, 'create', { src: '/e16/two.bin._COPYING_' }),
+  call(2, 'addBlock', { src: '/e16/two.bin._COPYING_' }),
+  writeBlock(3, 'blk_1_1001'),
+  packet(4, 'blk_1_1001', 0),
+  packet(5, 'blk_1_1001', 1),
+];
+
 describe('journal.pipelines', () => {
   it("counts each block's packets and acks and the acks that had come before the client's next call", async () => {
     writeJournal('client', [
-      call(1, 'create', { src: '/e16/two.bin._COPYING_' }),
-      call(2, 'addBlock', { src: '/e16/two.bin._COPYING_' }),
-      writeBlock(3, 'blk_1_1001'),
-      packet(4, 'blk_1_1001', 0),
-      packet(5, 'blk_1_1001', 1),
+      ...firstTwoPackets,
       packet(7, 'blk_1_1001', 2),
       call(11, 'addBlock', { src: '/e16/two.bin._COPYING_' }),
       writeBlock(12, 'blk_2_1002'),
@@ -88,11 +93,7 @@ describe('journal.pipelines', () => {
     const received = (t: number, block: string, seqno: number) =>
       JSON.stringify({ ...JSON.parse(ack(t, block, seqno)), proc: 'client', dir: 'recv' });
     writeJournal('client', [
-      call(1, 'create', { src: '/e16/two.bin._COPYING_' }),
-      call(2, 'addBlock', { src: '/e16/two.bin._COPYING_' }),
-      writeBlock(3, 'blk_1_1001'),
-      packet(4, 'blk_1_1001', 0),
-      packet(5, 'blk_1_1001', 1),
+      ...firstTwoPackets,
       received(6, 'blk_1_1001', 0),
       received(7, 'blk_1_1001', 1),
       call(8, 'complete', { src: '/e16/two.bin._COPYING_' }),
