@@ -711,8 +711,11 @@ function setOf<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
  * The send-side records to count: one operation's (`put /data/a.bin`, `get /x`, or an operation
  * id such as put-1234), or the whole journal. Frames of the probes and the dashboard are left out.
  */
-function journalRecords(ctx: ProbeContext, op: string | undefined): (JournalFrame | JournalEvent)[] {
-  const records = readJournal(ctx.paths.journal);
+function journalRecords(
+  ctx: ProbeContext,
+  op: string | undefined,
+  records: readonly JournalRecord[] = readJournal(ctx.paths.journal),
+): (JournalFrame | JournalEvent)[] {
   let chosen: (JournalFrame | JournalEvent)[];
   if (op === undefined) {
     chosen = records.filter((r): r is JournalFrame | JournalEvent => r.k === 'event' || r.dir === 'send');
@@ -844,9 +847,10 @@ export function journalLines(ctx: ProbeContext, a: { proc?: string }): string {
  * no journal of what it received is read from the senders' records.
  */
 export function journalPipelines(ctx: ProbeContext, a: { op: string }): PipelineBlock[] {
-  const sent = journalRecords(ctx, a.op);
+  const journal = readJournal(ctx.paths.journal);
+  const sent = journalRecords(ctx, a.op, journal);
   const ops = new Set(sent.map((r) => r.op).filter((op) => op !== undefined));
-  const received = readJournal(ctx.paths.journal).filter(
+  const received = journal.filter(
     (r): r is JournalFrame => r.k === 'frame' && r.proc === 'client' && r.op !== undefined && ops.has(r.op),
   );
   const clientView = received.some((r) => r.dir === 'recv' && r.msg.type === 'ack');
