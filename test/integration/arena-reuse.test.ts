@@ -2,9 +2,11 @@
  * Read arenas used again (protocol/byte-reader.ts): a DataNode receives packets into 4 MiB arenas
  * and writes an arena again once every packet read into it has been forwarded and written. Several
  * replication-3 pipelines at once share each DataNode's free arenas; every replica on every
- * DataNode must then hold exactly the bytes put, with checksums that verify, as a buffer used again
- * too early would overwrite a packet still waiting for its socket or disk write. Its own cluster,
- * so it runs in `npm run test:long`.
+ * DataNode must then hold exactly the bytes put, with checksums that verify. This is the end-to-end
+ * check on real processes; it does not by itself catch an arena used again too early (a build that
+ * recycled arenas with packets outstanding still passed here: on loopback the writes finish before
+ * the arena comes round again). The ownership rule is pinned by test/unit/byte-reader.test.ts,
+ * which fails against that build. Its own cluster, so it runs in `npm run test:long`.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
