@@ -13,6 +13,7 @@ import { aclEntryText } from '../namenode/acl.js';
 import type {
   AclStatus,
   ContentSummary,
+  QuotaUsage,
   ServerDefaults,
   SnapshotDiffReport,
   SnapshottableDirStatus,
@@ -617,17 +618,16 @@ export function contentSummaryJson(c: ContentSummary): Record<string, unknown> {
 }
 
 /**
- * GETQUOTAUSAGE: JsonUtil.toJsonString(QuotaUsage), from the directory's content summary (what
- * only snapshots hold is in fileAndDirectoryCount and spaceConsumed; QuotaUsage has no snapshot
- * fields).
+ * GETQUOTAUSAGE: JsonUtil.toJsonString(QuotaUsage) of ClientProtocol.getQuotaUsage's answer, a
+ * TreeMap; typeQuota holds the storage types with a quota, which the lab has none of.
  */
-export function quotaUsageJson(c: ContentSummary): Record<string, unknown> {
+export function quotaUsageJson(u: QuotaUsage): Record<string, unknown> {
   return {
     QuotaUsage: {
-      fileAndDirectoryCount: c.directoryCount + c.fileCount,
-      quota: c.quota,
-      spaceConsumed: c.spaceConsumed,
-      spaceQuota: c.spaceQuota,
+      fileAndDirectoryCount: u.fileAndDirectoryCount,
+      quota: u.quota,
+      spaceConsumed: u.spaceConsumed,
+      spaceQuota: u.spaceQuota,
       typeQuota: {},
     },
   };

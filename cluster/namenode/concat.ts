@@ -11,7 +11,7 @@
  */
 import { RemoteError } from '../protocol/errors.js';
 import type { INode, INodeFile } from './inode.js';
-import type { QuotaUsage } from './quota.js';
+import type { QuotaCounts } from './quota.js';
 import { fileLength } from './inode.js';
 
 /** FSDirConcatOp.validatePath: Preconditions.checkArgument's IllegalArgumentException. */
@@ -86,7 +86,7 @@ export function checkNoDuplicateSources(files: readonly INodeFile[]): void {
  * FSDirConcatOp.computeQuotaDeltas: the sources' INodes go (namespace −1 each) and their bytes take
  * the target's replication (storage space grows where the target keeps more replicas).
  */
-export function concatQuotaDelta(target: INodeFile, sources: readonly INodeFile[]): QuotaUsage {
+export function concatQuotaDelta(target: INodeFile, sources: readonly INodeFile[]): QuotaCounts {
   let storagespace = 0;
   for (const s of sources) storagespace += fileLength(s) * (target.replication - s.replication);
   return { namespace: -sources.length, storagespace };

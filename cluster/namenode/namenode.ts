@@ -17,12 +17,14 @@ import type {
   DatanodeRegistration,
   NamespaceInfo,
   OpenFileEntry,
+  QuotaUsage,
   RemoteEditLog,
   RpcMethod,
   RpcMethods,
   SafeModeStatus,
   StateEvent,
 } from '../protocol/messages.js';
+import { quotaUsageOfSummary } from '../protocol/messages.js';
 import {
   isMaintenance,
   type DatanodeId,
@@ -527,6 +529,11 @@ export class NameNodeCore {
     getContentSummary: (p, ctx) => {
       this.namespace.checkPermission(p.src, this.checker(ctx), { subAccess: 'READ_EXECUTE' });
       return this.contentSummary(p.src);
+    },
+    // FSDirStatAndListingOp.getQuotaUsage: the same permission check as getContentSummary.
+    getQuotaUsage: (p, ctx) => {
+      this.namespace.checkPermission(p.src, this.checker(ctx), { subAccess: 'READ_EXECUTE' });
+      return this.quotaUsage(p.src);
     },
     delete: (p, ctx) => {
       this.namespace.checkPermission(p.src, this.checker(ctx), {
@@ -1447,6 +1454,17 @@ export class NameNodeCore {
     const s = this.namespace.contentSummary(src);
     const q = this.namespace.quotaOf(src);
     return { ...s, quota: Number(q?.nsQuota ?? -1), spaceQuota: Number(q?.dsQuota ?? -1) };
+  }
+
+  /**
+   * getQuotaUsage: a directory with a quota answers from its quota feature (the usage its quotas
+   * are checked against, which counts an INode renamed within it since a snapshot twice); any
+   * other path falls back to getContentSummary's figures, as FSDirStatAndListingOp does.
+   */
+  private quotaUsage(src: string): QuotaUsage {
+    const withQuota = this.namespace.directoryQuotaUsage(src);
+    if (withQuota) return withQuota;
+    return quotaUsageOfSummary(this.contentSummary(src));
   }
 
   // ---------------------------------------------------------------------------------------------

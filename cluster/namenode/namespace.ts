@@ -74,7 +74,7 @@ import {
   storeAcl,
   type AclEntry,
 } from './acl.js';
-import type { AclStatus, ContentSummary as WireContentSummary } from '../protocol/messages.js';
+import type { AclStatus, ContentSummary as WireContentSummary, QuotaUsage } from '../protocol/messages.js';
 import {
   withXAttrRemoved,
   withXAttrReplaced,
@@ -89,7 +89,7 @@ import {
   usageWithSnapshots,
   verifyQuota,
   verifyQuotaForRename,
-  type QuotaUsage,
+  type QuotaCounts,
   type UsageOf,
 } from './quota.js';
 import {
@@ -1375,9 +1375,29 @@ export class Namespace {
    * spaceConsumed; quota.ts): a content summary's names and space, and again what was renamed
    * within the path since a snapshot. Null for a missing path.
    */
-  quotaUsageOf(path: string): QuotaUsage | null {
+  quotaUsageOf(path: string): QuotaCounts | null {
     const node = this.walkPath(path).last;
     return node ? this.quotaUsage(node) : null;
+  }
+
+  /**
+   * getQuotaUsage of a directory with a quota (FSDirStatAndListingOp.getQuotaUsageInt: its
+   * DirectoryWithQuotaFeature's quotas and the usage they are checked against; the root always has
+   * one). Null for anything else, which HDFS answers with the content summary's figures — a
+   * directory as a snapshot has it too, since Snapshot.Root keeps only the ACL and xattr features.
+   */
+  directoryQuotaUsage(path: string): QuotaUsage | null {
+    const w = this.walkPath(path, true);
+    const dir = w.last;
+    if (!dir || w.snapshot || dir.kind !== 'DIRECTORY') return null;
+    if (dir.nsQuota === QUOTA_RESET && dir.dsQuota === QUOTA_RESET) return null;
+    const used = this.quotaUsage(dir);
+    return {
+      fileAndDirectoryCount: used.namespace,
+      quota: Number(dir.nsQuota),
+      spaceConsumed: used.storagespace,
+      spaceQuota: Number(dir.dsQuota),
+    };
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -27,13 +27,14 @@ export const QUOTA_RESET = '-1';
 /** HdfsConstants.QUOTA_DONT_SET (Long.MAX_VALUE): leave this quota as it is. */
 export const QUOTA_DONT_SET = LONG_MAX;
 
-export interface QuotaUsage {
+/** QuotaCounts: a usage or a delta of names and storage space (the lab has no type spaces). */
+export interface QuotaCounts {
   namespace: number;
   storagespace: number;
 }
 
 /** How the rules below count a subtree's usage (the Namespace counts it with its snapshots). */
-export type UsageOf = (node: INode) => QuotaUsage;
+export type UsageOf = (node: INode) => QuotaCounts;
 
 /**
  * INode.computeQuotaUsage of a live INode: its subtree and what only snapshots hold below it, the
@@ -43,7 +44,7 @@ export function usageWithSnapshots(
   node: INode,
   manager: SnapshotManager,
   liveById: ReadonlyMap<number, INode>,
-): QuotaUsage {
+): QuotaCounts {
   const { counts } = contentWithSnapshots(node, manager, liveById);
   const usage = { namespace: counts.directoryCount + counts.fileCount, storagespace: counts.spaceConsumed };
   if (manager.byDirId.size > 0) addRenamedWithin(usage, node, manager, liveById);
@@ -59,7 +60,7 @@ export function usageWithSnapshots(
  * INode. One renamed out of the subtree is counted once either way (contentWithSnapshots).
  */
 function addRenamedWithin(
-  usage: QuotaUsage,
+  usage: QuotaCounts,
   node: INode,
   manager: SnapshotManager,
   liveById: ReadonlyMap<number, INode>,
@@ -103,7 +104,7 @@ function mayExceed(quota: string, delta: number): boolean {
  * stay within it after `delta` (Quota.isViolated). The nearest directory is checked first,
  * namespace before space; a directory's usage is counted only when one of its quotas is at stake.
  */
-export function verifyQuota(ancestors: readonly INode[], delta: QuotaUsage, usageOf: UsageOf): void {
+export function verifyQuota(ancestors: readonly INode[], delta: QuotaCounts, usageOf: UsageOf): void {
   for (let i = ancestors.length - 1; i >= 0; i--) {
     const dir = ancestors[i]!;
     if (dir.kind !== 'DIRECTORY') continue;

@@ -207,6 +207,7 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
     getFileInfo: { src: path },
     getListing: { src: path },
     getContentSummary: { src: path },
+    getQuotaUsage: { src: path },
     delete: { src: path, recursive: boolean },
     rename: { src: path, dst: path },
     setReplication: { src: path, replication: integer(-SHORT_MAX - 1, SHORT_MAX) },

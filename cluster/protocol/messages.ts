@@ -179,6 +179,34 @@ export interface ContentSummary {
   erasureCodingPolicy: string;
 }
 
+/**
+ * QuotaUsage (getQuotaUsage): a directory's quotas and the names and space they are checked
+ * against. The lab has one storage type and no quota by type, so no typeQuotaInfos.
+ */
+export interface QuotaUsage {
+  fileAndDirectoryCount: number;
+  /** -1 = none; the root's Long.MAX arrives as 2^63, as in ContentSummary. */
+  quota: number;
+  spaceConsumed: number;
+  spaceQuota: number;
+}
+
+/**
+ * A content summary as the QuotaUsage it extends (ContentSummary.Builder.build: its names are its
+ * directories and files): what -count -q prints, and what getQuotaUsage answers for a path
+ * without a quota.
+ */
+export function quotaUsageOfSummary(
+  c: Pick<ContentSummary, 'directoryCount' | 'fileCount' | 'spaceConsumed' | 'quota' | 'spaceQuota'>,
+): QuotaUsage {
+  return {
+    fileAndDirectoryCount: c.directoryCount + c.fileCount,
+    quota: c.quota,
+    spaceConsumed: c.spaceConsumed,
+    spaceQuota: c.spaceQuota,
+  };
+}
+
 /** FsServerDefaults: what a writer needs before it creates a file. */
 export interface ServerDefaults {
   blockSize: number;
@@ -328,6 +356,7 @@ export interface RpcMethods {
     res: { entries: FileStatus[]; remainingEntries: number } | null;
   };
   getContentSummary: { req: { src: string }; res: ContentSummary };
+  getQuotaUsage: { req: { src: string }; res: QuotaUsage };
   delete: { req: { src: string; recursive: boolean }; res: boolean };
   rename: { req: { src: string; dst: string }; res: boolean };
   setReplication: { req: { src: string; replication: number }; res: boolean };
@@ -553,6 +582,7 @@ export const PROTOCOL_OF: Record<RpcMethod, Protocol> = {
   getFileInfo: 'ClientProtocol',
   getListing: 'ClientProtocol',
   getContentSummary: 'ClientProtocol',
+  getQuotaUsage: 'ClientProtocol',
   delete: 'ClientProtocol',
   rename: 'ClientProtocol',
   setReplication: 'ClientProtocol',

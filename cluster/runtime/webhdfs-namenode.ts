@@ -126,7 +126,7 @@ async function answer(req: WebHdfsRequest, ctx: Ctx): Promise<void> {
     case 'GETCONTENTSUMMARY':
       return json(contentSummaryJson(await call('getContentSummary', { src })));
     case 'GETQUOTAUSAGE':
-      return json(quotaUsageJson(await call('getContentSummary', { src })));
+      return json(quotaUsageJson(await call('getQuotaUsage', { src })));
     case 'SETQUOTA':
       await call('setQuota', {
         src,

@@ -37,6 +37,7 @@ import { confirmPrompt } from '../cli/confirm.js';
 import { progressReporter } from '../cli/progress.js';
 import { refusedConnectionText, withSession } from '../cli/session.js';
 import { ConnectError } from '../../cluster/transport/rpc-client.js';
+import { getQuotaUsage } from '../../cluster/client/quota-usage.js';
 import {
   excludeSnapshots,
   formatCount,
@@ -492,12 +493,24 @@ const COMMANDS: Record<string, FsCommandSpec> = {
       // The header comes first, before any path is looked at (Count.processOptions).
       if (a.options.has('v') && !ctx.json) out(formatCount([], { ...options, header: true }).trimEnd());
       const rows: CountEntry[] = [];
+      // Count.processPath: -u and -t print getQuotaUsage's answer, the rest getContentSummary's;
+      // -e asks getContentSummary for the policy on top.
+      const entryOf = async (src: string, path: string): Promise<CountEntry> => {
+        const namenode = ctx.session.namenode;
+        if (quotaUsageOnly || storageTypes !== undefined) {
+          const usage = await getQuotaUsage(namenode, src);
+          if (!options.ecPolicy) return { path, ...usage };
+          const { erasureCodingPolicy } = await namenode.call('getContentSummary', { src });
+          return { path, ...usage, erasureCodingPolicy };
+        }
+        const s = await namenode.call('getContentSummary', { src });
+        return { path, ...(snapshotsExcluded ? excludeSnapshots(s) : s) };
+      };
       const code = await eachPath(ctx, a.operands, async (p) => {
         const status = await stat(ctx, p);
-        let s = await ctx.session.namenode.call('getContentSummary', { src: status.path });
-        if (snapshotsExcluded) s = excludeSnapshots(s);
-        if (ctx.json) rows.push({ path: p, ...s });
-        else out(formatCount([{ path: p, ...s }], options).trimEnd());
+        const entry = await entryOf(status.path, p);
+        if (ctx.json) rows.push(entry);
+        else out(formatCount([entry], options).trimEnd());
       });
       if (ctx.json) printJson(rows);
       return code;

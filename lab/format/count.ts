@@ -4,13 +4,17 @@
  * FILE_COUNT CONTENT_SIZE) then the path; with -q first `%12s %15s %15s %15s ` (QUOTA REM_QUOTA
  * SPACE_QUOTA REM_SPACE_QUOTA), `none` / `inf` when unset; -u prints the quota columns alone; -t
  * (with -q or -u) prints `%13s %17s ` per storage type instead; -e adds the erasure coding policy.
+ * Count.processPath asks getQuotaUsage for -u and -t, getContentSummary otherwise (and for -e).
  */
 import { formatHumanReadable } from '../../cluster/common/units.js';
-import type { ContentSummary } from '../../cluster/protocol/messages.js';
+import {
+  quotaUsageOfSummary,
+  type ContentSummary,
+  type QuotaUsage,
+} from '../../cluster/protocol/messages.js';
 
-export interface CountEntry {
-  /** The path as the user typed it (Count prints the PathData). */
-  path: string;
+/** A content summary's figures: the default columns, and -q's through the QuotaUsage it extends. */
+export interface SummaryFigures {
   directoryCount: number;
   fileCount: number;
   length: number;
@@ -19,9 +23,15 @@ export interface CountEntry {
   /** Space quota in bytes; -1 (or absent) = none. */
   spaceQuota?: number;
   spaceConsumed?: number;
+}
+
+/** One line of -count: a content summary's figures, or (-u, -t) getQuotaUsage's answer. */
+export type CountEntry = {
+  /** The path as the user typed it (Count prints the PathData). */
+  path: string;
   /** ContentSummary.getErasureCodingPolicy: "Replicated" for a file, "" for a lab directory. */
   erasureCodingPolicy?: string;
-}
+} & (SummaryFigures | QuotaUsage);
 
 /** The snapshot part of a content summary (ContentSummary.getSnapshot*) and the counts it is part of. */
 export type SnapshotCounts = Pick<
@@ -132,22 +142,33 @@ function headerLine(options: CountOptions): string {
   return `${head}${options.ecPolicy ? 'ERASURECODING_POLICY ' : ''}PATHNAME`;
 }
 
+/** The quota figures of an entry: getQuotaUsage's, or the content summary's as a QuotaUsage. */
+function usageOf(e: CountEntry): QuotaUsage {
+  if ('fileAndDirectoryCount' in e) return e;
+  return quotaUsageOfSummary({
+    ...e,
+    quota: e.quota ?? -1,
+    spaceQuota: e.spaceQuota ?? -1,
+    spaceConsumed: e.spaceConsumed ?? e.length,
+  });
+}
+
 export function formatCount(entries: readonly CountEntry[], options: CountOptions): string {
   const size = (n: number): string => (options.human ? formatHumanReadable(n) : String(n));
   // The root's name quota is Long.MAX, which a JS number holds only as 2^63: exact text via BigInt.
   const quotaText = (q: number): string => (q >= 2 ** 63 && !options.human ? LONG_MAX_TEXT : size(q));
   const remaining = (q: number, used: number): string =>
     q >= 2 ** 63 && !options.human ? (BigInt(LONG_MAX_TEXT) - BigInt(used)).toString() : size(q - used);
+  // QuotaUsage.getQuotaUsage: a name quota counts when above 0, a space quota from 0.
   const quotaColumns = (e: CountEntry): string => {
-    const quota = e.quota ?? -1;
-    const spaceQuota = e.spaceQuota ?? -1;
-    const names = quota > 0;
-    const space = spaceQuota >= 0;
+    const u = usageOf(e);
+    const names = u.quota > 0;
+    const space = u.spaceQuota >= 0;
     return quotaPrefix(
-      names ? quotaText(quota) : 'none',
-      names ? remaining(quota, e.directoryCount + e.fileCount) : 'inf',
-      space ? quotaText(spaceQuota) : 'none',
-      space ? remaining(spaceQuota, e.spaceConsumed ?? e.length) : 'inf',
+      names ? quotaText(u.quota) : 'none',
+      names ? remaining(u.quota, u.fileAndDirectoryCount) : 'inf',
+      space ? quotaText(u.spaceQuota) : 'none',
+      space ? remaining(u.spaceQuota, u.spaceConsumed) : 'inf',
     );
   };
   const lines: string[] = [];
@@ -159,6 +180,7 @@ export function formatCount(entries: readonly CountEntry[], options: CountOption
       columns = options.storageTypes.map(() => typePair('none', 'inf')).join('');
     else if (options.quotaUsageOnly) columns = quotaColumns(e);
     else {
+      if (!('directoryCount' in e)) throw new Error('-count without -u or -t prints a content summary');
       const prefix = options.quotas ? quotaColumns(e) : '';
       columns = prefix + summary(size(e.directoryCount), size(e.fileCount), size(e.length));
     }

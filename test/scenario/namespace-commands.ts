@@ -2,7 +2,7 @@
  * The golden scenarios' namespace commands: snapshots, quotas, extended attributes, ACLs and the
  * trash, each a client's RPC to the simulated NameNode (`client->nn …`, and the refusal's reply
  * when there is one), with what the matching `lab` command prints made by that command's own
- * formatter (snapshotDiff's report, -count -q's columns, -getfattr's and -getfacl's lines, -rm's
+ * formatter (snapshotDiff's report, -count -q's and -u's columns, -getfattr's and -getfacl's lines, -rm's
  * "Moved: …" line from the trash client the lab ships).
  */
 import { moveToTrash } from '../../lab/commands/fs-trash.js';
@@ -88,6 +88,18 @@ export const NAMESPACE_COMMANDS: Record<string, Command> = {
     const summary = call(sim, d, 'getContentSummary', { src: d.positional(0) });
     if (!summary) return [];
     return formatCount([{ path: d.positional(0), ...summary }], { quotas: true, human: false })
+      .trimEnd()
+      .split('\n');
+  },
+  // -count -u: getQuotaUsage, the usage a directory's quotas are checked against.
+  'count-u': (sim, d) => {
+    const usage = call(sim, d, 'getQuotaUsage', { src: d.positional(0) });
+    if (!usage) return [];
+    return formatCount([{ path: d.positional(0), ...usage }], {
+      quotas: false,
+      quotaUsageOnly: true,
+      human: false,
+    })
       .trimEnd()
       .split('\n');
   },

@@ -247,6 +247,34 @@ const entries: RpcMethodEntry[] = [
   }),
   protoMethod({
     protocol: P,
+    method: 'getQuotaUsage',
+    request: cp.GetQuotaUsageRequestProtoSchema,
+    response: cp.GetQuotaUsageResponseProtoSchema,
+    toRequest: (p) => ({ path: p.src }),
+    fromRequest: (m) => ({ src: m.path }),
+    // PBHelperClient.convert(QuotaUsage): typeQuotaInfos only when a type has a quota or usage.
+    toResponse: (u) => ({
+      usage: {
+        fileAndDirectoryCount: toUint64(u.fileAndDirectoryCount),
+        quota: quotaToWire(u.quota),
+        spaceConsumed: toUint64(u.spaceConsumed),
+        spaceQuota: quotaToWire(u.spaceQuota),
+      },
+    }),
+    fromResponse: (m) => {
+      const u = m.usage;
+      if (!u) throw new RangeError('GetQuotaUsageResponseProto without usage');
+      return {
+        fileAndDirectoryCount: wireNumber(u.fileAndDirectoryCount, 'fileAndDirectoryCount'),
+        quota: quotaFromWire(u.quota),
+        spaceConsumed: wireNumber(u.spaceConsumed, 'spaceConsumed'),
+        spaceQuota: quotaFromWire(u.spaceQuota),
+      };
+    },
+    journalFields: ['src'],
+  }),
+  protoMethod({
+    protocol: P,
     method: 'mkdirs',
     request: cp.MkdirsRequestProtoSchema,
     response: cp.MkdirsResponseProtoSchema,
