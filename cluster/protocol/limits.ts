@@ -157,6 +157,14 @@ export const JOURNAL_SEGMENTS_MAX = 2000;
 /** The journal writer flushes at least this often, so viewers see frames promptly. */
 export const JOURNAL_FLUSH_INTERVAL_MS = 50;
 
+/**
+ * How much later than its effect a cause may be stamped and still be put before it by the
+ * journal's causal order (transport/journal-order.ts): two processes' clocks, and the moment each
+ * stamps a frame, disagree by well under this on one machine. A pairing that would move a record
+ * further is taken for a wrong one and left out, so no record moves more than this from stamp order.
+ */
+export const JOURNAL_CLOCK_SKEW_MAX_MS = 1_000;
+
 /** DataNodes per cluster: addresses are 127.0.<rack>.<n>, and a laptop runs out of memory first. */
 export const DATANODES_MAX = 64;
 

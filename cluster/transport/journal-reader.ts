@@ -1,5 +1,6 @@
 /**
- * The one way to read a journal: every segment of the journal directory merged into time order.
+ * The one way to read a journal: every segment of the journal directory merged into time order
+ * (readJournal then moves what two processes' clocks put out of causal order, ./journal-order.ts).
  * Each writer's segments hold its records in time order already (a process's clock is monotonic
  * and it appends in the order it records), so the merge is a k-way merge of one stream per writer,
  * opened only when the merge reaches the writer's first record. `sinceMs` skips whole segments by
@@ -8,6 +9,7 @@
  */
 import fs from 'node:fs';
 import type { JournalRecord } from '../protocol/journal-types.js';
+import { causalOrder } from './journal-order.js';
 import { listSegments, type Segment } from './journal-segments.js';
 
 /** Bytes read from a segment at a time. */
@@ -50,9 +52,13 @@ export function parseLine(line: string): JournalRecord | null {
   }
 }
 
-/** All records of a journal directory (or of one journal file), in time order. */
+/**
+ * All records of a journal directory (or of one journal file), in time order as far as cause and
+ * effect allow (./journal-order.ts: a reply never before its call, a receive never before its
+ * send, whatever the processes' clocks say).
+ */
 export function readJournal(journal: string, options: JournalReadOptions = {}): JournalRecord[] {
-  return [...journalRecords(journal, options)];
+  return causalOrder([...journalRecords(journal, options)]);
 }
 
 /** The records of a journal directory (or of one journal file), in time order, one at a time. */

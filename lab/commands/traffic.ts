@@ -21,6 +21,7 @@ import {
   type TrafficFilter,
 } from '../traffic/lines.js';
 import { journalRecords } from '../../cluster/transport/journal-reader.js';
+import { causalOrder } from '../../cluster/transport/journal-order.js';
 import { JournalTail } from '../traffic/tail.js';
 
 /** How often `--follow` looks for new journal lines: well under the journal's own flush interval times two. */
@@ -75,8 +76,9 @@ export function registerTraffic(program: Command): void {
         ...(filter.sinceMs !== undefined ? { sinceMs: filter.sinceMs } : {}),
         ...(tail ? { endBytes: tail.startOffsets() } : {}),
       });
-      // Receive-side records count too: they are the only record of a real HDFS client's frames.
-      const records = [...history];
+      // Receive-side records count too: they are the only record of a real HDFS client's frames,
+      // and they say what each process had received before it sent (the causal order).
+      const records = causalOrder([...history]);
       const journaled = journaledSenders(records);
       for (const record of records) {
         if (record.k === 'frame' && isShown(record, journaled) && matches(record, filter)) print(record);

@@ -82,17 +82,25 @@ function pathOf(records: readonly JournalRecord[]): string | undefined {
   return undefined;
 }
 
-function makeOperation(id: string, kind: OperationKind, records: (JournalFrame | JournalEvent)[]): Operation {
-  records.sort((a, b) => a.t - b.t);
+/** Where each record stands in the journal's order (readJournal's: causes before effects). */
+type Positions = ReadonlyMap<JournalRecord, number>;
+
+function makeOperation(
+  id: string,
+  kind: OperationKind,
+  records: (JournalFrame | JournalEvent)[],
+  at: Positions,
+): Operation {
+  // In the journal's order, not by stamp: two processes' clocks may put a reply before its call.
+  records.sort((a, b) => at.get(a)! - at.get(b)!);
   const path = pathOf(records);
-  return {
-    id,
-    kind,
-    ...(path !== undefined ? { path } : {}),
-    startMs: records[0]?.t ?? 0,
-    endMs: records[records.length - 1]?.t ?? 0,
-    records,
-  };
+  let startMs = records[0]?.t ?? 0;
+  let endMs = startMs;
+  for (const r of records) {
+    if (r.t < startMs) startMs = r.t;
+    if (r.t > endMs) endMs = r.t;
+  }
+  return { id, kind, ...(path !== undefined ? { path } : {}), startMs, endMs, records };
 }
 
 /** Conn and text of a frame: the same frame's records at both ends share it. */
@@ -114,7 +122,7 @@ function receiverTagged(records: readonly JournalRecord[]): Set<JournalFrame> {
   return out;
 }
 
-function taggedOperations(records: readonly JournalRecord[]): Operation[] {
+function taggedOperations(records: readonly JournalRecord[], at: Positions): Operation[] {
   const groups = new Map<string, (JournalFrame | JournalEvent)[]>();
   const fromReceiver = receiverTagged(records);
   for (const r of records) {
@@ -124,7 +132,7 @@ function taggedOperations(records: readonly JournalRecord[]): Operation[] {
     if (!group) groups.set(r.op, (group = []));
     group.push(r);
   }
-  return [...groups].map(([id, group]) => makeOperation(id, operationKindOf(id), group));
+  return [...groups].map(([id, group]) => makeOperation(id, operationKindOf(id), group, at));
 }
 
 function eventBlockIds(event: JournalEvent): number[] {
@@ -168,7 +176,7 @@ function withRpcPartners(
   }
 }
 
-function rereplications(untagged: readonly (JournalFrame | JournalEvent)[]): Operation[] {
+function rereplications(untagged: readonly (JournalFrame | JournalEvent)[], at: Positions): Operation[] {
   const seeds: { block: number; t: number; frame: JournalFrame }[] = [];
   for (const r of untagged) {
     if (r.k === 'frame') for (const block of transferBlockIds(r)) seeds.push({ block, t: r.t, frame: r });
@@ -187,32 +195,39 @@ function rereplications(untagged: readonly (JournalFrame | JournalEvent)[]): Ope
       if (r.t < from || r.t >= to) continue;
       if (r.k === 'event') {
         if (eventBlockIds(r).includes(seed.block)) chosen.add(r);
-      } else if (r.t >= seed.t && blockIdsOf(r).includes(seed.block)) {
+      } else if (at.get(r)! > at.get(seed.frame)! && blockIdsOf(r).includes(seed.block)) {
+        // After the heartbeat reply in the journal's order, not by stamp: the source DataNode's
+        // clock may stamp its copy a little before the NameNode stamped the command.
         chosen.add(r);
       }
     }
     withRpcPartners(chosen, untagged);
     const id = `rereplication-blk_${seed.block}-${Math.round(seed.t)}`;
-    ops.push(makeOperation(id, 'rereplication', [...chosen]));
+    ops.push(makeOperation(id, 'rereplication', [...chosen], at));
   });
   return ops;
 }
 
 const CHECKPOINT_METHODS = new Set(['rollEditLog', 'getEditLogManifest', 'getTransactionId']);
 
-function checkpoints(untagged: readonly (JournalFrame | JournalEvent)[]): Operation[] {
+function checkpoints(untagged: readonly (JournalFrame | JournalEvent)[], at: Positions): Operation[] {
   const starts = untagged.filter(
     (r): r is JournalFrame => r.k === 'frame' && r.msg.type === 'rpc-call' && r.msg.method === 'rollEditLog',
   );
   return starts.map((start, i) => {
-    const nextStart = starts[i + 1]?.t ?? Infinity;
+    // From the rollEditLog call on in the journal's order, not by stamp: the NameNode's records of
+    // the checkpoint follow the Secondary NameNode's call whatever their clocks say.
+    const begin = at.get(start)!;
+    const nextStart = starts[i + 1];
     const done = untagged.find(
-      (r) => r.t >= start.t && r.k === 'event' && r.event.type === 'checkpoint-done',
+      (r) => at.get(r)! >= begin && r.k === 'event' && r.event.type === 'checkpoint-done',
     );
-    const to = Math.min(done ? done.t : start.t + CHECKPOINT_WINDOW_MS, nextStart - 0.001);
+    const to = Math.min(done ? done.t : start.t + CHECKPOINT_WINDOW_MS, (nextStart?.t ?? Infinity) - 0.001);
+    const end = Math.min(done ? at.get(done)! : Infinity, nextStart ? at.get(nextStart)! - 1 : Infinity);
     const chosen = new Set<JournalFrame | JournalEvent>();
     for (const r of untagged) {
-      if (r.t < start.t || r.t > to) continue;
+      const here = at.get(r)!;
+      if (here < begin || here > end || (done === undefined && r.t > to)) continue;
       if (r.k === 'frame') {
         const method = r.msg.type === 'rpc-call' || r.msg.type === 'rpc-reply' ? r.msg.method : '';
         const bySnn = r.src === 'snn' || r.dst === 'snn';
@@ -222,7 +237,7 @@ function checkpoints(untagged: readonly (JournalFrame | JournalEvent)[]): Operat
       }
     }
     withRpcPartners(chosen, untagged);
-    return makeOperation(`checkpoint-${Math.round(start.t)}`, 'checkpoint', [...chosen]);
+    return makeOperation(`checkpoint-${Math.round(start.t)}`, 'checkpoint', [...chosen], at);
   });
 }
 
@@ -235,13 +250,21 @@ function isTransferCopy(r: JournalRecord): boolean {
   return r.op?.startsWith('transfer-') === true;
 }
 
-/** Every operation the journal holds, oldest first. */
+/**
+ * Every operation the journal holds, oldest first. `records` in the journal's order as readJournal
+ * gives it (causes before effects): each operation's records keep that order.
+ */
 export function listOperations(records: readonly JournalRecord[]): Operation[] {
+  const at: Positions = new Map(records.map((r, i) => [r, i]));
   const untagged = records.filter(
     (r): r is JournalFrame | JournalEvent => (!r.op || isTransferCopy(r)) && isShown(r),
   );
   const tagged = records.filter((r) => !isTransferCopy(r));
-  const ops = [...taggedOperations(tagged), ...rereplications(untagged), ...checkpoints(untagged)];
+  const ops = [
+    ...taggedOperations(tagged, at),
+    ...rereplications(untagged, at),
+    ...checkpoints(untagged, at),
+  ];
   return ops.sort((a, b) => a.startMs - b.startMs);
 }
 

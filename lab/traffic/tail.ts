@@ -3,14 +3,15 @@
  * the records appended since the last read, from every segment of the journal directory, in time
  * order. Writers flush every JOURNAL_FLUSH_INTERVAL_MS, so a record can reach the disk that long
  * after a later record of another process: the tail holds records back until they are
- * JOURNAL_REORDER_WINDOW_MS old and releases them sorted, so a response never shows before its
- * request. A torn last line (a writer mid-append) is kept until its newline arrives; a segment
+ * JOURNAL_REORDER_WINDOW_MS old and releases them in causal order (cluster/transport/journal-order.ts),
+ * so a response never shows before its request, whatever the two processes' clocks say. A torn last line (a writer mid-append) is kept until its newline arrives; a segment
  * deleted by pruning is forgotten.
  */
 import fs from 'node:fs';
 import type { JournalRecord } from '../../cluster/protocol/journal-types.js';
 import { JOURNAL_FLUSH_INTERVAL_MS } from '../../cluster/protocol/limits.js';
 import { parseJournal } from '../../cluster/transport/journal-reader.js';
+import { causalOrder } from '../../cluster/transport/journal-order.js';
 import { listSegments, type Segment } from '../../cluster/transport/journal-segments.js';
 
 /** Bytes read per segment per poll at most, so one poll after a burst cannot allocate without bound. */
@@ -78,12 +79,16 @@ export class JournalTail {
     }
     for (const name of this.positions.keys()) if (!present.has(name)) this.positions.delete(name);
     if (this.held.length === 0) return [];
-    this.held.sort((a, b) => a.t - b.t);
+    // Each process's records in the order it wrote them, merged by stamp, then causes before
+    // effects (a reply after its call whatever the two clocks say).
+    this.held = causalOrder(this.held.sort((a, b) => a.t - b.t));
     if (options.all) {
       const out = this.held;
       this.held = [];
       return out;
     }
+    // Released in that order up to the first record not yet old enough: a record stamped before
+    // the cutoff waits behind a cause stamped after it.
     const cutoff = this.now() - JOURNAL_REORDER_WINDOW_MS;
     let count = 0;
     while (count < this.held.length && this.held[count]!.t <= cutoff) count++;

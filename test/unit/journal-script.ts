@@ -295,3 +295,11 @@ export function threeDatanodes(): ClusterDescription {
     { id: 'dn3', host: '127.0.2.3', port: 9866, rack: '/rack2' },
   ]);
 }
+
+/**
+ * The records with `proc`'s stamps moved by `ms` (its clock running behind or ahead of the
+ * others'), merged by stamp as the journal reader merges its writers' segments.
+ */
+export function skewed(records: readonly JournalRecord[], proc: string, ms: number): JournalRecord[] {
+  return records.map((r) => (r.proc === proc ? { ...r, t: r.t + ms } : r)).sort((a, b) => a.t - b.t);
+}
