@@ -32,6 +32,7 @@ import {
 import {
   CLIENT_PROTOCOL,
   protoMethod,
+  boolProtoMethod,
   voidProtoMethod,
   type VoidProtoMethodDef,
   type ProtocolTable,
@@ -273,7 +274,7 @@ const entries: RpcMethodEntry[] = [
     },
     journalFields: ['src'],
   }),
-  protoMethod({
+  boolProtoMethod({
     protocol: P,
     method: 'mkdirs',
     request: cp.MkdirsRequestProtoSchema,
@@ -291,8 +292,6 @@ const entries: RpcMethodEntry[] = [
       ...(m.unmasked ? { unmasked: m.unmasked.perm } : {}),
       createParent: m.createParent,
     }),
-    toResponse: (ok) => ({ result: ok }),
-    fromResponse: (m) => m.result,
     journalFields: ['src', 'createParent'],
   }),
   protoMethod({
@@ -412,7 +411,7 @@ const entries: RpcMethodEntry[] = [
     }),
     journalFields: ['src', 'block'],
   }),
-  protoMethod({
+  boolProtoMethod({
     protocol: P,
     method: 'complete',
     request: cp.CompleteRequestProtoSchema,
@@ -429,30 +428,24 @@ const entries: RpcMethodEntry[] = [
       last: m.last ? blockRefFromProto(m.last) : null,
       fileId: wireNumber(m.fileId, 'fileId'),
     }),
-    toResponse: (ok) => ({ result: ok }),
-    fromResponse: (m) => m.result,
     journalFields: ['src', 'last'],
   }),
-  protoMethod({
+  boolProtoMethod({
     protocol: P,
     method: 'delete',
     request: cp.DeleteRequestProtoSchema,
     response: cp.DeleteResponseProtoSchema,
     toRequest: (p) => ({ src: p.src, recursive: p.recursive }),
     fromRequest: (m) => ({ src: m.src, recursive: m.recursive }),
-    toResponse: (ok) => ({ result: ok }),
-    fromResponse: (m) => m.result,
     journalFields: ['src', 'recursive'],
   }),
-  protoMethod({
+  boolProtoMethod({
     protocol: P,
     method: 'rename',
     request: cp.RenameRequestProtoSchema,
     response: cp.RenameResponseProtoSchema,
     toRequest: (p) => ({ src: p.src, dst: p.dst }),
     fromRequest: (m) => ({ src: m.src, dst: m.dst }),
-    toResponse: (ok) => ({ result: ok }),
-    fromResponse: (m) => m.result,
     journalFields: ['src', 'dst'],
   }),
   voidProtoMethod({
@@ -571,7 +564,7 @@ const entries: RpcMethodEntry[] = [
     fromResponse: (m) => wireNumber(m.bsize, 'bsize'),
     journalFields: ['src'],
   }),
-  protoMethod({
+  boolProtoMethod({
     protocol: P,
     method: 'setReplication',
     request: cp.SetReplicationRequestProtoSchema,
@@ -581,8 +574,6 @@ const entries: RpcMethodEntry[] = [
       src: m.src,
       replication: wireNumber(m.replication, 'replication', { max: 0x7fff }),
     }),
-    toResponse: (ok) => ({ result: ok }),
-    fromResponse: (m) => m.result,
     journalFields: ['src', 'replication'],
   }),
   voidProtoMethod({
@@ -758,7 +749,7 @@ const entries: RpcMethodEntry[] = [
     }),
     journalFields: ['src', 'lastBlockLength'],
   }),
-  protoMethod({
+  boolProtoMethod({
     protocol: P,
     method: 'truncate',
     request: cp.TruncateRequestProtoSchema,
@@ -770,8 +761,6 @@ const entries: RpcMethodEntry[] = [
       newLength: wireSignedLong(m.newLength, 'newLength', Number.MIN_SAFE_INTEGER),
       clientName: m.clientName,
     }),
-    toResponse: (done) => ({ result: done }),
-    fromResponse: (m) => m.result,
     journalFields: ['src', 'newLength'],
   }),
   voidProtoMethod({
@@ -783,15 +772,13 @@ const entries: RpcMethodEntry[] = [
     fromRequest: (m) => ({ trg: m.trg, srcs: m.srcs }),
     journalFields: ['trg', 'srcs'],
   }),
-  protoMethod({
+  boolProtoMethod({
     protocol: P,
     method: 'recoverLease',
     request: cp.RecoverLeaseRequestProtoSchema,
     response: cp.RecoverLeaseResponseProtoSchema,
     toRequest: (p) => ({ src: p.src, clientName: p.clientName }),
     fromRequest: (m) => ({ src: m.src, clientName: m.clientName }),
-    toResponse: (closed) => ({ result: closed }),
-    fromResponse: (m) => m.result,
     journalFields: ['src'],
   }),
   voidProtoMethod({

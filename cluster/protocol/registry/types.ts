@@ -93,12 +93,19 @@ export function protoMethod<M extends RpcMethod, Req extends DescMessage, Res ex
 /** The methods whose result is null: HDFS's void calls, answered by an empty response message. */
 export type VoidRpcMethod = { [K in RpcMethod]: RpcResult<K> extends null ? K : never }[RpcMethod];
 
+/** A definition whose response follows from the method's kind (void, boolean): only its request is described. */
+export type RequestOnlyProtoMethodDef<
+  M extends RpcMethod,
+  Req extends DescMessage,
+  Res extends DescMessage,
+> = Omit<ProtoMethodDef<M, Req, Res>, 'toResponse' | 'fromResponse'>;
+
 /** A void call's definition: only its request is described. */
 export type VoidProtoMethodDef<
   M extends VoidRpcMethod,
   Req extends DescMessage,
   Res extends DescMessage,
-> = Omit<ProtoMethodDef<M, Req, Res>, 'toResponse' | 'fromResponse'>;
+> = RequestOnlyProtoMethodDef<M, Req, Res>;
 
 /** A void call's entry: its response message is empty both ways. */
 export function voidProtoMethod<M extends VoidRpcMethod, Req extends DescMessage, Res extends DescMessage>(
@@ -109,6 +116,25 @@ export function voidProtoMethod<M extends VoidRpcMethod, Req extends DescMessage
     // Every field of a protobuf-es init shape is optional: {} is the empty message of any type.
     toResponse: () => ({}) as MessageInitShape<Res>,
     fromResponse: () => null as RpcResult<M>,
+  });
+}
+
+/** The methods whose result is a boolean: HDFS's calls that answer `{ result: bool }`. */
+export type BoolRpcMethod = { [K in RpcMethod]: RpcResult<K> extends boolean ? K : never }[RpcMethod];
+
+/**
+ * A boolean call's entry (mkdirs, complete, delete, rename, setReplication, truncate,
+ * recoverLease): its response message is `{ required bool result = 1; }` under the method's name.
+ */
+export function boolProtoMethod<
+  M extends BoolRpcMethod,
+  Req extends DescMessage,
+  Res extends DescMessage & { field: { result: unknown } },
+>(def: RequestOnlyProtoMethodDef<M, Req, Res>): RpcMethodEntry<M> {
+  return protoMethod<M, Req, Res>({
+    ...def,
+    toResponse: (result) => ({ result }) as unknown as MessageInitShape<Res>,
+    fromResponse: (m) => (m as unknown as { result: boolean }).result as RpcResult<M>,
   });
 }
 
