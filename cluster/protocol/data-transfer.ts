@@ -40,7 +40,7 @@ import {
   type DatanodeInfoProto,
   type ExtendedBlockProto,
 } from './gen/hdfs_pb.js';
-import { varintBytes } from './proto-codec.js';
+import { encodeProto, varintBytes } from './proto-codec.js';
 
 export const DATA_TRANSFER_VERSION = 28;
 
@@ -322,74 +322,58 @@ function encodeOpBody<K extends ServedOp>(op: K, body: OpBody<K>): Uint8Array {
   switch (op) {
     case 'WRITE_BLOCK': {
       const w = b as OpWriteBlock;
-      return toBinary(
-        OpWriteBlockProtoSchema,
-        create(OpWriteBlockProtoSchema, {
-          header: clientHeaderProto(w.header),
-          targets: w.targets.map(datanodeInfoProto),
-          ...(w.source ? { source: datanodeInfoProto(w.source) } : {}),
-          stage: STAGES[w.stage],
-          pipelineSize: w.pipelineSize,
-          minBytesRcvd: BigInt(w.minBytesRcvd),
-          maxBytesRcvd: BigInt(w.maxBytesRcvd),
-          latestGenerationStamp: BigInt(w.latestGenerationStamp),
-          requestedChecksum: checksumProto(w.requestedChecksum),
-          // DFSClient's default CachingStrategy sets neither readahead nor dropBehind.
-          cachingStrategy: {},
-          storageType: StorageTypeProto.DISK,
-          targetStorageTypes: w.targets.map(() => StorageTypeProto.DISK),
-          allowLazyPersist: false,
-          pinning: w.pinning,
-          targetPinnings: w.targetPinnings,
-          ...(w.storageId ? { storageId: w.storageId } : {}),
-          targetStorageIds: w.targetStorageIds,
-        }),
-      );
+      return encodeProto(OpWriteBlockProtoSchema, {
+        header: clientHeaderProto(w.header),
+        targets: w.targets.map(datanodeInfoProto),
+        ...(w.source ? { source: datanodeInfoProto(w.source) } : {}),
+        stage: STAGES[w.stage],
+        pipelineSize: w.pipelineSize,
+        minBytesRcvd: BigInt(w.minBytesRcvd),
+        maxBytesRcvd: BigInt(w.maxBytesRcvd),
+        latestGenerationStamp: BigInt(w.latestGenerationStamp),
+        requestedChecksum: checksumProto(w.requestedChecksum),
+        // DFSClient's default CachingStrategy sets neither readahead nor dropBehind.
+        cachingStrategy: {},
+        storageType: StorageTypeProto.DISK,
+        targetStorageTypes: w.targets.map(() => StorageTypeProto.DISK),
+        allowLazyPersist: false,
+        pinning: w.pinning,
+        targetPinnings: w.targetPinnings,
+        ...(w.storageId ? { storageId: w.storageId } : {}),
+        targetStorageIds: w.targetStorageIds,
+      });
     }
     case 'READ_BLOCK': {
       const r = b as OpReadBlock;
-      return toBinary(
-        OpReadBlockProtoSchema,
-        create(OpReadBlockProtoSchema, {
-          header: clientHeaderProto(r.header),
-          offset: BigInt(r.offset),
-          len: BigInt(r.len),
-          // Java writes sendChecksums only when false (its default is true).
-          ...(r.sendChecksums ? {} : { sendChecksums: false }),
-        }),
-      );
+      return encodeProto(OpReadBlockProtoSchema, {
+        header: clientHeaderProto(r.header),
+        offset: BigInt(r.offset),
+        len: BigInt(r.len),
+        // Java writes sendChecksums only when false (its default is true).
+        ...(r.sendChecksums ? {} : { sendChecksums: false }),
+      });
     }
     case 'TRANSFER_BLOCK': {
       const t = b as OpTransferBlock;
-      return toBinary(
-        OpTransferBlockProtoSchema,
-        create(OpTransferBlockProtoSchema, {
-          header: clientHeaderProto(t.header),
-          targets: t.targets.map(datanodeInfoProto),
-        }),
-      );
+      return encodeProto(OpTransferBlockProtoSchema, {
+        header: clientHeaderProto(t.header),
+        targets: t.targets.map(datanodeInfoProto),
+      });
     }
     case 'REPLACE_BLOCK': {
       const r = b as OpReplaceBlock;
-      return toBinary(
-        OpReplaceBlockProtoSchema,
-        create(OpReplaceBlockProtoSchema, {
-          header: baseHeaderProto(r.header),
-          delHint: r.delHint,
-          source: datanodeInfoProto(r.source),
-        }),
-      );
+      return encodeProto(OpReplaceBlockProtoSchema, {
+        header: baseHeaderProto(r.header),
+        delHint: r.delHint,
+        source: datanodeInfoProto(r.source),
+      });
     }
     case 'COPY_BLOCK':
-      return toBinary(
-        OpCopyBlockProtoSchema,
-        create(OpCopyBlockProtoSchema, { header: baseHeaderProto((b as OpCopyBlock).header) }),
-      );
+      return encodeProto(OpCopyBlockProtoSchema, { header: baseHeaderProto((b as OpCopyBlock).header) });
     case 'BLOCK_CHECKSUM':
-      return toBinary(
-        OpBlockChecksumProtoSchema,
-        create(OpBlockChecksumProtoSchema, { header: baseHeaderProto((b as OpBlockChecksum).header) }),
-      );
+      return encodeProto(OpBlockChecksumProtoSchema, {
+        header: baseHeaderProto((b as OpBlockChecksum).header),
+      });
   }
   throw new RangeError(`encodeOpRequest: ${String(op)} is not an op the lab sends`);
 }
