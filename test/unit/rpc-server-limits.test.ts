@@ -85,6 +85,11 @@ const call = (callId: number, method: 'getListing' | 'getFileInfo'): Buffer =>
     request: request(method),
   });
 
+/** The lab's RPC client on the test server, as a NameNode client (`idleMs`: its own idle limit). */
+function connectClient(port: number, options: { idleMs?: number } = {}): Promise<RpcClient> {
+  return RpcClient.connect({ host: '127.0.0.1', port, selfId: 'client', peerId: 'nn', journal, ...options });
+}
+
 /** A raw connection that records whether the server closed it. */
 function open(port: number): Promise<{ socket: net.Socket; closed: () => boolean }> {
   return new Promise((resolve, reject) => {
@@ -101,13 +106,7 @@ describe('RPC server bounds', () => {
     const s = await serve({ idleMs: 300, idleScanIntervalMs: 50 });
     const silent = await open(s.port);
     silent.socket.write(Buffer.concat([RPC_PREAMBLE, context]));
-    const client = await RpcClient.connect({
-      host: '127.0.0.1',
-      port: s.port,
-      selfId: 'client',
-      peerId: 'nn',
-      journal,
-    });
+    const client = await connectClient(s.port);
     const started = Date.now();
     // A call every 100 ms for over twice the idle limit: never idle, never closed.
     while (Date.now() - started < 800) {
@@ -122,14 +121,7 @@ describe('RPC server bounds', () => {
   it("closes a quiet client's connection from the client's side first, and the next call dials again", async () => {
     const s = await serve({ idleMs: 400, idleScanIntervalMs: 50 });
     // The client's own idle limit is shorter than the server's, as Java's 10 s is to Hadoop's 20 s.
-    const client = await RpcClient.connect({
-      host: '127.0.0.1',
-      port: s.port,
-      selfId: 'client',
-      peerId: 'nn',
-      journal,
-      idleMs: 150,
-    });
+    const client = await connectClient(s.port, { idleMs: 150 });
     await expect(client.call('getFileInfo', { src: '/d' })).resolves.toBeNull();
     const first = client.localAddress;
     await new Promise((resolve) => setTimeout(resolve, 700));
@@ -154,13 +146,7 @@ describe('RPC server bounds', () => {
     second.socket.write(partial(8 * 1024 * 1024, 900 * 1024));
     await until('the bigger partial sender closed', () => second.closed());
     expect(first.closed()).toBe(false);
-    const client = await RpcClient.connect({
-      host: '127.0.0.1',
-      port: s.port,
-      selfId: 'client',
-      peerId: 'nn',
-      journal,
-    });
+    const client = await connectClient(s.port);
     await expect(client.call('getFileInfo', { src: '/d' })).resolves.toBeNull();
     client.close();
   });
