@@ -5,13 +5,13 @@
  * and `lab fs -appendToFile`. A NameNode and three DataNodes in their own LAB_HOME with ephemeral
  * ports. Skipped until the daemons are built.
  */
-import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeTestCluster, startTestCluster } from './lab-process.js';
+import { runLabWithInput, type LabOutcome } from './lab-process.js';
+import { finalizedReplica, flushedInRbw, readAll, useSuiteCluster } from './suite-cluster.js';
 import { killNode, restartNode } from '../../cluster/launcher/launcher.js';
 import { BUILT } from './requirements.js';
 import { BlockWriter, writeBlockOp } from '../../cluster/client/block-writer.js';
@@ -27,15 +27,7 @@ import {
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { isOpenForWrite } from '../../cluster/client/open-file.js';
 import { chunkChecksums } from '../../cluster/common/crc.js';
-import {
-  blockFileName,
-  finalizedBlockPath,
-  finalizedMetaPath,
-  metaFileName,
-  rbwDir,
-} from '../../cluster/datanode/layout.js';
-import { validRbwLength } from '../../cluster/runtime/datanode-storage.js';
-import type { LocatedBlock } from '../../cluster/protocol/types.js';
+import { blockFileName, rbwDir } from '../../cluster/datanode/layout.js';
 import { verifyReplica } from '../../cluster/datanode/meta.js';
 import { homePaths } from '../../cluster/home/description.js';
 import { decodeSegment } from '../../cluster/namenode/editlog/codec.js';
@@ -44,100 +36,47 @@ import type { JournalFrame } from '../../cluster/protocol/journal-types.js';
 import { readJournal } from '../../cluster/transport/journal.js';
 import { waitFor } from './wait-for.js';
 
-const repo = path.resolve(import.meta.dirname, '../..');
-
-interface LabRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
 describe.skipIf(!BUILT)('append on a real cluster', () => {
-  let home = '';
   let work = '';
-  let client: DFSClient;
+  const suite = useSuiteCluster('lab-append-', {
+    datanodes: 3,
+    racks: 1,
+    blockSize: '1m',
+    replication: 2,
+    seed: 'append',
+  });
 
-  beforeAll(async () => {
+  beforeAll(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-append-work-'));
-    home = await startTestCluster('lab-append-', {
-      datanodes: 3,
-      racks: 1,
-      blockSize: '1m',
-      replication: 2,
-      seed: 'append',
-    });
-    client = await DFSClient.connect({ home, warn: () => undefined });
-  }, 120_000);
+  });
 
-  afterAll(async () => {
-    await client?.close();
-    await removeTestCluster(home);
+  afterAll(() => {
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
   async function write(src: string, data: Buffer): Promise<void> {
-    const out = await client.create(src, { overwrite: true });
+    const out = await suite.client.create(src, { overwrite: true });
     await out.write(data);
     await out.close();
   }
 
-  async function read(src: string): Promise<Buffer> {
-    const parts: Buffer[] = [];
-    for await (const chunk of client.readFile(src)) parts.push(Buffer.from(chunk));
-    return Buffer.concat(parts);
-  }
-
   /** Every replica of every block on disk passes its .meta (as the block scanner checks it). */
   async function replicasVerify(src: string): Promise<void> {
-    const located = await client.locateAll(src);
+    const located = await suite.client.locateAll(src);
     for (const lb of located.blocks) {
       for (const loc of lb.locations) {
-        const dataDir = homePaths(home).dataDir(loc.name);
-        const data = fs.readFileSync(finalizedBlockPath(dataDir, lb.blockPoolId, lb.block.blockId));
-        const meta = fs.readFileSync(
-          finalizedMetaPath(dataDir, lb.blockPoolId, lb.block.blockId, lb.block.genStamp),
-        );
+        const { data, meta } = finalizedReplica(suite.home, loc.name, lb);
         expect(data.length).toBe(lb.block.numBytes);
         expect(verifyReplica(data, meta)).toEqual({ ok: true });
       }
     }
   }
 
-  /**
-   * True once the rbw replica holds `bytes` bytes and its .meta the checksums of all of them (a
-   * restart keeps only the bytes the checksums cover). hflush returns on the acks; the DataNode
-   * writes the partial last chunk's checksum when the write ends or someone reads the replica.
-   */
-  function flushedInRbw(dataDir: string, lb: LocatedBlock, bytes: number): true | undefined {
-    const dir = rbwDir(dataDir, lb.blockPoolId);
-    const files = {
-      blockPath: path.join(dir, blockFileName(lb.block.blockId)),
-      metaPath: path.join(dir, metaFileName(lb.block.blockId, lb.block.genStamp)),
-    };
-    try {
-      return fs.statSync(files.blockPath).size === bytes && validRbwLength(files) === bytes
-        ? true
-        : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** `lab ARGS…` on this cluster, `input` on its stdin. */
-  function labWith(input: Buffer | string, ...args: string[]): LabRun {
-    const r = spawnSync(process.execPath, [path.join(repo, 'bin/lab.js'), ...args], {
-      env: { ...process.env, LAB_HOME: home },
-      input,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-  }
-
   function editOps(): EditLogOp[] {
-    const current = path.join(homePaths(home).nameDir, 'current');
+    const current = path.join(homePaths(suite.home).nameDir, 'current');
     return fs
       .readdirSync(current)
       .filter((n) => n.startsWith('edits_'))
@@ -149,13 +88,13 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
     const first = crypto.randomBytes(MiB + 300_001); // the last block ends mid-chunk
     const more = crypto.randomBytes(400_000);
     await write('/a.bin', first);
-    const before = await client.locateAll('/a.bin');
-    const out = await client.append('/a.bin');
+    const before = await suite.client.locateAll('/a.bin');
+    const out = await suite.client.append('/a.bin');
     await out.write(more);
     await out.close();
 
-    expect(Buffer.compare(await read('/a.bin'), Buffer.concat([first, more]))).toBe(0);
-    const after = await client.locateAll('/a.bin');
+    expect(Buffer.compare(await readAll(suite.client, '/a.bin'), Buffer.concat([first, more]))).toBe(0);
+    const after = await suite.client.locateAll('/a.bin');
     expect(after.fileLength).toBe(first.length + more.length);
     expect(after.blocks.map((b) => b.block.blockId)).toEqual(before.blocks.map((b) => b.block.blockId));
     const [oldLast, newLast] = [before.blocks[1]!, after.blocks[1]!];
@@ -171,7 +110,7 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
     expect(appendOp).toMatchObject({
       op: 'OP_APPEND',
       path: '/a.bin',
-      clientName: client.clientName,
+      clientName: suite.client.clientName,
       newBlock: false,
     });
     expect(appendOp?.op === 'OP_APPEND' && appendOp.rpcIds.clientId).toMatch(/^[0-9a-f-]{36}$/);
@@ -181,31 +120,34 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
     const full = crypto.randomBytes(MiB);
     await write('/full.bin', full);
     const more = crypto.randomBytes(5000);
-    const out = await client.append('/full.bin');
+    const out = await suite.client.append('/full.bin');
     await out.write(more);
     await out.close();
-    expect(Buffer.compare(await read('/full.bin'), Buffer.concat([full, more]))).toBe(0);
-    expect((await client.locateAll('/full.bin')).blocks.map((b) => b.block.numBytes)).toEqual([MiB, 5000]);
+    expect(Buffer.compare(await readAll(suite.client, '/full.bin'), Buffer.concat([full, more]))).toBe(0);
+    expect((await suite.client.locateAll('/full.bin')).blocks.map((b) => b.block.numBytes)).toEqual([
+      MiB,
+      5000,
+    ]);
 
     await write('/empty.bin', Buffer.alloc(0));
-    const empty = await client.append('/empty.bin');
+    const empty = await suite.client.append('/empty.bin');
     await empty.write(Buffer.from('hello'));
     await empty.close();
-    expect((await read('/empty.bin')).toString()).toBe('hello');
+    expect((await readAll(suite.client, '/empty.bin')).toString()).toBe('hello');
     await replicasVerify('/full.bin');
   });
 
   it('refuses a second writer, a directory and a missing file in HDFS words', async () => {
     await write('/busy.bin', Buffer.from('x'));
-    const holder = await client.append('/busy.bin');
-    const other = await DFSClient.connect({ home, warn: () => undefined });
+    const holder = await suite.client.append('/busy.bin');
+    const other = await DFSClient.connect({ home: suite.home, warn: () => undefined });
     try {
       await expect(other.append('/busy.bin')).rejects.toThrow(
         new RegExp(
-          `Failed to APPEND_FILE /busy.bin for ${other.clientName} on .* because this file lease is currently owned by ${client.clientName}`,
+          `Failed to APPEND_FILE /busy.bin for ${other.clientName} on .* because this file lease is currently owned by ${suite.client.clientName}`,
         ),
       );
-      await client.call('mkdirs', { src: '/d', permission: 0o755, createParent: true });
+      await suite.client.call('mkdirs', { src: '/d', permission: 0o755, createParent: true });
       await expect(other.append('/d')).rejects.toThrow(
         'Cannot append to directory /d; already exists as a directory.',
       );
@@ -222,7 +164,7 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
     // boundary with a CRC of its new bytes only; then complete. No updateBlockForPipeline.
     const first = crypto.randomBytes(1000);
     await write('/go.bin', first);
-    const go = await DFSClient.connect({ home, warn: () => undefined });
+    const go = await DFSClient.connect({ home: suite.home, warn: () => undefined });
     try {
       const { block } = await go.call('append', {
         src: '/go.bin',
@@ -261,7 +203,7 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
           (await go.call('complete', { src: '/go.bin', clientName: go.clientName, last, fileId: 0 })) ||
           undefined,
       );
-      expect(Buffer.compare(await read('/go.bin'), Buffer.concat([first, more]))).toBe(0);
+      expect(Buffer.compare(await readAll(suite.client, '/go.bin'), Buffer.concat([first, more]))).toBe(0);
       await replicasVerify('/go.bin');
     } finally {
       await go.close();
@@ -269,14 +211,14 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
   });
 
   it('lab debug recoverLease closes an abandoned file, waiting out its block recovery', async () => {
-    const lab = (...args: string[]): LabRun => labWith('', ...args);
-    const writer = await DFSClient.connect({ home, warn: () => undefined });
+    const lab = (...args: string[]): LabOutcome => runLabWithInput(suite.home, '', ...args);
+    const writer = await DFSClient.connect({ home: suite.home, warn: () => undefined });
     try {
       // Open with no block: released and closed at once (DebugAdmin prints SUCCEEDED, exit 0).
       await writer.create('/open-empty.bin');
       const empty = lab('debug', 'recoverLease', '-path', '/open-empty.bin');
       expect([empty.code, empty.stdout]).toEqual([0, 'recoverLease SUCCEEDED on /open-empty.bin\n']);
-      expect(await isOpenForWrite(client, '/open-empty.bin')).toBe(false);
+      expect(await isOpenForWrite(suite.client, '/open-empty.bin')).toBe(false);
 
       // Open with a block being written, then the writer goes away: the first answer is false
       // while the DataNodes recover the block under a new generation stamp.
@@ -289,13 +231,15 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
         /^recoverLease returned false\.\nRetrying in 5000 ms\.\.\.\nRetry #1\n/,
       );
       expect([recovered.code, recovered.stdout]).toEqual([0, 'recoverLease SUCCEEDED on /open-data.bin\n']);
-      const status = await client.call('getFileInfo', { src: '/open-data.bin' });
-      expect(await isOpenForWrite(client, '/open-data.bin')).toBe(false);
-      expect(Buffer.compare(await read('/open-data.bin'), data.subarray(0, status!.length))).toBe(0);
+      const status = await suite.client.call('getFileInfo', { src: '/open-data.bin' });
+      expect(await isOpenForWrite(suite.client, '/open-data.bin')).toBe(false);
+      expect(
+        Buffer.compare(await readAll(suite.client, '/open-data.bin'), data.subarray(0, status!.length)),
+      ).toBe(0);
       // One primary asked the other holder over InterDatanodeProtocol (itself without a call) and
       // committed (BlockRecoveryWorker); each DataNode writes its journal on a timer.
       const sent = (method: string) =>
-        readJournal(homePaths(home).journal).filter(
+        readJournal(homePaths(suite.home).journal).filter(
           (r): r is JournalFrame =>
             r.k === 'frame' && r.dir === 'send' && r.msg.type === 'rpc-call' && r.msg.method === method,
         );
@@ -326,29 +270,31 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
   it('hflush shows a new reader the bytes of a file still open; hsync fsyncs the rbw replicas', async () => {
     const part1 = crypto.randomBytes(100_077); // ends mid-chunk
     const part2 = crypto.randomBytes(50_000);
-    const out = await client.create('/flushed.bin', { overwrite: true });
+    const out = await suite.client.create('/flushed.bin', { overwrite: true });
     await out.write(part1);
     await out.hflush();
     // The first flush of a block persists it with its length (FSNamesystem.fsync → OP_UPDATE_BLOCKS).
     const update = editOps().findLast((op) => op.op === 'OP_UPDATE_BLOCKS' && op.path === '/flushed.bin');
     expect(update?.op === 'OP_UPDATE_BLOCKS' && update.blocks.at(-1)?.numBytes).toBe(part1.length);
-    expect(await isOpenForWrite(client, '/flushed.bin')).toBe(true);
-    expect(Buffer.compare(await read('/flushed.bin'), part1)).toBe(0);
+    expect(await isOpenForWrite(suite.client, '/flushed.bin')).toBe(true);
+    expect(Buffer.compare(await readAll(suite.client, '/flushed.bin'), part1)).toBe(0);
 
     await out.write(part2);
     await out.hsync({ updateLength: true });
-    const located = await client.locateAll('/flushed.bin');
+    const located = await suite.client.locateAll('/flushed.bin');
     const lb = located.lastBlock ?? located.blocks.at(-1);
     if (!lb) throw new Error('no last block');
     // Every DataNode of the pipeline has the bytes and their CRCs on disk, partial chunk included.
     for (const loc of lb.locations) {
-      const dir = rbwDir(homePaths(home).dataDir(loc.name), lb.blockPoolId);
+      const dir = rbwDir(homePaths(suite.home).dataDir(loc.name), lb.blockPoolId);
       const meta = fs.readdirSync(dir).find((n) => n.startsWith(`${blockFileName(lb.block.blockId)}_`));
       const data = fs.readFileSync(path.join(dir, blockFileName(lb.block.blockId)));
       expect(data.length).toBe(part1.length + part2.length);
       expect(verifyReplica(data, fs.readFileSync(path.join(dir, meta ?? 'missing')))).toEqual({ ok: true });
     }
-    expect(Buffer.compare(await read('/flushed.bin'), Buffer.concat([part1, part2]))).toBe(0);
+    expect(Buffer.compare(await readAll(suite.client, '/flushed.bin'), Buffer.concat([part1, part2]))).toBe(
+      0,
+    );
 
     // A later hflush tells the NameNode nothing (the block's length there stays); a new reader
     // still sees every flushed byte: it asks a DataNode's IPC port for the last block's visible
@@ -356,28 +302,30 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
     const part3 = crypto.randomBytes(3_333);
     await out.write(part3);
     await out.hflush();
-    const nnLength = (await client.locateAll('/flushed.bin')).lastBlock?.block.numBytes;
+    const nnLength = (await suite.client.locateAll('/flushed.bin')).lastBlock?.block.numBytes;
     expect(nnLength).toBe(part1.length + part2.length);
-    expect(Buffer.compare(await read('/flushed.bin'), Buffer.concat([part1, part2, part3]))).toBe(0);
+    expect(
+      Buffer.compare(await readAll(suite.client, '/flushed.bin'), Buffer.concat([part1, part2, part3])),
+    ).toBe(0);
     await out.close();
-    expect(await isOpenForWrite(client, '/flushed.bin')).toBe(false);
+    expect(await isOpenForWrite(suite.client, '/flushed.bin')).toBe(false);
   });
 
   it("takes back the chunk Java's writer sends again from its start after an hflush", async () => {
     const src = '/java-flush.bin';
-    const stat = await client.call('create', {
+    const stat = await suite.client.call('create', {
       src,
       permission: 0o644,
-      clientName: client.clientName,
+      clientName: suite.client.clientName,
       clientMachine: '',
       overwrite: true,
       createParent: true,
       replication: 2,
       blockSize: MiB,
     });
-    const lb = await client.call('addBlock', {
+    const lb = await suite.client.call('addBlock', {
       src,
-      clientName: client.clientName,
+      clientName: suite.client.clientName,
       previous: null,
       excludeNodes: [],
       fileId: stat.fileId,
@@ -386,19 +334,19 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
     const targets = lb.locations;
     const link = await openLink({
       selfId: 'client',
-      journal: client.journal,
+      journal: suite.client.journal,
       op: 'java-hflush',
       target: targets[0]!,
     });
     try {
       const op = writeBlockOp({
         selfId: 'client',
-        journal: client.journal,
+        journal: suite.client.journal,
         targets,
         poolId: lb.blockPoolId,
         block: lb.block,
         headerBytes: MiB,
-        clientName: client.clientName,
+        clientName: suite.client.clientName,
       });
       sendOp(link, 'WRITE_BLOCK', op, label);
       expect((await readResponse(link, label)).status).toBe('SUCCESS');
@@ -421,14 +369,14 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
       await waitFor(
         'complete',
         async () =>
-          (await client.call('complete', {
+          (await suite.client.call('complete', {
             src,
-            clientName: client.clientName,
+            clientName: suite.client.clientName,
             last,
             fileId: stat.fileId,
           })) || undefined,
       );
-      expect(Buffer.compare(await read(src), data)).toBe(0);
+      expect(Buffer.compare(await readAll(suite.client, src), data)).toBe(0);
       await replicasVerify(src);
     } finally {
       closeLink(link);
@@ -436,7 +384,7 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
   });
 
   it('lab fs -appendToFile appends local files and stdin, creating the file first', () => {
-    const lab = labWith;
+    const lab = (input: string, ...args: string[]): LabOutcome => runLabWithInput(suite.home, input, ...args);
     fs.writeFileSync(path.join(work, 'one.txt'), 'one\n');
     fs.writeFileSync(path.join(work, 'two.txt'), 'two\n');
     const made = lab(
@@ -463,39 +411,40 @@ describe.skipIf(!BUILT)('append on a real cluster', () => {
   // Last in the suite: it kills and restarts a DataNode.
   it('a restarted DataNode keeps an rbw replica as RWR; lease recovery closes the file with its hflushed bytes', async () => {
     const flushed = crypto.randomBytes(100_077);
-    const writer = await DFSClient.connect({ home, warn: () => undefined });
+    const writer = await DFSClient.connect({ home: suite.home, warn: () => undefined });
     let holder: string | undefined;
     try {
       const out = await writer.create('/rwr.bin', { replication: 1 });
       await out.write(flushed);
       await out.hflush();
-      const lb = (await client.locateAll('/rwr.bin')).lastBlock;
+      const lb = (await suite.client.locateAll('/rwr.bin')).lastBlock;
       if (!lb) throw new Error('no last block');
       holder = lb.locations[0]?.name ?? '';
-      const dataDir = homePaths(home).dataDir(holder);
+      const dataDir = homePaths(suite.home).dataDir(holder);
       out.abort(); // the writer dies
       // The DataNode ends the write: the bytes and the partial last chunk's checksum on disk.
-      await waitFor('the flushed bytes and their checksums in rbw/', () =>
-        flushedInRbw(dataDir, lb, flushed.length),
+      await waitFor(
+        'the flushed bytes and their checksums in rbw/',
+        () => flushedInRbw(dataDir, lb, flushed.length) || undefined,
       );
     } finally {
       await writer.close();
     }
     if (holder === undefined) throw new Error('no DataNode holds /rwr.bin');
-    await killNode(home, holder);
-    await restartNode(home, holder);
+    await killNode(suite.home, holder);
+    await restartNode(suite.home, holder);
     // The only replica is RWR now: no DataNode shows a length (getVisibleLength -1), as in HDFS.
-    await expect(read('/rwr.bin')).rejects.toMatchObject({
+    await expect(readAll(suite.client, '/rwr.bin')).rejects.toMatchObject({
       errorClass: 'CannotObtainBlockLengthException',
       message: expect.stringMatching(
         /^Cannot obtain block length for LocatedBlock\{BP-[^:]+:blk_\d+_\d+; getBlockSize\(\)=100077; corrupt=false; offset=0; locs=\[DatanodeInfoWithStorage\[127(\.\d+){3}:\d+,DS-[0-9a-f-]+,DISK\]\]\}$/,
       ),
     });
     // Block recovery finalizes the RWR replica at its length under a new stamp and closes the file.
-    await client.call('recoverLease', { src: '/rwr.bin', clientName: client.clientName });
+    await suite.client.call('recoverLease', { src: '/rwr.bin', clientName: suite.client.clientName });
     await waitFor('/rwr.bin closed by lease recovery', async () =>
-      (await isOpenForWrite(client, '/rwr.bin')) ? undefined : true,
+      (await isOpenForWrite(suite.client, '/rwr.bin')) ? undefined : true,
     );
-    expect(Buffer.compare(await read('/rwr.bin'), flushed)).toBe(0);
+    expect(Buffer.compare(await readAll(suite.client, '/rwr.bin'), flushed)).toBe(0);
   });
 });

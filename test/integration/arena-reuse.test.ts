@@ -11,13 +11,10 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DFSClient } from '../../cluster/client/dfs-client.js';
-import { finalizedBlockPath, finalizedMetaPath } from '../../cluster/datanode/layout.js';
+import { describe, expect, it } from 'vitest';
 import { verifyReplica } from '../../cluster/datanode/meta.js';
-import { homePaths } from '../../cluster/home/description.js';
-import { removeTestCluster, startTestCluster } from './lab-process.js';
 import { BUILT } from './requirements.js';
+import { finalizedReplica, readAll, useSuiteCluster } from './suite-cluster.js';
 
 const LONG = process.env.LAB_LONG === '1';
 const DATANODES = ['dn1', 'dn2', 'dn3'];
@@ -26,52 +23,36 @@ const FILES = 4;
 const FILE_BYTES = 3 * 8 * 1024 * 1024 + 12_345;
 
 describe.skipIf(!BUILT || !LONG)('read arenas used again under concurrent pipelines', () => {
-  let home = '';
-  let client: DFSClient;
-
-  beforeAll(async () => {
-    home = await startTestCluster('lab-arena-reuse-', {
-      datanodes: 3,
-      racks: 1,
-      blockSize: '8m',
-      replication: 3,
-      seed: 'arena-reuse',
-    });
-    client = await DFSClient.connect({ home, warn: () => undefined });
-  }, 120_000);
-
-  afterAll(async () => {
-    await client?.close();
-    await removeTestCluster(home);
+  const suite = useSuiteCluster('lab-arena-reuse-', {
+    datanodes: 3,
+    racks: 1,
+    blockSize: '8m',
+    replication: 3,
+    seed: 'arena-reuse',
   });
 
   it('every replica of files put at once holds the bytes put, and reads back identical', async () => {
     const sources = Array.from({ length: FILES }, (_, i) => {
-      const local = path.join(home, `source-${i}.bin`);
+      const local = path.join(suite.home, `source-${i}.bin`);
       fs.writeFileSync(local, crypto.randomBytes(FILE_BYTES));
       return local;
     });
     await Promise.all(
-      sources.map((local, i) => client.putFile(local, `/arena/f${i}.bin`, { replication: 3 })),
+      sources.map((local, i) => suite.client.putFile(local, `/arena/f${i}.bin`, { replication: 3 })),
     );
     for (const [i, local] of sources.entries()) {
       const expected = fs.readFileSync(local);
-      const located = await client.locateAll(`/arena/f${i}.bin`);
+      const located = await suite.client.locateAll(`/arena/f${i}.bin`);
       expect(located.blocks).toHaveLength(4);
       for (const lb of located.blocks) {
-        const { blockId, genStamp, numBytes } = lb.block;
-        const want = expected.subarray(lb.startOffset, lb.startOffset + numBytes);
+        const want = expected.subarray(lb.startOffset, lb.startOffset + lb.block.numBytes);
         for (const dn of DATANODES) {
-          const dataDir = homePaths(home).dataDir(dn);
-          const replica = fs.readFileSync(finalizedBlockPath(dataDir, lb.blockPoolId, blockId));
-          const meta = fs.readFileSync(finalizedMetaPath(dataDir, lb.blockPoolId, blockId, genStamp));
-          expect(replica.equals(want), `${dn}'s replica of blk_${blockId} (file ${i})`).toBe(true);
-          expect(verifyReplica(replica, meta)).toEqual({ ok: true });
+          const { data, meta } = finalizedReplica(suite.home, dn, lb);
+          expect(data.equals(want), `${dn}'s replica of blk_${lb.block.blockId} (file ${i})`).toBe(true);
+          expect(verifyReplica(data, meta)).toEqual({ ok: true });
         }
       }
-      const parts: Buffer[] = [];
-      for await (const chunk of client.readFile(`/arena/f${i}.bin`)) parts.push(Buffer.from(chunk));
-      expect(Buffer.concat(parts).equals(expected)).toBe(true);
+      expect((await readAll(suite.client, `/arena/f${i}.bin`)).equals(expected)).toBe(true);
     }
   }, 180_000);
 });

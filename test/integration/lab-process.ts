@@ -2,7 +2,7 @@
  * What real-process tests share: running the built `lab` command against a run directory, and an
  * RPC connection to that cluster's NameNode as the lab's client makes it.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,6 +35,18 @@ export async function runLab(home: string, ...args: string[]): Promise<LabOutcom
     const e = error as { code?: number; stdout?: string; stderr?: string };
     return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
+}
+
+/** `lab ARGS` as runLab, with `input` on its stdin, waiting for it synchronously. */
+export function runLabWithInput(home: string, input: Buffer | string, ...args: string[]): LabOutcome {
+  const r = spawnSync(process.execPath, [LAB_BIN, ...args], {
+    cwd: REPO,
+    env: { ...process.env, LAB_HOME: home, LAB_PORTS: 'ephemeral' },
+    input,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 /**

@@ -7,10 +7,9 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeTestCluster, startTestCluster } from './lab-process.js';
+import { describe, expect, it } from 'vitest';
+import { readAll, useSuiteCluster } from './suite-cluster.js';
 import { BUILT } from './requirements.js';
-import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { finalizedMetaPath } from '../../cluster/datanode/layout.js';
 import { homePaths } from '../../cluster/home/description.js';
 import { killNode } from '../../cluster/launcher/launcher.js';
@@ -26,46 +25,33 @@ const BLOCK = 1024 * 1024;
 const WAIT_MS = 5_000;
 
 describe.skipIf(!BUILT)('replace-datanode-on-failure on a real cluster', () => {
-  let home: string;
-  let client: DFSClient;
   const warnings: string[] = [];
-
-  beforeAll(async () => {
-    home = await startTestCluster('lab-replace-dn-', {
+  const suite = useSuiteCluster(
+    'lab-replace-dn-',
+    {
       datanodes: 5,
       racks: 2,
       blockSize: '1m',
       replication: 3,
       seed: 'replace-datanode',
       defines: ['dfs.heartbeat.interval=1'],
-    });
-    client = await DFSClient.connect({ home, warn: (line) => warnings.push(line) });
-  }, 30_000);
-
-  afterAll(async () => {
-    await client?.close();
-    await removeTestCluster(home);
-  });
+    },
+    { warn: (line) => warnings.push(line), startTimeoutMs: 30_000 },
+  );
 
   async function lastBlock(src: string, blocks: number): Promise<LocatedBlock | undefined> {
-    const l = await client.call('getBlockLocations', {
+    const l = await suite.client.call('getBlockLocations', {
       src,
       offset: 0,
       length: Number.MAX_SAFE_INTEGER,
-      readerHost: client.clientHost,
+      readerHost: suite.client.clientHost,
     });
     return l?.blocks.length === blocks ? l.blocks.at(-1) : undefined;
   }
 
-  async function read(src: string): Promise<Buffer> {
-    const parts: Buffer[] = [];
-    for await (const chunk of client.readFile(src)) parts.push(Buffer.from(chunk));
-    return Buffer.concat(parts);
-  }
-
   function journal(): JournalRecord[] {
-    client.journal.flush();
-    return readJournal(homePaths(home).journal);
+    suite.client.journal.flush();
+    return readJournal(homePaths(suite.home).journal);
   }
 
   function frames(): JournalFrame[] {
@@ -75,7 +61,7 @@ describe.skipIf(!BUILT)('replace-datanode-on-failure on a real cluster', () => {
   it('two DataNodes of the pipeline killed: a new DataNode gets the RBW replica and the write completes', async () => {
     const src = '/replace/two-killed.bin';
     const data = crypto.randomBytes(BLOCK + 6 * PACKET + 1234);
-    const out = await client.create(src, { overwrite: false, replication: 3 });
+    const out = await suite.client.create(src, { overwrite: false, replication: 3 });
     // The first block whole, then three packets into the second.
     await out.write(data.subarray(0, BLOCK + 3 * PACKET));
     const uc = await waitFor(
@@ -100,13 +86,13 @@ describe.skipIf(!BUILT)('replace-datanode-on-failure on a real cluster', () => {
     );
     // Kill the first (the client's connection breaks) and the last (recovery setup fails at it).
     const [first, survivor, last] = original as [string, string, string];
-    await killNode(home, first);
-    await killNode(home, last);
+    await killNode(suite.home, first);
+    await killNode(suite.home, last);
     await out.write(data.subarray(BLOCK + 3 * PACKET));
     await out.close();
 
     // Buffer.equals: toEqual walks a 1.4 MB buffer byte by byte in the matcher (about 26 s).
-    expect((await read(src)).equals(data)).toBe(true);
+    expect((await readAll(suite.client, src)).equals(data)).toBe(true);
     // The pipeline the write ended with: the survivor and one DataNode that was not in the original.
     const updates = frames().filter(
       (r) =>
@@ -131,7 +117,7 @@ describe.skipIf(!BUILT)('replace-datanode-on-failure on a real cluster', () => {
     // Both hold the finalized replica under the final generation stamp.
     for (const dn of [survivor, replacement]) {
       const meta = finalizedMetaPath(
-        homePaths(home).dataDir(dn),
+        homePaths(suite.home).dataDir(dn),
         after.blockPoolId,
         after.block.blockId,
         after.block.genStamp,

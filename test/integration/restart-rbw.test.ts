@@ -9,86 +9,47 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
-import { blockFileName, metaFileName, rbwDir, restartMetaPath } from '../../cluster/datanode/layout.js';
+import { blockFileName, rbwDir, restartMetaPath } from '../../cluster/datanode/layout.js';
 import { homePaths } from '../../cluster/home/description.js';
 import { restartNode } from '../../cluster/launcher/launcher.js';
 import type { JournalFrame } from '../../cluster/protocol/journal-types.js';
 import { OOB_SEQNO } from '../../cluster/protocol/packet.js';
-import type { LocatedBlock } from '../../cluster/protocol/types.js';
-import { validRbwLength } from '../../cluster/runtime/datanode-storage.js';
 import { readJournal } from '../../cluster/transport/journal.js';
-import { removeTestCluster, runLab, startTestCluster } from './lab-process.js';
+import { runLab, runLabWithInput } from './lab-process.js';
+import { flushedInRbw, readAll, useSuiteCluster } from './suite-cluster.js';
 import { BUILT } from './requirements.js';
 import { waitFor } from './wait-for.js';
 
-const repo = path.resolve(import.meta.dirname, '../..');
 const LONG = process.env.LAB_LONG === '1';
 
 describe.skipIf(!BUILT || !LONG)('a DataNode restarted after a shutdown for upgrade', () => {
-  let home = '';
-  let client: DFSClient;
-
-  beforeAll(async () => {
-    home = await startTestCluster('lab-restart-rbw-', {
-      datanodes: 1,
-      racks: 1,
-      blockSize: '1m',
-      replication: 1,
-      seed: 'restart-rbw',
-    });
-    client = await DFSClient.connect({ home, warn: () => undefined });
-  }, 120_000);
-
-  afterAll(async () => {
-    await client?.close();
-    await removeTestCluster(home);
+  const suite = useSuiteCluster('lab-restart-rbw-', {
+    datanodes: 1,
+    racks: 1,
+    blockSize: '1m',
+    replication: 1,
+    seed: 'restart-rbw',
   });
-
-  async function read(src: string): Promise<Buffer> {
-    const parts: Buffer[] = [];
-    for await (const chunk of client.readFile(src)) parts.push(Buffer.from(chunk));
-    return Buffer.concat(parts);
-  }
-
-  /** True when the rbw replica holds `bytes` bytes and its .meta the checksums of all of them. */
-  function flushedInRbw(dataDir: string, lb: LocatedBlock, bytes: number): boolean {
-    const dir = rbwDir(dataDir, lb.blockPoolId);
-    const files = {
-      blockPath: path.join(dir, blockFileName(lb.block.blockId)),
-      metaPath: path.join(dir, metaFileName(lb.block.blockId, lb.block.genStamp)),
-    };
-    return fs.statSync(files.blockPath).size === bytes && validRbwLength(files) === bytes;
-  }
-
-  function labWith(input: string, ...args: string[]): { code: number; stdout: string; stderr: string } {
-    const r = spawnSync(process.execPath, [path.join(repo, 'bin/lab.js'), ...args], {
-      env: { ...process.env, LAB_HOME: home },
-      input,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-  }
 
   it('a DataNode shut down for upgrade while a client writes keeps the replica RBW when back in time (its .restart file)', async () => {
     const flushed = crypto.randomBytes(70_011);
-    const writer = await DFSClient.connect({ home, warn: () => undefined });
+    const writer = await DFSClient.connect({ home: suite.home, warn: () => undefined });
     try {
       const out = await writer.create('/restart.bin', { replication: 1 });
       await out.write(flushed);
       await out.hflush();
-      const lb = (await client.locateAll('/restart.bin')).lastBlock;
+      const lb = (await suite.client.locateAll('/restart.bin')).lastBlock;
       const holder = lb?.locations[0];
       if (!lb || !holder) throw new Error('no DataNode holds /restart.bin');
-      const dataDir = homePaths(home).dataDir(holder.name);
+      const dataDir = homePaths(suite.home).dataDir(holder.name);
       const rbw = path.join(rbwDir(dataDir, lb.blockPoolId), blockFileName(lb.block.blockId));
       await waitFor('the flushed bytes in rbw/', () =>
         fs.existsSync(rbw) && fs.statSync(rbw).size === flushed.length ? true : undefined,
       );
-      const shutdown = labWith(
+      const shutdown = runLabWithInput(
+        suite.home,
         '',
         'dfsadmin',
         '-shutdownDatanode',
@@ -103,10 +64,10 @@ describe.skipIf(!BUILT || !LONG)('a DataNode restarted after a shutdown for upgr
       const deadline = Number(fs.readFileSync(restartFile, 'utf8'));
       expect(deadline - Date.now()).toBeGreaterThan(40_000);
       out.abort();
-      await restartNode(home, holder.name);
+      await restartNode(suite.home, holder.name);
       // Loaded as RBW (an RWR replica would show no byte: CannotObtainBlockLengthException).
       const back = await waitFor('/restart.bin readable from the restarted DataNode', async () =>
-        read('/restart.bin').catch(() => undefined),
+        readAll(suite.client, '/restart.bin').catch(() => undefined),
       );
       expect(Buffer.compare(back, flushed)).toBe(0);
       expect(fs.existsSync(restartFile)).toBe(false);
@@ -119,16 +80,16 @@ describe.skipIf(!BUILT || !LONG)('a DataNode restarted after a shutdown for upgr
     const first = crypto.randomBytes(70_011);
     const second = crypto.randomBytes(100_000);
     const lines: string[] = [];
-    const writer = await DFSClient.connect({ home, warn: (line) => lines.push(line) });
+    const writer = await DFSClient.connect({ home: suite.home, warn: (line) => lines.push(line) });
     try {
       const out = await writer.create('/oob.bin', { replication: 1 });
       await out.write(first);
       await out.hflush();
-      const holder = (await client.locateAll('/oob.bin')).lastBlock?.locations[0];
+      const holder = (await suite.client.locateAll('/oob.bin')).lastBlock?.locations[0];
       if (!holder) throw new Error('no DataNode holds /oob.bin');
       // Run without blocking this process: the writer reads its acks meanwhile, as a real one does.
       const shutdown = await runLab(
-        home,
+        suite.home,
         'dfsadmin',
         '-shutdownDatanode',
         `${holder.ipAddr}:${holder.ipcPort}`,
@@ -137,7 +98,7 @@ describe.skipIf(!BUILT || !LONG)('a DataNode restarted after a shutdown for upgr
       expect(shutdown.code).toBe(0);
       // The DataNode's out-of-band ack to its writer: seqno -2 (PipelineAck.UNKOWN_SEQNO), OOB_RESTART.
       await waitFor('the OOB_RESTART ack in the journal', () =>
-        readJournal(homePaths(home).journal).find(
+        readJournal(homePaths(suite.home).journal).find(
           (r): r is JournalFrame =>
             r.k === 'frame' &&
             r.proc === holder.name &&
@@ -150,9 +111,9 @@ describe.skipIf(!BUILT || !LONG)('a DataNode restarted after a shutdown for upgr
       // The writer goes on: its next bytes wait until the DataNode is back, then go to it.
       const written = out.write(second).then(() => out.close());
       written.catch(() => undefined); // awaited below, after the restart
-      await restartNode(home, holder.name);
+      await restartNode(suite.home, holder.name);
       await written;
-      expect(Buffer.compare(await read('/oob.bin'), Buffer.concat([first, second]))).toBe(0);
+      expect(Buffer.compare(await readAll(suite.client, '/oob.bin'), Buffer.concat([first, second]))).toBe(0);
       expect(lines).toContain(`INFO hdfs.DataStreamer: Datanode 0 is restarting: ${holder.name}`);
       // Not dropped as a bad DataNode: with it the only one, that would have failed the write.
       expect(lines.filter((line) => line.includes('is bad'))).toEqual([]);
