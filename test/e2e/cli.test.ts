@@ -9,22 +9,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LAB_BIN, type LabOutcome } from '../integration/lab-process.js';
 import { BUILT } from '../integration/requirements.js';
 
-const repo = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(repo, 'bin/lab.js');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 describe.skipIf(!BUILT)('lab CLI on a real cluster', () => {
   let home: string;
   let work: string;
-  const lab = (...args: string[]): Run => {
-    const r = spawnSync(process.execPath, [bin, ...args], {
+  const lab = (...args: string[]): LabOutcome => {
+    const r = spawnSync(process.execPath, [LAB_BIN, ...args], {
       env: { ...process.env, LAB_HOME: home, LAB_PORTS: 'ephemeral', CI: 'true' },
       encoding: 'utf8',
       timeout: 60_000,

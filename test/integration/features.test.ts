@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labUser } from '../../cluster/common/user.js';
-import { LAB_BIN } from './lab-process.js';
+import { LAB_BIN, type LabOutcome } from './lab-process.js';
 import { BUILT } from './requirements.js';
 import { waitFor } from './wait-for.js';
 
@@ -37,12 +37,6 @@ const ACL_LISTING =
 const SNAP_QUOTA_COUNT =
   '           2               0            none             inf            1            1                 20 /snap\n';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 describe.skipIf(!BUILT)('trash, quotas, xattrs, snapshots and ACLs on a running cluster', () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-features-'));
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-features-work-'));
@@ -50,7 +44,7 @@ describe.skipIf(!BUILT)('trash, quotas, xattrs, snapshots and ACLs on a running 
   const adminEnv: NodeJS.ProcessEnv = { ...process.env, LAB_HOME: home, LAB_PORTS: 'ephemeral' };
   delete adminEnv.HADOOP_USER_NAME;
 
-  const run = (env: NodeJS.ProcessEnv, args: string[]): Promise<Run> =>
+  const run = (env: NodeJS.ProcessEnv, args: string[]): Promise<LabOutcome> =>
     new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [LAB_BIN, ...args], { env, cwd: work });
       let stdout = '';
@@ -60,7 +54,7 @@ describe.skipIf(!BUILT)('trash, quotas, xattrs, snapshots and ACLs on a running 
       child.on('error', reject);
       child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
     });
-  const lab = (...args: string[]): Promise<Run> => run(adminEnv, args);
+  const lab = (...args: string[]): Promise<LabOutcome> => run(adminEnv, args);
   const admin = async (...args: string[]): Promise<string> => {
     const r = await run(adminEnv, args);
     expect(r.code, `lab ${args.join(' ')} (superuser): ${r.stderr}`).toBe(0);

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeTestCluster, startTestCluster } from './lab-process.js';
+import { removeTestCluster, startTestCluster, LAB_BIN, type LabOutcome } from './lab-process.js';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { connectDatanodeIpc } from '../../cluster/client/datanode-ipc-client.js';
 import { waitFor } from './wait-for.js';
@@ -17,20 +17,11 @@ import { BUILT } from './requirements.js';
 import { runFile } from '../datadriven.js';
 import { shellScriptHandler } from './shell-script.js';
 
-const repo = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(repo, 'bin/lab.js');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 describe.skipIf(!BUILT)('lab fs behaves as FsShell', () => {
   let home = '';
   let work = '';
-  const lab = async (...args: string[]): Promise<Run> => {
-    const r = await execa('node', [bin, '--home', home, ...args], {
+  const lab = async (...args: string[]): Promise<LabOutcome> => {
+    const r = await execa('node', [LAB_BIN, '--home', home, ...args], {
       reject: false,
       cwd: work,
       env: { TZ: 'UTC' },
@@ -64,7 +55,7 @@ describe.skipIf(!BUILT)('lab fs behaves as FsShell', () => {
       const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-fs-shell-nohome-'));
       try {
         for (const command of ['fs', 'dfsadmin', 'fsck', 'getconf']) {
-          const r = await execa('node', [bin, '--home', empty, command, '--help'], { reject: false });
+          const r = await execa('node', [LAB_BIN, '--home', empty, command, '--help'], { reject: false });
           expect(r.exitCode, command).toBe(0);
           expect(r.stdout, command).toMatch(/^(Usage: lab |lab dfsadmin performs|hdfs getconf is utility)/);
         }
@@ -89,10 +80,14 @@ describe.skipIf(!BUILT)('lab fs behaves as FsShell', () => {
         const created = await client.create('/tail-f.txt');
         await created.write(Buffer.from('first\n'));
         await created.close();
-        const follow = execa('node', [bin, '--home', home, 'fs', '-tail', '-f', '-s', '100', '/tail-f.txt'], {
-          reject: false,
-          cwd: work,
-        });
+        const follow = execa(
+          'node',
+          [LAB_BIN, '--home', home, 'fs', '-tail', '-f', '-s', '100', '/tail-f.txt'],
+          {
+            reject: false,
+            cwd: work,
+          },
+        );
         let printed = '';
         follow.stdout?.on('data', (chunk: Buffer) => (printed += chunk.toString()));
         try {

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeTestCluster, startTestCluster } from './lab-process.js';
+import { removeTestCluster, startTestCluster, LAB_BIN, type LabOutcome } from './lab-process.js';
 import { requireDescription } from '../../cluster/home/home.js';
 import { homePaths } from '../../cluster/home/description.js';
 import type { JournalFrame } from '../../cluster/protocol/journal-types.js';
@@ -20,22 +20,15 @@ import { isOpenForWrite } from '../../cluster/client/open-file.js';
 import { waitFor } from './wait-for.js';
 import { BUILT, commandOnPath } from './requirements.js';
 
-const repo = path.resolve(import.meta.dirname, '../..');
 const hdfsBinary = commandOnPath('hdfs', 'the Debian package hdfs-cli') ?? '';
 const USER = 'alice';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 describe.skipIf(!BUILT || !hdfsBinary)('the Debian hdfs client against the lab', () => {
   let home = '';
   let work = '';
   let env: NodeJS.ProcessEnv = {};
-  const hdfs = (...args: string[]): Run => hdfsAs(USER, ...args);
-  const hdfsAs = (user: string, ...args: string[]): Run => {
+  const hdfs = (...args: string[]): LabOutcome => hdfsAs(USER, ...args);
+  const hdfsAs = (user: string, ...args: string[]): LabOutcome => {
     const r = spawnSync(hdfsBinary, args, {
       env: { ...env, HADOOP_USER_NAME: user },
       encoding: 'utf8',
@@ -43,8 +36,8 @@ describe.skipIf(!BUILT || !hdfsBinary)('the Debian hdfs client against the lab',
     });
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   };
-  const lab = (...args: string[]): Run => {
-    const r = spawnSync(process.execPath, [path.join(repo, 'bin/lab.js'), ...args], {
+  const lab = (...args: string[]): LabOutcome => {
+    const r = spawnSync(process.execPath, [LAB_BIN, ...args], {
       env: { ...process.env, LAB_HOME: home, HADOOP_USER_NAME: USER },
       encoding: 'utf8',
       timeout: 60_000,
@@ -150,7 +143,7 @@ describe.skipIf(!BUILT || !hdfsBinary)('the Debian hdfs client against the lab',
     const since = Date.now();
     const cat = spawnSync(
       process.execPath,
-      [path.join(repo, 'bin/lab.js'), 'fs', '-D', `dfs.client.read.prefetch.size=${window}`, '-cat', src],
+      [LAB_BIN, 'fs', '-D', `dfs.client.read.prefetch.size=${window}`, '-cat', src],
       {
         env: { ...process.env, LAB_HOME: home, HADOOP_USER_NAME: USER },
         timeout: 60_000,
