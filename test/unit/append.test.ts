@@ -14,7 +14,7 @@ import { editsToXml } from '../../cluster/namenode/editlog/oev.js';
 import { NO_RPC_IDS, type EditLogOp, type PendingOp } from '../../cluster/namenode/editlog/ops.js';
 import { Namespace } from '../../cluster/namenode/namespace.js';
 import { DatanodeStorage } from '../../cluster/runtime/datanode-storage.js';
-import { closedFile, FILE_PERM as PERM, MB, WRITER } from './namespace-files.js';
+import { closedFile, createFile, FILE_PERM as PERM, MB, WRITER } from './namespace-files.js';
 import { thrown } from './remote-error.js';
 import { POOL, removeVolume, volumeWithReplica, type TestVolume } from './datanode-volume.js';
 
@@ -83,18 +83,7 @@ describe('append in the namespace', () => {
     const log: PendingOp[] = [];
     const keep = <T extends { ops: PendingOp[] }>(r: T): T => (log.push(...r.ops), r);
     keep({ ops: ns.mkdirs('/x', { permission: PERM, createParent: true, nowMs: 1 }) });
-    keep(
-      ns.create('/x/a', {
-        permission: PERM,
-        clientName: WRITER,
-        clientMachine: 'h',
-        overwrite: false,
-        createParent: true,
-        replication: 1,
-        blockSizeBytes: MB,
-        nowMs: 2,
-      }),
-    );
+    keep(createFile(ns, '/x/a', { nowMs: 2 }));
     const { block } = keep(ns.allocateBlock('/x/a', { clientName: WRITER, previous: null }));
     keep({
       ops: ns.completeFile('/x/a', { clientName: WRITER, last: { ...block, numBytes: 10 }, nowMs: 3 }),
@@ -110,16 +99,7 @@ describe('append in the namespace', () => {
 describe('fsync', () => {
   it('persists the last block at the flushed length (OP_UPDATE_BLOCKS, no RPC ids), for the lease holder only', () => {
     const ns = new Namespace({ superuser: 'student', namespaceId: 1 });
-    ns.create('/open', {
-      permission: PERM,
-      clientName: WRITER,
-      clientMachine: 'h',
-      overwrite: false,
-      createParent: true,
-      replication: 1,
-      blockSizeBytes: MB,
-      nowMs: 1,
-    });
+    createFile(ns, '/open', { nowMs: 1 });
     const { block } = ns.allocateBlock('/open', { clientName: WRITER, previous: null });
     expect(ns.fsync('/open', { clientName: WRITER, lastBlockLength: 700 })).toEqual([
       { op: 'OP_UPDATE_BLOCKS', path: '/open', blocks: [{ ...block, numBytes: 700 }], rpcIds: NO_RPC_IDS },

@@ -12,6 +12,24 @@ export const MB = 1_048_576;
 export const WRITER = 'DFSClient_NONMAPREDUCE_1_1';
 export const FILE_PERM = { user: 'student', group: 'supergroup', mode: 0o644 };
 
+/** ClientProtocol.create of `p` by WRITER (permission FILE_PERM, 1 MiB blocks, replication 1 unless told). */
+export function createFile(
+  ns: Namespace,
+  p: string,
+  options: { nowMs: number; createParent?: boolean; replication?: number; blockSizeBytes?: number },
+): ReturnType<Namespace['create']> {
+  return ns.create(p, {
+    permission: FILE_PERM,
+    clientName: WRITER,
+    clientMachine: '127.0.0.1',
+    overwrite: false,
+    createParent: options.createParent ?? true,
+    replication: options.replication ?? 1,
+    blockSizeBytes: options.blockSizeBytes ?? MB,
+    nowMs: options.nowMs,
+  });
+}
+
 /** create, blocks of `sizes`, complete: a closed file (1 MiB blocks, replication 1 unless told); its ops go to `log`. */
 export function closedFile(
   ns: Namespace,
@@ -20,18 +38,7 @@ export function closedFile(
   options: { log?: PendingOp[]; blockSizeBytes?: number; replication?: number } = {},
 ): BlockRef[] {
   const log = options.log ?? [];
-  log.push(
-    ...ns.create(p, {
-      permission: FILE_PERM,
-      clientName: WRITER,
-      clientMachine: '127.0.0.1',
-      overwrite: false,
-      createParent: true,
-      replication: options.replication ?? 1,
-      blockSizeBytes: options.blockSizeBytes ?? MB,
-      nowMs: 1_000,
-    }).ops,
-  );
+  log.push(...createFile(ns, p, { ...options, nowMs: 1_000 }).ops);
   let previous: BlockRef | null = null;
   for (const size of sizes) {
     const allocated = ns.allocateBlock(p, { clientName: WRITER, previous });
@@ -78,15 +85,6 @@ export function featureImage(): FsImage {
 
 /** create and one block allocated, never completed: a file under construction held by WRITER. */
 function openFile(ns: Namespace, p: string): void {
-  ns.create(p, {
-    permission: FILE_PERM,
-    clientName: WRITER,
-    clientMachine: '127.0.0.1',
-    overwrite: false,
-    createParent: false,
-    replication: 1,
-    blockSizeBytes: MB,
-    nowMs: 10,
-  });
+  createFile(ns, p, { createParent: false, nowMs: 10 });
   ns.allocateBlock(p, { clientName: WRITER, previous: null });
 }
