@@ -243,27 +243,17 @@ describe('DatanodeProtocol bytes', () => {
   });
 
   it('a full block report carries its lease and its replicas', () => {
-    const decoded = request('blockReport', {
-      registration: REGISTRATION,
+    const report = {
       poolId: 'BP-1',
       storageId: 'DS-1',
       blocks: [
         [1073741825, 1048576, 1001],
         [1073741826, 7, 1002],
-      ],
+      ] as [number, number, number][],
       leaseId: 3,
       reportId: 9,
-    });
-    expect(decoded).toMatchObject({
-      poolId: 'BP-1',
-      storageId: 'DS-1',
-      blocks: [
-        [1073741825, 1048576, 1001],
-        [1073741826, 7, 1002],
-      ],
-      leaseId: 3,
-      reportId: 9,
-    });
+    };
+    expect(request('blockReport', { registration: REGISTRATION, ...report })).toMatchObject(report);
   });
 
   it('refuses a uint64 a JavaScript number cannot hold', () => {
