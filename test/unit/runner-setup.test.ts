@@ -60,6 +60,16 @@ describe('setups cut short and reset', () => {
   let home: string;
   let context: StepContext;
   const record = (): SetupRecord => loadSetupRecord(home, 'CID-1');
+  /** The exercise's setup replayed on `cluster` from the record on disk. */
+  const replay = (cluster: FakeCluster, signal?: AbortSignal) =>
+    replaySetup({
+      home,
+      pack,
+      plan: [exercise],
+      record: record(),
+      steps: cluster,
+      context: signal ? { ...context, signal } : context,
+    });
   beforeEach(() => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-setup-'));
     context = { home, seed: 's', log: () => {} };
@@ -70,26 +80,12 @@ describe('setups cut short and reset', () => {
     const cluster = new FakeCluster();
     const controller = new AbortController();
     cluster.interruptAt = { line: 'put /e8/data.bin size=1m', controller };
-    const cut = await replaySetup({
-      home,
-      pack,
-      plan: [exercise],
-      record: record(),
-      steps: cluster,
-      context: { ...context, signal: controller.signal },
-    });
+    const cut = await replay(cluster, controller.signal);
     expect(cut).toMatchObject({ status: 'failed', message: 'interrupted' });
     expect(record().partial).toEqual({ key: 'p/e8', done: 3, running: false });
 
     cluster.ran.length = 0;
-    const resumed = await replaySetup({
-      home,
-      pack,
-      plan: [exercise],
-      record: record(),
-      steps: cluster,
-      context,
-    });
+    const resumed = await replay(cluster);
     expect(resumed).toEqual({ status: 'done', ran: ['e8'] });
     expect(cluster.ran).toEqual(['put /e8/more.bin size=1m']);
     expect(record()).toEqual({ clusterId: 'CID-1', applied: ['p/e8'] });
@@ -104,14 +100,7 @@ describe('setups cut short and reset', () => {
       path.join(home, 'exercises', 'setup.json'),
       JSON.stringify({ clusterId: 'CID-1', applied: [], partial: { key: 'p/e8', done: 2, running: true } }),
     );
-    const resumed = await replaySetup({
-      home,
-      pack,
-      plan: [exercise],
-      record: record(),
-      steps: cluster,
-      context,
-    });
+    const resumed = await replay(cluster);
     expect(resumed.status).toBe('done');
     expect(cluster.ran).toEqual([
       'rm /e8/data.bin',
@@ -123,7 +112,7 @@ describe('setups cut short and reset', () => {
 
   it('resets the exercise: its folders go, its setup runs again whole', async () => {
     const cluster = new FakeCluster();
-    await replaySetup({ home, pack, plan: [exercise], record: record(), steps: cluster, context });
+    await replay(cluster);
     cluster.paths.add('/e8/students-own.txt');
     cluster.paths.add('/elsewhere.txt');
     expect(setupFolders(exercise)).toEqual(['/e8']);
