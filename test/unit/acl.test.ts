@@ -21,8 +21,11 @@ import { imageToXml } from '../../cluster/namenode/fsimage/oiv.js';
 import { Namespace } from '../../cluster/namenode/namespace.js';
 import { getfaclLines } from '../../lab/commands/fs-acl.js';
 import { SUPERUSER, testCore } from './namenode-test-core.js';
+import { createFile } from './namespace-files.js';
 
 const spec = (text: string): AclEntry[] => parseAclSpec(text, true);
+/** A file's permission as alice creates it in /p. */
+const ALICE_FILE = { user: 'alice', group: 'staff', mode: 0o644 };
 const texts = (entries: readonly AclEntry[]): string[] =>
   entries.map(
     (e) =>
@@ -140,16 +143,7 @@ describe('ACLs in the namespace', () => {
 
   it('refuses a default ACL on a file', () => {
     const { ns } = namespaceWithDir();
-    ns.create('/p/f', {
-      permission: { user: 'alice', group: 'staff', mode: 0o644 },
-      clientName: 'c',
-      clientMachine: 'h',
-      overwrite: false,
-      createParent: false,
-      replication: 1,
-      blockSizeBytes: 1_048_576,
-      nowMs: 2,
-    });
+    createFile(ns, '/p/f', { permission: ALICE_FILE, createParent: false, nowMs: 2 });
     expect(() => ns.changeAcl('/p/f', 'modifyAclEntries', spec('default:user:foo:rwx'))).toThrow(
       'Invalid ACL: only directories may have a default ACL.',
     );
@@ -165,15 +159,10 @@ describe('ACLs in the namespace', () => {
       createParent: false,
       nowMs: 2,
     });
-    const fileOps = ns.create('/p/f', {
-      permission: { user: 'alice', group: 'staff', mode: 0o644 },
+    const fileOps = createFile(ns, '/p/f', {
+      permission: ALICE_FILE,
       unmasked: 0o666,
-      clientName: 'c',
-      clientMachine: 'h',
-      overwrite: false,
       createParent: false,
-      replication: 1,
-      blockSizeBytes: 1_048_576,
       nowMs: 3,
     }).ops;
     // A directory keeps the default ACL as its own; owner rwx & 7, mask rwx & 7, other r-x & 7.

@@ -12,14 +12,25 @@ export const MB = 1_048_576;
 export const WRITER = 'DFSClient_NONMAPREDUCE_1_1';
 export const FILE_PERM = { user: 'student', group: 'supergroup', mode: 0o644 };
 
-/** ClientProtocol.create of `p` by WRITER (permission FILE_PERM, 1 MiB blocks, replication 1 unless told). */
+/**
+ * ClientProtocol.create of `p` by WRITER (permission FILE_PERM, 1 MiB blocks, replication 1, the
+ * parents made, unless told).
+ */
 export function createFile(
   ns: Namespace,
   p: string,
-  options: { nowMs: number; createParent?: boolean; replication?: number; blockSizeBytes?: number },
+  options: {
+    nowMs: number;
+    permission?: typeof FILE_PERM;
+    unmasked?: number;
+    createParent?: boolean;
+    replication?: number;
+    blockSizeBytes?: number;
+  },
 ): ReturnType<Namespace['create']> {
   return ns.create(p, {
-    permission: FILE_PERM,
+    permission: options.permission ?? FILE_PERM,
+    ...(options.unmasked === undefined ? {} : { unmasked: options.unmasked }),
     clientName: WRITER,
     clientMachine: '127.0.0.1',
     overwrite: false,
