@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAB_BIN, type LabOutcome } from '../integration/lab-process.js';
 import { BUILT } from '../integration/requirements.js';
 
-
 describe.skipIf(!BUILT)('lab CLI on a real cluster', () => {
   let home: string;
   let work: string;
