@@ -20,10 +20,11 @@ import {
   PACKET_FRAME_BYTES_MAX,
   type PipelineAck,
 } from '../protocol/packet.js';
-import { faultDelay, faultView } from '../transport/faults.js';
+import { ArenaPool } from '../protocol/byte-reader.js';
+import { faultDelay, faultView, type FaultView } from '../transport/faults.js';
 import {
   journalSend,
-  writeFrame,
+  writePacketFrame,
   readResponse,
   readAck,
   packetMsg,
@@ -113,6 +114,8 @@ export class BlockWriter {
    * so no packet follows and close() has nothing to send (DataStreamer pulls the end-of-block packet).
    */
   private finalizedAtSetup = false;
+  /** This process's faults (a slow-node delay before each packet), watched for the writer's life. */
+  private readonly faults: FaultView;
 
   private constructor(
     private readonly link: Link,
@@ -121,6 +124,7 @@ export class BlockWriter {
     /** The checksum the packets carry (computed here unless given, as a DataNode's copy does). */
     private readonly checksumType: ChecksumAlgorithm,
   ) {
+    this.faults = faultView(link.journal, link.selfId);
     this.ackLoop = this.readAcks();
   }
 
@@ -196,7 +200,7 @@ export class BlockWriter {
       this.unacked.set(f.seqno, { offset: f.offset, len: f.len, frame: f.frame });
       journalSend(this.link, packetMsg(this.label, f.seqno, f.offset, f.len, false), f.frame, f.len);
       this.offset = f.offset + f.len;
-      const wait = writeFrame(this.link.socket, f.frame);
+      const wait = writePacketFrame(this.link.socket, f.frame);
       if (wait) await wait;
     }
     this.offset = resume.offset;
@@ -211,7 +215,7 @@ export class BlockWriter {
   async writePacket(data: Buffer, checksums?: Buffer, syncBlock = false): Promise<void> {
     while (this.ackQueue.length >= PACKETS_IN_FLIGHT_MAX && !this.failure) await this.nextAck();
     if (this.failure) throw this.failure;
-    const pooled = takeFrameBuffer();
+    const pooled = FRAME_POOL.take();
     const frame = encodePacket(
       {
         offsetInBlock: this.offset,
@@ -224,7 +228,8 @@ export class BlockWriter {
       },
       pooled,
     );
-    await faultDelay(faultView(this.link.journal, this.link.selfId));
+    const delay = faultDelay(this.faults);
+    if (delay) await delay;
     this.ackQueue.push(this.seqno);
     this.unacked.set(this.seqno, { offset: this.offset, len: data.length, frame, pooled });
     journalSend(
@@ -235,7 +240,7 @@ export class BlockWriter {
     );
     this.seqno++;
     this.offset += data.length;
-    const wait = writeFrame(this.link.socket, frame);
+    const wait = writePacketFrame(this.link.socket, frame);
     // A DataNode that closed the connection may have said why first (an OOB_RESTART ack, read before
     // the close): that is the failure to act on, as DataStreamer's isNodeMarked keeps it.
     if (wait) await wait.catch((err: unknown) => Promise.reject(this.failure ?? err));
@@ -261,7 +266,7 @@ export class BlockWriter {
       this.lastSeqno = this.seqno;
       this.ackQueue.push(this.seqno);
       journalSend(this.link, packetMsg(this.label, this.seqno, this.offset, 0, true), frame);
-      await writeFrame(this.link.socket, frame);
+      await writePacketFrame(this.link.socket, frame);
       await this.ackLoop;
       if (this.failure) throw this.failure;
       return this.offset;
@@ -324,7 +329,7 @@ export class BlockWriter {
           this.ackedBytesValue = sent.offset + sent.len;
           this.unacked.delete(ack.seqno);
           // Every DataNode has the frame's bytes: nothing reads it any more.
-          if (sent.pooled && !this.failure) giveFrameBuffer(sent.pooled);
+          if (sent.pooled && !this.failure) FRAME_POOL.give(sent.pooled);
         }
         this.notify();
         if (ack.seqno === this.lastSeqno) return;
@@ -345,17 +350,11 @@ export class BlockWriter {
 /**
  * Frame buffers of acked packets, shared by this process's writers: a put streams every byte
  * through one frame per 64 KiB packet, and a fresh Buffer for each, which V8 counts against its
- * heap until a scavenge frees it, made the client run a full mark-compact every few MB.
+ * heap until a scavenge frees it, made the client run a full mark-compact every few MB. The pool
+ * holds a whole window of frames (WRITER_FRAME_POOL_FRAMES), so a put allocates its frames once;
+ * frames nobody took for READ_ARENA_POOL_IDLE_MS are dropped, as the read arenas are.
  */
-const framePool: Buffer[] = [];
-
-function takeFrameBuffer(): Buffer {
-  return framePool.pop() ?? Buffer.allocUnsafe(PACKET_FRAME_BYTES_MAX);
-}
-
-function giveFrameBuffer(buffer: Buffer): void {
-  if (framePool.length < WRITER_FRAME_POOL_FRAMES) framePool.push(buffer);
-}
+const FRAME_POOL = new ArenaPool(PACKET_FRAME_BYTES_MAX, WRITER_FRAME_POOL_FRAMES);
 
 /**
  * OP_WRITE_BLOCK as Sender.writeBlock fills it: from a client as DataStreamer.createBlockOutputStream

@@ -115,11 +115,22 @@ export const DAEMON_MALLOC_THRESHOLD_BYTES = 128 * 1024;
 export const PACKETS_IN_FLIGHT_MAX = 80;
 
 /**
- * Frame buffers of acked packets a process keeps for its next packets (BlockWriter): at most this
- * many, about 1 MiB, so a put or a DataNode's copy reuses its frames instead of allocating 64 KiB
- * per packet.
+ * Frame buffers of acked packets a process keeps for its next packets (BlockWriter): a whole
+ * window of PACKETS_IN_FLIGHT_MAX, about 5 MiB while a put runs, dropped after
+ * READ_ARENA_POOL_IDLE_MS (protocol/byte-reader.ts) unused. With 16 (1 MiB) a put still allocated and faulted in a fresh
+ * 64 KiB frame for most packets: the window keeps up to 80 frames un-acked, and acks come back in
+ * bursts that gave the pool more frames than it kept.
  */
-export const WRITER_FRAME_POOL_FRAMES = 16;
+export const WRITER_FRAME_POOL_FRAMES = PACKETS_IN_FLIGHT_MAX;
+
+/**
+ * Bytes a DataTransfer socket may hold unsent before a packet's writer waits for 'drain' (its
+ * writableHighWaterMark; Node's default is 16 KiB, less than one packet). The packets written in
+ * one event-loop turn are corked and leave in one writev(2) at the turn's end
+ * (transport/data-link.ts writePacketFrame), so a writer or a DataNode forwarding what one read
+ * brought sends up to this much per system call instead of one 64 KiB packet each.
+ */
+export const DATA_SOCKET_WRITE_BATCH_BYTES = 1024 * 1024;
 
 /**
  * Bytes of one frame kept in the journal for `lab traffic -X`: every RPC and DataTransfer header

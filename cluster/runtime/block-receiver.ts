@@ -45,7 +45,7 @@ import {
 import { crashIfFaulted, faultDelay, faultView, type FaultView } from '../transport/faults.js';
 import {
   journalSend,
-  writeFrame,
+  writePacketFrame,
   readResponse,
   sendResponse,
   readAck,
@@ -202,7 +202,7 @@ async function receivePackets(args: {
       if (mirrorState.failedBeforeAck && ack.replies) sendAck(up, label, step.seqno, ack.replies);
       throw responderError;
     }
-    if (mirror) await forwardAndWrite({ mirror, queue, receiving, step, pkt });
+    if (mirror) await forwardAndWrite({ mirror, queue, receiving, step, pkt, faults: args.faults });
     else await writeAndAck({ up, loop, receiving, step, pkt, faults: args.faults });
     if (step.endOfBlock) break;
   }
@@ -221,10 +221,13 @@ async function forwardAndWrite(args: {
   receiving: Receiving;
   step: PacketStep;
   pkt: Packet;
+  /** This DataNode's faults: a slow-node delay before the packet goes on. */
+  faults: FaultView;
 }): Promise<void> {
   const { mirror, receiving, step, pkt } = args;
   const h = pkt.header;
-  await faultDelay(faultView(mirror.journal, mirror.selfId));
+  const delay = faultDelay(args.faults);
+  if (delay) await delay;
   journalSend(
     mirror,
     packetMsg(receiving.label, h.seqno, h.offsetInBlock, h.dataLen, h.lastPacketInBlock, h.syncBlock),
@@ -232,7 +235,7 @@ async function forwardAndWrite(args: {
     h.dataLen,
   );
   const written = releaseAfter(2, pkt.release);
-  const wait = writeFrame(mirror.socket, pkt.raw, written);
+  const wait = writePacketFrame(mirror.socket, pkt.raw, written);
   const failed = tryWritePacket(receiving, step, pkt, written);
   const local = failed ? Promise.reject(failed) : afterWrite(receiving, step);
   local.catch(() => undefined);

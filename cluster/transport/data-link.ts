@@ -27,6 +27,7 @@ import {
   type TransferTarget,
 } from '../protocol/data-transfer.js';
 import { RemoteError } from '../protocol/errors.js';
+import { DATA_SOCKET_WRITE_BATCH_BYTES } from '../protocol/limits.js';
 import type { FrameMessage } from '../protocol/journal-types.js';
 import { decodePipelineAckBody, encodePipelineAck, type PipelineAck } from '../protocol/packet.js';
 import type { BlockRef } from '../protocol/types.js';
@@ -98,12 +99,40 @@ export function writeFrame(
   frame: Buffer,
   written?: () => void,
 ): Promise<void> | undefined {
-  if (socket.destroyed) {
-    return Promise.reject(
-      new RemoteError('IOException', 'Connection reset while sending (the socket is closed)'),
-    );
-  }
+  if (socket.destroyed) return closedWhileSending();
   if (socket.write(frame, written)) return undefined;
+  return drained(socket);
+}
+
+/**
+ * writeFrame for the packets of a block (a writer's, or a DataNode's forward to its mirror): the
+ * socket is corked until the end of this event-loop turn, so every packet written in one turn
+ * leaves in one writev(2), and the writer waits for 'drain' only once the socket holds
+ * DATA_SOCKET_WRITE_BATCH_BYTES (its writableHighWaterMark, set where DataTransfer sockets are
+ * made). A DataNode handles all the packets one read brought in one turn, a writer sends one
+ * packet for each ack of a burst: one system call for all of them rather than one per 64 KiB
+ * packet, each of which on loopback also runs the receiver's TCP input and wakes it. The frames,
+ * their order and the acks are unchanged; only how TCP segments the bytes differs.
+ */
+export function writePacketFrame(
+  socket: net.Socket,
+  frame: Buffer,
+  written?: () => void,
+): Promise<void> | undefined {
+  if (socket.destroyed) return closedWhileSending();
+  corkForThisTurn(socket);
+  if (socket.write(frame, written)) return undefined;
+  return drained(socket);
+}
+
+function closedWhileSending(): Promise<never> {
+  return Promise.reject(
+    new RemoteError('IOException', 'Connection reset while sending (the socket is closed)'),
+  );
+}
+
+/** Resolves on the socket's next 'drain', rejects if it closes first. */
+function drained(socket: net.Socket): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const cleanup = (): void => {
       socket.off('drain', onDrain);
@@ -119,6 +148,19 @@ export function writeFrame(
     };
     socket.on('drain', onDrain);
     socket.on('close', onClose);
+  });
+}
+
+/**
+ * Corks the socket until the end of this event-loop turn (once per turn), so the frames written
+ * in the turn leave together. socket.end() uncorks, so a connection ended right after its last
+ * frame still sends it.
+ */
+function corkForThisTurn(socket: net.Socket): void {
+  if (socket.writableCorked !== 0) return;
+  socket.cork();
+  setImmediate(() => {
+    if (!socket.destroyed) socket.uncork();
   });
 }
 
@@ -175,15 +217,9 @@ export function sendAck(link: Link, block: string, seqno: number, replies: Statu
  * each: a 150 MB replication-3 put acks about 2 300 packets at every DataNode, and on loopback
  * each small write costs a system call and a wakeup of the peer. The frames and their order are
  * unchanged (a later write on the socket waits behind them); only how TCP segments them differs.
- * socket.end() uncorks, so a connection ended right after its last ack still sends it.
  */
 function writeBeforeNextTurn(socket: net.Socket, frame: Buffer): void {
-  if (socket.writableCorked === 0) {
-    socket.cork();
-    setImmediate(() => {
-      if (!socket.destroyed) socket.uncork();
-    });
-  }
+  corkForThisTurn(socket);
   socket.write(frame);
 }
 
@@ -237,13 +273,17 @@ export async function openLink(options: InitiatorOptions & { target: XferTarget 
   }
   // Our own connections read into arenas: packets and acks arrive as views, without a copy each.
   const arena = new ReadArena();
+  // Packets written in one turn leave together up to this many bytes (writePacketFrame); Node's
+  // types omit the stream option net.Socket passes on.
+  const connectOptions: net.NetConnectOpts & { writableHighWaterMark: number } = {
+    host: target.ipAddr,
+    port: target.xferPort,
+    onread: arena.onread,
+    writableHighWaterMark: DATA_SOCKET_WRITE_BATCH_BYTES,
+    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+  };
   const socket = await new Promise<net.Socket>((resolve, reject) => {
-    const s = net.connect({
-      host: target.ipAddr,
-      port: target.xferPort,
-      onread: arena.onread,
-      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
-    });
+    const s = net.connect(connectOptions);
     const timer = setTimeout(() => {
       s.destroy();
       reject(
@@ -294,8 +334,14 @@ export async function openLink(options: InitiatorOptions & { target: XferTarget 
   };
 }
 
+/**
+ * Closes a link. Frames still corked for this turn (writePacketFrame) are handed to the kernel
+ * first, as an uncorked write would already have been: a writer that gives up right after a write
+ * has still sent its packets.
+ */
 export function closeLink(link: Link): void {
   link.reader.close();
+  while (link.socket.writableCorked > 0 && !link.socket.destroyed) link.socket.uncork();
   link.socket.destroy();
 }
 
