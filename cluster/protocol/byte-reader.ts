@@ -237,6 +237,17 @@ export class ReadArena {
   }
 }
 
+/** A packet frame taken from the stream, split into its parts; released again if it does not decode. */
+function decodedPacket(raw: Buffer, release: Release): ReadPacket {
+  try {
+    const { header, checksums, data } = decodePacket(raw);
+    return { header, checksums, data, raw, release };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
 function newSlab(bytes: Buffer): Slab {
   return { bytes, unread: 0, leases: 0, armed: true, given: false };
 }
@@ -383,6 +394,8 @@ export class SocketByteReader {
 
   /** A varint length and that many bytes, refusing lengths over `maxBytes` before reading them. */
   async readDelimited(maxBytes: number, what: string): Promise<Buffer> {
+    const buffered = this.takeBufferedDelimited(maxBytes, what);
+    if (buffered) return buffered;
     const length = await this.readVarint();
     if (length > maxBytes)
       throw malformed(`${what} of ${length} bytes announced; at most ${maxBytes} expected`);
@@ -400,17 +413,53 @@ export class SocketByteReader {
 
   /** One packet frame, read contiguously so header, checksums and data are views into `raw`. */
   async readPacket(): Promise<ReadPacket> {
+    const buffered = this.takeBufferedPacket();
+    if (buffered) return buffered;
     await this.fill(PACKET_LENGTHS_BYTES);
     if (this.buffered < PACKET_LENGTHS_BYTES)
       throw this.eofError(PACKET_LENGTHS_BYTES, 'packet lengths (PLEN, HLEN)');
     const { frameBytes } = packetFrameLengths(this.peek(PACKET_LENGTHS_BYTES));
     const { bytes: raw, release } = await this.read(frameBytes, 'packet frame', true);
-    try {
-      return { ...decodePacket(raw), raw, release };
-    } catch (err) {
-      release();
-      throw err;
+    return decodedPacket(raw, release);
+  }
+
+  /*
+   * The fast paths of readDelimited and readPacket: a frame that already lies whole in the first
+   * buffered chunk (a read brings several packets or acks at once) is taken without waiting. The
+   * general path reads a varint a byte at a time and each piece through its own await, which for
+   * a pipeline's acks and packets cost several KB of promises and views each (V8 scavenged a
+   * DataNode's young generation about every 300 packets). Null when the frame is not all there,
+   * the reader has failed, or the frame is larger than BUFFERED_BYTES_MAX (the general path
+   * accounts for those against the server's ByteBudget); bytes that break the protocol throw the
+   * general path's errors.
+   */
+
+  private takeBufferedDelimited(maxBytes: number, what: string): Buffer | null {
+    const first = this.chunks[0];
+    if (!first || this.failure) return null;
+    let length = 0;
+    let prefix = 0;
+    for (;;) {
+      if (prefix >= first.length || prefix >= VARINT_BYTES_MAX) return null;
+      const byte = first[prefix] as number;
+      length += (byte & 0x7f) * 2 ** (7 * prefix);
+      prefix++;
+      if ((byte & 0x80) === 0) break;
     }
+    if (!Number.isSafeInteger(length)) return null;
+    if (length > maxBytes)
+      throw malformed(`${what} of ${length} bytes announced; at most ${maxBytes} expected`);
+    if (first.length < prefix + length || prefix + length > BUFFERED_BYTES_MAX) return null;
+    return this.take(prefix + length, false).bytes.subarray(prefix);
+  }
+
+  private takeBufferedPacket(): ReadPacket | null {
+    const first = this.chunks[0];
+    if (!first || this.failure || first.length < PACKET_LENGTHS_BYTES) return null;
+    const { frameBytes } = packetFrameLengths(first);
+    if (first.length < frameBytes || frameBytes > BUFFERED_BYTES_MAX) return null;
+    const { bytes: raw, release } = this.take(frameBytes, true);
+    return decodedPacket(raw, release);
   }
 
   /** Stops listening; the caller owns (and ends) the socket. */

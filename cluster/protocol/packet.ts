@@ -178,8 +178,11 @@ export function decodePacketHeader(proto: Buffer): PacketHeader {
   };
 }
 
+const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
+const SAFE_MIN = BigInt(Number.MIN_SAFE_INTEGER);
+
 function safe(v: bigint, what: string, bytes: Buffer): number {
-  if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
+  if (v > SAFE_MAX || v < SAFE_MIN) {
     throw malformed(`${what} ${v} exceeds 2^53 (${hex(bytes, 32)})`);
   }
   return Number(v);
