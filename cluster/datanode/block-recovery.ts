@@ -10,7 +10,8 @@
  *   RBW ones of that same length join them), otherwise the shortest replica of the best state sets
  *   it; a truncate's recovery takes the truncate block's length. No replica with a byte: the block
  *   is deleted.
- * - `updateReplicaCheck` (FsDatasetImpl.updateReplicaUnderRecovery's checks).
+ * - `updateReplicaCheck` (FsDatasetImpl.updateReplicaUnderRecovery's checks), and whether the
+ *   update cuts the replica in place or copies its kept bytes to a new block (`isCopyOnTruncate`).
  *
  * The messages are Hadoop's; a replica is written `blk_<id>_<stamp>, <state>, numBytes=<n>` and a
  * DataNode by its transfer address, as DatanodeID.toString does.
@@ -251,6 +252,25 @@ type UpdateRequest = RpcMethods['updateReplicaUnderRecovery']['req'];
 type CommitRequest = RpcMethods['commitBlockSynchronization']['req'];
 
 /**
+ * FsDatasetImpl.updateReplicaUnderRecovery's copyOnTruncate: a new block id other than the
+ * replica's. The replica is then left as it was (finalized again, a snapshot's) and a new replica
+ * of `newBlockId` under the recovery id holds its first `newLength` bytes
+ * (FsVolumeImpl.updateRURCopyOnTruncate, copyReplicaWithNewBlockIdAndGS).
+ */
+export function isCopyOnTruncate(p: Pick<UpdateRequest, 'block' | 'newBlockId'>): boolean {
+  return p.newBlockId > 0 && p.newBlockId !== p.block.blockId;
+}
+
+/** The replica an update leaves to report RECEIVED: the new block of a copy, else the recovered one. */
+export function updatedReplica(p: UpdateRequest): BlockRef {
+  return {
+    blockId: isCopyOnTruncate(p) ? p.newBlockId : p.block.blockId,
+    genStamp: p.recoveryId,
+    numBytes: p.newLength,
+  };
+}
+
+/**
  * One DataNode's replicas under recovery (the ReplicaUnderRecovery entries of FsDatasetImpl's
  * replica map, kept in memory as HDFS keeps them) and the checks a holder makes on them, for the
  * process's InterDatanodeProtocol and the simulator alike.
@@ -274,7 +294,8 @@ export class ReplicasUnderRecovery {
 
   /**
    * updateReplicaUnderRecovery's checks at the DataNode serving `poolId` (a request for another
-   * pool finds no replica): the refusal, or null to finalize the replica, then call `finished`.
+   * pool finds no replica): the refusal, or null to finalize the replica (or copy it, when
+   * `isCopyOnTruncate`), then call `finished`.
    */
   checkUpdate(
     p: UpdateRequest,
@@ -282,7 +303,7 @@ export class ReplicasUnderRecovery {
     poolId: string,
   ): { errorClass: 'ReplicaNotFoundException' | 'IOException'; message: string } | null {
     const ours = p.poolId === poolId;
-    const refused = updateReplicaCheck({
+    return updateReplicaCheck({
       poolId: p.poolId,
       block: p.block,
       recoveryId: p.recoveryId,
@@ -290,12 +311,6 @@ export class ReplicasUnderRecovery {
       underRecovery: ours ? this.byBlockId.get(p.block.blockId) : undefined,
       held: ours ? held : null,
     });
-    if (refused || p.newBlockId === 0 || p.newBlockId === p.block.blockId) return refused;
-    // Copy-on-truncate keeps the old block for a snapshot; the lab's truncate never asks for it.
-    return {
-      errorClass: 'IOException',
-      message: `copy-on-truncate to blk_${p.newBlockId} is not served by hdfs-lab`,
-    };
   }
 
   /** The recovery of `blockId` is over at this DataNode (its replica finalized, or gone). */
@@ -364,10 +379,15 @@ export class SyncBlockTask {
     return planSyncBlock(this.rb, this.answers);
   }
 
+  /** syncBlock's block id for the result: a truncate block's (a copy's new block), else the block's. */
+  private get newBlockId(): number {
+    return this.rb.truncateBlock?.blockId ?? this.rb.block.blockId;
+  }
+
   /** syncBlock's log line for a plan that syncs. */
   syncText(plan: Extract<SyncPlan, { kind: 'sync' }>): string {
     const { rb } = this;
-    const newBlock = extendedBlockText(rb.poolId, { blockId: rb.block.blockId, genStamp: rb.newGenStamp });
+    const newBlock = extendedBlockText(rb.poolId, { blockId: this.newBlockId, genStamp: rb.newGenStamp });
     return `BlockRecoveryWorker: block=${this.blockText} (length=${rb.block.numBytes}), bestState=${plan.bestState}, newBlock=${newBlock} (length=${plan.newLength}), participatingList=[${plan.participants.map((p) => datanodeText(p.datanode)).join(', ')}]`;
   }
 
@@ -378,7 +398,7 @@ export class SyncBlockTask {
       block: { blockId: p.info.blockId, genStamp: p.info.genStamp, numBytes: p.info.numBytes },
       recoveryId: this.rb.newGenStamp,
       newLength: plan.newLength,
-      newBlockId: this.rb.block.blockId,
+      newBlockId: this.newBlockId,
     };
   }
 
@@ -391,7 +411,7 @@ export class SyncBlockTask {
     }
     this.failedTargets.push(datanodeText(p.datanode));
     const newBlock = extendedBlockText(this.rb.poolId, {
-      blockId: this.rb.block.blockId,
+      blockId: this.newBlockId,
       genStamp: this.rb.newGenStamp,
     });
     return `Failed to updateBlock (newblock=${newBlock}, datanode=${datanodeText(p.datanode)}): ${result.message}`;

@@ -42,6 +42,12 @@ export interface FileUnderConstruction {
    * keeps it (the fsimage does not store it; replaying OP_TRUNCATE restores it).
    */
   truncateBlock?: BlockRef;
+  /**
+   * Copy-on-truncate (the last block was in a snapshot): the old last block, which the snapshots
+   * keep whole and block recovery copies the kept bytes from into `truncateBlock`, a new block
+   * (HDFS keeps it as that new block's BlockUnderConstructionFeature.truncateBlock). Memory only.
+   */
+  copyFrom?: BlockRef;
 }
 
 export interface INodeFile extends INodeCommon {

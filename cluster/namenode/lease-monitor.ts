@@ -58,8 +58,22 @@ interface BlockRecovery {
   newGenStamp: number;
   primary: string;
   startedMs: number;
-  /** A truncate's recovery: the block as the replicas must be cut (its length is not negotiated). */
+  /**
+   * A truncate's recovery: the block as the replicas must be cut (its length is not negotiated).
+   * Another id than `blockId` is copy-on-truncate: `block` is the old block the DataNodes hold,
+   * which a snapshot keeps, and the kept bytes go to this new block.
+   */
   truncateBlock?: BlockRef;
+}
+
+/** The block a recovery leaves in the file: the truncate block's id (a copy's new block), else the block's. */
+function recoveredId(r: Pick<BlockRecovery, 'blockId' | 'truncateBlock'>): number {
+  return r.truncateBlock?.blockId ?? r.blockId;
+}
+
+/** Copy-on-truncate (FSNamesystem.commitBlockSynchronization's copyTruncate): the new block is another. */
+function isCopy(r: Pick<BlockRecovery, 'blockId' | 'truncateBlock'>): boolean {
+  return recoveredId(r) !== r.blockId;
 }
 
 /**
@@ -142,7 +156,12 @@ export class LeaseMonitor {
       return;
     }
     if (info.ucState === 'COMMITTED') return; // waits for a finalized replica to be reported
-    const known = [...new Set([...info.expectedLocations, ...info.replicas.keys()])];
+    // Copy-on-truncate copies from the old block's replicas; the new block has none yet.
+    const source = file.underConstruction.copyFrom;
+    const sourceInfo = source ? blocks.get(source.blockId) : undefined;
+    const known = sourceInfo
+      ? [...sourceInfo.replicas.keys()]
+      : [...new Set([...info.expectedLocations, ...info.replicas.keys()])];
     const datanodes = known.filter((dn) => this.host.usable(dn));
     if (known.length === 0 && last.numBytes === 0) {
       // Nothing was ever written to it: drop the block and close (HDFS does the same).
@@ -160,13 +179,13 @@ export class LeaseMonitor {
     const bumped = namespace.updateBlockForPipeline({ block: last, clientName: NAMENODE_LEASE_HOLDER });
     this.host.log(bumped.ops);
     // A truncate's recovery started again keeps cutting the block (internalReleaseLease's
-    // truncateRecovery): same length, the new stamp.
+    // truncateRecovery): same length, the new stamp (a copy's new block takes it).
     const cut = file.underConstruction.truncateBlock;
     this.startRecovery(
       {
         path,
         holder,
-        block: last,
+        block: sourceInfo ? refOf(sourceInfo) : last,
         newGenStamp: bumped.genStamp,
         datanodes,
         ...(cut ? { truncateBlock: { ...cut, genStamp: bumped.genStamp } } : {}),
@@ -178,17 +197,20 @@ export class LeaseMonitor {
   /**
    * FSDirTruncateOp.prepareFileForTruncate's initializeBlockRecovery: the Namespace has logged the
    * truncate of `path` inside its last block; the DataNodes holding that block are told to cut their
-   * replicas to the truncate block's length under its generation stamp.
+   * replicas to the truncate block's length under its generation stamp, or, copy-on-truncate, to
+   * copy that many bytes of the old block into the new one (DatanodeManager's RecoveringBlock: the
+   * old block, with the new one as its truncate block). The new block is expected where the old
+   * one's replicas are.
    */
   startTruncateRecovery(path: string, nowMs: number): void {
     const { namespace, blocks } = this.host;
     const file = namespace.resolve(path);
     if (file?.kind !== 'FILE' || !file.underConstruction?.truncateBlock) return;
-    const { clientName: holder, truncateBlock } = file.underConstruction;
-    const info = blocks.get(truncateBlock.blockId);
+    const { clientName: holder, truncateBlock, copyFrom } = file.underConstruction;
+    const info = blocks.get((copyFrom ?? truncateBlock).blockId);
     if (!info) return;
     const datanodes = blocks.liveReplicas(info, (dn) => this.host.usable(dn));
-    blocks.reopenForAppend(info.blockId, datanodes);
+    blocks.reopenForAppend(truncateBlock.blockId, datanodes);
     const block = refOf(info);
     this.startRecovery(
       { path, holder, block, newGenStamp: truncateBlock.genStamp, datanodes, truncateBlock },
@@ -207,7 +229,9 @@ export class LeaseMonitor {
     const { block, datanodes, newGenStamp, truncateBlock } = r;
     const numBytes =
       truncateBlock?.numBytes ?? this.host.blocks.get(block.blockId)?.numBytes ?? block.numBytes;
-    this.host.blocks.updateGenStamp(block.blockId, newGenStamp, numBytes, datanodes);
+    // A copy's old block keeps its stamp: only the block recovery leaves in the file takes the id.
+    const recovered = recoveredId({ blockId: block.blockId, ...(truncateBlock ? { truncateBlock } : {}) });
+    this.host.blocks.updateGenStamp(recovered, newGenStamp, numBytes, datanodes);
     const tried = this.triedPrimaries.get(block.blockId) ?? new Set<string>();
     const primary = choosePrimary(datanodes, tried, (dn) => this.host.lastHeartbeatMs(dn));
     if (primary === undefined) return;
@@ -225,7 +249,11 @@ export class LeaseMonitor {
       replicas,
       ...(truncateBlock ? { truncateBlock: { ...truncateBlock } } : {}),
     });
-    const what = truncateBlock ? `truncate to ${truncateBlock.numBytes} bytes` : 'recovery';
+    const what = !truncateBlock
+      ? 'recovery'
+      : recovered !== block.blockId
+        ? `copy-on-truncate to blk_${recovered}_${newGenStamp} of ${truncateBlock.numBytes} bytes`
+        : `truncate to ${truncateBlock.numBytes} bytes`;
     this.note(
       `BLOCK* blk_${block.blockId}_${block.genStamp} ${what} started, primary=${primary}, new genstamp ${newGenStamp}`,
     );
@@ -278,7 +306,10 @@ export class LeaseMonitor {
       throw new RemoteError('IOException', `Block (=${oldBlock}) not found`);
     }
     const r = [...this.recovering.values()].find((rec) => rec.blockId === p.block.blockId);
-    if (!r || stored.ucState === 'COMPLETE') return; // the file is not under construction any more
+    // The file is not under construction any more (a copy's old block is complete all along: the
+    // file's last block, the new one, says).
+    const last = r ? this.host.blocks.get(recoveredId(r)) : undefined;
+    if (!r || !last || last.ucState === 'COMPLETE') return;
     if (r.newGenStamp !== p.newGenStamp) {
       throw new RemoteError(
         'IOException',
@@ -292,15 +323,18 @@ export class LeaseMonitor {
     }
     if (this.host.namespace.resolve(r.path)?.kind !== 'FILE') return;
     this.commit(r, { newLength: p.newLength, targets }, nowMs);
+    const result = isCopy(r)
+      ? `newBlock=blk_${recoveredId(r)}_${p.newGenStamp}`
+      : `newgenerationstamp=${p.newGenStamp}`;
     this.note(
-      `commitBlockSynchronization(oldBlock=${oldBlock}, file=${r.path}, newgenerationstamp=${p.newGenStamp}, newlength=${p.newLength}, newtargets=[${targets.join(', ')}]) successful`,
+      `commitBlockSynchronization(oldBlock=${oldBlock}, file=${r.path}, ${result}, newlength=${p.newLength}, newtargets=[${targets.join(', ')}]) successful`,
     );
   }
 
   /** deleteBlock: no DataNode had a byte of the last block; the file is closed without it. */
   private deleteLastBlock(r: BlockRecovery, nowMs: number): void {
     const { namespace, blocks } = this.host;
-    const last = { ...r.block };
+    const last = { ...r.block, blockId: recoveredId(r) };
     this.host.log(namespace.abandonBlock(r.path, { clientName: NAMENODE_LEASE_HOLDER, block: last }));
     blocks.removeBlocks([last]);
     const file = namespace.resolve(r.path);
@@ -310,17 +344,24 @@ export class LeaseMonitor {
   /**
    * commitBlockSynchronization(closeFile=true): the block at its new stamp and length on the
    * targets, whatever length the NameNode had (an hflush may have told it of bytes no replica kept),
-   * and the file closed with it in one OP_CLOSE, as HDFS logs it.
+   * and the file closed with it in one OP_CLOSE, as HDFS logs it. Copy-on-truncate: the new block
+   * is stored on the targets and the old one is left as it is, the snapshots' (no replica of it is
+   * corrupt), unless no snapshot holds it any more: then it goes (removeBlock).
    */
   private commit(r: BlockRecovery, result: { newLength: number; targets: string[] }, nowMs: number): void {
     const { namespace, blocks } = this.host;
-    const newBlock: BlockRef = { blockId: r.blockId, genStamp: r.newGenStamp, numBytes: result.newLength };
-    blocks.updateGenStamp(r.blockId, r.newGenStamp, result.newLength, result.targets);
+    const newBlock: BlockRef = {
+      blockId: recoveredId(r),
+      genStamp: r.newGenStamp,
+      numBytes: result.newLength,
+    };
+    blocks.updateGenStamp(newBlock.blockId, r.newGenStamp, result.newLength, result.targets);
     // Insert the locations now, so fsck and readers find them before the DataNodes' reports land.
     for (const dn of result.targets) this.host.storeReplica(dn, newBlock);
-    this.markOthersCorrupt(newBlock, result.targets);
+    if (!isCopy(r)) this.markOthersCorrupt(newBlock, result.targets);
     this.host.log(namespace.closeRecoveredFile(r.path, { newBlock, nowMs }));
     blocks.commit(newBlock);
+    if (isCopy(r)) blocks.removeBlocks(namespace.notInSnapshots([r.block]));
     if (!r.truncateBlock) this.host.emit({ type: 'lease-recovered', path: r.path, holder: r.holder });
   }
 

@@ -1224,8 +1224,9 @@ export class NameNodeCore {
 
   /**
    * FSNamesystem.truncate / FSDirTruncateOp.truncate: WRITE on the file, no other writer, a length
-   * within the file. The blocks past the cut are deleted at once; a cut inside a block starts its
-   * block recovery (DNA_RECOVERBLOCK with the truncate block) and answers false.
+   * within the file. The blocks past the cut are deleted at once (unless a snapshot holds them); a
+   * cut inside a block starts its block recovery (DNA_RECOVERBLOCK with the truncate block, a new
+   * block when a snapshot holds the old one) and answers false.
    */
   private truncate(p: RpcMethods['truncate']['req'], ctx: CallContext): boolean {
     if (p.newLength < 0) {
@@ -1247,6 +1248,10 @@ export class NameNodeCore {
     this.log(cut.ops);
     this.blocks.removeBlocks(cut.removedBlocks);
     if (!cut.truncateBlock) return true;
+    // Copy-on-truncate: the new block joins the BlockMap (addBlockCollection); the old one stays.
+    const file = this.namespace.resolve(p.src);
+    if (cut.copyFrom && file?.kind === 'FILE')
+      this.blocks.addUnderConstruction(cut.truncateBlock, file.replication, []);
     this.leaseMonitor.startTruncateRecovery(p.src, ctx.nowMs);
     return false;
   }

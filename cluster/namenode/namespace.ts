@@ -505,16 +505,26 @@ export class Namespace {
 
   /**
    * ClientProtocol.truncate, namespace side (FSDirTruncateOp.truncate): the blocks wholly past
-   * `newLength` go and the mtime moves. On a block boundary that is all: [OP_TRUNCATE], `truncateBlock`
-   * null. Inside a block the file is open again under the caller's lease and its last block is to
-   * be cut by block recovery under a new generation stamp: [OP_SET_GENSTAMP_V2, OP_TRUNCATE], with
-   * `truncateBlock` the block as recovery must leave it. The file's length is `newLength` at once.
-   * A second call for the same length while that recovery runs changes nothing (`pending`).
+   * `newLength` go (those a snapshot holds stay the snapshot's) and the mtime moves. On a block
+   * boundary that is all: [OP_TRUNCATE], `truncateBlock` null. Inside a block the file is open
+   * again under the caller's lease and its last block is to be cut by block recovery, with
+   * `truncateBlock` the block as recovery must leave it. In place (prepareFileForTruncate), under a
+   * new generation stamp: [OP_SET_GENSTAMP_V2, OP_TRUNCATE]. When a snapshot holds the last block
+   * (shouldCopyOnTruncate), copy-on-truncate: the snapshot keeps it whole, and the file's last block
+   * becomes a new block (createNewBlock) that recovery fills with the kept bytes (`copyFrom` the old
+   * one): [OP_ALLOCATE_BLOCK_ID, OP_SET_GENSTAMP_V2, OP_TRUNCATE]. The file's length is `newLength`
+   * at once. A second call for the same length while that recovery runs changes nothing (`pending`).
    */
   truncate(
     path: string,
     options: { newLength: number; clientName: string; clientMachine: string; nowMs: number },
-  ): { ops: PendingOp[]; removedBlocks: BlockRef[]; truncateBlock: BlockRef | null; pending: boolean } {
+  ): {
+    ops: PendingOp[];
+    removedBlocks: BlockRef[];
+    truncateBlock: BlockRef | null;
+    copyFrom?: BlockRef;
+    pending: boolean;
+  } {
     const w = this.walkPath(path);
     const node = w.last;
     if (!node) throw fail('FileNotFoundException', `File does not exist: ${w.path}`);
@@ -536,15 +546,28 @@ export class Namespace {
     }
     const nothing = { ops: [], removedBlocks: [], truncateBlock: null, pending: false };
     if (oldLength === options.newLength) return nothing;
+    const held =
+      this.snapshots.byDirId.size === 0 ? new Map<number, BlockRef>() : this.snapshots.blocksInSnapshots();
+    verifyQuota(
+      w.existing.slice(0, -1),
+      { namespace: 0, storagespace: this.truncateQuotaDelta(node, options.newLength, held) },
+      this.quotaUsage,
+    );
     const { kept, keptLength } = blocksWithin(node.blocks, options.newLength);
-    const removedBlocks = copyBlocks(node.blocks.slice(kept.length));
+    // collectBlocksBeyondMax keeps what getSnapshotBlocksToRetain names: a snapshot's blocks stay.
+    const removedBlocks = copyBlocks(node.blocks.slice(kept.length)).filter((b) => !held.has(b.blockId));
     const ops: PendingOp[] = [];
-    let truncateBlock: BlockRef | null = null;
+    let logged: BlockRef | null = null;
     const last = kept.at(-1);
     if (last && keptLength > options.newLength) {
-      const genStamp = this.genstampV2Value + 1;
-      this.emit(ops, { op: 'OP_SET_GENSTAMP_V2', genStamp });
-      truncateBlock = { ...last, genStamp, numBytes: last.numBytes - (keptLength - options.newLength) };
+      // The BLOCK that OP_TRUNCATE logs is prepareFileForTruncate's newBlock: in place the block at
+      // its old length under the new stamp; a copy's new block has no bytes yet (createNewBlock).
+      if (held.has(last.blockId)) {
+        const blockId = this.lastAllocatedBlockIdValue + 1;
+        this.emit(ops, { op: 'OP_ALLOCATE_BLOCK_ID', blockId });
+        logged = { blockId, genStamp: this.genstampV2Value + 1, numBytes: 0 };
+      } else logged = { ...last, genStamp: this.genstampV2Value + 1 };
+      this.emit(ops, { op: 'OP_SET_GENSTAMP_V2', genStamp: logged.genStamp });
     }
     this.emit(ops, {
       op: 'OP_TRUNCATE',
@@ -553,10 +576,41 @@ export class Namespace {
       clientMachine: options.clientMachine,
       newLength: options.newLength,
       timestamp: options.nowMs,
-      truncateBlock,
+      truncateBlock: logged,
     });
-    if (truncateBlock) this.leases.renewLease(options.clientName, options.nowMs);
-    return { ops, removedBlocks, truncateBlock, pending: false };
+    if (!logged) return { ops, removedBlocks, truncateBlock: null, pending: false };
+    this.leases.renewLease(options.clientName, options.nowMs);
+    const uc = node.underConstruction!;
+    return {
+      ops,
+      removedBlocks,
+      truncateBlock: { ...uc.truncateBlock! },
+      ...(uc.copyFrom ? { copyFrom: { ...uc.copyFrom } } : {}),
+      pending: false,
+    };
+  }
+
+  /**
+   * INodeFile.computeQuotaDeltaForTruncate: the storage space a truncate to `newLength` frees
+   * (negative) or takes. A block wholly cut frees its bytes; the block the cut falls in is charged
+   * as a whole preferred block while recovery runs (it is copied or cut under construction); a
+   * block a snapshot holds keeps its bytes charged (`held`), so copying one charges the new block.
+   */
+  private truncateQuotaDelta(
+    file: INodeFile,
+    newLength: number,
+    held: ReadonlyMap<number, BlockRef>,
+  ): number {
+    let delta = 0;
+    let size = fileLength(file);
+    for (let i = file.blocks.length - 1; i >= 0 && size > newLength; i--) {
+      const b = file.blocks[i]!;
+      let freed = size - newLength < b.numBytes ? b.numBytes - file.preferredBlockSize : b.numBytes;
+      if (held.has(b.blockId)) freed -= b.numBytes;
+      delta -= freed * preferredBlockReplication(file, this.snapshots);
+      size -= b.numBytes;
+    }
+    return delta;
   }
 
   /**
@@ -1742,21 +1796,36 @@ export class Namespace {
     target.mtime = op.timestamp;
   }
 
-  /** FSDirTruncateOp.unprotectedTruncate: drop the blocks past the cut; inside a block, reopen the file. */
+  /**
+   * FSDirTruncateOp.unprotectedTruncate: drop the blocks past the cut; inside a block, reopen the
+   * file with its last block cut to the new length. The logged block's id says which way:
+   * the same id cuts in place (under its stamp), another id is copy-on-truncate: the file's last
+   * block becomes that new block and the old one is left to the snapshots (`copyFrom`).
+   */
   private applyTruncate(op: OpOf<'OP_TRUNCATE'>): void {
     const file = this.walkPath(op.src).last;
     if (file?.kind !== 'FILE') throw corrupt(op, op.src, 'not a file');
-    const { kept } = blocksWithin(file.blocks, op.newLength);
+    const { kept, keptLength } = blocksWithin(file.blocks, op.newLength);
     const last = kept.at(-1);
     if (op.truncateBlock) {
-      if (last?.blockId !== op.truncateBlock.blockId)
-        throw corrupt(op, op.src, `${blockName(op.truncateBlock)} is not the block the cut falls in`);
-      last.numBytes = op.truncateBlock.numBytes;
+      if (!last || keptLength === op.newLength)
+        throw corrupt(op, op.src, `${blockName(op.truncateBlock)} names a cut on a block boundary`);
+      const copy = op.truncateBlock.blockId !== last.blockId;
+      if (copy && this.fileByBlockId.has(op.truncateBlock.blockId))
+        throw corrupt(op, op.src, `${blockName(op.truncateBlock)} already belongs to a file`);
+      const cutBlock: BlockRef = {
+        blockId: op.truncateBlock.blockId,
+        genStamp: op.truncateBlock.genStamp,
+        numBytes: last.numBytes - (keptLength - op.newLength),
+      };
       file.underConstruction = {
         clientName: op.clientName,
         clientMachine: op.clientMachine,
-        truncateBlock: { ...op.truncateBlock },
+        truncateBlock: { ...cutBlock },
+        ...(copy ? { copyFrom: { ...last } } : {}),
       };
+      // In place the block keeps its stamp until recovery commits; a copy is the new block.
+      kept[kept.length - 1] = copy ? cutBlock : { ...last, numBytes: cutBlock.numBytes };
       this.leases.addLease(op.clientName, op.src, op.timestamp);
     }
     this.setBlocks(file, kept);

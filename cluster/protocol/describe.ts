@@ -108,7 +108,8 @@ function describeCommand(cmd: Record<string, unknown>): string {
       return `DNA_INVALIDATE ${formatValue(cmd.blocks)}`;
     case 'DNA_RECOVERBLOCK': {
       const holders = ((cmd.replicas as { name?: string }[] | undefined) ?? []).map((r) => r.name ?? '?');
-      return `DNA_RECOVERBLOCK ${formatValue(cmd.block)} newGenStamp=${String(cmd.newGenStamp)} replicas=${holders.join(',')}`;
+      const cut = cmd.truncateBlock ? ` truncateBlock=${formatValue(cmd.truncateBlock)}` : '';
+      return `DNA_RECOVERBLOCK ${formatValue(cmd.block)} newGenStamp=${String(cmd.newGenStamp)}${cut} replicas=${holders.join(',')}`;
     }
     case 'DNA_FINALIZE':
       return `DNA_FINALIZE ${String(cmd.poolId)}`;

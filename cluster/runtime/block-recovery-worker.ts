@@ -15,8 +15,10 @@
 import {
   datanodeText,
   extendedBlockText,
+  isCopyOnTruncate,
   ReplicasUnderRecovery,
   SyncBlockTask,
+  updatedReplica,
   type HeldReplica,
   type HolderCallResult,
 } from '../datanode/block-recovery.js';
@@ -84,6 +86,7 @@ export class ReplicaRecoveries {
     );
     const refused = this.underRecovery.checkUpdate(p, heldReplica(storage, blockId), storage.poolId);
     if (refused) throw new RemoteError(refused.errorClass, refused.message);
+    if (isCopyOnTruncate(p)) return this.copyOnTruncate(p);
     const recovered = await recoverReplica({
       storage,
       block: p.block,
@@ -98,6 +101,34 @@ export class ReplicaRecoveries {
       );
     this.opts.onRecovered(recovered.block, recovered.replica);
     return { storageUuid: storage.identity.storageId };
+  }
+
+  /**
+   * updateReplicaUnderRecovery's copyOnTruncate: the replica under recovery is finalized again as it
+   * was (its stamp and length: a snapshot reads it), and a new replica of the new block id under
+   * the recovery id holds its first bytes; that one is reported RECEIVED.
+   */
+  private async copyOnTruncate(p: UpdateRequest): Promise<{ storageUuid: string }> {
+    const { storage, log, selfId } = this.opts;
+    const { blockId } = p.block;
+    try {
+      const kept = await recoverReplica({ storage, block: p.block, newGenStamp: p.block.genStamp });
+      if (!kept)
+        throw new RemoteError(
+          'ReplicaNotFoundException',
+          `Replica not found for ${extendedBlockText(p.poolId, p.block)}`,
+        );
+      const target = updatedReplica(p);
+      const copy = await storage.copyReplicaForTruncate(blockId, target);
+      log(
+        'info',
+        `${selfId}: copy-on-truncate: blk_${blockId}_${p.block.genStamp} kept, its first ${target.numBytes} bytes copied to blk_${target.blockId}_${target.genStamp}`,
+      );
+      this.opts.onRecovered(target, copy);
+      return { storageUuid: storage.identity.storageId };
+    } finally {
+      this.underRecovery.finished(blockId);
+    }
   }
 }
 

@@ -384,7 +384,51 @@ export class DatanodeStorage {
    * computed again when the cut falls inside a chunk. Refused when the replica is shorter.
    */
   truncateReplica(blockId: number, newLength: number): ReplicaFiles {
-    const replica = this.replicas.get(parseBlockId(blockId, 'truncateReplica blockId'));
+    const replica = this.replicaToCut(blockId, newLength, 'truncateReplica');
+    const blockPath = this.containedPath(replica.blockPath);
+    const metaPath = this.containedPath(replica.metaPath);
+    fs.truncateSync(blockPath, newLength);
+    cutMetaTo(blockPath, metaPath, newLength);
+    const truncated = { ...replica, numBytes: newLength };
+    this.putReplica(truncated);
+    return truncated;
+  }
+
+  /**
+   * Copy-on-truncate's new replica (FsVolumeImpl.updateRURCopyOnTruncate: copyReplicaWithNewBlockIdAndGS,
+   * then truncateBlock): the first `target.numBytes` bytes of the finalized replica of `blockId`
+   * and the checksums of their chunks (a partial last one computed again), written to tmp/ as
+   * `blk_<new id>` and `blk_<new id>_<new stamp>.meta`, synced, then finalized. The old replica is
+   * not touched: a snapshot still reads it. HDFS copies the whole replica and cuts the copy; the
+   * lab copies only the bytes kept.
+   */
+  async copyReplicaForTruncate(blockId: number, target: BlockRef): Promise<ReplicaFiles> {
+    checkBlock(target, 'copyReplicaForTruncate target');
+    const source = this.replicaToCut(blockId, target.numBytes, 'copyReplicaForTruncate');
+    if (this.replicas.get(target.blockId)) {
+      throw new RemoteError(
+        'ReplicaAlreadyExistsException',
+        `Block ${extendedBlockName(this.poolId, target)} already exists on this DataNode`,
+      );
+    }
+    const header = parseMeta(readHead(this.containedPath(source.metaPath), META_HEADER_BYTES));
+    const spec: ChecksumSpec = { type: header.checksumType, bytesPerChecksum: header.bytesPerChecksum };
+    const dir = tmpDir(this.dataDir, this.poolId);
+    fs.mkdirSync(dir, { recursive: true });
+    const blockPath = this.containedPath(path.join(dir, blockFileName(target.blockId)));
+    const metaPath = this.containedPath(path.join(dir, metaFileName(target.blockId, target.genStamp)));
+    writeSynced(blockPath, readRange(this.containedPath(source.blockPath), 0, target.numBytes));
+    writeSynced(
+      metaPath,
+      readRange(this.containedPath(source.metaPath), 0, metaLength(target.numBytes, spec)),
+    );
+    cutMetaTo(blockPath, metaPath, target.numBytes);
+    return this.finalizeReplica({ ...target, blockPath, metaPath });
+  }
+
+  /** The finalized replica of `blockId`, which must hold at least `newLength` bytes. */
+  private replicaToCut(blockId: number, newLength: number, where: string): ReplicaFiles {
+    const replica = this.replicas.get(parseBlockId(blockId, `${where} blockId`));
     if (!replica) throw new RemoteError('ReplicaNotFoundException', `Replica not found for blk_${blockId}`);
     if (!Number.isSafeInteger(newLength) || newLength < 0 || newLength > replica.numBytes) {
       throw new RemoteError(
@@ -392,28 +436,7 @@ export class DatanodeStorage {
         `Cannot truncate blk_${blockId}_${replica.genStamp} of ${replica.numBytes} bytes to ${newLength}`,
       );
     }
-    const blockPath = this.containedPath(replica.blockPath);
-    const metaPath = this.containedPath(replica.metaPath);
-    const header = parseMeta(readHead(metaPath, META_HEADER_BYTES));
-    const spec: ChecksumSpec = { type: header.checksumType, bytesPerChecksum: header.bytesPerChecksum };
-    fs.truncateSync(blockPath, newLength);
-    fs.truncateSync(metaPath, metaLength(newLength, spec));
-    const partial = newLength % spec.bytesPerChecksum;
-    if (partial > 0 && spec.type !== 'NULL') {
-      const chunkStart = newLength - partial;
-      const chunk = readRange(blockPath, chunkStart, partial);
-      const sum = chunkChecksums(chunk, spec.bytesPerChecksum, spec.type);
-      const at = metaLength(chunkStart, spec);
-      const fd = fs.openSync(metaPath, 'r+');
-      try {
-        fs.writeSync(fd, sum, 0, sum.length, at);
-      } finally {
-        fs.closeSync(fd);
-      }
-    }
-    const truncated = { ...replica, numBytes: newLength };
-    this.putReplica(truncated);
-    return truncated;
+    return replica;
   }
 
   /**
@@ -1065,6 +1088,38 @@ function writevAllAt(fd: number, buffers: Buffer[], position: number, skip = 0):
 
 /** Bytes a finalized replica takes on disk: its data and its .meta (7-byte header, 4 bytes per 512). */
 /** The first `bytes` bytes of a file. */
+/**
+ * A replica's .meta cut to the checksums of its block file's first `newLength` bytes: the file
+ * ends after the last chunk's checksum, and a partial last chunk's CRC is computed again from the
+ * (already cut) block file, as LocalReplica.truncateBlock does.
+ */
+function cutMetaTo(blockPath: string, metaPath: string, newLength: number): void {
+  const header = parseMeta(readHead(metaPath, META_HEADER_BYTES));
+  const spec: ChecksumSpec = { type: header.checksumType, bytesPerChecksum: header.bytesPerChecksum };
+  fs.truncateSync(metaPath, metaLength(newLength, spec));
+  const partial = newLength % spec.bytesPerChecksum;
+  if (partial === 0 || spec.type === 'NULL') return;
+  const chunkStart = newLength - partial;
+  const sum = chunkChecksums(readRange(blockPath, chunkStart, partial), spec.bytesPerChecksum, spec.type);
+  const fd = fs.openSync(metaPath, 'r+');
+  try {
+    fs.writeSync(fd, sum, 0, sum.length, metaLength(chunkStart, spec));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** A new file with `data`, fsync'd before it is closed. */
+function writeSynced(file: string, data: Buffer): void {
+  const fd = fs.openSync(file, 'wx');
+  try {
+    fs.writeSync(fd, data, 0, data.length, 0);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 function readHead(file: string, bytes: number): Buffer {
   return readRange(file, 0, bytes);
 }

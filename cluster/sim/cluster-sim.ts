@@ -17,6 +17,7 @@ import { createPrng, prngUuid } from '../common/prng.js';
 import {
   ReplicasUnderRecovery,
   SyncBlockTask,
+  updatedReplica,
   type HeldReplica,
   type HolderCallResult,
 } from '../datanode/block-recovery.js';
@@ -567,7 +568,8 @@ export class ClusterSim {
     );
     if (refused) return refused;
     dn.recoveries.finished(blockId);
-    this.finalizeReplica(dn, { blockId, genStamp: p.recoveryId, numBytes: p.newLength }, true);
+    // Copy-on-truncate leaves the old replica as it was and adds the new block's.
+    this.finalizeReplica(dn, updatedReplica(p), true);
     return { ok: { storageUuid: dn.id.storageId } };
   }
 

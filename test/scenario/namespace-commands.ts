@@ -131,6 +131,21 @@ export const NAMESPACE_COMMANDS: Record<string, Command> = {
     });
     return made === undefined ? [] : [`Created snapshot ${made}`];
   },
+  // -truncate LENGTH PATH: FsShell's Truncate line for the answer (true: cut on a block boundary).
+  truncate: (sim, d) => {
+    const [length, path] = [Number(d.positional(0)), d.positional(1)];
+    const done = call(sim, d, 'truncate', {
+      src: path,
+      newLength: length,
+      clientName: 'DFSClient_NONMAPREDUCE_sim_cut',
+    });
+    if (done === undefined) return [];
+    return done
+      ? [`Truncated ${path} to length: ${length}`]
+      : [
+          `Truncating ${path} to length: ${length}. Wait for block recovery to complete before further updating this file.`,
+        ];
+  },
   'delete-snapshot': (sim, d) => {
     call(sim, d, 'deleteSnapshot', { snapshotRoot: d.positional(0), snapshotName: d.positional(1) });
     return [];

@@ -9,8 +9,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   initReplicaRecovery,
+  isCopyOnTruncate,
   planSyncBlock,
+  ReplicasUnderRecovery,
+  SyncBlockTask,
   updateReplicaCheck,
+  updatedReplica,
   type HeldReplica,
   type RecoveryAnswer,
 } from '../../cluster/datanode/block-recovery.js';
@@ -191,6 +195,49 @@ describe('initReplicaRecovery and updateReplicaUnderRecovery at one DataNode', (
     expect(check({ newLength: 5_000 })?.message).toMatch(/^rur.getNumBytes\(\) < newlength = 5000, rur=/);
     expect(check({ block: { blockId: BLOCK, genStamp: 1001, numBytes: 10 } })?.message).toMatch(
       /^THIS IS NOT SUPPOSED TO HAPPEN: replica.getBytesOnDisk\(\) != block.getNumBytes\(\)/,
+    );
+  });
+});
+
+describe('copy-on-truncate at the primary and the holders', () => {
+  const newBlock = { blockId: BLOCK + 1, genStamp: 1003, numBytes: 1_000 };
+  const copyRb: RecoveringBlock = { ...rb, truncateBlock: newBlock };
+
+  it('asks each participant to copy the kept bytes to the new block id (syncBlock’s blockId)', () => {
+    const task = new SyncBlockTask(copyRb);
+    for (const a of answers(['FINALIZED', 6_000], ['FINALIZED', 6_000], null))
+      task.answered(a.datanode, { ok: 'info' in a ? a.info : null });
+    const plan = task.plan();
+    if (plan.kind !== 'sync') throw new Error(`expected a sync, got ${plan.kind}`);
+    const request = task.updateRequest(plan, plan.participants[0]!);
+    expect(request).toEqual({
+      poolId: POOL,
+      block: { blockId: BLOCK, genStamp: 1001, numBytes: 6_000 },
+      recoveryId: 1003,
+      newLength: 1_000,
+      newBlockId: BLOCK + 1,
+    });
+    expect(isCopyOnTruncate(request)).toBe(true);
+    expect(updatedReplica(request)).toEqual(newBlock);
+    expect(task.syncText(plan)).toContain(`newBlock=${POOL}:blk_${BLOCK + 1}_1003 (length=1000)`);
+    // A recovery that keeps the id (lease recovery, a truncate in place) is no copy.
+    expect(isCopyOnTruncate({ ...request, newBlockId: BLOCK })).toBe(false);
+  });
+
+  it('lets a holder copy a replica it put under recovery, with updateReplicaUnderRecovery’s checks', () => {
+    const holder = new ReplicasUnderRecovery();
+    const held: HeldReplica = { blockId: BLOCK, genStamp: 1001, numBytes: 6_000, state: 'FINALIZED' };
+    expect(holder.init(copyRb, held).kind).toBe('recover');
+    const request = {
+      poolId: POOL,
+      block: { blockId: BLOCK, genStamp: 1001, numBytes: 6_000 },
+      recoveryId: 1003,
+      newLength: 1_000,
+      newBlockId: BLOCK + 1,
+    };
+    expect(holder.checkUpdate(request, held, POOL)).toBeNull();
+    expect(holder.checkUpdate({ ...request, newLength: 7_000 }, held, POOL)?.message).toBe(
+      `rur.getNumBytes() < newlength = 7000, rur=blk_${BLOCK}_1001, RUR, numBytes=6000, recoveryId=1003`,
     );
   });
 });

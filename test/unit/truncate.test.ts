@@ -11,9 +11,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildMeta, verifyReplica } from '../../cluster/datanode/meta.js';
 import { decodeSegment, encodeSegment } from '../../cluster/namenode/editlog/codec.js';
 import { editsToXml } from '../../cluster/namenode/editlog/oev.js';
-import type { EditLogOp, PendingOp } from '../../cluster/namenode/editlog/ops.js';
+import type { BlockRef, EditLogOp, PendingOp } from '../../cluster/namenode/editlog/ops.js';
 import type { INodeFile } from '../../cluster/namenode/inode.js';
 import { Namespace } from '../../cluster/namenode/namespace.js';
+import { QUOTA_DONT_SET } from '../../cluster/namenode/quota.js';
 import type { DatanodeCommand } from '../../cluster/protocol/messages.js';
 import { datanodeProtocol } from '../../cluster/protocol/registry/datanode-protocol-codec.js';
 import { DatanodeStorage } from '../../cluster/runtime/datanode-storage.js';
@@ -71,9 +72,11 @@ describe('truncate in the namespace', () => {
         clientMachine: '10.0.0.9',
         newLength: MB + 1000,
         timestamp: 5_000,
-        truncateBlock: { blockId: second!.blockId, genStamp, numBytes: 1000 },
+        // prepareFileForTruncate's newBlock: the block at its old length under the new stamp.
+        truncateBlock: { blockId: second!.blockId, genStamp, numBytes: 5000 },
       },
     ]);
+    expect(r.truncateBlock).toEqual({ blockId: second!.blockId, genStamp, numBytes: 1000 });
     expect(r.removedBlocks).toEqual([]);
     // TestFileTruncate.testTruncateFailure: the new length shows at once; the block keeps its
     // stamp until block recovery commits the cut.
@@ -138,6 +141,79 @@ describe('truncate in the namespace', () => {
     expect(uc(replayed)).toEqual(uc(ns));
     expect(uc(ns)).toMatchObject({ clientName: CUTTER, truncateBlock: { numBytes: 3 } });
     expect(replayed.leases.holderOf('/b')).toBe(CUTTER);
+  });
+});
+
+describe('copy-on-truncate in the namespace', () => {
+  /** /d/f of `sizes` in a snapshottable /d with snapshot s1 taken. */
+  function snapshotted(sizes: number[], log: PendingOp[] = []): { ns: Namespace; blocks: BlockRef[] } {
+    const ns = new Namespace({ superuser: 'student', namespaceId: 1 });
+    const blocks = closedFile(ns, '/d/f', sizes, { log });
+    log.push(...ns.allowSnapshot('/d'));
+    log.push(...ns.createSnapshot('/d', { name: 's1', nowMs: 3_000 }).ops);
+    return { ns, blocks };
+  }
+
+  it('gives the file a new last block when a snapshot holds the old one (shouldCopyOnTruncate)', () => {
+    const { ns, blocks } = snapshotted([MB, 5000]);
+    const [first, second] = blocks;
+    const r = ns.truncate('/d/f', cut(MB + 1000));
+    const newBlock = { blockId: second!.blockId + 1, genStamp: second!.genStamp + 1 };
+    // createNewBlock: a block id (OP_ALLOCATE_BLOCK_ID), then a stamp; OP_TRUNCATE logs the new
+    // block with no bytes yet.
+    expect(r.ops).toEqual([
+      { op: 'OP_ALLOCATE_BLOCK_ID', blockId: newBlock.blockId },
+      { op: 'OP_SET_GENSTAMP_V2', genStamp: newBlock.genStamp },
+      expect.objectContaining({ op: 'OP_TRUNCATE', truncateBlock: { ...newBlock, numBytes: 0 } }),
+    ]);
+    expect(r.truncateBlock).toEqual({ ...newBlock, numBytes: 1000 });
+    expect(r.copyFrom).toEqual(second);
+    expect(ns.getBlocks('/d/f')).toEqual([first, { ...newBlock, numBytes: 1000 }]);
+    expect(ns.getBlocks('/d/.snapshot/s1/f')).toEqual([first, second]);
+    expect(ns.getFileInfo('/d/f')).toMatchObject({ length: MB + 1000, underConstruction: true });
+    // Recovery's commit closes the file with the new block; the snapshot keeps the old one.
+    const closed = ns.closeRecoveredFile('/d/f', { newBlock: { ...newBlock, numBytes: 1000 }, nowMs: 6_000 });
+    expect(closed).toEqual([
+      expect.objectContaining({ op: 'OP_CLOSE', blocks: [first, { ...newBlock, numBytes: 1000 }] }),
+    ]);
+    expect(ns.getBlocks('/d/.snapshot/s1/f')).toEqual([first, second]);
+    expect(ns.notInSnapshots([second!])).toEqual([]);
+  });
+
+  it('replays the copy: the new block last, the old one the snapshot’s, the same image', () => {
+    const log: PendingOp[] = [];
+    const { ns } = snapshotted([MB, 5000], log);
+    log.push(...ns.truncate('/d/f', cut(MB + 1000)).ops);
+    const replayed = new Namespace({ superuser: 'student', namespaceId: 1 });
+    for (const op of log) replayed.applyOp(op);
+    expect(replayed.toImage(9)).toEqual(ns.toImage(9));
+    const uc = (n: Namespace): unknown => (n.resolve('/d/f') as INodeFile).underConstruction;
+    expect(uc(replayed)).toEqual(uc(ns));
+    expect(uc(ns)).toMatchObject({ copyFrom: { numBytes: 5000 }, truncateBlock: { numBytes: 1000 } });
+    expect(replayed.getBlocks('/d/.snapshot/s1/f')).toEqual(ns.getBlocks('/d/.snapshot/s1/f'));
+  });
+
+  it('keeps the blocks a snapshot holds out of what a cut on a block boundary removes', () => {
+    const { ns, blocks } = snapshotted([MB, MB, 300]);
+    const r = ns.truncate('/d/f', cut(MB));
+    expect(r.removedBlocks).toEqual([]);
+    expect(ns.getBlocks('/d/.snapshot/s1/f')).toEqual(blocks);
+  });
+
+  it('charges the new block against a space quota (computeQuotaDeltaForTruncate), where a cut in place fits', () => {
+    const { ns } = snapshotted([MB, 5000]);
+    ns.setQuota('/d', { nsQuota: QUOTA_DONT_SET, dsQuota: String(2 * MB) });
+    // In use: MB + 5000; the copy adds a whole preferred block while recovery runs.
+    const refused = thrown(() => ns.truncate('/d/f', cut(MB + 1000)));
+    expect(refused.errorClass).toBe('DSQuotaExceededException');
+    expect(refused.message).toContain(
+      'The DiskSpace quota of /d is exceeded: quota = 2097152 B = 2 MB but diskspace consumed = 2102152 B',
+    );
+    // Without the snapshot the block is cut in place: charged up to a whole block, 2 MiB in all.
+    const plain = new Namespace({ superuser: 'student', namespaceId: 1 });
+    closedFile(plain, '/d/f', [MB, 5000]);
+    plain.setQuota('/d', { nsQuota: QUOTA_DONT_SET, dsQuota: String(2 * MB) });
+    expect(plain.truncate('/d/f', cut(MB + 1000)).truncateBlock).toMatchObject({ numBytes: 1000 });
   });
 });
 
@@ -244,6 +320,31 @@ describe('cutting a finalized replica', () => {
     // On a chunk boundary nothing is recomputed; the .meta just ends there.
     const whole = storage.truncateReplica(block.blockId, 512);
     expect(fs.readFileSync(whole.metaPath)).toEqual(buildMeta(data.subarray(0, 512)));
+  });
+
+  it('copies the kept bytes to a new block for copy-on-truncate and leaves the old replica whole', async () => {
+    const before = {
+      block: fs.readFileSync(storage.readReplica(block.blockId)!.blockPath),
+      meta: fs.readFileSync(storage.readReplica(block.blockId)!.metaPath),
+    };
+    const copy = await storage.copyReplicaForTruncate(block.blockId, {
+      blockId: 1073741826,
+      genStamp: 1002,
+      numBytes: 700,
+    });
+    expect(copy.blockPath).toMatch(/finalized\/subdir0\/subdir0\/blk_1073741826$/);
+    expect(copy.metaPath).toMatch(/blk_1073741826_1002\.meta$/);
+    expect(fs.readFileSync(copy.blockPath)).toEqual(data.subarray(0, 700));
+    expect(fs.readFileSync(copy.metaPath)).toEqual(buildMeta(data.subarray(0, 700)));
+    const old = storage.readReplica(block.blockId)!;
+    expect({ block: fs.readFileSync(old.blockPath), meta: fs.readFileSync(old.metaPath) }).toEqual(before);
+    expect(storage.listFinalized()).toEqual([
+      [1073741825, 2000, 1001],
+      [1073741826, 700, 1002],
+    ]);
+    await expect(
+      storage.copyReplicaForTruncate(block.blockId, { blockId: 1073741826, genStamp: 1003, numBytes: 10 }),
+    ).rejects.toThrow('already exists');
   });
 
   it('refuses to make a replica longer', () => {

@@ -65,6 +65,6 @@ export const INTER_DATANODE_PROTOCOL_TABLE: ProtocolTable = {
     }),
     toResponse: (r) => ({ storageUuid: r.storageUuid }),
     fromResponse: (m) => ({ storageUuid: m.storageUuid }),
-    journalFields: ['block', 'recoveryId', 'newLength'],
+    journalFields: ['block', 'recoveryId', 'newLength', 'newBlockId'],
   }),
 };
