@@ -16,6 +16,9 @@ const run = promisify(execFile);
 export const REPO = path.resolve(import.meta.dirname, '../..');
 export const LAB_BIN = path.join(REPO, 'bin/lab.js');
 
+/** The most output a `runLab` keeps of a command. */
+const RUN_LAB_OUTPUT_BYTES_MAX = 16 * 1024 * 1024;
+
 export interface LabOutcome {
   code: number;
   stdout: string;
@@ -29,6 +32,8 @@ export async function runLab(home: string, ...args: string[]): Promise<LabOutcom
       cwd: REPO,
       env: { ...process.env, LAB_HOME: home, LAB_PORTS: 'ephemeral' },
       timeout: 60_000,
+      // A `-cat` of a few blocks (execFile's default stops at 1 MiB of output).
+      maxBuffer: RUN_LAB_OUTPUT_BYTES_MAX,
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
