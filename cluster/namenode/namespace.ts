@@ -1154,6 +1154,14 @@ export class Namespace {
     }
   }
 
+  /** The ids of the blocks a copy-on-truncate under way copies from (FileUnderConstruction.copyFrom). */
+  private copyOnTruncateSources(): Set<number> {
+    const ids = new Set<number>();
+    for (const n of this.inodesById.values())
+      if (n.kind === 'FILE' && n.underConstruction?.copyFrom) ids.add(n.underConstruction.copyFrom.blockId);
+    return ids;
+  }
+
   /** Blocks that no snapshot holds: what a delete or an overwrite may really remove. */
   notInSnapshots(blocks: readonly BlockRef[]): BlockRef[] {
     if (this.snapshots.byDirId.size === 0) return [...blocks];
@@ -1234,11 +1242,15 @@ export class Namespace {
       );
     }
     const others = this.snapshots.blocksInSnapshots(snapshot);
+    // FileWithSnapshotFeature.collectBlocksAndClear's dontRemoveBlock: a copy-on-truncate still
+    // copying from a block keeps it; commitBlockSynchronization removes it once the copy is done.
+    const copying = this.copyOnTruncateSources();
     const removedBlocks: BlockRef[] = [];
     for (const n of walk(snapshot.root)) {
       if (n.kind !== 'FILE') continue;
       for (const b of n.blocks)
-        if (!others.has(b.blockId) && !this.fileByBlockId.has(b.blockId)) removedBlocks.push({ ...b });
+        if (!others.has(b.blockId) && !this.fileByBlockId.has(b.blockId) && !copying.has(b.blockId))
+          removedBlocks.push({ ...b });
     }
     const ops: PendingOp[] = [];
     this.emit(ops, {

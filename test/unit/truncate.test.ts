@@ -193,6 +193,16 @@ describe('copy-on-truncate in the namespace', () => {
     expect(replayed.getBlocks('/d/.snapshot/s1/f')).toEqual(ns.getBlocks('/d/.snapshot/s1/f'));
   });
 
+  it('keeps the old block while the copy runs when the snapshot is deleted, and frees it after', () => {
+    const { ns, blocks } = snapshotted([MB, 5000]);
+    const r = ns.truncate('/d/f', cut(MB + 1000));
+    // collectBlocksAndClear's dontRemoveBlock: the recovery still copies from it.
+    expect(ns.deleteSnapshot('/d', { name: 's1', nowMs: 4_000 }).removedBlocks).toEqual([]);
+    ns.closeRecoveredFile('/d/f', { newBlock: r.truncateBlock!, nowMs: 6_000 });
+    // commitBlockSynchronization: no snapshot holds it now, so it goes.
+    expect(ns.notInSnapshots([blocks[1]!])).toEqual([blocks[1]]);
+  });
+
   it('keeps the blocks a snapshot holds out of what a cut on a block boundary removes', () => {
     const { ns, blocks } = snapshotted([MB, MB, 300]);
     const r = ns.truncate('/d/f', cut(MB));
