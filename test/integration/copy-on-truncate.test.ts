@@ -156,5 +156,5 @@ describe.skipIf(!BUILT)('copy-on-truncate on a real cluster', () => {
       { bytes: 1000, ok: true },
       { bytes: 1000, ok: true },
     ]);
-  }, 90_000);
+  }, 180_000);
 });
