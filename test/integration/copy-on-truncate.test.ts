@@ -85,7 +85,12 @@ describe.skipIf(!BUILT)('copy-on-truncate on a real cluster', () => {
     expect(await ok('fs', '-truncate', '-w', String(CUT), '/snap/f.txt')).toBe(
       `Waiting for /snap/f.txt ...\nTruncated /snap/f.txt to length: ${CUT}\n`,
     );
-    const live = await locate('/snap/f.txt');
+    // -w polls for the new length, which the NameNode shows at once; the recovery ends when the
+    // NameNode closes the file again (commitBlockSynchronization).
+    const live = await waitFor('the block recovery closing /snap/f.txt', async () => {
+      const located = await locate('/snap/f.txt');
+      return located.underConstruction ? undefined : located;
+    });
     const held = await locate('/snap/.snapshot/s1/f.txt');
     const [oldBlock, newBlock] = [before.blocks[1]!.block, live.blocks[1]!.block];
     // The first block is shared; the second is a new block (a new id and stamp) of the kept bytes.
