@@ -7,9 +7,7 @@ import { RemoteError } from '../protocol/errors.js';
 import { Journal } from '../transport/journal.js';
 import { ConnectError, RpcClient } from '../transport/rpc-client.js';
 import type { ClusterDescription } from '../home/description.js';
-
-/** A poll that gets no answer this fast is retried by the caller's wait loop rather than awaited. */
-export const NAMENODE_POLL_TIMEOUT_MS = 2_000;
+import { NAMENODE_POLL_TIMEOUT_MS } from '../protocol/limits.js';
 
 /**
  * Connect to the NameNode as the client, from the client's own loopback address when there is one;

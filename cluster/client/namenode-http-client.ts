@@ -19,9 +19,7 @@ import { readNamenodeHttpAddress } from '../home/http-address.js';
 import { Journal } from '../transport/journal.js';
 import type { ClusterDescription } from '../home/description.js';
 import { LauncherError } from '../home/errors.js';
-
-/** An fsck of a lab namespace or a /jmx read takes milliseconds; a NameNode this slow is stuck. */
-export const NAMENODE_HTTP_TIMEOUT_MS = 10_000;
+import { NAMENODE_HTTP_TIMEOUT_MS } from '../protocol/limits.js';
 
 /** The NameNode's HTTP server did not answer, or answered with an error status. */
 export class NamenodeHttpError extends LauncherError {

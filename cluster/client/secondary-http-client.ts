@@ -3,9 +3,10 @@
  * scenario runner ask it to checkpoint now (POST /checkpoint) and wait for the result.
  */
 import type { ClusterDescription } from '../home/description.js';
-import { FORCED_CHECKPOINT_TIMEOUT_MS, type CheckpointResult } from '../secondary/checkpointer.js';
+import { type CheckpointResult } from '../secondary/checkpointer.js';
 import { HttpTimeoutError, httpCall } from '../transport/http-journal.js';
 import { Journal } from '../transport/journal.js';
+import { FORCED_CHECKPOINT_TIMEOUT_MS } from '../protocol/limits.js';
 
 /**
  * `lab checkpoint`'s side: ask the Secondary NameNode to checkpoint now and wait for the result.

@@ -27,9 +27,6 @@ export const WEBHDFS_PREFIX = '/webhdfs/v1';
 /** hadoop.http.staticuser.user: who a request without `user.name` is. */
 export const WEBHDFS_STATIC_USER = 'dr.who';
 
-/** A body larger than this is refused by the DataNode (a lab file is far smaller; garbage is not). */
-export const WEBHDFS_UPLOAD_BYTES_MAX = 1024 * 1024 * 1024;
-
 export type WebHdfsMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
 
 /**

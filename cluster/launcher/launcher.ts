@@ -18,6 +18,7 @@ import {
   DAEMON_MALLOC_THRESHOLD_BYTES,
   START_READY_TIMEOUT_MS,
   STOP_GRACE_MS,
+  KILL_CONFIRM_TIMEOUT_MS,
 } from '../protocol/limits.js';
 import { assignPorts, detectLoopbackAliases, extraPorts, type PlannedAddress } from './addresses.js';
 import { homePaths, type ClusterDescription } from '../home/description.js';
@@ -44,9 +45,6 @@ import { daemonScriptPath } from '../common/package-root.js';
 import { planCluster, type StartOptions } from './plan.js';
 import { describeExit, spawnDaemon, type SpawnedDaemon } from './spawn.js';
 import { formatLogTail, waitFor } from './wait.js';
-
-/** After SIGKILL the kernel frees a process at once; this only bounds a wait that should not happen. */
-const KILL_CONFIRM_MS = 5_000;
 
 export type Role = 'nn' | 'snn' | 'dn';
 
@@ -497,7 +495,7 @@ export async function stopProcesses(
     }
   }
   await waitFor(() => alive.every((target) => !isDaemonAlive(target.pid as number)), {
-    deadlineMs: KILL_CONFIRM_MS,
+    deadlineMs: KILL_CONFIRM_TIMEOUT_MS,
     what: `${alive.map((t) => `${t.id} (pid ${t.pid})`).join(', ')} to be gone after SIGKILL`,
   });
   for (const target of targets) removePid(home, target.id);

@@ -12,6 +12,12 @@
 import { RemoteError } from '../protocol/errors.js';
 import { REPORTED_REPLICA_STATES, type RpcMethod } from '../protocol/messages.js';
 import { PERMISSION_MAX } from './permission.js';
+import {
+  RPC_NAME_LENGTH_MAX,
+  RPC_LIST_LENGTH_MAX,
+  BLOCK_REPORT_REPLICAS_MAX,
+  ERROR_REPORT_MESSAGE_LENGTH_MAX,
+} from '../protocol/limits.js';
 
 /** Go's os.ModeDir (1<<31): the colinmarc/hdfs client sends it in mkdirs' permission; HDFS drops it. */
 export const GO_MODE_DIR = 0x8000_0000;
@@ -19,12 +25,6 @@ export const GO_MODE_DIR = 0x8000_0000;
 const SHORT_MAX = 0x7fff;
 /** A Java long that JavaScript numbers hold exactly (ids, lengths, times). */
 const LONG_MAX = Number.MAX_SAFE_INTEGER;
-/** Longest client name, machine name or DataNode id accepted (a UUID-based name is ~60). */
-const NAME_LENGTH_MAX = 1024;
-/** Most entries in one list field (excluded nodes, bad blocks) — far above any real client. */
-const LIST_LENGTH_MAX = 10_000;
-/** Most replicas one block report may carry (a DataNode of the lab holds far fewer). */
-const REPORT_LENGTH_MAX = 10_000_000;
 
 export interface RequestLimits {
   /** dfs.bytes-per-checksum: a block size must be a multiple of it. */
@@ -58,9 +58,9 @@ const string =
       : `must be a string of at most ${maxLength} characters`;
 
 const nonEmptyName: Check = (v) =>
-  typeof v === 'string' && v.length > 0 && v.length <= NAME_LENGTH_MAX
+  typeof v === 'string' && v.length > 0 && v.length <= RPC_NAME_LENGTH_MAX
     ? null
-    : `must be a non-empty string of at most ${NAME_LENGTH_MAX} characters`;
+    : `must be a non-empty string of at most ${RPC_NAME_LENGTH_MAX} characters`;
 
 const boolean: Check = (v) => (typeof v === 'boolean' ? null : 'must be true or false');
 
@@ -121,9 +121,9 @@ const reportedReplicaProblem: Check = (v) => {
 const datanodeId = shape({
   name: nonEmptyName,
   ipAddr: nonEmptyName,
-  hostName: string(NAME_LENGTH_MAX),
-  datanodeUuid: string(NAME_LENGTH_MAX),
-  storageId: string(NAME_LENGTH_MAX),
+  hostName: string(RPC_NAME_LENGTH_MAX),
+  datanodeUuid: string(RPC_NAME_LENGTH_MAX),
+  storageId: string(RPC_NAME_LENGTH_MAX),
   xferPort: integer(0, 65535),
   ipcPort: integer(0, 65535),
   infoPort: integer(0, 65535),
@@ -135,14 +135,11 @@ const registration = shape({
   storageInfo: shape({
     layoutVersion: integer(-0x8000_0000, 0x7fff_ffff),
     namespaceId: integer(0, 0xffff_ffff),
-    clusterId: string(NAME_LENGTH_MAX),
+    clusterId: string(RPC_NAME_LENGTH_MAX),
     cTime: long,
   }),
-  softwareVersion: string(NAME_LENGTH_MAX),
+  softwareVersion: string(RPC_NAME_LENGTH_MAX),
 });
-
-/** Longest errorReport text accepted. */
-const MESSAGE_LENGTH_MAX = 64 * 1024;
 
 /** A time in ms since the epoch, or -1 for "leave unchanged". */
 const time = integer(-1, LONG_MAX);
@@ -167,10 +164,10 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
     shape({
       scope: oneOf('ACCESS', 'DEFAULT'),
       type: oneOf('USER', 'GROUP', 'MASK', 'OTHER'),
-      name: nullable(string(NAME_LENGTH_MAX)),
+      name: nullable(string(RPC_NAME_LENGTH_MAX)),
       permission: integer(0, 7),
     }),
-    LIST_LENGTH_MAX,
+    RPC_LIST_LENGTH_MAX,
   );
   return {
     mkdirs: { src: path, permission, unmasked: nullable(permission), createParent: boolean },
@@ -179,7 +176,7 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
       permission,
       unmasked: nullable(permission),
       clientName: nonEmptyName,
-      clientMachine: string(NAME_LENGTH_MAX),
+      clientMachine: string(RPC_NAME_LENGTH_MAX),
       overwrite: boolean,
       createParent: boolean,
       replication: integer(0, SHORT_MAX),
@@ -188,13 +185,13 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
     append: {
       src: path,
       clientName: nonEmptyName,
-      clientMachine: string(NAME_LENGTH_MAX),
+      clientMachine: string(RPC_NAME_LENGTH_MAX),
       newBlock: boolean,
     },
     addBlock: {
       ...blockAt,
       previous: nullable(block),
-      excludeNodes: listOf(string(NAME_LENGTH_MAX), LIST_LENGTH_MAX),
+      excludeNodes: listOf(string(RPC_NAME_LENGTH_MAX), RPC_LIST_LENGTH_MAX),
     },
     abandonBlock: { ...blockAt, block },
     complete: { ...blockAt, last: nullable(block) },
@@ -202,7 +199,7 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
       src: path,
       offset: long,
       length: long,
-      readerHost: nullable(string(NAME_LENGTH_MAX)),
+      readerHost: nullable(string(RPC_NAME_LENGTH_MAX)),
     },
     getFileInfo: { src: path },
     getListing: { src: path },
@@ -215,10 +212,10 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
     setPermission: { src: path, permission },
     setOwner: {
       src: path,
-      username: nullable(string(NAME_LENGTH_MAX)),
-      groupname: nullable(string(NAME_LENGTH_MAX)),
+      username: nullable(string(RPC_NAME_LENGTH_MAX)),
+      groupname: nullable(string(RPC_NAME_LENGTH_MAX)),
     },
-    setQuota: { src: path, nsQuota: string(NAME_LENGTH_MAX), ssQuota: string(NAME_LENGTH_MAX) },
+    setQuota: { src: path, nsQuota: string(RPC_NAME_LENGTH_MAX), ssQuota: string(RPC_NAME_LENGTH_MAX) },
     allowSnapshot: { snapshotRoot: path },
     disallowSnapshot: { snapshotRoot: path },
     createSnapshot: { snapshotRoot: path, snapshotName: nullable(nonEmptyName) },
@@ -227,8 +224,8 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
     getSnapshotListing: { snapshotRoot: path },
     getSnapshotDiffReport: {
       snapshotRoot: path,
-      fromSnapshot: string(NAME_LENGTH_MAX),
-      toSnapshot: string(NAME_LENGTH_MAX),
+      fromSnapshot: string(RPC_NAME_LENGTH_MAX),
+      toSnapshot: string(RPC_NAME_LENGTH_MAX),
     },
     modifyAclEntries: { src: path, aclSpec },
     removeAclEntries: { src: path, aclSpec },
@@ -239,24 +236,24 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
     checkAccess: { src: path, mode: integer(0, 7) },
     renewLease: { clientName: nonEmptyName },
     recoverLease: { src: path, clientName: nonEmptyName },
-    concat: { trg: path, srcs: listOf(path, LIST_LENGTH_MAX) },
+    concat: { trg: path, srcs: listOf(path, RPC_LIST_LENGTH_MAX) },
     truncate: { src: path, newLength: integer(Number.MIN_SAFE_INTEGER, LONG_MAX), clientName: nonEmptyName },
     fsync: { ...blockAt, lastBlockLength: integer(-1, LONG_MAX) },
     reportBadBlocks: {
-      blocks: listOf(shape({ block, datanode: nonEmptyName }), LIST_LENGTH_MAX),
+      blocks: listOf(shape({ block, datanode: nonEmptyName }), RPC_LIST_LENGTH_MAX),
     },
     updateBlockForPipeline: { block, clientName: nonEmptyName },
     updatePipeline: {
       clientName: nonEmptyName,
       oldBlock: block,
       newBlock: block,
-      datanodes: listOf(nonEmptyName, LIST_LENGTH_MAX),
+      datanodes: listOf(nonEmptyName, RPC_LIST_LENGTH_MAX),
     },
     getAdditionalDatanode: {
       src: path,
       block,
-      existing: listOf(nonEmptyName, LIST_LENGTH_MAX),
-      excludes: listOf(nonEmptyName, LIST_LENGTH_MAX),
+      existing: listOf(nonEmptyName, RPC_LIST_LENGTH_MAX),
+      excludes: listOf(nonEmptyName, RPC_LIST_LENGTH_MAX),
       clientName: nonEmptyName,
     },
     getDatanodeReport: {
@@ -267,7 +264,7 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
     sendHeartbeat: {
       registration,
       report: shape({
-        storageId: string(NAME_LENGTH_MAX),
+        storageId: string(RPC_NAME_LENGTH_MAX),
         failed: boolean,
         capacity: long,
         dfsUsed: long,
@@ -281,39 +278,39 @@ function shapes(limits: RequestLimits): { [M in RpcMethod]?: Record<string, Chec
     },
     blockReport: {
       registration,
-      poolId: string(NAME_LENGTH_MAX),
-      storageId: string(NAME_LENGTH_MAX),
-      blocks: listOf(reportedReplicaProblem, REPORT_LENGTH_MAX),
+      poolId: string(RPC_NAME_LENGTH_MAX),
+      storageId: string(RPC_NAME_LENGTH_MAX),
+      blocks: listOf(reportedReplicaProblem, BLOCK_REPORT_REPLICAS_MAX),
       leaseId: long,
       reportId: integer(-LONG_MAX, LONG_MAX),
     },
     blockReceivedAndDeleted: {
       registration,
-      poolId: string(NAME_LENGTH_MAX),
-      storageId: string(NAME_LENGTH_MAX),
+      poolId: string(RPC_NAME_LENGTH_MAX),
+      storageId: string(RPC_NAME_LENGTH_MAX),
       entries: listOf(
         shape({
           block,
           status: oneOf('RECEIVING', 'RECEIVED', 'DELETED'),
-          deleteHint: nullable(string(NAME_LENGTH_MAX)),
+          deleteHint: nullable(string(RPC_NAME_LENGTH_MAX)),
         }),
-        LIST_LENGTH_MAX,
+        RPC_LIST_LENGTH_MAX,
       ),
     },
     errorReport: {
       registration,
       errorCode: oneOf('NOTIFY', 'DISK_ERROR', 'INVALID_BLOCK', 'FATAL_DISK_ERROR'),
-      message: string(MESSAGE_LENGTH_MAX),
+      message: string(ERROR_REPORT_MESSAGE_LENGTH_MAX),
     },
     commitBlockSynchronization: {
-      poolId: string(NAME_LENGTH_MAX),
+      poolId: string(RPC_NAME_LENGTH_MAX),
       block,
       newGenStamp: long,
       newLength: long,
       closeFile: boolean,
       deleteBlock: boolean,
-      newTargets: listOf(datanodeId, LIST_LENGTH_MAX),
-      newTargetStorages: listOf(string(NAME_LENGTH_MAX), LIST_LENGTH_MAX),
+      newTargets: listOf(datanodeId, RPC_LIST_LENGTH_MAX),
+      newTargetStorages: listOf(string(RPC_NAME_LENGTH_MAX), RPC_LIST_LENGTH_MAX),
     },
   };
 }

@@ -16,37 +16,23 @@
  */
 import type { Readable } from 'node:stream';
 import { RemoteError } from './errors.js';
-import {
-  decodeOpBody,
-  decodeOpPrefix,
-  malformed,
-  OP_BODY_BYTES_MAX,
-  type DecodedOpRequest,
-} from './data-transfer.js';
+import { decodeOpBody, decodeOpPrefix, malformed, type DecodedOpRequest } from './data-transfer.js';
 import { decodePacket, PACKET_LENGTHS_BYTES, packetFrameLengths, type DecodedPacket } from './packet.js';
 import { takeBytes } from './chunks.js';
 import { varintBytes } from './proto-codec.js';
+import {
+  OP_BODY_BYTES_MAX,
+  BUFFERED_BYTES_MAX,
+  READ_ARENA_BYTES,
+  READ_ARENA_FIRST_BYTES,
+  ARENA_READ_BYTES_MAX,
+  ARENA_READ_BYTES_MIN,
+  READ_ARENA_POOL_MAX,
+  READ_ARENA_POOL_IDLE_MS,
+} from './limits.js';
 
-/** Backpressure threshold: a few default packets ahead of the reader is enough to keep a pipeline busy. */
-export const BUFFERED_BYTES_MAX = 1024 * 1024;
 /** A protobuf varint of a 64-bit value never exceeds 10 bytes. */
 const VARINT_BYTES_MAX = 10;
-/** One read arena: a few dozen packets; used again once every packet read into it is released. */
-export const READ_ARENA_BYTES = 4 * 1024 * 1024;
-/** A connection's first arena: enough for the many small acks of a write; a read moves on to full arenas. */
-export const READ_ARENA_FIRST_BYTES = 256 * 1024;
-/** At most this much per read(2) into an arena: large reads, and BUFFERED_BYTES_MAX still bounds the backlog. */
-const ARENA_READ_BYTES_MAX = 1024 * 1024;
-/** An arena with less room than this left is replaced, so no read is made small by the arena's end. */
-const ARENA_READ_BYTES_MIN = 128 * 1024;
-/**
- * Free arenas a process keeps for its next reads (per size): a DataNode in a pipeline holds about
- * three 4 MiB arenas at once (the reader's read-ahead, the replica writer's backlog, the mirror's
- * socket), so a few more serve the next block's connection too.
- */
-export const READ_ARENA_POOL_MAX = 4;
-/** A free arena nobody took for this long is dropped, so an idle process gives its memory back. */
-export const READ_ARENA_POOL_IDLE_MS = 5_000;
 
 /** One buffer reads land in, and what still needs its bytes. */
 interface Slab {

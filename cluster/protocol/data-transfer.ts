@@ -41,16 +41,13 @@ import {
   type ExtendedBlockProto,
 } from './gen/hdfs_pb.js';
 import { encodeProto, varintBytes } from './proto-codec.js';
+import { OP_BODY_BYTES_MAX } from './limits.js';
 
 export const DATA_TRANSFER_VERSION = 28;
 
-// Limits. Each one bounds what a peer can make us buffer before we have looked at it.
-/** An op or response: a WRITE_BLOCK with a few targets is < 1 KiB; 64 KiB leaves room and stops garbage early. */
-export const OP_BODY_BYTES_MAX = 64 * 1024;
+// HDFS's own bound on a packet; the lab's bounds on what a peer may make it buffer are in limits.ts.
 /** One packet frame: a default packet is ~65 KiB; Java's DataNode accepts up to 16 MiB (PacketReceiver's MAX_PACKET_SIZE). */
 export const PACKET_BYTES_MAX = 16 * 1024 * 1024;
-/** A pipeline ack: ~4 bytes per DataNode; 1 KiB covers any pipeline the lab can build. */
-export const PIPELINE_ACK_BYTES_MAX = 1024;
 
 export const OP_CODES = {
   WRITE_BLOCK: 80,

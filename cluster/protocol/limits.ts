@@ -1,10 +1,15 @@
 /**
- * The lab's resource limits — what a process accepts off a socket or keeps in memory and on disk
- * (frames, calls and connections in flight, packets, journal sizes), its timeouts, the size of a
- * cluster — with units in the names and the reason for each value. Limits that are one concern's
- * rules live beside the code that applies them, named the same way: HDFS's own maxima (path and
- * xattr lengths in namenode/paths.ts and xattr.ts, the fsimage's and edit log's field bounds), a
- * pack's size (PACK_LIMITS in lab/pack/schema.ts), a check's waits (lab/checks/settle-time.ts).
+ * The lab's limits, every one of cluster/ and lab/ — what a process accepts off a socket or keeps
+ * in memory and on disk (frames, calls and connections in flight, packets, read arenas, caches,
+ * journal sizes), how long it waits (timeouts, deadlines, graces), the size of a cluster — with
+ * units in the names and the reason for each value. test/unit/limits-home.test.ts fails on a
+ * constant named as a bound (…_MAX, …_MIN, …_TIMEOUT_MS, …_DEADLINE_MS, …_GRACE_MS) declared
+ * anywhere else. Not here, by design: HDFS's own values and a format's bounds (path and xattr
+ * lengths in namenode/paths.ts and xattr.ts, the edit log's op size, a packet's largest frame,
+ * dfs.client.socket-timeout): facts, beside the code they describe and listed in that test with
+ * where they come from; how often a loop polls or ticks, beside its loop; a pack's size
+ * (PACK_LIMITS in lab/pack/schema.ts) and a check's waits (lab/checks/settle-time.ts), the pack
+ * format's and the checks' own rules.
  */
 
 /** One RPC frame (request or reply). Block reports of a class-sized cluster fit with room to spare. */
@@ -105,7 +110,7 @@ export const DAEMON_INITIAL_OLD_SPACE_MIB = 64;
  * off, so each large Buffer is mmapped and given back when freed (13–15 % after the same fuzz).
  * 64 KiB packets stay under it. The same value for MALLOC_TRIM_THRESHOLD_ lets free() give the
  * heap's top back as soon as 128 KiB are unused there. A DataNode's 4 MiB read arenas are mmapped
- * too, but used again from a pool (READ_ARENA_POOL_MAX in protocol/byte-reader.ts) rather than
+ * too, but used again from a pool (READ_ARENA_POOL_MAX below, protocol/byte-reader.ts) rather than
  * freed after each: without the pool each was faulted in page by page and unmapped, about 40 000
  * minor faults and twice the CPU per DataNode for a 150 MB put.
  */
@@ -239,3 +244,160 @@ export const LAB_WEB_EVENT_STREAMS_MAX = 32;
 
 /** Operations the trace page lists to choose from, the most recent ones. */
 export const LAB_WEB_OPERATIONS_LISTED_MAX = 30;
+
+// ---- Waits and timeouts of the daemons and the lab's clients ----
+
+/** A WebHDFS transfer through a DataNode's HTTP port that stalls this long is cut (the lab's files are small). */
+export const DATANODE_HTTP_TIMEOUT_MS = 120_000;
+
+/** How long a NameNode whose edit log failed waits for its error replies to go out before exiting. */
+export const EDIT_LOG_FAILURE_EXIT_GRACE_MS = 200;
+
+/** The NameNode's group lookup (`id`) answers in milliseconds; a hung one must not stall the NameNode for long. */
+export const GROUPS_LOOKUP_TIMEOUT_MS = 2_000;
+
+/** How long the DataNode waits for the NameNode's answer to one DatanodeProtocol call. */
+export const DATANODE_NAMENODE_CALL_TIMEOUT_MS = 10_000;
+
+/** The block scanner's longest single sleep, so a stop or a new suspect is noticed soon even with long periods. */
+export const BLOCK_SCANNER_SLEEP_MAX_MS = 1_000;
+
+/**
+ * Longest run of back-to-back replica checks in one turn of the event loop: the scanner reads
+ * synchronously, so it yields this often to the DataNode's transfers and heartbeats.
+ */
+export const BLOCK_SCANNER_TURN_MAX_MS = 10;
+
+/** Connecting to a DataNode's xfer port: a live DataNode on loopback answers in microseconds; 5 s lets a busy laptop through and still reports a dead one quickly. */
+export const DATA_CONNECT_TIMEOUT_MS = 5_000;
+
+/** An fsck of a lab namespace or a /jmx read takes milliseconds; a NameNode this slow is stuck. */
+export const NAMENODE_HTTP_TIMEOUT_MS = 10_000;
+
+/** A poll of the NameNode that gets no answer this fast is retried by the caller's wait loop rather than awaited. */
+export const NAMENODE_POLL_TIMEOUT_MS = 2_000;
+
+/** How long `lab checkpoint` waits for the Secondary NameNode to finish one (transfers included). */
+export const FORCED_CHECKPOINT_TIMEOUT_MS = 120_000;
+
+/** How long `lab kill` waits for a SIGKILLed process to be gone: the kernel frees it at once, so this only bounds a wait that should not happen. */
+export const KILL_CONFIRM_TIMEOUT_MS = 5_000;
+
+// ---- What a process accepts off a socket or keeps in memory ----
+
+/** An uploaded image larger than this is refused: a lab namespace is far smaller, garbage is not. */
+export const IMAGE_UPLOAD_BYTES_MAX = 512 * 1024 * 1024;
+
+/** A WebHDFS CREATE or APPEND body larger than this is refused by the DataNode (a lab file is far smaller; garbage is not). */
+export const WEBHDFS_UPLOAD_BYTES_MAX = 1024 * 1024 * 1024;
+
+/** The lab's pages are short: a WebHDFS LISTSTATUS of a huge directory stops after this many getListing pages. */
+export const WEBHDFS_LISTING_PAGES_MAX = 10_000;
+
+/** Longest client name, machine name or DataNode id an RPC request may carry (a UUID-based name is ~60). */
+export const RPC_NAME_LENGTH_MAX = 1024;
+
+/** Most entries in one list field of an RPC request (excluded nodes, bad blocks): far above any real client. */
+export const RPC_LIST_LENGTH_MAX = 10_000;
+
+/** Most replicas one block report may carry (a DataNode of the lab holds far fewer). */
+export const BLOCK_REPORT_REPLICAS_MAX = 10_000_000;
+
+/** Longest errorReport text a DataNode may send the NameNode. */
+export const ERROR_REPORT_MESSAGE_LENGTH_MAX = 64 * 1024;
+
+/** A DataTransfer op or response: a WRITE_BLOCK with a few targets is < 1 KiB; 64 KiB leaves room and stops garbage early. */
+export const OP_BODY_BYTES_MAX = 64 * 1024;
+
+/** A pipeline ack: ~4 bytes per DataNode; 1 KiB covers any pipeline the lab can build. */
+export const PIPELINE_ACK_BYTES_MAX = 1024;
+
+/** A DataTransfer connection's read-ahead before it stops reading (backpressure): a few default packets ahead of the reader keep a pipeline busy. */
+export const BUFFERED_BYTES_MAX = 1024 * 1024;
+
+/**
+ * One read arena (protocol/byte-reader.ts: the buffers a DataTransfer connection reads into): a few
+ * dozen packets; used again once every packet read into it is released.
+ */
+export const READ_ARENA_BYTES = 4 * 1024 * 1024;
+
+/** A connection's first arena: enough for the many small acks of a write; a read moves on to full arenas. */
+export const READ_ARENA_FIRST_BYTES = 256 * 1024;
+
+/** At most this much per read(2) into an arena: large reads, and BUFFERED_BYTES_MAX still bounds the backlog. */
+export const ARENA_READ_BYTES_MAX = 1024 * 1024;
+
+/** An arena with less room than this left is replaced, so no read is made small by the arena's end. */
+export const ARENA_READ_BYTES_MIN = 128 * 1024;
+
+/**
+ * Free arenas a process keeps for its next reads (per size): a DataNode in a pipeline holds about
+ * three 4 MiB arenas at once (the reader's read-ahead, the replica writer's backlog, the mirror's
+ * socket), so a few more serve the next block's connection too.
+ */
+export const READ_ARENA_POOL_MAX = 4;
+
+/** A free arena nobody took for this long is dropped, so an idle process gives its memory back. */
+export const READ_ARENA_POOL_IDLE_MS = 5_000;
+
+/** Users whose groups the NameNode caches at most (a fuzzer may send many names). */
+export const GROUPS_CACHE_ENTRIES_MAX = 1_000;
+
+/** Quoted strings a journal keeps for reuse: a cluster's ids, addresses and open blocks fit easily. */
+export const JOURNAL_QUOTED_CACHE_ENTRIES_MAX = 4096;
+
+/** Connections whose frames' ends a journal keeps as JSON: a DataNode's open pipelines fit easily. */
+export const JOURNAL_ENDS_CACHE_CONNECTIONS_MAX = 1024;
+
+/** Distinct ends per connection the journal keeps as JSON: its two directions (a few more if a caller names them differently). */
+export const JOURNAL_ENDS_PER_CONNECTION_MAX = 4;
+
+/** A slow node's delay per frame is capped: a typo of 100000 must not hang a class for minutes. */
+export const SLOW_DELAY_MS_MAX = 10_000;
+
+// ---- The lab's commands, viewers and exercises ----
+
+/** `-setrep -w` gives up after this long and says which blocks were still short. */
+export const SETREP_WAIT_DEADLINE_MS = 120_000;
+
+/** How long `lab fs -truncate -w` waits for one file before saying why (Hadoop waits for ever). */
+export const TRUNCATE_WAIT_DEADLINE_MS = 120_000;
+
+/** A scenario's `setrep` with wait and an `expect` without a deadline wait this long. */
+export const SCENARIO_WAIT_DEADLINE_MS = 60_000;
+
+/** A probe's own RPC gets this long: a NameNode that does not answer is not settled. */
+export const PROBE_RPC_TIMEOUT_MS = 5_000;
+
+/** A `lab …` command of a task gets this long (a `-setrep -w` waits for re-replication). */
+export const GRADING_COMMAND_TIMEOUT_MS = 120_000;
+
+/** What is kept of a command's output for the report. */
+export const GRADING_COMMAND_OUTPUT_CHARS_MAX = 400;
+
+/** Nesting in an answer sheet past groups (exercise → question → part → list) is not an answer. */
+export const ANSWER_DEPTH_MAX = 3;
+
+/** A pack template's `pad` width at most: HDFS's txids in file names are 19 digits; nothing a pack writes is wider. */
+export const TEMPLATE_PAD_WIDTH_MAX = 32;
+
+/** The longest HDFS path a `lab web` page is asked about. */
+export const LAB_WEB_PATH_CHARS_MAX = 4096;
+
+/** Bytes a journal tail reads per segment per poll at most, so one poll after a burst cannot allocate without bound. */
+export const TAIL_READ_BYTES_MAX = 4 * 1024 * 1024;
+
+/** Journal records the dashboard applies per poll at most; the rest wait for the next poll (keeps a burst from freezing the screen). */
+export const DASHBOARD_RECORDS_PER_POLL_MAX = 20_000;
+
+/** On attach, the dashboard reads this much of the journal's end to fill its panes. */
+export const DASHBOARD_ATTACH_JOURNAL_BYTES = 2 * 1024 * 1024;
+
+/** Traffic lines the dashboard keeps (the pane shows the last screenful; pausing shows what was kept). */
+export const DASHBOARD_TRAFFIC_ENTRIES_MAX = 2_000;
+
+/** Files and directories the dashboard's namespace pane lists; fsck answers beyond this are cut. */
+export const DASHBOARD_NAMESPACE_ENTRIES_MAX = 500;
+
+/** Open runs of packets or acks the dashboard follows at most; a put to 10 DataNodes has a few dozen hops at once. */
+export const DASHBOARD_TRAFFIC_RUNS_MAX = 256;

@@ -15,13 +15,13 @@ import {
   malformed,
   hex,
   PACKET_BYTES_MAX,
-  PIPELINE_ACK_BYTES_MAX,
   STATUS_CODES,
   statusName,
   type StatusName,
 } from './data-transfer.js';
 import { PacketHeaderProtoSchema, PipelineAckProtoSchema } from './gen/datatransfer_pb.js';
 import { varintBytes } from './proto-codec.js';
+import { PIPELINE_ACK_BYTES_MAX } from './limits.js';
 
 // Status lives with the rest of datatransfer.proto; re-exported because acks are read here.
 export { STATUS_CODES, type StatusName } from './data-transfer.js';

@@ -29,17 +29,11 @@ import {
 } from '../datanode/scanner.js';
 import type { BlockRef } from '../protocol/types.js';
 import type { DatanodeStorage, ReplicaFiles } from './datanode-storage.js';
+import { BLOCK_SCANNER_SLEEP_MAX_MS, BLOCK_SCANNER_TURN_MAX_MS } from '../protocol/limits.js';
 
 export const SCANNER_CURSOR_FILE = 'scanner.cursor';
 /** Bytes read per read(2) while verifying: a whole number of 512-byte chunks. */
 const SCAN_READ_BYTES = 1024 * 512;
-/** Longest single sleep, so a stop or a new suspect is noticed soon even with long periods. */
-const SCANNER_SLEEP_MAX_MS = 1_000;
-/**
- * Longest run of back-to-back replica checks in one turn of the event loop: the scanner reads
- * synchronously, so it yields this often to the DataNode's transfers and heartbeats.
- */
-const SCAN_TURN_MAX_MS = 10;
 
 export type ScanResult =
   | { ok: true; bytes: number }
@@ -175,14 +169,14 @@ export class VolumeScanner {
 
   private arm(ms: number): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => this.runOnce(), Math.max(0, Math.min(ms, SCANNER_SLEEP_MAX_MS)));
+    this.timer = setTimeout(() => this.runOnce(), Math.max(0, Math.min(ms, BLOCK_SCANNER_SLEEP_MAX_MS)));
     this.timer.unref();
   }
 
   /**
    * Verifies replicas back to back while the throttle's window allows (HDFS's VolumeScanner loops
    * without pausing; its DataTransferThrottler sleeps once a window's bytes are spent), yielding
-   * every SCAN_TURN_MAX_MS; then sleeps until the next window, suspect or pass.
+   * every BLOCK_SCANNER_TURN_MAX_MS; then sleeps until the next window, suspect or pass.
    */
   private runOnce(): void {
     this.timer = null;
@@ -191,11 +185,11 @@ export class VolumeScanner {
     try {
       const turnStartMs = this.now();
       do waitMs = this.step();
-      while (waitMs === 0 && this.now() - turnStartMs < SCAN_TURN_MAX_MS);
+      while (waitMs === 0 && this.now() - turnStartMs < BLOCK_SCANNER_TURN_MAX_MS);
       this.saveCursor(false);
     } catch (err) {
       this.opts.log('warn', `Block scanner: ${(err as Error).message}`);
-      waitMs = SCANNER_SLEEP_MAX_MS;
+      waitMs = BLOCK_SCANNER_SLEEP_MAX_MS;
     }
     if (waitMs >= 0) this.arm(waitMs);
   }

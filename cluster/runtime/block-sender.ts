@@ -12,7 +12,6 @@ import fs from 'node:fs';
 import { chunkChecksums } from '../common/crc.js';
 import {
   decodeClientReadStatusBody,
-  OP_BODY_BYTES_MAX,
   type BlockChecksumResponse,
   type OpBlockChecksum,
   type OpCopyBlock,
@@ -57,6 +56,7 @@ import { BlockWriter } from '../client/block-writer.js';
 import type { BlockWriterOptions } from '../client/block-writer.js';
 import { cancelActiveWrite, replicaBeingWritten } from './block-receiver.js';
 import { findRbw, validRbwLength } from './datanode-storage.js';
+import { OP_BODY_BYTES_MAX } from '../protocol/limits.js';
 
 /** READ_BLOCK at a DataNode (BlockSender): what the send plan says, read from the replica's files. */
 export async function sendBlock(link: Link, op: OpReadBlock, options: XceiverServerOptions): Promise<void> {

@@ -22,12 +22,10 @@ import { limitHttpServer, closeHttpServer, listenWithFallback } from '../transpo
 import { daemonPage } from './daemon-pages.js';
 import { processBeans } from './process-info.js';
 import { DATANODE_CORS_HEADERS, sendWebHdfsError, WEBHDFS_PREFIX } from '../client/webhdfs.js';
+import { DATANODE_HTTP_TIMEOUT_MS } from '../protocol/limits.js';
 
 /** dfs.datanode.http.address's port (DFSConfigKeys.DFS_DATANODE_HTTP_DEFAULT_PORT). */
 export const DATANODE_HTTP_PORT_DEFAULT = 9864;
-
-/** A WebHDFS transfer that stalls this long is cut (the lab's files are small). */
-const DATANODE_HTTP_TIMEOUT_MS = 120_000;
 
 /** What the DataNode's pages show: its state now. */
 export interface DatanodeHttpState {

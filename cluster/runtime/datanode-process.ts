@@ -70,6 +70,7 @@ import { replicaBeingWritten, sendRestartOobToWriters, settledClientWrites } fro
 import { unixGroups } from './unix-groups.js';
 import { labUser } from '../common/user.js';
 import type { LabConfig } from '../config/config.js';
+import { DATANODE_NAMENODE_CALL_TIMEOUT_MS } from '../protocol/limits.js';
 
 /** versionRequest retry period before the NameNode first answers (HDFS waits 5 s; a lab start wants the DataNodes up within a second). */
 export const VERSION_REQUEST_RETRY_MS = 250;
@@ -81,8 +82,6 @@ const SHUTDOWN_DELAY_MS = 1_000;
  * (a close with its packets unread resets the connection, and the ack is lost with it).
  */
 const RESTART_OOB_CLOSE_DELAY_MS = 1_000;
-/** How long the DataNode waits for the NameNode's answer to one DatanodeProtocol call. */
-const NAMENODE_CALL_TIMEOUT_MS = 10_000;
 
 /** An unknown peer address re-reads cluster.json (a DataNode added since) at most this often. */
 const DESCRIPTION_RELOAD_MS = 1_000;
@@ -995,7 +994,7 @@ class BPServiceActor {
     const rpc = await this.connect();
     try {
       return await rpc.call(method, params, {
-        timeoutMs: NAMENODE_CALL_TIMEOUT_MS,
+        timeoutMs: DATANODE_NAMENODE_CALL_TIMEOUT_MS,
         ...(opId === undefined ? {} : { opId }),
       });
     } catch (err) {

@@ -24,9 +24,9 @@ import {
   permissionParam,
   sendJson,
   sendWebHdfsError,
-  WEBHDFS_UPLOAD_BYTES_MAX,
   type WebHdfsRequest,
 } from '../client/webhdfs.js';
+import { WEBHDFS_UPLOAD_BYTES_MAX } from '../protocol/limits.js';
 
 let opCounter = 0;
 

@@ -36,12 +36,10 @@ import {
 } from '../transport/http-journal.js';
 import type { Journal } from '../transport/journal.js';
 import { currentDir, installImageBytes, listCurrent, purgeOldStorage, readVersion } from './name-storage.js';
+import { IMAGE_UPLOAD_BYTES_MAX } from '../protocol/limits.js';
 
 /** The header carrying a file's MD5 (TransferFsImage.MD5_HEADER). */
 export const MD5_HEADER = IMAGE_MD5_HEADER;
-
-/** An uploaded image larger than this is refused: a lab namespace is far smaller, garbage is not. */
-export const IMAGE_UPLOAD_BYTES_MAX = 512 * 1024 * 1024;
 
 /** dfs.image.transfer.timeout: a transfer that stalls this long fails (and the checkpoint retries). */
 export const IMAGE_TRANSFER_TIMEOUT_MS = 60_000;

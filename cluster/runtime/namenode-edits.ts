@@ -10,9 +10,7 @@ import type { Journal } from '../transport/journal.js';
 import { EditLog } from './edit-log.js';
 import { failingWhileExists } from './edit-log-file.js';
 import { currentDir, writeSeenTxid } from './name-storage.js';
-
-/** How long a NameNode whose edit log failed waits for its error replies to go out before exiting. */
-const TERMINATE_GRACE_MS = 200;
+import { EDIT_LOG_FAILURE_EXIT_GRACE_MS } from '../protocol/limits.js';
 
 export class NameNodeEdits {
   private readonly editLog: EditLog;
@@ -40,7 +38,7 @@ export class NameNodeEdits {
         journal.flush();
         // Every call is refused from now on; the short wait lets the failed calls' replies (which
         // carry this message) reach their clients before the process goes.
-        setTimeout(() => opts.terminate(1), TERMINATE_GRACE_MS);
+        setTimeout(() => opts.terminate(1), EDIT_LOG_FAILURE_EXIT_GRACE_MS);
       },
       ...(process.env.LAB_FAULT_EDITLOG_FAIL_FILE
         ? { io: failingWhileExists(process.env.LAB_FAULT_EDITLOG_FAIL_FILE) }

@@ -29,7 +29,6 @@ import {
   mergeCheckpoint,
   planCheckpoint,
   shouldCheckpoint,
-  FORCED_CHECKPOINT_TIMEOUT_MS,
   type CheckpointResult,
   type SegmentRef,
 } from '../secondary/checkpointer.js';
@@ -62,6 +61,7 @@ import {
 import { COMPILE_INFO, SOFTWARE_VERSION } from './process-info.js';
 import { RpcClient } from '../transport/rpc-client.js';
 import { NAMENODE_PROTOCOL } from '../protocol/registry/index.js';
+import { FORCED_CHECKPOINT_TIMEOUT_MS } from '../protocol/limits.js';
 
 /** The Secondary's boot: its checkpoint directory, the check loop, then its HTTP server. */
 export async function runSecondaryNameNode({

@@ -4,13 +4,10 @@
  * A user the host does not know has no groups, as in HDFS (which logs a warning and goes on).
  */
 import { execFileSync } from 'node:child_process';
+import { GROUPS_LOOKUP_TIMEOUT_MS, GROUPS_CACHE_ENTRIES_MAX } from '../protocol/limits.js';
 
 /** hadoop.security.groups.cache.secs. */
 const GROUPS_CACHE_MS = 300_000;
-/** `id` answers in milliseconds; a hung lookup must not stall the NameNode for long. */
-const LOOKUP_TIMEOUT_MS = 2_000;
-/** Cached users at most (a fuzzer may send many names). */
-const CACHE_ENTRIES_MAX = 1_000;
 
 export function unixGroups(now: () => number = Date.now): (user: string) => readonly string[] {
   const cache = new Map<string, { groups: readonly string[]; atMs: number }>();
@@ -18,7 +15,7 @@ export function unixGroups(now: () => number = Date.now): (user: string) => read
     const hit = cache.get(user);
     if (hit && now() - hit.atMs < GROUPS_CACHE_MS) return hit.groups;
     const groups = lookup(user);
-    if (cache.size >= CACHE_ENTRIES_MAX) cache.clear();
+    if (cache.size >= GROUPS_CACHE_ENTRIES_MAX) cache.clear();
     cache.set(user, { groups, atMs: now() });
     return groups;
   };
@@ -30,7 +27,7 @@ function lookup(user: string): readonly string[] {
   try {
     const out = execFileSync('id', ['-Gn', '--', user], {
       encoding: 'utf8',
-      timeout: LOOKUP_TIMEOUT_MS,
+      timeout: GROUPS_LOOKUP_TIMEOUT_MS,
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     return out.trim().split(/\s+/).filter(Boolean);

@@ -51,6 +51,7 @@ import {
   xattrsJson,
   type WebHdfsRequest,
 } from '../client/webhdfs.js';
+import { WEBHDFS_LISTING_PAGES_MAX } from '../protocol/limits.js';
 
 /** A call into the NameNode as an RPC is made: `user` is the effective user. */
 export type NamenodeCall = <M extends RpcMethod>(
@@ -67,9 +68,6 @@ export interface WebHdfsNamenodeOptions {
   defaultReplication: number;
   defaultBlockSizeBytes: number;
 }
-
-/** The lab's pages are short: a LISTSTATUS of a huge directory stops after this many getListing pages. */
-const LISTING_PAGES_MAX = 10_000;
 
 let opCounter = 0;
 
@@ -346,7 +344,7 @@ async function listAll(call: Call, src: string): Promise<FileStatus[]> {
   if (status.type === 'FILE') return [{ ...status, pathSuffix: '' }];
   const entries: FileStatus[] = [];
   let startAfter = '';
-  for (let page = 0; page < LISTING_PAGES_MAX; page++) {
+  for (let page = 0; page < WEBHDFS_LISTING_PAGES_MAX; page++) {
     const listing = await call('getListing', { src, startAfter });
     if (!listing) throw new RemoteError('FileNotFoundException', `File ${src} does not exist.`);
     entries.push(...listing.entries);

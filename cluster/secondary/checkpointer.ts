@@ -122,9 +122,6 @@ export function mergeCheckpoint(image: FsImage, segments: readonly (readonly Edi
   return namespace.toImage(lastTxid);
 }
 
-/** How long `lab checkpoint` waits for the Secondary NameNode to finish one (transfers included). */
-export const FORCED_CHECKPOINT_TIMEOUT_MS = 120_000;
-
 /** What one checkpoint did; the answer of POST /checkpoint. */
 export interface CheckpointResult {
   reason: CheckpointReason | 'forced';

@@ -13,8 +13,6 @@ import {
   encodeBlockOpResponse,
   encodeOpRequest,
   decodeBlockOpResponseBody,
-  OP_BODY_BYTES_MAX,
-  PIPELINE_ACK_BYTES_MAX,
   type BlockOpResponse,
   type BaseHeader,
   type ClientOperationHeader,
@@ -33,9 +31,7 @@ import { decodePipelineAckBody, encodePipelineAck, type PipelineAck } from '../p
 import type { BlockRef } from '../protocol/types.js';
 import type { Journal } from './journal.js';
 import { faultView } from './faults.js';
-
-/** Connecting to a DataNode's xfer port: a live DataNode on loopback answers in microseconds; 5 s lets a busy laptop through and still reports a dead one quickly. */
-export const DATA_CONNECT_TIMEOUT_MS = 5_000;
+import { DATA_CONNECT_TIMEOUT_MS, OP_BODY_BYTES_MAX, PIPELINE_ACK_BYTES_MAX } from '../protocol/limits.js';
 
 /** A DataTransfer socket idle this long is dropped (dfs.client.socket-timeout, 60 s in HDFS). */
 export const DATA_SOCKET_TIMEOUT_MS = 60_000;

@@ -19,12 +19,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ClusterDescription } from '../home/description.js';
 import type { Journal } from './journal.js';
+import { SLOW_DELAY_MS_MAX } from '../protocol/limits.js';
 
 export const FAULTS_FILE = 'faults.json';
 /** How often a process re-reads faults.json: a fault takes effect within this (a stat per tick). */
 export const FAULT_POLL_MS = 200;
-/** A slow node's delay per frame is capped: a typo of 100000 must not hang a class for minutes. */
-export const SLOW_DELAY_MS_MAX = 10_000;
 
 export interface Partition {
   /** What the user named: dn3, nn, /rack2, /dc1/rack2. */

@@ -19,17 +19,12 @@ import {
   JOURNAL_TOTAL_BYTES_MAX,
   JOURNAL_PAYLOAD_RAW_BYTES_MAX,
   JOURNAL_RAW_BYTES_MAX,
+  JOURNAL_QUOTED_CACHE_ENTRIES_MAX,
+  JOURNAL_ENDS_CACHE_CONNECTIONS_MAX,
+  JOURNAL_ENDS_PER_CONNECTION_MAX,
 } from '../protocol/limits.js';
 import type { StateEvent } from '../protocol/messages.js';
 import { pruneJournal, segmentFileName } from './journal-segments.js';
-
-/** Quoted strings a journal keeps for reuse: a cluster's ids, addresses and open blocks fit easily. */
-const QUOTED_CACHE_ENTRIES_MAX = 4096;
-
-/** Connections whose frames' ends a journal keeps as JSON: a DataNode's open pipelines fit easily. */
-const ENDS_CACHE_CONNECTIONS_MAX = 1024;
-/** Distinct ends per connection: its two directions (a few more if a caller names them differently). */
-const ENDS_PER_CONNECTION_MAX = 4;
 
 /** A frame's connection ends and their JSON (Journal.endsJson). */
 interface FrameEnds {
@@ -192,9 +187,9 @@ export class Journal {
       dstAddr: input.dstAddr,
       json,
     };
-    if (known && known.length < ENDS_PER_CONNECTION_MAX) known.push(entry);
+    if (known && known.length < JOURNAL_ENDS_PER_CONNECTION_MAX) known.push(entry);
     else {
-      if (!known && this.endsCache.size >= ENDS_CACHE_CONNECTIONS_MAX) this.endsCache.clear();
+      if (!known && this.endsCache.size >= JOURNAL_ENDS_CACHE_CONNECTIONS_MAX) this.endsCache.clear();
       this.endsCache.set(input.conn, [entry]);
     }
     return json;
@@ -222,7 +217,7 @@ export class Journal {
     let out = this.quotedCache.get(text);
     if (out === undefined) {
       out = JSON.stringify(text);
-      if (this.quotedCache.size >= QUOTED_CACHE_ENTRIES_MAX) this.quotedCache.clear();
+      if (this.quotedCache.size >= JOURNAL_QUOTED_CACHE_ENTRIES_MAX) this.quotedCache.clear();
       this.quotedCache.set(text, out);
     }
     return out;

@@ -16,6 +16,7 @@
  */
 import type { RawAnswer } from '../pack/answer-types.js';
 import { parseYaml, stringifyYaml, type Position, type YamlMap, type YamlNode } from '../cli/yaml.js';
+import { ANSWER_DEPTH_MAX } from '../../cluster/protocol/limits.js';
 
 export interface AnswerSheet {
   pack?: string;
@@ -50,8 +51,6 @@ export interface ReadSheet {
   positions: Map<string, Position>;
 }
 
-/** Nesting past groups (exercise → question → part → list) is not an answer. */
-const ANSWER_DEPTH_MAX = 3;
 const HEADER_KEYS = new Set(['pack', 'seed', 'version']);
 /** Top-level keys beside the answers. */
 const SECTION_KEYS = new Set(['answers', 'ran', 'hints']);

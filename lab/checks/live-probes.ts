@@ -73,6 +73,7 @@ import type {
   ReplicaFiles,
   ReplicaLocation,
 } from './probes.js';
+import { PROBE_RPC_TIMEOUT_MS } from '../../cluster/protocol/limits.js';
 
 /** Which replica of which block: the block's index in the file (0) and, optionally, its DataNode. */
 type BlockOnDisk = { path: string; block?: number | undefined; datanode?: string | undefined };
@@ -86,9 +87,6 @@ type TrafficFilter = { op?: string | undefined; src?: string | undefined; dst?: 
  * a student is asked about; the journal probes skip it too.
  */
 const PROBE_CLIENT_ID = DASHBOARD_CLIENT_ID;
-
-/** A probe's own RPC gets this long: a NameNode that does not answer is not settled. */
-const PROBE_RPC_TIMEOUT_MS = 5_000;
 
 type Outcome<T> = ProbeOutcome<T>;
 

@@ -18,11 +18,10 @@ import {
   type FsCommandSpec,
   type FsContext,
 } from './fs-command.js';
+import { TRUNCATE_WAIT_DEADLINE_MS } from '../../cluster/protocol/limits.js';
 
 /** Truncate.waitForRecovery's poll interval. */
 const TRUNCATE_POLL_MS = 1000;
-/** How long -w waits for one file before saying why (Hadoop waits for ever). */
-const TRUNCATE_WAIT_MS = 120_000;
 
 export const TRUNCATE: FsCommandSpec = {
   usage: '-truncate [-w] <length> <path> ...',
@@ -67,13 +66,13 @@ function parseLength(arg: string): number {
 }
 
 async function waitForLength(ctx: FsContext, p: string, newLength: number): Promise<void> {
-  const deadline = Date.now() + TRUNCATE_WAIT_MS;
+  const deadline = Date.now() + TRUNCATE_WAIT_DEADLINE_MS;
   for (;;) {
     if ((await stat(ctx, p)).length === newLength) return;
     if (Date.now() > deadline) {
       throw new RemoteError(
         'IOException',
-        `${p} is still not ${newLength} bytes long after ${TRUNCATE_WAIT_MS / 1000} s: its block recovery has not finished (see lab fsck ${qualify(p)} -openforwrite)`,
+        `${p} is still not ${newLength} bytes long after ${TRUNCATE_WAIT_DEADLINE_MS / 1000} s: its block recovery has not finished (see lab fsck ${qualify(p)} -openforwrite)`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, TRUNCATE_POLL_MS));

@@ -11,7 +11,7 @@ import { DEFAULT_DIR_MODES, DFSClient } from '../../cluster/client/dfs-client.js
 import { formatChecksumLine } from '../../cluster/client/file-checksum.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
 import type { FileStatus } from '../../cluster/protocol/types.js';
-import { JOURNAL_FLUSH_INTERVAL_MS } from '../../cluster/protocol/limits.js';
+import { JOURNAL_FLUSH_INTERVAL_MS, SETREP_WAIT_DEADLINE_MS } from '../../cluster/protocol/limits.js';
 import type { Command } from '../cli/commander.js';
 import { clientOnOf, homeOf } from '../cli/context.js';
 import { CommandExit } from '../cli/errors.js';
@@ -120,8 +120,6 @@ async function dumpFromOffset(ctx: FsContext, src: string, offset: number): Prom
   }
   return at;
 }
-/** `-setrep -w` gives up after this long and says which blocks were still short. */
-const SETREP_WAIT_MS = 120_000;
 const SETREP_POLL_MS = 200;
 
 /** CopyCommands.Put.USAGE. */
@@ -809,7 +807,7 @@ async function printTraces(home: string): Promise<void> {
 }
 
 async function waitForReplication(ctx: FsContext, file: string, replication: number): Promise<void> {
-  const deadline = Date.now() + SETREP_WAIT_MS;
+  const deadline = Date.now() + SETREP_WAIT_DEADLINE_MS;
   for (;;) {
     const located = await ctx.session.namenode.call('getBlockLocations', {
       src: file,
@@ -822,7 +820,7 @@ async function waitForReplication(ctx: FsContext, file: string, replication: num
     if (Date.now() > deadline) {
       throw new RemoteError(
         'IOException',
-        `${file}: ${short.length} block(s) still have a replica count other than ${replication} after ${SETREP_WAIT_MS / 1000} s (see lab fsck ${file} -files -blocks -locations)`,
+        `${file}: ${short.length} block(s) still have a replica count other than ${replication} after ${SETREP_WAIT_DEADLINE_MS / 1000} s (see lab fsck ${file} -files -blocks -locations)`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, SETREP_POLL_MS));

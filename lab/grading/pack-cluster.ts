@@ -26,11 +26,10 @@ import { settleTimes } from '../checks/settle-time.js';
 import { formatOutcome, ScenarioRunner } from '../scenario/runner.js';
 import { describeStep, stepName, type Step, type StepContext, type StepRunner } from '../scenario/steps.js';
 import type { TaskCommand } from '../answers/task-commands.js';
-
-/** A `lab …` command of a task gets this long (a `-setrep -w` waits for re-replication). */
-const TASK_COMMAND_TIMEOUT_MS = 120_000;
-/** What is kept of a command's output for the report. */
-const COMMAND_OUTPUT_CHARS_MAX = 400;
+import {
+  GRADING_COMMAND_TIMEOUT_MS,
+  GRADING_COMMAND_OUTPUT_CHARS_MAX,
+} from '../../cluster/protocol/limits.js';
 
 export interface PackClusterOptions {
   /** A seeded, valid pack (loadSeededPack). */
@@ -276,12 +275,12 @@ function runLab(
       {
         cwd: where.cwd,
         env: { ...process.env, CI: 'true', LAB_HOME: where.home },
-        timeout: TASK_COMMAND_TIMEOUT_MS,
+        timeout: GRADING_COMMAND_TIMEOUT_MS,
         maxBuffer: 16 * 1024 * 1024,
       },
       (error, stdout, stderr) => {
         local.cleanup();
-        const tail = `${stderr}${stdout}`.trim().slice(-COMMAND_OUTPUT_CHARS_MAX);
+        const tail = `${stderr}${stdout}`.trim().slice(-GRADING_COMMAND_OUTPUT_CHARS_MAX);
         if (!error) resolve({ command: command.text, ok: true, detail: 'ok' });
         else
           resolve({

@@ -10,6 +10,7 @@
  * dfs.blocksize=` read — while `{{ file.size | human }}` renders as `22 MB` for the exercise text.
  */
 import { formatByteDesc, parseSize } from '../../cluster/common/units.js';
+import { TEMPLATE_PAD_WIDTH_MAX } from '../../cluster/protocol/limits.js';
 
 export type TemplateValue = number | string | { size: number };
 
@@ -132,9 +133,6 @@ const FUNCTIONS: Record<string, (args: TemplateValue[]) => TemplateValue> = {
   pad: padded,
 };
 
-/** Limits, with why: HDFS's txids in file names are 19 digits; nothing a pack writes is wider. */
-const PAD_WIDTH_MAX = 32;
-
 /**
  * `pad(T, 19)`: a whole number written with leading zeros to a width, as the NameNode names its
  * files (`edits_inprogress_0000000000000000086`, NNStorage's `%019d`).
@@ -145,8 +143,8 @@ function padded(args: TemplateValue[]): TemplateValue {
   const n = numberOf(args[0]!);
   const width = numberOf(args[1]!);
   if (!Number.isSafeInteger(n) || n < 0) throw new TemplateError(`pad: ${n} is not a whole number ≥ 0`);
-  if (!Number.isInteger(width) || width < 1 || width > PAD_WIDTH_MAX)
-    throw new TemplateError(`pad: the width must be 1 to ${PAD_WIDTH_MAX}, got ${width}`);
+  if (!Number.isInteger(width) || width < 1 || width > TEMPLATE_PAD_WIDTH_MAX)
+    throw new TemplateError(`pad: the width must be 1 to ${TEMPLATE_PAD_WIDTH_MAX}, got ${width}`);
   return String(n).padStart(width, '0');
 }
 

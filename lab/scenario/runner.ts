@@ -47,6 +47,7 @@ import {
   type StepOutcome,
   type StepRunner,
 } from './steps.js';
+import { SCENARIO_WAIT_DEADLINE_MS } from '../../cluster/protocol/limits.js';
 
 /** `<home>/exercises/scratch`: where a `get` step's relative `local:` path lands. */
 export function scratchDirOf(home: string): string {
@@ -64,8 +65,6 @@ function nextOpId(verb: 'put' | 'get'): string {
 
 /** How often a wait-for or expect re-reads the cluster: a tenth of a lab heartbeat. */
 export const POLL_INTERVAL_MS = 100;
-/** setrep with wait and an expect without a deadline wait this long. */
-export const DEFAULT_DEADLINE_MS = 60_000;
 /** Generated file contents are written in pieces of this size. */
 const GENERATE_PIECE_BYTES = 1 << 20;
 
@@ -447,7 +446,7 @@ export class ScenarioRunner implements StepRunner {
     if (!changed) throw new StepFailure(`setrep: \`${o.path}': No such file or directory`);
     if (o.wait !== true) return undefined;
     await this.waitFor(
-      { condition: 'replicated', target: o.path, deadline: `${DEFAULT_DEADLINE_MS}ms` },
+      { condition: 'replicated', target: o.path, deadline: `${SCENARIO_WAIT_DEADLINE_MS}ms` },
       ctx,
     );
     return `replication ${o.replication} reached`;
@@ -472,7 +471,7 @@ export class ScenarioRunner implements StepRunner {
     // on a busy machine (lab/checks/settle-time.ts), however short the deadline the pack wrote.
     const times = settleTimes(readDescription(ctx.home)?.conf);
     const clusterMs = o.condition === 'dead' ? times.deadMs : o.condition === 'live' ? times.liveMs : 0;
-    const deadlineMs = Math.max(durationMs(o.deadline, DEFAULT_DEADLINE_MS), clusterMs);
+    const deadlineMs = Math.max(durationMs(o.deadline, SCENARIO_WAIT_DEADLINE_MS), clusterMs);
     const startedMs = Date.now();
     const what = `${o.condition}${o.target ? ` ${o.target}` : ''}`;
     const check = this.condition(o, ctx);

@@ -9,13 +9,10 @@
  */
 import fs from 'node:fs';
 import type { JournalRecord } from '../../cluster/protocol/journal-types.js';
-import { JOURNAL_FLUSH_INTERVAL_MS } from '../../cluster/protocol/limits.js';
+import { JOURNAL_FLUSH_INTERVAL_MS, TAIL_READ_BYTES_MAX } from '../../cluster/protocol/limits.js';
 import { parseJournal } from '../../cluster/transport/journal-reader.js';
 import { causalOrder } from '../../cluster/transport/journal-order.js';
 import { listSegments, type Segment } from '../../cluster/transport/journal-segments.js';
-
-/** Bytes read per segment per poll at most, so one poll after a burst cannot allocate without bound. */
-export const TAIL_READ_BYTES_MAX = 4 * 1024 * 1024;
 
 /**
  * How long the tail holds a record back before releasing it: a writer's flush interval plus room

@@ -37,6 +37,10 @@ import {
   type StatusSnapshot,
 } from './state.js';
 import { DashboardView, type Prompt } from './view.js';
+import {
+  DASHBOARD_RECORDS_PER_POLL_MAX,
+  DASHBOARD_ATTACH_JOURNAL_BYTES,
+} from '../../cluster/protocol/limits.js';
 
 /** At most this many frames per second are drawn (12.5/s): smooth enough, and cheap under load. */
 export const RENDER_INTERVAL_MS = 80;
@@ -44,10 +48,6 @@ export const RENDER_INTERVAL_MS = 80;
 export const JOURNAL_POLL_MS = 100;
 /** How often the NameNode is asked for its status and DataNode report. */
 export const STATUS_POLL_MS = 1_000;
-/** Journal records applied per poll at most; the rest wait for the next poll (keeps a burst from freezing the screen). */
-export const RECORDS_PER_POLL_MAX = 20_000;
-/** On attach, the dashboard reads this much of the journal's end to fill its panes. */
-export const ATTACH_JOURNAL_BYTES = 2 * 1024 * 1024;
 /** The sample file `u` puts: this many blocks' worth (capped below), so it shows several blocks. */
 const SAMPLE_BLOCKS = 2.5;
 const SAMPLE_BYTES_MAX = 8 * 1024 * 1024;
@@ -122,7 +122,7 @@ export class Dashboard {
 
   readJournal(): void {
     const records = this.options.sources.readRecords();
-    const count = Math.min(records.length, RECORDS_PER_POLL_MAX);
+    const count = Math.min(records.length, DASHBOARD_RECORDS_PER_POLL_MAX);
     for (let i = 0; i < count; i++) applyRecord(this.state, records[i]!);
     if (count > 0) this.dirty = true;
   }
@@ -310,7 +310,7 @@ export function actionCommand(
 /** The real sources of a running cluster in `home`; `record` hears each change the keys made. */
 export function clusterSources(home: string, record: ActionRecorder = () => {}): DashboardSources {
   const description = requireDescription(home);
-  const tail = new JournalTail(homePaths(home).journal, { backBytes: ATTACH_JOURNAL_BYTES });
+  const tail = new JournalTail(homePaths(home).journal, { backBytes: DASHBOARD_ATTACH_JOURNAL_BYTES });
   const namenode = new NamenodePoller(description);
   // Status from /jmx and the namespace from /fsck, as a monitoring tool reads them over HTTP.
   const target = { home, description };

@@ -20,13 +20,14 @@ import {
   type TrafficKind,
 } from '../traffic/lines.js';
 import { RateSeries, RingBuffer } from './ring.js';
+import {
+  DASHBOARD_TRAFFIC_ENTRIES_MAX,
+  DASHBOARD_NAMESPACE_ENTRIES_MAX,
+  DASHBOARD_TRAFFIC_RUNS_MAX,
+} from '../../cluster/protocol/limits.js';
 
-/** Traffic lines kept (the pane shows the last screenful; pausing shows what was kept). */
-export const TRAFFIC_ENTRIES_MAX = 2_000;
 /** Seconds of history in the bytes/s charts: "the last minute". */
 export const CHART_WINDOW_SECONDS = 60;
-/** Files and directories listed in the namespace pane; fsck answers beyond this are cut. */
-export const NAMESPACE_ENTRIES_MAX = 500;
 /** A heartbeat this recent makes a DataNode's pulse beat. */
 export const PULSE_MS = 1_500;
 
@@ -84,8 +85,6 @@ export interface TrafficEntry {
  * stalls and resumes shows the stall.
  */
 export const TRAFFIC_RUN_GAP_MS = 2_000;
-/** Open runs followed at most; a put to 10 DataNodes has a few dozen hops at once. */
-const TRAFFIC_RUNS_MAX = 256;
 
 /** A run of packets or acks still collecting frames into its line. */
 interface TrafficRun {
@@ -158,7 +157,7 @@ export function createDashboardState(description: ClusterDescription): Dashboard
   ];
   return {
     nodes,
-    traffic: new RingBuffer<TrafficEntry>(TRAFFIC_ENTRIES_MAX),
+    traffic: new RingBuffer<TrafficEntry>(DASHBOARD_TRAFFIC_ENTRIES_MAX),
     frozen: null,
     scrollBack: 0,
     runs: new Map(),
@@ -267,9 +266,9 @@ function startRun(state: DashboardState, frame: JournalFrame, entry: TrafficEntr
   const msg = frame.msg;
   if (key === undefined || (msg.type !== 'packet' && msg.type !== 'ack')) return;
   if (msg.type === 'packet' && msg.last) return;
-  if (state.runs.size >= TRAFFIC_RUNS_MAX) {
+  if (state.runs.size >= DASHBOARD_TRAFFIC_RUNS_MAX) {
     for (const [k, run] of state.runs) if (frame.t - run.lastMs > TRAFFIC_RUN_GAP_MS) state.runs.delete(k);
-    if (state.runs.size >= TRAFFIC_RUNS_MAX) state.runs.delete(state.runs.keys().next().value!);
+    if (state.runs.size >= DASHBOARD_TRAFFIC_RUNS_MAX) state.runs.delete(state.runs.keys().next().value!);
   }
   state.runs.set(key, {
     entry,
@@ -358,7 +357,7 @@ export function applyNamespace(state: DashboardState, fsck: FsckResult): void {
   const files = fsck.files
     .slice()
     .sort((a, b) => a.path.localeCompare(b.path))
-    .slice(0, NAMESPACE_ENTRIES_MAX)
+    .slice(0, DASHBOARD_NAMESPACE_ENTRIES_MAX)
     .map((f): FileView => ({
       path: f.path,
       depth: f.path === '/' ? 0 : f.path.split('/').length - 1,

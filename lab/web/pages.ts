@@ -11,7 +11,7 @@ import type { ClusterDescription } from '../../cluster/home/description.js';
 import { distanceBetween, topologyOf } from '../../cluster/home/topology.js';
 import type { TopologyTreeNode } from '../../cluster/net/topology.js';
 import type { JournalRecord } from '../../cluster/protocol/journal-types.js';
-import { LAB_WEB_OPERATIONS_LISTED_MAX } from '../../cluster/protocol/limits.js';
+import { LAB_WEB_OPERATIONS_LISTED_MAX, LAB_WEB_PATH_CHARS_MAX } from '../../cluster/protocol/limits.js';
 import { countTraffic } from '../trace/counts.js';
 import { layoutSequence } from '../trace/diagram.js';
 import {
@@ -42,7 +42,6 @@ export interface TraceQuery {
 }
 
 const OP_ID_RE = /^[\w.:-]{1,200}$/;
-const HDFS_PATH_CHARS_MAX = 4096;
 
 /** The trace page's query string, checked: a message that says what is accepted otherwise. */
 export function traceQueryOf(params: URLSearchParams): TraceQuery | { error: string } {
@@ -61,9 +60,9 @@ export function traceQueryOf(params: URLSearchParams): TraceQuery | { error: str
     query.kind = kind as OperationKind;
   }
   if (path !== null && path !== '') {
-    if (!path.startsWith('/') || path.length > HDFS_PATH_CHARS_MAX) {
+    if (!path.startsWith('/') || path.length > LAB_WEB_PATH_CHARS_MAX) {
       return {
-        error: `path is an absolute HDFS path (at most ${HDFS_PATH_CHARS_MAX} characters), not ${path}`,
+        error: `path is an absolute HDFS path (at most ${LAB_WEB_PATH_CHARS_MAX} characters), not ${path}`,
       };
     }
     query.path = path;

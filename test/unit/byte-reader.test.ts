@@ -2,10 +2,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import {
   ArenaPool,
-  BUFFERED_BYTES_MAX,
   ByteBudget,
-  READ_ARENA_BYTES,
-  READ_ARENA_FIRST_BYTES,
   ReadArena,
   SocketByteReader,
   type ReadPacket,
@@ -17,6 +14,11 @@ import {
   encodePipelineAck,
   decodePipelineAckBody,
 } from '../../cluster/protocol/packet.js';
+import {
+  BUFFERED_BYTES_MAX,
+  READ_ARENA_BYTES,
+  READ_ARENA_FIRST_BYTES,
+} from '../../cluster/protocol/limits.js';
 
 function setup(): { stream: PassThrough; reader: SocketByteReader } {
   const stream = new PassThrough();

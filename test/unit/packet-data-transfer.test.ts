@@ -12,7 +12,6 @@ import {
   encodeClientReadStatus,
   encodeOpRequest,
   opIdToTraceInfo,
-  OP_BODY_BYTES_MAX,
   OP_CODES,
   traceInfoToOpId,
   mirrorWriteBlock,
@@ -31,6 +30,7 @@ import {
   parseAckFlag,
 } from '../../cluster/protocol/packet.js';
 import { RESTART_OOB_REPLIES } from '../../cluster/datanode/receive-plan.js';
+import { OP_BODY_BYTES_MAX } from '../../cluster/protocol/limits.js';
 
 const bytes = (spaced: string): Buffer => Buffer.from(spaced.replace(/\s+/g, ''), 'hex');
 const hex = (b: Buffer): string => b.toString('hex').replace(/(..)(?!$)/g, '$1 ');

@@ -19,11 +19,11 @@ import {
   applyStatus,
   createDashboardState,
   highlightedNodes,
-  TRAFFIC_ENTRIES_MAX,
   visibleTraffic,
 } from '../../lab/tui/state.js';
 import { recordedJournal } from '../scenario/traffic/recorded.js';
 import { T0_MS, threeDatanodes } from './journal-script.js';
+import { DASHBOARD_TRAFFIC_ENTRIES_MAX } from '../../cluster/protocol/limits.js';
 
 const untag = (line: string): string => line.replace(/\{[^}]*\}/g, '');
 
@@ -137,10 +137,10 @@ describe('the state model', () => {
     const state = createDashboardState(threeDatanodes());
     const records = recordedJournal();
     // Passes over the journal until it holds the most it keeps, then one more.
-    for (let i = 0; i < 40 && state.traffic.length < TRAFFIC_ENTRIES_MAX; i++)
+    for (let i = 0; i < 40 && state.traffic.length < DASHBOARD_TRAFFIC_ENTRIES_MAX; i++)
       for (const r of records) applyRecord(state, r);
     for (const r of records) applyRecord(state, r);
-    expect(state.traffic.length).toBe(TRAFFIC_ENTRIES_MAX);
+    expect(state.traffic.length).toBe(DASHBOARD_TRAFFIC_ENTRIES_MAX);
   });
 
   it('counts block bytes per DataNode per second and beats the pulse on heartbeats', () => {
