@@ -13,6 +13,7 @@ import type { JournalRecord } from '../../cluster/protocol/journal-types.js';
 import type { ReportedDatanode } from '../../cluster/protocol/types.js';
 import { Dashboard, type DashboardSources } from '../../lab/tui/dashboard.js';
 import type { DashboardAction } from '../../lab/tui/keys.js';
+import { waitFor } from '../integration/wait-for.js';
 import { recordedJournal } from '../scenario/traffic/recorded.js';
 import { T0_MS, threeDatanodes } from '../unit/journal-script.js';
 
@@ -168,13 +169,16 @@ function harness(columns = 80, rows = 24): Harness {
 const key = (h: Harness, ch: string, name?: string): void =>
   h.dashboard.onKey(ch, { name: name ?? ch, full: name ?? ch });
 
-async function waitFor(h: Harness, text: string): Promise<string> {
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    const screen = await h.screen();
-    if (screen.includes(text) || Date.now() > deadline) return screen;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
+/** The screen once it shows `text` (blessed draws on a later tick than the key or record that changed it). */
+function untilScreen(h: Harness, text: string): Promise<string> {
+  return waitFor(
+    `"${text}" on the screen`,
+    async () => {
+      const screen = await h.screen();
+      return screen.includes(text) ? screen : undefined;
+    },
+    { deadlineMs: 5_000, intervalMs: 0, lastSeen: () => h.screen() },
+  );
 }
 
 describe('the dashboard in a headless 80×24 terminal', () => {
@@ -217,7 +221,7 @@ describe('the dashboard in a headless 80×24 terminal', () => {
     key(h, '\t', 'tab');
     key(h, '', 'down');
     // blessed flushes its output asynchronously: wait for the frame that shows the selection.
-    const screen = await waitFor(h, 'blk_1073741825_1001 [dn1 dn2]');
+    const screen = await untilScreen(h, 'blk_1073741825_1001 [dn1 dn2]');
     expect(screen).toContain('blk_1073741825_1001 [dn1 dn2]');
     expect(screen).toMatch(/◆dn1/);
     expect(screen).toMatch(/◆dn2/);
@@ -238,7 +242,7 @@ describe('the dashboard in a headless 80×24 terminal', () => {
         event: { type: 'datanode-dead', datanode: 'dn2', lastHeartbeatAgoMs: 14500 },
       },
     ]);
-    const screen = await waitFor(h, 'dn2 dead');
+    const screen = await untilScreen(h, 'dn2 dead');
     expect(screen).toMatch(/dn2 +dead/);
     expect(screen).toContain('nn: dn2 dead (last heartbeat 14.5 s');
   });
@@ -270,14 +274,14 @@ describe('the dashboard in a headless 80×24 terminal', () => {
   it('reads keys typed on its input stream', async () => {
     const h = harness();
     h.input.write('?');
-    expect(await waitFor(h, 'hdfs-lab dashboard keys')).toContain('hdfs-lab dashboard keys');
+    expect(await untilScreen(h, 'hdfs-lab dashboard keys')).toContain('hdfs-lab dashboard keys');
   });
 
   it('lays itself out again on resize', async () => {
     const h = harness();
     await h.dashboard.poll();
     h.tty.resize(132, 40);
-    const screen = await waitFor(h, 'bytes/s per DataNode, last minute');
+    const screen = await untilScreen(h, 'bytes/s per DataNode, last minute');
     const lines = screen.split('\n');
     expect(lines).toHaveLength(40);
     expect(lines[39]).toContain('? help');

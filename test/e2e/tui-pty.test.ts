@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 import pty from '@lydell/node-pty';
 import xterm from '@xterm/headless';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../integration/wait-for.js';
 import { BUILT } from '../integration/requirements.js';
 
 const run = promisify(execFile);
@@ -84,22 +85,21 @@ describe.skipIf(!BUILT || process.env.LAB_LONG !== '1')('lab tui in a pty', () =
         lines.push(term.buffer.active.getLine(i)?.translateToString(true) ?? '');
       return lines.join('\n');
     };
-    const waitFor = async (
-      what: string,
-      test: (s: string) => boolean,
-      deadlineMs = 20_000,
-    ): Promise<string> => {
-      const end = Date.now() + deadlineMs;
-      for (;;) {
-        const s = await screen();
-        if (test(s)) return s;
-        if (Date.now() > end || exitCode !== null)
-          throw new Error(`timed out waiting for ${what}; screen:\n${s}`);
-        await new Promise<void>((resolve) => setTimeout(resolve, 100)); // a poll interval of the wait, not a synchronisation sleep
-      }
-    };
+    const untilScreen = (what: string, test: (s: string) => boolean, deadlineMs = 20_000): Promise<string> =>
+      waitFor(
+        what,
+        async () => {
+          const s = await screen();
+          return test(s) ? s : undefined;
+        },
+        {
+          deadlineMs,
+          lastSeen: () => screen(),
+          stopIf: () => (exitCode === null ? undefined : `lab tui exited with ${exitCode}`),
+        },
+      );
     try {
-      let s = await waitFor(
+      let s = await untilScreen(
         'the panes and three live DataNodes',
         (x) => x.includes('safemode OFF') && (x.match(/dn\d +live/g) ?? []).length === 3,
       );
@@ -107,14 +107,14 @@ describe.skipIf(!BUILT || process.env.LAB_LONG !== '1')('lab tui in a pty', () =
       expect(s).toContain('traffic');
 
       child.write('u');
-      s = await waitFor(
+      s = await untilScreen(
         'the sample file in the namespace tree',
         (x) => /│ +samples\/ /.test(x) && /│ +sample-\d+-1\.txt/.test(x),
         30_000,
       );
       child.write('f');
       child.write('create\r');
-      s = await waitFor("the put's create in the filtered traffic", (x) =>
+      s = await untilScreen("the put's create in the filtered traffic", (x) =>
         x.includes('client->nn create src=/samples'),
       );
       expect(s).toContain('filter: create');
@@ -123,22 +123,19 @@ describe.skipIf(!BUILT || process.env.LAB_LONG !== '1')('lab tui in a pty', () =
 
       child.write('\x1b[B\x1b[B\x1b[B'); // ↓ ↓ ↓: nn → snn → dn1 → dn2
       child.write('k');
-      await waitFor('the kill to be done', (x) => x.includes('dn2: killed'));
-      s = await waitFor('dn2 to be declared dead', (x) => /dn2 +dead/.test(x), DEAD_WAIT_MS);
+      await untilScreen('the kill to be done', (x) => x.includes('dn2: killed'));
+      s = await untilScreen('dn2 to be declared dead', (x) => /dn2 +dead/.test(x), DEAD_WAIT_MS);
       expect(s).toMatch(/dn1 +live/);
 
       child.resize(120, 36);
       term.resize(120, 36);
-      s = await waitFor('the 120×36 layout', (x) => (x.split('\n')[35] ?? '').includes('dn2: killed'));
+      s = await untilScreen('the 120×36 layout', (x) => (x.split('\n')[35] ?? '').includes('dn2: killed'));
       expect(s.split('\n')[0]!.trimEnd().length).toBeGreaterThan(100);
 
       child.write('q');
-      await waitFor('the quit question', (x) => x.includes('l = leave it running'));
+      await untilScreen('the quit question', (x) => x.includes('l = leave it running'));
       child.write('l');
-      const end = Date.now() + 10_000;
-      while (exitCode === null && Date.now() < end)
-        await new Promise<void>((resolve) => setTimeout(resolve, 50));
-      expect(exitCode).toBe(0);
+      expect(await waitFor('lab tui to exit', () => exitCode ?? undefined, 10_000)).toBe(0);
       const { stdout } = await run(process.execPath, [bin, 'status'], {
         cwd: repo,
         env: env(),

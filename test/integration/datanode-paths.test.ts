@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILT } from './requirements.js';
+import { waitFor } from './wait-for.js';
 import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { rbwDir } from '../../cluster/datanode/layout.js';
 import { homePaths, type ClusterDescription } from '../../cluster/home/description.js';
@@ -66,18 +67,21 @@ async function craftedWrite(
     socket.once('error', reject);
   });
   socket.write(craftedWriteBlock(block));
-  const deadline = Date.now() + 10_000;
-  let body = firstDelimited(received);
-  while (body === null) {
-    if (closed || Date.now() > deadline) throw new Error('the DataNode sent no BlockOpResponse');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    body = firstDelimited(received);
-  }
+  const body = await waitFor("the DataNode's BlockOpResponse", () => firstDelimited(received) ?? undefined, {
+    deadlineMs: 10_000,
+    intervalMs: 20,
+    stopIf: () =>
+      closed && firstDelimited(received) === null ? 'the DataNode closed the connection' : undefined,
+  });
   const response = decodeBlockOpResponseBody(body);
   if (response.status === 'SUCCESS') {
     socket.write(encodePacket({ offsetInBlock: 0, seqno: 0, lastPacketInBlock: false, data: ATTACK_BYTES }));
     socket.write(encodeLastPacket(ATTACK_BYTES.length, 1));
-    while (!closed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    // The DataNode ends the write and closes; one that keeps the connection open is cut below.
+    await waitFor('the DataNode to close the connection', () => closed || undefined, {
+      deadlineMs: 10_000,
+      intervalMs: 20,
+    }).catch(() => undefined);
   }
   socket.destroy();
   return response;
