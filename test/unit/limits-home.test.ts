@@ -24,6 +24,8 @@ const FACTS: Record<string, string> = {
     'PacketHeader.PKT_MAX_HEADER_LEN less its 6 length bytes',
   'cluster/protocol/packet.ts:PACKET_FRAME_BYTES_MAX':
     'the largest packet frame: a full packet with syncBlock set',
+  'cluster/protocol/packet.ts:SAFE_MAX': 'the largest integer a JS number holds exactly',
+  'cluster/protocol/packet.ts:SAFE_MIN': 'the smallest integer a JS number holds exactly',
   'cluster/protocol/registry/client-protocol.ts:LONG_MAX_BIG': "Java's Long.MAX_VALUE",
   'cluster/namenode/acl.ts:ACL_ENTRIES_MAX': 'AclTransformation.MAX_ENTRIES (32)',
   'cluster/namenode/name-dir.ts:EXTRA_SEGMENTS_RETAINED_MAX_DEFAULT':
