@@ -192,8 +192,10 @@ export const PROBES = {
           'Only RPC calls and replies of this method, or DataTransfer operations of this name (REPLACE_BLOCK).',
       }),
     }),
-    lookAt: (a) =>
-      `lab traffic -X${a.method === undefined ? '' : ` --op ${a.method}`}${a.op === undefined ? '' : ` (lab trace ${a.op})`}`,
+    lookAt: (a) => {
+      const node = a.src ?? a.dst;
+      return `lab traffic -X${a.method === undefined ? '' : ` --op ${a.method}`}${node === undefined ? '' : ` --node ${node}`}${a.op === undefined ? '' : ` (lab trace ${a.op})`}`;
+    },
     live: live.journalMessages,
   }),
   /** The senders of the frames matching the filter, each once, in the order of its first: `["balancer"]`. */
