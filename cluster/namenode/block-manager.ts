@@ -34,14 +34,24 @@ export interface BlockInfo {
   replicas: Map<string, ReplicaInfo>;
   /** DataNode → why its replica is corrupt. */
   corrupt: Map<string, string>;
+  /**
+   * The DataNodes the block is stored on, in BlockInfo's storage order (fsck lists them so, and
+   * -blockId last first): one joins at the end when its replica is stored (reported finalized, or
+   * marked corrupt), and one that leaves gives its place to the last
+   * (BlockInfoContiguous.addStorage / removeStorage). A replica being written is not stored yet.
+   */
+  storages: string[];
 }
 
 /**
  * A block as the rest of the NameNode sees it: read-only, so the BlockMap changes only through
  * BlockManager's methods.
  */
-export type BlockView = Readonly<Omit<BlockInfo, 'replicas' | 'corrupt' | 'expectedLocations'>> & {
+export type BlockView = Readonly<
+  Omit<BlockInfo, 'replicas' | 'corrupt' | 'expectedLocations' | 'storages'>
+> & {
   readonly expectedLocations: readonly string[];
+  readonly storages: readonly string[];
   readonly replicas: ReadonlyMap<string, Readonly<ReplicaInfo>>;
   readonly corrupt: ReadonlyMap<string, string>;
 };
@@ -107,6 +117,23 @@ function isNewer(held: ReplicaInfo | undefined, ref: BlockRef): boolean {
   return held !== undefined && held.genStamp > ref.genStamp;
 }
 
+/** BlockInfo.addStorage: a replica stored on `datanode` joins the block's storages at the end, once. */
+function addStorage(b: BlockInfo, datanode: string): void {
+  if (!b.storages.includes(datanode)) b.storages.push(datanode);
+}
+
+/**
+ * BlockInfoContiguous.removeStorage, once the BlockMap holds no replica of `b` on `datanode`: the
+ * last storage takes its place.
+ */
+function unstoreIfGone(b: BlockInfo, datanode: string): void {
+  if (b.replicas.has(datanode) || b.corrupt.has(datanode)) return;
+  const at = b.storages.indexOf(datanode);
+  if (at < 0) return;
+  const last = b.storages.pop() as string;
+  if (at < b.storages.length) b.storages[at] = last;
+}
+
 export class BlockManager {
   private readonly blocks = new Map<number, BlockInfo>();
   /** DataNode → blocks it should delete (DNA_INVALIDATE work). */
@@ -147,6 +174,7 @@ export class BlockManager {
       expectedLocations: [],
       replicas: new Map(),
       corrupt: new Map(),
+      storages: [],
     });
   }
 
@@ -189,7 +217,11 @@ export class BlockManager {
     b.expectedLocations = [];
     // The under-construction list goes with the state (HDFS drops the BlockUnderConstructionFeature):
     // an RWR replica left out of the block's recovery is judged by its DataNode's next report.
-    for (const [dn, r] of b.replicas) if (r.state === 'RWR') b.replicas.delete(dn);
+    for (const [dn, r] of b.replicas) {
+      if (r.state !== 'RWR') continue;
+      b.replicas.delete(dn);
+      unstoreIfGone(b, dn);
+    }
     return true;
   }
 
@@ -243,6 +275,7 @@ export class BlockManager {
     if (!b) return;
     b.corrupt.delete(datanode);
     b.replicas.delete(datanode);
+    unstoreIfGone(b, datanode);
     this.queueInvalidate(datanode, refOf(b));
   }
 
@@ -306,10 +339,11 @@ export class BlockManager {
     const b = this.blocks.get(ref.blockId);
     if (status === 'DELETED') {
       // A replica known under a newer stamp than the deleted one is another replica: it stays.
-      if (isNewer(b?.replicas.get(datanode), ref)) return [];
-      if (b?.replicas.delete(datanode)) return [{ kind: 'removed', block: ref, datanode }];
-      b?.corrupt.delete(datanode);
-      return [];
+      if (!b || isNewer(b.replicas.get(datanode), ref)) return [];
+      const had = b.replicas.delete(datanode);
+      if (!had) b.corrupt.delete(datanode);
+      unstoreIfGone(b, datanode);
+      return had ? [{ kind: 'removed', block: ref, datanode }] : [];
     }
     if (!b) {
       // The file was deleted while the replica was being written: have it removed.
@@ -330,10 +364,12 @@ export class BlockManager {
     }
     if (state === 'FINALIZED' && b.ucState === 'COMPLETE' && ref.numBytes !== b.numBytes) {
       b.corrupt.set(datanode, `length ${ref.numBytes} does not match ${b.numBytes}`);
+      addStorage(b, datanode);
       return [{ kind: 'corrupt', block: ref, datanode, reason: `length mismatch` }];
     }
     const had = b.replicas.get(datanode);
     b.replicas.set(datanode, { datanode, genStamp: ref.genStamp, numBytes: ref.numBytes, state });
+    if (state === 'FINALIZED') addStorage(b, datanode);
     const changes: ReplicaChange[] = [];
     if (!had || had.state !== state) changes.push({ kind: 'added', block: ref, datanode });
     if (state === 'FINALIZED') {
@@ -356,6 +392,7 @@ export class BlockManager {
   private invalidateStale(b: BlockInfo, datanode: string, ref: BlockRef, reason: string): ReplicaChange[] {
     this.queueInvalidate(datanode, ref);
     if (!isNewer(b.replicas.get(datanode), ref)) b.replicas.delete(datanode);
+    unstoreIfGone(b, datanode);
     return [{ kind: 'invalidate', block: ref, datanode, reason }];
   }
 
@@ -406,6 +443,7 @@ export class BlockManager {
   private corruptReported(b: BlockInfo, datanode: string, ref: BlockRef, reason: string): ReplicaChange[] {
     b.replicas.set(datanode, { datanode, genStamp: ref.genStamp, numBytes: ref.numBytes, state: 'RWR' });
     b.corrupt.set(datanode, reason);
+    addStorage(b, datanode);
     return [{ kind: 'corrupt', block: ref, datanode, reason }];
   }
 
@@ -440,6 +478,7 @@ export class BlockManager {
         b.replicas.get(datanode)?.state === 'FINALIZED'
       ) {
         b.replicas.delete(datanode);
+        unstoreIfGone(b, datanode);
         changes.push({ kind: 'removed', block: refOf(b), datanode });
       }
     }
@@ -452,6 +491,7 @@ export class BlockManager {
     for (const b of this.blocks.values()) {
       const had = b.replicas.delete(datanode);
       b.corrupt.delete(datanode);
+      unstoreIfGone(b, datanode);
       if (had) affected.push(b);
       const pending = this.pendingReconstruction.get(b.blockId);
       if (pending?.targets.includes(datanode)) this.pendingReconstruction.delete(b.blockId);
@@ -464,6 +504,7 @@ export class BlockManager {
     const b = this.blocks.get(blockId);
     if (!b || !b.replicas.has(datanode)) return undefined;
     b.corrupt.set(datanode, reason);
+    addStorage(b, datanode);
     return b;
   }
 

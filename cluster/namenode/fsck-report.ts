@@ -64,6 +64,8 @@ export interface FsckFile {
     /** On IN_MAINTENANCE DataNodes, or dead ones in maintenance (their replicas stay). */
     inMaintenance?: FsckHolder[];
     corrupt: FsckHolder[];
+    /** The DataNodes (names) in the BlockMap's storage order, which getReplicaInfo lists them in. */
+    storages?: string[];
     misReplicated: boolean;
   }[];
 }
@@ -628,6 +630,14 @@ function fsckBlockOf(b: FsckFile['blocks'][number], blockPoolId: string): FsckBl
     ...(b.enteringMaintenance ?? []),
     ...(b.inMaintenance ?? []),
   ];
+  // getReplicaInfo walks the block's storages in their order; fsck does not sort by distance.
+  const order = b.storages ?? [];
+  const rank = (h: FsckHolder): number => {
+    const at = order.indexOf(h.name);
+    return at < 0 ? order.length : at;
+  };
+  const held = [...good.map((h) => ({ h, corrupt: false })), ...b.corrupt.map((h) => ({ h, corrupt: true }))];
+  held.sort((x, y) => rank(x.h) - rank(y.h));
   return {
     block: b.block,
     blockPoolId,
@@ -640,7 +650,7 @@ function fsckBlockOf(b: FsckFile['blocks'][number], blockPoolId: string): FsckBl
     corrupt: good.length === 0 && b.corrupt.length > 0,
     replicas: b.expected
       ? b.expected.map((r) => replicaOf(r, false))
-      : [...good.map((r) => replicaOf(r, false)), ...b.corrupt.map((r) => replicaOf(r, true))],
+      : held.map((r) => replicaOf(r.h, r.corrupt)),
   };
 }
 

@@ -1898,8 +1898,7 @@ export class NameNodeCore {
     const owner = this.namespace.fileOfBlock(blockId);
     if (!info || !owner) return null;
     const counts = this.countReplicas(info);
-    const holders = [...new Set([...info.replicas.keys(), ...info.corrupt.keys()])];
-    const replicas = holders.map((dn) => {
+    const replicas = info.storages.map((dn) => {
       const reason = info.corrupt.get(dn);
       return {
         ...this.fsckHolder(dn),
@@ -1976,6 +1975,7 @@ export class NameNodeCore {
         enteringMaintenance: counts.enteringMaintenance.map(describe),
         inMaintenance: counts.inMaintenance.map(describe),
         corrupt: corrupt.map(describe),
+        storages: info ? [...info.storages] : [],
         misReplicated: live.length > 0 && !isPlacementSatisfied(live, status.replication, this.topology),
       };
     });

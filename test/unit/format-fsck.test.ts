@@ -8,6 +8,7 @@ import {
   toReport,
 } from '../../cluster/namenode/fsck-report.js';
 import { ClusterSim } from '../../cluster/sim/cluster-sim.js';
+import { BlockManager } from '../../cluster/namenode/block-manager.js';
 import {
   corruptFileBlocksPage,
   corruptFileBlocksStdout,
@@ -548,6 +549,77 @@ describe('the NameNode core behind fsck', () => {
       '/other',
       '/other/b.txt',
     ]);
+  });
+});
+
+describe("fsck's locations: the BlockMap's storage order (getReplicaInfo walks storedBlock.getStorageInfos)", () => {
+  const REF = { blockId: 1073741825, genStamp: 1001, numBytes: 30 };
+
+  it('stores a replica when it is reported finalized, and the last one takes the place of one that leaves (BlockInfoContiguous)', () => {
+    const bm = new BlockManager(1);
+    bm.addUnderConstruction(REF, 3, ['dn1', 'dn2', 'dn3']);
+    // The first DataNode's RECEIVING came first; the last of the pipeline finalizes first.
+    bm.received('dn1', REF, 'RECEIVING');
+    for (const dn of ['dn3', 'dn2', 'dn1']) bm.received(dn, REF, 'RECEIVED');
+    expect(bm.get(REF.blockId)?.storages).toEqual(['dn3', 'dn2', 'dn1']);
+    bm.received('dn3', REF, 'DELETED');
+    expect(bm.get(REF.blockId)?.storages).toEqual(['dn1', 'dn2']);
+    bm.received('dn3', REF, 'RECEIVED');
+    // A replica marked corrupt keeps its place.
+    bm.markCorrupt(REF.blockId, 'dn2', 'reported by client');
+    expect(bm.get(REF.blockId)?.storages).toEqual(['dn1', 'dn2', 'dn3']);
+  });
+
+  it('lists every storage in that order, a corrupt or decommissioning replica in its place, not by state', () => {
+    const holder = (n: number) => ({
+      name: `dn${n}`,
+      addr: `127.0.0.1:${9865 + n}`,
+      storageId: `DS-0000000${n}`,
+      rack: '/default-rack',
+    });
+    const result = {
+      exists: true,
+      numDatanodes: 3,
+      numRacks: 1,
+      defaultReplication: 3,
+      blockPoolId: BP,
+      files: [
+        {
+          path: '/a.txt',
+          isDir: false,
+          length: 30,
+          replication: 3,
+          underConstruction: false,
+          blocks: [
+            {
+              block: REF,
+              live: [holder(3)],
+              decommissioning: [{ ...holder(1), adminState: 'DECOMMISSION_INPROGRESS' as const }],
+              corrupt: [holder(2)],
+              storages: ['dn1', 'dn2', 'dn3'],
+              misReplicated: false,
+            },
+          ],
+        },
+      ],
+    };
+    const text = fsckReportText(
+      toReport(result, {
+        args: ['-files', '-blocks', '-replicaDetails'],
+        path: '/a.txt',
+        user: 'student',
+        nnHttpAddress: '127.0.0.1:9870',
+        clientIp: '127.0.0.1',
+        minReplication: 1,
+        startTimeMs: START,
+        endTimeMs: START,
+      }),
+    ).text;
+    expect(text).toContain(
+      ' Live_repl=1  [DatanodeInfoWithStorage[127.0.0.1:9866,DS-00000001,DISK](DECOMMISSIONING), ' +
+        'DatanodeInfoWithStorage[127.0.0.1:9867,DS-00000002,DISK](CORRUPT), ' +
+        'DatanodeInfoWithStorage[127.0.0.1:9868,DS-00000003,DISK](LIVE)]\n',
+    );
   });
 });
 
