@@ -25,7 +25,7 @@ import type { DatanodeDescriptor, DatanodeManager } from './datanode-manager.js'
 import { HADOOP_DEFAULTS } from '../config/hadoop-defaults.js';
 import type { DatanodeStatus } from '../protocol/types.js';
 import { DEFAULT_RACK } from '../net/topology.js';
-import { ADMIN_STATE_NAMES, isMaintenance } from '../protocol/types.js';
+import { ADMIN_STATE_NAMES, blockName, isMaintenance, xferAddr } from '../protocol/types.js';
 import { expectedLiveRedundancy } from './block-manager.js';
 import { isExcluded, isIncluded, maintenanceExpireTimeMs, NO_HOSTS, type HostsLists } from './host-file.js';
 import { isPlacementSatisfied } from './placement.js';
@@ -49,6 +49,8 @@ export interface DatanodeAdminHost {
   countReplicas(info: BlockView): NumberReplicas;
   /** Whether the block is the last one of a file open for write. */
   isLastBlockUnderConstruction(info: BlockView): boolean;
+  /** Whether the block's file is open for write (BlockCollection.isUnderConstruction). */
+  isInOpenFile(info: BlockView): boolean;
   /** BlockManager's lowRedundancyBlocksCount + pendingReconstructionBlocksCount, cluster-wide. */
   lowRedundancyOrPendingBlocks(): number;
   emit(event: StateEvent): void;
@@ -79,6 +81,15 @@ export const NEVER_REGISTERED_PORTS = {
   infoPort: defaultPort('dfs.datanode.http.address'),
   ipcPort: defaultPort('dfs.datanode.ipc.address'),
 } as const;
+
+/**
+ * A DataNode and its one storage as HDFS's admin log names them: DatanodeID.toString (ip:xferPort)
+ * and DatanodeStorageInfo.toString (`[DISK]DS-…:NORMAL:ip:xferPort`).
+ */
+function storageText(d: DatanodeDescriptor): string {
+  const node = xferAddr(d.id);
+  return `${node} [DISK]${d.id.storageId}:NORMAL:${node}`;
+}
 
 export class DatanodeAdminManager {
   private hosts: HostsLists = NO_HOSTS;
@@ -196,20 +207,24 @@ export class DatanodeAdminManager {
       this.stopDecommission(d);
   }
 
-  /** A dead DataNode has nothing left to copy from: HDFS marks it decommissioned at once. */
+  /**
+   * DatanodeAdminManager.startDecommission with HeartbeatManager's: a dead DataNode has nothing
+   * left to copy from and is decommissioned at once. The log names a DataNode as HDFS's do
+   * (DatanodeID.toString: ip:xferPort) and its storage as DatanodeStorageInfo.toString.
+   */
   private startDecommission(d: DatanodeDescriptor): void {
     if (d.adminState === 'DECOMMISSION_INPROGRESS' || d.adminState === 'DECOMMISSIONED') return;
     if (d.liveness === 'dead') {
+      this.log(`Dead node ${xferAddr(d.id)} is decommissioned immediately.`);
       this.setAdminState(d, 'DECOMMISSIONED');
       return;
     }
     this.setAdminState(d, 'DECOMMISSION_INPROGRESS');
-    const blocks = this.blocksOn(d.id.name).length;
-    this.host.emit({
-      type: 'log',
-      level: 'info',
-      text: `Starting decommission of ${d.id.name} with ${blocks} blocks`,
-    });
+    this.log(`Starting decommission of ${storageText(d)} with ${this.blocksOn(d.id.name).length} blocks`);
+  }
+
+  private log(text: string, level: 'info' | 'warn' = 'info'): void {
+    this.host.emit({ type: 'log', level, text });
   }
 
   /** Back in service; excess replicas this leaves are the redundancy monitor's to remove. */
@@ -226,20 +241,21 @@ export class DatanodeAdminManager {
   private startMaintenance(d: DatanodeDescriptor, expireMs: number): void {
     d.maintenanceExpireTimeMs = expireMs;
     if (isMaintenance(d.adminState)) return;
-    const name = d.id.name;
-    const log = (text: string): void => this.host.emit({ type: 'log', level: 'info', text });
+    const node = xferAddr(d.id);
     if (d.liveness === 'dead') {
-      log(`Dead node ${name} is put in maintenance state immediately.`);
+      this.log(`Dead node ${node} is put in maintenance state immediately.`);
       this.setAdminState(d, 'IN_MAINTENANCE');
     } else if (d.adminState === 'DECOMMISSIONED') {
-      log(`Decommissioned node ${name} is put in maintenance state immediately.`);
+      this.log(`Decommissioned node ${node} is put in maintenance state immediately.`);
       this.setAdminState(d, 'IN_MAINTENANCE');
     } else if (this.settings.minMaintenanceReplication === 0) {
-      log(`MinReplicationToBeInMaintenance is set to zero. ${name} is put in maintenance state immediately.`);
+      this.log(
+        `MinReplicationToBeInMaintenance is set to zero. ${node} is put in maintenance state immediately.`,
+      );
       this.setAdminState(d, 'IN_MAINTENANCE');
     } else {
       this.setAdminState(d, 'ENTERING_MAINTENANCE');
-      log(`Starting maintenance of ${name} with ${this.blocksOn(name).length} blocks`);
+      this.log(`Starting maintenance of ${storageText(d)} with ${this.blocksOn(d.id.name).length} blocks`);
     }
   }
 
@@ -298,27 +314,46 @@ export class DatanodeAdminManager {
       underReplicatedInOpenFiles: insufficient.filter((b) => this.host.isLastBlockUnderConstruction(b))
         .length,
     });
+    const node = xferAddr(d.id);
     if (insufficient.length === 0 && this.isHealthy(d)) {
       this.setAdminState(d, entering ? 'IN_MAINTENANCE' : 'DECOMMISSIONED');
-      const text = entering
-        ? `Node ${d.id.name} has entered maintenance mode.`
-        : `Decommissioning complete for node ${d.id.name}`;
-      this.host.emit({ type: 'log', level: 'info', text });
+      // DatanodeAdminManager.setInMaintenance / setDecommissioned.
+      this.log(
+        entering ? `Node ${node} has entered maintenance mode.` : `Decommissioning complete for node ${node}`,
+      );
       return;
     }
     const first = insufficient[0];
-    if (first) {
-      const counts = this.host.countReplicas(first);
-      this.host.emit({
-        type: 'log',
-        level: 'info',
-        text:
-          `Node ${d.id.name} still has ${insufficient.length} blocks to replicate before it is a candidate to finish ` +
-          `${ADMIN_STATE_NAMES[d.adminState]}. Block: blk_${first.blockId}, Expected Replicas: ${first.expectedReplication}, ` +
-          `live replicas: ${counts.live.length}, decommissioning replicas: ${counts.decommissioning.length}` +
-          `, maintenance replicas: ${counts.enteringMaintenance.length + counts.inMaintenance.length}`,
-      });
-    }
+    if (!first) return;
+    this.log(this.blockReplicationInfo(first, d));
+    this.log(
+      `Node ${node} still has ${insufficient.length} blocks to replicate before it is a candidate to finish ` +
+        `${ADMIN_STATE_NAMES[d.adminState]}.`,
+    );
+  }
+
+  /**
+   * DatanodeAdminManager.logBlockReplicationInfo (the BlockStateChange log): the first block of a
+   * pass that holds the DataNode up, its replicas by state and every DataNode storing it.
+   */
+  private blockReplicationInfo(info: BlockView, d: DatanodeDescriptor): string {
+    const counts = this.host.countReplicas(info);
+    const holders = info.storages.map((dn) => {
+      const id = this.host.datanodes.get(dn)?.id;
+      return `${id ? xferAddr(id) : dn} `;
+    });
+    const maintenance = counts.enteringMaintenance.length + counts.inMaintenance.length;
+    return (
+      `Block: ${blockName(info)}, Expected Replicas: ${info.expectedReplication}, ` +
+      `live replicas: ${counts.live.length}, corrupt replicas: ${info.corrupt.size}, ` +
+      `decommissioned replicas: ${counts.decommissioned.length}, ` +
+      `decommissioning replicas: ${counts.decommissioning.length}, maintenance replicas: ${maintenance}, ` +
+      `live entering maintenance replicas: ${counts.enteringMaintenance.length}, excess replicas: 0, ` +
+      `Is Open File: ${this.host.isInOpenFile(info)}, Datanodes having this block: ${holders.join('')}, ` +
+      `Current Datanode: ${xferAddr(d.id)}, ` +
+      `Is current datanode decommissioning: ${d.adminState === 'DECOMMISSION_INPROGRESS'}, ` +
+      `Is current datanode entering maintenance: ${d.adminState === 'ENTERING_MAINTENANCE'}`
+    );
   }
 
   /**
@@ -329,25 +364,21 @@ export class DatanodeAdminManager {
   private isHealthy(d: DatanodeDescriptor): boolean {
     if (d.blockReportCount === 0) return false;
     if (d.liveness !== 'dead') return true;
+    const node = xferAddr(d.id);
     if (this.host.lowRedundancyOrPendingBlocks() === 0) {
-      this.host.emit({
-        type: 'log',
-        level: 'info',
-        text:
-          `Node ${d.id.name} is dead and there are no low redundancy blocks or blocks pending reconstruction. ` +
+      this.log(
+        `Node ${node} is dead and there are no low redundancy blocks or blocks pending reconstruction. ` +
           'Safe to decommission or put in maintenance.',
-      });
+      );
       return true;
     }
-    this.host.emit({
-      type: 'log',
-      level: 'warn',
-      text:
-        `Node ${d.id.name} is dead while in ${ADMIN_STATE_NAMES[d.adminState]}. Cannot be safely decommissioned or be in ` +
+    this.log(
+      `Node ${node} is dead while in ${ADMIN_STATE_NAMES[d.adminState]}. Cannot be safely decommissioned or be in ` +
         'maintenance since there is risk of reduced data durability or data loss. Either restart the failed node or ' +
         'force decommissioning or maintenance by removing, calling refreshNodes, then re-adding to the excludes or ' +
         'host config files.',
-    });
+      'warn',
+    );
     return false;
   }
 

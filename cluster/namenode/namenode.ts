@@ -312,6 +312,7 @@ export class NameNodeCore {
         topology: this.topology,
         countReplicas: (info) => this.countReplicas(info),
         isLastBlockUnderConstruction: (info) => info.ucState !== 'COMPLETE',
+        isInOpenFile: (info) => Boolean(this.namespace.fileOfBlock(info.blockId)?.file.underConstruction),
         lowRedundancyOrPendingBlocks: () => {
           const { under, missing } = this.redundancyCounts();
           return under + missing + this.blocks.pendingReconstructionCount();

@@ -128,6 +128,11 @@ export interface LocatedBlocks {
   isLastBlockComplete: boolean;
 }
 
+/** DatanodeID.getXferAddr, also DatanodeID.toString: how HDFS's logs and reports name a DataNode. */
+export function xferAddr(id: { ipAddr: string; xferPort: number }): string {
+  return `${id.ipAddr}:${id.xferPort}`;
+}
+
 /** Full block name as printed by fsck and logs: blk_<id>_<gs>. */
 export function blockName(block: { blockId: number; genStamp: number }): string {
   return `blk_${block.blockId}_${block.genStamp}`;

@@ -45,10 +45,9 @@ export function startMonitors(opts: {
   checkResources: () => void;
 }): { stop(): void } {
   const { core, edits, config, journal, checkResources } = opts;
-  /** A pass that may log ops (lease recovery, trash): its log lines printed, its ops made durable. */
+  /** A pass that may log ops (lease recovery, trash): its events journaled (and its log lines printed), its ops made durable. */
   const runPass = (name: string, out: CoreOutput<null>): void => {
     journalEvents(journal, out.events);
-    for (const e of out.events) if (e.type === 'log') console.log(e.text);
     edits.log(out.ops).catch((err: unknown) => console.error(`${name}: ${(err as Error).message}`));
   };
   const timers = [

@@ -27,8 +27,15 @@ export interface NameNodeCallContext {
 
 export type NameNodeCall = (method: RpcMethod, params: unknown, ctx: NameNodeCallContext) => Promise<unknown>;
 
+/**
+ * Journals the core's events; its log lines (the decommission monitor's, recoverLease's, …) also
+ * go to the NameNode's log, where HDFS's NameNode writes them.
+ */
 export function journalEvents(journal: Journal, events: StateEvent[], opId?: string): void {
-  for (const e of events) journal.event(e, opId);
+  for (const e of events) {
+    journal.event(e, opId);
+    if (e.type === 'log') (e.level === 'info' ? console.log : console.warn)(e.text);
+  }
 }
 
 export function namenodeCallHandler(opts: {

@@ -154,8 +154,9 @@ describe('decommissioning', () => {
       return { adminState: d?.adminState, liveness: d?.liveness };
     };
     expect(dn1()).toEqual({ adminState: 'DECOMMISSION_INPROGRESS', liveness: 'dead' });
+    // HDFS's log names a DataNode by its transfer address (DatanodeID.toString).
     expect(sim.transcript).toContain(
-      'nn: Node dn1 is dead while in Decommission In Progress. Cannot be safely decommissioned or be in ' +
+      'nn: Node 127.0.1.1:9866 is dead while in Decommission In Progress. Cannot be safely decommissioned or be in ' +
         'maintenance since there is risk of reduced data durability or data loss. Either restart the failed node or ' +
         'force decommissioning or maintenance by removing, calling refreshNodes, then re-adding to the excludes or ' +
         'host config files.',
@@ -165,7 +166,7 @@ describe('decommissioning', () => {
     sim.advance(60_000);
     expect(dn1()).toEqual({ adminState: 'DECOMMISSIONED', liveness: 'dead' });
     expect(sim.transcript).toContain(
-      'nn: Node dn1 is dead and there are no low redundancy blocks or blocks pending reconstruction. ' +
+      'nn: Node 127.0.1.1:9866 is dead and there are no low redundancy blocks or blocks pending reconstruction. ' +
         'Safe to decommission or put in maintenance.',
     );
   });

@@ -159,7 +159,7 @@ describe('maintenance', () => {
     sim.maintenance(['dn1'], 60_000);
     expect(adminStateOf(sim, 'dn1')).toBe('IN_MAINTENANCE');
     expect(sim.transcript).toContain(
-      'nn: MinReplicationToBeInMaintenance is set to zero. dn1 is put in maintenance state immediately.',
+      'nn: MinReplicationToBeInMaintenance is set to zero. 127.0.1.1:9866 is put in maintenance state immediately.',
     );
   });
 
