@@ -26,24 +26,24 @@
  * - BLOCK_CHECKSUM hashes the stored checksums of the chunks asked for, the last one's recomputed
  *   when the length asked for ends inside a chunk.
  *
- * One difference from HDFS: a packet holds PACKET_DATA_BYTES (126 chunks, the client's write
- * packet) where BlockSender's transferTo packets hold 128 chunks (64 KiB).
+ * - a full packet holds BlockSender's transferTo packet, SEND_PACKET_DATA_BYTES (128 chunks,
+ *   64 KiB; a writer's packets hold 126).
  */
 import { META_HEADER_BYTES } from './meta.js';
 import {
   BYTES_PER_CHECKSUM,
   CHECKSUM_SIZE,
-  PACKET_DATA_BYTES,
+  SEND_PACKET_DATA_BYTES,
   type PacketHeader,
 } from '../protocol/packet.js';
 import { blockName } from '../protocol/types.js';
 import { poolNotServed } from './receive-plan.js';
 
 /**
- * Bytes of the block file read at once when sending: 16 full packets (≈1 MiB), so a packet never
+ * Bytes of the block file read at once when sending: 16 full packets (1 MiB), so a packet never
  * spans two reads and each read is large and sequential.
  */
-export const SEND_WINDOW_BYTES = 16 * PACKET_DATA_BYTES;
+export const SEND_WINDOW_BYTES = 16 * SEND_PACKET_DATA_BYTES;
 
 /** The replica a sender found for the block: finalized, or being written (read to its acked length). */
 export interface SendableReplica {
@@ -200,8 +200,8 @@ export function* sendWindows(range: SendRange): Generator<SendWindow> {
   for (let pos = range.start; pos < range.end; pos += SEND_WINDOW_BYTES) {
     const blockLength = Math.min(SEND_WINDOW_BYTES, range.end - pos);
     const packets: SendPacket[] = [];
-    for (let off = 0; off < blockLength; off += PACKET_DATA_BYTES) {
-      const dataLen = Math.min(PACKET_DATA_BYTES, blockLength - off);
+    for (let off = 0; off < blockLength; off += SEND_PACKET_DATA_BYTES) {
+      const dataLen = Math.min(SEND_PACKET_DATA_BYTES, blockLength - off);
       packets.push({
         seqno: seqno++,
         offsetInBlock: pos + off,
@@ -229,7 +229,7 @@ export function* sendWindows(range: SendRange): Generator<SendWindow> {
 
 /** The empty packet after the data that ends the block (lastPacketInBlock). */
 export function lastPacket(range: SendRange): { seqno: number; offsetInBlock: number } {
-  return { seqno: Math.ceil((range.end - range.start) / PACKET_DATA_BYTES), offsetInBlock: range.end };
+  return { seqno: Math.ceil((range.end - range.start) / SEND_PACKET_DATA_BYTES), offsetInBlock: range.end };
 }
 
 /** The packets of a range as a receiver reads their headers, the last empty one included. */

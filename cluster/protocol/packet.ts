@@ -42,6 +42,16 @@ export const CHUNKS_PER_PACKET = Math.floor(
     (BYTES_PER_CHECKSUM + CHECKSUM_SIZE),
 );
 export const PACKET_DATA_BYTES = CHUNKS_PER_PACKET * BYTES_PER_CHECKSUM;
+/**
+ * The data of a full packet a DataNode sends (READ_BLOCK, COPY_BLOCK, a copy to another DataNode):
+ * BlockSender's maxChunksPerPacket with transferTo, numberOfChunks(TRANSFERTO_BUFFER_SIZE), where
+ * TRANSFERTO_BUFFER_SIZE = max(io.file.buffer.size 4096, MIN_BUFFER_WITH_TRANSFERTO 64 KiB): 128
+ * chunks, 65,536 bytes. transferTo is on for all of them (dfs.datanode.transferTo.allowed, no
+ * checksum verification while sending, a plain socket, a replica file); without it BlockSender
+ * would send numberOfChunks(io.file.buffer.size) = 8 chunks a packet.
+ */
+export const SEND_CHUNKS_PER_PACKET = (64 * 1024) / BYTES_PER_CHECKSUM;
+export const SEND_PACKET_DATA_BYTES = SEND_CHUNKS_PER_PACKET * BYTES_PER_CHECKSUM;
 /** Seqno of the keep-alive packets an idle pipeline sends. */
 export const HEARTBEAT_SEQNO = -1;
 

@@ -206,7 +206,7 @@ describe('the dashboard in a headless 80×24 terminal', () => {
   it('shows a put in the traffic pane and, after fsck, in the namespace tree', async () => {
     const h = harness();
     h.fsck.value = FSCK;
-    h.feed(recordedJournal().filter((r) => r.op === 'put-24470-1'));
+    h.feed(recordedJournal().filter((r) => r.op === 'put-9037-1'));
     await h.dashboard.poll();
     h.dashboard.draw(true);
     const screen = await h.screen();
@@ -255,7 +255,7 @@ describe('the dashboard in a headless 80×24 terminal', () => {
     expect(await h.screen()).not.toContain('hdfs-lab dashboard keys');
     key(h, 'p');
     expect(await h.screen()).toContain('PAUSED');
-    h.feed(recordedJournal().filter((r) => r.op === 'get-24499-1'));
+    h.feed(recordedJournal().filter((r) => r.op === 'get-9186-1'));
     expect(await h.screen()).not.toContain('getBlockLocations');
     key(h, 'p');
     key(h, 'f');

@@ -55,9 +55,9 @@ describe('selectFrames', () => {
   it('--op matches the operation name (calls and their responses), case-insensitively', () => {
     const frames = selectFrames(records, { heartbeats: false, op: 'addblock' });
     expect(describeAll(frames)).toEqual([
-      'client->nn addBlock src=/a.txt._COPYING_ excludeNodes=[], length 175',
+      'client->nn addBlock src=/a.txt._COPYING_ excludeNodes=[], length 174',
       'nn->client addBlockResponse blk_1073741825_1001 targets=[dn3,dn1], length 338',
-      'client->nn addBlock src=/a.txt._COPYING_ previous=blk_1073741825_1001 excludeNodes=[], length 227',
+      'client->nn addBlock src=/a.txt._COPYING_ previous=blk_1073741825_1001 excludeNodes=[], length 226',
       'nn->client addBlockResponse blk_1073741826_1002 targets=[dn3,dn1], length 338',
     ]);
   });

@@ -145,7 +145,7 @@ describe('the state model', () => {
 
   it('counts block bytes per DataNode per second and beats the pulse on heartbeats', () => {
     const state = createDashboardState(threeDatanodes());
-    const records = recordedJournal().filter((r) => r.op === 'put-24470-1');
+    const records = recordedJournal().filter((r) => r.op === 'put-9037-1');
     for (const r of records) applyRecord(state, r);
     const lastMs = records.at(-1)!.t;
     const total = (id: string): number =>
