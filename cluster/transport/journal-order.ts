@@ -19,6 +19,7 @@
  * and ignored, so no record moves further than that from stamp order; records whose causes cannot
  * all be placed first fall back to stamp order. Pure.
  */
+import { MinHeap } from '../common/min-heap.js';
 import type { FrameMessage, JournalRecord } from '../protocol/journal-types.js';
 import { JOURNAL_CLOCK_SKEW_MAX_MS } from '../protocol/limits.js';
 
@@ -61,53 +62,9 @@ function frameKey(conn: string, src: string, identity: string): string {
   return `${conn} ${src} ${identity}`;
 }
 
-/** A binary min-heap of record indices by (stamp, index). */
-class IndexHeap {
-  private readonly items: number[] = [];
-  constructor(private readonly t: Float64Array) {}
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  private less(a: number, b: number): boolean {
-    const ta = this.t[a]!;
-    const tb = this.t[b]!;
-    return ta < tb || (ta === tb && a < b);
-  }
-
-  push(i: number): void {
-    const items = this.items;
-    items.push(i);
-    let at = items.length - 1;
-    while (at > 0) {
-      const parent = (at - 1) >> 1;
-      if (!this.less(items[at]!, items[parent]!)) break;
-      [items[at], items[parent]] = [items[parent]!, items[at]!];
-      at = parent;
-    }
-  }
-
-  pop(): number | undefined {
-    const items = this.items;
-    const top = items[0];
-    const last = items.pop();
-    if (items.length > 0 && last !== undefined) {
-      items[0] = last;
-      let at = 0;
-      for (;;) {
-        const l = 2 * at + 1;
-        const r = l + 1;
-        let m = at;
-        if (l < items.length && this.less(items[l]!, items[m]!)) m = l;
-        if (r < items.length && this.less(items[r]!, items[m]!)) m = r;
-        if (m === at) break;
-        [items[at], items[m]] = [items[m]!, items[at]!];
-        at = m;
-      }
-    }
-    return top;
-  }
+/** Record indices by (stamp, index): the order stamps alone would give, ties by position. */
+function indexHeap(t: Float64Array): MinHeap<number> {
+  return new MinHeap<number>((a, b) => t[a]! < t[b]! || (t[a] === t[b] && a < b));
 }
 
 /**
@@ -186,8 +143,8 @@ export function causalOrder<R extends JournalRecord>(records: readonly R[]): R[]
   records.forEach((r, i) => (t[i] = r.t));
   const placed = new Uint8Array(n);
   const waiting = new Map<number, number[]>(); // a cause not yet placed -> heads waiting on it
-  const ready = new IndexHeap(t);
-  const blocked = new IndexHeap(t); // heads whose causes are not all placed (for the fallback)
+  const ready = indexHeap(t);
+  const blocked = indexHeap(t); // heads whose causes are not all placed (for the fallback)
   const isBlocked = new Uint8Array(n);
 
   const offerHead = (proc: string): void => {

@@ -8,6 +8,7 @@
  * minutes of a 1 GB journal touches a few MB.
  */
 import fs from 'node:fs';
+import { MinHeap } from '../common/min-heap.js';
 import type { JournalRecord } from '../protocol/journal-types.js';
 import { causalOrder } from './journal-order.js';
 import { listSegments, type Segment } from './journal-segments.js';
@@ -156,7 +157,7 @@ function* mergeSegments(all: Segment[], options: JournalReadOptions): Generator<
         ),
     )
     .sort((a, b) => a.startMs - b.startMs || a.order - b.order);
-  const heap = new StreamHeap();
+  const heap = streamHeap();
   let next = 0;
   for (;;) {
     // Open every writer that may have a record before the heap's earliest.
@@ -171,56 +172,13 @@ function* mergeSegments(all: Segment[], options: JournalReadOptions): Generator<
   }
 }
 
-/** A binary min-heap of streams by their head record's time, then writer order (a stable merge). */
-class StreamHeap {
-  private readonly items: WriterStream[] = [];
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  peek(): WriterStream | undefined {
-    return this.items[0];
-  }
-
-  private less(a: WriterStream, b: WriterStream): boolean {
+/** Streams by their head record's time, then writer order (a stable merge). */
+function streamHeap(): MinHeap<WriterStream> {
+  return new MinHeap<WriterStream>((a, b) => {
     const ta = a.head!.t;
     const tb = b.head!.t;
     return ta < tb || (ta === tb && a.order < b.order);
-  }
-
-  push(stream: WriterStream): void {
-    const items = this.items;
-    items.push(stream);
-    let i = items.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(items[i]!, items[parent]!)) break;
-      [items[i], items[parent]] = [items[parent]!, items[i]!];
-      i = parent;
-    }
-  }
-
-  pop(): WriterStream | undefined {
-    const items = this.items;
-    const top = items[0];
-    const last = items.pop();
-    if (items.length > 0 && last) {
-      items[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < items.length && this.less(items[l]!, items[m]!)) m = l;
-        if (r < items.length && this.less(items[r]!, items[m]!)) m = r;
-        if (m === i) break;
-        [items[i], items[m]] = [items[m]!, items[i]!];
-        i = m;
-      }
-    }
-    return top;
-  }
+  });
 }
 
 /**
