@@ -11,6 +11,7 @@ import { parseDuration } from '../../cluster/common/units.js';
 import type { ProbeExpectation } from '../checks/expectation.js';
 import {
   compareAnswer,
+  displayAnswer,
   displayValue,
   readAnswer,
   readInput,
@@ -109,12 +110,13 @@ function lookAtRef(ref: { probe: string; args?: Record<string, unknown> }): stri
 function expectedValue(
   question: ReadableQuestion,
   expected: Expected,
-): { value: Value | undefined } | Verdict {
+): { value: Value | undefined; raw?: RawAnswer } | Verdict {
   if (expected.kind === 'none') return { value: undefined };
   if (expected.kind === 'stored') {
-    const read = readAnswer(question, toRaw(expected.value));
+    const raw = toRaw(expected.value);
+    const read = readAnswer(question, raw);
     return read.ok
-      ? { value: read.value }
+      ? { value: read.value, raw }
       : unknownVerdict(`the pack's answer cannot be read: ${read.message}`);
   }
   const where = lookAtRef(expected.ref);
@@ -132,9 +134,10 @@ function expectedValue(
       `the expected answer could not be read from the cluster: ${selected.message}`,
       where,
     );
-  const read = readAnswer(question, toRaw(selected.value));
+  const raw = toRaw(selected.value);
+  const read = readAnswer(question, raw);
   return read.ok
-    ? { value: read.value }
+    ? { value: read.value, raw }
     : unknownVerdict(`the cluster's value cannot be read as ${question.type}: ${read.message}`, where);
 }
 
@@ -157,9 +160,12 @@ export function judgeAnswer(
   const exp = expectedValue(question, expected);
   if ('status' in exp) return exp;
   const fraction = compareAnswer(question, found.value, exp.value);
-  const foundText = displayValue(question, found.value);
+  const foundText = displayAnswer(question, answer) ?? displayValue(question, found.value);
   const expectedText =
-    exp.value === undefined ? describeTextRule(question) : displayValue(question, exp.value);
+    exp.value === undefined
+      ? describeTextRule(question)
+      : ((exp.raw === undefined ? undefined : displayAnswer(question, exp.raw)) ??
+        displayValue(question, exp.value));
   const texts = {
     expected: expectedText,
     found: foundText,

@@ -392,6 +392,18 @@ export function compareAnswer(question: ReadableQuestion, found: Value, expected
 }
 
 /** An answer for messages: sizes also in words (`23068672 (22 MB)`), lists in brackets. */
+/**
+ * An answer as it is shown back to a student: read as for matching, but in the case it was
+ * written (text matching ignores case unless the pack says otherwise; "expected dn_b" for a pack's
+ * "DN_B" would put words in the pack's mouth).
+ */
+export function displayAnswer(question: ReadableQuestion, raw: RawAnswer): string | undefined {
+  const keepsCase = question.type === 'text' || question.type === 'list' || question.type === 'set';
+  const asWritten = keepsCase ? ({ ...question, caseSensitive: true } as ReadableQuestion) : question;
+  const read = readAnswer(asWritten, raw);
+  return read.ok ? displayValue(question, read.value) : undefined;
+}
+
 export function displayValue(question: ReadableQuestion, value: Value): string {
   const unit = 'unit' in question ? question.unit : undefined;
   if (Array.isArray(value)) return `[${value.map((v) => displayValue(question, v)).join(', ')}]`;

@@ -5,6 +5,7 @@ import {
   readAnswer,
   type ReadableQuestion,
 } from '../../lab/pack/answer-types.js';
+import { judgeAnswer } from '../../lab/answers/judge.js';
 
 const base = { id: 'q', prompt: 'Q?' };
 const bytes = { ...base, type: 'number', unit: 'bytes' } as ReadableQuestion;
@@ -64,6 +65,18 @@ describe('text, path, choice and true/false answers', () => {
     const regex = { ...base, type: 'text', regex: 'blk_\\d+' } as ReadableQuestion;
     const found = readAnswer(regex, 'BLK_1073741825');
     expect(found.ok && compareAnswer(regex, found.value, undefined)).toBe(1);
+  });
+
+  it('shows a wrong text answer and the expected one as they were written, though matching ignores case', () => {
+    const text = { ...base, type: 'text' } as ReadableQuestion;
+    const wrong = judgeAnswer(text, ' DataNode  Dn2 ', { kind: 'stored', value: 'DataNode DN1' });
+    expect(wrong.status).toBe('fail');
+    expect(wrong.message).toBe('expected DataNode DN1, found DataNode Dn2');
+    const list = { ...base, type: 'list', items: 'text' } as ReadableQuestion;
+    expect(
+      judgeAnswer(list, ['Rack1', 'RACK2'], { kind: 'stored', value: ['rack1', 'Rack3'] }).message,
+    ).toMatch(/^expected \[rack1, Rack3\], found \[Rack1, RACK2\]/);
+    expect(judgeAnswer(text, 'datanode dn1', { kind: 'stored', value: 'DataNode DN1' }).status).toBe('pass');
   });
 
   it('normalises paths: duplicate and trailing slashes, dots, hdfs:// prefixes', () => {

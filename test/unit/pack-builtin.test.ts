@@ -302,7 +302,7 @@ describe('the built-in pack hdfs-basics', () => {
     );
     const type = wrong.find((r) => r.question === 'meta-type')!;
     expect(type.status).toBe('fail');
-    expect(type.message).toMatch(/expected crc32c, found crc32/);
+    expect(type.message).toMatch(/expected CRC32C, found CRC32;/);
   });
 
   it("wire-bytes: the reference answers pass on the frames of an upload from dn7's host; an upload from elsewhere fails the task and says where to look", async () => {
