@@ -939,14 +939,22 @@ export class NameNodeCore {
       this.checkSafeMode(ctx.nowMs);
       return null;
     },
-    errorReport: (p) => {
+    // NameNodeRpcServer.errorReport: NOTIFY is logged before the registration is checked; a
+    // FATAL_DISK_ERROR removes the DataNode (DatanodeManager.removeDatanode), as if it had died.
+    errorReport: (p, ctx) => {
+      const name = describeRegistration(p.registration);
+      const log = (level: 'info' | 'warn', text: string) => this.emit({ type: 'log', level, text });
+      if (p.errorCode === 'NOTIFY') {
+        log('info', `Error report from ${name}: ${p.message}`);
+        return null;
+      }
       this.verifyRequest(p.registration);
-      const name = this.datanodes.byUuid(p.registration.datanode.datanodeUuid)?.id.name ?? '?';
-      this.emit({
-        type: 'log',
-        level: p.errorCode === 'NOTIFY' ? 'info' : 'warn',
-        text: `Error report from ${name}: ${p.message}`,
-      });
+      if (p.errorCode === 'DISK_ERROR') log('warn', `Disk error on ${name}: ${p.message}`);
+      else if (p.errorCode === 'FATAL_DISK_ERROR') {
+        log('warn', `Fatal disk error on ${name}: ${p.message}`);
+        const d = this.datanodes.byUuid(p.registration.datanode.datanodeUuid);
+        if (d) this.removeDatanode(d, ctx.nowMs);
+      } else log('info', `Error report from ${name}: ${p.message}`);
       return null;
     },
     // FSNamesystem.commitBlockSynchronization: the primary DataNode's end of a block recovery.
@@ -1591,13 +1599,21 @@ export class NameNodeCore {
   }
 
   /**
+   * DatanodeManager.removeDatanode: the DataNode counts as dead and its replicas leave the
+   * BlockMap (the redundancy monitor copies them elsewhere); its next heartbeat is told to register.
+   */
+  private removeDatanode(d: DatanodeDescriptor, nowMs: number): void {
+    this.datanodes.markDead(d.id.name);
+    this.emit({ type: 'datanode-dead', datanode: d.id.name, lastHeartbeatAgoMs: nowMs - d.lastHeartbeatMs });
+    this.blocks.removeDatanode(d.id.name);
+  }
+
+  /**
    * DatanodeManager.handleHeartbeat for a DataNode a refresh left out of the include file: HDFS
    * marks it dead (its replicas leave the BlockMap and are re-replicated) and refuses it.
    */
   private refuseDisallowed(d: DatanodeDescriptor, registration: DatanodeRegistration, nowMs: number): never {
-    this.datanodes.markDead(d.id.name);
-    this.emit({ type: 'datanode-dead', datanode: d.id.name, lastHeartbeatAgoMs: nowMs - d.lastHeartbeatMs });
-    this.blocks.removeDatanode(d.id.name);
+    this.removeDatanode(d, nowMs);
     throw new RemoteError(
       'DisallowedDatanodeException',
       `Datanode denied communication with namenode because the host is not in the include-list: ${describeRegistration(registration)}`,

@@ -208,3 +208,45 @@ describe('decommissioning', () => {
     expect(core.call('refreshNodes', {}, as(SUPERUSER)).storage).toEqual({ kind: 'read-hosts' });
   });
 });
+
+describe('errorReport', () => {
+  /** A DataNode's errorReport as the core answers it: its log lines. */
+  const report = (sim: ClusterSim, name: string, errorCode: string, message: string): string[] => {
+    const out = sim.core.call(
+      'errorReport',
+      { registration: registration(sim, name), errorCode, message } as never,
+      { caller: name, callerAddr: '127.0.0.1', nowMs: sim.nowMs },
+    );
+    return out.events.flatMap((e) => (e.type === 'log' ? [`${e.level} ${e.text}`] : []));
+  };
+
+  it("logs each code in NameNodeRpcServer's words, naming the DataNode by its registration", () => {
+    const sim = sim1m(3, 1, 2, '1');
+    expect(report(sim, 'dn1', 'NOTIFY', 'hello')).toEqual([
+      expect.stringMatching(
+        /^info Error report from DatanodeRegistration\(127\.0\.\d+\.\d+:9866, datanodeUuid=.*: hello$/,
+      ),
+    ]);
+    expect(report(sim, 'dn1', 'DISK_ERROR', 'volume slow')[0]).toMatch(
+      /^warn Disk error on DatanodeRegistration\(.*: volume slow$/,
+    );
+    expect(report(sim, 'dn1', 'INVALID_BLOCK', 'no replica')[0]).toMatch(
+      /^info Error report from DatanodeRegistration\(/,
+    );
+    expect(sim.core.datanodes.get('dn1')?.liveness).toBe('live');
+  });
+
+  it('takes a DataNode that reports a fatal disk error out: dead, its replicas gone from the BlockMap', () => {
+    const sim = sim1m(3, 1, 3, '1');
+    sim.put('/a.txt', 1000);
+    const blockId = sim.core.namespace.getBlocks('/a.txt')![0]!.blockId;
+    expect([...sim.core.blocks.get(blockId)!.replicas.keys()].sort()).toEqual(['dn1', 'dn2', 'dn3']);
+    expect(report(sim, 'dn2', 'FATAL_DISK_ERROR', 'all volumes failed')[0]).toMatch(
+      /^warn Fatal disk error on DatanodeRegistration\(.*: all volumes failed$/,
+    );
+    expect(sim.core.datanodes.get('dn2')?.liveness).toBe('dead');
+    expect([...sim.core.blocks.get(blockId)!.replicas.keys()].sort()).toEqual(['dn1', 'dn3']);
+    // Its next heartbeat is told to register again (DatanodeManager.handleHeartbeat).
+    expect(simHeartbeat(sim, 'dn2').commands).toEqual([{ action: 'DNA_REGISTER' }]);
+  });
+});
