@@ -210,6 +210,18 @@ export function resolveConfig(
   };
 }
 
+let defaults: LabConfig | undefined;
+
+/**
+ * The configuration with nothing set: every key at the default a lab cluster starts from (keys.ts,
+ * hadoop-defaults.ts). Code that needs a default where no configuration reaches it (`lab start`'s
+ * checks before a cluster exists, a core built without settings) reads it here, so each default's
+ * value is written once.
+ */
+export function defaultConfig(): LabConfig {
+  return (defaults ??= resolveConfig({}));
+}
+
 /** Levenshtein distance, for "did you mean" hints. */
 function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);

@@ -5,8 +5,15 @@
  */
 import { canonicalSettings } from '../config/deprecations.js';
 import { parseSize, UnitParseError } from '../common/units.js';
-import { ConfigError, resolveConfig, validateOverrides } from '../config/config.js';
+import {
+  ConfigError,
+  defaultConfig,
+  resolveConfig,
+  validateOverrides,
+  type LabConfig,
+} from '../config/config.js';
 import { DATANODES_MAX, RACKS_MAX } from '../protocol/limits.js';
+import { BYTES_PER_CHECKSUM } from '../protocol/packet.js';
 import { spreadOverRacks } from '../net/racks.js';
 import { parseTableMapping } from '../net/table-mapping.js';
 import { DEFAULT_RACK, InvalidTopologyError, NetworkTopology } from '../net/topology.js';
@@ -18,16 +25,7 @@ import {
 } from '../home/description.js';
 import { LauncherError } from '../home/errors.js';
 
-/** Hadoop's defaults for the two keys `lab start` has flags for (hdfs-default.xml). */
-export const DEFAULT_BLOCK_SIZE_BYTES = 134_217_728;
-export const DEFAULT_REPLICATION = 3;
 export const DEFAULT_DATANODES = 3;
-/** dfs.namenode.fs-limits.min-block-size: the NameNode refuses smaller blocks. */
-export const DEFAULT_MIN_BLOCK_SIZE_BYTES = 1_048_576;
-/** io.bytes.per.checksum: a block holds whole checksum chunks. */
-export const BYTES_PER_CHECKSUM = 512;
-/** dfs.replication.max. */
-export const REPLICATION_MAX = 512;
 
 export interface StartOptions {
   /** --datanodes; undefined → 3, or one per topology line. */
@@ -95,7 +93,7 @@ export function planCluster(input: PlanInput): ClusterPlan {
     conf['net.topology.node.switch.mapping.impl'] ??= 'org.apache.hadoop.net.TableMapping';
     conf['net.topology.table.file.name'] ??= options.topologyFile;
   }
-  checkConf(conf);
+  effectiveConfig(conf);
   const addresses = planAddresses({
     datanodes,
     loopbackAliases: input.loopbackAliases,
@@ -104,10 +102,13 @@ export function planCluster(input: PlanInput): ClusterPlan {
   return { description: describe(input, conf, datanodes, addresses), warnings };
 }
 
-/** A -D value that does not parse (dfs.heartbeat.interval=fast) stops the start before any process runs. */
-function checkConf(conf: Record<string, string>): void {
+/**
+ * The configuration the daemons will run with. A -D value that does not parse
+ * (dfs.heartbeat.interval=fast) is a usage error: it stops the start before any process runs.
+ */
+function effectiveConfig(conf: Record<string, string>): LabConfig {
   try {
-    resolveConfig(conf);
+    return resolveConfig(conf);
   } catch (error) {
     if (error instanceof ConfigError) throw usage(`-D: ${error.message}`);
     throw error;
@@ -273,8 +274,7 @@ function applyBlockSize(options: StartOptions, conf: Record<string, string>, war
     if (error instanceof UnitParseError) throw usage(`${source}: ${error.message}`);
     throw error;
   }
-  const minText = conf['dfs.namenode.fs-limits.min-block-size'];
-  const min = minText === undefined ? DEFAULT_MIN_BLOCK_SIZE_BYTES : safeSize(minText);
+  const min = effectiveConfig(conf).bytes('dfs.namenode.fs-limits.min-block-size');
   if (bytes <= 0 || bytes % BYTES_PER_CHECKSUM !== 0) {
     throw usage(
       `${source} ${text}: a block size must be a positive multiple of ${BYTES_PER_CHECKSUM} bytes (io.bytes.per.checksum)`,
@@ -289,24 +289,15 @@ function applyBlockSize(options: StartOptions, conf: Record<string, string>, war
   // The value stays as typed (`1m`): getconf prints it as Hadoop would, and daemons parse it.
 }
 
-function safeSize(text: string): number {
-  try {
-    return parseSize(text);
-  } catch (error) {
-    if (error instanceof UnitParseError)
-      throw usage(`-D dfs.namenode.fs-limits.min-block-size: ${error.message}`);
-    throw error;
-  }
-}
-
 function applyReplication(
   options: StartOptions,
   conf: Record<string, string>,
   datanodes: number,
   warnings: string[],
 ): void {
+  const max = effectiveConfig(conf).int('dfs.replication.max');
   if (options.replication !== undefined) {
-    checkIntegerOption('--replication', options.replication, 1, REPLICATION_MAX);
+    checkIntegerOption('--replication', options.replication, 1, max);
     if (conf['dfs.replication'] !== undefined && conf['dfs.replication'] !== String(options.replication)) {
       warnings.push(
         `--replication ${options.replication} overrides -D dfs.replication=${conf['dfs.replication']}`,
@@ -315,8 +306,8 @@ function applyReplication(
     conf['dfs.replication'] = String(options.replication);
   }
   const text = conf['dfs.replication'];
-  const replication = text === undefined ? DEFAULT_REPLICATION : Number(text);
-  if (text !== undefined) checkIntegerOption('-D dfs.replication', replication, 1, REPLICATION_MAX);
+  const replication = text === undefined ? defaultConfig().int('dfs.replication') : Number(text);
+  if (text !== undefined) checkIntegerOption('-D dfs.replication', replication, 1, max);
   if (replication > datanodes) {
     warnings.push(
       `replication ${replication} is more than the ${datanodes} DataNode(s); capped at ${datanodes} ` +

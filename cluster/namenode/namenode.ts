@@ -7,8 +7,10 @@
  * re-replication). The NameNode never calls a DataNode: commands ride on heartbeat replies.
  */
 import { collectMetaSaveFacts, metaSaveText } from './metasave.js';
+import { defaultConfig } from '../config/config.js';
 import type { Prng } from '../common/prng.js';
 import { RemoteError } from '../protocol/errors.js';
+import { WRITE_PACKET_SIZE } from '../protocol/packet.js';
 import { CORRUPT_FILE_BLOCKS_RETURNED_MAX, LIST_OPEN_FILES_RESPONSES_MAX } from '../protocol/limits.js';
 import type { INodeFile } from './inode.js';
 import type {
@@ -123,9 +125,7 @@ export interface NameNodeSettings {
   leaseHardLimitMs?: number;
 }
 
-/** Hadoop's defaults the lab does not configure: dfs.blocksize, dfs.client-write-packet-size, io.file.buffer.size. */
-const DEFAULT_BLOCK_SIZE_BYTES = 128 * 1024 * 1024;
-const WRITE_PACKET_SIZE_BYTES = 64 * 1024;
+/** io.file.buffer.size: Hadoop's default, which the lab does not configure. */
 const FILE_BUFFER_SIZE_BYTES = 4096;
 /** dfs.namenode.decommission.interval's Hadoop default. */
 const DEFAULT_DECOMMISSION_INTERVAL_MS = 30_000;
@@ -571,9 +571,9 @@ export class NameNodeCore {
     },
     rename2: (p, ctx) => this.rename2(p, ctx),
     getServerDefaults: () => ({
-      blockSize: this.settings.defaultBlockSizeBytes ?? DEFAULT_BLOCK_SIZE_BYTES,
+      blockSize: this.settings.defaultBlockSizeBytes ?? defaultConfig().bytes('dfs.blocksize'),
       bytesPerChecksum: this.settings.bytesPerChecksum ?? 512,
-      writePacketSize: WRITE_PACKET_SIZE_BYTES,
+      writePacketSize: WRITE_PACKET_SIZE,
       replication: this.settings.defaultReplication,
       fileBufferSize: FILE_BUFFER_SIZE_BYTES,
       // FSNamesystem reads fs.trash.interval with getLong: whole minutes on the wire.

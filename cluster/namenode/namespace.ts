@@ -23,6 +23,7 @@
  * delete returns. Permissions are checked by `checkPermission` (FSPermissionChecker's rules),
  * which the NameNode core calls before a mutation or a read with the caller's PermissionChecker.
  */
+import { defaultConfig } from '../config/config.js';
 import { RemoteError, type ErrorClass } from '../protocol/errors.js';
 import { blockName, type NamespaceFileStatus } from '../protocol/types.js';
 import {
@@ -119,10 +120,6 @@ import { deletedInSnapshots, snapshotsFromImage, snapshotsToImage } from './snap
 
 /** dfs.namenode.replication.min: fewer replicas than this and a block is not complete. */
 export const REPLICATION_MIN = 1;
-/** dfs.replication.max: the most replicas a file may ask for. */
-export const REPLICATION_MAX = 512;
-/** dfs.namenode.fs-limits.min-block-size: HDFS refuses smaller blocks (1 MiB) to protect the NN's memory. */
-export const BLOCK_SIZE_MIN_BYTES = 1_048_576;
 /** dfs.namenode.accesstime.precision: a read updates atime (OP_TIMES) at most once per hour. */
 export const ACCESS_TIME_PRECISION_MS = 3_600_000;
 /** The first generation stamp a fresh image has used up (genstampV1 of every modern image). */
@@ -139,9 +136,9 @@ export interface NamespaceFormat {
 
 export interface NamespaceOptions {
   leaseSoftLimitMs?: number;
-  /** dfs.namenode.fs-limits.min-block-size (absent: 1 MiB). */
+  /** dfs.namenode.fs-limits.min-block-size (absent: its default, 1 MiB): HDFS refuses smaller blocks to protect the NameNode's memory. */
   minBlockSizeBytes?: number;
-  /** dfs.replication.max (absent: 512). */
+  /** dfs.replication.max (absent: its default, 512): the most replicas a file may ask for. */
   maxReplication?: number;
 }
 
@@ -243,8 +240,9 @@ export class Namespace {
   constructor(format: NamespaceFormat, options: NamespaceOptions = {}) {
     this.namespaceIdValue = format.namespaceId;
     this.leaseSoftLimitMs = options.leaseSoftLimitMs ?? LEASE_SOFT_LIMIT_MS;
-    this.minBlockSizeBytes = options.minBlockSizeBytes ?? BLOCK_SIZE_MIN_BYTES;
-    this.maxReplication = options.maxReplication ?? REPLICATION_MAX;
+    this.minBlockSizeBytes =
+      options.minBlockSizeBytes ?? defaultConfig().bytes('dfs.namenode.fs-limits.min-block-size');
+    this.maxReplication = options.maxReplication ?? defaultConfig().int('dfs.replication.max');
     this.root = newDirectory({
       id: ROOT_INODE_ID,
       name: '',

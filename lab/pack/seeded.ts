@@ -24,7 +24,7 @@ import { identityFromSeed } from '../../cluster/namenode/identity.js';
 import path from 'node:path';
 import { createPrng, type Prng } from '../../cluster/common/prng.js';
 import { parseSize } from '../../cluster/common/units.js';
-import { DEFAULT_BLOCK_SIZE_BYTES, DEFAULT_REPLICATION } from '../../cluster/launcher/plan.js';
+import { defaultConfig } from '../../cluster/config/config.js';
 import { readPackFiles, type LoadedPack } from './load.js';
 import type { Diagnostic } from './pack.js';
 import { packHash } from './pack-hash.js';
@@ -206,8 +206,11 @@ export function clusterScope(variant: ClusterVariant): Map<string, TemplateValue
   const scope = new Map<string, TemplateValue>([
     ['seed', variant.seed],
     ['cluster.datanodes', variant.datanodes],
-    ['cluster.blockSize', { size: variant.blockSizeBytes ?? DEFAULT_BLOCK_SIZE_BYTES }],
-    ['cluster.replication', variant.replication ?? Math.min(DEFAULT_REPLICATION, variant.datanodes)],
+    ['cluster.blockSize', { size: variant.blockSizeBytes ?? defaultConfig().bytes('dfs.blocksize') }],
+    [
+      'cluster.replication',
+      variant.replication ?? Math.min(defaultConfig().int('dfs.replication'), variant.datanodes),
+    ],
     // The NameNode draws its block pool id from the seed (cluster/namenode/identity.ts) and runs
     // on the loopback address, so a reference solution can name a block file's whole path.
     ['cluster.blockPoolId', identityFromSeed(variant.seed, LOOPBACK).blockPoolId],

@@ -73,6 +73,23 @@ describe('planCluster options', () => {
     expect(plan({ datanodes: 1 }).description.conf['dfs.replication']).toBe('1');
   });
 
+  it('bounds --replication by dfs.replication.max: 512 (hdfs-default.xml) unless -D sets it', () => {
+    expect(usageMessage(() => plan({ replication: 513 }))).toContain(
+      '--replication must be a whole number from 1 to 512, got 513',
+    );
+    expect(usageMessage(() => plan({ replication: 3, defines: ['dfs.replication.max=2'] }))).toContain(
+      '--replication must be a whole number from 1 to 2, got 3',
+    );
+  });
+
+  it('refuses a block size below dfs.namenode.fs-limits.min-block-size, 1 MiB unless -D lowers it', () => {
+    expect(usageMessage(() => plan({ blockSize: '512k' }))).toContain(
+      'below dfs.namenode.fs-limits.min-block-size (1048576 bytes)',
+    );
+    const lowered = plan({ blockSize: '512k', defines: ['dfs.namenode.fs-limits.min-block-size=4k'] });
+    expect(lowered.description.conf['dfs.blocksize']).toBe('512k');
+  });
+
   it('maps --block-size and --replication to Hadoop keys, and merges -D', () => {
     const { description } = plan({ blockSize: '1m', replication: 2, defines: ['dfs.heartbeat.interval=1s'] });
     expect(description.conf).toEqual({

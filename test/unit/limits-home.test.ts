@@ -31,8 +31,6 @@ const FACTS: Record<string, string> = {
   'cluster/namenode/name-dir.ts:EXTRA_SEGMENTS_RETAINED_MAX_DEFAULT':
     'dfs.namenode.max.extra.edits.segments.retained',
   'cluster/namenode/namespace.ts:REPLICATION_MIN': 'dfs.namenode.replication.min',
-  'cluster/namenode/namespace.ts:REPLICATION_MAX': 'dfs.replication.max',
-  'cluster/namenode/namespace.ts:BLOCK_SIZE_MIN_BYTES': 'dfs.namenode.fs-limits.min-block-size',
   'cluster/namenode/paths.ts:PATH_COMPONENT_BYTES_MAX': 'dfs.namenode.fs-limits.max-component-length (255)',
   'cluster/namenode/paths.ts:PATH_DEPTH_MAX': 'HdfsServerConstants.MAX_PATH_DEPTH',
   'cluster/namenode/paths.ts:PATH_LENGTH_MAX': 'HdfsServerConstants.MAX_PATH_LENGTH',
@@ -51,7 +49,6 @@ const FACTS: Record<string, string> = {
   'cluster/common/trash.ts:CHECKPOINT_ATTEMPTS_MAX': "TrashPolicyDefault.createCheckpoint's 1000 tries",
   'cluster/common/units.ts:LONG_MAX': "Java's Long.MAX_VALUE",
   'cluster/common/units.ts:LONG_MIN': "Java's Long.MIN_VALUE",
-  'cluster/launcher/plan.ts:REPLICATION_MAX': 'dfs.replication.max, for `lab start --replication`',
   'cluster/transport/data-link.ts:DATA_SOCKET_TIMEOUT_MS': 'dfs.client.socket-timeout (60 s)',
   'cluster/transport/journal.ts:TIME_JSON_MICROS_MAX':
     "the journal's time format: microseconds a double holds exactly",
