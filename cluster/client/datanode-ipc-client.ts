@@ -7,7 +7,7 @@ import { peerNameOf } from '../home/peer-names.js';
 import type { ClusterDescription } from '../home/description.js';
 import { RemoteError } from '../protocol/errors.js';
 import { CLIENT_DATANODE_PROTOCOL } from '../protocol/registry/index.js';
-import type { LocatedBlock } from '../protocol/types.js';
+import { xferAddr, type LocatedBlock } from '../protocol/types.js';
 import type { Journal } from '../transport/journal.js';
 import { RpcClient } from '../transport/rpc-client.js';
 
@@ -84,9 +84,7 @@ export async function readBlockLength(options: {
  */
 export function locatedBlockString(lb: LocatedBlock): string {
   const { block } = lb;
-  const locs = lb.locations.map(
-    (d) => `DatanodeInfoWithStorage[${d.ipAddr}:${d.xferPort},${d.storageId},DISK]`,
-  );
+  const locs = lb.locations.map((d) => `DatanodeInfoWithStorage[${xferAddr(d)},${d.storageId},DISK]`);
   return (
     `LocatedBlock{${lb.blockPoolId}:blk_${block.blockId}_${block.genStamp}; getBlockSize()=${block.numBytes}` +
     `; corrupt=${lb.isCorrupt}; offset=${lb.startOffset}; locs=[${locs.join(', ')}]}`

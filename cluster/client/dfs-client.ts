@@ -37,7 +37,13 @@ import type {
 } from '../protocol/data-transfer.js';
 import type { RpcMethod, RpcRequest, RpcResult } from '../protocol/messages.js';
 import { PACKET_DATA_BYTES } from '../protocol/packet.js';
-import type { BlockRef, DatanodeId, LocatedBlock, LocatedBlocks } from '../protocol/types.js';
+import {
+  xferAddr,
+  type BlockRef,
+  type DatanodeId,
+  type LocatedBlock,
+  type LocatedBlocks,
+} from '../protocol/types.js';
 import { readBlockLength } from './datanode-ipc-client.js';
 import { Journal } from '../transport/journal.js';
 import { RpcClient } from '../transport/rpc-client.js';
@@ -624,7 +630,7 @@ export class DFSClient {
         } else {
           failed.set(name, 'io');
           this.warn(
-            `WARN hdfs.DFSClient: Failed to connect to ${target.ipAddr}:${target.xferPort} (${name}) for block ${blockPoolId}:blk_${block.blockId}_${block.genStamp}, add to deadNodes and continue. ${(err as Error).message}`,
+            `WARN hdfs.DFSClient: Failed to connect to ${xferAddr(target)} (${name}) for block ${blockPoolId}:blk_${block.blockId}_${block.genStamp}, add to deadNodes and continue. ${(err as Error).message}`,
           );
         }
       }

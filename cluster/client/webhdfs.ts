@@ -19,7 +19,13 @@ import type {
   SnapshottableDirStatus,
   XAttr,
 } from '../protocol/messages.js';
-import type { DatanodeInfo, FileStatus, LocatedBlock, LocatedBlocks } from '../protocol/types.js';
+import {
+  xferAddr,
+  type DatanodeInfo,
+  type FileStatus,
+  type LocatedBlock,
+  type LocatedBlocks,
+} from '../protocol/types.js';
 import { sendHttpResponse, type HttpExchange } from '../transport/http-journal.js';
 
 export const WEBHDFS_PREFIX = '/webhdfs/v1';
@@ -667,7 +673,7 @@ export function datanodeInfoJson(
     lastBlockReportTime: info?.lastBlockReportTime ?? 0,
     lastUpdate: info?.lastUpdate ?? 0,
     lastUpdateMonotonic: 0,
-    name: `${id.ipAddr}:${id.xferPort}`,
+    name: xferAddr(id),
     networkLocation: rack,
     remaining: info?.remaining ?? 0,
     storageID: id.datanodeUuid,
@@ -719,10 +725,10 @@ export function blockLocationsJson(located: LocatedBlocks): Record<string, unkno
   return {
     BlockLocations: {
       BlockLocation: located.blocks.map((lb) => ({
-        topologyPaths: lb.locations.map((d, i) => `${lb.racks[i] ?? ''}/${d.ipAddr}:${d.xferPort}`),
+        topologyPaths: lb.locations.map((d, i) => `${lb.racks[i] ?? ''}/${xferAddr(d)}`),
         corrupt: lb.isCorrupt,
         cachedHosts: [],
-        names: lb.locations.map((d) => `${d.ipAddr}:${d.xferPort}`),
+        names: lb.locations.map(xferAddr),
         offset: lb.startOffset,
         hosts: lb.locations.map((d) => d.hostName),
         length: lb.block.numBytes,

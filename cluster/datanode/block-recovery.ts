@@ -22,7 +22,7 @@ import type {
   ReportedReplicaState,
   RpcMethods,
 } from '../protocol/messages.js';
-import type { BlockRef, DatanodeId } from '../protocol/types.js';
+import { xferAddr, type BlockRef, type DatanodeId } from '../protocol/types.js';
 
 /** A replica as the DataNode holds it when a recovery asks (RUR only while one is under way). */
 export interface HeldReplica {
@@ -51,11 +51,6 @@ export function extendedBlockText(poolId: string, block: { blockId: number; genS
 
 function replicaText(r: { blockId: number; genStamp: number; numBytes: number; state: string }): string {
   return `blk_${r.blockId}_${r.genStamp}, ${r.state}, numBytes=${r.numBytes}`;
-}
-
-/** DatanodeID.toString: the transfer address. */
-export function datanodeText(id: DatanodeId): string {
-  return `${id.ipAddr}:${id.xferPort}`;
 }
 
 /**
@@ -141,13 +136,13 @@ const rank = (state: ReportedReplicaState): number => STATE_ORDER.indexOf(state)
  */
 export function planSyncBlock(rb: RecoveringBlock, answers: readonly RecoveryAnswer[]): SyncPlan {
   const blockText = extendedBlockText(rb.poolId, rb.block);
-  const ids = `[${rb.replicas.map(datanodeText).join(', ')}]`;
+  const ids = `[${rb.replicas.map(xferAddr).join(', ')}]`;
   const inProgress = answers.find((a) => 'failed' in a && a.inProgress);
   if (inProgress) {
     return {
       kind: 'abort',
       warn: true,
-      message: `Recovery for replica ${blockText} on data-node ${datanodeText(inProgress.datanode)} is already in progress. Recovery id = ${rb.newGenStamp} is aborted.`,
+      message: `Recovery for replica ${blockText} on data-node ${xferAddr(inProgress.datanode)} is already in progress. Recovery id = ${rb.newGenStamp} is aborted.`,
     };
   }
   const failed = answers.filter((a) => 'failed' in a).length;
@@ -349,7 +344,7 @@ export class SyncBlockTask {
     const newBlock = rb.truncateBlock
       ? `blk_${rb.truncateBlock.blockId}_${rb.truncateBlock.genStamp}`
       : 'null';
-    return `BlockRecoveryWorker: NameNode calls recoverBlock(${this.blockText}, targets=[${rb.replicas.map(datanodeText).join(', ')}], newGenerationStamp=${rb.newGenStamp}, newBlock=${newBlock}, isStriped=false)`;
+    return `BlockRecoveryWorker: NameNode calls recoverBlock(${this.blockText}, targets=[${rb.replicas.map(xferAddr).join(', ')}], newGenerationStamp=${rb.newGenStamp}, newBlock=${newBlock}, isStriped=false)`;
   }
 
   /**
@@ -370,7 +365,7 @@ export class SyncBlockTask {
     if (inProgress) return { more: false };
     return {
       more: true,
-      warn: `Failed to recover block (block=${this.blockText}, datanode=${datanodeText(datanode)}): ${result.message}`,
+      warn: `Failed to recover block (block=${this.blockText}, datanode=${xferAddr(datanode)}): ${result.message}`,
     };
   }
 
@@ -388,7 +383,7 @@ export class SyncBlockTask {
   syncText(plan: Extract<SyncPlan, { kind: 'sync' }>): string {
     const { rb } = this;
     const newBlock = extendedBlockText(rb.poolId, { blockId: this.newBlockId, genStamp: rb.newGenStamp });
-    return `BlockRecoveryWorker: block=${this.blockText} (length=${rb.block.numBytes}), bestState=${plan.bestState}, newBlock=${newBlock} (length=${plan.newLength}), participatingList=[${plan.participants.map((p) => datanodeText(p.datanode)).join(', ')}]`;
+    return `BlockRecoveryWorker: block=${this.blockText} (length=${rb.block.numBytes}), bestState=${plan.bestState}, newBlock=${newBlock} (length=${plan.newLength}), participatingList=[${plan.participants.map((p) => xferAddr(p.datanode)).join(', ')}]`;
   }
 
   /** updateReplicaUnderRecovery's request to one participant. */
@@ -409,12 +404,12 @@ export class SyncBlockTask {
       this.updatedTargets.push({ id: { ...p.datanode, storageId: storageUuid }, storageUuid });
       return undefined;
     }
-    this.failedTargets.push(datanodeText(p.datanode));
+    this.failedTargets.push(xferAddr(p.datanode));
     const newBlock = extendedBlockText(this.rb.poolId, {
       blockId: this.newBlockId,
       genStamp: this.rb.newGenStamp,
     });
-    return `Failed to updateBlock (newblock=${newBlock}, datanode=${datanodeText(p.datanode)}): ${result.message}`;
+    return `Failed to updateBlock (newblock=${newBlock}, datanode=${xferAddr(p.datanode)}): ${result.message}`;
   }
 
   /**

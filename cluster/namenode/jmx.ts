@@ -11,7 +11,7 @@
  * SnapshotInfo bean is there (the web UI's Snapshot tab reads it).
  */
 import type { SnapshottableDirStatus } from '../protocol/messages.js';
-import { ADMIN_STATE_NAMES, type AdminState, type DatanodeStatus } from '../protocol/types.js';
+import { xferAddr, ADMIN_STATE_NAMES, type AdminState, type DatanodeStatus } from '../protocol/types.js';
 import type { LeavingServiceStatus } from './datanode-admin.js';
 
 /** A summary of the NameNode's state: what the core knows and what /jmx publishes. */
@@ -100,7 +100,7 @@ function liveNodesJson(snap: NamenodeJmxSnapshot): string {
     nodes[`${d.hostName}:${d.xferPort}`] = {
       infoAddr: `${d.ipAddr}:${d.infoPort}`,
       infoSecureAddr: `${d.ipAddr}:0`,
-      xferaddr: `${d.ipAddr}:${d.xferPort}`,
+      xferaddr: xferAddr(d),
       location: d.networkLocation,
       lastContact: Math.max(0, Math.floor((snap.nowMs - d.lastUpdate) / 1000)),
       usedSpace: d.dfsUsed,
@@ -136,7 +136,7 @@ function leavingNodesJson(snap: NamenodeJmxSnapshot, adminState: AdminState): st
     if (d.liveness === 'dead' || d.adminState !== adminState) continue;
     const leaving = snap.leavingService?.[d.name];
     nodes[`${d.hostName}:${d.xferPort}`] = {
-      xferaddr: `${d.ipAddr}:${d.xferPort}`,
+      xferaddr: xferAddr(d),
       underReplicatedBlocks: leaving?.underReplicatedBlocks ?? 0,
       [onlyKey]: leaving?.outOfServiceOnlyReplicas ?? 0,
       underReplicateInOpenFiles: leaving?.underReplicatedInOpenFiles ?? 0,
@@ -154,7 +154,7 @@ function deadNodesJson(snap: NamenodeJmxSnapshot): string {
       lastContact: Math.max(0, Math.floor((snap.nowMs - d.lastUpdate) / 1000)),
       decommissioned: d.adminState === 'DECOMMISSIONED',
       adminState: ADMIN_STATE_NAMES[d.adminState],
-      xferaddr: `${d.ipAddr}:${d.xferPort}`,
+      xferaddr: xferAddr(d),
     };
   }
   return JSON.stringify(nodes);

@@ -9,7 +9,7 @@
  */
 import { isoSecondsUtc, javaDateString } from '../common/java-date.js';
 import { formatByteDesc, javaFixed } from '../common/units.js';
-import type { AdminState } from '../protocol/types.js';
+import { xferAddr, type AdminState } from '../protocol/types.js';
 import { DEFAULT_RACK } from '../net/topology.js';
 import {
   QUEUE_WITH_CORRUPT_BLOCKS,
@@ -201,7 +201,7 @@ export interface MetaSaveSource {
 export function collectMetaSaveFacts(src: MetaSaveSource): MetaSaveFacts {
   const xfer = (dn: string): string => {
     const d = src.datanodes.get(dn);
-    return d ? `${d.id.ipAddr}:${d.id.xferPort}` : dn;
+    return d ? xferAddr(d.id) : dn;
   };
   const queued: { priority: number; block: MetaSaveBlock }[] = [];
   const corruptReplicas: MetaSaveCorruptReplica[] = [];
@@ -273,7 +273,7 @@ function blockFacts(
 function datanodeFacts(d: DatanodeDescriptor): MetaSaveDatanode {
   return {
     datanodeUuid: d.id.datanodeUuid,
-    xferAddr: `${d.id.ipAddr}:${d.id.xferPort}`,
+    xferAddr: xferAddr(d.id),
     location: d.location,
     adminState: d.adminState,
     capacity: d.capacity,

@@ -28,6 +28,7 @@ import type {
 } from '../protocol/messages.js';
 import { quotaUsageOfSummary } from '../protocol/messages.js';
 import {
+  xferAddr,
   isMaintenance,
   type DatanodeId,
   type DatanodeStatus,
@@ -1532,10 +1533,9 @@ export class NameNodeCore {
   ): { registration: DatanodeRegistration } {
     this.verifyRequest(registration);
     const wire = registration.datanode;
-    const xferAddr = `${wire.ipAddr}:${wire.xferPort}`;
+    const address = xferAddr(wire);
     const known = this.datanodes.byUuid(wire.datanodeUuid);
-    const name =
-      known?.id.name ?? this.datanodeNameOf({ ipAddr: wire.ipAddr, xferPort: wire.xferPort }) ?? xferAddr;
+    const name = known?.id.name ?? this.datanodeNameOf(wire) ?? address;
     const id: DatanodeId = { ...wire, name, storageId: known?.id.storageId ?? wire.storageId };
     if (!this.admin.admits(wire)) {
       throw new RemoteError(
@@ -1545,7 +1545,7 @@ export class NameNodeCore {
     }
     if (this.datanodes.get(name)) this.blocks.removeDatanode(name); // a re-registration starts from its block report
     const d = this.datanodes.register(id, nowMs);
-    this.topology.add({ name, location: d.location, address: xferAddr });
+    this.topology.add({ name, location: d.location, address });
     this.emit({ type: 'datanode-registered', datanode: name, location: d.location });
     this.admin.registered(d, nowMs);
     return { registration };
@@ -1965,7 +1965,7 @@ export class NameNodeCore {
     const d = this.datanodes.get(dn);
     return {
       name: dn,
-      addr: d ? `${d.id.ipAddr}:${d.id.xferPort}` : dn,
+      addr: d ? xferAddr(d.id) : dn,
       storageId: d?.id.storageId ?? '',
       rack: d?.location ?? DEFAULT_RACK,
       host: d?.id.hostName ?? dn,
@@ -2061,7 +2061,7 @@ export class NameNodeCore {
 /** DatanodeRegistration's text in HDFS's messages: DatanodeRegistration(ip:port, datanodeUuid=…, …). */
 function describeRegistration(registration: DatanodeRegistration): string {
   const dn = registration.datanode;
-  return `DatanodeRegistration(${dn.ipAddr}:${dn.xferPort}, datanodeUuid=${dn.datanodeUuid}, infoPort=${dn.infoPort}, ipcPort=${dn.ipcPort})`;
+  return `DatanodeRegistration(${xferAddr(dn)}, datanodeUuid=${dn.datanodeUuid}, infoPort=${dn.infoPort}, ipcPort=${dn.ipcPort})`;
 }
 
 /**

@@ -42,6 +42,7 @@ import {
 } from './gen/hdfs_pb.js';
 import { encodeProto, varintBytes } from './proto-codec.js';
 import { OP_BODY_BYTES_MAX } from './limits.js';
+import { xferAddr } from './types.js';
 
 export const DATA_TRANSFER_VERSION = 28;
 
@@ -594,7 +595,7 @@ function clientHeader(h: ClientOperationHeaderProto, what: string): ClientOperat
 function transferTarget(info: DatanodeInfoProto): TransferTarget {
   const id = info.id!;
   return {
-    name: `${id.ipAddr}:${id.xferPort}`,
+    name: xferAddr(id),
     ipAddr: id.ipAddr,
     xferPort: id.xferPort,
     hostName: id.hostName,

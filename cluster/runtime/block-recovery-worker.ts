@@ -13,7 +13,6 @@
  *   DatanodeProtocol.commitBlockSynchronization.
  */
 import {
-  datanodeText,
   extendedBlockText,
   isCopyOnTruncate,
   ReplicasUnderRecovery,
@@ -26,7 +25,7 @@ import { RemoteError } from '../protocol/errors.js';
 import { INTER_DATANODE_CALL_TIMEOUT_MS } from '../protocol/limits.js';
 import type { RecoveringBlock, ReplicaRecoveryInfo, RpcMethods } from '../protocol/messages.js';
 import { INTER_DATANODE_PROTOCOL } from '../protocol/registry/index.js';
-import type { BlockRef, DatanodeId } from '../protocol/types.js';
+import { xferAddr, type BlockRef, type DatanodeId } from '../protocol/types.js';
 import type { Journal } from '../transport/journal.js';
 import { RpcClient } from '../transport/rpc-client.js';
 import { cancelActiveWrite, recoverReplica, replicaState } from './block-receiver.js';
@@ -167,7 +166,7 @@ function holderOf(id: DatanodeId, deps: RecoveryWorkerDeps): Holder {
       host: id.ipAddr,
       port: id.ipcPort,
       selfId: deps.selfId,
-      peerId: id.hostName || datanodeText(id),
+      peerId: id.hostName || xferAddr(id),
       journal: deps.journal,
       protocol: INTER_DATANODE_PROTOCOL,
       localAddress: deps.host,

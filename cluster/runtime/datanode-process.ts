@@ -41,7 +41,7 @@ import type {
 import { BPServiceCore, type IbrEntry, type IbrOrigin } from '../datanode/bp-service-core.js';
 import { planTransfer } from '../datanode/receive-plan.js';
 import { datanodeRegistration } from '../datanode/registration.js';
-import { blockName, type BlockRef } from '../protocol/types.js';
+import { xferAddr, blockName, type BlockRef } from '../protocol/types.js';
 import { DatanodeStorage, extendedBlockName } from './datanode-storage.js';
 import { Journal } from '../transport/journal.js';
 import { RpcClient } from '../transport/rpc-client.js';
@@ -790,10 +790,7 @@ class BPServiceActor {
     // A new registration starts from a full block report, asked for on the next heartbeat.
     this.core.registered();
     const dn = registration.datanode;
-    log(
-      'info',
-      `${this.opts.selfId}: registered with ${this.opts.namenode.id} as ${dn.ipAddr}:${dn.xferPort}`,
-    );
+    log('info', `${this.opts.selfId}: registered with ${this.opts.namenode.id} as ${xferAddr(dn)}`);
   }
 
   private async blockReport(leaseId: number): Promise<void> {

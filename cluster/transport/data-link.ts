@@ -28,7 +28,7 @@ import { RemoteError } from '../protocol/errors.js';
 import { DATA_SOCKET_WRITE_BATCH_BYTES } from '../protocol/limits.js';
 import type { FrameMessage } from '../protocol/journal-types.js';
 import { decodePipelineAckBody, encodePipelineAck, type PipelineAck } from '../protocol/packet.js';
-import type { BlockRef } from '../protocol/types.js';
+import { xferAddr, type BlockRef } from '../protocol/types.js';
 import type { Journal } from './journal.js';
 import { faultView } from './faults.js';
 import { DATA_CONNECT_TIMEOUT_MS, OP_BODY_BYTES_MAX, PIPELINE_ACK_BYTES_MAX } from '../protocol/limits.js';
@@ -264,7 +264,7 @@ export async function openLink(options: InitiatorOptions & { target: XferTarget 
   if (cut) {
     throw new RemoteError(
       'IOException',
-      `Cannot connect to ${target.name} at ${target.ipAddr}:${target.xferPort} (ECONNREFUSED: ${cut})`,
+      `Cannot connect to ${target.name} at ${xferAddr(target)} (ECONNREFUSED: ${cut})`,
     );
   }
   // Our own connections read into arenas: packets and acks arrive as views, without a copy each.
@@ -285,7 +285,7 @@ export async function openLink(options: InitiatorOptions & { target: XferTarget 
       reject(
         new RemoteError(
           'IOException',
-          `Connection to ${target.name} (${target.ipAddr}:${target.xferPort}) timed out after ${DATA_CONNECT_TIMEOUT_MS} ms`,
+          `Connection to ${target.name} (${xferAddr(target)}) timed out after ${DATA_CONNECT_TIMEOUT_MS} ms`,
         ),
       );
     }, DATA_CONNECT_TIMEOUT_MS);
@@ -294,7 +294,7 @@ export async function openLink(options: InitiatorOptions & { target: XferTarget 
       reject(
         new RemoteError(
           'IOException',
-          `Cannot connect to ${target.name} at ${target.ipAddr}:${target.xferPort} (${err.code ?? err.message})`,
+          `Cannot connect to ${target.name} at ${xferAddr(target)} (${err.code ?? err.message})`,
         ),
       );
     });

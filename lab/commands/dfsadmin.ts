@@ -21,6 +21,7 @@ import {
   dfsadminUsage,
   refuseUnknownCommand,
 } from './dfsadmin-help.js';
+import { xferAddr } from '../../cluster/protocol/types.js';
 
 /**
  * DFSAdmin.run's argument-count checks (argv with the command itself): a miscounted command
@@ -163,7 +164,7 @@ async function topology(session: ClusterSession, json: boolean): Promise<void> {
     datanodes.map((d) => ({
       name: d.name,
       location: d.networkLocation,
-      address: `${d.ipAddr}:${d.xferPort}`,
+      address: xferAddr(d),
     })),
   );
   if (json) printJson(topo.toTree());

@@ -9,6 +9,7 @@
 import { javaDateString } from '../../cluster/common/java-date.js';
 import { formatByteDesc, formatPercent, javaFixed } from '../../cluster/common/units.js';
 import {
+  xferAddr,
   DECOMMISSION_STATUS_WORDS,
   type DatanodeInfo,
   type ReportedDatanode,
@@ -53,7 +54,7 @@ const percent2String = (p: number): string => `${javaFixed(p, 2)}%`;
 /** DatanodeInfo.getDatanodeReport(), ending with a newline. The lab reports no cache. */
 export function datanodeReport(dn: DatanodeInfo): string {
   const lines = [
-    `Name: ${dn.ipAddr}:${dn.xferPort} (${dn.hostName})`,
+    `Name: ${xferAddr(dn)} (${dn.hostName})`,
     `Hostname: ${dn.hostName}`,
     ...(dn.networkLocation !== '/default-rack' ? [`Rack: ${dn.networkLocation}`] : []),
     `Decommission Status : ${DECOMMISSION_STATUS_WORDS[dn.adminState]}`,

@@ -48,6 +48,7 @@ import {
   type StepRunner,
 } from './steps.js';
 import { SCENARIO_WAIT_DEADLINE_MS } from '../../cluster/protocol/limits.js';
+import { xferAddr } from '../../cluster/protocol/types.js';
 
 /** `<home>/exercises/scratch`: where a `get` step's relative `local:` path lands. */
 export function scratchDirOf(home: string): string {
@@ -370,7 +371,7 @@ export class ScenarioRunner implements StepRunner {
           throw new StepFailure(
             `exclude: ${o.datanode} is not registered with the NameNode (lab dfsadmin -report)`,
           );
-        entry = `${dn.ipAddr}:${dn.xferPort}`;
+        entry = xferAddr(dn);
       }
       fs.writeFileSync(file, entry === '' ? '' : `${entry}\n`);
       await c.call('refreshNodes', {});

@@ -14,6 +14,7 @@ import {
   type EntryKind,
   type NodeState,
 } from './state.js';
+import { xferAddr } from '../../cluster/protocol/types.js';
 
 /** Colours of traffic lines by kind (the same palette as the trace SVG). */
 export const KIND_COLOURS: Record<EntryKind, string> = {
@@ -190,7 +191,7 @@ export function datanodeLines(state: DashboardState, width: number, nowMs: numbe
     ...state.datanodes.map((dn) => {
       const used = `${formatByteDesc(dn.dfsUsed)}/${formatByteDesc(dn.capacity)}`;
       const contact = dn.lastUpdate > 0 ? formatAgo(dn.lastUpdate, nowMs) : 'never';
-      const text = `${dn.name.padEnd(4)} ${`${dn.ipAddr}:${dn.xferPort}`.padEnd(16)} ${dn.networkLocation.padEnd(11)} ${used.padEnd(18)} ${String(dn.numBlocks).padStart(6)}  ${contact.padEnd(9)} ${dn.xceiverCount}`;
+      const text = `${dn.name.padEnd(4)} ${xferAddr(dn).padEnd(16)} ${dn.networkLocation.padEnd(11)} ${used.padEnd(18)} ${String(dn.numBlocks).padStart(6)}  ${contact.padEnd(9)} ${dn.xceiverCount}`;
       return paint(text, STATE_COLOURS[dn.liveness], width);
     }),
   ];

@@ -7,7 +7,7 @@
  * is a host of that name on its own loopback address (Go and Java clients dial ipAddr:xferPort).
  */
 import type { MessageInitShape } from '@bufbuild/protobuf';
-import type { BlockRef } from '../types.js';
+import { xferAddr, type BlockRef } from '../types.js';
 import {
   DatanodeInfoProto_AdminState,
   HdfsFileStatusProto_FileType,
@@ -89,7 +89,7 @@ export function datanodeIdToProto(id: DatanodeId): MessageInitShape<typeof Datan
  */
 export function datanodeIdFromProto(id: DatanodeIDProto, storageId = ''): DatanodeId {
   return {
-    name: id.hostName || (id.ipAddr ? `${id.ipAddr}:${id.xferPort}` : ''),
+    name: id.hostName || (id.ipAddr ? xferAddr(id) : ''),
     datanodeUuid: id.datanodeUuid,
     storageId,
     ipAddr: id.ipAddr,
