@@ -16,8 +16,13 @@ import { BUILT } from './requirements.js';
 import { waitFor } from './wait-for.js';
 
 const USER = labUser();
-/** fs.trash.interval in minutes: the emptier checkpoints every 30 s and keeps a checkpoint 30 s or more. */
+/** fs.trash.interval in minutes: a checkpoint is kept 30 s or more. */
 const TRASH_MINUTES = '0.5';
+/**
+ * fs.trash.checkpoint.interval in minutes: the emptier checkpoints every 3 s (at fs.trash.interval,
+ * every 30 s, a test waited up to half a minute for the next pass).
+ */
+const TRASH_CHECKPOINT_MINUTES = '0.05';
 const WAIT_MS = 75_000;
 
 const DEFAULT_ACL =
@@ -89,6 +94,8 @@ describe.skipIf(!BUILT)('trash, quotas, xattrs, snapshots and ACLs on a running 
       '--detach',
       '-D',
       `fs.trash.interval=${TRASH_MINUTES}`,
+      '-D',
+      `fs.trash.checkpoint.interval=${TRASH_CHECKPOINT_MINUTES}`,
     );
     await admin('fs', '-mkdir', '-p', `/user/${USER}`);
   }, 120_000);
@@ -131,9 +138,10 @@ describe.skipIf(!BUILT)('trash, quotas, xattrs, snapshots and ACLs on a running 
     await ok('fs', '-put', local('c.txt', 'c'), 'c.txt');
     await ok('fs', '-rm', 'c.txt');
     // The NameNode's emptier renames Current to a yyMMddHHmmss checkpoint at its next pass.
-    await waitUntil('a trash checkpoint', async () => {
-      const ls = await lab('fs', '-ls', '.Trash');
-      return /\.Trash\/\d{12}\n/.test(ls.stdout);
+    const checkpointed = new RegExp(`\\.Trash/\\d{12}/user/${USER}/c\\.txt\\n`);
+    await waitUntil('c.txt in a trash checkpoint', async () => {
+      const ls = await lab('fs', '-ls', '-R', '.Trash');
+      return checkpointed.test(ls.stdout);
     });
     await ok('fs', '-expunge', '-immediate');
     const left = await lab('fs', '-ls', '-R', '.Trash');
