@@ -45,7 +45,6 @@ import {
   NAMENODE_LAYOUT_VERSION,
   ROOT_INODE_ID,
   type FsImage,
-  type ImageINode,
 } from './fsimage/image.js';
 import {
   addChild,
@@ -117,6 +116,7 @@ import {
   concatQuotaDelta,
 } from './concat.js';
 import { deletedInSnapshots, snapshotsFromImage, snapshotsToImage } from './snapshot-image.js';
+import { copyBlocks, fromImageINode, toImageINode } from './inode-image.js';
 
 /** dfs.namenode.replication.min: fewer replicas than this and a block is not complete. */
 export const REPLICATION_MIN = 1;
@@ -193,10 +193,6 @@ function fail(errorClass: ErrorClass, message: string): RemoteError {
 function sameBlock(a: BlockRef | null, b: BlockRef | null): boolean {
   if (a === null || b === null) return a === b;
   return a.blockId === b.blockId && a.genStamp === b.genStamp;
-}
-
-function copyBlocks(blocks: readonly BlockRef[]): BlockRef[] {
-  return blocks.map((b) => ({ blockId: b.blockId, numBytes: b.numBytes, genStamp: b.genStamp }));
 }
 
 /** FSDirMkdirOp.addImplicitUwx: directories made on the way get u+wx so the caller can go through. */
@@ -306,7 +302,7 @@ export class Namespace {
     }
     if (image.snapshots) {
       const records = new Map(image.inodes.map((i) => [i.id, i]));
-      const loaded = snapshotsFromImage(image.snapshots, records, this.inodesById, fromImageINode);
+      const loaded = snapshotsFromImage(image.snapshots, records, this.inodesById);
       this.snapshots.snapshotCounter = loaded.counter;
       for (const s of loaded.dirs) this.snapshots.byDirId.set(s.dir.id, s);
     }
@@ -325,7 +321,7 @@ export class Namespace {
   /** The image HDFS would save at `txid`: inodes in id order, children by name, open files. */
   toImage(txid: number): FsImage {
     const inodes = [...this.inodesById.values()].sort((a, b) => a.id - b.id);
-    const snapshots = snapshotsToImage(this.snapshots, this.inodesById, toImageINode);
+    const snapshots = snapshotsToImage(this.snapshots, this.inodesById);
     const images = inodes.map(toImageINode);
     if (snapshots) images.push(...snapshots.snapshotOnly);
     const image: FsImage = {
@@ -2242,72 +2238,4 @@ function toFileStatus(node: INode, path: string): NamespaceFileStatus {
 /** `<dir>/.snapshot` itself: a directory whose entries are the snapshots. */
 function dotSnapshotStatus(s: SnapshottableDir, path: string): NamespaceFileStatus {
   return { ...toFileStatus(s.dir, path), pathSuffix: DOT_SNAPSHOT, childrenNum: s.snapshots.length };
-}
-
-function toImageINode(node: INode): ImageINode {
-  if (node.kind === 'DIRECTORY') {
-    return {
-      id: node.id,
-      type: 'DIRECTORY',
-      name: node.name,
-      directory: {
-        mtime: node.mtime,
-        permission: { ...node.permission },
-        nsQuota: node.nsQuota,
-        dsQuota: node.dsQuota,
-        ...(node.xattrs.length > 0 ? { xattrs: node.xattrs.map((x) => ({ ...x })) } : {}),
-        ...(node.acl.length > 0 ? { acl: node.acl.map((e) => ({ ...e })) } : {}),
-      },
-    };
-  }
-  return {
-    id: node.id,
-    type: 'FILE',
-    name: node.name,
-    file: {
-      replication: node.replication,
-      mtime: node.mtime,
-      atime: node.atime,
-      preferredBlockSize: node.preferredBlockSize,
-      permission: { ...node.permission },
-      blocks: copyBlocks(node.blocks),
-      storagePolicyId: node.storagePolicyId,
-      ...(node.xattrs.length > 0 ? { xattrs: node.xattrs.map((x) => ({ ...x })) } : {}),
-      ...(node.acl.length > 0 ? { acl: node.acl.map((e) => ({ ...e })) } : {}),
-      ...(node.underConstruction ? { underConstruction: { ...node.underConstruction } } : {}),
-    },
-  };
-}
-
-function fromImageINode(image: ImageINode): INode {
-  if (image.type === 'DIRECTORY') {
-    const d = image.directory;
-    if (!d) throw new Error(`fsimage: directory inode ${image.id} has no directory record`);
-    return newDirectory({
-      id: image.id,
-      name: image.name,
-      permission: d.permission,
-      mtime: d.mtime,
-      nsQuota: d.nsQuota,
-      dsQuota: d.dsQuota,
-      xattrs: d.xattrs ?? [],
-      acl: d.acl ?? [],
-    });
-  }
-  const f = image.file;
-  if (!f) throw new Error(`fsimage: file inode ${image.id} has no file record`);
-  return newFile({
-    id: image.id,
-    name: image.name,
-    permission: f.permission,
-    mtime: f.mtime,
-    atime: f.atime,
-    replication: f.replication,
-    preferredBlockSize: f.preferredBlockSize,
-    storagePolicyId: f.storagePolicyId,
-    blocks: f.blocks,
-    underConstruction: f.underConstruction ?? null,
-    xattrs: f.xattrs ?? [],
-    acl: f.acl ?? [],
-  });
 }

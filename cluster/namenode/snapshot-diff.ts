@@ -13,8 +13,8 @@ import type {
   SnapshotDiffReport,
   SnapshotDiffType,
 } from '../protocol/messages.js';
-import type { BlockRef } from '../protocol/types.js';
 import { type INode, type INodeDirectory } from './inode.js';
+import { sameBlocks } from './inode-image.js';
 
 export type { SnapshotDiffReport };
 
@@ -44,12 +44,6 @@ function index(root: INodeDirectory): Map<number, Placed> {
   visit(root, '', null);
   return placed;
 }
-
-const sameBlocks = (a: readonly BlockRef[], b: readonly BlockRef[]): boolean =>
-  a.length === b.length &&
-  a.every(
-    (x, i) => x.blockId === b[i]!.blockId && x.numBytes === b[i]!.numBytes && x.genStamp === b[i]!.genStamp,
-  );
 
 /** Attributes a snapshot copy records (INodeAttributes), the name and the directory's mtime aside. */
 function sameAttributes(a: INode, b: INode): boolean {

@@ -28,6 +28,7 @@ import type {
   ImageSnapshots,
 } from './fsimage/image.js';
 import { compareNames } from './paths.js';
+import { fromImageINode, sameBlocks, toImageINode } from './inode-image.js';
 import { fileLength, walk, type INode, type INodeDirectory, type INodeFile } from './inode.js';
 import {
   SNAPSHOT_QUOTA_DEFAULT,
@@ -35,9 +36,6 @@ import {
   type SnapshotManager,
   type SnapshottableDir,
 } from './snapshot.js';
-
-type ToImage = (node: INode) => ImageINode;
-type FromImage = (image: ImageINode) => INode;
 
 /** The blocks a file of `length` bytes holds of `blocks` (FileDiff: the later list cut at the size). */
 function cutBlocks(blocks: readonly BlockRef[], length: number): BlockRef[] {
@@ -51,12 +49,6 @@ function cutBlocks(blocks: readonly BlockRef[], length: number): BlockRef[] {
   }
   return out;
 }
-
-const sameBlocks = (a: readonly BlockRef[], b: readonly BlockRef[]): boolean =>
-  a.length === b.length &&
-  a.every(
-    (x, i) => x.blockId === b[i]!.blockId && x.numBytes === b[i]!.numBytes && x.genStamp === b[i]!.genStamp,
-  );
 
 /** Whether the attributes a snapshot copy records (INode*Attributes) differ, the name included. */
 function attributesDiffer(a: INode, b: INode): boolean {
@@ -89,7 +81,7 @@ function directoryDiff(
   snapshotId: number,
   copy: INodeDirectory,
   next: { node: INode; children: readonly INode[] } | null,
-  options: { isSnapshotRoot: boolean; toImage: ToImage },
+  options: { isSnapshotRoot: boolean },
 ): ImageDirectoryDiff | null {
   const then = childMap(copy.children);
   const later = childMap(next?.children ?? []);
@@ -97,7 +89,7 @@ function directoryDiff(
   const deleted = [...then].filter(([name, id]) => later.get(name) !== id).map(([, id]) => id);
   const attrs = !options.isSnapshotRoot && (!next || attributesDiffer(copy, next.node));
   if (!options.isSnapshotRoot && !attrs && created.length === 0 && deleted.length === 0) return null;
-  const image = options.toImage(copy);
+  const image = toImageINode(copy);
   return {
     snapshotId,
     childrenSize: copy.children.length,
@@ -108,18 +100,13 @@ function directoryDiff(
   };
 }
 
-function fileDiff(
-  snapshotId: number,
-  copy: INodeFile,
-  next: INodeFile,
-  toImage: ToImage,
-): ImageFileDiff | null {
+function fileDiff(snapshotId: number, copy: INodeFile, next: INodeFile): ImageFileDiff | null {
   const fileSize = fileLength(copy);
   const attrs = attributesDiffer(copy, next);
   const blocks = !sameBlocks(cutBlocks(next.blocks, fileSize), copy.blocks);
   if (!attrs && !blocks && fileSize === fileLength(next)) return null;
   // HDFS's FileDiff keeps a copy of the file's attributes whenever it records one (saveSelf2Snapshot).
-  const image = toImage(copy);
+  const image = toImageINode(copy);
   return {
     snapshotId,
     fileSize,
@@ -135,7 +122,6 @@ function fileDiff(
 export function snapshotsToImage(
   manager: SnapshotManager,
   live: ReadonlyMap<number, INode>,
-  toImage: ToImage,
 ): { snapshots: ImageSnapshots; snapshotOnly: ImageINode[] } | undefined {
   const dirs = manager.all();
   if (dirs.length === 0 && manager.snapshotCounter === 0) return undefined;
@@ -152,13 +138,13 @@ export function snapshotsToImage(
         held.set(node.id, list);
       }
     }
-    diffs.push(rootDiffs(s, byId, toImage));
+    diffs.push(rootDiffs(s, byId));
     for (const [id, states] of held) {
       // A deleted file's own state is the one it left the live tree with (SnapshotManager.deletedFiles).
       const current = live.get(id) ?? manager.deletedFiles.get(id);
       const newest = states.at(-1)!.node;
-      if (!live.has(id)) snapshotOnly.push(toImage(current ?? newest));
-      const entry = inodeDiffs(id, states, current ?? null, newest, toImage);
+      if (!live.has(id)) snapshotOnly.push(toImageINode(current ?? newest));
+      const entry = inodeDiffs(id, states, current ?? null, newest);
       if (entry) diffs.push(entry);
     }
   }
@@ -171,7 +157,7 @@ export function snapshotsToImage(
       snapshots: dirs.flatMap((s) =>
         [...s.snapshots]
           .sort((a, b) => compareNames(a.name, b.name))
-          .map((x) => ({ id: x.id, root: toImage(x.root) })),
+          .map((x) => ({ id: x.id, root: toImageINode(x.root) })),
       ),
       diffs,
     },
@@ -179,11 +165,11 @@ export function snapshotsToImage(
   };
 }
 
-function rootDiffs(s: SnapshottableDir, byId: readonly Snapshot[], toImage: ToImage): ImageDiffEntry {
+function rootDiffs(s: SnapshottableDir, byId: readonly Snapshot[]): ImageDiffEntry {
   const out: ImageDirectoryDiff[] = [];
   let next: { node: INode; children: readonly INode[] } = { node: s.dir, children: s.dir.children };
   for (const snapshot of [...byId].reverse()) {
-    out.push(directoryDiff(snapshot.id, snapshot.root, next, { isSnapshotRoot: true, toImage })!);
+    out.push(directoryDiff(snapshot.id, snapshot.root, next, { isSnapshotRoot: true })!);
     next = { node: snapshot.root, children: snapshot.root.children };
   }
   return { type: 'DIRECTORYDIFF', inodeId: s.dir.id, diffs: out };
@@ -194,7 +180,6 @@ function inodeDiffs(
   states: readonly { snapshot: Snapshot; node: INode }[],
   current: INode | null,
   newest: INode,
-  toImage: ToImage,
 ): ImageDiffEntry | null {
   // A deleted INode's own state is its newest copy, with no children of its own.
   let next: INode = current ?? newest;
@@ -202,7 +187,7 @@ function inodeDiffs(
   if (newest.kind === 'FILE') {
     const out: ImageFileDiff[] = [];
     for (const { snapshot, node } of [...states].reverse()) {
-      const d = fileDiff(snapshot.id, node as INodeFile, next as INodeFile, toImage);
+      const d = fileDiff(snapshot.id, node as INodeFile, next as INodeFile);
       if (d) out.push(d);
       next = node;
     }
@@ -215,7 +200,7 @@ function inodeDiffs(
       snapshot.id,
       dir,
       { node: next, children: nextChildren },
-      { isSnapshotRoot: false, toImage },
+      { isSnapshotRoot: false },
     );
     if (d) out.push(d);
     next = dir;
@@ -242,7 +227,6 @@ export function snapshotsFromImage(
   image: ImageSnapshots,
   records: ReadonlyMap<number, ImageINode>,
   live: ReadonlyMap<number, INode>,
-  fromImage: FromImage,
 ): { counter: number; dirs: SnapshottableDir[] } {
   const diffsOf = new Map<number, ImageDiffEntry>();
   for (const e of image.diffs) diffsOf.set(e.inodeId, e);
@@ -251,7 +235,7 @@ export function snapshotsFromImage(
     if (node) return node;
     const record = records.get(id);
     if (!record) throw new Error(`fsimage: a snapshot refers to inode ${id}, which the image lacks`);
-    return fromImage(record);
+    return fromImageINode(record);
   };
   const later = <D extends { snapshotId: number }>(diffs: readonly D[], sid: number): D[] =>
     diffs.filter((d) => d.snapshotId >= sid).sort((a, b) => a.snapshotId - b.snapshotId);
@@ -263,14 +247,14 @@ export function snapshotsFromImage(
       const diffs = entry?.type === 'FILEDIFF' ? later(entry.diffs, sid) : [];
       const copy = diffs.find((d) => d.copy)?.copy;
       const base = copy
-        ? (fromImage({ id, type: 'FILE', name: copy.name, file: copy.file }) as INodeFile)
+        ? (fromImageINode({ id, type: 'FILE', name: copy.name, file: copy.file }) as INodeFile)
         : now;
       const blocks = diffs.find((d) => d.blocks)?.blocks ?? now.blocks;
-      const file = fromImage({
+      const file = fromImageINode({
         id,
         type: 'FILE',
         name: base.name,
-        file: { ...fileRecord(base), blocks: [] },
+        file: { ...toImageINode(base).file!, blocks: [] },
       }) as INodeFile;
       file.blocks = diffs.length > 0 ? cutBlocks(blocks, diffs[0]!.fileSize) : blocks.map((b) => ({ ...b }));
       file.underConstruction = null;
@@ -280,8 +264,8 @@ export function snapshotsFromImage(
     const copy = diffs.find((d) => d.copy)?.copy;
     const attrs: ImageINode =
       rootAttrs ??
-      (copy ? { id, type: 'DIRECTORY', name: copy.name, directory: copy.directory } : { ...dirRecord(now) });
-    const dir = fromImage(attrs) as INodeDirectory;
+      (copy ? { id, type: 'DIRECTORY', name: copy.name, directory: copy.directory } : toImageINode(now));
+    const dir = fromImageINode(attrs) as INodeDirectory;
     const children = new Map<string, number>(
       live.has(id) && now.kind === 'DIRECTORY' ? now.children.map((c) => [c.name, c.id]) : [],
     );
@@ -316,35 +300,4 @@ export function snapshotsFromImage(
     return { dir, snapshotQuota: SNAPSHOT_QUOTA_DEFAULT, snapshots };
   });
   return { counter: image.snapshotCounter, dirs };
-}
-
-function fileRecord(f: INodeFile): NonNullable<ImageINode['file']> {
-  return {
-    replication: f.replication,
-    mtime: f.mtime,
-    atime: f.atime,
-    preferredBlockSize: f.preferredBlockSize,
-    permission: { ...f.permission },
-    blocks: [],
-    storagePolicyId: f.storagePolicyId,
-    ...(f.xattrs.length > 0 ? { xattrs: f.xattrs.map((x) => ({ ...x })) } : {}),
-    ...(f.acl.length > 0 ? { acl: f.acl.map((e) => ({ ...e })) } : {}),
-  };
-}
-
-function dirRecord(d: INode): ImageINode {
-  if (d.kind !== 'DIRECTORY') throw new Error(`inode ${d.id} is not a directory`);
-  return {
-    id: d.id,
-    type: 'DIRECTORY',
-    name: d.name,
-    directory: {
-      mtime: d.mtime,
-      permission: { ...d.permission },
-      nsQuota: d.nsQuota,
-      dsQuota: d.dsQuota,
-      ...(d.xattrs.length > 0 ? { xattrs: d.xattrs.map((x) => ({ ...x })) } : {}),
-      ...(d.acl.length > 0 ? { acl: d.acl.map((e) => ({ ...e })) } : {}),
-    },
-  };
 }
