@@ -1,6 +1,6 @@
 /**
- * What every page and document the lab writes shares, daemons and CLI alike: the one escaper of
- * text inside XML or HTML, and the look of the HTML pages (the NameNode's web UI and lab web's
+ * What every page and document the lab writes shares, daemons and CLI alike: the escapers of
+ * text inside XML or HTML (the lab's own, and the one Hadoop's serializers apply), and the look of the HTML pages (the NameNode's web UI and lab web's
  * learning pages: the page, the menu bar, the tables).
  */
 
@@ -17,6 +17,15 @@ export function escapeXml(text: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;');
+}
+
+/**
+ * Text as an XML serializer writes an element's content (Java's DOM Transformer, the SAX
+ * serializer): `&`, `<` and `>` escaped, quotes left as they are. For documents whose bytes are
+ * Hadoop's: a Configuration's XML (`/conf`, site files) and oev's.
+ */
+export function escapeXmlContent(text: string): string {
+  return text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
 }
 
 /** The stylesheet every lab HTML page starts from; each page adds its own rules after it. */

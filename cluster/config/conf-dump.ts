@@ -9,6 +9,7 @@
  * (cluster/config/config.ts): Hadoop's default file for the key, the lab's default, `lab start -D`,
  * or what the launcher derived. The lab has no final parameters, so `final` is always false.
  */
+import { escapeXmlContent } from '../common/markup.js';
 import type { ConfigEntry, ConfigSource } from './config.js';
 import { HADOOP_DEFAULTS } from './hadoop-defaults.js';
 
@@ -49,15 +50,10 @@ export function confResource(entry: Pick<ConfigEntry, 'key' | 'source'>): string
 
 const XML_HEADER = '<?xml version="1.0" encoding="UTF-8" standalone="no"?>';
 
-/** Text escaped for an XML element's content. */
-export function xmlText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 function xmlProperty(entry: ConfigEntry): string {
   return (
-    `<property><name>${xmlText(entry.key)}</name><value>${xmlText(entry.value)}</value>` +
-    `<final>false</final><source>${xmlText(confResource(entry))}</source></property>`
+    `<property><name>${escapeXmlContent(entry.key)}</name><value>${escapeXmlContent(entry.value)}</value>` +
+    `<final>false</final><source>${escapeXmlContent(confResource(entry))}</source></property>`
   );
 }
 

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { XMLParser } from 'fast-xml-parser';
 import { ConfigError } from './config.js';
-import { xmlText } from './conf-dump.js';
+import { escapeXmlContent } from '../common/markup.js';
 
 /** The site files Hadoop's clients load after the defaults, in order (core, then HDFS). */
 export const SITE_FILES = ['core-site.xml', 'hdfs-site.xml'] as const;
@@ -78,7 +78,7 @@ export function siteFilesIn(dirs: readonly string[]): string[] {
 export function configurationFileText(settings: Readonly<Record<string, string>>): string {
   const properties = Object.entries(settings).map(
     ([name, value]) =>
-      `  <property><name>${xmlText(name)}</name><value>${xmlText(value)}</value></property>\n`,
+      `  <property><name>${escapeXmlContent(name)}</name><value>${escapeXmlContent(value)}</value></property>\n`,
   );
   return `<?xml version="1.0"?>\n<configuration>\n${properties.join('')}</configuration>\n`;
 }

@@ -10,6 +10,7 @@ import {
   type PermissionStatus,
   type RpcIds,
 } from './ops.js';
+import { escapeXmlContent } from '../../common/markup.js';
 import type { AclEntry, XAttr } from '../../protocol/messages.js';
 import { fsActionSymbol } from '../acl.js';
 
@@ -279,7 +280,7 @@ function mustMangle(cp: number): boolean {
 
 /** oev text: mangled first (no entity refs), then the SAX serializer escapes & < >. */
 function escapeEditsText(value: string): string {
-  return mangleXmlString(value, false).replace(/[&<>]/g, (c) => ENTITY_REFS[c] as string);
+  return escapeXmlContent(mangleXmlString(value, false));
 }
 
 /**
