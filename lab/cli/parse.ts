@@ -12,3 +12,11 @@ export function parseWholeNumber(text: string): number {
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
+
+/** A comma-separated list of ids (`--exercises upload,replicas`), blanks dropped. */
+export function parseIdList(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}

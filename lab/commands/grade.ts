@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Command } from '../cli/commander.js';
 import { CommandExit, UsageError } from '../cli/errors.js';
 import { err, out } from '../cli/output.js';
-import { parseWholeNumber } from '../cli/parse.js';
+import { parseIdList, parseWholeNumber } from '../cli/parse.js';
 import { isReportFormat, REPORT_FORMATS, renderReport, type ReportFormat } from '../grading/formats.js';
 import { gradeOnCluster, PackError } from '../grading/grade-cluster.js';
 import { exitCodeOf, type GradeReport } from '../answers/score.js';
@@ -26,7 +26,7 @@ interface GradeFlags {
   seed: string;
   format?: string;
   out?: string;
-  exercises?: string;
+  exercises?: string[];
   keepHome?: boolean;
   deadline?: number;
   verbose?: boolean;
@@ -43,7 +43,11 @@ export function registerGrade(program: Command): void {
     .requiredOption('--seed <seed>', "the student's seed (e.g. their GitHub user name)")
     .option('--format <format>', `report format: ${Object.keys(REPORT_FORMATS).join(', ')} (default text)`)
     .option('--out <file>', 'write the report here (the summary still goes to stdout)')
-    .option('--exercises <ids>', 'grade only these exercises (comma-separated; earlier setups still run)')
+    .option(
+      '--exercises <ids>',
+      'grade only these exercises (comma-separated; earlier setups still run)',
+      parseIdList,
+    )
     .option(
       '--deadline <seconds>',
       'how long a check waits for the cluster to settle (default 15)',
@@ -71,10 +75,7 @@ export async function grade(flags: GradeFlags): Promise<number> {
       packDir: flags.pack,
       seed: flags.seed,
       answersFile: flags.answers,
-      exercises: flags.exercises
-        ?.split(',')
-        .map((s) => s.trim())
-        .filter((s) => s !== ''),
+      exercises: flags.exercises,
       keepHome: flags.keepHome,
       deadlineMsDefault: flags.deadline === undefined ? undefined : flags.deadline * 1000,
       signal: interrupt.signal,

@@ -12,7 +12,7 @@ import { scaffoldPack } from '../pack/scaffold.js';
 import { IdSchema } from '../pack/schema.js';
 import { describeParams, loadSeededPack } from '../pack/seeded.js';
 import { startOptionsFor } from '../runner/cluster.js';
-import { parseWholeNumber } from '../cli/parse.js';
+import { parseIdList, parseWholeNumber } from '../cli/parse.js';
 import { homeOf } from '../cli/context.js';
 import { startCluster } from '../../cluster/launcher/launcher.js';
 import { formatPackTest, packTest, packTestStatus, testSeeds } from '../grading/pack-test.js';
@@ -50,7 +50,11 @@ export function registerPack(program: Command): void {
     .option('--seeds <N>', 'how many seeds (pack-test-1 … pack-test-N; default 3)', parseWholeNumber)
     .option('--seed <seed...>', 'these seeds instead')
     .option('--solutions <dir>', 'the reference solution (default: solutions/<pack-id> beside the pack)')
-    .option('--exercises <ids>', 'only these exercises (comma-separated; earlier setups still run)')
+    .option(
+      '--exercises <ids>',
+      'only these exercises (comma-separated; earlier setups still run)',
+      parseIdList,
+    )
     .option('--verbose', 'print every setup step')
     .action(async (dir: string, flags: PackTestFlags) => {
       const code = await testPack(dir, flags);
@@ -103,7 +107,7 @@ interface PackTestFlags {
   seeds?: number;
   seed?: string[];
   solutions?: string;
-  exercises?: string;
+  exercises?: string[];
   verbose?: boolean;
 }
 
@@ -120,10 +124,7 @@ export async function testPack(dir: string, flags: PackTestFlags): Promise<numbe
       packDir: dir,
       seeds,
       solutionsDir: flags.solutions,
-      exercises: flags.exercises
-        ?.split(',')
-        .map((s) => s.trim())
-        .filter((s) => s !== ''),
+      exercises: flags.exercises,
       signal: controller.signal,
       log: flags.verbose === true ? err : (line) => (/^seed /.test(line) ? err(line) : undefined),
     });
