@@ -25,8 +25,9 @@ import {
   corruptFileBlocksPage,
   corruptFileBlocksStdout,
   dfsckStdout,
+  fsckConnectingLine,
   fsckExitCode,
-  javaUrlEncode,
+  fsckUrlPath,
   parseDfsckArgs,
 } from '../format/fsck.js';
 import { labUser } from '../../cluster/common/user.js';
@@ -79,8 +80,9 @@ export function registerFsck(program: Command): void {
         async (session) => {
           const call = { selfId: 'client', journal: session.journal, op: `fsck-${process.pid}` };
           if (json) return printWalk(session, path, new Set(args), call);
-          const urlPath = `/fsck?ugi=${labUser()}${parsed.query}&path=${javaUrlEncode(path)}`;
-          err(`Connecting to namenode via http://${namenodeHttpAddress(session)}${urlPath}`);
+          const request = { args, user: labUser(), path };
+          const urlPath = fsckUrlPath(request);
+          err(fsckConnectingLine({ ...request, nnHttpAddress: namenodeHttpAddress(session) }));
           if (parsed.listCorruptFileBlocks) return listCorruptFileBlocks(session, dir, urlPath, call);
           const body = await fetchText(session, urlPath, call);
           out(dfsckStdout(body));
