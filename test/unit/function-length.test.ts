@@ -1,5 +1,5 @@
 /**
- * STYLE.md's small functions, checked: a function in cluster/ or lab/ over 100 lines says why in
+ * docs/ARCHITECTURE.md's rule 7 (small functions), checked: a function in cluster/ or lab/ over 100 lines says why in
  * its leading comment, on a line that starts `Long:` (a table of cases a reader scans, a wire loop
  * whose state would scatter if split). Generated code (protocol/gen/) is not ours to shape.
  */
