@@ -231,7 +231,12 @@ export class LeaseMonitor {
       truncateBlock?.numBytes ?? this.host.blocks.get(block.blockId)?.numBytes ?? block.numBytes;
     // A copy's old block keeps its stamp: only the block recovery leaves in the file takes the id.
     const recovered = recoveredId({ blockId: block.blockId, ...(truncateBlock ? { truncateBlock } : {}) });
-    this.host.blocks.updateGenStamp(recovered, newGenStamp, numBytes, datanodes);
+    if (truncateBlock && recovered === block.blockId) {
+      // In place the block keeps its length and stamp until commitBlockSynchronization: the new
+      // ones are the truncate block's (BlockUnderConstructionFeature.truncateBlock), so a reader
+      // meanwhile is sent the block as it was and asks a DataNode for its visible length.
+      this.host.blocks.reopenForAppend(recovered, datanodes);
+    } else this.host.blocks.updateGenStamp(recovered, newGenStamp, numBytes, datanodes);
     const tried = this.triedPrimaries.get(block.blockId) ?? new Set<string>();
     const primary = choosePrimary(datanodes, tried, (dn) => this.host.lastHeartbeatMs(dn));
     if (primary === undefined) return;

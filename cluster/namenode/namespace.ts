@@ -506,8 +506,11 @@ export class Namespace {
    * new generation stamp: [OP_SET_GENSTAMP_V2, OP_TRUNCATE]. When a snapshot holds the last block
    * (shouldCopyOnTruncate), copy-on-truncate: the snapshot keeps it whole, and the file's last block
    * becomes a new block (createNewBlock) that recovery fills with the kept bytes (`copyFrom` the old
-   * one): [OP_ALLOCATE_BLOCK_ID, OP_SET_GENSTAMP_V2, OP_TRUNCATE]. The file's length is `newLength`
-   * at once. A second call for the same length while that recovery runs changes nothing (`pending`).
+   * one): [OP_ALLOCATE_BLOCK_ID, OP_SET_GENSTAMP_V2, OP_TRUNCATE]. In place the last block keeps its
+   * length and stamp until commitBlockSynchronization (the file shows its old length meanwhile, as
+   * INodeFile.computeFileSize counts an under-construction last block's own bytes); a copy's new
+   * block has the kept length at once. A second call for the length under way while that recovery
+   * runs changes nothing (`pending`); see truncatingTo for what "under way" is.
    */
   truncate(
     path: string,
@@ -526,7 +529,7 @@ export class Namespace {
     const failed = `Failed to TRUNCATE_FILE ${w.path} for ${options.clientName} on ${options.clientMachine} because`;
     const underway = node.underConstruction?.truncateBlock;
     if (underway) {
-      if (fileLength(node) !== options.newLength)
+      if (truncatingTo(node) !== options.newLength)
         throw fail('AlreadyBeingCreatedException', `${failed} ${w.path} is being truncated.`);
       return { ops: [], removedBlocks: [], truncateBlock: { ...underway }, pending: true };
     }
@@ -1830,8 +1833,10 @@ export class Namespace {
         truncateBlock: { ...cutBlock },
         ...(copy ? { copyFrom: { ...last } } : {}),
       };
-      // In place the block keeps its stamp until recovery commits; a copy is the new block.
-      kept[kept.length - 1] = copy ? cutBlock : { ...last, numBytes: cutBlock.numBytes };
+      // In place (convertLastBlockToUnderConstruction) the block keeps its length and stamp until
+      // recovery commits, so the file shows its old length meanwhile; a copy's new block has the
+      // kept length at once (prepareFileForTruncate sets truncatedBlockUC's numBytes).
+      if (copy) kept[kept.length - 1] = cutBlock;
       this.leases.addLease(op.clientName, op.src, op.timestamp);
     }
     this.setBlocks(file, kept);
@@ -2186,6 +2191,21 @@ function blocksWithin(
   let n = 0;
   for (; n < blocks.length && maxLength > keptLength; n++) keptLength += blocks[n]!.numBytes;
   return { kept: copyBlocks(blocks.slice(0, n)), keptLength };
+}
+
+/**
+ * The length a truncate under way is taking `file` to, as FSDirTruncateOp.truncate tells "the same
+ * truncate again" from another: computeFileSize(false, false) (the blocks before the last, under
+ * construction) plus its BlockUnderConstructionFeature's truncate block. In place that block is the
+ * cut one; for a copy it is the old block the snapshots keep (`copyFrom`), so there the same call
+ * again is refused as another length, and only the old length answers false, as in HDFS.
+ */
+function truncatingTo(file: INodeFile): number {
+  const uc = file.underConstruction;
+  const truncateBlock = uc?.copyFrom ?? uc?.truncateBlock;
+  const last = file.blocks.at(-1);
+  if (!truncateBlock || !last) return fileLength(file);
+  return fileLength(file) - last.numBytes + truncateBlock.numBytes;
 }
 
 /** The AclFeature an OP_MKDIR / OP_ADD's full ACL leaves on the new INode. */

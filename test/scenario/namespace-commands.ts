@@ -10,6 +10,7 @@ import { getfaclLines } from '../../lab/commands/fs-acl.js';
 import { xattrLine } from '../../lab/commands/fs-xattr.js';
 import { excludeSnapshots, formatCount } from '../../lab/format/count.js';
 import { formatDu } from '../../lab/format/du.js';
+import { formatStat } from '../../lab/format/stat.js';
 import { parseSize } from '../../cluster/common/units.js';
 import { resolveConfig } from '../../cluster/config/config.js';
 import { parseAclSpec } from '../../cluster/namenode/acl.js';
@@ -145,6 +146,28 @@ export const NAMESPACE_COMMANDS: Record<string, Command> = {
       : [
           `Truncating ${path} to length: ${length}. Wait for block recovery to complete before further updating this file.`,
         ];
+  },
+  // -stat FORMAT PATH: getFileInfo through the shell's own formatter (%b: the length -ls shows).
+  stat: (sim, d) => {
+    const status = call(sim, d, 'getFileInfo', { src: d.positional(1) });
+    return status ? [formatStat(d.positional(0), status).trimEnd()] : [];
+  },
+  // What a reader opening PATH is told (getBlockLocations): the length of the blocks it may read
+  // as they are, and the last block as sent, whose length it asks a DataNode for when incomplete.
+  locate: (sim, d) => {
+    const located = call(sim, d, 'getBlockLocations', {
+      src: d.positional(0),
+      offset: 0,
+      length: 1 << 30,
+      readerHost: '127.0.0.1',
+    });
+    if (!located) return [];
+    const last = located.lastBlock?.block;
+    return [
+      `fileLength=${located.fileLength} underConstruction=${located.underConstruction} ` +
+        `lastBlock=${last ? `blk_${last.blockId}_${last.genStamp} numBytes=${last.numBytes}` : 'none'} ` +
+        `isLastBlockComplete=${located.isLastBlockComplete}`,
+    ];
   },
   'delete-snapshot': (sim, d) => {
     call(sim, d, 'deleteSnapshot', { snapshotRoot: d.positional(0), snapshotName: d.positional(1) });

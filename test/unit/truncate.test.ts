@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildMeta, verifyReplica } from '../../cluster/datanode/meta.js';
 import { decodeSegment, encodeSegment } from '../../cluster/namenode/editlog/codec.js';
 import { editsToXml } from '../../cluster/namenode/editlog/oev.js';
+import { decodeImage, encodeImage } from '../../cluster/namenode/fsimage/codec.js';
 import type { BlockRef, EditLogOp, PendingOp } from '../../cluster/namenode/editlog/ops.js';
 import type { INodeFile } from '../../cluster/namenode/inode.js';
 import { Namespace } from '../../cluster/namenode/namespace.js';
@@ -78,10 +79,13 @@ describe('truncate in the namespace', () => {
     ]);
     expect(r.truncateBlock).toEqual({ blockId: second!.blockId, genStamp, numBytes: 1000 });
     expect(r.removedBlocks).toEqual([]);
-    // TestFileTruncate.testTruncateFailure: the new length shows at once; the block keeps its
-    // stamp until block recovery commits the cut.
-    expect(ns.getFileInfo('/f')).toMatchObject({ length: MB + 1000, underConstruction: true });
-    expect(ns.getBlocks('/f')).toEqual([first, { ...second, numBytes: 1000 }]);
+    // prepareFileForTruncate's in-place branch: convertLastBlockToUnderConstruction leaves the
+    // block's length and stamp; only the truncate block has the new ones. INodeFile.computeFileSize
+    // counts an under-construction last block's own bytes, so the file shows its old length (what
+    // -ls and WebHDFS print, and what -truncate -w waits to see change) until the commit.
+    expect(ns.getFileInfo('/f')).toMatchObject({ length: MB + 5000, underConstruction: true });
+    expect(ns.getBlocks('/f')).toEqual([first, second]);
+    expect(ns.contentSummary('/f')).toMatchObject({ length: MB + 5000 });
     expect(ns.leases.holderOf('/f')).toBe(CUTTER);
 
     // The same truncate again waits for that recovery; another length is refused.
@@ -127,6 +131,38 @@ describe('truncate in the namespace', () => {
     );
   });
 
+  it('counts the block being cut as a whole preferred block in the space used until the commit', () => {
+    // INodeFile.storagespaceConsumedContiguous: a block not COMPLETE takes getPreferredBlockSize();
+    // computeQuotaDeltaForTruncate charged the same (the block's bytes less a preferred block).
+    const ns = new Namespace({ superuser: 'student', namespaceId: 1 });
+    const [first, second] = closedFile(ns, '/d/f', [MB, 5000], { replication: 3 });
+    const used = (): unknown => ns.contentSummary('/d');
+    expect(used()).toMatchObject({ length: MB + 5000, spaceConsumed: (MB + 5000) * 3 });
+    const r = ns.truncate('/d/f', cut(MB + 1000));
+    expect(used()).toMatchObject({ length: MB + 5000, spaceConsumed: 2 * MB * 3 });
+    ns.closeRecoveredFile('/d/f', { newBlock: r.truncateBlock!, nowMs: 6_000 });
+    expect(used()).toMatchObject({ length: MB + 1000, spaceConsumed: (MB + 1000) * 3 });
+    expect(ns.getBlocks('/d/f')).toEqual([first, { ...second, ...r.truncateBlock }]);
+  });
+
+  it('loses the truncate block in an image saved during the recovery, as HDFS’s fsimage does', () => {
+    // FSImageFormatPBINode saves a file under construction with its client name and machine only
+    // (fsimage.proto's FileUnderConstructionFeature) and its blocks as they are: the last one at
+    // its old length and stamp. Loaded, the file is open with that block and no truncate block,
+    // so the next recovery (a lease recovery) keeps what the replicas agree on.
+    const ns = new Namespace({ superuser: 'student', namespaceId: 1 });
+    const [first, second] = closedFile(ns, '/f', [MB, 5000]);
+    ns.truncate('/f', cut(MB + 1000));
+    const loaded = Namespace.fromImage(decodeImage(encodeImage(ns.toImage(9))));
+    expect(loaded.getFileInfo('/f')).toMatchObject({ length: MB + 5000, underConstruction: true });
+    expect(loaded.getBlocks('/f')).toEqual([first, second]);
+    expect((loaded.resolve('/f') as INodeFile).underConstruction).toEqual({
+      clientName: CUTTER,
+      clientMachine: '10.0.0.9',
+    });
+    expect(loaded.leases.holderOf('/f')).toBe(CUTTER);
+  });
+
   it('replays OP_TRUNCATE to the same state, the truncate block and the lease included', () => {
     const ns = new Namespace({ superuser: 'student', namespaceId: 1 });
     const log: PendingOp[] = [];
@@ -141,6 +177,9 @@ describe('truncate in the namespace', () => {
     expect(uc(replayed)).toEqual(uc(ns));
     expect(uc(ns)).toMatchObject({ clientName: CUTTER, truncateBlock: { numBytes: 3 } });
     expect(replayed.leases.holderOf('/b')).toBe(CUTTER);
+    // Replayed in place, the last block keeps its length and stamp too (unprotectedTruncate runs
+    // prepareFileForTruncate with the logged block).
+    expect(replayed.getFileInfo('/b')).toMatchObject({ length: MB + 10, underConstruction: true });
   });
 });
 
@@ -170,7 +209,15 @@ describe('copy-on-truncate in the namespace', () => {
     expect(r.copyFrom).toEqual(second);
     expect(ns.getBlocks('/d/f')).toEqual([first, { ...newBlock, numBytes: 1000 }]);
     expect(ns.getBlocks('/d/.snapshot/s1/f')).toEqual([first, second]);
+    // The new block has the kept length at once (truncatedBlockUC.setNumBytes), so the file shows
+    // its new length while the copy runs.
     expect(ns.getFileInfo('/d/f')).toMatchObject({ length: MB + 1000, underConstruction: true });
+    // FSDirTruncateOp's "already being truncated" check adds the UC feature's truncate block, which
+    // for a copy is the old block: only the old length counts as the truncate under way.
+    expect(ns.truncate('/d/f', cut(MB + 5000))).toMatchObject({ ops: [], pending: true });
+    expect(thrown(() => ns.truncate('/d/f', cut(MB + 1000))).message).toBe(
+      `Failed to TRUNCATE_FILE /d/f for ${CUTTER} on 10.0.0.9 because /d/f is being truncated.`,
+    );
     // Recovery's commit closes the file with the new block; the snapshot keeps the old one.
     const closed = ns.closeRecoveredFile('/d/f', { newBlock: { ...newBlock, numBytes: 1000 }, nowMs: 6_000 });
     expect(closed).toEqual([
