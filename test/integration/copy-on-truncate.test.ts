@@ -5,8 +5,10 @@
  * with a new block id), leaving the old replica whole for the snapshot. The live file and the
  * snapshot read different bytes from different blocks, a NameNode restart (edit-log replay) keeps
  * both, the edit log and the image say it as Hadoop's oev and oiv do, and deleting the snapshot
- * deletes the old block's replicas.
+ * deletes the old block's replicas. Beside it, on the same cluster, the in-place cut (no snapshot):
+ * the file keeps its old length until block recovery commits, which `-truncate -w` waits for.
  */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,8 +17,10 @@ import { DFSClient } from '../../cluster/client/dfs-client.js';
 import { finalizedBlockPath, finalizedMetaPath } from '../../cluster/datanode/layout.js';
 import { verifyReplica } from '../../cluster/datanode/meta.js';
 import { homePaths } from '../../cluster/home/description.js';
+import { requireDescription } from '../../cluster/home/home.js';
+import { readJournal } from '../../cluster/transport/journal.js';
 import type { LocatedBlocks } from '../../cluster/protocol/types.js';
-import { removeTestCluster, runLab, startTestCluster } from './lab-process.js';
+import { LAB_BIN, REPO, removeTestCluster, runLab, startTestCluster } from './lab-process.js';
 import { BUILT } from './requirements.js';
 import { waitFor } from './wait-for.js';
 
@@ -162,4 +166,60 @@ describe.skipIf(!BUILT)('copy-on-truncate on a real cluster', () => {
       { bytes: 1000, ok: true },
     ]);
   }, 180_000);
+
+  it('shows an in-place truncate’s old length until block recovery commits, and -w waits for that', async () => {
+    // With no snapshot the block is cut in place: it keeps its length and stamp until
+    // commitBlockSynchronization, so -ls shows the old length meanwhile, and FsShell's -w, which
+    // polls the length, prints Truncated only once the commit is in. The DataNodes are cut off
+    // from the NameNode first, so that no heartbeat fetches the DNA_RECOVERBLOCK before `lab heal`.
+    const file = path.join(local, 'ten.txt');
+    fs.writeFileSync(file, '0123456789');
+    await ok('fs', '-put', file, '/ten.txt');
+    const { datanodes } = requireDescription(home);
+    const journal = homePaths(home).journal;
+    const sinceMs = Date.now();
+    /** Whether `proc` journaled a log event with `text` in it since the test began. */
+    const logged = (proc: string, text: string): boolean =>
+      readJournal(journal, { sinceMs, lineFilter: (line) => line.includes(text) }).some(
+        (r) => r.k === 'event' && r.proc === proc && r.event.type === 'log' && r.event.text.includes(text),
+      );
+    await ok('partition', datanodes[0]!.rack);
+    let waiter: ChildProcessWithoutNullStreams | undefined;
+    let exit: number | null | undefined;
+    let healed = false;
+    try {
+      await waitFor('the partition in effect at the NameNode and every DataNode', () =>
+        ['nn', ...datanodes.map((d) => d.id)].every((proc) => logged(proc, 'fault in effect'))
+          ? true
+          : undefined,
+      );
+      waiter = spawn(process.execPath, [LAB_BIN, 'fs', '-truncate', '-w', '4', '/ten.txt'], {
+        cwd: REPO,
+        env: { ...process.env, LAB_HOME: home, LAB_PORTS: 'ephemeral' },
+      });
+      let [stdout, stderr] = ['', ''];
+      waiter.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      waiter.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => waiter!.on('exit', (code) => resolve(code)));
+      void exited.then((code) => (exit = code));
+      const stopIf = (): string | undefined =>
+        exit === undefined ? undefined : `-w exited ${exit}: ${stderr}`;
+      await waitFor('-truncate -w to be waiting', () => (stdout.includes('Waiting for') ? true : undefined), {
+        stopIf,
+      });
+      // The NameNode answered false and started the recovery; the block still has its 10 bytes.
+      expect(await ok('fs', '-ls', '/ten.txt')).toMatch(/ 10 \d{4}-\d\d-\d\d \d\d:\d\d \/ten\.txt\n$/);
+      expect(logged('nn', 'commitBlockSynchronization(')).toBe(false);
+      expect([stdout, exit]).toEqual(['Waiting for /ten.txt ...\n', undefined]);
+
+      await ok('heal');
+      healed = true;
+      expect(await exited).toBe(0);
+      expect(stdout).toBe('Waiting for /ten.txt ...\nTruncated /ten.txt to length: 4\n');
+      expect(logged('nn', 'file=/ten.txt, newgenerationstamp=')).toBe(true);
+    } finally {
+      if (waiter && exit === undefined) waiter.kill();
+      if (!healed) await runLab(home, 'heal');
+    }
+  }, 60_000);
 });

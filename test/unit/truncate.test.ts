@@ -240,6 +240,23 @@ describe('copy-on-truncate in the namespace', () => {
     expect(replayed.getBlocks('/d/.snapshot/s1/f')).toEqual(ns.getBlocks('/d/.snapshot/s1/f'));
   });
 
+  it('keeps the old block in an image saved during the copy, and loses the copy itself', () => {
+    // The image holds the file's blocks (the new one last, at the kept length) and the snapshot's
+    // FileDiff holds the old one, so the copy's source survives a restart; what the image has no
+    // room for is the copy under way (the UC feature's truncate block). With no replica of the new
+    // block anywhere, a later recovery has nothing to work from, in HDFS as here.
+    const { ns, blocks } = snapshotted([MB, 5000]);
+    const r = ns.truncate('/d/f', cut(MB + 1000));
+    const loaded = Namespace.fromImage(decodeImage(encodeImage(ns.toImage(9))));
+    expect(loaded.getBlocks('/d/f')).toEqual([blocks[0], r.truncateBlock]);
+    expect(loaded.getBlocks('/d/.snapshot/s1/f')).toEqual(blocks);
+    expect(loaded.getFileInfo('/d/f')).toMatchObject({ length: MB + 1000, underConstruction: true });
+    expect((loaded.resolve('/d/f') as INodeFile).underConstruction).toEqual({
+      clientName: CUTTER,
+      clientMachine: '10.0.0.9',
+    });
+  });
+
   it('keeps the old block while the copy runs when the snapshot is deleted, and frees it after', () => {
     const { ns, blocks } = snapshotted([MB, 5000]);
     const r = ns.truncate('/d/f', cut(MB + 1000));
