@@ -102,6 +102,22 @@ export const HTTP_CONNECTIONS_MAX = 256;
 export const DAEMON_INITIAL_OLD_SPACE_MIB = 64;
 
 /**
+ * The highest tier V8 compiles a DataNode's JavaScript to (node --max-opt): 1 is Sparkplug, the
+ * baseline compiler, which turns bytecode into machine code in one quick pass without optimizing;
+ * TurboFan (tier 3) is never used. A DataNode's time goes to system calls (socket reads and
+ * writes, replica writes into the page cache), native CRC32C and base64; its JavaScript is glue
+ * around them. TurboFan compiled about 95 functions of the write path on each DataNode's first
+ * write, again for each pipeline position it met first (first, middle, last), and again after
+ * each deoptimization (8 to 17 in a DataNode's first replication-3 put): 0.3-0.45 s of CPU on
+ * V8's background threads per DataNode, on a 2-core machine the four busy processes of a put
+ * share, for code that saved less than that once compiled. In alternating runs (load 11-17, see
+ * docs/BENCHMARKS.md, fifth round) a 150 MB replication-3 put on two DataNodes that had not
+ * written before took 1.7-2.7 s of CPU over all processes instead of 3.0-3.6 s, and later puts
+ * no more than before.
+ */
+export const DATANODE_V8_TIER_MAX = 1;
+
+/**
  * glibc malloc's mmap threshold for every daemon (MALLOC_MMAP_THRESHOLD_, bytes; its default
  * start). glibc raises the threshold to the size of each mmapped chunk freed (up to 32 MiB), so
  * after one large Buffer (a fuzzed 15 MiB packet length, a 2 MiB frame) later large Buffers come
