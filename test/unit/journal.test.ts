@@ -126,6 +126,38 @@ describe('frame lines', () => {
         bytes: 5,
         op: 'get-2',
       },
+      {
+        // A writer's hsync: the packet line says sync, as `lab traffic` shows it.
+        dir: 'send',
+        ...ends,
+        msg: {
+          type: 'packet',
+          block: 'blk_1073741825_1001',
+          seqno: 7,
+          offset: 4096,
+          len: 10,
+          last: false,
+          sync: true,
+        },
+        bytes: 60,
+        data: 10,
+        raw: raw.subarray(0, 60),
+        op: 'put-1',
+      },
+      {
+        // A heartbeat packet (seqno -1) and an out-of-band ack (seqno -2).
+        dir: 'recv',
+        ...back,
+        msg: { type: 'packet', block: 'blk_1073741825_1001', seqno: -1, offset: 0, len: 0, last: false },
+        bytes: 31,
+      },
+      {
+        dir: 'send',
+        ...ends,
+        msg: { type: 'ack', block: 'blk_1073741825_1001', seqno: -2, replies: ['OOB_RESTART', 'SUCCESS'] },
+        bytes: 9,
+        raw: raw.subarray(0, 9),
+      },
     ];
     for (const input of inputs) journal.frame(input);
     journal.close();

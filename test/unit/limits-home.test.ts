@@ -50,6 +50,8 @@ const FACTS: Record<string, string> = {
   'cluster/common/units.ts:LONG_MAX': "Java's Long.MAX_VALUE",
   'cluster/common/units.ts:LONG_MIN': "Java's Long.MIN_VALUE",
   'cluster/transport/data-link.ts:DATA_SOCKET_TIMEOUT_MS': 'dfs.client.socket-timeout (60 s)',
+  'cluster/transport/journal.ts:LINE_FIXED_BYTES_MAX':
+    "the journal line format: a packet's or an ack's literals and six numbers",
   'cluster/transport/journal.ts:TIME_JSON_MICROS_MAX':
     "the journal's time format: microseconds a double holds exactly",
   'cluster/client/pipeline-recovery.ts:PIPELINE_RECOVERY_ATTEMPTS_MAX':
