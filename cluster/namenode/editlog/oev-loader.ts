@@ -8,7 +8,7 @@
  */
 import type { XmlElement } from '../../common/xml-tree.js';
 import type { AclEntry, XAttr, XAttrNamespace } from '../../protocol/messages.js';
-import { fsActionOfSymbol } from '../acl.js';
+import { fsActionOfSymbol } from '../../protocol/acl-text.js';
 import { NO_RPC_IDS, OPCODES } from './ops.js';
 import type {
   AddOrCloseFields,

@@ -12,7 +12,7 @@ import {
 } from './ops.js';
 import { escapeXmlContent } from '../../common/markup.js';
 import type { AclEntry, XAttr } from '../../protocol/messages.js';
-import { fsActionSymbol } from '../acl.js';
+import { fsActionSymbol } from '../../protocol/acl-text.js';
 
 const INDENT = '  ';
 

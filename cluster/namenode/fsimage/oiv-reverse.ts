@@ -9,7 +9,7 @@
  */
 import type { XmlElement } from '../../common/xml-tree.js';
 import type { AclEntry, XAttr, XAttrNamespace } from '../../protocol/messages.js';
-import { parseAclSpec } from '../acl.js';
+import { parseAclSpec } from '../../protocol/acl-text.js';
 import { unmangleXmlString } from '../editlog/oev-loader.js';
 import type { BlockRef, PermissionStatus } from '../editlog/ops.js';
 import { IMAGE_ONDISK_VERSION } from './codec.js';

@@ -6,7 +6,7 @@
  * Pure: text out.
  */
 import type { AclEntry, XAttr } from '../../protocol/messages.js';
-import { aclEntryText } from '../acl.js';
+import { aclEntryText } from '../../protocol/acl-text.js';
 import { mangleXmlString } from '../editlog/oev.js';
 import type { PermissionStatus } from '../editlog/ops.js';
 import {
