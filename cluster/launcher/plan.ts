@@ -277,7 +277,7 @@ function applyBlockSize(options: StartOptions, conf: Record<string, string>, war
   const min = effectiveConfig(conf).bytes('dfs.namenode.fs-limits.min-block-size');
   if (bytes <= 0 || bytes % BYTES_PER_CHECKSUM !== 0) {
     throw usage(
-      `${source} ${text}: a block size must be a positive multiple of ${BYTES_PER_CHECKSUM} bytes (io.bytes.per.checksum)`,
+      `${source} ${text}: a block size must be a positive multiple of ${BYTES_PER_CHECKSUM} bytes (dfs.bytes-per-checksum)`,
     );
   }
   if (bytes < min) {
