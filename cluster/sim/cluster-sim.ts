@@ -42,7 +42,7 @@ import { namenodeSettings } from '../namenode/settings.js';
 import { combinedHostsLists } from '../namenode/host-file.js';
 import { Namespace } from '../namenode/namespace.js';
 import { spreadOverRacks } from '../net/racks.js';
-import { describeMessage, describeStateEvent } from '../protocol/describe.js';
+import { describeMessage, describeStateEvent } from '../protocol/registry/describe.js';
 import type { FrameMessage } from '../protocol/journal-types.js';
 import type {
   DatanodeCommand,

@@ -42,7 +42,7 @@ import { inodePaths } from '../../cluster/namenode/fsimage/oiv.js';
 import { aclEntryText, logicalAcl } from '../../cluster/namenode/acl.js';
 import { parseNameDirFileName } from '../../cluster/namenode/name-dir.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
-import { describeMessage, describeRecord } from '../../cluster/protocol/describe.js';
+import { describeMessage, describeRecord } from '../../cluster/protocol/registry/describe.js';
 import type {
   FrameMessage,
   JournalEvent,

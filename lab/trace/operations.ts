@@ -13,7 +13,7 @@
  * /checkpoint is tagged by the Secondary NameNode that receives it, so it is shown from that end.
  * Pure functions of the records.
  */
-import { describeMessage } from '../../cluster/protocol/describe.js';
+import { describeMessage } from '../../cluster/protocol/registry/describe.js';
 import type { JournalEvent, JournalFrame, JournalRecord } from '../../cluster/protocol/journal-types.js';
 import { blockIdsOf } from '../traffic/lines.js';
 

@@ -4,7 +4,7 @@
  * Each frame is journaled by both ends; the traffic view shows it once, from the sender's record.
  */
 import { parseDuration } from '../../cluster/common/units.js';
-import { describeMessage } from '../../cluster/protocol/describe.js';
+import { describeMessage } from '../../cluster/protocol/registry/describe.js';
 import type { JournalFrame, JournalRecord } from '../../cluster/protocol/journal-types.js';
 
 /**

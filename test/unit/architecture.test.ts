@@ -140,6 +140,33 @@ describe('architecture', () => {
     }
     expect(cycles).toEqual([]);
   });
+
+  it('has no cycles between folders at any depth (cluster/protocol and cluster/protocol/registry too)', () => {
+    const arrows = new Map<string, Set<string>>();
+    for (const file of ['cluster', 'lab'].flatMap(sources)) {
+      const from = path.dirname(rel(file));
+      const text = fs.readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/^(?:import|export)[^;]*?from '(\.[^']+)'/gms)) {
+        const to = path.dirname(rel(path.normalize(path.join(path.dirname(file), m[1] as string))));
+        if (to !== from) (arrows.get(from) ?? arrows.set(from, new Set()).get(from))?.add(to);
+      }
+    }
+    const reachable = (start: string, goal: string): boolean => {
+      const seen = new Set([start]);
+      const stack = [start];
+      while (stack.length > 0) {
+        for (const next of arrows.get(stack.pop() as string) ?? []) {
+          if (next === goal) return true;
+          if (!seen.has(next)) seen.add(next) && stack.push(next);
+        }
+      }
+      return false;
+    };
+    const cycles = [...arrows].flatMap(([from, tos]) =>
+      [...tos].filter((to) => reachable(to, from)).map((to) => `${from} -> ${to}`),
+    );
+    expect(cycles).toEqual([]);
+  });
 });
 
 /** Each source file's static imports (not `import type`, not `import()`), as files. */

@@ -9,7 +9,7 @@ import { fromBinary, toBinary } from '@bufbuild/protobuf';
 import { describe, expect, it } from 'vitest';
 import { BPServiceCore } from '../../cluster/datanode/bp-service-core.js';
 import { string2long } from '../../cluster/common/units.js';
-import { describeMessage } from '../../cluster/protocol/describe.js';
+import { describeMessage } from '../../cluster/protocol/registry/describe.js';
 import { datanodeProtocol } from '../../cluster/protocol/registry/datanode-protocol-codec.js';
 import { ClusterSim } from '../../cluster/sim/cluster-sim.js';
 import { thrown } from './remote-error.js';

@@ -3,7 +3,7 @@
  * checkpoint's trace holding them, from the scripted journal.
  */
 import { describe, expect, it } from 'vitest';
-import { describeFrame, describeMessage } from '../../cluster/protocol/describe.js';
+import { describeFrame, describeMessage } from '../../cluster/protocol/registry/describe.js';
 import type { JournalFrame } from '../../cluster/protocol/journal-types.js';
 import { trafficFilter } from '../../lab/commands/traffic.js';
 import { findOperation } from '../../lab/trace/operations.js';

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { describeRecord } from '../../cluster/protocol/describe.js';
+import { describeRecord } from '../../cluster/protocol/registry/describe.js';
 import type { JournalRecord } from '../../cluster/protocol/journal-types.js';
 import { causalOrder } from '../../cluster/transport/journal-order.js';
 import { readJournal } from '../../cluster/transport/journal-reader.js';

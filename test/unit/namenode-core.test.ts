@@ -9,7 +9,7 @@ import path from 'node:path';
 import { datadriven, type Directive, type Handler } from '../datadriven.js';
 import type { NameNodeCore } from '../../cluster/namenode/namenode.js';
 import { RemoteError } from '../../cluster/protocol/errors.js';
-import { describeStateEvent } from '../../cluster/protocol/describe.js';
+import { describeStateEvent } from '../../cluster/protocol/registry/describe.js';
 import type { RpcMethod } from '../../cluster/protocol/messages.js';
 import { SafeMode } from '../../cluster/namenode/safemode.js';
 import { SUPERUSER, testCore } from './namenode-test-core.js';

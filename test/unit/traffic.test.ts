@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeMessage } from '../../cluster/protocol/describe.js';
+import { describeMessage } from '../../cluster/protocol/registry/describe.js';
 import { encodeCall } from '../../cluster/protocol/rpc-frame.js';
 import type { JournalFrame, JournalRecord } from '../../cluster/protocol/journal-types.js';
 import { JOURNAL_PAYLOAD_RAW_BYTES_MAX, JOURNAL_RAW_BYTES_MAX } from '../../cluster/protocol/limits.js';

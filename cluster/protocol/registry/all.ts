@@ -1,6 +1,6 @@
 /**
  * Every protocol's table of the registry, loaded with this module rather than on first use: for
- * the code that describes any process's frames (protocol/describe.ts: `lab traffic`, the other
+ * the code that describes any process's frames (protocol/registry/describe.ts: `lab traffic`, the other
  * viewers, the simulator's golden scenarios) and for tests that look entries up directly. A daemon
  * never imports it (test/unit/architecture.test.ts checks the DataNode), and loads only the
  * protocols it speaks (index.ts).

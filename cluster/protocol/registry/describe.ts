@@ -3,11 +3,11 @@
  * (`client->nn create src=/a.txt._COPYING_ replication=3`). `lab traffic`, `lab trace`, the
  * dashboard and the golden scenario tests all print messages through these functions.
  */
-import type { FrameMessage, JournalEvent, JournalFrame } from './journal-types.js';
-import type { StateEvent } from './messages.js';
-import './registry/all.js'; // every protocol's journal fields: the describer reads any process's frames
-import { journalFieldsOf } from './registry/index.js';
-import { ADMIN_STATE_NAMES, blockName } from './types.js';
+import type { FrameMessage, JournalEvent, JournalFrame } from '../journal-types.js';
+import type { StateEvent } from '../messages.js';
+import './all.js'; // every protocol's journal fields: the describer reads any process's frames
+import { journalFieldsOf } from './index.js';
+import { ADMIN_STATE_NAMES, blockName } from '../types.js';
 
 function kv(obj: Record<string, unknown>, keys: string[]): string {
   const parts: string[] = [];
