@@ -685,8 +685,12 @@ export function copiesWithRacks(
       continue;
     }
     const e = r.event;
-    if (e.type === 'datanode-dead') dead.add(e.datanode);
-    else if (e.type === 'datanode-registered') dead.delete(e.datanode);
+    if (e.type === 'datanode-dead') {
+      // Its replicas leave the BlockMap: coming back before a copy is finalized (the student's
+      // restart racing a slow copy) does not make it one of the survivors.
+      dead.add(e.datanode);
+      for (const held of holders.values()) held.delete(e.datanode);
+    } else if (e.type === 'datanode-registered') dead.delete(e.datanode);
     else if (e.type === 'replica-deleted' && ids.has(e.block.blockId))
       setOf(holders, e.block.blockId).delete(e.datanode);
     else if (e.type === 'replica-finalized' && ids.has(e.block.blockId)) {

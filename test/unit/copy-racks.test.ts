@@ -70,6 +70,19 @@ describe('block.copyRacks', () => {
     ]);
   });
 
+  it('leaves the dead DataNode out when it comes back before the copy is finalized', () => {
+    const records = [
+      ...written,
+      event(10, 'nn', { type: 'datanode-dead', datanode: 'dn4', lastHeartbeatAgoMs: 14_000 }),
+      transfer(11, 'dn7', 1, 'dn1'),
+      event(12, 'nn', { type: 'datanode-registered', datanode: 'dn4', location: '/dc1/rack2' }),
+      finalized(13, 'dn1', 1),
+    ];
+    expect(copiesWithRacks(records, new Set([1]), RACKS).map((c) => c.racks)).toEqual([
+      ['/dc1/rack1', '/dc2/rack3'],
+    ]);
+  });
+
   it("counts only copies of the file's blocks that were finalized on a DNA_TRANSFER's target", () => {
     const records = [
       ...written,
