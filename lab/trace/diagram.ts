@@ -9,7 +9,11 @@
  *   +0.000 s  |-------->|         |         |   create src=/a.txt replication=2
  *   +0.004 s  |<--------|         |         |   createResponse
  */
-import { describeFrameRun, describeMessage, describeStateEvent } from '../../cluster/protocol/registry/describe.js';
+import {
+  describeFrameRun,
+  describeMessage,
+  describeStateEvent,
+} from '../../cluster/protocol/registry/describe.js';
 import type { JournalEvent, JournalFrame } from '../../cluster/protocol/journal-types.js';
 import { kindOf, type TrafficKind } from '../traffic/lines.js';
 import { compareProcs } from './counts.js';

@@ -5,7 +5,11 @@
  * and draws it, tests and the benchmark drive it with synthetic records.
  */
 import type { ClusterDescription } from '../../cluster/home/description.js';
-import { describeFrame, describeFrameRun, describeStateEvent } from '../../cluster/protocol/registry/describe.js';
+import {
+  describeFrame,
+  describeFrameRun,
+  describeStateEvent,
+} from '../../cluster/protocol/registry/describe.js';
 import type { JournalFrame, JournalRecord } from '../../cluster/protocol/journal-types.js';
 import type { FsckResult } from '../../cluster/namenode/fsck-report.js';
 import type { NameNodeStatus } from '../../cluster/namenode/jmx.js';
