@@ -157,7 +157,9 @@ describe('architecture', () => {
       while (stack.length > 0) {
         for (const next of arrows.get(stack.pop() as string) ?? []) {
           if (next === goal) return true;
-          if (!seen.has(next)) seen.add(next) && stack.push(next);
+          if (seen.has(next)) continue;
+          seen.add(next);
+          stack.push(next);
         }
       }
       return false;
